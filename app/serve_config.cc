@@ -1,0 +1,28 @@
+#include "app/serve_config.h"
+
+#include <CLI/CLI.hpp>
+
+namespace mainspring {
+
+void add_serve_flags(CLI::App& app, serve_config& cfg) {
+  app.add_option("--listen", cfg.listen, "REST listener, host:port or [ipv6]:port")
+      ->capture_default_str();
+  app.add_option("--data-dir", cfg.data_dir, "Folder of the embedded LevelDB state")
+      ->capture_default_str();
+  app.add_option("--threads", cfg.worker_threads, "Actor worker threads (0 = number of cores)")
+      ->capture_default_str();
+  app.add_option("--http-threads", cfg.http_threads, "HTTP reactor threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 64u));
+  app.add_option("--timezone", cfg.timezone, "Default IANA time zone of jobs")
+      ->capture_default_str();
+  app.add_option("--max-concurrent-runs", cfg.max_concurrent_runs,
+                 "Runs in flight at once per executor; more wait in a queue")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+  app.add_option("--log-level", cfg.log_level, "trace, debug, info, warn, error or off")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+}
+
+}  // namespace mainspring

@@ -1,0 +1,35 @@
+// serve_config: every flag of `mainspring serve`, with its default, in one place.
+//
+// Example:
+//   serve_config cfg;                     // 127.0.0.1:8080, ./data
+//   CLI::App app; add_serve_flags(app, cfg);
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <thread>
+
+namespace CLI {
+class App;
+}
+
+namespace mainspring {
+
+struct serve_config {
+  std::string listen = "127.0.0.1:8080";
+  std::string data_dir = "./data";
+  // CAF worker threads; 0 = the number of cores.
+  unsigned worker_threads = 0;
+  // Pistache reactor threads for the REST listener.
+  unsigned http_threads = 1;
+  // Default IANA time zone for jobs that name none.
+  std::string timezone = "UTC";
+  // Runs in flight at once per executor; further runs wait in a queue.
+  std::size_t max_concurrent_runs = 256;
+  std::string log_level = "info";
+};
+
+// Registers the flags of `cfg` on `app` (a CLI11 subcommand).
+void add_serve_flags(CLI::App& app, serve_config& cfg);
+
+}  // namespace mainspring

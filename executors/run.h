@@ -1,0 +1,64 @@
+// What every executor takes and gives back: a run request and its outcome.
+//
+// A job actor builds a run_request when its timer fires and hands it to a runner
+// (shell_runner, http_runner, ...). The runner does the work on its own threads and calls the
+// completion callback exactly once, from one of its threads, with a run_outcome.
+//
+// Example:
+//   run_request req;
+//   req.run_id = 42; req.job_id = "1234ABC"; req.group = "YM55"; req.job_name = "Hello";
+//   req.command = "echo hi"; req.timeout = std::chrono::seconds(5);
+//   runner.start(std::move(req), [](run_outcome out) { /* record it */ });
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/time_types.h"
+
+namespace mainspring {
+
+// The largest output tail kept per run (stdout+stderr of a command, body of an HTTP reply).
+inline constexpr std::size_t k_max_output_tail_bytes = 64 * 1024;
+
+enum class run_result {
+  succeeded,
+  failed,     // non-zero exit, non-2xx status, transport error, executor error
+  timed_out,  // killed or aborted at the job's timeout
+};
+
+const char* run_result_name(run_result r);
+
+struct run_request {
+  uint64_t run_id = 0;
+  std::string job_id;
+  std::string group;
+  std::string job_name;
+  // The executor-specific target: the URL for http_runner, the shell command for shell_runner.
+  std::string target;
+  std::chrono::milliseconds timeout{60'000};
+  sys_ms plan_time{};
+  // Extra query parameters (http_runner) or environment variables (shell_runner), name -> value.
+  std::vector<std::pair<std::string, std::string>> extras;
+};
+
+struct run_outcome {
+  uint64_t run_id = 0;
+  run_result result = run_result::failed;
+  sys_ms start_time{};
+  sys_ms end_time{};
+  // Exit code of a command (-1 when killed by a signal), or the HTTP status (0 if none arrived).
+  int code = 0;
+  // The last k_max_output_tail_bytes of the output.
+  std::string output_tail;
+  // A human-readable reason when result != succeeded ("exit code 3", "HTTP 503", "timed out").
+  std::string error;
+};
+
+using run_callback = std::function<void(run_outcome)>;
+
+}  // namespace mainspring

@@ -1,0 +1,82 @@
+#include "http/http_message.h"
+
+namespace mainspring::http {
+
+namespace {
+const std::string k_empty;
+}
+
+std::string_view http_request::header(std::string_view name) const {
+  for (const auto& [key, value] : headers)
+    if (key == name) return value;
+  return {};
+}
+
+const std::string& http_request::param(const std::string& name) const {
+  auto it = params.find(name);
+  return it == params.end() ? k_empty : it->second;
+}
+
+const std::string& http_request::query_value(const std::string& name) const {
+  auto it = query.find(name);
+  return it == query.end() ? k_empty : it->second;
+}
+
+http_response http_response::json(int status, std::string body) {
+  return {status, "application/json;charset=UTF-8", std::move(body), {}};
+}
+
+http_response http_response::text(int status, std::string body) {
+  return {status, "text/plain; charset=utf-8", std::move(body), {}};
+}
+
+const char* reason_phrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 411: return "Length Required";
+    case 413: return "Content Too Large";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 503: return "Service Unavailable";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Unknown";
+  }
+}
+
+std::string serialize_response(const http_response& response, bool keep_alive, bool head_only) {
+  std::string out;
+  out.reserve(128 + response.body.size());
+  out += "HTTP/1.1 ";
+  out += std::to_string(response.status);
+  out += ' ';
+  out += reason_phrase(response.status);
+  out += "\r\nContent-Type: ";
+  out += response.content_type;
+  out += "\r\nContent-Length: ";
+  out += std::to_string(response.body.size());
+  if (!keep_alive) out += "\r\nConnection: close";
+  for (const auto& [name, value] : response.headers) {
+    out += "\r\n";
+    out += name;
+    out += ": ";
+    out += value;
+  }
+  out += "\r\n\r\n";
+  if (!head_only) out += response.body;
+  return out;
+}
+
+}  // namespace mainspring::http

@@ -1,0 +1,60 @@
+// The HTTP request and response as every dialect sees them, free of Pistache types.
+//
+// The server (http_server) parses bytes into an http_request, routes it (router), and a handler
+// answers with an http_response through a responder. Dialects build responses with the helpers
+// here, e.g.
+//   responder.send(http_response::json(200, R"({"success":"ok"})"));
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace mainspring::http {
+
+// The largest request body accepted (413 above it).
+inline constexpr std::size_t k_max_body_bytes = 1024 * 1024;
+// The largest request line + headers accepted (431 above it).
+inline constexpr std::size_t k_max_head_bytes = 16 * 1024;
+
+struct http_request {
+  std::string method;  // "GET", as sent (methods are case-sensitive)
+  std::string target;  // the raw request target, "/v1/YM55/job/list?limit=3"
+  std::string path;    // percent-decoded path without the query, "/v1/YM55/job/list"
+  std::unordered_map<std::string, std::string> query;   // decoded; the last value of a repeated key
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased, in order
+  std::string body;
+  int version_minor = 1;    // HTTP/1.<minor>
+  bool keep_alive = true;   // what the connection does after the response (RFC 9112 9.3)
+  // Path parameters captured by the router ("group" -> "YM55").
+  std::unordered_map<std::string, std::string> params;
+
+  // The first header named `name` (lower-case), or "" when absent.
+  std::string_view header(std::string_view name) const;
+  // The path parameter or query value, or "" when absent.
+  const std::string& param(const std::string& name) const;
+  const std::string& query_value(const std::string& name) const;
+};
+
+struct http_response {
+  int status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+
+  static http_response json(int status, std::string body);
+  static http_response text(int status, std::string body);
+};
+
+// "OK", "Not Found", ... ("Unknown" for codes we never send).
+const char* reason_phrase(int status);
+
+// The bytes on the wire: status line, Content-Type, Content-Length, Connection, extra headers and
+// body. `keep_alive` false adds "Connection: close"; `head_only` leaves the body out (HEAD).
+std::string serialize_response(const http_response& response, bool keep_alive,
+                               bool head_only = false);
+
+}  // namespace mainspring::http

@@ -1,0 +1,65 @@
+// http_server: the HTTP/1.1 listener every dialect is served on.
+//
+// Built on Pistache's TCP layer (its listener, reactor and worker threads) with Mainspring's own
+// request parser on top, which mends what Pistache 0.0.5's HTTP layer gets wrong: connections
+// stay open unless the client says "Connection: close" (RFC 9112), pipelined requests are all
+// answered in order, malformed heads get a prompt 4xx, and a bad Content-Length never leaks
+// internal text. Handlers may answer from any thread through their responder.
+//
+// Example:
+//   http_server server({"127.0.0.1", 8080, 2}, [&](http_request& req, responder reply) {
+//     reply.send(http_response::text(200, "hello\n"));
+//   });
+//   if (auto st = server.start(); !st.ok()) die(st.message());
+//   ...
+//   server.stop();
+//
+// Known limit (Pistache's transport): a client that half-closes its socket (shutdown(SHUT_WR))
+// right after its request has the connection closed before the answer is written.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+#include "http/http_message.h"
+#include "http/responder.h"
+#include "http/router.h"
+
+namespace mainspring::http {
+
+struct http_server_options {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;  // 0 picks a free port (see http_server::port())
+  int threads = 1;       // Pistache reactor threads
+  std::size_t max_body_bytes = k_max_body_bytes;
+};
+
+class http_server {
+ public:
+  // -- constructors --
+  http_server(http_server_options options, request_handler handler);
+  ~http_server();
+  http_server(const http_server&) = delete;
+  http_server& operator=(const http_server&) = delete;
+
+  // -- lifecycle --
+
+  // Binds and starts serving on background threads. Fails with `unavailable` when the address
+  // cannot be bound.
+  status start();
+  void stop();
+
+  // -- properties --
+  uint16_t port() const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+// Splits "127.0.0.1:8080" or "[::1]:8080" into host and port. Fails on anything else.
+status_or<std::pair<std::string, uint16_t>> parse_listen_address(const std::string& text);
+
+}  // namespace mainspring::http

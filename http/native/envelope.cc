@@ -1,0 +1,34 @@
+#include "http/native/envelope.h"
+
+namespace mainspring::http::native {
+
+std::string dump_json(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+http_response success(const nlohmann::json& data) {
+  return http_response::json(200, dump_json(nlohmann::json{{"success", data}}));
+}
+
+int http_status_of(status_code code) {
+  switch (code) {
+    case status_code::ok: return 200;
+    case status_code::invalid_argument: return 400;
+    case status_code::not_found: return 404;
+    case status_code::already_exists: return 409;
+    case status_code::failed_precondition: return 409;
+    case status_code::unauthenticated: return 401;
+    case status_code::resource_exhausted: return 413;
+    case status_code::unavailable: return 503;
+    case status_code::internal: return 500;
+    case status_code::unimplemented: return 501;
+  }
+  return 500;
+}
+
+http_response failure(const status& st) {
+  return http_response::json(http_status_of(st.code()),
+                             dump_json(nlohmann::json{{"error", st.message()}}));
+}
+
+}  // namespace mainspring::http::native

@@ -1,0 +1,65 @@
+#include "http/router.h"
+
+namespace mainspring::http {
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> out;
+  if (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  for (;;) {
+    auto slash = path.find('/');
+    out.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return out;
+}
+
+void router::add(std::string method, std::string_view pattern, request_handler handler) {
+  route r;
+  r.method = std::move(method);
+  r.pattern = std::string(pattern);
+  for (auto seg : split_path(pattern)) {
+    bool param = seg.size() >= 2 && seg.front() == '{' && seg.back() == '}';
+    if (!param) ++r.literal_count;
+    r.segments.emplace_back(seg);
+  }
+  r.handler = std::move(handler);
+  routes_.push_back(std::move(r));
+}
+
+route_match router::match(http_request& request) const {
+  auto segments = split_path(request.path);
+  const route* best = nullptr;
+  std::string allow;
+  for (const auto& r : routes_) {
+    if (r.segments.size() != segments.size()) continue;
+    bool ok = true;
+    for (std::size_t i = 0; ok && i < segments.size(); ++i) {
+      const auto& want = r.segments[i];
+      bool param = want.size() >= 2 && want.front() == '{';
+      ok = param ? !segments[i].empty() : want == segments[i];
+    }
+    if (!ok) continue;
+    bool method_ok = r.method == request.method || (r.method == "GET" && request.method == "HEAD");
+    if (!method_ok) {
+      if (allow.find(r.method) == std::string::npos) allow += (allow.empty() ? "" : ", ") + r.method;
+      continue;
+    }
+    if (!best || r.literal_count > best->literal_count) best = &r;
+  }
+  route_match m;
+  if (!best) {
+    m.allow = std::move(allow);
+    return m;
+  }
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    const auto& want = best->segments[i];
+    if (want.size() >= 2 && want.front() == '{')
+      request.params[want.substr(1, want.size() - 2)] = std::string(segments[i]);
+  }
+  m.handler = &best->handler;
+  m.route = best->pattern;
+  return m;
+}
+
+}  // namespace mainspring::http

@@ -1,0 +1,59 @@
+// router: maps a method and a path onto a handler, capturing "{name}" path segments.
+//
+// Each dialect registers its routes; the server asks the router for every request. A path that
+// no route knows is a 404; a known path with another method is a 405 with an Allow header.
+// Where two patterns match, the one with more literal segments wins ("/v1/group/list" beats
+// "/v1/{group}/list").
+//
+// Example:
+//   router r;
+//   r.add("GET", "/v1/{group}/job/list", [](http_request& req, responder reply) {
+//     list_jobs(req.param("group"), reply);
+//   });
+//   auto m = r.match(req);   // m.handler != nullptr, req.params["group"] set
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/http_message.h"
+#include "http/responder.h"
+
+namespace mainspring::http {
+
+using request_handler = std::function<void(http_request&, responder)>;
+
+struct route_match {
+  const request_handler* handler = nullptr;  // null: no route
+  std::string route;                         // the matched pattern (a metrics label), or ""
+  std::string allow;                         // for a 405: the methods the path accepts
+};
+
+class router {
+ public:
+  // Registers `pattern` for `method`. REQUIRES: pattern starts with '/'.
+  void add(std::string method, std::string_view pattern, request_handler handler);
+
+  // Finds the handler for `request` and fills request.params. On no match, handler is null and
+  // `allow` is empty (404) or lists the accepted methods (405).
+  route_match match(http_request& request) const;
+
+ private:
+  struct route {
+    std::string method;
+    std::string pattern;
+    std::vector<std::string> segments;  // "{name}" marks a parameter
+    int literal_count = 0;
+    request_handler handler;
+  };
+
+  // -- member variables --
+  std::vector<route> routes_;
+};
+
+// Splits "/a/b/" into {"a", "b", ""}: a trailing slash is a segment of its own.
+std::vector<std::string_view> split_path(std::string_view path);
+
+}  // namespace mainspring::http

@@ -1,0 +1,81 @@
+#include "http/router.h"
+
+#include <catch2/catch.hpp>
+
+using namespace mainspring::http;
+
+namespace {
+http_request make(std::string method, std::string path) {
+  http_request r;
+  r.method = std::move(method);
+  r.path = std::move(path);
+  return r;
+}
+}  // namespace
+
+TEST_CASE("a route captures its path parameters") {
+  router r;
+  int hits = 0;
+  r.add("GET", "/v1/{group}/job/delete/{job_name}", [&](http_request&, responder) { ++hits; });
+  auto req = make("GET", "/v1/YM55/job/delete/Hello");
+  auto m = r.match(req);
+  REQUIRE(m.handler);
+  CHECK(req.param("group") == "YM55");
+  CHECK(req.param("job_name") == "Hello");
+  CHECK(m.route == "/v1/{group}/job/delete/{job_name}");
+}
+
+TEST_CASE("the route with more literal segments wins") {
+  router r;
+  std::string which;
+  r.add("GET", "/v1/{group}/list", [&](http_request&, responder) { which = "param"; });
+  r.add("GET", "/v1/group/list", [&](http_request&, responder) { which = "literal"; });
+  auto req = make("GET", "/v1/group/list");
+  auto m = r.match(req);
+  REQUIRE(m.handler);
+  (*m.handler)(req, responder{});
+  CHECK(which == "literal");
+}
+
+TEST_CASE("an unknown path has no allow list; a known path with another method has one") {
+  router r;
+  r.add("POST", "/v1/add/job", [](http_request&, responder) {});
+  r.add("PUT", "/v1/add/job", [](http_request&, responder) {});
+  auto unknown = make("GET", "/nope");
+  CHECK(r.match(unknown).handler == nullptr);
+  CHECK(r.match(unknown).allow.empty());
+  auto wrong = make("GET", "/v1/add/job");
+  auto m = r.match(wrong);
+  CHECK(m.handler == nullptr);
+  CHECK(m.allow == "POST, PUT");
+}
+
+TEST_CASE("an empty segment does not match a parameter") {
+  router r;
+  r.add("GET", "/v1/{group}/job/list", [](http_request&, responder) {});
+  auto req = make("GET", "/v1//job/list");
+  CHECK(r.match(req).handler == nullptr);
+}
+
+TEST_CASE("HEAD is served by the GET route") {
+  router r;
+  r.add("GET", "/version", [](http_request&, responder) {});
+  auto req = make("HEAD", "/version");
+  CHECK(r.match(req).handler != nullptr);
+}
+
+TEST_CASE("a responder dropped unanswered sends a 500 exactly once") {
+  int sends = 0;
+  int last_status = 0;
+  {
+    responder reply([&](http_response r) { ++sends; last_status = r.status; });
+    responder copy = reply;
+  }
+  CHECK(sends == 1);
+  CHECK(last_status == 500);
+  responder answered([&](http_response r) { ++sends; last_status = r.status; });
+  answered.send(http_response::text(200, "x"));
+  answered.send(http_response::text(201, "y"));
+  CHECK(sends == 2);
+  CHECK(last_status == 200);
+}
