@@ -1,0 +1,407 @@
+#include "executors/shell_runner.h"
+
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <system_error>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+
+#include "executors/output_tail.h"
+#include "executors/shell_spawn.h"
+
+namespace mainspring {
+namespace {
+
+using steady = std::chrono::steady_clock;
+
+// epoll keys: run key << 2 | what the descriptor is.
+enum fd_kind : uint64_t { k_wake = 0, k_output = 1, k_exit = 2 };
+constexpr uint64_t make_tag(uint64_t key, fd_kind kind) { return key << 2 | kind; }
+
+// Without a pidfd (old kernel, seccomp) exits are found by polling this often.
+constexpr int k_exit_poll_ms = 20;
+// Reads per readiness event, so one flooding command cannot starve the others.
+constexpr int k_reads_per_event = 16;
+constexpr std::size_t k_read_chunk = 64 * 1024;
+
+struct pending_run {
+  run_request req;
+  run_callback done;
+};
+
+struct active_run {
+  pending_run p;
+  spawned_shell child;
+  output_tail tail;
+  sys_ms start_time{};
+  std::optional<steady::time_point> deadline;
+  bool timed_out = false;
+};
+
+void call(run_callback& done, run_outcome out) {
+  // An exception from a caller's callback must not kill the thread every other run depends on.
+  try {
+    if (done) done(std::move(out));
+  } catch (...) {
+  }
+}
+
+run_outcome failed_outcome(const run_request& req, sys_ms start, std::string error) {
+  run_outcome out;
+  out.run_id = req.run_id;
+  out.result = run_result::failed;
+  out.start_time = start;
+  out.end_time = now_ms();
+  out.code = -1;
+  out.error = std::move(error);
+  return out;
+}
+
+void describe_exit(int wait_status, run_outcome& out) {
+  if (WIFEXITED(wait_status)) {
+    out.code = WEXITSTATUS(wait_status);
+    out.result = out.code == 0 ? run_result::succeeded : run_result::failed;
+    if (out.code != 0) out.error = "exit code " + std::to_string(out.code);
+  } else if (WIFSIGNALED(wait_status)) {
+    int sig = WTERMSIG(wait_status);
+    const char* name = sigabbrev_np(sig);
+    out.code = -1;
+    out.result = run_result::failed;
+    out.error = "killed by signal " + std::to_string(sig);
+    if (name) out.error += std::string(" (SIG") + name + ")";
+  }
+}
+
+}  // namespace
+
+class shell_runner::impl {
+ public:
+  explicit impl(std::size_t max_concurrent)
+      : max_running_(std::max<std::size_t>(max_concurrent, 1)), base_env_(environment_snapshot()) {
+    epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+    wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (epoll_fd_ < 0 || wake_fd_ < 0 || !watch(wake_fd_, make_tag(0, k_wake))) {
+      // Out of descriptors at startup: nothing can run; every start() fails at once.
+      setup_error_ = "runner unavailable: " + std::string(std::strerror(errno));
+      closed_ = true;
+      return;
+    }
+    try {
+      thread_ = std::thread([this] { loop(); });
+    } catch (const std::system_error& e) {
+      setup_error_ = std::string("runner unavailable: ") + e.what();
+      closed_ = true;
+    }
+  }
+
+  ~impl() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    if (thread_.joinable()) {
+      signal_wake();
+      thread_.join();
+    }
+    if (wake_fd_ >= 0) close(wake_fd_);
+    if (epoll_fd_ >= 0) close(epoll_fd_);
+  }
+
+  void start(run_request req, run_callback done) {
+    bool queued = false, write_wake = false;
+    {
+      std::lock_guard lock(mu_);
+      if (!closed_) {
+        queued = true;
+        queue_.push_back({std::move(req), std::move(done)});
+        // One eventfd write per loop turn is enough: each turn looks at the whole queue.
+        write_wake = !wake_pending_;
+        wake_pending_ = true;
+      }
+    }
+    if (!queued) {
+      // Not queued: the runner could not set up, or start() raced the destructor (which the
+      // contract forbids). Answer rather than drop the run.
+      std::string error = setup_error_.empty() ? "runner stopped" : setup_error_;
+      call(done, failed_outcome(req, now_ms(), std::move(error)));
+      return;
+    }
+    if (write_wake) signal_wake();
+  }
+
+  std::size_t running() const {
+    std::lock_guard lock(mu_);
+    return running_;
+  }
+  std::size_t queued() const {
+    std::lock_guard lock(mu_);
+    return queue_.size();
+  }
+
+ private:
+  // -- the thread --
+
+  void loop() {
+    epoll_event events[64];
+    for (;;) {
+      if (!launch_queued()) break;
+      int n = epoll_wait(epoll_fd_, events, 64, wait_ms());
+      for (int i = 0; i < n; ++i) dispatch(events[i]);
+      poll_exits_without_pidfd();
+      expire_deadlines();
+    }
+    stop_all();
+  }
+
+  // Spawns queued runs while a slot is free. Returns false once the runner is stopping.
+  bool launch_queued() {
+    for (;;) {
+      pending_run p;
+      {
+        std::lock_guard lock(mu_);
+        if (stopping_) return false;
+        if (queue_.empty() || running_ >= max_running_) return true;
+        p = std::move(queue_.front());
+        queue_.pop_front();
+        ++running_;
+      }
+      launch(std::move(p));
+    }
+  }
+
+  void launch(pending_run p) {
+    sys_ms start = now_ms();
+    auto env = shell_environment(base_env_, p.req);
+    status_or<spawned_shell> child = env.ok() ? spawn_shell(p.req.target, env.value())
+                                              : status_or<spawned_shell>(env.status());
+    if (!child.ok()) {
+      release_slot();
+      call(p.done, failed_outcome(p.req, start, child.status().message()));
+      return;
+    }
+    uint64_t key = next_key_++;
+    auto run = std::make_unique<active_run>();
+    run->p = std::move(p);
+    run->child = child.value();
+    run->start_time = start;
+    if (run->p.req.timeout.count() > 0) {
+      run->deadline = steady::now() + run->p.req.timeout;
+      deadlines_.emplace(*run->deadline, key);
+    }
+    bool watched = watch(run->child.output_fd, make_tag(key, k_output));
+    if (watched && run->child.pid_fd >= 0) {
+      watched = watch(run->child.pid_fd, make_tag(key, k_exit));
+    }
+    if (run->child.pid_fd < 0) without_pidfd_.insert(key);
+    auto it = runs_.emplace(key, std::move(run)).first;
+    if (!watched) finish(it, "spawn failed: epoll_ctl: " + std::string(std::strerror(errno)));
+  }
+
+  void dispatch(const epoll_event& ev) {
+    uint64_t key = ev.data.u64 >> 2;
+    auto kind = static_cast<fd_kind>(ev.data.u64 & 3);
+    if (kind == k_wake) {
+      uint64_t count;
+      while (read(wake_fd_, &count, sizeof count) > 0) {
+      }
+      std::lock_guard lock(mu_);
+      wake_pending_ = false;
+      return;
+    }
+    auto it = runs_.find(key);
+    if (it == runs_.end()) return;  // finished earlier in this batch
+    if (kind == k_output) {
+      read_output(*it->second, k_reads_per_event);
+    } else {
+      finish(it);
+    }
+  }
+
+  // Reads up to `budget` chunks; on EOF stops watching the pipe.
+  void read_output(active_run& run, int budget) {
+    if (run.child.output_fd < 0) return;
+    for (int i = 0; i < budget; ++i) {
+      ssize_t n = read(run.child.output_fd, read_buf_.get(), k_read_chunk);
+      if (n > 0) {
+        run.tail.append(std::string_view(read_buf_.get(), static_cast<std::size_t>(n)));
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && errno == EAGAIN) return;
+      unwatch(run.child.output_fd);  // EOF or a read error: nothing more will come
+      return;
+    }
+  }
+
+  // Without pidfds: a non-reaping peek (WNOWAIT) so the pid, and with it the process group id,
+  // stay ours until finish() has killed the group.
+  void poll_exits_without_pidfd() {
+    for (auto k = without_pidfd_.begin(); k != without_pidfd_.end();) {
+      uint64_t key = *k++;
+      auto it = runs_.find(key);
+      siginfo_t info{};
+      int r = waitid(P_PID, it->second->child.pid, &info, WEXITED | WNOHANG | WNOWAIT);
+      if ((r == 0 && info.si_pid != 0) || (r < 0 && errno == ECHILD)) finish(it);
+    }
+  }
+
+  void expire_deadlines() {
+    auto now = steady::now();
+    while (!deadlines_.empty() && deadlines_.begin()->first <= now) {
+      uint64_t key = deadlines_.begin()->second;
+      deadlines_.erase(deadlines_.begin());
+      active_run& run = *runs_.at(key);
+      run.timed_out = true;
+      kill_group(run);  // finish() follows when the exit is seen
+    }
+  }
+
+  // The shell has exited (or is being stopped): kill what it left, keep the output, reap, report.
+  // A forced_error (the runner stopping) replaces whatever the exit would have said.
+  void finish(std::unordered_map<uint64_t, std::unique_ptr<active_run>>::iterator it,
+              std::optional<std::string> forced_error = std::nullopt) {
+    uint64_t key = it->first;
+    std::unique_ptr<active_run> run = std::move(it->second);
+    runs_.erase(it);
+    without_pidfd_.erase(key);
+    if (run->deadline) deadlines_.erase({*run->deadline, key});
+
+    // The unreaped shell keeps its pid and so its group id: killing the group is safe here.
+    kill_group(*run);
+    read_output(*run, k_reads_per_event);  // what was written before the exit is in the pipe
+    unwatch(run->child.output_fd);
+    unwatch(run->child.pid_fd);
+    int wait_status = 0;
+    pid_t r;
+    do {
+      r = waitpid(run->child.pid, &wait_status, 0);
+    } while (r < 0 && errno == EINTR);
+    int wait_errno = errno;
+
+    run_outcome out = failed_outcome(run->p.req, run->start_time, "");
+    out.output_tail = run->tail.str();
+    if (forced_error) {
+      out.error = std::move(*forced_error);
+    } else if (run->timed_out) {
+      out.result = run_result::timed_out;
+      out.error = "timed out after " + std::to_string(run->p.req.timeout.count()) + " ms";
+    } else if (r < 0) {
+      out.error = "exit status lost: " + std::string(std::strerror(wait_errno));
+    } else {
+      describe_exit(wait_status, out);
+    }
+    release_slot();
+    call(run->p.done, std::move(out));
+  }
+
+  void stop_all() {
+    for (auto& [key, run] : runs_) kill_group(*run);
+    while (!runs_.empty()) finish(runs_.begin(), "runner stopped");
+    // Fail every queued run, including ones that callbacks queue meanwhile, then refuse more.
+    for (;;) {
+      std::deque<pending_run> batch;
+      {
+        std::lock_guard lock(mu_);
+        if (queue_.empty()) {
+          closed_ = true;
+          return;
+        }
+        batch.swap(queue_);
+      }
+      for (pending_run& p : batch) call(p.done, failed_outcome(p.req, now_ms(), "runner stopped"));
+    }
+  }
+
+  // -- helpers --
+
+  int wait_ms() const {
+    int ms = -1;
+    if (!deadlines_.empty()) {
+      auto left = deadlines_.begin()->first - steady::now();
+      auto left_ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
+      ms = static_cast<int>(std::clamp<long long>(left_ms, 0, 60'000));
+    }
+    if (!without_pidfd_.empty()) ms = ms < 0 ? k_exit_poll_ms : std::min(ms, k_exit_poll_ms);
+    return ms;
+  }
+
+  void kill_group(const active_run& run) {
+    kill(-run.child.pid, SIGKILL);
+    kill(run.child.pid, SIGKILL);  // in case the shell left its own group
+  }
+
+  bool watch(int fd, uint64_t tag) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = tag;
+    return epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) == 0;
+  }
+
+  // Unregisters before closing: a child between its spawn and exec may briefly hold a copy of
+  // the descriptor, which would keep a closed-only registration alive.
+  void unwatch(int& fd) {
+    if (fd < 0) return;
+    epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+    close(fd);
+    fd = -1;
+  }
+
+  void release_slot() {
+    std::lock_guard lock(mu_);
+    --running_;
+  }
+
+  void signal_wake() {
+    uint64_t one = 1;
+    (void)!write(wake_fd_, &one, sizeof one);
+  }
+
+  // -- member variables --
+
+  const std::size_t max_running_;
+  const std::vector<std::string> base_env_;
+  int epoll_fd_ = -1;
+  int wake_fd_ = -1;
+
+  // Shared with start() and the observers; guarded by mu_.
+  mutable std::mutex mu_;
+  std::deque<pending_run> queue_;
+  std::size_t running_ = 0;
+  bool stopping_ = false;
+  bool closed_ = false;
+  bool wake_pending_ = false;  // an eventfd write is on its way to the thread
+  std::string setup_error_;    // set only by the constructor
+
+  // Owned by the thread.
+  std::unordered_map<uint64_t, std::unique_ptr<active_run>> runs_;
+  std::set<std::pair<steady::time_point, uint64_t>> deadlines_;
+  std::set<uint64_t> without_pidfd_;
+  uint64_t next_key_ = 1;
+  std::unique_ptr<char[]> read_buf_ = std::make_unique<char[]>(k_read_chunk);
+
+  std::thread thread_;
+};
+
+shell_runner::shell_runner(std::size_t max_concurrent)
+    : impl_(std::make_unique<impl>(max_concurrent)) {}
+shell_runner::~shell_runner() = default;
+
+void shell_runner::start(run_request req, run_callback done) {
+  impl_->start(std::move(req), std::move(done));
+}
+std::size_t shell_runner::running() const { return impl_->running(); }
+std::size_t shell_runner::queued() const { return impl_->queued(); }
+
+}  // namespace mainspring

@@ -1,0 +1,94 @@
+// shell_runner: runs shell commands for jobs, many at once, from a single I/O thread.
+//
+// Each start() runs `/bin/sh -c <req.target>` in a new process group, with stdin from /dev/null
+// and stdout+stderr merged into one pipe whose last k_max_output_tail_bytes are kept. One thread
+// per runner (not per process) spawns, reads every pipe, watches every exit and enforces every
+// timeout with epoll over pipes and pidfds; start() only queues and wakes it, so it never blocks.
+// At most max_concurrent commands are alive at once; further starts wait in a FIFO queue.
+//
+// Example:
+//   shell_runner runner(64);
+//   run_request req;
+//   req.run_id = 7; req.job_id = "1234ABC"; req.group = "YM55";
+//   req.target = "echo \"$MAINSPRING_JOB_ID\"; exit 3";
+//   req.timeout = std::chrono::seconds(5);
+//   runner.start(std::move(req), [](run_outcome out) {
+//     // out.result == failed, out.code == 3, out.error == "exit code 3",
+//     // out.output_tail == "1234ABC\n"
+//   });
+//
+// What a run sees and what its outcome says:
+// - Environment: the server's environment as it was when the runner was constructed, plus
+//   req.extras, plus MAINSPRING_JOB_ID, MAINSPRING_GROUP, MAINSPRING_PLAN_TIME (unix seconds),
+//   MAINSPRING_RUN_ID (these four win over an extra or server variable of the same name).
+//   An extra whose name is empty or holds '=' or NUL, or whose value holds NUL, fails the run
+//   before anything is spawned.
+// - The run is its process group: when the shell exits, whatever it left running in its group
+//   (`sleep 100 &`) is killed with SIGKILL, so a finished run leaves nothing behind and the
+//   concurrency bound means something. A command that really wants to outlive its run must leave
+//   the group itself (setsid).
+// - Exit 0 -> succeeded, code 0. Exit N -> failed, code N, "exit code N". Killed by a signal ->
+//   failed, code -1, "killed by signal N (SIGNAME)".
+// - Timeout: at req.timeout after the spawn the whole group gets SIGKILL (no SIGTERM grace) ->
+//   timed_out, code -1, "timed out after N ms", with the output printed until then.
+//   A timeout <= 0 means no timeout.
+// - Spawn failure (fork limit, no /bin/sh, out of fds) -> failed, code -1, "spawn failed: ...".
+// - Destruction -> every live group is killed and reaped, and every started and queued run is
+//   reported failed, code -1, "runner stopped" (live ones keep their output tail).
+// start_time is when the command was spawned (not queued), end_time when its outcome was made.
+//
+// Callbacks: called exactly once per start(), on the runner's thread, never under its lock, so a
+// callback may call start() again. A callback should be quick (it delays every other run's I/O);
+// an exception thrown by one is swallowed. One exception: if the runner could not set itself up
+// (no descriptors or threads left at construction), start() reports failed, "runner
+// unavailable: ..." at once on the caller's thread.
+//
+// REQUIRES: nothing else in the process reaps children it did not spawn (waitpid(-1, ...) or
+// SIGCHLD set to SIG_IGN): the runner reaps its own children by pid, and an exit status taken
+// by someone else is reported as failed, "exit status lost".
+#pragma once
+
+#include <cstddef>
+#include <memory>
+
+#include "executors/run.h"
+
+namespace mainspring {
+
+class shell_runner {
+ public:
+  // -- constructors --
+
+  // Starts the runner's thread. max_concurrent bounds the processes alive at once (0 is taken
+  // as 1).
+  explicit shell_runner(std::size_t max_concurrent = 256);
+
+  // Kills every process group still running, reaps them, reports them and every queued run as
+  // failed "runner stopped", and joins the thread.
+  // Blocks until those processes are reaped (moments after SIGKILL).
+  // REQUIRES: not called from one of this runner's callbacks; no thread other than the runner's
+  // own callbacks calls start() once this began.
+  ~shell_runner();
+
+  shell_runner(const shell_runner&) = delete;
+  shell_runner& operator=(const shell_runner&) = delete;
+
+  // -- operations --
+
+  // Queues `req` and returns at once; `done` gets its outcome later on the runner's thread.
+  // Thread-safe.
+  void start(run_request req, run_callback done);
+
+  // -- observers --
+
+  // Commands spawned and not yet reported.
+  std::size_t running() const;
+  // Runs waiting for a free slot.
+  std::size_t queued() const;
+
+ private:
+  class impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace mainspring

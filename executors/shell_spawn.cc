@@ -1,0 +1,181 @@
+#include "executors/shell_spawn.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string_view>
+#include <unordered_set>
+
+extern char** environ;
+
+namespace mainspring {
+namespace {
+
+std::string_view name_of(std::string_view entry) { return entry.substr(0, entry.find('=')); }
+
+status validate_extra(const std::string& name, const std::string& value) {
+  if (name.empty()) return status::invalid_argument("shell environment: empty variable name");
+  if (name.find('=') != std::string::npos || name.find('\0') != std::string::npos) {
+    return status::invalid_argument("shell environment: invalid variable name: " + name);
+  }
+  if (value.find('\0') != std::string::npos) {
+    return status::invalid_argument("shell environment: NUL byte in the value of " + name);
+  }
+  return {};
+}
+
+std::string errno_text(const char* what, int err) {
+  return std::string(what) + ": " + std::strerror(err);
+}
+
+status spawn_error(const char* what, int err) {
+  std::string m = "spawn failed: " + errno_text(what, err);
+  switch (err) {
+    case EAGAIN: case EMFILE: case ENFILE: case ENOMEM:
+      return status::unavailable(std::move(m));
+    default:
+      return status::internal(std::move(m));
+  }
+}
+
+// Moves fd above the standard descriptors (so posix_spawn's dup2 onto 1 and 2 never meets
+// itself, which would keep FD_CLOEXEC set), keeping it close-on-exec.
+int above_stdio(int fd) {
+  if (fd > STDERR_FILENO) return fd;
+  int moved = fcntl(fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+  close(fd);
+  return moved;
+}
+
+int open_pidfd(pid_t pid) {
+#ifdef SYS_pidfd_open
+  // Close-on-exec by definition (pidfd_open sets O_CLOEXEC).
+  return static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+#else
+  (void)pid;
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
+// posix_spawn's attribute and file-action objects, destroyed on every path.
+struct spawn_setup {
+  posix_spawnattr_t attr;
+  posix_spawn_file_actions_t actions;
+  spawn_setup() {
+    posix_spawnattr_init(&attr);
+    posix_spawn_file_actions_init(&actions);
+  }
+  ~spawn_setup() {
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+  }
+  spawn_setup(const spawn_setup&) = delete;
+  spawn_setup& operator=(const spawn_setup&) = delete;
+};
+
+int prepare(spawn_setup& s, int write_fd) {
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  sigdelset(&all, SIGKILL);
+  sigdelset(&all, SIGSTOP);
+  int err = 0;
+  if ((err = posix_spawnattr_setflags(&s.attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+                                                   POSIX_SPAWN_SETSIGDEF)))
+    return err;
+  if ((err = posix_spawnattr_setpgroup(&s.attr, 0))) return err;
+  if ((err = posix_spawnattr_setsigmask(&s.attr, &none))) return err;
+  if ((err = posix_spawnattr_setsigdefault(&s.attr, &all))) return err;
+  if ((err = posix_spawn_file_actions_addopen(&s.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)))
+    return err;
+  if ((err = posix_spawn_file_actions_adddup2(&s.actions, write_fd, STDOUT_FILENO))) return err;
+  return posix_spawn_file_actions_adddup2(&s.actions, write_fd, STDERR_FILENO);
+}
+
+}  // namespace
+
+std::vector<std::string> environment_snapshot() {
+  std::vector<std::string> out;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) out.emplace_back(*e);
+  return out;
+}
+
+status_or<std::vector<std::string>> shell_environment(const std::vector<std::string>& base,
+                                                      const run_request& req) {
+  std::vector<std::pair<std::string, std::string>> added;
+  added.reserve(req.extras.size() + 4);
+  for (const auto& [name, value] : req.extras) {
+    if (status st = validate_extra(name, value); !st.ok()) return st;
+    added.emplace_back(name, value);
+  }
+  auto plan_s = std::chrono::floor<std::chrono::seconds>(req.plan_time).time_since_epoch();
+  added.emplace_back("MAINSPRING_JOB_ID", req.job_id);
+  added.emplace_back("MAINSPRING_GROUP", req.group);
+  added.emplace_back("MAINSPRING_PLAN_TIME", std::to_string(plan_s.count()));
+  added.emplace_back("MAINSPRING_RUN_ID", std::to_string(req.run_id));
+  // Duplicate names in an environment are resolved differently by different programs, so each
+  // name appears once: walk the added ones from the last (the winner) and skip names seen.
+  std::unordered_set<std::string_view> seen;
+  std::vector<std::string> out;
+  out.reserve(base.size() + added.size());
+  for (auto it = added.rbegin(); it != added.rend(); ++it) {
+    if (seen.insert(it->first).second) out.push_back(it->first + "=" + it->second);
+  }
+  for (const std::string& entry : base) {
+    if (!seen.count(name_of(entry))) out.push_back(entry);
+  }
+  return out;
+}
+
+status_or<spawned_shell> spawn_shell(const std::string& command,
+                                     const std::vector<std::string>& env) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return spawn_error("pipe2", errno);
+  int read_fd = above_stdio(fds[0]);
+  int write_fd = above_stdio(fds[1]);
+  if (read_fd < 0 || write_fd < 0) {
+    int err = errno;
+    if (read_fd >= 0) close(read_fd);
+    if (write_fd >= 0) close(write_fd);
+    return spawn_error("fcntl", err);
+  }
+
+  std::vector<char*> envp;
+  envp.reserve(env.size() + 1);
+  for (const std::string& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
+  char sh[] = "/bin/sh", dash_c[] = "-c";
+  char* argv[] = {sh, dash_c, const_cast<char*>(command.c_str()), nullptr};
+
+  pid_t pid = -1;
+  int err = 0;
+  {
+    spawn_setup setup;
+    err = prepare(setup, write_fd);
+    if (err == 0) {
+      err = posix_spawn(&pid, "/bin/sh", &setup.actions, &setup.attr, argv, envp.data());
+    }
+  }
+  close(write_fd);  // the child holds the only write ends now; EOF comes when they are gone
+  if (err != 0) {
+    close(read_fd);
+    return spawn_error("posix_spawn", err);
+  }
+  // Non-blocking only on our end: the command's writes stay blocking, so a full pipe slows it
+  // down instead of failing it.
+  fcntl(read_fd, F_SETFL, fcntl(read_fd, F_GETFL) | O_NONBLOCK);
+
+  spawned_shell out;
+  out.pid = pid;
+  out.output_fd = read_fd;
+  out.pid_fd = open_pidfd(pid);  // the child is not reaped yet, so its pid is still its own
+  return out;
+}
+
+}  // namespace mainspring

@@ -1,0 +1,49 @@
+// shell_spawn: starts one `/bin/sh -c` command as its own process group, for shell_runner.
+//
+// Kept apart from the runner's event loop because it is the only place that touches
+// posix_spawn and the child's environment. The child gets stdin from /dev/null, stdout and
+// stderr on one pipe, an empty signal mask and default signal dispositions (the server may block
+// or ignore SIGPIPE and others; a command must not inherit that). posix_spawn is vfork-like, so
+// it is safe and cheap in a multithreaded process with a large heap.
+//
+// Example:
+//   auto env = shell_environment(environment_snapshot(), req);
+//   if (!env.ok()) return fail(env.status());
+//   status_or<spawned_shell> child = spawn_shell(req.target, env.value());
+//   // ... read child->output_fd until EOF, wait on child->pid_fd, waitpid(child->pid), close both.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "executors/run.h"
+
+namespace mainspring {
+
+// A running child. The caller owns both descriptors and must reap pid.
+struct spawned_shell {
+  pid_t pid = -1;      // the shell; also its process group id
+  int output_fd = -1;  // read end of its stdout+stderr pipe: O_NONBLOCK | O_CLOEXEC
+  int pid_fd = -1;     // pidfd, readable once the shell exited; -1 if the kernel has none
+};
+
+// The process's environment now, as "NAME=value" strings.
+// Not thread-safe against a concurrent setenv (nothing is): call it once, early.
+std::vector<std::string> environment_snapshot();
+
+// `base` plus req.extras plus MAINSPRING_JOB_ID, MAINSPRING_GROUP, MAINSPRING_PLAN_TIME (unix
+// seconds) and MAINSPRING_RUN_ID, each name at most once; later sources win over earlier ones.
+// Fails with invalid_argument if an extra's name is empty or holds '=' or NUL, or its value
+// holds NUL.
+status_or<std::vector<std::string>> shell_environment(const std::vector<std::string>& base,
+                                                      const run_request& req);
+
+// Spawns `/bin/sh -c command` with environment `env` (exactly those strings) in a new process
+// group. Fails with unavailable (out of processes, descriptors or memory) or internal.
+status_or<spawned_shell> spawn_shell(const std::string& command,
+                                     const std::vector<std::string>& env);
+
+}  // namespace mainspring

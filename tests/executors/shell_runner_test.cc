@@ -1,0 +1,375 @@
+#include "executors/shell_runner.h"
+
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <condition_variable>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+using namespace mainspring;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Generous: a deadline only exists so that a broken runner fails the test instead of hanging it.
+constexpr auto k_deadline = 20s;
+
+// Collects outcomes from the runner's thread; the test thread waits for them.
+class collector {
+ public:
+  run_callback callback() {
+    return [this](run_outcome out) {
+      std::lock_guard lock(mu_);
+      outcomes_.push_back(std::move(out));
+      cv_.notify_all();
+    };
+  }
+  bool wait_for(std::size_t n) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, k_deadline, [&] { return outcomes_.size() >= n; });
+  }
+  std::vector<run_outcome> outcomes() {
+    std::lock_guard lock(mu_);
+    return outcomes_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<run_outcome> outcomes_;
+};
+
+run_request request(std::string command, std::chrono::milliseconds timeout = 10'000ms) {
+  static uint64_t next_id = 1;
+  run_request req;
+  req.run_id = next_id++;
+  req.job_id = "JOB1";
+  req.group = "G1";
+  req.target = std::move(command);
+  req.timeout = timeout;
+  return req;
+}
+
+run_outcome run_one(shell_runner& runner, run_request req) {
+  collector c;
+  runner.start(std::move(req), c.callback());
+  REQUIRE(c.wait_for(1));
+  return c.outcomes().at(0);
+}
+
+run_outcome run_one(std::string command, std::chrono::milliseconds timeout = 10'000ms) {
+  shell_runner runner;
+  return run_one(runner, request(std::move(command), timeout));
+}
+
+// A fresh directory for files the commands write.
+struct temp_dir {
+  std::filesystem::path path;
+  temp_dir() {
+    auto tmp = std::filesystem::temp_directory_path();
+    std::string tmpl = (tmp / "shell_runner_test.XXXXXX").string();
+    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+    path = tmpl;
+  }
+  ~temp_dir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  std::string file(const std::string& name) const { return (path / name).string(); }
+};
+
+std::string read_file(const std::string& path) {
+  std::ifstream f(path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+std::vector<pid_t> read_pids(const std::string& path) {
+  std::vector<pid_t> pids;
+  std::istringstream in(read_file(path));
+  for (pid_t p; in >> p;) pids.push_back(p);
+  return pids;
+}
+
+// Gone or a zombie (an orphan waits for whoever reaps orphans, which is not us).
+bool process_gone(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!f || !std::getline(f, line)) return true;
+  auto paren = line.rfind(')');
+  if (paren == std::string::npos || paren + 2 >= line.size()) return true;
+  char state = line[paren + 2];
+  return state == 'Z' || state == 'X';
+}
+
+// SIGKILL is asynchronous: give the kernel a moment to finish the job.
+bool eventually_gone(pid_t pid) {
+  for (auto until = std::chrono::steady_clock::now() + 10s;
+       std::chrono::steady_clock::now() < until; std::this_thread::sleep_for(10ms)) {
+    if (process_gone(pid)) return true;
+  }
+  return false;
+}
+
+bool eventually_nonempty(const std::string& path) {
+  for (auto until = std::chrono::steady_clock::now() + k_deadline;
+       std::chrono::steady_clock::now() < until; std::this_thread::sleep_for(10ms)) {
+    if (!read_file(path).empty()) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("a command that exits 0 succeeds with its output") {
+  shell_runner runner;
+  run_request req = request("echo hello");
+  req.run_id = 4242;
+  run_outcome out = run_one(runner, req);
+  CHECK(out.run_id == 4242);
+  CHECK(out.result == run_result::succeeded);
+  CHECK(out.code == 0);
+  CHECK(out.output_tail == "hello\n");
+  CHECK(out.error.empty());
+  CHECK(out.start_time.time_since_epoch().count() > 0);
+  CHECK(out.start_time <= out.end_time);
+}
+
+TEST_CASE("a non-zero exit fails with its exit code") {
+  run_outcome out = run_one("echo partial; exit 3");
+  CHECK(out.result == run_result::failed);
+  CHECK(out.code == 3);
+  CHECK(out.error == "exit code 3");
+  CHECK(out.output_tail == "partial\n");
+}
+
+TEST_CASE("a command that does not exist fails with the shell's exit code 127") {
+  run_outcome out = run_one("/nonexistent/command/xyz");
+  CHECK(out.result == run_result::failed);
+  CHECK(out.code == 127);
+  CHECK(out.output_tail.find("nonexistent") != std::string::npos);
+}
+
+TEST_CASE("stderr is captured together with stdout in the order written") {
+  run_outcome out = run_one("echo out1; echo err1 >&2; echo out2");
+  CHECK(out.result == run_result::succeeded);
+  CHECK(out.output_tail == "out1\nerr1\nout2\n");
+}
+
+TEST_CASE("a shell killed by a signal fails with code -1 and the signal") {
+  run_outcome out = run_one("echo dying; kill -9 $$");
+  CHECK(out.result == run_result::failed);
+  CHECK(out.code == -1);
+  CHECK(out.error == "killed by signal 9 (SIGKILL)");
+  CHECK(out.output_tail == "dying\n");
+}
+
+TEST_CASE("stdin is empty") {
+  run_outcome out = run_one("cat; echo done");
+  CHECK(out.result == run_result::succeeded);
+  CHECK(out.output_tail == "done\n");
+}
+
+TEST_CASE("the job's variables, the extras and the server's environment are visible") {
+  REQUIRE(setenv("MS_SHELL_TEST_SERVER", "from-server", 1) == 0);
+  REQUIRE(setenv("MAINSPRING_GROUP", "stale-server-value", 1) == 0);
+  shell_runner runner;  // the environment is taken here
+  unsetenv("MAINSPRING_GROUP");
+  run_request req = request(
+      "echo \"$MAINSPRING_JOB_ID|$MAINSPRING_GROUP|$MAINSPRING_PLAN_TIME|$MAINSPRING_RUN_ID|"
+      "$FOO|$SPACED|$MS_SHELL_TEST_SERVER\"; env | grep -c '^MAINSPRING_JOB_ID='");
+  req.run_id = 77;
+  req.job_id = "1234ABC";
+  req.group = "YM55";
+  req.plan_time = from_unix_ms(1'700'000'000'999);
+  req.extras = {{"FOO", "bar"}, {"SPACED", "a b  c"}, {"MAINSPRING_JOB_ID", "spoofed"}};
+  run_outcome out = run_one(runner, req);
+  CHECK(out.result == run_result::succeeded);
+  CHECK(out.output_tail == "1234ABC|YM55|1700000000|77|bar|a b  c|from-server\n1\n");
+  unsetenv("MS_SHELL_TEST_SERVER");
+}
+
+TEST_CASE("an invalid extra variable name fails the run without running it") {
+  temp_dir dir;
+  std::string marker = dir.file("ran");
+  shell_runner runner;
+  for (std::string bad : {"", "A=B"}) {
+    run_request req = request("touch " + marker);
+    req.extras = {{bad, "x"}};
+    run_outcome out = run_one(runner, req);
+    CHECK(out.result == run_result::failed);
+    CHECK(out.code == -1);
+    CHECK(out.error.find("shell environment") != std::string::npos);
+  }
+  CHECK_FALSE(std::filesystem::exists(marker));
+}
+
+TEST_CASE("an output larger than the tail cap keeps exactly its last bytes") {
+  std::string all;
+  for (int i = 1; i <= 200'000; ++i) all += std::to_string(i) + "\n";
+  REQUIRE(all.size() > 10 * k_max_output_tail_bytes);
+  run_outcome out = run_one("seq 1 200000");
+  CHECK(out.result == run_result::succeeded);
+  REQUIRE(out.output_tail.size() == k_max_output_tail_bytes);
+  CHECK(out.output_tail == all.substr(all.size() - k_max_output_tail_bytes));
+}
+
+TEST_CASE("a flood of output keeps only the tail and ends with the last line") {
+  run_outcome out = run_one("yes 0123456789abcdef | head -c 50000000; echo END");
+  CHECK(out.result == run_result::succeeded);
+  REQUIRE(out.output_tail.size() == k_max_output_tail_bytes);
+  CHECK(out.output_tail.substr(out.output_tail.size() - 4) == "END\n");
+}
+
+TEST_CASE("a command that outlives its timeout is killed with its children") {
+  temp_dir dir;
+  std::string pids_file = dir.file("pids");
+  run_outcome out = run_one("sleep 30 & echo $! > " + pids_file + "; sleep 30 & echo $! >> " +
+                                pids_file + "; echo before; wait",
+                            300ms);
+  CHECK(out.result == run_result::timed_out);
+  CHECK(out.code == -1);
+  CHECK(out.error == "timed out after 300 ms");
+  REQUIRE(out.output_tail == "before\n");  // so both pids were written
+  std::vector<pid_t> pids = read_pids(pids_file);
+  REQUIRE(pids.size() == 2);
+  for (pid_t pid : pids) CHECK(eventually_gone(pid));
+}
+
+TEST_CASE("processes a command leaves behind when it exits are killed") {
+  run_outcome out = run_one("sleep 30 & echo $!");
+  CHECK(out.result == run_result::succeeded);
+  pid_t pid = std::stoi(out.output_tail);
+  CHECK(eventually_gone(pid));
+}
+
+TEST_CASE("a server ignoring SIGPIPE does not pass that on to commands") {
+  struct sigaction old {};
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &ignore, &old);
+  // With SIGPIPE ignored, `yes` would complain "Broken pipe" on stderr; with the default it dies.
+  run_outcome out = run_one("yes | head -c 6");
+  sigaction(SIGPIPE, &old, nullptr);
+  CHECK(out.result == run_result::succeeded);
+  CHECK(out.output_tail == "y\ny\ny\n");
+}
+
+TEST_CASE("no more than max_concurrent commands are alive at once, and queued ones all run") {
+  temp_dir dir;
+  std::string log = dir.file("log");
+  shell_runner runner(2);
+  collector c;
+  std::size_t max_running_seen = 0;
+  for (int i = 0; i < 6; ++i) {
+    runner.start(request("echo s >> " + log + "; sleep 0.2; echo e >> " + log), c.callback());
+  }
+  CHECK(runner.running() + runner.queued() <= 6);
+  for (auto until = std::chrono::steady_clock::now() + k_deadline;
+       c.outcomes().size() < 6 && std::chrono::steady_clock::now() < until;
+       std::this_thread::sleep_for(5ms)) {
+    max_running_seen = std::max(max_running_seen, runner.running());
+  }
+  REQUIRE(c.wait_for(6));
+  CHECK(max_running_seen <= 2);
+  for (const run_outcome& out : c.outcomes()) CHECK(out.result == run_result::succeeded);
+  // The commands' own log: at no point more than two started and not ended.
+  int alive = 0, max_alive = 0, started = 0;
+  std::istringstream in(read_file(log));
+  for (std::string line; std::getline(in, line);) {
+    alive += line == "s" ? 1 : -1;
+    started += line == "s";
+    max_alive = std::max(max_alive, alive);
+  }
+  CHECK(started == 6);
+  CHECK(alive == 0);
+  CHECK(max_alive <= 2);
+  CHECK(runner.running() == 0);
+  CHECK(runner.queued() == 0);
+}
+
+TEST_CASE("destroying the runner kills running commands and reports every run as stopped") {
+  temp_dir dir;
+  collector c;
+  {
+    shell_runner runner(2);
+    for (int i = 0; i < 2; ++i) {
+      std::string f = dir.file("pid" + std::to_string(i));
+      runner.start(request("sleep 30 & echo $! > " + f + "; wait", 60'000ms), c.callback());
+    }
+    runner.start(request("echo never", 60'000ms), c.callback());  // waits for a slot
+    REQUIRE(eventually_nonempty(dir.file("pid0")));
+    REQUIRE(eventually_nonempty(dir.file("pid1")));
+    CHECK(runner.running() == 2);
+    CHECK(runner.queued() == 1);
+  }
+  std::vector<run_outcome> outs = c.outcomes();
+  REQUIRE(outs.size() == 3);  // reported before the destructor returned
+  for (const run_outcome& out : outs) {
+    CHECK(out.result == run_result::failed);
+    CHECK(out.error == "runner stopped");
+    CHECK(out.output_tail.empty());
+  }
+  for (int i = 0; i < 2; ++i) {
+    std::vector<pid_t> pids = read_pids(dir.file("pid" + std::to_string(i)));
+    REQUIRE(pids.size() == 1);
+    CHECK(eventually_gone(pids[0]));
+  }
+}
+
+TEST_CASE("a callback may start another run") {
+  shell_runner runner(1);
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::string> outputs;
+  std::function<void(run_outcome)> next = [&](run_outcome out) {
+    std::lock_guard lock(mu);
+    outputs.push_back(out.output_tail);
+    if (outputs.size() < 5) runner.start(request("echo " + std::to_string(outputs.size())), next);
+    cv.notify_all();
+  };
+  runner.start(request("echo 0"), next);
+  std::unique_lock lock(mu);
+  REQUIRE(cv.wait_for(lock, k_deadline, [&] { return outputs.size() == 5; }));
+  CHECK(outputs == std::vector<std::string>{"0\n", "1\n", "2\n", "3\n", "4\n"});
+}
+
+TEST_CASE("hundreds of quick commands all complete and leave no zombies") {
+  constexpr int n = 200;
+  collector c;
+  {
+    shell_runner runner;
+    for (int i = 0; i < n; ++i) {
+      run_request req = request("echo $MAINSPRING_RUN_ID");
+      req.run_id = 10'000 + i;
+      runner.start(std::move(req), c.callback());
+    }
+    REQUIRE(c.wait_for(n));
+    CHECK(runner.running() == 0);
+  }
+  std::vector<run_outcome> outs = c.outcomes();
+  REQUIRE(outs.size() == n);
+  std::vector<bool> seen(n, false);
+  for (const run_outcome& out : outs) {
+    CHECK(out.result == run_result::succeeded);
+    CHECK(out.output_tail == std::to_string(out.run_id) + "\n");
+    if (out.run_id >= 10'000 && out.run_id < 10'000 + n) seen[out.run_id - 10'000] = true;
+  }
+  CHECK(std::count(seen.begin(), seen.end(), true) == n);
+  // Every child was reaped: the test process has none left.
+  errno = 0;
+  CHECK(waitpid(-1, nullptr, WNOHANG) == -1);
+  CHECK(errno == ECHILD);
+}
