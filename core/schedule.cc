@@ -1,0 +1,324 @@
+#include "core/schedule.h"
+
+#include <date/tz.h>
+
+#include <algorithm>
+
+#include "core/go_duration.h"
+
+namespace mainspring {
+namespace {
+
+using std::chrono::days;
+using std::chrono::local_days;
+using std::chrono::local_seconds;
+using std::chrono::seconds;
+using std::chrono::sys_days;
+using std::chrono::sys_seconds;
+
+constexpr int k_horizon_years = 50;
+
+// -- text helpers --
+
+bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+status invalid(std::string_view field, std::string_view message) {
+  std::string m;
+  if (!field.empty()) m.append(field).append(": ");
+  m.append(message);
+  return status::invalid_argument(std::move(m));
+}
+
+// RFC 3339: YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM); the fraction is kept to the
+// millisecond (further digits are dropped). Leap seconds (:60) are not accepted.
+std::optional<sys_ms> parse_rfc3339(std::string_view s) {
+  size_t i = 0;
+  auto digit = [&](size_t k) { return k < s.size() && s[k] >= '0' && s[k] <= '9'; };
+  auto number = [&](int width, int& out) {
+    out = 0;
+    for (int k = 0; k < width; ++k, ++i) {
+      if (!digit(i)) return false;
+      out = out * 10 + (s[i] - '0');
+    }
+    return true;
+  };
+  auto literal = [&](char c) {
+    if (i >= s.size() || s[i] != c) return false;
+    ++i;
+    return true;
+  };
+  int y, mo, d, h, mi, sec;
+  if (!number(4, y) || !literal('-') || !number(2, mo) || !literal('-') || !number(2, d)) return {};
+  if (!literal('T') && !literal('t')) return {};
+  if (!number(2, h) || !literal(':') || !number(2, mi) || !literal(':') || !number(2, sec)) return {};
+  int ms = 0;
+  if (literal('.')) {
+    int count = 0;
+    for (; digit(i); ++i, ++count) {
+      if (count < 3) ms = ms * 10 + (s[i] - '0');
+    }
+    if (count == 0) return {};
+    for (; count < 3; ++count) ms *= 10;
+  }
+  int offset_min = 0;
+  if (!literal('Z') && !literal('z')) {
+    if (i >= s.size() || (s[i] != '+' && s[i] != '-')) return {};
+    const int sign = s[i++] == '-' ? -1 : 1;
+    int oh, om;
+    if (!number(2, oh) || !literal(':') || !number(2, om) || oh > 23 || om > 59) return {};
+    offset_min = sign * (oh * 60 + om);
+  }
+  if (i != s.size()) return {};
+  const std::chrono::year_month_day ymd{std::chrono::year{y} / mo / d};
+  if (!ymd.ok() || h > 23 || mi > 59 || sec > 59) return {};
+  return sys_ms{sys_days{ymd}} + std::chrono::hours{h} + std::chrono::minutes{mi - offset_min} +
+         seconds{sec} + std::chrono::milliseconds{ms};
+}
+
+// -- cron search --
+
+local_seconds to_local(sys_seconds t, seconds offset) {
+  return local_seconds{t.time_since_epoch() + offset};
+}
+sys_seconds to_sys(local_seconds t, seconds offset) {
+  return sys_seconds{t.time_since_epoch() - offset};
+}
+
+// Where the search for a match at or after local time `from` gives up (see schedule.h).
+std::optional<local_seconds> horizon(const cron_expression& e, local_seconds from) {
+  const std::chrono::year_month_day ymd{std::chrono::floor<days>(from)};
+  const std::optional<int> first = e.first_year_from(static_cast<int>(ymd.year()));
+  if (!first) return std::nullopt;
+  const int end_year = std::min(*first + k_horizon_years, cron_expression::k_max_year + 1);
+  return local_days{std::chrono::year{end_year} / 1 / 1};
+}
+
+std::optional<sys_seconds> next_cron_utc(const cron_expression& e, sys_seconds t0) {
+  const local_seconds from = to_local(t0, seconds{0});
+  const std::optional<local_seconds> until = horizon(e, from);
+  if (!until) return std::nullopt;
+  const std::optional<local_seconds> m = e.next_match(from, *until);
+  if (!m) return std::nullopt;
+  return to_sys(*m, seconds{0});
+}
+
+// Walks the zone's fixed-offset periods from t0 on. Within one period wall-clock time is
+// instant + offset, so the wall-clock search applies directly; at the start of a period, a gap
+// (offset grew) fires at the period's first instant if it held a match, and repeated wall-clock
+// times (offset shrank) are skipped because their first occurrence was in the previous period.
+std::optional<sys_seconds> next_cron_in_zone(const cron_expression& e, sys_seconds t0,
+                                             const date::time_zone& zone) {
+  date::sys_info info = zone.get_info(t0);
+  const std::optional<local_seconds> until = horizon(e, to_local(t0, info.offset));
+  if (!until) return std::nullopt;
+  sys_seconds t = t0;
+  for (;;) {
+    const seconds offset = info.offset;
+    local_seconds from = to_local(t, offset);
+    if (from >= *until) return std::nullopt;
+    // Offsets change by at most a day, so a transition more than 2 days back has no effect here.
+    if (info.begin > t - days{2}) {
+      const seconds before = zone.get_info(info.begin - seconds{1}).offset;
+      if (before < offset && t == info.begin) {
+        if (e.next_match(to_local(t, before), to_local(t, offset))) return t;
+      } else if (before > offset) {
+        from = std::max(from, to_local(info.begin, before));
+      }
+    }
+    // date/tz marks the open-ended last period with an end near year 32767.
+    const bool last = info.end >= sys_days{std::chrono::year{cron_expression::k_max_year + 1} / 1 / 1};
+    const local_seconds to = last ? *until : std::min(*until, to_local(info.end, offset));
+    if (from < to) {
+      if (const std::optional<local_seconds> m = e.next_match(from, to)) return to_sys(*m, offset);
+    }
+    if (last || to >= *until) return std::nullopt;
+    t = info.end;
+    info = zone.get_info(t);
+  }
+}
+
+// -- timing objects --
+
+// Validates one timing array and turns it into a bitset (all of [lo, hi] when empty).
+status_or<uint64_t> timing_bits(const std::vector<int>& values, const char* name, int lo, int hi) {
+  if (values.empty()) return ((hi == 63 ? 0 : uint64_t{1} << (hi + 1)) - 1) & ~((uint64_t{1} << lo) - 1);
+  uint64_t bits = 0;
+  for (int v : values) {
+    if (v < lo || v > hi) {
+      return status::invalid_argument("timing: " + std::string(name) + " out of range " +
+                                      std::to_string(lo) + "-" + std::to_string(hi) + ": " +
+                                      std::to_string(v));
+    }
+    bits |= uint64_t{1} << v;
+  }
+  return bits;
+}
+
+std::string timing_json(const schedule::timing& t) {
+  std::string out = "{";
+  auto add = [&](const char* name, const std::vector<int>& values) {
+    if (values.empty()) return;
+    if (out.size() > 1) out += ',';
+    out += '"';
+    out += name;
+    out += "\":[";
+    for (size_t i = 0; i < values.size(); ++i) out += (i ? "," : "") + std::to_string(values[i]);
+    out += ']';
+  };
+  add("years", t.years);
+  add("months", t.months);
+  add("days", t.days);
+  add("weekdays", t.weekdays);
+  add("hours", t.hours);
+  add("minutes", t.minutes);
+  return out + "}";
+}
+
+struct descriptor {
+  const char* name;
+  const char* pattern;
+};
+constexpr descriptor k_descriptors[] = {
+    {"@yearly", "0 0 0 1 1 *"}, {"@annually", "0 0 0 1 1 *"}, {"@monthly", "0 0 0 1 * *"},
+    {"@weekly", "0 0 0 * * 0"}, {"@daily", "0 0 0 * * *"},    {"@midnight", "0 0 0 * * *"},
+    {"@hourly", "0 0 * * * *"}, {"@minutely", "0 * * * * *"},
+};
+
+}  // namespace
+
+schedule schedule::every(std::chrono::milliseconds interval) {
+  interval = std::max(interval, std::chrono::milliseconds{1});
+  schedule s(kind::every, "@every " + format_go_duration(interval));
+  s.interval_ = interval;
+  return s;
+}
+
+status_or<schedule> schedule::from_timing(const timing& t) {
+  cron_expression::field_sets sets;
+  sets.seconds = 1;
+  const struct {
+    const std::vector<int>& values;
+    const char* name;
+    int lo, hi;
+  } fields[] = {{t.minutes, "minutes", 0, 59}, {t.hours, "hours", 0, 23}, {t.days, "days", 1, 31},
+                {t.months, "months", 1, 12},   {t.weekdays, "weekdays", 0, 6}};
+  uint64_t bits[5];
+  for (int i = 0; i < 5; ++i) {
+    auto r = timing_bits(fields[i].values, fields[i].name, fields[i].lo, fields[i].hi);
+    if (!r.ok()) return r.status();
+    bits[i] = *r;
+  }
+  sets.minutes = bits[0];
+  sets.hours = static_cast<uint32_t>(bits[1]);
+  sets.days_of_month = static_cast<uint32_t>(bits[2]);
+  sets.months = static_cast<uint16_t>(bits[3]);
+  sets.days_of_week = static_cast<uint8_t>(bits[4]);
+  for (int y : t.years) {
+    if (y < 1970 || y > cron_expression::k_max_year) {
+      return status::invalid_argument("timing: years out of range 1970-9999: " + std::to_string(y));
+    }
+  }
+  sets.years = t.years;
+  std::sort(sets.years.begin(), sets.years.end());
+  sets.years.erase(std::unique(sets.years.begin(), sets.years.end()), sets.years.end());
+  sets.days = cron_expression::day_rule::both;
+  schedule s(kind::cron, timing_json(t));
+  s.cron_.emplace(std::move(sets));
+  return s;
+}
+
+std::optional<sys_ms> schedule::next_after(sys_ms after, const time_zone& zone) const {
+  switch (kind_) {
+    case kind::once:
+    case kind::manually:
+      return std::nullopt;
+    case kind::at:
+      if (at_ > after) return at_;
+      return std::nullopt;
+    case kind::every:
+      if (after > sys_ms::max() - interval_) return std::nullopt;
+      return after + interval_;
+    case kind::cron:
+      break;
+  }
+  // Keep the search inside the years the calendar code handles: 0001 to 9999.
+  const sys_seconds first_instant = sys_days{std::chrono::year{1} / 1 / 1};
+  const sys_seconds end_instant = sys_days{std::chrono::year{cron_expression::k_max_year + 1} / 1 / 1};
+  if (after >= end_instant) return std::nullopt;
+  const sys_seconds t0 =
+      after < first_instant ? first_instant : std::chrono::floor<seconds>(after) + seconds{1};
+  const std::optional<sys_seconds> r =
+      zone.is_utc() ? next_cron_utc(*cron_, t0) : next_cron_in_zone(*cron_, t0, *zone.zone());
+  if (!r) return std::nullopt;
+  return sys_ms{*r};
+}
+
+status_or<schedule> parse_schedule(std::string_view text, std::string_view field) {
+  const std::string_view t = trim(text);
+  if (t.empty()) return invalid(field, "empty schedule");
+  if (t[0] != '@') {
+    status_or<cron_expression> e = cron_expression::parse(t, field);
+    if (!e.ok()) return e.status();
+    schedule s(schedule::kind::cron, std::string(t));
+    s.cron_ = std::move(e).value();
+    return s;
+  }
+  size_t n = 0;
+  while (n < t.size() && !is_blank(t[n])) ++n;
+  const std::string word = lower(t.substr(0, n));
+  const std::string_view arg = trim(t.substr(n));
+  auto no_argument = [&]() -> status {
+    if (arg.empty()) return status{};
+    return invalid(field, word + " takes no argument: " + std::string(t));
+  };
+  for (const descriptor& d : k_descriptors) {
+    if (word != d.name) continue;
+    if (status st = no_argument(); !st.ok()) return st;
+    schedule s(schedule::kind::cron, std::string(t));
+    s.cron_ = cron_expression::parse(d.pattern, field).value();
+    return s;
+  }
+  if (word == "@every") {
+    status_or<std::chrono::milliseconds> d = parse_go_duration(arg);
+    if (!d.ok()) return invalid(field, "@every: " + d.status().message());
+    if (*d < std::chrono::seconds{1}) {
+      return invalid(field, "@every duration must be at least 1s: " + std::string(arg));
+    }
+    schedule s(schedule::kind::every, std::string(t));
+    s.interval_ = *d;
+    return s;
+  }
+  if (word == "@once" || word == "@manually") {
+    if (status st = no_argument(); !st.ok()) return st;
+    return schedule(word == "@once" ? schedule::kind::once : schedule::kind::manually, std::string(t));
+  }
+  if (word == "@at") {
+    const std::optional<sys_ms> at = parse_rfc3339(arg);
+    if (!at) {
+      return invalid(field, "@at expects an RFC 3339 time such as 2026-12-01T10:00:00Z: " +
+                                std::string(arg));
+    }
+    schedule s(schedule::kind::at, std::string(t));
+    s.at_ = *at;
+    return s;
+  }
+  return invalid(field, "unknown descriptor: " + std::string(t.substr(0, n)));
+}
+
+}  // namespace mainspring
