@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -85,6 +86,26 @@ struct job_spec {
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
 };
+
+// An edit: every field that is set replaces the job's own. Identity (id, group) never changes.
+struct job_patch {
+  std::optional<std::string> name;
+  std::optional<std::string> schedule;
+  std::optional<std::string> timezone;
+  std::optional<int64_t> exec_time_s;
+  std::optional<std::string> request_url;
+  std::optional<std::string> exec_command;
+  std::optional<int64_t> timeout_ms;
+  std::optional<int> retries;
+  std::optional<int64_t> retry_delay_ms;
+  std::optional<concurrency_policy> concurrency;
+  std::optional<misfire_policy> misfire;
+  std::optional<std::string> memo;
+  std::optional<std::map<std::string, std::string>> metadata;
+};
+
+// `job` with `patch` applied. The result still needs validate_job().
+job_spec apply_patch(job_spec job, const job_patch& patch);
 
 // True when `text` matches [a-zA-Z0-9_]{1,22}: native group names and job ids.
 bool is_valid_id(std::string_view text);

@@ -1,0 +1,46 @@
+// fire_plan: when a job fires next, and what happens to fires that were missed.
+//
+// Pure functions shared by the job actor (after each fire, and when a job is added, edited or
+// resumed) and by restart (runs missed while the server was down). A job's first run is at its
+// exec_time (or at once), whatever the pattern; later runs follow the schedule from the previous
+// planned time, so a late run does not shift the cadence.
+//
+// Example:
+//   auto first = first_fire_ms(job.exec_time_s, now);              // exec_time or now
+//   auto plan = plan_after(sched, zone, last_plan_ms, now, misfire_policy::skip);
+//   if (plan.next_ms) arm(*plan.next_ms);   // plan.missed counts skipped fires
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "core/job.h"
+#include "core/schedule.h"
+#include "core/time_zone.h"
+
+namespace mainspring {
+
+// At most this many missed fires are counted or caught up per job and planning step (misfire
+// `all` runs at most this many catch-up runs).
+inline constexpr int k_max_catch_up_runs = 1000;
+// A fire later than this behind "now" counts as missed, not merely late.
+inline constexpr int64_t k_misfire_threshold_ms = 1000;
+
+// The first run of a job: exec_time_s if it lies ahead, else now.
+int64_t first_fire_ms(int64_t exec_time_s, int64_t now_ms);
+
+struct fire_plan {
+  std::optional<int64_t> next_ms;   // the next regular fire; none = the schedule is over
+  int64_t missed = 0;               // fires that fell before now - k_misfire_threshold_ms
+  std::vector<int64_t> catch_up_ms; // planned times to run now (misfire once: 1, all: up to cap)
+};
+
+// Plans the fires after the one planned at `last_plan_ms`, seen at `now_ms`. Fires due more than
+// k_misfire_threshold_ms ago are missed and handled by `policy`: skip drops them, once runs the
+// latest of them, all runs each of them (at most k_max_catch_up_runs). next_ms is then the first
+// fire at or after now - k_misfire_threshold_ms.
+fire_plan plan_after(const schedule& sched, const time_zone& zone, int64_t last_plan_ms,
+                     int64_t now_ms, misfire_policy policy);
+
+}  // namespace mainspring

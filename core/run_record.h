@@ -1,0 +1,49 @@
+// run_record: what Mainspring remembers of one run of a job.
+//
+// Every run is recorded with its planned time, start, end, outcome and output tail, so that
+// job detail, the executions list of each dialect and the metrics all read the same facts.
+//
+// Example:
+//   run_record r;
+//   r.run_id = ids.next(now_ms()); r.plan_ms = plan; r.trigger = run_trigger::schedule;
+//   r.state = run_state::running; r.start_ms = to_unix_ms(now_ms());
+//   int64_t late = r.lateness_ms();   // start - plan
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace mainspring {
+
+enum class run_state { running, succeeded, failed, timed_out, skipped };
+enum class run_trigger { schedule, manual, retry, misfire };
+
+const char* run_state_name(run_state s);      // "running", "succeeded", ...
+const char* run_trigger_name(run_trigger t);  // "schedule", "manual", "retry", "misfire"
+
+struct run_record {
+  uint64_t run_id = 0;
+  std::string job_id;
+  std::string group;
+  run_trigger trigger = run_trigger::schedule;
+  int attempt = 0;            // 0 for the first try, 1.. for retries
+  run_state state = run_state::running;
+  int64_t plan_ms = 0;        // when the schedule wanted it
+  int64_t start_ms = 0;       // when the executor got it
+  int64_t end_ms = 0;         // 0 while running
+  int code = 0;               // exit code or HTTP status
+  std::string output_tail;
+  std::string error;
+
+  int64_t lateness_ms() const { return start_ms - plan_ms; }
+  int64_t duration_ms() const { return end_ms > start_ms ? end_ms - start_ms : 0; }
+  bool finished() const { return state != run_state::running; }
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(run_id, job_id, group, trigger, attempt, state, plan_ms, start_ms, end_ms, code,
+       output_tail, error);
+  }
+};
+
+}  // namespace mainspring

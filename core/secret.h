@@ -1,0 +1,18 @@
+// Random secrets for TOTP: base32 (RFC 4648, no padding) as authenticator apps expect.
+//
+// Example:
+//   std::string secret = random_base32_secret();   // "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace mainspring {
+
+// 32 characters = 160 bits, the RFC 4226 recommended key length for HMAC-SHA1.
+inline constexpr std::size_t k_secret_chars = 32;
+
+// A fresh secret from the operating system's random source.
+std::string random_base32_secret(std::size_t chars = k_secret_chars);
+
+}  // namespace mainspring
