@@ -1,0 +1,68 @@
+#include "core/fire_plan.h"
+
+#include <catch2/catch.hpp>
+
+using namespace mainspring;
+
+namespace {
+schedule parse(std::string_view text) { return parse_schedule(text).value(); }
+constexpr int64_t k_now = 1'800'000'000'000;  // a whole second, in unix ms
+}  // namespace
+
+TEST_CASE("the first fire is exec_time when it lies ahead, else now") {
+  CHECK(first_fire_ms(0, k_now) == k_now);
+  CHECK(first_fire_ms(k_now / 1000 - 5, k_now) == k_now);
+  CHECK(first_fire_ms(k_now / 1000 + 2, k_now) == k_now + 2000);
+}
+
+TEST_CASE("a fire on time plans the next one from the previous planned time") {
+  auto plan = plan_after(parse("@every 5s"), time_zone::utc(), k_now, k_now + 3, misfire_policy::skip);
+  REQUIRE(plan.next_ms);
+  CHECK(*plan.next_ms == k_now + 5000);  // the cadence is kept though the fire ran 3 ms late
+  CHECK(plan.missed == 0);
+  CHECK(plan.catch_up_ms.empty());
+}
+
+TEST_CASE("missed fires are skipped, caught up once, or caught up all, by policy") {
+  auto every = parse("@every 1s");
+  int64_t last = k_now - 10'000;  // ten seconds behind: fires at -9s .. -2s are missed
+  auto skip = plan_after(every, time_zone::utc(), last, k_now, misfire_policy::skip);
+  CHECK(skip.missed == 8);
+  CHECK(skip.catch_up_ms.empty());
+  REQUIRE(skip.next_ms);
+  CHECK(*skip.next_ms == k_now - 1000);  // within the misfire threshold: late, not missed
+
+  auto once = plan_after(every, time_zone::utc(), last, k_now, misfire_policy::once);
+  CHECK(once.missed == 8);
+  CHECK(once.catch_up_ms == std::vector<int64_t>{k_now - 2000});
+
+  auto all = plan_after(every, time_zone::utc(), last, k_now, misfire_policy::all);
+  CHECK(all.missed == 8);
+  REQUIRE(all.catch_up_ms.size() == 8);
+  CHECK(all.catch_up_ms.front() == k_now - 9000);
+  CHECK(all.catch_up_ms.back() == k_now - 2000);
+}
+
+TEST_CASE("catching up stops at the cap and jumps to the present") {
+  auto every = parse("@every 1s");
+  int64_t last = k_now - 5'000'000;  // ~5000 fires behind
+  auto all = plan_after(every, time_zone::utc(), last, k_now, misfire_policy::all);
+  CHECK(all.missed == k_max_catch_up_runs);
+  CHECK(all.catch_up_ms.size() == static_cast<std::size_t>(k_max_catch_up_runs));
+  REQUIRE(all.next_ms);
+  CHECK(*all.next_ms >= k_now - k_misfire_threshold_ms);
+}
+
+TEST_CASE("a schedule that is over plans no next fire") {
+  CHECK_FALSE(plan_after(parse("@once"), time_zone::utc(), k_now, k_now, misfire_policy::skip).next_ms);
+  CHECK_FALSE(plan_after(parse("@manually"), time_zone::utc(), k_now, k_now, misfire_policy::all).next_ms);
+}
+
+TEST_CASE("cron schedules plan in their zone") {
+  auto zone = time_zone::find("Europe/Berlin").value();
+  // 2026-07-01T10:00:00Z is 12:00 in Berlin (CEST): the next 13:00 local is 11:00Z.
+  int64_t noon_berlin = 1'782'900'000'000;
+  auto plan = plan_after(parse("0 0 13 * * *"), zone, noon_berlin, noon_berlin, misfire_policy::skip);
+  REQUIRE(plan.next_ms);
+  CHECK(*plan.next_ms == noon_berlin + 3'600'000);
+}
