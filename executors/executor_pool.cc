@@ -1,0 +1,69 @@
+#include "executors/executor_pool.h"
+
+#include "executors/http_runner.h"
+#include "executors/shell_runner.h"
+
+namespace mainspring {
+
+namespace {
+// How long the reply hook may take before its POST is abandoned.
+constexpr std::chrono::milliseconds k_reply_hook_timeout{10'000};
+}  // namespace
+
+executor_pool::executor_pool(executor_pool_options options)
+    : options_(std::move(options)),
+      shell_(std::make_unique<shell_runner>(options_.max_concurrent_runs)),
+      http_(std::make_unique<http_runner>(options_.max_concurrent_runs)) {}
+
+executor_pool::~executor_pool() = default;
+
+status executor_pool::supports(executor_kind kind) const {
+  switch (kind) {
+    case executor_kind::http:
+    case executor_kind::shell:
+    case executor_kind::noop:
+      return {};
+    case executor_kind::lua:
+      return status::unimplemented("request_url: LUA@ jobs are not available yet (Lua executor pending)");
+    case executor_kind::remote:
+      return status::unimplemented("request_url: REMOTE@ jobs are not available yet (no worker nodes)");
+  }
+  return status::unimplemented("request_url: unknown executor");
+}
+
+void executor_pool::start(executor_kind kind, run_request req, run_callback done) {
+  switch (kind) {
+    case executor_kind::http:
+      http_->start(std::move(req), std::move(done));
+      return;
+    case executor_kind::shell:
+      shell_->start(std::move(req), std::move(done));
+      return;
+    case executor_kind::noop: {
+      run_outcome out;
+      out.run_id = req.run_id;
+      out.result = run_result::succeeded;
+      out.start_time = out.end_time = now_ms();
+      done(std::move(out));
+      return;
+    }
+    case executor_kind::lua:
+    case executor_kind::remote:
+      break;
+  }
+  run_outcome out;
+  out.run_id = req.run_id;
+  out.start_time = out.end_time = now_ms();
+  out.error = supports(kind).message();
+  done(std::move(out));
+}
+
+void executor_pool::report(const std::string& json_body) {
+  if (options_.reply_hook_url.empty()) return;
+  http_->post_json(options_.reply_hook_url, json_body, k_reply_hook_timeout, [](run_outcome) {});
+}
+
+std::size_t executor_pool::running() const { return shell_->running() + http_->running(); }
+std::size_t executor_pool::queued() const { return shell_->queued() + http_->queued(); }
+
+}  // namespace mainspring

@@ -1,0 +1,60 @@
+// executor_pool: one front door to every runner, chosen by the job's executor kind.
+//
+// The job actor hands a run to the pool and goes on; the pool's runners do the work on their own
+// threads and call back once per run. NOOP@ completes inline (it exists for benchmarks: it
+// measures the scheduler, not an executor). Kinds whose runner has not been built yet (LUA@,
+// REMOTE@) are refused by supports(), so that adding such a job fails up front.
+//
+// Example:
+//   executor_pool pool({.max_concurrent_runs = 256});
+//   if (!pool.supports(executor_kind::http)) ...;
+//   pool.start(executor_kind::http, std::move(req), [](run_outcome out) { ... });
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "core/job.h"
+#include "core/status.h"
+#include "executors/run.h"
+
+namespace mainspring {
+
+class http_runner;
+class shell_runner;
+
+struct executor_pool_options {
+  std::size_t max_concurrent_runs = 256;  // per runner
+  std::string reply_hook_url;             // "" = no reply hook
+};
+
+class executor_pool {
+ public:
+  // -- constructors --
+  explicit executor_pool(executor_pool_options options);
+  ~executor_pool();
+
+  // -- running --
+
+  // ok, or unimplemented with a message naming the issue that brings the executor.
+  status supports(executor_kind kind) const;
+
+  // Starts a run; `done` is called exactly once, possibly inline (noop) or on a runner thread.
+  // REQUIRES: supports(kind).ok()
+  void start(executor_kind kind, run_request req, run_callback done);
+
+  // POSTs a finished run's report to the reply hook, if one is configured. Fire and forget.
+  void report(const std::string& json_body);
+
+  // -- observers --
+  std::size_t running() const;
+  std::size_t queued() const;
+
+ private:
+  executor_pool_options options_;
+  std::unique_ptr<shell_runner> shell_;
+  std::unique_ptr<http_runner> http_;
+};
+
+}  // namespace mainspring
