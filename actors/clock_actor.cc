@@ -1,0 +1,82 @@
+#include "actors/clock_actor.h"
+
+#include <unordered_map>
+
+#include "actors/messages.h"
+#include "core/time_types.h"
+#include "core/timer_wheel.h"
+
+namespace mainspring {
+
+namespace {
+
+// The longest the clock sleeps with nothing to do; any message wakes it sooner.
+constexpr auto k_idle_wait = std::chrono::hours(1);
+
+struct job_timers {
+  caf::actor job;
+  timer_handle timers[2];
+};
+
+uint64_t payload_of(caf::actor_id id, timer_kind kind) {
+  return (static_cast<uint64_t>(id) << 1) | static_cast<uint64_t>(kind);
+}
+
+// How long to wait until `deadline_ms`, measured in microseconds so that the thread wakes at
+// the start of the due millisecond rather than up to a millisecond later.
+std::chrono::microseconds wait_until(std::optional<int64_t> deadline_ms) {
+  if (!deadline_ms) return std::chrono::duration_cast<std::chrono::microseconds>(k_idle_wait);
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  auto wait = std::chrono::milliseconds(*deadline_ms) - std::chrono::duration_cast<std::chrono::microseconds>(now);
+  return wait.count() > 0 ? wait : std::chrono::microseconds(0);
+}
+
+void clock_loop(caf::blocking_actor* self, clock_stats* stats) {
+  timer_wheel wheel(to_unix_ms(now_ms()));
+  std::unordered_map<caf::actor_id, job_timers> jobs;
+  bool running = true;
+
+  auto fire_due = [&] {
+    wheel.advance_to(to_unix_ms(now_ms()), [&](uint64_t payload, int64_t deadline_ms) {
+      auto it = jobs.find(static_cast<caf::actor_id>(payload >> 1));
+      if (it == jobs.end()) return;
+      auto kind = static_cast<timer_kind>(payload & 1);
+      it->second.timers[payload & 1] = timer_handle{};
+      self->send(it->second.job, fire_atom::value, deadline_ms, kind);
+      stats->fires.fetch_add(1, std::memory_order_relaxed);
+    });
+    stats->pending_timers.store(wheel.size(), std::memory_order_relaxed);
+  };
+
+  while (running) {
+    fire_due();
+    self->receive(
+        [&](arm_atom, const caf::actor& job, int64_t deadline_ms, timer_kind kind) {
+          auto& entry = jobs[job.id()];
+          if (!entry.job) entry.job = job;
+          auto& handle = entry.timers[static_cast<int>(kind)];
+          wheel.cancel(handle);
+          handle = wheel.insert(deadline_ms, payload_of(job.id(), kind));
+        },
+        [&](disarm_atom, caf::actor_id id, timer_kind kind) {
+          auto it = jobs.find(id);
+          if (it != jobs.end()) wheel.cancel(it->second.timers[static_cast<int>(kind)]);
+        },
+        [&](disarm_atom, caf::actor_id id) {
+          auto it = jobs.find(id);
+          if (it == jobs.end()) return;
+          for (auto& h : it->second.timers) wheel.cancel(h);
+          jobs.erase(it);
+        },
+        [&](stop_atom) { running = false; },
+        caf::after(wait_until(wheel.next_expiry())) >> [] {});
+  }
+}
+
+}  // namespace
+
+caf::actor spawn_clock(caf::actor_system& sys, clock_stats* stats) {
+  return sys.spawn<caf::detached>(clock_loop, stats);
+}
+
+}  // namespace mainspring

@@ -1,0 +1,156 @@
+#include "actors/group_actor.h"
+
+#include <memory>
+#include <unordered_map>
+
+#include "actors/job_actor.h"
+#include "actors/messages.h"
+#include "core/secret.h"
+
+namespace mainspring {
+
+namespace {
+
+struct job_entry {
+  caf::actor actor;
+  std::string name;  // kept here for delete-by-name
+};
+
+struct group_state {
+  group_spec spec;
+  std::unordered_map<std::string, job_entry> jobs;  // by job id
+  static inline const char* name = "mainspring.group";
+};
+
+using group_self = caf::stateful_actor<group_state>*;
+
+status unknown_job(const std::string& group, const std::string& id) {
+  return status::not_found("job_id: no job \"" + id + "\" in group \"" + group + "\"");
+}
+
+// Runs `fn(actor)` for the job `id`, or answers not_found through `reply`.
+template <class Reply, class Fn>
+void with_job(group_self self, const std::string& id, const Reply& reply, Fn fn) {
+  auto it = self->state.jobs.find(id);
+  if (it == self->state.jobs.end()) return reply(unknown_job(self->state.spec.name, id));
+  fn(it->second.actor);
+}
+
+// Asks every job for its view and answers them all at once, in no particular order.
+void list_jobs(group_self self, const reply_fn<std::vector<job_view>>& reply) {
+  auto& jobs = self->state.jobs;
+  if (jobs.empty()) return reply(std::vector<job_view>{});
+  struct gather {
+    std::vector<job_view> views;
+    std::size_t waiting = 0;
+    reply_fn<std::vector<job_view>> reply;
+  };
+  auto g = std::make_shared<gather>();
+  g->waiting = jobs.size();
+  g->views.reserve(jobs.size());
+  g->reply = reply;
+  auto one_done = [g] {
+    if (--g->waiting == 0) g->reply(std::move(g->views));
+  };
+  for (auto& [id, entry] : jobs) {
+    self->request(entry.actor, caf::infinite, view_atom::value)
+        .then([g, one_done](job_view& v) { g->views.push_back(std::move(v)); one_done(); },
+              [one_done](caf::error&) { one_done(); });  // deleted meanwhile: leave it out
+  }
+}
+
+void remove_job(group_self self, const std::string& id) {
+  auto it = self->state.jobs.find(id);
+  if (it == self->state.jobs.end()) return;
+  self->send(it->second.actor, delete_atom::value);
+  self->state.jobs.erase(it);
+}
+
+caf::behavior group_behavior(group_self self, group_spec spec, const job_context* ctx) {
+  self->state.spec = std::move(spec);
+  return {
+      [=](add_job_atom, job_spec& job, const reply_fn<std::string>& reply) {
+        auto& st = self->state;
+        if (job.id.empty()) {
+          // Generated ids never collide with each other; a caller's id might.
+          do job.id = std::to_string(ctx->ids->next(now_ms()));
+          while (st.jobs.count(job.id));
+        } else if (st.jobs.count(job.id)) {
+          return reply(status::already_exists("job_id: job \"" + job.id + "\" already exists in group \"" +
+                                              st.spec.name + "\""));
+        }
+        if (job.otp_secret.empty()) job.otp_secret = random_base32_secret();
+        job.created_ms = job.updated_ms = to_unix_ms(now_ms());
+        std::string id = job.id;
+        std::string name = job.name;
+        st.jobs.emplace(id, job_entry{spawn_job(self->system(), std::move(job), ctx), std::move(name)});
+        reply(std::move(id));
+      },
+      [=](list_atom, const reply_fn<std::vector<job_view>>& reply) { list_jobs(self, reply); },
+      [=](clear_atom, const reply_fn<std::size_t>& reply) {
+        auto& jobs = self->state.jobs;
+        std::size_t n = jobs.size();
+        for (auto& [id, entry] : jobs) self->send(entry.actor, delete_atom::value);
+        jobs.clear();
+        reply(n);
+      },
+      [=](delete_name_atom, const std::string& name, const reply_fn<std::size_t>& reply) {
+        std::vector<std::string> doomed;
+        for (auto& [id, entry] : self->state.jobs)
+          if (entry.name == name) doomed.push_back(id);
+        for (auto& id : doomed) remove_job(self, id);
+        reply(doomed.size());
+      },
+      [=](delete_atom, const std::string& id, const done_fn& done) {
+        with_job(self, id, done, [&](const caf::actor&) {
+          remove_job(self, id);
+          done(status{});
+        });
+      },
+      [=](edit_job_atom, const std::string& id, job_patch& patch, const reply_fn<job_view>& reply) {
+        with_job(self, id, reply, [&](const caf::actor& job) {
+          // The job validates the edit; wrap the reply to keep the name index current.
+          auto renamed = [self, id, reply](status_or<job_view> v) {
+            if (v.ok()) caf::anon_send(caf::actor_cast<caf::actor>(self), renamed_atom::value, id, v->spec.name);
+            reply(std::move(v));
+          };
+          self->send(job, edit_job_atom::value, std::move(patch), reply_fn<job_view>(renamed));
+        });
+      },
+      [=](renamed_atom, const std::string& id, const std::string& name) {
+        if (auto it = self->state.jobs.find(id); it != self->state.jobs.end()) it->second.name = name;
+      },
+      [=](pause_atom, const std::string& id, const done_fn& done) {
+        with_job(self, id, done, [&](const caf::actor& job) { self->send(job, pause_atom::value, done); });
+      },
+      [=](activate_atom, const std::string& id, int64_t exec_time_s, const done_fn& done) {
+        with_job(self, id, done,
+                 [&](const caf::actor& job) { self->send(job, activate_atom::value, exec_time_s, done); });
+      },
+      [=](view_atom, const std::string& id, const reply_fn<job_view>& reply) {
+        with_job(self, id, reply, [&](const caf::actor& job) { self->send(job, view_atom::value, reply); });
+      },
+      [=](run_now_atom, const std::string& id, const reply_fn<uint64_t>& reply) {
+        with_job(self, id, reply, [&](const caf::actor& job) { self->send(job, run_now_atom::value, reply); });
+      },
+      [=](executions_atom, const std::string& id, std::size_t limit, uint64_t before,
+          const reply_fn<std::vector<run_record>>& reply) {
+        with_job(self, id, reply, [&](const caf::actor& job) {
+          self->send(job, executions_atom::value, limit, before, reply);
+        });
+      },
+      [=](delete_atom) {  // the group is removed: its jobs go with it
+        for (auto& [id, entry] : self->state.jobs) self->send(entry.actor, delete_atom::value);
+        self->state.jobs.clear();
+        self->quit();
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_group(caf::actor_system& sys, group_spec spec, const job_context* ctx) {
+  return sys.spawn(group_behavior, std::move(spec), ctx);
+}
+
+}  // namespace mainspring

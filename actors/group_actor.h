@@ -1,0 +1,20 @@
+// The group actor: one per group. It owns the group's secret and its jobs (one job actor each):
+// it adds them, lists them, clears them and deletes them by name, and hands every other job
+// request to the job's own actor.
+//
+// Example (from the registry):
+//   caf::actor group = spawn_group(self->system(), spec, ctx);
+//   self->send(group, add_job_atom::value, std::move(job), reply);
+#pragma once
+
+#include <caf/fwd.hpp>
+
+#include "actors/job_context.h"
+#include "core/job.h"
+
+namespace mainspring {
+
+// REQUIRES: *ctx outlives the actor.
+caf::actor spawn_group(caf::actor_system& sys, group_spec spec, const job_context* ctx);
+
+}  // namespace mainspring

@@ -1,0 +1,68 @@
+// The messages Mainspring's actors exchange: atoms, and the CAF type declarations for payloads.
+//
+// Requests from the HTTP side carry their reply callback (reply_fn / done_fn from
+// scheduler_api.h) along the chain registry -> group -> job; whichever actor can answer calls it.
+// Nothing here crosses a process boundary, so callbacks are allowed as "unsafe" message types.
+//
+// Example:
+//   caf::anon_send(registry, add_job_atom::value, std::move(spec), reply_fn<std::string>{...});
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "actors/scheduler_api.h"
+#include "core/job.h"
+#include "core/run_record.h"
+#include "executors/run.h"
+
+namespace mainspring {
+
+// -- clock --
+using arm_atom = caf::atom_constant<caf::atom("arm")>;
+using disarm_atom = caf::atom_constant<caf::atom("disarm")>;
+using fire_atom = caf::atom_constant<caf::atom("fire")>;
+using stop_atom = caf::atom_constant<caf::atom("stop")>;
+
+// -- groups --
+using reg_group_atom = caf::atom_constant<caf::atom("reggroup")>;
+using rm_group_atom = caf::atom_constant<caf::atom("rmgroup")>;
+using groups_atom = caf::atom_constant<caf::atom("groups")>;
+using group_info_atom = caf::atom_constant<caf::atom("groupinfo")>;
+
+// -- jobs --
+using add_job_atom = caf::atom_constant<caf::atom("addjob")>;
+using edit_job_atom = caf::atom_constant<caf::atom("editjob")>;
+using pause_atom = caf::atom_constant<caf::atom("pause")>;
+using activate_atom = caf::atom_constant<caf::atom("activate")>;
+using delete_atom = caf::atom_constant<caf::atom("delete")>;
+using clear_atom = caf::atom_constant<caf::atom("clear")>;
+using delete_name_atom = caf::atom_constant<caf::atom("delname")>;
+using list_atom = caf::atom_constant<caf::atom("list")>;
+using view_atom = caf::atom_constant<caf::atom("view")>;
+using run_now_atom = caf::atom_constant<caf::atom("runnow")>;
+using executions_atom = caf::atom_constant<caf::atom("execs")>;
+using run_done_atom = caf::atom_constant<caf::atom("rundone")>;
+using renamed_atom = caf::atom_constant<caf::atom("renamed")>;
+
+// Which of a job's two timers fired: its schedule, or a pending retry.
+enum class timer_kind : uint8_t { schedule = 0, retry = 1 };
+
+}  // namespace mainspring
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::job_spec)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::job_patch)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::job_view)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::run_outcome)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::timer_kind)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::done_fn)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::reply_fn<std::string>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::reply_fn<std::size_t>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::reply_fn<mainspring::job_view>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::reply_fn<mainspring::group_spec>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::reply_fn<std::vector<std::string>>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::reply_fn<std::vector<mainspring::job_view>>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::reply_fn<std::vector<mainspring::run_record>>)
