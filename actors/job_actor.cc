@@ -7,6 +7,7 @@
 #include "actors/messages.h"
 #include "core/fire_plan.h"
 #include "core/schedule.h"
+#include "core/totp.h"
 #include "executors/executor_pool.h"
 #include "executors/run_report.h"
 
@@ -87,7 +88,10 @@ run_request request_for(const job_state& st, const run_record& run) {
   req.plan_time = from_unix_ms(run.plan_ms);
   if (st.target.kind == executor_kind::http) {
     req.target = st.target.url;
-    req.extras = {{"job_id", st.spec.id}, {"job_name", st.spec.name}};
+    // As the original: the callee can check otp_code against the job's otp_token.
+    req.extras = {{"otp_code", totp_now(st.spec.otp_secret, to_unix_ms(now_ms()) / 1000)},
+                  {"job_id", st.spec.id},
+                  {"job_name", st.spec.name}};
   } else {
     req.target = st.spec.exec_command;
   }

@@ -10,6 +10,7 @@ find_package(nlohmann_json 3 REQUIRED)        # nlohmann_json::nlohmann_json
 find_package(CLI11 CONFIG REQUIRED)           # CLI11::CLI11
 find_package(spdlog CONFIG REQUIRED)          # spdlog::spdlog
 find_package(CURL REQUIRED)                   # CURL::libcurl
+find_package(OpenSSL REQUIRED)                # OpenSSL::Crypto (HMAC-SHA1 for TOTP)
 find_package(cereal CONFIG REQUIRED)          # cereal::cereal
 find_package(leveldb CONFIG REQUIRED)         # leveldb::leveldb (needs libsnappy-dev)
 find_package(prometheus-cpp CONFIG REQUIRED)  # prometheus-cpp::core
