@@ -1,0 +1,243 @@
+#include "metrics/scheduler_metrics.h"
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/metric_family.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "metrics/http_metrics.h"
+#include "metrics/process_stats.h"
+
+#ifndef MAINSPRING_VERSION
+#define MAINSPRING_VERSION "unknown"
+#endif
+
+namespace mainspring {
+
+namespace {
+
+using prometheus::Histogram;
+using prometheus::MetricFamily;
+using prometheus::MetricType;
+
+static_assert(static_cast<std::size_t>(executor_kind::noop) == 4,
+              "scheduler_metrics::k_executors must cover every executor_kind");
+
+// -- bucket boundaries (seconds unless said otherwise) --
+// constexpr arrays rather than vectors: a scheduler_metrics built during static initialization
+// elsewhere must not see them unconstructed.
+
+// 100 µs to 60 s: the lateness target is p99 under 5 ms, and a stalled process shows as seconds.
+constexpr double k_lateness_buckets[] = {
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+    0.1,    0.25,    0.5,    1,     2.5,    5,     10,   30,    60};
+// A no-op run takes microseconds, a shell job can take up to the 24 h timeout.
+constexpr double k_run_duration_buckets[] = {
+    0.0001, 0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 86400};
+// Mutations per WriteBatch: powers of two up to a group commit of many thousands.
+constexpr double k_batch_size_buckets[] = {1,   2,   4,    8,    16,   32,   64,   128,
+                                           256, 512, 1024, 2048, 4096, 8192, 16384};
+// A commit without fsync is tens of µs, a synced one about 150 µs on this machine's disk.
+constexpr double k_commit_duration_buckets[] = {
+    0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1};
+
+template <std::size_t N>
+Histogram::BucketBoundaries bounds(const double (&b)[N]) {
+  return Histogram::BucketBoundaries(b, b + N);
+}
+
+// The outcome index of a finished run, or -1 for states that are not outcomes.
+int outcome_index(run_state s) {
+  switch (s) {
+    case run_state::succeeded: return 0;
+    case run_state::failed: return 1;
+    case run_state::timed_out: return 2;
+    case run_state::running:
+    case run_state::skipped: return -1;
+  }
+  return -1;
+}
+
+constexpr run_state k_outcome_states[] = {run_state::succeeded, run_state::failed,
+                                          run_state::timed_out};
+
+double non_negative(double x) { return x >= 0 ? x : 0; }  // NaN -> 0 too
+
+// -- families built at scrape time from the snapshot and /proc --
+
+MetricFamily single(std::string name, std::string help, MetricType type, double value) {
+  prometheus::ClientMetric m;
+  if (type == MetricType::Counter) {
+    m.counter.value = value;
+  } else {
+    m.gauge.value = value;
+  }
+  return MetricFamily{std::move(name), std::move(help), type, {std::move(m)}};
+}
+
+void append_snapshot(std::vector<MetricFamily>& out, const scheduler_snapshot& s) {
+  MetricFamily jobs{"mainspring_jobs", "Jobs by lifecycle state.", MetricType::Gauge, {}};
+  for (auto [state, value] : {std::pair{"active", s.jobs_active},
+                              std::pair{"paused", s.jobs_paused},
+                              std::pair{"done", s.jobs_done}}) {
+    prometheus::ClientMetric m;
+    m.label = {{"state", state}};
+    m.gauge.value = static_cast<double>(value);
+    jobs.metric.push_back(std::move(m));
+  }
+  out.push_back(std::move(jobs));
+  out.push_back(single("mainspring_timer_wheel_pending_timers", "Timers armed in the timing wheel.",
+                       MetricType::Gauge, static_cast<double>(s.timer_wheel_pending_timers)));
+  out.push_back(single("mainspring_runs_in_flight", "Runs handed to an executor, not yet finished.",
+                       MetricType::Gauge, static_cast<double>(s.runs_in_flight)));
+  out.push_back(single("mainspring_runs_queued", "Runs waiting for an executor slot.",
+                       MetricType::Gauge, static_cast<double>(s.runs_queued)));
+  out.push_back(single("mainspring_runs_skipped_total",
+                       "Fires skipped (overlap under concurrency forbid, misfire skip).",
+                       MetricType::Counter, static_cast<double>(s.runs_skipped_total)));
+  out.push_back(single("mainspring_run_retries_total", "Retry runs started.", MetricType::Counter,
+                       static_cast<double>(s.run_retries_total)));
+  out.push_back(single("mainspring_actors", "Live actors (registry, groups, jobs, clock).",
+                       MetricType::Gauge, static_cast<double>(s.actors)));
+}
+
+void append_process(std::vector<MetricFamily>& out, const process_stats& p) {
+  out.push_back(single("process_cpu_seconds_total",
+                       "Total user and system CPU time spent in seconds.", MetricType::Counter,
+                       p.cpu_seconds));
+  out.push_back(single("process_resident_memory_bytes", "Resident memory size in bytes.",
+                       MetricType::Gauge, static_cast<double>(p.resident_memory_bytes)));
+  out.push_back(single("process_virtual_memory_bytes", "Virtual memory size in bytes.",
+                       MetricType::Gauge, static_cast<double>(p.virtual_memory_bytes)));
+  out.push_back(single("process_open_fds", "Number of open file descriptors.", MetricType::Gauge,
+                       static_cast<double>(p.open_fds)));
+  if (p.max_fds > 0) {
+    out.push_back(single("process_max_fds", "Maximum number of open file descriptors.",
+                         MetricType::Gauge, static_cast<double>(p.max_fds)));
+  }
+  out.push_back(single("process_start_time_seconds",
+                       "Start time of the process since unix epoch in seconds.", MetricType::Gauge,
+                       p.start_time_seconds));
+}
+
+}  // namespace
+
+// -- constructors --
+
+scheduler_metrics::scheduler_metrics() : scheduler_metrics(MAINSPRING_VERSION) {}
+
+scheduler_metrics::scheduler_metrics(std::string version)
+    : registry_(std::make_unique<prometheus::Registry>()) {
+  register_metrics(version);
+  http_ = std::make_unique<http_metrics>(*registry_);
+}
+
+scheduler_metrics::~scheduler_metrics() = default;
+
+// Every labelled child is created here, so the push paths only follow a pointer.
+void scheduler_metrics::register_metrics(const std::string& version) {
+  auto& runs = prometheus::BuildCounter()
+                   .Name("mainspring_job_runs_total")
+                   .Help("Finished runs by executor and outcome.")
+                   .Register(*registry_);
+  auto& lateness = prometheus::BuildHistogram()
+                       .Name("mainspring_schedule_lateness_seconds")
+                       .Help("Time from a run's planned time to its start, by executor.")
+                       .Register(*registry_);
+  auto& duration = prometheus::BuildHistogram()
+                       .Name("mainspring_job_run_duration_seconds")
+                       .Help("Time from a run's start to its end, by executor.")
+                       .Register(*registry_);
+  for (std::size_t e = 0; e < k_executors; ++e) {
+    const std::string executor = executor_kind_name(static_cast<executor_kind>(e));
+    for (std::size_t o = 0; o < k_outcomes; ++o) {
+      const std::string outcome = run_state_name(k_outcome_states[o]);
+      runs_[e][o] = &runs.Add({{"executor", executor}, {"outcome", outcome}});
+    }
+    lateness_[e] = &lateness.Add({{"executor", executor}}, bounds(k_lateness_buckets));
+    duration_[e] = &duration.Add({{"executor", executor}}, bounds(k_run_duration_buckets));
+  }
+
+  storage_commits_ = &prometheus::BuildCounter()
+                          .Name("mainspring_storage_commits_total")
+                          .Help("Storage write batches committed.")
+                          .Register(*registry_)
+                          .Add({});
+  storage_batch_size_ = &prometheus::BuildHistogram()
+                             .Name("mainspring_storage_batch_size")
+                             .Help("Mutations (puts and deletes) per committed write batch.")
+                             .Register(*registry_)
+                             .Add({}, bounds(k_batch_size_buckets));
+  storage_commit_duration_ = &prometheus::BuildHistogram()
+                                  .Name("mainspring_storage_commit_duration_seconds")
+                                  .Help("Time to commit one write batch.")
+                                  .Register(*registry_)
+                                  .Add({}, bounds(k_commit_duration_buckets));
+
+  prometheus::BuildGauge()
+      .Name("mainspring_build_info")
+      .Help("Always 1; the version label says which build is running.")
+      .Register(*registry_)
+      .Add({{"version", version}})
+      .Set(1);
+}
+
+// -- the fire path --
+
+void scheduler_metrics::on_run_started(executor_kind executor, double lateness_s) {
+  const auto e = static_cast<std::size_t>(executor);
+  if (e >= k_executors) return;
+  lateness_[e]->Observe(non_negative(lateness_s));
+}
+
+void scheduler_metrics::on_run_finished(executor_kind executor, run_state outcome,
+                                        double duration_s) {
+  const auto e = static_cast<std::size_t>(executor);
+  const int o = outcome_index(outcome);
+  if (e >= k_executors || o < 0) return;
+  runs_[e][static_cast<std::size_t>(o)]->Increment();
+  duration_[e]->Observe(non_negative(duration_s));
+}
+
+// -- storage and HTTP --
+
+void scheduler_metrics::on_storage_commit(std::size_t mutations, double duration_s) {
+  storage_commits_->Increment();
+  storage_batch_size_->Observe(static_cast<double>(mutations));
+  storage_commit_duration_->Observe(non_negative(duration_s));
+}
+
+void scheduler_metrics::on_http_request(std::string_view route, std::string_view method,
+                                        int status, double duration_s) {
+  http_->observe(route, method, status, duration_s);
+}
+
+// -- scraping --
+
+void scheduler_metrics::set_snapshot_source(std::function<scheduler_snapshot()> source) {
+  std::lock_guard<std::mutex> lock(scrape_mutex_);
+  snapshot_source_ = std::move(source);
+}
+
+std::string scheduler_metrics::scrape() {
+  std::lock_guard<std::mutex> lock(scrape_mutex_);
+  std::vector<MetricFamily> families = registry_->Collect();
+  // prometheus-cpp keeps a family's series in a hash map; sorted, the text is stable and diffable.
+  for (MetricFamily& family : families) {
+    std::sort(family.metric.begin(), family.metric.end(),
+              [](const auto& a, const auto& b) { return a.label < b.label; });
+  }
+  append_snapshot(families, snapshot_source_ ? snapshot_source_() : scheduler_snapshot{});
+  // A /proc failure (no /proc in a sandbox) drops the process_* lines, not the scrape.
+  if (auto process = read_process_stats(); process.ok()) append_process(families, process.value());
+  return prometheus::TextSerializer().Serialize(families);
+}
+
+}  // namespace mainspring
