@@ -1,0 +1,327 @@
+#include "storage/codec.h"
+
+#include <cereal/archives/binary.hpp>
+#include <istream>
+#include <map>
+#include <ostream>
+#include <streambuf>
+#include <type_traits>
+
+namespace mainspring {
+namespace {
+
+// -- streams over our own buffers --
+// cereal's binary archives only call rdbuf()->sputn / sgetn, so two tiny streambufs let one
+// archive per thread be reused for every value (building an iostream per value costs more than
+// encoding a job).
+
+class string_sink : public std::streambuf {
+ public:
+  void reset(std::string* out) { out_ = out; }
+
+ protected:
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    out_->append(s, static_cast<std::size_t>(n));
+    return n;
+  }
+  int_type overflow(int_type c) override {
+    if (!traits_type::eq_int_type(c, traits_type::eof()))
+      out_->push_back(traits_type::to_char_type(c));
+    return traits_type::not_eof(c);
+  }
+
+ private:
+  std::string* out_ = nullptr;
+};
+
+class view_source : public std::streambuf {
+ public:
+  void reset(std::string_view bytes) {
+    char* p = const_cast<char*>(bytes.data());  // the get area is only read
+    setg(p, p, p + bytes.size());
+  }
+  std::size_t remaining() const { return static_cast<std::size_t>(egptr() - gptr()); }
+};
+
+// Thrown inside this file only; decode() turns it into a status.
+struct corrupt_value {
+  const char* reason;
+};
+
+// Largest value of each stored enum. REQUIRES: updated when an enum gains a value.
+constexpr uint8_t last_value(concurrency_policy) {
+  return static_cast<uint8_t>(concurrency_policy::forbid);
+}
+constexpr uint8_t last_value(misfire_policy) {
+  return static_cast<uint8_t>(misfire_policy::all);
+}
+constexpr uint8_t last_value(run_state) {
+  return static_cast<uint8_t>(run_state::skipped);
+}
+constexpr uint8_t last_value(run_trigger) {
+  return static_cast<uint8_t>(run_trigger::misfire);
+}
+
+constexpr uint32_t k_max_string_bytes = 64u << 20;
+
+// -- writer and reader: the same field lists drive both --
+
+class field_writer {
+ public:
+  explicit field_writer(cereal::BinaryOutputArchive& ar) : ar_(ar) {}
+
+  void operator()(const std::string& s) {
+    ar_(static_cast<uint32_t>(s.size()));
+    ar_(cereal::binary_data(s.data(), s.size()));
+  }
+  void operator()(bool b) { ar_(static_cast<uint8_t>(b ? 1 : 0)); }
+  template <class T>
+  requires(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) void operator()(T v) { ar_(v); }
+  template <class E>
+  requires std::is_enum_v<E>
+  void operator()(E e) { ar_(static_cast<uint8_t>(e)); }
+  void operator()(const std::map<std::string, std::string>& m) {
+    ar_(static_cast<uint32_t>(m.size()));
+    for (const auto& [k, v] : m) {
+      (*this)(k);
+      (*this)(v);
+    }
+  }
+
+ private:
+  cereal::BinaryOutputArchive& ar_;
+};
+
+class field_reader {
+ public:
+  field_reader(cereal::BinaryInputArchive& ar, view_source& src) : ar_(ar), src_(src) {}
+
+  void operator()(std::string& s) {
+    uint32_t n = 0;
+    ar_(n);
+    // Check before allocating: a flipped length must not ask for gigabytes.
+    if (n > src_.remaining() || n > k_max_string_bytes)
+      throw corrupt_value{"string length overruns the value"};
+    s.resize(n);
+    ar_(cereal::binary_data(s.data(), n));
+  }
+  void operator()(bool& b) {
+    uint8_t v = 0;
+    ar_(v);
+    if (v > 1) throw corrupt_value{"bad boolean"};
+    b = v == 1;
+  }
+  template <class T>
+  requires(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) void operator()(T& v) { ar_(v); }
+  template <class E>
+  requires std::is_enum_v<E>
+  void operator()(E& e) {
+    uint8_t v = 0;
+    ar_(v);
+    if (v > last_value(E{})) throw corrupt_value{"enum value out of range"};
+    e = static_cast<E>(v);
+  }
+  void operator()(std::map<std::string, std::string>& m) {
+    uint32_t n = 0;
+    ar_(n);
+    if (n > src_.remaining() / 8)
+      throw corrupt_value{"map size overruns the value"};  // 2 lengths each
+    m.clear();
+    for (uint32_t i = 0; i < n; ++i) {
+      std::string k, v;
+      (*this)(k);
+      (*this)(v);
+      m.insert_or_assign(m.end(), std::move(k), std::move(v));
+    }
+  }
+
+ private:
+  cereal::BinaryInputArchive& ar_;
+  view_source& src_;
+};
+
+struct writer_state {
+  string_sink sink;
+  std::ostream os{&sink};
+  cereal::BinaryOutputArchive ar{os};
+};
+struct reader_state {
+  view_source src;
+  std::istream is{&src};
+  cereal::BinaryInputArchive ar{is};
+};
+
+// -- field lists, in stored order; `version` selects the layout of older values --
+// Each codec names its record and version and lists the fields once, for both directions.
+
+struct group_codec {
+  static constexpr const char* k_name = "group_spec";
+  static constexpr uint8_t k_version = k_group_format;
+  template <class Io, class G>
+  static void fields(Io& io, G& g, uint8_t /*version*/) {
+    io(g.name);
+    io(g.secret);
+    io(g.created_ms);
+  }
+};
+
+struct job_codec {
+  static constexpr const char* k_name = "job_spec";
+  static constexpr uint8_t k_version = k_job_format;
+  template <class Io, class J>
+  static void fields(Io& io, J& j, uint8_t /*version*/) {
+    io(j.id);
+    io(j.group);
+    io(j.name);
+    io(j.schedule);
+    io(j.timezone);
+    io(j.exec_time_s);
+    io(j.request_url);
+    io(j.exec_command);
+    io(j.timeout_ms);
+    io(j.retries);
+    io(j.retry_delay_ms);
+    io(j.concurrency);
+    io(j.misfire);
+    io(j.memo);
+    io(j.metadata);
+    io(j.paused);
+    io(j.otp_secret);
+    io(j.created_ms);
+    io(j.updated_ms);
+  }
+};
+
+struct run_codec {
+  static constexpr const char* k_name = "run_record";
+  static constexpr uint8_t k_version = k_run_format;
+  template <class Io, class R>
+  static void fields(Io& io, R& r, uint8_t /*version*/) {
+    io(r.run_id);
+    io(r.job_id);
+    io(r.group);
+    io(r.trigger);
+    io(r.attempt);
+    io(r.state);
+    io(r.plan_ms);
+    io(r.start_ms);
+    io(r.end_ms);
+    io(r.code);
+    io(r.output_tail);
+    io(r.error);
+  }
+};
+
+struct func_codec {
+  static constexpr const char* k_name = "func_spec";
+  static constexpr uint8_t k_version = k_func_format;
+  template <class Io, class F>
+  static void fields(Io& io, F& f, uint8_t /*version*/) {
+    io(f.group);
+    io(f.name);
+    io(f.lua_body);
+    io(f.use_otp);
+    io(f.disable_group_otp);
+    io(f.memo);
+    io(f.secret);
+    io(f.created_ms);
+  }
+};
+
+struct audit_codec {
+  static constexpr const char* k_name = "audit_entry";
+  static constexpr uint8_t k_version = k_audit_format;
+  template <class Io, class A>
+  static void fields(Io& io, A& a, uint8_t /*version*/) {
+    io(a.time_ms);
+    io(a.api);
+    io(a.key_id);
+    io(a.action);
+    io(a.group);
+    io(a.job_id);
+    io(a.detail);
+  }
+};
+
+template <class Codec, class Record>
+std::string encode_record(const Record& r) {
+  thread_local writer_state st;
+  std::string out;
+  out.reserve(128);
+  out.push_back(static_cast<char>(Codec::k_version));
+  st.sink.reset(&out);
+  field_writer w(st.ar);
+  Codec::fields(w, r, Codec::k_version);
+  st.sink.reset(nullptr);
+  return out;
+}
+
+status corrupt(const char* record, const std::string& why) {
+  return status::internal(std::string("corrupt ") + record + " value: " + why);
+}
+
+template <class Codec, class Record>
+status decode_record(std::string_view bytes, Record* out) {
+  const char* name = Codec::k_name;
+  if (bytes.empty()) return corrupt(name, "empty");
+  const auto version = static_cast<uint8_t>(bytes[0]);
+  if (version == 0) return corrupt(name, "format version 0");
+  if (version > Codec::k_version) {
+    return status::failed_precondition(std::string(name) + " value has format version " +
+                                       std::to_string(version) + ", newer than this build reads (" +
+                                       std::to_string(Codec::k_version) +
+                                       "): run a newer Mainspring");
+  }
+  thread_local reader_state st;
+  st.src.reset(bytes.substr(1));
+  try {
+    field_reader r(st.ar, st.src);
+    Codec::fields(r, *out, version);
+  } catch (const corrupt_value& e) {
+    return corrupt(name, e.reason);
+  } catch (const std::exception& e) {  // cereal::Exception on a short read, bad_alloc
+    return corrupt(name, e.what());
+  } catch (...) {
+    return corrupt(name, "unknown error");
+  }
+  if (st.src.remaining() != 0) {
+    return corrupt(name, std::to_string(st.src.remaining()) + " trailing bytes");
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string encode(const group_spec& g) {
+  return encode_record<group_codec>(g);
+}
+std::string encode(const job_spec& j) {
+  return encode_record<job_codec>(j);
+}
+std::string encode(const run_record& r) {
+  return encode_record<run_codec>(r);
+}
+std::string encode(const func_spec& f) {
+  return encode_record<func_codec>(f);
+}
+std::string encode(const audit_entry& a) {
+  return encode_record<audit_codec>(a);
+}
+
+status decode(std::string_view b, group_spec* out) {
+  return decode_record<group_codec>(b, out);
+}
+status decode(std::string_view b, job_spec* out) {
+  return decode_record<job_codec>(b, out);
+}
+status decode(std::string_view b, run_record* out) {
+  return decode_record<run_codec>(b, out);
+}
+status decode(std::string_view b, func_spec* out) {
+  return decode_record<func_codec>(b, out);
+}
+status decode(std::string_view b, audit_entry* out) {
+  return decode_record<audit_codec>(b, out);
+}
+
+}  // namespace mainspring

@@ -1,0 +1,51 @@
+// codec: the bytes the state store keeps for each record (cereal binary, versioned).
+//
+// Every value starts with one format-version byte, then the record's fields in a fixed order
+// written through a cereal BinaryOutputArchive (fixed-width little-endian integers as the
+// machine has them, strings as a 32-bit length and the bytes). A field is added by bumping the
+// record's version and teaching decode the old one; a value written by a newer Mainspring is
+// refused with a status rather than misread.
+//
+// decode never throws and never crashes on hostile bytes: a truncated or corrupt value, an
+// out-of-range enum, a length that overruns the value, or trailing bytes all give a non-ok
+// status (code internal, "corrupt job_spec value: ...").
+//
+// Example:
+//   std::string bytes = encode(job);
+//   job_spec back;
+//   if (status st = decode(bytes, &back); !st.ok()) return st;
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/job.h"
+#include "core/run_record.h"
+#include "core/status.h"
+#include "storage/records.h"
+
+namespace mainspring {
+
+// The format version each encode() writes today.
+inline constexpr uint8_t k_group_format = 1;
+inline constexpr uint8_t k_job_format = 1;
+inline constexpr uint8_t k_run_format = 1;
+inline constexpr uint8_t k_func_format = 1;
+inline constexpr uint8_t k_audit_format = 1;
+
+std::string encode(const group_spec& group);
+std::string encode(const job_spec& job);
+std::string encode(const run_record& run);
+std::string encode(const func_spec& func);
+std::string encode(const audit_entry& entry);
+
+// Decodes `bytes` into *out. On error *out is left in an unspecified but valid state.
+// REQUIRES: out != nullptr.
+status decode(std::string_view bytes, group_spec* out);
+status decode(std::string_view bytes, job_spec* out);
+status decode(std::string_view bytes, run_record* out);
+status decode(std::string_view bytes, func_spec* out);
+status decode(std::string_view bytes, audit_entry* out);
+
+}  // namespace mainspring

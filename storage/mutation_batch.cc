@@ -1,0 +1,57 @@
+#include "storage/mutation_batch.h"
+
+#include "storage/codec.h"
+#include "storage/store_keys.h"
+
+namespace mainspring {
+
+mutation_batch& mutation_batch::put_group(const group_spec& group) {
+  ops_.push_back({op_kind::put, group_key(group.name), encode(group)});
+  return *this;
+}
+
+mutation_batch& mutation_batch::delete_group(std::string_view group) {
+  ops_.push_back({op_kind::erase_group, std::string(group), {}});
+  has_range_delete_ = true;
+  return *this;
+}
+
+mutation_batch& mutation_batch::put_job(const job_spec& job) {
+  ops_.push_back({op_kind::put, job_key(job.group, job.id), encode(job)});
+  return *this;
+}
+
+mutation_batch& mutation_batch::delete_job(std::string_view group, std::string_view job_id) {
+  // key: the job key; value: its runs prefix.
+  ops_.push_back({op_kind::erase_job, job_key(group, job_id), job_runs_prefix(group, job_id)});
+  has_range_delete_ = true;
+  return *this;
+}
+
+mutation_batch& mutation_batch::put_run(const run_record& run) {
+  ops_.push_back({op_kind::put_run, run_key(run.group, run.job_id, run.run_id), encode(run)});
+  return *this;
+}
+
+mutation_batch& mutation_batch::delete_run(std::string_view group, std::string_view job_id,
+                                           uint64_t run_id) {
+  ops_.push_back({op_kind::erase, run_key(group, job_id, run_id), {}});
+  return *this;
+}
+
+mutation_batch& mutation_batch::put_func(const func_spec& func) {
+  ops_.push_back({op_kind::put, func_key(func.group, func.name), encode(func)});
+  return *this;
+}
+
+mutation_batch& mutation_batch::delete_func(std::string_view group, std::string_view name) {
+  ops_.push_back({op_kind::erase, func_key(group, name), {}});
+  return *this;
+}
+
+mutation_batch& mutation_batch::put_audit(const audit_entry& entry) {
+  ops_.push_back({op_kind::put_audit, audit_time_prefix(entry.time_ms), encode(entry)});
+  return *this;
+}
+
+}  // namespace mainspring

@@ -1,0 +1,81 @@
+// mutation_batch: the changes one request makes, committed to the state store all or nothing.
+//
+// Each put encodes its value at once, on the caller's thread, so that the store's single
+// committer thread only copies bytes. Deletes of a group or a job name a key range; the store
+// expands them when it commits (see state_store::commit), so they also remove whatever an
+// earlier batch of the same group commit put into that range.
+//
+// A batch is durable by default: its done callback runs only once it is synced to disk. Run
+// history may be written with set_durable(false): it is then applied without waiting for a sync
+// (it becomes durable with the next synced commit) and may lose its last few records on kill -9
+// or power loss. Acknowledged user mutations must stay durable.
+//
+// Example:
+//   mutation_batch b;
+//   b.put_job(job).put_audit(entry);
+//   store.commit(std::move(b), [reply](status st) { reply(st); });
+//
+//   store.commit(mutation_batch{}.put_run(run).set_durable(false), nullptr);
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/job.h"
+#include "core/run_record.h"
+#include "storage/records.h"
+
+namespace mainspring {
+
+class mutation_batch {
+ public:
+  enum class op_kind : uint8_t {
+    put,          // key <- value
+    erase,        // delete key
+    erase_group,  // delete g/<group> and everything under j/, r/, f/ of that group
+    erase_job,    // delete j/<group>/<job> and its runs
+    put_audit,    // key is "a/<time>/", the store appends the sequence number
+    put_run,      // a put that may trigger the job's history trimming
+  };
+  // What the store reads back when it commits (callers only use the builders).
+  struct op {
+    op_kind kind;
+    std::string key;    // erase_group: the group name itself
+    std::string value;  // puts: the encoded value; erase_job: the job's runs prefix
+  };
+
+  // -- builders: each returns *this so that calls chain --
+  mutation_batch& put_group(const group_spec& group);
+  mutation_batch& delete_group(std::string_view group);  // with its jobs, runs and funcs
+  mutation_batch& put_job(const job_spec& job);
+  mutation_batch& delete_job(std::string_view group, std::string_view job_id);  // with its runs
+  mutation_batch& put_run(const run_record& run);
+  mutation_batch& delete_run(std::string_view group, std::string_view job_id, uint64_t run_id);
+  mutation_batch& put_func(const func_spec& func);
+  mutation_batch& delete_func(std::string_view group, std::string_view name);
+  mutation_batch& put_audit(const audit_entry& entry);
+
+  // False: apply without waiting for a sync (run history only; see above).
+  mutation_batch& set_durable(bool durable) {
+    durable_ = durable;
+    return *this;
+  }
+
+  // -- properties --
+  bool durable() const { return durable_; }
+  bool empty() const { return ops_.empty(); }
+  std::size_t size() const { return ops_.size(); }
+  const std::vector<op>& ops() const { return ops_; }
+  // True when some op names a key range that the store must expand when it commits.
+  bool has_range_delete() const { return has_range_delete_; }
+
+ private:
+  // -- member variables --
+  std::vector<op> ops_;
+  bool durable_ = true;
+  bool has_range_delete_ = false;
+};
+
+}  // namespace mainspring

@@ -1,0 +1,322 @@
+#include "storage/state_store.h"
+
+#include <filesystem>
+#include <future>
+
+#include "storage/state_store_impl.h"
+#include "storage/store_keys.h"
+
+namespace mainspring {
+namespace {
+
+constexpr std::string_view k_schema_version = "1";
+
+leveldb::Options db_options(const store_options& options) {
+  leveldb::Options o;
+  o.create_if_missing = true;
+  // Report a damaged log or table at open instead of silently dropping records. A log whose
+  // tail was cut by kill -9 is still fine: LevelDB reads a torn last record as end of log.
+  o.paranoid_checks = true;
+  o.write_buffer_size = options.write_buffer_bytes;
+  return o;
+}
+
+// Adds Delete(key) to *out for every key in [prefix, prefix_end) in the DB and for every key an
+// earlier Put of this group commit (the round so far, and *out: the batch's own earlier ops)
+// wrote there, since those are not in the DB yet.
+class range_eraser : public leveldb::WriteBatch::Handler {
+ public:
+  range_eraser(std::string_view prefix, leveldb::WriteBatch* out) : prefix_(prefix), out_(out) {}
+  void Put(const leveldb::Slice& key, const leveldb::Slice&) override {
+    if (starts_with(key, prefix_)) keys_.emplace_back(key.data(), key.size());
+  }
+  void Delete(const leveldb::Slice&) override {}
+
+  // REQUIRES: out (given to the constructor) is not `round`.
+  status erase(leveldb::DB* db, const std::string& dir, const leveldb::WriteBatch& round) {
+    if (!round.Iterate(this).ok() || !out_->Iterate(this).ok()) {
+      return status::internal("state store: unreadable pending batch");
+    }
+    leveldb::ReadOptions ro;
+    ro.fill_cache = false;
+    std::unique_ptr<leveldb::Iterator> it(db->NewIterator(ro));
+    for (it->Seek(leveldb::Slice(prefix_.data(), prefix_.size()));
+         it->Valid() && starts_with(it->key(), prefix_); it->Next()) {
+      out_->Delete(it->key());
+    }
+    if (!it->status().ok()) return storage_error(dir, it->status());
+    for (const auto& k : keys_) out_->Delete(k);
+    return {};
+  }
+
+ private:
+  std::string_view prefix_;
+  leveldb::WriteBatch* out_;
+  std::vector<std::string> keys_;
+};
+
+}  // namespace
+
+status storage_error(const std::string& dir, const leveldb::Status& s) {
+  const std::string msg = s.ToString();
+  if (s.IsCorruption() || msg.find("No such file") != std::string::npos) {
+    return status::failed_precondition("data dir " + dir + " is damaged: " + msg +
+                                       "; run `mainspring repair --data-dir " + dir + "`");
+  }
+  if (msg.find("lock") != std::string::npos || msg.find("LOCK") != std::string::npos) {
+    return status::unavailable("data dir " + dir + " is in use by another process: " + msg);
+  }
+  return status::unavailable("data dir " + dir + ": " + msg);
+}
+
+// -- constructors --
+
+state_store::state_store(std::unique_ptr<impl> i) : impl_(std::move(i)) {}
+
+status_or<std::unique_ptr<state_store>> state_store::open(const std::string& dir,
+                                                          store_options options) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return status::unavailable("cannot create data dir " + dir + ": " + ec.message());
+
+  auto i = std::make_unique<impl>();
+  i->dir = dir;
+  i->options = options;
+  i->trim_interval = options.run_trim_interval != 0
+                         ? options.run_trim_interval
+                         : std::max<std::size_t>(1, options.max_runs_per_job / 4);
+  leveldb::DB* raw = nullptr;
+  leveldb::Status s = leveldb::DB::Open(db_options(options), dir, &raw);
+  if (!s.ok()) return storage_error(dir, s);
+  i->db.reset(raw);
+
+  // The schema version: refuse a store a newer Mainspring wrote in a layout we do not know.
+  std::string schema;
+  s = i->db->Get(leveldb::ReadOptions{}, leveldb::Slice(k_schema_key.data(), k_schema_key.size()),
+                 &schema);
+  if (s.IsNotFound()) {
+    leveldb::WriteOptions wo;
+    wo.sync = true;
+    s = i->db->Put(wo, leveldb::Slice(k_schema_key.data(), k_schema_key.size()),
+                   leveldb::Slice(k_schema_version.data(), k_schema_version.size()));
+  } else if (s.ok() && schema != k_schema_version) {
+    return status::failed_precondition(
+        "data dir " + dir + " has schema version " + schema + ", which this Mainspring (schema " +
+        std::string(k_schema_version) + ") cannot read: run a newer Mainspring");
+  }
+  if (!s.ok()) return storage_error(dir, s);
+
+  // Audit keys end in a sequence number that must keep growing across restarts.
+  {
+    std::unique_ptr<leveldb::Iterator> it(i->db->NewIterator(leveldb::ReadOptions{}));
+    it->Seek(prefix_end(k_audit_prefix));
+    if (it->Valid()) {
+      it->Prev();
+    } else {
+      it->SeekToLast();
+    }
+    uint64_t seq = 0;
+    if (it->Valid() && starts_with(it->key(), k_audit_prefix) &&
+        audit_seq_of(std::string_view(it->key().data(), it->key().size()), &seq)) {
+      i->next_audit_seq = seq + 1;
+    }
+    if (!it->status().ok()) return storage_error(dir, it->status());
+  }
+
+  impl* p = i.get();
+  p->committer = std::thread([p] { p->run_committer(); });
+  if (options.sweep_interval.count() > 0) p->sweeper = std::thread([p] { p->run_sweeper(); });
+  return std::unique_ptr<state_store>(new state_store(std::move(i)));
+}
+
+status state_store::repair(const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return status::not_found("data dir " + dir + " does not exist");
+  }
+  leveldb::Status s = leveldb::RepairDB(dir, db_options(store_options{}));
+  if (!s.ok()) return status::internal("repair of data dir " + dir + " failed: " + s.ToString());
+  return {};
+}
+
+state_store::~state_store() {
+  {
+    std::lock_guard<std::mutex> lock(impl_->sweep_wait_mu);
+    impl_->sweep_stop = true;
+  }
+  impl_->sweep_cv.notify_all();
+  if (impl_->sweeper.joinable()) impl_->sweeper.join();
+  {
+    std::lock_guard<std::mutex> lock(impl_->queue_mu);
+    impl_->closing = true;
+  }
+  impl_->queue_cv.notify_all();
+  if (impl_->committer.joinable()) impl_->committer.join();
+}
+
+// -- writes --
+
+void state_store::commit(mutation_batch batch, std::function<void(status)> done) {
+  {
+    std::lock_guard<std::mutex> lock(impl_->queue_mu);
+    if (!impl_->closing) {
+      impl_->queue.push_back({std::move(batch), std::move(done)});
+      if (impl_->queue.size() == 1) impl_->queue_cv.notify_one();
+      return;
+    }
+  }
+  if (done) done(status::unavailable("state store is closed"));
+}
+
+status state_store::commit_sync(mutation_batch batch) {
+  std::promise<status> promise;
+  std::future<status> result = promise.get_future();
+  commit(std::move(batch), [&promise](status st) { promise.set_value(std::move(st)); });
+  return result.get();
+}
+
+void state_store::impl::run_committer() {
+  std::vector<pending> round;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(queue_mu);
+      queue_cv.wait(lock, [this] { return !queue.empty() || closing; });
+      if (queue.empty()) return;  // closing and drained
+      round.swap(queue);
+    }
+    write_round(round);
+    round.clear();
+  }
+}
+
+// Adds one op to *out. Range deletes also see the round's and this batch's earlier puts.
+status state_store::impl::apply_op(const mutation_batch::op& op, leveldb::WriteBatch* out,
+                                   const leveldb::WriteBatch& round,
+                                   std::vector<std::string>& to_trim) {
+  using k = mutation_batch::op_kind;
+  switch (op.kind) {
+    case k::put:
+      out->Put(op.key, op.value);
+      return {};
+    case k::put_run: {
+      out->Put(op.key, op.value);
+      std::string_view prefix;
+      uint64_t run_id = 0;
+      if (options.max_runs_per_job != 0 && split_run_key(op.key, &prefix, &run_id) &&
+          should_trim_after(run_id)) {
+        to_trim.emplace_back(prefix);
+      }
+      return {};
+    }
+    case k::erase:
+      out->Delete(op.key);
+      return {};
+    case k::put_audit:
+      out->Put(op.key + hex16(next_audit_seq++), op.value);
+      return {};
+    case k::erase_job:
+      out->Delete(op.key);
+      return range_eraser(op.value, out).erase(db.get(), dir, round);
+    case k::erase_group:
+      out->Delete(group_key(op.key));
+      for (const auto& prefix :
+           {group_jobs_prefix(op.key), group_runs_prefix(op.key), group_funcs_prefix(op.key)}) {
+        if (status st = range_eraser(prefix, out).erase(db.get(), dir, round); !st.ok()) {
+          return st;
+        }
+      }
+      return {};
+  }
+  return status::internal("state store: unknown mutation");
+}
+
+// A batch with a range delete is built on its own first, so that a failed range scan leaves
+// nothing of it in the round.
+status state_store::impl::append_batch(const mutation_batch& batch, leveldb::WriteBatch& round,
+                                       std::vector<std::string>& to_trim) {
+  if (!batch.has_range_delete()) {
+    for (const auto& op : batch.ops()) apply_op(op, &round, round, to_trim);
+    return {};
+  }
+  leveldb::WriteBatch own;
+  for (const auto& op : batch.ops()) {
+    if (status st = apply_op(op, &own, round, to_trim); !st.ok()) return st;
+  }
+  round.Append(own);
+  return {};
+}
+
+// Everything queued while the last write synced becomes one WriteBatch and one (synced) write.
+void state_store::impl::write_round(std::vector<pending>& round) {
+  leveldb::WriteBatch wb;
+  std::vector<status> outcome(round.size());
+  std::vector<std::string> to_trim;
+  bool sync = false;
+  for (std::size_t b = 0; b < round.size(); ++b) {
+    outcome[b] = append_batch(round[b].batch, wb, to_trim);
+    if (outcome[b].ok() && round[b].batch.durable()) sync = true;
+  }
+
+  leveldb::WriteOptions wo;
+  wo.sync = sync;
+  const auto start = clock::now();
+  const leveldb::Status s = db->Write(wo, &wb);
+  record_commit(round.size(), clock::now() - start);
+
+  // Trim before acknowledging, so that once done runs its job holds a bounded history.
+  if (s.ok() && !to_trim.empty()) trim_jobs(to_trim);
+
+  const status write_status =
+      s.ok() ? status{} : status::unavailable("state store write failed: " + s.ToString());
+  for (std::size_t b = 0; b < round.size(); ++b) {
+    status st = outcome[b].ok() ? write_status : outcome[b];
+    (st.ok() ? batches : failed_batches).fetch_add(1, std::memory_order_relaxed);
+    if (!round[b].done) continue;
+    try {
+      round[b].done(std::move(st));
+    } catch (...) {  // REQUIRES says done does not throw; do not let one kill the committer
+    }
+  }
+}
+
+void state_store::impl::record_commit(std::size_t batches_in_round, clock::duration took) {
+  const int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(took).count();
+  commits.fetch_add(1, std::memory_order_relaxed);
+  last_batch_size.store(batches_in_round, std::memory_order_relaxed);
+  if (batches_in_round > max_batch_size.load(std::memory_order_relaxed)) {
+    max_batch_size.store(batches_in_round, std::memory_order_relaxed);
+  }
+  last_commit_us.store(us, std::memory_order_relaxed);
+  total_commit_us.fetch_add(us, std::memory_order_relaxed);
+  if (us > max_commit_us.load(std::memory_order_relaxed)) {
+    max_commit_us.store(us, std::memory_order_relaxed);
+  }
+}
+
+// -- properties --
+
+store_stats state_store::stats() const {
+  const impl& i = *impl_;
+  store_stats out;
+  out.commits = i.commits.load();
+  out.batches = i.batches.load();
+  out.failed_batches = i.failed_batches.load();
+  out.last_batch_size = i.last_batch_size.load();
+  out.max_batch_size = i.max_batch_size.load();
+  out.last_commit_us = i.last_commit_us.load();
+  out.max_commit_us = i.max_commit_us.load();
+  out.total_commit_us = i.total_commit_us.load();
+  out.runs_trimmed = i.runs_trimmed.load();
+  out.corrupt_runs_skipped = i.corrupt_runs_skipped.load();
+  {
+    std::lock_guard<std::mutex> lock(impl_->queue_mu);
+    out.queued_batches = impl_->queue.size();
+  }
+  return out;
+}
+
+const std::string& state_store::dir() const {
+  return impl_->dir;
+}
+
+}  // namespace mainspring

@@ -1,0 +1,142 @@
+// state_store: everything Mainspring must remember across restarts, in one LevelDB.
+//
+// Groups, jobs, Lua functions, run history and the audit log live under the key layout of
+// store_keys.h (documented in storage/README.md). Writes go through commit(): one committer
+// thread gathers every mutation_batch queued while the previous write was syncing and writes
+// them as ONE synced leveldb::WriteBatch ("group commit"), so a burst of N concurrent requests
+// costs about one fsync, not N. A batch's done callback runs, on the committer thread, only
+// after its changes are on disk; a batch is applied entirely or not at all.
+//
+// Run history is bounded: store_options.max_runs_per_job (trimmed incrementally after the
+// job's runs are written) and max_run_age (a background sweep walking a bounded number of keys
+// per tick). Neither ever scans the whole store on a write path.
+//
+// Example:
+//   auto opened = state_store::open("/var/lib/mainspring", {});
+//   if (!opened.ok()) return opened.status();    // "data dir ... is damaged: ...; run ..."
+//   std::unique_ptr<state_store> store = std::move(opened).value();
+//   store->commit(mutation_batch{}.put_job(job).put_audit(entry),
+//                 [reply](status st) { reply(st); });        // after the sync
+//   store->load_all({.on_group = ..., .on_job = ..., .on_func = ...});   // at restart
+//   auto runs = store->list_runs("YM55", "12", /*limit=*/20);           // newest first
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/job.h"
+#include "core/run_record.h"
+#include "core/status.h"
+#include "storage/mutation_batch.h"
+#include "storage/records.h"
+
+namespace mainspring {
+
+struct store_options {
+  // Runs kept per job; 0 = no count limit. A job may briefly hold about
+  // run_trim_interval more before its next trim.
+  std::size_t max_runs_per_job = 100;
+  // Runs older than this (by their latest of plan, start and end) are swept; 0 = no age limit.
+  std::chrono::milliseconds max_run_age{0};
+  // A job's run count is checked after about one in this many of its put_runs (chosen by a hash
+  // of the run id, so the work per write is amortized O(1)); 0 = max(1, max_runs_per_job / 4).
+  std::size_t run_trim_interval = 0;
+  // Background retention sweep period; 0 = no sweep thread (call sweep_retention() yourself).
+  std::chrono::milliseconds sweep_interval{1000};
+  // Run keys one sweep tick reads at most (it always finishes the job it is in).
+  std::size_t sweep_keys_per_tick = 10'000;
+  // LevelDB memtable size: larger absorbs run-history bursts, smaller replays faster at open.
+  std::size_t write_buffer_bytes = 16u << 20;
+};
+
+// Counters for metrics. Latencies are of the WriteBatch write including its sync.
+struct store_stats {
+  uint64_t commits = 0;          // group commits (WriteBatches) written
+  uint64_t batches = 0;          // mutation_batches acknowledged ok
+  uint64_t failed_batches = 0;   // mutation_batches acknowledged with an error
+  uint64_t last_batch_size = 0;  // mutation_batches in the last group commit
+  uint64_t max_batch_size = 0;
+  int64_t last_commit_us = 0;
+  int64_t max_commit_us = 0;
+  int64_t total_commit_us = 0;        // divide by commits for the mean
+  uint64_t queued_batches = 0;        // waiting for the committer right now
+  uint64_t runs_trimmed = 0;          // run records deleted by retention
+  uint64_t corrupt_runs_skipped = 0;  // unreadable run records list_runs passed over
+};
+
+// What load_all() calls for each stored record; a null function skips that kind.
+struct load_visitor {
+  std::function<void(group_spec&&)> on_group;
+  std::function<void(job_spec&&)> on_job;
+  std::function<void(func_spec&&)> on_func;
+};
+
+class state_store {
+ public:
+  // -- constructors --
+
+  // Opens (creating if missing) the store in `dir`. A damaged store gives failed_precondition,
+  // "data dir X is damaged: <leveldb message>; run `mainspring repair --data-dir X`"; a store
+  // another process holds gives unavailable.
+  static status_or<std::unique_ptr<state_store>> open(const std::string& dir,
+                                                      store_options options = {});
+
+  // Rebuilds a damaged store with leveldb::RepairDB (keeps every record it can read).
+  // REQUIRES: no process has `dir` open.
+  static status repair(const std::string& dir);
+
+  // Stops the sweep, then commits everything still queued (calling each done) and closes.
+  ~state_store();
+  state_store(const state_store&) = delete;
+  state_store& operator=(const state_store&) = delete;
+
+  // -- writes --
+
+  // Queues `batch`; `done` (may be empty) gets ok once the batch is applied (and synced when
+  // durable), or the write error. Thread-safe. done runs on the committer thread and must be
+  // short and must not throw; it may call commit() again (but not commit_sync).
+  void commit(mutation_batch batch, std::function<void(status)> done);
+
+  // commit() and wait. REQUIRES: not called from a done callback.
+  status commit_sync(mutation_batch batch);
+
+  // -- reads (thread-safe, concurrent with commits; each sees a consistent snapshot) --
+
+  // Streams every group, then every job, then every function (each in key order). Stops at the
+  // first unreadable record with a status naming its key.
+  status load_all(const load_visitor& visitor) const;
+
+  // Up to `limit` runs of the job, newest first; with before_run_id != 0 only runs with a
+  // smaller id (the next page). Unreadable records are skipped and counted in stats().
+  status_or<std::vector<run_record>> list_runs(std::string_view group, std::string_view job_id,
+                                               std::size_t limit, uint64_t before_run_id = 0) const;
+
+  // Up to `limit` audit entries with from_ms <= time_ms < to_ms, oldest first.
+  status_or<std::vector<audit_entry>> audit_range(int64_t from_ms, int64_t to_ms,
+                                                  std::size_t limit) const;
+
+  // -- retention and properties --
+
+  // One tick of the retention sweep (what the sweep thread runs every sweep_interval): walks
+  // at most about sweep_keys_per_tick run keys from where the last tick stopped, deleting runs
+  // past max_run_age and beyond max_runs_per_job. Returns the runs it deleted.
+  std::size_t sweep_retention();
+
+  store_stats stats() const;
+  const std::string& dir() const;
+
+ private:
+  struct impl;
+  explicit state_store(std::unique_ptr<impl> impl);
+
+  // -- member variables --
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace mainspring

@@ -1,0 +1,86 @@
+// Internals of state_store shared by its three source files (state_store.cc: open, close and
+// the committer; state_store_reads.cc: the read paths; state_store_retention.cc: history
+// trimming). Not for use outside storage/.
+#pragma once
+
+#include <leveldb/db.h>
+#include <leveldb/write_batch.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "storage/state_store.h"
+
+namespace mainspring {
+
+struct state_store::impl {
+  using clock = std::chrono::steady_clock;
+
+  struct pending {
+    mutation_batch batch;
+    std::function<void(status)> done;
+  };
+
+  // -- fixed after open --
+  std::string dir;
+  store_options options;
+  std::size_t trim_interval = 1;
+  std::unique_ptr<leveldb::DB> db;
+
+  // -- the commit queue --
+  std::mutex queue_mu;
+  std::condition_variable queue_cv;
+  std::vector<pending> queue;
+  bool closing = false;
+  std::thread committer;
+
+  // -- committer thread only --
+  uint64_t next_audit_seq = 0;
+
+  // -- the sweep --
+  std::mutex sweep_mu;  // one tick at a time; guards sweep_cursor
+  std::string sweep_cursor;
+  std::mutex sweep_wait_mu;
+  std::condition_variable sweep_cv;
+  bool sweep_stop = false;
+  std::thread sweeper;
+
+  // -- counters --
+  std::atomic<uint64_t> commits{0}, batches{0}, failed_batches{0}, last_batch_size{0},
+      max_batch_size{0};
+  std::atomic<int64_t> last_commit_us{0}, max_commit_us{0}, total_commit_us{0};
+  std::atomic<uint64_t> runs_trimmed{0};
+  mutable std::atomic<uint64_t> corrupt_runs_skipped{0};
+
+  // -- committer (state_store.cc) --
+  void run_committer();
+  void write_round(std::vector<pending>& round);
+  status append_batch(const mutation_batch& batch, leveldb::WriteBatch& round,
+                      std::vector<std::string>& to_trim);
+  status apply_op(const mutation_batch::op& op, leveldb::WriteBatch* out,
+                  const leveldb::WriteBatch& round, std::vector<std::string>& to_trim);
+  void record_commit(std::size_t batches_in_round, clock::duration took);
+
+  // -- retention (state_store_retention.cc) --
+  // True when this put_run should be followed by a check of its job's run count.
+  bool should_trim_after(uint64_t run_id) const;
+  // Deletes the oldest runs of each job (by runs prefix) beyond max_runs_per_job.
+  void trim_jobs(std::vector<std::string>& job_run_prefixes);
+  std::size_t sweep_once();
+  void run_sweeper();
+};
+
+// "data dir X is damaged: ..." and the other open/read failures, from a LevelDB status.
+status storage_error(const std::string& dir, const leveldb::Status& s);
+
+inline bool starts_with(const leveldb::Slice& key, std::string_view prefix) {
+  return key.size() >= prefix.size() && std::string_view(key.data(), prefix.size()) == prefix;
+}
+
+}  // namespace mainspring

@@ -1,0 +1,100 @@
+// The read paths of state_store: restart loading, run history pages and the audit log.
+#include "storage/codec.h"
+#include "storage/state_store_impl.h"
+#include "storage/store_keys.h"
+
+namespace mainspring {
+namespace {
+
+std::string_view view(const leveldb::Slice& s) {
+  return {s.data(), s.size()};
+}
+
+// Decodes every value under `prefix` into a Record and hands it to `visit`.
+template <class Record, class Visit>
+status scan_prefix(leveldb::DB* db, const leveldb::Snapshot* snapshot, const std::string& dir,
+                   std::string_view prefix, const Visit& visit) {
+  leveldb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  ro.fill_cache = false;       // a bulk scan must not evict the hot set
+  ro.verify_checksums = true;  // a damaged block is reported, not misread
+  std::unique_ptr<leveldb::Iterator> it(db->NewIterator(ro));
+  Record record;
+  for (it->Seek(leveldb::Slice(prefix.data(), prefix.size()));
+       it->Valid() && starts_with(it->key(), prefix); it->Next()) {
+    if (status st = decode(view(it->value()), &record); !st.ok()) {
+      return status(st.code(),
+                    "data dir " + dir + ": record " + it->key().ToString() + ": " + st.message());
+    }
+    visit(std::move(record));
+  }
+  if (!it->status().ok()) return storage_error(dir, it->status());
+  return {};
+}
+
+}  // namespace
+
+status state_store::load_all(const load_visitor& visitor) const {
+  leveldb::DB* db = impl_->db.get();
+  // One snapshot for the three scans: no job without its group from a concurrent commit.
+  auto release = [db](const leveldb::Snapshot* snap) { db->ReleaseSnapshot(snap); };
+  std::unique_ptr<const leveldb::Snapshot, decltype(release)> snapshot(db->GetSnapshot(), release);
+  const leveldb::Snapshot* snap = snapshot.get();
+  const std::string& dir = impl_->dir;
+  status st;
+  if (visitor.on_group)
+    st = scan_prefix<group_spec>(db, snap, dir, k_group_prefix, visitor.on_group);
+  if (st.ok() && visitor.on_job)
+    st = scan_prefix<job_spec>(db, snap, dir, k_job_prefix, visitor.on_job);
+  if (st.ok() && visitor.on_func)
+    st = scan_prefix<func_spec>(db, snap, dir, k_func_prefix, visitor.on_func);
+  return st;
+}
+
+status_or<std::vector<run_record>> state_store::list_runs(std::string_view group,
+                                                          std::string_view job_id,
+                                                          std::size_t limit,
+                                                          uint64_t before_run_id) const {
+  std::vector<run_record> out;
+  if (limit == 0) return out;
+  const std::string prefix = job_runs_prefix(group, job_id);
+  std::unique_ptr<leveldb::Iterator> it(impl_->db->NewIterator(leveldb::ReadOptions{}));
+  // Position on the last key below the start bound, then walk backwards: newest first.
+  it->Seek(before_run_id != 0 ? prefix + hex16(before_run_id) : prefix_end(prefix));
+  if (it->Valid()) {
+    it->Prev();
+  } else {
+    it->SeekToLast();
+  }
+  run_record run;
+  for (; it->Valid() && starts_with(it->key(), prefix) && out.size() < limit; it->Prev()) {
+    if (decode(view(it->value()), &run).ok()) {
+      out.push_back(std::move(run));
+    } else {
+      impl_->corrupt_runs_skipped.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+  if (!it->status().ok()) return storage_error(impl_->dir, it->status());
+  return out;
+}
+
+status_or<std::vector<audit_entry>> state_store::audit_range(int64_t from_ms, int64_t to_ms,
+                                                             std::size_t limit) const {
+  std::vector<audit_entry> out;
+  if (limit == 0 || to_ms <= from_ms) return out;
+  const std::string end = audit_time_prefix(to_ms);
+  std::unique_ptr<leveldb::Iterator> it(impl_->db->NewIterator(leveldb::ReadOptions{}));
+  audit_entry entry;
+  for (it->Seek(audit_time_prefix(from_ms));
+       it->Valid() && out.size() < limit && it->key().compare(end) < 0; it->Next()) {
+    if (status st = decode(view(it->value()), &entry); !st.ok()) {
+      return status(st.code(), "data dir " + impl_->dir + ": record " + it->key().ToString() +
+                                   ": " + st.message());
+    }
+    out.push_back(std::move(entry));
+  }
+  if (!it->status().ok()) return storage_error(impl_->dir, it->status());
+  return out;
+}
+
+}  // namespace mainspring

@@ -1,0 +1,127 @@
+// Run history retention: per-job count trimming after writes, and the age/count sweep.
+#include <algorithm>
+
+#include "core/time_types.h"
+#include "storage/codec.h"
+#include "storage/state_store_impl.h"
+#include "storage/store_keys.h"
+
+namespace mainspring {
+namespace {
+
+// splitmix64's finalizer: run ids are snowflakes whose low bits are a per-ms sequence, so hash
+// them before taking one in K.
+uint64_t mix(uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}
+
+int64_t latest_time_ms(const run_record& r) {
+  return std::max({r.plan_ms, r.start_ms, r.end_ms});
+}
+
+}  // namespace
+
+bool state_store::impl::should_trim_after(uint64_t run_id) const {
+  return trim_interval <= 1 || mix(run_id) % trim_interval == 0;
+}
+
+// Bounded work: each job's range holds about max_runs_per_job + trim_interval keys.
+void state_store::impl::trim_jobs(std::vector<std::string>& prefixes) {
+  std::sort(prefixes.begin(), prefixes.end());
+  prefixes.erase(std::unique(prefixes.begin(), prefixes.end()), prefixes.end());
+  leveldb::WriteBatch wb;
+  uint64_t deleted = 0;
+  std::vector<std::string> keys;
+  std::unique_ptr<leveldb::Iterator> it(db->NewIterator(leveldb::ReadOptions{}));
+  for (const auto& prefix : prefixes) {
+    keys.clear();
+    for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
+      keys.push_back(it->key().ToString());
+    }
+    if (keys.size() <= options.max_runs_per_job) continue;
+    const std::size_t excess = keys.size() - options.max_runs_per_job;
+    for (std::size_t k = 0; k < excess; ++k) wb.Delete(keys[k]);  // oldest ids first
+    deleted += excess;
+  }
+  if (deleted == 0) return;
+  // Not synced: losing a trim on a crash only means the next trim deletes a little more.
+  if (db->Write(leveldb::WriteOptions{}, &wb).ok()) {
+    runs_trimmed.fetch_add(deleted, std::memory_order_relaxed);
+  }
+}
+
+// Walks run keys from the cursor in key order, i.e. job by job, each job's runs oldest first.
+std::size_t state_store::impl::sweep_once() {
+  const bool by_age = options.max_run_age.count() > 0;
+  const bool by_count = options.max_runs_per_job != 0;
+  if (!by_age && !by_count) return 0;
+  std::lock_guard<std::mutex> lock(sweep_mu);
+  const int64_t cutoff_ms = to_unix_ms(now_ms()) - options.max_run_age.count();
+
+  leveldb::ReadOptions ro;
+  ro.fill_cache = false;
+  std::unique_ptr<leveldb::Iterator> it(db->NewIterator(ro));
+  leveldb::WriteBatch wb;
+  std::size_t deleted = 0, visited = 0;
+  std::string job;                // runs prefix of the job being walked
+  std::vector<std::string> kept;  // its runs that the age limit keeps, oldest first
+  auto finish_job = [&] {
+    if (by_count && kept.size() > options.max_runs_per_job) {
+      const std::size_t excess = kept.size() - options.max_runs_per_job;
+      for (std::size_t k = 0; k < excess; ++k) wb.Delete(kept[k]);
+      deleted += excess;
+    }
+    kept.clear();
+  };
+
+  it->Seek(sweep_cursor.empty() ? std::string(k_run_prefix) : sweep_cursor);
+  sweep_cursor.clear();  // wraps to the start unless we stop early below
+  run_record run;
+  for (; it->Valid() && starts_with(it->key(), k_run_prefix); it->Next()) {
+    const std::string_view key(it->key().data(), it->key().size());
+    std::string_view prefix;
+    uint64_t run_id = 0;
+    if (!split_run_key(key, &prefix, &run_id)) continue;
+    if (prefix != job) {
+      finish_job();
+      if (visited >= options.sweep_keys_per_tick) {  // stop only between jobs
+        sweep_cursor.assign(key);
+        break;
+      }
+      job.assign(prefix);
+    }
+    ++visited;
+    if (by_age && decode(std::string_view(it->value().data(), it->value().size()), &run).ok() &&
+        latest_time_ms(run) < cutoff_ms) {
+      wb.Delete(it->key());
+      ++deleted;
+    } else {
+      kept.emplace_back(key);
+    }
+  }
+  if (sweep_cursor.empty()) finish_job();
+  if (deleted == 0) return 0;
+  if (!db->Write(leveldb::WriteOptions{}, &wb).ok()) return 0;  // the next pass retries
+  runs_trimmed.fetch_add(deleted, std::memory_order_relaxed);
+  return deleted;
+}
+
+void state_store::impl::run_sweeper() {
+  std::unique_lock<std::mutex> lock(sweep_wait_mu);
+  while (!sweep_cv.wait_for(lock, options.sweep_interval, [this] { return sweep_stop; })) {
+    lock.unlock();
+    sweep_once();
+    lock.lock();
+  }
+}
+
+std::size_t state_store::sweep_retention() {
+  return impl_->sweep_once();
+}
+
+}  // namespace mainspring

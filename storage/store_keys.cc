@@ -1,0 +1,128 @@
+#include "storage/store_keys.h"
+
+namespace mainspring {
+namespace {
+
+std::string join(std::string_view head, std::string_view a) {
+  std::string out(head);
+  out += escape_key_part(a);
+  return out;
+}
+
+std::string join(std::string_view head, std::string_view a, std::string_view b) {
+  std::string out = join(head, a);
+  out += '/';
+  out += escape_key_part(b);
+  return out;
+}
+
+}  // namespace
+
+std::string escape_key_part(std::string_view part) {
+  if (part.find_first_of("%/") == std::string_view::npos) return std::string(part);
+  std::string out;
+  out.reserve(part.size() + 8);
+  for (char c : part) {
+    if (c == '%') {
+      out += "%25";
+    } else if (c == '/') {
+      out += "%2F";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string hex16(uint64_t v) {
+  static constexpr char k_digits[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, v >>= 4) out[static_cast<std::size_t>(i)] = k_digits[v & 0xf];
+  return out;
+}
+
+bool parse_hex16(std::string_view text, uint64_t* out) {
+  if (text.size() != 16) return false;
+  uint64_t v = 0;
+  for (char c : text) {
+    int d;
+    if (c >= '0' && c <= '9') {
+      d = c - '0';
+    } else if (c >= 'a' && c <= 'f') {
+      d = c - 'a' + 10;
+    } else {
+      return false;
+    }
+    v = (v << 4) | static_cast<uint64_t>(d);
+  }
+  *out = v;
+  return true;
+}
+
+std::string group_key(std::string_view group) {
+  return join(k_group_prefix, group);
+}
+std::string job_key(std::string_view group, std::string_view job_id) {
+  return join(k_job_prefix, group, job_id);
+}
+std::string group_jobs_prefix(std::string_view group) {
+  return join(k_job_prefix, group) + '/';
+}
+
+std::string run_key(std::string_view group, std::string_view job_id, uint64_t run_id) {
+  return job_runs_prefix(group, job_id) + hex16(run_id);
+}
+std::string job_runs_prefix(std::string_view group, std::string_view job_id) {
+  return join(k_run_prefix, group, job_id) + '/';
+}
+std::string group_runs_prefix(std::string_view group) {
+  return join(k_run_prefix, group) + '/';
+}
+
+std::string func_key(std::string_view group, std::string_view name) {
+  return join(k_func_prefix, group, name);
+}
+std::string group_funcs_prefix(std::string_view group) {
+  return join(k_func_prefix, group) + '/';
+}
+
+std::string audit_time_prefix(int64_t time_ms) {
+  std::string out(k_audit_prefix);
+  out += hex16(time_ms < 0 ? 0 : static_cast<uint64_t>(time_ms));
+  out += '/';
+  return out;
+}
+
+std::string node_key(std::string_view node) {
+  return join(k_node_prefix, node);
+}
+std::string api_key_key(std::string_view key_id) {
+  return join(k_api_key_prefix, key_id);
+}
+
+std::string prefix_end(std::string_view prefix) {
+  std::string out(prefix);
+  out.back() = static_cast<char>(static_cast<unsigned char>(out.back()) + 1);
+  return out;
+}
+
+bool split_run_key(std::string_view key, std::string_view* job_prefix, uint64_t* run_id) {
+  if (key.size() < k_run_prefix.size() + 16 + 1 ||
+      key.substr(0, k_run_prefix.size()) != k_run_prefix)
+    return false;
+  const std::size_t slash = key.size() - 17;
+  if (key[slash] != '/' || !parse_hex16(key.substr(slash + 1), run_id)) return false;
+  *job_prefix = key.substr(0, slash + 1);
+  return true;
+}
+
+bool audit_seq_of(std::string_view key, uint64_t* seq) {
+  // a/<16 hex>/<16 hex>
+  if (key.size() != k_audit_prefix.size() + 33 ||
+      key.substr(0, k_audit_prefix.size()) != k_audit_prefix) {
+    return false;
+  }
+  return parse_hex16(key.substr(key.size() - 16), seq);
+}
+
+}  // namespace mainspring

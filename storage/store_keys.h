@@ -1,0 +1,59 @@
+// store_keys: the LevelDB key layout of the state store (see storage/README.md).
+//
+// Keys are ASCII paths whose prefixes are the scans the store needs: restart reads "g/", "j/"
+// and "f/"; a job's history is the range "r/<group>/<job>/" whose run ids are 16 lower-case hex
+// digits (big-endian), so byte order is id order and the newest run is the last key. A name
+// part is escaped ('%' -> "%25", '/' -> "%2F") so that no name can reach into another's range.
+//
+// Example:
+//   run_key("YM55", "12", 0x1f)      == "r/YM55/12/000000000000001f"
+//   job_runs_prefix("YM55", "12")    == "r/YM55/12/"
+//   prefix_end("r/YM55/12/")         == "r/YM55/120"   // first key past the range
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace mainspring {
+
+inline constexpr std::string_view k_schema_key = "m/schema";
+inline constexpr std::string_view k_group_prefix = "g/";
+inline constexpr std::string_view k_job_prefix = "j/";
+inline constexpr std::string_view k_run_prefix = "r/";
+inline constexpr std::string_view k_func_prefix = "f/";
+inline constexpr std::string_view k_audit_prefix = "a/";
+inline constexpr std::string_view k_node_prefix = "n/";     // reserved: worker nodes
+inline constexpr std::string_view k_api_key_prefix = "k/";  // reserved: API keys
+
+// '%' -> "%25", '/' -> "%2F"; every other byte is kept.
+std::string escape_key_part(std::string_view part);
+
+// 16 lower-case hex digits, most significant first; and back (false unless exactly that shape).
+std::string hex16(uint64_t v);
+bool parse_hex16(std::string_view text, uint64_t* out);
+
+std::string group_key(std::string_view group);                         // g/<group>
+std::string job_key(std::string_view group, std::string_view job_id);  // j/<group>/<job>
+std::string group_jobs_prefix(std::string_view group);                 // j/<group>/
+std::string run_key(std::string_view group, std::string_view job_id, uint64_t run_id);
+std::string job_runs_prefix(std::string_view group, std::string_view job_id);  // r/<g>/<j>/
+std::string group_runs_prefix(std::string_view group);                         // r/<g>/
+std::string func_key(std::string_view group, std::string_view name);           // f/<g>/<name>
+std::string group_funcs_prefix(std::string_view group);                        // f/<g>/
+std::string audit_time_prefix(int64_t time_ms);    // a/<time 16 hex>/ ; negative -> 0
+std::string node_key(std::string_view node);       // n/<node>
+std::string api_key_key(std::string_view key_id);  // k/<key_id>
+
+// The first key after every key that starts with `prefix`.
+// REQUIRES: prefix is non-empty and its last byte is not 0xff (all ours end in '/').
+std::string prefix_end(std::string_view prefix);
+
+// For a run key, the job's runs prefix (everything up to the last '/') and the run id.
+// False when `key` is not shaped like a run key.
+bool split_run_key(std::string_view key, std::string_view* job_prefix, uint64_t* run_id);
+
+// The sequence number at the end of an audit key; false when `key` is not one.
+bool audit_seq_of(std::string_view key, uint64_t* seq);
+
+}  // namespace mainspring

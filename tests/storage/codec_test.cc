@@ -1,0 +1,227 @@
+#include "storage/codec.h"
+
+#include <catch2/catch.hpp>
+#include <random>
+
+using namespace mainspring;
+
+namespace {
+
+job_spec sample_job() {
+  job_spec j;
+  j.id = "1107521665400573952";
+  j.group = "YM55";
+  j.name = "Hello / world %";
+  j.schedule = "*/5 * * * * *";
+  j.timezone = "Europe/Paris";
+  j.exec_time_s = 1'700'000'000;
+  j.request_url = "HTTP@http://127.0.0.1:9999?test=yao";
+  j.exec_command = std::string("echo \0 binary", 13);
+  j.timeout_ms = 12'345;
+  j.retries = 3;
+  j.retry_delay_ms = -7;
+  j.concurrency = concurrency_policy::forbid;
+  j.misfire = misfire_policy::all;
+  j.memo = "memo";
+  j.metadata = {{"a", "1"}, {"", ""}, {"key with spaces", std::string(1000, 'x')}};
+  j.paused = true;
+  j.otp_secret = "JBSWY3DPEHPK3PXP";
+  j.created_ms = 1;
+  j.updated_ms = -2;
+  return j;
+}
+
+run_record sample_run() {
+  run_record r;
+  r.run_id = 0xfedcba9876543210ULL;
+  r.job_id = "12";
+  r.group = "YM55";
+  r.trigger = run_trigger::misfire;
+  r.attempt = 2;
+  r.state = run_state::timed_out;
+  r.plan_ms = 100;
+  r.start_ms = 150;
+  r.end_ms = 400;
+  r.code = -9;
+  r.output_tail = "tail\n";
+  r.error = "timeout";
+  return r;
+}
+
+func_spec sample_func() {
+  return func_spec{"YM55", "fn", "return 1", true, true, "memo", "SECRET", 42};
+}
+
+audit_entry sample_audit() {
+  return audit_entry{1'700'000'000'123, "native", "key1", "job.add", "YM55", "12", R"({"x":1})"};
+}
+
+bool same(const job_spec& a, const job_spec& b) {
+  return a.id == b.id && a.group == b.group && a.name == b.name && a.schedule == b.schedule &&
+         a.timezone == b.timezone && a.exec_time_s == b.exec_time_s &&
+         a.request_url == b.request_url && a.exec_command == b.exec_command &&
+         a.timeout_ms == b.timeout_ms && a.retries == b.retries &&
+         a.retry_delay_ms == b.retry_delay_ms && a.concurrency == b.concurrency &&
+         a.misfire == b.misfire && a.memo == b.memo && a.metadata == b.metadata &&
+         a.paused == b.paused && a.otp_secret == b.otp_secret && a.created_ms == b.created_ms &&
+         a.updated_ms == b.updated_ms;
+}
+
+bool same(const run_record& a, const run_record& b) {
+  return a.run_id == b.run_id && a.job_id == b.job_id && a.group == b.group &&
+         a.trigger == b.trigger && a.attempt == b.attempt && a.state == b.state &&
+         a.plan_ms == b.plan_ms && a.start_ms == b.start_ms && a.end_ms == b.end_ms &&
+         a.code == b.code && a.output_tail == b.output_tail && a.error == b.error;
+}
+
+bool same(const func_spec& a, const func_spec& b) {
+  return a.group == b.group && a.name == b.name && a.lua_body == b.lua_body &&
+         a.use_otp == b.use_otp && a.disable_group_otp == b.disable_group_otp && a.memo == b.memo &&
+         a.secret == b.secret && a.created_ms == b.created_ms;
+}
+
+bool same(const audit_entry& a, const audit_entry& b) {
+  return a.time_ms == b.time_ms && a.api == b.api && a.key_id == b.key_id && a.action == b.action &&
+         a.group == b.group && a.job_id == b.job_id && a.detail == b.detail;
+}
+
+bool same(const group_spec& a, const group_spec& b) {
+  return a.name == b.name && a.secret == b.secret && a.created_ms == b.created_ms;
+}
+
+// Random truncations and bit flips: decode must give an error or a value, never crash or throw.
+template <class Record>
+void fuzz(const std::string& good, int rounds) {
+  std::mt19937_64 rng(12345);
+  for (int i = 0; i < rounds; ++i) {
+    std::string bytes = good;
+    switch (rng() % 3) {
+      case 0:
+        bytes.resize(rng() % bytes.size());
+        break;
+      case 1:
+        for (int f = 0, n = 1 + static_cast<int>(rng() % 4); f < n; ++f) {
+          bytes[rng() % bytes.size()] ^= static_cast<char>(1u << (rng() % 8));
+        }
+        break;
+      default:
+        for (int f = 0, n = 1 + static_cast<int>(rng() % 8); f < n; ++f) {
+          bytes[rng() % bytes.size()] = static_cast<char>(rng());
+        }
+        if (rng() % 2) bytes.resize(rng() % bytes.size());
+    }
+    Record out;
+    status st;
+    REQUIRE_NOTHROW(st = decode(bytes, &out));
+    if (!st.ok()) CHECK_FALSE(st.message().empty());
+  }
+}
+
+}  // namespace
+
+TEST_CASE("every record round-trips through encode and decode") {
+  group_spec g{"YM55", "JBSWY3DPEHPK3PXP", 99};
+  group_spec g2;
+  REQUIRE(decode(encode(g), &g2).ok());
+  CHECK(same(g, g2));
+
+  job_spec j = sample_job(), j2;
+  REQUIRE(decode(encode(j), &j2).ok());
+  CHECK(same(j, j2));
+
+  run_record r = sample_run(), r2;
+  REQUIRE(decode(encode(r), &r2).ok());
+  CHECK(same(r, r2));
+
+  func_spec f = sample_func(), f2;
+  REQUIRE(decode(encode(f), &f2).ok());
+  CHECK(same(f, f2));
+
+  audit_entry a = sample_audit(), a2;
+  REQUIRE(decode(encode(a), &a2).ok());
+  CHECK(same(a, a2));
+}
+
+TEST_CASE("default-constructed records round-trip too") {
+  job_spec j, j2 = sample_job();
+  REQUIRE(decode(encode(j), &j2).ok());
+  CHECK(same(j, j2));  // decode replaces every field, the metadata map included
+  run_record r, r2 = sample_run();
+  REQUIRE(decode(encode(r), &r2).ok());
+  CHECK(same(r, r2));
+}
+
+TEST_CASE("a value starts with its format version byte") {
+  CHECK(encode(sample_job())[0] == static_cast<char>(k_job_format));
+  CHECK(encode(sample_run())[0] == static_cast<char>(k_run_format));
+  CHECK(encode(group_spec{})[0] == static_cast<char>(k_group_format));
+  CHECK(encode(sample_func())[0] == static_cast<char>(k_func_format));
+  CHECK(encode(sample_audit())[0] == static_cast<char>(k_audit_format));
+}
+
+TEST_CASE("a value from a newer format version is refused with a status") {
+  std::string bytes = encode(sample_job());
+  bytes[0] = static_cast<char>(k_job_format + 1);
+  job_spec out;
+  status st = decode(bytes, &out);
+  CHECK(st.code() == status_code::failed_precondition);
+  CHECK(st.message().find("newer") != std::string::npos);
+}
+
+TEST_CASE("empty, version 0, truncated and padded values are corrupt") {
+  job_spec out;
+  CHECK_FALSE(decode("", &out).ok());
+  std::string bytes = encode(sample_job());
+  std::string v0 = bytes;
+  v0[0] = 0;
+  CHECK_FALSE(decode(v0, &out).ok());
+  for (std::size_t n = 0; n < bytes.size(); ++n) {
+    status st = decode(std::string_view(bytes).substr(0, n), &out);
+    REQUIRE_FALSE(st.ok());
+    CHECK(st.code() == status_code::internal);
+  }
+  status st = decode(bytes + "x", &out);
+  CHECK_FALSE(st.ok());
+  CHECK(st.message().find("trailing") != std::string::npos);
+}
+
+TEST_CASE("an out-of-range enum or boolean byte is corrupt, not undefined behaviour") {
+  func_spec f = sample_func();
+  std::string bytes = encode(f);
+  // group(4+4) name(4+2) lua_body(4+8): use_otp follows at 1 + 8 + 6 + 12.
+  const std::size_t use_otp_at = 1 + 8 + 6 + 12;
+  REQUIRE(bytes[use_otp_at] == 1);
+  bytes[use_otp_at] = 2;
+  func_spec out;
+  CHECK_FALSE(decode(bytes, &out).ok());
+
+  run_record r;
+  r.trigger = run_trigger::misfire;
+  std::string rb = encode(r);
+  // run_id(8) job_id(4) group(4): the trigger byte is next.
+  const std::size_t trigger_at = 1 + 8 + 4 + 4;
+  REQUIRE(rb[trigger_at] == static_cast<char>(run_trigger::misfire));
+  rb[trigger_at] = 17;
+  run_record rout;
+  CHECK_FALSE(decode(rb, &rout).ok());
+}
+
+TEST_CASE("a string length that overruns the value is refused without allocating it") {
+  std::string bytes = encode(group_spec{"g", "", 0});
+  bytes[1] = '\xff';  // the name's length: now about 4 GB
+  bytes[2] = '\xff';
+  bytes[3] = '\xff';
+  bytes[4] = '\x7f';
+  group_spec out;
+  status st = decode(bytes, &out);
+  CHECK_FALSE(st.ok());
+  CHECK(st.message().find("overruns") != std::string::npos);
+}
+
+TEST_CASE("random truncations and bit flips give an error or a value, never a crash") {
+  fuzz<job_spec>(encode(sample_job()), 20000);
+  fuzz<run_record>(encode(sample_run()), 20000);
+  fuzz<func_spec>(encode(sample_func()), 5000);
+  fuzz<audit_entry>(encode(sample_audit()), 5000);
+  fuzz<group_spec>(encode(group_spec{"YM55", "S", 1}), 5000);
+}

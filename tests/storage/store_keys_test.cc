@@ -1,0 +1,66 @@
+#include "storage/store_keys.h"
+
+#include <catch2/catch.hpp>
+#include <random>
+
+using namespace mainspring;
+
+TEST_CASE("keys follow the documented layout") {
+  CHECK(group_key("YM55") == "g/YM55");
+  CHECK(job_key("YM55", "12") == "j/YM55/12");
+  CHECK(group_jobs_prefix("YM55") == "j/YM55/");
+  CHECK(run_key("YM55", "12", 0x1f) == "r/YM55/12/000000000000001f");
+  CHECK(job_runs_prefix("YM55", "12") == "r/YM55/12/");
+  CHECK(group_runs_prefix("YM55") == "r/YM55/");
+  CHECK(func_key("YM55", "fn") == "f/YM55/fn");
+  CHECK(audit_time_prefix(255) == "a/00000000000000ff/");
+  CHECK(audit_time_prefix(-5) == "a/0000000000000000/");
+  CHECK(node_key("n1") == "n/n1");
+  CHECK(api_key_key("k1") == "k/k1");
+}
+
+TEST_CASE("a slash or percent in a name cannot reach into another name's range") {
+  CHECK(escape_key_part("a/b%c") == "a%2Fb%25c");
+  CHECK(escape_key_part("plain_name") == "plain_name");
+  // Group "a/b" must not fall under group "a"'s job prefix.
+  const std::string tricky = job_key("a/b", "x");
+  CHECK(tricky.rfind(group_jobs_prefix("a"), 0) != 0);
+  CHECK(job_key("a%2Fb", "x") != tricky);
+}
+
+TEST_CASE("hex16 orders like the numbers and parses back") {
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 10000; ++i) {
+    uint64_t a = rng() >> (rng() % 64), b = rng() >> (rng() % 64);
+    CHECK((hex16(a) < hex16(b)) == (a < b));
+    uint64_t back = 0;
+    REQUIRE(parse_hex16(hex16(a), &back));
+    CHECK(back == a);
+  }
+  uint64_t v = 0;
+  CHECK_FALSE(parse_hex16("000000000000000G", &v));
+  CHECK_FALSE(parse_hex16("00000000000000FF", &v));  // upper case is not ours
+  CHECK_FALSE(parse_hex16("123", &v));
+}
+
+TEST_CASE("prefix_end is the first key past a prefix's range") {
+  CHECK(prefix_end("r/YM55/12/") == "r/YM55/120");
+  CHECK(run_key("YM55", "12", ~0ULL) < prefix_end("r/YM55/12/"));
+  CHECK(prefix_end("a/") == "a0");
+}
+
+TEST_CASE("split_run_key and audit_seq_of take keys apart") {
+  std::string_view prefix;
+  uint64_t id = 0;
+  const std::string key = run_key("g", "j", 42);
+  REQUIRE(split_run_key(key, &prefix, &id));
+  CHECK(prefix == "r/g/j/");
+  CHECK(id == 42);
+  CHECK_FALSE(split_run_key("j/g/j", &prefix, &id));
+  CHECK_FALSE(split_run_key("r/g/j/xyz", &prefix, &id));
+
+  uint64_t seq = 0;
+  REQUIRE(audit_seq_of(audit_time_prefix(10) + hex16(77), &seq));
+  CHECK(seq == 77);
+  CHECK_FALSE(audit_seq_of("a/short", &seq));
+}
