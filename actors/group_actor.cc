@@ -5,7 +5,9 @@
 
 #include "actors/job_actor.h"
 #include "actors/messages.h"
+#include "core/fire_plan.h"
 #include "core/secret.h"
+#include "storage/mutation_batch.h"
 
 namespace mainspring {
 
@@ -59,87 +61,121 @@ void list_jobs(group_self self, const reply_fn<std::vector<job_view>>& reply) {
   }
 }
 
-void remove_job(group_self self, const std::string& id) {
-  auto it = self->state.jobs.find(id);
-  if (it == self->state.jobs.end()) return;
-  self->send(it->second.actor, delete_atom::value);
-  self->state.jobs.erase(it);
+// Removes the jobs `ids` from the group and the store (with `audit`), then answers how many.
+void remove_jobs(group_self self, const job_context* ctx, const std::vector<std::string>& ids,
+                 audit_entry audit, const reply_fn<std::size_t>& reply) {
+  mutation_batch batch;
+  for (const auto& id : ids) {
+    auto it = self->state.jobs.find(id);
+    if (it == self->state.jobs.end()) continue;
+    self->send(it->second.actor, delete_atom::value);
+    self->state.jobs.erase(it);
+    batch.delete_job(self->state.spec.name, id);
+  }
+  audit.detail += (audit.detail.empty() ? "" : ": ") + std::to_string(ids.size()) + " job(s)";
+  batch.put_audit(audit);
+  std::size_t n = ids.size();
+  persist(ctx, std::move(batch), [reply, n](status s) {
+    if (s.ok()) reply(n);
+    else reply(std::move(s));
+  });
 }
 
-caf::behavior group_behavior(group_self self, group_spec spec, const job_context* ctx) {
+void adopt(group_self self, const job_context* ctx, job_spec job, bool restored) {
+  std::string id = job.id;
+  std::string name = job.name;
+  self->state.jobs.emplace(std::move(id),
+                           job_entry{spawn_job(self->system(), std::move(job), ctx, restored), std::move(name)});
+}
+
+caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_spec> restored,
+                             const job_context* ctx) {
   self->state.spec = std::move(spec);
+  self->state.jobs.reserve(restored.size());
+  for (auto& job : restored) adopt(self, ctx, std::move(job), true);
+  restored = {};
   return {
-      [=](add_job_atom, job_spec& job, const reply_fn<std::string>& reply) {
+      [=](add_job_atom, audit_entry& audit, job_spec& job, const reply_fn<std::string>& reply) {
         auto& st = self->state;
         if (job.id.empty()) {
           // Generated ids never collide with each other; a caller's id might.
           do job.id = std::to_string(ctx->ids->next(now_ms()));
           while (st.jobs.count(job.id));
         } else if (st.jobs.count(job.id)) {
-          return reply(status::already_exists("job_id: job \"" + job.id + "\" already exists in group \"" +
-                                              st.spec.name + "\""));
+          return reply(status::already_exists("job_id: job \"" + job.id +
+                                              "\" already exists in group \"" + st.spec.name + "\""));
         }
         if (job.otp_secret.empty()) job.otp_secret = random_base32_secret();
         job.created_ms = job.updated_ms = to_unix_ms(now_ms());
+        job.anchor_ms = job.paused ? 0 : first_fire_ms(job.exec_time_s, job.created_ms);
+        audit.job_id = job.id;
+        audit.detail = job.name;
         std::string id = job.id;
-        std::string name = job.name;
-        st.jobs.emplace(id, job_entry{spawn_job(self->system(), std::move(job), ctx), std::move(name)});
-        reply(std::move(id));
+        persist(ctx, mutation_batch{}.put_job(job).put_audit(audit), [reply, id](status s) {
+          if (s.ok()) reply(id);
+          else reply(std::move(s));
+        });
+        adopt(self, ctx, std::move(job), false);
       },
       [=](list_atom, const reply_fn<std::vector<job_view>>& reply) { list_jobs(self, reply); },
-      [=](clear_atom, const reply_fn<std::size_t>& reply) {
-        auto& jobs = self->state.jobs;
-        std::size_t n = jobs.size();
-        for (auto& [id, entry] : jobs) self->send(entry.actor, delete_atom::value);
-        jobs.clear();
-        reply(n);
+      [=](clear_atom, audit_entry& audit, const reply_fn<std::size_t>& reply) {
+        std::vector<std::string> ids;
+        for (auto& [id, entry] : self->state.jobs) ids.push_back(id);
+        remove_jobs(self, ctx, ids, std::move(audit), reply);
       },
-      [=](delete_name_atom, const std::string& name, const reply_fn<std::size_t>& reply) {
-        std::vector<std::string> doomed;
+      [=](delete_name_atom, audit_entry& audit, const std::string& name,
+          const reply_fn<std::size_t>& reply) {
+        std::vector<std::string> ids;
         for (auto& [id, entry] : self->state.jobs)
-          if (entry.name == name) doomed.push_back(id);
-        for (auto& id : doomed) remove_job(self, id);
-        reply(doomed.size());
+          if (entry.name == name) ids.push_back(id);
+        audit.detail = name;
+        remove_jobs(self, ctx, ids, std::move(audit), reply);
       },
-      [=](delete_atom, const std::string& id, const done_fn& done) {
+      [=](delete_atom, audit_entry& audit, const std::string& id, const done_fn& done) {
         with_job(self, id, done, [&](const caf::actor&) {
-          remove_job(self, id);
-          done(status{});
+          remove_jobs(self, ctx, {id}, std::move(audit),
+                      [done](status_or<std::size_t> n) { done(n.ok() ? status{} : n.status()); });
         });
       },
-      [=](edit_job_atom, const std::string& id, job_patch& patch, const reply_fn<job_view>& reply) {
+      [=](edit_job_atom, audit_entry& audit, const std::string& id, job_patch& patch,
+          const reply_fn<job_view>& reply) {
         with_job(self, id, reply, [&](const caf::actor& job) {
           // The job validates the edit; wrap the reply to keep the name index current.
-          auto renamed = [self, id, reply](status_or<job_view> v) {
-            if (v.ok()) caf::anon_send(caf::actor_cast<caf::actor>(self), renamed_atom::value, id, v->spec.name);
+          auto renamed = [self = caf::actor_cast<caf::actor>(self), id, reply](status_or<job_view> v) {
+            if (v.ok()) caf::anon_send(self, renamed_atom::value, id, v->spec.name);
             reply(std::move(v));
           };
-          self->send(job, edit_job_atom::value, std::move(patch), reply_fn<job_view>(renamed));
+          self->send(job, edit_job_atom::value, std::move(audit), std::move(patch),
+                     reply_fn<job_view>(renamed));
         });
       },
       [=](renamed_atom, const std::string& id, const std::string& name) {
         if (auto it = self->state.jobs.find(id); it != self->state.jobs.end()) it->second.name = name;
       },
-      [=](pause_atom, const std::string& id, const done_fn& done) {
-        with_job(self, id, done, [&](const caf::actor& job) { self->send(job, pause_atom::value, done); });
-      },
-      [=](activate_atom, const std::string& id, int64_t exec_time_s, const done_fn& done) {
+      [=](pause_atom, audit_entry& audit, const std::string& id, const done_fn& done) {
         with_job(self, id, done,
-                 [&](const caf::actor& job) { self->send(job, activate_atom::value, exec_time_s, done); });
+                 [&](const caf::actor& job) { self->send(job, pause_atom::value, std::move(audit), done); });
+      },
+      [=](activate_atom, audit_entry& audit, const std::string& id, int64_t exec_time_s,
+          const done_fn& done) {
+        with_job(self, id, done, [&](const caf::actor& job) {
+          self->send(job, activate_atom::value, std::move(audit), exec_time_s, done);
+        });
       },
       [=](view_atom, const std::string& id, const reply_fn<job_view>& reply) {
         with_job(self, id, reply, [&](const caf::actor& job) { self->send(job, view_atom::value, reply); });
       },
-      [=](run_now_atom, const std::string& id, const reply_fn<uint64_t>& reply) {
-        with_job(self, id, reply, [&](const caf::actor& job) { self->send(job, run_now_atom::value, reply); });
+      [=](run_now_atom, audit_entry& audit, const std::string& id, const reply_fn<uint64_t>& reply) {
+        with_job(self, id, reply,
+                 [&](const caf::actor& job) { self->send(job, run_now_atom::value, std::move(audit), reply); });
       },
       [=](executions_atom, const std::string& id, std::size_t limit, uint64_t before,
-          const reply_fn<std::vector<run_record>>& reply) {
+          std::vector<run_record>& stored, const reply_fn<std::vector<run_record>>& reply) {
         with_job(self, id, reply, [&](const caf::actor& job) {
-          self->send(job, executions_atom::value, limit, before, reply);
+          self->send(job, executions_atom::value, limit, before, std::move(stored), reply);
         });
       },
-      [=](delete_atom) {  // the group is removed: its jobs go with it
+      [=](delete_atom) {  // the group is removed (the registry persisted it): its jobs go with it
         for (auto& [id, entry] : self->state.jobs) self->send(entry.actor, delete_atom::value);
         self->state.jobs.clear();
         self->quit();
@@ -149,8 +185,9 @@ caf::behavior group_behavior(group_self self, group_spec spec, const job_context
 
 }  // namespace
 
-caf::actor spawn_group(caf::actor_system& sys, group_spec spec, const job_context* ctx) {
-  return sys.spawn(group_behavior, std::move(spec), ctx);
+caf::actor spawn_group(caf::actor_system& sys, group_spec spec, std::vector<job_spec> restored,
+                       const job_context* ctx) {
+  return sys.spawn(group_behavior, std::move(spec), std::move(restored), ctx);
 }
 
 }  // namespace mainspring

@@ -3,9 +3,11 @@
 // request to the job's own actor.
 //
 // Example (from the registry):
-//   caf::actor group = spawn_group(self->system(), spec, ctx);
+//   caf::actor group = spawn_group(self->system(), spec, {}, ctx);
 //   self->send(group, add_job_atom::value, std::move(job), reply);
 #pragma once
+
+#include <vector>
 
 #include <caf/fwd.hpp>
 
@@ -14,7 +16,9 @@
 
 namespace mainspring {
 
-// REQUIRES: *ctx outlives the actor.
-caf::actor spawn_group(caf::actor_system& sys, group_spec spec, const job_context* ctx);
+// Spawns a group's actor; `restored` are its jobs found in the state store at start-up (empty
+// for a new group). REQUIRES: *ctx outlives the actor.
+caf::actor spawn_group(caf::actor_system& sys, group_spec spec, std::vector<job_spec> restored,
+                       const job_context* ctx);
 
 }  // namespace mainspring

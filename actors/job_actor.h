@@ -15,8 +15,10 @@
 
 namespace mainspring {
 
-// REQUIRES: validate_job(spec).ok(), ctx->pool->supports(kind of spec).ok(), *ctx outlives the
+// Spawns the actor of a job. A new job (restored = false) has spec.anchor_ms set to its first
+// fire; a restored one (found in the state store at start-up) is planned by plan_on_restart().
+// REQUIRES: validate_job(spec).ok(), ctx->pool_supports(kind of spec).ok(), *ctx outlives the
 // actor.
-caf::actor spawn_job(caf::actor_system& sys, job_spec spec, const job_context* ctx);
+caf::actor spawn_job(caf::actor_system& sys, job_spec spec, const job_context* ctx, bool restored);
 
 }  // namespace mainspring

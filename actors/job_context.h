@@ -3,15 +3,21 @@
 
 #include <atomic>
 #include <cstddef>
+#include <functional>
 
 #include <caf/actor.hpp>
 
 #include "core/id_generator.h"
+#include "core/job.h"
+#include "core/status.h"
 #include "core/time_zone.h"
 
 namespace mainspring {
 
 class executor_pool;
+class scheduler_metrics;
+class state_store;
+class mutation_batch;
 
 // Per-job history kept in memory: the newest runs, oldest dropped first.
 inline constexpr std::size_t k_run_history_per_job = 100;
@@ -23,6 +29,10 @@ struct scheduler_stats {
   std::atomic<uint64_t> runs_skipped{0};
   std::atomic<uint64_t> retries{0};
   std::atomic<int64_t> jobs{0};
+  std::atomic<int64_t> jobs_active{0};
+  std::atomic<int64_t> jobs_paused{0};
+  std::atomic<int64_t> jobs_done{0};
+  std::atomic<int64_t> groups{0};
 };
 
 struct job_context {
@@ -31,6 +41,20 @@ struct job_context {
   id_generator* ids = nullptr;
   time_zone default_zone = time_zone::utc();
   scheduler_stats* stats = nullptr;
+  scheduler_metrics* metrics = nullptr;
+  state_store* store = nullptr;  // null: nothing is persisted (unit tests)
+  // When the previous process was last known alive (unix ms; 0 = unknown), for restored jobs.
+  int64_t last_alive_ms = 0;
+
+  // ok when the executor pool runs `kind`, else why not (LUA@, REMOTE@ before their executors).
+  status pool_supports(executor_kind kind) const;
 };
+
+// Commits `batch` and then calls `then` with the outcome (on the store's committer thread), or
+// calls it at once when there is no store. Replies that promise durability go through here.
+void persist(const job_context* ctx, mutation_batch batch, std::function<void(status)> then);
+
+// Writes `batch` without waiting for a sync and without a reply (run history, heartbeats).
+void persist_lazily(const job_context* ctx, mutation_batch batch);
 
 }  // namespace mainspring

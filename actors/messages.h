@@ -18,6 +18,7 @@
 #include "core/job.h"
 #include "core/run_record.h"
 #include "executors/run.h"
+#include "storage/records.h"
 
 namespace mainspring {
 
@@ -54,6 +55,9 @@ enum class timer_kind : uint8_t { schedule = 0, retry = 1 };
 }  // namespace mainspring
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::job_spec)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::audit_entry)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::group_spec)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<mainspring::run_record>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::job_patch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::job_view)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::run_outcome)

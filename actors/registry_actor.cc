@@ -1,12 +1,11 @@
 #include "actors/registry_actor.h"
 
-#include <algorithm>
 #include <map>
 
 #include "actors/group_actor.h"
 #include "actors/messages.h"
 #include "core/secret.h"
-#include "executors/executor_pool.h"
+#include "storage/mutation_batch.h"
 
 namespace mainspring {
 
@@ -18,7 +17,7 @@ struct group_entry {
 };
 
 struct registry_state {
-  std::map<std::string, group_entry> groups;  // ordered: group list comes out sorted
+  std::map<std::string, group_entry> groups;  // ordered: the group list comes out sorted
   static inline const char* name = "mainspring.registry";
 };
 
@@ -37,24 +36,39 @@ void to_group(registry_self self, const std::string& group, const Reply& reply, 
   self->send(it->second.actor, std::forward<Ts>(args)..., reply);
 }
 
-caf::behavior registry_behavior(registry_self self, const job_context* ctx) {
+void adopt_group(registry_self self, const job_context* ctx, group_spec spec,
+                 std::vector<job_spec> jobs) {
+  auto actor = spawn_group(self->system(), spec, std::move(jobs), ctx);
+  std::string name = spec.name;
+  self->state.groups.emplace(std::move(name), group_entry{std::move(actor), std::move(spec)});
+  ctx->stats->groups.fetch_add(1, std::memory_order_relaxed);
+}
+
+caf::behavior registry_behavior(registry_self self, restored_state restored, const job_context* ctx) {
+  for (auto& g : restored.groups) {
+    auto jobs = std::move(restored.jobs[g.name]);
+    adopt_group(self, ctx, std::move(g), std::move(jobs));
+  }
+  restored = {};
   return {
-      [=](reg_group_atom, const std::string& group, const reply_fn<std::string>& reply) {
+      [=](reg_group_atom, audit_entry& audit, const std::string& group, const reply_fn<std::string>& reply) {
         if (auto st = validate_group_name(group); !st.ok()) return reply(st);
-        auto& groups = self->state.groups;
-        if (groups.count(group))
+        if (self->state.groups.count(group))
           return reply(status::already_exists("group_name: group \"" + group + "\" already exists"));
         group_spec spec{group, random_base32_secret(), to_unix_ms(now_ms())};
-        auto actor = spawn_group(self->system(), spec, ctx);
-        groups.emplace(group, group_entry{std::move(actor), spec});
-        reply(spec.secret);
+        persist(ctx, mutation_batch{}.put_group(spec).put_audit(audit), [reply, secret = spec.secret](status s) {
+          if (s.ok()) reply(secret);
+          else reply(std::move(s));
+        });
+        adopt_group(self, ctx, std::move(spec), {});
       },
-      [=](rm_group_atom, const std::string& group, const done_fn& done) {
+      [=](rm_group_atom, audit_entry& audit, const std::string& group, const done_fn& done) {
         auto it = self->state.groups.find(group);
         if (it == self->state.groups.end()) return done(unknown_group(group));
         self->send(it->second.actor, delete_atom::value);
         self->state.groups.erase(it);
-        done(status{});
+        ctx->stats->groups.fetch_sub(1, std::memory_order_relaxed);
+        persist(ctx, mutation_batch{}.delete_group(group).put_audit(audit), done);
       },
       [=](groups_atom, const reply_fn<std::vector<std::string>>& reply) {
         std::vector<std::string> names;
@@ -67,33 +81,35 @@ caf::behavior registry_behavior(registry_self self, const job_context* ctx) {
         if (it == self->state.groups.end()) return reply(unknown_group(group));
         reply(it->second.spec);
       },
-      [=](add_job_atom, job_spec& job, const reply_fn<std::string>& reply) {
+      [=](add_job_atom, audit_entry& audit, job_spec& job, const reply_fn<std::string>& reply) {
         if (auto st = validate_job(job); !st.ok()) return reply(st);
         auto target = parse_executor_target(job.request_url, job.exec_command);
-        if (auto st = ctx->pool->supports(target->kind); !st.ok()) return reply(st);
+        if (auto st = ctx->pool_supports(target->kind); !st.ok()) return reply(st);
         std::string group = job.group;
-        to_group(self, group, reply, add_job_atom::value, std::move(job));
+        to_group(self, group, reply, add_job_atom::value, std::move(audit), std::move(job));
       },
-      [=](edit_job_atom, const std::string& group, const std::string& id, job_patch& patch,
-          const reply_fn<job_view>& reply) {
-        to_group(self, group, reply, edit_job_atom::value, id, std::move(patch));
+      [=](edit_job_atom, audit_entry& audit, const std::string& group, const std::string& id,
+          job_patch& patch, const reply_fn<job_view>& reply) {
+        to_group(self, group, reply, edit_job_atom::value, std::move(audit), id, std::move(patch));
       },
-      [=](pause_atom, const std::string& group, const std::string& id, const done_fn& done) {
-        to_group(self, group, done, pause_atom::value, id);
-      },
-      [=](activate_atom, const std::string& group, const std::string& id, int64_t exec_time_s,
+      [=](pause_atom, audit_entry& audit, const std::string& group, const std::string& id,
           const done_fn& done) {
-        to_group(self, group, done, activate_atom::value, id, exec_time_s);
+        to_group(self, group, done, pause_atom::value, std::move(audit), id);
       },
-      [=](delete_atom, const std::string& group, const std::string& id, const done_fn& done) {
-        to_group(self, group, done, delete_atom::value, id);
+      [=](activate_atom, audit_entry& audit, const std::string& group, const std::string& id,
+          int64_t exec_time_s, const done_fn& done) {
+        to_group(self, group, done, activate_atom::value, std::move(audit), id, exec_time_s);
       },
-      [=](clear_atom, const std::string& group, const reply_fn<std::size_t>& reply) {
-        to_group(self, group, reply, clear_atom::value);
+      [=](delete_atom, audit_entry& audit, const std::string& group, const std::string& id,
+          const done_fn& done) {
+        to_group(self, group, done, delete_atom::value, std::move(audit), id);
       },
-      [=](delete_name_atom, const std::string& group, const std::string& name,
+      [=](clear_atom, audit_entry& audit, const std::string& group, const reply_fn<std::size_t>& reply) {
+        to_group(self, group, reply, clear_atom::value, std::move(audit));
+      },
+      [=](delete_name_atom, audit_entry& audit, const std::string& group, const std::string& name,
           const reply_fn<std::size_t>& reply) {
-        to_group(self, group, reply, delete_name_atom::value, name);
+        to_group(self, group, reply, delete_name_atom::value, std::move(audit), name);
       },
       [=](list_atom, const std::string& group, const reply_fn<std::vector<job_view>>& reply) {
         to_group(self, group, reply, list_atom::value);
@@ -101,21 +117,26 @@ caf::behavior registry_behavior(registry_self self, const job_context* ctx) {
       [=](view_atom, const std::string& group, const std::string& id, const reply_fn<job_view>& reply) {
         to_group(self, group, reply, view_atom::value, id);
       },
-      [=](run_now_atom, const std::string& group, const std::string& id,
+      [=](run_now_atom, audit_entry& audit, const std::string& group, const std::string& id,
           const reply_fn<uint64_t>& reply) {
-        to_group(self, group, reply, run_now_atom::value, id);
+        to_group(self, group, reply, run_now_atom::value, std::move(audit), id);
+      },
+      [=](stop_atom) {  // the server stops: every group and job actor ends; the store keeps them
+        for (auto& [name, entry] : self->state.groups) self->send(entry.actor, delete_atom::value);
+        self->state.groups.clear();
+        self->quit();
       },
       [=](executions_atom, const std::string& group, const std::string& id, std::size_t limit,
-          uint64_t before, const reply_fn<std::vector<run_record>>& reply) {
-        to_group(self, group, reply, executions_atom::value, id, limit, before);
+          uint64_t before, std::vector<run_record>& stored, const reply_fn<std::vector<run_record>>& reply) {
+        to_group(self, group, reply, executions_atom::value, id, limit, before, std::move(stored));
       },
   };
 }
 
 }  // namespace
 
-caf::actor spawn_registry(caf::actor_system& sys, const job_context* ctx) {
-  return sys.spawn(registry_behavior, ctx);
+caf::actor spawn_registry(caf::actor_system& sys, restored_state restored, const job_context* ctx) {
+  return sys.spawn(registry_behavior, std::move(restored), ctx);
 }
 
 }  // namespace mainspring

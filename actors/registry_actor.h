@@ -3,17 +3,29 @@
 // job's group actor (which passes them to the job actor).
 //
 // Example:
-//   caf::actor registry = spawn_registry(sys, ctx);
+//   caf::actor registry = spawn_registry(sys, std::move(restored), ctx);
 //   caf::anon_send(registry, reg_group_atom::value, std::string("YM55"), reply_fn<std::string>{...});
 #pragma once
+
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 #include <caf/fwd.hpp>
 
 #include "actors/job_context.h"
+#include "core/job.h"
 
 namespace mainspring {
 
-// REQUIRES: *ctx outlives the actor.
-caf::actor spawn_registry(caf::actor_system& sys, const job_context* ctx);
+// What the state store held at start-up: every group, and each group's jobs by group name.
+struct restored_state {
+  std::vector<group_spec> groups;
+  std::unordered_map<std::string, std::vector<job_spec>> jobs;
+};
+
+// Spawns the registry, which spawns the restored groups and jobs (they plan their missed fires
+// by their misfire policies). REQUIRES: *ctx outlives the actor.
+caf::actor spawn_registry(caf::actor_system& sys, restored_state restored, const job_context* ctx);
 
 }  // namespace mainspring

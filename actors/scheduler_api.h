@@ -1,5 +1,8 @@
 // scheduler_api: what the HTTP dialects may ask of the scheduler, with no CAF type in sight.
 //
+// Every change is durable (synced to the state store) before its callback reports success, and
+// is recorded in the audit log with the caller's request_origin.
+//
 // Each call sends one message into the actor system (registry -> group -> job) and returns at
 // once; the answer arrives later through the callback, on an actor thread. The dialects under
 // http/ translate requests into these calls and replies into their own envelope, so CAF headers
@@ -27,6 +30,12 @@ template <class T>
 using reply_fn = std::function<void(status_or<T>)>;
 using done_fn = std::function<void(status)>;
 
+// Who asked: recorded in the audit log with every change.
+struct request_origin {
+  std::string api = "native";  // the dialect: "native", "dkron", "ndscheduler", ...
+  std::string key_id;          // the API key that authorized it ("" = none)
+};
+
 // The lifecycle state of a job as users see it.
 enum class job_phase { active, paused, done };
 const char* job_phase_name(job_phase p);  // "active", "paused", "done"
@@ -53,30 +62,31 @@ class scheduler_api {
 
   // -- groups --
   // Creates `group` and answers its TOTP secret; already_exists if it is there.
-  virtual void register_group(std::string group, reply_fn<std::string> done) = 0;
+  virtual void register_group(request_origin origin, std::string group, reply_fn<std::string> done) = 0;
   // Removes the group and every job in it.
-  virtual void remove_group(std::string group, done_fn done) = 0;
+  virtual void remove_group(request_origin origin, std::string group, done_fn done) = 0;
   virtual void list_groups(reply_fn<std::vector<std::string>> done) = 0;
   virtual void group_info(std::string group, reply_fn<group_spec> done) = 0;
 
   // -- jobs --
   // Validates and adds a job; answers its id (the caller's spec.id, or a generated one).
-  virtual void add_job(job_spec spec, reply_fn<std::string> done) = 0;
-  virtual void edit_job(std::string group, std::string job_id, job_patch patch,
-                        reply_fn<job_view> done) = 0;
-  virtual void pause_job(std::string group, std::string job_id, done_fn done) = 0;
+  virtual void add_job(request_origin origin, job_spec spec, reply_fn<std::string> done) = 0;
+  virtual void edit_job(request_origin origin, std::string group, std::string job_id,
+                        job_patch patch, reply_fn<job_view> done) = 0;
+  virtual void pause_job(request_origin origin, std::string group, std::string job_id, done_fn done) = 0;
   // Re-arms a paused job with its first run at exec_time_s (0 = now).
-  virtual void activate_job(std::string group, std::string job_id, int64_t exec_time_s,
-                            done_fn done) = 0;
-  virtual void delete_job(std::string group, std::string job_id, done_fn done) = 0;
+  virtual void activate_job(request_origin origin, std::string group, std::string job_id,
+                            int64_t exec_time_s, done_fn done) = 0;
+  virtual void delete_job(request_origin origin, std::string group, std::string job_id, done_fn done) = 0;
   // Answers how many jobs were removed.
-  virtual void clear_jobs(std::string group, reply_fn<std::size_t> done) = 0;
-  virtual void delete_jobs_by_name(std::string group, std::string name,
+  virtual void clear_jobs(request_origin origin, std::string group, reply_fn<std::size_t> done) = 0;
+  virtual void delete_jobs_by_name(request_origin origin, std::string group, std::string name,
                                    reply_fn<std::size_t> done) = 0;
   virtual void list_jobs(std::string group, reply_fn<std::vector<job_view>> done) = 0;
   virtual void job_detail(std::string group, std::string job_id, reply_fn<job_view> done) = 0;
   // Starts a run now, outside the schedule; answers the run id.
-  virtual void run_job_now(std::string group, std::string job_id, reply_fn<uint64_t> done) = 0;
+  virtual void run_job_now(request_origin origin, std::string group, std::string job_id,
+                           reply_fn<uint64_t> done) = 0;
   // Newest first; at most `limit`; only runs with run_id < before_run_id when that is non-zero.
   virtual void job_executions(std::string group, std::string job_id, std::size_t limit,
                               uint64_t before_run_id, reply_fn<std::vector<run_record>> done) = 0;

@@ -1,14 +1,56 @@
 #include "actors/scheduler_runtime.h"
 
+#include <condition_variable>
+#include <mutex>
 #include <thread>
+
+#include <spdlog/spdlog.h>
 
 #include "actors/clock_actor.h"
 #include "actors/job_context.h"
 #include "actors/messages.h"
 #include "actors/registry_actor.h"
 #include "executors/executor_pool.h"
+#include "metrics/scheduler_metrics.h"
+#include "storage/mutation_batch.h"
+#include "storage/state_store.h"
 
 namespace mainspring {
+
+namespace {
+
+constexpr std::string_view k_last_alive_meta = "last_alive_ms";
+
+status_or<restored_state> load_state(state_store& store) {
+  restored_state restored;
+  load_visitor visitor;
+  visitor.on_group = [&](group_spec&& g) { restored.groups.push_back(std::move(g)); };
+  visitor.on_job = [&](job_spec&& j) {
+    std::string group = j.group;
+    restored.jobs[group].push_back(std::move(j));
+  };
+  visitor.on_func = [](func_spec&&) {};  // funcs arrive with the Lua executor
+  if (auto st = store.load_all(visitor); !st.ok()) return st;
+  return restored;
+}
+
+int64_t read_last_alive(state_store& store) {
+  auto value = store.get_meta(k_last_alive_meta);
+  if (!value.ok() || !*value) return 0;
+  try {
+    return std::stoll(**value);
+  } catch (...) {
+    return 0;
+  }
+}
+
+audit_entry audit_of(const request_origin& origin, std::string action, std::string group,
+                     std::string job_id = {}) {
+  return audit_entry{to_unix_ms(now_ms()), origin.api, origin.key_id, std::move(action),
+                     std::move(group), std::move(job_id), {}};
+}
+
+}  // namespace
 
 const char* job_phase_name(job_phase p) {
   switch (p) {
@@ -20,28 +62,11 @@ const char* job_phase_name(job_phase p) {
 }
 
 struct scheduler_runtime::impl {
-  explicit impl(const runtime_options& options, time_zone zone)
-      : pool({options.max_concurrent_runs, options.reply_hook_url}) {
-    unsigned threads = options.worker_threads ? options.worker_threads
-                                              : std::max(1u, std::thread::hardware_concurrency());
-    config.set("scheduler.max-threads", static_cast<size_t>(threads));
-    system = std::make_unique<caf::actor_system>(config);
-    ctx.pool = &pool;
-    ctx.ids = &ids;
-    ctx.stats = &stats;
-    ctx.default_zone = std::move(zone);
-    ctx.clock = spawn_clock(*system, &clock);
-    registry = spawn_registry(*system, &ctx);
-  }
-
-  template <class... Ts>
-  void send(Ts&&... xs) {
-    caf::anon_send(registry, std::forward<Ts>(xs)...);
-  }
-
-  // Declaration order is destruction order reversed: the actor system goes before the pool and
-  // the shared context its actors point at.
-  executor_pool pool;
+  // Declaration order matters: stop() ends the actors, then the executors, then the actor
+  // system; the store and metrics outlive them all.
+  scheduler_metrics metrics;
+  std::unique_ptr<state_store> store;
+  std::unique_ptr<executor_pool> pool;
   id_generator ids;
   scheduler_stats stats;
   clock_stats clock;
@@ -49,49 +74,153 @@ struct scheduler_runtime::impl {
   caf::actor_system_config config;
   std::unique_ptr<caf::actor_system> system;
   caf::actor registry;
+  std::size_t jobs_restored = 0;
+  // -- heartbeat --
+  std::thread heartbeat;
+  std::mutex heartbeat_mutex;
+  std::condition_variable heartbeat_wake;
   bool stopped = false;
+
+  template <class... Ts>
+  void send(Ts&&... xs) {
+    caf::anon_send(registry, std::forward<Ts>(xs)...);
+  }
+
+  void write_heartbeat(bool durable) {
+    mutation_batch batch;
+    batch.put_meta(k_last_alive_meta, std::to_string(to_unix_ms(now_ms())));
+    if (durable) store->commit_sync(std::move(batch));
+    else persist_lazily(&ctx, std::move(batch));
+  }
+
+  void heartbeat_loop() {
+    std::unique_lock<std::mutex> lock(heartbeat_mutex);
+    while (!stopped) {
+      write_heartbeat(false);
+      heartbeat_wake.wait_for(lock, k_heartbeat_interval);
+    }
+  }
 };
 
 status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const runtime_options& options) {
   auto zone = time_zone::find(options.default_timezone);
   if (!zone.ok()) return zone.status();
-  return std::unique_ptr<scheduler_runtime>(
-      new scheduler_runtime(std::make_unique<impl>(options, std::move(zone).value())));
+
+  auto i = std::make_unique<impl>();
+  store_options store_opts;
+  store_opts.max_runs_per_job = options.max_runs_per_job;
+  store_opts.max_run_age = options.max_run_age;
+  store_opts.on_commit = [metrics = &i->metrics](std::size_t batches, double seconds) {
+    metrics->on_storage_commit(batches, seconds);
+  };
+  auto store = state_store::open(options.data_dir, store_opts);
+  if (!store.ok()) return store.status();
+  i->store = std::move(store).value();
+  auto restored = load_state(*i->store);
+  if (!restored.ok()) return restored.status();
+  for (auto& [group, jobs] : restored->jobs) i->jobs_restored += jobs.size();
+
+  i->pool = std::make_unique<executor_pool>(
+      executor_pool_options{options.max_concurrent_runs, options.reply_hook_url});
+  unsigned threads = options.worker_threads ? options.worker_threads
+                                            : std::max(1u, std::thread::hardware_concurrency());
+  i->config.set("scheduler.max-threads", static_cast<size_t>(threads));
+  i->system = std::make_unique<caf::actor_system>(i->config);
+  i->ctx.pool = i->pool.get();
+  i->ctx.ids = &i->ids;
+  i->ctx.stats = &i->stats;
+  i->ctx.metrics = &i->metrics;
+  i->ctx.store = i->store.get();
+  i->ctx.default_zone = std::move(zone).value();
+  i->ctx.last_alive_ms = read_last_alive(*i->store);
+  i->ctx.clock = spawn_clock(*i->system, &i->clock);
+  spdlog::info("restoring {} group(s) and {} job(s) from {}", restored->groups.size(),
+               i->jobs_restored, options.data_dir);
+  i->registry = spawn_registry(*i->system, std::move(restored).value(), &i->ctx);
+  i->heartbeat = std::thread([raw = i.get()] { raw->heartbeat_loop(); });
+  return std::unique_ptr<scheduler_runtime>(new scheduler_runtime(std::move(i)));
 }
 
-scheduler_runtime::scheduler_runtime(std::unique_ptr<impl> impl) : impl_(std::move(impl)) {}
+scheduler_runtime::scheduler_runtime(std::unique_ptr<impl> impl) : impl_(std::move(impl)) {
+  impl_->metrics.set_snapshot_source([this] {
+    auto s = snapshot();
+    auto count = [](const std::atomic<int64_t>& a) {
+      return static_cast<uint64_t>(std::max<int64_t>(0, a.load(std::memory_order_relaxed)));
+    };
+    scheduler_snapshot m;
+    m.jobs_active = count(impl_->stats.jobs_active);
+    m.jobs_paused = count(impl_->stats.jobs_paused);
+    m.jobs_done = count(impl_->stats.jobs_done);
+    m.timer_wheel_pending_timers = s.pending_timers;
+    m.runs_in_flight = s.runs_in_flight;
+    m.runs_queued = s.runs_queued;
+    m.runs_skipped_total = s.runs_skipped;
+    m.run_retries_total = s.retries;
+    // Every job and group is an actor, plus the registry and the clock.
+    m.actors = count(impl_->stats.jobs) + count(impl_->stats.groups) + 2;
+    return m;
+  });
+}
 
 scheduler_runtime::~scheduler_runtime() { stop(); }
 
 void scheduler_runtime::stop() {
-  if (impl_->stopped) return;
-  impl_->stopped = true;
-  caf::anon_send_exit(impl_->registry, caf::exit_reason::user_shutdown);
-  caf::anon_send(impl_->ctx.clock, stop_atom::value);
-  impl_->registry = nullptr;
-  impl_->ctx.clock = nullptr;
-  impl_->system.reset();  // waits for every actor to finish
+  auto& i = *impl_;
+  {
+    std::lock_guard<std::mutex> lock(i.heartbeat_mutex);
+    if (i.stopped) return;
+    i.stopped = true;
+  }
+  i.heartbeat_wake.notify_all();
+  i.heartbeat.join();
+  i.send(stop_atom::value);
+  caf::anon_send(i.ctx.clock, stop_atom::value);
+  i.registry = nullptr;
+  i.ctx.clock = nullptr;
+  i.system->await_all_actors_done();
+  i.pool.reset();    // no actor can start a run any more; late callbacks find their actors gone
+  i.system.reset();
+  i.write_heartbeat(true);
 }
 
 runtime_snapshot scheduler_runtime::snapshot() const {
+  const auto& i = *impl_;
   runtime_snapshot s;
-  s.jobs = impl_->stats.jobs.load(std::memory_order_relaxed);
-  s.pending_timers = impl_->clock.pending_timers.load(std::memory_order_relaxed);
-  s.fires = impl_->clock.fires.load(std::memory_order_relaxed);
-  s.runs_started = impl_->stats.runs_started.load(std::memory_order_relaxed);
-  s.runs_finished = impl_->stats.runs_finished.load(std::memory_order_relaxed);
-  s.runs_skipped = impl_->stats.runs_skipped.load(std::memory_order_relaxed);
-  s.retries = impl_->stats.retries.load(std::memory_order_relaxed);
-  s.runs_in_flight = impl_->pool.running();
-  s.runs_queued = impl_->pool.queued();
+  s.jobs = i.stats.jobs.load(std::memory_order_relaxed);
+  s.pending_timers = i.clock.pending_timers.load(std::memory_order_relaxed);
+  s.fires = i.clock.fires.load(std::memory_order_relaxed);
+  s.runs_started = i.stats.runs_started.load(std::memory_order_relaxed);
+  s.runs_finished = i.stats.runs_finished.load(std::memory_order_relaxed);
+  s.runs_skipped = i.stats.runs_skipped.load(std::memory_order_relaxed);
+  s.retries = i.stats.retries.load(std::memory_order_relaxed);
+  if (i.pool) {
+    s.runs_in_flight = i.pool->running();
+    s.runs_queued = i.pool->queued();
+  }
+  s.jobs_restored = i.jobs_restored;
   return s;
 }
 
-void scheduler_runtime::register_group(std::string group, reply_fn<std::string> done) {
-  impl_->send(reg_group_atom::value, std::move(group), std::move(done));
+std::optional<std::string> scheduler_runtime::not_ready_reason() const {
+  if (impl_->stopped) return "stopping";
+  auto jobs = static_cast<std::size_t>(std::max<int64_t>(0, impl_->stats.jobs.load()));
+  if (jobs < impl_->jobs_restored)
+    return "restoring jobs: " + std::to_string(jobs) + " of " + std::to_string(impl_->jobs_restored);
+  return std::nullopt;
 }
-void scheduler_runtime::remove_group(std::string group, done_fn done) {
-  impl_->send(rm_group_atom::value, std::move(group), std::move(done));
+
+scheduler_metrics& scheduler_runtime::metrics() { return impl_->metrics; }
+
+// -- scheduler_api: each call is one message to the registry --
+
+void scheduler_runtime::register_group(request_origin origin, std::string group,
+                                       reply_fn<std::string> done) {
+  impl_->send(reg_group_atom::value, audit_of(origin, "group.register", group), std::move(group),
+              std::move(done));
+}
+void scheduler_runtime::remove_group(request_origin origin, std::string group, done_fn done) {
+  impl_->send(rm_group_atom::value, audit_of(origin, "group.remove", group), std::move(group),
+              std::move(done));
 }
 void scheduler_runtime::list_groups(reply_fn<std::vector<std::string>> done) {
   impl_->send(groups_atom::value, std::move(done));
@@ -99,31 +228,41 @@ void scheduler_runtime::list_groups(reply_fn<std::vector<std::string>> done) {
 void scheduler_runtime::group_info(std::string group, reply_fn<group_spec> done) {
   impl_->send(group_info_atom::value, std::move(group), std::move(done));
 }
-void scheduler_runtime::add_job(job_spec spec, reply_fn<std::string> done) {
-  impl_->send(add_job_atom::value, std::move(spec), std::move(done));
+void scheduler_runtime::add_job(request_origin origin, job_spec spec, reply_fn<std::string> done) {
+  auto audit = audit_of(origin, "job.add", spec.group, spec.id);
+  impl_->send(add_job_atom::value, std::move(audit), std::move(spec), std::move(done));
 }
-void scheduler_runtime::edit_job(std::string group, std::string job_id, job_patch patch,
-                                 reply_fn<job_view> done) {
-  impl_->send(edit_job_atom::value, std::move(group), std::move(job_id), std::move(patch),
+void scheduler_runtime::edit_job(request_origin origin, std::string group, std::string job_id,
+                                 job_patch patch, reply_fn<job_view> done) {
+  auto audit = audit_of(origin, "job.edit", group, job_id);
+  impl_->send(edit_job_atom::value, std::move(audit), std::move(group), std::move(job_id),
+              std::move(patch), std::move(done));
+}
+void scheduler_runtime::pause_job(request_origin origin, std::string group, std::string job_id,
+                                  done_fn done) {
+  auto audit = audit_of(origin, "job.pause", group, job_id);
+  impl_->send(pause_atom::value, std::move(audit), std::move(group), std::move(job_id), std::move(done));
+}
+void scheduler_runtime::activate_job(request_origin origin, std::string group, std::string job_id,
+                                     int64_t exec_time_s, done_fn done) {
+  auto audit = audit_of(origin, "job.activate", group, job_id);
+  impl_->send(activate_atom::value, std::move(audit), std::move(group), std::move(job_id),
+              exec_time_s, std::move(done));
+}
+void scheduler_runtime::delete_job(request_origin origin, std::string group, std::string job_id,
+                                   done_fn done) {
+  auto audit = audit_of(origin, "job.delete", group, job_id);
+  impl_->send(delete_atom::value, std::move(audit), std::move(group), std::move(job_id), std::move(done));
+}
+void scheduler_runtime::clear_jobs(request_origin origin, std::string group, reply_fn<std::size_t> done) {
+  auto audit = audit_of(origin, "job.clear", group);
+  impl_->send(clear_atom::value, std::move(audit), std::move(group), std::move(done));
+}
+void scheduler_runtime::delete_jobs_by_name(request_origin origin, std::string group,
+                                            std::string name, reply_fn<std::size_t> done) {
+  auto audit = audit_of(origin, "job.delete_by_name", group);
+  impl_->send(delete_name_atom::value, std::move(audit), std::move(group), std::move(name),
               std::move(done));
-}
-void scheduler_runtime::pause_job(std::string group, std::string job_id, done_fn done) {
-  impl_->send(pause_atom::value, std::move(group), std::move(job_id), std::move(done));
-}
-void scheduler_runtime::activate_job(std::string group, std::string job_id, int64_t exec_time_s,
-                                     done_fn done) {
-  impl_->send(activate_atom::value, std::move(group), std::move(job_id), exec_time_s,
-              std::move(done));
-}
-void scheduler_runtime::delete_job(std::string group, std::string job_id, done_fn done) {
-  impl_->send(delete_atom::value, std::move(group), std::move(job_id), std::move(done));
-}
-void scheduler_runtime::clear_jobs(std::string group, reply_fn<std::size_t> done) {
-  impl_->send(clear_atom::value, std::move(group), std::move(done));
-}
-void scheduler_runtime::delete_jobs_by_name(std::string group, std::string name,
-                                            reply_fn<std::size_t> done) {
-  impl_->send(delete_name_atom::value, std::move(group), std::move(name), std::move(done));
 }
 void scheduler_runtime::list_jobs(std::string group, reply_fn<std::vector<job_view>> done) {
   impl_->send(list_atom::value, std::move(group), std::move(done));
@@ -131,14 +270,20 @@ void scheduler_runtime::list_jobs(std::string group, reply_fn<std::vector<job_vi
 void scheduler_runtime::job_detail(std::string group, std::string job_id, reply_fn<job_view> done) {
   impl_->send(view_atom::value, std::move(group), std::move(job_id), std::move(done));
 }
-void scheduler_runtime::run_job_now(std::string group, std::string job_id, reply_fn<uint64_t> done) {
-  impl_->send(run_now_atom::value, std::move(group), std::move(job_id), std::move(done));
+void scheduler_runtime::run_job_now(request_origin origin, std::string group, std::string job_id,
+                                    reply_fn<uint64_t> done) {
+  auto audit = audit_of(origin, "job.run", group, job_id);
+  impl_->send(run_now_atom::value, std::move(audit), std::move(group), std::move(job_id), std::move(done));
 }
 void scheduler_runtime::job_executions(std::string group, std::string job_id, std::size_t limit,
                                        uint64_t before_run_id,
                                        reply_fn<std::vector<run_record>> done) {
+  // The store read happens here, on the caller's thread, so that no actor blocks on disk; the
+  // job actor adds what is in flight or not yet written.
+  auto stored = impl_->store->list_runs(group, job_id, limit, before_run_id);
+  if (!stored.ok()) return done(stored.status());
   impl_->send(executions_atom::value, std::move(group), std::move(job_id), limit, before_run_id,
-              std::move(done));
+              std::move(stored).value(), std::move(done));
 }
 
 }  // namespace mainspring

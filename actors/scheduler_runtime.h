@@ -1,17 +1,24 @@
-// scheduler_runtime: the running scheduler, the actor system and everything its actors share,
+// scheduler_runtime: the running scheduler (state store, actor system, executors, metrics)
 // behind the CAF-free scheduler_api that the HTTP dialects call.
 //
+// start() opens the state store in the data dir, restores every group and job from it (missed
+// fires are handled by each job's misfire policy), and starts the actors. From then on every
+// change is synced to the store before its callback reports success, and a heartbeat records
+// that the process is alive, so that the next start knows which fires were missed.
+//
 // Example:
-//   runtime_options opts; opts.worker_threads = 2;
+//   runtime_options opts; opts.data_dir = "./data";
 //   auto rt = scheduler_runtime::start(opts);
-//   if (!rt.ok()) die(rt.status().message());
-//   http::native::add_native_routes(router, **rt);   // scheduler_api&
+//   if (!rt.ok()) die(rt.status().message());   // e.g. a damaged data dir: run `mainspring repair`
+//   http::native::add_native_routes(router, **rt);
 //   ...
 //   (*rt)->stop();   // also done by the destructor
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "actors/scheduler_api.h"
@@ -19,12 +26,21 @@
 
 namespace mainspring {
 
+class scheduler_metrics;
+
 struct runtime_options {
-  unsigned worker_threads = 0;           // 0 = number of cores
+  std::string data_dir = "./data";
+  unsigned worker_threads = 0;            // 0 = number of cores
   std::string default_timezone = "UTC";
   std::size_t max_concurrent_runs = 256;  // per executor
   std::string reply_hook_url;             // "" = none
+  std::size_t max_runs_per_job = 100;     // run history kept per job
+  std::chrono::milliseconds max_run_age{0};  // 0 = no age limit
 };
+
+// How often the runtime records that it is alive (the bound on how late a restart can tell
+// which fires it missed).
+inline constexpr std::chrono::milliseconds k_heartbeat_interval{1000};
 
 // What the runtime can tell about itself cheaply, for metrics and health.
 struct runtime_snapshot {
@@ -37,6 +53,7 @@ struct runtime_snapshot {
   uint64_t retries = 0;
   std::size_t runs_in_flight = 0;  // inside executors
   std::size_t runs_queued = 0;     // waiting for an executor slot
+  std::size_t jobs_restored = 0;   // found in the store at start-up
 };
 
 class scheduler_runtime final : public scheduler_api {
@@ -44,28 +61,33 @@ class scheduler_runtime final : public scheduler_api {
   static status_or<std::unique_ptr<scheduler_runtime>> start(const runtime_options& options);
   ~scheduler_runtime() override;
 
-  // Stops the clock and every actor; runs in flight are abandoned. Idempotent.
+  // Stops the heartbeat, the clock and every actor, and records a last heartbeat. Idempotent.
   void stop();
   runtime_snapshot snapshot() const;
+  // Why the runtime does not accept work yet (restored jobs still being spawned), or nullopt.
+  std::optional<std::string> not_ready_reason() const;
+  // The Prometheus metrics the runtime records into (and the HTTP layer may add to).
+  scheduler_metrics& metrics();
 
   // -- scheduler_api --
-  void register_group(std::string group, reply_fn<std::string> done) override;
-  void remove_group(std::string group, done_fn done) override;
+  void register_group(request_origin origin, std::string group, reply_fn<std::string> done) override;
+  void remove_group(request_origin origin, std::string group, done_fn done) override;
   void list_groups(reply_fn<std::vector<std::string>> done) override;
   void group_info(std::string group, reply_fn<group_spec> done) override;
-  void add_job(job_spec spec, reply_fn<std::string> done) override;
-  void edit_job(std::string group, std::string job_id, job_patch patch,
+  void add_job(request_origin origin, job_spec spec, reply_fn<std::string> done) override;
+  void edit_job(request_origin origin, std::string group, std::string job_id, job_patch patch,
                 reply_fn<job_view> done) override;
-  void pause_job(std::string group, std::string job_id, done_fn done) override;
-  void activate_job(std::string group, std::string job_id, int64_t exec_time_s,
-                    done_fn done) override;
-  void delete_job(std::string group, std::string job_id, done_fn done) override;
-  void clear_jobs(std::string group, reply_fn<std::size_t> done) override;
-  void delete_jobs_by_name(std::string group, std::string name,
+  void pause_job(request_origin origin, std::string group, std::string job_id, done_fn done) override;
+  void activate_job(request_origin origin, std::string group, std::string job_id,
+                    int64_t exec_time_s, done_fn done) override;
+  void delete_job(request_origin origin, std::string group, std::string job_id, done_fn done) override;
+  void clear_jobs(request_origin origin, std::string group, reply_fn<std::size_t> done) override;
+  void delete_jobs_by_name(request_origin origin, std::string group, std::string name,
                            reply_fn<std::size_t> done) override;
   void list_jobs(std::string group, reply_fn<std::vector<job_view>> done) override;
   void job_detail(std::string group, std::string job_id, reply_fn<job_view> done) override;
-  void run_job_now(std::string group, std::string job_id, reply_fn<uint64_t> done) override;
+  void run_job_now(request_origin origin, std::string group, std::string job_id,
+                   reply_fn<uint64_t> done) override;
   void job_executions(std::string group, std::string job_id, std::size_t limit,
                       uint64_t before_run_id, reply_fn<std::vector<run_record>> done) override;
 

@@ -6,11 +6,12 @@
 
 #include <spdlog/spdlog.h>
 
-#include "core/time_zone.h"
+#include "actors/scheduler_runtime.h"
 #include "http/http_server.h"
 #include "http/native/native_routes.h"
 #include "http/router.h"
 #include "http/system_routes.h"
+#include "metrics/scheduler_metrics.h"
 
 namespace mainspring {
 
@@ -38,6 +39,20 @@ void block_stop_signals() {
   std::signal(SIGPIPE, SIG_IGN);
 }
 
+http::system_probe probe_of(scheduler_runtime& runtime) {
+  http::system_probe probe;
+  probe.health_details = [&runtime] {
+    auto s = runtime.snapshot();
+    return nlohmann::json{{"jobs", s.jobs},
+                          {"pending_timers", s.pending_timers},
+                          {"runs_in_flight", s.runs_in_flight},
+                          {"runs_queued", s.runs_queued}};
+  };
+  probe.not_ready_reason = [&runtime] { return runtime.not_ready_reason(); };
+  probe.metrics_text = [&runtime] { return runtime.metrics().scrape(); };
+  return probe;
+}
+
 }  // namespace
 
 int run_serve(const serve_config& cfg) {
@@ -49,10 +64,6 @@ int run_serve(const serve_config& cfg) {
     spdlog::error("{}", address.status().message());
     return 1;
   }
-  if (auto zone = time_zone::find(cfg.timezone); !zone.ok()) {
-    spdlog::error("--timezone: {}", zone.status().message());
-    return 1;
-  }
   std::error_code ec;
   std::filesystem::create_directories(cfg.data_dir, ec);
   if (ec) {
@@ -60,12 +71,31 @@ int run_serve(const serve_config& cfg) {
     return 1;
   }
 
+  runtime_options rt_options;
+  rt_options.data_dir = cfg.data_dir;
+  rt_options.max_runs_per_job = cfg.history_runs;
+  rt_options.max_run_age = std::chrono::seconds(cfg.history_max_age_s);
+  rt_options.worker_threads = cfg.worker_threads;
+  rt_options.default_timezone = cfg.timezone;
+  rt_options.max_concurrent_runs = cfg.max_concurrent_runs;
+  rt_options.reply_hook_url = cfg.reply_hook;
+  auto runtime = scheduler_runtime::start(rt_options);
+  if (!runtime.ok()) {
+    spdlog::error("cannot start: {}", runtime.status().message());
+    return 1;
+  }
+
+  auto& metrics = (*runtime)->metrics();
+  http::request_observer observer = [&metrics](std::string_view route, std::string_view method,
+                                               int status, double seconds) {
+    metrics.on_http_request(route, method, status, seconds);
+  };
   http::router routes;
-  http::add_system_routes(routes);
-  http::native::add_native_routes(routes);
+  http::add_system_routes(routes, probe_of(**runtime));
+  http::native::add_native_routes(routes, **runtime);
   http::http_server server({address->first, address->second, static_cast<int>(cfg.http_threads)},
-                           [&routes](http::http_request& req, http::responder reply) {
-                             http::dispatch(routes, req, std::move(reply));
+                           [&routes, &observer](http::http_request& req, http::responder reply) {
+                             http::dispatch(routes, req, std::move(reply), &observer);
                            });
   if (auto st = server.start(); !st.ok()) {
     spdlog::error("{}", st.message());
@@ -77,6 +107,7 @@ int run_serve(const serve_config& cfg) {
   int sig = wait_for_stop_signal();
   spdlog::info("received signal {}, stopping", sig);
   server.stop();
+  (*runtime)->stop();
   return 0;
 }
 

@@ -20,6 +20,14 @@ void add_serve_flags(CLI::App& app, serve_config& cfg) {
                  "Runs in flight at once per executor; more wait in a queue")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+  app.add_option("--reply-hook", cfg.reply_hook,
+                 "URL to POST each finished run's report to (JSON); empty = none");
+  app.add_option("--history-runs", cfg.history_runs, "Finished runs kept per job")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+  app.add_option("--history-max-age", cfg.history_max_age_s,
+                 "Runs older than this many seconds are dropped (0 = no age limit)")
+      ->capture_default_str();
   app.add_option("--log-level", cfg.log_level, "trace, debug, info, warn, error or off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));

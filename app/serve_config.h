@@ -27,6 +27,11 @@ struct serve_config {
   // Runs in flight at once per executor; further runs wait in a queue.
   std::size_t max_concurrent_runs = 256;
   std::string log_level = "info";
+  // After every run, POST its report (JSON) here; "" = no reply hook.
+  std::string reply_hook;
+  // Run history kept per job, and the oldest run kept (seconds; 0 = no age limit).
+  std::size_t history_runs = 100;
+  unsigned history_max_age_s = 0;
 };
 
 // Registers the flags of `cfg` on `app` (a CLI11 subcommand).

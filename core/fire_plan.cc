@@ -1,5 +1,7 @@
 #include "core/fire_plan.h"
 
+#include <algorithm>
+
 namespace mainspring {
 
 int64_t first_fire_ms(int64_t exec_time_s, int64_t now_ms) {
@@ -29,6 +31,51 @@ fire_plan plan_after(const schedule& sched, const time_zone& zone, int64_t last_
   if (policy == misfire_policy::once && plan.missed > 0) plan.catch_up_ms.push_back(latest_missed);
   if (next) plan.next_ms = to_unix_ms(*next);
   return plan;
+}
+
+namespace {
+
+bool is_one_shot(const schedule& sched) {
+  auto k = sched.get_kind();
+  return k == schedule::kind::once || k == schedule::kind::at;
+}
+
+// The last fire of the schedule planned at or before `t`, counting from `anchor_ms`.
+int64_t last_plan_at_or_before(const schedule& sched, int64_t anchor_ms, int64_t t) {
+  if (sched.get_kind() != schedule::kind::every || t < anchor_ms) return t;
+  int64_t step = std::max<int64_t>(1, sched.interval().count());
+  return anchor_ms + (t - anchor_ms) / step * step;
+}
+
+}  // namespace
+
+fire_plan plan_on_restart(const schedule& sched, const time_zone& zone, const job_spec& spec,
+                          int64_t last_alive_ms, int64_t now_ms) {
+  const int64_t horizon = now_ms - k_misfire_threshold_ms;
+  const int64_t anchor = spec.anchor_ms ? spec.anchor_ms : first_fire_ms(spec.exec_time_s, spec.created_ms);
+  if (last_alive_ms == 0) last_alive_ms = now_ms;
+
+  fire_plan plan;
+  if (anchor > last_alive_ms || is_one_shot(sched)) {
+    // The first (for one-shots: the only) fire had not happened when the server went down.
+    if (anchor >= horizon) {
+      plan.next_ms = anchor;
+      return plan;
+    }
+    if (is_one_shot(sched)) {
+      plan.missed = 1;
+      plan.catch_up_ms.push_back(anchor);
+      return plan;  // no next fire: the job is done after its catch-up run
+    }
+    // A recurring job whose first fire was missed: count it, then plan from it.
+    plan = plan_after(sched, zone, anchor, now_ms, spec.misfire);
+    ++plan.missed;
+    if (spec.misfire == misfire_policy::all) plan.catch_up_ms.insert(plan.catch_up_ms.begin(), anchor);
+    if (spec.misfire == misfire_policy::once && plan.catch_up_ms.empty()) plan.catch_up_ms.push_back(anchor);
+    return plan;
+  }
+  return plan_after(sched, zone, last_plan_at_or_before(sched, anchor, last_alive_ms), now_ms,
+                    spec.misfire);
 }
 
 }  // namespace mainspring

@@ -43,4 +43,17 @@ struct fire_plan {
 fire_plan plan_after(const schedule& sched, const time_zone& zone, int64_t last_plan_ms,
                      int64_t now_ms, misfire_policy policy);
 
+// Plans a job the server finds in its state at start-up. `last_alive_ms` is the last time the
+// previous process was known to be running (0 = unknown: then nothing counts as missed).
+// REQUIRES: the job is neither paused nor done.
+//   - First run still ahead (anchor_ms after last_alive_ms): next_ms is the anchor, or, if the
+//     anchor passed while the server was down, the anchor counts as a missed fire.
+//   - Recurring schedules: fires in (last_alive, now - k_misfire_threshold_ms) are missed and
+//     handled by spec.misfire, exactly as plan_after() does; `@every` keeps its cadence from the
+//     anchor.
+//   - One-shot schedules (@once, @at) whose fire was missed run once on recovery whatever the
+//     policy (as Quartz's "smart" policy does): skipping would lose the job's only run.
+fire_plan plan_on_restart(const schedule& sched, const time_zone& zone, const job_spec& spec,
+                          int64_t last_alive_ms, int64_t now_ms);
+
 }  // namespace mainspring

@@ -82,6 +82,10 @@ struct job_spec {
   std::string memo;
   std::map<std::string, std::string> metadata;
   bool paused = false;
+  bool done = false;           // a one-shot schedule has run: the job stays, it fires no more
+  // The first planned fire (unix ms) since the job was added, activated or re-timed: `@every`
+  // cadence counts from here, also across restarts. 0 = not planned yet.
+  int64_t anchor_ms = 0;
   std::string otp_secret;      // the job's own base32 TOTP secret
   int64_t created_ms = 0;
   int64_t updated_ms = 0;

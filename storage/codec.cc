@@ -189,6 +189,8 @@ struct job_codec {
     io(j.otp_secret);
     io(j.created_ms);
     io(j.updated_ms);
+    io(j.done);
+    io(j.anchor_ms);
   }
 };
 

@@ -54,4 +54,9 @@ mutation_batch& mutation_batch::put_audit(const audit_entry& entry) {
   return *this;
 }
 
+mutation_batch& mutation_batch::put_meta(std::string_view name, std::string_view value) {
+  ops_.push_back({op_kind::put, meta_key(name), std::string(value)});
+  return *this;
+}
+
 }  // namespace mainspring

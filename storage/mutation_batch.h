@@ -56,6 +56,8 @@ class mutation_batch {
   mutation_batch& put_func(const func_spec& func);
   mutation_batch& delete_func(std::string_view group, std::string_view name);
   mutation_batch& put_audit(const audit_entry& entry);
+  // A small value of the store's own under "m/<name>" (e.g. the last-alive heartbeat).
+  mutation_batch& put_meta(std::string_view name, std::string_view value);
 
   // False: apply without waiting for a sync (run history only; see above).
   mutation_batch& set_durable(bool durable) {

@@ -291,6 +291,7 @@ void state_store::impl::record_commit(std::size_t batches_in_round, clock::durat
   if (us > max_commit_us.load(std::memory_order_relaxed)) {
     max_commit_us.store(us, std::memory_order_relaxed);
   }
+  if (options.on_commit) options.on_commit(batches_in_round, std::chrono::duration<double>(took).count());
 }
 
 // -- properties --

@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,6 +54,9 @@ struct store_options {
   std::size_t sweep_keys_per_tick = 10'000;
   // LevelDB memtable size: larger absorbs run-history bursts, smaller replays faster at open.
   std::size_t write_buffer_bytes = 16u << 20;
+  // Told of every group commit (mutation_batches in it, seconds the write took), on the
+  // committer thread; for metrics. Must be quick and must not throw.
+  std::function<void(std::size_t batches, double seconds)> on_commit;
 };
 
 // Counters for metrics. Latencies are of the WriteBatch write including its sync.
@@ -127,6 +131,9 @@ class state_store {
   // at most about sweep_keys_per_tick run keys from where the last tick stopped, deleting runs
   // past max_run_age and beyond max_runs_per_job. Returns the runs it deleted.
   std::size_t sweep_retention();
+
+  // The value put_meta() stored under `name`, or nullopt when there is none.
+  status_or<std::optional<std::string>> get_meta(std::string_view name) const;
 
   store_stats stats() const;
   const std::string& dir() const;

@@ -34,6 +34,14 @@ status scan_prefix(leveldb::DB* db, const leveldb::Snapshot* snapshot, const std
 
 }  // namespace
 
+status_or<std::optional<std::string>> state_store::get_meta(std::string_view name) const {
+  std::string key = meta_key(name), value;
+  auto s = impl_->db->Get(leveldb::ReadOptions{}, key, &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return storage_error(impl_->dir, s);
+  return std::optional<std::string>(std::move(value));
+}
+
 status state_store::load_all(const load_visitor& visitor) const {
   leveldb::DB* db = impl_->db.get();
   // One snapshot for the three scans: no job without its group from a concurrent commit.

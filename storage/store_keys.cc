@@ -125,4 +125,6 @@ bool audit_seq_of(std::string_view key, uint64_t* seq) {
   return parse_hex16(key.substr(key.size() - 16), seq);
 }
 
+std::string meta_key(std::string_view name) { return "m/" + std::string(name); }
+
 }  // namespace mainspring

@@ -18,6 +18,8 @@
 namespace mainspring {
 
 inline constexpr std::string_view k_schema_key = "m/schema";
+// "m/<name>": the store's own small values (schema version, last-alive heartbeat).
+std::string meta_key(std::string_view name);
 inline constexpr std::string_view k_group_prefix = "g/";
 inline constexpr std::string_view k_job_prefix = "j/";
 inline constexpr std::string_view k_run_prefix = "r/";

@@ -1,13 +1,275 @@
 #include "http/native/native_routes.h"
 
+#include <charconv>
+#include <exception>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "http/native/envelope.h"
+#include "http/native/job_json.h"
+#include "http/native/json_body.h"
 
 namespace mainspring::http::native {
 
-void add_native_routes(router& r) {
+namespace {
+
+using nlohmann::json;
+
+// -- answering --
+
+// Runs `handler`, answering 500 instead of letting an exception reach the server.
+request_handler guarded(request_handler handler) {
+  return [handler = std::move(handler)](http_request& req, responder reply) {
+    try {
+      handler(req, reply);
+    } catch (const std::exception& e) {
+      reply.send(failure(status::internal(std::string("internal error: ") + e.what())));
+    }
+  };
+}
+
+// The callback of a call that answers nothing but success: {"success": "ok"}.
+done_fn answer_ok(responder reply) {
+  return [reply = std::move(reply)](status st) { reply.send(st.ok() ? success("ok") : failure(st)); };
+}
+
+// The callback of a call that answers a T, rendered by `to_json` into the success payload.
+template <class T, class ToJson>
+reply_fn<T> answer(responder reply, ToJson to_json) {
+  return [reply = std::move(reply), to_json](status_or<T> result) {
+    if (!result.ok()) return reply.send(failure(result.status()));
+    try {
+      reply.send(success(to_json(result.value())));
+    } catch (const std::exception& e) {  // runs on an actor thread: nothing may escape
+      reply.send(failure(status::internal(std::string("internal error: ") + e.what())));
+    }
+  };
+}
+
+// Same as `answer`, with "ok" whatever the value (clear and delete-by-name answer a count).
+template <class T>
+reply_fn<T> answer_ok_ignoring_value(responder reply) {
+  return answer<T>(std::move(reply), [](const T&) { return json("ok"); });
+}
+
+// -- request decoding --
+
+// Who asks, for the audit log. The key id arrives with API keys; until then there is none.
+request_origin origin_of(const http_request&) { return request_origin{"native", ""}; }
+
+// The request body parsed as a JSON object, then decoded by `from_json`.
+template <class FromJson>
+auto decode_body(const http_request& req, FromJson from_json) -> decltype(from_json(json{})) {
+  auto body = parse_json_object(req.body);
+  if (!body.ok()) return body.status();
+  return from_json(*body);
+}
+
+status_or<std::string> group_param(const http_request& req) {
+  const std::string& group = req.param("group");
+  if (auto st = validate_group_name(group); !st.ok()) return st;
+  return group;
+}
+
+status_or<std::string> job_id_param(const http_request& req) {
+  const std::string& id = req.param("job_id");
+  if (!is_valid_id(id))
+    return status::invalid_argument("job_id: must match [a-zA-Z0-9_]{1,22}, got \"" +
+                                    id.substr(0, 64) + "\"");
+  return id;
+}
+
+status_or<std::pair<std::string, std::string>> group_and_job_params(const http_request& req) {
+  auto group = group_param(req);
+  if (!group.ok()) return group.status();
+  auto id = job_id_param(req);
+  if (!id.ok()) return id.status();
+  return std::pair{*group, *id};
+}
+
+// ?name=<decimal> as an unsigned number, `fallback` when the key is absent.
+status_or<uint64_t> unsigned_query(const http_request& req, const std::string& name,
+                                   uint64_t fallback, std::string_view what) {
+  if (!req.query.contains(name)) return fallback;
+  const std::string& text = req.query_value(name);
+  uint64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+    return status::invalid_argument(name + ": must be " + std::string(what) + ", got \"" +
+                                    text.substr(0, 32) + "\"");
+  return n;
+}
+
+struct executions_page {
+  std::size_t limit = k_default_executions_limit;
+  uint64_t before_run_id = 0;  // 0 = from the newest
+};
+
+status_or<executions_page> executions_query(const http_request& req) {
+  executions_page page;
+  auto limit = unsigned_query(req, "limit", k_default_executions_limit, "a whole number");
+  if (!limit.ok()) return limit.status();
+  if (*limit < 1 || *limit > k_max_executions_limit)
+    return status::invalid_argument("limit: must be between 1 and " +
+                                    std::to_string(k_max_executions_limit));
+  page.limit = static_cast<std::size_t>(*limit);
+  auto before = unsigned_query(req, "before", 0, "a run id (a decimal number)");
+  if (!before.ok()) return before.status();
+  page.before_run_id = *before;
+  return page;
+}
+
+// -- payloads --
+
+json jobs_json(const std::vector<job_view>& jobs) {
+  json out = json::array();
+  for (const auto& job : jobs) out.push_back(job_list_item_json(job));
+  return out;
+}
+
+json runs_json(const std::vector<run_record>& runs) {
+  json out = json::array();
+  for (const auto& run : runs) out.push_back(run_record_json(run));
+  return out;
+}
+
+// -- routes --
+
+void add_group_routes(router& r, scheduler_api& api) {
+  r.add("POST", "/v1/register/group", guarded([&api](http_request& req, responder reply) {
+    auto group = decode_body(req, group_name_from_json);
+    if (!group.ok()) return reply.send(failure(group.status()));
+    api.register_group(origin_of(req), *group, answer<std::string>(reply, [](const std::string& s) { return json(s); }));
+  }));
+  r.add("POST", "/v1/remove/group", guarded([&api](http_request& req, responder reply) {
+    auto group = decode_body(req, group_name_from_json);
+    if (!group.ok()) return reply.send(failure(group.status()));
+    api.remove_group(origin_of(req), *group, answer_ok(reply));
+  }));
+  r.add("GET", "/v1/group/list", guarded([&api](http_request&, responder reply) {
+    api.list_groups(answer<std::vector<std::string>>(reply, [](const auto& g) { return json(g); }));
+  }));
+  auto group_info = guarded([&api](http_request& req, responder reply) {
+    auto group = group_param(req);
+    if (!group.ok()) return reply.send(failure(group.status()));
+    api.group_info(*group, answer<group_spec>(reply, [](const group_spec& g) { return json(g.secret); }));
+  });
+  r.add("GET", "/v1/{group}/group/info", group_info);
+  r.add("GET", "/{group}/v1/group/info", group_info);  // the document's spelling
+  // Worker nodes arrive with REMOTE@; until then every existing group has none.
+  r.add("GET", "/v1/{group}/node/list", guarded([&api](http_request& req, responder reply) {
+    auto group = group_param(req);
+    if (!group.ok()) return reply.send(failure(group.status()));
+    api.group_info(*group, answer<group_spec>(reply, [](const group_spec&) { return json::array(); }));
+  }));
+}
+
+void add_job_routes(router& r, scheduler_api& api) {
+  r.add("POST", "/v1/add/job", guarded([&api](http_request& req, responder reply) {
+    auto spec = decode_body(req, job_spec_from_json);
+    if (!spec.ok()) return reply.send(failure(spec.status()));
+    api.add_job(origin_of(req), std::move(spec).value(),
+                answer<std::string>(reply, [](const std::string& id) { return json(id); }));
+  }));
+  r.add("POST", "/v1/edit/job", guarded([&api](http_request& req, responder reply) {
+    auto edit = decode_body(req, job_edit_from_json);
+    if (!edit.ok()) return reply.send(failure(edit.status()));
+    api.edit_job(origin_of(req), edit->group, edit->job_id, edit->patch, answer_ok_ignoring_value<job_view>(reply));
+  }));
+  r.add("POST", "/v1/pause/job", guarded([&api](http_request& req, responder reply) {
+    auto job = decode_body(req, job_ref_from_json);
+    if (!job.ok()) return reply.send(failure(job.status()));
+    api.pause_job(origin_of(req), job->group, job->job_id, answer_ok(reply));
+  }));
+  r.add("POST", "/v1/active/job", guarded([&api](http_request& req, responder reply) {
+    auto body = parse_json_object(req.body);
+    if (!body.ok()) return reply.send(failure(body.status()));
+    auto job = job_ref_from_json(*body);
+    if (!job.ok()) return reply.send(failure(job.status()));
+    auto exec_time = exec_time_from_json(*body);
+    if (!exec_time.ok()) return reply.send(failure(exec_time.status()));
+    api.activate_job(origin_of(req), job->group, job->job_id, *exec_time, answer_ok(reply));
+  }));
+  r.add("POST", "/v1/delete/job", guarded([&api](http_request& req, responder reply) {
+    auto job = decode_body(req, job_ref_from_json);
+    if (!job.ok()) return reply.send(failure(job.status()));
+    api.delete_job(origin_of(req), job->group, job->job_id, answer_ok(reply));
+  }));
+  r.add("GET", "/v1/{group}/job/list", guarded([&api](http_request& req, responder reply) {
+    auto group = group_param(req);
+    if (!group.ok()) return reply.send(failure(group.status()));
+    api.list_jobs(*group, answer<std::vector<job_view>>(reply, jobs_json));
+  }));
+  r.add("DELETE", "/v1/{group}/job/clear", guarded([&api](http_request& req, responder reply) {
+    auto group = group_param(req);
+    if (!group.ok()) return reply.send(failure(group.status()));
+    api.clear_jobs(origin_of(req), *group, answer_ok_ignoring_value<std::size_t>(reply));
+  }));
+  r.add("DELETE", "/v1/{group}/job/delete/{job_name}",
+        guarded([&api](http_request& req, responder reply) {
+          auto group = group_param(req);
+          if (!group.ok()) return reply.send(failure(group.status()));
+          const std::string& name = req.param("job_name");
+          if (name.size() > k_max_job_name_bytes)
+            return reply.send(failure(status::invalid_argument(
+                "name: longer than " + std::to_string(k_max_job_name_bytes) + " bytes")));
+          api.delete_jobs_by_name(origin_of(req), *group, name, answer_ok_ignoring_value<std::size_t>(reply));
+        }));
+}
+
+// Mainspring's additions: job detail, run now, the executions list.
+void add_extension_routes(router& r, scheduler_api& api) {
+  r.add("GET", "/v1/{group}/job/{job_id}", guarded([&api](http_request& req, responder reply) {
+    auto job = group_and_job_params(req);
+    if (!job.ok()) return reply.send(failure(job.status()));
+    api.job_detail(job->first, job->second, answer<job_view>(reply, job_detail_json));
+  }));
+  r.add("POST", "/v1/{group}/job/{job_id}/run", guarded([&api](http_request& req, responder reply) {
+    auto job = group_and_job_params(req);
+    if (!job.ok()) return reply.send(failure(job.status()));
+    // A string: run ids are 64-bit and JavaScript numbers are not.
+    api.run_job_now(origin_of(req), job->first, job->second,
+                    answer<uint64_t>(reply, [](uint64_t id) { return json(std::to_string(id)); }));
+  }));
+  r.add("GET", "/v1/{group}/job/{job_id}/executions",
+        guarded([&api](http_request& req, responder reply) {
+          auto job = group_and_job_params(req);
+          if (!job.ok()) return reply.send(failure(job.status()));
+          auto page = executions_query(req);
+          if (!page.ok()) return reply.send(failure(page.status()));
+          api.job_executions(job->first, job->second, page->limit, page->before_run_id,
+                             answer<std::vector<run_record>>(reply, runs_json));
+        }));
+}
+
+// Routes of the seed that later work fills: a clear 501 until then.
+void add_unimplemented_routes(router& r) {
+  auto not_yet = [](std::string message) {
+    return [message = std::move(message)](http_request&, responder reply) {
+      reply.send(failure(status::unimplemented(message)));
+    };
+  };
+  r.add("POST", "/v1/add/func",
+        not_yet("funcs are not implemented yet: POST /v1/add/func arrives with the Lua executor"));
+  const char* dump = "dumps are not implemented yet: they arrive with durable storage";
+  r.add("GET", "/v1/dump/all", not_yet(dump));
+  r.add("GET", "/v1/{group}/dump", not_yet(dump));
+  const char* import = "import is not implemented yet: it arrives with durable storage";
+  r.add("POST", "/v1/import", not_yet(import));
+  r.add("POST", "/import", not_yet(import));  // the document's example spelling
+}
+
+}  // namespace
+
+void add_native_routes(router& r, scheduler_api& api) {
   r.add("GET", "/version", [](http_request&, responder reply) {
     reply.send(success(MAINSPRING_VERSION));
   });
+  add_group_routes(r, api);
+  add_job_routes(r, api);
+  add_extension_routes(r, api);
+  add_unimplemented_routes(r);
 }
 
 }  // namespace mainspring::http::native

@@ -1,15 +1,34 @@
-// The native REST API (seed 000, gua v1): routes, request parsing and the {"success": ...} /
-// {"error": ...} envelope. Translation only; the scheduling happens in actors/.
+// The native REST API (seed 000, gua v1, plus Mainspring's extensions): the route table, which
+// turns each request into one scheduler_api call and its answer into the native envelope
+// ({"success": ...} with 200, {"error": "..."} with 4xx/5xx). Translation only; the scheduling
+// happens in actors/. Body decoding and payload encoding live in job_json.h.
+//
+// Routes: GET /version; POST /v1/register/group, /v1/remove/group, /v1/add/job, /v1/edit/job,
+// /v1/pause/job, /v1/active/job, /v1/delete/job; GET /v1/{group}/job/list, /v1/group/list,
+// /v1/{group}/group/info (and /{group}/v1/group/info), /v1/{group}/node/list; DELETE
+// /v1/{group}/job/clear, /v1/{group}/job/delete/{job_name}; extensions GET
+// /v1/{group}/job/{job_id}, POST /v1/{group}/job/{job_id}/run, GET
+// /v1/{group}/job/{job_id}/executions?limit=N&before=RUN_ID. Routes that later work fills
+// (/v1/add/func, dumps, import) answer 501 with a message saying so.
 //
 // Example:
 //   router r;
-//   native::add_native_routes(r);   // GET /version, ...
+//   native::add_native_routes(r, runtime);   // scheduler_api&
+//
+// REQUIRES: `api` outlives every request the router serves.
 #pragma once
 
+#include <cstddef>
+
+#include "actors/scheduler_api.h"
 #include "http/router.h"
 
 namespace mainspring::http::native {
 
-void add_native_routes(router& r);
+// GET .../executions: the page size without ?limit=, and the largest one allowed.
+inline constexpr std::size_t k_default_executions_limit = 20;
+inline constexpr std::size_t k_max_executions_limit = 1000;
+
+void add_native_routes(router& r, scheduler_api& api);
 
 }  // namespace mainspring::http::native

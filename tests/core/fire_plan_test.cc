@@ -66,3 +66,51 @@ TEST_CASE("cron schedules plan in their zone") {
   REQUIRE(plan.next_ms);
   CHECK(*plan.next_ms == noon_berlin + 3'600'000);
 }
+
+namespace {
+job_spec restored_job(std::string schedule_text, int64_t anchor_ms, misfire_policy policy) {
+  job_spec j;
+  j.group = "g";
+  j.name = "n";
+  j.schedule = std::move(schedule_text);
+  j.anchor_ms = anchor_ms;
+  j.misfire = policy;
+  return j;
+}
+}  // namespace
+
+TEST_CASE("after a restart, @every keeps its cadence from the anchor and skips what was missed") {
+  // Anchor at k_now - 100.5 s, every 10 s; down from k_now - 50 s to k_now.
+  auto job = restored_job("@every 10s", k_now - 100'500, misfire_policy::skip);
+  auto plan = plan_on_restart(parse(job.schedule), time_zone::utc(), job, k_now - 50'000, k_now);
+  REQUIRE(plan.next_ms);
+  CHECK(*plan.next_ms == k_now - 500);   // the cadence: anchor + 10 * 10 s
+  // The last fire before going down was at -50.5 s; -40.5, -30.5, -20.5 and -10.5 s were missed;
+  // -0.5 s is within the misfire threshold, so it is merely late.
+  CHECK(plan.missed == 4);
+  CHECK(plan.catch_up_ms.empty());
+}
+
+TEST_CASE("after a restart, misfire once runs the latest missed fire and all runs each") {
+  auto once = restored_job("0 * * * * *", k_now - 3'600'000, misfire_policy::once);
+  auto plan = plan_on_restart(parse(once.schedule), time_zone::utc(), once, k_now - 300'000, k_now);
+  // Down from -300 s (a minute boundary, fired before going down): -240 .. -60 s were missed.
+  CHECK(plan.missed == 4);
+  REQUIRE(plan.catch_up_ms.size() == 1);
+  CHECK(plan.catch_up_ms[0] == k_now - 60'000);
+  auto all = restored_job("0 * * * * *", k_now - 3'600'000, misfire_policy::all);
+  auto plan_all = plan_on_restart(parse(all.schedule), time_zone::utc(), all, k_now - 300'000, k_now);
+  CHECK(plan_all.catch_up_ms.size() == 4);
+}
+
+TEST_CASE("after a restart, a one-shot job whose time passed runs once whatever the policy") {
+  auto job = restored_job("@once", k_now - 20'000, misfire_policy::skip);
+  auto plan = plan_on_restart(parse(job.schedule), time_zone::utc(), job, k_now - 30'000, k_now);
+  CHECK_FALSE(plan.next_ms);
+  CHECK(plan.catch_up_ms == std::vector<int64_t>{k_now - 20'000});
+  auto ahead = restored_job("@once", k_now + 5'000, misfire_policy::skip);
+  auto later = plan_on_restart(parse(ahead.schedule), time_zone::utc(), ahead, k_now - 30'000, k_now);
+  REQUIRE(later.next_ms);
+  CHECK(*later.next_ms == k_now + 5'000);
+  CHECK(later.catch_up_ms.empty());
+}

@@ -26,6 +26,8 @@ job_spec sample_job() {
   j.metadata = {{"a", "1"}, {"", ""}, {"key with spaces", std::string(1000, 'x')}};
   j.paused = true;
   j.otp_secret = "JBSWY3DPEHPK3PXP";
+  j.done = true;
+  j.anchor_ms = 1'700'000'000'500;
   j.created_ms = 1;
   j.updated_ms = -2;
   return j;
@@ -64,7 +66,7 @@ bool same(const job_spec& a, const job_spec& b) {
          a.retry_delay_ms == b.retry_delay_ms && a.concurrency == b.concurrency &&
          a.misfire == b.misfire && a.memo == b.memo && a.metadata == b.metadata &&
          a.paused == b.paused && a.otp_secret == b.otp_secret && a.created_ms == b.created_ms &&
-         a.updated_ms == b.updated_ms;
+         a.updated_ms == b.updated_ms && a.done == b.done && a.anchor_ms == b.anchor_ms;
 }
 
 bool same(const run_record& a, const run_record& b) {

@@ -1,0 +1,29 @@
+#include "actors/job_context.h"
+
+#include <spdlog/spdlog.h>
+
+#include "executors/executor_pool.h"
+#include "storage/state_store.h"
+
+namespace mainspring {
+
+status job_context::pool_supports(executor_kind kind) const { return pool->supports(kind); }
+
+void persist(const job_context* ctx, mutation_batch batch, std::function<void(status)> then) {
+  if (!ctx->store) {
+    if (then) then(status{});
+    return;
+  }
+  ctx->store->commit(std::move(batch), [then = std::move(then)](status st) {
+    if (!st.ok()) spdlog::error("state store: {}", st.message());
+    if (then) then(std::move(st));
+  });
+}
+
+void persist_lazily(const job_context* ctx, mutation_batch batch) {
+  if (!ctx->store) return;
+  batch.set_durable(false);
+  ctx->store->commit(std::move(batch), nullptr);
+}
+
+}  // namespace mainspring

@@ -1,0 +1,144 @@
+// Running a job: building the executor request, recording the outcome, retries, history.
+#include <algorithm>
+
+#include "actors/job_state.h"
+#include "core/totp.h"
+#include "executors/executor_pool.h"
+#include "executors/run_report.h"
+#include "metrics/scheduler_metrics.h"
+#include "storage/mutation_batch.h"
+
+namespace mainspring {
+
+namespace {
+
+// Seconds from the planned time to now, at microsecond resolution (run records keep ms).
+double lateness_seconds(int64_t plan_ms) {
+  auto now = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  return static_cast<double>(now.count() - plan_ms * 1000) / 1e6;
+}
+
+run_request request_for(const job_state& st, const run_record& run) {
+  run_request req;
+  req.run_id = run.run_id;
+  req.job_id = st.spec.id;
+  req.group = st.spec.group;
+  req.job_name = st.spec.name;
+  req.timeout = std::chrono::milliseconds(st.spec.timeout_ms);
+  req.plan_time = from_unix_ms(run.plan_ms);
+  if (st.target.kind == executor_kind::http) {
+    req.target = st.target.url;
+    // As the original: the callee can check otp_code against the job's otp_token.
+    req.extras = {{"otp_code", totp_now(st.spec.otp_secret, to_unix_ms(now_ms()) / 1000)},
+                  {"job_id", st.spec.id},
+                  {"job_name", st.spec.name}};
+  } else {
+    req.target = st.spec.exec_command;
+  }
+  return req;
+}
+
+run_state state_of(run_result r) {
+  switch (r) {
+    case run_result::succeeded: return run_state::succeeded;
+    case run_result::timed_out: return run_state::timed_out;
+    case run_result::failed: return run_state::failed;
+  }
+  return run_state::failed;
+}
+
+}  // namespace
+
+uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms,
+                   int attempt) {
+  auto& st = self->state;
+  run_record run;
+  run.run_id = ctx->ids->next(now_ms());
+  run.job_id = st.spec.id;
+  run.group = st.spec.group;
+  run.trigger = trigger;
+  run.attempt = attempt;
+  run.plan_ms = plan_ms;
+  run.start_ms = to_unix_ms(now_ms());
+  st.in_flight.push_back(run);
+  ctx->stats->runs_started.fetch_add(1, std::memory_order_relaxed);
+  if (trigger == run_trigger::retry) ctx->stats->retries.fetch_add(1, std::memory_order_relaxed);
+  // Manual runs have no schedule to be late for.
+  if (trigger != run_trigger::manual)
+    ctx->metrics->on_run_started(st.target.kind, lateness_seconds(plan_ms));
+
+  if (st.target.kind == executor_kind::noop) {
+    // Inline: a no-op measures the scheduler, so it skips the executor round trip.
+    run_outcome out;
+    out.run_id = run.run_id;
+    out.result = run_result::succeeded;
+    out.start_time = out.end_time = from_unix_ms(run.start_ms);
+    finish_run(self, ctx, std::move(out));
+    return run.run_id;
+  }
+  ctx->pool->start(st.target.kind, request_for(st, run),
+                   [job = caf::actor_cast<caf::actor>(self)](run_outcome out) {
+                     caf::anon_send(job, run_done_atom::value, std::move(out));
+                   });
+  return run.run_id;
+}
+
+void finish_run(job_self self, const job_context* ctx, run_outcome out) {
+  auto& st = self->state;
+  auto it = std::find_if(st.in_flight.begin(), st.in_flight.end(),
+                         [&](const run_record& r) { return r.run_id == out.run_id; });
+  if (it == st.in_flight.end()) return;
+  run_record run = std::move(*it);
+  st.in_flight.erase(it);
+  run.state = state_of(out.result);
+  run.start_ms = std::max(run.start_ms, to_unix_ms(out.start_time));
+  run.end_ms = to_unix_ms(out.end_time);
+  run.code = out.code;
+  run.output_tail = std::move(out.output_tail);
+  run.error = std::move(out.error);
+
+  ++st.runs;
+  ctx->stats->runs_finished.fetch_add(1, std::memory_order_relaxed);
+  ctx->metrics->on_run_finished(st.target.kind, run.state,
+                                std::chrono::duration<double>(out.end_time - out.start_time).count());
+  if (run.state == run_state::succeeded) {
+    ++st.successes;
+    st.last_success_ms = run.end_ms;
+  } else {
+    ++st.failures;
+    st.last_error_ms = run.end_ms;
+    if (run.attempt < st.spec.retries && st.phase != job_phase::paused) {
+      st.retry = pending_retry{run.plan_ms, run.attempt + 1};
+      arm(self, ctx, to_unix_ms(now_ms()) + st.spec.retry_delay_ms, timer_kind::retry);
+    }
+  }
+  ctx->pool->report(run_report_json(run, st.spec.name));
+  persist_lazily(ctx, mutation_batch{}.put_run(run));
+  st.recent.push_back(std::move(run));
+  if (st.recent.size() > k_recent_runs_in_memory) st.recent.pop_front();
+}
+
+std::vector<run_record> merge_runs(const job_state& st, std::vector<run_record> stored,
+                                   std::size_t limit, uint64_t before) {
+  auto wanted = [before](const run_record& r) { return before == 0 || r.run_id < before; };
+  auto known = [&stored](uint64_t id) {
+    return std::any_of(stored.begin(), stored.end(), [id](const run_record& r) { return r.run_id == id; });
+  };
+  std::vector<run_record> extra;
+  for (const auto& r : st.in_flight)
+    if (wanted(r)) extra.push_back(r);
+  for (const auto& r : st.recent)
+    if (wanted(r) && !known(r.run_id)) extra.push_back(r);
+  // A run the store has as finished but memory has in flight cannot happen: runs are written
+  // only when they finish. A finished run in both is the same record.
+  stored.erase(std::remove_if(stored.begin(), stored.end(), [&](const run_record& r) { return !wanted(r); }),
+               stored.end());
+  stored.insert(stored.end(), extra.begin(), extra.end());
+  std::sort(stored.begin(), stored.end(),
+            [](const run_record& a, const run_record& b) { return a.run_id > b.run_id; });
+  if (stored.size() > limit) stored.resize(limit);
+  return stored;
+}
+
+}  // namespace mainspring

@@ -1,0 +1,74 @@
+// The state of one job actor and the steps its handlers share. Private to actors/: the behaviour
+// is in job_actor.cc, running and recording runs in job_runs.cc.
+#pragma once
+
+#include <deque>
+#include <optional>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "actors/job_context.h"
+#include "actors/messages.h"
+#include "core/fire_plan.h"
+#include "core/schedule.h"
+#include "storage/records.h"
+
+namespace mainspring {
+
+// Finished runs a job actor keeps in memory (the store keeps k_run_history_per_job); they cover
+// the moment between a run's end and its lazy write reaching the store.
+inline constexpr std::size_t k_recent_runs_in_memory = 16;
+
+struct pending_retry {
+  int64_t plan_ms = 0;
+  int attempt = 0;
+};
+
+struct job_state {
+  // -- the job as asked for --
+  job_spec spec;
+  std::optional<schedule> sched;  // always set after compile()
+  time_zone zone = time_zone::utc();
+  executor_target target;
+  // -- run-time state --
+  job_phase phase = job_phase::active;
+  std::optional<int64_t> next_fire_ms;
+  std::optional<pending_retry> retry;
+  std::vector<run_record> in_flight;
+  std::deque<run_record> recent;  // finished runs, newest last
+  uint64_t runs = 0, successes = 0, failures = 0, skipped = 0, retries = 0;
+  int64_t last_success_ms = 0, last_error_ms = 0;
+
+  static inline const char* name = "mainspring.job";
+};
+
+using job_self = caf::stateful_actor<job_state>*;
+
+// -- state --
+
+// Parses what validate_job() already accepted into the forms the actor works with.
+void compile(job_state& st, const job_context* ctx);
+// Every phase change goes through here so that the jobs-by-state gauges stay exact.
+void set_phase(job_state& st, const job_context* ctx, job_phase p);
+std::atomic<int64_t>& phase_counter(scheduler_stats* stats, job_phase p);
+job_view view_of(const job_state& st);
+
+// -- timers --
+void arm(job_self self, const job_context* ctx, int64_t at_ms, timer_kind kind);
+// Sets (or with nullopt clears) the job's next scheduled fire.
+void arm_schedule(job_self self, const job_context* ctx, std::optional<int64_t> at_ms);
+
+// -- runs (job_runs.cc) --
+
+// Starts one run now and answers its id.
+uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms,
+                   int attempt);
+// Records a run's outcome; arms a retry when the run failed and retries remain.
+void finish_run(job_self self, const job_context* ctx, run_outcome out);
+// In-flight and remembered runs merged with `stored` ones: newest first, at most `limit`, only
+// ids below `before` when that is non-zero.
+std::vector<run_record> merge_runs(const job_state& st, std::vector<run_record> stored,
+                                   std::size_t limit, uint64_t before);
+
+}  // namespace mainspring

@@ -1,0 +1,227 @@
+#include "http/native/job_json.h"
+
+#include "http/native/json_body.h"
+
+namespace mainspring::http::native {
+
+namespace {
+
+using nlohmann::json;
+
+// Unwraps a status_or into `out`, or returns its status from the enclosing function.
+#define MS_ASSIGN_OR_RETURN(out, expr) \
+  do {                                 \
+    auto ms_result_ = (expr);          \
+    if (!ms_result_.ok()) return ms_result_.status(); \
+    (out) = std::move(ms_result_).value();            \
+  } while (false)
+
+status check_exec_time(int64_t exec_time_s) {
+  if (exec_time_s < 0)
+    return status::invalid_argument("exec_time: must be 0 (now) or a unix time in seconds");
+  if (exec_time_s > k_max_exec_time_s)
+    return status::invalid_argument("exec_time: must not be later than the year 9999 (" +
+                                    std::to_string(k_max_exec_time_s) + ")");
+  return {};
+}
+
+status_or<std::optional<std::map<std::string, std::string>>> metadata_field(const json& body) {
+  auto it = body.find("metadata");
+  if (it == body.end() || it->is_null()) return std::optional<std::map<std::string, std::string>>();
+  if (!it->is_object())
+    return status::invalid_argument(std::string("metadata: must be an object of strings, got ") +
+                                    it->type_name());
+  std::map<std::string, std::string> out;
+  for (const auto& [key, value] : it->items()) {
+    if (!value.is_string())
+      return status::invalid_argument("metadata: the value of \"" + key.substr(0, 64) +
+                                      "\" must be a string, got " + value.type_name());
+    out.emplace(key, value.get_ref<const std::string&>());
+  }
+  return std::optional<std::map<std::string, std::string>>(std::move(out));
+}
+
+// A string field that may be spelled two ways; the first spelling wins when both are there.
+status_or<std::optional<std::string>> string_field_either(const json& body, std::string_view name,
+                                                          std::string_view alias) {
+  auto value = string_field(body, name);
+  if (!value.ok() || value->has_value()) return value;
+  return string_field(body, alias);
+}
+
+// Every optional job field of add and edit, each checked for its JSON type.
+status decode_job_fields(const json& body, job_patch* p) {
+  MS_ASSIGN_OR_RETURN(p->name, string_field(body, "name"));
+  MS_ASSIGN_OR_RETURN(p->schedule, string_field(body, "interval_pattern"));
+  MS_ASSIGN_OR_RETURN(p->timezone, string_field(body, "timezone"));
+  MS_ASSIGN_OR_RETURN(p->exec_time_s, integer_field(body, "exec_time", /*allow_numeric_string=*/true));
+  if (p->exec_time_s)
+    if (auto st = check_exec_time(*p->exec_time_s); !st.ok()) return st;
+  MS_ASSIGN_OR_RETURN(p->request_url, string_field(body, "request_url"));
+  MS_ASSIGN_OR_RETURN(p->exec_command, string_field_either(body, "exec_command", "exec_cmd"));
+  MS_ASSIGN_OR_RETURN(p->timeout_ms, seconds_as_ms_field(body, "timeout"));
+  if (p->timeout_ms && *p->timeout_ms == 0 && body.at("timeout") == 0)
+    p->timeout_ms = k_default_timeout_ms;  // 0 = not set, as in the original
+  std::optional<int64_t> retries;
+  MS_ASSIGN_OR_RETURN(retries, integer_field(body, "retries"));
+  if (retries) {
+    if (*retries < 0 || *retries > k_max_retries)
+      return status::invalid_argument("retries: must be between 0 and " +
+                                      std::to_string(k_max_retries));
+    p->retries = static_cast<int>(*retries);
+  }
+  MS_ASSIGN_OR_RETURN(p->retry_delay_ms, seconds_as_ms_field(body, "retry_delay"));
+  std::optional<std::string> text;
+  MS_ASSIGN_OR_RETURN(text, string_field(body, "concurrency"));
+  if (text) MS_ASSIGN_OR_RETURN(p->concurrency, parse_concurrency_policy(*text));
+  MS_ASSIGN_OR_RETURN(text, string_field(body, "misfire"));
+  if (text) MS_ASSIGN_OR_RETURN(p->misfire, parse_misfire_policy(*text));
+  MS_ASSIGN_OR_RETURN(p->memo, string_field(body, "memo"));
+  MS_ASSIGN_OR_RETURN(p->metadata, metadata_field(body));
+  return {};
+}
+
+status_or<std::string> required_group(const json& body) {
+  std::optional<std::string> group;
+  MS_ASSIGN_OR_RETURN(group, string_field(body, "group_name"));
+  if (auto st = validate_group_name(group.value_or("")); !st.ok()) return st;
+  return *group;
+}
+
+// job_id, or the original's `id` when job_id is absent or empty.
+status_or<std::string> required_job_id(const json& body) {
+  std::optional<std::string> id;
+  MS_ASSIGN_OR_RETURN(id, string_field(body, "job_id"));
+  if (!id || id->empty()) MS_ASSIGN_OR_RETURN(id, string_field(body, "id"));
+  if (!id || id->empty()) return status::invalid_argument("job_id: required");
+  if (!is_valid_id(*id))
+    return status::invalid_argument("job_id: must match [a-zA-Z0-9_]{1,22}, got \"" +
+                                    id->substr(0, 64) + "\"");
+  return *id;
+}
+
+int64_t floor_seconds(int64_t ms) { return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000); }
+
+json seconds_or_null(int64_t ms) { return ms == 0 ? json(nullptr) : json(floor_seconds(ms)); }
+
+// 60000 -> 60, 1500 -> 1.5: whole seconds stay integers on the wire.
+json duration_seconds(int64_t ms) {
+  if (ms % 1000 == 0) return json(ms / 1000);
+  return json(static_cast<double>(ms) / 1000.0);
+}
+
+}  // namespace
+
+status_or<job_spec> job_spec_from_json(const nlohmann::json& body) {
+  job_spec spec;
+  std::optional<std::string> text;
+  MS_ASSIGN_OR_RETURN(text, string_field(body, "group_name"));
+  spec.group = text.value_or("");
+  MS_ASSIGN_OR_RETURN(text, string_field(body, "job_id"));
+  spec.id = text.value_or("");
+  job_patch fields;
+  if (auto st = decode_job_fields(body, &fields); !st.ok()) return st;
+  return apply_patch(std::move(spec), fields);
+}
+
+status_or<job_edit> job_edit_from_json(const nlohmann::json& body) {
+  job_edit edit;
+  MS_ASSIGN_OR_RETURN(edit.group, required_group(body));
+  MS_ASSIGN_OR_RETURN(edit.job_id, required_job_id(body));
+  if (auto st = decode_job_fields(body, &edit.patch); !st.ok()) return st;
+  return edit;
+}
+
+status_or<job_ref> job_ref_from_json(const nlohmann::json& body) {
+  job_ref ref;
+  MS_ASSIGN_OR_RETURN(ref.group, required_group(body));
+  MS_ASSIGN_OR_RETURN(ref.job_id, required_job_id(body));
+  return ref;
+}
+
+status_or<std::string> group_name_from_json(const nlohmann::json& body) {
+  return required_group(body);
+}
+
+status_or<int64_t> exec_time_from_json(const nlohmann::json& body) {
+  std::optional<int64_t> exec_time;
+  MS_ASSIGN_OR_RETURN(exec_time, integer_field(body, "exec_time", /*allow_numeric_string=*/true));
+  if (auto st = check_exec_time(exec_time.value_or(0)); !st.ok()) return st;
+  return exec_time.value_or(0);
+}
+
+const char* phase_json_name(job_phase phase) {
+  switch (phase) {
+    case job_phase::active: return "active";
+    case job_phase::paused: return "paused";
+    case job_phase::done: return "done";
+  }
+  return "active";
+}
+
+nlohmann::json job_list_item_json(const job_view& job) {
+  const job_spec& s = job.spec;
+  return json{{"name", s.name},
+              {"id", s.id},
+              {"exec_time", job.next_fire_ms ? floor_seconds(*job.next_fire_ms) : 0},
+              {"otp_token", s.otp_secret},
+              {"interval_pattern", s.schedule},
+              {"request_url", s.request_url},
+              {"exec_cmd", s.exec_command},
+              {"group_name", s.group},
+              {"active", job.phase == job_phase::active},
+              {"memo", s.memo}};
+}
+
+nlohmann::json job_detail_json(const job_view& job) {
+  const job_spec& s = job.spec;
+  json out{{"id", s.id},
+           {"group_name", s.group},
+           {"name", s.name},
+           {"interval_pattern", s.schedule},
+           {"timezone", s.timezone},
+           {"exec_time", s.exec_time_s},
+           {"request_url", s.request_url},
+           {"exec_command", s.exec_command},
+           {"timeout", duration_seconds(s.timeout_ms)},
+           {"retries", s.retries},
+           {"retry_delay", duration_seconds(s.retry_delay_ms)},
+           {"concurrency", concurrency_policy_name(s.concurrency)},
+           {"misfire", misfire_policy_name(s.misfire)},
+           {"memo", s.memo},
+           {"metadata", s.metadata},
+           {"otp_token", s.otp_secret},
+           {"created_time", seconds_or_null(s.created_ms)},
+           {"updated_time", seconds_or_null(s.updated_ms)},
+           {"phase", phase_json_name(job.phase)},
+           {"active", job.phase == job_phase::active}};
+  out["next_fire_time"] = job.next_fire_ms ? json(floor_seconds(*job.next_fire_ms)) : json(nullptr);
+  out["counts"] = json{{"runs", job.runs},         {"successes", job.successes},
+                       {"failures", job.failures}, {"skipped", job.skipped},
+                       {"retries", job.retries},   {"running", job.running}};
+  out["last_success"] = seconds_or_null(job.last_success_ms);
+  out["last_error"] = seconds_or_null(job.last_error_ms);
+  out["last_run"] = job.last_run ? run_record_json(*job.last_run) : json(nullptr);
+  return out;
+}
+
+nlohmann::json run_record_json(const run_record& run) {
+  return json{{"run_id", std::to_string(run.run_id)},
+              {"job_id", run.job_id},
+              {"group_name", run.group},
+              {"trigger", run_trigger_name(run.trigger)},
+              {"attempt", run.attempt},
+              {"state", run_state_name(run.state)},
+              {"plan_time_ms", run.plan_ms},
+              {"start_time_ms", run.start_ms},
+              {"end_time_ms", run.end_ms == 0 ? json(nullptr) : json(run.end_ms)},
+              {"duration_ms", run.duration_ms()},
+              {"lateness_ms", run.lateness_ms()},
+              {"code", run.code},
+              {"output_tail", run.output_tail},
+              {"error", run.error}};
+}
+
+}  // namespace mainspring::http::native
+
+#undef MS_ASSIGN_OR_RETURN

@@ -1,0 +1,85 @@
+// job_json: the native API's request bodies decoded into the job model, and the job model
+// encoded as the native API's payloads (seed 000 and the extensions in README).
+//
+// Decoding checks each field's JSON type and names the field in its message ("timeout: must be a
+// number of seconds, got string"); unknown fields are ignored, as the original's Go decoder
+// ignores them. The values themselves (patterns, names, ranges) are validated by the scheduler
+// (validate_job) so that every dialect gets the same rules.
+//
+// Units on the wire: exec_time, next_fire_time, last_success, last_error in unix seconds;
+// timeout and retry_delay in seconds (fractions allowed); run records in unix milliseconds.
+//
+// Example:
+//   auto body = parse_json_object(req.body);
+//   auto spec = job_spec_from_json(*body);          // {"group_name": "YM55", "timeout": 1.5, ...}
+//   spec->timeout_ms == 1500;
+//   nlohmann::json item = job_list_item_json(view); // {"name", "id", "exec_time", ...}
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "actors/scheduler_api.h"
+#include "core/job.h"
+#include "core/run_record.h"
+#include "core/status.h"
+
+namespace mainspring::http::native {
+
+// The latest exec_time accepted: 9999-12-31T23:59:59Z. Later ones would overflow milliseconds
+// downstream.
+inline constexpr int64_t k_max_exec_time_s = 253402300799;
+
+// -- decoding --
+
+// POST /v1/add/job. group_name, name, interval_pattern, request_url, exec_command, job_id,
+// exec_time (number or numeric string), timeout (s), memo and the extensions timezone, retries,
+// retry_delay (s), concurrency, misfire, metadata (an object of strings). A timeout of 0 means
+// the default (the original treats it as "not set").
+status_or<job_spec> job_spec_from_json(const nlohmann::json& body);
+
+// POST /v1/edit/job: which job, and what changes.
+struct job_edit {
+  std::string group;
+  std::string job_id;
+  job_patch patch;
+};
+// group_name and job_id (or the original's `id`) are required; exec_command may also be spelled
+// exec_cmd. Every other field of job_spec_from_json that is present goes into the patch.
+status_or<job_edit> job_edit_from_json(const nlohmann::json& body);
+
+// The {"group_name", "job_id"} of pause, active and delete; both required and well-formed.
+struct job_ref {
+  std::string group;
+  std::string job_id;
+};
+status_or<job_ref> job_ref_from_json(const nlohmann::json& body);
+
+// {"group_name"} of register and remove group; required and well-formed.
+status_or<std::string> group_name_from_json(const nlohmann::json& body);
+
+// exec_time of POST /v1/active/job: absent = 0 (now); negative or past the year 9999 -> 400.
+status_or<int64_t> exec_time_from_json(const nlohmann::json& body);
+
+// -- encoding --
+
+// "active", "paused", "done".
+const char* phase_json_name(job_phase phase);
+
+// One element of GET /v1/{group}/job/list: {name, id, exec_time (next fire, unix s, 0 = none),
+// otp_token, interval_pattern, request_url, exec_cmd, group_name, active, memo}.
+nlohmann::json job_list_item_json(const job_view& job);
+
+// GET /v1/{group}/job/{job_id}: every spec field under its native name, then phase,
+// next_fire_time (unix s or null), counts {runs, successes, failures, skipped, retries, running},
+// last_success and last_error (unix s or null) and last_run (a run record or null).
+nlohmann::json job_detail_json(const job_view& job);
+
+// One run: run_id (a decimal string: 64-bit ids do not fit a JavaScript number), job_id,
+// group_name, trigger, attempt, state, plan_time_ms, start_time_ms, end_time_ms (null while
+// running), duration_ms, lateness_ms, code, output_tail, error.
+nlohmann::json run_record_json(const run_record& run);
+
+}  // namespace mainspring::http::native

@@ -1,0 +1,49 @@
+// json_body: a native request body parsed into a JSON object, and typed reads of its fields.
+//
+// Every reader answers a status naming the field when the value has the wrong type, so that a
+// client sees "timeout: must be a number of seconds" rather than a library's exception text. A
+// field that is absent or null reads as "not given" (std::nullopt), as Go's encoding/json leaves
+// the original's struct fields at their zero value. Nothing here throws.
+//
+// Example:
+//   auto body = parse_json_object(request.body);          // "malformed JSON body: ..."
+//   if (!body.ok()) return reply.send(failure(body.status()));
+//   auto name = string_field(*body, "name");              // status_or<optional<string>>
+//   auto timeout = seconds_as_ms_field(*body, "timeout"); // 1.5 -> 1500
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "core/status.h"
+
+namespace mainspring::http::native {
+
+// Parses `body` as a JSON object. Comments are allowed, and so are trailing commas before '}' or
+// ']' (the seed document's own examples carry both). Anything else that is not a JSON object is
+// invalid_argument "malformed JSON body: <why>".
+status_or<nlohmann::json> parse_json_object(std::string_view body);
+
+// A string field. Wrong type -> "<name>: must be a string".
+status_or<std::optional<std::string>> string_field(const nlohmann::json& object,
+                                                   std::string_view name);
+
+// A whole number. With `allow_numeric_string`, "1700000000" is read as 1700000000 (clients of the
+// original send exec_time either way). Fractions, other types and values outside int64 -> 400.
+status_or<std::optional<int64_t>> integer_field(const nlohmann::json& object, std::string_view name,
+                                                bool allow_numeric_string = false);
+
+// A duration in seconds (a JSON number, fractions allowed) read as milliseconds, rounded to the
+// nearest one: 1.5 -> 1500. Wrong type -> "<name>: must be a number of seconds".
+status_or<std::optional<int64_t>> seconds_as_ms_field(const nlohmann::json& object,
+                                                      std::string_view name);
+
+// `text` with every comma that directly precedes '}' or ']' removed, skipping strings and
+// comments. Exposed for the tests.
+std::string strip_trailing_commas(std::string_view text);
+
+}  // namespace mainspring::http::native

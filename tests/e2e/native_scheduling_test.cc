@@ -1,0 +1,206 @@
+// End to end: what jobs added through the native API do over time, observed at a local HTTP sink
+// that HTTP@ jobs call. Waits are bounded polls with generous margins; counts allow +-1 fire for
+// scheduling jitter on a loaded machine.
+#include <set>
+#include <string>
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "tests/e2e/native_helpers.h"
+#include "tests/e2e/server_process.h"
+#include "tests/support/http_sink.h"
+
+using namespace mainspring;
+using namespace mainspring::e2e;
+
+namespace {
+
+// An HTTP@ job against `sink` with the given pattern; more fields from `extra`.
+json http_job(const http_sink& sink, const std::string& name, const std::string& pattern,
+              json extra = json::object()) {
+  json body{{"group_name", "G"},
+            {"name", name},
+            {"request_url", "HTTP@" + sink.url("/" + name)},
+            {"interval_pattern", pattern},
+            {"exec_time", 0},
+            {"timeout", 5}};
+  body.update(extra);
+  return body;
+}
+
+// How many requests for `path` the sink has seen.
+std::size_t hits(const http_sink& sink, const std::string& path) {
+  std::size_t n = 0;
+  for (const auto& r : sink.requests()) n += r.path == path;
+  return n;
+}
+
+// The sink's count for `path` once runs already in flight had time to land.
+std::size_t settled_hits(const http_sink& sink, const std::string& path) {
+  std::this_thread::sleep_for(500ms);
+  return hits(sink, path);
+}
+
+}  // namespace
+
+TEST_CASE("an @every 1s job fires about N times in N seconds") {
+  http_sink sink;
+  server_process server;
+  native_api api(server.base_url());
+  api.register_group("G");
+  std::string id = api.add_job(http_job(sink, "tick", "@every 1s"));
+  REQUIRE(sink.wait_for_requests(1, 10s));
+  std::this_thread::sleep_for(3200ms);
+  std::size_t fires_after_first = hits(sink, "/tick") - 1;  // fires at +1 s, +2 s, +3 s
+  CHECK(fires_after_first >= 2);
+  CHECK(fires_after_first <= 4);
+  for (const auto& r : sink.requests()) CHECK_THAT(r.query, Catch::Contains("job_id=" + id));
+
+  // The executions list: newest first, paged with limit and before.
+  REQUIRE(eventually([&] { return api.executions("G", id).size() >= 3; }));
+  json page = api.executions("G", id, "?limit=2");
+  REQUIRE(page.size() == 2);
+  CHECK(std::stoull(page[0]["run_id"].get<std::string>()) >
+        std::stoull(page[1]["run_id"].get<std::string>()));
+  CHECK(page[0]["state"] == "succeeded");
+  CHECK(page[0]["code"] == 200);
+  json older = api.executions("G", id, "?before=" + page[0]["run_id"].get<std::string>());
+  REQUIRE_FALSE(older.empty());
+  CHECK(older[0]["run_id"] == page[1]["run_id"]);
+  json detail = api.detail("G", id);
+  CHECK(detail["counts"]["successes"] >= 3);
+  CHECK(detail["last_success"].is_number());
+  CHECK(detail["next_fire_time"].is_number());
+}
+
+TEST_CASE("an @once job fires exactly once and is then done") {
+  http_sink sink;
+  server_process server;
+  native_api api(server.base_url());
+  api.register_group("G");
+  std::string id = api.add_job(http_job(sink, "once", "@once"));
+  REQUIRE(sink.wait_for_requests(1, 10s));
+  std::this_thread::sleep_for(2500ms);
+  CHECK(hits(sink, "/once") == 1);
+  REQUIRE(eventually([&] { return api.detail("G", id)["counts"]["runs"] == 1; }));
+  json detail = api.detail("G", id);
+  CHECK(detail["phase"] == "done");
+  CHECK(detail["next_fire_time"].is_null());
+  json list = api.jobs("G");
+  REQUIRE(list.size() == 1);
+  CHECK(list[0]["exec_time"] == 0);
+}
+
+TEST_CASE("exec_time two seconds ahead fires then, not before") {
+  http_sink sink;
+  server_process server;
+  native_api api(server.base_url());
+  api.register_group("G");
+  int64_t at_s = unix_now_ms() / 1000 + 3;  // 2 to 3 s ahead
+  api.add_job(http_job(sink, "later", "@once", {{"exec_time", at_s}}));
+  CHECK(api.jobs("G")[0]["exec_time"] == at_s);
+  int64_t quiet_ms = at_s * 1000 - unix_now_ms() - 400;  // scheduling slack
+  if (quiet_ms > 0) CHECK_FALSE(sink.wait_for_requests(1, std::chrono::milliseconds(quiet_ms)));
+  REQUIRE(sink.wait_for_requests(1, 10s));
+  int64_t arrived_ms = unix_now_ms();
+  CHECK(arrived_ms >= at_s * 1000 - 400);
+  CHECK(arrived_ms <= at_s * 1000 + 5000);
+}
+
+TEST_CASE("pause stops a job firing and active resumes it") {
+  http_sink sink;
+  server_process server;
+  native_api api(server.base_url());
+  api.register_group("G");
+  std::string id = api.add_job(http_job(sink, "beat", "@every 1s"));
+  REQUIRE(sink.wait_for_requests(2, 10s));
+  api.post_ok("/v1/pause/job", {{"group_name", "G"}, {"job_id", id}});
+  std::size_t paused_at = settled_hits(sink, "/beat");
+  std::this_thread::sleep_for(2500ms);
+  CHECK(hits(sink, "/beat") == paused_at);
+  CHECK(api.jobs("G")[0]["active"] == false);
+
+  api.post_ok("/v1/active/job", {{"group_name", "G"}, {"job_id", id}, {"exec_time", 0}});
+  CHECK(api.jobs("G")[0]["active"] == true);
+  REQUIRE(sink.wait_for_requests(paused_at + 2, 10s));  // now, then every second again
+}
+
+TEST_CASE("delete and clear stop jobs firing") {
+  http_sink sink;
+  server_process server;
+  native_api api(server.base_url());
+  api.register_group("G");
+  std::string a = api.add_job(http_job(sink, "a", "@every 1s"));
+  api.add_job(http_job(sink, "b", "@every 1s"));
+  api.add_job(http_job(sink, "c", "*/1 * * * * *"));
+  REQUIRE(eventually([&] { return hits(sink, "/a") >= 1 && hits(sink, "/b") >= 1 && hits(sink, "/c") >= 1; }));
+
+  api.post_ok("/v1/delete/job", {{"group_name", "G"}, {"job_id", a}});
+  std::size_t a_hits = settled_hits(sink, "/a");
+  CHECK(api.jobs("G").size() == 2);
+  CHECK(api.client.get("/v1/G/job/" + a).status == 404);
+
+  CHECK(api.success(api.client.del("/v1/G/job/clear")) == "ok");
+  std::size_t b_hits = settled_hits(sink, "/b");
+  std::size_t c_hits = hits(sink, "/c");
+  CHECK(api.jobs("G") == json::array());
+  std::this_thread::sleep_for(2500ms);
+  CHECK(hits(sink, "/a") == a_hits);
+  CHECK(hits(sink, "/b") == b_hits);
+  CHECK(hits(sink, "/c") == c_hits);
+}
+
+TEST_CASE("concurrency forbid skips fires while a run is in flight") {
+  http_sink sink;
+  sink.set_delay(2500ms);  // each call outlives the 1 s interval
+  server_process server;
+  native_api api(server.base_url());
+  api.register_group("G");
+  std::string id = api.add_job(http_job(sink, "slow", "@every 1s",
+                                        {{"concurrency", "forbid"}, {"timeout", 10}}));
+  REQUIRE(eventually([&] { return api.detail("G", id)["counts"]["skipped"] >= 1; }, 10s));
+  REQUIRE(eventually([&] { return api.detail("G", id)["counts"]["runs"] >= 1; }, 10s));
+  CHECK(sink.max_in_flight() == 1);
+  json detail = api.detail("G", id);
+  CHECK(detail["concurrency"] == "forbid");
+  CHECK(detail["counts"]["running"] <= 1);
+}
+
+TEST_CASE("run now starts a run at once and it appears in the executions") {
+  http_sink sink;
+  server_process server;
+  native_api api(server.base_url());
+  api.register_group("G");
+  std::string id = api.add_job(
+      http_job(sink, "manual", "@every 1h", {{"exec_time", unix_now_ms() / 1000 + 3600}}));
+  auto run = api.client.request("POST", "/v1/G/job/" + id + "/run", std::string());
+  std::string run_id = api.success(run);
+  REQUIRE(sink.wait_for_requests(1, 10s));
+  json found;
+  REQUIRE(eventually([&] {
+    for (const auto& r : api.executions("G", id))
+      if (r["run_id"] == run_id && r["state"] != "running") found = r;
+    return !found.is_null();
+  }));
+  CHECK(found["state"] == "succeeded");
+  CHECK(found["trigger"] == "manual");
+  CHECK(found["job_id"] == id);
+  CHECK(found["group_name"] == "G");
+  CHECK(api.detail("G", id)["next_fire_time"] >= unix_now_ms() / 1000 + 3000);  // schedule kept
+}
+
+TEST_CASE("SIGTERM stops the server cleanly while runs are in flight") {
+  http_sink sink;
+  sink.set_delay(5s);  // a call still in flight when the signal arrives
+  server_process server;
+  native_api api(server.base_url());
+  api.register_group("G");
+  api.add_job(http_job(sink, "busy", "@every 1s", {{"timeout", 10}}));
+  api.add_job({{"group_name", "G"}, {"name", "sh"}, {"request_url", ""},
+               {"exec_command", "sleep 5"}, {"interval_pattern", "@every 1s"}, {"exec_time", 0}});
+  REQUIRE(sink.wait_for_requests(1, 10s));
+  int code = server.stop();
+  INFO(server.log());
+  CHECK(code == 0);
+}

@@ -1,0 +1,104 @@
+// End to end: shell jobs (request_url "" with exec_command) through the native API: a command
+// that outlives its timeout is killed with its children and recorded as timed out; output, exit
+// code and the job's environment are recorded.
+#include <signal.h>
+
+#include <fstream>
+#include <regex>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "tests/e2e/native_helpers.h"
+#include "tests/e2e/server_process.h"
+
+using namespace mainspring::e2e;
+
+namespace {
+
+// True while `pid` exists and is not a zombie waiting to be reaped.
+bool process_alive(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text;
+  if (!std::getline(stat, text)) return false;
+  auto paren = text.rfind(')');
+  return paren != std::string::npos && paren + 2 < text.size() && text[paren + 2] != 'Z';
+}
+
+// The pid the command printed as "<label>=<pid>" in its output, or 0.
+pid_t printed_pid(const std::string& output, const std::string& label) {
+  std::smatch m;
+  if (!std::regex_search(output, m, std::regex(label + "=([0-9]+)"))) return 0;
+  return static_cast<pid_t>(std::stol(m[1]));
+}
+
+json shell_job(const std::string& name, const std::string& command, double timeout_s) {
+  return {{"group_name", "G"}, {"name", name},      {"request_url", ""},
+          {"exec_command", command}, {"interval_pattern", "@once"}, {"exec_time", 0},
+          {"timeout", timeout_s}};
+}
+
+// The first finished run of the job (polls until there is one).
+json first_finished_run(native_api& api, const std::string& id) {
+  json found;
+  bool done = eventually(
+      [&] {
+        json runs = api.executions("G", id);
+        for (const auto& r : runs)
+          if (r["state"] != "running") found = r;
+        return !found.is_null();
+      },
+      20s);
+  REQUIRE(done);
+  return found;
+}
+
+}  // namespace
+
+TEST_CASE("a shell job that outlives its timeout is killed with its children and recorded as timed out") {
+  server_process server;
+  native_api api(server.base_url());
+  api.register_group("G");
+  std::string id = api.add_job(shell_job(
+      "sleepy", "echo started; echo shell=$$; sleep 60 & echo child=$!; sleep 60; echo never", 1));
+  json run = first_finished_run(api, id);
+  INFO(run.dump());
+  CHECK(run["state"] == "timed_out");
+  std::string output = run["output_tail"];
+  CHECK_THAT(output, Catch::Contains("started"));
+  CHECK_THAT(output, !Catch::Contains("never"));
+  CHECK(run["duration_ms"] < 30000);  // killed at the timeout, not after the sleep
+  pid_t shell = printed_pid(output, "shell");
+  pid_t child = printed_pid(output, "child");
+  REQUIRE(shell > 0);
+  REQUIRE(child > 0);
+  CHECK(eventually([&] { return !process_alive(shell) && !process_alive(child); }, 5s));
+  json detail = api.detail("G", id);
+  CHECK(detail["counts"]["failures"] == 1);
+  CHECK(detail["last_error"].is_number());
+  CHECK(detail["phase"] == "done");
+}
+
+TEST_CASE("a shell job's output, exit code and environment are recorded") {
+  server_process server;
+  native_api api(server.base_url());
+  api.register_group("G");
+  std::string ok = api.add_job(shell_job("fine", "echo hello; echo oops >&2", 10));
+  std::string bad = api.add_job(shell_job(
+      "env", "echo \"id=$MAINSPRING_JOB_ID group=$MAINSPRING_GROUP plan=$MAINSPRING_PLAN_TIME\"; exit 3",
+      10));
+
+  json good_run = first_finished_run(api, ok);
+  CHECK(good_run["state"] == "succeeded");
+  CHECK(good_run["code"] == 0);
+  CHECK_THAT(good_run["output_tail"].get<std::string>(), Catch::Contains("hello"));
+  CHECK_THAT(good_run["output_tail"].get<std::string>(), Catch::Contains("oops"));
+
+  json bad_run = first_finished_run(api, bad);
+  INFO(bad_run.dump());
+  CHECK(bad_run["state"] == "failed");
+  CHECK(bad_run["code"] == 3);
+  std::string output = bad_run["output_tail"];
+  CHECK_THAT(output, Catch::Contains("id=" + bad + " group=G plan="));
+  CHECK(std::regex_search(output, std::regex("plan=[0-9]+")));
+}

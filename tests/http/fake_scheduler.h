@@ -1,0 +1,188 @@
+// fake_scheduler: an in-memory scheduler_api for the HTTP dialects' unit tests.
+//
+// It answers at once (or, with `defer`, queues the callbacks for the test to run later, from
+// another thread if it likes), validates added jobs with validate_job like the real one, and
+// remembers what the last calls asked, so that a test can check a dialect's field mapping.
+//
+// Example:
+//   fake_scheduler api;
+//   api.groups["YM55"] = {"YM55", "SECRET", 1};
+//   native::add_native_routes(router, api);
+//   ... dispatch a request ...
+//   CHECK(api.added->timeout_ms == 1500);
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/scheduler_api.h"
+
+namespace mainspring {
+
+class fake_scheduler final : public scheduler_api {
+ public:
+  std::map<std::string, group_spec> groups;
+  std::map<std::string, std::map<std::string, job_view>> jobs;  // group -> id -> job
+  // -- what the last calls asked --
+  request_origin origin{"", ""};
+  std::optional<job_spec> added;
+  std::string edited_group, edited_id;
+  std::optional<job_patch> patch;
+  std::optional<int64_t> activated_at;
+  std::string paused, deleted, cleared, deleted_name;
+  std::size_t limit = 0;
+  uint64_t before = 0;
+  // When set, callbacks are queued here instead of being called.
+  bool defer = false;
+  std::vector<std::function<void()>> deferred;
+
+  // -- scheduler_api --
+  void register_group(request_origin o, std::string group, reply_fn<std::string> done) override {
+    origin = o;
+    if (groups.count(group)) return reply(done, status::already_exists("group_name: " + group + " exists"));
+    groups[group] = group_spec{group, "JBSWY3DPEHPK3PXP", 1};
+    reply(done, status_or<std::string>(groups[group].secret));
+  }
+  void remove_group(request_origin o, std::string group, done_fn done) override {
+    origin = o;
+    if (!groups.erase(group)) return answer(done, unknown_group(group));
+    jobs.erase(group);
+    answer(done, status{});
+  }
+  void list_groups(reply_fn<std::vector<std::string>> done) override {
+    std::vector<std::string> names;
+    for (const auto& [name, g] : groups) names.push_back(name);
+    reply(done, status_or<std::vector<std::string>>(names));
+  }
+  void group_info(std::string group, reply_fn<group_spec> done) override {
+    if (!groups.count(group)) return reply(done, unknown_group(group));
+    reply(done, status_or<group_spec>(groups[group]));
+  }
+  void add_job(request_origin o, job_spec spec, reply_fn<std::string> done) override {
+    origin = o;
+    added = spec;
+    if (auto st = validate_job(spec); !st.ok()) return reply(done, st);
+    if (!groups.count(spec.group)) return reply(done, unknown_group(spec.group));
+    if (spec.id.empty()) spec.id = "1107521665400573952";
+    if (jobs[spec.group].count(spec.id))
+      return reply(done, status::already_exists("job_id: " + spec.id + " exists"));
+    job_view v;
+    v.spec = spec;
+    jobs[spec.group][spec.id] = v;
+    reply(done, status_or<std::string>(spec.id));
+  }
+  void edit_job(request_origin o, std::string group, std::string job_id, job_patch p,
+                reply_fn<job_view> done) override {
+    origin = o;
+    edited_group = group;
+    edited_id = job_id;
+    patch = p;
+    auto* job = find(group, job_id);
+    if (!job) return reply(done, status::not_found("job_id: no job " + job_id));
+    reply(done, status_or<job_view>(*job));
+  }
+  void pause_job(request_origin o, std::string group, std::string job_id, done_fn done) override {
+    origin = o;
+    paused = group + "/" + job_id;
+    answer(done, find(group, job_id) ? status{} : status::not_found("job_id: no job " + job_id));
+  }
+  void activate_job(request_origin o, std::string group, std::string job_id, int64_t exec_time_s,
+                    done_fn done) override {
+    origin = o;
+    activated_at = exec_time_s;
+    answer(done, find(group, job_id) ? status{} : status::not_found("job_id: no job " + job_id));
+  }
+  void delete_job(request_origin o, std::string group, std::string job_id, done_fn done) override {
+    origin = o;
+    deleted = group + "/" + job_id;
+    answer(done, find(group, job_id) ? status{} : status::not_found("job_id: no job " + job_id));
+  }
+  void clear_jobs(request_origin o, std::string group, reply_fn<std::size_t> done) override {
+    origin = o;
+    cleared = group;
+    if (!groups.count(group)) return reply(done, unknown_group(group));
+    reply(done, status_or<std::size_t>(jobs[group].size()));
+  }
+  void delete_jobs_by_name(request_origin o, std::string group, std::string name,
+                           reply_fn<std::size_t> done) override {
+    origin = o;
+    deleted_name = group + "/" + name;
+    if (!groups.count(group)) return reply(done, unknown_group(group));
+    reply(done, status_or<std::size_t>(std::size_t{0}));
+  }
+  void list_jobs(std::string group, reply_fn<std::vector<job_view>> done) override {
+    if (!groups.count(group)) return reply(done, unknown_group(group));
+    std::vector<job_view> out;
+    for (const auto& [id, v] : jobs[group]) out.push_back(v);
+    reply(done, status_or<std::vector<job_view>>(out));
+  }
+  void job_detail(std::string group, std::string job_id, reply_fn<job_view> done) override {
+    auto* job = find(group, job_id);
+    if (!job) return reply(done, status::not_found("job_id: no job " + job_id));
+    reply(done, status_or<job_view>(*job));
+  }
+  void run_job_now(request_origin o, std::string group, std::string job_id, reply_fn<uint64_t> done) override {
+    origin = o;
+    if (!find(group, job_id)) return reply(done, status::not_found("job_id: no job " + job_id));
+    reply(done, status_or<uint64_t>(uint64_t{18'000'000'000'000'000'001ULL}));
+  }
+  void job_executions(std::string group, std::string job_id, std::size_t n, uint64_t before_id,
+                      reply_fn<std::vector<run_record>> done) override {
+    limit = n;
+    before = before_id;
+    if (!find(group, job_id)) return reply(done, status::not_found("job_id: no job " + job_id));
+    run_record r;
+    r.run_id = 42;
+    r.job_id = job_id;
+    r.group = group;
+    r.state = run_state::timed_out;
+    r.plan_ms = 1'700'000'000'000;
+    r.start_ms = 1'700'000'000'015;
+    r.end_ms = 1'700'000'001'015;
+    r.output_tail = "tail";
+    reply(done, status_or<std::vector<run_record>>(std::vector<run_record>{r}));
+  }
+
+  // A job in `group` with a next fire time, for the rendering tests.
+  job_view& seed_job(const std::string& group, const std::string& id) {
+    groups[group] = group_spec{group, "SECRET", 1};
+    job_view& v = jobs[group][id];
+    v.spec.id = id;
+    v.spec.group = group;
+    v.spec.name = "Hello";
+    v.spec.schedule = "@every 5s";
+    v.spec.request_url = "HTTP@http://127.0.0.1:9999?test=yao";
+    v.spec.exec_command = "echo hi";
+    v.spec.memo = "memo";
+    v.spec.otp_secret = "OTP";
+    return v;
+  }
+
+ private:
+  static status unknown_group(const std::string& group) {
+    return status::not_found("group_name: no group " + group);
+  }
+  job_view* find(const std::string& group, const std::string& id) {
+    auto g = jobs.find(group);
+    if (g == jobs.end()) return nullptr;
+    auto j = g->second.find(id);
+    return j == g->second.end() ? nullptr : &j->second;
+  }
+  template <class T>
+  void reply(const reply_fn<T>& done, status_or<T> result) {
+    if (defer) deferred.push_back([done, result] { done(result); });
+    else done(std::move(result));
+  }
+  template <class T>
+  void reply(const reply_fn<T>& done, status st) { reply(done, status_or<T>(std::move(st))); }
+  void answer(const done_fn& done, status st) {
+    if (defer) deferred.push_back([done, st] { done(st); });
+    else done(std::move(st));
+  }
+};
+
+}  // namespace mainspring

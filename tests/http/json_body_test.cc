@@ -1,0 +1,72 @@
+// json_body: parsing a native request body and the typed field readers.
+#include "http/native/json_body.h"
+
+#include <catch2/catch.hpp>
+
+using namespace mainspring;
+using namespace mainspring::http::native;
+using nlohmann::json;
+
+namespace {
+json obj(const char* text) { return json::parse(text); }
+}  // namespace
+
+TEST_CASE("trailing commas are dropped only outside strings and before a closing bracket") {
+  CHECK(strip_trailing_commas(R"({"a": 1,})") == R"({"a": 1})");
+  CHECK(strip_trailing_commas("{\"a\": [1, 2, ] , // x,\n }") == "{\"a\": [1, 2 ]  // x,\n }");
+  CHECK(strip_trailing_commas(R"({"a": ",}", "b": "\",]"})") == R"({"a": ",}", "b": "\",]"})");
+  CHECK(strip_trailing_commas("{\"a\": 1, /* c */ }") == "{\"a\": 1 /* c */ }");
+  CHECK(strip_trailing_commas("[1,2]") == "[1,2]");
+  // Still strict elsewhere: a doubled comma stays an error.
+  CHECK_FALSE(parse_json_object(R"({"a": 1,, })").ok());
+  CHECK(parse_json_object("{\"a\": [1,],}").ok());
+}
+
+TEST_CASE("a body that is not a JSON object says why") {
+  CHECK(parse_json_object("").status().message() ==
+        "malformed JSON body: the body is empty; expected a JSON object");
+  CHECK(parse_json_object("[1]").status().message() ==
+        "malformed JSON body: expected a JSON object, got array");
+  auto bad = parse_json_object("{\"a\" 1}");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().code() == status_code::invalid_argument);
+  CHECK_THAT(bad.status().message(), Catch::StartsWith("malformed JSON body: parse error at line 1"));
+  CHECK_THAT(bad.status().message(), !Catch::Contains("[json.exception"));
+  CHECK(parse_json_object("{\"a\": 1 // comment\n}").ok());
+}
+
+TEST_CASE("absent and null fields read as not given") {
+  json o = obj(R"({"a": null})");
+  CHECK_FALSE(string_field(o, "a").value().has_value());
+  CHECK_FALSE(string_field(o, "missing").value().has_value());
+  CHECK_FALSE(integer_field(o, "a").value().has_value());
+  CHECK_FALSE(seconds_as_ms_field(o, "a").value().has_value());
+}
+
+TEST_CASE("integer fields accept whole numbers in int64 and, when asked, numeric strings") {
+  json o = obj(R"({"i": -7, "u": 9223372036854775807, "f": 3.0, "s": "123", "neg": "-4",
+                   "big": 9223372036854775808, "frac": 2.5, "bad": "12x", "empty": ""})");
+  CHECK(integer_field(o, "i").value() == -7);
+  CHECK(integer_field(o, "u").value() == INT64_MAX);
+  CHECK(integer_field(o, "f").value() == 3);
+  CHECK(integer_field(o, "s", true).value() == 123);
+  CHECK(integer_field(o, "neg", true).value() == -4);
+  CHECK(integer_field(o, "s").status().message() == "s: must be a whole number, got string");
+  CHECK(integer_field(o, "big").status().message() == "big: out of range for a 64-bit integer");
+  CHECK(integer_field(o, "frac").status().message() == "frac: must be a whole number");
+  CHECK_FALSE(integer_field(o, "bad", true).ok());
+  CHECK_FALSE(integer_field(o, "empty", true).ok());
+}
+
+TEST_CASE("seconds fields become milliseconds, rounded to the nearest one") {
+  json o = obj(R"({"a": 1.5, "b": 2, "c": 0.0004, "d": 0.0006, "e": 1e300, "f": -1,
+                   "g": 9223372036854775807, "h": "1"})");
+  CHECK(seconds_as_ms_field(o, "a").value() == 1500);
+  CHECK(seconds_as_ms_field(o, "b").value() == 2000);
+  CHECK(seconds_as_ms_field(o, "c").value() == 0);
+  CHECK(seconds_as_ms_field(o, "d").value() == 1);
+  CHECK(seconds_as_ms_field(o, "f").value() == -1000);
+  CHECK(seconds_as_ms_field(o, "e").status().message() == "e: out of range for a 64-bit integer");
+  CHECK(seconds_as_ms_field(o, "g").status().message() == "g: out of range for a 64-bit integer");
+  CHECK(seconds_as_ms_field(o, "h").status().message() == "h: must be a number of seconds, got string");
+}
