@@ -154,6 +154,9 @@ status validate_job(const job_spec& job) {
     if (auto z = time_zone::find(job.timezone); !z.ok()) return z.status();
   if (job.exec_time_s < 0)
     return status::invalid_argument("exec_time: must be 0 (now) or a unix time in seconds");
+  if (job.exec_time_s > k_max_exec_time_s)
+    return status::invalid_argument("exec_time: must not be later than the year 9999 (" +
+                                    std::to_string(k_max_exec_time_s) + ")");
   if (job.request_url.size() > k_max_url_bytes) return too_long("request_url", k_max_url_bytes);
   if (job.exec_command.size() > k_max_command_bytes)
     return too_long("exec_command", k_max_command_bytes);

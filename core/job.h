@@ -33,6 +33,8 @@ inline constexpr std::size_t k_max_metadata_entries = 64;
 inline constexpr int k_max_retries = 100;
 inline constexpr int64_t k_max_timeout_ms = 24LL * 3600 * 1000;
 inline constexpr int64_t k_default_timeout_ms = 60'000;
+// The latest exec_time accepted: 9999-12-31T23:59:59Z (later ones overflow milliseconds math).
+inline constexpr int64_t k_max_exec_time_s = 253402300799;
 
 enum class executor_kind { http, shell, lua, remote, noop };
 enum class concurrency_policy { allow, forbid };

@@ -28,10 +28,6 @@
 
 namespace mainspring::http::native {
 
-// The latest exec_time accepted: 9999-12-31T23:59:59Z. Later ones would overflow milliseconds
-// downstream.
-inline constexpr int64_t k_max_exec_time_s = 253402300799;
-
 // -- decoding --
 
 // POST /v1/add/job. group_name, name, interval_pattern, request_url, exec_command, job_id,

@@ -59,6 +59,8 @@ TEST_CASE("each bad field is named in the message") {
   j = valid_http_job();
   j.exec_time_s = -1;
   CHECK(message_of(j).starts_with("exec_time: "));
+  j.exec_time_s = k_max_exec_time_s + 1;
+  CHECK(message_of(j).starts_with("exec_time: must not be later than the year 9999"));
   j = valid_http_job();
   j.request_url = "FTP@ftp://x";
   CHECK(message_of(j).starts_with("request_url: unknown executor prefix"));
