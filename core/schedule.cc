@@ -178,7 +178,10 @@ std::string timing_json(const schedule::timing& t) {
     out += '"';
     out += name;
     out += "\":[";
-    for (size_t i = 0; i < values.size(); ++i) out += (i ? "," : "") + std::to_string(values[i]);
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (i) out += ',';
+      out += std::to_string(values[i]);
+    }
     out += ']';
   };
   add("years", t.years);
