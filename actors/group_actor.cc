@@ -107,7 +107,12 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
         }
         if (job.otp_secret.empty()) job.otp_secret = random_base32_secret();
         job.created_ms = job.updated_ms = to_unix_ms(now_ms());
-        job.anchor_ms = job.paused ? 0 : first_fire_ms(job.exec_time_s, job.created_ms);
+        if (!job.paused) {
+          auto sched = parse_schedule(job.schedule).value();  // validated by the registry
+          auto first = first_fire(sched, job.exec_time_s, job.created_ms);
+          job.anchor_ms = first.value_or(0);
+          job.done = !first && sched.get_kind() == schedule::kind::at;  // its time has passed
+        }
         audit.job_id = job.id;
         audit.detail = job.name;
         std::string id = job.id;

@@ -93,17 +93,18 @@ void on_schedule_fire(job_self self, const job_context* ctx, int64_t plan_ms) {
 // Plans a job found in the state store at start-up, with the misfire policy for what was missed.
 void restore(job_self self, const job_context* ctx) {
   auto& st = self->state;
-  if (st.phase != job_phase::active) return;
+  if (st.phase != job_phase::active || st.sched->get_kind() == schedule::kind::manually) return;
   apply_plan(self, ctx, plan_on_restart(*st.sched, st.zone, st.spec, ctx->last_alive_ms, to_unix_ms(now_ms())));
 }
 
-// (Re)starts the schedule with its first fire at exec_time_s (0 = now).
+// (Re)starts the schedule with its first fire at exec_time_s (0 = now; never for @manually).
 void start_schedule(job_self self, const job_context* ctx, int64_t exec_time_s) {
   auto& st = self->state;
-  st.spec.anchor_ms = first_fire_ms(exec_time_s, to_unix_ms(now_ms()));
+  auto first = first_fire(*st.sched, exec_time_s, to_unix_ms(now_ms()));
+  st.spec.anchor_ms = first.value_or(0);
   st.spec.done = false;
   set_phase(st, ctx, job_phase::active);
-  arm_schedule(self, ctx, st.spec.anchor_ms);
+  arm_schedule(self, ctx, first);
 }
 
 // Persists the job's spec with `audit`, then answers `reply(value)` (or the storage error).
@@ -147,7 +148,7 @@ caf::behavior job_behavior(job_self self, job_spec spec, const job_context* ctx,
   ctx->stats->jobs.fetch_add(1, std::memory_order_relaxed);
   phase_counter(ctx->stats, st.phase).fetch_add(1, std::memory_order_relaxed);
   if (restored) restore(self, ctx);
-  else if (st.phase == job_phase::active) arm_schedule(self, ctx, st.spec.anchor_ms);
+  else if (st.phase == job_phase::active && st.spec.anchor_ms != 0) arm_schedule(self, ctx, st.spec.anchor_ms);
 
   return {
       [=](fire_atom, int64_t plan_ms, timer_kind kind) {

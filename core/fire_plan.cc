@@ -9,6 +9,23 @@ int64_t first_fire_ms(int64_t exec_time_s, int64_t now_ms) {
   return at > now_ms ? at : now_ms;
 }
 
+std::optional<int64_t> first_fire(const schedule& sched, int64_t exec_time_s, int64_t now_ms) {
+  switch (sched.get_kind()) {
+    case schedule::kind::manually:
+      return std::nullopt;
+    case schedule::kind::at:
+      if (exec_time_s == 0) {
+        auto at = sched.next_after(from_unix_ms(now_ms - 1), time_zone::utc());
+        if (!at) return std::nullopt;
+        return to_unix_ms(*at);
+      }
+      break;
+    default:
+      break;
+  }
+  return first_fire_ms(exec_time_s, now_ms);
+}
+
 fire_plan plan_after(const schedule& sched, const time_zone& zone, int64_t last_plan_ms,
                      int64_t now_ms, misfire_policy policy) {
   fire_plan plan;

@@ -30,6 +30,11 @@ inline constexpr int64_t k_misfire_threshold_ms = 1000;
 // The first run of a job: exec_time_s if it lies ahead, else now.
 int64_t first_fire_ms(int64_t exec_time_s, int64_t now_ms);
 
+// The first run of a job with schedule `sched`: as first_fire_ms(), except that `@manually`
+// never fires by itself (nullopt) and `@at T` without an exec_time fires at T (nullopt when T
+// has passed).
+std::optional<int64_t> first_fire(const schedule& sched, int64_t exec_time_s, int64_t now_ms);
+
 struct fire_plan {
   std::optional<int64_t> next_ms;   // the next regular fire; none = the schedule is over
   int64_t missed = 0;               // fires that fell before now - k_misfire_threshold_ms
@@ -53,6 +58,7 @@ fire_plan plan_after(const schedule& sched, const time_zone& zone, int64_t last_
 //     anchor.
 //   - One-shot schedules (@once, @at) whose fire was missed run once on recovery whatever the
 //     policy (as Quartz's "smart" policy does): skipping would lose the job's only run.
+// REQUIRES: sched is not `@manually` (it has nothing to plan).
 fire_plan plan_on_restart(const schedule& sched, const time_zone& zone, const job_spec& spec,
                           int64_t last_alive_ms, int64_t now_ms);
 

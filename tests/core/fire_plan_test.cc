@@ -114,3 +114,15 @@ TEST_CASE("after a restart, a one-shot job whose time passed runs once whatever 
   CHECK(*later.next_ms == k_now + 5'000);
   CHECK(later.catch_up_ms.empty());
 }
+
+TEST_CASE("@manually never fires by itself and @at fires at its time") {
+  CHECK_FALSE(first_fire(parse("@manually"), 0, k_now));
+  CHECK_FALSE(first_fire(parse("@manually"), k_now / 1000 + 60, k_now));
+  auto at = parse("@at 2027-01-15T08:00:00Z");
+  auto when = at.next_after(from_unix_ms(0), time_zone::utc());
+  REQUIRE(when);
+  CHECK(first_fire(at, 0, to_unix_ms(*when) - 5000) == to_unix_ms(*when));
+  CHECK_FALSE(first_fire(at, 0, to_unix_ms(*when) + 5000));
+  CHECK(first_fire(parse("@every 5s"), 0, k_now) == k_now);
+  CHECK(first_fire(parse("@every 5s"), k_now / 1000 + 60, k_now) == k_now + 60'000);
+}
