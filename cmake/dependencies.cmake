@@ -14,6 +14,7 @@ find_package(OpenSSL REQUIRED)                # OpenSSL::Crypto (HMAC-SHA1 for T
 find_package(cereal CONFIG REQUIRED)          # cereal::cereal
 find_package(leveldb CONFIG REQUIRED)         # leveldb::leveldb (needs libsnappy-dev)
 find_package(prometheus-cpp CONFIG REQUIRED)  # prometheus-cpp::core
+find_package(LibArchive REQUIRED)             # LibArchive::LibArchive (dump and import tar.gz)
 pkg_check_modules(PISTACHE REQUIRED IMPORTED_TARGET libpistache)
 pkg_check_modules(LUA REQUIRED IMPORTED_TARGET lua5.4)
 

@@ -1,0 +1,129 @@
+// dump_json: the readable JSON inside a dump archive (see dump_archive.h for the archive).
+//
+// A dump holds one file per group, `<group>.json`, and `dump-manifest.json`. This unit writes
+// and reads those files; it knows nothing of tar or gzip. Reading is a streaming (SAX) parse that
+// builds the records directly, so memory follows what is kept, not the JSON text: unknown
+// fields are skipped without being stored, and a budget caps what the kept records may hold.
+// Reading also validates completely: each job through validate_job(), each record against the
+// group its file is named after, job ids and func names unique within the file, func names as
+// group names ([a-zA-Z0-9_]{1,22}), the *_ms instants between 0 and the year 9999.
+//
+// Group file (one record per line, fields in this order; instants are unix ms, except exec_time,
+// unix seconds as in the native API):
+//   {
+//     "group": {"name": "YM55", "secret": "BASE32...", "created_ms": 1700000000000},
+//     "jobs": [
+//       {"id": "1234", "group_name": "YM55", "name": "Hello", "interval_pattern": "@every 5s",
+//        "timezone": "", "exec_time": 0, "request_url": "HTTP@http://...", "exec_command": "",
+//        "timeout_ms": 60000, "retries": 0, "retry_delay_ms": 0, "concurrency": "allow",
+//        "misfire": "skip", "memo": "", "metadata": {}, "paused": false, "done": false,
+//        "anchor_ms": 0, "otp_token": "BASE32...", "created_ms": 0, "updated_ms": 0}
+//     ],
+//     "funcs": [
+//       {"group_name": "YM55", "name": "Hello", "lua_body": "...", "use_otp": false,
+//        "disable_group_otp": false, "memo": "", "secret": "BASE32...", "created_ms": 0}
+//     ]
+//   }
+// Names follow the native API where it has one (`interval_pattern`, `exec_time` in unix
+// seconds, `otp_token` for the job's TOTP secret); durations are exact integer milliseconds
+// (`timeout_ms`, `retry_delay_ms`) where the native API speaks seconds. Reading: unknown fields
+// are ignored (a newer Mainspring may add some); a known field of the wrong JSON type, an unknown
+// enum value or a duplicate key is an error; a missing job or func field takes the record's
+// default, but `group` and every job's `id` are required.
+//
+// Manifest: {"format": "mainspring-dump", "version": 1, "created": "<RFC 3339 UTC>",
+//            "groups": ["YM55", ...]}
+//
+// Example:
+//   std::string text = encode_group_file(dump);
+//   std::istringstream in(text);
+//   decode_budget budget;
+//   status_or<group_dump> back = decode_group_file(in, "YM55", &budget);
+//   // !back.ok(): "jobs[3].timeout_ms: expected an integer, got a string"
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <istream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/job.h"
+#include "core/status.h"
+#include "storage/records.h"
+
+namespace mainspring {
+
+// One group with everything a dump keeps of it.
+struct group_dump {
+  group_spec group;
+  std::vector<job_spec> jobs;
+  std::vector<func_spec> funcs;
+};
+
+inline constexpr std::string_view k_dump_format = "mainspring-dump";
+inline constexpr int64_t k_dump_version = 1;
+
+struct dump_manifest {
+  std::string format;               // k_dump_format
+  int64_t version = 0;              // k_dump_version
+  std::string created;              // RFC 3339 UTC; informational
+  std::vector<std::string> groups;  // one name per group file
+};
+
+// What decoded records may hold in memory, summed over the files of one archive (an estimate:
+// each record's struct size plus its string bytes). Decoding fails once it would pass `limit`.
+struct decode_budget {
+  std::size_t used = 0;
+  std::size_t limit = std::size_t{2} << 30;
+};
+
+// Watches JSON text go by and stops it at the first string or number longer than `max_bytes`.
+// The parser holds a whole token in memory before handing it over, so without this a small
+// compressed file could make it hold a gigabyte. The longest legitimate token is an
+// exec_command or lua_body of k_max_command_bytes, escaped (up to 6 bytes a byte).
+// REQUIRES: the text is fed in order, all of it.
+class json_token_guard {
+ public:
+  explicit json_token_guard(std::size_t max_bytes) : max_bytes_(max_bytes) {}
+
+  // How many bytes of `block` (the text's next bytes) may be parsed: all of them unless a
+  // token passes the limit there, after which nothing more may.
+  std::size_t accept(std::string_view block);
+  bool tripped() const { return tripped_; }
+
+ private:
+  enum class state : uint8_t { between, in_string, after_backslash, in_number };
+
+  std::size_t max_bytes_;
+  state state_ = state::between;
+  std::size_t token_bytes_ = 0;
+  bool tripped_ = false;
+};
+
+inline constexpr std::size_t k_max_json_token_bytes = 2 * 1024 * 1024;
+
+// The text of `<group>.json` and `dump-manifest.json`. Strings that are not valid UTF-8 (JSON text
+// cannot carry them) have their bad bytes replaced by U+FFFD; everything else round-trips exactly.
+std::string encode_group_file(const group_dump& group);
+// The same text handed to `sink` in pieces of about 64 KiB, so that a group of a million jobs
+// need not be held as one string.
+void encode_group_file(const group_dump& group,
+                       const std::function<void(std::string_view)>& sink);
+std::string encode_manifest(const dump_manifest& manifest);
+
+// Parses and validates the group file that was named `<file_group>.json`. The message of an
+// error names the place ("jobs[3].timeout_ms: ...", "funcs[0].name: ...", "group.name: ...").
+// REQUIRES: budget != nullptr; file_group is a valid group name.
+status_or<group_dump> decode_group_file(std::istream& text, std::string_view file_group,
+                                        decode_budget* budget);
+
+// Parses dump-manifest.json: JSON types and group names are checked, format and version are not
+// (the caller decides what it accepts). At most `max_groups` names.
+// REQUIRES: budget != nullptr.
+status_or<dump_manifest> decode_manifest(std::istream& text, std::size_t max_groups,
+                                         decode_budget* budget);
+
+}  // namespace mainspring
