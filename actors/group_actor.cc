@@ -81,18 +81,18 @@ void remove_jobs(group_self self, const job_context* ctx, const std::vector<std:
   });
 }
 
-void adopt(group_self self, const job_context* ctx, job_spec job, bool restored) {
+void adopt(group_self self, const job_context* ctx, job_spec job, int64_t last_alive_ms) {
   std::string id = job.id;
   std::string name = job.name;
-  self->state.jobs.emplace(std::move(id),
-                           job_entry{spawn_job(self->system(), std::move(job), ctx, restored), std::move(name)});
+  self->state.jobs.emplace(
+      std::move(id), job_entry{spawn_job(self->system(), std::move(job), ctx, last_alive_ms), std::move(name)});
 }
 
 caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_spec> restored,
-                             const job_context* ctx) {
+                             int64_t last_alive_ms, const job_context* ctx) {
   self->state.spec = std::move(spec);
   self->state.jobs.reserve(restored.size());
-  for (auto& job : restored) adopt(self, ctx, std::move(job), true);
+  for (auto& job : restored) adopt(self, ctx, std::move(job), last_alive_ms);
   restored = {};
   return {
       [=](add_job_atom, audit_entry& audit, job_spec& job, const reply_fn<std::string>& reply) {
@@ -120,7 +120,7 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
           if (s.ok()) reply(id);
           else reply(std::move(s));
         });
-        adopt(self, ctx, std::move(job), false);
+        adopt(self, ctx, std::move(job), k_new_job);
       },
       [=](list_atom, const reply_fn<std::vector<job_view>>& reply) { list_jobs(self, reply); },
       [=](clear_atom, audit_entry& audit, const reply_fn<std::size_t>& reply) {
@@ -191,8 +191,8 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
 }  // namespace
 
 caf::actor spawn_group(caf::actor_system& sys, group_spec spec, std::vector<job_spec> restored,
-                       const job_context* ctx) {
-  return sys.spawn(group_behavior, std::move(spec), std::move(restored), ctx);
+                       int64_t last_alive_ms, const job_context* ctx) {
+  return sys.spawn(group_behavior, std::move(spec), std::move(restored), last_alive_ms, ctx);
 }
 
 }  // namespace mainspring

@@ -3,7 +3,7 @@
 // request to the job's own actor.
 //
 // Example (from the registry):
-//   caf::actor group = spawn_group(self->system(), spec, {}, ctx);
+//   caf::actor group = spawn_group(self->system(), spec, {}, 0, ctx);
 //   self->send(group, add_job_atom::value, std::move(job), reply);
 #pragma once
 
@@ -16,9 +16,10 @@
 
 namespace mainspring {
 
-// Spawns a group's actor; `restored` are its jobs found in the state store at start-up (empty
-// for a new group). REQUIRES: *ctx outlives the actor.
+// Spawns a group's actor; `restored` are its jobs found in the state store at start-up or in an
+// import (empty for a new group), planned as if the server was last alive at `last_alive_ms`.
+// REQUIRES: *ctx outlives the actor.
 caf::actor spawn_group(caf::actor_system& sys, group_spec spec, std::vector<job_spec> restored,
-                       const job_context* ctx);
+                       int64_t last_alive_ms, const job_context* ctx);
 
 }  // namespace mainspring

@@ -91,10 +91,10 @@ void on_schedule_fire(job_self self, const job_context* ctx, int64_t plan_ms) {
 }
 
 // Plans a job found in the state store at start-up, with the misfire policy for what was missed.
-void restore(job_self self, const job_context* ctx) {
+void restore(job_self self, const job_context* ctx, int64_t last_alive_ms) {
   auto& st = self->state;
   if (st.phase != job_phase::active || st.sched->get_kind() == schedule::kind::manually) return;
-  apply_plan(self, ctx, plan_on_restart(*st.sched, st.zone, st.spec, ctx->last_alive_ms, to_unix_ms(now_ms())));
+  apply_plan(self, ctx, plan_on_restart(*st.sched, st.zone, st.spec, last_alive_ms, to_unix_ms(now_ms())));
 }
 
 // (Re)starts the schedule with its first fire at exec_time_s (0 = now; never for @manually).
@@ -140,14 +140,14 @@ status_or<job_spec> edited_spec(const job_state& st, const job_patch& patch, con
   return next;
 }
 
-caf::behavior job_behavior(job_self self, job_spec spec, const job_context* ctx, bool restored) {
+caf::behavior job_behavior(job_self self, job_spec spec, const job_context* ctx, int64_t last_alive_ms) {
   auto& st = self->state;
   st.spec = std::move(spec);
   compile(st, ctx);
   st.phase = st.spec.done ? job_phase::done : st.spec.paused ? job_phase::paused : job_phase::active;
   ctx->stats->jobs.fetch_add(1, std::memory_order_relaxed);
   phase_counter(ctx->stats, st.phase).fetch_add(1, std::memory_order_relaxed);
-  if (restored) restore(self, ctx);
+  if (last_alive_ms != k_new_job) restore(self, ctx, last_alive_ms);
   else if (st.phase == job_phase::active && st.spec.anchor_ms != 0) arm_schedule(self, ctx, st.spec.anchor_ms);
 
   return {
@@ -204,8 +204,9 @@ caf::behavior job_behavior(job_self self, job_spec spec, const job_context* ctx,
 
 }  // namespace
 
-caf::actor spawn_job(caf::actor_system& sys, job_spec spec, const job_context* ctx, bool restored) {
-  return sys.spawn(job_behavior, std::move(spec), ctx, restored);
+caf::actor spawn_job(caf::actor_system& sys, job_spec spec, const job_context* ctx,
+                     int64_t last_alive_ms) {
+  return sys.spawn(job_behavior, std::move(spec), ctx, last_alive_ms);
 }
 
 }  // namespace mainspring

@@ -8,6 +8,8 @@
 //   self->send(job, view_atom::value);   // -> job_view
 #pragma once
 
+#include <cstdint>
+
 #include <caf/fwd.hpp>
 
 #include "actors/job_context.h"
@@ -15,10 +17,15 @@
 
 namespace mainspring {
 
-// Spawns the actor of a job. A new job (restored = false) has spec.anchor_ms set to its first
-// fire; a restored one (found in the state store at start-up) is planned by plan_on_restart().
+// `last_alive_ms` for a job that is new rather than restored.
+inline constexpr int64_t k_new_job = -1;
+
+// Spawns the actor of a job. A new job (last_alive_ms = k_new_job) fires first at
+// spec.anchor_ms; a restored one (from the store at start-up, or from an import) is planned by
+// plan_on_restart() as if the server was last alive at last_alive_ms (0 = unknown).
 // REQUIRES: validate_job(spec).ok(), ctx->pool_supports(kind of spec).ok(), *ctx outlives the
 // actor.
-caf::actor spawn_job(caf::actor_system& sys, job_spec spec, const job_context* ctx, bool restored);
+caf::actor spawn_job(caf::actor_system& sys, job_spec spec, const job_context* ctx,
+                     int64_t last_alive_ms);
 
 }  // namespace mainspring

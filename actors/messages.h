@@ -18,6 +18,7 @@
 #include "core/job.h"
 #include "core/run_record.h"
 #include "executors/run.h"
+#include "storage/dump_archive.h"
 #include "storage/records.h"
 
 namespace mainspring {
@@ -48,6 +49,7 @@ using run_now_atom = caf::atom_constant<caf::atom("runnow")>;
 using executions_atom = caf::atom_constant<caf::atom("execs")>;
 using run_done_atom = caf::atom_constant<caf::atom("rundone")>;
 using renamed_atom = caf::atom_constant<caf::atom("renamed")>;
+using import_atom = caf::atom_constant<caf::atom("import")>;
 
 // Which of a job's two timers fired: its schedule, or a pending retry.
 enum class timer_kind : uint8_t { schedule = 0, retry = 1 };
@@ -57,6 +59,9 @@ enum class timer_kind : uint8_t { schedule = 0, retry = 1 };
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::job_spec)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::audit_entry)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::group_spec)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<mainspring::group_dump>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::reply_fn<mainspring::dump_file>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::reply_fn<std::vector<mainspring::audit_entry>>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<mainspring::run_record>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::job_patch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::job_view)

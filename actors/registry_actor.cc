@@ -37,8 +37,8 @@ void to_group(registry_self self, const std::string& group, const Reply& reply, 
 }
 
 void adopt_group(registry_self self, const job_context* ctx, group_spec spec,
-                 std::vector<job_spec> jobs) {
-  auto actor = spawn_group(self->system(), spec, std::move(jobs), ctx);
+                 std::vector<job_spec> jobs, int64_t last_alive_ms) {
+  auto actor = spawn_group(self->system(), spec, std::move(jobs), last_alive_ms, ctx);
   std::string name = spec.name;
   self->state.groups.emplace(std::move(name), group_entry{std::move(actor), std::move(spec)});
   ctx->stats->groups.fetch_add(1, std::memory_order_relaxed);
@@ -47,7 +47,7 @@ void adopt_group(registry_self self, const job_context* ctx, group_spec spec,
 caf::behavior registry_behavior(registry_self self, restored_state restored, const job_context* ctx) {
   for (auto& g : restored.groups) {
     auto jobs = std::move(restored.jobs[g.name]);
-    adopt_group(self, ctx, std::move(g), std::move(jobs));
+    adopt_group(self, ctx, std::move(g), std::move(jobs), ctx->last_alive_ms);
   }
   restored = {};
   return {
@@ -60,7 +60,7 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
           if (s.ok()) reply(secret);
           else reply(std::move(s));
         });
-        adopt_group(self, ctx, std::move(spec), {});
+        adopt_group(self, ctx, std::move(spec), {}, 0);
       },
       [=](rm_group_atom, audit_entry& audit, const std::string& group, const done_fn& done) {
         auto it = self->state.groups.find(group);
@@ -120,6 +120,22 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
       [=](run_now_atom, audit_entry& audit, const std::string& group, const std::string& id,
           const reply_fn<uint64_t>& reply) {
         to_group(self, group, reply, run_now_atom::value, std::move(audit), id);
+      },
+      [=](import_atom, audit_entry& audit, std::vector<group_dump>& groups, const done_fn& done) {
+        for (const auto& g : groups)
+          if (self->state.groups.count(g.group.name))
+            return done(status::already_exists("import: group \"" + g.group.name +
+                                               "\" already exists; remove it first"));
+        mutation_batch batch;
+        for (const auto& g : groups) {
+          batch.put_group(g.group);
+          for (const auto& job : g.jobs) batch.put_job(job);
+          for (const auto& func : g.funcs) batch.put_func(func);
+        }
+        batch.put_audit(audit);
+        persist(ctx, std::move(batch), done);
+        // Imported jobs keep their anchors and plan from now, as if restored with nothing missed.
+        for (auto& g : groups) adopt_group(self, ctx, std::move(g.group), std::move(g.jobs), to_unix_ms(now_ms()));
       },
       [=](stop_atom) {  // the server stops: every group and job actor ends; the store keeps them
         for (auto& [name, entry] : self->state.groups) self->send(entry.actor, delete_atom::value);

@@ -23,12 +23,19 @@
 #include "core/job.h"
 #include "core/run_record.h"
 #include "core/status.h"
+#include "storage/records.h"
 
 namespace mainspring {
 
 template <class T>
 using reply_fn = std::function<void(status_or<T>)>;
 using done_fn = std::function<void(status)>;
+
+// A dump of the scheduler's state, ready to download.
+struct dump_file {
+  std::string name;   // "2026-11-23-134501-backup.tar.gz"
+  std::string bytes;  // a gzip'd tar of JSON, one file per group (storage/dump_archive.h)
+};
 
 // Who asked: recorded in the audit log with every change.
 struct request_origin {
@@ -90,6 +97,16 @@ class scheduler_api {
   // Newest first; at most `limit`; only runs with run_id < before_run_id when that is non-zero.
   virtual void job_executions(std::string group, std::string job_id, std::size_t limit,
                               uint64_t before_run_id, reply_fn<std::vector<run_record>> done) = 0;
+
+  // -- state as a whole --
+  // Every group (or only `group`) with its jobs and funcs, as a tar.gz archive.
+  virtual void dump(std::optional<std::string> group, reply_fn<dump_file> done) = 0;
+  // Restores an archive written by dump(). Checks all of it first: a bad archive, or one naming
+  // a group that already exists, changes nothing.
+  virtual void import(request_origin origin, std::string archive, done_fn done) = 0;
+  // Audit entries with from_ms <= time < to_ms, oldest first, at most `limit`.
+  virtual void audit_log(int64_t from_ms, int64_t to_ms, std::size_t limit,
+                         reply_fn<std::vector<audit_entry>> done) = 0;
 };
 
 }  // namespace mainspring

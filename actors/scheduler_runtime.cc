@@ -12,6 +12,7 @@
 #include "actors/registry_actor.h"
 #include "executors/executor_pool.h"
 #include "metrics/scheduler_metrics.h"
+#include "storage/dump_archive.h"
 #include "storage/mutation_batch.h"
 #include "storage/state_store.h"
 
@@ -284,6 +285,47 @@ void scheduler_runtime::job_executions(std::string group, std::string job_id, st
   if (!stored.ok()) return done(stored.status());
   impl_->send(executions_atom::value, std::move(group), std::move(job_id), limit, before_run_id,
               std::move(stored).value(), std::move(done));
+}
+
+// Dumps read the store, which holds every acknowledged change: a consistent snapshot without
+// asking any actor, on the caller's thread.
+void scheduler_runtime::dump(std::optional<std::string> group, reply_fn<dump_file> done) {
+  std::vector<group_dump> groups;
+  std::unordered_map<std::string, std::size_t> index;
+  load_visitor visitor;
+  auto wanted = [&group](const std::string& name) { return !group || *group == name; };
+  visitor.on_group = [&](group_spec&& g) {
+    if (!wanted(g.name)) return;
+    index[g.name] = groups.size();
+    groups.push_back(group_dump{std::move(g), {}, {}});
+  };
+  visitor.on_job = [&](job_spec&& j) {
+    if (auto it = index.find(j.group); it != index.end()) groups[it->second].jobs.push_back(std::move(j));
+  };
+  visitor.on_func = [&](func_spec&& f) {
+    if (auto it = index.find(f.group); it != index.end()) groups[it->second].funcs.push_back(std::move(f));
+  };
+  if (auto st = impl_->store->load_all(visitor); !st.ok()) return done(st);
+  if (group && groups.empty()) return done(status::not_found("group_name: unknown group \"" + *group + "\""));
+  auto now = now_ms();
+  auto bytes = write_dump(groups, now);
+  if (!bytes.ok()) return done(bytes.status());
+  done(dump_file{dump_file_name(now), std::move(bytes).value()});
+}
+
+void scheduler_runtime::import(request_origin origin, std::string archive, done_fn done) {
+  auto groups = read_dump(archive);
+  if (!groups.ok()) return done(status::invalid_argument("import: " + groups.status().message()));
+  auto audit = audit_of(origin, "import", {});
+  audit.detail = std::to_string(groups->size()) + " group(s)";
+  impl_->send(import_atom::value, std::move(audit), std::move(groups).value(), std::move(done));
+}
+
+void scheduler_runtime::audit_log(int64_t from_ms, int64_t to_ms, std::size_t limit,
+                                  reply_fn<std::vector<audit_entry>> done) {
+  auto entries = impl_->store->audit_range(from_ms, to_ms, limit);
+  if (!entries.ok()) return done(entries.status());
+  done(std::move(entries).value());
 }
 
 }  // namespace mainspring

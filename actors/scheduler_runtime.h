@@ -90,6 +90,10 @@ class scheduler_runtime final : public scheduler_api {
                    reply_fn<uint64_t> done) override;
   void job_executions(std::string group, std::string job_id, std::size_t limit,
                       uint64_t before_run_id, reply_fn<std::vector<run_record>> done) override;
+  void dump(std::optional<std::string> group, reply_fn<dump_file> done) override;
+  void import(request_origin origin, std::string archive, done_fn done) override;
+  void audit_log(int64_t from_ms, int64_t to_ms, std::size_t limit,
+                 reply_fn<std::vector<audit_entry>> done) override;
 
  private:
   struct impl;

@@ -93,7 +93,13 @@ int run_serve(const serve_config& cfg) {
   http::router routes;
   http::add_system_routes(routes, probe_of(**runtime));
   http::native::add_native_routes(routes, **runtime);
-  http::http_server server({address->first, address->second, static_cast<int>(cfg.http_threads)},
+  http::http_server_options http_options{address->first, address->second,
+                                         static_cast<int>(cfg.http_threads)};
+  http_options.body_limit_for = [](std::string_view path) {
+    bool import = path == "/v1/import" || path == "/import";
+    return import ? http::native::k_max_import_bytes : http::k_max_body_bytes;
+  };
+  http::http_server server(std::move(http_options),
                            [&routes, &observer](http::http_request& req, http::responder reply) {
                              http::dispatch(routes, req, std::move(reply), &observer);
                            });

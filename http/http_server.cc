@@ -23,7 +23,8 @@ constexpr const char* k_connection_key = "mainspring.connection";
 
 // One client connection: its parser and the responses that must go out in request order.
 struct connection : std::enable_shared_from_this<connection> {
-  explicit connection(std::size_t max_body_bytes) : parser(max_body_bytes) {}
+  explicit connection(const http_server_options& options)
+      : parser(options.max_body_bytes, k_max_head_bytes, options.body_limit_for) {}
 
   request_parser parser;
   std::weak_ptr<Peer> peer;
@@ -57,12 +58,12 @@ struct connection : std::enable_shared_from_this<connection> {
 
 class tcp_handler : public Pistache::Tcp::Handler {
  public:
-  tcp_handler(const request_handler* dispatch, std::size_t max_body_bytes)
-      : dispatch_(dispatch), max_body_bytes_(max_body_bytes) {}
+  tcp_handler(const request_handler* dispatch, const http_server_options* options)
+      : dispatch_(dispatch), options_(options) {}
   PROTOTYPE_OF(Pistache::Tcp::Handler, tcp_handler)
 
   void onConnection(const std::shared_ptr<Peer>& peer) override {
-    auto conn = std::make_shared<connection>(max_body_bytes_);
+    auto conn = std::make_shared<connection>(*options_);
     conn->peer = peer;
     peer->putData(k_connection_key, conn);
   }
@@ -108,7 +109,7 @@ class tcp_handler : public Pistache::Tcp::Handler {
   }
 
   const request_handler* dispatch_;
-  std::size_t max_body_bytes_;
+  const http_server_options* options_;
 };
 
 }  // namespace
@@ -134,7 +135,7 @@ status http_server::start() {
     auto flags = Pistache::Flags<Pistache::Tcp::Options>(Pistache::Tcp::Options::ReuseAddr) |
                  Pistache::Tcp::Options::NoDelay;
     impl_->listener.init(static_cast<size_t>(o.threads), flags, "ms-http");
-    impl_->listener.setHandler(std::make_shared<tcp_handler>(&impl_->handler, o.max_body_bytes));
+    impl_->listener.setHandler(std::make_shared<tcp_handler>(&impl_->handler, &impl_->options));
     impl_->listener.bind(Pistache::Address(o.host, Pistache::Port(o.port)));
     impl_->listener.runThreaded();
   } catch (const std::exception& e) {

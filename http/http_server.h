@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -34,6 +35,8 @@ struct http_server_options {
   uint16_t port = 8080;  // 0 picks a free port (see http_server::port())
   int threads = 1;       // Pistache reactor threads
   std::size_t max_body_bytes = k_max_body_bytes;
+  // A larger cap for some paths (see request_parser); empty = max_body_bytes everywhere.
+  std::function<std::size_t(std::string_view path)> body_limit_for;
 };
 
 class http_server {

@@ -231,8 +231,9 @@ request_parser::state request_parser::parse_head(std::string_view head, http_res
   }
   if (chunked_ && have_length)
     return fail(error, 400, "both Content-Length and Transfer-Encoding given");
-  if (content_length_ > max_body_bytes_)
-    return fail(error, 413, "request body larger than " + std::to_string(max_body_bytes_) + " bytes");
+  body_limit_ = body_limit_for_ ? body_limit_for_(pending_.path) : max_body_bytes_;
+  if (content_length_ > body_limit_)
+    return fail(error, 413, "request body larger than " + std::to_string(body_limit_) + " bytes");
 
   auto connection = pending_.header("connection");
   pending_.keep_alive = pending_.version_minor >= 1 ? !has_token(connection, "close")
@@ -263,8 +264,8 @@ request_parser::state request_parser::read_body(http_request* request, http_resp
       auto [end, ec] = std::from_chars(size_line.data(), size_line.data() + size_line.size(), size, 16);
       if (size_line.empty() || ec != std::errc() || end != size_line.data() + size_line.size())
         return fail(error, 400, "malformed chunk size");
-      if (size > max_body_bytes_ || body.size() + size > max_body_bytes_)
-        return fail(error, 413, "request body larger than " + std::to_string(max_body_bytes_) + " bytes");
+      if (size > body_limit_ || body.size() + size > body_limit_)
+        return fail(error, 413, "request body larger than " + std::to_string(body_limit_) + " bytes");
       pos = nl + 1;
       if (size == 0) {
         // Trailer section: skip lines up to the empty one.

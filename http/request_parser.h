@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -30,9 +31,16 @@ class request_parser {
   enum class state { need_more, request_ready, error };
 
   // -- constructors --
+  // The body cap of a request may depend on its path (an import takes a larger archive):
+  // `body_limit_for(path)`, when set, answers it; otherwise max_body_bytes applies.
+  using body_limit_function = std::function<std::size_t(std::string_view path)>;
+
   explicit request_parser(std::size_t max_body_bytes = k_max_body_bytes,
-                          std::size_t max_head_bytes = k_max_head_bytes)
-      : max_body_bytes_(max_body_bytes), max_head_bytes_(max_head_bytes) {}
+                          std::size_t max_head_bytes = k_max_head_bytes,
+                          body_limit_function body_limit_for = {})
+      : max_body_bytes_(max_body_bytes),
+        max_head_bytes_(max_head_bytes),
+        body_limit_for_(std::move(body_limit_for)) {}
 
   // -- parsing --
 
@@ -59,6 +67,8 @@ class request_parser {
   // -- member variables --
   std::size_t max_body_bytes_;
   std::size_t max_head_bytes_;
+  body_limit_function body_limit_for_;
+  std::size_t body_limit_ = 0;  // of the request being read
   std::string buffer_;
   // The request whose head has been parsed and whose body is still arriving, if any.
   bool have_head_ = false;

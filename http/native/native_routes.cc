@@ -3,6 +3,7 @@
 #include <charconv>
 #include <exception>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -243,21 +244,67 @@ void add_extension_routes(router& r, scheduler_api& api) {
         }));
 }
 
-// Routes of the seed that later work fills: a clear 501 until then.
-void add_unimplemented_routes(router& r) {
-  auto not_yet = [](std::string message) {
-    return [message = std::move(message)](http_request&, responder reply) {
-      reply.send(failure(status::unimplemented(message)));
-    };
+// Dumps download as a tar.gz attachment named as the original names them.
+reply_fn<dump_file> answer_dump(responder reply) {
+  return [reply = std::move(reply)](status_or<dump_file> file) {
+    if (!file.ok()) return reply.send(failure(file.status()));
+    http_response r{200, "application/gzip", std::move(file->bytes), {}};
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=" + file->name);
+    reply.send(std::move(r));
   };
-  r.add("POST", "/v1/add/func",
-        not_yet("funcs are not implemented yet: POST /v1/add/func arrives with the Lua executor"));
-  const char* dump = "dumps are not implemented yet: they arrive with durable storage";
-  r.add("GET", "/v1/dump/all", not_yet(dump));
-  r.add("GET", "/v1/{group}/dump", not_yet(dump));
-  const char* import = "import is not implemented yet: it arrives with durable storage";
-  r.add("POST", "/v1/import", not_yet(import));
-  r.add("POST", "/import", not_yet(import));  // the document's example spelling
+}
+
+json audit_json(const std::vector<audit_entry>& entries) {
+  json out = json::array();
+  for (const auto& e : entries)
+    out.push_back({{"time_ms", e.time_ms}, {"api", e.api}, {"key_id", e.key_id}, {"action", e.action},
+                   {"group_name", e.group}, {"job_id", e.job_id}, {"detail", e.detail}});
+  return out;
+}
+
+// GET /v1/audit?from=<unix s>&to=<unix s>&limit=N: the audit log (an extension).
+status_or<std::tuple<int64_t, int64_t, std::size_t>> audit_query(const http_request& req) {
+  auto from = unsigned_query(req, "from", 0, "a unix time in seconds");
+  if (!from.ok()) return from.status();
+  auto to = unsigned_query(req, "to", static_cast<uint64_t>(k_max_exec_time_s), "a unix time in seconds");
+  if (!to.ok()) return to.status();
+  auto limit = unsigned_query(req, "limit", k_default_executions_limit * 5, "a whole number");
+  if (!limit.ok()) return limit.status();
+  if (*limit < 1 || *limit > k_max_audit_limit)
+    return status::invalid_argument("limit: must be between 1 and " + std::to_string(k_max_audit_limit));
+  if (*from > static_cast<uint64_t>(k_max_exec_time_s) || *to > static_cast<uint64_t>(k_max_exec_time_s))
+    return status::invalid_argument("from, to: must not be later than the year 9999");
+  return std::make_tuple(static_cast<int64_t>(*from) * 1000, static_cast<int64_t>(*to) * 1000,
+                         static_cast<std::size_t>(*limit));
+}
+
+void add_state_routes(router& r, scheduler_api& api) {
+  r.add("GET", "/v1/dump/all", guarded([&api](http_request&, responder reply) {
+    api.dump(std::nullopt, answer_dump(std::move(reply)));
+  }));
+  r.add("GET", "/v1/{group}/dump", guarded([&api](http_request& req, responder reply) {
+    auto group = group_param(req);
+    if (!group.ok()) return reply.send(failure(group.status()));
+    api.dump(*group, answer_dump(std::move(reply)));
+  }));
+  auto import = guarded([&api](http_request& req, responder reply) {
+    if (req.body.empty()) return reply.send(failure(status::invalid_argument("import: the body must be a dump archive (tar.gz)")));
+    api.import(origin_of(req), std::move(req.body), [reply](status st) {
+      reply.send(st.ok() ? success("success") : failure(st));
+    });
+  });
+  r.add("POST", "/v1/import", import);
+  r.add("POST", "/import", import);  // the document's example spelling
+  r.add("GET", "/v1/audit", guarded([&api](http_request& req, responder reply) {
+    auto query = audit_query(req);
+    if (!query.ok()) return reply.send(failure(query.status()));
+    auto [from, to, limit] = *query;
+    api.audit_log(from, to, limit, answer<std::vector<audit_entry>>(reply, audit_json));
+  }));
+  r.add("POST", "/v1/add/func", [](http_request&, responder reply) {
+    reply.send(failure(status::unimplemented(
+        "funcs are not implemented yet: POST /v1/add/func arrives with the Lua executor")));
+  });
 }
 
 }  // namespace
@@ -269,7 +316,7 @@ void add_native_routes(router& r, scheduler_api& api) {
   add_group_routes(r, api);
   add_job_routes(r, api);
   add_extension_routes(r, api);
-  add_unimplemented_routes(r);
+  add_state_routes(r, api);
 }
 
 }  // namespace mainspring::http::native

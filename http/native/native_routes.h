@@ -8,8 +8,9 @@
 // /v1/{group}/group/info (and /{group}/v1/group/info), /v1/{group}/node/list; DELETE
 // /v1/{group}/job/clear, /v1/{group}/job/delete/{job_name}; extensions GET
 // /v1/{group}/job/{job_id}, POST /v1/{group}/job/{job_id}/run, GET
-// /v1/{group}/job/{job_id}/executions?limit=N&before=RUN_ID. Routes that later work fills
-// (/v1/add/func, dumps, import) answer 501 with a message saying so.
+// /v1/{group}/job/{job_id}/executions?limit=N&before=RUN_ID, GET /v1/audit?from=&to=&limit=;
+// GET /v1/dump/all and /v1/{group}/dump (a tar.gz download), POST /v1/import (and /import).
+// POST /v1/add/func answers 501 until the Lua executor lands.
 //
 // Example:
 //   router r;
@@ -28,6 +29,10 @@ namespace mainspring::http::native {
 // GET .../executions: the page size without ?limit=, and the largest one allowed.
 inline constexpr std::size_t k_default_executions_limit = 20;
 inline constexpr std::size_t k_max_executions_limit = 1000;
+// GET /v1/audit: the most entries one page may hold.
+inline constexpr std::size_t k_max_audit_limit = 10000;
+// POST /v1/import: the largest archive accepted (other bodies stop at k_max_body_bytes).
+inline constexpr std::size_t k_max_import_bytes = 256u << 20;
 
 void add_native_routes(router& r, scheduler_api& api);
 

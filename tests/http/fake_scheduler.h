@@ -147,6 +147,26 @@ class fake_scheduler final : public scheduler_api {
     reply(done, status_or<std::vector<run_record>>(std::vector<run_record>{r}));
   }
 
+  void dump(std::optional<std::string> group, reply_fn<dump_file> done) override {
+    if (group && !groups.count(*group)) return reply(done, status::not_found("group_name: unknown group"));
+    reply(done, status_or<dump_file>(dump_file{"2026-11-23-134501-backup.tar.gz", "ARCHIVE:" + group.value_or("*")}));
+  }
+  void import(request_origin o, std::string archive, done_fn done) override {
+    origin = o;
+    imported = std::move(archive);
+    if (imported == "bad") return done(status::invalid_argument("import: not a gzip archive"));
+    done(status{});
+  }
+  void audit_log(int64_t from_ms, int64_t to_ms, std::size_t n, reply_fn<std::vector<audit_entry>> done) override {
+    audit_from = from_ms;
+    audit_to = to_ms;
+    limit = n;
+    reply(done, status_or<std::vector<audit_entry>>(std::vector<audit_entry>{
+                    audit_entry{1'700'000'000'123, "native", "", "job.add", "G", "7", "Hello"}}));
+  }
+  std::string imported;
+  int64_t audit_from = 0, audit_to = 0;
+
   // A job in `group` with a next fire time, for the rendering tests.
   job_view& seed_job(const std::string& group, const std::string& id) {
     groups[group] = group_spec{group, "SECRET", 1};

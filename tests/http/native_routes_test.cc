@@ -499,13 +499,58 @@ TEST_CASE("executions pass limit and before on and render each run") {
   check_error(f.get("/v1/YM55/job/nope/executions"), 404, "no job");
 }
 
-TEST_CASE("routes that later work fills answer 501 with a message saying so") {
+TEST_CASE("funcs answer 501 until the Lua executor lands") {
   fixture f;
   check_error(f.post("/v1/add/func", R"({"group_name":"YM55","name":"Hello"})"), 501, "arrive");
-  check_error(f.get("/v1/dump/all"), 501, "arrive");
-  check_error(f.get("/v1/YM55/dump"), 501, "arrive");
-  check_error(f.post("/v1/import", "binary"), 501, "arrive");
-  check_error(f.post("/import", "binary"), 501, "arrive");
+}
+
+TEST_CASE("a dump downloads as a tar.gz attachment") {
+  fixture f;
+  f.api.seed_job("YM55", "a1");
+  for (std::string path : {"/v1/dump/all", "/v1/YM55/dump"}) {
+    http_request req;
+    req.method = "GET";
+    req.path = path;
+    std::optional<http_response> out;
+    {
+      responder reply([&out](http_response r) { out = std::move(r); });
+      dispatch(f.routes, req, reply);
+    }
+    REQUIRE(out);
+    CHECK(out->status == 200);
+    CHECK(out->content_type == "application/gzip");
+    CHECK(out->body == (path == "/v1/dump/all" ? "ARCHIVE:*" : "ARCHIVE:YM55"));
+    REQUIRE(out->headers.size() == 1);
+    CHECK(out->headers[0].first == "Content-Disposition");
+    CHECK(out->headers[0].second == "attachment; filename=2026-11-23-134501-backup.tar.gz");
+  }
+  check_error(f.get("/v1/nogroup/dump"), 404, "unknown group");
+}
+
+TEST_CASE("an import hands the archive to the scheduler under both spellings") {
+  fixture f;
+  for (std::string path : {"/v1/import", "/import"}) {
+    auto a = f.post(path, "tar-bytes");
+    CHECK(a.status == 200);
+    CHECK(a.body["success"] == "success");
+    CHECK(f.api.imported == "tar-bytes");
+  }
+  check_error(f.post("/v1/import", "bad"), 400, "not a gzip archive");
+  check_error(f.post("/v1/import", ""), 400, "import: the body must be a dump archive");
+}
+
+TEST_CASE("the audit log is queried by a time range in seconds") {
+  fixture f;
+  auto a = f.get("/v1/audit?from=10&to=20&limit=5");
+  REQUIRE(a.status == 200);
+  CHECK(f.api.audit_from == 10'000);
+  CHECK(f.api.audit_to == 20'000);
+  CHECK(f.api.limit == 5);
+  REQUIRE(a.body["success"].size() == 1);
+  CHECK(a.body["success"][0]["action"] == "job.add");
+  CHECK(a.body["success"][0]["group_name"] == "G");
+  check_error(f.get("/v1/audit?limit=0"), 400, "limit:");
+  check_error(f.get("/v1/audit?from=x"), 400, "from:");
 }
 
 TEST_CASE("an unknown route is a 404 and a wrong method a 405 with Allow, in the native shape") {

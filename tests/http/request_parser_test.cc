@@ -131,3 +131,11 @@ TEST_CASE("a bad percent escape in the target is a 400") {
   request_parser q;
   CHECK(parse_one(q, "GET /a?x=%4 HTTP/1.1\r\n\r\n").error.status == 400);
 }
+
+TEST_CASE("a path may have a larger body cap than the rest") {
+  request_parser p(10, 1024, [](std::string_view path) { return path == "/v1/import" ? 100u : 10u; });
+  auto big = parse_one(p, "POST /v1/import HTTP/1.1\r\nContent-Length: 50\r\n\r\n" + std::string(50, 'x'));
+  REQUIRE(big.state == request_parser::state::request_ready);
+  CHECK(big.request.body.size() == 50);
+  CHECK(parse_one(p, "POST /v1/add/job HTTP/1.1\r\nContent-Length: 50\r\n\r\n").error.status == 413);
+}

@@ -1,0 +1,109 @@
+// End-to-end: dump, import into an empty server, and refusal of bad archives.
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <catch2/catch.hpp>
+
+#include "tests/e2e/native_helpers.h"
+#include "tests/e2e/server_process.h"
+
+using namespace mainspring;
+using namespace mainspring::e2e;
+
+namespace {
+
+// A job's detail without what changes by the second (counts, next fire, runs).
+json spec_of(native_api& api, const std::string& group, const std::string& id) {
+  json d = api.detail(group, id);
+  for (const char* volatile_field : {"counts", "next_fire_time", "last_run", "last_success", "last_error"})
+    d.erase(volatile_field);
+  return d;
+}
+
+// A gzip'd tar holding one entry `name` with `content`.
+std::string tar_gz_with(const std::string& name, const std::string& content) {
+  std::string out;
+  archive* a = archive_write_new();
+  archive_write_add_filter_gzip(a);
+  archive_write_set_format_pax_restricted(a);
+  auto write = [](archive*, void* client, const void* buffer, size_t length) -> la_ssize_t {
+    static_cast<std::string*>(client)->append(static_cast<const char*>(buffer), length);
+    return static_cast<la_ssize_t>(length);
+  };
+  archive_write_open(a, &out, nullptr, write, nullptr);
+  archive_entry* e = archive_entry_new();
+  archive_entry_set_pathname(e, name.c_str());
+  archive_entry_set_size(e, static_cast<la_int64_t>(content.size()));
+  archive_entry_set_filetype(e, AE_IFREG);
+  archive_entry_set_perm(e, 0644);
+  archive_write_header(a, e);
+  archive_write_data(a, content.data(), content.size());
+  archive_entry_free(e);
+  archive_write_close(a);
+  archive_write_free(a);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a dump imported into an empty server round-trips exactly") {
+  server_process source;
+  native_api a(source.base_url());
+  std::string secret = a.register_group("YM55");
+  a.register_group("Empty");
+  std::vector<std::string> ids;
+  ids.push_back(a.add_job({{"group_name", "YM55"}, {"name", "Hello"}, {"job_id", "h1"},
+                           {"interval_pattern", "0 30 9 * * MON-FRI"}, {"timezone", "Europe/Berlin"},
+                           {"request_url", "HTTP@http://127.0.0.1:9/x?test=yao"}, {"timeout", 7},
+                           {"retries", 2}, {"retry_delay", 3}, {"concurrency", "forbid"},
+                           {"misfire", "all"}, {"memo", "caf\u00e9"}, {"metadata", {{"team", "ops"}}}}));
+  ids.push_back(a.add_job({{"group_name", "YM55"}, {"name", "sh"}, {"interval_pattern", "@every 1h"},
+                           {"request_url", ""}, {"exec_command", "echo 'quoted' \"x\""}}));
+  a.post_ok("/v1/pause/job", {{"group_name", "YM55"}, {"job_id", ids[1]}});
+
+  auto dump = a.client.get("/v1/dump/all");
+  REQUIRE(dump.status == 200);
+  auto group_dump = a.client.get("/v1/YM55/dump");
+  REQUIRE(group_dump.status == 200);
+
+  server_process target;
+  native_api b(target.base_url());
+  auto imported = b.client.request("POST", "/v1/import", dump.body, "application/gzip");
+  INFO(imported.body);
+  REQUIRE(imported.status == 200);
+  CHECK(b.success(imported) == "success");
+
+  CHECK(b.success(b.client.get("/v1/group/list")) == json::array({"Empty", "YM55"}));
+  CHECK(b.success(b.client.get("/v1/YM55/group/info")) == secret);
+  for (const auto& id : ids) CHECK(spec_of(b, "YM55", id) == spec_of(a, "YM55", id));
+  CHECK(b.detail("YM55", ids[1])["phase"] == "paused");
+  // Importing again would duplicate the groups: refused, and nothing changes.
+  auto again = b.client.request("POST", "/import", group_dump.body, "application/gzip");
+  CHECK(again.status == 409);
+  CHECK(b.jobs("YM55").size() == 2);
+}
+
+TEST_CASE("a corrupt or hostile archive is refused with 400 and changes nothing") {
+  server_process server;
+  native_api api(server.base_url());
+  api.register_group("Keep");
+  auto valid = api.client.get("/v1/dump/all");
+  REQUIRE(valid.status == 200);
+  api.post_ok("/v1/remove/group", {{"group_name", "Keep"}});
+
+  std::vector<std::pair<std::string, std::string>> bad = {
+      {"garbage", "this is not a gzip stream"},
+      {"truncated", valid.body.substr(0, valid.body.size() / 2)},
+      {"path traversal", tar_gz_with("../evil.json", "{}")},
+      {"absolute path", tar_gz_with("/etc/evil.json", "{}")},
+      {"bad JSON", tar_gz_with("Bad.json", "{not json")},
+      {"wrong types", tar_gz_with("Bad.json", R"({"group":{"name":"Bad","secret":5},"jobs":[]})")},
+  };
+  for (const auto& [what, bytes] : bad) {
+    INFO(what);
+    auto r = api.client.request("POST", "/v1/import", bytes, "application/gzip");
+    CHECK(r.status == 400);
+    CHECK(r.json()["error"].get<std::string>().rfind("import: ", 0) == 0);
+  }
+  CHECK(api.success(api.client.get("/v1/group/list")).empty());
+}
