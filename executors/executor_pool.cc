@@ -1,6 +1,8 @@
 #include "executors/executor_pool.h"
 
 #include "executors/http_runner.h"
+#include "executors/lua_runner.h"
+#include "executors/lua_sandbox.h"
 #include "executors/shell_runner.h"
 
 namespace mainspring {
@@ -13,7 +15,8 @@ constexpr std::chrono::milliseconds k_reply_hook_timeout{10'000};
 executor_pool::executor_pool(executor_pool_options options)
     : options_(std::move(options)),
       shell_(std::make_unique<shell_runner>(options_.max_concurrent_runs)),
-      http_(std::make_unique<http_runner>(options_.max_concurrent_runs)) {}
+      http_(std::make_unique<http_runner>(options_.max_concurrent_runs)),
+      lua_(std::make_unique<lua_runner>(options_.lua_threads)) {}
 
 executor_pool::~executor_pool() = default;
 
@@ -22,13 +25,21 @@ status executor_pool::supports(executor_kind kind) const {
     case executor_kind::http:
     case executor_kind::shell:
     case executor_kind::noop:
-      return {};
     case executor_kind::lua:
-      return status::unimplemented("request_url: LUA@ jobs are not available yet (Lua executor pending)");
+      return {};
     case executor_kind::remote:
       return status::unimplemented("request_url: REMOTE@ jobs are not available yet (no worker nodes)");
   }
   return status::unimplemented("request_url: unknown executor");
+}
+
+status executor_pool::accepts(executor_kind kind, const std::string& exec_command,
+                              const std::string& job_name) const {
+  if (auto st = supports(kind); !st.ok()) return st;
+  if (kind != executor_kind::lua) return {};
+  if (auto st = check_lua_syntax(exec_command, job_name); !st.ok())
+    return status::invalid_argument("exec_command: " + st.message());
+  return {};
 }
 
 void executor_pool::start(executor_kind kind, run_request req, run_callback done) {
@@ -48,6 +59,8 @@ void executor_pool::start(executor_kind kind, run_request req, run_callback done
       return;
     }
     case executor_kind::lua:
+      lua_->start(std::move(req), std::move(done));
+      return;
     case executor_kind::remote:
       break;
   }
@@ -63,7 +76,11 @@ void executor_pool::report(const std::string& json_body) {
   http_->post_json(options_.reply_hook_url, json_body, k_reply_hook_timeout, [](run_outcome) {});
 }
 
-std::size_t executor_pool::running() const { return shell_->running() + http_->running(); }
-std::size_t executor_pool::queued() const { return shell_->queued() + http_->queued(); }
+std::size_t executor_pool::running() const {
+  return shell_->running() + http_->running() + lua_->running();
+}
+std::size_t executor_pool::queued() const {
+  return shell_->queued() + http_->queued() + lua_->queued();
+}
 
 }  // namespace mainspring

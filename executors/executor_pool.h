@@ -2,8 +2,9 @@
 //
 // The job actor hands a run to the pool and goes on; the pool's runners do the work on their own
 // threads and call back once per run. NOOP@ completes inline (it exists for benchmarks: it
-// measures the scheduler, not an executor). Kinds whose runner has not been built yet (LUA@,
-// REMOTE@) are refused by supports(), so that adding such a job fails up front.
+// measures the scheduler, not an executor). Kinds whose runner has not been built yet (REMOTE@)
+// are refused by supports(), so that adding such a job fails up front; accepts() also compiles
+// a LUA@ job's source, so that a syntax error is a 400 rather than a failed run.
 //
 // Example:
 //   executor_pool pool({.max_concurrent_runs = 256});
@@ -22,11 +23,13 @@
 namespace mainspring {
 
 class http_runner;
+class lua_runner;
 class shell_runner;
 
 struct executor_pool_options {
   std::size_t max_concurrent_runs = 256;  // per runner
   std::string reply_hook_url;             // "" = no reply hook
+  std::size_t lua_threads = 2;            // Lua runs are CPU work on a pool of their own
 };
 
 class executor_pool {
@@ -39,11 +42,15 @@ class executor_pool {
 
   // ok, or unimplemented with a message naming the issue that brings the executor.
   status supports(executor_kind kind) const;
+  // supports(), and for LUA@ jobs: the source compiles and names a function called `job_name`.
+  status accepts(executor_kind kind, const std::string& exec_command, const std::string& job_name) const;
 
   // Starts a run; `done` is called exactly once, possibly inline (noop) or on a runner thread.
   // REQUIRES: supports(kind).ok()
   void start(executor_kind kind, run_request req, run_callback done);
 
+  // True when finished runs are to be reported (--reply-hook); callers build the report only then.
+  bool has_reply_hook() const { return !options_.reply_hook_url.empty(); }
   // POSTs a finished run's report to the reply hook, if one is configured. Fire and forget.
   void report(const std::string& json_body);
 
@@ -55,6 +62,7 @@ class executor_pool {
   executor_pool_options options_;
   std::unique_ptr<shell_runner> shell_;
   std::unique_ptr<http_runner> http_;
+  std::unique_ptr<lua_runner> lua_;
 };
 
 }  // namespace mainspring
