@@ -135,8 +135,7 @@ status_or<job_spec> edited_spec(const job_state& st, const job_patch& patch, con
   job_spec next = apply_patch(st.spec, patch);
   next.updated_ms = to_unix_ms(now_ms());
   if (auto v = validate_job(next); !v.ok()) return v;
-  auto target = parse_executor_target(next.request_url, next.exec_command);
-  if (auto s = ctx->pool_supports(target->kind); !s.ok()) return s;
+  if (auto s = ctx->pool_accepts(next); !s.ok()) return s;
   return next;
 }
 

@@ -46,8 +46,8 @@ struct job_context {
   // When the previous process was last known alive (unix ms; 0 = unknown), for restored jobs.
   int64_t last_alive_ms = 0;
 
-  // ok when the executor pool runs `kind`, else why not (LUA@, REMOTE@ before their executors).
-  status pool_supports(executor_kind kind) const;
+  // ok when the executor pool runs `job` (its kind is built; a LUA@ source compiles), else why not.
+  status pool_accepts(const job_spec& job) const;
 };
 
 // Commits `batch` and then calls `then` with the outcome (on the store's committer thread), or

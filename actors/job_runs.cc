@@ -113,10 +113,10 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
       arm(self, ctx, to_unix_ms(now_ms()) + st.spec.retry_delay_ms, timer_kind::retry);
     }
   }
-  ctx->pool->report(run_report_json(run, st.spec.name));
+  if (ctx->pool->has_reply_hook()) ctx->pool->report(run_report_json(run, st.spec.name));
   persist_lazily(ctx, mutation_batch{}.put_run(run));
+  if (st.recent.size() == k_recent_runs_in_memory) st.recent.erase(st.recent.begin());
   st.recent.push_back(std::move(run));
-  if (st.recent.size() > k_recent_runs_in_memory) st.recent.pop_front();
 }
 
 std::vector<run_record> merge_runs(const job_state& st, std::vector<run_record> stored,

@@ -83,8 +83,7 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
       },
       [=](add_job_atom, audit_entry& audit, job_spec& job, const reply_fn<std::string>& reply) {
         if (auto st = validate_job(job); !st.ok()) return reply(st);
-        auto target = parse_executor_target(job.request_url, job.exec_command);
-        if (auto st = ctx->pool_supports(target->kind); !st.ok()) return reply(st);
+        if (auto st = ctx->pool_accepts(job); !st.ok()) return reply(st);
         std::string group = job.group;
         to_group(self, group, reply, add_job_atom::value, std::move(audit), std::move(job));
       },

@@ -46,11 +46,16 @@ struct connection : std::enable_shared_from_this<connection> {
       ++next_to_send;
       if (closing || !p) continue;
       auto size = data.size();
-      int fd = p->fd();
       auto sent = p->send(Pistache::RawBuffer(std::move(data), size));
       if (!keep) {
         closing = true;
-        sent.then([fd](ssize_t) { ::shutdown(fd, SHUT_RDWR); }, Pistache::Async::IgnoreException);
+        // Shut down only if this very peer is still connected: once it is gone its fd number
+        // may already belong to a new connection.
+        sent.then(
+            [weak = std::weak_ptr<Peer>(p)](ssize_t) {
+              if (auto alive = weak.lock()) ::shutdown(alive->fd(), SHUT_RDWR);
+            },
+            Pistache::Async::IgnoreException);
       }
     }
   }
