@@ -1,0 +1,264 @@
+#include "bench/scenarios.h"
+
+#include <cmath>
+#include <thread>
+
+#include "bench/scenario_steps.h"
+
+namespace mainspring::bench {
+
+namespace {
+
+constexpr std::size_t k_million = 1'000'000;
+
+// -- shared pieces --
+
+std::size_t scaled(std::size_t n, double scale) {
+  return std::max<std::size_t>(10, static_cast<std::size_t>(static_cast<double>(n) * scale));
+}
+
+void set_target(scenario_result& r, const std::string& metric_name, const std::string& target) {
+  for (auto& m : r.metrics)
+    if (m.name == metric_name) m.target = target;
+}
+
+// Adds the machine's load average as the scenario ends: on a shared 2-core machine, what else ran
+// is part of the figure.
+scenario_result stamped(scenario_result r) {
+  r.metrics.push_back({"machine load average (1 min) at end", load_average_1min().value_or(std::nan("")), "", ""});
+  return r;
+}
+
+std::vector<scenario_result> stamped(std::vector<scenario_result> rs) {
+  for (auto& r : rs) r = stamped(std::move(r));
+  return rs;
+}
+
+// Opens the scenario's server; on failure (or once the bench is asked to stop) marks `r` skipped
+// and answers nullopt.
+std::optional<server_under_test> server_for(const bench_config& cfg, scenario_result& r) {
+  if (stop_requested()) {
+    r.skipped = true;
+    r.notes.push_back("not run: the bench was interrupted");
+    return std::nullopt;
+  }
+  std::string why;
+  auto server = open_server(cfg, &why);
+  if (!server) {
+    r.skipped = true;
+    r.notes.push_back("server did not start: " + why);
+  }
+  return server;
+}
+
+void settle(const bench_config& cfg) {
+  auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(cfg.warmup_s * 1000));
+  while (std::chrono::steady_clock::now() < end && !stop_requested())
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+}
+
+// A batch of jobs that fire every `interval` with the executor of `executor_url`.
+job_batch firing_batch(const bench_config& cfg, std::string_view prefix, std::size_t jobs,
+                       const std::string& interval, double interval_s, const std::string& executor_url) {
+  job_batch b;
+  b.group = unique_group(prefix);
+  b.count = jobs;
+  b.pattern = "@every " + interval;
+  b.request_url = executor_url;
+  b.first = cfg.first_run == "stagger" ? first_run::staggered_seconds : first_run::now;
+  b.interval_s = interval_s;
+  return b;
+}
+
+double load_rate_for(const bench_config& cfg, const job_batch& b) {
+  return cfg.load_rate < 0 ? static_cast<double>(b.count) / b.interval_s : cfg.load_rate;
+}
+
+// -- the modes --
+
+scenario_result run_create(const bench_config& cfg, std::size_t jobs, std::size_t sequential) {
+  scenario_result r{"create", with_commas(sequential) + " creates from 1 client, then " + with_commas(jobs) +
+                                  " from " + std::to_string(cfg.clients) + " clients into " +
+                                  std::to_string(cfg.groups) + " group(s); @every 1h, first run far ahead"};
+  auto server = server_for(cfg, r);
+  if (!server) return r;
+  load_client client(server->base_url);
+  job_batch seq;
+  seq.group = unique_group("bcseq");
+  seq.count = sequential;
+  if (!step_load(cfg, *server, client, seq, 1, 0, "sequential", true, r)) return r;
+  set_target(r, "sequential ack p50", "< 0.5");
+  job_batch many;
+  many.group = unique_group("bcreate");
+  many.count = jobs;
+  many.groups = cfg.groups;
+  step_load(cfg, *server, client, many, cfg.clients, 0, std::to_string(cfg.clients) + " clients", true, r,
+            ">= 20000");
+  r.notes.push_back("the create targets are for durable acks: they apply to a server build that syncs each "
+                    "change before it answers (issue 4)");
+  return r;
+}
+
+scenario_result run_fire(const bench_config& cfg, const std::string& executor, std::size_t jobs,
+                         const std::string& interval, double seconds) {
+  double interval_s = duration_seconds(interval).value_or(1);
+  scenario_result r{"fire (" + executor + ")", with_commas(jobs) + " jobs @every " + interval +
+                                                   ", first runs spread by creation time, " +
+                                                   std::to_string(static_cast<int>(seconds)) + " s window"};
+  std::unique_ptr<http_sink> sink;
+  std::string url = "NOOP@";
+  if (executor == "http") {
+    std::string why;
+    sink = http_sink::start(&why);
+    if (!sink) {
+      r.skipped = true;
+      r.notes.push_back(why);
+      return r;
+    }
+    url = "HTTP@http://127.0.0.1:" + std::to_string(sink->port()) + "/hit";
+  }
+  auto server = server_for(cfg, r);
+  if (!server) return r;
+  load_client client(server->base_url);
+  auto batch = firing_batch(cfg, "bfire", jobs, interval, interval_s, url);
+  if (!step_load(cfg, *server, client, batch, cfg.clients, load_rate_for(cfg, batch), "load", false, r)) return r;
+  settle(cfg);
+  fire_window w;
+  w.seconds = seconds;
+  w.expected_runs_per_s = static_cast<double>(batch.count) / interval_s;
+  w.sink = sink.get();
+  w.sample_jobs = cfg.sample_jobs;
+  if (executor == "noop" && static_cast<double>(jobs) / interval_s >= 100'000) w.runs_target = ">= 100000";
+  step_fire_window(cfg, *server, client, batch, w, r);
+  return r;
+}
+
+scenario_result run_memory(const bench_config& cfg, std::size_t jobs) {
+  scenario_result r{"memory " + with_commas(jobs), with_commas(jobs) + " idle jobs (@every 1h, first run far ahead), " +
+                                                      std::to_string(cfg.clients) + " clients"};
+  auto server = server_for(cfg, r);
+  if (!server) return r;
+  load_client client(server->base_url);
+  auto rss0 = server->pid > 0 ? resident_bytes(server->pid) : std::nullopt;
+  job_batch b;
+  b.group = unique_group("bmem");
+  b.count = jobs;
+  if (!step_load(cfg, *server, client, b, cfg.clients, 0, "load", false, r)) return r;
+  step_memory(*server, b.count, rss0, with_commas(b.count) + " jobs", jobs >= k_million ? "< 2560" : "", r);
+  return r;
+}
+
+scenario_result run_restart(const bench_config& cfg, std::size_t jobs) {
+  scenario_result r{"restart", with_commas(jobs) + " jobs (@every 1h, first run far ahead), SIGTERM, restart"};
+  auto server = server_for(cfg, r);
+  if (!server) return r;
+  load_client client(server->base_url);
+  job_batch b;
+  b.group = unique_group("brestart");
+  b.count = jobs;
+  if (!step_load(cfg, *server, client, b, cfg.clients, 0, "load", false, r)) return r;
+  step_restart(cfg, *server, client, b, r);
+  return r;
+}
+
+scenario_result run_mixed(const bench_config& cfg, std::size_t jobs, const std::string& interval, double seconds) {
+  double interval_s = duration_seconds(interval).value_or(10);
+  scenario_result r{"mixed", with_commas(jobs) + " jobs @every " + interval + " (noop); " +
+                                 std::to_string(static_cast<int>(seconds)) + " s quiet, then " +
+                                 std::to_string(static_cast<int>(seconds)) + " s with " +
+                                 std::to_string(static_cast<int>(cfg.mixed_rate)) + " API req/s"};
+  auto server = server_for(cfg, r);
+  if (!server) return r;
+  load_client client(server->base_url);
+  auto batch = firing_batch(cfg, "bmixed", jobs, interval, interval_s, "NOOP@");
+  if (!step_load(cfg, *server, client, batch, cfg.clients, load_rate_for(cfg, batch), "load", false, r)) return r;
+  settle(cfg);
+  fire_window w;
+  w.seconds = seconds;
+  w.expected_runs_per_s = static_cast<double>(batch.count) / interval_s;
+  w.sample_jobs = cfg.sample_jobs;
+  w.label = "quiet";
+  step_fire_window(cfg, *server, client, batch, w, r);
+  w.label = "mixed";
+  step_mixed_window(cfg, *server, client, batch, w, r);
+  return r;
+}
+
+// The million-job chain of the standard set: jobs @every 100s loaded at an even 10,000/s (so
+// 10,000 runs/s once loaded), then memory, a fire window, a mixed window and a restart (reported
+// as a scenario of its own). A smaller `jobs` (--scale) shortens the interval in proportion so
+// that a smoke run stays short.
+std::vector<scenario_result> run_million(const bench_config& cfg, std::size_t jobs) {
+  const double interval_s = std::max(1.0, std::round(100.0 * static_cast<double>(jobs) / k_million));
+  const std::string interval = std::to_string(static_cast<int>(interval_s)) + "s";
+  const double rate = static_cast<double>(jobs) / interval_s;
+  scenario_result r{"million", with_commas(jobs) + " jobs @every " + interval + " (noop), loaded at " +
+                                   with_commas(static_cast<std::size_t>(rate)) +
+                                   "/s so that their runs spread evenly; 40 s fire window, then 20 s with API traffic"};
+  scenario_result restart{"restart", with_commas(jobs) + " jobs of the million scenario, SIGTERM, restart"};
+  auto server = server_for(cfg, r);
+  if (!server) return {r};
+  load_client client(server->base_url);
+  auto rss0 = server->pid > 0 ? resident_bytes(server->pid) : std::nullopt;
+  auto batch = firing_batch(cfg, "bmillion", jobs, interval, interval_s, "NOOP@");
+  if (!step_load(cfg, *server, client, batch, cfg.clients, rate, "load", false, r)) return {r};
+  step_memory(*server, batch.count, rss0, with_commas(batch.count) + " jobs", jobs >= k_million ? "< 2560" : "", r);
+  fire_window w;
+  w.seconds = 40;
+  w.expected_runs_per_s = static_cast<double>(batch.count) / interval_s;
+  w.sample_jobs = std::max<std::size_t>(cfg.sample_jobs, 10'000);
+  w.p99_target = "< 5";
+  w.p999_target = "< 20";
+  step_fire_window(cfg, *server, client, batch, w, r);
+  w.seconds = 20;
+  w.label = "mixed";
+  step_mixed_window(cfg, *server, client, batch, w, r);
+  step_restart(cfg, *server, client, batch, restart);
+  return {r, restart};
+}
+
+// A server that falls far behind must not eat the whole budget: each load of the standard set
+// stops at a limit a few times its normal duration and the scenario measures what was loaded.
+bench_config with_load_limit(const bench_config& cfg, double seconds) {
+  bench_config c = cfg;
+  c.max_load_s = std::min(cfg.max_load_s, seconds);
+  return c;
+}
+
+std::vector<scenario_result> run_standard_set(const bench_config& cfg) {
+  const double s = cfg.scale;
+  std::vector<scenario_result> out;
+  out.push_back(stamped(run_create(with_load_limit(cfg, 60), scaled(100'000, s), scaled(2'000, s))));
+  out.push_back(stamped(run_fire(with_load_limit(cfg, 60), "noop", scaled(100'000, s), "1s", 15)));
+  out.push_back(stamped(run_fire(with_load_limit(cfg, 30), "http", scaled(10'000, s), "1s", 15)));
+  out.push_back(stamped(run_memory(with_load_limit(cfg, 60), scaled(100'000, s))));
+  for (auto& r : stamped(run_million(with_load_limit(cfg, 240), scaled(k_million, s)))) out.push_back(std::move(r));
+  return out;
+}
+
+std::vector<scenario_result> run_mode(const bench_config& cfg) {
+  auto jobs_or = [&](std::size_t fallback) { return cfg.jobs ? cfg.jobs : fallback; };
+  auto interval_or = [&](const std::string& fallback) { return cfg.interval.empty() ? fallback : cfg.interval; };
+  auto seconds_or = [&](double fallback) { return cfg.duration_s > 0 ? cfg.duration_s : fallback; };
+  const std::string& m = cfg.mode;
+  if (m == "create") return {stamped(run_create(cfg, jobs_or(100'000), cfg.sequential_jobs))};
+  if (m == "fire")
+    return {stamped(run_fire(cfg, cfg.executor, jobs_or(cfg.executor == "http" ? 10'000 : 100'000),
+                             interval_or("1s"), seconds_or(20)))};
+  if (m == "memory") {
+    std::vector<scenario_result> out;
+    if (cfg.jobs) return {stamped(run_memory(cfg, cfg.jobs))};
+    for (auto n : cfg.memory_jobs) out.push_back(stamped(run_memory(cfg, n)));
+    return out;
+  }
+  if (m == "restart") return {stamped(run_restart(cfg, jobs_or(100'000)))};
+  if (m == "mixed") return {stamped(run_mixed(cfg, jobs_or(100'000), interval_or("10s"), seconds_or(20)))};
+  if (m == "million") return stamped(run_million(cfg, jobs_or(k_million)));
+  return run_standard_set(cfg);
+}
+
+}  // namespace
+
+std::vector<scenario_result> run_benchmarks(const bench_config& cfg) { return run_mode(cfg); }
+
+}  // namespace mainspring::bench

@@ -1,0 +1,255 @@
+#include "bench/workload.h"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdlib>
+#include <cstdio>
+#include <iostream>
+#include <random>
+
+#include <nlohmann/json.hpp>
+
+namespace mainspring::bench {
+
+namespace {
+
+// 2100-01-01T00:00:00Z: a first run no benchmark reaches, so the job is armed but never fires.
+constexpr int64_t k_far_future_s = 4'102'444'800;
+constexpr int64_t k_stagger_lead_s = 2;  // staggered first runs start this long after loading
+constexpr uint64_t k_failures_before_giving_up = 1000;
+constexpr auto k_progress_every = std::chrono::seconds(5);
+
+std::string status_text(const http_result& r) {
+  std::string body = r.body.substr(0, 200);
+  return r.status ? "HTTP " + std::to_string(r.status) + " " + body : "transport: " + r.error;
+}
+
+std::optional<double> health_field(const nlohmann::json& health, const char* key) {
+  auto it = health.find(key);
+  if (it == health.end() || !it->is_number()) return std::nullopt;
+  return it->get<double>();
+}
+
+}  // namespace
+
+double steady_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void progress_line(bool quiet, const std::string& text) {
+  if (!quiet) std::cerr << "[bench] " << text << std::endl;
+}
+
+std::optional<server_under_test> open_server(const bench_config& cfg, std::string* error) {
+  server_under_test s;
+  if (cfg.server_binary.empty()) {
+    s.base_url = cfg.url;
+    s.pid = cfg.server_pid;
+    return s;
+  }
+  s.spawned = server_process::start(cfg.server_binary, cfg.server_args, error);
+  if (!s.spawned) return std::nullopt;
+  s.base_url = s.spawned->base_url();
+  s.pid = s.spawned->pid();
+  return s;
+}
+
+std::string unique_group(std::string_view prefix) {
+  static constexpr char k_chars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  static std::mt19937_64 rng{std::random_device{}()};
+  std::string name(prefix.substr(0, 12));
+  name += '_';
+  for (int i = 0; i < 6; ++i) name += k_chars[rng() % (sizeof k_chars - 1)];
+  return name;
+}
+
+bool register_group(load_client& client, const std::string& group, std::string* error) {
+  auto r = client.fetch({"POST", "/v1/register/group", nlohmann::json{{"group_name", group}}.dump()});
+  if (r.ok()) return true;
+  *error = "register group " + group + ": " + status_text(r);
+  return false;
+}
+
+std::string group_of(const job_batch& batch, std::size_t index) {
+  if (batch.groups <= 1) return batch.group;
+  return batch.group + std::to_string(index % batch.groups);
+}
+
+bool register_groups(load_client& client, const job_batch& batch, std::string* error) {
+  for (std::size_t g = 0; g < std::max<std::size_t>(1, batch.groups); ++g)
+    if (!register_group(client, group_of(batch, g), error)) return false;
+  return true;
+}
+
+std::string job_id(const job_batch& batch, std::size_t index) {
+  return batch.id_prefix + std::to_string(index);
+}
+
+std::string add_job_body(const job_batch& batch, std::size_t index, int64_t now_s) {
+  int64_t exec_time = 0;
+  switch (batch.first) {
+    case first_run::now: exec_time = 0; break;
+    case first_run::far_future: exec_time = k_far_future_s; break;
+    case first_run::staggered_seconds:
+      exec_time = now_s + k_stagger_lead_s +
+                  static_cast<int64_t>(static_cast<double>(index) * batch.interval_s /
+                                       static_cast<double>(std::max<std::size_t>(1, batch.count)));
+      break;
+  }
+  std::string id = job_id(batch, index);
+  // Assembled by hand: the generator must not spend its CPU on a JSON library at 20k+ req/s.
+  // Group, ids, patterns and URLs the bench builds need no escaping.
+  std::string body;
+  body.reserve(256);
+  body += R"({"group_name":")" + group_of(batch, index) + R"(","name":")" + id + R"(","job_id":")" + id +
+          R"(","exec_time":)" + std::to_string(exec_time) + R"(,"request_url":")" +
+          batch.request_url + R"(","interval_pattern":")" + batch.pattern +
+          R"(","exec_command":"","timeout":10})";
+  return body;
+}
+
+load_report load_jobs(load_client& client, const job_batch& batch, std::size_t clients,
+                      double rate_per_s, double max_seconds, bool progress) {
+  load_report report;
+  std::vector<double> ack_ms;
+  ack_ms.reserve(batch.count);
+  std::size_t next = 0;
+  const int64_t now_s = wall_ms() / 1000;
+  auto last_progress = std::chrono::steady_clock::now();
+  const auto started = last_progress;
+  uint64_t ok = 0, failed = 0;
+
+  load_options opts;
+  opts.clients = clients;
+  opts.rate_per_s = rate_per_s;
+  opts.deadline = started + std::chrono::milliseconds(static_cast<int64_t>(max_seconds * 1000));
+  auto source = [&](std::size_t) -> std::optional<http_call> {
+    if (next >= batch.count) return std::nullopt;
+    if (failed > k_failures_before_giving_up && failed > ok) {
+      report.gave_up = true;
+      return std::nullopt;
+    }
+    return http_call{"POST", "/v1/add/job", add_job_body(batch, next++, now_s)};
+  };
+  auto sink = [&](std::size_t, const http_call&, const http_result& r) {
+    ack_ms.push_back(std::chrono::duration<double, std::milli>(r.latency).count());
+    if (r.ok()) {
+      ++ok;
+    } else {
+      ++failed;
+      if (report.first_error.empty()) report.first_error = status_text(r);
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (progress && now - last_progress >= k_progress_every) {
+      last_progress = now;
+      double secs = std::chrono::duration<double>(now - started).count();
+      progress_line(false, "  " + batch.group + ": " + std::to_string(ok) + "/" +
+                               std::to_string(batch.count) + " jobs created in " +
+                               std::to_string(static_cast<int>(secs)) + " s (" +
+                               std::to_string(static_cast<int>(static_cast<double>(ok) / secs)) + "/s)");
+    }
+  };
+  report.stats = client.run(opts, source, sink);
+  if (next < batch.count) report.gave_up = true;
+  report.ack_ms = summarize(std::move(ack_ms));
+  return report;
+}
+
+server_probe probe(load_client& client, pid_t pid) {
+  server_probe p;
+  p.steady_s = steady_seconds();
+  p.wall_ms = wall_ms();
+  if (pid > 0) {
+    p.rss_bytes = resident_bytes(pid);
+    p.server_cpu_s = cpu_seconds(pid);
+  }
+  p.bench_cpu_s = own_cpu_seconds();
+  auto m = client.fetch({"GET", "/metrics"});
+  if (m.ok()) {
+    p.metrics = parse_exposition(m.body);
+    p.pending_timers = sum_samples(*p.metrics, "mainspring_timer_wheel_pending_timers");
+    p.jobs = sum_samples(*p.metrics, "mainspring_jobs");
+  }
+  if (!p.pending_timers || !p.jobs) {
+    auto h = client.fetch({"GET", "/health"});
+    auto health = nlohmann::json::parse(h.body, nullptr, /*allow_exceptions=*/false);
+    if (h.ok() && health.is_object()) {
+      if (!p.pending_timers) p.pending_timers = health_field(health, "pending_timers");
+      if (!p.jobs) p.jobs = health_field(health, "jobs");
+    }
+  }
+  return p;
+}
+
+record_sample sample_run_records(load_client& client, const job_batch& batch, std::size_t jobs,
+                                 int64_t from_ms, int64_t to_ms, std::size_t limit) {
+  record_sample out;
+  jobs = std::min(jobs, batch.count);
+  if (jobs == 0) return out;
+  const double stride = static_cast<double>(batch.count) / static_cast<double>(jobs);
+  std::size_t next = 0;
+  const std::string query = "/executions?limit=" + std::to_string(std::max<std::size_t>(1, limit));
+  load_options opts;
+  opts.clients = 8;
+  opts.deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+  auto source = [&](std::size_t) -> std::optional<http_call> {
+    if (next >= jobs) return std::nullopt;
+    auto index = static_cast<std::size_t>(static_cast<double>(next++) * stride);
+    return http_call{"GET", "/v1/" + group_of(batch, index) + "/job/" + job_id(batch, index) + query};
+  };
+  auto sink = [&](std::size_t, const http_call&, const http_result& r) {
+    auto body = nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+    if (!r.ok() || !body.is_object() || !body.contains("success") || !body["success"].is_array()) {
+      ++out.failed_reads;
+      return;
+    }
+    ++out.jobs_read;
+    for (const auto& run : body["success"]) {
+      if (!run.is_object()) continue;
+      auto trigger = run.find("trigger");
+      auto plan = run.find("plan_time_ms");
+      auto start = run.find("start_time_ms");
+      if (trigger == run.end() || *trigger != "schedule" || plan == run.end() ||
+          !plan->is_number_integer() || start == run.end() || !start->is_number_integer())
+        continue;
+      auto plan_ms = plan->get<int64_t>();
+      auto start_ms = start->get<int64_t>();
+      if (plan_ms < from_ms || plan_ms >= to_ms || start_ms == 0) continue;
+      out.lateness_ms.push_back(static_cast<double>(start_ms - plan_ms));
+    }
+  };
+  client.run(opts, source, sink);
+  return out;
+}
+
+std::optional<double> duration_seconds(std::string_view text) {
+  double total = 0;
+  bool any = false;
+  while (!text.empty()) {
+    std::size_t digits = 0;
+    while (digits < text.size() && (std::isdigit(static_cast<unsigned char>(text[digits])) || text[digits] == '.'))
+      ++digits;
+    if (digits == 0) return std::nullopt;
+    double n = std::strtod(std::string(text.substr(0, digits)).c_str(), nullptr);
+    text.remove_prefix(digits);
+    double unit = 0;
+    if (text.rfind("ms", 0) == 0) unit = 0.001, text.remove_prefix(2);
+    else if (text.rfind("s", 0) == 0) unit = 1, text.remove_prefix(1);
+    else if (text.rfind("m", 0) == 0) unit = 60, text.remove_prefix(1);
+    else if (text.rfind("h", 0) == 0) unit = 3600, text.remove_prefix(1);
+    else return std::nullopt;
+    total += n * unit;
+    any = true;
+  }
+  if (!any) return std::nullopt;
+  return total;
+}
+
+}  // namespace mainspring::bench

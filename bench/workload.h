@@ -1,0 +1,130 @@
+// workload: the building blocks every scenario uses against the native API: which server to
+// drive, groups and batches of jobs (with ids the bench chooses, so that it can address any job
+// later without listing), loading a batch through many connections, probing what the server says
+// about itself (/metrics when it exists, else /health; RSS and CPU from /proc), and reading run
+// records back for schedule-to-start lateness.
+//
+// Example:
+//   auto server = open_server(cfg, &why);                  // fresh child or --url
+//   load_client client(server->base_url);
+//   job_batch batch{.group = unique_group("bfire"), .count = 100'000, .pattern = "@every 1s",
+//                   .first = first_run::now};
+//   register_groups(client, batch, &why);
+//   load_report loaded = load_jobs(client, batch, 64, 0, 600, progress);
+//   server_probe before = probe(client, server->pid);
+//   ...
+//   auto lateness = sample_run_records(client, batch, 2000, from_ms, to_ms, 25);
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bench/bench_config.h"
+#include "bench/load_client.h"
+#include "bench/percentiles.h"
+#include "bench/exposition_reader.h"
+#include "bench/server_process.h"
+
+namespace mainspring::bench {
+
+// -- the server --
+
+// The server one scenario drives: a fresh child when --server-binary is set, else --url.
+struct server_under_test {
+  std::unique_ptr<server_process> spawned;  // null for an external server
+  std::string base_url;
+  pid_t pid = 0;                            // 0 = unknown: no RSS or CPU figures
+};
+std::optional<server_under_test> open_server(const bench_config& cfg, std::string* error);
+
+// -- groups and jobs --
+
+// `prefix` + "_" + six random letters and digits, so that runs against a long-lived server do
+// not collide. At most 12 characters of the prefix are kept (group names are at most 22,
+// and a batch spread over groups appends their number).
+std::string unique_group(std::string_view prefix);
+bool register_group(load_client& client, const std::string& group, std::string* error);
+
+// When a job's first run is: at once (its cadence then follows its creation time, which spreads
+// a batch loaded at a steady rate evenly over the interval), never within the benchmark, or on
+// whole seconds staggered across the interval (exec_time is in whole seconds: a herd per second).
+enum class first_run { now, far_future, staggered_seconds };
+
+struct job_batch {
+  std::string group;
+  std::string id_prefix = "j";  // job i has id and name <id_prefix><i>
+  std::size_t count = 0;
+  std::string pattern = "@every 1h";
+  std::string request_url = "NOOP@";
+  first_run first = first_run::far_future;
+  double interval_s = 3600;     // for first_run::staggered_seconds
+  std::size_t groups = 1;       // jobs go round-robin to this many groups (see group_of)
+};
+
+// The group of job `index`: batch.group itself, or batch.group + (index % groups) when the batch
+// is spread over several groups.
+std::string group_of(const job_batch& batch, std::size_t index);
+// Registers every group of the batch.
+bool register_groups(load_client& client, const job_batch& batch, std::string* error);
+std::string job_id(const job_batch& batch, std::size_t index);
+// The POST /v1/add/job body of job `index`. `now_s` anchors the staggered first runs.
+std::string add_job_body(const job_batch& batch, std::size_t index, int64_t now_s);
+
+struct load_report {
+  load_stats stats;
+  latency_summary ack_ms;  // client-side, from send to complete answer
+  std::string first_error; // the first failure's status and body, "" when none
+  bool gave_up = false;    // stopped by max_seconds or by a run of failures
+};
+
+// Creates every job of `batch` (register the group first) through `clients` connections, at
+// most `rate_per_s` creates per second (0 = as fast as acked). Gives up after `max_seconds`, or
+// when failures outnumber successes after the first thousand answers.
+load_report load_jobs(load_client& client, const job_batch& batch, std::size_t clients,
+                      double rate_per_s, double max_seconds, bool progress);
+
+// -- what the server says about itself --
+
+struct server_probe {
+  double steady_s = 0;     // when it was taken (steady clock, seconds)
+  int64_t wall_ms = 0;     // the same moment, unix ms (run records use the server's wall clock)
+  std::optional<std::vector<metric_sample>> metrics;  // nullopt: GET /metrics is not there
+  std::optional<double> jobs;            // from /metrics, else /health
+  std::optional<double> pending_timers;  // from /metrics, else /health
+  std::optional<uint64_t> rss_bytes;
+  std::optional<double> server_cpu_s;
+  double bench_cpu_s = 0;
+};
+server_probe probe(load_client& client, pid_t pid);
+
+// -- run records --
+
+struct record_sample {
+  std::vector<double> lateness_ms;  // scheduled runs planned inside the window
+  std::size_t jobs_read = 0;
+  std::size_t failed_reads = 0;
+};
+
+// Reads the newest `limit` run records of `jobs` jobs of `batch` (spread evenly over the batch)
+// and keeps the scheduled runs planned in [from_ms, to_ms).
+record_sample sample_run_records(load_client& client, const job_batch& batch, std::size_t jobs,
+                                 int64_t from_ms, int64_t to_ms, std::size_t limit);
+
+// -- small helpers --
+
+// Seconds of a Go duration of the simple forms the bench uses: "500ms", "1s", "60s", "1m",
+// "1h", "1m30s"; nullopt otherwise.
+std::optional<double> duration_seconds(std::string_view text);
+double steady_seconds();
+int64_t wall_ms();
+// "[bench] ..." on stderr unless quiet.
+void progress_line(bool quiet, const std::string& text);
+
+}  // namespace mainspring::bench
