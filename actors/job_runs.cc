@@ -122,19 +122,14 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
 std::vector<run_record> merge_runs(const job_state& st, std::vector<run_record> stored,
                                    std::size_t limit, uint64_t before) {
   auto wanted = [before](const run_record& r) { return before == 0 || r.run_id < before; };
-  auto known = [&stored](uint64_t id) {
-    return std::any_of(stored.begin(), stored.end(), [id](const run_record& r) { return r.run_id == id; });
-  };
-  std::vector<run_record> extra;
-  for (const auto& r : st.in_flight)
-    if (wanted(r)) extra.push_back(r);
+  // Finished runs in memory count only when newer than everything the store returned: those
+  // have not reached the store yet. Older ones the store no longer has were trimmed.
+  uint64_t newest_stored = 0;
+  for (const auto& r : stored) newest_stored = std::max(newest_stored, r.run_id);
   for (const auto& r : st.recent)
-    if (wanted(r) && !known(r.run_id)) extra.push_back(r);
-  // A run the store has as finished but memory has in flight cannot happen: runs are written
-  // only when they finish. A finished run in both is the same record.
-  stored.erase(std::remove_if(stored.begin(), stored.end(), [&](const run_record& r) { return !wanted(r); }),
-               stored.end());
-  stored.insert(stored.end(), extra.begin(), extra.end());
+    if (wanted(r) && r.run_id > newest_stored) stored.push_back(r);
+  for (const auto& r : st.in_flight)
+    if (wanted(r)) stored.push_back(r);
   std::sort(stored.begin(), stored.end(),
             [](const run_record& a, const run_record& b) { return a.run_id > b.run_id; });
   if (stored.size() > limit) stored.resize(limit);
