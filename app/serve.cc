@@ -93,8 +93,10 @@ int run_serve(const serve_config& cfg) {
   http::router routes;
   http::add_system_routes(routes, probe_of(**runtime));
   http::native::add_native_routes(routes, **runtime);
-  http::http_server_options http_options{address->first, address->second,
-                                         static_cast<int>(cfg.http_threads)};
+  http::http_server_options http_options;
+  http_options.host = address->first;
+  http_options.port = address->second;
+  http_options.threads = static_cast<int>(cfg.http_threads);
   http_options.body_limit_for = [](std::string_view path) {
     bool import = path == "/v1/import" || path == "/import";
     return import ? http::native::k_max_import_bytes : http::k_max_body_bytes;
