@@ -385,10 +385,8 @@ TEST_CASE("run history keeps the newest --history-runs runs and survives a resta
     return listed == newest;
   }, 5s);
   INFO("listed " << json(listed).dump() << ", newest " << json(newest).dump());
-  // KNOWN SERVER BUG (fails until fixed): the store is trimmed (the check after the restart
-  // passes), but the executions list also merges the job actor's in-memory `recent` runs
-  // (actors/job_runs.cc merge_runs, up to k_recent_runs_in_memory = 16 of them), so runs the
-  // store already trimmed are listed again until the process restarts: all 15 show here.
+  // Guards a fixed bug: the executions list merges the job actor's in-memory recent runs
+  // (actors/job_runs.cc merge_runs), which once brought back runs the store had trimmed.
   CHECK(trimmed);
   CHECK(api.detail("H", id)["counts"]["runs"] == 15);
 
