@@ -126,7 +126,6 @@ void persist_spec(const job_context* ctx, const job_state& st, audit_entry audit
 // the gauges, and the actor ends.
 void retire(job_self self, const job_context* ctx) {
   self->send(ctx->clock, disarm_atom::value, self->id());
-  ctx->stats->jobs.fetch_sub(1, std::memory_order_relaxed);
   phase_counter(ctx->stats, self->state.phase).fetch_sub(1, std::memory_order_relaxed);
   self->quit();
 }
@@ -144,7 +143,6 @@ caf::behavior job_behavior(job_self self, job_spec spec, const job_context* ctx,
   st.spec = std::move(spec);
   compile(st, ctx);
   st.phase = st.spec.done ? job_phase::done : st.spec.paused ? job_phase::paused : job_phase::active;
-  ctx->stats->jobs.fetch_add(1, std::memory_order_relaxed);
   phase_counter(ctx->stats, st.phase).fetch_add(1, std::memory_order_relaxed);
   if (last_alive_ms != k_new_job) restore(self, ctx, last_alive_ms);
   else if (st.phase == job_phase::active && st.spec.anchor_ms != 0) arm_schedule(self, ctx, st.spec.anchor_ms);

@@ -28,11 +28,16 @@ struct scheduler_stats {
   std::atomic<uint64_t> runs_finished{0};
   std::atomic<uint64_t> runs_skipped{0};
   std::atomic<uint64_t> retries{0};
-  std::atomic<int64_t> jobs{0};
+  // Jobs by phase; their sum is the number of job actors.
   std::atomic<int64_t> jobs_active{0};
   std::atomic<int64_t> jobs_paused{0};
   std::atomic<int64_t> jobs_done{0};
   std::atomic<int64_t> groups{0};
+
+  int64_t jobs() const {
+    return jobs_active.load(std::memory_order_relaxed) + jobs_paused.load(std::memory_order_relaxed) +
+           jobs_done.load(std::memory_order_relaxed);
+  }
 };
 
 struct job_context {

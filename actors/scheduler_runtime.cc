@@ -158,7 +158,8 @@ scheduler_runtime::scheduler_runtime(std::unique_ptr<impl> impl) : impl_(std::mo
     m.runs_skipped_total = s.runs_skipped;
     m.run_retries_total = s.retries;
     // Every job and group is an actor, plus the registry and the clock.
-    m.actors = count(impl_->stats.jobs) + count(impl_->stats.groups) + 2;
+    m.actors = static_cast<uint64_t>(std::max<int64_t>(0, impl_->stats.jobs())) +
+               count(impl_->stats.groups) + 2;
     return m;
   });
 }
@@ -187,7 +188,7 @@ void scheduler_runtime::stop() {
 runtime_snapshot scheduler_runtime::snapshot() const {
   const auto& i = *impl_;
   runtime_snapshot s;
-  s.jobs = i.stats.jobs.load(std::memory_order_relaxed);
+  s.jobs = i.stats.jobs();
   s.pending_timers = i.clock.pending_timers.load(std::memory_order_relaxed);
   s.fires = i.clock.fires.load(std::memory_order_relaxed);
   s.runs_started = i.stats.runs_started.load(std::memory_order_relaxed);
@@ -204,7 +205,7 @@ runtime_snapshot scheduler_runtime::snapshot() const {
 
 std::optional<std::string> scheduler_runtime::not_ready_reason() const {
   if (impl_->stopped) return "stopping";
-  auto jobs = static_cast<std::size_t>(std::max<int64_t>(0, impl_->stats.jobs.load()));
+  auto jobs = static_cast<std::size_t>(std::max<int64_t>(0, impl_->stats.jobs()));
   if (jobs < impl_->jobs_restored)
     return "restoring jobs: " + std::to_string(jobs) + " of " + std::to_string(impl_->jobs_restored);
   return std::nullopt;
