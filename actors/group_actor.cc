@@ -1,5 +1,6 @@
 #include "actors/group_actor.h"
 
+#include <map>
 #include <memory>
 #include <unordered_map>
 
@@ -7,6 +8,7 @@
 #include "actors/messages.h"
 #include "core/fire_plan.h"
 #include "core/secret.h"
+#include "executors/executor_pool.h"
 #include "storage/mutation_batch.h"
 
 namespace mainspring {
@@ -21,6 +23,7 @@ struct job_entry {
 struct group_state {
   group_spec spec;
   std::unordered_map<std::string, job_entry> jobs;  // by job id
+  std::map<std::string, func_spec> funcs;           // by name; ordered for listing
   static inline const char* name = "mainspring.group";
 };
 
@@ -79,6 +82,47 @@ void remove_jobs(group_self self, const job_context* ctx, const std::vector<std:
     if (s.ok()) reply(n);
     else reply(std::move(s));
   });
+}
+
+// -- funcs --
+
+// Stores `func` (replacing one of the same name, whose secret and creation time it keeps) and
+// answers its name, or its own secret when disable_group_otp is set.
+void add_func(group_self self, const job_context* ctx, audit_entry audit, func_spec func,
+              const reply_fn<std::string>& reply) {
+  auto& funcs = self->state.funcs;
+  auto old = funcs.find(func.name);
+  if (old == funcs.end() && funcs.size() >= k_max_funcs_per_group)
+    return reply(status::resource_exhausted("group \"" + self->state.spec.name + "\" already has " +
+                                            std::to_string(k_max_funcs_per_group) + " funcs"));
+  if (old != funcs.end()) {
+    func.secret = old->second.secret;
+    func.created_ms = old->second.created_ms;
+  } else {
+    func.secret = random_base32_secret();
+    func.created_ms = to_unix_ms(now_ms());
+  }
+  std::string answer = func.disable_group_otp ? func.secret : func.name;
+  audit.detail = func.name;
+  persist(ctx, mutation_batch{}.put_func(func).put_audit(audit), [reply, answer](status s) {
+    if (s.ok()) reply(answer);
+    else reply(std::move(s));
+  });
+  std::string name = func.name;
+  funcs.insert_or_assign(std::move(name), std::move(func));
+}
+
+// Checks the caller's code, then hands the call to the func threads, which answer `reply`.
+void call_func(group_self self, const job_context* ctx, const std::string& name, func_request req,
+               const reply_fn<std::string>& reply) {
+  auto& st = self->state;
+  auto it = st.funcs.find(name);
+  if (it == st.funcs.end())
+    return reply(status::not_found("name: no func \"" + name + "\" in group \"" + st.spec.name + "\""));
+  auto unix_s = to_unix_ms(now_ms()) / 1000;
+  if (auto ok = check_func_code(it->second, st.spec.secret, req.otp_code, unix_s); !ok.ok())
+    return reply(std::move(ok));
+  ctx->pool->call_func(it->second, std::move(req), reply);
 }
 
 void adopt(group_self self, const job_context* ctx, job_spec job, int64_t last_alive_ms) {
@@ -179,6 +223,31 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
         with_job(self, id, reply, [&](const caf::actor& job) {
           self->send(job, executions_atom::value, limit, before, std::move(stored), reply);
         });
+      },
+      [=](add_func_atom, audit_entry& audit, func_spec& func, const reply_fn<std::string>& reply) {
+        add_func(self, ctx, std::move(audit), std::move(func), reply);
+      },
+      [=](delete_func_atom, audit_entry& audit, const std::string& name, const done_fn& done) {
+        if (!self->state.funcs.erase(name))
+          return done(status::not_found("name: no func \"" + name + "\" in group \"" +
+                                        self->state.spec.name + "\""));
+        audit.detail = name;
+        persist(ctx, mutation_batch{}.delete_func(self->state.spec.name, name).put_audit(audit), done);
+      },
+      [=](funcs_atom, const reply_fn<std::vector<func_spec>>& reply) {
+        std::vector<func_spec> out;
+        out.reserve(self->state.funcs.size());
+        for (const auto& [name, func] : self->state.funcs) out.push_back(func);
+        reply(std::move(out));
+      },
+      [=](funcs_atom, std::vector<func_spec>& restored) {  // from the store or an import: kept as is
+        for (auto& func : restored) {
+          std::string name = func.name;
+          self->state.funcs.insert_or_assign(std::move(name), std::move(func));
+        }
+      },
+      [=](call_func_atom, const std::string& name, func_request& req, const reply_fn<std::string>& reply) {
+        call_func(self, ctx, name, std::move(req), reply);
       },
       [=](delete_atom) {  // the group is removed (the registry persisted it): its jobs go with it
         for (auto& [id, entry] : self->state.jobs) self->send(entry.actor, delete_atom::value);

@@ -51,6 +51,12 @@ using run_done_atom = caf::atom_constant<caf::atom("rundone")>;
 using renamed_atom = caf::atom_constant<caf::atom("renamed")>;
 using import_atom = caf::atom_constant<caf::atom("import")>;
 
+// -- funcs --
+using add_func_atom = caf::atom_constant<caf::atom("addfunc")>;
+using delete_func_atom = caf::atom_constant<caf::atom("delfunc")>;
+using funcs_atom = caf::atom_constant<caf::atom("funcs")>;
+using call_func_atom = caf::atom_constant<caf::atom("callfunc")>;
+
 // Which of a job's two timers fired: its schedule, or a pending retry.
 enum class timer_kind : uint8_t { schedule = 0, retry = 1 };
 
@@ -59,6 +65,10 @@ enum class timer_kind : uint8_t { schedule = 0, retry = 1 };
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::job_spec)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::audit_entry)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::group_spec)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::func_spec)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::func_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<mainspring::func_spec>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::reply_fn<std::vector<mainspring::func_spec>>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<mainspring::group_dump>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::reply_fn<mainspring::dump_file>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::reply_fn<std::vector<mainspring::audit_entry>>)

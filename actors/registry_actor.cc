@@ -5,6 +5,7 @@
 #include "actors/group_actor.h"
 #include "actors/messages.h"
 #include "core/secret.h"
+#include "executors/executor_pool.h"
 #include "storage/mutation_batch.h"
 
 namespace mainspring {
@@ -44,10 +45,19 @@ void adopt_group(registry_self self, const job_context* ctx, group_spec spec,
   ctx->stats->groups.fetch_add(1, std::memory_order_relaxed);
 }
 
+// Hands restored or imported funcs to their group's actor (they are already in the store).
+void give_funcs(registry_self self, const std::string& group, std::vector<func_spec> funcs) {
+  if (funcs.empty()) return;
+  if (auto it = self->state.groups.find(group); it != self->state.groups.end())
+    self->send(it->second.actor, funcs_atom::value, std::move(funcs));
+}
+
 caf::behavior registry_behavior(registry_self self, restored_state restored, const job_context* ctx) {
   for (auto& g : restored.groups) {
     auto jobs = std::move(restored.jobs[g.name]);
+    std::string name = g.name;
     adopt_group(self, ctx, std::move(g), std::move(jobs), ctx->last_alive_ms);
+    give_funcs(self, name, std::move(restored.funcs[name]));
   }
   restored = {};
   return {
@@ -126,15 +136,39 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
             return done(status::already_exists("import: group \"" + g.group.name +
                                                "\" already exists; remove it first"));
         mutation_batch batch;
-        for (const auto& g : groups) {
+        for (auto& g : groups) {
           batch.put_group(g.group);
           for (const auto& job : g.jobs) batch.put_job(job);
-          for (const auto& func : g.funcs) batch.put_func(func);
+          for (auto& func : g.funcs) {
+            if (func.secret.empty()) func.secret = random_base32_secret();  // an archive written by hand
+            batch.put_func(func);
+          }
         }
         batch.put_audit(audit);
         persist(ctx, std::move(batch), done);
         // Imported jobs keep their anchors and plan from now, as if restored with nothing missed.
-        for (auto& g : groups) adopt_group(self, ctx, std::move(g.group), std::move(g.jobs), to_unix_ms(now_ms()));
+        for (auto& g : groups) {
+          std::string name = g.group.name;
+          adopt_group(self, ctx, std::move(g.group), std::move(g.jobs), to_unix_ms(now_ms()));
+          give_funcs(self, name, std::move(g.funcs));
+        }
+      },
+      [=](add_func_atom, audit_entry& audit, func_spec& func, const reply_fn<std::string>& reply) {
+        if (auto st = validate_func(func); !st.ok()) return reply(st);
+        if (auto st = ctx->pool->accepts_func(func); !st.ok()) return reply(st);
+        std::string group = func.group;
+        to_group(self, group, reply, add_func_atom::value, std::move(audit), std::move(func));
+      },
+      [=](delete_func_atom, audit_entry& audit, const std::string& group, const std::string& name,
+          const done_fn& done) {
+        to_group(self, group, done, delete_func_atom::value, std::move(audit), name);
+      },
+      [=](funcs_atom, const std::string& group, const reply_fn<std::vector<func_spec>>& reply) {
+        to_group(self, group, reply, funcs_atom::value);
+      },
+      [=](call_func_atom, const std::string& group, const std::string& name, func_request& req,
+          const reply_fn<std::string>& reply) {
+        to_group(self, group, reply, call_func_atom::value, name, std::move(req));
       },
       [=](stop_atom) {  // the server stops: every group and job actor ends; the store keeps them
         for (auto& [name, entry] : self->state.groups) self->send(entry.actor, delete_atom::value);

@@ -14,14 +14,17 @@
 #include <caf/fwd.hpp>
 
 #include "actors/job_context.h"
+#include "core/func.h"
 #include "core/job.h"
 
 namespace mainspring {
 
-// What the state store held at start-up: every group, and each group's jobs by group name.
+// What the state store held at start-up: every group, and each group's jobs and funcs by
+// group name.
 struct restored_state {
   std::vector<group_spec> groups;
   std::unordered_map<std::string, std::vector<job_spec>> jobs;
+  std::unordered_map<std::string, std::vector<func_spec>> funcs;
 };
 
 // Spawns the registry, which spawns the restored groups and jobs (they plan their missed fires

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "core/func.h"
 #include "core/job.h"
 #include "core/run_record.h"
 #include "core/status.h"
@@ -97,6 +98,19 @@ class scheduler_api {
   // Newest first; at most `limit`; only runs with run_id < before_run_id when that is non-zero.
   virtual void job_executions(std::string group, std::string job_id, std::size_t limit,
                               uint64_t before_run_id, reply_fn<std::vector<run_record>> done) = 0;
+
+  // -- funcs: Lua served over HTTP (core/func.h) --
+  // Validates and compiles `func`, then stores it, replacing a func of the same name (whose
+  // secret it keeps, so that clients holding it go on working). Answers the func's name, or its
+  // own TOTP secret when disable_group_otp is set (the only way a client learns it).
+  virtual void add_func(request_origin origin, func_spec func, reply_fn<std::string> done) = 0;
+  virtual void delete_func(request_origin origin, std::string group, std::string name, done_fn done) = 0;
+  // The group's funcs, sorted by name.
+  virtual void list_funcs(std::string group, reply_fn<std::vector<func_spec>> done) = 0;
+  // Checks req.otp_code (check_func_code), then calls the func; answers what it printed, or
+  // not_found / unauthenticated / the call's failure (executor_pool::call_func).
+  virtual void call_func(std::string group, std::string name, func_request req,
+                         reply_fn<std::string> done) = 0;
 
   // -- state as a whole --
   // Every group (or only `group`) with its jobs and funcs, as a tar.gz archive.

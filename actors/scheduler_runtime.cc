@@ -30,7 +30,10 @@ status_or<restored_state> load_state(state_store& store) {
     std::string group = j.group;
     restored.jobs[group].push_back(std::move(j));
   };
-  visitor.on_func = [](func_spec&&) {};  // funcs arrive with the Lua executor
+  visitor.on_func = [&](func_spec&& f) {
+    std::string group = f.group;
+    restored.funcs[group].push_back(std::move(f));
+  };
   if (auto st = store.load_all(visitor); !st.ok()) return st;
   return restored;
 }
@@ -286,6 +289,23 @@ void scheduler_runtime::job_executions(std::string group, std::string job_id, st
   if (!stored.ok()) return done(stored.status());
   impl_->send(executions_atom::value, std::move(group), std::move(job_id), limit, before_run_id,
               std::move(stored).value(), std::move(done));
+}
+
+void scheduler_runtime::add_func(request_origin origin, func_spec func, reply_fn<std::string> done) {
+  auto audit = audit_of(origin, "func.add", func.group);
+  impl_->send(add_func_atom::value, std::move(audit), std::move(func), std::move(done));
+}
+void scheduler_runtime::delete_func(request_origin origin, std::string group, std::string name,
+                                    done_fn done) {
+  auto audit = audit_of(origin, "func.delete", group);
+  impl_->send(delete_func_atom::value, std::move(audit), std::move(group), std::move(name), std::move(done));
+}
+void scheduler_runtime::list_funcs(std::string group, reply_fn<std::vector<func_spec>> done) {
+  impl_->send(funcs_atom::value, std::move(group), std::move(done));
+}
+void scheduler_runtime::call_func(std::string group, std::string name, func_request req,
+                                  reply_fn<std::string> done) {
+  impl_->send(call_func_atom::value, std::move(group), std::move(name), std::move(req), std::move(done));
 }
 
 // Dumps read the store, which holds every acknowledged change: a consistent snapshot without

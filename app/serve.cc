@@ -2,11 +2,14 @@
 
 #include <csignal>
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <system_error>
 
 #include <spdlog/spdlog.h>
 
 #include "actors/scheduler_runtime.h"
+#include "http/funcs/func_call_routes.h"
 #include "http/http_server.h"
 #include "http/native/native_routes.h"
 #include "http/router.h"
@@ -61,8 +64,17 @@ int run_serve(const serve_config& cfg) {
 
   auto address = http::parse_listen_address(cfg.listen);
   if (!address.ok()) {
-    spdlog::error("{}", address.status().message());
+    spdlog::error("--listen: {}", address.status().message());
     return 1;
+  }
+  std::optional<std::pair<std::string, uint16_t>> func_address;
+  if (!cfg.func_listen.empty()) {
+    auto parsed = http::parse_listen_address(cfg.func_listen);
+    if (!parsed.ok()) {
+      spdlog::error("--func-listen: {}", parsed.status().message());
+      return 1;
+    }
+    func_address = std::move(parsed).value();
   }
   std::error_code ec;
   std::filesystem::create_directories(cfg.data_dir, ec);
@@ -112,8 +124,31 @@ int run_serve(const serve_config& cfg) {
   spdlog::info("mainspring {} listening on {}:{} (data in {})", MAINSPRING_VERSION,
                address->first, server.port(), cfg.data_dir);
 
+  // The funcs get a listener of their own, as the original's HTTP_FUNC_LISTEN.
+  http::router func_routes;
+  http::funcs::add_func_call_routes(func_routes, **runtime);
+  std::unique_ptr<http::http_server> func_server;
+  if (func_address) {
+    http::http_server_options func_options;
+    func_options.host = func_address->first;
+    func_options.port = func_address->second;
+    func_options.threads = 1;
+    func_server = std::make_unique<http::http_server>(
+        std::move(func_options), [&func_routes, &observer](http::http_request& req, http::responder reply) {
+          http::dispatch(func_routes, req, std::move(reply), &observer);
+        });
+    if (auto st = func_server->start(); !st.ok()) {
+      spdlog::error("--func-listen: {}", st.message());
+      server.stop();
+      (*runtime)->stop();
+      return 1;
+    }
+    spdlog::info("funcs served on {}:{}", func_address->first, func_server->port());
+  }
+
   int sig = wait_for_stop_signal();
   spdlog::info("received signal {}, stopping", sig);
+  if (func_server) func_server->stop();
   server.stop();
   (*runtime)->stop();
   return 0;

@@ -7,6 +7,8 @@ namespace mainspring {
 void add_serve_flags(CLI::App& app, serve_config& cfg) {
   app.add_option("--listen", cfg.listen, "REST listener, host:port or [ipv6]:port")
       ->capture_default_str();
+  app.add_option("--func-listen", cfg.func_listen,
+                 "Listener serving Lua funcs at /{group}/{func}, host:port (e.g. 127.0.0.1:8081); empty = off");
   app.add_option("--data-dir", cfg.data_dir, "Folder of the embedded LevelDB state")
       ->capture_default_str();
   app.add_option("--threads", cfg.worker_threads, "Actor worker threads (0 = number of cores)")

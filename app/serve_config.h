@@ -17,6 +17,8 @@ namespace mainspring {
 
 struct serve_config {
   std::string listen = "127.0.0.1:8080";
+  // Listener of the Lua funcs (/{group}/{func}); "" = funcs are not served.
+  std::string func_listen;
   std::string data_dir = "./data";
   // CAF worker threads; 0 = the number of cores.
   unsigned worker_threads = 0;

@@ -14,6 +14,7 @@ const char* status_code_name(status_code code) {
     case status_code::unavailable: return "unavailable";
     case status_code::internal: return "internal";
     case status_code::unimplemented: return "unimplemented";
+    case status_code::deadline_exceeded: return "deadline_exceeded";
   }
   return "unknown";
 }

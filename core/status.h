@@ -28,6 +28,7 @@ enum class status_code {
   unavailable,          // -> 503: retry later
   internal,             // -> 500: a bug or an I/O failure
   unimplemented,        // -> 501
+  deadline_exceeded,    // -> 504: it ran out of time
 };
 
 // Returns a stable lower-case name for `code` ("invalid_argument").
@@ -52,6 +53,9 @@ class status {
   static status unavailable(std::string m) { return {status_code::unavailable, std::move(m)}; }
   static status internal(std::string m) { return {status_code::internal, std::move(m)}; }
   static status unimplemented(std::string m) { return {status_code::unimplemented, std::move(m)}; }
+  static status deadline_exceeded(std::string m) {
+    return {status_code::deadline_exceeded, std::move(m)};
+  }
 
   // -- properties --
   bool ok() const { return code_ == status_code::ok; }

@@ -16,7 +16,8 @@ executor_pool::executor_pool(executor_pool_options options)
     : options_(std::move(options)),
       shell_(std::make_unique<shell_runner>(options_.max_concurrent_runs)),
       http_(std::make_unique<http_runner>(options_.max_concurrent_runs)),
-      lua_(std::make_unique<lua_runner>(options_.lua_threads)) {}
+      lua_(std::make_unique<lua_runner>(options_.lua_threads)),
+      funcs_(std::make_unique<lua_runner>(options_.func_threads)) {}
 
 executor_pool::~executor_pool() = default;
 
@@ -71,16 +72,35 @@ void executor_pool::start(executor_kind kind, run_request req, run_callback done
   done(std::move(out));
 }
 
+status executor_pool::accepts_func(const func_spec& func) const {
+  if (auto st = check_lua_syntax(func.lua_body, func.name); !st.ok())
+    return status::invalid_argument("lua_body: " + st.message());
+  return {};
+}
+
+void executor_pool::call_func(const func_spec& func, func_request req,
+                              std::function<void(status_or<std::string>)> done) {
+  lua_http_call call{std::move(req.method), std::move(req.path), std::move(req.body),
+                     std::move(req.headers), std::move(req.query)};
+  funcs_->start_func(func.lua_body, func.name, std::move(call), k_func_call_timeout,
+                     [done = std::move(done), name = func.name](lua_http_result r) {
+                       if (r.ok) return done(std::move(r.output));
+                       if (r.timed_out) return done(status::deadline_exceeded("func " + name + ": " + r.error));
+                       if (r.refused) return done(status::unavailable("func " + name + ": " + r.error));
+                       done(status::internal("func " + name + ": " + r.error));
+                     });
+}
+
 void executor_pool::report(const std::string& json_body) {
   if (options_.reply_hook_url.empty()) return;
   http_->post_json(options_.reply_hook_url, json_body, k_reply_hook_timeout, [](run_outcome) {});
 }
 
 std::size_t executor_pool::running() const {
-  return shell_->running() + http_->running() + lua_->running();
+  return shell_->running() + http_->running() + lua_->running() + funcs_->running();
 }
 std::size_t executor_pool::queued() const {
-  return shell_->queued() + http_->queued() + lua_->queued();
+  return shell_->queued() + http_->queued() + lua_->queued() + funcs_->queued();
 }
 
 }  // namespace mainspring

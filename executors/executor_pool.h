@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 
+#include "core/func.h"
 #include "core/job.h"
 #include "core/status.h"
 #include "executors/run.h"
@@ -30,6 +31,7 @@ struct executor_pool_options {
   std::size_t max_concurrent_runs = 256;  // per runner
   std::string reply_hook_url;             // "" = no reply hook
   std::size_t lua_threads = 2;            // Lua runs are CPU work on a pool of their own
+  std::size_t func_threads = 2;           // func calls get their own, so jobs cannot starve them
 };
 
 class executor_pool {
@@ -49,6 +51,14 @@ class executor_pool {
   // REQUIRES: supports(kind).ok()
   void start(executor_kind kind, run_request req, run_callback done);
 
+  // ok when the func's lua_body compiles; invalid_argument "lua_body: <Lua's message>" if not.
+  status accepts_func(const func_spec& func) const;
+  // Calls `func` for `req` on the func threads (k_func_call_timeout, output up to
+  // k_lua_func_max_output_bytes). `done` gets what the func printed, or: internal (a Lua error,
+  // "func Hello: Hello.lua:3: boom"), deadline_exceeded (cut off at the timeout), unavailable
+  // (too many calls queued, or stopping). Called exactly once, on a func thread or inline.
+  void call_func(const func_spec& func, func_request req, std::function<void(status_or<std::string>)> done);
+
   // True when finished runs are to be reported (--reply-hook); callers build the report only then.
   bool has_reply_hook() const { return !options_.reply_hook_url.empty(); }
   // POSTs a finished run's report to the reply hook, if one is configured. Fire and forget.
@@ -63,6 +73,7 @@ class executor_pool {
   std::unique_ptr<shell_runner> shell_;
   std::unique_ptr<http_runner> http_;
   std::unique_ptr<lua_runner> lua_;
+  std::unique_ptr<lua_runner> funcs_;
 };
 
 }  // namespace mainspring

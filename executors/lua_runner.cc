@@ -57,6 +57,7 @@ void reject(lua_task& task, const std::string& reason) {
     auto& func = std::get<func_task>(task);
     lua_http_result result;
     result.error = reason;
+    result.refused = true;
     deliver(func.done, std::move(result));
   }
 }

@@ -52,6 +52,7 @@ struct lua_http_result {
   std::string output;
   std::string error;
   bool timed_out = false;
+  bool refused = false;  // never ran: the queue was full or the runner stopping
 };
 
 using lua_func_callback = std::function<void(lua_http_result)>;

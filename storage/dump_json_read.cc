@@ -449,12 +449,7 @@ class dump_json_reader {
     if (func.group != file_group_)
       return where + ".group_name: " + in_quotes(func.group) + " is not the file's group " +
              in_quotes(file_group_);
-    if (!is_valid_id(func.name))
-      return where + ".name: must match [a-zA-Z0-9_]{1,22}, got " + in_quotes(func.name);
-    if (func.lua_body.size() > k_max_command_bytes)
-      return where + ".lua_body: longer than " + std::to_string(k_max_command_bytes) + " bytes";
-    if (func.memo.size() > k_max_memo_bytes)
-      return where + ".memo: longer than " + std::to_string(k_max_memo_bytes) + " bytes";
+    if (status st = validate_func(func); !st.ok()) return where + "." + st.message();
     if (auto r = check_instant(where, "created_ms", func.created_ms); !r.empty()) return r;
     auto [it, fresh] = func_index_.emplace(func.name, frames_.back().count);
     if (!fresh)

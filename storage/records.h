@@ -1,8 +1,8 @@
-// Records that only the storage layer defines: the audit log entry and the Lua function spec.
+// Records that only the storage layer defines: the audit log entry.
 //
-// group_spec and job_spec live in core/job.h and run_record in core/run_record.h because the
-// scheduler reasons about them; these two are kept, listed and served, nothing more, so they
-// live beside the store that keeps them.
+// group_spec and job_spec live in core/job.h, func_spec in core/func.h and run_record in
+// core/run_record.h because the scheduler reasons about them; the audit log is kept and
+// listed, nothing more, so it lives beside the store that keeps it.
 //
 // Example:
 //   audit_entry a;
@@ -13,6 +13,8 @@
 
 #include <cstdint>
 #include <string>
+
+#include "core/func.h"  // func_spec
 
 namespace mainspring {
 
@@ -25,18 +27,6 @@ struct audit_entry {
   std::string group;
   std::string job_id;
   std::string detail;  // free text or JSON, as the dialect chooses
-};
-
-// A Lua function a group exposes (LUA@ jobs call it by name).
-struct func_spec {
-  std::string group;
-  std::string name;
-  std::string lua_body;
-  bool use_otp = false;            // calling it needs the function's own TOTP
-  bool disable_group_otp = false;  // the group's TOTP is not required to call it
-  std::string memo;
-  std::string secret;  // base32 TOTP secret of the function
-  int64_t created_ms = 0;
 };
 
 }  // namespace mainspring

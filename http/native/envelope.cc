@@ -22,6 +22,7 @@ int http_status_of(status_code code) {
     case status_code::unavailable: return 503;
     case status_code::internal: return 500;
     case status_code::unimplemented: return 501;
+    case status_code::deadline_exceeded: return 504;
   }
   return 500;
 }

@@ -8,14 +8,6 @@ namespace {
 
 using nlohmann::json;
 
-// Unwraps a status_or into `out`, or returns its status from the enclosing function.
-#define MS_ASSIGN_OR_RETURN(out, expr) \
-  do {                                 \
-    auto ms_result_ = (expr);          \
-    if (!ms_result_.ok()) return ms_result_.status(); \
-    (out) = std::move(ms_result_).value();            \
-  } while (false)
-
 status check_exec_time(int64_t exec_time_s) {
   if (exec_time_s < 0)
     return status::invalid_argument("exec_time: must be 0 (now) or a unix time in seconds");

@@ -164,6 +164,13 @@ status_or<std::optional<int64_t>> integer_field(const nlohmann::json& object, st
   return field_error(name, "must be a whole number", *v);
 }
 
+status_or<std::optional<bool>> bool_field(const nlohmann::json& object, std::string_view name) {
+  const json* v = find_field(object, name);
+  if (!v) return std::optional<bool>();
+  if (!v->is_boolean()) return field_error(name, "must be true or false", *v);
+  return std::optional<bool>(v->get<bool>());
+}
+
 status_or<std::optional<int64_t>> seconds_as_ms_field(const nlohmann::json& object,
                                                       std::string_view name) {
   const json* v = find_field(object, name);

@@ -21,6 +21,14 @@
 
 #include "core/status.h"
 
+// Unwraps a status_or into `out`, or returns its status from the enclosing function.
+#define MS_ASSIGN_OR_RETURN(out, expr)                \
+  do {                                                \
+    auto ms_result_ = (expr);                         \
+    if (!ms_result_.ok()) return ms_result_.status(); \
+    (out) = std::move(ms_result_).value();            \
+  } while (false)
+
 namespace mainspring::http::native {
 
 // Parses `body` as a JSON object. Comments are allowed, and so are trailing commas before '}' or
@@ -31,6 +39,10 @@ status_or<nlohmann::json> parse_json_object(std::string_view body);
 // A string field. Wrong type -> "<name>: must be a string".
 status_or<std::optional<std::string>> string_field(const nlohmann::json& object,
                                                    std::string_view name);
+
+// A boolean: true or false (the original's Go decoder takes nothing else). Wrong type ->
+// "<name>: must be true or false".
+status_or<std::optional<bool>> bool_field(const nlohmann::json& object, std::string_view name);
 
 // A whole number. With `allow_numeric_string`, "1700000000" is read as 1700000000 (clients of the
 // original send exec_time either way). Fractions, other types and values outside int64 -> 400.

@@ -8,8 +8,10 @@
 #include <vector>
 
 #include "http/native/envelope.h"
+#include "http/native/func_routes.h"
 #include "http/native/job_json.h"
 #include "http/native/json_body.h"
+#include "http/native/route_helpers.h"
 
 namespace mainspring::http::native {
 
@@ -17,60 +19,10 @@ namespace {
 
 using nlohmann::json;
 
-// -- answering --
-
-// Runs `handler`, answering 500 instead of letting an exception reach the server.
-request_handler guarded(request_handler handler) {
-  return [handler = std::move(handler)](http_request& req, responder reply) {
-    try {
-      handler(req, reply);
-    } catch (const std::exception& e) {
-      reply.send(failure(status::internal(std::string("internal error: ") + e.what())));
-    }
-  };
-}
-
-// The callback of a call that answers nothing but success: {"success": "ok"}.
-done_fn answer_ok(responder reply) {
-  return [reply = std::move(reply)](status st) { reply.send(st.ok() ? success("ok") : failure(st)); };
-}
-
-// The callback of a call that answers a T, rendered by `to_json` into the success payload.
-template <class T, class ToJson>
-reply_fn<T> answer(responder reply, ToJson to_json) {
-  return [reply = std::move(reply), to_json](status_or<T> result) {
-    if (!result.ok()) return reply.send(failure(result.status()));
-    try {
-      reply.send(success(to_json(result.value())));
-    } catch (const std::exception& e) {  // runs on an actor thread: nothing may escape
-      reply.send(failure(status::internal(std::string("internal error: ") + e.what())));
-    }
-  };
-}
-
 // Same as `answer`, with "ok" whatever the value (clear and delete-by-name answer a count).
 template <class T>
 reply_fn<T> answer_ok_ignoring_value(responder reply) {
   return answer<T>(std::move(reply), [](const T&) { return json("ok"); });
-}
-
-// -- request decoding --
-
-// Who asks, for the audit log. The key id arrives with API keys; until then there is none.
-request_origin origin_of(const http_request&) { return request_origin{"native", ""}; }
-
-// The request body parsed as a JSON object, then decoded by `from_json`.
-template <class FromJson>
-auto decode_body(const http_request& req, FromJson from_json) -> decltype(from_json(json{})) {
-  auto body = parse_json_object(req.body);
-  if (!body.ok()) return body.status();
-  return from_json(*body);
-}
-
-status_or<std::string> group_param(const http_request& req) {
-  const std::string& group = req.param("group");
-  if (auto st = validate_group_name(group); !st.ok()) return st;
-  return group;
 }
 
 status_or<std::string> job_id_param(const http_request& req) {
@@ -301,10 +253,6 @@ void add_state_routes(router& r, scheduler_api& api) {
     auto [from, to, limit] = *query;
     api.audit_log(from, to, limit, answer<std::vector<audit_entry>>(reply, audit_json));
   }));
-  r.add("POST", "/v1/add/func", [](http_request&, responder reply) {
-    reply.send(failure(status::unimplemented(
-        "funcs are not implemented yet: POST /v1/add/func arrives with the Lua executor")));
-  });
 }
 
 }  // namespace
@@ -317,6 +265,7 @@ void add_native_routes(router& r, scheduler_api& api) {
   add_job_routes(r, api);
   add_extension_routes(r, api);
   add_state_routes(r, api);
+  add_func_routes(r, api);
 }
 
 }  // namespace mainspring::http::native

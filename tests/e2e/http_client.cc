@@ -79,7 +79,8 @@ http_response http_client::del(const std::string& path) {
 
 http_response http_client::request(const std::string& method, const std::string& path,
                                    const std::optional<std::string>& body,
-                                   const std::string& content_type) {
+                                   const std::string& content_type,
+                                   const std::vector<std::string>& extra_headers) {
   CURL* curl = static_cast<CURL*>(curl_);
   curl_easy_reset(curl);  // options only: the connection cache survives
   http_response out;
@@ -98,6 +99,7 @@ http_response http_client::request(const std::string& method, const std::string&
     headers = curl_slist_append(headers, ("Content-Type: " + content_type).c_str());
     headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
   }
+  for (const auto& h : extra_headers) headers = curl_slist_append(headers, h.c_str());
   if (method == "GET") curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
   else if (method != "POST" || !body) curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
   if (headers) curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);

@@ -20,6 +20,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -60,7 +61,8 @@ class http_client {
   http_response del(const std::string& path);
   http_response request(const std::string& method, const std::string& path,
                         const std::optional<std::string>& body,
-                        const std::string& content_type = "application/json");
+                        const std::string& content_type = "application/json",
+                        const std::vector<std::string>& extra_headers = {});  // "Name: value"
 
   // TCP connections curl opened so far (1 after many requests = keep-alive worked).
   long connections_opened() const { return connections_opened_; }

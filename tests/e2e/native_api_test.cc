@@ -166,13 +166,13 @@ TEST_CASE("every native route answers the seed's example bodies in the native en
   error_of(api.client.get("/v1/YM55/group/info"), 404);
 }
 
-TEST_CASE("funcs answer 501 until the Lua funcs land, and bad dump requests a clear error") {
+TEST_CASE("a func for an unknown group and bad dump requests get a clear error") {
   server_process server;
   http_client client(server.base_url());
   CHECK_THAT(error_of(client.post_json("/v1/add/func", R"({"group_name":"YM55","name":"Hello",
       "use_otp":false,"disable_group_otp":false,"lua_body":"function Hello() end","momo":""})"),
-                      501),
-             Catch::Contains("arrive"));
+                      404),
+             Catch::Contains("unknown group"));
   error_of(client.get("/v1/YM55/dump"), 404);
   error_of(client.request("POST", "/v1/import", std::string("\x1f\x8b binary"), "application/gzip"), 400);
   error_of(client.request("POST", "/import", std::string("\x1f\x8b binary"), "application/gzip"), 400);

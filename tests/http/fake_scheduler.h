@@ -164,6 +164,38 @@ class fake_scheduler final : public scheduler_api {
     reply(done, status_or<std::vector<audit_entry>>(std::vector<audit_entry>{
                     audit_entry{1'700'000'000'123, "native", "", "job.add", "G", "7", "Hello"}}));
   }
+  // -- funcs: the last call's request, and what calls answer --
+  std::map<std::string, std::map<std::string, func_spec>> funcs;  // group -> name -> func
+  std::optional<func_request> called;
+  std::string called_func;
+  status_or<std::string> call_answer{std::string("{\"ok\":true}\n")};
+
+  void add_func(request_origin o, func_spec func, reply_fn<std::string> done) override {
+    origin = o;
+    if (auto st = validate_func(func); !st.ok()) return reply(done, st);
+    if (!groups.count(func.group)) return reply(done, unknown_group(func.group));
+    func.secret = "FUNCSECRET";
+    std::string answer = func.disable_group_otp ? func.secret : func.name;
+    funcs[func.group][func.name] = func;
+    reply(done, status_or<std::string>(answer));
+  }
+  void delete_func(request_origin o, std::string group, std::string name, done_fn done) override {
+    origin = o;
+    if (!groups.count(group)) return answer(done, unknown_group(group));
+    answer(done, funcs[group].erase(name) ? status{} : status::not_found("name: no func " + name));
+  }
+  void list_funcs(std::string group, reply_fn<std::vector<func_spec>> done) override {
+    if (!groups.count(group)) return reply(done, unknown_group(group));
+    std::vector<func_spec> out;
+    for (const auto& [name, f] : funcs[group]) out.push_back(f);
+    reply(done, status_or<std::vector<func_spec>>(out));
+  }
+  void call_func(std::string group, std::string name, func_request req, reply_fn<std::string> done) override {
+    called = std::move(req);
+    called_func = group + "/" + name;
+    reply(done, call_answer);
+  }
+
   std::string imported;
   int64_t audit_from = 0, audit_to = 0;
 

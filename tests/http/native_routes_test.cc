@@ -13,6 +13,7 @@
 
 #include "http/system_routes.h"  // dispatch
 #include "tests/http/fake_scheduler.h"
+#include "tests/http/route_caller.h"
 
 using namespace mainspring;
 using namespace mainspring::http;
@@ -20,52 +21,14 @@ using nlohmann::json;
 
 namespace {
 
-struct answer_t {
-  int status = 0;
-  std::string content_type;
-  std::string raw;
-  json body;
-  std::vector<std::pair<std::string, std::string>> headers;
-
-  // The "error" message ("" if none).
-  std::string error() const { return body.is_object() && body.contains("error") ? body["error"].get<std::string>() : ""; }
-};
-
 struct fixture {
   fake_scheduler api;
   router routes;
-  fixture() {
-    native::add_native_routes(routes, api);
-  }
+  fixture() { native::add_native_routes(routes, api); }
 
-  // Sends one request through the router, as the server would, and returns its answer.
+  // Sends one request through the router; every native answer is JSON.
   answer_t call(std::string method, const std::string& target, std::string body = "") {
-    http_request req;
-    req.method = std::move(method);
-    req.target = target;
-    auto q = target.find('?');
-    req.path = target.substr(0, q);
-    if (q != std::string::npos) {
-      std::string query = target.substr(q + 1);
-      std::size_t start = 0;
-      while (start <= query.size()) {
-        auto amp = query.find('&', start);
-        std::string pair = query.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
-        auto eq = pair.find('=');
-        req.query[pair.substr(0, eq)] = eq == std::string::npos ? "" : pair.substr(eq + 1);
-        if (amp == std::string::npos) break;
-        start = amp + 1;
-      }
-    }
-    req.body = std::move(body);
-    std::optional<http_response> out;
-    {
-      responder reply([&out](http_response r) { out = std::move(r); });
-      dispatch(routes, req, reply);
-    }
-    REQUIRE(out.has_value());
-    answer_t a{out->status, out->content_type, out->body, json::parse(out->body, nullptr, false),
-               out->headers};
+    answer_t a = call_route(routes, std::move(method), target, std::move(body));
     CHECK(a.content_type == "application/json;charset=UTF-8");
     CHECK_FALSE(a.body.is_discarded());
     return a;
@@ -73,13 +36,6 @@ struct fixture {
   answer_t post(const std::string& target, std::string body) { return call("POST", target, std::move(body)); }
   answer_t get(const std::string& target) { return call("GET", target); }
 };
-
-void check_error(const answer_t& a, int status, const std::string& fragment) {
-  INFO(a.raw);
-  CHECK(a.status == status);
-  CHECK(a.body.size() == 1);
-  CHECK_THAT(a.error(), Catch::Contains(fragment));
-}
 
 const char* k_add_body = R"({
   "group_name": "YM55", //required
@@ -497,11 +453,6 @@ TEST_CASE("executions pass limit and before on and render each run") {
                 std::string(q).substr(0, std::string(q).find('=')) + ":");
   }
   check_error(f.get("/v1/YM55/job/nope/executions"), 404, "no job");
-}
-
-TEST_CASE("funcs answer 501 until the Lua executor lands") {
-  fixture f;
-  check_error(f.post("/v1/add/func", R"({"group_name":"YM55","name":"Hello"})"), 501, "arrive");
 }
 
 TEST_CASE("a dump downloads as a tar.gz attachment") {

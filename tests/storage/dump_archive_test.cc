@@ -373,7 +373,7 @@ TEST_CASE("unknown fields anywhere are ignored, whatever they hold") {
   job.insert(1, extra);
   std::string text = R"({)" + extra + R"("group":{)" + extra +
                      R"("name":"YM55","secret":"S","created_ms":1},"jobs":[)" + job +
-                     R"(],"funcs":[{)" + extra + R"("group_name":"YM55","name":"f"}]})";
+                     R"(],"funcs":[{)" + extra + R"("group_name":"YM55","name":"f","lua_body":"x=1"}]})";
   std::string manifest = manifest_of({"YM55"});
   manifest.insert(1, extra);
   auto back = read_dump(make_archive({{"dump-manifest.json", manifest}, {"YM55.json", text}}));
@@ -596,11 +596,13 @@ TEST_CASE("names that disagree with the file, duplicates and invalid jobs are re
   CHECK(refusal(group_archive(with_jobs(k_job_json + "," + bad))).find(
             "YM55.json: jobs[1]: interval_pattern: ") == 0);
   CHECK(refusal(group_archive(R"({"group":{"name":"YM55"},"funcs":[{"group_name":"YM55",)"
-                              R"("name":"f"},{"group_name":"YM55","name":"f"}]})")) ==
+                              R"("name":"f","lua_body":"x=1"},{"group_name":"YM55","name":"f","lua_body":"x=1"}]})")) ==
         "YM55.json: funcs[1].name: duplicate func \"f\" (also funcs[0])");
   CHECK(refusal(group_archive(R"({"group":{"name":"YM55"},"funcs":[{"group_name":"YM55",)"
                               R"("name":"no-dash"}]})"))
             .find("YM55.json: funcs[0].name: must match") == 0);
+  CHECK(refusal(group_archive(R"({"group":{"name":"YM55"},"funcs":[{"group_name":"YM55",)"
+                              R"("name":"f"}]})")) == "YM55.json: funcs[0].lua_body: required");
 
   std::string g = with_jobs("");
   CHECK(refusal(make_archive({{"dump-manifest.json", manifest_of({"YM55"})},
