@@ -102,6 +102,26 @@ int run_serve(const serve_config& cfg) {
                                                int status, double seconds) {
     metrics.on_http_request(route, method, status, seconds);
   };
+  // The funcs get a listener of their own, as the original's HTTP_FUNC_LISTEN. It starts first,
+  // so that a server whose /health answers also serves its funcs.
+  http::router func_routes;
+  http::funcs::add_func_call_routes(func_routes, **runtime);
+  std::unique_ptr<http::http_server> func_server;
+  if (func_address) {
+    http::http_server_options func_options;
+    func_options.host = func_address->first;
+    func_options.port = func_address->second;
+    func_server = std::make_unique<http::http_server>(
+        std::move(func_options), [&func_routes, &observer](http::http_request& req, http::responder reply) {
+          http::dispatch(func_routes, req, std::move(reply), &observer);
+        });
+    if (auto st = func_server->start(); !st.ok()) {
+      spdlog::error("--func-listen: {}", st.message());
+      return 1;
+    }
+    spdlog::info("funcs served on {}:{}", func_address->first, func_server->port());
+  }
+
   http::router routes;
   http::add_system_routes(routes, probe_of(**runtime));
   http::native::add_native_routes(routes, **runtime);
@@ -118,33 +138,12 @@ int run_serve(const serve_config& cfg) {
                              http::dispatch(routes, req, std::move(reply), &observer);
                            });
   if (auto st = server.start(); !st.ok()) {
-    spdlog::error("{}", st.message());
+    spdlog::error("--listen: {}", st.message());
+    if (func_server) func_server->stop();
     return 1;
   }
   spdlog::info("mainspring {} listening on {}:{} (data in {})", MAINSPRING_VERSION,
                address->first, server.port(), cfg.data_dir);
-
-  // The funcs get a listener of their own, as the original's HTTP_FUNC_LISTEN.
-  http::router func_routes;
-  http::funcs::add_func_call_routes(func_routes, **runtime);
-  std::unique_ptr<http::http_server> func_server;
-  if (func_address) {
-    http::http_server_options func_options;
-    func_options.host = func_address->first;
-    func_options.port = func_address->second;
-    func_options.threads = 1;
-    func_server = std::make_unique<http::http_server>(
-        std::move(func_options), [&func_routes, &observer](http::http_request& req, http::responder reply) {
-          http::dispatch(func_routes, req, std::move(reply), &observer);
-        });
-    if (auto st = func_server->start(); !st.ok()) {
-      spdlog::error("--func-listen: {}", st.message());
-      server.stop();
-      (*runtime)->stop();
-      return 1;
-    }
-    spdlog::info("funcs served on {}:{}", func_address->first, func_server->port());
-  }
 
   int sig = wait_for_stop_signal();
   spdlog::info("received signal {}, stopping", sig);

@@ -1,13 +1,10 @@
 #include "bench/server_process.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -18,7 +15,7 @@
 #include <sstream>
 #include <thread>
 
-#include <curl/curl.h>
+#include "tests/support/child_process.h"
 
 namespace mainspring::bench {
 
@@ -42,35 +39,6 @@ uint16_t pick_free_port() {
     port = ntohs(addr.sin_port);
   ::close(fd);
   return port;
-}
-
-size_t discard(char*, size_t size, size_t n, void*) { return size * n; }
-
-bool health_ok(uint16_t port) {
-  CURL* curl = curl_easy_init();
-  if (!curl) return false;
-  std::string url = "http://127.0.0.1:" + std::to_string(port) + "/health";
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 2000L);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  long code = 0;
-  bool ok = curl_easy_perform(curl) == CURLE_OK &&
-            curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK && code == 200;
-  curl_easy_cleanup(curl);
-  return ok;
-}
-
-// Reaps `pid` if it has exited by `deadline`: its exit code (128 + signal), or nullopt.
-std::optional<int> reap_until(pid_t pid, std::chrono::steady_clock::time_point deadline) {
-  for (;;) {
-    int wstatus = 0;
-    pid_t r = ::waitpid(pid, &wstatus, WNOHANG);
-    if (r == pid) return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-    if (r < 0 && errno != EINTR) return -1;
-    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
-    std::this_thread::sleep_for(5ms);
-  }
 }
 
 }  // namespace
@@ -109,30 +77,8 @@ bool server_process::launch(std::string* error) {
   std::vector<std::string> args = {binary_, "serve", "--listen",
                                    "127.0.0.1:" + std::to_string(port_), "--data-dir", data_dir_};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  int log_fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (log_fd < 0) {
-    *error = "cannot open " + log_path_ + ": " + std::strerror(errno);
-    return false;
-  }
-  pid_t parent = ::getpid();
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    // Only async-signal-safe calls between fork and exec. The server dies with the bench.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(127);
-    ::dup2(log_fd, STDOUT_FILENO);
-    ::dup2(log_fd, STDERR_FILENO);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  ::close(log_fd);
-  if (pid < 0) {
-    *error = std::string("fork: ") + std::strerror(errno);
-    return false;
-  }
+  pid_t pid = testing::spawn_logged(args, log_path_, error);
+  if (pid < 0) return false;
   pid_ = pid;
   return true;
 }
@@ -140,12 +86,12 @@ bool server_process::launch(std::string* error) {
 bool server_process::wait_healthy(std::chrono::milliseconds timeout, std::string* error) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
-    if (auto code = reap_until(pid_, std::chrono::steady_clock::now())) {
+    if (auto code = testing::wait_exit_until(pid_, std::chrono::steady_clock::now())) {
       *error = "the server exited with code " + std::to_string(*code) + " before answering /health";
       pid_ = -1;
       return false;
     }
-    if (health_ok(port_)) return true;
+    if (testing::health_ok(port_, 2s)) return true;
     std::this_thread::sleep_for(10ms);
   }
   *error = "GET /health did not answer 200 within " + std::to_string(timeout.count()) + " ms";
@@ -155,11 +101,11 @@ bool server_process::wait_healthy(std::chrono::milliseconds timeout, std::string
 bool server_process::stop(std::string* error, std::chrono::milliseconds grace) {
   if (pid_ <= 0) return true;
   ::kill(pid_, SIGTERM);
-  auto code = reap_until(pid_, std::chrono::steady_clock::now() + grace);
+  auto code = testing::wait_exit_until(pid_, std::chrono::steady_clock::now() + grace);
   bool clean = code && *code == 0;
   if (!code) {
     ::kill(pid_, SIGKILL);
-    code = reap_until(pid_, std::chrono::steady_clock::now() + 10s);
+    code = testing::wait_exit_until(pid_, std::chrono::steady_clock::now() + 10s);
     *error = "the server had not exited " + std::to_string(grace.count()) + " ms after SIGTERM: killed";
   } else if (*code != 0) {
     *error = "the server exited with code " + std::to_string(*code) + " after SIGTERM";
@@ -169,11 +115,7 @@ bool server_process::stop(std::string* error, std::chrono::milliseconds grace) {
 }
 
 std::string server_process::log_tail(std::size_t bytes) const {
-  std::ifstream in(log_path_, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
-  return text.size() > bytes ? text.substr(text.size() - bytes) : text;
+  return testing::file_tail(log_path_, bytes);
 }
 
 std::optional<uint64_t> resident_bytes(pid_t pid) {

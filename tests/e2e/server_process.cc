@@ -1,12 +1,9 @@
 #include "tests/e2e/server_process.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <dirent.h>
@@ -23,7 +20,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include <curl/curl.h>
+#include "tests/support/child_process.h"
 
 namespace mainspring::e2e {
 
@@ -37,29 +34,6 @@ constexpr auto k_poll_interval = 25ms;
 constexpr int k_start_attempts = 5;  // a free port can be taken by another test meanwhile
 constexpr int k_first_test_port = 20000;
 constexpr int k_last_test_port = 32000;
-
-size_t discard(char*, size_t size, size_t n, void*) { return size * n; }
-
-bool health_ok(uint16_t port) {
-  CURL* curl = curl_easy_init();
-  if (!curl) return false;
-  std::string url = "http://127.0.0.1:" + std::to_string(port) + "/health";
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 1000L);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  long code = 0;
-  bool ok = curl_easy_perform(curl) == CURLE_OK &&
-            curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK && code == 200;
-  curl_easy_cleanup(curl);
-  return ok;
-}
-
-int exit_code_of(int wstatus) {
-  if (WIFEXITED(wstatus)) return WEXITSTATUS(wstatus);
-  if (WIFSIGNALED(wstatus)) return 128 + WTERMSIG(wstatus);
-  return -1;
-}
 
 // The inode of the socket listening on 127.0.0.1:port or 0.0.0.0:port, or "" if none.
 std::string listening_inode(uint16_t port) {
@@ -99,18 +73,6 @@ bool listens_on(pid_t pid, uint16_t port) {
   }
   ::closedir(dir);
   return found;
-}
-
-// Waits for `pid` until `deadline`; answers its exit code, or nullopt if it still runs.
-std::optional<int> wait_until(pid_t pid, std::chrono::steady_clock::time_point deadline) {
-  for (;;) {
-    int wstatus = 0;
-    pid_t r = ::waitpid(pid, &wstatus, WNOHANG);
-    if (r == pid) return exit_code_of(wstatus);
-    if (r < 0 && errno != EINTR) return -1;  // not our child any more
-    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
-    std::this_thread::sleep_for(10ms);
-  }
 }
 
 }  // namespace
@@ -171,30 +133,8 @@ bool server_process::start_once(std::string* why) {
   std::vector<std::string> args = {binary_, "serve", "--listen",
                                    "127.0.0.1:" + std::to_string(port_), "--data-dir", data_dir_};
   args.insert(args.end(), extra_flags_.begin(), extra_flags_.end());
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  int log_fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (log_fd < 0) {
-    *why = "cannot open " + log_path_ + ": " + std::strerror(errno);
-    return false;
-  }
-  pid_t parent = ::getpid();
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    // Only async-signal-safe calls between fork and exec. The server dies with the test.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(127);
-    ::dup2(log_fd, STDOUT_FILENO);
-    ::dup2(log_fd, STDERR_FILENO);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  ::close(log_fd);
-  if (pid < 0) {
-    *why = std::string("fork: ") + std::strerror(errno);
-    return false;
-  }
+  pid_t pid = testing::spawn_logged(args, log_path_, why);
+  if (pid < 0) return false;
   pid_ = pid;
   return wait_healthy(why);
 }
@@ -202,12 +142,12 @@ bool server_process::start_once(std::string* why) {
 bool server_process::wait_healthy(std::string* why) {
   auto deadline = std::chrono::steady_clock::now() + k_start_deadline;
   while (std::chrono::steady_clock::now() < deadline) {
-    if (auto code = wait_until(pid_, std::chrono::steady_clock::now())) {
+    if (auto code = testing::wait_exit_until(pid_, std::chrono::steady_clock::now())) {
       *why = "the server exited with code " + std::to_string(*code) + " before answering /health";
       pid_ = -1;
       return false;
     }
-    if (health_ok(port_) && listens_on(pid_, port_)) return true;
+    if (testing::health_ok(port_, 1s) && listens_on(pid_, port_)) return true;
     std::this_thread::sleep_for(k_poll_interval);
   }
   *why = "GET /health did not answer 200 within " +
@@ -220,10 +160,10 @@ bool server_process::wait_healthy(std::string* why) {
 int server_process::stop(std::chrono::milliseconds grace) {
   if (pid_ <= 0) return -1;
   ::kill(pid_, SIGTERM);
-  auto code = wait_until(pid_, std::chrono::steady_clock::now() + grace);
+  auto code = testing::wait_exit_until(pid_, std::chrono::steady_clock::now() + grace);
   if (!code) {
     ::kill(pid_, SIGKILL);
-    code = wait_until(pid_, std::chrono::steady_clock::now() + 10s);
+    code = testing::wait_exit_until(pid_, std::chrono::steady_clock::now() + 10s);
   }
   pid_ = -1;
   return code.value_or(-1);
@@ -232,7 +172,7 @@ int server_process::stop(std::chrono::milliseconds grace) {
 void server_process::kill9() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGKILL);
-  wait_until(pid_, std::chrono::steady_clock::now() + 10s);
+  testing::wait_exit_until(pid_, std::chrono::steady_clock::now() + 10s);
   pid_ = -1;
 }
 
@@ -251,11 +191,6 @@ std::string server_process::base_url() const {
   return "http://127.0.0.1:" + std::to_string(port_);
 }
 
-std::string server_process::log() const {
-  std::ifstream in(log_path_);
-  std::stringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+std::string server_process::log() const { return testing::file_tail(log_path_); }
 
 }  // namespace mainspring::e2e
