@@ -48,6 +48,7 @@ class prometheus_text {
       std::size_t eol = text.find('\n', pos);
       if (eol == std::string_view::npos) eol = text.size();
       std::string_view line = text.substr(pos, eol - pos);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
       ++line_no;
       pos = eol + 1;
       if (line.empty()) continue;
@@ -63,6 +64,20 @@ class prometheus_text {
       }
     }
     return out;
+  }
+
+  // A sample value: a number, +Inf, -Inf or NaN. False when `token` is none of these.
+  static bool parse_value(std::string_view token, double& out) {
+    if (token == "+Inf" || token == "Inf") out = std::numeric_limits<double>::infinity();
+    else if (token == "-Inf") out = -std::numeric_limits<double>::infinity();
+    else if (token == "NaN") out = std::numeric_limits<double>::quiet_NaN();
+    else {
+      std::string copy(token);
+      char* end = nullptr;
+      out = std::strtod(copy.c_str(), &end);
+      return !copy.empty() && end == copy.c_str() + copy.size();
+    }
+    return true;
   }
 
   // -- queries --
@@ -187,19 +202,6 @@ class prometheus_text {
     }
   }
 
-  static bool read_value(std::string_view token, double& out) {
-    if (token == "+Inf" || token == "Inf") out = std::numeric_limits<double>::infinity();
-    else if (token == "-Inf") out = -std::numeric_limits<double>::infinity();
-    else if (token == "NaN") out = std::numeric_limits<double>::quiet_NaN();
-    else {
-      std::string copy(token);
-      char* end = nullptr;
-      out = std::strtod(copy.c_str(), &end);
-      return !copy.empty() && end == copy.c_str() + copy.size();
-    }
-    return true;
-  }
-
   static bool read_sample(std::string_view line, sample& out) {
     std::string_view rest = line;
     std::string_view name = read_name(rest);
@@ -209,13 +211,13 @@ class prometheus_text {
     if (rest.empty() || (rest.front() != ' ' && rest.front() != '\t')) return false;
     skip_spaces(rest);
     std::size_t end = rest.find_first_of(" \t");
-    if (!read_value(rest.substr(0, end), out.value)) return false;
+    if (!parse_value(rest.substr(0, end), out.value)) return false;
     if (end == std::string_view::npos) return true;
     rest.remove_prefix(end);
     skip_spaces(rest);
     if (rest.empty()) return true;
     double timestamp = 0;  // optional, ignored
-    return read_value(rest, timestamp) && std::isfinite(timestamp);
+    return parse_value(rest, timestamp) && std::isfinite(timestamp);
   }
 };
 
