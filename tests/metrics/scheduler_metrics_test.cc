@@ -140,8 +140,10 @@ TEST_CASE("lateness lands in the right cumulative buckets, from 100 us to 60 s")
   CHECK(bucket(t, h, noop, "0.0001") == 2);
   CHECK(bucket(t, h, noop, "0.00025") == 3);
   CHECK(bucket(t, h, noop, "0.001") == 4);
-  CHECK(bucket(t, h, noop, "0.0025") == 4);
+  CHECK(bucket(t, h, noop, "0.002") == 4);
+  CHECK(bucket(t, h, noop, "0.003") == 5);
   CHECK(bucket(t, h, noop, "0.005") == 5);
+  CHECK(bucket(t, h, noop, "0.02") == 5);
   CHECK(bucket(t, h, noop, "60") == 5);
   CHECK(bucket(t, h, noop, "+Inf") == 6);
   CHECK(t.value(h + "_sum", noop) == Approx(100.00425));
