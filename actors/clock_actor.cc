@@ -36,6 +36,15 @@ void clock_loop(caf::blocking_actor* self, clock_stats* stats) {
   std::unordered_map<caf::actor_id, job_timers> jobs;
   bool running = true;
 
+  auto arm = [&](caf::actor job, int64_t deadline_ms, timer_kind kind) {
+    auto id = job.id();
+    auto& entry = jobs[id];
+    if (!entry.job) entry.job = std::move(job);
+    auto& handle = entry.timers[static_cast<int>(kind)];
+    wheel.cancel(handle);
+    handle = wheel.insert(deadline_ms, payload_of(id, kind));
+  };
+
   auto fire_due = [&] {
     wheel.advance_to(to_unix_ms(now_ms()), [&](uint64_t payload, int64_t deadline_ms) {
       auto it = jobs.find(static_cast<caf::actor_id>(payload >> 1));
@@ -52,11 +61,13 @@ void clock_loop(caf::blocking_actor* self, clock_stats* stats) {
     fire_due();
     self->receive(
         [&](arm_atom, const caf::actor& job, int64_t deadline_ms, timer_kind kind) {
-          auto& entry = jobs[job.id()];
-          if (!entry.job) entry.job = job;
-          auto& handle = entry.timers[static_cast<int>(kind)];
-          wheel.cancel(handle);
-          handle = wheel.insert(deadline_ms, payload_of(job.id(), kind));
+          arm(job, deadline_ms, kind);
+        },
+        [&](arm_atom, schedule_batch& batch) {
+          for (auto& [job, deadline_ms] : batch.timers)
+            arm(std::move(job), deadline_ms, timer_kind::schedule);
+          stats->pending_timers.store(wheel.size(), std::memory_order_relaxed);
+          stats->restored_jobs_armed.fetch_add(batch.jobs, std::memory_order_release);
         },
         [&](disarm_atom, caf::actor_id id, timer_kind kind) {
           auto it = jobs.find(id);

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "actors/job_actor.h"
+#include "actors/job_state.h"
 #include "actors/messages.h"
 #include "core/fire_plan.h"
 #include "core/secret.h"
@@ -132,11 +133,31 @@ void adopt(group_self self, const job_context* ctx, job_spec job, int64_t last_a
       std::move(id), job_entry{spawn_job(self->system(), std::move(job), ctx, last_alive_ms), std::move(name)});
 }
 
+// Restored jobs per message to the clock: large enough that a million jobs make few messages,
+// small enough that the clock arms one batch while the next is being planned.
+constexpr std::size_t k_restore_batch_jobs = 4096;
+
+// Spawns the actors of jobs found in the store or an import without scheduling them, and arms
+// their first fires in batches (see restore_job()).
+void adopt_restored(group_self self, const job_context* ctx, std::vector<job_spec>& jobs,
+                    int64_t last_alive_ms) {
+  schedule_batch batch;
+  for (auto& job : jobs) {
+    std::string id = job.id;
+    std::string name = job.name;
+    auto actor = restore_job(self->system(), std::move(job), ctx, last_alive_ms, batch);
+    self->state.jobs.emplace(std::move(id), job_entry{std::move(actor), std::move(name)});
+    if (batch.jobs == k_restore_batch_jobs)
+      self->send(ctx->clock, arm_atom::value, std::exchange(batch, {}));
+  }
+  if (batch.jobs) self->send(ctx->clock, arm_atom::value, std::move(batch));
+}
+
 caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_spec> restored,
                              int64_t last_alive_ms, const job_context* ctx) {
   self->state.spec = std::move(spec);
   self->state.jobs.reserve(restored.size());
-  for (auto& job : restored) adopt(self, ctx, std::move(job), last_alive_ms);
+  adopt_restored(self, ctx, restored, last_alive_ms);
   restored = {};
   return {
       [=](add_job_atom, audit_entry& audit, job_spec& job, const reply_fn<std::string>& reply) {

@@ -8,9 +8,9 @@ namespace mainspring {
 // -- state helpers shared with job_runs.cc --
 
 void compile(job_state& st, const job_context* ctx) {
-  st.sched = parse_schedule(st.spec.schedule).value();
-  st.zone = st.spec.timezone.empty() ? ctx->default_zone : time_zone::find(st.spec.timezone).value();
-  st.target = parse_executor_target(st.spec.request_url, st.spec.exec_command).value();
+  std::string_view zone = st.spec.timezone().empty() ? ctx->default_zone.name() : st.spec.timezone();
+  st.timing = ctx->schedules.get(st.spec.schedule(), zone).value();
+  st.kind = parse_executor_target(st.spec.request_url(), st.spec.exec_command()).value().kind;
 }
 
 std::atomic<int64_t>& phase_counter(scheduler_stats* stats, job_phase p) {
@@ -41,7 +41,7 @@ void arm_schedule(job_self self, const job_context* ctx, std::optional<int64_t> 
 
 job_view view_of(const job_state& st) {
   job_view v;
-  v.spec = st.spec;
+  v.spec = st.spec.unpack();
   v.phase = st.phase;
   v.next_fire_ms = st.phase == job_phase::active ? st.next_fire_ms : std::nullopt;
   v.runs = st.runs;
@@ -70,7 +70,7 @@ void mark_done(job_self self, const job_context* ctx) {
   set_phase(st, ctx, job_phase::done);
   st.spec.done = true;
   arm_schedule(self, ctx, std::nullopt);
-  persist(ctx, mutation_batch{}.put_job(st.spec), nullptr);
+  persist(ctx, mutation_batch{}.put_job(st.spec.unpack()), nullptr);
 }
 
 // Runs the catch-up fires of `plan`, counts what it dropped, and arms its next fire.
@@ -87,20 +87,15 @@ void on_schedule_fire(job_self self, const job_context* ctx, int64_t plan_ms) {
   if (st.phase != job_phase::active || st.next_fire_ms != plan_ms) return;  // stale timer
   if (st.spec.concurrency == concurrency_policy::forbid && !st.in_flight.empty()) count_skipped(st, ctx, 1);
   else start_run(self, ctx, run_trigger::schedule, plan_ms, 0);
-  apply_plan(self, ctx, plan_after(*st.sched, st.zone, plan_ms, to_unix_ms(now_ms()), st.spec.misfire));
-}
-
-// Plans a job found in the state store at start-up, with the misfire policy for what was missed.
-void restore(job_self self, const job_context* ctx, int64_t last_alive_ms) {
-  auto& st = self->state;
-  if (st.phase != job_phase::active || st.sched->get_kind() == schedule::kind::manually) return;
-  apply_plan(self, ctx, plan_on_restart(*st.sched, st.zone, st.spec, last_alive_ms, to_unix_ms(now_ms())));
+  const auto& timing = *st.timing;
+  auto now = to_unix_ms(now_ms());
+  apply_plan(self, ctx, plan_after(timing.sched, timing.zone, plan_ms, now, st.spec.misfire));
 }
 
 // (Re)starts the schedule with its first fire at exec_time_s (0 = now; never for @manually).
 void start_schedule(job_self self, const job_context* ctx, int64_t exec_time_s) {
   auto& st = self->state;
-  auto first = first_fire(*st.sched, exec_time_s, to_unix_ms(now_ms()));
+  auto first = first_fire(st.timing->sched, exec_time_s, to_unix_ms(now_ms()));
   st.spec.anchor_ms = first.value_or(0);
   st.spec.done = false;
   set_phase(st, ctx, job_phase::active);
@@ -111,7 +106,7 @@ void start_schedule(job_self self, const job_context* ctx, int64_t exec_time_s) 
 template <class T>
 void persist_spec(const job_context* ctx, const job_state& st, audit_entry audit,
                   std::function<void(status_or<T>)> reply, T value) {
-  persist(ctx, mutation_batch{}.put_job(st.spec).put_audit(audit),
+  persist(ctx, mutation_batch{}.put_job(st.spec.unpack()).put_audit(audit),
           [reply = std::move(reply), value = std::move(value)](status s) mutable {
             if (s.ok()) reply(std::move(value));
             else reply(std::move(s));
@@ -119,7 +114,7 @@ void persist_spec(const job_context* ctx, const job_state& st, audit_entry audit
 }
 
 void persist_spec(const job_context* ctx, const job_state& st, audit_entry audit, done_fn done) {
-  persist(ctx, mutation_batch{}.put_job(st.spec).put_audit(audit), std::move(done));
+  persist(ctx, mutation_batch{}.put_job(st.spec.unpack()).put_audit(audit), std::move(done));
 }
 
 // The job is deleted (its group already removed it from the store): its timers go, it leaves
@@ -131,79 +126,174 @@ void retire(job_self self, const job_context* ctx) {
 }
 
 status_or<job_spec> edited_spec(const job_state& st, const job_patch& patch, const job_context* ctx) {
-  job_spec next = apply_patch(st.spec, patch);
+  job_spec next = apply_patch(st.spec.unpack(), patch);
   next.updated_ms = to_unix_ms(now_ms());
   if (auto v = validate_job(next); !v.ok()) return v;
   if (auto s = ctx->pool_accepts(next); !s.ok()) return s;
   return next;
 }
 
-caf::behavior job_behavior(job_self self, job_spec spec, const job_context* ctx, int64_t last_alive_ms) {
-  auto& st = self->state;
-  st.spec = std::move(spec);
-  compile(st, ctx);
-  st.phase = st.spec.done ? job_phase::done : st.spec.paused ? job_phase::paused : job_phase::active;
-  phase_counter(ctx->stats, st.phase).fetch_add(1, std::memory_order_relaxed);
-  if (last_alive_ms != k_new_job) restore(self, ctx, last_alive_ms);
-  else if (st.phase == job_phase::active && st.spec.anchor_ms != 0) arm_schedule(self, ctx, st.spec.anchor_ms);
+// -- one behaviour for every job actor --
+//
+// A behaviour built per actor costs about 600 bytes (a match case per handler, each holding its
+// captures): a million job actors would hold 600 MB of identical copies. So the handlers below
+// exist once and capture nothing. Each job actor's own behaviour is a shared no-op; every message
+// falls through to its default handler, dispatch(), which points t_job at the actor for the
+// duration of the call and runs the shared handlers (CAF's matching, replies and errors as usual).
 
+thread_local job_self t_job = nullptr;
+
+// Never sent: it only gives the actor a behaviour, without which CAF would end it.
+using keep_alive_atom = caf::atom_constant<caf::atom("keepalive")>;
+
+// The actor a shared handler is running for, and its context.
+job_self me() { return t_job; }
+const job_context* my_ctx() { return t_job->state.ctx; }
+
+caf::behavior make_job_handlers() {
   return {
-      [=](fire_atom, int64_t plan_ms, timer_kind kind) {
+      [](catch_up_atom, const std::vector<int64_t>& plan_ms) {
+        for (int64_t missed_plan : plan_ms) start_run(me(), my_ctx(), run_trigger::misfire, missed_plan, 0);
+      },
+      [](fire_atom, int64_t plan_ms, timer_kind kind) {
+        auto self = me();
         auto& st = self->state;
-        if (kind == timer_kind::schedule) return on_schedule_fire(self, ctx, plan_ms);
+        if (kind == timer_kind::schedule) return on_schedule_fire(self, st.ctx, plan_ms);
         if (!st.retry) return;
         auto retry = *st.retry;
         st.retry.reset();
         ++st.retries;
-        start_run(self, ctx, run_trigger::retry, retry.plan_ms, retry.attempt);
+        start_run(self, st.ctx, run_trigger::retry, retry.plan_ms, retry.attempt);
       },
-      [=](run_done_atom, run_outcome& out) { finish_run(self, ctx, std::move(out)); },
-      [=](view_atom) -> job_view { return view_of(self->state); },
-      [=](view_atom, const reply_fn<job_view>& reply) { reply(view_of(self->state)); },
-      [=](edit_job_atom, audit_entry& audit, const job_patch& patch, const reply_fn<job_view>& reply) {
+      [](run_done_atom, run_outcome& out) { finish_run(me(), my_ctx(), std::move(out)); },
+      [](view_atom) -> job_view { return view_of(me()->state); },
+      [](view_atom, const reply_fn<job_view>& reply) { reply(view_of(me()->state)); },
+      [](edit_job_atom, audit_entry& audit, const job_patch& patch, const reply_fn<job_view>& reply) {
+        auto self = me();
         auto& st = self->state;
-        auto next = edited_spec(st, patch, ctx);
+        auto next = edited_spec(st, patch, st.ctx);
         if (!next.ok()) return reply(next.status());
-        st.spec = std::move(next).value();
-        compile(st, ctx);
+        st.spec = compact_job_spec(*next);
+        compile(st, st.ctx);
         bool retimed = patch.schedule || patch.timezone || patch.exec_time_s;
-        if (retimed && st.phase != job_phase::paused) start_schedule(self, ctx, st.spec.exec_time_s);
-        persist_spec(ctx, st, std::move(audit), reply, view_of(st));
+        if (retimed && st.phase != job_phase::paused) start_schedule(self, st.ctx, st.spec.exec_time_s);
+        persist_spec(st.ctx, st, std::move(audit), reply, view_of(st));
       },
-      [=](pause_atom, audit_entry& audit, const done_fn& done) {
+      [](pause_atom, audit_entry& audit, const done_fn& done) {
+        auto self = me();
         auto& st = self->state;
         if (st.phase == job_phase::active) {
-          set_phase(st, ctx, job_phase::paused);
-          arm_schedule(self, ctx, std::nullopt);
+          set_phase(st, st.ctx, job_phase::paused);
+          arm_schedule(self, st.ctx, std::nullopt);
         }
         st.spec.paused = true;
-        persist_spec(ctx, st, std::move(audit), done);
+        persist_spec(st.ctx, st, std::move(audit), done);
       },
-      [=](activate_atom, audit_entry& audit, int64_t exec_time_s, const done_fn& done) {
+      [](activate_atom, audit_entry& audit, int64_t exec_time_s, const done_fn& done) {
+        auto self = me();
         auto& st = self->state;
         st.spec.paused = false;
-        start_schedule(self, ctx, exec_time_s);
-        persist_spec(ctx, st, std::move(audit), done);
+        start_schedule(self, st.ctx, exec_time_s);
+        persist_spec(st.ctx, st, std::move(audit), done);
       },
-      [=](delete_atom) { retire(self, ctx); },
-      [=](run_now_atom, audit_entry& audit, const reply_fn<uint64_t>& reply) {
-        uint64_t id = start_run(self, ctx, run_trigger::manual, to_unix_ms(now_ms()), 0);
+      [](delete_atom) { retire(me(), my_ctx()); },
+      [](run_now_atom, audit_entry& audit, const reply_fn<uint64_t>& reply) {
+        uint64_t id = start_run(me(), my_ctx(), run_trigger::manual, to_unix_ms(now_ms()), 0);
         audit.detail = "run " + std::to_string(id);
-        persist_lazily(ctx, mutation_batch{}.put_audit(audit));
+        persist_lazily(my_ctx(), mutation_batch{}.put_audit(audit));
         reply(id);
       },
-      [=](executions_atom, std::size_t limit, uint64_t before, std::vector<run_record>& stored,
-          const reply_fn<std::vector<run_record>>& reply) {
-        reply(merge_runs(self->state, std::move(stored), limit, before));
+      [](executions_atom, std::size_t limit, uint64_t before, std::vector<run_record>& stored,
+         const reply_fn<std::vector<run_record>>& reply) {
+        reply(merge_runs(me()->state, std::move(stored), limit, before));
       },
   };
 }
 
+caf::result<caf::message> dispatch(caf::scheduled_actor* actor, caf::message_view& view) {
+  static caf::behavior handlers = make_job_handlers();  // immutable once built: safe to share
+  struct restore_outer {
+    job_self outer;
+    ~restore_outer() { t_job = outer; }
+  } guard{std::exchange(t_job, static_cast<job_self>(actor))};
+  auto msg = view.move_content_to_message();
+  auto answer = handlers(msg);
+  if (!answer) return caf::sec::unexpected_message;
+  return std::move(*answer);
+}
+
+// A job's actor. A class rather than a function: no init function, and no arguments kept per
+// actor for it until the first message (it is spawned with lazy_init; its state is filled in).
+class job_actor final : public caf::stateful_actor<job_state> {
+ public:
+  using caf::stateful_actor<job_state>::stateful_actor;
+
+  caf::behavior make_behavior() override {
+    static caf::behavior keep_alive{[](keep_alive_atom) {}};
+    set_default_handler(dispatch);
+    return keep_alive;
+  }
+};
+
+// The state of a job actor spawned with lazy_init that has not had a message yet: until then
+// nothing runs in it, so the spawning thread may fill it in. Sending the actor anything (or
+// handing it to the clock) publishes what was written.
+job_state& unstarted_state(const caf::actor& job) {
+  return static_cast<job_actor*>(caf::actor_cast<caf::abstract_actor*>(job))->state;
+}
+
+// Spawns a job's actor without scheduling it, its state compiled from `spec` and counted in the
+// gauges. An idle job costs no scheduling and no behaviour until its first message.
+caf::actor spawn_unstarted(caf::actor_system& sys, const job_spec& spec, const job_context* ctx) {
+  auto job = sys.spawn<job_actor, caf::lazy_init>();
+  auto& st = unstarted_state(job);
+  st.ctx = ctx;
+  st.spec = compact_job_spec(spec);
+  compile(st, ctx);
+  st.phase = st.spec.done ? job_phase::done : st.spec.paused ? job_phase::paused : job_phase::active;
+  phase_counter(ctx->stats, st.phase).fetch_add(1, std::memory_order_relaxed);
+  return job;
+}
+
 }  // namespace
+
+caf::actor restore_job(caf::actor_system& sys, job_spec spec, const job_context* ctx,
+                       int64_t last_alive_ms, schedule_batch& batch) {
+  auto job = spawn_unstarted(sys, spec, ctx);
+  auto& st = unstarted_state(job);
+  ++batch.jobs;
+  if (st.phase != job_phase::active || st.timing->sched.get_kind() == schedule::kind::manually) return job;
+  // As apply_plan(), but on this thread; the catch-up runs need the actor, so they go last.
+  const auto& timing = *st.timing;
+  auto plan = plan_on_restart(timing.sched, timing.zone, spec, last_alive_ms, to_unix_ms(now_ms()));
+  count_skipped(st, ctx, static_cast<uint64_t>(plan.missed) - plan.catch_up_ms.size());
+  if (plan.next_ms) {
+    st.next_fire_ms = plan.next_ms;
+    batch.timers.emplace_back(job, *plan.next_ms);
+  } else {
+    set_phase(st, ctx, job_phase::done);
+    st.spec.done = spec.done = true;
+    persist(ctx, mutation_batch{}.put_job(spec), nullptr);
+  }
+  if (!plan.catch_up_ms.empty()) caf::anon_send(job, catch_up_atom::value, std::move(plan.catch_up_ms));
+  return job;
+}
 
 caf::actor spawn_job(caf::actor_system& sys, job_spec spec, const job_context* ctx,
                      int64_t last_alive_ms) {
-  return sys.spawn(job_behavior, std::move(spec), ctx, last_alive_ms);
+  if (last_alive_ms != k_new_job) {
+    schedule_batch batch;
+    auto job = restore_job(sys, std::move(spec), ctx, last_alive_ms, batch);
+    caf::anon_send(ctx->clock, arm_atom::value, std::move(batch));
+    return job;
+  }
+  auto job = spawn_unstarted(sys, spec, ctx);
+  auto& st = unstarted_state(job);
+  if (st.phase == job_phase::active && st.spec.anchor_ms != 0) {
+    st.next_fire_ms = st.spec.anchor_ms;
+    caf::anon_send(ctx->clock, arm_atom::value, job, st.spec.anchor_ms, timer_kind::schedule);
+  }
+  return job;
 }
 
 }  // namespace mainspring

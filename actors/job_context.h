@@ -9,6 +9,7 @@
 
 #include "core/id_generator.h"
 #include "core/job.h"
+#include "core/schedule_cache.h"
 #include "core/status.h"
 #include "core/time_zone.h"
 
@@ -48,6 +49,8 @@ struct job_context {
   scheduler_stats* stats = nullptr;
   scheduler_metrics* metrics = nullptr;
   state_store* store = nullptr;  // null: nothing is persisted (unit tests)
+  // Parsed schedules shared by the jobs (a cache: thread-safe, hence usable through const).
+  mutable schedule_cache schedules;
   // When the previous process was last known alive (unix ms; 0 = unknown), for restored jobs.
   int64_t last_alive_ms = 0;
 

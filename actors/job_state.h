@@ -7,10 +7,13 @@
 
 #include <caf/all.hpp>
 
+#include "actors/clock_actor.h"
 #include "actors/job_context.h"
 #include "actors/messages.h"
+#include "core/compact_job_spec.h"
 #include "core/fire_plan.h"
 #include "core/schedule.h"
+#include "core/schedule_cache.h"
 #include "storage/records.h"
 
 namespace mainspring {
@@ -26,10 +29,11 @@ struct pending_retry {
 
 struct job_state {
   // -- the job as asked for --
-  job_spec spec;
-  std::optional<schedule> sched;  // always set after compile()
-  time_zone zone = time_zone::utc();
-  executor_target target;
+  compact_job_spec spec;  // a job_spec in a third of the memory: unpack() for views and the store
+  // Shared with every job of the same pattern and zone (ctx->schedules); set by compile().
+  std::shared_ptr<const zoned_schedule> timing;
+  executor_kind kind = executor_kind::shell;  // the target's URL is parsed per run (request_for)
+  const job_context* ctx = nullptr;  // set at spawn; the shared handlers find it here
   // -- run-time state --
   job_phase phase = job_phase::active;
   std::optional<int64_t> next_fire_ms;
@@ -45,6 +49,18 @@ struct job_state {
 };
 
 using job_self = caf::stateful_actor<job_state>*;
+
+// -- restoring (group_actor.cc) --
+
+// Spawns the actor of a job found in the store (or in an import) without scheduling it: the job
+// is compiled and planned on the caller's thread, as if the server was last alive at
+// `last_alive_ms`, and its first fire is added to `batch` (batch.jobs counts the job either way)
+// for the caller to hand to the clock as (arm_atom, schedule_batch). The actor starts at its first
+// message, so restoring a million jobs queues nothing at the actor scheduler. Catch-up runs that
+// its misfire policy asks for start at once, in the actor.
+// REQUIRES: as spawn_job().
+caf::actor restore_job(caf::actor_system& sys, job_spec spec, const job_context* ctx,
+                       int64_t last_alive_ms, schedule_batch& batch);
 
 // -- state --
 

@@ -50,6 +50,7 @@ using executions_atom = caf::atom_constant<caf::atom("execs")>;
 using run_done_atom = caf::atom_constant<caf::atom("rundone")>;
 using renamed_atom = caf::atom_constant<caf::atom("renamed")>;
 using import_atom = caf::atom_constant<caf::atom("import")>;
+using catch_up_atom = caf::atom_constant<caf::atom("catchup")>;  // misfire runs of a restored job
 
 // -- funcs --
 using add_func_atom = caf::atom_constant<caf::atom("addfunc")>;

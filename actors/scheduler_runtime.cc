@@ -129,6 +129,10 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
   unsigned threads = options.worker_threads ? options.worker_threads
                                             : std::max(1u, std::thread::hardware_concurrency());
   i->config.set("scheduler.max-threads", static_cast<size_t>(threads));
+  // One shared queue whose idle workers sleep on a condition variable. CAF 0.17's work stealing
+  // takes from the tail of a singly linked deque (O(length) per steal, both locks held) and
+  // spins while idle: a group that made a million job actors runnable at once took minutes.
+  i->config.set("scheduler.policy", caf::atom("sharing"));
   i->system = std::make_unique<caf::actor_system>(i->config);
   i->ctx.pool = i->pool.get();
   i->ctx.ids = &i->ids;
@@ -208,7 +212,8 @@ runtime_snapshot scheduler_runtime::snapshot() const {
 
 std::optional<std::string> scheduler_runtime::not_ready_reason() const {
   if (impl_->stopped) return "stopping";
-  auto jobs = static_cast<std::size_t>(std::max<int64_t>(0, impl_->stats.jobs()));
+  // Counted by the clock once it has armed them: a restored job is ready when its timer is.
+  auto jobs = impl_->clock.restored_jobs_armed.load(std::memory_order_acquire);
   if (jobs < impl_->jobs_restored)
     return "restoring jobs: " + std::to_string(jobs) + " of " + std::to_string(impl_->jobs_restored);
   return std::nullopt;

@@ -64,7 +64,8 @@ class scheduler_runtime final : public scheduler_api {
   // Stops the heartbeat, the clock and every actor, and records a last heartbeat. Idempotent.
   void stop();
   runtime_snapshot snapshot() const;
-  // Why the runtime does not accept work yet (restored jobs still being spawned), or nullopt.
+  // Why the runtime does not accept work yet (restored jobs whose timers the clock has not armed
+  // yet), or nullopt.
   std::optional<std::string> not_ready_reason() const;
   // The Prometheus metrics the runtime records into (and the HTTP layer may add to).
   scheduler_metrics& metrics();

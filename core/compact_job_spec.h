@@ -1,0 +1,84 @@
+// compact_job_spec: a job_spec as a job actor keeps it for months, in about a third of the memory.
+//
+// A job_spec holds nine std::strings and a std::map (408 bytes before any heap text); a million
+// idle jobs pay that a million times for fields that are read once per run or per view. This form
+// keeps the numbers and flags as plain members, with job_spec's names, and packs every string and
+// the metadata into one allocation. Reading a string gives a view into it; unpack() rebuilds the
+// job_spec for a view, an edit or the store.
+//
+// Example:
+//   compact_job_spec c(spec);
+//   c.done = true;                                  // numbers and flags: as in job_spec
+//   std::string_view url = c.request_url();         // strings: read-only views
+//   store.put_job(c.unpack());
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "core/job.h"
+
+namespace mainspring {
+
+class compact_job_spec {
+ public:
+  // -- constructors --
+
+  // Every string empty, every number as in a default job_spec.
+  compact_job_spec() = default;
+  explicit compact_job_spec(const job_spec& spec);
+
+  compact_job_spec(const compact_job_spec& other);
+  compact_job_spec& operator=(const compact_job_spec& other);
+  compact_job_spec(compact_job_spec&&) noexcept = default;
+  compact_job_spec& operator=(compact_job_spec&&) noexcept = default;
+
+  // -- conversions --
+
+  // The job_spec this was made from, with the members below as they are now.
+  job_spec unpack() const;
+
+  // -- strings (views that stay valid until this object is assigned to or destroyed) --
+
+  std::string_view id() const { return text(k_id); }
+  std::string_view group() const { return text(k_group); }
+  std::string_view name() const { return text(k_name); }
+  std::string_view schedule() const { return text(k_schedule); }
+  std::string_view timezone() const { return text(k_timezone); }
+  std::string_view request_url() const { return text(k_request_url); }
+  std::string_view exec_command() const { return text(k_exec_command); }
+  std::string_view memo() const { return text(k_memo); }
+  std::string_view otp_secret() const { return text(k_otp_secret); }
+
+  // -- member variables: job_spec's numbers and flags, read and written directly --
+
+  int64_t exec_time_s = 0;
+  int64_t timeout_ms = k_default_timeout_ms;
+  int64_t retry_delay_ms = 0;
+  int64_t anchor_ms = 0;
+  int64_t created_ms = 0;
+  int64_t updated_ms = 0;
+  int retries = 0;
+  concurrency_policy concurrency = concurrency_policy::allow;
+  misfire_policy misfire = misfire_policy::skip;
+  bool paused = false;
+  bool done = false;
+
+ private:
+  // The strings' order in the packed text; the metadata's keys and values follow, alternating.
+  enum field : uint32_t {
+    k_id, k_group, k_name, k_schedule, k_timezone, k_request_url, k_exec_command, k_memo,
+    k_otp_secret, k_fields
+  };
+
+  // The i-th string of the packed text (empty when there is none).
+  std::string_view text(uint32_t i) const;
+  uint32_t text_count() const;
+
+  // Layout: uint32_t n, then n uint32_t end offsets, then the n strings back to back (offsets
+  // count from the first string). Null when the spec was default-constructed.
+  std::unique_ptr<char[]> packed_;
+};
+
+}  // namespace mainspring

@@ -1,0 +1,105 @@
+// Tests for core/compact_job_spec.h: every field survives packing, copies are independent.
+#include "core/compact_job_spec.h"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+namespace mainspring {
+namespace {
+
+job_spec full_spec() {
+  job_spec s;
+  s.id = "1234567890123456789";
+  s.group = "YM55";
+  s.name = "nightly report";
+  s.schedule = "0 30 9 * * MON-FRI";
+  s.timezone = "America/Argentina/Buenos_Aires";
+  s.exec_time_s = 1'900'000'000;
+  s.request_url = "HTTP@http://127.0.0.1:9999/hook?test=yao";
+  s.exec_command = std::string(5000, 'x');
+  s.timeout_ms = 1234;
+  s.retries = 3;
+  s.retry_delay_ms = 500;
+  s.concurrency = concurrency_policy::forbid;
+  s.misfire = misfire_policy::all;
+  s.memo = "a memo with \0 inside";
+  s.memo.push_back('\0');
+  s.metadata = {{"owner", "ops"}, {"", "empty key"}, {"empty value", ""}};
+  s.paused = true;
+  s.done = true;
+  s.anchor_ms = 1'800'000'000'123;
+  s.otp_secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+  s.created_ms = 1'700'000'000'000;
+  s.updated_ms = 1'700'000'000'999;
+  return s;
+}
+
+void check_same(const job_spec& a, const job_spec& b) {
+  CHECK(a.id == b.id);
+  CHECK(a.group == b.group);
+  CHECK(a.name == b.name);
+  CHECK(a.schedule == b.schedule);
+  CHECK(a.timezone == b.timezone);
+  CHECK(a.exec_time_s == b.exec_time_s);
+  CHECK(a.request_url == b.request_url);
+  CHECK(a.exec_command == b.exec_command);
+  CHECK(a.timeout_ms == b.timeout_ms);
+  CHECK(a.retries == b.retries);
+  CHECK(a.retry_delay_ms == b.retry_delay_ms);
+  CHECK(a.concurrency == b.concurrency);
+  CHECK(a.misfire == b.misfire);
+  CHECK(a.memo == b.memo);
+  CHECK(a.metadata == b.metadata);
+  CHECK(a.paused == b.paused);
+  CHECK(a.done == b.done);
+  CHECK(a.anchor_ms == b.anchor_ms);
+  CHECK(a.otp_secret == b.otp_secret);
+  CHECK(a.created_ms == b.created_ms);
+  CHECK(a.updated_ms == b.updated_ms);
+}
+
+TEST_CASE("every field of a job spec survives packing and unpacking") {
+  auto spec = full_spec();
+  compact_job_spec c(spec);
+  check_same(c.unpack(), spec);
+  CHECK(c.id() == spec.id);
+  CHECK(c.timezone() == spec.timezone);
+  CHECK(c.memo() == spec.memo);
+  CHECK(c.exec_command().size() == 5000);
+}
+
+TEST_CASE("a default job spec, with every string empty, packs to the same defaults") {
+  job_spec spec;
+  check_same(compact_job_spec(spec).unpack(), spec);
+  check_same(compact_job_spec().unpack(), spec);
+  CHECK(compact_job_spec().name().empty());
+}
+
+TEST_CASE("numbers and flags written on the compact form show in the unpacked spec") {
+  compact_job_spec c(full_spec());
+  c.done = false;
+  c.paused = false;
+  c.anchor_ms = 42;
+  auto spec = c.unpack();
+  CHECK_FALSE(spec.done);
+  CHECK_FALSE(spec.paused);
+  CHECK(spec.anchor_ms == 42);
+  CHECK(spec.name == "nightly report");
+}
+
+TEST_CASE("a copy of a compact spec is independent of the original") {
+  compact_job_spec original(full_spec());
+  compact_job_spec copy(original);
+  compact_job_spec assigned;
+  assigned = original;
+  original = compact_job_spec(job_spec{});
+  CHECK(original.name().empty());
+  check_same(copy.unpack(), full_spec());
+  check_same(assigned.unpack(), full_spec());
+  compact_job_spec moved(std::move(copy));
+  check_same(moved.unpack(), full_spec());
+}
+
+}  // namespace
+}  // namespace mainspring
