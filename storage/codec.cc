@@ -245,6 +245,40 @@ struct audit_codec {
   }
 };
 
+struct node_codec {
+  static constexpr const char* k_name = "node_spec";
+  static constexpr uint8_t k_version = k_node_format;
+  template <class Io, class N>
+  static void fields(Io& io, N& n, uint8_t /*version*/) {
+    io(n.id);
+    io(n.group);
+    io(n.hostname);
+    io(n.ip);
+    io(n.mac);
+    io(n.broadcast_addr);
+    io(n.grpc_listen);
+    io(n.machine_code);
+    io(n.otp_secret);
+    io(n.registered_ms);
+    io(n.last_seen_ms);
+  }
+};
+
+struct api_key_codec {
+  static constexpr const char* k_name = "api_key_record";
+  static constexpr uint8_t k_version = k_api_key_format;
+  template <class Io, class K>
+  static void fields(Io& io, K& k, uint8_t /*version*/) {
+    io(k.key_id);
+    io(k.secret_hash);
+    io(k.api);
+    io(k.group);
+    io(k.memo);
+    io(k.created_ms);
+    io(k.disabled);
+  }
+};
+
 template <class Codec, class Record>
 std::string encode_record(const Record& r) {
   thread_local writer_state st;
@@ -309,6 +343,12 @@ std::string encode(const func_spec& f) {
 std::string encode(const audit_entry& a) {
   return encode_record<audit_codec>(a);
 }
+std::string encode(const node_spec& n) {
+  return encode_record<node_codec>(n);
+}
+std::string encode(const api_key_record& k) {
+  return encode_record<api_key_codec>(k);
+}
 
 status decode(std::string_view b, group_spec* out) {
   return decode_record<group_codec>(b, out);
@@ -324,6 +364,12 @@ status decode(std::string_view b, func_spec* out) {
 }
 status decode(std::string_view b, audit_entry* out) {
   return decode_record<audit_codec>(b, out);
+}
+status decode(std::string_view b, node_spec* out) {
+  return decode_record<node_codec>(b, out);
+}
+status decode(std::string_view b, api_key_record* out) {
+  return decode_record<api_key_codec>(b, out);
 }
 
 }  // namespace mainspring

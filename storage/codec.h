@@ -21,6 +21,7 @@
 #include <string_view>
 
 #include "core/job.h"
+#include "core/node.h"
 #include "core/run_record.h"
 #include "core/status.h"
 #include "storage/records.h"
@@ -33,12 +34,16 @@ inline constexpr uint8_t k_job_format = 1;
 inline constexpr uint8_t k_run_format = 1;
 inline constexpr uint8_t k_func_format = 1;
 inline constexpr uint8_t k_audit_format = 1;
+inline constexpr uint8_t k_node_format = 1;
+inline constexpr uint8_t k_api_key_format = 1;
 
 std::string encode(const group_spec& group);
 std::string encode(const job_spec& job);
 std::string encode(const run_record& run);
 std::string encode(const func_spec& func);
 std::string encode(const audit_entry& entry);
+std::string encode(const node_spec& node);
+std::string encode(const api_key_record& key);
 
 // Decodes `bytes` into *out. On error *out is left in an unspecified but valid state.
 // REQUIRES: out != nullptr.
@@ -47,5 +52,7 @@ status decode(std::string_view bytes, job_spec* out);
 status decode(std::string_view bytes, run_record* out);
 status decode(std::string_view bytes, func_spec* out);
 status decode(std::string_view bytes, audit_entry* out);
+status decode(std::string_view bytes, node_spec* out);
+status decode(std::string_view bytes, api_key_record* out);
 
 }  // namespace mainspring

@@ -49,6 +49,26 @@ mutation_batch& mutation_batch::delete_func(std::string_view group, std::string_
   return *this;
 }
 
+mutation_batch& mutation_batch::put_node(const node_spec& node) {
+  ops_.push_back({op_kind::put, node_key(node.group, node.id), encode(node)});
+  return *this;
+}
+
+mutation_batch& mutation_batch::delete_node(std::string_view group, std::string_view node_id) {
+  ops_.push_back({op_kind::erase, node_key(group, node_id), {}});
+  return *this;
+}
+
+mutation_batch& mutation_batch::put_api_key(const api_key_record& key) {
+  ops_.push_back({op_kind::put, api_key_key(key.key_id), encode(key)});
+  return *this;
+}
+
+mutation_batch& mutation_batch::delete_api_key(std::string_view key_id) {
+  ops_.push_back({op_kind::erase, api_key_key(key_id), {}});
+  return *this;
+}
+
 mutation_batch& mutation_batch::put_audit(const audit_entry& entry) {
   ops_.push_back({op_kind::put_audit, audit_time_prefix(entry.time_ms), encode(entry)});
   return *this;

@@ -3,7 +3,8 @@
 // Each put encodes its value at once, on the caller's thread, so that the store's single
 // committer thread only copies bytes. Deletes of a group or a job name a key range; the store
 // expands them when it commits (see state_store::commit), so they also remove whatever an
-// earlier batch of the same group commit put into that range.
+// earlier batch of the same group commit put into that range. A group's range is its jobs,
+// runs, funcs and worker nodes; API keys are not under any group's range.
 //
 // A batch is durable by default: its done callback runs only once it is synced to disk. Run
 // history may be written with set_durable(false): it is then applied without waiting for a sync
@@ -24,6 +25,7 @@
 #include <vector>
 
 #include "core/job.h"
+#include "core/node.h"
 #include "core/run_record.h"
 #include "storage/records.h"
 
@@ -34,7 +36,7 @@ class mutation_batch {
   enum class op_kind : uint8_t {
     put,          // key <- value
     erase,        // delete key
-    erase_group,  // delete g/<group> and everything under j/, r/, f/ of that group
+    erase_group,  // delete g/<group> and everything under j/, r/, f/, n/ of that group
     erase_job,    // delete j/<group>/<job> and its runs
     put_audit,    // key is "a/<time>/", the store appends the sequence number
     put_run,      // a put that may trigger the job's history trimming
@@ -48,13 +50,19 @@ class mutation_batch {
 
   // -- builders: each returns *this so that calls chain --
   mutation_batch& put_group(const group_spec& group);
-  mutation_batch& delete_group(std::string_view group);  // with its jobs, runs and funcs
+  // With its jobs, runs, funcs and worker nodes. API keys scoped to the group stay: they are
+  // not under its key range and are managed on their own (delete_api_key).
+  mutation_batch& delete_group(std::string_view group);
   mutation_batch& put_job(const job_spec& job);
   mutation_batch& delete_job(std::string_view group, std::string_view job_id);  // with its runs
   mutation_batch& put_run(const run_record& run);
   mutation_batch& delete_run(std::string_view group, std::string_view job_id, uint64_t run_id);
   mutation_batch& put_func(const func_spec& func);
   mutation_batch& delete_func(std::string_view group, std::string_view name);
+  mutation_batch& put_node(const node_spec& node);
+  mutation_batch& delete_node(std::string_view group, std::string_view node_id);
+  mutation_batch& put_api_key(const api_key_record& key);
+  mutation_batch& delete_api_key(std::string_view key_id);
   mutation_batch& put_audit(const audit_entry& entry);
   // A small value of the store's own under "m/<name>" (e.g. the last-alive heartbeat).
   mutation_batch& put_meta(std::string_view name, std::string_view value);

@@ -1,16 +1,24 @@
-// Records that only the storage layer defines: the audit log entry.
+// Records that only the storage layer defines: the audit log entry and the API key.
 //
-// group_spec and job_spec live in core/job.h, func_spec in core/func.h and run_record in
-// core/run_record.h because the scheduler reasons about them; the audit log is kept and
-// listed, nothing more, so it lives beside the store that keeps it.
+// group_spec and job_spec live in core/job.h, func_spec in core/func.h, node_spec in
+// core/node.h and run_record in core/run_record.h because the scheduler reasons about them;
+// the audit log and the API keys are kept and looked up, nothing more, so they live beside the
+// store that keeps them.
 //
 // Example:
 //   audit_entry a;
 //   a.time_ms = to_unix_ms(now_ms()); a.api = "native"; a.key_id = "k1";
 //   a.action = "job.add"; a.group = "YM55"; a.job_id = "12"; a.detail = R"({"name":"x"})";
 //   store->commit(mutation_batch{}.put_job(job).put_audit(a), done);
+//
+//   api_key_record k;
+//   k.key_id = "ci-deploy";
+//   k.secret_hash = hex_sha256;   // of the secret shown to the user once; the secret is not kept
+//   k.api = "native"; k.group = "YM55"; k.created_ms = to_unix_ms(now_ms());
+//   store->commit(mutation_batch{}.put_api_key(k), done);
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -27,6 +35,23 @@ struct audit_entry {
   std::string group;
   std::string job_id;
   std::string detail;  // free text or JSON, as the dialect chooses
+};
+
+// A key id: [a-zA-Z0-9_-]{1,64}.
+inline constexpr std::size_t k_max_api_key_id_bytes = 64;
+
+// An API key a client authenticates with, stored under k/<key_id>.
+struct api_key_record {
+  std::string key_id;  // [a-zA-Z0-9_-]{1,k_max_api_key_id_bytes}; what the client presents
+  // Lower-case hex SHA-256 of the secret (64 characters). The secret itself is NEVER stored:
+  // it is shown once when the key is created; a leaked data dir or dump must not let anyone
+  // authenticate.
+  std::string secret_hash;
+  std::string api;    // the dialect it is for ("native", "dkron", ...); "" = every dialect
+  std::string group;  // the one group it may touch; "" = every group
+  std::string memo;
+  int64_t created_ms = 0;  // unix ms
+  bool disabled = false;   // kept (and audited by key_id) but refused
 };
 
 }  // namespace mainspring

@@ -219,8 +219,8 @@ status state_store::impl::apply_op(const mutation_batch::op& op, leveldb::WriteB
       return range_eraser(op.value, out).erase(db.get(), dir, round);
     case k::erase_group:
       out->Delete(group_key(op.key));
-      for (const auto& prefix :
-           {group_jobs_prefix(op.key), group_runs_prefix(op.key), group_funcs_prefix(op.key)}) {
+      for (const auto& prefix : {group_jobs_prefix(op.key), group_runs_prefix(op.key),
+                                 group_funcs_prefix(op.key), group_nodes_prefix(op.key)}) {
         if (status st = range_eraser(prefix, out).erase(db.get(), dir, round); !st.ok()) {
           return st;
         }

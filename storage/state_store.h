@@ -1,11 +1,12 @@
 // state_store: everything Mainspring must remember across restarts, in one LevelDB.
 //
-// Groups, jobs, Lua functions, run history and the audit log live under the key layout of
-// store_keys.h (documented in storage/README.md). Writes go through commit(): one committer
-// thread gathers every mutation_batch queued while the previous write was syncing and writes
-// them as ONE synced leveldb::WriteBatch ("group commit"), so a burst of N concurrent requests
-// costs about one fsync, not N. A batch's done callback runs, on the committer thread, only
-// after its changes are on disk; a batch is applied entirely or not at all.
+// Groups, jobs, Lua functions, worker nodes, API keys, run history and the audit log live
+// under the key layout of store_keys.h (documented in storage/README.md). Writes go through
+// commit(): one committer thread gathers every mutation_batch queued while the previous write
+// was syncing and writes them as ONE synced leveldb::WriteBatch ("group commit"), so a burst
+// of N concurrent requests costs about one fsync, not N. A batch's done callback runs, on the
+// committer thread, only after its changes are on disk; a batch is applied entirely or not at
+// all.
 //
 // Run history is bounded: store_options.max_runs_per_job (trimmed incrementally after the
 // job's runs are written) and max_run_age (a background sweep walking a bounded number of keys
@@ -32,6 +33,7 @@
 #include <vector>
 
 #include "core/job.h"
+#include "core/node.h"
 #include "core/run_record.h"
 #include "core/status.h"
 #include "storage/mutation_batch.h"
@@ -74,11 +76,15 @@ struct store_stats {
   uint64_t corrupt_runs_skipped = 0;  // unreadable run records list_runs passed over
 };
 
-// What load_all() calls for each stored record; a null function skips that kind.
+// What load_all() calls for each stored record; a null function skips that kind (and its
+// scan). The initializers let a caller name only the kinds it wants ({.on_job = ...}) without
+// -Wmissing-field-initializers.
 struct load_visitor {
-  std::function<void(group_spec&&)> on_group;
-  std::function<void(job_spec&&)> on_job;
-  std::function<void(func_spec&&)> on_func;
+  std::function<void(group_spec&&)> on_group = nullptr;
+  std::function<void(job_spec&&)> on_job = nullptr;
+  std::function<void(func_spec&&)> on_func = nullptr;
+  std::function<void(node_spec&&)> on_node = nullptr;
+  std::function<void(api_key_record&&)> on_api_key = nullptr;
 };
 
 class state_store {
@@ -112,8 +118,9 @@ class state_store {
 
   // -- reads (thread-safe, concurrent with commits; each sees a consistent snapshot) --
 
-  // Streams every group, then every job, then every function (each in key order). Stops at the
-  // first unreadable record with a status naming its key.
+  // Streams every group, then every job, every function, every worker node and every API key
+  // (each kind in key order, all from one snapshot). Stops at the first unreadable record with
+  // a status naming its key.
   status load_all(const load_visitor& visitor) const;
 
   // Up to `limit` runs of the job, newest first; with before_run_id != 0 only runs with a

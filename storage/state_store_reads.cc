@@ -44,7 +44,7 @@ status_or<std::optional<std::string>> state_store::get_meta(std::string_view nam
 
 status state_store::load_all(const load_visitor& visitor) const {
   leveldb::DB* db = impl_->db.get();
-  // One snapshot for the three scans: no job without its group from a concurrent commit.
+  // One snapshot for every scan: no job or node without its group from a concurrent commit.
   auto release = [db](const leveldb::Snapshot* snap) { db->ReleaseSnapshot(snap); };
   std::unique_ptr<const leveldb::Snapshot, decltype(release)> snapshot(db->GetSnapshot(), release);
   const leveldb::Snapshot* snap = snapshot.get();
@@ -56,6 +56,10 @@ status state_store::load_all(const load_visitor& visitor) const {
     st = scan_prefix<job_spec>(db, snap, dir, k_job_prefix, visitor.on_job);
   if (st.ok() && visitor.on_func)
     st = scan_prefix<func_spec>(db, snap, dir, k_func_prefix, visitor.on_func);
+  if (st.ok() && visitor.on_node)
+    st = scan_prefix<node_spec>(db, snap, dir, k_node_prefix, visitor.on_node);
+  if (st.ok() && visitor.on_api_key)
+    st = scan_prefix<api_key_record>(db, snap, dir, k_api_key_prefix, visitor.on_api_key);
   return st;
 }
 

@@ -93,8 +93,11 @@ std::string audit_time_prefix(int64_t time_ms) {
   return out;
 }
 
-std::string node_key(std::string_view node) {
-  return join(k_node_prefix, node);
+std::string node_key(std::string_view group, std::string_view node_id) {
+  return join(k_node_prefix, group, node_id);
+}
+std::string group_nodes_prefix(std::string_view group) {
+  return join(k_node_prefix, group) + '/';
 }
 std::string api_key_key(std::string_view key_id) {
   return join(k_api_key_prefix, key_id);

@@ -1,14 +1,17 @@
 // store_keys: the LevelDB key layout of the state store (see storage/README.md).
 //
-// Keys are ASCII paths whose prefixes are the scans the store needs: restart reads "g/", "j/"
-// and "f/"; a job's history is the range "r/<group>/<job>/" whose run ids are 16 lower-case hex
-// digits (big-endian), so byte order is id order and the newest run is the last key. A name
-// part is escaped ('%' -> "%25", '/' -> "%2F") so that no name can reach into another's range.
+// Keys are ASCII paths whose prefixes are the scans the store needs: restart reads "g/", "j/",
+// "f/", "n/" and "k/". A group's records sit under "<kind>/<group>/" (jobs, runs, funcs, worker
+// nodes) so that deleting the group is a few range deletes; API keys are not per group. A job's
+// history is the range "r/<group>/<job>/" whose run ids are 16 lower-case hex digits
+// (big-endian), so byte order is id order and the newest run is the last key. A name part is
+// escaped ('%' -> "%25", '/' -> "%2F") so that no name can reach into another's range.
 //
 // Example:
 //   run_key("YM55", "12", 0x1f)      == "r/YM55/12/000000000000001f"
 //   job_runs_prefix("YM55", "12")    == "r/YM55/12/"
 //   prefix_end("r/YM55/12/")         == "r/YM55/120"   // first key past the range
+//   node_key("YM55", "worker_1")     == "n/YM55/worker_1"
 #pragma once
 
 #include <cstdint>
@@ -25,8 +28,8 @@ inline constexpr std::string_view k_job_prefix = "j/";
 inline constexpr std::string_view k_run_prefix = "r/";
 inline constexpr std::string_view k_func_prefix = "f/";
 inline constexpr std::string_view k_audit_prefix = "a/";
-inline constexpr std::string_view k_node_prefix = "n/";     // reserved: worker nodes
-inline constexpr std::string_view k_api_key_prefix = "k/";  // reserved: API keys
+inline constexpr std::string_view k_node_prefix = "n/";
+inline constexpr std::string_view k_api_key_prefix = "k/";
 
 // '%' -> "%25", '/' -> "%2F"; every other byte is kept.
 std::string escape_key_part(std::string_view part);
@@ -44,8 +47,9 @@ std::string group_runs_prefix(std::string_view group);                         /
 std::string func_key(std::string_view group, std::string_view name);           // f/<g>/<name>
 std::string group_funcs_prefix(std::string_view group);                        // f/<g>/
 std::string audit_time_prefix(int64_t time_ms);    // a/<time 16 hex>/ ; negative -> 0
-std::string node_key(std::string_view node);       // n/<node>
-std::string api_key_key(std::string_view key_id);  // k/<key_id>
+std::string node_key(std::string_view group, std::string_view node_id);  // n/<g>/<node>
+std::string group_nodes_prefix(std::string_view group);                  // n/<g>/
+std::string api_key_key(std::string_view key_id);                        // k/<key_id>
 
 // The first key after every key that starts with `prefix`.
 // REQUIRES: prefix is non-empty and its last byte is not 0xff (all ours end in '/').

@@ -58,6 +58,47 @@ audit_entry sample_audit() {
   return audit_entry{1'700'000'000'123, "native", "key1", "job.add", "YM55", "12", R"({"x":1})"};
 }
 
+node_spec sample_node() {
+  node_spec n;
+  n.id = "worker_1";
+  n.group = "YM55";
+  n.hostname = "build-3.example.org";
+  n.ip = "10.0.0.7";
+  n.mac = "52:54:00:12:34:56";
+  n.broadcast_addr = "10.0.0.255";
+  n.grpc_listen = "10.0.0.7:9090";
+  n.machine_code = std::string("mc\0bin", 6);
+  n.otp_secret = "JBSWY3DPEHPK3PXP";
+  n.registered_ms = 1'700'000'000'000;
+  n.last_seen_ms = -3;
+  return n;
+}
+
+api_key_record sample_api_key() {
+  api_key_record k;
+  k.key_id = "ci-deploy_2";
+  k.secret_hash = std::string(64, 'a');
+  k.api = "native";
+  k.group = "YM55";
+  k.memo = "deploys from CI";
+  k.created_ms = 1'700'000'000'321;
+  k.disabled = true;
+  return k;
+}
+
+bool same(const node_spec& a, const node_spec& b) {
+  return a.id == b.id && a.group == b.group && a.hostname == b.hostname && a.ip == b.ip &&
+         a.mac == b.mac && a.broadcast_addr == b.broadcast_addr && a.grpc_listen == b.grpc_listen &&
+         a.machine_code == b.machine_code && a.otp_secret == b.otp_secret &&
+         a.registered_ms == b.registered_ms && a.last_seen_ms == b.last_seen_ms;
+}
+
+bool same(const api_key_record& a, const api_key_record& b) {
+  return a.key_id == b.key_id && a.secret_hash == b.secret_hash && a.api == b.api &&
+         a.group == b.group && a.memo == b.memo && a.created_ms == b.created_ms &&
+         a.disabled == b.disabled;
+}
+
 bool same(const job_spec& a, const job_spec& b) {
   return a.id == b.id && a.group == b.group && a.name == b.name && a.schedule == b.schedule &&
          a.timezone == b.timezone && a.exec_time_s == b.exec_time_s &&
@@ -142,6 +183,14 @@ TEST_CASE("every record round-trips through encode and decode") {
   audit_entry a = sample_audit(), a2;
   REQUIRE(decode(encode(a), &a2).ok());
   CHECK(same(a, a2));
+
+  node_spec n = sample_node(), n2;
+  REQUIRE(decode(encode(n), &n2).ok());
+  CHECK(same(n, n2));
+
+  api_key_record k = sample_api_key(), k2;
+  REQUIRE(decode(encode(k), &k2).ok());
+  CHECK(same(k, k2));
 }
 
 TEST_CASE("default-constructed records round-trip too") {
@@ -151,6 +200,12 @@ TEST_CASE("default-constructed records round-trip too") {
   run_record r, r2 = sample_run();
   REQUIRE(decode(encode(r), &r2).ok());
   CHECK(same(r, r2));
+  node_spec n, n2 = sample_node();
+  REQUIRE(decode(encode(n), &n2).ok());
+  CHECK(same(n, n2));
+  api_key_record k, k2 = sample_api_key();
+  REQUIRE(decode(encode(k), &k2).ok());
+  CHECK(same(k, k2));
 }
 
 TEST_CASE("a value starts with its format version byte") {
@@ -159,6 +214,56 @@ TEST_CASE("a value starts with its format version byte") {
   CHECK(encode(group_spec{})[0] == static_cast<char>(k_group_format));
   CHECK(encode(sample_func())[0] == static_cast<char>(k_func_format));
   CHECK(encode(sample_audit())[0] == static_cast<char>(k_audit_format));
+  CHECK(encode(sample_node())[0] == static_cast<char>(k_node_format));
+  CHECK(encode(sample_api_key())[0] == static_cast<char>(k_api_key_format));
+}
+
+TEST_CASE("a node or API key value from a newer format version is refused with a status") {
+  std::string nb = encode(sample_node());
+  nb[0] = static_cast<char>(k_node_format + 1);
+  node_spec n;
+  status st = decode(nb, &n);
+  CHECK(st.code() == status_code::failed_precondition);
+  CHECK(st.message().rfind("node_spec value has format version", 0) == 0);
+
+  std::string kb = encode(sample_api_key());
+  kb[0] = static_cast<char>(k_api_key_format + 1);
+  api_key_record k;
+  st = decode(kb, &k);
+  CHECK(st.code() == status_code::failed_precondition);
+  CHECK(st.message().rfind("api_key_record value has format version", 0) == 0);
+}
+
+TEST_CASE("truncated or padded node and API key values are corrupt and name their record") {
+  const std::string nb = encode(sample_node());
+  node_spec n;
+  for (std::size_t len = 0; len < nb.size(); ++len) {
+    status st = decode(std::string_view(nb).substr(0, len), &n);
+    REQUIRE_FALSE(st.ok());
+    CHECK(st.code() == status_code::internal);
+    CHECK(st.message().rfind("corrupt node_spec value: ", 0) == 0);
+  }
+  CHECK(decode(nb + "x", &n).message().find("trailing") != std::string::npos);
+
+  const std::string kb = encode(sample_api_key());
+  api_key_record k;
+  for (std::size_t len = 0; len < kb.size(); ++len) {
+    status st = decode(std::string_view(kb).substr(0, len), &k);
+    REQUIRE_FALSE(st.ok());
+    CHECK(st.message().rfind("corrupt api_key_record value: ", 0) == 0);
+  }
+  CHECK(decode(kb + "x", &k).message().find("trailing") != std::string::npos);
+}
+
+TEST_CASE("an API key's disabled byte other than 0 or 1 is corrupt") {
+  std::string kb = encode(sample_api_key());
+  // disabled is the last field, one byte.
+  REQUIRE(kb.back() == 1);
+  kb.back() = 2;
+  api_key_record k;
+  status st = decode(kb, &k);
+  CHECK_FALSE(st.ok());
+  CHECK(st.message().find("bad boolean") != std::string::npos);
 }
 
 TEST_CASE("a value from a newer format version is refused with a status") {
@@ -226,4 +331,6 @@ TEST_CASE("random truncations and bit flips give an error or a value, never a cr
   fuzz<func_spec>(encode(sample_func()), 5000);
   fuzz<audit_entry>(encode(sample_audit()), 5000);
   fuzz<group_spec>(encode(group_spec{"YM55", "S", 1}), 5000);
+  fuzz<node_spec>(encode(sample_node()), 5000);
+  fuzz<api_key_record>(encode(sample_api_key()), 5000);
 }

@@ -70,10 +70,34 @@ run_record make_run(const std::string& group, const std::string& job, uint64_t r
   return r;
 }
 
+node_spec make_node(const std::string& group, const std::string& id) {
+  node_spec n;
+  n.group = group;
+  n.id = id;
+  n.hostname = "host-" + id;
+  n.grpc_listen = "10.0.0.7:9090";
+  n.otp_secret = "JBSWY3DPEHPK3PXP";
+  n.registered_ms = 1000;
+  n.last_seen_ms = 2000;
+  return n;
+}
+
+api_key_record make_api_key(const std::string& key_id, const std::string& group) {
+  api_key_record k;
+  k.key_id = key_id;
+  k.secret_hash = std::string(64, 'f');
+  k.api = "native";
+  k.group = group;
+  k.created_ms = 5;
+  return k;
+}
+
 struct loaded {
   std::vector<group_spec> groups;
   std::map<std::string, job_spec> jobs;  // by "group/id"
   std::vector<func_spec> funcs;
+  std::map<std::string, node_spec> nodes;        // by "group/id"
+  std::map<std::string, api_key_record> api_keys;  // by key_id
 };
 
 loaded load(state_store& store) {
@@ -82,6 +106,8 @@ loaded load(state_store& store) {
   v.on_group = [&](group_spec&& g) { out.groups.push_back(std::move(g)); };
   v.on_job = [&](job_spec&& j) { out.jobs[j.group + "/" + j.id] = std::move(j); };
   v.on_func = [&](func_spec&& f) { out.funcs.push_back(std::move(f)); };
+  v.on_node = [&](node_spec&& n) { out.nodes[n.group + "/" + n.id] = std::move(n); };
+  v.on_api_key = [&](api_key_record&& k) { out.api_keys[k.key_id] = std::move(k); };
   status st = store.load_all(v);
   INFO(st.to_string());
   REQUIRE(st.ok());
@@ -253,6 +279,88 @@ TEST_CASE(
   CHECK(l.funcs[0].name == "f2");
   CHECK(run_ids(*store, "g", "1").empty());
   CHECK(run_ids(*store, "g", "10") == std::vector<uint64_t>{3, 1});
+}
+
+TEST_CASE("worker nodes and API keys are kept across a reopen and deleted one by one") {
+  temp_dir tmp;
+  {
+    auto store = open_store(tmp.path);
+    mutation_batch b;
+    b.put_group({"g", "", 0})
+        .put_node(make_node("g", "n1"))
+        .put_node(make_node("g", "n2"))
+        .put_api_key(make_api_key("k1", "g"))
+        .put_api_key(make_api_key("ci-deploy", ""));
+    REQUIRE(store->commit_sync(std::move(b)).ok());
+    // A later put replaces the node (a heartbeat).
+    node_spec seen = make_node("g", "n1");
+    seen.last_seen_ms = 9000;
+    REQUIRE(store->commit_sync(mutation_batch{}.put_node(seen)).ok());
+  }
+  auto store = open_store(tmp.path);
+  loaded l = load(*store);
+  REQUIRE(l.nodes.size() == 2);
+  CHECK(l.nodes["g/n1"].last_seen_ms == 9000);
+  CHECK(l.nodes["g/n1"].hostname == "host-n1");
+  CHECK(l.nodes["g/n2"].otp_secret == "JBSWY3DPEHPK3PXP");
+  REQUIRE(l.api_keys.size() == 2);
+  CHECK(l.api_keys["k1"].group == "g");
+  CHECK(l.api_keys["ci-deploy"].secret_hash == std::string(64, 'f'));
+
+  // A null callback skips its kind; the others still come.
+  std::size_t nodes_only = 0;
+  REQUIRE(store->load_all({.on_node = [&](node_spec&&) { ++nodes_only; }}).ok());
+  CHECK(nodes_only == 2);
+
+  REQUIRE(store->commit_sync(mutation_batch{}.delete_node("g", "n1").delete_api_key("k1")).ok());
+  l = load(*store);
+  CHECK(l.nodes.size() == 1);
+  CHECK(l.nodes.count("g/n2") == 1);
+  CHECK(l.api_keys.size() == 1);
+  CHECK(l.api_keys.count("ci-deploy") == 1);
+}
+
+TEST_CASE("delete_group removes its worker nodes, not other groups' nor any API key") {
+  temp_dir tmp;
+  auto store = open_store(tmp.path);
+  // "g" is a prefix of "g2" and of "g/x" before escaping: neither may be caught by its range.
+  for (const std::string g : {"g", "g2", "g/x"}) {
+    REQUIRE(store
+                ->commit_sync(mutation_batch{}
+                                  .put_group({g, "", 0})
+                                  .put_node(make_node(g, "n1"))
+                                  .put_node(make_node(g, "n2"))
+                                  .put_api_key(make_api_key("key_" + std::to_string(g.size()), g)))
+                .ok());
+  }
+  SECTION("in its own commit") {
+    REQUIRE(store->commit_sync(mutation_batch{}.delete_group("g")).ok());
+  }
+  SECTION("in the same group commit as a node put into that group, which it also removes") {
+    std::promise<status> first;
+    store->commit(mutation_batch{}.put_node(make_node("g", "n3")),
+                  [&](status st) { first.set_value(st); });
+    REQUIRE(store->commit_sync(mutation_batch{}.delete_group("g")).ok());
+    REQUIRE(first.get_future().get().ok());
+  }
+  loaded l = load(*store);
+  CHECK(l.nodes.size() == 4);
+  CHECK(l.nodes.count("g/n1") == 0);
+  CHECK(l.nodes.count("g/n2") == 0);
+  CHECK(l.nodes.count("g/n3") == 0);
+  CHECK(l.nodes.count("g2/n1") == 1);
+  CHECK(l.nodes.count("g/x/n2") == 1);
+  // API keys are not per group: the key scoped to "g" is still there.
+  CHECK(l.api_keys.size() == 3);
+  CHECK(l.api_keys.count("key_1") == 1);
+  CHECK(l.api_keys["key_1"].group == "g");
+
+  // A node put after its group's delete in the same batch survives.
+  REQUIRE(store->commit_sync(mutation_batch{}.delete_group("g2").put_node(make_node("g2", "n9")))
+              .ok());
+  l = load(*store);
+  CHECK(l.nodes.count("g2/n9") == 1);
+  CHECK(l.nodes.count("g2/n1") == 0);
 }
 
 TEST_CASE("list_runs gives the newest first, honours limit and pages with before_run_id") {

@@ -15,8 +15,20 @@ TEST_CASE("keys follow the documented layout") {
   CHECK(func_key("YM55", "fn") == "f/YM55/fn");
   CHECK(audit_time_prefix(255) == "a/00000000000000ff/");
   CHECK(audit_time_prefix(-5) == "a/0000000000000000/");
-  CHECK(node_key("n1") == "n/n1");
+  CHECK(node_key("YM55", "n1") == "n/YM55/n1");
+  CHECK(group_nodes_prefix("YM55") == "n/YM55/");
   CHECK(api_key_key("k1") == "k/k1");
+  CHECK(api_key_key("ci-deploy_2") == "k/ci-deploy_2");
+}
+
+TEST_CASE("a group's nodes are exactly the keys under its nodes prefix") {
+  const std::string prefix = group_nodes_prefix("YM55");
+  CHECK(node_key("YM55", "n1").rfind(prefix, 0) == 0);
+  CHECK(node_key("YM55", "n1") < prefix_end(prefix));
+  // Neither a group whose name extends this one nor a group with a slash reaches in.
+  CHECK(node_key("YM555", "n1").rfind(prefix, 0) != 0);
+  CHECK(node_key("YM55/x", "n1").rfind(prefix, 0) != 0);
+  CHECK(node_key("YM55", "a/b") == "n/YM55/a%2Fb");
 }
 
 TEST_CASE("a slash or percent in a name cannot reach into another name's range") {
