@@ -205,7 +205,7 @@ caf::behavior make_job_handlers() {
       },
       [](executions_atom, std::size_t limit, uint64_t before, std::vector<run_record>& stored,
          const reply_fn<std::vector<run_record>>& reply) {
-        reply(merge_runs(me()->state, std::move(stored), limit, before));
+        reply(merge_runs(me()->state, my_ctx(), std::move(stored), limit, before));
       },
   };
 }

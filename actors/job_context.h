@@ -51,6 +51,9 @@ struct job_context {
   state_store* store = nullptr;  // null: nothing is persisted (unit tests)
   // Parsed schedules shared by the jobs (a cache: thread-safe, hence usable through const).
   mutable schedule_cache schedules;
+  // --history-max-age in ms (0 = none): runs older than this are gone from the store, so the
+  // runs a job remembers in memory must not bring them back.
+  int64_t max_run_age_ms = 0;
   // When the previous process was last known alive (unix ms; 0 = unknown), for restored jobs.
   int64_t last_alive_ms = 0;
 

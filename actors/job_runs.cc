@@ -121,15 +121,20 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
   st.recent.push_back(std::move(run));
 }
 
-std::vector<run_record> merge_runs(const job_state& st, std::vector<run_record> stored,
-                                   std::size_t limit, uint64_t before) {
+std::vector<run_record> merge_runs(const job_state& st, const job_context* ctx,
+                                   std::vector<run_record> stored, std::size_t limit, uint64_t before) {
   auto wanted = [before](const run_record& r) { return before == 0 || r.run_id < before; };
-  // Finished runs in memory count only when newer than everything the store returned: those
-  // have not reached the store yet. Older ones the store no longer has were trimmed.
+  // Finished runs in memory count only when newer than everything the store returned (those
+  // have not reached the store yet: older ones it no longer has were trimmed), and not older
+  // than the age limit (the store drops those, and may have dropped every run of the job).
   uint64_t newest_stored = 0;
   for (const auto& r : stored) newest_stored = std::max(newest_stored, r.run_id);
+  const int64_t cutoff_ms = ctx->max_run_age_ms > 0 ? to_unix_ms(now_ms()) - ctx->max_run_age_ms : 0;
+  auto aged_out = [cutoff_ms](const run_record& r) {
+    return std::max({r.plan_ms, r.start_ms, r.end_ms}) < cutoff_ms;
+  };
   for (const auto& r : st.recent)
-    if (wanted(r) && r.run_id > newest_stored) stored.push_back(r);
+    if (wanted(r) && r.run_id > newest_stored && !aged_out(r)) stored.push_back(r);
   for (const auto& r : st.in_flight)
     if (wanted(r)) stored.push_back(r);
   std::sort(stored.begin(), stored.end(),

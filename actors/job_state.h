@@ -84,8 +84,8 @@ uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, i
 // Records a run's outcome; arms a retry when the run failed and retries remain.
 void finish_run(job_self self, const job_context* ctx, run_outcome out);
 // In-flight and remembered runs merged with `stored` ones: newest first, at most `limit`, only
-// ids below `before` when that is non-zero.
-std::vector<run_record> merge_runs(const job_state& st, std::vector<run_record> stored,
-                                   std::size_t limit, uint64_t before);
+// ids below `before` when that is non-zero, none that the store's retention has dropped.
+std::vector<run_record> merge_runs(const job_state& st, const job_context* ctx,
+                                   std::vector<run_record> stored, std::size_t limit, uint64_t before);
 
 }  // namespace mainspring

@@ -141,6 +141,7 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
   i->ctx.store = i->store.get();
   i->ctx.default_zone = std::move(zone).value();
   i->ctx.last_alive_ms = read_last_alive(*i->store);
+  i->ctx.max_run_age_ms = options.max_run_age.count();
   i->ctx.clock = spawn_clock(*i->system, &i->clock);
   spdlog::info("restoring {} group(s) and {} job(s) from {}", restored->groups.size(),
                i->jobs_restored, options.data_dir);

@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <future>
 
+#include <leveldb/env.h>
+
 #include "storage/state_store_impl.h"
 #include "storage/store_keys.h"
 
@@ -134,6 +136,15 @@ status state_store::repair(const std::string& dir) {
   if (!std::filesystem::is_directory(dir, ec)) {
     return status::not_found("data dir " + dir + " does not exist");
   }
+  // RepairDB does not take LevelDB's lock: rewriting the files under a running server would
+  // damage what the repair should save. A server holds the LOCK file; if we cannot take it, stop.
+  leveldb::Env* env = leveldb::Env::Default();
+  leveldb::FileLock* lock = nullptr;
+  if (leveldb::Status held = env->LockFile(dir + "/LOCK", &lock); !held.ok())
+    return status::failed_precondition("data dir " + dir +
+                                       " is in use (a running server holds its LOCK); stop it first: " +
+                                       held.ToString());
+  env->UnlockFile(lock);
   leveldb::Status s = leveldb::RepairDB(dir, db_options(store_options{}));
   if (!s.ok()) return status::internal("repair of data dir " + dir + " failed: " + s.ToString());
   return {};

@@ -1,8 +1,8 @@
 // End to end: what survives a stop of the real server. kill -9 in the middle of a burst of
 // concurrent changes loses nothing acknowledged and half-applies nothing; jobs keep firing on
 // schedule after a restart; each misfire policy handles a real downtime; run history is trimmed
-// to --history-runs and survives a restart; a damaged data dir is refused with a pointer to
-// `mainspring repair`, which fixes it. Waits are bounded polls; counts of fires allow for
+// to --history-runs (and by --history-max-age) and survives a restart; a damaged data dir is
+// refused with a pointer to `mainspring repair`, which fixes it and refuses a dir in use. Waits are bounded polls; counts of fires allow for
 // scheduling jitter and for the heartbeat's one-second resolution.
 #include <algorithm>
 #include <atomic>
@@ -440,4 +440,44 @@ TEST_CASE("a damaged data dir is refused with a pointer to repair and repair fix
   REQUIRE(jobs.size() == 1);
   CHECK(jobs[0]["id"] == id);
   CHECK(jobs[0]["name"] == "keep");
+}
+
+TEST_CASE("repair refuses a data dir that a running server holds, and the server goes on") {
+  server_process server;
+  native_api api(server.base_url());
+  api.register_group("L");
+  command_result refused = run_mainspring({"repair", "--data-dir", server.data_dir()}, 20s);
+  INFO(refused.output);
+  CHECK_FALSE(refused.timed_out);
+  CHECK(refused.exit_code != 0);
+  CHECK_THAT(refused.output, Catch::Contains("in use"));
+  CHECK(api.success(api.client.get("/v1/group/list")) == json{"L"});
+  api.register_group("L2");  // still writing
+  server.restart();
+  native_api after(server.base_url());
+  REQUIRE(wait_ready(after.client, k_ready_timeout));
+  CHECK(after.success(after.client.get("/v1/group/list")) == json{"L", "L2"});
+}
+
+TEST_CASE("runs older than --history-max-age are dropped, from the store and the list") {
+  server_process server({"--history-max-age", "2"});
+  native_api api(server.base_url());
+  api.register_group("A");
+  std::string id = api.add_job({{"group_name", "A"}, {"name", "manual"}, {"request_url", "NOOP@"},
+                                {"interval_pattern", "@manually"}, {"exec_time", far_future_s()}});
+  for (int i = 0; i < 3; ++i) api.client.request("POST", "/v1/A/job/" + id + "/run", std::string());
+  CHECK(eventually([&] { return api.executions("A", id, "?limit=100").size() == 3; }, 5s));
+  // Two seconds later they are too old; the sweep (every second) drops them, and the job's
+  // in-memory recent runs must not bring them back.
+  json left;
+  bool dropped = eventually([&] {
+    left = api.executions("A", id, "?limit=100");
+    return left.empty();
+  }, 10s);
+  INFO(left.dump());
+  CHECK(dropped);
+  CHECK(api.detail("A", id)["counts"]["runs"] == 3);
+  // A new run is listed again, until it too is too old.
+  api.client.request("POST", "/v1/A/job/" + id + "/run", std::string());
+  CHECK(eventually([&] { return api.executions("A", id, "?limit=100").size() == 1; }, 5s));
 }
