@@ -187,6 +187,9 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
         });
         adopt(self, ctx, std::move(job), k_new_job);
       },
+      [=](restore_atom, std::vector<job_spec>& jobs) {  // start-up: a batch of the stored jobs
+        adopt_restored(self, ctx, jobs, ctx->last_alive_ms);
+      },
       [=](list_atom, const reply_fn<std::vector<job_view>>& reply) { list_jobs(self, reply); },
       [=](clear_atom, audit_entry& audit, const reply_fn<std::size_t>& reply) {
         std::vector<std::string> ids;

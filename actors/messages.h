@@ -51,6 +51,7 @@ using run_done_atom = caf::atom_constant<caf::atom("rundone")>;
 using renamed_atom = caf::atom_constant<caf::atom("renamed")>;
 using import_atom = caf::atom_constant<caf::atom("import")>;
 using catch_up_atom = caf::atom_constant<caf::atom("catchup")>;  // misfire runs of a restored job
+using restore_atom = caf::atom_constant<caf::atom("restore")>;   // stored jobs, streamed at start-up
 
 // -- funcs --
 using add_func_atom = caf::atom_constant<caf::atom("addfunc")>;
@@ -64,6 +65,7 @@ enum class timer_kind : uint8_t { schedule = 0, retry = 1 };
 }  // namespace mainspring
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::job_spec)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<mainspring::job_spec>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::audit_entry)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::group_spec)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::func_spec)

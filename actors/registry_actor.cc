@@ -170,6 +170,12 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
           const reply_fn<std::string>& reply) {
         to_group(self, group, reply, call_func_atom::value, name, std::move(req));
       },
+      [=](restore_atom, const std::string& group, std::vector<job_spec>& jobs) {
+        // Start-up streams the stored jobs here, before any request: FIFO order from here to
+        // the group puts them ahead of every request for the group.
+        if (auto it = self->state.groups.find(group); it != self->state.groups.end())
+          self->send(it->second.actor, restore_atom::value, std::move(jobs));
+      },
       [=](stop_atom) {  // the server stops: every group and job actor ends; the store keeps them
         for (auto& [name, entry] : self->state.groups) self->send(entry.actor, delete_atom::value);
         self->state.groups.clear();

@@ -20,7 +20,9 @@
 namespace mainspring {
 
 // What the state store held at start-up: every group, and each group's jobs and funcs by
-// group name.
+// group name. (The runtime streams the jobs after the spawn instead, as
+// (restore_atom, group, std::vector<job_spec>) messages, so that reading the store and spawning
+// the job actors overlap; `jobs` is for callers that have them at hand.)
 struct restored_state {
   std::vector<group_spec> groups;
   std::unordered_map<std::string, std::vector<job_spec>> jobs;

@@ -3,6 +3,8 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <unordered_set>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 
@@ -22,20 +24,52 @@ namespace {
 
 constexpr std::string_view k_last_alive_meta = "last_alive_ms";
 
-status_or<restored_state> load_state(state_store& store) {
+// Stored jobs per restore message: a group adopts one batch while the next is being read.
+constexpr std::size_t k_restore_stream_jobs = 4096;
+
+// The groups and their funcs (few and small): read before the registry is spawned.
+status_or<restored_state> load_groups(state_store& store) {
   restored_state restored;
   load_visitor visitor;
   visitor.on_group = [&](group_spec&& g) { restored.groups.push_back(std::move(g)); };
-  visitor.on_job = [&](job_spec&& j) {
-    std::string group = j.group;
-    restored.jobs[group].push_back(std::move(j));
-  };
   visitor.on_func = [&](func_spec&& f) {
     std::string group = f.group;
     restored.funcs[group].push_back(std::move(f));
   };
   if (auto st = store.load_all(visitor); !st.ok()) return st;
   return restored;
+}
+
+// Reads the stored jobs (key order: group by group) and streams them to the registry in batches,
+// so that the group actors spawn and plan jobs while the rest is still being read. Answers how
+// many it sent; jobs of a group that is not stored (none are written that way) are skipped.
+status_or<std::size_t> stream_jobs(state_store& store, const caf::actor& registry,
+                                   const std::vector<group_spec>& groups) {
+  std::unordered_set<std::string> known;
+  for (const auto& g : groups) known.insert(g.name);
+  std::vector<job_spec> batch;
+  std::string batch_group;
+  std::size_t sent = 0, orphans = 0;
+  auto flush = [&] {
+    if (batch.empty()) return;
+    sent += batch.size();
+    caf::anon_send(registry, restore_atom::value, batch_group, std::exchange(batch, {}));
+  };
+  load_visitor visitor;
+  visitor.on_job = [&](job_spec&& j) {
+    if (!known.count(j.group)) return void(++orphans);
+    if (j.group != batch_group || batch.size() == k_restore_stream_jobs) {
+      flush();
+      batch_group = j.group;
+      batch.reserve(k_restore_stream_jobs);
+    }
+    batch.push_back(std::move(j));
+  };
+  auto st = store.load_all(visitor);
+  flush();  // even after a failure: what was sent must be counted for readiness
+  if (orphans) spdlog::warn("skipped {} stored job(s) of groups that are not stored", orphans);
+  if (!st.ok()) return st;
+  return sent;
 }
 
 int64_t read_last_alive(state_store& store) {
@@ -120,9 +154,9 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
   auto store = state_store::open(options.data_dir, store_opts);
   if (!store.ok()) return store.status();
   i->store = std::move(store).value();
-  auto restored = load_state(*i->store);
+  auto restored = load_groups(*i->store);
   if (!restored.ok()) return restored.status();
-  for (auto& [group, jobs] : restored->jobs) i->jobs_restored += jobs.size();
+  std::vector<group_spec> groups = restored->groups;
 
   i->pool = std::make_unique<executor_pool>(
       executor_pool_options{options.max_concurrent_runs, options.reply_hook_url});
@@ -143,9 +177,16 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
   i->ctx.last_alive_ms = read_last_alive(*i->store);
   i->ctx.max_run_age_ms = options.max_run_age.count();
   i->ctx.clock = spawn_clock(*i->system, &i->clock);
-  spdlog::info("restoring {} group(s) and {} job(s) from {}", restored->groups.size(),
-               i->jobs_restored, options.data_dir);
+  spdlog::info("restoring {} group(s) from {}", groups.size(), options.data_dir);
   i->registry = spawn_registry(*i->system, std::move(restored).value(), &i->ctx);
+  auto jobs = stream_jobs(*i->store, i->registry, groups);
+  if (!jobs.ok()) {  // stop what was started, so that the actor system can end
+    caf::anon_send(i->registry, stop_atom::value);
+    caf::anon_send(i->ctx.clock, stop_atom::value);
+    return jobs.status();
+  }
+  i->jobs_restored = *jobs;
+  spdlog::info("restoring {} job(s)", i->jobs_restored);
   i->heartbeat = std::thread([raw = i.get()] { raw->heartbeat_loop(); });
   return std::unique_ptr<scheduler_runtime>(new scheduler_runtime(std::move(i)));
 }
