@@ -278,6 +278,11 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
         self->state.jobs.clear();
         self->quit();
       },
+      [=](stop_atom) {  // the server stops: the jobs end as they are (the store keeps them)
+        for (auto& [id, entry] : self->state.jobs) self->send(entry.actor, stop_atom::value);
+        self->state.jobs.clear();
+        self->quit();
+      },
   };
 }
 

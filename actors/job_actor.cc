@@ -197,6 +197,8 @@ caf::behavior make_job_handlers() {
         persist_spec(st.ctx, st, std::move(audit), done);
       },
       [](delete_atom) { retire(me(), my_ctx()); },
+      // The server stops: the clock is stopping too, so no disarm; the gauges no longer matter.
+      [](stop_atom) { me()->quit(); },
       [](run_now_atom, audit_entry& audit, const reply_fn<uint64_t>& reply) {
         uint64_t id = start_run(me(), my_ctx(), run_trigger::manual, to_unix_ms(now_ms()), 0);
         audit.detail = "run " + std::to_string(id);

@@ -177,7 +177,7 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
           self->send(it->second.actor, restore_atom::value, std::move(jobs));
       },
       [=](stop_atom) {  // the server stops: every group and job actor ends; the store keeps them
-        for (auto& [name, entry] : self->state.groups) self->send(entry.actor, delete_atom::value);
+        for (auto& [name, entry] : self->state.groups) self->send(entry.actor, stop_atom::value);
         self->state.groups.clear();
         self->quit();
       },
