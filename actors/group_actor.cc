@@ -126,11 +126,8 @@ void call_func(group_self self, const job_context* ctx, const std::string& name,
   ctx->pool->call_func(it->second, std::move(req), reply);
 }
 
-void adopt(group_self self, const job_context* ctx, job_spec job, int64_t last_alive_ms) {
-  std::string id = job.id;
-  std::string name = job.name;
-  self->state.jobs.emplace(
-      std::move(id), job_entry{spawn_job(self->system(), std::move(job), ctx, last_alive_ms), std::move(name)});
+void adopt_new(group_self self, const job_context* ctx, const job_spec& job) {
+  self->state.jobs.emplace(job.id, job_entry{spawn_job(self->system(), job, ctx), job.name});
 }
 
 // Restored jobs per message to the clock: large enough that a million jobs make few messages,
@@ -185,7 +182,7 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
           if (s.ok()) reply(id);
           else reply(std::move(s));
         });
-        adopt(self, ctx, std::move(job), k_new_job);
+        adopt_new(self, ctx, job);
       },
       [=](restore_atom, std::vector<job_spec>& jobs) {  // start-up: a batch of the stored jobs
         adopt_restored(self, ctx, jobs, ctx->last_alive_ms);

@@ -281,14 +281,7 @@ caf::actor restore_job(caf::actor_system& sys, job_spec spec, const job_context*
   return job;
 }
 
-caf::actor spawn_job(caf::actor_system& sys, job_spec spec, const job_context* ctx,
-                     int64_t last_alive_ms) {
-  if (last_alive_ms != k_new_job) {
-    schedule_batch batch;
-    auto job = restore_job(sys, std::move(spec), ctx, last_alive_ms, batch);
-    caf::anon_send(ctx->clock, arm_atom::value, std::move(batch));
-    return job;
-  }
+caf::actor spawn_job(caf::actor_system& sys, const job_spec& spec, const job_context* ctx) {
   auto job = spawn_unstarted(sys, spec, ctx);
   auto& st = unstarted_state(job);
   if (st.phase == job_phase::active && st.spec.anchor_ms != 0) {

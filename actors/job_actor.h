@@ -17,15 +17,10 @@
 
 namespace mainspring {
 
-// `last_alive_ms` for a job that is new rather than restored.
-inline constexpr int64_t k_new_job = -1;
-
-// Spawns the actor of a job. A new job (last_alive_ms = k_new_job) fires first at
-// spec.anchor_ms; a restored one (from the store at start-up, or from an import) is planned by
-// plan_on_restart() as if the server was last alive at last_alive_ms (0 = unknown).
+// Spawns the actor of a new job, which fires first at spec.anchor_ms. (Jobs from the store or an
+// import are spawned by restore_job() in job_state.h, which plans what they missed.)
 // REQUIRES: validate_job(spec).ok(), ctx->pool_accepts(spec).ok(), *ctx outlives the
 // actor.
-caf::actor spawn_job(caf::actor_system& sys, job_spec spec, const job_context* ctx,
-                     int64_t last_alive_ms);
+caf::actor spawn_job(caf::actor_system& sys, const job_spec& spec, const job_context* ctx);
 
 }  // namespace mainspring

@@ -54,9 +54,8 @@ void give_funcs(registry_self self, const std::string& group, std::vector<func_s
 
 caf::behavior registry_behavior(registry_self self, restored_state restored, const job_context* ctx) {
   for (auto& g : restored.groups) {
-    auto jobs = std::move(restored.jobs[g.name]);
     std::string name = g.name;
-    adopt_group(self, ctx, std::move(g), std::move(jobs), ctx->last_alive_ms);
+    adopt_group(self, ctx, std::move(g), {}, ctx->last_alive_ms);
     give_funcs(self, name, std::move(restored.funcs[name]));
   }
   restored = {};

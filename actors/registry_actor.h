@@ -19,18 +19,16 @@
 
 namespace mainspring {
 
-// What the state store held at start-up: every group, and each group's jobs and funcs by
-// group name. (The runtime streams the jobs after the spawn instead, as
-// (restore_atom, group, std::vector<job_spec>) messages, so that reading the store and spawning
-// the job actors overlap; `jobs` is for callers that have them at hand.)
+// What the state store held at start-up: every group, and each group's funcs by group name.
+// The jobs follow the spawn as (restore_atom, group, std::vector<job_spec>) messages, so that
+// reading the store and spawning the job actors overlap.
 struct restored_state {
   std::vector<group_spec> groups;
-  std::unordered_map<std::string, std::vector<job_spec>> jobs;
   std::unordered_map<std::string, std::vector<func_spec>> funcs;
 };
 
-// Spawns the registry, which spawns the restored groups and jobs (they plan their missed fires
-// by their misfire policies). REQUIRES: *ctx outlives the actor.
+// Spawns the registry, which spawns the restored groups; the jobs streamed to it afterwards
+// plan their missed fires by their misfire policies. REQUIRES: *ctx outlives the actor.
 caf::actor spawn_registry(caf::actor_system& sys, restored_state restored, const job_context* ctx);
 
 }  // namespace mainspring
