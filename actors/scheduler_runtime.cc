@@ -158,8 +158,11 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
   if (!restored.ok()) return restored.status();
   std::vector<group_spec> groups = restored->groups;
 
-  i->pool = std::make_unique<executor_pool>(
-      executor_pool_options{options.max_concurrent_runs, options.reply_hook_url});
+  executor_pool_options pool_options;
+  pool_options.max_concurrent_runs = options.max_concurrent_runs;
+  pool_options.reply_hook_url = options.reply_hook_url;
+  pool_options.enabled = options.executors;
+  i->pool = std::make_unique<executor_pool>(std::move(pool_options));
   unsigned threads = options.worker_threads ? options.worker_threads
                                             : std::max(1u, std::thread::hardware_concurrency());
   i->config.set("scheduler.max-threads", static_cast<size_t>(threads));

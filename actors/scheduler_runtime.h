@@ -22,6 +22,7 @@
 #include <string>
 
 #include "actors/scheduler_api.h"
+#include "core/executor_set.h"
 #include "core/status.h"
 
 namespace mainspring {
@@ -36,6 +37,7 @@ struct runtime_options {
   std::string reply_hook_url;             // "" = none
   std::size_t max_runs_per_job = 100;     // run history kept per job
   std::chrono::milliseconds max_run_age{0};  // 0 = no age limit
+  executor_set executors = executor_set::all();  // jobs naming another executor are refused
 };
 
 // How often the runtime records that it is alive (the bound on how late a restart can tell

@@ -9,6 +9,8 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/scheduler_runtime.h"
+#include "core/executor_set.h"
+#include "http/cross_site_guard.h"
 #include "http/funcs/func_call_routes.h"
 #include "http/http_server.h"
 #include "http/native/native_routes.h"
@@ -76,6 +78,17 @@ int run_serve(const serve_config& cfg) {
     }
     func_address = std::move(parsed).value();
   }
+  auto executors = parse_executor_set(cfg.executors);
+  if (!executors.ok()) {
+    spdlog::error("--{}", executors.status().message());
+    return 1;
+  }
+  http::cross_site_options cross_site{cfg.allowed_origins, cfg.allowed_hosts};
+  auto guard = http::cross_site_guard::make(cross_site, address->first);
+  if (!guard.ok()) {
+    spdlog::error("{}", guard.status().message());
+    return 1;
+  }
   std::error_code ec;
   std::filesystem::create_directories(cfg.data_dir, ec);
   if (ec) {
@@ -91,6 +104,7 @@ int run_serve(const serve_config& cfg) {
   rt_options.default_timezone = cfg.timezone;
   rt_options.max_concurrent_runs = cfg.max_concurrent_runs;
   rt_options.reply_hook_url = cfg.reply_hook;
+  rt_options.executors = *executors;
   auto runtime = scheduler_runtime::start(rt_options);
   if (!runtime.ok()) {
     spdlog::error("cannot start: {}", runtime.status().message());
@@ -107,13 +121,21 @@ int run_serve(const serve_config& cfg) {
   http::router func_routes;
   http::funcs::add_func_call_routes(func_routes, **runtime);
   std::unique_ptr<http::http_server> func_server;
+  std::optional<http::cross_site_guard> func_guard;
   if (func_address) {
+    auto made = http::cross_site_guard::make(cross_site, func_address->first);
+    if (!made.ok()) {
+      spdlog::error("{}", made.status().message());
+      return 1;
+    }
+    func_guard = std::move(made).value();
     http::http_server_options func_options;
     func_options.host = func_address->first;
     func_options.port = func_address->second;
     func_server = std::make_unique<http::http_server>(
-        std::move(func_options), [&func_routes, &observer](http::http_request& req, http::responder reply) {
-          http::dispatch(func_routes, req, std::move(reply), &observer);
+        std::move(func_options),
+        [&func_routes, &observer, &func_guard](http::http_request& req, http::responder reply) {
+          http::dispatch(func_routes, req, std::move(reply), {{}, &*func_guard, &observer});
         });
     if (auto st = func_server->start(); !st.ok()) {
       spdlog::error("--func-listen: {}", st.message());
@@ -134,8 +156,8 @@ int run_serve(const serve_config& cfg) {
     return import ? http::native::k_max_import_bytes : http::k_max_body_bytes;
   };
   http::http_server server(std::move(http_options),
-                           [&routes, &observer](http::http_request& req, http::responder reply) {
-                             http::dispatch(routes, req, std::move(reply), &observer);
+                           [&routes, &observer, &guard](http::http_request& req, http::responder reply) {
+                             http::dispatch(routes, req, std::move(reply), {{}, &*guard, &observer});
                            });
   if (auto st = server.start(); !st.ok()) {
     spdlog::error("--listen: {}", st.message());

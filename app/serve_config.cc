@@ -30,6 +30,18 @@ void add_serve_flags(CLI::App& app, serve_config& cfg) {
   app.add_option("--history-max-age", cfg.history_max_age_s,
                  "Runs older than this many seconds are dropped (0 = no age limit)")
       ->capture_default_str();
+  app.add_option("--executors", cfg.executors,
+                 "Comma-separated executors jobs may use (http, shell, lua, remote, noop); jobs "
+                 "naming another are refused with a 400")
+      ->capture_default_str();
+  app.add_option("--allowed-origin", cfg.allowed_origins,
+                 "A browser origin (scheme://host[:port]) that may call the listeners besides "
+                 "their own; repeatable. Other origins get 403")
+      ->allow_extra_args(false);
+  app.add_option("--allowed-host", cfg.allowed_hosts,
+                 "A Host name (or name:port) the listeners answer to besides loopback ones, e.g. "
+                 "behind a reverse proxy; repeatable. Other Hosts get 403 (DNS rebinding)")
+      ->allow_extra_args(false);
   app.add_option("--log-level", cfg.log_level, "trace, debug, info, warn, error or off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));

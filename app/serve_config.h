@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -34,6 +35,12 @@ struct serve_config {
   // Run history kept per job, and the oldest run kept (seconds; 0 = no age limit).
   std::size_t history_runs = 100;
   unsigned history_max_age_s = 0;
+  // Executors jobs may use ("http,shell,lua,remote,noop"); jobs naming another are refused.
+  std::string executors = "http,shell,lua,remote,noop";
+  // Browser origins (scheme://host[:port]) allowed to call the listeners besides their own, and
+  // Host names allowed besides the loopback ones (see http/cross_site_guard.h).
+  std::vector<std::string> allowed_origins;
+  std::vector<std::string> allowed_hosts;
 };
 
 // Registers the flags of `cfg` on `app` (a CLI11 subcommand).

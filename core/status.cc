@@ -10,6 +10,7 @@ const char* status_code_name(status_code code) {
     case status_code::already_exists: return "already_exists";
     case status_code::failed_precondition: return "failed_precondition";
     case status_code::unauthenticated: return "unauthenticated";
+    case status_code::permission_denied: return "permission_denied";
     case status_code::resource_exhausted: return "resource_exhausted";
     case status_code::unavailable: return "unavailable";
     case status_code::internal: return "internal";

@@ -24,6 +24,7 @@ enum class status_code {
   already_exists,       // -> 409
   failed_precondition,  // -> 409/422: the state forbids it; do not retry
   unauthenticated,      // -> 401
+  permission_denied,    // -> 403: known caller (or origin) not allowed to do this
   resource_exhausted,   // -> 413/429
   unavailable,          // -> 503: retry later
   internal,             // -> 500: a bug or an I/O failure
@@ -47,6 +48,9 @@ class status {
     return {status_code::failed_precondition, std::move(m)};
   }
   static status unauthenticated(std::string m) { return {status_code::unauthenticated, std::move(m)}; }
+  static status permission_denied(std::string m) {
+    return {status_code::permission_denied, std::move(m)};
+  }
   static status resource_exhausted(std::string m) {
     return {status_code::resource_exhausted, std::move(m)};
   }

@@ -10,6 +10,16 @@ namespace mainspring {
 namespace {
 // How long the reply hook may take before its POST is abandoned.
 constexpr std::chrono::milliseconds k_reply_hook_timeout{10'000};
+
+// Ends a run that cannot start, with `why` as its error.
+void fail_run(uint64_t run_id, const status& why, const run_callback& done) {
+  run_outcome out;
+  out.run_id = run_id;
+  out.start_time = out.end_time = now_ms();
+  out.error = why.message();
+  done(std::move(out));
+}
+
 }  // namespace
 
 executor_pool::executor_pool(executor_pool_options options)
@@ -22,6 +32,10 @@ executor_pool::executor_pool(executor_pool_options options)
 executor_pool::~executor_pool() = default;
 
 status executor_pool::supports(executor_kind kind) const {
+  if (!options_.enabled.contains(kind))
+    return status::invalid_argument(std::string("request_url: the ") + executor_kind_name(kind) +
+                                    " executor is turned off on this server (--executors " +
+                                    options_.enabled.to_string() + ")");
   switch (kind) {
     case executor_kind::http:
     case executor_kind::shell:
@@ -44,6 +58,7 @@ status executor_pool::accepts(executor_kind kind, const std::string& exec_comman
 }
 
 void executor_pool::start(executor_kind kind, run_request req, run_callback done) {
+  if (auto st = supports(kind); !st.ok()) return fail_run(req.run_id, st, std::move(done));
   switch (kind) {
     case executor_kind::http:
       http_->start(std::move(req), std::move(done));
@@ -63,16 +78,14 @@ void executor_pool::start(executor_kind kind, run_request req, run_callback done
       lua_->start(std::move(req), std::move(done));
       return;
     case executor_kind::remote:
-      break;
+      break;  // supports() refused it above
   }
-  run_outcome out;
-  out.run_id = req.run_id;
-  out.start_time = out.end_time = now_ms();
-  out.error = supports(kind).message();
-  done(std::move(out));
 }
 
 status executor_pool::accepts_func(const func_spec& func) const {
+  if (!options_.enabled.contains(executor_kind::lua))
+    return status::invalid_argument("lua_body: funcs run Lua, and the lua executor is turned off on "
+                                    "this server (--executors " + options_.enabled.to_string() + ")");
   if (auto st = check_lua_syntax(func.lua_body, func.name); !st.ok())
     return status::invalid_argument("lua_body: " + st.message());
   return {};
@@ -80,6 +93,8 @@ status executor_pool::accepts_func(const func_spec& func) const {
 
 void executor_pool::call_func(const func_spec& func, func_request req,
                               std::function<void(status_or<std::string>)> done) {
+  if (!options_.enabled.contains(executor_kind::lua))
+    return done(status::failed_precondition("func " + func.name + ": the lua executor is turned off on this server"));
   lua_http_call call{std::move(req.method), std::move(req.path), std::move(req.body),
                      std::move(req.headers), std::move(req.query)};
   funcs_->start_func(func.lua_body, func.name, std::move(call), k_func_call_timeout,

@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 
+#include "core/executor_set.h"
 #include "core/func.h"
 #include "core/job.h"
 #include "core/status.h"
@@ -32,6 +33,7 @@ struct executor_pool_options {
   std::string reply_hook_url;             // "" = no reply hook
   std::size_t lua_threads = 2;            // Lua runs are CPU work on a pool of their own
   std::size_t func_threads = 2;           // func calls get their own, so jobs cannot starve them
+  executor_set enabled = executor_set::all();  // --executors: the others are refused
 };
 
 class executor_pool {
@@ -42,21 +44,25 @@ class executor_pool {
 
   // -- running --
 
-  // ok, or unimplemented with a message naming the issue that brings the executor.
+  // ok; invalid_argument when the operator turned the executor off (--executors); unimplemented
+  // with a message naming what is missing for an executor not built yet.
   status supports(executor_kind kind) const;
   // supports(), and for LUA@ jobs: the source compiles and names a function called `job_name`.
   status accepts(executor_kind kind, const std::string& exec_command, const std::string& job_name) const;
 
   // Starts a run; `done` is called exactly once, possibly inline (noop) or on a runner thread.
-  // REQUIRES: supports(kind).ok()
+  // A kind supports() refuses (a job restored after its executor was turned off) fails the run
+  // with supports()'s message.
   void start(executor_kind kind, run_request req, run_callback done);
 
-  // ok when the func's lua_body compiles; invalid_argument "lua_body: <Lua's message>" if not.
+  // ok when the func's lua_body compiles; invalid_argument "lua_body: <Lua's message>" if not,
+  // or when the lua executor is turned off.
   status accepts_func(const func_spec& func) const;
   // Calls `func` for `req` on the func threads (k_func_call_timeout, output up to
   // k_lua_func_max_output_bytes). `done` gets what the func printed, or: internal (a Lua error,
   // "func Hello: Hello.lua:3: boom"), deadline_exceeded (cut off at the timeout), unavailable
-  // (too many calls queued, or stopping). Called exactly once, on a func thread or inline.
+  // (too many calls queued, or stopping), failed_precondition (the lua executor is turned off).
+  // Called exactly once, on a func thread or inline.
   void call_func(const func_spec& func, func_request req, std::function<void(status_or<std::string>)> done);
 
   // True when finished runs are to be reported (--reply-hook); callers build the report only then.

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -29,6 +30,7 @@ struct http_request {
   std::string body;
   int version_minor = 1;    // HTTP/1.<minor>
   bool keep_alive = true;   // what the connection does after the response (RFC 9112 9.3)
+  uint16_t local_port = 0;  // the port of the listener the request arrived on
   // Path parameters captured by the router ("group" -> "YM55").
   std::unordered_map<std::string, std::string> params;
 

@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <atomic>
 #include <charconv>
 #include <exception>
 #include <map>
@@ -63,8 +64,9 @@ struct connection : std::enable_shared_from_this<connection> {
 
 class tcp_handler : public Pistache::Tcp::Handler {
  public:
-  tcp_handler(const request_handler* dispatch, const http_server_options* options)
-      : dispatch_(dispatch), options_(options) {}
+  tcp_handler(const request_handler* dispatch, const http_server_options* options,
+              const std::atomic<uint16_t>* port)
+      : dispatch_(dispatch), options_(options), port_(port) {}
   PROTOTYPE_OF(Pistache::Tcp::Handler, tcp_handler)
 
   void onConnection(const std::shared_ptr<Peer>& peer) override {
@@ -98,6 +100,7 @@ class tcp_handler : public Pistache::Tcp::Handler {
 
  private:
   void dispatch(const std::shared_ptr<connection>& conn, uint64_t sequence, http_request& request) {
+    request.local_port = port_->load(std::memory_order_relaxed);
     bool keep_alive = request.keep_alive;
     bool head_only = request.method == "HEAD";
     std::weak_ptr<connection> weak = conn;
@@ -115,6 +118,7 @@ class tcp_handler : public Pistache::Tcp::Handler {
 
   const request_handler* dispatch_;
   const http_server_options* options_;
+  const std::atomic<uint16_t>* port_;  // the bound port, set before the first connection
 };
 
 }  // namespace
@@ -123,6 +127,7 @@ struct http_server::impl {
   http_server_options options;
   request_handler handler;
   Pistache::Tcp::Listener listener;
+  std::atomic<uint16_t> port{0};
   bool running = false;
 };
 
@@ -140,8 +145,10 @@ status http_server::start() {
     auto flags = Pistache::Flags<Pistache::Tcp::Options>(Pistache::Tcp::Options::ReuseAddr) |
                  Pistache::Tcp::Options::NoDelay;
     impl_->listener.init(static_cast<size_t>(o.threads), flags, "ms-http");
-    impl_->listener.setHandler(std::make_shared<tcp_handler>(&impl_->handler, &impl_->options));
+    impl_->listener.setHandler(
+        std::make_shared<tcp_handler>(&impl_->handler, &impl_->options, &impl_->port));
     impl_->listener.bind(Pistache::Address(o.host, Pistache::Port(o.port)));
+    impl_->port = static_cast<uint16_t>(impl_->listener.getPort());
     impl_->listener.runThreaded();
   } catch (const std::exception& e) {
     return status::unavailable("cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " +

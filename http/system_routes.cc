@@ -28,31 +28,57 @@ void add_system_routes(router& r, system_probe probe) {
   }
 }
 
+namespace {
+
+http_response render(const dispatch_options& options, int http_status, const status& error) {
+  if (options.render_error) return options.render_error(http_status, error);
+  return http_response::json(http_status, native::dump_json({{"error", error.message()}}));
+}
+
+// `reply`, wrapped so that `observer` hears the status and the time to answer.
+responder observed(responder reply, const request_observer& observer, std::string route,
+                   std::string method) {
+  auto start = std::chrono::steady_clock::now();
+  return responder([inner = std::move(reply), observer, route = std::move(route),
+                    method = std::move(method), start](http_response response) {
+    int code = response.status;
+    inner.send(std::move(response));
+    observer(route, method, code,
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  });
+}
+
+}  // namespace
+
 void dispatch(const router& r, http_request& request, responder reply,
-              const request_observer* observer) {
+              const dispatch_options& options) {
   auto m = r.match(request);
-  if (observer && *observer) {
-    // Wrap the reply so the observer hears the status and the time to answer.
-    auto start = std::chrono::steady_clock::now();
-    reply = responder([inner = std::move(reply), observe = *observer, route = m.route,
-                       method = request.method, start](http_response response) {
-      int code = response.status;
-      inner.send(std::move(response));
-      observe(route, method, code,
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    });
+  if (options.observer && *options.observer)
+    reply = observed(std::move(reply), *options.observer, m.route, request.method);
+  if (options.guard) {
+    auto verdict = options.guard->check(request);
+    if (!verdict.refusal.ok()) return reply.send(render(options, 403, verdict.refusal));
+    if (verdict.preflight) return reply.send(cors_preflight_response(request, verdict.allow_origin));
+    if (!verdict.allow_origin.empty()) {
+      reply = responder([inner = std::move(reply), origin = std::move(verdict.allow_origin)](
+                            http_response response) {
+        add_cors_headers(response, origin);
+        inner.send(std::move(response));
+      });
+    }
   }
   if (m.handler) {
     (*m.handler)(request, std::move(reply));
     return;
   }
   if (m.allow.empty()) {
-    reply.send(native::failure(status::not_found("no route for " + request.method + " " + request.path)));
+    reply.send(render(options, 404,
+                      status::not_found("no route for " + request.method + " " + request.path)));
     return;
   }
-  auto response = http_response::json(
-      405, native::dump_json({{"error", "method " + request.method + " not allowed on " +
-                                            request.path + "; allowed: " + m.allow}}));
+  auto response = render(options, 405,
+                         status::invalid_argument("method " + request.method + " not allowed on " +
+                                                  request.path + "; allowed: " + m.allow));
   response.headers.emplace_back("Allow", m.allow);
   reply.send(std::move(response));
 }

@@ -1,10 +1,11 @@
 // Routes every Mainspring server has, whatever dialects it serves: health, readiness, metrics,
-// and the dispatch of a request to its route.
+// and the dispatch of a request to its route through the listener's cross-site guard.
 //
 // Example:
 //   router r;
 //   add_system_routes(r, probe);   // GET /health, /ready, /metrics
-//   dispatch(r, request, reply);   // 404/405 in the native error shape when unmatched
+//   dispatch(r, request, reply, {render_native_error, &guard, &observer});
+//       // refused cross-site requests get a 403, unmatched ones 404/405, in the dialect's shape
 #pragma once
 
 #include <functional>
@@ -13,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/status.h"
+#include "http/cross_site_guard.h"
 #include "http/router.h"
 
 namespace mainspring::http {
@@ -34,9 +37,21 @@ void add_system_routes(router& r, system_probe probe);
 using request_observer =
     std::function<void(std::string_view route, std::string_view method, int status, double seconds)>;
 
-// Runs the handler `r` finds for `request`, or answers 404 / 405 (with Allow) in the native
-// envelope ({"error": "..."}). `observer`, when set, hears of the answer.
+// A dialect's error shape: the response for `error`, sent with HTTP status `http_status` (403,
+// 404, 405, ...) unless the dialect answers every error with a status of its own.
+using error_renderer = std::function<http_response(int http_status, const status& error)>;
+
+// What dispatch needs of a listener besides its routes. Every member may be null/empty.
+struct dispatch_options {
+  error_renderer render_error;               // empty: the native envelope {"error": "..."}
+  const cross_site_guard* guard = nullptr;   // null: no cross-site checks
+  const request_observer* observer = nullptr;  // hears of every answer
+};
+
+// Refuses what `options.guard` refuses (403) and answers allowed CORS preflights; otherwise runs
+// the handler `r` finds for `request`, or answers 404 / 405 (with Allow). An allowed foreign
+// origin gets Access-Control-Allow-Origin on the answer.
 void dispatch(const router& r, http_request& request, responder reply,
-              const request_observer* observer = nullptr);
+              const dispatch_options& options = {});
 
 }  // namespace mainspring::http

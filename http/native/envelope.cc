@@ -18,6 +18,7 @@ int http_status_of(status_code code) {
     case status_code::already_exists: return 409;
     case status_code::failed_precondition: return 409;
     case status_code::unauthenticated: return 401;
+    case status_code::permission_denied: return 403;
     case status_code::resource_exhausted: return 413;
     case status_code::unavailable: return 503;
     case status_code::internal: return 500;

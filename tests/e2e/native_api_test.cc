@@ -254,7 +254,7 @@ TEST_CASE("a body up to 1 MiB is read, a larger one is answered 413") {
   auto at_cap = client.post_json("/v1/register/group", std::string(1024 * 1024, ' '));
   CHECK_THAT(error_of(at_cap, 400), Catch::Contains("malformed JSON body"));
   raw_connection c(server.port());
-  c.send("POST /v1/add/job HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+  c.send("POST /v1/add/job HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
          "Content-Length: 1048577\r\n\r\n");
   auto r = c.read_response(5s);
   REQUIRE(r);
@@ -293,7 +293,7 @@ TEST_CASE("malformed requests get a prompt 400 that leaks no internal text") {
   }
   SECTION("a header without a colon") {
     raw_connection c(server.port());
-    c.send("GET /version HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n");
+    c.send("GET /version HTTP/1.1\r\nHost: 127.0.0.1\r\nno colon here\r\n\r\n");
     auto r = c.read_response(3s);
     REQUIRE(r);
     CHECK(r->status == 400);
@@ -301,7 +301,7 @@ TEST_CASE("malformed requests get a prompt 400 that leaks no internal text") {
   for (const char* length : {"-5", "abc", "99999999999999999999999", "1, 2"}) {
     DYNAMIC_SECTION("Content-Length: " << length) {
       raw_connection c(server.port());
-      c.send(std::string("POST /v1/register/group HTTP/1.1\r\nHost: x\r\nContent-Length: ") + length +
+      c.send(std::string("POST /v1/register/group HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ") + length +
              "\r\n\r\n{}");
       auto r = c.read_response(3s);
       REQUIRE(r);
@@ -318,12 +318,12 @@ TEST_CASE("HTTP/1.1 connections persist unless the client says close, and pipeli
   server_process server;
   SECTION("no Connection header: two requests on one socket") {
     raw_connection c(server.port());
-    c.send("GET /version HTTP/1.1\r\nHost: x\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n");
+    c.send("GET /version HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n");
     auto first = c.read_response(3s);
     REQUIRE(first);
     CHECK(first->status == 200);
     CHECK(first->headers["connection"] != "close");
-    c.send("GET /v1/group/list HTTP/1.1\r\nHost: x\r\n\r\n");
+    c.send("GET /v1/group/list HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     auto second = c.read_response(3s);
     REQUIRE(second);
     CHECK(second->status == 200);
@@ -332,10 +332,10 @@ TEST_CASE("HTTP/1.1 connections persist unless the client says close, and pipeli
   SECTION("pipelined requests are all answered, in order") {
     raw_connection c(server.port());
     const std::string body = R"({"group_name":"P1"})";
-    c.send("GET /version HTTP/1.1\r\nHost: x\r\n\r\n"
-           "POST /v1/register/group HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+    c.send("GET /version HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+           "POST /v1/register/group HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " +
            std::to_string(body.size()) + "\r\n\r\n" + body +
-           "GET /v1/group/list HTTP/1.1\r\nHost: x\r\n\r\n");
+           "GET /v1/group/list HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     auto a = c.read_response(3s);
     auto b = c.read_response(3s);
     auto d = c.read_response(3s);
@@ -348,7 +348,7 @@ TEST_CASE("HTTP/1.1 connections persist unless the client says close, and pipeli
   }
   SECTION("Connection: close is honoured") {
     raw_connection c(server.port());
-    c.send("GET /version HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    c.send("GET /version HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
     auto r = c.read_response(3s);
     REQUIRE(r);
     CHECK(r->headers["connection"] == "close");

@@ -176,6 +176,11 @@ void server_process::kill9() {
   pid_ = -1;
 }
 
+void server_process::restart(std::vector<std::string> extra_flags) {
+  extra_flags_ = std::move(extra_flags);
+  restart();
+}
+
 void server_process::restart() {
   stop();
   std::string why;

@@ -46,6 +46,8 @@ class server_process {
   // Starts the server again on the same data dir and, if it is still free, the same port
   // (stopping it first if it runs).
   void restart();
+  // The same, with `extra_flags` in place of the ones the server was started with.
+  void restart(std::vector<std::string> extra_flags);
   bool running() const { return pid_ > 0; }
 
   // -- properties --
