@@ -10,7 +10,7 @@ namespace mainspring {
 void compile(job_state& st, const job_context* ctx) {
   std::string_view zone = st.spec.timezone().empty() ? ctx->default_zone.name() : st.spec.timezone();
   st.timing = ctx->schedules.get(st.spec.schedule(), zone).value();
-  st.kind = parse_executor_target(st.spec.request_url(), st.spec.exec_command()).value().kind;
+  st.kind = st.spec.kind();
 }
 
 std::atomic<int64_t>& phase_counter(scheduler_stats* stats, job_phase p) {
@@ -126,7 +126,9 @@ void retire(job_self self, const job_context* ctx) {
 }
 
 status_or<job_spec> edited_spec(const job_state& st, const job_patch& patch, const job_context* ctx) {
-  job_spec next = apply_patch(st.spec.unpack(), patch);
+  auto patched = apply_patch(st.spec.unpack(), patch);
+  if (!patched.ok()) return patched.status();
+  job_spec next = std::move(patched).value();
   next.updated_ms = to_unix_ms(now_ms());
   if (auto v = validate_job(next); !v.ok()) return v;
   if (auto s = ctx->pool_accepts(next); !s.ok()) return s;

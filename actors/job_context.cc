@@ -8,9 +8,7 @@
 namespace mainspring {
 
 status job_context::pool_accepts(const job_spec& job) const {
-  auto target = parse_executor_target(job.request_url, job.exec_command);
-  if (!target.ok()) return target.status();
-  return pool->accepts(target->kind, job.exec_command, job.name);
+  return pool->accepts(job.target, job.name);
 }
 
 void persist(const job_context* ctx, mutation_batch batch, std::function<void(status)> then) {

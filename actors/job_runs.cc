@@ -27,15 +27,34 @@ run_request request_for(const job_state& st, const run_record& run) {
   req.job_name = st.spec.name();
   req.timeout = std::chrono::milliseconds(st.spec.timeout_ms);
   req.plan_time = from_unix_ms(run.plan_ms);
-  if (st.kind == executor_kind::http) {
-    req.target = parse_executor_target(st.spec.request_url(), st.spec.exec_command()).value().url;
-    // As the original: the callee can check otp_code against the job's otp_token.
-    req.extras = {{"otp_code", totp_now(st.spec.otp_secret(), to_unix_ms(now_ms()) / 1000)},
-                  {"job_id", std::string(st.spec.id())},
-                  {"job_name", std::string(st.spec.name())}};
-  } else {
-    req.target = st.spec.exec_command();
-  }
+  struct visitor {
+    const job_state& st;
+    run_request& req;
+    void operator()(http_target& h) {
+      req.target = std::move(h.url);
+      req.method = std::move(h.method);
+      req.headers = std::move(h.headers);
+      req.body = std::move(h.body);
+      req.expect_code = h.expect_code;
+      req.expect_body = std::move(h.expect_body);
+      // As the original: the callee can check otp_code against the job's otp_token.
+      if (h.signed_query)
+        req.extras = {{"otp_code", totp_now(st.spec.otp_secret(), to_unix_ms(now_ms()) / 1000)},
+                      {"job_id", std::string(st.spec.id())},
+                      {"job_name", std::string(st.spec.name())}};
+    }
+    void operator()(shell_target& s) {
+      req.target = std::move(s.command);
+      req.shell = std::move(s.shell);
+      req.cwd = std::move(s.cwd);
+      req.extras = std::move(s.env);
+    }
+    void operator()(lua_target& l) { req.target = std::move(l.source); }
+    void operator()(remote_target& r) { req.target = std::move(r.command); }
+    void operator()(noop_target&) {}
+  };
+  auto target = st.spec.target();
+  std::visit(visitor{st, req}, target);
   return req;
 }
 

@@ -53,8 +53,7 @@ job_spec make_job(uint64_t i) {
   j.name = "nightly report " + std::to_string(i);
   j.schedule = "0 */5 * * * *";
   j.timezone = "Europe/Paris";
-  j.request_url = "HTTP@http://127.0.0.1:9999/hook?job=" + std::to_string(i);
-  j.exec_command = "";
+  j.target = http_target{.url = "http://127.0.0.1:9999/hook?job=" + std::to_string(i), .signed_query = true};
   j.memo = "created by the benchmark to look like a typical job";
   j.metadata = {{"team", "billing"}, {"owner", "ops"}};
   j.otp_secret = "JBSWY3DPEHPK3PXP";

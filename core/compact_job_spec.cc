@@ -1,5 +1,6 @@
 #include "core/compact_job_spec.h"
 
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -21,7 +22,78 @@ std::size_t packed_size(uint32_t n, uint32_t end) { return sizeof(uint32_t) * (1
 
 // A field added to job_spec must be added here too (members, constructor, unpack()), or it would
 // be lost when a job actor stores its spec.
-static_assert(sizeof(job_spec) == 408, "job_spec changed: update compact_job_spec to match");
+static_assert(sizeof(job_spec) == 600, "job_spec changed: update compact_job_spec to match");
+
+// -- the target as strings: the fixed ones of its kind, then name/value pairs or node ids --
+
+void append_pairs(const name_value_list& pairs, std::vector<std::string_view>& out) {
+  for (const auto& [name, value] : pairs) {
+    out.push_back(name);
+    out.push_back(value);
+  }
+}
+
+// Appends the strings of `t` to `out`; `number` keeps the text of expect_code alive meanwhile.
+void flatten(const executor_target& t, std::vector<std::string_view>& out, std::string& number) {
+  struct visitor {
+    std::vector<std::string_view>& out;
+    std::string& number;
+    void operator()(const http_target& h) {
+      number = std::to_string(h.expect_code);
+      out.insert(out.end(), {h.method, h.url, h.body, h.expect_body, number,
+                             h.signed_query ? std::string_view("1") : std::string_view()});
+      append_pairs(h.headers, out);
+    }
+    void operator()(const shell_target& sh) {
+      out.insert(out.end(), {sh.command, sh.shell, sh.cwd});
+      append_pairs(sh.env, out);
+    }
+    void operator()(const lua_target& l) { out.push_back(l.source); }
+    void operator()(const remote_target& r) {
+      out.push_back(r.command);
+      out.insert(out.end(), r.nodes.begin(), r.nodes.end());
+    }
+    void operator()(const noop_target&) {}
+  };
+  std::visit(visitor{out, number}, t);
+}
+
+name_value_list pairs_of(const std::vector<std::string_view>& texts, std::size_t from) {
+  name_value_list out;
+  for (std::size_t i = from; i + 1 < texts.size(); i += 2) out.emplace_back(texts[i], texts[i + 1]);
+  return out;
+}
+
+// The inverse of flatten. REQUIRES: `texts` came from flatten() of a target of kind `kind`.
+executor_target unflatten(executor_kind kind, const std::vector<std::string_view>& texts) {
+  auto at = [&](std::size_t i) { return i < texts.size() ? std::string(texts[i]) : std::string(); };
+  switch (kind) {
+    case executor_kind::http: {
+      http_target h;
+      h.method = at(0);
+      h.url = at(1);
+      h.body = at(2);
+      h.expect_body = at(3);
+      h.expect_code = std::atoi(at(4).c_str());
+      h.signed_query = !at(5).empty();
+      h.headers = pairs_of(texts, 6);
+      return h;
+    }
+    case executor_kind::shell:
+      return shell_target{at(0), at(1), pairs_of(texts, 3), at(2)};
+    case executor_kind::lua:
+      return lua_target{at(0)};
+    case executor_kind::remote: {
+      remote_target r;
+      r.command = at(0);
+      for (std::size_t i = 1; i < texts.size(); ++i) r.nodes.emplace_back(texts[i]);
+      return r;
+    }
+    case executor_kind::noop:
+      return noop_target{};
+  }
+  return noop_target{};
+}
 
 }  // namespace
 
@@ -32,14 +104,20 @@ compact_job_spec::compact_job_spec(const job_spec& spec)
       anchor_ms(spec.anchor_ms),
       created_ms(spec.created_ms),
       updated_ms(spec.updated_ms),
+      expires_at_ms(spec.expires_at_ms),
       retries(spec.retries),
       concurrency(spec.concurrency),
       misfire(spec.misfire),
       paused(spec.paused),
-      done(spec.done) {
-  std::vector<std::string_view> texts = {spec.id,          spec.group,        spec.name,
-                                         spec.schedule,    spec.timezone,     spec.request_url,
-                                         spec.exec_command, spec.memo,        spec.otp_secret};
+      done(spec.done),
+      ephemeral(spec.ephemeral),
+      kind_(kind_of(spec.target)) {
+  std::vector<std::string_view> texts = {spec.id,       spec.group,      spec.name,
+                                         spec.schedule, spec.timezone,   spec.memo,
+                                         spec.otp_secret, spec.parent_job, spec.dialect_data};
+  std::string number;
+  flatten(spec.target, texts, number);
+  target_texts_ = static_cast<uint16_t>(texts.size() - k_fields);
   for (const auto& [key, value] : spec.metadata) {
     texts.push_back(key);
     texts.push_back(value);
@@ -70,11 +148,15 @@ compact_job_spec& compact_job_spec::operator=(const compact_job_spec& other) {
   anchor_ms = other.anchor_ms;
   created_ms = other.created_ms;
   updated_ms = other.updated_ms;
+  expires_at_ms = other.expires_at_ms;
   retries = other.retries;
   concurrency = other.concurrency;
   misfire = other.misfire;
   paused = other.paused;
   done = other.done;
+  ephemeral = other.ephemeral;
+  kind_ = other.kind_;
+  target_texts_ = other.target_texts_;
   packed_.reset();
   if (other.packed_) {
     uint32_t n = other.text_count();
@@ -96,6 +178,13 @@ std::string_view compact_job_spec::text(uint32_t i) const {
   return {texts + begin, end - begin};
 }
 
+executor_target compact_job_spec::target() const {
+  std::vector<std::string_view> texts;
+  texts.reserve(target_texts_);
+  for (uint32_t i = k_fields; i < k_fields + target_texts_; ++i) texts.push_back(text(i));
+  return unflatten(kind_, texts);
+}
+
 job_spec compact_job_spec::unpack() const {
   job_spec spec;
   spec.id = id();
@@ -103,11 +192,12 @@ job_spec compact_job_spec::unpack() const {
   spec.name = name();
   spec.schedule = schedule();
   spec.timezone = timezone();
-  spec.request_url = request_url();
-  spec.exec_command = exec_command();
   spec.memo = memo();
   spec.otp_secret = otp_secret();
-  for (uint32_t i = k_fields; i + 1 < text_count(); i += 2)
+  spec.parent_job = parent_job();
+  spec.dialect_data = dialect_data();
+  spec.target = target();
+  for (uint32_t i = k_fields + target_texts_; i + 1 < text_count(); i += 2)
     spec.metadata.emplace(std::string(text(i)), std::string(text(i + 1)));
   spec.exec_time_s = exec_time_s;
   spec.timeout_ms = timeout_ms;
@@ -115,11 +205,13 @@ job_spec compact_job_spec::unpack() const {
   spec.anchor_ms = anchor_ms;
   spec.created_ms = created_ms;
   spec.updated_ms = updated_ms;
+  spec.expires_at_ms = expires_at_ms;
   spec.retries = retries;
   spec.concurrency = concurrency;
   spec.misfire = misfire;
   spec.paused = paused;
   spec.done = done;
+  spec.ephemeral = ephemeral;
   return spec;
 }
 

@@ -9,7 +9,8 @@
 // Example:
 //   compact_job_spec c(spec);
 //   c.done = true;                                  // numbers and flags: as in job_spec
-//   std::string_view url = c.request_url();         // strings: read-only views
+//   std::string_view name = c.name();               // strings: read-only views
+//   executor_target t = c.target();                 // the target: rebuilt on each call
 //   store.put_job(c.unpack());
 #pragma once
 
@@ -46,10 +47,14 @@ class compact_job_spec {
   std::string_view name() const { return text(k_name); }
   std::string_view schedule() const { return text(k_schedule); }
   std::string_view timezone() const { return text(k_timezone); }
-  std::string_view request_url() const { return text(k_request_url); }
-  std::string_view exec_command() const { return text(k_exec_command); }
   std::string_view memo() const { return text(k_memo); }
   std::string_view otp_secret() const { return text(k_otp_secret); }
+  std::string_view parent_job() const { return text(k_parent_job); }
+  std::string_view dialect_data() const { return text(k_dialect_data); }
+
+  // -- the target --
+  executor_kind kind() const { return kind_; }
+  executor_target target() const;
 
   // -- member variables: job_spec's numbers and flags, read and written directly --
 
@@ -59,17 +64,20 @@ class compact_job_spec {
   int64_t anchor_ms = 0;
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
+  int64_t expires_at_ms = 0;
   int retries = 0;
   concurrency_policy concurrency = concurrency_policy::allow;
   misfire_policy misfire = misfire_policy::skip;
   bool paused = false;
   bool done = false;
+  bool ephemeral = false;
 
  private:
-  // The strings' order in the packed text; the metadata's keys and values follow, alternating.
+  // The strings' order in the packed text; the target's strings follow (target_texts_ of them,
+  // see compact_job_spec.cc), then the metadata's keys and values, alternating.
   enum field : uint32_t {
-    k_id, k_group, k_name, k_schedule, k_timezone, k_request_url, k_exec_command, k_memo,
-    k_otp_secret, k_fields
+    k_id, k_group, k_name, k_schedule, k_timezone, k_memo, k_otp_secret, k_parent_job,
+    k_dialect_data, k_fields
   };
 
   // The i-th string of the packed text (empty when there is none).
@@ -79,6 +87,8 @@ class compact_job_spec {
   // Layout: uint32_t n, then n uint32_t end offsets, then the n strings back to back (offsets
   // count from the first string). Null when the spec was default-constructed.
   std::unique_ptr<char[]> packed_;
+  executor_kind kind_ = executor_kind::shell;
+  uint16_t target_texts_ = 0;
 };
 
 }  // namespace mainspring

@@ -48,11 +48,11 @@ status executor_pool::supports(executor_kind kind) const {
   return status::unimplemented("request_url: unknown executor");
 }
 
-status executor_pool::accepts(executor_kind kind, const std::string& exec_command,
-                              const std::string& job_name) const {
-  if (auto st = supports(kind); !st.ok()) return st;
-  if (kind != executor_kind::lua) return {};
-  if (auto st = check_lua_syntax(exec_command, job_name); !st.ok())
+status executor_pool::accepts(const executor_target& target, const std::string& job_name) const {
+  if (auto st = supports(kind_of(target)); !st.ok()) return st;
+  const auto* lua = std::get_if<lua_target>(&target);
+  if (!lua) return {};
+  if (auto st = check_lua_syntax(lua->source, job_name); !st.ok())
     return status::invalid_argument("exec_command: " + st.message());
   return {};
 }

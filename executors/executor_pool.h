@@ -47,8 +47,8 @@ class executor_pool {
   // ok; invalid_argument when the operator turned the executor off (--executors); unimplemented
   // with a message naming what is missing for an executor not built yet.
   status supports(executor_kind kind) const;
-  // supports(), and for LUA@ jobs: the source compiles and names a function called `job_name`.
-  status accepts(executor_kind kind, const std::string& exec_command, const std::string& job_name) const;
+  // supports(), and for Lua targets: the source compiles and names a function called `job_name`.
+  status accepts(const executor_target& target, const std::string& job_name) const;
 
   // Starts a run; `done` is called exactly once, possibly inline (noop) or on a runner thread.
   // A kind supports() refuses (a job restored after its executor was turned off) fails the run

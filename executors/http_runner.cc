@@ -49,11 +49,27 @@ std::string escape(const std::string& s) {
 struct transfer_spec {
   uint64_t run_id = 0;
   std::string url;
-  bool post = false;
-  std::string post_body;
+  std::string method = "GET";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  int expect_code = 0;
+  std::string expect_body;
   std::chrono::milliseconds timeout{0};
   run_callback done;
 };
+
+// Why a completed exchange is not a success, or "" when it is one.
+std::string unmet_expectation(const transfer_spec& spec, long status, const std::string& body) {
+  bool status_ok = spec.expect_code != 0 ? status == spec.expect_code : status >= 200 && status <= 299;
+  if (!status_ok) {
+    std::string why = "HTTP " + std::to_string(status);
+    if (spec.expect_code != 0) why += ", expected " + std::to_string(spec.expect_code);
+    return why;
+  }
+  if (!spec.expect_body.empty() && body.find(spec.expect_body) == std::string::npos)
+    return "HTTP " + std::to_string(status) + ": the body does not contain the expected text";
+  return "";
+}
 
 // A transfer handed to libcurl. Lives (at a fixed address: curl keeps pointers into it) from
 // launch until its completion callback.
@@ -94,9 +110,8 @@ run_outcome outcome_of(transfer& t, CURLcode res) {
   out.code = static_cast<int>(status);
   out.output_tail = t.body.str();
   if (res == CURLE_OK) {
-    bool ok = status >= 200 && status <= 299;
-    out.result = ok ? run_result::succeeded : run_result::failed;
-    if (!ok) out.error = "HTTP " + std::to_string(status);
+    out.error = unmet_expectation(t.spec, status, out.output_tail);
+    out.result = out.error.empty() ? run_result::succeeded : run_result::failed;
   } else if (res == CURLE_OPERATION_TIMEDOUT) {
     out.result = run_result::timed_out;
     out.error = "timed out after " + std::to_string(t.spec.timeout.count()) + " ms";
@@ -236,17 +251,21 @@ struct http_runner::impl {
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
     if (CURLcode res = curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https"); res != CURLE_OK)
       return res;
-    if (t.spec.post) {
-      // "Expect:" stops curl from waiting for a "100 Continue" before sending a large body.
-      t.headers = curl_slist_append(t.headers, "Content-Type: application/json");
-      t.headers = curl_slist_append(t.headers, "Expect:");
-      curl_easy_setopt(e, CURLOPT_HTTPHEADER, t.headers);
-      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
-                       static_cast<curl_off_t>(t.spec.post_body.size()));
-      curl_easy_setopt(e, CURLOPT_POSTFIELDS, t.spec.post_body.data());
-    } else {
+    const auto& method = t.spec.method;
+    if (method == "GET" && t.spec.body.empty()) {
       curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+    } else if (method == "HEAD") {
+      curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+    } else {
+      curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method.c_str());
+      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(t.spec.body.size()));
+      curl_easy_setopt(e, CURLOPT_POSTFIELDS, t.spec.body.data());
+      // Stops curl from waiting for a "100 Continue" before sending a large body.
+      t.headers = curl_slist_append(t.headers, "Expect:");
     }
+    for (const auto& [name, value] : t.spec.headers)
+      t.headers = curl_slist_append(t.headers, (name + ": " + value).c_str());
+    if (t.headers) curl_easy_setopt(e, CURLOPT_HTTPHEADER, t.headers);
     return curl_easy_setopt(e, CURLOPT_URL, t.spec.url.c_str());
   }
 
@@ -332,6 +351,11 @@ void http_runner::start(run_request req, run_callback done) {
   transfer_spec spec;
   spec.run_id = req.run_id;
   spec.url = url_with_query(req.target, req.extras);
+  spec.method = std::move(req.method);
+  spec.headers = std::move(req.headers);
+  spec.body = std::move(req.body);
+  spec.expect_code = req.expect_code;
+  spec.expect_body = std::move(req.expect_body);
   spec.timeout = req.timeout;
   spec.done = std::move(done);
   impl_->submit(std::move(spec));
@@ -341,8 +365,9 @@ void http_runner::post_json(std::string url, std::string body, std::chrono::mill
                             run_callback done) {
   transfer_spec spec;
   spec.url = std::move(url);
-  spec.post = true;
-  spec.post_body = std::move(body);
+  spec.method = "POST";
+  spec.headers = {{"Content-Type", "application/json"}};
+  spec.body = std::move(body);
   spec.timeout = timeout;
   spec.done = std::move(done);
   impl_->submit(std::move(spec));

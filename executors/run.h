@@ -44,6 +44,16 @@ struct run_request {
   sys_ms plan_time{};
   // Extra query parameters (http_runner) or environment variables (shell_runner), name -> value.
   std::vector<std::pair<std::string, std::string>> extras;
+  // http_runner: the rest of the request, and what counts as success (core/executor_target.h).
+  std::string method = "GET";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  int expect_code = 0;      // 0 = any 2xx
+  std::string expect_body;  // "" = any body; else the body must contain it
+  // shell_runner: the interpreter run as `<shell> -c <target>` ("" = /bin/sh), and the working
+  // directory ("" = the server's).
+  std::string shell;
+  std::string cwd;
 };
 
 struct run_outcome {

@@ -134,7 +134,8 @@ status_or<std::vector<std::string>> shell_environment(const std::vector<std::str
 }
 
 status_or<spawned_shell> spawn_shell(const std::string& command,
-                                     const std::vector<std::string>& env) {
+                                     const std::vector<std::string>& env, const std::string& shell,
+                                     const std::string& cwd) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return spawn_error("pipe2", errno);
   int read_fd = above_stdio(fds[0]);
@@ -150,16 +151,21 @@ status_or<spawned_shell> spawn_shell(const std::string& command,
   envp.reserve(env.size() + 1);
   for (const std::string& e : env) envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
-  char sh[] = "/bin/sh", dash_c[] = "-c";
-  char* argv[] = {sh, dash_c, const_cast<char*>(command.c_str()), nullptr};
+  std::string interpreter = shell.empty() ? std::string(k_default_shell) : shell;
+  char dash_c[] = "-c";
+  char* argv[] = {interpreter.data(), dash_c, const_cast<char*>(command.c_str()), nullptr};
 
   pid_t pid = -1;
   int err = 0;
   {
     spawn_setup setup;
     err = prepare(setup, write_fd);
+    if (err == 0 && !cwd.empty()) err = posix_spawn_file_actions_addchdir_np(&setup.actions, cwd.c_str());
     if (err == 0) {
-      err = posix_spawn(&pid, "/bin/sh", &setup.actions, &setup.attr, argv, envp.data());
+      // A bare name ("bash") is looked up in the server's PATH, a path is used as it is.
+      bool bare = interpreter.find('/') == std::string::npos;
+      err = bare ? posix_spawnp(&pid, interpreter.c_str(), &setup.actions, &setup.attr, argv, envp.data())
+                 : posix_spawn(&pid, interpreter.c_str(), &setup.actions, &setup.attr, argv, envp.data());
     }
   }
   close(write_fd);  // the child holds the only write ends now; EOF comes when they are gone

@@ -41,9 +41,14 @@ std::vector<std::string> environment_snapshot();
 status_or<std::vector<std::string>> shell_environment(const std::vector<std::string>& base,
                                                       const run_request& req);
 
-// Spawns `/bin/sh -c command` with environment `env` (exactly those strings) in a new process
-// group. Fails with unavailable (out of processes, descriptors or memory) or internal.
+inline constexpr const char* k_default_shell = "/bin/sh";
+
+// Spawns `<shell> -c command` (shell "" = /bin/sh; a bare name is looked up in PATH) with
+// environment `env` (exactly those strings) in a new process group, in directory `cwd` ("" = the
+// server's). Fails with unavailable (out of processes, descriptors or memory) or internal (also
+// when the shell or cwd does not exist).
 status_or<spawned_shell> spawn_shell(const std::string& command,
-                                     const std::vector<std::string>& env);
+                                     const std::vector<std::string>& env,
+                                     const std::string& shell = "", const std::string& cwd = "");
 
 }  // namespace mainspring

@@ -1,11 +1,15 @@
 #include "storage/codec.h"
 
+#include "core/native_target.h"
+
 #include <cereal/archives/binary.hpp>
 #include <istream>
 #include <map>
 #include <ostream>
 #include <streambuf>
 #include <type_traits>
+#include <variant>
+#include <vector>
 
 namespace mainspring {
 namespace {
@@ -61,6 +65,49 @@ constexpr uint8_t last_value(run_state) {
 constexpr uint8_t last_value(run_trigger) {
   return static_cast<uint8_t>(run_trigger::misfire);
 }
+constexpr uint8_t last_value(executor_kind) {
+  return static_cast<uint8_t>(executor_kind::noop);
+}
+
+// -- an executor target's fields, per alternative, for both directions (H may be const) --
+
+template <class Io, class H>
+void target_fields(Io& io, H& t) {
+  using T = std::remove_const_t<H>;
+  if constexpr (std::is_same_v<T, http_target>) {
+    io(t.method);
+    io(t.url);
+    io(t.headers);
+    io(t.body);
+    io(t.expect_code);
+    io(t.expect_body);
+    io(t.signed_query);
+  } else if constexpr (std::is_same_v<T, shell_target>) {
+    io(t.command);
+    io(t.shell);
+    io(t.env);
+    io(t.cwd);
+  } else if constexpr (std::is_same_v<T, lua_target>) {
+    io(t.source);
+  } else if constexpr (std::is_same_v<T, remote_target>) {
+    io(t.nodes);
+    io(t.command);
+  } else {
+    static_assert(std::is_same_v<T, noop_target>, "an executor_target alternative without fields here");
+  }
+}
+
+// An empty target of `kind`, for the reader to fill.
+executor_target empty_target(executor_kind kind) {
+  switch (kind) {
+    case executor_kind::http: return http_target{};
+    case executor_kind::shell: return shell_target{};
+    case executor_kind::lua: return lua_target{};
+    case executor_kind::remote: return remote_target{};
+    case executor_kind::noop: return noop_target{};
+  }
+  return noop_target{};
+}
 
 constexpr uint32_t k_max_string_bytes = 64u << 20;
 
@@ -86,6 +133,21 @@ class field_writer {
       (*this)(k);
       (*this)(v);
     }
+  }
+  void operator()(const std::vector<std::pair<std::string, std::string>>& pairs) {
+    ar_(static_cast<uint32_t>(pairs.size()));
+    for (const auto& [k, v] : pairs) {
+      (*this)(k);
+      (*this)(v);
+    }
+  }
+  void operator()(const std::vector<std::string>& list) {
+    ar_(static_cast<uint32_t>(list.size()));
+    for (const auto& item : list) (*this)(item);
+  }
+  void operator()(const executor_target& t) {
+    (*this)(kind_of(t));
+    std::visit([this](const auto& alternative) { target_fields(*this, alternative); }, t);
   }
 
  private:
@@ -134,11 +196,53 @@ class field_reader {
       m.insert_or_assign(m.end(), std::move(k), std::move(v));
     }
   }
+  void operator()(std::vector<std::pair<std::string, std::string>>& pairs) {
+    uint32_t n = count(8);  // 2 lengths each
+    pairs.clear();
+    pairs.reserve(n);
+    for (uint32_t i = 0; i < n; ++i) {
+      auto& [k, v] = pairs.emplace_back();
+      (*this)(k);
+      (*this)(v);
+    }
+  }
+  void operator()(std::vector<std::string>& list) {
+    uint32_t n = count(4);
+    list.assign(n, std::string());
+    for (auto& item : list) (*this)(item);
+  }
+  void operator()(executor_target& t) {
+    executor_kind kind{};
+    (*this)(kind);
+    t = empty_target(kind);
+    std::visit([this](auto& alternative) { target_fields(*this, alternative); }, t);
+  }
 
  private:
+  // A collection's element count, checked against the bytes left (`min_bytes` per element).
+  uint32_t count(std::size_t min_bytes) {
+    uint32_t n = 0;
+    ar_(n);
+    if (n > src_.remaining() / min_bytes) throw corrupt_value{"collection size overruns the value"};
+    return n;
+  }
+
   cereal::BinaryInputArchive& ar_;
   view_source& src_;
 };
+
+// Format 1 kept the target as the native API wrote it: request_url, then exec_command.
+template <class Io, class J>
+void native_target_fields(Io& io, J& j) {
+  std::string request_url, exec_command;
+  io(request_url);
+  io(exec_command);
+  if constexpr (!std::is_const_v<J>) {
+    auto target = parse_native_target(request_url, exec_command);
+    if (!target.ok()) throw corrupt_value{"a format 1 target that does not parse"};
+    j.target = std::move(target).value();
+  }
+}
 
 struct writer_state {
   string_sink sink;
@@ -169,15 +273,15 @@ struct job_codec {
   static constexpr const char* k_name = "job_spec";
   static constexpr uint8_t k_version = k_job_format;
   template <class Io, class J>
-  static void fields(Io& io, J& j, uint8_t /*version*/) {
+  static void fields(Io& io, J& j, uint8_t version) {
     io(j.id);
     io(j.group);
     io(j.name);
     io(j.schedule);
     io(j.timezone);
     io(j.exec_time_s);
-    io(j.request_url);
-    io(j.exec_command);
+    if (version >= 2) io(j.target);
+    else native_target_fields(io, j);
     io(j.timeout_ms);
     io(j.retries);
     io(j.retry_delay_ms);
@@ -191,6 +295,11 @@ struct job_codec {
     io(j.updated_ms);
     io(j.done);
     io(j.anchor_ms);
+    if (version < 2) return;
+    io(j.parent_job);
+    io(j.ephemeral);
+    io(j.expires_at_ms);
+    io(j.dialect_data);
   }
 };
 

@@ -282,9 +282,10 @@ struct dump_reader {
         return status::invalid_argument(
             "version " + std::to_string(m->version) + " was written by a newer Mainspring; " +
             "this one reads version " + std::to_string(k_dump_version));
-      if (m->version != k_dump_version)
-        return status::invalid_argument("version: expected " + std::to_string(k_dump_version) +
-                                        ", got " + std::to_string(m->version));
+      if (m->version < k_oldest_dump_version)
+        return status::invalid_argument("version: expected " + std::to_string(k_oldest_dump_version) +
+                                        " to " + std::to_string(k_dump_version) + ", got " +
+                                        std::to_string(m->version));
       manifest = std::move(m).value();
       return {};
     });

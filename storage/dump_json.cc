@@ -131,23 +131,58 @@ void write_record(std::string& out, const group_spec& g) {
       .integer("created_ms", g.created_ms);
 }
 
+std::map<std::string, std::string> as_map(const name_value_list& pairs) {
+  return std::map<std::string, std::string>(pairs.begin(), pairs.end());
+}
+
+// `executor` and the target's own fields (see dump_json.h).
+void write_target(object_writer& w, const executor_target& target) {
+  w.text("executor", executor_kind_name(kind_of(target)));
+  struct visitor {
+    object_writer& w;
+    void operator()(const http_target& h) {
+      w.text("url", h.url)
+          .text("method", h.method)
+          .strings("headers", as_map(h.headers))
+          .text("body", h.body)
+          .integer("expect_code", h.expect_code)
+          .text("expect_body", h.expect_body)
+          .boolean("signed_query", h.signed_query);
+    }
+    void operator()(const shell_target& sh) {
+      w.text("command", sh.command).text("shell", sh.shell).text("cwd", sh.cwd).strings("env", as_map(sh.env));
+    }
+    void operator()(const lua_target& l) { w.text("command", l.source); }
+    void operator()(const remote_target& r) {
+      std::string nodes;
+      for (const auto& n : r.nodes) nodes += (nodes.empty() ? "" : ",") + n;
+      w.text("nodes", nodes).text("command", r.command);
+    }
+    void operator()(const noop_target&) {}
+  };
+  std::visit(visitor{w}, target);
+}
+
 void write_record(std::string& out, const job_spec& s) {
-  object_writer(out)
-      .text("id", s.id)
+  object_writer w(out);
+  w.text("id", s.id)
       .text("group_name", s.group)
       .text("name", s.name)
       .text("interval_pattern", s.schedule)
       .text("timezone", s.timezone)
-      .integer("exec_time", s.exec_time_s)
-      .text("request_url", s.request_url)
-      .text("exec_command", s.exec_command)
-      .integer("timeout_ms", s.timeout_ms)
+      .integer("exec_time", s.exec_time_s);
+  write_target(w, s.target);
+  w.integer("timeout_ms", s.timeout_ms)
       .integer("retries", s.retries)
       .integer("retry_delay_ms", s.retry_delay_ms)
       .text("concurrency", concurrency_policy_name(s.concurrency))
       .text("misfire", misfire_policy_name(s.misfire))
       .text("memo", s.memo)
       .strings("metadata", s.metadata)
+      .text("parent_job", s.parent_job)
+      .boolean("ephemeral", s.ephemeral)
+      .integer("expires_at_ms", s.expires_at_ms)
+      .text("dialect_data", s.dialect_data)
       .boolean("paused", s.paused)
       .boolean("done", s.done)
       .integer("anchor_ms", s.anchor_ms)

@@ -14,9 +14,12 @@
 //     "group": {"name": "YM55", "secret": "BASE32...", "created_ms": 1700000000000},
 //     "jobs": [
 //       {"id": "1234", "group_name": "YM55", "name": "Hello", "interval_pattern": "@every 5s",
-//        "timezone": "", "exec_time": 0, "request_url": "HTTP@http://...", "exec_command": "",
+//        "timezone": "", "exec_time": 0,
+//        "executor": "http", "url": "http://...", "method": "GET", "headers": {}, "body": "",
+//        "expect_code": 0, "expect_body": "", "signed_query": true,
 //        "timeout_ms": 60000, "retries": 0, "retry_delay_ms": 0, "concurrency": "allow",
-//        "misfire": "skip", "memo": "", "metadata": {}, "paused": false, "done": false,
+//        "misfire": "skip", "memo": "", "metadata": {}, "parent_job": "", "ephemeral": false,
+//        "expires_at_ms": 0, "dialect_data": "", "paused": false, "done": false,
 //        "anchor_ms": 0, "otp_token": "BASE32...", "created_ms": 0, "updated_ms": 0}
 //     ],
 //     "funcs": [
@@ -24,6 +27,11 @@
 //        "disable_group_otp": false, "memo": "", "secret": "BASE32...", "created_ms": 0}
 //     ]
 //   }
+// The target's fields follow `executor`: http as above; shell: command, shell, cwd, env (an
+// object of strings); lua: command (the source); remote: nodes ("a,b"), command; noop: none.
+// Version 1 jobs have request_url and exec_command instead (core/native_target.h); a job with
+// neither `executor` nor those reads as a shell job without a command, which validation refuses.
+// Headers are an object, so a header sent twice by an HTTP target keeps its last value.
 // Names follow the native API where it has one (`interval_pattern`, `exec_time` in unix
 // seconds, `otp_token` for the job's TOTP secret); durations are exact integer milliseconds
 // (`timeout_ms`, `retry_delay_ms`) where the native API speaks seconds. Reading: unknown fields
@@ -31,7 +39,7 @@
 // enum value or a duplicate key is an error; a missing job or func field takes the record's
 // default, but `group` and every job's `id` are required.
 //
-// Manifest: {"format": "mainspring-dump", "version": 1, "created": "<RFC 3339 UTC>",
+// Manifest: {"format": "mainspring-dump", "version": 2, "created": "<RFC 3339 UTC>",
 //            "groups": ["YM55", ...]}
 //
 // Example:
@@ -64,7 +72,10 @@ struct group_dump {
 };
 
 inline constexpr std::string_view k_dump_format = "mainspring-dump";
-inline constexpr int64_t k_dump_version = 1;
+// Version 2 writes each job's target typed (`executor` and its fields); version 1 archives, whose
+// jobs carry the native request_url and exec_command, are still read.
+inline constexpr int64_t k_dump_version = 2;
+inline constexpr int64_t k_oldest_dump_version = 1;
 
 struct dump_manifest {
   std::string format;               // k_dump_format

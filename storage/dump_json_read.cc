@@ -1,7 +1,12 @@
 // The reading half of dump_json.h: a streaming (SAX) parse straight into the records.
 #include "storage/dump_json.h"
 
+#include "core/native_target.h"
+
 #include <exception>
+#include <iterator>
+#include <map>
+#include <type_traits>
 #include <limits>
 #include <unordered_map>
 #include <utility>
@@ -94,6 +99,17 @@ refusal take(const json_value& v, misfire_policy* out) {
   return {};
 }
 
+// A job's target as a dump spells it, gathered while the job's object is read and turned into
+// the typed target when it closes (finish_job).
+struct dump_target {
+  std::string executor;  // "" = a version 1 job: request_url and exec_command
+  std::string request_url, exec_command;
+  std::string url, method = "GET", body, expect_body, command, shell, cwd, nodes;
+  int expect_code = 0;
+  bool signed_query = false;
+  std::map<std::string, std::string> headers, env;
+};
+
 // A record's known fields: name and how to take its value. A null setter marks a field that
 // holds an object the reader descends into (a job's metadata).
 template <class Record>
@@ -118,8 +134,6 @@ const field<job_spec> k_job_fields[] = {
     MS_FIELD(job_spec, "interval_pattern", schedule),
     MS_FIELD(job_spec, "timezone", timezone),
     MS_FIELD(job_spec, "exec_time", exec_time_s),
-    MS_FIELD(job_spec, "request_url", request_url),
-    MS_FIELD(job_spec, "exec_command", exec_command),
     MS_FIELD(job_spec, "timeout_ms", timeout_ms),
     MS_FIELD(job_spec, "retries", retries),
     MS_FIELD(job_spec, "retry_delay_ms", retry_delay_ms),
@@ -127,6 +141,10 @@ const field<job_spec> k_job_fields[] = {
     MS_FIELD(job_spec, "misfire", misfire),
     MS_FIELD(job_spec, "memo", memo),
     field<job_spec>{"metadata", nullptr},
+    MS_FIELD(job_spec, "parent_job", parent_job),
+    MS_FIELD(job_spec, "ephemeral", ephemeral),
+    MS_FIELD(job_spec, "expires_at_ms", expires_at_ms),
+    MS_FIELD(job_spec, "dialect_data", dialect_data),
     MS_FIELD(job_spec, "paused", paused),
     MS_FIELD(job_spec, "done", done),
     MS_FIELD(job_spec, "anchor_ms", anchor_ms),
@@ -134,6 +152,58 @@ const field<job_spec> k_job_fields[] = {
     MS_FIELD(job_spec, "created_ms", created_ms),
     MS_FIELD(job_spec, "updated_ms", updated_ms),
 };
+
+// A job's target fields, beside k_job_fields in the same object.
+const field<dump_target> k_target_fields[] = {
+    MS_FIELD(dump_target, "executor", executor),
+    MS_FIELD(dump_target, "request_url", request_url),
+    MS_FIELD(dump_target, "exec_command", exec_command),
+    MS_FIELD(dump_target, "url", url),
+    MS_FIELD(dump_target, "method", method),
+    field<dump_target>{"headers", nullptr},
+    MS_FIELD(dump_target, "body", body),
+    MS_FIELD(dump_target, "expect_code", expect_code),
+    MS_FIELD(dump_target, "expect_body", expect_body),
+    MS_FIELD(dump_target, "signed_query", signed_query),
+    MS_FIELD(dump_target, "command", command),
+    MS_FIELD(dump_target, "shell", shell),
+    MS_FIELD(dump_target, "cwd", cwd),
+    field<dump_target>{"env", nullptr},
+    MS_FIELD(dump_target, "nodes", nodes),
+};
+// Target fields are claimed in a frame's `seen` bits after the job's own.
+constexpr int k_target_field_bit = 32;
+static_assert(std::size(k_job_fields) <= k_target_field_bit &&
+              k_target_field_bit + std::size(k_target_fields) <= 64);
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (true) {
+    auto comma = text.find(',', start);
+    out.push_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) return out;
+    start = comma + 1;
+  }
+}
+
+// The typed target `t` describes, or why it cannot be one.
+status_or<executor_target> target_of(const dump_target& t) {
+  if (t.executor.empty()) return parse_native_target(t.request_url, t.exec_command);
+  if (t.executor == "http")
+    return executor_target{http_target{t.method, t.url, name_value_list(t.headers.begin(), t.headers.end()),
+                                       t.body, t.expect_code, t.expect_body, t.signed_query}};
+  if (t.executor == "shell")
+    return executor_target{shell_target{t.command, t.shell, name_value_list(t.env.begin(), t.env.end()), t.cwd}};
+  if (t.executor == "lua") return executor_target{lua_target{t.command}};
+  if (t.executor == "remote") {
+    if (t.nodes.empty()) return executor_target{remote_target{{}, t.command}};
+    return executor_target{remote_target{split_commas(t.nodes), t.command}};
+  }
+  if (t.executor == "noop") return executor_target{noop_target{}};
+  return status::invalid_argument("executor: expected http, shell, lua, remote or noop, got \"" +
+                                  t.executor.substr(0, 32) + "\"");
+}
 
 const field<func_spec> k_func_fields[] = {
     MS_FIELD(func_spec, "group_name", group),
@@ -187,7 +257,7 @@ refusal check_instant(std::string_view where, std::string_view name, int64_t val
 class dump_json_reader {
  public:
   enum class ctx : uint8_t {
-    root, group, jobs, job, metadata, funcs, func, manifest, groups, skip
+    root, group, jobs, job, metadata, headers, env, funcs, func, manifest, groups, skip
   };
 
   // -- constructors --
@@ -253,7 +323,7 @@ class dump_json_reader {
     ctx where;
     std::string key;        // objects: the member whose value comes next
     std::size_t count = 0;  // arrays: elements finished so far, i.e. the current one's index
-    uint32_t seen = 0;      // objects: known fields already set (a second one is refused)
+    uint64_t seen = 0;      // objects: known fields already set (a second one is refused)
   };
 
   // -- structure --
@@ -337,8 +407,15 @@ class dump_json_reader {
       case ctx::job:
         if (f.key == "metadata")
           return take_container(k_job_fields, f, v, json_kind::object, ctx::metadata, child);
+        if (f.key == "headers" || f.key == "env")
+          return take_container(k_target_fields, f, v, json_kind::object,
+                                f.key == "env" ? ctx::env : ctx::headers, child, k_target_field_bit);
+        if (field_index(k_target_fields, f.key) >= 0)
+          return take_field(k_target_fields, f, target_, v, k_target_field_bit);
         return take_field(k_job_fields, f, group_->jobs.back(), v);
       case ctx::metadata: return take_metadata_entry(f, v);
+      case ctx::headers: return take_string_entry(f, v, target_.headers);
+      case ctx::env: return take_string_entry(f, v, target_.env);
       case ctx::funcs: return take_element(v, child, ctx::func, group_->funcs);
       case ctx::func: return take_field(k_func_fields, f, group_->funcs.back(), v);
       case ctx::manifest:
@@ -367,26 +444,27 @@ class dump_json_reader {
   }
 
   // Marks field `index` of `f` as set; refuses a second time.
-  static refusal claim(frame& f, int index) {
-    if (f.seen & (1u << index)) return "duplicate key";
-    f.seen |= 1u << index;
+  static refusal claim(frame& f, int bit) {
+    if (f.seen & (uint64_t{1} << bit)) return "duplicate key";
+    f.seen |= uint64_t{1} << bit;
     return {};
   }
 
+  // `first_bit`: where this table's fields start in the frame's `seen` bits.
   template <class Record, std::size_t N>
   refusal take_field(const field<Record> (&fields)[N], frame& f, Record& record,
-                     const json_value& v) {
+                     const json_value& v, int first_bit = 0) {
     int index = field_index(fields, f.key);
     if (index < 0) return {};  // unknown: ignored
-    if (auto r = claim(f, index); !r.empty()) return r;
+    if (auto r = claim(f, first_bit + index); !r.empty()) return r;
     return fields[index].set ? fields[index].set(record, v) : refusal{};
   }
 
   // A known field that holds an object or array the reader descends into as `inner`.
   template <class Record, std::size_t N>
   refusal take_container(const field<Record> (&fields)[N], frame& f, const json_value& v,
-                         json_kind want, ctx inner, ctx* child) {
-    if (auto r = claim(f, field_index(fields, f.key)); !r.empty()) return r;
+                         json_kind want, ctx inner, ctx* child, int first_bit = 0) {
+    if (auto r = claim(f, first_bit + field_index(fields, f.key)); !r.empty()) return r;
     if (v.kind != want) return expected(kind_name(want), v);
     *child = inner;
     return {};
@@ -397,7 +475,18 @@ class dump_json_reader {
     if (v.kind != json_kind::object) return expected("an object", v);
     if (!charge(sizeof(Record) + k_index_entry_bytes)) return error_;
     out.emplace_back();
+    if constexpr (std::is_same_v<Record, job_spec>) target_ = dump_target{};
     *child = element;
+    return {};
+  }
+
+  // An entry of a target's headers or env object.
+  refusal take_string_entry(const frame& f, const json_value& v, std::map<std::string, std::string>& out) {
+    if (v.kind != json_kind::string) return expected("a string", v);
+    if (out.size() >= k_max_target_entries)
+      return "more than " + std::to_string(k_max_target_entries) + " entries";
+    if (!charge(k_map_entry_bytes + f.key.size())) return error_;
+    if (!out.emplace(f.key, *v.text).second) return "duplicate key";
     return {};
   }
 
@@ -425,8 +514,11 @@ class dump_json_reader {
 
   // Called when a job's object closes; the top frame is then the `jobs` array.
   refusal finish_job() {
-    const job_spec& job = group_->jobs.back();
+    job_spec& job = group_->jobs.back();
     std::string where = path();
+    auto target = target_of(target_);
+    if (!target.ok()) return where + "." + target.status().message();
+    job.target = std::move(target).value();
     if (job.group != file_group_)
       return where + ".group_name: " + in_quotes(job.group) + " is not the file's group " +
              in_quotes(file_group_);
@@ -473,6 +565,7 @@ class dump_json_reader {
   std::size_t max_groups_;
   decode_budget* budget_;
   std::vector<frame> frames_;
+  dump_target target_;  // the target of the job being read
   uint32_t root_seen_ = 0;
   std::unordered_map<std::string, std::size_t> job_index_;   // job id -> index in jobs
   std::unordered_map<std::string, std::size_t> func_index_;  // func name -> index in funcs

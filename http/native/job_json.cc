@@ -1,5 +1,7 @@
 #include "http/native/job_json.h"
 
+#include "core/native_target.h"
+#include "http/dialect_data.h"
 #include "http/native/json_body.h"
 
 namespace mainspring::http::native {
@@ -41,16 +43,53 @@ status_or<std::optional<std::string>> string_field_either(const json& body, std:
   return string_field(body, alias);
 }
 
-// Every optional job field of add and edit, each checked for its JSON type.
-status decode_job_fields(const json& body, job_patch* p) {
+constexpr std::string_view k_dialect = "native";
+
+// The job's target as the native API spells it. The original keeps exec_command for every job;
+// for targets that have no command (HTTP@, NOOP@) it is kept in the job's native dialect_data.
+native_target_text native_text(const job_spec& job) {
+  native_target_text text = native_text_of(job.target);
+  if (text.exec_command.empty()) {
+    auto section = dialect_section(job.dialect_data, k_dialect);
+    auto kept = section.find("exec_command");
+    if (kept != section.end() && kept->is_string()) text.exec_command = kept->get<std::string>();
+  }
+  return text;
+}
+
+// The edit that sets a job's target from the native request_url and exec_command: a field left
+// out keeps its current native spelling (core/native_target.h).
+std::function<status(job_spec&)> retarget(std::optional<std::string> request_url,
+                                          std::optional<std::string> exec_command) {
+  return [request_url = std::move(request_url), exec_command = std::move(exec_command)](job_spec& job) {
+    native_target_text text = native_text(job);
+    if (request_url) text.request_url = *request_url;
+    if (exec_command) text.exec_command = *exec_command;
+    auto target = parse_native_target(text.request_url, text.exec_command);
+    if (!target.ok()) return target.status();
+    job.target = std::move(target).value();
+    // Keep a command the target does not use, so that it reads back as it was written.
+    bool unused = native_text_of(job.target).exec_command.empty() && !text.exec_command.empty();
+    auto section = dialect_section(job.dialect_data, k_dialect);
+    if (unused) section["exec_command"] = text.exec_command;
+    else section.erase("exec_command");
+    job.dialect_data = with_dialect_section(job.dialect_data, k_dialect, section);
+    return status{};
+  };
+}
+
+// Every optional job field of add and edit, each checked for its JSON type. The target's two
+// fields go to *request_url and *exec_command.
+status decode_job_fields(const json& body, job_patch* p, std::optional<std::string>* request_url,
+                         std::optional<std::string>* exec_command) {
   MS_ASSIGN_OR_RETURN(p->name, string_field(body, "name"));
   MS_ASSIGN_OR_RETURN(p->schedule, string_field(body, "interval_pattern"));
   MS_ASSIGN_OR_RETURN(p->timezone, string_field(body, "timezone"));
   MS_ASSIGN_OR_RETURN(p->exec_time_s, integer_field(body, "exec_time", /*allow_numeric_string=*/true));
   if (p->exec_time_s)
     if (auto st = check_exec_time(*p->exec_time_s); !st.ok()) return st;
-  MS_ASSIGN_OR_RETURN(p->request_url, string_field(body, "request_url"));
-  MS_ASSIGN_OR_RETURN(p->exec_command, string_field_either(body, "exec_command", "exec_cmd"));
+  MS_ASSIGN_OR_RETURN(*request_url, string_field(body, "request_url"));
+  MS_ASSIGN_OR_RETURN(*exec_command, string_field_either(body, "exec_command", "exec_cmd"));
   MS_ASSIGN_OR_RETURN(p->timeout_ms, seconds_as_ms_field(body, "timeout"));
   if (p->timeout_ms && *p->timeout_ms == 0 && body.at("timeout") == 0)
     p->timeout_ms = k_default_timeout_ms;  // 0 = not set, as in the original
@@ -80,14 +119,15 @@ status_or<std::string> required_group(const json& body) {
   return *group;
 }
 
-// job_id, or the original's `id` when job_id is absent or empty.
+// job_id, or the original's `id` when job_id is absent or empty. Any dialect's ids are taken, so
+// that native clients can act on every job.
 status_or<std::string> required_job_id(const json& body) {
   std::optional<std::string> id;
   MS_ASSIGN_OR_RETURN(id, string_field(body, "job_id"));
   if (!id || id->empty()) MS_ASSIGN_OR_RETURN(id, string_field(body, "id"));
   if (!id || id->empty()) return status::invalid_argument("job_id: required");
-  if (!is_valid_id(*id))
-    return status::invalid_argument("job_id: must match [a-zA-Z0-9_]{1,22}, got \"" +
+  if (!is_valid_job_id(*id))
+    return status::invalid_argument("job_id: must match [a-zA-Z0-9_.-]{1,128}, got \"" +
                                     id->substr(0, 64) + "\"");
   return *id;
 }
@@ -111,8 +151,14 @@ status_or<job_spec> job_spec_from_json(const nlohmann::json& body) {
   spec.group = text.value_or("");
   MS_ASSIGN_OR_RETURN(text, string_field(body, "job_id"));
   spec.id = text.value_or("");
+  // The native API creates ids by its own rule; the core takes wider ones from other dialects.
+  if (!spec.id.empty() && !is_valid_id(spec.id))
+    return status::invalid_argument("job_id: must match [a-zA-Z0-9_]{1,22}, got \"" +
+                                    spec.id.substr(0, 64) + "\"");
   job_patch fields;
-  if (auto st = decode_job_fields(body, &fields); !st.ok()) return st;
+  std::optional<std::string> request_url, exec_command;
+  if (auto st = decode_job_fields(body, &fields, &request_url, &exec_command); !st.ok()) return st;
+  fields.edit = retarget(request_url.value_or(""), exec_command.value_or(""));
   return apply_patch(std::move(spec), fields);
 }
 
@@ -120,7 +166,9 @@ status_or<job_edit> job_edit_from_json(const nlohmann::json& body) {
   job_edit edit;
   MS_ASSIGN_OR_RETURN(edit.group, required_group(body));
   MS_ASSIGN_OR_RETURN(edit.job_id, required_job_id(body));
-  if (auto st = decode_job_fields(body, &edit.patch); !st.ok()) return st;
+  std::optional<std::string> request_url, exec_command;
+  if (auto st = decode_job_fields(body, &edit.patch, &request_url, &exec_command); !st.ok()) return st;
+  if (request_url || exec_command) edit.patch.edit = retarget(std::move(request_url), std::move(exec_command));
   return edit;
 }
 
@@ -153,13 +201,14 @@ const char* phase_json_name(job_phase phase) {
 
 nlohmann::json job_list_item_json(const job_view& job) {
   const job_spec& s = job.spec;
+  native_target_text target = native_text(s);
   return json{{"name", s.name},
               {"id", s.id},
               {"exec_time", job.next_fire_ms ? floor_seconds(*job.next_fire_ms) : 0},
               {"otp_token", s.otp_secret},
               {"interval_pattern", s.schedule},
-              {"request_url", s.request_url},
-              {"exec_cmd", s.exec_command},
+              {"request_url", std::move(target.request_url)},
+              {"exec_cmd", std::move(target.exec_command)},
               {"group_name", s.group},
               {"active", job.phase == job_phase::active},
               {"memo", s.memo}};
@@ -167,14 +216,16 @@ nlohmann::json job_list_item_json(const job_view& job) {
 
 nlohmann::json job_detail_json(const job_view& job) {
   const job_spec& s = job.spec;
+  native_target_text target = native_text(s);
   json out{{"id", s.id},
            {"group_name", s.group},
            {"name", s.name},
            {"interval_pattern", s.schedule},
            {"timezone", s.timezone},
            {"exec_time", s.exec_time_s},
-           {"request_url", s.request_url},
-           {"exec_command", s.exec_command},
+           {"request_url", std::move(target.request_url)},
+           {"exec_command", std::move(target.exec_command)},
+           {"executor", executor_kind_name(kind_of(s.target))},
            {"timeout", duration_seconds(s.timeout_ms)},
            {"retries", s.retries},
            {"retry_delay", duration_seconds(s.retry_delay_ms)},

@@ -26,9 +26,10 @@ reply_fn<T> answer_ok_ignoring_value(responder reply) {
 }
 
 status_or<std::string> job_id_param(const http_request& req) {
+  // Any dialect's job ids (Dkron's names have '-' and '.'), so that native clients see them all.
   const std::string& id = req.param("job_id");
-  if (!is_valid_id(id))
-    return status::invalid_argument("job_id: must match [a-zA-Z0-9_]{1,22}, got \"" +
+  if (!is_valid_job_id(id))
+    return status::invalid_argument("job_id: must match [a-zA-Z0-9_.-]{1,128}, got \"" +
                                     id.substr(0, 64) + "\"");
   return id;
 }

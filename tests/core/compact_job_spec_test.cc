@@ -16,8 +16,17 @@ job_spec full_spec() {
   s.schedule = "0 30 9 * * MON-FRI";
   s.timezone = "America/Argentina/Buenos_Aires";
   s.exec_time_s = 1'900'000'000;
-  s.request_url = "HTTP@http://127.0.0.1:9999/hook?test=yao";
-  s.exec_command = std::string(5000, 'x');
+  s.target = http_target{.method = "POST",
+                         .url = "http://127.0.0.1:9999/hook?test=yao",
+                         .headers = {{"X-A", "1"}, {"X-A", "2"}, {"Empty", ""}},
+                         .body = std::string(5000, 'x'),
+                         .expect_code = 201,
+                         .expect_body = "ok",
+                         .signed_query = true};
+  s.parent_job = "parent-job.1";
+  s.ephemeral = true;
+  s.expires_at_ms = 1'950'000'000'000;
+  s.dialect_data = R"({"owner":"ops"})";
   s.timeout_ms = 1234;
   s.retries = 3;
   s.retry_delay_ms = 500;
@@ -42,8 +51,11 @@ void check_same(const job_spec& a, const job_spec& b) {
   CHECK(a.schedule == b.schedule);
   CHECK(a.timezone == b.timezone);
   CHECK(a.exec_time_s == b.exec_time_s);
-  CHECK(a.request_url == b.request_url);
-  CHECK(a.exec_command == b.exec_command);
+  CHECK(a.target == b.target);
+  CHECK(a.parent_job == b.parent_job);
+  CHECK(a.ephemeral == b.ephemeral);
+  CHECK(a.expires_at_ms == b.expires_at_ms);
+  CHECK(a.dialect_data == b.dialect_data);
   CHECK(a.timeout_ms == b.timeout_ms);
   CHECK(a.retries == b.retries);
   CHECK(a.retry_delay_ms == b.retry_delay_ms);
@@ -66,7 +78,28 @@ TEST_CASE("every field of a job spec survives packing and unpacking") {
   CHECK(c.id() == spec.id);
   CHECK(c.timezone() == spec.timezone);
   CHECK(c.memo() == spec.memo);
-  CHECK(c.exec_command().size() == 5000);
+  CHECK(c.kind() == executor_kind::http);
+  CHECK(std::get<http_target>(c.target()).body.size() == 5000);
+}
+
+TEST_CASE("every kind of target survives packing, metadata after it included") {
+  std::vector<executor_target> targets = {
+      shell_target{"echo hi", "/bin/bash", {{"A", "1"}, {"B", ""}}, "/tmp"},
+      shell_target{"true", "", {}, ""},
+      lua_target{"function Hello() end"},
+      remote_target{{"n1", "n2", "n3"}, "uptime"},
+      noop_target{},
+      http_target{},
+  };
+  for (const auto& target : targets) {
+    auto spec = full_spec();
+    spec.target = target;
+    compact_job_spec c(spec);
+    CHECK(c.kind() == kind_of(target));
+    CHECK(c.target() == target);
+    check_same(c.unpack(), spec);
+    check_same(compact_job_spec(c).unpack(), spec);
+  }
 }
 
 TEST_CASE("a default job spec, with every string empty, packs to the same defaults") {

@@ -10,7 +10,7 @@ job_spec valid_http_job() {
   j.group = "YM55";
   j.name = "Hello";
   j.schedule = "@every 5s";
-  j.request_url = "HTTP@http://127.0.0.1:9999?test=yao";
+  j.target = http_target{.url = "http://127.0.0.1:9999?test=yao", .signed_query = true};
   return j;
 }
 std::string message_of(const job_spec& j) { return validate_job(j).message(); }
@@ -19,8 +19,7 @@ std::string message_of(const job_spec& j) { return validate_job(j).message(); }
 TEST_CASE("a complete job passes validation") {
   CHECK(validate_job(valid_http_job()).ok());
   auto shell = valid_http_job();
-  shell.request_url = "";
-  shell.exec_command = "echo hi";
+  shell.target = shell_target{.command = "echo hi"};
   CHECK(validate_job(shell).ok());
 }
 
@@ -62,11 +61,24 @@ TEST_CASE("each bad field is named in the message") {
   j.exec_time_s = k_max_exec_time_s + 1;
   CHECK(message_of(j).starts_with("exec_time: must not be later than the year 9999"));
   j = valid_http_job();
-  j.request_url = "FTP@ftp://x";
-  CHECK(message_of(j).starts_with("request_url: unknown executor prefix"));
+  j.target = http_target{.url = "not-a-url"};
+  CHECK(message_of(j).starts_with("request_url: needs an http:// or https:// URL"));
   j = valid_http_job();
-  j.request_url = "HTTP@not-a-url";
-  CHECK(message_of(j).starts_with("request_url: HTTP@ needs"));
+  j.target = shell_target{};
+  CHECK(message_of(j).starts_with("exec_command: required"));
+  j = valid_http_job();
+  j.parent_job = "bad parent";
+  CHECK(message_of(j).starts_with("parent_job: "));
+  j = valid_http_job();
+  j.id = "self";
+  j.parent_job = "self";
+  CHECK(message_of(j) == "parent_job: a job cannot be its own parent");
+  j = valid_http_job();
+  j.expires_at_ms = -1;
+  CHECK(message_of(j).starts_with("expires_at: "));
+  j = valid_http_job();
+  j.dialect_data = std::string(k_max_dialect_data_bytes + 1, 'd');
+  CHECK(message_of(j).starts_with("dialect_data: longer than"));
   j = valid_http_job();
   j.timeout_ms = 0;
   CHECK(message_of(j).starts_with("timeout: "));
@@ -78,30 +90,35 @@ TEST_CASE("each bad field is named in the message") {
   CHECK(message_of(j) == "memo: longer than 4096 bytes");
 }
 
-TEST_CASE("executor targets are decoded from request_url and exec_command") {
-  auto http = parse_executor_target("HTTP@http://127.0.0.1:1/x", "");
-  REQUIRE(http.ok());
-  CHECK(http->kind == executor_kind::http);
-  CHECK(http->url == "http://127.0.0.1:1/x");
-  auto lua = parse_executor_target("LUA@", "function Hello() end");
-  REQUIRE(lua.ok());
-  CHECK(lua->kind == executor_kind::lua);
-  auto remote = parse_executor_target("REMOTE@n1,n2", "uptime");
-  REQUIRE(remote.ok());
-  CHECK(remote->nodes == "n1,n2");
-  CHECK(parse_executor_target("", "echo").value().kind == executor_kind::shell);
-  CHECK(parse_executor_target("SHELL@", "echo").value().kind == executor_kind::shell);
-  CHECK(parse_executor_target("NOOP@", "").value().kind == executor_kind::noop);
-  CHECK(parse_executor_target("", "").status().message().starts_with("exec_command: required"));
-  CHECK(parse_executor_target("LUA@", "").status().message().starts_with("exec_command: required"));
-  CHECK(parse_executor_target("REMOTE@", "x").status().message() ==
-        "request_url: REMOTE@ needs at least one node id");
+TEST_CASE("job ids of any dialect follow [a-zA-Z0-9_.-]{1,128}") {
+  CHECK(is_valid_job_id("my-job.v2_1"));
+  CHECK(is_valid_job_id(std::string(128, 'x')));
+  CHECK_FALSE(is_valid_job_id(std::string(129, 'x')));
+  CHECK_FALSE(is_valid_job_id(""));
+  CHECK_FALSE(is_valid_job_id("."));
+  CHECK_FALSE(is_valid_job_id(".."));
+  CHECK_FALSE(is_valid_job_id("a/b"));
+  CHECK_FALSE(is_valid_job_id("a b"));
+  auto j = valid_http_job();
+  j.id = "dkron-style.name";
+  CHECK(validate_job(j).ok());
 }
 
-TEST_CASE("policies parse from their names and refuse others") {
-  CHECK(parse_concurrency_policy("forbid").value() == concurrency_policy::forbid);
-  CHECK(parse_misfire_policy("all").value() == misfire_policy::all);
-  CHECK(parse_misfire_policy("sometimes").status().message() ==
-        "misfire: expected skip, once or all, got \"sometimes\"");
-  CHECK_FALSE(parse_concurrency_policy("replace").ok());
+TEST_CASE("a patch replaces the fields it sets, then runs the dialect's edit") {
+  job_patch patch;
+  patch.name = "renamed";
+  patch.target = noop_target{};
+  patch.ephemeral = true;
+  patch.edit = [](job_spec& j) {
+    j.memo = j.name + " edited";
+    return status{};
+  };
+  auto out = apply_patch(valid_http_job(), patch);
+  REQUIRE(out.ok());
+  CHECK(out->name == "renamed");
+  CHECK(kind_of(out->target) == executor_kind::noop);
+  CHECK(out->ephemeral);
+  CHECK(out->memo == "renamed edited");
+  patch.edit = [](job_spec&) { return status::invalid_argument("exec_command: no"); };
+  CHECK(apply_patch(valid_http_job(), patch).status().message() == "exec_command: no");
 }

@@ -207,8 +207,8 @@ class fake_scheduler final : public scheduler_api {
     v.spec.group = group;
     v.spec.name = "Hello";
     v.spec.schedule = "@every 5s";
-    v.spec.request_url = "HTTP@http://127.0.0.1:9999?test=yao";
-    v.spec.exec_command = "echo hi";
+    v.spec.target = http_target{.url = "http://127.0.0.1:9999?test=yao", .signed_query = true};
+    v.spec.dialect_data = R"({"native":{"exec_command":"echo hi"}})";  // kept beside HTTP@
     v.spec.memo = "memo";
     v.spec.otp_secret = "OTP";
     return v;

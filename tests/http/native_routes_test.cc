@@ -95,9 +95,8 @@ TEST_CASE("add job maps the seed's example body onto job_spec and answers the jo
   CHECK(s.name == "Hello");
   CHECK(s.id == "1234ABC");
   CHECK(s.exec_time_s == 0);
-  CHECK(s.request_url == "HTTP@http://127.0.0.1:9999?test=yao");
+  CHECK(s.target == executor_target{http_target{.url = "http://127.0.0.1:9999?test=yao", .signed_query = true}});
   CHECK(s.schedule == "@once");
-  CHECK(s.exec_command.empty());
   CHECK(s.timeout_ms == 1000);
   CHECK(f.api.origin.api == "native");
   check_error(f.post("/v1/add/job", k_add_body), 409, "1234ABC exists");
@@ -115,7 +114,7 @@ TEST_CASE("add job maps the extension fields, with seconds turned into milliseco
   REQUIRE(f.api.added);
   const job_spec& s = *f.api.added;
   CHECK(s.id.empty());
-  CHECK(s.exec_command == "sleep 1");
+  CHECK(s.target == executor_target{shell_target{.command = "sleep 1"}});
   CHECK(s.timeout_ms == 1500);
   CHECK(s.exec_time_s == 1900000000);
   CHECK(s.timezone == "Europe/Berlin");
@@ -233,8 +232,11 @@ TEST_CASE("edit job accepts job_id or id, and exec_command or exec_cmd") {
   CHECK(f.api.edited_group == "YM55");
   CHECK(f.api.edited_id == "1107521665400573952");
   REQUIRE(f.api.patch);
-  CHECK(f.api.patch->request_url == "HTTP@http://127.0.0.1:9999?test=yao");
-  CHECK(f.api.patch->exec_command == "");
+  // The target edit rewrites the job's current target in native terms.
+  job_spec shell_job;
+  shell_job.target = shell_target{.command = "echo old"};
+  CHECK(apply_patch(shell_job, *f.api.patch)->target ==
+        executor_target{http_target{.url = "http://127.0.0.1:9999?test=yao", .signed_query = true}});
   CHECK_FALSE(f.api.patch->schedule);
   CHECK_FALSE(f.api.patch->name);
   CHECK_FALSE(f.api.patch->timeout_ms);
@@ -245,7 +247,11 @@ TEST_CASE("edit job accepts job_id or id, and exec_command or exec_cmd") {
   CHECK(a.status == 200);
   REQUIRE(f.api.patch);
   const job_patch& p = *f.api.patch;
-  CHECK(p.exec_command == "echo 2");
+  // exec_cmd alone keeps the request_url (here: a shell job's empty one).
+  CHECK(apply_patch(shell_job, p)->target == executor_target{shell_target{.command = "echo 2"}});
+  job_spec lua_job;
+  lua_job.target = lua_target{"old source"};
+  CHECK(apply_patch(lua_job, p)->target == executor_target{lua_target{"echo 2"}});
   CHECK(p.schedule == "@every 2s");
   CHECK(p.name == "N");
   CHECK(p.timeout_ms == 2500);
@@ -412,7 +418,7 @@ TEST_CASE("job detail renders the spec, phase, next fire time, counts and the la
   CHECK(a.body["success"]["next_fire_time"].is_null());
   CHECK(a.body["success"]["last_run"].is_null());
   check_error(f.get("/v1/YM55/job/nope"), 404, "no job");
-  check_error(f.get("/v1/YM55/job/a-b"), 400, "job_id: must match");
+  check_error(f.get("/v1/YM55/job/a*b"), 400, "job_id: must match");
 }
 
 TEST_CASE("run now answers the run id as a decimal string") {

@@ -15,8 +15,11 @@ job_spec sample_job() {
   j.schedule = "*/5 * * * * *";
   j.timezone = "Europe/Paris";
   j.exec_time_s = 1'700'000'000;
-  j.request_url = "HTTP@http://127.0.0.1:9999?test=yao";
-  j.exec_command = std::string("echo \0 binary", 13);
+  j.target = shell_target{std::string("echo \0 binary", 13), "/bin/bash", {{"A", "1"}, {"", ""}}, "/tmp"};
+  j.parent_job = "parent.job-1";
+  j.ephemeral = true;
+  j.expires_at_ms = 1'800'000'000'000;
+  j.dialect_data = R"({"owner":"ops"})";
   j.timeout_ms = 12'345;
   j.retries = 3;
   j.retry_delay_ms = -7;
@@ -102,7 +105,8 @@ bool same(const api_key_record& a, const api_key_record& b) {
 bool same(const job_spec& a, const job_spec& b) {
   return a.id == b.id && a.group == b.group && a.name == b.name && a.schedule == b.schedule &&
          a.timezone == b.timezone && a.exec_time_s == b.exec_time_s &&
-         a.request_url == b.request_url && a.exec_command == b.exec_command &&
+         a.target == b.target && a.parent_job == b.parent_job && a.ephemeral == b.ephemeral &&
+         a.expires_at_ms == b.expires_at_ms && a.dialect_data == b.dialect_data &&
          a.timeout_ms == b.timeout_ms && a.retries == b.retries &&
          a.retry_delay_ms == b.retry_delay_ms && a.concurrency == b.concurrency &&
          a.misfire == b.misfire && a.memo == b.memo && a.metadata == b.metadata &&
@@ -191,6 +195,81 @@ TEST_CASE("every record round-trips through encode and decode") {
   api_key_record k = sample_api_key(), k2;
   REQUIRE(decode(encode(k), &k2).ok());
   CHECK(same(k, k2));
+}
+
+TEST_CASE("every kind of target round-trips through a job value") {
+  for (executor_target target :
+       {executor_target{http_target{"PATCH", "https://127.0.0.1/x", {{"X", "1"}, {"X", "2"}}, "{}", 204, "ok", true}},
+        executor_target{lua_target{"function A() end"}}, executor_target{remote_target{{"n1", "n2"}, "uptime"}},
+        executor_target{noop_target{}}, executor_target{shell_target{}}}) {
+    job_spec j = sample_job(), back;
+    j.target = target;
+    REQUIRE(decode(encode(j), &back).ok());
+    CHECK(same(j, back));
+  }
+}
+
+namespace {
+
+// Writes a value the way format 1 (the build before the typed target) laid out a job.
+class format1_writer {
+ public:
+  format1_writer() { bytes_.push_back(1); }
+  format1_writer& str(const std::string& s) {
+    num(static_cast<uint32_t>(s.size()));
+    bytes_ += s;
+    return *this;
+  }
+  template <class T>
+  format1_writer& num(T v) {
+    bytes_.append(reinterpret_cast<const char*>(&v), sizeof v);
+    return *this;
+  }
+  const std::string& bytes() const { return bytes_; }
+
+ private:
+  std::string bytes_;
+};
+
+std::string format1_job(const std::string& request_url, const std::string& exec_command) {
+  format1_writer w;
+  w.str("1107521665400573952").str("YM55").str("Hello").str("*/5 * * * * *").str("Europe/Paris");
+  w.num(int64_t{1'700'000'000}).str(request_url).str(exec_command);
+  w.num(int64_t{12'345}).num(int32_t{3}).num(int64_t{500}).num(uint8_t{1}).num(uint8_t{2});
+  w.str("memo").num(uint32_t{1}).str("team").str("ops").num(uint8_t{1}).str("JBSWY3DPEHPK3PXP");
+  w.num(int64_t{1'700'000'000'000}).num(int64_t{1'700'000'000'999}).num(uint8_t{0}).num(int64_t{42});
+  return w.bytes();
+}
+
+}  // namespace
+
+TEST_CASE("a format 1 job value (request_url and exec_command) reads into the typed target") {
+  job_spec j;
+  REQUIRE(decode(format1_job("HTTP@http://127.0.0.1:9999?test=yao", ""), &j).ok());
+  CHECK(j.id == "1107521665400573952");
+  CHECK(j.schedule == "*/5 * * * * *");
+  CHECK(j.target == executor_target{http_target{.url = "http://127.0.0.1:9999?test=yao", .signed_query = true}});
+  CHECK(j.timeout_ms == 12'345);
+  CHECK(j.retries == 3);
+  CHECK(j.concurrency == concurrency_policy::forbid);
+  CHECK(j.misfire == misfire_policy::all);
+  CHECK(j.metadata == std::map<std::string, std::string>{{"team", "ops"}});
+  CHECK(j.paused);
+  CHECK(j.anchor_ms == 42);
+  CHECK(j.parent_job.empty());
+  CHECK_FALSE(j.ephemeral);
+
+  REQUIRE(decode(format1_job("", "echo hi"), &j).ok());
+  CHECK(j.target == executor_target{shell_target{.command = "echo hi"}});
+  REQUIRE(decode(format1_job("LUA@", "function Hello() end"), &j).ok());
+  CHECK(j.target == executor_target{lua_target{"function Hello() end"}});
+  REQUIRE(decode(format1_job("NOOP@", ""), &j).ok());
+  CHECK(kind_of(j.target) == executor_kind::noop);
+  // Re-encoding writes today's format.
+  CHECK(encode(j)[0] == static_cast<char>(k_job_format));
+  auto bad = decode(format1_job("FTP@x", ""), &j);
+  CHECK(bad.code() == status_code::internal);
+  CHECK(bad.message().find("format 1 target") != std::string::npos);
 }
 
 TEST_CASE("default-constructed records round-trip too") {

@@ -32,8 +32,12 @@ job_spec full_job(const std::string& group, const std::string& id) {
   j.schedule = "*/5 * * * * *";
   j.timezone = "Europe/Berlin";
   j.exec_time_s = 1'900'000'000;
-  j.request_url = "HTTP@http://127.0.0.1:9999?test=yao&x=\"q\"";
-  j.exec_command = k_command_with_nul;
+  // Sorted by name: a dump keeps env and headers as JSON objects.
+  j.target = shell_target{k_command_with_nul, "/bin/bash", {{"EMPTY", ""}, {"TEAM", "ops"}}, "/tmp"};
+  j.parent_job = "parent.job-1";
+  j.ephemeral = true;
+  j.expires_at_ms = 1'950'000'000'000;
+  j.dialect_data = R"({"owner":"ops \"q\""})";
   j.timeout_ms = 1'500;
   j.retries = 3;
   j.retry_delay_ms = 2'500;
@@ -56,7 +60,7 @@ job_spec plain_job(const std::string& group, const std::string& id) {
   j.group = group;
   j.name = "n";
   j.schedule = "@once";
-  j.request_url = "NOOP@";
+  j.target = noop_target{};
   return j;
 }
 
@@ -84,7 +88,13 @@ group_dump make_group(const std::string& name) {
 std::vector<group_dump> sample_groups() {
   group_dump a = make_group("YM55");
   a.jobs = {full_job("YM55", "1107521665400573952"), full_job("YM55", "job_2"),
-            plain_job("YM55", "3")};
+            plain_job("YM55", "3"), full_job("YM55", "http.job-4"), full_job("YM55", "lua_5"),
+            full_job("YM55", "remote_6")};
+  a.jobs[3].target = http_target{"POST", "http://127.0.0.1:9999?test=yao&x=\"q\"",
+                                 {{"Content-Type", "application/json"}, {"X-Trace", "t"}},
+                                 R"({"a":1})", 201, "ok", true};
+  a.jobs[4].target = lua_target{"function lua_5() end"};
+  a.jobs[5].target = remote_target{{"n1", "n2"}, "uptime"};
   a.funcs = {full_func("YM55", "Hello"), full_func("YM55", "HelloWorld")};
   group_dump b = make_group("other_group");
   b.jobs = {plain_job("other_group", "1")};
@@ -260,7 +270,44 @@ TEST_CASE("a dump of several groups reads back exactly, every field of every rec
   require_same(groups, *back);
   CHECK(back->at(2).jobs.empty());
   CHECK(back->at(2).funcs.empty());
-  CHECK(back->at(0).jobs[0].exec_command == k_command_with_nul);  // NUL and escapes survive
+  // NUL and escapes survive
+  CHECK(std::get<shell_target>(back->at(0).jobs[0].target).command == k_command_with_nul);
+}
+
+TEST_CASE("a version 1 archive (request_url and exec_command) reads into typed targets") {
+  std::string jobs =
+      R"({"id":"1","group_name":"YM55","name":"n","interval_pattern":"@every 5s","request_url":"HTTP@http://127.0.0.1:1/x","exec_command":""},)"
+      R"({"id":"2","group_name":"YM55","name":"n","interval_pattern":"@every 5s","request_url":"","exec_command":"echo hi"},)"
+      R"({"id":"3","group_name":"YM55","name":"n","interval_pattern":"@every 5s","request_url":"LUA@","exec_command":"function n() end"},)"
+      R"({"id":"4","group_name":"YM55","name":"n","interval_pattern":"@every 5s","request_url":"NOOP@"})";
+  auto back = read_dump(group_archive(with_jobs(jobs)));
+  REQUIRE(back.ok());
+  const auto& read = back->at(0).jobs;
+  REQUIRE(read.size() == 4);
+  CHECK(read[0].target == executor_target{http_target{.url = "http://127.0.0.1:1/x", .signed_query = true}});
+  CHECK(read[1].target == executor_target{shell_target{.command = "echo hi"}});
+  CHECK(read[2].target == executor_target{lua_target{"function n() end"}});
+  CHECK(kind_of(read[3].target) == executor_kind::noop);
+  std::string bad = R"({"id":"1","group_name":"YM55","name":"n","interval_pattern":"@every 5s","request_url":"FTP@x"})";
+  CHECK(refusal(group_archive(with_jobs(bad))).find("YM55.json: jobs[0].request_url: unknown executor prefix") == 0);
+}
+
+TEST_CASE("a version 2 job names its executor and the target's fields") {
+  group_dump g = make_group("YM55");
+  g.jobs = {full_job("YM55", "1")};
+  g.jobs[0].target = http_target{"PUT", "http://127.0.0.1:1/x", {{"A", "1"}}, "{}", 202, "done", false};
+  auto tgz = write_dump({g}, sys_ms{}).value();
+  json job = json::parse(entry_text(tgz, "YM55.json"))["jobs"][0];
+  CHECK(job["executor"] == "http");
+  CHECK(job["method"] == "PUT");
+  CHECK(job["url"] == "http://127.0.0.1:1/x");
+  CHECK(job["headers"] == json{{"A", "1"}});
+  CHECK(job["expect_code"] == 202);
+  CHECK_FALSE(job.contains("request_url"));
+  std::string unknown = R"({"id":"1","group_name":"YM55","name":"n","interval_pattern":"@every 5s","executor":"ftp"})";
+  CHECK(refusal(group_archive(with_jobs(unknown))).find("YM55.json: jobs[0].executor: expected http, shell") == 0);
+  std::string dup = R"({"id":"1","group_name":"YM55","name":"n","interval_pattern":"@every 5s","executor":"shell","command":"a","command":"b"})";
+  CHECK(refusal(group_archive(with_jobs(dup))).find("duplicate key") != std::string::npos);
 }
 
 TEST_CASE("a dump holds the manifest and one plain file per group at its root") {
@@ -272,7 +319,7 @@ TEST_CASE("a dump holds the manifest and one plain file per group at its root") 
                                  "empty.json"});
   json manifest = json::parse(entry_text(tgz, "dump-manifest.json"));
   CHECK(manifest["format"] == "mainspring-dump");
-  CHECK(manifest["version"] == 1);
+  CHECK(manifest["version"] == 2);
   CHECK(manifest["created"] == "2026-11-23T13:45:01Z");
   CHECK(manifest["groups"] == json{"YM55", "other_group", "empty"});
 }
@@ -300,7 +347,17 @@ TEST_CASE("a group file is readable JSON with the documented field names") {
   CHECK(job["done"] == true);
   CHECK(job["anchor_ms"] == 1'700'000'000'123);
   CHECK(job["otp_token"] == "JBSWY3DPEHPK3PXP");
-  CHECK(job.size() == 21);
+  CHECK(job["executor"] == "shell");
+  CHECK(job["shell"] == "/bin/bash");
+  CHECK(job["cwd"] == "/tmp");
+  CHECK(job["env"] == json{{"EMPTY", ""}, {"TEAM", "ops"}});
+  CHECK(job["parent_job"] == "parent.job-1");
+  CHECK(job["ephemeral"] == true);
+  CHECK(job["expires_at_ms"] == 1'950'000'000'000);
+  // 19 plain fields, the shell target's 5 (executor, command, shell, cwd, env), and parent_job,
+  // ephemeral, expires_at_ms, dialect_data.
+  CHECK(job.size() == 28);
+
   const json& func = file["funcs"][0];
   CHECK(func["name"] == "Hello");
   CHECK(func["use_otp"] == true);
@@ -496,11 +553,10 @@ TEST_CASE("a JSON string or number past the token limit is refused before it is 
   // The longest legitimate field, escaped at 6 bytes a byte, passes the default limit.
   group_dump g = make_group("YM55");
   g.jobs = {plain_job("YM55", "1")};
-  g.jobs[0].request_url = "LUA@";
-  g.jobs[0].exec_command = std::string(k_max_command_bytes, '\x01');
+  g.jobs[0].target = lua_target{std::string(k_max_command_bytes, '\x01')};
   auto back = read_dump(write_dump({g}, sys_ms{}).value());
   REQUIRE(back.ok());
-  CHECK(back->at(0).jobs[0].exec_command == g.jobs[0].exec_command);
+  CHECK(back->at(0).jobs[0].target == g.jobs[0].target);
 }
 
 TEST_CASE("the token guard follows strings and numbers across blocks") {
@@ -626,8 +682,11 @@ TEST_CASE("the manifest must be there, be ours, and agree with the group files")
                               {"dump-manifest.json", manifest_of({})}})) ==
         "dump-manifest.json: the archive holds it twice");
   CHECK(refusal(make_archive({{"dump-manifest.json",
-                               R"({"format":"mainspring-dump","version":2,"groups":[]})"}})) ==
-        "dump-manifest.json: version 2 was written by a newer Mainspring; this one reads version 1");
+                               R"({"format":"mainspring-dump","version":3,"groups":[]})"}})) ==
+        "dump-manifest.json: version 3 was written by a newer Mainspring; this one reads version 2");
+  CHECK(refusal(make_archive({{"dump-manifest.json",
+                               R"({"format":"mainspring-dump","version":0,"groups":[]})"}})) ==
+        "dump-manifest.json: version: expected 1 to 2, got 0");
   CHECK(refusal(make_archive({{"dump-manifest.json", R"({"format":"tarball","version":1})"}}))
             .find("dump-manifest.json: format: expected \"mainspring-dump\"") == 0);
   CHECK(refusal(make_archive({{"dump-manifest.json",

@@ -1,0 +1,121 @@
+#include "core/executor_target.h"
+
+#include <algorithm>
+#include <array>
+
+namespace mainspring {
+
+namespace {
+
+status too_long(std::string_view field, std::size_t max) {
+  return status::invalid_argument(std::string(field) + ": longer than " + std::to_string(max) +
+                                  " bytes");
+}
+
+bool has_control_or_space(std::string_view text) {
+  return std::any_of(text.begin(), text.end(), [](char c) {
+    return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f;
+  });
+}
+
+bool has_line_break(std::string_view text) {
+  return text.find_first_of("\r\n") != std::string_view::npos || text.find('\0') != std::string_view::npos;
+}
+
+status check_url(const std::string& url) {
+  if (url.size() > k_max_url_bytes) return too_long("request_url", k_max_url_bytes);
+  bool http = url.starts_with("http://") || url.starts_with("https://");
+  if (!http || url.size() <= 8)
+    return status::invalid_argument("request_url: needs an http:// or https:// URL, got \"" +
+                                    url.substr(0, 64) + "\"");
+  if (has_control_or_space(url))
+    return status::invalid_argument("request_url: the URL contains spaces or control characters");
+  return {};
+}
+
+// Header names and environment variables: a non-empty token of bounded size without line breaks.
+status check_entries(const name_value_list& entries, std::string_view what) {
+  if (entries.size() > k_max_target_entries)
+    return status::invalid_argument("executor_config: more than " + std::to_string(k_max_target_entries) +
+                                    " " + std::string(what));
+  for (const auto& [name, value] : entries) {
+    if (name.empty() || has_control_or_space(name) || name.find('=') != std::string::npos)
+      return status::invalid_argument("executor_config: a " + std::string(what) + " name \"" +
+                                      name.substr(0, 64) + "\" is empty or has spaces, '=' or control characters");
+    if (name.size() + value.size() > k_max_target_text_bytes)
+      return too_long("executor_config: " + std::string(what) + " " + name.substr(0, 64), k_max_target_text_bytes);
+    if (has_line_break(value))
+      return status::invalid_argument("executor_config: the " + std::string(what) + " \"" +
+                                      name.substr(0, 64) + "\" has a line break or NUL in its value");
+  }
+  return {};
+}
+
+status check_command(const std::string& command, std::string_view what) {
+  if (command.empty()) return status::invalid_argument("exec_command: required for " + std::string(what));
+  if (command.size() > k_max_command_bytes) return too_long("exec_command", k_max_command_bytes);
+  return {};
+}
+
+status check(const http_target& t) {
+  if (auto st = check_url(t.url); !st.ok()) return st;
+  if (!is_supported_http_method(t.method))
+    return status::invalid_argument("executor_config: method must be GET, POST, PUT, PATCH, DELETE, HEAD "
+                                    "or OPTIONS, got \"" + t.method.substr(0, 32) + "\"");
+  if (auto st = check_entries(t.headers, "header"); !st.ok()) return st;
+  if (t.body.size() > k_max_http_body_bytes) return too_long("executor_config: body", k_max_http_body_bytes);
+  if (t.expect_code != 0 && (t.expect_code < 100 || t.expect_code > 599))
+    return status::invalid_argument("executor_config: expectCode must be an HTTP status (100-599), got " +
+                                    std::to_string(t.expect_code));
+  if (t.expect_body.size() > k_max_target_text_bytes)
+    return too_long("executor_config: expectBody", k_max_target_text_bytes);
+  return {};
+}
+
+status check(const shell_target& t) {
+  if (auto st = check_command(t.command, "a shell job"); !st.ok()) return st;
+  if (t.shell.size() > k_max_target_text_bytes || has_line_break(t.shell))
+    return status::invalid_argument("executor_config: shell must be a path to an interpreter");
+  if (t.cwd.size() > k_max_target_text_bytes || has_line_break(t.cwd))
+    return status::invalid_argument("executor_config: cwd must be a path");
+  return check_entries(t.env, "environment variable");
+}
+
+status check(const lua_target& t) { return check_command(t.source, "a LUA@ job (the Lua source)"); }
+
+status check(const remote_target& t) {
+  if (t.nodes.empty()) return status::invalid_argument("request_url: REMOTE@ needs at least one node id");
+  if (t.nodes.size() > k_max_target_entries)
+    return status::invalid_argument("request_url: more than " + std::to_string(k_max_target_entries) + " nodes");
+  for (const auto& node : t.nodes)
+    if (node.empty() || node.size() > 64 || has_control_or_space(node) || node.find(',') != std::string::npos)
+      return status::invalid_argument("request_url: bad node id \"" + node.substr(0, 64) + "\"");
+  return check_command(t.command, "a REMOTE@ job");
+}
+
+status check(const noop_target&) { return {}; }
+
+}  // namespace
+
+const char* executor_kind_name(executor_kind k) {
+  switch (k) {
+    case executor_kind::http: return "http";
+    case executor_kind::shell: return "shell";
+    case executor_kind::lua: return "lua";
+    case executor_kind::remote: return "remote";
+    case executor_kind::noop: return "noop";
+  }
+  return "unknown";
+}
+
+bool is_supported_http_method(std::string_view method) {
+  static constexpr std::array<std::string_view, 7> k_methods = {"GET",    "POST", "PUT",    "PATCH",
+                                                                "DELETE", "HEAD", "OPTIONS"};
+  return std::find(k_methods.begin(), k_methods.end(), method) != k_methods.end();
+}
+
+status validate_target(const executor_target& t) {
+  return std::visit([](const auto& alternative) { return check(alternative); }, t);
+}
+
+}  // namespace mainspring

@@ -1,0 +1,98 @@
+// executor_target: what a run executes, as a typed value every dialect writes and reads.
+//
+// The native API spells a target as request_url + exec_command ("HTTP@url", "LUA@" + source, ...;
+// core/native_target.h), Dkron as executor + executor_config, Cronicle as a plugin and params.
+// They all land here, so that the job actor, the executors, the store and the dump see one form
+// whichever dialect wrote the job.
+//
+// Example:
+//   executor_target t = http_target{.method = "POST", .url = "http://127.0.0.1:9000/hook",
+//                                   .headers = {{"Content-Type", "application/json"}},
+//                                   .body = R"({"ok":true})", .expect_code = 200};
+//   kind_of(t) == executor_kind::http;
+//   if (auto st = validate_target(t); !st.ok()) return st;   // "request_url: ..."
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "core/status.h"
+
+namespace mainspring {
+
+enum class executor_kind { http, shell, lua, remote, noop };
+const char* executor_kind_name(executor_kind k);  // "http", "shell", "lua", "remote", "noop"
+
+// -- limits --
+inline constexpr std::size_t k_max_command_bytes = 256 * 1024;  // a command or Lua source
+inline constexpr std::size_t k_max_url_bytes = 8192;
+inline constexpr std::size_t k_max_http_body_bytes = 256 * 1024;
+inline constexpr std::size_t k_max_target_entries = 64;        // headers, env variables, nodes
+inline constexpr std::size_t k_max_target_text_bytes = 8192;   // a header, variable, cwd, shell
+
+using name_value_list = std::vector<std::pair<std::string, std::string>>;
+
+// A command run by a shell on this host, in its own process group, killed at the job's timeout.
+struct shell_target {
+  std::string command;
+  std::string shell;   // the interpreter, run as `<shell> -c <command>`; "" = /bin/sh
+  name_value_list env; // added to the server's environment
+  std::string cwd;     // working directory; "" = the server's
+
+  bool operator==(const shell_target&) const = default;
+};
+
+// An HTTP request. It succeeds when the status is expect_code (any 2xx when 0) and, when
+// expect_body is set, the body contains it.
+struct http_target {
+  std::string method = "GET";
+  std::string url;      // http:// or https://
+  name_value_list headers;
+  std::string body;
+  int expect_code = 0;
+  std::string expect_body;
+  // The native API's HTTP@: add otp_code, job_id and job_name to the query, as the original.
+  bool signed_query = false;
+
+  bool operator==(const http_target&) const = default;
+};
+
+// Lua source whose global function named like the job is called (executors/lua_runner.h).
+struct lua_target {
+  std::string source;
+
+  bool operator==(const lua_target&) const = default;
+};
+
+// A command run with /bin/bash -c on registered worker nodes.
+struct remote_target {
+  std::vector<std::string> nodes;  // node ids
+  std::string command;
+
+  bool operator==(const remote_target&) const = default;
+};
+
+// Does nothing and succeeds: measures the scheduler, not an executor.
+struct noop_target {
+  bool operator==(const noop_target&) const = default;
+};
+
+using executor_target = std::variant<http_target, shell_target, lua_target, remote_target, noop_target>;
+
+// The variant's alternatives are in executor_kind's order.
+inline executor_kind kind_of(const executor_target& t) { return static_cast<executor_kind>(t.index()); }
+
+// Checks the target's own fields (URL scheme, sizes, required command). Messages name the
+// native field a client set it through: "request_url: ..." for the URL, nodes and method,
+// "exec_command: ..." for a command or source, "executor_config: ..." for the rest; dialects
+// rename them (http/field_names.h).
+status validate_target(const executor_target& t);
+
+// True when `method` is an HTTP method token the HTTP executor sends (GET, POST, PUT, PATCH,
+// DELETE, HEAD, OPTIONS; case-sensitive, as HTTP).
+bool is_supported_http_method(std::string_view method);
+
+}  // namespace mainspring

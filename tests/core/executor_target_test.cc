@@ -1,0 +1,64 @@
+// The typed executor target: kinds and validation of each alternative's fields.
+#include "core/executor_target.h"
+
+#include <catch2/catch.hpp>
+
+using namespace mainspring;
+
+namespace {
+std::string message_of(const executor_target& t) { return validate_target(t).message(); }
+}  // namespace
+
+TEST_CASE("the variant's alternatives follow executor_kind") {
+  CHECK(kind_of(http_target{}) == executor_kind::http);
+  CHECK(kind_of(shell_target{}) == executor_kind::shell);
+  CHECK(kind_of(lua_target{}) == executor_kind::lua);
+  CHECK(kind_of(remote_target{}) == executor_kind::remote);
+  CHECK(kind_of(noop_target{}) == executor_kind::noop);
+  CHECK(std::string(executor_kind_name(executor_kind::remote)) == "remote");
+}
+
+TEST_CASE("valid targets of every kind pass") {
+  CHECK(validate_target(http_target{.method = "PUT", .url = "https://127.0.0.1/x",
+                                    .headers = {{"Content-Type", "application/json"}},
+                                    .body = "{}", .expect_code = 201})
+            .ok());
+  CHECK(validate_target(shell_target{"echo hi", "/bin/bash", {{"A", "1"}}, "/tmp"}).ok());
+  CHECK(validate_target(lua_target{"function A() end"}).ok());
+  CHECK(validate_target(remote_target{{"n1"}, "uptime"}).ok());
+  CHECK(validate_target(noop_target{}).ok());
+}
+
+TEST_CASE("an HTTP target's URL, method, headers and expectations are checked") {
+  CHECK(message_of(http_target{.url = "ftp://x/y"}).starts_with("request_url: needs an http://"));
+  CHECK(message_of(http_target{.url = "http://a b/"}) ==
+        "request_url: the URL contains spaces or control characters");
+  CHECK(message_of(http_target{.url = "http://" + std::string(k_max_url_bytes, 'a')})
+            .starts_with("request_url: longer than"));
+  CHECK(message_of(http_target{.method = "get", .url = "http://127.0.0.1/"})
+            .starts_with("executor_config: method must be"));
+  CHECK(message_of(http_target{.url = "http://127.0.0.1/", .headers = {{"Bad Name", "x"}}})
+            .starts_with("executor_config: a header name"));
+  CHECK(message_of(http_target{.url = "http://127.0.0.1/", .headers = {{"X", "a\r\nInjected: 1"}}})
+            .find("line break") != std::string::npos);
+  CHECK(message_of(http_target{.url = "http://127.0.0.1/", .expect_code = 42})
+            .starts_with("executor_config: expectCode"));
+  name_value_list many(k_max_target_entries + 1, {"X", "1"});
+  CHECK(message_of(http_target{.url = "http://127.0.0.1/", .headers = many}).starts_with("executor_config: more than"));
+}
+
+TEST_CASE("commands are required and bounded, env names are tokens") {
+  CHECK(message_of(shell_target{}).starts_with("exec_command: required"));
+  CHECK(message_of(shell_target{std::string(k_max_command_bytes + 1, 'x')}).starts_with("exec_command: longer than"));
+  CHECK(message_of(shell_target{"true", "", {{"A=B", "1"}}, ""}).starts_with("executor_config: a environment variable name"));
+  CHECK(message_of(shell_target{"true", "/bin/sh\n", {}, ""}).starts_with("executor_config: shell"));
+  CHECK(message_of(lua_target{}).starts_with("exec_command: required"));
+  CHECK(message_of(remote_target{{}, "x"}) == "request_url: REMOTE@ needs at least one node id");
+  CHECK(message_of(remote_target{{"a,b"}, "x"}).starts_with("request_url: bad node id"));
+  CHECK(message_of(remote_target{{"a"}, ""}).starts_with("exec_command: required"));
+}
+
+TEST_CASE("the HTTP executor sends the usual methods, case-sensitive") {
+  for (const char* m : {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}) CHECK(is_supported_http_method(m));
+  for (const char* m : {"get", "TRACE", "CONNECT", ""}) CHECK_FALSE(is_supported_http_method(m));
+}
