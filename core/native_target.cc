@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include <nlohmann/json.hpp>
+
 namespace mainspring {
 
 namespace {
@@ -74,6 +76,12 @@ native_target_text native_text_of(const executor_target& t) {
     native_target_text operator()(const noop_target&) const { return {"NOOP@", ""}; }
   };
   return std::visit(visitor{}, t);
+}
+
+std::string native_dialect_data_for(const executor_target& t, std::string_view exec_command) {
+  if (exec_command.empty() || !native_text_of(t).exec_command.empty()) return "";
+  nlohmann::json data{{"native", {{"exec_command", exec_command}}}};
+  return data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace mainspring

@@ -35,4 +35,11 @@ struct native_target_text {
 // method, headers or body, a shell with env or cwd) keeps its URL or command.
 native_target_text native_text_of(const executor_target& t);
 
+// The original keeps exec_command for every job, also where the target ignores it (HTTP@,
+// NOOP@); Mainspring keeps such a command in the job's dialect_data, in the native dialect's
+// section (http/dialect_data.h). Answers that dialect_data for `exec_command`, or "" when `t`
+// uses its command or the command is empty. Used when reading data written before the typed
+// target, so that it reads back unchanged.
+std::string native_dialect_data_for(const executor_target& t, std::string_view exec_command);
+
 }  // namespace mainspring

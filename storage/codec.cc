@@ -241,6 +241,7 @@ void native_target_fields(Io& io, J& j) {
     auto target = parse_native_target(request_url, exec_command);
     if (!target.ok()) throw corrupt_value{"a format 1 target that does not parse"};
     j.target = std::move(target).value();
+    j.dialect_data = native_dialect_data_for(j.target, exec_command);
   }
 }
 

@@ -519,6 +519,8 @@ class dump_json_reader {
     auto target = target_of(target_);
     if (!target.ok()) return where + "." + target.status().message();
     job.target = std::move(target).value();
+    if (target_.executor.empty() && job.dialect_data.empty())  // version 1: see native_target.h
+      job.dialect_data = native_dialect_data_for(job.target, target_.exec_command);
     if (job.group != file_group_)
       return where + ".group_name: " + in_quotes(job.group) + " is not the file's group " +
              in_quotes(file_group_);

@@ -258,6 +258,10 @@ TEST_CASE("a format 1 job value (request_url and exec_command) reads into the ty
   CHECK(j.anchor_ms == 42);
   CHECK(j.parent_job.empty());
   CHECK_FALSE(j.ephemeral);
+  CHECK(j.dialect_data.empty());
+  // A command beside an HTTP@ URL, which the target does not use, is kept for the native API.
+  REQUIRE(decode(format1_job("HTTP@http://127.0.0.1:9999", "echo kept"), &j).ok());
+  CHECK(j.dialect_data == R"({"native":{"exec_command":"echo kept"}})");
 
   REQUIRE(decode(format1_job("", "echo hi"), &j).ok());
   CHECK(j.target == executor_target{shell_target{.command = "echo hi"}});
