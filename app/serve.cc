@@ -2,19 +2,13 @@
 
 #include <csignal>
 #include <filesystem>
-#include <memory>
-#include <optional>
 #include <system_error>
 
 #include <spdlog/spdlog.h>
 
 #include "actors/scheduler_runtime.h"
+#include "app/listeners.h"
 #include "core/executor_set.h"
-#include "http/cross_site_guard.h"
-#include "http/funcs/func_call_routes.h"
-#include "http/http_server.h"
-#include "http/native/native_routes.h"
-#include "http/router.h"
 #include "http/system_routes.h"
 #include "metrics/scheduler_metrics.h"
 
@@ -64,29 +58,14 @@ int run_serve(const serve_config& cfg) {
   spdlog::set_level(spdlog::level::from_str(cfg.log_level));
   block_stop_signals();  // before any thread starts, so every thread inherits the mask
 
-  auto address = http::parse_listen_address(cfg.listen);
-  if (!address.ok()) {
-    spdlog::error("--listen: {}", address.status().message());
+  auto plans = plan_listeners(cfg);
+  if (!plans.ok()) {
+    spdlog::error("{}", plans.status().message());
     return 1;
-  }
-  std::optional<std::pair<std::string, uint16_t>> func_address;
-  if (!cfg.func_listen.empty()) {
-    auto parsed = http::parse_listen_address(cfg.func_listen);
-    if (!parsed.ok()) {
-      spdlog::error("--func-listen: {}", parsed.status().message());
-      return 1;
-    }
-    func_address = std::move(parsed).value();
   }
   auto executors = parse_executor_set(cfg.executors);
   if (!executors.ok()) {
     spdlog::error("--{}", executors.status().message());
-    return 1;
-  }
-  http::cross_site_options cross_site{cfg.allowed_origins, cfg.allowed_hosts};
-  auto guard = http::cross_site_guard::make(cross_site, address->first);
-  if (!guard.ok()) {
-    spdlog::error("{}", guard.status().message());
     return 1;
   }
   std::error_code ec;
@@ -116,61 +95,18 @@ int run_serve(const serve_config& cfg) {
                                                int status, double seconds) {
     metrics.on_http_request(route, method, status, seconds);
   };
-  // The funcs get a listener of their own, as the original's HTTP_FUNC_LISTEN. It starts first,
-  // so that a server whose /health answers also serves its funcs.
-  http::router func_routes;
-  http::funcs::add_func_call_routes(func_routes, **runtime);
-  std::unique_ptr<http::http_server> func_server;
-  std::optional<http::cross_site_guard> func_guard;
-  if (func_address) {
-    auto made = http::cross_site_guard::make(cross_site, func_address->first);
-    if (!made.ok()) {
-      spdlog::error("{}", made.status().message());
-      return 1;
-    }
-    func_guard = std::move(made).value();
-    http::http_server_options func_options;
-    func_options.host = func_address->first;
-    func_options.port = func_address->second;
-    func_server = std::make_unique<http::http_server>(
-        std::move(func_options),
-        [&func_routes, &observer, &func_guard](http::http_request& req, http::responder reply) {
-          http::dispatch(func_routes, req, std::move(reply), {{}, &*func_guard, &observer});
-        });
-    if (auto st = func_server->start(); !st.ok()) {
-      spdlog::error("--func-listen: {}", st.message());
-      return 1;
-    }
-    spdlog::info("funcs served on {}:{}", func_address->first, func_server->port());
-  }
-
-  http::router routes;
-  http::add_system_routes(routes, probe_of(**runtime));
-  http::native::add_native_routes(routes, **runtime);
-  http::http_server_options http_options;
-  http_options.host = address->first;
-  http_options.port = address->second;
-  http_options.threads = static_cast<int>(cfg.http_threads);
-  http_options.body_limit_for = [](std::string_view path) {
-    bool import = path == "/v1/import" || path == "/import";
-    return import ? http::native::k_max_import_bytes : http::k_max_body_bytes;
-  };
-  http::http_server server(std::move(http_options),
-                           [&routes, &observer, &guard](http::http_request& req, http::responder reply) {
-                             http::dispatch(routes, req, std::move(reply), {{}, &*guard, &observer});
-                           });
-  if (auto st = server.start(); !st.ok()) {
-    spdlog::error("--listen: {}", st.message());
-    if (func_server) func_server->stop();
+  listener_set listeners;
+  auto probe = probe_of(**runtime);
+  if (auto st = listeners.start(std::move(plans).value(), **runtime, probe, &observer, cfg.http_threads);
+      !st.ok()) {
+    spdlog::error("{}", st.message());
     return 1;
   }
-  spdlog::info("mainspring {} listening on {}:{} (data in {})", MAINSPRING_VERSION,
-               address->first, server.port(), cfg.data_dir);
+  spdlog::info("mainspring {} ready (data in {})", MAINSPRING_VERSION, cfg.data_dir);
 
   int sig = wait_for_stop_signal();
   spdlog::info("received signal {}, stopping", sig);
-  if (func_server) func_server->stop();
-  server.stop();
+  listeners.stop();
   (*runtime)->stop();
   return 0;
 }

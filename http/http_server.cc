@@ -91,6 +91,7 @@ class tcp_handler : public Pistache::Tcp::Handler {
       uint64_t sequence = conn->next_sequence++;
       if (state == request_parser::state::error) {
         conn->broken = true;
+        if (options_->render_error) error = rendered(error);
         conn->complete(sequence, serialize_response(error, false), false);
         return;
       }
@@ -99,6 +100,15 @@ class tcp_handler : public Pistache::Tcp::Handler {
   }
 
  private:
+  // The parser's plain-text refusal in the listener's error shape.
+  http_response rendered(const http_response& plain) const {
+    std::string message = plain.body;
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    auto code = plain.status == 413 || plain.status == 431 ? status_code::resource_exhausted
+                                                           : status_code::invalid_argument;
+    return options_->render_error(plain.status, status(code, std::move(message)));
+  }
+
   void dispatch(const std::shared_ptr<connection>& conn, uint64_t sequence, http_request& request) {
     request.local_port = port_->load(std::memory_order_relaxed);
     bool keep_alive = request.keep_alive;

@@ -24,6 +24,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "http/error_renderer.h"
 #include "http/http_message.h"
 #include "http/responder.h"
 #include "http/router.h"
@@ -37,6 +38,9 @@ struct http_server_options {
   std::size_t max_body_bytes = k_max_body_bytes;
   // A larger cap for some paths (see request_parser); empty = max_body_bytes everywhere.
   std::function<std::size_t(std::string_view path)> body_limit_for;
+  // The shape of the answers to requests the parser refuses (400, 413, 431, 505); empty = plain
+  // text.
+  error_renderer render_error;
 };
 
 class http_server {

@@ -2,37 +2,17 @@
 
 #include <chrono>
 
-#include "http/native/envelope.h"
 
 namespace mainspring::http {
 
-void add_system_routes(router& r, system_probe probe) {
-  auto shared = std::make_shared<system_probe>(std::move(probe));
-  r.add("GET", "/health", [shared](http_request&, responder reply) {
-    nlohmann::json body{{"status", "ok"}, {"version", MAINSPRING_VERSION}};
-    if (shared->health_details) body.update(shared->health_details());
-    reply.send(http_response::json(200, native::dump_json(body)));
-  });
-  r.add("GET", "/ready", [shared](http_request&, responder reply) {
-    auto reason = shared->not_ready_reason ? shared->not_ready_reason() : std::nullopt;
-    if (reason) {
-      reply.send(http_response::json(503, native::dump_json({{"ready", false}, {"reason", *reason}})));
-      return;
-    }
-    reply.send(http_response::json(200, native::dump_json({{"ready", true}})));
-  });
-  if (shared->metrics_text) {
-    r.add("GET", "/metrics", [shared](http_request&, responder reply) {
-      reply.send({200, "text/plain; version=0.0.4; charset=utf-8", shared->metrics_text(), {}});
-    });
-  }
-}
-
 namespace {
 
+std::string dump_json(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 http_response render(const dispatch_options& options, int http_status, const status& error) {
-  if (options.render_error) return options.render_error(http_status, error);
-  return http_response::json(http_status, native::dump_json({{"error", error.message()}}));
+  return options.render_error ? options.render_error(http_status, error) : json_error(http_status, error);
 }
 
 // `reply`, wrapped so that `observer` hears the status and the time to answer.
@@ -49,6 +29,29 @@ responder observed(responder reply, const request_observer& observer, std::strin
 }
 
 }  // namespace
+
+void add_system_routes(router& r, system_probe probe) {
+  auto shared = std::make_shared<system_probe>(std::move(probe));
+  r.add("GET", "/health", [shared](http_request&, responder reply) {
+    nlohmann::json body{{"status", "ok"}, {"version", MAINSPRING_VERSION}};
+    if (shared->health_details) body.update(shared->health_details());
+    reply.send(http_response::json(200, dump_json(body)));
+  });
+  r.add("GET", "/ready", [shared](http_request&, responder reply) {
+    auto reason = shared->not_ready_reason ? shared->not_ready_reason() : std::nullopt;
+    if (reason) {
+      reply.send(http_response::json(503, dump_json({{"ready", false}, {"reason", *reason}})));
+      return;
+    }
+    reply.send(http_response::json(200, dump_json({{"ready", true}})));
+  });
+  if (shared->metrics_text) {
+    r.add("GET", "/metrics", [shared](http_request&, responder reply) {
+      reply.send({200, "text/plain; version=0.0.4; charset=utf-8", shared->metrics_text(), {}});
+    });
+  }
+}
+
 
 void dispatch(const router& r, http_request& request, responder reply,
               const dispatch_options& options) {

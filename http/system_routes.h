@@ -16,6 +16,7 @@
 
 #include "core/status.h"
 #include "http/cross_site_guard.h"
+#include "http/error_renderer.h"
 #include "http/router.h"
 
 namespace mainspring::http {
@@ -37,13 +38,9 @@ void add_system_routes(router& r, system_probe probe);
 using request_observer =
     std::function<void(std::string_view route, std::string_view method, int status, double seconds)>;
 
-// A dialect's error shape: the response for `error`, sent with HTTP status `http_status` (403,
-// 404, 405, ...) unless the dialect answers every error with a status of its own.
-using error_renderer = std::function<http_response(int http_status, const status& error)>;
-
 // What dispatch needs of a listener besides its routes. Every member may be null/empty.
 struct dispatch_options {
-  error_renderer render_error;               // empty: the native envelope {"error": "..."}
+  error_renderer render_error;               // empty: json_error ({"error": "..."})
   const cross_site_guard* guard = nullptr;   // null: no cross-site checks
   const request_observer* observer = nullptr;  // hears of every answer
 };

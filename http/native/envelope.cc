@@ -28,6 +28,10 @@ int http_status_of(status_code code) {
   return 500;
 }
 
+http_response render_error(int http_status, const status& error) {
+  return http_response::json(http_status, dump_json(nlohmann::json{{"error", error.message()}}));
+}
+
 http_response failure(const status& st) {
   return http_response::json(http_status_of(st.code()),
                              dump_json(nlohmann::json{{"error", st.message()}}));

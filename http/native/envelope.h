@@ -22,4 +22,11 @@ http_response success(const nlohmann::json& data);
 http_response failure(const status& st);
 int http_status_of(status_code code);
 
+// The native dialect's name, in the audit log and the dialect list.
+inline constexpr std::string_view k_dialect_name = "native";
+
+// The native error shape for errors a listener answers itself, with the status it chose: the
+// error_renderer of the native dialects (http/dialect.h).
+http_response render_error(int http_status, const status& error);
+
 }  // namespace mainspring::http::native

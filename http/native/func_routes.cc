@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "http/native/envelope.h"
-#include "http/native/json_body.h"
+#include "http/json_body.h"
 #include "http/native/route_helpers.h"
 
 namespace mainspring::http::native {

@@ -9,7 +9,7 @@
 //   POST /v1/delete/func     (extension) {"group_name", "name"} -> {"success": "ok"}
 //
 // Re-adding a func replaces its code and flags and keeps its secret. The funcs are called on the
-// func listener (http/funcs/func_call_routes.h), not here.
+// func listener (http/native/func_call_routes.h), not here.
 //
 // Example:
 //   native::add_func_routes(router, runtime);

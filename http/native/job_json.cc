@@ -2,7 +2,8 @@
 
 #include "core/native_target.h"
 #include "http/dialect_data.h"
-#include "http/native/json_body.h"
+#include "http/native/envelope.h"
+#include "http/json_body.h"
 
 namespace mainspring::http::native {
 
@@ -43,14 +44,13 @@ status_or<std::optional<std::string>> string_field_either(const json& body, std:
   return string_field(body, alias);
 }
 
-constexpr std::string_view k_dialect = "native";
 
 // The job's target as the native API spells it. The original keeps exec_command for every job;
 // for targets that have no command (HTTP@, NOOP@) it is kept in the job's native dialect_data.
 native_target_text native_text(const job_spec& job) {
   native_target_text text = native_text_of(job.target);
   if (text.exec_command.empty()) {
-    auto section = dialect_section(job.dialect_data, k_dialect);
+    auto section = dialect_section(job.dialect_data, k_dialect_name);
     auto kept = section.find("exec_command");
     if (kept != section.end() && kept->is_string()) text.exec_command = kept->get<std::string>();
   }
@@ -70,10 +70,10 @@ std::function<status(job_spec&)> retarget(std::optional<std::string> request_url
     job.target = std::move(target).value();
     // Keep a command the target does not use, so that it reads back as it was written.
     bool unused = native_text_of(job.target).exec_command.empty() && !text.exec_command.empty();
-    auto section = dialect_section(job.dialect_data, k_dialect);
+    auto section = dialect_section(job.dialect_data, k_dialect_name);
     if (unused) section["exec_command"] = text.exec_command;
     else section.erase("exec_command");
-    job.dialect_data = with_dialect_section(job.dialect_data, k_dialect, section);
+    job.dialect_data = with_dialect_section(job.dialect_data, k_dialect_name, section);
     return status{};
   };
 }

@@ -10,7 +10,7 @@
 #include "http/native/envelope.h"
 #include "http/native/func_routes.h"
 #include "http/native/job_json.h"
-#include "http/native/json_body.h"
+#include "http/json_body.h"
 #include "http/native/route_helpers.h"
 
 namespace mainspring::http::native {

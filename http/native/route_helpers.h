@@ -18,14 +18,15 @@
 
 #include "actors/scheduler_api.h"
 #include "http/native/envelope.h"
-#include "http/native/json_body.h"
+#include "http/json_body.h"
 #include "http/router.h"
 
 namespace mainspring::http::native {
 
 // -- answering --
 
-// Runs `handler`, answering 500 instead of letting an exception reach the server.
+// Runs `handler`, answering 500 in the envelope instead of letting an exception reach the server
+// (http::guarded with the native error shape).
 request_handler guarded(request_handler handler);
 
 // The callback of a call that answers nothing but success: {"success": "ok"}.
@@ -46,7 +47,7 @@ reply_fn<T> answer(responder reply, ToJson to_json) {
 
 // -- request decoding --
 
-// Who asks, for the audit log. The key id arrives with API keys; until then there is none.
+// Who asks, for the audit log (http::origin_of for the native dialect).
 request_origin origin_of(const http_request& req);
 
 // The request body parsed as a JSON object, then decoded by `from_json`.

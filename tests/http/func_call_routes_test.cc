@@ -1,6 +1,6 @@
 // The func listener's translation: a request becomes a call_func with its method, path, headers,
 // query, body and OTP code; the answer becomes the body (JSON or text) or an error envelope.
-#include "http/funcs/func_call_routes.h"
+#include "http/native/func_call_routes.h"
 
 #include <algorithm>
 
@@ -19,7 +19,7 @@ namespace {
 struct fixture {
   fake_scheduler api;
   router routes;
-  fixture() { funcs::add_func_call_routes(routes, api); }
+  fixture() { native::add_func_call_routes(routes, api); }
 };
 
 }  // namespace
@@ -87,10 +87,10 @@ TEST_CASE("malformed names are refused before the scheduler is asked") {
 }
 
 TEST_CASE("is_json_body accepts one JSON value with surrounding whitespace") {
-  CHECK(funcs::is_json_body("{\"a\":[1,2]}\n"));
-  CHECK(funcs::is_json_body(" 42 "));
-  CHECK(funcs::is_json_body("\"text\""));
-  CHECK_FALSE(funcs::is_json_body("hello"));
-  CHECK_FALSE(funcs::is_json_body("{\"a\":1}{\"b\":2}"));
-  CHECK_FALSE(funcs::is_json_body(""));
+  CHECK(native::is_json_body("{\"a\":[1,2]}\n"));
+  CHECK(native::is_json_body(" 42 "));
+  CHECK(native::is_json_body("\"text\""));
+  CHECK_FALSE(native::is_json_body("hello"));
+  CHECK_FALSE(native::is_json_body("{\"a\":1}{\"b\":2}"));
+  CHECK_FALSE(native::is_json_body(""));
 }

@@ -1,10 +1,10 @@
-// json_body: parsing a native request body and the typed field readers.
-#include "http/native/json_body.h"
+// json_body: parsing a request body and the typed field readers.
+#include "http/json_body.h"
 
 #include <catch2/catch.hpp>
 
 using namespace mainspring;
-using namespace mainspring::http::native;
+using namespace mainspring::http;
 using nlohmann::json;
 
 namespace {

@@ -1,4 +1,4 @@
-// json_body: a native request body parsed into a JSON object, and typed reads of its fields.
+// json_body: a request body parsed into a JSON object, and typed reads of its fields (every dialect).
 //
 // Every reader answers a status naming the field when the value has the wrong type, so that a
 // client sees "timeout: must be a number of seconds" rather than a library's exception text. A
@@ -29,7 +29,7 @@
     (out) = std::move(ms_result_).value();            \
   } while (false)
 
-namespace mainspring::http::native {
+namespace mainspring::http {
 
 // Parses `body` as a JSON object. Comments are allowed, and so are trailing commas before '}' or
 // ']' (the seed document's own examples carry both). Anything else that is not a JSON object is
@@ -58,4 +58,4 @@ status_or<std::optional<int64_t>> seconds_as_ms_field(const nlohmann::json& obje
 // comments. Exposed for the tests.
 std::string strip_trailing_commas(std::string_view text);
 
-}  // namespace mainspring::http::native
+}  // namespace mainspring::http

@@ -1,4 +1,4 @@
-#include "http/funcs/func_call_routes.h"
+#include "http/native/func_call_routes.h"
 
 #include <string>
 #include <utility>
@@ -8,7 +8,7 @@
 #include "http/native/envelope.h"
 #include "http/native/route_helpers.h"
 
-namespace mainspring::http::funcs {
+namespace mainspring::http::native {
 
 namespace {
 
@@ -32,14 +32,14 @@ bool is_json_body(std::string_view body) {
 }
 
 void add_func_call_routes(router& r, scheduler_api& api) {
-  auto call = native::guarded([&api](http_request& req, responder reply) {
-    auto group = native::group_param(req);
-    if (!group.ok()) return reply.send(native::failure(group.status()));
+  auto call = guarded([&api](http_request& req, responder reply) {
+    auto group = group_param(req);
+    if (!group.ok()) return reply.send(failure(group.status()));
     const std::string& name = req.param("func");
     if (!is_valid_func_name(name))
-      return reply.send(native::failure(status::not_found("name: no func \"" + name.substr(0, 80) + "\"")));
+      return reply.send(failure(status::not_found("name: no func \"" + name.substr(0, 80) + "\"")));
     api.call_func(*group, name, func_request_of(req), [reply](status_or<std::string> out) {
-      if (!out.ok()) return reply.send(native::failure(out.status()));
+      if (!out.ok()) return reply.send(failure(out.status()));
       bool json = is_json_body(*out);
       reply.send(json ? http_response::json(200, std::move(out).value())
                       : http_response::text(200, std::move(out).value()));
@@ -48,4 +48,4 @@ void add_func_call_routes(router& r, scheduler_api& api) {
   for (const char* method : {"GET", "POST", "PUT", "PATCH", "DELETE"}) r.add(method, "/{group}/{func}", call);
 }
 
-}  // namespace mainspring::http::funcs
+}  // namespace mainspring::http::native

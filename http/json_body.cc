@@ -1,4 +1,4 @@
-#include "http/native/json_body.h"
+#include "http/json_body.h"
 
 #include <cctype>
 #include <charconv>
@@ -6,7 +6,7 @@
 #include <exception>
 #include <limits>
 
-namespace mainspring::http::native {
+namespace mainspring::http {
 
 namespace {
 
@@ -192,4 +192,4 @@ status_or<std::optional<int64_t>> seconds_as_ms_field(const nlohmann::json& obje
   return std::optional<int64_t>(static_cast<int64_t>(ms));
 }
 
-}  // namespace mainspring::http::native
+}  // namespace mainspring::http

@@ -23,7 +23,7 @@
 #include "actors/scheduler_api.h"
 #include "http/router.h"
 
-namespace mainspring::http::funcs {
+namespace mainspring::http::native {
 
 // The media type of a func's output: JSON when `body` is one JSON value, else text.
 bool is_json_body(std::string_view body);
@@ -31,4 +31,4 @@ bool is_json_body(std::string_view body);
 // REQUIRES: `api` outlives every request the router serves.
 void add_func_call_routes(router& r, scheduler_api& api);
 
-}  // namespace mainspring::http::funcs
+}  // namespace mainspring::http::native

@@ -1,0 +1,85 @@
+#include "app/listeners.h"
+
+#include <spdlog/spdlog.h>
+
+#include "http/http_server.h"
+#include "http/native/native_dialect.h"
+#include "http/router.h"
+
+namespace mainspring {
+
+struct listener_set::listener {
+  listener_plan plan;
+  http::router routes;
+  http::dispatch_options dispatch;
+  std::unique_ptr<http::http_server> server;
+};
+
+namespace {
+
+// Adds a plan for `dialect` on `address` to `out`; a bad address or guard names `flag`.
+status add_plan(std::vector<listener_plan>& out, std::string flag, const std::string& address,
+                http::dialect dialect, const http::cross_site_options& cross_site) {
+  auto parsed = http::parse_listen_address(address);
+  if (!parsed.ok()) return status::invalid_argument(flag + ": " + parsed.status().message());
+  auto guard = http::cross_site_guard::make(cross_site, parsed->first);
+  if (!guard.ok()) return guard.status();
+  out.push_back(listener_plan{std::move(flag), parsed->first, parsed->second, std::move(dialect),
+                              std::move(guard).value()});
+  return {};
+}
+
+}  // namespace
+
+status_or<std::vector<listener_plan>> plan_listeners(const serve_config& cfg) {
+  http::cross_site_options cross_site{cfg.allowed_origins, cfg.allowed_hosts};
+  std::vector<listener_plan> plans;
+  if (!cfg.func_listen.empty())
+    if (auto st = add_plan(plans, "--func-listen", cfg.func_listen, http::native::make_func_dialect(), cross_site);
+        !st.ok())
+      return st;
+  if (auto st = add_plan(plans, "--listen", cfg.listen, http::native::make_dialect(), cross_site); !st.ok())
+    return st;
+  return plans;
+}
+
+listener_set::listener_set() = default;
+listener_set::~listener_set() { stop(); }
+
+status listener_set::start(std::vector<listener_plan> plans, scheduler_api& api,
+                           const http::system_probe& probe, const http::request_observer* observer,
+                           unsigned http_threads) {
+  for (auto& plan : plans) {
+    auto l = std::make_unique<listener>();
+    l->plan = std::move(plan);
+    const http::dialect& d = l->plan.dialect;
+    if (d.system_routes) http::add_system_routes(l->routes, probe);
+    d.add_routes(l->routes, api);
+    l->dispatch = {d.render_error, &l->plan.guard, observer};
+
+    http::http_server_options options;
+    options.host = l->plan.host;
+    options.port = l->plan.port;
+    options.threads = static_cast<int>(http_threads);
+    options.body_limit_for = d.body_limit_for;
+    options.render_error = d.render_error;
+    l->server = std::make_unique<http::http_server>(
+        std::move(options), [raw = l.get()](http::http_request& req, http::responder reply) {
+          http::dispatch(raw->routes, req, std::move(reply), raw->dispatch);
+        });
+    if (auto st = l->server->start(); !st.ok()) {
+      stop();
+      return status::unavailable(l->plan.flag + ": " + st.message());
+    }
+    spdlog::info("{} API served on {}:{}", d.name, l->plan.host, l->server->port());
+    listeners_.push_back(std::move(l));
+  }
+  return {};
+}
+
+void listener_set::stop() {
+  for (auto& l : listeners_) l->server->stop();
+  listeners_.clear();
+}
+
+}  // namespace mainspring

@@ -1,0 +1,37 @@
+// dialect: one REST API Mainspring speaks, and what a listener needs to serve it.
+//
+// Every dialect translates its clients' requests into scheduler_api calls and the answers back
+// into its own wire format; it holds no scheduling logic. app/serve.cc gives each enabled dialect
+// a listener of its own: a router with the dialect's routes (and the system routes /health,
+// /ready, /metrics where `system_routes` says so), the cross-site guard, the dialect's error shape
+// for what the listener answers itself, and its body limits.
+//
+// Example:
+//   dialect d = dkron::make_dialect({.group = "dkron"});
+//   router r;
+//   d.add_routes(r, api);
+//   dispatch(r, request, reply, {d.render_error, &guard, &observer});
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "actors/scheduler_api.h"
+#include "http/error_renderer.h"
+#include "http/http_message.h"
+#include "http/router.h"
+
+namespace mainspring::http {
+
+struct dialect {
+  std::string name;  // "native", "funcs", "dkron": also the audit log's api
+  std::function<void(router&, scheduler_api&)> add_routes;
+  error_renderer render_error;  // empty: json_error
+  // The largest body accepted on `path` (413 above it); empty: k_max_body_bytes everywhere.
+  std::function<std::size_t(std::string_view path)> body_limit_for;
+  bool system_routes = false;  // serve /health, /ready and /metrics on this listener too
+};
+
+}  // namespace mainspring::http
