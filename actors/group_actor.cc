@@ -8,6 +8,7 @@
 #include "actors/job_state.h"
 #include "actors/messages.h"
 #include "core/fire_plan.h"
+#include "core/job_chains.h"
 #include "core/secret.h"
 #include "executors/executor_pool.h"
 #include "storage/mutation_batch.h"
@@ -25,6 +26,7 @@ struct group_state {
   group_spec spec;
   std::unordered_map<std::string, job_entry> jobs;  // by job id
   std::map<std::string, func_spec> funcs;           // by name; ordered for listing
+  job_chains chains;                                // parent_job links between the jobs
   static inline const char* name = "mainspring.group";
 };
 
@@ -40,6 +42,36 @@ void with_job(group_self self, const std::string& id, const Reply& reply, Fn fn)
   auto it = self->state.jobs.find(id);
   if (it == self->state.jobs.end()) return reply(unknown_job(self->state.spec.name, id));
   fn(it->second.actor);
+}
+
+// -- chains (parent_job) --
+
+// Tells the jobs among `changes` that exist whether others now depend on them.
+void tell_dependents(group_self self, const job_chains::flag_changes& changes) {
+  for (const auto& [parent, has] : changes)
+    if (auto it = self->state.jobs.find(parent); it != self->state.jobs.end())
+      self->send(it->second.actor, dependents_atom::value, has);
+}
+
+// Links the job `id` (just adopted or edited) to `parent`, and tells it if others depend on it.
+void link(group_self self, const std::string& id, const std::string& parent) {
+  auto& st = self->state;
+  tell_dependents(self, st.chains.set_parent(id, parent));
+  if (st.chains.has_children(id))
+    if (auto it = st.jobs.find(id); it != st.jobs.end()) self->send(it->second.actor, dependents_atom::value, true);
+}
+
+// Why `parent` cannot be the parent of job `id`, or ok.
+status check_parent(group_self self, const std::string& id, const std::string& parent) {
+  auto& st = self->state;
+  if (parent.empty()) return {};
+  if (parent == id) return status::invalid_argument("parent_job: a job cannot be its own parent");
+  if (!st.jobs.count(parent))
+    return status::not_found("parent_job: no job \"" + parent + "\" in group \"" + st.spec.name + "\"");
+  if (st.chains.would_cycle(id, parent))
+    return status::invalid_argument("parent_job: \"" + parent + "\" already runs after \"" + id +
+                                    "\": the chain would loop");
+  return {};
 }
 
 // Asks every job for its view and answers them all at once, in no particular order.
@@ -74,6 +106,7 @@ void remove_jobs(group_self self, const job_context* ctx, const std::vector<std:
     if (it == self->state.jobs.end()) continue;
     self->send(it->second.actor, delete_atom::value);
     self->state.jobs.erase(it);
+    tell_dependents(self, self->state.chains.forget(id));
     batch.delete_job(self->state.spec.name, id);
   }
   audit.detail += (audit.detail.empty() ? "" : ": ") + std::to_string(ids.size()) + " job(s)";
@@ -128,6 +161,7 @@ void call_func(group_self self, const job_context* ctx, const std::string& name,
 
 void adopt_new(group_self self, const job_context* ctx, const job_spec& job) {
   self->state.jobs.emplace(job.id, job_entry{spawn_job(self->system(), job, ctx), job.name});
+  link(self, job.id, job.parent_job);
 }
 
 // Restored jobs per message to the clock: large enough that a million jobs make few messages,
@@ -142,8 +176,10 @@ void adopt_restored(group_self self, const job_context* ctx, std::vector<job_spe
   for (auto& job : jobs) {
     std::string id = job.id;
     std::string name = job.name;
+    std::string parent = job.parent_job;
     auto actor = restore_job(self->system(), std::move(job), ctx, last_alive_ms, batch);
-    self->state.jobs.emplace(std::move(id), job_entry{std::move(actor), std::move(name)});
+    self->state.jobs.emplace(id, job_entry{std::move(actor), std::move(name)});
+    if (!parent.empty() || self->state.chains.has_children(id)) link(self, id, parent);
     if (batch.jobs == k_restore_batch_jobs)
       self->send(ctx->clock, arm_atom::value, std::exchange(batch, {}));
   }
@@ -167,6 +203,7 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
           return reply(status::already_exists("job_id: job \"" + job.id +
                                               "\" already exists in group \"" + st.spec.name + "\""));
         }
+        if (auto linkable = check_parent(self, job.id, job.parent_job); !linkable.ok()) return reply(linkable);
         if (job.otp_secret.empty()) job.otp_secret = random_base32_secret();
         job.created_ms = job.updated_ms = to_unix_ms(now_ms());
         if (!job.paused) {
@@ -203,6 +240,12 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
       },
       [=](delete_atom, audit_entry& audit, const std::string& id, const done_fn& done) {
         with_job(self, id, done, [&](const caf::actor&) {
+          if (auto children = self->state.chains.children_of(id); !children.empty()) {
+            std::string names;
+            for (const auto& c : children) names += (names.empty() ? "" : ", ") + c;
+            return done(status::failed_precondition("job_id: jobs run after \"" + id + "\" (" + names +
+                                                    "): delete them or change their parent_job first"));
+          }
           remove_jobs(self, ctx, {id}, std::move(audit),
                       [done](status_or<std::size_t> n) { done(n.ok() ? status{} : n.status()); });
         });
@@ -210,17 +253,31 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
       [=](edit_job_atom, audit_entry& audit, const std::string& id, job_patch& patch,
           const reply_fn<job_view>& reply) {
         with_job(self, id, reply, [&](const caf::actor& job) {
-          // The job validates the edit; wrap the reply to keep the name index current.
+          if (patch.parent_job)
+            if (auto linkable = check_parent(self, id, *patch.parent_job); !linkable.ok()) return reply(linkable);
+          // The job validates the edit; wrap the reply to keep the name index and chains current.
           auto renamed = [self = caf::actor_cast<caf::actor>(self), id, reply](status_or<job_view> v) {
-            if (v.ok()) caf::anon_send(self, renamed_atom::value, id, v->spec.name);
+            if (v.ok()) caf::anon_send(self, renamed_atom::value, id, v->spec.name, v->spec.parent_job);
             reply(std::move(v));
           };
           self->send(job, edit_job_atom::value, std::move(audit), std::move(patch),
                      reply_fn<job_view>(renamed));
         });
       },
-      [=](renamed_atom, const std::string& id, const std::string& name) {
-        if (auto it = self->state.jobs.find(id); it != self->state.jobs.end()) it->second.name = name;
+      [=](renamed_atom, const std::string& id, const std::string& name, const std::string& parent) {
+        auto it = self->state.jobs.find(id);
+        if (it == self->state.jobs.end()) return;
+        it->second.name = name;
+        link(self, id, parent);
+      },
+      [=](succeeded_atom, const std::string& id, bool ephemeral) {
+        for (const auto& child : self->state.chains.children_of(id))
+          if (auto it = self->state.jobs.find(child); it != self->state.jobs.end())
+            self->send(it->second.actor, run_after_atom::value);
+        if (!ephemeral || !self->state.jobs.count(id)) return;
+        audit_entry audit{to_unix_ms(now_ms()), "scheduler", "", "job.delete", self->state.spec.name, id,
+                          "ephemeral"};
+        remove_jobs(self, ctx, {id}, std::move(audit), [](status_or<std::size_t>) {});
       },
       [=](pause_atom, audit_entry& audit, const std::string& id, const done_fn& done) {
         with_job(self, id, done,

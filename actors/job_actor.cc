@@ -89,13 +89,15 @@ void on_schedule_fire(job_self self, const job_context* ctx, int64_t plan_ms) {
   else start_run(self, ctx, run_trigger::schedule, plan_ms, 0);
   const auto& timing = *st.timing;
   auto now = to_unix_ms(now_ms());
-  apply_plan(self, ctx, plan_after(timing.sched, timing.zone, plan_ms, now, st.spec.misfire));
+  auto plan = plan_after(timing.sched, timing.zone, plan_ms, now, st.spec.misfire);
+  apply_plan(self, ctx, before_expiry(std::move(plan), st.spec.expires_at_ms));
 }
 
 // (Re)starts the schedule with its first fire at exec_time_s (0 = now; never for @manually).
 void start_schedule(job_self self, const job_context* ctx, int64_t exec_time_s) {
   auto& st = self->state;
-  auto first = first_fire(st.timing->sched, exec_time_s, to_unix_ms(now_ms()));
+  auto first = before_expiry(first_fire(st.timing->sched, exec_time_s, to_unix_ms(now_ms())),
+                             st.spec.expires_at_ms);
   st.spec.anchor_ms = first.value_or(0);
   st.spec.done = false;
   set_phase(st, ctx, job_phase::active);
@@ -207,6 +209,12 @@ caf::behavior make_job_handlers() {
         persist_lazily(my_ctx(), mutation_batch{}.put_audit(audit));
         reply(id);
       },
+      [](dependents_atom, bool has) { me()->state.has_dependents = has; },
+      [](run_after_atom) {
+        auto self = me();
+        if (self->state.phase == job_phase::paused) return;  // a paused child waits, as a paused job
+        start_run(self, self->state.ctx, run_trigger::parent, to_unix_ms(now_ms()), 0);
+      },
       [](executions_atom, std::size_t limit, uint64_t before, std::vector<run_record>& stored,
          const reply_fn<std::vector<run_record>>& reply) {
         reply(merge_runs(me()->state, my_ctx(), std::move(stored), limit, before));
@@ -269,7 +277,8 @@ caf::actor restore_job(caf::actor_system& sys, job_spec spec, const job_context*
   if (st.phase != job_phase::active || st.timing->sched.get_kind() == schedule::kind::manually) return job;
   // As apply_plan(), but on this thread; the catch-up runs need the actor, so they go last.
   const auto& timing = *st.timing;
-  auto plan = plan_on_restart(timing.sched, timing.zone, spec, last_alive_ms, to_unix_ms(now_ms()));
+  auto plan = before_expiry(plan_on_restart(timing.sched, timing.zone, spec, last_alive_ms, to_unix_ms(now_ms())),
+                            spec.expires_at_ms);
   count_skipped(st, ctx, static_cast<uint64_t>(plan.missed) - plan.catch_up_ms.size());
   if (plan.next_ms) {
     st.next_fire_ms = plan.next_ms;

@@ -43,6 +43,9 @@ struct scheduler_stats {
 
 struct job_context {
   caf::actor clock;
+  // Jobs report successes that matter to their group (chains, ephemeral jobs) through it. Set
+  // once, before any job runs.
+  caf::actor registry;
   executor_pool* pool = nullptr;
   id_generator* ids = nullptr;
   time_zone default_zone = time_zone::utc();

@@ -126,6 +126,10 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
   if (run.state == run_state::succeeded) {
     ++st.successes;
     st.last_success_ms = run.end_ms;
+    // Only then does the group hear of it: dependents run, an ephemeral job goes.
+    if (st.has_dependents || st.spec.ephemeral)
+      self->send(ctx->registry, succeeded_atom::value, std::string(st.spec.group()), std::string(st.spec.id()),
+                 static_cast<bool>(st.spec.ephemeral));
   } else {
     ++st.failures;
     st.last_error_ms = run.end_ms;

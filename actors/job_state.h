@@ -44,6 +44,7 @@ struct job_state {
   std::vector<run_record> recent;
   uint64_t runs = 0, successes = 0, failures = 0, skipped = 0, retries = 0;
   int64_t last_success_ms = 0, last_error_ms = 0;
+  bool has_dependents = false;  // jobs run after this one's successes (its group says so)
 
   static inline const char* name = "mainspring.job";
 };

@@ -52,6 +52,10 @@ using renamed_atom = caf::atom_constant<caf::atom("renamed")>;
 using import_atom = caf::atom_constant<caf::atom("import")>;
 using catch_up_atom = caf::atom_constant<caf::atom("catchup")>;  // misfire runs of a restored job
 using restore_atom = caf::atom_constant<caf::atom("restore")>;   // stored jobs, streamed at start-up
+// -- chains and lifetime (job_spec::parent_job, ephemeral) --
+using dependents_atom = caf::atom_constant<caf::atom("dependents")>;  // group -> job: someone depends on you
+using succeeded_atom = caf::atom_constant<caf::atom("succeeded")>;    // job -> group: a run succeeded
+using run_after_atom = caf::atom_constant<caf::atom("runafter")>;     // group -> job: your parent succeeded
 
 // -- funcs --
 using add_func_atom = caf::atom_constant<caf::atom("addfunc")>;

@@ -169,6 +169,10 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
           const reply_fn<std::string>& reply) {
         to_group(self, group, reply, call_func_atom::value, name, std::move(req));
       },
+      [=](succeeded_atom, const std::string& group, const std::string& id, bool ephemeral) {
+        if (auto it = self->state.groups.find(group); it != self->state.groups.end())
+          self->send(it->second.actor, succeeded_atom::value, id, ephemeral);
+      },
       [=](restore_atom, const std::string& group, std::vector<job_spec>& jobs) {
         // Start-up streams the stored jobs here, before any request: FIFO order from here to
         // the group puts them ahead of every request for the group.

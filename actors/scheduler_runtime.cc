@@ -182,6 +182,7 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
   i->ctx.clock = spawn_clock(*i->system, &i->clock);
   spdlog::info("restoring {} group(s) from {}", groups.size(), options.data_dir);
   i->registry = spawn_registry(*i->system, std::move(restored).value(), &i->ctx);
+  i->ctx.registry = i->registry;
   auto jobs = stream_jobs(*i->store, i->registry, groups);
   if (!jobs.ok()) {  // stop what was started, so that the actor system can end
     caf::anon_send(i->registry, stop_atom::value);

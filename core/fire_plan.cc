@@ -95,4 +95,19 @@ fire_plan plan_on_restart(const schedule& sched, const time_zone& zone, const jo
                     spec.misfire);
 }
 
+std::optional<int64_t> before_expiry(std::optional<int64_t> next_ms, int64_t expires_at_ms) {
+  if (next_ms && expires_at_ms != 0 && *next_ms > expires_at_ms) return std::nullopt;
+  return next_ms;
+}
+
+fire_plan before_expiry(fire_plan plan, int64_t expires_at_ms) {
+  if (expires_at_ms == 0) return plan;
+  auto& runs = plan.catch_up_ms;
+  auto late = std::remove_if(runs.begin(), runs.end(), [&](int64_t at) { return at > expires_at_ms; });
+  plan.missed -= static_cast<int64_t>(runs.end() - late);
+  runs.erase(late, runs.end());
+  plan.next_ms = before_expiry(plan.next_ms, expires_at_ms);
+  return plan;
+}
+
 }  // namespace mainspring

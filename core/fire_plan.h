@@ -62,4 +62,12 @@ fire_plan plan_after(const schedule& sched, const time_zone& zone, int64_t last_
 fire_plan plan_on_restart(const schedule& sched, const time_zone& zone, const job_spec& spec,
                           int64_t last_alive_ms, int64_t now_ms);
 
+// -- a job's lifetime (job_spec::expires_at_ms) --
+
+// `next_ms`, or none when it falls after `expires_at_ms` (0 = never expires).
+std::optional<int64_t> before_expiry(std::optional<int64_t> next_ms, int64_t expires_at_ms);
+// `plan` without what falls after `expires_at_ms`: catch-up runs planned later are dropped (and
+// not counted as missed: the job was over), and so is a later next fire.
+fire_plan before_expiry(fire_plan plan, int64_t expires_at_ms);
+
 }  // namespace mainspring

@@ -19,6 +19,7 @@ const char* run_trigger_name(run_trigger t) {
     case run_trigger::manual: return "manual";
     case run_trigger::retry: return "retry";
     case run_trigger::misfire: return "misfire";
+    case run_trigger::parent: return "parent";
   }
   return "unknown";
 }

@@ -16,10 +16,10 @@
 namespace mainspring {
 
 enum class run_state { running, succeeded, failed, timed_out, skipped };
-enum class run_trigger { schedule, manual, retry, misfire };
+enum class run_trigger { schedule, manual, retry, misfire, parent };  // parent: its parent job succeeded
 
 const char* run_state_name(run_state s);      // "running", "succeeded", ...
-const char* run_trigger_name(run_trigger t);  // "schedule", "manual", "retry", "misfire"
+const char* run_trigger_name(run_trigger t);  // "schedule", "manual", "retry", "misfire", "parent"
 
 struct run_record {
   uint64_t run_id = 0;

@@ -63,7 +63,7 @@ constexpr uint8_t last_value(run_state) {
   return static_cast<uint8_t>(run_state::skipped);
 }
 constexpr uint8_t last_value(run_trigger) {
-  return static_cast<uint8_t>(run_trigger::misfire);
+  return static_cast<uint8_t>(run_trigger::parent);
 }
 constexpr uint8_t last_value(executor_kind) {
   return static_cast<uint8_t>(executor_kind::noop);

@@ -126,3 +126,22 @@ TEST_CASE("@manually never fires by itself and @at fires at its time") {
   CHECK(first_fire(parse("@every 5s"), 0, k_now) == k_now);
   CHECK(first_fire(parse("@every 5s"), k_now / 1000 + 60, k_now) == k_now + 60'000);
 }
+
+TEST_CASE("a job's expiry drops the fires and catch-up runs after it") {
+  CHECK(before_expiry(std::optional<int64_t>(5'000), 0) == 5'000);
+  CHECK(before_expiry(std::optional<int64_t>(5'000), 5'000) == 5'000);
+  CHECK_FALSE(before_expiry(std::optional<int64_t>(5'001), 5'000).has_value());
+  CHECK_FALSE(before_expiry(std::optional<int64_t>(), 5'000).has_value());
+
+  fire_plan plan;
+  plan.next_ms = 9'000;
+  plan.missed = 4;
+  plan.catch_up_ms = {1'000, 2'000, 6'000, 7'000};
+  auto clamped = before_expiry(plan, 5'000);
+  CHECK(clamped.catch_up_ms == std::vector<int64_t>{1'000, 2'000});
+  CHECK(clamped.missed == 2);
+  CHECK_FALSE(clamped.next_ms.has_value());
+  auto unchanged = before_expiry(plan, 0);
+  CHECK(unchanged.catch_up_ms.size() == 4);
+  CHECK(unchanged.next_ms == 9'000);
+}
