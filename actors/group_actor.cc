@@ -1,5 +1,6 @@
 #include "actors/group_actor.h"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <unordered_map>
@@ -74,6 +75,12 @@ status check_parent(group_self self, const std::string& id, const std::string& p
   return {};
 }
 
+std::vector<std::string> sorted_children(group_self self, const std::string& id) {
+  auto children = self->state.chains.children_of(id);
+  std::sort(children.begin(), children.end());
+  return children;
+}
+
 // Asks every job for its view and answers them all at once, in no particular order.
 void list_jobs(group_self self, const reply_fn<std::vector<job_view>>& reply) {
   auto& jobs = self->state.jobs;
@@ -87,8 +94,11 @@ void list_jobs(group_self self, const reply_fn<std::vector<job_view>>& reply) {
   g->waiting = jobs.size();
   g->views.reserve(jobs.size());
   g->reply = reply;
-  auto one_done = [g] {
-    if (--g->waiting == 0) g->reply(std::move(g->views));
+  // The callbacks run in the group actor: its chains may be read there.
+  auto one_done = [self, g] {
+    if (--g->waiting != 0) return;
+    for (auto& v : g->views) v.dependents = sorted_children(self, v.spec.id);
+    g->reply(std::move(g->views));
   };
   for (auto& [id, entry] : jobs) {
     self->request(entry.actor, caf::infinite, view_atom::value)
@@ -207,10 +217,11 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
         if (job.otp_secret.empty()) job.otp_secret = random_base32_secret();
         job.created_ms = job.updated_ms = to_unix_ms(now_ms());
         if (!job.paused) {
-          auto sched = parse_schedule(job.schedule).value();  // validated by the registry
-          auto first = first_fire(sched, job.exec_time_s, job.created_ms);
+          auto timing = ctx->timing_of(job).value();  // validated by the registry
+          auto first = before_expiry(first_fire(timing->sched, timing->zone, job.exec_time_s, job.created_ms),
+                                     job.expires_at_ms);
           job.anchor_ms = first.value_or(0);
-          job.done = !first && sched.get_kind() == schedule::kind::at;  // its time has passed
+          job.done = !first && timing->sched.get_kind() == schedule::kind::at;  // its time has passed
         }
         audit.job_id = job.id;
         audit.detail = job.name;
@@ -290,7 +301,13 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
         });
       },
       [=](view_atom, const std::string& id, const reply_fn<job_view>& reply) {
-        with_job(self, id, reply, [&](const caf::actor& job) { self->send(job, view_atom::value, reply); });
+        with_job(self, id, reply, [&](const caf::actor& job) {
+          auto with_dependents = [reply, children = sorted_children(self, id)](status_or<job_view> v) {
+            if (v.ok()) v.value().dependents = children;
+            reply(std::move(v));
+          };
+          self->send(job, view_atom::value, reply_fn<job_view>(with_dependents));
+        });
       },
       [=](run_now_atom, audit_entry& audit, const std::string& id, const reply_fn<uint64_t>& reply) {
         with_job(self, id, reply,

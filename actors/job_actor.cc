@@ -9,7 +9,7 @@ namespace mainspring {
 
 void compile(job_state& st, const job_context* ctx) {
   std::string_view zone = st.spec.timezone().empty() ? ctx->default_zone.name() : st.spec.timezone();
-  st.timing = ctx->schedules.get(st.spec.schedule(), zone).value();
+  st.timing = ctx->schedules.get(st.spec.schedule(), zone).value();  // as ctx->timing_of, unpacked
   st.kind = st.spec.kind();
 }
 
@@ -96,7 +96,7 @@ void on_schedule_fire(job_self self, const job_context* ctx, int64_t plan_ms) {
 // (Re)starts the schedule with its first fire at exec_time_s (0 = now; never for @manually).
 void start_schedule(job_self self, const job_context* ctx, int64_t exec_time_s) {
   auto& st = self->state;
-  auto first = before_expiry(first_fire(st.timing->sched, exec_time_s, to_unix_ms(now_ms())),
+  auto first = before_expiry(first_fire(st.timing->sched, st.timing->zone, exec_time_s, to_unix_ms(now_ms())),
                              st.spec.expires_at_ms);
   st.spec.anchor_ms = first.value_or(0);
   st.spec.done = false;

@@ -7,6 +7,10 @@
 
 namespace mainspring {
 
+status_or<std::shared_ptr<const zoned_schedule>> job_context::timing_of(const job_spec& job) const {
+  return schedules.get(job.schedule, job.timezone.empty() ? default_zone.name() : job.timezone);
+}
+
 status job_context::pool_accepts(const job_spec& job) const {
   return pool->accepts(job.target, job.name);
 }

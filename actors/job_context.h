@@ -60,6 +60,9 @@ struct job_context {
   // When the previous process was last known alive (unix ms; 0 = unknown), for restored jobs.
   int64_t last_alive_ms = 0;
 
+  // The job's schedule in its zone (the server's default zone when it names none), shared.
+  status_or<std::shared_ptr<const zoned_schedule>> timing_of(const job_spec& job) const;
+
   // ok when the executor pool runs `job` (its kind is built; a LUA@ source compiles), else why not.
   status pool_accepts(const job_spec& job) const;
 };

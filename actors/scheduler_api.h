@@ -62,6 +62,7 @@ struct job_view {
   int64_t last_success_ms = 0;  // 0 = never
   int64_t last_error_ms = 0;
   std::optional<run_record> last_run;
+  std::vector<std::string> dependents;  // ids of the jobs that run after this one, sorted
 };
 
 class scheduler_api {
@@ -82,7 +83,8 @@ class scheduler_api {
   virtual void edit_job(request_origin origin, std::string group, std::string job_id,
                         job_patch patch, reply_fn<job_view> done) = 0;
   virtual void pause_job(request_origin origin, std::string group, std::string job_id, done_fn done) = 0;
-  // Re-arms a paused job with its first run at exec_time_s (0 = now).
+  // Re-arms a paused job with its first run at exec_time_s (0 = now; k_first_fire_by_schedule =
+  // the schedule's next fire).
   virtual void activate_job(request_origin origin, std::string group, std::string job_id,
                             int64_t exec_time_s, done_fn done) = 0;
   virtual void delete_job(request_origin origin, std::string group, std::string job_id, done_fn done) = 0;

@@ -1,6 +1,11 @@
 #include "app/listeners.h"
 
+#include <unistd.h>
+
 #include <spdlog/spdlog.h>
+
+#include "core/job.h"
+#include "http/dkron/dkron_dialect.h"
 
 #include "http/http_server.h"
 #include "http/native/native_dialect.h"
@@ -29,6 +34,13 @@ status add_plan(std::vector<listener_plan>& out, std::string flag, const std::st
   return {};
 }
 
+// This machine's name, as Dkron names its node.
+std::string host_name() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "mainspring";
+  return name;
+}
+
 }  // namespace
 
 status_or<std::vector<listener_plan>> plan_listeners(const serve_config& cfg) {
@@ -38,6 +50,16 @@ status_or<std::vector<listener_plan>> plan_listeners(const serve_config& cfg) {
     if (auto st = add_plan(plans, "--func-listen", cfg.func_listen, http::native::make_func_dialect(), cross_site);
         !st.ok())
       return st;
+  if (!cfg.dkron_listen.empty()) {
+    if (auto st = validate_group_name(cfg.dkron_group); !st.ok())
+      return status::invalid_argument("--dkron-group: " + st.message());
+    http::dkron::dkron_options dkron;
+    dkron.group = cfg.dkron_group;
+    dkron.node_name = host_name();
+    if (auto st = add_plan(plans, "--dkron-listen", cfg.dkron_listen, http::dkron::make_dialect(dkron), cross_site);
+        !st.ok())
+      return st;
+  }
   if (auto st = add_plan(plans, "--listen", cfg.listen, http::native::make_dialect(), cross_site); !st.ok())
     return st;
   return plans;

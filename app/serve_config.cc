@@ -9,6 +9,10 @@ void add_serve_flags(CLI::App& app, serve_config& cfg) {
       ->capture_default_str();
   app.add_option("--func-listen", cfg.func_listen,
                  "Listener serving Lua funcs at /{group}/{func}, host:port (e.g. 127.0.0.1:8081); empty = off");
+  app.add_option("--dkron-listen", cfg.dkron_listen,
+                 "Listener serving Dkron's REST API (/v1/jobs, ...), host:port (e.g. 127.0.0.1:8090); empty = off");
+  app.add_option("--dkron-group", cfg.dkron_group, "Group that holds the jobs made through the Dkron API")
+      ->capture_default_str();
   app.add_option("--data-dir", cfg.data_dir, "Folder of the embedded LevelDB state")
       ->capture_default_str();
   app.add_option("--threads", cfg.worker_threads, "Actor worker threads (0 = number of cores)")

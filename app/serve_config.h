@@ -20,6 +20,9 @@ struct serve_config {
   std::string listen = "127.0.0.1:8080";
   // Listener of the Lua funcs (/{group}/{func}); "" = funcs are not served.
   std::string func_listen;
+  // Listener of the Dkron API, and the group its jobs live in; "" = not served.
+  std::string dkron_listen;
+  std::string dkron_group = "dkron";
   std::string data_dir = "./data";
   // CAF worker threads; 0 = the number of cores.
   unsigned worker_threads = 0;

@@ -9,10 +9,20 @@ int64_t first_fire_ms(int64_t exec_time_s, int64_t now_ms) {
   return at > now_ms ? at : now_ms;
 }
 
-std::optional<int64_t> first_fire(const schedule& sched, int64_t exec_time_s, int64_t now_ms) {
+std::optional<int64_t> first_fire(const schedule& sched, const time_zone& zone, int64_t exec_time_s,
+                                  int64_t now_ms) {
   switch (sched.get_kind()) {
     case schedule::kind::manually:
       return std::nullopt;
+    default:
+      break;
+  }
+  if (exec_time_s == k_first_fire_by_schedule) {
+    auto next = sched.next_after(from_unix_ms(now_ms), zone);
+    if (!next) return std::nullopt;
+    return to_unix_ms(*next);
+  }
+  switch (sched.get_kind()) {
     case schedule::kind::at:
       if (exec_time_s == 0) {
         auto at = sched.next_after(from_unix_ms(now_ms - 1), time_zone::utc());

@@ -30,10 +30,12 @@ inline constexpr int64_t k_misfire_threshold_ms = 1000;
 // The first run of a job: exec_time_s if it lies ahead, else now.
 int64_t first_fire_ms(int64_t exec_time_s, int64_t now_ms);
 
-// The first run of a job with schedule `sched`: as first_fire_ms(), except that `@manually`
-// never fires by itself (nullopt) and `@at T` without an exec_time fires at T (nullopt when T
-// has passed).
-std::optional<int64_t> first_fire(const schedule& sched, int64_t exec_time_s, int64_t now_ms);
+// The first run of a job with schedule `sched` in `zone`: as first_fire_ms(), except that
+// `@manually` never fires by itself (nullopt), `@at T` without an exec_time fires at T (nullopt
+// when T has passed), and exec_time_s == k_first_fire_by_schedule (core/job.h) means the
+// schedule's first fire after now.
+std::optional<int64_t> first_fire(const schedule& sched, const time_zone& zone, int64_t exec_time_s,
+                                  int64_t now_ms);
 
 struct fire_plan {
   std::optional<int64_t> next_ms;   // the next regular fire; none = the schedule is over

@@ -100,7 +100,7 @@ status validate_job(const job_spec& job) {
   if (auto s = parse_schedule(job.schedule, "interval_pattern"); !s.ok()) return s.status();
   if (!job.timezone.empty())
     if (auto z = time_zone::find(job.timezone); !z.ok()) return z.status();
-  if (job.exec_time_s < 0)
+  if (job.exec_time_s < 0 && job.exec_time_s != k_first_fire_by_schedule)
     return status::invalid_argument("exec_time: must be 0 (now) or a unix time in seconds");
   if (job.exec_time_s > k_max_exec_time_s)
     return status::invalid_argument("exec_time: must not be later than the year 9999 (" +

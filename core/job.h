@@ -41,6 +41,9 @@ inline constexpr int64_t k_max_timeout_ms = 24LL * 3600 * 1000;
 inline constexpr int64_t k_default_timeout_ms = 60'000;
 // The latest exec_time accepted: 9999-12-31T23:59:59Z (later ones overflow milliseconds math).
 inline constexpr int64_t k_max_exec_time_s = 253402300799;
+// exec_time_s (and activate's) meaning "the schedule's first fire after now" rather than "now":
+// how Dkron starts and resumes jobs. The native API cannot send it (its exec_time is >= 0).
+inline constexpr int64_t k_first_fire_by_schedule = -1;
 
 enum class concurrency_policy { allow, forbid };
 enum class misfire_policy { skip, once, all };
@@ -64,7 +67,8 @@ struct job_spec {
   // -- when --
   std::string schedule;        // interval_pattern: cron, descriptor, @every, @once, @at, @manually
   std::string timezone;        // IANA name; "" = the server's default zone
-  int64_t exec_time_s = 0;     // the first run, unix seconds; 0 = as soon as added
+  int64_t exec_time_s = 0;     // the first run, unix seconds; 0 = as soon as added; or
+                               // k_first_fire_by_schedule
   // -- what --
   executor_target target = shell_target{};
   int64_t timeout_ms = k_default_timeout_ms;

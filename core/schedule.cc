@@ -1,5 +1,7 @@
 #include "core/schedule.h"
 
+#include "core/rfc3339.h"
+
 #include <date/tz.h>
 
 #include <algorithm>
@@ -43,52 +45,6 @@ status invalid(std::string_view field, std::string_view message) {
   if (!field.empty()) m.append(field).append(": ");
   m.append(message);
   return status::invalid_argument(std::move(m));
-}
-
-// RFC 3339: YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM); the fraction is kept to the
-// millisecond (further digits are dropped). Leap seconds (:60) are not accepted.
-std::optional<sys_ms> parse_rfc3339(std::string_view s) {
-  size_t i = 0;
-  auto digit = [&](size_t k) { return k < s.size() && s[k] >= '0' && s[k] <= '9'; };
-  auto number = [&](int width, int& out) {
-    out = 0;
-    for (int k = 0; k < width; ++k, ++i) {
-      if (!digit(i)) return false;
-      out = out * 10 + (s[i] - '0');
-    }
-    return true;
-  };
-  auto literal = [&](char c) {
-    if (i >= s.size() || s[i] != c) return false;
-    ++i;
-    return true;
-  };
-  int y, mo, d, h, mi, sec;
-  if (!number(4, y) || !literal('-') || !number(2, mo) || !literal('-') || !number(2, d)) return {};
-  if (!literal('T') && !literal('t')) return {};
-  if (!number(2, h) || !literal(':') || !number(2, mi) || !literal(':') || !number(2, sec)) return {};
-  int ms = 0;
-  if (literal('.')) {
-    int count = 0;
-    for (; digit(i); ++i, ++count) {
-      if (count < 3) ms = ms * 10 + (s[i] - '0');
-    }
-    if (count == 0) return {};
-    for (; count < 3; ++count) ms *= 10;
-  }
-  int offset_min = 0;
-  if (!literal('Z') && !literal('z')) {
-    if (i >= s.size() || (s[i] != '+' && s[i] != '-')) return {};
-    const int sign = s[i++] == '-' ? -1 : 1;
-    int oh, om;
-    if (!number(2, oh) || !literal(':') || !number(2, om) || oh > 23 || om > 59) return {};
-    offset_min = sign * (oh * 60 + om);
-  }
-  if (i != s.size()) return {};
-  const std::chrono::year_month_day ymd{std::chrono::year{y} / mo / d};
-  if (!ymd.ok() || h > 23 || mi > 59 || sec > 59) return {};
-  return sys_ms{sys_days{ymd}} + std::chrono::hours{h} + std::chrono::minutes{mi - offset_min} +
-         seconds{sec} + std::chrono::milliseconds{ms};
 }
 
 // -- cron search --

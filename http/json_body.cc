@@ -164,6 +164,24 @@ status_or<std::optional<int64_t>> integer_field(const nlohmann::json& object, st
   return field_error(name, "must be a whole number", *v);
 }
 
+status_or<std::optional<std::map<std::string, std::string>>> string_map_field(
+    const nlohmann::json& object, std::string_view name, std::size_t max_entries) {
+  using map = std::map<std::string, std::string>;
+  const json* v = find_field(object, name);
+  if (!v) return std::optional<map>();
+  if (!v->is_object()) return field_error(name, "must be an object of strings", *v);
+  if (v->size() > max_entries)
+    return status::invalid_argument(std::string(name) + ": more than " + std::to_string(max_entries) + " entries");
+  map out;
+  for (const auto& [key, value] : v->items()) {
+    if (!value.is_string())
+      return status::invalid_argument(std::string(name) + ": the value of \"" + key.substr(0, 64) +
+                                      "\" must be a string, got " + value.type_name());
+    out.emplace(key, value.get_ref<const std::string&>());
+  }
+  return std::optional<map>(std::move(out));
+}
+
 status_or<std::optional<bool>> bool_field(const nlohmann::json& object, std::string_view name) {
   const json* v = find_field(object, name);
   if (!v) return std::optional<bool>();

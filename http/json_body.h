@@ -12,7 +12,9 @@
 //   auto timeout = seconds_as_ms_field(*body, "timeout"); // 1.5 -> 1500
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,6 +55,11 @@ status_or<std::optional<int64_t>> integer_field(const nlohmann::json& object, st
 // nearest one: 1.5 -> 1500. Wrong type -> "<name>: must be a number of seconds".
 status_or<std::optional<int64_t>> seconds_as_ms_field(const nlohmann::json& object,
                                                       std::string_view name);
+
+// An object of strings, at most `max_entries` of them. Wrong type -> "<name>: must be an object of
+// strings, got array"; a non-string value -> `<name>: the value of "k" must be a string, got ...`.
+status_or<std::optional<std::map<std::string, std::string>>> string_map_field(
+    const nlohmann::json& object, std::string_view name, std::size_t max_entries);
 
 // `text` with every comma that directly precedes '}' or ']' removed, skipping strings and
 // comments. Exposed for the tests.

@@ -1,5 +1,7 @@
 #include "storage/dump_archive.h"
 
+#include "core/rfc3339.h"
+
 #include <archive.h>
 #include <archive_entry.h>
 
@@ -358,13 +360,7 @@ std::string dump_file_name(sys_ms now) {
   return text;
 }
 
-std::string rfc3339_utc(sys_ms now) {
-  utc_fields t = utc_of(now);
-  char text[48];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", t.year, t.month, t.day,
-                t.hours, t.minutes, t.seconds);
-  return text;
-}
+std::string rfc3339_utc(sys_ms now) { return format_rfc3339_utc(now, /*with_ms=*/false); }
 
 status_or<std::string> write_dump(const std::vector<group_dump>& groups, sys_ms now) {
   if (status st = check_writable(groups); !st.ok()) return st;

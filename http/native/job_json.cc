@@ -20,22 +20,6 @@ status check_exec_time(int64_t exec_time_s) {
   return {};
 }
 
-status_or<std::optional<std::map<std::string, std::string>>> metadata_field(const json& body) {
-  auto it = body.find("metadata");
-  if (it == body.end() || it->is_null()) return std::optional<std::map<std::string, std::string>>();
-  if (!it->is_object())
-    return status::invalid_argument(std::string("metadata: must be an object of strings, got ") +
-                                    it->type_name());
-  std::map<std::string, std::string> out;
-  for (const auto& [key, value] : it->items()) {
-    if (!value.is_string())
-      return status::invalid_argument("metadata: the value of \"" + key.substr(0, 64) +
-                                      "\" must be a string, got " + value.type_name());
-    out.emplace(key, value.get_ref<const std::string&>());
-  }
-  return std::optional<std::map<std::string, std::string>>(std::move(out));
-}
-
 // A string field that may be spelled two ways; the first spelling wins when both are there.
 status_or<std::optional<std::string>> string_field_either(const json& body, std::string_view name,
                                                           std::string_view alias) {
@@ -108,7 +92,7 @@ status decode_job_fields(const json& body, job_patch* p, std::optional<std::stri
   MS_ASSIGN_OR_RETURN(text, string_field(body, "misfire"));
   if (text) MS_ASSIGN_OR_RETURN(p->misfire, parse_misfire_policy(*text));
   MS_ASSIGN_OR_RETURN(p->memo, string_field(body, "memo"));
-  MS_ASSIGN_OR_RETURN(p->metadata, metadata_field(body));
+  MS_ASSIGN_OR_RETURN(p->metadata, string_map_field(body, "metadata", k_max_metadata_entries));
   return {};
 }
 

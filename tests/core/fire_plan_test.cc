@@ -116,15 +116,23 @@ TEST_CASE("after a restart, a one-shot job whose time passed runs once whatever 
 }
 
 TEST_CASE("@manually never fires by itself and @at fires at its time") {
-  CHECK_FALSE(first_fire(parse("@manually"), 0, k_now));
-  CHECK_FALSE(first_fire(parse("@manually"), k_now / 1000 + 60, k_now));
+  CHECK_FALSE(first_fire(parse("@manually"), time_zone::utc(), 0, k_now));
+  CHECK_FALSE(first_fire(parse("@manually"), time_zone::utc(), k_now / 1000 + 60, k_now));
   auto at = parse("@at 2027-01-15T08:00:00Z");
   auto when = at.next_after(from_unix_ms(0), time_zone::utc());
   REQUIRE(when);
-  CHECK(first_fire(at, 0, to_unix_ms(*when) - 5000) == to_unix_ms(*when));
-  CHECK_FALSE(first_fire(at, 0, to_unix_ms(*when) + 5000));
-  CHECK(first_fire(parse("@every 5s"), 0, k_now) == k_now);
-  CHECK(first_fire(parse("@every 5s"), k_now / 1000 + 60, k_now) == k_now + 60'000);
+  CHECK(first_fire(at, time_zone::utc(), 0, to_unix_ms(*when) - 5000) == to_unix_ms(*when));
+  CHECK_FALSE(first_fire(at, time_zone::utc(), 0, to_unix_ms(*when) + 5000));
+  CHECK(first_fire(parse("@every 5s"), time_zone::utc(), 0, k_now) == k_now);
+  CHECK(first_fire(parse("@every 5s"), time_zone::utc(), k_now / 1000 + 60, k_now) == k_now + 60'000);
+  // Dkron's start: the schedule's first fire after now, in the job's zone.
+  CHECK(first_fire(parse("@every 5s"), time_zone::utc(), k_first_fire_by_schedule, k_now) == k_now + 5'000);
+  CHECK_FALSE(first_fire(parse("@manually"), time_zone::utc(), k_first_fire_by_schedule, k_now));
+  auto berlin = time_zone::find("Europe/Berlin").value();
+  auto daily = first_fire(parse("0 0 9 * * *"), berlin, k_first_fire_by_schedule, k_now);
+  REQUIRE(daily);
+  CHECK(*daily > k_now);
+  CHECK(*daily == to_unix_ms(*parse("0 0 9 * * *").next_after(from_unix_ms(k_now), berlin)));
 }
 
 TEST_CASE("a job's expiry drops the fires and catch-up runs after it") {

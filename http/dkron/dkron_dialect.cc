@@ -1,0 +1,81 @@
+#include "http/dkron/dkron_dialect.h"
+
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "http/dkron/job_json.h"
+#include "http/dkron/job_routes.h"
+#include "http/handler_kit.h"
+
+namespace mainspring::http::dkron {
+
+namespace {
+
+using nlohmann::json;
+
+json tags_of(const dkron_options& o) {
+  return json{{"dc", "dc1"},       {"region", "global"},         {"role", "dkron"},
+              {"server", "true"}, {"version", k_dkron_version}, {"mainspring", MAINSPRING_VERSION}};
+}
+
+// This node as Serf shows a member (Status 1 = alive).
+json member_of(const dkron_options& o) {
+  return json{{"Name", o.node_name},  {"Addr", o.advertise_addr}, {"Port", o.advertise_port},
+              {"Tags", tags_of(o)},   {"Status", 1},              {"ProtocolMin", 1},
+              {"ProtocolMax", 5},     {"ProtocolCur", 2},         {"DelegateMin", 2},
+              {"DelegateMax", 5},     {"DelegateCur", 4}};
+}
+
+void send(const responder& reply, const http_request& req, int code, const json& body) {
+  bool pretty = req.query.count("pretty") != 0;
+  reply.send(http_response{code, "application/json; charset=utf-8",
+                           body.dump(pretty ? 4 : -1, ' ', false, json::error_handler_t::replace), {}});
+}
+
+}  // namespace
+
+void add_agent_routes(router& r, std::shared_ptr<dkron_state> state) {
+  auto get = [&r](const char* path, std::function<void(const dkron_state&, http_request&, responder)> answer,
+                  std::shared_ptr<dkron_state> s) {
+    r.add("GET", path, guarded(render_error, [answer, s](http_request& req, responder reply) { answer(*s, req, reply); }));
+  };
+  get("/v1/", [](const dkron_state& s, http_request& req, responder reply) {
+    const auto& o = s.options;
+    send(reply, req, 200, json{{"agent", {{"name", o.node_name}, {"version", k_dkron_version}}},
+                               {"serf", {{"encrypted", "false"}, {"members", "1"}, {"failed", "0"}, {"left", "0"}}},
+                               {"tags", tags_of(o)}});
+  }, state);
+  get("/v1/members", [](const dkron_state& s, http_request& req, responder reply) {
+    send(reply, req, 200, json::array({member_of(s.options)}));
+  }, state);
+  get("/v1/leader", [](const dkron_state& s, http_request& req, responder reply) {
+    send(reply, req, 200, member_of(s.options));
+  }, state);
+  get("/v1/isleader", [](const dkron_state&, http_request& req, responder reply) {
+    send(reply, req, 200, json("Node is leader"));
+  }, state);
+  get("/health", [](const dkron_state&, http_request& req, responder reply) {
+    send(reply, req, 200, json{{"status", "ok"}});
+  }, state);
+  r.add("POST", "/v1/leave", guarded(render_error, [](http_request&, responder reply) {
+    reply.send(render_error(422, status::failed_precondition("a single Mainspring node cannot leave its cluster")));
+  }));
+}
+
+dialect make_dialect(dkron_options options) {
+  auto state = std::make_shared<dkron_state>(std::move(options));
+  dialect d;
+  d.name = std::string(k_dialect_name);
+  d.add_routes = [state](router& r, scheduler_api& api) {
+    add_agent_routes(r, state);
+    add_job_routes(r, api, state);
+    // The dialect's group exists from the start, so that lists work before the first job.
+    api.register_group(request_origin{std::string(k_dialect_name), ""}, state->options.group,
+                       [](status_or<std::string>) {});
+  };
+  d.render_error = render_error;
+  return d;
+}
+
+}  // namespace mainspring::http::dkron

@@ -1,0 +1,55 @@
+// dkron_dialect: Dkron's REST API (seed 001 and today's Dkron) on its own listener
+// (--dkron-listen), over the Mainspring core.
+//
+// Every Dkron job is a Mainspring job in one group (`group`, default "dkron"), created on first
+// use; its id and name are the Dkron name. The single node answers for the cluster: it is its
+// only member, always the leader. Errors are Dkron's: plain text with the status Dkron uses (400
+// for a bad payload, 404 for an unknown job, 422 while new jobs are paused, 500 otherwise).
+//
+// Routes (all answers JSON unless said; ?pretty indents):
+//   GET  /v1/                          the agent: {"agent":{"name","version"},"serf":{...},"tags":{...}}
+//   GET  /v1/members, /v1/leader       this node as a Serf member
+//   GET  /v1/isleader                  200 "Node is leader"
+//   GET  /v1/jobs                      ?metadata[k]=v, q, sort, order, _start, _end; X-Total-Count
+//   POST /v1/jobs                      create or update (201, Location); ?runoncreate runs it now
+//   GET  /v1/jobs/{job}                the job
+//   DELETE /v1/jobs/{job}              the deleted job
+//   POST /v1/jobs/{job}                run now (202 with the job)
+//   POST /v1/jobs/{job}/toggle         disabled <-> enabled (200 with the job)
+//   GET  /v1/jobs/{job}/executions     newest first; output cut to output_size_limit (default
+//                                      k_list_output_bytes); X-Total-Count
+//   GET  /v1/jobs/{job}/executions/{id}  one execution, whole output
+//   GET  /v1/busy                      executions running now
+//   POST /v1/pause, /v1/unpause        refuse / accept new jobs
+//   GET  /health                       {"status":"ok"}
+//
+// Example:
+//   http::dialect d = dkron::make_dialect({.group = "dkron", .node_name = "host1"});
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "http/dialect.h"
+
+namespace mainspring::http::dkron {
+
+// The output of each execution in a list, unless ?output_size_limit says otherwise.
+inline constexpr std::size_t k_list_output_bytes = 1024;
+// ?output_size_limit below 0: the whole output kept (a run keeps its last 64 KiB).
+inline constexpr std::size_t k_whole_output = static_cast<std::size_t>(-1);
+// Executions a list holds at most.
+inline constexpr std::size_t k_max_executions = 1000;
+// The version the agent reports (the Dkron API generation this dialect follows).
+inline constexpr const char* k_dkron_version = "3.2.7";
+
+struct dkron_options {
+  std::string group = "dkron";
+  std::string node_name;     // "" = the host name
+  std::string advertise_addr = "127.0.0.1";
+  uint16_t advertise_port = 8946;  // Serf's default port, as members show it
+};
+
+dialect make_dialect(dkron_options options);
+
+}  // namespace mainspring::http::dkron

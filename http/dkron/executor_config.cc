@@ -1,0 +1,161 @@
+#include "http/dkron/executor_config.h"
+
+#include <charconv>
+
+#include <nlohmann/json.hpp>
+
+#include "core/go_duration.h"
+
+namespace mainspring::http::dkron {
+
+namespace {
+
+const std::string& value_of(const executor_config& config, const std::string& key) {
+  static const std::string k_none;
+  auto it = config.find(key);
+  return it == config.end() ? k_none : it->second;
+}
+
+status bad(const std::string& what) { return status::invalid_argument("executor_config: " + what); }
+
+status_or<int64_t> whole_number(const std::string& key, const std::string& text) {
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || n < 0)
+    return bad(key + " must be a whole number, got \"" + text.substr(0, 32) + "\"");
+  return n;
+}
+
+// "A=1,B=2" -> {{"A", "1"}, {"B", "2"}}.
+status_or<name_value_list> env_of(const std::string& text) {
+  name_value_list out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto comma = text.find(',', start);
+    std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    start = comma == std::string::npos ? text.size() : comma + 1;
+    if (item.empty()) continue;
+    auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0) return bad("env entries are NAME=value, got \"" + item.substr(0, 64) + "\"");
+    out.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+  }
+  return out;
+}
+
+// `["Content-Type: application/json"]` -> {{"Content-Type", "application/json"}}.
+status_or<name_value_list> headers_of(const std::string& text) {
+  name_value_list out;
+  if (text.empty()) return out;
+  auto list = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!list.is_array()) return bad("headers must be a JSON array of \"Name: value\" strings");
+  for (const auto& item : list) {
+    if (!item.is_string()) return bad("headers must be a JSON array of \"Name: value\" strings");
+    const auto& line = item.get_ref<const std::string&>();
+    auto colon = line.find(':');
+    if (colon == std::string::npos || colon == 0) return bad("header \"" + line.substr(0, 64) + "\" has no name");
+    auto value = line.substr(colon + 1);
+    while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+    out.emplace_back(line.substr(0, colon), value);
+  }
+  return out;
+}
+
+status_or<dkron_target> shell_of(const executor_config& config, const std::string& command) {
+  shell_target t;
+  t.command = value_of(config, "command").empty() ? command : value_of(config, "command");
+  t.cwd = value_of(config, "cwd");
+  auto env = env_of(value_of(config, "env"));
+  if (!env.ok()) return env.status();
+  t.env = std::move(env).value();
+  int64_t timeout_ms = k_unbounded_shell_timeout_ms;
+  if (const auto& text = value_of(config, "timeout"); !text.empty()) {
+    auto d = parse_go_duration(text);
+    if (!d.ok() || d->count() <= 0) return bad("Error parsing job timeout value");
+    timeout_ms = d->count();
+  }
+  return dkron_target{std::move(t), timeout_ms};
+}
+
+status_or<dkron_target> http_of(const executor_config& config) {
+  http_target t;
+  t.method = value_of(config, "method");
+  t.url = value_of(config, "url");
+  if (t.url.empty()) return bad("url is empty");
+  if (t.method.empty()) return bad("method is empty");
+  auto headers = headers_of(value_of(config, "headers"));
+  if (!headers.ok()) return headers.status();
+  t.headers = std::move(headers).value();
+  t.body = value_of(config, "body");
+  t.expect_body = value_of(config, "expectBody");
+  if (const auto& code = value_of(config, "expectCode"); !code.empty()) {
+    auto n = whole_number("expectCode", code);
+    if (!n.ok()) return n.status();
+    t.expect_code = static_cast<int>(std::min<int64_t>(*n, 100000));
+  }
+  int64_t timeout_ms = k_default_http_timeout_ms;
+  if (const auto& text = value_of(config, "timeout"); !text.empty()) {
+    auto n = whole_number("timeout", text);
+    if (!n.ok()) return n.status();
+    if (*n == 0 || *n > 24 * 3600) return bad("timeout must be between 1 and 86400 seconds");
+    timeout_ms = *n * 1000;
+  }
+  return dkron_target{std::move(t), timeout_ms};
+}
+
+}  // namespace
+
+status_or<dkron_target> target_from_dkron(const std::string& executor, const executor_config& config,
+                                          const std::string& command) {
+  if (executor == "shell") return shell_of(config, command);
+  if (executor == "http") return http_of(config);
+  if (executor.empty()) {
+    if (command.empty()) return dkron_target{noop_target{}, k_unbounded_shell_timeout_ms};
+    return shell_of({}, command);
+  }
+  return status::invalid_argument("executor: \"" + executor.substr(0, 32) +
+                                  "\" is not available on this server (shell, http)");
+}
+
+std::string dkron_executor_of(const executor_target& target) {
+  switch (kind_of(target)) {
+    case executor_kind::http: return "http";
+    case executor_kind::shell: return "shell";
+    case executor_kind::noop: return "";
+    default: return executor_kind_name(kind_of(target));  // lua, remote: Mainspring's own names
+  }
+}
+
+executor_config dkron_config_of(const executor_target& target, int64_t timeout_ms) {
+  executor_config out;
+  if (const auto* h = std::get_if<http_target>(&target)) {
+    out["method"] = h->method;
+    out["url"] = h->url;
+    if (!h->headers.empty()) {
+      nlohmann::json lines = nlohmann::json::array();
+      for (const auto& [name, value] : h->headers) lines.push_back(name + ": " + value);
+      out["headers"] = lines.dump();
+    }
+    if (!h->body.empty()) out["body"] = h->body;
+    if (h->expect_code) out["expectCode"] = std::to_string(h->expect_code);
+    if (!h->expect_body.empty()) out["expectBody"] = h->expect_body;
+    out["timeout"] = std::to_string((timeout_ms + 999) / 1000);
+  } else if (const auto* s = std::get_if<shell_target>(&target)) {
+    out["command"] = s->command;
+    out["shell"] = "true";
+    if (!s->cwd.empty()) out["cwd"] = s->cwd;
+    std::string env;
+    for (const auto& [name, value] : s->env) env += (env.empty() ? "" : ",") + name + "=" + value;
+    if (!env.empty()) out["env"] = env;
+    out["timeout"] = format_go_duration(std::chrono::milliseconds(timeout_ms));
+  } else if (const auto* l = std::get_if<lua_target>(&target)) {
+    out["source"] = l->source;
+  } else if (const auto* r = std::get_if<remote_target>(&target)) {
+    out["command"] = r->command;
+    std::string nodes;
+    for (const auto& n : r->nodes) nodes += (nodes.empty() ? "" : ",") + n;
+    out["nodes"] = nodes;
+  }
+  return out;
+}
+
+}  // namespace mainspring::http::dkron

@@ -1,0 +1,51 @@
+// executor_config: Dkron's `executor` + `executor_config` (a map of strings) read into a typed
+// executor target, and a target written back as Dkron's map.
+//
+// Dkron's built-in executors, as its plugins read their config:
+//   shell: command, shell ("true": run through a shell; otherwise Dkron splits the command into
+//          arguments - Mainspring runs it with /bin/sh -c either way), env ("A=1,B=2"), cwd,
+//          timeout (a Go duration, "30s"; none = no limit, which Mainspring caps at 24 h).
+//   http:  method, url, headers (a JSON array of "Name: value" strings), body, timeout (whole
+//          seconds, default 30), expectCode (an HTTP status), expectBody (text the body must
+//          contain; Dkron takes a regular expression - plain text matches the same), debug.
+// A job without an executor runs its old top-level `command` as a shell command, or does nothing
+// (Mainspring's noop) when it has none. Any other executor is refused: it does not exist here.
+//
+// Example:
+//   auto t = target_from_dkron("http", {{"method", "POST"}, {"url", "http://127.0.0.1:9000/"},
+//                                       {"expectCode", "200"}}, "");
+//   t->timeout_ms == 30'000;
+//   std::map<std::string, std::string> config = dkron_config_of(t->target, t->timeout_ms);
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "core/executor_target.h"
+#include "core/status.h"
+
+namespace mainspring::http::dkron {
+
+using executor_config = std::map<std::string, std::string>;
+
+// Dkron's http executor timeout when the config names none.
+inline constexpr int64_t k_default_http_timeout_ms = 30'000;
+// A shell job without a timeout runs unbounded in Dkron; Mainspring's longest timeout instead.
+inline constexpr int64_t k_unbounded_shell_timeout_ms = 24LL * 3600 * 1000;
+
+struct dkron_target {
+  executor_target target;
+  int64_t timeout_ms = 0;
+};
+
+// Errors are invalid_argument naming executor or executor_config ("executor_config: timeout ...").
+status_or<dkron_target> target_from_dkron(const std::string& executor, const executor_config& config,
+                                          const std::string& command);
+
+// The executor name and config Dkron would show for `target` (a target some other dialect wrote;
+// jobs Dkron clients wrote show their own config as they sent it).
+std::string dkron_executor_of(const executor_target& target);
+executor_config dkron_config_of(const executor_target& target, int64_t timeout_ms);
+
+}  // namespace mainspring::http::dkron

@@ -1,0 +1,239 @@
+#include "http/dkron/job_json.h"
+
+#include <algorithm>
+
+#include "core/rfc3339.h"
+#include "core/schedule.h"
+#include "core/time_zone.h"
+#include "http/dialect_data.h"
+#include "http/dkron/executor_config.h"
+#include "http/handler_kit.h"
+#include "http/json_body.h"
+
+namespace mainspring::http::dkron {
+
+namespace {
+
+using nlohmann::json;
+
+// Tags and processors are Dkron's alone; bounded like the core's metadata.
+constexpr std::size_t k_max_tags = k_max_metadata_entries;
+constexpr std::size_t k_max_executor_config_entries = 64;
+
+status_or<std::string> text_field(const json& body, std::string_view name) {
+  std::optional<std::string> value;
+  MS_ASSIGN_OR_RETURN(value, string_field(body, name));
+  return value.value_or("");
+}
+
+status_or<bool> flag_field(const json& body, std::string_view name) {
+  std::optional<bool> value;
+  MS_ASSIGN_OR_RETURN(value, bool_field(body, name));
+  return value.value_or(false);
+}
+
+status_or<std::map<std::string, std::string>> map_field(const json& body, std::string_view name,
+                                                        std::size_t max_entries) {
+  std::optional<std::map<std::string, std::string>> value;
+  MS_ASSIGN_OR_RETURN(value, string_map_field(body, name, max_entries));
+  return value.value_or(std::map<std::string, std::string>{});
+}
+
+status_or<std::optional<int64_t>> time_field(const json& body, std::string_view name) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return std::optional<int64_t>();
+  if (!it->is_string())
+    return status::invalid_argument(std::string(name) + ": must be an RFC 3339 time or null, got " + it->type_name());
+  auto t = parse_rfc3339(it->get_ref<const std::string&>());
+  if (!t) return status::invalid_argument(std::string(name) + ": must be an RFC 3339 time such as 2026-12-01T10:00:00Z");
+  return std::optional<int64_t>(to_unix_ms(*t));
+}
+
+// Dkron's schedules in the core's syntax: a 5-field cron is seconds-first without a day of week.
+std::string core_schedule(const std::string& schedule) {
+  if (schedule.empty()) return "@manually";
+  if (schedule.front() == '@') return schedule;
+  std::size_t fields = 0;
+  bool in_field = false;
+  for (char c : schedule) {
+    bool blank = c == ' ' || c == '\t';
+    if (!blank && !in_field) ++fields;
+    in_field = !blank;
+  }
+  return fields == 5 ? schedule + " *" : schedule;
+}
+
+std::string time_or_zero(int64_t ms) {
+  return ms == 0 ? std::string(k_go_zero_time) : format_rfc3339_utc(from_unix_ms(ms));
+}
+
+json time_or_null(int64_t ms) { return ms == 0 ? json(nullptr) : json(format_rfc3339_utc(from_unix_ms(ms))); }
+
+// "success", "failed", "running", or "" before the first run (Dkron's job status).
+std::string status_of(const job_view& job) {
+  if (job.running > 0) return "running";
+  if (!job.last_run) return "";
+  return job.last_run->state == run_state::succeeded ? "success" : "failed";
+}
+
+json object_or_empty(const json& section, const char* key) {
+  auto it = section.find(key);
+  return it != section.end() && it->is_object() ? *it : json::object();
+}
+
+std::string text_of(const json& section, const char* key, const std::string& fallback = "") {
+  auto it = section.find(key);
+  return it != section.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
+}  // namespace
+
+status_or<dkron_job> decode_job(const nlohmann::json& body) {
+  dkron_job j;
+  for (auto [field, out] : {std::pair{"name", &j.name}, std::pair{"displayname", &j.displayname},
+                            std::pair{"schedule", &j.schedule}, std::pair{"timezone", &j.timezone},
+                            std::pair{"owner", &j.owner}, std::pair{"owner_email", &j.owner_email},
+                            std::pair{"concurrency", &j.concurrency}, std::pair{"executor", &j.executor},
+                            std::pair{"command", &j.command}, std::pair{"parent_job", &j.parent_job},
+                            std::pair{"run_as_user", &j.run_as_user}})
+    MS_ASSIGN_OR_RETURN(*out, text_field(body, field));
+  MS_ASSIGN_OR_RETURN(j.disabled, flag_field(body, "disabled"));
+  MS_ASSIGN_OR_RETURN(j.ephemeral, flag_field(body, "ephemeral"));
+  std::optional<int64_t> retries;
+  MS_ASSIGN_OR_RETURN(retries, integer_field(body, "retries"));
+  if (retries && *retries < 0) return status::invalid_argument("retries: must not be negative");
+  j.retries = retries.value_or(0);
+  MS_ASSIGN_OR_RETURN(j.tags, map_field(body, "tags", k_max_tags));
+  MS_ASSIGN_OR_RETURN(j.metadata, map_field(body, "metadata", k_max_metadata_entries));
+  MS_ASSIGN_OR_RETURN(j.executor_config, map_field(body, "executor_config", k_max_executor_config_entries));
+  MS_ASSIGN_OR_RETURN(j.expires_at_ms, time_field(body, "expires_at"));
+  if (auto it = body.find("processors"); it != body.end() && !it->is_null()) {
+    if (!it->is_object()) return status::invalid_argument(std::string("processors: must be an object, got ") + it->type_name());
+    j.processors = *it;
+  }
+  return j;
+}
+
+std::string illegal_name_character(const std::string& name) {
+  for (char c : name)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return std::string(1, c);
+  return "";
+}
+
+status_or<job_spec> to_job_spec(const dkron_job& job, const std::string& group) {
+  // Dkron's Job.Validate, in its order.
+  if (job.name.empty()) return status::invalid_argument("name cannot be empty");
+  if (auto c = illegal_name_character(job.name); !c.empty())
+    return status::invalid_argument("name contains illegal character '" + c + "'");
+  if (job.parent_job == job.name) return status::invalid_argument("the job can not have itself as parent");
+  std::string schedule = core_schedule(job.schedule);
+  if (!job.schedule.empty() || job.parent_job.empty()) {
+    if (job.schedule.empty()) return status::invalid_argument("can't parse job schedule: empty spec string");
+    if (auto s = parse_schedule(schedule, ""); !s.ok())
+      return status::invalid_argument("can't parse job schedule: " + s.status().message());
+  }
+  if (!job.concurrency.empty() && job.concurrency != "allow" && job.concurrency != "forbid")
+    return status::invalid_argument(R"(invalid concurrency policy value, use "allow" or "forbid")");
+  if (!job.timezone.empty())
+    if (auto z = time_zone::find(job.timezone); !z.ok())
+      return status::invalid_argument("unknown time zone " + job.timezone);
+  auto target = target_from_dkron(job.executor, job.executor_config, job.command);
+  if (!target.ok()) return target.status();
+
+  job_spec spec;
+  spec.group = group;
+  spec.id = job.name;
+  spec.name = job.name;
+  spec.schedule = schedule;
+  spec.timezone = job.timezone;
+  spec.target = std::move(target->target);
+  spec.timeout_ms = target->timeout_ms;
+  spec.retries = static_cast<int>(std::min<int64_t>(job.retries, k_max_retries + 1));
+  spec.concurrency = job.concurrency == "forbid" ? concurrency_policy::forbid : concurrency_policy::allow;
+  spec.metadata = job.metadata;
+  spec.parent_job = job.parent_job;
+  spec.ephemeral = job.ephemeral;
+  spec.expires_at_ms = job.expires_at_ms.value_or(0);
+  spec.paused = job.disabled;
+  json section{{"displayname", job.displayname}, {"owner", job.owner}, {"owner_email", job.owner_email},
+               {"tags", job.tags}, {"executor", job.executor}, {"executor_config", job.executor_config},
+               {"schedule", job.schedule}};
+  if (!job.processors.is_null()) section["processors"] = job.processors;
+  if (!job.run_as_user.empty()) section["run_as_user"] = job.run_as_user;
+  if (!job.command.empty()) section["command"] = job.command;
+  spec.dialect_data = with_dialect_section("", k_dialect_name, section);
+  if (auto st = validate_job(spec); !st.ok())
+    return renamed_field(st, {{"job_id", "name"}, {"interval_pattern", "schedule"},
+                              {"exec_command", "executor_config"}, {"request_url", "executor_config"},
+                              {"timeout", "executor_config"}, {"expires_at", "expires_at"}});
+  return spec;
+}
+
+nlohmann::json job_json(const job_view& job, const std::vector<std::string>& dependents) {
+  const job_spec& s = job.spec;
+  json section = dialect_section(s.dialect_data, k_dialect_name);
+  // A job Dkron clients wrote shows its executor as they sent it; others show what it runs.
+  bool own = section.contains("executor_config");
+  json deps = dependents.empty() ? json(nullptr) : json(dependents);
+  json out{{"id", s.id},
+           {"name", s.id},
+           {"displayname", text_of(section, "displayname")},
+           {"timezone", s.timezone},
+           {"schedule", own ? text_of(section, "schedule", s.schedule) : s.schedule},
+           {"owner", text_of(section, "owner")},
+           {"owner_email", text_of(section, "owner_email")},
+           {"success_count", job.successes},
+           {"error_count", job.failures},
+           {"last_success", time_or_null(job.last_success_ms)},
+           {"last_error", time_or_null(job.last_error_ms)},
+           {"disabled", job.phase == job_phase::paused},
+           {"tags", object_or_empty(section, "tags")},
+           {"metadata", s.metadata},
+           {"retries", s.retries},
+           {"dependent_jobs", deps},
+           {"parent_job", s.parent_job},
+           {"processors", object_or_empty(section, "processors")},
+           {"concurrency", concurrency_policy_name(s.concurrency)},
+           {"executor", own ? text_of(section, "executor") : dkron_executor_of(s.target)},
+           {"executor_config", own ? object_or_empty(section, "executor_config")
+                                   : json(dkron_config_of(s.target, s.timeout_ms))},
+           {"status", status_of(job)},
+           {"next", time_or_zero(job.next_fire_ms.value_or(0))},
+           {"ephemeral", s.ephemeral},
+           {"expires_at", time_or_null(s.expires_at_ms)}};
+  if (section.contains("command")) out["command"] = section["command"];
+  if (section.contains("run_as_user")) out["run_as_user"] = section["run_as_user"];
+  return out;
+}
+
+nlohmann::json sort_key(const nlohmann::json& job, const std::string& field) {
+  static const char* k_sortable[] = {"name",         "displayname", "schedule",    "success_count",
+                                     "error_count",  "last_success", "last_error", "next",
+                                     "status",       "owner",        "timezone",   "parent_job",
+                                     "executor",     "concurrency",  "retries",    "disabled"};
+  for (const char* f : k_sortable)
+    if (field == f && job.contains(f)) return job[f].is_null() ? json("") : job[f];
+  return job["name"];
+}
+
+}  // namespace mainspring::http::dkron
+
+namespace mainspring::http::dkron {
+
+nlohmann::json execution_json(const run_record& run, const std::string& node_name, std::size_t max_output_bytes) {
+  std::string output = run.output_tail;
+  if (!run.error.empty() && run.state != run_state::succeeded) output += (output.empty() ? "" : "\n") + run.error;
+  if (output.size() > max_output_bytes) output.erase(0, output.size() - max_output_bytes);
+  return nlohmann::json{{"id", std::to_string(run.run_id)},
+                        {"job_name", run.job_id},
+                        {"started_at", format_rfc3339_utc(from_unix_ms(run.start_ms))},
+                        {"finished_at", run.end_ms == 0 ? std::string(k_go_zero_time)
+                                                        : format_rfc3339_utc(from_unix_ms(run.end_ms))},
+                        {"success", run.state == run_state::succeeded},
+                        {"output", output},
+                        {"node_name", node_name},
+                        {"group", run.plan_ms * 1'000'000},
+                        {"attempt", run.attempt + 1}};
+}
+
+}  // namespace mainspring::http::dkron

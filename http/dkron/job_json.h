@@ -1,0 +1,77 @@
+// job_json: Dkron's job JSON read into the job model, and the job model written as Dkron's job.
+//
+// Reading is two steps, as Dkron answers them with two messages: decode_job() checks JSON types
+// ("Unable to parse payload: ..."), to_job_spec() applies Dkron's Job.Validate rules and the
+// mapping onto Mainspring ("Job contains invalid value: ..."). A Dkron job is a Mainspring job in
+// the dialect's group whose id and name are the Dkron name; Dkron-only fields (displayname,
+// owner, owner_email, tags, processors, run_as_user, the executor and its config as sent, the
+// schedule as sent) live in the job's dialect_data under "dkron" (http/dialect_data.h).
+//
+// Example:
+//   auto body = parse_json_object(req.body);
+//   auto job = decode_job(*body);                     // types only
+//   auto spec = to_job_spec(*job, "dkron");           // "name contains illegal character 'A'"
+//   nlohmann::json out = job_json(view, {"child"});   // what GET /v1/jobs/{name} answers
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "actors/scheduler_api.h"
+#include "core/job.h"
+#include "core/status.h"
+
+namespace mainspring::http::dkron {
+
+inline constexpr std::string_view k_dialect_name = "dkron";
+
+// A job body as Dkron's Go struct holds it after json.Unmarshal.
+struct dkron_job {
+  std::string name, displayname, schedule, timezone, owner, owner_email, concurrency, executor,
+      command, parent_job, run_as_user;
+  bool disabled = false;
+  bool ephemeral = false;
+  int64_t retries = 0;
+  std::map<std::string, std::string> tags, metadata, executor_config;
+  nlohmann::json processors;              // kept as sent; null when absent
+  std::optional<int64_t> expires_at_ms;   // null or absent: none
+};
+
+// JSON types only: a string where a string belongs, an object of strings for tags, metadata and
+// executor_config, a whole non-negative number for retries, RFC 3339 or null for expires_at.
+// Unknown fields and Dkron's computed ones (success_count, status, next, ...) are ignored.
+status_or<dkron_job> decode_job(const nlohmann::json& body);
+
+// Dkron's Job.Validate, in its order and words, then Mainspring's own rules (validate_job) with
+// field names renamed into Dkron's. A 5-field schedule is Dkron's seconds-first form without a
+// day of week; an empty schedule (allowed with a parent) never fires by time.
+status_or<job_spec> to_job_spec(const dkron_job& job, const std::string& group);
+
+// Dkron's name rule: [a-z0-9_-]+ (Dkron's isSlug). The first illegal character, or "" when none.
+std::string illegal_name_character(const std::string& name);
+
+// The Dkron job JSON of `job`; `dependents` are the jobs whose parent it is.
+nlohmann::json job_json(const job_view& job, const std::vector<std::string>& dependents);
+
+// The Dkron fields of the list GET /v1/jobs sorts by, for sorting: a JSON value comparable with
+// the same field of another job ("name" when `field` is not one of them).
+nlohmann::json sort_key(const nlohmann::json& job, const std::string& field);
+
+// Go's zero time, which Dkron shows for a job that will not fire.
+inline constexpr std::string_view k_go_zero_time = "0001-01-01T00:00:00Z";
+
+}  // namespace mainspring::http::dkron
+
+namespace mainspring::http::dkron {
+
+// One execution as Dkron shows it: id (the run id), job_name, started_at, finished_at (Go's zero
+// time while running), success, output (its last `max_output_bytes`), node_name, group (the
+// planned time in unix ns), attempt (from 1).
+nlohmann::json execution_json(const run_record& run, const std::string& node_name, std::size_t max_output_bytes);
+
+}  // namespace mainspring::http::dkron

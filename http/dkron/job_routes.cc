@@ -1,0 +1,331 @@
+#include "http/dkron/job_routes.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "http/dialect_data.h"
+#include "http/dkron/job_json.h"
+#include "http/handler_kit.h"
+#include "http/json_body.h"
+
+namespace mainspring::http::dkron {
+
+namespace {
+
+using nlohmann::json;
+using state_ptr = std::shared_ptr<dkron_state>;
+
+constexpr std::string_view k_json_type = "application/json; charset=utf-8";
+
+// -- answering --
+
+// `body` as JSON with `code`; indented when the client asked for ?pretty, as Dkron's renderJSON.
+void send_json(const responder& reply, const http_request& req, int code, const json& body,
+               std::vector<std::pair<std::string, std::string>> headers = {}) {
+  bool pretty = req.query.count("pretty") != 0;
+  auto text = body.dump(pretty ? 4 : -1, ' ', false, json::error_handler_t::replace);
+  reply.send(http_response{code, std::string(k_json_type), std::move(text), std::move(headers)});
+}
+
+int http_status_of(const status& st) {
+  switch (st.code()) {
+    case status_code::invalid_argument: return 400;
+    case status_code::not_found: return 404;
+    case status_code::already_exists: return 409;
+    case status_code::failed_precondition: return 422;
+    case status_code::unavailable: return 503;
+    default: return 500;
+  }
+}
+
+void send_error(const responder& reply, const status& st) { reply.send(render_error(http_status_of(st), st)); }
+
+// A core error in Dkron's words: an unknown job is Dkron's ErrJobNotFound.
+status dkron_status(const status& st) {
+  if (st.code() == status_code::not_found && st.message().starts_with("job_id:"))
+    return status::not_found("job not found");
+  return renamed_field(st, {{"job_id", "name"}, {"parent_job", "parent_job"}});
+}
+
+request_handler handler(request_handler h) { return guarded(render_error, std::move(h)); }
+
+request_origin origin(const http_request& req) { return origin_of(k_dialect_name, req); }
+
+// -- list queries --
+
+status_or<std::size_t> index_query(const http_request& req, const std::string& name, std::size_t fallback) {
+  if (!req.query.count(name)) return fallback;
+  const std::string& text = req.query_value(name);
+  std::size_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+    return status::invalid_argument(name + " must be a whole number, got \"" + text.substr(0, 32) + "\"");
+  return n;
+}
+
+// The jobs of GET /v1/jobs that the query keeps: ?metadata[k]=v (all must match) and ?q (a part
+// of the name).
+bool kept(const http_request& req, const job_view& job) {
+  for (const auto& [key, value] : req.query) {
+    if (!key.starts_with("metadata[") || !key.ends_with("]")) continue;
+    auto it = job.spec.metadata.find(key.substr(9, key.size() - 10));
+    if (it == job.spec.metadata.end() || it->second != value) return false;
+  }
+  const std::string& q = req.query_value("q");
+  return q.empty() || job.spec.id.find(q) != std::string::npos;
+}
+
+// Sorts by ?sort (default name), ?order ASC|DESC, then pages with ?_start/_end (react-admin's).
+status_or<json> sorted_page(const http_request& req, std::vector<json> jobs) {
+  std::string field = req.query_value("sort").empty() ? "name" : req.query_value("sort");
+  std::string order = req.query_value("order");
+  std::transform(order.begin(), order.end(), order.begin(), ::toupper);
+  bool descending = order == "DESC";
+  std::stable_sort(jobs.begin(), jobs.end(), [&](const json& a, const json& b) {
+    const json ka = sort_key(a, field), kb = sort_key(b, field);
+    if (ka == kb) return a["name"] < b["name"];
+    return descending ? kb < ka : ka < kb;
+  });
+  auto start = index_query(req, "_start", 0);
+  if (!start.ok()) return start.status();
+  auto end = index_query(req, "_end", jobs.size());
+  if (!end.ok()) return end.status();
+  std::size_t from = std::min(*start, jobs.size()), to = std::clamp(*end, from, jobs.size());
+  return json(std::vector<json>(std::make_move_iterator(jobs.begin() + static_cast<std::ptrdiff_t>(from)),
+                                std::make_move_iterator(jobs.begin() + static_cast<std::ptrdiff_t>(to))));
+}
+
+// -- create or update --
+
+// The edit that makes an existing job what `next` says, keeping its identity, secret and the
+// other dialects' dialect_data.
+job_patch replacement(const job_spec& next) {
+  job_patch p;
+  p.name = next.name;
+  p.schedule = next.schedule;
+  p.timezone = next.timezone;
+  p.exec_time_s = next.exec_time_s;
+  p.target = next.target;
+  p.timeout_ms = next.timeout_ms;
+  p.retries = next.retries;
+  p.concurrency = next.concurrency;
+  p.metadata = next.metadata;
+  p.parent_job = next.parent_job;
+  p.ephemeral = next.ephemeral;
+  p.expires_at_ms = next.expires_at_ms;
+  p.edit = [section = dialect_section(next.dialect_data, k_dialect_name)](job_spec& job) {
+    job.dialect_data = with_dialect_section(job.dialect_data, k_dialect_name, section);
+    return status{};
+  };
+  return p;
+}
+
+// Answers the job `name` as it is now, with `code` and `headers`.
+void answer_job(scheduler_api& api, const std::string& group, const std::string& name, const http_request& req,
+                const responder& reply, int code, std::vector<std::pair<std::string, std::string>> headers = {}) {
+  api.job_detail(group, name, [reply, code, headers, pretty = req.query.count("pretty") != 0](
+                                  status_or<job_view> v) mutable {
+    if (!v.ok()) return send_error(reply, dkron_status(v.status()));
+    http_request shape;  // only ?pretty matters once the request is gone
+    if (pretty) shape.query["pretty"] = "";
+    send_json(reply, shape, code, job_json(*v, v->dependents), std::move(headers));
+  });
+}
+
+// Sets the job's paused state to `disabled`, then calls `then`.
+void set_disabled(scheduler_api& api, const request_origin& who, const std::string& group, const std::string& name,
+                  bool disabled, bool was_paused, done_fn then) {
+  if (disabled == was_paused) return then(status{});
+  if (disabled) return api.pause_job(who, group, name, std::move(then));
+  api.activate_job(who, group, name, k_first_fire_by_schedule, std::move(then));
+}
+
+struct upsert {
+  scheduler_api& api;
+  state_ptr state;
+  request_origin who;
+  job_spec spec;
+  bool run_on_create = false;
+  bool pretty = false;
+  responder reply;
+
+  const std::string& group() const { return state->options.group; }
+
+  void start() {
+    auto self = std::make_shared<upsert>(*this);
+    api.job_detail(group(), spec.id, [self](status_or<job_view> v) {
+      if (v.ok()) return self->update(v->phase == job_phase::paused);
+      if (v.status().code() != status_code::not_found) return send_error(self->reply, v.status());
+      self->create(/*register_group=*/v.status().message().starts_with("group_name:"));
+    });
+  }
+
+  void create(bool register_group) {
+    if (state->paused) return send_error(reply, status::failed_precondition("new jobs are not accepted while paused"));
+    auto self = std::make_shared<upsert>(*this);
+    if (register_group) {
+      return api.register_group(who, group(), [self](status_or<std::string> made) {
+        if (!made.ok() && made.status().code() != status_code::already_exists)
+          return send_error(self->reply, made.status());
+        self->create(false);
+      });
+    }
+    api.add_job(who, spec, [self](status_or<std::string> id) {
+      if (!id.ok()) return send_error(self->reply, dkron_status(id.status()));
+      self->finish();
+    });
+  }
+
+  void update(bool was_paused) {
+    auto self = std::make_shared<upsert>(*this);
+    api.edit_job(who, group(), spec.id, replacement(spec), [self, was_paused](status_or<job_view> v) {
+      if (!v.ok()) return send_error(self->reply, dkron_status(v.status()));
+      set_disabled(self->api, self->who, self->group(), self->spec.id, self->spec.paused, was_paused,
+                   [self](status st) {
+                     if (!st.ok()) return send_error(self->reply, dkron_status(st));
+                     self->finish();
+                   });
+    });
+  }
+
+  void finish() {
+    if (run_on_create) api.run_job_now(who, group(), spec.id, [](status_or<uint64_t>) {});
+    http_request shape;
+    if (pretty) shape.query["pretty"] = "";
+    answer_job(api, group(), spec.id, shape, reply, 201, {{"Location", "/v1/jobs/" + spec.id}});
+  }
+};
+
+void create_or_update(scheduler_api& api, const state_ptr& state, http_request& req, responder reply) {
+  auto body = parse_json_object(req.body);
+  if (!body.ok()) return reply.send(render_error(400, status::invalid_argument("Unable to parse payload: " + body.status().message() + ".")));
+  auto job = decode_job(*body);
+  if (!job.ok()) return reply.send(render_error(400, status::invalid_argument("Unable to parse payload: " + job.status().message() + ".")));
+  auto spec = to_job_spec(*job, state->options.group);
+  if (!spec.ok()) return reply.send(render_error(400, status::invalid_argument("Job contains invalid value: " + spec.status().message() + ".")));
+  spec->exec_time_s = k_first_fire_by_schedule;  // Dkron starts a job at its schedule's next fire
+  upsert{api, state, origin(req), std::move(spec).value(), req.query.count("runoncreate") != 0,
+         req.query.count("pretty") != 0, std::move(reply)}
+      .start();
+}
+
+// -- executions --
+
+status_or<std::size_t> output_limit(const http_request& req) {
+  if (!req.query.count("output_size_limit")) return k_list_output_bytes;
+  const std::string& text = req.query_value("output_size_limit");
+  long long n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+    return status::invalid_argument("output_size_limit must be a whole number, got \"" + text.substr(0, 32) + "\"");
+  return n < 0 ? k_whole_output : static_cast<std::size_t>(n);
+}
+
+}  // namespace
+
+http_response render_error(int http_status, const status& error) {
+  return http_response::text(http_status, error.message());
+}
+
+void add_job_routes(router& r, scheduler_api& api, state_ptr state) {
+  r.add("GET", "/v1/jobs", handler([&api, state](http_request& req, responder reply) {
+    api.list_jobs(state->options.group, [req, reply](status_or<std::vector<job_view>> views) {
+      if (!views.ok() && views.status().code() != status_code::not_found) return send_error(reply, views.status());
+      std::vector<json> jobs;
+      if (views.ok())
+        for (const auto& v : *views)
+          if (kept(req, v)) jobs.push_back(job_json(v, v.dependents));
+      std::size_t total = jobs.size();
+      auto page = sorted_page(req, std::move(jobs));
+      if (!page.ok()) return send_error(reply, page.status());
+      send_json(reply, req, 200, *page, {{"X-Total-Count", std::to_string(total)}});
+    });
+  }));
+  r.add("POST", "/v1/jobs", handler([&api, state](http_request& req, responder reply) {
+    create_or_update(api, state, req, std::move(reply));
+  }));
+  r.add("GET", "/v1/jobs/{job}", handler([&api, state](http_request& req, responder reply) {
+    const std::string& group = state->options.group;
+    answer_job(api, group, req.param("job"), req, reply, 200);
+  }));
+  r.add("DELETE", "/v1/jobs/{job}", handler([&api, state](http_request& req, responder reply) {
+    const std::string& group = state->options.group;
+    std::string name = req.param("job");
+    api.job_detail(group, name, [&api, state, name, req, reply](status_or<job_view> v) {
+      if (!v.ok()) return send_error(reply, dkron_status(v.status()));
+      json gone = job_json(*v, v->dependents);
+      api.delete_job(origin(req), state->options.group, name, [req, reply, gone](status st) {
+        if (!st.ok()) return send_error(reply, dkron_status(st));
+        send_json(reply, req, 200, gone);
+      });
+    });
+  }));
+  r.add("POST", "/v1/jobs/{job}", handler([&api, state](http_request& req, responder reply) {
+    const std::string& group = state->options.group;
+    std::string name = req.param("job");
+    api.run_job_now(origin(req), group, name, [&api, state, name, req, reply](status_or<uint64_t> run) {
+      if (!run.ok()) return send_error(reply, dkron_status(run.status()));
+      answer_job(api, state->options.group, name, req, reply, 202, {{"Location", "/v1/jobs/" + name}});
+    });
+  }));
+  r.add("POST", "/v1/jobs/{job}/toggle", handler([&api, state](http_request& req, responder reply) {
+    const std::string& group = state->options.group;
+    std::string name = req.param("job");
+    api.job_detail(group, name, [&api, state, name, req, reply](status_or<job_view> v) {
+      if (!v.ok()) return send_error(reply, dkron_status(v.status()));
+      bool paused = v->phase == job_phase::paused;
+      set_disabled(api, origin(req), state->options.group, name, !paused, paused, [&api, state, name, req, reply](status st) {
+        if (!st.ok()) return send_error(reply, dkron_status(st));
+        answer_job(api, state->options.group, name, req, reply, 200, {{"Location", "/v1/jobs/" + name}});
+      });
+    });
+  }));
+  r.add("GET", "/v1/jobs/{job}/executions", handler([&api, state](http_request& req, responder reply) {
+    auto limit = output_limit(req);
+    if (!limit.ok()) return send_error(reply, limit.status());
+    std::string node = state->options.node_name;
+    api.job_executions(state->options.group, req.param("job"), k_max_executions, 0,
+                       [req, reply, node, max_output = *limit](status_or<std::vector<run_record>> runs) {
+                         if (!runs.ok()) return send_error(reply, dkron_status(runs.status()));
+                         json out = json::array();
+                         for (const auto& run : *runs) out.push_back(execution_json(run, node, max_output));
+                         send_json(reply, req, 200, out, {{"X-Total-Count", std::to_string(runs->size())}});
+                       });
+  }));
+  r.add("GET", "/v1/jobs/{job}/executions/{execution}", handler([&api, state](http_request& req, responder reply) {
+    const std::string& text = req.param("execution");
+    uint64_t id = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (ec != std::errc() || end != text.data() + text.size() || id == UINT64_MAX)
+      return send_error(reply, status::not_found("execution not found"));
+    std::string node = state->options.node_name;
+    api.job_executions(state->options.group, req.param("job"), 1, id + 1,
+                       [req, reply, node, id](status_or<std::vector<run_record>> runs) {
+                         if (!runs.ok()) return send_error(reply, dkron_status(runs.status()));
+                         if (runs->empty() || runs->front().run_id != id)
+                           return send_error(reply, status::not_found("execution not found"));
+                         send_json(reply, req, 200, execution_json(runs->front(), node, k_whole_output));
+                       });
+  }));
+  r.add("GET", "/v1/busy", handler([&api, state](http_request& req, responder reply) {
+    std::string node = state->options.node_name;
+    api.list_jobs(state->options.group, [req, reply, node](status_or<std::vector<job_view>> views) {
+      json out = json::array();
+      if (views.ok())
+        for (const auto& v : *views)
+          if (v.running > 0 && v.last_run && v.last_run->end_ms == 0)
+            out.push_back(execution_json(*v.last_run, node, k_list_output_bytes));
+      send_json(reply, req, 200, out);
+    });
+  }));
+  r.add("POST", "/v1/pause", handler([state](http_request& req, responder reply) {
+    state->paused = true;
+    send_json(reply, req, 200, json{{"paused", true}});
+  }));
+  r.add("POST", "/v1/unpause", handler([state](http_request& req, responder reply) {
+    state->paused = false;
+    send_json(reply, req, 200, json{{"paused", false}});
+  }));
+}
+
+}  // namespace mainspring::http::dkron

@@ -1,0 +1,33 @@
+// job_routes: Dkron's /v1/jobs routes and the agent routes, translated onto scheduler_api
+// (the list of routes and answers is in dkron_dialect.h).
+//
+// Example:
+//   auto state = std::make_shared<dkron_state>(options);
+//   router r;
+//   add_job_routes(r, api, state);
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "actors/scheduler_api.h"
+#include "http/dkron/dkron_dialect.h"
+#include "http/router.h"
+
+namespace mainspring::http::dkron {
+
+// What the dialect's handlers share: its options, and whether new jobs are refused.
+struct dkron_state {
+  explicit dkron_state(dkron_options o) : options(std::move(o)) {}
+  dkron_options options;
+  std::atomic<bool> paused{false};  // POST /v1/pause; not persisted: a restart unpauses
+};
+
+// Dkron's error shape: plain text with Dkron's status.
+http_response render_error(int http_status, const status& error);
+
+void add_job_routes(router& r, scheduler_api& api, std::shared_ptr<dkron_state> state);
+void add_agent_routes(router& r, std::shared_ptr<dkron_state> state);
+
+}  // namespace mainspring::http::dkron
