@@ -6,7 +6,7 @@
 
 using namespace mainspring::e2e;
 
-TEST_CASE("a LUA@ job's function runs with its arguments; errors and bad source are reported") {
+TEST_CASE("a LUA@ job's function runs with its arguments, errors and bad source are reported") {
   server_process server;
   native_api api(server.base_url());
   api.register_group("G");

@@ -58,7 +58,7 @@ TEST_CASE("GET /version answers the version in the success envelope with the JSO
   CHECK(a.body == json{{"success", MAINSPRING_VERSION}});
 }
 
-TEST_CASE("register group answers the secret; the seed's body with its trailing comma parses") {
+TEST_CASE("register group answers the secret, the seed's body with its trailing comma parses") {
   fixture f;
   auto a = f.post("/v1/register/group", "{\n  \"group_name\": \"YM55\", //rule: [a-zA-Z0-9_]{1,22}\n}");
   CHECK(a.status == 200);

@@ -34,7 +34,7 @@ TEST_CASE("a simple GET is parsed with its path, query and headers") {
   CHECK(p.buffered() == 0);
 }
 
-TEST_CASE("HTTP/1.1 is persistent unless the client says close; HTTP/1.0 only with keep-alive") {
+TEST_CASE("HTTP/1.1 is persistent unless the client says close, HTTP/1.0 only with keep-alive") {
   request_parser p;
   CHECK(parse_one(p, "GET / HTTP/1.1\r\n\r\n").request.keep_alive);
   CHECK_FALSE(parse_one(p, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n").request.keep_alive);

@@ -37,7 +37,7 @@ TEST_CASE("the route with more literal segments wins") {
   CHECK(which == "literal");
 }
 
-TEST_CASE("an unknown path has no allow list; a known path with another method has one") {
+TEST_CASE("an unknown path has no allow list, a known path with another method has one") {
   router r;
   r.add("POST", "/v1/add/job", [](http_request&, responder) {});
   r.add("PUT", "/v1/add/job", [](http_request&, responder) {});

@@ -1,0 +1,65 @@
+// Dkron's executor + executor_config read into typed targets, and written back.
+#include "http/dkron/executor_config.h"
+
+#include <catch2/catch.hpp>
+
+using namespace mainspring;
+using namespace mainspring::http::dkron;
+
+TEST_CASE("a Dkron shell executor becomes a shell target with env, cwd and a Go timeout") {
+  auto t = target_from_dkron("shell", {{"command", "echo hi"}, {"shell", "true"}, {"env", "A=1,B=x=y,,"},
+                                       {"cwd", "/tmp"}, {"timeout", "1m30s"}}, "");
+  REQUIRE(t.ok());
+  CHECK(t->target == executor_target{shell_target{"echo hi", "", {{"A", "1"}, {"B", "x=y"}}, "/tmp"}});
+  CHECK(t->timeout_ms == 90'000);
+  auto unbounded = target_from_dkron("shell", {{"command", "sleep 1"}}, "");
+  CHECK(unbounded->timeout_ms == k_unbounded_shell_timeout_ms);
+  CHECK(target_from_dkron("shell", {{"command", "x"}, {"timeout", "soon"}}, "").status().message() ==
+        "executor_config: Error parsing job timeout value");
+  CHECK(target_from_dkron("shell", {{"command", "x"}, {"env", "=1"}}, "").status().message().starts_with(
+      "executor_config: env entries"));
+}
+
+TEST_CASE("a Dkron http executor becomes an HTTP target with its headers, body and expectations") {
+  auto t = target_from_dkron("http", {{"method", "POST"}, {"url", "http://127.0.0.1:9000/hook"},
+                                      {"headers", R"(["Content-Type: application/json", "X-A:1"])"},
+                                      {"body", R"({"a":1})"}, {"timeout", "5"}, {"expectCode", "201"},
+                                      {"expectBody", "ok"}, {"debug", "true"}}, "");
+  REQUIRE(t.ok());
+  CHECK(t->target == executor_target{http_target{"POST", "http://127.0.0.1:9000/hook",
+                                                 {{"Content-Type", "application/json"}, {"X-A", "1"}},
+                                                 R"({"a":1})", 201, "ok", false}});
+  CHECK(t->timeout_ms == 5'000);
+  CHECK(target_from_dkron("http", {{"method", "GET"}, {"url", "http://127.0.0.1/"}}, "")->timeout_ms ==
+        k_default_http_timeout_ms);
+  CHECK(target_from_dkron("http", {{"method", "GET"}}, "").status().message() == "executor_config: url is empty");
+  CHECK(target_from_dkron("http", {{"url", "http://x/"}}, "").status().message() == "executor_config: method is empty");
+  CHECK(target_from_dkron("http", {{"method", "GET"}, {"url", "http://x/"}, {"headers", "Content-Type: x"}}, "")
+            .status().message().starts_with("executor_config: headers must be a JSON array"));
+  CHECK(target_from_dkron("http", {{"method", "GET"}, {"url", "http://x/"}, {"timeout", "-1"}}, "")
+            .status().message().starts_with("executor_config: timeout must be a whole number"));
+  CHECK(target_from_dkron("http", {{"method", "GET"}, {"url", "http://x/"}, {"expectCode", "abc"}}, "")
+            .status().message().starts_with("executor_config: expectCode must be a whole number"));
+}
+
+TEST_CASE("no executor runs the old top-level command or nothing, and unknown executors are refused") {
+  CHECK(target_from_dkron("", {}, "/usr/bin/date")->target == executor_target{shell_target{.command = "/usr/bin/date"}});
+  CHECK(kind_of(target_from_dkron("", {}, "")->target) == executor_kind::noop);
+  CHECK(target_from_dkron("shell", {}, "echo from command")->target ==
+        executor_target{shell_target{.command = "echo from command"}});
+  auto kafka = target_from_dkron("kafka", {{"topic", "t"}}, "");
+  REQUIRE_FALSE(kafka.ok());
+  CHECK(kafka.status().message() == "executor: \"kafka\" is not available on this server (shell, http)");
+}
+
+TEST_CASE("targets other dialects wrote show as Dkron's executor and config") {
+  auto http = dkron_config_of(http_target{"PUT", "http://127.0.0.1/x", {{"A", "1"}}, "b", 204, "", false}, 2'500);
+  CHECK(http == executor_config{{"method", "PUT"}, {"url", "http://127.0.0.1/x"}, {"headers", R"(["A: 1"])"},
+                                {"body", "b"}, {"expectCode", "204"}, {"timeout", "3"}});
+  CHECK(dkron_executor_of(http_target{}) == "http");
+  auto shell = dkron_config_of(shell_target{"make", "", {{"A", "1"}}, "/srv"}, 90'000);
+  CHECK(shell == executor_config{{"command", "make"}, {"shell", "true"}, {"cwd", "/srv"}, {"env", "A=1"},
+                                 {"timeout", "1m30s"}});
+  CHECK(dkron_executor_of(noop_target{}).empty());
+  CHECK(dkron_executor_of(lua_target{}) == "lua");
+}

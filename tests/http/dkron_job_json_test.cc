@@ -1,0 +1,183 @@
+// Dkron's job JSON: types, Dkron's validation words, the mapping onto the job model, and back.
+#include "http/dkron/job_json.h"
+
+#include <catch2/catch.hpp>
+
+#include "http/dialect_data.h"
+#include "http/dkron/executor_config.h"
+
+using namespace mainspring;
+using namespace mainspring::http::dkron;
+using nlohmann::json;
+
+namespace {
+
+dkron_job decoded(const json& body) {
+  auto j = decode_job(body);
+  REQUIRE(j.ok());
+  return *j;
+}
+
+std::string refusal(const json& body) {
+  auto j = decode_job(body);
+  if (!j.ok()) return j.status().message();
+  auto spec = to_job_spec(*j, "dkron");
+  return spec.ok() ? "" : spec.status().message();
+}
+
+const json k_seed_job = json::parse(R"({
+  "name": "cron_job", "schedule": "0 30 * * * *", "command": "/usr/bin/date", "owner": "John Doe",
+  "owner_email": "john@doe.com", "run_as_user": "johndoe", "disabled": false, "tags": {"role": "web"}
+})");
+
+}  // namespace
+
+TEST_CASE("the seed's job maps onto a shell job in the dialect's group") {
+  auto spec = to_job_spec(decoded(k_seed_job), "dkron");
+  REQUIRE(spec.ok());
+  CHECK(spec->group == "dkron");
+  CHECK(spec->id == "cron_job");
+  CHECK(spec->name == "cron_job");
+  CHECK(spec->schedule == "0 30 * * * *");
+  CHECK(spec->target == executor_target{shell_target{.command = "/usr/bin/date"}});
+  CHECK_FALSE(spec->paused);
+  auto section = mainspring::http::dialect_section(spec->dialect_data, "dkron");
+  CHECK(section["owner"] == "John Doe");
+  CHECK(section["owner_email"] == "john@doe.com");
+  CHECK(section["run_as_user"] == "johndoe");
+  CHECK(section["tags"] == json{{"role", "web"}});
+}
+
+TEST_CASE("today's Dkron fields map onto the core's") {
+  auto spec = to_job_spec(decoded(json::parse(R"({
+    "name": "job-1", "displayname": "Job one", "schedule": "@every 10s", "timezone": "Europe/Berlin",
+    "retries": 3, "concurrency": "forbid", "executor": "http",
+    "executor_config": {"method": "GET", "url": "http://127.0.0.1:9/"}, "metadata": {"team": "ops"},
+    "parent_job": "job-0", "ephemeral": true, "expires_at": "2030-01-01T00:00:00Z", "disabled": true,
+    "processors": {"log": {"forward": "true"}}, "success_count": 99, "status": "success"})")), "dkron");
+  REQUIRE(spec.ok());
+  CHECK(spec->schedule == "@every 10s");
+  CHECK(spec->timezone == "Europe/Berlin");
+  CHECK(spec->retries == 3);
+  CHECK(spec->concurrency == concurrency_policy::forbid);
+  CHECK(kind_of(spec->target) == executor_kind::http);
+  CHECK(spec->timeout_ms == k_default_http_timeout_ms);
+  CHECK(spec->metadata == std::map<std::string, std::string>{{"team", "ops"}});
+  CHECK(spec->parent_job == "job-0");
+  CHECK(spec->ephemeral);
+  CHECK(spec->expires_at_ms == 1'893'456'000'000);
+  CHECK(spec->paused);
+  auto section = mainspring::http::dialect_section(spec->dialect_data, "dkron");
+  CHECK(section["processors"] == json{{"log", {{"forward", "true"}}}});
+  CHECK(section["displayname"] == "Job one");
+}
+
+TEST_CASE("a 5-field schedule is seconds-first without a day of week, and an empty one needs a parent") {
+  auto five = decoded(k_seed_job);
+  five.schedule = "0 30 9 * *";
+  CHECK(to_job_spec(five, "dkron")->schedule == "0 30 9 * * *");
+  five.schedule = "";
+  CHECK(to_job_spec(five, "dkron").status().message() == "can't parse job schedule: empty spec string");
+  five.parent_job = "parent";
+  CHECK(to_job_spec(five, "dkron")->schedule == "@manually");
+}
+
+TEST_CASE("bad types are payload errors and bad values are Dkron validation messages") {
+  CHECK(decode_job(json{{"name", 5}}).status().message() == "name: must be a string, got number");
+  CHECK(decode_job(json{{"tags", json::array()}}).status().message().starts_with("tags: must be an object"));
+  CHECK(decode_job(json{{"executor_config", {{"timeout", 5}}}}).status().message().starts_with(
+      "executor_config: the value of \"timeout\" must be a string"));
+  CHECK(decode_job(json{{"disabled", "yes"}}).status().message().starts_with("disabled: must be true or false"));
+  CHECK(decode_job(json{{"retries", -1}}).status().message() == "retries: must not be negative");
+  CHECK(decode_job(json{{"expires_at", "tomorrow"}}).status().message().starts_with("expires_at: must be an RFC 3339"));
+
+  CHECK(refusal(json{{"schedule", "@every 1s"}}) == "name cannot be empty");
+  CHECK(refusal(json{{"name", "Cron"}, {"schedule", "@every 1s"}}) == "name contains illegal character 'C'");
+  CHECK(refusal(json{{"name", "a b"}, {"schedule", "@every 1s"}}) == "name contains illegal character ' '");
+  CHECK(refusal(json{{"name", "a"}, {"schedule", "@every 1s"}, {"parent_job", "a"}}) ==
+        "the job can not have itself as parent");
+  CHECK(refusal(json{{"name", "a"}, {"schedule", "61 * * * * *"}}).starts_with("can't parse job schedule: "));
+  CHECK(refusal(json{{"name", "a"}, {"schedule", "@every 1s"}, {"concurrency", "sometimes"}}) ==
+        R"(invalid concurrency policy value, use "allow" or "forbid")");
+  CHECK(refusal(json{{"name", "a"}, {"schedule", "@every 1s"}, {"timezone", "Mars/Base"}}) ==
+        "unknown time zone Mars/Base");
+  CHECK(refusal(json{{"name", "a"}, {"schedule", "@every 1s"}, {"executor", "shell"},
+                     {"executor_config", {{"command", "x"}, {"timeout", "x"}}}}) ==
+        "executor_config: Error parsing job timeout value");
+  CHECK(refusal(json{{"name", std::string(129, 'a')}, {"schedule", "@every 1s"}}).starts_with("name: "));
+  CHECK(refusal(json{{"name", "a"}, {"schedule", "@every 1s"}, {"executor", "http"},
+                     {"executor_config", {{"method", "GET"}, {"url", "ftp://x"}}}})
+            .starts_with("executor_config: needs an http:// or https:// URL"));
+}
+
+TEST_CASE("a job reads back as Dkron shows it, with computed fields") {
+  auto spec = to_job_spec(decoded(json::parse(R"({"name": "job-1", "schedule": "0 30 9 * *",
+      "executor": "shell", "executor_config": {"command": "true", "shell": "true"}, "tags": {"a": "b"}})")), "dkron");
+  REQUIRE(spec.ok());
+  job_view view;
+  view.spec = *spec;
+  view.next_fire_ms = 1'893'456'000'000;
+  view.successes = 3;
+  view.failures = 1;
+  view.last_success_ms = 1'700'000'000'250;
+  run_record last;
+  last.state = run_state::failed;
+  view.last_run = last;
+  json j = job_json(view, {"child-a", "child-b"});
+  CHECK(j["id"] == "job-1");
+  CHECK(j["name"] == "job-1");
+  CHECK(j["schedule"] == "0 30 9 * *");  // as sent
+  CHECK(j["executor"] == "shell");
+  CHECK(j["executor_config"] == json{{"command", "true"}, {"shell", "true"}});
+  CHECK(j["success_count"] == 3);
+  CHECK(j["error_count"] == 1);
+  CHECK(j["last_success"] == "2023-11-14T22:13:20.250Z");
+  CHECK(j["last_error"].is_null());
+  CHECK(j["next"] == "2030-01-01T00:00:00Z");
+  CHECK(j["status"] == "failed");
+  CHECK(j["dependent_jobs"] == json{"child-a", "child-b"});
+  CHECK(j["tags"] == json{{"a", "b"}});
+  CHECK(j["expires_at"].is_null());
+  view.next_fire_ms.reset();
+  view.running = 1;
+  j = job_json(view, {});
+  CHECK(j["next"] == std::string(k_go_zero_time));
+  CHECK(j["status"] == "running");
+  CHECK(j["dependent_jobs"].is_null());
+}
+
+TEST_CASE("a job another dialect wrote shows its target as Dkron's executor") {
+  job_view view;
+  view.spec.id = "native_1";
+  view.spec.schedule = "@every 5s";
+  view.spec.target = http_target{.url = "http://127.0.0.1:1/", .signed_query = true};
+  json j = job_json(view, {});
+  CHECK(j["executor"] == "http");
+  CHECK(j["executor_config"]["url"] == "http://127.0.0.1:1/");
+  CHECK(j["schedule"] == "@every 5s");
+}
+
+TEST_CASE("an execution shows Dkron's fields, its output cut to the limit") {
+  run_record run;
+  run.run_id = 77;
+  run.job_id = "job-1";
+  run.plan_ms = 1'700'000'000'000;
+  run.start_ms = 1'700'000'000'005;
+  run.end_ms = 1'700'000'001'005;
+  run.state = run_state::failed;
+  run.attempt = 1;
+  run.output_tail = "0123456789";
+  run.error = "exit code 3";
+  json e = execution_json(run, "node1", 8);
+  CHECK(e["id"] == "77");
+  CHECK(e["job_name"] == "job-1");
+  CHECK(e["started_at"] == "2023-11-14T22:13:20.005Z");
+  CHECK(e["finished_at"] == "2023-11-14T22:13:21.005Z");
+  CHECK(e["success"] == false);
+  CHECK(e["output"] == "t code 3");
+  CHECK(e["node_name"] == "node1");
+  CHECK(e["group"] == 1'700'000'000'000'000'000);
+  CHECK(e["attempt"] == 2);
+  run.end_ms = 0;
+  CHECK(execution_json(run, "n", 100)["finished_at"] == std::string(k_go_zero_time));
+}
