@@ -1,0 +1,379 @@
+// End to end: the Dkron dialect (--dkron-listen) against the real server: the seed's examples,
+// today's Dkron fields, jobs firing through the shell and http executors, chains, toggle,
+// concurrency, ephemeral and expiring jobs, pause, hostile input and restarts.
+#include <algorithm>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "tests/e2e/http_client.h"
+#include "tests/e2e/native_helpers.h"
+#include "tests/e2e/server_process.h"
+#include "tests/support/http_sink.h"
+
+using namespace mainspring;
+using namespace mainspring::e2e;
+
+namespace {
+
+// A server with the Dkron API on a second loopback port.
+struct dkron_server {
+  uint16_t dkron_port = pick_free_port();
+  server_process server{{"--dkron-listen", "127.0.0.1:" + std::to_string(dkron_port)}};
+  http_client dkron{"http://127.0.0.1:" + std::to_string(dkron_port)};
+  native_api native{server.base_url()};
+
+  http_response create(const json& job) { return dkron.post_json("/v1/jobs", job); }
+  json job(const std::string& name) {
+    auto r = dkron.get("/v1/jobs/" + name);
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    return r.json();
+  }
+  json executions(const std::string& name) {
+    auto r = dkron.get("/v1/jobs/" + name + "/executions");
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    return r.json();
+  }
+  // Executions that have finished.
+  std::size_t finished(const std::string& name) {
+    auto all = executions(name);
+    return static_cast<std::size_t>(std::count_if(all.begin(), all.end(), [](const json& e) {
+      return e["finished_at"] != "0001-01-01T00:00:00Z";
+    }));
+  }
+};
+
+// The seed's create example, as its curl sends it.
+const char* k_seed_job = R"({
+  "name": "cron_job",
+  "schedule": "0 30 * * * *",
+  "command": "/usr/bin/date",
+  "owner": "John Doe",
+  "owner_email": "john@doe.com",
+  "run_as_user": "johndoe",
+  "disabled": false,
+  "tags": {
+    "role": "web"
+  }
+})";
+
+json shell_job(const std::string& name, const std::string& schedule, const std::string& command) {
+  return json{{"name", name}, {"schedule", schedule}, {"executor", "shell"},
+              {"executor_config", {{"shell", "true"}, {"command", command}}}};
+}
+
+void check_text_error(const http_response& r, long code, const std::string& text) {
+  INFO("status " << r.status << " body " << r.body);
+  CHECK(r.status == code);
+  CHECK(r.header("content-type").starts_with("text/plain"));
+  CHECK(r.body.find(text) != std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("the seed's Dkron examples work unchanged") {
+  dkron_server s;
+  auto status = s.dkron.get("/v1/");
+  REQUIRE(status.status == 200);
+  CHECK(status.json()["agent"]["name"].is_string());
+  CHECK(status.json()["tags"]["server"] == "true");
+
+  auto created = s.dkron.request("POST", "/v1/jobs", std::string(k_seed_job), "application/json");
+  INFO(created.body);
+  REQUIRE(created.status == 201);
+  CHECK(created.header("location") == "/v1/jobs/cron_job");
+  CHECK(created.header("content-type") == "application/json; charset=utf-8");
+  json job = created.json();
+  CHECK(job["name"] == "cron_job");
+  CHECK(job["schedule"] == "0 30 * * * *");
+  CHECK(job["command"] == "/usr/bin/date");
+  CHECK(job["owner"] == "John Doe");
+  CHECK(job["owner_email"] == "john@doe.com");
+  CHECK(job["run_as_user"] == "johndoe");
+  CHECK(job["disabled"] == false);
+  CHECK(job["tags"] == json{{"role", "web"}});
+  CHECK(job["success_count"] == 0);
+  CHECK(job["last_success"].is_null());
+  CHECK(job["last_error"].is_null());
+  CHECK(job["next"].get<std::string>().ends_with(":30:00Z"));
+
+  auto list = s.dkron.get("/v1/jobs");
+  REQUIRE(list.status == 200);
+  CHECK(list.header("x-total-count") == "1");
+  REQUIRE(list.json().size() == 1);
+  CHECK(list.json()[0]["name"] == "cron_job");
+
+  auto members = s.dkron.get("/v1/members");
+  REQUIRE(members.status == 200);
+  REQUIRE(members.json().size() == 1);
+  CHECK(members.json()[0]["Status"] == 1);
+  CHECK(s.dkron.get("/v1/leader").json()["Name"] == members.json()[0]["Name"]);
+  CHECK(s.dkron.get("/v1/isleader").status == 200);
+  CHECK(s.dkron.get("/health").status == 200);
+
+  auto pretty = s.dkron.get("/v1/jobs/cron_job?pretty=true");
+  CHECK(pretty.body.find("\n    \"name\": \"cron_job\"") != std::string::npos);
+
+  // A Dkron job is a Mainspring job in the dkron group.
+  json native = s.native.jobs("dkron");
+  REQUIRE(native.size() == 1);
+  CHECK(native[0]["id"] == "cron_job");
+  CHECK(native[0]["exec_cmd"] == "/usr/bin/date");
+
+  auto deleted = s.dkron.del("/v1/jobs/cron_job");
+  REQUIRE(deleted.status == 200);
+  CHECK(deleted.json()["name"] == "cron_job");
+  check_text_error(s.dkron.get("/v1/jobs/cron_job"), 404, "job not found");
+  CHECK(s.dkron.get("/v1/jobs").json().empty());
+}
+
+TEST_CASE("creating a job again updates it and keeps its identity") {
+  dkron_server s;
+  REQUIRE(s.create(shell_job("nightly", "@every 1h", "true")).status == 201);
+  json first = s.job("nightly");
+  json update = shell_job("nightly", "0 0 3 * * *", "echo updated");
+  update["displayname"] = "Nightly";
+  update["metadata"] = {{"team", "ops"}};
+  update["timezone"] = "Europe/Berlin";
+  auto r = s.create(update);
+  INFO(r.body);
+  REQUIRE(r.status == 201);
+  json job = s.job("nightly");
+  CHECK(job["schedule"] == "0 0 3 * * *");
+  CHECK(job["displayname"] == "Nightly");
+  CHECK(job["timezone"] == "Europe/Berlin");
+  CHECK(job["metadata"] == json{{"team", "ops"}});
+  CHECK(job["executor_config"]["command"] == "echo updated");
+  CHECK(s.dkron.get("/v1/jobs").json().size() == 1);
+  CHECK(s.native.detail("dkron", "nightly")["otp_token"] == s.native.detail("dkron", "nightly")["otp_token"]);
+}
+
+TEST_CASE("a shell job fires on its schedule and its executions show its output") {
+  dkron_server s;
+  REQUIRE(s.create(shell_job("tick", "@every 1s", "echo tick-$MAINSPRING_JOB_ID")).status == 201);
+  REQUIRE(eventually([&] { return s.finished("tick") >= 2; }));
+  json runs = s.executions("tick");
+  CHECK(s.dkron.get("/v1/jobs/tick/executions").header("x-total-count") == std::to_string(runs.size()));
+  json run = runs.back();
+  CHECK(run["job_name"] == "tick");
+  CHECK(run["success"] == true);
+  CHECK(run["output"] == "tick-tick\n");
+  CHECK(run["attempt"] == 1);
+  // Newest first.
+  CHECK(runs[0]["started_at"].get<std::string>() >= runs.back()["started_at"].get<std::string>());
+  // One execution, and the output limit of the list.
+  auto one = s.dkron.get("/v1/jobs/tick/executions/" + run["id"].get<std::string>());
+  REQUIRE(one.status == 200);
+  CHECK(one.json()["output"] == "tick-tick\n");
+  CHECK(s.dkron.get("/v1/jobs/tick/executions?output_size_limit=4").json().back()["output"] == "ick\n");
+  check_text_error(s.dkron.get("/v1/jobs/tick/executions/123"), 404, "execution not found");
+  json job = s.job("tick");
+  CHECK(job["success_count"].get<int>() >= 2);
+  CHECK(job["status"] == "success");
+  CHECK(job["last_success"].is_string());
+}
+
+TEST_CASE("an http job sends its method, headers and body and checks the expected code") {
+  dkron_server s;
+  http_sink sink;
+  json job{{"name", "hook"}, {"schedule", "@manually"}, {"executor", "http"},
+           {"executor_config", {{"method", "POST"}, {"url", sink.url("/hook?x=1")},
+                                {"headers", R"(["Content-Type: application/json", "X-Trace: t1"])"},
+                                {"body", R"({"hello":"dkron"})"}, {"timeout", "5"}, {"expectCode", "200"}}}};
+  REQUIRE(s.create(job).status == 201);
+  auto run = s.dkron.request("POST", "/v1/jobs/hook", std::nullopt, "application/json");
+  INFO(run.body);
+  REQUIRE(run.status == 202);
+  REQUIRE(sink.wait_for_requests(1, std::chrono::seconds(10)));
+  auto req = sink.requests()[0];
+  CHECK(req.method == "POST");
+  CHECK(req.target == "/hook?x=1");  // no native otp_code/job_id query
+  CHECK(req.header("content-type") == "application/json");
+  CHECK(req.header("x-trace") == "t1");
+  CHECK(req.body == R"({"hello":"dkron"})");
+  REQUIRE(eventually([&] { return s.finished("hook") == 1; }));
+  CHECK(s.executions("hook")[0]["success"] == true);
+
+  sink.set_response(202, "accepted");  // not the expected 200
+  REQUIRE(s.dkron.request("POST", "/v1/jobs/hook", std::nullopt, "application/json").status == 202);
+  REQUIRE(eventually([&] { return s.finished("hook") == 2; }));
+  json failed = s.executions("hook")[0];
+  CHECK(failed["success"] == false);
+  CHECK(failed["output"].get<std::string>().find("HTTP 202, expected 200") != std::string::npos);
+  CHECK(s.job("hook")["error_count"] == 1);
+}
+
+TEST_CASE("a child job runs after each successful run of its parent") {
+  dkron_server s;
+  REQUIRE(s.create(shell_job("parent", "@manually", "true")).status == 201);
+  json child = shell_job("child", "", "echo child");
+  child["parent_job"] = "parent";
+  auto made = s.create(child);
+  INFO(made.body);
+  REQUIRE(made.status == 201);
+  CHECK(made.json()["next"] == "0001-01-01T00:00:00Z");
+  CHECK(s.job("parent")["dependent_jobs"] == json{"child"});
+
+  REQUIRE(s.dkron.request("POST", "/v1/jobs/parent", std::nullopt, "application/json").status == 202);
+  REQUIRE(eventually([&] { return s.finished("child") == 1; }));
+  CHECK(s.executions("child")[0]["output"] == "child\n");
+
+  // A failing parent does not run its child.
+  REQUIRE(s.create(shell_job("parent", "@manually", "false")).status == 201);
+  REQUIRE(s.dkron.request("POST", "/v1/jobs/parent", std::nullopt, "application/json").status == 202);
+  REQUIRE(eventually([&] { return s.finished("parent") == 2; }));
+  std::this_thread::sleep_for(300ms);
+  CHECK(s.finished("child") == 1);
+
+  // Chains that cannot be.
+  json orphan = shell_job("orphan", "", "true");
+  orphan["parent_job"] = "missing";
+  auto missing = s.create(orphan);
+  check_text_error(missing, 404, "missing");
+  json self = shell_job("self", "@every 1h", "true");
+  self["parent_job"] = "self";
+  check_text_error(s.create(self), 400, "Job contains invalid value: the job can not have itself as parent.");
+  json loop = shell_job("parent", "@manually", "true");
+  loop["parent_job"] = "child";
+  check_text_error(s.create(loop), 400, "loop");
+  check_text_error(s.dkron.del("/v1/jobs/parent"), 422, "child");
+  REQUIRE(s.dkron.del("/v1/jobs/child").status == 200);
+  REQUIRE(s.dkron.del("/v1/jobs/parent").status == 200);
+}
+
+TEST_CASE("toggle disables and enables a job, and a disabled job does not fire") {
+  dkron_server s;
+  REQUIRE(s.create(shell_job("flip", "@every 1s", "true")).status == 201);
+  auto off = s.dkron.request("POST", "/v1/jobs/flip/toggle", std::nullopt, "application/json");
+  INFO(off.body);
+  REQUIRE(off.status == 200);
+  CHECK(off.json()["disabled"] == true);
+  CHECK(off.json()["next"] == "0001-01-01T00:00:00Z");
+  std::size_t before = s.finished("flip");
+  std::this_thread::sleep_for(1500ms);
+  CHECK(s.finished("flip") <= before + 1);  // at most a run already under way
+  auto on = s.dkron.request("POST", "/v1/jobs/flip/toggle", std::nullopt, "application/json");
+  CHECK(on.json()["disabled"] == false);
+  CHECK(on.json()["next"] != "0001-01-01T00:00:00Z");
+  REQUIRE(eventually([&] { return s.finished("flip") >= before + 2; }));
+  check_text_error(s.dkron.request("POST", "/v1/jobs/nope/toggle", std::nullopt, "application/json"), 404,
+                   "job not found");
+}
+
+TEST_CASE("concurrency forbid never lets two runs of a job overlap") {
+  dkron_server s;
+  json job = shell_job("slow", "@every 1s", "sleep 1.5");
+  job["concurrency"] = "forbid";
+  REQUIRE(s.create(job).status == 201);
+  REQUIRE(eventually([&] { return s.finished("slow") >= 2; }, 15s));
+  json runs = s.executions("slow");
+  std::vector<std::pair<std::string, std::string>> spans;
+  for (const auto& r : runs)
+    if (r["finished_at"] != "0001-01-01T00:00:00Z") spans.emplace_back(r["started_at"], r["finished_at"]);
+  std::sort(spans.begin(), spans.end());
+  for (std::size_t i = 1; i < spans.size(); ++i) CHECK(spans[i].first >= spans[i - 1].second);
+  CHECK(s.job("slow")["concurrency"] == "forbid");
+}
+
+TEST_CASE("an ephemeral job is deleted after its first successful run, an expired one never fires") {
+  dkron_server s;
+  json once = shell_job("once", "@every 1s", "true");
+  once["ephemeral"] = true;
+  REQUIRE(s.create(once).status == 201);
+  REQUIRE(eventually([&] { return s.dkron.get("/v1/jobs/once").status == 404; }));
+
+  json expired = shell_job("expired", "@every 1s", "true");
+  expired["expires_at"] = "2020-01-01T00:00:00Z";
+  auto made = s.create(expired);
+  REQUIRE(made.status == 201);
+  CHECK(made.json()["expires_at"] == "2020-01-01T00:00:00Z");
+  CHECK(made.json()["next"] == "0001-01-01T00:00:00Z");
+  std::this_thread::sleep_for(1500ms);
+  CHECK(s.executions("expired").empty());
+}
+
+TEST_CASE("while paused, new jobs are refused and existing ones can still change") {
+  dkron_server s;
+  REQUIRE(s.create(shell_job("kept", "@every 1h", "true")).status == 201);
+  REQUIRE(s.dkron.request("POST", "/v1/pause", std::nullopt, "application/json").status == 200);
+  check_text_error(s.create(shell_job("new", "@every 1h", "true")), 422, "paused");
+  CHECK(s.create(shell_job("kept", "@every 2h", "true")).status == 201);
+  REQUIRE(s.dkron.request("POST", "/v1/unpause", std::nullopt, "application/json").status == 200);
+  CHECK(s.create(shell_job("new", "@every 1h", "true")).status == 201);
+}
+
+TEST_CASE("lists filter by metadata and name, sort, and page with X-Total-Count") {
+  dkron_server s;
+  for (std::string name : {"b-job", "a-job", "c-job", "d-other"}) {
+    json job = shell_job(name, "@every 1h", "true");
+    job["metadata"] = {{"team", name == "c-job" ? "web" : "ops"}};
+    REQUIRE(s.create(job).status == 201);
+  }
+  auto names = [](const json& list) {
+    std::vector<std::string> out;
+    for (const auto& j : list) out.push_back(j["name"]);
+    return out;
+  };
+  CHECK(names(s.dkron.get("/v1/jobs").json()) == std::vector<std::string>{"a-job", "b-job", "c-job", "d-other"});
+  auto ops = s.dkron.get("/v1/jobs?metadata%5Bteam%5D=ops");
+  CHECK(names(ops.json()) == std::vector<std::string>{"a-job", "b-job", "d-other"});
+  CHECK(ops.header("x-total-count") == "3");
+  CHECK(names(s.dkron.get("/v1/jobs?q=job&order=DESC").json()) == std::vector<std::string>{"c-job", "b-job", "a-job"});
+  auto page = s.dkron.get("/v1/jobs?_start=1&_end=3");
+  CHECK(names(page.json()) == std::vector<std::string>{"b-job", "c-job"});
+  CHECK(page.header("x-total-count") == "4");
+  check_text_error(s.dkron.get("/v1/jobs?_start=x"), 400, "_start");
+}
+
+TEST_CASE("bad Dkron requests get Dkron's plain-text errors and change nothing") {
+  dkron_server s;
+  check_text_error(s.dkron.post_json("/v1/jobs", "{\"name\": \"x\", "), 400, "Unable to parse payload: ");
+  check_text_error(s.dkron.post_json("/v1/jobs", R"({"name": 5})"), 400, "Unable to parse payload: name: must be a string");
+  check_text_error(s.dkron.post_json("/v1/jobs", R"([1,2])"), 400, "Unable to parse payload: ");
+  check_text_error(s.create(json{{"name", "UPPER"}, {"schedule", "@every 1s"}}), 400,
+                   "Job contains invalid value: name contains illegal character 'U'.");
+  check_text_error(s.create(json{{"name", "x"}, {"schedule", "not a schedule"}}), 400,
+                   "Job contains invalid value: can't parse job schedule: ");
+  check_text_error(s.create(json{{"name", "x"}, {"schedule", "@every 1s"}, {"executor", "kafka"}}), 400,
+                   "kafka");
+  check_text_error(s.create(json{{"name", "x"}, {"schedule", "@every 1s"}, {"executor", "http"},
+                                 {"executor_config", {{"method", "GET"}, {"url", "ftp://x"}}}}),
+                   400, "executor_config: ");
+  // JSON with an odd content type is still JSON.
+  CHECK(s.dkron.request("POST", "/v1/jobs", shell_job("odd", "@every 1h", "true").dump(), "text/plain").status == 201);
+  auto huge = s.dkron.request("POST", "/v1/jobs", std::string(2 * 1024 * 1024, 'x'), "application/json");
+  CHECK(huge.status == 413);
+  CHECK(huge.header("content-type").starts_with("text/plain"));
+  check_text_error(s.dkron.get("/v1/nothing"), 404, "no route");
+  auto bad_method = s.dkron.request("PUT", "/v1/jobs", std::string("{}"), "application/json");
+  CHECK(bad_method.status == 405);
+  CHECK(bad_method.header("allow").find("POST") != std::string::npos);
+  // A web page cannot use the Dkron listener either.
+  check_text_error(s.dkron.request("POST", "/v1/jobs", shell_job("evil", "@every 1s", "touch /tmp/x").dump(),
+                                   "text/plain", {"Origin: http://evil.example"}),
+                   403, "Origin");
+  auto names = s.dkron.get("/v1/jobs").json();
+  REQUIRE(names.size() == 1);
+  CHECK(names[0]["name"] == "odd");
+  CHECK(s.server.running());
+}
+
+TEST_CASE("Dkron jobs survive kill -9 with every Dkron field") {
+  dkron_server s;
+  json job = shell_job("durable", "0 0 3 * *", "true");
+  job["owner"] = "ops";
+  job["tags"] = {{"role", "db"}};
+  job["processors"] = {{"log", {{"forward", "true"}}}};
+  REQUIRE(s.create(job).status == 201);
+  json before = s.job("durable");
+  s.server.kill9();
+  s.server.restart();
+  http_client again("http://127.0.0.1:" + std::to_string(s.dkron_port));
+  auto r = again.get("/v1/jobs/durable");
+  REQUIRE(r.status == 200);
+  json after = r.json();
+  for (const char* field : {"schedule", "owner", "tags", "processors", "executor", "executor_config", "next"})
+    CHECK(after[field] == before[field]);
+}
