@@ -56,8 +56,10 @@ TEST_CASE("each bad field is named in the message") {
   j.timezone = "Mars/Base";
   CHECK(message_of(j).starts_with("timezone: "));
   j = valid_http_job();
-  j.exec_time_s = -1;
+  j.exec_time_s = -2;
   CHECK(message_of(j).starts_with("exec_time: "));
+  j.exec_time_s = k_first_fire_by_schedule;  // Dkron's start: the schedule's next fire
+  CHECK(validate_job(j).ok());
   j.exec_time_s = k_max_exec_time_s + 1;
   CHECK(message_of(j).starts_with("exec_time: must not be later than the year 9999"));
   j = valid_http_job();
