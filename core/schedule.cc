@@ -2,6 +2,8 @@
 
 #include "core/rfc3339.h"
 
+#include <nlohmann/json.hpp>
+
 #include <date/tz.h>
 
 #include <algorithm>
@@ -228,9 +230,38 @@ std::optional<sys_ms> schedule::next_after(sys_ms after, const time_zone& zone) 
   return sys_ms{*r};
 }
 
+namespace {
+
+// A timing object's canonical text ({"hours":[9],"minutes":[30]}, what from_timing's text() is)
+// read back: how a stored or dumped Cronicle schedule becomes a schedule again.
+status_or<schedule> parse_timing_text(std::string_view text, std::string_view field) {
+  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return invalid(field, "a timing object must be a JSON object: " + std::string(text.substr(0, 64)));
+  schedule::timing t;
+  const std::pair<const char*, std::vector<int>*> arrays[] = {{"years", &t.years},     {"months", &t.months},
+                                                              {"days", &t.days},       {"weekdays", &t.weekdays},
+                                                              {"hours", &t.hours},     {"minutes", &t.minutes}};
+  for (const auto& [key, value] : j.items()) {
+    auto it = std::find_if(std::begin(arrays), std::end(arrays), [&](const auto& a) { return key == a.first; });
+    if (it == std::end(arrays)) return invalid(field, "timing: unknown field \"" + key.substr(0, 32) + "\"");
+    if (!value.is_array()) return invalid(field, "timing: " + key + " must be an array of whole numbers");
+    for (const auto& v : value) {
+      if (!v.is_number_integer() || v.get<int64_t>() < INT32_MIN || v.get<int64_t>() > INT32_MAX)
+        return invalid(field, "timing: " + key + " must be an array of whole numbers");
+      it->second->push_back(v.get<int>());
+    }
+  }
+  auto s = schedule::from_timing(t);
+  if (!s.ok()) return invalid(field, s.status().message());
+  return s;
+}
+
+}  // namespace
+
 status_or<schedule> parse_schedule(std::string_view text, std::string_view field) {
   const std::string_view t = trim(text);
   if (t.empty()) return invalid(field, "empty schedule");
+  if (t[0] == '{') return parse_timing_text(t, field);
   if (t[0] != '@') {
     status_or<cron_expression> e = cron_expression::parse(t, field);
     if (!e.ok()) return e.status();

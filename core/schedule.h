@@ -115,7 +115,9 @@ class schedule {
   std::optional<cron_expression> cron_;
 };
 
-// Parses every textual form (see the top of this file). `field` prefixes error messages, which are
+// Parses every textual form (see the top of this file), and a timing object's canonical text
+// (`{"hours":[9],"minutes":[30]}`, what from_timing's text() gives), so that every schedule a
+// dialect writes is stored, dumped and restored as text. `field` prefixes error messages, which are
 // invalid_argument: "interval_pattern: field 3 (hour) out of range 0-23: 24",
 // "interval_pattern: unknown descriptor: @fortnightly",
 // "interval_pattern: @every duration must be at least 1s: 500ms".

@@ -287,5 +287,28 @@ TEST_CASE("a cron schedule in a zone without DST fires at the zone's wall-clock 
         "2026-01-01T18:30:00Z");
 }
 
+TEST_CASE("a timing object's text reads back as the same schedule, so stores and dumps keep it") {
+  schedule::timing t{.years = {2030, 2031}, .months = {1, 6}, .days = {15}, .weekdays = {}, .hours = {9}, .minutes = {30}};
+  auto original = schedule::from_timing(t);
+  REQUIRE(original.ok());
+  auto back = parse_schedule(original->text());
+  REQUIRE(back.ok());
+  CHECK(back->text() == original->text());
+  auto zone = time_zone::find("Europe/Berlin").value();
+  sys_ms at = from_unix_ms(1'700'000'000'000);
+  for (int i = 0; i < 5; ++i) {
+    auto a = original->next_after(at, zone), b = back->next_after(at, zone);
+    REQUIRE(a == b);
+    if (!a) break;
+    at = *a;
+  }
+  CHECK(parse_schedule("{}")->text() == "{}");
+  CHECK(parse_schedule("{\"hours\": [24]}").status().message() == "interval_pattern: timing: hours out of range 0-23: 24");
+  CHECK(parse_schedule("{\"hour\": [1]}").status().message() == "interval_pattern: timing: unknown field \"hour\"");
+  CHECK(parse_schedule("{\"hours\": 1}").status().message() == "interval_pattern: timing: hours must be an array of whole numbers");
+  CHECK(parse_schedule("{\"hours\": [1.5]}").status().message().starts_with("interval_pattern: timing: hours must be"));
+  CHECK(parse_schedule("{oops").status().message().starts_with("interval_pattern: a timing object must be"));
+}
+
 }  // namespace
 }  // namespace mainspring
