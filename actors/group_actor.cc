@@ -203,7 +203,7 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
   adopt_restored(self, ctx, restored, last_alive_ms);
   restored = {};
   return {
-      [=](add_job_atom, audit_entry& audit, job_spec& job, const reply_fn<std::string>& reply) {
+      [=](add_job_atom, audit_entry& audit, job_spec& job, const reply_fn<job_view>& reply) {
         auto& st = self->state;
         if (job.id.empty()) {
           // Generated ids never collide with each other; a caller's id might.
@@ -225,9 +225,13 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
         }
         audit.job_id = job.id;
         audit.detail = job.name;
-        std::string id = job.id;
-        persist(ctx, mutation_batch{}.put_job(job).put_audit(audit), [reply, id](status s) {
-          if (s.ok()) reply(id);
+        job_view view;
+        view.spec = job;
+        view.phase = job.paused ? job_phase::paused : job.done ? job_phase::done : job_phase::active;
+        if (view.phase == job_phase::active && job.anchor_ms) view.next_fire_ms = job.anchor_ms;
+        view.dependents = sorted_children(self, job.id);
+        persist(ctx, mutation_batch{}.put_job(job).put_audit(audit), [reply, view = std::move(view)](status s) mutable {
+          if (s.ok()) reply(std::move(view));
           else reply(std::move(s));
         });
         adopt_new(self, ctx, job);

@@ -90,7 +90,7 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
         if (it == self->state.groups.end()) return reply(unknown_group(group));
         reply(it->second.spec);
       },
-      [=](add_job_atom, audit_entry& audit, job_spec& job, const reply_fn<std::string>& reply) {
+      [=](add_job_atom, audit_entry& audit, job_spec& job, const reply_fn<job_view>& reply) {
         if (auto st = validate_job(job); !st.ok()) return reply(st);
         if (auto st = ctx->pool_accepts(job); !st.ok()) return reply(st);
         std::string group = job.group;

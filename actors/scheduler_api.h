@@ -80,6 +80,9 @@ class scheduler_api {
   // -- jobs --
   // Validates and adds a job; answers its id (the caller's spec.id, or a generated one).
   virtual void add_job(request_origin origin, job_spec spec, reply_fn<std::string> done) = 0;
+  // As add_job, answering the new job's view (as stored, with its first fire): for dialects
+  // whose create answers the whole job, without a second round trip.
+  virtual void create_job(request_origin origin, job_spec spec, reply_fn<job_view> done) = 0;
   virtual void edit_job(request_origin origin, std::string group, std::string job_id,
                         job_patch patch, reply_fn<job_view> done) = 0;
   virtual void pause_job(request_origin origin, std::string group, std::string job_id, done_fn done) = 0;

@@ -78,6 +78,7 @@ class scheduler_runtime final : public scheduler_api {
   void list_groups(reply_fn<std::vector<std::string>> done) override;
   void group_info(std::string group, reply_fn<group_spec> done) override;
   void add_job(request_origin origin, job_spec spec, reply_fn<std::string> done) override;
+  void create_job(request_origin origin, job_spec spec, reply_fn<job_view> done) override;
   void edit_job(request_origin origin, std::string group, std::string job_id, job_patch patch,
                 reply_fn<job_view> done) override;
   void pause_job(request_origin origin, std::string group, std::string job_id, done_fn done) override;

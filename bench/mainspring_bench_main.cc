@@ -28,7 +28,7 @@ void add_flags(CLI::App& app, bench_config& cfg) {
       ->check(CLI::IsMember({"create", "fire", "memory", "restart", "mixed", "million", "all"}));
   app.add_option("--api", cfg.api, "API dialect the workload speaks")
       ->capture_default_str()
-      ->check(CLI::IsMember({"native", "cronicle", "ndscheduler"}));
+      ->check(CLI::IsMember({"native", "dkron", "cronicle", "ndscheduler"}));
   app.add_option("--jobs", cfg.jobs, "Jobs to load (0 = the mode's default)")->capture_default_str();
   app.add_option("--clients", cfg.clients, "Concurrent keep-alive connections while loading")
       ->capture_default_str()
@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
   bench_config cfg;
   add_flags(app, cfg);
   CLI11_PARSE(app, argc, argv);
-  if (cfg.api != "native") {
+  if (cfg.api != "native" && cfg.api != "dkron") {
     std::cerr << "--api " << cfg.api << ": not yet available (the " << cfg.api
               << " dialect has not landed in Mainspring yet)\n";
     return 2;

@@ -70,6 +70,32 @@ job_batch firing_batch(const bench_config& cfg, std::string_view prefix, std::si
   return b;
 }
 
+// The value of figure `name` in `r`, or NaN.
+double figure(const scenario_result& r, const std::string& name) {
+  for (const auto& m : r.metrics)
+    if (m.name == name) return m.value;
+  return std::nan("");
+}
+
+// `count` GETs of `path` from one connection to `base_url`: p50 and p99 as "<label> p50/p99".
+void step_list(const std::string& base_url, const std::string& path, std::size_t count, const std::string& label,
+               scenario_result& r) {
+  load_client client(base_url);
+  std::vector<double> ms;
+  for (std::size_t i = 0; i < count && !stop_requested(); ++i) {
+    auto got = client.fetch({"GET", path});
+    if (!got.ok()) {
+      r.notes.push_back(label + ": GET " + path + " failed: HTTP " + std::to_string(got.status) + " " +
+                        got.body.substr(0, 200) + got.error);
+      return;
+    }
+    ms.push_back(std::chrono::duration<double, std::milli>(got.latency).count());
+  }
+  auto s = summarize(std::move(ms));
+  r.metrics.push_back({label + " p50", s.p50, "ms", ""});
+  r.metrics.push_back({label + " p99", s.p99, "ms", ""});
+}
+
 double load_rate_for(const bench_config& cfg, const job_batch& b) {
   return cfg.load_rate < 0 ? static_cast<double>(b.count) / b.interval_s : cfg.load_rate;
 }
@@ -92,10 +118,23 @@ scenario_result run_create(const bench_config& cfg, std::size_t jobs, std::size_
   many.group = unique_group("bcreate");
   many.count = jobs;
   many.groups = cfg.groups;
-  step_load(cfg, *server, client, many, cfg.clients, 0, std::to_string(cfg.clients) + " clients", true, r,
-            ">= 20000");
+  const std::string native_label = std::to_string(cfg.clients) + " clients";
+  if (!step_load(cfg, *server, client, many, cfg.clients, 0, native_label, true, r, ">= 20000")) return r;
   r.notes.push_back("the create targets are for durable acks: they apply to a server build that syncs each "
                     "change before it answers (issue 4)");
+  if (cfg.api != "dkron") return r;
+  // The same load through Dkron's POST /v1/jobs on the same server, then lists of both.
+  job_batch dkron_jobs = many;
+  dkron_jobs.id_prefix = "d";
+  dkron_jobs = through_dkron(dkron_jobs, *server);
+  const std::string dkron_label = "dkron " + native_label;
+  if (!step_load(cfg, *server, client, dkron_jobs, cfg.clients, 0, dkron_label, true, r)) return r;
+  r.metrics.push_back({"dkron/native create rate",
+                       figure(r, dkron_label + " creates/s") / figure(r, native_label + " creates/s"), "", ">= 0.8"});
+  step_list(server->base_url, "/v1/" + many.group + "/job/list", 20,
+            "native list of " + with_commas(many.count) + " jobs", r);
+  step_list(server->dkron_url, "/v1/jobs?_start=0&_end=100", 20,
+            "dkron list (first 100 of " + with_commas(dkron_jobs.count) + ")", r);
   return r;
 }
 
@@ -121,6 +160,10 @@ scenario_result run_fire(const bench_config& cfg, const std::string& executor, s
   if (!server) return r;
   load_client client(server->base_url);
   auto batch = firing_batch(cfg, "bfire", jobs, interval, interval_s, url);
+  if (cfg.api == "dkron") {
+    batch = through_dkron(batch, *server);
+    r.name += " through dkron";
+  }
   if (!step_load(cfg, *server, client, batch, cfg.clients, load_rate_for(cfg, batch), "load", false, r)) return r;
   settle(cfg);
   fire_window w;
@@ -241,6 +284,22 @@ std::vector<scenario_result> run_mode(const bench_config& cfg) {
   auto interval_or = [&](const std::string& fallback) { return cfg.interval.empty() ? fallback : cfg.interval; };
   auto seconds_or = [&](double fallback) { return cfg.duration_s > 0 ? cfg.duration_s : fallback; };
   const std::string& m = cfg.mode;
+  if (cfg.api == "dkron") {
+    // The dialect's own scenarios: create (beside the native API) and fire; "all" runs both.
+    std::vector<scenario_result> out;
+    if (m == "create" || m == "all")
+      out.push_back(stamped(run_create(cfg, jobs_or(scaled(100'000, cfg.scale)), scaled(cfg.sequential_jobs, cfg.scale))));
+    if (m == "fire" || m == "all")
+      out.push_back(stamped(run_fire(cfg, cfg.executor, jobs_or(scaled(cfg.executor == "http" ? 10'000 : 100'000, cfg.scale)),
+                                     interval_or("1s"), seconds_or(20))));
+    if (out.empty()) {
+      scenario_result r{cfg.mode, "--api dkron"};
+      r.skipped = true;
+      r.notes.push_back("--api dkron runs the create and fire modes (and all = both)");
+      out.push_back(r);
+    }
+    return out;
+  }
   if (m == "create") return {stamped(run_create(cfg, jobs_or(100'000), cfg.sequential_jobs))};
   if (m == "fire")
     return {stamped(run_fire(cfg, cfg.executor, jobs_or(cfg.executor == "http" ? 10'000 : 100'000),

@@ -29,7 +29,9 @@
 
 namespace mainspring::bench {
 
-// Runs cfg.mode. REQUIRES: cfg.api == "native" (the other dialects have not landed).
+// Runs cfg.mode. With cfg.api == "dkron" only create (Dkron's POST /v1/jobs beside the native
+// API's, and both lists) and fire (jobs made and read through Dkron) run. REQUIRES: cfg.api is
+// native or dkron (the other dialects have not landed).
 std::vector<scenario_result> run_benchmarks(const bench_config& cfg);
 
 }  // namespace mainspring::bench

@@ -26,6 +26,9 @@ using namespace std::chrono_literals;
 constexpr auto k_start_timeout = 60s;  // a server on a busy 2-core machine can be slow to bind
 constexpr int k_start_attempts = 3;     // the free port may be taken between pick and bind
 
+
+}  // namespace
+
 uint16_t pick_free_port() {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return 0;
@@ -40,8 +43,6 @@ uint16_t pick_free_port() {
   ::close(fd);
   return port;
 }
-
-}  // namespace
 
 std::unique_ptr<server_process> server_process::start(std::string binary,
                                                       std::vector<std::string> extra_args,

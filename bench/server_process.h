@@ -82,4 +82,7 @@ double own_cpu_seconds();
 // The machine's 1-minute load average (/proc/loadavg): how much else competed for the cores.
 std::optional<double> load_average_1min();
 
+// A loopback port that was free a moment ago (0 if none could be found).
+uint16_t pick_free_port();
+
 }  // namespace mainspring::bench

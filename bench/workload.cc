@@ -1,5 +1,7 @@
 #include "bench/workload.h"
 
+#include "core/rfc3339.h"
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -54,7 +56,13 @@ std::optional<server_under_test> open_server(const bench_config& cfg, std::strin
     s.pid = cfg.server_pid;
     return s;
   }
-  s.spawned = server_process::start(cfg.server_binary, cfg.server_args, error);
+  auto args = cfg.server_args;
+  if (cfg.api == "dkron") {
+    uint16_t port = pick_free_port();
+    args.insert(args.end(), {"--dkron-listen", "127.0.0.1:" + std::to_string(port)});
+    s.dkron_url = "http://127.0.0.1:" + std::to_string(port);
+  }
+  s.spawned = server_process::start(cfg.server_binary, args, error);
   if (!s.spawned) return std::nullopt;
   s.base_url = s.spawned->base_url();
   s.pid = s.spawned->pid();
@@ -77,12 +85,21 @@ bool register_group(load_client& client, const std::string& group, std::string* 
   return false;
 }
 
+job_batch through_dkron(job_batch b, const server_under_test& server) {
+  b.api = "dkron";
+  b.api_url = server.dkron_url;
+  b.group = "dkron";
+  b.groups = 1;
+  return b;
+}
+
 std::string group_of(const job_batch& batch, std::size_t index) {
   if (batch.groups <= 1) return batch.group;
   return batch.group + std::to_string(index % batch.groups);
 }
 
 bool register_groups(load_client& client, const job_batch& batch, std::string* error) {
+  if (batch.api == "dkron") return true;  // the dialect makes its group itself
   for (std::size_t g = 0; g < std::max<std::size_t>(1, batch.groups); ++g)
     if (!register_group(client, group_of(batch, g), error)) return false;
   return true;
@@ -92,7 +109,22 @@ std::string job_id(const job_batch& batch, std::size_t index) {
   return batch.id_prefix + std::to_string(index);
 }
 
+namespace {
+
+// POST /v1/jobs of Dkron: NOOP@ becomes a job without executor (a no-op here), HTTP@ the http
+// executor's GET.
+std::string dkron_job_body(const job_batch& batch, std::size_t index) {
+  std::string body = R"({"name":")" + job_id(batch, index) + R"(","schedule":")" + batch.pattern + "\"";
+  if (batch.request_url.rfind("HTTP@", 0) == 0)
+    body += R"(,"executor":"http","executor_config":{"method":"GET","url":")" + batch.request_url.substr(5) +
+            R"(","timeout":"10"})";
+  return body + "}";
+}
+
+}  // namespace
+
 std::string add_job_body(const job_batch& batch, std::size_t index, int64_t now_s) {
+  if (batch.api == "dkron") return dkron_job_body(batch, index);
   int64_t exec_time = 0;
   switch (batch.first) {
     case first_run::now: exec_time = 0; break;
@@ -136,7 +168,7 @@ load_report load_jobs(load_client& client, const job_batch& batch, std::size_t c
       report.gave_up = true;
       return std::nullopt;
     }
-    return http_call{"POST", "/v1/add/job", add_job_body(batch, next++, now_s)};
+    return http_call{"POST", batch.api == "dkron" ? "/v1/jobs" : "/v1/add/job", add_job_body(batch, next++, now_s)};
   };
   auto sink = [&](std::size_t, const http_call&, const http_result& r) {
     ack_ms.push_back(std::chrono::duration<double, std::milli>(r.latency).count());
@@ -156,7 +188,12 @@ load_report load_jobs(load_client& client, const job_batch& batch, std::size_t c
                                std::to_string(static_cast<int>(static_cast<double>(ok) / secs)) + "/s)");
     }
   };
-  report.stats = client.run(opts, source, sink);
+  if (batch.api_url.empty()) {
+    report.stats = client.run(opts, source, sink);
+  } else {
+    load_client dialect(batch.api_url);
+    report.stats = dialect.run(opts, source, sink);
+  }
   if (next < batch.count) report.gave_up = true;
   report.ack_ms = summarize(std::move(ack_ms));
   return report;
@@ -199,10 +236,30 @@ record_sample sample_run_records(load_client& client, const job_batch& batch, st
   load_options opts;
   opts.clients = 8;
   opts.deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+  const bool dkron = batch.api == "dkron";
   auto source = [&](std::size_t) -> std::optional<http_call> {
     if (next >= jobs) return std::nullopt;
     auto index = static_cast<std::size_t>(static_cast<double>(next++) * stride);
+    if (dkron) return http_call{"GET", "/v1/jobs/" + job_id(batch, index) + "/executions"};
     return http_call{"GET", "/v1/" + group_of(batch, index) + "/job/" + job_id(batch, index) + query};
+  };
+  // Dkron's executions: started_at, and the planned time in unix ns as `group`.
+  auto dkron_sink = [&](std::size_t, const http_call&, const http_result& r) {
+    auto body = nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+    if (!r.ok() || !body.is_array()) {
+      ++out.failed_reads;
+      return;
+    }
+    ++out.jobs_read;
+    for (const auto& run : body) {
+      if (!run.is_object() || !run.contains("group") || !run["group"].is_number_integer() ||
+          !run.contains("started_at") || !run["started_at"].is_string())
+        continue;
+      auto started = parse_rfc3339(run["started_at"].get<std::string>());
+      int64_t plan_ms = run["group"].get<int64_t>() / 1'000'000;
+      if (!started || plan_ms < from_ms || plan_ms >= to_ms) continue;
+      out.lateness_ms.push_back(static_cast<double>(to_unix_ms(*started) - plan_ms));
+    }
   };
   auto sink = [&](std::size_t, const http_call&, const http_result& r) {
     auto body = nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);
@@ -225,7 +282,12 @@ record_sample sample_run_records(load_client& client, const job_batch& batch, st
       out.lateness_ms.push_back(static_cast<double>(start_ms - plan_ms));
     }
   };
-  client.run(opts, source, sink);
+  if (dkron) {
+    load_client dialect(batch.api_url);
+    dialect.run(opts, source, dkron_sink);
+  } else {
+    client.run(opts, source, sink);
+  }
   return out;
 }
 

@@ -151,28 +151,37 @@ struct upsert {
 
   const std::string& group() const { return state->options.group; }
 
-  void start() {
+  // Creating is the common case: try it first, and update when the job exists.
+  void start(bool group_registered = false) {
+    if (state->paused) return find_existing();
     auto self = std::make_shared<upsert>(*this);
-    api.job_detail(group(), spec.id, [self](status_or<job_view> v) {
-      if (v.ok()) return self->update(v->phase == job_phase::paused);
-      if (v.status().code() != status_code::not_found) return send_error(self->reply, v.status());
-      self->create(/*register_group=*/v.status().message().starts_with("group_name:"));
+    api.create_job(who, spec, [self, group_registered](status_or<job_view> made) {
+      if (made.ok()) return self->answer(*made);
+      const status& st = made.status();
+      if (st.code() == status_code::already_exists) return self->find_existing();
+      bool no_group = st.code() == status_code::not_found && st.message().starts_with("group_name:");
+      if (no_group && !group_registered) return self->register_group();
+      send_error(self->reply, dkron_status(st));
     });
   }
 
-  void create(bool register_group) {
-    if (state->paused) return send_error(reply, status::failed_precondition("new jobs are not accepted while paused"));
+  // The dialect's group was removed (through another API): make it again, then create.
+  void register_group() {
     auto self = std::make_shared<upsert>(*this);
-    if (register_group) {
-      return api.register_group(who, group(), [self](status_or<std::string> made) {
-        if (!made.ok() && made.status().code() != status_code::already_exists)
-          return send_error(self->reply, made.status());
-        self->create(false);
-      });
-    }
-    api.add_job(who, spec, [self](status_or<std::string> id) {
-      if (!id.ok()) return send_error(self->reply, dkron_status(id.status()));
-      self->finish();
+    api.register_group(who, group(), [self](status_or<std::string> made) {
+      if (!made.ok() && made.status().code() != status_code::already_exists)
+        return send_error(self->reply, made.status());
+      self->start(/*group_registered=*/true);
+    });
+  }
+
+  void find_existing() {
+    auto self = std::make_shared<upsert>(*this);
+    api.job_detail(group(), spec.id, [self](status_or<job_view> v) {
+      if (v.ok()) return self->update(v->phase == job_phase::paused);
+      if (v.status().code() == status_code::not_found && self->state->paused)
+        return send_error(self->reply, status::failed_precondition("new jobs are not accepted while paused"));
+      send_error(self->reply, dkron_status(v.status()));
     });
   }
 
@@ -188,11 +197,20 @@ struct upsert {
     });
   }
 
+  // Answers an updated job as it is now.
   void finish() {
     if (run_on_create) api.run_job_now(who, group(), spec.id, [](status_or<uint64_t>) {});
     http_request shape;
     if (pretty) shape.query["pretty"] = "";
     answer_job(api, group(), spec.id, shape, reply, 201, {{"Location", "/v1/jobs/" + spec.id}});
+  }
+
+  // Answers a created job from the view its creation returned.
+  void answer(const job_view& made) {
+    if (run_on_create) api.run_job_now(who, group(), spec.id, [](status_or<uint64_t>) {});
+    http_request shape;
+    if (pretty) shape.query["pretty"] = "";
+    send_json(reply, shape, 201, job_json(made, made.dependents), {{"Location", "/v1/jobs/" + spec.id}});
   }
 };
 

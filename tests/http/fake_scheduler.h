@@ -75,6 +75,12 @@ class fake_scheduler final : public scheduler_api {
     jobs[spec.group][spec.id] = v;
     reply(done, status_or<std::string>(spec.id));
   }
+  void create_job(request_origin o, job_spec spec, reply_fn<job_view> done) override {
+    add_job(o, spec, [this, done, group = spec.group](status_or<std::string> id) {
+      if (!id.ok()) return reply(done, id.status());
+      reply(done, status_or<job_view>(jobs[group][*id]));
+    });
+  }
   void edit_job(request_origin o, std::string group, std::string job_id, job_patch p,
                 reply_fn<job_view> done) override {
     origin = o;
