@@ -196,6 +196,49 @@ void adopt_restored(group_self self, const job_context* ctx, std::vector<job_spe
   if (batch.jobs) self->send(ctx->clock, arm_atom::value, std::move(batch));
 }
 
+// Gives a job about to be added its id (unless it has one), secret, times and first fire; fails
+// when the id is taken or its parent cannot be.
+status admit_job(group_self self, const job_context* ctx, job_spec& job) {
+  auto& st = self->state;
+  if (job.id.empty()) {
+    // Generated ids never collide with each other; a caller's id might.
+    do job.id = std::to_string(ctx->ids->next(now_ms()));
+    while (st.jobs.count(job.id));
+  } else if (st.jobs.count(job.id)) {
+    return status::already_exists("job_id: job \"" + job.id + "\" already exists in group \"" + st.spec.name + "\"");
+  }
+  if (auto linkable = check_parent(self, job.id, job.parent_job); !linkable.ok()) return linkable;
+  if (job.otp_secret.empty()) job.otp_secret = random_base32_secret();
+  job.created_ms = job.updated_ms = to_unix_ms(now_ms());
+  if (!job.paused) {
+    auto timing = ctx->timing_of(job).value();  // validated by the registry
+    auto first = before_expiry(first_fire(timing->sched, timing->zone, job.exec_time_s, job.created_ms),
+                               job.expires_at_ms);
+    job.anchor_ms = first.value_or(0);
+    job.done = !first && timing->sched.get_kind() == schedule::kind::at;  // its time has passed
+  }
+  return {};
+}
+
+// A just-admitted job as a view: what create_job answers.
+job_view new_job_view(group_self self, const job_spec& job) {
+  job_view view;
+  view.spec = job;
+  view.phase = job.paused ? job_phase::paused : job.done ? job_phase::done : job_phase::active;
+  if (view.phase == job_phase::active && job.anchor_ms) view.next_fire_ms = job.anchor_ms;
+  view.dependents = sorted_children(self, job.id);
+  return view;
+}
+
+// Stores an admitted job with its audit entry (`then` hears the outcome) and starts its actor.
+void persist_new_job(group_self self, const job_context* ctx, const job_spec& job, audit_entry& audit,
+                     std::function<void(status)> then) {
+  audit.job_id = job.id;
+  audit.detail = job.name;
+  persist(ctx, mutation_batch{}.put_job(job).put_audit(audit), std::move(then));
+  adopt_new(self, ctx, job);
+}
+
 caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_spec> restored,
                              int64_t last_alive_ms, const job_context* ctx) {
   self->state.spec = std::move(spec);
@@ -203,38 +246,20 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
   adopt_restored(self, ctx, restored, last_alive_ms);
   restored = {};
   return {
-      [=](add_job_atom, audit_entry& audit, job_spec& job, const reply_fn<job_view>& reply) {
-        auto& st = self->state;
-        if (job.id.empty()) {
-          // Generated ids never collide with each other; a caller's id might.
-          do job.id = std::to_string(ctx->ids->next(now_ms()));
-          while (st.jobs.count(job.id));
-        } else if (st.jobs.count(job.id)) {
-          return reply(status::already_exists("job_id: job \"" + job.id +
-                                              "\" already exists in group \"" + st.spec.name + "\""));
-        }
-        if (auto linkable = check_parent(self, job.id, job.parent_job); !linkable.ok()) return reply(linkable);
-        if (job.otp_secret.empty()) job.otp_secret = random_base32_secret();
-        job.created_ms = job.updated_ms = to_unix_ms(now_ms());
-        if (!job.paused) {
-          auto timing = ctx->timing_of(job).value();  // validated by the registry
-          auto first = before_expiry(first_fire(timing->sched, timing->zone, job.exec_time_s, job.created_ms),
-                                     job.expires_at_ms);
-          job.anchor_ms = first.value_or(0);
-          job.done = !first && timing->sched.get_kind() == schedule::kind::at;  // its time has passed
-        }
-        audit.job_id = job.id;
-        audit.detail = job.name;
-        job_view view;
-        view.spec = job;
-        view.phase = job.paused ? job_phase::paused : job.done ? job_phase::done : job_phase::active;
-        if (view.phase == job_phase::active && job.anchor_ms) view.next_fire_ms = job.anchor_ms;
-        view.dependents = sorted_children(self, job.id);
-        persist(ctx, mutation_batch{}.put_job(job).put_audit(audit), [reply, view = std::move(view)](status s) mutable {
+      [=](add_job_atom, audit_entry& audit, job_spec& job, const reply_fn<std::string>& reply) {
+        if (auto st = admit_job(self, ctx, job); !st.ok()) return reply(st);
+        std::string id = job.id;
+        persist_new_job(self, ctx, job, audit, [reply, id](status s) {
+          if (s.ok()) reply(id);
+          else reply(std::move(s));
+        });
+      },
+      [=](create_job_atom, audit_entry& audit, job_spec& job, const reply_fn<job_view>& reply) {
+        if (auto st = admit_job(self, ctx, job); !st.ok()) return reply(st);
+        persist_new_job(self, ctx, job, audit, [reply, view = new_job_view(self, job)](status s) mutable {
           if (s.ok()) reply(std::move(view));
           else reply(std::move(s));
         });
-        adopt_new(self, ctx, job);
       },
       [=](restore_atom, std::vector<job_spec>& jobs) {  // start-up: a batch of the stored jobs
         adopt_restored(self, ctx, jobs, ctx->last_alive_ms);

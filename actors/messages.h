@@ -36,7 +36,8 @@ using groups_atom = caf::atom_constant<caf::atom("groups")>;
 using group_info_atom = caf::atom_constant<caf::atom("groupinfo")>;
 
 // -- jobs --
-using add_job_atom = caf::atom_constant<caf::atom("addjob")>;
+using add_job_atom = caf::atom_constant<caf::atom("addjob")>;        // answers the id
+using create_job_atom = caf::atom_constant<caf::atom("createjob")>;  // answers the job_view
 using edit_job_atom = caf::atom_constant<caf::atom("editjob")>;
 using pause_atom = caf::atom_constant<caf::atom("pause")>;
 using activate_atom = caf::atom_constant<caf::atom("activate")>;

@@ -52,6 +52,12 @@ void give_funcs(registry_self self, const std::string& group, std::vector<func_s
     self->send(it->second.actor, funcs_atom::value, std::move(funcs));
 }
 
+// A job the scheduler can take: valid, and runnable by an enabled executor.
+status admissible(const job_context* ctx, const job_spec& job) {
+  if (auto st = validate_job(job); !st.ok()) return st;
+  return ctx->pool_accepts(job);
+}
+
 caf::behavior registry_behavior(registry_self self, restored_state restored, const job_context* ctx) {
   for (auto& g : restored.groups) {
     std::string name = g.name;
@@ -90,11 +96,15 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
         if (it == self->state.groups.end()) return reply(unknown_group(group));
         reply(it->second.spec);
       },
-      [=](add_job_atom, audit_entry& audit, job_spec& job, const reply_fn<job_view>& reply) {
-        if (auto st = validate_job(job); !st.ok()) return reply(st);
-        if (auto st = ctx->pool_accepts(job); !st.ok()) return reply(st);
+      [=](add_job_atom, audit_entry& audit, job_spec& job, const reply_fn<std::string>& reply) {
+        if (auto st = admissible(ctx, job); !st.ok()) return reply(st);
         std::string group = job.group;
         to_group(self, group, reply, add_job_atom::value, std::move(audit), std::move(job));
+      },
+      [=](create_job_atom, audit_entry& audit, job_spec& job, const reply_fn<job_view>& reply) {
+        if (auto st = admissible(ctx, job); !st.ok()) return reply(st);
+        std::string group = job.group;
+        to_group(self, group, reply, create_job_atom::value, std::move(audit), std::move(job));
       },
       [=](edit_job_atom, audit_entry& audit, const std::string& group, const std::string& id,
           job_patch& patch, const reply_fn<job_view>& reply) {

@@ -285,14 +285,12 @@ void scheduler_runtime::group_info(std::string group, reply_fn<group_spec> done)
   impl_->send(group_info_atom::value, std::move(group), std::move(done));
 }
 void scheduler_runtime::add_job(request_origin origin, job_spec spec, reply_fn<std::string> done) {
-  create_job(std::move(origin), std::move(spec), [done = std::move(done)](status_or<job_view> v) {
-    if (v.ok()) done(std::move(v.value().spec.id));
-    else done(v.status());
-  });
+  auto audit = audit_of(origin, "job.add", spec.group, spec.id);
+  impl_->send(add_job_atom::value, std::move(audit), std::move(spec), std::move(done));
 }
 void scheduler_runtime::create_job(request_origin origin, job_spec spec, reply_fn<job_view> done) {
   auto audit = audit_of(origin, "job.add", spec.group, spec.id);
-  impl_->send(add_job_atom::value, std::move(audit), std::move(spec), std::move(done));
+  impl_->send(create_job_atom::value, std::move(audit), std::move(spec), std::move(done));
 }
 void scheduler_runtime::edit_job(request_origin origin, std::string group, std::string job_id,
                                  job_patch patch, reply_fn<job_view> done) {
