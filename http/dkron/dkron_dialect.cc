@@ -40,23 +40,29 @@ void add_agent_routes(router& r, std::shared_ptr<dkron_state> state) {
                   std::shared_ptr<dkron_state> s) {
     r.add("GET", path, guarded(render_error, [answer, s](http_request& req, responder reply) { answer(*s, req, reply); }));
   };
-  get("/v1/", [](const dkron_state& s, http_request& req, responder reply) {
+  auto index = [](const dkron_state& s, http_request& req, responder reply) {
     const auto& o = s.options;
     send(reply, req, 200, json{{"agent", {{"name", o.node_name}, {"version", k_dkron_version}}},
                                {"serf", {{"encrypted", "false"}, {"members", "1"}, {"failed", "0"}, {"left", "0"}}},
                                {"tags", tags_of(o)}});
-  }, state);
+  };
+  get("/v1/", index, state);
+  get("/v1", index, state);
   get("/v1/members", [](const dkron_state& s, http_request& req, responder reply) {
+    reply = responder([inner = reply](http_response r) {
+      r.headers.emplace_back("X-Total-Count", "1");
+      inner.send(std::move(r));
+    });
     send(reply, req, 200, json::array({member_of(s.options)}));
   }, state);
   get("/v1/leader", [](const dkron_state& s, http_request& req, responder reply) {
     send(reply, req, 200, member_of(s.options));
   }, state);
   get("/v1/isleader", [](const dkron_state&, http_request& req, responder reply) {
-    send(reply, req, 200, json("Node is leader"));
+    send(reply, req, 200, json("I am a leader"));
   }, state);
   get("/health", [](const dkron_state&, http_request& req, responder reply) {
-    send(reply, req, 200, json{{"status", "ok"}});
+    send(reply, req, 200, json{{"status", "healthy"}});
   }, state);
   r.add("POST", "/v1/leave", guarded(render_error, [](http_request&, responder reply) {
     reply.send(render_error(422, status::failed_precondition("a single Mainspring node cannot leave its cluster")));

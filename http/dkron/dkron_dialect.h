@@ -3,25 +3,25 @@
 //
 // Every Dkron job is a Mainspring job in one group (`group`, default "dkron"), created on first
 // use; its id and name are the Dkron name. The single node answers for the cluster: it is its
-// only member, always the leader. Errors are Dkron's: plain text with the status Dkron uses (400
-// for a bad payload, 404 for an unknown job, 422 while new jobs are paused, 500 otherwise).
+// only member, always the leader. Errors are Dkron's (its api.go): plain text with Dkron's
+// status - 400 for a bad payload, a bare 404 for an unknown job, 503 while submissions are paused.
 //
 // Routes (all answers JSON unless said; ?pretty indents):
 //   GET  /v1/                          the agent: {"agent":{"name","version"},"serf":{...},"tags":{...}}
 //   GET  /v1/members, /v1/leader       this node as a Serf member
-//   GET  /v1/isleader                  200 "Node is leader"
+//   GET  /v1/isleader                  200 "I am a leader"
 //   GET  /v1/jobs                      ?metadata[k]=v, q, sort, order, _start, _end; X-Total-Count
 //   POST /v1/jobs                      create or update (201, Location); ?runoncreate runs it now
 //   GET  /v1/jobs/{job}                the job
 //   DELETE /v1/jobs/{job}              the deleted job
-//   POST /v1/jobs/{job}                run now (202 with the job)
+//   POST /v1/jobs/{job}, .../run       run now (202 with the job)
 //   POST /v1/jobs/{job}/toggle         disabled <-> enabled (200 with the job)
 //   GET  /v1/jobs/{job}/executions     newest first; output cut to output_size_limit (default
 //                                      k_list_output_bytes); X-Total-Count
 //   GET  /v1/jobs/{job}/executions/{id}  one execution, whole output
 //   GET  /v1/busy                      executions running now
-//   POST /v1/pause, /v1/unpause        refuse / accept new jobs
-//   GET  /health                       {"status":"ok"}
+//   POST /v1/pause, /v1/unpause        refuse (503) / accept job submissions; GET /v1/pause
+//   GET  /health                       {"status":"healthy"}
 //
 // Example:
 //   http::dialect d = dkron::make_dialect({.group = "dkron", .node_name = "host1"});

@@ -107,6 +107,11 @@ status_or<dkron_job> decode_job(const nlohmann::json& body) {
   MS_ASSIGN_OR_RETURN(j.metadata, map_field(body, "metadata", k_max_metadata_entries));
   MS_ASSIGN_OR_RETURN(j.executor_config, map_field(body, "executor_config", k_max_executor_config_entries));
   MS_ASSIGN_OR_RETURN(j.expires_at_ms, time_field(body, "expires_at"));
+  if (auto it = body.find("starts_at"); it != body.end() && !it->is_null()) {
+    if (!it->is_string() || !parse_rfc3339(it->get_ref<const std::string&>()))
+      return status::invalid_argument("starts_at: must be an RFC 3339 time or null");
+    j.starts_at = *it;
+  }
   if (auto it = body.find("processors"); it != body.end() && !it->is_null()) {
     if (!it->is_object()) return status::invalid_argument(std::string("processors: must be an object, got ") + it->type_name());
     j.processors = *it;
@@ -160,6 +165,7 @@ status_or<job_spec> to_job_spec(const dkron_job& job, const std::string& group) 
                {"schedule", job.schedule}};
   if (!job.processors.is_null()) section["processors"] = job.processors;
   if (!job.run_as_user.empty()) section["run_as_user"] = job.run_as_user;
+  if (!job.starts_at.is_null()) section["starts_at"] = job.starts_at;
   if (!job.command.empty()) section["command"] = job.command;
   spec.dialect_data = with_dialect_section("", k_dialect_name, section);
   if (auto st = validate_job(spec); !st.ok())
@@ -200,6 +206,7 @@ nlohmann::json job_json(const job_view& job, const std::vector<std::string>& dep
            {"status", status_of(job)},
            {"next", time_or_zero(job.next_fire_ms.value_or(0))},
            {"ephemeral", s.ephemeral},
+           {"starts_at", section.contains("starts_at") ? section["starts_at"] : json(nullptr)},
            {"expires_at", time_or_null(s.expires_at_ms)}};
   if (section.contains("command")) out["command"] = section["command"];
   if (section.contains("run_as_user")) out["run_as_user"] = section["run_as_user"];
@@ -223,7 +230,8 @@ namespace mainspring::http::dkron {
 nlohmann::json execution_json(const run_record& run, const std::string& node_name, std::size_t max_output_bytes) {
   std::string output = run.output_tail;
   if (!run.error.empty() && run.state != run_state::succeeded) output += (output.empty() ? "" : "\n") + run.error;
-  if (output.size() > max_output_bytes) output.erase(0, output.size() - max_output_bytes);
+  bool truncated = output.size() > max_output_bytes;
+  if (truncated) output.erase(0, output.size() - max_output_bytes);
   return nlohmann::json{{"id", std::to_string(run.run_id)},
                         {"job_name", run.job_id},
                         {"started_at", format_rfc3339_utc(from_unix_ms(run.start_ms))},
@@ -233,7 +241,8 @@ nlohmann::json execution_json(const run_record& run, const std::string& node_nam
                         {"output", output},
                         {"node_name", node_name},
                         {"group", run.plan_ms * 1'000'000},
-                        {"attempt", run.attempt + 1}};
+                        {"attempt", run.attempt + 1},
+                        {"output_truncated", truncated}};
 }
 
 }  // namespace mainspring::http::dkron

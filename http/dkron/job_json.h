@@ -2,7 +2,7 @@
 //
 // Reading is two steps, as Dkron answers them with two messages: decode_job() checks JSON types
 // ("Unable to parse payload: ..."), to_job_spec() applies Dkron's Job.Validate rules and the
-// mapping onto Mainspring ("Job contains invalid value: ..."). A Dkron job is a Mainspring job in
+// mapping onto Mainspring ("Job validation failed: ..."). A Dkron job is a Mainspring job in
 // the dialect's group whose id and name are the Dkron name; Dkron-only fields (displayname,
 // owner, owner_email, tags, processors, run_as_user, the executor and its config as sent, the
 // schedule as sent) live in the job's dialect_data under "dkron" (http/dialect_data.h).
@@ -39,6 +39,7 @@ struct dkron_job {
   int64_t retries = 0;
   std::map<std::string, std::string> tags, metadata, executor_config;
   nlohmann::json processors;              // kept as sent; null when absent
+  nlohmann::json starts_at;               // kept as sent (not enforced yet); null when absent
   std::optional<int64_t> expires_at_ms;   // null or absent: none
 };
 
@@ -71,7 +72,7 @@ namespace mainspring::http::dkron {
 
 // One execution as Dkron shows it: id (the run id), job_name, started_at, finished_at (Go's zero
 // time while running), success, output (its last `max_output_bytes`), node_name, group (the
-// planned time in unix ns), attempt (from 1).
+// planned time in unix ns), attempt (from 1), output_truncated.
 nlohmann::json execution_json(const run_record& run, const std::string& node_name, std::size_t max_output_bytes);
 
 }  // namespace mainspring::http::dkron

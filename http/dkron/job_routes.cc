@@ -42,8 +42,10 @@ void send_error(const responder& reply, const status& st) { reply.send(render_er
 
 // A core error in Dkron's words: an unknown job is Dkron's ErrJobNotFound.
 status dkron_status(const status& st) {
-  if (st.code() == status_code::not_found && st.message().starts_with("job_id:"))
-    return status::not_found("job not found");
+  // Dkron answers an unknown job with a bare 404, a missing parent with its ErrParentJobNotFound.
+  if (st.code() == status_code::not_found && st.message().starts_with("job_id:")) return status::not_found("");
+  if (st.code() == status_code::not_found && st.message().starts_with("parent_job:"))
+    return status::not_found("specified parent job not found");
   return renamed_field(st, {{"job_id", "name"}, {"parent_job", "parent_job"}});
 }
 
@@ -72,13 +74,20 @@ bool kept(const http_request& req, const job_view& job) {
     if (it == job.spec.metadata.end() || it->second != value) return false;
   }
   const std::string& q = req.query_value("q");
-  return q.empty() || job.spec.id.find(q) != std::string::npos;
+  if (!q.empty() && job.spec.id.find(q) == std::string::npos) return false;
+  const std::string& disabled = req.query_value("disabled");
+  if (!disabled.empty() && (disabled == "true") != (job.phase == job_phase::paused)) return false;
+  return true;
 }
 
 // Sorts by ?sort (default name), ?order ASC|DESC, then pages with ?_start/_end (react-admin's).
 status_or<json> sorted_page(const http_request& req, std::vector<json> jobs) {
-  std::string field = req.query_value("sort").empty() ? "name" : req.query_value("sort");
-  std::string order = req.query_value("order");
+  auto either = [&](const char* dkron, const char* plain) {
+    return req.query.count(dkron) ? req.query_value(dkron) : req.query_value(plain);
+  };
+  std::string field = either("_sort", "sort");
+  if (field.empty() || field == "id") field = "name";
+  std::string order = either("_order", "order");
   std::transform(order.begin(), order.end(), order.begin(), ::toupper);
   bool descending = order == "DESC";
   std::stable_sort(jobs.begin(), jobs.end(), [&](const json& a, const json& b) {
@@ -153,7 +162,6 @@ struct upsert {
 
   // Creating is the common case: try it first, and update when the job exists.
   void start(bool group_registered = false) {
-    if (state->paused) return find_existing();
     auto self = std::make_shared<upsert>(*this);
     api.create_job(who, spec, [self, group_registered](status_or<job_view> made) {
       if (made.ok()) return self->answer(*made);
@@ -179,8 +187,6 @@ struct upsert {
     auto self = std::make_shared<upsert>(*this);
     api.job_detail(group(), spec.id, [self](status_or<job_view> v) {
       if (v.ok()) return self->update(v->phase == job_phase::paused);
-      if (v.status().code() == status_code::not_found && self->state->paused)
-        return send_error(self->reply, status::failed_precondition("new jobs are not accepted while paused"));
       send_error(self->reply, dkron_status(v.status()));
     });
   }
@@ -215,12 +221,13 @@ struct upsert {
 };
 
 void create_or_update(scheduler_api& api, const state_ptr& state, http_request& req, responder reply) {
+  if (state->paused) return reply.send(render_error(503, status::unavailable("New job submissions are currently paused")));
   auto body = parse_json_object(req.body);
   if (!body.ok()) return reply.send(render_error(400, status::invalid_argument("Unable to parse payload: " + body.status().message() + ".")));
   auto job = decode_job(*body);
   if (!job.ok()) return reply.send(render_error(400, status::invalid_argument("Unable to parse payload: " + job.status().message() + ".")));
   auto spec = to_job_spec(*job, state->options.group);
-  if (!spec.ok()) return reply.send(render_error(400, status::invalid_argument("Job contains invalid value: " + spec.status().message() + ".")));
+  if (!spec.ok()) return reply.send(render_error(400, status::invalid_argument("Job validation failed: " + spec.status().message() + ".")));
   spec->exec_time_s = k_first_fire_by_schedule;  // Dkron starts a job at its schedule's next fire
   upsert{api, state, origin(req), std::move(spec).value(), req.query.count("runoncreate") != 0,
          req.query.count("pretty") != 0, std::move(reply)}
@@ -286,6 +293,13 @@ void add_job_routes(router& r, scheduler_api& api, state_ptr state) {
       answer_job(api, state->options.group, name, req, reply, 202, {{"Location", "/v1/jobs/" + name}});
     });
   }));
+  r.add("POST", "/v1/jobs/{job}/run", handler([&api, state](http_request& req, responder reply) {
+    std::string name = req.param("job");
+    api.run_job_now(origin(req), state->options.group, name, [&api, state, name, req, reply](status_or<uint64_t> run) {
+      if (!run.ok()) return send_error(reply, dkron_status(run.status()));
+      answer_job(api, state->options.group, name, req, reply, 202, {{"Location", req.path}});
+    });
+  }));
   r.add("POST", "/v1/jobs/{job}/toggle", handler([&api, state](http_request& req, responder reply) {
     const std::string& group = state->options.group;
     std::string name = req.param("job");
@@ -333,8 +347,11 @@ void add_job_routes(router& r, scheduler_api& api, state_ptr state) {
         for (const auto& v : *views)
           if (v.running > 0 && v.last_run && v.last_run->end_ms == 0)
             out.push_back(execution_json(*v.last_run, node, k_list_output_bytes));
-      send_json(reply, req, 200, out);
+      send_json(reply, req, 200, out, {{"X-Total-Count", std::to_string(out.size())}});
     });
+  }));
+  r.add("GET", "/v1/pause", handler([state](http_request& req, responder reply) {
+    send_json(reply, req, 200, json{{"paused", state->paused.load()}});
   }));
   r.add("POST", "/v1/pause", handler([state](http_request& req, responder reply) {
     state->paused = true;
