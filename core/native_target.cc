@@ -35,7 +35,9 @@ status_or<executor_target> parse_native_target(std::string_view request_url, std
       return status::invalid_argument("request_url: SHELL@ takes no argument; put the command in exec_command");
     if (exec_command.empty())
       return status::invalid_argument("exec_command: required for a shell job (request_url empty or SHELL@)");
-    return executor_target{shell_target{.command = std::string(exec_command)}};
+    shell_target shell;
+    shell.command = std::string(exec_command);
+    return executor_target{std::move(shell)};
   }
   if (starts_with_ci(request_url, "HTTP@")) {
     http_target t;

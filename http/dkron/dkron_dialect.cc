@@ -14,7 +14,7 @@ namespace {
 
 using nlohmann::json;
 
-json tags_of(const dkron_options& o) {
+json tags_of(const dkron_options&) {
   return json{{"dc", "dc1"},       {"region", "global"},         {"role", "dkron"},
               {"server", "true"}, {"version", k_dkron_version}, {"mainspring", MAINSPRING_VERSION}};
 }
@@ -27,6 +27,18 @@ json member_of(const dkron_options& o) {
               {"DelegateMax", 5},     {"DelegateCur", 4}};
 }
 
+// A worker node of the dialect's group as Serf shows a member.
+json member_of(const node_view& n) {
+  json tags = n.spec.tags;
+  tags["role"] = "dkron";
+  tags["server"] = "false";
+  tags["dc"] = "dc1";
+  return json{{"Name", n.spec.id},   {"Addr", n.spec.ip}, {"Port", 0},
+              {"Tags", tags},        {"Status", n.up ? 1 : 4}, {"ProtocolMin", 1},
+              {"ProtocolMax", 5},    {"ProtocolCur", 2},  {"DelegateMin", 2},
+              {"DelegateMax", 5},    {"DelegateCur", 4}};
+}
+
 void send(const responder& reply, const http_request& req, int code, const json& body) {
   bool pretty = req.query.count("pretty") != 0;
   reply.send(http_response{code, "application/json; charset=utf-8",
@@ -35,7 +47,7 @@ void send(const responder& reply, const http_request& req, int code, const json&
 
 }  // namespace
 
-void add_agent_routes(router& r, std::shared_ptr<dkron_state> state) {
+void add_agent_routes(router& r, scheduler_api& api, std::shared_ptr<dkron_state> state) {
   auto get = [&r](const char* path, std::function<void(const dkron_state&, http_request&, responder)> answer,
                   std::shared_ptr<dkron_state> s) {
     r.add("GET", path, guarded(render_error, [answer, s](http_request& req, responder reply) { answer(*s, req, reply); }));
@@ -48,12 +60,17 @@ void add_agent_routes(router& r, std::shared_ptr<dkron_state> state) {
   };
   get("/v1/", index, state);
   get("/v1", index, state);
-  get("/v1/members", [](const dkron_state& s, http_request& req, responder reply) {
-    reply = responder([inner = reply](http_response r) {
-      r.headers.emplace_back("X-Total-Count", "1");
-      inner.send(std::move(r));
+  get("/v1/members", [&api](const dkron_state& s, http_request& req, responder reply) {
+    api.list_nodes(s.options.group, [req, reply, server = member_of(s.options)](status_or<std::vector<node_view>> nodes) {
+      json members = json::array({server});
+      if (nodes.ok())  // no group yet: no nodes
+        for (const auto& n : *nodes) members.push_back(member_of(n));
+      responder counted([inner = reply, total = members.size()](http_response r) {
+        r.headers.emplace_back("X-Total-Count", std::to_string(total));
+        inner.send(std::move(r));
+      });
+      send(counted, req, 200, members);
     });
-    send(reply, req, 200, json::array({member_of(s.options)}));
   }, state);
   get("/v1/leader", [](const dkron_state& s, http_request& req, responder reply) {
     send(reply, req, 200, member_of(s.options));
@@ -74,7 +91,7 @@ dialect make_dialect(dkron_options options) {
   dialect d;
   d.name = std::string(k_dialect_name);
   d.add_routes = [state](router& r, scheduler_api& api) {
-    add_agent_routes(r, state);
+    add_agent_routes(r, api, state);
     add_job_routes(r, api, state);
     // The dialect's group exists from the start, so that lists work before the first job.
     api.register_group(request_origin{std::string(k_dialect_name), ""}, state->options.group,

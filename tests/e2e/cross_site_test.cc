@@ -48,8 +48,6 @@ void check_refused(const http_response& r, const std::string& needle) {
   CHECK(r.header("access-control-allow-origin").empty());
 }
 
-std::string host_of(const server_process& server) { return "Host: 127.0.0.1:" + std::to_string(server.port()); }
-
 }  // namespace
 
 TEST_CASE("a web page's simple cross-site requests are refused and change nothing") {

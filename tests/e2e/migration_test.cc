@@ -63,16 +63,30 @@ TEST_CASE("a data dir written in store format 1 starts, runs and keeps every job
 
   CHECK(api.success(api.client.get("/v1/legacy/group/info")) == "RRHJAWGCFNJO5M767HQLGDCFIVKKZG2H");
   check_legacy_jobs(api);
-  // Its run history survived, and the job still runs.
-  json before = api.executions("legacy", "shell_1");
-  REQUIRE(before.size() == 2);
-  CHECK(before[0]["output_tail"] == "from-format-1\n");
+  // Its run history survived, and the job still runs. (A daily 03:00 Berlin fire missed since
+  // the fixture was written adds a misfire catch-up run, depending on today's date: leave those
+  // out of the count.)
+  auto runs_of = [&](const char* trigger) {
+    std::size_t n = 0;
+    for (const auto& r : api.executions("legacy", "shell_1", "?limit=100"))
+      if (r["trigger"] == trigger && r["state"] != "running") ++n;
+    return n;
+  };
+  json before = api.executions("legacy", "shell_1", "?limit=100");
+  std::size_t stored = 0;
+  for (const auto& r : before)
+    if (r["trigger"] != "misfire") {
+      ++stored;
+      CHECK(r["output_tail"] == "from-format-1\n");
+      CHECK(r["node"].is_null());  // format 1 runs had no node
+    }
+  REQUIRE(stored == 2);
+  const std::size_t manual_before = runs_of("manual");
   api.success(api.client.post_json("/v1/legacy/job/shell_1/run", json::object()));
-  REQUIRE(eventually([&] {
-    json runs = api.executions("legacy", "shell_1");
-    return runs.size() == 3 && runs[0]["state"] != "running";
-  }));
-  auto latest = api.executions("legacy", "shell_1")[0];
+  REQUIRE(eventually([&] { return runs_of("manual") == manual_before + 1; }));
+  json latest;
+  for (const auto& r : api.executions("legacy", "shell_1", "?limit=100"))
+    if (r["trigger"] == "manual" && latest.is_null()) latest = r;
   CHECK(latest["state"] == "succeeded");
   CHECK(latest["output_tail"] == "from-format-1\n");
   CHECK(api.success(api.client.get("/v1/legacy/func/list")).size() == 1);
