@@ -57,12 +57,12 @@ job_view view_of(const job_state& st) {
   return v;
 }
 
-namespace {
-
 void count_skipped(job_state& st, const job_context* ctx, uint64_t n) {
   st.skipped += n;
   ctx->stats->runs_skipped.fetch_add(n, std::memory_order_relaxed);
 }
+
+namespace {
 
 // The schedule is over (a one-shot ran, or no fire remains): the job stays, marked done.
 void mark_done(job_self self, const job_context* ctx) {
@@ -85,8 +85,7 @@ void apply_plan(job_self self, const job_context* ctx, const fire_plan& plan) {
 void on_schedule_fire(job_self self, const job_context* ctx, int64_t plan_ms) {
   auto& st = self->state;
   if (st.phase != job_phase::active || st.next_fire_ms != plan_ms) return;  // stale timer
-  if (st.spec.concurrency == concurrency_policy::forbid && !st.in_flight.empty()) count_skipped(st, ctx, 1);
-  else start_run(self, ctx, run_trigger::schedule, plan_ms, 0);
+  start_run(self, ctx, run_trigger::schedule, plan_ms, 0, st.spec.concurrency == concurrency_policy::forbid);
   const auto& timing = *st.timing;
   auto now = to_unix_ms(now_ms());
   auto plan = plan_after(timing.sched, timing.zone, plan_ms, now, st.spec.misfire);
@@ -163,11 +162,7 @@ caf::behavior make_job_handlers() {
         auto self = me();
         auto& st = self->state;
         if (kind == timer_kind::schedule) return on_schedule_fire(self, st.ctx, plan_ms);
-        if (!st.retry) return;
-        auto retry = *st.retry;
-        st.retry.reset();
-        ++st.retries;
-        start_run(self, st.ctx, run_trigger::retry, retry.plan_ms, retry.attempt);
+        start_due_retries(self, st.ctx);
       },
       [](run_done_atom, run_outcome& out) { finish_run(me(), my_ctx(), std::move(out)); },
       [](view_atom) -> job_view { return view_of(me()->state); },

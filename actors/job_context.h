@@ -34,6 +34,9 @@ struct scheduler_stats {
   std::atomic<int64_t> jobs_paused{0};
   std::atomic<int64_t> jobs_done{0};
   std::atomic<int64_t> groups{0};
+  // Worker nodes.
+  std::atomic<int64_t> nodes_up{0};
+  std::atomic<uint64_t> node_auth_failures{0};  // joins refused: wrong proof, unknown group
 
   int64_t jobs() const {
     return jobs_active.load(std::memory_order_relaxed) + jobs_paused.load(std::memory_order_relaxed) +

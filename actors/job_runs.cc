@@ -19,7 +19,7 @@ double lateness_seconds(int64_t plan_ms) {
   return static_cast<double>(now.count() - plan_ms * 1000) / 1e6;
 }
 
-run_request request_for(const job_state& st, const run_record& run) {
+run_request request_for(const job_state& st, const run_record& run, executor_target target) {
   run_request req;
   req.run_id = run.run_id;
   req.job_id = st.spec.id();
@@ -50,11 +50,11 @@ run_request request_for(const job_state& st, const run_record& run) {
       req.extras = std::move(s.env);
     }
     void operator()(lua_target& l) { req.target = std::move(l.source); }
-    void operator()(remote_target& r) { req.target = std::move(r.command); }
+    void operator()(remote_target& r) { req.target = std::move(r.command); }  // req.node: the caller
     void operator()(noop_target&) {}
   };
-  auto target = st.spec.target();
   std::visit(visitor{st, req}, target);
+  req.node = run.node;
   return req;
 }
 
@@ -67,10 +67,17 @@ run_state state_of(run_result r) {
   return run_state::failed;
 }
 
-}  // namespace
+// Where a runner that completes inline (a no-op, a run refused at once) leaves its outcome, so
+// that the job records it without a message round trip: set only while start_one calls the pool.
+struct inline_sink {
+  uint64_t run_id = 0;
+  std::optional<run_outcome> out;
+};
+thread_local inline_sink* t_inline = nullptr;
 
-uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms,
-                   int attempt) {
+// Starts one run on `node` ("" = here) and answers its id.
+uint64_t start_one(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms,
+                   int attempt, executor_target target, std::string node) {
   auto& st = self->state;
   run_record run;
   run.run_id = ctx->ids->next(now_ms());
@@ -80,6 +87,7 @@ uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, i
   run.attempt = attempt;
   run.plan_ms = plan_ms;
   run.start_ms = to_unix_ms(now_ms());
+  run.node = std::move(node);
   st.in_flight.push_back(run);
   ctx->stats->runs_started.fetch_add(1, std::memory_order_relaxed);
   if (trigger == run_trigger::retry) ctx->stats->retries.fetch_add(1, std::memory_order_relaxed);
@@ -87,20 +95,62 @@ uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, i
   if (trigger != run_trigger::manual)
     ctx->metrics->on_run_started(st.kind, lateness_seconds(plan_ms));
 
-  if (st.kind == executor_kind::noop) {
-    // Inline: a no-op measures the scheduler, so it skips the executor round trip.
-    run_outcome out;
-    out.run_id = run.run_id;
-    out.result = run_result::succeeded;
-    out.start_time = out.end_time = from_unix_ms(run.start_ms);
-    finish_run(self, ctx, std::move(out));
-    return run.run_id;
-  }
-  ctx->pool->start(st.kind, request_for(st, run),
+  inline_sink sink{run.run_id, std::nullopt};
+  t_inline = &sink;
+  ctx->pool->start(st.kind, request_for(st, run, std::move(target)),
                    [job = caf::actor_cast<caf::actor>(self)](run_outcome out) {
-                     caf::anon_send(job, run_done_atom::value, std::move(out));
+                     if (t_inline && t_inline->run_id == out.run_id) t_inline->out = std::move(out);
+                     else caf::anon_send(job, run_done_atom::value, std::move(out));
                    });
+  t_inline = nullptr;
+  if (sink.out) finish_run(self, ctx, std::move(*sink.out));
   return run.run_id;
+}
+
+bool busy_on(const job_state& st, const std::string& node) {
+  return std::any_of(st.in_flight.begin(), st.in_flight.end(),
+                     [&](const run_record& r) { return r.node == node; });
+}
+
+}  // namespace
+
+uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms,
+                   int attempt, bool skip_busy, const std::string& node) {
+  auto& st = self->state;
+  if (st.kind != executor_kind::remote) {
+    if (skip_busy && !st.in_flight.empty()) return count_skipped(st, ctx, 1), 0;
+    return start_one(self, ctx, trigger, plan_ms, attempt, st.spec.target(), {});
+  }
+  // One run per node, each with its own record, retries and overlap rule.
+  executor_target target = st.spec.target();
+  const auto nodes = std::get<remote_target>(target).nodes;
+  uint64_t first = 0;
+  for (const auto& n : nodes) {
+    if (!node.empty() && n != node) continue;
+    if (skip_busy && busy_on(st, n)) {
+      count_skipped(st, ctx, 1);
+      continue;
+    }
+    uint64_t id = start_one(self, ctx, trigger, plan_ms, attempt, target, n);
+    if (!first) first = id;
+  }
+  return first;
+}
+
+void start_due_retries(job_self self, const job_context* ctx) {
+  auto& st = self->state;
+  const int64_t now = to_unix_ms(now_ms());
+  std::vector<pending_retry> due;
+  auto split = std::find_if(st.retries_due.begin(), st.retries_due.end(),
+                            [now](const pending_retry& r) { return r.due_ms > now; });
+  due.assign(std::make_move_iterator(st.retries_due.begin()), std::make_move_iterator(split));
+  st.retries_due.erase(st.retries_due.begin(), split);
+  if (st.retries_due.empty()) std::vector<pending_retry>().swap(st.retries_due);
+  else arm(self, ctx, st.retries_due.front().due_ms, timer_kind::retry);
+  for (auto& r : due) {
+    ++st.retries;
+    start_run(self, ctx, run_trigger::retry, r.plan_ms, r.attempt, false, r.node);
+  }
 }
 
 void finish_run(job_self self, const job_context* ctx, run_outcome out) {
@@ -134,8 +184,10 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
     ++st.failures;
     st.last_error_ms = run.end_ms;
     if (run.attempt < st.spec.retries && st.phase != job_phase::paused) {
-      st.retry = pending_retry{run.plan_ms, run.attempt + 1};
-      arm(self, ctx, to_unix_ms(now_ms()) + st.spec.retry_delay_ms, timer_kind::retry);
+      const int64_t due = to_unix_ms(now_ms()) + st.spec.retry_delay_ms;
+      st.retries_due.push_back(pending_retry{run.plan_ms, run.attempt + 1, due, run.node});
+      // One retry timer per job: the earliest pending retry holds it (start_due_retries re-arms).
+      if (st.retries_due.size() == 1) arm(self, ctx, due, timer_kind::retry);
     }
   }
   if (ctx->pool->has_reply_hook()) ctx->pool->report(run_report_json(run, std::string(st.spec.name())));

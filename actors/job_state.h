@@ -22,9 +22,12 @@ namespace mainspring {
 // the moment between a run's end and its lazy write reaching the store.
 inline constexpr std::size_t k_recent_runs_in_memory = 16;
 
+// A failed run to be tried again at due_ms, on the node it failed on (REMOTE@ retries per node).
 struct pending_retry {
   int64_t plan_ms = 0;
   int attempt = 0;
+  int64_t due_ms = 0;
+  std::string node;  // "" = this server
 };
 
 struct job_state {
@@ -37,7 +40,8 @@ struct job_state {
   // -- run-time state --
   job_phase phase = job_phase::active;
   std::optional<int64_t> next_fire_ms;
-  std::optional<pending_retry> retry;
+  // Oldest first (one retry delay for all: due times only grow); empty for nearly every job.
+  std::vector<pending_retry> retries_due;
   std::vector<run_record> in_flight;
   // Finished runs, newest last. A vector, not a deque: an empty one costs no allocation, and a
   // million idle jobs hold none.
@@ -79,9 +83,14 @@ void arm_schedule(job_self self, const job_context* ctx, std::optional<int64_t> 
 
 // -- runs (job_runs.cc) --
 
-// Starts one run now and answers its id.
+// Starts a fire's runs now: one here, or one per node of a REMOTE@ job (only on `node` when it
+// is not empty: a retry). With skip_busy (concurrency forbid), a place that still has a run in
+// flight is skipped and counted as skipped. Answers the first run's id (0 if all were skipped).
 uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms,
-                   int attempt);
+                   int attempt, bool skip_busy = false, const std::string& node = {});
+// Starts the retries that are due and arms the timer for the next one.
+void start_due_retries(job_self self, const job_context* ctx);
+void count_skipped(job_state& st, const job_context* ctx, uint64_t n);
 // Records a run's outcome; arms a retry when the run failed and retries remain.
 void finish_run(job_self self, const job_context* ctx, run_outcome out);
 // In-flight and remembered runs merged with `stored` ones: newest first, at most `limit`, only

@@ -64,6 +64,13 @@ using delete_func_atom = caf::atom_constant<caf::atom("delfunc")>;
 using funcs_atom = caf::atom_constant<caf::atom("funcs")>;
 using call_func_atom = caf::atom_constant<caf::atom("callfunc")>;
 
+// -- worker nodes (the wire messages are in node_protocol.h) --
+using node_dispatch_atom = caf::atom_constant<caf::atom("nodedisp")>;  // a run for a node: registry -> nodes
+using node_list_atom = caf::atom_constant<caf::atom("nodelist")>;
+using node_restore_atom = caf::atom_constant<caf::atom("noderest")>;  // stored nodes, at start-up
+using join_result_atom = caf::atom_constant<caf::atom("joinres")>;    // node -> gateway
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+
 // Which of a job's two timers fired: its schedule, or a pending retry.
 enum class timer_kind : uint8_t { schedule = 0, retry = 1 };
 
@@ -84,6 +91,12 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<mainspring::run_record>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::job_patch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::job_view)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::run_outcome)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::run_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::run_callback)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::node_spec)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<mainspring::node_spec>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::node_view)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::reply_fn<std::vector<mainspring::node_view>>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::timer_kind)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::done_fn)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::reply_fn<std::string>)

@@ -2,8 +2,13 @@
 
 #include <map>
 
+#include <spdlog/spdlog.h>
+
 #include "actors/group_actor.h"
 #include "actors/messages.h"
+#include "actors/node_protocol.h"
+#include "actors/node_registry.h"
+#include "core/node_auth.h"
 #include "core/secret.h"
 #include "executors/executor_pool.h"
 #include "storage/mutation_batch.h"
@@ -14,6 +19,7 @@ namespace {
 
 struct group_entry {
   caf::actor actor;
+  caf::actor nodes;  // its node registry
   group_spec spec;
 };
 
@@ -40,8 +46,9 @@ void to_group(registry_self self, const std::string& group, const Reply& reply, 
 void adopt_group(registry_self self, const job_context* ctx, group_spec spec,
                  std::vector<job_spec> jobs, int64_t last_alive_ms) {
   auto actor = spawn_group(self->system(), spec, std::move(jobs), last_alive_ms, ctx);
+  auto nodes = spawn_node_registry(self->system(), spec.name, ctx);
   std::string name = spec.name;
-  self->state.groups.emplace(std::move(name), group_entry{std::move(actor), std::move(spec)});
+  self->state.groups.emplace(std::move(name), group_entry{std::move(actor), std::move(nodes), std::move(spec)});
   ctx->stats->groups.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -50,6 +57,25 @@ void give_funcs(registry_self self, const std::string& group, std::vector<func_s
   if (funcs.empty()) return;
   if (auto it = self->state.groups.find(group); it != self->state.groups.end())
     self->send(it->second.actor, funcs_atom::value, std::move(funcs));
+}
+
+// The node an agent claims to be, checked as a stored node would be (sizes, id rules).
+status valid_hello(const node_hello& h) {
+  if (h.tags.size() > k_max_node_tags)
+    return status::invalid_argument("tags: more than " + std::to_string(k_max_node_tags));
+  if (h.running.size() + h.finished.size() > k_max_reported_run_ids)
+    return status::invalid_argument("more than " + std::to_string(k_max_reported_run_ids) + " runs reported");
+  return validate_node(node_spec_of(h));
+}
+
+// Why an agent may not join (logged without the proof or the secret), or ok.
+status check_join(registry_self self, const node_hello& hello, const std::string& nonce) {
+  if (auto st = valid_hello(hello); !st.ok()) return st;
+  auto it = self->state.groups.find(hello.group);
+  if (it == self->state.groups.end()) return status::unauthenticated("no such group");
+  if (nonce.empty() || !proof_matches(it->second.spec.secret, nonce, hello.group, hello.node_id, hello.proof))
+    return status::unauthenticated("the proof does not match the group's secret");
+  return {};
 }
 
 // A job the scheduler can take: valid, and runnable by an enabled executor.
@@ -63,6 +89,8 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
     std::string name = g.name;
     adopt_group(self, ctx, std::move(g), {}, ctx->last_alive_ms);
     give_funcs(self, name, std::move(restored.funcs[name]));
+    if (auto& nodes = restored.nodes[name]; !nodes.empty())
+      self->send(self->state.groups[name].nodes, node_restore_atom::value, std::move(nodes));
   }
   restored = {};
   return {
@@ -81,6 +109,7 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
         auto it = self->state.groups.find(group);
         if (it == self->state.groups.end()) return done(unknown_group(group));
         self->send(it->second.actor, delete_atom::value);
+        self->send(it->second.nodes, delete_atom::value);
         self->state.groups.erase(it);
         ctx->stats->groups.fetch_sub(1, std::memory_order_relaxed);
         persist(ctx, mutation_batch{}.delete_group(group).put_audit(audit), done);
@@ -190,9 +219,48 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
           self->send(it->second.actor, restore_atom::value, std::move(jobs));
       },
       [=](stop_atom) {  // the server stops: every group and job actor ends; the store keeps them
-        for (auto& [name, entry] : self->state.groups) self->send(entry.actor, stop_atom::value);
+        for (auto& [name, entry] : self->state.groups) {
+          self->send(entry.actor, stop_atom::value);
+          self->send(entry.nodes, stop_atom::value);
+        }
         self->state.groups.clear();
         self->quit();
+      },
+      // -- worker nodes --
+      [=](node_join_atom, node_hello& hello, const std::string& nonce, caf::actor& agent,
+          caf::actor& gateway, uint64_t ticket) {
+        if (auto st = check_join(self, hello, nonce); !st.ok()) {
+          ctx->stats->node_auth_failures.fetch_add(1, std::memory_order_relaxed);
+          spdlog::warn("refused node \"{}\" of group \"{}\": {}", hello.node_id.substr(0, 64),
+                       hello.group.substr(0, 64), st.message());
+          // The agent learns only that it was refused, not which part was wrong.
+          std::string why = st.code() == status_code::unauthenticated
+                                ? "join refused: unknown group or wrong secret"
+                                : "join refused: " + st.message();
+          return self->send(gateway, join_result_atom::value, ticket, std::move(why), caf::actor{});
+        }
+        auto& entry = self->state.groups.find(hello.group)->second;
+        self->send(entry.nodes, node_join_atom::value, std::move(hello), std::move(agent), std::move(gateway), ticket);
+      },
+      [=](node_dispatch_atom, run_request& req, run_callback& done) {
+        auto it = self->state.groups.find(req.group);
+        if (it == self->state.groups.end()) {
+          run_outcome out;
+          out.run_id = req.run_id;
+          out.start_time = out.end_time = now_ms();
+          out.error = "node " + req.node + ": group " + req.group + " is gone";
+          return done(std::move(out));
+        }
+        self->send(it->second.nodes, node_dispatch_atom::value, std::move(req), std::move(done));
+      },
+      [=](node_list_atom, const std::string& group, const reply_fn<std::vector<node_view>>& reply) {
+        auto it = self->state.groups.find(group);
+        if (it == self->state.groups.end()) return reply(unknown_group(group));
+        self->send(it->second.nodes, node_list_atom::value, reply);
+      },
+      [=](node_restore_atom, const std::string& group, std::vector<node_spec>& nodes) {
+        if (auto it = self->state.groups.find(group); it != self->state.groups.end())
+          self->send(it->second.nodes, node_restore_atom::value, std::move(nodes));
       },
       [=](executions_atom, const std::string& group, const std::string& id, std::size_t limit,
           uint64_t before, std::vector<run_record>& stored, const reply_fn<std::vector<run_record>>& reply) {

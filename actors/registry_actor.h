@@ -16,6 +16,7 @@
 #include "actors/job_context.h"
 #include "core/func.h"
 #include "core/job.h"
+#include "core/node.h"
 
 namespace mainspring {
 
@@ -25,6 +26,7 @@ namespace mainspring {
 struct restored_state {
   std::vector<group_spec> groups;
   std::unordered_map<std::string, std::vector<func_spec>> funcs;
+  std::unordered_map<std::string, std::vector<node_spec>> nodes;  // worker nodes, by group
 };
 
 // Spawns the registry, which spawns the restored groups; the jobs streamed to it afterwards

@@ -22,6 +22,7 @@
 
 #include "core/func.h"
 #include "core/job.h"
+#include "core/node.h"
 #include "core/run_record.h"
 #include "core/status.h"
 #include "storage/records.h"
@@ -65,6 +66,13 @@ struct job_view {
   std::vector<std::string> dependents;  // ids of the jobs that run after this one, sorted
 };
 
+// A worker node of a group as the node lists show it.
+struct node_view {
+  node_spec spec;       // what it reported when it last joined; last_seen_ms kept fresh
+  bool up = false;      // connected now, and heard from within k_node_silence_limit
+  uint32_t running = 0; // runs in flight on it
+};
+
 class scheduler_api {
  public:
   virtual ~scheduler_api() = default;
@@ -103,6 +111,11 @@ class scheduler_api {
   // Newest first; at most `limit`; only runs with run_id < before_run_id when that is non-zero.
   virtual void job_executions(std::string group, std::string job_id, std::size_t limit,
                               uint64_t before_run_id, reply_fn<std::vector<run_record>> done) = 0;
+
+  // -- worker nodes (REMOTE@) --
+  // The group's nodes, sorted by id: every node that ever joined and was not removed with its
+  // group, up or down.
+  virtual void list_nodes(std::string group, reply_fn<std::vector<node_view>> done) = 0;
 
   // -- funcs: Lua served over HTTP (core/func.h) --
   // Validates and compiles `func`, then stores it, replacing a func of the same name (whose

@@ -6,13 +6,17 @@
 #include <unordered_set>
 #include <utility>
 
+#include <caf/io/all.hpp>
 #include <spdlog/spdlog.h>
 
 #include "actors/clock_actor.h"
 #include "actors/job_context.h"
 #include "actors/messages.h"
+#include "actors/node_gateway.h"
+#include "actors/node_protocol.h"
 #include "actors/registry_actor.h"
 #include "executors/executor_pool.h"
+#include "executors/remote_runner.h"
 #include "metrics/scheduler_metrics.h"
 #include "storage/dump_archive.h"
 #include "storage/mutation_batch.h"
@@ -35,6 +39,10 @@ status_or<restored_state> load_groups(state_store& store) {
   visitor.on_func = [&](func_spec&& f) {
     std::string group = f.group;
     restored.funcs[group].push_back(std::move(f));
+  };
+  visitor.on_node = [&](node_spec&& n) {
+    std::string group = n.group;
+    restored.nodes[group].push_back(std::move(n));
   };
   if (auto st = store.load_all(visitor); !st.ok()) return st;
   return restored;
@@ -112,6 +120,9 @@ struct scheduler_runtime::impl {
   caf::actor_system_config config;
   std::unique_ptr<caf::actor_system> system;
   caf::actor registry;
+  caf::actor node_gateway;  // null without worker nodes
+  uint16_t node_gateway_port = 0;
+  std::function<void(scheduler_snapshot&)> add_to_snapshot;
   std::size_t jobs_restored = 0;
   // -- heartbeat --
   std::thread heartbeat;
@@ -170,6 +181,10 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
   // takes from the tail of a singly linked deque (O(length) per steal, both locks held) and
   // spins while idle: a group that made a million job actors runnable at once took minutes.
   i->config.set("scheduler.policy", caf::atom("sharing"));
+  if (options.worker_nodes) {
+    i->config.load<caf::io::middleman>();
+    add_node_message_types(i->config);
+  }
   i->system = std::make_unique<caf::actor_system>(i->config);
   i->ctx.pool = i->pool.get();
   i->ctx.ids = &i->ids;
@@ -183,10 +198,25 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
   spdlog::info("restoring {} group(s) from {}", groups.size(), options.data_dir);
   i->registry = spawn_registry(*i->system, std::move(restored).value(), &i->ctx);
   i->ctx.registry = i->registry;
+  if (options.worker_nodes) {
+    i->node_gateway = spawn_node_gateway(*i->system, i->registry);
+    auto port = i->system->middleman().publish(i->node_gateway, 0, "127.0.0.1", true);
+    if (!port) {
+      caf::anon_send(i->node_gateway, stop_atom::value);
+      caf::anon_send(i->registry, stop_atom::value);
+      caf::anon_send(i->ctx.clock, stop_atom::value);
+      return status::unavailable("cannot publish the node gateway: " + i->system->render(port.error()));
+    }
+    i->node_gateway_port = *port;
+    i->pool->remote().set_dispatch([registry = i->registry](run_request req, run_callback done) {
+      caf::anon_send(registry, node_dispatch_atom::value, std::move(req), std::move(done));
+    });
+  }
   auto jobs = stream_jobs(*i->store, i->registry, groups);
   if (!jobs.ok()) {  // stop what was started, so that the actor system can end
     caf::anon_send(i->registry, stop_atom::value);
     caf::anon_send(i->ctx.clock, stop_atom::value);
+    if (i->node_gateway) caf::anon_send(i->node_gateway, stop_atom::value);
     return jobs.status();
   }
   i->jobs_restored = *jobs;
@@ -213,6 +243,9 @@ scheduler_runtime::scheduler_runtime(std::unique_ptr<impl> impl) : impl_(std::mo
     // Every job and group is an actor, plus the registry and the clock.
     m.actors = static_cast<uint64_t>(std::max<int64_t>(0, impl_->stats.jobs())) +
                count(impl_->stats.groups) + 2;
+    m.nodes_up = count(impl_->stats.nodes_up);
+    m.node_auth_failures_total = impl_->stats.node_auth_failures.load(std::memory_order_relaxed);
+    if (impl_->add_to_snapshot) impl_->add_to_snapshot(m);
     return m;
   });
 }
@@ -230,6 +263,10 @@ void scheduler_runtime::stop() {
   i.heartbeat.join();
   i.send(stop_atom::value);
   caf::anon_send(i.ctx.clock, stop_atom::value);
+  if (i.node_gateway) {
+    caf::anon_send(i.node_gateway, stop_atom::value);
+    i.node_gateway = nullptr;
+  }
   i.registry = nullptr;
   i.ctx.clock = nullptr;
   i.system->await_all_actors_done();
@@ -248,6 +285,8 @@ runtime_snapshot scheduler_runtime::snapshot() const {
   s.runs_finished = i.stats.runs_finished.load(std::memory_order_relaxed);
   s.runs_skipped = i.stats.runs_skipped.load(std::memory_order_relaxed);
   s.retries = i.stats.retries.load(std::memory_order_relaxed);
+  s.nodes_up = i.stats.nodes_up.load(std::memory_order_relaxed);
+  s.node_auth_failures = i.stats.node_auth_failures.load(std::memory_order_relaxed);
   if (i.pool) {
     s.runs_in_flight = i.pool->running();
     s.runs_queued = i.pool->queued();
@@ -266,6 +305,10 @@ std::optional<std::string> scheduler_runtime::not_ready_reason() const {
 }
 
 scheduler_metrics& scheduler_runtime::metrics() { return impl_->metrics; }
+uint16_t scheduler_runtime::node_gateway_port() const { return impl_->node_gateway_port; }
+void scheduler_runtime::add_to_snapshot(std::function<void(scheduler_snapshot&)> add) {
+  impl_->add_to_snapshot = std::move(add);
+}
 
 // -- scheduler_api: each call is one message to the registry --
 
@@ -357,6 +400,9 @@ void scheduler_runtime::delete_func(request_origin origin, std::string group, st
 }
 void scheduler_runtime::list_funcs(std::string group, reply_fn<std::vector<func_spec>> done) {
   impl_->send(funcs_atom::value, std::move(group), std::move(done));
+}
+void scheduler_runtime::list_nodes(std::string group, reply_fn<std::vector<node_view>> done) {
+  impl_->send(node_list_atom::value, std::move(group), std::move(done));
 }
 void scheduler_runtime::call_func(std::string group, std::string name, func_request req,
                                   reply_fn<std::string> done) {

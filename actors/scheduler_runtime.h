@@ -17,6 +17,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,6 +29,7 @@
 namespace mainspring {
 
 class scheduler_metrics;
+struct scheduler_snapshot;
 
 struct runtime_options {
   std::string data_dir = "./data";
@@ -38,6 +40,9 @@ struct runtime_options {
   std::size_t max_runs_per_job = 100;     // run history kept per job
   std::chrono::milliseconds max_run_age{0};  // 0 = no age limit
   executor_set executors = executor_set::all();  // jobs naming another executor are refused
+  // Take worker nodes: the node gateway is published on 127.0.0.1 at an ephemeral port
+  // (node_gateway_port()), for the node listener (net/basp_relay.h) to relay to.
+  bool worker_nodes = false;
 };
 
 // How often the runtime records that it is alive (the bound on how late a restart can tell
@@ -53,6 +58,8 @@ struct runtime_snapshot {
   uint64_t runs_finished = 0;
   uint64_t runs_skipped = 0;
   uint64_t retries = 0;
+  int64_t nodes_up = 0;
+  uint64_t node_auth_failures = 0;
   std::size_t runs_in_flight = 0;  // inside executors
   std::size_t runs_queued = 0;     // waiting for an executor slot
   std::size_t jobs_restored = 0;   // found in the store at start-up
@@ -71,6 +78,11 @@ class scheduler_runtime final : public scheduler_api {
   std::optional<std::string> not_ready_reason() const;
   // The Prometheus metrics the runtime records into (and the HTTP layer may add to).
   scheduler_metrics& metrics();
+  // The loopback port the node gateway is published on; 0 without worker_nodes.
+  uint16_t node_gateway_port() const;
+  // Adds figures the runtime does not own (the node listener's) to every scrape. Call before
+  // serving; `add` runs on the scraping thread.
+  void add_to_snapshot(std::function<void(scheduler_snapshot&)> add);
 
   // -- scheduler_api --
   void register_group(request_origin origin, std::string group, reply_fn<std::string> done) override;
@@ -97,6 +109,7 @@ class scheduler_runtime final : public scheduler_api {
   void add_func(request_origin origin, func_spec func, reply_fn<std::string> done) override;
   void delete_func(request_origin origin, std::string group, std::string name, done_fn done) override;
   void list_funcs(std::string group, reply_fn<std::vector<func_spec>> done) override;
+  void list_nodes(std::string group, reply_fn<std::vector<node_view>> done) override;
   void call_func(std::string group, std::string name, func_request req, reply_fn<std::string> done) override;
   void dump(std::optional<std::string> group, reply_fn<dump_file> done) override;
   void import(request_origin origin, std::string archive, done_fn done) override;

@@ -1,11 +1,14 @@
 // mainspring: the scheduler's one executable. Subcommands:
 //   mainspring serve [--listen 127.0.0.1:8080] [--data-dir ./data] ...   run the server
+//   mainspring agent --server HOST:PORT --group G --node-id N [--tags k=v,...]   run a worker node
 //   mainspring repair --data-dir ./data                                   repair a damaged store
 //   mainspring version                                                    print the version
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
+#include "agent/agent_config.h"
+#include "app/agent_command.h"
 #include "app/serve.h"
 #include "app/serve_config.h"
 #include "storage/state_store.h"
@@ -17,6 +20,12 @@ int main(int argc, char** argv) {
   mainspring::serve_config serve_cfg;
   auto* serve = app.add_subcommand("serve", "Run the scheduler server in the foreground");
   mainspring::add_serve_flags(*serve, serve_cfg);
+
+  mainspring::agent_config agent_cfg;
+  auto* agent = app.add_subcommand(
+      "agent", "Run a worker node: join a group and run its REMOTE@ commands (the group's secret comes "
+               "from MAINSPRING_GROUP_SECRET or --secret-file)");
+  mainspring::add_agent_flags(*agent, agent_cfg);
 
   std::string repair_dir = "./data";
   auto* repair = app.add_subcommand(
@@ -31,6 +40,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (*serve) return mainspring::run_serve(serve_cfg);
+  if (*agent) return mainspring::run_agent_command(agent_cfg);
   if (*repair) {
     auto st = mainspring::state_store::repair(repair_dir);
     if (!st.ok()) {

@@ -8,6 +8,8 @@
 
 #include "actors/scheduler_runtime.h"
 #include "app/listeners.h"
+#include "app/node_listener.h"
+#include "app/stop_signals.h"
 #include "core/executor_set.h"
 #include "http/system_routes.h"
 #include "metrics/scheduler_metrics.h"
@@ -15,28 +17,6 @@
 namespace mainspring {
 
 namespace {
-
-// Blocks until SIGINT or SIGTERM arrives. REQUIRES: both are blocked in every thread (see
-// block_stop_signals), so that sigwait is their only receiver.
-int wait_for_stop_signal() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  int sig = 0;
-  sigwait(&set, &sig);
-  return sig;
-}
-
-void block_stop_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  // A client that disappears mid-write must not kill the process.
-  std::signal(SIGPIPE, SIG_IGN);
-}
 
 http::system_probe probe_of(scheduler_runtime& runtime) {
   http::system_probe probe;
@@ -63,6 +43,13 @@ int run_serve(const serve_config& cfg) {
     spdlog::error("{}", plans.status().message());
     return 1;
   }
+  const bool nodes = !cfg.node_listen.empty();
+  if (nodes) {
+    if (auto st = check_node_flags(cfg); !st.ok()) {
+      spdlog::error("{}", st.message());
+      return 1;
+    }
+  }
   auto executors = parse_executor_set(cfg.executors);
   if (!executors.ok()) {
     spdlog::error("--{}", executors.status().message());
@@ -84,10 +71,26 @@ int run_serve(const serve_config& cfg) {
   rt_options.max_concurrent_runs = cfg.max_concurrent_runs;
   rt_options.reply_hook_url = cfg.reply_hook;
   rt_options.executors = *executors;
+  rt_options.worker_nodes = nodes;
   auto runtime = scheduler_runtime::start(rt_options);
   if (!runtime.ok()) {
     spdlog::error("cannot start: {}", runtime.status().message());
     return 1;
+  }
+  std::unique_ptr<net::basp_relay> node_listener;
+  if (nodes) {
+    auto relay = start_node_listener(cfg, (*runtime)->node_gateway_port());
+    if (!relay.ok()) {
+      spdlog::error("--node-listen {}: {}", cfg.node_listen, relay.status().message());
+      return 1;
+    }
+    node_listener = std::move(relay).value();
+    (*runtime)->add_to_snapshot([relay = node_listener.get()](scheduler_snapshot& s) {
+      s.node_connections_refused_total = relay->refused_connections();
+      s.node_oversize_frames_total = relay->oversize_frames();
+      s.node_tls_failures_total = relay->tls_failures();
+    });
+    spdlog::info("worker nodes: listening on {}{}", cfg.node_listen, cfg.node_tls_cert.empty() ? "" : " (TLS)");
   }
 
   auto& metrics = (*runtime)->metrics();
@@ -107,6 +110,7 @@ int run_serve(const serve_config& cfg) {
   int sig = wait_for_stop_signal();
   spdlog::info("received signal {}, stopping", sig);
   listeners.stop();
+  node_listener.reset();  // agents see their connection end and will dial again
   (*runtime)->stop();
   return 0;
 }

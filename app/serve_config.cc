@@ -13,6 +13,14 @@ void add_serve_flags(CLI::App& app, serve_config& cfg) {
                  "Listener serving Dkron's REST API (/v1/jobs, ...), host:port (e.g. 127.0.0.1:8090); empty = off");
   app.add_option("--dkron-group", cfg.dkron_group, "Group that holds the jobs made through the Dkron API")
       ->capture_default_str();
+  app.add_option("--node-listen", cfg.node_listen,
+                 "Listener for worker agents (mainspring agent), host:port (e.g. 127.0.0.1:7070); empty = off");
+  app.add_option("--node-tls-cert", cfg.node_tls_cert, "PEM certificate of the node listener: agents dial with TLS");
+  app.add_option("--node-tls-key", cfg.node_tls_key, "PEM key of --node-tls-cert");
+  app.add_option("--node-tls-ca", cfg.node_tls_ca,
+                 "PEM CA whose client certificates agents must present (mutual TLS)");
+  app.add_flag("--node-insecure", cfg.node_insecure,
+               "Allow a node listener on a non-loopback address without TLS (agents' traffic in the clear)");
   app.add_option("--data-dir", cfg.data_dir, "Folder of the embedded LevelDB state")
       ->capture_default_str();
   app.add_option("--threads", cfg.worker_threads, "Actor worker threads (0 = number of cores)")

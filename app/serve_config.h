@@ -23,6 +23,12 @@ struct serve_config {
   // Listener of the Dkron API, and the group its jobs live in; "" = not served.
   std::string dkron_listen;
   std::string dkron_group = "dkron";
+  // Listener worker agents connect to (`mainspring agent --server`); "" = no worker nodes. With
+  // cert and key it speaks TLS, and with a CA it also requires client certificates; without TLS
+  // only a loopback address is allowed unless node_insecure.
+  std::string node_listen;
+  std::string node_tls_cert, node_tls_key, node_tls_ca;
+  bool node_insecure = false;
   std::string data_dir = "./data";
   // CAF worker threads; 0 = the number of cores.
   unsigned worker_threads = 0;

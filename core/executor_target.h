@@ -24,6 +24,7 @@
 namespace mainspring {
 
 enum class executor_kind { http, shell, lua, remote, noop };
+inline constexpr std::size_t k_executor_kinds = 5;
 const char* executor_kind_name(executor_kind k);  // "http", "shell", "lua", "remote", "noop"
 
 // -- limits --

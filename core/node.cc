@@ -25,6 +25,14 @@ status validate_node(const node_spec& node) {
       return status::invalid_argument(std::string(field) + ": longer than " +
                                       std::to_string(k_max_node_field_bytes) + " bytes");
   }
+  if (node.tags.size() > k_max_node_tags)
+    return status::invalid_argument("tags: more than " + std::to_string(k_max_node_tags));
+  for (const auto& [name, value] : node.tags) {
+    if (name.empty()) return status::invalid_argument("tags: a tag without a name");
+    if (name.size() > k_max_node_field_bytes || value.size() > k_max_node_field_bytes)
+      return status::invalid_argument("tags: a name or value longer than " +
+                                      std::to_string(k_max_node_field_bytes) + " bytes");
+  }
   if (!node.otp_secret.empty() && !base32_decode(node.otp_secret).ok())
     return status::invalid_argument("otp_secret: not base32");
   if (node.registered_ms < 0) return status::invalid_argument("registered_ms: negative");

@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "core/status.h"
@@ -25,8 +26,11 @@
 namespace mainspring {
 
 // -- limits --
-// Any one text field a node reports (hostname, ip, mac, ...). Hostnames stop at 253 bytes.
+// Any one text field a node reports (hostname, ip, mac, a tag's name or value, ...). Hostnames
+// stop at 253 bytes.
 inline constexpr std::size_t k_max_node_field_bytes = 256;
+// Tags an agent may give its node (--tags k=v,...).
+inline constexpr std::size_t k_max_node_tags = 32;
 
 // A worker node of a group.
 struct node_spec {
@@ -40,6 +44,7 @@ struct node_spec {
   std::string broadcast_addr;
   std::string grpc_listen;   // host:port its gRPC server listens on
   std::string machine_code;  // a stable fingerprint of the machine
+  std::map<std::string, std::string> tags;  // what the agent's --tags said
   // -- bookkeeping --
   std::string otp_secret;    // base32 TOTP secret ("" = none yet)
   int64_t registered_ms = 0;  // unix ms of its first registration
@@ -48,7 +53,8 @@ struct node_spec {
 
 // ok, or invalid_argument naming the first bad field: group_name (validate_group_name),
 // node_id (required, [a-zA-Z0-9_]{1,22}), hostname, ip, mac, broadcast_addr, grpc_listen,
-// machine_code (each at most k_max_node_field_bytes), otp_secret (base32, at most
+// machine_code (each at most k_max_node_field_bytes), tags (at most k_max_node_tags, names
+// non-empty, names and values at most k_max_node_field_bytes), otp_secret (base32, at most
 // k_max_node_field_bytes), registered_ms and last_seen_ms (not negative). The secret never
 // appears in a message.
 status validate_node(const node_spec& node);

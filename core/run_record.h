@@ -34,6 +34,7 @@ struct run_record {
   int code = 0;               // exit code or HTTP status
   std::string output_tail;
   std::string error;
+  std::string node;           // the worker node a REMOTE@ run ran on ("" = this server)
 
   int64_t lateness_ms() const { return start_ms - plan_ms; }
   int64_t duration_ms() const { return end_ms > start_ms ? end_ms - start_ms : 0; }
@@ -42,7 +43,7 @@ struct run_record {
   template <class Archive>
   void serialize(Archive& ar) {
     ar(run_id, job_id, group, trigger, attempt, state, plan_ms, start_ms, end_ms, code,
-       output_tail, error);
+       output_tail, error, node);
   }
 };
 

@@ -3,6 +3,7 @@
 #include "executors/http_runner.h"
 #include "executors/lua_runner.h"
 #include "executors/lua_sandbox.h"
+#include "executors/remote_runner.h"
 #include "executors/shell_runner.h"
 
 namespace mainspring {
@@ -22,12 +23,18 @@ void fail_run(uint64_t run_id, const status& why, const run_callback& done) {
 
 }  // namespace
 
-executor_pool::executor_pool(executor_pool_options options)
-    : options_(std::move(options)),
-      shell_(std::make_unique<shell_runner>(options_.max_concurrent_runs)),
-      http_(std::make_unique<http_runner>(options_.max_concurrent_runs)),
-      lua_(std::make_unique<lua_runner>(options_.lua_threads)),
-      funcs_(std::make_unique<lua_runner>(options_.func_threads)) {}
+executor_pool::executor_pool(executor_pool_options options) : options_(std::move(options)) {
+  auto http = std::make_unique<http_runner>(options_.max_concurrent_runs);
+  auto remote = std::make_unique<remote_runner>();
+  http_ = http.get();
+  remote_ = remote.get();
+  runners_[static_cast<std::size_t>(executor_kind::http)] = std::move(http);
+  runners_[static_cast<std::size_t>(executor_kind::shell)] = std::make_unique<shell_runner>(options_.max_concurrent_runs);
+  runners_[static_cast<std::size_t>(executor_kind::lua)] = std::make_unique<lua_runner>(options_.lua_threads);
+  runners_[static_cast<std::size_t>(executor_kind::remote)] = std::move(remote);
+  runners_[static_cast<std::size_t>(executor_kind::noop)] = std::make_unique<noop_runner>();
+  funcs_ = std::make_unique<lua_runner>(options_.func_threads);
+}
 
 executor_pool::~executor_pool() = default;
 
@@ -36,16 +43,10 @@ status executor_pool::supports(executor_kind kind) const {
     return status::invalid_argument(std::string("request_url: the ") + executor_kind_name(kind) +
                                     " executor is turned off on this server (--executors " +
                                     options_.enabled.to_string() + ")");
-  switch (kind) {
-    case executor_kind::http:
-    case executor_kind::shell:
-    case executor_kind::noop:
-    case executor_kind::lua:
-      return {};
-    case executor_kind::remote:
-      return status::unimplemented("request_url: REMOTE@ jobs are not available yet (no worker nodes)");
-  }
-  return status::unimplemented("request_url: unknown executor");
+  if (kind == executor_kind::remote && !remote_->enabled())
+    return status::invalid_argument("request_url: REMOTE@ jobs run on worker nodes, and this server "
+                                    "takes none (start it with --node-listen)");
+  return {};
 }
 
 status executor_pool::accepts(const executor_target& target, const std::string& job_name) const {
@@ -58,28 +59,11 @@ status executor_pool::accepts(const executor_target& target, const std::string& 
 }
 
 void executor_pool::start(executor_kind kind, run_request req, run_callback done) {
-  if (auto st = supports(kind); !st.ok()) return fail_run(req.run_id, st, std::move(done));
-  switch (kind) {
-    case executor_kind::http:
-      http_->start(std::move(req), std::move(done));
-      return;
-    case executor_kind::shell:
-      shell_->start(std::move(req), std::move(done));
-      return;
-    case executor_kind::noop: {
-      run_outcome out;
-      out.run_id = req.run_id;
-      out.result = run_result::succeeded;
-      out.start_time = out.end_time = now_ms();
-      done(std::move(out));
-      return;
-    }
-    case executor_kind::lua:
-      lua_->start(std::move(req), std::move(done));
-      return;
-    case executor_kind::remote:
-      break;  // supports() refused it above
+  if (auto st = supports(kind); !st.ok()) {
+    if (kind == executor_kind::remote) st = status::unavailable("node " + req.node + ": " + st.message());
+    return fail_run(req.run_id, st, std::move(done));
   }
+  runner_for(kind).start(std::move(req), std::move(done));
 }
 
 status executor_pool::accepts_func(const func_spec& func) const {
@@ -112,10 +96,14 @@ void executor_pool::report(const std::string& json_body) {
 }
 
 std::size_t executor_pool::running() const {
-  return shell_->running() + http_->running() + lua_->running() + funcs_->running();
+  std::size_t n = funcs_->running();
+  for (const auto& r : runners_) n += r->running();
+  return n;
 }
 std::size_t executor_pool::queued() const {
-  return shell_->queued() + http_->queued() + lua_->queued() + funcs_->queued();
+  std::size_t n = funcs_->queued();
+  for (const auto& r : runners_) n += r->queued();
+  return n;
 }
 
 }  // namespace mainspring

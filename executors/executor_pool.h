@@ -1,10 +1,12 @@
 // executor_pool: one front door to every runner, chosen by the job's executor kind.
 //
-// The job actor hands a run to the pool and goes on; the pool's runners do the work on their own
-// threads and call back once per run. NOOP@ completes inline (it exists for benchmarks: it
-// measures the scheduler, not an executor). Kinds whose runner has not been built yet (REMOTE@)
-// are refused by supports(), so that adding such a job fails up front; accepts() also compiles
-// a LUA@ job's source, so that a syntax error is a 400 rather than a failed run.
+// The job actor hands a run to the pool and goes on; the pool keeps one runner (runner.h) per
+// executor kind and hands the run to it, which does the work and calls back once per run. NOOP@
+// completes inline (it exists for benchmarks: it measures the scheduler, not an executor).
+// REMOTE@ runs go to worker nodes once the runtime installed the way there (remote()); until then,
+// and for kinds the operator turned off, supports() refuses them so that adding such a job fails
+// up front. accepts() also compiles a LUA@ job's source, so that a syntax error is a 400 rather
+// than a failed run.
 //
 // Example:
 //   executor_pool pool({.max_concurrent_runs = 256});
@@ -12,6 +14,7 @@
 //   pool.start(executor_kind::http, std::move(req), [](run_outcome out) { ... });
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -26,7 +29,8 @@ namespace mainspring {
 
 class http_runner;
 class lua_runner;
-class shell_runner;
+class remote_runner;
+class runner;
 
 struct executor_pool_options {
   std::size_t max_concurrent_runs = 256;  // per runner
@@ -70,15 +74,21 @@ class executor_pool {
   // POSTs a finished run's report to the reply hook, if one is configured. Fire and forget.
   void report(const std::string& json_body);
 
+  // The runner of REMOTE@ runs, for the runtime to connect to its node actors.
+  remote_runner& remote() { return *remote_; }
+
   // -- observers --
   std::size_t running() const;
   std::size_t queued() const;
 
  private:
+  runner& runner_for(executor_kind kind) const { return *runners_[static_cast<std::size_t>(kind)]; }
+
   executor_pool_options options_;
-  std::unique_ptr<shell_runner> shell_;
-  std::unique_ptr<http_runner> http_;
-  std::unique_ptr<lua_runner> lua_;
+  // One runner per executor_kind, in its order.
+  std::array<std::unique_ptr<runner>, k_executor_kinds> runners_;
+  http_runner* http_ = nullptr;      // runners_[http], which also posts reply-hook reports
+  remote_runner* remote_ = nullptr;  // runners_[remote]
   std::unique_ptr<lua_runner> funcs_;
 };
 

@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "executors/run.h"
+#include "executors/runner.h"
 
 namespace mainspring {
 
@@ -52,7 +53,7 @@ namespace mainspring {
 std::string url_with_query(std::string_view url,
                            const std::vector<std::pair<std::string, std::string>>& params);
 
-class http_runner {
+class http_runner final : public runner {
  public:
   // -- constructors --
 
@@ -62,7 +63,7 @@ class http_runner {
   // Aborts the transfers in flight and the queued ones: their callbacks get run_result::failed
   // with error "runner stopped" (on the runner thread, before this returns). Joins the thread.
   // REQUIRES: not called from a callback of this runner (it would join its own thread).
-  ~http_runner();
+  ~http_runner() override;
 
   http_runner(const http_runner&) = delete;
   http_runner& operator=(const http_runner&) = delete;
@@ -74,7 +75,7 @@ class http_runner {
   // A non-positive timeout fails the run at once ("invalid timeout: 0 ms").
   // If the runner is being destroyed, `done` is called at once on the caller's thread with
   // "runner stopped" (this is how a callback that starts a follow-up run learns of the shutdown).
-  void start(run_request req, run_callback done);
+  void start(run_request req, run_callback done) override;
 
   // POSTs `body` with Content-Type application/json to `url` (the reply hook that reports a run).
   // Same queue, limits, outcome rules and thread guarantees as start(); run_id is 0.
@@ -84,9 +85,9 @@ class http_runner {
   // -- properties --
 
   // Transfers currently handed to libcurl (at most max_concurrent).
-  std::size_t running() const;
+  std::size_t running() const override;
   // Transfers waiting for a free slot.
-  std::size_t queued() const;
+  std::size_t queued() const override;
 
  private:
   struct impl;

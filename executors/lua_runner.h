@@ -40,6 +40,7 @@
 
 #include "executors/lua_sandbox.h"
 #include "executors/run.h"
+#include "executors/runner.h"
 
 namespace mainspring {
 
@@ -66,7 +67,7 @@ lua_http_result run_lua_func(const std::string& source, const std::string& funct
                              const lua_http_call& call, std::chrono::milliseconds timeout,
                              const lua_sandbox_options& options = {});
 
-class lua_runner {
+class lua_runner final : public runner {
  public:
   // -- constructors --
 
@@ -77,7 +78,7 @@ class lua_runner {
   // Stops the running calls at their next hook (reported failed "runner stopped"), reports the
   // queued ones the same way (on this thread), and joins the workers.
   // REQUIRES: not called from one of this runner's callbacks.
-  ~lua_runner();
+  ~lua_runner() override;
 
   lua_runner(const lua_runner&) = delete;
   lua_runner& operator=(const lua_runner&) = delete;
@@ -86,7 +87,7 @@ class lua_runner {
 
   // Queues a LUA@ run; `done` gets its outcome on a worker. Thread-safe, never blocks beyond a
   // short mutex.
-  void start(run_request req, run_callback done);
+  void start(run_request req, run_callback done) override;
 
   // Queues a func call (run_lua_func on a worker, with this runner's options); `done` gets its
   // result on the worker. Same guarantees as start().
@@ -96,9 +97,9 @@ class lua_runner {
   // -- observers --
 
   // Runs executing on a worker now.
-  std::size_t running() const;
+  std::size_t running() const override;
   // Runs waiting for a worker.
-  std::size_t queued() const;
+  std::size_t queued() const override;
 
  private:
   struct impl;

@@ -54,6 +54,8 @@ struct run_request {
   // directory ("" = the server's).
   std::string shell;
   std::string cwd;
+  // remote_runner: the worker node of the job's group that runs req.target with /bin/bash -c.
+  std::string node;
 };
 
 struct run_outcome {

@@ -52,10 +52,11 @@
 #include <memory>
 
 #include "executors/run.h"
+#include "executors/runner.h"
 
 namespace mainspring {
 
-class shell_runner {
+class shell_runner final : public runner {
  public:
   // -- constructors --
 
@@ -68,7 +69,7 @@ class shell_runner {
   // Blocks until those processes are reaped (moments after SIGKILL).
   // REQUIRES: not called from one of this runner's callbacks; no thread other than the runner's
   // own callbacks calls start() once this began.
-  ~shell_runner();
+  ~shell_runner() override;
 
   shell_runner(const shell_runner&) = delete;
   shell_runner& operator=(const shell_runner&) = delete;
@@ -77,14 +78,14 @@ class shell_runner {
 
   // Queues `req` and returns at once; `done` gets its outcome later on the runner's thread.
   // Thread-safe.
-  void start(run_request req, run_callback done);
+  void start(run_request req, run_callback done) override;
 
   // -- observers --
 
   // Commands spawned and not yet reported.
-  std::size_t running() const;
+  std::size_t running() const override;
   // Runs waiting for a free slot.
-  std::size_t queued() const;
+  std::size_t queued() const override;
 
  private:
   class impl;

@@ -107,6 +107,19 @@ void append_snapshot(std::vector<MetricFamily>& out, const scheduler_snapshot& s
                        static_cast<double>(s.run_retries_total)));
   out.push_back(single("mainspring_actors", "Live actors (registry, groups, jobs, clock).",
                        MetricType::Gauge, static_cast<double>(s.actors)));
+  out.push_back(single("mainspring_nodes_up", "Worker nodes connected now.", MetricType::Gauge,
+                       static_cast<double>(s.nodes_up)));
+  out.push_back(single("mainspring_node_auth_failures_total",
+                       "Worker node joins refused: unknown group or wrong secret.", MetricType::Counter,
+                       static_cast<double>(s.node_auth_failures_total)));
+  out.push_back(single("mainspring_node_connections_refused_total",
+                       "Connections to the node listener refused over its connection cap.",
+                       MetricType::Counter, static_cast<double>(s.node_connections_refused_total)));
+  out.push_back(single("mainspring_node_oversize_messages_total",
+                       "Node connections closed for a message over the size cap.", MetricType::Counter,
+                       static_cast<double>(s.node_oversize_frames_total)));
+  out.push_back(single("mainspring_node_tls_failures_total", "Node connections whose TLS handshake failed.",
+                       MetricType::Counter, static_cast<double>(s.node_tls_failures_total)));
 }
 
 void append_process(std::vector<MetricFamily>& out, const process_stats& p) {

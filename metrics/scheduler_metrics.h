@@ -68,6 +68,12 @@ struct scheduler_snapshot {
   uint64_t runs_skipped_total = 0;   // fires skipped (overlap under forbid, misfire skip)
   uint64_t run_retries_total = 0;    // retry runs started
   uint64_t actors = 0;
+  // -- worker nodes --
+  uint64_t nodes_up = 0;
+  uint64_t node_auth_failures_total = 0;       // joins refused (wrong secret, unknown group)
+  uint64_t node_connections_refused_total = 0; // over the node listener's connection cap
+  uint64_t node_oversize_frames_total = 0;     // messages over k_max_node_message_bytes
+  uint64_t node_tls_failures_total = 0;        // TLS handshakes that failed
 };
 
 class scheduler_metrics {

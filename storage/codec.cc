@@ -308,7 +308,7 @@ struct run_codec {
   static constexpr const char* k_name = "run_record";
   static constexpr uint8_t k_version = k_run_format;
   template <class Io, class R>
-  static void fields(Io& io, R& r, uint8_t /*version*/) {
+  static void fields(Io& io, R& r, uint8_t version) {
     io(r.run_id);
     io(r.job_id);
     io(r.group);
@@ -321,6 +321,7 @@ struct run_codec {
     io(r.code);
     io(r.output_tail);
     io(r.error);
+    if (version >= 2) io(r.node);
   }
 };
 
@@ -359,7 +360,7 @@ struct node_codec {
   static constexpr const char* k_name = "node_spec";
   static constexpr uint8_t k_version = k_node_format;
   template <class Io, class N>
-  static void fields(Io& io, N& n, uint8_t /*version*/) {
+  static void fields(Io& io, N& n, uint8_t version) {
     io(n.id);
     io(n.group);
     io(n.hostname);
@@ -371,6 +372,7 @@ struct node_codec {
     io(n.otp_secret);
     io(n.registered_ms);
     io(n.last_seen_ms);
+    if (version >= 2) io(n.tags);
   }
 };
 

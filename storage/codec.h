@@ -33,10 +33,10 @@ inline constexpr uint8_t k_group_format = 1;
 // Job format 2: the typed executor target (format 1: the native request_url and exec_command,
 // read through core/native_target.h), then parent_job, ephemeral, expires_at_ms, dialect_data.
 inline constexpr uint8_t k_job_format = 2;
-inline constexpr uint8_t k_run_format = 1;
+inline constexpr uint8_t k_run_format = 2;  // 2 added the node
 inline constexpr uint8_t k_func_format = 1;
 inline constexpr uint8_t k_audit_format = 1;
-inline constexpr uint8_t k_node_format = 1;
+inline constexpr uint8_t k_node_format = 2;  // 2 added tags
 inline constexpr uint8_t k_api_key_format = 1;
 
 std::string encode(const group_spec& group);

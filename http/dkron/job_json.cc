@@ -239,7 +239,7 @@ nlohmann::json execution_json(const run_record& run, const std::string& node_nam
                                                         : format_rfc3339_utc(from_unix_ms(run.end_ms))},
                         {"success", run.state == run_state::succeeded},
                         {"output", output},
-                        {"node_name", node_name},
+                        {"node_name", run.node.empty() ? node_name : run.node},
                         {"group", run.plan_ms * 1'000'000},
                         {"attempt", run.attempt + 1},
                         {"output_truncated", truncated}};

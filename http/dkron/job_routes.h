@@ -28,6 +28,9 @@ struct dkron_state {
 http_response render_error(int http_status, const status& error);
 
 void add_job_routes(router& r, scheduler_api& api, std::shared_ptr<dkron_state> state);
-void add_agent_routes(router& r, std::shared_ptr<dkron_state> state);
+// The agent routes (/v1/, members, leader, health, ...). /v1/members lists this server, then the
+// worker nodes of the dialect's group (`mainspring agent --group dkron`) as Serf members: Status
+// 1 (alive) when up, 4 (failed) when down, their tags plus role "dkron" and server "false".
+void add_agent_routes(router& r, scheduler_api& api, std::shared_ptr<dkron_state> state);
 
 }  // namespace mainspring::http::dkron

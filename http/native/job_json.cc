@@ -246,7 +246,28 @@ nlohmann::json run_record_json(const run_record& run) {
               {"lateness_ms", run.lateness_ms()},
               {"code", run.code},
               {"output_tail", run.output_tail},
-              {"error", run.error}};
+              {"error", run.error},
+              {"node", run.node.empty() ? json(nullptr) : json(run.node)}};
+}
+
+nlohmann::json node_json(const node_view& node) {
+  const node_spec& n = node.spec;
+  return json{{"hostname", n.hostname},
+              {"ip", n.ip},
+              {"mac", n.mac},
+              // Agents prove the group's secret per join (core/node_auth.h): a node has no token
+              // of its own, and the list never shows a secret.
+              {"otp_token", ""},
+              {"boradcast_addr", n.broadcast_addr},  // sic, as the original
+              {"grpclisten", n.grpc_listen},
+              {"machine_code", n.machine_code},
+              {"group_name", n.group},
+              {"node_id", n.id},
+              {"status", node.up ? "up" : "down"},
+              {"last_seen", n.last_seen_ms / 1000},
+              {"registered", n.registered_ms / 1000},
+              {"tags", n.tags},
+              {"running", node.running}};
 }
 
 }  // namespace mainspring::http::native

@@ -77,5 +77,9 @@ nlohmann::json job_detail_json(const job_view& job);
 // group_name, trigger, attempt, state, plan_time_ms, start_time_ms, end_time_ms (null while
 // running), duration_ms, lateness_ms, code, output_tail, error.
 nlohmann::json run_record_json(const run_record& run);
+// A worker node as the node list shows it: the seed's fields (hostname, ip, mac, otp_token
+// (always ""), boradcast_addr, grpclisten, machine_code, group_name) and node_id, status
+// ("up" | "down"), last_seen and registered (unix s), tags, running (runs in flight).
+nlohmann::json node_json(const node_view& node);
 
 }  // namespace mainspring::http::native

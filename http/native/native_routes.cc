@@ -111,12 +111,17 @@ void add_group_routes(router& r, scheduler_api& api) {
   });
   r.add("GET", "/v1/{group}/group/info", group_info);
   r.add("GET", "/{group}/v1/group/info", group_info);  // the document's spelling
-  // Worker nodes arrive with REMOTE@; until then every existing group has none.
-  r.add("GET", "/v1/{group}/node/list", guarded([&api](http_request& req, responder reply) {
+  auto node_list = guarded([&api](http_request& req, responder reply) {
     auto group = group_param(req);
     if (!group.ok()) return reply.send(failure(group.status()));
-    api.group_info(*group, answer<group_spec>(reply, [](const group_spec&) { return json::array(); }));
-  }));
+    api.list_nodes(*group, answer<std::vector<node_view>>(reply, [](const std::vector<node_view>& nodes) {
+      json out = json::array();
+      for (const auto& n : nodes) out.push_back(node_json(n));
+      return out;
+    }));
+  });
+  r.add("GET", "/v1/{group}/node/list", node_list);
+  r.add("GET", "/{group}/v1/node/list", node_list);  // the document's example spelling
 }
 
 void add_job_routes(router& r, scheduler_api& api) {

@@ -64,6 +64,7 @@ class http_client {
                         const std::string& content_type = "application/json",
                         const std::vector<std::string>& extra_headers = {});  // "Name: value"
 
+  const std::string& base_url() const { return base_url_; }
   // TCP connections curl opened so far (1 after many requests = keep-alive worked).
   long connections_opened() const { return connections_opened_; }
 

@@ -27,6 +27,7 @@ class fake_scheduler final : public scheduler_api {
  public:
   std::map<std::string, group_spec> groups;
   std::map<std::string, std::map<std::string, job_view>> jobs;  // group -> id -> job
+  std::map<std::string, std::vector<node_view>> nodes;          // group -> its nodes
   // -- what the last calls asked --
   request_origin origin{"", ""};
   std::optional<job_spec> added;
@@ -189,6 +190,10 @@ class fake_scheduler final : public scheduler_api {
     origin = o;
     if (!groups.count(group)) return answer(done, unknown_group(group));
     answer(done, funcs[group].erase(name) ? status{} : status::not_found("name: no func " + name));
+  }
+  void list_nodes(std::string group, reply_fn<std::vector<node_view>> done) override {
+    if (!groups.count(group)) return reply(done, unknown_group(group));
+    reply(done, status_or<std::vector<node_view>>(nodes[group]));
   }
   void list_funcs(std::string group, reply_fn<std::vector<func_spec>> done) override {
     if (!groups.count(group)) return reply(done, unknown_group(group));

@@ -50,6 +50,7 @@ run_record sample_run() {
   r.code = -9;
   r.output_tail = "tail\n";
   r.error = "timeout";
+  r.node = "w1";
   return r;
 }
 
@@ -74,6 +75,7 @@ node_spec sample_node() {
   n.otp_secret = "JBSWY3DPEHPK3PXP";
   n.registered_ms = 1'700'000'000'000;
   n.last_seen_ms = -3;
+  n.tags = {{"rack", "a"}, {"zone", ""}};
   return n;
 }
 
@@ -93,7 +95,7 @@ bool same(const node_spec& a, const node_spec& b) {
   return a.id == b.id && a.group == b.group && a.hostname == b.hostname && a.ip == b.ip &&
          a.mac == b.mac && a.broadcast_addr == b.broadcast_addr && a.grpc_listen == b.grpc_listen &&
          a.machine_code == b.machine_code && a.otp_secret == b.otp_secret &&
-         a.registered_ms == b.registered_ms && a.last_seen_ms == b.last_seen_ms;
+         a.registered_ms == b.registered_ms && a.last_seen_ms == b.last_seen_ms && a.tags == b.tags;
 }
 
 bool same(const api_key_record& a, const api_key_record& b) {
@@ -118,7 +120,7 @@ bool same(const run_record& a, const run_record& b) {
   return a.run_id == b.run_id && a.job_id == b.job_id && a.group == b.group &&
          a.trigger == b.trigger && a.attempt == b.attempt && a.state == b.state &&
          a.plan_ms == b.plan_ms && a.start_ms == b.start_ms && a.end_ms == b.end_ms &&
-         a.code == b.code && a.output_tail == b.output_tail && a.error == b.error;
+         a.code == b.code && a.output_tail == b.output_tail && a.error == b.error && a.node == b.node;
 }
 
 bool same(const func_spec& a, const func_spec& b) {
@@ -274,6 +276,27 @@ TEST_CASE("a format 1 job value (request_url and exec_command) reads into the ty
   auto bad = decode(format1_job("FTP@x", ""), &j);
   CHECK(bad.code() == status_code::internal);
   CHECK(bad.message().find("format 1 target") != std::string::npos);
+}
+
+TEST_CASE("format 1 run and node values (before nodes and tags) read with those empty") {
+  // Format 1 is format 2 without its last field: the node of a run, the tags of a node.
+  run_record r = sample_run();
+  r.node.clear();
+  std::string rb = encode(r);
+  rb.resize(rb.size() - 4);  // the empty node's uint32 length
+  rb[0] = 1;
+  run_record r2;
+  REQUIRE(decode(rb, &r2).ok());
+  CHECK(same(r, r2));
+
+  node_spec n = sample_node();
+  n.tags.clear();
+  std::string nb = encode(n);
+  nb.resize(nb.size() - 4);  // the empty map's uint32 size
+  nb[0] = 1;
+  node_spec n2;
+  REQUIRE(decode(nb, &n2).ok());
+  CHECK(same(n, n2));
 }
 
 TEST_CASE("default-constructed records round-trip too") {

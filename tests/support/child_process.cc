@@ -28,11 +28,25 @@ int exit_code_of(int wstatus) {
 
 }  // namespace
 
-pid_t spawn_logged(const std::vector<std::string>& args, const std::string& log_path, std::string* error) {
+pid_t spawn_logged(const std::vector<std::string>& args, const std::string& log_path, std::string* error,
+                   const std::vector<std::string>& extra_env) {
   std::vector<std::string> copy = args;
   std::vector<char*> argv;
   for (auto& a : copy) argv.push_back(a.data());
   argv.push_back(nullptr);
+  // Built before the fork: the child may only make async-signal-safe calls.
+  std::vector<std::string> env_copy;
+  for (char** e = environ; *e; ++e) {
+    std::string entry = *e;
+    bool overridden = false;
+    for (const auto& x : extra_env)
+      if (entry.compare(0, x.find('=') + 1, x, 0, x.find('=') + 1) == 0) overridden = true;
+    if (!overridden) env_copy.push_back(std::move(entry));
+  }
+  env_copy.insert(env_copy.end(), extra_env.begin(), extra_env.end());
+  std::vector<char*> envp;
+  for (auto& e : env_copy) envp.push_back(e.data());
+  envp.push_back(nullptr);
   int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (log_fd < 0) {
     *error = "cannot open " + log_path + ": " + std::strerror(errno);
@@ -46,7 +60,7 @@ pid_t spawn_logged(const std::vector<std::string>& args, const std::string& log_
     if (::getppid() != parent) ::_exit(127);
     ::dup2(log_fd, STDOUT_FILENO);
     ::dup2(log_fd, STDERR_FILENO);
-    ::execv(argv[0], argv.data());
+    ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }
   ::close(log_fd);

@@ -28,7 +28,9 @@ namespace mainspring::testing {
 // Forks and execs args[0] with `args`, its stdout and stderr appended to `log_path`. The child
 // gets PR_SET_PDEATHSIG (SIGKILL), so a killed parent leaves no server behind. The pid, or -1
 // with *error.
-pid_t spawn_logged(const std::vector<std::string>& args, const std::string& log_path, std::string* error);
+// `extra_env` ("NAME=value") is added to the child's environment (after the parent's, so it wins).
+pid_t spawn_logged(const std::vector<std::string>& args, const std::string& log_path, std::string* error,
+                   const std::vector<std::string>& extra_env = {});
 
 // Reaps `pid` if it exits by `deadline`: its exit code (128 + signal when killed by one; -1 when
 // it is not our child), or nullopt while it still runs.

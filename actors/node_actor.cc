@@ -1,0 +1,221 @@
+#include "actors/node_actor.h"
+
+#include <algorithm>
+#include <map>
+#include <unordered_set>
+
+#include <spdlog/spdlog.h>
+
+#include "actors/messages.h"
+#include "actors/node_protocol.h"
+#include "executors/run.h"
+#include "storage/mutation_batch.h"
+
+namespace mainspring {
+
+namespace {
+
+struct flight {
+  run_callback done;
+  int64_t report_by_ms = 0;  // 0 = no timeout: wait as long as the node is up
+};
+
+struct node_state {
+  node_spec spec;
+  const job_context* ctx = nullptr;
+  caf::actor agent;       // null while down
+  bool up = false;
+  int64_t down_since_ms = 0;
+  std::map<uint64_t, flight> in_flight;
+  static inline const char* name = "mainspring.node";
+};
+
+using node_self = caf::stateful_actor<node_state>*;
+
+int64_t now_unix_ms() { return to_unix_ms(now_ms()); }
+
+run_outcome failed(uint64_t run_id, std::string error) {
+  run_outcome out;
+  out.run_id = run_id;
+  out.result = run_result::failed;
+  out.start_time = out.end_time = now_ms();
+  out.code = -1;
+  out.error = std::move(error);
+  return out;
+}
+
+run_outcome outcome_of(const remote_result& r) {
+  run_outcome out;
+  out.run_id = r.run_id;
+  out.result = r.result <= static_cast<uint8_t>(run_result::timed_out) ? static_cast<run_result>(r.result)
+                                                                       : run_result::failed;
+  out.start_time = from_unix_ms(r.start_ms);
+  out.end_time = from_unix_ms(r.end_ms);
+  out.code = r.code;
+  // An agent is trusted to run commands, not to size its messages: keep the promised bounds.
+  out.output_tail = r.output_tail.size() > k_max_output_tail_bytes
+                        ? r.output_tail.substr(r.output_tail.size() - k_max_output_tail_bytes)
+                        : r.output_tail;
+  out.error = r.error.substr(0, k_max_output_tail_bytes);
+  return out;
+}
+
+void set_up(node_self self, bool up) {
+  auto& st = self->state;
+  if (st.up == up) return;
+  st.up = up;
+  st.ctx->stats->nodes_up.fetch_add(up ? 1 : -1, std::memory_order_relaxed);
+  if (!up) st.down_since_ms = now_unix_ms();
+}
+
+// Forgets the current agent: its connection ended, went silent, or a newer one replaced it.
+// `record`: store the node's last_seen (not when the node is being deleted with its group).
+void drop_agent(node_self self, const std::string& why, bool say_bye, bool record = true) {
+  auto& st = self->state;
+  if (!st.agent) return;
+  if (say_bye) self->send(st.agent, node_bye_atom::value, why);
+  self->demonitor(st.agent);
+  st.agent = nullptr;
+  set_up(self, false);
+  spdlog::warn("node {}/{} is down: {}", st.spec.group, st.spec.id, why);
+  if (record) persist_lazily(st.ctx, mutation_batch{}.put_node(st.spec));
+}
+
+void fail_run(node_state& st, std::map<uint64_t, flight>::iterator it, const std::string& why) {
+  auto done = std::move(it->second.done);
+  uint64_t id = it->first;
+  st.in_flight.erase(it);
+  done(failed(id, "node " + st.spec.id + ": " + why));
+}
+
+void fail_all(node_state& st, const std::string& why) {
+  while (!st.in_flight.empty()) fail_run(st, st.in_flight.begin(), why);
+}
+
+bool from_agent(node_self self) {
+  auto& st = self->state;
+  return st.agent && self->current_sender() == caf::actor_cast<caf::strong_actor_ptr>(st.agent);
+}
+
+// Records what the agent says about itself; the node keeps its id, group and first join.
+void take_hello(node_state& st, const node_hello& h) {
+  node_spec next = node_spec_of(h);
+  next.group = st.spec.group;
+  next.id = st.spec.id;
+  next.otp_secret = st.spec.otp_secret;
+  next.registered_ms = st.spec.registered_ms ? st.spec.registered_ms : now_unix_ms();
+  next.last_seen_ms = now_unix_ms();
+  next.grpc_listen = st.spec.grpc_listen;
+  st.spec = std::move(next);
+}
+
+// Once a second: silence, runs lost with their node, runs never reported.
+void tick(node_self self) {
+  auto& st = self->state;
+  const int64_t now = now_unix_ms();
+  if (st.up && now - st.spec.last_seen_ms > k_node_silence_limit.count())
+    drop_agent(self, "no heartbeat for " + std::to_string((now - st.spec.last_seen_ms) / 1000) + " s", true);
+  if (!st.up && !st.in_flight.empty() && now - st.down_since_ms >= k_node_lost_grace.count())
+    fail_all(st, "the node went away while the run was in flight (down since " +
+                     std::to_string(st.down_since_ms / 1000) + ")");
+  for (auto it = st.in_flight.begin(); it != st.in_flight.end();) {
+    auto next = std::next(it);
+    if (it->second.report_by_ms && now > it->second.report_by_ms)
+      fail_run(st, it, "the agent did not report the run within its timeout");
+    it = next;
+  }
+  self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
+}
+
+caf::behavior node_behavior(node_self self, node_spec spec, const job_context* ctx) {
+  self->state.spec = std::move(spec);
+  self->state.ctx = ctx;
+  self->set_down_handler([self](caf::down_msg& msg) {
+    auto& st = self->state;
+    if (st.agent && msg.source == st.agent.address()) {
+      st.agent = nullptr;  // gone: no bye, no demonitor
+      set_up(self, false);
+      spdlog::warn("node {}/{} is down: its connection ended", st.spec.group, st.spec.id);
+      persist_lazily(st.ctx, mutation_batch{}.put_node(st.spec));
+    }
+  });
+  self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
+  return {
+      [=](node_join_atom, const node_hello& hello, const caf::actor& agent, const caf::actor& gateway,
+          uint64_t ticket) {
+        auto& st = self->state;
+        if (st.agent && st.agent != agent) drop_agent(self, "replaced by a newer connection of the same node", true);
+        if (st.agent != agent) {
+          st.agent = agent;
+          self->monitor(agent);
+        }
+        take_hello(st, hello);
+        set_up(self, true);
+        persist(st.ctx, mutation_batch{}.put_node(st.spec), nullptr);
+        // Runs the agent no longer knows are lost (it restarted); the finished ones come again.
+        std::unordered_set<uint64_t> known(hello.running.begin(), hello.running.end());
+        known.insert(hello.finished.begin(), hello.finished.end());
+        for (auto it = st.in_flight.begin(); it != st.in_flight.end();) {
+          auto next = std::next(it);
+          if (!known.count(it->first)) fail_run(st, it, "the agent restarted and lost the run");
+          it = next;
+        }
+        spdlog::info("node {}/{} is up ({} {})", st.spec.group, st.spec.id, st.spec.hostname, st.spec.ip);
+        self->send(gateway, join_result_atom::value, ticket, std::string(), caf::actor_cast<caf::actor>(self));
+      },
+      [=](node_dispatch_atom, run_request& req, run_callback& done) {
+        auto& st = self->state;
+        if (!st.up) {
+          std::string since = st.spec.last_seen_ms ? "last seen " + std::to_string(st.spec.last_seen_ms / 1000)
+                                                   : "never connected";
+          return done(failed(req.run_id, "node " + st.spec.id + ": the node is down (" + since + ")"));
+        }
+        if (st.in_flight.size() >= k_max_runs_in_flight_per_node)
+          return done(failed(req.run_id, "node " + st.spec.id + ": " + std::to_string(st.in_flight.size()) +
+                                             " runs already in flight; run refused"));
+        remote_run run{req.run_id, req.job_id,         req.group, req.job_name, std::move(req.target),
+                       req.timeout.count(), to_unix_ms(req.plan_time)};
+        int64_t report_by = run.timeout_ms > 0 ? now_unix_ms() + run.timeout_ms + k_node_report_grace.count() : 0;
+        st.in_flight.emplace(req.run_id, flight{std::move(done), report_by});
+        self->send(st.agent, node_run_atom::value, std::move(run));
+      },
+      [=](node_result_atom, const remote_result& result) {
+        if (!from_agent(self)) return;
+        auto& st = self->state;
+        self->send(st.agent, node_ack_atom::value, result.run_id);
+        auto it = st.in_flight.find(result.run_id);
+        if (it == st.in_flight.end()) return;  // already failed, or not ours: acked and dropped
+        auto done = std::move(it->second.done);
+        st.in_flight.erase(it);
+        done(outcome_of(result));
+      },
+      [=](node_beat_atom) -> caf::result<node_beat_atom> {
+        if (!from_agent(self)) return caf::sec::request_receiver_down;
+        self->state.spec.last_seen_ms = now_unix_ms();
+        return node_beat_atom::value;
+      },
+      [=](tick_atom) { tick(self); },
+      [=](view_atom) -> node_view {
+        auto& st = self->state;
+        return node_view{st.spec, st.up, static_cast<uint32_t>(st.in_flight.size())};
+      },
+      [=](delete_atom) {
+        auto& st = self->state;
+        drop_agent(self, "the group was removed", true, false);
+        fail_all(st, "the node was removed with its group");
+        self->quit();
+      },
+      [=](stop_atom) {
+        set_up(self, false);
+        self->quit();
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_node(caf::actor_system& sys, node_spec spec, const job_context* ctx) {
+  return sys.spawn(node_behavior, std::move(spec), ctx);
+}
+
+}  // namespace mainspring

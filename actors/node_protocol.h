@@ -1,0 +1,115 @@
+// node_protocol: the messages between the server and its worker agents (`mainspring agent`).
+//
+// They cross the network through CAF's BASP (libcaf_io), so, unlike actors/messages.h, every
+// payload here is a plain serializable value with an inspect() and a registered type name, and no
+// callback. Both ends call add_node_message_types() on their actor_system_config.
+//
+// The conversation (agent -> server unless marked <-):
+//   (node_hello_atom, group, node_id)               -> nonce            to the published gateway
+//   (node_join_atom, node_hello, agent actor)       -> node actor       the proof of the secret
+//   <- (node_run_atom, remote_run)                                      a run to start
+//   (node_result_atom, remote_result)                                   its outcome, until acked
+//   <- (node_ack_atom, run_id)                                          the server recorded it
+//   (node_beat_atom)                                -> node_beat_atom   every k_node_beat_interval
+//   <- (node_bye_atom, reason)                                          disconnected by the server
+// The agent repeats unacknowledged results after every join, so a result is never lost to a
+// dropped connection; the server acknowledges results it no longer waits for, and drops them.
+//
+// Example (agent side):
+//   auto nonce = request(gateway, timeout, node_hello_atom::value, group, node_id)
+//   node_hello h; h.group = group; h.node_id = node_id; h.proof = node_proof(secret, nonce, ...);
+//   auto node = request(gateway, timeout, node_join_atom::value, h, agent_actor)
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+
+namespace mainspring {
+
+// -- limits: nothing a peer sends grows the server without bound --
+inline constexpr std::size_t k_max_node_message_bytes = 1024 * 1024;  // one BASP payload (net/basp_relay.h)
+inline constexpr std::size_t k_max_nodes_per_group = 256;
+inline constexpr std::size_t k_max_runs_in_flight_per_node = 1024;
+inline constexpr std::size_t k_max_pending_challenges = 4096;  // nonces handed out, not yet used
+inline constexpr std::size_t k_max_reported_run_ids = 4096;    // running + finished ids in a hello
+// -- timing --
+inline constexpr std::chrono::milliseconds k_node_beat_interval{2000};
+// A node that sent nothing for this long is taken for gone (its connection may hang open).
+inline constexpr std::chrono::milliseconds k_node_silence_limit{8000};
+// How long a node that went away has to come back before its runs in flight fail.
+inline constexpr std::chrono::milliseconds k_node_lost_grace{5000};
+// How long after its timeout a run may still be reported before it fails as unreported.
+inline constexpr std::chrono::milliseconds k_node_report_grace{30000};
+inline constexpr std::chrono::milliseconds k_node_request_timeout{10000};
+
+using node_hello_atom = caf::atom_constant<caf::atom("nodehello")>;
+using node_join_atom = caf::atom_constant<caf::atom("nodejoin")>;
+using node_run_atom = caf::atom_constant<caf::atom("noderun")>;
+using node_result_atom = caf::atom_constant<caf::atom("noderesult")>;
+using node_ack_atom = caf::atom_constant<caf::atom("nodeack")>;
+using node_beat_atom = caf::atom_constant<caf::atom("nodebeat")>;
+using node_bye_atom = caf::atom_constant<caf::atom("nodebye")>;
+
+// What an agent says about itself when it joins, with the proof (core/node_auth.h).
+struct node_hello {
+  std::string group;
+  std::string node_id;
+  std::string proof;
+  std::string hostname, ip, mac, broadcast_addr, machine_code;
+  std::vector<std::string> tags;  // "name=value"
+  // Runs the agent is still running, and runs it finished whose results it will send again.
+  std::vector<uint64_t> running;
+  std::vector<uint64_t> finished;
+};
+
+// A run for an agent: `command` with /bin/bash -c, killed with its process group at timeout.
+struct remote_run {
+  uint64_t run_id = 0;
+  std::string job_id;
+  std::string group;
+  std::string job_name;
+  std::string command;
+  int64_t timeout_ms = 0;  // <= 0: none
+  int64_t plan_ms = 0;
+};
+
+// What became of a remote_run (executors/run.h's run_outcome, in wire form).
+struct remote_result {
+  uint64_t run_id = 0;
+  uint8_t result = 1;  // run_result: 0 succeeded, 1 failed, 2 timed_out
+  int64_t start_ms = 0;
+  int64_t end_ms = 0;
+  int32_t code = 0;
+  std::string output_tail;
+  std::string error;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, node_hello& x) {
+  return f(caf::meta::type_name("node_hello"), x.group, x.node_id, x.proof, x.hostname, x.ip, x.mac,
+           x.broadcast_addr, x.machine_code, x.tags, x.running, x.finished);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, remote_run& x) {
+  return f(caf::meta::type_name("remote_run"), x.run_id, x.job_id, x.group, x.job_name, x.command,
+           x.timeout_ms, x.plan_ms);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, remote_result& x) {
+  return f(caf::meta::type_name("remote_result"), x.run_id, x.result, x.start_ms, x.end_ms, x.code,
+           x.output_tail, x.error);
+}
+
+// The node a hello describes: group, id, what it reports and its tags ("a=b" -> a: b; "a" -> a: "").
+struct node_spec;
+node_spec node_spec_of(const node_hello& hello);
+
+// Registers the types above (both ends must, with the same names).
+void add_node_message_types(caf::actor_system_config& cfg);
+
+}  // namespace mainspring

@@ -1,0 +1,29 @@
+// The node registry: one actor per group, keeping the group's worker nodes (one node actor each).
+//
+// - (node_join_atom, hello, agent, gateway, ticket): the registry actor checked the proof; a new
+//   node gets a node actor (at most k_max_nodes_per_group per group; beyond that the gateway
+//   hears the refusal), and the join goes to the node's actor, which answers the gateway.
+// - (node_dispatch_atom, run_request, run_callback): to req.node's actor; a node that never
+//   joined fails the run at once: "node w9: no such node in group YM55 (it never registered)".
+// - (node_list_atom, reply_fn<vector<node_view>>): every node's view, sorted by id.
+// - (node_restore_atom, vector<node_spec>): the stored nodes at start-up, down until they join.
+// - (delete_atom): the group is removed: every node actor ends (saying bye to its agent), and so
+//   does this one. (stop_atom): the server stops.
+//
+// Example (from the registry actor):
+//   caf::actor nodes = spawn_node_registry(sys, "YM55", ctx);
+//   self->send(nodes, node_dispatch_atom::value, std::move(req), std::move(done));
+#pragma once
+
+#include <string>
+
+#include <caf/fwd.hpp>
+
+#include "actors/job_context.h"
+
+namespace mainspring {
+
+// REQUIRES: *ctx outlives the actor.
+caf::actor spawn_node_registry(caf::actor_system& sys, std::string group, const job_context* ctx);
+
+}  // namespace mainspring

@@ -1,0 +1,144 @@
+#include "agent/agent_actor.h"
+
+#include <map>
+#include <memory>
+#include <set>
+
+#include <spdlog/spdlog.h>
+
+#include "actors/node_protocol.h"
+#include "executors/shell_runner.h"
+
+namespace mainspring {
+
+namespace {
+
+using run_finished_atom = caf::atom_constant<caf::atom("runfin")>;
+using beat_tick_atom = caf::atom_constant<caf::atom("beattick")>;
+
+struct agent_state {
+  std::string node_id;
+  session_end_fn on_session_end;
+  std::unique_ptr<shell_runner> runner;
+  caf::actor node;       // the current session's node actor; null between sessions
+  uint64_t session = 0;
+  std::set<uint64_t> running;
+  std::map<uint64_t, remote_result> unacked;  // by run id: oldest first
+  static inline const char* name = "mainspring.agent";
+};
+
+using agent_self = caf::stateful_actor<agent_state>*;
+
+remote_result result_of(const run_outcome& out) {
+  return remote_result{out.run_id,
+                       static_cast<uint8_t>(out.result),
+                       to_unix_ms(out.start_time),
+                       to_unix_ms(out.end_time),
+                       out.code,
+                       out.output_tail,
+                       out.error};
+}
+
+void end_session(agent_self self, const std::string& why) {
+  auto& st = self->state;
+  if (!st.node) return;
+  self->demonitor(st.node);
+  st.node = nullptr;
+  spdlog::warn("session {} ended: {}", st.session, why);
+  st.on_session_end(st.session, why);
+}
+
+bool from_node(agent_self self) {
+  auto& st = self->state;
+  return st.node && self->current_sender() == caf::actor_cast<caf::strong_actor_ptr>(st.node);
+}
+
+void start_run(agent_self self, remote_run run) {
+  auto& st = self->state;
+  if (st.running.count(run.run_id) || st.unacked.count(run.run_id)) return;  // sent twice
+  run_request req;
+  req.run_id = run.run_id;
+  req.job_id = std::move(run.job_id);
+  req.group = std::move(run.group);
+  req.job_name = std::move(run.job_name);
+  req.target = std::move(run.command);
+  req.shell = "/bin/bash";
+  req.timeout = std::chrono::milliseconds(run.timeout_ms);
+  req.plan_time = from_unix_ms(run.plan_ms);
+  req.extras = {{"MAINSPRING_NODE_ID", st.node_id}};
+  st.running.insert(req.run_id);
+  st.runner->start(std::move(req), [agent = caf::actor_cast<caf::actor>(self)](run_outcome out) {
+    caf::anon_send(agent, run_finished_atom::value, result_of(out));
+  });
+}
+
+caf::behavior agent_behavior(agent_self self, std::string node_id, std::size_t max_concurrent_runs,
+                             session_end_fn on_session_end) {
+  auto& st = self->state;
+  st.node_id = std::move(node_id);
+  st.on_session_end = std::move(on_session_end);
+  st.runner = std::make_unique<shell_runner>(max_concurrent_runs);
+  self->set_down_handler([self](caf::down_msg& msg) {
+    if (self->state.node && msg.source == self->state.node.address()) end_session(self, "the connection to the server ended");
+  });
+  return {
+      [=](session_atom, const caf::actor& node, uint64_t session) {
+        auto& st = self->state;
+        if (st.node) self->demonitor(st.node);
+        st.node = node;
+        st.session = session;
+        self->monitor(node);
+        for (const auto& [id, result] : st.unacked) self->send(node, node_result_atom::value, result);
+        self->send(self, beat_tick_atom::value, session);
+      },
+      [=](ids_atom) -> std::tuple<std::vector<uint64_t>, std::vector<uint64_t>> {
+        auto& st = self->state;
+        std::vector<uint64_t> finished;
+        for (const auto& [id, result] : st.unacked) finished.push_back(id);
+        return std::make_tuple(std::vector<uint64_t>(st.running.begin(), st.running.end()), std::move(finished));
+      },
+      [=](node_run_atom, remote_run& run) {
+        // Only the server holds this actor's handle. A run may arrive before the connect loop
+        // has handed over the session (the node is up as soon as the join is answered): it is
+        // taken, and its result waits in unacked until the session starts.
+        if (from_node(self) || !self->state.node) start_run(self, std::move(run));
+      },
+      [=](run_finished_atom, remote_result& result) {
+        auto& st = self->state;
+        st.running.erase(result.run_id);
+        if (st.unacked.size() >= k_max_unacked_results) {
+          spdlog::warn("dropping the unacknowledged result of run {}: {} results wait already",
+                       st.unacked.begin()->first, st.unacked.size());
+          st.unacked.erase(st.unacked.begin());
+        }
+        if (st.node) self->send(st.node, node_result_atom::value, result);
+        st.unacked.emplace(result.run_id, std::move(result));
+      },
+      [=](node_ack_atom, uint64_t run_id) {
+        if (from_node(self)) self->state.unacked.erase(run_id);
+      },
+      [=](node_bye_atom, const std::string& why) {
+        if (from_node(self)) end_session(self, "the server said: " + why);
+      },
+      [=](beat_tick_atom, uint64_t session) {
+        auto& st = self->state;
+        if (!st.node || session != st.session) return;  // that session is over
+        self->request(st.node, k_node_request_timeout, node_beat_atom::value)
+            .then([](node_beat_atom) {},
+                  [self, session](caf::error& err) {
+                    if (session == self->state.session)
+                      end_session(self, "heartbeat failed: " + self->system().render(err));
+                  });
+        self->delayed_send(self, k_node_beat_interval, beat_tick_atom::value, session);
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_agent_actor(caf::actor_system& sys, std::string node_id, std::size_t max_concurrent_runs,
+                             session_end_fn on_session_end) {
+  return sys.spawn(agent_behavior, std::move(node_id), max_concurrent_runs, std::move(on_session_end));
+}
+
+}  // namespace mainspring

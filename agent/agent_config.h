@@ -1,0 +1,47 @@
+// agent_config: everything `mainspring agent` needs, and where its secret comes from.
+//
+// The group's secret (what POST /v1/register/group answered) never comes from the command line,
+// where `ps` would show it: it is read from MAINSPRING_GROUP_SECRET or from --secret-file.
+//
+// Example:
+//   agent_config cfg;
+//   CLI::App app; add_agent_flags(app, cfg);   // --server, --group, --node-id, --tags, ...
+//   if (auto st = finish_agent_config(cfg); !st.ok()) die(st.message());
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace CLI {
+class App;
+}
+
+namespace mainspring {
+
+inline constexpr const char* k_group_secret_env = "MAINSPRING_GROUP_SECRET";
+
+struct agent_config {
+  std::string server;  // host:port of the server's --node-listen
+  std::string group;
+  std::string node_id;
+  std::vector<std::string> tags;  // "k=v"
+  std::string secret_file;        // "" = read MAINSPRING_GROUP_SECRET
+  std::string tls_ca, tls_cert, tls_key;
+  std::size_t max_concurrent_runs = 256;
+  std::string log_level = "info";
+  // -- filled in by finish_agent_config --
+  std::string server_host;
+  uint16_t server_port = 0;
+  std::string secret;
+};
+
+void add_agent_flags(CLI::App& app, agent_config& cfg);
+
+// Splits --server, reads the secret, checks group, node id and tags (as the server will);
+// invalid_argument naming the flag otherwise.
+status finish_agent_config(agent_config& cfg);
+
+}  // namespace mainspring

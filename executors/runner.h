@@ -1,0 +1,44 @@
+// runner: what every executor implements, so that executor_pool keeps one per kind.
+//
+// A runner takes a run_request, does the work wherever it does it (its own threads, a worker
+// node, nowhere for a no-op) and calls the callback exactly once with the outcome. start() never
+// blocks the caller beyond a short lock: the caller is usually an actor thread.
+//
+// Example:
+//   std::unique_ptr<runner> r = std::make_unique<shell_runner>(64);
+//   r->start(std::move(req), [](run_outcome out) { /* once, on some thread */ });
+//   r->running();   // started, not yet reported
+#pragma once
+
+#include <cstddef>
+
+#include "executors/run.h"
+
+namespace mainspring {
+
+class runner {
+ public:
+  virtual ~runner() = default;
+
+  // Starts `req`; `done` gets its outcome exactly once, possibly inline (before start returns).
+  virtual void start(run_request req, run_callback done) = 0;
+
+  // Runs started and not yet reported.
+  virtual std::size_t running() const = 0;
+  // Runs waiting for a free slot.
+  virtual std::size_t queued() const = 0;
+};
+
+// The outcome of a run that does nothing and succeeds (NOOP@): the one definition of a no-op.
+run_outcome noop_outcome(uint64_t run_id);
+
+// Completes every run at once, inline, with noop_outcome: it measures the scheduler, not an
+// executor.
+class noop_runner final : public runner {
+ public:
+  void start(run_request req, run_callback done) override { done(noop_outcome(req.run_id)); }
+  std::size_t running() const override { return 0; }
+  std::size_t queued() const override { return 0; }
+};
+
+}  // namespace mainspring

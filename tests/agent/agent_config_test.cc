@@ -1,0 +1,78 @@
+// Tests of `mainspring agent`'s configuration: the secret never comes from the command line, and
+// bad flags are refused naming the flag.
+#include "agent/agent_config.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include <catch2/catch.hpp>
+
+using namespace mainspring;
+
+namespace {
+
+agent_config valid_config() {
+  agent_config cfg;
+  cfg.server = "127.0.0.1:7070";
+  cfg.group = "YM55";
+  cfg.node_id = "w1";
+  cfg.tags = {"rack=a", "gpu"};
+  return cfg;
+}
+
+}  // namespace
+
+TEST_CASE("the agent reads the group's secret from the environment, trimmed") {
+  ::setenv(k_group_secret_env, "  SECRETVALUE\n", 1);
+  agent_config cfg = valid_config();
+  REQUIRE(finish_agent_config(cfg).ok());
+  CHECK(cfg.secret == "SECRETVALUE");
+  CHECK(cfg.server_host == "127.0.0.1");
+  CHECK(cfg.server_port == 7070);
+  ::unsetenv(k_group_secret_env);
+}
+
+TEST_CASE("the agent reads the group's secret from --secret-file, which wins over the environment") {
+  ::setenv(k_group_secret_env, "FROMENV", 1);
+  std::string path = "/tmp/mainspring-agent-secret-" + std::to_string(::getpid());
+  std::ofstream(path) << "FROMFILE\n";
+  agent_config cfg = valid_config();
+  cfg.secret_file = path;
+  REQUIRE(finish_agent_config(cfg).ok());
+  CHECK(cfg.secret == "FROMFILE");
+  ::unlink(path.c_str());
+  cfg.secret_file = path;  // now missing
+  auto st = finish_agent_config(cfg);
+  CHECK(st.message().find("--secret-file") != std::string::npos);
+  ::unsetenv(k_group_secret_env);
+}
+
+TEST_CASE("an agent without a secret, or with bad flags, is refused naming what is wrong") {
+  ::unsetenv(k_group_secret_env);
+  agent_config cfg = valid_config();
+  CHECK(finish_agent_config(cfg).message().find(k_group_secret_env) != std::string::npos);
+
+  ::setenv(k_group_secret_env, "S", 1);
+  cfg = valid_config();
+  cfg.server = "nohost";
+  CHECK(finish_agent_config(cfg).message().find("--server") != std::string::npos);
+  cfg = valid_config();
+  cfg.server = "127.0.0.1:99999";
+  CHECK(finish_agent_config(cfg).message().find("--server") != std::string::npos);
+  cfg = valid_config();
+  cfg.node_id = "bad id!";
+  CHECK(finish_agent_config(cfg).message().rfind("--node-id", 0) == 0);
+  cfg = valid_config();
+  cfg.group = "";
+  CHECK(finish_agent_config(cfg).message().rfind("--group", 0) == 0);
+  cfg = valid_config();
+  cfg.tls_cert = "c.pem";
+  CHECK(finish_agent_config(cfg).message().find("--node-tls-key") != std::string::npos);
+  cfg = valid_config();
+  cfg.server = "[::1]:7070";
+  REQUIRE(finish_agent_config(cfg).ok());
+  CHECK(cfg.server_host == "::1");
+  ::unsetenv(k_group_secret_env);
+}

@@ -1,0 +1,461 @@
+// End to end: worker nodes. A real server with --node-listen and real `mainspring agent`
+// processes on loopback: joining, the node list, REMOTE@ runs on each listed node, timeouts,
+// agents and servers killed and restarted, wrong secrets, group isolation and removal, many
+// agents, bursts of run-now, and TLS.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "tests/e2e/agent_process.h"
+#include "tests/e2e/native_helpers.h"
+#include "tests/e2e/server_process.h"
+#include "tests/support/child_process.h"
+
+using namespace mainspring::e2e;
+
+namespace {
+
+// A server taking worker nodes on a port of its own, with group G registered.
+struct node_server {
+  explicit node_server(std::vector<std::string> extra = {})
+      : node_port(pick_free_port()),
+        server(with_node_listen(node_port, std::move(extra))),
+        api(server.base_url()),
+        secret(api.register_group("G")) {}
+
+  static std::vector<std::string> with_node_listen(uint16_t port, std::vector<std::string> extra) {
+    extra.insert(extra.begin(), {"--node-listen", "127.0.0.1:" + std::to_string(port)});
+    return extra;
+  }
+
+  std::unique_ptr<agent_process> agent(const std::string& node, std::vector<std::string> flags = {},
+                                       const std::string& group = "G", const std::string& with_secret = "") {
+    return std::make_unique<agent_process>(node_port, group, node, with_secret.empty() ? secret : with_secret,
+                                           std::move(flags));
+  }
+
+  json nodes(const std::string& group = "G") { return api.success(api.client.get("/v1/" + group + "/node/list")); }
+
+  // "up", "down", or "" when the node is not listed.
+  std::string status_of(const std::string& node, const std::string& group = "G") {
+    for (const auto& n : nodes(group))
+      if (n["node_id"] == node) return n["status"];
+    return "";
+  }
+
+  bool becomes(const std::string& node, const std::string& status, std::chrono::milliseconds timeout = 15s) {
+    return eventually([&] { return status_of(node) == status; }, timeout);
+  }
+
+  std::string add_remote(const std::string& name, const std::string& nodes, const std::string& command,
+                         json extra = json::object()) {
+    json body = {{"group_name", "G"},    {"name", name},           {"request_url", "REMOTE@" + nodes},
+                 {"exec_command", command}, {"interval_pattern", "@manually"}, {"timeout", 30}};
+    body.update(extra);
+    return api.add_job(body);
+  }
+
+  std::string run_now(const std::string& id) {
+    return api.success(api.client.post_json("/v1/G/job/" + id + "/run", json::object()));
+  }
+
+  // Finished runs of the job, by node (the newest per node).
+  std::map<std::string, json> finished_by_node(const std::string& id) {
+    std::map<std::string, json> out;
+    for (const auto& r : api.executions("G", id, "?limit=1000"))
+      if (r["state"] != "running" && r["node"].is_string() && !out.count(r["node"])) out[r["node"]] = r;
+    return out;
+  }
+
+  std::size_t finished_runs(const std::string& id, const std::string& state = "") {
+    std::size_t n = 0;
+    for (const auto& r : api.executions("G", id, "?limit=1000"))
+      if (r["state"] != "running" && (state.empty() || r["state"] == state)) ++n;
+    return n;
+  }
+
+  uint16_t node_port;
+  server_process server;
+  native_api api;
+  std::string secret;
+};
+
+std::string metric_line(const std::string& text, const std::string& name) {
+  auto at = text.find("\n" + name + " ");
+  if (at == std::string::npos) return "";
+  auto end = text.find('\n', at + 1);
+  return text.substr(at + 1, end - at - 1);
+}
+
+}  // namespace
+
+TEST_CASE("agents join a group, show in the node list, and run a REMOTE@ job once on each listed node") {
+  node_server s;
+  auto w1 = s.agent("w1", {"--tags", "rack=a,zone=z1"});
+  auto w2 = s.agent("w2");
+  REQUIRE(s.becomes("w1", "up"));
+  REQUIRE(s.becomes("w2", "up"));
+  json nodes = s.nodes();
+  REQUIRE(nodes.size() == 2);
+  const json& n = nodes[0];
+  CHECK(n["node_id"] == "w1");
+  CHECK(n["group_name"] == "G");
+  CHECK(n["otp_token"] == "");  // never a secret
+  CHECK(n["tags"] == json{{"rack", "a"}, {"zone", "z1"}});
+  CHECK(n["last_seen"].get<int64_t>() > 0);
+  for (const char* field : {"hostname", "ip", "mac", "boradcast_addr", "grpclisten", "machine_code", "running"})
+    CHECK(n.contains(field));
+  CHECK(n["ip"] == "127.0.0.1");
+
+  std::string id = s.add_remote("env", "w1,w2",
+                                "echo node=$MAINSPRING_NODE_ID job=$MAINSPRING_JOB_ID group=$MAINSPRING_GROUP "
+                                "run=$MAINSPRING_RUN_ID plan=$MAINSPRING_PLAN_TIME shell=$BASH_VERSION; exit 3");
+  s.run_now(id);
+  REQUIRE(eventually([&] { return s.finished_by_node(id).size() == 2; }, 20s));
+  auto runs = s.finished_by_node(id);
+  for (const std::string node : {"w1", "w2"}) {
+    const json& r = runs[node];
+    INFO(r.dump());
+    CHECK(r["state"] == "failed");
+    CHECK(r["code"] == 3);
+    std::string out = r["output_tail"];
+    CHECK(out.find("node=" + node + " ") != std::string::npos);
+    CHECK(out.find("job=" + id + " ") != std::string::npos);
+    CHECK(out.find("group=G ") != std::string::npos);
+    CHECK(out.find("run=" + r["run_id"].get<std::string>() + " ") != std::string::npos);
+    CHECK(out.find("shell=5") != std::string::npos);  // /bin/bash, not sh
+  }
+  CHECK(runs["w1"]["run_id"] != runs["w2"]["run_id"]);
+}
+
+TEST_CASE("a remote run past its timeout is killed with its process group and recorded timed out") {
+  node_server s;
+  auto w1 = s.agent("w1");
+  REQUIRE(s.becomes("w1", "up"));
+  std::string marker = "/tmp/mainspring-node-timeout-" + std::to_string(::getpid());
+  std::filesystem::remove(marker);
+  // The background child would touch the marker after 4 s if it survived its group's kill.
+  std::string id = s.add_remote("slow", "w1", "(sleep 4; touch " + marker + ") & echo started; sleep 60",
+                                json{{"timeout", 1}});
+  s.run_now(id);
+  REQUIRE(eventually([&] { return s.finished_runs(id) == 1; }, 20s));
+  json r = s.finished_by_node(id)["w1"];
+  CHECK(r["state"] == "timed_out");
+  CHECK(r["output_tail"] == "started\n");
+  std::this_thread::sleep_for(5s);
+  CHECK_FALSE(std::filesystem::exists(marker));
+}
+
+TEST_CASE("an agent killed with a run in flight: the node goes down and the run fails naming it and a restarted agent is up again") {
+  node_server s;
+  auto w1 = s.agent("w1");
+  REQUIRE(s.becomes("w1", "up"));
+  std::string id = s.add_remote("long", "w1", "sleep 30");
+  s.run_now(id);
+  REQUIRE(eventually([&] { return s.nodes()[0]["running"] == 1; }));
+  w1->kill9();
+  REQUIRE(s.becomes("w1", "down", 10s));
+  REQUIRE(eventually([&] { return s.finished_runs(id) == 1; }, 15s));
+  json r = s.finished_by_node(id)["w1"];
+  CHECK(r["state"] == "failed");
+  CHECK(r["error"].get<std::string>().find("node w1") != std::string::npos);
+  // A run planned for the node while it is down fails at once, naming it.
+  s.run_now(id);
+  REQUIRE(eventually([&] { return s.finished_runs(id) == 2; }));
+  CHECK(s.api.executions("G", id)[0]["error"].get<std::string>().find("node w1: the node is down") != std::string::npos);
+  w1->restart();
+  REQUIRE(s.becomes("w1", "up"));
+  std::string after = s.add_remote("after", "w1", "echo back");
+  s.run_now(after);
+  REQUIRE(eventually([&] { return s.finished_runs(after, "succeeded") == 1; }, 20s));
+}
+
+TEST_CASE("after a server kill -9 and restart, agents reconnect by themselves and nodes are remembered") {
+  node_server s;
+  auto w1 = s.agent("w1");
+  REQUIRE(s.becomes("w1", "up"));
+  std::string id = s.add_remote("again", "w1", "echo hi");
+  s.server.kill9();
+  s.server.restart();
+  REQUIRE(s.server.base_url() == s.api.client.base_url());  // the same port again
+  // Remembered (stored) whatever the agent does, and up again once it has dialled back.
+  REQUIRE(s.status_of("w1") != "");
+  REQUIRE(s.becomes("w1", "up", 30s));
+  s.run_now(id);
+  REQUIRE(eventually([&] { return s.finished_runs(id, "succeeded") == 1; }, 20s));
+  CHECK(s.finished_by_node(id)["w1"]["output_tail"] == "hi\n");
+}
+
+TEST_CASE("a node that never registered, and another group's node, fail the run naming the node") {
+  node_server s;
+  s.api.register_group("H");
+  auto other = s.agent("w1", {}, "H", s.api.success(s.api.client.get("/v1/H/group/info")));
+  REQUIRE(eventually([&] { return s.status_of("w1", "H") == "up"; }, 15s));
+  CHECK(s.nodes("G").empty());  // H's node is not G's
+  std::string id = s.add_remote("nobody", "w1,w9", "echo hi");
+  s.run_now(id);
+  REQUIRE(eventually([&] { return s.finished_runs(id) == 2; }));
+  auto runs = s.finished_by_node(id);
+  CHECK(runs["w1"]["error"].get<std::string>().find("node w1: no such node in group G") != std::string::npos);
+  CHECK(runs["w9"]["error"].get<std::string>().find("node w9") != std::string::npos);
+}
+
+TEST_CASE("an agent with a wrong secret is refused, counted in the metrics, and the server keeps serving") {
+  node_server s;
+  auto bad = s.agent("w1", {}, "G", "WRONGSECRETWRONGSECRET");
+  REQUIRE(eventually([&] {
+    return metric_line(s.api.client.get("/metrics").body, "mainspring_node_auth_failures_total") !=
+           "mainspring_node_auth_failures_total 0";
+  }));
+  CHECK(s.nodes().empty());
+  CHECK(s.server.log().find("WRONGSECRET") == std::string::npos);
+  CHECK(s.server.log().find(s.secret) == std::string::npos);
+  CHECK(eventually([&] { return bad->log().find("join refused: unknown group or wrong secret") != std::string::npos; }));
+  auto good = s.agent("w2");
+  REQUIRE(s.becomes("w2", "up"));
+}
+
+TEST_CASE("removing a group disconnects its agents and refuses them afterwards") {
+  node_server s;
+  auto w1 = s.agent("w1");
+  REQUIRE(s.becomes("w1", "up"));
+  s.api.post_ok("/v1/remove/group", json{{"group_name", "G"}});
+  REQUIRE(eventually([&] { return w1->log().find("group was removed") != std::string::npos; }));
+  REQUIRE(eventually([&] { return w1->log().find("join refused") != std::string::npos; }));
+  // The group comes back empty: its old node is gone with it.
+  s.api.register_group("G");
+  CHECK(s.nodes().empty());
+}
+
+TEST_CASE("twenty agents join one group and a job over all of them runs once on each") {
+  node_server s;
+  std::vector<std::unique_ptr<agent_process>> agents;
+  std::string list;
+  for (int i = 1; i <= 20; ++i) {
+    std::string node = "n";
+    node += std::to_string(i);
+    agents.push_back(s.agent(node));
+    if (!list.empty()) list += ',';
+    list += node;
+  }
+  REQUIRE(eventually([&] {
+    std::size_t up = 0;
+    for (const auto& n : s.nodes()) up += n["status"] == "up";
+    return up == 20;
+  }, 30s));
+  std::string id = s.add_remote("all", list, "echo $MAINSPRING_NODE_ID");
+  s.run_now(id);
+  REQUIRE(eventually([&] { return s.finished_runs(id, "succeeded") == 20; }, 30s));
+  auto runs = s.finished_by_node(id);
+  CHECK(runs.size() == 20);
+  for (const auto& [node, r] : runs) CHECK(r["output_tail"] == node + "\n");
+}
+
+TEST_CASE("a burst of run-now calls over two nodes loses nothing") {
+  node_server s;
+  auto w1 = s.agent("w1");
+  auto w2 = s.agent("w2");
+  REQUIRE(s.becomes("w1", "up"));
+  REQUIRE(s.becomes("w2", "up"));
+  std::string id = s.add_remote("burst", "w1,w2", "echo $MAINSPRING_RUN_ID");
+  constexpr int k_calls = 100;
+  for (int i = 0; i < k_calls; ++i) s.run_now(id);
+  // Counted from the job's totals: the run history keeps only the newest 100 runs.
+  REQUIRE(eventually([&] { return s.api.detail("G", id)["counts"]["runs"] == 2 * k_calls; }, 60s));
+  json counts = s.api.detail("G", id)["counts"];
+  CHECK(counts["successes"] == 2 * k_calls);
+  CHECK(counts["failures"] == 0);
+}
+
+TEST_CASE("concurrency forbid skips a busy node only, and retries go to the node that failed") {
+  node_server s;
+  auto w1 = s.agent("w1");
+  auto w2 = s.agent("w2");
+  REQUIRE(s.becomes("w1", "up"));
+  REQUIRE(s.becomes("w2", "up"));
+  // w1 stays busy; w2 finishes at once: under forbid only w1's fires are skipped.
+  std::string id = s.add_remote("overlap", "w1,w2", "[ \"$MAINSPRING_NODE_ID\" = w1 ] && sleep 20; true",
+                                json{{"interval_pattern", "@every 1s"}, {"concurrency", "forbid"}});
+  REQUIRE(eventually([&] { return s.finished_runs(id, "succeeded") >= 4; }, 20s));
+  std::size_t w1_runs = 0;
+  for (const auto& r : s.api.executions("G", id, "?limit=1000")) w1_runs += r["node"] == "w1";
+  CHECK(w1_runs == 1);
+  CHECK(s.api.detail("G", id)["counts"]["skipped"].get<int>() >= 3);
+
+  // Only w2 fails, once per try: its retries run on w2 alone.
+  std::string flaky = s.add_remote("flaky", "w1,w2", "[ \"$MAINSPRING_NODE_ID\" = w1 ]",
+                                   json{{"retries", 2}, {"retry_delay", 0.2}});
+  s.run_now(flaky);
+  REQUIRE(eventually([&] { return s.finished_runs(flaky) == 4; }, 20s));
+  std::map<std::string, int> per_node;
+  for (const auto& r : s.api.executions("G", flaky, "?limit=1000")) per_node[r["node"]]++;
+  CHECK(per_node["w1"] == 1);
+  CHECK(per_node["w2"] == 3);
+}
+
+TEST_CASE("without --node-listen a REMOTE@ job is refused with a 400 naming the flag") {
+  server_process server;
+  native_api api(server.base_url());
+  api.register_group("G");
+  auto r = api.client.post_json("/v1/add/job", json{{"group_name", "G"},
+                                                    {"name", "r"},
+                                                    {"request_url", "REMOTE@w1"},
+                                                    {"exec_command", "true"},
+                                                    {"interval_pattern", "@manually"}});
+  CHECK(r.status == 400);
+  CHECK(r.body.find("--node-listen") != std::string::npos);
+}
+
+TEST_CASE("a node listener on a non-loopback address needs TLS or --node-insecure") {
+  auto dir = std::filesystem::temp_directory_path() / ("mainspring-node-insecure-" + std::to_string(::getpid()));
+  std::string log = "/tmp/mainspring-node-insecure-" + std::to_string(::getpid()) + ".log";
+  std::string error;
+  pid_t pid = mainspring::testing::spawn_logged(
+      {std::getenv("MAINSPRING_BINARY"), "serve", "--listen", "127.0.0.1:" + std::to_string(pick_free_port()),
+       "--data-dir", dir.string(), "--node-listen", "0.0.0.0:" + std::to_string(pick_free_port())},
+      log, &error);
+  REQUIRE(pid > 0);
+  auto code = mainspring::testing::wait_exit_until(pid, std::chrono::steady_clock::now() + 20s);
+  REQUIRE(code);
+  CHECK(*code == 1);
+  CHECK(mainspring::testing::file_tail(log).find("--node-insecure") != std::string::npos);
+  std::filesystem::remove(log);
+  std::filesystem::remove_all(dir);
+}
+
+namespace {
+
+// A CA, a server certificate and a client certificate it signed, made with openssl in `dir`.
+void make_certificates(const std::filesystem::path& dir) {
+  std::filesystem::create_directories(dir);
+  const std::string d = dir.string();
+  const std::string key = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
+  std::string script =
+      "cd " + d + " && openssl req -x509" + key + " -keyout ca.key -out ca.pem -days 2 -subj /CN=test-ca" +
+      " && openssl req" + key + " -keyout server.key -out server.csr -subj /CN=127.0.0.1" +
+      " && openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2" +
+      " && openssl req" + key + " -keyout client.key -out client.csr -subj /CN=agent" +
+      " && openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 2" +
+      " > openssl.log 2>&1";
+  REQUIRE(std::system(script.c_str()) == 0);
+}
+
+}  // namespace
+
+TEST_CASE("with mutual TLS an agent holding a certificate of the CA joins and one without is refused") {
+  auto dir = std::filesystem::temp_directory_path() / ("mainspring-node-tls-" + std::to_string(::getpid()));
+  make_certificates(dir);
+  auto file = [&](const char* name) { return (dir / name).string(); };
+  node_server s({"--node-tls-cert", file("server.pem"), "--node-tls-key", file("server.key"), "--node-tls-ca",
+                 file("ca.pem")});
+  auto good = s.agent("w1", {"--node-tls-ca", file("ca.pem"), "--node-tls-cert", file("client.pem"),
+                             "--node-tls-key", file("client.key")});
+  REQUIRE(s.becomes("w1", "up"));
+  std::string id = s.add_remote("tls", "w1", "echo over tls");
+  s.run_now(id);
+  REQUIRE(eventually([&] { return s.finished_runs(id, "succeeded") == 1; }, 20s));
+
+  auto no_cert = s.agent("w2", {"--node-tls-ca", file("ca.pem")});
+  auto plain = s.agent("w3");
+  REQUIRE(eventually([&] {
+    return metric_line(s.api.client.get("/metrics").body, "mainspring_node_tls_failures_total") !=
+           "mainspring_node_tls_failures_total 0";
+  }, 15s));
+  std::this_thread::sleep_for(2s);
+  CHECK(s.status_of("w2") == "");
+  CHECK(s.status_of("w3") == "");
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("Dkron's member list shows the worker nodes of its group") {
+  const uint16_t dkron_port = pick_free_port();
+  node_server s({"--dkron-listen", "127.0.0.1:" + std::to_string(dkron_port)});
+  http_client dkron("http://127.0.0.1:" + std::to_string(dkron_port));
+  std::string secret;
+  REQUIRE(eventually([&] {
+    auto r = s.api.client.get("/v1/dkron/group/info");
+    if (r.status != 200) return false;
+    secret = r.json()["success"];
+    return true;
+  }));
+  auto w1 = s.agent("w1", {"--tags", "zone=z1"}, "dkron", secret);
+  REQUIRE(eventually([&] {
+    auto members = dkron.get("/v1/members").json();
+    return members.size() == 2 && members[1]["Status"] == 1;
+  }, 15s));
+  auto members = dkron.get("/v1/members");
+  CHECK(members.header("x-total-count") == "2");
+  json node = members.json()[1];
+  CHECK(node["Name"] == "w1");
+  CHECK(node["Tags"]["zone"] == "z1");
+  CHECK(node["Tags"]["server"] == "false");
+  w1->kill9();
+  REQUIRE(eventually([&] { return dkron.get("/v1/members").json()[1]["Status"] == 4; }, 15s));
+}
+
+namespace {
+
+// Connects to 127.0.0.1:port, sends `bytes`, and waits until the server closes the connection
+// (true) or a few seconds pass (false).
+bool send_and_see_closed(uint16_t port, const std::string& bytes) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return false;
+  }
+  (void)!::write(fd, bytes.data(), bytes.size());
+  timeval tv{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char buf[512];
+  bool closed = false;
+  for (int i = 0; i < 100 && !closed; ++i) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    closed = n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN);
+    if (n < 0 && errno == EAGAIN) break;
+  }
+  ::close(fd);
+  return closed;
+}
+
+}  // namespace
+
+TEST_CASE("garbage and a message announcing 4 GiB on the node port close that connection and nothing else") {
+  node_server s;
+  auto w1 = s.agent("w1");
+  REQUIRE(s.becomes("w1", "up"));
+  std::string huge(32, '\0');
+  huge[0] = 2;  // a client handshake
+  huge[4] = huge[5] = huge[6] = huge[7] = static_cast<char>(0xff);
+  CHECK(send_and_see_closed(s.node_port, huge));
+  std::string garbage;
+  for (int i = 0; i < 4096; ++i) garbage.push_back(static_cast<char>((i * 7919) & 0xff));
+  send_and_see_closed(s.node_port, garbage);  // CAF may close it or wait for more: either is fine
+  REQUIRE(eventually([&] {
+    return metric_line(s.api.client.get("/metrics").body, "mainspring_node_oversize_messages_total") !=
+           "mainspring_node_oversize_messages_total 0";
+  }));
+  // The server and the connected node are unharmed.
+  CHECK(s.api.client.get("/health").status == 200);
+  CHECK(s.status_of("w1") == "up");
+  std::string id = s.add_remote("still", "w1", "echo fine");
+  s.run_now(id);
+  REQUIRE(eventually([&] { return s.finished_runs(id, "succeeded") == 1; }, 20s));
+}
