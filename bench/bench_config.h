@@ -20,7 +20,7 @@ namespace mainspring::bench {
 
 struct bench_config {
   std::string url = "http://127.0.0.1:8080";  // used when no --server-binary is given
-  std::string mode = "all";                   // create|fire|memory|restart|mixed|million|all
+  std::string mode = "all";                   // create|fire|memory|restart|mixed|million|remote|all
   std::string api = "native";                 // native or dkron; cronicle and ndscheduler pending
   std::size_t jobs = 0;                       // 0 = the mode's default
   std::size_t clients = 64;
@@ -40,6 +40,7 @@ struct bench_config {
   double mixed_rate = 2000;                   // API requests/s during the mixed window
   std::size_t mixed_clients = 16;
   std::vector<std::size_t> memory_jobs = {100'000, 1'000'000};
+  std::vector<std::size_t> remote_agents = {1, 2, 4, 8};  // remote: one scenario per count
   double restart_timeout_s = 120;
   double max_load_s = 900;                    // a load phase gives up after this long
   double scale = 1.0;                         // `all`: multiplies every job count

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <thread>
 
+#include "bench/scenario_remote.h"
 #include "bench/scenario_steps.h"
 
 namespace mainspring::bench {
@@ -316,6 +317,7 @@ std::vector<scenario_result> run_mode(const bench_config& cfg) {
   if (m == "restart") return {stamped(run_restart(cfg, jobs_or(100'000)))};
   if (m == "mixed") return {stamped(run_mixed(cfg, jobs_or(100'000), interval_or("10s"), seconds_or(20)))};
   if (m == "million") return stamped(run_million(cfg, jobs_or(k_million)));
+  if (m == "remote") return stamped(run_remote(cfg, cfg.remote_agents, jobs_or(100), seconds_or(15)));
   return run_standard_set(cfg);
 }
 

@@ -143,7 +143,7 @@ std::string add_job_body(const job_batch& batch, std::size_t index, int64_t now_
   body += R"({"group_name":")" + group_of(batch, index) + R"(","name":")" + id + R"(","job_id":")" + id +
           R"(","exec_time":)" + std::to_string(exec_time) + R"(,"request_url":")" +
           batch.request_url + R"(","interval_pattern":")" + batch.pattern +
-          R"(","exec_command":"","timeout":10})";
+          R"(","exec_command":")" + batch.exec_command + R"(","timeout":10})";
   return body;
 }
 

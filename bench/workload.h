@@ -64,6 +64,7 @@ struct job_batch {
   std::size_t count = 0;
   std::string pattern = "@every 1h";
   std::string request_url = "NOOP@";
+  std::string exec_command;     // REMOTE@ and shell jobs: the command (no JSON escaping is done)
   first_run first = first_run::far_future;
   double interval_s = 3600;     // for first_run::staggered_seconds
   std::size_t groups = 1;       // jobs go round-robin to this many groups (see group_of)
