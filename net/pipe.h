@@ -27,8 +27,11 @@ using pipe_filter = std::function<bool(const char* in, std::size_t n, std::vecto
 
 class pipe : public std::enable_shared_from_this<pipe> {
  public:
+  // `on_close` (may be empty) runs once, on the io thread, when the pipe closes both streams.
   pipe(std::shared_ptr<byte_stream> a, std::shared_ptr<byte_stream> b, pipe_filter a_to_b,
        std::function<void()> on_close);
+  // Starts copying both ways; the pending operations keep the pipe alive until it closes.
+  // REQUIRES: the pipe is owned by a shared_ptr (make_shared); called once, on the io thread.
   void start();
   // Closes both streams (from the io thread). Idempotent.
   void close();
