@@ -43,6 +43,7 @@ struct dump_file {
 struct request_origin {
   std::string api = "native";  // the dialect: "native", "dkron", "ndscheduler", ...
   std::string key_id;          // the API key that authorized it ("" = none)
+  std::string detail;          // the audit entry's detail, when the dialect has one to keep
 };
 
 // The lifecycle state of a job as users see it.
@@ -116,6 +117,12 @@ class scheduler_api {
   // The group's nodes, sorted by id: every node that ever joined and was not removed with its
   // group, up or down.
   virtual void list_nodes(std::string group, reply_fn<std::vector<node_view>> done) = 0;
+
+  // Runs of every job of the group planned in [from_ms, to_ms], newest first, at most `limit`:
+  // the finished runs the store holds (a run finished a moment ago may not be there yet, and
+  // runs in flight are not).
+  virtual void group_executions(std::string group, int64_t from_ms, int64_t to_ms, std::size_t limit,
+                                reply_fn<std::vector<run_record>> done) = 0;
 
   // -- funcs: Lua served over HTTP (core/func.h) --
   // Validates and compiles `func`, then stores it, replacing a func of the same name (whose

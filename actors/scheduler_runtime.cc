@@ -93,7 +93,7 @@ int64_t read_last_alive(state_store& store) {
 audit_entry audit_of(const request_origin& origin, std::string action, std::string group,
                      std::string job_id = {}) {
   return audit_entry{to_unix_ms(now_ms()), origin.api, origin.key_id, std::move(action),
-                     std::move(group), std::move(job_id), {}};
+                     std::move(group), std::move(job_id), origin.detail};
 }
 
 }  // namespace
@@ -403,6 +403,11 @@ void scheduler_runtime::list_funcs(std::string group, reply_fn<std::vector<func_
 }
 void scheduler_runtime::list_nodes(std::string group, reply_fn<std::vector<node_view>> done) {
   impl_->send(node_list_atom::value, std::move(group), std::move(done));
+}
+void scheduler_runtime::group_executions(std::string group, int64_t from_ms, int64_t to_ms, std::size_t limit,
+                                         reply_fn<std::vector<run_record>> done) {
+  // As job_executions: the store read happens on the caller's thread, never on an actor's.
+  done(impl_->store->list_group_runs(group, from_ms, to_ms, limit));
 }
 void scheduler_runtime::call_func(std::string group, std::string name, func_request req,
                                   reply_fn<std::string> done) {

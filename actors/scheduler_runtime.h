@@ -110,6 +110,8 @@ class scheduler_runtime final : public scheduler_api {
   void delete_func(request_origin origin, std::string group, std::string name, done_fn done) override;
   void list_funcs(std::string group, reply_fn<std::vector<func_spec>> done) override;
   void list_nodes(std::string group, reply_fn<std::vector<node_view>> done) override;
+  void group_executions(std::string group, int64_t from_ms, int64_t to_ms, std::size_t limit,
+                        reply_fn<std::vector<run_record>> done) override;
   void call_func(std::string group, std::string name, func_request req, reply_fn<std::string> done) override;
   void dump(std::optional<std::string> group, reply_fn<dump_file> done) override;
   void import(request_origin origin, std::string archive, done_fn done) override;

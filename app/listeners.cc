@@ -6,6 +6,7 @@
 
 #include "core/job.h"
 #include "http/dkron/dkron_dialect.h"
+#include "http/ndscheduler/ndscheduler_dialect.h"
 
 #include "http/http_server.h"
 #include "http/native/native_dialect.h"
@@ -57,6 +58,17 @@ status_or<std::vector<listener_plan>> plan_listeners(const serve_config& cfg) {
     dkron.group = cfg.dkron_group;
     dkron.node_name = host_name();
     if (auto st = add_plan(plans, "--dkron-listen", cfg.dkron_listen, http::dkron::make_dialect(dkron), cross_site);
+        !st.ok())
+      return st;
+  }
+  if (!cfg.ndscheduler_listen.empty()) {
+    if (auto st = validate_group_name(cfg.ndscheduler_group); !st.ok())
+      return status::invalid_argument("--ndscheduler-group: " + st.message());
+    http::ndscheduler::ndscheduler_options nd;
+    nd.group = cfg.ndscheduler_group;
+    nd.hostname = host_name();
+    if (auto st = add_plan(plans, "--ndscheduler-listen", cfg.ndscheduler_listen, http::ndscheduler::make_dialect(nd),
+                           cross_site);
         !st.ok())
       return st;
   }

@@ -13,6 +13,11 @@ void add_serve_flags(CLI::App& app, serve_config& cfg) {
                  "Listener serving Dkron's REST API (/v1/jobs, ...), host:port (e.g. 127.0.0.1:8090); empty = off");
   app.add_option("--dkron-group", cfg.dkron_group, "Group that holds the jobs made through the Dkron API")
       ->capture_default_str();
+  app.add_option("--ndscheduler-listen", cfg.ndscheduler_listen,
+                 "Listener serving ndscheduler's REST API (/api/v1/jobs, ...), host:port (e.g. 127.0.0.1:8888); empty = off");
+  app.add_option("--ndscheduler-group", cfg.ndscheduler_group,
+                 "Group that holds the jobs made through the ndscheduler API")
+      ->capture_default_str();
   app.add_option("--node-listen", cfg.node_listen,
                  "Listener for worker agents (mainspring agent), host:port (e.g. 127.0.0.1:7070); empty = off");
   app.add_option("--node-tls-cert", cfg.node_tls_cert, "PEM certificate of the node listener: agents dial with TLS");

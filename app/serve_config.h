@@ -23,6 +23,9 @@ struct serve_config {
   // Listener of the Dkron API, and the group its jobs live in; "" = not served.
   std::string dkron_listen;
   std::string dkron_group = "dkron";
+  // Listener of the ndscheduler API, and the group its jobs live in; "" = not served.
+  std::string ndscheduler_listen;
+  std::string ndscheduler_group = "ndscheduler";
   // Listener worker agents connect to (`mainspring agent --server`); "" = no worker nodes. With
   // cert and key it speaks TLS, and with a CA it also requires client certificates; without TLS
   // only a loopback address is allowed unless node_insecure.

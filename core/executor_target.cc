@@ -64,7 +64,7 @@ status check(const http_target& t) {
                                     "or OPTIONS, got \"" + t.method.substr(0, 32) + "\"");
   if (auto st = check_entries(t.headers, "header"); !st.ok()) return st;
   if (t.body.size() > k_max_http_body_bytes) return too_long("executor_config: body", k_max_http_body_bytes);
-  if (t.expect_code != 0 && (t.expect_code < 100 || t.expect_code > 599))
+  if (t.expect_code != 0 && t.expect_code != k_any_http_status && (t.expect_code < 100 || t.expect_code > 599))
     return status::invalid_argument("executor_config: expectCode must be an HTTP status (100-599), got " +
                                     std::to_string(t.expect_code));
   if (t.expect_body.size() > k_max_target_text_bytes)

@@ -46,8 +46,12 @@ struct shell_target {
   bool operator==(const shell_target&) const = default;
 };
 
-// An HTTP request. It succeeds when the status is expect_code (any 2xx when 0) and, when
-// expect_body is set, the body contains it.
+// expect_code that accepts every status: the run succeeds whenever a response arrives
+// (ndscheduler's CurlJob records the body whatever the status).
+inline constexpr int k_any_http_status = -1;
+
+// An HTTP request. It succeeds when the status is expect_code (any 2xx when 0, any status at all
+// when k_any_http_status) and, when expect_body is set, the body contains it.
 struct http_target {
   std::string method = "GET";
   std::string url;      // http:// or https://

@@ -48,7 +48,7 @@ struct run_request {
   std::string method = "GET";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
-  int expect_code = 0;      // 0 = any 2xx
+  int expect_code = 0;      // 0 = any 2xx, -1 (k_any_http_status) = any status
   std::string expect_body;  // "" = any body; else the body must contain it
   // shell_runner: the interpreter run as `<shell> -c <target>` ("" = /bin/sh), and the working
   // directory ("" = the server's).

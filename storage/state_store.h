@@ -128,6 +128,13 @@ class state_store {
   status_or<std::vector<run_record>> list_runs(std::string_view group, std::string_view job_id,
                                                std::size_t limit, uint64_t before_run_id = 0) const;
 
+  // Up to `limit` runs of every job of the group whose planned time is in [from_ms, to_ms]
+  // (both inclusive), newest run id first (ids grow with time). Reads the group's whole run
+  // history (at most max_runs_per_job per job): for dialects that list a group's executions.
+  // Unreadable records are skipped and counted in stats().
+  status_or<std::vector<run_record>> list_group_runs(std::string_view group, int64_t from_ms, int64_t to_ms,
+                                                     std::size_t limit) const;
+
   // Up to `limit` audit entries with from_ms <= time_ms < to_ms, oldest first.
   status_or<std::vector<audit_entry>> audit_range(int64_t from_ms, int64_t to_ms,
                                                   std::size_t limit) const;

@@ -90,6 +90,26 @@ status_or<std::vector<run_record>> state_store::list_runs(std::string_view group
   return out;
 }
 
+status_or<std::vector<run_record>> state_store::list_group_runs(std::string_view group, int64_t from_ms,
+                                                                int64_t to_ms, std::size_t limit) const {
+  std::vector<run_record> out;
+  if (limit == 0 || to_ms < from_ms) return out;
+  const std::string prefix = group_runs_prefix(group);
+  std::unique_ptr<leveldb::Iterator> it(impl_->db->NewIterator(leveldb::ReadOptions{}));
+  run_record run;
+  for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
+    if (!decode(view(it->value()), &run).ok()) {
+      impl_->corrupt_runs_skipped.fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
+    if (run.plan_ms >= from_ms && run.plan_ms <= to_ms) out.push_back(std::move(run));
+  }
+  if (!it->status().ok()) return storage_error(impl_->dir, it->status());
+  std::sort(out.begin(), out.end(), [](const run_record& a, const run_record& b) { return a.run_id > b.run_id; });
+  if (out.size() > limit) out.resize(limit);
+  return out;
+}
+
 status_or<std::vector<audit_entry>> state_store::audit_range(int64_t from_ms, int64_t to_ms,
                                                              std::size_t limit) const {
   std::vector<audit_entry> out;

@@ -94,7 +94,7 @@ dialect make_dialect(dkron_options options) {
     add_agent_routes(r, api, state);
     add_job_routes(r, api, state);
     // The dialect's group exists from the start, so that lists work before the first job.
-    api.register_group(request_origin{std::string(k_dialect_name), ""}, state->options.group,
+    api.register_group(request_origin{std::string(k_dialect_name), "", ""}, state->options.group,
                        [](status_or<std::string>) {});
   };
   d.render_error = render_error;

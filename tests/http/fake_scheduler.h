@@ -191,6 +191,15 @@ class fake_scheduler final : public scheduler_api {
     if (!groups.count(group)) return answer(done, unknown_group(group));
     answer(done, funcs[group].erase(name) ? status{} : status::not_found("name: no func " + name));
   }
+  std::vector<run_record> group_runs;  // what group_executions answers (filtered by time)
+  void group_executions(std::string group, int64_t from_ms, int64_t to_ms, std::size_t lim,
+                        reply_fn<std::vector<run_record>> done) override {
+    if (!groups.count(group)) return reply(done, unknown_group(group));
+    std::vector<run_record> out;
+    for (const auto& r : group_runs)
+      if (r.group == group && r.plan_ms >= from_ms && r.plan_ms <= to_ms && out.size() < lim) out.push_back(r);
+    reply(done, status_or<std::vector<run_record>>(out));
+  }
   void list_nodes(std::string group, reply_fn<std::vector<node_view>> done) override {
     if (!groups.count(group)) return reply(done, unknown_group(group));
     reply(done, status_or<std::vector<node_view>>(nodes[group]));

@@ -1,0 +1,49 @@
+#include "http/ndscheduler/cron_fields.h"
+
+#include "core/schedule.h"
+
+namespace mainspring::http::ndscheduler {
+
+namespace {
+
+// The index of the least significant field given, or -1. (APScheduler's CronTrigger: once the
+// last given field is passed, the rest take DEFAULT_VALUES; before it, '*'.)
+int least_significant_given(const std::map<std::string, std::string>& given) {
+  int last = -1;
+  for (int i = 0; i < static_cast<int>(k_cron_fields.size()); ++i)
+    if (given.count(k_cron_fields[i])) last = i;
+  return last;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> apscheduler_strings(const std::map<std::string, std::string>& given) {
+  const int last = least_significant_given(given);
+  std::vector<std::pair<std::string, std::string>> out;
+  for (int i = 1; i <= 6; ++i) {  // month .. minute
+    std::string f = k_cron_fields[i];
+    std::string text;
+    if (auto it = given.find(f); it != given.end()) text = it->second;
+    else if (f == "week" || f == "day_of_week" || i < last) text = "*";  // DEFAULT_VALUES: '*' for these
+    else text = (f == "day" || f == "month") ? "1" : "0";
+    out.emplace_back(f, text);
+  }
+  return out;
+}
+
+status_or<std::string> cron_schedule_text(const std::map<std::string, std::string>& given) {
+  // INTERIM until core/apscheduler_cron lands: a 6-field cron for the simple cases.
+  const int last = least_significant_given(given);
+  auto field = [&](const char* f, int index, const char* minimum) -> std::string {
+    if (auto it = given.find(f); it != given.end()) return it->second;
+    return index < last ? "*" : minimum;
+  };
+  std::string dow = given.count("day_of_week") ? given.at("day_of_week") : "*";
+  std::string text = field("second", 7, "0") + " " + field("minute", 6, "0") + " " + field("hour", 5, "0") + " " +
+                     field("day", 2, "1") + " " + field("month", 1, "1") + " " + dow;
+  auto parsed = parse_schedule(text, "trigger_params");
+  if (!parsed.ok()) return parsed.status();
+  return parsed->text();
+}
+
+}  // namespace mainspring::http::ndscheduler

@@ -1,0 +1,172 @@
+#include "http/ndscheduler/job_json.h"
+
+#include <array>
+
+#include "core/node_auth.h"
+#include "core/rfc3339.h"
+#include "core/schedule.h"
+#include "http/dialect_data.h"
+#include "http/ndscheduler/cron_fields.h"
+#include "http/ndscheduler/job_classes.h"
+
+namespace mainspring::http::ndscheduler {
+
+namespace {
+
+using nlohmann::json;
+
+// The fields ndscheduler requires one of (its own list, in its order and spelling).
+constexpr const char* k_required_one_of = "['month', 'day', 'hour', 'minute', 'day_of_week']";
+
+status required(const char* field) { return status::invalid_argument(std::string("Require this parameter: ") + field); }
+
+// A cron field's value as APScheduler takes it: a string, or a whole number.
+status_or<std::optional<std::string>> cron_value(const json& object, const std::string& field) {
+  auto it = object.find(field);
+  if (it == object.end() || it->is_null()) return std::optional<std::string>();
+  if (it->is_string()) return std::optional<std::string>(it->get<std::string>());
+  if (it->is_number_integer()) return std::optional<std::string>(std::to_string(it->get<int64_t>()));
+  return status::invalid_argument(field + ": must be a string or a whole number");
+}
+
+status read_cron_fields(const json& object, std::map<std::string, std::string>& out) {
+  for (const char* field : k_cron_fields) {
+    auto v = cron_value(object, field);
+    if (!v.ok()) return v.status();
+    if (*v) {
+      if ((*v)->size() > k_max_cron_field_bytes)
+        return status::invalid_argument(std::string(field) + ": longer than " + std::to_string(k_max_cron_field_bytes) +
+                                        " bytes");
+      out[field] = **v;
+    }
+  }
+  return {};
+}
+
+bool has_one_of_required(const std::map<std::string, std::string>& cron) {
+  for (const char* f : {"month", "day", "hour", "minute", "day_of_week"})
+    if (cron.count(f)) return true;
+  return false;
+}
+
+}  // namespace
+
+status_or<nd_job> decode_job(const json& body) {
+  nd_job job;
+  for (const char* field : {"name", "job_class_string"})
+    if (!body.contains(field)) return required(field);
+  if (!body["name"].is_string()) return status::invalid_argument("name: must be a string");
+  if (!body["job_class_string"].is_string()) return status::invalid_argument("job_class_string: must be a string");
+  job.name = body["name"].get<std::string>();
+  job.job_class_string = body["job_class_string"].get<std::string>();
+  if (body.contains("pub_args") && !body["pub_args"].is_null()) {
+    if (!body["pub_args"].is_array()) return status::invalid_argument("pub_args: must be a list");
+    job.pub_args = body["pub_args"];
+  }
+  if (body.contains("trigger") && !body["trigger"].is_null()) {
+    if (!body["trigger"].is_string()) return status::invalid_argument("trigger: must be \"cron\" or \"interval\"");
+    job.trigger = body["trigger"].get<std::string>();
+    if (job.trigger != "cron" && job.trigger != "interval")
+      return status::invalid_argument("trigger: must be \"cron\" or \"interval\", got \"" + job.trigger.substr(0, 32) + "\"");
+    const json params = body.value("trigger_params", json::object());
+    if (!params.is_object()) return status::invalid_argument("trigger_params: must be an object");
+    if (job.trigger == "interval") {
+      auto it = params.find("interval");
+      if (it == params.end()) return required("interval");
+      if (!it->is_number_integer() || it->get<int64_t>() < 1 || it->get<int64_t>() > k_max_interval_s)
+        return status::invalid_argument("interval: must be a whole number of seconds from 1 to " +
+                                        std::to_string(k_max_interval_s));
+      job.interval_s = it->get<int64_t>();
+      return job;
+    }
+    if (auto st = read_cron_fields(params, job.cron); !st.ok()) return st;
+  } else {
+    if (auto st = read_cron_fields(body, job.cron); !st.ok()) return st;
+  }
+  if (!has_one_of_required(job.cron))
+    return status::invalid_argument(std::string("Require at least one of following parameters: ") + k_required_one_of);
+  return job;
+}
+
+status_or<job_spec> to_job_spec(const nd_job& job, const std::string& group, const std::string& id) {
+  job_spec spec;
+  spec.id = id;
+  spec.group = group;
+  spec.name = job.name;
+  auto target = target_for_class(job.job_class_string, job.pub_args);
+  if (!target.ok()) return target.status();
+  spec.target = std::move(target).value();
+  if (job.interval_s) {
+    spec.schedule = "@every " + std::to_string(*job.interval_s) + "s";
+  } else {
+    auto text = cron_schedule_text(job.cron);
+    if (!text.ok()) return text.status();
+    spec.schedule = std::move(text).value();
+  }
+  spec.exec_time_s = k_first_fire_by_schedule;  // APScheduler: the first fire is the schedule's
+  if (std::holds_alternative<http_target>(spec.target)) spec.timeout_ms = k_curl_timeout_ms;
+  json mine = {{"job_class_string", job.job_class_string}, {"pub_args", job.pub_args}};
+  if (!job.trigger.empty()) mine["trigger"] = job.trigger;
+  if (job.interval_s) mine["interval"] = *job.interval_s;
+  if (!job.cron.empty()) mine["cron"] = job.cron;
+  spec.dialect_data = with_dialect_section("", k_dialect_name, mine);
+  if (auto st = validate_job(spec); !st.ok()) return st;
+  return spec;
+}
+
+json job_json(const job_view& view) {
+  const job_spec& s = view.spec;
+  json mine = dialect_section(s.dialect_data, k_dialect_name);
+  json out = {{"job_id", s.id},
+              {"name", s.name},
+              {"next_run_time", view.next_fire_ms ? iso_time(*view.next_fire_ms) : ""},
+              {"job_class_string", mine.value("job_class_string", "")},
+              {"pub_args", mine.value("pub_args", json::array())}};
+  std::map<std::string, std::string> given = mine.value("cron", std::map<std::string, std::string>{});
+  for (const auto& [field, text] : apscheduler_strings(given)) out[field] = text;
+  if (mine.contains("interval")) {
+    out["trigger"] = "interval";
+    out["trigger_params"] = {{"interval", mine["interval"]}};
+  } else {
+    out["trigger"] = "cron";
+    json params = json::object();
+    for (const char* f : {"month", "day_of_week", "day", "hour", "minute"}) params[f] = out.value(f, "*");
+    out["trigger_params"] = params;
+  }
+  return out;
+}
+
+std::string new_job_id() { return random_nonce().substr(0, k_job_id_hex_digits); }
+
+bool is_job_id(std::string_view id) {
+  if (id.size() != k_job_id_hex_digits) return false;
+  for (char c : id)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+std::string iso_time(int64_t unix_ms) {
+  // isoformat(): microseconds only when non-zero; Mainspring keeps milliseconds.
+  std::string text = format_rfc3339_utc(from_unix_ms(unix_ms), false);
+  text.pop_back();  // the Z
+  if (int64_t ms = ((unix_ms % 1000) + 1000) % 1000; ms != 0) {
+    char frac[8];
+    std::snprintf(frac, sizeof frac, ".%03lld000", static_cast<long long>(ms));
+    text += frac;
+  }
+  return text + "+00:00";
+}
+
+status_or<int64_t> parse_iso_time(std::string_view text, std::string_view field) {
+  std::string t(text);
+  // ndscheduler reads a time without an offset as UTC (dateutil + replace(tzinfo=utc)).
+  bool has_zone = t.size() > 10 && (t.back() == 'Z' || t.back() == 'z' || t.find('+', 10) != std::string::npos ||
+                                    t.find('-', 10) != std::string::npos);
+  if (t.size() == 10) t += "T00:00:00";
+  if (!has_zone) t += "Z";
+  auto parsed = parse_rfc3339(t);
+  if (!parsed) return status::invalid_argument(std::string(field) + ": not an ISO 8601 time: \"" + std::string(text.substr(0, 64)) + "\"");
+  return to_unix_ms(*parsed);
+}
+
+}  // namespace mainspring::http::ndscheduler

@@ -1,0 +1,334 @@
+#include "http/ndscheduler/ndscheduler_dialect.h"
+
+#include <algorithm>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "http/dialect_data.h"
+#include "http/handler_kit.h"
+#include "http/json_body.h"
+#include "http/ndscheduler/job_classes.h"
+#include "http/ndscheduler/job_json.h"
+
+namespace mainspring::http::ndscheduler {
+
+namespace {
+
+using nlohmann::json;
+using options_ptr = std::shared_ptr<const ndscheduler_options>;
+
+constexpr std::string_view k_json_type = "application/json; charset=UTF-8";
+
+void send_json(const responder& reply, int code, const json& body) {
+  reply.send(http_response{code, std::string(k_json_type), body.dump(-1, ' ', false, json::error_handler_t::replace), {}});
+}
+
+// ndscheduler's error shape: 400 for what the client got wrong, 500 otherwise.
+http_response render(int http_status, const status& error) {
+  std::string message = error.message().empty() ? "server side error" : error.message();
+  return http_response{http_status, std::string(k_json_type), json{{"error", message}}.dump(-1, ' ', false, json::error_handler_t::replace), {}};
+}
+
+int http_status_of(const status& st) {
+  switch (st.code()) {
+    case status_code::invalid_argument:
+    case status_code::not_found:
+    case status_code::already_exists:
+    case status_code::failed_precondition: return 400;
+    case status_code::unavailable: return 503;
+    case status_code::unimplemented: return 501;
+    default: return 500;
+  }
+}
+
+void send_error(const responder& reply, const status& st) { reply.send(render(http_status_of(st), st)); }
+
+// A core error in ndscheduler's words.
+status nd_status(const status& st, const std::string& job_id) {
+  if (st.code() == status_code::not_found && st.message().starts_with("job_id:"))
+    return status::invalid_argument("Job not found: " + job_id);
+  return renamed_field(st, {{"interval_pattern", "trigger_params"}, {"request_url", "pub_args"},
+                            {"exec_command", "pub_args"}, {"name", "name"}});
+}
+
+request_handler handler(request_handler h) { return guarded(render, std::move(h)); }
+
+request_origin origin(const http_request& req, std::string detail = {}) {
+  auto o = origin_of(k_dialect_name, req);
+  o.detail = std::move(detail);
+  return o;
+}
+
+status_or<json> body_of(const http_request& req) { return parse_json_object(req.body); }
+
+// Answers {"job_id": id} with `code` once `done` reports success.
+done_fn answer_job_id(responder reply, std::string id, int code = 200) {
+  return [reply, id, code](status st) {
+    if (!st.ok()) return send_error(reply, nd_status(st, id));
+    send_json(reply, code, json{{"job_id", id}});
+  };
+}
+
+// -- executions --
+
+const char* state_name(const run_record& run) {
+  switch (run.state) {
+    case run_state::running: return "running";
+    case run_state::succeeded: return "succeeded";
+    case run_state::timed_out: return "timeout";
+    case run_state::skipped: return "scheduled error";
+    case run_state::failed: break;
+  }
+  return run.output_tail.find(k_unavailable_marker) != std::string::npos ||
+                 run.error.find(k_unavailable_marker) != std::string::npos
+             ? "scheduled error"
+             : "failed";
+}
+
+std::string execution_id(const run_record& run) { return run.job_id + "-" + std::to_string(run.run_id); }
+
+// What ndscheduler stores as the result: json.dumps() of what the class returned, or the error.
+json result_of(const run_record& run, const json& job_section) {
+  if (run.state == run_state::running) return nullptr;
+  const std::string cls = job_section.value("job_class_string", "");
+  if (run.state == run_state::succeeded) {
+    if (cls == k_curl_job) return json(run.output_tail).dump();
+    return run.output_tail;
+  }
+  std::string why = run.error;
+  if (!run.output_tail.empty()) why += (why.empty() ? "" : "\n") + run.output_tail;
+  return why;
+}
+
+json execution_json(const run_record& run, const job_view* job, const std::string& hostname) {
+  json section = job ? dialect_section(job->spec.dialect_data, k_dialect_name) : json::object();
+  int64_t updated = run.end_ms ? run.end_ms : run.start_ms;
+  json out = {{"execution_id", execution_id(run)},
+              {"state", state_name(run)},
+              {"hostname", run.node.empty() ? hostname : run.node},
+              {"pid", -1},
+              {"task_id", ""},
+              {"description", ""},
+              {"result", result_of(run, section)},
+              {"scheduled_time", iso_time(run.plan_ms)},
+              {"updated_time", iso_time(updated)}};
+  if (job) {
+    json j = job_json(*job);
+    out["job"] = {{"job_id", j["job_id"]}, {"name", j["name"]}, {"task_name", j["job_class_string"]},
+                  {"pub_args", j["pub_args"]}};
+    for (const char* f : {"month", "day", "week", "day_of_week", "hour", "minute"}) out["job"][f] = j[f];
+  }
+  return out;
+}
+
+// [start, end] of ?time_range_start / ?time_range_end (default: the last 10 minutes).
+status_or<std::pair<int64_t, int64_t>> time_range(const http_request& req) {
+  int64_t end = to_unix_ms(now_ms()), start = end - k_default_range_ms;
+  if (req.query.count("time_range_end")) {
+    auto t = parse_iso_time(req.query_value("time_range_end"), "time_range_end");
+    if (!t.ok()) return t.status();
+    end = *t;
+  }
+  if (req.query.count("time_range_start")) {
+    auto t = parse_iso_time(req.query_value("time_range_start"), "time_range_start");
+    if (!t.ok()) return t.status();
+    start = *t;
+  } else if (req.query.count("time_range_end")) {
+    start = end - k_default_range_ms;
+  }
+  return std::pair{start, end};
+}
+
+void run_now(scheduler_api& api, const options_ptr& o, const http_request& req, responder reply, const std::string& id) {
+  api.run_job_now(origin(req), o->group, id, [reply, id](status_or<uint64_t> run) {
+    if (!run.ok()) return send_error(reply, nd_status(run.status(), id));
+    send_json(reply, 200, json{{"execution_id", id + "-" + std::to_string(*run)}});
+  });
+}
+
+// -- jobs --
+
+void add_job_routes(router& r, scheduler_api& api, options_ptr o) {
+  r.add("GET", "/api/v1/jobs", handler([&api, o](http_request&, responder reply) {
+    api.list_jobs(o->group, [reply](status_or<std::vector<job_view>> views) {
+      if (!views.ok()) return send_error(reply, views.status());
+      std::sort(views->begin(), views->end(), [](const job_view& a, const job_view& b) {
+        auto ka = a.next_fire_ms.value_or(INT64_MAX), kb = b.next_fire_ms.value_or(INT64_MAX);
+        return ka != kb ? ka < kb : a.spec.id < b.spec.id;
+      });
+      json jobs = json::array();
+      for (const auto& v : *views) jobs.push_back(job_json(v));
+      send_json(reply, 200, json{{"jobs", std::move(jobs)}});
+    });
+  }));
+  r.add("GET", "/api/v1/jobs/{job_id}", handler([&api, o](http_request& req, responder reply) {
+    std::string id = req.params["job_id"];
+    api.job_detail(o->group, id, [reply, id](status_or<job_view> v) {
+      if (!v.ok()) return send_error(reply, nd_status(v.status(), id));
+      send_json(reply, 200, job_json(*v));
+    });
+  }));
+  r.add("POST", "/api/v1/jobs", handler([&api, o](http_request& req, responder reply) {
+    auto body = body_of(req);
+    if (!body.ok()) return send_error(reply, body.status());
+    auto job = decode_job(*body);
+    if (!job.ok()) return send_error(reply, job.status());
+    std::string id = new_job_id();
+    auto spec = to_job_spec(*job, o->group, id);
+    if (!spec.ok()) return send_error(reply, nd_status(spec.status(), id));
+    api.add_job(origin(req, job->name), std::move(spec).value(), [reply, id](status_or<std::string> added) {
+      if (!added.ok()) return send_error(reply, nd_status(added.status(), id));
+      send_json(reply, 201, json{{"job_id", id}});
+    });
+  }));
+  r.add("PUT", "/api/v1/jobs/{job_id}", handler([&api, o](http_request& req, responder reply) {
+    std::string id = req.params["job_id"];
+    auto body = body_of(req);
+    if (!body.ok()) return send_error(reply, body.status());
+    auto job = decode_job(*body);
+    if (!job.ok()) return send_error(reply, job.status());
+    const bool pub_args_given = body->contains("pub_args");
+    job_patch patch;
+    // The whole job is rebuilt from the body, with the current pub_args when it has none; the
+    // phase (paused or not) is the job actor's and stays as it is.
+    patch.edit = [job = *job, pub_args_given, group = o->group, id](job_spec& current) -> status {
+      nd_job next = job;
+      if (!pub_args_given) next.pub_args = dialect_section(current.dialect_data, k_dialect_name).value("pub_args", json::array());
+      auto rebuilt = to_job_spec(next, group, id);
+      if (!rebuilt.ok()) return rebuilt.status();
+      current.name = rebuilt->name;
+      current.schedule = rebuilt->schedule;
+      current.target = rebuilt->target;
+      current.timeout_ms = rebuilt->timeout_ms;
+      current.dialect_data = with_dialect_section(current.dialect_data, k_dialect_name,
+                                                  dialect_section(rebuilt->dialect_data, k_dialect_name));
+      return {};
+    };
+    patch.schedule = std::string();  // marks the schedule changed, so that the next fire is replanned
+    patch.exec_time_s = k_first_fire_by_schedule;
+    api.edit_job(origin(req, job->name), o->group, id, std::move(patch), [reply, id](status_or<job_view> v) {
+      if (!v.ok()) return send_error(reply, nd_status(v.status(), id));
+      send_json(reply, 200, json{{"job_id", id}});
+    });
+  }));
+  r.add("DELETE", "/api/v1/jobs/{job_id}", handler([&api, o](http_request& req, responder reply) {
+    std::string id = req.params["job_id"];
+    api.delete_job(origin(req), o->group, id, answer_job_id(reply, id));
+  }));
+  r.add("PATCH", "/api/v1/jobs/{job_id}", handler([&api, o](http_request& req, responder reply) {
+    std::string id = req.params["job_id"];
+    api.pause_job(origin(req), o->group, id, answer_job_id(reply, id));
+  }));
+  r.add("OPTIONS", "/api/v1/jobs/{job_id}", handler([&api, o](http_request& req, responder reply) {
+    std::string id = req.params["job_id"];
+    api.activate_job(origin(req), o->group, id, k_first_fire_by_schedule, answer_job_id(reply, id));
+  }));
+}
+
+// -- executions and logs --
+
+void add_execution_routes(router& r, scheduler_api& api, options_ptr o) {
+  r.add("GET", "/api/v1/executions", handler([&api, o](http_request& req, responder reply) {
+    auto range = time_range(req);
+    if (!range.ok()) return send_error(reply, range.status());
+    api.group_executions(o->group, range->first, range->second, k_max_list_entries,
+                         [&api, o, reply](status_or<std::vector<run_record>> runs) {
+      if (!runs.ok()) return send_error(reply, runs.status());
+      api.list_jobs(o->group, [o, reply, runs = std::move(runs).value()](status_or<std::vector<job_view>> views) {
+        std::map<std::string, const job_view*> by_id;
+        if (views.ok())
+          for (const auto& v : *views) by_id[v.spec.id] = &v;
+        json out = json::array();
+        for (const auto& run : runs) {
+          auto it = by_id.find(run.job_id);
+          out.push_back(execution_json(run, it == by_id.end() ? nullptr : it->second, o->hostname));
+        }
+        send_json(reply, 200, json{{"executions", std::move(out)}});
+      });
+    });
+  }));
+  r.add("GET", "/api/v1/executions/{execution_id}", handler([&api, o](http_request& req, responder reply) {
+    const std::string eid = req.params["execution_id"];
+    auto dash = eid.rfind('-');
+    uint64_t run_id = 0;
+    std::string job_id = dash == std::string::npos ? "" : eid.substr(0, dash);
+    try {
+      if (dash != std::string::npos) run_id = std::stoull(eid.substr(dash + 1));
+    } catch (...) {
+      run_id = 0;
+    }
+    if (!is_job_id(job_id) || run_id == 0) return send_error(reply, status::invalid_argument("Execution not found: " + eid));
+    api.job_executions(o->group, job_id, 1, run_id + 1, [&api, o, reply, eid, job_id, run_id](status_or<std::vector<run_record>> runs) {
+      if (!runs.ok() || runs->empty() || runs->front().run_id != run_id)
+        return send_error(reply, status::invalid_argument("Execution not found: " + eid));
+      api.job_detail(o->group, job_id, [o, reply, run = runs->front()](status_or<job_view> v) {
+        send_json(reply, 200, execution_json(run, v.ok() ? &*v : nullptr, o->hostname));
+      });
+    });
+  }));
+  r.add("POST", "/api/v1/executions/{job_id}", handler([&api, o](http_request& req, responder reply) {
+    run_now(api, o, req, reply, req.params["job_id"]);
+  }));
+  r.add("POST", "/api/v1/executions", handler([&api, o](http_request& req, responder reply) {
+    auto body = body_of(req);
+    if (!body.ok()) return send_error(reply, body.status());
+    if (!body->contains("job_id") || !(*body)["job_id"].is_string())
+      return send_error(reply, status::invalid_argument("Require this parameter: job_id"));
+    run_now(api, o, req, reply, (*body)["job_id"].get<std::string>());
+  }));
+  r.add("DELETE", "/api/v1/executions/{execution_id}", handler([](http_request&, responder reply) {
+    send_error(reply, status::unimplemented("Not implemented yet."));
+  }));
+  r.add("GET", "/api/v1/logs", handler([&api, o](http_request& req, responder reply) {
+    auto range = time_range(req);
+    if (!range.ok()) return send_error(reply, range.status());
+    api.audit_log(range->first, range->second + 1, k_max_list_entries,
+                  [&api, o, reply](status_or<std::vector<audit_entry>> entries) {
+      if (!entries.ok()) return send_error(reply, entries.status());
+      api.list_jobs(o->group, [o, reply, entries = std::move(entries).value()](status_or<std::vector<job_view>> views) {
+        static const std::map<std::string, std::string> events = {
+            {"job.add", "added"},     {"job.edit", "modified"},   {"job.delete", "deleted"},
+            {"job.pause", "paused"}, {"job.activate", "resumed"}, {"job.run", "custom_run"}};
+        std::map<std::string, std::string> names;
+        if (views.ok())
+          for (const auto& v : *views) names[v.spec.id] = v.spec.name;
+        json logs = json::array();
+        for (auto it = entries.rbegin(); it != entries.rend(); ++it) {  // newest first
+          const audit_entry& e = *it;
+          auto event = events.find(e.action);
+          if (e.group != o->group || event == events.end()) continue;
+          std::string name = names.count(e.job_id) ? names[e.job_id] : "";
+          std::string description;
+          if (e.action == "job.run" && e.detail.starts_with("run ")) description = e.job_id + "-" + e.detail.substr(4);
+          else if (name.empty()) name = e.detail;
+          logs.push_back(json{{"job_id", e.job_id},
+                              {"job_name", name},
+                              {"event", event->second},
+                              {"user", e.key_id},
+                              {"created_time", iso_time(e.time_ms)},
+                              {"description", description}});
+        }
+        send_json(reply, 200, json{{"logs", std::move(logs)}});
+      });
+    });
+  }));
+}
+
+}  // namespace
+
+dialect make_dialect(ndscheduler_options options) {
+  auto o = std::make_shared<const ndscheduler_options>(std::move(options));
+  dialect d;
+  d.name = std::string(k_dialect_name);
+  d.add_routes = [o](router& r, scheduler_api& api) {
+    add_job_routes(r, api, o);
+    add_execution_routes(r, api, o);
+    // The dialect's group exists from the start, so that lists work before the first job.
+    api.register_group(request_origin{std::string(k_dialect_name), "", ""}, o->group, [](status_or<std::string>) {});
+  };
+  d.render_error = render;
+  return d;
+}
+
+}  // namespace mainspring::http::ndscheduler

@@ -1,0 +1,237 @@
+// End to end: the ndscheduler dialect (--ndscheduler-listen) against the real server: the
+// document's curl example and the released server's bodies, both schedule shapes, the sample job
+// classes firing (ShellJob, CurlJob against a local sink, AwesomeJob), pause and resume, run now,
+// executions in a time range, audit logs, and hostile input.
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "tests/e2e/http_client.h"
+#include "tests/e2e/native_helpers.h"
+#include "tests/e2e/server_process.h"
+#include "tests/support/http_sink.h"
+
+using namespace mainspring;
+using namespace mainspring::e2e;
+
+namespace {
+
+struct nd_server {
+  uint16_t nd_port = pick_free_port();
+  server_process server{{"--ndscheduler-listen", "127.0.0.1:" + std::to_string(nd_port)}};
+  http_client nd{"http://127.0.0.1:" + std::to_string(nd_port)};
+  native_api native{server.base_url()};
+
+  json ok(const http_response& r, int status = 200) {
+    INFO(r.status << " " << r.body);
+    REQUIRE(r.status == status);
+    return r.json();
+  }
+  std::string create(const json& body) { return ok(nd.post_json("/api/v1/jobs", body), 201)["job_id"]; }
+  json job(const std::string& id) { return ok(nd.get("/api/v1/jobs/" + id)); }
+  json executions(const std::string& query = "") { return ok(nd.get("/api/v1/executions" + query))["executions"]; }
+  // Finished executions of the job, newest first.
+  std::vector<json> finished(const std::string& id) {
+    std::vector<json> out;
+    for (const auto& e : executions("?time_range_start=2000-01-01T00:00:00"))
+      if (e.contains("job") && e["job"]["job_id"] == id && e["state"] != "running") out.push_back(e);
+    return out;
+  }
+  std::string run_now(const std::string& id) { return ok(nd.post_json("/api/v1/executions/" + id, std::string("")))["execution_id"]; }
+  json wait_execution(const std::string& eid) {
+    json e;
+    REQUIRE(eventually([&] {
+      auto r = nd.get("/api/v1/executions/" + eid);
+      if (r.status != 200) return false;
+      e = r.json();
+      return e["state"] != "running";
+    }, 20s));
+    return e;
+  }
+};
+
+// The document's "Run it NOW" example, as its curl sends it.
+const char* k_doc_example = R"({"job_class_string": "simple_scheduler.jobs.sample_job.AwesomeJob",
+  "name": "My first job", "pub_args": ["arg1", 2],
+  "trigger": "cron", "trigger_params": {"minute": "*/1"}})";
+
+bool is_hex32(const std::string& id) {
+  return id.size() == 32 && id.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("ndscheduler: the document's example creates a job that lists with its schedule fields") {
+  nd_server s;
+  auto r = s.nd.request("POST", "/api/v1/jobs", std::string(k_doc_example), "application/json");
+  REQUIRE(r.status == 201);
+  std::string id = r.json()["job_id"];
+  CHECK(is_hex32(id));
+  json jobs = s.ok(s.nd.get("/api/v1/jobs"))["jobs"];
+  REQUIRE(jobs.size() == 1);
+  json j = jobs[0];
+  CHECK(j["job_id"] == id);
+  CHECK(j["name"] == "My first job");
+  CHECK(j["job_class_string"] == "simple_scheduler.jobs.sample_job.AwesomeJob");
+  CHECK(j["pub_args"] == json::array({"arg1", 2}));
+  CHECK(j["minute"] == "*/1");
+  CHECK(j["hour"] == "*");
+  CHECK(j["week"] == "*");
+  CHECK(j["trigger"] == "cron");
+  CHECK(j["trigger_params"]["minute"] == "*/1");
+  std::string next = j["next_run_time"];
+  CHECK(next.size() >= 25);
+  CHECK(next.substr(next.size() - 6) == "+00:00");
+  CHECK(next.substr(17, 2) == "00");  // at second 0 of a minute
+  // It is a Mainspring job in the ndscheduler group.
+  CHECK(s.native.detail("ndscheduler", id)["name"] == "My first job");
+}
+
+TEST_CASE("ndscheduler: the released server's flat cron fields take APScheduler's defaults") {
+  nd_server s;
+  std::string id = s.create({{"name", "daily"}, {"job_class_string", "simple_scheduler.jobs.sample_job.AwesomeJob"},
+                             {"hour", "5"}, {"pub_args", json::array()}});
+  json j = s.job(id);
+  CHECK(j["hour"] == "5");
+  CHECK(j["minute"] == "0");  // below the least significant field given: its minimum
+  CHECK(j["day"] == "*");     // above it: every
+  std::string next = j["next_run_time"];
+  CHECK(next.substr(11, 8) == "05:00:00");
+  // An interval job (the document's other trigger).
+  std::string every = s.create({{"name", "often"}, {"job_class_string", "simple_scheduler.jobs.sample_job.AwesomeJob"},
+                                {"trigger", "interval"}, {"trigger_params", {{"interval", 3600}}}});
+  CHECK(s.job(every)["trigger_params"]["interval"] == 3600);
+}
+
+TEST_CASE("ndscheduler: ShellJob records its return code, and fails only when the program cannot start") {
+  nd_server s;
+  std::string ok = s.create({{"name", "sh"}, {"job_class_string", "simple_scheduler.jobs.shell_job.ShellJob"},
+                             {"pub_args", {"/bin/sh", "-c", "echo hidden; exit 3"}}, {"minute", "0"}, {"hour", "0"}});
+  json e = s.wait_execution(s.run_now(ok));
+  CHECK(e["state"] == "succeeded");
+  CHECK(e["result"] == R"({"returncode": 3})");
+  CHECK(e["job"]["task_name"] == "simple_scheduler.jobs.shell_job.ShellJob");
+  std::string missing = s.create({{"name", "nope"}, {"job_class_string", "simple_scheduler.jobs.shell_job.ShellJob"},
+                                  {"pub_args", {"/no/such/program"}}, {"minute", "0"}});
+  json f = s.wait_execution(s.run_now(missing));
+  CHECK(f["state"] == "failed");
+  CHECK(f["result"].get<std::string>().find("/no/such/program") != std::string::npos);
+}
+
+TEST_CASE("ndscheduler: CurlJob calls the URL and records the body whatever the status") {
+  nd_server s;
+  http_sink sink;
+  sink.set_response(404, "not here");
+  std::string id = s.create({{"name", "curl"}, {"job_class_string", "simple_scheduler.jobs.curl_job.CurlJob"},
+                             {"pub_args", {sink.url("/ping"), "DELETE"}}, {"minute", "0"}});
+  json e = s.wait_execution(s.run_now(id));
+  REQUIRE(sink.wait_for_requests(1, std::chrono::seconds(10)));
+  CHECK(sink.requests()[0].method == "DELETE");
+  CHECK(e["state"] == "succeeded");
+  CHECK(e["result"] == "\"not here\"");  // json.dumps of the text, as ndscheduler stores it
+}
+
+TEST_CASE("ndscheduler: a cron job fires at its time, and an unknown class ends in scheduled error") {
+  nd_server s;
+  std::string id = s.create({{"name", "tick"}, {"job_class_string", "simple_scheduler.jobs.sample_job.AwesomeJob"},
+                             {"pub_args", {"a", "b"}}, {"second", "*/2"}, {"minute", "*"}});
+  REQUIRE(eventually([&] { return !s.finished(id).empty(); }, 15s));
+  json e = s.finished(id)[0];
+  CHECK(e["state"] == "succeeded");
+  CHECK(e["result"] == R"(["a","b"])");
+  std::string sched = e["scheduled_time"];
+  CHECK(std::stoi(sched.substr(17, 2)) % 2 == 0);
+
+  std::string unknown = s.create({{"name", "py"}, {"job_class_string", "my_company.jobs.ReportJob"}, {"minute", "0"}});
+  json u = s.wait_execution(s.run_now(unknown));
+  CHECK(u["state"] == "scheduled error");
+  CHECK(u["result"].get<std::string>().find("my_company.jobs.ReportJob") != std::string::npos);
+}
+
+TEST_CASE("ndscheduler: modify, pause, resume and delete, with the audit log") {
+  nd_server s;
+  std::string id = s.create({{"name", "before"}, {"job_class_string", "simple_scheduler.jobs.sample_job.AwesomeJob"},
+                             {"pub_args", {"keep", 1}}, {"minute", "*/5"}});
+  CHECK(s.ok(s.nd.request("PATCH", "/api/v1/jobs/" + id, std::nullopt))["job_id"] == id);
+  CHECK(s.job(id)["next_run_time"] == "");
+  // PUT replaces the schedule and keeps pub_args when omitted; a paused job stays paused.
+  CHECK(s.ok(s.nd.request("PUT", "/api/v1/jobs/" + id,
+                          json{{"name", "after"}, {"job_class_string", "simple_scheduler.jobs.sample_job.AwesomeJob"},
+                               {"hour", "7"}}.dump()))["job_id"] == id);
+  json j = s.job(id);
+  CHECK(j["name"] == "after");
+  CHECK(j["hour"] == "7");
+  CHECK(j["minute"] == "0");
+  CHECK(j["pub_args"] == json::array({"keep", 1}));
+  CHECK(j["next_run_time"] == "");
+  CHECK(s.ok(s.nd.request("OPTIONS", "/api/v1/jobs/" + id, std::nullopt))["job_id"] == id);
+  CHECK(s.job(id)["next_run_time"].get<std::string>().substr(11, 8) == "07:00:00");
+  s.run_now(id);
+  CHECK(s.ok(s.nd.del("/api/v1/jobs/" + id))["job_id"] == id);
+  auto gone = s.nd.get("/api/v1/jobs/" + id);
+  CHECK(gone.status == 400);
+  CHECK(gone.json()["error"] == "Job not found: " + id);
+
+  json logs = s.ok(s.nd.get("/api/v1/logs?time_range_start=2000-01-01T00:00:00"))["logs"];
+  std::vector<std::string> events;
+  for (const auto& l : logs)
+    if (l["job_id"] == id) events.push_back(l["event"]);
+  CHECK(events == std::vector<std::string>{"deleted", "custom_run", "resumed", "modified", "paused", "added"});
+  for (const auto& l : logs) {
+    CHECK(l.contains("created_time"));
+    CHECK(l.contains("user"));
+  }
+}
+
+TEST_CASE("ndscheduler: executions in a time range, one by id, and run now in both spellings") {
+  nd_server s;
+  std::string id = s.create({{"name", "x"}, {"job_class_string", "simple_scheduler.jobs.sample_job.AwesomeJob"},
+                             {"pub_args", {1, 2}}, {"minute", "0"}, {"hour", "0"}});
+  std::string e1 = s.run_now(id);
+  std::string e2 = s.ok(s.nd.post_json("/api/v1/executions", json{{"job_id", id}}))["execution_id"];
+  CHECK(e1 != e2);
+  s.wait_execution(e1);
+  s.wait_execution(e2);
+  REQUIRE(eventually([&] { return s.executions().size() == 2; }));  // the default: the last 10 minutes
+  json list = s.executions();
+  CHECK(list[0]["execution_id"] == e2);  // newest first
+  CHECK(s.executions("?time_range_start=2000-01-01T00:00:00&time_range_end=2000-01-02T00:00:00").empty());
+  auto missing = s.nd.get("/api/v1/executions/nope");
+  CHECK(missing.status == 400);
+  CHECK(missing.json()["error"] == "Execution not found: nope");
+  auto unknown = s.nd.post_json("/api/v1/executions/0123456789abcdef0123456789abcdef", std::string(""));
+  CHECK(unknown.status == 400);
+  CHECK(unknown.json()["error"] == "Job not found: 0123456789abcdef0123456789abcdef");
+  CHECK(s.nd.get("/api/v1/executions?time_range_start=yesterday").status == 400);
+}
+
+TEST_CASE("ndscheduler: hostile input gets a 400 in its shape and changes nothing") {
+  nd_server s;
+  auto bad = [&](const std::string& body, const std::string& needle) {
+    auto r = s.nd.request("POST", "/api/v1/jobs", body, "application/json");
+    INFO(body << " -> " << r.status << " " << r.body);
+    CHECK(r.status == 400);
+    CHECK(r.json()["error"].get<std::string>().find(needle) != std::string::npos);
+  };
+  bad("{", "");
+  bad("[]", "");
+  bad(R"({"name":"x"})", "Require this parameter: job_class_string");
+  bad(R"({"job_class_string":"a.B"})", "Require this parameter: name");
+  bad(R"({"name":"x","job_class_string":"a.B"})", "Require at least one of following parameters");
+  bad(R"({"name":"x","job_class_string":"a.B","hour":"25"})", "hour");
+  bad(R"({"name":"x","job_class_string":"a.B","hour":[1]})", "hour");
+  bad(R"({"name":"x","job_class_string":"a.B","minute":"0","pub_args":"no"})", "pub_args");
+  bad(R"({"name":"x","job_class_string":"rm -rf /","minute":"0"})", "job_class_string");
+  bad(R"({"name":"x","job_class_string":"a.B","trigger":"interval","trigger_params":{"interval":0}})", "interval");
+  bad(R"({"name":"x","job_class_string":"a.B","trigger":"sometimes"})", "trigger");
+  bad(R"({"name":")" + std::string(10000, 'n') + R"(","job_class_string":"a.B","minute":"0"})", "name");
+  CHECK(s.ok(s.nd.get("/api/v1/jobs"))["jobs"].empty());
+  auto put = s.nd.request("PUT", "/api/v1/jobs/0123456789abcdef0123456789abcdef",
+                          json{{"name", "x"}, {"job_class_string", "a.B"}, {"minute", "0"}}.dump());
+  CHECK(put.status == 400);
+  CHECK(put.json()["error"] == "Job not found: 0123456789abcdef0123456789abcdef");
+  CHECK(s.nd.request("PATCH", "/api/v1/jobs/nope", std::nullopt).status == 400);
+  CHECK(s.nd.request("OPTIONS", "/api/v1/jobs/nope", std::nullopt).status == 400);
+  CHECK(s.nd.del("/api/v1/jobs/nope").status == 400);
+  CHECK(s.ok(s.nd.get("/api/v1/jobs"))["jobs"].empty());
+}

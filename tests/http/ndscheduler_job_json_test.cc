@@ -1,0 +1,120 @@
+// Tests of the ndscheduler translation: bodies read as ndscheduler checks them, job classes
+// mapped onto executors, jobs written as ndscheduler shows them, and its time formats.
+#include "http/ndscheduler/job_json.h"
+
+#include <catch2/catch.hpp>
+
+#include "http/dialect_data.h"
+#include "http/ndscheduler/cron_fields.h"
+#include "http/ndscheduler/job_classes.h"
+
+using namespace mainspring;
+using namespace mainspring::http::ndscheduler;
+using nlohmann::json;
+
+TEST_CASE("ndscheduler bodies are checked in ndscheduler's order and words") {
+  CHECK(decode_job(json{{"job_class_string", "a.B"}}).status().message() == "Require this parameter: name");
+  CHECK(decode_job(json{{"name", "n"}}).status().message() == "Require this parameter: job_class_string");
+  CHECK(decode_job(json{{"name", "n"}, {"job_class_string", "a.B"}}).status().message() ==
+        "Require at least one of following parameters: ['month', 'day', 'hour', 'minute', 'day_of_week']");
+  // second alone is not one of ndscheduler's required fields
+  CHECK_FALSE(decode_job(json{{"name", "n"}, {"job_class_string", "a.B"}, {"second", "5"}}).ok());
+  auto flat = decode_job(json{{"name", "n"}, {"job_class_string", "a.B"}, {"hour", 5}, {"minute", "*/2"}});
+  REQUIRE(flat.ok());
+  CHECK(flat->cron == std::map<std::string, std::string>{{"hour", "5"}, {"minute", "*/2"}});
+  auto doc = decode_job(json{{"name", "n"}, {"job_class_string", "a.B"}, {"trigger", "cron"},
+                             {"trigger_params", {{"day_of_week", "mon"}}}});
+  REQUIRE(doc.ok());
+  CHECK(doc->trigger == "cron");
+  CHECK(doc->cron.at("day_of_week") == "mon");
+  auto interval = decode_job(json{{"name", "n"}, {"job_class_string", "a.B"}, {"trigger", "interval"},
+                                  {"trigger_params", {{"interval", 90}}}});
+  REQUIRE(interval.ok());
+  CHECK(*interval->interval_s == 90);
+  CHECK(decode_job(json{{"name", "n"}, {"job_class_string", "a.B"}, {"hour", true}}).status().message().rfind("hour", 0) == 0);
+  CHECK(decode_job(json{{"name", 1}, {"job_class_string", "a.B"}, {"hour", "1"}}).status().message().rfind("name", 0) == 0);
+}
+
+TEST_CASE("ndscheduler's sample job classes map onto executors") {
+  auto shell = target_for_class(std::string(k_shell_job), json{"ls", "-l", "it's"});
+  REQUIRE(shell.ok());
+  const auto& cmd = std::get<shell_target>(*shell).command;
+  CHECK(cmd.find("'ls' '-l' 'it'\"'\"'s'") != std::string::npos);  // each argument quoted, no shell parsing
+  CHECK(cmd.find("returncode") != std::string::npos);
+  auto curl = target_for_class(std::string(k_curl_job), json{"http://127.0.0.1:9/x", "delete"});
+  REQUIRE(curl.ok());
+  const auto& http = std::get<http_target>(*curl);
+  CHECK(http.url == "http://127.0.0.1:9/x");
+  CHECK(http.method == "DELETE");
+  CHECK(http.expect_code == k_any_http_status);
+  CHECK(target_for_class(std::string(k_curl_job), json::array()).status().message().rfind("pub_args", 0) == 0);
+  auto awesome = target_for_class(std::string(k_awesome_job), json{"a", 2, "ignored"});
+  REQUIRE(awesome.ok());
+  CHECK(std::get<shell_target>(*awesome).command == "printf '%s' '[\"a\",2]'");
+  auto unknown = target_for_class("my.jobs.Thing", nullptr);
+  REQUIRE(unknown.ok());
+  CHECK(std::get<shell_target>(*unknown).command.find("my.jobs.Thing") != std::string::npos);
+  CHECK_FALSE(is_known_class("my.jobs.Thing"));
+  CHECK(target_for_class("rm -rf /", nullptr).status().message().rfind("job_class_string", 0) == 0);
+  CHECK(target_for_class("a.B", json("x")).status().message().rfind("pub_args", 0) == 0);
+}
+
+TEST_CASE("an ndscheduler job becomes a Mainspring job and reads back as ndscheduler shows it") {
+  auto job = decode_job(json{{"name", "Clean"}, {"job_class_string", std::string(k_awesome_job)},
+                             {"pub_args", {"x", 1}}, {"hour", "*/2"}});
+  REQUIRE(job.ok());
+  const std::string id = new_job_id();
+  CHECK(is_job_id(id));
+  auto spec = to_job_spec(*job, "ndscheduler", id);
+  REQUIRE(spec.ok());
+  CHECK(spec->id == id);
+  CHECK(spec->group == "ndscheduler");
+  CHECK(spec->exec_time_s == k_first_fire_by_schedule);
+  job_view view;
+  view.spec = *spec;
+  view.next_fire_ms = 1'796'280'000'000;
+  json out = job_json(view);
+  CHECK(out["job_id"] == id);
+  CHECK(out["name"] == "Clean");
+  CHECK(out["pub_args"] == json::array({"x", 1}));
+  CHECK(out["hour"] == "*/2");
+  CHECK(out["minute"] == "0");
+  CHECK(out["day_of_week"] == "*");
+  CHECK(out["next_run_time"] == "2026-12-03T06:40:00+00:00");
+  view.next_fire_ms.reset();  // paused
+  CHECK(job_json(view)["next_run_time"] == "");
+}
+
+TEST_CASE("APScheduler's printed fields follow its defaults") {
+  auto strings = [](std::map<std::string, std::string> given) {
+    std::map<std::string, std::string> out;
+    for (auto& [k, v] : apscheduler_strings(given)) out[k] = v;
+    return out;
+  };
+  auto a = strings({{"hour", "5"}});
+  CHECK(a["month"] == "*");
+  CHECK(a["day"] == "*");
+  CHECK(a["hour"] == "5");
+  CHECK(a["minute"] == "0");
+  CHECK(a["week"] == "*");
+  CHECK(a["day_of_week"] == "*");
+  auto b = strings({{"month", "6"}});
+  CHECK(b["day"] == "1");
+  CHECK(b["hour"] == "0");
+  CHECK(b["minute"] == "0");
+  auto c = strings({{"day_of_week", "mon"}});  // Mondays at midnight: later fields their minimum
+  CHECK(c["hour"] == "0");
+  CHECK(c["minute"] == "0");
+  CHECK(c["day"] == "*");
+  CHECK(c["day_of_week"] == "mon");
+}
+
+TEST_CASE("ndscheduler times: isoformat with an offset, and ISO 8601 ranges read as UTC") {
+  CHECK(iso_time(1'796'280'000'000) == "2026-12-03T06:40:00+00:00");
+  CHECK(iso_time(1'796'280'000'250) == "2026-12-03T06:40:00.250000+00:00");
+  CHECK(*parse_iso_time("2026-12-03T06:40:00", "t") == 1'796'280'000'000);
+  CHECK(*parse_iso_time("2026-12-03T06:40:00.250Z", "t") == 1'796'280'000'250);
+  CHECK(*parse_iso_time("2026-12-03T07:40:00+01:00", "t") == 1'796'280'000'000);
+  CHECK(*parse_iso_time("2026-12-03", "t") == 1'796'256'000'000);
+  CHECK(parse_iso_time("yesterday", "time_range_start").status().message().rfind("time_range_start", 0) == 0);
+}
