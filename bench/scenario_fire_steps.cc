@@ -112,6 +112,9 @@ void step_fire_window(const bench_config& cfg, server_under_test& server, load_c
   out.metrics.push_back({w.label + " lateness max" + from, or_nan(late, late.max), "ms", ""});
   if (records.failed_reads > 0)
     out.notes.push_back(w.label + ": " + std::to_string(records.failed_reads) + " run-record reads failed");
+  if (batch.api == "ndscheduler")
+    out.notes.push_back(w.label + ": lateness from the server's histogram only (ndscheduler job ids are the "
+                                  "server's, so no run records are sampled)");
   double server_cores = cores(before.server_cpu_s, after.server_cpu_s, secs);
   out.metrics.push_back({w.label + " server CPU", server_cores, "cores", ""});
   // CPU per run holds still when other processes take the cores; throughput does not.

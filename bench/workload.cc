@@ -57,10 +57,10 @@ std::optional<server_under_test> open_server(const bench_config& cfg, std::strin
     return s;
   }
   auto args = cfg.server_args;
-  if (cfg.api == "dkron") {
+  if (cfg.api == "dkron" || cfg.api == "ndscheduler") {
     uint16_t port = pick_free_port();
-    args.insert(args.end(), {"--dkron-listen", "127.0.0.1:" + std::to_string(port)});
-    s.dkron_url = "http://127.0.0.1:" + std::to_string(port);
+    args.insert(args.end(), {"--" + cfg.api + "-listen", "127.0.0.1:" + std::to_string(port)});
+    s.dialect_url = "http://127.0.0.1:" + std::to_string(port);
   }
   s.spawned = server_process::start(cfg.server_binary, args, error);
   if (!s.spawned) return std::nullopt;
@@ -85,12 +85,18 @@ bool register_group(load_client& client, const std::string& group, std::string* 
   return false;
 }
 
-job_batch through_dkron(job_batch b, const server_under_test& server) {
-  b.api = "dkron";
-  b.api_url = server.dkron_url;
-  b.group = "dkron";
+job_batch through_dialect(job_batch b, const server_under_test& server, const std::string& api) {
+  b.api = api;
+  b.api_url = server.dialect_url;
+  b.group = api;
   b.groups = 1;
   return b;
+}
+
+std::string create_path(const std::string& api) {
+  if (api == "dkron") return "/v1/jobs";
+  if (api == "ndscheduler") return "/api/v1/jobs";
+  return "/v1/add/job";
 }
 
 std::string group_of(const job_batch& batch, std::size_t index) {
@@ -99,7 +105,7 @@ std::string group_of(const job_batch& batch, std::size_t index) {
 }
 
 bool register_groups(load_client& client, const job_batch& batch, std::string* error) {
-  if (batch.api == "dkron") return true;  // the dialect makes its group itself
+  if (batch.api != "native") return true;  // a dialect makes its group itself
   for (std::size_t g = 0; g < std::max<std::size_t>(1, batch.groups); ++g)
     if (!register_group(client, group_of(batch, g), error)) return false;
   return true;
@@ -121,10 +127,21 @@ std::string dkron_job_body(const job_batch& batch, std::size_t index) {
   return body + "}";
 }
 
+// POST /api/v1/jobs of ndscheduler: an interval job of Mainspring's NoopJob or HttpJob class.
+std::string ndscheduler_job_body(const job_batch& batch, std::size_t index) {
+  const auto seconds = static_cast<int64_t>(std::max(1.0, batch.interval_s));
+  std::string body = R"({"name":")" + job_id(batch, index) + R"(","trigger":"interval","trigger_params":{"interval":)" +
+                     std::to_string(seconds) + "}";
+  if (batch.request_url.rfind("HTTP@", 0) == 0)
+    return body + R"(,"job_class_string":"mainspring.jobs.HttpJob","pub_args":[")" + batch.request_url.substr(5) + R"("]})";
+  return body + R"(,"job_class_string":"mainspring.jobs.NoopJob"})";
+}
+
 }  // namespace
 
 std::string add_job_body(const job_batch& batch, std::size_t index, int64_t now_s) {
   if (batch.api == "dkron") return dkron_job_body(batch, index);
+  if (batch.api == "ndscheduler") return ndscheduler_job_body(batch, index);
   int64_t exec_time = 0;
   switch (batch.first) {
     case first_run::now: exec_time = 0; break;
@@ -168,7 +185,7 @@ load_report load_jobs(load_client& client, const job_batch& batch, std::size_t c
       report.gave_up = true;
       return std::nullopt;
     }
-    return http_call{"POST", batch.api == "dkron" ? "/v1/jobs" : "/v1/add/job", add_job_body(batch, next++, now_s)};
+    return http_call{"POST", create_path(batch.api), add_job_body(batch, next++, now_s)};
   };
   auto sink = [&](std::size_t, const http_call&, const http_result& r) {
     ack_ms.push_back(std::chrono::duration<double, std::milli>(r.latency).count());
@@ -229,7 +246,8 @@ record_sample sample_run_records(load_client& client, const job_batch& batch, st
                                  int64_t from_ms, int64_t to_ms, std::size_t limit) {
   record_sample out;
   jobs = std::min(jobs, batch.count);
-  if (jobs == 0) return out;
+  // ndscheduler's job ids are the server's (32 hex digits), not the bench's: nothing to sample by.
+  if (jobs == 0 || batch.api == "ndscheduler") return out;
   const double stride = static_cast<double>(batch.count) / static_cast<double>(jobs);
   std::size_t next = 0;
   const std::string query = "/executions?limit=" + std::to_string(std::max<std::size_t>(1, limit));

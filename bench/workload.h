@@ -41,7 +41,7 @@ struct server_under_test {
   std::unique_ptr<server_process> spawned;  // null for an external server
   std::string base_url;
   pid_t pid = 0;                            // 0 = unknown: no RSS or CPU figures
-  std::string dkron_url;                    // the Dkron listener (--api dkron, spawned servers)
+  std::string dialect_url;                  // the --api dialect's listener (spawned servers)
 };
 std::optional<server_under_test> open_server(const bench_config& cfg, std::string* error);
 
@@ -68,14 +68,19 @@ struct job_batch {
   first_run first = first_run::far_future;
   double interval_s = 3600;     // for first_run::staggered_seconds
   std::size_t groups = 1;       // jobs go round-robin to this many groups (see group_of)
-  // The API the batch is created and read through: "native", or "dkron" at `api_url` (its jobs
-  // live in the dialect's group, "dkron"; Dkron starts them at their schedule's next fire).
+  // The API the batch is created and read through: "native", or a dialect ("dkron",
+  // "ndscheduler") at `api_url` (its jobs live in the dialect's group, named like it; both
+  // dialects start them at their schedule's next fire).
   std::string api = "native";
   std::string api_url;
 };
 
 // The batch `b` made to go through the Dkron listener of `server`.
-job_batch through_dkron(job_batch b, const server_under_test& server);
+// The batch `b` made to go through the listener of dialect `api` ("dkron" or "ndscheduler") of
+// `server`, into that dialect's group.
+job_batch through_dialect(job_batch b, const server_under_test& server, const std::string& api);
+// The path a dialect creates jobs at, and lists them at.
+std::string create_path(const std::string& api);
 
 // The group of job `index`: batch.group itself, or batch.group + (index % groups) when the batch
 // is spread over several groups.

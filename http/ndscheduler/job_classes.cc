@@ -8,6 +8,7 @@ using nlohmann::json;
 
 constexpr std::string_view k_http_job = "mainspring.jobs.HttpJob";
 constexpr std::string_view k_own_shell_job = "mainspring.jobs.ShellJob";
+constexpr std::string_view k_noop_job = "mainspring.jobs.NoopJob";
 
 // An argument as Python's str() would pass it on: strings as they are, others as JSON.
 std::string argument_text(const json& arg) { return arg.is_string() ? arg.get<std::string>() : arg.dump(); }
@@ -55,7 +56,7 @@ std::string shell_quote(std::string_view text) {
 }
 
 bool is_known_class(std::string_view c) {
-  return c == k_shell_job || c == k_curl_job || c == k_awesome_job || c == k_http_job || c == k_own_shell_job;
+  return c == k_shell_job || c == k_curl_job || c == k_awesome_job || c == k_http_job || c == k_own_shell_job || c == k_noop_job;
 }
 
 status_or<executor_target> target_for_class(const std::string& job_class, const json& pub_args) {
@@ -84,6 +85,7 @@ status_or<executor_target> target_for_class(const std::string& job_class, const 
     for (std::size_t i = 0; i < 2; ++i) result.push_back(i < args.size() ? args[i] : json(nullptr));
     return printed(result.dump());
   }
+  if (job_class == k_noop_job) return executor_target{noop_target{}};
   if (job_class == k_own_shell_job) {
     auto command = required_text(args, 0, "the command");
     if (!command.ok()) return command.status();

@@ -10,6 +10,7 @@
 //   simple_scheduler.jobs.sample_job.AwesomeJob  pub_args = [a, b, ...]: succeeds, result [a, b].
 //   mainspring.jobs.HttpJob  [url, method?, body?]   any 2xx succeeds
 //   mainspring.jobs.ShellJob [command]                run by /bin/sh -c; exit 0 succeeds
+//   mainspring.jobs.NoopJob  []                       does nothing and succeeds (NOOP@: benches)
 // Any other class is accepted, as ndscheduler accepts it, and every run of it fails with
 // "job class <name> is not available on Mainspring" (shown as state "scheduled error").
 //
