@@ -55,6 +55,8 @@ run_request request_for(const job_state& st, const run_record& run, executor_tar
   };
   std::visit(visitor{st, req}, target);
   req.node = run.node;
+  req.trigger = static_cast<uint8_t>(run.trigger);
+  req.attempt = run.attempt;
   return req;
 }
 

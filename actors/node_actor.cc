@@ -8,6 +8,7 @@
 
 #include "actors/messages.h"
 #include "actors/node_protocol.h"
+#include "core/run_record.h"
 #include "executors/run.h"
 #include "storage/mutation_batch.h"
 
@@ -109,6 +110,33 @@ void take_hello(node_state& st, const node_hello& h) {
   st.spec = std::move(next);
 }
 
+// A result nobody waits for any more: this server restarted while the run was on the node, or
+// gave the run up when the node went away. Its record is written from what the result carries
+// (replacing a "node went away" record of the same run), if it is this node's group's.
+void record_orphan(node_state& st, const remote_result& r) {
+  if (r.group != st.spec.group || r.job_id.empty() || r.trigger > static_cast<uint8_t>(run_trigger::parent)) return;
+  run_outcome out = outcome_of(r);
+  run_record run;
+  run.run_id = r.run_id;
+  run.job_id = r.job_id;
+  run.group = r.group;
+  run.trigger = static_cast<run_trigger>(r.trigger);
+  run.attempt = r.attempt;
+  run.plan_ms = r.plan_ms;
+  run.start_ms = r.start_ms;
+  run.end_ms = r.end_ms;
+  run.code = out.code;
+  run.state = out.result == run_result::succeeded ? run_state::succeeded
+              : out.result == run_result::timed_out ? run_state::timed_out
+                                                    : run_state::failed;
+  run.output_tail = std::move(out.output_tail);
+  run.error = std::move(out.error);
+  run.node = st.spec.id;
+  spdlog::info("node {}/{}: recorded run {} of job {}, which finished while nobody waited for it", st.spec.group,
+               st.spec.id, run.run_id, run.job_id);
+  persist_lazily(st.ctx, mutation_batch{}.put_run(run));
+}
+
 // Once a second: silence, runs lost with their node, runs never reported.
 void tick(node_self self) {
   auto& st = self->state;
@@ -173,8 +201,11 @@ caf::behavior node_behavior(node_self self, node_spec spec, const job_context* c
         if (st.in_flight.size() >= k_max_runs_in_flight_per_node)
           return done(failed(req.run_id, "node " + st.spec.id + ": " + std::to_string(st.in_flight.size()) +
                                              " runs already in flight; run refused"));
-        remote_run run{req.run_id, req.job_id,         req.group, req.job_name, std::move(req.target),
-                       req.timeout.count(), to_unix_ms(req.plan_time)};
+        remote_run run{req.run_id,         req.job_id,
+                       req.group,          req.job_name,
+                       std::move(req.target), req.timeout.count(),
+                       to_unix_ms(req.plan_time), req.trigger,
+                       req.attempt};
         int64_t report_by = run.timeout_ms > 0 ? now_unix_ms() + run.timeout_ms + k_node_report_grace.count() : 0;
         st.in_flight.emplace(req.run_id, flight{std::move(done), report_by});
         self->send(st.agent, node_run_atom::value, std::move(run));
@@ -184,7 +215,7 @@ caf::behavior node_behavior(node_self self, node_spec spec, const job_context* c
         auto& st = self->state;
         self->send(st.agent, node_ack_atom::value, result.run_id);
         auto it = st.in_flight.find(result.run_id);
-        if (it == st.in_flight.end()) return;  // already failed, or not ours: acked and dropped
+        if (it == st.in_flight.end()) return record_orphan(st, result);
         auto done = std::move(it->second.done);
         st.in_flight.erase(it);
         done(outcome_of(result));

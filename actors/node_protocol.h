@@ -13,7 +13,10 @@
 //   (node_beat_atom)                                -> node_beat_atom   every k_node_beat_interval
 //   <- (node_bye_atom, reason)                                          disconnected by the server
 // The agent repeats unacknowledged results after every join, so a result is never lost to a
-// dropped connection; the server acknowledges results it no longer waits for, and drops them.
+// dropped connection. A result the server no longer waits for (it restarted, or gave the run up
+// when the node went away) is acknowledged and recorded as the run's record from the identity
+// the result carries: the real outcome replaces "node went away", and a run that finished while
+// the server was down is not lost.
 //
 // Example (agent side):
 //   auto nonce = request(gateway, timeout, node_hello_atom::value, group, node_id)
@@ -76,6 +79,8 @@ struct remote_run {
   std::string command;
   int64_t timeout_ms = 0;  // <= 0: none
   int64_t plan_ms = 0;
+  uint8_t trigger = 0;     // run_trigger, so that a result outliving its server is recorded whole
+  int32_t attempt = 0;
 };
 
 // What became of a remote_run (executors/run.h's run_outcome, in wire form).
@@ -87,6 +92,13 @@ struct remote_result {
   int32_t code = 0;
   std::string output_tail;
   std::string error;
+  // The run's identity, echoed from its remote_run: a server that restarted while the run was
+  // on the node no longer knows it, and records the result from these.
+  std::string job_id;
+  std::string group;
+  int64_t plan_ms = 0;
+  uint8_t trigger = 0;
+  int32_t attempt = 0;
 };
 
 template <class Inspector>
@@ -97,12 +109,12 @@ typename Inspector::result_type inspect(Inspector& f, node_hello& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, remote_run& x) {
   return f(caf::meta::type_name("remote_run"), x.run_id, x.job_id, x.group, x.job_name, x.command,
-           x.timeout_ms, x.plan_ms);
+           x.timeout_ms, x.plan_ms, x.trigger, x.attempt);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, remote_result& x) {
   return f(caf::meta::type_name("remote_result"), x.run_id, x.result, x.start_ms, x.end_ms, x.code,
-           x.output_tail, x.error);
+           x.output_tail, x.error, x.job_id, x.group, x.plan_ms, x.trigger, x.attempt);
 }
 
 // The node a hello describes: group, id, what it reports and its tags ("a=b" -> a: b; "a" -> a: "").

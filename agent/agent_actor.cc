@@ -29,14 +29,22 @@ struct agent_state {
 
 using agent_self = caf::stateful_actor<agent_state>*;
 
-remote_result result_of(const run_outcome& out) {
-  return remote_result{out.run_id,
-                       static_cast<uint8_t>(out.result),
-                       to_unix_ms(out.start_time),
-                       to_unix_ms(out.end_time),
-                       out.code,
-                       out.output_tail,
-                       out.error};
+// The outcome in wire form, with the run's identity echoed (node_protocol.h).
+remote_result result_of(const run_outcome& out, const remote_run& run) {
+  remote_result r;
+  r.run_id = out.run_id;
+  r.result = static_cast<uint8_t>(out.result);
+  r.start_ms = to_unix_ms(out.start_time);
+  r.end_ms = to_unix_ms(out.end_time);
+  r.code = out.code;
+  r.output_tail = out.output_tail;
+  r.error = out.error;
+  r.job_id = run.job_id;
+  r.group = run.group;
+  r.plan_ms = run.plan_ms;
+  r.trigger = run.trigger;
+  r.attempt = run.attempt;
+  return r;
 }
 
 void end_session(agent_self self, const std::string& why) {
@@ -58,8 +66,8 @@ void start_run(agent_self self, remote_run run) {
   if (st.running.count(run.run_id) || st.unacked.count(run.run_id)) return;  // sent twice
   run_request req;
   req.run_id = run.run_id;
-  req.job_id = std::move(run.job_id);
-  req.group = std::move(run.group);
+  req.job_id = run.job_id;
+  req.group = run.group;
   req.job_name = std::move(run.job_name);
   req.target = std::move(run.command);
   req.shell = "/bin/bash";
@@ -67,8 +75,8 @@ void start_run(agent_self self, remote_run run) {
   req.plan_time = from_unix_ms(run.plan_ms);
   req.extras = {{"MAINSPRING_NODE_ID", st.node_id}};
   st.running.insert(req.run_id);
-  st.runner->start(std::move(req), [agent = caf::actor_cast<caf::actor>(self)](run_outcome out) {
-    caf::anon_send(agent, run_finished_atom::value, result_of(out));
+  st.runner->start(std::move(req), [agent = caf::actor_cast<caf::actor>(self), run = std::move(run)](run_outcome out) {
+    caf::anon_send(agent, run_finished_atom::value, result_of(out, run));
   });
 }
 

@@ -54,8 +54,11 @@ struct run_request {
   // directory ("" = the server's).
   std::string shell;
   std::string cwd;
-  // remote_runner: the worker node of the job's group that runs req.target with /bin/bash -c.
+  // remote_runner: the worker node of the job's group that runs req.target with /bin/bash -c,
+  // and what the node echoes back so that its result can be recorded by a restarted server.
   std::string node;
+  uint8_t trigger = 0;  // run_trigger
+  int attempt = 0;
 };
 
 struct run_outcome {

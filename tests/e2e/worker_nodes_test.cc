@@ -459,3 +459,20 @@ TEST_CASE("garbage and a message announcing 4 GiB on the node port close that co
   s.run_now(id);
   REQUIRE(eventually([&] { return s.finished_runs(id, "succeeded") == 1; }, 20s));
 }
+
+TEST_CASE("a remote run that finishes while the server is down is recorded once its agent is back") {
+  node_server s;
+  auto w1 = s.agent("w1");
+  REQUIRE(s.becomes("w1", "up"));
+  std::string id = s.add_remote("outlives", "w1", "sleep 2; echo survived");
+  s.run_now(id);
+  REQUIRE(eventually([&] { return s.nodes()[0]["running"] == 1; }));
+  s.server.kill9();
+  std::this_thread::sleep_for(3s);  // the command ends on the node while no server is there
+  s.server.restart();
+  REQUIRE(s.server.base_url() == s.api.client.base_url());
+  REQUIRE(eventually([&] { return s.finished_runs(id, "succeeded") == 1; }, 30s));
+  json r = s.finished_by_node(id)["w1"];
+  CHECK(r["output_tail"] == "survived\n");
+  CHECK(r["trigger"] == "manual");
+}
