@@ -1,0 +1,108 @@
+// The ndscheduler dialect's routes, driven through the router with an in-memory scheduler_api:
+// status codes, answer shapes, what reaches the scheduler, and the error paths. No server.
+#include "http/ndscheduler/ndscheduler_dialect.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "http/dialect_data.h"
+#include "http/ndscheduler/job_json.h"
+#include "tests/http/fake_scheduler.h"
+#include "tests/http/route_caller.h"
+
+using namespace mainspring;
+using namespace mainspring::http;
+using nlohmann::json;
+
+namespace {
+
+struct fixture {
+  fake_scheduler api;
+  router routes;
+  fixture() {
+    auto d = ndscheduler::make_dialect({.group = "ndscheduler", .hostname = "box"});
+    d.add_routes(routes, api);  // registers the group in the fake
+  }
+  answer_t call(std::string method, const std::string& target, std::string body = "") {
+    answer_t a = call_route(routes, std::move(method), target, std::move(body));
+    CHECK(a.content_type == "application/json; charset=UTF-8");
+    return a;
+  }
+};
+
+const std::string k_awesome = R"({"name":"n","job_class_string":"simple_scheduler.jobs.sample_job.AwesomeJob",
+  "pub_args":["a",1],"hour":"3"})";
+
+}  // namespace
+
+TEST_CASE("ndscheduler create answers 201 with a 32-hex id and hands the scheduler a job of its group") {
+  fixture f;
+  REQUIRE(f.api.groups.count("ndscheduler"));
+  auto a = f.call("POST", "/api/v1/jobs", k_awesome);
+  REQUIRE(a.status == 201);
+  std::string id = a.body["job_id"];
+  CHECK(ndscheduler::is_job_id(id));
+  REQUIRE(f.api.added);
+  CHECK(f.api.added->id == id);
+  CHECK(f.api.added->group == "ndscheduler");
+  CHECK(f.api.added->name == "n");
+  CHECK(f.api.origin.api == "ndscheduler");
+  CHECK(f.api.origin.detail == "n");  // the job name, for the audit log
+  CHECK(dialect_section(f.api.added->dialect_data, "ndscheduler")["job_class_string"] ==
+        "simple_scheduler.jobs.sample_job.AwesomeJob");
+  auto got = f.call("GET", "/api/v1/jobs/" + id);
+  REQUIRE(got.status == 200);
+  CHECK(got.body["hour"] == "3");
+  auto list = f.call("GET", "/api/v1/jobs");
+  REQUIRE(list.status == 200);
+  CHECK(list.body["jobs"].size() == 1);
+}
+
+TEST_CASE("ndscheduler answers an unknown job with 400 Job not found on every route") {
+  fixture f;
+  const std::string id = "0123456789abcdef0123456789abcdef";
+  for (const char* method : {"GET", "DELETE", "PATCH", "OPTIONS"}) {
+    auto a = f.call(method, "/api/v1/jobs/" + id);
+    INFO(method);
+    CHECK(a.status == 400);
+    CHECK(a.error() == "Job not found: " + id);
+  }
+  auto run = f.call("POST", "/api/v1/executions/" + id);
+  CHECK(run.status == 400);
+  CHECK(run.error() == "Job not found: " + id);
+  auto missing_field = f.call("POST", "/api/v1/executions", "{}");
+  CHECK(missing_field.status == 400);
+  CHECK(missing_field.error() == "Require this parameter: job_id");
+  auto stop = f.call("DELETE", "/api/v1/executions/x");
+  CHECK(stop.status == 501);
+  CHECK(stop.error() == "Not implemented yet.");
+}
+
+TEST_CASE("ndscheduler run now answers the execution id, and executions carry their job") {
+  fixture f;
+  std::string id = f.call("POST", "/api/v1/jobs", k_awesome).body["job_id"];
+  auto run = f.call("POST", "/api/v1/executions/" + id);
+  REQUIRE(run.status == 200);
+  CHECK(run.body["execution_id"] == id + "-18000000000000000001");
+  run_record r;
+  r.run_id = 7;
+  r.job_id = id;
+  r.group = "ndscheduler";
+  r.state = run_state::succeeded;
+  r.plan_ms = to_unix_ms(now_ms()) - 1000;
+  r.start_ms = r.plan_ms;
+  r.end_ms = r.plan_ms + 5;
+  r.output_tail = R"(["a",1])";
+  f.api.group_runs = {r};
+  auto list = f.call("GET", "/api/v1/executions");
+  REQUIRE(list.status == 200);
+  REQUIRE(list.body["executions"].size() == 1);
+  json e = list.body["executions"][0];
+  CHECK(e["execution_id"] == id + "-7");
+  CHECK(e["state"] == "succeeded");
+  CHECK(e["hostname"] == "box");
+  CHECK(e["result"] == R"(["a",1])");
+  CHECK(e["job"]["task_name"] == "simple_scheduler.jobs.sample_job.AwesomeJob");
+  CHECK(f.call("GET", "/api/v1/executions?time_range_end=2000-01-01T00:00:00").body["executions"].empty());
+  CHECK(f.call("GET", "/api/v1/executions?time_range_start=soon").status == 400);
+}
