@@ -1,0 +1,194 @@
+#include "core/job_allocation.h"
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+#include <utility>
+
+namespace mainspring {
+namespace {
+
+// -- crc32 --
+
+constexpr uint32_t k_crc32_ieee_polynomial = 0xEDB88320u;  // 0x04C11DB7 bit-reversed
+
+constexpr std::array<uint32_t, 256> make_crc32_table() {
+  std::array<uint32_t, 256> table{};
+  for (uint32_t i = 0; i < 256; ++i) {
+    uint32_t c = i;
+    for (int bit = 0; bit < 8; ++bit) c = (c & 1u) ? (c >> 1) ^ k_crc32_ieee_polynomial : c >> 1;
+    table[i] = c;
+  }
+  return table;
+}
+
+constexpr std::array<uint32_t, 256> k_crc32_table = make_crc32_table();
+
+// -- validation --
+
+status check_key(std::string_view what, std::string_view key, size_t max_bytes) {
+  if (key.empty()) return status::invalid_argument(std::string(what) + ": must not be empty");
+  if (key.size() > max_bytes) {
+    return status::invalid_argument(std::string(what) + ": longer than " +
+                                    std::to_string(max_bytes) + " bytes: " +
+                                    std::string(key.substr(0, 32)) + "...");
+  }
+  return {};
+}
+
+status check_job_id(std::string_view job_id) {
+  return check_key("jobid", job_id, k_max_allocation_job_id_bytes);
+}
+
+}  // namespace
+
+uint32_t crc32_ieee(std::string_view bytes) {
+  uint32_t c = ~0u;
+  for (char ch : bytes) c = k_crc32_table[(c ^ static_cast<unsigned char>(ch)) & 0xFFu] ^ (c >> 8);
+  return ~c;
+}
+
+// -- hash_ring --
+
+hash_ring::hash_ring(int virtual_nodes) : virtual_nodes_(virtual_nodes) {
+  assert(virtual_nodes >= 1);
+}
+
+std::string hash_ring::point_key(std::string_view member, int index) {
+  std::string key(member);
+  key += '|';
+  key += std::to_string(index);
+  return key;
+}
+
+void hash_ring::set_members(const std::vector<std::string>& members) {
+  members_ = members;
+  std::sort(members_.begin(), members_.end());
+  members_.erase(std::unique(members_.begin(), members_.end()), members_.end());
+
+  points_.clear();
+  points_.reserve(members_.size() * static_cast<size_t>(virtual_nodes_));
+  for (uint32_t m = 0; m < members_.size(); ++m) {
+    assert(!members_[m].empty());
+    for (int i = 0; i < virtual_nodes_; ++i) {
+      points_.push_back({crc32_ieee(point_key(members_[m], i)), m});
+    }
+  }
+  // members_ is sorted, so ordering equal hashes by member index puts the smallest key first,
+  // and unique() keeps it: the owner of a shared point does not depend on arrival order.
+  std::sort(points_.begin(), points_.end(), [](const point& a, const point& b) {
+    return a.hash != b.hash ? a.hash < b.hash : a.member < b.member;
+  });
+  points_.erase(std::unique(points_.begin(), points_.end(),
+                            [](const point& a, const point& b) { return a.hash == b.hash; }),
+                points_.end());
+}
+
+std::optional<std::string_view> hash_ring::owner_of(std::string_view key) const {
+  if (points_.empty()) return std::nullopt;
+  const uint32_t h = crc32_ieee(key);
+  // consistent.go search(): sort.Search for the first point >= h, then one step back, wrapping
+  // to the last point. So the owner is the largest point strictly below h.
+  auto first_not_below = std::lower_bound(points_.begin(), points_.end(), h,
+                                          [](const point& p, uint32_t v) { return p.hash < v; });
+  const point& owner = first_not_below == points_.begin() ? points_.back() : *(first_not_below - 1);
+  return members_[owner.member];
+}
+
+// -- job_allocation --
+
+job_allocation::job_allocation(int virtual_nodes) : ring_(virtual_nodes) {}
+
+status_or<reallocation> job_allocation::set_servers(const std::vector<std::string>& live_server_keys) {
+  for (const std::string& key : live_server_keys) {
+    if (auto st = check_key("server key", key, k_max_server_key_bytes); !st.ok()) return st;
+  }
+  ring_.set_members(live_server_keys);
+
+  reallocation result;
+  for (auto& [job_id, record] : jobs_) {
+    std::optional<std::string_view> owner = ring_.owner_of(job_id);
+    if (!owner) {
+      if (record.server_key) ++result.unallocated;
+      record.server_key.reset();
+      continue;
+    }
+    if (!record.server_key) {
+      ++result.allocated;
+    } else if (*record.server_key != *owner) {
+      ++result.moved;
+    } else {
+      continue;
+    }
+    record.server_key = std::string(*owner);
+  }
+  if (result.changed()) ++version_;
+  return result;
+}
+
+status job_allocation::add_job(std::string_view job_id) {
+  if (auto st = check_job_id(job_id); !st.ok()) return st;
+  if (jobs_.find(job_id) != jobs_.end()) {
+    return status::already_exists("jobid: already allocated in this runtime: " + std::string(job_id));
+  }
+  job_record record;
+  if (std::optional<std::string_view> owner = ring_.owner_of(job_id)) {
+    record.server_key = std::string(*owner);
+    ++version_;
+  }
+  jobs_.emplace(std::string(job_id), std::move(record));
+  return {};
+}
+
+status job_allocation::remove_job(std::string_view job_id) {
+  auto it = jobs_.find(job_id);
+  if (it == jobs_.end()) return status::not_found("jobid: not in this runtime: " + std::string(job_id));
+  if (it->second.server_key) ++version_;
+  jobs_.erase(it);
+  return {};
+}
+
+status job_allocation::touch_job(std::string_view job_id) {
+  auto it = jobs_.find(job_id);
+  if (it == jobs_.end()) return status::not_found("jobid: not in this runtime: " + std::string(job_id));
+  ++it->second.version;
+  if (it->second.server_key) ++version_;
+  return {};
+}
+
+std::optional<std::string> job_allocation::server_of(std::string_view job_id) const {
+  auto it = jobs_.find(job_id);
+  if (it == jobs_.end()) return std::nullopt;
+  return it->second.server_key;
+}
+
+bool job_allocation::contains(std::string_view job_id) const {
+  return jobs_.find(job_id) != jobs_.end();
+}
+
+std::vector<job_allocation_entry> job_allocation::entries() const {
+  std::vector<job_allocation_entry> out;
+  out.reserve(jobs_.size());
+  for (const auto& [job_id, record] : jobs_) {
+    if (record.server_key) out.push_back({job_id, *record.server_key, record.version});
+  }
+  return out;
+}
+
+std::vector<std::string> job_allocation::unallocated_jobs() const {
+  std::vector<std::string> out;
+  for (const auto& [job_id, record] : jobs_) {
+    if (!record.server_key) out.push_back(job_id);
+  }
+  return out;
+}
+
+std::vector<std::string> job_allocation::jobs_on(std::string_view server_key) const {
+  std::vector<std::string> out;
+  for (const auto& [job_id, record] : jobs_) {
+    if (record.server_key && *record.server_key == server_key) out.push_back(job_id);
+  }
+  return out;
+}
+
+}  // namespace mainspring
