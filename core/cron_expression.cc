@@ -167,6 +167,40 @@ unsigned days_in_month(int y, unsigned m) {
   return leap ? 29 : 28;
 }
 
+// The days of a month with `month_days` days, whose 1st is on `first_weekday` (0 = Sunday), that
+// the last-day and weekday-in-month rules of `sets` name, as bits 1-31.
+uint32_t named_days(const cron_expression::field_sets& sets, unsigned month_days, unsigned first_weekday) {
+  uint32_t mask = sets.last_day_of_month ? uint32_t{1} << month_days : 0;
+  for (const cron_expression::weekday_in_month& w : sets.weekdays_in_month) {
+    const unsigned first_hit = (static_cast<unsigned>(w.weekday) + 7 - first_weekday) % 7 + 1;
+    const unsigned d = w.nth == cron_expression::k_last_in_month
+                           ? first_hit + (month_days - first_hit) / 7 * 7
+                           : first_hit + static_cast<unsigned>(w.nth - 1) * 7;
+    if (d <= month_days) mask |= uint32_t{1} << d;
+  }
+  return mask;
+}
+
+// The days of month (y, m) whose ISO 8601 week number is in `weeks` (bits 1-53), as bits 1-31.
+// `first_weekday` is the 1st's (0 = Sunday).
+uint32_t iso_week_days(int y, unsigned m, unsigned month_days, unsigned first_weekday, uint64_t weeks) {
+  using namespace std::chrono;
+  const local_days first{year{y} / month{m} / day{1}};
+  uint32_t mask = 0;
+  // Each ISO week runs Monday to Sunday and belongs to the year (and has the number) of its Thursday.
+  const int first_monday = 1 - static_cast<int>((first_weekday + 6) % 7);  // day number, maybe <= 0
+  for (int monday = first_monday; monday <= static_cast<int>(month_days); monday += 7) {
+    const local_days thursday = first + days{monday - 1 + 3};
+    const local_days new_year{year_month_day{thursday}.year() / 1 / 1};
+    const auto week = static_cast<unsigned>((thursday - new_year).count() / 7 + 1);
+    if ((weeks >> week & 1) == 0) continue;
+    for (int d = std::max(monday, 1); d < monday + 7 && d <= static_cast<int>(month_days); ++d) {
+      mask |= uint32_t{1} << d;
+    }
+  }
+  return mask;
+}
+
 // The lowest set bit >= from, or -1.
 int next_bit(uint64_t mask, unsigned from) {
   if (from >= 64) return -1;
@@ -260,7 +294,9 @@ status_or<cron_expression> cron_expression::parse(std::string_view text, std::st
   return cron_expression{std::move(sets)};
 }
 
-cron_expression::cron_expression(field_sets sets) : sets_(std::move(sets)) {
+cron_expression::cron_expression(field_sets sets)
+    : sets_(std::move(sets)),
+      extended_days_(sets_.last_day_of_month || !sets_.weekdays_in_month.empty() || sets_.iso_weeks != 0) {
   for (unsigned first = 0; first < 7; ++first) {
     uint32_t mask = 0;
     for (unsigned d = 1; d <= 31; ++d) {
@@ -278,10 +314,21 @@ std::optional<int> cron_expression::first_year_from(int year) const {
 }
 
 uint32_t cron_expression::day_mask(int y, unsigned m, unsigned first_weekday) const {
+  if (extended_days_) [[unlikely]] return extended_day_mask(y, m, first_weekday);
   const uint32_t in_month = static_cast<uint32_t>((uint64_t{1} << (days_in_month(y, m) + 1)) - 2);
   const uint32_t by_weekday = weekday_days_[first_weekday];
   const uint32_t days = sets_.days == day_rule::either ? (sets_.days_of_month | by_weekday)
                                                        : (sets_.days_of_month & by_weekday);
+  return days & in_month;
+}
+
+uint32_t cron_expression::extended_day_mask(int y, unsigned m, unsigned first_weekday) const {
+  const unsigned month_days = days_in_month(y, m);
+  const uint32_t in_month = static_cast<uint32_t>((uint64_t{1} << (month_days + 1)) - 2);
+  const uint32_t by_day = sets_.days_of_month | named_days(sets_, month_days, first_weekday);
+  const uint32_t by_weekday = weekday_days_[first_weekday];
+  uint32_t days = sets_.days == day_rule::either ? (by_day | by_weekday) : (by_day & by_weekday);
+  if (sets_.iso_weeks != 0) days &= iso_week_days(y, m, month_days, first_weekday, sets_.iso_weeks);
   return days & in_month;
 }
 

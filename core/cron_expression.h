@@ -23,6 +23,10 @@
 // cron); otherwise only the restricted one (if any) decides.
 // Errors are invalid_argument and name the field as the user numbered it: in a 5-field pattern
 // field 1 is the minute. E.g. "interval_pattern: field 3 (hour) out of range 0-23: 24".
+//
+// field_sets also carry what no cron text sets but APScheduler's CronTrigger needs
+// (core/apscheduler_cron.h): the month's last day, "the 2nd Friday" or "the last Sunday" as
+// day-of-month matches, and ISO week numbers. Field sets without them search exactly as before.
 #pragma once
 
 #include <chrono>
@@ -43,7 +47,16 @@ class cron_expression {
     either,  // a day matches if it is in either set (cron, when both fields are restricted)
   };
 
-  // One bit per allowed value. Every set must be non-empty.
+  // A day of the month named by its weekday: the `nth` (1-5) `weekday` of the month, or with
+  // nth == k_last_in_month its last one. A month without a 5th such weekday has no match for it.
+  struct weekday_in_month {
+    int nth = 1;      // 1-5 or k_last_in_month
+    int weekday = 0;  // 0-6, 0 = Sunday
+  };
+  static constexpr int k_last_in_month = -1;
+
+  // One bit per allowed value. Every set must be non-empty, except that days_of_month may be empty
+  // when last_day_of_month or weekdays_in_month name days instead.
   struct field_sets {
     uint64_t seconds = 0;        // bits 0-59
     uint64_t minutes = 0;        // bits 0-59
@@ -53,6 +66,14 @@ class cron_expression {
     uint8_t days_of_week = 0;    // bits 0-6, 0 = Sunday
     std::vector<int> years;      // allowed years, ascending; empty = every year
     day_rule days = day_rule::both;
+    // More day-of-month matches, OR-ed into days_of_month before `days` combines it with the
+    // weekdays: the month's last day, and the days named by weekday (APScheduler's `last`,
+    // `2nd fri`, `last sun`).
+    bool last_day_of_month = false;
+    std::vector<weekday_in_month> weekdays_in_month;
+    // The ISO 8601 weeks (bits 1-53) a day must fall in, AND-ed with everything else; 0 = any.
+    // The week is the day's own ISO week: 2026-12-31 is in week 53 of 2026, 2027-01-01 too.
+    uint64_t iso_weeks = 0;
   };
 
   // The last year the search considers; later answers are "no match".
@@ -64,7 +85,8 @@ class cron_expression {
   // ("interval_pattern: ..."); an empty `field` gives unprefixed messages.
   static status_or<cron_expression> parse(std::string_view text, std::string_view field);
 
-  // REQUIRES: every set in `sets` is non-empty and within its bits.
+  // REQUIRES: every set in `sets` is non-empty (days_of_month: see field_sets) and within its
+  // bits; each weekday_in_month is within the ranges above.
   explicit cron_expression(field_sets sets);
 
   // -- properties --
@@ -86,10 +108,15 @@ class cron_expression {
   // Days of the month (y, m) that match, as bits 1-31; `first_weekday` is day 1's (0 = Sunday).
   uint32_t day_mask(int y, unsigned m, unsigned first_weekday) const;
 
+  // day_mask for field sets with the extra day rules (kept apart so cron patterns pay nothing).
+  uint32_t extended_day_mask(int y, unsigned m, unsigned first_weekday) const;
+
   // -- member variables --
   field_sets sets_;
   // For each weekday of the 1st of a month: the days 1-31 whose weekday is in days_of_week.
   uint32_t weekday_days_[7] = {};
+  // Whether the field sets use any APScheduler day rule; false keeps day_mask on its cron path.
+  bool extended_days_ = false;
 };
 
 }  // namespace mainspring

@@ -204,6 +204,14 @@ status_or<schedule> schedule::from_timing(const timing& t) {
   return s;
 }
 
+status_or<schedule> schedule::from_apscheduler(const aps_cron_fields& fields, std::string_view field) {
+  status_or<cron_expression::field_sets> sets = parse_aps_cron(fields, field);
+  if (!sets.ok()) return sets.status();
+  schedule s(kind::cron, aps_cron_text(fields));
+  s.cron_.emplace(std::move(sets).value());
+  return s;
+}
+
 std::optional<sys_ms> schedule::next_after(sys_ms after, const time_zone& zone) const {
   switch (kind_) {
     case kind::once:
@@ -297,6 +305,11 @@ status_or<schedule> parse_schedule(std::string_view text, std::string_view field
   if (word == "@once" || word == "@manually") {
     if (status st = no_argument(); !st.ok()) return st;
     return schedule(word == "@once" ? schedule::kind::once : schedule::kind::manually, std::string(t));
+  }
+  if (word == k_aps_cron_descriptor) {
+    status_or<aps_cron_fields> fields = parse_aps_cron_text(t, field);
+    if (!fields.ok()) return fields.status();
+    return schedule::from_apscheduler(*fields, field);
   }
   if (word == "@at") {
     const std::optional<sys_ms> at = parse_rfc3339(arg);

@@ -3,8 +3,9 @@
 //
 // One type covers the dialects Mainspring speaks: cron patterns (5 or 6 fields, with names and
 // @descriptors), Go-style `@every 1h30m`, `@once`, `@at <RFC 3339 time>`, `@manually`, plain
-// intervals (ndscheduler) and Cronicle's timing objects. A schedule is an immutable value; the
-// time zone is passed to each query because jobs sharing a pattern may live in different zones.
+// intervals and APScheduler cron triggers (ndscheduler) and Cronicle's timing objects. A schedule
+// is an immutable value; the time zone is passed to each query because jobs sharing a pattern may
+// live in different zones.
 //
 // Example:
 //   status_or<schedule> s = parse_schedule("0 30 9 * * MON-FRI");
@@ -19,7 +20,11 @@
 //     @weekly (0 0 0 * * 0), @daily = @midnight (0 0 0 * * *), @hourly (0 0 * * * *),
 //     @minutely (0 * * * * *); @every <Go duration>, at least 1s (core/go_duration.h);
 //     @once and @manually (never fire by time); @at <RFC 3339 time>, e.g.
-//     `@at 2026-12-01T10:00:00Z` or `@at 2026-12-01T10:00:00.250+02:00` (kept to the millisecond).
+//     `@at 2026-12-01T10:00:00Z` or `@at 2026-12-01T10:00:00.250+02:00` (kept to the millisecond);
+//   - @apscheduler name=value..., an APScheduler CronTrigger's fields, what from_apscheduler's
+//     text() gives: `@apscheduler day_of_week=mon-fri hour=9`, `@apscheduler day="last fri"`
+//     (syntax and semantics in core/apscheduler_cron.h; its text() is the canonical form);
+//   - a Cronicle timing object's JSON, what from_timing's text() gives (see parse_schedule).
 //
 // Cron in a time zone. Patterns match wall-clock time in the zone passed to next_after; fires are
 // whole seconds. Around DST transitions:
@@ -32,8 +37,9 @@
 // Search horizon. A cron search gives up ("never") at the start of local year Y + 50, where Y is
 // the year of `after` (for a timing object with `years`, the first listed year >= that year), or
 // after year 9999. Any satisfiable 5/6-field pattern recurs within 8 years (Feb 29 is the rarest),
-// and a timing object's Feb 29 on a given weekday within 40, so only impossible patterns
-// (`0 0 0 30 2 *`) and years listed beyond the horizon hit it. Cost (bench/schedule_bench.cc):
+// and a timing object's Feb 29 on a given weekday within 40 (as does an APScheduler `5th mon` in
+// February, which needs Feb 29 to be a Monday), so only impossible patterns (`0 0 0 30 2 *`) and
+// years listed beyond the horizon hit it. Cost (bench/schedule_bench.cc):
 // typical patterns about 50 ns in UTC and 60-70 ns in Europe/Berlin; an impossible pattern, which
 // walks the whole horizon, about 0.6 us in UTC and 2 us in Berlin (a zone visits each DST period;
 // see core/time_zone.h for why periods end in 2037).
@@ -45,6 +51,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/apscheduler_cron.h"
 #include "core/cron_expression.h"
 #include "core/status.h"
 #include "core/time_types.h"
@@ -77,6 +84,11 @@ class schedule {
   // Validates `t` (invalid_argument "timing: hours out of range 0-23: 24").
   static status_or<schedule> from_timing(const timing& t);
 
+  // An APScheduler CronTrigger with these fields (ndscheduler's cron jobs; the rules, defaults and
+  // errors are in core/apscheduler_cron.h). `field` prefixes error messages, as in parse_schedule:
+  // "trigger: hour: 24 is out of range 0-23".
+  static status_or<schedule> from_apscheduler(const aps_cron_fields& fields, std::string_view field = "");
+
   // -- properties --
 
   kind get_kind() const { return kind_; }
@@ -91,7 +103,8 @@ class schedule {
   const cron_expression* cron() const { return cron_ ? &*cron_ : nullptr; }
 
   // The text it was parsed from (trimmed), or a canonical form: "@every 1m30s" for every(),
-  // Cronicle's JSON for from_timing ({"hours":[9],"minutes":[30]}).
+  // Cronicle's JSON for from_timing ({"hours":[9],"minutes":[30]}), "@apscheduler hour=9" for
+  // from_apscheduler and for any @apscheduler text.
   const std::string& text() const { return text_; }
 
   // -- queries --
@@ -115,9 +128,10 @@ class schedule {
   std::optional<cron_expression> cron_;
 };
 
-// Parses every textual form (see the top of this file), and a timing object's canonical text
-// (`{"hours":[9],"minutes":[30]}`, what from_timing's text() gives), so that every schedule a
-// dialect writes is stored, dumped and restored as text. `field` prefixes error messages, which are
+// Parses every textual form (see the top of this file), including a timing object's canonical text
+// (`{"hours":[9],"minutes":[30]}`, what from_timing's text() gives) and an APScheduler trigger's
+// (`@apscheduler day=last hour=5`), so that every schedule a dialect writes is stored, dumped and
+// restored as text. `field` prefixes error messages, which are
 // invalid_argument: "interval_pattern: field 3 (hour) out of range 0-23: 24",
 // "interval_pattern: unknown descriptor: @fortnightly",
 // "interval_pattern: @every duration must be at least 1s: 500ms".
