@@ -1,5 +1,6 @@
 #include "http/ndscheduler/cron_fields.h"
 
+#include "core/apscheduler_cron.h"
 #include "core/schedule.h"
 
 namespace mainspring::http::ndscheduler {
@@ -32,18 +33,12 @@ std::vector<std::pair<std::string, std::string>> apscheduler_strings(const std::
 }
 
 status_or<std::string> cron_schedule_text(const std::map<std::string, std::string>& given) {
-  // INTERIM until core/apscheduler_cron lands: a 6-field cron for the simple cases.
-  const int last = least_significant_given(given);
-  auto field = [&](const char* f, int index, const char* minimum) -> std::string {
-    if (auto it = given.find(f); it != given.end()) return it->second;
-    return index < last ? "*" : minimum;
-  };
-  std::string dow = given.count("day_of_week") ? given.at("day_of_week") : "*";
-  std::string text = field("second", 7, "0") + " " + field("minute", 6, "0") + " " + field("hour", 5, "0") + " " +
-                     field("day", 2, "1") + " " + field("month", 1, "1") + " " + dow;
-  auto parsed = parse_schedule(text, "trigger_params");
-  if (!parsed.ok()) return parsed.status();
-  return parsed->text();
+  aps_cron_fields fields;
+  for (const auto& [name, value] : given)
+    if (auto* field = aps_cron_field(fields, name)) *field = value;
+  auto s = schedule::from_apscheduler(fields);
+  if (!s.ok()) return s.status();
+  return s->text();
 }
 
 }  // namespace mainspring::http::ndscheduler

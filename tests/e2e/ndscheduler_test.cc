@@ -2,6 +2,7 @@
 // document's curl example and the released server's bodies, both schedule shapes, the sample job
 // classes firing (ShellJob, CurlJob against a local sink, AwesomeJob), pause and resume, run now,
 // executions in a time range, audit logs, and hostile input.
+#include <chrono>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -97,6 +98,15 @@ TEST_CASE("ndscheduler: the released server's flat cron fields take APScheduler'
   CHECK(j["day"] == "*");     // above it: every
   std::string next = j["next_run_time"];
   CHECK(next.substr(11, 8) == "05:00:00");
+  // day_of_week 0 is Monday in APScheduler (not Sunday as in cron).
+  std::string monday = s.create({{"name", "monday"}, {"job_class_string", "simple_scheduler.jobs.sample_job.AwesomeJob"},
+                                 {"day_of_week", "0"}, {"hour", "9"}});
+  std::string when = s.job(monday)["next_run_time"];
+  std::chrono::year_month_day date{std::chrono::year{std::stoi(when.substr(0, 4))},
+                                   std::chrono::month{static_cast<unsigned>(std::stoi(when.substr(5, 2)))},
+                                   std::chrono::day{static_cast<unsigned>(std::stoi(when.substr(8, 2)))}};
+  CHECK(std::chrono::weekday{std::chrono::sys_days{date}} == std::chrono::Monday);
+  CHECK(when.substr(11, 8) == "09:00:00");
   // An interval job (the document's other trigger).
   std::string every = s.create({{"name", "often"}, {"job_class_string", "simple_scheduler.jobs.sample_job.AwesomeJob"},
                                 {"trigger", "interval"}, {"trigger_params", {{"interval", 3600}}}});

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "core/rfc3339.h"
+#include "core/schedule.h"
 #include "http/dialect_data.h"
 #include "http/ndscheduler/cron_fields.h"
 #include "http/ndscheduler/job_classes.h"
@@ -117,4 +119,23 @@ TEST_CASE("ndscheduler times: isoformat with an offset, and ISO 8601 ranges read
   CHECK(*parse_iso_time("2026-12-03T07:40:00+01:00", "t") == 1'796'280'000'000);
   CHECK(*parse_iso_time("2026-12-03", "t") == 1'796'256'000'000);
   CHECK(parse_iso_time("yesterday", "time_range_start").status().message().rfind("time_range_start", 0) == 0);
+}
+
+TEST_CASE("ndscheduler cron fields fire as APScheduler's CronTrigger") {
+  auto next_of = [](std::map<std::string, std::string> given, const char* after) {
+    auto text = cron_schedule_text(given);
+    REQUIRE(text.ok());
+    auto s = parse_schedule(*text);
+    REQUIRE(s.ok());
+    auto from = parse_rfc3339(after);
+    auto next = s->next_after(*from, time_zone::utc());
+    REQUIRE(next);
+    return format_rfc3339_utc(*next, false);
+  };
+  // 2026-12-03 is a Thursday. day_of_week 0 is Monday, not Sunday.
+  CHECK(next_of({{"day_of_week", "0"}, {"hour", "9"}}, "2026-12-03T10:00:00Z") == "2026-12-07T09:00:00Z");
+  // day and day_of_week must both match: the next Friday the 13th.
+  CHECK(next_of({{"day", "13"}, {"day_of_week", "fri"}}, "2026-12-03T00:00:00Z") == "2027-08-13T00:00:00Z");
+  CHECK(next_of({{"day", "last"}, {"hour", "23"}}, "2026-12-03T00:00:00Z") == "2026-12-31T23:00:00Z");
+  CHECK(cron_schedule_text({{"day_of_week", "funday"}}).status().message().find("day_of_week") != std::string::npos);
 }
