@@ -152,6 +152,13 @@ TEST_CASE("ndscheduler: a cron job fires at its time, and an unknown class ends 
   std::string sched = e["scheduled_time"];
   CHECK(std::stoi(sched.substr(17, 2)) % 2 == 0);
 
+  // The document's shape, every minute: the run comes at second 0 of the next minute.
+  std::string minutely = s.create({{"name", "minutely"}, {"job_class_string", "simple_scheduler.jobs.sample_job.AwesomeJob"},
+                                   {"trigger", "cron"}, {"trigger_params", {{"minute", "*"}}}});
+  REQUIRE(eventually([&] { return !s.finished(minutely).empty(); }, 75s));
+  std::string at = s.finished(minutely)[0]["scheduled_time"];
+  CHECK(at.substr(17, 2) == "00");
+
   std::string unknown = s.create({{"name", "py"}, {"job_class_string", "my_company.jobs.ReportJob"}, {"minute", "0"}});
   json u = s.wait_execution(s.run_now(unknown));
   CHECK(u["state"] == "scheduled error");
