@@ -8,6 +8,7 @@
 
 #include "actors/messages.h"
 #include "actors/node_protocol.h"
+#include "core/job.h"
 #include "core/run_record.h"
 #include "executors/run.h"
 #include "storage/mutation_batch.h"
@@ -114,7 +115,11 @@ void take_hello(node_state& st, const node_hello& h) {
 // gave the run up when the node went away. Its record is written from what the result carries
 // (replacing a "node went away" record of the same run), if it is this node's group's.
 void record_orphan(node_state& st, const remote_result& r) {
-  if (r.group != st.spec.group || r.job_id.empty() || r.trigger > static_cast<uint8_t>(run_trigger::parent)) return;
+  // The agent is trusted with its group's runs, not with the store's key layout: a job id that is
+  // not one (a '/' in it) could name another job's records.
+  if (r.group != st.spec.group || !is_valid_job_id(r.job_id) || r.run_id == 0 ||
+      r.trigger > static_cast<uint8_t>(run_trigger::parent))
+    return;
   run_outcome out = outcome_of(r);
   run_record run;
   run.run_id = r.run_id;
@@ -213,6 +218,7 @@ caf::behavior node_behavior(node_self self, node_spec spec, const job_context* c
       [=](node_result_atom, const remote_result& result) {
         if (!from_agent(self)) return;
         auto& st = self->state;
+        st.spec.last_seen_ms = now_unix_ms();  // a result is as good as a heartbeat
         self->send(st.agent, node_ack_atom::value, result.run_id);
         auto it = st.in_flight.find(result.run_id);
         if (it == st.in_flight.end()) return record_orphan(st, result);

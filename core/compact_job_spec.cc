@@ -132,7 +132,8 @@ compact_job_spec::compact_job_spec(const job_spec& spec)
   write_u32(header, n);
   end = 0;
   for (uint32_t i = 0; i < n; ++i) {
-    std::memcpy(out + end, texts[i].data(), texts[i].size());
+    // An empty view may have a null data(): memcpy must not be handed one, even for 0 bytes.
+    if (!texts[i].empty()) std::memcpy(out + end, texts[i].data(), texts[i].size());
     end += static_cast<uint32_t>(texts[i].size());
     write_u32(header + sizeof(uint32_t) * (1 + i), end);
   }

@@ -37,13 +37,14 @@ void buffer_reserve(lua_byte_buffer& b, std::size_t extra) {
   if (b.len + extra <= b.cap) return;
   std::size_t cap = b.cap * 2 > b.len + extra ? b.cap * 2 : b.len + extra;
   auto* grown = static_cast<char*>(lua_newuserdatauv(b.L, cap, 0));
-  std::memcpy(grown, b.data, b.len);
+  if (b.len) std::memcpy(grown, b.data, b.len);  // data is null before the first growth
   lua_replace(b.L, b.slot);
   b.data = grown;
   b.cap = cap;
 }
 
 void buffer_add(lua_byte_buffer& b, const char* s, std::size_t n) {
+  if (n == 0) return;
   buffer_reserve(b, n);
   std::memcpy(b.data + b.len, s, n);
   b.len += n;
