@@ -212,8 +212,16 @@ status_or<schedule> schedule::from_apscheduler(const aps_cron_fields& fields, st
   return s;
 }
 
+schedule schedule::from_calendar_rules(std::vector<calendar_rule> rules) {
+  schedule s(kind::calendar, calendar_rules_text(rules));
+  s.calendar_ = std::make_shared<const std::vector<calendar_rule>>(std::move(rules));
+  return s;
+}
+
 std::optional<sys_ms> schedule::next_after(sys_ms after, const time_zone& zone) const {
   switch (kind_) {
+    case kind::calendar:
+      return next_fire(*calendar_, after, zone);
     case kind::once:
     case kind::manually:
       return std::nullopt;
@@ -270,6 +278,11 @@ status_or<schedule> parse_schedule(std::string_view text, std::string_view field
   const std::string_view t = trim(text);
   if (t.empty()) return invalid(field, "empty schedule");
   if (t[0] == '{') return parse_timing_text(t, field);
+  if (t[0] == '[') {  // Cloudtask's calendar rules, as calendar_rules_text writes them
+    auto rules = parse_calendar_rules_text(t, field);
+    if (!rules.ok()) return rules.status();
+    return schedule::from_calendar_rules(std::move(rules).value());
+  }
   if (t[0] != '@') {
     status_or<cron_expression> e = cron_expression::parse(t, field);
     if (!e.ok()) return e.status();

@@ -24,7 +24,9 @@
 //   - @apscheduler name=value..., an APScheduler CronTrigger's fields, what from_apscheduler's
 //     text() gives: `@apscheduler day_of_week=mon-fri hour=9`, `@apscheduler day="last fri"`
 //     (syntax and semantics in core/apscheduler_cron.h; its text() is the canonical form);
-//   - a Cronicle timing object's JSON, what from_timing's text() gives (see parse_schedule).
+//   - a Cronicle timing object's JSON, what from_timing's text() gives (see parse_schedule);
+//   - a JSON array of Cloudtask calendar rules, what from_calendar_rules's text() gives
+//     (core/calendar_rules.h: fields, semantics and deviations from Cloudtask's agent).
 //
 // Cron in a time zone. Patterns match wall-clock time in the zone passed to next_after; fires are
 // whole seconds. Around DST transitions:
@@ -46,12 +48,14 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/apscheduler_cron.h"
+#include "core/calendar_rules.h"
 #include "core/cron_expression.h"
 #include "core/status.h"
 #include "core/time_types.h"
@@ -61,7 +65,7 @@ namespace mainspring {
 
 class schedule {
  public:
-  enum class kind { cron, every, once, at, manually };
+  enum class kind { cron, every, once, at, manually, calendar };
 
   // Cronicle's timing object: each non-empty array restricts its field, and all fields are AND-ed
   // (days and weekdays too, unlike cron). An absent or empty array allows every value; {} fires
@@ -88,6 +92,10 @@ class schedule {
   // errors are in core/apscheduler_cron.h). `field` prefixes error messages, as in parse_schedule:
   // "trigger: hour: 24 is out of range 0-23".
   static status_or<schedule> from_apscheduler(const aps_cron_fields& fields, std::string_view field = "");
+
+  // Cloudtask's calendar rules (core/calendar_rules.h): fires at the earliest fire of any enabled
+  // rule. text() is calendar_rules_text (a JSON array), which parse_schedule reads back.
+  static schedule from_calendar_rules(std::vector<calendar_rule> rules);
 
   // -- properties --
 
@@ -126,6 +134,7 @@ class schedule {
   std::chrono::milliseconds interval_{0};
   sys_ms at_{};
   std::optional<cron_expression> cron_;
+  std::shared_ptr<const std::vector<calendar_rule>> calendar_;  // kind::calendar
 };
 
 // Parses every textual form (see the top of this file), including a timing object's canonical text

@@ -3,6 +3,8 @@
 // comparison in schedule_oracle_test.cc.
 #include "core/schedule.h"
 
+#include "core/rfc3339.h"
+
 #include <catch2/catch.hpp>
 #include <date/date.h>
 
@@ -308,6 +310,26 @@ TEST_CASE("a timing object's text reads back as the same schedule, so stores and
   CHECK(parse_schedule("{\"hours\": 1}").status().message() == "interval_pattern: timing: hours must be an array of whole numbers");
   CHECK(parse_schedule("{\"hours\": [1.5]}").status().message().starts_with("interval_pattern: timing: hours must be"));
   CHECK(parse_schedule("{oops").status().message().starts_with("interval_pattern: a timing object must be"));
+}
+
+TEST_CASE("Cloudtask calendar rules are a schedule whose text reads back") {
+  // Every 2 minutes from 03/19/2018 00:00, between 00:00 and 23:59 each day (the API document's rule).
+  auto rules = parse_calendar_rules_text(
+      R"([{"id":"a","enabled":1,"turnmode":2,"interval":2,"startdate":"03/19/2018","enddate":"",)"
+      R"("starttime":"00:00","endtime":"23:59","selectat":"","monthlyof":{"day":1,"week":""}}])",
+      "schedule");
+  REQUIRE(rules.ok());
+  schedule s = schedule::from_calendar_rules(*rules);
+  CHECK(s.get_kind() == schedule::kind::calendar);
+  auto again = parse_schedule(s.text());
+  REQUIRE(again.ok());
+  CHECK(again->text() == s.text());
+  CHECK(again->get_kind() == schedule::kind::calendar);
+  auto from = *parse_rfc3339("2026-12-03T10:01:30Z");
+  auto next = again->next_after(from, time_zone::utc());
+  REQUIRE(next);
+  CHECK(format_rfc3339_utc(*next, false) == "2026-12-03T10:02:00Z");
+  CHECK(parse_schedule("[{\"turnmode\":9}]").status().code() == status_code::invalid_argument);
 }
 
 }  // namespace
