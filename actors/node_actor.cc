@@ -36,16 +36,6 @@ using node_self = caf::stateful_actor<node_state>*;
 
 int64_t now_unix_ms() { return to_unix_ms(now_ms()); }
 
-run_outcome failed(uint64_t run_id, std::string error) {
-  run_outcome out;
-  out.run_id = run_id;
-  out.result = run_result::failed;
-  out.start_time = out.end_time = now_ms();
-  out.code = -1;
-  out.error = std::move(error);
-  return out;
-}
-
 run_outcome outcome_of(const remote_result& r) {
   run_outcome out;
   out.run_id = r.run_id;
@@ -87,7 +77,7 @@ void fail_run(node_state& st, std::map<uint64_t, flight>::iterator it, const std
   auto done = std::move(it->second.done);
   uint64_t id = it->first;
   st.in_flight.erase(it);
-  done(failed(id, "node " + st.spec.id + ": " + why));
+  done(failed_outcome(id, "node " + st.spec.id + ": " + why));
 }
 
 void fail_all(node_state& st, const std::string& why) {
@@ -201,10 +191,10 @@ caf::behavior node_behavior(node_self self, node_spec spec, const job_context* c
         if (!st.up) {
           std::string since = st.spec.last_seen_ms ? "last seen " + std::to_string(st.spec.last_seen_ms / 1000)
                                                    : "never connected";
-          return done(failed(req.run_id, "node " + st.spec.id + ": the node is down (" + since + ")"));
+          return done(failed_outcome(req.run_id, "node " + st.spec.id + ": the node is down (" + since + ")"));
         }
         if (st.in_flight.size() >= k_max_runs_in_flight_per_node)
-          return done(failed(req.run_id, "node " + st.spec.id + ": " + std::to_string(st.in_flight.size()) +
+          return done(failed_outcome(req.run_id, "node " + st.spec.id + ": " + std::to_string(st.in_flight.size()) +
                                              " runs already in flight; run refused"));
         remote_run run{req.run_id,         req.job_id,
                        req.group,          req.job_name,

@@ -13,10 +13,7 @@ node_spec node_spec_of(const node_hello& h) {
   n.mac = h.mac;
   n.broadcast_addr = h.broadcast_addr;
   n.machine_code = h.machine_code;
-  for (const auto& t : h.tags) {
-    auto eq = t.find('=');
-    n.tags[t.substr(0, eq)] = eq == std::string::npos ? "" : t.substr(eq + 1);
-  }
+  n.tags = parse_node_tags(h.tags);
   return n;
 }
 

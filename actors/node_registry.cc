@@ -75,12 +75,8 @@ caf::behavior node_registry_behavior(node_registry_self self, std::string group,
         auto& st = self->state;
         auto it = st.nodes.find(req.node);
         if (it == st.nodes.end()) {
-          run_outcome out;
-          out.run_id = req.run_id;
-          out.start_time = out.end_time = now_ms();
-          out.code = -1;
-          out.error = "node " + req.node + ": no such node in group " + st.group + " (it never registered)";
-          return done(std::move(out));
+          return done(failed_outcome(
+              req.run_id, "node " + req.node + ": no such node in group " + st.group + " (it never registered)"));
         }
         self->send(it->second, node_dispatch_atom::value, std::move(req), std::move(done));
       },

@@ -245,11 +245,7 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
       [=](node_dispatch_atom, run_request& req, run_callback& done) {
         auto it = self->state.groups.find(req.group);
         if (it == self->state.groups.end()) {
-          run_outcome out;
-          out.run_id = req.run_id;
-          out.start_time = out.end_time = now_ms();
-          out.error = "node " + req.node + ": group " + req.group + " is gone";
-          return done(std::move(out));
+          return done(failed_outcome(req.run_id, "node " + req.node + ": group " + req.group + " is gone"));
         }
         self->send(it->second.nodes, node_dispatch_atom::value, std::move(req), std::move(done));
       },

@@ -75,10 +75,7 @@ status finish_agent_config(agent_config& cfg) {
   node_spec probe;
   probe.group = cfg.group;
   probe.id = cfg.node_id;
-  for (const auto& t : cfg.tags) {
-    auto eq = t.find('=');
-    probe.tags[t.substr(0, eq)] = eq == std::string::npos ? "" : t.substr(eq + 1);
-  }
+  probe.tags = parse_node_tags(cfg.tags);
   if (auto st = validate_node(probe); !st.ok()) {
     std::string why = st.message();
     for (auto [field, flag] : {std::pair{"group_name", "group"}, {"node_id", "node-id"}, {"tags", "tags"}})

@@ -8,6 +8,15 @@
 
 namespace mainspring {
 
+std::map<std::string, std::string> parse_node_tags(const std::vector<std::string>& tags) {
+  std::map<std::string, std::string> out;
+  for (const auto& t : tags) {
+    auto eq = t.find('=');
+    out[t.substr(0, eq)] = eq == std::string::npos ? "" : t.substr(eq + 1);
+  }
+  return out;
+}
+
 status validate_node(const node_spec& node) {
   if (auto st = validate_group_name(node.group); !st.ok()) return st;
   if (node.id.empty()) return status::invalid_argument("node_id: required");

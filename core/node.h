@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 
@@ -50,6 +51,9 @@ struct node_spec {
   int64_t registered_ms = 0;  // unix ms of its first registration
   int64_t last_seen_ms = 0;   // unix ms of its last heartbeat
 };
+
+// Tags as agents give them ("rack=a", "gpu": a tag without a value is ""), as a map.
+std::map<std::string, std::string> parse_node_tags(const std::vector<std::string>& tags);
 
 // ok, or invalid_argument naming the first bad field: group_name (validate_group_name),
 // node_id (required, [a-zA-Z0-9_]{1,22}), hostname, ip, mac, broadcast_addr, grpc_listen,

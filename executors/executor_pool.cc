@@ -14,11 +14,7 @@ constexpr std::chrono::milliseconds k_reply_hook_timeout{10'000};
 
 // Ends a run that cannot start, with `why` as its error.
 void fail_run(uint64_t run_id, const status& why, const run_callback& done) {
-  run_outcome out;
-  out.run_id = run_id;
-  out.start_time = out.end_time = now_ms();
-  out.error = why.message();
-  done(std::move(out));
+  done(failed_outcome(run_id, why.message(), 0));
 }
 
 }  // namespace

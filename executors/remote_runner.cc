@@ -9,12 +9,8 @@ void remote_runner::set_dispatch(remote_dispatch dispatch) {
 
 void remote_runner::start(run_request req, run_callback done) {
   if (!enabled()) {
-    run_outcome out;
-    out.run_id = req.run_id;
-    out.start_time = out.end_time = now_ms();
-    out.code = -1;
-    out.error = "node " + req.node + ": worker nodes are off on this server (start it with --node-listen)";
-    return done(std::move(out));
+    return done(failed_outcome(
+        req.run_id, "node " + req.node + ": worker nodes are off on this server (start it with --node-listen)"));
   }
   counter_->fetch_add(1, std::memory_order_relaxed);
   // The counter is shared, not borrowed: a node may report after this runner is gone.

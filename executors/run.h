@@ -76,4 +76,8 @@ struct run_outcome {
 
 using run_callback = std::function<void(run_outcome)>;
 
+// The outcome of a run that never got going (refused, or lost with its node): failed now, with
+// `error` as the reason and `code` (-1: no exit code or status).
+run_outcome failed_outcome(uint64_t run_id, std::string error, int code = -1);
+
 }  // namespace mainspring

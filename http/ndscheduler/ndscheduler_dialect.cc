@@ -205,8 +205,7 @@ void add_job_routes(router& r, scheduler_api& api, options_ptr o) {
                                                   dialect_section(rebuilt->dialect_data, k_dialect_name));
       return {};
     };
-    patch.schedule = std::string();  // marks the schedule changed, so that the next fire is replanned
-    patch.exec_time_s = k_first_fire_by_schedule;
+    patch.exec_time_s = k_first_fire_by_schedule;  // replans the next fire from the new schedule
     api.edit_job(origin(req, job->name), o->group, id, std::move(patch), [reply, id](status_or<job_view> v) {
       if (!v.ok()) return send_error(reply, nd_status(v.status(), id));
       send_json(reply, 200, json{{"job_id", id}});

@@ -34,8 +34,8 @@ struct node_server {
   explicit node_server(std::vector<std::string> extra = {})
       : node_port(pick_free_port()),
         server(with_node_listen(node_port, std::move(extra))),
-        api(server.base_url()),
-        secret(api.register_group("G")) {}
+        api(std::make_unique<native_api>(server.base_url())),
+        secret(api->register_group("G")) {}
 
   static std::vector<std::string> with_node_listen(uint16_t port, std::vector<std::string> extra) {
     extra.insert(extra.begin(), {"--node-listen", "127.0.0.1:" + std::to_string(port)});
@@ -48,7 +48,7 @@ struct node_server {
                                            std::move(flags));
   }
 
-  json nodes(const std::string& group = "G") { return api.success(api.client.get("/v1/" + group + "/node/list")); }
+  json nodes(const std::string& group = "G") { return api->success(api->client.get("/v1/" + group + "/node/list")); }
 
   // "up", "down", or "" when the node is not listed.
   std::string status_of(const std::string& node, const std::string& group = "G") {
@@ -66,31 +66,38 @@ struct node_server {
     json body = {{"group_name", "G"},    {"name", name},           {"request_url", "REMOTE@" + nodes},
                  {"exec_command", command}, {"interval_pattern", "@manually"}, {"timeout", 30}};
     body.update(extra);
-    return api.add_job(body);
+    return api->add_job(body);
   }
 
   std::string run_now(const std::string& id) {
-    return api.success(api.client.post_json("/v1/G/job/" + id + "/run", json::object()));
+    return api->success(api->client.post_json("/v1/G/job/" + id + "/run", json::object()));
   }
 
   // Finished runs of the job, by node (the newest per node).
   std::map<std::string, json> finished_by_node(const std::string& id) {
     std::map<std::string, json> out;
-    for (const auto& r : api.executions("G", id, "?limit=1000"))
+    for (const auto& r : api->executions("G", id, "?limit=1000"))
       if (r["state"] != "running" && r["node"].is_string() && !out.count(r["node"])) out[r["node"]] = r;
     return out;
   }
 
   std::size_t finished_runs(const std::string& id, const std::string& state = "") {
     std::size_t n = 0;
-    for (const auto& r : api.executions("G", id, "?limit=1000"))
+    for (const auto& r : api->executions("G", id, "?limit=1000"))
       if (r["state"] != "running" && (state.empty() || r["state"] == state)) ++n;
     return n;
   }
 
+  // kill -9 and start again on the same data dir (and node port, which the agents dial).
+  void restart_server() {
+    server.kill9();
+    server.restart();
+    api = std::make_unique<native_api>(server.base_url());
+  }
+
   uint16_t node_port;
   server_process server;
-  native_api api;
+  std::unique_ptr<native_api> api;  // re-made by restart_server: the port may change
   std::string secret;
 };
 
@@ -176,7 +183,7 @@ TEST_CASE("an agent killed with a run in flight: the node goes down and the run 
   // A run planned for the node while it is down fails at once, naming it.
   s.run_now(id);
   REQUIRE(eventually([&] { return s.finished_runs(id) == 2; }));
-  CHECK(s.api.executions("G", id)[0]["error"].get<std::string>().find("node w1: the node is down") != std::string::npos);
+  CHECK(s.api->executions("G", id)[0]["error"].get<std::string>().find("node w1: the node is down") != std::string::npos);
   w1->restart();
   REQUIRE(s.becomes("w1", "up"));
   std::string after = s.add_remote("after", "w1", "echo back");
@@ -189,9 +196,7 @@ TEST_CASE("after a server kill -9 and restart, agents reconnect by themselves an
   auto w1 = s.agent("w1");
   REQUIRE(s.becomes("w1", "up"));
   std::string id = s.add_remote("again", "w1", "echo hi");
-  s.server.kill9();
-  s.server.restart();
-  REQUIRE(s.server.base_url() == s.api.client.base_url());  // the same port again
+  s.restart_server();
   // Remembered (stored) whatever the agent does, and up again once it has dialled back.
   REQUIRE(s.status_of("w1") != "");
   REQUIRE(s.becomes("w1", "up", 30s));
@@ -202,8 +207,8 @@ TEST_CASE("after a server kill -9 and restart, agents reconnect by themselves an
 
 TEST_CASE("a node that never registered, and another group's node, fail the run naming the node") {
   node_server s;
-  s.api.register_group("H");
-  auto other = s.agent("w1", {}, "H", s.api.success(s.api.client.get("/v1/H/group/info")));
+  s.api->register_group("H");
+  auto other = s.agent("w1", {}, "H", s.api->success(s.api->client.get("/v1/H/group/info")));
   REQUIRE(eventually([&] { return s.status_of("w1", "H") == "up"; }, 15s));
   CHECK(s.nodes("G").empty());  // H's node is not G's
   std::string id = s.add_remote("nobody", "w1,w9", "echo hi");
@@ -218,7 +223,7 @@ TEST_CASE("an agent with a wrong secret is refused, counted in the metrics, and 
   node_server s;
   auto bad = s.agent("w1", {}, "G", "WRONGSECRETWRONGSECRET");
   REQUIRE(eventually([&] {
-    return metric_line(s.api.client.get("/metrics").body, "mainspring_node_auth_failures_total") !=
+    return metric_line(s.api->client.get("/metrics").body, "mainspring_node_auth_failures_total") !=
            "mainspring_node_auth_failures_total 0";
   }));
   CHECK(s.nodes().empty());
@@ -233,11 +238,11 @@ TEST_CASE("removing a group disconnects its agents and refuses them afterwards")
   node_server s;
   auto w1 = s.agent("w1");
   REQUIRE(s.becomes("w1", "up"));
-  s.api.post_ok("/v1/remove/group", json{{"group_name", "G"}});
+  s.api->post_ok("/v1/remove/group", json{{"group_name", "G"}});
   REQUIRE(eventually([&] { return w1->log().find("group was removed") != std::string::npos; }));
   REQUIRE(eventually([&] { return w1->log().find("join refused") != std::string::npos; }));
   // The group comes back empty: its old node is gone with it.
-  s.api.register_group("G");
+  s.api->register_group("G");
   CHECK(s.nodes().empty());
 }
 
@@ -275,8 +280,8 @@ TEST_CASE("a burst of run-now calls over two nodes loses nothing") {
   constexpr int k_calls = 100;
   for (int i = 0; i < k_calls; ++i) s.run_now(id);
   // Counted from the job's totals: the run history keeps only the newest 100 runs.
-  REQUIRE(eventually([&] { return s.api.detail("G", id)["counts"]["runs"] == 2 * k_calls; }, 60s));
-  json counts = s.api.detail("G", id)["counts"];
+  REQUIRE(eventually([&] { return s.api->detail("G", id)["counts"]["runs"] == 2 * k_calls; }, 60s));
+  json counts = s.api->detail("G", id)["counts"];
   CHECK(counts["successes"] == 2 * k_calls);
   CHECK(counts["failures"] == 0);
 }
@@ -292,9 +297,9 @@ TEST_CASE("concurrency forbid skips a busy node only, and retries go to the node
                                 json{{"interval_pattern", "@every 1s"}, {"concurrency", "forbid"}});
   REQUIRE(eventually([&] { return s.finished_runs(id, "succeeded") >= 4; }, 20s));
   std::size_t w1_runs = 0;
-  for (const auto& r : s.api.executions("G", id, "?limit=1000")) w1_runs += r["node"] == "w1";
+  for (const auto& r : s.api->executions("G", id, "?limit=1000")) w1_runs += r["node"] == "w1";
   CHECK(w1_runs == 1);
-  CHECK(s.api.detail("G", id)["counts"]["skipped"].get<int>() >= 3);
+  CHECK(s.api->detail("G", id)["counts"]["skipped"].get<int>() >= 3);
 
   // Only w2 fails, once per try: its retries run on w2 alone.
   std::string flaky = s.add_remote("flaky", "w1,w2", "[ \"$MAINSPRING_NODE_ID\" = w1 ]",
@@ -302,7 +307,7 @@ TEST_CASE("concurrency forbid skips a busy node only, and retries go to the node
   s.run_now(flaky);
   REQUIRE(eventually([&] { return s.finished_runs(flaky) == 4; }, 20s));
   std::map<std::string, int> per_node;
-  for (const auto& r : s.api.executions("G", flaky, "?limit=1000")) per_node[r["node"]]++;
+  for (const auto& r : s.api->executions("G", flaky, "?limit=1000")) per_node[r["node"]]++;
   CHECK(per_node["w1"] == 1);
   CHECK(per_node["w2"] == 3);
 }
@@ -372,7 +377,7 @@ TEST_CASE("with mutual TLS an agent holding a certificate of the CA joins and on
   auto no_cert = s.agent("w2", {"--node-tls-ca", file("ca.pem")});
   auto plain = s.agent("w3");
   REQUIRE(eventually([&] {
-    return metric_line(s.api.client.get("/metrics").body, "mainspring_node_tls_failures_total") !=
+    return metric_line(s.api->client.get("/metrics").body, "mainspring_node_tls_failures_total") !=
            "mainspring_node_tls_failures_total 0";
   }, 15s));
   std::this_thread::sleep_for(2s);
@@ -387,7 +392,7 @@ TEST_CASE("Dkron's member list shows the worker nodes of its group") {
   http_client dkron("http://127.0.0.1:" + std::to_string(dkron_port));
   std::string secret;
   REQUIRE(eventually([&] {
-    auto r = s.api.client.get("/v1/dkron/group/info");
+    auto r = s.api->client.get("/v1/dkron/group/info");
     if (r.status != 200) return false;
     secret = r.json()["success"];
     return true;
@@ -449,11 +454,11 @@ TEST_CASE("garbage and a message announcing 4 GiB on the node port close that co
   for (int i = 0; i < 4096; ++i) garbage.push_back(static_cast<char>((i * 7919) & 0xff));
   send_and_see_closed(s.node_port, garbage);  // CAF may close it or wait for more: either is fine
   REQUIRE(eventually([&] {
-    return metric_line(s.api.client.get("/metrics").body, "mainspring_node_oversize_messages_total") !=
+    return metric_line(s.api->client.get("/metrics").body, "mainspring_node_oversize_messages_total") !=
            "mainspring_node_oversize_messages_total 0";
   }));
   // The server and the connected node are unharmed.
-  CHECK(s.api.client.get("/health").status == 200);
+  CHECK(s.api->client.get("/health").status == 200);
   CHECK(s.status_of("w1") == "up");
   std::string id = s.add_remote("still", "w1", "echo fine");
   s.run_now(id);
@@ -469,8 +474,7 @@ TEST_CASE("a remote run that finishes while the server is down is recorded once 
   REQUIRE(eventually([&] { return s.nodes()[0]["running"] == 1; }));
   s.server.kill9();
   std::this_thread::sleep_for(3s);  // the command ends on the node while no server is there
-  s.server.restart();
-  REQUIRE(s.server.base_url() == s.api.client.base_url());
+  s.restart_server();
   REQUIRE(eventually([&] { return s.finished_runs(id, "succeeded") == 1; }, 30s));
   json r = s.finished_by_node(id)["w1"];
   CHECK(r["output_tail"] == "survived\n");
