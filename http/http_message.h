@@ -25,6 +25,9 @@ struct http_request {
   std::string method;  // "GET", as sent (methods are case-sensitive)
   std::string target;  // the raw request target, "/v1/YM55/job/list?limit=3"
   std::string path;    // percent-decoded path without the query, "/v1/YM55/job/list"
+  // The path as sent, still percent-encoded: the router splits it into segments before decoding
+  // each, so that "%2F" stays inside its segment. Empty: route on `path`.
+  std::string raw_path;
   std::unordered_map<std::string, std::string> query;   // decoded; the last value of a repeated key
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased, in order
   std::string body;

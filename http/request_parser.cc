@@ -2,11 +2,51 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
+#include <cstdint>
+
+#include <boost/asio/buffer.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
 
 namespace mainspring::http {
 
+namespace beast_http = boost::beast::http;
+using boost::beast::error_code;
+
 namespace {
+
+// A string body that grows as its bytes arrive. Beast's string_body reserves the whole announced
+// Content-Length up front, which would let a client that sends a head alone make the server
+// allocate up to the path's cap (256 MiB on an import route) per connection.
+struct growing_string_body {
+  using value_type = std::string;
+
+  class reader {
+   public:
+    template <bool is_request, class Fields>
+    reader(beast_http::header<is_request, Fields>&, value_type& body) : body_(body) {}
+
+    void init(const boost::optional<std::uint64_t>&, error_code& ec) { ec = {}; }
+
+    template <class ConstBufferSequence>
+    std::size_t put(const ConstBufferSequence& buffers, error_code& ec) {
+      std::size_t n = 0;
+      for (auto it = boost::asio::buffer_sequence_begin(buffers);
+           it != boost::asio::buffer_sequence_end(buffers); ++it) {
+        boost::asio::const_buffer b = *it;
+        body_.append(static_cast<const char*>(b.data()), b.size());
+        n += b.size();
+      }
+      ec = {};
+      return n;
+    }
+
+    void finish(error_code& ec) { ec = {}; }
+
+   private:
+    value_type& body_;
+  };
+};
 
 // tchar from RFC 9110 5.6.2: the characters of a method or a header name.
 bool is_tchar(char c) {
@@ -24,38 +64,12 @@ std::string to_lower(std::string_view s) {
   return out;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+bool iequals(std::string_view a, std::string_view b) { return to_lower(a) == to_lower(b); }
 
-// Does the comma-separated header value contain `token` (case-insensitively)?
-bool has_token(std::string_view value, std::string_view token) {
-  while (!value.empty()) {
-    auto comma = value.find(',');
-    auto item = trim(value.substr(0, comma));
-    if (to_lower(item) == token) return true;
-    if (comma == std::string_view::npos) break;
-    value.remove_prefix(comma + 1);
-  }
-  return false;
-}
-
-// Strips the trailing '\r' of a line split at '\n' (bare LF line ends are accepted).
-std::string_view strip_cr(std::string_view line) {
-  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  return line;
-}
-
-// Finds the end of the head: the index just past the empty line, or npos.
-std::size_t find_head_end(std::string_view buf) {
-  for (std::size_t pos = buf.find('\n'); pos != std::string_view::npos;
-       pos = buf.find('\n', pos + 1)) {
-    if (pos + 1 < buf.size() && buf[pos + 1] == '\n') return pos + 2;
-    if (pos + 2 < buf.size() && buf[pos + 1] == '\r' && buf[pos + 2] == '\n') return pos + 3;
-  }
-  return std::string_view::npos;
+// Client-controlled text quoted in an error message, cut short.
+std::string quoted(std::string_view text) {
+  constexpr std::size_t k_max_quoted_bytes = 64;
+  return "\"" + std::string(text.substr(0, k_max_quoted_bytes)) + "\"";
 }
 
 int hex_value(char c) {
@@ -65,7 +79,20 @@ int hex_value(char c) {
   return -1;
 }
 
-// Checks a request line; returns "" when fine, else the reason.
+// "http://host/path" or "https://...": the absolute-form RFC 9112 3.2.2 asks servers to accept.
+bool is_absolute_form(std::string_view target) {
+  return iequals(target.substr(0, 7), "http://") || iequals(target.substr(0, 8), "https://");
+}
+
+// RFC 9112 3.2: origin-form ("/path?query") for every method, "*" for OPTIONS alone, and the
+// absolute-form; the authority-form is CONNECT's, which no route takes.
+std::string check_target_form(std::string_view method, std::string_view target) {
+  if (target.front() == '/' || is_absolute_form(target)) return {};
+  if (target == "*") return method == "OPTIONS" ? "" : "the request target \"*\" is only for OPTIONS";
+  return "the request target must start with '/'";
+}
+
+// Checks a request line (without its CRLF); returns "" when fine, "505", or the reason of a 400.
 std::string check_request_line(std::string_view line, http_request* request) {
   auto sp1 = line.find(' ');
   if (sp1 == std::string_view::npos) return "malformed request line";
@@ -80,36 +107,44 @@ std::string check_request_line(std::string_view line, http_request* request) {
       !std::isdigit(static_cast<unsigned char>(version[5])) ||
       !std::isdigit(static_cast<unsigned char>(version[7])))
     return "malformed HTTP version";
-  if (version[5] != '1') return "505";
+  if (version[5] != '1' || version[7] > '1') return "505";
   if (target.empty()) return "empty request target";
   for (char c : target)
     if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return "malformed request target";
-  if (request) {
-    request->method = std::string(method);
-    request->target = std::string(target);
-    request->version_minor = version[7] - '0';
-  }
+  if (auto why = check_target_form(method, target); !why.empty()) return why;
+  request->method = std::string(method);
+  request->target = std::string(target);
+  request->version_minor = version[7] - '0';
   return {};
 }
 
+// Checks a header line (without its CRLF): a token name, a colon, and a value without control
+// characters (RFC 9110 5.5: a NUL or a bare CR in a value is an error); "" when fine.
 std::string check_header_line(std::string_view line) {
   if (line.front() == ' ' || line.front() == '\t') return "obsolete header line folding";
   auto colon = line.find(':');
   if (colon == std::string_view::npos) return "header line without a colon";
-  if (!is_token(line.substr(0, colon))) return "malformed header name";
+  auto name = line.substr(0, colon);
+  if (!is_token(name)) return "malformed header name";
+  for (char c : line.substr(colon + 1)) {
+    auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && c != '\t') || u == 0x7f)
+      return "header " + quoted(name) + ": control character in its value";
+  }
   return {};
 }
 
-// Splits "/path?a=1&b=2" into the decoded path and query. False on a bad escape.
+// Splits "/path?a=1&b=2" into the raw path, the decoded path and the decoded query. False on a
+// bad escape.
 bool split_target(std::string_view target, http_request* request) {
-  // Absolute-form ("http://host/path") is accepted as RFC 9112 3.2.2 asks of servers.
-  if (auto scheme = target.find("://"); scheme != std::string_view::npos && target[0] != '/') {
-    auto slash = target.find('/', scheme + 3);
+  if (is_absolute_form(target)) {
+    auto slash = target.find('/', target.find("://") + 3);
     target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
   }
   auto question = target.find('?');
   auto raw_path = target.substr(0, question);
   if (auto hash = raw_path.find('#'); hash != std::string_view::npos) raw_path = raw_path.substr(0, hash);
+  request->raw_path = std::string(raw_path);
   if (!percent_decode(raw_path, &request->path, false)) return false;
   if (question == std::string_view::npos) return true;
   auto query = target.substr(question + 1);
@@ -131,7 +166,21 @@ bool split_target(std::string_view target, http_request* request) {
   return true;
 }
 
+// Does the unconsumed rest of a chunked body start with the last chunk ("0", maybe after the
+// previous chunk's CRLF)? Then what is still pending is the trailer section.
+bool at_last_chunk(std::string_view rest) {
+  if (rest.starts_with("\r\n")) rest.remove_prefix(2);
+  auto digits = rest.find_first_not_of('0');
+  return digits != 0 && digits != std::string_view::npos && (rest[digits] == '\r' || rest[digits] == ';');
+}
+
 }  // namespace
+
+struct request_parser::message_state {
+  beast_http::request_parser<growing_string_body> parser;
+  bool expects_continue = false;
+  bool continue_sent = false;
+};
 
 bool percent_decode(std::string_view in, std::string* out, bool plus_is_space) {
   out->clear();
@@ -153,159 +202,207 @@ bool percent_decode(std::string_view in, std::string* out, bool plus_is_space) {
   return true;
 }
 
+request_parser::request_parser(std::size_t max_body_bytes, std::size_t max_head_bytes,
+                               body_limit_function body_limit_for)
+    : max_body_bytes_(max_body_bytes),
+      max_head_bytes_(max_head_bytes),
+      body_limit_for_(std::move(body_limit_for)) {}
+
+request_parser::~request_parser() = default;
+request_parser::request_parser(request_parser&&) noexcept = default;
+request_parser& request_parser::operator=(request_parser&&) noexcept = default;
+
+void request_parser::feed(std::string_view bytes) {
+  // Drop what is consumed before appending, so the buffer holds only unparsed bytes.
+  if (start_ == buffer_.size()) {
+    buffer_.clear();
+    start_ = 0;
+  } else if (start_ > buffer_.size() / 2) {
+    buffer_.erase(0, start_);
+    start_ = 0;
+  }
+  buffer_.append(bytes.data(), bytes.size());
+}
+
 request_parser::state request_parser::fail(http_response* error, int status, std::string message) {
   *error = http_response::text(status, std::move(message) + "\n");
   buffer_.clear();
-  have_head_ = false;
+  start_ = scanned_ = 0;
+  have_request_line_ = false;
+  head_ = http_request{};
+  message_.reset();
   return state::error;
 }
 
 bool request_parser::take_continue_request() {
-  if (!have_head_ || !expects_continue_ || continue_sent_) return false;
-  continue_sent_ = true;
+  if (!message_ || !message_->expects_continue || message_->continue_sent ||
+      message_->parser.is_done())
+    return false;
+  message_->continue_sent = true;
   return true;
 }
 
-request_parser::state request_parser::validate_partial_head(http_response* error) {
-  // Every complete line of an unfinished head is checked now, so that garbage gets its 400 at
-  // once instead of after a header timeout.
-  std::string_view buf(buffer_);
-  // Blank lines before a request line are allowed (RFC 9112 2.2).
-  while (buf.starts_with("\r\n") || buf.starts_with("\n")) buf.remove_prefix(buf[0] == '\r' ? 2 : 1);
-  bool first = true;
-  for (auto nl = buf.find('\n'); nl != std::string_view::npos; nl = buf.find('\n')) {
-    auto line = strip_cr(buf.substr(0, nl));
-    std::string why = first ? check_request_line(line, nullptr) : check_header_line(line);
-    if (why == "505") return fail(error, 505, "HTTP version not supported");
-    if (!why.empty()) return fail(error, 400, why);
-    first = false;
-    buf.remove_prefix(nl + 1);
+request_parser::state request_parser::next(http_request* request, http_response* error) {
+  if (!message_) {
+    std::size_t head_end = 0;
+    if (auto s = scan_head(error, &head_end); s != state::request_ready) return s;
+    if (start_message(head_end, error) == state::error) return state::error;
   }
-  if (buffer_.size() > max_head_bytes_)
+  return read_message(request, error);
+}
+
+// Checks every complete line of the head not checked yet, so that garbage gets its 4xx at once
+// instead of after the head deadline. `request_ready` here means: the head is complete and ends
+// at pending()[*head_end].
+request_parser::state request_parser::scan_head(http_response* error, std::size_t* head_end) {
+  std::string_view bytes = pending();
+  for (auto nl = bytes.find('\n', scanned_); nl != std::string_view::npos;
+       nl = bytes.find('\n', scanned_)) {
+    std::string_view line = bytes.substr(scanned_, nl - scanned_);
+    bool blank_before_request_line = !have_request_line_ && (line.empty() || line == "\r");
+    if (line.empty() && !blank_before_request_line)
+      return fail(error, 400, "a line of the request head ends with a bare LF instead of CRLF");
+    if (!line.empty()) {
+      if (line.back() != '\r')
+        return fail(error, 400, "a line of the request head ends with a bare LF instead of CRLF");
+      line.remove_suffix(1);
+    }
+    if (line.find('\r') != std::string_view::npos)
+      return fail(error, 400, "bare CR in the request head");
+    scanned_ = nl + 1;
+    if (blank_before_request_line) {
+      // RFC 9112 2.2: blank lines before a request line are ignored (they count as head bytes).
+      head_begin_ = scanned_;
+      continue;
+    }
+    if (!have_request_line_) {
+      std::string why = check_request_line(line, &head_);
+      if (why == "505") return fail(error, 505, "HTTP version not supported");
+      if (!why.empty()) return fail(error, 400, why);
+      if (!split_target(head_.target, &head_))
+        return fail(error, 400, "malformed percent-encoding in request target");
+      have_request_line_ = true;
+      continue;
+    }
+    if (line.empty()) {
+      if (scanned_ > max_head_bytes_) break;
+      *head_end = scanned_;
+      return state::request_ready;
+    }
+    if (auto why = check_header_line(line); !why.empty()) return fail(error, 400, why);
+  }
+  if (bytes.size() > max_head_bytes_)
     return fail(error, 431, "request head larger than " + std::to_string(max_head_bytes_) + " bytes");
   return state::need_more;
 }
 
-request_parser::state request_parser::parse_head(std::string_view head, http_response* error) {
-  pending_ = http_request{};
-  chunked_ = false;
-  content_length_ = 0;
-  expects_continue_ = continue_sent_ = false;
-  while (head.starts_with("\r\n") || head.starts_with("\n")) head.remove_prefix(head[0] == '\r' ? 2 : 1);
+namespace {
 
-  auto nl = head.find('\n');
-  std::string why = check_request_line(strip_cr(head.substr(0, nl)), &pending_);
-  if (why == "505") return fail(error, 505, "HTTP version not supported");
-  if (!why.empty()) return fail(error, 400, why);
-  if (!split_target(pending_.target, &pending_))
-    return fail(error, 400, "malformed percent-encoding in request target");
-  head.remove_prefix(nl + 1);
+// The answer to a request Beast refuses; `fields` are those read so far.
+std::pair<int, std::string> refusal(const error_code& ec, const beast_http::fields& fields,
+                                    std::size_t body_limit, std::size_t head_limit) {
+  using beast_http::error;
+  bool both_framings = fields.count(beast_http::field::content_length) > 0 &&
+                       fields.count(beast_http::field::transfer_encoding) > 0;
+  if (ec == error::body_limit)
+    return {413, "request body larger than " + std::to_string(body_limit) + " bytes"};
+  if (ec == error::header_limit)
+    return {431, "request head larger than " + std::to_string(head_limit) + " bytes"};
+  if (both_framings && (ec == error::bad_content_length || ec == error::bad_transfer_encoding))
+    return {400, "both Content-Length and Transfer-Encoding given"};
+  if (ec == error::bad_content_length)
+    return {400, "invalid Content-Length: must be a decimal number of bytes"};
+  if (ec == error::bad_transfer_encoding) return {400, "invalid Transfer-Encoding"};
+  if (ec == error::bad_chunk || ec == error::bad_chunk_extension)
+    return {400, "malformed chunked body"};
+  return {400, "malformed request"};
+}
 
-  bool have_length = false;
-  for (nl = head.find('\n'); nl != std::string_view::npos; nl = head.find('\n')) {
-    auto line = strip_cr(head.substr(0, nl));
-    head.remove_prefix(nl + 1);
-    if (line.empty()) break;
-    if (auto bad = check_header_line(line); !bad.empty()) return fail(error, 400, bad);
-    auto colon = line.find(':');
-    std::string name = to_lower(line.substr(0, colon));
-    std::string value(trim(line.substr(colon + 1)));
-    if (name == "content-length") {
-      std::size_t length = 0;
-      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), length);
-      if (value.empty() || ec != std::errc() || end != value.data() + value.size() ||
-          !std::isdigit(static_cast<unsigned char>(value[0])))
-        return fail(error, 400, "invalid Content-Length: must be a decimal number of bytes");
-      if (have_length && length != content_length_)
-        return fail(error, 400, "conflicting Content-Length headers");
-      have_length = true;
-      content_length_ = length;
-    } else if (name == "transfer-encoding") {
-      if (to_lower(value) != "chunked")
-        return fail(error, 501, "unsupported Transfer-Encoding: " + value);
-      chunked_ = true;
-    } else if (name == "expect" && to_lower(value) == "100-continue") {
-      expects_continue_ = true;
-    }
-    pending_.headers.emplace_back(std::move(name), std::move(value));
+}  // namespace
+
+// Hands the complete head to Beast, which reads its fields, then checks what Beast leaves to us.
+request_parser::state request_parser::start_message(std::size_t head_end, http_response* error) {
+  body_limit_ = body_limit_for_ ? body_limit_for_(head_.path) : max_body_bytes_;
+  message_ = std::make_unique<message_state>();
+  auto& parser = message_->parser;
+  parser.header_limit(static_cast<std::uint32_t>(max_head_bytes_));
+  parser.body_limit(static_cast<std::uint64_t>(body_limit_));
+  parser.eager(false);  // stop after the head: check it before reading any body
+  start_ += head_begin_;
+  std::size_t head_size = head_end - head_begin_;
+  head_begin_ = scanned_ = 0;
+  have_request_line_ = false;
+
+  error_code ec;
+  std::size_t used = parser.put(boost::asio::const_buffer(buffer_.data() + start_, head_size), ec);
+  start_ += used;
+  if (!ec && !parser.is_header_done()) ec = beast_http::error::need_more;  // cannot happen
+  if (ec) {
+    auto [status, message] = refusal(ec, parser.get().base(), body_limit_, max_head_bytes_);
+    return fail(error, status, std::move(message));
   }
-  if (chunked_ && have_length)
-    return fail(error, 400, "both Content-Length and Transfer-Encoding given");
-  body_limit_ = body_limit_for_ ? body_limit_for_(pending_.path) : max_body_bytes_;
-  if (content_length_ > body_limit_)
-    return fail(error, 413, "request body larger than " + std::to_string(body_limit_) + " bytes");
+  return check_head(error);
+}
 
-  auto connection = pending_.header("connection");
-  pending_.keep_alive = pending_.version_minor >= 1 ? !has_token(connection, "close")
-                                                    : has_token(connection, "keep-alive");
-  have_head_ = true;
+// What RFC 9112 asks beyond Beast's framing checks: one Host in HTTP/1.1, and no transfer
+// coding but chunked (501).
+request_parser::state request_parser::check_head(http_response* error) {
+  auto& parser = message_->parser;
+  const auto& message = parser.get();
+  using beast_http::field;
+  if (auto te = message.count(field::transfer_encoding); te > 0) {
+    if (message.count(field::content_length) > 0)
+      return fail(error, 400, "both Content-Length and Transfer-Encoding given");
+    if (message.version() < 11) return fail(error, 400, "Transfer-Encoding in an HTTP/1.0 request");
+    auto value = message[field::transfer_encoding];
+    if (te > 1 || !iequals(std::string_view(value.data(), value.size()), "chunked"))
+      return fail(error, 501, "unsupported Transfer-Encoding: " + quoted({value.data(), value.size()}));
+  }
+  auto hosts = message.count(field::host);
+  if (hosts > 1) return fail(error, 400, "more than one Host header");
+  if (hosts == 0 && message.version() >= 11)
+    return fail(error, 400, "missing Host header: an HTTP/1.1 request must name its host");
+
+  for (const auto& f : message) {
+    auto name = f.name_string();
+    auto value = f.value();
+    head_.headers.emplace_back(to_lower({name.data(), name.size()}), std::string(value.data(), value.size()));
+  }
+  head_.keep_alive = message.keep_alive();
+  auto expect = message[field::expect];
+  message_->expects_continue = iequals({expect.data(), expect.size()}, "100-continue");
+  parser.eager(true);
   return state::need_more;
 }
 
-request_parser::state request_parser::read_body(http_request* request, http_response* error) {
-  if (!chunked_) {
-    if (buffer_.size() < content_length_) return state::need_more;
-    pending_.body.assign(buffer_, 0, content_length_);
-    buffer_.erase(0, content_length_);
-  } else {
-    // Decode as many complete chunks as have arrived; consume only once the last chunk is in.
-    std::string body;
-    std::size_t pos = 0;
-    for (;;) {
-      auto nl = buffer_.find('\n', pos);
-      if (nl == std::string::npos) {
-        if (buffer_.size() - pos > 1024) return fail(error, 400, "malformed chunk size line");
-        return state::need_more;
-      }
-      std::string_view size_line = strip_cr(std::string_view(buffer_).substr(pos, nl - pos));
-      size_line = size_line.substr(0, size_line.find(';'));  // chunk extensions are ignored
-      size_line = trim(size_line);
-      std::size_t size = 0;
-      auto [end, ec] = std::from_chars(size_line.data(), size_line.data() + size_line.size(), size, 16);
-      if (size_line.empty() || ec != std::errc() || end != size_line.data() + size_line.size())
-        return fail(error, 400, "malformed chunk size");
-      if (size > body_limit_ || body.size() + size > body_limit_)
-        return fail(error, 413, "request body larger than " + std::to_string(body_limit_) + " bytes");
-      pos = nl + 1;
-      if (size == 0) {
-        // Trailer section: skip lines up to the empty one.
-        for (;;) {
-          auto end_nl = buffer_.find('\n', pos);
-          if (end_nl == std::string::npos) return state::need_more;
-          bool empty = strip_cr(std::string_view(buffer_).substr(pos, end_nl - pos)).empty();
-          pos = end_nl + 1;
-          if (empty) break;
-        }
-        break;
-      }
-      if (buffer_.size() < pos + size + 1) return state::need_more;
-      body.append(buffer_, pos, size);
-      pos += size;
-      if (buffer_.compare(pos, 2, "\r\n") == 0) pos += 2;
-      else if (buffer_[pos] == '\n') pos += 1;
-      else if (buffer_.size() < pos + 2) return state::need_more;
-      else return fail(error, 400, "malformed chunk terminator");
+// Feeds what has arrived of the body to Beast; on the last byte, hands the request out.
+request_parser::state request_parser::read_message(http_request* request, http_response* error) {
+  auto& parser = message_->parser;
+  if (!parser.is_done()) {
+    std::string_view bytes = pending();
+    if (bytes.empty()) return state::need_more;
+    error_code ec;
+    start_ += parser.put(boost::asio::const_buffer(bytes.data(), bytes.size()), ec);
+    if (ec && ec != beast_http::error::need_more) {
+      auto [status, message] = refusal(ec, parser.get().base(), body_limit_, max_head_bytes_);
+      return fail(error, status, std::move(message));
     }
-    pending_.body = std::move(body);
-    buffer_.erase(0, pos);
+    if (!parser.is_done()) {
+      // Beast consumes chunk data as it comes; what stays is a chunk-size line or the trailers,
+      // which it would otherwise wait for without bound.
+      std::string_view rest = pending();
+      if (at_last_chunk(rest) && rest.size() > k_max_trailer_bytes)
+        return fail(error, 431, "trailer section larger than " + std::to_string(k_max_trailer_bytes) + " bytes");
+      if (!at_last_chunk(rest) && rest.size() > k_max_chunk_line_bytes)
+        return fail(error, 400, "malformed chunk size line");
+      return state::need_more;
+    }
   }
-  have_head_ = false;
-  *request = std::move(pending_);
-  pending_ = http_request{};
+  head_.body = std::move(parser.get().body());
+  *request = std::move(head_);
+  head_ = http_request{};
+  message_.reset();
   return state::request_ready;
-}
-
-request_parser::state request_parser::next(http_request* request, http_response* error) {
-  if (!have_head_) {
-    auto head_end = find_head_end(buffer_);
-    if (head_end == std::string::npos) return validate_partial_head(error);
-    if (head_end > max_head_bytes_)
-      return fail(error, 431, "request head larger than " + std::to_string(max_head_bytes_) + " bytes");
-    std::string head = buffer_.substr(0, head_end);
-    buffer_.erase(0, head_end);
-    if (parse_head(head, error) == state::error) return state::error;
-  }
-  return read_body(request, error);
 }
 
 }  // namespace mainspring::http

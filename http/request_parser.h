@@ -1,9 +1,16 @@
-// An incremental HTTP/1.x request parser for one connection.
+// An incremental HTTP/1.x request parser for one connection, on Boost.Beast's request parser.
 //
 // Pistache 0.0.5's own parser hangs on malformed heads, answers a bad Content-Length with a 500
 // carrying internal text, drops pipelined requests and closes HTTP/1.1 connections that did not
 // ask for keep-alive. Mainspring therefore reads raw bytes from Pistache's TCP layer and parses
-// them here: every malformed head gets a prompt 4xx, as soon as the bad line is complete.
+// them here. Two stages:
+//  - every line of a request head is checked as soon as it is complete (RFC 9112: CRLF line ends,
+//    no bare CR, no control characters in field values, no obsolete line folding, an origin-form
+//    target), so that garbage gets its prompt 4xx instead of waiting for a blank line that never
+//    comes;
+//  - the complete head, then the body, go through boost::beast::http::request_parser, which does
+//    the framing (Content-Length, chunked, trailers) in time linear in the bytes received.
+// The request then has to name its Host (HTTP/1.1) and use no transfer coding but chunked.
 //
 // Example:
 //   request_parser parser;
@@ -19,12 +26,18 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "http/http_message.h"
 
 namespace mainspring::http {
+
+// The longest chunk-size line (with its extensions) accepted in a chunked body (400 above it).
+inline constexpr std::size_t k_max_chunk_line_bytes = 1024;
+// The largest trailer section accepted after the last chunk (431 above it).
+inline constexpr std::size_t k_max_trailer_bytes = 16 * 1024;
 
 class request_parser {
  public:
@@ -37,15 +50,15 @@ class request_parser {
 
   explicit request_parser(std::size_t max_body_bytes = k_max_body_bytes,
                           std::size_t max_head_bytes = k_max_head_bytes,
-                          body_limit_function body_limit_for = {})
-      : max_body_bytes_(max_body_bytes),
-        max_head_bytes_(max_head_bytes),
-        body_limit_for_(std::move(body_limit_for)) {}
+                          body_limit_function body_limit_for = {});
+  ~request_parser();
+  request_parser(request_parser&&) noexcept;
+  request_parser& operator=(request_parser&&) noexcept;
 
   // -- parsing --
 
   // Appends bytes received on the connection.
-  void feed(std::string_view bytes) { buffer_.append(bytes.data(), bytes.size()); }
+  void feed(std::string_view bytes);
 
   // Takes the next complete request out of the buffer into *request. On `error`, *error holds
   // the 4xx/5xx to send, after which the connection must be closed (the stream is out of sync).
@@ -55,28 +68,36 @@ class request_parser {
   // arrived: the caller should then write "HTTP/1.1 100 Continue" so the client sends the body.
   bool take_continue_request();
 
-  // Bytes received but not yet consumed.
-  std::size_t buffered() const { return buffer_.size(); }
+  // -- properties --
+
+  // Bytes received but not yet consumed (a body being read is consumed as it arrives).
+  std::size_t buffered() const { return buffer_.size() - start_; }
+
+  // True while part of a request head has arrived but not all of it (the slowloris window).
+  bool reading_head() const { return !message_ && buffered() > 0; }
 
  private:
+  struct message_state;  // Beast's parser of the request whose head is complete
+
   state fail(http_response* error, int status, std::string message);
-  state parse_head(std::string_view head, http_response* error);
-  state validate_partial_head(http_response* error);
-  state read_body(http_request* request, http_response* error);
+  state scan_head(http_response* error, std::size_t* head_end);
+  state start_message(std::size_t head_end, http_response* error);
+  state check_head(http_response* error);
+  state read_message(http_request* request, http_response* error);
+  std::string_view pending() const { return std::string_view(buffer_).substr(start_); }
 
   // -- member variables --
   std::size_t max_body_bytes_;
   std::size_t max_head_bytes_;
   body_limit_function body_limit_for_;
-  std::size_t body_limit_ = 0;  // of the request being read
   std::string buffer_;
-  // The request whose head has been parsed and whose body is still arriving, if any.
-  bool have_head_ = false;
-  http_request pending_;
-  bool chunked_ = false;
-  std::size_t content_length_ = 0;
-  bool expects_continue_ = false;
-  bool continue_sent_ = false;
+  std::size_t start_ = 0;    // buffer_[start_..] is not consumed yet
+  std::size_t scanned_ = 0;  // bytes of the unfinished head (from start_) whose lines are checked
+  std::size_t head_begin_ = 0;  // where its request line starts, past any blank lines
+  bool have_request_line_ = false;
+  http_request head_;        // the request line of the head being scanned, then the whole head
+  std::size_t body_limit_ = 0;
+  std::unique_ptr<message_state> message_;
 };
 
 // Percent-decodes `in` into *out; '+' becomes ' ' when `plus_is_space`. False on a bad escape.

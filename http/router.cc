@@ -1,5 +1,7 @@
 #include "http/router.h"
 
+#include "http/request_parser.h"  // percent_decode
+
 namespace mainspring::http {
 
 std::vector<std::string_view> split_path(std::string_view path) {
@@ -27,8 +29,25 @@ void router::add(std::string method, std::string_view pattern, request_handler h
   routes_.push_back(std::move(r));
 }
 
+namespace {
+
+// The segments of the request's path. Split as sent, then each decoded, so that "%2F" is a '/'
+// inside a segment rather than a separator; a segment with a bad escape is kept as sent.
+std::vector<std::string> request_segments(const http_request& request) {
+  std::vector<std::string> out;
+  bool raw = !request.raw_path.empty();
+  for (auto seg : split_path(raw ? request.raw_path : request.path)) {
+    std::string decoded;
+    if (!raw || !percent_decode(seg, &decoded, false)) decoded = std::string(seg);
+    out.push_back(std::move(decoded));
+  }
+  return out;
+}
+
+}  // namespace
+
 route_match router::match(http_request& request) const {
-  auto segments = split_path(request.path);
+  auto segments = request_segments(request);
   const route* best = nullptr;
   std::string allow;
   for (const auto& r : routes_) {
@@ -55,7 +74,7 @@ route_match router::match(http_request& request) const {
   for (std::size_t i = 0; i < segments.size(); ++i) {
     const auto& want = best->segments[i];
     if (want.size() >= 2 && want.front() == '{')
-      request.params[want.substr(1, want.size() - 2)] = std::string(segments[i]);
+      request.params[want.substr(1, want.size() - 2)] = std::move(segments[i]);
   }
   m.handler = &best->handler;
   m.route = best->pattern;

@@ -79,3 +79,22 @@ TEST_CASE("a responder dropped unanswered sends a 500 exactly once") {
   CHECK(sends == 2);
   CHECK(last_status == 200);
 }
+
+TEST_CASE("routing splits the path as sent, then decodes each segment: %2F stays in its segment") {
+  router r;
+  r.add("GET", "/v1/{group}/job/list", [](http_request&, responder) {});
+  r.add("GET", "/v1/group/list", [](http_request&, responder) {});
+  auto encoded = make("GET", "/v1/a/b/job/list");  // what the parser decodes the path to
+  encoded.raw_path = "/v1/a%2Fb/job/list";
+  auto m = r.match(encoded);
+  REQUIRE(m.handler);
+  CHECK(encoded.param("group") == "a/b");
+
+  auto split = make("GET", "/v1/group/list");
+  split.raw_path = "/v1/group%2Flist";  // one segment "group/list": no route
+  CHECK_FALSE(r.match(split).handler);
+
+  auto escaped_literal = make("GET", "/v1/group/list");
+  escaped_literal.raw_path = "/v1/%67roup/list";  // an escaped letter still names the literal
+  CHECK(r.match(escaped_literal).route == "/v1/group/list");
+}
