@@ -121,6 +121,9 @@ void remove_jobs(group_self self, const job_context* ctx, const std::vector<std:
   }
   audit.detail += (audit.detail.empty() ? "" : ": ") + std::to_string(ids.size()) + " job(s)";
   batch.put_audit(audit);
+  // The allocation table forgets them before the client hears of the delete (the registry
+  // forwards this ahead of anything the client asks next); each job actor says so too, later.
+  self->send(ctx->registry, alloc_leave_atom::value, self->state.spec.name, std::vector<std::string>(ids.begin(), ids.end()));
   std::size_t n = ids.size();
   persist(ctx, std::move(batch), [reply, n](status s) {
     if (s.ok()) reply(n);
@@ -341,6 +344,10 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
       [=](run_now_atom, audit_entry& audit, const std::string& id, const reply_fn<uint64_t>& reply) {
         with_job(self, id, reply,
                  [&](const caf::actor& job) { self->send(job, run_now_atom::value, std::move(audit), reply); });
+      },
+      [=](abort_atom, audit_entry& audit, const std::string& id, const reply_fn<std::size_t>& reply) {
+        with_job(self, id, reply,
+                 [&](const caf::actor& job) { self->send(job, abort_atom::value, std::move(audit), reply); });
       },
       [=](executions_atom, const std::string& id, std::size_t limit, uint64_t before,
           std::vector<run_record>& stored, const reply_fn<std::vector<run_record>>& reply) {

@@ -29,6 +29,22 @@ void set_phase(job_state& st, const job_context* ctx, job_phase p) {
   st.phase = p;
 }
 
+std::optional<std::vector<std::string>> placement_of(const job_state& st) {
+  if (st.kind != executor_kind::remote) return std::nullopt;
+  executor_target target = st.spec.target();
+  auto& remote = std::get<remote_target>(target);
+  if (!remote.allocated) return std::nullopt;
+  return std::move(remote.nodes);
+}
+
+void sync_allocation(const caf::actor& job, job_state& st, const job_context* ctx, bool wanted, bool touched) {
+  auto servers = placement_of(st);
+  if (!servers) return;
+  if (!wanted) st.allocated_node.clear();
+  caf::anon_send(ctx->registry, alloc_sync_atom::value, std::string(st.spec.group()), std::string(st.spec.id()),
+                 job, wanted, std::move(*servers), touched);
+}
+
 void arm(job_self self, const job_context* ctx, int64_t at_ms, timer_kind kind) {
   self->send(ctx->clock, arm_atom::value, caf::actor_cast<caf::actor>(self), at_ms, kind);
 }
@@ -70,6 +86,7 @@ void mark_done(job_self self, const job_context* ctx) {
   set_phase(st, ctx, job_phase::done);
   st.spec.done = true;
   arm_schedule(self, ctx, std::nullopt);
+  sync_allocation(caf::actor_cast<caf::actor>(self), st, ctx, false);
   persist(ctx, mutation_batch{}.put_job(st.spec.unpack()), nullptr);
 }
 
@@ -122,6 +139,7 @@ void persist_spec(const job_context* ctx, const job_state& st, audit_entry audit
 // the gauges, and the actor ends.
 void retire(job_self self, const job_context* ctx) {
   self->send(ctx->clock, disarm_atom::value, self->id());
+  sync_allocation(caf::actor_cast<caf::actor>(self), self->state, ctx, false);
   phase_counter(ctx->stats, self->state.phase).fetch_sub(1, std::memory_order_relaxed);
   self->quit();
 }
@@ -172,10 +190,20 @@ caf::behavior make_job_handlers() {
         auto& st = self->state;
         auto next = edited_spec(st, patch, st.ctx);
         if (!next.ok()) return reply(next.status());
+        // A REMOTE@* job that stops being one leaves the allocation table; one that stays is
+        // placed again (its node limit may have changed) with a new version.
+        const bool was_placed = st.phase == job_phase::active && placement_of(st);
         st.spec = compact_job_spec(*next);
         compile(st, st.ctx);
+        if (was_placed && !placement_of(st)) {
+          st.allocated_node.clear();
+          self->send(st.ctx->registry, alloc_sync_atom::value, std::string(st.spec.group()),
+                     std::string(st.spec.id()), caf::actor_cast<caf::actor>(self), false,
+                     std::vector<std::string>{}, false);
+        }
         bool retimed = patch.schedule || patch.timezone || patch.exec_time_s;
         if (retimed && st.phase != job_phase::paused) start_schedule(self, st.ctx, st.spec.exec_time_s);
+        if (st.phase == job_phase::active) sync_allocation(caf::actor_cast<caf::actor>(self), st, st.ctx, true, true);
         persist_spec(st.ctx, st, std::move(audit), reply, view_of(st));
       },
       [](pause_atom, audit_entry& audit, const done_fn& done) {
@@ -184,6 +212,7 @@ caf::behavior make_job_handlers() {
         if (st.phase == job_phase::active) {
           set_phase(st, st.ctx, job_phase::paused);
           arm_schedule(self, st.ctx, std::nullopt);
+          sync_allocation(caf::actor_cast<caf::actor>(self), st, st.ctx, false);
         }
         st.spec.paused = true;
         persist_spec(st.ctx, st, std::move(audit), done);
@@ -193,6 +222,7 @@ caf::behavior make_job_handlers() {
         auto& st = self->state;
         st.spec.paused = false;
         start_schedule(self, st.ctx, exec_time_s);
+        sync_allocation(caf::actor_cast<caf::actor>(self), st, st.ctx, true);
         persist_spec(st.ctx, st, std::move(audit), done);
       },
       [](delete_atom) { retire(me(), my_ctx()); },
@@ -204,7 +234,12 @@ caf::behavior make_job_handlers() {
         persist_lazily(my_ctx(), mutation_batch{}.put_audit(audit));
         reply(id);
       },
+      [](abort_atom, audit_entry& audit, const reply_fn<std::size_t>& reply) {
+        reply(abort_runs(me(), my_ctx(), "stopped through the " + audit.api + " API"));
+        persist_lazily(my_ctx(), mutation_batch{}.put_audit(audit));
+      },
       [](dependents_atom, bool has) { me()->state.has_dependents = has; },
+      [](alloc_node_atom, std::string& node) { me()->state.allocated_node = std::move(node); },
       [](run_after_atom) {
         auto self = me();
         if (self->state.phase == job_phase::paused) return;  // a paused child waits, as a paused job
@@ -259,6 +294,7 @@ caf::actor spawn_unstarted(caf::actor_system& sys, const job_spec& spec, const j
   compile(st, ctx);
   st.phase = st.spec.done ? job_phase::done : st.spec.paused ? job_phase::paused : job_phase::active;
   phase_counter(ctx->stats, st.phase).fetch_add(1, std::memory_order_relaxed);
+  if (st.phase == job_phase::active) sync_allocation(job, st, ctx, true);
   return job;
 }
 

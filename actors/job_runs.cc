@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "actors/job_state.h"
+#include "actors/node_protocol.h"
 #include "core/totp.h"
 #include "executors/executor_pool.h"
 #include "executors/run_report.h"
@@ -50,7 +51,10 @@ run_request request_for(const job_state& st, const run_record& run, executor_tar
       req.extras = std::move(s.env);
     }
     void operator()(lua_target& l) { req.target = std::move(l.source); }
-    void operator()(remote_target& r) { req.target = std::move(r.command); }  // req.node: the caller
+    void operator()(remote_target& r) {  // req.node: the caller
+      req.target = std::move(r.command);
+      req.extras = std::move(r.env);
+    }
     void operator()(noop_target&) {}
   };
   std::visit(visitor{st, req}, target);
@@ -123,8 +127,14 @@ uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, i
     if (skip_busy && !st.in_flight.empty()) return count_skipped(st, ctx, 1), 0;
     return start_one(self, ctx, trigger, plan_ms, attempt, st.spec.target(), {});
   }
-  // One run per node, each with its own record, retries and overlap rule.
   executor_target target = st.spec.target();
+  if (std::get<remote_target>(target).allocated) {
+    // One run, on the node the allocation table gives the job now (a retry too: its old node
+    // may be gone). With no live node the fire is skipped, as Cloudtask runs nothing then.
+    if (st.allocated_node.empty() || (skip_busy && !st.in_flight.empty())) return count_skipped(st, ctx, 1), 0;
+    return start_one(self, ctx, trigger, plan_ms, attempt, std::move(target), st.allocated_node);
+  }
+  // One run per node, each with its own record, retries and overlap rule.
   const auto nodes = std::get<remote_target>(target).nodes;
   uint64_t first = 0;
   for (const auto& n : nodes) {
@@ -137,6 +147,19 @@ uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, i
     if (!first) first = id;
   }
   return first;
+}
+
+std::size_t abort_runs(job_self self, const job_context* ctx, const std::string& why) {
+  auto& st = self->state;
+  st.retries_due.clear();
+  self->send(ctx->clock, disarm_atom::value, self->id(), timer_kind::retry);
+  for (const run_record& run : st.in_flight) {
+    if (st.kind == executor_kind::remote)
+      self->send(ctx->registry, node_abort_atom::value, std::string(st.spec.group()), run.node, run.run_id, why);
+    else
+      ctx->pool->abort(st.kind, run.run_id, why);
+  }
+  return st.in_flight.size();
 }
 
 void start_due_retries(job_self self, const job_context* ctx) {

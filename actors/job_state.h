@@ -49,6 +49,9 @@ struct job_state {
   uint64_t runs = 0, successes = 0, failures = 0, skipped = 0, retries = 0;
   int64_t last_success_ms = 0, last_error_ms = 0;
   bool has_dependents = false;  // jobs run after this one's successes (its group says so)
+  // A REMOTE@* job: the node its group's allocation table gives it ("" = none live, or not told
+  // yet). Other jobs leave it empty.
+  std::string allocated_node;
 
   static inline const char* name = "mainspring.job";
 };
@@ -76,6 +79,15 @@ void set_phase(job_state& st, const job_context* ctx, job_phase p);
 std::atomic<int64_t>& phase_counter(scheduler_stats* stats, job_phase p);
 job_view view_of(const job_state& st);
 
+// -- placement (REMOTE@* jobs) --
+
+// Tells the group's node registry that this job (a REMOTE@* one; others are ignored) is to be in
+// its allocation table (wanted) or not; `touched`: its definition changed.
+void sync_allocation(const caf::actor& job, job_state& st, const job_context* ctx, bool wanted,
+                     bool touched = false);
+// The node ids a REMOTE@* job is limited to (empty: any), or nullopt for every other job.
+std::optional<std::vector<std::string>> placement_of(const job_state& st);
+
 // -- timers --
 void arm(job_self self, const job_context* ctx, int64_t at_ms, timer_kind kind);
 // Sets (or with nullopt clears) the job's next scheduled fire.
@@ -88,6 +100,10 @@ void arm_schedule(job_self self, const job_context* ctx, std::optional<int64_t> 
 // flight is skipped and counted as skipped. Answers the first run's id (0 if all were skipped).
 uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms,
                    int attempt, bool skip_busy = false, const std::string& node = {});
+// Asks every run in flight to end (each is then recorded as failed, "aborted: <why>") and drops
+// the pending retries; answers how many runs were asked. Shell and REMOTE@ runs end at once;
+// an HTTP call or Lua function runs on to its own end or timeout.
+std::size_t abort_runs(job_self self, const job_context* ctx, const std::string& why);
 // Starts the retries that are due and arms the timer for the next one.
 void start_due_retries(job_self self, const job_context* ctx);
 void count_skipped(job_state& st, const job_context* ctx, uint64_t n);

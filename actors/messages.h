@@ -47,6 +47,7 @@ using delete_name_atom = caf::atom_constant<caf::atom("delname")>;
 using list_atom = caf::atom_constant<caf::atom("list")>;
 using view_atom = caf::atom_constant<caf::atom("view")>;
 using run_now_atom = caf::atom_constant<caf::atom("runnow")>;
+using abort_atom = caf::atom_constant<caf::atom("abortruns")>;  // end a job's runs in flight
 using executions_atom = caf::atom_constant<caf::atom("execs")>;
 using run_done_atom = caf::atom_constant<caf::atom("rundone")>;
 using renamed_atom = caf::atom_constant<caf::atom("renamed")>;
@@ -70,6 +71,13 @@ using node_list_atom = caf::atom_constant<caf::atom("nodelist")>;
 using node_restore_atom = caf::atom_constant<caf::atom("noderest")>;  // stored nodes, at start-up
 using join_result_atom = caf::atom_constant<caf::atom("joinres")>;    // node -> gateway
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
+// -- placing REMOTE@* jobs on nodes (core/job_allocation.h) --
+// job -> registry -> node registry: (alloc_sync_atom, [group,] job_id, job, wanted, servers, touched)
+using alloc_sync_atom = caf::atom_constant<caf::atom("allocsync")>;
+using alloc_node_atom = caf::atom_constant<caf::atom("allocnode")>;    // node registry -> job: run on this node
+using alloc_leave_atom = caf::atom_constant<caf::atom("allocleave")>;  // group -> ...: these jobs are deleted
+using node_status_atom = caf::atom_constant<caf::atom("nodestat")>;   // node -> node registry: up or down
+using alloc_view_atom = caf::atom_constant<caf::atom("allocview")>;   // the allocation table, for the APIs
 
 // Which of a job's two timers fired: its schedule, or a pending retry.
 enum class timer_kind : uint8_t { schedule = 0, retry = 1 };
@@ -97,6 +105,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::node_spec)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<mainspring::node_spec>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::node_view)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::reply_fn<std::vector<mainspring::node_view>>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::reply_fn<mainspring::allocation_view>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::timer_kind)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::done_fn)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::reply_fn<std::string>)

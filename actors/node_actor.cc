@@ -26,6 +26,7 @@ struct node_state {
   node_spec spec;
   const job_context* ctx = nullptr;
   caf::actor agent;       // null while down
+  caf::actor registry;    // the group's node registry: hears every up and down (job placement)
   bool up = false;
   int64_t down_since_ms = 0;
   std::map<uint64_t, flight> in_flight;
@@ -58,6 +59,7 @@ void set_up(node_self self, bool up) {
   st.up = up;
   st.ctx->stats->nodes_up.fetch_add(up ? 1 : -1, std::memory_order_relaxed);
   if (!up) st.down_since_ms = now_unix_ms();
+  self->send(st.registry, node_status_atom::value, st.spec.id, up);
 }
 
 // Forgets the current agent: its connection ended, went silent, or a newer one replaced it.
@@ -150,7 +152,8 @@ void tick(node_self self) {
   self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
 }
 
-caf::behavior node_behavior(node_self self, node_spec spec, const job_context* ctx) {
+caf::behavior node_behavior(node_self self, node_spec spec, const job_context* ctx, caf::actor registry) {
+  self->state.registry = std::move(registry);
   self->state.spec = std::move(spec);
   self->state.ctx = ctx;
   self->set_down_handler([self](caf::down_msg& msg) {
@@ -200,7 +203,7 @@ caf::behavior node_behavior(node_self self, node_spec spec, const job_context* c
                        req.group,          req.job_name,
                        std::move(req.target), req.timeout.count(),
                        to_unix_ms(req.plan_time), req.trigger,
-                       req.attempt};
+                       req.attempt,        std::move(req.extras)};
         int64_t report_by = run.timeout_ms > 0 ? now_unix_ms() + run.timeout_ms + k_node_report_grace.count() : 0;
         st.in_flight.emplace(req.run_id, flight{std::move(done), report_by});
         self->send(st.agent, node_run_atom::value, std::move(run));
@@ -215,6 +218,11 @@ caf::behavior node_behavior(node_self self, node_spec spec, const job_context* c
         auto done = std::move(it->second.done);
         st.in_flight.erase(it);
         done(outcome_of(result));
+      },
+      [=](node_abort_atom, uint64_t run_id, std::string& why) {
+        // A run on a node that is down ends when the node is given up on (k_node_lost_grace).
+        auto& st = self->state;
+        if (st.up && st.in_flight.count(run_id)) self->send(st.agent, node_abort_atom::value, run_id, std::move(why));
       },
       [=](node_beat_atom) -> caf::result<node_beat_atom> {
         if (!from_agent(self)) return caf::sec::request_receiver_down;
@@ -241,8 +249,8 @@ caf::behavior node_behavior(node_self self, node_spec spec, const job_context* c
 
 }  // namespace
 
-caf::actor spawn_node(caf::actor_system& sys, node_spec spec, const job_context* ctx) {
-  return sys.spawn(node_behavior, std::move(spec), ctx);
+caf::actor spawn_node(caf::actor_system& sys, node_spec spec, const job_context* ctx, caf::actor registry) {
+  return sys.spawn(node_behavior, std::move(spec), ctx, std::move(registry));
 }
 
 }  // namespace mainspring

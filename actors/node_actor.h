@@ -19,7 +19,7 @@
 //   fails its runs and ends; (stop_atom) ends it quietly (the server stops).
 //
 // Example (from the node registry):
-//   caf::actor node = spawn_node(sys, spec, ctx, /*up=*/false);
+//   caf::actor node = spawn_node(sys, spec, ctx, registry);
 //   self->send(node, node_join_atom::value, hello, agent, gateway, ticket);
 #pragma once
 
@@ -30,7 +30,8 @@
 
 namespace mainspring {
 
+// `registry` (the group's node registry) hears (node_status_atom, id, up) at every change.
 // REQUIRES: *ctx outlives the actor.
-caf::actor spawn_node(caf::actor_system& sys, node_spec spec, const job_context* ctx);
+caf::actor spawn_node(caf::actor_system& sys, node_spec spec, const job_context* ctx, caf::actor registry);
 
 }  // namespace mainspring

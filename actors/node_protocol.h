@@ -12,6 +12,7 @@
 //   <- (node_ack_atom, run_id)                                          the server recorded it
 //   (node_beat_atom)                                -> node_beat_atom   every k_node_beat_interval
 //   <- (node_bye_atom, reason)                                          disconnected by the server
+//   <- (node_abort_atom, run_id, why)                                   end that run (its group is killed)
 // The agent repeats unacknowledged results after every join, so a result is never lost to a
 // dropped connection. A result the server no longer waits for (it restarted, or gave the run up
 // when the node went away) is acknowledged and recorded as the run's record from the identity
@@ -57,6 +58,7 @@ using node_result_atom = caf::atom_constant<caf::atom("noderesult")>;
 using node_ack_atom = caf::atom_constant<caf::atom("nodeack")>;
 using node_beat_atom = caf::atom_constant<caf::atom("nodebeat")>;
 using node_bye_atom = caf::atom_constant<caf::atom("nodebye")>;
+using node_abort_atom = caf::atom_constant<caf::atom("nodeabort")>;
 
 // What an agent says about itself when it joins, with the proof (core/node_auth.h).
 struct node_hello {
@@ -81,6 +83,7 @@ struct remote_run {
   int64_t plan_ms = 0;
   uint8_t trigger = 0;     // run_trigger, so that a result outliving its server is recorded whole
   int32_t attempt = 0;
+  std::vector<std::pair<std::string, std::string>> env;  // added to the agent's environment
 };
 
 // What became of a remote_run (executors/run.h's run_outcome, in wire form).
@@ -109,7 +112,7 @@ typename Inspector::result_type inspect(Inspector& f, node_hello& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, remote_run& x) {
   return f(caf::meta::type_name("remote_run"), x.run_id, x.job_id, x.group, x.job_name, x.command,
-           x.timeout_ms, x.plan_ms, x.trigger, x.attempt);
+           x.timeout_ms, x.plan_ms, x.trigger, x.attempt, x.env);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, remote_result& x) {

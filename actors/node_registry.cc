@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <set>
+
+#include <spdlog/spdlog.h>
 
 #include "actors/messages.h"
 #include "actors/node_actor.h"
@@ -12,10 +15,21 @@ namespace mainspring {
 
 namespace {
 
+// A REMOTE@* job in the allocation table: its actor, and the node it was last told to run on.
+struct placed_job {
+  caf::actor actor;
+  std::vector<std::string> servers;  // the nodes it is limited to, as it asked; empty: any
+  std::string node;                  // "" = none live
+};
+
 struct node_registry_state {
   std::string group;
   const job_context* ctx = nullptr;
   std::map<std::string, caf::actor> nodes;  // by node id
+  // -- placing REMOTE@* jobs --
+  std::set<std::string> live;               // ids of the nodes that are up
+  job_allocation table;
+  std::map<std::string, placed_job, std::less<>> placed;  // by job id
   static inline const char* name = "mainspring.node_registry";
 };
 
@@ -23,8 +37,65 @@ using node_registry_self = caf::stateful_actor<node_registry_state>*;
 
 void adopt(node_registry_self self, node_spec spec) {
   std::string id = spec.id;
-  auto actor = spawn_node(self->system(), std::move(spec), self->state.ctx);
+  auto actor = spawn_node(self->system(), std::move(spec), self->state.ctx, caf::actor_cast<caf::actor>(self));
   self->state.nodes.emplace(std::move(id), std::move(actor));
+}
+
+// Tells each placed job whose node the table changed where it runs now.
+void tell_moved(node_registry_self self) {
+  auto& st = self->state;
+  for (auto& [job_id, job] : st.placed) {
+    std::string node = st.table.server_of(job_id).value_or("");
+    if (node == job.node) continue;
+    job.node = std::move(node);
+    self->send(job.actor, alloc_node_atom::value, job.node);
+  }
+}
+
+// A job joins, changes in, or leaves the table.
+void sync_job(node_registry_self self, std::string job_id, caf::actor job, bool wanted,
+              std::vector<std::string> servers, bool touched) {
+  auto& st = self->state;
+  auto it = st.placed.find(job_id);
+  if (!wanted) {
+    if (it == st.placed.end()) return;
+    st.placed.erase(it);
+    (void)st.table.remove_job(job_id);
+    return;
+  }
+  status s;
+  if (it == st.placed.end()) {
+    s = st.table.add_job(job_id, servers);
+    if (s.ok()) it = st.placed.emplace(job_id, placed_job{job, servers, ""}).first;
+  } else {
+    if (touched || it->second.servers != servers) s = st.table.update_job(job_id, servers);
+    it->second.actor = std::move(job);
+    it->second.servers = std::move(servers);
+  }
+  if (!s.ok()) {  // validate_job() bounds ids and node ids below the table's limits
+    spdlog::error("group {}: job {} cannot be placed: {}", st.group, job_id, s.message());
+    return;
+  }
+  // A new job hears its node even when it is none, so that it knows it was placed.
+  if (it->second.node.empty()) self->send(it->second.actor, alloc_node_atom::value, std::string());
+  tell_moved(self);
+}
+
+// A node went up or down: the table follows the live nodes.
+void on_node_status(node_registry_self self, const std::string& id, bool up) {
+  auto& st = self->state;
+  if (up ? !st.live.insert(id).second : st.live.erase(id) == 0) return;
+  auto moved = st.table.set_servers(std::vector<std::string>(st.live.begin(), st.live.end()));
+  if (!moved.ok()) return spdlog::error("group {}: node {} cannot be placed: {}", st.group, id, moved.status().message());
+  if (moved->changed())
+    spdlog::info("group {}: node {} is {}: {} job(s) moved, {} placed, {} left without a node (table version {})",
+                 st.group, id, up ? "up" : "down", moved->moved, moved->allocated, moved->unallocated,
+                 st.table.version());
+  tell_moved(self);
+}
+
+allocation_view view_of_table(const job_allocation& table) {
+  return allocation_view{table.version(), table.entries(), table.unallocated_jobs()};
 }
 
 void list(node_registry_self self, const reply_fn<std::vector<node_view>>& reply) {
@@ -81,6 +152,20 @@ caf::behavior node_registry_behavior(node_registry_self self, std::string group,
         self->send(it->second, node_dispatch_atom::value, std::move(req), std::move(done));
       },
       [=](node_list_atom, const reply_fn<std::vector<node_view>>& reply) { list(self, reply); },
+      [=](alloc_sync_atom, std::string& job_id, caf::actor& job, bool wanted, std::vector<std::string>& servers,
+          bool touched) { sync_job(self, std::move(job_id), std::move(job), wanted, std::move(servers), touched); },
+      [=](node_status_atom, const std::string& id, bool up) { on_node_status(self, id, up); },
+      [=](alloc_leave_atom, const std::vector<std::string>& job_ids) {
+        auto& st = self->state;
+        if (st.placed.empty()) return;
+        for (const auto& id : job_ids)
+          if (st.placed.erase(id)) (void)st.table.remove_job(id);
+      },
+      [=](node_abort_atom, const std::string& node, uint64_t run_id, std::string& why) {
+        if (auto it = self->state.nodes.find(node); it != self->state.nodes.end())
+          self->send(it->second, node_abort_atom::value, run_id, std::move(why));
+      },
+      [=](alloc_view_atom, const reply_fn<allocation_view>& reply) { reply(view_of_table(self->state.table)); },
       [=](node_restore_atom, std::vector<node_spec>& specs) {
         for (auto& spec : specs)
           if (!self->state.nodes.count(spec.id)) adopt(self, std::move(spec));

@@ -7,6 +7,13 @@
 //   joined fails the run at once: "node w9: no such node in group YM55 (it never registered)".
 // - (node_list_atom, reply_fn<vector<node_view>>): every node's view, sorted by id.
 // - (node_restore_atom, vector<node_spec>): the stored nodes at start-up, down until they join.
+// - Placing REMOTE@* jobs: the group's allocation table (core/job_allocation.h) over the nodes
+//   that are up. (alloc_sync_atom, job_id, job, wanted, servers, touched) from a job adds it
+//   (wanted), changes its server limit or version (touched: its definition changed) or removes
+//   it; (node_status_atom, id, up) from a node actor re-places the jobs. Every job whose node
+//   changes hears (alloc_node_atom, node) ("" = no live node can run it); a new job hears it
+//   even when it stays "". (alloc_leave_atom, job_ids) from the group drops deleted jobs at once.
+//   (alloc_view_atom, reply_fn<allocation_view>) answers the table.
 // - (delete_atom): the group is removed: every node actor ends (saying bye to its agent), and so
 //   does this one. (stop_atom): the server stops.
 //

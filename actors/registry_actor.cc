@@ -168,6 +168,10 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
           const reply_fn<uint64_t>& reply) {
         to_group(self, group, reply, run_now_atom::value, std::move(audit), id);
       },
+      [=](abort_atom, audit_entry& audit, const std::string& group, const std::string& id,
+          const reply_fn<std::size_t>& reply) {
+        to_group(self, group, reply, abort_atom::value, std::move(audit), id);
+      },
       [=](import_atom, audit_entry& audit, std::vector<group_dump>& groups, const done_fn& done) {
         for (const auto& g : groups)
           if (self->state.groups.count(g.group.name))
@@ -253,6 +257,27 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
         auto it = self->state.groups.find(group);
         if (it == self->state.groups.end()) return reply(unknown_group(group));
         self->send(it->second.nodes, node_list_atom::value, reply);
+      },
+      [=](alloc_leave_atom, const std::string& group, std::vector<std::string>& job_ids) {
+        if (auto it = self->state.groups.find(group); it != self->state.groups.end())
+          self->send(it->second.nodes, alloc_leave_atom::value, std::move(job_ids));
+      },
+      [=](node_abort_atom, const std::string& group, std::string& node, uint64_t run_id, std::string& why) {
+        if (auto it = self->state.groups.find(group); it != self->state.groups.end())
+          self->send(it->second.nodes, node_abort_atom::value, std::move(node), run_id, std::move(why));
+      },
+      [=](alloc_view_atom, const std::string& group, const reply_fn<allocation_view>& reply) {
+        auto it = self->state.groups.find(group);
+        if (it == self->state.groups.end()) return reply(unknown_group(group));
+        self->send(it->second.nodes, alloc_view_atom::value, reply);
+      },
+      // A REMOTE@* job joins or leaves its group's allocation table. A job of a group being
+      // removed has nowhere to go: it is being deleted too.
+      [=](alloc_sync_atom, const std::string& group, std::string& job_id, caf::actor& job, bool wanted,
+          std::vector<std::string>& servers, bool touched) {
+        if (auto it = self->state.groups.find(group); it != self->state.groups.end())
+          self->send(it->second.nodes, alloc_sync_atom::value, std::move(job_id), std::move(job), wanted,
+                     std::move(servers), touched);
       },
       [=](node_restore_atom, const std::string& group, std::vector<node_spec>& nodes) {
         if (auto it = self->state.groups.find(group); it != self->state.groups.end())

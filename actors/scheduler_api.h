@@ -22,6 +22,7 @@
 
 #include "core/func.h"
 #include "core/job.h"
+#include "core/job_allocation.h"
 #include "core/node.h"
 #include "core/run_record.h"
 #include "core/status.h"
@@ -74,6 +75,14 @@ struct node_view {
   uint32_t running = 0; // runs in flight on it
 };
 
+// The allocation table of a group's REMOTE@* jobs (core/job_allocation.h): which live node runs
+// each, as Cloudtask's jobsalloc shows it.
+struct allocation_view {
+  uint64_t version = 0;                        // grows with every change to `entries`
+  std::vector<job_allocation_entry> entries;   // allocated jobs, ordered by job id
+  std::vector<std::string> unallocated;        // jobs no live node can run now, ordered
+};
+
 class scheduler_api {
  public:
   virtual ~scheduler_api() = default;
@@ -109,6 +118,12 @@ class scheduler_api {
   // Starts a run now, outside the schedule; answers the run id.
   virtual void run_job_now(request_origin origin, std::string group, std::string job_id,
                            reply_fn<uint64_t> done) = 0;
+  // Ends the job's runs in flight (each recorded failed, "aborted: stopped through the <api>
+  // API") and drops its pending retries; answers how many runs were asked to end. Shell and
+  // REMOTE@ runs end at once (their process groups are killed); HTTP and Lua runs go on to their
+  // own end or timeout. The schedule is untouched.
+  virtual void abort_job_runs(request_origin origin, std::string group, std::string job_id,
+                              reply_fn<std::size_t> done) = 0;
   // Newest first; at most `limit`; only runs with run_id < before_run_id when that is non-zero.
   virtual void job_executions(std::string group, std::string job_id, std::size_t limit,
                               uint64_t before_run_id, reply_fn<std::vector<run_record>> done) = 0;
@@ -117,6 +132,9 @@ class scheduler_api {
   // The group's nodes, sorted by id: every node that ever joined and was not removed with its
   // group, up or down.
   virtual void list_nodes(std::string group, reply_fn<std::vector<node_view>> done) = 0;
+  // The group's allocation table of REMOTE@* jobs (active ones; a paused job leaves it);
+  // not_found for an unknown group.
+  virtual void allocation_table(std::string group, reply_fn<allocation_view> done) = 0;
 
   // Runs of every job of the group planned in [from_ms, to_ms], newest first, at most `limit`:
   // the finished runs the store holds (a run finished a moment ago may not be there yet, and

@@ -404,6 +404,14 @@ void scheduler_runtime::list_funcs(std::string group, reply_fn<std::vector<func_
 void scheduler_runtime::list_nodes(std::string group, reply_fn<std::vector<node_view>> done) {
   impl_->send(node_list_atom::value, std::move(group), std::move(done));
 }
+void scheduler_runtime::abort_job_runs(request_origin origin, std::string group, std::string job_id,
+                                       reply_fn<std::size_t> done) {
+  auto audit = audit_of(origin, "job.abort", group, job_id);
+  impl_->send(abort_atom::value, std::move(audit), std::move(group), std::move(job_id), std::move(done));
+}
+void scheduler_runtime::allocation_table(std::string group, reply_fn<allocation_view> done) {
+  impl_->send(alloc_view_atom::value, std::move(group), std::move(done));
+}
 void scheduler_runtime::group_executions(std::string group, int64_t from_ms, int64_t to_ms, std::size_t limit,
                                          reply_fn<std::vector<run_record>> done) {
   // As job_executions: the store read happens on the caller's thread, never on an actor's.

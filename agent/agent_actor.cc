@@ -73,7 +73,8 @@ void start_run(agent_self self, remote_run run) {
   req.shell = "/bin/bash";
   req.timeout = std::chrono::milliseconds(run.timeout_ms);
   req.plan_time = from_unix_ms(run.plan_ms);
-  req.extras = {{"MAINSPRING_NODE_ID", st.node_id}};
+  req.extras = std::move(run.env);
+  req.extras.emplace_back("MAINSPRING_NODE_ID", st.node_id);
   st.running.insert(req.run_id);
   st.runner->start(std::move(req), [agent = caf::actor_cast<caf::actor>(self), run = std::move(run)](run_outcome out) {
     caf::anon_send(agent, run_finished_atom::value, result_of(out, run));
@@ -121,6 +122,9 @@ caf::behavior agent_behavior(agent_self self, std::string node_id, std::size_t m
         }
         if (st.node) self->send(st.node, node_result_atom::value, result);
         st.unacked.emplace(result.run_id, std::move(result));
+      },
+      [=](node_abort_atom, uint64_t run_id, const std::string& why) {
+        if (from_node(self)) self->state.runner->abort(run_id, why);  // its result follows as any other
       },
       [=](node_ack_atom, uint64_t run_id) {
         if (from_node(self)) self->state.unacked.erase(run_id);

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/job.h"
+#include "http/cloudtask/cloudtask_dialect.h"
 #include "http/dkron/dkron_dialect.h"
 #include "http/ndscheduler/ndscheduler_dialect.h"
 
@@ -68,6 +69,15 @@ status_or<std::vector<listener_plan>> plan_listeners(const serve_config& cfg) {
     nd.group = cfg.ndscheduler_group;
     nd.hostname = host_name();
     if (auto st = add_plan(plans, "--ndscheduler-listen", cfg.ndscheduler_listen, http::ndscheduler::make_dialect(nd),
+                           cross_site);
+        !st.ok())
+      return st;
+  }
+  if (!cfg.cloudtask_listen.empty()) {
+    http::cloudtask::cloudtask_options ct;
+    ct.hostname = host_name();
+    ct.api_addr = "http://" + cfg.cloudtask_listen;
+    if (auto st = add_plan(plans, "--cloudtask-listen", cfg.cloudtask_listen, http::cloudtask::make_dialect(ct),
                            cross_site);
         !st.ok())
       return st;

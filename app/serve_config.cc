@@ -18,6 +18,10 @@ void add_serve_flags(CLI::App& app, serve_config& cfg) {
   app.add_option("--ndscheduler-group", cfg.ndscheduler_group,
                  "Group that holds the jobs made through the ndscheduler API")
       ->capture_default_str();
+  app.add_option("--cloudtask-listen", cfg.cloudtask_listen,
+                 "Listener serving Cloudtask's center API (/cloudtask/v2/...) and web API (/api/job, ...), "
+                 "host:port (e.g. 127.0.0.1:8985); runtimes are groups, servers are worker nodes (--node-listen); "
+                 "empty = off");
   app.add_option("--node-listen", cfg.node_listen,
                  "Listener for worker agents (mainspring agent), host:port (e.g. 127.0.0.1:7070); empty = off");
   app.add_option("--node-tls-cert", cfg.node_tls_cert, "PEM certificate of the node listener: agents dial with TLS");

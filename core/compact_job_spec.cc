@@ -50,7 +50,9 @@ void flatten(const executor_target& t, std::vector<std::string_view>& out, std::
     }
     void operator()(const lua_target& l) { out.push_back(l.source); }
     void operator()(const remote_target& r) {
-      out.push_back(r.command);
+      number = std::to_string(r.env.size());
+      out.insert(out.end(), {r.command, r.allocated ? std::string_view("1") : std::string_view(), number});
+      append_pairs(r.env, out);
       out.insert(out.end(), r.nodes.begin(), r.nodes.end());
     }
     void operator()(const noop_target&) {}
@@ -86,7 +88,11 @@ executor_target unflatten(executor_kind kind, const std::vector<std::string_view
     case executor_kind::remote: {
       remote_target r;
       r.command = at(0);
-      for (std::size_t i = 1; i < texts.size(); ++i) r.nodes.emplace_back(texts[i]);
+      r.allocated = !at(1).empty();
+      const std::size_t env_end = 3 + 2 * static_cast<std::size_t>(std::atoi(at(2).c_str()));
+      for (std::size_t i = 3; i + 1 < env_end && i + 1 < texts.size(); i += 2)
+        r.env.emplace_back(texts[i], texts[i + 1]);
+      for (std::size_t i = env_end; i < texts.size(); ++i) r.nodes.emplace_back(texts[i]);
       return r;
     }
     case executor_kind::noop:

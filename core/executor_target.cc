@@ -84,12 +84,14 @@ status check(const shell_target& t) {
 status check(const lua_target& t) { return check_command(t.source, "a LUA@ job (the Lua source)"); }
 
 status check(const remote_target& t) {
-  if (t.nodes.empty()) return status::invalid_argument("request_url: REMOTE@ needs at least one node id");
+  if (t.nodes.empty() && !t.allocated)
+    return status::invalid_argument("request_url: REMOTE@ needs at least one node id");
   if (t.nodes.size() > k_max_target_entries)
     return status::invalid_argument("request_url: more than " + std::to_string(k_max_target_entries) + " nodes");
   for (const auto& node : t.nodes)
     if (node.empty() || node.size() > 64 || has_control_or_space(node) || node.find(',') != std::string::npos)
       return status::invalid_argument("request_url: bad node id \"" + node.substr(0, 64) + "\"");
+  if (auto st = check_entries(t.env, "environment variable"); !st.ok()) return st;
   return check_command(t.command, "a REMOTE@ job");
 }
 

@@ -72,10 +72,17 @@ struct lua_target {
   bool operator==(const lua_target&) const = default;
 };
 
-// A command run with /bin/bash -c on registered worker nodes.
+// A command run with /bin/bash -c on registered worker nodes of the job's group.
+//
+// Listed (allocated == false): one run per node in `nodes`, each fire. Allocated: one run per
+// fire, on the single node that the group's allocation table gives the job (a consistent-hash
+// ring over the live nodes, as Cloudtask's center places jobs: core/job_allocation.h), chosen
+// among `nodes` when that is not empty, among every node of the group otherwise.
 struct remote_target {
   std::vector<std::string> nodes;  // node ids
   std::string command;
+  name_value_list env;             // added to the agent's environment for the run
+  bool allocated = false;
 
   bool operator==(const remote_target&) const = default;
 };

@@ -40,6 +40,16 @@ status check_job_id(std::string_view job_id) {
   return check_key("jobid", job_id, k_max_allocation_job_id_bytes);
 }
 
+// `servers` checked, sorted and without duplicates.
+status_or<std::vector<std::string>> normalized_servers(std::vector<std::string> servers) {
+  for (const std::string& key : servers) {
+    if (auto st = check_key("servers", key, k_max_server_key_bytes); !st.ok()) return st;
+  }
+  std::sort(servers.begin(), servers.end());
+  servers.erase(std::unique(servers.begin(), servers.end()), servers.end());
+  return servers;
+}
+
 }  // namespace
 
 uint32_t crc32_ieee(std::string_view bytes) {
@@ -99,6 +109,31 @@ std::optional<std::string_view> hash_ring::owner_of(std::string_view key) const 
 
 job_allocation::job_allocation(int virtual_nodes) : ring_(virtual_nodes) {}
 
+std::optional<std::string> job_allocation::place(std::string_view job_id, const job_record& record) const {
+  if (record.servers.empty()) {
+    std::optional<std::string_view> owner = ring_.owner_of(job_id);
+    if (!owner) return std::nullopt;
+    return std::string(*owner);
+  }
+  // HashLocationRangeWorker: the live servers among the job's, sorted, by crc32 modulo count.
+  std::vector<std::string_view> live;
+  for (const std::string& key : record.servers) {
+    if (std::binary_search(ring_.members().begin(), ring_.members().end(), key)) live.push_back(key);
+  }
+  if (live.empty()) return std::nullopt;
+  return std::string(live[crc32_ieee(job_id) % live.size()]);
+}
+
+bool job_allocation::replace(std::string_view job_id, job_record& record, reallocation* counts) const {
+  std::optional<std::string> now = place(job_id, record);
+  if (now == record.server_key) return false;
+  if (!now) ++counts->unallocated;
+  else if (!record.server_key) ++counts->allocated;
+  else ++counts->moved;
+  record.server_key = std::move(now);
+  return true;
+}
+
 status_or<reallocation> job_allocation::set_servers(const std::vector<std::string>& live_server_keys) {
   for (const std::string& key : live_server_keys) {
     if (auto st = check_key("server key", key, k_max_server_key_bytes); !st.ok()) return st;
@@ -106,37 +141,38 @@ status_or<reallocation> job_allocation::set_servers(const std::vector<std::strin
   ring_.set_members(live_server_keys);
 
   reallocation result;
-  for (auto& [job_id, record] : jobs_) {
-    std::optional<std::string_view> owner = ring_.owner_of(job_id);
-    if (!owner) {
-      if (record.server_key) ++result.unallocated;
-      record.server_key.reset();
-      continue;
-    }
-    if (!record.server_key) {
-      ++result.allocated;
-    } else if (*record.server_key != *owner) {
-      ++result.moved;
-    } else {
-      continue;
-    }
-    record.server_key = std::string(*owner);
-  }
+  for (auto& [job_id, record] : jobs_) replace(job_id, record, &result);
   if (result.changed()) ++version_;
   return result;
 }
 
-status job_allocation::add_job(std::string_view job_id) {
+status job_allocation::add_job(std::string_view job_id, std::vector<std::string> servers) {
   if (auto st = check_job_id(job_id); !st.ok()) return st;
+  auto limit = normalized_servers(std::move(servers));
+  if (!limit.ok()) return limit.status();
   if (jobs_.find(job_id) != jobs_.end()) {
     return status::already_exists("jobid: already allocated in this runtime: " + std::string(job_id));
   }
   job_record record;
-  if (std::optional<std::string_view> owner = ring_.owner_of(job_id)) {
-    record.server_key = std::string(*owner);
-    ++version_;
-  }
+  record.servers = std::move(limit).value();
+  record.server_key = place(job_id, record);
+  if (record.server_key) ++version_;
   jobs_.emplace(std::string(job_id), std::move(record));
+  return {};
+}
+
+status job_allocation::update_job(std::string_view job_id, std::vector<std::string> servers) {
+  auto it = jobs_.find(job_id);
+  if (it == jobs_.end()) return status::not_found("jobid: not in this runtime: " + std::string(job_id));
+  auto limit = normalized_servers(std::move(servers));
+  if (!limit.ok()) return limit.status();
+  job_record& record = it->second;
+  record.servers = std::move(limit).value();
+  reallocation ignored;
+  const bool was_placed = record.server_key.has_value();
+  const bool moved = replace(job_id, record, &ignored);
+  ++record.version;
+  if (was_placed || moved) ++version_;
   return {};
 }
 

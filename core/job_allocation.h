@@ -22,6 +22,10 @@
 // at crc32_ieee("<server key>|<i>") for i in 0..49, a job id hashes to crc32_ieee(job id), and
 // its owner is the server of the largest point strictly below that hash, wrapping to the largest
 // point on the circle. So a table built here places every job on the server the center would.
+// A job may name the servers it is limited to (Cloudtask's job `servers`); it then runs on one of
+// those that are live, chosen as the center's HashLocationRangeWorker does: the sorted keys of
+// those servers, indexed by crc32_ieee(job id) modulo their count. With none of them live it is
+// unallocated.
 // Two differences, both so that the answer depends on the set of servers alone: when two
 // servers' points land on the same hash the smaller key owns it (the center keeps whichever
 // server registered last, and removing either server drops the point for both), and entries()
@@ -131,9 +135,15 @@ class job_allocation {
   // empty or longer than k_max_server_key_bytes.
   status_or<reallocation> set_servers(const std::vector<std::string>& live_server_keys);
 
-  // Adds a job with entry version 1, placed on its ring owner (unallocated if no server is live).
-  // Fails with invalid_argument for an empty or over-long id, already_exists for a known one.
-  status add_job(std::string_view job_id);
+  // Adds a job with entry version 1, placed on its ring owner (unallocated if no server is live),
+  // or, when `servers` is not empty, on one of those (see the file comment). Fails with
+  // invalid_argument for an empty or over-long id or server key, already_exists for a known id.
+  status add_job(std::string_view job_id, std::vector<std::string> servers = {});
+
+  // Replaces the servers a job is limited to ({} = any), places it again, and adds one to its
+  // entry version (the center's SingleJobAlloc then UpdateAllocJob after an edit). Fails with
+  // not_found for an unknown id, invalid_argument for a bad server key.
+  status update_job(std::string_view job_id, std::vector<std::string> servers);
 
   // Forgets a job. Fails with not_found for an unknown id.
   status remove_job(std::string_view job_id);
@@ -174,7 +184,13 @@ class job_allocation {
   struct job_record {
     std::optional<std::string> server_key;  // nullopt: unallocated
     uint64_t version = 1;
+    std::vector<std::string> servers;       // sorted, unique; empty: any server
   };
+
+  // Where `job_id` runs now, given its record's server limit: nullopt when nowhere.
+  std::optional<std::string> place(std::string_view job_id, const job_record& record) const;
+  // Moves `record` to place(); answers whether its server changed, counting into *counts.
+  bool replace(std::string_view job_id, job_record& record, reallocation* counts) const;
 
   // -- member variables --
   hash_ring ring_;

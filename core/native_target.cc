@@ -55,9 +55,17 @@ status_or<executor_target> parse_native_target(std::string_view request_url, std
   }
   if (starts_with_ci(request_url, "REMOTE@")) {
     auto nodes = request_url.substr(7);
-    if (nodes.empty()) return status::invalid_argument("request_url: REMOTE@ needs at least one node id");
+    // "REMOTE@*[ids]": one run per fire, on the node the group's allocation table gives the job.
+    const bool allocated = nodes.starts_with('*');
+    if (allocated) nodes.remove_prefix(1);
+    if (nodes.empty() && !allocated)
+      return status::invalid_argument("request_url: REMOTE@ needs at least one node id (or * to place the job)");
     if (exec_command.empty()) return status::invalid_argument("exec_command: required for a REMOTE@ job");
-    return executor_target{remote_target{split_nodes(nodes), std::string(exec_command)}};
+    remote_target remote;
+    if (!nodes.empty()) remote.nodes = split_nodes(nodes);
+    remote.command = std::string(exec_command);
+    remote.allocated = allocated;
+    return executor_target{std::move(remote)};
   }
   if (starts_with_ci(request_url, "NOOP@")) return executor_target{noop_target{}};
   return status::invalid_argument(
@@ -71,7 +79,7 @@ native_target_text native_text_of(const executor_target& t) {
     native_target_text operator()(const shell_target& s) const { return {"", s.command}; }
     native_target_text operator()(const lua_target& l) const { return {"LUA@", l.source}; }
     native_target_text operator()(const remote_target& r) const {
-      std::string url = "REMOTE@";
+      std::string url = r.allocated ? "REMOTE@*" : "REMOTE@";
       for (std::size_t i = 0; i < r.nodes.size(); ++i) url += (i ? "," : "") + r.nodes[i];
       return {url, r.command};
     }

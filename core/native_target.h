@@ -6,6 +6,8 @@
 // "HTTP@<url>"          (ignored)        http_target{GET, url, signed_query}
 // "LUA@"                Lua source       lua_target{source}
 // "REMOTE@<id>[,<id>]"  the command      remote_target{nodes, command}
+// "REMOTE@*[<id>,...]"  the command      remote_target{nodes, command, allocated}: one node per
+//                                        fire, placed by the group's allocation table
 // "NOOP@"               (ignored)        noop_target
 // Prefixes are case-insensitive. Data dirs and dumps written before the typed model (store format
 // 1, dump version 1) keep their targets in this form and are read through here.

@@ -102,4 +102,8 @@ std::size_t executor_pool::queued() const {
   return n;
 }
 
+void executor_pool::abort(executor_kind kind, uint64_t run_id, std::string why) {
+  runner_for(kind).abort(run_id, std::move(why));
+}
+
 }  // namespace mainspring

@@ -58,6 +58,8 @@ class executor_pool {
   // A kind supports() refuses (a job restored after its executor was turned off) fails the run
   // with supports()'s message.
   void start(executor_kind kind, run_request req, run_callback done);
+  // Asks the runner of `kind` to end run `run_id` (runner::abort).
+  void abort(executor_kind kind, uint64_t run_id, std::string why);
 
   // ok when the func's lua_body compiles; invalid_argument "lua_body: <Lua's message>" if not,
   // or when the lua executor is turned off.

@@ -11,6 +11,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <string>
 
 #include "executors/run.h"
 
@@ -22,6 +24,12 @@ class runner {
 
   // Starts `req`; `done` gets its outcome exactly once, possibly inline (before start returns).
   virtual void start(run_request req, run_callback done) = 0;
+
+  // Ends run `run_id` if it is queued or running here: its callback then reports it failed,
+  // code -1, "aborted: <why>" (with the output it printed so far). A run this runner does not
+  // hold (finished, unknown) is left alone. Thread-safe; never blocks. By default a runner has
+  // nothing it could end (its runs complete at once).
+  virtual void abort(uint64_t run_id, std::string why) { (void)run_id, (void)why; }
 
   // Runs started and not yet reported.
   virtual std::size_t running() const = 0;

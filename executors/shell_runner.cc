@@ -48,6 +48,7 @@ struct active_run {
   sys_ms start_time{};
   std::optional<steady::time_point> deadline;
   bool timed_out = false;
+  std::optional<std::string> aborted;  // why, once abort() asked for it
 };
 
 void call(run_callback& done, run_outcome out) {
@@ -141,6 +142,28 @@ class shell_runner::impl {
     if (write_wake) signal_wake();
   }
 
+  // A queued run is taken out and reported here; a running one is left to the thread, which
+  // owns the processes (apply_aborts).
+  void abort(uint64_t run_id, std::string why) {
+    std::optional<pending_run> dequeued;
+    bool write_wake = false;
+    {
+      std::lock_guard lock(mu_);
+      if (closed_) return;
+      auto it = std::find_if(queue_.begin(), queue_.end(), [&](const pending_run& p) { return p.req.run_id == run_id; });
+      if (it != queue_.end()) {
+        dequeued = std::move(*it);
+        queue_.erase(it);
+      } else {
+        aborts_.emplace_back(run_id, std::move(why));
+        write_wake = !wake_pending_;
+        wake_pending_ = true;
+      }
+    }
+    if (dequeued) return call(dequeued->done, failed_outcome(dequeued->req, now_ms(), "aborted: " + why));
+    if (write_wake) signal_wake();
+  }
+
   std::size_t running() const {
     std::lock_guard lock(mu_);
     return running_;
@@ -161,6 +184,7 @@ class shell_runner::impl {
       for (int i = 0; i < n; ++i) dispatch(events[i]);
       poll_exits_without_pidfd();
       expire_deadlines();
+      apply_aborts();
     }
     stop_all();
   }
@@ -268,6 +292,22 @@ class shell_runner::impl {
     }
   }
 
+  // Kills the groups of the runs abort() named; finish() follows when each exit is seen.
+  void apply_aborts() {
+    std::vector<std::pair<uint64_t, std::string>> asked;
+    {
+      std::lock_guard lock(mu_);
+      if (aborts_.empty()) return;
+      asked.swap(aborts_);
+    }
+    for (auto& [run_id, why] : asked)
+      for (auto& [key, run] : runs_)
+        if (run->p.req.run_id == run_id && !run->aborted) {
+          run->aborted = std::move(why);
+          kill_group(*run);
+        }
+  }
+
   // The shell has exited (or is being stopped): kill what it left, keep the output, reap, report.
   // A forced_error (the runner stopping) replaces whatever the exit would have said.
   void finish(std::unordered_map<uint64_t, std::unique_ptr<active_run>>::iterator it,
@@ -294,6 +334,8 @@ class shell_runner::impl {
     out.output_tail = run->tail.str();
     if (forced_error) {
       out.error = std::move(*forced_error);
+    } else if (run->aborted) {
+      out.error = "aborted: " + *run->aborted;
     } else if (run->timed_out) {
       out.result = run_result::timed_out;
       out.error = "timed out after " + std::to_string(run->p.req.timeout.count()) + " ms";
@@ -382,6 +424,7 @@ class shell_runner::impl {
   bool stopping_ = false;
   bool closed_ = false;
   bool wake_pending_ = false;  // an eventfd write is on its way to the thread
+  std::vector<std::pair<uint64_t, std::string>> aborts_;  // run ids to end, and why
   std::string setup_error_;    // set only by the constructor
 
   // Owned by the thread.
@@ -401,6 +444,7 @@ shell_runner::~shell_runner() = default;
 void shell_runner::start(run_request req, run_callback done) {
   impl_->start(std::move(req), std::move(done));
 }
+void shell_runner::abort(uint64_t run_id, std::string why) { impl_->abort(run_id, std::move(why)); }
 std::size_t shell_runner::running() const { return impl_->running(); }
 std::size_t shell_runner::queued() const { return impl_->queued(); }
 

@@ -32,6 +32,8 @@
 // - Timeout: at req.timeout after the spawn the whole group gets SIGKILL (no SIGTERM grace) ->
 //   timed_out, code -1, "timed out after N ms", with the output printed until then.
 //   A timeout <= 0 means no timeout.
+// - abort(run_id, why): a queued run is reported at once; a running one has its group killed and
+//   is reported failed, code -1, "aborted: <why>", with its output so far.
 // - Spawn failure (fork limit, no /bin/sh, out of fds) -> failed, code -1, "spawn failed: ...".
 // - Destruction -> every live group is killed and reaped, and every started and queued run is
 //   reported failed, code -1, "runner stopped" (live ones keep their output tail).
@@ -79,6 +81,7 @@ class shell_runner final : public runner {
   // Queues `req` and returns at once; `done` gets its outcome later on the runner's thread.
   // Thread-safe.
   void start(run_request req, run_callback done) override;
+  void abort(uint64_t run_id, std::string why) override;
 
   // -- observers --
 

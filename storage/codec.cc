@@ -245,6 +245,16 @@ void native_target_fields(Io& io, J& j) {
   }
 }
 
+// Format 3 added a REMOTE@ target's env and allocated flag, after the format 2 fields: a reader
+// knows the target's kind by then, and other kinds have nothing here.
+template <class Io, class T>
+void remote_extra_fields(Io& io, T& target) {
+  if (kind_of(target) != executor_kind::remote) return;
+  auto& remote = std::get<remote_target>(target);
+  io(remote.env);
+  io(remote.allocated);
+}
+
 struct writer_state {
   string_sink sink;
   std::ostream os{&sink};
@@ -301,6 +311,7 @@ struct job_codec {
     io(j.ephemeral);
     io(j.expires_at_ms);
     io(j.dialect_data);
+    if (version >= 3) remote_extra_fields(io, j.target);
   }
 };
 

@@ -156,7 +156,7 @@ void write_target(object_writer& w, const executor_target& target) {
     void operator()(const remote_target& r) {
       std::string nodes;
       for (const auto& n : r.nodes) nodes += (nodes.empty() ? "" : ",") + n;
-      w.text("nodes", nodes).text("command", r.command);
+      w.text("nodes", nodes).text("command", r.command).strings("env", as_map(r.env)).boolean("allocated", r.allocated);
     }
     void operator()(const noop_target&) {}
   };

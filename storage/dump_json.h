@@ -28,7 +28,8 @@
 //     ]
 //   }
 // The target's fields follow `executor`: http as above; shell: command, shell, cwd, env (an
-// object of strings); lua: command (the source); remote: nodes ("a,b"), command; noop: none.
+// object of strings); lua: command (the source); remote: nodes ("a,b"), command, env, allocated
+// (placed by the group's allocation table); noop: none.
 // Version 1 jobs have request_url and exec_command instead (core/native_target.h); a job with
 // neither `executor` nor those reads as a shell job without a command, which validation refuses.
 // Headers are an object, so a header sent twice by an HTTP target keeps its last value.

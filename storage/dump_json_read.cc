@@ -106,7 +106,7 @@ struct dump_target {
   std::string request_url, exec_command;
   std::string url, method = "GET", body, expect_body, command, shell, cwd, nodes;
   int expect_code = 0;
-  bool signed_query = false;
+  bool signed_query = false, allocated = false;
   std::map<std::string, std::string> headers, env;
 };
 
@@ -170,6 +170,7 @@ const field<dump_target> k_target_fields[] = {
     MS_FIELD(dump_target, "cwd", cwd),
     field<dump_target>{"env", nullptr},
     MS_FIELD(dump_target, "nodes", nodes),
+    MS_FIELD(dump_target, "allocated", allocated),
 };
 // Target fields are claimed in a frame's `seen` bits after the job's own.
 constexpr int k_target_field_bit = 32;
@@ -197,8 +198,9 @@ status_or<executor_target> target_of(const dump_target& t) {
     return executor_target{shell_target{t.command, t.shell, name_value_list(t.env.begin(), t.env.end()), t.cwd}};
   if (t.executor == "lua") return executor_target{lua_target{t.command}};
   if (t.executor == "remote") {
-    if (t.nodes.empty()) return executor_target{remote_target{{}, t.command}};
-    return executor_target{remote_target{split_commas(t.nodes), t.command}};
+    remote_target remote{{}, t.command, name_value_list(t.env.begin(), t.env.end()), t.allocated};
+    if (!t.nodes.empty()) remote.nodes = split_commas(t.nodes);
+    return executor_target{std::move(remote)};
   }
   if (t.executor == "noop") return executor_target{noop_target{}};
   return status::invalid_argument("executor: expected http, shell, lua, remote or noop, got \"" +

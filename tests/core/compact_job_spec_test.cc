@@ -88,6 +88,8 @@ TEST_CASE("every kind of target survives packing, metadata after it included") {
       shell_target{"true", "", {}, ""},
       lua_target{"function Hello() end"},
       remote_target{{"n1", "n2", "n3"}, "uptime"},
+      remote_target{{}, "uptime", {{"A", "1"}, {"B", "x=y"}}, true},
+      remote_target{{"n1"}, "", {{"EMPTY", ""}}, true},
       noop_target{},
       http_target{},
   };

@@ -446,3 +446,40 @@ TEST_CASE("the table depends on the servers and jobs alone, not on the order of 
   REQUIRE(incremental.set_servers(servers).ok());
   CHECK(incremental.entries() == reference.entries());
 }
+
+TEST_CASE("a job limited to servers runs on one of them, chosen as HashLocationRangeWorker") {
+  job_allocation table;
+  REQUIRE(table.set_servers({"a", "b", "c", "d"}).ok());
+  const std::string job = "399d4b159c65c9b34d2a3c41";
+  REQUIRE(table.add_job(job, {"d", "b", "b"}).ok());
+  // The live servers among the job's, sorted ({"b", "d"}), indexed by crc32(job id) % 2.
+  const std::vector<std::string> candidates = {"b", "d"};
+  CHECK(table.server_of(job) == candidates[crc32_ieee(job) % 2]);
+  // Only b live of its two: b, whatever the ring says.
+  REQUIRE(table.set_servers({"a", "b", "c"}).ok());
+  CHECK(table.server_of(job) == "b");
+  // None of its servers live: unallocated, though other servers are.
+  REQUIRE(table.set_servers({"a", "c"}).ok());
+  CHECK_FALSE(table.server_of(job).has_value());
+  CHECK(table.unallocated_jobs() == std::vector<std::string>{job});
+}
+
+TEST_CASE("update_job changes a job's server limit, places it again and raises its version") {
+  job_allocation table;
+  REQUIRE(table.set_servers({"a", "b"}).ok());
+  REQUIRE(table.add_job("j1").ok());
+  const uint64_t before = table.version();
+  REQUIRE(table.update_job("j1", {"b"}).ok());
+  CHECK(table.server_of("j1") == "b");
+  CHECK(table.entries().at(0).version == 2);
+  CHECK(table.version() > before);
+  REQUIRE(table.update_job("j1", {}).ok());  // any server again: its ring owner
+  hash_ring ring;
+  ring.set_members({"a", "b"});
+  CHECK(table.server_of("j1") == std::string(*ring.owner_of("j1")));
+  CHECK(table.entries().at(0).version == 3);
+  CHECK(table.update_job("nope", {}).code() == status_code::not_found);
+  CHECK(table.update_job("j1", {""}).code() == status_code::invalid_argument);
+  CHECK(table.add_job("j2", {std::string(mainspring::k_max_server_key_bytes + 1, 'x')}).code() == status_code::invalid_argument);
+  CHECK_FALSE(table.contains("j2"));
+}

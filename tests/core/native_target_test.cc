@@ -17,6 +17,11 @@ TEST_CASE("native targets are read from request_url and exec_command") {
   auto remote = parse_native_target("REMOTE@n1,n2", "uptime");
   REQUIRE(remote.ok());
   CHECK(std::get<remote_target>(*remote) == remote_target{{"n1", "n2"}, "uptime"});
+  // "*": one node per fire, from the group's allocation table; ids after it limit the choice.
+  CHECK(std::get<remote_target>(parse_native_target("REMOTE@*", "uptime").value()) ==
+        remote_target{{}, "uptime", {}, true});
+  CHECK(std::get<remote_target>(parse_native_target("remote@*n1,n2", "uptime").value()) ==
+        remote_target{{"n1", "n2"}, "uptime", {}, true});
   CHECK(std::get<shell_target>(parse_native_target("", "echo").value()).command == "echo");
   CHECK(std::get<shell_target>(parse_native_target("SHELL@", "echo").value()).command == "echo");
   CHECK(kind_of(parse_native_target("NOOP@", "").value()) == executor_kind::noop);
@@ -27,7 +32,7 @@ TEST_CASE("bad native targets name request_url or exec_command") {
         "exec_command: required for a shell job (request_url empty or SHELL@)");
   CHECK(parse_native_target("LUA@", "").status().message().starts_with("exec_command: required"));
   CHECK(parse_native_target("REMOTE@", "x").status().message() ==
-        "request_url: REMOTE@ needs at least one node id");
+        "request_url: REMOTE@ needs at least one node id (or * to place the job)");
   CHECK(parse_native_target("REMOTE@a", "").status().message().starts_with("exec_command: required"));
   CHECK(parse_native_target("SHELL@x", "echo").status().message().starts_with("request_url: SHELL@ takes no argument"));
   CHECK(parse_native_target("HTTP@ftp://x", "").status().message().starts_with("request_url: HTTP@ needs"));
@@ -39,6 +44,7 @@ TEST_CASE("bad native targets name request_url or exec_command") {
 TEST_CASE("every native target is written back as it was read") {
   for (auto [url, command] : {std::pair{"HTTP@http://127.0.0.1:1/x?a=b", ""}, std::pair{"", "echo hi"},
                               std::pair{"LUA@", "function A() end"}, std::pair{"REMOTE@a,b", "uptime"},
+                              std::pair{"REMOTE@*", "uptime"}, std::pair{"REMOTE@*a,b", "uptime"},
                               std::pair{"NOOP@", ""}}) {
     auto target = parse_native_target(url, command);
     REQUIRE(target.ok());

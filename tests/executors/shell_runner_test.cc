@@ -373,3 +373,47 @@ TEST_CASE("hundreds of quick commands all complete and leave no zombies") {
   CHECK(waitpid(-1, nullptr, WNOHANG) == -1);
   CHECK(errno == ECHILD);
 }
+
+TEST_CASE("abort ends a running command with its process group and reports it aborted with its output") {
+  shell_runner runner(4);
+  collector c;
+  std::string marker = "/tmp/mainspring-abort-" + std::to_string(::getpid());
+  std::filesystem::remove(marker);
+  auto req = request("(sleep 3; touch " + marker + ") & echo started; sleep 60");
+  const uint64_t id = req.run_id;
+  runner.start(std::move(req), c.callback());
+  // Wait until it runs (its output is there), then abort it.
+  for (int i = 0; i < 200 && runner.running() == 0; ++i) std::this_thread::sleep_for(10ms);
+  std::this_thread::sleep_for(200ms);
+  runner.abort(id, "stopped by a test");
+  REQUIRE(c.wait_for(1));
+  auto out = c.outcomes().at(0);
+  CHECK(out.run_id == id);
+  CHECK(out.result == run_result::failed);
+  CHECK(out.code == -1);
+  CHECK(out.error == "aborted: stopped by a test");
+  CHECK(out.output_tail == "started\n");
+  std::this_thread::sleep_for(4s);
+  CHECK_FALSE(std::filesystem::exists(marker));  // the background child went with its group
+}
+
+TEST_CASE("abort of a queued run reports it at once; an unknown run id changes nothing") {
+  shell_runner runner(1);
+  collector c;
+  auto first = request("sleep 60");
+  auto second = request("echo never");
+  const uint64_t first_id = first.run_id, second_id = second.run_id;
+  runner.start(std::move(first), c.callback());
+  runner.start(std::move(second), c.callback());
+  runner.abort(999'999, "nobody");
+  runner.abort(second_id, "not wanted");
+  REQUIRE(c.wait_for(1));
+  auto queued = c.outcomes().at(0);
+  CHECK(queued.run_id == second_id);
+  CHECK(queued.error == "aborted: not wanted");
+  CHECK(queued.output_tail.empty());
+  runner.abort(first_id, "done waiting");
+  REQUIRE(c.wait_for(2));
+  CHECK(c.outcomes().at(1).run_id == first_id);
+  CHECK(c.outcomes().at(1).error == "aborted: done waiting");
+}

@@ -28,6 +28,8 @@ class fake_scheduler final : public scheduler_api {
   std::map<std::string, group_spec> groups;
   std::map<std::string, std::map<std::string, job_view>> jobs;  // group -> id -> job
   std::map<std::string, std::vector<node_view>> nodes;          // group -> its nodes
+  std::map<std::string, allocation_view> allocations;           // group -> its REMOTE@* table
+  std::vector<std::string> aborted;                             // job ids abort_job_runs was asked for
   // -- what the last calls asked --
   request_origin origin{"", ""};
   std::optional<job_spec> added;
@@ -203,6 +205,18 @@ class fake_scheduler final : public scheduler_api {
   void list_nodes(std::string group, reply_fn<std::vector<node_view>> done) override {
     if (!groups.count(group)) return reply(done, unknown_group(group));
     reply(done, status_or<std::vector<node_view>>(nodes[group]));
+  }
+  void abort_job_runs(request_origin o, std::string group, std::string job_id, reply_fn<std::size_t> done) override {
+    origin = o;
+    if (!groups.count(group)) return reply(done, unknown_group(group));
+    auto it = jobs[group].find(job_id);
+    if (it == jobs[group].end()) return reply(done, status_or<std::size_t>(status::not_found("job_id: " + job_id)));
+    aborted.push_back(job_id);
+    reply(done, status_or<std::size_t>(std::size_t{it->second.running}));
+  }
+  void allocation_table(std::string group, reply_fn<allocation_view> done) override {
+    if (!groups.count(group)) return reply(done, unknown_group(group));
+    reply(done, status_or<allocation_view>(allocations[group]));
   }
   void list_funcs(std::string group, reply_fn<std::vector<func_spec>> done) override {
     if (!groups.count(group)) return reply(done, unknown_group(group));

@@ -203,6 +203,7 @@ TEST_CASE("every kind of target round-trips through a job value") {
   for (executor_target target :
        {executor_target{http_target{"PATCH", "https://127.0.0.1/x", {{"X", "1"}, {"X", "2"}}, "{}", 204, "ok", true}},
         executor_target{lua_target{"function A() end"}}, executor_target{remote_target{{"n1", "n2"}, "uptime"}},
+        executor_target{remote_target{{}, "uptime", {{"A", "1"}}, true}},
         executor_target{noop_target{}}, executor_target{shell_target{}}}) {
     job_spec j = sample_job(), back;
     j.target = target;

@@ -1,0 +1,181 @@
+#include "http/cloudtask/center_routes.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include <nlohmann/json.hpp>
+
+#include "http/cloudtask/job_json.h"
+#include "http/cloudtask/replies.h"
+#include "http/cloudtask/runtime_view.h"
+#include "http/handler_kit.h"
+#include "http/json_body.h"
+
+namespace mainspring::http::cloudtask {
+
+namespace {
+
+using nlohmann::json;
+using identity_ptr = std::shared_ptr<const center_identity>;
+
+request_handler handler(request_handler h) { return guarded(render_center, std::move(h)); }
+
+// Registers `pattern` for `method`, and OPTIONS on it with the CORS headers.
+void add(router& r, const std::string& method, std::string_view pattern, request_handler h) {
+  r.add(method, pattern, handler(std::move(h)));
+  r.add("OPTIONS", pattern, [](http_request&, responder reply) { send_center_options(reply); });
+}
+
+bool same_ci(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// One server as the center lists it (common/models Server): an agent, keyed and named by its id.
+json server_json(const node_view& n) {
+  auto tag = [&](const char* name) {
+    auto it = n.spec.tags.find(name);
+    return it == n.spec.tags.end() ? std::string() : it->second;
+  };
+  return json{{"key", n.spec.id},
+              {"name", n.spec.id},
+              {"ipaddr", n.spec.ip},
+              {"apiaddr", ""},  // agents take no HTTP calls: the server reaches them over their connection
+              {"os", tag("os")},
+              {"platform", tag("platform")},
+              {"status", n.up ? 1 : 0},
+              {"alivestamp", n.spec.last_seen_ms / 1000}};
+}
+
+// The table's rows (models JobDataInfo) for the entries `keep` accepts.
+template <class Keep>
+json alloc_json(const runtime_view& rt, Keep keep) {
+  json rows = json::array();
+  for (const auto& e : rt.table.entries) {
+    if (!keep(e)) continue;
+    const node_view* n = rt.node(e.server_key);
+    auto job = std::lower_bound(rt.jobs.begin(), rt.jobs.end(), e.job_id,
+                                [](const job_view& v, const std::string& id) { return v.spec.id < id; });
+    rows.push_back(json{{"jobid", e.job_id},
+                        {"key", e.server_key},
+                        {"version", e.version},
+                        {"jobname", job != rt.jobs.end() && job->spec.id == e.job_id ? job->spec.name : ""},
+                        {"ipaddr", n ? n->spec.ip : ""},
+                        {"hostname", n ? n->spec.hostname : ""}});
+  }
+  return json{{"alloc", {{"location", rt.name}, {"version", rt.table.version}, {"data", std::move(rows)}}}};
+}
+
+json ping_json(const center_identity& id) {
+  return json{
+      {"app", id.key},
+      {"key", id.key},
+      {"node",
+       {{"type", 1}, {"hostname", id.hostname}, {"datacenter", ""}, {"location", ""}, {"os", "linux"},
+        {"platform", ""}, {"ipaddr", ""}, {"apiaddr", id.api_addr}, {"pid", static_cast<int>(getpid())},
+        {"singin", false}, {"timestamp", 0}, {"alivestamp", to_unix_ms(now_ms()) / 1000}, {"attach", nullptr}}},
+      {"systemconfig",
+       {{"version", id.version},
+        {"pidfile", ""},
+        {"retrystartup", false},
+        {"useserverconfig", false},
+        {"cluster", {{"hosts", ""}, {"root", ""}, {"device", ""}, {"runtime", ""}, {"os", ""}, {"platform", ""},
+                     {"pulse", "2s"}, {"timeout", "8s"}, {"threshold", 1}}},
+        {"api", {{"hosts", json::array({id.api_addr})}, {"enablecors", true}}},
+        {"scheduler", {{"allocmode", "hash"}, {"allocrecovery", "0s"}}},
+        {"cache", {{"lrusize", 0}, {"storagedriver", {{"leveldb", json::object()}}}}},
+        {"notifications", {{"EndPoints", json::array()}}},
+        {"logger", {{"logfile", ""}, {"loglevel", "info"}, {"logsize", 0}}}}},
+  };
+}
+
+}  // namespace
+
+void add_center_routes(router& r, scheduler_api& api, identity_ptr identity) {
+  add(r, "GET", "/cloudtask/v2/_ping", [identity](http_request&, responder reply) {
+    send_center_raw(reply, 200, ping_json(*identity));
+  });
+  auto base = [&api](http_request& req, responder reply) {
+    find_job(api, req.params["jobid"], [reply](status_or<located_job> found) {
+      if (!found.ok()) return send_center_error(reply, found.status());
+      send_center_raw(reply, 200, job_base_json(found->job, found->runtime.entry_version(found->job.spec.id)));
+    });
+  };
+  add(r, "GET", "/cloudtask/v2/jobs/{jobid}/base", base);
+  add(r, "GET", "/cloudtask/v2/jobbase/{jobid}", base);
+  add(r, "GET", "/cloudtask/v2/runtimes/{runtime}/jobsalloc", [&api](http_request& req, responder reply) {
+    load_runtime(api, req.params["runtime"], true, [reply](status_or<runtime_view> rt) {
+      if (!rt.ok()) return send_center_error(reply, rt.status());
+      send_center(reply, 200, k_successed, alloc_json(*rt, [](const job_allocation_entry&) { return true; }));
+    });
+  });
+  add(r, "GET", "/cloudtask/v2/runtimes/{runtime}/{server}/jobsalloc", [&api](http_request& req, responder reply) {
+    load_runtime(api, req.params["runtime"], true, [reply, server = req.params["server"]](status_or<runtime_view> rt) {
+      if (!rt.ok()) return send_center_error(reply, rt.status());
+      // As GetServerAllocData: a live server, by IP or (case-insensitively) by name.
+      const node_view* match = nullptr;
+      for (const auto& n : rt->nodes)
+        if (n.up && (n.spec.ip == server || same_ci(n.spec.id, server) || same_ci(n.spec.hostname, server))) match = &n;
+      if (!match) return send_center_error(reply, status::not_found("server: " + server));
+      const std::string key = match->spec.id;
+      send_center(reply, 200, k_successed, alloc_json(*rt, [&](const job_allocation_entry& e) { return e.server_key == key; }));
+    });
+  });
+  add(r, "GET", "/cloudtask/v2/runtimes/{runtime}/servers", [&api](http_request& req, responder reply) {
+    load_runtime(api, req.params["runtime"], false, [reply](status_or<runtime_view> rt) {
+      json servers = json::array();  // an unknown runtime has no servers: 200 with [] (GetWorkers)
+      if (rt.ok())
+        for (const auto& n : rt->nodes)
+          if (n.up) servers.push_back(server_json(n));
+      send_center(reply, 200, k_successed, json{{"servers", std::move(servers)}});
+    });
+  });
+  add(r, "PUT", "/cloudtask/v2/jobs/action", [&api](http_request& req, responder reply) {
+    auto body = parse_json_object(req.body);
+    if (!body.ok()) return send_center_error(reply, body.status());
+    auto runtime = string_field(*body, "runtime");
+    auto jobid = string_field(*body, "jobid");
+    auto action = string_field(*body, "action");
+    if (!runtime.ok() || !jobid.ok() || !action.ok())
+      return send_center_error(reply, status::invalid_argument("runtime, jobid and action must be strings"));
+    // Accepted whatever follows, as the center (SetJobAction only logs what it ignores).
+    send_center(reply, 202, k_accepted);
+    if (!runtime->has_value() || !jobid->has_value()) return;
+    auto origin = origin_of(k_dialect_name, req);
+    std::string group = **runtime, id = **jobid;
+    if (action->value_or("") == "stop") {
+      // Ends the running execution; the schedule goes on (only "enabled": 0 stops that).
+      return api.abort_job_runs(origin, group, id, [](status_or<std::size_t>) {});
+    }
+    if (action->value_or("") != "start") return;
+    load_runtime(api, group, false, [&api, origin, group, id](status_or<runtime_view> rt) {
+      if (!rt.ok() || !rt->placement_of(id).allocated) return;  // not placed: nowhere to run it
+      api.job_detail(group, id, [&api, origin, group, id](status_or<job_view> v) {
+        // Only an enabled, idle Cloudtask job starts (the center refuses a started or disabled one).
+        if (!v.ok() || !is_cloudtask_job(v->spec) || v->phase != job_phase::active || v->running > 0) return;
+        api.run_job_now(origin, group, id, [](status_or<uint64_t>) {});
+      });
+    });
+  });
+  add(r, "POST", "/cloudtask/v2/messages", [](http_request& req, responder reply) {
+    auto body = parse_json_object(req.body);
+    if (!body.ok()) return send_center_error(reply, body.status());
+    auto name = string_field(*body, "msgname");
+    if (!name.ok()) return send_center_error(reply, name.status());
+    // Jobs made through /api are placed the moment they change, and Mainspring's agents report
+    // runs over their own connection: the web's and agents' messages have nothing left to do.
+    send_center(reply, 202, k_accepted);
+  });
+  add(r, "POST", "/cloudtask/v2/logs", [](http_request& req, responder reply) {
+    auto body = parse_json_object(req.body);
+    if (!body.ok()) return send_center_error(reply, body.status());
+    auto jobid = string_field(*body, "jobid");
+    if (!jobid.ok()) return send_center_error(reply, jobid.status());
+    send_center(reply, 202, k_accepted);
+  });
+}
+
+}  // namespace mainspring::http::cloudtask

@@ -1,0 +1,30 @@
+#include "http/cloudtask/cloudtask_dialect.h"
+
+#include <memory>
+
+#include "core/node_auth.h"
+#include "http/cloudtask/center_routes.h"
+#include "http/cloudtask/job_json.h"
+#include "http/cloudtask/replies.h"
+#include "http/cloudtask/web_routes.h"
+
+namespace mainspring::http::cloudtask {
+
+dialect make_dialect(cloudtask_options options) {
+  auto identity = std::make_shared<center_identity>();
+  // The center's key is a UUID made at start; this one too (it names nothing stored).
+  identity->key = random_nonce().substr(0, 32);
+  identity->hostname = std::move(options.hostname);
+  identity->api_addr = std::move(options.api_addr);
+  identity->version = MAINSPRING_VERSION;
+  dialect d;
+  d.name = std::string(k_dialect_name);
+  d.add_routes = [identity = std::shared_ptr<const center_identity>(identity)](router& r, scheduler_api& api) {
+    add_center_routes(r, api, identity);
+    add_web_routes(r, api);
+  };
+  d.render_error = render_center;
+  return d;
+}
+
+}  // namespace mainspring::http::cloudtask

@@ -1,0 +1,352 @@
+#include "http/cloudtask/web_routes.h"
+
+#include <algorithm>
+#include <limits>
+#include <memory>
+#include <mutex>
+
+#include <nlohmann/json.hpp>
+
+#include "http/cloudtask/job_json.h"
+#include "http/cloudtask/replies.h"
+#include "http/cloudtask/runtime_view.h"
+#include "http/dialect_data.h"
+#include "http/handler_kit.h"
+#include "http/json_body.h"
+
+namespace mainspring::http::cloudtask {
+
+namespace {
+
+using nlohmann::json;
+
+http_response render_web(int http_status, const status& error) {
+  http_response out;
+  responder capture([&out](http_response r) { out = std::move(r); });
+  send_web_error(capture, http_status == 404 ? status::not_found(error.message())
+                          : http_status < 500 ? status::invalid_argument(error.message())
+                                              : status::internal(error.message()));
+  out.status = http_status;
+  return out;
+}
+
+request_handler handler(request_handler h) { return guarded(render_web, std::move(h)); }
+
+// A core error in Cloudtask's field names.
+status ct_status(const status& st) {
+  return renamed_field(st, {{"interval_pattern", "schedule"}, {"exec_command", "cmd"}, {"request_url", "servers"},
+                            {"executor_config", "env"}, {"group_name", "location"}, {"job_id", "jobid"}});
+}
+
+std::string groupid_of(const job_view& v) { return dialect_section(v.spec.dialect_data, k_dialect_name).value("groupid", ""); }
+
+// Another job of `rt` in the same groupid already has `name` (cloudtask-web's check).
+bool name_taken(const runtime_view& rt, const ct_job& job, const std::string& except_id) {
+  const std::string groupid = job.section.value("groupid", "");
+  return std::any_of(rt.jobs.begin(), rt.jobs.end(), [&](const job_view& v) {
+    return v.spec.id != except_id && v.spec.name == job.name && groupid_of(v) == groupid;
+  });
+}
+
+status conflict(const std::string& name) {
+  return status::already_exists("name: the group already has a job named \"" + name + "\"");
+}
+
+// Answers the job `id` of `group` as it is now.
+void answer_job(scheduler_api& api, const std::string& group, const std::string& id, const responder& reply) {
+  load_runtime(api, group, false, [&api, group, id, reply](status_or<runtime_view> rt) {
+    job_stat placement = rt.ok() ? rt->placement_of(id) : job_stat{};
+    api.job_detail(group, id, [reply, placement](status_or<job_view> v) {
+      if (!v.ok()) return send_web_error(reply, ct_status(v.status()));
+      send_web(reply, job_json(*v, placement));
+    });
+  });
+}
+
+// -- jobs --
+
+void create_job(scheduler_api& api, http_request& req, responder reply) {
+  auto body = parse_json_object(req.body);
+  if (!body.ok()) return send_web_error(reply, body.status());
+  auto job = decode_job(*body, false);
+  if (!job.ok()) return send_web_error(reply, job.status());
+  auto origin = origin_of(k_dialect_name, req);
+  const std::string location = job->location;  // before the job moves into the callback
+  load_runtime(api, location, true, [&api, origin, reply, job = std::move(job).value()](status_or<runtime_view> rt) {
+    if (!rt.ok()) return send_web_error(reply, status::not_found("location: no such runtime: " + job.location));
+    if (name_taken(*rt, job, "")) return send_web_error(reply, conflict(job.name));
+    json section = job.section;
+    if (!section.contains("edituser") && section.contains("createuser")) section["edituser"] = section["createuser"];
+    ct_job with_users = job;
+    with_users.section = std::move(section);
+    std::string id = new_cloudtask_job_id();
+    api.create_job(origin, to_job_spec(with_users, id, to_unix_ms(now_ms())), [reply](status_or<job_view> v) {
+      if (!v.ok()) return send_web_error(reply, ct_status(v.status()));
+      send_web(reply, job_json(*v, job_stat{false}));  // placed a moment later: 202 until then
+    });
+  });
+}
+
+void update_job(scheduler_api& api, http_request& req, responder reply) {
+  auto body = parse_json_object(req.body);
+  if (!body.ok()) return send_web_error(reply, body.status());
+  auto job = decode_job(*body, true);
+  if (!job.ok()) return send_web_error(reply, job.status());
+  auto origin = origin_of(k_dialect_name, req);
+  const std::string jobid = job->jobid;  // before the job moves into the callback
+  find_job(api, jobid, [&api, origin, reply, job = std::move(job).value()](status_or<located_job> found) mutable {
+    if (!found.ok()) return send_web_error(reply, found.status());
+    // A job stays in its runtime, as cloudtask-web's update leaves `location` alone.
+    const std::string group = found->job.spec.group;
+    job.location = group;
+    load_runtime(api, group, true, [&api, origin, reply, job, group](status_or<runtime_view> rt) {
+      if (!rt.ok()) return send_web_error(reply, rt.status());
+      if (name_taken(*rt, job, job.jobid)) return send_web_error(reply, conflict(job.name));
+      job_patch patch;
+      patch.edit = [job](job_spec& current) -> status {
+        job_spec next = to_job_spec(job, current.id, current.created_ms);
+        json kept = dialect_section(current.dialect_data, k_dialect_name);
+        json section = job.section;
+        if (kept.contains("createuser")) section["createuser"] = kept["createuser"];  // as changeInfo
+        if (!section.contains("files") && kept.contains("files")) section["files"] = kept["files"];
+        current.name = next.name;
+        current.schedule = next.schedule;
+        current.target = next.target;
+        current.timeout_ms = next.timeout_ms;
+        current.concurrency = next.concurrency;
+        current.dialect_data = with_dialect_section(current.dialect_data, k_dialect_name, section);
+        return {};
+      };
+      patch.exec_time_s = k_first_fire_by_schedule;  // the next fire from the new rules
+      const bool enable = job.enabled;
+      api.edit_job(origin, group, job.jobid, std::move(patch),
+                   [&api, origin, reply, group, id = job.jobid, enable](status_or<job_view> v) {
+        if (!v.ok()) return send_web_error(reply, ct_status(v.status()));
+        auto then_answer = [&api, reply, group, id](status st) {
+          if (!st.ok()) return send_web_error(reply, ct_status(st));
+          answer_job(api, group, id, reply);
+        };
+        const bool active = v->phase != job_phase::paused;
+        if (enable && !active) return api.activate_job(origin, group, id, k_first_fire_by_schedule, then_answer);
+        if (!enable && active) return api.pause_job(origin, group, id, then_answer);
+        then_answer(status{});
+      });
+    });
+  });
+}
+
+void add_job_routes(router& r, scheduler_api& api) {
+  auto list = [&api](std::optional<std::string> groupid, responder reply) {
+    load_all_runtimes(api, [reply, groupid](status_or<std::vector<runtime_view>> all) {
+      if (!all.ok()) return send_web_error(reply, all.status());
+      json jobs = json::array();
+      for (const auto& rt : *all)
+        for (const auto& v : rt.jobs)
+          if (!groupid || groupid_of(v) == *groupid) jobs.push_back(job_json(v, rt.placement_of(v.spec.id)));
+      send_web_raw(reply, jobs);
+    });
+  };
+  r.add("GET", "/api/job", handler([list](http_request&, responder reply) { list(std::nullopt, reply); }));
+  r.add("GET", "/api/job/getGroupJobs/{groupId}",
+        handler([list](http_request& req, responder reply) { list(req.params["groupId"], reply); }));
+  r.add("GET", "/api/job/getById/{jobId}", handler([&api](http_request& req, responder reply) {
+    find_job(api, req.params["jobId"], [reply](status_or<located_job> found) {
+      if (!found.ok()) return send_web_error(reply, found.status());
+      send_web_raw(reply, job_json(found->job, found->runtime.placement_of(found->job.spec.id)));
+    });
+  }));
+  r.add("POST", "/api/job/createJob", handler([&api](http_request& req, responder reply) { create_job(api, req, reply); }));
+  r.add("PUT", "/api/job/updateJob", handler([&api](http_request& req, responder reply) { update_job(api, req, reply); }));
+  r.add("DELETE", "/api/job/deleteJob/{jobId}", handler([&api](http_request& req, responder reply) {
+    auto origin = origin_of(k_dialect_name, req);
+    find_job(api, req.params["jobId"], [&api, origin, reply](status_or<located_job> found) {
+      if (!found.ok()) return send_web_error(reply, found.status());
+      // The job actor leaves the allocation table as it ends: the table no longer has it.
+      api.delete_job(origin, found->job.spec.group, found->job.spec.id, [reply](status st) {
+        if (!st.ok()) return send_web_error(reply, ct_status(st));
+        send_web(reply, json::object());
+      });
+    });
+  }));
+}
+
+// -- logs --
+
+struct log_query {
+  std::string jobid;
+  std::optional<int> stat;
+  int64_t from_ms = 0, to_ms = std::numeric_limits<int64_t>::max();
+  bool newest_first = false;
+  int64_t page_index = 1, page_size = 10;
+};
+
+status_or<int64_t> query_integer(const http_request& req, const std::string& name, int64_t fallback, int64_t min, int64_t max) {
+  const std::string& text = req.query_value(name);
+  if (text.empty()) return fallback;
+  try {
+    std::size_t used = 0;
+    long long v = std::stoll(text, &used);
+    if (used != text.size() || v < min || v > max) throw std::out_of_range(name);
+    return static_cast<int64_t>(v);
+  } catch (const std::exception&) {
+    return status::invalid_argument(name + ": a whole number from " + std::to_string(min) + " to " + std::to_string(max));
+  }
+}
+
+status_or<log_query> parse_log_query(const http_request& req) {
+  log_query q;
+  q.jobid = req.query_value("jobid");
+  q.newest_first = req.query_value("sort") == "desc";
+  MS_ASSIGN_OR_RETURN(q.page_size, query_integer(req, "pageSize", 10, 1, k_max_log_page_size));
+  MS_ASSIGN_OR_RETURN(q.page_index, query_integer(req, "pageIndex", 1, 1, 1'000'000));
+  if (!req.query_value("stat").empty()) {
+    int64_t stat = 0;
+    MS_ASSIGN_OR_RETURN(stat, query_integer(req, "stat", 0, -1, 202));
+    q.stat = static_cast<int>(stat);
+  }
+  if (const std::string& range = req.query_value("createat"); !range.empty()) {
+    // cloudtask-web JSON.parse()s it unchecked (a bad one crashed the request); here it is a 400.
+    json r = json::parse(range, nullptr, false);
+    auto bound = [&](const char* key, int64_t& out) -> status {
+      if (!r.contains(key)) return {};
+      if (!r[key].is_number_integer()) return status::invalid_argument(std::string("createat.") + key + ": unix milliseconds");
+      out = r[key].get<int64_t>();
+      return {};
+    };
+    if (!r.is_object()) return status::invalid_argument("createat: {\"$gte\": ms, \"$lte\": ms}");
+    if (auto st = bound("$gte", q.from_ms); !st.ok()) return st;
+    if (auto st = bound("$lte", q.to_ms); !st.ok()) return st;
+  }
+  return q;
+}
+
+// The page `q` asks for from `rows` (runs with their job and node), as the web answers it.
+struct log_row {
+  run_record run;
+  const job_view* job = nullptr;
+  std::string ipaddr;
+};
+json log_page(std::vector<log_row>& rows, const log_query& q) {
+  rows.erase(std::remove_if(rows.begin(), rows.end(), [&](const log_row& r) {
+               return !r.run.finished() || r.run.end_ms < q.from_ms || r.run.end_ms > q.to_ms ||
+                      (q.stat && log_stat_of(r.run) != *q.stat);
+             }),
+             rows.end());
+  std::sort(rows.begin(), rows.end(), [&](const log_row& a, const log_row& b) {
+    auto ka = std::pair(a.run.end_ms, a.run.run_id), kb = std::pair(b.run.end_ms, b.run.run_id);
+    return q.newest_first ? kb < ka : ka < kb;
+  });
+  json page = json::array();
+  const std::size_t first = static_cast<std::size_t>((q.page_index - 1) * q.page_size);
+  for (std::size_t i = first; i < rows.size() && i < first + static_cast<std::size_t>(q.page_size); ++i)
+    page.push_back(job_log_json(rows[i].run, rows[i].job, rows[i].ipaddr));
+  return json{{"pageIndex", q.page_index}, {"pageSize", q.page_size}, {"rows", std::move(page)}, {"total_rows", rows.size()}};
+}
+
+std::string ip_of(const runtime_view& rt, const std::string& node) {
+  const node_view* n = rt.node(node);
+  return n ? n->spec.ip : "";
+}
+
+void job_logs(scheduler_api& api, log_query q, responder reply) {
+  find_job(api, q.jobid, [&api, q, reply](status_or<located_job> found) {
+    if (!found.ok()) return send_web(reply, json{{"pageIndex", q.page_index}, {"pageSize", q.page_size},
+                                                 {"rows", json::array()}, {"total_rows", 0}});
+    auto located = std::make_shared<located_job>(std::move(found).value());
+    api.job_executions(located->job.spec.group, located->job.spec.id, k_max_log_rows_scanned, 0,
+                       [q, reply, located](status_or<std::vector<run_record>> runs) {
+      if (!runs.ok()) return send_web_error(reply, runs.status());
+      std::vector<log_row> rows;
+      for (auto& run : *runs) rows.push_back({run, &located->job, ip_of(located->runtime, run.node)});
+      send_web(reply, log_page(rows, q));
+    });
+  });
+}
+
+void all_logs(scheduler_api& api, log_query q, responder reply) {
+  load_all_runtimes(api, [&api, q, reply](status_or<std::vector<runtime_view>> all) {
+    if (!all.ok()) return send_web_error(reply, all.status());
+    struct gather {
+      std::mutex mu;
+      std::vector<runtime_view> runtimes;
+      std::vector<log_row> rows;
+      std::size_t waiting = 0;
+    };
+    auto g = std::make_shared<gather>();
+    g->runtimes = std::move(all).value();
+    g->waiting = g->runtimes.size();
+    if (g->waiting == 0) return send_web(reply, log_page(g->rows, q));
+    // A run ends after it was planned, by at most the longest timeout.
+    const int64_t from = q.from_ms > k_max_timeout_ms ? q.from_ms - k_max_timeout_ms : 0;
+    for (const auto& rt : g->runtimes) {
+      api.group_executions(rt.name, from, q.to_ms, k_max_log_rows_scanned,
+                           [g, q, reply, rt = &rt](status_or<std::vector<run_record>> runs) {
+        std::unique_lock lock(g->mu);
+        if (runs.ok())
+          for (auto& run : *runs) {
+            auto job = std::lower_bound(rt->jobs.begin(), rt->jobs.end(), run.job_id,
+                                        [](const job_view& v, const std::string& id) { return v.spec.id < id; });
+            if (job == rt->jobs.end() || job->spec.id != run.job_id) continue;  // not a Cloudtask job
+            std::string ip = ip_of(*rt, run.node);
+            g->rows.push_back({std::move(run), &*job, std::move(ip)});
+          }
+        if (--g->waiting != 0) return;
+        lock.unlock();
+        send_web(reply, log_page(g->rows, q));
+      });
+    }
+  });
+}
+
+// -- locations (runtimes) --
+
+void add_location_routes(router& r, scheduler_api& api) {
+  r.add("POST", "/api/location/add", handler([&api](http_request& req, responder reply) {
+    auto body = parse_json_object(req.body);
+    if (!body.ok()) return send_web_error(reply, body.status());
+    auto name = string_field(*body, "location");
+    if (!name.ok()) return send_web_error(reply, name.status());
+    if (!name->has_value() || (*name)->empty()) return send_web_error(reply, status::invalid_argument("location: required"));
+    std::string location = **name;
+    if (auto st = validate_group_name(location); !st.ok()) return send_web_error(reply, ct_status(st));
+    api.register_group(origin_of(k_dialect_name, req), location, [reply, location](status_or<std::string> added) {
+      if (!added.ok()) {
+        if (added.status().code() == status_code::already_exists)
+          return send_web_error(reply, status::already_exists("location: the runtime exists: " + location));
+        return send_web_error(reply, ct_status(added.status()));
+      }
+      send_web(reply, json{{"location", location}});  // never the group's secret
+    });
+  }));
+  r.add("DELETE", "/api/location/remove/{location}", handler([&api](http_request& req, responder reply) {
+    std::string location = req.params["location"];
+    auto origin = origin_of(k_dialect_name, req);
+    api.list_jobs(location, [&api, origin, reply, location](status_or<std::vector<job_view>> jobs) {
+      if (!jobs.ok()) return send_web_error(reply, status::not_found("location: no such runtime: " + location));
+      // cloudtask-web removes the runtime and leaves its jobs behind, orphaned; here a runtime
+      // with jobs stays until they are deleted.
+      if (!jobs->empty())
+        return send_web_error(reply, status::failed_precondition("location: the runtime still has " +
+                                                                 std::to_string(jobs->size()) + " job(s)"));
+      api.remove_group(origin, location, [reply](status st) {
+        if (!st.ok()) return send_web_error(reply, ct_status(st));
+        send_web(reply, json::object());
+      });
+    });
+  }));
+}
+
+}  // namespace
+
+void add_web_routes(router& r, scheduler_api& api) {
+  add_job_routes(r, api);
+  r.add("GET", "/api/log/logs", handler([&api](http_request& req, responder reply) {
+    auto q = parse_log_query(req);
+    if (!q.ok()) return send_web_error(reply, q.status());
+    if (!q->jobid.empty()) return job_logs(api, std::move(q).value(), reply);
+    all_logs(api, std::move(q).value(), reply);
+  }));
+  add_location_routes(r, api);
+}
+
+}  // namespace mainspring::http::cloudtask

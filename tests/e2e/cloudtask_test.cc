@@ -1,0 +1,361 @@
+// End to end: the Cloudtask dialect (--cloudtask-listen) against the real server and real agents:
+// runtimes made through the web routes, jobs placed by the allocation table and run on their
+// node, an agent killed and its jobs moved, jobs/action start and stop, the document's center
+// routes and shapes, calendar windows, and hostile input.
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "tests/e2e/agent_process.h"
+#include "tests/e2e/http_client.h"
+#include "tests/e2e/native_helpers.h"
+#include "tests/e2e/server_process.h"
+
+using namespace mainspring::e2e;
+
+namespace {
+
+struct ct_server {
+  uint16_t node_port = pick_free_port();
+  uint16_t ct_port = pick_free_port();
+  server_process server{{"--node-listen", "127.0.0.1:" + std::to_string(node_port), "--cloudtask-listen",
+                         "127.0.0.1:" + std::to_string(ct_port)}};
+  http_client ct{"http://127.0.0.1:" + std::to_string(ct_port)};
+  native_api native{server.base_url()};
+
+  json answer(const http_response& r, long status = 200) {
+    INFO(r.status << " " << r.body);
+    REQUIRE(r.status == status);
+    json body = r.json();
+    REQUIRE(!body.is_discarded());
+    return body;
+  }
+  // A web answer {"code": 0, "message": ..., "data": ...}: its data.
+  json web_ok(const http_response& r) {
+    json body = answer(r);
+    REQUIRE(body["code"] == 0);
+    CHECK(body["message"] == "request successed.");
+    return body["data"];
+  }
+  void add_runtime(const std::string& name) { web_ok(ct.post_json("/api/location/add", json{{"location", name}})); }
+  std::string secret(const std::string& runtime) {
+    return native.success(native.client.get("/v1/" + runtime + "/group/info"));
+  }
+  std::unique_ptr<agent_process> agent(const std::string& runtime, const std::string& node) {
+    return std::make_unique<agent_process>(node_port, runtime, node, secret(runtime));
+  }
+  std::string create(const json& job) { return web_ok(ct.post_json("/api/job/createJob", job))["jobid"]; }
+  json job(const std::string& id) { return answer(ct.get("/api/job/getById/" + id)); }
+  json alloc(const std::string& runtime) {
+    json body = answer(ct.get("/cloudtask/v2/runtimes/" + runtime + "/jobsalloc"));
+    CHECK(body["content"] == "request successed.");
+    return body["data"]["alloc"];
+  }
+  // job id -> server key, from the live table.
+  std::map<std::string, std::string> placement(const std::string& runtime) {
+    std::map<std::string, std::string> out;
+    const json table = alloc(runtime);  // kept: a range-for over a temporary's member would dangle
+    for (const auto& row : table["data"]) out[row["jobid"].get<std::string>()] = row["key"].get<std::string>();
+    return out;
+  }
+  json servers(const std::string& runtime) {
+    return answer(ct.get("/cloudtask/v2/runtimes/" + runtime + "/servers"))["data"]["servers"];
+  }
+  bool servers_up(const std::string& runtime, std::size_t n, std::chrono::milliseconds timeout = 15s) {
+    return eventually([&] { return servers(runtime).size() == n; }, timeout);
+  }
+  // The finished runs of a job through the web's log route, oldest first.
+  json logs(const std::string& id, const std::string& extra = "") {
+    return web_ok(ct.get("/api/log/logs?pageSize=1000&jobid=" + id + extra))["rows"];
+  }
+};
+
+// A rule firing every `seconds` seconds all day (Cloudtask's seconds mode needs a window; the
+// last minute of the UTC day is outside it, so tests that need fires wait it out).
+json every_seconds(int seconds) {
+  return json::array({json{{"enabled", 1}, {"turnmode", 1}, {"interval", seconds}, {"startdate", "01/01/2020"},
+                           {"enddate", ""}, {"starttime", "00:00"}, {"endtime", "23:59"}, {"selectat", ""},
+                           {"monthlyof", {{"day", 0}, {"week", ""}}}}});
+}
+
+void wait_out_end_of_day() {
+  std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  if (utc.tm_hour == 23 && utc.tm_min >= 58) std::this_thread::sleep_for(std::chrono::seconds(125 - (utc.tm_min - 58) * 60 - utc.tm_sec));
+}
+
+json job_body(const std::string& name, const std::string& cmd, json schedule = json::array()) {
+  return json{{"name", name},   {"location", "rt"}, {"groupid", "g1"}, {"cmd", cmd},
+              {"env", json::array({"GREETING=hello world"})},           {"timeout", 30},
+              {"enabled", 1},   {"schedule", std::move(schedule)},     {"createuser", "ops"},
+              {"servers", json::array()}, {"description", "a test job"}};
+}
+
+}  // namespace
+
+TEST_CASE("cloudtask: jobs made through the web routes are placed on live agents and run on their node") {
+  wait_out_end_of_day();
+  ct_server s;
+  s.add_runtime("rt");
+  auto w1 = s.agent("rt", "w1");
+  auto w2 = s.agent("rt", "w2");
+  auto w3 = s.agent("rt", "w3");
+  REQUIRE(s.servers_up("rt", 3));
+  json servers = s.servers("rt");
+  CHECK(servers[0]["key"] == "w1");
+  CHECK(servers[0]["name"] == "w1");
+  CHECK(servers[0]["ipaddr"] == "127.0.0.1");
+  CHECK(servers[0]["status"] == 1);
+  CHECK(servers[0]["alivestamp"].get<int64_t>() > 0);
+
+  std::vector<std::string> ids;
+  for (int i = 0; i < 6; ++i)
+    ids.push_back(s.create(job_body("job" + std::to_string(i), "echo node=$MAINSPRING_NODE_ID g=$GREETING", every_seconds(1))));
+  // The table covers every job exactly once, each on a live server.
+  REQUIRE(eventually([&] { return s.placement("rt").size() == 6; }));
+  auto placed = s.placement("rt");
+  for (const auto& id : ids) CHECK((placed[id] == "w1" || placed[id] == "w2" || placed[id] == "w3"));
+  json table = s.alloc("rt");
+  CHECK(table["location"] == "rt");
+  CHECK(table["version"].get<int64_t>() >= 1);
+  for (const auto& row : table["data"]) {
+    CHECK(row["version"] == 1);
+    CHECK(row["ipaddr"] == "127.0.0.1");
+    CHECK(row["jobname"].get<std::string>().starts_with("job"));
+  }
+
+  // Each job runs on its node, with its env.
+  REQUIRE(eventually([&] {
+    for (const auto& id : ids)
+      if (s.logs(id).empty()) return false;
+    return true;
+  }, 20s));
+  for (const auto& id : ids) {
+    json row = s.logs(id)[0];
+    INFO(row.dump());
+    CHECK(row["stat"] == 0);
+    CHECK(row["location"] == "rt");
+    CHECK(row["group"] == "g1");
+    CHECK(row["ipaddr"] == "127.0.0.1");
+    CHECK(row["stdout"] == "node=" + placed[id] + " g=hello world\n");
+    CHECK(s.job(id)["stat"].get<int>() != 202);
+  }
+
+  // The per-server table has exactly that server's jobs.
+  json mine = s.answer(s.ct.get("/cloudtask/v2/runtimes/rt/w2/jobsalloc"))["data"]["alloc"]["data"];
+  std::size_t on_w2 = 0;
+  for (const auto& [id, key] : placed) on_w2 += key == "w2";
+  CHECK(mine.size() == on_w2);
+  for (const auto& row : mine) CHECK(row["key"] == "w2");
+  CHECK(s.ct.get("/cloudtask/v2/runtimes/rt/nobody/jobsalloc").status == 404);
+
+  // An agent killed: only its jobs move, to the live ones, and they run there.
+  w2->kill9();
+  REQUIRE(s.servers_up("rt", 2, 20s));
+  REQUIRE(eventually([&] {
+    auto now = s.placement("rt");
+    if (now.size() != 6) return false;
+    for (const auto& [id, key] : now)
+      if (key == "w2") return false;
+    return true;
+  }, 20s));
+  auto after = s.placement("rt");
+  for (const auto& id : ids) {
+    if (placed[id] != "w2") CHECK(after[id] == placed[id]);  // untouched
+    else CHECK(after[id] != "w2");
+  }
+  for (const auto& id : ids) {
+    if (placed[id] != "w2") continue;
+    REQUIRE(eventually([&] {
+      json rows = s.logs(id, "&sort=desc");
+      return !rows.empty() && rows[0]["stdout"] == "node=" + after[id] + " g=hello world\n";
+    }, 20s));
+  }
+  // It comes back: the table rebalances onto it as the ring says (its own jobs return).
+  w2->restart();
+  REQUIRE(s.servers_up("rt", 3, 20s));
+  REQUIRE(eventually([&] { return s.placement("rt") == placed; }, 20s));
+}
+
+TEST_CASE("cloudtask: jobs/action start runs an idle job once and stop ends its execution, schedule untouched") {
+  ct_server s;
+  s.add_runtime("rt");
+  auto w1 = s.agent("rt", "w1");
+  REQUIRE(s.servers_up("rt", 1));
+  std::string id = s.create(job_body("manual", "echo begun; sleep 30"));  // no rules: runs when started
+  REQUIRE(eventually([&] { return s.placement("rt").count(id) == 1; }));
+  CHECK(s.job(id)["stat"] == 0);
+  CHECK(s.job(id)["nextat"] == "0001-01-01T00:00:00Z");
+
+  json start = {{"runtime", "rt"}, {"jobid", id}, {"action", "start"}};
+  json accepted = s.answer(s.ct.request("PUT", "/cloudtask/v2/jobs/action", start.dump()), 202);
+  CHECK(accepted == json{{"content", "request accepted."}});
+  REQUIRE(eventually([&] { return s.job(id)["stat"] == 200; }));
+  // Started again while it runs: nothing more starts (one run in the job's history).
+  s.answer(s.ct.request("PUT", "/cloudtask/v2/jobs/action", start.dump()), 202);
+
+  json stop = {{"runtime", "rt"}, {"jobid", id}, {"action", "stop"}};
+  s.answer(s.ct.request("PUT", "/cloudtask/v2/jobs/action", stop.dump()), 202);
+  REQUIRE(eventually([&] { return s.job(id)["stat"] == -1; }, 15s));
+  json job = s.job(id);
+  CHECK(job["execerr"].get<std::string>().find("aborted") != std::string::npos);
+  CHECK(job["enabled"] == 1);
+  json rows = s.logs(id);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0]["stat"] == -1);
+  CHECK(rows[0]["stdout"] == "begun\n");
+  // The audit log names both actions under the cloudtask API.
+  json audit = s.native.success(s.native.client.get("/v1/audit?limit=100"));
+  std::set<std::string> actions;
+  for (const auto& e : audit)
+    if (e["api"] == "cloudtask" && e["job_id"] == id) actions.insert(e["action"].get<std::string>());
+  CHECK(actions.count("job.run") == 1);
+  CHECK(actions.count("job.abort") == 1);
+}
+
+TEST_CASE("cloudtask: update and delete keep the allocation table current, disabling a job takes it out") {
+  ct_server s;
+  s.add_runtime("rt");
+  auto w1 = s.agent("rt", "w1");
+  auto w2 = s.agent("rt", "w2");
+  REQUIRE(s.servers_up("rt", 2));
+  std::string id = s.create(job_body("edited", "echo one"));
+  REQUIRE(eventually([&] { return s.placement("rt").count(id) == 1; }));
+
+  // Limited to w2 by its servers list: it goes there, with a new entry version.
+  json body = job_body("edited", "echo two");
+  body["jobid"] = id;
+  body["servers"] = json::array({"w2"});
+  json updated = s.web_ok(s.ct.request("PUT", "/api/job/updateJob", body.dump()));
+  CHECK(updated["cmd"] == "echo two");
+  CHECK(updated["createuser"] == "ops");
+  REQUIRE(eventually([&] { return s.placement("rt")[id] == "w2"; }));
+  json base = s.answer(s.ct.get("/cloudtask/v2/jobs/" + id + "/base"));
+  CHECK(base["jobid"] == id);
+  CHECK(base["jobname"] == "edited");
+  CHECK(base["cmd"] == "echo two");
+  CHECK(base["env"] == json::array({"GREETING=hello world"}));
+  CHECK(base["filecode"] == "d41d8cd98f00b204e9800998ecf8427e");  // md5 of the empty file name
+  CHECK(base["version"] == 2);
+  CHECK(base["timeout"] == 30);
+
+  // enabled 0: out of the table, stat 0; enabled again: back in.
+  body["enabled"] = 0;
+  s.web_ok(s.ct.request("PUT", "/api/job/updateJob", body.dump()));
+  CHECK(s.placement("rt").count(id) == 0);
+  CHECK(s.job(id)["enabled"] == 0);
+  body["enabled"] = 1;
+  s.web_ok(s.ct.request("PUT", "/api/job/updateJob", body.dump()));
+  REQUIRE(eventually([&] { return s.placement("rt").count(id) == 1; }));
+
+  // Delete: gone from the table when the answer comes.
+  json deleted = s.answer(s.ct.del("/api/job/deleteJob/" + id));
+  CHECK(deleted == json{{"code", 0}, {"message", "request successed."}, {"data", json::object()}});
+  CHECK(s.placement("rt").count(id) == 0);
+  CHECK(s.ct.get("/api/job/getById/" + id).status == 404);
+  CHECK(s.ct.get("/cloudtask/v2/jobs/" + id + "/base").status == 404);
+}
+
+TEST_CASE("cloudtask: a rule whose window has passed never fires, and rules of one job get distinct ids") {
+  ct_server s;
+  s.add_runtime("rt");
+  auto w1 = s.agent("rt", "w1");
+  REQUIRE(s.servers_up("rt", 1));
+  json rule = every_seconds(1)[0];
+  rule["enddate"] = "01/02/2020";
+  rule["id"] = "same";
+  json rule2 = rule;
+  std::string id = s.create(job_body("past", "echo never", json::array({rule, rule2})));
+  json job = s.job(id);
+  CHECK(job["nextat"] == "0001-01-01T00:00:00Z");
+  REQUIRE(job["schedule"].size() == 2);
+  CHECK(job["schedule"][0]["id"] != job["schedule"][1]["id"]);
+  std::this_thread::sleep_for(3s);
+  CHECK(s.logs(id).empty());
+}
+
+TEST_CASE("cloudtask: the center's routes answer in the document's shapes, with CORS") {
+  ct_server s;
+  json ping = s.answer(s.ct.get("/cloudtask/v2/_ping"));
+  for (const char* key : {"app", "key", "node", "systemconfig"}) CHECK(ping.contains(key));
+  CHECK(ping["systemconfig"]["scheduler"]["allocmode"] == "hash");
+  CHECK(ping["node"]["pid"].get<int>() > 0);
+  http_response r = s.ct.get("/cloudtask/v2/runtimes/none/jobsalloc");
+  CHECK(r.status == 404);
+  CHECK(r.json() == json{{"content", "request resource not found."}});
+  CHECK(r.header("access-control-allow-origin") == "*");
+  // An unknown runtime has no servers.
+  CHECK(s.answer(s.ct.get("/cloudtask/v2/runtimes/none/servers")) ==
+        json{{"content", "request successed."}, {"data", {{"servers", json::array()}}}});
+  http_response options = s.ct.request("OPTIONS", "/cloudtask/v2/jobs/action", std::nullopt);
+  CHECK(options.status == 200);
+  CHECK(options.header("access-control-allow-methods") == "GET, POST, DELETE, PUT, OPTIONS, HEAD");
+  CHECK(s.answer(s.ct.post_json("/cloudtask/v2/messages", json{{"msgname", "SystemEvent"}, {"msgid", ""}}), 202) ==
+        json{{"content", "request accepted."}});
+  CHECK(s.answer(s.ct.post_json("/cloudtask/v2/logs", json{{"jobid", "x"}, {"stat", 0}}), 202)["content"] ==
+        "request accepted.");
+}
+
+TEST_CASE("cloudtask: hostile input gets Cloudtask-shaped errors and changes nothing") {
+  ct_server s;
+  s.add_runtime("rt");
+  auto count_jobs = [&] { return s.answer(s.ct.get("/api/job")).size(); };
+  auto web_error = [&](const http_response& r, long status, int code) {
+    json body = s.answer(r, status);
+    CHECK(body["code"] == code);
+    CHECK(body["data"]["error"].is_string());
+    return body["data"]["error"].get<std::string>();
+  };
+  web_error(s.ct.post_json("/api/job/createJob", "{\"name\": \"x\", \"location\": \"rt"), 400, -1000);
+  web_error(s.ct.post_json("/api/job/createJob", "[1,2]"), 400, -1000);
+  json bad = job_body("bad", "echo x");
+  bad["schedule"] = json::array({json{{"enabled", 1}, {"turnmode", 1}, {"interval", 0}, {"startdate", "01/01/2020"},
+                                      {"starttime", "00:00"}, {"endtime", "23:59"}}});
+  CHECK(web_error(s.ct.post_json("/api/job/createJob", bad), 400, -1000).starts_with("schedule[0].interval"));
+  bad = job_body("bad", "echo x");
+  bad["env"] = json::array({"NOEQUALS"});
+  CHECK(web_error(s.ct.post_json("/api/job/createJob", bad), 400, -1000).starts_with("env[0]"));
+  bad = job_body("bad", "");
+  CHECK(web_error(s.ct.post_json("/api/job/createJob", bad), 400, -1000).starts_with("cmd"));
+  bad = job_body("bad", "echo x");
+  bad["timeout"] = "30";
+  web_error(s.ct.post_json("/api/job/createJob", bad), 400, -1000);
+  bad = job_body("bad", "echo x");
+  bad["location"] = "nowhere";
+  web_error(s.ct.post_json("/api/job/createJob", bad), 404, -1001);
+  CHECK(count_jobs() == 0);
+
+  std::string id = s.create(job_body("once", "echo x"));
+  web_error(s.ct.post_json("/api/job/createJob", job_body("once", "echo y")), 409, -1003);  // same group, same name
+  json other_group = job_body("once", "echo y");
+  other_group["groupid"] = "g2";
+  s.create(other_group);  // another group may use the name
+  json unknown = job_body("x", "echo x");
+  unknown["jobid"] = "ffffffffffffffffffffffff";
+  web_error(s.ct.request("PUT", "/api/job/updateJob", unknown.dump()), 404, -1001);
+  web_error(s.ct.request("PUT", "/api/job/updateJob", job_body("x", "echo x").dump()), 400, -1000);  // no jobid
+  web_error(s.ct.del("/api/job/deleteJob/ffffffffffffffffffffffff"), 404, -1001);
+  web_error(s.ct.get("/api/log/logs?pageSize=abc"), 400, -1000);
+  web_error(s.ct.get("/api/log/logs?createat=%7Bnot%20json"), 400, -1000);
+  web_error(s.ct.post_json("/api/location/add", json{{"location", "rt"}}), 409, -1003);
+  web_error(s.ct.post_json("/api/location/add", json{{"location", "bad name!"}}), 400, -1000);
+  web_error(s.ct.del("/api/location/remove/rt"), 409, -1003);  // it still has jobs
+  web_error(s.ct.del("/api/location/remove/nowhere"), 404, -1001);
+  CHECK(count_jobs() == 2);
+  CHECK(s.job(id)["cmd"] == "echo x");
+
+  http_response r = s.ct.request("PUT", "/cloudtask/v2/jobs/action", std::string("{\"runtime\": "));
+  CHECK(r.status == 400);
+  CHECK(r.json() == json{{"content", "request resolve invaild."}});
+  CHECK(s.ct.post_json("/cloudtask/v2/messages", "nope").status == 400);
+  CHECK(s.ct.get("/cloudtask/v2/jobs/..%2F..%2Fetc/base").status == 404);
+}
