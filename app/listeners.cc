@@ -84,6 +84,11 @@ status_or<std::vector<listener_plan>> plan_listeners(const serve_config& cfg) {
   }
   if (auto st = add_plan(plans, "--listen", cfg.listen, http::native::make_dialect(), cross_site); !st.ok())
     return st;
+  for (auto& plan : plans) {
+    plan.limits.max_connections = cfg.max_connections;
+    plan.limits.idle_timeout_ms = int64_t{cfg.idle_timeout_s} * 1000;
+    plan.limits.request_head_deadline_ms = int64_t{cfg.request_head_timeout_s} * 1000;
+  }
   return plans;
 }
 
@@ -107,6 +112,7 @@ status listener_set::start(std::vector<listener_plan> plans, scheduler_api& api,
     options.threads = static_cast<int>(http_threads);
     options.body_limit_for = d.body_limit_for;
     options.render_error = d.render_error;
+    options.limits = l->plan.limits;
     l->server = std::make_unique<http::http_server>(
         std::move(options), [raw = l.get()](http::http_request& req, http::responder reply) {
           http::dispatch(raw->routes, req, std::move(reply), raw->dispatch);

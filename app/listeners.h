@@ -25,6 +25,7 @@
 #include "core/status.h"
 #include "http/cross_site_guard.h"
 #include "http/dialect.h"
+#include "http/http_server.h"
 #include "http/system_routes.h"
 
 namespace mainspring {
@@ -35,6 +36,7 @@ struct listener_plan {
   uint16_t port = 0;
   http::dialect dialect;
   http::cross_site_guard guard;
+  http::connection_limits limits;
 };
 
 // The listeners `cfg` enables, in start order; invalid_argument naming the flag when an address

@@ -63,6 +63,19 @@ void add_serve_flags(CLI::App& app, serve_config& cfg) {
                  "A Host name (or name:port) the listeners answer to besides loopback ones, e.g. "
                  "behind a reverse proxy; repeatable. Other Hosts get 403 (DNS rebinding)")
       ->allow_extra_args(false);
+  app.add_option("--max-connections", cfg.max_connections,
+                 "Open connections per listener; more are answered 503 (Connection: close) and closed")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
+  app.add_option("--idle-timeout-s", cfg.idle_timeout_s,
+                 "Seconds a connection may stay silent with no answer pending before it is closed")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 86400u));
+  app.add_option("--request-head-timeout-s", cfg.request_head_timeout_s,
+                 "Seconds a client has to send a whole request head (from opening the connection, "
+                 "or from a request's first byte) before the connection is closed")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 3600u));
   app.add_option("--log-level", cfg.log_level, "trace, debug, info, warn, error or off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));

@@ -10,6 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include "http/http_server.h"  // the defaults of the connection limits
+
 namespace CLI {
 class App;
 }
@@ -55,6 +57,10 @@ struct serve_config {
   // Host names allowed besides the loopback ones (see http/cross_site_guard.h).
   std::vector<std::string> allowed_origins;
   std::vector<std::string> allowed_hosts;
+  // What a connection may cost (http::connection_limits), per listener.
+  std::size_t max_connections = http::k_max_connections;
+  unsigned idle_timeout_s = http::k_idle_timeout_ms / 1000;
+  unsigned request_head_timeout_s = http::k_request_head_deadline_ms / 1000;
 };
 
 // Registers the flags of `cfg` on `app` (a CLI11 subcommand).

@@ -2,11 +2,16 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
+#include <chrono>
+#include <condition_variable>
 #include <exception>
 #include <map>
 #include <mutex>
+#include <thread>
+#include <vector>
 
 #include <pistache/listener.h>
 #include <pistache/peer.h>
@@ -21,6 +26,18 @@ namespace {
 using Pistache::Tcp::Peer;
 
 constexpr const char* k_connection_key = "mainspring.connection";
+// How long a connection refused over the cap may stay open after its 503, so that the client
+// reads the answer before the socket closes.
+constexpr int64_t k_refusal_linger_ms = 1000;
+// Bounds of the period of the deadline sweep.
+constexpr int64_t k_min_sweep_period_ms = 20;
+constexpr int64_t k_max_sweep_period_ms = 1000;
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 // One client connection: its parser and the responses that must go out in request order.
 struct connection : std::enable_shared_from_this<connection> {
@@ -30,11 +47,18 @@ struct connection : std::enable_shared_from_this<connection> {
   request_parser parser;
   std::weak_ptr<Peer> peer;
   std::mutex mutex;
-  uint64_t next_sequence = 0;  // given to the next parsed request
+  std::atomic<uint64_t> next_sequence{0};  // given to the next parsed request
   uint64_t next_to_send = 0;   // the request whose response is written next
   std::map<uint64_t, std::pair<std::string, bool>> ready;  // sequence -> (bytes, keep_alive)
   bool closing = false;        // a response said "Connection: close": write nothing after it
   bool broken = false;         // the request stream is out of sync: parse nothing more
+  bool disconnected = false;   // Pistache is closing the socket (under `mutex`)
+  bool refused = false;        // over the connection cap: answered 503, input ignored
+  // For the deadline sweep: when the connection last received or sent, and since when it has
+  // been waiting for a request head (0 = it is not).
+  std::atomic<int64_t> opened_ms{now_ms()};
+  std::atomic<int64_t> last_activity_ms{now_ms()};
+  std::atomic<int64_t> head_since_ms{now_ms()};
 
   // Queues the serialized response of request `sequence` and writes every response now due.
   void complete(uint64_t sequence, std::string bytes, bool keep_alive) {
@@ -48,36 +72,105 @@ struct connection : std::enable_shared_from_this<connection> {
       if (closing || !p) continue;
       auto size = data.size();
       auto sent = p->send(Pistache::RawBuffer(std::move(data), size));
+      last_activity_ms = now_ms();
       if (!keep) {
         closing = true;
-        // Shut down only if this very peer is still connected: once it is gone its fd number
-        // may already belong to a new connection.
-        sent.then(
-            [weak = std::weak_ptr<Peer>(p)](ssize_t) {
-              if (auto alive = weak.lock()) ::shutdown(alive->fd(), SHUT_RDWR);
-            },
-            Pistache::Async::IgnoreException);
+        sent.then([weak = weak_from_this()](ssize_t) { if (auto c = weak.lock()) c->shut(SHUT_RDWR); },
+                  Pistache::Async::IgnoreException);
       }
     }
   }
+
+  // Shuts the socket down (`how` as for ::shutdown) unless Pistache is already closing it: once
+  // it has, its fd number may belong to a new connection. Pistache tells onDisconnection, which
+  // takes `mutex`, before it closes the fd.
+  void shut(int how) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (disconnected) return;
+    if (auto p = peer.lock()) ::shutdown(p->fd(), how);
+  }
+
+  bool answer_pending() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return next_to_send != next_sequence.load();
+  }
 };
+
+// The open connections of one listener, for the cap and the deadline sweep; shared by the
+// handler's clones (one per reactor thread) and the sweep thread.
+struct connection_registry {
+  std::mutex mutex;
+  std::map<const connection*, std::weak_ptr<connection>> all;  // refused ones too
+  std::atomic<std::size_t> open{0};                             // not counting refused ones
+
+  void add(const std::shared_ptr<connection>& conn) {
+    std::lock_guard<std::mutex> lock(mutex);
+    all.emplace(conn.get(), conn);
+  }
+  void remove(const connection* conn) {
+    std::lock_guard<std::mutex> lock(mutex);
+    all.erase(conn);
+  }
+  std::vector<std::shared_ptr<connection>> snapshot() {
+    std::lock_guard<std::mutex> lock(mutex);
+    std::vector<std::shared_ptr<connection>> out;
+    for (auto& [key, weak] : all)
+      if (auto c = weak.lock()) out.push_back(std::move(c));
+    return out;
+  }
+};
+
+// Closes what overstayed: a refused connection after its linger, a connection that has not sent
+// its request head within the deadline, one idle too long. Connections with an answer pending
+// are the server's business, not the client's, and are left alone.
+void sweep(connection_registry& registry, const connection_limits& limits) {
+  int64_t now = now_ms();
+  for (auto& conn : registry.snapshot()) {
+    if (conn->refused) {
+      if (now - conn->opened_ms > k_refusal_linger_ms) conn->shut(SHUT_RDWR);
+      continue;
+    }
+    if (conn->answer_pending()) continue;
+    int64_t head_since = conn->head_since_ms;
+    bool head_late = head_since != 0 && now - head_since > limits.request_head_deadline_ms;
+    bool idle = now - conn->last_activity_ms > limits.idle_timeout_ms;
+    if (head_late || idle) conn->shut(SHUT_RDWR);
+  }
+}
 
 class tcp_handler : public Pistache::Tcp::Handler {
  public:
   tcp_handler(const request_handler* dispatch, const http_server_options* options,
-              const std::atomic<uint16_t>* port)
-      : dispatch_(dispatch), options_(options), port_(port) {}
+              const std::atomic<uint16_t>* port, connection_registry* registry)
+      : dispatch_(dispatch), options_(options), port_(port), registry_(registry) {}
   PROTOTYPE_OF(Pistache::Tcp::Handler, tcp_handler)
 
   void onConnection(const std::shared_ptr<Peer>& peer) override {
     auto conn = std::make_shared<connection>(*options_);
     conn->peer = peer;
     peer->putData(k_connection_key, conn);
+    registry_->add(conn);
+    if (registry_->open.fetch_add(1) >= options_->limits.max_connections) {
+      registry_->open.fetch_sub(1);
+      refuse(conn);
+    }
+  }
+
+  void onDisconnection(const std::shared_ptr<Peer>& peer) override {
+    auto conn = std::static_pointer_cast<connection>(peer->tryGetData(k_connection_key));
+    if (!conn) return;
+    {
+      std::lock_guard<std::mutex> lock(conn->mutex);
+      conn->disconnected = true;
+    }
+    if (!conn->refused) registry_->open.fetch_sub(1);
+    registry_->remove(conn.get());
   }
 
   void onInput(const char* buffer, size_t len, const std::shared_ptr<Peer>& peer) override {
     auto conn = std::static_pointer_cast<connection>(peer->tryGetData(k_connection_key));
-    if (!conn || conn->broken) return;
+    if (!conn || conn->broken || conn->refused) return;
+    conn->last_activity_ms = now_ms();
     conn->parser.feed(std::string_view(buffer, len));
     for (;;) {
       http_request request;
@@ -87,7 +180,7 @@ class tcp_handler : public Pistache::Tcp::Handler {
         static const std::string k_continue = "HTTP/1.1 100 Continue\r\n\r\n";
         peer->send(Pistache::RawBuffer(k_continue, k_continue.size()));
       }
-      if (state == request_parser::state::need_more) return;
+      if (state == request_parser::state::need_more) break;
       uint64_t sequence = conn->next_sequence++;
       if (state == request_parser::state::error) {
         conn->broken = true;
@@ -97,9 +190,29 @@ class tcp_handler : public Pistache::Tcp::Handler {
       }
       dispatch(conn, sequence, request);
     }
+    // The head deadline runs from the first byte of a request head (or from the connection's
+    // opening, for its first request) until the head is complete.
+    if (!conn->parser.reading_head()) conn->head_since_ms = 0;
+    else if (conn->head_since_ms == 0) conn->head_since_ms = now_ms();
   }
 
  private:
+  // Over the cap: a 503 that closes the connection. The socket is half-closed once the answer is
+  // written, and fully closed by the sweep after k_refusal_linger_ms.
+  void refuse(const std::shared_ptr<connection>& conn) {
+    conn->refused = true;
+    auto answer = http_response::text(503, "too many connections; try again later\n");
+    if (options_->render_error)
+      answer = options_->render_error(503, status::unavailable("too many connections; try again later"));
+    std::string bytes = serialize_response(answer, false);
+    auto p = conn->peer.lock();
+    if (!p) return;
+    auto size = bytes.size();
+    p->send(Pistache::RawBuffer(std::move(bytes), size))
+        .then([weak = std::weak_ptr<connection>(conn)](ssize_t) { if (auto c = weak.lock()) c->shut(SHUT_WR); },
+              Pistache::Async::IgnoreException);
+  }
+
   // The parser's plain-text refusal in the listener's error shape.
   http_response rendered(const http_response& plain) const {
     std::string message = plain.body;
@@ -129,6 +242,7 @@ class tcp_handler : public Pistache::Tcp::Handler {
   const request_handler* dispatch_;
   const http_server_options* options_;
   const std::atomic<uint16_t>* port_;  // the bound port, set before the first connection
+  connection_registry* registry_;
 };
 
 }  // namespace
@@ -139,6 +253,24 @@ struct http_server::impl {
   Pistache::Tcp::Listener listener;
   std::atomic<uint16_t> port{0};
   bool running = false;
+  connection_registry registry;
+  // The deadline sweep.
+  std::thread sweeper;
+  std::mutex sweeper_mutex;
+  std::condition_variable sweeper_wake;
+  bool stopping = false;
+
+  void run_sweeper() {
+    const auto& limits = options.limits;
+    int64_t period = std::min(limits.request_head_deadline_ms, limits.idle_timeout_ms) / 4;
+    period = std::clamp(period, k_min_sweep_period_ms, k_max_sweep_period_ms);
+    std::unique_lock<std::mutex> lock(sweeper_mutex);
+    while (!sweeper_wake.wait_for(lock, std::chrono::milliseconds(period), [this] { return stopping; })) {
+      lock.unlock();
+      sweep(registry, limits);
+      lock.lock();
+    }
+  }
 };
 
 http_server::http_server(http_server_options options, request_handler handler)
@@ -155,8 +287,8 @@ status http_server::start() {
     auto flags = Pistache::Flags<Pistache::Tcp::Options>(Pistache::Tcp::Options::ReuseAddr) |
                  Pistache::Tcp::Options::NoDelay;
     impl_->listener.init(static_cast<size_t>(o.threads), flags, "ms-http");
-    impl_->listener.setHandler(
-        std::make_shared<tcp_handler>(&impl_->handler, &impl_->options, &impl_->port));
+    impl_->listener.setHandler(std::make_shared<tcp_handler>(&impl_->handler, &impl_->options,
+                                                             &impl_->port, &impl_->registry));
     impl_->listener.bind(Pistache::Address(o.host, Pistache::Port(o.port)));
     impl_->port = static_cast<uint16_t>(impl_->listener.getPort());
     impl_->listener.runThreaded();
@@ -165,12 +297,20 @@ status http_server::start() {
                                e.what());
   }
   impl_->running = true;
+  impl_->stopping = false;
+  impl_->sweeper = std::thread([raw = impl_.get()] { raw->run_sweeper(); });
   return {};
 }
 
 void http_server::stop() {
   if (!impl_->running) return;
   impl_->running = false;
+  {
+    std::lock_guard<std::mutex> lock(impl_->sweeper_mutex);
+    impl_->stopping = true;
+  }
+  impl_->sweeper_wake.notify_all();
+  if (impl_->sweeper.joinable()) impl_->sweeper.join();
   impl_->listener.shutdown();
 }
 

@@ -14,10 +14,16 @@
 //   ...
 //   server.stop();
 //
+// What a connection may cost is bounded (connection_limits): a client has a deadline to send a
+// whole request head (slowloris), a connection silent for the idle timeout with no answer pending
+// is closed, and a listener holds at most max_connections at once, answering the next ones 503
+// with "Connection: close". A sweep on a thread of the server's own checks the first two.
+//
 // Known limit (Pistache's transport): a client that half-closes its socket (shutdown(SHUT_WR))
 // right after its request has the connection closed before the answer is written.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -31,6 +37,22 @@
 
 namespace mainspring::http {
 
+// The defaults of connection_limits (flags of `mainspring serve` change them).
+inline constexpr int64_t k_request_head_deadline_ms = 10'000;
+inline constexpr int64_t k_idle_timeout_ms = 60'000;
+inline constexpr std::size_t k_max_connections = 4096;
+
+struct connection_limits {
+  // A connection must send a whole request head within this long of opening, and each further
+  // request head within this long of its first byte; otherwise it is closed.
+  int64_t request_head_deadline_ms = k_request_head_deadline_ms;
+  // A connection that sends nothing for this long while no answer of its is pending is closed.
+  int64_t idle_timeout_ms = k_idle_timeout_ms;
+  // Open connections of the listener; one more is answered 503 with "Connection: close" and
+  // closed.
+  std::size_t max_connections = k_max_connections;
+};
+
 struct http_server_options {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;  // 0 picks a free port (see http_server::port())
@@ -41,6 +63,7 @@ struct http_server_options {
   // The shape of the answers to requests the parser refuses (400, 413, 431, 505); empty = plain
   // text.
   error_renderer render_error;
+  connection_limits limits;
 };
 
 class http_server {

@@ -359,3 +359,21 @@ TEST_CASE("cloudtask: hostile input gets Cloudtask-shaped errors and changes not
   CHECK(s.ct.post_json("/cloudtask/v2/messages", "nope").status == 400);
   CHECK(s.ct.get("/cloudtask/v2/jobs/..%2F..%2Fetc/base").status == 404);
 }
+
+TEST_CASE("cloudtask: after a server kill -9 the jobs are placed again as agents return, and keep running") {
+  wait_out_end_of_day();
+  ct_server s;
+  s.add_runtime("rt");
+  auto w1 = s.agent("rt", "w1");
+  REQUIRE(s.servers_up("rt", 1));
+  std::string id = s.create(job_body("durable", "echo tick", every_seconds(1)));
+  REQUIRE(eventually([&] { return !s.logs(id).empty(); }, 15s));
+  s.server.kill9();
+  s.server.restart();
+  // Remembered with its rules and placement rule; down until the agent dials back by itself.
+  CHECK(s.job(id)["name"] == "durable");
+  REQUIRE(s.servers_up("rt", 1, 30s));
+  REQUIRE(eventually([&] { return s.placement("rt").count(id) == 1; }));
+  const std::size_t before = s.logs(id).size();
+  REQUIRE(eventually([&] { return s.logs(id).size() > before + 1; }, 15s));
+}

@@ -1,0 +1,154 @@
+// Hostile HTTP input against the real server: malformed requests are refused with a 400 that
+// changes nothing, and what a connection may cost is bounded (head deadline, idle timeout,
+// connection cap). Durations here are upper bounds for "eventually", never measurements.
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "tests/e2e/http_client.h"
+#include "tests/e2e/server_process.h"
+
+using namespace mainspring::e2e;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+namespace {
+
+// The answer to `request` sent alone on a new connection.
+std::optional<raw_connection::response> send_raw(uint16_t port, const std::string& request) {
+  raw_connection c(port);
+  c.send(request);
+  return c.read_response(5s);
+}
+
+json groups(http_client& client) { return client.get("/v1/group/list").json()["success"]; }
+
+// A new connection that the server serves (a GET answered 200): right after a connection
+// closes, the server may still count it for a moment.
+std::unique_ptr<raw_connection> served_connection(uint16_t port) {
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    auto c = std::make_unique<raw_connection>(port);
+    c->send("GET /version HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    auto r = c->read_response(5s);
+    if (r && r->status == 200) return c;
+    std::this_thread::sleep_for(100ms);
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("a truncated JSON body is a 400 that registers and removes nothing") {
+  server_process server;
+  http_client client(server.base_url());
+  const std::string truncated = R"({"group_name": "x", "name": "y)";
+  auto registered = client.post_json("/v1/register/group", truncated);
+  CHECK(registered.status == 400);
+  CHECK(groups(client) == json::array());
+
+  REQUIRE(client.post_json("/v1/register/group", R"({"group_name": "x"})").status == 200);
+  auto removed = client.post_json("/v1/remove/group", truncated);
+  CHECK(removed.status == 400);
+  CHECK(groups(client) == json{"x"});
+}
+
+TEST_CASE("malformed request heads are a 400 and the server keeps serving") {
+  server_process server;
+  using namespace std::string_literals;
+  SECTION("a NUL byte in a header value") {
+    auto r = send_raw(server.port(), "GET /v1/group/list HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: a\0b\r\n\r\n"s);
+    REQUIRE(r);
+    CHECK(r->status == 400);
+  }
+  SECTION("a request target without a leading slash") {
+    auto r = send_raw(server.port(), "GET v1/group/list HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    REQUIRE(r);
+    CHECK(r->status == 400);
+  }
+  SECTION("an HTTP/1.1 request without Host") {
+    auto r = send_raw(server.port(), "GET /v1/group/list HTTP/1.1\r\nAccept: */*\r\n\r\n");
+    REQUIRE(r);
+    CHECK(r->status == 400);
+  }
+  SECTION("a bare CR inside a header") {
+    auto r = send_raw(server.port(), "GET /v1/group/list HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: a\rb\r\n\r\n");
+    REQUIRE(r);
+    CHECK(r->status == 400);
+  }
+  http_client client(server.base_url());
+  CHECK(client.get("/health").status == 200);
+}
+
+TEST_CASE("%2F in a path parameter does not split the segment") {
+  server_process server;
+  http_client client(server.base_url());
+  // "/v1/a%2Fb/job/list" is group "a/b" (not a valid name: 400), not a 4-segment path (404).
+  auto r = client.get("/v1/a%2Fb/job/list");
+  CHECK(r.status == 400);
+}
+
+TEST_CASE("a connection that does not finish its request head in time is closed") {
+  server_process server({"--request-head-timeout-s", "1"});
+  SECTION("a head that stops halfway") {
+    raw_connection c(server.port());
+    c.send("GET /version HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    CHECK(c.closed_by_peer(15s));
+  }
+  SECTION("a head trickled one header at a time") {
+    raw_connection c(server.port());
+    c.send("GET /version HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    bool closed = false;
+    for (int i = 0; i < 60 && !closed; ++i) {
+      try {
+        c.send("X-Slow: " + std::to_string(i) + "\r\n");
+      } catch (const std::runtime_error&) {
+        closed = true;  // the server shut the socket: the send fails
+        break;
+      }
+      closed = c.closed_by_peer(250ms);
+    }
+    CHECK(closed);
+  }
+  SECTION("a connection that sends nothing") {
+    raw_connection c(server.port());
+    CHECK(c.closed_by_peer(15s));
+  }
+  http_client client(server.base_url());
+  CHECK(client.get("/health").status == 200);
+}
+
+TEST_CASE("a keep-alive connection idle past the idle timeout is closed") {
+  server_process server({"--idle-timeout-s", "1"});
+  raw_connection c(server.port());
+  c.send("GET /version HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  auto r = c.read_response(5s);
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(c.closed_by_peer(15s));
+}
+
+TEST_CASE("connections over the cap are answered 503 with Connection: close and then closed") {
+  server_process server({"--max-connections", "2"});
+  auto first = served_connection(server.port());
+  auto second = served_connection(server.port());
+  REQUIRE(first);
+  REQUIRE(second);
+
+  raw_connection third(server.port());
+  auto refused = third.read_response(5s);
+  REQUIRE(refused);
+  CHECK(refused->status == 503);
+  CHECK(refused->headers["connection"] == "close");
+  CHECK(third.closed_by_peer(10s));
+
+  // A slot frees when a connection closes.
+  first.reset();
+  auto again = served_connection(server.port());
+  CHECK(again);
+}
