@@ -149,11 +149,13 @@ class tcp_handler : public Pistache::Tcp::Handler {
     auto conn = std::make_shared<connection>(*options_);
     conn->peer = peer;
     peer->putData(k_connection_key, conn);
-    registry_->add(conn);
-    if (registry_->open.fetch_add(1) >= options_->limits.max_connections) {
+    bool over_cap = registry_->open.fetch_add(1) >= options_->limits.max_connections;
+    if (over_cap) {
       registry_->open.fetch_sub(1);
-      refuse(conn);
+      conn->refused = true;
     }
+    registry_->add(conn);  // its mutex publishes `refused` to the sweep thread
+    if (over_cap) refuse(conn);
   }
 
   void onDisconnection(const std::shared_ptr<Peer>& peer) override {
@@ -200,7 +202,6 @@ class tcp_handler : public Pistache::Tcp::Handler {
   // Over the cap: a 503 that closes the connection. The socket is half-closed once the answer is
   // written, and fully closed by the sweep after k_refusal_linger_ms.
   void refuse(const std::shared_ptr<connection>& conn) {
-    conn->refused = true;
     auto answer = http_response::text(503, "too many connections; try again later\n");
     if (options_->render_error)
       answer = options_->render_error(503, status::unavailable("too many connections; try again later"));
@@ -250,10 +251,10 @@ class tcp_handler : public Pistache::Tcp::Handler {
 struct http_server::impl {
   http_server_options options;
   request_handler handler;
+  connection_registry registry;  // before the listener: its handlers use it until they are gone
   Pistache::Tcp::Listener listener;
   std::atomic<uint16_t> port{0};
   bool running = false;
-  connection_registry registry;
   // The deadline sweep.
   std::thread sweeper;
   std::mutex sweeper_mutex;

@@ -300,3 +300,29 @@ TEST_CASE("reading_head is true only while a head is partly in") {
         request_parser::state::need_more);
   CHECK_FALSE(p.reading_head());  // the body is arriving: the idle timeout applies, not the head's
 }
+
+TEST_CASE("how the bytes are split across reads does not change the requests parsed") {
+  const std::string stream =
+      "\r\nGET /a?x=1 HTTP/1.1\r\nHost: x\r\n\r\n"
+      "POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+      "POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3;e=1\r\nabc\r\n2\r\nde\r\n0\r\nT: 1\r\n\r\n"
+      "GET /d HTTP/1.0\r\nConnection: keep-alive\r\n\r\n";
+  const std::vector<std::pair<std::string, std::string>> want = {
+      {"/a", ""}, {"/b", "hello"}, {"/c", "abcde"}, {"/d", ""}};
+  for (std::size_t piece = 1; piece <= stream.size(); ++piece) {
+    INFO("reads of " << piece << " bytes");
+    request_parser p;
+    std::vector<std::pair<std::string, std::string>> got;
+    for (std::size_t i = 0; i < stream.size(); i += piece) {
+      p.feed(std::string_view(stream).substr(i, piece));
+      http_request req;
+      http_response err;
+      for (auto s = p.next(&req, &err); s != request_parser::state::need_more; s = p.next(&req, &err)) {
+        REQUIRE(s == request_parser::state::request_ready);
+        got.emplace_back(req.path, req.body);
+      }
+    }
+    CHECK(got == want);
+    CHECK(p.buffered() == 0);
+  }
+}
