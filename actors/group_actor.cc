@@ -6,10 +6,13 @@
 #include <unordered_map>
 
 #include "actors/job_actor.h"
+#include "actors/job_lists.h"
+#include "actors/list_worker.h"
 #include "actors/job_state.h"
 #include "actors/messages.h"
 #include "core/fire_plan.h"
 #include "core/job_chains.h"
+#include "core/rank_index.h"
 #include "core/secret.h"
 #include "executors/executor_pool.h"
 #include "storage/mutation_batch.h"
@@ -26,6 +29,8 @@ struct job_entry {
 struct group_state {
   group_spec spec;
   std::unordered_map<std::string, job_entry> jobs;  // by job id
+  // The keys of `jobs`, ordered: pages by offset in O(page) (the map's nodes do not move).
+  rank_index<const std::string*, deref_less> order;
   std::map<std::string, func_spec> funcs;           // by name; ordered for listing
   job_chains chains;                                // parent_job links between the jobs
   static inline const char* name = "mainspring.group";
@@ -81,30 +86,50 @@ std::vector<std::string> sorted_children(group_self self, const std::string& id)
   return children;
 }
 
-// Asks every job for its view and answers them all at once, in no particular order.
-void list_jobs(group_self self, const reply_fn<std::vector<job_view>>& reply) {
-  auto& jobs = self->state.jobs;
-  if (jobs.empty()) return reply(std::vector<job_view>{});
-  struct gather {
-    std::vector<job_view> views;
-    std::size_t waiting = 0;
-    reply_fn<std::vector<job_view>> reply;
-  };
-  auto g = std::make_shared<gather>();
-  g->waiting = jobs.size();
-  g->views.reserve(jobs.size());
-  g->reply = reply;
-  // The callbacks run in the group actor: its chains may be read there.
-  auto one_done = [self, g] {
-    if (--g->waiting != 0) return;
-    for (auto& v : g->views) v.dependents = sorted_children(self, v.spec.id);
-    g->reply(std::move(g->views));
-  };
-  for (auto& [id, entry] : jobs) {
-    self->request(entry.actor, caf::infinite, view_atom::value)
-        .then([g, one_done](job_view& v) { g->views.push_back(std::move(v)); one_done(); },
-              [one_done](caf::error&) { one_done(); });  // deleted meanwhile: leave it out
+// The group's job handles in id order, and its chains: what a list is built from.
+job_snapshot snapshot_of(group_self self) {
+  job_snapshot snap;
+  snap.jobs.reserve(self->state.order.size());
+  self->state.order.for_range(0, self->state.order.size(),
+                              [&](const std::string* id) { snap.jobs.push_back(self->state.jobs.at(*id).actor); });
+  snap.chains = self->state.chains;
+  return snap;
+}
+
+// Runs `build` on the list worker (here when there is none: unit tests); 503 when it is full.
+template <class T>
+void build_off_thread(const job_context* ctx, const reply_fn<T>& reply, std::function<status_or<T>()> build) {
+  if (!ctx->lists) return reply(build());
+  if (!ctx->lists->post([reply, build = std::move(build)] { reply(build()); }))
+    reply(status::unavailable("too many lists are being built; try again shortly"));
+}
+
+// Every job, in id order, read off the group's thread.
+void list_jobs(group_self self, const job_context* ctx, const reply_fn<std::vector<job_view>>& reply) {
+  auto snap = std::make_shared<job_snapshot>(snapshot_of(self));
+  build_off_thread<std::vector<job_view>>(ctx, reply, [snap]() -> status_or<std::vector<job_view>> {
+    return read_all(*snap);
+  });
+}
+
+// One page: read here in O(page) when it needs neither a filter nor another order, else off
+// the group's thread from a snapshot.
+void list_page(group_self self, const job_context* ctx, const job_page_query& query, const reply_fn<job_page>& reply) {
+  if (auto st = validate_page_query(query); !st.ok()) return reply(st);
+  auto& st = self->state;
+  if (query.q.empty() && !query.state && query.sort == job_page_query::order::id) {
+    job_page page;
+    page.total = st.order.size();
+    st.order.for_range(query.offset, query.limit, [&](const std::string* id) {
+      if (auto v = read_job_view(st.jobs.at(*id).actor)) page.jobs.push_back(std::move(*v));
+    });
+    add_dependents(page.jobs, st.chains);
+    return reply(std::move(page));
   }
+  auto snap = std::make_shared<job_snapshot>(snapshot_of(self));
+  build_off_thread<job_page>(ctx, reply, [snap, query]() -> status_or<job_page> {
+    return page_of(read_all(*snap), query);
+  });
 }
 
 // Removes the jobs `ids` from the group and the store (with `audit`), then answers how many.
@@ -115,6 +140,7 @@ void remove_jobs(group_self self, const job_context* ctx, const std::vector<std:
     auto it = self->state.jobs.find(id);
     if (it == self->state.jobs.end()) continue;
     self->send(it->second.actor, delete_atom::value);
+    self->state.order.erase(&it->first);
     self->state.jobs.erase(it);
     tell_dependents(self, self->state.chains.forget(id));
     batch.delete_job(self->state.spec.name, id);
@@ -172,8 +198,14 @@ void call_func(group_self self, const job_context* ctx, const std::string& name,
   ctx->pool->call_func(it->second, std::move(req), reply);
 }
 
+// Adds a spawned job to the group's map and its order.
+void enter(group_self self, const std::string& id, job_entry entry) {
+  auto [it, added] = self->state.jobs.emplace(id, std::move(entry));
+  if (added) self->state.order.insert(&it->first);
+}
+
 void adopt_new(group_self self, const job_context* ctx, const job_spec& job) {
-  self->state.jobs.emplace(job.id, job_entry{spawn_job(self->system(), job, ctx), job.name});
+  enter(self, job.id, job_entry{spawn_job(self->system(), job, ctx), job.name});
   link(self, job.id, job.parent_job);
 }
 
@@ -191,7 +223,7 @@ void adopt_restored(group_self self, const job_context* ctx, std::vector<job_spe
     std::string name = job.name;
     std::string parent = job.parent_job;
     auto actor = restore_job(self->system(), std::move(job), ctx, last_alive_ms, batch);
-    self->state.jobs.emplace(id, job_entry{std::move(actor), std::move(name)});
+    enter(self, id, job_entry{std::move(actor), std::move(name)});
     if (!parent.empty() || self->state.chains.has_children(id)) link(self, id, parent);
     if (batch.jobs == k_restore_batch_jobs)
       self->send(ctx->clock, arm_atom::value, std::exchange(batch, {}));
@@ -267,7 +299,10 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
       [=](restore_atom, std::vector<job_spec>& jobs) {  // start-up: a batch of the stored jobs
         adopt_restored(self, ctx, jobs, ctx->last_alive_ms);
       },
-      [=](list_atom, const reply_fn<std::vector<job_view>>& reply) { list_jobs(self, reply); },
+      [=](list_atom, const reply_fn<std::vector<job_view>>& reply) { list_jobs(self, ctx, reply); },
+      [=](page_atom, const job_page_query& query, const reply_fn<job_page>& reply) {
+        list_page(self, ctx, query, reply);
+      },
       [=](clear_atom, audit_entry& audit, const reply_fn<std::size_t>& reply) {
         std::vector<std::string> ids;
         for (auto& [id, entry] : self->state.jobs) ids.push_back(id);
@@ -382,11 +417,13 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
       },
       [=](delete_atom) {  // the group is removed (the registry persisted it): its jobs go with it
         for (auto& [id, entry] : self->state.jobs) self->send(entry.actor, delete_atom::value);
+        self->state.order.clear();
         self->state.jobs.clear();
         self->quit();
       },
       [=](stop_atom) {  // the server stops: the jobs end as they are (the store keeps them)
         for (auto& [id, entry] : self->state.jobs) self->send(entry.actor, stop_atom::value);
+        self->state.order.clear();
         self->state.jobs.clear();
         self->quit();
       },

@@ -7,6 +7,11 @@ namespace mainspring {
 
 // -- state helpers shared with job_runs.cc --
 
+job_state::~job_state() {
+  job_state_lock lock(*this);  // no reader is inside the state when its members go
+  retired = true;
+}
+
 void compile(job_state& st, const job_context* ctx) {
   std::string_view zone = st.spec.timezone().empty() ? ctx->default_zone.name() : st.spec.timezone();
   st.timing = ctx->schedules.get(st.spec.schedule(), zone).value();  // as ctx->timing_of, unpacked
@@ -259,6 +264,8 @@ caf::result<caf::message> dispatch(caf::scheduled_actor* actor, caf::message_vie
     ~restore_outer() { t_job = outer; }
   } guard{std::exchange(t_job, static_cast<job_self>(actor))};
   auto msg = view.move_content_to_message();
+  // A list reading this state on another thread waits for the handler (read_job_view).
+  job_state_lock lock(t_job->state);
   auto answer = handlers(msg);
   if (!answer) return caf::sec::unexpected_message;
   return std::move(*answer);
@@ -321,6 +328,15 @@ caf::actor restore_job(caf::actor_system& sys, job_spec spec, const job_context*
   }
   if (!plan.catch_up_ms.empty()) caf::anon_send(job, catch_up_atom::value, std::move(plan.catch_up_ms));
   return job;
+}
+
+std::optional<job_view> read_job_view(const caf::actor& job) {
+  auto* actor = static_cast<job_actor*>(caf::actor_cast<caf::abstract_actor*>(job));
+  if (!actor) return std::nullopt;
+  const job_state& st = actor->state;
+  job_state_lock lock(st);
+  if (st.retired) return std::nullopt;
+  return view_of(st);
 }
 
 caf::actor spawn_job(caf::actor_system& sys, const job_spec& spec, const job_context* ctx) {

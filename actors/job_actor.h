@@ -9,10 +9,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include <caf/fwd.hpp>
 
 #include "actors/job_context.h"
+#include "actors/scheduler_api.h"
 #include "core/job.h"
 
 namespace mainspring {
@@ -22,5 +24,11 @@ namespace mainspring {
 // REQUIRES: validate_job(spec).ok(), ctx->pool_accepts(spec).ok(), *ctx outlives the
 // actor.
 caf::actor spawn_job(caf::actor_system& sys, const job_spec& spec, const job_context* ctx);
+
+// The job's view as it is now, read from any thread without a message: it waits for a handler
+// the job is running (at most microseconds) and never queues behind its mailbox. nullopt when
+// the job's actor has ended. `dependents` is left empty (the group knows them).
+// REQUIRES: `job` is a job actor (spawn_job, restore_job).
+std::optional<job_view> read_job_view(const caf::actor& job);
 
 }  // namespace mainspring

@@ -16,6 +16,7 @@
 namespace mainspring {
 
 class executor_pool;
+class list_worker;
 class scheduler_metrics;
 class state_store;
 class mutation_batch;
@@ -55,6 +56,8 @@ struct job_context {
   scheduler_stats* stats = nullptr;
   scheduler_metrics* metrics = nullptr;
   state_store* store = nullptr;  // null: nothing is persisted (unit tests)
+  // Builds long lists off the actors' threads (null: groups build them in place; unit tests).
+  list_worker* lists = nullptr;
   // Parsed schedules shared by the jobs (a cache: thread-safe, hence usable through const).
   mutable schedule_cache schedules;
   // --history-max-age in ms (0 = none): runs older than this are gone from the store, so the

@@ -2,7 +2,9 @@
 // is in job_actor.cc, running and recording runs in job_runs.cc.
 #pragma once
 
+#include <atomic>
 #include <optional>
+#include <thread>
 #include <vector>
 
 #include <caf/all.hpp>
@@ -52,8 +54,35 @@ struct job_state {
   // A REMOTE@* job: the node its group's allocation table gives it ("" = none live, or not told
   // yet). Other jobs leave it empty.
   std::string allocated_node;
+  // -- readers on other threads (lists: read_job_view in job_actor.h) --
+  // Held by every handler (dispatch) and by a reader, for a few microseconds each: a spin lock
+  // rather than a mutex, to keep the state small for a million jobs.
+  mutable std::atomic_flag busy = ATOMIC_FLAG_INIT;
+  // Set under the lock as the state is destroyed (the actor ended). A reader holding the actor's
+  // handle still reaches this trivially destructible flag, sees it, and reads nothing else.
+  bool retired = false;
+
+  job_state() = default;
+  job_state(const job_state&) = delete;
+  job_state& operator=(const job_state&) = delete;
+  ~job_state();
 
   static inline const char* name = "mainspring.job";
+};
+
+// Holds a job state's `busy` lock for its scope.
+class job_state_lock {
+ public:
+  explicit job_state_lock(const job_state& st) : st_(st) {
+    for (int spins = 0; st_.busy.test_and_set(std::memory_order_acquire); ++spins)
+      if (spins >= 64) std::this_thread::yield();
+  }
+  ~job_state_lock() { st_.busy.clear(std::memory_order_release); }
+  job_state_lock(const job_state_lock&) = delete;
+  job_state_lock& operator=(const job_state_lock&) = delete;
+
+ private:
+  const job_state& st_;
 };
 
 using job_self = caf::stateful_actor<job_state>*;

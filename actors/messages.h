@@ -45,6 +45,7 @@ using delete_atom = caf::atom_constant<caf::atom("delete")>;
 using clear_atom = caf::atom_constant<caf::atom("clear")>;
 using delete_name_atom = caf::atom_constant<caf::atom("delname")>;
 using list_atom = caf::atom_constant<caf::atom("list")>;
+using page_atom = caf::atom_constant<caf::atom("page")>;  // one page of a group's jobs
 using view_atom = caf::atom_constant<caf::atom("view")>;
 using run_now_atom = caf::atom_constant<caf::atom("runnow")>;
 using abort_atom = caf::atom_constant<caf::atom("abortruns")>;  // end a job's runs in flight
@@ -106,6 +107,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<mainspring::node_spec>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::node_view)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::reply_fn<std::vector<mainspring::node_view>>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::reply_fn<mainspring::allocation_view>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::job_page_query)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::reply_fn<mainspring::job_page>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::timer_kind)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::done_fn)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::reply_fn<std::string>)

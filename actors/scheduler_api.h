@@ -75,6 +75,21 @@ struct node_view {
   uint32_t running = 0; // runs in flight on it
 };
 
+// One page of a group's jobs (list_jobs_page).
+inline constexpr std::size_t k_max_page_jobs = 1000;
+struct job_page_query {
+  enum class order { id, name, next_fire };
+  std::size_t offset = 0;
+  std::size_t limit = 100;             // 1..k_max_page_jobs
+  std::string q;                       // "" or a text the job's id or name contains
+  std::optional<job_phase> state;      // only jobs in this phase
+  order sort = order::id;              // next_fire: soonest first, jobs that never fire last
+};
+struct job_page {
+  std::size_t total = 0;       // jobs that match, over all pages
+  std::vector<job_view> jobs;  // the page
+};
+
 // The allocation table of a group's REMOTE@* jobs (core/job_allocation.h): which live node runs
 // each, as Cloudtask's jobsalloc shows it.
 struct allocation_view {
@@ -113,7 +128,12 @@ class scheduler_api {
   virtual void clear_jobs(request_origin origin, std::string group, reply_fn<std::size_t> done) = 0;
   virtual void delete_jobs_by_name(request_origin origin, std::string group, std::string name,
                                    reply_fn<std::size_t> done) = 0;
+  // Every job of the group, ordered by id. Built off the group's thread: writes to the group go
+  // on meanwhile (the list shows each job as it was when it was read).
   virtual void list_jobs(std::string group, reply_fn<std::vector<job_view>> done) = 0;
+  // One page. Ordered by id without a filter, it costs O(page) whatever the group's size; a
+  // filter or another order reads every job (off the group's thread, as list_jobs).
+  virtual void list_jobs_page(std::string group, job_page_query query, reply_fn<job_page> done) = 0;
   virtual void job_detail(std::string group, std::string job_id, reply_fn<job_view> done) = 0;
   // Starts a run now, outside the schedule; answers the run id.
   virtual void run_job_now(request_origin origin, std::string group, std::string job_id,

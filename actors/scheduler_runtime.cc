@@ -1,5 +1,7 @@
 #include "actors/scheduler_runtime.h"
 
+#include "actors/list_worker.h"
+
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -11,6 +13,7 @@
 
 #include "actors/clock_actor.h"
 #include "actors/job_context.h"
+#include "actors/list_worker.h"
 #include "actors/messages.h"
 #include "actors/node_gateway.h"
 #include "actors/node_protocol.h"
@@ -113,6 +116,7 @@ struct scheduler_runtime::impl {
   scheduler_metrics metrics;
   std::unique_ptr<state_store> store;
   std::unique_ptr<executor_pool> pool;
+  std::unique_ptr<list_worker> lists = std::make_unique<list_worker>();
   id_generator ids;
   scheduler_stats stats;
   clock_stats clock;
@@ -191,6 +195,7 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
   i->ctx.stats = &i->stats;
   i->ctx.metrics = &i->metrics;
   i->ctx.store = i->store.get();
+  i->ctx.lists = i->lists.get();
   i->ctx.default_zone = std::move(zone).value();
   i->ctx.last_alive_ms = read_last_alive(*i->store);
   i->ctx.max_run_age_ms = options.max_run_age.count();
@@ -270,6 +275,7 @@ void scheduler_runtime::stop() {
   i.registry = nullptr;
   i.ctx.clock = nullptr;
   i.system->await_all_actors_done();
+  i.lists.reset();   // lists in progress finish (reading ended jobs as gone) and answer
   i.pool.reset();    // no actor can start a run any more; late callbacks find their actors gone
   i.system.reset();
   i.write_heartbeat(true);
@@ -403,6 +409,9 @@ void scheduler_runtime::list_funcs(std::string group, reply_fn<std::vector<func_
 }
 void scheduler_runtime::list_nodes(std::string group, reply_fn<std::vector<node_view>> done) {
   impl_->send(node_list_atom::value, std::move(group), std::move(done));
+}
+void scheduler_runtime::list_jobs_page(std::string group, job_page_query query, reply_fn<job_page> done) {
+  impl_->send(page_atom::value, std::move(group), std::move(query), std::move(done));
 }
 void scheduler_runtime::abort_job_runs(request_origin origin, std::string group, std::string job_id,
                                        reply_fn<std::size_t> done) {

@@ -110,6 +110,7 @@ class scheduler_runtime final : public scheduler_api {
   void delete_func(request_origin origin, std::string group, std::string name, done_fn done) override;
   void list_funcs(std::string group, reply_fn<std::vector<func_spec>> done) override;
   void list_nodes(std::string group, reply_fn<std::vector<node_view>> done) override;
+  void list_jobs_page(std::string group, job_page_query query, reply_fn<job_page> done) override;
   void abort_job_runs(request_origin origin, std::string group, std::string job_id,
                       reply_fn<std::size_t> done) override;
   void allocation_table(std::string group, reply_fn<allocation_view> done) override;

@@ -28,10 +28,10 @@ struct serve_config {
   // Listener of the ndscheduler API, and the group its jobs live in; "" = not served.
   std::string ndscheduler_listen;
   std::string ndscheduler_group = "ndscheduler";
-  // Listener worker agents connect to (`mainspring agent --server`); "" = no worker nodes. With
-  // cert and key it speaks TLS, and with a CA it also requires client certificates; without TLS
   // Listener of the Cloudtask API (center and web routes); runtimes are groups. "" = not served.
   std::string cloudtask_listen;
+  // Listener worker agents connect to (`mainspring agent --server`); "" = no worker nodes. With
+  // cert and key it speaks TLS, and with a CA it also requires client certificates; without TLS
   // only a loopback address is allowed unless node_insecure.
   std::string node_listen;
   std::string node_tls_cert, node_tls_key, node_tls_ca;

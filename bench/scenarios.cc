@@ -1,5 +1,6 @@
 #include "bench/scenarios.h"
 
+#include <atomic>
 #include <cmath>
 #include <thread>
 
@@ -152,6 +153,67 @@ scenario_result run_create(const bench_config& cfg, std::size_t jobs, std::size_
   if (!step_load(cfg, *list_server, list_client, ten_k, cfg.clients, 0, "list load", false, r)) return r;
   step_list(list_server->dialect_url, "/api/v1/jobs", 10, "ndscheduler list of " + with_commas(ten_k.count) + " jobs", r);
   set_target(r, "ndscheduler list of 10,000 jobs p99", "< 1000");
+  return r;
+}
+
+// Creates one at a time, each timed, while another client lists the group over and over: how
+// long a list holds up writes to its group.
+void step_add_while_listing(const server_under_test& server, const job_batch& batch, const std::string& list_path,
+                            std::size_t adds, const std::string& label, scenario_result& r) {
+  std::atomic<bool> done{false};
+  std::atomic<std::size_t> lists{0};
+  std::thread lister([&] {
+    load_client c(server.base_url);
+    while (!done.load() && !stop_requested())
+      if (c.fetch({"GET", list_path}).ok()) ++lists;
+  });
+  load_client client(server.base_url);
+  job_batch extra = batch;
+  extra.count = adds;
+  std::vector<double> ms;
+  const int64_t now_s = wall_ms() / 1000;
+  for (std::size_t i = 0; i < adds && !stop_requested(); ++i) {
+    // Ids past the loaded ones: job_id() numbers them by index.
+    auto got = client.fetch({"POST", "/v1/add/job", add_job_body(extra, batch.count + i, now_s)});
+    if (!got.ok()) {
+      r.notes.push_back(label + ": add failed: HTTP " + std::to_string(got.status) + " " + got.body.substr(0, 200));
+      break;
+    }
+    ms.push_back(std::chrono::duration<double, std::milli>(got.latency).count());
+  }
+  done = true;
+  lister.join();
+  auto s = summarize(std::move(ms));
+  r.metrics.push_back({label + " p50", s.p50, "ms", ""});
+  r.metrics.push_back({label + " p99", s.p99, "ms", "< 20"});
+  r.metrics.push_back({label + ": lists meanwhile", static_cast<double>(lists.load()), "", ""});
+}
+
+// Lists of a group of `jobs` jobs on a fresh server: the seed's whole list, pages by offset at
+// the start, middle and end, a filtered page, and creates while lists run.
+scenario_result run_list(const bench_config& cfg, std::size_t jobs) {
+  const std::string n = with_commas(jobs);
+  scenario_result r{"list " + n, n + " jobs in one group (@every 1h), " + std::to_string(cfg.clients) +
+                                     " clients loading; then lists, pages and creates during lists"};
+  auto server = server_for(cfg, r);
+  if (!server) return r;
+  load_client client(server->base_url);
+  job_batch b;
+  b.group = unique_group("blist");
+  b.count = jobs;
+  if (!step_load(cfg, *server, client, b, cfg.clients, 0, "load", false, r)) return r;
+  const std::string base = "/v1/" + b.group;
+  step_list(server->base_url, base + "/job/list", jobs >= 100'000 ? 5 : 20, "job/list of " + n, r);
+  if (jobs == 100'000) set_target(r, "job/list of " + n + " p99", "< 300");
+  for (std::size_t offset : {std::size_t{0}, jobs / 2, jobs >= 100 ? jobs - 100 : 0}) {
+    const std::string label = "page at offset " + with_commas(offset) + " of " + n;
+    step_list(server->base_url, base + "/jobs?limit=100&offset=" + std::to_string(offset), 50, label, r);
+    set_target(r, label + " p99", "< 10");
+  }
+  step_list(server->base_url, base + "/jobs?limit=100&q=99&sort=next_fire", 5, "filtered, sorted page of " + n, r);
+  step_add_while_listing(*server, b, base + "/job/list", 200, "add-job during job/list of " + n, r);
+  step_add_while_listing(*server, b, base + "/jobs?limit=100&offset=" + std::to_string(jobs / 2), 200,
+                         "add-job during pages of " + n, r);
   return r;
 }
 
@@ -331,6 +393,12 @@ std::vector<scenario_result> run_mode(const bench_config& cfg) {
   if (m == "mixed") return {stamped(run_mixed(cfg, jobs_or(100'000), interval_or("10s"), seconds_or(20)))};
   if (m == "million") return stamped(run_million(cfg, jobs_or(k_million)));
   if (m == "remote") return stamped(run_remote(cfg, cfg.remote_agents, jobs_or(100), seconds_or(15)));
+  if (m == "list") {
+    std::vector<scenario_result> out;
+    if (cfg.jobs) return {stamped(run_list(cfg, cfg.jobs))};
+    for (auto n : cfg.list_jobs) out.push_back(stamped(run_list(cfg, n)));
+    return out;
+  }
   return run_standard_set(cfg);
 }
 

@@ -74,7 +74,39 @@ status_or<executions_page> executions_query(const http_request& req) {
   return page;
 }
 
+// GET /v1/{group}/jobs?offset=&limit=&q=&state=&sort= (an extension: paged lists).
+status_or<job_page_query> page_query(const http_request& req) {
+  job_page_query q;
+  auto offset = unsigned_query(req, "offset", 0, "a whole number");
+  if (!offset.ok()) return offset.status();
+  auto limit = unsigned_query(req, "limit", 100, "a whole number");
+  if (!limit.ok()) return limit.status();
+  if (*limit < 1 || *limit > k_max_page_jobs)
+    return status::invalid_argument("limit: must be between 1 and " + std::to_string(k_max_page_jobs));
+  q.offset = static_cast<std::size_t>(*offset);
+  q.limit = static_cast<std::size_t>(*limit);
+  q.q = req.query_value("q");
+  if (q.q.size() > k_max_job_name_bytes)
+    return status::invalid_argument("q: longer than " + std::to_string(k_max_job_name_bytes) + " bytes");
+  const std::string& state = req.query_value("state");
+  if (state == "active") q.state = job_phase::active;
+  else if (state == "paused") q.state = job_phase::paused;
+  else if (state == "done") q.state = job_phase::done;
+  else if (!state.empty()) return status::invalid_argument("state: active, paused or done");
+  const std::string& sort = req.query_value("sort");
+  if (sort == "name") q.sort = job_page_query::order::name;
+  else if (sort == "next_fire") q.sort = job_page_query::order::next_fire;
+  else if (!sort.empty() && sort != "id") return status::invalid_argument("sort: id, name or next_fire");
+  return q;
+}
+
 // -- payloads --
+
+json page_json(const job_page& page) {
+  json jobs = json::array();
+  for (const auto& job : page.jobs) jobs.push_back(job_detail_json(job));
+  return json{{"total", page.total}, {"jobs", std::move(jobs)}};
+}
 
 json jobs_json(const std::vector<job_view>& jobs) {
   json out = json::array();
@@ -183,6 +215,19 @@ void add_extension_routes(router& r, scheduler_api& api) {
     auto job = group_and_job_params(req);
     if (!job.ok()) return reply.send(failure(job.status()));
     api.job_detail(job->first, job->second, answer<job_view>(reply, job_detail_json));
+  }));
+  r.add("GET", "/v1/{group}/jobs", guarded([&api](http_request& req, responder reply) {
+    auto group = group_param(req);
+    if (!group.ok()) return reply.send(failure(group.status()));
+    auto query = page_query(req);
+    if (!query.ok()) return reply.send(failure(query.status()));
+    api.list_jobs_page(*group, std::move(query).value(), answer<job_page>(reply, page_json));
+  }));
+  r.add("POST", "/v1/{group}/job/{job_id}/abort", guarded([&api](http_request& req, responder reply) {
+    auto job = group_and_job_params(req);
+    if (!job.ok()) return reply.send(failure(job.status()));
+    api.abort_job_runs(origin_of(req), job->first, job->second,
+                       answer<std::size_t>(reply, [](std::size_t n) { return json(n); }));
   }));
   r.add("POST", "/v1/{group}/job/{job_id}/run", guarded([&api](http_request& req, responder reply) {
     auto job = group_and_job_params(req);

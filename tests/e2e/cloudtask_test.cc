@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
@@ -191,7 +192,10 @@ TEST_CASE("cloudtask: jobs/action start runs an idle job once and stop ends its 
   s.add_runtime("rt");
   auto w1 = s.agent("rt", "w1");
   REQUIRE(s.servers_up("rt", 1));
-  std::string id = s.create(job_body("manual", "echo begun; sleep 30"));  // no rules: runs when started
+  const std::string marker = "/tmp/mainspring-ct-begun-" + std::to_string(::getpid());
+  std::filesystem::remove(marker);
+  // No rules: runs only when started. The marker says the command printed before it is stopped.
+  std::string id = s.create(job_body("manual", "echo begun; touch " + marker + "; sleep 30"));
   REQUIRE(eventually([&] { return s.placement("rt").count(id) == 1; }));
   CHECK(s.job(id)["stat"] == 0);
   CHECK(s.job(id)["nextat"] == "0001-01-01T00:00:00Z");
@@ -200,6 +204,7 @@ TEST_CASE("cloudtask: jobs/action start runs an idle job once and stop ends its 
   json accepted = s.answer(s.ct.request("PUT", "/cloudtask/v2/jobs/action", start.dump()), 202);
   CHECK(accepted == json{{"content", "request accepted."}});
   REQUIRE(eventually([&] { return s.job(id)["stat"] == 200; }));
+  REQUIRE(eventually([&] { return std::filesystem::exists(marker); }));
   // Started again while it runs: nothing more starts (one run in the job's history).
   s.answer(s.ct.request("PUT", "/cloudtask/v2/jobs/action", start.dump()), 202);
 

@@ -29,7 +29,8 @@ class fake_scheduler final : public scheduler_api {
   std::map<std::string, std::map<std::string, job_view>> jobs;  // group -> id -> job
   std::map<std::string, std::vector<node_view>> nodes;          // group -> its nodes
   std::map<std::string, allocation_view> allocations;           // group -> its REMOTE@* table
-  std::vector<std::string> aborted;                             // job ids abort_job_runs was asked for
+  std::vector<std::string> aborted;
+  job_page_query last_page_query;                             // job ids abort_job_runs was asked for
   // -- what the last calls asked --
   request_origin origin{"", ""};
   std::optional<job_spec> added;
@@ -205,6 +206,16 @@ class fake_scheduler final : public scheduler_api {
   void list_nodes(std::string group, reply_fn<std::vector<node_view>> done) override {
     if (!groups.count(group)) return reply(done, unknown_group(group));
     reply(done, status_or<std::vector<node_view>>(nodes[group]));
+  }
+  void list_jobs_page(std::string group, job_page_query query, reply_fn<job_page> done) override {
+    if (!groups.count(group)) return reply(done, unknown_group(group));
+    last_page_query = query;
+    job_page page;
+    for (const auto& [id, v] : jobs[group]) {
+      if (page.total++ < query.offset) continue;
+      if (page.jobs.size() < query.limit) page.jobs.push_back(v);
+    }
+    reply(done, status_or<job_page>(std::move(page)));
   }
   void abort_job_runs(request_origin o, std::string group, std::string job_id, reply_fn<std::size_t> done) override {
     origin = o;

@@ -1,0 +1,59 @@
+#include "actors/job_lists.h"
+
+#include <algorithm>
+#include <cstdint>
+
+#include "actors/job_actor.h"
+
+namespace mainspring {
+
+void add_dependents(std::vector<job_view>& views, const job_chains& chains) {
+  for (auto& v : views) {
+    if (!chains.has_children(v.spec.id)) continue;
+    v.dependents = chains.children_of(v.spec.id);
+    std::sort(v.dependents.begin(), v.dependents.end());
+  }
+}
+
+std::vector<job_view> read_all(const job_snapshot& snapshot) {
+  std::vector<job_view> views;
+  views.reserve(snapshot.jobs.size());
+  for (const auto& job : snapshot.jobs)
+    if (auto v = read_job_view(job)) views.push_back(std::move(*v));
+  add_dependents(views, snapshot.chains);
+  return views;
+}
+
+bool matches(const job_view& view, const job_page_query& query) {
+  if (query.state && view.phase != *query.state) return false;
+  if (query.q.empty()) return true;
+  return view.spec.id.find(query.q) != std::string::npos || view.spec.name.find(query.q) != std::string::npos;
+}
+
+job_page page_of(std::vector<job_view> views, const job_page_query& query) {
+  views.erase(std::remove_if(views.begin(), views.end(), [&](const job_view& v) { return !matches(v, query); }),
+              views.end());
+  using order = job_page_query::order;
+  if (query.sort == order::name) {
+    std::stable_sort(views.begin(), views.end(), [](const job_view& a, const job_view& b) { return a.spec.name < b.spec.name; });
+  } else if (query.sort == order::next_fire) {
+    std::stable_sort(views.begin(), views.end(), [](const job_view& a, const job_view& b) {
+      return a.next_fire_ms.value_or(INT64_MAX) < b.next_fire_ms.value_or(INT64_MAX);
+    });
+  }
+  job_page page;
+  page.total = views.size();
+  const std::size_t from = std::min(query.offset, views.size());
+  const std::size_t to = std::min(views.size(), from + query.limit);
+  page.jobs.assign(std::make_move_iterator(views.begin() + static_cast<std::ptrdiff_t>(from)),
+                   std::make_move_iterator(views.begin() + static_cast<std::ptrdiff_t>(to)));
+  return page;
+}
+
+status validate_page_query(const job_page_query& query) {
+  if (query.limit < 1 || query.limit > k_max_page_jobs)
+    return status::invalid_argument("limit: must be between 1 and " + std::to_string(k_max_page_jobs));
+  return {};
+}
+
+}  // namespace mainspring

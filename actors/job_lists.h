@@ -1,0 +1,43 @@
+// job_lists: building a group's job lists and pages from its job handles, by reading each job's
+// state (read_job_view) instead of asking it: no message per job, nothing queued behind fires.
+//
+// The group takes a job_snapshot (its handles in id order and a copy of its chains) on its own
+// thread, then hands it to the list worker (list_worker.h), which calls these.
+//
+// Example:
+//   job_snapshot snap = ...;                         // on the group's thread
+//   lists->post([snap = std::move(snap), query, reply] {
+//     reply(page_of(read_all(snap), query));
+//   });
+#pragma once
+
+#include <vector>
+
+#include <caf/actor.hpp>
+
+#include "actors/scheduler_api.h"
+#include "core/job_chains.h"
+
+namespace mainspring {
+
+struct job_snapshot {
+  std::vector<caf::actor> jobs;  // ordered by job id
+  job_chains chains;             // to fill each view's dependents
+};
+
+// The views of the snapshot's jobs that still exist, in its order, with their dependents.
+std::vector<job_view> read_all(const job_snapshot& snapshot);
+
+// `views` with their dependents, from `chains`.
+void add_dependents(std::vector<job_view>& views, const job_chains& chains);
+
+// Whether `view` passes the query's filters (q, state).
+bool matches(const job_view& view, const job_page_query& query);
+
+// The page `query` asks for from `views` (ordered by id): filtered, sorted, sliced.
+job_page page_of(std::vector<job_view> views, const job_page_query& query);
+
+// Checks a query's bounds: limit 1..k_max_page_jobs.
+status validate_page_query(const job_page_query& query);
+
+}  // namespace mainspring
