@@ -159,7 +159,7 @@ scenario_result run_create(const bench_config& cfg, std::size_t jobs, std::size_
 // Creates one at a time, each timed, while another client lists the group over and over: how
 // long a list holds up writes to its group.
 void step_add_while_listing(const server_under_test& server, const job_batch& batch, const std::string& list_path,
-                            std::size_t adds, const std::string& label, scenario_result& r) {
+                            std::size_t first_index, std::size_t adds, const std::string& label, scenario_result& r) {
   std::atomic<bool> done{false};
   std::atomic<std::size_t> lists{0};
   std::thread lister([&] {
@@ -173,8 +173,8 @@ void step_add_while_listing(const server_under_test& server, const job_batch& ba
   std::vector<double> ms;
   const int64_t now_s = wall_ms() / 1000;
   for (std::size_t i = 0; i < adds && !stop_requested(); ++i) {
-    // Ids past the loaded ones: job_id() numbers them by index.
-    auto got = client.fetch({"POST", "/v1/add/job", add_job_body(extra, batch.count + i, now_s)});
+    // Ids past the loaded ones (job_id() numbers them by index).
+    auto got = client.fetch({"POST", "/v1/add/job", add_job_body(extra, first_index + i, now_s)});
     if (!got.ok()) {
       r.notes.push_back(label + ": add failed: HTTP " + std::to_string(got.status) + " " + got.body.substr(0, 200));
       break;
@@ -211,8 +211,8 @@ scenario_result run_list(const bench_config& cfg, std::size_t jobs) {
     set_target(r, label + " p99", "< 10");
   }
   step_list(server->base_url, base + "/jobs?limit=100&q=99&sort=next_fire", 5, "filtered, sorted page of " + n, r);
-  step_add_while_listing(*server, b, base + "/job/list", 200, "add-job during job/list of " + n, r);
-  step_add_while_listing(*server, b, base + "/jobs?limit=100&offset=" + std::to_string(jobs / 2), 200,
+  step_add_while_listing(*server, b, base + "/job/list", jobs, 200, "add-job during job/list of " + n, r);
+  step_add_while_listing(*server, b, base + "/jobs?limit=100&offset=" + std::to_string(jobs / 2), jobs + 200, 200,
                          "add-job during pages of " + n, r);
   return r;
 }

@@ -1,5 +1,7 @@
 #include "http/native/job_json.h"
 
+#include "http/json_text.h"
+
 #include "core/native_target.h"
 #include "http/dialect_data.h"
 #include "http/native/envelope.h"
@@ -181,6 +183,32 @@ const char* phase_json_name(job_phase phase) {
     case job_phase::done: return "done";
   }
   return "active";
+}
+
+void append_job_list_item(std::string& out, const job_view& job) {
+  const job_spec& s = job.spec;
+  native_target_text target = native_text(s);
+  out += "{\"name\":";
+  append_json_string(out, s.name);
+  out += ",\"id\":";
+  append_json_string(out, s.id);
+  out += ",\"exec_time\":";
+  append_json_number(out, job.next_fire_ms ? floor_seconds(*job.next_fire_ms) : int64_t{0});
+  out += ",\"otp_token\":";
+  append_json_string(out, s.otp_secret);
+  out += ",\"interval_pattern\":";
+  append_json_string(out, s.schedule);
+  out += ",\"request_url\":";
+  append_json_string(out, target.request_url);
+  out += ",\"exec_cmd\":";
+  append_json_string(out, target.exec_command);
+  out += ",\"group_name\":";
+  append_json_string(out, s.group);
+  out += ",\"active\":";
+  append_json_bool(out, job.phase == job_phase::active);
+  out += ",\"memo\":";
+  append_json_string(out, s.memo);
+  out += '}';
 }
 
 nlohmann::json job_list_item_json(const job_view& job) {

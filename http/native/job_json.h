@@ -67,6 +67,8 @@ const char* phase_json_name(job_phase phase);
 // One element of GET /v1/{group}/job/list: {name, id, exec_time (next fire, unix s, 0 = none),
 // otp_token, interval_pattern, request_url, exec_cmd, group_name, active, memo}.
 nlohmann::json job_list_item_json(const job_view& job);
+// The same item written straight into `out` as JSON text (the whole list route: no value per field).
+void append_job_list_item(std::string& out, const job_view& job);
 
 // GET /v1/{group}/job/{job_id}: every spec field under its native name, then phase,
 // next_fire_time (unix s or null), counts {runs, successes, failures, skipped, retries, running},

@@ -190,7 +190,17 @@ void add_job_routes(router& r, scheduler_api& api) {
   r.add("GET", "/v1/{group}/job/list", guarded([&api](http_request& req, responder reply) {
     auto group = group_param(req);
     if (!group.ok()) return reply.send(failure(group.status()));
-    api.list_jobs(*group, answer<std::vector<job_view>>(reply, jobs_json));
+    api.list_jobs(*group, [reply](status_or<std::vector<job_view>> jobs) {
+      if (!jobs.ok()) return reply.send(failure(jobs.status()));
+      std::string body = "{\"success\":[";
+      body.reserve(jobs->size() * 256);
+      for (std::size_t i = 0; i < jobs->size(); ++i) {
+        if (i) body += ',';
+        append_job_list_item(body, (*jobs)[i]);
+      }
+      body += "]}";
+      reply.send(http_response::json(200, std::move(body)));
+    });
   }));
   r.add("DELETE", "/v1/{group}/job/clear", guarded([&api](http_request& req, responder reply) {
     auto group = group_param(req);
