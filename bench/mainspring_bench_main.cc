@@ -64,7 +64,9 @@ void add_flags(CLI::App& app, bench_config& cfg) {
   app.add_option("--agents", cfg.remote_agents, "remote: agent counts to measure, one scenario each")
       ->capture_default_str();
   app.add_option("--memory-jobs", cfg.memory_jobs, "memory: loaded job counts to weigh")->capture_default_str();
-  app.add_option("--list-jobs", cfg.list_jobs, "list: group sizes to list (one fresh server each)")->capture_default_str();
+  app.add_option("--list-jobs", cfg.list_jobs, "list: group sizes to list, comma-separated (one fresh server each)")
+      ->delimiter(',')
+      ->capture_default_str();
   app.add_option("--restart-timeout", cfg.restart_timeout_s, "Seconds a restart may take to arm every job")
       ->capture_default_str();
   app.add_option("--max-load-seconds", cfg.max_load_s, "A load phase gives up after this long")
