@@ -391,7 +391,7 @@ struct api_key_codec {
   static constexpr const char* k_name = "api_key_record";
   static constexpr uint8_t k_version = k_api_key_format;
   template <class Io, class K>
-  static void fields(Io& io, K& k, uint8_t /*version*/) {
+  static void fields(Io& io, K& k, uint8_t version) {
     io(k.key_id);
     io(k.secret_hash);
     io(k.api);
@@ -399,6 +399,10 @@ struct api_key_codec {
     io(k.memo);
     io(k.created_ms);
     io(k.disabled);
+    if (version < 2) return;
+    io(k.title);
+    io(k.privileges);
+    io(k.last_used_ms);
   }
 };
 

@@ -37,7 +37,7 @@ inline constexpr uint8_t k_run_format = 2;  // 2 added the node
 inline constexpr uint8_t k_func_format = 1;
 inline constexpr uint8_t k_audit_format = 1;
 inline constexpr uint8_t k_node_format = 2;  // 2 added tags
-inline constexpr uint8_t k_api_key_format = 1;
+inline constexpr uint8_t k_api_key_format = 2;  // 2 added title, privileges, last_used_ms
 
 std::string encode(const group_spec& group);
 std::string encode(const job_spec& job);

@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/func.h"  // func_spec
 
@@ -52,6 +53,10 @@ struct api_key_record {
   std::string memo;
   int64_t created_ms = 0;  // unix ms
   bool disabled = false;   // kept (and audited by key_id) but refused
+  // -- format 2: Cronicle's key fields --
+  std::string title;
+  std::vector<std::string> privileges;  // names (core/api_key.h): "create_events", ..., "admin"
+  int64_t last_used_ms = 0;             // unix ms; 0 = never. Written lazily (see api_key_registry)
 };
 
 }  // namespace mainspring

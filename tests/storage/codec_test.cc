@@ -88,7 +88,17 @@ api_key_record sample_api_key() {
   k.memo = "deploys from CI";
   k.created_ms = 1'700'000'000'321;
   k.disabled = true;
+  k.title = "CI deploys";
+  k.privileges = {"create_events", "run_events"};
+  k.last_used_ms = 1'700'000'100'000;
   return k;
+}
+
+// The bytes format 2 appended to an API key: the title, the privileges and last_used_ms.
+std::size_t api_key_format2_bytes(const api_key_record& k) {
+  std::size_t n = 4 + k.title.size() + 4 + 8;
+  for (const auto& p : k.privileges) n += 4 + p.size();
+  return n;
 }
 
 bool same(const node_spec& a, const node_spec& b) {
@@ -101,7 +111,8 @@ bool same(const node_spec& a, const node_spec& b) {
 bool same(const api_key_record& a, const api_key_record& b) {
   return a.key_id == b.key_id && a.secret_hash == b.secret_hash && a.api == b.api &&
          a.group == b.group && a.memo == b.memo && a.created_ms == b.created_ms &&
-         a.disabled == b.disabled;
+         a.disabled == b.disabled && a.title == b.title && a.privileges == b.privileges &&
+         a.last_used_ms == b.last_used_ms;
 }
 
 bool same(const job_spec& a, const job_spec& b) {
@@ -341,6 +352,19 @@ TEST_CASE("a node or API key value from a newer format version is refused with a
   CHECK(st.message().rfind("api_key_record value has format version", 0) == 0);
 }
 
+TEST_CASE("a format 1 API key value (before title, privileges and last use) reads with those empty") {
+  api_key_record k = sample_api_key();
+  std::string kb = encode(k);
+  kb.resize(kb.size() - api_key_format2_bytes(k));
+  kb[0] = 1;
+  api_key_record back;  // the store decodes into fresh records
+  REQUIRE(decode(kb, &back).ok());
+  k.title.clear();
+  k.privileges.clear();
+  k.last_used_ms = 0;
+  CHECK(same(k, back));
+}
+
 TEST_CASE("truncated or padded node and API key values are corrupt and name their record") {
   const std::string nb = encode(sample_node());
   node_spec n;
@@ -363,10 +387,12 @@ TEST_CASE("truncated or padded node and API key values are corrupt and name thei
 }
 
 TEST_CASE("an API key's disabled byte other than 0 or 1 is corrupt") {
-  std::string kb = encode(sample_api_key());
-  // disabled is the last field, one byte.
-  REQUIRE(kb.back() == 1);
-  kb.back() = 2;
+  api_key_record sample = sample_api_key();
+  std::string kb = encode(sample);
+  // disabled is the last field of format 1, one byte before format 2's.
+  std::size_t at = kb.size() - api_key_format2_bytes(sample) - 1;
+  REQUIRE(kb[at] == 1);
+  kb[at] = 2;
   api_key_record k;
   status st = decode(kb, &k);
   CHECK_FALSE(st.ok());

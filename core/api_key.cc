@@ -1,0 +1,147 @@
+#include "core/api_key.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <array>
+
+namespace mainspring {
+
+namespace {
+
+constexpr std::array<std::string_view, k_privilege_count> k_privilege_names = {
+    "create_events", "edit_events", "delete_events", "run_events",
+    "abort_events",  "state_update", "admin"};
+
+std::string hex(const unsigned char* bytes, std::size_t n) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(n * 2);
+  for (std::size_t i = 0; i < n; ++i) {
+    out.push_back(digits[bytes[i] >> 4]);
+    out.push_back(digits[bytes[i] & 0xf]);
+  }
+  return out;
+}
+
+bool random_hex(std::size_t bytes, std::string* out) {
+  unsigned char buf[64];
+  if (bytes > sizeof buf || RAND_bytes(buf, static_cast<int>(bytes)) != 1) return false;
+  *out = hex(buf, bytes);
+  OPENSSL_cleanse(buf, sizeof buf);
+  return true;
+}
+
+bool is_lower_hex(std::string_view s) {
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+// Bytes of the UTF-8 sequence starting at s[i], or 0 when it is not a valid one (overlong
+// forms, surrogates and code points past U+10FFFF included).
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = byte(i);
+  if (c < 0x80) return 1;
+  std::size_t n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
+  if (n == 0 || c > 0xf4 || i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k)
+    if ((byte(i + k) & 0xc0) != 0x80) return 0;
+  if (n == 3 && c == 0xe0 && byte(i + 1) < 0xa0) return 0;  // overlong
+  if (n == 3 && c == 0xed && byte(i + 1) >= 0xa0) return 0;  // surrogate
+  if (n == 4 && c == 0xf0 && byte(i + 1) < 0x90) return 0;  // overlong
+  if (n == 4 && c == 0xf4 && byte(i + 1) >= 0x90) return 0;  // past U+10FFFF
+  return n;
+}
+
+}  // namespace
+
+// -- privileges --
+
+std::string_view privilege_name(privilege p) {
+  auto i = static_cast<std::size_t>(p);
+  return i < k_privilege_names.size() ? k_privilege_names[i] : "unknown";
+}
+
+status_or<privilege> parse_privilege(std::string_view name) {
+  for (std::size_t i = 0; i < k_privilege_names.size(); ++i)
+    if (k_privilege_names[i] == name) return static_cast<privilege>(i);
+  std::string known;
+  for (auto n : k_privilege_names) known.append(known.empty() ? "" : ", ").append(n);
+  std::string shown(name.substr(0, 64));
+  return status::invalid_argument("privileges: unknown privilege \"" + shown + "\" (known: " + known + ")");
+}
+
+privilege_set::privilege_set(std::initializer_list<privilege> privileges) {
+  for (auto p : privileges) add(p);
+}
+
+std::vector<std::string> privilege_set::names() const {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < k_privilege_count; ++i)
+    if (has(static_cast<privilege>(i))) out.emplace_back(k_privilege_names[i]);
+  return out;
+}
+
+status_or<privilege_set> parse_privileges(const std::vector<std::string>& names) {
+  privilege_set out;
+  for (const auto& name : names) {
+    auto p = parse_privilege(name);
+    if (!p.ok()) return p.status();
+    out.add(*p);
+  }
+  return out;
+}
+
+// -- key material --
+
+status_or<generated_api_key> generate_api_key() {
+  generated_api_key key;
+  std::string secret_part;
+  // A predictable key would be a forged one: never fall back to a weaker source.
+  if (!random_hex(k_api_key_id_bytes, &key.key_id) || !random_hex(k_api_key_secret_bytes, &secret_part))
+    return status::internal("api key: the random source (RAND_bytes) failed");
+  key.secret = key.key_id + "." + secret_part;
+  OPENSSL_cleanse(secret_part.data(), secret_part.size());
+  return key;
+}
+
+std::string hash_api_key(std::string_view secret) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(secret.data(), secret.size(), digest, &size, EVP_sha256(), nullptr);
+  return hex(digest, size);
+}
+
+std::string_view key_id_of(std::string_view presented) {
+  auto dot = presented.find('.');
+  if (dot == std::string_view::npos) return {};
+  std::string_view id = presented.substr(0, dot);
+  if (id.size() != k_api_key_id_bytes * 2 || !is_lower_hex(id)) return {};
+  return id;
+}
+
+bool hashes_equal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+// -- validation --
+
+status validate_api_key_title(std::string_view title) {
+  if (title.empty()) return status::invalid_argument("title: required");
+  if (title.size() > k_max_api_key_title_bytes)
+    return status::invalid_argument("title: at most " + std::to_string(k_max_api_key_title_bytes) + " bytes");
+  for (std::size_t i = 0; i < title.size();) {
+    auto c = static_cast<unsigned char>(title[i]);
+    if (c < 0x20 || c == 0x7f) return status::invalid_argument("title: control characters are not allowed");
+    std::size_t n = utf8_sequence(title, i);
+    if (n == 0) return status::invalid_argument("title: not valid UTF-8");
+    i += n;
+  }
+  return {};
+}
+
+}  // namespace mainspring
