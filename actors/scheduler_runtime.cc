@@ -311,6 +311,7 @@ std::optional<std::string> scheduler_runtime::not_ready_reason() const {
 }
 
 scheduler_metrics& scheduler_runtime::metrics() { return impl_->metrics; }
+state_store& scheduler_runtime::store() { return *impl_->store; }
 uint16_t scheduler_runtime::node_gateway_port() const { return impl_->node_gateway_port; }
 void scheduler_runtime::add_to_snapshot(std::function<void(scheduler_snapshot&)> add) {
   impl_->add_to_snapshot = std::move(add);

@@ -29,6 +29,7 @@
 namespace mainspring {
 
 class scheduler_metrics;
+class state_store;
 struct scheduler_snapshot;
 
 struct runtime_options {
@@ -78,6 +79,10 @@ class scheduler_runtime final : public scheduler_api {
   std::optional<std::string> not_ready_reason() const;
   // The Prometheus metrics the runtime records into (and the HTTP layer may add to).
   scheduler_metrics& metrics();
+  // The state store, for records kept beside the actors (API keys, actors/api_key_registry.h).
+  // Open until the runtime is destroyed, stop() included.
+  state_store& store();
+
   // The loopback port the node gateway is published on; 0 without worker_nodes.
   uint16_t node_gateway_port() const;
   // Adds figures the runtime does not own (the node listener's) to every scrape. Call before
