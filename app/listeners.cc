@@ -19,6 +19,7 @@ struct listener_set::listener {
   listener_plan plan;
   http::router routes;
   http::dispatch_options dispatch;
+  std::unique_ptr<http::api_key_guard> keys;
   std::unique_ptr<http::http_server> server;
 };
 
@@ -88,6 +89,7 @@ status_or<std::vector<listener_plan>> plan_listeners(const serve_config& cfg) {
     plan.limits.max_connections = cfg.max_connections;
     plan.limits.idle_timeout_ms = int64_t{cfg.idle_timeout_s} * 1000;
     plan.limits.request_head_deadline_ms = int64_t{cfg.request_head_timeout_s} * 1000;
+    plan.require_api_key = cfg.require_api_key || plan.dialect.requires_api_key;
   }
   return plans;
 }
@@ -95,7 +97,7 @@ status_or<std::vector<listener_plan>> plan_listeners(const serve_config& cfg) {
 listener_set::listener_set() = default;
 listener_set::~listener_set() { stop(); }
 
-status listener_set::start(std::vector<listener_plan> plans, scheduler_api& api,
+status listener_set::start(std::vector<listener_plan> plans, scheduler_api& api, api_key_registry& keys,
                            const http::system_probe& probe, const http::request_observer* observer,
                            unsigned http_threads) {
   for (auto& plan : plans) {
@@ -104,7 +106,10 @@ status listener_set::start(std::vector<listener_plan> plans, scheduler_api& api,
     const http::dialect& d = l->plan.dialect;
     if (d.system_routes) http::add_system_routes(l->routes, probe);
     d.add_routes(l->routes, api);
-    l->dispatch = {d.render_error, &l->plan.guard, observer};
+    if (d.add_key_routes) d.add_key_routes(l->routes, keys);
+    if (l->plan.require_api_key)
+      l->keys = std::make_unique<http::api_key_guard>(keys, d.name, d.key_requirement_for, d.presented_key);
+    l->dispatch = {d.render_error, &l->plan.guard, observer, l->keys.get()};
 
     http::http_server_options options;
     options.host = l->plan.host;
@@ -121,7 +126,8 @@ status listener_set::start(std::vector<listener_plan> plans, scheduler_api& api,
       stop();
       return status::unavailable(l->plan.flag + ": " + st.message());
     }
-    spdlog::info("{} API served on {}:{}", d.name, l->plan.host, l->server->port());
+    spdlog::info("{} API served on {}:{}{}", d.name, l->plan.host, l->server->port(),
+                 l->keys ? " (API keys required)" : "");
     listeners_.push_back(std::move(l));
   }
   return {};

@@ -10,7 +10,7 @@
 //   auto plans = plan_listeners(cfg);                // "--dkron-listen: listen: bad port ..."
 //   if (!plans.ok()) die(plans.status().message());
 //   listener_set listeners;
-//   if (auto st = listeners.start(std::move(*plans), runtime, probe, &observer, 1); !st.ok()) die(...);
+//   if (auto st = listeners.start(std::move(*plans), runtime, keys, probe, &observer, 1); !st.ok()) die(...);
 //   ...
 //   listeners.stop();
 #pragma once
@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/api_key_registry.h"
 #include "actors/scheduler_api.h"
 #include "app/serve_config.h"
 #include "core/status.h"
@@ -37,6 +38,9 @@ struct listener_plan {
   http::dialect dialect;
   http::cross_site_guard guard;
   http::connection_limits limits;
+  // Every route asks for the API key it needs (--require-api-key, or a dialect that always
+  // does); key management routes check for themselves either way.
+  bool require_api_key = false;
 };
 
 // The listeners `cfg` enables, in start order; invalid_argument naming the flag when an address
@@ -54,10 +58,10 @@ class listener_set {
   // -- lifecycle --
 
   // Starts every planned listener; on the first that cannot bind, stops those already started
-  // and fails with unavailable naming its flag. `api`, `probe` and `*observer` must outlive the
-  // set.
-  status start(std::vector<listener_plan> plans, scheduler_api& api, const http::system_probe& probe,
-               const http::request_observer* observer, unsigned http_threads);
+  // and fails with unavailable naming its flag. `api`, `keys`, `probe` and `*observer` must
+  // outlive the set.
+  status start(std::vector<listener_plan> plans, scheduler_api& api, api_key_registry& keys,
+               const http::system_probe& probe, const http::request_observer* observer, unsigned http_threads);
   void stop();
 
  private:

@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/api_key_registry.h"
 #include "actors/scheduler_runtime.h"
 #include "app/listeners.h"
 #include "app/node_listener.h"
@@ -94,13 +95,22 @@ int run_serve(const serve_config& cfg) {
   }
 
   auto& metrics = (*runtime)->metrics();
+  auto keys = api_key_registry::load((*runtime)->store(), {.on_failure = [&metrics](std::string_view listener,
+                                                                                     std::string_view reason) {
+                                       metrics.on_api_key_failure(listener, reason);
+                                     }});
+  if (!keys.ok()) {
+    spdlog::error("cannot read the API keys: {}", keys.status().message());
+    return 1;
+  }
   http::request_observer observer = [&metrics](std::string_view route, std::string_view method,
                                                int status, double seconds) {
     metrics.on_http_request(route, method, status, seconds);
   };
   listener_set listeners;
   auto probe = probe_of(**runtime);
-  if (auto st = listeners.start(std::move(plans).value(), **runtime, probe, &observer, cfg.http_threads);
+  if (auto st = listeners.start(std::move(plans).value(), **runtime, **keys, probe, &observer,
+                                   cfg.http_threads);
       !st.ok()) {
     spdlog::error("{}", st.message());
     return 1;
@@ -110,6 +120,7 @@ int run_serve(const serve_config& cfg) {
   int sig = wait_for_stop_signal();
   spdlog::info("received signal {}, stopping", sig);
   listeners.stop();
+  (*keys)->flush_last_used();
   node_listener.reset();  // agents see their connection end and will dial again
   (*runtime)->stop();
   return 0;

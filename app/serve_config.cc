@@ -30,6 +30,8 @@ void add_serve_flags(CLI::App& app, serve_config& cfg) {
                  "PEM CA whose client certificates agents must present (mutual TLS)");
   app.add_flag("--node-insecure", cfg.node_insecure,
                "Allow a node listener on a non-loopback address without TLS (agents' traffic in the clear)");
+  app.add_flag("--require-api-key", cfg.require_api_key,
+               "Every listener but the funcs' wants an API key (X-API-Key) with the privilege its route needs");
   app.add_option("--data-dir", cfg.data_dir, "Folder of the embedded LevelDB state")
       ->capture_default_str();
   app.add_option("--threads", cfg.worker_threads, "Actor worker threads (0 = number of cores)")

@@ -58,6 +58,9 @@ struct serve_config {
   std::vector<std::string> allowed_origins;
   std::vector<std::string> allowed_hosts;
   // What a connection may cost (http::connection_limits), per listener.
+  // Every listener but the funcs' asks each request for an API key with the privilege its route
+  // needs (http/api_key_guard.h); without it only dialects that always do (Cronicle) ask.
+  bool require_api_key = false;
   std::size_t max_connections = http::k_max_connections;
   unsigned idle_timeout_s = http::k_idle_timeout_ms / 1000;
   unsigned request_head_timeout_s = http::k_request_head_deadline_ms / 1000;

@@ -18,7 +18,9 @@
 #include <string>
 #include <string_view>
 
+#include "actors/api_key_registry.h"
 #include "actors/scheduler_api.h"
+#include "http/api_key_guard.h"
 #include "http/error_renderer.h"
 #include "http/http_message.h"
 #include "http/router.h"
@@ -32,6 +34,15 @@ struct dialect {
   // The largest body accepted on `path` (413 above it); empty: k_max_body_bytes everywhere.
   std::function<std::size_t(std::string_view path)> body_limit_for;
   bool system_routes = false;  // serve /health, /ready and /metrics on this listener too
+  // -- API keys (http/api_key_guard.h) --
+  // What each route needs of a key under --require-api-key; empty: requirement_by_method.
+  key_requirement_fn key_requirement_for;
+  // Where a client puts its key; empty: the X-API-Key header.
+  presented_key_fn presented_key;
+  // Keys are required even without --require-api-key (Cronicle's API always wants one).
+  bool requires_api_key = false;
+  // Adds the key management routes (the native listener's /v1/apikeys; empty: none).
+  std::function<void(router&, api_key_registry&)> add_key_routes;
 };
 
 }  // namespace mainspring::http

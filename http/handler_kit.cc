@@ -15,8 +15,8 @@ request_handler guarded(error_renderer render, request_handler handler) {
   };
 }
 
-request_origin origin_of(std::string_view dialect, const http_request&) {
-  return request_origin{std::string(dialect), "", ""};
+request_origin origin_of(std::string_view dialect, const http_request& req) {
+  return request_origin{std::string(dialect), req.api_key_id, ""};
 }
 
 status renamed_field(const status& error, std::initializer_list<field_rename> renames) {

@@ -36,6 +36,8 @@ struct http_request {
   uint16_t local_port = 0;  // the port of the listener the request arrived on
   // Path parameters captured by the router ("group" -> "YM55").
   std::unordered_map<std::string, std::string> params;
+  // The id of the API key that authorized the request (http/api_key_guard.h); "" = none.
+  std::string api_key_id;
 
   // The first header named `name` (lower-case), or "" when absent.
   std::string_view header(std::string_view name) const;

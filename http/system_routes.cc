@@ -71,6 +71,9 @@ void dispatch(const router& r, http_request& request, responder reply,
     }
   }
   if (m.handler) {
+    if (options.keys)
+      if (auto refusal = options.keys->admit(request, m.route); !refusal.ok())
+        return reply.send(render(options, http_status_of_refusal(refusal), refusal));
     (*m.handler)(request, std::move(reply));
     return;
   }

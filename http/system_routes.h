@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/status.h"
+#include "http/api_key_guard.h"
 #include "http/cross_site_guard.h"
 #include "http/error_renderer.h"
 #include "http/router.h"
@@ -43,11 +44,13 @@ struct dispatch_options {
   error_renderer render_error;               // empty: json_error ({"error": "..."})
   const cross_site_guard* guard = nullptr;   // null: no cross-site checks
   const request_observer* observer = nullptr;  // hears of every answer
+  const api_key_guard* keys = nullptr;         // null: no API key asked for
 };
 
 // Refuses what `options.guard` refuses (403) and answers allowed CORS preflights; otherwise runs
-// the handler `r` finds for `request`, or answers 404 / 405 (with Allow). An allowed foreign
-// origin gets Access-Control-Allow-Origin on the answer.
+// the handler `r` finds for `request` once `options.keys` admits it (else 401 / 403), or answers
+// 404 / 405 (with Allow). An allowed foreign origin gets Access-Control-Allow-Origin on the
+// answer.
 void dispatch(const router& r, http_request& request, responder reply,
               const dispatch_options& options = {});
 

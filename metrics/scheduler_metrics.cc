@@ -195,6 +195,11 @@ void scheduler_metrics::register_metrics(const std::string& version) {
                                   .Register(*registry_)
                                   .Add({}, bounds(k_commit_duration_buckets));
 
+  api_key_failures_ = &prometheus::BuildCounter()
+                           .Name("mainspring_api_key_failures_total")
+                           .Help("Requests refused for their API key, by listener and reason.")
+                           .Register(*registry_);
+
   prometheus::BuildGauge()
       .Name("mainspring_build_info")
       .Help("Always 1; the version label says which build is running.")
@@ -231,6 +236,11 @@ void scheduler_metrics::on_storage_commit(std::size_t mutations, double duration
 void scheduler_metrics::on_http_request(std::string_view route, std::string_view method,
                                         int status, double duration_s) {
   http_->observe(route, method, status, duration_s);
+}
+
+void scheduler_metrics::on_api_key_failure(std::string_view listener, std::string_view reason) {
+  // Family::Add finds the series under the family's own mutex, creating it the first time.
+  api_key_failures_->Add({{"listener", std::string(listener)}, {"reason", std::string(reason)}}).Increment();
 }
 
 // -- scraping --

@@ -14,6 +14,8 @@
 //   pushed by the HTTP server, once per reply (see metrics/http_metrics.h):
 //     on_http_request  -> mainspring_http_requests_total{route,method,status},
 //                         mainspring_http_request_duration_seconds{route,method}
+//   pushed by the API key check, once per refused key:
+//     on_api_key_failure -> mainspring_api_key_failures_total{listener,reason}   counter
 //   pulled at each scrape (scheduler_snapshot): mainspring_jobs{state},
 //     mainspring_timer_wheel_pending_timers, mainspring_runs_in_flight, mainspring_runs_queued,
 //     mainspring_runs_skipped_total, mainspring_run_retries_total, mainspring_actors
@@ -47,6 +49,8 @@ namespace prometheus {
 class Counter;
 class Histogram;
 class Registry;
+template <typename T>
+class Family;
 }  // namespace prometheus
 
 namespace mainspring {
@@ -108,6 +112,10 @@ class scheduler_metrics {
   // raw path. Thread-safe (a short mutex).
   void on_http_request(std::string_view route, std::string_view method, int status,
                        double duration_s);
+  // A request's API key was refused (actors/api_key_registry.h): `listener` is the dialect's
+  // name, `reason` one of missing, unknown, wrong_secret, disabled, forbidden. Both come from
+  // fixed sets, never from the request. Thread-safe.
+  void on_api_key_failure(std::string_view listener, std::string_view reason);
 
   // -- scraping --
   // Sets what scrape() calls for the pulled figures. It runs on the scraping thread, once per
@@ -134,6 +142,7 @@ class scheduler_metrics {
   prometheus::Histogram* storage_batch_size_ = nullptr;
   prometheus::Histogram* storage_commit_duration_ = nullptr;
   std::unique_ptr<http_metrics> http_;
+  prometheus::Family<prometheus::Counter>* api_key_failures_ = nullptr;
   std::mutex scrape_mutex_;
   std::function<scheduler_snapshot()> snapshot_source_;  // guarded by scrape_mutex_
 };

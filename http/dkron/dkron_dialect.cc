@@ -6,6 +6,7 @@
 
 #include "http/dkron/job_json.h"
 #include "http/dkron/job_routes.h"
+#include "http/dkron/key_requirements.h"
 #include "http/handler_kit.h"
 
 namespace mainspring::http::dkron {
@@ -98,6 +99,7 @@ dialect make_dialect(dkron_options options) {
                        [](status_or<std::string>) {});
   };
   d.render_error = render_error;
+  d.key_requirement_for = key_requirements();
   return d;
 }
 

@@ -1,7 +1,9 @@
 #include "http/native/native_dialect.h"
 
+#include "http/native/api_key_routes.h"
 #include "http/native/envelope.h"
 #include "http/native/func_call_routes.h"
+#include "http/native/key_requirements.h"
 #include "http/native/native_routes.h"
 
 namespace mainspring::http::native {
@@ -16,6 +18,8 @@ dialect make_dialect() {
     return import ? k_max_import_bytes : k_max_body_bytes;
   };
   d.system_routes = true;
+  d.key_requirement_for = key_requirements();
+  d.add_key_routes = add_api_key_routes;
   return d;
 }
 
@@ -24,6 +28,8 @@ dialect make_func_dialect() {
   d.name = "funcs";
   d.add_routes = add_func_call_routes;
   d.render_error = render_error;
+  // Funcs keep their TOTP codes: no route of this listener asks for a key.
+  d.key_requirement_for = [](const http_request&, std::string_view) { return key_requirement::open(); };
   return d;
 }
 

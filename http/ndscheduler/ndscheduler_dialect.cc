@@ -10,6 +10,7 @@
 #include "http/json_body.h"
 #include "http/ndscheduler/job_classes.h"
 #include "http/ndscheduler/job_json.h"
+#include "http/ndscheduler/key_requirements.h"
 
 namespace mainspring::http::ndscheduler {
 
@@ -327,6 +328,7 @@ dialect make_dialect(ndscheduler_options options) {
     api.register_group(request_origin{std::string(k_dialect_name), "", ""}, o->group, [](status_or<std::string>) {});
   };
   d.render_error = render;
+  d.key_requirement_for = key_requirements();
   return d;
 }
 
