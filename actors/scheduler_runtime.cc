@@ -250,6 +250,11 @@ scheduler_runtime::scheduler_runtime(std::unique_ptr<impl> impl) : impl_(std::mo
                count(impl_->stats.groups) + 2;
     m.nodes_up = count(impl_->stats.nodes_up);
     m.node_auth_failures_total = impl_->stats.node_auth_failures.load(std::memory_order_relaxed);
+    if (impl_->store) {
+      auto storage = impl_->store->stats();
+      m.storage_queued_batches = storage.queued_batches;
+      m.storage_dropped_writes_total = storage.dropped_lazy_batches;
+    }
     if (impl_->add_to_snapshot) impl_->add_to_snapshot(m);
     return m;
   });

@@ -120,6 +120,12 @@ void append_snapshot(std::vector<MetricFamily>& out, const scheduler_snapshot& s
                        static_cast<double>(s.node_oversize_frames_total)));
   out.push_back(single("mainspring_node_tls_failures_total", "Node connections whose TLS handshake failed.",
                        MetricType::Counter, static_cast<double>(s.node_tls_failures_total)));
+  out.push_back(single("mainspring_storage_queued_batches",
+                       "Writes waiting for the storage committer: the backlog, bounded for lazy writes.",
+                       MetricType::Gauge, static_cast<double>(s.storage_queued_batches)));
+  out.push_back(single("mainspring_storage_dropped_writes_total",
+                       "Lazy writes (run records, heartbeats) dropped because the committer was too far behind.",
+                       MetricType::Counter, static_cast<double>(s.storage_dropped_writes_total)));
 }
 
 void append_process(std::vector<MetricFamily>& out, const process_stats& p) {

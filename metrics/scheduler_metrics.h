@@ -78,6 +78,9 @@ struct scheduler_snapshot {
   uint64_t node_connections_refused_total = 0; // over the node listener's connection cap
   uint64_t node_oversize_frames_total = 0;     // messages over k_max_node_message_bytes
   uint64_t node_tls_failures_total = 0;        // TLS handshakes that failed
+  // -- storage backlog --
+  uint64_t storage_queued_batches = 0;         // writes waiting for the committer
+  uint64_t storage_dropped_writes_total = 0;   // lazy writes dropped: the committer was behind
 };
 
 class scheduler_metrics {

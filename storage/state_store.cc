@@ -168,13 +168,25 @@ state_store::~state_store() {
 // -- writes --
 
 void state_store::commit(mutation_batch batch, std::function<void(status)> done) {
+  bool dropped = false;
   {
     std::lock_guard<std::mutex> lock(impl_->queue_mu);
     if (!impl_->closing) {
-      impl_->queue.push_back({std::move(batch), std::move(done)});
-      if (impl_->queue.size() == 1) impl_->queue_cv.notify_one();
-      return;
+      const std::size_t cap = impl_->options.max_queued_lazy_batches;
+      if (!batch.durable() && cap != 0 && impl_->queued_lazy >= cap) {
+        dropped = true;
+      } else {
+        if (!batch.durable()) ++impl_->queued_lazy;
+        impl_->queue.push_back({std::move(batch), std::move(done)});
+        if (impl_->queue.size() == 1) impl_->queue_cv.notify_one();
+        return;
+      }
     }
+  }
+  if (dropped) {
+    impl_->dropped_lazy_batches.fetch_add(1, std::memory_order_relaxed);
+    if (done) done(status::resource_exhausted("state store: the committer is behind; lazy write dropped"));
+    return;
   }
   if (done) done(status::unavailable("state store is closed"));
 }
@@ -194,6 +206,7 @@ void state_store::impl::run_committer() {
       queue_cv.wait(lock, [this] { return !queue.empty() || closing; });
       if (queue.empty()) return;  // closing and drained
       round.swap(queue);
+      queued_lazy = 0;
     }
     write_round(round);
     round.clear();
@@ -320,6 +333,7 @@ store_stats state_store::stats() const {
   out.total_commit_us = i.total_commit_us.load();
   out.runs_trimmed = i.runs_trimmed.load();
   out.corrupt_runs_skipped = i.corrupt_runs_skipped.load();
+  out.dropped_lazy_batches = i.dropped_lazy_batches.load();
   {
     std::lock_guard<std::mutex> lock(impl_->queue_mu);
     out.queued_batches = impl_->queue.size();

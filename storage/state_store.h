@@ -41,6 +41,10 @@
 
 namespace mainspring {
 
+// The default bound of store_options::max_queued_lazy_batches: about 20 MB of run records, a
+// fraction of a second of writes at the rates the committer sustains.
+inline constexpr std::size_t k_max_queued_lazy_batches = 50'000;
+
 struct store_options {
   // Runs kept per job; 0 = no count limit. A job may briefly hold about
   // run_trim_interval more before its next trim.
@@ -56,6 +60,11 @@ struct store_options {
   std::size_t sweep_keys_per_tick = 10'000;
   // LevelDB memtable size: larger absorbs run-history bursts, smaller replays faster at open.
   std::size_t write_buffer_bytes = 16u << 20;
+  // Lazy (non-durable) batches waiting for the committer at most: run records and heartbeats
+  // beyond it are dropped and counted (store_stats::dropped_lazy_batches) rather than queued
+  // without bound when writes come faster than the disk takes them. Durable batches (changes a
+  // client waits for) always queue. 0 = no bound.
+  std::size_t max_queued_lazy_batches = k_max_queued_lazy_batches;
   // Told of every group commit (mutation_batches in it, seconds the write took), on the
   // committer thread; for metrics. Must be quick and must not throw.
   std::function<void(std::size_t batches, double seconds)> on_commit;
@@ -72,6 +81,7 @@ struct store_stats {
   int64_t max_commit_us = 0;
   int64_t total_commit_us = 0;        // divide by commits for the mean
   uint64_t queued_batches = 0;        // waiting for the committer right now
+  uint64_t dropped_lazy_batches = 0;  // lazy batches refused: the committer was too far behind
   uint64_t runs_trimmed = 0;          // run records deleted by retention
   uint64_t corrupt_runs_skipped = 0;  // unreadable run records list_runs passed over
 };
@@ -110,7 +120,9 @@ class state_store {
 
   // Queues `batch`; `done` (may be empty) gets ok once the batch is applied (and synced when
   // durable), or the write error. Thread-safe. done runs on the committer thread and must be
-  // short and must not throw; it may call commit() again (but not commit_sync).
+  // short and must not throw; it may call commit() again (but not commit_sync). A lazy batch
+  // (not durable) over max_queued_lazy_batches is dropped: done gets resource_exhausted at once,
+  // on the caller's thread.
   void commit(mutation_batch batch, std::function<void(status)> done);
 
   // commit() and wait. REQUIRES: not called from a done callback.

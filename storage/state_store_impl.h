@@ -56,6 +56,8 @@ struct state_store::impl {
       max_batch_size{0};
   std::atomic<int64_t> last_commit_us{0}, max_commit_us{0}, total_commit_us{0};
   std::atomic<uint64_t> runs_trimmed{0};
+  std::atomic<uint64_t> dropped_lazy_batches{0};
+  std::size_t queued_lazy = 0;  // lazy batches in `queue`; guarded by queue_mu
   mutable std::atomic<uint64_t> corrupt_runs_skipped{0};
 
   // -- committer (state_store.cc) --

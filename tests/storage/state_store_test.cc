@@ -632,3 +632,52 @@ TEST_CASE(
   REQUIRE_FALSE(r.ok());
   CHECK_THAT(r.status().message(), Catch::Contains("schema version 2"));
 }
+
+TEST_CASE("lazy batches beyond the queue bound are dropped and counted, durable ones always queue") {
+  temp_dir dir;
+  store_options o = quiet_options();
+  o.max_queued_lazy_batches = 10;
+  auto store = open_store(dir.path, o);
+  // Hold the committer inside a done callback, so that what follows waits in the queue.
+  std::promise<void> entered, release;
+  auto release_future = release.get_future().share();
+  store->commit(mutation_batch{}.put_group(group_spec{"G", "S", 0}), [&](status) {
+    entered.set_value();
+    release_future.wait();
+  });
+  entered.get_future().wait();
+  std::atomic<int> refused{0};
+  for (int i = 0; i < 15; ++i) {
+    run_record run;
+    run.run_id = static_cast<uint64_t>(100 + i);
+    run.job_id = "j";
+    run.group = "G";
+    run.state = run_state::succeeded;
+    mutation_batch lazy = mutation_batch{}.put_run(run);
+    lazy.set_durable(false);
+    store->commit(std::move(lazy), [&](status st) {
+      if (st.code() == status_code::resource_exhausted) ++refused;
+    });
+  }
+  CHECK(refused == 5);  // answered at once, on this thread
+  std::atomic<bool> durable_ok{false};
+  store->commit(mutation_batch{}.put_job(make_job("G", "j")), [&](status st) { durable_ok = st.ok(); });
+  auto stats = store->stats();
+  CHECK(stats.dropped_lazy_batches == 5);
+  CHECK(stats.queued_batches == 11);  // 10 lazy + the durable one
+  release.set_value();
+  REQUIRE(store->commit_sync(mutation_batch{}.put_audit(audit_entry{})).ok());
+  CHECK(durable_ok);
+  CHECK(store->list_runs("G", "j", 100).value().size() == 10);
+  // Once the committer has caught up, lazy batches queue again.
+  run_record later;
+  later.run_id = 500;
+  later.job_id = "j";
+  later.group = "G";
+  mutation_batch lazy = mutation_batch{}.put_run(later);
+  lazy.set_durable(false);
+  store->commit(std::move(lazy), nullptr);
+  REQUIRE(store->commit_sync(mutation_batch{}.put_audit(audit_entry{})).ok());
+  CHECK(store->list_runs("G", "j", 100).value().size() == 11);
+  CHECK(store->stats().dropped_lazy_batches == 5);
+}
