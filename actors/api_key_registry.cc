@@ -66,7 +66,12 @@ status_or<std::unique_ptr<api_key_registry>> api_key_registry::load(state_store&
   return registry;
 }
 
-api_key_registry::~api_key_registry() { flush_last_used(); }
+api_key_registry::~api_key_registry() {
+  flush_last_used();
+  // The store answers in order: once this empty batch is done, no lazy write's callback (which
+  // touches this registry) is still to come.
+  store_.commit_sync(mutation_batch{});
+}
 
 int64_t api_key_registry::now() const { return options_.now_ms ? options_.now_ms() : to_unix_ms(now_ms()); }
 
@@ -262,15 +267,26 @@ void api_key_registry::touch(const std::string& key_id, int64_t now_ms) {
   std::unique_lock<std::mutex> writing(write_mutex_, std::try_to_lock);
   if (!writing.owns_lock()) return;
   api_key_record copy;
+  int64_t written_before = 0;
   {
     std::lock_guard<std::mutex> lock(data_mutex_);
     auto it = keys_.find(key_id);
     if (it == keys_.end() || !due(it->second)) return;  // removed, or written meanwhile
+    written_before = it->second.last_used_written_ms;
     it->second.last_used_written_ms = it->second.record.last_used_ms;
     copy = it->second.record;
   }
-  // Queued while write_mutex_ is held, so it lands before any later change of the key.
-  store_.commit(mutation_batch{}.put_api_key(copy).set_durable(false), nullptr);
+  // Queued while write_mutex_ is held, so it lands before any later change of the key. A lazy
+  // write the store drops or fails is marked unwritten again, for the next use or the flush.
+  int64_t written = copy.last_used_ms;
+  store_.commit(mutation_batch{}.put_api_key(copy).set_durable(false),
+                [this, key_id, written, written_before](status st) {
+                  if (st.ok()) return;
+                  std::lock_guard<std::mutex> lock(data_mutex_);
+                  auto it = keys_.find(key_id);
+                  if (it != keys_.end() && it->second.last_used_written_ms == written)
+                    it->second.last_used_written_ms = written_before;
+                });
 }
 
 void api_key_registry::flush_last_used() {

@@ -8,7 +8,8 @@
 //
 // Last use: check() records it in memory at once; it is written lazily, as a non-durable put of
 // the record at most once per k_last_used_write_interval per key (so a crash may lose the last
-// minute of it), and durably by flush_last_used() at shutdown.
+// minute of it; a lazy write the store drops is retried by the next use or the flush), and
+// durably by flush_last_used() at shutdown.
 //
 // Thread-safe. Management calls block for one synced write (they are rare, admin-only);
 // check() never waits for the disk.
