@@ -5,6 +5,7 @@
 #include "core/node_auth.h"
 #include "http/cloudtask/center_routes.h"
 #include "http/cloudtask/job_json.h"
+#include "http/cloudtask/key_requirements.h"
 #include "http/cloudtask/replies.h"
 #include "http/cloudtask/web_routes.h"
 
@@ -24,6 +25,7 @@ dialect make_dialect(cloudtask_options options) {
     add_web_routes(r, api);
   };
   d.render_error = render_center;
+  d.key_requirement_for = key_requirements();
   return d;
 }
 

@@ -36,7 +36,8 @@ void send_center(const responder& reply, int http_status, std::string_view conte
 }
 
 http_response render_center(int http_status, const status& error) {
-  (void)error;  // the center's answers carry its fixed texts only
+  // The center's answers carry its fixed texts; it has no API keys, so a refused key says why.
+  if (http_status == 401 || http_status == 403) return center_response(http_status, center_body(error.message(), nullptr));
   std::string_view text = http_status == 404 ? k_not_found : http_status < 500 ? k_invalid : k_exception;
   return center_response(http_status, center_body(text, nullptr));
 }

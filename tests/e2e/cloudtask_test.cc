@@ -382,3 +382,45 @@ TEST_CASE("cloudtask: after a server kill -9 the jobs are placed again as agents
   const std::size_t before = s.logs(id).size();
   REQUIRE(eventually([&] { return s.logs(id).size() > before + 1; }, 15s));
 }
+
+TEST_CASE("cloudtask: with --require-api-key each route wants its privilege, refused in the center's shape") {
+  uint16_t ct_port = pick_free_port();
+  server_process server({"--require-api-key", "--cloudtask-listen", "127.0.0.1:" + std::to_string(ct_port),
+                          "--node-listen", "127.0.0.1:" + std::to_string(pick_free_port())});
+  http_client native(server.base_url());
+  http_client ct("http://127.0.0.1:" + std::to_string(ct_port));
+  auto with_key = [](http_client& c, const std::string& method, const std::string& path, const std::string& key,
+                     const std::optional<std::string>& body = std::nullopt) {
+    std::vector<std::string> headers;
+    if (!key.empty()) headers.push_back("X-API-Key: " + key);
+    return c.request(method, path, body, "application/json", headers);
+  };
+  json admin = with_key(native, "POST", "/v1/apikeys/bootstrap", "").json()["success"];
+  const std::string admin_key = admin["key"];
+  auto make = [&](const json& privileges) {
+    http_response r = with_key(native, "POST", "/v1/apikeys", admin_key,
+                               json{{"title", "t"}, {"privileges", privileges}, {"active", 1}}.dump());
+    REQUIRE(r.status == 200);
+    return r.json()["success"]["key"].get<std::string>();
+  };
+  const std::string reader = make(json::array());
+  const std::string creator = make(json::array({"create_events", "state_update"}));
+
+  http_response missing = with_key(ct, "GET", "/cloudtask/v2/runtimes/rt/servers", "");
+  CHECK(missing.status == 401);
+  CHECK(missing.json()["content"].is_string());
+  CHECK(with_key(ct, "GET", "/cloudtask/v2/runtimes/rt/servers", reader).status == 200);
+  CHECK(with_key(ct, "OPTIONS", "/cloudtask/v2/jobs/action", "").status == 200);  // preflights stay open
+  CHECK(with_key(ct, "POST", "/api/location/add", reader, json{{"location", "rt"}}.dump()).status == 403);
+  CHECK(with_key(ct, "POST", "/api/location/add", creator, json{{"location", "rt"}}.dump()).status == 200);
+  json job = job_body("keyed", "echo x");
+  http_response created = with_key(ct, "POST", "/api/job/createJob", creator, job.dump());
+  REQUIRE(created.status == 200);
+  const std::string id = created.json()["data"]["jobid"];
+  // start needs run_events, stop abort_events: the creator has neither.
+  json start = {{"runtime", "rt"}, {"jobid", id}, {"action", "start"}};
+  CHECK(with_key(ct, "PUT", "/cloudtask/v2/jobs/action", creator, start.dump()).status == 403);
+  CHECK(with_key(ct, "PUT", "/cloudtask/v2/jobs/action", admin_key, start.dump()).status == 202);
+  CHECK(with_key(ct, "DELETE", "/api/job/deleteJob/" + id, creator).status == 403);
+  CHECK(with_key(ct, "DELETE", "/api/job/deleteJob/" + id, admin_key).status == 200);
+}

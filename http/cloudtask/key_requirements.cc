@@ -1,0 +1,31 @@
+#include "http/cloudtask/key_requirements.h"
+
+#include <nlohmann/json.hpp>
+
+namespace mainspring::http::cloudtask {
+
+key_requirement_fn key_requirements() {
+  using k = key_requirement;
+  auto table = key_requirement_table({
+      {"POST", "/api/job/createJob", k::needs(privilege::create_events)},
+      {"PUT", "/api/job/updateJob", k::needs(privilege::edit_events)},
+      {"DELETE", "/api/job/deleteJob/{jobId}", k::needs(privilege::delete_events)},
+      {"POST", "/api/location/add", k::needs(privilege::state_update)},
+      {"DELETE", "/api/location/remove/{location}", k::needs(privilege::state_update)},
+      {"POST", "/cloudtask/v2/messages", k::needs(privilege::state_update)},
+      {"POST", "/cloudtask/v2/logs", k::needs(privilege::state_update)},
+  });
+  return [table](const http_request& request, std::string_view route) {
+    if (request.method == "OPTIONS") return k::open();
+    if (route == "/cloudtask/v2/jobs/action") {
+      // The body says which: a body that does not parse is refused by the route itself (400)
+      // once a key with either privilege let it through.
+      auto body = nlohmann::json::parse(request.body, nullptr, false);
+      const bool stop = body.is_object() && body.contains("action") && body["action"] == "stop";
+      return k::needs(stop ? privilege::abort_events : privilege::run_events);
+    }
+    return table(request, route);
+  };
+}
+
+}  // namespace mainspring::http::cloudtask
