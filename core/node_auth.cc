@@ -40,15 +40,17 @@ std::string node_proof(std::string_view secret, std::string_view nonce, std::str
   message.append(k_proof_domain).append(group).append("\n").append(node_id).append("\n").append(nonce);
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int mac_len = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &mac_len);
+  // A failed HMAC gives an empty proof, which proof_matches never accepts.
+  if (HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+           reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &mac_len) == nullptr)
+    return {};
   return hex(mac, mac_len);
 }
 
 bool proof_matches(std::string_view secret, std::string_view nonce, std::string_view group,
                    std::string_view node_id, std::string_view proof) {
   std::string expected = node_proof(secret, nonce, group, node_id);
-  if (proof.size() != expected.size()) return false;
+  if (expected.empty() || proof.size() != expected.size()) return false;
   return CRYPTO_memcmp(expected.data(), proof.data(), expected.size()) == 0;
 }
 

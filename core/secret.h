@@ -12,7 +12,8 @@ namespace mainspring {
 // 32 characters = 160 bits, the RFC 4226 recommended key length for HMAC-SHA1.
 inline constexpr std::size_t k_secret_chars = 32;
 
-// A fresh secret from the operating system's random source.
+// A fresh secret from OpenSSL's RAND_bytes (the operating system's CSPRNG). Throws
+// std::runtime_error when RAND_bytes fails: there is no weaker fallback.
 std::string random_base32_secret(std::size_t chars = k_secret_chars);
 
 }  // namespace mainspring

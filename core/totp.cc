@@ -51,7 +51,10 @@ std::string hotp(std::string_view key, uint64_t counter, int digits) {
   }
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int mac_len = 0;
-  HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()), message, sizeof message, mac, &mac_len);
+  // A failed HMAC gives no code at all, which matches nothing (verify_totp compares lengths).
+  if (HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()), message, sizeof message, mac, &mac_len) == nullptr ||
+      mac_len < 20)
+    return {};
   int offset = mac[mac_len - 1] & 0x0f;
   uint32_t binary = (static_cast<uint32_t>(mac[offset] & 0x7f) << 24) |
                     (static_cast<uint32_t>(mac[offset + 1]) << 16) |
@@ -76,6 +79,7 @@ bool verify_totp(std::string_view base32_secret, std::string_view code, int64_t 
   for (int64_t s = step - k_totp_skew_steps; s <= step + k_totp_skew_steps; ++s) {
     if (s < 0) continue;
     std::string expected = hotp(*key, static_cast<uint64_t>(s));
+    if (expected.size() != code.size()) continue;  // no code (a failed HMAC) matches nothing
     unsigned diff = 0;
     for (std::size_t i = 0; i < expected.size(); ++i)
       diff |= static_cast<unsigned>(expected[i] ^ code[i]);
