@@ -78,9 +78,11 @@ job_view view_of(const job_state& st) {
   return v;
 }
 
-void count_skipped(job_state& st, const job_context* ctx, uint64_t n) {
+void count_skipped(job_state& st, const job_context* ctx, uint64_t n, skip_reason why) {
+  if (n == 0) return;
   st.skipped += n;
   ctx->stats->runs_skipped.fetch_add(n, std::memory_order_relaxed);
+  ctx->stats->runs_skipped_by_reason[static_cast<std::size_t>(why)].fetch_add(n, std::memory_order_relaxed);
 }
 
 namespace {
@@ -98,7 +100,7 @@ void mark_done(job_self self, const job_context* ctx) {
 // Runs the catch-up fires of `plan`, counts what it dropped, and arms its next fire.
 void apply_plan(job_self self, const job_context* ctx, const fire_plan& plan) {
   for (int64_t missed_plan : plan.catch_up_ms) start_run(self, ctx, run_trigger::misfire, missed_plan, 0);
-  count_skipped(self->state, ctx, static_cast<uint64_t>(plan.missed) - plan.catch_up_ms.size());
+  count_skipped(self->state, ctx, static_cast<uint64_t>(plan.missed) - plan.catch_up_ms.size(), skip_reason::misfire);
   if (plan.next_ms) arm_schedule(self, ctx, plan.next_ms);
   else mark_done(self, ctx);
 }
@@ -317,7 +319,7 @@ caf::actor restore_job(caf::actor_system& sys, job_spec spec, const job_context*
   const auto& timing = *st.timing;
   auto plan = before_expiry(plan_on_restart(timing.sched, timing.zone, spec, last_alive_ms, to_unix_ms(now_ms())),
                             spec.expires_at_ms);
-  count_skipped(st, ctx, static_cast<uint64_t>(plan.missed) - plan.catch_up_ms.size());
+  count_skipped(st, ctx, static_cast<uint64_t>(plan.missed) - plan.catch_up_ms.size(), skip_reason::misfire);
   if (plan.next_ms) {
     st.next_fire_ms = plan.next_ms;
     batch.timers.emplace_back(job, *plan.next_ms);

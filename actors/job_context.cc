@@ -26,6 +26,15 @@ void persist(const job_context* ctx, mutation_batch batch, std::function<void(st
   });
 }
 
+const char* skip_reason_name(skip_reason r) {
+  switch (r) {
+    case skip_reason::overlap: return "overlap";
+    case skip_reason::misfire: return "misfire";
+    case skip_reason::no_node: return "no_node";
+  }
+  return "overlap";
+}
+
 void persist_lazily(const job_context* ctx, mutation_batch batch) {
   if (!ctx->store) return;
   batch.set_durable(false);

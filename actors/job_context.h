@@ -1,6 +1,7 @@
 // job_context: what every group and job actor shares, owned by the runtime and outliving them.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <functional>
@@ -24,11 +25,21 @@ class mutation_batch;
 // Per-job history kept in memory: the newest runs, oldest dropped first.
 inline constexpr std::size_t k_run_history_per_job = 100;
 
+// Why a fire did not run (mainspring_runs_skipped_total{reason}).
+enum class skip_reason : uint8_t {
+  overlap,  // concurrency forbid, and the previous run is still in flight
+  misfire,  // the fire was missed (server down or far behind) and the misfire policy drops it
+  no_node,  // a REMOTE@* job whose group has no live node to run it
+};
+inline constexpr std::size_t k_skip_reasons = 3;
+const char* skip_reason_name(skip_reason r);  // "overlap", "misfire", "no_node"
+
 // Counters the metrics layer reads without a message round trip.
 struct scheduler_stats {
   std::atomic<uint64_t> runs_started{0};
   std::atomic<uint64_t> runs_finished{0};
-  std::atomic<uint64_t> runs_skipped{0};
+  std::atomic<uint64_t> runs_skipped{0};  // all reasons
+  std::array<std::atomic<uint64_t>, k_skip_reasons> runs_skipped_by_reason{};
   std::atomic<uint64_t> retries{0};
   // Jobs by phase; their sum is the number of job actors.
   std::atomic<int64_t> jobs_active{0};

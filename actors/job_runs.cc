@@ -124,14 +124,15 @@ uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, i
                    int attempt, bool skip_busy, const std::string& node) {
   auto& st = self->state;
   if (st.kind != executor_kind::remote) {
-    if (skip_busy && !st.in_flight.empty()) return count_skipped(st, ctx, 1), 0;
+    if (skip_busy && !st.in_flight.empty()) return count_skipped(st, ctx, 1, skip_reason::overlap), 0;
     return start_one(self, ctx, trigger, plan_ms, attempt, st.spec.target(), {});
   }
   executor_target target = st.spec.target();
   if (std::get<remote_target>(target).allocated) {
     // One run, on the node the allocation table gives the job now (a retry too: its old node
     // may be gone). With no live node the fire is skipped, as Cloudtask runs nothing then.
-    if (st.allocated_node.empty() || (skip_busy && !st.in_flight.empty())) return count_skipped(st, ctx, 1), 0;
+    if (st.allocated_node.empty()) return count_skipped(st, ctx, 1, skip_reason::no_node), 0;
+    if (skip_busy && !st.in_flight.empty()) return count_skipped(st, ctx, 1, skip_reason::overlap), 0;
     return start_one(self, ctx, trigger, plan_ms, attempt, std::move(target), st.allocated_node);
   }
   // One run per node, each with its own record, retries and overlap rule.
@@ -140,7 +141,7 @@ uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, i
   for (const auto& n : nodes) {
     if (!node.empty() && n != node) continue;
     if (skip_busy && busy_on(st, n)) {
-      count_skipped(st, ctx, 1);
+      count_skipped(st, ctx, 1, skip_reason::overlap);
       continue;
     }
     uint64_t id = start_one(self, ctx, trigger, plan_ms, attempt, target, n);

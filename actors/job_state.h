@@ -137,7 +137,7 @@ uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, i
 std::size_t abort_runs(job_self self, const job_context* ctx, const std::string& why);
 // Starts the retries that are due and arms the timer for the next one.
 void start_due_retries(job_self self, const job_context* ctx);
-void count_skipped(job_state& st, const job_context* ctx, uint64_t n);
+void count_skipped(job_state& st, const job_context* ctx, uint64_t n, skip_reason why);
 // Records a run's outcome; arms a retry when the run failed and retries remain.
 void finish_run(job_self self, const job_context* ctx, run_outcome out);
 // In-flight and remembered runs merged with `stored` ones: newest first, at most `limit`, only

@@ -244,6 +244,8 @@ scheduler_runtime::scheduler_runtime(std::unique_ptr<impl> impl) : impl_(std::mo
     m.runs_in_flight = s.runs_in_flight;
     m.runs_queued = s.runs_queued;
     m.runs_skipped_total = s.runs_skipped;
+    for (std::size_t r = 0; r < k_skip_reasons; ++r)
+      m.runs_skipped_by_reason[r] = impl_->stats.runs_skipped_by_reason[r].load(std::memory_order_relaxed);
     m.run_retries_total = s.retries;
     // Every job and group is an actor, plus the registry and the clock.
     m.actors = static_cast<uint64_t>(std::max<int64_t>(0, impl_->stats.jobs())) +

@@ -100,9 +100,27 @@ void append_snapshot(std::vector<MetricFamily>& out, const scheduler_snapshot& s
                        MetricType::Gauge, static_cast<double>(s.runs_in_flight)));
   out.push_back(single("mainspring_runs_queued", "Runs waiting for an executor slot.",
                        MetricType::Gauge, static_cast<double>(s.runs_queued)));
-  out.push_back(single("mainspring_runs_skipped_total",
-                       "Fires skipped (overlap under concurrency forbid, misfire skip).",
-                       MetricType::Counter, static_cast<double>(s.runs_skipped_total)));
+  // By reason; their sum is every skip. A total beyond the reasons (none today) shows as "other".
+  MetricFamily skipped{"mainspring_runs_skipped_total",
+                       "Fires skipped: overlap (concurrency forbid, a run in flight), misfire (missed, "
+                       "dropped by the misfire policy), no_node (REMOTE@* without a live node).",
+                       MetricType::Counter, {}};
+  uint64_t by_reason = 0;
+  const char* names[] = {"overlap", "misfire", "no_node"};
+  for (std::size_t i = 0; i < s.runs_skipped_by_reason.size(); ++i) {
+    prometheus::ClientMetric m;
+    m.label = {{"reason", names[i]}};
+    m.counter.value = static_cast<double>(s.runs_skipped_by_reason[i]);
+    by_reason += s.runs_skipped_by_reason[i];
+    skipped.metric.push_back(std::move(m));
+  }
+  if (s.runs_skipped_total > by_reason) {
+    prometheus::ClientMetric m;
+    m.label = {{"reason", "other"}};
+    m.counter.value = static_cast<double>(s.runs_skipped_total - by_reason);
+    skipped.metric.push_back(std::move(m));
+  }
+  out.push_back(std::move(skipped));
   out.push_back(single("mainspring_run_retries_total", "Retry runs started.", MetricType::Counter,
                        static_cast<double>(s.run_retries_total)));
   out.push_back(single("mainspring_actors", "Live actors (registry, groups, jobs, clock).",

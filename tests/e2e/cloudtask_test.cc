@@ -19,6 +19,7 @@
 #include "tests/e2e/http_client.h"
 #include "tests/e2e/native_helpers.h"
 #include "tests/e2e/server_process.h"
+#include "tests/support/prometheus_text.h"
 
 using namespace mainspring::e2e;
 
@@ -423,4 +424,18 @@ TEST_CASE("cloudtask: with --require-api-key each route wants its privilege, ref
   CHECK(with_key(ct, "PUT", "/cloudtask/v2/jobs/action", admin_key, start.dump()).status == 202);
   CHECK(with_key(ct, "DELETE", "/api/job/deleteJob/" + id, creator).status == 403);
   CHECK(with_key(ct, "DELETE", "/api/job/deleteJob/" + id, admin_key).status == 200);
+}
+
+TEST_CASE("cloudtask: a job whose runtime has no live server waits (stat 202) and its fires count as no_node skips") {
+  wait_out_end_of_day();
+  ct_server s;
+  s.add_runtime("rt");
+  std::string id = s.create(job_body("lonely", "echo never", every_seconds(1)));
+  auto no_node_skips = [&] {
+    auto t = mainspring::prometheus_text::parse(s.native.client.get("/metrics").body);
+    return t.value("mainspring_runs_skipped_total", {{"reason", "no_node"}});
+  };
+  REQUIRE(eventually([&] { return no_node_skips() >= 2; }, 15s));
+  CHECK(s.job(id)["stat"] == 202);
+  CHECK(s.logs(id).empty());
 }

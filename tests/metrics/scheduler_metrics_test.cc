@@ -169,7 +169,8 @@ TEST_CASE("the pulled figures come from the snapshot source at each scrape") {
       s.timer_wheel_pending_timers = 999'990;
       s.runs_in_flight = 17 * calls;
       s.runs_queued = 4;
-      s.runs_skipped_total = 8;
+      s.runs_skipped_total = 9;
+      s.runs_skipped_by_reason = {5, 2, 1};
       s.run_retries_total = 2;
       s.actors = 1'000'020;
       return s;
@@ -181,7 +182,11 @@ TEST_CASE("the pulled figures come from the snapshot source at each scrape") {
     CHECK(t.value("mainspring_timer_wheel_pending_timers") == 999'990);
     CHECK(t.value("mainspring_runs_in_flight") == 17);
     CHECK(t.value("mainspring_runs_queued") == 4);
-    CHECK(t.value("mainspring_runs_skipped_total") == 8);
+    CHECK(t.value("mainspring_runs_skipped_total", {{"reason", "overlap"}}) == 5);
+    CHECK(t.value("mainspring_runs_skipped_total", {{"reason", "misfire"}}) == 2);
+    CHECK(t.value("mainspring_runs_skipped_total", {{"reason", "no_node"}}) == 1);
+    CHECK(t.value("mainspring_runs_skipped_total", {{"reason", "other"}}) == 1);  // the total's rest
+    CHECK(t.sum("mainspring_runs_skipped_total") == 9);
     CHECK(t.value("mainspring_run_retries_total") == 2);
     CHECK(t.value("mainspring_actors") == 1'000'020);
     CHECK(t.type("mainspring_jobs") == "gauge");
@@ -275,7 +280,8 @@ TEST_CASE("every name follows the conventions and no series carries a job or gro
   prometheus_text t = scrape(m);
 
   const std::set<std::string> allowed_labels = {"executor", "outcome", "state", "route",
-                                                "method",   "status",  "le",    "version"};
+                                                "method",   "status",  "le",    "version",
+                                                "reason"};  // a fixed set: skip reasons
   REQUIRE(t.samples.size() > 100);
   for (const auto& s : t.samples) {
     INFO(s.name);
