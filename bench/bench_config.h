@@ -41,6 +41,8 @@ struct bench_config {
   std::size_t mixed_clients = 16;
   std::vector<std::size_t> memory_jobs = {100'000, 1'000'000};
   std::vector<std::size_t> list_jobs = {10'000, 100'000};  // list: one scenario per group size
+  // capacity: offered no-op runs/s, in order; the ramp stops at the first rate not held.
+  std::vector<std::size_t> capacity_rates = {50'000, 100'000, 150'000, 200'000, 250'000};
   std::vector<std::size_t> remote_agents = {1, 2, 4, 8};  // remote: one scenario per count
   double restart_timeout_s = 120;
   double max_load_s = 900;                    // a load phase gives up after this long

@@ -25,7 +25,7 @@ void add_flags(CLI::App& app, bench_config& cfg) {
   app.add_option("--url", cfg.url, "Server to drive when no --server-binary is given")->capture_default_str();
   app.add_option("--mode", cfg.mode, "What to measure")
       ->capture_default_str()
-      ->check(CLI::IsMember({"create", "fire", "memory", "restart", "mixed", "million", "remote", "list", "all"}));
+      ->check(CLI::IsMember({"create", "fire", "memory", "restart", "mixed", "million", "remote", "list", "capacity", "all"}));
   app.add_option("--api", cfg.api, "API dialect the workload speaks")
       ->capture_default_str()
       ->check(CLI::IsMember({"native", "dkron", "cronicle", "ndscheduler"}));
@@ -64,6 +64,9 @@ void add_flags(CLI::App& app, bench_config& cfg) {
   app.add_option("--agents", cfg.remote_agents, "remote: agent counts to measure, one scenario each")
       ->capture_default_str();
   app.add_option("--memory-jobs", cfg.memory_jobs, "memory: loaded job counts to weigh")->capture_default_str();
+  app.add_option("--capacity-rates", cfg.capacity_rates, "capacity: offered runs/s to ramp through, comma-separated")
+      ->delimiter(',')
+      ->capture_default_str();
   app.add_option("--list-jobs", cfg.list_jobs, "list: group sizes to list, comma-separated (one fresh server each)")
       ->delimiter(',')
       ->capture_default_str();
