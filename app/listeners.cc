@@ -6,6 +6,7 @@
 
 #include "core/job.h"
 #include "http/cloudtask/cloudtask_dialect.h"
+#include "http/cronicle/cronicle_dialect.h"
 #include "http/dkron/dkron_dialect.h"
 #include "http/ndscheduler/ndscheduler_dialect.h"
 
@@ -80,6 +81,17 @@ status_or<std::vector<listener_plan>> plan_listeners(const serve_config& cfg) {
     ct.api_addr = "http://" + cfg.cloudtask_listen;
     if (auto st = add_plan(plans, "--cloudtask-listen", cfg.cloudtask_listen, http::cloudtask::make_dialect(ct),
                            cross_site);
+        !st.ok())
+      return st;
+  }
+  if (!cfg.cronicle_listen.empty()) {
+    if (auto st = validate_group_name(cfg.cronicle_group); !st.ok())
+      return status::invalid_argument("--cronicle-group: " + st.message());
+    http::cronicle::cronicle_options cr;
+    cr.group = cfg.cronicle_group;
+    cr.hostname = host_name();
+    cr.default_timezone = cfg.timezone;
+    if (auto st = add_plan(plans, "--cronicle-listen", cfg.cronicle_listen, http::cronicle::make_dialect(cr), cross_site);
         !st.ok())
       return st;
   }

@@ -22,6 +22,11 @@ void add_serve_flags(CLI::App& app, serve_config& cfg) {
                  "Listener serving Cloudtask's center API (/cloudtask/v2/...) and web API (/api/job, ...), "
                  "host:port (e.g. 127.0.0.1:8985); runtimes are groups, servers are worker nodes (--node-listen); "
                  "empty = off");
+  app.add_option("--cronicle-listen", cfg.cronicle_listen,
+                 "Listener serving Cronicle's JSON API (/api/app/<call>/v1), host:port (e.g. 127.0.0.1:3012); "
+                 "it always wants an API key; empty = off");
+  app.add_option("--cronicle-group", cfg.cronicle_group, "Group that holds the events made through the Cronicle API")
+      ->capture_default_str();
   app.add_option("--node-listen", cfg.node_listen,
                  "Listener for worker agents (mainspring agent), host:port (e.g. 127.0.0.1:7070); empty = off");
   app.add_option("--node-tls-cert", cfg.node_tls_cert, "PEM certificate of the node listener: agents dial with TLS");

@@ -30,6 +30,9 @@ struct serve_config {
   std::string ndscheduler_group = "ndscheduler";
   // Listener of the Cloudtask API (center and web routes); runtimes are groups. "" = not served.
   std::string cloudtask_listen;
+  // Listener of the Cronicle API, and the group its events live in; "" = not served.
+  std::string cronicle_listen;
+  std::string cronicle_group = "cronicle";
   // Listener worker agents connect to (`mainspring agent --server`); "" = no worker nodes. With
   // cert and key it speaks TLS, and with a CA it also requires client certificates; without TLS
   // only a loopback address is allowed unless node_insecure.

@@ -1,0 +1,66 @@
+// calls: the Cronicle API calls, one function each, shared by cronicle_dialect.cc (which routes
+// /api/app/<name>[/v1] to them) and the unit tests. Internal to http/cronicle.
+//
+// Each call gets the request's parameters as Cronicle reads them (call_args) and answers once
+// through call_args::reply, always HTTP 200 in Cronicle's shape (errors.h).
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "actors/api_key_registry.h"
+#include "actors/scheduler_api.h"
+#include "http/cronicle/event_json.h"
+#include "http/responder.h"
+
+namespace mainspring::http::cronicle {
+
+// Rows a history list reads at most (Mainspring keeps --history-runs per event anyway).
+inline constexpr std::size_t k_max_history_rows = 100'000;
+
+struct cronicle_state {
+  event_context events;  // group, default zone
+  std::string hostname;  // what jobs show as their hostname
+  // The key registry, once the listener has one (dialect::add_key_routes); update_event with
+  // abort_jobs checks the second privilege it needs here.
+  std::atomic<api_key_registry*> keys{nullptr};
+};
+using state_ptr = std::shared_ptr<cronicle_state>;
+
+struct call_args {
+  nlohmann::json params;  // merged as the call merges body and query (Cronicle's args.params)
+  nlohmann::json query;   // the query, every value a string
+  request_origin origin;  // for the audit log: the dialect and the admitting key's id
+  std::string presented_key;
+  responder reply;
+};
+
+using call_fn = void (*)(scheduler_api&, const state_ptr&, call_args);
+
+// -- events (event_calls.cc) --
+void get_schedule(scheduler_api& api, const state_ptr& s, call_args a);
+void get_event(scheduler_api& api, const state_ptr& s, call_args a);
+void create_event(scheduler_api& api, const state_ptr& s, call_args a);
+void update_event(scheduler_api& api, const state_ptr& s, call_args a);
+void delete_event(scheduler_api& api, const state_ptr& s, call_args a);
+void run_event(scheduler_api& api, const state_ptr& s, call_args a);
+void get_event_history(scheduler_api& api, const state_ptr& s, call_args a);
+
+// -- jobs and state (job_calls.cc) --
+void get_history(scheduler_api& api, const state_ptr& s, call_args a);
+void get_job_status(scheduler_api& api, const state_ptr& s, call_args a);
+void get_active_jobs(scheduler_api& api, const state_ptr& s, call_args a);
+void update_job(scheduler_api& api, const state_ptr& s, call_args a);
+void abort_job(scheduler_api& api, const state_ptr& s, call_args a);
+void get_master_state(scheduler_api& api, const state_ptr& s, call_args a);
+void update_master_state(scheduler_api& api, const state_ptr& s, call_args a);
+
+// The runs of `event_id` in flight, as Cronicle jobs (get_event's "jobs", get_active_jobs).
+void active_runs(scheduler_api& api, const state_ptr& s, const std::string& event_id,
+                 std::function<void(std::vector<run_record>)> done);
+
+}  // namespace mainspring::http::cronicle

@@ -1,0 +1,194 @@
+#include "http/cronicle/cronicle_dialect.h"
+
+#include <cctype>
+#include <memory>
+#include <string_view>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "http/cronicle/calls.h"
+#include "http/cronicle/errors.h"
+#include "http/handler_kit.h"
+#include "http/json_body.h"
+#include "http/request_parser.h"
+
+namespace mainspring::http::cronicle {
+
+namespace {
+
+using nlohmann::json;
+
+// How a call reads its parameters (Cronicle's handlers differ).
+enum class param_source {
+  body,            // args.params: the POST body only
+  body_and_query,  // Tools.mergeHashes(args.params, args.query): the query wins
+  query_and_body,  // run_event: the query, then the body over it (or into params.post_data)
+};
+
+struct call_entry {
+  call_fn fn;
+  param_source source;
+  key_requirement need;
+};
+
+const std::unordered_map<std::string_view, call_entry>& calls() {
+  using k = key_requirement;
+  using p = param_source;
+  static const std::unordered_map<std::string_view, call_entry> table = {
+      {"get_schedule", {get_schedule, p::body_and_query, k::any_key()}},
+      {"get_event", {get_event, p::body_and_query, k::any_key()}},
+      {"create_event", {create_event, p::body, k::needs(privilege::create_events)}},
+      {"update_event", {update_event, p::body, k::needs(privilege::edit_events)}},
+      {"delete_event", {delete_event, p::body, k::needs(privilege::delete_events)}},
+      {"run_event", {run_event, p::query_and_body, k::needs(privilege::run_events)}},
+      {"get_event_history", {get_event_history, p::body_and_query, k::any_key()}},
+      {"get_history", {get_history, p::body_and_query, k::any_key()}},
+      {"get_job_status", {get_job_status, p::body_and_query, k::any_key()}},
+      {"get_active_jobs", {get_active_jobs, p::body_and_query, k::any_key()}},
+      {"update_job", {update_job, p::body, k::needs(privilege::edit_events)}},
+      {"abort_job", {abort_job, p::body, k::needs(privilege::abort_events)}},
+      {"get_master_state", {get_master_state, p::body, k::any_key()}},
+      {"update_master_state", {update_master_state, p::body, k::needs(privilege::state_update)}},
+  };
+  return table;
+}
+
+bool looks_like_json(std::string_view body) {
+  auto at = body.find_first_not_of(" \t\r\n");
+  return at != std::string_view::npos && (body[at] == '{' || body[at] == '[');
+}
+
+// A urlencoded form body as pixl-server-web reads one (every value a string).
+json form_params(std::string_view body) {
+  json out = json::object();
+  std::size_t start = 0;
+  while (start < body.size()) {
+    std::size_t end = body.find('&', start);
+    std::string_view pair = body.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    std::size_t eq = pair.find('=');
+    std::string key, value;
+    if (percent_decode(pair.substr(0, eq), &key, true) &&
+        (eq == std::string_view::npos || percent_decode(pair.substr(eq + 1), &value, true)) && !key.empty())
+      out[key] = value;
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return out;
+}
+
+// The POST body as Cronicle's web server reads it: JSON, a form, or nothing.
+or_error<json> body_params(const http_request& req) {
+  if (req.method != "POST" || req.body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
+  if (!looks_like_json(req.body) && req.header("content-type").starts_with("application/x-www-form-urlencoded"))
+    return form_params(req.body);
+  auto parsed = parse_json_object(req.body);
+  if (!parsed.ok()) return api_refusal(parsed.status().message());
+  return std::move(parsed).value();
+}
+
+json query_params(const http_request& req) {
+  json out = json::object();
+  for (const auto& [k, v] : req.query) out[k] = v;
+  return out;
+}
+
+// run_event's "params/foo=bar" query keys become params.foo.
+void nest_slash_keys(json& params) {
+  std::vector<std::string> keys;
+  for (auto it = params.begin(); it != params.end(); ++it) keys.push_back(it.key());
+  for (const auto& key : keys) {
+    auto slash = key.find('/');
+    if (slash == std::string::npos || slash == 0 || slash + 1 == key.size() || key.find('/', slash + 1) != std::string::npos)
+      continue;
+    std::string parent = key.substr(0, slash), child = key.substr(slash + 1);
+    if (!params.contains(parent) || !params[parent].is_object()) params[parent] = json::object();
+    params[parent][child] = params[key];
+    params.erase(key);
+  }
+}
+
+or_error<json> call_params(const http_request& req, param_source source) {
+  auto body = body_params(req);
+  if (!body.ok()) return body.error();
+  json query = query_params(req);
+  json params;
+  switch (source) {
+    case param_source::body: params = std::move(*body); break;
+    case param_source::body_and_query:
+      params = std::move(*body);
+      for (auto it = query.begin(); it != query.end(); ++it) params[it.key()] = *it;
+      break;
+    case param_source::query_and_body:
+      params = query;
+      if (query.contains("post_data")) params["post_data"] = std::move(*body);
+      else
+        for (auto it = body->begin(); it != body->end(); ++it) params[it.key()] = *it;
+      nest_slash_keys(params);
+      break;
+  }
+  params.erase("api_key");  // Cronicle's loadSession takes it out of the params
+  params.erase("session_id");
+  return params;
+}
+
+void serve(scheduler_api& api, const state_ptr& s, http_request& req, responder reply) {
+  const std::string& name = req.params["name"];
+  if (name == "ping") return reply.send(success());
+  auto call = calls().find(name);
+  if (call == calls().end()) return reply.send(failure({"1", "Unsupported API: app/api_" + name}));
+  auto params = call_params(req, call->second.source);
+  if (!params.ok()) return reply.send(failure(params.error()));
+  call_args args{std::move(params).value(), query_params(req), origin_of(k_dialect_name, req), presented_key(req),
+                 std::move(reply)};
+  call->second.fn(api, s, std::move(args));
+}
+
+}  // namespace
+
+key_requirement_fn key_requirements() {
+  return [](const http_request& request, std::string_view) {
+    auto it = request.params.find("name");
+    if (it == request.params.end()) return key_requirement::any_key();
+    auto call = calls().find(it->second);
+    // ping and names Cronicle does not serve answer without a key, as Cronicle answers them
+    // before it looks for a session.
+    if (call == calls().end()) return key_requirement::open();
+    return call->second.need;
+  };
+}
+
+std::string presented_key(const http_request& request) {
+  if (auto header = request.header("x-api-key"); !header.empty()) return std::string(header);
+  if (auto q = request.query.find("api_key"); q != request.query.end() && !q->second.empty()) return q->second;
+  auto body = body_params(request);
+  if (body.ok() && body->is_object())
+    if (auto k = body->find("api_key"); k != body->end() && k->is_string()) return k->get<std::string>();
+  return "";
+}
+
+dialect make_dialect(cronicle_options options) {
+  auto s = std::make_shared<cronicle_state>();
+  s->events.group = options.group;
+  s->events.default_timezone = options.default_timezone.empty() ? "UTC" : options.default_timezone;
+  s->hostname = options.hostname.empty() ? "localhost" : options.hostname;
+  dialect d;
+  d.name = std::string(k_dialect_name);
+  d.add_routes = [s](router& r, scheduler_api& api) {
+    auto h = guarded(render_error, [&api, s](http_request& req, responder reply) { serve(api, s, req, std::move(reply)); });
+    for (const char* method : {"GET", "POST"}) {
+      r.add(method, "/api/app/{name}", h);
+      r.add(method, "/api/app/{name}/{version}", h);
+    }
+    // The dialect's group exists from the start, so that lists work before the first event.
+    api.register_group(request_origin{std::string(k_dialect_name), "", ""}, s->events.group, [](status_or<std::string>) {});
+  };
+  d.render_error = render_error;
+  d.key_requirement_for = key_requirements();
+  d.presented_key = presented_key;
+  d.requires_api_key = true;
+  d.add_key_routes = [s](router&, api_key_registry& keys) { s->keys.store(&keys); };
+  return d;
+}
+
+}  // namespace mainspring::http::cronicle

@@ -1,0 +1,45 @@
+// cronicle_dialect: Cronicle's JSON API (seed 004) on its own listener (--cronicle-listen), over
+// the Mainspring core.
+//
+// Every call is /api/app/<name>/v1 (or /api/app/<name>, or any further path, as Cronicle's API
+// router reads only the name), by GET with a query or POST with a JSON body (a form body is read
+// too); the answer is always HTTP 200 JSON with `code` 0 or Cronicle's error code and
+// description (errors.h), and Access-Control-Allow-Origin: *. JSONP (`callback`) stays off, as
+// Cronicle ships it. Events are jobs of one group (`group`, default "cronicle", created at
+// start; event_json.h); jobs are their runs (job_json.h).
+//
+// Calls: get_schedule, get_event, create_event, update_event, delete_event, run_event,
+// get_event_history, get_history, get_job_status, get_active_jobs, update_job, abort_job,
+// get_master_state, update_master_state, ping. Any other name: {"code":1,"description":
+// "Unsupported API: app/api_<name>"}.
+//
+// API keys: the dialect always wants one (dialect::requires_api_key), from X-API-Key, ?api_key=
+// or the body's api_key, with the privilege Cronicle's call asks (key_requirements): reads any
+// enabled key; create_event create_events; update_event and update_job edit_events (and
+// abort_events too with abort_jobs); delete_event delete_events; run_event run_events;
+// abort_job abort_events; update_master_state state_update; ping and unknown names none.
+//
+// Example:
+//   http::dialect d = cronicle::make_dialect({.group = "cronicle", .hostname = "host-1"});
+#pragma once
+
+#include <string>
+
+#include "http/dialect.h"
+
+namespace mainspring::http::cronicle {
+
+struct cronicle_options {
+  std::string group = "cronicle";
+  std::string hostname;                  // jobs' hostname ("" = "localhost")
+  std::string default_timezone = "UTC";  // the zone of events that name none (--timezone)
+};
+
+dialect make_dialect(cronicle_options options);
+
+// What each call needs of a key (exposed for the tests).
+key_requirement_fn key_requirements();
+// The key a request presents: X-API-Key, else ?api_key=, else the body's api_key.
+std::string presented_key(const http_request& request);
+
+}  // namespace mainspring::http::cronicle

@@ -1,0 +1,328 @@
+// The event calls: get_schedule, get_event, create_event, update_event, delete_event, run_event,
+// get_event_history (Cronicle's lib/api/event.js).
+#include <algorithm>
+
+#include "core/schedule.h"
+#include "core/time_zone.h"
+#include "http/cronicle/calls.h"
+#include "http/cronicle/job_json.h"
+#include "http/cronicle/js_values.h"
+#include "http/cronicle/plugins.h"
+#include "http/cronicle/validation.h"
+#include "http/dialect_data.h"
+
+namespace mainspring::http::cronicle {
+
+namespace {
+
+using nlohmann::json;
+
+void send(const responder& reply, const api_error& e) { reply.send(failure(e)); }
+
+std::string text_param(const json& params, const char* name) {
+  auto it = params.find(name);
+  return it == params.end() || it->is_null() ? "" : js_text(*it);
+}
+
+int64_t int_param(const json& params, const char* name, int64_t fallback) {
+  auto it = params.find(name);
+  if (it == params.end() || !js_truthy(*it)) return fallback;
+  return js_parse_int(*it).value_or(fallback);
+}
+
+// The event by params.id, else by params.title (Cronicle's listFind criteria); the newest of
+// several with that title.
+void find_event(scheduler_api& api, const state_ptr& s, const json& params, const responder& reply,
+                std::function<void(job_view)> found) {
+  std::string id = text_param(params, "id"), title = text_param(params, "title");
+  if (id.empty() && title.empty()) return send(reply, {"event", "Failed to locate event: No criteria specified"});
+  auto missing = api_error{"event", "Failed to locate event: " + (id.empty() ? title : id)};
+  if (!id.empty()) {
+    if (!matches(param_rule::word, id)) return send(reply, missing);
+    return api.job_detail(s->events.group, id, [reply, missing, found](status_or<job_view> v) {
+      if (!v.ok()) return send(reply, missing);
+      found(std::move(v).value());
+    });
+  }
+  api.list_jobs(s->events.group, [reply, missing, found, title](status_or<std::vector<job_view>> views) {
+    if (!views.ok()) return send(reply, missing);
+    const job_view* best = nullptr;
+    for (const auto& v : *views)
+      if (v.spec.name == title && (!best || v.spec.created_ms >= best->spec.created_ms)) best = &v;
+    if (!best) return send(reply, missing);
+    found(*best);
+  });
+}
+
+// The plugin and category of a complete event exist ("Failed to <verb> event: Plugin not found").
+std::optional<api_error> check_references(const json& event, std::string_view verb) {
+  std::string plugin = event.value("plugin", "");
+  const plugin_info* p = find_plugin(plugin);
+  if (!p) return api_error{"event", "Failed to " + std::string(verb) + " event: Plugin not found: " + plugin};
+  json params = event.value("params", json::object());
+  if (params.is_object())
+    if (auto e = check_plugin_params(*p, params)) return e;
+  std::string category = event.value("category", std::string(k_default_category));
+  if (category != k_default_category)
+    return api_error{"event", "Failed to " + std::string(verb) + " event: Category not found: " + category};
+  return std::nullopt;
+}
+
+// The first fire at or after the minute of `cursor_s` (Cronicle's reset_cursor), or
+// k_first_fire_by_schedule when that is not in the future: replaying a past cursor is not
+// supported (see README).
+int64_t first_fire_from_cursor(const job_spec& spec, const event_context& ctx, int64_t cursor_s) {
+  const int64_t now_s = to_unix_ms(now_ms()) / 1000;
+  if (cursor_s <= now_s) return k_first_fire_by_schedule;
+  auto sched = parse_schedule(spec.schedule);
+  auto zone = time_zone::find(spec.timezone.empty() ? ctx.default_timezone : spec.timezone);
+  if (!sched.ok() || !zone.ok()) return k_first_fire_by_schedule;
+  auto next = sched->next_after(from_unix_ms((cursor_s - cursor_s % 60) * 1000 - 1), *zone);
+  return next ? to_unix_ms(*next) / 1000 : k_first_fire_by_schedule;
+}
+
+// The fields a run_event asks to change for this one run (those Cronicle deletes are gone).
+std::vector<std::string> run_overrides(const json& event, json params) {
+  for (const char* f : {"id", "title", "catch_up", "category", "multiplex", "stagger", "detached", "queue",
+                        "queue_max", "max_children", "session_id", "api_key"})
+    params.erase(f);
+  std::vector<std::string> differing;
+  for (auto it = params.begin(); it != params.end(); ++it) {
+    json current = event.contains(it.key()) ? event[it.key()] : json();
+    if (it.key() == "params" && it->is_object() && current.is_object()) {
+      json sparse = current;
+      for (auto p = it->begin(); p != it->end(); ++p) sparse[p.key()] = *p;
+      if (sparse != current) differing.push_back(it.key());
+      continue;
+    }
+    if (*it != current && js_text(*it) != js_text(current)) differing.push_back(it.key());
+  }
+  return differing;
+}
+
+void answer_history(const responder& reply, std::vector<run_record> runs, const json& event, int64_t timeout_ms,
+                    const std::string& hostname, int64_t offset, int64_t limit) {
+  std::erase_if(runs, [](const run_record& r) { return !r.finished(); });
+  json rows = json::array();
+  const auto total = static_cast<int64_t>(runs.size());
+  for (int64_t i = std::max<int64_t>(0, offset); i < total && (limit <= 0 || i < offset + limit); ++i)
+    rows.push_back(history_row(runs[static_cast<std::size_t>(i)], event, timeout_ms, hostname));
+  reply.send(success({{"rows", std::move(rows)}, {"list", {{"length", total}}}}));
+}
+
+}  // namespace
+
+void get_schedule(scheduler_api& api, const state_ptr& s, call_args a) {
+  const int64_t offset = std::max<int64_t>(0, int_param(a.params, "offset", 0));
+  // The document's default is 50 events; an explicit 0 is Cronicle's code's "all of them".
+  int64_t limit = a.params.contains("limit") ? std::max<int64_t>(0, int_param(a.params, "limit", 0)) : 50;
+  api.list_jobs(s->events.group, [s, a, offset, limit](status_or<std::vector<job_view>> views) {
+    if (!views.ok()) return a.reply.send(success({{"rows", json::array()}, {"list", {{"length", 0}}}}));
+    // Newest first, as Cronicle lists its schedule (event ids are time-ordered).
+    std::sort(views->begin(), views->end(), [](const job_view& x, const job_view& y) {
+      return x.spec.created_ms != y.spec.created_ms ? x.spec.created_ms > y.spec.created_ms : x.spec.id > y.spec.id;
+    });
+    const auto total = static_cast<int64_t>(views->size());
+    json rows = json::array();
+    for (int64_t i = offset; i < total && (limit == 0 || i < offset + limit); ++i)
+      rows.push_back(event_json((*views)[static_cast<std::size_t>(i)], s->events));
+    const int64_t page = limit ? limit : std::max<int64_t>(total, 1);
+    a.reply.send(success({{"rows", std::move(rows)},
+                          {"list", {{"page_size", page}, {"first_page", 0},
+                                    {"last_page", total ? (total - 1) / page : 0}, {"length", total},
+                                    {"type", "list"}}}}));
+  });
+}
+
+void get_event(scheduler_api& api, const state_ptr& s, call_args a) {
+  find_event(api, s, a.params, a.reply, [&api, s, a](job_view v) {
+    json event = event_json(v, s->events);
+    json answer = {{"event", event}};
+    if (js_truthy(event.value("queue", json(0)))) answer["queue"] = 0;
+    if (v.running == 0) return a.reply.send(success(std::move(answer)));
+    const int64_t timeout_ms = v.spec.timeout_ms;
+    active_runs(api, s, v.spec.id, [s, a, answer, event, timeout_ms](std::vector<run_record> runs) mutable {
+      json jobs = json::array();
+      for (const auto& r : runs) jobs.push_back(job_json(r, event, timeout_ms, s->hostname, to_unix_ms(now_ms())));
+      if (!jobs.empty()) answer["jobs"] = std::move(jobs);
+      a.reply.send(success(std::move(answer)));
+    });
+  });
+}
+
+void create_event(scheduler_api& api, const state_ptr& s, call_args a) {
+  json& event = a.params;
+  if (auto e = require_params(event, {{"title", param_rule::non_blank},
+                                      {"enabled", param_rule::flag},
+                                      {"category", param_rule::word},
+                                      {"target", param_rule::host},
+                                      {"plugin", param_rule::word}}))
+    return send(a.reply, *e);
+  if (auto e = validate_event_data(event)) return send(a.reply, *e);
+  std::string id = event.contains("id") ? normalized_event_id(js_text(event["id"])) : "";
+  if (id.empty()) id = new_event_id();
+  if (!js_truthy(event.value("max_children", json(0)))) event["max_children"] = 0;
+  if (!js_truthy(event.value("timeout", json(0)))) event["timeout"] = 0;
+  if (!js_truthy(event.value("timezone", json()))) event["timezone"] = s->events.default_timezone;
+  if (!js_truthy(event.value("params", json()))) event["params"] = json::object();
+  if (auto e = check_references(event, "create")) return send(a.reply, *e);
+  auto spec = to_job_spec(merged_event(json::object(), event), s->events, id);
+  if (!spec.ok()) return send(a.reply, spec.error());
+  a.origin.detail = event.value("title", "");
+  api.add_job(a.origin, std::move(spec).value(), [reply = a.reply, id](status_or<std::string> added) {
+    if (!added.ok()) {
+      if (added.status().code() == status_code::already_exists)
+        return send(reply, {"event", "Failed to create event: Event already exists: " + id});
+      return send(reply, {"event", "Failed to create event: " + added.status().message()});
+    }
+    reply.send(success({{"id", id}}));
+  });
+}
+
+namespace {
+
+// update_event after the edit: the enabled flag, then abort_jobs.
+void finish_update(scheduler_api& api, const state_ptr& s, call_args a, job_view before, job_view after) {
+  auto& params = a.params;
+  const std::string id = after.spec.id;
+  auto answer_ok = [reply = a.reply](auto&&...) { reply.send(success()); };
+  auto then_abort = [&api, s, a, id, answer_ok](bool disabled) {
+    if (disabled && js_truthy(a.params.value("abort_jobs", json(0))))
+      return api.abort_job_runs(a.origin, s->events.group, id, [answer_ok](status_or<std::size_t>) { answer_ok(); });
+    answer_ok();
+  };
+  if (!params.contains("enabled")) return then_abort(after.phase == job_phase::paused);
+  const bool enable = js_truthy(params["enabled"]);
+  const bool paused = before.phase == job_phase::paused;
+  if (enable && paused)
+    return api.activate_job(a.origin, s->events.group, id, k_first_fire_by_schedule,
+                            [then_abort, reply = a.reply, id](status st) {
+                              if (!st.ok()) return send(reply, event_error(st, "update", id));
+                              then_abort(false);
+                            });
+  if (!enable && !paused)
+    return api.pause_job(a.origin, s->events.group, id, [then_abort, reply = a.reply, id](status st) {
+      if (!st.ok()) return send(reply, event_error(st, "update", id));
+      then_abort(true);
+    });
+  then_abort(!enable);
+}
+
+}  // namespace
+
+void update_event(scheduler_api& api, const state_ptr& s, call_args a) {
+  if (auto e = require_params(a.params, {{"id", param_rule::word}})) return send(a.reply, *e);
+  if (auto e = validate_event_data(a.params)) return send(a.reply, *e);
+  if (js_truthy(a.params.value("abort_jobs", json(0)))) {
+    // Cronicle asks abort_events as well for abort_jobs; the listener checked edit_events.
+    if (api_key_registry* keys = s->keys.load()) {
+      key_check c = keys->check(std::string(k_dialect_name), a.presented_key, privilege::abort_events);
+      if (!c.verdict.ok())
+        return send(a.reply, {"api", "API Key ('" + c.key_id + "') does not have the required privileges to perform this action (abort_events)."});
+    }
+  }
+  const std::string id = js_text(a.params["id"]);
+  api.job_detail(s->events.group, id, [&api, s, a, id](status_or<job_view> before) {
+    if (!before.ok()) return send(a.reply, {"event", "Failed to locate event: " + id});
+    json merged = merged_event(event_json(*before, s->events), a.params);
+    if (auto e = check_references(merged, "update")) return send(a.reply, *e);
+    auto checked = to_job_spec(merged, s->events, id);
+    if (!checked.ok()) return send(a.reply, checked.error());
+
+    auto refusal = std::make_shared<std::optional<api_error>>();
+    job_patch patch;
+    // Merged again inside the job, against the job as it is then, so that concurrent edits
+    // through any API are not lost.
+    patch.edit = [params = a.params, ctx = s->events, id, refusal](job_spec& current) -> status {
+      job_view now;
+      now.spec = current;
+      now.phase = current.paused ? job_phase::paused : job_phase::active;
+      auto rebuilt = to_job_spec(merged_event(event_json(now, ctx), params), ctx, id);
+      if (!rebuilt.ok()) {
+        *refusal = rebuilt.error();
+        return status::invalid_argument(rebuilt.error().description);
+      }
+      current.name = rebuilt->name;
+      current.schedule = rebuilt->schedule;
+      current.timezone = rebuilt->timezone;
+      current.target = rebuilt->target;
+      current.timeout_ms = rebuilt->timeout_ms;
+      current.retries = rebuilt->retries;
+      current.retry_delay_ms = rebuilt->retry_delay_ms;
+      current.concurrency = rebuilt->concurrency;
+      current.misfire = rebuilt->misfire;
+      current.dialect_data = with_dialect_section(current.dialect_data, k_dialect_name,
+                                                  dialect_section(rebuilt->dialect_data, k_dialect_name));
+      return {};
+    };
+    if (a.params.contains("reset_cursor"))
+      patch.exec_time_s = first_fire_from_cursor(*checked, s->events, int_param(a.params, "reset_cursor", 0));
+    else if (a.params.contains("timing") || a.params.contains("timezone"))
+      patch.exec_time_s = k_first_fire_by_schedule;  // re-plans from the new timing
+    request_origin origin = a.origin;
+    origin.detail = merged.value("title", "");
+    api.edit_job(origin, s->events.group, id, std::move(patch),
+                 [&api, s, a, id, refusal, before = *before](status_or<job_view> after) {
+                   if (!after.ok()) {
+                     if (*refusal) return send(a.reply, **refusal);
+                     return send(a.reply, event_error(after.status(), "update", id));
+                   }
+                   finish_update(api, s, a, before, std::move(after).value());
+                 });
+  });
+}
+
+void delete_event(scheduler_api& api, const state_ptr& s, call_args a) {
+  if (auto e = require_params(a.params, {{"id", param_rule::word}})) return send(a.reply, *e);
+  const std::string id = js_text(a.params["id"]);
+  api.job_detail(s->events.group, id, [&api, s, a, id](status_or<job_view> v) {
+    if (!v.ok()) return send(a.reply, {"event", "Failed to locate event: " + id});
+    if (v->running > 0) return send(a.reply, {"event", "Failed to delete event: Still has running jobs"});
+    request_origin origin = a.origin;
+    origin.detail = v->spec.name;
+    api.delete_job(origin, s->events.group, id, [reply = a.reply, id](status st) {
+      if (!st.ok()) return send(reply, event_error(st, "delete", id));
+      reply.send(success());
+    });
+  });
+}
+
+void run_event(scheduler_api& api, const state_ptr& s, call_args a) {
+  if (auto e = validate_event_data(a.params)) return send(a.reply, *e);
+  find_event(api, s, a.params, a.reply, [&api, s, a](job_view v) {
+    json event = event_json(v, s->events);
+    auto overrides = run_overrides(event, a.params);
+    if (!overrides.empty()) {
+      std::string names;
+      for (const auto& f : overrides) names += (names.empty() ? "" : ", ") + f;
+      return send(a.reply, {"event", "Failed to launch event: changing an event's fields for one run is not supported yet (" + names + ")"});
+    }
+    const int64_t max_children = js_parse_int(event.value("max_children", json(0))).value_or(0);
+    if (max_children > 0 && v.running >= max_children)
+      return send(a.reply, {"event", "Failed to launch event: Maximum of " + std::to_string(max_children) +
+                                         (max_children == 1 ? " job" : " jobs") + " already running for event: " + v.spec.name});
+    const std::string id = v.spec.id;
+    api.run_job_now(a.origin, s->events.group, id, [reply = a.reply, id](status_or<uint64_t> run) {
+      if (!run.ok()) return send(reply, {"event", "Failed to launch event: " + run.status().message()});
+      reply.send(success({{"ids", json::array({job_id_of(id, *run)})}}));
+    });
+  });
+}
+
+void get_event_history(scheduler_api& api, const state_ptr& s, call_args a) {
+  if (auto e = require_params(a.params, {{"id", param_rule::word}})) return send(a.reply, *e);
+  const std::string id = js_text(a.params["id"]);
+  const int64_t offset = int_param(a.params, "offset", 0), limit = int_param(a.params, "limit", 100);
+  api.job_detail(s->events.group, id, [&api, s, a, id, offset, limit](status_or<job_view> v) {
+    if (!v.ok()) return send(a.reply, {"event", "Failed to locate event: " + id});
+    json event = event_json(*v, s->events);
+    const int64_t timeout_ms = v->spec.timeout_ms;
+    api.job_executions(s->events.group, id, k_max_history_rows, 0,
+                       [s, a, event, timeout_ms, offset, limit](status_or<std::vector<run_record>> runs) {
+                         if (!runs.ok()) return a.reply.send(success({{"rows", json::array()}, {"list", {{"length", 0}}}}));
+                         answer_history(a.reply, std::move(runs).value(), event, timeout_ms, s->hostname, offset, limit);
+                       });
+  });
+}
+
+}  // namespace mainspring::http::cronicle

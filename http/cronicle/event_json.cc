@@ -1,0 +1,177 @@
+#include "http/cronicle/event_json.h"
+
+#include <atomic>
+#include <cctype>
+
+#include "core/schedule.h"
+#include "core/time_types.h"
+#include "http/cronicle/js_values.h"
+#include "http/cronicle/plugins.h"
+#include "http/dialect_data.h"
+#include "http/handler_kit.h"
+
+namespace mainspring::http::cronicle {
+
+namespace {
+
+using nlohmann::json;
+
+std::string base36(uint64_t n, std::size_t width) {
+  std::string out;
+  do {
+    out.insert(out.begin(), "0123456789abcdefghijklmnopqrstuvwxyz"[n % 36]);
+    n /= 36;
+  } while (n);
+  if (out.size() < width) out.insert(0, width - out.size(), '0');
+  return out;
+}
+
+// Fields the job itself holds (shown from it) or Cronicle sets itself.
+bool is_mapped_field(std::string_view name) {
+  return name == "id" || name == "title" || name == "enabled" || name == "timing" || name == "created" ||
+         name == "modified";
+}
+
+// The event's timing as a schedule text: @manually without one (a falsy timing too).
+or_error<std::string> schedule_of(const json& event) {
+  auto it = event.find("timing");
+  if (it == event.end() || !js_truthy(*it)) return std::string("@manually");
+  if (!it->is_object()) return api_refusal("Malformed event parameter: timing (must be object)");
+  schedule::timing t;
+  const std::pair<const char*, std::vector<int>*> fields[] = {{"years", &t.years}, {"months", &t.months},
+                                                              {"days", &t.days},   {"weekdays", &t.weekdays},
+                                                              {"hours", &t.hours}, {"minutes", &t.minutes}};
+  for (const auto& [name, out] : fields) {
+    auto f = it->find(name);
+    if (f == it->end() || !f->is_array()) continue;
+    for (const auto& v : *f) {
+      if (!v.is_number()) return api_refusal(std::string("Malformed event timing parameter: ") + name + " (must be array of numbers)");
+      double d = v.get<double>();
+      if (d < -1e9 || d > 1e9) return api_refusal(std::string("Malformed event timing parameter: ") + name + " (value out of range: " + v.dump() + ")");
+      out->push_back(static_cast<int>(d));
+    }
+  }
+  auto s = schedule::from_timing(t);
+  if (!s.ok()) return api_refusal("Malformed event timing parameter: " + s.status().message());
+  return s->text();
+}
+
+int64_t seconds_field(const json& event, const char* name) {
+  auto it = event.find(name);
+  if (it == event.end()) return 0;
+  return std::max<int64_t>(0, js_parse_int(*it).value_or(0));
+}
+
+// Cronicle's defaults for the event table's fields (its event editor's).
+const json& event_defaults() {
+  static const json d = {{"algo", "random"},      {"catch_up", 0},       {"category", std::string(k_default_category)},
+                         {"chain", ""},           {"chain_error", ""},   {"cpu_limit", 0},
+                         {"cpu_sustain", 0},      {"detached", 0},       {"log_max_size", 0},
+                         {"max_children", 1},     {"memory_limit", 0},   {"memory_sustain", 0},
+                         {"multiplex", 0},        {"notes", ""},         {"notify_fail", ""},
+                         {"notify_success", ""},  {"params", json::object()}, {"queue", 0},
+                         {"queue_max", 0},        {"retries", 0},        {"retry_delay", 0},
+                         {"stagger", 0},          {"target", "allgrp"},  {"timeout", 0},
+                         {"web_hook", ""}};
+  return d;
+}
+
+}  // namespace
+
+std::string new_event_id() {
+  static std::atomic<uint32_t> counter{0};
+  return "e" + base36(static_cast<uint64_t>(to_unix_ms(now_ms())), 8) + base36(counter.fetch_add(1) % 1296, 2);
+}
+
+std::string normalized_event_id(std::string_view id) {
+  std::string out;
+  for (char c : id)
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool is_transient_field(std::string_view name) {
+  return name == "api_key" || name == "session_id" || name == "reset_cursor" || name == "abort_jobs" ||
+         name == "cwd" || name == "uid" || name == "gid" || name == "env" || name == "username" ||
+         name == "post_data";
+}
+
+json merged_event(json current, const json& params) {
+  if (!current.is_object()) current = json::object();
+  for (auto it = params.begin(); it != params.end(); ++it)
+    if (!is_transient_field(it.key())) current[it.key()] = *it;
+  return current;
+}
+
+or_error<job_spec> to_job_spec(const json& event, const event_context& ctx, const std::string& id) {
+  job_spec job;
+  job.id = id;
+  job.group = ctx.group;
+  job.name = event.value("title", "");
+  if (job.name.size() > k_max_job_name_bytes)
+    return api_refusal("Malformed parameter value: title (longer than " + std::to_string(k_max_job_name_bytes) + " bytes)");
+  job.paused = !js_truthy(event.value("enabled", json(0)));
+  auto sched = schedule_of(event);
+  if (!sched.ok()) return sched.error();
+  job.schedule = *sched;
+  job.exec_time_s = k_first_fire_by_schedule;  // Cronicle runs an event at its next matching minute
+  if (auto tz = event.find("timezone"); tz != event.end() && tz->is_string()) job.timezone = tz->get<std::string>();
+
+  const plugin_info* plugin = find_plugin(event.value("plugin", ""));
+  if (!plugin) return api_error{"event", "Plugin not found: " + event.value("plugin", "")};
+  json params = event.value("params", json::object());
+  if (params.is_null()) params = json::object();
+  if (auto e = check_plugin_params(*plugin, params)) return *e;
+  auto run = plugin_target(*plugin, params);
+  if (!run.ok()) return run.error();
+  job.target = std::move(run->target);
+
+  int64_t timeout_s = seconds_field(event, "timeout");
+  job.timeout_ms = timeout_s == 0 ? k_max_timeout_ms : std::min(k_max_timeout_ms, timeout_s * 1000);
+  if (run->timeout_ms) job.timeout_ms = std::min(job.timeout_ms, *run->timeout_ms);
+  job.retries = static_cast<int>(std::min<int64_t>(seconds_field(event, "retries"), k_max_retries + 1));
+  job.retry_delay_ms = std::min<int64_t>(seconds_field(event, "retry_delay"), k_max_timeout_ms / 1000) * 1000;
+  job.concurrency = seconds_field(event, "max_children") == 1 ? concurrency_policy::forbid : concurrency_policy::allow;
+  job.misfire = js_truthy(event.value("catch_up", json(0))) ? misfire_policy::all : misfire_policy::skip;
+
+  json section = json::object();
+  for (auto it = event.begin(); it != event.end(); ++it)
+    if (!is_mapped_field(it.key()) && !is_transient_field(it.key())) section[it.key()] = *it;
+  if (plugin->id == k_shell_plugin && section.contains("params") && section["params"].is_object())
+    section["params"].erase("script");  // it lives in the target's command
+  job.dialect_data = with_dialect_section("", k_dialect_name, section);
+
+  if (status st = validate_job(job); !st.ok()) {
+    status named = renamed_field(st, {{"name", "title"}, {"interval_pattern", "timing"}, {"exec_command", "params"},
+                                      {"request_url", "params"}, {"executor_config", "params"},
+                                      {"dialect_data", "event"}});
+    return api_refusal("Malformed event: " + named.message());
+  }
+  return job;
+}
+
+json event_json(const job_view& view, const event_context& ctx) {
+  const job_spec& spec = view.spec;
+  json section = dialect_section(spec.dialect_data, k_dialect_name);
+  json event = event_defaults();
+  for (auto it = section.begin(); it != section.end(); ++it) event[it.key()] = *it;
+  event["id"] = spec.id;
+  event["title"] = spec.name;
+  event["enabled"] = view.phase == job_phase::paused ? 0 : 1;
+  if (!spec.schedule.empty() && spec.schedule.front() == '{') {
+    json timing = json::parse(spec.schedule, nullptr, false);
+    if (timing.is_object()) event["timing"] = timing;
+  }
+  event["timezone"] = spec.timezone.empty() ? ctx.default_timezone : spec.timezone;
+  event["retries"] = spec.retries;
+  event["retry_delay"] = spec.retry_delay_ms / 1000;
+  event["catch_up"] = section.contains("catch_up") ? section["catch_up"] : json(spec.misfire == misfire_policy::all ? 1 : 0);
+  if (!section.contains("max_children")) event["max_children"] = spec.concurrency == concurrency_policy::forbid ? 1 : 0;
+  event["plugin"] = section.value("plugin", "");
+  event["params"] = params_for_display(event["plugin"].get<std::string>(), event.value("params", json::object()), spec.target);
+  event["created"] = spec.created_ms / 1000;
+  event["modified"] = (spec.updated_ms ? spec.updated_ms : spec.created_ms) / 1000;
+  return event;
+}
+
+}  // namespace mainspring::http::cronicle

@@ -1,0 +1,64 @@
+// event_json: a Cronicle event as a Mainspring job, and back.
+//
+// Every Cronicle event is a job of one group (--cronicle-group, "cronicle"): its id is the
+// event id, its name the title. What the core runs is mapped: `enabled` (0 = paused), `timing`
+// (a Cronicle timing schedule, core/schedule.h; no timing = @manually, on demand only) in
+// `timezone` (the server's zone when none), `plugin` + `params` (plugins.h), `timeout`
+// (seconds; 0 = Mainspring's longest, 24 h, which also caps longer ones), `retries`,
+// `retry_delay`, `max_children` (1 = one run at a time: a fire while one runs is skipped),
+// `catch_up` (missed runs after downtime all run: misfire `all`). Every other field of the
+// event (category, target, algo, notes, chain, queue, web_hook, limits, notifications, ...) is
+// kept as given in the job's "cronicle" dialect section and shown again, with no effect yet.
+// An API key is never kept: Cronicle stores the creator's key in the event, Mainspring does not.
+//
+// Example:
+//   json event = merged_event(current_section, params);         // update_event's merge
+//   auto spec = to_job_spec(event, {.group = "cronicle"}, "e0kq1z3ab01");
+//   if (!spec.ok()) return reply.send(failure(spec.error()));
+//   json shown = event_json(view, ctx);                             // get_event's "event"
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "actors/scheduler_api.h"
+#include "core/job.h"
+#include "http/cronicle/errors.h"
+
+namespace mainspring::http::cronicle {
+
+inline constexpr std::string_view k_dialect_name = "cronicle";
+// The only category and the server groups of Cronicle's default setup.
+inline constexpr std::string_view k_default_category = "general";
+inline constexpr std::string_view k_category_title = "General";
+
+struct event_context {
+  std::string group = "cronicle";
+  std::string default_timezone = "UTC";  // shown for an event that names no zone
+};
+
+// A fresh event id in Cronicle's style: "e", the time in ms (base 36, 8 digits), a counter
+// (base 36, 2 digits).
+std::string new_event_id();
+// Cronicle's normalization of a caller's id: lower-case, non-word characters removed.
+std::string normalized_event_id(std::string_view id);
+
+// Fields a caller may send that are never kept: keys, sessions, one-shot update flags and the
+// launch context Cronicle strips (cwd, uid, gid, env).
+bool is_transient_field(std::string_view name);
+
+// `current` (an event as event_json shows it, or {}) with every field of `params` replacing its
+// own, minus the transient fields.
+nlohmann::json merged_event(nlohmann::json current, const nlohmann::json& params);
+
+// The job for `event` (complete: title, plugin, category checked by the caller). Errors are
+// Cronicle's "event" / "api" refusals.
+or_error<job_spec> to_job_spec(const nlohmann::json& event, const event_context& ctx, const std::string& id);
+
+// The event as Cronicle shows it: the kept section, the mapped fields read from the job as it
+// is now, and Cronicle's defaults for every field of the event table never given.
+nlohmann::json event_json(const job_view& view, const event_context& ctx);
+
+}  // namespace mainspring::http::cronicle

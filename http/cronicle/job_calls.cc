@@ -1,0 +1,155 @@
+// The job and state calls: get_history, get_job_status, get_active_jobs, update_job, abort_job,
+// get_master_state, update_master_state (Cronicle's lib/api/job.js, event.js, admin.js).
+#include <map>
+#include <mutex>
+
+#include "http/cronicle/calls.h"
+#include "http/cronicle/job_json.h"
+#include "http/cronicle/js_values.h"
+#include "http/cronicle/validation.h"
+
+namespace mainspring::http::cronicle {
+
+namespace {
+
+using nlohmann::json;
+
+void send(const responder& reply, const api_error& e) { reply.send(failure(e)); }
+
+int64_t int_param(const json& params, const char* name, int64_t fallback) {
+  auto it = params.find(name);
+  if (it == params.end() || !js_truthy(*it)) return fallback;
+  return js_parse_int(*it).value_or(fallback);
+}
+
+struct event_info {
+  json event;
+  int64_t timeout_ms = 0;
+  uint32_t running = 0;
+};
+
+// The run a job id names, with its event (null when the event is gone), or `missing`.
+void find_run(scheduler_api& api, const state_ptr& s, const json& params, const responder& reply,
+              const std::string& missing_text, std::function<void(run_record, event_info)> found) {
+  if (auto e = require_params(params, {{"id", param_rule::word}})) return send(reply, *e);
+  const std::string id = js_text(params["id"]);
+  api_error missing{"job", missing_text + id};
+  auto parts = parse_job_id(id);
+  if (!parts) return send(reply, missing);
+  const auto [event_id, run_id] = *parts;
+  api.job_executions(s->events.group, event_id, 1, run_id + 1,
+                     [&api, s, reply, missing, event_id, run_id, found](status_or<std::vector<run_record>> runs) {
+                       if (!runs.ok() || runs->empty() || runs->front().run_id != run_id) return send(reply, missing);
+                       api.job_detail(s->events.group, event_id, [s, found, run = runs->front()](status_or<job_view> v) {
+                         event_info info;
+                         if (v.ok()) info = {event_json(*v, s->events), v->spec.timeout_ms, v->running};
+                         found(run, std::move(info));
+                       });
+                     });
+}
+
+}  // namespace
+
+void active_runs(scheduler_api& api, const state_ptr& s, const std::string& event_id,
+                 std::function<void(std::vector<run_record>)> done) {
+  api.job_executions(s->events.group, event_id, 64, 0, [done](status_or<std::vector<run_record>> runs) {
+    std::vector<run_record> out;
+    if (runs.ok())
+      for (auto& r : *runs)
+        if (!r.finished()) out.push_back(std::move(r));
+    done(std::move(out));
+  });
+}
+
+void get_history(scheduler_api& api, const state_ptr& s, call_args a) {
+  const int64_t offset = std::max<int64_t>(0, int_param(a.params, "offset", 0));
+  const int64_t limit = int_param(a.params, "limit", 50);
+  api.list_jobs(s->events.group, [&api, s, a, offset, limit](status_or<std::vector<job_view>> views) {
+    auto events = std::make_shared<std::map<std::string, event_info>>();
+    if (views.ok())
+      for (const auto& v : *views) (*events)[v.spec.id] = {event_json(v, s->events), v.spec.timeout_ms, v.running};
+    api.group_executions(s->events.group, 0, INT64_MAX, k_max_history_rows,
+                         [s, a, events, offset, limit](status_or<std::vector<run_record>> runs) {
+                           json rows = json::array();
+                           int64_t total = 0;
+                           if (runs.ok()) {
+                             total = static_cast<int64_t>(runs->size());
+                             for (int64_t i = offset; i < total && (limit <= 0 || i < offset + limit); ++i) {
+                               const run_record& r = (*runs)[static_cast<std::size_t>(i)];
+                               auto it = events->find(r.job_id);
+                               json event = it == events->end() ? json(nullptr) : it->second.event;
+                               rows.push_back(history_row(r, event, it == events->end() ? 0 : it->second.timeout_ms, s->hostname));
+                             }
+                           }
+                           a.reply.send(success({{"rows", std::move(rows)}, {"list", {{"length", total}}}}));
+                         });
+  });
+}
+
+void get_job_status(scheduler_api& api, const state_ptr& s, call_args a) {
+  find_run(api, s, a.params, a.reply, "Failed to fetch job details: Job not found: ",
+           [s, reply = a.reply](run_record run, event_info info) {
+             reply.send(success({{"job", job_json(run, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()))}}));
+           });
+}
+
+void get_active_jobs(scheduler_api& api, const state_ptr& s, call_args a) {
+  api.list_jobs(s->events.group, [&api, s, a](status_or<std::vector<job_view>> views) {
+    std::vector<const job_view*> busy;
+    if (views.ok())
+      for (const auto& v : *views)
+        if (v.running > 0) busy.push_back(&v);
+    if (busy.empty()) return a.reply.send(success({{"jobs", json::object()}}));
+    struct gather {
+      std::mutex mutex;
+      json jobs = json::object();
+      std::size_t left = 0;
+    };
+    auto g = std::make_shared<gather>();
+    g->left = busy.size();
+    for (const job_view* v : busy) {
+      active_runs(api, s, v->spec.id,
+                  [s, a, g, event = event_json(*v, s->events), timeout_ms = v->spec.timeout_ms](std::vector<run_record> runs) {
+                    std::lock_guard<std::mutex> lock(g->mutex);
+                    for (const auto& r : runs)
+                      g->jobs[job_id_of(r.job_id, r.run_id)] = job_json(r, event, timeout_ms, s->hostname, to_unix_ms(now_ms()));
+                    if (--g->left == 0) a.reply.send(success({{"jobs", std::move(g->jobs)}}));
+                  });
+    }
+  });
+}
+
+void update_job(scheduler_api& api, const state_ptr& s, call_args a) {
+  find_run(api, s, a.params, a.reply, "Failed to locate job: ", [a](run_record run, event_info) {
+    if (run.finished()) return send(a.reply, {"job", "Failed to locate job: " + js_text(a.params["id"])});
+    send(a.reply, {"job", "Failed to update job: changing a running job is not supported yet"});
+  });
+}
+
+void abort_job(scheduler_api& api, const state_ptr& s, call_args a) {
+  find_run(api, s, a.params, a.reply, "Failed to locate job: ", [&api, s, a](run_record run, event_info info) {
+    const std::string id = js_text(a.params["id"]);
+    if (run.finished()) return send(a.reply, {"job", "Failed to locate job: " + id});
+    if (info.running > 1)
+      return send(a.reply, {"job", "Failed to abort job: " + std::to_string(info.running) +
+                                       " jobs of this event are running, and ending only one of them is not supported "
+                                       "yet (update_event with enabled 0 and abort_jobs 1 ends them all)"});
+    api.abort_job_runs(a.origin, s->events.group, run.job_id, [reply = a.reply](status_or<std::size_t> n) {
+      if (!n.ok() || *n == 0) return send(reply, {"job", "Failed to abort job."});
+      reply.send(success());
+    });
+  });
+}
+
+void get_master_state(scheduler_api&, const state_ptr&, call_args a) {
+  // Mainspring has no switch for the whole scheduler: it is always enabled.
+  a.reply.send(success({{"state", {{"enabled", 1}}}}));
+}
+
+void update_master_state(scheduler_api&, const state_ptr&, call_args a) {
+  if (auto e = require_params(a.params, {{"enabled", param_rule::flag}})) return send(a.reply, *e);
+  if (js_truthy(a.params["enabled"]) && a.params["enabled"] != "0") return a.reply.send(success());
+  send(a.reply, {"api", "Failed to update master state: disabling the whole scheduler is not supported yet"});
+}
+
+}  // namespace mainspring::http::cronicle

@@ -1,0 +1,168 @@
+#include "http/cronicle/job_json.h"
+
+#include <cctype>
+
+#include "http/cronicle/event_json.h"
+#include "http/cronicle/plugins.h"
+#include "http/http_message.h"
+
+namespace mainspring::http::cronicle {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view k_aborted_prefix = "aborted: ";
+
+double seconds_of(int64_t ms) { return static_cast<double>(ms) / 1000.0; }
+
+std::string plugin_of(const json& event) {
+  return event.is_object() && event.contains("plugin") && event["plugin"].is_string() ? event["plugin"].get<std::string>() : "";
+}
+
+std::string title_of(const json& event, const char* field) {
+  return event.is_object() && event.contains(field) && event[field].is_string() ? event[field].get<std::string>() : "";
+}
+
+}  // namespace
+
+std::string job_id_of(std::string_view event_id, uint64_t run_id) {
+  return "j" + std::string(event_id) + "_" + std::to_string(run_id);
+}
+
+std::optional<std::pair<std::string, uint64_t>> parse_job_id(std::string_view job_id) {
+  if (job_id.size() < 4 || job_id.front() != 'j') return std::nullopt;
+  auto sep = job_id.rfind('_');
+  if (sep == std::string_view::npos || sep < 2 || sep + 1 >= job_id.size() || job_id.size() - sep - 1 > 20)
+    return std::nullopt;
+  std::string event(job_id.substr(1, sep - 1));
+  uint64_t run = 0;
+  for (char c : job_id.substr(sep + 1)) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
+    uint64_t next = run * 10 + static_cast<uint64_t>(c - '0');
+    if (next / 10 != run) return std::nullopt;  // overflow
+    run = next;
+  }
+  for (char c : event)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return std::nullopt;
+  if (run == 0) return std::nullopt;
+  return std::pair{std::move(event), run};
+}
+
+std::string text_from_seconds(int64_t seconds) {
+  struct unit {
+    int64_t size;
+    const char* name;
+  };
+  static const unit units[] = {{86400, "day"}, {3600, "hour"}, {60, "minute"}, {1, "second"}};
+  seconds = std::max<int64_t>(0, seconds);
+  for (const auto& u : units) {
+    if (seconds >= u.size || u.size == 1) {
+      int64_t n = seconds / u.size;
+      return std::to_string(n) + " " + u.name + (n == 1 ? "" : "s");
+    }
+  }
+  return "0 seconds";
+}
+
+int job_code(const run_record& run, std::string_view plugin) {
+  switch (run.state) {
+    case run_state::running:
+    case run_state::succeeded: return 0;
+    case run_state::timed_out:
+    case run_state::skipped: return 1;
+    case run_state::failed: break;
+  }
+  if (run.error.starts_with(k_aborted_prefix)) return 1;
+  if (plugin == k_url_plugin) return run.code >= 400 ? run.code : 1;
+  return run.code != 0 ? run.code : 1;
+}
+
+std::string job_description(const run_record& run, std::string_view plugin, int64_t timeout_ms) {
+  switch (run.state) {
+    case run_state::running: return "";
+    case run_state::succeeded:
+      if (plugin == k_url_plugin) return "Success (HTTP " + std::to_string(run.code) + " " + reason_phrase(run.code) + ")";
+      return "";
+    case run_state::timed_out:
+      return "Job Aborted: Exceeded maximum run time (" + text_from_seconds(timeout_ms / 1000) + ")";
+    case run_state::skipped: return run.error.empty() ? "Job skipped" : run.error;
+    case run_state::failed: break;
+  }
+  if (run.error.starts_with(k_aborted_prefix)) {
+    std::string why = run.error.substr(k_aborted_prefix.size());
+    if (!why.empty()) why[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(why[0])));
+    return "Job Aborted: " + why;
+  }
+  if (plugin == k_url_plugin) return run.error.empty() ? "HTTP " + std::to_string(run.code) + " " + reason_phrase(run.code) : run.error;
+  if (run.code != 0) return "Script exited with code: " + std::to_string(run.code);
+  return run.error.empty() ? "Unknown Error" : run.error;
+}
+
+json job_json(const run_record& run, const json& event, int64_t timeout_ms, const std::string& hostname, int64_t now_ms) {
+  json job = event.is_object() ? event : json::object();
+  const std::string plugin = plugin_of(event);
+  const plugin_info* info = find_plugin(plugin);
+  const std::string event_id = event.is_object() && event.contains("id") ? event["id"].get<std::string>() : run.job_id;
+  job["id"] = job_id_of(run.job_id, run.run_id);
+  job["event"] = event_id;
+  job["event_title"] = title_of(event, "title");
+  job["plugin_title"] = info ? std::string(info->title) : plugin;
+  job["category_title"] = std::string(k_category_title);
+  job["hostname"] = run.node.empty() ? hostname : run.node;
+  job["nice_target"] = job["hostname"];
+  if (run.trigger == run_trigger::manual) job["source"] = "Manual (API)";
+  if (run.trigger == run_trigger::parent) job["source"] = "Chain Reaction";
+  if (run.attempt > 0) job["retry_num"] = run.attempt;
+  job["time_start"] = seconds_of(run.start_ms);
+  job["now"] = now_ms / 1000;
+  job["log_file"] = "";
+  job["pid"] = 0;
+  job["cpu"] = json::object();
+  job["mem"] = json::object();
+  job["log_file_size"] = run.output_tail.size();
+  job.erase("api_key");
+  if (!run.finished()) {
+    job["progress"] = 0;
+    job["elapsed"] = seconds_of(std::max<int64_t>(0, now_ms - run.start_ms));
+    return job;
+  }
+  job["progress"] = 1;
+  job["complete"] = 1;
+  job["code"] = job_code(run, plugin);
+  job["description"] = job_description(run, plugin, timeout_ms);
+  job["perf"] = "";
+  job["time_end"] = seconds_of(run.end_ms);
+  job["elapsed"] = seconds_of(run.duration_ms());
+  return job;
+}
+
+json history_row(const run_record& run, const json& event, int64_t timeout_ms, const std::string& hostname) {
+  const std::string plugin = plugin_of(event);
+  const plugin_info* info = find_plugin(plugin);
+  int code = job_code(run, plugin);
+  json row = {{"id", job_id_of(run.job_id, run.run_id)},
+              {"code", code},
+              {"event", run.job_id},
+              {"category", title_of(event, "category").empty() ? std::string(k_default_category) : title_of(event, "category")},
+              {"plugin", plugin},
+              {"hostname", run.node.empty() ? hostname : run.node},
+              {"time_start", seconds_of(run.start_ms)},
+              {"time_end", seconds_of(run.end_ms)},
+              {"elapsed", seconds_of(run.duration_ms())},
+              {"perf", ""},
+              {"cpu", json::object()},
+              {"mem", json::object()},
+              {"log_file_size", run.output_tail.size()},
+              {"action", "job_complete"},
+              {"epoch", run.end_ms / 1000},
+              {"event_title", title_of(event, "title")},
+              {"category_title", std::string(k_category_title)},
+              {"plugin_title", info ? std::string(info->title) : plugin}};
+  // Cronicle's stub has a description only for failures; Mainspring gives every row one, so that
+  // a history row says as much as get_job_status.
+  row["description"] = job_description(run, plugin, timeout_ms);
+  return row;
+}
+
+}  // namespace mainspring::http::cronicle

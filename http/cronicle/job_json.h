@@ -1,0 +1,51 @@
+// job_json: Mainspring runs as Cronicle jobs.
+//
+// A Cronicle job is one run of an event. Its id is "j<event id>_<run id>" (only word characters,
+// as Cronicle's job ids; the event and the run are found from it without a lookup table). Its
+// fields are Cronicle's: the event's fields, then id, event, event_title, plugin_title,
+// category_title, hostname, source, time_start, time_end, elapsed (seconds, fractions kept),
+// progress, complete, code, description, log_file_size, pid, cpu, mem, perf.
+//
+// code and description follow Cronicle's Plugins: 0 on success ("" for shell scripts, "Success
+// (HTTP 200 OK)" for urlplug); a shell script's exit code and "Script exited with code: N"; an
+// HTTP status of 400 and more as the code, with the HTTP executor's reason; a timeout or an abort
+// code 1 with "Job Aborted: ..." ("Exceeded maximum run time (1 hour)", as Cronicle words it).
+//
+// Example:
+//   std::string id = job_id_of("e0kq1z3ab01", 2128387064142495744);
+//   auto parts = parse_job_id(id);          // {"e0kq1z3ab01", 2128387064142495744}
+//   json job = job_json(run, event, "host-1", now_ms);
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "core/run_record.h"
+
+namespace mainspring::http::cronicle {
+
+std::string job_id_of(std::string_view event_id, uint64_t run_id);
+// {event id, run id}; nullopt for anything job_id_of cannot have made.
+std::optional<std::pair<std::string, uint64_t>> parse_job_id(std::string_view job_id);
+
+// "1 hour", "30 seconds", "2 days": pixl-tools' getTextFromSeconds without the remainder.
+std::string text_from_seconds(int64_t seconds);
+
+int job_code(const run_record& run, std::string_view plugin);
+std::string job_description(const run_record& run, std::string_view plugin, int64_t timeout_ms);
+
+// The job as get_job_status and get_active_jobs show it. `event` is the event as event_json shows
+// it (or null when the event is gone); `timeout_ms` the job's limit.
+nlohmann::json job_json(const run_record& run, const nlohmann::json& event, int64_t timeout_ms,
+                        const std::string& hostname, int64_t now_ms);
+
+// A row of get_history / get_event_history: the stub Cronicle keeps of a finished job.
+nlohmann::json history_row(const run_record& run, const nlohmann::json& event, int64_t timeout_ms,
+                           const std::string& hostname);
+
+}  // namespace mainspring::http::cronicle

@@ -1,0 +1,177 @@
+#include "http/cronicle/plugins.h"
+
+#include <algorithm>
+
+#include "http/cronicle/js_values.h"
+
+namespace mainspring::http::cronicle {
+
+namespace {
+
+using nlohmann::json;
+
+const std::vector<plugin_info>& plugins() {
+  // Cronicle's sample_conf/setup.json.
+  static const std::vector<plugin_info> all = {
+      {k_shell_plugin, "Shell Script", {"script", "annotate", "json"}},
+      {k_url_plugin, "HTTP Request",
+       {"method", "url", "headers", "data", "timeout", "idle_timeout", "connect_timeout", "follow",
+        "ssl_cert_bypass", "success_match", "error_match"}},
+      {k_test_plugin, "Test Plugin", {"duration", "progress", "burn", "action", "secret"}},
+  };
+  return all;
+}
+
+api_error param_error(std::string text) { return {"event", std::move(text)}; }
+
+// A param as text: strings as they are, numbers as JavaScript prints integers; "" when absent.
+std::string text_param(const json& params, const char* name) {
+  auto it = params.find(name);
+  if (it == params.end() || it->is_null()) return "";
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_number_integer()) return std::to_string(it->get<int64_t>());
+  return it->dump();
+}
+
+bool has_regex_syntax(std::string_view text) {
+  return text.find_first_of("\\^$.|?*+()[]{}") != std::string_view::npos;
+}
+
+or_error<plugin_run> url_target(const json& params) {
+  http_target t;
+  std::string method = text_param(params, "method");
+  t.method = method.empty() ? "GET" : method;
+  std::transform(t.method.begin(), t.method.end(), t.method.begin(), [](unsigned char c) { return std::toupper(c); });
+  if (!is_supported_http_method(t.method)) return param_error("Malformed Plugin parameter: method (" + method + ")");
+  t.url = text_param(params, "url");
+  if (t.url.empty()) return param_error("Missing Plugin parameter: url");
+  std::string headers = text_param(params, "headers");
+  std::size_t start = 0;
+  while (start <= headers.size()) {
+    std::size_t end = headers.find('\n', start);
+    std::string line = headers.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (auto colon = line.find(':'); colon != std::string::npos && colon > 0) {
+      std::string value = line.substr(colon + 1);
+      value.erase(0, value.find_first_not_of(" \t"));
+      t.headers.emplace_back(line.substr(0, colon), value);
+    }
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  if (t.method == "POST") t.body = text_param(params, "data");
+  if (js_truthy(params.value("follow", json()))) return param_error("Plugin parameter follow: following redirects is not supported yet");
+  std::string success = text_param(params, "success_match");
+  if (!success.empty() && success != ".*") {
+    if (has_regex_syntax(success))
+      return param_error("Plugin parameter success_match: only plain text is supported yet, not a regular expression");
+    t.expect_body = success;
+  }
+  if (!text_param(params, "error_match").empty()) return param_error("Plugin parameter error_match: not supported yet");
+  plugin_run run{std::move(t), std::nullopt};
+  if (auto timeout = js_parse_int(params.value("timeout", json())); timeout && *timeout > 0)
+    run.timeout_ms = *timeout * 1000;
+  return run;
+}
+
+or_error<plugin_run> test_target(const json& params) {
+  int64_t duration = js_parse_int(params.value("duration", json())).value_or(60);
+  duration = std::clamp<int64_t>(duration, 0, 24 * 3600);
+  std::string action = text_param(params, "action");
+  bool fail = action == "Failure" || action == "Crash";
+  shell_target t;
+  t.command = "sleep " + std::to_string(duration) + (fail ? "; exit 1" : "");
+  return plugin_run{std::move(t), std::nullopt};
+}
+
+constexpr std::string_view k_script_head = "f=$(mktemp \"${TMPDIR:-/tmp}/cronicle-script-XXXXXX\") || exit 1\ncat > \"$f\" <<'";
+constexpr std::string_view k_script_tail = "\nchmod 700 \"$f\" && \"$f\"; c=$?; rm -f \"$f\"; exit $c\n";
+constexpr std::string_view k_delimiter = "CRONICLE_SCRIPT_";
+
+bool has_line(std::string_view text, std::string_view line) {
+  std::size_t at = 0;
+  while ((at = text.find(line, at)) != std::string_view::npos) {
+    bool starts = at == 0 || text[at - 1] == '\n';
+    bool ends = at + line.size() == text.size() || text[at + line.size()] == '\n';
+    if (starts && ends) return true;
+    ++at;
+  }
+  return false;
+}
+
+}  // namespace
+
+const plugin_info* find_plugin(std::string_view id) {
+  for (const auto& p : plugins())
+    if (p.id == id) return &p;
+  return nullptr;
+}
+
+std::optional<api_error> check_plugin_params(const plugin_info& plugin, const json& params) {
+  for (auto it = params.begin(); it != params.end(); ++it)
+    if (std::find(plugin.params.begin(), plugin.params.end(), it.key()) == plugin.params.end())
+      return param_error("Unknown Plugin parameter: " + it.key());
+  return std::nullopt;
+}
+
+or_error<plugin_run> plugin_target(const plugin_info& plugin, const json& params) {
+  if (plugin.id == k_url_plugin) return url_target(params);
+  if (plugin.id == k_test_plugin) return test_target(params);
+  auto it = params.find("script");
+  if (it != params.end() && !it->is_null() && !it->is_string())
+    return param_error("Malformed Plugin parameter: script (must be a string)");
+  std::string script = it == params.end() || it->is_null() ? "" : it->get<std::string>();
+  shell_target t;
+  t.command = shell_script_command(script);
+  return plugin_run{std::move(t), std::nullopt};
+}
+
+json params_for_display(std::string_view plugin, json params, const executor_target& target) {
+  if (!params.is_object()) params = json::object();
+  if (plugin != k_shell_plugin) return params;
+  if (const auto* shell = std::get_if<shell_target>(&target)) {
+    auto script = script_of_command(shell->command);
+    params["script"] = script ? *script : shell->command;
+  }
+  return params;
+}
+
+std::string shell_script_command(std::string_view script) {
+  // The delimiter says whether a newline was added to end the here-document ("N") or the script
+  // ended with one already ("K"), so that the script reads back byte for byte; its number is the
+  // first that is no line of the script.
+  const bool add_newline = script.empty() || script.back() != '\n';
+  std::string delimiter;
+  for (int n = 0;; ++n) {
+    delimiter = std::string(k_delimiter) + (add_newline ? "N" : "K") + std::to_string(n);
+    if (!has_line(script, delimiter)) break;
+  }
+  std::string out(k_script_head);
+  out += delimiter + "'\n";
+  out += script;
+  if (add_newline) out += '\n';
+  out += delimiter;
+  out += k_script_tail;
+  return out;
+}
+
+std::optional<std::string> script_of_command(std::string_view command) {
+  if (!command.starts_with(k_script_head)) return std::nullopt;
+  command.remove_prefix(k_script_head.size());
+  auto quote = command.find("'\n");
+  if (quote == std::string_view::npos) return std::nullopt;
+  std::string_view delimiter = command.substr(0, quote);
+  if (!delimiter.starts_with(k_delimiter) || delimiter.size() < k_delimiter.size() + 2) return std::nullopt;
+  const bool added_newline = delimiter[k_delimiter.size()] == 'N';
+  std::string_view rest = command.substr(quote + 2);
+  std::string tail = std::string(delimiter) + std::string(k_script_tail);
+  if (!rest.ends_with(tail)) return std::nullopt;
+  std::string_view body = rest.substr(0, rest.size() - tail.size());  // the script + its last newline
+  if (added_newline) {
+    if (body.empty() || body.back() != '\n') return std::nullopt;
+    body.remove_suffix(1);
+  }
+  return std::string(body);
+}
+
+}  // namespace mainspring::http::cronicle

@@ -1,0 +1,46 @@
+// validation: Cronicle's checks of a call's parameters, with its exact codes and texts.
+//
+// require_params is pixl-server-user's requireParams (each named param present, not null, and
+// its JavaScript text matching a pattern: "Missing parameter: id", "Null parameter: id",
+// "Malformed parameter: id"); validate_event_data is Cronicle's requireValidEventData (the type
+// and value rules of every optional event field, titles and notes without HTML metacharacters,
+// params an object, the timing object's keys and ranges, a known IANA time zone).
+//
+// Example:
+//   if (auto e = require_params(params, {{"id", param_rule::word}})) return reply.send(failure(*e));
+//   if (auto e = validate_event_data(params)) return reply.send(failure(*e));
+#pragma once
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "http/cronicle/errors.h"
+
+namespace mainspring::http::cronicle {
+
+// The patterns Cronicle's calls require (lib/api/event.js, lib/api/job.js).
+enum class param_rule {
+  non_blank,  // /\S/
+  flag,       // /^(\d+|true|false)$/
+  word,       // /^\w+$/
+  host,       // /^[\w\-\.]+$/
+};
+
+// String(value) as JavaScript writes it: strings as they are, true/false, numbers, arrays
+// comma-joined, objects "[object Object]", null "null".
+std::string js_text(const nlohmann::json& value);
+
+bool matches(param_rule rule, const std::string& text);
+
+std::optional<api_error> require_params(const nlohmann::json& params,
+                                        std::initializer_list<std::pair<const char*, param_rule>> rules);
+
+// Also rejects arrays for `params` and `timing` (JavaScript calls them objects) and timing values
+// that are not whole numbers, which Cronicle accepts and then never matches.
+std::optional<api_error> validate_event_data(const nlohmann::json& event);
+
+}  // namespace mainspring::http::cronicle
