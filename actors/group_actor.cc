@@ -33,6 +33,8 @@ struct group_state {
   rank_index<const std::string*, deref_less> order;
   std::map<std::string, func_spec> funcs;           // by name; ordered for listing
   job_chains chains;                                // parent_job links between the jobs
+  // The last TOTP step accepted per func name (replays refused); in memory, so a restart forgets.
+  std::unordered_map<std::string, int64_t> last_code_step;
   static inline const char* name = "mainspring.group";
 };
 
@@ -193,7 +195,8 @@ void call_func(group_self self, const job_context* ctx, const std::string& name,
   if (it == st.funcs.end())
     return reply(status::not_found("name: no func \"" + name + "\" in group \"" + st.spec.name + "\""));
   auto unix_s = to_unix_ms(now_ms()) / 1000;
-  if (auto ok = check_func_code(it->second, st.spec.secret, req.otp_code, unix_s); !ok.ok())
+  // Each code calls a func once: a replayed (captured) code is refused.
+  if (auto ok = check_func_code(it->second, st.spec.secret, req.otp_code, unix_s, &st.last_code_step[name]); !ok.ok())
     return reply(std::move(ok));
   ctx->pool->call_func(it->second, std::move(req), reply);
 }

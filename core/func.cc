@@ -30,12 +30,18 @@ status validate_func(const func_spec& func) {
 }
 
 status check_func_code(const func_spec& func, std::string_view group_secret, std::string_view code,
-                       int64_t unix_s) {
+                       int64_t unix_s, int64_t* last_step) {
   if (!func.use_otp) return {};
   if (code.empty()) return status::unauthenticated("otp_code: required to call func \"" + func.name + "\"");
   std::string_view secret = func.disable_group_otp ? std::string_view(func.secret) : group_secret;
-  if (!verify_totp(secret, code, unix_s))
-    return status::unauthenticated("otp_code: wrong or expired for func \"" + func.name + "\"");
+  std::optional<int64_t> step = totp_step_of(secret, code, unix_s);
+  if (!step) return status::unauthenticated("otp_code: wrong or expired for func \"" + func.name + "\"");
+  if (last_step) {
+    if (*step <= *last_step)
+      return status::unauthenticated("otp_code: already used for func \"" + func.name +
+                                     "\"; each code calls it once (wait for the next one)");
+    *last_step = *step;
+  }
   return {};
 }
 

@@ -72,7 +72,9 @@ status validate_func(const func_spec& func);
 // ok when `code` may call `func` at unix time `unix_s` (see the table above); unauthenticated
 // ("otp_code: required" / "otp_code: wrong or expired") otherwise. Secrets never appear in the
 // message.
+// With `last_step` (the last step accepted for this func, 0 = none), a code of a step at or below
+// it is refused as a replay and an accepted one moves it up.
 status check_func_code(const func_spec& func, std::string_view group_secret, std::string_view code,
-                       int64_t unix_s);
+                       int64_t unix_s, int64_t* last_step = nullptr);
 
 }  // namespace mainspring

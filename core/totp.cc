@@ -72,9 +72,13 @@ std::string totp_now(std::string_view base32_secret, int64_t unix_s) {
 }
 
 bool verify_totp(std::string_view base32_secret, std::string_view code, int64_t unix_s) {
+  return totp_step_of(base32_secret, code, unix_s).has_value();
+}
+
+std::optional<int64_t> totp_step_of(std::string_view base32_secret, std::string_view code, int64_t unix_s) {
   auto key = base32_decode(base32_secret);
-  if (!key.ok() || key->empty() || code.size() != k_totp_digits || unix_s < 0) return false;
-  bool match = false;
+  if (!key.ok() || key->empty() || code.size() != k_totp_digits || unix_s < 0) return std::nullopt;
+  std::optional<int64_t> match;  // every step is compared, matching or not: no early exit
   int64_t step = unix_s / k_totp_step_s;
   for (int64_t s = step - k_totp_skew_steps; s <= step + k_totp_skew_steps; ++s) {
     if (s < 0) continue;
@@ -83,7 +87,7 @@ bool verify_totp(std::string_view base32_secret, std::string_view code, int64_t 
     unsigned diff = 0;
     for (std::size_t i = 0; i < expected.size(); ++i)
       diff |= static_cast<unsigned>(expected[i] ^ code[i]);
-    match |= diff == 0;
+    if (diff == 0) match = s;
   }
   return match;
 }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -33,5 +34,10 @@ std::string totp_now(std::string_view base32_secret, int64_t unix_s);
 // True when `code` is the secret's code at unix_s or within k_totp_skew_steps steps of it.
 // Compares in constant time.
 bool verify_totp(std::string_view base32_secret, std::string_view code, int64_t unix_s);
+
+// The time step (unix_s / 30) whose code `code` is, within the same skew verify_totp accepts, or
+// nullopt. A verifier that refuses a step at or below the last one it accepted refuses replays
+// (RFC 6238 section 5.2).
+std::optional<int64_t> totp_step_of(std::string_view base32_secret, std::string_view code, int64_t unix_s);
 
 }  // namespace mainspring

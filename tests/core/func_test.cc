@@ -102,3 +102,29 @@ TEST_CASE("with disable_group_otp a func needs its own code, not the group's") {
 
 }  // namespace
 }  // namespace mainspring
+
+namespace mainspring {
+
+TEST_CASE("a func code is accepted once: a replay, or an older code after a newer one, is refused") {
+  func_spec f;
+  f.group = "G";
+  f.name = "Once";
+  f.lua_body = "print(1)";
+  f.use_otp = true;
+  const std::string secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+  const int64_t now = 1'700'000'000;
+  int64_t last = 0;
+  const std::string previous = totp_now(secret, now - 30), current = totp_now(secret, now);
+  CHECK(check_func_code(f, secret, previous, now, &last).ok());  // one step of skew
+  CHECK(check_func_code(f, secret, current, now, &last).ok());
+  auto replay = check_func_code(f, secret, current, now, &last);
+  CHECK(replay.code() == status_code::unauthenticated);
+  CHECK(replay.message().find("already used") != std::string::npos);
+  CHECK(check_func_code(f, secret, previous, now, &last).code() == status_code::unauthenticated);
+  CHECK(check_func_code(f, secret, totp_now(secret, now + 30), now + 30, &last).ok());
+  CHECK(check_func_code(f, secret, current, now, nullptr).ok());  // without a memory: not checked
+  CHECK(totp_step_of(secret, current, now) == now / 30);
+  CHECK_FALSE(totp_step_of(secret, "000000", now + 9000).has_value());
+}
+
+}  // namespace mainspring

@@ -100,11 +100,17 @@ TEST_CASE("a guarded func needs a current TOTP code: the group's, or its own wit
   auto wrong = s.funcs.get("/G/Guarded?otp_code=" + wrong_code(group_secret));
   CHECK(wrong.status == 401);
   CHECK_THAT(error_text(wrong), Catch::Contains("wrong or expired"));
-  auto valid = s.funcs.get("/G/Guarded?otp_code=" + code_now(group_secret));
+  // The previous step's code is still valid (one step of skew); then the current one, by header.
+  auto valid = s.funcs.get("/G/Guarded?otp_code=" + mainspring::totp_now(group_secret, unix_now_ms() / 1000 - 30));
   CHECK(valid.status == 200);
   CHECK(valid.body == "in\n");
-  auto by_header = s.funcs.request("GET", "/G/Guarded", std::nullopt, "", {"X-OTP-Code: " + code_now(group_secret)});
+  const std::string current = code_now(group_secret);
+  auto by_header = s.funcs.request("GET", "/G/Guarded", std::nullopt, "", {"X-OTP-Code: " + current});
   CHECK(by_header.status == 200);
+  // Each code calls the func once: the same code again is a replay.
+  auto replay = s.funcs.get("/G/Guarded?otp_code=" + current);
+  CHECK(replay.status == 401);
+  CHECK_THAT(error_text(replay), Catch::Contains("already used"));
 
   CHECK(s.funcs.get("/G/Own").status == 401);
   CHECK(s.funcs.get("/G/Own?otp_code=" + code_now(group_secret)).status == 401);
