@@ -1,8 +1,8 @@
 // cronicle_dialect: Cronicle's JSON API (seed 004) on its own listener (--cronicle-listen), over
 // the Mainspring core.
 //
-// Every call is /api/app/<name>/v1 (or /api/app/<name>, or any further path, as Cronicle's API
-// router reads only the name), by GET with a query or POST with a JSON body (a form body is read
+// Every call is /api/app/<name>/v1 (or /api/app/<name>, or another last segment, as Cronicle's
+// API router reads only the name), by GET with a query or POST with a JSON body (a form body is read
 // too); the answer is always HTTP 200 JSON with `code` 0 or Cronicle's error code and
 // description (errors.h), and Access-Control-Allow-Origin: *. JSONP (`callback`) stays off, as
 // Cronicle ships it. Events are jobs of one group (`group`, default "cronicle", created at

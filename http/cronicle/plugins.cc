@@ -85,7 +85,10 @@ or_error<plugin_run> test_target(const json& params) {
 }
 
 constexpr std::string_view k_script_head = "f=$(mktemp \"${TMPDIR:-/tmp}/cronicle-script-XXXXXX\") || exit 1\ncat > \"$f\" <<'";
-constexpr std::string_view k_script_tail = "\nchmod 700 \"$f\" && \"$f\"; c=$?; rm -f \"$f\"; exit $c\n";
+// The file is opened on fd 3 and removed before the script starts, which then runs as
+// /dev/fd/3: nothing is left behind even when the run is killed (timeout, abort).
+constexpr std::string_view k_script_tail =
+    "\nchmod 700 \"$f\" && exec 3<\"$f\" && rm -f \"$f\" && exec /dev/fd/3\nrm -f \"$f\"; exit 127\n";
 constexpr std::string_view k_delimiter = "CRONICLE_SCRIPT_";
 
 bool has_line(std::string_view text, std::string_view line) {

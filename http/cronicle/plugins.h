@@ -7,7 +7,9 @@
 //
 //   shellplug  params.script is written to a temporary file (mode 700) and executed, so that its
 //              shebang picks the interpreter (a script without one runs under /bin/sh, as
-//              execvp does for Cronicle); the file is removed when the script ends. It is a shell
+//              execvp does for Cronicle). The file is opened on fd 3 and removed before the
+//              script starts, which runs as /dev/fd/3 (its $0), so that a killed run leaves no
+//              file behind (Cronicle leaves its own then). It is a shell
 //              target whose command is a fixed /bin/sh wrapper around a quoted here-document
 //              holding the script byte for byte (shell_script_command); script_of_command reads
 //              the script back. annotate and json are kept and have no effect.

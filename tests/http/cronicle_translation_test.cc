@@ -1,0 +1,218 @@
+// The Cronicle dialect's translation: validation texts, event JSON <-> job_spec, plugins, job
+// ids, codes and descriptions, error shapes.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "core/schedule.h"
+#include "http/cronicle/errors.h"
+#include "http/cronicle/event_json.h"
+#include "http/cronicle/job_json.h"
+#include "http/cronicle/plugins.h"
+#include "http/cronicle/validation.h"
+#include "http/dialect_data.h"
+
+using namespace mainspring;
+using namespace mainspring::http::cronicle;
+using nlohmann::json;
+
+namespace {
+
+json shell_event() {
+  return json{{"title", "Rebuild Indexes"}, {"enabled", 1},       {"category", "general"},
+              {"target", "maingrp"},        {"plugin", "shellplug"}, {"params", {{"script", "#!/bin/sh\necho hi\n"}}},
+              {"timing", {{"minutes", {10}}}}, {"timezone", "America/Los_Angeles"}, {"max_children", 1},
+              {"timeout", 3600},            {"catch_up", true},    {"retries", 2},
+              {"retry_delay", 30},          {"notes", "n"},        {"web_hook", "http://hook.example/x"},
+              {"chain", "e2"},              {"queue", 1},          {"cpu_limit", 100}};
+}
+
+job_view view_of(const job_spec& spec, job_phase phase = job_phase::active) {
+  job_view v;
+  v.spec = spec;
+  v.phase = phase;
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("cronicle: requireParams answers Cronicle's missing, null and malformed texts") {
+  json p = {{"id", nullptr}, {"title", "  "}, {"enabled", "yes"}};
+  CHECK(require_params(p, {{"id", param_rule::word}}) == api_error{"api", "Null parameter: id"});
+  CHECK(require_params(p, {{"title", param_rule::non_blank}}) == api_error{"api", "Malformed parameter: title"});
+  CHECK(require_params(p, {{"enabled", param_rule::flag}}) == api_error{"api", "Malformed parameter: enabled"});
+  CHECK(require_params(p, {{"plugin", param_rule::word}}) == api_error{"api", "Missing parameter: plugin"});
+  CHECK_FALSE(require_params(json{{"enabled", true}, {"id", 12}}, {{"enabled", param_rule::flag}, {"id", param_rule::word}}));
+}
+
+TEST_CASE("cronicle: event data is checked with requireValidEventData's rules and texts") {
+  CHECK_FALSE(validate_event_data(shell_event()));
+  CHECK(*validate_event_data(json{{"timeout", "60"}}) == api_error{"api", "Malformed parameter type: timeout (string)"});
+  CHECK(*validate_event_data(json{{"retries", -1}}) == api_error{"api", "Malformed parameter value: retries"});
+  CHECK(*validate_event_data(json{{"enabled", nullptr}}) == api_error{"api", "Malformed parameter type: enabled (object)"});
+  CHECK(*validate_event_data(json{{"title", "<b>x</b>"}}) ==
+        api_error{"api", "Malformed title parameter: Cannot contain HTML metacharacters"});
+  CHECK(*validate_event_data(json{{"params", "x"}}) == api_error{"api", "Malformed event parameter: params (must be object)"});
+  CHECK(*validate_event_data(json{{"timing", {{"hour", {1}}}}}) == api_error{"api", "Unknown event timing parameter: hour"});
+  CHECK(*validate_event_data(json{{"timing", {{"hours", 1}}}}) ==
+        api_error{"api", "Malformed event timing parameter: hours (must be array)"});
+  CHECK(*validate_event_data(json{{"timing", {{"hours", {24}}}}}) ==
+        api_error{"api", "Malformed event timing parameter: hours (value out of range: 24)"});
+  CHECK(*validate_event_data(json{{"timezone", "Mars/Olympus"}}) == api_error{"api", "Malformed or unknown timezone: Mars/Olympus"});
+  CHECK(*validate_event_data(json{{"web_hook", "ftp://x"}}) == api_error{"api", "Malformed parameter value: web_hook"});
+  CHECK_FALSE(validate_event_data(json{{"timing", false}}));
+}
+
+TEST_CASE("cronicle: an event's mapped fields become the job's, the rest is kept in its section") {
+  auto spec = to_job_spec(shell_event(), {.group = "cronicle"}, "e1");
+  REQUIRE(spec.ok());
+  CHECK(spec->id == "e1");
+  CHECK(spec->group == "cronicle");
+  CHECK(spec->name == "Rebuild Indexes");
+  CHECK(spec->schedule == schedule::from_timing({.minutes = {10}})->text());
+  CHECK(spec->timezone == "America/Los_Angeles");
+  CHECK(spec->timeout_ms == 3'600'000);
+  CHECK(spec->retries == 2);
+  CHECK(spec->retry_delay_ms == 30'000);
+  CHECK(spec->concurrency == concurrency_policy::forbid);
+  CHECK(spec->misfire == misfire_policy::all);
+  CHECK_FALSE(spec->paused);
+  CHECK(spec->exec_time_s == k_first_fire_by_schedule);
+  REQUIRE(std::holds_alternative<shell_target>(spec->target));
+  json section = http::dialect_section(spec->dialect_data, "cronicle");
+  CHECK(section["web_hook"] == "http://hook.example/x");
+  CHECK(section["chain"] == "e2");
+  CHECK_FALSE(section["params"].contains("script"));  // it lives in the command only
+  CHECK_FALSE(section.contains("title"));
+
+  json back = event_json(view_of(*spec), {.group = "cronicle"});
+  json expected = shell_event();
+  for (auto it = expected.begin(); it != expected.end(); ++it) {
+    INFO(it.key());
+    CHECK(back[it.key()] == *it);
+  }
+  CHECK(back["id"] == "e1");
+  CHECK(back["queue_max"] == 0);  // every field of the table, with Cronicle's defaults
+}
+
+TEST_CASE("cronicle: no timing is on demand, a falsy enabled pauses, max_children other than 1 allows overlap") {
+  json e = shell_event();
+  e.erase("timing");
+  e["enabled"] = 0;
+  e["max_children"] = 0;
+  e["timeout"] = 0;
+  auto spec = to_job_spec(e, {}, "e2");
+  REQUIRE(spec.ok());
+  CHECK(spec->schedule == "@manually");
+  CHECK(spec->paused);
+  CHECK(spec->concurrency == concurrency_policy::allow);
+  CHECK(spec->timeout_ms == k_max_timeout_ms);
+  json back = event_json(view_of(*spec, job_phase::paused), {.default_timezone = "Europe/Berlin"});
+  CHECK_FALSE(back.contains("timing"));
+  CHECK(back["enabled"] == 0);
+  e["timing"] = json::object();  // {} = every minute
+  CHECK(to_job_spec(e, {}, "e3")->schedule == schedule::from_timing({})->text());
+}
+
+TEST_CASE("cronicle: an API key sent in an event is never kept") {
+  json e = shell_event();
+  e["api_key"] = "0123456789abcdef.secretsecret";
+  json merged = merged_event(json::object(), e);
+  CHECK_FALSE(merged.contains("api_key"));
+  auto spec = to_job_spec(e, {}, "e4");
+  REQUIRE(spec.ok());
+  CHECK(spec->dialect_data.find("secretsecret") == std::string::npos);
+}
+
+TEST_CASE("cronicle: a shell script reads back byte for byte from its command, whatever it holds") {
+  for (std::string script : {std::string("#!/bin/sh\necho hi\n"), std::string("no newline"), std::string(""),
+                             std::string("a\nCRONICLE_SCRIPT_N0\nCRONICLE_SCRIPT_K0\nb\n"), std::string("'\"$x`\\\n\n")}) {
+    INFO(script);
+    std::string command = shell_script_command(script);
+    auto back = script_of_command(command);
+    REQUIRE(back);
+    CHECK(*back == script);
+  }
+  CHECK_FALSE(script_of_command("echo hello"));
+}
+
+TEST_CASE("cronicle: urlplug maps onto an HTTP target and refuses what the executor cannot do") {
+  const plugin_info* url = find_plugin("urlplug");
+  REQUIRE(url);
+  json params = {{"method", "POST"}, {"url", "http://127.0.0.1:9/x"}, {"headers", "User-Agent: Cronicle/1.0\r\nX-A: b"},
+                 {"data", "{}"}, {"timeout", "30"}, {"follow", 0}, {"success_match", "OK"}, {"error_match", ""}};
+  auto run = plugin_target(*url, params);
+  REQUIRE(run.ok());
+  const auto& t = std::get<http_target>(run->target);
+  CHECK(t.method == "POST");
+  CHECK(t.url == "http://127.0.0.1:9/x");
+  CHECK(t.headers == name_value_list{{"User-Agent", "Cronicle/1.0"}, {"X-A", "b"}});
+  CHECK(t.body == "{}");
+  CHECK(t.expect_body == "OK");
+  CHECK(run->timeout_ms == 30'000);
+  params["follow"] = 1;
+  CHECK_FALSE(plugin_target(*url, params).ok());
+  params["follow"] = 0;
+  params["success_match"] = "^ok$";
+  CHECK_FALSE(plugin_target(*url, params).ok());
+  params["success_match"] = "";
+  params["error_match"] = "error";
+  CHECK_FALSE(plugin_target(*url, params).ok());
+  CHECK(check_plugin_params(*url, json{{"script", "x"}}) == api_error{"event", "Unknown Plugin parameter: script"});
+  CHECK_FALSE(find_plugin("test"));
+}
+
+TEST_CASE("cronicle: job ids name their event and run, and nothing else parses") {
+  std::string id = job_id_of("e_mx7_01", 2128387064142495744ULL);
+  auto parts = parse_job_id(id);
+  REQUIRE(parts);
+  CHECK(parts->first == "e_mx7_01");
+  CHECK(parts->second == 2128387064142495744ULL);
+  for (const char* bad : {"", "j", "jx_", "j_1", "xe1_2", "je1_abc", "je1_99999999999999999999999", "je-1_2", "je1_0"})
+    CHECK_FALSE(parse_job_id(bad));
+}
+
+TEST_CASE("cronicle: a run's code and description are worded as Cronicle's Plugins word them") {
+  run_record r;
+  r.state = run_state::succeeded;
+  r.code = 200;
+  CHECK(job_code(r, "urlplug") == 0);
+  CHECK(job_description(r, "urlplug", 0) == "Success (HTTP 200 OK)");
+  CHECK(job_description(r, "shellplug", 0) == "");
+  r.state = run_state::failed;
+  r.code = 3;
+  CHECK(job_code(r, "shellplug") == 3);
+  CHECK(job_description(r, "shellplug", 0) == "Script exited with code: 3");
+  r.code = 503;
+  r.error = "HTTP 503";
+  CHECK(job_code(r, "urlplug") == 503);
+  r.state = run_state::timed_out;
+  CHECK(job_code(r, "shellplug") == 1);
+  CHECK(job_description(r, "shellplug", 3'600'000) == "Job Aborted: Exceeded maximum run time (1 hour)");
+  r.state = run_state::failed;
+  r.code = -1;
+  r.error = "aborted: stopped through the cronicle API";
+  CHECK(job_code(r, "shellplug") == 1);
+  CHECK(job_description(r, "shellplug", 0) == "Job Aborted: Stopped through the cronicle API");
+  CHECK(text_from_seconds(90) == "1 minute");
+  CHECK(text_from_seconds(7200) == "2 hours");
+}
+
+TEST_CASE("cronicle: the listener's own errors and key refusals come back in Cronicle's shape") {
+  auto body = [](const http::http_response& r) { return json::parse(r.body); };
+  auto missing = render_error(401, status::unauthenticated("an API key is required (X-API-Key)"));
+  CHECK(missing.status == 200);
+  CHECK(body(missing) == json{{"code", "session"}, {"description", "No Session ID or API Key could be found"}});
+  auto forbidden = render_error(403, status::permission_denied("API key 0123456789abcdef lacks the create_events privilege"));
+  CHECK(body(forbidden)["description"] ==
+        "API Key ('0123456789abcdef') does not have the required privileges to perform this action (create_events).");
+  auto disabled = render_error(401, status::unauthenticated("API key 0123456789abcdef is disabled"));
+  CHECK(body(disabled) == json{{"code", "api"}, {"description", "API Key is disabled: 0123456789abcdef"}});
+  auto unknown = render_error(404, status::not_found("no route for GET /api/user/login"));
+  CHECK(unknown.status == 200);
+  CHECK(body(unknown) == json{{"code", 1}, {"description", "Unsupported API: user"}});
+  auto ok = success({{"id", "e1"}});
+  CHECK(body(ok) == json{{"code", 0}, {"id", "e1"}});
+  bool cors = false;
+  for (const auto& [n, v] : ok.headers) cors |= n == "Access-Control-Allow-Origin" && v == "*";
+  CHECK(cors);
+}
