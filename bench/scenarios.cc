@@ -288,6 +288,63 @@ scenario_result run_capacity(const bench_config& cfg, const std::vector<std::siz
   return r;
 }
 
+// A herd: `jobs` no-op jobs whose first runs are all due in the same second (then @every 1h).
+// Reports how long after that second every one had run, and the API's latency meanwhile.
+scenario_result run_herd(const bench_config& cfg, std::size_t jobs) {
+  const std::string n = with_commas(jobs);
+  scenario_result r{"herd " + n, n + " no-op jobs all due in one second, then @every 1h; a GET /v1/group/list "
+                                     "loop times the API meanwhile"};
+  auto server = server_for(cfg, r);
+  if (!server) return r;
+  load_client client(server->base_url);
+  job_batch b;
+  b.group = unique_group("bherd");
+  b.count = jobs;
+  b.first = first_run::herd;
+  // Far enough ahead for the load (about 15k creates/s here), plus a margin.
+  b.herd_at_s = wall_ms() / 1000 + static_cast<int64_t>(jobs / 8'000) + 15;
+  if (!step_load(cfg, *server, client, b, cfg.clients, 0, "load", false, r)) return r;
+  const double herd_ms = static_cast<double>(b.herd_at_s) * 1000;
+  if (static_cast<double>(wall_ms()) > herd_ms) {
+    r.notes.push_back("the load ended after the herd's second: some jobs ran as they were created");
+  }
+  auto runs_now = [&]() -> double {
+    auto p = probe(client, server->pid);
+    return p.metrics ? sum_samples(*p.metrics, "mainspring_job_runs_total").value_or(0) : 0;
+  };
+  const double runs_before = runs_now();
+  std::atomic<bool> done{false};
+  std::vector<double> api_ms;
+  std::thread api([&] {
+    load_client c(server->base_url);
+    while (!done.load() && !stop_requested()) {
+      auto got = c.fetch({"GET", "/v1/group/list"});
+      if (got.ok()) api_ms.push_back(std::chrono::duration<double, std::milli>(got.latency).count());
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+  while (static_cast<double>(wall_ms()) < herd_ms && !stop_requested())
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  double all_ran_s = std::nan("");
+  const double give_up_ms = herd_ms + 120'000;
+  while (static_cast<double>(wall_ms()) < give_up_ms && !stop_requested()) {
+    if (runs_now() - runs_before >= static_cast<double>(jobs)) {
+      all_ran_s = (static_cast<double>(wall_ms()) - herd_ms) / 1000;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  done = true;
+  api.join();
+  r.metrics.push_back({"all " + n + " ran within", all_ran_s, "s",
+                       jobs >= k_million ? "< 10" : jobs >= 100'000 ? "< 1" : ""});
+  if (std::isnan(all_ran_s)) r.notes.push_back("not every job had run 120 s after the herd's second");
+  auto s = summarize(std::move(api_ms));
+  r.metrics.push_back({"API GET /v1/group/list during the herd p50", s.p50, "ms", ""});
+  r.metrics.push_back({"API GET /v1/group/list during the herd p99", s.p99, "ms", "< 50"});
+  return r;
+}
+
 scenario_result run_memory(const bench_config& cfg, std::size_t jobs) {
   scenario_result r{"memory " + with_commas(jobs), with_commas(jobs) + " idle jobs (@every 1h, first run far ahead), " +
                                                       std::to_string(cfg.clients) + " clients"};
@@ -427,6 +484,7 @@ std::vector<scenario_result> run_mode(const bench_config& cfg) {
   if (m == "million") return stamped(run_million(cfg, jobs_or(k_million)));
   if (m == "remote") return stamped(run_remote(cfg, cfg.remote_agents, jobs_or(100), seconds_or(15)));
   if (m == "capacity") return {stamped(run_capacity(cfg, cfg.capacity_rates, seconds_or(30)))};
+  if (m == "herd") return {stamped(run_herd(cfg, jobs_or(100'000)))};
   if (m == "list") {
     std::vector<scenario_result> out;
     if (cfg.jobs) return {stamped(run_list(cfg, cfg.jobs))};

@@ -146,6 +146,7 @@ std::string add_job_body(const job_batch& batch, std::size_t index, int64_t now_
   switch (batch.first) {
     case first_run::now: exec_time = 0; break;
     case first_run::far_future: exec_time = k_far_future_s; break;
+    case first_run::herd: exec_time = batch.herd_at_s; break;
     case first_run::staggered_seconds:
       exec_time = now_s + k_stagger_lead_s +
                   static_cast<int64_t>(static_cast<double>(index) * batch.interval_s /

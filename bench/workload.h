@@ -56,7 +56,7 @@ bool register_group(load_client& client, const std::string& group, std::string* 
 // When a job's first run is: at once (its cadence then follows its creation time, which spreads
 // a batch loaded at a steady rate evenly over the interval), never within the benchmark, or on
 // whole seconds staggered across the interval (exec_time is in whole seconds: a herd per second).
-enum class first_run { now, far_future, staggered_seconds };
+enum class first_run { now, far_future, staggered_seconds, herd };
 
 struct job_batch {
   std::string group;
@@ -67,6 +67,7 @@ struct job_batch {
   std::string exec_command;     // REMOTE@ and shell jobs: the command (no JSON escaping is done)
   first_run first = first_run::far_future;
   double interval_s = 3600;     // for first_run::staggered_seconds
+  int64_t herd_at_s = 0;        // for first_run::herd: every job's first run, unix s
   std::size_t groups = 1;       // jobs go round-robin to this many groups (see group_of)
   // The API the batch is created and read through: "native", or a dialect ("dkron",
   // "ndscheduler") at `api_url` (its jobs live in the dialect's group, named like it; both
