@@ -236,7 +236,7 @@ TEST_CASE("cronicle: a shellplug event fires by its timing and shows in both his
   CHECK(job["log_file_size"].get<int>() > 0);
 }
 
-TEST_CASE("cronicle: run_event runs a job now; abort_job and update_event's abort_jobs end it; delete waits") {
+TEST_CASE("cronicle: run_event runs a job now, abort_job and update_event abort_jobs end it, and delete waits") {
   cronicle_server s;
   json e = shell_event("Sleepy", "#!/bin/bash\nsleep 30\n");
   e["max_children"] = 1;

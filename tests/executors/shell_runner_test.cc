@@ -397,7 +397,7 @@ TEST_CASE("abort ends a running command with its process group and reports it ab
   CHECK_FALSE(std::filesystem::exists(marker));  // the background child went with its group
 }
 
-TEST_CASE("abort of a queued run reports it at once; an unknown run id changes nothing") {
+TEST_CASE("abort of a queued run reports it at once, and an unknown run id changes nothing") {
   shell_runner runner(1);
   collector c;
   auto first = request("sleep 60");
