@@ -161,6 +161,14 @@ load_stats load_client::run(const load_options& options, const call_source& sour
       s->response.clear();
       prepare(s->easy, s->url, s->call, &s->response, impl_->headers, impl_->timeout_ms);
       s->started = clock_type::now();
+      if (options.rate_per_s > 0) {
+        // Open loop: a paced request's latency counts from when the pace meant to send it, so
+        // that time spent waiting for a free connection behind a slow answer is counted too
+        // (no coordinated omission).
+        auto intended = start + std::chrono::duration_cast<clock_type::duration>(
+                                    std::chrono::duration<double>(static_cast<double>(stats.sent) / options.rate_per_s));
+        if (intended < s->started) s->started = intended;
+      }
       s->busy = true;
       curl_multi_add_handle(multi, s->easy);
       ++in_flight;

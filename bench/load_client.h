@@ -57,7 +57,10 @@ struct http_result {
 
 struct load_options {
   std::size_t clients = 64;  // requests (and connections) in flight at once
-  double rate_per_s = 0;     // total start rate; 0 = as fast as answers come back
+  // Total start rate; 0 = as fast as answers come back. When paced, each answer's latency counts
+  // from the moment the pace meant to send its request (open loop: a wait for a free connection
+  // behind a slow answer is part of the latency).
+  double rate_per_s = 0;
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
 

@@ -288,6 +288,26 @@ scenario_result run_capacity(const bench_config& cfg, const std::vector<std::siz
   return r;
 }
 
+// Creates at a fixed arrival rate, timed from each one's intended send time (open loop).
+scenario_result run_open_loop(const bench_config& cfg, double rate, double seconds) {
+  const auto count = static_cast<std::size_t>(rate * seconds);
+  scenario_result r{"open-loop create", with_commas(count) + " durable creates at " +
+                                            with_commas(static_cast<std::size_t>(rate)) + "/s for " +
+                                            std::to_string(static_cast<int>(seconds)) + " s, " +
+                                            std::to_string(cfg.clients) +
+                                            " connections; latency from each request's intended send time"};
+  auto server = server_for(cfg, r);
+  if (!server) return r;
+  load_client client(server->base_url);
+  job_batch b;
+  b.group = unique_group("bopen");
+  b.count = count;
+  const std::string label = "creates at " + with_commas(static_cast<std::size_t>(rate)) + "/s";
+  if (!step_load(cfg, *server, client, b, cfg.clients, rate, label, true, r)) return r;
+  if (rate <= 5'000) set_target(r, label + " ack p99", "< 10");
+  return r;
+}
+
 // A herd: `jobs` no-op jobs whose first runs are all due in the same second (then @every 1h).
 // Reports how long after that second every one had run, and the API's latency meanwhile.
 scenario_result run_herd(const bench_config& cfg, std::size_t jobs) {
@@ -485,6 +505,7 @@ std::vector<scenario_result> run_mode(const bench_config& cfg) {
   if (m == "remote") return stamped(run_remote(cfg, cfg.remote_agents, jobs_or(100), seconds_or(15)));
   if (m == "capacity") return {stamped(run_capacity(cfg, cfg.capacity_rates, seconds_or(30)))};
   if (m == "herd") return {stamped(run_herd(cfg, jobs_or(100'000)))};
+  if (m == "openloop") return {stamped(run_open_loop(cfg, cfg.load_rate > 0 ? cfg.load_rate : 5'000, seconds_or(30)))};
   if (m == "list") {
     std::vector<scenario_result> out;
     if (cfg.jobs) return {stamped(run_list(cfg, cfg.jobs))};
