@@ -288,6 +288,40 @@ scenario_result run_capacity(const bench_config& cfg, const std::vector<std::siz
   return r;
 }
 
+// Overload: `normal` no-op jobs @every 1s plus `extra` more (offered = normal + extra runs/s,
+// e.g. twice the capacity), a window with API traffic, then the extra jobs are cleared and a
+// second window shows the recovery. RSS, lateness, skips (by reason in /metrics) and API latency.
+scenario_result run_overload(const bench_config& cfg, std::size_t normal, std::size_t extra, double seconds) {
+  scenario_result r{"overload", with_commas(normal) + " + " + with_commas(extra) + " no-op jobs @every 1s (" +
+                                    with_commas(normal + extra) + " runs/s offered) for " +
+                                    std::to_string(static_cast<int>(seconds)) + " s with API traffic, then the " +
+                                    with_commas(extra) + " cleared: recovery"};
+  auto server = server_for(cfg, r);
+  if (!server) return r;
+  load_client client(server->base_url);
+  auto base = firing_batch(cfg, "bover", normal, "1s", 1, "NOOP@");
+  auto more = firing_batch(cfg, "boverx", extra, "1s", 1, "NOOP@");
+  if (!step_load(cfg, *server, client, base, cfg.clients, 0, "load normal", false, r)) return r;
+  if (!step_load(cfg, *server, client, more, cfg.clients, 0, "load extra", false, r)) return r;
+  settle(cfg);
+  fire_window w;
+  w.seconds = seconds;
+  w.expected_runs_per_s = static_cast<double>(normal + extra);
+  w.sample_jobs = cfg.sample_jobs;
+  w.label = "overload";
+  step_mixed_window(cfg, *server, client, base, w, r);
+  auto cleared = client.fetch({"DELETE", "/v1/" + more.group + "/job/clear"});
+  if (!cleared.ok()) r.notes.push_back("clearing the extra jobs failed: HTTP " + std::to_string(cleared.status));
+  r.metrics.push_back({"clear of the extra jobs took",
+                       std::chrono::duration<double, std::milli>(cleared.latency).count(), "ms", ""});
+  w.seconds = std::max(10.0, seconds / 4);
+  w.expected_runs_per_s = static_cast<double>(normal);
+  w.label = "recovery";
+  w.p99_target = "< 5";
+  step_fire_window(cfg, *server, client, base, w, r);
+  return r;
+}
+
 // Creates at a fixed arrival rate, timed from each one's intended send time (open loop).
 scenario_result run_open_loop(const bench_config& cfg, double rate, double seconds) {
   const auto count = static_cast<std::size_t>(rate * seconds);
@@ -505,6 +539,7 @@ std::vector<scenario_result> run_mode(const bench_config& cfg) {
   if (m == "remote") return stamped(run_remote(cfg, cfg.remote_agents, jobs_or(100), seconds_or(15)));
   if (m == "capacity") return {stamped(run_capacity(cfg, cfg.capacity_rates, seconds_or(30)))};
   if (m == "herd") return {stamped(run_herd(cfg, jobs_or(100'000)))};
+  if (m == "overload") return {stamped(run_overload(cfg, jobs_or(100'000), jobs_or(100'000) * 2, seconds_or(120)))};
   if (m == "openloop") return {stamped(run_open_loop(cfg, cfg.load_rate > 0 ? cfg.load_rate : 5'000, seconds_or(30)))};
   if (m == "list") {
     std::vector<scenario_result> out;
