@@ -6,6 +6,8 @@
 
 #include <array>
 
+#include "core/hex.h"
+
 namespace mainspring {
 
 namespace {
@@ -14,21 +16,11 @@ constexpr std::array<std::string_view, k_privilege_count> k_privilege_names = {
     "create_events", "edit_events", "delete_events", "run_events",
     "abort_events",  "state_update", "admin"};
 
-std::string hex(const unsigned char* bytes, std::size_t n) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(n * 2);
-  for (std::size_t i = 0; i < n; ++i) {
-    out.push_back(digits[bytes[i] >> 4]);
-    out.push_back(digits[bytes[i] & 0xf]);
-  }
-  return out;
-}
 
 bool random_hex(std::size_t bytes, std::string* out) {
   unsigned char buf[64];
   if (bytes > sizeof buf || RAND_bytes(buf, static_cast<int>(bytes)) != 1) return false;
-  *out = hex(buf, bytes);
+  *out = lower_hex(buf, bytes);
   OPENSSL_cleanse(buf, sizeof buf);
   return true;
 }
@@ -112,7 +104,7 @@ std::string hash_api_key(std::string_view secret) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   EVP_Digest(secret.data(), secret.size(), digest, &size, EVP_sha256(), nullptr);
-  return hex(digest, size);
+  return lower_hex(digest, size);
 }
 
 std::string_view key_id_of(std::string_view presented) {

@@ -7,22 +7,14 @@
 
 #include <stdexcept>
 
+#include "core/hex.h"
+
 namespace mainspring {
 
 namespace {
 
 constexpr std::string_view k_proof_domain = "mainspring-node-v1\n";
 
-std::string hex(const unsigned char* bytes, std::size_t n) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(n * 2);
-  for (std::size_t i = 0; i < n; ++i) {
-    out.push_back(digits[bytes[i] >> 4]);
-    out.push_back(digits[bytes[i] & 0xf]);
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -30,7 +22,7 @@ std::string random_nonce() {
   unsigned char bytes[k_nonce_bytes];
   // A nonce an attacker can predict would let a recorded proof be replayed: never fall back.
   if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("RAND_bytes failed");
-  return hex(bytes, sizeof bytes);
+  return lower_hex(bytes, sizeof bytes);
 }
 
 std::string node_proof(std::string_view secret, std::string_view nonce, std::string_view group,
@@ -44,7 +36,7 @@ std::string node_proof(std::string_view secret, std::string_view nonce, std::str
   if (HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
            reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &mac_len) == nullptr)
     return {};
-  return hex(mac, mac_len);
+  return lower_hex(mac, mac_len);
 }
 
 bool proof_matches(std::string_view secret, std::string_view nonce, std::string_view group,

@@ -2,7 +2,8 @@
 // nlohmann::json values first (a list of 100k jobs: a value per field costs more than the text).
 //
 // Strings are escaped as JSON requires; invalid UTF-8 becomes U+FFFD, as dump_json's "replace"
-// does, so the text is always valid JSON.
+// does, so the text is always valid JSON. (storage/dump_json.cc keeps its own escaper: it
+// replaces each invalid byte, which dumps have always done and their tests pin.)
 //
 // Example:
 //   std::string out = "{\"name\":";

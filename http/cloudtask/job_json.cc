@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 
 #include "core/calendar_rules.h"
+#include "core/hex.h"
 #include "core/node_auth.h"
 #include "core/rfc3339.h"
 #include "http/dialect_data.h"
@@ -123,13 +124,7 @@ std::string md5_hex(std::string_view text) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   EVP_Digest(text.data(), text.size(), digest, &size, EVP_md5(), nullptr);
-  static const char* k_hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < size; ++i) {
-    out += k_hex[digest[i] >> 4];
-    out += k_hex[digest[i] & 15];
-  }
-  return out;
+  return lower_hex(digest, size);
 }
 
 int64_t timeout_seconds(const job_spec& spec) {
