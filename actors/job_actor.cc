@@ -42,12 +42,24 @@ std::optional<std::vector<std::string>> placement_of(const job_state& st) {
   return std::move(remote.nodes);
 }
 
+namespace {
+
+// Takes the job out of its group's allocation table (the node registry ignores a job it does
+// not hold), whatever its target is now.
+void leave_allocation(const caf::actor& job, job_state& st, const job_context* ctx) {
+  st.allocated_node.clear();
+  caf::anon_send(ctx->registry, alloc_sync_atom::value, std::string(st.spec.group()), std::string(st.spec.id()),
+                 job, false, std::vector<std::string>{}, false);
+}
+
+}  // namespace
+
 void sync_allocation(const caf::actor& job, job_state& st, const job_context* ctx, bool wanted, bool touched) {
   auto servers = placement_of(st);
   if (!servers) return;
-  if (!wanted) st.allocated_node.clear();
+  if (!wanted) return leave_allocation(job, st, ctx);
   caf::anon_send(ctx->registry, alloc_sync_atom::value, std::string(st.spec.group()), std::string(st.spec.id()),
-                 job, wanted, std::move(*servers), touched);
+                 job, true, std::move(*servers), touched);
 }
 
 void arm(job_self self, const job_context* ctx, int64_t at_ms, timer_kind kind) {
@@ -202,12 +214,7 @@ caf::behavior make_job_handlers() {
         const bool was_placed = st.phase == job_phase::active && placement_of(st);
         st.spec = compact_job_spec(*next);
         compile(st, st.ctx);
-        if (was_placed && !placement_of(st)) {
-          st.allocated_node.clear();
-          self->send(st.ctx->registry, alloc_sync_atom::value, std::string(st.spec.group()),
-                     std::string(st.spec.id()), caf::actor_cast<caf::actor>(self), false,
-                     std::vector<std::string>{}, false);
-        }
+        if (was_placed && !placement_of(st)) leave_allocation(caf::actor_cast<caf::actor>(self), st, st.ctx);
         bool retimed = patch.schedule || patch.timezone || patch.exec_time_s;
         if (retimed && st.phase != job_phase::paused) start_schedule(self, st.ctx, st.spec.exec_time_s);
         if (st.phase == job_phase::active) sync_allocation(caf::actor_cast<caf::actor>(self), st, st.ctx, true, true);
