@@ -13,6 +13,10 @@ namespace {
 
 constexpr std::string_view k_schema_version = "1";
 
+// While the DB cannot be reopened (the disk is still full), how often a write tries again: each
+// try replays the log, and run records may ask many times a second.
+constexpr std::chrono::milliseconds k_reopen_retry_interval{250};
+
 leveldb::Options db_options(const store_options& options) {
   leveldb::Options o;
   o.create_if_missing = true;
@@ -20,6 +24,7 @@ leveldb::Options db_options(const store_options& options) {
   // tail was cut by kill -9 is still fine: LevelDB reads a torn last record as end of log.
   o.paranoid_checks = true;
   o.write_buffer_size = options.write_buffer_bytes;
+  if (options.env) o.env = options.env;
   return o;
 }
 
@@ -69,6 +74,11 @@ status storage_error(const std::string& dir, const leveldb::Status& s) {
     return status::unavailable("data dir " + dir + " is in use by another process: " + msg);
   }
   return status::unavailable("data dir " + dir + ": " + msg);
+}
+
+status db_closed_error(const std::string& dir) {
+  return status::unavailable("data dir " + dir +
+                             " cannot be written (the disk is full or failing); retried on the next change");
 }
 
 // -- constructors --
@@ -138,7 +148,7 @@ status state_store::repair(const std::string& dir) {
   }
   // RepairDB does not take LevelDB's lock: rewriting the files under a running server would
   // damage what the repair should save. A server holds the LOCK file; if we cannot take it, stop.
-  leveldb::Env* env = leveldb::Env::Default();
+  leveldb::Env* env = leveldb::Env::Default();  // repair is never run on a test Env
   leveldb::FileLock* lock = nullptr;
   if (leveldb::Status held = env->LockFile(dir + "/LOCK", &lock); !held.ok())
     return status::failed_precondition("data dir " + dir +
@@ -196,6 +206,33 @@ status state_store::commit_sync(mutation_batch batch) {
   std::future<status> result = promise.get_future();
   commit(std::move(batch), [&promise](status st) { promise.set_value(std::move(st)); });
   return result.get();
+}
+
+bool state_store::impl::reopen() {
+  std::unique_lock<std::shared_mutex> lock(db_mu);  // no reader holds an iterator into it
+  db.reset();
+  db_open = false;
+  reopen_wanted = false;
+  leveldb::DB* raw = nullptr;
+  leveldb::Status s = leveldb::DB::Open(db_options(options), dir, &raw);
+  if (!s.ok()) {
+    db_error = s.ToString();
+    return false;
+  }
+  db.reset(raw);
+  db_open = true;
+  reopens.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
+status state_store::impl::ready_to_write() {
+  if (db && !reopen_wanted) return {};
+  if (db || clock::now() >= next_reopen) {
+    if (reopen()) return {};
+    next_reopen = clock::now() + k_reopen_retry_interval;
+  }
+  return status::unavailable("data dir " + dir + " cannot be written (" + db_error +
+                             "); nothing was changed; try again once the disk has space or works again");
 }
 
 void state_store::impl::run_committer() {
@@ -272,6 +309,17 @@ status state_store::impl::append_batch(const mutation_batch& batch, leveldb::Wri
 
 // Everything queued while the last write synced becomes one WriteBatch and one (synced) write.
 void state_store::impl::write_round(std::vector<pending>& round) {
+  if (status ready = ready_to_write(); !ready.ok()) {
+    for (auto& p : round) {
+      failed_batches.fetch_add(1, std::memory_order_relaxed);
+      if (!p.done) continue;
+      try {
+        p.done(ready);
+      } catch (...) {
+      }
+    }
+    return;
+  }
   leveldb::WriteBatch wb;
   std::vector<status> outcome(round.size());
   std::vector<std::string> to_trim;
@@ -291,7 +339,12 @@ void state_store::impl::write_round(std::vector<pending>& round) {
   if (s.ok() && !to_trim.empty()) trim_jobs(to_trim);
 
   const status write_status =
-      s.ok() ? status{} : status::unavailable("state store write failed: " + s.ToString());
+      s.ok() ? status{}
+             : status::unavailable("data dir " + dir + ": the change could not be stored, so it was not made (" +
+                                   s.ToString() + "); try again once the disk has space or works again");
+  // LevelDB refuses every write after a failed sync, and its log may end in a torn record: the
+  // DB is reopened (which also drops what the failed write left) before anything else is written.
+  if (!s.ok()) reopen();
   for (std::size_t b = 0; b < round.size(); ++b) {
     status st = outcome[b].ok() ? write_status : outcome[b];
     (st.ok() ? batches : failed_batches).fetch_add(1, std::memory_order_relaxed);
@@ -334,6 +387,8 @@ store_stats state_store::stats() const {
   out.runs_trimmed = i.runs_trimmed.load();
   out.corrupt_runs_skipped = i.corrupt_runs_skipped.load();
   out.dropped_lazy_batches = i.dropped_lazy_batches.load();
+  out.reopens = i.reopens.load();
+  out.db_open = i.db_open.load();
   {
     std::lock_guard<std::mutex> lock(impl_->queue_mu);
     out.queued_batches = impl_->queue.size();

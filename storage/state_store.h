@@ -39,6 +39,10 @@
 #include "storage/mutation_batch.h"
 #include "storage/records.h"
 
+namespace leveldb {
+class Env;
+}
+
 namespace mainspring {
 
 // The default bound of store_options::max_queued_lazy_batches: about 20 MB of run records, a
@@ -68,6 +72,10 @@ struct store_options {
   // Told of every group commit (mutation_batches in it, seconds the write took), on the
   // committer thread; for metrics. Must be quick and must not throw.
   std::function<void(std::size_t batches, double seconds)> on_commit;
+  // The file system LevelDB works through; null = leveldb::Env::Default(). Tests give a
+  // fault_env (storage/fault_env.h) to fail writes and syncs or to lose power. Must outlive the
+  // store.
+  leveldb::Env* env = nullptr;
 };
 
 // Counters for metrics. Latencies are of the WriteBatch write including its sync.
@@ -84,6 +92,8 @@ struct store_stats {
   uint64_t dropped_lazy_batches = 0;  // lazy batches refused: the committer was too far behind
   uint64_t runs_trimmed = 0;          // run records deleted by retention
   uint64_t corrupt_runs_skipped = 0;  // unreadable run records list_runs passed over
+  uint64_t reopens = 0;               // times the DB was reopened after a failed write
+  bool db_open = true;                // false while a failed write's reopen has not succeeded yet
 };
 
 // What load_all() calls for each stored record; a null function skips that kind (and its
@@ -119,7 +129,12 @@ class state_store {
   // -- writes --
 
   // Queues `batch`; `done` (may be empty) gets ok once the batch is applied (and synced when
-  // durable), or the write error. Thread-safe. done runs on the committer thread and must be
+  // durable), or the write error: unavailable, and then nothing of the batch is in the store,
+  // now or after a restart. After a failed write (disk full, an IO error) the committer closes
+  // and reopens the DB (LevelDB refuses every write after a failed sync, and a log written past
+  // a failed append cannot be trusted); until a reopen succeeds, commits and reads answer
+  // unavailable, and each later round tries the reopen again, so writes resume without a
+  // restart once space is back. Thread-safe. done runs on the committer thread and must be
   // short and must not throw; it may call commit() again (but not commit_sync). A lazy batch
   // (not durable) over max_queued_lazy_batches is dropped: done gets resource_exhausted at once,
   // on the caller's thread.

@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,7 +32,13 @@ struct state_store::impl {
   std::string dir;
   store_options options;
   std::size_t trim_interval = 1;
+  // Null while a reopen after a failed write has not succeeded. Only the committer replaces it,
+  // holding db_mu exclusively; every other thread uses it under a shared lock of db_mu.
   std::unique_ptr<leveldb::DB> db;
+  mutable std::shared_mutex db_mu;
+  std::atomic<bool> reopen_wanted{false};  // a retention write failed: reopen before the next round
+  std::string db_error;                    // why the DB is closed; committer thread only
+  clock::time_point next_reopen{};         // no reopen attempt before; committer thread only
 
   // -- the commit queue --
   std::mutex queue_mu;
@@ -56,6 +63,8 @@ struct state_store::impl {
       max_batch_size{0};
   std::atomic<int64_t> last_commit_us{0}, max_commit_us{0}, total_commit_us{0};
   std::atomic<uint64_t> runs_trimmed{0};
+  std::atomic<uint64_t> reopens{0};
+  std::atomic<bool> db_open{true};
   std::atomic<uint64_t> dropped_lazy_batches{0};
   std::size_t queued_lazy = 0;  // lazy batches in `queue`; guarded by queue_mu
   mutable std::atomic<uint64_t> corrupt_runs_skipped{0};
@@ -68,6 +77,10 @@ struct state_store::impl {
   status apply_op(const mutation_batch::op& op, leveldb::WriteBatch* out,
                   const leveldb::WriteBatch& round, std::vector<std::string>& to_trim);
   void record_commit(std::size_t batches_in_round, clock::duration took);
+  // Closes the DB and opens it again (after a failed write); false while the open fails.
+  bool reopen();
+  // The DB is open (reopened when it has to be), or the error every batch of the round gets.
+  status ready_to_write();
 
   // -- retention (state_store_retention.cc) --
   // True when this put_run should be followed by a check of its job's run count.
@@ -80,6 +93,9 @@ struct state_store::impl {
 
 // "data dir X is damaged: ..." and the other open/read failures, from a LevelDB status.
 status storage_error(const std::string& dir, const leveldb::Status& s);
+
+// What a read answers while the DB is closed after a failed write.
+status db_closed_error(const std::string& dir);
 
 inline bool starts_with(const leveldb::Slice& key, std::string_view prefix) {
   return key.size() >= prefix.size() && std::string_view(key.data(), prefix.size()) == prefix;

@@ -35,6 +35,8 @@ status scan_prefix(leveldb::DB* db, const leveldb::Snapshot* snapshot, const std
 }  // namespace
 
 status_or<std::optional<std::string>> state_store::get_meta(std::string_view name) const {
+  std::shared_lock<std::shared_mutex> lock(impl_->db_mu);
+  if (!impl_->db) return db_closed_error(impl_->dir);
   std::string key = meta_key(name), value;
   auto s = impl_->db->Get(leveldb::ReadOptions{}, key, &value);
   if (s.IsNotFound()) return std::optional<std::string>();
@@ -43,6 +45,8 @@ status_or<std::optional<std::string>> state_store::get_meta(std::string_view nam
 }
 
 status state_store::load_all(const load_visitor& visitor) const {
+  std::shared_lock<std::shared_mutex> lock(impl_->db_mu);
+  if (!impl_->db) return db_closed_error(impl_->dir);
   leveldb::DB* db = impl_->db.get();
   // One snapshot for every scan: no job or node without its group from a concurrent commit.
   auto release = [db](const leveldb::Snapshot* snap) { db->ReleaseSnapshot(snap); };
@@ -70,6 +74,8 @@ status_or<std::vector<run_record>> state_store::list_runs(std::string_view group
   std::vector<run_record> out;
   if (limit == 0) return out;
   const std::string prefix = job_runs_prefix(group, job_id);
+  std::shared_lock<std::shared_mutex> lock(impl_->db_mu);
+  if (!impl_->db) return db_closed_error(impl_->dir);
   std::unique_ptr<leveldb::Iterator> it(impl_->db->NewIterator(leveldb::ReadOptions{}));
   // Position on the last key below the start bound, then walk backwards: newest first.
   it->Seek(before_run_id != 0 ? prefix + hex16(before_run_id) : prefix_end(prefix));
@@ -95,6 +101,8 @@ status_or<std::vector<run_record>> state_store::list_group_runs(std::string_view
   std::vector<run_record> out;
   if (limit == 0 || to_ms < from_ms) return out;
   const std::string prefix = group_runs_prefix(group);
+  std::shared_lock<std::shared_mutex> lock(impl_->db_mu);
+  if (!impl_->db) return db_closed_error(impl_->dir);
   std::unique_ptr<leveldb::Iterator> it(impl_->db->NewIterator(leveldb::ReadOptions{}));
   run_record run;
   for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
@@ -115,6 +123,8 @@ status_or<std::vector<audit_entry>> state_store::audit_range(int64_t from_ms, in
   std::vector<audit_entry> out;
   if (limit == 0 || to_ms <= from_ms) return out;
   const std::string end = audit_time_prefix(to_ms);
+  std::shared_lock<std::shared_mutex> lock(impl_->db_mu);
+  if (!impl_->db) return db_closed_error(impl_->dir);
   std::unique_ptr<leveldb::Iterator> it(impl_->db->NewIterator(leveldb::ReadOptions{}));
   audit_entry entry;
   for (it->Seek(audit_time_prefix(from_ms));

@@ -52,6 +52,8 @@ void state_store::impl::trim_jobs(std::vector<std::string>& prefixes) {
   // Not synced: losing a trim on a crash only means the next trim deletes a little more.
   if (db->Write(leveldb::WriteOptions{}, &wb).ok()) {
     runs_trimmed.fetch_add(deleted, std::memory_order_relaxed);
+  } else {
+    reopen_wanted = true;  // as after any failed write: the log past it cannot be trusted
   }
 }
 
@@ -61,6 +63,8 @@ std::size_t state_store::impl::sweep_once() {
   const bool by_count = options.max_runs_per_job != 0;
   if (!by_age && !by_count) return 0;
   std::lock_guard<std::mutex> lock(sweep_mu);
+  std::shared_lock<std::shared_mutex> db_lock(db_mu);
+  if (!db) return 0;  // closed after a failed write; the next tick tries again
   const int64_t cutoff_ms = to_unix_ms(now_ms()) - options.max_run_age.count();
 
   leveldb::ReadOptions ro;
@@ -106,7 +110,10 @@ std::size_t state_store::impl::sweep_once() {
   }
   if (sweep_cursor.empty()) finish_job();
   if (deleted == 0) return 0;
-  if (!db->Write(leveldb::WriteOptions{}, &wb).ok()) return 0;  // the next pass retries
+  if (!db->Write(leveldb::WriteOptions{}, &wb).ok()) {
+    reopen_wanted = true;  // the committer reopens the DB; the next pass retries
+    return 0;
+  }
   runs_trimmed.fetch_add(deleted, std::memory_order_relaxed);
   return deleted;
 }
