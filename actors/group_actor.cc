@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "actors/job_actor.h"
 #include "actors/job_lists.h"
@@ -14,6 +15,7 @@
 #include "core/job_chains.h"
 #include "core/rank_index.h"
 #include "core/secret.h"
+#include "core/write_gate.h"
 #include "executors/executor_pool.h"
 #include "storage/mutation_batch.h"
 
@@ -35,6 +37,13 @@ struct group_state {
   job_chains chains;                                // parent_job links between the jobs
   // The last TOTP step accepted per func name (replays refused); in memory, so a restart forgets.
   std::unordered_map<std::string, int64_t> last_code_step;
+  // -- changes being written (applied once durable) --
+  std::unordered_map<std::string, std::string> adding;  // job id -> its parent_job
+  std::unordered_map<std::string, std::vector<actor_task>> add_waiters;  // adds of an id being added
+  std::unordered_set<std::string> deleting;  // job ids whose delete is being written
+  write_gate func_gate;                      // one func change written at a time
+  std::size_t writes_in_flight = 0;
+  bool quit_when_idle = false;  // the group is removed: end once the writes in flight are answered
   static inline const char* name = "mainspring.group";
 };
 
@@ -50,6 +59,35 @@ void with_job(group_self self, const std::string& id, const Reply& reply, Fn fn)
   auto it = self->state.jobs.find(id);
   if (it == self->state.jobs.end()) return reply(unknown_job(self->state.spec.name, id));
   fn(it->second.actor);
+}
+
+// -- durable writes --
+
+caf::actor handle_of(group_self self) {
+  return caf::actor_cast<caf::actor>(self);
+}
+
+// The group is removed: its jobs end with it (the store no longer has them).
+void end_group(group_self self) {
+  for (auto& [id, entry] : self->state.jobs) self->send(entry.actor, delete_atom::value);
+  self->state.order.clear();
+  self->state.jobs.clear();
+  self->quit();
+}
+
+// A write the group started is answered (its task has run).
+void write_answered(group_self self) {
+  auto& st = self->state;
+  if (--st.writes_in_flight == 0 && st.quit_when_idle) end_group(self);
+}
+
+// Writes `batch`, then runs `then(outcome)` on the group's thread.
+void write_then(group_self self, const job_context* ctx, mutation_batch batch, std::function<void(status)> then) {
+  ++self->state.writes_in_flight;
+  persist_then(ctx, handle_of(self), std::move(batch), [self, then = std::move(then)](status s) {
+    then(std::move(s));
+    write_answered(self);
+  });
 }
 
 // -- chains (parent_job) --
@@ -74,7 +112,7 @@ status check_parent(group_self self, const std::string& id, const std::string& p
   auto& st = self->state;
   if (parent.empty()) return {};
   if (parent == id) return status::invalid_argument("parent_job: a job cannot be its own parent");
-  if (!st.jobs.count(parent))
+  if (!st.jobs.count(parent) || st.deleting.count(parent))
     return status::not_found("parent_job: no job \"" + parent + "\" in group \"" + st.spec.name + "\"");
   if (st.chains.would_cycle(id, parent))
     return status::invalid_argument("parent_job: \"" + parent + "\" already runs after \"" + id +
@@ -134,37 +172,93 @@ void list_page(group_self self, const job_context* ctx, const job_page_query& qu
   });
 }
 
-// Removes the jobs `ids` from the group and the store (with `audit`), then answers how many.
+// The job `id` is gone from the store: the group forgets it and its actor ends.
+void forget_job(group_self self, const std::string& id) {
+  auto& st = self->state;
+  auto it = st.jobs.find(id);
+  if (it == st.jobs.end()) return;
+  self->send(it->second.actor, delete_atom::value);
+  st.order.erase(&it->first);
+  st.jobs.erase(it);
+  tell_dependents(self, st.chains.forget(id));
+}
+
+// Deletes the job `id` through its actor (after any change of it being written); `then` hears
+// the outcome on the group's thread, after the group forgot the job when it was written.
+// REQUIRES: the job is in the group.
+void delete_durably(group_self self, const std::string& id, mutation_batch batch, std::function<void(status)> then) {
+  auto& st = self->state;
+  auto it = st.jobs.find(id);
+  st.deleting.insert(id);
+  ++st.writes_in_flight;
+  auto back = [group = handle_of(self), self, id, then = std::move(then)](status s) {
+    caf::anon_send(group, written_atom::value, actor_task([self, id, then, s]() mutable {
+                     self->state.deleting.erase(id);
+                     if (s.ok()) forget_job(self, id);
+                     then(std::move(s));
+                     write_answered(self);
+                   }));
+  };
+  self->send(it->second.actor, delete_atom::value, std::move(batch), std::function<void(status)>(std::move(back)));
+}
+
+// What remove_jobs() waits for: one answer per job.
+struct removal_tally {
+  std::size_t left = 0;
+  std::vector<std::string> removed;
+  status failure;  // the last failed delete, if any
+  audit_entry audit;
+  reply_fn<std::size_t> reply;
+};
+
+// Removes the jobs `ids` from the store and then the group (with `audit`), and answers how
+// many. Each job's delete is written on its own; when one fails, the others still happen and
+// the answer is that storage error (with how many went).
 void remove_jobs(group_self self, const job_context* ctx, const std::vector<std::string>& ids,
                  audit_entry audit, const reply_fn<std::size_t>& reply) {
-  mutation_batch batch;
-  for (const auto& id : ids) {
-    auto it = self->state.jobs.find(id);
-    if (it == self->state.jobs.end()) continue;
-    self->send(it->second.actor, delete_atom::value);
-    self->state.order.erase(&it->first);
-    self->state.jobs.erase(it);
-    tell_dependents(self, self->state.chains.forget(id));
-    batch.delete_job(self->state.spec.name, id);
-  }
   audit.detail += (audit.detail.empty() ? "" : ": ") + std::to_string(ids.size()) + " job(s)";
-  batch.put_audit(audit);
-  // The allocation table forgets them before the client hears of the delete (the registry
-  // forwards this ahead of anything the client asks next); each job actor says so too, later.
-  self->send(ctx->registry, alloc_leave_atom::value, self->state.spec.name, std::vector<std::string>(ids.begin(), ids.end()));
-  std::size_t n = ids.size();
-  persist(ctx, std::move(batch), [reply, n](status s) {
-    if (s.ok()) reply(n);
-    else reply(std::move(s));
-  });
+  std::vector<std::string> present;
+  for (const auto& id : ids)
+    if (self->state.jobs.count(id) && !self->state.deleting.count(id)) present.push_back(id);
+  if (present.empty()) {
+    return write_then(self, ctx, mutation_batch{}.put_audit(audit), [reply](status s) {
+      if (s.ok()) reply(std::size_t{0});
+      else reply(std::move(s));
+    });
+  }
+  auto tally = std::make_shared<removal_tally>();
+  tally->left = present.size();
+  tally->audit = std::move(audit);
+  tally->reply = reply;
+  const std::string& group = self->state.spec.name;
+  for (const auto& id : present) {
+    mutation_batch batch;
+    batch.delete_job(group, id);
+    if (present.size() == 1) batch.put_audit(tally->audit);  // with the delete, atomically
+    delete_durably(self, id, std::move(batch), [self, ctx, id, tally, n = present.size()](status s) {
+      if (s.ok()) tally->removed.push_back(id);
+      else tally->failure = std::move(s);
+      if (--tally->left != 0) return;
+      if (!tally->removed.empty()) {
+        // The allocation table forgets them before the client hears of the delete (the registry
+        // forwards this ahead of anything the client asks next).
+        self->send(ctx->registry, alloc_leave_atom::value, self->state.spec.name, tally->removed);
+        if (n > 1) persist_lazily(ctx, mutation_batch{}.put_audit(tally->audit));
+      }
+      if (tally->failure.ok()) return tally->reply(tally->removed.size());
+      if (n == 1) return tally->reply(tally->failure);
+      tally->reply(status::unavailable(std::to_string(tally->removed.size()) + " of " + std::to_string(n) +
+                                       " jobs deleted, the others kept: " + tally->failure.message()));
+    });
+  }
 }
 
 // -- funcs --
 
 // Stores `func` (replacing one of the same name, whose secret and creation time it keeps) and
-// answers its name, or its own secret when disable_group_otp is set.
-void add_func(group_self self, const job_context* ctx, audit_entry audit, func_spec func,
-              const reply_fn<std::string>& reply) {
+// answers its name, or its own secret when disable_group_otp is set. Runs behind func_gate.
+void add_func_now(group_self self, const job_context* ctx, audit_entry audit, func_spec func,
+                  const reply_fn<std::string>& reply) {
   auto& funcs = self->state.funcs;
   auto old = funcs.find(func.name);
   if (old == funcs.end() && funcs.size() >= k_max_funcs_per_group)
@@ -177,14 +271,34 @@ void add_func(group_self self, const job_context* ctx, audit_entry audit, func_s
     func.secret = random_base32_secret();
     func.created_ms = to_unix_ms(now_ms());
   }
-  std::string answer = func.disable_group_otp ? func.secret : func.name;
   audit.detail = func.name;
-  persist(ctx, mutation_batch{}.put_func(func).put_audit(audit), [reply, answer](status s) {
-    if (s.ok()) reply(answer);
-    else reply(std::move(s));
+  self->state.func_gate.hold();
+  auto batch = mutation_batch{}.put_func(func).put_audit(audit);
+  write_then(self, ctx, std::move(batch), [self, func = std::move(func), reply](status s) mutable {
+    if (s.ok()) {
+      std::string answer = func.disable_group_otp ? func.secret : func.name;
+      std::string name = func.name;
+      self->state.funcs.insert_or_assign(std::move(name), std::move(func));
+      reply(std::move(answer));
+    } else {
+      reply(std::move(s));
+    }
+    self->state.func_gate.release();
   });
-  std::string name = func.name;
-  funcs.insert_or_assign(std::move(name), std::move(func));
+}
+
+void delete_func_now(group_self self, const job_context* ctx, audit_entry audit, const std::string& name,
+                     const done_fn& done) {
+  if (!self->state.funcs.count(name))
+    return done(status::not_found("name: no func \"" + name + "\" in group \"" + self->state.spec.name + "\""));
+  audit.detail = name;
+  self->state.func_gate.hold();
+  write_then(self, ctx, mutation_batch{}.delete_func(self->state.spec.name, name).put_audit(audit),
+             [self, name, done](status s) {
+               if (s.ok()) self->state.funcs.erase(name);
+               done(std::move(s));
+               self->state.func_gate.release();
+             });
 }
 
 // Checks the caller's code, then hands the call to the func threads, which answer `reply`.
@@ -268,13 +382,38 @@ job_view new_job_view(group_self self, const job_spec& job) {
   return view;
 }
 
-// Stores an admitted job with its audit entry (`then` hears the outcome) and starts its actor.
-void persist_new_job(group_self self, const job_context* ctx, const job_spec& job, audit_entry& audit,
-                     std::function<void(status)> then) {
+// Admits `job`, stores it with its audit entry, and only once that is durable starts its actor
+// and answers `then(job)`. An add of an id being added waits for that add.
+void add_job(group_self self, const job_context* ctx, audit_entry audit, job_spec job,
+             std::function<void(status_or<job_spec>)> then) {
+  auto& st = self->state;
+  if (!job.id.empty() && st.adding.count(job.id)) {
+    st.add_waiters[job.id].push_back([self, ctx, audit = std::move(audit), job = std::move(job), then]() mutable {
+      add_job(self, ctx, std::move(audit), std::move(job), std::move(then));
+    });
+    return;
+  }
+  if (auto admitted = admit_job(self, ctx, job); !admitted.ok()) return then(admitted);
+  st.adding.emplace(job.id, job.parent_job);
   audit.job_id = job.id;
   audit.detail = job.name;
-  persist(ctx, mutation_batch{}.put_job(job).put_audit(audit), std::move(then));
-  adopt_new(self, ctx, job);
+  auto batch = mutation_batch{}.put_job(job).put_audit(audit);
+  write_then(self, ctx, std::move(batch), [self, ctx, job = std::move(job), then](status s) {
+    auto& st = self->state;
+    st.adding.erase(job.id);
+    if (s.ok()) adopt_new(self, ctx, job);
+    then(s.ok() ? status_or<job_spec>(job) : status_or<job_spec>(std::move(s)));
+    auto waiting = st.add_waiters.extract(job.id);
+    if (!waiting.empty())
+      for (auto& retry : waiting.mapped()) retry();
+  });
+}
+
+// True when a job is being added with `id` as its parent.
+bool child_being_added(group_self self, const std::string& id) {
+  for (const auto& [child, parent] : self->state.adding)
+    if (parent == id) return true;
+  return false;
 }
 
 caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_spec> restored,
@@ -285,20 +424,18 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
   restored = {};
   return {
       [=](add_job_atom, audit_entry& audit, job_spec& job, const reply_fn<std::string>& reply) {
-        if (auto st = admit_job(self, ctx, job); !st.ok()) return reply(st);
-        std::string id = job.id;
-        persist_new_job(self, ctx, job, audit, [reply, id](status s) {
-          if (s.ok()) reply(id);
-          else reply(std::move(s));
+        add_job(self, ctx, std::move(audit), std::move(job), [reply](status_or<job_spec> added) {
+          if (added.ok()) reply(added->id);
+          else reply(added.status());
         });
       },
       [=](create_job_atom, audit_entry& audit, job_spec& job, const reply_fn<job_view>& reply) {
-        if (auto st = admit_job(self, ctx, job); !st.ok()) return reply(st);
-        persist_new_job(self, ctx, job, audit, [reply, view = new_job_view(self, job)](status s) mutable {
-          if (s.ok()) reply(std::move(view));
-          else reply(std::move(s));
+        add_job(self, ctx, std::move(audit), std::move(job), [self, reply](status_or<job_spec> added) {
+          if (added.ok()) reply(new_job_view(self, *added));
+          else reply(added.status());
         });
       },
+      [=](written_atom, actor_task& task) { task(); },
       [=](restore_atom, std::vector<job_spec>& jobs) {  // start-up: a batch of the stored jobs
         adopt_restored(self, ctx, jobs, ctx->last_alive_ms);
       },
@@ -321,6 +458,10 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
       },
       [=](delete_atom, audit_entry& audit, const std::string& id, const done_fn& done) {
         with_job(self, id, done, [&](const caf::actor&) {
+          if (self->state.deleting.count(id)) return done(unknown_job(self->state.spec.name, id));
+          if (child_being_added(self, id))
+            return done(status::failed_precondition("job_id: a job that runs after \"" + id +
+                                                    "\" is being added: delete it or change its parent_job first"));
           if (auto children = self->state.chains.children_of(id); !children.empty()) {
             std::string names;
             for (const auto& c : children) names += (names.empty() ? "" : ", ") + c;
@@ -394,14 +535,14 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
         });
       },
       [=](add_func_atom, audit_entry& audit, func_spec& func, const reply_fn<std::string>& reply) {
-        add_func(self, ctx, std::move(audit), std::move(func), reply);
+        self->state.func_gate.run([=, audit = std::move(audit), func = std::move(func)]() mutable {
+          add_func_now(self, ctx, std::move(audit), std::move(func), reply);
+        });
       },
       [=](delete_func_atom, audit_entry& audit, const std::string& name, const done_fn& done) {
-        if (!self->state.funcs.erase(name))
-          return done(status::not_found("name: no func \"" + name + "\" in group \"" +
-                                        self->state.spec.name + "\""));
-        audit.detail = name;
-        persist(ctx, mutation_batch{}.delete_func(self->state.spec.name, name).put_audit(audit), done);
+        self->state.func_gate.run([=, audit = std::move(audit)]() mutable {
+          delete_func_now(self, ctx, std::move(audit), name, done);
+        });
       },
       [=](funcs_atom, const reply_fn<std::vector<func_spec>>& reply) {
         std::vector<func_spec> out;
@@ -419,10 +560,9 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
         call_func(self, ctx, name, std::move(req), reply);
       },
       [=](delete_atom) {  // the group is removed (the registry persisted it): its jobs go with it
-        for (auto& [id, entry] : self->state.jobs) self->send(entry.actor, delete_atom::value);
-        self->state.order.clear();
-        self->state.jobs.clear();
-        self->quit();
+        // Writes still in flight answer their clients first.
+        if (self->state.writes_in_flight == 0) return end_group(self);
+        self->state.quit_when_idle = true;
       },
       [=](stop_atom) {  // the server stops: the jobs end as they are (the store keeps them)
         for (auto& [id, entry] : self->state.jobs) self->send(entry.actor, stop_atom::value);

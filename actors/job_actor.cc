@@ -42,17 +42,12 @@ std::optional<std::vector<std::string>> placement_of(const job_state& st) {
   return std::move(remote.nodes);
 }
 
-namespace {
-
-// Takes the job out of its group's allocation table (the node registry ignores a job it does
-// not hold), whatever its target is now.
+// The node registry ignores a job it does not hold.
 void leave_allocation(const caf::actor& job, job_state& st, const job_context* ctx) {
   st.allocated_node.clear();
   caf::anon_send(ctx->registry, alloc_sync_atom::value, std::string(st.spec.group()), std::string(st.spec.id()),
                  job, false, std::vector<std::string>{}, false);
 }
-
-}  // namespace
 
 void sync_allocation(const caf::actor& job, job_state& st, const job_context* ctx, bool wanted, bool touched) {
   auto servers = placement_of(st);
@@ -106,7 +101,7 @@ void mark_done(job_self self, const job_context* ctx) {
   st.spec.done = true;
   arm_schedule(self, ctx, std::nullopt);
   sync_allocation(caf::actor_cast<caf::actor>(self), st, ctx, false);
-  persist(ctx, mutation_batch{}.put_job(st.spec.unpack()), nullptr);
+  persist_spec_when_idle(self);  // after a change being written, so that it keeps that change
 }
 
 // Runs the catch-up fires of `plan`, counts what it dropped, and arms its next fire.
@@ -128,49 +123,16 @@ void on_schedule_fire(job_self self, const job_context* ctx, int64_t plan_ms) {
   apply_plan(self, ctx, before_expiry(std::move(plan), st.spec.expires_at_ms));
 }
 
-// (Re)starts the schedule with its first fire at exec_time_s (0 = now; never for @manually).
-void start_schedule(job_self self, const job_context* ctx, int64_t exec_time_s) {
-  auto& st = self->state;
-  auto first = before_expiry(first_fire(st.timing->sched, st.timing->zone, exec_time_s, to_unix_ms(now_ms())),
-                             st.spec.expires_at_ms);
-  st.spec.anchor_ms = first.value_or(0);
-  st.spec.done = false;
-  set_phase(st, ctx, job_phase::active);
-  arm_schedule(self, ctx, first);
-}
-
-// Persists the job's spec with `audit`, then answers `reply(value)` (or the storage error).
-template <class T>
-void persist_spec(const job_context* ctx, const job_state& st, audit_entry audit,
-                  std::function<void(status_or<T>)> reply, T value) {
-  persist(ctx, mutation_batch{}.put_job(st.spec.unpack()).put_audit(audit),
-          [reply = std::move(reply), value = std::move(value)](status s) mutable {
-            if (s.ok()) reply(std::move(value));
-            else reply(std::move(s));
-          });
-}
-
-void persist_spec(const job_context* ctx, const job_state& st, audit_entry audit, done_fn done) {
-  persist(ctx, mutation_batch{}.put_job(st.spec.unpack()).put_audit(audit), std::move(done));
-}
-
-// The job is deleted (its group already removed it from the store): its timers go, it leaves
-// the gauges, and the actor ends.
-void retire(job_self self, const job_context* ctx) {
-  self->send(ctx->clock, disarm_atom::value, self->id());
-  sync_allocation(caf::actor_cast<caf::actor>(self), self->state, ctx, false);
-  phase_counter(ctx->stats, self->state.phase).fetch_sub(1, std::memory_order_relaxed);
-  self->quit();
-}
-
-status_or<job_spec> edited_spec(const job_state& st, const job_patch& patch, const job_context* ctx) {
-  auto patched = apply_patch(st.spec.unpack(), patch);
-  if (!patched.ok()) return patched.status();
-  job_spec next = std::move(patched).value();
-  next.updated_ms = to_unix_ms(now_ms());
-  if (auto v = validate_job(next); !v.ok()) return v;
-  if (auto s = ctx->pool_accepts(next); !s.ok()) return s;
-  return next;
+// The job is deleted (its group forgot it): its timers go, it leaves the gauges, and the actor
+// ends. A change still being written lands first.
+void retire(job_self self) {
+  when_idle(self, [self] {
+    const job_context* ctx = self->state.ctx;
+    self->send(ctx->clock, disarm_atom::value, self->id());
+    sync_allocation(caf::actor_cast<caf::actor>(self), self->state, ctx, false);
+    phase_counter(ctx->stats, self->state.phase).fetch_sub(1, std::memory_order_relaxed);
+    self->quit();
+  });
 }
 
 // -- one behaviour for every job actor --
@@ -198,51 +160,29 @@ caf::behavior make_job_handlers() {
       [](fire_atom, int64_t plan_ms, timer_kind kind) {
         auto self = me();
         auto& st = self->state;
+        if (st.deleted) return;  // a timer that was in flight when the delete was written
         if (kind == timer_kind::schedule) return on_schedule_fire(self, st.ctx, plan_ms);
         start_due_retries(self, st.ctx);
       },
       [](run_done_atom, run_outcome& out) { finish_run(me(), my_ctx(), std::move(out)); },
       [](view_atom) -> job_view { return view_of(me()->state); },
       [](view_atom, const reply_fn<job_view>& reply) { reply(view_of(me()->state)); },
-      [](edit_job_atom, audit_entry& audit, const job_patch& patch, const reply_fn<job_view>& reply) {
-        auto self = me();
-        auto& st = self->state;
-        auto next = edited_spec(st, patch, st.ctx);
-        if (!next.ok()) return reply(next.status());
-        // A REMOTE@* job that stops being one leaves the allocation table; one that stays is
-        // placed again (its node limit may have changed) with a new version.
-        const bool was_placed = st.phase == job_phase::active && placement_of(st);
-        st.spec = compact_job_spec(*next);
-        compile(st, st.ctx);
-        if (was_placed && !placement_of(st)) leave_allocation(caf::actor_cast<caf::actor>(self), st, st.ctx);
-        bool retimed = patch.schedule || patch.timezone || patch.exec_time_s;
-        if (retimed && st.phase != job_phase::paused) start_schedule(self, st.ctx, st.spec.exec_time_s);
-        if (st.phase == job_phase::active) sync_allocation(caf::actor_cast<caf::actor>(self), st, st.ctx, true, true);
-        persist_spec(st.ctx, st, std::move(audit), reply, view_of(st));
+      [](edit_job_atom, audit_entry& audit, job_patch& patch, const reply_fn<job_view>& reply) {
+        edit_job(me(), std::move(audit), std::move(patch), reply);
       },
-      [](pause_atom, audit_entry& audit, const done_fn& done) {
-        auto self = me();
-        auto& st = self->state;
-        if (st.phase == job_phase::active) {
-          set_phase(st, st.ctx, job_phase::paused);
-          arm_schedule(self, st.ctx, std::nullopt);
-          sync_allocation(caf::actor_cast<caf::actor>(self), st, st.ctx, false);
-        }
-        st.spec.paused = true;
-        persist_spec(st.ctx, st, std::move(audit), done);
-      },
+      [](pause_atom, audit_entry& audit, const done_fn& done) { pause_job(me(), std::move(audit), done); },
       [](activate_atom, audit_entry& audit, int64_t exec_time_s, const done_fn& done) {
-        auto self = me();
-        auto& st = self->state;
-        st.spec.paused = false;
-        start_schedule(self, st.ctx, exec_time_s);
-        sync_allocation(caf::actor_cast<caf::actor>(self), st, st.ctx, true);
-        persist_spec(st.ctx, st, std::move(audit), done);
+        activate_job(me(), std::move(audit), exec_time_s, done);
       },
-      [](delete_atom) { retire(me(), my_ctx()); },
+      [](delete_atom, mutation_batch& batch, std::function<void(status)>& then) {
+        delete_job(me(), std::move(batch), std::move(then));
+      },
+      [](delete_atom) { retire(me()); },
+      [](written_atom, actor_task& task) { task(); },
       // The server stops: the clock is stopping too, so no disarm; the gauges no longer matter.
       [](stop_atom) { me()->quit(); },
       [](run_now_atom, audit_entry& audit, const reply_fn<uint64_t>& reply) {
+        if (me()->state.deleted) return reply(status::not_found("job_id: the job was deleted"));
         uint64_t id = start_run(me(), my_ctx(), run_trigger::manual, to_unix_ms(now_ms()), 0);
         audit.detail = "run " + std::to_string(id);
         persist_lazily(my_ctx(), mutation_batch{}.put_audit(audit));
@@ -256,7 +196,8 @@ caf::behavior make_job_handlers() {
       [](alloc_node_atom, std::string& node) { me()->state.allocated_node = std::move(node); },
       [](run_after_atom) {
         auto self = me();
-        if (self->state.phase == job_phase::paused) return;  // a paused child waits, as a paused job
+        // A paused child waits, as a paused job; a deleted one never runs again.
+        if (self->state.phase == job_phase::paused || self->state.deleted) return;
         start_run(self, self->state.ctx, run_trigger::parent, to_unix_ms(now_ms()), 0);
       },
       [](executions_atom, std::size_t limit, uint64_t before, std::vector<run_record>& stored,

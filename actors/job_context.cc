@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/messages.h"
 #include "executors/executor_pool.h"
 #include "storage/state_store.h"
 
@@ -24,6 +25,16 @@ void persist(const job_context* ctx, mutation_batch batch, std::function<void(st
     if (!st.ok()) spdlog::error("state store: {}", st.message());
     if (then) then(std::move(st));
   });
+}
+
+void persist_then(const job_context* ctx, const caf::actor& owner, mutation_batch batch,
+                  std::function<void(status)> then) {
+  auto deliver = [owner, then = std::move(then)](status st) mutable {
+    caf::anon_send(owner, written_atom::value,
+                   actor_task([then = std::move(then), st = std::move(st)]() mutable { then(std::move(st)); }));
+  };
+  if (!ctx->store) return deliver(status{});
+  persist(ctx, std::move(batch), std::move(deliver));
 }
 
 const char* skip_reason_name(skip_reason r) {

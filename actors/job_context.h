@@ -88,6 +88,13 @@ struct job_context {
 // calls it at once when there is no store. Replies that promise durability go through here.
 void persist(const job_context* ctx, mutation_batch batch, std::function<void(status)> then);
 
+// Commits `batch`, then runs `then(outcome)` on `owner`'s thread (as a (written_atom, actor_task)
+// message, also when there is no store), so that the owner applies a change only once it is
+// durable and never waits for the disk. REQUIRES: `owner` handles written_atom by running the
+// task, and stays alive until it has (a dropped task never answers its client).
+void persist_then(const job_context* ctx, const caf::actor& owner, mutation_batch batch,
+                  std::function<void(status)> then);
+
 // Writes `batch` without waiting for a sync and without a reply (run history, heartbeats).
 void persist_lazily(const job_context* ctx, mutation_batch batch);
 

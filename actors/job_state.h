@@ -3,6 +3,8 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -16,6 +18,7 @@
 #include "core/fire_plan.h"
 #include "core/schedule.h"
 #include "core/schedule_cache.h"
+#include "core/write_gate.h"
 #include "storage/records.h"
 
 namespace mainspring {
@@ -53,6 +56,10 @@ struct job_state {
   uint64_t runs = 0, successes = 0, failures = 0, skipped = 0, retries = 0;
   int64_t last_success_ms = 0, last_error_ms = 0;
   bool has_dependents = false;  // jobs run after this one's successes (its group says so)
+  // Its delete is durable; the group retires the actor once it has forgotten the job.
+  bool deleted = false;
+  // The client's changes waiting for the one being written (job_changes.cc); null while none is.
+  std::unique_ptr<write_gate> gate;
   // A REMOTE@* job: the node its group's allocation table gives it ("" = none live, or not told
   // yet). Other jobs leave it empty.
   std::string allocated_node;
@@ -116,6 +123,8 @@ job_view view_of(const job_state& st);
 // its allocation table (wanted) or not; `touched`: its definition changed.
 void sync_allocation(const caf::actor& job, job_state& st, const job_context* ctx, bool wanted,
                      bool touched = false);
+// Takes the job out of its group's allocation table, whatever its target is now.
+void leave_allocation(const caf::actor& job, job_state& st, const job_context* ctx);
 // The node ids a REMOTE@* job is limited to (empty: any), or nullopt for every other job.
 std::optional<std::vector<std::string>> placement_of(const job_state& st);
 
@@ -123,6 +132,22 @@ std::optional<std::vector<std::string>> placement_of(const job_state& st);
 void arm(job_self self, const job_context* ctx, int64_t at_ms, timer_kind kind);
 // Sets (or with nullopt clears) the job's next scheduled fire.
 void arm_schedule(job_self self, const job_context* ctx, std::optional<int64_t> at_ms);
+
+// -- a client's changes, applied once durable (job_changes.cc) --
+
+// Runs `change` now, or after the change being written (and those queued before) is done.
+void when_idle(job_self self, std::function<void()> change);
+// Each validates, writes the changed spec with `audit`, and only once that is durable applies it
+// and answers; a failed write changes nothing and answers the storage error. A deleted job
+// answers not_found.
+void edit_job(job_self self, audit_entry audit, job_patch patch, reply_fn<job_view> reply);
+void pause_job(job_self self, audit_entry audit, done_fn done);
+void activate_job(job_self self, audit_entry audit, int64_t exec_time_s, done_fn done);
+// Writes `batch` (the group's delete of this job); once durable the job stops firing and is
+// marked deleted. `then` hears the outcome, on this job's thread.
+void delete_job(job_self self, mutation_batch batch, std::function<void(status)> then);
+// Stores the job's spec as it is after the change in flight (run-time updates: done).
+void persist_spec_when_idle(job_self self);
 
 // -- runs (job_runs.cc) --
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@
 #include "core/run_record.h"
 #include "executors/run.h"
 #include "storage/dump_archive.h"
+#include "storage/mutation_batch.h"
 #include "storage/records.h"
 
 namespace mainspring {
@@ -80,12 +82,20 @@ using alloc_leave_atom = caf::atom_constant<caf::atom("allocleave")>;  // group 
 using node_status_atom = caf::atom_constant<caf::atom("nodestat")>;   // node -> node registry: up or down
 using alloc_view_atom = caf::atom_constant<caf::atom("allocview")>;   // the allocation table, for the APIs
 
+// -- durable changes (persist_then in job_context.h) --
+// store -> the actor that asked for a write: (written_atom, actor_task) runs the task, which
+// applies the change (or not) and answers the client, on the actor's own thread.
+using written_atom = caf::atom_constant<caf::atom("written")>;
+using actor_task = std::function<void()>;
+
 // Which of a job's two timers fired: its schedule, or a pending retry.
 enum class timer_kind : uint8_t { schedule = 0, retry = 1 };
 
 }  // namespace mainspring
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::job_spec)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::actor_task)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::mutation_batch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<mainspring::job_spec>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::audit_entry)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::group_spec)

@@ -10,6 +10,7 @@
 #include "actors/node_registry.h"
 #include "core/node_auth.h"
 #include "core/secret.h"
+#include "core/write_gate.h"
 #include "executors/executor_pool.h"
 #include "storage/mutation_batch.h"
 
@@ -21,10 +22,15 @@ struct group_entry {
   caf::actor actor;
   caf::actor nodes;  // its node registry
   group_spec spec;
+  // Its removal is being written: requests for it wait (then find it gone, or still there).
+  bool removing = false;
+  std::vector<actor_task> parked;
 };
 
 struct registry_state {
   std::map<std::string, group_entry> groups;  // ordered: the group list comes out sorted
+  // Groups are registered, removed and imported one write at a time, applied once durable.
+  write_gate gate;
   static inline const char* name = "mainspring.registry";
 };
 
@@ -40,6 +46,12 @@ template <class Reply, class... Ts>
 void to_group(registry_self self, const std::string& group, const Reply& reply, Ts&&... args) {
   auto it = self->state.groups.find(group);
   if (it == self->state.groups.end()) return reply(unknown_group(group));
+  if (it->second.removing) {
+    it->second.parked.push_back([self, group, reply, ... args = std::forward<Ts>(args)]() mutable {
+      to_group(self, group, reply, std::move(args)...);
+    });
+    return;
+  }
   self->send(it->second.actor, std::forward<Ts>(args)..., reply);
 }
 
@@ -57,6 +69,81 @@ void give_funcs(registry_self self, const std::string& group, std::vector<func_s
   if (funcs.empty()) return;
   if (auto it = self->state.groups.find(group); it != self->state.groups.end())
     self->send(it->second.actor, funcs_atom::value, std::move(funcs));
+}
+
+// Writes `batch` behind the registry's gate, then runs `then(outcome)` on the registry's thread
+// and lets the next group change in.
+void write_then(registry_self self, const job_context* ctx, mutation_batch batch, std::function<void(status)> then) {
+  self->state.gate.hold();
+  persist_then(ctx, caf::actor_cast<caf::actor>(self), std::move(batch), [self, then = std::move(then)](status s) {
+    then(std::move(s));
+    self->state.gate.release();
+  });
+}
+
+void register_group(registry_self self, const job_context* ctx, audit_entry audit, const std::string& group,
+                    const reply_fn<std::string>& reply) {
+  if (auto st = validate_group_name(group); !st.ok()) return reply(st);
+  if (self->state.groups.count(group))
+    return reply(status::already_exists("group_name: group \"" + group + "\" already exists"));
+  group_spec spec{group, random_base32_secret(), to_unix_ms(now_ms())};
+  // The delete first clears what an edit racing an earlier removal of the name may have left.
+  auto batch = mutation_batch{}.delete_group(group).put_group(spec).put_audit(audit);
+  write_then(self, ctx, std::move(batch), [self, ctx, spec, reply](status s) mutable {
+    if (!s.ok()) return reply(std::move(s));
+    std::string secret = spec.secret;
+    adopt_group(self, ctx, std::move(spec), {}, 0);
+    reply(std::move(secret));
+  });
+}
+
+// Writes the removal of `group`; requests for it wait meanwhile and then find it gone (or, when
+// the write failed, still there).
+void remove_group(registry_self self, const job_context* ctx, audit_entry audit, const std::string& group,
+                  const done_fn& done) {
+  auto it = self->state.groups.find(group);
+  if (it == self->state.groups.end()) return done(unknown_group(group));
+  it->second.removing = true;
+  write_then(self, ctx, mutation_batch{}.delete_group(group).put_audit(audit), [self, ctx, group, done](status s) {
+    auto it = self->state.groups.find(group);
+    auto parked = std::move(it->second.parked);
+    it->second.removing = false;
+    if (s.ok()) {
+      self->send(it->second.actor, delete_atom::value);
+      self->send(it->second.nodes, delete_atom::value);
+      self->state.groups.erase(it);
+      ctx->stats->groups.fetch_sub(1, std::memory_order_relaxed);
+    }
+    done(std::move(s));
+    for (auto& request : parked) request();
+  });
+}
+
+void import_groups(registry_self self, const job_context* ctx, audit_entry audit, std::vector<group_dump> groups,
+                   const done_fn& done) {
+  for (const auto& g : groups)
+    if (self->state.groups.count(g.group.name))
+      return done(status::already_exists("import: group \"" + g.group.name + "\" already exists; remove it first"));
+  mutation_batch batch;
+  for (auto& g : groups) {
+    batch.delete_group(g.group.name).put_group(g.group);
+    for (const auto& job : g.jobs) batch.put_job(job);
+    for (auto& func : g.funcs) {
+      if (func.secret.empty()) func.secret = random_base32_secret();  // an archive written by hand
+      batch.put_func(func);
+    }
+  }
+  batch.put_audit(audit);
+  write_then(self, ctx, std::move(batch), [self, ctx, groups = std::move(groups), done](status s) mutable {
+    if (!s.ok()) return done(std::move(s));
+    // Imported jobs keep their anchors and plan from now, as if restored with nothing missed.
+    for (auto& g : groups) {
+      std::string name = g.group.name;
+      adopt_group(self, ctx, std::move(g.group), std::move(g.jobs), to_unix_ms(now_ms()));
+      give_funcs(self, name, std::move(g.funcs));
+    }
+    done({});
+  });
 }
 
 // The node an agent claims to be, checked as a stored node would be (sizes, id rules).
@@ -95,25 +182,16 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
   restored = {};
   return {
       [=](reg_group_atom, audit_entry& audit, const std::string& group, const reply_fn<std::string>& reply) {
-        if (auto st = validate_group_name(group); !st.ok()) return reply(st);
-        if (self->state.groups.count(group))
-          return reply(status::already_exists("group_name: group \"" + group + "\" already exists"));
-        group_spec spec{group, random_base32_secret(), to_unix_ms(now_ms())};
-        persist(ctx, mutation_batch{}.put_group(spec).put_audit(audit), [reply, secret = spec.secret](status s) {
-          if (s.ok()) reply(secret);
-          else reply(std::move(s));
+        self->state.gate.run([=, audit = std::move(audit)]() mutable {
+          register_group(self, ctx, std::move(audit), group, reply);
         });
-        adopt_group(self, ctx, std::move(spec), {}, 0);
       },
       [=](rm_group_atom, audit_entry& audit, const std::string& group, const done_fn& done) {
-        auto it = self->state.groups.find(group);
-        if (it == self->state.groups.end()) return done(unknown_group(group));
-        self->send(it->second.actor, delete_atom::value);
-        self->send(it->second.nodes, delete_atom::value);
-        self->state.groups.erase(it);
-        ctx->stats->groups.fetch_sub(1, std::memory_order_relaxed);
-        persist(ctx, mutation_batch{}.delete_group(group).put_audit(audit), done);
+        self->state.gate.run([=, audit = std::move(audit)]() mutable {
+          remove_group(self, ctx, std::move(audit), group, done);
+        });
       },
+      [=](written_atom, actor_task& task) { task(); },
       [=](groups_atom, const reply_fn<std::vector<std::string>>& reply) {
         std::vector<std::string> names;
         names.reserve(self->state.groups.size());
@@ -176,27 +254,9 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
         to_group(self, group, reply, abort_atom::value, std::move(audit), id);
       },
       [=](import_atom, audit_entry& audit, std::vector<group_dump>& groups, const done_fn& done) {
-        for (const auto& g : groups)
-          if (self->state.groups.count(g.group.name))
-            return done(status::already_exists("import: group \"" + g.group.name +
-                                               "\" already exists; remove it first"));
-        mutation_batch batch;
-        for (auto& g : groups) {
-          batch.put_group(g.group);
-          for (const auto& job : g.jobs) batch.put_job(job);
-          for (auto& func : g.funcs) {
-            if (func.secret.empty()) func.secret = random_base32_secret();  // an archive written by hand
-            batch.put_func(func);
-          }
-        }
-        batch.put_audit(audit);
-        persist(ctx, std::move(batch), done);
-        // Imported jobs keep their anchors and plan from now, as if restored with nothing missed.
-        for (auto& g : groups) {
-          std::string name = g.group.name;
-          adopt_group(self, ctx, std::move(g.group), std::move(g.jobs), to_unix_ms(now_ms()));
-          give_funcs(self, name, std::move(g.funcs));
-        }
+        self->state.gate.run([=, audit = std::move(audit), groups = std::move(groups)]() mutable {
+          import_groups(self, ctx, std::move(audit), std::move(groups), done);
+        });
       },
       [=](add_func_atom, audit_entry& audit, func_spec& func, const reply_fn<std::string>& reply) {
         if (auto st = validate_func(func); !st.ok()) return reply(st);

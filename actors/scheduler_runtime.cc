@@ -163,6 +163,7 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
   store_options store_opts;
   store_opts.max_runs_per_job = options.max_runs_per_job;
   store_opts.max_run_age = options.max_run_age;
+  store_opts.env = options.storage_env;
   store_opts.on_commit = [metrics = &i->metrics](std::size_t batches, double seconds) {
     metrics->on_storage_commit(batches, seconds);
   };
@@ -256,6 +257,7 @@ scheduler_runtime::scheduler_runtime(std::unique_ptr<impl> impl) : impl_(std::mo
       auto storage = impl_->store->stats();
       m.storage_queued_batches = storage.queued_batches;
       m.storage_dropped_writes_total = storage.dropped_lazy_batches;
+      m.storage_failed_writes_total = storage.failed_batches;
     }
     if (impl_->add_to_snapshot) impl_->add_to_snapshot(m);
     return m;

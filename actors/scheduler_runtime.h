@@ -26,6 +26,10 @@
 #include "core/executor_set.h"
 #include "core/status.h"
 
+namespace leveldb {
+class Env;
+}
+
 namespace mainspring {
 
 class scheduler_metrics;
@@ -44,6 +48,9 @@ struct runtime_options {
   // Take worker nodes: the node gateway is published on 127.0.0.1 at an ephemeral port
   // (node_gateway_port()), for the node listener (net/basp_relay.h) to relay to.
   bool worker_nodes = false;
+  // The file system the state store works through (null: the real one). Tests only: a
+  // fault_env (storage/fault_env.h) that fails writes or loses power.
+  leveldb::Env* storage_env = nullptr;
 };
 
 // How often the runtime records that it is alive (the bound on how late a restart can tell

@@ -144,6 +144,9 @@ void append_snapshot(std::vector<MetricFamily>& out, const scheduler_snapshot& s
   out.push_back(single("mainspring_storage_dropped_writes_total",
                        "Lazy writes (run records, heartbeats) dropped because the committer was too far behind.",
                        MetricType::Counter, static_cast<double>(s.storage_dropped_writes_total)));
+  out.push_back(single("mainspring_storage_failed_writes_total",
+                       "Writes the disk refused (full or failing): changes answered 503, run records not kept.",
+                       MetricType::Counter, static_cast<double>(s.storage_failed_writes_total)));
 }
 
 void append_process(std::vector<MetricFamily>& out, const process_stats& p) {

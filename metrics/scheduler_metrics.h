@@ -83,6 +83,7 @@ struct scheduler_snapshot {
   // -- storage backlog --
   uint64_t storage_queued_batches = 0;         // writes waiting for the committer
   uint64_t storage_dropped_writes_total = 0;   // lazy writes dropped: the committer was behind
+  uint64_t storage_failed_writes_total = 0;    // writes (changes, run records) the disk refused
 };
 
 class scheduler_metrics {

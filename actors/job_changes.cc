@@ -1,0 +1,188 @@
+// The changes a client makes to one job (edit, pause, activate, delete), each applied only once
+// its write is durable. A job writes one change at a time: a change that arrives while one is
+// being written waits in the job's write_gate and then works from the state the first one left,
+// so concurrent requests end as if they had run one after the other. A failed write changes
+// nothing and answers the storage error.
+#include <memory>
+
+#include "actors/job_state.h"
+#include "core/write_gate.h"
+#include "storage/mutation_batch.h"
+
+namespace mainspring {
+namespace {
+
+caf::actor handle_of(job_self self) {
+  return caf::actor_cast<caf::actor>(self);
+}
+
+status gone(const job_state& st) {
+  return status::not_found("job_id: no job \"" + std::string(st.spec.id()) + "\" in group \"" +
+                           std::string(st.spec.group()) + "\"");
+}
+
+// The write in flight is answered: the changes that waited for it run now.
+void finish_write(job_self self) {
+  auto& st = self->state;
+  st.gate->release();
+  if (st.gate && st.gate->idle()) st.gate.reset();
+}
+
+// Writes `batch`, then (on the job's thread) runs `apply(outcome)` and lets the next change in.
+void write_then(job_self self, mutation_batch batch, std::function<void(status)> apply) {
+  self->state.gate->hold();
+  persist_then(self->state.ctx, handle_of(self), std::move(batch), [self, apply = std::move(apply)](status s) {
+    apply(std::move(s));
+    finish_write(self);
+  });
+}
+
+// `spec` restarted from now (or exec_time_s): its first fire, which is also its new anchor.
+std::optional<int64_t> restart(job_spec& spec, const job_context* ctx, int64_t exec_time_s) {
+  auto timing = ctx->timing_of(spec).value();  // validated before it was stored
+  auto first = before_expiry(first_fire(timing->sched, timing->zone, exec_time_s, to_unix_ms(now_ms())),
+                             spec.expires_at_ms);
+  spec.anchor_ms = first.value_or(0);
+  spec.done = false;
+  return first;
+}
+
+// The job runs again from `first` (what restart() planned).
+void rearm(job_self self, std::optional<int64_t> first) {
+  set_phase(self->state, self->state.ctx, job_phase::active);
+  arm_schedule(self, self->state.ctx, first);
+}
+
+status_or<job_spec> edited_spec(const job_state& st, const job_patch& patch, const job_context* ctx) {
+  auto patched = apply_patch(st.spec.unpack(), patch);
+  if (!patched.ok()) return patched.status();
+  job_spec next = std::move(patched).value();
+  next.updated_ms = to_unix_ms(now_ms());
+  if (auto v = validate_job(next); !v.ok()) return v;
+  if (auto s = ctx->pool_accepts(next); !s.ok()) return s;
+  return next;
+}
+
+void edit_now(job_self self, audit_entry audit, const job_patch& patch, reply_fn<job_view> reply) {
+  auto& st = self->state;
+  if (st.deleted) return reply(gone(st));
+  auto edited = edited_spec(st, patch, st.ctx);
+  if (!edited.ok()) return reply(edited.status());
+  job_spec next = std::move(edited).value();
+  const bool retimed = (patch.schedule || patch.timezone || patch.exec_time_s) && st.phase != job_phase::paused;
+  std::optional<int64_t> first;
+  if (retimed) first = restart(next, st.ctx, next.exec_time_s);
+  auto batch = mutation_batch{}.put_job(next).put_audit(audit);
+  write_then(self, std::move(batch), [self, next = std::move(next), retimed, first, reply](status s) mutable {
+               if (!s.ok()) return reply(std::move(s));
+               auto& st = self->state;
+               if (!retimed) {  // what ran meanwhile (the job finished, say) stays as it is
+                 next.anchor_ms = st.spec.anchor_ms;
+                 next.done = st.spec.done;
+               }
+               // A REMOTE@* job that stops being one leaves the allocation table; one that stays is
+               // placed again (its node limit may have changed) with a new version.
+               const bool was_placed = st.phase == job_phase::active && placement_of(st);
+               st.spec = compact_job_spec(next);
+               compile(st, st.ctx);
+               if (was_placed && !placement_of(st)) leave_allocation(handle_of(self), st, st.ctx);
+               if (retimed) rearm(self, first);
+               if (st.phase == job_phase::active) sync_allocation(handle_of(self), st, st.ctx, true, true);
+               reply(view_of(st));
+             });
+}
+
+void pause_now(job_self self, audit_entry audit, done_fn done) {
+  auto& st = self->state;
+  if (st.deleted) return done(gone(st));
+  job_spec next = st.spec.unpack();
+  next.paused = true;
+  write_then(self, mutation_batch{}.put_job(next).put_audit(audit), [self, done](status s) {
+    if (!s.ok()) return done(std::move(s));
+    auto& st = self->state;
+    if (st.phase == job_phase::active) {
+      set_phase(st, st.ctx, job_phase::paused);
+      arm_schedule(self, st.ctx, std::nullopt);
+      sync_allocation(handle_of(self), st, st.ctx, false);
+    }
+    st.spec.paused = true;
+    done({});
+  });
+}
+
+void activate_now(job_self self, audit_entry audit, int64_t exec_time_s, done_fn done) {
+  auto& st = self->state;
+  if (st.deleted) return done(gone(st));
+  job_spec next = st.spec.unpack();
+  next.paused = false;
+  auto first = restart(next, st.ctx, exec_time_s);
+  write_then(self, mutation_batch{}.put_job(next).put_audit(audit), [self, first, next, done](status s) {
+    if (!s.ok()) return done(std::move(s));
+    auto& st = self->state;
+    st.spec.paused = false;
+    st.spec.anchor_ms = next.anchor_ms;
+    st.spec.done = false;
+    rearm(self, first);
+    sync_allocation(handle_of(self), st, st.ctx, true);
+    done({});
+  });
+}
+
+void delete_now(job_self self, mutation_batch batch, std::function<void(status)> then) {
+  auto& st = self->state;
+  if (st.deleted) return then(gone(st));
+  write_then(self, std::move(batch), [self, then = std::move(then)](status s) {
+    if (s.ok()) {
+      // Gone from the store: no more fires. The group retires the actor once it has forgotten it.
+      auto& st = self->state;
+      st.deleted = true;
+      st.next_fire_ms.reset();
+      st.retries_due.clear();
+      self->send(st.ctx->clock, disarm_atom::value, self->id());
+      sync_allocation(handle_of(self), st, st.ctx, false);
+    }
+    then(std::move(s));
+  });
+}
+
+}  // namespace
+
+void when_idle(job_self self, std::function<void()> change) {
+  auto& st = self->state;
+  if (st.gate) return st.gate->run(std::move(change));
+  st.gate = std::make_unique<write_gate>();
+  st.gate->run(std::move(change));
+  if (st.gate && st.gate->idle()) st.gate.reset();  // it wrote nothing
+}
+
+void edit_job(job_self self, audit_entry audit, job_patch patch, reply_fn<job_view> reply) {
+  when_idle(self, [self, audit = std::move(audit), patch = std::move(patch), reply = std::move(reply)]() mutable {
+    edit_now(self, std::move(audit), patch, std::move(reply));
+  });
+}
+
+void pause_job(job_self self, audit_entry audit, done_fn done) {
+  when_idle(self, [self, audit = std::move(audit), done = std::move(done)]() mutable {
+    pause_now(self, std::move(audit), std::move(done));
+  });
+}
+
+void activate_job(job_self self, audit_entry audit, int64_t exec_time_s, done_fn done) {
+  when_idle(self, [self, audit = std::move(audit), exec_time_s, done = std::move(done)]() mutable {
+    activate_now(self, std::move(audit), exec_time_s, std::move(done));
+  });
+}
+
+void delete_job(job_self self, mutation_batch batch, std::function<void(status)> then) {
+  when_idle(self, [self, batch = std::move(batch), then = std::move(then)]() mutable {
+    delete_now(self, std::move(batch), std::move(then));
+  });
+}
+
+void persist_spec_when_idle(job_self self) {
+  when_idle(self, [self] {
+    if (!self->state.deleted) persist(self->state.ctx, mutation_batch{}.put_job(self->state.spec.unpack()), nullptr);
+  });
+}
+
+}  // namespace mainspring
