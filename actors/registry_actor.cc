@@ -45,7 +45,16 @@ status unknown_group(const std::string& group) {
 template <class Reply, class... Ts>
 void to_group(registry_self self, const std::string& group, const Reply& reply, Ts&&... args) {
   auto it = self->state.groups.find(group);
-  if (it == self->state.groups.end()) return reply(unknown_group(group));
+  if (it == self->state.groups.end()) {
+    // A group change being written may be this group's registration (a dialect registers its
+    // group at start-up without waiting): the request waits for it, as it would have queued
+    // behind it in the mailbox.
+    if (!self->state.gate.busy()) return reply(unknown_group(group));
+    self->state.gate.run([self, group, reply, ... args = std::forward<Ts>(args)]() mutable {
+      to_group(self, group, reply, std::move(args)...);
+    });
+    return;
+  }
   if (it->second.removing) {
     it->second.parked.push_back([self, group, reply, ... args = std::forward<Ts>(args)]() mutable {
       to_group(self, group, reply, std::move(args)...);
@@ -192,16 +201,22 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
         });
       },
       [=](written_atom, actor_task& task) { task(); },
+      // Reads of the group list see the group changes sent before them (they wait for a write in
+      // flight, which is rare and short).
       [=](groups_atom, const reply_fn<std::vector<std::string>>& reply) {
-        std::vector<std::string> names;
-        names.reserve(self->state.groups.size());
-        for (auto& [name, entry] : self->state.groups) names.push_back(name);
-        reply(std::move(names));
+        self->state.gate.run([self, reply] {
+          std::vector<std::string> names;
+          names.reserve(self->state.groups.size());
+          for (auto& [name, entry] : self->state.groups) names.push_back(name);
+          reply(std::move(names));
+        });
       },
       [=](group_info_atom, const std::string& group, const reply_fn<group_spec>& reply) {
-        auto it = self->state.groups.find(group);
-        if (it == self->state.groups.end()) return reply(unknown_group(group));
-        reply(it->second.spec);
+        self->state.gate.run([self, group, reply] {
+          auto it = self->state.groups.find(group);
+          if (it == self->state.groups.end()) return reply(unknown_group(group));
+          reply(it->second.spec);
+        });
       },
       [=](add_job_atom, audit_entry& audit, job_spec& job, const reply_fn<std::string>& reply) {
         if (auto st = admissible(ctx, job); !st.ok()) return reply(st);
