@@ -1,5 +1,6 @@
 #include "actors/clock_actor.h"
 
+#include <deque>
 #include <unordered_map>
 
 #include "actors/messages.h"
@@ -12,6 +13,16 @@ namespace {
 
 // The longest the clock sleeps with nothing to do; any message wakes it sooner.
 constexpr auto k_idle_wait = std::chrono::hours(1);
+
+// While fires are held back, how often the clock looks whether jobs have handled enough of
+// those out to send more. Jobs do not wake it: that would cost every fire a message.
+constexpr auto k_held_poll = std::chrono::microseconds(500);
+
+// A due timer waiting for a free slot.
+struct held_fire {
+  uint64_t payload;
+  int64_t deadline_ms;
+};
 
 struct job_timers {
   caf::actor job;
@@ -45,16 +56,43 @@ void clock_loop(caf::blocking_actor* self, clock_stats* stats) {
     handle = wheel.insert(deadline_ms, payload_of(id, kind));
   };
 
+  // Due timers that found no free slot, oldest first. Each was a timer in the wheel, so this
+  // holds at most as many entries as there are timers: bounded by the jobs, not by time.
+  std::deque<held_fire> held;
+
+  // Sends the fire of one due timer (its job may have been forgotten since it became due).
+  auto send_fire = [&](uint64_t payload, int64_t deadline_ms) {
+    auto it = jobs.find(static_cast<caf::actor_id>(payload >> 1));
+    if (it == jobs.end()) return;
+    self->send(it->second.job, fire_atom::value, deadline_ms, static_cast<timer_kind>(payload & 1),
+               fire_ticket{stats});
+    stats->fires.fetch_add(1, std::memory_order_relaxed);
+  };
+  auto slot_free = [&] { return stats->fires_in_flight.load(std::memory_order_relaxed) < k_max_fires_in_flight; };
+
+  auto send_held = [&] {
+    while (!held.empty() && slot_free()) {
+      send_fire(held.front().payload, held.front().deadline_ms);
+      held.pop_front();
+    }
+  };
+
   auto fire_due = [&] {
+    send_held();
     wheel.advance_to(to_unix_ms(now_ms()), [&](uint64_t payload, int64_t deadline_ms) {
       auto it = jobs.find(static_cast<caf::actor_id>(payload >> 1));
       if (it == jobs.end()) return;
-      auto kind = static_cast<timer_kind>(payload & 1);
       it->second.timers[payload & 1] = timer_handle{};
-      self->send(it->second.job, fire_atom::value, deadline_ms, kind);
-      stats->fires.fetch_add(1, std::memory_order_relaxed);
+      if (held.empty() && slot_free()) send_fire(payload, deadline_ms);
+      else held.push_back({payload, deadline_ms});
     });
+    send_held();
     stats->pending_timers.store(wheel.size(), std::memory_order_relaxed);
+    stats->fires_held.store(held.size(), std::memory_order_relaxed);
+  };
+  auto next_wake = [&] {
+    auto wait = wait_until(wheel.next_expiry());
+    return held.empty() ? wait : std::min<std::chrono::microseconds>(wait, k_held_poll);
   };
 
   while (running) {
@@ -80,7 +118,7 @@ void clock_loop(caf::blocking_actor* self, clock_stats* stats) {
           jobs.erase(it);
         },
         [&](stop_atom) { running = false; },
-        caf::after(wait_until(wheel.next_expiry())) >> [] {});
+        caf::after(next_wake()) >> [] {});
   }
 }
 

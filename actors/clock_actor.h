@@ -5,8 +5,15 @@
 // (CAF 0.17's clock is a std::multimap). Each job actor has up to two timers here, its schedule
 // and a pending retry; arming one replaces the previous of the same kind in O(1).
 //
+// Back-pressure: at most k_max_fires_in_flight fire messages are out at once (sent, not yet
+// handled by their job). Due timers beyond that wait here, in order, so that the CAF workers'
+// shared queue stays short: API work queued behind fires waits for at most that many, whatever
+// the firing load, and a fire held back so long that it is missed is handled by its job's
+// misfire policy (counted, never silently dropped). Jobs report a handled fire with
+// fire_handled().
+//
 // Messages it takes:
-//   (arm_atom, caf::actor job, int64_t deadline_unix_ms, timer_kind)  -> later (fire_atom, deadline, kind) to job
+//   (arm_atom, caf::actor job, int64_t deadline_unix_ms, timer_kind)  -> later (fire_atom, deadline, kind, fire_ticket) to job
 //   (arm_atom, schedule_batch)                                        many schedule timers at once (restore)
 //   (disarm_atom, caf::actor_id job, timer_kind)                      cancel one timer
 //   (disarm_atom, caf::actor_id job)                                  forget the job entirely
@@ -28,10 +35,19 @@
 
 namespace mainspring {
 
+// Fire messages the clock lets out before it waits for jobs to handle them. A fire costs a job
+// actor a few microseconds, so this many drain in a few milliseconds on two cores: the longest
+// an API message waits behind fires in the workers' queue.
+inline constexpr int64_t k_max_fires_in_flight = 1024;
+
 // What the clock exposes to metrics without a message round trip.
 struct clock_stats {
   std::atomic<std::size_t> pending_timers{0};
   std::atomic<uint64_t> fires{0};
+  // Fire messages sent and not yet handled by their job (bounded by k_max_fires_in_flight).
+  std::atomic<int64_t> fires_in_flight{0};
+  // Timers that are due but held back because k_max_fires_in_flight fires are out.
+  std::atomic<std::size_t> fires_held{0};
   // Restored jobs (start-up or import) whose batch the clock has armed, counting those that
   // needed no timer: start-up readiness waits for this to reach the number of stored jobs.
   std::atomic<std::size_t> restored_jobs_armed{0};
@@ -47,6 +63,28 @@ struct schedule_batch {
 // REQUIRES: *stats outlives the clock actor.
 caf::actor spawn_clock(caf::actor_system& sys, clock_stats* stats);
 
+// Rides in every fire message and counts it in clock_stats::fires_in_flight from its sending
+// until the message is gone: handled, or dropped because its job ended first. Tying the count to
+// the message's life means a deleted job can never leak a slot and stall the clock. A copy holds
+// no slot, so the count stays exact whatever CAF does with the message.
+class fire_ticket {
+ public:
+  fire_ticket() = default;
+  explicit fire_ticket(clock_stats* stats) : stats_(stats) {
+    stats_->fires_in_flight.fetch_add(1, std::memory_order_relaxed);
+  }
+  fire_ticket(const fire_ticket&) {}
+  fire_ticket(fire_ticket&& other) noexcept : stats_(std::exchange(other.stats_, nullptr)) {}
+  fire_ticket& operator=(const fire_ticket&) { return *this; }
+  ~fire_ticket() {
+    if (stats_) stats_->fires_in_flight.fetch_sub(1, std::memory_order_relaxed);
+  }
+
+ private:
+  clock_stats* stats_ = nullptr;
+};
+
 }  // namespace mainspring
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::schedule_batch)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::fire_ticket)

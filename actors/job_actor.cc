@@ -112,15 +112,16 @@ void apply_plan(job_self self, const job_context* ctx, const fire_plan& plan) {
   else mark_done(self, ctx);
 }
 
-// A scheduled fire planned at `plan_ms`: run it (or skip it), then arm the next one.
+// A scheduled fire planned at `plan_ms`: run it (or, taken too late, as its misfire policy
+// says), then arm the next one.
 void on_schedule_fire(job_self self, const job_context* ctx, int64_t plan_ms) {
   auto& st = self->state;
   if (st.phase != job_phase::active || st.next_fire_ms != plan_ms) return;  // stale timer
-  start_run(self, ctx, run_trigger::schedule, plan_ms, 0, st.spec.concurrency == concurrency_policy::forbid);
   const auto& timing = *st.timing;
-  auto now = to_unix_ms(now_ms());
-  auto plan = plan_after(timing.sched, timing.zone, plan_ms, now, st.spec.misfire);
-  apply_plan(self, ctx, before_expiry(std::move(plan), st.spec.expires_at_ms));
+  auto decision = plan_fire(timing.sched, timing.zone, plan_ms, to_unix_ms(now_ms()), st.spec.misfire);
+  if (decision.run_planned)
+    start_run(self, ctx, run_trigger::schedule, plan_ms, 0, st.spec.concurrency == concurrency_policy::forbid);
+  apply_plan(self, ctx, before_expiry(std::move(decision.after), st.spec.expires_at_ms));
 }
 
 // The job is deleted (its group forgot it): its timers go, it leaves the gauges, and the actor
@@ -157,7 +158,8 @@ caf::behavior make_job_handlers() {
       [](catch_up_atom, const std::vector<int64_t>& plan_ms) {
         for (int64_t missed_plan : plan_ms) start_run(me(), my_ctx(), run_trigger::misfire, missed_plan, 0);
       },
-      [](fire_atom, int64_t plan_ms, timer_kind kind) {
+      // The ticket frees the clock's slot when this message is gone (clock_actor.h).
+      [](fire_atom, int64_t plan_ms, timer_kind kind, const fire_ticket&) {
         auto self = me();
         auto& st = self->state;
         if (st.deleted) return;  // a timer that was in flight when the delete was written

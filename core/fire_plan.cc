@@ -67,6 +67,22 @@ bool is_one_shot(const schedule& sched) {
   return k == schedule::kind::once || k == schedule::kind::at;
 }
 
+}  // namespace
+
+fire_decision plan_fire(const schedule& sched, const time_zone& zone, int64_t plan_ms, int64_t now_ms,
+                        misfire_policy policy) {
+  fire_decision d;
+  d.after = plan_after(sched, zone, plan_ms, now_ms, policy);
+  const bool missed = now_ms - plan_ms > k_misfire_threshold_ms;
+  if (!missed || is_one_shot(sched) || policy == misfire_policy::all) return d;
+  if (policy == misfire_policy::once && d.after.catch_up_ms.empty()) return d;  // the one that runs
+  d.run_planned = false;
+  ++d.after.missed;
+  return d;
+}
+
+namespace {
+
 // The last fire of the schedule planned at or before `t`, counting from `anchor_ms`.
 int64_t last_plan_at_or_before(const schedule& sched, int64_t anchor_ms, int64_t t) {
   if (sched.get_kind() != schedule::kind::every || t < anchor_ms) return t;

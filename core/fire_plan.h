@@ -50,6 +50,20 @@ struct fire_plan {
 fire_plan plan_after(const schedule& sched, const time_zone& zone, int64_t last_plan_ms,
                      int64_t now_ms, misfire_policy policy);
 
+// What a scheduled fire planned at `plan_ms` does when its job takes it at `now_ms`.
+struct fire_decision {
+  bool run_planned = true;  // run the fire planned at plan_ms now
+  fire_plan after;          // the fires after it: missed ones handled by the policy, the next one
+};
+
+// Decides a scheduled fire and plans what follows (plan_after()). A fire taken more than
+// k_misfire_threshold_ms after its plan (the server was too busy to send it in time) is itself
+// missed, and `policy` handles it with the fires missed after it: skip drops it (counted in
+// after.missed), once runs only the latest missed fire (this one, when no later one was
+// missed), all runs it and each later one. A one-shot schedule's only fire always runs.
+fire_decision plan_fire(const schedule& sched, const time_zone& zone, int64_t plan_ms, int64_t now_ms,
+                        misfire_policy policy);
+
 // Plans a job the server finds in its state at start-up. `last_alive_ms` is the last time the
 // previous process was known to be running (0 = unknown: then nothing counts as missed).
 // REQUIRES: the job is neither paused nor done.

@@ -96,6 +96,12 @@ void append_snapshot(std::vector<MetricFamily>& out, const scheduler_snapshot& s
   out.push_back(std::move(jobs));
   out.push_back(single("mainspring_timer_wheel_pending_timers", "Timers armed in the timing wheel.",
                        MetricType::Gauge, static_cast<double>(s.timer_wheel_pending_timers)));
+  out.push_back(single("mainspring_fire_backlog",
+                       "Due fires the clock holds back because as many as it lets out are being handled: "
+                       "the firing backlog (each waits for a slot or becomes a misfire).",
+                       MetricType::Gauge, static_cast<double>(s.fires_held)));
+  out.push_back(single("mainspring_fires_in_flight", "Fire messages sent to jobs and not yet handled (bounded).",
+                       MetricType::Gauge, static_cast<double>(s.fires_in_flight)));
   out.push_back(single("mainspring_runs_in_flight", "Runs handed to an executor, not yet finished.",
                        MetricType::Gauge, static_cast<double>(s.runs_in_flight)));
   out.push_back(single("mainspring_runs_queued", "Runs waiting for an executor slot.",

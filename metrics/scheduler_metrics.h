@@ -17,7 +17,8 @@
 //   pushed by the API key check, once per refused key:
 //     on_api_key_failure -> mainspring_api_key_failures_total{listener,reason}   counter
 //   pulled at each scrape (scheduler_snapshot): mainspring_jobs{state},
-//     mainspring_timer_wheel_pending_timers, mainspring_runs_in_flight, mainspring_runs_queued,
+//     mainspring_timer_wheel_pending_timers, mainspring_fire_backlog, mainspring_fires_in_flight,
+//     mainspring_runs_in_flight, mainspring_runs_queued,
 //     mainspring_runs_skipped_total, mainspring_run_retries_total, mainspring_actors
 //   read from /proc at each scrape: process_cpu_seconds_total, process_resident_memory_bytes,
 //     process_virtual_memory_bytes, process_open_fds, process_max_fds, process_start_time_seconds
@@ -67,6 +68,8 @@ struct scheduler_snapshot {
   uint64_t jobs_paused = 0;
   uint64_t jobs_done = 0;
   uint64_t timer_wheel_pending_timers = 0;
+  uint64_t fires_held = 0;       // due timers the clock holds back (back-pressure)
+  uint64_t fires_in_flight = 0;  // fire messages sent, not yet handled by their job
   uint64_t runs_in_flight = 0;       // handed to an executor, not yet finished
   uint64_t runs_queued = 0;          // waiting for an executor slot
   uint64_t runs_skipped_total = 0;   // fires skipped, all reasons (see runs_skipped_by_reason)

@@ -43,6 +43,59 @@ TEST_CASE("missed fires are skipped, caught up once, or caught up all, by policy
   CHECK(all.catch_up_ms.back() == k_now - 2000);
 }
 
+TEST_CASE("a fire taken late but within the misfire threshold runs whatever the policy") {
+  for (auto policy : {misfire_policy::skip, misfire_policy::once, misfire_policy::all}) {
+    auto d = plan_fire(parse("@every 5s"), time_zone::utc(), k_now - 900, k_now, policy);
+    CHECK(d.run_planned);
+    CHECK(d.after.missed == 0);
+    CHECK(d.after.catch_up_ms.empty());
+  }
+}
+
+TEST_CASE("a fire held back past the misfire threshold is itself missed and handled by the policy") {
+  auto every = parse("@every 10s");
+  // Planned 2.5 s ago: missed, and the next fire (7.5 s ahead) is not.
+  auto skip = plan_fire(every, time_zone::utc(), k_now - 2500, k_now, misfire_policy::skip);
+  CHECK_FALSE(skip.run_planned);
+  CHECK(skip.after.missed == 1);
+  CHECK(skip.after.catch_up_ms.empty());
+  REQUIRE(skip.after.next_ms);
+  CHECK(*skip.after.next_ms == k_now + 7500);
+
+  auto once = plan_fire(every, time_zone::utc(), k_now - 2500, k_now, misfire_policy::once);
+  CHECK(once.run_planned);  // the latest missed fire is this one: it is the one that runs
+  CHECK(once.after.missed == 0);
+  CHECK(once.after.catch_up_ms.empty());
+
+  auto all = plan_fire(every, time_zone::utc(), k_now - 2500, k_now, misfire_policy::all);
+  CHECK(all.run_planned);
+  CHECK(all.after.missed == 0);
+}
+
+TEST_CASE("a late fire with later missed fires runs only the latest under misfire once") {
+  auto every = parse("@every 1s");
+  // Planned 5 s ago: it and the fires at -4s, -3s, -2s are missed.
+  auto once = plan_fire(every, time_zone::utc(), k_now - 5000, k_now, misfire_policy::once);
+  CHECK_FALSE(once.run_planned);
+  CHECK(once.after.catch_up_ms == std::vector<int64_t>{k_now - 2000});
+  CHECK(once.after.missed == 4);  // three later ones plus this one, of which one runs
+
+  auto skip = plan_fire(every, time_zone::utc(), k_now - 5000, k_now, misfire_policy::skip);
+  CHECK_FALSE(skip.run_planned);
+  CHECK(skip.after.missed == 4);
+
+  auto all = plan_fire(every, time_zone::utc(), k_now - 5000, k_now, misfire_policy::all);
+  CHECK(all.run_planned);
+  CHECK(all.after.catch_up_ms.size() == 3);
+  CHECK(all.after.missed == 3);
+}
+
+TEST_CASE("a one-shot fire held back past the threshold still runs") {
+  auto d = plan_fire(parse("@once"), time_zone::utc(), k_now - 60'000, k_now, misfire_policy::skip);
+  CHECK(d.run_planned);
+  CHECK(d.after.missed == 0);
+}
+
 TEST_CASE("catching up stops at the cap and jumps to the present") {
   auto every = parse("@every 1s");
   int64_t last = k_now - 5'000'000;  // ~5000 fires behind
