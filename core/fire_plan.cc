@@ -72,9 +72,17 @@ bool is_one_shot(const schedule& sched) {
 fire_decision plan_fire(const schedule& sched, const time_zone& zone, int64_t plan_ms, int64_t now_ms,
                         misfire_policy policy) {
   fire_decision d;
-  d.after = plan_after(sched, zone, plan_ms, now_ms, policy);
   const bool missed = now_ms - plan_ms > k_misfire_threshold_ms;
-  if (!missed || is_one_shot(sched) || policy == misfire_policy::all) return d;
+  if (!missed || is_one_shot(sched)) {
+    d.after = plan_after(sched, zone, plan_ms, now_ms, policy);
+    return d;
+  }
+  // The server is behind. Planning as usual would make the next fire due already (late, within
+  // the threshold) and put it straight back at the end of the backlog, where it would be missed
+  // again: a job would never run. So every fire before now counts as missed, and the next one
+  // lies ahead.
+  d.after = plan_after(sched, zone, plan_ms, now_ms + k_misfire_threshold_ms, policy);
+  if (policy == misfire_policy::all) return d;
   if (policy == misfire_policy::once && d.after.catch_up_ms.empty()) return d;  // the one that runs
   d.run_planned = false;
   ++d.after.missed;

@@ -58,9 +58,10 @@ struct fire_decision {
 
 // Decides a scheduled fire and plans what follows (plan_after()). A fire taken more than
 // k_misfire_threshold_ms after its plan (the server was too busy to send it in time) is itself
-// missed, and `policy` handles it with the fires missed after it: skip drops it (counted in
+// missed, and `policy` handles it with every later fire before now: skip drops it (counted in
 // after.missed), once runs only the latest missed fire (this one, when no later one was
-// missed), all runs it and each later one. A one-shot schedule's only fire always runs.
+// missed), all runs it and each later one; the next fire is then at or after now, never already
+// due. A one-shot schedule's only fire always runs.
 fire_decision plan_fire(const schedule& sched, const time_zone& zone, int64_t plan_ms, int64_t now_ms,
                         misfire_policy policy);
 

@@ -62,6 +62,35 @@ class range_eraser : public leveldb::WriteBatch::Handler {
   std::vector<std::string> keys_;
 };
 
+
+// A lazy batch of run records and audit entries only: the committer's history lane.
+bool is_history_only(const mutation_batch& batch) {
+  if (batch.durable() || batch.empty()) return false;
+  for (const auto& op : batch.ops()) {
+    if (op.kind != mutation_batch::op_kind::put_run && op.kind != mutation_batch::op_kind::put_audit) return false;
+  }
+  return true;
+}
+
+// The run-key prefixes that `batch`'s range deletes erase.
+void append_range_prefixes(const mutation_batch& batch, std::vector<std::string>& out) {
+  for (const auto& op : batch.ops()) {
+    if (op.kind == mutation_batch::op_kind::erase_job) out.push_back(op.value);
+    if (op.kind == mutation_batch::op_kind::erase_group) out.push_back(group_runs_prefix(op.key));
+  }
+}
+
+// True when `batch` writes a run record under one of `prefixes`.
+bool writes_under(const mutation_batch& batch, const std::vector<std::string>& prefixes) {
+  for (const auto& op : batch.ops()) {
+    if (op.kind != mutation_batch::op_kind::put_run) continue;
+    for (const auto& prefix : prefixes) {
+      if (std::string_view(op.key).substr(0, prefix.size()) == prefix) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 status storage_error(const std::string& dir, const leveldb::Status& s) {
@@ -187,8 +216,10 @@ void state_store::commit(mutation_batch batch, std::function<void(status)> done)
         dropped = true;
       } else {
         if (!batch.durable()) ++impl_->queued_lazy;
-        impl_->queue.push_back({std::move(batch), std::move(done)});
-        if (impl_->queue.size() == 1) impl_->queue_cv.notify_one();
+        const bool was_idle = impl_->queue.empty() && impl_->history.empty();
+        if (is_history_only(batch)) impl_->history.push_back({std::move(batch), std::move(done)});
+        else impl_->queue.push_back({std::move(batch), std::move(done)});
+        if (was_idle) impl_->queue_cv.notify_one();
         return;
       }
     }
@@ -235,16 +266,46 @@ status state_store::impl::ready_to_write() {
                              "); nothing was changed; try again once the disk has space or works again");
 }
 
+// History first (bounded), then the rest in order: a range delete in the rest then also sees
+// the round's run records of its job (apply_op), and drops those still waiting.
+void state_store::impl::take_round(std::vector<pending>& round, std::vector<pending>& superseded) {
+  std::size_t lazy = std::min(history.size(), k_history_batches_per_round);
+  for (std::size_t n = lazy; n > 0; --n) {
+    round.push_back(std::move(history.front()));
+    history.pop_front();
+  }
+  std::vector<std::string> erased_prefixes;
+  for (auto& p : queue) {
+    if (!p.batch.durable()) ++lazy;
+    if (p.batch.has_range_delete()) append_range_prefixes(p.batch, erased_prefixes);
+    round.push_back(std::move(p));
+  }
+  queue.clear();
+  queued_lazy -= lazy;
+  if (erased_prefixes.empty() || history.empty()) return;
+  std::deque<pending> kept;
+  for (auto& p : history) {
+    if (writes_under(p.batch, erased_prefixes)) superseded.push_back(std::move(p));
+    else kept.push_back(std::move(p));
+  }
+  queued_lazy -= superseded.size();
+  history.swap(kept);
+}
+
 void state_store::impl::run_committer() {
-  std::vector<pending> round;
+  std::vector<pending> round, superseded;
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(queue_mu);
-      queue_cv.wait(lock, [this] { return !queue.empty() || closing; });
-      if (queue.empty()) return;  // closing and drained
-      round.swap(queue);
-      queued_lazy = 0;
+      queue_cv.wait(lock, [this] { return !queue.empty() || !history.empty() || closing; });
+      if (queue.empty() && history.empty()) return;  // closing and drained
+      take_round(round, superseded);
     }
+    // Their job or group is gone with the round's delete: nothing to write, and nothing lost.
+    for (auto& p : superseded) {
+      if (p.done) p.done(status{});
+    }
+    superseded.clear();
     write_round(round);
     round.clear();
   }
@@ -391,7 +452,7 @@ store_stats state_store::stats() const {
   out.db_open = i.db_open.load();
   {
     std::lock_guard<std::mutex> lock(impl_->queue_mu);
-    out.queued_batches = impl_->queue.size();
+    out.queued_batches = impl_->queue.size() + impl_->history.size();
   }
   return out;
 }

@@ -6,7 +6,10 @@
 // was syncing and writes them as ONE synced leveldb::WriteBatch ("group commit"), so a burst
 // of N concurrent requests costs about one fsync, not N. A batch's done callback runs, on the
 // committer thread, only after its changes are on disk; a batch is applied entirely or not at
-// all.
+// all. Batches are written in the order committed, with one exception: lazy batches of only run
+// records and audit entries (run history) may be overtaken by later batches, at most
+// k_history_batches_per_round of them per round, so that a durable change never waits behind a
+// run-history backlog; a range delete drops the history still queued under its range.
 //
 // Run history is bounded: store_options.max_runs_per_job (trimmed incrementally after the
 // job's runs are written) and max_run_age (a background sweep walking a bounded number of keys
@@ -48,6 +51,11 @@ namespace mainspring {
 // The default bound of store_options::max_queued_lazy_batches: about 20 MB of run records, a
 // fraction of a second of writes at the rates the committer sustains.
 inline constexpr std::size_t k_max_queued_lazy_batches = 50'000;
+
+// Run-history batches (run records, audit entries) one commit round takes at most, ahead of the
+// round's durable writes: about 5 ms of writing, the most a synced change waits behind history
+// when the committer is behind (state_store_impl.h).
+inline constexpr std::size_t k_history_batches_per_round = 2'048;
 
 struct store_options {
   // Runs kept per job; 0 = no count limit. A job may briefly hold about

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -41,9 +42,15 @@ struct state_store::impl {
   clock::time_point next_reopen{};         // no reopen attempt before; committer thread only
 
   // -- the commit queue --
+  // Two lanes. `history` holds lazy batches of nothing but run records and audit entries:
+  // keys no other write touches (except a range delete, which drops them: see take_round), so
+  // they may be overtaken. A round takes at most k_history_batches_per_round of them, then all
+  // of `queue` (every durable batch, and lazy batches with other keys), in order. A synced
+  // change therefore waits for one bounded round, not for the whole run-history backlog.
   std::mutex queue_mu;
   std::condition_variable queue_cv;
   std::vector<pending> queue;
+  std::deque<pending> history;
   bool closing = false;
   std::thread committer;
 
@@ -66,11 +73,14 @@ struct state_store::impl {
   std::atomic<uint64_t> reopens{0};
   std::atomic<bool> db_open{true};
   std::atomic<uint64_t> dropped_lazy_batches{0};
-  std::size_t queued_lazy = 0;  // lazy batches in `queue`; guarded by queue_mu
+  std::size_t queued_lazy = 0;  // lazy batches in `queue` and `history`; guarded by queue_mu
   mutable std::atomic<uint64_t> corrupt_runs_skipped{0};
 
   // -- committer (state_store.cc) --
   void run_committer();
+  // Moves the next round out of the lanes (queue_mu held); `superseded` gets the history batches
+  // that a range delete in the round made pointless.
+  void take_round(std::vector<pending>& round, std::vector<pending>& superseded);
   void write_round(std::vector<pending>& round);
   status append_batch(const mutation_batch& batch, leveldb::WriteBatch& round,
                       std::vector<std::string>& to_trim);

@@ -74,20 +74,24 @@ TEST_CASE("a fire held back past the misfire threshold is itself missed and hand
 
 TEST_CASE("a late fire with later missed fires runs only the latest under misfire once") {
   auto every = parse("@every 1s");
-  // Planned 5 s ago: it and the fires at -4s, -3s, -2s are missed.
+  // Planned 5 s ago: it and the fires at -4s .. -1s are missed (the server is behind: even the
+  // one within the threshold), and the next fire is the one due now, not one already late.
   auto once = plan_fire(every, time_zone::utc(), k_now - 5000, k_now, misfire_policy::once);
   CHECK_FALSE(once.run_planned);
-  CHECK(once.after.catch_up_ms == std::vector<int64_t>{k_now - 2000});
-  CHECK(once.after.missed == 4);  // three later ones plus this one, of which one runs
+  CHECK(once.after.catch_up_ms == std::vector<int64_t>{k_now - 1000});
+  CHECK(once.after.missed == 5);  // four later ones plus this one, of which one runs
+  REQUIRE(once.after.next_ms);
+  CHECK(*once.after.next_ms == k_now);
 
   auto skip = plan_fire(every, time_zone::utc(), k_now - 5000, k_now, misfire_policy::skip);
   CHECK_FALSE(skip.run_planned);
-  CHECK(skip.after.missed == 4);
+  CHECK(skip.after.missed == 5);
+  CHECK(*skip.after.next_ms == k_now);
 
   auto all = plan_fire(every, time_zone::utc(), k_now - 5000, k_now, misfire_policy::all);
   CHECK(all.run_planned);
-  CHECK(all.after.catch_up_ms.size() == 3);
-  CHECK(all.after.missed == 3);
+  CHECK(all.after.catch_up_ms.size() == 4);
+  CHECK(all.after.missed == 4);
 }
 
 TEST_CASE("a one-shot fire held back past the threshold still runs") {
