@@ -16,7 +16,7 @@ constexpr auto k_idle_wait = std::chrono::hours(1);
 
 // While fires are held back, how often the clock looks whether jobs have handled enough of
 // those out to send more. Jobs do not wake it: that would cost every fire a message.
-constexpr auto k_held_poll = std::chrono::microseconds(500);
+constexpr auto k_held_poll = std::chrono::microseconds(200);
 
 // A due timer waiting for a free slot.
 struct held_fire {

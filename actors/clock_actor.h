@@ -38,7 +38,7 @@ namespace mainspring {
 // Fire messages the clock lets out before it waits for jobs to handle them. A fire costs a job
 // actor a few microseconds, so this many drain in a few milliseconds on two cores: the longest
 // an API message waits behind fires in the workers' queue.
-inline constexpr int64_t k_max_fires_in_flight = 1024;
+inline constexpr int64_t k_max_fires_in_flight = 256;
 
 // What the clock exposes to metrics without a message round trip.
 struct clock_stats {

@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/clock_actor.h"
+#include "actors/worker_priority.h"
 #include "actors/job_context.h"
 #include "actors/list_worker.h"
 #include "actors/messages.h"
@@ -186,6 +187,7 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
   // takes from the tail of a singly linked deque (O(length) per steal, both locks held) and
   // spins while idle: a group that made a million job actors runnable at once took minutes.
   i->config.set("scheduler.policy", caf::atom("sharing"));
+  add_worker_priority_hook(i->config);
   if (options.worker_nodes) {
     i->config.load<caf::io::middleman>();
     add_node_message_types(i->config);

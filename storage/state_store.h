@@ -55,7 +55,7 @@ inline constexpr std::size_t k_max_queued_lazy_batches = 50'000;
 // Run-history batches (run records, audit entries) one commit round takes at most, ahead of the
 // round's durable writes: about 5 ms of writing, the most a synced change waits behind history
 // when the committer is behind (state_store_impl.h).
-inline constexpr std::size_t k_history_batches_per_round = 2'048;
+inline constexpr std::size_t k_history_batches_per_round = 512;
 
 struct store_options {
   // Runs kept per job; 0 = no count limit. A job may briefly hold about
