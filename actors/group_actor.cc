@@ -393,11 +393,15 @@ void add_job(group_self self, const job_context* ctx, audit_entry audit, job_spe
     });
     return;
   }
+  const bool id_chosen = !job.id.empty();  // by the client: a deleted job may have had it
   if (auto admitted = admit_job(self, ctx, job); !admitted.ok()) return then(admitted);
   st.adding.emplace(job.id, job.parent_job);
   audit.job_id = job.id;
   audit.detail = job.name;
   auto batch = mutation_batch{}.put_job(job).put_audit(audit);
+  // The runs of a deleted job are erased by the store's sweep, later: a new job under the same
+  // id must not inherit them.
+  if (id_chosen) batch.delete_runs(job.group, job.id);
   write_then(self, ctx, std::move(batch), [self, ctx, job = std::move(job), then](status s) {
     auto& st = self->state;
     st.adding.erase(job.id);

@@ -22,8 +22,13 @@ mutation_batch& mutation_batch::put_job(const job_spec& job) {
 }
 
 mutation_batch& mutation_batch::delete_job(std::string_view group, std::string_view job_id) {
-  // key: the job key; value: its runs prefix.
+  // key: the job key; value: its runs prefix (the history lane drops runs queued under it).
   ops_.push_back({op_kind::erase_job, job_key(group, job_id), job_runs_prefix(group, job_id)});
+  return *this;
+}
+
+mutation_batch& mutation_batch::delete_runs(std::string_view group, std::string_view job_id) {
+  ops_.push_back({op_kind::erase_runs, {}, job_runs_prefix(group, job_id)});
   has_range_delete_ = true;
   return *this;
 }

@@ -36,8 +36,9 @@ class mutation_batch {
   enum class op_kind : uint8_t {
     put,          // key <- value
     erase,        // delete key
-    erase_group,  // delete g/<group> and everything under j/, r/, f/, n/ of that group
-    erase_job,    // delete j/<group>/<job> and its runs
+    erase_group,  // delete g/<group> and everything under j/, f/, n/ of that group (runs: swept)
+    erase_job,    // delete j/<group>/<job> (its runs: swept)
+    erase_runs,   // delete every run under a job's runs prefix, now
     put_audit,    // key is "a/<time>/", the store appends the sequence number
     put_run,      // a put that may trigger the job's history trimming
   };
@@ -45,16 +46,24 @@ class mutation_batch {
   struct op {
     op_kind kind;
     std::string key;    // erase_group: the group name itself
-    std::string value;  // puts: the encoded value; erase_job: the job's runs prefix
+    std::string value;  // puts: the encoded value; erase_job, erase_runs: the job's runs prefix
   };
 
   // -- builders: each returns *this so that calls chain --
   mutation_batch& put_group(const group_spec& group);
-  // With its jobs, runs, funcs and worker nodes. API keys scoped to the group stay: they are
-  // not under its key range and are managed on their own (delete_api_key).
+  // With its jobs, funcs and worker nodes. API keys scoped to the group stay: they are not under
+  // its key range and are managed on their own (delete_api_key).
+  //
+  // A deleted job's (or group's) run history is not erased in the deleting write: a job that
+  // ran every second for a while has its history cap of runs, and clearing 200,000 such jobs
+  // would write 20 million deletes before it could answer. The runs become orphans that reads
+  // pass over and the store's background sweep erases (state_store.h).
   mutation_batch& delete_group(std::string_view group);
   mutation_batch& put_job(const job_spec& job);
-  mutation_batch& delete_job(std::string_view group, std::string_view job_id);  // with its runs
+  mutation_batch& delete_job(std::string_view group, std::string_view job_id);
+  // Erases a job's runs now: for a job created under an id a deleted job may have had (an id
+  // the client chose), so that it does not inherit history the sweep has not reached yet.
+  mutation_batch& delete_runs(std::string_view group, std::string_view job_id);
   mutation_batch& put_run(const run_record& run);
   mutation_batch& delete_run(std::string_view group, std::string_view job_id, uint64_t run_id);
   mutation_batch& put_func(const func_spec& func);

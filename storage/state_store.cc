@@ -72,11 +72,12 @@ bool is_history_only(const mutation_batch& batch) {
   return true;
 }
 
-// The run-key prefixes that `batch`'s range deletes erase.
-void append_range_prefixes(const mutation_batch& batch, std::vector<std::string>& out) {
+// The run-key prefixes whose runs `batch` deletes (now, or as orphans for the sweep).
+void append_erased_run_prefixes(const mutation_batch& batch, std::vector<std::string>& out) {
+  using k = mutation_batch::op_kind;
   for (const auto& op : batch.ops()) {
-    if (op.kind == mutation_batch::op_kind::erase_job) out.push_back(op.value);
-    if (op.kind == mutation_batch::op_kind::erase_group) out.push_back(group_runs_prefix(op.key));
+    if (op.kind == k::erase_job || op.kind == k::erase_runs) out.push_back(op.value);
+    if (op.kind == k::erase_group) out.push_back(group_runs_prefix(op.key));
   }
 }
 
@@ -266,8 +267,8 @@ status state_store::impl::ready_to_write() {
                              "); nothing was changed; try again once the disk has space or works again");
 }
 
-// History first (bounded), then the rest in order: a range delete in the rest then also sees
-// the round's run records of its job (apply_op), and drops those still waiting.
+// History first (bounded), then the rest in order: a delete of a job or group in the rest drops
+// the run records still waiting for it (those in the round become orphans for the sweep).
 void state_store::impl::take_round(std::vector<pending>& round, std::vector<pending>& superseded) {
   std::size_t lazy = std::min(history.size(), k_history_batches_per_round);
   for (std::size_t n = lazy; n > 0; --n) {
@@ -277,7 +278,7 @@ void state_store::impl::take_round(std::vector<pending>& round, std::vector<pend
   std::vector<std::string> erased_prefixes;
   for (auto& p : queue) {
     if (!p.batch.durable()) ++lazy;
-    if (p.batch.has_range_delete()) append_range_prefixes(p.batch, erased_prefixes);
+    append_erased_run_prefixes(p.batch, erased_prefixes);
     round.push_back(std::move(p));
   }
   queue.clear();
@@ -337,12 +338,13 @@ status state_store::impl::apply_op(const mutation_batch::op& op, leveldb::WriteB
       out->Put(op.key + hex16(next_audit_seq++), op.value);
       return {};
     case k::erase_job:
-      out->Delete(op.key);
+      out->Delete(op.key);  // its runs are orphans now: reads skip them, the sweep erases them
+      return {};
+    case k::erase_runs:
       return range_eraser(op.value, out).erase(db.get(), dir, round);
     case k::erase_group:
       out->Delete(group_key(op.key));
-      for (const auto& prefix : {group_jobs_prefix(op.key), group_runs_prefix(op.key),
-                                 group_funcs_prefix(op.key), group_nodes_prefix(op.key)}) {
+      for (const auto& prefix : {group_jobs_prefix(op.key), group_funcs_prefix(op.key), group_nodes_prefix(op.key)}) {
         if (status st = range_eraser(prefix, out).erase(db.get(), dir, round); !st.ok()) {
           return st;
         }
@@ -446,6 +448,7 @@ store_stats state_store::stats() const {
   out.max_commit_us = i.max_commit_us.load();
   out.total_commit_us = i.total_commit_us.load();
   out.runs_trimmed = i.runs_trimmed.load();
+  out.orphan_runs_erased = i.orphan_runs_erased.load();
   out.corrupt_runs_skipped = i.corrupt_runs_skipped.load();
   out.dropped_lazy_batches = i.dropped_lazy_batches.load();
   out.reopens = i.reopens.load();

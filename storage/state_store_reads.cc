@@ -103,16 +103,33 @@ status_or<std::vector<run_record>> state_store::list_group_runs(std::string_view
   const std::string prefix = group_runs_prefix(group);
   std::shared_lock<std::shared_mutex> lock(impl_->db_mu);
   if (!impl_->db) return db_closed_error(impl_->dir);
-  std::unique_ptr<leveldb::Iterator> it(impl_->db->NewIterator(leveldb::ReadOptions{}));
+  const leveldb::Snapshot* snapshot = impl_->db->GetSnapshot();
+  leveldb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  std::unique_ptr<leveldb::Iterator> it(impl_->db->NewIterator(ro));
   run_record run;
+  std::string job;         // runs prefix of the job being read
+  bool orphaned = false;   // its job is deleted: the sweep has not erased its runs yet
   for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
+    std::string_view job_prefix;
+    uint64_t run_id = 0;
+    if (!split_run_key(view(it->key()), &job_prefix, &run_id)) continue;
+    if (job_prefix != job) {
+      job.assign(job_prefix);
+      std::string ignored;
+      orphaned = impl_->db->Get(ro, job_key_of_runs_prefix(job), &ignored).IsNotFound();
+    }
+    if (orphaned) continue;
     if (!decode(view(it->value()), &run).ok()) {
       impl_->corrupt_runs_skipped.fetch_add(1, std::memory_order_relaxed);
       continue;
     }
     if (run.plan_ms >= from_ms && run.plan_ms <= to_ms) out.push_back(std::move(run));
   }
-  if (!it->status().ok()) return storage_error(impl_->dir, it->status());
+  const leveldb::Status walked = it->status();
+  it.reset();
+  impl_->db->ReleaseSnapshot(snapshot);
+  if (!walked.ok()) return storage_error(impl_->dir, walked);
   std::sort(out.begin(), out.end(), [](const run_record& a, const run_record& b) { return a.run_id > b.run_id; });
   if (out.size() > limit) out.resize(limit);
   return out;

@@ -58,21 +58,32 @@ void state_store::impl::trim_jobs(std::vector<std::string>& prefixes) {
 }
 
 // Walks run keys from the cursor in key order, i.e. job by job, each job's runs oldest first.
+// A job whose key is gone (deleted: its runs were left as orphans) loses all its runs; those
+// count against their own, larger budget, as they need no decoding.
 std::size_t state_store::impl::sweep_once() {
   const bool by_age = options.max_run_age.count() > 0;
   const bool by_count = options.max_runs_per_job != 0;
-  if (!by_age && !by_count) return 0;
   std::lock_guard<std::mutex> lock(sweep_mu);
   std::shared_lock<std::shared_mutex> db_lock(db_mu);
   if (!db) return 0;  // closed after a failed write; the next tick tries again
   const int64_t cutoff_ms = to_unix_ms(now_ms()) - options.max_run_age.count();
 
+  // One snapshot for the walk and the job lookups: a job created after it (under an id whose
+  // orphans are being erased) is not seen, and neither are its runs, so they are never touched.
+  const leveldb::Snapshot* snapshot = db->GetSnapshot();
+  struct release_snapshot {
+    leveldb::DB* db;
+    const leveldb::Snapshot* s;
+    ~release_snapshot() { db->ReleaseSnapshot(s); }
+  } release{db.get(), snapshot};
   leveldb::ReadOptions ro;
   ro.fill_cache = false;
+  ro.snapshot = snapshot;
   std::unique_ptr<leveldb::Iterator> it(db->NewIterator(ro));
   leveldb::WriteBatch wb;
-  std::size_t deleted = 0, visited = 0;
+  std::size_t deleted = 0, orphans = 0, visited = 0, orphan_keys = 0;
   std::string job;                // runs prefix of the job being walked
+  bool orphaned = false;          // that job's key is gone
   std::vector<std::string> kept;  // its runs that the age limit keeps, oldest first
   auto finish_job = [&] {
     if (by_count && kept.size() > options.max_runs_per_job) {
@@ -81,6 +92,10 @@ std::size_t state_store::impl::sweep_once() {
       deleted += excess;
     }
     kept.clear();
+  };
+  auto job_exists = [&](std::string_view runs_prefix) {
+    std::string ignored;
+    return !db->Get(ro, job_key_of_runs_prefix(runs_prefix), &ignored).IsNotFound();
   };
 
   it->Seek(sweep_cursor.empty() ? std::string(k_run_prefix) : sweep_cursor);
@@ -93,11 +108,18 @@ std::size_t state_store::impl::sweep_once() {
     if (!split_run_key(key, &prefix, &run_id)) continue;
     if (prefix != job) {
       finish_job();
-      if (visited >= options.sweep_keys_per_tick) {  // stop only between jobs
-        sweep_cursor.assign(key);
+      if (visited >= options.sweep_keys_per_tick || orphan_keys >= k_orphan_runs_per_sweep_tick) {
+        sweep_cursor.assign(key);  // stop only between jobs
         break;
       }
       job.assign(prefix);
+      orphaned = !job_exists(prefix);
+    }
+    if (orphaned) {
+      wb.Delete(it->key());
+      ++orphans;
+      ++orphan_keys;
+      continue;
     }
     ++visited;
     if (by_age && decode(std::string_view(it->value().data(), it->value().size()), &run).ok() &&
@@ -109,13 +131,14 @@ std::size_t state_store::impl::sweep_once() {
     }
   }
   if (sweep_cursor.empty()) finish_job();
-  if (deleted == 0) return 0;
+  if (deleted == 0 && orphans == 0) return 0;
   if (!db->Write(leveldb::WriteOptions{}, &wb).ok()) {
     reopen_wanted = true;  // the committer reopens the DB; the next pass retries
     return 0;
   }
   runs_trimmed.fetch_add(deleted, std::memory_order_relaxed);
-  return deleted;
+  orphan_runs_erased.fetch_add(orphans, std::memory_order_relaxed);
+  return deleted + orphans;
 }
 
 void state_store::impl::run_sweeper() {

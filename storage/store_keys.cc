@@ -130,4 +130,12 @@ bool audit_seq_of(std::string_view key, uint64_t* seq) {
 
 std::string meta_key(std::string_view name) { return "m/" + std::string(name); }
 
+std::string job_key_of_runs_prefix(std::string_view runs_prefix) {
+  std::string key(k_job_prefix);
+  runs_prefix.remove_prefix(k_run_prefix.size());
+  runs_prefix.remove_suffix(1);  // the trailing '/'
+  key.append(runs_prefix);
+  return key;
+}
+
 }  // namespace mainspring

@@ -55,6 +55,10 @@ std::string api_key_key(std::string_view key_id);                        // k/<k
 // REQUIRES: prefix is non-empty and its last byte is not 0xff (all ours end in '/').
 std::string prefix_end(std::string_view prefix);
 
+// The job key of a job's runs prefix ("r/<g>/<j>/" -> "j/<g>/<j>"): whether its job still exists.
+// REQUIRES: `runs_prefix` is shaped like job_runs_prefix()'s result.
+std::string job_key_of_runs_prefix(std::string_view runs_prefix);
+
 // For a run key, the job's runs prefix (everything up to the last '/') and the run id.
 // False when `key` is not shaped like a run key.
 bool split_run_key(std::string_view key, std::string_view* job_prefix, uint64_t* run_id);

@@ -235,6 +235,7 @@ TEST_CASE("delete_group removes its jobs, runs and funcs and nothing of other gr
                   [&](status st) { first.set_value(st); });
     REQUIRE(store->commit_sync(mutation_batch{}.delete_group("g")).ok());
     REQUIRE(first.get_future().get().ok());
+    store->sweep_retention();
     CHECK(run_ids(*store, "g", "3").empty());
   }
   loaded l = load(*store);
@@ -244,6 +245,10 @@ TEST_CASE("delete_group removes its jobs, runs and funcs and nothing of other gr
   CHECK(l.jobs.count("g2/1") == 1);
   CHECK(l.jobs.count("a/b/2") == 1);
   CHECK(l.funcs.size() == 2);
+  // The deleted group's runs are orphans: group-wide reads skip them, the sweep erases them.
+  CHECK(store->list_group_runs("g", 0, INT64_MAX, 100).value().empty());
+  store->sweep_retention();
+  CHECK(store->stats().orphan_runs_erased >= 2);
   CHECK(run_ids(*store, "g", "1").empty());
   CHECK(run_ids(*store, "g2", "1") == std::vector<uint64_t>{10});
   CHECK(run_ids(*store, "a/b", "2") == std::vector<uint64_t>{11});
@@ -257,7 +262,7 @@ TEST_CASE("delete_group removes its jobs, runs and funcs and nothing of other gr
 }
 
 TEST_CASE(
-    "delete_job removes the job and its runs only, delete_func and delete_run remove one key") {
+    "delete_job removes the job (its runs go with the sweep), delete_func and delete_run remove one key") {
   temp_dir tmp;
   auto store = open_store(tmp.path);
   mutation_batch b;
@@ -277,8 +282,25 @@ TEST_CASE(
   CHECK(l.jobs.count("g/10") == 1);
   REQUIRE(l.funcs.size() == 1);
   CHECK(l.funcs[0].name == "f2");
+  CHECK(store->list_group_runs("g", 0, INT64_MAX, 100).value().size() == 2);  // job 10's only
+  CHECK(store->sweep_retention() == 3);  // job 1's orphans
   CHECK(run_ids(*store, "g", "1").empty());
   CHECK(run_ids(*store, "g", "10") == std::vector<uint64_t>{3, 1});
+}
+
+TEST_CASE("a job created under a deleted job's id starts with no history") {
+  temp_dir tmp;
+  auto store = open_store(tmp.path);
+  mutation_batch b;
+  b.put_job(make_job("g", "backup"));
+  for (uint64_t id = 1; id <= 3; ++id) b.put_run(make_run("g", "backup", id));
+  REQUIRE(store->commit_sync(std::move(b)).ok());
+  REQUIRE(store->commit_sync(mutation_batch{}.delete_job("g", "backup")).ok());
+  REQUIRE(store->commit_sync(mutation_batch{}.put_job(make_job("g", "backup")).delete_runs("g", "backup")).ok());
+  REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "backup", 9))).ok());
+  CHECK(run_ids(*store, "g", "backup") == std::vector<uint64_t>{9});
+  store->sweep_retention();  // the job exists again: the sweep leaves its runs alone
+  CHECK(run_ids(*store, "g", "backup") == std::vector<uint64_t>{9});
 }
 
 TEST_CASE("worker nodes and API keys are kept across a reopen and deleted one by one") {
@@ -428,6 +450,7 @@ TEST_CASE("trimming keeps the newest max_runs_per_job runs of each job") {
     store_options o = quiet_options();
     o.max_runs_per_job = 100;  // checked after about 1 in 25 writes
     auto store = open_store(tmp.path, o);
+    REQUIRE(store->commit_sync(mutation_batch{}.put_job(make_job("g", "j"))).ok());
     for (uint64_t id = 1; id <= 1000; ++id) {
       REQUIRE(
           store->commit_sync(mutation_batch{}.put_run(make_run("g", "j", id)).set_durable(false))
@@ -457,6 +480,7 @@ TEST_CASE("the age sweep deletes old runs a bounded number of keys per tick") {
   mutation_batch b;
   for (int j = 0; j < 10; ++j) {
     const std::string job = "j" + std::to_string(j);
+    b.put_job(make_job("g", job));
     for (uint64_t id = 1; id <= 5; ++id)
       b.put_run(make_run("g", job, id, now - 3 * 3'600'000));  // old
     b.put_run(make_run("g", job, 6, now));                     // fresh
