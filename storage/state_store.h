@@ -61,9 +61,12 @@ inline constexpr std::size_t k_max_queued_lazy_batches = 50'000;
 // when the committer is behind (state_store_impl.h).
 inline constexpr std::size_t k_history_batches_per_round = 512;
 
-// Runs of deleted jobs (orphans) one sweep tick erases at most: with the default 1 s tick, the
-// history of 200,000 jobs of 100 runs each is gone in about 200 s, in the background.
-inline constexpr std::size_t k_orphan_runs_per_sweep_tick = 100'000;
+// Runs of deleted jobs (orphans) one sweep tick erases at most: one write of this many deletes
+// takes a few milliseconds, so durable writes never wait long behind it. While orphans remain,
+// the next tick follows after k_orphan_sweep_pause instead of the sweep interval: the history of
+// 200,000 jobs of 100 runs each is gone in about two minutes, in the background.
+inline constexpr std::size_t k_orphan_runs_per_sweep_tick = 20'000;
+inline constexpr std::chrono::milliseconds k_orphan_sweep_pause{100};
 
 struct store_options {
   // Runs kept per job; 0 = no count limit. A job may briefly hold about

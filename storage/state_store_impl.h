@@ -71,6 +71,7 @@ struct state_store::impl {
   std::atomic<int64_t> last_commit_us{0}, max_commit_us{0}, total_commit_us{0};
   std::atomic<uint64_t> runs_trimmed{0};
   std::atomic<uint64_t> orphan_runs_erased{0};  // runs of deleted jobs, by the sweep
+  bool orphans_pending = false;  // the last sweep tick stopped at its orphan budget; sweep_mu
   std::atomic<uint64_t> reopens{0};
   std::atomic<bool> db_open{true};
   std::atomic<uint64_t> dropped_lazy_batches{0};

@@ -100,6 +100,7 @@ std::size_t state_store::impl::sweep_once() {
 
   it->Seek(sweep_cursor.empty() ? std::string(k_run_prefix) : sweep_cursor);
   sweep_cursor.clear();  // wraps to the start unless we stop early below
+  orphans_pending = false;
   run_record run;
   for (; it->Valid() && starts_with(it->key(), k_run_prefix); it->Next()) {
     const std::string_view key(it->key().data(), it->key().size());
@@ -110,6 +111,7 @@ std::size_t state_store::impl::sweep_once() {
       finish_job();
       if (visited >= options.sweep_keys_per_tick || orphan_keys >= k_orphan_runs_per_sweep_tick) {
         sweep_cursor.assign(key);  // stop only between jobs
+        orphans_pending = orphan_keys >= k_orphan_runs_per_sweep_tick;
         break;
       }
       job.assign(prefix);
@@ -143,9 +145,14 @@ std::size_t state_store::impl::sweep_once() {
 
 void state_store::impl::run_sweeper() {
   std::unique_lock<std::mutex> lock(sweep_wait_mu);
-  while (!sweep_cv.wait_for(lock, options.sweep_interval, [this] { return sweep_stop; })) {
+  auto pause = options.sweep_interval;
+  while (!sweep_cv.wait_for(lock, pause, [this] { return sweep_stop; })) {
     lock.unlock();
     sweep_once();
+    {
+      std::lock_guard<std::mutex> sweep_lock(sweep_mu);
+      pause = orphans_pending ? std::min(options.sweep_interval, k_orphan_sweep_pause) : options.sweep_interval;
+    }
     lock.lock();
   }
 }
