@@ -1,9 +1,11 @@
 #include "actors/clock_actor.h"
 
 #include <deque>
+#include <optional>
 #include <unordered_map>
 
 #include "actors/messages.h"
+#include "actors/worker_priority.h"
 #include "core/time_types.h"
 #include "core/timer_wheel.h"
 
@@ -68,7 +70,13 @@ void clock_loop(caf::blocking_actor* self, clock_stats* stats) {
                fire_ticket{stats});
     stats->fires.fetch_add(1, std::memory_order_relaxed);
   };
-  auto slot_free = [&] { return stats->fires_in_flight.load(std::memory_order_relaxed) < k_max_fires_in_flight; };
+  // Since when fires have been held back (none: not holding).
+  std::optional<std::chrono::steady_clock::time_point> holding_since;
+  bool overloaded = false;  // fires held back for k_sustained_overload: see clock_actor.h
+  auto slot_free = [&] {
+    return stats->fires_in_flight.load(std::memory_order_relaxed) <
+           (overloaded ? k_max_fires_in_flight_overloaded : k_max_fires_in_flight);
+  };
 
   auto send_held = [&] {
     while (!held.empty() && slot_free()) {
@@ -87,6 +95,14 @@ void clock_loop(caf::blocking_actor* self, clock_stats* stats) {
       else held.push_back({payload, deadline_ms});
     });
     send_held();
+    if (held.empty()) holding_since.reset();
+    else if (!holding_since) holding_since = std::chrono::steady_clock::now();
+    const bool now_overloaded =
+        holding_since && std::chrono::steady_clock::now() - *holding_since >= k_sustained_overload;
+    if (now_overloaded != overloaded) {
+      overloaded = now_overloaded;
+      set_workers_overloaded(overloaded);  // the API's threads go first while it lasts
+    }
     stats->pending_timers.store(wheel.size(), std::memory_order_relaxed);
     stats->fires_held.store(held.size(), std::memory_order_relaxed);
   };

@@ -1,6 +1,7 @@
 #include "actors/worker_priority.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -8,7 +9,9 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 #include <string_view>
+#include <vector>
 
 #include <caf/thread_hook.hpp>
 #include <spdlog/spdlog.h>
@@ -20,6 +23,24 @@ namespace {
 // CAF 0.17 names its scheduler workers so (scheduler/worker.hpp) before it calls the hook.
 constexpr std::string_view k_worker_thread_name = "caf.multiplexer";
 
+// The workers of every actor system in the process (one in the server; tests may start more).
+struct worker_registry {
+  std::mutex mu;
+  std::vector<pid_t> tids;
+  bool overloaded = false;
+  std::atomic<bool> warned{false};
+};
+
+worker_registry& workers() {
+  static worker_registry registry;
+  return registry;
+}
+
+void warn_once(const char* what) {
+  if (!workers().warned.exchange(true))
+    spdlog::warn("actor workers' priority: {} ({}); API requests may wait behind fires", what, std::strerror(errno));
+}
+
 class worker_priority_hook final : public caf::thread_hook {
  public:
   void init(caf::actor_system&) override {}
@@ -28,24 +49,39 @@ class worker_priority_hook final : public caf::thread_hook {
     char name[16] = {};
     if (pthread_getname_np(pthread_self(), name, sizeof name) != 0) return;
     if (std::string_view(name) != k_worker_thread_name) return;
-    // A thread's nice value is per thread on Linux: setpriority() with its own tid.
-    const auto tid = static_cast<id_t>(syscall(SYS_gettid));
-    if (setpriority(PRIO_PROCESS, tid, k_worker_nice) != 0 && !warned_.exchange(true)) {
-      spdlog::warn("could not lower the actor workers' priority ({}); API requests may wait behind fires",
-                   std::strerror(errno));
-    }
+    sched_param param{};
+    if (sched_setscheduler(0, SCHED_BATCH, &param) != 0) warn_once("SCHED_BATCH refused");
+    const auto tid = static_cast<pid_t>(syscall(SYS_gettid));
+    auto& w = workers();
+    std::lock_guard<std::mutex> lock(w.mu);
+    w.tids.push_back(tid);
+    // A thread's nice value is per thread on Linux: setpriority() with its tid.
+    if (w.overloaded) setpriority(PRIO_PROCESS, static_cast<id_t>(tid), k_overloaded_worker_nice);
   }
 
-  void thread_terminates() override {}
-
- private:
-  std::atomic<bool> warned_{false};
+  void thread_terminates() override {
+    const auto tid = static_cast<pid_t>(syscall(SYS_gettid));
+    auto& w = workers();
+    std::lock_guard<std::mutex> lock(w.mu);
+    std::erase(w.tids, tid);
+  }
 };
 
 }  // namespace
 
 void add_worker_priority_hook(caf::actor_system_config& config) {
   config.add_thread_hook<worker_priority_hook>();
+}
+
+void set_workers_overloaded(bool overloaded) {
+  auto& w = workers();
+  std::lock_guard<std::mutex> lock(w.mu);
+  if (w.overloaded == overloaded) return;
+  w.overloaded = overloaded;
+  const int nice = overloaded ? k_overloaded_worker_nice : 0;
+  for (pid_t tid : w.tids) {
+    if (setpriority(PRIO_PROCESS, static_cast<id_t>(tid), nice) != 0) warn_once("nice value not changed");
+  }
 }
 
 }  // namespace mainspring
