@@ -257,7 +257,11 @@ status_or<schedule> parse_timing_text(std::string_view text, std::string_view fi
   const std::pair<const char*, std::vector<int>*> arrays[] = {{"years", &t.years},     {"months", &t.months},
                                                               {"days", &t.days},       {"weekdays", &t.weekdays},
                                                               {"hours", &t.hours},     {"minutes", &t.minutes}};
-  for (const auto& [key, value] : j.items()) {
+  for (const auto& item : j.items()) {
+    // Named variables rather than a structured binding: C++20 lambdas may not capture those
+    // before clang 16, and the fuzz build uses clang 14.
+    const std::string& key = item.key();
+    const nlohmann::json& value = item.value();
     auto it = std::find_if(std::begin(arrays), std::end(arrays), [&](const auto& a) { return key == a.first; });
     if (it == std::end(arrays)) return invalid(field, "timing: unknown field \"" + key.substr(0, 32) + "\"");
     if (!value.is_array()) return invalid(field, "timing: " + key + " must be an array of whole numbers");

@@ -36,7 +36,9 @@ void find_run(scheduler_api& api, const state_ptr& s, const json& params, const 
   api_error missing{"job", missing_text + id};
   auto parts = parse_job_id(id);
   if (!parts) return send(reply, missing);
-  const auto [event_id, run_id] = *parts;
+  // Named copies, not a structured binding: clang before 16 cannot capture those in a lambda.
+  const std::string event_id = parts->first;
+  const uint64_t run_id = parts->second;
   api.job_executions(s->events.group, event_id, 1, run_id + 1,
                      [&api, s, reply, missing, event_id, run_id, found](status_or<std::vector<run_record>> runs) {
                        if (!runs.ok() || runs->empty() || runs->front().run_id != run_id) return send(reply, missing);

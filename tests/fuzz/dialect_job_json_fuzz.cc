@@ -1,0 +1,80 @@
+// Fuzzes the job bodies of the Dkron, ndscheduler and Cloudtask dialects (their job_json.h).
+//
+// Input: byte 0 picks the dialect and call (Dkron create, ndscheduler create, Cloudtask create,
+// Cloudtask update); the rest is the request body. Properties:
+//  - decoding answers a status, never throws or crashes;
+//  - Dkron's and ndscheduler's to_job_spec validate with the core's rules, so a job they give is
+//    one the core accepts and storage keeps exactly (job_spec_checks.h); a Cloudtask job that
+//    validates is stored exactly too;
+//  - the job, as a view, renders as that dialect's answer.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "core/job.h"
+#include "http/cloudtask/job_json.h"
+#include "http/dkron/job_json.h"
+#include "http/json_body.h"
+#include "http/ndscheduler/job_json.h"
+#include "tests/fuzz/fuzz_check.h"
+#include "tests/fuzz/job_spec_checks.h"
+
+namespace {
+
+using namespace mainspring;
+namespace dkron = mainspring::http::dkron;
+namespace nd = mainspring::http::ndscheduler;
+namespace ct = mainspring::http::cloudtask;
+
+constexpr int64_t k_now_ms = 1795400000000;  // 2026-11-22
+
+job_view view_of(const job_spec& spec) {
+  job_view view;
+  view.spec = spec;
+  view.next_fire_ms = k_now_ms;
+  return view;
+}
+
+void fuzz_dkron(const nlohmann::json& body) {
+  auto job = dkron::decode_job(body);
+  if (!job.ok()) return;
+  auto spec = dkron::to_job_spec(*job, "dkron");
+  if (!spec.ok()) return;
+  fuzz::check_stored_spec(*spec);
+  fuzz::check_renders(dkron::job_json(view_of(*spec), {}));
+}
+
+void fuzz_ndscheduler(const nlohmann::json& body) {
+  auto job = nd::decode_job(body);
+  if (!job.ok()) return;
+  auto spec = nd::to_job_spec(*job, "ndscheduler", "0123456789abcdef0123456789abcdef");
+  if (!spec.ok()) return;
+  fuzz::check_stored_spec(*spec);
+  fuzz::check_renders(nd::job_json(view_of(*spec)));
+}
+
+void fuzz_cloudtask(const nlohmann::json& body, bool update) {
+  auto job = ct::decode_job(body, update);
+  if (!job.ok()) return;
+  job_spec spec = ct::to_job_spec(*job, "0123456789abcdef01234567", k_now_ms);
+  if (!validate_job(spec).ok()) return;
+  fuzz::check_codec_round_trip(spec);
+  fuzz::check_renders(ct::job_json(view_of(spec), {}));
+  fuzz::check_renders(ct::job_base_json(view_of(spec), 1));
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
+  if (size == 0) return 0;
+  std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
+  auto body = http::parse_json_object(text);
+  if (!body.ok()) return 0;
+  switch (data[0] % 4) {
+    case 0: fuzz_dkron(*body); break;
+    case 1: fuzz_ndscheduler(*body); break;
+    case 2: fuzz_cloudtask(*body, false); break;
+    default: fuzz_cloudtask(*body, true); break;
+  }
+  return 0;
+}
