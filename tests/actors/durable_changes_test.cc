@@ -12,83 +12,33 @@
 
 #include "actors/scheduler_runtime.h"
 #include "storage/fault_env.h"
+#include "tests/support/runtime_harness.h"
 
 using namespace mainspring;
 namespace fs = std::filesystem;
 
 namespace {
 
-constexpr auto k_reply_timeout = std::chrono::seconds(30);  // a lost reply fails, never hangs
+using namespace mainspring::testing;
 
-struct temp_dir {
-  std::string path;
-  temp_dir() {
-    char tmpl[] = "/tmp/ms_durable_test_XXXXXX";
-    const char* p = mkdtemp(tmpl);
-    REQUIRE(p != nullptr);
-    path = std::string(p) + "/data";
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(fs::path(path).parent_path(), ec);
-  }
-};
+const request_origin k_origin = k_test_origin;
 
 std::unique_ptr<scheduler_runtime> start(const std::string& dir, fault_env& env) {
   runtime_options o;
   o.data_dir = dir;
-  o.worker_threads = 2;
   o.storage_env = &env;
-  auto rt = scheduler_runtime::start(o);
-  INFO(rt.status().to_string());
-  REQUIRE(rt.ok());
-  for (int i = 0; i < 3000 && rt.value()->not_ready_reason(); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  return std::move(rt).value();
+  return start_runtime(o);
 }
-
-// Calls `call(reply)` and waits for the reply.
-template <class T, class Call>
-status_or<T> ask(Call call) {
-  auto promise = std::make_shared<std::promise<status_or<T>>>();
-  auto answer = promise->get_future();
-  call(reply_fn<T>([promise](status_or<T> v) { promise->set_value(std::move(v)); }));
-  REQUIRE(answer.wait_for(k_reply_timeout) == std::future_status::ready);
-  return answer.get();
-}
-
-template <class Call>
-status done(Call call) {
-  auto promise = std::make_shared<std::promise<status>>();
-  auto answer = promise->get_future();
-  call(done_fn([promise](status s) { promise->set_value(std::move(s)); }));
-  REQUIRE(answer.wait_for(k_reply_timeout) == std::future_status::ready);
-  return answer.get();
-}
-
-const request_origin k_origin{};
 
 job_spec make_job(const std::string& group, const std::string& id, const std::string& name) {
-  job_spec j;
-  j.group = group;
-  j.id = id;
+  job_spec j = shell_job(group, id, "@every 1h", "true");
   j.name = name;
-  j.schedule = "@every 1h";
-  j.target = shell_target{.command = "true"};
   return j;
 }
 
-std::map<std::string, job_view> jobs_of(scheduler_runtime& rt, const std::string& group) {
-  auto list = ask<std::vector<job_view>>([&](auto reply) { rt.list_jobs(group, reply); });
-  REQUIRE(list.ok());
-  std::map<std::string, job_view> out;
-  for (auto& v : list.value()) out.emplace(v.spec.id, std::move(v));
-  return out;
-}
-
-status add(scheduler_runtime& rt, const job_spec& job) {
-  return ask<std::string>([&](auto reply) { rt.add_job(k_origin, job, reply); }).status();
-}
+struct temp_dir : temp_data_dir {
+  temp_dir() : temp_data_dir("ms_durable_test") {}
+};
 
 }  // namespace
 

@@ -1,0 +1,142 @@
+// The actor layer's handling of changes, through scheduler_api without HTTP: add, edit, pause,
+// activate, delete, clear, group removal, and what a restart restores.
+#include <catch2/catch.hpp>
+
+#include "actors/scheduler_runtime.h"
+#include "tests/support/runtime_harness.h"
+
+using namespace mainspring;
+using namespace mainspring::testing;
+
+namespace {
+
+std::unique_ptr<scheduler_runtime> start_with_group(const temp_data_dir& dir, const std::string& group) {
+  auto rt = start_runtime(dir.path);
+  REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_test_origin, group, r); }).ok());
+  return rt;
+}
+
+}  // namespace
+
+TEST_CASE("add_job arms the job, answers its id, and refuses duplicates, unknown groups and invalid specs") {
+  temp_data_dir dir;
+  auto rt = start_with_group(dir, "g");
+
+  REQUIRE(add(*rt, shell_job("g", "hourly", "@every 1h", "true")).ok());
+  job_view v = detail(*rt, "g", "hourly");
+  CHECK(v.phase == job_phase::active);
+  REQUIRE(v.next_fire_ms.has_value());
+  CHECK(*v.next_fire_ms > 0);
+
+  job_spec unnamed_id = shell_job("g", "", "@every 1h", "true");
+  unnamed_id.name = "no id given";
+  auto generated = ask<std::string>([&](auto r) { rt->add_job(k_test_origin, unnamed_id, r); });
+  REQUIRE(generated.ok());
+  CHECK(!generated.value().empty());
+  CHECK(jobs_of(*rt, "g").count(generated.value()) == 1);
+
+  CHECK(add(*rt, shell_job("g", "hourly", "@every 2h", "true")).code() == status_code::already_exists);
+  CHECK(add(*rt, shell_job("nope", "x", "@every 1h", "true")).code() == status_code::not_found);
+  status bad = add(*rt, shell_job("g", "bad", "0 0 25 * * *", "true"));
+  CHECK(bad.code() == status_code::invalid_argument);
+  CHECK(bad.message().find("interval_pattern") != std::string::npos);
+  CHECK(jobs_of(*rt, "g").size() == 2);
+  CHECK(detail(*rt, "g", "hourly").spec.schedule == "@every 1h");  // the duplicate changed nothing
+}
+
+TEST_CASE("edit_job replaces the given fields, re-plans the next fire and keeps identity") {
+  temp_data_dir dir;
+  auto rt = start_with_group(dir, "g");
+  REQUIRE(add(*rt, shell_job("g", "j", "@every 1h", "true")).ok());
+  const int64_t first_next = *detail(*rt, "g", "j").next_fire_ms;
+
+  job_patch patch;
+  patch.name = "renamed";
+  patch.schedule = "@every 10h";
+  patch.memo = "why";
+  auto edited = ask<job_view>([&](auto r) { rt->edit_job(k_test_origin, "g", "j", patch, r); });
+  REQUIRE(edited.ok());
+  CHECK(edited->spec.name == "renamed");
+  CHECK(edited->spec.id == "j");
+  CHECK(edited->spec.group == "g");
+  REQUIRE(edited->next_fire_ms.has_value());
+  CHECK(*edited->next_fire_ms > first_next);  // 10 h out instead of 1 h
+
+  job_patch broken;
+  broken.schedule = "@every 0s";
+  auto refused = ask<job_view>([&](auto r) { rt->edit_job(k_test_origin, "g", "j", broken, r); });
+  CHECK(refused.status().code() == status_code::invalid_argument);
+  CHECK(detail(*rt, "g", "j").spec.schedule == "@every 10h");
+
+  CHECK(ask<job_view>([&](auto r) { rt->edit_job(k_test_origin, "g", "missing", patch, r); }).status().code() ==
+        status_code::not_found);
+}
+
+TEST_CASE("pause stops a job's fires and activate re-arms it") {
+  temp_data_dir dir;
+  auto rt = start_with_group(dir, "g");
+  REQUIRE(add(*rt, shell_job("g", "j", "@every 1h", "true")).ok());
+
+  REQUIRE(done([&](auto d) { rt->pause_job(k_test_origin, "g", "j", d); }).ok());
+  job_view paused = detail(*rt, "g", "j");
+  CHECK(paused.phase == job_phase::paused);
+  CHECK(!paused.next_fire_ms.has_value());
+
+  // Activated with exec_time 0: its first run is now.
+  REQUIRE(done([&](auto d) { rt->activate_job(k_test_origin, "g", "j", 0, d); }).ok());
+  CHECK(detail(*rt, "g", "j").phase == job_phase::active);
+  CHECK(poll_until([&] { return detail(*rt, "g", "j").runs >= 1; }));
+}
+
+TEST_CASE("delete_job, clear_jobs and remove_group take jobs away for good") {
+  temp_data_dir dir;
+  auto rt = start_with_group(dir, "g");
+  for (const char* id : {"a", "b", "c"}) REQUIRE(add(*rt, shell_job("g", id, "@every 1h", "true")).ok());
+
+  REQUIRE(done([&](auto d) { rt->delete_job(k_test_origin, "g", "a", d); }).ok());
+  CHECK(done([&](auto d) { rt->delete_job(k_test_origin, "g", "a", d); }).code() == status_code::not_found);
+  CHECK(jobs_of(*rt, "g").size() == 2);
+
+  auto cleared = ask<std::size_t>([&](auto r) { rt->clear_jobs(k_test_origin, "g", r); });
+  REQUIRE(cleared.ok());
+  CHECK(cleared.value() == 2);
+  CHECK(jobs_of(*rt, "g").empty());
+
+  REQUIRE(add(*rt, shell_job("g", "d", "@every 1h", "true")).ok());
+  REQUIRE(done([&](auto d) { rt->remove_group(k_test_origin, "g", d); }).ok());
+  CHECK(ask<std::vector<job_view>>([&](auto r) { rt->list_jobs("g", r); }).status().code() == status_code::not_found);
+  // The job count falls as the removed group's job actors stop, just after the reply.
+  CHECK(poll_until([&] { return rt->snapshot().jobs == 0; }));
+}
+
+TEST_CASE("a restart restores every group and job as it was: edits, pauses and deletes included") {
+  temp_data_dir dir;
+  {
+    auto rt = start_with_group(dir, "g");
+    REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_test_origin, "h", r); }).ok());
+    REQUIRE(add(*rt, shell_job("g", "kept", "@every 1h", "true")).ok());
+    REQUIRE(add(*rt, shell_job("g", "paused", "0 0 3 * * *", "true")).ok());
+    REQUIRE(add(*rt, shell_job("g", "gone", "@every 1h", "true")).ok());
+    REQUIRE(add(*rt, shell_job("h", "other", "@daily", "echo h")).ok());
+    job_patch patch;
+    patch.name = "kept, renamed";
+    patch.timezone = "Europe/Berlin";
+    REQUIRE(ask<job_view>([&](auto r) { rt->edit_job(k_test_origin, "g", "kept", patch, r); }).ok());
+    REQUIRE(done([&](auto d) { rt->pause_job(k_test_origin, "g", "paused", d); }).ok());
+    REQUIRE(done([&](auto d) { rt->delete_job(k_test_origin, "g", "gone", d); }).ok());
+    rt->stop();
+  }
+  auto rt = start_runtime(dir.path);
+  auto groups = ask<std::vector<std::string>>([&](auto r) { rt->list_groups(r); });
+  REQUIRE(groups.ok());
+  CHECK(groups.value() == std::vector<std::string>{"g", "h"});
+  auto g = jobs_of(*rt, "g");
+  REQUIRE(g.size() == 2);
+  CHECK(g.at("kept").spec.name == "kept, renamed");
+  CHECK(g.at("kept").spec.timezone == "Europe/Berlin");
+  CHECK(g.at("kept").phase == job_phase::active);
+  CHECK(g.at("kept").next_fire_ms.has_value());
+  CHECK(g.at("paused").phase == job_phase::paused);
+  CHECK(!g.at("paused").next_fire_ms.has_value());
+  CHECK(jobs_of(*rt, "h").at("other").spec.schedule == "@daily");
+}

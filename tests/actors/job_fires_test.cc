@@ -1,0 +1,141 @@
+// The actor layer's fire path, through scheduler_api without HTTP: scheduled fires, run now,
+// retries, the concurrency policy, and the misfire policy after downtime. Every wait is a
+// bounded poll on the job's state; nothing here asserts on timing.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "actors/scheduler_runtime.h"
+#include "tests/support/runtime_harness.h"
+
+using namespace mainspring;
+using namespace mainspring::testing;
+
+namespace {
+
+std::unique_ptr<scheduler_runtime> start_with_group(const std::string& data_dir, const std::string& group) {
+  auto rt = start_runtime(data_dir);
+  auto added = ask<std::string>([&](auto r) { rt->register_group(k_test_origin, group, r); });
+  REQUIRE((added.ok() || added.status().code() == status_code::already_exists));
+  return rt;
+}
+
+// The finished runs among `runs` (the store also shows a run in flight, as running).
+std::vector<run_record> finished(std::vector<run_record> runs) {
+  std::erase_if(runs, [](const run_record& r) { return !r.finished(); });
+  return runs;
+}
+
+std::size_t count_runs(const std::vector<run_record>& runs, run_trigger trigger) {
+  return std::count_if(runs.begin(), runs.end(), [&](const run_record& r) { return r.trigger == trigger; });
+}
+
+}  // namespace
+
+TEST_CASE("an @every job fires on its schedule and each run is recorded") {
+  temp_data_dir dir;
+  auto rt = start_with_group(dir.path, "g");
+  REQUIRE(add(*rt, shell_job("g", "tick", "@every 1s", "echo tick")).ok());
+
+  REQUIRE(poll_until([&] { return finished(runs_of(*rt, "g", "tick")).size() >= 2; }));
+  auto runs = finished(runs_of(*rt, "g", "tick"));
+  for (const auto& r : runs) {
+    CHECK(r.trigger == run_trigger::schedule);
+    CHECK(r.state == run_state::succeeded);
+    CHECK(r.output_tail.find("tick") != std::string::npos);
+    CHECK(r.plan_ms > 0);
+    CHECK(r.end_ms >= r.start_ms);
+  }
+  CHECK(runs[0].plan_ms > runs[1].plan_ms);  // newest first, one plan each
+  CHECK(detail(*rt, "g", "tick").successes >= 2);
+}
+
+TEST_CASE("run_job_now starts a manual run of a job that would not fire for hours") {
+  temp_data_dir dir;
+  auto rt = start_with_group(dir.path, "g");
+  REQUIRE(add(*rt, shell_job("g", "later", "0 0 3 1 1 *", "echo now")).ok());
+
+  auto run_id = ask<uint64_t>([&](auto r) { rt->run_job_now(k_test_origin, "g", "later", r); });
+  REQUIRE(run_id.ok());
+  REQUIRE(poll_until([&] { return !finished(runs_of(*rt, "g", "later")).empty(); }));
+  auto runs = runs_of(*rt, "g", "later");
+  REQUIRE(runs.size() == 1);
+  CHECK(runs[0].run_id == run_id.value());
+  CHECK(runs[0].trigger == run_trigger::manual);
+  CHECK(runs[0].state == run_state::succeeded);
+  CHECK(ask<uint64_t>([&](auto r) { rt->run_job_now(k_test_origin, "g", "missing", r); }).status().code() ==
+        status_code::not_found);
+}
+
+TEST_CASE("a failing run is retried `retries` times, then the one-shot job is done") {
+  temp_data_dir dir;
+  auto rt = start_with_group(dir.path, "g");
+  job_spec job = shell_job("g", "flaky", "@once", "echo no; exit 3");
+  job.exec_time_s = 0;  // its one run: now
+  job.retries = 2;
+  job.retry_delay_ms = 0;
+  REQUIRE(add(*rt, job).ok());
+
+  REQUIRE(poll_until([&] { return finished(runs_of(*rt, "g", "flaky")).size() >= 3; }));
+  REQUIRE(poll_until([&] { return detail(*rt, "g", "flaky").phase == job_phase::done; }));
+  auto runs = runs_of(*rt, "g", "flaky");
+  REQUIRE(runs.size() == 3);
+  std::vector<int> attempts;
+  for (const auto& r : runs) {
+    CHECK(r.state == run_state::failed);
+    CHECK(r.code == 3);
+    attempts.push_back(r.attempt);
+  }
+  std::sort(attempts.begin(), attempts.end());
+  CHECK(attempts == std::vector<int>{0, 1, 2});
+  CHECK(count_runs(runs, run_trigger::retry) == 2);
+  job_view v = detail(*rt, "g", "flaky");
+  CHECK(v.failures == 3);
+  CHECK(v.retries == 2);
+}
+
+TEST_CASE("concurrency forbid skips a fire while a run is in flight, allow overlaps them") {
+  temp_data_dir dir;
+  auto rt = start_with_group(dir.path, "g");
+  job_spec forbid = shell_job("g", "forbid", "@every 1s", "sleep 3");
+  forbid.concurrency = concurrency_policy::forbid;
+  job_spec allow = shell_job("g", "allow", "@every 1s", "sleep 3");
+  REQUIRE(add(*rt, forbid).ok());
+  REQUIRE(add(*rt, allow).ok());
+
+  REQUIRE(poll_until([&] { return detail(*rt, "g", "forbid").skipped >= 1; }));
+  CHECK(detail(*rt, "g", "forbid").running <= 1);
+  REQUIRE(poll_until([&] { return detail(*rt, "g", "allow").running >= 2; }));
+  CHECK(detail(*rt, "g", "allow").skipped == 0);
+}
+
+TEST_CASE("after downtime the misfire policy decides what runs: skip none, once one, all every missed fire") {
+  // The server is down for k_downtime; an @every 1s job misses about that many fires.
+  constexpr auto k_downtime = std::chrono::seconds(4);
+  temp_data_dir dir;
+  {
+    auto rt = start_with_group(dir.path, "g");
+    for (auto [id, policy] : {std::pair{"skip", misfire_policy::skip}, std::pair{"once", misfire_policy::once},
+                              std::pair{"all", misfire_policy::all}}) {
+      job_spec job = shell_job("g", id, "@every 1s", "true");
+      job.misfire = policy;
+      REQUIRE(add(*rt, job).ok());
+    }
+    REQUIRE(poll_until([&] { return detail(*rt, "g", "skip").runs >= 1; }));
+    rt->stop();
+  }
+  std::this_thread::sleep_for(k_downtime);  // the downtime itself, not a wait for an event
+  auto rt = start_with_group(dir.path, "g");
+
+  // Each job fires on schedule again once the restart's decisions are made.
+  for (const char* id : {"skip", "once", "all"}) {
+    INFO(id);
+    REQUIRE(poll_until([&] { return detail(*rt, "g", id).runs >= 1; }));
+  }
+  REQUIRE(poll_until([&] { return count_runs(runs_of(*rt, "g", "all"), run_trigger::misfire) >= 2; }));
+  REQUIRE(poll_until([&] { return count_runs(runs_of(*rt, "g", "once"), run_trigger::misfire) >= 1; }));
+  CHECK(count_runs(runs_of(*rt, "g", "once"), run_trigger::misfire) == 1);
+  CHECK(count_runs(runs_of(*rt, "g", "skip"), run_trigger::misfire) == 0);
+  CHECK(detail(*rt, "g", "skip").skipped >= 2);
+  CHECK(detail(*rt, "g", "once").skipped >= 1);
+}
