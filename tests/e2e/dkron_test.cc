@@ -64,6 +64,18 @@ json shell_job(const std::string& name, const std::string& schedule, const std::
               {"executor_config", {{"shell", "true"}, {"command", command}}}};
 }
 
+// Where a test checks that something does NOT happen, it waits for the scheduler's own progress
+// rather than a fixed time: a control job (@every 1s) finishes `fires` more runs, so a busy
+// machine that slows the scheduler slows the window with it.
+void add_control_job(dkron_server& s) {
+  REQUIRE(s.create(shell_job("control", "@every 1s", "true")).status == 201);
+  REQUIRE(eventually([&] { return s.finished("control") >= 1; }));
+}
+void let_control_fire(dkron_server& s, std::size_t fires = 2) {
+  std::size_t target = s.finished("control") + fires;
+  REQUIRE(eventually([&] { return s.finished("control") >= target; }, std::chrono::seconds(30)));
+}
+
 void check_text_error(const http_response& r, long code, const std::string& text) {
   INFO("status " << r.status << " body " << r.body);
   CHECK(r.status == code);
@@ -228,7 +240,8 @@ TEST_CASE("a child job runs after each successful run of its parent") {
   REQUIRE(s.create(shell_job("parent", "@manually", "false")).status == 201);
   REQUIRE(s.dkron.request("POST", "/v1/jobs/parent", std::nullopt, "application/json").status == 202);
   REQUIRE(eventually([&] { return s.finished("parent") == 2; }));
-  std::this_thread::sleep_for(300ms);
+  add_control_job(s);
+  let_control_fire(s, 1);
   CHECK(s.finished("child") == 1);
 
   // Chains that cannot be.
@@ -248,15 +261,17 @@ TEST_CASE("a child job runs after each successful run of its parent") {
 
 TEST_CASE("toggle disables and enables a job, and a disabled job does not fire") {
   dkron_server s;
+  add_control_job(s);
   REQUIRE(s.create(shell_job("flip", "@every 1s", "true")).status == 201);
   auto off = s.dkron.request("POST", "/v1/jobs/flip/toggle", std::nullopt, "application/json");
   INFO(off.body);
   REQUIRE(off.status == 200);
   CHECK(off.json()["disabled"] == true);
   CHECK(off.json()["next"] == "0001-01-01T00:00:00Z");
+  let_control_fire(s, 1);  // a run already under way lands
   std::size_t before = s.finished("flip");
-  std::this_thread::sleep_for(1500ms);
-  CHECK(s.finished("flip") <= before + 1);  // at most a run already under way
+  let_control_fire(s);
+  CHECK(s.finished("flip") == before);
   auto on = s.dkron.request("POST", "/v1/jobs/flip/toggle", std::nullopt, "application/json");
   CHECK(on.json()["disabled"] == false);
   CHECK(on.json()["next"] != "0001-01-01T00:00:00Z");
@@ -292,7 +307,8 @@ TEST_CASE("an ephemeral job is deleted after its first successful run, an expire
   REQUIRE(made.status == 201);
   CHECK(made.json()["expires_at"] == "2020-01-01T00:00:00Z");
   CHECK(made.json()["next"] == "0001-01-01T00:00:00Z");
-  std::this_thread::sleep_for(1500ms);
+  add_control_job(s);
+  let_control_fire(s);
   CHECK(s.executions("expired").empty());
 }
 
