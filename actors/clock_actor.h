@@ -20,7 +20,7 @@
 //   (stop_atom)                                                       end the thread
 //
 // Example:
-//   caf::actor clock = spawn_clock(sys);
+//   caf::actor clock = spawn_clock(sys, &stats);   // clock_stats stats; outlives the clock
 //   self->send(clock, arm_atom::value, caf::actor_cast<caf::actor>(self), when_ms, timer_kind::schedule);
 #pragma once
 

@@ -5,7 +5,7 @@
 //
 // Example (from the registry):
 //   caf::actor group = spawn_group(self->system(), spec, {}, 0, ctx);
-//   self->send(group, add_job_atom::value, std::move(job), reply);
+//   self->send(group, add_job_atom::value, std::move(audit), std::move(job), reply);
 #pragma once
 
 #include <vector>

@@ -13,6 +13,7 @@
 
 #include <caf/fwd.hpp>
 
+#include "actors/clock_actor.h"  // schedule_batch
 #include "actors/job_context.h"
 #include "actors/scheduler_api.h"
 #include "core/job.h"
@@ -20,10 +21,20 @@
 namespace mainspring {
 
 // Spawns the actor of a new job, which fires first at spec.anchor_ms. (Jobs from the store or an
-// import are spawned by restore_job() in job_state.h, which plans what they missed.)
+// import are spawned by restore_job(), below, which plans what they missed.)
 // REQUIRES: validate_job(spec).ok(), ctx->pool_accepts(spec).ok(), *ctx outlives the
 // actor.
 caf::actor spawn_job(caf::actor_system& sys, const job_spec& spec, const job_context* ctx);
+
+// Spawns the actor of a job found in the store (or in an import) without scheduling it: the job
+// is compiled and planned on the caller's thread, as if the server was last alive at
+// `last_alive_ms`, and its first fire is added to `batch` (batch.jobs counts the job either way)
+// for the caller to hand to the clock as (arm_atom, schedule_batch). The actor starts at its first
+// message, so restoring a million jobs queues nothing at the actor scheduler. Catch-up runs that
+// its misfire policy asks for start at once, in the actor.
+// REQUIRES: as spawn_job().
+caf::actor restore_job(caf::actor_system& sys, job_spec spec, const job_context* ctx,
+                       int64_t last_alive_ms, schedule_batch& batch);
 
 // The job's view as it is now, read from any thread without a message: it waits for a handler
 // the job is running (at most microseconds) and never queues behind its mailbox. nullopt when

@@ -1,4 +1,6 @@
 // Running a job: building the executor request, recording the outcome, retries, history.
+#include "actors/job_runs.h"
+
 #include <algorithm>
 
 #include "actors/job_state.h"

@@ -98,16 +98,6 @@ using job_self = caf::stateful_actor<job_state>*;
 
 // -- restoring (group_actor.cc) --
 
-// Spawns the actor of a job found in the store (or in an import) without scheduling it: the job
-// is compiled and planned on the caller's thread, as if the server was last alive at
-// `last_alive_ms`, and its first fire is added to `batch` (batch.jobs counts the job either way)
-// for the caller to hand to the clock as (arm_atom, schedule_batch). The actor starts at its first
-// message, so restoring a million jobs queues nothing at the actor scheduler. Catch-up runs that
-// its misfire policy asks for start at once, in the actor.
-// REQUIRES: as spawn_job().
-caf::actor restore_job(caf::actor_system& sys, job_spec spec, const job_context* ctx,
-                       int64_t last_alive_ms, schedule_batch& batch);
-
 // -- state --
 
 // Parses what validate_job() already accepted into the forms the actor works with.
@@ -148,26 +138,5 @@ void activate_job(job_self self, audit_entry audit, int64_t exec_time_s, done_fn
 void delete_job(job_self self, mutation_batch batch, std::function<void(status)> then);
 // Stores the job's spec as it is after the change in flight (run-time updates: done).
 void persist_spec_when_idle(job_self self);
-
-// -- runs (job_runs.cc) --
-
-// Starts a fire's runs now: one here, or one per node of a REMOTE@ job (only on `node` when it
-// is not empty: a retry). With skip_busy (concurrency forbid), a place that still has a run in
-// flight is skipped and counted as skipped. Answers the first run's id (0 if all were skipped).
-uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms,
-                   int attempt, bool skip_busy = false, const std::string& node = {});
-// Asks every run in flight to end (each is then recorded as failed, "aborted: <why>") and drops
-// the pending retries; answers how many runs were asked. Shell and REMOTE@ runs end at once;
-// an HTTP call or Lua function runs on to its own end or timeout.
-std::size_t abort_runs(job_self self, const job_context* ctx, const std::string& why);
-// Starts the retries that are due and arms the timer for the next one.
-void start_due_retries(job_self self, const job_context* ctx);
-void count_skipped(job_state& st, const job_context* ctx, uint64_t n, skip_reason why);
-// Records a run's outcome; arms a retry when the run failed and retries remain.
-void finish_run(job_self self, const job_context* ctx, run_outcome out);
-// In-flight and remembered runs merged with `stored` ones: newest first, at most `limit`, only
-// ids below `before` when that is non-zero, none that the store's retention has dropped.
-std::vector<run_record> merge_runs(const job_state& st, const job_context* ctx,
-                                   std::vector<run_record> stored, std::size_t limit, uint64_t before);
 
 }  // namespace mainspring

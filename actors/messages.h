@@ -5,7 +5,8 @@
 // Nothing here crosses a process boundary, so callbacks are allowed as "unsafe" message types.
 //
 // Example:
-//   caf::anon_send(registry, add_job_atom::value, std::move(spec), reply_fn<std::string>{...});
+//   caf::anon_send(registry, add_job_atom::value, audit_entry{...}, std::move(spec),
+//                  reply_fn<std::string>{...});
 #pragma once
 
 #include <cstdint>

@@ -4,7 +4,8 @@
 //
 // Example:
 //   caf::actor registry = spawn_registry(sys, std::move(restored), ctx);
-//   caf::anon_send(registry, reg_group_atom::value, std::string("YM55"), reply_fn<std::string>{...});
+//   caf::anon_send(registry, reg_group_atom::value, audit_entry{...}, std::string("YM55"),
+//                  reply_fn<std::string>{...});
 #pragma once
 
 #include <string>

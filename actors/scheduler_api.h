@@ -9,7 +9,7 @@
 // (and their compile cost) stay inside actors/.
 //
 // Example:
-//   api.add_job(spec, [reply](status_or<std::string> id) {
+//   api.add_job(origin, std::move(spec), [reply](status_or<std::string> id) {
 //     reply.send(id.ok() ? native::success(*id) : native::failure(id.status()));
 //   });
 #pragma once
@@ -20,13 +20,13 @@
 #include <string>
 #include <vector>
 
+#include "core/audit_entry.h"
 #include "core/func.h"
 #include "core/job.h"
 #include "core/job_allocation.h"
 #include "core/node.h"
 #include "core/run_record.h"
 #include "core/status.h"
-#include "storage/records.h"
 
 namespace mainspring {
 

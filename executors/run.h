@@ -7,7 +7,7 @@
 // Example:
 //   run_request req;
 //   req.run_id = 42; req.job_id = "1234ABC"; req.group = "YM55"; req.job_name = "Hello";
-//   req.command = "echo hi"; req.timeout = std::chrono::seconds(5);
+//   req.target = "echo hi"; req.timeout = std::chrono::seconds(5);
 //   runner.start(std::move(req), [](run_outcome out) { /* record it */ });
 #pragma once
 

@@ -23,20 +23,10 @@
 #include <string>
 #include <vector>
 
+#include "core/audit_entry.h"  // audit_entry, kept here (a/...)
 #include "core/func.h"  // func_spec
 
 namespace mainspring {
-
-// One mutation as the audit log remembers it: what, when, through which API and which key.
-struct audit_entry {
-  int64_t time_ms = 0;  // unix ms; negative times are stored as 0
-  std::string api;      // dialect: "native", "dkron", "ndscheduler", ...
-  std::string key_id;   // the API key that authorized it ("" = none)
-  std::string action;   // "group.add", "job.edit", "job.delete", ...
-  std::string group;
-  std::string job_id;
-  std::string detail;  // free text or JSON, as the dialect chooses
-};
 
 // A key id: [a-zA-Z0-9_-]{1,64}.
 inline constexpr std::size_t k_max_api_key_id_bytes = 64;

@@ -1,0 +1,40 @@
+// job_runs: a job actor's runs: starting them (one here, or one per node of a REMOTE@ job),
+// aborting them, retries, recording outcomes, and the list of a job's runs. Called from the job
+// actor's handlers (job_actor.cc), on its thread; the state is the actor's own (job_state.h).
+//
+// Example (in a fire handler):
+//   uint64_t id = start_run(self, ctx, run_trigger::schedule, plan_ms, /*attempt=*/0,
+//                           st.spec.concurrency == concurrency_policy::forbid);
+//   ... later, from the executor's callback, on the actor's thread:
+//   finish_run(self, ctx, std::move(outcome));   // arms a retry when one remains
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "actors/job_state.h"
+
+namespace mainspring {
+
+// Starts a fire's runs now: one here, or one per node of a REMOTE@ job (only on `node` when it
+// is not empty: a retry). With skip_busy (concurrency forbid), a place that still has a run in
+// flight is skipped and counted as skipped. Answers the first run's id (0 if all were skipped).
+uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms,
+                   int attempt, bool skip_busy = false, const std::string& node = {});
+// Asks every run in flight to end (each is then recorded as failed, "aborted: <why>") and drops
+// the pending retries; answers how many runs were asked. Shell and REMOTE@ runs end at once;
+// an HTTP call or Lua function runs on to its own end or timeout.
+std::size_t abort_runs(job_self self, const job_context* ctx, const std::string& why);
+// Starts the retries that are due and arms the timer for the next one.
+void start_due_retries(job_self self, const job_context* ctx);
+void count_skipped(job_state& st, const job_context* ctx, uint64_t n, skip_reason why);
+// Records a run's outcome; arms a retry when the run failed and retries remain.
+void finish_run(job_self self, const job_context* ctx, run_outcome out);
+// In-flight and remembered runs merged with `stored` ones: newest first, at most `limit`, only
+// ids below `before` when that is non-zero, none that the store's retention has dropped.
+std::vector<run_record> merge_runs(const job_state& st, const job_context* ctx,
+                                   std::vector<run_record> stored, std::size_t limit, uint64_t before);
+
+}  // namespace mainspring
