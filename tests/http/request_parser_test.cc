@@ -1,6 +1,8 @@
 #include "http/request_parser.h"
 
 #include <catch2/catch.hpp>
+#include <string>
+#include <vector>
 
 using namespace mainspring::http;
 
@@ -66,6 +68,17 @@ TEST_CASE("a chunked body is decoded") {
   auto r = parse_one(p, "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\n\r\n");
   REQUIRE(r.state == request_parser::state::request_ready);
   CHECK(r.request.body == "hello world");
+}
+
+TEST_CASE("a chunked body arriving one byte at a time is decoded") {
+  // Beast asserts (in debug builds only) that a chunk-size line comes in 5 bytes or more.
+  request_parser p;
+  const std::string stream = "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n1\r\nd\r\n0\r\n\r\n";
+  std::vector<parse_result> results;
+  for (char c : stream) results.push_back(parse_one(p, std::string_view(&c, 1)));
+  for (std::size_t i = 0; i + 1 < results.size(); ++i) REQUIRE(results[i].state == request_parser::state::need_more);
+  REQUIRE(results.back().state == request_parser::state::request_ready);
+  CHECK(results.back().request.body == "abcd");
 }
 
 TEST_CASE("Expect: 100-continue is reported once while the body is missing") {
