@@ -48,6 +48,7 @@ struct scheduler_stats {
   std::atomic<int64_t> groups{0};
   // Worker nodes.
   std::atomic<int64_t> nodes_up{0};
+  std::atomic<int64_t> nodes{0};  // node actors alive, up or down
   std::atomic<uint64_t> node_auth_failures{0};  // joins refused: wrong proof, unknown group
 
   int64_t jobs() const {

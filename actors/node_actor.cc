@@ -156,6 +156,8 @@ caf::behavior node_behavior(node_self self, node_spec spec, const job_context* c
   self->state.registry = std::move(registry);
   self->state.spec = std::move(spec);
   self->state.ctx = ctx;
+  ctx->stats->nodes.fetch_add(1, std::memory_order_relaxed);
+  self->attach_functor([stats = ctx->stats] { stats->nodes.fetch_sub(1, std::memory_order_relaxed); });
   self->set_down_handler([self](caf::down_msg& msg) {
     auto& st = self->state;
     if (st.agent && msg.source == st.agent.address()) {

@@ -27,6 +27,7 @@
 #include "core/node.h"
 #include "core/run_record.h"
 #include "core/status.h"
+#include "metrics/activity_history.h"
 
 namespace mainspring {
 
@@ -96,6 +97,23 @@ struct allocation_view {
   uint64_t version = 0;                        // grows with every change to `entries`
   std::vector<job_allocation_entry> entries;   // allocated jobs, ordered by job id
   std::vector<std::string> unallocated;        // jobs no live node can run now, ordered
+};
+
+// The whole scheduler at a glance, for the dashboard (GET /v1/stats): live gauges plus the last
+// hour of activity (metrics/activity_history.h).
+struct scheduler_overview {
+  int64_t time_ms = 0;  // when it was taken (unix ms)
+  uint64_t groups = 0;
+  uint64_t jobs_active = 0, jobs_paused = 0, jobs_done = 0;
+  uint64_t runs_in_flight = 0;  // inside executors
+  uint64_t runs_queued = 0;     // waiting for an executor slot
+  uint64_t fires_held = 0;      // due fires the clock holds back (overload)
+  uint64_t nodes_up = 0, nodes_down = 0;  // worker nodes known to the server
+  uint64_t storage_queued_batches = 0;
+  uint64_t storage_failed_writes = 0;
+  activity_window last_minute;
+  activity_window last_hour;
+  std::vector<activity_window> slots;  // the chart: one per k_activity_slot_ms, oldest first
 };
 
 class scheduler_api {
@@ -184,6 +202,14 @@ class scheduler_api {
   // Audit entries with from_ms <= time < to_ms, oldest first, at most `limit`.
   virtual void audit_log(int64_t from_ms, int64_t to_ms, std::size_t limit,
                          reply_fn<std::vector<audit_entry>> done) = 0;
+
+  // -- the dashboard --
+  // The overview; unimplemented unless the implementation keeps the figures (test fakes don't).
+  virtual void overview(reply_fn<scheduler_overview> done) {
+    done(status::unimplemented("stats: not kept by this scheduler"));
+  }
+  // The zone of jobs that name none (--timezone).
+  virtual std::string default_timezone() const { return "UTC"; }
 };
 
 }  // namespace mainspring

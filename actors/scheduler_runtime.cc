@@ -129,6 +129,9 @@ struct scheduler_runtime::impl {
   uint16_t node_gateway_port = 0;
   std::function<void(scheduler_snapshot&)> add_to_snapshot;
   std::size_t jobs_restored = 0;
+  // The dashboard's last hour, sampled by the heartbeat thread every k_activity_slot_ms.
+  activity_history activity{scheduler_metrics::lateness_bucket_bounds()};
+  int64_t last_activity_sample_ms = 0;  // heartbeat thread only
   // -- heartbeat --
   std::thread heartbeat;
   std::mutex heartbeat_mutex;
@@ -147,10 +150,19 @@ struct scheduler_runtime::impl {
     else persist_lazily(&ctx, std::move(batch));
   }
 
+  // The heartbeat's tick is the history's clock too: no thread of its own for a 10 s sample.
+  void sample_activity() {
+    int64_t now = to_unix_ms(now_ms());
+    if (now - last_activity_sample_ms < k_activity_slot_ms) return;
+    last_activity_sample_ms = now;
+    activity.record(now, metrics.totals());
+  }
+
   void heartbeat_loop() {
     std::unique_lock<std::mutex> lock(heartbeat_mutex);
     while (!stopped) {
       write_heartbeat(false);
+      sample_activity();
       heartbeat_wake.wait_for(lock, k_heartbeat_interval);
     }
   }
@@ -486,5 +498,43 @@ void scheduler_runtime::audit_log(int64_t from_ms, int64_t to_ms, std::size_t li
   if (!entries.ok()) return done(entries.status());
   done(std::move(entries).value());
 }
+
+// -- the dashboard --
+
+// The overview's "recent" window, beside the last hour.
+constexpr int64_t k_overview_recent_ms = 60'000;
+
+// Atomics and the metrics' own totals: no actor is asked, so a poll costs microseconds.
+void scheduler_runtime::overview(reply_fn<scheduler_overview> done) {
+  const auto& i = *impl_;
+  auto count = [](const std::atomic<int64_t>& a) {
+    return static_cast<uint64_t>(std::max<int64_t>(0, a.load(std::memory_order_relaxed)));
+  };
+  scheduler_overview o;
+  int64_t now = to_unix_ms(now_ms());
+  o.time_ms = now;
+  o.groups = count(i.stats.groups);
+  o.jobs_active = count(i.stats.jobs_active);
+  o.jobs_paused = count(i.stats.jobs_paused);
+  o.jobs_done = count(i.stats.jobs_done);
+  auto s = snapshot();
+  o.runs_in_flight = s.runs_in_flight;
+  o.runs_queued = s.runs_queued;
+  o.fires_held = i.clock.fires_held.load(std::memory_order_relaxed);
+  o.nodes_up = count(i.stats.nodes_up);
+  o.nodes_down = count(i.stats.nodes) > o.nodes_up ? count(i.stats.nodes) - o.nodes_up : 0;
+  if (i.store) {
+    auto storage = i.store->stats();
+    o.storage_queued_batches = storage.queued_batches;
+    o.storage_failed_writes = storage.failed_batches;
+  }
+  metrics_totals live = impl_->metrics.totals();
+  o.last_minute = i.activity.window(now, live, k_overview_recent_ms);
+  o.last_hour = i.activity.window(now, live, k_activity_span_ms);
+  o.slots = i.activity.slots(now, live);
+  done(std::move(o));
+}
+
+std::string scheduler_runtime::default_timezone() const { return impl_->ctx.default_zone.name(); }
 
 }  // namespace mainspring

@@ -133,6 +133,8 @@ class scheduler_runtime final : public scheduler_api {
   void import(request_origin origin, std::string archive, done_fn done) override;
   void audit_log(int64_t from_ms, int64_t to_ms, std::size_t limit,
                  reply_fn<std::vector<audit_entry>> done) override;
+  void overview(reply_fn<scheduler_overview> done) override;
+  std::string default_timezone() const override;
 
  private:
   struct impl;

@@ -9,6 +9,7 @@
 #include <prometheus/text_serializer.h>
 
 #include <algorithm>
+#include <iterator>
 #include <utility>
 #include <vector>
 
@@ -274,6 +275,26 @@ void scheduler_metrics::on_http_request(std::string_view route, std::string_view
 void scheduler_metrics::on_api_key_failure(std::string_view listener, std::string_view reason) {
   // Family::Add finds the series under the family's own mutex, creating it the first time.
   api_key_failures_->Add({{"listener", std::string(listener)}, {"reason", std::string(reason)}}).Increment();
+}
+
+// -- totals --
+
+metrics_totals scheduler_metrics::totals() const {
+  metrics_totals t;
+  t.lateness_cumulative.assign(std::size(k_lateness_buckets) + 1, 0);
+  for (std::size_t e = 0; e < k_executors; ++e) {
+    t.runs_succeeded += static_cast<uint64_t>(runs_[e][0]->Value());
+    t.runs_failed += static_cast<uint64_t>(runs_[e][1]->Value() + runs_[e][2]->Value());
+    auto buckets = lateness_[e]->Collect().histogram.bucket;
+    for (std::size_t b = 0; b < buckets.size() && b < t.lateness_cumulative.size(); ++b)
+      t.lateness_cumulative[b] += buckets[b].cumulative_count;
+  }
+  t.storage_commits = static_cast<uint64_t>(storage_commits_->Value());
+  return t;
+}
+
+std::vector<double> scheduler_metrics::lateness_bucket_bounds() {
+  return {std::begin(k_lateness_buckets), std::end(k_lateness_buckets)};
 }
 
 // -- scraping --

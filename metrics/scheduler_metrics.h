@@ -42,6 +42,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/job.h"
 #include "core/run_record.h"
@@ -89,6 +90,17 @@ struct scheduler_snapshot {
   uint64_t storage_failed_writes_total = 0;    // writes (changes, run records) the disk refused
 };
 
+// Running totals of the pushed figures, summed over executors, for the dashboard's history
+// (metrics/activity_history.h). Every field only grows while the process lives.
+struct metrics_totals {
+  uint64_t runs_succeeded = 0;
+  uint64_t runs_failed = 0;     // failed + timed out
+  uint64_t storage_commits = 0;
+  // Lateness observations per bucket of lateness_bucket_bounds(), cumulative as Prometheus keeps
+  // them (index i counts observations <= bound i); the last entry is +Inf, i.e. every run.
+  std::vector<uint64_t> lateness_cumulative;
+};
+
 class scheduler_metrics {
  public:
   // -- constructors --
@@ -125,6 +137,12 @@ class scheduler_metrics {
   // name, `reason` one of missing, unknown, wrong_secret, disabled, forbidden. Both come from
   // fixed sets, never from the request. Thread-safe.
   void on_api_key_failure(std::string_view listener, std::string_view reason);
+
+  // -- totals (the dashboard's history reads them every few seconds) --
+  // Reads the counters and histograms the push paths fill; no lock beyond each series' own.
+  metrics_totals totals() const;
+  // The upper bounds (seconds) of the lateness buckets, without the final +Inf.
+  static std::vector<double> lateness_bucket_bounds();
 
   // -- scraping --
   // Sets what scrape() calls for the pulled figures. It runs on the scraping thread, once per

@@ -27,6 +27,11 @@ key_requirement_fn key_requirements() {
       {"GET", "/v1/apikeys", k::open()},
       {"POST", "/v1/apikeys/{id}", k::open()},
       {"DELETE", "/v1/apikeys/{id}", k::open()},
+      // The dashboard's static files: the page asks for a key and sends it with each API call.
+      {"GET", "/", k::open()},
+      {"GET", "/ui", k::open()},
+      {"GET", "/ui/", k::open()},
+      {"GET", "/ui/{asset}", k::open()},
   });
 }
 

@@ -5,13 +5,17 @@
 #include "http/native/func_call_routes.h"
 #include "http/native/key_requirements.h"
 #include "http/native/native_routes.h"
+#include "http/ui/ui_routes.h"
 
 namespace mainspring::http::native {
 
 dialect make_dialect() {
   dialect d;
   d.name = std::string(k_dialect_name);
-  d.add_routes = add_native_routes;
+  d.add_routes = [](router& r, scheduler_api& api) {
+    add_native_routes(r, api);
+    ui::add_ui_routes(r);  // the web dashboard, which calls the routes above from the browser
+  };
   d.render_error = render_error;
   d.body_limit_for = [](std::string_view path) {
     bool import = path == "/v1/import" || path == "/import";

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "http/native/dashboard_routes.h"
 #include "http/native/envelope.h"
 #include "http/native/func_routes.h"
 #include "http/native/job_json.h"
@@ -327,6 +328,7 @@ void add_native_routes(router& r, scheduler_api& api) {
   add_extension_routes(r, api);
   add_state_routes(r, api);
   add_func_routes(r, api);
+  add_dashboard_routes(r, api);
 }
 
 }  // namespace mainspring::http::native

@@ -8,7 +8,8 @@
 // /v1/{group}/group/info (and /{group}/v1/group/info), /v1/{group}/node/list; DELETE
 // /v1/{group}/job/clear, /v1/{group}/job/delete/{job_name}; extensions GET
 // /v1/{group}/job/{job_id}, POST /v1/{group}/job/{job_id}/run, GET
-// /v1/{group}/job/{job_id}/executions?limit=N&before=RUN_ID, GET /v1/audit?from=&to=&limit=;
+// /v1/{group}/job/{job_id}/executions?limit=N&before=RUN_ID, GET /v1/audit?from=&to=&limit=,
+// GET /v1/stats and /v1/schedule/preview (http/native/dashboard_routes.h);
 // GET /v1/dump/all and /v1/{group}/dump (a tar.gz download), POST /v1/import (and /import).
 // POST /v1/add/func answers 501 until the Lua executor lands.
 //
