@@ -30,6 +30,12 @@ bool matches(const job_view& view, const job_page_query& query) {
   return view.spec.id.find(query.q) != std::string::npos || view.spec.name.find(query.q) != std::string::npos;
 }
 
+// last_outcome's rank: a failed or timed-out last run first, then a success, then no run.
+int outcome_rank(const job_view& v) {
+  if (!v.last_run) return 2;
+  return v.last_run->state == run_state::succeeded ? 1 : 0;
+}
+
 job_page page_of(std::vector<job_view> views, const job_page_query& query) {
   views.erase(std::remove_if(views.begin(), views.end(), [&](const job_view& v) { return !matches(v, query); }),
               views.end());
@@ -39,6 +45,12 @@ job_page page_of(std::vector<job_view> views, const job_page_query& query) {
   } else if (query.sort == order::next_fire) {
     std::stable_sort(views.begin(), views.end(), [](const job_view& a, const job_view& b) {
       return a.next_fire_ms.value_or(INT64_MAX) < b.next_fire_ms.value_or(INT64_MAX);
+    });
+  } else if (query.sort == order::last_outcome) {
+    std::stable_sort(views.begin(), views.end(), [](const job_view& a, const job_view& b) {
+      int ra = outcome_rank(a), rb = outcome_rank(b);
+      if (ra != rb) return ra < rb;
+      return (a.last_run ? a.last_run->start_ms : 0) > (b.last_run ? b.last_run->start_ms : 0);
     });
   }
   job_page page;

@@ -97,7 +97,8 @@ status_or<job_page_query> page_query(const http_request& req) {
   const std::string& sort = req.query_value("sort");
   if (sort == "name") q.sort = job_page_query::order::name;
   else if (sort == "next_fire") q.sort = job_page_query::order::next_fire;
-  else if (!sort.empty() && sort != "id") return status::invalid_argument("sort: id, name or next_fire");
+  else if (sort == "last_outcome") q.sort = job_page_query::order::last_outcome;
+  else if (!sort.empty() && sort != "id") return status::invalid_argument("sort: id, name, next_fire or last_outcome");
   return q;
 }
 
