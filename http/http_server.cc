@@ -10,6 +10,7 @@
 #include <exception>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -62,23 +63,30 @@ struct connection : std::enable_shared_from_this<connection> {
 
   // Queues the serialized response of request `sequence` and writes every response now due.
   void complete(uint64_t sequence, std::string bytes, bool keep_alive) {
-    std::lock_guard<std::mutex> lock(mutex);
-    ready.emplace(sequence, std::make_pair(std::move(bytes), keep_alive));
-    auto p = peer.lock();
-    for (auto it = ready.find(next_to_send); it != ready.end(); it = ready.find(next_to_send)) {
-      auto [data, keep] = std::move(it->second);
-      ready.erase(it);
-      ++next_to_send;
-      if (closing || !p) continue;
-      auto size = data.size();
-      auto sent = p->send(Pistache::RawBuffer(std::move(data), size));
-      last_activity_ms = now_ms();
-      if (!keep) {
-        closing = true;
-        sent.then([weak = weak_from_this()](ssize_t) { if (auto c = weak.lock()) c->shut(SHUT_RDWR); },
-                  Pistache::Async::IgnoreException);
+    std::optional<Pistache::Async::Promise<ssize_t>> last_send;  // of a Connection: close answer
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      ready.emplace(sequence, std::make_pair(std::move(bytes), keep_alive));
+      auto p = peer.lock();
+      for (auto it = ready.find(next_to_send); it != ready.end(); it = ready.find(next_to_send)) {
+        auto [data, keep] = std::move(it->second);
+        ready.erase(it);
+        ++next_to_send;
+        if (closing || !p) continue;
+        auto size = data.size();
+        auto sent = p->send(Pistache::RawBuffer(std::move(data), size));
+        last_activity_ms = now_ms();
+        if (!keep) {
+          closing = true;
+          last_send.emplace(std::move(sent));
+        }
       }
     }
+    // Outside the lock: a send that already completed runs its continuation right here, and
+    // shut() takes `mutex` (holding it deadlocked the connection and then the reactor).
+    if (last_send)
+      last_send->then([weak = weak_from_this()](ssize_t) { if (auto c = weak.lock()) c->shut(SHUT_RDWR); },
+                      Pistache::Async::IgnoreException);
   }
 
   // Shuts the socket down (`how` as for ::shutdown) unless Pistache is already closing it: once

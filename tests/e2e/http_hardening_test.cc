@@ -152,3 +152,18 @@ TEST_CASE("connections over the cap are answered 503 with Connection: close and 
   auto again = served_connection(server.port());
   CHECK(again);
 }
+
+// Regression: a Connection: close answer whose write completed at once ran its shutdown
+// continuation under the connection's lock, deadlocking the connection and then the reactor
+// (Python's urllib sends Connection: close with every request).
+TEST_CASE("many Connection: close requests in a row are each answered and the server stays up") {
+  server_process server;
+  for (int i = 0; i < 200; ++i) {
+    http_client c(server.base_url());
+    auto r = c.request("GET", "/health", std::nullopt, "", {"Connection: close"});
+    INFO("request " << i << ": " << r.error);
+    REQUIRE(r.status == 200);
+  }
+  http_client c(server.base_url());
+  CHECK(c.get("/version").status == 200);
+}

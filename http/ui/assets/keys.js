@@ -57,7 +57,7 @@ export function keysView(main) {
           h("td", {}, (k.privileges || []).join(", ") || "read only"), h("td", {}, k.active ? "yes" : "no"),
           h("td", {}, formatTime(k.created * 1000)), h("td", {}, formatTime(k.last_used * 1000)),
           h("td", {}, h("button", { type: "button", class: "small", onclick: () => change(k.id, { active: k.active ? 0 : 1 }, k.active ? "Key disabled" : "Key enabled") }, k.active ? "Disable" : "Enable"),
-            " ", h("button", { type: "button", class: "small danger", onclick: () => remove(k) }, "Delete")))))), createForm());
+            " ", h("button", { type: "button", class: "small danger", onclick: () => remove(k) }, "Delete"))))))), createForm());
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) {
         replace(out, h("p", {}, "Managing keys needs an admin key. If this server has no key yet, create the first one:"),
