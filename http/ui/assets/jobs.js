@@ -78,8 +78,9 @@ export function jobsView(main, group) {
     clearTimeout(searchTimer);
     searchTimer = setTimeout(() => go({ q: search.value.trim(), offset: 0 }), SEARCH_DELAY_MS);
   });
-  stateSelect.addEventListener("change", () => go({ state: stateSelect.value, offset: 0 }));
-  sortSelect.addEventListener("change", () => go({ sort: sortSelect.value, offset: 0 }));
+  // The search box as it reads now, also when it changed without an input event (cleared).
+  stateSelect.addEventListener("change", () => go({ q: search.value.trim(), state: stateSelect.value, offset: 0 }));
+  sortSelect.addEventListener("change", () => go({ q: search.value.trim(), sort: sortSelect.value, offset: 0 }));
 
   replace(main,
     h("p", { class: "crumbs" }, link("/groups", "Groups"), " / ", group),

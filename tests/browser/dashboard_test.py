@@ -1,0 +1,293 @@
+#!/usr/bin/env python3
+"""End to end in headless Chromium: the web dashboard against the real server.
+
+Starts `$MAINSPRING_BINARY serve` on a free loopback port with a temp data dir, then drives
+/ui/ through Selenium: the overview, a job made through the form (a validation error shown at
+its field, the job firing, pause, resume, run now, delete), markup in names, memos and output
+tails rendered as text, and a 100,000-job group paged and searched. Every wait is bounded.
+Screenshots of the main views go to $MAINSPRING_SCREENSHOTS (default: ./screenshots).
+
+Exits 77 (ctest SKIP_RETURN_CODE) when Chromium, chromedriver or Selenium is missing.
+
+    MAINSPRING_BINARY=build/app/mainspring MAINSPRING_SCREENSHOTS=docs/screenshots \
+        /usr/bin/python3 tests/browser/dashboard_test.py
+"""
+import io
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+SKIP = 77
+CHROMIUM = os.environ.get("CHROMIUM_BINARY", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
+WAIT_S = 15            # the longest any single UI condition may take
+BIG_WAIT_S = 30        # conditions over the 100,000-job group
+START_WAIT_S = 30      # the server's start (health)
+HEALTH_TIMEOUT_S = 2   # one health probe while it starts
+BIG_GROUP_JOBS = 100_000
+
+try:
+    from selenium import webdriver
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+except ImportError:
+    print("SKIP: python3-selenium is not installed")
+    sys.exit(SKIP)
+if not (os.access(CHROMIUM, os.X_OK) and os.access(CHROMEDRIVER, os.X_OK)):
+    print(f"SKIP: {CHROMIUM} or {CHROMEDRIVER} is missing")
+    sys.exit(SKIP)
+
+SERVER = {}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def call(method, path, body=None, raw=None, timeout=120):
+    """The native API from a non-browser client; answers (status, payload)."""
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+    req = urllib.request.Request(SERVER["url"] + path, data=data, method=method,
+                                 headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, json.loads(r.read() or b"null")
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"null")
+
+
+def ok(method, path, body=None, raw=None):
+    status, payload = call(method, path, body, raw)
+    assert status == 200, f"{method} {path}: {status} {payload}"
+    return payload["success"]
+
+
+def big_group_archive(group, count):
+    """A dump archive (version 2) holding `count` manual no-op jobs: imported in one call."""
+    jobs = ",\n".join(json.dumps({"id": f"job_{i:06d}", "group_name": group, "name": f"big job {i}",
+                                  "interval_pattern": "@manually" if i % 10 else "@daily", "executor": "noop",
+                                  "paused": i % 7 == 0, "otp_token": "JBSWY3DPEHPK3PXP"})
+                      for i in range(count))
+    files = {
+        f"{group}.json": '{"group": ' + json.dumps({"name": group, "secret": "JBSWY3DPEHPK3PXP", "created_ms": 0})
+                         + ',\n"jobs": [\n' + jobs + '\n],\n"funcs": []}\n',
+        "dump-manifest.json": json.dumps({"format": "mainspring-dump", "version": 2,
+                                          "created": "2026-12-01T00:00:00Z", "groups": [group]}),
+    }
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:gz") as tar:
+        for name, text in files.items():
+            data = text.encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            info.mtime = int(time.time())
+            tar.addfile(info, io.BytesIO(data))
+    return out.getvalue()
+
+
+def setUpModule():
+    binary = os.environ.get("MAINSPRING_BINARY", "build/app/mainspring")
+    SERVER["dir"] = tempfile.mkdtemp(prefix="mainspring-ui-")
+    SERVER["port"] = free_port()
+    SERVER["url"] = f"http://127.0.0.1:{SERVER['port']}"
+    SERVER["log"] = open(os.path.join(SERVER["dir"], "server.log"), "wb")
+    SERVER["proc"] = subprocess.Popen(
+        [binary, "serve", "--listen", f"127.0.0.1:{SERVER['port']}", "--data-dir", os.path.join(SERVER["dir"], "data")],
+        stdout=SERVER["log"], stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + START_WAIT_S
+    while True:
+        try:
+            if call("GET", "/health", timeout=HEALTH_TIMEOUT_S)[0] == 200:
+                break
+        except OSError:  # refused before it listens, or no answer yet
+            pass
+        if SERVER["proc"].poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError("the server did not start: " + open(SERVER["log"].name).read()[-2000:])
+        time.sleep(0.1)
+    # Some activity for the overview: a ticking job and a failing one.
+    ok("POST", "/v1/register/group", {"group_name": "demo"})
+    ok("POST", "/v1/add/job", {"group_name": "demo", "name": "heartbeat", "interval_pattern": "@every 1s",
+                               "request_url": "NOOP@", "exec_time": 0})
+    ok("POST", "/v1/add/job", {"group_name": "demo", "name": "flaky backup", "interval_pattern": "*/5 * * * * *",
+                               "exec_command": "echo disk full >&2; exit 1", "exec_time": 0})
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000",
+                "--disable-gpu", "--force-prefers-reduced-motion"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    SERVER["driver"] = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    SERVER["driver"].set_page_load_timeout(WAIT_S)
+    SERVER["shots"] = os.environ.get("MAINSPRING_SCREENSHOTS", "screenshots")
+    os.makedirs(SERVER["shots"], exist_ok=True)
+
+
+def tearDownModule():
+    if "driver" in SERVER:
+        SERVER["driver"].quit()
+    proc = SERVER.get("proc")
+    if proc and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    SERVER["log"].close()
+    shutil.rmtree(SERVER["dir"], ignore_errors=True)
+
+
+class Dashboard(unittest.TestCase):
+    def setUp(self):
+        self.d = SERVER["driver"]
+
+    # -- helpers --
+
+    def open(self, route):
+        self.d.get(f"{SERVER['url']}/ui/#{route}")
+
+    def wait(self, condition, timeout=WAIT_S, message=""):
+        return WebDriverWait(self.d, timeout, poll_frequency=0.1).until(condition, message)
+
+    def element(self, css, timeout=WAIT_S):
+        return self.wait(EC.visibility_of_element_located((By.CSS_SELECTOR, css)), timeout, f"no visible {css}")
+
+    def text_in(self, css, text, timeout=WAIT_S):
+        self.wait(EC.text_to_be_present_in_element((By.CSS_SELECTOR, css), text), timeout,
+                  f"{css} never showed {text!r}")
+
+    def shot(self, name):
+        self.d.save_screenshot(os.path.join(SERVER["shots"], f"{name}.png"))
+
+    def fill(self, css, text):
+        box = self.element(css)
+        box.clear()
+        box.send_keys(text)
+
+    def assert_no_csp_violation(self):
+        problems = [e["message"] for e in self.d.get_log("browser")
+                    if "Content Security Policy" in e["message"] or "Refused to" in e["message"]]
+        self.assertEqual(problems, [])
+
+    # -- tests (numbered: they run in this order) --
+
+    def test_1_root_redirects_and_overview_shows_stats(self):
+        self.d.get(SERVER["url"] + "/")
+        self.wait(EC.url_contains("/ui/"))
+        self.text_in("h1", "Overview")
+        self.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#overview .card")) >= 8)
+        self.text_in("#overview", "Lateness")
+        self.element("#overview svg.chart")
+        self.assertEqual(self.d.execute_script("return document.querySelectorAll('script:not([src])').length"), 0)
+        self.assert_no_csp_violation()
+
+    def test_2_a_job_made_in_the_form_fires_pauses_resumes_runs_and_is_deleted(self):
+        ok("POST", "/v1/register/group", {"group_name": "life"})
+        self.open("/g/life")
+        self.element("#new-job").click()
+        self.fill("#f-name", "ui ticker")
+        Select(self.element("#f-executor")).select_by_value("http")
+        self.fill("#f-target", "ftp://example.invalid/")
+        self.fill("#f-pattern", "0 0 25 * * *")
+        # The preview refuses the pattern at its field, as the user types.
+        self.text_in("#f-pattern-error", "interval_pattern: field 3 (hour) out of range 0-23: 25")
+        self.fill("#f-pattern", "@every 2s")
+        self.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#preview-fires li")) == 5)
+        self.element("#save").click()
+        # The server's validation message lands under the URL field it names.
+        self.text_in("#f-target-error", "request_url")
+        self.assertEqual(self.element("#f-target").get_attribute("aria-invalid"), "true")
+        self.shot("job_form_error")
+        Select(self.element("#f-executor")).select_by_value("shell")
+        self.fill("#f-command", "echo hello-from-the-dashboard")
+        self.element("#save").click()
+        self.wait(EC.url_contains("/job/"))
+        job_id = self.d.current_url.rsplit("/", 1)[1]
+        # It fires on its schedule and the run shows with its output tail.
+        self.wait(lambda d: "succeeded" in d.find_element(By.ID, "runs").text)
+        self.element("#runs-table details summary").click()
+        self.text_in("#runs-table", "hello-from-the-dashboard")
+        self.text_in("#next-fires", ":")
+        self.shot("job_detail")
+        self.element("#pause").click()
+        self.element("#resume")
+        self.text_in(".title-row", "paused")
+        self.assertEqual(ok("GET", f"/v1/life/job/{job_id}")["phase"], "paused")
+        self.element("#resume").click()  # runs it now, then on its schedule (the native API's resume)
+        self.element("#pause")
+        self.assertEqual(ok("GET", f"/v1/life/job/{job_id}")["phase"], "active")
+        self.element("#run-now").click()
+        self.wait(lambda d: any(r["trigger"] == "manual" for r in ok("GET", f"/v1/life/job/{job_id}/executions")))
+        self.text_in("#runs-table", "manual")
+        self.element("#delete").click()
+        self.wait(EC.alert_is_present()).accept()
+        self.wait(lambda d: d.current_url.endswith("#/g/life"))
+        self.assertEqual(call("GET", f"/v1/life/job/{job_id}")[0], 404)
+        self.assert_no_csp_violation()
+
+    def test_3_markup_in_names_memos_and_output_renders_as_text(self):
+        ok("POST", "/v1/register/group", {"group_name": "xss"})
+        name = '<img src=x onerror="window.__xss=1">'
+        memo = "<script>window.__xss=2</script>"
+        output = '<script>window.__xss=3</script><img src=y onerror="window.__xss=4">'
+        job_id = ok("POST", "/v1/add/job", {"group_name": "xss", "name": name, "memo": memo, "job_id": "evil",
+                                            "interval_pattern": "@manually", "exec_command": f"printf '%s' '{output}'"})
+        ok("POST", f"/v1/xss/job/{job_id}/run")
+        self.open("/g/xss")
+        self.text_in("#jobs-table", name)
+        self.open(f"/g/xss/job/{job_id}")
+        self.text_in("h1", name)
+        self.text_in(".spec", memo)
+        self.wait(lambda d: "succeeded" in d.find_element(By.ID, "runs").text)
+        self.element("#runs-table details summary").click()
+        self.text_in("#runs-table", output)
+        self.assertIsNone(self.d.execute_script("return window.__xss"))
+        self.assertEqual(self.d.execute_script("return document.querySelectorAll('main img, main script').length"), 0)
+        with self.assertRaises(NoAlertPresentException):
+            self.d.switch_to.alert.text
+
+    def test_4_a_group_of_100000_jobs_pages_and_searches(self):
+        started = time.monotonic()
+        ok("POST", "/v1/import", raw=big_group_archive("big", BIG_GROUP_JOBS))
+        print(f"imported {BIG_GROUP_JOBS} jobs in {time.monotonic() - started:.1f} s", file=sys.stderr)
+        self.open("/g/big")
+        self.text_in("#jobs-summary", "1–50 of 100,000", BIG_WAIT_S)
+        self.assertEqual(len(self.d.find_elements(By.CSS_SELECTOR, "#jobs-table tbody tr")), 50)
+        self.shot("jobs_table")
+        self.element("#page-next").click()
+        self.text_in("#jobs-summary", "51–100 of 100,000", BIG_WAIT_S)
+        self.text_in("#jobs-table", "job_000050")
+        self.fill("#job-search", "job_009999")
+        self.text_in("#jobs-summary", "of 1 job", BIG_WAIT_S)  # debounced, answered from the server
+        self.text_in("#jobs-table", "big job 9999")
+        self.fill("#job-search", "")
+        Select(self.element("#job-state")).select_by_value("paused")
+        paused = ok("GET", "/v1/big/jobs?state=paused&limit=1")["total"]
+        self.assertGreater(paused, 0)
+        self.text_in("#jobs-summary", f"of {paused:,} job", BIG_WAIT_S)
+        Select(self.element("#job-sort")).select_by_value("next_fire")
+        self.text_in("#jobs-summary", "1–50 of", BIG_WAIT_S)
+
+    def test_5_overview_after_activity(self):
+        self.open("/")
+        self.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#overview .chart rect")) >= 1)
+        self.text_in("#overview", "100,")  # the big group's jobs are counted
+        self.shot("overview")
+
+
+if __name__ == "__main__":
+    result = unittest.main(exit=False, verbosity=2).result
+    sys.exit(0 if result.wasSuccessful() else 1)
