@@ -16,7 +16,8 @@ function s(tag, attrs = {}, text) {
   return el;
 }
 
-export function activityChart(slots) {
+export function activityChart(allSlots) {
+  const slots = allSlots.slice(-HOUR_SLOTS);
   const runs = slots.map((w) => w.runs);
   const late = slots.map((w) => w.lateness_p99_s);
   const maxRuns = Math.max(1, ...runs);
@@ -33,7 +34,7 @@ export function activityChart(slots) {
   svg.append(s("text", { x: PAD_LEFT + plotW + 4, y: PAD_TOP + 8, class: "label late" }, formatSeconds(maxLate)));
   svg.append(s("text", { x: PAD_LEFT, y: HEIGHT - 4, class: "label" }, "−60 min"));
   svg.append(s("text", { x: PAD_LEFT + plotW, y: HEIGHT - 4, class: "label", "text-anchor": "end" }, "now"));
-  slots.slice(-HOUR_SLOTS).forEach((w, i) => {
+  slots.forEach((w, i) => {
     const x = PAD_LEFT + (first + i) * barW;
     const hRuns = (w.runs / maxRuns) * plotH;
     const hFail = (w.failures / maxRuns) * plotH;
