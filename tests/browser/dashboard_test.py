@@ -3,8 +3,10 @@
 
 Starts `$MAINSPRING_BINARY serve` on a free loopback port with a temp data dir, then drives
 /ui/ through Selenium: the overview, a job made through the form (a validation error shown at
-its field, the job firing, pause, resume, run now, delete), markup in names, memos and output
-tails rendered as text, and a 100,000-job group paged and searched. Every wait is bounded.
+its field, the job firing, pause, resume, run now, edit, delete), markup in names, memos and
+output tails rendered as text, a 100,000-job group paged and searched, a 360 px screen, dark
+mode, the keyboard, and a second server with --require-api-key (the key asked for, kept in
+sessionStorage, never in a URL). Every wait is bounded.
 Screenshots of the main views go to $MAINSPRING_SCREENSHOTS (default: ./screenshots).
 
 Exits 77 (ctest SKIP_RETURN_CODE) when Chromium, chromedriver or Selenium is missing.
@@ -34,12 +36,15 @@ BIG_WAIT_S = 30        # conditions over the 100,000-job group
 START_WAIT_S = 30      # the server's start (health)
 HEALTH_TIMEOUT_S = 2   # one health probe while it starts
 BIG_GROUP_JOBS = 100_000
+MAX_TABS = 40          # Tab presses allowed to reach a job's first action
 
 try:
     from selenium import webdriver
     from selenium.common.exceptions import NoAlertPresentException
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import Select, WebDriverWait
 except ImportError:
@@ -170,6 +175,7 @@ class Dashboard(unittest.TestCase):
                   f"{css} never showed {text!r}")
 
     def shot(self, name):
+        self.d.execute_script("document.getElementById('notice').replaceChildren()")  # no stale toasts
         self.d.save_screenshot(os.path.join(SERVER["shots"], f"{name}.png"))
 
     def fill(self, css, text):
@@ -232,6 +238,17 @@ class Dashboard(unittest.TestCase):
         self.element("#run-now").click()
         self.wait(lambda d: any(r["trigger"] == "manual" for r in ok("GET", f"/v1/life/job/{job_id}/executions")))
         self.text_in("#runs-table", "manual")
+        # Edit: the form comes back filled in; a changed memo and schedule are saved.
+        self.element("#edit").click()
+        self.wait(lambda d: self.element("#f-name").get_attribute("value") == "ui ticker")
+        self.assertEqual(self.element("#f-pattern").get_attribute("value"), "@every 2s")
+        self.fill("#f-memo", "edited in the dashboard")
+        self.fill("#f-pattern", "@every 1h")
+        self.element("#save").click()
+        self.wait(EC.url_matches(r"/job/[0-9]+$"))
+        self.text_in(".spec", "edited in the dashboard")
+        self.text_in(".spec", "@every 1h")
+        self.assertEqual(ok("GET", f"/v1/life/job/{job_id}")["memo"], "edited in the dashboard")
         self.element("#delete").click()
         self.wait(EC.alert_is_present()).accept()
         self.wait(lambda d: d.current_url.endswith("#/g/life"))
@@ -283,9 +300,97 @@ class Dashboard(unittest.TestCase):
 
     def test_5_overview_after_activity(self):
         self.open("/")
+        self.d.refresh()
         self.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#overview .chart rect")) >= 1)
         self.text_in("#overview", "100,")  # the big group's jobs are counted
         self.shot("overview")
+        # Dark, as the system asks.
+        self.d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+        self.assertTrue(self.d.execute_script("return matchMedia('(prefers-color-scheme: dark)').matches"))
+        self.shot("overview_dark")
+        self.d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+
+    def test_6_no_page_overflows_a_360_px_screen(self):
+        self.d.set_window_size(360, 800)
+        try:
+            width = self.d.execute_script("return window.innerWidth")
+            for route, ready in (("/", "#overview .card"), ("/g/big", "#jobs-table"), ("/g/demo/new", "#f-pattern"),
+                                 ("/groups", ".group-list"), ("/audit", "#audit-table")):
+                self.open(route)
+                self.d.refresh()
+                self.element(ready, BIG_WAIT_S)
+                overflow = self.d.execute_script("return document.documentElement.scrollWidth")
+                self.assertLessEqual(overflow, width, f"#{route} is {overflow} px wide on a {width} px screen")
+                if route == "/g/big":
+                    self.shot("jobs_table_narrow")
+        finally:
+            self.d.set_window_size(1280, 1000)
+
+    def test_7_keyboard_reaches_and_presses_the_actions(self):
+        job_id = ok("POST", "/v1/add/job", {"group_name": "demo", "name": "keyboard", "interval_pattern": "@manually",
+                                            "request_url": "NOOP@", "job_id": "kbd"})
+        self.open(f"/g/demo/job/{job_id}")
+        self.d.refresh()
+        self.element("#run-now")
+        for _ in range(MAX_TABS):  # Tab until the focus is on Run now, then press Enter
+            if self.d.switch_to.active_element.get_attribute("id") == "run-now":
+                break
+            ActionChains(self.d).send_keys(Keys.TAB).perform()
+        self.assertEqual(self.d.switch_to.active_element.get_attribute("id"), "run-now")
+        outline = self.d.execute_script("return getComputedStyle(document.activeElement).outlineStyle")
+        self.assertNotEqual(outline, "none")  # focus is visible
+        self.d.switch_to.active_element.send_keys(Keys.ENTER)
+        self.wait(lambda d: len(ok("GET", f"/v1/demo/job/{job_id}/executions")) >= 1)
+
+
+class RequiredKey(unittest.TestCase):
+    """A server with --require-api-key: the page asks for a key and sends it as X-API-Key."""
+
+    def setUp(self):
+        self.port = free_port()
+        self.dir = tempfile.mkdtemp(prefix="mainspring-ui-key-")
+        self.log = open(os.path.join(self.dir, "server.log"), "wb")
+        self.proc = subprocess.Popen(
+            [os.environ.get("MAINSPRING_BINARY", "build/app/mainspring"), "serve", "--require-api-key",
+             "--listen", f"127.0.0.1:{self.port}", "--data-dir", os.path.join(self.dir, "data")],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        self.url = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + START_WAIT_S
+        while True:
+            try:
+                with urllib.request.urlopen(self.url + "/health", timeout=HEALTH_TIMEOUT_S):
+                    break
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        self.d = SERVER["driver"]
+
+    def tearDown(self):
+        self.d.execute_script("sessionStorage.clear()")
+        self.proc.terminate()
+        self.proc.wait(timeout=15)
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def test_the_page_asks_for_a_key_keeps_it_in_session_storage_and_never_in_a_url(self):
+        req = urllib.request.Request(self.url + "/v1/apikeys/bootstrap", data=b"", method="POST")
+        with urllib.request.urlopen(req, timeout=10) as r:
+            key = json.loads(r.read())["success"]["key"]
+        self.d.get(self.url + "/ui/")
+        wait = WebDriverWait(self.d, WAIT_S, poll_frequency=0.1)
+        box = wait.until(EC.visibility_of_element_located((By.ID, "key-input")))
+        self.assertEqual(self.d.switch_to.active_element.get_attribute("id"), "key-input")
+        box.send_keys("wrong" + Keys.ENTER)
+        box = wait.until(EC.visibility_of_element_located((By.ID, "key-input")))  # refused: asked again
+        wait.until(EC.text_to_be_present_in_element((By.ID, "key-help"), "refused"))
+        box.send_keys(key + Keys.ENTER)
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#overview .card")) >= 8)
+        self.assertEqual(self.d.execute_script("return sessionStorage.getItem('mainspring.apiKey')"), key)
+        self.assertEqual(self.d.execute_script("return localStorage.length"), 0)
+        urls = self.d.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+        self.assertTrue(any("/v1/stats" in u for u in urls))
+        self.assertFalse(any(key in u for u in urls + [self.d.current_url]))
 
 
 if __name__ == "__main__":

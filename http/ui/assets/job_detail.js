@@ -100,6 +100,7 @@ export function jobDetailView(main, group, id) {
   }
 
   async function poll() {
+    if (document.hidden) { timer = setTimeout(poll, POLL_MS); return; }  // a background tab costs nothing
     try { await refresh(); } catch (err) {
       if (err instanceof ApiError && err.status === 404) {
         stopped = true;

@@ -45,6 +45,7 @@ export function overviewView(main) {
   replace(main, h("h1", {}, "Overview"), status, body);
   let stopped = false, timer = null;
   async function poll() {
+    if (document.hidden) { timer = setTimeout(poll, POLL_MS); return; }  // a background tab costs nothing
     try {
       const s = await api.get("/v1/stats");
       if (stopped) return;
