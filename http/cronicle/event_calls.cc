@@ -152,19 +152,9 @@ void get_event(scheduler_api& api, const state_ptr& s, call_args a) {
 
 void create_event(scheduler_api& api, const state_ptr& s, call_args a) {
   json& event = a.params;
-  if (auto e = require_params(event, {{"title", param_rule::non_blank},
-                                      {"enabled", param_rule::flag},
-                                      {"category", param_rule::word},
-                                      {"target", param_rule::host},
-                                      {"plugin", param_rule::word}}))
-    return send(a.reply, *e);
-  if (auto e = validate_event_data(event)) return send(a.reply, *e);
+  if (auto e = prepare_new_event(event, s->events)) return send(a.reply, *e);
   std::string id = event.contains("id") ? normalized_event_id(js_text(event["id"])) : "";
   if (id.empty()) id = new_event_id();
-  if (!js_truthy(event.value("max_children", json(0)))) event["max_children"] = 0;
-  if (!js_truthy(event.value("timeout", json(0)))) event["timeout"] = 0;
-  if (!js_truthy(event.value("timezone", json()))) event["timezone"] = s->events.default_timezone;
-  if (!js_truthy(event.value("params", json()))) event["params"] = json::object();
   if (auto e = check_references(event, "create")) return send(a.reply, *e);
   auto spec = to_job_spec(merged_event(json::object(), event), s->events, id);
   if (!spec.ok()) return send(a.reply, spec.error());

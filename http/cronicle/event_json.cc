@@ -7,6 +7,7 @@
 #include "core/time_types.h"
 #include "http/cronicle/js_values.h"
 #include "http/cronicle/plugins.h"
+#include "http/cronicle/validation.h"
 #include "http/dialect_data.h"
 #include "http/handler_kit.h"
 
@@ -94,6 +95,21 @@ bool is_transient_field(std::string_view name) {
   return name == "api_key" || name == "session_id" || name == "reset_cursor" || name == "abort_jobs" ||
          name == "cwd" || name == "uid" || name == "gid" || name == "env" || name == "username" ||
          name == "post_data";
+}
+
+std::optional<api_error> prepare_new_event(json& event, const event_context& ctx) {
+  if (auto e = require_params(event, {{"title", param_rule::non_blank},
+                                      {"enabled", param_rule::flag},
+                                      {"category", param_rule::word},
+                                      {"target", param_rule::host},
+                                      {"plugin", param_rule::word}}))
+    return e;
+  if (auto e = validate_event_data(event)) return e;
+  if (!js_truthy(event.value("max_children", json(0)))) event["max_children"] = 0;
+  if (!js_truthy(event.value("timeout", json(0)))) event["timeout"] = 0;
+  if (!js_truthy(event.value("timezone", json()))) event["timezone"] = ctx.default_timezone;
+  if (!js_truthy(event.value("params", json()))) event["params"] = json::object();
+  return std::nullopt;
 }
 
 json merged_event(json current, const json& params) {

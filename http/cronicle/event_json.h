@@ -18,6 +18,7 @@
 //   json shown = event_json(view, ctx);                             // get_event's "event"
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -48,6 +49,11 @@ std::string normalized_event_id(std::string_view id);
 // Fields a caller may send that are never kept: keys, sessions, one-shot update flags and the
 // launch context Cronicle strips (cwd, uid, gid, env).
 bool is_transient_field(std::string_view name);
+
+// create_event's checks of a new event, in Cronicle's order and words (the required params, then
+// validate_event_data), then Cronicle's defaults filled in: max_children, timeout, timezone (the
+// server's) and params. `event` is completed in place; the error stops the call.
+std::optional<api_error> prepare_new_event(nlohmann::json& event, const event_context& ctx);
 
 // `current` (an event as event_json shows it, or {}) with every field of `params` replacing its
 // own, minus the transient fields.

@@ -36,14 +36,10 @@ job_spec make_job(const std::string& group, const std::string& id, const std::st
   return j;
 }
 
-struct temp_dir : temp_data_dir {
-  temp_dir() : temp_data_dir("ms_durable_test") {}
-};
-
 }  // namespace
 
 TEST_CASE("a change whose write fails changes nothing: add, edit, pause, activate, delete, groups and funcs") {
-  temp_dir dir;
+  temp_data_dir dir("ms_durable_test");
   fault_env env;
   auto rt = start(dir.path, env);
   REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_origin, "g", r); }).ok());
@@ -120,7 +116,7 @@ TEST_CASE("a change whose write fails changes nothing: add, edit, pause, activat
 }
 
 TEST_CASE("concurrent changes of one job end as if they ran one after the other") {
-  temp_dir dir;
+  temp_data_dir dir("ms_durable_test");
   fault_env env;
   auto rt = start(dir.path, env);
   REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_origin, "g", r); }).ok());
@@ -170,7 +166,7 @@ TEST_CASE("concurrent changes of one job end as if they ran one after the other"
 }
 
 TEST_CASE("after a power loss every change acknowledged to concurrent clients is there, each after a sync") {
-  temp_dir dir;
+  temp_data_dir dir("ms_durable_test");
   fault_env env;
   constexpr int k_clients = 8, k_jobs_per_client = 25;
   std::mutex mu;

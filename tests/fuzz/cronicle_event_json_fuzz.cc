@@ -1,7 +1,8 @@
 // Fuzzes the Cronicle dialect's event translation (http/cronicle/validation.h, event_json.h).
 //
 // Input: a create_event / update_event body. Properties:
-//  - require_params and validate_event_data answer an api_error or nothing, never throw;
+//  - prepare_new_event (require_params, validate_event_data, defaults) answers an api_error or
+//    nothing, never throws;
 //  - an event they accept either is refused by to_job_spec with an api_error or becomes a job
 //    the core accepts and storage keeps exactly (job_spec_checks.h);
 //  - the event as get_event shows it (event_json) renders, and reads back (to_job_spec of it)
@@ -50,20 +51,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   auto body = http::parse_json_object(text);
   if (!body.ok()) return 0;
   json event = *body;
-  // create_event's own checks (http/cronicle/event_calls.cc), in its order.
-  if (cr::require_params(event, {{"title", cr::param_rule::non_blank},
-                                 {"enabled", cr::param_rule::flag},
-                                 {"category", cr::param_rule::word},
-                                 {"target", cr::param_rule::host},
-                                 {"plugin", cr::param_rule::word}})) {
-    return 0;
-  }
-  if (cr::validate_event_data(event)) return 0;
+  // What create_event checks and completes before it maps the event.
+  if (cr::prepare_new_event(event, k_context)) return 0;
   (void)cr::normalized_event_id(cr::js_text(event.value("id", json())));
-  // As create_event does: an event that names no zone gets the server's, which it then shows.
-  if (!event.contains("timezone") || event["timezone"] == json("") || event["timezone"].is_null()) {
-    event["timezone"] = k_context.default_timezone;
-  }
 
   auto spec = cr::to_job_spec(cr::merged_event(json::object(), event), k_context, k_event_id);
   if (!spec.ok()) {
