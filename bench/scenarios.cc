@@ -347,7 +347,7 @@ scenario_result run_overload(const bench_config& cfg, std::size_t normal, std::s
   if (server->spawned) {
     const auto asked = std::chrono::steady_clock::now();
     std::string why;
-    const bool clean = server->spawned->stop(&why);
+    const bool clean = server->spawned->stop(k_stop_grace, &why) == 0;
     r.metrics.push_back({"SIGTERM to exit at capacity",
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - asked).count(), "s",
                          "< 5"});
@@ -398,7 +398,7 @@ scenario_result run_herd(const bench_config& cfg, std::size_t jobs) {
   }
   auto runs_now = [&]() -> double {
     auto p = probe(client, server->pid);
-    return p.metrics ? sum_samples(*p.metrics, "mainspring_job_runs_total").value_or(0) : 0;
+    return p.metrics ? p.metrics->sum("mainspring_job_runs_total") : 0;
   };
   const double runs_before = runs_now();
   std::atomic<bool> done{false};

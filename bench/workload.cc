@@ -58,11 +58,11 @@ std::optional<server_under_test> open_server(const bench_config& cfg, std::strin
   }
   auto args = cfg.server_args;
   if (cfg.api == "dkron" || cfg.api == "ndscheduler") {
-    uint16_t port = pick_free_port();
+    uint16_t port = testing::pick_free_port();
     args.insert(args.end(), {"--" + cfg.api + "-listen", "127.0.0.1:" + std::to_string(port)});
     s.dialect_url = "http://127.0.0.1:" + std::to_string(port);
   }
-  s.spawned = server_process::start(cfg.server_binary, args, error);
+  s.spawned = testing::server_process::start(cfg.server_binary, args, k_bench_server_options, error);
   if (!s.spawned) return std::nullopt;
   s.base_url = s.spawned->base_url();
   s.pid = s.spawned->pid();
@@ -228,9 +228,9 @@ server_probe probe(load_client& client, pid_t pid) {
   p.bench_cpu_s = own_cpu_seconds();
   auto m = client.fetch({"GET", "/metrics"});
   if (m.ok()) {
-    p.metrics = parse_exposition(m.body);
-    p.pending_timers = sum_samples(*p.metrics, "mainspring_timer_wheel_pending_timers");
-    p.jobs = sum_samples(*p.metrics, "mainspring_jobs");
+    p.metrics = prometheus_text::parse(m.body);
+    p.pending_timers = p.metrics->sum_if_any("mainspring_timer_wheel_pending_timers");
+    p.jobs = p.metrics->sum_if_any("mainspring_jobs");
   }
   if (!p.pending_timers || !p.jobs) {
     auto h = client.fetch({"GET", "/health"});

@@ -18,6 +18,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -29,16 +30,24 @@
 #include "bench/bench_config.h"
 #include "bench/load_client.h"
 #include "bench/percentiles.h"
-#include "bench/exposition_reader.h"
-#include "bench/server_process.h"
+#include "bench/proc_stats.h"
+#include "tests/support/prometheus_text.h"
+#include "tests/support/server_process.h"
 
 namespace mainspring::bench {
 
 // -- the server --
 
+// How the bench starts its own server: a server loading on a busy 2-core machine can be slow to
+// bind, and the free port may be taken between pick and bind.
+inline const testing::server_options k_bench_server_options{std::chrono::seconds(60), 3, "mainspring-bench"};
+// How long a SIGTERMed server may take to exit before it is killed (the goal is 5 s; the bench
+// reports the time it took).
+inline constexpr std::chrono::seconds k_stop_grace{30};
+
 // The server one scenario drives: a fresh child when --server-binary is set, else --url.
 struct server_under_test {
-  std::unique_ptr<server_process> spawned;  // null for an external server
+  std::unique_ptr<testing::server_process> spawned;  // null for an external server
   std::string base_url;
   pid_t pid = 0;                            // 0 = unknown: no RSS or CPU figures
   std::string dialect_url;                  // the --api dialect's listener (spawned servers)
@@ -110,7 +119,7 @@ load_report load_jobs(load_client& client, const job_batch& batch, std::size_t c
 struct server_probe {
   double steady_s = 0;     // when it was taken (steady clock, seconds)
   int64_t wall_ms = 0;     // the same moment, unix ms (run records use the server's wall clock)
-  std::optional<std::vector<metric_sample>> metrics;  // nullopt: GET /metrics is not there
+  std::optional<prometheus_text> metrics;  // nullopt: GET /metrics is not there
   std::optional<double> jobs;            // from /metrics, else /health
   std::optional<double> pending_timers;  // from /metrics, else /health
   std::optional<uint64_t> rss_bytes;
