@@ -27,7 +27,7 @@
 #include "core/node.h"
 #include "core/run_record.h"
 #include "core/status.h"
-#include "metrics/activity_history.h"
+#include "core/activity_window.h"
 
 namespace mainspring {
 
@@ -102,7 +102,7 @@ struct allocation_view {
 };
 
 // The whole scheduler at a glance, for the dashboard (GET /v1/stats): live gauges plus the last
-// hour of activity (metrics/activity_history.h).
+// hour of activity (core/activity_window.h, computed by metrics/activity_history.h).
 struct scheduler_overview {
   int64_t time_ms = 0;  // when it was taken (unix ms)
   uint64_t groups = 0;
