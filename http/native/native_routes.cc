@@ -180,7 +180,7 @@ void add_job_routes(router& r, scheduler_api& api) {
     if (!body.ok()) return reply.send(failure(body.status()));
     auto job = job_ref_from_json(*body);
     if (!job.ok()) return reply.send(failure(job.status()));
-    auto exec_time = exec_time_from_json(*body);
+    auto exec_time = activate_time_from_json(*body);
     if (!exec_time.ok()) return reply.send(failure(exec_time.status()));
     api.activate_job(origin_of(req), job->group, job->job_id, *exec_time, answer_ok(reply));
   }));
