@@ -10,8 +10,6 @@ namespace mainspring::bench {
 namespace {
 
 constexpr double k_mib = 1024.0 * 1024.0;
-constexpr const char* k_lateness_histogram = "mainspring_schedule_lateness_seconds";
-constexpr const char* k_runs_counter = "mainspring_job_runs_total";
 constexpr std::size_t k_list_group_jobs = 100;
 
 // A percentile of no samples is "not measured", not zero.
@@ -33,12 +31,6 @@ std::optional<double> skipped_runs(const prometheus_text& scrape) {
     sum = sum.value_or(0) + s.value;
   }
   return sum;
-}
-
-std::vector<histogram_bucket> histogram_buckets(const prometheus_text& scrape, std::string_view base) {
-  std::vector<histogram_bucket> out;
-  for (auto [bound, count] : scrape.cumulative_buckets(base)) out.push_back({bound, count});
-  return out;
 }
 
 void add_lateness_from_histogram(const server_probe& before, const server_probe& after,

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "bench/scenario_remote.h"
+#include "bench/scenario_soak.h"
 #include "bench/scenario_steps.h"
 
 namespace mainspring::bench {
@@ -573,6 +574,7 @@ std::vector<scenario_result> run_mode(const bench_config& cfg) {
   if (m == "remote") return stamped(run_remote(cfg, cfg.remote_agents, jobs_or(100), seconds_or(15)));
   if (m == "capacity") return {stamped(run_capacity(cfg, cfg.capacity_rates, seconds_or(30)))};
   if (m == "herd") return {stamped(run_herd(cfg, jobs_or(100'000)))};
+  if (m == "soak") return {stamped(run_soak(cfg, jobs_or(20'000), seconds_or(30 * 60)))};
   if (m == "overload") return {stamped(run_overload(cfg, jobs_or(100'000), jobs_or(100'000) * 2, seconds_or(120)))};
   if (m == "openloop") return {stamped(run_open_loop(cfg, cfg.load_rate > 0 ? cfg.load_rate : 5'000, seconds_or(30)))};
   if (m == "list") {

@@ -217,6 +217,12 @@ load_report load_jobs(load_client& client, const job_batch& batch, std::size_t c
   return report;
 }
 
+std::vector<histogram_bucket> histogram_buckets(const prometheus_text& scrape, std::string_view base) {
+  std::vector<histogram_bucket> out;
+  for (auto [bound, count] : scrape.cumulative_buckets(base)) out.push_back({bound, count});
+  return out;
+}
+
 server_probe probe(load_client& client, pid_t pid) {
   server_probe p;
   p.steady_s = steady_seconds();

@@ -128,6 +128,13 @@ struct server_probe {
 };
 server_probe probe(load_client& client, pid_t pid);
 
+// The server's figures the bench reads from /metrics.
+inline constexpr const char* k_lateness_histogram = "mainspring_schedule_lateness_seconds";
+inline constexpr const char* k_runs_counter = "mainspring_job_runs_total";
+
+// The cumulative buckets of histogram `base` in a scrape, for bucket_delta / histogram_quantile.
+std::vector<histogram_bucket> histogram_buckets(const prometheus_text& scrape, std::string_view base);
+
 // -- run records --
 
 struct record_sample {
