@@ -1,3 +1,4 @@
+#include "actors/control_first_policy.h"
 #include "actors/group_actor.h"
 
 #include <algorithm>
@@ -581,7 +582,9 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
 
 caf::actor spawn_group(caf::actor_system& sys, group_spec spec, std::vector<job_spec> restored,
                        int64_t last_alive_ms, const job_context* ctx) {
-  return sys.spawn(group_behavior, std::move(spec), std::move(restored), last_alive_ms, ctx);
+  auto group = sys.spawn(group_behavior, std::move(spec), std::move(restored), last_alive_ms, ctx);
+  mark_control_actor(sys, group);  // API calls pass through it: never queued behind fires
+  return group;
 }
 
 }  // namespace mainspring

@@ -1,3 +1,4 @@
+#include "actors/control_first_policy.h"
 #include "actors/registry_actor.h"
 
 #include <map>
@@ -371,7 +372,9 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
 }  // namespace
 
 caf::actor spawn_registry(caf::actor_system& sys, restored_state restored, const job_context* ctx) {
-  return sys.spawn(registry_behavior, std::move(restored), ctx);
+  auto registry = sys.spawn(registry_behavior, std::move(restored), ctx);
+  mark_control_actor(sys, registry);  // every API call passes through it
+  return registry;
 }
 
 }  // namespace mainspring

@@ -3,6 +3,7 @@
 #include <caf/io/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/control_first_policy.h"
 #include "actors/messages.h"
 #include "actors/node_gateway.h"
 #include "actors/node_protocol.h"
@@ -50,10 +51,12 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
   unsigned threads = options.worker_threads ? options.worker_threads
                                             : std::max(1u, std::thread::hardware_concurrency());
   i->config.set("scheduler.max-threads", static_cast<size_t>(threads));
-  // One shared queue whose idle workers sleep on a condition variable. CAF 0.17's work stealing
+  // Shared queues whose idle workers sleep on a condition variable. CAF 0.17's work stealing
   // takes from the tail of a singly linked deque (O(length) per steal, both locks held) and
   // spins while idle: a group that made a million job actors runnable at once took minutes.
-  i->config.set("scheduler.policy", caf::atom("sharing"));
+  // The registry and the groups go first (control_first_policy.h), so API calls do not wait
+  // behind fires.
+  i->config.load<control_first_coordinator>();
   add_worker_priority_hook(i->config);
   if (options.worker_nodes) {
     i->config.load<caf::io::middleman>();
