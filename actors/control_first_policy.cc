@@ -22,4 +22,14 @@ void mark_control_actor(caf::actor_system& sys, const caf::actor& actor) {
   });
 }
 
+void run_next_urgently(caf::actor_system& sys, const caf::actor& actor) {
+  auto* coordinator = dynamic_cast<control_first_coordinator*>(&sys.scheduler());
+  auto* job = dynamic_cast<caf::resumable*>(caf::actor_cast<caf::abstract_actor*>(actor));
+  if (!coordinator || !job) return;
+  auto& q = *coordinator->data().q;
+  std::lock_guard<std::mutex> guard(q.lock);
+  if (q.once.size() >= k_max_urgent_once) q.once.clear();
+  q.once.insert(job);
+}
+
 }  // namespace mainspring

@@ -8,6 +8,7 @@
 // left the API's p99 far above its goal at overload. Here an actor marked as control goes to the
 // urgent queue when it becomes runnable and is resumed before the job actors, but at most
 // k_urgent_in_a_row times in a row, so a busy group (a restore, an import) cannot starve fires.
+// A job actor handed an API call (an edit, a pause) goes there once too (run_next_urgently).
 // Otherwise it is CAF's work_sharing, line for line: one mutex, idle workers sleep on a
 // condition variable.
 //
@@ -36,6 +37,9 @@ namespace mainspring {
 
 // Control actors resumed in a row at most, before one job actor gets its turn.
 inline constexpr std::size_t k_urgent_in_a_row = 8;
+// run_next_urgently() marks pending at most; past it they are dropped (an actor that was already
+// runnable when marked keeps its mark until its next enqueue, which may never come).
+inline constexpr std::size_t k_max_urgent_once = 1024;
 
 class control_first_sharing : public caf::policy::unprofiled {
  public:
@@ -48,6 +52,8 @@ class control_first_sharing : public caf::policy::unprofiled {
     queue_type normal;  // everything else
     std::size_t urgent_streak = 0;
     std::unordered_set<const caf::resumable*> control;
+    // Actors whose next enqueue goes to the urgent queue once (a job actor sent an API call).
+    std::unordered_set<const caf::resumable*> once;
     std::mutex lock;
     std::condition_variable cv;
   };
@@ -67,7 +73,8 @@ class control_first_sharing : public caf::policy::unprofiled {
     l.push_back(job);
     queues& q = *d(self).q;
     std::unique_lock<std::mutex> guard(q.lock);
-    auto& queue = q.control.count(job) ? q.urgent : q.normal;
+    const bool urgent = q.control.count(job) || (!q.once.empty() && q.once.erase(job));
+    auto& queue = urgent ? q.urgent : q.normal;
     queue.splice(queue.end(), l);
     q.cv.notify_one();
   }
@@ -129,5 +136,10 @@ using control_first_coordinator = caf::scheduler::coordinator<control_first_shar
 // until it ends. A no-op when `sys` does not run a control_first_coordinator (tests may use
 // CAF's own schedulers).
 void mark_control_actor(caf::actor_system& sys, const caf::actor& actor);
+
+// Puts `actor` in the urgent queue the next time it becomes runnable, once: a group calls it
+// before it hands a job actor an API call (edit, pause, run now, ...). An actor that is already
+// runnable keeps its place. Same no-op as above.
+void run_next_urgently(caf::actor_system& sys, const caf::actor& actor);
 
 }  // namespace mainspring

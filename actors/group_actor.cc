@@ -59,6 +59,7 @@ template <class Reply, class Fn>
 void with_job(group_self self, const std::string& id, const Reply& reply, Fn fn) {
   auto it = self->state.jobs.find(id);
   if (it == self->state.jobs.end()) return reply(unknown_job(self->state.spec.name, id));
+  run_next_urgently(self->system(), it->second.actor);  // an API call: not behind the fires
   fn(it->second.actor);
 }
 

@@ -146,3 +146,21 @@ TEST_CASE("an ended control actor is forgotten, and marking under another schedu
   caf::actor_system plain{plain_config};
   mark_control_actor(plain, plain.spawn(noting, &j, "elsewhere"));  // no crash, no effect
 }
+
+TEST_CASE("an actor marked to run next urgently jumps the backlog once, then waits its turn again") {
+  one_worker_system s;
+  journal j;
+  auto edited = s.sys->spawn<caf::lazy_init>(noting, &j, "edited");
+  for (int round = 0; round < 2; ++round) {
+    std::promise<void> release;
+    block_the_worker(*s.sys, release.get_future().share());
+    for (int i = 0; i < 10; ++i)
+      caf::anon_send(s.sys->spawn<caf::lazy_init>(noting, &j, "job" + std::to_string(i)), note_atom::value);
+    if (round == 0) run_next_urgently(*s.sys, edited);
+    caf::anon_send(edited, note_atom::value);
+    release.set_value();
+    REQUIRE(wait_for(j, 11 * (round + 1)));
+  }
+  CHECK(j.entries[0] == "edited");  // marked: first
+  CHECK(j.entries[21] == "edited");  // the next time, not marked: last
+}
