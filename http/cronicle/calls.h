@@ -50,6 +50,13 @@ void delete_event(scheduler_api& api, const state_ptr& s, call_args a);
 void run_event(scheduler_api& api, const state_ptr& s, call_args a);
 void get_event_history(scheduler_api& api, const state_ptr& s, call_args a);
 
+// -- API keys (key_calls.cc); the listener admits only admin keys to them --
+void get_api_keys(scheduler_api& api, const state_ptr& s, call_args a);
+void get_api_key(scheduler_api& api, const state_ptr& s, call_args a);
+void create_api_key(scheduler_api& api, const state_ptr& s, call_args a);
+void update_api_key(scheduler_api& api, const state_ptr& s, call_args a);
+void delete_api_key(scheduler_api& api, const state_ptr& s, call_args a);
+
 // -- jobs and state (job_calls.cc) --
 void get_history(scheduler_api& api, const state_ptr& s, call_args a);
 void get_job_status(scheduler_api& api, const state_ptr& s, call_args a);

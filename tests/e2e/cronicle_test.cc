@@ -288,3 +288,63 @@ TEST_CASE("cronicle: a urlplug event calls a local sink and reports its status")
   check_error(s.call("update_event", {{"id", id}, {"params", {{"url", sink.url("/")}, {"error_match", "fail"}}}}), "event",
               "Plugin parameter error_match: not supported yet");
 }
+
+TEST_CASE("cronicle: API keys are managed with Cronicle's key calls by an admin key, secrets shown once") {
+  cronicle_server s;
+  // Cronicle's create_api_key body: a `key` of the client's is checked, then Mainspring makes its own.
+  json made = s.ok("create_api_key", {{"title", "Deploy bot"}, {"key", "clientchosen0123"}, {"active", "1"},
+                                      {"privileges", {{"run_events", 1}, {"create_events", 0}}}});
+  std::string id = made["id"], secret = made["key"];
+  CHECK(secret != "clientchosen0123");
+  CHECK(secret.size() >= 32);
+  // The new key works for what it may do, and only that.
+  CHECK(s.call("run_event", {{"id", "nope"}}, secret)["code"] == "event");  // admitted: the event is unknown
+  check_error(s.call("create_event", shell_event("No", "#!/bin/sh\n"), secret), "api",
+              "API Key ('" + id + "') does not have the required privileges to perform this action (create_events).");
+
+  // Listed (newest first) and read, never with a secret.
+  json list = s.ok("get_api_keys");
+  REQUIRE(list["rows"].size() == 2);  // the bootstrap admin key, then this one
+  CHECK(list["list"]["length"] == 2);
+  CHECK(list["rows"][0]["id"] == id);
+  CHECK(list["rows"][0]["title"] == "Deploy bot");
+  CHECK(list["rows"][0]["active"] == 1);
+  CHECK(list["rows"][0]["privileges"]["run_events"] == 1);
+  CHECK(list["rows"][0]["privileges"]["create_events"] == 0);
+  CHECK(list.dump().find(secret) == std::string::npos);
+  CHECK_FALSE(list["rows"][0].contains("key"));
+  json one = s.ok("get_api_key", {{"id", id}});
+  CHECK(one["api_key"]["title"] == "Deploy bot");
+  check_error(s.call("get_api_key", {{"id", "k404"}}), "api_key", "Failed to locate API Key: k404");
+
+  // Edited: disabled, then refused as Cronicle refuses a disabled key.
+  s.ok("update_api_key", {{"id", id}, {"active", 0}, {"title", "Deploy bot (off)"}});
+  CHECK(s.ok("get_api_key", {{"id", id}})["api_key"]["title"] == "Deploy bot (off)");
+  check_error(s.call("get_schedule", json::object(), secret), "api", "API Key is disabled: " + id);
+  check_error(s.call("update_api_key", {{"id", id}, {"active", "0"}}), "api", "Malformed parameter type: active (string)");
+  check_error(s.call("update_api_key", {{"id", "k404"}, {"active", 1}}), "api_key",
+              "Failed to update API Key: Failed to locate API Key: k404");
+
+  // Only an admin key manages keys, refused in requireAdmin's words.
+  std::string runner = s.key_with(json::array({"run_events"}));
+  check_error(s.call("get_api_keys", json::object(), runner), "user",
+              "User is not an administrator: " + s.ok("get_api_keys")["rows"][0]["id"].get<std::string>());
+
+  // Hostile or incomplete bodies change nothing.
+  check_error(s.call("create_api_key", {{"title", "x"}, {"active", 1}}), "api", "Missing parameter: key");
+  check_error(s.call("create_api_key", {{"title", "x"}, {"key", "a-b"}, {"active", 1}}), "api", "Malformed parameter: key");
+  check_error(s.call("create_api_key", {{"title", "x"}, {"key", "abc"}, {"active", 2}}), "api", "Malformed parameter: active");
+  check_error(s.call("create_api_key", {{"title", "<b>x</b>"}, {"key", "abc"}, {"active", 1}}), "api",
+              "Malformed title parameter: Cannot contain HTML metacharacters");
+  check_error(s.call("create_api_key", {{"title", "x"}, {"key", "abc"}, {"active", 1}, {"privileges", {{"fly", 1}}}}),
+              "api", "privileges: unknown privilege \"fly\" (known: create_events, edit_events, delete_events, "
+                     "run_events, abort_events, state_update, admin)");
+  CHECK(s.ok("get_api_keys")["list"]["length"] == 3);  // admin, the bot, the runner: nothing added
+
+  // Deleted; the last admin key cannot be.
+  s.ok("delete_api_key", {{"id", id}});
+  check_error(s.call("get_api_key", {{"id", id}}), "api_key", "Failed to locate API Key: " + id);
+  check_error(s.call("delete_api_key", {{"id", id}}), "api_key", "Failed to delete API Key: Failed to locate API Key: " + id);
+  std::string admin_id = s.ok("get_api_keys")["rows"][1]["id"];
+  CHECK(s.call("delete_api_key", {{"id", admin_id}})["code"] == "api_key");
+}

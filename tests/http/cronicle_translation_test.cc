@@ -205,6 +205,9 @@ TEST_CASE("cronicle: the listener's own errors and key refusals come back in Cro
   auto forbidden = render_error(403, status::permission_denied("API key 0123456789abcdef lacks the create_events privilege"));
   CHECK(body(forbidden)["description"] ==
         "API Key ('0123456789abcdef') does not have the required privileges to perform this action (create_events).");
+  // Key management wants an admin key: requireAdmin's words.
+  auto not_admin = render_error(403, status::permission_denied("API key 0123456789abcdef lacks the admin privilege"));
+  CHECK(body(not_admin) == json{{"code", "user"}, {"description", "User is not an administrator: 0123456789abcdef"}});
   auto disabled = render_error(401, status::unauthenticated("API key 0123456789abcdef is disabled"));
   CHECK(body(disabled) == json{{"code", "api"}, {"description", "API Key is disabled: 0123456789abcdef"}});
   auto unknown = render_error(404, status::not_found("no route for GET /api/user/login"));

@@ -1,0 +1,133 @@
+// Cronicle's API key calls (lib/api/apikey.js) over Mainspring's key registry: the same keys as
+// the native /v1/apikeys routes. Unlike Cronicle, a key's secret is made here (RAND_bytes) and
+// shown once, in create_api_key's answer; no listing shows it, and a `key` a client sends is
+// checked as Cronicle checks it, then ignored.
+#include <string>
+#include <vector>
+
+#include "http/api_key_body.h"
+#include "http/cronicle/calls.h"
+#include "http/cronicle/errors.h"
+#include "http/cronicle/validation.h"
+
+namespace mainspring::http::cronicle {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr privilege k_all_privileges[] = {privilege::admin,       privilege::create_events, privilege::edit_events,
+                                          privilege::delete_events, privilege::run_events,  privilege::abort_events,
+                                          privilege::state_update};
+
+void send(const responder& reply, const api_error& e) { reply.send(failure(e)); }
+
+// A key as Cronicle lists it (its fields but `key`): privileges as Cronicle's object of 1/0.
+json key_json(const api_key_view& k) {
+  json privileges = json::object();
+  for (privilege p : k_all_privileges) privileges[std::string(privilege_name(p))] = k.privileges.has(p) ? 1 : 0;
+  return json{{"id", k.key_id},          {"title", k.title},
+              {"description", ""},       {"active", k.active ? 1 : 0},
+              {"privileges", privileges}, {"username", ""},
+              {"created", k.created_ms / 1000}, {"modified", k.created_ms / 1000},
+              {"last_used", k.last_used_ms / 1000}};
+}
+
+std::optional<api_error> html_in_text(const json& params) {
+  for (const char* field : {"title", "description"})
+    if (auto it = params.find(field); it != params.end() && it->is_string() &&
+                                      it->get<std::string>().find_first_of("<>") != std::string::npos)
+      return api_refusal(std::string("Malformed ") + field + " parameter: Cannot contain HTML metacharacters");
+  return std::nullopt;
+}
+
+// The registry, which the listener sets before it serves (dialect::add_key_routes).
+api_key_registry* registry_of(const state_ptr& s, const responder& reply) {
+  api_key_registry* keys = s->keys.load();
+  if (!keys) send(reply, {"api_key", "API keys are not available on this listener"});
+  return keys;
+}
+
+request_origin key_origin(const call_args& a) { return a.origin; }
+
+}  // namespace
+
+void get_api_keys(scheduler_api&, const state_ptr& s, call_args a) {
+  auto* keys = registry_of(s, a.reply);
+  if (!keys) return;
+  json rows = json::array();
+  auto all = keys->list();
+  for (auto it = all.rbegin(); it != all.rend(); ++it) rows.push_back(key_json(*it));  // newest first
+  const std::size_t total = rows.size();
+  a.reply.send(success({{"rows", std::move(rows)}, {"list", {{"length", total}}}}));
+}
+
+void get_api_key(scheduler_api&, const state_ptr& s, call_args a) {
+  if (auto e = require_params(a.params, {{"id", param_rule::word}})) return send(a.reply, *e);
+  auto* keys = registry_of(s, a.reply);
+  if (!keys) return;
+  const std::string id = js_text(a.params["id"]);
+  for (const auto& k : keys->list())
+    if (k.key_id == id) return a.reply.send(success({{"api_key", key_json(k)}}));
+  send(a.reply, {"api_key", "Failed to locate API Key: " + id});
+}
+
+void create_api_key(scheduler_api&, const state_ptr& s, call_args a) {
+  if (auto e = require_params(a.params, {{"title", param_rule::non_blank}, {"key", param_rule::word},
+                                         {"active", param_rule::bit}}))
+    return send(a.reply, *e);
+  if (auto e = html_in_text(a.params)) return send(a.reply, *e);
+  json fields = {{"title", js_text(a.params["title"])}, {"active", js_text(a.params["active"]) == "1" ? 1 : 0}};
+  if (auto p = a.params.find("privileges"); p != a.params.end()) fields["privileges"] = *p;
+  auto parsed = api_key_fields(fields);
+  if (!parsed.ok()) return send(a.reply, api_refusal(parsed.status().message()));
+  auto* keys = registry_of(s, a.reply);
+  if (!keys) return;
+  auto issued = keys->create(key_origin(a), {*parsed->title, parsed->privileges.value_or(privilege_set{}),
+                                             parsed->active.value_or(true)});
+  if (!issued.ok()) return send(a.reply, {"api_key", "Failed to create api_key: " + issued.status().message()});
+  a.reply.send(success({{"id", issued->view.key_id}, {"key", issued->secret}}));
+}
+
+void update_api_key(scheduler_api&, const state_ptr& s, call_args a) {
+  if (auto e = require_params(a.params, {{"id", param_rule::word}})) return send(a.reply, *e);
+  // validateOptionalParams: key a string of word characters, active the number 1 or 0.
+  if (auto k = a.params.find("key"); k != a.params.end()) {
+    if (!k->is_string()) return send(a.reply, api_refusal("Malformed parameter type: key (" + std::string(js_type(*k)) + ")"));
+    if (!matches(param_rule::word, k->get<std::string>())) return send(a.reply, api_refusal("Malformed parameter value: key"));
+  }
+  if (auto act = a.params.find("active"); act != a.params.end()) {
+    if (!act->is_number()) return send(a.reply, api_refusal("Malformed parameter type: active (" + std::string(js_type(*act)) + ")"));
+    if (!matches(param_rule::bit, js_text(*act))) return send(a.reply, api_refusal("Malformed parameter value: active"));
+  }
+  if (auto e = html_in_text(a.params)) return send(a.reply, *e);
+  json fields = json::object();
+  for (const char* f : {"title", "privileges", "active"})
+    if (auto it = a.params.find(f); it != a.params.end()) fields[f] = *it;
+  auto parsed = api_key_fields(fields);
+  if (!parsed.ok()) return send(a.reply, api_refusal(parsed.status().message()));
+  auto* keys = registry_of(s, a.reply);
+  if (!keys) return;
+  const std::string id = js_text(a.params["id"]);
+  auto edited = keys->edit(key_origin(a), id, *parsed);
+  if (!edited.ok()) {
+    const std::string why = edited.status().code() == status_code::not_found ? "Failed to locate API Key: " + id
+                                                                              : edited.status().message();
+    return send(a.reply, {"api_key", "Failed to update API Key: " + why});
+  }
+  a.reply.send(success());
+}
+
+void delete_api_key(scheduler_api&, const state_ptr& s, call_args a) {
+  if (auto e = require_params(a.params, {{"id", param_rule::word}})) return send(a.reply, *e);
+  auto* keys = registry_of(s, a.reply);
+  if (!keys) return;
+  const std::string id = js_text(a.params["id"]);
+  if (auto st = keys->remove(key_origin(a), id); !st.ok()) {
+    const std::string why = st.code() == status_code::not_found ? "Failed to locate API Key: " + id : st.message();
+    return send(a.reply, {"api_key", "Failed to delete API Key: " + why});
+  }
+  a.reply.send(success());
+}
+
+}  // namespace mainspring::http::cronicle
