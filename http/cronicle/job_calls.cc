@@ -1,5 +1,5 @@
-// The job and state calls: get_history, get_job_status, get_active_jobs, update_job, abort_job,
-// get_master_state, update_master_state (Cronicle's lib/api/job.js, event.js, admin.js).
+// The job and state calls: get_history, get_job_status, get_active_jobs, get_job_log, update_job,
+// abort_job, get_master_state, update_master_state (Cronicle's lib/api/job.js, event.js, admin.js).
 #include <map>
 #include <mutex>
 
@@ -141,6 +141,31 @@ void abort_job(scheduler_api& api, const state_ptr& s, call_args a) {
       reply.send(success());
     });
   });
+}
+
+void get_job_log(scheduler_api& api, const state_ptr& s, call_args a) {
+  // Cronicle reads the id from the query only, and answers the log itself, not JSON.
+  if (auto e = require_params(a.query, {{"id", param_rule::word}})) return send(a.reply, *e);
+  const std::string id = js_text(a.query["id"]);
+  const bool download = a.query.contains("download") && js_truthy(a.query["download"]);
+  auto text = [](int status, std::string body) {
+    http_response r{status, "text/plain; charset=utf-8", std::move(body), {}};
+    r.headers.emplace_back("Access-Control-Allow-Origin", "*");
+    return r;
+  };
+  auto parts = parse_job_id(id);
+  if (!parts) return a.reply.send(text(404, std::string(k_no_job_log)));
+  const uint64_t run_id = parts->second;
+  api.job_executions(s->events.group, parts->first, 1, run_id + 1,
+                     [reply = a.reply, run_id, id, download, text](status_or<std::vector<run_record>> runs) {
+                       if (!runs.ok() || runs->empty() || runs->front().run_id != run_id)
+                         return reply.send(text(404, std::string(k_no_job_log)));
+                       http_response r = text(200, runs->front().output_tail);
+                       if (download)
+                         r.headers.emplace_back("Content-disposition",
+                                                "attachment; filename=Cronicle-Job-Log-" + id + ".txt");
+                       reply.send(std::move(r));
+                     });
 }
 
 void get_master_state(scheduler_api&, const state_ptr&, call_args a) {

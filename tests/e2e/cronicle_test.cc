@@ -348,3 +348,23 @@ TEST_CASE("cronicle: API keys are managed with Cronicle's key calls by an admin 
   std::string admin_id = s.ok("get_api_keys")["rows"][1]["id"];
   CHECK(s.call("delete_api_key", {{"id", admin_id}})["code"] == "api_key");
 }
+
+TEST_CASE("cronicle: get_job_log answers a job's log as text, 404 for an unknown job") {
+  cronicle_server s;
+  std::string id = s.create(shell_event("Logger", "#!/bin/sh\necho 'hello <log>'\necho second line\n"));
+  std::string job_id = s.ok("run_event", {{"id", id}})["ids"][0];
+  s.wait_job(job_id);
+  auto log = s.cr.get("/api/app/get_job_log?id=" + job_id + "&api_key=" + s.admin);
+  CHECK(log.status == 200);
+  CHECK(log.header("content-type") == "text/plain; charset=utf-8");
+  CHECK(log.body == "hello <log>\nsecond line\n");
+  CHECK(log.header("content-disposition").empty());
+  auto download = s.cr.get("/api/app/get_job_log/v1?id=" + job_id + "&download=1&api_key=" + s.admin);
+  CHECK(download.header("content-disposition") == "attachment; filename=Cronicle-Job-Log-" + job_id + ".txt");
+  auto unknown = s.cr.get("/api/app/get_job_log?id=j" + id + "_1&api_key=" + s.admin);
+  CHECK(unknown.status == 404);
+  CHECK(unknown.body == "(No log file found.)\n");
+  CHECK(s.cr.get("/api/app/get_job_log?id=nonsense&api_key=" + s.admin).status == 404);
+  check_error(s.get("/api/app/get_job_log?api_key=" + s.admin), "api", "Missing parameter: id");
+  check_error(s.get("/api/app/get_job_log?id=" + job_id), "session", "No Session ID or API Key could be found");
+}
