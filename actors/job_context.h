@@ -30,9 +30,10 @@ enum class skip_reason : uint8_t {
   overlap,  // concurrency forbid, and the previous run is still in flight
   misfire,  // the fire was missed (server down or far behind) and the misfire policy drops it
   no_node,  // a REMOTE@* job whose group has no live node to run it
+  scheduler_paused,  // the whole scheduler is paused (scheduler_api::set_scheduler_enabled)
 };
-inline constexpr std::size_t k_skip_reasons = 3;
-const char* skip_reason_name(skip_reason r);  // "overlap", "misfire", "no_node"
+inline constexpr std::size_t k_skip_reasons = 4;
+const char* skip_reason_name(skip_reason r);  // "overlap", "misfire", "no_node", "scheduler_paused"
 
 // Counters the metrics layer reads without a message round trip.
 struct scheduler_stats {
@@ -50,6 +51,8 @@ struct scheduler_stats {
   std::atomic<int64_t> nodes_up{0};
   std::atomic<int64_t> nodes{0};  // node actors alive, up or down
   std::atomic<uint64_t> node_auth_failures{0};  // joins refused: wrong proof, unknown group
+  // The whole scheduler is paused: scheduled fires and catch-up runs are skipped.
+  std::atomic<bool> scheduler_paused{false};
 
   int64_t jobs() const {
     return jobs_active.load(std::memory_order_relaxed) + jobs_paused.load(std::memory_order_relaxed) +

@@ -41,6 +41,8 @@ namespace mainspring {
 
 // The store's meta key of the last heartbeat (unix ms).
 inline constexpr std::string_view k_last_alive_meta = "last_alive_ms";
+// The store's meta key of the scheduler-wide pause: "1" while paused.
+inline constexpr std::string_view k_scheduler_paused_meta = "scheduler_paused";
 
 struct scheduler_runtime::impl {
   // Declaration order matters: stop() ends the actors, then the executors, then the actor

@@ -66,4 +66,9 @@ int64_t read_last_alive(state_store& store) {
   }
 }
 
+bool read_scheduler_paused(state_store& store) {
+  auto value = store.get_meta(k_scheduler_paused_meta);
+  return value.ok() && *value && **value == "1";
+}
+
 }  // namespace mainspring

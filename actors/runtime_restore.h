@@ -39,4 +39,7 @@ status_or<std::size_t> stream_jobs(state_store& store, const caf::actor& registr
 // The last heartbeat the previous process recorded (unix ms), 0 when there is none.
 int64_t read_last_alive(state_store& store);
 
+// True when the scheduler was paused as a whole (scheduler_api::set_scheduler_enabled).
+bool read_scheduler_paused(state_store& store);
+
 }  // namespace mainspring

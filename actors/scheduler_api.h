@@ -113,6 +113,7 @@ struct scheduler_overview {
   uint64_t nodes_up = 0, nodes_down = 0;  // worker nodes known to the server
   uint64_t storage_queued_batches = 0;
   uint64_t storage_failed_writes = 0;
+  bool scheduler_enabled = true;  // false while the whole scheduler is paused
   activity_window last_minute;
   activity_window last_hour;
   std::vector<activity_window> slots;  // the chart: one per k_activity_slot_ms, oldest first
@@ -204,6 +205,16 @@ class scheduler_api {
   // Audit entries with from_ms <= time < to_ms, oldest first, at most `limit`.
   virtual void audit_log(int64_t from_ms, int64_t to_ms, std::size_t limit,
                          reply_fn<std::vector<audit_entry>> done) = 0;
+
+  // -- the scheduler as a whole --
+  // Pauses (enabled = false) or resumes every job's scheduled fires at once, durably: while
+  // paused a due fire is skipped and counted (reason scheduler_paused) and the job's schedule
+  // goes on; runs asked for (run now), retries and chains still run. Takes effect once written.
+  virtual void set_scheduler_enabled(request_origin origin, bool enabled, done_fn done) {
+    (void)origin, (void)enabled;
+    done(status::unimplemented("the scheduler cannot be paused as a whole here"));
+  }
+  virtual bool scheduler_enabled() const { return true; }
 
   // -- the dashboard --
   // The overview; unimplemented unless the implementation keeps the figures (test fakes don't).

@@ -71,6 +71,10 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
   i->ctx.lists = i->lists.get();
   i->ctx.default_zone = std::move(zone).value();
   i->ctx.last_alive_ms = read_last_alive(*i->store);
+  // Before any job is restored: a paused scheduler starts no catch-up run either.
+  i->stats.scheduler_paused.store(read_scheduler_paused(*i->store), std::memory_order_relaxed);
+  if (i->stats.scheduler_paused.load(std::memory_order_relaxed))
+    spdlog::warn("the scheduler is paused as a whole: scheduled fires are skipped until it is resumed");
   i->ctx.max_run_age_ms = options.max_run_age.count();
   i->ctx.clock = spawn_clock(*i->system, &i->clock);
   spdlog::info("restoring {} group(s) from {}", groups.size(), options.data_dir);
@@ -122,6 +126,7 @@ scheduler_runtime::scheduler_runtime(std::unique_ptr<impl> impl) : impl_(std::mo
     m.runs_skipped_total = s.runs_skipped;
     for (std::size_t r = 0; r < k_skip_reasons; ++r)
       m.runs_skipped_by_reason[r] = impl_->stats.runs_skipped_by_reason[r].load(std::memory_order_relaxed);
+    static_assert(std::tuple_size_v<decltype(m.runs_skipped_by_reason)> == k_skip_reasons);
     m.run_retries_total = s.retries;
     // Every job and group is an actor, plus the registry and the clock.
     m.actors = static_cast<uint64_t>(std::max<int64_t>(0, impl_->stats.jobs())) +

@@ -4,6 +4,7 @@
 #include "actors/messages.h"
 #include "actors/runtime_impl.h"
 #include "storage/dump_archive.h"
+#include "storage/mutation_batch.h"
 
 namespace mainspring {
 
@@ -139,6 +140,21 @@ void scheduler_runtime::audit_log(int64_t from_ms, int64_t to_ms, std::size_t li
   auto entries = impl_->store->audit_range(from_ms, to_ms, limit);
   if (!entries.ok()) return done(entries.status());
   done(std::move(entries).value());
+}
+
+// Written (synced, with its audit entry) before it takes effect: a pause that failed to be
+// written changes nothing. Blocks the caller for that one write; it is a rare admin call.
+void scheduler_runtime::set_scheduler_enabled(request_origin origin, bool enabled, done_fn done) {
+  mutation_batch batch;
+  batch.put_meta(k_scheduler_paused_meta, enabled ? "0" : "1");
+  batch.put_audit(audit_of(origin, enabled ? "scheduler.resume" : "scheduler.pause", {}));
+  if (auto st = impl_->store->commit_sync(std::move(batch)); !st.ok()) return done(st);
+  impl_->stats.scheduler_paused.store(!enabled, std::memory_order_relaxed);
+  done(status{});
+}
+
+bool scheduler_runtime::scheduler_enabled() const {
+  return !impl_->stats.scheduler_paused.load(std::memory_order_relaxed);
 }
 
 }  // namespace mainspring

@@ -168,15 +168,22 @@ void get_job_log(scheduler_api& api, const state_ptr& s, call_args a) {
                      });
 }
 
-void get_master_state(scheduler_api&, const state_ptr&, call_args a) {
-  // Mainspring has no switch for the whole scheduler: it is always enabled.
-  a.reply.send(success({{"state", {{"enabled", 1}}}}));
+void get_master_state(scheduler_api& api, const state_ptr&, call_args a) {
+  a.reply.send(success({{"state", {{"enabled", api.scheduler_enabled() ? 1 : 0}}}}));
 }
 
-void update_master_state(scheduler_api&, const state_ptr&, call_args a) {
+// Cronicle's state.enabled: 0 stops the scheduler from launching events (run_event still runs
+// them), 1 starts it again.
+void update_master_state(scheduler_api& api, const state_ptr&, call_args a) {
   if (auto e = require_params(a.params, {{"enabled", param_rule::flag}})) return send(a.reply, *e);
-  if (js_truthy(a.params["enabled"]) && a.params["enabled"] != "0") return a.reply.send(success());
-  send(a.reply, {"api", "Failed to update master state: disabling the whole scheduler is not supported yet"});
+  // 0, "0", false and "false" disable (Cronicle takes the string "0" as true, a trap for form
+  // and query callers); anything else the flag rule admits enables.
+  const json& v = a.params["enabled"];
+  const bool enabled = !(v == 0 || v == "0" || v == false || v == "false");
+  api.set_scheduler_enabled(a.origin, enabled, [reply = a.reply](status st) {
+    if (!st.ok()) return send(reply, {"api", "Failed to update master state: " + st.message()});
+    reply.send(success());
+  });
 }
 
 }  // namespace mainspring::http::cronicle
