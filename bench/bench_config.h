@@ -21,7 +21,7 @@ namespace mainspring::bench {
 struct bench_config {
   std::string url = "http://127.0.0.1:8080";  // used when no --server-binary is given
   std::string mode = "all";                   // create|fire|...|soak|all (mainspring_bench_main.cc)
-  std::string api = "native";                 // native or dkron; cronicle and ndscheduler pending
+  std::string api = "native";                 // native, dkron, ndscheduler or cronicle
   std::size_t jobs = 0;                       // 0 = the mode's default
   std::size_t clients = 64;
   std::string interval;                       // Go duration for "@every"; "" = mode's default

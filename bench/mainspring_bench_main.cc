@@ -91,11 +91,6 @@ int main(int argc, char** argv) {
   bench_config cfg;
   add_flags(app, cfg);
   CLI11_PARSE(app, argc, argv);
-  if (cfg.api != "native" && cfg.api != "dkron" && cfg.api != "ndscheduler") {
-    std::cerr << "--api " << cfg.api << ": not yet available (the " << cfg.api
-              << " dialect has not landed in Mainspring yet)\n";
-    return 2;
-  }
   if (cfg.url.rfind("http://127.0.0.1", 0) != 0 && cfg.url.rfind("http://localhost", 0) != 0) {
     std::cerr << "--url: the bench only drives servers on the loopback (http://127.0.0.1:PORT)\n";
     return 2;

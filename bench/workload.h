@@ -51,6 +51,7 @@ struct server_under_test {
   std::string base_url;
   pid_t pid = 0;                            // 0 = unknown: no RSS or CPU figures
   std::string dialect_url;                  // the --api dialect's listener (spawned servers)
+  std::string dialect_key;                  // cronicle: an admin key bootstrapped at start
 };
 std::optional<server_under_test> open_server(const bench_config& cfg, std::string* error);
 
@@ -83,6 +84,7 @@ struct job_batch {
   // dialects start them at their schedule's next fire).
   std::string api = "native";
   std::string api_url;
+  std::string api_key;          // cronicle: sent in each body, as Cronicle's clients may
 };
 
 // The batch `b` made to go through the Dkron listener of `server`.
