@@ -159,12 +159,19 @@ void list_jobs(group_self self, const job_context* ctx, const reply_fn<std::vect
 void list_page(group_self self, const job_context* ctx, const job_page_query& query, const reply_fn<job_page>& reply) {
   if (auto st = validate_page_query(query); !st.ok()) return reply(st);
   auto& st = self->state;
-  if (query.q.empty() && !query.state && query.sort == job_page_query::order::id) {
+  using order = job_page_query::order;
+  if (query.q.empty() && !query.state && (query.sort == order::id || query.sort == order::id_desc)) {
     job_page page;
     page.total = st.order.size();
-    st.order.for_range(query.offset, query.limit, [&](const std::string* id) {
+    // Backwards, the page is the same run of the id order counted from its end.
+    const bool backwards = query.sort == order::id_desc;
+    const std::size_t skip = std::min(query.offset, page.total);
+    const std::size_t count = std::min(query.limit, page.total - skip);
+    const std::size_t from = backwards ? page.total - skip - count : skip;
+    st.order.for_range(from, count, [&](const std::string* id) {
       if (auto v = read_job_view(st.jobs.at(*id).actor)) page.jobs.push_back(std::move(*v));
     });
+    if (backwards) std::reverse(page.jobs.begin(), page.jobs.end());
     add_dependents(page.jobs, st.chains);
     return reply(std::move(page));
   }

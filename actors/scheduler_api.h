@@ -79,12 +79,13 @@ struct node_view {
 // One page of a group's jobs (list_jobs_page).
 inline constexpr std::size_t k_max_page_jobs = 1000;
 struct job_page_query {
-  enum class order { id, name, next_fire, last_outcome };
+  enum class order { id, id_desc, name, next_fire, last_outcome };
   std::size_t offset = 0;
   std::size_t limit = 100;             // 1..k_max_page_jobs
   std::string q;                       // "" or a text the job's id or name contains
   std::optional<job_phase> state;      // only jobs in this phase
-  order sort = order::id;              // next_fire: soonest first, jobs that never fire last;
+  order sort = order::id;              // id_desc: by id, last first (Cronicle's newest first);
+                                       // next_fire: soonest first, jobs that never fire last;
                                        // last_outcome: last run failed first, then succeeded,
                                        // then never run; newest run first within each
 };

@@ -112,25 +112,45 @@ void answer_history(const responder& reply, std::vector<run_record> runs, const 
 
 }  // namespace
 
+namespace {
+
+json schedule_answer(const std::vector<job_view>& page, const state_ptr& s, int64_t total, int64_t limit) {
+  json rows = json::array();
+  for (const auto& v : page) rows.push_back(event_json(v, s->events));
+  const int64_t page_size = limit ? limit : std::max<int64_t>(total, 1);
+  return {{"rows", std::move(rows)},
+          {"list", {{"page_size", page_size}, {"first_page", 0}, {"last_page", total ? (total - 1) / page_size : 0},
+                    {"length", total}, {"type", "list"}}}};
+}
+
+}  // namespace
+
+// Newest first, as Cronicle lists its schedule: by event id, last first (the ids Cronicle and
+// Mainspring make are time-ordered; an id a client chose sorts by its text). A page is read in
+// O(page) from the group's id order; limit 0 (Cronicle's "all") reads every event.
 void get_schedule(scheduler_api& api, const state_ptr& s, call_args a) {
   const int64_t offset = std::max<int64_t>(0, int_param(a.params, "offset", 0));
   // The document's default is 50 events; an explicit 0 is Cronicle's code's "all of them".
   int64_t limit = a.params.contains("limit") ? std::max<int64_t>(0, int_param(a.params, "limit", 0)) : 50;
-  api.list_jobs(s->events.group, [s, a, offset, limit](status_or<std::vector<job_view>> views) {
-    if (!views.ok()) return a.reply.send(success({{"rows", json::array()}, {"list", {{"length", 0}}}}));
-    // Newest first, as Cronicle lists its schedule (event ids are time-ordered).
-    std::sort(views->begin(), views->end(), [](const job_view& x, const job_view& y) {
-      return x.spec.created_ms != y.spec.created_ms ? x.spec.created_ms > y.spec.created_ms : x.spec.id > y.spec.id;
+  auto empty = [reply = a.reply] { reply.send(success({{"rows", json::array()}, {"list", {{"length", 0}}}})); };
+  if (limit > 0 && limit <= static_cast<int64_t>(k_max_page_jobs)) {
+    job_page_query query;
+    query.offset = static_cast<std::size_t>(offset);
+    query.limit = static_cast<std::size_t>(limit);
+    query.sort = job_page_query::order::id_desc;
+    return api.list_jobs_page(s->events.group, query, [s, reply = a.reply, limit, empty](status_or<job_page> page) {
+      if (!page.ok()) return empty();
+      reply.send(success(schedule_answer(page->jobs, s, static_cast<int64_t>(page->total), limit)));
     });
+  }
+  api.list_jobs(s->events.group, [s, reply = a.reply, offset, limit, empty](status_or<std::vector<job_view>> views) {
+    if (!views.ok()) return empty();
     const auto total = static_cast<int64_t>(views->size());
-    json rows = json::array();
-    for (int64_t i = offset; i < total && (limit == 0 || i < offset + limit); ++i)
-      rows.push_back(event_json((*views)[static_cast<std::size_t>(i)], s->events));
-    const int64_t page = limit ? limit : std::max<int64_t>(total, 1);
-    a.reply.send(success({{"rows", std::move(rows)},
-                          {"list", {{"page_size", page}, {"first_page", 0},
-                                    {"last_page", total ? (total - 1) / page : 0}, {"length", total},
-                                    {"type", "list"}}}}));
+    std::reverse(views->begin(), views->end());  // the list is in id order
+    const int64_t from = std::min(offset, total);
+    const int64_t end = limit == 0 ? total : std::min(total, offset + limit);
+    std::vector<job_view> page(std::make_move_iterator(views->begin() + from), std::make_move_iterator(views->begin() + end));
+    reply.send(success(schedule_answer(page, s, total, limit)));
   });
 }
 
