@@ -537,6 +537,12 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
         with_job(self, id, reply,
                  [&](const caf::actor& job) { self->send(job, run_now_atom::value, std::move(audit), reply); });
       },
+      [=](run_now_atom, audit_entry& audit, const std::string& id, run_override& change,
+          const reply_fn<uint64_t>& reply) {
+        with_job(self, id, reply, [&](const caf::actor& job) {
+          self->send(job, run_now_atom::value, std::move(audit), std::move(change), reply);
+        });
+      },
       [=](abort_atom, audit_entry& audit, const std::string& id, const reply_fn<std::size_t>& reply) {
         with_job(self, id, reply,
                  [&](const caf::actor& job) { self->send(job, abort_atom::value, std::move(audit), reply); });

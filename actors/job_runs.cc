@@ -22,13 +22,14 @@ double lateness_seconds(int64_t plan_ms) {
   return static_cast<double>(now.count() - plan_ms * 1000) / 1e6;
 }
 
-run_request request_for(const job_state& st, const run_record& run, executor_target target) {
+run_request request_for(const job_state& st, const run_record& run, executor_target target,
+                        std::optional<int64_t> timeout_ms) {
   run_request req;
   req.run_id = run.run_id;
   req.job_id = st.spec.id();
   req.group = st.spec.group();
   req.job_name = st.spec.name();
-  req.timeout = std::chrono::milliseconds(st.spec.timeout_ms);
+  req.timeout = std::chrono::milliseconds(timeout_ms.value_or(st.spec.timeout_ms));
   req.plan_time = from_unix_ms(run.plan_ms);
   struct visitor {
     const job_state& st;
@@ -85,7 +86,8 @@ thread_local inline_sink* t_inline = nullptr;
 
 // Starts one run on `node` ("" = here) and answers its id.
 uint64_t start_one(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms,
-                   int attempt, executor_target target, std::string node) {
+                   int attempt, executor_target target, std::string node,
+                   std::optional<int64_t> timeout_ms = std::nullopt) {
   auto& st = self->state;
   run_record run;
   run.run_id = ctx->ids->next(now_ms());
@@ -105,7 +107,7 @@ uint64_t start_one(job_self self, const job_context* ctx, run_trigger trigger, i
 
   inline_sink sink{run.run_id, std::nullopt};
   t_inline = &sink;
-  ctx->pool->start(st.kind, request_for(st, run, std::move(target)),
+  ctx->pool->start(st.kind, request_for(st, run, std::move(target), timeout_ms),
                    [job = caf::actor_cast<caf::actor>(self)](run_outcome out) {
                      if (t_inline && t_inline->run_id == out.run_id) t_inline->out = std::move(out);
                      else caf::anon_send(job, run_done_atom::value, std::move(out));
@@ -150,6 +152,16 @@ uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, i
     if (!first) first = id;
   }
   return first;
+}
+
+status_or<uint64_t> start_run_with(job_self self, const job_context* ctx, run_override change) {
+  auto& st = self->state;
+  if (st.kind == executor_kind::remote)
+    return status::invalid_argument("a run with fields of its own cannot run on worker nodes (REMOTE@)");
+  executor_target target = change.target ? std::move(*change.target) : st.spec.target();
+  if (target.index() != st.spec.target().index())
+    return status::invalid_argument("a run with fields of its own keeps its job's executor");
+  return start_one(self, ctx, run_trigger::manual, to_unix_ms(now_ms()), 0, std::move(target), {}, change.timeout_ms);
 }
 
 std::size_t abort_runs(job_self self, const job_context* ctx, const std::string& why) {

@@ -23,6 +23,9 @@ namespace mainspring {
 // flight is skipped and counted as skipped. Answers the first run's id (0 if all were skipped).
 uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms,
                    int attempt, bool skip_busy = false, const std::string& node = {});
+// A manual run now with `change` applied to it (run_override). invalid_argument for a REMOTE@
+// job or a target of another executor kind.
+status_or<uint64_t> start_run_with(job_self self, const job_context* ctx, run_override change);
 // Asks every run in flight to end (each is then recorded as failed, "aborted: <why>") and drops
 // the pending retries; answers how many runs were asked. Shell and REMOTE@ runs end at once;
 // an HTTP call or Lua function runs on to its own end or timeout.

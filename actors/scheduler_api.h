@@ -164,6 +164,13 @@ class scheduler_api {
   // API") and drops its pending retries; answers how many runs were asked to end. Shell and
   // REMOTE@ runs end at once (their process groups are killed); HTTP and Lua runs go on to their
   // own end or timeout. The schedule is untouched.
+  // As run_job_now, with `change` for this one run. invalid_argument when the change names
+  // another executor kind than the job's, or the job runs on worker nodes (REMOTE@).
+  virtual void run_job_now_with(request_origin origin, std::string group, std::string job_id, run_override change,
+                                reply_fn<uint64_t> done) {
+    (void)origin, (void)group, (void)job_id, (void)change;
+    done(status::unimplemented("a run with fields of its own is not supported here"));
+  }
   virtual void abort_job_runs(request_origin origin, std::string group, std::string job_id,
                               reply_fn<std::size_t> done) = 0;
   // Newest first; at most `limit`; only runs with run_id < before_run_id when that is non-zero.

@@ -109,6 +109,12 @@ void scheduler_runtime::list_nodes(std::string group, reply_fn<std::vector<node_
 void scheduler_runtime::list_jobs_page(std::string group, job_page_query query, reply_fn<job_page> done) {
   impl_->send(page_atom::value, std::move(group), std::move(query), std::move(done));
 }
+void scheduler_runtime::run_job_now_with(request_origin origin, std::string group, std::string job_id,
+                                         run_override change, reply_fn<uint64_t> done) {
+  auto audit = audit_of(origin, "job.run", group, job_id);
+  impl_->send(run_now_atom::value, std::move(audit), std::move(group), std::move(job_id), std::move(change),
+              std::move(done));
+}
 void scheduler_runtime::abort_job_runs(request_origin origin, std::string group, std::string job_id,
                                        reply_fn<std::size_t> done) {
   auto audit = audit_of(origin, "job.abort", group, job_id);

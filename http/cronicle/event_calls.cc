@@ -302,20 +302,34 @@ void run_event(scheduler_api& api, const state_ptr& s, call_args a) {
   find_event(api, s, a.params, a.reply, [&api, s, a](job_view v) {
     json event = event_json(v, s->events);
     auto overrides = run_overrides(event, a.params);
-    if (!overrides.empty()) {
-      std::string names;
-      for (const auto& f : overrides) names += (names.empty() ? "" : ", ") + f;
-      return send(a.reply, {"event", "Failed to launch event: changing an event's fields for one run is not supported yet (" + names + ")"});
-    }
+    // `params` and `timeout` can differ for this one run; other fields cannot (yet).
+    std::string refused;
+    for (const auto& f : overrides)
+      if (f != "params" && f != "timeout") refused += (refused.empty() ? "" : ", ") + f;
+    if (!refused.empty())
+      return send(a.reply, {"event", "Failed to launch event: changing an event's fields for one run is not supported yet (" + refused + ")"});
     const int64_t max_children = js_parse_int(event.value("max_children", json(0))).value_or(0);
     if (max_children > 0 && v.running >= max_children)
       return send(a.reply, {"event", "Failed to launch event: Maximum of " + std::to_string(max_children) +
                                          (max_children == 1 ? " job" : " jobs") + " already running for event: " + v.spec.name});
     const std::string id = v.spec.id;
-    api.run_job_now(a.origin, s->events.group, id, [reply = a.reply, id](status_or<uint64_t> run) {
+    auto answer = [reply = a.reply, id](status_or<uint64_t> run) {
       if (!run.ok()) return send(reply, {"event", "Failed to launch event: " + run.status().message()});
       reply.send(success({{"ids", json::array({job_id_of(id, *run)})}}));
-    });
+    };
+    if (overrides.empty()) return api.run_job_now(a.origin, s->events.group, id, answer);
+    // The event as this run sees it: Cronicle merges the call's params over the event's.
+    json changes = json::object();
+    if (auto p = a.params.find("params"); p != a.params.end() && p->is_object()) {
+      json merged = event.value("params", json::object());
+      for (auto it = p->begin(); it != p->end(); ++it) merged[it.key()] = *it;
+      changes["params"] = std::move(merged);
+    }
+    if (auto t = a.params.find("timeout"); t != a.params.end()) changes["timeout"] = *t;
+    auto spec = to_job_spec(merged_event(event, changes), s->events, id);
+    if (!spec.ok()) return send(a.reply, spec.error());
+    run_override change{spec->target, spec->timeout_ms};
+    api.run_job_now_with(a.origin, s->events.group, id, std::move(change), answer);
   });
 }
 

@@ -291,8 +291,8 @@ TEST_CASE("cronicle: run_event runs a job now, abort_job and update_event abort_
   check_error(s.call("run_event", {{"id", id}}), "event", "Failed to launch event: Maximum of 1 job already running for event: Sleepy");
   check_error(s.call("delete_event", {{"id", id}}), "event", "Failed to delete event: Still has running jobs");
   CHECK(s.ok("get_event", {{"id", id}})["jobs"][0]["id"] == job);
-  check_error(s.call("run_event", {{"id", id}, {"timeout", 5}}), "event",
-              "Failed to launch event: changing an event's fields for one run is not supported yet (timeout)");
+  check_error(s.call("run_event", {{"id", id}, {"retries", 3}}), "event",
+              "Failed to launch event: changing an event's fields for one run is not supported yet (retries)");
   s.ok("abort_job", {{"id", job}});
   json done = s.wait_job(job);
   CHECK(done["code"] == 1);
@@ -419,4 +419,29 @@ TEST_CASE("cronicle: get_job_log answers a job's log as text, 404 for an unknown
   CHECK(s.cr.get("/api/app/get_job_log?id=nonsense&api_key=" + s.admin).status == 404);
   check_error(s.get("/api/app/get_job_log?api_key=" + s.admin), "api", "Missing parameter: id");
   check_error(s.get("/api/app/get_job_log?id=" + job_id), "session", "No Session ID or API Key could be found");
+}
+
+TEST_CASE("cronicle: run_event with params and a timeout of its own runs that once; the event keeps its own") {
+  cronicle_server s;
+  std::string id = s.create(shell_event("Greeter", "#!/bin/sh\necho from-event\n"));
+  auto log_of = [&](const std::string& job) {
+    s.wait_job(job);
+    return s.cr.get("/api/app/get_job_log?id=" + job + "&api_key=" + s.admin).body;
+  };
+  // Cronicle merges the call's params over the event's for this job.
+  std::string changed = s.ok("run_event", {{"id", id}, {"params", {{"script", "#!/bin/sh\necho from-run\n"}}}})["ids"][0];
+  CHECK(log_of(changed) == "from-run\n");
+  std::string plain = s.ok("run_event", {{"id", id}})["ids"][0];
+  CHECK(log_of(plain) == "from-event\n");
+  CHECK(s.ok("get_event", {{"id", id}})["event"]["params"]["script"] == "#!/bin/sh\necho from-event\n");
+  // A timeout of its own ends that run, as the event's would.
+  std::string slow = s.ok("run_event", {{"id", id}, {"timeout", 1}, {"params", {{"script", "#!/bin/sh\nsleep 30\n"}}}})["ids"][0];
+  json done = s.wait_job(slow);
+  CHECK(done["code"] == 1);
+  CHECK(done["description"] == "Job Aborted: Exceeded maximum run time (1 second)");
+  CHECK(s.ok("get_event", {{"id", id}})["event"]["timeout"] != 1);
+  // Refused: a field that cannot change for one run, and params the plugin would refuse.
+  check_error(s.call("run_event", {{"id", id}, {"plugin", "urlplug"}}), "event",
+              "Failed to launch event: changing an event's fields for one run is not supported yet (plugin)");
+  check_error(s.call("run_event", {{"id", id}, {"timeout", "soon"}}), "api", "Malformed parameter type: timeout (string)");
 }

@@ -188,6 +188,9 @@ TEST_CASE("cronicle: a run's code and description are worded as Cronicle's Plugi
   r.state = run_state::timed_out;
   CHECK(job_code(r, "shellplug") == 1);
   CHECK(job_description(r, "shellplug", 3'600'000) == "Job Aborted: Exceeded maximum run time (1 hour)");
+  // A run with a timeout of its own (run_event's) is worded with the limit it had.
+  r.error = "timed out after 120000 ms";
+  CHECK(job_description(r, "shellplug", 3'600'000) == "Job Aborted: Exceeded maximum run time (2 minutes)");
   r.state = run_state::failed;
   r.code = -1;
   r.error = "aborted: stopped through the cronicle API";
