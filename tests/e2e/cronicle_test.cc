@@ -421,7 +421,7 @@ TEST_CASE("cronicle: get_job_log answers a job's log as text, 404 for an unknown
   check_error(s.get("/api/app/get_job_log?id=" + job_id), "session", "No Session ID or API Key could be found");
 }
 
-TEST_CASE("cronicle: run_event with params and a timeout of its own runs that once; the event keeps its own") {
+TEST_CASE("cronicle: run_event with params and a timeout of its own runs that once, and the event keeps its own") {
   cronicle_server s;
   std::string id = s.create(shell_event("Greeter", "#!/bin/sh\necho from-event\n"));
   auto log_of = [&](const std::string& job) {
