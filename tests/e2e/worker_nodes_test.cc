@@ -483,14 +483,18 @@ TEST_CASE("a remote run that finishes while the server is down is recorded once 
   node_server s;
   auto w1 = s.agent("w1");
   REQUIRE(s.becomes("w1", "up"));
-  std::string ended = "/tmp/mainspring-node-outlives-" + std::to_string(::getpid());
+  const std::string marker = "/tmp/mainspring-node-outlives-" + std::to_string(::getpid());
+  const std::string began = marker + ".began", ended = marker + ".ended";
+  std::filesystem::remove(began);
   std::filesystem::remove(ended);
-  std::string id = s.add_remote("outlives", "w1", "sleep 2; echo survived; touch " + ended);
+  std::string id = s.add_remote("outlives", "w1", "touch " + began + "; sleep 2; echo survived; touch " + ended);
   s.run_now(id);
-  REQUIRE(eventually([&] { return s.nodes()[0]["running"] == 1; }));
+  // Killed once the command runs on the node (the server counts a run as soon as it sends it).
+  REQUIRE(eventually([&] { return std::filesystem::exists(began); }, 15s));
   s.server.kill9();
   // The command ends on the node while no server is there.
   REQUIRE(eventually([&] { return std::filesystem::exists(ended); }, 15s));
+  std::filesystem::remove(began);
   std::filesystem::remove(ended);
   s.restart_server();
   REQUIRE(eventually([&] { return s.finished_runs(id, "succeeded") == 1; }, 30s));
