@@ -16,16 +16,15 @@ namespace {
 
 using nlohmann::json;
 
-constexpr privilege k_all_privileges[] = {privilege::admin,       privilege::create_events, privilege::edit_events,
-                                          privilege::delete_events, privilege::run_events,  privilege::abort_events,
-                                          privilege::state_update};
-
 void send(const responder& reply, const api_error& e) { reply.send(failure(e)); }
 
 // A key as Cronicle lists it (its fields but `key`): privileges as Cronicle's object of 1/0.
 json key_json(const api_key_view& k) {
   json privileges = json::object();
-  for (privilege p : k_all_privileges) privileges[std::string(privilege_name(p))] = k.privileges.has(p) ? 1 : 0;
+  for (std::size_t i = 0; i < k_privilege_count; ++i) {
+    const auto p = static_cast<privilege>(i);
+    privileges[std::string(privilege_name(p))] = k.privileges.has(p) ? 1 : 0;
+  }
   return json{{"id", k.key_id},          {"title", k.title},
               {"description", ""},       {"active", k.active ? 1 : 0},
               {"privileges", privileges}, {"username", ""},
@@ -47,8 +46,6 @@ api_key_registry* registry_of(const state_ptr& s, const responder& reply) {
   if (!keys) send(reply, {"api_key", "API keys are not available on this listener"});
   return keys;
 }
-
-request_origin key_origin(const call_args& a) { return a.origin; }
 
 }  // namespace
 
@@ -83,7 +80,7 @@ void create_api_key(scheduler_api&, const state_ptr& s, call_args a) {
   if (!parsed.ok()) return send(a.reply, api_refusal(parsed.status().message()));
   auto* keys = registry_of(s, a.reply);
   if (!keys) return;
-  auto issued = keys->create(key_origin(a), {*parsed->title, parsed->privileges.value_or(privilege_set{}),
+  auto issued = keys->create(a.origin, {*parsed->title, parsed->privileges.value_or(privilege_set{}),
                                              parsed->active.value_or(true)});
   if (!issued.ok()) return send(a.reply, {"api_key", "Failed to create api_key: " + issued.status().message()});
   a.reply.send(success({{"id", issued->view.key_id}, {"key", issued->secret}}));
@@ -109,7 +106,7 @@ void update_api_key(scheduler_api&, const state_ptr& s, call_args a) {
   auto* keys = registry_of(s, a.reply);
   if (!keys) return;
   const std::string id = js_text(a.params["id"]);
-  auto edited = keys->edit(key_origin(a), id, *parsed);
+  auto edited = keys->edit(a.origin, id, *parsed);
   if (!edited.ok()) {
     const std::string why = edited.status().code() == status_code::not_found ? "Failed to locate API Key: " + id
                                                                               : edited.status().message();
@@ -123,7 +120,7 @@ void delete_api_key(scheduler_api&, const state_ptr& s, call_args a) {
   auto* keys = registry_of(s, a.reply);
   if (!keys) return;
   const std::string id = js_text(a.params["id"]);
-  if (auto st = keys->remove(key_origin(a), id); !st.ok()) {
+  if (auto st = keys->remove(a.origin, id); !st.ok()) {
     const std::string why = st.code() == status_code::not_found ? "Failed to locate API Key: " + id : st.message();
     return send(a.reply, {"api_key", "Failed to delete API Key: " + why});
   }
