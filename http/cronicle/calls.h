@@ -59,6 +59,15 @@ void abort_job(scheduler_api& api, const state_ptr& s, call_args a);
 void get_master_state(scheduler_api& api, const state_ptr& s, call_args a);
 void update_master_state(scheduler_api& api, const state_ptr& s, call_args a);
 
+// -- API keys (key_calls.cc), over cronicle_state::keys --
+void create_api_key(scheduler_api& api, const state_ptr& s, call_args a);
+void get_api_keys(scheduler_api& api, const state_ptr& s, call_args a);
+void get_api_key(scheduler_api& api, const state_ptr& s, call_args a);
+void update_api_key(scheduler_api& api, const state_ptr& s, call_args a);
+void delete_api_key(scheduler_api& api, const state_ptr& s, call_args a);
+// A key as Cronicle's key calls show it: no secret (see key_calls.cc).
+nlohmann::json cronicle_key_json(const api_key_view& key);
+
 // The runs of `event_id` in flight, as Cronicle jobs (get_event's "jobs", get_active_jobs).
 void active_runs(scheduler_api& api, const state_ptr& s, const std::string& event_id,
                  std::function<void(std::vector<run_record>)> done);

@@ -50,6 +50,11 @@ const std::unordered_map<std::string_view, call_entry>& calls() {
       {"abort_job", {abort_job, p::body, k::needs(privilege::abort_events)}},
       {"get_master_state", {get_master_state, p::body, k::any_key()}},
       {"update_master_state", {update_master_state, p::body, k::needs(privilege::state_update)}},
+      {"create_api_key", {create_api_key, p::body, k::needs(privilege::admin)}},
+      {"get_api_keys", {get_api_keys, p::body_and_query, k::needs(privilege::admin)}},
+      {"get_api_key", {get_api_key, p::body_and_query, k::needs(privilege::admin)}},
+      {"update_api_key", {update_api_key, p::body, k::needs(privilege::admin)}},
+      {"delete_api_key", {delete_api_key, p::body, k::needs(privilege::admin)}},
   };
   return table;
 }

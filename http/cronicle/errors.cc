@@ -32,6 +32,9 @@ api_error key_refusal(const status& error) {
       auto rest = m.substr(lacks + 11);
       priv = rest.substr(0, rest.find(' '));
     }
+    // requireAdmin (the key calls): Cronicle names the session's user, which an API key
+    // session has none of ("undefined"); here the key id.
+    if (priv == "admin") return {"user", "User is not an administrator: " + id};
     return {"api", "API Key ('" + id + "') does not have the required privileges to perform this action (" + priv + ")."};
   }
   if (m.starts_with("an API key is required")) return {"session", "No Session ID or API Key could be found"};
