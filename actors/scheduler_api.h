@@ -110,6 +110,7 @@ struct scheduler_overview {
   uint64_t runs_in_flight = 0;  // inside executors
   uint64_t runs_queued = 0;     // waiting for an executor slot
   uint64_t fires_held = 0;      // due fires the clock holds back (overload)
+  bool scheduling_enabled = true;  // the whole scheduler's switch (set_scheduling)
   uint64_t nodes_up = 0, nodes_down = 0;  // worker nodes known to the server
   uint64_t storage_queued_batches = 0;
   uint64_t storage_failed_writes = 0;
@@ -204,6 +205,18 @@ class scheduler_api {
   // Audit entries with from_ms <= time < to_ms, oldest first, at most `limit`.
   virtual void audit_log(int64_t from_ms, int64_t to_ms, std::size_t limit,
                          reply_fn<std::vector<audit_entry>> done) = 0;
+
+  // -- the whole scheduler's switch --
+  // Off: no scheduled fire starts a run (each is skipped and counted as scheduler_disabled in
+  // mainspring_runs_skipped_total, catch-up fires too, whatever the misfire policy); manual runs,
+  // retries and runs after a parent go on. On again: the next fires run; those due meanwhile
+  // are not replayed. Durable (stored, restored at start) and audited ("scheduler.disable",
+  // "scheduler.enable") before `done` hears ok. Unimplemented unless the scheduler keeps it.
+  virtual void set_scheduling(request_origin origin, bool enabled, done_fn done) {
+    (void)origin, (void)enabled;
+    done(status::unimplemented("the whole scheduler's switch: not kept by this scheduler"));
+  }
+  virtual bool scheduling_enabled() const { return true; }
 
   // -- the dashboard --
   // The overview; unimplemented unless the implementation keeps the figures (test fakes don't).

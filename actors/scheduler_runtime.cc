@@ -31,6 +31,8 @@ namespace mainspring {
 namespace {
 
 constexpr std::string_view k_last_alive_meta = "last_alive_ms";
+// The whole scheduler's switch: "0" off, anything else (or nothing stored) on.
+constexpr std::string_view k_scheduling_meta = "scheduling_enabled";
 
 // Stored jobs per restore message: a group adopts one batch while the next is being read.
 constexpr std::size_t k_restore_stream_jobs = 4096;
@@ -94,6 +96,11 @@ int64_t read_last_alive(state_store& store) {
   }
 }
 
+bool read_scheduling_enabled(state_store& store) {
+  auto value = store.get_meta(k_scheduling_meta);
+  return !value.ok() || !*value || **value != "0";
+}
+
 audit_entry audit_of(const request_origin& origin, std::string action, std::string group,
                      std::string job_id = {}) {
   return audit_entry{to_unix_ms(now_ms()), origin.api, origin.key_id, std::move(action),
@@ -121,6 +128,7 @@ struct scheduler_runtime::impl {
   id_generator ids;
   scheduler_stats stats;
   clock_stats clock;
+  std::atomic<bool> scheduling_enabled{true};  // ctx.scheduling_enabled points here
   job_context ctx;
   caf::actor_system_config config;
   std::unique_ptr<caf::actor_system> system;
@@ -213,6 +221,9 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
   i->ctx.lists = i->lists.get();
   i->ctx.default_zone = std::move(zone).value();
   i->ctx.last_alive_ms = read_last_alive(*i->store);
+  i->scheduling_enabled.store(read_scheduling_enabled(*i->store));
+  i->ctx.scheduling_enabled = &i->scheduling_enabled;
+  if (!i->scheduling_enabled.load()) spdlog::warn("the scheduler is switched off: scheduled fires are skipped");
   i->ctx.max_run_age_ms = options.max_run_age.count();
   i->ctx.clock = spawn_clock(*i->system, &i->clock);
   spdlog::info("restoring {} group(s) from {}", groups.size(), options.data_dir);
@@ -521,6 +532,7 @@ void scheduler_runtime::overview(reply_fn<scheduler_overview> done) {
   o.runs_in_flight = s.runs_in_flight;
   o.runs_queued = s.runs_queued;
   o.fires_held = i.clock.fires_held.load(std::memory_order_relaxed);
+  o.scheduling_enabled = i.scheduling_enabled.load(std::memory_order_relaxed);
   o.nodes_up = count(i.stats.nodes_up);
   o.nodes_down = count(i.stats.nodes) > o.nodes_up ? count(i.stats.nodes) - o.nodes_up : 0;
   if (i.store) {
@@ -533,6 +545,27 @@ void scheduler_runtime::overview(reply_fn<scheduler_overview> done) {
   o.last_hour = i.activity.window(now, live, k_activity_span_ms);
   o.slots = i.activity.slots(now, live);
   done(std::move(o));
+}
+
+// -- the whole scheduler's switch --
+
+// The committer thread runs callbacks in commit order, so concurrent switches land in the order
+// they were written, and the flag never goes ahead of the store.
+void scheduler_runtime::set_scheduling(request_origin origin, bool enabled, done_fn done) {
+  mutation_batch batch;
+  batch.put_meta(k_scheduling_meta, enabled ? "1" : "0");
+  batch.put_audit(audit_of(origin, enabled ? "scheduler.enable" : "scheduler.disable", ""));
+  impl_->store->commit(std::move(batch), [i = impl_.get(), enabled, done = std::move(done)](status st) {
+    if (st.ok()) {
+      i->scheduling_enabled.store(enabled, std::memory_order_relaxed);
+      spdlog::info("the scheduler is switched {}", enabled ? "on" : "off");
+    }
+    done(st);
+  });
+}
+
+bool scheduler_runtime::scheduling_enabled() const {
+  return impl_->scheduling_enabled.load(std::memory_order_relaxed);
 }
 
 std::string scheduler_runtime::default_timezone() const { return impl_->ctx.default_zone.name(); }

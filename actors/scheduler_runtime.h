@@ -134,6 +134,8 @@ class scheduler_runtime final : public scheduler_api {
   void audit_log(int64_t from_ms, int64_t to_ms, std::size_t limit,
                  reply_fn<std::vector<audit_entry>> done) override;
   void overview(reply_fn<scheduler_overview> done) override;
+  void set_scheduling(request_origin origin, bool enabled, done_fn done) override;
+  bool scheduling_enabled() const override;
   std::string default_timezone() const override;
 
  private:

@@ -75,7 +75,7 @@ struct scheduler_snapshot {
   uint64_t runs_queued = 0;          // waiting for an executor slot
   uint64_t runs_skipped_total = 0;   // fires skipped, all reasons (see runs_skipped_by_reason)
   // Fires skipped by reason, labelled with these names: overlap, misfire, no_node.
-  std::array<uint64_t, 3> runs_skipped_by_reason{};
+  std::array<uint64_t, 4> runs_skipped_by_reason{};
   uint64_t run_retries_total = 0;    // retry runs started
   uint64_t actors = 0;
   // -- worker nodes --

@@ -143,15 +143,19 @@ void abort_job(scheduler_api& api, const state_ptr& s, call_args a) {
   });
 }
 
-void get_master_state(scheduler_api&, const state_ptr&, call_args a) {
-  // Mainspring has no switch for the whole scheduler: it is always enabled.
-  a.reply.send(success({{"state", {{"enabled", 1}}}}));
+void get_master_state(scheduler_api& api, const state_ptr&, call_args a) {
+  a.reply.send(success({{"state", {{"enabled", api.scheduling_enabled() ? 1 : 0}}}}));
 }
 
-void update_master_state(scheduler_api&, const state_ptr&, call_args a) {
+// The whole scheduler's switch (scheduler_api::set_scheduling); the state's other fields
+// (Cronicle's cursors, ...) are not kept.
+void update_master_state(scheduler_api& api, const state_ptr&, call_args a) {
   if (auto e = require_params(a.params, {{"enabled", param_rule::flag}})) return send(a.reply, *e);
-  if (js_truthy(a.params["enabled"]) && a.params["enabled"] != "0") return a.reply.send(success());
-  send(a.reply, {"api", "Failed to update master state: disabling the whole scheduler is not supported yet"});
+  const bool enabled = js_truthy(a.params["enabled"]) && a.params["enabled"] != "0";
+  api.set_scheduling(a.origin, enabled, [reply = a.reply](status st) {
+    if (!st.ok()) return send(reply, {"api", "Failed to update master state: " + st.message()});
+    reply.send(success());
+  });
 }
 
 }  // namespace mainspring::http::cronicle

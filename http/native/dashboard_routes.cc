@@ -35,6 +35,7 @@ json overview_json(const scheduler_overview& o) {
   json slots = json::array();
   for (const auto& w : o.slots) slots.push_back(window_json(w));
   return {{"time_ms", o.time_ms},
+          {"scheduling_enabled", o.scheduling_enabled},
           {"groups", o.groups},
           {"jobs", {{"active", o.jobs_active}, {"paused", o.jobs_paused}, {"done", o.jobs_done},
                     {"total", o.jobs_active + o.jobs_paused + o.jobs_done}}},

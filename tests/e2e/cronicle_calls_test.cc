@@ -47,3 +47,36 @@ TEST_CASE("cronicle: the key calls manage the native keys with an admin key, sec
   CHECK(audit.body.find("apikey.create") != std::string::npos);
   CHECK(audit.body.find(s.admin.substr(0, 16)) != std::string::npos);
 }
+
+TEST_CASE("cronicle: update_master_state switches the whole scheduler off and on, durably") {
+  cronicle_server s;
+  native_api native(s.server.base_url());
+  native.register_group("G");
+  std::string event = s.create(shell_event("Manual", "#!/bin/sh\necho manual\n"));
+  // state_update is needed; without it nothing changes.
+  std::string editor = s.key_with({"edit_events"});
+  check_error(s.call("update_master_state", {{"enabled", 0}}, editor), "api",
+              "API Key ('" + editor.substr(0, 16) + "') does not have the required privileges to perform this action (state_update).");
+  CHECK(s.ok("get_master_state")["state"]["enabled"] == 1);
+  check_error(s.call("update_master_state", {{"enabled", "nope"}}), "api", "Malformed parameter: enabled");
+  CHECK(s.ok("get_master_state")["state"]["enabled"] == 1);
+
+  s.ok("update_master_state", {{"enabled", 0}});
+  CHECK(s.ok("get_master_state")["state"]["enabled"] == 0);
+  CHECK(native.client.get("/v1/stats").json()["success"]["scheduling_enabled"] == false);
+  std::string tick = native.add_job({{"group_name", "G"}, {"name", "tick"}, {"request_url", ""},
+                                     {"exec_command", "true"}, {"interval_pattern", "@every 1s"}});
+  // Scheduled fires are skipped and counted; a manual run_event still runs, as in Cronicle.
+  REQUIRE(eventually([&] { return native.detail("G", tick)["counts"]["skipped"].get<int>() >= 2; }, 15s));
+  CHECK(native.detail("G", tick)["counts"]["runs"] == 0);
+  std::string job = s.ok("run_event", {{"id", event}})["ids"][0];
+  CHECK(s.wait_job(job)["code"] == 0);
+
+  // Durable: still off after a restart.
+  s.server.restart();
+  CHECK(s.ok("get_master_state")["state"]["enabled"] == 0);
+  s.ok("update_master_state", {{"enabled", 1}});
+  CHECK(s.ok("get_master_state")["state"]["enabled"] == 1);
+  native_api after(s.server.base_url());
+  REQUIRE(eventually([&] { return after.detail("G", tick)["counts"]["runs"].get<int>() >= 1; }, 15s));
+}

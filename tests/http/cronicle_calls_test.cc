@@ -153,3 +153,20 @@ TEST_CASE("cronicle: hostile key call input is refused in Cronicle's words and c
   CHECK(f.keys->list()[1].title == "ci");
   CHECK(f.keys->list()[1].active);
 }
+
+TEST_CASE("cronicle: update_master_state switches the whole scheduler, get_master_state shows it") {
+  cronicle_fixture f;
+  CHECK(f.call("get_master_state", json::object())["state"] == json{{"enabled", 1}});
+  CHECK(f.call("update_master_state", {{"enabled", 0}})["code"] == 0);
+  CHECK_FALSE(f.api.scheduling);
+  CHECK(f.call("get_master_state", json::object())["state"] == json{{"enabled", 0}});
+  CHECK(f.call("update_master_state", {{"enabled", "1"}})["code"] == 0);
+  CHECK(f.api.scheduling);
+  check_error(f.call("update_master_state", json::object()), "api", "Missing parameter: enabled");
+  check_error(f.call("update_master_state", {{"enabled", "off"}}), "api", "Malformed parameter: enabled");
+  CHECK(f.api.scheduling);
+  auto need = cronicle::key_requirements();
+  http_request req;
+  req.params["name"] = "update_master_state";
+  CHECK(need(req, "").needed == privilege::state_update);
+}

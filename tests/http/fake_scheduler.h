@@ -40,6 +40,7 @@ class fake_scheduler final : public scheduler_api {
   std::string paused, deleted, cleared, deleted_name;
   std::size_t limit = 0;
   uint64_t before = 0;
+  bool scheduling = true;  // the whole scheduler's switch
   // When set, callbacks are queued here instead of being called.
   bool defer = false;
   std::vector<std::function<void()>> deferred;
@@ -225,6 +226,12 @@ class fake_scheduler final : public scheduler_api {
     aborted.push_back(job_id);
     reply(done, status_or<std::size_t>(std::size_t{it->second.running}));
   }
+  void set_scheduling(request_origin o, bool enabled, done_fn done) override {
+    origin = o;
+    scheduling = enabled;
+    answer(done, status{});
+  }
+  bool scheduling_enabled() const override { return scheduling; }
   void allocation_table(std::string group, reply_fn<allocation_view> done) override {
     if (!groups.count(group)) return reply(done, unknown_group(group));
     reply(done, status_or<allocation_view>(allocations[group]));
