@@ -197,6 +197,19 @@ caf::behavior make_job_handlers() {
         persist_lazily(my_ctx(), mutation_batch{}.put_audit(audit));
         reply(id);
       },
+      [](run_now_atom, audit_entry& audit, run_override& change, const reply_fn<uint64_t>& reply) {
+        if (me()->state.deleted) return reply(status::not_found("job_id: the job was deleted"));
+        auto id = start_manual_run(me(), my_ctx(), std::move(change));
+        if (!id.ok()) return reply(id.status());
+        audit.detail = "run " + std::to_string(*id) + " with its own target or timeout";
+        persist_lazily(my_ctx(), mutation_batch{}.put_audit(audit));
+        reply(*id);
+      },
+      [](abort_atom, audit_entry& audit, uint64_t run_id, const reply_fn<std::size_t>& reply) {
+        std::size_t n = abort_one_run(me(), my_ctx(), run_id, "stopped through the " + audit.api + " API");
+        if (n) persist_lazily(my_ctx(), mutation_batch{}.put_audit(audit));
+        reply(n);
+      },
       [](abort_atom, audit_entry& audit, const reply_fn<std::size_t>& reply) {
         reply(abort_runs(me(), my_ctx(), "stopped through the " + audit.api + " API"));
         persist_lazily(my_ctx(), mutation_batch{}.put_audit(audit));

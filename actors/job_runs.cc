@@ -22,13 +22,14 @@ double lateness_seconds(int64_t plan_ms) {
   return static_cast<double>(now.count() - plan_ms * 1000) / 1e6;
 }
 
-run_request request_for(const job_state& st, const run_record& run, executor_target target) {
+run_request request_for(const job_state& st, const run_record& run, executor_target target,
+                        std::optional<int64_t> timeout_ms) {
   run_request req;
   req.run_id = run.run_id;
   req.job_id = st.spec.id();
   req.group = st.spec.group();
   req.job_name = st.spec.name();
-  req.timeout = std::chrono::milliseconds(st.spec.timeout_ms);
+  req.timeout = std::chrono::milliseconds(timeout_ms.value_or(st.spec.timeout_ms));
   req.plan_time = from_unix_ms(run.plan_ms);
   struct visitor {
     const job_state& st;
@@ -85,7 +86,8 @@ thread_local inline_sink* t_inline = nullptr;
 
 // Starts one run on `node` ("" = here) and answers its id.
 uint64_t start_one(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms,
-                   int attempt, executor_target target, std::string node) {
+                   int attempt, executor_target target, std::string node,
+                   std::optional<int64_t> timeout_ms = std::nullopt) {
   auto& st = self->state;
   run_record run;
   run.run_id = ctx->ids->next(now_ms());
@@ -105,7 +107,7 @@ uint64_t start_one(job_self self, const job_context* ctx, run_trigger trigger, i
 
   inline_sink sink{run.run_id, std::nullopt};
   t_inline = &sink;
-  ctx->pool->start(st.kind, request_for(st, run, std::move(target)),
+  ctx->pool->start(st.kind, request_for(st, run, std::move(target), timeout_ms),
                    [job = caf::actor_cast<caf::actor>(self)](run_outcome out) {
                      if (t_inline && t_inline->run_id == out.run_id) t_inline->out = std::move(out);
                      else caf::anon_send(job, run_done_atom::value, std::move(out));
@@ -152,16 +154,41 @@ uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, i
   return first;
 }
 
+status_or<uint64_t> start_manual_run(job_self self, const job_context* ctx, run_override change) {
+  auto& st = self->state;
+  if (change.empty()) return start_run(self, ctx, run_trigger::manual, to_unix_ms(now_ms()), 0);
+  if (st.kind == executor_kind::remote)
+    return status::failed_precondition("run: a REMOTE@ job's target or timeout cannot change for one run");
+  // The job as this run sees it must be one the job could be.
+  job_spec changed = st.spec.unpack();
+  if (change.target) changed.target = *change.target;
+  if (change.timeout_ms) changed.timeout_ms = *change.timeout_ms;
+  if (kind_of(changed.target) != st.kind)
+    return status::invalid_argument("run: the target of one run must use the job's executor");
+  if (auto v = validate_job(changed); !v.ok()) return v;
+  return start_one(self, ctx, run_trigger::manual, to_unix_ms(now_ms()), 0, std::move(changed.target), {},
+                   changed.timeout_ms);
+}
+
+static void abort_in_flight(job_self self, const job_context* ctx, const run_record& run, const std::string& why) {
+  auto& st = self->state;
+  if (st.kind == executor_kind::remote)
+    self->send(ctx->registry, node_abort_atom::value, std::string(st.spec.group()), run.node, run.run_id, why);
+  else
+    ctx->pool->abort(st.kind, run.run_id, why);
+}
+
+std::size_t abort_one_run(job_self self, const job_context* ctx, uint64_t run_id, const std::string& why) {
+  for (const run_record& run : self->state.in_flight)
+    if (run.run_id == run_id) return abort_in_flight(self, ctx, run, why), 1;
+  return 0;
+}
+
 std::size_t abort_runs(job_self self, const job_context* ctx, const std::string& why) {
   auto& st = self->state;
   st.retries_due.clear();
   self->send(ctx->clock, disarm_atom::value, self->id(), timer_kind::retry);
-  for (const run_record& run : st.in_flight) {
-    if (st.kind == executor_kind::remote)
-      self->send(ctx->registry, node_abort_atom::value, std::string(st.spec.group()), run.node, run.run_id, why);
-    else
-      ctx->pool->abort(st.kind, run.run_id, why);
-  }
+  for (const run_record& run : st.in_flight) abort_in_flight(self, ctx, run, why);
   return st.in_flight.size();
 }
 

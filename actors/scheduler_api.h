@@ -69,6 +69,14 @@ struct job_view {
   std::vector<std::string> dependents;  // ids of the jobs that run after this one, sorted
 };
 
+// What one manual run changes of its job (scheduler_api::run_job_with); the rest is the job's,
+// and its retries are the job's own runs. Checked as the job would be (validate_job).
+struct run_override {
+  std::optional<executor_target> target;  // of the job's executor kind (not for REMOTE@ jobs)
+  std::optional<int64_t> timeout_ms;      // 1..k_max_timeout_ms
+  bool empty() const { return !target && !timeout_ms; }
+};
+
 // A worker node of a group as the node lists show it.
 struct node_view {
   node_spec spec;       // what it reported when it last joined; last_seen_ms kept fresh
@@ -159,6 +167,21 @@ class scheduler_api {
   // Starts a run now, outside the schedule; answers the run id.
   virtual void run_job_now(request_origin origin, std::string group, std::string job_id,
                            reply_fn<uint64_t> done) = 0;
+  // As run_job_now, with `change` for this one run: invalid_argument when the changed job would
+  // not be valid (another executor kind, a bad target, a timeout out of range). Unimplemented
+  // unless the scheduler can; an empty change is run_job_now.
+  virtual void run_job_with(request_origin origin, std::string group, std::string job_id, run_override change,
+                            reply_fn<uint64_t> done) {
+    if (change.empty()) return run_job_now(std::move(origin), std::move(group), std::move(job_id), std::move(done));
+    done(status::unimplemented("run_job_with: a run with its own target or limits is not kept by this scheduler"));
+  }
+  // Ends one run in flight of the job, as abort_job_runs ends them all (its pending retries
+  // stay); answers 1, or 0 when that run is not in flight.
+  virtual void abort_run(request_origin origin, std::string group, std::string job_id, uint64_t run_id,
+                         reply_fn<std::size_t> done) {
+    (void)origin, (void)group, (void)job_id, (void)run_id;
+    done(status::unimplemented("abort_run: not kept by this scheduler"));
+  }
   // Ends the job's runs in flight (each recorded failed, "aborted: stopped through the <api>
   // API") and drops its pending retries; answers how many runs were asked to end. Shell and
   // REMOTE@ runs end at once (their process groups are killed); HTTP and Lua runs go on to their

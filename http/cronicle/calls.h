@@ -68,6 +68,21 @@ void delete_api_key(scheduler_api& api, const state_ptr& s, call_args a);
 // A key as Cronicle's key calls show it: no secret (see key_calls.cc).
 nlohmann::json cronicle_key_json(const api_key_view& key);
 
+// -- job logs and details (job_log_calls.cc) --
+void get_job_log(scheduler_api& api, const state_ptr& s, call_args a);
+void get_job_details(scheduler_api& api, const state_ptr& s, call_args a);
+
+// An event as a job call needs it: its JSON (null when the event is gone), limits, runs.
+struct event_info {
+  nlohmann::json event;
+  int64_t timeout_ms = 0;
+  uint32_t running = 0;
+};
+// The run that params.id (a job id) names, with its event; else answers `missing_text` + id
+// (code "job"), or requireParams' error.
+void find_run(scheduler_api& api, const state_ptr& s, const nlohmann::json& params, const responder& reply,
+              const std::string& missing_text, std::function<void(run_record, event_info)> found);
+
 // The runs of `event_id` in flight, as Cronicle jobs (get_event's "jobs", get_active_jobs).
 void active_runs(scheduler_api& api, const state_ptr& s, const std::string& event_id,
                  std::function<void(std::vector<run_record>)> done);

@@ -8,6 +8,7 @@
 #include "http/cronicle/job_json.h"
 #include "http/cronicle/js_values.h"
 #include "http/cronicle/plugins.h"
+#include "http/cronicle/run_override_json.h"
 #include "http/cronicle/validation.h"
 #include "http/dialect_data.h"
 
@@ -79,25 +80,6 @@ int64_t first_fire_from_cursor(const job_spec& spec, const event_context& ctx, i
   if (!sched.ok() || !zone.ok()) return k_first_fire_by_schedule;
   auto next = sched->next_after(from_unix_ms((cursor_s - cursor_s % 60) * 1000 - 1), *zone);
   return next ? to_unix_ms(*next) / 1000 : k_first_fire_by_schedule;
-}
-
-// The fields a run_event asks to change for this one run (those Cronicle deletes are gone).
-std::vector<std::string> run_overrides(const json& event, json params) {
-  for (const char* f : {"id", "title", "catch_up", "category", "multiplex", "stagger", "detached", "queue",
-                        "queue_max", "max_children", "session_id", "api_key"})
-    params.erase(f);
-  std::vector<std::string> differing;
-  for (auto it = params.begin(); it != params.end(); ++it) {
-    json current = event.contains(it.key()) ? event[it.key()] : json();
-    if (it.key() == "params" && it->is_object() && current.is_object()) {
-      json sparse = current;
-      for (auto p = it->begin(); p != it->end(); ++p) sparse[p.key()] = *p;
-      if (sparse != current) differing.push_back(it.key());
-      continue;
-    }
-    if (*it != current && js_text(*it) != js_text(current)) differing.push_back(it.key());
-  }
-  return differing;
 }
 
 void answer_history(const responder& reply, std::vector<run_record> runs, const json& event, int64_t timeout_ms,
@@ -281,18 +263,14 @@ void run_event(scheduler_api& api, const state_ptr& s, call_args a) {
   if (auto e = validate_event_data(a.params)) return send(a.reply, *e);
   find_event(api, s, a.params, a.reply, [&api, s, a](job_view v) {
     json event = event_json(v, s->events);
-    auto overrides = run_overrides(event, a.params);
-    if (!overrides.empty()) {
-      std::string names;
-      for (const auto& f : overrides) names += (names.empty() ? "" : ", ") + f;
-      return send(a.reply, {"event", "Failed to launch event: changing an event's fields for one run is not supported yet (" + names + ")"});
-    }
+    auto change = run_override_of(event, a.params, v.spec, s->events);
+    if (!change.ok()) return send(a.reply, change.error());
     const int64_t max_children = js_parse_int(event.value("max_children", json(0))).value_or(0);
     if (max_children > 0 && v.running >= max_children)
       return send(a.reply, {"event", "Failed to launch event: Maximum of " + std::to_string(max_children) +
                                          (max_children == 1 ? " job" : " jobs") + " already running for event: " + v.spec.name});
     const std::string id = v.spec.id;
-    api.run_job_now(a.origin, s->events.group, id, [reply = a.reply, id](status_or<uint64_t> run) {
+    api.run_job_with(a.origin, s->events.group, id, std::move(*change), [reply = a.reply, id](status_or<uint64_t> run) {
       if (!run.ok()) return send(reply, {"event", "Failed to launch event: " + run.status().message()});
       reply.send(success({{"ids", json::array({job_id_of(id, *run)})}}));
     });

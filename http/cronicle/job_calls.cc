@@ -22,14 +22,9 @@ int64_t int_param(const json& params, const char* name, int64_t fallback) {
   return js_parse_int(*it).value_or(fallback);
 }
 
-struct event_info {
-  json event;
-  int64_t timeout_ms = 0;
-  uint32_t running = 0;
-};
+}  // namespace
 
-// The run a job id names, with its event (null when the event is gone), or `missing`.
-void find_run(scheduler_api& api, const state_ptr& s, const json& params, const responder& reply,
+void find_run(scheduler_api& api, const state_ptr& s, const nlohmann::json& params, const responder& reply,
               const std::string& missing_text, std::function<void(run_record, event_info)> found) {
   if (auto e = require_params(params, {{"id", param_rule::word}})) return send(reply, *e);
   const std::string id = js_text(params["id"]);
@@ -49,8 +44,6 @@ void find_run(scheduler_api& api, const state_ptr& s, const json& params, const 
                        });
                      });
 }
-
-}  // namespace
 
 void active_runs(scheduler_api& api, const state_ptr& s, const std::string& event_id,
                  std::function<void(std::vector<run_record>)> done) {
@@ -129,14 +122,11 @@ void update_job(scheduler_api& api, const state_ptr& s, call_args a) {
 }
 
 void abort_job(scheduler_api& api, const state_ptr& s, call_args a) {
-  find_run(api, s, a.params, a.reply, "Failed to locate job: ", [&api, s, a](run_record run, event_info info) {
+  find_run(api, s, a.params, a.reply, "Failed to locate job: ", [&api, s, a](run_record run, event_info) {
     const std::string id = js_text(a.params["id"]);
     if (run.finished()) return send(a.reply, {"job", "Failed to locate job: " + id});
-    if (info.running > 1)
-      return send(a.reply, {"job", "Failed to abort job: " + std::to_string(info.running) +
-                                       " jobs of this event are running, and ending only one of them is not supported "
-                                       "yet (update_event with enabled 0 and abort_jobs 1 ends them all)"});
-    api.abort_job_runs(a.origin, s->events.group, run.job_id, [reply = a.reply](status_or<std::size_t> n) {
+    // This run only, however many of the event are in flight.
+    api.abort_run(a.origin, s->events.group, run.job_id, run.run_id, [reply = a.reply](status_or<std::size_t> n) {
       if (!n.ok() || *n == 0) return send(reply, {"job", "Failed to abort job."});
       reply.send(success());
     });

@@ -80,3 +80,65 @@ TEST_CASE("cronicle: update_master_state switches the whole scheduler off and on
   native_api after(s.server.base_url());
   REQUIRE(eventually([&] { return after.detail("G", tick)["counts"]["runs"].get<int>() >= 1; }, 15s));
 }
+
+TEST_CASE("cronicle: run_event's fields apply to that one run; get_job_log serves its output") {
+  cronicle_server s;
+  std::string id = s.create(with(shell_event("Once", "#!/bin/sh\necho from-event\n"), {{"timeout", 600}}));
+  // params for one run: this run's script, the event's stays.
+  std::string other = s.ok("run_event", {{"id", id}, {"params", {{"script", "#!/bin/sh\necho from-run\n"}}}})["ids"][0];
+  CHECK(s.wait_job(other)["code"] == 0);
+  auto log = s.cr.get("/api/app/get_job_log?id=" + other + "&api_key=" + s.admin);
+  CHECK(log.status == 200);
+  CHECK(log.header("content-type") == "text/plain; charset=utf-8");
+  CHECK(log.body.find("from-run") != std::string::npos);
+  CHECK(s.ok("get_event", {{"id", id}})["event"]["params"]["script"] == "#!/bin/sh\necho from-event\n");
+  std::string plain = s.ok("run_event", {{"id", id}})["ids"][0];
+  s.wait_job(plain);
+  CHECK(s.cr.get("/api/app/get_job_log?id=" + plain + "&api_key=" + s.admin).body.find("from-event") != std::string::npos);
+  CHECK(s.ok("get_job_details", {{"id", plain}})["job"]["complete"] == 1);
+
+  // timeout for one run: this run is stopped at 1 s.
+  std::string slow = s.create(with(shell_event("Slow", "#!/bin/sh\nsleep 30\n"), {{"timeout", 600}}));
+  std::string quick = s.ok("run_event", {{"id", slow}, {"timeout", 1}})["ids"][0];
+  auto running_log = s.cr.get("/api/app/get_job_log?id=" + quick + "&api_key=" + s.admin);
+  CHECK(running_log.status == 404);  // no log until the job is complete, as Cronicle
+  CHECK(running_log.body == "(No log file found.)\n");
+  json done = s.wait_job(quick);
+  CHECK(done["code"] == 1);
+  CHECK(done["elapsed"].get<double>() < 20);
+  CHECK(s.ok("get_event", {{"id", slow}})["event"]["timeout"] == 600);
+
+  // What cannot apply to one run is refused, and nothing runs.
+  auto before = s.ok("get_event_history", {{"id", id}})["list"]["length"];
+  check_error(s.call("run_event", {{"id", id}, {"retries", 3}}), "event",
+              "Failed to launch event: retries and retry_delay cannot change for one run here (a job's retries are its own)");
+  CHECK(s.call("run_event", {{"id", id}, {"post_data", {{"a", 1}}}})["code"] == "event");
+  check_error(s.call("run_event", {{"id", id}, {"params", {{"db_host", "x"}}}}), "event", "Unknown Plugin parameter: db_host");
+  check_error(s.call("run_event", {{"id", id}, {"timeout", "5"}}), "api", "Malformed parameter type: timeout (string)");
+  CHECK(s.ok("get_event_history", {{"id", id}})["list"]["length"] == before);
+  CHECK(s.ok("get_active_jobs")["jobs"].empty());
+  // Logs need a key.
+  check_error(s.cr.get("/api/app/get_job_log?id=" + plain).json(), "session", "No Session ID or API Key could be found");
+}
+
+TEST_CASE("cronicle: abort_job ends one run while others of the event go on") {
+  cronicle_server s;
+  std::string id = s.create(with(shell_event("Many", "#!/bin/sh\nsleep 30\n"), {{"max_children", 0}}));
+  std::string first = s.ok("run_event", {{"id", id}})["ids"][0];
+  std::string second = s.ok("run_event", {{"id", id}})["ids"][0];
+  REQUIRE(eventually([&] {
+    json jobs = s.ok("get_active_jobs")["jobs"];
+    return jobs.contains(first) && jobs.contains(second);
+  }));
+  std::string aborter = s.key_with({"abort_events"});
+  std::string runner = s.key_with({"run_events"});
+  check_error(s.call("abort_job", {{"id", first}}, runner), "api",
+              "API Key ('" + runner.substr(0, 16) + "') does not have the required privileges to perform this action (abort_events).");
+  CHECK(s.ok("get_active_jobs")["jobs"].contains(first));
+  check_error(s.call("abort_job", {{"id", "j" + id + "_1"}}, aborter), "job", "Failed to locate job: j" + id + "_1");
+  CHECK(s.call("abort_job", {{"id", first}}, aborter)["code"] == 0);
+  CHECK(s.wait_job(first)["code"] == 1);
+  CHECK(s.ok("get_active_jobs")["jobs"].contains(second));
+  s.ok("abort_job", {{"id", second}});
+  CHECK(s.wait_job(second)["code"] == 1);
+}

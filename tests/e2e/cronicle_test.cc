@@ -177,7 +177,7 @@ TEST_CASE("cronicle: run_event runs a job now, abort_job and update_event abort_
   check_error(s.call("delete_event", {{"id", id}}), "event", "Failed to delete event: Still has running jobs");
   CHECK(s.ok("get_event", {{"id", id}})["jobs"][0]["id"] == job);
   check_error(s.call("run_event", {{"id", id}, {"timeout", 5}}), "event",
-              "Failed to launch event: changing an event's fields for one run is not supported yet (timeout)");
+              "Failed to launch event: Maximum of 1 job already running for event: Sleepy");
   s.ok("abort_job", {{"id", job}});
   json done = s.wait_job(job);
   CHECK(done["code"] == 1);

@@ -9,6 +9,7 @@
 #include "actors/api_key_registry.h"
 #include "http/cronicle/cronicle_dialect.h"
 #include "http/cronicle/errors.h"
+#include "http/cronicle/event_json.h"
 #include "http/router.h"
 #include "storage/state_store.h"
 #include "tests/http/fake_scheduler.h"
@@ -169,4 +170,58 @@ TEST_CASE("cronicle: update_master_state switches the whole scheduler, get_maste
   http_request req;
   req.params["name"] = "update_master_state";
   CHECK(need(req, "").needed == privilege::state_update);
+}
+
+namespace {
+
+// An event in the fake scheduler, as create_event would have made it.
+std::string add_event(cronicle_fixture& f, const std::string& id) {
+  f.api.groups["cronicle"] = {"cronicle", "S", 1};
+  json e = {{"title", "T"}, {"enabled", 1}, {"category", "general"}, {"target", "allgrp"}, {"plugin", "shellplug"},
+            {"params", {{"script", "echo hi"}}}, {"timeout", 60}};
+  auto spec = cronicle::to_job_spec(e, {}, id);
+  REQUIRE(spec.ok());
+  spec->id = id;
+  job_view v;
+  v.spec = *spec;
+  f.api.jobs["cronicle"][id] = v;
+  return id;
+}
+
+}  // namespace
+
+TEST_CASE("cronicle: get_job_log serves the run's output as text/plain, get_job_details its job") {
+  cronicle_fixture f;
+  add_event(f, "e1");
+  auto log = call_route(f.routes, "GET", "/api/app/get_job_log?id=je1_42");
+  CHECK(log.status == 200);
+  CHECK(log.content_type == "text/plain; charset=utf-8");
+  CHECK(log.raw == "tail");
+  auto download = call_route(f.routes, "GET", "/api/app/get_job_log?id=je1_42&download=1");
+  bool attachment = false;
+  for (const auto& [n, v] : download.headers) attachment |= n == "Content-disposition" && v.find("Cronicle-Job-Log-je1_42.txt") != std::string::npos;
+  CHECK(attachment);
+  // The id comes from the query only, as Cronicle reads it.
+  check_error(call_route(f.routes, "POST", "/api/app/get_job_log/v1", R"({"id":"je1_42"})").body, "api", "Missing parameter: id");
+  check_error(call_route(f.routes, "GET", "/api/app/get_job_log?id=je1_7").body, "job",
+              "Failed to fetch job details: Job not found: je1_7");
+  check_error(call_route(f.routes, "GET", "/api/app/get_job_log?id=..%2Fx").body, "api", "Malformed parameter: id");
+  json details = f.call("get_job_details", {{"id", "je1_42"}});
+  CHECK(details["code"] == 0);
+  CHECK(details["job"]["id"] == "je1_42");
+  CHECK(details["job"]["complete"] == 1);
+}
+
+TEST_CASE("cronicle: run_event sends the fields for one run to the core as the run's own") {
+  cronicle_fixture f;
+  add_event(f, "e1");
+  CHECK(f.call("run_event", {{"id", "e1"}, {"timeout", 5}})["code"] == 0);
+  REQUIRE(f.api.last_override);
+  CHECK(f.api.last_override->timeout_ms == 5000);
+  CHECK(f.call("run_event", {{"id", "e1"}})["code"] == 0);
+  CHECK(f.api.last_override->empty());
+  f.api.last_override.reset();
+  check_error(f.call("run_event", {{"id", "e1"}, {"retry_delay", 9}}), "event",
+              "Failed to launch event: retries and retry_delay cannot change for one run here (a job's retries are its own)");
+  CHECK_FALSE(f.api.last_override);
 }
