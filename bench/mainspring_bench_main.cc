@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
   bench_config cfg;
   add_flags(app, cfg);
   CLI11_PARSE(app, argc, argv);
-  if (cfg.api != "native" && cfg.api != "dkron" && cfg.api != "ndscheduler") {
+  if (cfg.api != "native" && cfg.api != "dkron" && cfg.api != "ndscheduler" && cfg.api != "cronicle") {
     std::cerr << "--api " << cfg.api << ": not yet available (the " << cfg.api
               << " dialect has not landed in Mainspring yet)\n";
     return 2;

@@ -5,6 +5,8 @@
 #include <optional>
 #include <thread>
 
+#include "bench/cronicle_calls.h"
+#include "bench/scenario_cronicle.h"
 #include "bench/scenario_remote.h"
 #include "bench/scenario_steps.h"
 
@@ -13,6 +15,8 @@ namespace mainspring::bench {
 namespace {
 
 constexpr std::size_t k_million = 1'000'000;
+// run_event calls of `--api cronicle --mode fire`: each run is a process (testplug).
+constexpr std::size_t k_cronicle_fire_events = 2'000;
 
 // -- shared pieces --
 
@@ -142,6 +146,11 @@ scenario_result run_create(const bench_config& cfg, std::size_t jobs, std::size_
   if (cfg.api == "dkron") {
     step_list(dialect_server->dialect_url, "/v1/jobs?_start=0&_end=100", 20,
               "dkron list (first 100 of " + with_commas(dialect_jobs.count) + ")", r);
+    return r;
+  }
+  if (cfg.api == "cronicle") {
+    step_list(dialect_server->dialect_url, cronicle_list_path(dialect_server->api_key), 20,
+              "cronicle get_schedule (first 100 of " + with_commas(dialect_jobs.count) + ")", r);
     return r;
   }
   // ndscheduler lists every job at once: measured at 10,000 jobs (its target), on a fresh server.
@@ -541,12 +550,15 @@ std::vector<scenario_result> run_mode(const bench_config& cfg) {
   auto interval_or = [&](const std::string& fallback) { return cfg.interval.empty() ? fallback : cfg.interval; };
   auto seconds_or = [&](double fallback) { return cfg.duration_s > 0 ? cfg.duration_s : fallback; };
   const std::string& m = cfg.mode;
-  if (cfg.api == "dkron" || cfg.api == "ndscheduler") {
+  if (cfg.api == "dkron" || cfg.api == "ndscheduler" || cfg.api == "cronicle") {
     // The dialect's own scenarios: create (beside the native API) and fire; "all" runs both.
     std::vector<scenario_result> out;
     if (m == "create" || m == "all")
       out.push_back(stamped(run_create(cfg, jobs_or(scaled(100'000, cfg.scale)), scaled(cfg.sequential_jobs, cfg.scale))));
-    if (m == "fire" || m == "all")
+    // Cronicle's timing is per minute: its fire is run_event's (scenario_cronicle.h).
+    if (cfg.api == "cronicle" && (m == "fire" || m == "all"))
+      out.push_back(stamped(run_cronicle_fire(cfg, jobs_or(scaled(k_cronicle_fire_events, cfg.scale)))));
+    else if (m == "fire" || m == "all")
       out.push_back(stamped(run_fire(cfg, cfg.executor, jobs_or(scaled(cfg.executor == "http" ? 10'000 : 100'000, cfg.scale)),
                                      interval_or("1s"), seconds_or(20))));
     if (out.empty()) {

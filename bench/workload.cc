@@ -1,5 +1,7 @@
 #include "bench/workload.h"
 
+#include "bench/cronicle_calls.h"
+
 #include "core/rfc3339.h"
 
 #include <algorithm>
@@ -57,7 +59,7 @@ std::optional<server_under_test> open_server(const bench_config& cfg, std::strin
     return s;
   }
   auto args = cfg.server_args;
-  if (cfg.api == "dkron" || cfg.api == "ndscheduler") {
+  if (cfg.api == "dkron" || cfg.api == "ndscheduler" || cfg.api == "cronicle") {
     uint16_t port = pick_free_port();
     args.insert(args.end(), {"--" + cfg.api + "-listen", "127.0.0.1:" + std::to_string(port)});
     s.dialect_url = "http://127.0.0.1:" + std::to_string(port);
@@ -66,6 +68,11 @@ std::optional<server_under_test> open_server(const bench_config& cfg, std::strin
   if (!s.spawned) return std::nullopt;
   s.base_url = s.spawned->base_url();
   s.pid = s.spawned->pid();
+  if (cfg.api == "cronicle") {
+    auto key = bootstrap_api_key(s.base_url, error);
+    if (!key) return std::nullopt;
+    s.api_key = *key;
+  }
   return s;
 }
 
@@ -88,6 +95,7 @@ bool register_group(load_client& client, const std::string& group, std::string* 
 job_batch through_dialect(job_batch b, const server_under_test& server, const std::string& api) {
   b.api = api;
   b.api_url = server.dialect_url;
+  b.api_key = server.api_key;
   b.group = api;
   b.groups = 1;
   return b;
@@ -96,6 +104,7 @@ job_batch through_dialect(job_batch b, const server_under_test& server, const st
 std::string create_path(const std::string& api) {
   if (api == "dkron") return "/v1/jobs";
   if (api == "ndscheduler") return "/api/v1/jobs";
+  if (api == "cronicle") return std::string(k_cronicle_create_path);
   return "/v1/add/job";
 }
 
@@ -142,6 +151,7 @@ std::string ndscheduler_job_body(const job_batch& batch, std::size_t index) {
 std::string add_job_body(const job_batch& batch, std::size_t index, int64_t now_s) {
   if (batch.api == "dkron") return dkron_job_body(batch, index);
   if (batch.api == "ndscheduler") return ndscheduler_job_body(batch, index);
+  if (batch.api == "cronicle") return cronicle_event_body(batch, index);
   int64_t exec_time = 0;
   switch (batch.first) {
     case first_run::now: exec_time = 0; break;
@@ -190,7 +200,7 @@ load_report load_jobs(load_client& client, const job_batch& batch, std::size_t c
   };
   auto sink = [&](std::size_t, const http_call&, const http_result& r) {
     ack_ms.push_back(std::chrono::duration<double, std::milli>(r.latency).count());
-    if (r.ok()) {
+    if (batch.api == "cronicle" ? cronicle_accepted(r) : r.ok()) {
       ++ok;
     } else {
       ++failed;
@@ -248,7 +258,7 @@ record_sample sample_run_records(load_client& client, const job_batch& batch, st
   record_sample out;
   jobs = std::min(jobs, batch.count);
   // ndscheduler's job ids are the server's (32 hex digits), not the bench's: nothing to sample by.
-  if (jobs == 0 || batch.api == "ndscheduler") return out;
+  if (jobs == 0 || batch.api == "ndscheduler" || batch.api == "cronicle") return out;
   const double stride = static_cast<double>(batch.count) / static_cast<double>(jobs);
   std::size_t next = 0;
   const std::string query = "/executions?limit=" + std::to_string(std::max<std::size_t>(1, limit));

@@ -42,6 +42,7 @@ struct server_under_test {
   std::string base_url;
   pid_t pid = 0;                            // 0 = unknown: no RSS or CPU figures
   std::string dialect_url;                  // the --api dialect's listener (spawned servers)
+  std::string api_key;                      // an admin key, for dialects that always want one (cronicle)
 };
 std::optional<server_under_test> open_server(const bench_config& cfg, std::string* error);
 
@@ -74,6 +75,7 @@ struct job_batch {
   // dialects start them at their schedule's next fire).
   std::string api = "native";
   std::string api_url;
+  std::string api_key;  // sent by dialects that always want a key (cronicle)
 };
 
 // The batch `b` made to go through the Dkron listener of `server`.
