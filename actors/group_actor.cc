@@ -1,3 +1,4 @@
+#include "actors/control_first_policy.h"
 #include "actors/group_actor.h"
 
 #include <algorithm>
@@ -58,6 +59,7 @@ template <class Reply, class Fn>
 void with_job(group_self self, const std::string& id, const Reply& reply, Fn fn) {
   auto it = self->state.jobs.find(id);
   if (it == self->state.jobs.end()) return reply(unknown_job(self->state.spec.name, id));
+  run_next_urgently(self->system(), it->second.actor);  // an API call: not behind the fires
   fn(it->second.actor);
 }
 
@@ -157,12 +159,19 @@ void list_jobs(group_self self, const job_context* ctx, const reply_fn<std::vect
 void list_page(group_self self, const job_context* ctx, const job_page_query& query, const reply_fn<job_page>& reply) {
   if (auto st = validate_page_query(query); !st.ok()) return reply(st);
   auto& st = self->state;
-  if (query.q.empty() && !query.state && query.sort == job_page_query::order::id) {
+  using order = job_page_query::order;
+  if (query.q.empty() && !query.state && (query.sort == order::id || query.sort == order::id_desc)) {
     job_page page;
     page.total = st.order.size();
-    st.order.for_range(query.offset, query.limit, [&](const std::string* id) {
+    // Backwards, the page is the same run of the id order counted from its end.
+    const bool backwards = query.sort == order::id_desc;
+    const std::size_t skip = std::min(query.offset, page.total);
+    const std::size_t count = std::min(query.limit, page.total - skip);
+    const std::size_t from = backwards ? page.total - skip - count : skip;
+    st.order.for_range(from, count, [&](const std::string* id) {
       if (auto v = read_job_view(st.jobs.at(*id).actor)) page.jobs.push_back(std::move(*v));
     });
+    if (backwards) std::reverse(page.jobs.begin(), page.jobs.end());
     add_dependents(page.jobs, st.chains);
     return reply(std::move(page));
   }
@@ -528,15 +537,15 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
         with_job(self, id, reply,
                  [&](const caf::actor& job) { self->send(job, run_now_atom::value, std::move(audit), reply); });
       },
-      [=](abort_atom, audit_entry& audit, const std::string& id, const reply_fn<std::size_t>& reply) {
-        with_job(self, id, reply,
-                 [&](const caf::actor& job) { self->send(job, abort_atom::value, std::move(audit), reply); });
-      },
       [=](run_now_atom, audit_entry& audit, const std::string& id, run_override& change,
           const reply_fn<uint64_t>& reply) {
         with_job(self, id, reply, [&](const caf::actor& job) {
           self->send(job, run_now_atom::value, std::move(audit), std::move(change), reply);
         });
+      },
+      [=](abort_atom, audit_entry& audit, const std::string& id, const reply_fn<std::size_t>& reply) {
+        with_job(self, id, reply,
+                 [&](const caf::actor& job) { self->send(job, abort_atom::value, std::move(audit), reply); });
       },
       [=](abort_atom, audit_entry& audit, const std::string& id, uint64_t run_id, const reply_fn<std::size_t>& reply) {
         with_job(self, id, reply,
@@ -591,7 +600,9 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
 
 caf::actor spawn_group(caf::actor_system& sys, group_spec spec, std::vector<job_spec> restored,
                        int64_t last_alive_ms, const job_context* ctx) {
-  return sys.spawn(group_behavior, std::move(spec), std::move(restored), last_alive_ms, ctx);
+  auto group = sys.spawn(group_behavior, std::move(spec), std::move(restored), last_alive_ms, ctx);
+  mark_control_actor(sys, group);  // API calls pass through it: never queued behind fires
+  return group;
 }
 
 }  // namespace mainspring

@@ -105,16 +105,22 @@ void mark_done(job_self self, const job_context* ctx) {
   persist_spec_when_idle(self);  // after a change being written, so that it keeps that change
 }
 
-// Runs missed fires (a misfire policy's catch-up), or counts them skipped while the whole
-// scheduler is off.
-void start_catch_up(job_self self, const job_context* ctx, const std::vector<int64_t>& plan_ms) {
-  if (!ctx->scheduling_on()) return count_skipped(self->state, ctx, plan_ms.size(), skip_reason::scheduler_disabled);
+// True (and the fires counted as skipped) while the whole scheduler is paused: scheduled fires
+// and catch-up runs do not start then.
+bool skipped_while_paused(job_state& st, const job_context* ctx, uint64_t fires) {
+  if (!ctx->stats->scheduler_paused.load(std::memory_order_relaxed)) return false;
+  count_skipped(st, ctx, fires, skip_reason::scheduler_paused);
+  return true;
+}
+
+void start_catch_up_runs(job_self self, const job_context* ctx, const std::vector<int64_t>& plan_ms) {
+  if (skipped_while_paused(self->state, ctx, plan_ms.size())) return;
   for (int64_t missed_plan : plan_ms) start_run(self, ctx, run_trigger::misfire, missed_plan, 0);
 }
 
 // Runs the catch-up fires of `plan`, counts what it dropped, and arms its next fire.
 void apply_plan(job_self self, const job_context* ctx, const fire_plan& plan) {
-  start_catch_up(self, ctx, plan.catch_up_ms);
+  start_catch_up_runs(self, ctx, plan.catch_up_ms);
   count_skipped(self->state, ctx, static_cast<uint64_t>(plan.missed) - plan.catch_up_ms.size(), skip_reason::misfire);
   if (plan.next_ms) arm_schedule(self, ctx, plan.next_ms);
   else mark_done(self, ctx);
@@ -127,8 +133,7 @@ void on_schedule_fire(job_self self, const job_context* ctx, int64_t plan_ms) {
   if (st.phase != job_phase::active || st.next_fire_ms != plan_ms) return;  // stale timer
   const auto& timing = *st.timing;
   auto decision = plan_fire(timing.sched, timing.zone, plan_ms, to_unix_ms(now_ms()), st.spec.misfire);
-  if (decision.run_planned && !ctx->scheduling_on()) count_skipped(st, ctx, 1, skip_reason::scheduler_disabled);
-  else if (decision.run_planned)
+  if (decision.run_planned && !skipped_while_paused(st, ctx, 1))
     start_run(self, ctx, run_trigger::schedule, plan_ms, 0, st.spec.concurrency == concurrency_policy::forbid);
   apply_plan(self, ctx, before_expiry(std::move(decision.after), st.spec.expires_at_ms));
 }
@@ -164,7 +169,7 @@ const job_context* my_ctx() { return t_job->state.ctx; }
 
 caf::behavior make_job_handlers() {
   return {
-      [](catch_up_atom, const std::vector<int64_t>& plan_ms) { start_catch_up(me(), my_ctx(), plan_ms); },
+      [](catch_up_atom, const std::vector<int64_t>& plan_ms) { start_catch_up_runs(me(), my_ctx(), plan_ms); },
       // The ticket frees the clock's slot when this message is gone (clock_actor.h).
       [](fire_atom, int64_t plan_ms, timer_kind kind, const fire_ticket&) {
         auto self = me();
@@ -199,9 +204,9 @@ caf::behavior make_job_handlers() {
       },
       [](run_now_atom, audit_entry& audit, run_override& change, const reply_fn<uint64_t>& reply) {
         if (me()->state.deleted) return reply(status::not_found("job_id: the job was deleted"));
-        auto id = start_manual_run(me(), my_ctx(), std::move(change));
+        auto id = start_run_with(me(), my_ctx(), std::move(change));
         if (!id.ok()) return reply(id.status());
-        audit.detail = "run " + std::to_string(*id) + " with its own target or timeout";
+        audit.detail = "run " + std::to_string(*id) + " with fields of its own";
         persist_lazily(my_ctx(), mutation_batch{}.put_audit(audit));
         reply(*id);
       },

@@ -42,7 +42,7 @@ const char* skip_reason_name(skip_reason r) {
     case skip_reason::overlap: return "overlap";
     case skip_reason::misfire: return "misfire";
     case skip_reason::no_node: return "no_node";
-    case skip_reason::scheduler_disabled: return "scheduler_disabled";
+    case skip_reason::scheduler_paused: return "scheduler_paused";
   }
   return "overlap";
 }

@@ -30,11 +30,10 @@ enum class skip_reason : uint8_t {
   overlap,  // concurrency forbid, and the previous run is still in flight
   misfire,  // the fire was missed (server down or far behind) and the misfire policy drops it
   no_node,  // a REMOTE@* job whose group has no live node to run it
-  scheduler_disabled,  // the whole scheduler is switched off (scheduler_api::set_scheduling)
+  scheduler_paused,  // the whole scheduler is paused (scheduler_api::set_scheduler_enabled)
 };
 inline constexpr std::size_t k_skip_reasons = 4;
-// "overlap", "misfire", "no_node", "scheduler_disabled"
-const char* skip_reason_name(skip_reason r);
+const char* skip_reason_name(skip_reason r);  // "overlap", "misfire", "no_node", "scheduler_paused"
 
 // Counters the metrics layer reads without a message round trip.
 struct scheduler_stats {
@@ -52,6 +51,8 @@ struct scheduler_stats {
   std::atomic<int64_t> nodes_up{0};
   std::atomic<int64_t> nodes{0};  // node actors alive, up or down
   std::atomic<uint64_t> node_auth_failures{0};  // joins refused: wrong proof, unknown group
+  // The whole scheduler is paused: scheduled fires and catch-up runs are skipped.
+  std::atomic<bool> scheduler_paused{false};
 
   int64_t jobs() const {
     return jobs_active.load(std::memory_order_relaxed) + jobs_paused.load(std::memory_order_relaxed) +
@@ -77,11 +78,6 @@ struct job_context {
   // --history-max-age in ms (0 = none): runs older than this are gone from the store, so the
   // runs a job remembers in memory must not bring them back.
   int64_t max_run_age_ms = 0;
-  // The whole scheduler's switch (null: always on, unit tests). Off, no scheduled fire starts a
-  // run: each is skipped and counted (skip_reason::scheduler_disabled), catch-up runs too;
-  // manual runs, retries and runs after a parent go on.
-  const std::atomic<bool>* scheduling_enabled = nullptr;
-  bool scheduling_on() const { return !scheduling_enabled || scheduling_enabled->load(std::memory_order_relaxed); }
   // When the previous process was last known alive (unix ms; 0 = unknown), for restored jobs.
   int64_t last_alive_ms = 0;
 

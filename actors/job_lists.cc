@@ -40,7 +40,9 @@ job_page page_of(std::vector<job_view> views, const job_page_query& query) {
   views.erase(std::remove_if(views.begin(), views.end(), [&](const job_view& v) { return !matches(v, query); }),
               views.end());
   using order = job_page_query::order;
-  if (query.sort == order::name) {
+  if (query.sort == order::id_desc) {
+    std::reverse(views.begin(), views.end());  // read_all gives them in id order
+  } else if (query.sort == order::name) {
     std::stable_sort(views.begin(), views.end(), [](const job_view& a, const job_view& b) { return a.spec.name < b.spec.name; });
   } else if (query.sort == order::next_fire) {
     std::stable_sort(views.begin(), views.end(), [](const job_view& a, const job_view& b) {

@@ -154,22 +154,17 @@ uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, i
   return first;
 }
 
-status_or<uint64_t> start_manual_run(job_self self, const job_context* ctx, run_override change) {
+status_or<uint64_t> start_run_with(job_self self, const job_context* ctx, run_override change) {
   auto& st = self->state;
-  if (change.empty()) return start_run(self, ctx, run_trigger::manual, to_unix_ms(now_ms()), 0);
   if (st.kind == executor_kind::remote)
-    return status::failed_precondition("run: a REMOTE@ job's target or timeout cannot change for one run");
-  // The job as this run sees it must be one the job could be.
-  job_spec changed = st.spec.unpack();
-  if (change.target) changed.target = *change.target;
-  if (change.timeout_ms) changed.timeout_ms = *change.timeout_ms;
-  if (kind_of(changed.target) != st.kind)
-    return status::invalid_argument("run: the target of one run must use the job's executor");
-  if (auto v = validate_job(changed); !v.ok()) return v;
-  return start_one(self, ctx, run_trigger::manual, to_unix_ms(now_ms()), 0, std::move(changed.target), {},
-                   changed.timeout_ms);
+    return status::invalid_argument("a run with fields of its own cannot run on worker nodes (REMOTE@)");
+  executor_target target = change.target ? std::move(*change.target) : st.spec.target();
+  if (target.index() != st.spec.target().index())
+    return status::invalid_argument("a run with fields of its own keeps its job's executor");
+  return start_one(self, ctx, run_trigger::manual, to_unix_ms(now_ms()), 0, std::move(target), {}, change.timeout_ms);
 }
 
+// Asks one run in flight to end: its node's agent, or the executor here.
 static void abort_in_flight(job_self self, const job_context* ctx, const run_record& run, const std::string& why) {
   auto& st = self->state;
   if (st.kind == executor_kind::remote)

@@ -23,9 +23,9 @@ namespace mainspring {
 // flight is skipped and counted as skipped. Answers the first run's id (0 if all were skipped).
 uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms,
                    int attempt, bool skip_busy = false, const std::string& node = {});
-// Starts a manual run now with `change` (its own target or timeout): invalid_argument when the
-// job so changed would not be valid, failed_precondition for a REMOTE@ job. Answers the run id.
-status_or<uint64_t> start_manual_run(job_self self, const job_context* ctx, run_override change);
+// A manual run now with `change` applied to it (run_override). invalid_argument for a REMOTE@
+// job or a target of another executor kind.
+status_or<uint64_t> start_run_with(job_self self, const job_context* ctx, run_override change);
 // Asks the run `run_id` to end, if it is in flight (recorded as abort_runs records them);
 // pending retries stay. Answers 1, or 0 when it is not in flight.
 std::size_t abort_one_run(job_self self, const job_context* ctx, uint64_t run_id, const std::string& why);

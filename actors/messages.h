@@ -95,6 +95,7 @@ enum class timer_kind : uint8_t { schedule = 0, retry = 1 };
 }  // namespace mainspring
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::job_spec)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::run_override)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::actor_task)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::mutation_batch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<mainspring::job_spec>)
@@ -109,7 +110,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::reply_fn<mainspring::dump_file>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::reply_fn<std::vector<mainspring::audit_entry>>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<mainspring::run_record>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::job_patch)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::run_override)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::job_view)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::run_outcome)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::run_request)

@@ -1,3 +1,4 @@
+#include "actors/control_first_policy.h"
 #include "actors/registry_actor.h"
 
 #include <map>
@@ -264,13 +265,13 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
           const reply_fn<uint64_t>& reply) {
         to_group(self, group, reply, run_now_atom::value, std::move(audit), id);
       },
-      [=](abort_atom, audit_entry& audit, const std::string& group, const std::string& id,
-          const reply_fn<std::size_t>& reply) {
-        to_group(self, group, reply, abort_atom::value, std::move(audit), id);
-      },
       [=](run_now_atom, audit_entry& audit, const std::string& group, const std::string& id, run_override& change,
           const reply_fn<uint64_t>& reply) {
         to_group(self, group, reply, run_now_atom::value, std::move(audit), id, std::move(change));
+      },
+      [=](abort_atom, audit_entry& audit, const std::string& group, const std::string& id,
+          const reply_fn<std::size_t>& reply) {
+        to_group(self, group, reply, abort_atom::value, std::move(audit), id);
       },
       [=](abort_atom, audit_entry& audit, const std::string& group, const std::string& id, uint64_t run_id,
           const reply_fn<std::size_t>& reply) {
@@ -379,7 +380,9 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
 }  // namespace
 
 caf::actor spawn_registry(caf::actor_system& sys, restored_state restored, const job_context* ctx) {
-  return sys.spawn(registry_behavior, std::move(restored), ctx);
+  auto registry = sys.spawn(registry_behavior, std::move(restored), ctx);
+  mark_control_actor(sys, registry);  // every API call passes through it
+  return registry;
 }
 
 }  // namespace mainspring

@@ -27,7 +27,7 @@
 #include "core/node.h"
 #include "core/run_record.h"
 #include "core/status.h"
-#include "metrics/activity_history.h"
+#include "core/activity_window.h"
 
 namespace mainspring {
 
@@ -69,14 +69,6 @@ struct job_view {
   std::vector<std::string> dependents;  // ids of the jobs that run after this one, sorted
 };
 
-// What one manual run changes of its job (scheduler_api::run_job_with); the rest is the job's,
-// and its retries are the job's own runs. Checked as the job would be (validate_job).
-struct run_override {
-  std::optional<executor_target> target;  // of the job's executor kind (not for REMOTE@ jobs)
-  std::optional<int64_t> timeout_ms;      // 1..k_max_timeout_ms
-  bool empty() const { return !target && !timeout_ms; }
-};
-
 // A worker node of a group as the node lists show it.
 struct node_view {
   node_spec spec;       // what it reported when it last joined; last_seen_ms kept fresh
@@ -87,12 +79,13 @@ struct node_view {
 // One page of a group's jobs (list_jobs_page).
 inline constexpr std::size_t k_max_page_jobs = 1000;
 struct job_page_query {
-  enum class order { id, name, next_fire, last_outcome };
+  enum class order { id, id_desc, name, next_fire, last_outcome };
   std::size_t offset = 0;
   std::size_t limit = 100;             // 1..k_max_page_jobs
   std::string q;                       // "" or a text the job's id or name contains
   std::optional<job_phase> state;      // only jobs in this phase
-  order sort = order::id;              // next_fire: soonest first, jobs that never fire last;
+  order sort = order::id;              // id_desc: by id, last first (Cronicle's newest first);
+                                       // next_fire: soonest first, jobs that never fire last;
                                        // last_outcome: last run failed first, then succeeded,
                                        // then never run; newest run first within each
 };
@@ -110,7 +103,7 @@ struct allocation_view {
 };
 
 // The whole scheduler at a glance, for the dashboard (GET /v1/stats): live gauges plus the last
-// hour of activity (metrics/activity_history.h).
+// hour of activity (core/activity_window.h, computed by metrics/activity_history.h).
 struct scheduler_overview {
   int64_t time_ms = 0;  // when it was taken (unix ms)
   uint64_t groups = 0;
@@ -118,10 +111,10 @@ struct scheduler_overview {
   uint64_t runs_in_flight = 0;  // inside executors
   uint64_t runs_queued = 0;     // waiting for an executor slot
   uint64_t fires_held = 0;      // due fires the clock holds back (overload)
-  bool scheduling_enabled = true;  // the whole scheduler's switch (set_scheduling)
   uint64_t nodes_up = 0, nodes_down = 0;  // worker nodes known to the server
   uint64_t storage_queued_batches = 0;
   uint64_t storage_failed_writes = 0;
+  bool scheduler_enabled = true;  // false while the whole scheduler is paused
   activity_window last_minute;
   activity_window last_hour;
   std::vector<activity_window> slots;  // the chart: one per k_activity_slot_ms, oldest first
@@ -167,27 +160,27 @@ class scheduler_api {
   // Starts a run now, outside the schedule; answers the run id.
   virtual void run_job_now(request_origin origin, std::string group, std::string job_id,
                            reply_fn<uint64_t> done) = 0;
-  // As run_job_now, with `change` for this one run: invalid_argument when the changed job would
-  // not be valid (another executor kind, a bad target, a timeout out of range). Unimplemented
-  // unless the scheduler can; an empty change is run_job_now.
-  virtual void run_job_with(request_origin origin, std::string group, std::string job_id, run_override change,
-                            reply_fn<uint64_t> done) {
-    if (change.empty()) return run_job_now(std::move(origin), std::move(group), std::move(job_id), std::move(done));
-    done(status::unimplemented("run_job_with: a run with its own target or limits is not kept by this scheduler"));
-  }
-  // Ends one run in flight of the job, as abort_job_runs ends them all (its pending retries
-  // stay); answers 1, or 0 when that run is not in flight.
-  virtual void abort_run(request_origin origin, std::string group, std::string job_id, uint64_t run_id,
-                         reply_fn<std::size_t> done) {
-    (void)origin, (void)group, (void)job_id, (void)run_id;
-    done(status::unimplemented("abort_run: not kept by this scheduler"));
-  }
   // Ends the job's runs in flight (each recorded failed, "aborted: stopped through the <api>
   // API") and drops its pending retries; answers how many runs were asked to end. Shell and
   // REMOTE@ runs end at once (their process groups are killed); HTTP and Lua runs go on to their
   // own end or timeout. The schedule is untouched.
+  // As run_job_now, with `change` for this one run. invalid_argument when the change names
+  // another executor kind than the job's, or the job runs on worker nodes (REMOTE@).
+  virtual void run_job_now_with(request_origin origin, std::string group, std::string job_id, run_override change,
+                                reply_fn<uint64_t> done) {
+    (void)origin, (void)group, (void)job_id, (void)change;
+    done(status::unimplemented("a run with fields of its own is not supported here"));
+  }
   virtual void abort_job_runs(request_origin origin, std::string group, std::string job_id,
                               reply_fn<std::size_t> done) = 0;
+  // Ends one run in flight of the job, as abort_job_runs ends them all (the job's pending
+  // retries stay); answers 1, or 0 when that run is not in flight. Unimplemented unless the
+  // scheduler can.
+  virtual void abort_run(request_origin origin, std::string group, std::string job_id, uint64_t run_id,
+                         reply_fn<std::size_t> done) {
+    (void)origin, (void)group, (void)job_id, (void)run_id;
+    done(status::unimplemented("ending one run of a job is not supported here"));
+  }
   // Newest first; at most `limit`; only runs with run_id < before_run_id when that is non-zero.
   virtual void job_executions(std::string group, std::string job_id, std::size_t limit,
                               uint64_t before_run_id, reply_fn<std::vector<run_record>> done) = 0;
@@ -229,17 +222,15 @@ class scheduler_api {
   virtual void audit_log(int64_t from_ms, int64_t to_ms, std::size_t limit,
                          reply_fn<std::vector<audit_entry>> done) = 0;
 
-  // -- the whole scheduler's switch --
-  // Off: no scheduled fire starts a run (each is skipped and counted as scheduler_disabled in
-  // mainspring_runs_skipped_total, catch-up fires too, whatever the misfire policy); manual runs,
-  // retries and runs after a parent go on. On again: the next fires run; those due meanwhile
-  // are not replayed. Durable (stored, restored at start) and audited ("scheduler.disable",
-  // "scheduler.enable") before `done` hears ok. Unimplemented unless the scheduler keeps it.
-  virtual void set_scheduling(request_origin origin, bool enabled, done_fn done) {
+  // -- the scheduler as a whole --
+  // Pauses (enabled = false) or resumes every job's scheduled fires at once, durably: while
+  // paused a due fire is skipped and counted (reason scheduler_paused) and the job's schedule
+  // goes on; runs asked for (run now), retries and chains still run. Takes effect once written.
+  virtual void set_scheduler_enabled(request_origin origin, bool enabled, done_fn done) {
     (void)origin, (void)enabled;
-    done(status::unimplemented("the whole scheduler's switch: not kept by this scheduler"));
+    done(status::unimplemented("the scheduler cannot be paused as a whole here"));
   }
-  virtual bool scheduling_enabled() const { return true; }
+  virtual bool scheduler_enabled() const { return true; }
 
   // -- the dashboard --
   // The overview; unimplemented unless the implementation keeps the figures (test fakes don't).

@@ -125,10 +125,10 @@ class scheduler_runtime final : public scheduler_api {
   void list_jobs_page(std::string group, job_page_query query, reply_fn<job_page> done) override;
   void abort_job_runs(request_origin origin, std::string group, std::string job_id,
                       reply_fn<std::size_t> done) override;
-  void run_job_with(request_origin origin, std::string group, std::string job_id, run_override change,
-                    reply_fn<uint64_t> done) override;
   void abort_run(request_origin origin, std::string group, std::string job_id, uint64_t run_id,
                  reply_fn<std::size_t> done) override;
+  void run_job_now_with(request_origin origin, std::string group, std::string job_id, run_override change,
+                        reply_fn<uint64_t> done) override;
   void allocation_table(std::string group, reply_fn<allocation_view> done) override;
   void group_executions(std::string group, int64_t from_ms, int64_t to_ms, std::size_t limit,
                         reply_fn<std::vector<run_record>> done) override;
@@ -138,8 +138,8 @@ class scheduler_runtime final : public scheduler_api {
   void audit_log(int64_t from_ms, int64_t to_ms, std::size_t limit,
                  reply_fn<std::vector<audit_entry>> done) override;
   void overview(reply_fn<scheduler_overview> done) override;
-  void set_scheduling(request_origin origin, bool enabled, done_fn done) override;
-  bool scheduling_enabled() const override;
+  void set_scheduler_enabled(request_origin origin, bool enabled, done_fn done) override;
+  bool scheduler_enabled() const override;
   std::string default_timezone() const override;
 
  private:

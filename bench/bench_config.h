@@ -20,8 +20,8 @@ namespace mainspring::bench {
 
 struct bench_config {
   std::string url = "http://127.0.0.1:8080";  // used when no --server-binary is given
-  std::string mode = "all";                   // create|fire|memory|restart|mixed|million|remote|all
-  std::string api = "native";                 // native or dkron; cronicle and ndscheduler pending
+  std::string mode = "all";                   // create|fire|...|soak|all (mainspring_bench_main.cc)
+  std::string api = "native";                 // native, dkron, ndscheduler or cronicle
   std::size_t jobs = 0;                       // 0 = the mode's default
   std::size_t clients = 64;
   std::string interval;                       // Go duration for "@every"; "" = mode's default
@@ -38,6 +38,8 @@ struct bench_config {
   std::string first_run = "now";              // now: cadence follows creation; stagger: whole seconds
   double warmup_s = 3;                        // after loading, before the window opens
   double mixed_rate = 2000;                   // API requests/s during the mixed window
+  double soak_api_rate = 500;                 // API requests/s during the soak
+  std::string plot_path;                      // soak: the SVG chart of its readings; "" = none
   std::size_t mixed_clients = 16;
   std::vector<std::size_t> memory_jobs = {100'000, 1'000'000};
   std::vector<std::size_t> list_jobs = {10'000, 100'000};  // list: one scenario per group size

@@ -5,8 +5,6 @@
 #include <thread>
 
 #include "bench/cronicle_calls.h"
-#include "bench/exposition_reader.h"
-#include "bench/http_sink.h"
 #include "bench/scenario_steps.h"
 
 namespace mainspring::bench {
@@ -17,37 +15,26 @@ namespace {
 constexpr double k_max_drain_s = 120;
 constexpr auto k_drain_poll = std::chrono::milliseconds(100);
 
-double finished_runs(load_client& client) {
-  auto m = client.fetch({"GET", "/metrics"});
-  if (!m.ok()) return 0;
-  return sum_samples(parse_exposition(m.body), "mainspring_job_runs_total").value_or(0);
+double finished_runs(load_client& client, pid_t pid) {
+  auto p = probe(client, pid);
+  return p.metrics ? p.metrics->sum(k_runs_counter) : 0;
 }
 
 }  // namespace
 
 scenario_result run_cronicle_fire(const bench_config& cfg, std::size_t events) {
-  scenario_result r{"fire (" + cfg.executor + ") through cronicle",
-                    with_commas(events) + " manual events, one run_event each from " + std::to_string(cfg.clients) +
-                        " clients"};
-  std::unique_ptr<http_sink> sink;
-  std::string url = "NOOP@";
+  scenario_result r{"fire through cronicle", with_commas(events) + " shellplug events (`true`), one run_event each from " +
+                                                std::to_string(cfg.clients) + " clients"};
   std::string why;
-  if (cfg.executor == "http") {
-    sink = http_sink::start(&why);
-    if (!sink) return r.skipped = true, r.notes.push_back(why), r;
-    url = "HTTP@http://127.0.0.1:" + std::to_string(sink->port()) + "/hit";
-  }
   auto server = open_server(cfg, &why);
   if (!server) return r.skipped = true, r.notes.push_back("server did not start: " + why), r;
   load_client client(server->base_url);
   job_batch base;
   base.count = events;
-  base.pattern = "@manually";
-  base.request_url = url;
   job_batch batch = through_dialect(base, *server, cfg.api);
   if (!step_load(cfg, *server, client, batch, cfg.clients, 0, "create", false, r)) return r;
 
-  const double runs_before = finished_runs(client);
+  const double runs_before = finished_runs(client, server->pid);
   std::size_t next = 0, accepted = 0;
   std::string first_error;
   std::vector<double> ack_ms;
@@ -67,11 +54,11 @@ scenario_result run_cronicle_fire(const bench_config& cfg, std::size_t events) {
   dialect.run(opts, source, result_sink);
   const double acked = steady_seconds() - started;
   double ended = acked;
-  while (finished_runs(client) - runs_before < static_cast<double>(accepted) && !stop_requested() &&
+  while (finished_runs(client, server->pid) - runs_before < static_cast<double>(accepted) && !stop_requested() &&
          steady_seconds() - started < acked + k_max_drain_s)
     std::this_thread::sleep_for(k_drain_poll);
   ended = steady_seconds() - started;
-  const double ran = finished_runs(client) - runs_before;
+  const double ran = finished_runs(client, server->pid) - runs_before;
   auto acks = summarize(std::move(ack_ms));
   r.metrics.push_back({"run_event acks/s", static_cast<double>(accepted) / acked, "1/s", ""});
   r.metrics.push_back({"run_event ack p50", acks.p50, "ms", ""});

@@ -10,8 +10,6 @@ namespace mainspring::bench {
 namespace {
 
 constexpr double k_mib = 1024.0 * 1024.0;
-constexpr const char* k_lateness_histogram = "mainspring_schedule_lateness_seconds";
-constexpr const char* k_runs_counter = "mainspring_job_runs_total";
 constexpr std::size_t k_list_group_jobs = 100;
 
 // A percentile of no samples is "not measured", not zero.
@@ -24,9 +22,9 @@ double cores(std::optional<double> before, std::optional<double> after, double s
 
 // Runs the server counted as skipped or missed: any mainspring_*_total counter whose name says so
 // (the metrics layer's exact names are not settled yet).
-std::optional<double> skipped_runs(const std::vector<metric_sample>& samples) {
+std::optional<double> skipped_runs(const prometheus_text& scrape) {
   std::optional<double> sum;
-  for (const auto& s : samples) {
+  for (const auto& s : scrape.samples) {
     const auto& n = s.name;
     if (n.rfind("mainspring_", 0) != 0 || n.size() < 6 || n.compare(n.size() - 6, 6, "_total") != 0) continue;
     if (n.find("skipped") == std::string::npos && n.find("missed") == std::string::npos) continue;
@@ -69,8 +67,8 @@ void step_fire_window(const bench_config& cfg, server_under_test& server, load_c
   bool have_metrics = before.metrics && after.metrics;
   double runs_per_s = std::nan("");  // the best figure available, for the CPU cost per run
   if (have_metrics) {
-    auto runs0 = sum_samples(*before.metrics, k_runs_counter);
-    auto runs1 = sum_samples(*after.metrics, k_runs_counter);
+    auto runs0 = before.metrics->sum_if_any(k_runs_counter);
+    auto runs1 = after.metrics->sum_if_any(k_runs_counter);
     if (runs0 && runs1) {
       runs_per_s = (*runs1 - *runs0) / secs;
       out.metrics.push_back({w.label + " runs/s (server counter)", runs_per_s, "1/s", w.runs_target});

@@ -107,7 +107,7 @@ void step_restart(const bench_config& cfg, server_under_test& server, load_clien
   auto armed_before = probe(client, server.pid).pending_timers.value_or(0);
   std::string why;
   double stop_started = steady_seconds();
-  if (!server.spawned->stop(&why)) out.notes.push_back("stop: " + why);
+  if (server.spawned->stop(k_stop_grace, &why) != 0) out.notes.push_back("stop: " + why);
   out.metrics.push_back({"SIGTERM to exit", steady_seconds() - stop_started, "s", ""});
 
   progress_line(cfg.quiet, out.name + ": restarting on the same data dir");

@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/scenario_steps.h"
-#include "bench/server_process.h"
+#include "tests/support/server_process.h"
 #include "tests/support/child_process.h"
 
 namespace mainspring::bench {
@@ -55,7 +55,7 @@ scenario_result run_one(const bench_config& base, std::size_t agents, std::size_
     return r;
   }
   bench_config cfg = base;
-  const uint16_t node_port = pick_free_port();
+  const uint16_t node_port = testing::pick_free_port();
   cfg.server_args.push_back("--node-listen");
   cfg.server_args.push_back("127.0.0.1:" + std::to_string(node_port));
   std::string why;

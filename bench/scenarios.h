@@ -19,6 +19,9 @@
 //            edit / list traffic at --mixed-rate.
 //   million  1,000,000 jobs @every 100s loaded at 10,000/s (10,000 runs/s, spread evenly): RSS,
 //            a 40 s fire window, a 20 s window with API traffic, then the restart.
+//   soak     20,000 jobs @every 1s plus --soak-api-rate (500) API requests/s for --duration (30
+//            min): a reading a minute, slopes over the second half, --plot writes an SVG chart
+//            (scenario_soak.h; bench/run --soak MINUTES).
 //   all      the standard set, sized for a 2-core machine in under 10 minutes (see scenarios.cc);
 //            --scale shrinks every job count for a quick smoke run.
 #pragma once

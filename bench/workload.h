@@ -18,6 +18,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -29,20 +30,28 @@
 #include "bench/bench_config.h"
 #include "bench/load_client.h"
 #include "bench/percentiles.h"
-#include "bench/exposition_reader.h"
-#include "bench/server_process.h"
+#include "bench/proc_stats.h"
+#include "tests/support/prometheus_text.h"
+#include "tests/support/server_process.h"
 
 namespace mainspring::bench {
 
 // -- the server --
 
+// How the bench starts its own server: a server loading on a busy 2-core machine can be slow to
+// bind, and the free port may be taken between pick and bind.
+inline const testing::server_options k_bench_server_options{std::chrono::seconds(60), 3, "mainspring-bench"};
+// How long a SIGTERMed server may take to exit before it is killed (the goal is 5 s; the bench
+// reports the time it took).
+inline constexpr std::chrono::seconds k_stop_grace{30};
+
 // The server one scenario drives: a fresh child when --server-binary is set, else --url.
 struct server_under_test {
-  std::unique_ptr<server_process> spawned;  // null for an external server
+  std::unique_ptr<testing::server_process> spawned;  // null for an external server
   std::string base_url;
   pid_t pid = 0;                            // 0 = unknown: no RSS or CPU figures
   std::string dialect_url;                  // the --api dialect's listener (spawned servers)
-  std::string api_key;                      // an admin key, for dialects that always want one (cronicle)
+  std::string dialect_key;                  // cronicle: an admin key bootstrapped at start
 };
 std::optional<server_under_test> open_server(const bench_config& cfg, std::string* error);
 
@@ -75,7 +84,7 @@ struct job_batch {
   // dialects start them at their schedule's next fire).
   std::string api = "native";
   std::string api_url;
-  std::string api_key;  // sent by dialects that always want a key (cronicle)
+  std::string api_key;          // cronicle: sent in each body, as Cronicle's clients may
 };
 
 // The batch `b` made to go through the Dkron listener of `server`.
@@ -112,7 +121,7 @@ load_report load_jobs(load_client& client, const job_batch& batch, std::size_t c
 struct server_probe {
   double steady_s = 0;     // when it was taken (steady clock, seconds)
   int64_t wall_ms = 0;     // the same moment, unix ms (run records use the server's wall clock)
-  std::optional<std::vector<metric_sample>> metrics;  // nullopt: GET /metrics is not there
+  std::optional<prometheus_text> metrics;  // nullopt: GET /metrics is not there
   std::optional<double> jobs;            // from /metrics, else /health
   std::optional<double> pending_timers;  // from /metrics, else /health
   std::optional<uint64_t> rss_bytes;
@@ -120,6 +129,13 @@ struct server_probe {
   double bench_cpu_s = 0;
 };
 server_probe probe(load_client& client, pid_t pid);
+
+// The server's figures the bench reads from /metrics.
+inline constexpr const char* k_lateness_histogram = "mainspring_schedule_lateness_seconds";
+inline constexpr const char* k_runs_counter = "mainspring_job_runs_total";
+
+// The cumulative buckets of histogram `base` in a scrape, for bucket_delta / histogram_quantile.
+std::vector<histogram_bucket> histogram_buckets(const prometheus_text& scrape, std::string_view base);
 
 // -- run records --
 

@@ -121,6 +121,13 @@ struct job_patch {
   std::function<status(job_spec&)> edit;
 };
 
+// One run's own version of its job's fields (Cronicle's run_event with fields of its own): each
+// that is set replaces the job's for that run only; retries of the run use the job's.
+struct run_override {
+  std::optional<executor_target> target;  // same executor kind as the job's
+  std::optional<int64_t> timeout_ms;
+};
+
 // `job` with `patch` applied, or the status patch.edit refused it with. The result still needs
 // validate_job().
 status_or<job_spec> apply_patch(job_spec job, const job_patch& patch);

@@ -110,11 +110,11 @@ void append_snapshot(std::vector<MetricFamily>& out, const scheduler_snapshot& s
   // By reason; their sum is every skip. A total beyond the reasons (none today) shows as "other".
   MetricFamily skipped{"mainspring_runs_skipped_total",
                        "Fires skipped: overlap (concurrency forbid, a run in flight), misfire (missed, "
-                       "dropped by the misfire policy), no_node (REMOTE@* without a live node), scheduler_disabled "
-                       "(the whole scheduler switched off).",
+                       "dropped by the misfire policy), no_node (REMOTE@* without a live node), scheduler_paused "
+                       "(the whole scheduler was paused).",
                        MetricType::Counter, {}};
   uint64_t by_reason = 0;
-  const char* names[] = {"overlap", "misfire", "no_node", "scheduler_disabled"};
+  const char* names[] = {"overlap", "misfire", "no_node", "scheduler_paused"};
   for (std::size_t i = 0; i < s.runs_skipped_by_reason.size(); ++i) {
     prometheus::ClientMetric m;
     m.label = {{"reason", names[i]}};

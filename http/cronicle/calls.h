@@ -50,6 +50,13 @@ void delete_event(scheduler_api& api, const state_ptr& s, call_args a);
 void run_event(scheduler_api& api, const state_ptr& s, call_args a);
 void get_event_history(scheduler_api& api, const state_ptr& s, call_args a);
 
+// -- API keys (key_calls.cc); the listener admits only admin keys to them --
+void get_api_keys(scheduler_api& api, const state_ptr& s, call_args a);
+void get_api_key(scheduler_api& api, const state_ptr& s, call_args a);
+void create_api_key(scheduler_api& api, const state_ptr& s, call_args a);
+void update_api_key(scheduler_api& api, const state_ptr& s, call_args a);
+void delete_api_key(scheduler_api& api, const state_ptr& s, call_args a);
+
 // -- jobs and state (job_calls.cc) --
 void get_history(scheduler_api& api, const state_ptr& s, call_args a);
 void get_job_status(scheduler_api& api, const state_ptr& s, call_args a);
@@ -57,31 +64,12 @@ void get_active_jobs(scheduler_api& api, const state_ptr& s, call_args a);
 void update_job(scheduler_api& api, const state_ptr& s, call_args a);
 void abort_job(scheduler_api& api, const state_ptr& s, call_args a);
 void get_master_state(scheduler_api& api, const state_ptr& s, call_args a);
-void update_master_state(scheduler_api& api, const state_ptr& s, call_args a);
-
-// -- API keys (key_calls.cc), over cronicle_state::keys --
-void create_api_key(scheduler_api& api, const state_ptr& s, call_args a);
-void get_api_keys(scheduler_api& api, const state_ptr& s, call_args a);
-void get_api_key(scheduler_api& api, const state_ptr& s, call_args a);
-void update_api_key(scheduler_api& api, const state_ptr& s, call_args a);
-void delete_api_key(scheduler_api& api, const state_ptr& s, call_args a);
-// A key as Cronicle's key calls show it: no secret (see key_calls.cc).
-nlohmann::json cronicle_key_json(const api_key_view& key);
-
-// -- job logs and details (job_log_calls.cc) --
+// The job's log as text/plain (here its recorded output tail, bounded as every run's is), or
+// 404 "(No log file found.)"; `download` adds Cronicle's attachment header.
 void get_job_log(scheduler_api& api, const state_ptr& s, call_args a);
 void get_job_details(scheduler_api& api, const state_ptr& s, call_args a);
-
-// An event as a job call needs it: its JSON (null when the event is gone), limits, runs.
-struct event_info {
-  nlohmann::json event;
-  int64_t timeout_ms = 0;
-  uint32_t running = 0;
-};
-// The run that params.id (a job id) names, with its event; else answers `missing_text` + id
-// (code "job"), or requireParams' error.
-void find_run(scheduler_api& api, const state_ptr& s, const nlohmann::json& params, const responder& reply,
-              const std::string& missing_text, std::function<void(run_record, event_info)> found);
+inline constexpr std::string_view k_no_job_log = "(No log file found.)\n";
+void update_master_state(scheduler_api& api, const state_ptr& s, call_args a);
 
 // The runs of `event_id` in flight, as Cronicle jobs (get_event's "jobs", get_active_jobs).
 void active_runs(scheduler_api& api, const state_ptr& s, const std::string& event_id,

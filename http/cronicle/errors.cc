@@ -32,8 +32,8 @@ api_error key_refusal(const status& error) {
       auto rest = m.substr(lacks + 11);
       priv = rest.substr(0, rest.find(' '));
     }
-    // requireAdmin (the key calls): Cronicle names the session's user, which an API key
-    // session has none of ("undefined"); here the key id.
+    // Key management is requireAdmin's: Cronicle names the session's user (for a key, its
+    // `username`, which keys do not have); here the key's id.
     if (priv == "admin") return {"user", "User is not an administrator: " + id};
     return {"api", "API Key ('" + id + "') does not have the required privileges to perform this action (" + priv + ")."};
   }

@@ -8,7 +8,6 @@
 #include "http/cronicle/job_json.h"
 #include "http/cronicle/js_values.h"
 #include "http/cronicle/plugins.h"
-#include "http/cronicle/run_override_json.h"
 #include "http/cronicle/validation.h"
 #include "http/dialect_data.h"
 
@@ -82,6 +81,25 @@ int64_t first_fire_from_cursor(const job_spec& spec, const event_context& ctx, i
   return next ? to_unix_ms(*next) / 1000 : k_first_fire_by_schedule;
 }
 
+// The fields a run_event asks to change for this one run (those Cronicle deletes are gone).
+std::vector<std::string> run_overrides(const json& event, json params) {
+  for (const char* f : {"id", "title", "catch_up", "category", "multiplex", "stagger", "detached", "queue",
+                        "queue_max", "max_children", "session_id", "api_key"})
+    params.erase(f);
+  std::vector<std::string> differing;
+  for (auto it = params.begin(); it != params.end(); ++it) {
+    json current = event.contains(it.key()) ? event[it.key()] : json();
+    if (it.key() == "params" && it->is_object() && current.is_object()) {
+      json sparse = current;
+      for (auto p = it->begin(); p != it->end(); ++p) sparse[p.key()] = *p;
+      if (sparse != current) differing.push_back(it.key());
+      continue;
+    }
+    if (*it != current && js_text(*it) != js_text(current)) differing.push_back(it.key());
+  }
+  return differing;
+}
+
 void answer_history(const responder& reply, std::vector<run_record> runs, const json& event, int64_t timeout_ms,
                     const std::string& hostname, int64_t offset, int64_t limit) {
   std::erase_if(runs, [](const run_record& r) { return !r.finished(); });
@@ -94,25 +112,45 @@ void answer_history(const responder& reply, std::vector<run_record> runs, const 
 
 }  // namespace
 
+namespace {
+
+json schedule_answer(const std::vector<job_view>& page, const state_ptr& s, int64_t total, int64_t limit) {
+  json rows = json::array();
+  for (const auto& v : page) rows.push_back(event_json(v, s->events));
+  const int64_t page_size = limit ? limit : std::max<int64_t>(total, 1);
+  return {{"rows", std::move(rows)},
+          {"list", {{"page_size", page_size}, {"first_page", 0}, {"last_page", total ? (total - 1) / page_size : 0},
+                    {"length", total}, {"type", "list"}}}};
+}
+
+}  // namespace
+
+// Newest first, as Cronicle lists its schedule: by event id, last first (the ids Cronicle and
+// Mainspring make are time-ordered; an id a client chose sorts by its text). A page is read in
+// O(page) from the group's id order; limit 0 (Cronicle's "all") reads every event.
 void get_schedule(scheduler_api& api, const state_ptr& s, call_args a) {
   const int64_t offset = std::max<int64_t>(0, int_param(a.params, "offset", 0));
   // The document's default is 50 events; an explicit 0 is Cronicle's code's "all of them".
   int64_t limit = a.params.contains("limit") ? std::max<int64_t>(0, int_param(a.params, "limit", 0)) : 50;
-  api.list_jobs(s->events.group, [s, a, offset, limit](status_or<std::vector<job_view>> views) {
-    if (!views.ok()) return a.reply.send(success({{"rows", json::array()}, {"list", {{"length", 0}}}}));
-    // Newest first, as Cronicle lists its schedule (event ids are time-ordered).
-    std::sort(views->begin(), views->end(), [](const job_view& x, const job_view& y) {
-      return x.spec.created_ms != y.spec.created_ms ? x.spec.created_ms > y.spec.created_ms : x.spec.id > y.spec.id;
+  auto empty = [reply = a.reply] { reply.send(success({{"rows", json::array()}, {"list", {{"length", 0}}}})); };
+  if (limit > 0 && limit <= static_cast<int64_t>(k_max_page_jobs)) {
+    job_page_query query;
+    query.offset = static_cast<std::size_t>(offset);
+    query.limit = static_cast<std::size_t>(limit);
+    query.sort = job_page_query::order::id_desc;
+    return api.list_jobs_page(s->events.group, query, [s, reply = a.reply, limit, empty](status_or<job_page> page) {
+      if (!page.ok()) return empty();
+      reply.send(success(schedule_answer(page->jobs, s, static_cast<int64_t>(page->total), limit)));
     });
+  }
+  api.list_jobs(s->events.group, [s, reply = a.reply, offset, limit, empty](status_or<std::vector<job_view>> views) {
+    if (!views.ok()) return empty();
     const auto total = static_cast<int64_t>(views->size());
-    json rows = json::array();
-    for (int64_t i = offset; i < total && (limit == 0 || i < offset + limit); ++i)
-      rows.push_back(event_json((*views)[static_cast<std::size_t>(i)], s->events));
-    const int64_t page = limit ? limit : std::max<int64_t>(total, 1);
-    a.reply.send(success({{"rows", std::move(rows)},
-                          {"list", {{"page_size", page}, {"first_page", 0},
-                                    {"last_page", total ? (total - 1) / page : 0}, {"length", total},
-                                    {"type", "list"}}}}));
+    std::reverse(views->begin(), views->end());  // the list is in id order
+    const int64_t from = std::min(offset, total);
+    const int64_t end = limit == 0 ? total : std::min(total, offset + limit);
+    std::vector<job_view> page(std::make_move_iterator(views->begin() + from), std::make_move_iterator(views->begin() + end));
+    reply.send(success(schedule_answer(page, s, total, limit)));
   });
 }
 
@@ -263,17 +301,35 @@ void run_event(scheduler_api& api, const state_ptr& s, call_args a) {
   if (auto e = validate_event_data(a.params)) return send(a.reply, *e);
   find_event(api, s, a.params, a.reply, [&api, s, a](job_view v) {
     json event = event_json(v, s->events);
-    auto change = run_override_of(event, a.params, v.spec, s->events);
-    if (!change.ok()) return send(a.reply, change.error());
+    auto overrides = run_overrides(event, a.params);
+    // `params` and `timeout` can differ for this one run; other fields cannot (yet).
+    std::string refused;
+    for (const auto& f : overrides)
+      if (f != "params" && f != "timeout") refused += (refused.empty() ? "" : ", ") + f;
+    if (!refused.empty())
+      return send(a.reply, {"event", "Failed to launch event: changing an event's fields for one run is not supported yet (" + refused + ")"});
     const int64_t max_children = js_parse_int(event.value("max_children", json(0))).value_or(0);
     if (max_children > 0 && v.running >= max_children)
       return send(a.reply, {"event", "Failed to launch event: Maximum of " + std::to_string(max_children) +
                                          (max_children == 1 ? " job" : " jobs") + " already running for event: " + v.spec.name});
     const std::string id = v.spec.id;
-    api.run_job_with(a.origin, s->events.group, id, std::move(*change), [reply = a.reply, id](status_or<uint64_t> run) {
+    auto answer = [reply = a.reply, id](status_or<uint64_t> run) {
       if (!run.ok()) return send(reply, {"event", "Failed to launch event: " + run.status().message()});
       reply.send(success({{"ids", json::array({job_id_of(id, *run)})}}));
-    });
+    };
+    if (overrides.empty()) return api.run_job_now(a.origin, s->events.group, id, answer);
+    // The event as this run sees it: Cronicle merges the call's params over the event's.
+    json changes = json::object();
+    if (auto p = a.params.find("params"); p != a.params.end() && p->is_object()) {
+      json merged = event.value("params", json::object());
+      for (auto it = p->begin(); it != p->end(); ++it) merged[it.key()] = *it;
+      changes["params"] = std::move(merged);
+    }
+    if (auto t = a.params.find("timeout"); t != a.params.end()) changes["timeout"] = *t;
+    auto spec = to_job_spec(merged_event(event, changes), s->events, id);
+    if (!spec.ok()) return send(a.reply, spec.error());
+    run_override change{spec->target, spec->timeout_ms};
+    api.run_job_now_with(a.origin, s->events.group, id, std::move(change), answer);
   });
 }
 

@@ -1,5 +1,5 @@
-// The job and state calls: get_history, get_job_status, get_active_jobs, update_job, abort_job,
-// get_master_state, update_master_state (Cronicle's lib/api/job.js, event.js, admin.js).
+// The job and state calls: get_history, get_job_status, get_job_details, get_active_jobs, get_job_log, update_job,
+// abort_job, get_master_state, update_master_state (Cronicle's lib/api/job.js, event.js, admin.js).
 #include <map>
 #include <mutex>
 
@@ -22,9 +22,14 @@ int64_t int_param(const json& params, const char* name, int64_t fallback) {
   return js_parse_int(*it).value_or(fallback);
 }
 
-}  // namespace
+struct event_info {
+  json event;
+  int64_t timeout_ms = 0;
+  uint32_t running = 0;
+};
 
-void find_run(scheduler_api& api, const state_ptr& s, const nlohmann::json& params, const responder& reply,
+// The run a job id names, with its event (null when the event is gone), or `missing`.
+void find_run(scheduler_api& api, const state_ptr& s, const json& params, const responder& reply,
               const std::string& missing_text, std::function<void(run_record, event_info)> found) {
   if (auto e = require_params(params, {{"id", param_rule::word}})) return send(reply, *e);
   const std::string id = js_text(params["id"]);
@@ -44,6 +49,8 @@ void find_run(scheduler_api& api, const state_ptr& s, const nlohmann::json& para
                        });
                      });
 }
+
+}  // namespace
 
 void active_runs(scheduler_api& api, const state_ptr& s, const std::string& event_id,
                  std::function<void(std::vector<run_record>)> done) {
@@ -114,6 +121,17 @@ void get_active_jobs(scheduler_api& api, const state_ptr& s, call_args a) {
   });
 }
 
+// Cronicle stores a job's details once it is complete: a job in flight is not found yet. The
+// answer is get_job_status's job, without Cronicle's log `token` (its log needs a key here).
+void get_job_details(scheduler_api& api, const state_ptr& s, call_args a) {
+  find_run(api, s, a.params, a.reply, "Failed to fetch job details: Job not found: ",
+           [s, a](run_record run, event_info info) {
+             if (!run.finished())
+               return send(a.reply, {"job", "Failed to fetch job details: Job not found: " + js_text(a.params["id"])});
+             a.reply.send(success({{"job", job_json(run, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()))}}));
+           });
+}
+
 void update_job(scheduler_api& api, const state_ptr& s, call_args a) {
   find_run(api, s, a.params, a.reply, "Failed to locate job: ", [a](run_record run, event_info) {
     if (run.finished()) return send(a.reply, {"job", "Failed to locate job: " + js_text(a.params["id"])});
@@ -133,16 +151,44 @@ void abort_job(scheduler_api& api, const state_ptr& s, call_args a) {
   });
 }
 
-void get_master_state(scheduler_api& api, const state_ptr&, call_args a) {
-  a.reply.send(success({{"state", {{"enabled", api.scheduling_enabled() ? 1 : 0}}}}));
+void get_job_log(scheduler_api& api, const state_ptr& s, call_args a) {
+  // Cronicle reads the id from the query only, and answers the log itself, not JSON.
+  if (auto e = require_params(a.query, {{"id", param_rule::word}})) return send(a.reply, *e);
+  const std::string id = js_text(a.query["id"]);
+  const bool download = a.query.contains("download") && js_truthy(a.query["download"]);
+  auto text = [](int status, std::string body) {
+    http_response r{status, "text/plain; charset=utf-8", std::move(body), {}};
+    r.headers.emplace_back("Access-Control-Allow-Origin", "*");
+    return r;
+  };
+  auto parts = parse_job_id(id);
+  if (!parts) return a.reply.send(text(404, std::string(k_no_job_log)));
+  const uint64_t run_id = parts->second;
+  api.job_executions(s->events.group, parts->first, 1, run_id + 1,
+                     [reply = a.reply, run_id, id, download, text](status_or<std::vector<run_record>> runs) {
+                       if (!runs.ok() || runs->empty() || runs->front().run_id != run_id)
+                         return reply.send(text(404, std::string(k_no_job_log)));
+                       http_response r = text(200, runs->front().output_tail);
+                       if (download)
+                         r.headers.emplace_back("Content-disposition",
+                                                "attachment; filename=Cronicle-Job-Log-" + id + ".txt");
+                       reply.send(std::move(r));
+                     });
 }
 
-// The whole scheduler's switch (scheduler_api::set_scheduling); the state's other fields
-// (Cronicle's cursors, ...) are not kept.
+void get_master_state(scheduler_api& api, const state_ptr&, call_args a) {
+  a.reply.send(success({{"state", {{"enabled", api.scheduler_enabled() ? 1 : 0}}}}));
+}
+
+// Cronicle's state.enabled: 0 stops the scheduler from launching events (run_event still runs
+// them), 1 starts it again.
 void update_master_state(scheduler_api& api, const state_ptr&, call_args a) {
   if (auto e = require_params(a.params, {{"enabled", param_rule::flag}})) return send(a.reply, *e);
-  const bool enabled = js_truthy(a.params["enabled"]) && a.params["enabled"] != "0";
-  api.set_scheduling(a.origin, enabled, [reply = a.reply](status st) {
+  // 0, "0", false and "false" disable (Cronicle takes the string "0" as true, a trap for form
+  // and query callers); anything else the flag rule admits enables.
+  const json& v = a.params["enabled"];
+  const bool enabled = !(v == 0 || v == "0" || v == false || v == "false");
+  api.set_scheduler_enabled(a.origin, enabled, [reply = a.reply](status st) {
     if (!st.ok()) return send(reply, {"api", "Failed to update master state: " + st.message()});
     reply.send(success());
   });

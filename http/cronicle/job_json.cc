@@ -1,5 +1,7 @@
 #include "http/cronicle/job_json.h"
 
+#include <charconv>
+
 #include <cctype>
 
 #include "http/cronicle/event_json.h"
@@ -78,6 +80,22 @@ int job_code(const run_record& run, std::string_view plugin) {
   return run.code != 0 ? run.code : 1;
 }
 
+namespace {
+
+// The limit a timed-out run had: the executors record it ("timed out after N ms"); a run with a
+// timeout of its own (run_event's) differs from its event's.
+int64_t limit_of_timed_out(const run_record& run, int64_t event_timeout_ms) {
+  static constexpr std::string_view k_prefix = "timed out after ";
+  auto at = run.error.find(k_prefix);
+  if (at == std::string::npos) return event_timeout_ms;
+  int64_t ms = 0;
+  auto digits = std::string_view(run.error).substr(at + k_prefix.size());
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), ms);
+  return ec == std::errc() && ms > 0 ? ms : event_timeout_ms;
+}
+
+}  // namespace
+
 std::string job_description(const run_record& run, std::string_view plugin, int64_t timeout_ms) {
   switch (run.state) {
     case run_state::running: return "";
@@ -85,7 +103,7 @@ std::string job_description(const run_record& run, std::string_view plugin, int6
       if (plugin == k_url_plugin) return "Success (HTTP " + std::to_string(run.code) + " " + reason_phrase(run.code) + ")";
       return "";
     case run_state::timed_out:
-      return "Job Aborted: Exceeded maximum run time (" + text_from_seconds(timeout_ms / 1000) + ")";
+      return "Job Aborted: Exceeded maximum run time (" + text_from_seconds(limit_of_timed_out(run, timeout_ms) / 1000) + ")";
     case run_state::skipped: return run.error.empty() ? "Job skipped" : run.error;
     case run_state::failed: break;
   }

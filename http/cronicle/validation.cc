@@ -22,14 +22,6 @@ bool all_of(const std::string& text, bool (*ok)(char)) {
   return true;
 }
 
-// JavaScript's typeof for a JSON value.
-std::string_view js_type(const json& v) {
-  if (v.is_string()) return "string";
-  if (v.is_number()) return "number";
-  if (v.is_boolean()) return "boolean";
-  return "object";  // null, arrays and objects
-}
-
 enum class type_rule { string, boolean_or_number, number };
 enum class value_rule { word, pos_int, flag, word_or_empty, any, emails, host, non_blank, web_hook };
 
@@ -143,6 +135,14 @@ std::optional<api_error> validate_timing(const json& timing) {
 
 }  // namespace
 
+std::string_view js_type(const json& v) {
+  if (v.is_string()) return "string";
+  if (v.is_number()) return "number";
+  if (v.is_boolean()) return "boolean";
+  return "object";  // null, arrays and objects
+}
+
+
 std::string js_text(const json& value) {
   if (value.is_string()) return value.get<std::string>();
   if (value.is_null()) return "null";
@@ -173,6 +173,7 @@ bool matches(param_rule rule, const std::string& text) {
              all_of(text, [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
     case param_rule::word: return all_of(text, is_word_char);
     case param_rule::host: return all_of(text, [](char c) { return is_word_char(c) || c == '-' || c == '.'; });
+    case param_rule::bit: return text == "1" || text == "0" || text == "|";
   }
   return false;
 }

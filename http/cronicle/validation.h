@@ -28,11 +28,16 @@ enum class param_rule {
   flag,       // /^(\d+|true|false)$/
   word,       // /^\w+$/
   host,       // /^[\w\-\.]+$/
+  bit,        // /^[1|0]$/ (the class also admits "|", as Cronicle's pattern does)
 };
 
 // String(value) as JavaScript writes it: strings as they are, true/false, numbers, arrays
 // comma-joined, objects "[object Object]", null "null".
 std::string js_text(const nlohmann::json& value);
+
+// JavaScript's typeof for a JSON value: "string", "number", "boolean" or "object" (null, arrays
+// and objects), as Cronicle's "Malformed parameter type: x (<type>)" names it.
+std::string_view js_type(const nlohmann::json& value);
 
 bool matches(param_rule rule, const std::string& text);
 

@@ -26,11 +26,6 @@ namespace mainspring::http::native {
 
 void add_api_key_routes(router& r, api_key_registry& keys);
 
-// The fields of a key body: "title" (a string), "privileges" (an array of names, or Cronicle's
-// object of name -> 1/0) and "active" (1/0 or true/false); absent fields stay unset. Errors
-// name the field.
-status_or<api_key_edit> api_key_fields(const nlohmann::json& body);
-
 // A key as the list shows it: id, title, privileges, active (1/0), created and last_used (unix s;
 // 0 = never).
 nlohmann::json api_key_json(const api_key_view& key);

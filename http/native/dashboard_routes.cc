@@ -6,6 +6,7 @@
 #include "core/job.h"
 #include "core/rfc3339.h"
 #include "core/schedule_preview.h"
+#include "http/json_body.h"
 #include "http/native/route_helpers.h"
 
 namespace mainspring::http::native {
@@ -35,13 +36,13 @@ json overview_json(const scheduler_overview& o) {
   json slots = json::array();
   for (const auto& w : o.slots) slots.push_back(window_json(w));
   return {{"time_ms", o.time_ms},
-          {"scheduling_enabled", o.scheduling_enabled},
           {"groups", o.groups},
           {"jobs", {{"active", o.jobs_active}, {"paused", o.jobs_paused}, {"done", o.jobs_done},
                     {"total", o.jobs_active + o.jobs_paused + o.jobs_done}}},
           {"runs", {{"in_flight", o.runs_in_flight}, {"queued", o.runs_queued}, {"fires_held", o.fires_held}}},
           {"nodes", {{"up", o.nodes_up}, {"down", o.nodes_down}}},
           {"storage", {{"queued_batches", o.storage_queued_batches}, {"failed_writes", o.storage_failed_writes}}},
+          {"scheduler", {{"enabled", o.scheduler_enabled}}},
           {"last_minute", window_json(o.last_minute)},
           {"last_hour", window_json(o.last_hour)},
           {"slot_ms", k_activity_slot_ms},
@@ -91,6 +92,18 @@ json preview_json(const std::string& zone, const std::vector<int64_t>& fires) {
 void add_dashboard_routes(router& r, scheduler_api& api) {
   r.add("GET", "/v1/stats", guarded([&api](http_request&, responder reply) {
     api.overview(answer<scheduler_overview>(reply, overview_json));
+  }));
+  // The scheduler as a whole: {"enabled": false} pauses every job's scheduled fires at once.
+  r.add("GET", "/v1/scheduler", guarded([&api](http_request&, responder reply) {
+    reply.send(success(json{{"enabled", api.scheduler_enabled()}}));
+  }));
+  r.add("POST", "/v1/scheduler", guarded([&api](http_request& req, responder reply) {
+    auto body = parse_json_object(req.body);
+    if (!body.ok()) return reply.send(failure(body.status()));
+    auto enabled = bool_field(*body, "enabled");
+    if (!enabled.ok()) return reply.send(failure(enabled.status()));
+    if (!*enabled) return reply.send(failure(status::invalid_argument("enabled: required (true or false)")));
+    api.set_scheduler_enabled(origin_of(req), **enabled, answer_ok(reply));
   }));
   r.add("GET", "/v1/schedule/preview", guarded([&api](http_request& req, responder reply) {
     auto query = preview_query(req, api);

@@ -1,4 +1,5 @@
-// dashboard_routes: the two native extensions the web dashboard reads besides the job routes.
+// dashboard_routes: the native extensions about the scheduler as a whole, which the web dashboard
+// reads besides the job routes.
 //
 //   GET /v1/stats: the overview (jobs by state, runs and failures per second over the last
 //     minute and hour, lateness percentiles, runs in flight and queued, worker nodes up and down,
@@ -6,6 +7,9 @@
 //   GET /v1/schedule/preview?pattern=&tz=&exec_time=&count=: the next `count` fire times of a
 //     pattern in a zone (default: the server's --timezone), computed by core/schedule_preview.h;
 //     a bad pattern is a 400 naming the field ("interval_pattern: ...").
+//   GET /v1/scheduler: {"enabled": true|false}; POST /v1/scheduler {"enabled": false} pauses every
+//     job's scheduled fires at once (durably; skipped and counted, reason scheduler_paused), true
+//     resumes them (scheduler_api::set_scheduler_enabled; a key with state_update).
 //
 // Example:
 //   curl "$H/v1/schedule/preview?pattern=0%2030%209%20*%20*%20MON-FRI&tz=Europe/Berlin&count=3"

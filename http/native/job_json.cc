@@ -176,6 +176,15 @@ status_or<int64_t> exec_time_from_json(const nlohmann::json& body) {
   return exec_time.value_or(0);
 }
 
+status_or<int64_t> activate_time_from_json(const nlohmann::json& body) {
+  std::optional<bool> next_fire;
+  MS_ASSIGN_OR_RETURN(next_fire, bool_field(body, "next_fire"));
+  if (!next_fire.value_or(false)) return exec_time_from_json(body);
+  if (body.contains("exec_time"))
+    return status::invalid_argument("next_fire: give either next_fire or exec_time, not both");
+  return k_first_fire_by_schedule;
+}
+
 const char* phase_json_name(job_phase phase) {
   switch (phase) {
     case job_phase::active: return "active";

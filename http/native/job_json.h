@@ -58,6 +58,9 @@ status_or<std::string> group_name_from_json(const nlohmann::json& body);
 
 // exec_time of POST /v1/active/job: absent = 0 (now); negative or past the year 9999 -> 400.
 status_or<int64_t> exec_time_from_json(const nlohmann::json& body);
+// What /v1/active/job's body asks for: its exec_time, or with the extension `"next_fire": true`
+// (no exec_time then) k_first_fire_by_schedule: resume at the schedule's next fire, no run now.
+status_or<int64_t> activate_time_from_json(const nlohmann::json& body);
 
 // -- encoding --
 

@@ -21,6 +21,7 @@ key_requirement_fn key_requirements() {
       {"GET", "/v1/dump/all", k::needs(privilege::admin)},
       {"GET", "/v1/{group}/dump", k::needs(privilege::admin)},
       {"POST", "/v1/import", k::needs(privilege::admin)},
+      {"POST", "/v1/scheduler", k::needs(privilege::state_update)},
       {"POST", "/import", k::needs(privilege::admin)},
       {"POST", "/v1/apikeys/bootstrap", k::open()},
       {"POST", "/v1/apikeys", k::open()},

@@ -98,7 +98,9 @@ status_or<job_page_query> page_query(const http_request& req) {
   if (sort == "name") q.sort = job_page_query::order::name;
   else if (sort == "next_fire") q.sort = job_page_query::order::next_fire;
   else if (sort == "last_outcome") q.sort = job_page_query::order::last_outcome;
-  else if (!sort.empty() && sort != "id") return status::invalid_argument("sort: id, name, next_fire or last_outcome");
+  else if (sort == "id_desc") q.sort = job_page_query::order::id_desc;
+  else if (!sort.empty() && sort != "id")
+    return status::invalid_argument("sort: id, id_desc, name, next_fire or last_outcome");
   return q;
 }
 
@@ -180,7 +182,7 @@ void add_job_routes(router& r, scheduler_api& api) {
     if (!body.ok()) return reply.send(failure(body.status()));
     auto job = job_ref_from_json(*body);
     if (!job.ok()) return reply.send(failure(job.status()));
-    auto exec_time = exec_time_from_json(*body);
+    auto exec_time = activate_time_from_json(*body);
     if (!exec_time.ok()) return reply.send(failure(exec_time.status()));
     api.activate_job(origin_of(req), job->group, job->job_id, *exec_time, answer_ok(reply));
   }));

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "http/native/envelope.h"
+#include "http/ui/gzip_assets.h"
 #include "http/ui/ui_assets.h"
 
 namespace mainspring::http::ui {
@@ -31,6 +32,7 @@ http_response redirect_home() {
 // An If-None-Match naming `etag` (or "*"): the browser's copy is current.
 bool client_has(const http_request& req, std::string_view etag) {
   std::string_view header = req.header("if-none-match");
+  // Tags are quoted, so the plain tag is never found inside its "-gz" variant.
   return header == "*" || header.find(etag) != std::string_view::npos;
 }
 
@@ -41,10 +43,14 @@ http_response serve(const http_request& req, std::string_view name) {
     add_security_headers(r);
     return r;
   }
+  const gzip_asset* gz = accepts_gzip(req.header("accept-encoding")) ? gzip_of(*asset) : nullptr;
+  std::string_view etag = gz ? std::string_view(gz->etag) : asset->etag;
   http_response r{200, std::string(content_type_of(asset->name)), "", {}};
-  if (client_has(req, asset->etag)) r.status = 304;
-  else r.body = std::string(asset->bytes);
-  r.headers.emplace_back("ETag", std::string(asset->etag));
+  if (client_has(req, etag)) r.status = 304;
+  else r.body = gz ? gz->bytes : std::string(asset->bytes);
+  if (gz) r.headers.emplace_back("Content-Encoding", "gzip");
+  r.headers.emplace_back("Vary", "Accept-Encoding");
+  r.headers.emplace_back("ETag", std::string(etag));
   r.headers.emplace_back("Cache-Control", "no-cache");
   add_security_headers(r);
   return r;

@@ -9,7 +9,8 @@
 // Every answer carries a strict Content-Security-Policy (only this origin's scripts, styles and
 // connections; no inline script or style; no framing), X-Content-Type-Options: nosniff, and
 // Cache-Control: no-cache with an ETag (If-None-Match answers 304), so a new binary's assets are
-// picked up at once. UI routes need no API key: the page asks the user for one and sends it with
+// picked up at once. A client that accepts gzip gets the files compressed (gzip_assets.h; its
+// own ETag, Vary: Accept-Encoding). UI routes need no API key: the page asks the user for one and sends it with
 // every API call (X-API-Key).
 //
 // Example:

@@ -1,5 +1,4 @@
-// The bench's Cronicle requests: event and run bodies that create_event and run_event accept, and
-// what counts as an accepted answer.
+// The bench's run_event requests: a body run_event accepts, and what counts as accepted.
 #include "bench/cronicle_calls.h"
 
 #include <catch2/catch.hpp>
@@ -10,30 +9,17 @@
 using namespace mainspring::bench;
 using nlohmann::json;
 
-TEST_CASE("a cronicle event body names its id, key and plugin, and has timing unless manual") {
+TEST_CASE("a run_event body names the event and carries the batch's key") {
   job_batch b;
   b.api = "cronicle";
   b.api_key = "0123456789abcdef.secret";
   b.id_prefix = "ev";
-  json noop = json::parse(cronicle_event_body(b, 7));
-  CHECK(noop["id"] == "ev7");
-  CHECK(noop["title"] == "ev7");
-  CHECK(noop["api_key"] == b.api_key);
-  CHECK(noop["plugin"] == "testplug");
-  CHECK(noop["category"] == "general");
-  CHECK(noop["timing"]["minutes"] == json::array({7}));
-  b.pattern = "@manually";
-  b.request_url = "HTTP@http://127.0.0.1:9/hit";
-  json http = json::parse(cronicle_event_body(b, 1));
-  CHECK_FALSE(http.contains("timing"));
-  CHECK(http["plugin"] == "urlplug");
-  CHECK(http["params"]["url"] == "http://127.0.0.1:9/hit");
   CHECK(json::parse(cronicle_run_body(b, 1)) == json{{"id", "ev1"}, {"api_key", b.api_key}});
 }
 
 TEST_CASE("only a code 0 answer counts as accepted") {
-  http_result ok{200, R"({"code":0,"id":"e1"})", "", {}};
-  http_result refused{200, R"({"code":"api","description":"x"})", "", {}};
+  http_result ok{200, R"({"code":0,"ids":["jev1_5"]})", "", {}};
+  http_result refused{200, R"({"code":"event","description":"x"})", "", {}};
   http_result down{0, "", "connection refused", {}};
   CHECK(cronicle_accepted(ok));
   CHECK_FALSE(cronicle_accepted(refused));

@@ -232,9 +232,11 @@ class Dashboard(unittest.TestCase):
         self.element("#resume")
         self.text_in(".title-row", "paused")
         self.assertEqual(ok("GET", f"/v1/life/job/{job_id}")["phase"], "paused")
-        self.element("#resume").click()  # runs it now, then on its schedule (the native API's resume)
+        self.element("#resume").click()  # at its schedule's next fire (next_fire: true), no run now
         self.element("#pause")
-        self.assertEqual(ok("GET", f"/v1/life/job/{job_id}")["phase"], "active")
+        resumed = ok("GET", f"/v1/life/job/{job_id}")
+        self.assertEqual(resumed["phase"], "active")
+        self.assertIsNotNone(resumed["next_fire_time"])
         self.element("#run-now").click()
         self.wait(lambda d: any(r["trigger"] == "manual" for r in ok("GET", f"/v1/life/job/{job_id}/executions")))
         self.text_in("#runs-table", "manual")

@@ -3,6 +3,7 @@
 // event firing by its timing and its history row, a urlplug event against a local sink, aborts,
 // and hostile input answered in Cronicle's shape with nothing changed.
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -132,8 +133,51 @@ TEST_CASE("cronicle: hostile input is refused in Cronicle's shape and changes no
   }
   CHECK(s.ok("get_event", {{"id", id}})["event"] == before);
   CHECK(s.ok("get_schedule")["list"]["length"] == 1);
-  check_error(s.call("update_master_state", {{"enabled", "x"}}), "api", "Malformed parameter: enabled");
+  check_error(s.call("update_master_state", json::object()), "api", "Missing parameter: enabled");
+  check_error(s.call("update_master_state", {{"enabled", "off"}}), "api", "Malformed parameter: enabled");
   CHECK(s.ok("get_master_state")["state"]["enabled"] == 1);
+}
+
+TEST_CASE("cronicle: update_master_state pauses every scheduled fire, durably, and run_event still runs") {
+  cronicle_server s;
+  // A native job firing every second shows the pause (Cronicle's timing fires once a minute).
+  s.native.post_json("/v1/register/group", json{{"group_name", "N"}});
+  auto added = s.native.post_json("/v1/add/job", json{{"group_name", "N"}, {"name", "tick"}, {"request_url", "NOOP@"},
+                                                        {"interval_pattern", "@every 1s"}, {"exec_time", 0}});
+  std::string tick = added.json()["success"];
+  auto api = std::make_unique<native_api>(s.server.base_url());
+  REQUIRE(eventually([&] { return api->detail("N", tick)["counts"]["runs"] >= 1; }));
+
+  s.ok("update_master_state", {{"enabled", 0}});
+  CHECK(s.ok("get_master_state")["state"]["enabled"] == 0);
+  CHECK(api->success(s.native.get("/v1/scheduler"))["enabled"] == false);
+  int64_t runs = api->detail("N", tick)["counts"]["runs"];
+  int64_t skipped = api->detail("N", tick)["counts"]["skipped"];
+  REQUIRE(eventually([&] { return api->detail("N", tick)["counts"]["skipped"] >= skipped + 2; }));
+  CHECK(api->detail("N", tick)["counts"]["runs"].get<int64_t>() <= runs + 1);  // one may have been in flight
+  CHECK(s.native.get("/metrics").body.find("mainspring_runs_skipped_total{reason=\"scheduler_paused\"}") !=
+        std::string::npos);
+  // Asked for, a run still happens.
+  std::string id = s.create(shell_event("Manual", "#!/bin/sh\necho manual\n"));
+  json job = s.wait_job(s.ok("run_event", {{"id", id}})["ids"][0]);
+  CHECK(job["code"] == 0);
+
+  // Paused across a restart.
+  s.server.restart();
+  api = std::make_unique<native_api>(s.server.base_url());  // the port may have changed
+  CHECK(s.ok("get_master_state")["state"]["enabled"] == 0);
+  skipped = api->detail("N", tick)["counts"]["skipped"];
+  runs = api->detail("N", tick)["counts"]["runs"];
+  REQUIRE(eventually([&] { return api->detail("N", tick)["counts"]["skipped"] >= skipped + 2; }));
+  CHECK(api->detail("N", tick)["counts"]["runs"] == runs);
+
+  // Resumed: fires run again; the audit log has both changes.
+  s.ok("update_master_state", {{"enabled", 1}});
+  CHECK(s.ok("get_master_state")["state"]["enabled"] == 1);
+  REQUIRE(eventually([&] { return api->detail("N", tick)["counts"]["runs"] >= runs + 2; }));
+  std::string audit = api->client.get("/v1/audit?from=0&to=99999999999&limit=1000").body;
+  CHECK(audit.find("scheduler.pause") != std::string::npos);
+  CHECK(audit.find("scheduler.resume") != std::string::npos);
 }
 
 TEST_CASE("cronicle: a shellplug event fires by its timing and shows in both histories") {
@@ -176,8 +220,8 @@ TEST_CASE("cronicle: run_event runs a job now, abort_job and update_event abort_
   check_error(s.call("run_event", {{"id", id}}), "event", "Failed to launch event: Maximum of 1 job already running for event: Sleepy");
   check_error(s.call("delete_event", {{"id", id}}), "event", "Failed to delete event: Still has running jobs");
   CHECK(s.ok("get_event", {{"id", id}})["jobs"][0]["id"] == job);
-  check_error(s.call("run_event", {{"id", id}, {"timeout", 5}}), "event",
-              "Failed to launch event: Maximum of 1 job already running for event: Sleepy");
+  check_error(s.call("run_event", {{"id", id}, {"retries", 3}}), "event",
+              "Failed to launch event: changing an event's fields for one run is not supported yet (retries)");
   s.ok("abort_job", {{"id", job}});
   json done = s.wait_job(job);
   CHECK(done["code"] == 1);
@@ -215,4 +259,118 @@ TEST_CASE("cronicle: a urlplug event calls a local sink and reports its status")
   CHECK(f["code"] == 500);
   check_error(s.call("update_event", {{"id", id}, {"params", {{"url", sink.url("/")}, {"error_match", "fail"}}}}), "event",
               "Plugin parameter error_match: not supported yet");
+}
+
+TEST_CASE("cronicle: API keys are managed with Cronicle's key calls by an admin key, secrets shown once") {
+  cronicle_server s;
+  // Cronicle's create_api_key body: a `key` of the client's is checked, then Mainspring makes its own.
+  json made = s.ok("create_api_key", {{"title", "Deploy bot"}, {"key", "clientchosen0123"}, {"active", "1"},
+                                      {"privileges", {{"run_events", 1}, {"create_events", 0}}}});
+  std::string id = made["id"], secret = made["key"];
+  CHECK(secret != "clientchosen0123");
+  CHECK(secret.size() >= 32);
+  // The new key works for what it may do, and only that.
+  CHECK(s.call("run_event", {{"id", "nope"}}, secret)["code"] == "event");  // admitted: the event is unknown
+  check_error(s.call("create_event", shell_event("No", "#!/bin/sh\n"), secret), "api",
+              "API Key ('" + id + "') does not have the required privileges to perform this action (create_events).");
+
+  // Listed (newest first; keys made in the same millisecond in id order) and read, never with a
+  // secret.
+  json list = s.ok("get_api_keys");
+  REQUIRE(list["rows"].size() == 2);  // the bootstrap admin key and this one
+  CHECK(list["list"]["length"] == 2);
+  auto row_of = [](const json& rows, const std::string& key_id) {
+    for (const auto& r : rows)
+      if (r["id"] == key_id) return r;
+    FAIL("no row for " << key_id);
+    return json();
+  };
+  json bot = row_of(list["rows"], id);
+  CHECK(bot["title"] == "Deploy bot");
+  CHECK(bot["active"] == 1);
+  CHECK(bot["privileges"]["run_events"] == 1);
+  CHECK(bot["privileges"]["create_events"] == 0);
+  CHECK(list.dump().find(secret) == std::string::npos);
+  CHECK_FALSE(bot.contains("key"));
+  json one = s.ok("get_api_key", {{"id", id}});
+  CHECK(one["api_key"]["title"] == "Deploy bot");
+  check_error(s.call("get_api_key", {{"id", "k404"}}), "api_key", "Failed to locate API Key: k404");
+
+  // Edited: disabled, then refused as Cronicle refuses a disabled key.
+  s.ok("update_api_key", {{"id", id}, {"active", 0}, {"title", "Deploy bot (off)"}});
+  CHECK(s.ok("get_api_key", {{"id", id}})["api_key"]["title"] == "Deploy bot (off)");
+  check_error(s.call("get_schedule", json::object(), secret), "api", "API Key is disabled: " + id);
+  check_error(s.call("update_api_key", {{"id", id}, {"active", "0"}}), "api", "Malformed parameter type: active (string)");
+  check_error(s.call("update_api_key", {{"id", "k404"}, {"active", 1}}), "api_key",
+              "Failed to update API Key: Failed to locate API Key: k404");
+
+  // Only an admin key manages keys, refused in requireAdmin's words.
+  std::string runner = s.key_with(json::array({"run_events"}));
+  const std::string runner_id = runner.substr(0, runner.find('.'));  // a key is "<id>.<secret>"
+  row_of(s.ok("get_api_keys")["rows"], runner_id);
+  check_error(s.call("get_api_keys", json::object(), runner), "user", "User is not an administrator: " + runner_id);
+
+  // Hostile or incomplete bodies change nothing.
+  check_error(s.call("create_api_key", {{"title", "x"}, {"active", 1}}), "api", "Missing parameter: key");
+  check_error(s.call("create_api_key", {{"title", "x"}, {"key", "a-b"}, {"active", 1}}), "api", "Malformed parameter: key");
+  check_error(s.call("create_api_key", {{"title", "x"}, {"key", "abc"}, {"active", 2}}), "api", "Malformed parameter: active");
+  check_error(s.call("create_api_key", {{"title", "<b>x</b>"}, {"key", "abc"}, {"active", 1}}), "api",
+              "Malformed title parameter: Cannot contain HTML metacharacters");
+  check_error(s.call("create_api_key", {{"title", "x"}, {"key", "abc"}, {"active", 1}, {"privileges", {{"fly", 1}}}}),
+              "api", "privileges: unknown privilege \"fly\" (known: create_events, edit_events, delete_events, "
+                     "run_events, abort_events, state_update, admin)");
+  CHECK(s.ok("get_api_keys")["list"]["length"] == 3);  // admin, the bot, the runner: nothing added
+
+  // Deleted; the last admin key cannot be.
+  s.ok("delete_api_key", {{"id", id}});
+  check_error(s.call("get_api_key", {{"id", id}}), "api_key", "Failed to locate API Key: " + id);
+  check_error(s.call("delete_api_key", {{"id", id}}), "api_key", "Failed to delete API Key: Failed to locate API Key: " + id);
+  const std::string admin_id = s.admin.substr(0, s.admin.find('.'));
+  row_of(s.ok("get_api_keys")["rows"], admin_id);
+  CHECK(s.call("delete_api_key", {{"id", admin_id}})["code"] == "api_key");
+}
+
+TEST_CASE("cronicle: get_job_log answers a job's log as text, 404 for an unknown job") {
+  cronicle_server s;
+  std::string id = s.create(shell_event("Logger", "#!/bin/sh\necho 'hello <log>'\necho second line\n"));
+  std::string job_id = s.ok("run_event", {{"id", id}})["ids"][0];
+  s.wait_job(job_id);
+  auto log = s.cr.get("/api/app/get_job_log?id=" + job_id + "&api_key=" + s.admin);
+  CHECK(log.status == 200);
+  CHECK(log.header("content-type") == "text/plain; charset=utf-8");
+  CHECK(log.body == "hello <log>\nsecond line\n");
+  CHECK(log.header("content-disposition").empty());
+  auto download = s.cr.get("/api/app/get_job_log/v1?id=" + job_id + "&download=1&api_key=" + s.admin);
+  CHECK(download.header("content-disposition") == "attachment; filename=Cronicle-Job-Log-" + job_id + ".txt");
+  auto unknown = s.cr.get("/api/app/get_job_log?id=j" + id + "_1&api_key=" + s.admin);
+  CHECK(unknown.status == 404);
+  CHECK(unknown.body == "(No log file found.)\n");
+  CHECK(s.cr.get("/api/app/get_job_log?id=nonsense&api_key=" + s.admin).status == 404);
+  check_error(s.get("/api/app/get_job_log?api_key=" + s.admin), "api", "Missing parameter: id");
+  check_error(s.get("/api/app/get_job_log?id=" + job_id), "session", "No Session ID or API Key could be found");
+}
+
+TEST_CASE("cronicle: run_event with params and a timeout of its own runs that once, and the event keeps its own") {
+  cronicle_server s;
+  std::string id = s.create(shell_event("Greeter", "#!/bin/sh\necho from-event\n"));
+  auto log_of = [&](const std::string& job) {
+    s.wait_job(job);
+    return s.cr.get("/api/app/get_job_log?id=" + job + "&api_key=" + s.admin).body;
+  };
+  // Cronicle merges the call's params over the event's for this job.
+  std::string changed = s.ok("run_event", {{"id", id}, {"params", {{"script", "#!/bin/sh\necho from-run\n"}}}})["ids"][0];
+  CHECK(log_of(changed) == "from-run\n");
+  std::string plain = s.ok("run_event", {{"id", id}})["ids"][0];
+  CHECK(log_of(plain) == "from-event\n");
+  CHECK(s.ok("get_event", {{"id", id}})["event"]["params"]["script"] == "#!/bin/sh\necho from-event\n");
+  // A timeout of its own ends that run, as the event's would.
+  std::string slow = s.ok("run_event", {{"id", id}, {"timeout", 1}, {"params", {{"script", "#!/bin/sh\nsleep 30\n"}}}})["ids"][0];
+  json done = s.wait_job(slow);
+  CHECK(done["code"] == 1);
+  CHECK(done["description"] == "Job Aborted: Exceeded maximum run time (1 second)");
+  CHECK(s.ok("get_event", {{"id", id}})["event"]["timeout"] != 1);
+  // Refused: a field that cannot change for one run, and params the plugin would refuse.
+  check_error(s.call("run_event", {{"id", id}, {"plugin", "urlplug"}}), "event",
+              "Failed to launch event: changing an event's fields for one run is not supported yet (plugin)");
+  check_error(s.call("run_event", {{"id", id}, {"timeout", "soon"}}), "api", "Malformed parameter type: timeout (string)");
 }

@@ -181,19 +181,27 @@ void check_fires_on_schedule_after_restart(stop_kind kind) {
 
   stop_server(server, kind);
   std::size_t before_restart = hits(sink, "/tick");
+  int64_t restart_begin = unix_now_ms();
   server.restart();
   native_api after(server.base_url());
   REQUIRE(wait_ready(after.client, k_ready_timeout));
   REQUIRE(sink.wait_for_requests(before_restart + 1, 10s));
 
-  // About one call a second from here on: 3 or 4 in 3.2 s, +-1 for a loaded machine.
-  std::size_t start = hits(sink, "/tick");
-  std::this_thread::sleep_for(3200ms);
-  std::size_t fired = hits(sink, "/tick") - start;
+  // Three more calls, then the plans (not arrival times, which a loaded machine delays) of the
+  // scheduled runs since the restart: each exactly one second after the last, so the job kept
+  // its schedule and fires each plan once.
+  REQUIRE(sink.wait_for_requests(before_restart + 4, 20s));
   INFO(server.log());
-  CHECK(fired >= 2);
-  CHECK(fired <= 5);
   CHECK_THAT(sink.requests().back().query, Catch::Contains("job_id=" + id));
+  std::vector<int64_t> plans;
+  REQUIRE(eventually([&] {
+    plans.clear();
+    for (const auto& r : after.executions("S", id, "?limit=100"))
+      if (r["trigger"] == "schedule" && r["start_time_ms"] >= restart_begin)
+        plans.push_back(r["plan_time_ms"].get<int64_t>());
+    return plans.size() >= 3;
+  }));
+  for (std::size_t i = 1; i < plans.size(); ++i) CHECK(plans[i - 1] - plans[i] == 1000);
   json detail = after.detail("S", id);
   CHECK(detail["phase"] == "active");
 }
@@ -216,6 +224,9 @@ missed_bounds expected_missed(std::pair<int64_t, int64_t> stopped, int64_t resta
   return {static_cast<int64_t>(std::floor(shortest_s)) - 1,
           static_cast<int64_t>(std::ceil(longest_s)) + 1};
 }
+
+// How long the misfire test keeps the server down at least: 1 s jobs miss at least two fires.
+constexpr int64_t k_misfire_downtime_ms = 4500;
 
 json noop_every_second(const std::string& name, const std::string& misfire) {
   return {{"group_name", "M"},        {"name", name},        {"request_url", "NOOP@"},
@@ -244,7 +255,11 @@ void check_misfire_policies_after_downtime(stop_kind kind) {
   // The test is only meaningful if the one-shot's time falls in the downtime.
   REQUIRE(stopped.second < once_at_s * 1000);
   CHECK(hits(sink, "/oneshot") == 0);
-  std::this_thread::sleep_for(std::chrono::milliseconds(once_at_s * 1000 + 2000 - unix_now_ms()));
+  // Down past the one-shot's time and long enough that every job surely misses a fire (a
+  // shorter downtime lets `once` and `all` legitimately miss none, which they cannot tell apart
+  // from a lost catch-up run).
+  int64_t restart_at = std::max(once_at_s * 1000 + 2000, stopped.second + k_misfire_downtime_ms);
+  std::this_thread::sleep_for(std::chrono::milliseconds(restart_at - unix_now_ms()));
   int64_t restart_begin = unix_now_ms();
   server.restart();
   int64_t restart_end = unix_now_ms();
@@ -254,6 +269,7 @@ void check_misfire_policies_after_downtime(stop_kind kind) {
   INFO("down from " << stopped.first << "-" << stopped.second << " to " << restart_begin << "-"
                     << restart_end << ": between " << missed.low << " and " << missed.high
                     << " fires missed");
+  REQUIRE(missed.low >= 1);
 
   // skip: the missed fires are counted, none is run.
   int64_t skipped = after.detail("M", skip)["counts"]["skipped"].get<int64_t>() - skipped_before;
@@ -285,7 +301,10 @@ void check_misfire_policies_after_downtime(stop_kind kind) {
 
   // The one-shot missed while down runs exactly once after the restart, whatever the policy.
   REQUIRE(sink.wait_for_requests(1, 10s));
-  std::this_thread::sleep_for(1500ms);
+  // No second call: by the time `skip` has run twice more (two scheduled fires after the
+  // catch-up started), a duplicate would have come.
+  int64_t runs_at_hit = after.detail("M", skip)["counts"]["runs"];
+  REQUIRE(eventually([&] { return after.detail("M", skip)["counts"]["runs"] >= runs_at_hit + 2; }));
   CHECK(hits(sink, "/oneshot") == 1);
   json shot_runs;
   REQUIRE(eventually([&] {

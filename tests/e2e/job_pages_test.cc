@@ -20,7 +20,7 @@ std::string padded(int i) {
 
 }  // namespace
 
-TEST_CASE("paged job lists: any offset, filters by text and state, orders by id, name or next fire") {
+TEST_CASE("paged job lists: any offset, filters by text and state, orders by id (either way), name or next fire") {
   server_process server;
   native_api api(server.base_url());
   api.register_group("G");
@@ -70,6 +70,13 @@ TEST_CASE("paged job lists: any offset, filters by text and state, orders by id,
   CHECK(ids(by_fire) == std::vector<std::string>{"j0249", "j0248", "j0247"});
   json tail = page("?sort=next_fire&offset=245&limit=5");
   for (const auto& j : tail["jobs"]) CHECK(j["phase"] == "paused");
+  // By id, last first: from the end of the id order, also past it and with a filter.
+  json backwards = page("?sort=id_desc&limit=3");
+  CHECK(backwards["total"] == 250);
+  CHECK(ids(backwards) == std::vector<std::string>{"j0249", "j0248", "j0247"});
+  CHECK(ids(page("?sort=id_desc&offset=248&limit=5")) == std::vector<std::string>{"j0001", "j0000"});
+  CHECK(page("?sort=id_desc&offset=250")["jobs"].empty());
+  CHECK(ids(page("?sort=id_desc&state=paused&limit=2")) == std::vector<std::string>{"j0240", "j0230"});
 
   // Bad queries: 400 in the native envelope, naming the parameter.
   for (const char* bad : {"?limit=0", "?limit=1001", "?offset=-1", "?state=sleeping", "?sort=random", "?limit=x"}) {

@@ -361,7 +361,7 @@ TEST_CASE("metrics carry the content type and build info and process figures") {
     INFO(name);
     CHECK(t.value(name) == 0);
   }
-  for (const char* reason : {"overlap", "misfire", "no_node"})
+  for (const char* reason : {"overlap", "misfire", "no_node", "scheduler_paused"})
     CHECK(t.value("mainspring_runs_skipped_total", {{"reason", reason}}) == 0);
   CHECK(t.value("mainspring_actors") == 2);  // the registry and the clock
   check_histogram_invariants(t);

@@ -155,6 +155,31 @@ TEST_CASE("pause stops a job firing and active resumes it") {
   REQUIRE(eventually([&] { return hits(sink, "/beat") >= paused_at + 2; }));  // now, then every second
 }
 
+TEST_CASE("resuming with next_fire waits for the schedule's next fire instead of running now") {
+  http_sink sink;
+  server_process server;
+  native_api api(server.base_url());
+  api.register_group("G");
+  add_control_job(api, sink);
+  std::string id = api.add_job(http_job(sink, "hourly", "@every 1h"));  // runs now, then in an hour
+  REQUIRE(eventually([&] { return api.detail("G", id)["counts"]["runs"] == 1; }));
+  int64_t planned = api.detail("G", id)["next_fire_time"];
+  api.post_ok("/v1/pause/job", {{"group_name", "G"}, {"job_id", id}});
+
+  api.post_ok("/v1/active/job", {{"group_name", "G"}, {"job_id", id}, {"next_fire", true}});
+  json detail = api.detail("G", id);
+  CHECK(detail["active"] == true);
+  CHECK(detail["next_fire_time"] == planned);  // the @every cadence, kept
+  let_control_fire(sink);
+  CHECK(api.detail("G", id)["counts"]["runs"] == 1);
+  CHECK(hits(sink, "/hourly") == 1);
+
+  // Without it, as the seed says: exec_time 0 runs now.
+  api.post_ok("/v1/pause/job", {{"group_name", "G"}, {"job_id", id}});
+  api.post_ok("/v1/active/job", {{"group_name", "G"}, {"job_id", id}, {"exec_time", 0}});
+  REQUIRE(eventually([&] { return api.detail("G", id)["counts"]["runs"] == 2; }));
+}
+
 TEST_CASE("delete and clear stop jobs firing") {
   http_sink sink;
   server_process server;

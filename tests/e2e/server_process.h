@@ -1,5 +1,6 @@
 // server_process: the real `mainspring serve` binary, started by an end-to-end test on a free
-// loopback port with a fresh temporary data dir, and stopped when the test ends.
+// loopback port with a fresh temporary data dir, and stopped when the test ends. A throwing face
+// of the one launcher the tests and the bench share (tests/support/server_process.h).
 //
 // The binary is $MAINSPRING_BINARY (CTest sets it). The constructor returns once GET /health
 // answers 200, and throws std::runtime_error (which Catch reports with the server's log) if the
@@ -20,8 +21,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "tests/support/server_process.h"
 
 namespace mainspring::e2e {
 
@@ -32,48 +36,34 @@ class server_process {
   // Starts `$MAINSPRING_BINARY serve --listen 127.0.0.1:<free port> --data-dir <temp>/data
   // <extra_flags...>` and waits until it is healthy.
   explicit server_process(std::vector<std::string> extra_flags = {});
-  ~server_process();
-  server_process(const server_process&) = delete;
-  server_process& operator=(const server_process&) = delete;
 
   // -- lifecycle --
 
   // SIGTERM, wait up to `grace`, then SIGKILL. Answers the exit code (128 + signal when killed
   // by one), or -1 when the server was not running.
-  int stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
+  int stop(std::chrono::milliseconds grace = std::chrono::seconds(10)) { return server_->stop(grace); }
   // SIGKILL now, as a crash would.
-  void kill9();
+  void kill9() { server_->kill9(); }
   // Starts the server again on the same data dir and, if it is still free, the same port
   // (stopping it first if it runs).
   void restart();
   // The same, with `extra_flags` in place of the ones the server was started with.
   void restart(std::vector<std::string> extra_flags);
-  bool running() const { return pid_ > 0; }
+  bool running() const { return server_->running(); }
 
   // -- properties --
-  uint16_t port() const { return port_; }
-  std::string base_url() const;          // "http://127.0.0.1:<port>"
-  const std::string& data_dir() const { return data_dir_; }
-  pid_t pid() const { return pid_; }
+  uint16_t port() const { return server_->port(); }
+  std::string base_url() const { return server_->base_url(); }  // "http://127.0.0.1:<port>"
+  const std::string& data_dir() const { return server_->data_dir(); }
+  pid_t pid() const { return server_->pid(); }
   // Everything the server wrote to stdout and stderr so far.
-  std::string log() const;
+  std::string log() const { return server_->log_tail(); }
 
  private:
-  // Starts the binary; false if it exited before answering (e.g. the port was taken).
-  bool start_once(std::string* why);
-  bool wait_healthy(std::string* why);
-
-  // -- member variables --
-  std::string binary_;
-  std::vector<std::string> extra_flags_;
-  std::string temp_dir_;
-  std::string data_dir_;
-  std::string log_path_;
-  uint16_t port_ = 0;
-  pid_t pid_ = -1;
+  std::unique_ptr<testing::server_process> server_;
 };
 
-// A port on 127.0.0.1 that was free a moment ago.
+// A port on 127.0.0.1 that was free a moment ago; throws when none is.
 uint16_t pick_free_port();
 
 }  // namespace mainspring::e2e

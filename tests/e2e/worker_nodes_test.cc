@@ -108,6 +108,17 @@ std::string metric_line(const std::string& text, const std::string& name) {
   return text.substr(at + 1, end - at - 1);
 }
 
+// True while some process's command line contains `text` (read from /proc).
+bool process_mentioning(const std::string& text) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    std::ifstream in(entry.path() / "cmdline", std::ios::binary);
+    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (cmdline.find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 TEST_CASE("agents join a group, show in the node list, and run a REMOTE@ job once on each listed node") {
@@ -163,7 +174,9 @@ TEST_CASE("a remote run past its timeout is killed with its process group and re
   json r = s.finished_by_node(id)["w1"];
   CHECK(r["state"] == "timed_out");
   CHECK(r["output_tail"] == "started\n");
-  std::this_thread::sleep_for(5s);
+  // The background subshell is a fork of the job's shell, so its command line names the marker:
+  // once no process does, nothing is left that could touch it.
+  REQUIRE(eventually([&] { return !process_mentioning(marker); }, 10s));
   CHECK_FALSE(std::filesystem::exists(marker));
 }
 
@@ -376,11 +389,12 @@ TEST_CASE("with mutual TLS an agent holding a certificate of the CA joins and on
 
   auto no_cert = s.agent("w2", {"--node-tls-ca", file("ca.pem")});
   auto plain = s.agent("w3");
+  // Both refused agents have tried (a failure each, at least) and neither was let in.
   REQUIRE(eventually([&] {
-    return metric_line(s.api->client.get("/metrics").body, "mainspring_node_tls_failures_total") !=
-           "mainspring_node_tls_failures_total 0";
+    std::string line = metric_line(s.api->client.get("/metrics").body, "mainspring_node_tls_failures_total");
+    auto space = line.rfind(' ');
+    return space != std::string::npos && std::stod(line.substr(space + 1)) >= 2;
   }, 15s));
-  std::this_thread::sleep_for(2s);
   CHECK(s.status_of("w2") == "");
   CHECK(s.status_of("w3") == "");
   std::filesystem::remove_all(dir);
@@ -469,11 +483,15 @@ TEST_CASE("a remote run that finishes while the server is down is recorded once 
   node_server s;
   auto w1 = s.agent("w1");
   REQUIRE(s.becomes("w1", "up"));
-  std::string id = s.add_remote("outlives", "w1", "sleep 2; echo survived");
+  std::string ended = "/tmp/mainspring-node-outlives-" + std::to_string(::getpid());
+  std::filesystem::remove(ended);
+  std::string id = s.add_remote("outlives", "w1", "sleep 2; echo survived; touch " + ended);
   s.run_now(id);
   REQUIRE(eventually([&] { return s.nodes()[0]["running"] == 1; }));
   s.server.kill9();
-  std::this_thread::sleep_for(3s);  // the command ends on the node while no server is there
+  // The command ends on the node while no server is there.
+  REQUIRE(eventually([&] { return std::filesystem::exists(ended); }, 15s));
+  std::filesystem::remove(ended);
   s.restart_server();
   REQUIRE(eventually([&] { return s.finished_runs(id, "succeeded") == 1; }, 30s));
   json r = s.finished_by_node(id)["w1"];

@@ -8,7 +8,6 @@
 #include "http/cronicle/event_json.h"
 #include "http/cronicle/job_json.h"
 #include "http/cronicle/plugins.h"
-#include "http/cronicle/run_override_json.h"
 #include "http/cronicle/validation.h"
 #include "http/dialect_data.h"
 
@@ -189,6 +188,9 @@ TEST_CASE("cronicle: a run's code and description are worded as Cronicle's Plugi
   r.state = run_state::timed_out;
   CHECK(job_code(r, "shellplug") == 1);
   CHECK(job_description(r, "shellplug", 3'600'000) == "Job Aborted: Exceeded maximum run time (1 hour)");
+  // A run with a timeout of its own (run_event's) is worded with the limit it had.
+  r.error = "timed out after 120000 ms";
+  CHECK(job_description(r, "shellplug", 3'600'000) == "Job Aborted: Exceeded maximum run time (2 minutes)");
   r.state = run_state::failed;
   r.code = -1;
   r.error = "aborted: stopped through the cronicle API";
@@ -206,6 +208,9 @@ TEST_CASE("cronicle: the listener's own errors and key refusals come back in Cro
   auto forbidden = render_error(403, status::permission_denied("API key 0123456789abcdef lacks the create_events privilege"));
   CHECK(body(forbidden)["description"] ==
         "API Key ('0123456789abcdef') does not have the required privileges to perform this action (create_events).");
+  // Key management wants an admin key: requireAdmin's words.
+  auto not_admin = render_error(403, status::permission_denied("API key 0123456789abcdef lacks the admin privilege"));
+  CHECK(body(not_admin) == json{{"code", "user"}, {"description", "User is not an administrator: 0123456789abcdef"}});
   auto disabled = render_error(401, status::unauthenticated("API key 0123456789abcdef is disabled"));
   CHECK(body(disabled) == json{{"code", "api"}, {"description", "API Key is disabled: 0123456789abcdef"}});
   auto unknown = render_error(404, status::not_found("no route for GET /api/user/login"));
@@ -216,39 +221,4 @@ TEST_CASE("cronicle: the listener's own errors and key refusals come back in Cro
   bool cors = false;
   for (const auto& [n, v] : ok.headers) cors |= n == "Access-Control-Allow-Origin" && v == "*";
   CHECK(cors);
-}
-
-TEST_CASE("cronicle: run_event's fields for one run become the run's own target and timeout") {
-  event_context ctx;
-  json e = shell_event();
-  e.erase("timing");
-  auto spec = to_job_spec(e, ctx, "e1");
-  REQUIRE(spec.ok());
-  job_view v = view_of(*spec);
-  json shown = event_json(v, ctx);
-  // Equal fields, and fields with no effect on a run, change nothing.
-  auto same = run_override_of(shown, {{"id", "e1"}, {"timeout", 3600}, {"notes", "x"}, {"max_children", 5}}, *spec, ctx);
-  REQUIRE(same.ok());
-  CHECK(same->empty());
-  auto timeout = run_override_of(shown, {{"timeout", 5}}, *spec, ctx);
-  REQUIRE(timeout.ok());
-  CHECK(timeout->timeout_ms == 5000);
-  CHECK_FALSE(timeout->target);
-  auto script = run_override_of(shown, {{"params", {{"script", "#!/bin/sh\necho other\n"}}}}, *spec, ctx);
-  REQUIRE(script.ok());
-  REQUIRE(script->target);
-  CHECK(script_of_command(std::get<shell_target>(*script->target).command) == "#!/bin/sh\necho other\n");
-  // What cannot apply to one run is refused in Cronicle's shape.
-  auto retries = run_override_of(shown, {{"retries", 5}}, *spec, ctx);
-  REQUIRE_FALSE(retries.ok());
-  CHECK(retries.error().code == "event");
-  CHECK(retries.error().description.starts_with("Failed to launch event: retries"));
-  auto post = run_override_of(shown, {{"post_data", {{"a", 1}}}}, *spec, ctx);
-  REQUIRE_FALSE(post.ok());
-  CHECK(post.error().description.starts_with("Failed to launch event: post_data"));
-  auto unknown = run_override_of(shown, {{"params", {{"db_host", "x"}}}}, *spec, ctx);
-  REQUIRE_FALSE(unknown.ok());
-  CHECK(unknown.error() == api_error{"event", "Unknown Plugin parameter: db_host"});
-  auto plugin = run_override_of(shown, {{"plugin", "nope"}}, *spec, ctx);
-  REQUIRE_FALSE(plugin.ok());
 }

@@ -40,9 +40,7 @@ class fake_scheduler final : public scheduler_api {
   std::string paused, deleted, cleared, deleted_name;
   std::size_t limit = 0;
   uint64_t before = 0;
-  bool scheduling = true;  // the whole scheduler's switch
-  std::optional<run_override> last_override;  // what run_job_with was asked for
-  std::vector<uint64_t> aborted_runs;         // run ids abort_run was asked for
+  std::vector<uint64_t> aborted_runs;  // run ids abort_run was asked for
   // When set, callbacks are queued here instead of being called.
   bool defer = false;
   std::vector<std::function<void()>> deferred;
@@ -143,18 +141,6 @@ class fake_scheduler final : public scheduler_api {
     if (!find(group, job_id)) return reply(done, status::not_found("job_id: no job " + job_id));
     reply(done, status_or<uint64_t>(uint64_t{18'000'000'000'000'000'001ULL}));
   }
-  void run_job_with(request_origin o, std::string group, std::string job_id, run_override change,
-                    reply_fn<uint64_t> done) override {
-    last_override = change;
-    run_job_now(std::move(o), std::move(group), std::move(job_id), std::move(done));
-  }
-  void abort_run(request_origin o, std::string group, std::string job_id, uint64_t run_id,
-                 reply_fn<std::size_t> done) override {
-    origin = o;
-    if (!find(group, job_id)) return reply(done, status_or<std::size_t>(status::not_found("job_id: " + job_id)));
-    aborted_runs.push_back(run_id);
-    reply(done, status_or<std::size_t>(std::size_t{1}));
-  }
   void job_executions(std::string group, std::string job_id, std::size_t n, uint64_t before_id,
                       reply_fn<std::vector<run_record>> done) override {
     limit = n;
@@ -240,12 +226,13 @@ class fake_scheduler final : public scheduler_api {
     aborted.push_back(job_id);
     reply(done, status_or<std::size_t>(std::size_t{it->second.running}));
   }
-  void set_scheduling(request_origin o, bool enabled, done_fn done) override {
+  void abort_run(request_origin o, std::string group, std::string job_id, uint64_t run_id,
+                 reply_fn<std::size_t> done) override {
     origin = o;
-    scheduling = enabled;
-    answer(done, status{});
+    if (!find(group, job_id)) return reply(done, status_or<std::size_t>(status::not_found("job_id: " + job_id)));
+    aborted_runs.push_back(run_id);
+    reply(done, status_or<std::size_t>(std::size_t{1}));
   }
-  bool scheduling_enabled() const override { return scheduling; }
   void allocation_table(std::string group, reply_fn<allocation_view> done) override {
     if (!groups.count(group)) return reply(done, unknown_group(group));
     reply(done, status_or<allocation_view>(allocations[group]));

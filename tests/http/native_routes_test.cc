@@ -295,6 +295,17 @@ TEST_CASE("pause, active and delete answer ok and pass the job on") {
   CHECK(f.api.activated_at == 0);  // absent = now
   check_error(f.post("/v1/active/job", R"({"group_name":"YM55","job_id":"1","exec_time":-5})"), 400,
               "exec_time: must be 0");
+  // The extension: resume at the schedule's next fire, without a run now.
+  f.post("/v1/active/job", R"({"group_name":"YM55","job_id":"1107521665400573952","next_fire":true})");
+  CHECK(f.api.activated_at == mainspring::k_first_fire_by_schedule);
+  f.api.activated_at = 42;
+  check_error(f.post("/v1/active/job", R"({"group_name":"YM55","job_id":"1","next_fire":true,"exec_time":0})"),
+              400, "next_fire: give either");
+  check_error(f.post("/v1/active/job", R"({"group_name":"YM55","job_id":"1","next_fire":"yes"})"), 400,
+              "next_fire");
+  CHECK(f.api.activated_at == 42);  // refused: nothing asked of the scheduler
+  f.post("/v1/active/job", R"({"group_name":"YM55","job_id":"1107521665400573952","next_fire":false})");
+  CHECK(f.api.activated_at == 0);
 
   a = f.post("/v1/delete/job", ref);
   CHECK(a.body == json{{"success", "ok"}});

@@ -61,3 +61,30 @@ TEST_CASE("lines that are not samples are reported as errors, not skipped silent
   REQUIRE(t.errors.size() == 5);
   CHECK(t.errors[0].find("line 2") == 0);
 }
+
+TEST_CASE("sum_if_any tells a metric that is absent or unmatched from one that sums to 0") {
+  prometheus_text t = prometheus_text::parse(k_text);
+  CHECK(t.sum_if_any("runs_total") == 10);
+  CHECK(t.sum_if_any("runs_total", {{"outcome", "failed"}}) == 3);
+  CHECK_FALSE(t.sum_if_any("runs_total", {{"executor", "shell"}}).has_value());
+  CHECK_FALSE(t.sum_if_any("no_such_metric").has_value());
+  CHECK(t.sum("no_such_metric") == 0);
+}
+
+TEST_CASE("cumulative_buckets sums a histogram's buckets of every label set by upper bound") {
+  prometheus_text t = prometheus_text::parse(R"(h_bucket{executor="noop",le="0.001"} 900
+h_bucket{executor="noop",le="0.01"} 990
+h_bucket{executor="noop",le="+Inf"} 1000
+h_bucket{executor="http",le="0.001"} 100
+h_bucket{executor="http",le="0.01"} 100
+h_bucket{executor="http",le="+Inf"} 100
+h_count 1100
+)");
+  auto buckets = t.cumulative_buckets("h");
+  REQUIRE(buckets.size() == 3);
+  CHECK(buckets[0] == std::pair<double, double>{0.001, 1000});
+  CHECK(buckets[1] == std::pair<double, double>{0.01, 1090});
+  CHECK(std::isinf(buckets[2].first));
+  CHECK(buckets[2].second == 1100);
+  CHECK(t.cumulative_buckets("lateness_seconds").empty());
+}

@@ -1,7 +1,9 @@
-// prometheus_text: a parser for the Prometheus text exposition format (0.0.4), for tests.
+// prometheus_text: a parser for the Prometheus text exposition format (0.0.4), for tests and the
+// bench (the one reading of /metrics outside the server).
 //
 // Unit and end-to-end tests scrape /metrics, parse the text, and check that each counter moved
-// by exactly the expected amount: take a scrape before, act, take one after, compare. It reads
+// by exactly the expected amount: take a scrape before, act, take one after, compare; the bench
+// does the same around a time window (sum_if_any, cumulative_buckets). It reads
 // "# TYPE" lines, samples with or without labels (escaped \\ \" \n in values), +Inf/-Inf/NaN, and
 // an optional timestamp; any line it cannot read is kept in `errors` so a test can assert there
 // are none. Header-only, test code only, not tuned for speed.
@@ -25,6 +27,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace mainspring {
@@ -97,6 +100,31 @@ class prometheus_text {
       if (s.name == name && includes(s.label, filter)) total += s.value;
     }
     return total;
+  }
+
+  // As sum(), but nullopt when no sample matches: "the server does not export it" is not 0.
+  std::optional<double> sum_if_any(std::string_view name, const labels& filter = {}) const {
+    std::optional<double> total;
+    for (const sample& s : samples) {
+      if (s.name == name && includes(s.label, filter)) total = total.value_or(0) + s.value;
+    }
+    return total;
+  }
+
+  // The cumulative buckets of histogram `base` (its `<base>_bucket` samples, summed by `le`
+  // across any other labels) as (upper bound, count) pairs in ascending order of bound; empty
+  // when the histogram is absent.
+  std::vector<std::pair<double, double>> cumulative_buckets(std::string_view base) const {
+    const std::string bucket_name = std::string(base) + "_bucket";
+    std::map<double, double> by_bound;
+    for (const sample& s : samples) {
+      if (s.name != bucket_name) continue;
+      auto le = s.label.find("le");
+      double bound = 0;
+      if (le == s.label.end() || !parse_value(le->second, bound) || std::isnan(bound)) continue;
+      by_bound[bound] += s.value;
+    }
+    return {by_bound.begin(), by_bound.end()};
   }
 
   // Every sample named `name`, in the order of the text.

@@ -56,7 +56,7 @@ export function jobDetailView(main, group, id) {
   }
   const runNow = () => act("Run started", () => api.post(`${base}/run`));
   const pause = () => act("Job paused", () => api.post("/v1/pause/job", { group_name: group, job_id: id }));
-  const resume = () => act("Job resumed", () => api.post("/v1/active/job", { group_name: group, job_id: id }));
+  const resume = () => act("Job resumed", () => api.post("/v1/active/job", { group_name: group, job_id: id, next_fire: true }));
   async function remove() {
     if (!confirm(`Delete job ${job ? job.name : id}? Its run history goes too.`)) return;
     try {

@@ -1,0 +1,74 @@
+#include "actors/runtime_restore.h"
+
+#include <string>
+#include <unordered_set>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+#include "actors/messages.h"
+#include "actors/runtime_impl.h"
+
+namespace mainspring {
+
+status_or<restored_state> load_groups(state_store& store) {
+  restored_state restored;
+  load_visitor visitor;
+  visitor.on_group = [&](group_spec&& g) { restored.groups.push_back(std::move(g)); };
+  visitor.on_func = [&](func_spec&& f) {
+    std::string group = f.group;
+    restored.funcs[group].push_back(std::move(f));
+  };
+  visitor.on_node = [&](node_spec&& n) {
+    std::string group = n.group;
+    restored.nodes[group].push_back(std::move(n));
+  };
+  if (auto st = store.load_all(visitor); !st.ok()) return st;
+  return restored;
+}
+
+status_or<std::size_t> stream_jobs(state_store& store, const caf::actor& registry,
+                                   const std::vector<group_spec>& groups) {
+  std::unordered_set<std::string> known;
+  for (const auto& g : groups) known.insert(g.name);
+  std::vector<job_spec> batch;
+  std::string batch_group;
+  std::size_t sent = 0, orphans = 0;
+  auto flush = [&] {
+    if (batch.empty()) return;
+    sent += batch.size();
+    caf::anon_send(registry, restore_atom::value, batch_group, std::exchange(batch, {}));
+  };
+  load_visitor visitor;
+  visitor.on_job = [&](job_spec&& j) {
+    if (!known.count(j.group)) return void(++orphans);
+    if (j.group != batch_group || batch.size() == k_restore_stream_jobs) {
+      flush();
+      batch_group = j.group;
+      batch.reserve(k_restore_stream_jobs);
+    }
+    batch.push_back(std::move(j));
+  };
+  auto st = store.load_all(visitor);
+  flush();  // even after a failure: what was sent must be counted for readiness
+  if (orphans) spdlog::warn("skipped {} stored job(s) of groups that are not stored", orphans);
+  if (!st.ok()) return st;
+  return sent;
+}
+
+int64_t read_last_alive(state_store& store) {
+  auto value = store.get_meta(k_last_alive_meta);
+  if (!value.ok() || !*value) return 0;
+  try {
+    return std::stoll(**value);
+  } catch (...) {
+    return 0;
+  }
+}
+
+bool read_scheduler_paused(state_store& store) {
+  auto value = store.get_meta(k_scheduler_paused_meta);
+  return value.ok() && *value && **value == "1";
+}
+
+}  // namespace mainspring

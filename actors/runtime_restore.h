@@ -1,0 +1,45 @@
+// runtime_restore: reading a data dir back at start: the groups, funcs and nodes (few, read
+// before the registry is spawned), then the jobs streamed to the registry in batches so that the
+// group actors plan them while the rest is still being read, and the last heartbeat (which tells
+// each job what it missed while the server was down).
+//
+// Example:
+//   auto restored = load_groups(store);                        // status_or<restored_state>
+//   std::vector<group_spec> groups = restored->groups;
+//   auto registry = spawn_registry(sys, std::move(*restored), &ctx);
+//   ctx.last_alive_ms = read_last_alive(store);
+//   auto sent = stream_jobs(store, registry, groups);         // jobs the registry will restore
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "actors/registry_actor.h"
+#include "core/job.h"
+#include "core/status.h"
+#include "storage/state_store.h"
+
+namespace mainspring {
+
+// Stored jobs per restore message: a group adopts one batch while the next is being read.
+inline constexpr std::size_t k_restore_stream_jobs = 4096;
+
+// The groups and their funcs and nodes.
+status_or<restored_state> load_groups(state_store& store);
+
+// Reads the stored jobs (key order: group by group) and streams them to the registry in batches.
+// Answers how many it sent (counted for readiness even when reading fails part way); jobs of a
+// group that is not among `groups` (none are written that way) are skipped with a warning.
+status_or<std::size_t> stream_jobs(state_store& store, const caf::actor& registry,
+                                   const std::vector<group_spec>& groups);
+
+// The last heartbeat the previous process recorded (unix ms), 0 when there is none.
+int64_t read_last_alive(state_store& store);
+
+// True when the scheduler was paused as a whole (scheduler_api::set_scheduler_enabled).
+bool read_scheduler_paused(state_store& store);
+
+}  // namespace mainspring

@@ -1,0 +1,172 @@
+// The scheduler_api half of scheduler_runtime: each call is one message to the registry, with
+// the audit record of a change made here (a store read that would block an actor happens on the
+// caller's thread instead).
+#include "actors/messages.h"
+#include "actors/runtime_impl.h"
+#include "storage/dump_archive.h"
+#include "storage/mutation_batch.h"
+
+namespace mainspring {
+
+audit_entry audit_of(const request_origin& origin, std::string action, std::string group,
+                     std::string job_id) {
+  return audit_entry{to_unix_ms(now_ms()), origin.api, origin.key_id, std::move(action),
+                     std::move(group), std::move(job_id), origin.detail};
+}
+
+void scheduler_runtime::register_group(request_origin origin, std::string group,
+                                       reply_fn<std::string> done) {
+  impl_->send(reg_group_atom::value, audit_of(origin, "group.register", group), std::move(group),
+              std::move(done));
+}
+void scheduler_runtime::remove_group(request_origin origin, std::string group, done_fn done) {
+  impl_->send(rm_group_atom::value, audit_of(origin, "group.remove", group), std::move(group),
+              std::move(done));
+}
+void scheduler_runtime::list_groups(reply_fn<std::vector<std::string>> done) {
+  impl_->send(groups_atom::value, std::move(done));
+}
+void scheduler_runtime::group_info(std::string group, reply_fn<group_spec> done) {
+  impl_->send(group_info_atom::value, std::move(group), std::move(done));
+}
+void scheduler_runtime::add_job(request_origin origin, job_spec spec, reply_fn<std::string> done) {
+  auto audit = audit_of(origin, "job.add", spec.group, spec.id);
+  impl_->send(add_job_atom::value, std::move(audit), std::move(spec), std::move(done));
+}
+void scheduler_runtime::create_job(request_origin origin, job_spec spec, reply_fn<job_view> done) {
+  auto audit = audit_of(origin, "job.add", spec.group, spec.id);
+  impl_->send(create_job_atom::value, std::move(audit), std::move(spec), std::move(done));
+}
+void scheduler_runtime::edit_job(request_origin origin, std::string group, std::string job_id,
+                                 job_patch patch, reply_fn<job_view> done) {
+  auto audit = audit_of(origin, "job.edit", group, job_id);
+  impl_->send(edit_job_atom::value, std::move(audit), std::move(group), std::move(job_id),
+              std::move(patch), std::move(done));
+}
+void scheduler_runtime::pause_job(request_origin origin, std::string group, std::string job_id,
+                                  done_fn done) {
+  auto audit = audit_of(origin, "job.pause", group, job_id);
+  impl_->send(pause_atom::value, std::move(audit), std::move(group), std::move(job_id), std::move(done));
+}
+void scheduler_runtime::activate_job(request_origin origin, std::string group, std::string job_id,
+                                     int64_t exec_time_s, done_fn done) {
+  auto audit = audit_of(origin, "job.activate", group, job_id);
+  impl_->send(activate_atom::value, std::move(audit), std::move(group), std::move(job_id),
+              exec_time_s, std::move(done));
+}
+void scheduler_runtime::delete_job(request_origin origin, std::string group, std::string job_id,
+                                   done_fn done) {
+  auto audit = audit_of(origin, "job.delete", group, job_id);
+  impl_->send(delete_atom::value, std::move(audit), std::move(group), std::move(job_id), std::move(done));
+}
+void scheduler_runtime::clear_jobs(request_origin origin, std::string group, reply_fn<std::size_t> done) {
+  auto audit = audit_of(origin, "job.clear", group);
+  impl_->send(clear_atom::value, std::move(audit), std::move(group), std::move(done));
+}
+void scheduler_runtime::delete_jobs_by_name(request_origin origin, std::string group,
+                                            std::string name, reply_fn<std::size_t> done) {
+  auto audit = audit_of(origin, "job.delete_by_name", group);
+  impl_->send(delete_name_atom::value, std::move(audit), std::move(group), std::move(name),
+              std::move(done));
+}
+void scheduler_runtime::list_jobs(std::string group, reply_fn<std::vector<job_view>> done) {
+  impl_->send(list_atom::value, std::move(group), std::move(done));
+}
+void scheduler_runtime::job_detail(std::string group, std::string job_id, reply_fn<job_view> done) {
+  impl_->send(view_atom::value, std::move(group), std::move(job_id), std::move(done));
+}
+void scheduler_runtime::run_job_now(request_origin origin, std::string group, std::string job_id,
+                                    reply_fn<uint64_t> done) {
+  auto audit = audit_of(origin, "job.run", group, job_id);
+  impl_->send(run_now_atom::value, std::move(audit), std::move(group), std::move(job_id), std::move(done));
+}
+void scheduler_runtime::job_executions(std::string group, std::string job_id, std::size_t limit,
+                                       uint64_t before_run_id,
+                                       reply_fn<std::vector<run_record>> done) {
+  // The store read happens here, on the caller's thread, so that no actor blocks on disk; the
+  // job actor adds what is in flight or not yet written.
+  auto stored = impl_->store->list_runs(group, job_id, limit, before_run_id);
+  if (!stored.ok()) return done(stored.status());
+  impl_->send(executions_atom::value, std::move(group), std::move(job_id), limit, before_run_id,
+              std::move(stored).value(), std::move(done));
+}
+
+void scheduler_runtime::add_func(request_origin origin, func_spec func, reply_fn<std::string> done) {
+  auto audit = audit_of(origin, "func.add", func.group);
+  impl_->send(add_func_atom::value, std::move(audit), std::move(func), std::move(done));
+}
+void scheduler_runtime::delete_func(request_origin origin, std::string group, std::string name,
+                                    done_fn done) {
+  auto audit = audit_of(origin, "func.delete", group);
+  impl_->send(delete_func_atom::value, std::move(audit), std::move(group), std::move(name), std::move(done));
+}
+void scheduler_runtime::list_funcs(std::string group, reply_fn<std::vector<func_spec>> done) {
+  impl_->send(funcs_atom::value, std::move(group), std::move(done));
+}
+void scheduler_runtime::list_nodes(std::string group, reply_fn<std::vector<node_view>> done) {
+  impl_->send(node_list_atom::value, std::move(group), std::move(done));
+}
+void scheduler_runtime::list_jobs_page(std::string group, job_page_query query, reply_fn<job_page> done) {
+  impl_->send(page_atom::value, std::move(group), std::move(query), std::move(done));
+}
+void scheduler_runtime::run_job_now_with(request_origin origin, std::string group, std::string job_id,
+                                         run_override change, reply_fn<uint64_t> done) {
+  auto audit = audit_of(origin, "job.run", group, job_id);
+  impl_->send(run_now_atom::value, std::move(audit), std::move(group), std::move(job_id), std::move(change),
+              std::move(done));
+}
+void scheduler_runtime::abort_job_runs(request_origin origin, std::string group, std::string job_id,
+                                       reply_fn<std::size_t> done) {
+  auto audit = audit_of(origin, "job.abort", group, job_id);
+  impl_->send(abort_atom::value, std::move(audit), std::move(group), std::move(job_id), std::move(done));
+}
+void scheduler_runtime::abort_run(request_origin origin, std::string group, std::string job_id, uint64_t run_id,
+                                  reply_fn<std::size_t> done) {
+  auto audit = audit_of(origin, "job.abort", group, job_id);
+  audit.detail = "run " + std::to_string(run_id);
+  impl_->send(abort_atom::value, std::move(audit), std::move(group), std::move(job_id), run_id, std::move(done));
+}
+void scheduler_runtime::allocation_table(std::string group, reply_fn<allocation_view> done) {
+  impl_->send(alloc_view_atom::value, std::move(group), std::move(done));
+}
+void scheduler_runtime::group_executions(std::string group, int64_t from_ms, int64_t to_ms, std::size_t limit,
+                                         reply_fn<std::vector<run_record>> done) {
+  // As job_executions: the store read happens on the caller's thread, never on an actor's.
+  done(impl_->store->list_group_runs(group, from_ms, to_ms, limit));
+}
+void scheduler_runtime::call_func(std::string group, std::string name, func_request req,
+                                  reply_fn<std::string> done) {
+  impl_->send(call_func_atom::value, std::move(group), std::move(name), std::move(req), std::move(done));
+}
+
+void scheduler_runtime::import(request_origin origin, std::string archive, done_fn done) {
+  auto groups = read_dump(archive);
+  if (!groups.ok()) return done(status::invalid_argument("import: " + groups.status().message()));
+  auto audit = audit_of(origin, "import", {});
+  audit.detail = std::to_string(groups->size()) + " group(s)";
+  impl_->send(import_atom::value, std::move(audit), std::move(groups).value(), std::move(done));
+}
+
+void scheduler_runtime::audit_log(int64_t from_ms, int64_t to_ms, std::size_t limit,
+                                  reply_fn<std::vector<audit_entry>> done) {
+  auto entries = impl_->store->audit_range(from_ms, to_ms, limit);
+  if (!entries.ok()) return done(entries.status());
+  done(std::move(entries).value());
+}
+
+// Written (synced, with its audit entry) before it takes effect: a pause that failed to be
+// written changes nothing. Blocks the caller for that one write; it is a rare admin call.
+void scheduler_runtime::set_scheduler_enabled(request_origin origin, bool enabled, done_fn done) {
+  mutation_batch batch;
+  batch.put_meta(k_scheduler_paused_meta, enabled ? "0" : "1");
+  batch.put_audit(audit_of(origin, enabled ? "scheduler.resume" : "scheduler.pause", {}));
+  if (auto st = impl_->store->commit_sync(std::move(batch)); !st.ok()) return done(st);
+  impl_->stats.scheduler_paused.store(!enabled, std::memory_order_relaxed);
+  done(status{});
+}
+
+bool scheduler_runtime::scheduler_enabled() const {
+  return !impl_->stats.scheduler_paused.load(std::memory_order_relaxed);
+}
+
+}  // namespace mainspring
