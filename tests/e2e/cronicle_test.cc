@@ -369,8 +369,20 @@ TEST_CASE("cronicle: run_event with params and a timeout of its own runs that on
   CHECK(done["code"] == 1);
   CHECK(done["description"] == "Job Aborted: Exceeded maximum run time (1 second)");
   CHECK(s.ok("get_event", {{"id", id}})["event"]["timeout"] != 1);
-  // Refused: a field that cannot change for one run, and params the plugin would refuse.
-  check_error(s.call("run_event", {{"id", id}, {"plugin", "urlplug"}}), "event",
-              "Failed to launch event: changing an event's fields for one run is not supported yet (plugin)");
+  // Another plugin of the same executor runs that once; fields with no effect on a run are taken.
+  std::string tested = s.ok("run_event", {{"id", id}, {"plugin", "testplug"}, {"params", {{"duration", "0"}}},
+                                          {"notes", "one run"}, {"web_hook", "http://127.0.0.1:9/x"}})["ids"][0];
+  CHECK(s.wait_job(tested)["code"] == 0);
+  CHECK(s.ok("get_event", {{"id", id}})["event"]["plugin"] == "shellplug");
+  // Refused, and nothing runs: a field that cannot apply to one run, another executor, params
+  // the plugin would refuse.
+  const auto runs_before = s.ok("get_event_history", {{"id", id}})["list"]["length"];
+  check_error(s.call("run_event", {{"id", id}, {"retry_delay", 5}}), "event",
+              "Failed to launch event: changing an event's fields for one run is not supported yet (retry_delay)");
+  CHECK(s.call("run_event", {{"id", id}, {"post_data", {{"a", 1}}}})["code"] == "event");
+  CHECK(s.call("run_event", {{"id", id}, {"plugin", "urlplug"}, {"params", {{"url", "http://127.0.0.1:9/"}}}})["code"] == "event");
+  check_error(s.call("run_event", {{"id", id}, {"params", {{"db_host", "x"}}}}), "event", "Unknown Plugin parameter: db_host");
+  CHECK(s.ok("get_event_history", {{"id", id}})["list"]["length"] == runs_before);
+  CHECK(s.ok("get_active_jobs")["jobs"].empty());
   check_error(s.call("run_event", {{"id", id}, {"timeout", "soon"}}), "api", "Malformed parameter type: timeout (string)");
 }
