@@ -547,6 +547,10 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
         with_job(self, id, reply,
                  [&](const caf::actor& job) { self->send(job, abort_atom::value, std::move(audit), reply); });
       },
+      [=](abort_atom, audit_entry& audit, const std::string& id, uint64_t run_id, const reply_fn<std::size_t>& reply) {
+        with_job(self, id, reply,
+                 [&](const caf::actor& job) { self->send(job, abort_atom::value, std::move(audit), run_id, reply); });
+      },
       [=](executions_atom, const std::string& id, std::size_t limit, uint64_t before,
           std::vector<run_record>& stored, const reply_fn<std::vector<run_record>>& reply) {
         with_job(self, id, reply, [&](const caf::actor& job) {

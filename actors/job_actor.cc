@@ -210,6 +210,11 @@ caf::behavior make_job_handlers() {
         persist_lazily(my_ctx(), mutation_batch{}.put_audit(audit));
         reply(*id);
       },
+      [](abort_atom, audit_entry& audit, uint64_t run_id, const reply_fn<std::size_t>& reply) {
+        std::size_t n = abort_one_run(me(), my_ctx(), run_id, "stopped through the " + audit.api + " API");
+        if (n) persist_lazily(my_ctx(), mutation_batch{}.put_audit(audit));
+        reply(n);
+      },
       [](abort_atom, audit_entry& audit, const reply_fn<std::size_t>& reply) {
         reply(abort_runs(me(), my_ctx(), "stopped through the " + audit.api + " API"));
         persist_lazily(my_ctx(), mutation_batch{}.put_audit(audit));

@@ -164,16 +164,26 @@ status_or<uint64_t> start_run_with(job_self self, const job_context* ctx, run_ov
   return start_one(self, ctx, run_trigger::manual, to_unix_ms(now_ms()), 0, std::move(target), {}, change.timeout_ms);
 }
 
+// Asks one run in flight to end: its node's agent, or the executor here.
+static void abort_in_flight(job_self self, const job_context* ctx, const run_record& run, const std::string& why) {
+  auto& st = self->state;
+  if (st.kind == executor_kind::remote)
+    self->send(ctx->registry, node_abort_atom::value, std::string(st.spec.group()), run.node, run.run_id, why);
+  else
+    ctx->pool->abort(st.kind, run.run_id, why);
+}
+
+std::size_t abort_one_run(job_self self, const job_context* ctx, uint64_t run_id, const std::string& why) {
+  for (const run_record& run : self->state.in_flight)
+    if (run.run_id == run_id) return abort_in_flight(self, ctx, run, why), 1;
+  return 0;
+}
+
 std::size_t abort_runs(job_self self, const job_context* ctx, const std::string& why) {
   auto& st = self->state;
   st.retries_due.clear();
   self->send(ctx->clock, disarm_atom::value, self->id(), timer_kind::retry);
-  for (const run_record& run : st.in_flight) {
-    if (st.kind == executor_kind::remote)
-      self->send(ctx->registry, node_abort_atom::value, std::string(st.spec.group()), run.node, run.run_id, why);
-    else
-      ctx->pool->abort(st.kind, run.run_id, why);
-  }
+  for (const run_record& run : st.in_flight) abort_in_flight(self, ctx, run, why);
   return st.in_flight.size();
 }
 

@@ -26,6 +26,9 @@ uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, i
 // A manual run now with `change` applied to it (run_override). invalid_argument for a REMOTE@
 // job or a target of another executor kind.
 status_or<uint64_t> start_run_with(job_self self, const job_context* ctx, run_override change);
+// Asks the run `run_id` to end, if it is in flight (recorded as abort_runs records them);
+// pending retries stay. Answers 1, or 0 when it is not in flight.
+std::size_t abort_one_run(job_self self, const job_context* ctx, uint64_t run_id, const std::string& why);
 // Asks every run in flight to end (each is then recorded as failed, "aborted: <why>") and drops
 // the pending retries; answers how many runs were asked. Shell and REMOTE@ runs end at once;
 // an HTTP call or Lua function runs on to its own end or timeout.

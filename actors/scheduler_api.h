@@ -173,6 +173,14 @@ class scheduler_api {
   }
   virtual void abort_job_runs(request_origin origin, std::string group, std::string job_id,
                               reply_fn<std::size_t> done) = 0;
+  // Ends one run in flight of the job, as abort_job_runs ends them all (the job's pending
+  // retries stay); answers 1, or 0 when that run is not in flight. Unimplemented unless the
+  // scheduler can.
+  virtual void abort_run(request_origin origin, std::string group, std::string job_id, uint64_t run_id,
+                         reply_fn<std::size_t> done) {
+    (void)origin, (void)group, (void)job_id, (void)run_id;
+    done(status::unimplemented("ending one run of a job is not supported here"));
+  }
   // Newest first; at most `limit`; only runs with run_id < before_run_id when that is non-zero.
   virtual void job_executions(std::string group, std::string job_id, std::size_t limit,
                               uint64_t before_run_id, reply_fn<std::vector<run_record>> done) = 0;

@@ -120,6 +120,12 @@ void scheduler_runtime::abort_job_runs(request_origin origin, std::string group,
   auto audit = audit_of(origin, "job.abort", group, job_id);
   impl_->send(abort_atom::value, std::move(audit), std::move(group), std::move(job_id), std::move(done));
 }
+void scheduler_runtime::abort_run(request_origin origin, std::string group, std::string job_id, uint64_t run_id,
+                                  reply_fn<std::size_t> done) {
+  auto audit = audit_of(origin, "job.abort", group, job_id);
+  audit.detail = "run " + std::to_string(run_id);
+  impl_->send(abort_atom::value, std::move(audit), std::move(group), std::move(job_id), run_id, std::move(done));
+}
 void scheduler_runtime::allocation_table(std::string group, reply_fn<allocation_view> done) {
   impl_->send(alloc_view_atom::value, std::move(group), std::move(done));
 }

@@ -67,6 +67,7 @@ void get_master_state(scheduler_api& api, const state_ptr& s, call_args a);
 // The job's log as text/plain (here its recorded output tail, bounded as every run's is), or
 // 404 "(No log file found.)"; `download` adds Cronicle's attachment header.
 void get_job_log(scheduler_api& api, const state_ptr& s, call_args a);
+void get_job_details(scheduler_api& api, const state_ptr& s, call_args a);
 inline constexpr std::string_view k_no_job_log = "(No log file found.)\n";
 void update_master_state(scheduler_api& api, const state_ptr& s, call_args a);
 

@@ -50,6 +50,7 @@ const std::unordered_map<std::string_view, call_entry>& calls() {
       {"abort_job", {abort_job, p::body, k::needs(privilege::abort_events)}},
       {"get_master_state", {get_master_state, p::body, k::any_key()}},
       {"get_job_log", {get_job_log, p::body_and_query, k::any_key()}},
+      {"get_job_details", {get_job_details, p::body_and_query, k::any_key()}},
       {"update_master_state", {update_master_state, p::body, k::needs(privilege::state_update)}},
       {"get_api_keys", {get_api_keys, p::body_and_query, k::needs(privilege::admin)}},
       {"get_api_key", {get_api_key, p::body_and_query, k::needs(privilege::admin)}},

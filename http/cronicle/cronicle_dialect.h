@@ -9,9 +9,10 @@
 // start; event_json.h); jobs are their runs (job_json.h).
 //
 // Calls: get_schedule, get_event, create_event, update_event, delete_event, run_event,
-// get_event_history, get_history, get_job_status, get_active_jobs, update_job, abort_job,
-// get_master_state, update_master_state, ping. Any other name: {"code":1,"description":
-// "Unsupported API: app/api_<name>"}.
+// get_event_history, get_history, get_job_status, get_job_details, get_job_log,
+// get_active_jobs, update_job, abort_job, get_master_state, update_master_state, the key calls
+// (get_api_keys, get_api_key, create_api_key, update_api_key, delete_api_key), ping. Any other
+// name: {"code":1,"description":"Unsupported API: app/api_<name>"}.
 //
 // API keys: the dialect always wants one (dialect::requires_api_key), from X-API-Key, ?api_key=
 // or the body's api_key, with the privilege Cronicle's call asks (key_requirements): reads any

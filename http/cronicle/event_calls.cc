@@ -100,6 +100,15 @@ std::vector<std::string> run_overrides(const json& event, json params) {
   return differing;
 }
 
+// What run_event may change for one run: `params`, `timeout` and `plugin` shape it (the core runs
+// it with a target and limit of its own); `retries`, `retry_delay` (a job's retries are its own
+// runs) and `post_data` (no Plugin here reads the job's data) cannot apply; any other field
+// (notes, target, web_hook, chain, limits, ...) has no effect on a run, here as for an event.
+bool shapes_one_run(std::string_view field) { return field == "params" || field == "timeout" || field == "plugin"; }
+bool cannot_apply_to_one_run(std::string_view field) {
+  return field == "retries" || field == "retry_delay" || field == "post_data";
+}
+
 void answer_history(const responder& reply, std::vector<run_record> runs, const json& event, int64_t timeout_ms,
                     const std::string& hostname, int64_t offset, int64_t limit) {
   std::erase_if(runs, [](const run_record& r) { return !r.finished(); });
@@ -302,10 +311,12 @@ void run_event(scheduler_api& api, const state_ptr& s, call_args a) {
   find_event(api, s, a.params, a.reply, [&api, s, a](job_view v) {
     json event = event_json(v, s->events);
     auto overrides = run_overrides(event, a.params);
-    // `params` and `timeout` can differ for this one run; other fields cannot (yet).
     std::string refused;
-    for (const auto& f : overrides)
-      if (f != "params" && f != "timeout") refused += (refused.empty() ? "" : ", ") + f;
+    bool shaped = false;
+    for (const auto& f : overrides) {
+      if (cannot_apply_to_one_run(f)) refused += (refused.empty() ? "" : ", ") + f;
+      shaped |= shapes_one_run(f);
+    }
     if (!refused.empty())
       return send(a.reply, {"event", "Failed to launch event: changing an event's fields for one run is not supported yet (" + refused + ")"});
     const int64_t max_children = js_parse_int(event.value("max_children", json(0))).value_or(0);
@@ -317,10 +328,16 @@ void run_event(scheduler_api& api, const state_ptr& s, call_args a) {
       if (!run.ok()) return send(reply, {"event", "Failed to launch event: " + run.status().message()});
       reply.send(success({{"ids", json::array({job_id_of(id, *run)})}}));
     };
-    if (overrides.empty()) return api.run_job_now(a.origin, s->events.group, id, answer);
-    // The event as this run sees it: Cronicle merges the call's params over the event's.
+    if (!shaped) return api.run_job_now(a.origin, s->events.group, id, answer);
+    // The event as this run sees it: Cronicle merges the call's params over the event's (for
+    // another plugin, the call's params only: the event's would be unknown to it).
     json changes = json::object();
-    if (auto p = a.params.find("params"); p != a.params.end() && p->is_object()) {
+    const bool other_plugin = a.params.contains("plugin") && js_text(a.params["plugin"]) != event.value("plugin", "");
+    if (other_plugin) {
+      changes["plugin"] = a.params["plugin"];
+      changes["params"] = a.params.value("params", json::object());
+    }
+    if (auto p = a.params.find("params"); p != a.params.end() && p->is_object() && !other_plugin) {
       json merged = event.value("params", json::object());
       for (auto it = p->begin(); it != p->end(); ++it) merged[it.key()] = *it;
       changes["params"] = std::move(merged);

@@ -1,4 +1,4 @@
-// The job and state calls: get_history, get_job_status, get_active_jobs, get_job_log, update_job,
+// The job and state calls: get_history, get_job_status, get_job_details, get_active_jobs, get_job_log, update_job,
 // abort_job, get_master_state, update_master_state (Cronicle's lib/api/job.js, event.js, admin.js).
 #include <map>
 #include <mutex>
@@ -121,6 +121,17 @@ void get_active_jobs(scheduler_api& api, const state_ptr& s, call_args a) {
   });
 }
 
+// Cronicle stores a job's details once it is complete: a job in flight is not found yet. The
+// answer is get_job_status's job, without Cronicle's log `token` (its log needs a key here).
+void get_job_details(scheduler_api& api, const state_ptr& s, call_args a) {
+  find_run(api, s, a.params, a.reply, "Failed to fetch job details: Job not found: ",
+           [s, a](run_record run, event_info info) {
+             if (!run.finished())
+               return send(a.reply, {"job", "Failed to fetch job details: Job not found: " + js_text(a.params["id"])});
+             a.reply.send(success({{"job", job_json(run, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()))}}));
+           });
+}
+
 void update_job(scheduler_api& api, const state_ptr& s, call_args a) {
   find_run(api, s, a.params, a.reply, "Failed to locate job: ", [a](run_record run, event_info) {
     if (run.finished()) return send(a.reply, {"job", "Failed to locate job: " + js_text(a.params["id"])});
@@ -129,14 +140,11 @@ void update_job(scheduler_api& api, const state_ptr& s, call_args a) {
 }
 
 void abort_job(scheduler_api& api, const state_ptr& s, call_args a) {
-  find_run(api, s, a.params, a.reply, "Failed to locate job: ", [&api, s, a](run_record run, event_info info) {
+  find_run(api, s, a.params, a.reply, "Failed to locate job: ", [&api, s, a](run_record run, event_info) {
     const std::string id = js_text(a.params["id"]);
     if (run.finished()) return send(a.reply, {"job", "Failed to locate job: " + id});
-    if (info.running > 1)
-      return send(a.reply, {"job", "Failed to abort job: " + std::to_string(info.running) +
-                                       " jobs of this event are running, and ending only one of them is not supported "
-                                       "yet (update_event with enabled 0 and abort_jobs 1 ends them all)"});
-    api.abort_job_runs(a.origin, s->events.group, run.job_id, [reply = a.reply](status_or<std::size_t> n) {
+    // This run only, however many of the event are in flight.
+    api.abort_run(a.origin, s->events.group, run.job_id, run.run_id, [reply = a.reply](status_or<std::size_t> n) {
       if (!n.ok() || *n == 0) return send(reply, {"job", "Failed to abort job."});
       reply.send(success());
     });

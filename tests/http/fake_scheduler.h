@@ -40,6 +40,7 @@ class fake_scheduler final : public scheduler_api {
   std::string paused, deleted, cleared, deleted_name;
   std::size_t limit = 0;
   uint64_t before = 0;
+  std::vector<uint64_t> aborted_runs;  // run ids abort_run was asked for
   // When set, callbacks are queued here instead of being called.
   bool defer = false;
   std::vector<std::function<void()>> deferred;
@@ -224,6 +225,13 @@ class fake_scheduler final : public scheduler_api {
     if (it == jobs[group].end()) return reply(done, status_or<std::size_t>(status::not_found("job_id: " + job_id)));
     aborted.push_back(job_id);
     reply(done, status_or<std::size_t>(std::size_t{it->second.running}));
+  }
+  void abort_run(request_origin o, std::string group, std::string job_id, uint64_t run_id,
+                 reply_fn<std::size_t> done) override {
+    origin = o;
+    if (!find(group, job_id)) return reply(done, status_or<std::size_t>(status::not_found("job_id: " + job_id)));
+    aborted_runs.push_back(run_id);
+    reply(done, status_or<std::size_t>(std::size_t{1}));
   }
   void allocation_table(std::string group, reply_fn<allocation_view> done) override {
     if (!groups.count(group)) return reply(done, unknown_group(group));

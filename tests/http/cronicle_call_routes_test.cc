@@ -1,0 +1,57 @@
+// The Cronicle dialect's job calls driven through the router with an in-memory scheduler_api:
+// get_job_details, and what it needs of a key.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "http/cronicle/cronicle_dialect.h"
+#include "http/cronicle/event_json.h"
+#include "http/router.h"
+#include "tests/http/fake_scheduler.h"
+#include "tests/http/route_caller.h"
+
+using namespace mainspring;
+using namespace mainspring::http;
+using nlohmann::json;
+
+namespace {
+
+// A Cronicle listener's routes over a fake scheduler holding event `e1` (whose run 42 ended).
+struct cronicle_fixture {
+  fake_scheduler api;
+  router routes;
+  dialect d = cronicle::make_dialect({.group = "cronicle", .hostname = "h1"});
+
+  cronicle_fixture() {
+    d.add_routes(routes, api);
+    json e = {{"title", "T"}, {"enabled", 1}, {"category", "general"}, {"target", "allgrp"}, {"plugin", "shellplug"},
+              {"params", {{"script", "echo hi"}}}, {"timeout", 60}};
+    auto spec = cronicle::to_job_spec(e, {}, "e1");
+    REQUIRE(spec.ok());
+    spec->id = "e1";
+    job_view v;
+    v.spec = *spec;
+    api.jobs["cronicle"]["e1"] = v;
+  }
+  json call(const std::string& name, const json& body) {
+    return call_route(routes, "POST", "/api/app/" + name + "/v1", body.dump()).body;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("cronicle: get_job_details answers a finished job as get_job_status shows it") {
+  cronicle_fixture f;
+  json details = f.call("get_job_details", {{"id", "je1_42"}});
+  INFO(details.dump());
+  CHECK(details["code"] == 0);
+  CHECK(details["job"] == f.call("get_job_status", {{"id", "je1_42"}})["job"]);
+  CHECK(details["job"]["complete"] == 1);
+  CHECK_FALSE(details.contains("token"));
+  CHECK(call_route(f.routes, "GET", "/api/app/get_job_details?id=je1_42").body["job"]["id"] == "je1_42");
+  json missing = f.call("get_job_details", {{"id", "je1_7"}});
+  CHECK(missing == json{{"code", "job"}, {"description", "Failed to fetch job details: Job not found: je1_7"}});
+  CHECK(f.call("get_job_details", {{"id", "a/b"}}) == json{{"code", "api"}, {"description", "Malformed parameter: id"}});
+  http_request req;
+  req.params["name"] = "get_job_details";
+  CHECK(cronicle::key_requirements()(req, "").what == key_requirement::kind::any_key);
+}
