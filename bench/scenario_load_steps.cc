@@ -160,4 +160,19 @@ void step_restart(const bench_config& cfg, server_under_test& server, load_clien
     out.metrics.push_back({"RSS after restart", static_cast<double>(*rss) / k_mib, "MiB", ""});
 }
 
+std::optional<server_under_test> server_for(const bench_config& cfg, scenario_result& r) {
+  if (stop_requested()) {
+    r.skipped = true;
+    r.notes.push_back("not run: the bench was interrupted");
+    return std::nullopt;
+  }
+  std::string why;
+  auto server = open_server(cfg, &why);
+  if (!server) {
+    r.skipped = true;
+    r.notes.push_back("server did not start: " + why);
+  }
+  return server;
+}
+
 }  // namespace mainspring::bench

@@ -59,12 +59,8 @@ scenario_result run_one(const bench_config& base, std::size_t agents, std::size_
   cfg.server_args.push_back("--node-listen");
   cfg.server_args.push_back("127.0.0.1:" + std::to_string(node_port));
   std::string why;
-  auto server = open_server(cfg, &why);
-  if (!server) {
-    r.skipped = true;
-    r.notes.push_back("server did not start: " + why);
-    return r;
-  }
+  auto server = server_for(cfg, r);
+  if (!server) return r;
   load_client client(server->base_url);
   job_batch batch;
   batch.group = unique_group("bremote");

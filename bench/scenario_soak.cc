@@ -133,13 +133,8 @@ scenario_result run_soak(const bench_config& cfg, std::size_t jobs, double secon
                                 with_commas(static_cast<std::size_t>(rate)) + " API requests/s for " +
                                 std::to_string(static_cast<int>(seconds / 60)) + " min"};
   std::string why;
-  if (stop_requested()) return r;
-  auto server = open_server(cfg, &why);
-  if (!server) {
-    r.skipped = true;
-    r.notes.push_back("server did not start: " + why);
-    return r;
-  }
+  auto server = server_for(cfg, r);
+  if (!server) return r;
   load_client client(server->base_url);
   job_batch firing;
   firing.group = unique_group("bsoak");

@@ -22,6 +22,10 @@
 
 namespace mainspring::bench {
 
+// Opens the scenario's server (open_server); on failure, or once the bench is asked to stop,
+// marks `r` skipped with a note and answers nullopt.
+std::optional<server_under_test> server_for(const bench_config& cfg, scenario_result& r);
+
 // Formats a count of bytes, jobs, ... for setup lines ("1000000" -> "1,000,000").
 std::string with_commas(std::size_t n);
 

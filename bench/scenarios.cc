@@ -41,23 +41,6 @@ std::vector<scenario_result> stamped(std::vector<scenario_result> rs) {
   return rs;
 }
 
-// Opens the scenario's server; on failure (or once the bench is asked to stop) marks `r` skipped
-// and answers nullopt.
-std::optional<server_under_test> server_for(const bench_config& cfg, scenario_result& r) {
-  if (stop_requested()) {
-    r.skipped = true;
-    r.notes.push_back("not run: the bench was interrupted");
-    return std::nullopt;
-  }
-  std::string why;
-  auto server = open_server(cfg, &why);
-  if (!server) {
-    r.skipped = true;
-    r.notes.push_back("server did not start: " + why);
-  }
-  return server;
-}
-
 void settle(const bench_config& cfg) {
   auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(cfg.warmup_s * 1000));
   while (std::chrono::steady_clock::now() < end && !stop_requested())
