@@ -41,6 +41,9 @@ run_request request_for(const job_state& st, const run_record& run, executor_tar
       req.body = std::move(h.body);
       req.expect_code = h.expect_code;
       req.expect_body = std::move(h.expect_body);
+      req.follow_redirects = h.follow_redirects;
+      req.success_match = std::move(h.success_match);
+      req.error_match = std::move(h.error_match);
       // As the original: the callee can check otp_code against the job's otp_token.
       if (h.signed_query)
         req.extras = {{"otp_code", totp_now(st.spec.otp_secret(), to_unix_ms(now_ms()) / 1000)},
@@ -52,6 +55,12 @@ run_request request_for(const job_state& st, const run_record& run, executor_tar
       req.shell = std::move(s.shell);
       req.cwd = std::move(s.cwd);
       req.extras = std::move(s.env);
+      const job_controls& c = st.spec.controls();
+      req.cpu_limit_percent = c.cpu_limit_percent;
+      req.cpu_sustain_s = c.cpu_sustain_s;
+      req.memory_limit_bytes = c.memory_limit_bytes;
+      req.memory_sustain_s = c.memory_sustain_s;
+      req.log_max_bytes = c.log_max_bytes;
     }
     void operator()(lua_target& l) { req.target = std::move(l.source); }
     void operator()(remote_target& r) {  // req.node: the caller

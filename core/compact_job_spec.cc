@@ -22,7 +22,7 @@ std::size_t packed_size(uint32_t n, uint32_t end) { return sizeof(uint32_t) * (1
 
 // A field added to job_spec must be added here too (members, constructor, unpack()), or it would
 // be lost when a job actor stores its spec.
-static_assert(sizeof(job_spec) == 600, "job_spec changed: update compact_job_spec to match");
+static_assert(sizeof(job_spec) == 840, "job_spec changed: update compact_job_spec to match");
 
 // -- the target as strings: the fixed ones of its kind, then name/value pairs or node ids --
 
@@ -41,7 +41,9 @@ void flatten(const executor_target& t, std::vector<std::string_view>& out, std::
     void operator()(const http_target& h) {
       number = std::to_string(h.expect_code);
       out.insert(out.end(), {h.method, h.url, h.body, h.expect_body, number,
-                             h.signed_query ? std::string_view("1") : std::string_view()});
+                             h.signed_query ? std::string_view("1") : std::string_view(),
+                             h.follow_redirects ? std::string_view("1") : std::string_view(),
+                             h.success_match, h.error_match});
       append_pairs(h.headers, out);
     }
     void operator()(const shell_target& sh) {
@@ -78,7 +80,10 @@ executor_target unflatten(executor_kind kind, const std::vector<std::string_view
       h.expect_body = at(3);
       h.expect_code = std::atoi(at(4).c_str());
       h.signed_query = !at(5).empty();
-      h.headers = pairs_of(texts, 6);
+      h.follow_redirects = !at(6).empty();
+      h.success_match = at(7);
+      h.error_match = at(8);
+      h.headers = pairs_of(texts, 9);
       return h;
     }
     case executor_kind::shell:
@@ -118,6 +123,7 @@ compact_job_spec::compact_job_spec(const job_spec& spec)
       done(spec.done),
       ephemeral(spec.ephemeral),
       kind_(kind_of(spec.target)) {
+  if (!spec.controls.is_default()) controls_ = std::make_unique<const job_controls>(spec.controls);
   std::vector<std::string_view> texts = {spec.id,       spec.group,      spec.name,
                                          spec.schedule, spec.timezone,   spec.memo,
                                          spec.otp_secret, spec.parent_job, spec.dialect_data};
@@ -164,6 +170,7 @@ compact_job_spec& compact_job_spec::operator=(const compact_job_spec& other) {
   ephemeral = other.ephemeral;
   kind_ = other.kind_;
   target_texts_ = other.target_texts_;
+  controls_ = other.controls_ ? std::make_unique<const job_controls>(*other.controls_) : nullptr;
   packed_.reset();
   if (other.packed_) {
     uint32_t n = other.text_count();
@@ -183,6 +190,11 @@ std::string_view compact_job_spec::text(uint32_t i) const {
   uint32_t begin = i == 0 ? 0 : read_u32(header + sizeof(uint32_t) * i);
   uint32_t end = read_u32(header + sizeof(uint32_t) * (1 + i));
   return {texts + begin, end - begin};
+}
+
+const job_controls& compact_job_spec::controls() const {
+  static const job_controls k_default;
+  return controls_ ? *controls_ : k_default;
 }
 
 executor_target compact_job_spec::target() const {
@@ -219,6 +231,7 @@ job_spec compact_job_spec::unpack() const {
   spec.paused = paused;
   spec.done = done;
   spec.ephemeral = ephemeral;
+  spec.controls = controls();
   return spec;
 }
 

@@ -56,6 +56,9 @@ class compact_job_spec {
   executor_kind kind() const { return kind_; }
   executor_target target() const;
 
+  // -- controls (kept only when not default: most jobs ask nothing of them) --
+  const job_controls& controls() const;
+
   // -- member variables: job_spec's numbers and flags, read and written directly --
 
   int64_t exec_time_s = 0;
@@ -87,6 +90,7 @@ class compact_job_spec {
   // Layout: uint32_t n, then n uint32_t end offsets, then the n strings back to back (offsets
   // count from the first string). Null when the spec was default-constructed.
   std::unique_ptr<char[]> packed_;
+  std::unique_ptr<const job_controls> controls_;  // null = default controls
   executor_kind kind_ = executor_kind::shell;
   uint16_t target_texts_ = 0;
 };

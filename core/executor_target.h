@@ -33,6 +33,7 @@ inline constexpr std::size_t k_max_url_bytes = 8192;
 inline constexpr std::size_t k_max_http_body_bytes = 256 * 1024;
 inline constexpr std::size_t k_max_target_entries = 64;        // headers, env variables, nodes
 inline constexpr std::size_t k_max_target_text_bytes = 8192;   // a header, variable, cwd, shell
+inline constexpr int k_max_http_redirects = 32;                // a followed chain of redirects
 
 using name_value_list = std::vector<std::pair<std::string, std::string>>;
 
@@ -61,6 +62,13 @@ struct http_target {
   std::string expect_body;
   // The native API's HTTP@: add otp_code, job_id and job_name to the query, as the original.
   bool signed_query = false;
+  // Follow redirects, at most k_max_http_redirects of them (Cronicle urlplug's `follow`).
+  bool follow_redirects = false;
+  // Regular expressions (ECMAScript) over the reply body, Cronicle urlplug's success_match and
+  // error_match: when set, success needs success_match to match, and a match of error_match
+  // fails the run whatever its status.
+  std::string success_match;
+  std::string error_match;
 
   bool operator==(const http_target&) const = default;
 };

@@ -61,6 +61,7 @@ status_or<job_spec> apply_patch(job_spec job, const job_patch& patch) {
   if (patch.parent_job) job.parent_job = *patch.parent_job;
   if (patch.ephemeral) job.ephemeral = *patch.ephemeral;
   if (patch.expires_at_ms) job.expires_at_ms = *patch.expires_at_ms;
+  if (patch.controls) job.controls = *patch.controls;
   if (patch.dialect_data) job.dialect_data = *patch.dialect_data;
   if (patch.edit)
     if (auto st = patch.edit(job); !st.ok()) return st;
@@ -128,7 +129,7 @@ status validate_job(const job_spec& job) {
     return status::invalid_argument("expires_at: must be a time before the year 10000");
   if (job.dialect_data.size() > k_max_dialect_data_bytes)
     return too_long("dialect_data", k_max_dialect_data_bytes);
-  return {};
+  return validate_controls(job.controls);
 }
 
 }  // namespace mainspring

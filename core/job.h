@@ -24,6 +24,7 @@
 #include <string_view>
 
 #include "core/executor_target.h"
+#include "core/job_controls.h"
 #include "core/status.h"
 #include "core/time_types.h"
 
@@ -81,6 +82,8 @@ struct job_spec {
   std::string parent_job;      // the id of a job in the same group whose success runs this one
   bool ephemeral = false;      // deleted after its first successful run
   int64_t expires_at_ms = 0;   // fires no more after this instant (unix ms); 0 = never
+  // -- runs at once, queue, follow-up jobs, run hooks, shell limits (core/job_controls.h) --
+  job_controls controls;
   // -- bookkeeping --
   std::string memo;
   std::map<std::string, std::string> metadata;
@@ -114,6 +117,7 @@ struct job_patch {
   std::optional<std::string> parent_job;
   std::optional<bool> ephemeral;
   std::optional<int64_t> expires_at_ms;
+  std::optional<job_controls> controls;
   std::optional<std::string> dialect_data;
   // A dialect's own edit, applied after the fields above to the job as it is then: how a patch
   // that depends on the current value is expressed (the native API's edit of exec_command alone

@@ -50,10 +50,21 @@ struct run_request {
   std::string body;
   int expect_code = 0;      // 0 = any 2xx, -1 (k_any_http_status) = any status
   std::string expect_body;  // "" = any body; else the body must contain it
+  bool follow_redirects = false;  // at most k_max_http_redirects
+  std::string success_match;      // ECMAScript regex the body must match ("" = none)
+  std::string error_match;        // ECMAScript regex whose match fails the run ("" = none)
   // shell_runner: the interpreter run as `<shell> -c <target>` ("" = /bin/sh), and the working
   // directory ("" = the server's).
   std::string shell;
   std::string cwd;
+  // shell_runner: the job's resource limits (core/job_controls.h; 0 = none): the run is aborted
+  // when its processes use more CPU (% of one core) or resident memory than allowed for longer
+  // than the sustain time, or print more than log_max_bytes.
+  int cpu_limit_percent = 0;
+  int cpu_sustain_s = 0;
+  int64_t memory_limit_bytes = 0;
+  int memory_sustain_s = 0;
+  int64_t log_max_bytes = 0;
   // remote_runner: the worker node of the job's group that runs req.target with /bin/bash -c,
   // and what the node echoes back so that its result can be recorded by a restarted server.
   std::string node;

@@ -255,6 +255,33 @@ void remote_extra_fields(Io& io, T& target) {
   io(remote.allocated);
 }
 
+// Format 4 added an HTTP target's redirects and body matches, after the format 3 fields.
+template <class Io, class T>
+void http_extra_fields(Io& io, T& target) {
+  if (kind_of(target) != executor_kind::http) return;
+  auto& http = std::get<http_target>(target);
+  io(http.follow_redirects);
+  io(http.success_match);
+  io(http.error_match);
+}
+
+// Format 4 added the job's controls (core/job_controls.h).
+template <class Io, class C>
+void controls_fields(Io& io, C& c) {
+  io(c.max_running);
+  io(c.queue);
+  io(c.queue_max);
+  io(c.on_success);
+  io(c.on_failure);
+  io(c.hook_url);
+  io(c.hook_format);
+  io(c.cpu_limit_percent);
+  io(c.cpu_sustain_s);
+  io(c.memory_limit_bytes);
+  io(c.memory_sustain_s);
+  io(c.log_max_bytes);
+}
+
 struct writer_state {
   string_sink sink;
   std::ostream os{&sink};
@@ -312,6 +339,9 @@ struct job_codec {
     io(j.expires_at_ms);
     io(j.dialect_data);
     if (version >= 3) remote_extra_fields(io, j.target);
+    if (version < 4) return;
+    http_extra_fields(io, j.target);
+    controls_fields(io, j.controls);
   }
 };
 

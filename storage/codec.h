@@ -32,7 +32,7 @@ namespace mainspring {
 inline constexpr uint8_t k_group_format = 1;
 // Job format 2: the typed executor target (format 1: the native request_url and exec_command,
 // read through core/native_target.h), then parent_job, ephemeral, expires_at_ms, dialect_data.
-inline constexpr uint8_t k_job_format = 3;  // 3: REMOTE@ env and allocated
+inline constexpr uint8_t k_job_format = 4;  // 3: REMOTE@ env and allocated; 4: controls, HTTP follow/matches
 inline constexpr uint8_t k_run_format = 2;  // 2 added the node
 inline constexpr uint8_t k_func_format = 1;
 inline constexpr uint8_t k_audit_format = 1;

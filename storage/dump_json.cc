@@ -147,7 +147,10 @@ void write_target(object_writer& w, const executor_target& target) {
           .text("body", h.body)
           .integer("expect_code", h.expect_code)
           .text("expect_body", h.expect_body)
-          .boolean("signed_query", h.signed_query);
+          .boolean("signed_query", h.signed_query)
+          .boolean("follow_redirects", h.follow_redirects)
+          .text("success_match", h.success_match)
+          .text("error_match", h.error_match);
     }
     void operator()(const shell_target& sh) {
       w.text("command", sh.command).text("shell", sh.shell).text("cwd", sh.cwd).strings("env", as_map(sh.env));
@@ -189,6 +192,19 @@ void write_record(std::string& out, const job_spec& s) {
       .text("otp_token", s.otp_secret)
       .integer("created_ms", s.created_ms)
       .integer("updated_ms", s.updated_ms);
+  const job_controls& c = s.controls;
+  w.integer("max_running", c.max_running)
+      .boolean("queue", c.queue)
+      .integer("queue_max", c.queue_max)
+      .text("on_success", c.on_success)
+      .text("on_failure", c.on_failure)
+      .text("hook_url", c.hook_url)
+      .text("hook_format", c.hook_format)
+      .integer("cpu_limit_percent", c.cpu_limit_percent)
+      .integer("cpu_sustain_s", c.cpu_sustain_s)
+      .integer("memory_limit_bytes", c.memory_limit_bytes)
+      .integer("memory_sustain_s", c.memory_sustain_s)
+      .integer("log_max_bytes", c.log_max_bytes);
 }
 
 void write_record(std::string& out, const func_spec& f) {

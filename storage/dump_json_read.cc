@@ -106,7 +106,8 @@ struct dump_target {
   std::string request_url, exec_command;
   std::string url, method = "GET", body, expect_body, command, shell, cwd, nodes;
   int expect_code = 0;
-  bool signed_query = false, allocated = false;
+  bool signed_query = false, allocated = false, follow_redirects = false;
+  std::string success_match, error_match;
   std::map<std::string, std::string> headers, env;
 };
 
@@ -151,6 +152,18 @@ const field<job_spec> k_job_fields[] = {
     MS_FIELD(job_spec, "otp_token", otp_secret),
     MS_FIELD(job_spec, "created_ms", created_ms),
     MS_FIELD(job_spec, "updated_ms", updated_ms),
+    MS_FIELD(job_spec, "max_running", controls.max_running),
+    MS_FIELD(job_spec, "queue", controls.queue),
+    MS_FIELD(job_spec, "queue_max", controls.queue_max),
+    MS_FIELD(job_spec, "on_success", controls.on_success),
+    MS_FIELD(job_spec, "on_failure", controls.on_failure),
+    MS_FIELD(job_spec, "hook_url", controls.hook_url),
+    MS_FIELD(job_spec, "hook_format", controls.hook_format),
+    MS_FIELD(job_spec, "cpu_limit_percent", controls.cpu_limit_percent),
+    MS_FIELD(job_spec, "cpu_sustain_s", controls.cpu_sustain_s),
+    MS_FIELD(job_spec, "memory_limit_bytes", controls.memory_limit_bytes),
+    MS_FIELD(job_spec, "memory_sustain_s", controls.memory_sustain_s),
+    MS_FIELD(job_spec, "log_max_bytes", controls.log_max_bytes),
 };
 
 // A job's target fields, beside k_job_fields in the same object.
@@ -171,9 +184,12 @@ const field<dump_target> k_target_fields[] = {
     field<dump_target>{"env", nullptr},
     MS_FIELD(dump_target, "nodes", nodes),
     MS_FIELD(dump_target, "allocated", allocated),
+    MS_FIELD(dump_target, "follow_redirects", follow_redirects),
+    MS_FIELD(dump_target, "success_match", success_match),
+    MS_FIELD(dump_target, "error_match", error_match),
 };
 // Target fields are claimed in a frame's `seen` bits after the job's own.
-constexpr int k_target_field_bit = 32;
+constexpr int k_target_field_bit = 40;
 static_assert(std::size(k_job_fields) <= k_target_field_bit &&
               k_target_field_bit + std::size(k_target_fields) <= 64);
 
@@ -193,7 +209,8 @@ status_or<executor_target> target_of(const dump_target& t) {
   if (t.executor.empty()) return parse_native_target(t.request_url, t.exec_command);
   if (t.executor == "http")
     return executor_target{http_target{t.method, t.url, name_value_list(t.headers.begin(), t.headers.end()),
-                                       t.body, t.expect_code, t.expect_body, t.signed_query}};
+                                       t.body, t.expect_code, t.expect_body, t.signed_query,
+                                       t.follow_redirects, t.success_match, t.error_match}};
   if (t.executor == "shell")
     return executor_target{shell_target{t.command, t.shell, name_value_list(t.env.begin(), t.env.end()), t.cwd}};
   if (t.executor == "lua") return executor_target{lua_target{t.command}};

@@ -1,0 +1,65 @@
+// job_controls: what a job asks of its runs beyond when and what: how many at once, whether a run
+// that cannot start waits, which job follows a success or a failure, where each run is reported,
+// and the resource limits of a shell run.
+//
+// Cronicle's events carry all of these (max_children, queue, chain, web_hook, cpu_limit, ...);
+// the other dialects and the native API leave them at their defaults, which change nothing. Most
+// jobs have default controls, so a job actor keeps them only when some field is set
+// (compact_job_spec).
+//
+// Example:
+//   job_controls c;
+//   c.max_running = 2;                     // two runs at once, a third fire...
+//   c.queue = true; c.queue_max = 10;      // ...waits, up to ten of them
+//   c.on_failure = "page-oncall";          // a job of the same group that runs after a failure
+//   c.memory_limit_bytes = 512 << 20;      // a shell run over 512 MiB is aborted
+//   if (auto st = validate_controls(c); !st.ok()) return st;   // "max_children: ..."
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/status.h"
+
+namespace mainspring {
+
+// -- limits --
+inline constexpr int k_max_running_limit = 10'000;     // max_running
+inline constexpr int k_max_queued_runs = 1'000;        // queue_max, and the cap when it is 0
+inline constexpr std::size_t k_max_hook_url_bytes = 2048;
+inline constexpr std::size_t k_max_hook_format_bytes = 32;
+inline constexpr int k_max_limit_sustain_s = 24 * 3600;
+inline constexpr int k_max_cpu_limit_percent = 100 * 1024;  // % of one core, for any core count
+
+struct job_controls {
+  // -- runs at once --
+  int max_running = 0;       // 0 = no limit besides the job's concurrency policy (forbid = 1)
+  bool queue = false;        // a fire or run-now over the limit waits instead of being skipped
+  int queue_max = 0;         // waiting runs at most; 0 = k_max_queued_runs
+  // -- what follows a run (job ids in the same group; "" = none) --
+  std::string on_success;
+  std::string on_failure;
+  // -- reports: a POST at each run's start and end --
+  std::string hook_url;      // "" = none
+  std::string hook_format;   // "" = Mainspring's run report; else the dialect that shapes the body
+  // -- shell runs (other executors ignore these) --
+  int cpu_limit_percent = 0;      // of one core; 0 = none
+  int cpu_sustain_s = 0;          // for this long before the run is aborted; 0 = at once
+  int64_t memory_limit_bytes = 0; // resident memory of the run's processes; 0 = none
+  int memory_sustain_s = 0;
+  int64_t log_max_bytes = 0;      // output a run may print; 0 = none
+
+  bool operator==(const job_controls&) const = default;
+  // True when every field is at its default (the job asks nothing special of its runs).
+  bool is_default() const { return *this == job_controls{}; }
+  // The queue's capacity: queue_max, or k_max_queued_runs when that is 0.
+  int queue_capacity() const { return queue_max > 0 ? queue_max : k_max_queued_runs; }
+};
+
+// Checks the fields' ranges and that on_success / on_failure are job ids (a job may name itself:
+// Cronicle lets an event chain to itself, a loop its user asked for). Messages name Cronicle's fields, the only ones a client sets today: max_children, queue_max,
+// chain, chain_error, web_hook, cpu_limit, cpu_sustain, memory_limit, memory_sustain,
+// log_max_size.
+status validate_controls(const job_controls& c);
+
+}  // namespace mainspring
