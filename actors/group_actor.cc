@@ -505,6 +505,14 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
         it->second.name = name;
         link(self, id, parent);
       },
+      // A job's run ended and its controls name `next` to run after it (chain, chain_error). A
+      // follow-up that no longer exists is counted (mainspring_chain_misses_total), as Cronicle
+      // logs it.
+      [=](follow_atom, const std::string& next) {
+        auto it = self->state.jobs.find(next);
+        if (it == self->state.jobs.end()) return ctx->stats->chain_misses.fetch_add(1, std::memory_order_relaxed), void();
+        self->send(it->second.actor, run_after_atom::value);
+      },
       [=](succeeded_atom, const std::string& id, bool ephemeral) {
         for (const auto& child : self->state.chains.children_of(id))
           if (auto it = self->state.jobs.find(child); it != self->state.jobs.end())
@@ -586,6 +594,9 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
         // Writes still in flight answer their clients first.
         if (self->state.writes_in_flight == 0) return end_group(self);
         self->state.quit_when_idle = true;
+      },
+      [=](replay_atom, int64_t since_ms) {  // the scheduler resumed: each job replays its missed fires
+        for (auto& [id, entry] : self->state.jobs) self->send(entry.actor, replay_atom::value, since_ms);
       },
       [=](stop_atom) {  // the server stops: the jobs end as they are (the store keeps them)
         for (auto& [id, entry] : self->state.jobs) self->send(entry.actor, stop_atom::value);

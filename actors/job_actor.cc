@@ -79,6 +79,7 @@ job_view view_of(const job_state& st) {
   v.skipped = st.skipped;
   v.retries = st.retries;
   v.running = static_cast<uint32_t>(st.in_flight.size());
+  v.waiting = static_cast<uint32_t>(waiting_runs(st));
   v.last_success_ms = st.last_success_ms;
   v.last_error_ms = st.last_error_ms;
   if (!st.in_flight.empty()) v.last_run = st.in_flight.back();
@@ -124,6 +125,22 @@ void apply_plan(job_self self, const job_context* ctx, const fire_plan& plan) {
   count_skipped(self->state, ctx, static_cast<uint64_t>(plan.missed) - plan.catch_up_ms.size(), skip_reason::misfire);
   if (plan.next_ms) arm_schedule(self, ctx, plan.next_ms);
   else mark_done(self, ctx);
+}
+
+// The scheduler resumed after a pause that began at `since_ms`: the fires skipped meanwhile are
+// missed ones, run as the job's misfire policy says (all of them, one, or none), as after
+// downtime. The next fire stays as armed.
+void replay_missed_fires(job_self self, const job_context* ctx, int64_t since_ms) {
+  auto& st = self->state;
+  if (st.deleted || st.phase != job_phase::active || st.spec.misfire == misfire_policy::skip) return;
+  const auto& timing = *st.timing;
+  if (timing.sched.get_kind() == schedule::kind::manually) return;
+  const job_spec spec = st.spec.unpack();
+  // Every fire up to now was skipped (after downtime, the last second's would still be due): move
+  // plan_on_restart's horizon to now.
+  const int64_t horizon = to_unix_ms(now_ms()) + k_misfire_threshold_ms;
+  auto plan = before_expiry(plan_on_restart(timing.sched, timing.zone, spec, since_ms, horizon), spec.expires_at_ms);
+  start_catch_up_runs(self, ctx, plan.catch_up_ms);
 }
 
 // A scheduled fire planned at `plan_ms`: run it (or, taken too late, as its misfire policy
@@ -179,6 +196,7 @@ caf::behavior make_job_handlers() {
         start_due_retries(self, st.ctx);
       },
       [](run_done_atom, run_outcome& out) { finish_run(me(), my_ctx(), std::move(out)); },
+      [](replay_atom, int64_t since_ms) { replay_missed_fires(me(), my_ctx(), since_ms); },
       [](view_atom) -> job_view { return view_of(me()->state); },
       [](view_atom, const reply_fn<job_view>& reply) { reply(view_of(me()->state)); },
       [](edit_job_atom, audit_entry& audit, job_patch& patch, const reply_fn<job_view>& reply) {
@@ -197,16 +215,17 @@ caf::behavior make_job_handlers() {
       [](stop_atom) { me()->quit(); },
       [](run_now_atom, audit_entry& audit, const reply_fn<uint64_t>& reply) {
         if (me()->state.deleted) return reply(status::not_found("job_id: the job was deleted"));
-        uint64_t id = start_run(me(), my_ctx(), run_trigger::manual, to_unix_ms(now_ms()), 0);
-        audit.detail = "run " + std::to_string(id);
+        auto id = start_manual_run(me(), my_ctx(), std::nullopt);
+        if (!id.ok()) return reply(id.status());
+        audit.detail = *id ? "run " + std::to_string(*id) : "a run waits in the job's queue";
         persist_lazily(my_ctx(), mutation_batch{}.put_audit(audit));
-        reply(id);
+        reply(*id);
       },
       [](run_now_atom, audit_entry& audit, run_override& change, const reply_fn<uint64_t>& reply) {
         if (me()->state.deleted) return reply(status::not_found("job_id: the job was deleted"));
-        auto id = start_run_with(me(), my_ctx(), std::move(change));
+        auto id = start_manual_run(me(), my_ctx(), std::move(change));
         if (!id.ok()) return reply(id.status());
-        audit.detail = "run " + std::to_string(*id) + " with fields of its own";
+        audit.detail = (*id ? "run " + std::to_string(*id) : "a run waits in the job's queue") + " with fields of its own";
         persist_lazily(my_ctx(), mutation_batch{}.put_audit(audit));
         reply(*id);
       },

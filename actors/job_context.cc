@@ -43,6 +43,7 @@ const char* skip_reason_name(skip_reason r) {
     case skip_reason::misfire: return "misfire";
     case skip_reason::no_node: return "no_node";
     case skip_reason::scheduler_paused: return "scheduler_paused";
+    case skip_reason::queue_full: return "queue_full";
   }
   return "overlap";
 }

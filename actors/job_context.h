@@ -5,11 +5,15 @@
 #include <atomic>
 #include <cstddef>
 #include <functional>
+#include <map>
+#include <string>
+#include <string_view>
 
 #include <caf/actor.hpp>
 
 #include "core/id_generator.h"
 #include "core/job.h"
+#include "core/run_record.h"
 #include "core/schedule_cache.h"
 #include "core/status.h"
 #include "core/time_zone.h"
@@ -31,9 +35,11 @@ enum class skip_reason : uint8_t {
   misfire,  // the fire was missed (server down or far behind) and the misfire policy drops it
   no_node,  // a REMOTE@* job whose group has no live node to run it
   scheduler_paused,  // the whole scheduler is paused (scheduler_api::set_scheduler_enabled)
+  queue_full,  // the job's runs at once are at its max_running and its queue is full
 };
-inline constexpr std::size_t k_skip_reasons = 4;
-const char* skip_reason_name(skip_reason r);  // "overlap", "misfire", "no_node", "scheduler_paused"
+inline constexpr std::size_t k_skip_reasons = 5;
+// "overlap", "misfire", "no_node", "scheduler_paused", "queue_full"
+const char* skip_reason_name(skip_reason r);
 
 // Counters the metrics layer reads without a message round trip.
 struct scheduler_stats {
@@ -42,6 +48,12 @@ struct scheduler_stats {
   std::atomic<uint64_t> runs_skipped{0};  // all reasons
   std::array<std::atomic<uint64_t>, k_skip_reasons> runs_skipped_by_reason{};
   std::atomic<uint64_t> retries{0};
+  // Job controls (core/job_controls.h): runs that waited in a job's queue, follow-up jobs that
+  // were missing when their job ended, run hooks posted and those that failed.
+  std::atomic<uint64_t> runs_waited{0};
+  std::atomic<uint64_t> chain_misses{0};
+  std::atomic<uint64_t> run_hooks_sent{0};
+  std::atomic<uint64_t> run_hooks_failed{0};
   // Jobs by phase; their sum is the number of job actors.
   std::atomic<int64_t> jobs_active{0};
   std::atomic<int64_t> jobs_paused{0};
@@ -53,12 +65,21 @@ struct scheduler_stats {
   std::atomic<uint64_t> node_auth_failures{0};  // joins refused: wrong proof, unknown group
   // The whole scheduler is paused: scheduled fires and catch-up runs are skipped.
   std::atomic<bool> scheduler_paused{false};
+  // When that pause began (unix ms; 0 while running): the fires after it are replayed on resume
+  // as each job's misfire policy says.
+  std::atomic<int64_t> paused_since_ms{0};
 
   int64_t jobs() const {
     return jobs_active.load(std::memory_order_relaxed) + jobs_paused.load(std::memory_order_relaxed) +
            jobs_done.load(std::memory_order_relaxed);
   }
 };
+
+// Shapes the body a job's run hook receives (job_controls::hook_format names one; "" is
+// Mainspring's own run report). `action` is "job_start" or "job_complete". Called on the job's
+// thread, only for jobs that have a hook.
+using run_hook_formatter =
+    std::function<std::string(std::string_view action, const run_record& run, const job_spec& job)>;
 
 struct job_context {
   caf::actor clock;
@@ -78,6 +99,8 @@ struct job_context {
   // --history-max-age in ms (0 = none): runs older than this are gone from the store, so the
   // runs a job remembers in memory must not bring them back.
   int64_t max_run_age_ms = 0;
+  // Run hook bodies by format name, set before any job runs (a dialect's, e.g. "cronicle").
+  std::map<std::string, run_hook_formatter, std::less<>> hook_formats;
   // When the previous process was last known alive (unix ms; 0 = unknown), for restored jobs.
   int64_t last_alive_ms = 0;
 

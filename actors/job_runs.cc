@@ -85,6 +85,29 @@ run_state state_of(run_result r) {
   return run_state::failed;
 }
 
+// Posts the job's run hook for `run` at `action` ("job_start", "job_complete"), its body shaped
+// by the job's hook format. REQUIRES: the job has a hook_url.
+void post_run_hook(job_self self, const job_context* ctx, std::string_view action, const run_record& run) {
+  const job_controls& c = self->state.spec.controls();
+  std::string body;
+  if (auto f = ctx->hook_formats.find(c.hook_format); f != ctx->hook_formats.end())
+    body = f->second(action, run, self->state.spec.unpack());
+  else
+    body = run_report_json(run, std::string(self->state.spec.name()));
+  ctx->stats->run_hooks_sent.fetch_add(1, std::memory_order_relaxed);
+  ctx->pool->post_hook(c.hook_url, std::move(body), [stats = ctx->stats](bool ok) {
+    if (!ok) stats->run_hooks_failed.fetch_add(1, std::memory_order_relaxed);
+  });
+}
+
+// Asks the group to run job `next` ("" = none) after this one (job_controls on_success, on_failure).
+void follow_with(job_self self, const job_context* ctx, const std::string& next) {
+  if (next.empty()) return;
+  self->send(ctx->registry, follow_atom::value, std::string(self->state.spec.group()), next);
+}
+
+void start_waiting_runs(job_self self, const job_context* ctx);
+
 // Where a runner that completes inline (a no-op, a run refused at once) leaves its outcome, so
 // that the job records it without a message round trip: set only while start_one calls the pool.
 struct inline_sink {
@@ -96,7 +119,7 @@ thread_local inline_sink* t_inline = nullptr;
 // Starts one run on `node` ("" = here) and answers its id.
 uint64_t start_one(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms,
                    int attempt, executor_target target, std::string node,
-                   std::optional<int64_t> timeout_ms = std::nullopt) {
+                   std::optional<int64_t> timeout_ms = std::nullopt, bool waited = false) {
   auto& st = self->state;
   run_record run;
   run.run_id = ctx->ids->next(now_ms());
@@ -110,9 +133,11 @@ uint64_t start_one(job_self self, const job_context* ctx, run_trigger trigger, i
   st.in_flight.push_back(run);
   ctx->stats->runs_started.fetch_add(1, std::memory_order_relaxed);
   if (trigger == run_trigger::retry) ctx->stats->retries.fetch_add(1, std::memory_order_relaxed);
-  // Manual runs have no schedule to be late for.
-  if (trigger != run_trigger::manual)
+  // Manual runs have no schedule to be late for; a run that waited in its job's queue is late
+  // by its job's own limit, not the scheduler's.
+  if (trigger != run_trigger::manual && !waited)
     ctx->metrics->on_run_started(st.kind, lateness_seconds(plan_ms));
+  if (!st.spec.controls().hook_url.empty()) post_run_hook(self, ctx, "job_start", st.in_flight.back());
 
   inline_sink sink{run.run_id, std::nullopt};
   t_inline = &sink;
@@ -126,6 +151,27 @@ uint64_t start_one(job_self self, const job_context* ctx, run_trigger trigger, i
   return run.run_id;
 }
 
+// What becomes of a run asked for now (job_controls): it starts, waits in the job's queue, or is
+// refused because the job is at its runs at once (overlap) and its queue, if any, is full.
+enum class admission { start, wait, overlap, queue_full };
+
+// `skip_busy`: the job's concurrency policy forbids overlap for this run (a scheduled fire).
+admission admit(const job_state& st, bool skip_busy) {
+  const job_controls& c = st.spec.controls();
+  const std::size_t limit = c.max_running > 0 ? static_cast<std::size_t>(c.max_running) : skip_busy ? 1 : 0;
+  const std::size_t waiting = st.waiting ? st.waiting->size() : 0;
+  // Runs already waiting go first, so that the queue stays first in, first out.
+  if (limit == 0 || (st.in_flight.size() < limit && waiting == 0)) return admission::start;
+  if (!c.queue) return admission::overlap;
+  return waiting < static_cast<std::size_t>(c.queue_capacity()) ? admission::wait : admission::queue_full;
+}
+
+void enqueue(job_state& st, const job_context* ctx, waiting_run run) {
+  if (!st.waiting) st.waiting = std::make_unique<std::deque<waiting_run>>();
+  st.waiting->push_back(std::move(run));
+  ctx->stats->runs_waited.fetch_add(1, std::memory_order_relaxed);
+}
+
 bool busy_on(const job_state& st, const std::string& node) {
   return std::any_of(st.in_flight.begin(), st.in_flight.end(),
                      [&](const run_record& r) { return r.node == node; });
@@ -137,7 +183,12 @@ uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, i
                    int attempt, bool skip_busy, const std::string& node) {
   auto& st = self->state;
   if (st.kind != executor_kind::remote) {
-    if (skip_busy && !st.in_flight.empty()) return count_skipped(st, ctx, 1, skip_reason::overlap), 0;
+    switch (admit(st, skip_busy)) {
+      case admission::start: break;
+      case admission::wait: return enqueue(st, ctx, waiting_run{trigger, plan_ms, attempt, std::nullopt}), 0;
+      case admission::overlap: return count_skipped(st, ctx, 1, skip_reason::overlap), 0;
+      case admission::queue_full: return count_skipped(st, ctx, 1, skip_reason::queue_full), 0;
+    }
     return start_one(self, ctx, trigger, plan_ms, attempt, st.spec.target(), {});
   }
   executor_target target = st.spec.target();
@@ -163,15 +214,33 @@ uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, i
   return first;
 }
 
-status_or<uint64_t> start_run_with(job_self self, const job_context* ctx, run_override change) {
+status_or<uint64_t> start_manual_run(job_self self, const job_context* ctx, std::optional<run_override> change) {
   auto& st = self->state;
-  if (st.kind == executor_kind::remote)
+  if (change && st.kind == executor_kind::remote)
     return status::invalid_argument("a run with fields of its own cannot run on worker nodes (REMOTE@)");
-  executor_target target = change.target ? std::move(*change.target) : st.spec.target();
-  if (target.index() != st.spec.target().index())
+  if (change && change->target && change->target->index() != st.spec.target().index())
     return status::invalid_argument("a run with fields of its own keeps its job's executor");
-  return start_one(self, ctx, run_trigger::manual, to_unix_ms(now_ms()), 0, std::move(target), {}, change.timeout_ms);
+  const int64_t now = to_unix_ms(now_ms());
+  if (st.kind == executor_kind::remote) return start_run(self, ctx, run_trigger::manual, now, 0);
+  const job_controls& c = st.spec.controls();
+  switch (admit(st, false)) {
+    case admission::start: break;
+    case admission::wait:
+      enqueue(st, ctx, waiting_run{run_trigger::manual, now, 0, std::move(change)});
+      return uint64_t{0};
+    case admission::overlap:
+      return status::resource_exhausted("max_running: " + std::to_string(c.max_running) + " " +
+                                        (c.max_running == 1 ? "run" : "runs") + " already in flight");
+    case admission::queue_full:
+      return status::resource_exhausted("queue_max: the queue already holds " + std::to_string(c.queue_capacity()) +
+                                        " runs");
+  }
+  if (!change) return start_one(self, ctx, run_trigger::manual, now, 0, st.spec.target(), {});
+  executor_target target = change->target ? std::move(*change->target) : st.spec.target();
+  return start_one(self, ctx, run_trigger::manual, now, 0, std::move(target), {}, change->timeout_ms);
 }
+
+std::size_t waiting_runs(const job_state& st) { return st.waiting ? st.waiting->size() : 0; }
 
 // Asks one run in flight to end: its node's agent, or the executor here.
 static void abort_in_flight(job_self self, const job_context* ctx, const run_record& run, const std::string& why) {
@@ -182,19 +251,48 @@ static void abort_in_flight(job_self self, const job_context* ctx, const run_rec
     ctx->pool->abort(st.kind, run.run_id, why);
 }
 
+// Marks a run in flight as ended by a client: its failure then runs no follow-up job (as
+// Cronicle, whose chain_error skips manual aborts). Its record's error is set when it finishes.
+static void mark_aborted(run_record& run, const std::string& why) { run.error = why; }
+
 std::size_t abort_one_run(job_self self, const job_context* ctx, uint64_t run_id, const std::string& why) {
-  for (const run_record& run : self->state.in_flight)
-    if (run.run_id == run_id) return abort_in_flight(self, ctx, run, why), 1;
+  for (run_record& run : self->state.in_flight)
+    if (run.run_id == run_id) return mark_aborted(run, why), abort_in_flight(self, ctx, run, why), 1;
   return 0;
 }
 
 std::size_t abort_runs(job_self self, const job_context* ctx, const std::string& why) {
   auto& st = self->state;
   st.retries_due.clear();
+  st.waiting.reset();  // the runs waiting would start as soon as these end
   self->send(ctx->clock, disarm_atom::value, self->id(), timer_kind::retry);
-  for (const run_record& run : st.in_flight) abort_in_flight(self, ctx, run, why);
+  for (run_record& run : st.in_flight) {
+    mark_aborted(run, why);
+    abort_in_flight(self, ctx, run, why);
+  }
   return st.in_flight.size();
 }
+
+namespace {
+
+// Starts the runs waiting in the job's queue while its max_running allows. A run that completes
+// inline comes back here through finish_run, which is fine: each call takes its own runs.
+void start_waiting_runs(job_self self, const job_context* ctx) {
+  auto& st = self->state;
+  while (st.waiting && !st.waiting->empty()) {
+    const job_controls& c = st.spec.controls();
+    if (c.max_running > 0 && st.in_flight.size() >= static_cast<std::size_t>(c.max_running)) return;
+    waiting_run next = std::move(st.waiting->front());
+    st.waiting->pop_front();
+    if (st.waiting->empty()) st.waiting.reset();
+    run_override change = next.change ? std::move(*next.change) : run_override{};
+    executor_target target = change.target ? std::move(*change.target) : st.spec.target();
+    start_one(self, ctx, next.trigger, next.plan_ms, next.attempt, std::move(target), {}, change.timeout_ms,
+              /*waited=*/true);
+  }
+}
+
+}  // namespace
 
 void start_due_retries(job_self self, const job_context* ctx) {
   auto& st = self->state;
@@ -219,6 +317,7 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
   if (it == st.in_flight.end()) return;
   run_record run = std::move(*it);
   st.in_flight.erase(it);
+  const bool aborted_by_client = !run.error.empty();
   // Most jobs are idle between runs: give the buffer back rather than keep ~200 B per job.
   if (st.in_flight.empty()) std::vector<run_record>().swap(st.in_flight);
   run.state = state_of(out.result);
@@ -247,12 +346,17 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
       st.retries_due.push_back(pending_retry{run.plan_ms, run.attempt + 1, due, run.node});
       // One retry timer per job: the earliest pending retry holds it (start_due_retries re-arms).
       if (st.retries_due.size() == 1) arm(self, ctx, due, timer_kind::retry);
+    } else if (!aborted_by_client) {
+      follow_with(self, ctx, st.spec.controls().on_failure);
     }
   }
+  if (run.state == run_state::succeeded) follow_with(self, ctx, st.spec.controls().on_success);
+  if (!st.spec.controls().hook_url.empty()) post_run_hook(self, ctx, "job_complete", run);
   if (ctx->pool->has_reply_hook()) ctx->pool->report(run_report_json(run, std::string(st.spec.name())));
   persist_lazily(ctx, mutation_batch{}.put_run(run));
   if (st.recent.size() == k_recent_runs_in_memory) st.recent.erase(st.recent.begin());
   st.recent.push_back(std::move(run));
+  start_waiting_runs(self, ctx);
 }
 
 std::vector<run_record> merge_runs(const job_state& st, const job_context* ctx,

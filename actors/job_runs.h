@@ -20,23 +20,32 @@ namespace mainspring {
 
 // Starts a fire's runs now: one here, or one per node of a REMOTE@ job (only on `node` when it
 // is not empty: a retry). With skip_busy (concurrency forbid), a place that still has a run in
-// flight is skipped and counted as skipped. Answers the first run's id (0 if all were skipped).
+// flight is skipped and counted as skipped. A job with a max_running (job_controls) that has as
+// many runs in flight puts the run in its queue when it has one with room, and skips it
+// otherwise (counted as overlap, or queue_full). Answers the first run's id (0 if all were
+// skipped or the run waits).
 uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms,
                    int attempt, bool skip_busy = false, const std::string& node = {});
-// A manual run now with `change` applied to it (run_override). invalid_argument for a REMOTE@
-// job or a target of another executor kind.
-status_or<uint64_t> start_run_with(job_self self, const job_context* ctx, run_override change);
+// A manual run now, with `change` applied to it when set (run_override): its id, or 0 when it
+// waits in the job's queue (job_controls::queue). resource_exhausted when the job is at its
+// max_running ("max_running: ...") without a queue, or its queue is full ("queue_max: ...");
+// invalid_argument for a change to a REMOTE@ job or to a target of another executor kind.
+status_or<uint64_t> start_manual_run(job_self self, const job_context* ctx, std::optional<run_override> change);
+// Runs waiting in the job's queue.
+std::size_t waiting_runs(const job_state& st);
 // Asks the run `run_id` to end, if it is in flight (recorded as abort_runs records them);
 // pending retries stay. Answers 1, or 0 when it is not in flight.
 std::size_t abort_one_run(job_self self, const job_context* ctx, uint64_t run_id, const std::string& why);
 // Asks every run in flight to end (each is then recorded as failed, "aborted: <why>") and drops
-// the pending retries; answers how many runs were asked. Shell and REMOTE@ runs end at once;
+// the pending retries and the runs waiting in the job's queue; answers how many runs were asked. Shell and REMOTE@ runs end at once;
 // an HTTP call or Lua function runs on to its own end or timeout.
 std::size_t abort_runs(job_self self, const job_context* ctx, const std::string& why);
 // Starts the retries that are due and arms the timer for the next one.
 void start_due_retries(job_self self, const job_context* ctx);
 void count_skipped(job_state& st, const job_context* ctx, uint64_t n, skip_reason why);
-// Records a run's outcome; arms a retry when the run failed and retries remain.
+// Records a run's outcome; arms a retry when the run failed and retries remain; otherwise asks
+// the group to run the job's follow-up (job_controls on_success / on_failure; none after a
+// client's abort); posts the run hook; starts runs waiting in the job's queue.
 void finish_run(job_self self, const job_context* ctx, run_outcome out);
 // In-flight and remembered runs merged with `stored` ones: newest first, at most `limit`, only
 // ids below `before` when that is non-zero, none that the store's retention has dropped.

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -37,6 +38,14 @@ struct pending_retry {
   std::string node;  // "" = this server
 };
 
+// A run that waits in its job's queue (job_controls::queue) for one in flight to end.
+struct waiting_run {
+  run_trigger trigger = run_trigger::schedule;
+  int64_t plan_ms = 0;
+  int attempt = 0;
+  std::optional<run_override> change;  // a manual run's own fields
+};
+
 struct job_state {
   // -- the job as asked for --
   compact_job_spec spec;  // a job_spec in a third of the memory: unpack() for views and the store
@@ -50,6 +59,9 @@ struct job_state {
   // Oldest first (one retry delay for all: due times only grow); empty for nearly every job.
   std::vector<pending_retry> retries_due;
   std::vector<run_record> in_flight;
+  // Runs waiting for a place under the job's max_running, oldest first; null while none waits
+  // (a pointer: a million jobs without a queue pay 8 bytes each, not a deque's 80).
+  std::unique_ptr<std::deque<waiting_run>> waiting;
   // Finished runs, newest last. A vector, not a deque: an empty one costs no allocation, and a
   // million idle jobs hold none.
   std::vector<run_record> recent;

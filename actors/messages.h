@@ -62,6 +62,9 @@ using restore_atom = caf::atom_constant<caf::atom("restore")>;   // stored jobs,
 using dependents_atom = caf::atom_constant<caf::atom("dependents")>;  // group -> job: someone depends on you
 using succeeded_atom = caf::atom_constant<caf::atom("succeeded")>;    // job -> group: a run succeeded
 using run_after_atom = caf::atom_constant<caf::atom("runafter")>;     // group -> job: your parent succeeded
+using follow_atom = caf::atom_constant<caf::atom("follow")>;          // job -> group: run this job next
+// runtime -> registry -> groups -> jobs: the scheduler resumed; fires since then are missed ones.
+using replay_atom = caf::atom_constant<caf::atom("replay")>;
 
 // -- funcs --
 using add_func_atom = caf::atom_constant<caf::atom("addfunc")>;

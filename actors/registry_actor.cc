@@ -70,7 +70,7 @@ void adopt_group(registry_self self, const job_context* ctx, group_spec spec,
   auto actor = spawn_group(self->system(), spec, std::move(jobs), last_alive_ms, ctx);
   auto nodes = spawn_node_registry(self->system(), spec.name, ctx);
   std::string name = spec.name;
-  self->state.groups.emplace(std::move(name), group_entry{std::move(actor), std::move(nodes), std::move(spec)});
+  self->state.groups.emplace(std::move(name), group_entry{std::move(actor), std::move(nodes), std::move(spec), false, {}});
   ctx->stats->groups.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -299,6 +299,10 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
           const reply_fn<std::string>& reply) {
         to_group(self, group, reply, call_func_atom::value, name, std::move(req));
       },
+      [=](follow_atom, const std::string& group, const std::string& next) {
+        if (auto it = self->state.groups.find(group); it != self->state.groups.end())
+          self->send(it->second.actor, follow_atom::value, next);
+      },
       [=](succeeded_atom, const std::string& group, const std::string& id, bool ephemeral) {
         if (auto it = self->state.groups.find(group); it != self->state.groups.end())
           self->send(it->second.actor, succeeded_atom::value, id, ephemeral);
@@ -308,6 +312,9 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
         // the group puts them ahead of every request for the group.
         if (auto it = self->state.groups.find(group); it != self->state.groups.end())
           self->send(it->second.actor, restore_atom::value, std::move(jobs));
+      },
+      [=](replay_atom, int64_t since_ms) {
+        for (auto& [name, entry] : self->state.groups) self->send(entry.actor, replay_atom::value, since_ms);
       },
       [=](stop_atom) {  // the server stops: every group and job actor ends; the store keeps them
         for (auto& [name, entry] : self->state.groups) {

@@ -43,6 +43,8 @@ namespace mainspring {
 inline constexpr std::string_view k_last_alive_meta = "last_alive_ms";
 // The store's meta key of the scheduler-wide pause: "1" while paused.
 inline constexpr std::string_view k_scheduler_paused_meta = "scheduler_paused";
+// The store's meta key of when that pause began (unix ms), written with it.
+inline constexpr std::string_view k_scheduler_paused_since_meta = "scheduler_paused_since_ms";
 
 struct scheduler_runtime::impl {
   // Declaration order matters: stop() ends the actors, then the executors, then the actor

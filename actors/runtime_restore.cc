@@ -56,14 +56,25 @@ status_or<std::size_t> stream_jobs(state_store& store, const caf::actor& registr
   return sent;
 }
 
-int64_t read_last_alive(state_store& store) {
-  auto value = store.get_meta(k_last_alive_meta);
+namespace {
+
+// A meta value holding a unix time in ms; 0 when it is absent or unreadable.
+int64_t read_time_meta(state_store& store, std::string_view key) {
+  auto value = store.get_meta(key);
   if (!value.ok() || !*value) return 0;
   try {
     return std::stoll(**value);
   } catch (...) {
     return 0;
   }
+}
+
+}  // namespace
+
+int64_t read_last_alive(state_store& store) { return read_time_meta(store, k_last_alive_meta); }
+
+int64_t read_scheduler_paused_since(state_store& store) {
+  return read_time_meta(store, k_scheduler_paused_since_meta);
 }
 
 bool read_scheduler_paused(state_store& store) {

@@ -41,5 +41,7 @@ int64_t read_last_alive(state_store& store);
 
 // True when the scheduler was paused as a whole (scheduler_api::set_scheduler_enabled).
 bool read_scheduler_paused(state_store& store);
+// When that pause began (unix ms), 0 when it is not recorded (a pause written before it was).
+int64_t read_scheduler_paused_since(state_store& store);
 
 }  // namespace mainspring

@@ -63,6 +63,7 @@ struct job_view {
   uint64_t skipped = 0;      // fires skipped (overlap under forbid, misfire skip)
   uint64_t retries = 0;      // retry runs started
   uint32_t running = 0;      // runs in flight
+  uint32_t waiting = 0;      // runs waiting in the job's queue (job_controls::queue)
   int64_t last_success_ms = 0;  // 0 = never
   int64_t last_error_ms = 0;
   std::optional<run_record> last_run;
@@ -157,13 +158,11 @@ class scheduler_api {
   // filter or another order reads every job (off the group's thread, as list_jobs).
   virtual void list_jobs_page(std::string group, job_page_query query, reply_fn<job_page> done) = 0;
   virtual void job_detail(std::string group, std::string job_id, reply_fn<job_view> done) = 0;
-  // Starts a run now, outside the schedule; answers the run id.
+  // Starts a run now, outside the schedule; answers the run id, or 0 when the run waits in the
+  // job's queue (job_controls::queue). A job at its max_running answers resource_exhausted
+  // ("max_running: ..." without a queue, "queue_max: ..." when its queue is full).
   virtual void run_job_now(request_origin origin, std::string group, std::string job_id,
                            reply_fn<uint64_t> done) = 0;
-  // Ends the job's runs in flight (each recorded failed, "aborted: stopped through the <api>
-  // API") and drops its pending retries; answers how many runs were asked to end. Shell and
-  // REMOTE@ runs end at once (their process groups are killed); HTTP and Lua runs go on to their
-  // own end or timeout. The schedule is untouched.
   // As run_job_now, with `change` for this one run. invalid_argument when the change names
   // another executor kind than the job's, or the job runs on worker nodes (REMOTE@).
   virtual void run_job_now_with(request_origin origin, std::string group, std::string job_id, run_override change,
@@ -171,6 +170,10 @@ class scheduler_api {
     (void)origin, (void)group, (void)job_id, (void)change;
     done(status::unimplemented("a run with fields of its own is not supported here"));
   }
+  // Ends the job's runs in flight (each recorded failed, "aborted: stopped through the <api>
+  // API"), drops its pending retries and the runs waiting in its queue; answers how many runs
+  // were asked to end. Shell and REMOTE@ runs end at once (their process groups are killed);
+  // HTTP and Lua runs go on to their own end or timeout. The schedule is untouched.
   virtual void abort_job_runs(request_origin origin, std::string group, std::string job_id,
                               reply_fn<std::size_t> done) = 0;
   // Ends one run in flight of the job, as abort_job_runs ends them all (the job's pending

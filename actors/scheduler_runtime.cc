@@ -73,9 +73,14 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
   i->ctx.last_alive_ms = read_last_alive(*i->store);
   // Before any job is restored: a paused scheduler starts no catch-up run either.
   i->stats.scheduler_paused.store(read_scheduler_paused(*i->store), std::memory_order_relaxed);
+  if (i->stats.scheduler_paused.load(std::memory_order_relaxed)) {
+    const int64_t since = read_scheduler_paused_since(*i->store);
+    i->stats.paused_since_ms.store(since ? since : i->ctx.last_alive_ms, std::memory_order_relaxed);
+  }
   if (i->stats.scheduler_paused.load(std::memory_order_relaxed))
     spdlog::warn("the scheduler is paused as a whole: scheduled fires are skipped until it is resumed");
   i->ctx.max_run_age_ms = options.max_run_age.count();
+  i->ctx.hook_formats = options.hook_formats;
   i->ctx.clock = spawn_clock(*i->system, &i->clock);
   spdlog::info("restoring {} group(s) from {}", groups.size(), options.data_dir);
   i->registry = spawn_registry(*i->system, std::move(restored).value(), &i->ctx);
@@ -128,6 +133,10 @@ scheduler_runtime::scheduler_runtime(std::unique_ptr<impl> impl) : impl_(std::mo
       m.runs_skipped_by_reason[r] = impl_->stats.runs_skipped_by_reason[r].load(std::memory_order_relaxed);
     static_assert(std::tuple_size_v<decltype(m.runs_skipped_by_reason)> == k_skip_reasons);
     m.run_retries_total = s.retries;
+    m.runs_waited_total = impl_->stats.runs_waited.load(std::memory_order_relaxed);
+    m.chain_misses_total = impl_->stats.chain_misses.load(std::memory_order_relaxed);
+    m.run_hooks_sent_total = impl_->stats.run_hooks_sent.load(std::memory_order_relaxed);
+    m.run_hooks_failed_total = impl_->stats.run_hooks_failed.load(std::memory_order_relaxed);
     // Every job and group is an actor, plus the registry and the clock.
     m.actors = static_cast<uint64_t>(std::max<int64_t>(0, impl_->stats.jobs())) +
                count(impl_->stats.groups) + 2;

@@ -18,10 +18,12 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "actors/job_context.h"
 #include "actors/scheduler_api.h"
 #include "core/executor_set.h"
 #include "core/status.h"
@@ -45,6 +47,8 @@ struct runtime_options {
   std::size_t max_runs_per_job = 100;     // run history kept per job
   std::chrono::milliseconds max_run_age{0};  // 0 = no age limit
   executor_set executors = executor_set::all();  // jobs naming another executor are refused
+  // Run hook bodies by format name (job_controls::hook_format), e.g. the Cronicle dialect's.
+  std::map<std::string, run_hook_formatter, std::less<>> hook_formats;
   // Take worker nodes: the node gateway is published on 127.0.0.1 at an ephemeral port
   // (node_gateway_port()), for the node listener (net/basp_relay.h) to relay to.
   bool worker_nodes = false;

@@ -154,14 +154,31 @@ void scheduler_runtime::audit_log(int64_t from_ms, int64_t to_ms, std::size_t li
   done(std::move(entries).value());
 }
 
-// Written (synced, with its audit entry) before it takes effect: a pause that failed to be
-// written changes nothing. Blocks the caller for that one write; it is a rare admin call.
+// Written (synced, with its audit entry) before it is acknowledged; a pause whose write failed
+// is undone. Blocks the caller for that one write; it is a rare admin call. A pause takes effect
+// at once, at the instant it records, so that every fire after that instant is skipped (and none
+// before it): a resume has every job replay exactly those, as its misfire policy says
+// (job_actor.cc): a catch_up event runs each of them, as after downtime.
 void scheduler_runtime::set_scheduler_enabled(request_origin origin, bool enabled, done_fn done) {
+  auto& stats = impl_->stats;
+  const bool was_paused = stats.scheduler_paused.load(std::memory_order_relaxed);
+  const bool pausing = !enabled && !was_paused;
+  const int64_t since = to_unix_ms(now_ms());
+  if (pausing) stats.scheduler_paused.store(true, std::memory_order_relaxed);
   mutation_batch batch;
   batch.put_meta(k_scheduler_paused_meta, enabled ? "0" : "1");
+  if (pausing) batch.put_meta(k_scheduler_paused_since_meta, std::to_string(since));
   batch.put_audit(audit_of(origin, enabled ? "scheduler.resume" : "scheduler.pause", {}));
-  if (auto st = impl_->store->commit_sync(std::move(batch)); !st.ok()) return done(st);
-  impl_->stats.scheduler_paused.store(!enabled, std::memory_order_relaxed);
+  if (auto st = impl_->store->commit_sync(std::move(batch)); !st.ok()) {
+    if (pausing) stats.scheduler_paused.store(false, std::memory_order_relaxed);
+    return done(st);
+  }
+  if (pausing) stats.paused_since_ms.store(since, std::memory_order_relaxed);
+  stats.scheduler_paused.store(!enabled, std::memory_order_relaxed);
+  if (enabled && was_paused) {
+    const int64_t since = stats.paused_since_ms.exchange(0, std::memory_order_relaxed);
+    if (since > 0) impl_->send(replay_atom::value, since);
+  }
   done(status{});
 }
 

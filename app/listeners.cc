@@ -47,6 +47,15 @@ std::string host_name() {
 
 }  // namespace
 
+http::cronicle::cronicle_options cronicle_options_of(const serve_config& cfg) {
+  http::cronicle::cronicle_options cr;
+  cr.group = cfg.cronicle_group;
+  cr.hostname = host_name();
+  cr.default_timezone = cfg.timezone;
+  cr.base_app_url = "http://" + cfg.cronicle_listen;
+  return cr;
+}
+
 status_or<std::vector<listener_plan>> plan_listeners(const serve_config& cfg) {
   http::cross_site_options cross_site{cfg.allowed_origins, cfg.allowed_hosts};
   std::vector<listener_plan> plans;
@@ -87,11 +96,7 @@ status_or<std::vector<listener_plan>> plan_listeners(const serve_config& cfg) {
   if (!cfg.cronicle_listen.empty()) {
     if (auto st = validate_group_name(cfg.cronicle_group); !st.ok())
       return status::invalid_argument("--cronicle-group: " + st.message());
-    http::cronicle::cronicle_options cr;
-    cr.group = cfg.cronicle_group;
-    cr.hostname = host_name();
-    cr.default_timezone = cfg.timezone;
-    if (auto st = add_plan(plans, "--cronicle-listen", cfg.cronicle_listen, http::cronicle::make_dialect(cr), cross_site);
+    if (auto st = add_plan(plans, "--cronicle-listen", cfg.cronicle_listen, http::cronicle::make_dialect(cronicle_options_of(cfg)), cross_site);
         !st.ok())
       return st;
   }

@@ -24,6 +24,7 @@
 #include "actors/scheduler_api.h"
 #include "app/serve_config.h"
 #include "core/status.h"
+#include "http/cronicle/cronicle_dialect.h"
 #include "http/cross_site_guard.h"
 #include "http/dialect.h"
 #include "http/http_server.h"
@@ -42,6 +43,9 @@ struct listener_plan {
   // does); key management routes check for themselves either way.
   bool require_api_key = false;
 };
+
+// The Cronicle dialect's options from the serve flags (its listener, its web hook bodies).
+http::cronicle::cronicle_options cronicle_options_of(const serve_config& cfg);
 
 // The listeners `cfg` enables, in start order; invalid_argument naming the flag when an address
 // or a cross-site flag is bad.

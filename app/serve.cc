@@ -12,6 +12,8 @@
 #include "app/node_listener.h"
 #include "app/stop_signals.h"
 #include "core/executor_set.h"
+#include "http/cronicle/hook_json.h"
+#include "http/cronicle/event_json.h"
 #include "http/system_routes.h"
 #include "metrics/scheduler_metrics.h"
 
@@ -73,6 +75,9 @@ int run_serve(const serve_config& cfg) {
   rt_options.reply_hook_url = cfg.reply_hook;
   rt_options.executors = *executors;
   rt_options.worker_nodes = nodes;
+  if (!cfg.cronicle_listen.empty())
+    rt_options.hook_formats.emplace(std::string(http::cronicle::k_dialect_name),
+                                    http::cronicle::hook_formatter(cronicle_options_of(cfg)));
   auto runtime = scheduler_runtime::start(rt_options);
   if (!runtime.ok()) {
     spdlog::error("cannot start: {}", runtime.status().message());

@@ -60,8 +60,6 @@ struct http_target {
   std::string body;
   int expect_code = 0;
   std::string expect_body;
-  // The native API's HTTP@: add otp_code, job_id and job_name to the query, as the original.
-  bool signed_query = false;
   // Follow redirects, at most k_max_http_redirects of them (Cronicle urlplug's `follow`).
   bool follow_redirects = false;
   // Regular expressions (ECMAScript) over the reply body, Cronicle urlplug's success_match and
@@ -69,6 +67,9 @@ struct http_target {
   // fails the run whatever its status.
   std::string success_match;
   std::string error_match;
+  // The native API's HTTP@: add otp_code, job_id and job_name to the query, as the original.
+  // Last, so that initializers naming only the fields above it stay complete.
+  bool signed_query = false;
 
   bool operator==(const http_target&) const = default;
 };

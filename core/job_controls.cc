@@ -17,24 +17,24 @@ bool is_http_url(const std::string& url) {
 }  // namespace
 
 status validate_controls(const job_controls& c) {
-  if (c.max_running < 0 || c.max_running > k_max_running_limit) return out_of_range("max_children", k_max_running_limit);
+  if (c.max_running < 0 || c.max_running > k_max_running_limit) return out_of_range("max_running", k_max_running_limit);
   if (c.queue_max < 0 || c.queue_max > k_max_queued_runs) return out_of_range("queue_max", k_max_queued_runs);
-  for (auto [field, id] : {std::pair{"chain", &c.on_success}, std::pair{"chain_error", &c.on_failure}})
+  for (auto [field, id] : {std::pair{"on_success", &c.on_success}, std::pair{"on_failure", &c.on_failure}})
     if (!id->empty() && !is_valid_job_id(*id))
       return status::invalid_argument(std::string(field) + ": not a job id: \"" + id->substr(0, 64) + "\"");
   if (c.hook_url.size() > k_max_hook_url_bytes)
-    return status::invalid_argument("web_hook: longer than " + std::to_string(k_max_hook_url_bytes) + " bytes");
+    return status::invalid_argument("hook_url: longer than " + std::to_string(k_max_hook_url_bytes) + " bytes");
   if (!c.hook_url.empty() && !is_http_url(c.hook_url))
-    return status::invalid_argument("web_hook: must be an http:// or https:// URL");
+    return status::invalid_argument("hook_url: must be an http:// or https:// URL");
   if (c.hook_format.size() > k_max_hook_format_bytes)
-    return status::invalid_argument("web_hook: format name longer than " + std::to_string(k_max_hook_format_bytes) + " bytes");
+    return status::invalid_argument("hook_format: longer than " + std::to_string(k_max_hook_format_bytes) + " bytes");
   if (c.cpu_limit_percent < 0 || c.cpu_limit_percent > k_max_cpu_limit_percent)
-    return out_of_range("cpu_limit", k_max_cpu_limit_percent);
-  if (c.cpu_sustain_s < 0 || c.cpu_sustain_s > k_max_limit_sustain_s) return out_of_range("cpu_sustain", k_max_limit_sustain_s);
-  if (c.memory_limit_bytes < 0) return status::invalid_argument("memory_limit: must not be negative");
+    return out_of_range("cpu_limit_percent", k_max_cpu_limit_percent);
+  if (c.cpu_sustain_s < 0 || c.cpu_sustain_s > k_max_limit_sustain_s) return out_of_range("cpu_sustain_s", k_max_limit_sustain_s);
+  if (c.memory_limit_bytes < 0) return status::invalid_argument("memory_limit_bytes: must not be negative");
   if (c.memory_sustain_s < 0 || c.memory_sustain_s > k_max_limit_sustain_s)
-    return out_of_range("memory_sustain", k_max_limit_sustain_s);
-  if (c.log_max_bytes < 0) return status::invalid_argument("log_max_size: must not be negative");
+    return out_of_range("memory_sustain_s", k_max_limit_sustain_s);
+  if (c.log_max_bytes < 0) return status::invalid_argument("log_max_bytes: must not be negative");
   return {};
 }
 

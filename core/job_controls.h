@@ -13,7 +13,7 @@
 //   c.queue = true; c.queue_max = 10;      // ...waits, up to ten of them
 //   c.on_failure = "page-oncall";          // a job of the same group that runs after a failure
 //   c.memory_limit_bytes = 512 << 20;      // a shell run over 512 MiB is aborted
-//   if (auto st = validate_controls(c); !st.ok()) return st;   // "max_children: ..."
+//   if (auto st = validate_controls(c); !st.ok()) return st;   // "max_running: ..."
 #pragma once
 
 #include <cstdint>
@@ -57,9 +57,8 @@ struct job_controls {
 };
 
 // Checks the fields' ranges and that on_success / on_failure are job ids (a job may name itself:
-// Cronicle lets an event chain to itself, a loop its user asked for). Messages name Cronicle's fields, the only ones a client sets today: max_children, queue_max,
-// chain, chain_error, web_hook, cpu_limit, cpu_sustain, memory_limit, memory_sustain,
-// log_max_size.
+// Cronicle lets an event chain to itself, a loop its user asked for). Messages start with the
+// field's name here ("max_running: ..."); dialects rename them.
 status validate_controls(const job_controls& c);
 
 }  // namespace mainspring

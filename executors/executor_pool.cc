@@ -91,6 +91,11 @@ void executor_pool::report(const std::string& json_body) {
   http_->post_json(options_.reply_hook_url, json_body, k_reply_hook_timeout, [](run_outcome) {});
 }
 
+void executor_pool::post_hook(std::string url, std::string json_body, std::function<void(bool)> done) {
+  http_->post_json(std::move(url), std::move(json_body), k_run_hook_timeout,
+                   [done = std::move(done)](run_outcome out) { done(out.result == run_result::succeeded); });
+}
+
 std::size_t executor_pool::running() const {
   std::size_t n = funcs_->running();
   for (const auto& r : runners_) n += r->running();

@@ -15,6 +15,8 @@
 #pragma once
 
 #include <array>
+#include <chrono>
+#include <functional>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -39,6 +41,9 @@ struct executor_pool_options {
   std::size_t func_threads = 2;           // func calls get their own, so jobs cannot starve them
   executor_set enabled = executor_set::all();  // --executors: the others are refused
 };
+
+// How long a job's run hook may take before its POST is abandoned.
+inline constexpr std::chrono::milliseconds k_run_hook_timeout{10'000};
 
 class executor_pool {
  public:
@@ -75,6 +80,10 @@ class executor_pool {
   bool has_reply_hook() const { return !options_.reply_hook_url.empty(); }
   // POSTs a finished run's report to the reply hook, if one is configured. Fire and forget.
   void report(const std::string& json_body);
+  // POSTs `json_body` to a job's run hook (job_controls::hook_url), k_run_hook_timeout at most;
+  // `done(true)` once a 2xx answer arrived, `done(false)` otherwise. Called once, on the HTTP
+  // runner's thread.
+  void post_hook(std::string url, std::string json_body, std::function<void(bool)> done);
 
   // The runner of REMOTE@ runs, for the runtime to connect to its node actors.
   remote_runner& remote() { return *remote_; }

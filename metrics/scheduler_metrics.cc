@@ -111,10 +111,11 @@ void append_snapshot(std::vector<MetricFamily>& out, const scheduler_snapshot& s
   MetricFamily skipped{"mainspring_runs_skipped_total",
                        "Fires skipped: overlap (concurrency forbid, a run in flight), misfire (missed, "
                        "dropped by the misfire policy), no_node (REMOTE@* without a live node), scheduler_paused "
-                       "(the whole scheduler was paused).",
+                       "(the whole scheduler was paused), queue_full (the job's runs at once at its limit and its queue full).",
                        MetricType::Counter, {}};
   uint64_t by_reason = 0;
-  const char* names[] = {"overlap", "misfire", "no_node", "scheduler_paused"};
+  const char* names[] = {"overlap", "misfire", "no_node", "scheduler_paused", "queue_full"};
+  static_assert(std::size(names) == std::tuple_size_v<decltype(s.runs_skipped_by_reason)>);
   for (std::size_t i = 0; i < s.runs_skipped_by_reason.size(); ++i) {
     prometheus::ClientMetric m;
     m.label = {{"reason", names[i]}};
@@ -131,6 +132,16 @@ void append_snapshot(std::vector<MetricFamily>& out, const scheduler_snapshot& s
   out.push_back(std::move(skipped));
   out.push_back(single("mainspring_run_retries_total", "Retry runs started.", MetricType::Counter,
                        static_cast<double>(s.run_retries_total)));
+  out.push_back(single("mainspring_runs_waited_total",
+                       "Runs that waited in their job's queue because the job was at its runs at once.",
+                       MetricType::Counter, static_cast<double>(s.runs_waited_total)));
+  out.push_back(single("mainspring_chain_misses_total",
+                       "Follow-up jobs (chain, chain_error) that did not exist when their job ended.",
+                       MetricType::Counter, static_cast<double>(s.chain_misses_total)));
+  out.push_back(single("mainspring_run_hooks_sent_total", "Run hook POSTs sent (a job's web_hook, at start and end).",
+                       MetricType::Counter, static_cast<double>(s.run_hooks_sent_total)));
+  out.push_back(single("mainspring_run_hooks_failed_total", "Run hook POSTs that got no 2xx answer.",
+                       MetricType::Counter, static_cast<double>(s.run_hooks_failed_total)));
   out.push_back(single("mainspring_actors", "Live actors (registry, groups, jobs, clock).",
                        MetricType::Gauge, static_cast<double>(s.actors)));
   out.push_back(single("mainspring_nodes_up", "Worker nodes connected now.", MetricType::Gauge,

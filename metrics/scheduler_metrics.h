@@ -74,9 +74,15 @@ struct scheduler_snapshot {
   uint64_t runs_in_flight = 0;       // handed to an executor, not yet finished
   uint64_t runs_queued = 0;          // waiting for an executor slot
   uint64_t runs_skipped_total = 0;   // fires skipped, all reasons (see runs_skipped_by_reason)
-  // Fires skipped by reason, labelled with these names: overlap, misfire, no_node.
-  std::array<uint64_t, 4> runs_skipped_by_reason{};
+  // Fires skipped by reason, labelled with these names: overlap, misfire, no_node,
+  // scheduler_paused, queue_full.
+  std::array<uint64_t, 5> runs_skipped_by_reason{};
   uint64_t run_retries_total = 0;    // retry runs started
+  // -- job controls (core/job_controls.h) --
+  uint64_t runs_waited_total = 0;      // runs that waited in their job's queue
+  uint64_t chain_misses_total = 0;     // follow-up jobs missing when their job ended
+  uint64_t run_hooks_sent_total = 0;   // run hook POSTs sent
+  uint64_t run_hooks_failed_total = 0; // run hook POSTs that got no 2xx answer
   uint64_t actors = 0;
   // -- worker nodes --
   uint64_t nodes_up = 0;

@@ -469,6 +469,7 @@ status decode_record(std::string_view bytes, Record* out) {
   st.src.reset(bytes.substr(1));
   try {
     field_reader r(st.ar, st.src);
+    *out = Record{};  // fields an older format lacks read as their defaults, whatever *out held
     Codec::fields(r, *out, version);
   } catch (const corrupt_value& e) {
     return corrupt(name, e.reason);

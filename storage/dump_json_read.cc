@@ -209,8 +209,8 @@ status_or<executor_target> target_of(const dump_target& t) {
   if (t.executor.empty()) return parse_native_target(t.request_url, t.exec_command);
   if (t.executor == "http")
     return executor_target{http_target{t.method, t.url, name_value_list(t.headers.begin(), t.headers.end()),
-                                       t.body, t.expect_code, t.expect_body, t.signed_query,
-                                       t.follow_redirects, t.success_match, t.error_match}};
+                                       t.body, t.expect_code, t.expect_body, t.follow_redirects,
+                                       t.success_match, t.error_match, t.signed_query}};
   if (t.executor == "shell")
     return executor_target{shell_target{t.command, t.shell, name_value_list(t.env.begin(), t.env.end()), t.cwd}};
   if (t.executor == "lua") return executor_target{lua_target{t.command}};

@@ -34,6 +34,7 @@ struct cronicle_options {
   std::string group = "cronicle";
   std::string hostname;                  // jobs' hostname ("" = "localhost")
   std::string default_timezone = "UTC";  // the zone of events that name none (--timezone)
+  std::string base_app_url;              // Cronicle's base_app_url: "http://" + the listen address
 };
 
 dialect make_dialect(cronicle_options options);

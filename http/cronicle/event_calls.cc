@@ -270,6 +270,7 @@ void update_event(scheduler_api& api, const state_ptr& s, call_args a) {
       current.retry_delay_ms = rebuilt->retry_delay_ms;
       current.concurrency = rebuilt->concurrency;
       current.misfire = rebuilt->misfire;
+      current.controls = rebuilt->controls;
       current.dialect_data = with_dialect_section(current.dialect_data, k_dialect_name,
                                                   dialect_section(rebuilt->dialect_data, k_dialect_name));
       return {};
@@ -306,6 +307,20 @@ void delete_event(scheduler_api& api, const state_ptr& s, call_args a) {
   });
 }
 
+namespace {
+
+// Cronicle's words for a launch the core refused: a job at its max_children
+// ("Maximum of N jobs already running for event: T") or with its queue full.
+std::string launch_failure(const status& st, const job_controls& c, const std::string& title) {
+  if (st.code() != status_code::resource_exhausted) return st.message();
+  if (st.message().starts_with("queue_max:"))
+    return "Job could not be queued: Event queue reached max of " + std::to_string(c.queue_max ? c.queue_max : c.queue_capacity()) + " items";
+  return "Maximum of " + std::to_string(c.max_running) + (c.max_running == 1 ? " job" : " jobs") +
+         " already running for event: " + title;
+}
+
+}  // namespace
+
 void run_event(scheduler_api& api, const state_ptr& s, call_args a) {
   if (auto e = validate_event_data(a.params)) return send(a.reply, *e);
   find_event(api, s, a.params, a.reply, [&api, s, a](job_view v) {
@@ -319,13 +334,10 @@ void run_event(scheduler_api& api, const state_ptr& s, call_args a) {
     }
     if (!refused.empty())
       return send(a.reply, {"event", "Failed to launch event: changing an event's fields for one run is not supported yet (" + refused + ")"});
-    const int64_t max_children = js_parse_int(event.value("max_children", json(0))).value_or(0);
-    if (max_children > 0 && v.running >= max_children)
-      return send(a.reply, {"event", "Failed to launch event: Maximum of " + std::to_string(max_children) +
-                                         (max_children == 1 ? " job" : " jobs") + " already running for event: " + v.spec.name});
     const std::string id = v.spec.id;
-    auto answer = [reply = a.reply, id](status_or<uint64_t> run) {
-      if (!run.ok()) return send(reply, {"event", "Failed to launch event: " + run.status().message()});
+    auto answer = [reply = a.reply, id, title = v.spec.name, controls = v.spec.controls, waiting = v.waiting](status_or<uint64_t> run) {
+      if (!run.ok()) return send(reply, {"event", "Failed to launch event: " + launch_failure(run.status(), controls, title)});
+      if (*run == 0) return reply.send(success({{"ids", json::array()}, {"queue", waiting + 1}}));
       reply.send(success({{"ids", json::array({job_id_of(id, *run)})}}));
     };
     if (!shaped) return api.run_job_now(a.origin, s->events.group, id, answer);

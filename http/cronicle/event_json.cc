@@ -63,6 +63,39 @@ int64_t seconds_field(const json& event, const char* name) {
   return std::max<int64_t>(0, js_parse_int(*it).value_or(0));
 }
 
+// The URL in a web_hook Cronicle's validation accepted: the value ends in an http(s) URL without
+// blanks (validation.cc), which is that value itself when it starts with the scheme.
+std::string web_hook_url(const std::string& hook) {
+  for (std::size_t at = 0; at < hook.size(); ++at) {
+    if (std::isspace(static_cast<unsigned char>(hook[at]))) continue;
+    std::string rest = hook.substr(at);
+    std::string lower = rest.substr(0, 8);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower.rfind("http://", 0) == 0 || lower.rfind("https://", 0) == 0) {
+      if (rest.find_first_of(" \t\r\n") == std::string::npos) return rest;
+    }
+  }
+  return {};
+}
+
+// The event's fields that are job controls (core/job_controls.h): runs at once, queue, chains,
+// web hook. Cronicle's resource limits are mapped by limits_to_controls.
+job_controls controls_of(const json& event) {
+  job_controls c;
+  c.max_running = static_cast<int>(std::min<int64_t>(seconds_field(event, "max_children"), k_max_running_limit));
+  c.queue = js_truthy(event.value("queue", json(0)));
+  c.queue_max = static_cast<int>(std::min<int64_t>(seconds_field(event, "queue_max"), k_max_queued_runs));
+  if (auto chain = event.find("chain"); chain != event.end() && chain->is_string())
+    c.on_success = normalized_event_id(chain->get<std::string>());
+  if (auto chain = event.find("chain_error"); chain != event.end() && chain->is_string())
+    c.on_failure = normalized_event_id(chain->get<std::string>());
+  if (auto hook = event.find("web_hook"); hook != event.end() && hook->is_string()) {
+    c.hook_url = web_hook_url(hook->get<std::string>());
+    if (!c.hook_url.empty()) c.hook_format = std::string(k_dialect_name);
+  }
+  return c;
+}
+
 // Cronicle's defaults for the event table's fields (its event editor's).
 const json& event_defaults() {
   static const json d = {{"algo", "random"},      {"catch_up", 0},       {"category", std::string(k_default_category)},
@@ -147,7 +180,7 @@ or_error<job_spec> to_job_spec(const json& event, const event_context& ctx, cons
   if (run->timeout_ms) job.timeout_ms = std::min(job.timeout_ms, *run->timeout_ms);
   job.retries = static_cast<int>(std::min<int64_t>(seconds_field(event, "retries"), k_max_retries + 1));
   job.retry_delay_ms = std::min<int64_t>(seconds_field(event, "retry_delay"), k_max_timeout_ms / 1000) * 1000;
-  job.concurrency = seconds_field(event, "max_children") == 1 ? concurrency_policy::forbid : concurrency_policy::allow;
+  job.controls = controls_of(event);  // max_children: a fire over it waits (queue) or is skipped
   job.misfire = js_truthy(event.value("catch_up", json(0))) ? misfire_policy::all : misfire_policy::skip;
 
   json section = json::object();
@@ -160,7 +193,11 @@ or_error<job_spec> to_job_spec(const json& event, const event_context& ctx, cons
   if (status st = validate_job(job); !st.ok()) {
     status named = renamed_field(st, {{"name", "title"}, {"interval_pattern", "timing"}, {"exec_command", "params"},
                                       {"request_url", "params"}, {"executor_config", "params"},
-                                      {"dialect_data", "event"}});
+                                      {"dialect_data", "event"}, {"max_running", "max_children"},
+                                      {"on_success", "chain"}, {"on_failure", "chain_error"}, {"hook_url", "web_hook"},
+                                      {"cpu_limit_percent", "cpu_limit"}, {"cpu_sustain_s", "cpu_sustain"},
+                                      {"memory_limit_bytes", "memory_limit"}, {"memory_sustain_s", "memory_sustain"},
+                                      {"log_max_bytes", "log_max_size"}});
     return api_refusal("Malformed event: " + named.message());
   }
   return job;
@@ -182,7 +219,8 @@ json event_json(const job_view& view, const event_context& ctx) {
   event["retries"] = spec.retries;
   event["retry_delay"] = spec.retry_delay_ms / 1000;
   event["catch_up"] = section.contains("catch_up") ? section["catch_up"] : json(spec.misfire == misfire_policy::all ? 1 : 0);
-  if (!section.contains("max_children")) event["max_children"] = spec.concurrency == concurrency_policy::forbid ? 1 : 0;
+  if (!section.contains("max_children"))
+    event["max_children"] = spec.controls.max_running ? spec.controls.max_running : spec.concurrency == concurrency_policy::forbid ? 1 : 0;
   event["plugin"] = section.value("plugin", "");
   event["params"] = params_for_display(event["plugin"].get<std::string>(), event.value("params", json::object()), spec.target);
   event["created"] = spec.created_ms / 1000;

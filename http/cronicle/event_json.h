@@ -5,10 +5,13 @@
 // (a Cronicle timing schedule, core/schedule.h; no timing = @manually, on demand only) in
 // `timezone` (the server's zone when none), `plugin` + `params` (plugins.h), `timeout`
 // (seconds; 0 = Mainspring's longest, 24 h, which also caps longer ones), `retries`,
-// `retry_delay`, `max_children` (1 = one run at a time: a fire while one runs is skipped),
-// `catch_up` (missed runs after downtime all run: misfire `all`). Every other field of the
-// event (category, target, algo, notes, chain, queue, web_hook, limits, notifications, ...) is
-// kept as given in the job's "cronicle" dialect section and shown again, with no effect yet.
+// `retry_delay`, `catch_up` (missed runs after downtime all run: misfire `all`), and the job's
+// controls (core/job_controls.h): `max_children` (runs at once; 0 = no limit), `queue` /
+// `queue_max` (a run over max_children waits, first in first out; queue_max 0 = Mainspring's
+// cap, k_max_queued_runs), `chain` / `chain_error` (the event run after a success / a failure
+// that no client aborted), `web_hook` (POSTed the job at its start and end, shaped by
+// hook_json.h). Every other field of the event (category, target, algo, notes, notifications,
+// ...) is kept as given in the job's "cronicle" dialect section and shown again, with no effect.
 // An API key is never kept: Cronicle stores the creator's key in the event, Mainspring does not.
 //
 // Example:

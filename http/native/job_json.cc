@@ -4,6 +4,7 @@
 
 #include "core/native_target.h"
 #include "http/dialect_data.h"
+#include "http/native/controls_json.h"
 #include "http/native/envelope.h"
 #include "http/json_body.h"
 
@@ -95,6 +96,7 @@ status decode_job_fields(const json& body, job_patch* p, std::optional<std::stri
   if (text) MS_ASSIGN_OR_RETURN(p->misfire, parse_misfire_policy(*text));
   MS_ASSIGN_OR_RETURN(p->memo, string_field(body, "memo"));
   MS_ASSIGN_OR_RETURN(p->metadata, string_map_field(body, "metadata", k_max_metadata_entries));
+  MS_ASSIGN_OR_RETURN(p->controls, controls_field(body));
   return {};
 }
 
@@ -266,6 +268,10 @@ nlohmann::json job_detail_json(const job_view& job) {
   out["last_success"] = seconds_or_null(job.last_success_ms);
   out["last_error"] = seconds_or_null(job.last_error_ms);
   out["last_run"] = job.last_run ? run_record_json(*job.last_run) : json(nullptr);
+  if (!s.controls.is_default()) {
+    out["controls"] = controls_json(s.controls);
+    out["counts"]["waiting"] = job.waiting;
+  }
   return out;
 }
 

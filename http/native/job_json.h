@@ -32,8 +32,8 @@ namespace mainspring::http::native {
 
 // POST /v1/add/job. group_name, name, interval_pattern, request_url, exec_command, job_id,
 // exec_time (number or numeric string), timeout (s), memo and the extensions timezone, retries,
-// retry_delay (s), concurrency, misfire, metadata (an object of strings). A timeout of 0 means
-// the default (the original treats it as "not set").
+// retry_delay (s), concurrency, misfire, metadata (an object of strings), controls (an object:
+// controls_json.h). A timeout of 0 means the default (the original treats it as "not set").
 status_or<job_spec> job_spec_from_json(const nlohmann::json& body);
 
 // POST /v1/edit/job: which job, and what changes.

@@ -112,12 +112,6 @@ json page_json(const job_page& page) {
   return json{{"total", page.total}, {"jobs", std::move(jobs)}};
 }
 
-json jobs_json(const std::vector<job_view>& jobs) {
-  json out = json::array();
-  for (const auto& job : jobs) out.push_back(job_list_item_json(job));
-  return out;
-}
-
 json runs_json(const std::vector<run_record>& runs) {
   json out = json::array();
   for (const auto& run : runs) out.push_back(run_record_json(run));
@@ -246,9 +240,14 @@ void add_extension_routes(router& r, scheduler_api& api) {
   r.add("POST", "/v1/{group}/job/{job_id}/run", guarded([&api](http_request& req, responder reply) {
     auto job = group_and_job_params(req);
     if (!job.ok()) return reply.send(failure(job.status()));
-    // A string: run ids are 64-bit and JavaScript numbers are not.
-    api.run_job_now(origin_of(req), job->first, job->second,
-                    answer<uint64_t>(reply, [](uint64_t id) { return json(std::to_string(id)); }));
+    // A string: run ids are 64-bit and JavaScript numbers are not; "0": the run waits in the
+    // job's queue. A job at its max_running (no room in its queue) is a 429: try again later.
+    api.run_job_now(origin_of(req), job->first, job->second, [reply](status_or<uint64_t> id) {
+      if (!id.ok() && id.status().code() == status_code::resource_exhausted)
+        return reply.send(render_error(429, id.status()));
+      if (!id.ok()) return reply.send(failure(id.status()));
+      reply.send(success(json(std::to_string(*id))));
+    });
   }));
   r.add("GET", "/v1/{group}/job/{job_id}/executions",
         guarded([&api](http_request& req, responder reply) {

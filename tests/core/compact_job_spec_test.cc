@@ -22,7 +22,14 @@ job_spec full_spec() {
                          .body = std::string(5000, 'x'),
                          .expect_code = 201,
                          .expect_body = "ok",
+                         .follow_redirects = true,
+                         .success_match = "^ok",
+                         .error_match = "fail(ed)?",
                          .signed_query = true};
+  s.controls = job_controls{.max_running = 3, .queue = true, .queue_max = 7, .on_success = "next",
+                            .on_failure = "oncall", .hook_url = "http://127.0.0.1:1/hook", .hook_format = "cronicle",
+                            .cpu_limit_percent = 150, .cpu_sustain_s = 5, .memory_limit_bytes = 1 << 30,
+                            .memory_sustain_s = 6, .log_max_bytes = 4096};
   s.parent_job = "parent-job.1";
   s.ephemeral = true;
   s.expires_at_ms = 1'950'000'000'000;
@@ -69,6 +76,21 @@ void check_same(const job_spec& a, const job_spec& b) {
   CHECK(a.otp_secret == b.otp_secret);
   CHECK(a.created_ms == b.created_ms);
   CHECK(a.updated_ms == b.updated_ms);
+  CHECK(a.controls == b.controls);
+}
+
+TEST_CASE("a job with default controls keeps none, one with controls keeps them through copies") {
+  job_spec plain;
+  plain.id = "a";
+  compact_job_spec c(plain);
+  CHECK(c.controls().is_default());
+  CHECK(c.unpack().controls.is_default());
+  auto spec = full_spec();
+  compact_job_spec d(spec);
+  compact_job_spec copy(d);
+  d = c;  // the copy owns its own controls
+  CHECK(copy.controls() == spec.controls);
+  CHECK(d.controls().is_default());
 }
 
 TEST_CASE("every field of a job spec survives packing and unpacking") {

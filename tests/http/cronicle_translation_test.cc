@@ -6,6 +6,7 @@
 #include "core/schedule.h"
 #include "http/cronicle/errors.h"
 #include "http/cronicle/event_json.h"
+#include "http/cronicle/hook_json.h"
 #include "http/cronicle/job_json.h"
 #include "http/cronicle/plugins.h"
 #include "http/cronicle/validation.h"
@@ -73,7 +74,13 @@ TEST_CASE("cronicle: an event's mapped fields become the job's, the rest is kept
   CHECK(spec->timeout_ms == 3'600'000);
   CHECK(spec->retries == 2);
   CHECK(spec->retry_delay_ms == 30'000);
-  CHECK(spec->concurrency == concurrency_policy::forbid);
+  CHECK(spec->controls.max_running == 1);  // max_children
+  CHECK(spec->controls.queue);
+  CHECK(spec->controls.queue_max == 0);     // Cronicle's "no limit": Mainspring's cap
+  CHECK(spec->controls.on_success == "e2");
+  CHECK(spec->controls.on_failure.empty());
+  CHECK(spec->controls.hook_url == "http://hook.example/x");
+  CHECK(spec->controls.hook_format == "cronicle");
   CHECK(spec->misfire == misfire_policy::all);
   CHECK_FALSE(spec->paused);
   CHECK(spec->exec_time_s == k_first_fire_by_schedule);
@@ -94,7 +101,7 @@ TEST_CASE("cronicle: an event's mapped fields become the job's, the rest is kept
   CHECK(back["queue_max"] == 0);  // every field of the table, with Cronicle's defaults
 }
 
-TEST_CASE("cronicle: no timing is on demand, a falsy enabled pauses, max_children other than 1 allows overlap") {
+TEST_CASE("cronicle: no timing is on demand, a falsy enabled pauses, max_children 0 allows any overlap") {
   json e = shell_event();
   e.erase("timing");
   e["enabled"] = 0;
@@ -105,6 +112,7 @@ TEST_CASE("cronicle: no timing is on demand, a falsy enabled pauses, max_childre
   CHECK(spec->schedule == "@manually");
   CHECK(spec->paused);
   CHECK(spec->concurrency == concurrency_policy::allow);
+  CHECK(spec->controls.max_running == 0);
   CHECK(spec->timeout_ms == k_max_timeout_ms);
   json back = event_json(view_of(*spec, job_phase::paused), {.default_timezone = "Europe/Berlin"});
   CHECK_FALSE(back.contains("timing"));
@@ -221,4 +229,62 @@ TEST_CASE("cronicle: the listener's own errors and key refusals come back in Cro
   bool cors = false;
   for (const auto& [n, v] : ok.headers) cors |= n == "Access-Control-Allow-Origin" && v == "*";
   CHECK(cors);
+}
+
+TEST_CASE("cronicle: chain ids are normalized, web_hook keeps the URL it ends in, max_children shows from the job") {
+  json e = shell_event();
+  e["chain"] = "E2";
+  e["chain_error"] = "oncall_1";
+  e["web_hook"] = "https://127.0.0.1:9/hook?x=1";
+  e["max_children"] = 3;
+  e["queue_max"] = 4;
+  auto spec = to_job_spec(e, {}, "e5");
+  REQUIRE(spec.ok());
+  CHECK(spec->controls.on_success == "e2");
+  CHECK(spec->controls.on_failure == "oncall_1");
+  CHECK(spec->controls.hook_url == "https://127.0.0.1:9/hook?x=1");
+  CHECK(spec->controls.max_running == 3);
+  CHECK(spec->controls.queue_max == 4);
+  e.erase("web_hook");
+  CHECK(to_job_spec(e, {}, "e5")->controls.hook_url.empty());
+  CHECK(to_job_spec(e, {}, "e5")->controls.hook_format.empty());
+}
+
+TEST_CASE("cronicle: a web hook body is the job with Cronicle's action, links and summary text") {
+  auto spec = to_job_spec(shell_event(), {.group = "cronicle"}, "e1");
+  REQUIRE(spec.ok());
+  run_record run;
+  run.run_id = 42;
+  run.job_id = "e1";
+  run.group = "cronicle";
+  run.trigger = run_trigger::manual;
+  run.start_ms = 1'700'000'000'000;
+  cronicle_options options{.group = "cronicle", .hostname = "host-1", .base_app_url = "http://127.0.0.1:3012"};
+  json start = hook_json("job_start", run, *spec, options, run.start_ms + 500);
+  CHECK(start["action"] == "job_start");
+  CHECK(start["id"] == job_id_of("e1", 42));
+  CHECK(start["event"] == "e1");
+  CHECK(start["event_title"] == "Rebuild Indexes");
+  CHECK(start["hostname"] == "host-1");
+  CHECK(start["base_app_url"] == "http://127.0.0.1:3012");
+  CHECK(start["job_details_url"] == "http://127.0.0.1:3012/#JobDetails?id=" + job_id_of("e1", 42));
+  CHECK(start["edit_event_url"] == "http://127.0.0.1:3012/#Schedule?sub=edit_event&id=e1");
+  CHECK(start["text"] == "Job started on host-1: Rebuild Indexes " + start["job_details_url"].get<std::string>());
+  CHECK(start["content"] == start["text"]);
+  CHECK(start["message"] == start["text"]);
+  CHECK_FALSE(start.contains("api_key"));
+
+  run.state = run_state::succeeded;
+  run.end_ms = run.start_ms + 2000;
+  json done = hook_json("job_complete", run, *spec, options, run.end_ms);
+  CHECK(done["action"] == "job_complete");
+  CHECK(done["code"] == 0);
+  CHECK(done["text"] == "Job completed successfully on host-1: Rebuild Indexes " + done["job_details_url"].get<std::string>());
+
+  run.state = run_state::failed;
+  run.code = 3;
+  json failed = hook_json("job_complete", run, *spec, options, run.end_ms);
+  CHECK(failed["action"] == "job_complete");  // Cronicle keeps the action; only the text says failure
+  CHECK(failed["text"] == "Job failed on host-1: Rebuild Indexes: Error 3: Script exited with code: 3 " +
+                              failed["job_details_url"].get<std::string>());
 }

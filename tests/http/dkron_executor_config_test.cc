@@ -28,7 +28,7 @@ TEST_CASE("a Dkron http executor becomes an HTTP target with its headers, body a
   REQUIRE(t.ok());
   CHECK(t->target == executor_target{http_target{"POST", "http://127.0.0.1:9000/hook",
                                                  {{"Content-Type", "application/json"}, {"X-A", "1"}},
-                                                 R"({"a":1})", 201, "ok", false}});
+                                                 R"({"a":1})", 201, "ok", false, "", "", false}});
   CHECK(t->timeout_ms == 5'000);
   CHECK(target_from_dkron("http", {{"method", "GET"}, {"url", "http://127.0.0.1/"}}, "")->timeout_ms ==
         k_default_http_timeout_ms);
@@ -53,7 +53,7 @@ TEST_CASE("no executor runs the old top-level command or nothing, and unknown ex
 }
 
 TEST_CASE("targets other dialects wrote show as Dkron's executor and config") {
-  auto http = dkron_config_of(http_target{"PUT", "http://127.0.0.1/x", {{"A", "1"}}, "b", 204, "", false}, 2'500);
+  auto http = dkron_config_of(http_target{"PUT", "http://127.0.0.1/x", {{"A", "1"}}, "b", 204, "", false, "", "", false}, 2'500);
   CHECK(http == executor_config{{"method", "PUT"}, {"url", "http://127.0.0.1/x"}, {"headers", R"(["A: 1"])"},
                                 {"body", "b"}, {"expectCode", "204"}, {"timeout", "3"}});
   CHECK(dkron_executor_of(http_target{}) == "http");

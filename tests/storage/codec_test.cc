@@ -33,6 +33,10 @@ job_spec sample_job() {
   j.anchor_ms = 1'700'000'000'500;
   j.created_ms = 1;
   j.updated_ms = -2;
+  j.controls = job_controls{.max_running = 2, .queue = true, .queue_max = 5, .on_success = "b", .on_failure = "c",
+                            .hook_url = "http://127.0.0.1:9/h", .hook_format = "cronicle", .cpu_limit_percent = 90,
+                            .cpu_sustain_s = 3, .memory_limit_bytes = 1'000'000, .memory_sustain_s = 4,
+                            .log_max_bytes = 100};
   return j;
 }
 
@@ -124,7 +128,8 @@ bool same(const job_spec& a, const job_spec& b) {
          a.retry_delay_ms == b.retry_delay_ms && a.concurrency == b.concurrency &&
          a.misfire == b.misfire && a.memo == b.memo && a.metadata == b.metadata &&
          a.paused == b.paused && a.otp_secret == b.otp_secret && a.created_ms == b.created_ms &&
-         a.updated_ms == b.updated_ms && a.done == b.done && a.anchor_ms == b.anchor_ms;
+         a.updated_ms == b.updated_ms && a.done == b.done && a.anchor_ms == b.anchor_ms &&
+         a.controls == b.controls;
 }
 
 bool same(const run_record& a, const run_record& b) {
@@ -212,7 +217,8 @@ TEST_CASE("every record round-trips through encode and decode") {
 
 TEST_CASE("every kind of target round-trips through a job value") {
   for (executor_target target :
-       {executor_target{http_target{"PATCH", "https://127.0.0.1/x", {{"X", "1"}, {"X", "2"}}, "{}", 204, "ok", true}},
+       {executor_target{http_target{"PATCH", "https://127.0.0.1/x", {{"X", "1"}, {"X", "2"}}, "{}", 204, "ok", false, "", "", true}},
+        executor_target{http_target{"GET", "http://127.0.0.1/y", {}, "", 0, "", true, "^ok$", "err", false}},
         executor_target{lua_target{"function A() end"}}, executor_target{remote_target{{"n1", "n2"}, "uptime"}},
         executor_target{remote_target{{}, "uptime", {{"A", "1"}}, true}},
         executor_target{noop_target{}}, executor_target{shell_target{}}}) {
@@ -221,6 +227,20 @@ TEST_CASE("every kind of target round-trips through a job value") {
     REQUIRE(decode(encode(j), &back).ok());
     CHECK(same(j, back));
   }
+}
+
+TEST_CASE("a format 3 job value (before controls and HTTP matches) reads with default controls") {
+  job_spec j = sample_job(), back;
+  j.controls = {};  // a format 4 value of it ends in the controls: 57 bytes when all are default
+  std::string bytes = encode(j);
+  constexpr std::size_t k_default_controls_bytes = 4 + 1 + 4 + 4 * 4 + 4 + 4 + 8 + 4 + 8;
+  REQUIRE(bytes.size() > k_default_controls_bytes);
+  bytes.resize(bytes.size() - k_default_controls_bytes);
+  bytes[0] = 3;
+  back.controls.max_running = 9;  // the reader resets it
+  REQUIRE(decode(bytes, &back).ok());
+  CHECK(same(j, back));
+  CHECK(back.controls.is_default());
 }
 
 namespace {

@@ -92,7 +92,7 @@ std::vector<group_dump> sample_groups() {
             full_job("YM55", "remote_6")};
   a.jobs[3].target = http_target{"POST", "http://127.0.0.1:9999?test=yao&x=\"q\"",
                                  {{"Content-Type", "application/json"}, {"X-Trace", "t"}},
-                                 R"({"a":1})", 201, "ok", true};
+                                 R"({"a":1})", 201, "ok", true, "^ok", "", true};
   a.jobs[4].target = lua_target{"function lua_5() end"};
   a.jobs[5].target = remote_target{{"n1", "n2"}, "uptime"};
   a.funcs = {full_func("YM55", "Hello"), full_func("YM55", "HelloWorld")};
@@ -295,7 +295,7 @@ TEST_CASE("a version 1 archive (request_url and exec_command) reads into typed t
 TEST_CASE("a version 2 job names its executor and the target's fields") {
   group_dump g = make_group("YM55");
   g.jobs = {full_job("YM55", "1")};
-  g.jobs[0].target = http_target{"PUT", "http://127.0.0.1:1/x", {{"A", "1"}}, "{}", 202, "done", false};
+  g.jobs[0].target = http_target{"PUT", "http://127.0.0.1:1/x", {{"A", "1"}}, "{}", 202, "done", false, "", "", false};
   auto tgz = write_dump({g}, sys_ms{}).value();
   json job = json::parse(entry_text(tgz, "YM55.json"))["jobs"][0];
   CHECK(job["executor"] == "http");
@@ -354,9 +354,13 @@ TEST_CASE("a group file is readable JSON with the documented field names") {
   CHECK(job["parent_job"] == "parent.job-1");
   CHECK(job["ephemeral"] == true);
   CHECK(job["expires_at_ms"] == 1'950'000'000'000);
-  // 19 plain fields, the shell target's 5 (executor, command, shell, cwd, env), and parent_job,
-  // ephemeral, expires_at_ms, dialect_data.
-  CHECK(job.size() == 28);
+  // 19 plain fields, the shell target's 5 (executor, command, shell, cwd, env), parent_job,
+  // ephemeral, expires_at_ms, dialect_data, and the 12 controls.
+  CHECK(job["max_running"] == 0);
+  CHECK(job["queue"] == false);
+  CHECK(job["on_failure"] == "");
+  CHECK(job["log_max_bytes"] == 0);
+  CHECK(job.size() == 40);
 
   const json& func = file["funcs"][0];
   CHECK(func["name"] == "Hello");

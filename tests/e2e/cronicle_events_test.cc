@@ -1,0 +1,200 @@
+// End to end: what a Cronicle event asks of its jobs, through the real server: max_children
+// (more runs refused), queue / queue_max (runs over the limit wait and start in turn, a full queue
+// refuses), chain / chain_error (the named event runs after a success / a failure, not after a
+// client's abort), and web_hook (the job POSTed at its start and end to a local sink).
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "tests/e2e/cronicle_helpers.h"
+#include "tests/support/http_sink.h"
+#include "tests/support/prometheus_text.h"
+
+using namespace mainspring;
+using namespace mainspring::e2e;
+
+namespace {
+
+// A fresh folder under /tmp for marker files, removed with everything in it.
+struct scratch_dir {
+  std::string path;
+  scratch_dir() {
+    std::string tmpl = "/tmp/ms_cronicle_events_XXXXXX";
+    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+    path = tmpl;
+  }
+  ~scratch_dir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  void touch(const std::string& name) const { std::ofstream(path + "/" + name) << "x"; }
+};
+
+// A script that waits until `gate` exists, then exits with `code`.
+std::string gated_script(const std::string& gate, int code = 0) {
+  return "#!/bin/sh\nwhile [ ! -e " + gate + " ]; do sleep 0.05; done\nexit " + std::to_string(code) + "\n";
+}
+
+json history(cronicle_server& s, const std::string& id) { return s.ok("get_event_history", {{"id", id}})["rows"]; }
+
+// The value of an unlabelled counter in the server's /metrics.
+double counter(cronicle_server& s, const std::string& name) {
+  return prometheus_text::parse(s.native.get("/metrics").body).sum(name);
+}
+
+}  // namespace
+
+TEST_CASE("cronicle: max_children 2 runs two jobs at once and refuses a third") {
+  cronicle_server s;
+  scratch_dir dir;
+  std::string id = s.create(with(shell_event("Pair", gated_script(dir.path + "/go")), {{"max_children", 2}}));
+  json first = s.ok("run_event", {{"id", id}});
+  json second = s.ok("run_event", {{"id", id}});
+  REQUIRE(first["ids"].size() == 1);
+  REQUIRE(second["ids"].size() == 1);
+  check_error(s.call("run_event", {{"id", id}}), "event",
+              "Failed to launch event: Maximum of 2 jobs already running for event: Pair");
+  CHECK(s.ok("get_active_jobs")["jobs"].size() == 2);
+  dir.touch("go");
+  CHECK(s.wait_job(first["ids"][0])["code"] == 0);
+  CHECK(s.wait_job(second["ids"][0])["code"] == 0);
+  // A place is free again.
+  CHECK(s.ok("run_event", {{"id", id}})["ids"].size() == 1);
+}
+
+TEST_CASE("cronicle: with queue, a run over max_children waits, starts when one ends, and a full queue refuses") {
+  cronicle_server s;
+  scratch_dir dir;
+  std::string id = s.create(with(shell_event("Queued", gated_script(dir.path + "/go")),
+                                 {{"max_children", 1}, {"queue", 1}, {"queue_max", 2}}));
+  std::string running = s.ok("run_event", {{"id", id}})["ids"][0];
+  json waiting = s.ok("run_event", {{"id", id}});
+  CHECK(waiting["ids"] == json::array());
+  CHECK(waiting["queue"] == 1);
+  CHECK(s.ok("run_event", {{"id", id}})["queue"] == 2);
+  check_error(s.call("run_event", {{"id", id}}), "event",
+              "Failed to launch event: Job could not be queued: Event queue reached max of 2 items");
+  CHECK(s.ok("get_active_jobs")["jobs"].size() == 1);
+  dir.touch("go");
+  CHECK(s.wait_job(running)["code"] == 0);
+  // The two waiting runs start one after the other and both finish.
+  json rows;
+  REQUIRE(eventually([&] {
+    rows = history(s, id);
+    return rows.size() == 3;
+  }, 20s));
+  for (const auto& row : rows) CHECK(row["code"] == 0);
+  CHECK(counter(s, "mainspring_runs_waited_total") == 2);
+}
+
+TEST_CASE("cronicle: chain runs its event after a success, chain_error after a failure but not after an abort") {
+  cronicle_server s;
+  scratch_dir dir;
+  std::string next = s.create(shell_event("Next", "#!/bin/sh\necho next\n"));
+  std::string oncall = s.create(shell_event("Oncall", "#!/bin/sh\necho oncall\n"));
+  std::string good = s.create(with(shell_event("Good", "#!/bin/sh\nexit 0\n"), {{"chain", next}, {"chain_error", oncall}}));
+  std::string bad = s.create(with(shell_event("Bad", "#!/bin/sh\nexit 3\n"), {{"chain", next}, {"chain_error", oncall}}));
+  std::string slow = s.create(with(shell_event("Slow", gated_script(dir.path + "/never")), {{"chain_error", oncall}}));
+
+  s.wait_job(s.ok("run_event", {{"id", good}})["ids"][0]);
+  json rows;
+  REQUIRE(eventually([&] {
+    rows = history(s, next);
+    return rows.size() == 1;
+  }));
+  json chained = s.wait_job(rows[0]["id"]);
+  CHECK(chained["source"] == "Chain Reaction");
+  CHECK(chained["code"] == 0);
+
+  // An aborted run's failure runs no chain_error (as Cronicle); a later real failure does, once.
+  std::string aborted = s.ok("run_event", {{"id", slow}})["ids"][0];
+  REQUIRE(eventually([&] { return s.ok("get_active_jobs")["jobs"].contains(aborted); }));
+  s.ok("abort_job", {{"id", aborted}});
+  CHECK(s.wait_job(aborted)["code"] == 1);
+  s.wait_job(s.ok("run_event", {{"id", bad}})["ids"][0]);
+  REQUIRE(eventually([&] { return history(s, oncall).size() == 1; }));
+  // The follow-up of the aborted run would have reached the group first: there is none.
+  CHECK(history(s, oncall).size() == 1);
+  CHECK(history(s, next).size() == 1);  // a failure does not run `chain`
+}
+
+TEST_CASE("cronicle: a chain to a deleted event is counted, not run") {
+  cronicle_server s;
+  std::string gone = s.create(shell_event("Gone", "#!/bin/sh\ntrue\n"));
+  std::string first = s.create(with(shell_event("First", "#!/bin/sh\ntrue\n"), {{"chain", gone}}));
+  s.ok("delete_event", {{"id", gone}});
+  s.wait_job(s.ok("run_event", {{"id", first}})["ids"][0]);
+  REQUIRE(eventually([&] { return counter(s, "mainspring_chain_misses_total") == 1; }));
+}
+
+TEST_CASE("cronicle: web_hook receives the job at its start and at its end") {
+  http_sink sink;
+  cronicle_server s;
+  std::string id = s.create(with(shell_event("Hooked", "#!/bin/sh\nexit 4\n"), {{"web_hook", sink.url("/hook")}}));
+  std::string job = s.ok("run_event", {{"id", id}})["ids"][0];
+  REQUIRE(sink.wait_for_requests(2, 20s));
+  auto requests = sink.requests();
+  json start = json::parse(requests[0].body), end = json::parse(requests[1].body);
+  if (start["action"] != "job_start") std::swap(start, end);  // two POSTs, on different connections
+  CHECK(requests[0].path == "/hook");
+  CHECK(requests[0].method == "POST");
+  CHECK(requests[0].header("content-type").starts_with("application/json"));
+  CHECK(start["action"] == "job_start");
+  CHECK(start["id"] == job);
+  CHECK(start["event"] == id);
+  CHECK(start["event_title"] == "Hooked");
+  CHECK(end["action"] == "job_complete");
+  CHECK(end["code"] == 4);
+  CHECK(end["description"] == "Script exited with code: 4");
+  CHECK(end["text"].get<std::string>().starts_with("Job failed on "));
+  CHECK_FALSE(end.contains("api_key"));
+  REQUIRE(eventually([&] { return counter(s, "mainspring_run_hooks_sent_total") == 2; }));
+  CHECK(counter(s, "mainspring_run_hooks_failed_total") == 0);
+}
+
+namespace {
+
+// Runs of a native job, newest first, by trigger.
+std::size_t runs_by(native_api& api, const std::string& group, const std::string& id, const std::string& trigger) {
+  std::size_t n = 0;
+  for (const auto& run : api.executions(group, id, "?limit=1000")) n += run["trigger"] == trigger;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("cronicle: after update_master_state resumes, catch-up jobs replay the fires skipped while paused") {
+  cronicle_server s;
+  native_api api(s.server.base_url());
+  api.register_group("N");
+  auto add = [&](const std::string& name, const std::string& misfire) {
+    return api.add_job(json{{"group_name", "N"}, {"name", name}, {"request_url", "NOOP@"},
+                            {"interval_pattern", "@every 1s"}, {"exec_time", 0}, {"misfire", misfire}});
+  };
+  std::string all = add("all", "all"), skip = add("skip", "skip");
+  REQUIRE(eventually([&] { return api.detail("N", skip)["counts"]["runs"] >= 1; }));
+
+  s.ok("update_master_state", {{"enabled", 0}});
+  const int64_t skipped_before = api.detail("N", all)["counts"]["skipped"];
+  // The pause is the "downtime" here: wait until each job skipped three fires.
+  REQUIRE(eventually([&] {
+    return api.detail("N", all)["counts"]["skipped"] >= skipped_before + 3 &&
+           api.detail("N", skip)["counts"]["skipped"] >= 3;
+  }));
+  const std::size_t skip_runs_paused = runs_by(api, "N", skip, "schedule");
+  s.ok("update_master_state", {{"enabled", 1}});
+  const int64_t skipped_in_pause = api.detail("N", all)["counts"]["skipped"].get<int64_t>() - skipped_before;
+
+  // misfire all: every skipped fire runs (a catch_up event in Cronicle's words), once resumed.
+  REQUIRE(eventually([&] { return runs_by(api, "N", all, "misfire") >= static_cast<std::size_t>(skipped_in_pause); }));
+  // misfire skip: none is replayed, though the schedule runs again (the replay went first).
+  REQUIRE(eventually([&] { return runs_by(api, "N", skip, "schedule") >= skip_runs_paused + 2; }));
+  CHECK(runs_by(api, "N", skip, "misfire") == 0);
+}
