@@ -7,8 +7,10 @@
 // (seconds; 0 = Mainspring's longest, 24 h, which also caps longer ones), `retries`,
 // `retry_delay`, `max_children` (1 = one run at a time: a fire while one runs is skipped),
 // `catch_up` (missed runs after downtime all run: misfire `all`). Every other field of the
-// event (category, target, algo, notes, chain, queue, web_hook, limits, notifications, ...) is
+// event (category, target, algo, notes, chain, queue, web_hook, notifications, ...) is
 // kept as given in the job's "cronicle" dialect section and shown again, with no effect yet.
+// The resource limits (cpu_limit, cpu_sustain, memory_limit, memory_sustain, log_max_size) are
+// the job's controls (limits_json.h), shown from them.
 // An API key is never kept: Cronicle stores the creator's key in the event, Mainspring does not.
 //
 // Example:
