@@ -1,8 +1,9 @@
 #include "core/executor_target.h"
 
+#include "core/body_pattern.h"
+
 #include <algorithm>
 #include <array>
-#include <regex>
 
 namespace mainspring {
 
@@ -52,17 +53,14 @@ status check_entries(const name_value_list& entries, std::string_view what) {
   return {};
 }
 
-// A body pattern (success_match, error_match): bounded, and one std::regex compiles. The compile
-// is the only way to know; its cost is bounded by the pattern's length and libstdc++'s cap on
-// the automaton's states (an over-large one is an error_space, refused like any other).
+// A body pattern (success_match, error_match): bounded, and it compiles (core/body_pattern.h).
+// The compile is the only way to know; its cost is bounded by the pattern's length and
+// libstdc++'s cap on the automaton's states (an over-large one is refused like any other).
 status check_match(const std::string& pattern, std::string_view field) {
   if (pattern.size() > k_max_http_match_bytes) return too_long("executor_config: " + std::string(field), k_max_http_match_bytes);
   if (pattern.empty()) return {};
-  try {
-    std::regex compiled(pattern, std::regex::ECMAScript);
-  } catch (const std::regex_error& e) {
-    return status::invalid_argument("executor_config: " + std::string(field) + ": " + e.what());
-  }
+  if (auto compiled = body_pattern::compile(pattern); !compiled.ok())
+    return status::invalid_argument("executor_config: " + std::string(field) + ": " + compiled.status().message());
   return {};
 }
 

@@ -69,8 +69,8 @@ struct http_target {
   bool follow_redirects = false;
   // Regular expressions (ECMAScript) over the reply body, Cronicle urlplug's success_match and
   // error_match: when set, success needs success_match to match, and a match of error_match
-  // fails the run whatever its status. Each must compile as a std::regex (validate_target) and
-  // is at most k_max_http_match_bytes long.
+  // fails the run whatever its status. Each must compile (core/body_pattern.h: no
+  // back-references) and is at most k_max_http_match_bytes long.
   std::string success_match;
   std::string error_match;
 

@@ -7,11 +7,11 @@
 #include <deque>
 #include <mutex>
 #include <optional>
-#include <regex>
 #include <thread>
 #include <tuple>
 #include <unordered_map>
 
+#include "core/body_pattern.h"
 #include "core/executor_target.h"
 #include "executors/output_tail.h"
 
@@ -67,8 +67,8 @@ struct transfer_spec {
 
 // success_match and error_match, compiled (on the runner thread, once per run).
 struct body_patterns {
-  std::optional<std::regex> success;
-  std::optional<std::regex> error;
+  std::optional<body_pattern> success;
+  std::optional<body_pattern> error;
 };
 
 // Compiles the spec's patterns; the error names the field, as validate_target does (a target
@@ -77,11 +77,9 @@ std::string compile_patterns(const transfer_spec& spec, body_patterns& out) {
   for (auto [pattern, field, slot] : {std::tuple{&spec.success_match, "success_match", &out.success},
                                       std::tuple{&spec.error_match, "error_match", &out.error}}) {
     if (pattern->empty()) continue;
-    try {
-      slot->emplace(*pattern, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-      return std::string("executor_config: ") + field + ": " + e.what();
-    }
+    auto compiled = body_pattern::compile(*pattern);
+    if (!compiled.ok()) return std::string("executor_config: ") + field + ": " + compiled.status().message();
+    slot->emplace(std::move(compiled).value());
   }
   return "";
 }
@@ -89,14 +87,16 @@ std::string compile_patterns(const transfer_spec& spec, body_patterns& out) {
 // Cronicle urlplug's checks of a reply body: error_match first, then success_match. "" = pass.
 std::string unmatched_body(const transfer_spec& spec, const body_patterns& patterns, std::string_view body) {
   if (body.size() > k_max_http_match_text_bytes) body = body.substr(body.size() - k_max_http_match_text_bytes);
-  try {
-    if (patterns.error && std::regex_search(body.begin(), body.end(), *patterns.error))
-      return "Response contains error match: " + spec.error_match;
-    if (patterns.success && !std::regex_search(body.begin(), body.end(), *patterns.success))
-      return "Response missing success match: " + spec.success_match;
-  } catch (const std::regex_error& e) {
-    // error_complexity / error_stack: a pattern too costly for this body counts as no success.
-    return std::string("Response could not be matched: ") + e.what();
+  // A search too costly for this body (body_pattern's step budget) counts as no success.
+  if (patterns.error) {
+    auto found = patterns.error->search(body);
+    if (!found.ok()) return "Response could not be matched: error_match: " + found.status().message();
+    if (*found) return "Response contains error match: " + spec.error_match;
+  }
+  if (patterns.success) {
+    auto found = patterns.success->search(body);
+    if (!found.ok()) return "Response could not be matched: success_match: " + found.status().message();
+    if (!*found) return "Response missing success match: " + spec.success_match;
   }
   return "";
 }

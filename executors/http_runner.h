@@ -19,8 +19,9 @@
 // urlplug's): once the status is accepted, a match of error_match fails the run ("Response
 // contains error match: <pattern>"), and so does no match of success_match ("Response missing
 // success match: <pattern>"), in Cronicle's order and words. They are searched in the last
-// k_max_http_match_text_bytes of the body (Cronicle searches all of it), which bounds what a
-// pattern can cost; each is compiled once per run, on the runner thread.
+// k_max_http_match_text_bytes of the body (Cronicle searches all of it), compiled once per run
+// on the runner thread, and searched at a bounded cost (core/body_pattern.h): a search too
+// costly for the body fails the run ("Response could not be matched: ...").
 //
 // Example:
 //   http_runner runner{64};
