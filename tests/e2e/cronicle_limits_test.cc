@@ -79,7 +79,7 @@ TEST_CASE("cronicle: urlplug's success_match and error_match judge the reply bod
 
 TEST_CASE("cronicle: a shellplug event over its memory_limit is aborted") {
   cronicle_server s;
-  json e = shell_event("Hungry", "#!/bin/sh\npython3 -c 'b = bytearray(96 << 20); import time; time.sleep(60)'\necho survived\n");
+  json e = shell_event("Hungry", "#!/bin/sh\npython3 -c 'b = b\"x\" * (96 << 20); import time; time.sleep(60)'\necho survived\n");
   e["memory_limit"] = 32 << 20;
   std::string id = s.create(e);
   CHECK(s.ok("get_event", {{"id", id}})["event"]["memory_limit"] == 32 << 20);

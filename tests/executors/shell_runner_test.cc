@@ -436,7 +436,7 @@ TEST_CASE("a run that prints more than log_max_bytes is killed and fails in Cron
 TEST_CASE("a run whose processes hold more memory than memory_limit is killed") {
   shell_runner runner;
   // A child of the shell holds the memory: the whole group counts.
-  auto req = request("python3 -c 'b = bytearray(64 << 20); import time; time.sleep(30)'; echo survived");
+  auto req = request("python3 -c 'b = b\"x\" * (64 << 20); import time; time.sleep(30)'; echo survived");
   req.memory_limit_bytes = 16 << 20;
   run_outcome out = run_one(runner, std::move(req));
   CHECK(out.result == run_result::failed);
