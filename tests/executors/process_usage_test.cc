@@ -62,7 +62,7 @@ TEST_CASE("a live process group's memory and CPU time show in /proc") {
     for (std::size_t i = 0; i < sizeof block; i += 4096) block[i] = 1;  // resident now
     auto end = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     volatile unsigned spin = 0;
-    while (std::chrono::steady_clock::now() < end) ++spin;
+    while (std::chrono::steady_clock::now() < end) spin = spin + 1;
     ::_exit(0);
   }
   ::setpgid(child, child);
