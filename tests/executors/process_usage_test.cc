@@ -59,7 +59,8 @@ TEST_CASE("a live process group's memory and CPU time show in /proc") {
   if (child == 0) {
     ::setpgid(0, 0);
     static char block[32 << 20];
-    for (std::size_t i = 0; i < sizeof block; i += 4096) block[i] = 1;  // resident now
+    volatile char* pages = block;  // volatile: the writes must happen, to make the pages resident
+    for (std::size_t i = 0; i < sizeof block; i += 4096) pages[i] = 1;
     auto end = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     volatile unsigned spin = 0;
     while (std::chrono::steady_clock::now() < end) spin = spin + 1;
