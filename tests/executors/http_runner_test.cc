@@ -382,3 +382,15 @@ TEST_CASE("a pattern that does not compile fails the run without a request") {
   CHECK(out.error.starts_with("executor_config: success_match: "));
   CHECK(sink.requests().empty());
 }
+
+TEST_CASE("a pattern too costly for the body fails the run instead of holding the runner") {
+  http_sink sink;
+  sink.set_response(200, std::string(k_max_http_match_text_bytes, 'a'));
+  http_runner runner;
+  run_request req = request_for(sink.url("/"));
+  req.success_match = "a{1,100}{1,100}b";
+  run_outcome out = run_once(runner, std::move(req));
+  CHECK(out.result == run_result::failed);
+  CHECK(out.error.starts_with("Response could not be matched: success_match: "));
+  CHECK(run_once(runner, request_for(sink.url("/"))).result == run_result::succeeded);  // still serving
+}
