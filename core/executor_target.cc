@@ -1,5 +1,7 @@
 #include "core/executor_target.h"
 
+#include "core/body_pattern.h"
+
 #include <algorithm>
 #include <array>
 
@@ -51,6 +53,17 @@ status check_entries(const name_value_list& entries, std::string_view what) {
   return {};
 }
 
+// A body pattern (success_match, error_match): bounded, and it compiles (core/body_pattern.h).
+// The compile is the only way to know; its cost is bounded by the pattern's length and
+// libstdc++'s cap on the automaton's states (an over-large one is refused like any other).
+status check_match(const std::string& pattern, std::string_view field) {
+  if (pattern.size() > k_max_http_match_bytes) return too_long("executor_config: " + std::string(field), k_max_http_match_bytes);
+  if (pattern.empty()) return {};
+  if (auto compiled = body_pattern::compile(pattern); !compiled.ok())
+    return status::invalid_argument("executor_config: " + std::string(field) + ": " + compiled.status().message());
+  return {};
+}
+
 status check_command(const std::string& command, std::string_view what) {
   if (command.empty()) return status::invalid_argument("exec_command: required for " + std::string(what));
   if (command.size() > k_max_command_bytes) return too_long("exec_command", k_max_command_bytes);
@@ -69,7 +82,8 @@ status check(const http_target& t) {
                                     std::to_string(t.expect_code));
   if (t.expect_body.size() > k_max_target_text_bytes)
     return too_long("executor_config: expectBody", k_max_target_text_bytes);
-  return {};
+  if (auto st = check_match(t.success_match, "success_match"); !st.ok()) return st;
+  return check_match(t.error_match, "error_match");
 }
 
 status check(const shell_target& t) {

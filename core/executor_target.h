@@ -34,6 +34,9 @@ inline constexpr std::size_t k_max_http_body_bytes = 256 * 1024;
 inline constexpr std::size_t k_max_target_entries = 64;        // headers, env variables, nodes
 inline constexpr std::size_t k_max_target_text_bytes = 8192;   // a header, variable, cwd, shell
 inline constexpr int k_max_http_redirects = 32;                // a followed chain of redirects
+// success_match / error_match: a pattern's length bounds what compiling it costs (libstdc++ also
+// caps the compiled automaton, at 100000 states), wherever a target is validated.
+inline constexpr std::size_t k_max_http_match_bytes = 1024;
 
 using name_value_list = std::vector<std::pair<std::string, std::string>>;
 
@@ -64,7 +67,8 @@ struct http_target {
   bool follow_redirects = false;
   // Regular expressions (ECMAScript) over the reply body, Cronicle urlplug's success_match and
   // error_match: when set, success needs success_match to match, and a match of error_match
-  // fails the run whatever its status.
+  // fails the run whatever its status. Each must compile (core/body_pattern.h: no
+  // back-references) and is at most k_max_http_match_bytes long.
   std::string success_match;
   std::string error_match;
   // The native API's HTTP@: add otp_code, job_id and job_name to the query, as the original.

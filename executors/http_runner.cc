@@ -6,9 +6,12 @@
 #include <climits>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 
+#include "core/body_pattern.h"
 #include "core/executor_target.h"
 #include "executors/output_tail.h"
 
@@ -55,9 +58,48 @@ struct transfer_spec {
   std::string body;
   int expect_code = 0;
   std::string expect_body;
+  bool follow_redirects = false;
+  std::string success_match;  // "" = none
+  std::string error_match;    // "" = none
   std::chrono::milliseconds timeout{0};
   run_callback done;
 };
+
+// success_match and error_match, compiled (on the runner thread, once per run).
+struct body_patterns {
+  std::optional<body_pattern> success;
+  std::optional<body_pattern> error;
+};
+
+// Compiles the spec's patterns; the error names the field, as validate_target does (a target
+// is validated before it runs, so this fails only for a request built around the validation).
+std::string compile_patterns(const transfer_spec& spec, body_patterns& out) {
+  for (auto [pattern, field, slot] : {std::tuple{&spec.success_match, "success_match", &out.success},
+                                      std::tuple{&spec.error_match, "error_match", &out.error}}) {
+    if (pattern->empty()) continue;
+    auto compiled = body_pattern::compile(*pattern);
+    if (!compiled.ok()) return std::string("executor_config: ") + field + ": " + compiled.status().message();
+    slot->emplace(std::move(compiled).value());
+  }
+  return "";
+}
+
+// Cronicle urlplug's checks of a reply body: error_match first, then success_match. "" = pass.
+std::string unmatched_body(const transfer_spec& spec, const body_patterns& patterns, std::string_view body) {
+  if (body.size() > k_max_http_match_text_bytes) body = body.substr(body.size() - k_max_http_match_text_bytes);
+  // A search too costly for this body (body_pattern's step budget) counts as no success.
+  if (patterns.error) {
+    auto found = patterns.error->search(body);
+    if (!found.ok()) return "Response could not be matched: error_match: " + found.status().message();
+    if (*found) return "Response contains error match: " + spec.error_match;
+  }
+  if (patterns.success) {
+    auto found = patterns.success->search(body);
+    if (!found.ok()) return "Response could not be matched: success_match: " + found.status().message();
+    if (!*found) return "Response missing success match: " + spec.success_match;
+  }
+  return "";
+}
 
 // Why a completed exchange is not a success, or "" when it is one.
 std::string unmet_expectation(const transfer_spec& spec, long status, const std::string& body) {
@@ -78,6 +120,7 @@ std::string unmet_expectation(const transfer_spec& spec, long status, const std:
 // launch until its completion callback.
 struct transfer {
   transfer_spec spec;
+  body_patterns patterns;
   CURL* easy = nullptr;
   curl_slist* headers = nullptr;
   output_tail body{k_max_output_tail_bytes};
@@ -114,6 +157,7 @@ run_outcome outcome_of(transfer& t, CURLcode res) {
   out.output_tail = t.body.str();
   if (res == CURLE_OK) {
     out.error = unmet_expectation(t.spec, status, out.output_tail);
+    if (out.error.empty()) out.error = unmatched_body(t.spec, t.patterns, out.output_tail);
     out.result = out.error.empty() ? run_result::succeeded : run_result::failed;
   } else if (res == CURLE_OPERATION_TIMEDOUT) {
     out.result = run_result::timed_out;
@@ -225,6 +269,8 @@ struct http_runner::impl {
     }
     auto t = std::make_unique<transfer>();
     t->spec = std::move(spec);
+    if (std::string error = compile_patterns(t->spec, t->patterns); !error.empty())
+      return finish(std::move(t->spec.done), failed_outcome(t->spec.run_id, now_ms(), std::move(error)));
     t->easy = take_easy();
     t->start_time = now_ms();
     CURLcode res = configure(*t);
@@ -247,7 +293,14 @@ struct http_runner::impl {
     curl_easy_setopt(e, CURLOPT_PRIVATE, &t);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_USERAGENT, k_user_agent);
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+    if (t.spec.follow_redirects) {
+      curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+      curl_easy_setopt(e, CURLOPT_MAXREDIRS, static_cast<long>(k_max_http_redirects));
+      // A redirect may not lead a job to file://, ftp:// or any other scheme curl speaks.
+      if (CURLcode res = curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"); res != CURLE_OK) return res;
+    } else {
+      curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+    }
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, &t.body);
     long timeout_ms = static_cast<long>(std::min<int64_t>(t.spec.timeout.count(), LONG_MAX));
@@ -359,6 +412,9 @@ void http_runner::start(run_request req, run_callback done) {
   spec.body = std::move(req.body);
   spec.expect_code = req.expect_code;
   spec.expect_body = std::move(req.expect_body);
+  spec.follow_redirects = req.follow_redirects;
+  spec.success_match = std::move(req.success_match);
+  spec.error_match = std::move(req.error_match);
   spec.timeout = req.timeout;
   spec.done = std::move(done);
   impl_->submit(std::move(spec));

@@ -10,9 +10,18 @@
 // checked against the kept tail), fails on any other status ("HTTP 503") or on a transport error
 // (curl's message, e.g. "Failed to connect to 127.0.0.1 port 1 ..."; code 0 when no status
 // arrived), and times out at req.timeout ("timed out after 300 ms"). The last
-// k_max_output_tail_bytes of the response body are kept in output_tail. Redirects are not followed
-// (a 3xx is reported as a failure: a job URL that moved is a configuration error worth seeing).
-// Only http:// and https:// URLs are accepted.
+// k_max_output_tail_bytes of the response body are kept in output_tail. Redirects are followed
+// only when req.follow_redirects (at most k_max_http_redirects, to http:// and https:// only;
+// the last response counts); otherwise a 3xx is reported as a failure (a job URL that moved is a
+// configuration error worth seeing). Only http:// and https:// URLs are accepted.
+//
+// Body patterns (req.success_match, req.error_match: ECMAScript regular expressions, Cronicle
+// urlplug's): once the status is accepted, a match of error_match fails the run ("Response
+// contains error match: <pattern>"), and so does no match of success_match ("Response missing
+// success match: <pattern>"), in Cronicle's order and words. They are searched in the last
+// k_max_http_match_text_bytes of the body (Cronicle searches all of it), compiled once per run
+// on the runner thread, and searched at a bounded cost (core/body_pattern.h): a search too
+// costly for the body fails the run ("Response could not be matched: ...").
 //
 // Example:
 //   http_runner runner{64};
@@ -43,6 +52,9 @@
 #include "executors/runner.h"
 
 namespace mainspring {
+
+// The tail of a reply body that success_match and error_match are searched in.
+inline constexpr std::size_t k_max_http_match_text_bytes = 16 * 1024;
 
 // Returns `url` with `params` appended as URL-encoded query parameters (names and values are
 // percent-encoded, RFC 3986 unreserved characters stay as they are), joined with '?' or '&'

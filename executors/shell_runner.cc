@@ -19,6 +19,8 @@
 #include <utility>
 
 #include "executors/output_tail.h"
+#include "executors/process_usage.h"
+#include "executors/run_limits.h"
 #include "executors/shell_spawn.h"
 
 namespace mainspring {
@@ -48,7 +50,9 @@ struct active_run {
   sys_ms start_time{};
   std::optional<steady::time_point> deadline;
   bool timed_out = false;
-  std::optional<std::string> aborted;  // why, once abort() asked for it
+  std::optional<std::string> aborted;  // why, once abort() asked for it or a limit was exceeded
+  std::optional<limit_watch> limits;   // set when the job limits its runs (run_limits.h)
+  int64_t printed_bytes = 0;           // everything read from its pipe
 };
 
 void call(run_callback& done, run_outcome out) {
@@ -185,6 +189,7 @@ class shell_runner::impl {
       poll_exits_without_pidfd();
       expire_deadlines();
       apply_aborts();
+      sample_limited_runs();
     }
     stop_all();
   }
@@ -224,6 +229,10 @@ class shell_runner::impl {
       run->deadline = steady::now() + run->p.req.timeout;
       deadlines_.emplace(*run->deadline, key);
     }
+    if (run_limits limits = limits_of(run->p.req); limits.any()) {
+      run->limits.emplace(limits, steady::now());
+      if (limits.needs_samples() && !next_sample_) next_sample_ = steady::now() + k_usage_sample_interval;
+    }
     bool watched = watch(run->child.output_fd, make_tag(key, k_output));
     if (watched && run->child.pid_fd >= 0) {
       watched = watch(run->child.pid_fd, make_tag(key, k_exit));
@@ -260,6 +269,9 @@ class shell_runner::impl {
       ssize_t n = read(run.child.output_fd, read_buf_.get(), k_read_chunk);
       if (n > 0) {
         run.tail.append(std::string_view(read_buf_.get(), static_cast<std::size_t>(n)));
+        run.printed_bytes += n;
+        if (run.limits && !run.aborted)
+          if (auto why = run.limits->on_output(run.printed_bytes)) end_over_limit(run, std::move(*why));
         continue;
       }
       if (n < 0 && errno == EINTR) continue;
@@ -306,6 +318,35 @@ class shell_runner::impl {
           run->aborted = std::move(why);
           kill_group(*run);
         }
+  }
+
+  // Once per k_usage_sample_interval while some run has a CPU or memory limit: one pass over
+  // /proc for all of them (procfs reads do not block on a device), then each run's verdict.
+  void sample_limited_runs() {
+    if (!next_sample_ || steady::now() < *next_sample_) return;
+    std::vector<pid_t> groups;
+    for (auto& [key, run] : runs_)
+      if (run->limits && run->limits->limits().needs_samples() && !run->aborted) groups.push_back(run->child.pid);
+    if (groups.empty()) {
+      next_sample_.reset();
+      return;
+    }
+    auto usage = sample_process_groups(groups);
+    auto now = steady::now();
+    for (auto& [key, run] : runs_) {
+      if (!run->limits || !run->limits->limits().needs_samples() || run->aborted) continue;
+      group_usage u;
+      if (auto it = usage.find(run->child.pid); it != usage.end()) u = it->second;
+      if (auto why = run->limits->on_sample(now, u.cpu_seconds(), u.rss_bytes)) end_over_limit(*run, std::move(*why));
+    }
+    next_sample_ = now + k_usage_sample_interval;
+  }
+
+  // A limit was exceeded: the run ends as an abort does (finish() follows when the exit is seen),
+  // failed "aborted: <why>".
+  void end_over_limit(active_run& run, std::string why) {
+    run.aborted = std::move(why);
+    kill_group(run);
   }
 
   // The shell has exited (or is being stopped): kill what it left, keep the output, reap, report.
@@ -376,6 +417,11 @@ class shell_runner::impl {
       ms = static_cast<int>(std::clamp<long long>(left_ms, 0, 60'000));
     }
     if (!without_pidfd_.empty()) ms = ms < 0 ? k_exit_poll_ms : std::min(ms, k_exit_poll_ms);
+    if (next_sample_) {
+      auto left_ms = std::chrono::ceil<std::chrono::milliseconds>(*next_sample_ - steady::now()).count();
+      int sample_ms = static_cast<int>(std::clamp<long long>(left_ms, 0, k_usage_sample_interval.count()));
+      ms = ms < 0 ? sample_ms : std::min(ms, sample_ms);
+    }
     return ms;
   }
 
@@ -431,6 +477,7 @@ class shell_runner::impl {
   std::unordered_map<uint64_t, std::unique_ptr<active_run>> runs_;
   std::set<std::pair<steady::time_point, uint64_t>> deadlines_;
   std::set<uint64_t> without_pidfd_;
+  std::optional<steady::time_point> next_sample_;  // set while some run has a CPU or memory limit
   uint64_t next_key_ = 1;
   std::unique_ptr<char[]> read_buf_ = std::make_unique<char[]>(k_read_chunk);
 

@@ -34,6 +34,12 @@
 //   A timeout <= 0 means no timeout.
 // - abort(run_id, why): a queued run is reported at once; a running one has its group killed and
 //   is reported failed, code -1, "aborted: <why>", with its output so far.
+// - Limits (req.cpu_limit_percent, memory_limit_bytes, log_max_bytes; run_limits.h): the run's
+//   process group is sampled from /proc about once a k_usage_sample_interval (CPU time over wall
+//   time, resident memory summed); over a limit at every sample for its sustain seconds, or
+//   past log_max_bytes printed (checked as output arrives), the group gets SIGKILL -> failed,
+//   code -1, "aborted: " + Cronicle's text ("aborted: Exceeded CPU limit of 50% for over 5
+//   seconds"), with the output printed until then.
 // - Spawn failure (fork limit, no /bin/sh, out of fds) -> failed, code -1, "spawn failed: ...".
 // - Destruction -> every live group is killed and reaped, and every started and queued run is
 //   reported failed, code -1, "runner stopped" (live ones keep their output tail).

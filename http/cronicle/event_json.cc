@@ -6,6 +6,7 @@
 #include "core/schedule.h"
 #include "core/time_types.h"
 #include "http/cronicle/js_values.h"
+#include "http/cronicle/limits_json.h"
 #include "http/cronicle/plugins.h"
 #include "http/cronicle/validation.h"
 #include "http/dialect_data.h"
@@ -182,6 +183,7 @@ or_error<job_spec> to_job_spec(const json& event, const event_context& ctx, cons
   job.retry_delay_ms = std::min<int64_t>(seconds_field(event, "retry_delay"), k_max_timeout_ms / 1000) * 1000;
   job.controls = controls_of(event);  // max_children: a fire over it waits (queue) or is skipped
   job.misfire = js_truthy(event.value("catch_up", json(0))) ? misfire_policy::all : misfire_policy::skip;
+  limits_to_controls(event, job.controls);
 
   json section = json::object();
   for (auto it = event.begin(); it != event.end(); ++it)
@@ -225,6 +227,7 @@ json event_json(const job_view& view, const event_context& ctx) {
   event["params"] = params_for_display(event["plugin"].get<std::string>(), event.value("params", json::object()), spec.target);
   event["created"] = spec.created_ms / 1000;
   event["modified"] = (spec.updated_ms ? spec.updated_ms : spec.created_ms) / 1000;
+  limits_from_controls(spec.controls, event);
   return event;
 }
 

@@ -10,8 +10,10 @@
 // `queue_max` (a run over max_children waits, first in first out; queue_max 0 = Mainspring's
 // cap, k_max_queued_runs), `chain` / `chain_error` (the event run after a success / a failure
 // that no client aborted), `web_hook` (POSTed the job at its start and end, shaped by
-// hook_json.h). Every other field of the event (category, target, algo, notes, notifications,
-// ...) is kept as given in the job's "cronicle" dialect section and shown again, with no effect.
+// hook_json.h), and the resource limits (cpu_limit, cpu_sustain, memory_limit, memory_sustain,
+// log_max_size; limits_json.h), shown from the job. Every other field of the event (category,
+// target, algo, notes, notifications, ...) is kept as given in the job's "cronicle" dialect
+// section and shown again, with no effect.
 // An API key is never kept: Cronicle stores the creator's key in the event, Mainspring does not.
 //
 // Example:

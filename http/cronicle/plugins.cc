@@ -33,10 +33,6 @@ std::string text_param(const json& params, const char* name) {
   return it->dump();
 }
 
-bool has_regex_syntax(std::string_view text) {
-  return text.find_first_of("\\^$.|?*+()[]{}") != std::string_view::npos;
-}
-
 or_error<plugin_run> url_target(const json& params) {
   http_target t;
   std::string method = text_param(params, "method");
@@ -60,14 +56,12 @@ or_error<plugin_run> url_target(const json& params) {
     start = end + 1;
   }
   if (t.method == "POST") t.body = text_param(params, "data");
-  if (js_truthy(params.value("follow", json()))) return param_error("Plugin parameter follow: following redirects is not supported yet");
-  std::string success = text_param(params, "success_match");
-  if (!success.empty() && success != ".*") {
-    if (has_regex_syntax(success))
-      return param_error("Plugin parameter success_match: only plain text is supported yet, not a regular expression");
-    t.expect_body = success;
-  }
-  if (!text_param(params, "error_match").empty()) return param_error("Plugin parameter error_match: not supported yet");
+  t.follow_redirects = js_truthy(params.value("follow", json()));
+  // Cronicle's defaults are ".*" (matches anything) and "(?!)" (matches nothing): the same as
+  // none, and kept as none. Any other text is a regular expression (plain text is one too);
+  // validate_target refuses one that does not compile.
+  if (std::string success = text_param(params, "success_match"); success != ".*") t.success_match = success;
+  if (std::string error = text_param(params, "error_match"); error != "(?!)") t.error_match = error;
   plugin_run run{std::move(t), std::nullopt};
   if (auto timeout = js_parse_int(params.value("timeout", json())); timeout && *timeout > 0)
     run.timeout_ms = *timeout * 1000;

@@ -15,11 +15,11 @@
 //              the script back. annotate and json are kept and have no effect.
 //   urlplug    an HTTP target: method (GET, HEAD, POST; any method the HTTP executor sends),
 //              url, headers ("Name: value" lines), data (the body, POST only), timeout (seconds,
-//              the run's limit when shorter than the event's), success_match when it is plain
-//              text (the body must contain it). Success is a 2xx status. follow, a regular
-//              expression in success_match and any error_match are refused: the HTTP executor
-//              neither follows redirects nor matches regular expressions (missing core features).
-//              idle_timeout, connect_timeout, ssl_cert_bypass are kept and have no effect.
+//              the run's limit when shorter than the event's), follow (redirects, at most 32),
+//              success_match and error_match (regular expressions over the reply body; one that
+//              does not compile is refused). Success is a 2xx status, then no error_match match
+//              and a success_match match (executors/http_runner.h). idle_timeout,
+//              connect_timeout, ssl_cert_bypass are kept and have no effect.
 //   testplug   Cronicle's test Plugin: a shell target sleeping `duration` seconds (default 60),
 //              then exiting 1 when `action` is "Failure" or "Crash", else 0.
 //

@@ -62,3 +62,22 @@ TEST_CASE("the HTTP executor sends the usual methods, case-sensitive") {
   for (const char* m : {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}) CHECK(is_supported_http_method(m));
   for (const char* m : {"get", "TRACE", "CONNECT", ""}) CHECK_FALSE(is_supported_http_method(m));
 }
+
+TEST_CASE("an HTTP target's body patterns must compile as regular expressions and are bounded") {
+  http_target t{.url = "http://127.0.0.1/"};
+  t.success_match = "^\\{\"ok\":true\\}$";
+  t.error_match = "(error|fail)ed";
+  CHECK(validate_target(t).ok());
+  t.success_match = "OK";  // plain text is a pattern too
+  CHECK(validate_target(t).ok());
+
+  t.success_match = "(unclosed";
+  CHECK(message_of(t).starts_with("executor_config: success_match: "));
+  t.success_match = "";
+  t.error_match = "[z-a]";
+  CHECK(message_of(t).starts_with("executor_config: error_match: "));
+  t.error_match = std::string(k_max_http_match_bytes + 1, 'a');
+  CHECK(message_of(t) == "executor_config: error_match: longer than " + std::to_string(k_max_http_match_bytes) + " bytes");
+  t.error_match = std::string(k_max_http_match_bytes, 'a');
+  CHECK(validate_target(t).ok());
+}

@@ -257,8 +257,9 @@ TEST_CASE("cronicle: a urlplug event calls a local sink and reports its status")
   std::string failed = s.ok("run_event", {{"id", id}})["ids"][0];
   json f = s.wait_job(failed);
   CHECK(f["code"] == 500);
-  check_error(s.call("update_event", {{"id", id}, {"params", {{"url", sink.url("/")}, {"error_match", "fail"}}}}), "event",
-              "Plugin parameter error_match: not supported yet");
+  json bad = s.call("update_event", {{"id", id}, {"params", {{"url", sink.url("/")}, {"error_match", "fail("}}}});
+  CHECK(bad["code"] == "api");
+  CHECK(bad["description"].get<std::string>().starts_with("Malformed event: params: error_match: "));
 }
 
 TEST_CASE("cronicle: API keys are managed with Cronicle's key calls by an admin key, secrets shown once") {

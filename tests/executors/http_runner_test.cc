@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "core/executor_target.h"
 #include "tests/support/http_sink.h"
 
 using namespace mainspring;
@@ -288,4 +289,108 @@ TEST_CASE("destroying the runner fails the runs in flight and the queued ones") 
     CHECK(out.result == run_result::failed);
     CHECK(out.error == "runner stopped");
   }
+}
+
+TEST_CASE("a redirect fails unless the run follows redirects, then the last reply counts") {
+  http_sink sink;
+  sink.set_response(200, "landed");
+  sink.set_redirect("/old", sink.url("/new"));
+  http_runner runner;
+  run_outcome stay = run_once(runner, request_for(sink.url("/old")));
+  CHECK(stay.result == run_result::failed);
+  CHECK(stay.code == 302);
+  CHECK(stay.error == "HTTP 302");
+
+  run_request req = request_for(sink.url("/old"));
+  req.follow_redirects = true;
+  run_outcome follow = run_once(runner, std::move(req));
+  CHECK(follow.result == run_result::succeeded);
+  CHECK(follow.code == 200);
+  CHECK(follow.output_tail == "landed");
+  auto seen = sink.requests();
+  REQUIRE(seen.size() == 3);
+  CHECK(seen[2].path == "/new");
+}
+
+TEST_CASE("a followed redirect loop stops at k_max_http_redirects, and other schemes are not followed") {
+  http_sink sink;
+  sink.set_redirect("/loop", sink.url("/loop"));
+  sink.set_redirect("/file", "file:///etc/passwd");
+  http_runner runner;
+  run_request loop = request_for(sink.url("/loop"));
+  loop.follow_redirects = true;
+  run_outcome out = run_once(runner, std::move(loop));
+  CHECK(out.result == run_result::failed);
+  CHECK(out.error.find("32") != std::string::npos);  // curl: "Maximum (32) redirects followed"
+  CHECK(sink.requests().size() == static_cast<std::size_t>(k_max_http_redirects) + 1);
+
+  run_request file = request_for(sink.url("/file"));
+  file.follow_redirects = true;
+  run_outcome refused = run_once(runner, std::move(file));
+  CHECK(refused.result == run_result::failed);
+  CHECK(refused.output_tail.find("root:") == std::string::npos);
+}
+
+TEST_CASE("success_match and error_match are regular expressions over the body, in Cronicle's words") {
+  http_sink sink;
+  sink.set_response(200, "{\"status\": \"done\", \"items\": 3}");
+  http_runner runner;
+  auto with_patterns = [&](std::string success, std::string error) {
+    run_request req = request_for(sink.url("/"));
+    req.success_match = std::move(success);
+    req.error_match = std::move(error);
+    return run_once(runner, std::move(req));
+  };
+  CHECK(with_patterns("\"status\":\\s*\"done\"", "").result == run_result::succeeded);
+  CHECK(with_patterns("done", "").result == run_result::succeeded);  // plain text is a pattern too
+
+  run_outcome missing = with_patterns("^ok$", "");
+  CHECK(missing.result == run_result::failed);
+  CHECK(missing.code == 200);
+  CHECK(missing.error == "Response missing success match: ^ok$");
+
+  run_outcome error = with_patterns("done", "items\": [1-9]");
+  CHECK(error.result == run_result::failed);
+  CHECK(error.error == "Response contains error match: items\": [1-9]");
+  CHECK(with_patterns("", "fail(ed|ure)").result == run_result::succeeded);
+
+  // The status is judged first: a 500 whose body matches error_match is "HTTP 500".
+  sink.set_response(500, "failure");
+  CHECK(with_patterns("", "failure").error == "HTTP 500");
+}
+
+TEST_CASE("body patterns see only the last k_max_http_match_text_bytes of the body") {
+  http_sink sink;
+  sink.set_response(200, "MARK" + std::string(k_max_http_match_text_bytes, '.'));
+  http_runner runner;
+  run_request req = request_for(sink.url("/"));
+  req.error_match = "MARK";
+  CHECK(run_once(runner, std::move(req)).result == run_result::succeeded);
+  sink.set_response(200, std::string(k_max_http_match_text_bytes, '.') + "MARK");
+  req = request_for(sink.url("/"));
+  req.error_match = "MARK";
+  CHECK(run_once(runner, std::move(req)).error == "Response contains error match: MARK");
+}
+
+TEST_CASE("a pattern that does not compile fails the run without a request") {
+  http_sink sink;
+  http_runner runner;
+  run_request req = request_for(sink.url("/"));
+  req.success_match = "(open";
+  run_outcome out = run_once(runner, std::move(req));
+  CHECK(out.result == run_result::failed);
+  CHECK(out.error.starts_with("executor_config: success_match: "));
+  CHECK(sink.requests().empty());
+}
+
+TEST_CASE("a pattern too costly for the body fails the run instead of holding the runner") {
+  http_sink sink;
+  sink.set_response(200, std::string(k_max_http_match_text_bytes, 'a'));
+  http_runner runner;
+  run_request req = request_for(sink.url("/"));
+  req.success_match = "a{1,100}{1,100}b";
+  run_outcome out = run_once(runner, std::move(req));
+  CHECK(out.result == run_result::failed);
+  CHECK(out.error.starts_with("Response could not be matched: success_match: "));
+  CHECK(run_once(runner, request_for(sink.url("/"))).result == run_result::succeeded);  // still serving
 }

@@ -417,3 +417,50 @@ TEST_CASE("abort of a queued run reports it at once, and an unknown run id chang
   CHECK(c.outcomes().at(1).run_id == first_id);
   CHECK(c.outcomes().at(1).error == "aborted: done waiting");
 }
+
+TEST_CASE("a run that prints more than log_max_bytes is killed and fails in Cronicle's words") {
+  shell_runner runner;
+  auto req = request("i=0; while :; do echo line $i; i=$((i+1)); done");
+  req.log_max_bytes = 2000;
+  run_outcome out = run_one(runner, std::move(req));
+  CHECK(out.result == run_result::failed);
+  CHECK(out.code == -1);
+  CHECK(out.error == "aborted: Exceeded log file size limit of 1.9 K");
+  CHECK(out.output_tail.starts_with("line 0\n"));
+
+  auto quiet = request("echo short");
+  quiet.log_max_bytes = 2000;
+  CHECK(run_one(runner, std::move(quiet)).result == run_result::succeeded);
+}
+
+TEST_CASE("a run whose processes hold more memory than memory_limit is killed") {
+  shell_runner runner;
+  // A child of the shell holds the memory: the whole group counts.
+  auto req = request("python3 -c 'b = b\"x\" * (64 << 20); import time; time.sleep(30)'; echo survived");
+  req.memory_limit_bytes = 16 << 20;
+  run_outcome out = run_one(runner, std::move(req));
+  CHECK(out.result == run_result::failed);
+  CHECK(out.error == "aborted: Exceeded memory limit of 16 MB");
+  CHECK(out.output_tail.find("survived") == std::string::npos);
+}
+
+TEST_CASE("a run busier than cpu_limit for cpu_sustain seconds is killed") {
+  shell_runner runner;
+  auto req = request("while :; do :; done");
+  req.cpu_limit_percent = 5;
+  req.cpu_sustain_s = 1;
+  run_outcome out = run_one(runner, std::move(req));
+  CHECK(out.result == run_result::failed);
+  CHECK(out.error == "aborted: Exceeded CPU limit of 5% for over 1 second");
+}
+
+TEST_CASE("a run under its limits runs to its end") {
+  shell_runner runner;
+  auto req = request("sleep 2; echo done");
+  req.cpu_limit_percent = 50;
+  req.memory_limit_bytes = 256 << 20;
+  req.log_max_bytes = 100;
+  run_outcome out = run_one(runner, std::move(req));
+  CHECK(out.result == run_result::succeeded);
+  CHECK(out.output_tail == "done\n");
+}

@@ -143,7 +143,7 @@ TEST_CASE("cronicle: a shell script reads back byte for byte from its command, w
   CHECK_FALSE(script_of_command("echo hello"));
 }
 
-TEST_CASE("cronicle: urlplug maps onto an HTTP target and refuses what the executor cannot do") {
+TEST_CASE("cronicle: urlplug maps onto an HTTP target, follow and the body patterns too") {
   const plugin_info* url = find_plugin("urlplug");
   REQUIRE(url);
   json params = {{"method", "POST"}, {"url", "http://127.0.0.1:9/x"}, {"headers", "User-Agent: Cronicle/1.0\r\nX-A: b"},
@@ -155,16 +155,23 @@ TEST_CASE("cronicle: urlplug maps onto an HTTP target and refuses what the execu
   CHECK(t.url == "http://127.0.0.1:9/x");
   CHECK(t.headers == name_value_list{{"User-Agent", "Cronicle/1.0"}, {"X-A", "b"}});
   CHECK(t.body == "{}");
-  CHECK(t.expect_body == "OK");
+  CHECK(t.success_match == "OK");  // plain text is a regular expression too
+  CHECK(t.error_match.empty());
+  CHECK_FALSE(t.follow_redirects);
   CHECK(run->timeout_ms == 30'000);
+  auto target_with = [&](json p) { return std::get<http_target>(plugin_target(*url, p).value().target); };
   params["follow"] = 1;
-  CHECK_FALSE(plugin_target(*url, params).ok());
-  params["follow"] = 0;
+  CHECK(target_with(params).follow_redirects);
+  params["follow"] = true;
+  CHECK(target_with(params).follow_redirects);
   params["success_match"] = "^ok$";
-  CHECK_FALSE(plugin_target(*url, params).ok());
-  params["success_match"] = "";
-  params["error_match"] = "error";
-  CHECK_FALSE(plugin_target(*url, params).ok());
+  params["error_match"] = "error|fail";
+  CHECK(target_with(params).success_match == "^ok$");
+  CHECK(target_with(params).error_match == "error|fail");
+  params["success_match"] = ".*";  // Cronicle's defaults: no pattern
+  params["error_match"] = "(?!)";
+  CHECK(target_with(params).success_match.empty());
+  CHECK(target_with(params).error_match.empty());
   CHECK(check_plugin_params(*url, json{{"script", "x"}}) == api_error{"event", "Unknown Plugin parameter: script"});
   CHECK_FALSE(find_plugin("test"));
 }

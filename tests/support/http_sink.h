@@ -32,6 +32,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -155,6 +156,14 @@ class http_sink {
     body_ = std::make_shared<const std::string>(std::move(body));
   }
 
+  // Requests for `path` are answered "302 Found" with `location` in a Location header (and an
+  // empty body) instead of the configured response; "" as location removes the redirect.
+  void set_redirect(std::string path, std::string location) {
+    std::lock_guard lock{mutex_};
+    if (location.empty()) redirects_.erase(path);
+    else redirects_[std::move(path)] = std::move(location);
+  }
+
   // How long to wait before answering each following request (default 0).
   void set_delay(std::chrono::milliseconds delay) {
     std::lock_guard lock{mutex_};
@@ -237,11 +246,17 @@ class http_sink {
     int status = status_;
     auto body = body_;
     auto delay = delay_;
+    std::string location;
+    if (auto r = redirects_.find(requests_.back().path); r != redirects_.end()) {
+      status = 302;
+      body = std::make_shared<const std::string>();
+      location = r->second;
+    }
     if (delay.count() > 0) changed_.wait_for(lock, delay, [&] { return stopping_; });
     bool stopped = stopping_;
     lock.unlock();
 
-    bool sent = !stopped && send_all(fd, response_head(status, body->size(), close_after) + *body);
+    bool sent = !stopped && send_all(fd, response_head(status, body->size(), close_after, location) + *body);
     lock.lock();
     --in_flight_;
     return sent && !close_after;
@@ -295,15 +310,18 @@ class http_sink {
     return req;
   }
 
-  static std::string response_head(int status, std::size_t body_size, bool close_after) {
+  static std::string response_head(int status, std::size_t body_size, bool close_after,
+                                   const std::string& location = "") {
     const char* reason = status == 200   ? "OK"
+                         : status == 302 ? "Found"
                          : status == 404 ? "Not Found"
                          : status == 500 ? "Internal Server Error"
                          : status == 503 ? "Service Unavailable"
                                          : "Status";
     return "HTTP/1.1 " + std::to_string(status) + " " + reason +
            "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body_size) +
-           (close_after ? "\r\nConnection: close" : "") + "\r\n\r\n";
+           (close_after ? "\r\nConnection: close" : "") +
+           (location.empty() ? "" : "\r\nLocation: " + location) + "\r\n\r\n";
   }
 
   // -- member variables --
@@ -323,6 +341,7 @@ class http_sink {
   int status_ = 200;
   std::shared_ptr<const std::string> body_ = std::make_shared<const std::string>("ok");
   std::chrono::milliseconds delay_{0};
+  std::map<std::string, std::string> redirects_;  // path -> Location
 
   std::vector<connection> connections_;  // accept thread only, then the destructor
   std::thread accept_thread_;
