@@ -85,11 +85,4 @@ class limit_watch {
   std::optional<clock::time_point> memory_over_since_;
 };
 
-// pixl-tools' getTextFromBytes, which Cronicle's texts use: "512 bytes", "1 byte", "1.5 K",
-// "10 MB", "2 GB" (tenths floored at each step of 1024; a whole number has no ".0").
-std::string text_from_bytes(int64_t bytes);
-// pixl-tools' getTextFromSeconds without the remainder (as Cronicle calls it here):
-// "1 second", "5 seconds", "1 minute" (for 90 too), "2 hours", "1 day".
-std::string text_from_seconds(int64_t seconds);
-
 }  // namespace mainspring

@@ -130,42 +130,43 @@ void append_snapshot(std::vector<MetricFamily>& out, const scheduler_snapshot& s
     skipped.metric.push_back(std::move(m));
   }
   out.push_back(std::move(skipped));
-  out.push_back(single("mainspring_run_retries_total", "Retry runs started.", MetricType::Counter,
-                       static_cast<double>(s.run_retries_total)));
-  out.push_back(single("mainspring_runs_waited_total",
-                       "Runs that waited in their job's queue because the job was at its runs at once.",
-                       MetricType::Counter, static_cast<double>(s.runs_waited_total)));
-  out.push_back(single("mainspring_chain_misses_total",
-                       "Follow-up jobs (chain, chain_error) that did not exist when their job ended.",
-                       MetricType::Counter, static_cast<double>(s.chain_misses_total)));
-  out.push_back(single("mainspring_run_hooks_sent_total", "Run hook POSTs sent (a job's web_hook, at start and end).",
-                       MetricType::Counter, static_cast<double>(s.run_hooks_sent_total)));
-  out.push_back(single("mainspring_run_hooks_failed_total", "Run hook POSTs that got no 2xx answer.",
-                       MetricType::Counter, static_cast<double>(s.run_hooks_failed_total)));
-  out.push_back(single("mainspring_actors", "Live actors (registry, groups, jobs, clock).",
-                       MetricType::Gauge, static_cast<double>(s.actors)));
-  out.push_back(single("mainspring_nodes_up", "Worker nodes connected now.", MetricType::Gauge,
-                       static_cast<double>(s.nodes_up)));
-  out.push_back(single("mainspring_node_auth_failures_total",
-                       "Worker node joins refused: unknown group or wrong secret.", MetricType::Counter,
-                       static_cast<double>(s.node_auth_failures_total)));
-  out.push_back(single("mainspring_node_connections_refused_total",
-                       "Connections to the node listener refused over its connection cap.",
-                       MetricType::Counter, static_cast<double>(s.node_connections_refused_total)));
-  out.push_back(single("mainspring_node_oversize_messages_total",
-                       "Node connections closed for a message over the size cap.", MetricType::Counter,
-                       static_cast<double>(s.node_oversize_frames_total)));
-  out.push_back(single("mainspring_node_tls_failures_total", "Node connections whose TLS handshake failed.",
-                       MetricType::Counter, static_cast<double>(s.node_tls_failures_total)));
-  out.push_back(single("mainspring_storage_queued_batches",
-                       "Writes waiting for the storage committer: the backlog, bounded for lazy writes.",
-                       MetricType::Gauge, static_cast<double>(s.storage_queued_batches)));
-  out.push_back(single("mainspring_storage_dropped_writes_total",
-                       "Lazy writes (run records, heartbeats) dropped because the committer was too far behind.",
-                       MetricType::Counter, static_cast<double>(s.storage_dropped_writes_total)));
-  out.push_back(single("mainspring_storage_failed_writes_total",
-                       "Writes the disk refused (full or failing): changes answered 503, run records not kept.",
-                       MetricType::Counter, static_cast<double>(s.storage_failed_writes_total)));
+  // Plain counters and gauges of the snapshot, one sample each.
+  const struct {
+    const char* name;
+    const char* help;
+    MetricType type;
+    uint64_t value;
+  } plain[] = {
+      {"mainspring_run_retries_total", "Retry runs started.",
+       MetricType::Counter, s.run_retries_total},
+      {"mainspring_runs_waited_total", "Runs that waited in their job's queue because the job was at its runs at once.",
+       MetricType::Counter, s.runs_waited_total},
+      {"mainspring_chain_misses_total", "Follow-up jobs (chain, chain_error) that did not exist when their job ended.",
+       MetricType::Counter, s.chain_misses_total},
+      {"mainspring_run_hooks_sent_total", "Run hook POSTs sent (a job's web_hook, at start and end).",
+       MetricType::Counter, s.run_hooks_sent_total},
+      {"mainspring_run_hooks_failed_total", "Run hook POSTs that got no 2xx answer.",
+       MetricType::Counter, s.run_hooks_failed_total},
+      {"mainspring_actors", "Live actors (registry, groups, jobs, clock).",
+       MetricType::Gauge, s.actors},
+      {"mainspring_nodes_up", "Worker nodes connected now.",
+       MetricType::Gauge, s.nodes_up},
+      {"mainspring_node_auth_failures_total", "Worker node joins refused: unknown group or wrong secret.",
+       MetricType::Counter, s.node_auth_failures_total},
+      {"mainspring_node_connections_refused_total", "Connections to the node listener refused over its connection cap.",
+       MetricType::Counter, s.node_connections_refused_total},
+      {"mainspring_node_oversize_messages_total", "Node connections closed for a message over the size cap.",
+       MetricType::Counter, s.node_oversize_frames_total},
+      {"mainspring_node_tls_failures_total", "Node connections whose TLS handshake failed.",
+       MetricType::Counter, s.node_tls_failures_total},
+      {"mainspring_storage_queued_batches", "Writes waiting for the storage committer: the backlog, bounded for lazy writes.",
+       MetricType::Gauge, s.storage_queued_batches},
+      {"mainspring_storage_dropped_writes_total", "Lazy writes (run records, heartbeats) dropped because the committer was too far behind.",
+       MetricType::Counter, s.storage_dropped_writes_total},
+      {"mainspring_storage_failed_writes_total", "Writes the disk refused (full or failing): changes answered 503, run records not kept.",
+       MetricType::Counter, s.storage_failed_writes_total},
+  };
+  for (const auto& m : plain) out.push_back(single(m.name, m.help, m.type, static_cast<double>(m.value)));
 }
 
 void append_process(std::vector<MetricFamily>& out, const process_stats& p) {

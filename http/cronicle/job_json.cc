@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "core/readable_units.h"
 #include "http/cronicle/event_json.h"
 #include "http/cronicle/plugins.h"
 #include "http/http_message.h"
@@ -49,22 +50,6 @@ std::optional<std::pair<std::string, uint64_t>> parse_job_id(std::string_view jo
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return std::nullopt;
   if (run == 0) return std::nullopt;
   return std::pair{std::move(event), run};
-}
-
-std::string text_from_seconds(int64_t seconds) {
-  struct unit {
-    int64_t size;
-    const char* name;
-  };
-  static const unit units[] = {{86400, "day"}, {3600, "hour"}, {60, "minute"}, {1, "second"}};
-  seconds = std::max<int64_t>(0, seconds);
-  for (const auto& u : units) {
-    if (seconds >= u.size || u.size == 1) {
-      int64_t n = seconds / u.size;
-      return std::to_string(n) + " " + u.name + (n == 1 ? "" : "s");
-    }
-  }
-  return "0 seconds";
 }
 
 int job_code(const run_record& run, std::string_view plugin) {

@@ -33,8 +33,6 @@ std::string job_id_of(std::string_view event_id, uint64_t run_id);
 // {event id, run id}; nullopt for anything job_id_of cannot have made.
 std::optional<std::pair<std::string, uint64_t>> parse_job_id(std::string_view job_id);
 
-// "1 hour", "30 seconds", "2 days": pixl-tools' getTextFromSeconds without the remainder.
-std::string text_from_seconds(int64_t seconds);
 
 int job_code(const run_record& run, std::string_view plugin);
 std::string job_description(const run_record& run, std::string_view plugin, int64_t timeout_ms);

@@ -63,24 +63,6 @@ TEST_CASE("shrinking CPU time (an exited process) counts as none, not negative")
   CHECK(w.last_cpu_percent() == 0);
 }
 
-TEST_CASE("sizes and durations read as pixl-tools writes them") {
-  CHECK(text_from_bytes(0) == "0 bytes");
-  CHECK(text_from_bytes(1) == "1 byte");
-  CHECK(text_from_bytes(1023) == "1023 bytes");
-  CHECK(text_from_bytes(1024) == "1 K");
-  CHECK(text_from_bytes(1536) == "1.5 K");
-  CHECK(text_from_bytes(1100) == "1 K");  // 1.07 floors to 1.0
-  CHECK(text_from_bytes(10 << 20) == "10 MB");
-  CHECK(text_from_bytes(int64_t{512} << 20) == "512 MB");
-  CHECK(text_from_bytes(int64_t{3} << 30) == "3 GB");
-  CHECK(text_from_bytes(int64_t{2} << 40) == "2 TB");
-  CHECK(text_from_seconds(1) == "1 second");
-  CHECK(text_from_seconds(5) == "5 seconds");
-  CHECK(text_from_seconds(90) == "1 minute");
-  CHECK(text_from_seconds(7200) == "2 hours");
-  CHECK(text_from_seconds(86400 * 2) == "2 days");
-}
-
 TEST_CASE("a run request's limits are the watch's") {
   run_request req;
   req.cpu_limit_percent = 80;
