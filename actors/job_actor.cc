@@ -1,5 +1,6 @@
 #include "actors/job_actor.h"
 
+#include "actors/job_queue.h"
 #include "actors/job_runs.h"
 #include "actors/job_state.h"
 #include "storage/mutation_batch.h"

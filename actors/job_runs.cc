@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "actors/job_queue.h"
 #include "actors/job_state.h"
 #include "actors/node_protocol.h"
 #include "core/totp.h"
@@ -106,8 +107,6 @@ void follow_with(job_self self, const job_context* ctx, const std::string& next)
   self->send(ctx->registry, follow_atom::value, std::string(self->state.spec.group()), next);
 }
 
-void start_waiting_runs(job_self self, const job_context* ctx);
-
 // Where a runner that completes inline (a no-op, a run refused at once) leaves its outcome, so
 // that the job records it without a message round trip: set only while start_one calls the pool.
 struct inline_sink {
@@ -116,10 +115,16 @@ struct inline_sink {
 };
 thread_local inline_sink* t_inline = nullptr;
 
-// Starts one run on `node` ("" = here) and answers its id.
-uint64_t start_one(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms,
-                   int attempt, executor_target target, std::string node,
-                   std::optional<int64_t> timeout_ms = std::nullopt, bool waited = false) {
+
+bool busy_on(const job_state& st, const std::string& node) {
+  return std::any_of(st.in_flight.begin(), st.in_flight.end(),
+                     [&](const run_record& r) { return r.node == node; });
+}
+
+}  // namespace
+
+uint64_t start_one(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms, int attempt,
+                   executor_target target, std::string node, std::optional<int64_t> timeout_ms, bool waited) {
   auto& st = self->state;
   run_record run;
   run.run_id = ctx->ids->next(now_ms());
@@ -151,34 +156,6 @@ uint64_t start_one(job_self self, const job_context* ctx, run_trigger trigger, i
   return run.run_id;
 }
 
-// What becomes of a run asked for now (job_controls): it starts, waits in the job's queue, or is
-// refused because the job is at its runs at once (overlap) and its queue, if any, is full.
-enum class admission { start, wait, overlap, queue_full };
-
-// `skip_busy`: the job's concurrency policy forbids overlap for this run (a scheduled fire).
-admission admit(const job_state& st, bool skip_busy) {
-  const job_controls& c = st.spec.controls();
-  const std::size_t limit = c.max_running > 0 ? static_cast<std::size_t>(c.max_running) : skip_busy ? 1 : 0;
-  const std::size_t waiting = st.waiting ? st.waiting->size() : 0;
-  // Runs already waiting go first, so that the queue stays first in, first out.
-  if (limit == 0 || (st.in_flight.size() < limit && waiting == 0)) return admission::start;
-  if (!c.queue) return admission::overlap;
-  return waiting < static_cast<std::size_t>(c.queue_capacity()) ? admission::wait : admission::queue_full;
-}
-
-void enqueue(job_state& st, const job_context* ctx, waiting_run run) {
-  if (!st.waiting) st.waiting = std::make_unique<std::deque<waiting_run>>();
-  st.waiting->push_back(std::move(run));
-  ctx->stats->runs_waited.fetch_add(1, std::memory_order_relaxed);
-}
-
-bool busy_on(const job_state& st, const std::string& node) {
-  return std::any_of(st.in_flight.begin(), st.in_flight.end(),
-                     [&](const run_record& r) { return r.node == node; });
-}
-
-}  // namespace
-
 uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms,
                    int attempt, bool skip_busy, const std::string& node) {
   auto& st = self->state;
@@ -189,6 +166,9 @@ uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, i
       case admission::overlap: return count_skipped(st, ctx, 1, skip_reason::overlap), 0;
       case admission::queue_full: return count_skipped(st, ctx, 1, skip_reason::queue_full), 0;
     }
+    if (const run_override* own = trigger == run_trigger::retry ? own_fields_of(st, plan_ms) : nullptr)
+      return start_one(self, ctx, trigger, plan_ms, attempt, own->target ? *own->target : st.spec.target(), {},
+                       own->timeout_ms);
     return start_one(self, ctx, trigger, plan_ms, attempt, st.spec.target(), {});
   }
   executor_target target = st.spec.target();
@@ -214,34 +194,6 @@ uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, i
   return first;
 }
 
-status_or<uint64_t> start_manual_run(job_self self, const job_context* ctx, std::optional<run_override> change) {
-  auto& st = self->state;
-  if (change && st.kind == executor_kind::remote)
-    return status::invalid_argument("a run with fields of its own cannot run on worker nodes (REMOTE@)");
-  if (change && change->target && change->target->index() != st.spec.target().index())
-    return status::invalid_argument("a run with fields of its own keeps its job's executor");
-  const int64_t now = to_unix_ms(now_ms());
-  if (st.kind == executor_kind::remote) return start_run(self, ctx, run_trigger::manual, now, 0);
-  const job_controls& c = st.spec.controls();
-  switch (admit(st, false)) {
-    case admission::start: break;
-    case admission::wait:
-      enqueue(st, ctx, waiting_run{run_trigger::manual, now, 0, std::move(change)});
-      return uint64_t{0};
-    case admission::overlap:
-      return status::resource_exhausted("max_running: " + std::to_string(c.max_running) + " " +
-                                        (c.max_running == 1 ? "run" : "runs") + " already in flight");
-    case admission::queue_full:
-      return status::resource_exhausted("queue_max: the queue already holds " + std::to_string(c.queue_capacity()) +
-                                        " runs");
-  }
-  if (!change) return start_one(self, ctx, run_trigger::manual, now, 0, st.spec.target(), {});
-  executor_target target = change->target ? std::move(*change->target) : st.spec.target();
-  return start_one(self, ctx, run_trigger::manual, now, 0, std::move(target), {}, change->timeout_ms);
-}
-
-std::size_t waiting_runs(const job_state& st) { return st.waiting ? st.waiting->size() : 0; }
-
 // Asks one run in flight to end: its node's agent, or the executor here.
 static void abort_in_flight(job_self self, const job_context* ctx, const run_record& run, const std::string& why) {
   auto& st = self->state;
@@ -265,6 +217,7 @@ std::size_t abort_runs(job_self self, const job_context* ctx, const std::string&
   auto& st = self->state;
   st.retries_due.clear();
   st.waiting.reset();  // the runs waiting would start as soon as these end
+  st.own_fields.reset();
   self->send(ctx->clock, disarm_atom::value, self->id(), timer_kind::retry);
   for (run_record& run : st.in_flight) {
     mark_aborted(run, why);
@@ -272,27 +225,6 @@ std::size_t abort_runs(job_self self, const job_context* ctx, const std::string&
   }
   return st.in_flight.size();
 }
-
-namespace {
-
-// Starts the runs waiting in the job's queue while its max_running allows. A run that completes
-// inline comes back here through finish_run, which is fine: each call takes its own runs.
-void start_waiting_runs(job_self self, const job_context* ctx) {
-  auto& st = self->state;
-  while (st.waiting && !st.waiting->empty()) {
-    const job_controls& c = st.spec.controls();
-    if (c.max_running > 0 && st.in_flight.size() >= static_cast<std::size_t>(c.max_running)) return;
-    waiting_run next = std::move(st.waiting->front());
-    st.waiting->pop_front();
-    if (st.waiting->empty()) st.waiting.reset();
-    run_override change = next.change ? std::move(*next.change) : run_override{};
-    executor_target target = change.target ? std::move(*change.target) : st.spec.target();
-    start_one(self, ctx, next.trigger, next.plan_ms, next.attempt, std::move(target), {}, change.timeout_ms,
-              /*waited=*/true);
-  }
-}
-
-}  // namespace
 
 void start_due_retries(job_self self, const job_context* ctx) {
   auto& st = self->state;
@@ -341,8 +273,18 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
   } else {
     ++st.failures;
     st.last_error_ms = run.end_ms;
-    if (run.attempt < st.spec.retries && st.phase != job_phase::paused) {
-      const int64_t due = to_unix_ms(now_ms()) + st.spec.retry_delay_ms;
+  }
+  // A manual run with fields of its own retries by them.
+  const run_override* own = run.trigger == run_trigger::manual || run.trigger == run_trigger::retry
+                                ? own_fields_of(st, run.plan_ms)
+                                : nullptr;
+  const int retries = own && own->retries ? *own->retries : st.spec.retries;
+  const int64_t retry_delay_ms = own && own->retry_delay_ms ? *own->retry_delay_ms : st.spec.retry_delay_ms;
+  const bool retried = run.state != run_state::succeeded && run.attempt < retries && st.phase != job_phase::paused;
+  if (own && !retried) forget_own_fields(st, run.plan_ms);
+  if (run.state != run_state::succeeded) {
+    if (retried) {
+      const int64_t due = to_unix_ms(now_ms()) + retry_delay_ms;
       st.retries_due.push_back(pending_retry{run.plan_ms, run.attempt + 1, due, run.node});
       // One retry timer per job: the earliest pending retry holds it (start_due_retries re-arms).
       if (st.retries_due.size() == 1) arm(self, ctx, due, timer_kind::retry);

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,13 +27,13 @@ namespace mainspring {
 // skipped or the run waits).
 uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms,
                    int attempt, bool skip_busy = false, const std::string& node = {});
-// A manual run now, with `change` applied to it when set (run_override): its id, or 0 when it
-// waits in the job's queue (job_controls::queue). resource_exhausted when the job is at its
-// max_running ("max_running: ...") without a queue, or its queue is full ("queue_max: ...");
-// invalid_argument for a change to a REMOTE@ job or to a target of another executor kind.
-status_or<uint64_t> start_manual_run(job_self self, const job_context* ctx, std::optional<run_override> change);
-// Runs waiting in the job's queue.
-std::size_t waiting_runs(const job_state& st);
+// Starts one run of the job on `node` ("" = here) with `target` (and `timeout_ms` instead of the
+// job's, when set), whatever its limits: the building block of start_run and the job's queue
+// (job_queue.h). `waited`: the run waited in the queue, so its lateness is its job's own and
+// not counted as the scheduler's. Answers the run's id.
+uint64_t start_one(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms, int attempt,
+                   executor_target target, std::string node, std::optional<int64_t> timeout_ms = std::nullopt,
+                   bool waited = false);
 // Asks the run `run_id` to end, if it is in flight (recorded as abort_runs records them);
 // pending retries stay. Answers 1, or 0 when it is not in flight.
 std::size_t abort_one_run(job_self self, const job_context* ctx, uint64_t run_id, const std::string& why);

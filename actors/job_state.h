@@ -46,6 +46,14 @@ struct waiting_run {
   std::optional<run_override> change;  // a manual run's own fields
 };
 
+// A manual run's own fields (run_override), kept while the run or one of its retries is in
+// flight or due, so that its retries run as it did. Found by the run's plan time, which its
+// retries keep.
+struct run_fields {
+  int64_t plan_ms = 0;
+  run_override change;
+};
+
 struct job_state {
   // -- the job as asked for --
   compact_job_spec spec;  // a job_spec in a third of the memory: unpack() for views and the store
@@ -62,6 +70,8 @@ struct job_state {
   // Runs waiting for a place under the job's max_running, oldest first; null while none waits
   // (a pointer: a million jobs without a queue pay 8 bytes each, not a deque's 80).
   std::unique_ptr<std::deque<waiting_run>> waiting;
+  // Manual runs with fields of their own, in flight or with a retry due; null while there is none.
+  std::unique_ptr<std::vector<run_fields>> own_fields;
   // Finished runs, newest last. A vector, not a deque: an empty one costs no allocation, and a
   // million idle jobs hold none.
   std::vector<run_record> recent;

@@ -111,6 +111,7 @@ void scheduler_runtime::list_jobs_page(std::string group, job_page_query query, 
 }
 void scheduler_runtime::run_job_now_with(request_origin origin, std::string group, std::string job_id,
                                          run_override change, reply_fn<uint64_t> done) {
+  if (auto st = validate_override(change); !st.ok()) return done(st);
   auto audit = audit_of(origin, "job.run", group, job_id);
   impl_->send(run_now_atom::value, std::move(audit), std::move(group), std::move(job_id), std::move(change),
               std::move(done));

@@ -68,6 +68,19 @@ status_or<job_spec> apply_patch(job_spec job, const job_patch& patch) {
   return job;
 }
 
+status validate_override(const run_override& change) {
+  if (change.target)
+    if (auto st = validate_target(*change.target); !st.ok()) return st;
+  if (change.timeout_ms && (*change.timeout_ms <= 0 || *change.timeout_ms > k_max_timeout_ms))
+    return status::invalid_argument("timeout: must be between 1 and " + std::to_string(k_max_timeout_ms / 1000) + " seconds");
+  if (change.retries && (*change.retries < 0 || *change.retries > k_max_retries))
+    return status::invalid_argument("retries: must be between 0 and " + std::to_string(k_max_retries));
+  if (change.retry_delay_ms && (*change.retry_delay_ms < 0 || *change.retry_delay_ms > k_max_timeout_ms))
+    return status::invalid_argument("retry_delay: must be between 0 and " + std::to_string(k_max_timeout_ms / 1000) +
+                                    " seconds");
+  return {};
+}
+
 bool is_valid_id(std::string_view text) {
   if (text.empty() || text.size() > k_max_id_bytes) return false;
   return std::all_of(text.begin(), text.end(), [](char c) {

@@ -126,11 +126,17 @@ struct job_patch {
 };
 
 // One run's own version of its job's fields (Cronicle's run_event with fields of its own): each
-// that is set replaces the job's for that run only; retries of the run use the job's.
+// that is set replaces the job's for that run and its retries only.
 struct run_override {
   std::optional<executor_target> target;  // same executor kind as the job's
   std::optional<int64_t> timeout_ms;
+  std::optional<int> retries;             // 0..k_max_retries
+  std::optional<int64_t> retry_delay_ms;  // 0..k_max_timeout_ms
 };
+
+// invalid_argument naming the field ("retries: ...") when a set field is out of its job_spec
+// range; the target is checked by validate_target.
+status validate_override(const run_override& change);
 
 // `job` with `patch` applied, or the status patch.edit refused it with. The result still needs
 // validate_job().

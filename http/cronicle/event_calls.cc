@@ -100,14 +100,14 @@ std::vector<std::string> run_overrides(const json& event, json params) {
   return differing;
 }
 
-// What run_event may change for one run: `params`, `timeout` and `plugin` shape it (the core runs
-// it with a target and limit of its own); `retries`, `retry_delay` (a job's retries are its own
-// runs) and `post_data` (no Plugin here reads the job's data) cannot apply; any other field
+// What run_event may change for one run: `params`, `timeout`, `plugin`, `retries` and
+// `retry_delay` shape it (the core runs it and its retries with fields of their own);
+// `post_data` (no Plugin here reads the job's data) cannot apply; any other field
 // (notes, target, web_hook, chain, limits, ...) has no effect on a run, here as for an event.
-bool shapes_one_run(std::string_view field) { return field == "params" || field == "timeout" || field == "plugin"; }
-bool cannot_apply_to_one_run(std::string_view field) {
-  return field == "retries" || field == "retry_delay" || field == "post_data";
+bool shapes_one_run(std::string_view field) {
+  return field == "params" || field == "timeout" || field == "plugin" || field == "retries" || field == "retry_delay";
 }
+bool cannot_apply_to_one_run(std::string_view field) { return field == "post_data"; }
 
 void answer_history(const responder& reply, std::vector<run_record> runs, const json& event, int64_t timeout_ms,
                     const std::string& hostname, int64_t offset, int64_t limit) {
@@ -354,10 +354,11 @@ void run_event(scheduler_api& api, const state_ptr& s, call_args a) {
       for (auto it = p->begin(); it != p->end(); ++it) merged[it.key()] = *it;
       changes["params"] = std::move(merged);
     }
-    if (auto t = a.params.find("timeout"); t != a.params.end()) changes["timeout"] = *t;
+    for (const char* field : {"timeout", "retries", "retry_delay"})
+      if (auto f = a.params.find(field); f != a.params.end()) changes[field] = *f;
     auto spec = to_job_spec(merged_event(event, changes), s->events, id);
     if (!spec.ok()) return send(a.reply, spec.error());
-    run_override change{spec->target, spec->timeout_ms};
+    run_override change{spec->target, spec->timeout_ms, spec->retries, spec->retry_delay_ms};
     api.run_job_now_with(a.origin, s->events.group, id, std::move(change), answer);
   });
 }

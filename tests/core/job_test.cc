@@ -124,3 +124,29 @@ TEST_CASE("a patch replaces the fields it sets, then runs the dialect's edit") {
   patch.edit = [](job_spec&) { return status::invalid_argument("exec_command: no"); };
   CHECK(apply_patch(valid_http_job(), patch).status().message() == "exec_command: no");
 }
+
+namespace mainspring {
+namespace {
+
+TEST_CASE("a run's own fields are checked against the job's ranges") {
+  CHECK(validate_override({}).ok());
+  run_override change;
+  change.retries = 3;
+  change.retry_delay_ms = 0;
+  change.timeout_ms = 1000;
+  CHECK(validate_override(change).ok());
+  change.retries = k_max_retries + 1;
+  CHECK(validate_override(change).message() == "retries: must be between 0 and " + std::to_string(k_max_retries));
+  change.retries.reset();
+  change.retry_delay_ms = -1;
+  CHECK(validate_override(change).message().starts_with("retry_delay:"));
+  change.retry_delay_ms.reset();
+  change.timeout_ms = 0;
+  CHECK(validate_override(change).message().starts_with("timeout:"));
+  change.timeout_ms.reset();
+  change.target = http_target{.url = "ftp://x"};
+  CHECK(validate_override(change).message().starts_with("request_url:"));
+}
+
+}  // namespace
+}  // namespace mainspring

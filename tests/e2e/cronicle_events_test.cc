@@ -198,3 +198,21 @@ TEST_CASE("cronicle: after update_master_state resumes, catch-up jobs replay the
   REQUIRE(eventually([&] { return runs_by(api, "N", skip, "schedule") >= skip_runs_paused + 2; }));
   CHECK(runs_by(api, "N", skip, "misfire") == 0);
 }
+
+TEST_CASE("cronicle: run_event's own retries and retry_delay apply to that run and its retries only") {
+  cronicle_server s;
+  std::string id = s.create(shell_event("Flaky", "#!/bin/sh\nexit 2\n"));  // the event's retries: 0
+  json launched = s.ok("run_event", {{"id", id}, {"retries", 2}, {"retry_delay", 0}});
+  json rows;
+  REQUIRE(eventually([&] {
+    rows = history(s, id);
+    return rows.size() == 3;
+  }, 20s));
+  for (const auto& row : rows) CHECK(row["code"] == 2);
+  // The event itself is unchanged: a plain run is tried once.
+  CHECK(s.ok("get_event", {{"id", id}})["event"]["retries"] == 0);
+  s.wait_job(s.ok("run_event", {{"id", id}})["ids"][0]);
+  REQUIRE(eventually([&] { return history(s, id).size() == 4; }));
+  check_error(s.call("run_event", {{"id", id}, {"retries", 101}}), "api",
+              "Malformed event: retries: must be between 0 and 100");
+}

@@ -220,8 +220,8 @@ TEST_CASE("cronicle: run_event runs a job now, abort_job and update_event abort_
   check_error(s.call("run_event", {{"id", id}}), "event", "Failed to launch event: Maximum of 1 job already running for event: Sleepy");
   check_error(s.call("delete_event", {{"id", id}}), "event", "Failed to delete event: Still has running jobs");
   CHECK(s.ok("get_event", {{"id", id}})["jobs"][0]["id"] == job);
-  check_error(s.call("run_event", {{"id", id}, {"retries", 3}}), "event",
-              "Failed to launch event: changing an event's fields for one run is not supported yet (retries)");
+  check_error(s.call("run_event", {{"id", id}, {"post_data", {{"a", 1}}}}), "event",
+              "Failed to launch event: changing an event's fields for one run is not supported yet (post_data)");
   s.ok("abort_job", {{"id", job}});
   json done = s.wait_job(job);
   CHECK(done["code"] == 1);
@@ -378,9 +378,8 @@ TEST_CASE("cronicle: run_event with params and a timeout of its own runs that on
   // Refused, and nothing runs: a field that cannot apply to one run, another executor, params
   // the plugin would refuse.
   const auto runs_before = s.ok("get_event_history", {{"id", id}})["list"]["length"];
-  check_error(s.call("run_event", {{"id", id}, {"retry_delay", 5}}), "event",
-              "Failed to launch event: changing an event's fields for one run is not supported yet (retry_delay)");
-  CHECK(s.call("run_event", {{"id", id}, {"post_data", {{"a", 1}}}})["code"] == "event");
+  check_error(s.call("run_event", {{"id", id}, {"post_data", {{"a", 1}}}}), "event",
+              "Failed to launch event: changing an event's fields for one run is not supported yet (post_data)");
   CHECK(s.call("run_event", {{"id", id}, {"plugin", "urlplug"}, {"params", {{"url", "http://127.0.0.1:9/"}}}})["code"] == "event");
   check_error(s.call("run_event", {{"id", id}, {"params", {{"db_host", "x"}}}}), "event", "Unknown Plugin parameter: db_host");
   CHECK(s.ok("get_event_history", {{"id", id}})["list"]["length"] == runs_before);

@@ -1,0 +1,106 @@
+// Admission to a job's runs, its queue of waiting runs, and manual runs with fields of their own.
+#include "actors/job_queue.h"
+
+#include <algorithm>
+
+#include "actors/job_runs.h"
+
+namespace mainspring {
+
+namespace {
+
+void remember_own_fields(job_state& st, int64_t plan_ms, run_override change) {
+  if (!st.own_fields) st.own_fields = std::make_unique<std::vector<run_fields>>();
+  st.own_fields->push_back(run_fields{plan_ms, std::move(change)});
+}
+
+// Starts a manual run with `change` (fields of its own) and keeps them for its retries.
+uint64_t start_with_own_fields(job_self self, const job_context* ctx, int64_t plan_ms, run_override change,
+                               bool waited) {
+  auto& st = self->state;
+  executor_target target = change.target ? *change.target : st.spec.target();
+  const auto timeout = change.timeout_ms;
+  remember_own_fields(st, plan_ms, std::move(change));
+  return start_one(self, ctx, run_trigger::manual, plan_ms, 0, std::move(target), {}, timeout, waited);
+}
+
+}  // namespace
+
+const run_override* own_fields_of(const job_state& st, int64_t plan_ms) {
+  if (!st.own_fields) return nullptr;
+  for (const auto& f : *st.own_fields)
+    if (f.plan_ms == plan_ms) return &f.change;
+  return nullptr;
+}
+
+void forget_own_fields(job_state& st, int64_t plan_ms) {
+  if (!st.own_fields) return;
+  std::erase_if(*st.own_fields, [plan_ms](const run_fields& f) { return f.plan_ms == plan_ms; });
+  if (st.own_fields->empty()) st.own_fields.reset();
+}
+
+admission admit(const job_state& st, bool skip_busy) {
+  const job_controls& c = st.spec.controls();
+  const std::size_t limit = c.max_running > 0 ? static_cast<std::size_t>(c.max_running) : skip_busy ? 1 : 0;
+  const std::size_t waiting = st.waiting ? st.waiting->size() : 0;
+  // Runs already waiting go first, so that the queue stays first in, first out.
+  if (limit == 0 || (st.in_flight.size() < limit && waiting == 0)) return admission::start;
+  if (!c.queue) return admission::overlap;
+  return waiting < static_cast<std::size_t>(c.queue_capacity()) ? admission::wait : admission::queue_full;
+}
+
+void enqueue(job_state& st, const job_context* ctx, waiting_run run) {
+  if (!st.waiting) st.waiting = std::make_unique<std::deque<waiting_run>>();
+  st.waiting->push_back(std::move(run));
+  ctx->stats->runs_waited.fetch_add(1, std::memory_order_relaxed);
+}
+
+status_or<uint64_t> start_manual_run(job_self self, const job_context* ctx, std::optional<run_override> change) {
+  auto& st = self->state;
+  if (change && st.kind == executor_kind::remote)
+    return status::invalid_argument("a run with fields of its own cannot run on worker nodes (REMOTE@)");
+  if (change && change->target && change->target->index() != st.spec.target().index())
+    return status::invalid_argument("a run with fields of its own keeps its job's executor");
+  const int64_t now = to_unix_ms(now_ms());
+  if (st.kind == executor_kind::remote) return start_run(self, ctx, run_trigger::manual, now, 0);
+  const job_controls& c = st.spec.controls();
+  switch (admit(st, false)) {
+    case admission::start: break;
+    case admission::wait:
+      enqueue(st, ctx, waiting_run{run_trigger::manual, now, 0, std::move(change)});
+      return uint64_t{0};
+    case admission::overlap:
+      return status::resource_exhausted("max_running: " + std::to_string(c.max_running) + " " +
+                                        (c.max_running == 1 ? "run" : "runs") + " already in flight");
+    case admission::queue_full:
+      return status::resource_exhausted("queue_max: the queue already holds " + std::to_string(c.queue_capacity()) +
+                                        " runs");
+  }
+  if (!change) return start_one(self, ctx, run_trigger::manual, now, 0, st.spec.target(), {});
+  return start_with_own_fields(self, ctx, now, std::move(*change), /*waited=*/false);
+}
+
+std::size_t waiting_runs(const job_state& st) { return st.waiting ? st.waiting->size() : 0; }
+
+// Starts the runs waiting in the job's queue while its max_running allows. A run that completes
+// inline comes back here through finish_run, which is fine: each call takes its own runs.
+void start_waiting_runs(job_self self, const job_context* ctx) {
+  auto& st = self->state;
+  while (st.waiting && !st.waiting->empty()) {
+    const job_controls& c = st.spec.controls();
+    if (c.max_running > 0 && st.in_flight.size() >= static_cast<std::size_t>(c.max_running)) return;
+    waiting_run next = std::move(st.waiting->front());
+    st.waiting->pop_front();
+    if (st.waiting->empty()) st.waiting.reset();
+    if (next.change) {
+      start_with_own_fields(self, ctx, next.plan_ms, std::move(*next.change), /*waited=*/true);
+      continue;
+    }
+    // A retry that waited runs with its manual run's own fields, if it had some.
+    const run_override* own = next.trigger == run_trigger::retry ? own_fields_of(st, next.plan_ms) : nullptr;
+    start_one(self, ctx, next.trigger, next.plan_ms, next.attempt, own && own->target ? *own->target : st.spec.target(),
+              {}, own ? own->timeout_ms : std::nullopt, /*waited=*/true);
+  }
+}
+
+}  // namespace mainspring

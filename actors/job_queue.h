@@ -1,0 +1,48 @@
+// job_queue: whether a job's run starts now, waits in the job's queue or is refused, by the
+// job's controls (core/job_controls.h: max_running, queue, queue_max); the queue; and manual runs
+// with fields of their own (run_override), whose fields their retries keep. Private to actors/:
+// called on the job actor's thread from job_runs.cc and job_actor.cc.
+//
+// Example (a fire):
+//   switch (admit(st, /*skip_busy=*/false)) {
+//     case admission::start: start_one(...); break;
+//     case admission::wait: enqueue(st, ctx, waiting_run{trigger, plan_ms, 0, std::nullopt}); break;
+//     default: count_skipped(...);   // overlap, queue_full
+//   }
+//   ... when a run ends: start_waiting_runs(self, ctx);
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+#include "actors/job_state.h"
+
+namespace mainspring {
+
+// What becomes of a run asked for now: it starts, waits in the job's queue, or is refused because
+// the job is at its runs at once (overlap) and its queue, if it has one, is full.
+enum class admission { start, wait, overlap, queue_full };
+
+// `skip_busy`: the job's concurrency policy forbids overlap for this run (a scheduled fire), a
+// limit of one when the job sets no max_running. Runs already waiting go first.
+admission admit(const job_state& st, bool skip_busy);
+// Puts `run` at the end of the job's queue (counted in runs_waited).
+void enqueue(job_state& st, const job_context* ctx, waiting_run run);
+// Runs waiting in the job's queue.
+std::size_t waiting_runs(const job_state& st);
+// Starts the runs waiting in the job's queue while its max_running allows (a run ended).
+void start_waiting_runs(job_self self, const job_context* ctx);
+
+// A manual run now, with `change` applied to it and its retries when set: its id, or 0 when it
+// waits in the job's queue. resource_exhausted when the job is at its max_running without a
+// queue ("max_running: ...") or its queue is full ("queue_max: ..."); invalid_argument for a
+// change to a REMOTE@ job or to a target of another executor kind.
+status_or<uint64_t> start_manual_run(job_self self, const job_context* ctx, std::optional<run_override> change);
+
+// The fields of its own that the manual run planned at `plan_ms` (or a retry of it) runs with, or
+// null; forget_own_fields drops them once no retry of that run is due.
+const run_override* own_fields_of(const job_state& st, int64_t plan_ms);
+void forget_own_fields(job_state& st, int64_t plan_ms);
+
+}  // namespace mainspring
