@@ -84,8 +84,16 @@ job_view view_of(const job_state& st) {
   v.last_success_ms = st.last_success_ms;
   v.last_error_ms = st.last_error_ms;
   if (!st.in_flight.empty()) v.last_run = st.in_flight.back();
-  else if (!st.recent.empty()) v.last_run = st.recent.back();
+  else v.last_run = last_finished_run(st);
   return v;
+}
+
+std::optional<run_record> last_finished_run(const job_state& st) {
+  if (!st.last_finished) return std::nullopt;
+  run_record run = *st.last_finished;
+  run.job_id = st.spec.id();
+  run.group = st.spec.group();
+  return run;
 }
 
 void count_skipped(job_state& st, const job_context* ctx, uint64_t n, skip_reason why) {

@@ -296,8 +296,10 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
   if (!st.spec.controls().hook_url.empty()) post_run_hook(self, ctx, "job_complete", run);
   if (ctx->pool->has_reply_hook()) ctx->pool->report(run_report_json(run, std::string(st.spec.name())));
   persist_lazily(ctx, mutation_batch{}.put_run(run));
-  if (st.recent.size() == k_recent_runs_in_memory) st.recent.erase(st.recent.begin());
-  st.recent.push_back(std::move(run));
+  std::string().swap(run.job_id);  // the job's own: not kept twice (last_finished_run)
+  std::string().swap(run.group);
+  if (st.last_finished) *st.last_finished = std::move(run);
+  else st.last_finished = std::make_unique<run_record>(std::move(run));
   start_waiting_runs(self, ctx);
 }
 
@@ -313,8 +315,8 @@ std::vector<run_record> merge_runs(const job_state& st, const job_context* ctx,
   auto aged_out = [cutoff_ms](const run_record& r) {
     return std::max({r.plan_ms, r.start_ms, r.end_ms}) < cutoff_ms;
   };
-  for (const auto& r : st.recent)
-    if (wanted(r) && r.run_id > newest_stored && !aged_out(r)) stored.push_back(r);
+  if (auto last = last_finished_run(st); last && wanted(*last) && last->run_id > newest_stored && !aged_out(*last))
+    stored.push_back(std::move(*last));
   for (const auto& r : st.in_flight)
     if (wanted(r)) stored.push_back(r);
   std::sort(stored.begin(), stored.end(),

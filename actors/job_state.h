@@ -24,11 +24,6 @@
 
 namespace mainspring {
 
-// Finished runs a job actor keeps in memory (the store keeps k_run_history_per_job): the last one,
-// for the job's view and for the moment between a run's end and its lazy write reaching the
-// store. One, not more: each costs ~250 B per job that has run (16 of them made 100k jobs firing
-// every second grow by 450 MiB); the store has the history.
-inline constexpr std::size_t k_recent_runs_in_memory = 1;
 
 // A failed run to be tried again at due_ms, on the node it failed on (REMOTE@ retries per node).
 struct pending_retry {
@@ -72,9 +67,11 @@ struct job_state {
   std::unique_ptr<std::deque<waiting_run>> waiting;
   // Manual runs with fields of their own, in flight or with a retry due; null while there is none.
   std::unique_ptr<std::vector<run_fields>> own_fields;
-  // Finished runs, newest last. A vector, not a deque: an empty one costs no allocation, and a
-  // million idle jobs hold none.
-  std::vector<run_record> recent;
+  // The last finished run, for the job's view and for the moment between a run's end and its lazy
+  // write reaching the store (null until one finished). One, not more: the store has the history.
+  // Its job_id and group are left empty (they are the job's own: last_finished_run() fills them
+  // in), which saves their heap text for a million jobs that have run.
+  std::unique_ptr<run_record> last_finished;
   uint64_t runs = 0, successes = 0, failures = 0, skipped = 0, retries = 0;
   int64_t last_success_ms = 0, last_error_ms = 0;
   bool has_dependents = false;  // jobs run after this one's successes (its group says so)
@@ -128,6 +125,8 @@ void compile(job_state& st, const job_context* ctx);
 void set_phase(job_state& st, const job_context* ctx, job_phase p);
 std::atomic<int64_t>& phase_counter(scheduler_stats* stats, job_phase p);
 job_view view_of(const job_state& st);
+// The job's last finished run with its job_id and group, or nullopt.
+std::optional<run_record> last_finished_run(const job_state& st);
 
 // -- placement (REMOTE@* jobs) --
 

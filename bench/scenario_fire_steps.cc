@@ -9,7 +9,6 @@ namespace mainspring::bench {
 
 namespace {
 
-constexpr double k_mib = 1024.0 * 1024.0;
 constexpr std::size_t k_list_group_jobs = 100;
 
 // A percentile of no samples is "not measured", not zero.

@@ -9,7 +9,6 @@ namespace mainspring::bench {
 
 namespace {
 
-constexpr double k_mib = 1024.0 * 1024.0;
 constexpr auto k_restart_poll = std::chrono::milliseconds(20);
 // After /health answers, how long the jobs may take to start coming back before the restart is
 // called "not durable".

@@ -22,6 +22,9 @@
 
 namespace mainspring::bench {
 
+// Bytes in a MiB, for the memory figures.
+inline constexpr double k_mib = 1024.0 * 1024.0;
+
 // Opens the scenario's server (open_server); on failure, or once the bench is asked to stop,
 // marks `r` skipped with a note and answers nullopt.
 std::optional<server_under_test> server_for(const bench_config& cfg, scenario_result& r);

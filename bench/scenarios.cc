@@ -426,6 +426,54 @@ scenario_result run_herd(const bench_config& cfg, std::size_t jobs) {
   return r;
 }
 
+// How often the memory scenario with runs reads the server's RSS.
+constexpr auto k_memory_reading_interval = std::chrono::seconds(15);
+
+// Memory once jobs have run: `jobs` no-op jobs @every `interval` fire for `seconds`, and the
+// server's RSS is read every 15 s and printed, each reading with the runs per job so far; the
+// figure held against the target is the highest reading once every job has run more times than
+// the history cap (--history-runs, passed with --server-arg), i.e. with every history full.
+scenario_result run_memory_with_runs(const bench_config& cfg, std::size_t jobs, const std::string& interval,
+                                     double seconds) {
+  const double interval_s = duration_seconds(interval).value_or(10);
+  std::size_t history = 100;  // the server's default --history-runs
+  for (std::size_t i = 0; i + 1 < cfg.server_args.size(); ++i)
+    if (cfg.server_args[i] == "--history-runs") history = std::stoul(cfg.server_args[i + 1]);
+  scenario_result r{"memory " + with_commas(jobs) + " after runs",
+                    with_commas(jobs) + " no-op jobs @every " + interval + ", " +
+                        std::to_string(static_cast<int>(seconds)) + " s of firing, RSS every " +
+                        std::to_string(k_memory_reading_interval.count()) + " s; history cap " +
+                        std::to_string(history) + " runs per job"};
+  auto server = server_for(cfg, r);
+  if (!server) return r;
+  load_client client(server->base_url);
+  auto batch = firing_batch(cfg, "bmemrun", jobs, interval, interval_s, "NOOP@");
+  if (!step_load(cfg, *server, client, batch, cfg.clients, load_rate_for(cfg, batch), "load", false, r)) return r;
+  const auto start = std::chrono::steady_clock::now();
+  const auto end = start + std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+  double full_max_mib = std::nan("");
+  for (auto next = start + k_memory_reading_interval; next <= end && !stop_requested(); next += k_memory_reading_interval) {
+    std::this_thread::sleep_until(next);
+    auto p = probe(client, server->pid);
+    if (!p.rss_bytes) continue;
+    const double mib = static_cast<double>(*p.rss_bytes) / k_mib;
+    const double runs = p.metrics ? p.metrics->sum_if_any(k_runs_counter).value_or(0) : 0;
+    const double per_job = runs / static_cast<double>(std::max<std::size_t>(1, batch.count));
+    const auto at = std::chrono::duration_cast<std::chrono::seconds>(next - start).count();
+    r.metrics.push_back({"RSS at " + std::to_string(at) + " s (" + with_commas(static_cast<std::size_t>(per_job)) +
+                             " runs per job)",
+                         mib, "MiB", ""});
+    // Full histories: every job ran more than the cap (runs spread evenly: the slowest job is
+    // one interval behind the average).
+    if (per_job - 1 > static_cast<double>(history)) full_max_mib = std::isnan(full_max_mib) ? mib : std::max(full_max_mib, mib);
+  }
+  r.metrics.push_back({"highest RSS with every history full", full_max_mib, "MiB", jobs >= k_million ? "< 2560" : ""});
+  r.metrics.push_back({"per job", full_max_mib * k_mib / static_cast<double>(jobs), "bytes", ""});
+  if (std::isnan(full_max_mib))
+    r.notes.push_back("no reading had every history full: run longer, or pass a smaller --history-runs");
+  return r;
+}
+
 scenario_result run_memory(const bench_config& cfg, std::size_t jobs) {
   scenario_result r{"memory " + with_commas(jobs), with_commas(jobs) + " idle jobs (@every 1h, first run far ahead), " +
                                                       std::to_string(cfg.clients) + " clients"};
@@ -572,6 +620,8 @@ std::vector<scenario_result> run_mode(const bench_config& cfg) {
                              interval_or("1s"), seconds_or(20)))};
   if (m == "memory") {
     std::vector<scenario_result> out;
+    if (!cfg.interval.empty())
+      return {stamped(run_memory_with_runs(cfg, jobs_or(k_million), cfg.interval, seconds_or(200)))};
     if (cfg.jobs) return {stamped(run_memory(cfg, cfg.jobs))};
     for (auto n : cfg.memory_jobs) out.push_back(stamped(run_memory(cfg, n)));
     return out;
