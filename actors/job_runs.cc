@@ -115,7 +115,6 @@ struct inline_sink {
 };
 thread_local inline_sink* t_inline = nullptr;
 
-
 bool busy_on(const job_state& st, const std::string& node) {
   return std::any_of(st.in_flight.begin(), st.in_flight.end(),
                      [&](const run_record& r) { return r.node == node; });
