@@ -78,7 +78,7 @@ status validate_override(const run_override& change) {
   if (change.retry_delay_ms && (*change.retry_delay_ms < 0 || *change.retry_delay_ms > k_max_timeout_ms))
     return status::invalid_argument("retry_delay: must be between 0 and " + std::to_string(k_max_timeout_ms / 1000) +
                                     " seconds");
-  return {};
+  return validate_controls_patch(change.controls);
 }
 
 bool is_valid_id(std::string_view text) {

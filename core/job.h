@@ -132,6 +132,7 @@ struct run_override {
   std::optional<int64_t> timeout_ms;
   std::optional<int> retries;             // 0..k_max_retries
   std::optional<int64_t> retry_delay_ms;  // 0..k_max_timeout_ms
+  run_controls_patch controls;            // follow-ups, hook and shell limits of this run
 };
 
 // invalid_argument naming the field ("retries: ...") when a set field is out of its job_spec

@@ -38,4 +38,38 @@ status validate_controls(const job_controls& c) {
   return {};
 }
 
+void run_controls_patch::merge(const run_controls_patch& later) {
+  auto take = [](auto& mine, const auto& theirs) {
+    if (theirs) mine = theirs;
+  };
+  take(on_success, later.on_success);
+  take(on_failure, later.on_failure);
+  take(hook_url, later.hook_url);
+  take(hook_format, later.hook_format);
+  take(cpu_limit_percent, later.cpu_limit_percent);
+  take(cpu_sustain_s, later.cpu_sustain_s);
+  take(memory_limit_bytes, later.memory_limit_bytes);
+  take(memory_sustain_s, later.memory_sustain_s);
+  take(log_max_bytes, later.log_max_bytes);
+}
+
+job_controls patched(job_controls base, const run_controls_patch& p) {
+  auto take = [](auto& field, const auto& change) {
+    if (change) field = *change;
+  };
+  take(base.on_success, p.on_success);
+  take(base.on_failure, p.on_failure);
+  take(base.hook_url, p.hook_url);
+  take(base.hook_format, p.hook_format);
+  take(base.cpu_limit_percent, p.cpu_limit_percent);
+  take(base.cpu_sustain_s, p.cpu_sustain_s);
+  take(base.memory_limit_bytes, p.memory_limit_bytes);
+  take(base.memory_sustain_s, p.memory_sustain_s);
+  take(base.log_max_bytes, p.log_max_bytes);
+  return base;
+}
+
+// Fields the patch leaves unset are at their defaults, which always pass.
+status validate_controls_patch(const run_controls_patch& patch) { return validate_controls(patched({}, patch)); }
+
 }  // namespace mainspring

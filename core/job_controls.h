@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/status.h"
@@ -56,9 +57,40 @@ struct job_controls {
   int queue_capacity() const { return queue_max > 0 ? queue_max : k_max_queued_runs; }
 };
 
+// A change to the fields of job_controls that concern one run (not max_running or the queue,
+// which are the job's): each field that is set replaces the job's for that run and its retries.
+// Cronicle's run_event with fields of its own, and its update_job on a run in flight, are made
+// of these.
+//
+// Example:
+//   run_controls_patch p;
+//   p.on_success = "report";           // this run, if it succeeds, is followed by job "report"
+//   job_controls c = patched(job.controls, p);
+struct run_controls_patch {
+  std::optional<std::string> on_success;
+  std::optional<std::string> on_failure;
+  std::optional<std::string> hook_url;     // set with hook_format: the two go together
+  std::optional<std::string> hook_format;
+  std::optional<int> cpu_limit_percent;
+  std::optional<int> cpu_sustain_s;
+  std::optional<int64_t> memory_limit_bytes;
+  std::optional<int> memory_sustain_s;
+  std::optional<int64_t> log_max_bytes;
+
+  bool operator==(const run_controls_patch&) const = default;
+  bool empty() const { return *this == run_controls_patch{}; }
+  // Takes every field `later` sets (a second change to the same run).
+  void merge(const run_controls_patch& later);
+};
+
+// `base` with the fields `patch` sets replaced.
+job_controls patched(job_controls base, const run_controls_patch& patch);
+
 // Checks the fields' ranges and that on_success / on_failure are job ids (a job may name itself:
 // Cronicle lets an event chain to itself, a loop its user asked for). Messages start with the
 // field's name here ("max_running: ..."); dialects rename them.
 status validate_controls(const job_controls& c);
+// The same checks for the fields `patch` sets.
+status validate_controls_patch(const run_controls_patch& patch);
 
 }  // namespace mainspring

@@ -111,4 +111,8 @@ void executor_pool::abort(executor_kind kind, uint64_t run_id, std::string why) 
   runner_for(kind).abort(run_id, std::move(why));
 }
 
+void executor_pool::adjust(executor_kind kind, uint64_t run_id, run_adjustment change) {
+  runner_for(kind).adjust(run_id, change);
+}
+
 }  // namespace mainspring

@@ -26,13 +26,13 @@
 #include "core/job.h"
 #include "core/status.h"
 #include "executors/run.h"
+#include "executors/runner.h"
 
 namespace mainspring {
 
 class http_runner;
 class lua_runner;
 class remote_runner;
-class runner;
 
 struct executor_pool_options {
   std::size_t max_concurrent_runs = 256;  // per runner
@@ -65,6 +65,8 @@ class executor_pool {
   void start(executor_kind kind, run_request req, run_callback done);
   // Asks the runner of `kind` to end run `run_id` (runner::abort).
   void abort(executor_kind kind, uint64_t run_id, std::string why);
+  // Gives run `run_id` of `kind` a new time limit and resource limits (runner::adjust).
+  void adjust(executor_kind kind, uint64_t run_id, run_adjustment change);
 
   // ok when the func's lua_body compiles; invalid_argument "lua_body: <Lua's message>" if not,
   // or when the lua executor is turned off.

@@ -7,6 +7,7 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 #include <tuple>
 #include <unordered_map>
@@ -126,6 +127,10 @@ struct transfer {
   output_tail body{k_max_output_tail_bytes};
   char error[CURL_ERROR_SIZE] = {};
   sys_ms start_time{};
+  std::chrono::steady_clock::time_point started{};  // start_time on the steady clock
+  // The runner keeps the time limit itself rather than hand it to curl, so that adjust() can move
+  // it while the transfer runs.
+  std::chrono::steady_clock::time_point deadline{};
 
   ~transfer() { curl_slist_free_all(headers); }
 };
@@ -227,6 +232,35 @@ struct http_runner::impl {
     curl_multi_wakeup(multi);
   }
 
+  // A queued run is taken out and reported here; one in flight is left to the thread.
+  void abort(uint64_t run_id, std::string why) {
+    std::optional<transfer_spec> dequeued;
+    {
+      std::lock_guard lock{mutex};
+      if (stopping || multi == nullptr) return;
+      auto it = std::find_if(queue.begin(), queue.end(), [&](const transfer_spec& t) { return t.run_id == run_id; });
+      if (it != queue.end()) {
+        dequeued = std::move(*it);
+        queue.erase(it);
+      } else {
+        aborts.emplace_back(run_id, std::move(why));
+      }
+    }
+    if (dequeued) return dequeued->done(failed_outcome(run_id, now_ms(), "aborted: " + why));
+    curl_multi_wakeup(multi);
+  }
+
+  void adjust(uint64_t run_id, std::chrono::milliseconds timeout) {
+    {
+      std::lock_guard lock{mutex};
+      if (stopping || multi == nullptr) return;
+      auto it = std::find_if(queue.begin(), queue.end(), [&](const transfer_spec& t) { return t.run_id == run_id; });
+      if (it != queue.end()) return void(it->timeout = timeout);
+      adjustments.emplace_back(run_id, timeout);
+    }
+    curl_multi_wakeup(multi);
+  }
+
   // -- the runner thread --
 
   void loop() {
@@ -234,10 +268,69 @@ struct http_runner::impl {
       int still_running = 0;
       curl_multi_perform(multi, &still_running);
       collect_finished();
-      curl_multi_poll(multi, nullptr, 0, slot_free_and_work_waiting() ? 0 : k_idle_poll_ms,
-                      nullptr);
+      apply_requests();
+      expire_deadlines();
+      curl_multi_poll(multi, nullptr, 0, slot_free_and_work_waiting() ? 0 : poll_ms(), nullptr);
     }
     abort_everything();
+  }
+
+  // How long the thread may sleep: until the next deadline, k_idle_poll_ms at most.
+  int poll_ms() const {
+    if (deadlines.empty()) return k_idle_poll_ms;
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(deadlines.begin()->first - std::chrono::steady_clock::now());
+    return static_cast<int>(std::clamp<long long>(left.count(), 0, k_idle_poll_ms));
+  }
+
+  // Ends the transfers abort() named and moves the deadlines adjust() changed.
+  void apply_requests() {
+    std::vector<std::pair<uint64_t, std::string>> ends;
+    std::vector<std::pair<uint64_t, std::chrono::milliseconds>> moves;
+    {
+      std::lock_guard lock{mutex};
+      if (aborts.empty() && adjustments.empty()) return;
+      ends.swap(aborts);
+      moves.swap(adjustments);
+    }
+    for (auto& [run_id, timeout] : moves)
+      if (transfer* t = find_active(run_id)) {
+        deadlines.erase({t->deadline, t->easy});
+        t->spec.timeout = timeout;
+        set_deadline(*t);
+      }
+    for (auto& [run_id, why] : ends)
+      if (transfer* t = find_active(run_id)) end_early(t->easy, failed_outcome(run_id, t->start_time, "aborted: " + why));
+  }
+
+  void expire_deadlines() {
+    const auto now = std::chrono::steady_clock::now();
+    while (!deadlines.empty() && deadlines.begin()->first <= now) {
+      CURL* easy = deadlines.begin()->second;
+      end_early(easy, outcome_of(*active.at(easy), CURLE_OPERATION_TIMEDOUT));
+    }
+  }
+
+  // A run's transfers are few: a linear search is fine for these rare requests.
+  transfer* find_active(uint64_t run_id) {
+    for (auto& [easy, t] : active)
+      if (t->spec.run_id == run_id && run_id != 0) return t.get();
+    return nullptr;
+  }
+
+  void set_deadline(transfer& t) {
+    t.deadline = std::chrono::steady_clock::time_point::max();
+    if (t.spec.timeout.count() > 0) t.deadline = t.started + t.spec.timeout;
+    deadlines.emplace(t.deadline, t.easy);
+  }
+
+  // Takes a transfer out of curl before it completed (aborted, or past its deadline) and reports
+  // `out` (made while the transfer still existed: it reads the body received so far).
+  void end_early(CURL* easy, run_outcome out) {
+    curl_multi_remove_handle(multi, easy);
+    auto node = active.extract(easy);
+    deadlines.erase({node.mapped()->deadline, easy});
+    recycle_easy(easy);
+    finish(std::move(node.mapped()->spec.done), std::move(out));
   }
 
   // Moves queued transfers into libcurl while there are free slots. False once stopping.
@@ -273,8 +366,10 @@ struct http_runner::impl {
       return finish(std::move(t->spec.done), failed_outcome(t->spec.run_id, now_ms(), std::move(error)));
     t->easy = take_easy();
     t->start_time = now_ms();
+    t->started = std::chrono::steady_clock::now();
     CURLcode res = configure(*t);
     if (res == CURLE_OK && curl_multi_add_handle(multi, t->easy) == CURLM_OK) {
+      set_deadline(*t);
       CURL* easy = t->easy;
       active.emplace(easy, std::move(t));
       return;
@@ -303,8 +398,6 @@ struct http_runner::impl {
     }
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, &t.body);
-    long timeout_ms = static_cast<long>(std::min<int64_t>(t.spec.timeout.count(), LONG_MAX));
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
     if (CURLcode res = curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https"); res != CURLE_OK)
       return res;
     const auto& method = t.spec.method;
@@ -335,6 +428,7 @@ struct http_runner::impl {
       auto node = active.extract(easy);
       if (node.empty()) continue;  // not ours; cannot happen
       transfer& t = *node.mapped();
+      deadlines.erase({t.deadline, easy});
       run_outcome out = outcome_of(t, res);
       recycle_easy(easy);
       finish(std::move(t.spec.done), std::move(out));
@@ -350,6 +444,7 @@ struct http_runner::impl {
       finish(std::move(t->spec.done), std::move(out));
     }
     active.clear();
+    deadlines.clear();
     std::deque<transfer_spec> left;
     {
       std::lock_guard lock{mutex};
@@ -390,9 +485,12 @@ struct http_runner::impl {
   std::deque<transfer_spec> queue;  // guarded by mutex
   std::size_t running = 0;          // guarded by mutex; slots taken, including launches
   bool stopping = false;            // guarded by mutex
+  std::vector<std::pair<uint64_t, std::string>> aborts;                     // guarded by mutex
+  std::vector<std::pair<uint64_t, std::chrono::milliseconds>> adjustments;  // guarded by mutex
 
   // Runner thread only.
   std::unordered_map<CURL*, std::unique_ptr<transfer>> active;
+  std::set<std::pair<std::chrono::steady_clock::time_point, CURL*>> deadlines;  // one per active transfer
   std::vector<CURL*> idle_easy;
 
   std::thread thread;  // last: started once everything above exists
@@ -419,6 +517,10 @@ void http_runner::start(run_request req, run_callback done) {
   spec.done = std::move(done);
   impl_->submit(std::move(spec));
 }
+
+void http_runner::abort(uint64_t run_id, std::string why) { impl_->abort(run_id, std::move(why)); }
+
+void http_runner::adjust(uint64_t run_id, run_adjustment change) { impl_->adjust(run_id, change.timeout); }
 
 void http_runner::post_json(std::string url, std::string body, std::chrono::milliseconds timeout,
                             run_callback done) {

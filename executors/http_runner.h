@@ -9,7 +9,8 @@
 // status (or exactly req.expect_code when set) whose body contains req.expect_body (when set;
 // checked against the kept tail), fails on any other status ("HTTP 503") or on a transport error
 // (curl's message, e.g. "Failed to connect to 127.0.0.1 port 1 ..."; code 0 when no status
-// arrived), and times out at req.timeout ("timed out after 300 ms"). The last
+// arrived), and times out at req.timeout ("timed out after 300 ms"; the runner keeps the time
+// limit, not curl, so that adjust() can move it). The last
 // k_max_output_tail_bytes of the response body are kept in output_tail. Redirects are followed
 // only when req.follow_redirects (at most k_max_http_redirects, to http:// and https:// only;
 // the last response counts); otherwise a 3xx is reported as a failure (a job URL that moved is a
@@ -88,6 +89,11 @@ class http_runner final : public runner {
   // If the runner is being destroyed, `done` is called at once on the caller's thread with
   // "runner stopped" (this is how a callback that starts a follow-up run learns of the shutdown).
   void start(run_request req, run_callback done) override;
+  // A queued run is reported at once; one in flight is taken out of curl and reported failed,
+  // "aborted: <why>", with its status (0 before one arrived) and the body received so far.
+  void abort(uint64_t run_id, std::string why) override;
+  // Moves the run's time limit (from its start); its resource limits do not apply here.
+  void adjust(uint64_t run_id, run_adjustment change) override;
 
   // POSTs `body` with Content-Type application/json to `url` (the reply hook that reports a run).
   // Same queue, limits, outcome rules and thread guarantees as start(); run_id is 0.

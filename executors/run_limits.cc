@@ -16,6 +16,12 @@ run_limits limits_of(const run_request& req) {
 
 limit_watch::limit_watch(run_limits limits, clock::time_point start) : limits_(limits), last_time_(start) {}
 
+void limit_watch::set_limits(run_limits limits) {
+  if (limits.cpu_limit_percent == 0) cpu_over_since_.reset();
+  if (limits.memory_limit_bytes == 0) memory_over_since_.reset();
+  limits_ = limits;
+}
+
 bool limit_watch::sustained(std::optional<clock::time_point>& since, bool over, clock::time_point now,
                             int sustain_s) const {
   if (!over) {

@@ -65,6 +65,10 @@ class limit_watch {
   // `printed_bytes`: everything the run printed so far. Returns why the run must end, or nullopt.
   std::optional<std::string> on_output(int64_t printed_bytes) const;
 
+  // Replaces the limits (a run adjusted while it runs); the samples taken so far, and how long a
+  // limit that still applies has been exceeded, are kept.
+  void set_limits(run_limits limits);
+
   // -- properties --
 
   const run_limits& limits() const { return limits_; }

@@ -15,8 +15,16 @@
 #include <string>
 
 #include "executors/run.h"
+#include "executors/run_limits.h"
 
 namespace mainspring {
+
+// What may change about a run while it runs (Cronicle's update_job): its time limit, counted from
+// its start (0 = none), and its resource limits.
+struct run_adjustment {
+  std::chrono::milliseconds timeout{0};
+  run_limits limits;
+};
 
 class runner {
  public:
@@ -30,6 +38,13 @@ class runner {
   // hold (finished, unknown) is left alone. Thread-safe; never blocks. By default a runner has
   // nothing it could end (its runs complete at once).
   virtual void abort(uint64_t run_id, std::string why) { (void)run_id, (void)why; }
+
+  // Gives run `run_id`, if it is queued or running here, a new time limit and resource limits in
+  // place of its request's. A run already past the new time limit ends at once, timed out; one
+  // over a new output limit ends as over any limit. A run this runner does not hold is left alone.
+  // Thread-safe; never blocks. By default a runner has nothing to adjust (its runs complete at
+  // once, or run elsewhere under limits of their own).
+  virtual void adjust(uint64_t run_id, run_adjustment change) { (void)run_id, (void)change; }
 
   // Runs started and not yet reported.
   virtual std::size_t running() const = 0;

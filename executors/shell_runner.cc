@@ -48,6 +48,7 @@ struct active_run {
   spawned_shell child;
   output_tail tail;
   sys_ms start_time{};
+  steady::time_point spawned{};  // start_time on the steady clock: deadlines count from it
   std::optional<steady::time_point> deadline;
   bool timed_out = false;
   std::optional<std::string> aborted;  // why, once abort() asked for it or a limit was exceeded
@@ -168,6 +169,22 @@ class shell_runner::impl {
     if (write_wake) signal_wake();
   }
 
+  // A queued run takes the change into its request; a running one is left to the thread
+  // (apply_adjustments).
+  void adjust(uint64_t run_id, run_adjustment change) {
+    bool write_wake = false;
+    {
+      std::lock_guard lock(mu_);
+      if (closed_) return;
+      auto it = std::find_if(queue_.begin(), queue_.end(), [&](const pending_run& p) { return p.req.run_id == run_id; });
+      if (it != queue_.end()) return set_request_limits(it->req, change);
+      adjustments_.emplace_back(run_id, change);
+      write_wake = !wake_pending_;
+      wake_pending_ = true;
+    }
+    if (write_wake) signal_wake();
+  }
+
   std::size_t running() const {
     std::lock_guard lock(mu_);
     return running_;
@@ -187,6 +204,7 @@ class shell_runner::impl {
       int n = epoll_wait(epoll_fd_, events, 64, wait_ms());
       for (int i = 0; i < n; ++i) dispatch(events[i]);
       poll_exits_without_pidfd();
+      apply_adjustments();
       expire_deadlines();
       apply_aborts();
       sample_limited_runs();
@@ -225,12 +243,10 @@ class shell_runner::impl {
     run->p = std::move(p);
     run->child = child.value();
     run->start_time = start;
-    if (run->p.req.timeout.count() > 0) {
-      run->deadline = steady::now() + run->p.req.timeout;
-      deadlines_.emplace(*run->deadline, key);
-    }
+    run->spawned = steady::now();
+    set_deadline(*run, key);
     if (run_limits limits = limits_of(run->p.req); limits.any()) {
-      run->limits.emplace(limits, steady::now());
+      run->limits.emplace(limits, run->spawned);
       if (limits.needs_samples() && !next_sample_) next_sample_ = steady::now() + k_usage_sample_interval;
     }
     bool watched = watch(run->child.output_fd, make_tag(key, k_output));
@@ -302,6 +318,46 @@ class shell_runner::impl {
       run.timed_out = true;
       kill_group(run);  // finish() follows when the exit is seen
     }
+  }
+
+  // (Re)sets the run's deadline from its spawn time and its request's timeout (<= 0: none).
+  void set_deadline(active_run& run, uint64_t key) {
+    if (run.deadline) deadlines_.erase({*run.deadline, key});
+    run.deadline.reset();
+    if (run.p.req.timeout.count() <= 0) return;
+    run.deadline = run.spawned + run.p.req.timeout;
+    deadlines_.emplace(*run.deadline, key);
+  }
+
+  // Gives the running runs adjust() named their new limits; expire_deadlines() and the next
+  // sample act on them.
+  void apply_adjustments() {
+    std::vector<std::pair<uint64_t, run_adjustment>> asked;
+    {
+      std::lock_guard lock(mu_);
+      if (adjustments_.empty()) return;
+      asked.swap(adjustments_);
+    }
+    for (auto& [run_id, change] : asked)
+      for (auto& [key, run] : runs_) {
+        if (run->p.req.run_id != run_id || run->aborted) continue;
+        set_request_limits(run->p.req, change);
+        set_deadline(*run, key);
+        if (run->limits) run->limits->set_limits(change.limits);
+        else if (change.limits.any()) run->limits.emplace(change.limits, run->spawned);
+        if (change.limits.needs_samples() && !next_sample_) next_sample_ = steady::now() + k_usage_sample_interval;
+        if (auto why = run->limits ? run->limits->on_output(run->printed_bytes) : std::nullopt)
+          end_over_limit(*run, std::move(*why));
+      }
+  }
+
+  static void set_request_limits(run_request& req, const run_adjustment& change) {
+    req.timeout = change.timeout;
+    req.cpu_limit_percent = change.limits.cpu_limit_percent;
+    req.cpu_sustain_s = change.limits.cpu_sustain_s;
+    req.memory_limit_bytes = change.limits.memory_limit_bytes;
+    req.memory_sustain_s = change.limits.memory_sustain_s;
+    req.log_max_bytes = change.limits.log_max_bytes;
   }
 
   // Kills the groups of the runs abort() named; finish() follows when each exit is seen.
@@ -471,6 +527,7 @@ class shell_runner::impl {
   bool closed_ = false;
   bool wake_pending_ = false;  // an eventfd write is on its way to the thread
   std::vector<std::pair<uint64_t, std::string>> aborts_;  // run ids to end, and why
+  std::vector<std::pair<uint64_t, run_adjustment>> adjustments_;  // running runs' new limits
   std::string setup_error_;    // set only by the constructor
 
   // Owned by the thread.
@@ -492,6 +549,7 @@ void shell_runner::start(run_request req, run_callback done) {
   impl_->start(std::move(req), std::move(done));
 }
 void shell_runner::abort(uint64_t run_id, std::string why) { impl_->abort(run_id, std::move(why)); }
+void shell_runner::adjust(uint64_t run_id, run_adjustment change) { impl_->adjust(run_id, change); }
 std::size_t shell_runner::running() const { return impl_->running(); }
 std::size_t shell_runner::queued() const { return impl_->queued(); }
 

@@ -34,6 +34,9 @@
 //   A timeout <= 0 means no timeout.
 // - abort(run_id, why): a queued run is reported at once; a running one has its group killed and
 //   is reported failed, code -1, "aborted: <why>", with its output so far.
+// - adjust(run_id, change): a queued run starts with the new limits; a running one gets its
+//   deadline moved to its spawn time + change.timeout (its timeout message names the new one)
+//   and its resource limits replaced, the CPU and memory samples taken so far kept.
 // - Limits (req.cpu_limit_percent, memory_limit_bytes, log_max_bytes; run_limits.h): the run's
 //   process group is sampled from /proc about once a k_usage_sample_interval (CPU time over wall
 //   time, resident memory summed); over a limit at every sample for its sustain seconds, or
@@ -88,6 +91,7 @@ class shell_runner final : public runner {
   // Thread-safe.
   void start(run_request req, run_callback done) override;
   void abort(uint64_t run_id, std::string why) override;
+  void adjust(uint64_t run_id, run_adjustment change) override;
 
   // -- observers --
 

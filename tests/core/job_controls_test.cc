@@ -59,5 +59,47 @@ TEST_CASE("a job's controls are validated with the job, and an edit replaces the
   CHECK(edited->controls == job_controls{.on_success = "other"});
 }
 
+TEST_CASE("a run's controls patch replaces only the fields it sets, and a later patch wins") {
+  const job_controls job{.max_running = 3, .on_success = "next", .hook_url = "http://127.0.0.1/h",
+                         .hook_format = "cronicle", .memory_limit_bytes = 1 << 20};
+  run_controls_patch p;
+  CHECK(p.empty());
+  CHECK(patched(job, p) == job);
+  p.on_failure = "page";
+  p.memory_limit_bytes = 0;  // set to "none" is a change, not an absence
+  CHECK_FALSE(p.empty());
+  job_controls c = patched(job, p);
+  CHECK(c.on_failure == "page");
+  CHECK(c.memory_limit_bytes == 0);
+  CHECK(c.on_success == "next");
+  CHECK(c.max_running == 3);
+  CHECK(c.hook_url == "http://127.0.0.1/h");
+
+  run_controls_patch later;
+  later.on_failure = "";
+  later.log_max_bytes = 4096;
+  p.merge(later);
+  CHECK(p.on_failure == std::optional<std::string>(""));
+  CHECK(p.memory_limit_bytes == std::optional<int64_t>(0));
+  CHECK(p.log_max_bytes == std::optional<int64_t>(4096));
+  CHECK(patched(job, p).on_failure.empty());
+}
+
+TEST_CASE("a run's controls patch is checked like a job's controls, with the same messages") {
+  CHECK(validate_controls_patch({}).ok());
+  run_controls_patch p;
+  p.on_success = "../etc";
+  CHECK(validate_controls_patch(p).message().starts_with("on_success: not a job id"));
+  p.on_success.reset();
+  p.hook_url = "file:///etc/passwd";
+  CHECK(validate_controls_patch(p).message() == "hook_url: must be an http:// or https:// URL");
+  p.hook_url.reset();
+  p.cpu_limit_percent = -1;
+  CHECK(validate_controls_patch(p).message().starts_with("cpu_limit_percent:"));
+  run_override change;
+  change.controls.log_max_bytes = -5;
+  CHECK(validate_override(change).message() == "log_max_bytes: must not be negative");
+}
+
 }  // namespace
 }  // namespace mainspring

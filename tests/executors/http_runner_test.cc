@@ -143,6 +143,55 @@ TEST_CASE("a reply slower than the timeout makes the run time out") {
   CHECK(out.code == 0);
 }
 
+TEST_CASE("abort ends a transfer in flight at once, and a queued one without a request") {
+  http_sink sink;
+  sink.set_delay(5s);
+  http_runner runner{1};
+  outcome_box box;
+  auto first = request_for(sink.url("/slow"));
+  auto second = request_for(sink.url("/slow"));
+  second.run_id = 43;
+  runner.start(std::move(first), box.callback());
+  runner.start(std::move(second), box.callback());
+  REQUIRE(sink.wait_for_requests(1, 20s));
+  runner.abort(999, "nobody");  // unknown: nothing happens
+  runner.abort(43, "not wanted");
+  REQUIRE(box.wait_for(1));
+  CHECK(box.all().at(0).run_id == 43);
+  CHECK(box.all().at(0).error == "aborted: not wanted");
+  runner.abort(42, "stopped by a test");
+  REQUIRE(box.wait_for(2));  // without the abort: the sink's answer, 5 s later, a success
+  const run_outcome out = box.all().at(1);
+  CHECK(out.run_id == 42);
+  CHECK(out.result == run_result::failed);
+  CHECK(out.error == "aborted: stopped by a test");
+  CHECK(runner.running() == 0);
+}
+
+TEST_CASE("adjust moves a transfer's time limit either way") {
+  http_sink sink;
+  SECTION("shorter: the run times out by the new limit") {
+    sink.set_delay(5s);
+    http_runner runner;
+    outcome_box box;
+    runner.start(request_for(sink.url("/slow"), 60s), box.callback());
+    REQUIRE(sink.wait_for_requests(1, 20s));
+    runner.adjust(42, run_adjustment{.timeout = 200ms, .limits = {}});
+    REQUIRE(box.wait_for(1));
+    CHECK(box.all().at(0).result == run_result::timed_out);
+    CHECK(box.all().at(0).error == "timed out after 200 ms");
+  }
+  SECTION("longer: a reply after the old limit counts") {
+    sink.set_delay(1s);
+    http_runner runner;
+    outcome_box box;
+    runner.start(request_for(sink.url("/slow"), 500ms), box.callback());
+    runner.adjust(42, run_adjustment{.timeout = 30s, .limits = {}});
+    REQUIRE(box.wait_for(1));
+    CHECK(box.all().at(0).result == run_result::succeeded);
+  }
+}
+
 TEST_CASE("a refused connection fails with curl's message and no status") {
   http_runner runner;
   auto url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/hook";

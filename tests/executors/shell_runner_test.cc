@@ -464,3 +464,52 @@ TEST_CASE("a run under its limits runs to its end") {
   CHECK(out.result == run_result::succeeded);
   CHECK(out.output_tail == "done\n");
 }
+
+TEST_CASE("adjust shortens a running command's time limit, counted from its start") {
+  shell_runner runner;
+  collector c;
+  auto req = request("echo started; sleep 60", 60'000ms);
+  const uint64_t id = req.run_id;
+  runner.start(std::move(req), c.callback());
+  for (int i = 0; i < 200 && runner.running() == 0; ++i) std::this_thread::sleep_for(10ms);
+  runner.adjust(id, run_adjustment{.timeout = 300ms, .limits = {}});
+  REQUIRE(c.wait_for(1));
+  auto out = c.outcomes().at(0);
+  CHECK(out.result == run_result::timed_out);
+  CHECK(out.error == "timed out after 300 ms");
+  CHECK(out.output_tail == "started\n");
+}
+
+TEST_CASE("adjust lengthens a queued or running command's time limit") {
+  shell_runner runner(1);
+  collector c;
+  auto first = request("sleep 1.2; echo first", 700ms);
+  auto second = request("sleep 1.2; echo second", 700ms);
+  const uint64_t first_id = first.run_id, second_id = second.run_id;
+  runner.start(std::move(first), c.callback());
+  runner.start(std::move(second), c.callback());  // queued behind the first
+  runner.adjust(first_id, run_adjustment{.timeout = 30'000ms, .limits = {}});
+  runner.adjust(second_id, run_adjustment{.timeout = 30'000ms, .limits = {}});
+  REQUIRE(c.wait_for(2));
+  for (const auto& out : c.outcomes()) {
+    CHECK(out.result == run_result::succeeded);
+    CHECK(out.error.empty());
+  }
+}
+
+TEST_CASE("adjust gives a running command resource limits it did not have") {
+  shell_runner runner;
+  collector c;
+  auto req = request("head -c 500 /dev/zero | tr '\\0' x; echo; sleep 60");
+  const uint64_t id = req.run_id;
+  runner.start(std::move(req), c.callback());
+  for (int i = 0; i < 200 && runner.running() == 0; ++i) std::this_thread::sleep_for(10ms);
+  std::this_thread::sleep_for(200ms);  // its 501 bytes are read meanwhile
+  run_limits limits;
+  limits.log_max_bytes = 100;
+  runner.adjust(id, run_adjustment{.timeout = 60'000ms, .limits = limits});
+  REQUIRE(c.wait_for(1));
+  auto out = c.outcomes().at(0);
+  CHECK(out.result == run_result::failed);
+  CHECK(out.error == "aborted: Exceeded log file size limit of 100 bytes");
+}
