@@ -559,6 +559,16 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
         with_job(self, id, reply,
                  [&](const caf::actor& job) { self->send(job, abort_atom::value, std::move(audit), run_id, reply); });
       },
+      [=](flush_queue_atom, audit_entry& audit, const std::string& id, const reply_fn<std::size_t>& reply) {
+        with_job(self, id, reply,
+                 [&](const caf::actor& job) { self->send(job, flush_queue_atom::value, std::move(audit), reply); });
+      },
+      [=](update_run_atom, audit_entry& audit, const std::string& id, uint64_t run_id, run_override& change,
+          const reply_fn<std::size_t>& reply) {
+        with_job(self, id, reply, [&](const caf::actor& job) {
+          self->send(job, update_run_atom::value, std::move(audit), run_id, std::move(change), reply);
+        });
+      },
       [=](executions_atom, const std::string& id, std::size_t limit, uint64_t before,
           std::vector<run_record>& stored, const reply_fn<std::vector<run_record>>& reply) {
         with_job(self, id, reply, [&](const caf::actor& job) {

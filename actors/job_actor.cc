@@ -243,6 +243,18 @@ caf::behavior make_job_handlers() {
         if (n) persist_lazily(my_ctx(), mutation_batch{}.put_audit(audit));
         reply(n);
       },
+      [](flush_queue_atom, audit_entry& audit, const reply_fn<std::size_t>& reply) {
+        const std::size_t n = flush_waiting_runs(me(), my_ctx());
+        audit.detail = std::to_string(n) + (n == 1 ? " waiting run dropped" : " waiting runs dropped");
+        persist_lazily(my_ctx(), mutation_batch{}.put_audit(audit));
+        reply(n);
+      },
+      [](update_run_atom, audit_entry& audit, uint64_t run_id, run_override& change,
+         const reply_fn<std::size_t>& reply) {
+        auto n = update_run(me(), my_ctx(), run_id, change);
+        if (n.ok() && *n) persist_lazily(my_ctx(), mutation_batch{}.put_audit(audit));
+        reply(std::move(n));
+      },
       [](abort_atom, audit_entry& audit, const reply_fn<std::size_t>& reply) {
         reply(abort_runs(me(), my_ctx(), "stopped through the " + audit.api + " API"));
         persist_lazily(my_ctx(), mutation_batch{}.put_audit(audit));

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "actors/job_runs.h"
+#include "executors/executor_pool.h"
 
 namespace mainspring {
 
@@ -17,11 +18,15 @@ void remember_own_fields(job_state& st, int64_t plan_ms, run_override change) {
 // Starts a manual run with `change` (fields of its own) and keeps them for its retries.
 uint64_t start_with_own_fields(job_self self, const job_context* ctx, int64_t plan_ms, run_override change,
                                bool waited) {
-  auto& st = self->state;
-  executor_target target = change.target ? *change.target : st.spec.target();
-  const auto timeout = change.timeout_ms;
-  remember_own_fields(st, plan_ms, std::move(change));
-  return start_one(self, ctx, run_trigger::manual, plan_ms, 0, std::move(target), {}, timeout, waited);
+  remember_own_fields(self->state, plan_ms, std::move(change));
+  return start_one(self, ctx, run_trigger::manual, plan_ms, 0, {}, waited);
+}
+
+run_fields* own_fields_entry(job_state& st, int64_t plan_ms) {
+  if (!st.own_fields) return nullptr;
+  for (auto& f : *st.own_fields)
+    if (f.plan_ms == plan_ms) return &f;
+  return nullptr;
 }
 
 }  // namespace
@@ -31,6 +36,43 @@ const run_override* own_fields_of(const job_state& st, int64_t plan_ms) {
   for (const auto& f : *st.own_fields)
     if (f.plan_ms == plan_ms) return &f.change;
   return nullptr;
+}
+
+const job_controls& controls_for(const job_state& st, const run_override* own, std::optional<job_controls>& storage) {
+  if (!own || own->controls.empty()) return st.spec.controls();
+  return storage.emplace(patched(st.spec.controls(), own->controls));
+}
+
+status_or<std::size_t> update_run(job_self self, const job_context* ctx, uint64_t run_id, const run_override& change) {
+  auto& st = self->state;
+  auto run = std::find_if(st.in_flight.begin(), st.in_flight.end(), [run_id](const run_record& r) { return r.run_id == run_id; });
+  if (run == st.in_flight.end()) return std::size_t{0};
+  if (st.kind == executor_kind::remote)
+    return status::invalid_argument("a run on worker nodes (REMOTE@) cannot be changed while it runs");
+  if (change.target) return status::invalid_argument("a run in flight keeps its target");
+  run_fields* f = own_fields_entry(st, run->plan_ms);
+  if (!f) {
+    remember_own_fields(st, run->plan_ms, {});
+    f = &st.own_fields->back();
+  }
+  run_override& own = f->change;
+  if (change.timeout_ms) own.timeout_ms = change.timeout_ms;
+  if (change.retries) own.retries = change.retries;
+  if (change.retry_delay_ms) own.retry_delay_ms = change.retry_delay_ms;
+  own.controls.merge(change.controls);
+  // The runner enforces the time limit and the shell limits; the rest (retries, follow-ups, the
+  // hook at the end) is read from the run's own fields when it finishes.
+  std::optional<job_controls> storage;
+  const job_controls& c = controls_for(st, &own, storage);
+  run_adjustment adjustment;
+  adjustment.timeout = std::chrono::milliseconds(own.timeout_ms.value_or(st.spec.timeout_ms));
+  adjustment.limits = {.cpu_limit_percent = c.cpu_limit_percent,
+                       .cpu_sustain_s = c.cpu_sustain_s,
+                       .memory_limit_bytes = c.memory_limit_bytes,
+                       .memory_sustain_s = c.memory_sustain_s,
+                       .log_max_bytes = c.log_max_bytes};
+  ctx->pool->adjust(st.kind, run_id, adjustment);
+  return std::size_t{1};
 }
 
 void forget_own_fields(job_state& st, int64_t plan_ms) {
@@ -76,11 +118,18 @@ status_or<uint64_t> start_manual_run(job_self self, const job_context* ctx, std:
       return status::resource_exhausted("queue_max: the queue already holds " + std::to_string(c.queue_capacity()) +
                                         " runs");
   }
-  if (!change) return start_one(self, ctx, run_trigger::manual, now, 0, st.spec.target(), {});
+  if (!change) return start_one(self, ctx, run_trigger::manual, now, 0);
   return start_with_own_fields(self, ctx, now, std::move(*change), /*waited=*/false);
 }
 
 std::size_t waiting_runs(const job_state& st) { return st.waiting ? st.waiting->size() : 0; }
+
+std::size_t flush_waiting_runs(job_self self, const job_context* ctx) {
+  (void)ctx;
+  const std::size_t n = waiting_runs(self->state);
+  self->state.waiting.reset();
+  return n;
+}
 
 // Starts the runs waiting in the job's queue while its max_running allows. A run that completes
 // inline comes back here through finish_run, which is fine: each call takes its own runs.
@@ -96,10 +145,8 @@ void start_waiting_runs(job_self self, const job_context* ctx) {
       start_with_own_fields(self, ctx, next.plan_ms, std::move(*next.change), /*waited=*/true);
       continue;
     }
-    // A retry that waited runs with its manual run's own fields, if it had some.
-    const run_override* own = next.trigger == run_trigger::retry ? own_fields_of(st, next.plan_ms) : nullptr;
-    start_one(self, ctx, next.trigger, next.plan_ms, next.attempt, own && own->target ? *own->target : st.spec.target(),
-              {}, own ? own->timeout_ms : std::nullopt, /*waited=*/true);
+    // A retry that waited runs with its run's own fields, if it had some (start_one finds them).
+    start_one(self, ctx, next.trigger, next.plan_ms, next.attempt, {}, /*waited=*/true);
   }
 }
 

@@ -33,6 +33,8 @@ void enqueue(job_state& st, const job_context* ctx, waiting_run run);
 std::size_t waiting_runs(const job_state& st);
 // Starts the runs waiting in the job's queue while its max_running allows (a run ended).
 void start_waiting_runs(job_self self, const job_context* ctx);
+// Drops every run waiting in the job's queue (Cronicle's flush_event_queue); answers how many.
+std::size_t flush_waiting_runs(job_self self, const job_context* ctx);
 
 // A manual run now, with `change` applied to it and its retries when set: its id, or 0 when it
 // waits in the job's queue. resource_exhausted when the job is at its max_running without a
@@ -40,9 +42,21 @@ void start_waiting_runs(job_self self, const job_context* ctx);
 // change to a REMOTE@ job or to a target of another executor kind.
 status_or<uint64_t> start_manual_run(job_self self, const job_context* ctx, std::optional<run_override> change);
 
-// The fields of its own that the manual run planned at `plan_ms` (or a retry of it) runs with, or
-// null; forget_own_fields drops them once no retry of that run is due.
+// The fields of its own that the run planned at `plan_ms` (or a retry of it) runs with, or null;
+// forget_own_fields drops them once no retry of that run is due. Runs are told apart by their plan
+// time alone: two runs of one job planned in the same millisecond (a fire and a run-now) share.
 const run_override* own_fields_of(const job_state& st, int64_t plan_ms);
 void forget_own_fields(job_state& st, int64_t plan_ms);
+
+// The controls a run with fields `own` (or none: null) runs with: its job's, or a copy in
+// `storage` with the run's own over them. The job's are not copied when the run has none.
+const job_controls& controls_for(const job_state& st, const run_override* own, std::optional<job_controls>& storage);
+
+// Changes run `run_id` while it runs (Cronicle's update_job): each field `change` sets becomes the
+// run's own, for it and its retries, over any it had. The runner moves its time limit (counted
+// from its start) and shell limits at once; retries, follow-ups and the hook at its end are read
+// when it ends. Answers 1, or 0 when the run is not in flight; invalid_argument for a REMOTE@
+// run or a change of target.
+status_or<std::size_t> update_run(job_self self, const job_context* ctx, uint64_t run_id, const run_override& change);
 
 }  // namespace mainspring

@@ -24,7 +24,7 @@ double lateness_seconds(int64_t plan_ms) {
 }
 
 run_request request_for(const job_state& st, const run_record& run, executor_target target,
-                        std::optional<int64_t> timeout_ms) {
+                        std::optional<int64_t> timeout_ms, const job_controls& controls) {
   run_request req;
   req.run_id = run.run_id;
   req.job_id = st.spec.id();
@@ -34,6 +34,7 @@ run_request request_for(const job_state& st, const run_record& run, executor_tar
   req.plan_time = from_unix_ms(run.plan_ms);
   struct visitor {
     const job_state& st;
+    const job_controls& c;
     run_request& req;
     void operator()(http_target& h) {
       req.target = std::move(h.url);
@@ -56,7 +57,6 @@ run_request request_for(const job_state& st, const run_record& run, executor_tar
       req.shell = std::move(s.shell);
       req.cwd = std::move(s.cwd);
       req.extras = std::move(s.env);
-      const job_controls& c = st.spec.controls();
       req.cpu_limit_percent = c.cpu_limit_percent;
       req.cpu_sustain_s = c.cpu_sustain_s;
       req.memory_limit_bytes = c.memory_limit_bytes;
@@ -70,7 +70,7 @@ run_request request_for(const job_state& st, const run_record& run, executor_tar
     }
     void operator()(noop_target&) {}
   };
-  std::visit(visitor{st, req}, target);
+  std::visit(visitor{st, controls, req}, target);
   req.node = run.node;
   req.trigger = static_cast<uint8_t>(run.trigger);
   req.attempt = run.attempt;
@@ -86,10 +86,10 @@ run_state state_of(run_result r) {
   return run_state::failed;
 }
 
-// Posts the job's run hook for `run` at `action` ("job_start", "job_complete"), its body shaped
-// by the job's hook format. REQUIRES: the job has a hook_url.
-void post_run_hook(job_self self, const job_context* ctx, std::string_view action, const run_record& run) {
-  const job_controls& c = self->state.spec.controls();
+// Posts the run hook of controls `c` (the run's) for `run` at `action` ("job_start",
+// "job_complete"), its body shaped by the hook format. REQUIRES: c.hook_url is set.
+void post_run_hook(job_self self, const job_context* ctx, const job_controls& c, std::string_view action,
+                   const run_record& run) {
   std::string body;
   if (auto f = ctx->hook_formats.find(c.hook_format); f != ctx->hook_formats.end())
     body = f->second(action, run, self->state.spec.unpack());
@@ -123,8 +123,14 @@ bool busy_on(const job_state& st, const std::string& node) {
 }  // namespace
 
 uint64_t start_one(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms, int attempt,
-                   executor_target target, std::string node, std::optional<int64_t> timeout_ms, bool waited) {
+                   std::string node, bool waited) {
   auto& st = self->state;
+  // A manual run (or a retry) may have fields of its own; a scheduled fire gets some only once
+  // it runs (update_run).
+  const run_override* own =
+      trigger == run_trigger::manual || trigger == run_trigger::retry ? own_fields_of(st, plan_ms) : nullptr;
+  std::optional<job_controls> own_controls;
+  const job_controls& controls = controls_for(st, own, own_controls);
   run_record run;
   run.run_id = ctx->ids->next(now_ms());
   run.job_id = st.spec.id();
@@ -141,11 +147,13 @@ uint64_t start_one(job_self self, const job_context* ctx, run_trigger trigger, i
   // by its job's own limit, not the scheduler's.
   if (trigger != run_trigger::manual && !waited)
     ctx->metrics->on_run_started(st.kind, lateness_seconds(plan_ms));
-  if (!st.spec.controls().hook_url.empty()) post_run_hook(self, ctx, "job_start", st.in_flight.back());
+  if (!controls.hook_url.empty()) post_run_hook(self, ctx, controls, "job_start", st.in_flight.back());
 
   inline_sink sink{run.run_id, std::nullopt};
   t_inline = &sink;
-  ctx->pool->start(st.kind, request_for(st, run, std::move(target), timeout_ms),
+  ctx->pool->start(st.kind,
+                   request_for(st, run, own && own->target ? *own->target : st.spec.target(),
+                               own ? own->timeout_ms : std::nullopt, controls),
                    [job = caf::actor_cast<caf::actor>(self)](run_outcome out) {
                      if (t_inline && t_inline->run_id == out.run_id) t_inline->out = std::move(out);
                      else caf::anon_send(job, run_done_atom::value, std::move(out));
@@ -165,18 +173,15 @@ uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, i
       case admission::overlap: return count_skipped(st, ctx, 1, skip_reason::overlap), 0;
       case admission::queue_full: return count_skipped(st, ctx, 1, skip_reason::queue_full), 0;
     }
-    if (const run_override* own = trigger == run_trigger::retry ? own_fields_of(st, plan_ms) : nullptr)
-      return start_one(self, ctx, trigger, plan_ms, attempt, own->target ? *own->target : st.spec.target(), {},
-                       own->timeout_ms);
-    return start_one(self, ctx, trigger, plan_ms, attempt, st.spec.target(), {});
+    return start_one(self, ctx, trigger, plan_ms, attempt);
   }
-  executor_target target = st.spec.target();
+  const executor_target target = st.spec.target();
   if (std::get<remote_target>(target).allocated) {
     // One run, on the node the allocation table gives the job now (a retry too: its old node
     // may be gone). With no live node the fire is skipped, as Cloudtask runs nothing then.
     if (st.allocated_node.empty()) return count_skipped(st, ctx, 1, skip_reason::no_node), 0;
     if (skip_busy && !st.in_flight.empty()) return count_skipped(st, ctx, 1, skip_reason::overlap), 0;
-    return start_one(self, ctx, trigger, plan_ms, attempt, std::move(target), st.allocated_node);
+    return start_one(self, ctx, trigger, plan_ms, attempt, st.allocated_node);
   }
   // One run per node, each with its own record, retries and overlap rule.
   const auto nodes = std::get<remote_target>(target).nodes;
@@ -187,7 +192,7 @@ uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, i
       count_skipped(st, ctx, 1, skip_reason::overlap);
       continue;
     }
-    uint64_t id = start_one(self, ctx, trigger, plan_ms, attempt, target, n);
+    uint64_t id = start_one(self, ctx, trigger, plan_ms, attempt, n);
     if (!first) first = id;
   }
   return first;
@@ -273,14 +278,13 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
     ++st.failures;
     st.last_error_ms = run.end_ms;
   }
-  // A manual run with fields of its own retries by them.
-  const run_override* own = run.trigger == run_trigger::manual || run.trigger == run_trigger::retry
-                                ? own_fields_of(st, run.plan_ms)
-                                : nullptr;
+  // A run with fields of its own (a manual run's, or given while it ran) retries by them.
+  const run_override* own = own_fields_of(st, run.plan_ms);
+  std::optional<job_controls> own_controls;
+  const job_controls& controls = controls_for(st, own, own_controls);
   const int retries = own && own->retries ? *own->retries : st.spec.retries;
   const int64_t retry_delay_ms = own && own->retry_delay_ms ? *own->retry_delay_ms : st.spec.retry_delay_ms;
   const bool retried = run.state != run_state::succeeded && run.attempt < retries && st.phase != job_phase::paused;
-  if (own && !retried) forget_own_fields(st, run.plan_ms);
   if (run.state != run_state::succeeded) {
     if (retried) {
       const int64_t due = to_unix_ms(now_ms()) + retry_delay_ms;
@@ -288,11 +292,12 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
       // One retry timer per job: the earliest pending retry holds it (start_due_retries re-arms).
       if (st.retries_due.size() == 1) arm(self, ctx, due, timer_kind::retry);
     } else if (!aborted_by_client) {
-      follow_with(self, ctx, st.spec.controls().on_failure);
+      follow_with(self, ctx, controls.on_failure);
     }
   }
-  if (run.state == run_state::succeeded) follow_with(self, ctx, st.spec.controls().on_success);
-  if (!st.spec.controls().hook_url.empty()) post_run_hook(self, ctx, "job_complete", run);
+  if (run.state == run_state::succeeded) follow_with(self, ctx, controls.on_success);
+  if (!controls.hook_url.empty()) post_run_hook(self, ctx, controls, "job_complete", run);
+  if (own && !retried) forget_own_fields(st, run.plan_ms);  // `own` points nowhere after this
   if (ctx->pool->has_reply_hook()) ctx->pool->report(run_report_json(run, std::string(st.spec.name())));
   persist_lazily(ctx, mutation_batch{}.put_run(run));
   std::string().swap(run.job_id);  // the job's own: not kept twice (last_finished_run)

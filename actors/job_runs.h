@@ -27,19 +27,18 @@ namespace mainspring {
 // skipped or the run waits).
 uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms,
                    int attempt, bool skip_busy = false, const std::string& node = {});
-// Starts one run of the job on `node` ("" = here) with `target` (and `timeout_ms` instead of the
-// job's, when set), whatever its limits: the building block of start_run and the job's queue
-// (job_queue.h). `waited`: the run waited in the queue, so its lateness is its job's own and
-// not counted as the scheduler's. Answers the run's id.
+// Starts one run of the job on `node` ("" = here), whatever its limits: the building block of
+// start_run and the job's queue (job_queue.h). A manual run or a retry runs with its own fields
+// (own_fields_of) where it has them. `waited`: the run waited in the queue, so its lateness is
+// its job's own and not counted as the scheduler's. Answers the run's id.
 uint64_t start_one(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms, int attempt,
-                   executor_target target, std::string node, std::optional<int64_t> timeout_ms = std::nullopt,
-                   bool waited = false);
+                   std::string node = {}, bool waited = false);
 // Asks the run `run_id` to end, if it is in flight (recorded as abort_runs records them);
 // pending retries stay. Answers 1, or 0 when it is not in flight.
 std::size_t abort_one_run(job_self self, const job_context* ctx, uint64_t run_id, const std::string& why);
 // Asks every run in flight to end (each is then recorded as failed, "aborted: <why>") and drops
-// the pending retries and the runs waiting in the job's queue; answers how many runs were asked. Shell and REMOTE@ runs end at once;
-// an HTTP call or Lua function runs on to its own end or timeout.
+// the pending retries and the runs waiting in the job's queue; answers how many runs were asked.
+// Shell, HTTP and REMOTE@ runs end at once; a Lua function runs on to its own end or timeout.
 std::size_t abort_runs(job_self self, const job_context* ctx, const std::string& why);
 // Starts the retries that are due and arms the timer for the next one.
 void start_due_retries(job_self self, const job_context* ctx);

@@ -277,6 +277,14 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
           const reply_fn<std::size_t>& reply) {
         to_group(self, group, reply, abort_atom::value, std::move(audit), id, run_id);
       },
+      [=](flush_queue_atom, audit_entry& audit, const std::string& group, const std::string& id,
+          const reply_fn<std::size_t>& reply) {
+        to_group(self, group, reply, flush_queue_atom::value, std::move(audit), id);
+      },
+      [=](update_run_atom, audit_entry& audit, const std::string& group, const std::string& id, uint64_t run_id,
+          run_override& change, const reply_fn<std::size_t>& reply) {
+        to_group(self, group, reply, update_run_atom::value, std::move(audit), id, run_id, std::move(change));
+      },
       [=](import_atom, audit_entry& audit, std::vector<group_dump>& groups, const done_fn& done) {
         self->state.gate.run([=, audit = std::move(audit), groups = std::move(groups)]() mutable {
           import_groups(self, ctx, std::move(audit), std::move(groups), done);

@@ -172,8 +172,8 @@ class scheduler_api {
   }
   // Ends the job's runs in flight (each recorded failed, "aborted: stopped through the <api>
   // API"), drops its pending retries and the runs waiting in its queue; answers how many runs
-  // were asked to end. Shell and REMOTE@ runs end at once (their process groups are killed);
-  // HTTP and Lua runs go on to their own end or timeout. The schedule is untouched.
+  // were asked to end. Shell, HTTP and REMOTE@ runs end at once (process groups are killed,
+  // transfers dropped); Lua runs go on to their own end or timeout. The schedule is untouched.
   virtual void abort_job_runs(request_origin origin, std::string group, std::string job_id,
                               reply_fn<std::size_t> done) = 0;
   // Ends one run in flight of the job, as abort_job_runs ends them all (the job's pending
@@ -183,6 +183,23 @@ class scheduler_api {
                          reply_fn<std::size_t> done) {
     (void)origin, (void)group, (void)job_id, (void)run_id;
     done(status::unimplemented("ending one run of a job is not supported here"));
+  }
+  // Changes one run in flight of the job (Cronicle's update_job): each field `change` sets becomes
+  // that run's own, for it and its retries: the time limit (from its start) and shell limits at
+  // once, retries, follow-ups and the hook at its end when it ends. Answers 1, or 0 when that run
+  // is not in flight; invalid_argument for a bad field, a change of target or a REMOTE@ run.
+  // Unimplemented unless the scheduler can.
+  virtual void update_run(request_origin origin, std::string group, std::string job_id, uint64_t run_id,
+                          run_override change, reply_fn<std::size_t> done) {
+    (void)origin, (void)group, (void)job_id, (void)run_id, (void)change;
+    done(status::unimplemented("changing a run in flight is not supported here"));
+  }
+  // Drops the runs waiting in the job's queue (job_controls::queue); answers how many. Runs in
+  // flight go on. Unimplemented unless the scheduler can.
+  virtual void flush_job_queue(request_origin origin, std::string group, std::string job_id,
+                               reply_fn<std::size_t> done) {
+    (void)origin, (void)group, (void)job_id;
+    done(status::unimplemented("flushing a job's queue is not supported here"));
   }
   // Newest first; at most `limit`; only runs with run_id < before_run_id when that is non-zero.
   virtual void job_executions(std::string group, std::string job_id, std::size_t limit,

@@ -127,6 +127,19 @@ void scheduler_runtime::abort_run(request_origin origin, std::string group, std:
   audit.detail = "run " + std::to_string(run_id);
   impl_->send(abort_atom::value, std::move(audit), std::move(group), std::move(job_id), run_id, std::move(done));
 }
+void scheduler_runtime::flush_job_queue(request_origin origin, std::string group, std::string job_id,
+                                        reply_fn<std::size_t> done) {
+  auto audit = audit_of(origin, "job.flush_queue", group, job_id);
+  impl_->send(flush_queue_atom::value, std::move(audit), std::move(group), std::move(job_id), std::move(done));
+}
+void scheduler_runtime::update_run(request_origin origin, std::string group, std::string job_id, uint64_t run_id,
+                                   run_override change, reply_fn<std::size_t> done) {
+  if (auto st = validate_override(change); !st.ok()) return done(st);
+  auto audit = audit_of(origin, "job.update_run", group, job_id);
+  audit.detail = "run " + std::to_string(run_id);
+  impl_->send(update_run_atom::value, std::move(audit), std::move(group), std::move(job_id), run_id, std::move(change),
+              std::move(done));
+}
 void scheduler_runtime::allocation_table(std::string group, reply_fn<allocation_view> done) {
   impl_->send(alloc_view_atom::value, std::move(group), std::move(done));
 }
