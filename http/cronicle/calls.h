@@ -62,6 +62,7 @@ void get_history(scheduler_api& api, const state_ptr& s, call_args a);
 void get_job_status(scheduler_api& api, const state_ptr& s, call_args a);
 void get_active_jobs(scheduler_api& api, const state_ptr& s, call_args a);
 void update_job(scheduler_api& api, const state_ptr& s, call_args a);
+void flush_event_queue(scheduler_api& api, const state_ptr& s, call_args a);
 void abort_job(scheduler_api& api, const state_ptr& s, call_args a);
 void get_master_state(scheduler_api& api, const state_ptr& s, call_args a);
 // The job's log as text/plain (here its recorded output tail, bounded as every run's is), or

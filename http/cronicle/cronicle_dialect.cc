@@ -48,6 +48,7 @@ const std::unordered_map<std::string_view, call_entry>& calls() {
       {"get_active_jobs", {get_active_jobs, p::body_and_query, k::any_key()}},
       {"update_job", {update_job, p::body, k::needs(privilege::edit_events)}},
       {"abort_job", {abort_job, p::body, k::needs(privilege::abort_events)}},
+      {"flush_event_queue", {flush_event_queue, p::body, k::needs(privilege::abort_events)}},
       {"get_master_state", {get_master_state, p::body, k::any_key()}},
       {"get_job_log", {get_job_log, p::body_and_query, k::any_key()}},
       {"get_job_details", {get_job_details, p::body_and_query, k::any_key()}},

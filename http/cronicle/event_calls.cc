@@ -8,6 +8,7 @@
 #include "http/cronicle/job_json.h"
 #include "http/cronicle/js_values.h"
 #include "http/cronicle/plugins.h"
+#include "http/cronicle/run_changes.h"
 #include "http/cronicle/validation.h"
 #include "http/dialect_data.h"
 
@@ -99,15 +100,6 @@ std::vector<std::string> run_overrides(const json& event, json params) {
   }
   return differing;
 }
-
-// What run_event may change for one run: `params`, `timeout`, `plugin`, `retries` and
-// `retry_delay` shape it (the core runs it and its retries with fields of their own);
-// `post_data` (no Plugin here reads the job's data) cannot apply; any other field
-// (notes, target, web_hook, chain, limits, ...) has no effect on a run, here as for an event.
-bool shapes_one_run(std::string_view field) {
-  return field == "params" || field == "timeout" || field == "plugin" || field == "retries" || field == "retry_delay";
-}
-bool cannot_apply_to_one_run(std::string_view field) { return field == "post_data"; }
 
 void answer_history(const responder& reply, std::vector<run_record> runs, const json& event, int64_t timeout_ms,
                     const std::string& hostname, int64_t offset, int64_t limit) {
@@ -325,15 +317,11 @@ void run_event(scheduler_api& api, const state_ptr& s, call_args a) {
   if (auto e = validate_event_data(a.params)) return send(a.reply, *e);
   find_event(api, s, a.params, a.reply, [&api, s, a](job_view v) {
     json event = event_json(v, s->events);
-    auto overrides = run_overrides(event, a.params);
-    std::string refused;
+    // The fields that shape this run (run_changes.h) make it a run with fields of its own, kept
+    // for its retries. Any other (notes, target, notify_*, post_data, ...) has no effect on a run
+    // here: `post_data` is not read by Cronicle's own Plugins either, and is not kept.
     bool shaped = false;
-    for (const auto& f : overrides) {
-      if (cannot_apply_to_one_run(f)) refused += (refused.empty() ? "" : ", ") + f;
-      shaped |= shapes_one_run(f);
-    }
-    if (!refused.empty())
-      return send(a.reply, {"event", "Failed to launch event: changing an event's fields for one run is not supported yet (" + refused + ")"});
+    for (const auto& f : run_overrides(event, a.params)) shaped |= changes_a_run(f, run_fields::at_launch);
     const std::string id = v.spec.id;
     auto answer = [reply = a.reply, id, title = v.spec.name, controls = v.spec.controls, waiting = v.waiting](status_or<uint64_t> run) {
       if (!run.ok()) return send(reply, {"event", "Failed to launch event: " + launch_failure(run.status(), controls, title)});
@@ -354,12 +342,22 @@ void run_event(scheduler_api& api, const state_ptr& s, call_args a) {
       for (auto it = p->begin(); it != p->end(); ++it) merged[it.key()] = *it;
       changes["params"] = std::move(merged);
     }
-    for (const char* field : {"timeout", "retries", "retry_delay"})
-      if (auto f = a.params.find(field); f != a.params.end()) changes[field] = *f;
-    auto spec = to_job_spec(merged_event(event, changes), s->events, id);
-    if (!spec.ok()) return send(a.reply, spec.error());
-    run_override change{spec->target, spec->timeout_ms, spec->retries, spec->retry_delay_ms};
-    api.run_job_now_with(a.origin, s->events.group, id, std::move(change), answer);
+    for (auto f = a.params.begin(); f != a.params.end(); ++f)
+      if (f.key() != "params" && f.key() != "plugin" && changes_a_run(f.key(), run_fields::in_flight))
+        changes[f.key()] = *f;
+    auto change = run_change(event, changes, s->events, id, run_fields::at_launch);
+    if (!change.ok()) return send(a.reply, change.error());
+    api.run_job_now_with(a.origin, s->events.group, id, std::move(*change), answer);
+  });
+}
+
+// Cronicle deletes the event's queue and answers {code: 0}, however many jobs waited.
+void flush_event_queue(scheduler_api& api, const state_ptr& s, call_args a) {
+  if (auto e = require_params(a.params, {{"id", param_rule::word}})) return send(a.reply, *e);
+  const std::string id = js_text(a.params["id"]);
+  api.flush_job_queue(a.origin, s->events.group, id, [reply = a.reply, id](status_or<std::size_t> n) {
+    if (!n.ok()) return send(reply, {"event", "Failed to locate event: " + id});
+    reply.send(success());
   });
 }
 

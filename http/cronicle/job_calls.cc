@@ -6,6 +6,7 @@
 #include "http/cronicle/calls.h"
 #include "http/cronicle/job_json.h"
 #include "http/cronicle/js_values.h"
+#include "http/cronicle/run_changes.h"
 #include "http/cronicle/validation.h"
 
 namespace mainspring::http::cronicle {
@@ -132,10 +133,21 @@ void get_job_details(scheduler_api& api, const state_ptr& s, call_args a) {
            });
 }
 
+// Cronicle sets every field of the call on the job in flight; those of its update_job table have a
+// meaning here (run_changes.h): the time limit and shell limits change at once, retries, chains
+// and the web hook when the job ends. Values are checked as an event's are.
 void update_job(scheduler_api& api, const state_ptr& s, call_args a) {
-  find_run(api, s, a.params, a.reply, "Failed to locate job: ", [a](run_record run, event_info) {
-    if (run.finished()) return send(a.reply, {"job", "Failed to locate job: " + js_text(a.params["id"])});
-    send(a.reply, {"job", "Failed to update job: changing a running job is not supported yet"});
+  if (auto e = validate_event_data(a.params)) return send(a.reply, *e);
+  find_run(api, s, a.params, a.reply, "Failed to locate job: ", [&api, s, a](run_record run, event_info info) {
+    if (run.finished() || info.event.is_null())
+      return send(a.reply, {"job", "Failed to locate job: " + js_text(a.params["id"])});
+    auto change = run_change(info.event, a.params, s->events, run.job_id, run_fields::in_flight);
+    if (!change.ok()) return send(a.reply, change.error());
+    api.update_run(a.origin, s->events.group, run.job_id, run.run_id, std::move(*change),
+                   [reply = a.reply](status_or<std::size_t> n) {
+                     if (!n.ok() || *n == 0) return send(reply, {"job", "Failed to update job."});
+                     reply.send(success());
+                   });
   });
 }
 

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -215,4 +216,119 @@ TEST_CASE("cronicle: run_event's own retries and retry_delay apply to that run a
   REQUIRE(eventually([&] { return history(s, id).size() == 4; }));
   check_error(s.call("run_event", {{"id", id}, {"retries", 101}}), "api",
               "Malformed event: retries: must be between 0 and 100");
+}
+
+TEST_CASE("cronicle: update_job gives a job in flight a shorter timeout, which ends it") {
+  cronicle_server s;
+  scratch_dir dir;
+  std::string id = s.create(shell_event("Endless", gated_script(dir.path + "/never")));  // timeout 0: none
+  std::string job = s.ok("run_event", {{"id", id}})["ids"][0];
+  REQUIRE(eventually([&] { return s.ok("get_active_jobs")["jobs"].contains(job); }));
+  // The documented example: a timeout and a notification address (no mail is sent here).
+  s.ok("update_job", {{"id", job}, {"timeout", 1}, {"notify_success", "email@server.com"}});
+  json done = s.wait_job(job);
+  CHECK(done["code"] == 1);
+  CHECK(done["description"] == "Job Aborted: Exceeded maximum run time (1 second)");
+  CHECK(s.ok("get_event", {{"id", id}})["event"]["timeout"] == 0);  // the event is unchanged
+  // A job no longer in flight, an unknown one, a bad value: Cronicle's errors, nothing changed.
+  check_error(s.call("update_job", {{"id", job}, {"timeout", 5}}), "job", "Failed to locate job: " + job);
+  check_error(s.call("update_job", {{"id", "jnope"}, {"timeout", 5}}), "job", "Failed to locate job: jnope");
+  check_error(s.call("update_job", {{"timeout", 5}}), "api", "Missing parameter: id");
+  std::string second = s.ok("run_event", {{"id", id}})["ids"][0];
+  REQUIRE(eventually([&] { return s.ok("get_active_jobs")["jobs"].contains(second); }));
+  check_error(s.call("update_job", {{"id", second}, {"timeout", "soon"}}), "api",
+              "Malformed parameter type: timeout (string)");
+  check_error(s.call("update_job", {{"id", second}, {"retries", 101}}), "api",
+              "Malformed event: retries: must be between 0 and 100");
+  CHECK(s.ok("get_active_jobs")["jobs"].contains(second));
+  s.ok("abort_job", {{"id", second}});
+  s.wait_job(second);
+}
+
+TEST_CASE("cronicle: update_job's chain, web_hook and retries apply when the job in flight ends") {
+  http_sink sink;
+  cronicle_server s;
+  scratch_dir dir;
+  std::string next = s.create(shell_event("Next", "#!/bin/sh\necho next\n"));
+  std::string id = s.create(shell_event("Gated", gated_script(dir.path + "/go", 3)));
+  std::string job = s.ok("run_event", {{"id", id}})["ids"][0];
+  REQUIRE(eventually([&] { return s.ok("get_active_jobs")["jobs"].contains(job); }));
+  s.ok("update_job", {{"id", job}, {"chain_error", next}, {"web_hook", sink.url("/hook")}, {"retries", 1},
+                      {"retry_delay", 0}});
+  dir.touch("go");
+  // It fails, is retried once (its own retries), then its chain_error runs Next, once.
+  json rows;
+  REQUIRE(eventually([&] {
+    rows = history(s, id);
+    return rows.size() == 2;
+  }, 20s));
+  for (const auto& row : rows) CHECK(row["code"] == 3);
+  REQUIRE(eventually([&] { return history(s, next).size() == 1; }, 20s));
+  // The hook was set while the first attempt ran: its end, then the retry's start and end.
+  REQUIRE(sink.wait_for_requests(3, 20s));
+  std::multiset<std::string> actions;
+  for (const auto& r : sink.requests()) actions.insert(json::parse(r.body)["action"].get<std::string>());
+  CHECK(actions == std::multiset<std::string>{"job_complete", "job_complete", "job_start"});
+  // The event is unchanged: its next job has no chain, no hook, no retry.
+  json event = s.ok("get_event", {{"id", id}})["event"];
+  CHECK(event["chain_error"] == "");
+  CHECK(event["web_hook"] == "");
+  CHECK(event["retries"] == 0);
+  s.wait_job(s.ok("run_event", {{"id", id}})["ids"][0]);
+  REQUIRE(eventually([&] { return history(s, id).size() == 3; }));
+  CHECK(history(s, next).size() == 1);
+  CHECK(sink.requests().size() == 3);
+}
+
+TEST_CASE("cronicle: update_job's log_max_size ends a shell job in flight that printed more") {
+  cronicle_server s;
+  std::string id = s.create(shell_event("Chatty", "#!/bin/sh\nhead -c 500 /dev/zero | tr '\\0' x\necho\nsleep 30\n"));
+  std::string job = s.ok("run_event", {{"id", id}})["ids"][0];
+  REQUIRE(eventually([&] { return s.ok("get_active_jobs")["jobs"].contains(job); }));
+  s.ok("update_job", {{"id", job}, {"log_max_size", 100}});
+  json done = s.wait_job(job);
+  CHECK(done["code"] == 1);
+  CHECK(done["description"] == "Job Aborted: Exceeded log file size limit of 100 bytes");
+}
+
+TEST_CASE("cronicle: run_event's own chain and web_hook apply to that job only, and post_data is taken") {
+  http_sink sink;
+  cronicle_server s;
+  std::string next = s.create(shell_event("Next", "#!/bin/sh\necho next\n"));
+  std::string id = s.create(shell_event("Plain", "#!/bin/sh\necho plain\n"));
+  std::string job = s.ok("run_event", {{"id", id}, {"chain", next}, {"web_hook", sink.url("/once")}})["ids"][0];
+  CHECK(s.wait_job(job)["code"] == 0);
+  REQUIRE(eventually([&] { return history(s, next).size() == 1; }, 20s));
+  REQUIRE(sink.wait_for_requests(2, 20s));
+  // With ?post_data=1 the body is the job's data, not its fields: the run is the event's own.
+  auto r = s.cr.request("POST", "/api/app/run_event/v1?id=" + id + "&post_data=1", json{{"chain", next}}.dump(),
+                        "application/json", {"X-API-Key: " + s.admin});
+  REQUIRE(r.status == 200);
+  REQUIRE(r.json()["code"] == 0);
+  CHECK(s.wait_job(r.json()["ids"][0])["code"] == 0);
+  s.wait_job(s.ok("run_event", {{"id", id}})["ids"][0]);
+  REQUIRE(eventually([&] { return history(s, id).size() == 3; }));
+  CHECK(history(s, next).size() == 1);
+  CHECK(sink.requests().size() == 2);
+}
+
+TEST_CASE("cronicle: flush_event_queue drops the jobs waiting, and the job in flight runs on") {
+  cronicle_server s;
+  scratch_dir dir;
+  std::string id = s.create(with(shell_event("Backlog", gated_script(dir.path + "/go")), {{"max_children", 1}, {"queue", 1}}));
+  std::string running = s.ok("run_event", {{"id", id}})["ids"][0];
+  CHECK(s.ok("run_event", {{"id", id}})["queue"] == 1);
+  CHECK(s.ok("run_event", {{"id", id}})["queue"] == 2);
+  s.ok("flush_event_queue", {{"id", id}});
+  CHECK(s.ok("run_event", {{"id", id}})["queue"] == 1);  // the queue starts again from empty
+  s.ok("flush_event_queue", {{"id", id}});
+  check_error(s.call("flush_event_queue", {{"id", "nosuch"}}), "event", "Failed to locate event: nosuch");
+  check_error(s.call("flush_event_queue", json::object()), "api", "Missing parameter: id");
+  CHECK(s.ok("get_active_jobs")["jobs"].contains(running));
+  dir.touch("go");
+  CHECK(s.wait_job(running)["code"] == 0);
+  // Nothing waited to start after it: the next job asked for is the only other one.
+  s.wait_job(s.ok("run_event", {{"id", id}})["ids"][0]);
+  REQUIRE(eventually([&] { return history(s, id).size() == 2; }));
+  CHECK(history(s, id).size() == 2);
 }

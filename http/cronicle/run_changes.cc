@@ -1,0 +1,56 @@
+#include "http/cronicle/run_changes.h"
+
+#include <array>
+
+namespace mainspring::http::cronicle {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::array<std::string_view, 11> k_in_flight_fields = {
+    "timeout",  "retries",      "retry_delay",    "chain",          "chain_error", "web_hook",
+    "cpu_limit", "cpu_sustain", "memory_limit",   "memory_sustain", "log_max_size"};
+
+bool has(const json& changes, const char* field) { return changes.contains(field); }
+
+}  // namespace
+
+bool changes_a_run(std::string_view field, run_fields which) {
+  if (which == run_fields::at_launch && (field == "params" || field == "plugin")) return true;
+  for (auto f : k_in_flight_fields)
+    if (f == field) return true;
+  return false;
+}
+
+or_error<run_override> run_change(const json& event, const json& changes, const event_context& ctx,
+                                  const std::string& id, run_fields which) {
+  json taken = json::object();
+  for (auto it = changes.begin(); it != changes.end(); ++it)
+    if (changes_a_run(it.key(), which)) taken[it.key()] = *it;
+  auto spec = to_job_spec(merged_event(event, taken), ctx, id);
+  if (!spec.ok()) return spec.error();
+  const bool new_target = has(taken, "params") || has(taken, "plugin");
+  run_override change;
+  if (new_target) change.target = spec->target;
+  // A urlplug's own params.timeout caps the event's: a new target may bring a new timeout.
+  if (new_target || has(taken, "timeout")) change.timeout_ms = spec->timeout_ms;
+  if (has(taken, "retries")) change.retries = spec->retries;
+  if (has(taken, "retry_delay")) change.retry_delay_ms = spec->retry_delay_ms;
+  const job_controls& c = spec->controls;
+  run_controls_patch& p = change.controls;
+  if (has(taken, "chain")) p.on_success = c.on_success;
+  if (has(taken, "chain_error")) p.on_failure = c.on_failure;
+  if (has(taken, "web_hook")) {
+    p.hook_url = c.hook_url;
+    p.hook_format = c.hook_format;
+  }
+  if (has(taken, "cpu_limit")) p.cpu_limit_percent = c.cpu_limit_percent;
+  if (has(taken, "cpu_sustain")) p.cpu_sustain_s = c.cpu_sustain_s;
+  if (has(taken, "memory_limit")) p.memory_limit_bytes = c.memory_limit_bytes;
+  if (has(taken, "memory_sustain")) p.memory_sustain_s = c.memory_sustain_s;
+  if (has(taken, "log_max_size")) p.log_max_bytes = c.log_max_bytes;
+  return change;
+}
+
+}  // namespace mainspring::http::cronicle
