@@ -95,7 +95,10 @@ int prepare(spawn_setup& s, int write_fd) {
   if ((err = posix_spawn_file_actions_addopen(&s.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)))
     return err;
   if ((err = posix_spawn_file_actions_adddup2(&s.actions, write_fd, STDOUT_FILENO))) return err;
-  return posix_spawn_file_actions_adddup2(&s.actions, write_fd, STDERR_FILENO);
+  if ((err = posix_spawn_file_actions_adddup2(&s.actions, write_fd, STDERR_FILENO))) return err;
+  // Nothing else of the server's: a descriptor some library opened without close-on-exec (a
+  // listening socket) would outlive the server in a run that outlives it, holding its port.
+  return posix_spawn_file_actions_addclosefrom_np(&s.actions, STDERR_FILENO + 1);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "executors/shell_runner.h"
 
+#include <fcntl.h>
+
 #include <catch2/catch.hpp>
 
 #include <signal.h>
@@ -180,6 +182,15 @@ TEST_CASE("stdin is empty") {
   run_outcome out = run_one("cat; echo done");
   CHECK(out.result == run_result::succeeded);
   CHECK(out.output_tail == "done\n");
+}
+
+TEST_CASE("a command inherits no descriptor of the server's beyond its stdin, stdout and stderr") {
+  // Opened without close-on-exec, as a library's listening socket may be.
+  int fd = ::open("/dev/null", O_RDONLY);
+  REQUIRE(fd > 2);
+  run_outcome out = run_one("[ -e /proc/$$/fd/" + std::to_string(fd) + " ] && echo inherited || echo closed");
+  ::close(fd);
+  CHECK(out.output_tail == "closed\n");
 }
 
 TEST_CASE("the job's variables, the extras and the server's environment are visible") {
