@@ -452,6 +452,11 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
       [=](restore_atom, std::vector<job_spec>& jobs) {  // start-up: a batch of the stored jobs
         adopt_restored(self, ctx, jobs, ctx->last_alive_ms);
       },
+      [=](restore_waiting_atom, const std::string& id, std::vector<waiting_record>& stored) {
+        // After its job (the same sender's earlier message); a job gone meanwhile drops them.
+        if (auto it = self->state.jobs.find(id); it != self->state.jobs.end())
+          self->send(it->second.actor, restore_waiting_atom::value, std::move(stored));
+      },
       [=](list_atom, const reply_fn<std::vector<job_view>>& reply) { list_jobs(self, ctx, reply); },
       [=](page_atom, const job_page_query& query, const reply_fn<job_page>& reply) {
         list_page(self, ctx, query, reply);

@@ -164,6 +164,20 @@ void on_schedule_fire(job_self self, const job_context* ctx, int64_t plan_ms) {
   apply_plan(self, ctx, before_expiry(std::move(decision.after), st.spec.expires_at_ms));
 }
 
+// Answers a run-now: a run that started is answered at once (its audit entry written lazily, as
+// its record); one that waits in the job's queue is a stored promise, answered once its audit
+// entry is durable (that write syncs the queue's record, written just before it).
+void answer_run_now(const job_context* ctx, audit_entry audit, uint64_t id, const reply_fn<uint64_t>& reply) {
+  if (id != 0) {
+    persist_lazily(ctx, mutation_batch{}.put_audit(audit));
+    return reply(id);
+  }
+  persist(ctx, mutation_batch{}.put_audit(audit), [reply](status st) {
+    if (st.ok()) reply(uint64_t{0});
+    else reply(std::move(st));
+  });
+}
+
 // The job is deleted (its group forgot it): its timers go, it leaves the gauges, and the actor
 // ends. A change still being written lands first.
 void retire(job_self self) {
@@ -227,21 +241,22 @@ caf::behavior make_job_handlers() {
         auto id = start_manual_run(me(), my_ctx(), std::nullopt);
         if (!id.ok()) return reply(id.status());
         audit.detail = *id ? "run " + std::to_string(*id) : "a run waits in the job's queue";
-        persist_lazily(my_ctx(), mutation_batch{}.put_audit(audit));
-        reply(*id);
+        answer_run_now(my_ctx(), std::move(audit), *id, reply);
       },
       [](run_now_atom, audit_entry& audit, run_override& change, const reply_fn<uint64_t>& reply) {
         if (me()->state.deleted) return reply(status::not_found("job_id: the job was deleted"));
         auto id = start_manual_run(me(), my_ctx(), std::move(change));
         if (!id.ok()) return reply(id.status());
         audit.detail = (*id ? "run " + std::to_string(*id) : "a run waits in the job's queue") + " with fields of its own";
-        persist_lazily(my_ctx(), mutation_batch{}.put_audit(audit));
-        reply(*id);
+        answer_run_now(my_ctx(), std::move(audit), *id, reply);
       },
       [](abort_atom, audit_entry& audit, uint64_t run_id, const reply_fn<std::size_t>& reply) {
         std::size_t n = abort_one_run(me(), my_ctx(), run_id, "stopped through the " + audit.api + " API");
         if (n) persist_lazily(my_ctx(), mutation_batch{}.put_audit(audit));
         reply(n);
+      },
+      [](restore_waiting_atom, std::vector<waiting_record>& stored) {
+        restore_waiting(me(), my_ctx(), std::move(stored));
       },
       [](flush_queue_atom, audit_entry& audit, const reply_fn<std::size_t>& reply) {
         const std::size_t n = flush_waiting_runs(me(), my_ctx());

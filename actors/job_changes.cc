@@ -175,6 +175,8 @@ void activate_job(job_self self, audit_entry audit, int64_t exec_time_s, done_fn
 
 void delete_job(job_self self, mutation_batch batch, std::function<void(status)> then) {
   when_idle(self, [self, batch = std::move(batch), then = std::move(then)]() mutable {
+    // Its stored queue goes with it (a group's delete takes every job's at once).
+    if (self->state.waiting) batch.delete_all_waiting(self->state.spec.group(), self->state.spec.id());
     delete_now(self, std::move(batch), std::move(then));
   });
 }

@@ -92,9 +92,23 @@ admission admit(const job_state& st, bool skip_busy) {
 }
 
 void enqueue(job_state& st, const job_context* ctx, waiting_run run) {
+  run.id = ctx->ids->next(now_ms());
+  waiting_record stored{std::string(st.spec.group()), std::string(st.spec.id()), run.id, run.trigger, run.plan_ms,
+                        run.attempt, run.change};
+  persist_lazily(ctx, mutation_batch{}.put_waiting(stored));
   if (!st.waiting) st.waiting = std::make_unique<std::deque<waiting_run>>();
   st.waiting->push_back(std::move(run));
   ctx->stats->runs_waited.fetch_add(1, std::memory_order_relaxed);
+}
+
+void restore_waiting(job_self self, const job_context* ctx, std::vector<waiting_record> stored) {
+  auto& st = self->state;
+  if (st.deleted || stored.empty()) return;
+  if (!st.waiting) st.waiting = std::make_unique<std::deque<waiting_run>>();
+  // Ahead of any run that waited since the start: these waited longer.
+  for (auto it = stored.rbegin(); it != stored.rend(); ++it)
+    st.waiting->push_front(waiting_run{it->id, it->trigger, it->plan_ms, it->attempt, std::move(it->change)});
+  start_waiting_runs(self, ctx);
 }
 
 status_or<uint64_t> start_manual_run(job_self self, const job_context* ctx, std::optional<run_override> change) {
@@ -109,7 +123,7 @@ status_or<uint64_t> start_manual_run(job_self self, const job_context* ctx, std:
   switch (admit(st, false)) {
     case admission::start: break;
     case admission::wait:
-      enqueue(st, ctx, waiting_run{run_trigger::manual, now, 0, std::move(change)});
+      enqueue(st, ctx, waiting_run{.trigger = run_trigger::manual, .plan_ms = now, .change = std::move(change)});
       return uint64_t{0};
     case admission::overlap:
       return status::resource_exhausted("max_running: " + std::to_string(c.max_running) + " " +
@@ -125,9 +139,11 @@ status_or<uint64_t> start_manual_run(job_self self, const job_context* ctx, std:
 std::size_t waiting_runs(const job_state& st) { return st.waiting ? st.waiting->size() : 0; }
 
 std::size_t flush_waiting_runs(job_self self, const job_context* ctx) {
-  (void)ctx;
-  const std::size_t n = waiting_runs(self->state);
-  self->state.waiting.reset();
+  auto& st = self->state;
+  const std::size_t n = waiting_runs(st);
+  if (!st.waiting) return 0;
+  st.waiting.reset();
+  persist_lazily(ctx, mutation_batch{}.delete_all_waiting(st.spec.group(), st.spec.id()));
   return n;
 }
 
@@ -141,6 +157,7 @@ void start_waiting_runs(job_self self, const job_context* ctx) {
     waiting_run next = std::move(st.waiting->front());
     st.waiting->pop_front();
     if (st.waiting->empty()) st.waiting.reset();
+    persist_lazily(ctx, mutation_batch{}.delete_waiting(st.spec.group(), st.spec.id(), next.id));
     if (next.change) {
       start_with_own_fields(self, ctx, next.plan_ms, std::move(*next.change), /*waited=*/true);
       continue;

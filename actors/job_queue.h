@@ -27,13 +27,18 @@ enum class admission { start, wait, overlap, queue_full };
 // `skip_busy`: the job's concurrency policy forbids overlap for this run (a scheduled fire), a
 // limit of one when the job sets no max_running. Runs already waiting go first.
 admission admit(const job_state& st, bool skip_busy);
-// Puts `run` at the end of the job's queue (counted in runs_waited).
+// Puts `run` at the end of the job's queue (counted in runs_waited) and stores it (lazily: a
+// client that is answered for it waits for a durable write of its own, which syncs this one).
 void enqueue(job_state& st, const job_context* ctx, waiting_run run);
+// Start-up: puts the runs the job's stored queue held (oldest first) ahead of its queue, and
+// starts what its max_running allows.
+void restore_waiting(job_self self, const job_context* ctx, std::vector<waiting_record> stored);
 // Runs waiting in the job's queue.
 std::size_t waiting_runs(const job_state& st);
 // Starts the runs waiting in the job's queue while its max_running allows (a run ended).
 void start_waiting_runs(job_self self, const job_context* ctx);
-// Drops every run waiting in the job's queue (Cronicle's flush_event_queue); answers how many.
+// Drops every run waiting in the job's queue (Cronicle's flush_event_queue), stored ones too;
+// answers how many.
 std::size_t flush_waiting_runs(job_self self, const job_context* ctx);
 
 // A manual run now, with `change` applied to it and its retries when set: its id, or 0 when it

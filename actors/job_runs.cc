@@ -169,7 +169,7 @@ uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, i
   if (st.kind != executor_kind::remote) {
     switch (admit(st, skip_busy)) {
       case admission::start: break;
-      case admission::wait: return enqueue(st, ctx, waiting_run{trigger, plan_ms, attempt, std::nullopt}), 0;
+      case admission::wait: return enqueue(st, ctx, waiting_run{.trigger = trigger, .plan_ms = plan_ms, .attempt = attempt}), 0;
       case admission::overlap: return count_skipped(st, ctx, 1, skip_reason::overlap), 0;
       case admission::queue_full: return count_skipped(st, ctx, 1, skip_reason::queue_full), 0;
     }
@@ -220,7 +220,7 @@ std::size_t abort_one_run(job_self self, const job_context* ctx, uint64_t run_id
 std::size_t abort_runs(job_self self, const job_context* ctx, const std::string& why) {
   auto& st = self->state;
   st.retries_due.clear();
-  st.waiting.reset();  // the runs waiting would start as soon as these end
+  flush_waiting_runs(self, ctx);  // the runs waiting would start as soon as these end
   st.own_fields.reset();
   self->send(ctx->clock, disarm_atom::value, self->id(), timer_kind::retry);
   for (run_record& run : st.in_flight) {

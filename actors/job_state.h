@@ -35,6 +35,7 @@ struct pending_retry {
 
 // A run that waits in its job's queue (job_controls::queue) for one in flight to end.
 struct waiting_run {
+  uint64_t id = 0;  // its stored record's (waiting_record); set by enqueue
   run_trigger trigger = run_trigger::schedule;
   int64_t plan_ms = 0;
   int attempt = 0;

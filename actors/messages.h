@@ -60,6 +60,7 @@ using renamed_atom = caf::atom_constant<caf::atom("renamed")>;
 using import_atom = caf::atom_constant<caf::atom("import")>;
 using catch_up_atom = caf::atom_constant<caf::atom("catchup")>;  // misfire runs of a restored job
 using restore_atom = caf::atom_constant<caf::atom("restore")>;   // stored jobs, streamed at start-up
+using restore_waiting_atom = caf::atom_constant<caf::atom("restwait")>;  // a job's stored queue, at start-up
 // -- chains and lifetime (job_spec::parent_job, ephemeral) --
 using dependents_atom = caf::atom_constant<caf::atom("dependents")>;  // group -> job: someone depends on you
 using succeeded_atom = caf::atom_constant<caf::atom("succeeded")>;    // job -> group: a run succeeded
@@ -104,6 +105,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::run_override)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::actor_task)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::mutation_batch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<mainspring::job_spec>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<mainspring::waiting_record>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::audit_entry)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::group_spec)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::func_spec)

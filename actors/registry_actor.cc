@@ -321,6 +321,10 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
         if (auto it = self->state.groups.find(group); it != self->state.groups.end())
           self->send(it->second.actor, restore_atom::value, std::move(jobs));
       },
+      [=](restore_waiting_atom, const std::string& group, const std::string& id, std::vector<waiting_record>& stored) {
+        if (auto it = self->state.groups.find(group); it != self->state.groups.end())
+          self->send(it->second.actor, restore_waiting_atom::value, id, std::move(stored));
+      },
       [=](replay_atom, int64_t since_ms) {
         for (auto& [name, entry] : self->state.groups) self->send(entry.actor, replay_atom::value, since_ms);
       },

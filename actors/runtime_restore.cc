@@ -27,6 +27,32 @@ status_or<restored_state> load_groups(state_store& store) {
   return restored;
 }
 
+namespace {
+
+// The runs that waited in their jobs' queues, one message per job, after every job: the same
+// sender to the same registry keeps them behind their jobs.
+status stream_waiting_runs(state_store& store, const caf::actor& registry) {
+  std::vector<waiting_record> batch;
+  std::size_t total = 0;
+  auto flush = [&] {
+    if (batch.empty()) return;
+    total += batch.size();
+    std::string group = batch.front().group, job = batch.front().job_id;
+    caf::anon_send(registry, restore_waiting_atom::value, std::move(group), std::move(job), std::exchange(batch, {}));
+  };
+  load_visitor visitor;
+  visitor.on_waiting = [&](waiting_record&& w) {
+    if (!batch.empty() && (w.group != batch.front().group || w.job_id != batch.front().job_id)) flush();
+    batch.push_back(std::move(w));
+  };
+  auto st = store.load_all(visitor);
+  flush();
+  if (total) spdlog::info("{} run(s) waiting in their jobs' queues resume", total);
+  return st;
+}
+
+}  // namespace
+
 status_or<std::size_t> stream_jobs(state_store& store, const caf::actor& registry,
                                    const std::vector<group_spec>& groups) {
   std::unordered_set<std::string> known;
@@ -53,6 +79,7 @@ status_or<std::size_t> stream_jobs(state_store& store, const caf::actor& registr
   flush();  // even after a failure: what was sent must be counted for readiness
   if (orphans) spdlog::warn("skipped {} stored job(s) of groups that are not stored", orphans);
   if (!st.ok()) return st;
+  if (auto waiting = stream_waiting_runs(store, registry); !waiting.ok()) return waiting;
   return sent;
 }
 

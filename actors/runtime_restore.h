@@ -30,7 +30,8 @@ inline constexpr std::size_t k_restore_stream_jobs = 4096;
 // The groups and their funcs and nodes.
 status_or<restored_state> load_groups(state_store& store);
 
-// Reads the stored jobs (key order: group by group) and streams them to the registry in batches.
+// Reads the stored jobs (key order: group by group) and streams them to the registry in batches,
+// then the runs that were waiting in their queues (one message per job).
 // Answers how many it sent (counted for readiness even when reading fails part way); jobs of a
 // group that is not among `groups` (none are written that way) are skipped with a warning.
 status_or<std::size_t> stream_jobs(state_store& store, const caf::actor& registry,

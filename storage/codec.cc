@@ -149,6 +149,12 @@ class field_writer {
     (*this)(kind_of(t));
     std::visit([this](const auto& alternative) { target_fields(*this, alternative); }, t);
   }
+  template <class T>
+  void operator()(const std::optional<T>& o) {
+    (*this)(o.has_value());
+    if (o) (*this)(*o);
+  }
+  void operator()(const run_override& o);
 
  private:
   cereal::BinaryOutputArchive& ar_;
@@ -217,6 +223,14 @@ class field_reader {
     t = empty_target(kind);
     std::visit([this](auto& alternative) { target_fields(*this, alternative); }, t);
   }
+  template <class T>
+  void operator()(std::optional<T>& o) {
+    bool present = false;
+    (*this)(present);
+    o.reset();
+    if (present) (*this)(o.emplace());
+  }
+  void operator()(run_override& o);
 
  private:
   // A collection's element count, checked against the bytes left (`min_bytes` per element).
@@ -281,6 +295,32 @@ void controls_fields(Io& io, C& c) {
   io(c.memory_sustain_s);
   io(c.log_max_bytes);
 }
+
+// A run's own fields (core/job.h: run_override): the target with the fields later job formats
+// added to it, then the rest.
+template <class Io, class O>
+void override_fields(Io& io, O& o) {
+  io(o.target);
+  if (o.target) {
+    remote_extra_fields(io, *o.target);
+    http_extra_fields(io, *o.target);
+  }
+  io(o.timeout_ms);
+  io(o.retries);
+  io(o.retry_delay_ms);
+  io(o.controls.on_success);
+  io(o.controls.on_failure);
+  io(o.controls.hook_url);
+  io(o.controls.hook_format);
+  io(o.controls.cpu_limit_percent);
+  io(o.controls.cpu_sustain_s);
+  io(o.controls.memory_limit_bytes);
+  io(o.controls.memory_sustain_s);
+  io(o.controls.log_max_bytes);
+}
+
+void field_writer::operator()(const run_override& o) { override_fields(*this, o); }
+void field_reader::operator()(run_override& o) { override_fields(*this, o); }
 
 struct writer_state {
   string_sink sink;
@@ -363,6 +403,21 @@ struct run_codec {
     io(r.output_tail);
     io(r.error);
     if (version >= 2) io(r.node);
+  }
+};
+
+struct waiting_codec {
+  static constexpr const char* k_name = "waiting_record";
+  static constexpr uint8_t k_version = k_waiting_format;
+  template <class Io, class W>
+  static void fields(Io& io, W& w, uint8_t /*version*/) {
+    io(w.group);
+    io(w.job_id);
+    io(w.id);
+    io(w.trigger);
+    io(w.plan_ms);
+    io(w.attempt);
+    io(w.change);
   }
 };
 
@@ -485,6 +540,13 @@ status decode_record(std::string_view bytes, Record* out) {
 }
 
 }  // namespace
+
+std::string encode(const waiting_record& w) {
+  return encode_record<waiting_codec>(w);
+}
+status decode(std::string_view b, waiting_record* out) {
+  return decode_record<waiting_codec>(b, out);
+}
 
 std::string encode(const group_spec& g) {
   return encode_record<group_codec>(g);

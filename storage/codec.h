@@ -38,6 +38,7 @@ inline constexpr uint8_t k_func_format = 1;
 inline constexpr uint8_t k_audit_format = 1;
 inline constexpr uint8_t k_node_format = 2;  // 2 added tags
 inline constexpr uint8_t k_api_key_format = 2;  // 2 added title, privileges, last_used_ms
+inline constexpr uint8_t k_waiting_format = 1;
 
 std::string encode(const group_spec& group);
 std::string encode(const job_spec& job);
@@ -46,6 +47,7 @@ std::string encode(const func_spec& func);
 std::string encode(const audit_entry& entry);
 std::string encode(const node_spec& node);
 std::string encode(const api_key_record& key);
+std::string encode(const waiting_record& run);
 
 // Decodes `bytes` into *out. On error *out is left in an unspecified but valid state.
 // REQUIRES: out != nullptr.
@@ -56,5 +58,6 @@ status decode(std::string_view bytes, func_spec* out);
 status decode(std::string_view bytes, audit_entry* out);
 status decode(std::string_view bytes, node_spec* out);
 status decode(std::string_view bytes, api_key_record* out);
+status decode(std::string_view bytes, waiting_record* out);
 
 }  // namespace mainspring

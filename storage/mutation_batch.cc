@@ -44,6 +44,22 @@ mutation_batch& mutation_batch::delete_run(std::string_view group, std::string_v
   return *this;
 }
 
+mutation_batch& mutation_batch::put_waiting(const waiting_record& run) {
+  ops_.push_back({op_kind::put, waiting_key(run.group, run.job_id, run.id), encode(run)});
+  return *this;
+}
+
+mutation_batch& mutation_batch::delete_waiting(std::string_view group, std::string_view job_id, uint64_t id) {
+  ops_.push_back({op_kind::erase, waiting_key(group, job_id, id), {}});
+  return *this;
+}
+
+mutation_batch& mutation_batch::delete_all_waiting(std::string_view group, std::string_view job_id) {
+  ops_.push_back({op_kind::erase_range, {}, job_waiting_prefix(group, job_id)});
+  has_range_delete_ = true;
+  return *this;
+}
+
 mutation_batch& mutation_batch::put_func(const func_spec& func) {
   ops_.push_back({op_kind::put, func_key(func.group, func.name), encode(func)});
   return *this;

@@ -41,6 +41,7 @@ class mutation_batch {
     erase_runs,   // delete every run under a job's runs prefix, now
     put_audit,    // key is "a/<time>/", the store appends the sequence number
     put_run,      // a put that may trigger the job's history trimming
+    erase_range,  // delete every key under the prefix in `value`, now
   };
   // What the store reads back when it commits (callers only use the builders).
   struct op {
@@ -66,6 +67,11 @@ class mutation_batch {
   mutation_batch& delete_runs(std::string_view group, std::string_view job_id);
   mutation_batch& put_run(const run_record& run);
   mutation_batch& delete_run(std::string_view group, std::string_view job_id, uint64_t run_id);
+  // A run waiting in its job's queue; deleted once it starts, or all of a job's at once (a
+  // flush, an abort, the job's delete).
+  mutation_batch& put_waiting(const waiting_record& run);
+  mutation_batch& delete_waiting(std::string_view group, std::string_view job_id, uint64_t id);
+  mutation_batch& delete_all_waiting(std::string_view group, std::string_view job_id);
   mutation_batch& put_func(const func_spec& func);
   mutation_batch& delete_func(std::string_view group, std::string_view name);
   mutation_batch& put_node(const node_spec& node);

@@ -20,11 +20,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/audit_entry.h"  // audit_entry, kept here (a/...)
 #include "core/func.h"  // func_spec
+#include "core/job.h"   // run_override
+#include "core/run_record.h"  // run_trigger
 
 namespace mainspring {
 
@@ -47,6 +50,19 @@ struct api_key_record {
   std::string title;
   std::vector<std::string> privileges;  // names (core/api_key.h): "create_events", ..., "admin"
   int64_t last_used_ms = 0;             // unix ms; 0 = never. Written lazily (see api_key_registry)
+};
+
+// A run waiting in its job's queue (core/job_controls.h: queue), stored under
+// q/<group>/<job>/<id> from the moment it waits until it starts or is dropped, so that a restart
+// starts the runs that were waiting, in their order (Cronicle keeps its queue the same way).
+struct waiting_record {
+  std::string group;
+  std::string job_id;
+  uint64_t id = 0;  // unique, time-ordered (an id of the run id generator): the queue's order
+  run_trigger trigger = run_trigger::schedule;
+  int64_t plan_ms = 0;
+  int attempt = 0;
+  std::optional<run_override> change;  // a manual run's own fields
 };
 
 }  // namespace mainspring

@@ -341,10 +341,12 @@ status state_store::impl::apply_op(const mutation_batch::op& op, leveldb::WriteB
       out->Delete(op.key);  // its runs are orphans now: reads skip them, the sweep erases them
       return {};
     case k::erase_runs:
+    case k::erase_range:
       return range_eraser(op.value, out).erase(db.get(), dir, round);
     case k::erase_group:
       out->Delete(group_key(op.key));
-      for (const auto& prefix : {group_jobs_prefix(op.key), group_funcs_prefix(op.key), group_nodes_prefix(op.key)}) {
+      for (const auto& prefix : {group_jobs_prefix(op.key), group_funcs_prefix(op.key), group_nodes_prefix(op.key),
+                                 group_waiting_prefix(op.key)}) {
         if (status st = range_eraser(prefix, out).erase(db.get(), dir, round); !st.ok()) {
           return st;
         }

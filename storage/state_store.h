@@ -125,6 +125,7 @@ struct load_visitor {
   std::function<void(func_spec&&)> on_func = nullptr;
   std::function<void(node_spec&&)> on_node = nullptr;
   std::function<void(api_key_record&&)> on_api_key = nullptr;
+  std::function<void(waiting_record&&)> on_waiting = nullptr;  // in queue order within a job
 };
 
 class state_store {

@@ -64,6 +64,8 @@ status state_store::load_all(const load_visitor& visitor) const {
     st = scan_prefix<node_spec>(db, snap, dir, k_node_prefix, visitor.on_node);
   if (st.ok() && visitor.on_api_key)
     st = scan_prefix<api_key_record>(db, snap, dir, k_api_key_prefix, visitor.on_api_key);
+  if (st.ok() && visitor.on_waiting)
+    st = scan_prefix<waiting_record>(db, snap, dir, k_waiting_prefix, visitor.on_waiting);
   return st;
 }
 

@@ -103,6 +103,16 @@ std::string api_key_key(std::string_view key_id) {
   return join(k_api_key_prefix, key_id);
 }
 
+std::string waiting_key(std::string_view group, std::string_view job_id, uint64_t id) {
+  return job_waiting_prefix(group, job_id) + hex16(id);
+}
+std::string job_waiting_prefix(std::string_view group, std::string_view job_id) {
+  return join(k_waiting_prefix, group, job_id) + '/';
+}
+std::string group_waiting_prefix(std::string_view group) {
+  return join(k_waiting_prefix, group) + '/';
+}
+
 std::string prefix_end(std::string_view prefix) {
   std::string out(prefix);
   out.back() = static_cast<char>(static_cast<unsigned char>(out.back()) + 1);

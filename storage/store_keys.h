@@ -30,6 +30,7 @@ inline constexpr std::string_view k_func_prefix = "f/";
 inline constexpr std::string_view k_audit_prefix = "a/";
 inline constexpr std::string_view k_node_prefix = "n/";
 inline constexpr std::string_view k_api_key_prefix = "k/";
+inline constexpr std::string_view k_waiting_prefix = "q/";
 
 // '%' -> "%25", '/' -> "%2F"; every other byte is kept.
 std::string escape_key_part(std::string_view part);
@@ -50,6 +51,10 @@ std::string audit_time_prefix(int64_t time_ms);    // a/<time 16 hex>/ ; negativ
 std::string node_key(std::string_view group, std::string_view node_id);  // n/<g>/<node>
 std::string group_nodes_prefix(std::string_view group);                  // n/<g>/
 std::string api_key_key(std::string_view key_id);                        // k/<key_id>
+// q/<g>/<j>/<id 16 hex>: a run waiting in its job's queue (records.h: waiting_record).
+std::string waiting_key(std::string_view group, std::string_view job_id, uint64_t id);
+std::string job_waiting_prefix(std::string_view group, std::string_view job_id);  // q/<g>/<j>/
+std::string group_waiting_prefix(std::string_view group);                         // q/<g>/
 
 // The first key after every key that starts with `prefix`.
 // REQUIRES: prefix is non-empty and its last byte is not 0xff (all ours end in '/').

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -331,4 +332,29 @@ TEST_CASE("cronicle: flush_event_queue drops the jobs waiting, and the job in fl
   s.wait_job(s.ok("run_event", {{"id", id}})["ids"][0]);
   REQUIRE(eventually([&] { return history(s, id).size() == 2; }));
   CHECK(history(s, id).size() == 2);
+}
+
+TEST_CASE("cronicle: jobs waiting in an event's queue survive a kill -9 and start after the restart") {
+  cronicle_server s;
+  scratch_dir dir;
+  std::string id = s.create(with(shell_event("Kept", gated_script(dir.path + "/go")), {{"max_children", 1}, {"queue", 1}}));
+  std::string running = s.ok("run_event", {{"id", id}})["ids"][0];
+  REQUIRE(eventually([&] { return s.ok("get_active_jobs")["jobs"].contains(running); }));
+  CHECK(s.ok("run_event", {{"id", id}})["queue"] == 1);
+  json own = {{"id", id}, {"params", {{"script", "#!/bin/sh\necho own fields\n"}}}};
+  CHECK(s.ok("run_event", own)["queue"] == 2);
+  s.server.kill9();
+  s.server.restart();
+  dir.touch("go");
+  // Both waiting jobs run after the restart, one after the other, the second with its own script.
+  json rows;
+  REQUIRE(eventually([&] {
+    rows = history(s, id);
+    return std::count_if(rows.begin(), rows.end(), [](const json& r) { return r["code"] == 0; }) == 2;
+  }, 30s));
+  std::vector<std::string> logs;
+  for (const auto& r : rows)
+    if (r["code"] == 0) logs.push_back(s.cr.get("/api/app/get_job_log?id=" + r["id"].get<std::string>() + "&api_key=" + s.admin).body);
+  CHECK(std::count(logs.begin(), logs.end(), "own fields\n") == 1);
+  CHECK(s.ok("get_active_jobs")["jobs"].empty());
 }

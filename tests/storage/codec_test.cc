@@ -487,3 +487,51 @@ TEST_CASE("random truncations and bit flips give an error or a value, never a cr
   fuzz<node_spec>(encode(sample_node()), 5000);
   fuzz<api_key_record>(encode(sample_api_key()), 5000);
 }
+
+TEST_CASE("a waiting run round-trips with and without fields of its own") {
+  waiting_record plain;
+  plain.group = "cronicle";
+  plain.job_id = "e1";
+  plain.id = 0x1234;
+  plain.trigger = run_trigger::retry;
+  plain.plan_ms = 1'700'000'000'123;
+  plain.attempt = 2;
+  waiting_record back;
+  REQUIRE(decode(encode(plain), &back).ok());
+  CHECK(back.group == "cronicle");
+  CHECK(back.job_id == "e1");
+  CHECK(back.id == 0x1234);
+  CHECK(back.trigger == run_trigger::retry);
+  CHECK(back.plan_ms == 1'700'000'000'123);
+  CHECK(back.attempt == 2);
+  CHECK_FALSE(back.change);
+
+  waiting_record own = plain;
+  own.trigger = run_trigger::manual;
+  run_override change;
+  http_target http;
+  http.url = "http://127.0.0.1:9/x";
+  http.follow_redirects = true;
+  http.success_match = "OK";
+  change.target = http;
+  change.timeout_ms = 5000;
+  change.retry_delay_ms = 0;
+  change.controls.on_failure = "page";
+  change.controls.log_max_bytes = 4096;
+  own.change = change;
+  REQUIRE(decode(encode(own), &back).ok());
+  REQUIRE(back.change);
+  REQUIRE(back.change->target);
+  const auto& got = std::get<http_target>(*back.change->target);
+  CHECK(got.url == "http://127.0.0.1:9/x");
+  CHECK(got.follow_redirects);
+  CHECK(got.success_match == "OK");
+  CHECK(back.change->timeout_ms == 5000);
+  CHECK_FALSE(back.change->retries);
+  CHECK(back.change->retry_delay_ms == 0);
+  CHECK(back.change->controls == change.controls);
+
+  // Cut anywhere, the value is refused, never misread.
+  const std::string bytes = encode(own);
+  for (std::size_t n = 1; n < bytes.size(); ++n) CHECK_FALSE(decode(bytes.substr(0, n), &back).ok());
+}

@@ -705,3 +705,35 @@ TEST_CASE("lazy batches beyond the queue bound are dropped and counted, durable 
   CHECK(store->list_runs("G", "j", 100).value().size() == 11);
   CHECK(store->stats().dropped_lazy_batches == 5);
 }
+
+TEST_CASE("a job's waiting runs load in queue order, and go one by one, by job, or with their group") {
+  temp_dir tmp;
+  auto store = open_store(tmp.path);
+  auto waiting = [](std::string group, std::string job, uint64_t id) {
+    waiting_record w;
+    w.group = std::move(group);
+    w.job_id = std::move(job);
+    w.id = id;
+    w.plan_ms = static_cast<int64_t>(id);
+    return w;
+  };
+  mutation_batch b;
+  b.put_group({"g", "", 0}).put_group({"h", "", 0});
+  for (uint64_t id : {0x300, 0x100, 0x200}) b.put_waiting(waiting("g", "a", id));
+  b.put_waiting(waiting("g", "b", 0x50)).put_waiting(waiting("h", "a", 0x60));
+  REQUIRE(store->commit_sync(std::move(b)).ok());
+  auto loaded = [&] {
+    std::vector<std::string> out;
+    load_visitor v;
+    v.on_waiting = [&](waiting_record&& w) { out.push_back(w.group + "/" + w.job_id + "/" + std::to_string(w.id)); };
+    REQUIRE(store->load_all(v).ok());
+    return out;
+  };
+  CHECK(loaded() == std::vector<std::string>{"g/a/256", "g/a/512", "g/a/768", "g/b/80", "h/a/96"});
+  REQUIRE(store->commit_sync(mutation_batch{}.delete_waiting("g", "a", 0x100)).ok());
+  CHECK(loaded() == std::vector<std::string>{"g/a/512", "g/a/768", "g/b/80", "h/a/96"});
+  REQUIRE(store->commit_sync(mutation_batch{}.delete_all_waiting("g", "a")).ok());
+  CHECK(loaded() == std::vector<std::string>{"g/b/80", "h/a/96"});
+  REQUIRE(store->commit_sync(mutation_batch{}.delete_group("g")).ok());
+  CHECK(loaded() == std::vector<std::string>{"h/a/96"});
+}
