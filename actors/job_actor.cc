@@ -88,12 +88,44 @@ job_view view_of(const job_state& st) {
   return v;
 }
 
+finished_run finished_run::of(run_record&& run) {
+  finished_run f;
+  f.run_id = run.run_id;
+  f.plan_ms = run.plan_ms;
+  f.start_ms = run.start_ms;
+  f.end_ms = run.end_ms;
+  f.code = run.code;
+  f.attempt = run.attempt;
+  f.state = run.state;
+  f.trigger = run.trigger;
+  if (!run.output_tail.empty() || !run.error.empty() || !run.node.empty())
+    f.text = std::make_unique<texts>(texts{std::move(run.output_tail), std::move(run.error), std::move(run.node)});
+  return f;
+}
+
+run_record finished_run::record(std::string_view job_id, std::string_view group) const {
+  run_record run;
+  run.run_id = run_id;
+  run.job_id = job_id;
+  run.group = group;
+  run.trigger = trigger;
+  run.attempt = attempt;
+  run.state = state;
+  run.plan_ms = plan_ms;
+  run.start_ms = start_ms;
+  run.end_ms = end_ms;
+  run.code = code;
+  if (text) {
+    run.output_tail = text->output_tail;
+    run.error = text->error;
+    run.node = text->node;
+  }
+  return run;
+}
+
 std::optional<run_record> last_finished_run(const job_state& st) {
   if (!st.last_finished) return std::nullopt;
-  run_record run = *st.last_finished;
-  run.job_id = st.spec.id();
-  run.group = st.spec.group();
-  return run;
+  return st.last_finished->record(st.spec.id(), st.spec.group());
 }
 
 void count_skipped(job_state& st, const job_context* ctx, uint64_t n, skip_reason why) {

@@ -300,10 +300,8 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
   if (own && !retried) forget_own_fields(st, run.plan_ms);  // `own` points nowhere after this
   if (ctx->pool->has_reply_hook()) ctx->pool->report(run_report_json(run, std::string(st.spec.name())));
   persist_lazily(ctx, mutation_batch{}.put_run(run));
-  std::string().swap(run.job_id);  // the job's own: not kept twice (last_finished_run)
-  std::string().swap(run.group);
-  if (st.last_finished) *st.last_finished = std::move(run);
-  else st.last_finished = std::make_unique<run_record>(std::move(run));
+  if (st.last_finished) *st.last_finished = finished_run::of(std::move(run));
+  else st.last_finished = std::make_unique<finished_run>(finished_run::of(std::move(run)));
   start_waiting_runs(self, ctx);
 }
 

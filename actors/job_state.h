@@ -50,6 +50,31 @@ struct run_fields {
   run_override change;
 };
 
+// A finished run as its job keeps it (job_state::last_finished): a run_record without the job's
+// id and group (the job's own) and with its texts apart, since most runs print nothing: 64 bytes
+// on the heap for a quiet run rather than a run_record's 224, for each of a million jobs.
+struct finished_run {
+  struct texts {
+    std::string output_tail;
+    std::string error;
+    std::string node;
+  };
+  uint64_t run_id = 0;
+  int64_t plan_ms = 0;
+  int64_t start_ms = 0;
+  int64_t end_ms = 0;
+  int code = 0;
+  int attempt = 0;
+  run_state state = run_state::running;
+  run_trigger trigger = run_trigger::schedule;
+  std::unique_ptr<texts> text;  // null when all three are empty
+
+  // `run` without its job id and group; its texts are moved.
+  static finished_run of(run_record&& run);
+  // The run_record again, with the job's id and group.
+  run_record record(std::string_view job_id, std::string_view group) const;
+};
+
 struct job_state {
   // -- the job as asked for --
   compact_job_spec spec;  // a job_spec in a third of the memory: unpack() for views and the store
@@ -70,9 +95,8 @@ struct job_state {
   std::unique_ptr<std::vector<run_fields>> own_fields;
   // The last finished run, for the job's view and for the moment between a run's end and its lazy
   // write reaching the store (null until one finished). One, not more: the store has the history.
-  // Its job_id and group are left empty (they are the job's own: last_finished_run() fills them
-  // in), which saves their heap text for a million jobs that have run.
-  std::unique_ptr<run_record> last_finished;
+  // Compact (finished_run): last_finished_run() makes the run_record.
+  std::unique_ptr<finished_run> last_finished;
   uint64_t runs = 0, successes = 0, failures = 0, skipped = 0, retries = 0;
   int64_t last_success_ms = 0, last_error_ms = 0;
   bool has_dependents = false;  // jobs run after this one's successes (its group says so)
