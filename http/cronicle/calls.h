@@ -63,6 +63,8 @@ void get_job_status(scheduler_api& api, const state_ptr& s, call_args a);
 void get_active_jobs(scheduler_api& api, const state_ptr& s, call_args a);
 void update_job(scheduler_api& api, const state_ptr& s, call_args a);
 void flush_event_queue(scheduler_api& api, const state_ptr& s, call_args a);
+void abort_jobs(scheduler_api& api, const state_ptr& s, call_args a);
+void update_jobs(scheduler_api& api, const state_ptr& s, call_args a);
 void abort_job(scheduler_api& api, const state_ptr& s, call_args a);
 void get_master_state(scheduler_api& api, const state_ptr& s, call_args a);
 // The job's log as text/plain (here its recorded output tail, bounded as every run's is), or

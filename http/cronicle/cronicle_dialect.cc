@@ -49,6 +49,8 @@ const std::unordered_map<std::string_view, call_entry>& calls() {
       {"update_job", {update_job, p::body, k::needs(privilege::edit_events)}},
       {"abort_job", {abort_job, p::body, k::needs(privilege::abort_events)}},
       {"flush_event_queue", {flush_event_queue, p::body, k::needs(privilege::abort_events)}},
+      {"abort_jobs", {abort_jobs, p::body, k::needs(privilege::abort_events)}},
+      {"update_jobs", {update_jobs, p::body, k::needs(privilege::edit_events)}},
       {"get_master_state", {get_master_state, p::body, k::any_key()}},
       {"get_job_log", {get_job_log, p::body_and_query, k::any_key()}},
       {"get_job_details", {get_job_details, p::body_and_query, k::any_key()}},

@@ -96,29 +96,109 @@ void get_job_status(scheduler_api& api, const state_ptr& s, call_args a) {
            });
 }
 
-void get_active_jobs(scheduler_api& api, const state_ptr& s, call_args a) {
-  api.list_jobs(s->events.group, [&api, s, a](status_or<std::vector<job_view>> views) {
+namespace {
+
+// A job in flight: its run, its event as event_json shows it, and the job as Cronicle shows it.
+struct active_job {
+  run_record run;
+  json event;
+  json job;
+};
+
+// Every job in flight of the Cronicle group, to `done` (on whichever thread answers last).
+void all_active_jobs(scheduler_api& api, const state_ptr& s, std::function<void(std::vector<active_job>)> done) {
+  api.list_jobs(s->events.group, [&api, s, done](status_or<std::vector<job_view>> views) {
     std::vector<const job_view*> busy;
     if (views.ok())
       for (const auto& v : *views)
         if (v.running > 0) busy.push_back(&v);
-    if (busy.empty()) return a.reply.send(success({{"jobs", json::object()}}));
+    if (busy.empty()) return done({});
     struct gather {
       std::mutex mutex;
-      json jobs = json::object();
+      std::vector<active_job> jobs;
       std::size_t left = 0;
     };
     auto g = std::make_shared<gather>();
     g->left = busy.size();
     for (const job_view* v : busy) {
       active_runs(api, s, v->spec.id,
-                  [s, a, g, event = event_json(*v, s->events), timeout_ms = v->spec.timeout_ms](std::vector<run_record> runs) {
+                  [s, g, done, event = event_json(*v, s->events), timeout_ms = v->spec.timeout_ms](std::vector<run_record> runs) {
                     std::lock_guard<std::mutex> lock(g->mutex);
-                    for (const auto& r : runs)
-                      g->jobs[job_id_of(r.job_id, r.run_id)] = job_json(r, event, timeout_ms, s->hostname, to_unix_ms(now_ms()));
-                    if (--g->left == 0) a.reply.send(success({{"jobs", std::move(g->jobs)}}));
+                    for (auto& r : runs) {
+                      json job = job_json(r, event, timeout_ms, s->hostname, to_unix_ms(now_ms()));
+                      g->jobs.push_back({std::move(r), event, std::move(job)});
+                    }
+                    if (--g->left == 0) done(std::move(g->jobs));
                   });
     }
+  });
+}
+
+// Cronicle's Tools.findObjects: every field of `criteria` equals the job's (numbers and strings
+// compared as text, as JavaScript's == compares them).
+bool matches(const json& job, const json& criteria) {
+  for (auto it = criteria.begin(); it != criteria.end(); ++it) {
+    auto field = job.find(it.key());
+    if (field == job.end()) return false;
+    if (*field != *it && js_text(*field) != js_text(*it)) return false;
+  }
+  return true;
+}
+
+// The criteria of abort_jobs / update_jobs: the call's fields but the key and its own flags.
+json criteria_of(json params, std::initializer_list<const char*> own) {
+  for (const char* name : {"api_key", "session_id"}) params.erase(name);
+  for (const char* name : own) params.erase(name);
+  return params;
+}
+
+}  // namespace
+
+void get_active_jobs(scheduler_api& api, const state_ptr& s, call_args a) {
+  all_active_jobs(api, s, [reply = a.reply](std::vector<active_job> active) {
+    json jobs = json::object();
+    for (auto& j : active) {
+      const std::string id = j.job.value("id", "");  // before the move: json's operator= takes its value first
+      jobs[id] = std::move(j.job);
+    }
+    reply.send(success({{"jobs", std::move(jobs)}}));
+  });
+}
+
+// Every job in flight that matches the call's fields (event, plugin, category, ...) is aborted,
+// as abort_job aborts one; detached jobs would not be (none are here). Answers how many.
+void abort_jobs(scheduler_api& api, const state_ptr& s, call_args a) {
+  json criteria = criteria_of(a.params, {"no_rewind"});
+  all_active_jobs(api, s, [&api, s, a, criteria](std::vector<active_job> active) {
+    std::size_t count = 0;
+    for (const auto& j : active) {
+      if (!matches(j.job, criteria)) continue;
+      api.abort_run(a.origin, s->events.group, j.run.job_id, j.run.run_id, [](status_or<std::size_t>) {});
+      ++count;
+    }
+    a.reply.send(success({{"count", count}}));
+  });
+}
+
+// update_job's fields (in `updates`) for every job in flight that matches the call's other
+// fields. Answers how many were updated.
+void update_jobs(scheduler_api& api, const state_ptr& s, call_args a) {
+  const json updates = a.params.value("updates", json::object());
+  if (!updates.is_object()) return send(a.reply, api_refusal("Malformed parameter type: updates"));
+  if (auto e = validate_event_data(updates)) return send(a.reply, *e);
+  json criteria = criteria_of(a.params, {"updates"});
+  all_active_jobs(api, s, [&api, s, a, criteria, updates](std::vector<active_job> active) {
+    // Every change is made before any is sent: a refused one changes nothing.
+    std::vector<std::pair<const run_record*, run_override>> changes;
+    for (const auto& j : active) {
+      if (!matches(j.job, criteria)) continue;
+      auto change = run_change(j.event, updates, s->events, j.run.job_id, run_fields::in_flight);
+      if (!change.ok()) return send(a.reply, change.error());
+      changes.emplace_back(&j.run, std::move(*change));
+    }
+    for (auto& [run, change] : changes)
+      api.update_run(a.origin, s->events.group, run->job_id, run->run_id, std::move(change), [](status_or<std::size_t>) {});
+    a.reply.send(success({{"count", changes.size()}}));
   });
 }
 

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <set>
 #include <string>
+#include <thread>
 
 #include <catch2/catch.hpp>
 
@@ -357,4 +358,56 @@ TEST_CASE("cronicle: jobs waiting in an event's queue survive a kill -9 and star
     if (r["code"] == 0) logs.push_back(s.cr.get("/api/app/get_job_log?id=" + r["id"].get<std::string>() + "&api_key=" + s.admin).body);
   CHECK(std::count(logs.begin(), logs.end(), "own fields\n") == 1);
   CHECK(s.ok("get_active_jobs")["jobs"].empty());
+}
+
+TEST_CASE("cronicle: update_jobs and abort_jobs act on every job in flight that matches the criteria") {
+  cronicle_server s;
+  scratch_dir dir;
+  std::string a = s.create(with(shell_event("Twice", gated_script(dir.path + "/never")), {{"max_children", 2}}));
+  std::string b = s.create(shell_event("Other", gated_script(dir.path + "/never")));
+  std::string a1 = s.ok("run_event", {{"id", a}})["ids"][0];
+  std::string a2 = s.ok("run_event", {{"id", a}})["ids"][0];
+  std::string b1 = s.ok("run_event", {{"id", b}})["ids"][0];
+  REQUIRE(eventually([&] { return s.ok("get_active_jobs")["jobs"].size() == 3; }));
+  // A bad update is refused before any job changes.
+  check_error(s.call("update_jobs", {{"event", a}, {"updates", {{"timeout", "soon"}}}}), "api",
+              "Malformed parameter type: timeout (string)");
+  CHECK(s.ok("update_jobs", {{"event", a}, {"updates", {{"timeout", 1}}}})["count"] == 2);
+  for (const auto& job : {a1, a2})
+    CHECK(s.wait_job(job)["description"] == "Job Aborted: Exceeded maximum run time (1 second)");
+  CHECK(s.ok("get_active_jobs")["jobs"].contains(b1));
+  CHECK(s.ok("abort_jobs", {{"event", "nosuch"}})["count"] == 0);
+  CHECK(s.ok("abort_jobs", {{"event", b}})["count"] == 1);
+  json done = s.wait_job(b1);
+  CHECK(done["code"] == 1);
+  CHECK(done["description"].get<std::string>().starts_with("Job Aborted: "));
+}
+
+namespace {
+
+using minute_point = std::chrono::time_point<std::chrono::system_clock, std::chrono::minutes>;
+
+minute_point this_minute() { return std::chrono::floor<std::chrono::minutes>(std::chrono::system_clock::now()); }
+
+}  // namespace
+
+// Minutes are Cronicle's finest timing: this test is down across one minute boundary (about 60 s).
+TEST_CASE("cronicle: after a kill -9, a catch_up event runs the minute it missed, another skips it") {
+  using namespace std::chrono;
+  cronicle_server s;
+  const json every_minute = {{"timing", json::object()}};
+  // Created early in a minute M: the first fire is M+1's.
+  if (system_clock::now() - this_minute() > seconds(45)) std::this_thread::sleep_until(this_minute() + minutes(1));
+  const minute_point m = this_minute();
+  std::string caught = s.create(with(with(shell_event("Catch up", "#!/bin/sh\necho tick\n"), every_minute), {{"catch_up", 1}}));
+  std::string skipped = s.create(with(with(shell_event("Skip", "#!/bin/sh\necho tick\n"), every_minute), {{"catch_up", 0}}));
+  std::this_thread::sleep_until(m + minutes(1) + seconds(5));
+  REQUIRE(eventually([&] { return history(s, caught).size() == 1 && history(s, skipped).size() == 1; }, 20s));
+  s.server.kill9();
+  std::this_thread::sleep_until(this_minute() + minutes(1) + seconds(3));  // down across the next :00
+  s.server.restart();
+  // The missed minute runs for the catch_up event, at once; the other waits for its next minute.
+  REQUIRE(eventually([&] { return history(s, caught).size() == 2; }, 20s));
+  CHECK(history(s, skipped).size() == 1);
+  CHECK(history(s, caught)[0]["code"] == 0);
 }
