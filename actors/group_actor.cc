@@ -564,6 +564,11 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
         with_job(self, id, reply,
                  [&](const caf::actor& job) { self->send(job, abort_atom::value, std::move(audit), run_id, reply); });
       },
+      [=](rewind_atom, audit_entry& audit, const std::string& id, int64_t since_ms, const reply_fn<std::size_t>& reply) {
+        with_job(self, id, reply, [&](const caf::actor& job) {
+          self->send(job, rewind_atom::value, std::move(audit), since_ms, reply);
+        });
+      },
       [=](flush_queue_atom, audit_entry& audit, const std::string& id, const reply_fn<std::size_t>& reply) {
         with_job(self, id, reply,
                  [&](const caf::actor& job) { self->send(job, flush_queue_atom::value, std::move(audit), reply); });

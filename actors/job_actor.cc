@@ -168,20 +168,29 @@ void apply_plan(job_self self, const job_context* ctx, const fire_plan& plan) {
   else mark_done(self, ctx);
 }
 
-// The scheduler resumed after a pause that began at `since_ms`: the fires skipped meanwhile are
-// missed ones, run as the job's misfire policy says (all of them, one, or none), as after
-// downtime. The next fire stays as armed.
-void replay_missed_fires(job_self self, const job_context* ctx, int64_t since_ms) {
+// Why fires since a past time are replayed: the scheduler resumed after a pause that began then
+// (fires from the job's first one on), or a client rewound the job's cursor to it (every fire of
+// its schedule since then, even from before the job existed, as Cronicle's reset_cursor).
+enum class replay_reason { resumed, rewound };
+
+// The fires since `since_ms` are missed ones, run as the job's misfire policy says (all of them,
+// one, or none), as after downtime. The next fire stays as armed. Answers how many runs started.
+std::size_t replay_missed_fires(job_self self, const job_context* ctx, int64_t since_ms,
+                                replay_reason why = replay_reason::resumed) {
   auto& st = self->state;
-  if (st.deleted || st.phase != job_phase::active || st.spec.misfire == misfire_policy::skip) return;
+  if (st.deleted || st.phase != job_phase::active || st.spec.misfire == misfire_policy::skip) return 0;
   const auto& timing = *st.timing;
-  if (timing.sched.get_kind() == schedule::kind::manually) return;
+  if (timing.sched.get_kind() == schedule::kind::manually) return 0;
   const job_spec spec = st.spec.unpack();
   // Every fire up to now was skipped (after downtime, the last second's would still be due): move
   // plan_on_restart's horizon to now.
   const int64_t horizon = to_unix_ms(now_ms()) + k_misfire_threshold_ms;
-  auto plan = before_expiry(plan_on_restart(timing.sched, timing.zone, spec, since_ms, horizon), spec.expires_at_ms);
+  auto plan = before_expiry(why == replay_reason::rewound
+                                ? plan_after(timing.sched, timing.zone, since_ms, horizon, spec.misfire)
+                                : plan_on_restart(timing.sched, timing.zone, spec, since_ms, horizon),
+                            spec.expires_at_ms);
   start_catch_up_runs(self, ctx, plan.catch_up_ms);
+  return plan.catch_up_ms.size();
 }
 
 // A scheduled fire planned at `plan_ms`: run it (or, taken too late, as its misfire policy
@@ -252,6 +261,12 @@ caf::behavior make_job_handlers() {
       },
       [](run_done_atom, run_outcome& out) { finish_run(me(), my_ctx(), std::move(out)); },
       [](replay_atom, int64_t since_ms) { replay_missed_fires(me(), my_ctx(), since_ms); },
+      [](rewind_atom, audit_entry& audit, int64_t since_ms, const reply_fn<std::size_t>& reply) {
+        const std::size_t n = replay_missed_fires(me(), my_ctx(), since_ms, replay_reason::rewound);
+        audit.detail = "from " + std::to_string(since_ms) + ": " + std::to_string(n) + " catch-up run(s)";
+        persist_lazily(my_ctx(), mutation_batch{}.put_audit(audit));
+        reply(n);
+      },
       [](view_atom) -> job_view { return view_of(me()->state); },
       [](view_atom, const reply_fn<job_view>& reply) { reply(view_of(me()->state)); },
       [](edit_job_atom, audit_entry& audit, job_patch& patch, const reply_fn<job_view>& reply) {

@@ -277,6 +277,10 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
           const reply_fn<std::size_t>& reply) {
         to_group(self, group, reply, abort_atom::value, std::move(audit), id, run_id);
       },
+      [=](rewind_atom, audit_entry& audit, const std::string& group, const std::string& id, int64_t since_ms,
+          const reply_fn<std::size_t>& reply) {
+        to_group(self, group, reply, rewind_atom::value, std::move(audit), id, since_ms);
+      },
       [=](flush_queue_atom, audit_entry& audit, const std::string& group, const std::string& id,
           const reply_fn<std::size_t>& reply) {
         to_group(self, group, reply, flush_queue_atom::value, std::move(audit), id);

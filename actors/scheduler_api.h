@@ -194,6 +194,15 @@ class scheduler_api {
     (void)origin, (void)group, (void)job_id, (void)run_id, (void)change;
     done(status::unimplemented("changing a run in flight is not supported here"));
   }
+  // Runs the job's fires planned since `since_ms` (a past time) again, by its misfire policy, as
+  // after downtime (Cronicle's reset_cursor on a catch_up event): `all` runs each (at most
+  // k_max_catch_up_runs), `once` the latest, `skip` none. Answers how many runs started.
+  // Unimplemented unless the scheduler can.
+  virtual void replay_job_fires(request_origin origin, std::string group, std::string job_id, int64_t since_ms,
+                                reply_fn<std::size_t> done) {
+    (void)origin, (void)group, (void)job_id, (void)since_ms;
+    done(status::unimplemented("replaying a job's fires is not supported here"));
+  }
   // Drops the runs waiting in the job's queue (job_controls::queue); answers how many. Runs in
   // flight go on. Unimplemented unless the scheduler can.
   virtual void flush_job_queue(request_origin origin, std::string group, std::string job_id,

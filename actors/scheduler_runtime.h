@@ -131,6 +131,8 @@ class scheduler_runtime final : public scheduler_api {
                       reply_fn<std::size_t> done) override;
   void abort_run(request_origin origin, std::string group, std::string job_id, uint64_t run_id,
                  reply_fn<std::size_t> done) override;
+  void replay_job_fires(request_origin origin, std::string group, std::string job_id, int64_t since_ms,
+                        reply_fn<std::size_t> done) override;
   void flush_job_queue(request_origin origin, std::string group, std::string job_id,
                        reply_fn<std::size_t> done) override;
   void update_run(request_origin origin, std::string group, std::string job_id, uint64_t run_id,

@@ -127,6 +127,11 @@ void scheduler_runtime::abort_run(request_origin origin, std::string group, std:
   audit.detail = "run " + std::to_string(run_id);
   impl_->send(abort_atom::value, std::move(audit), std::move(group), std::move(job_id), run_id, std::move(done));
 }
+void scheduler_runtime::replay_job_fires(request_origin origin, std::string group, std::string job_id,
+                                         int64_t since_ms, reply_fn<std::size_t> done) {
+  auto audit = audit_of(origin, "job.replay", group, job_id);
+  impl_->send(rewind_atom::value, std::move(audit), std::move(group), std::move(job_id), since_ms, std::move(done));
+}
 void scheduler_runtime::flush_job_queue(request_origin origin, std::string group, std::string job_id,
                                         reply_fn<std::size_t> done) {
   auto audit = audit_of(origin, "job.flush_queue", group, job_id);

@@ -70,8 +70,8 @@ std::optional<api_error> check_references(const json& event, std::string_view ve
 }
 
 // The first fire at or after the minute of `cursor_s` (Cronicle's reset_cursor), or
-// k_first_fire_by_schedule when that is not in the future: replaying a past cursor is not
-// supported (see README).
+// k_first_fire_by_schedule when that is not in the future (a past cursor is replayed:
+// update_event).
 int64_t first_fire_from_cursor(const job_spec& spec, const event_context& ctx, int64_t cursor_s) {
   const int64_t now_s = to_unix_ms(now_ms()) / 1000;
   if (cursor_s <= now_s) return k_first_fire_by_schedule;
@@ -267,19 +267,28 @@ void update_event(scheduler_api& api, const state_ptr& s, call_args a) {
                                                   dialect_section(rebuilt->dialect_data, k_dialect_name));
       return {};
     };
-    if (a.params.contains("reset_cursor"))
-      patch.exec_time_s = first_fire_from_cursor(*checked, s->events, int_param(a.params, "reset_cursor", 0));
-    else if (a.params.contains("timing") || a.params.contains("timezone"))
+    // A past cursor: once edited, the event's fires since its minute run again (a catch_up event
+    // runs each; Cronicle's scheduler walks its cursor up to now).
+    int64_t rewind_from_ms = 0;
+    if (a.params.contains("reset_cursor")) {
+      const int64_t cursor_s = int_param(a.params, "reset_cursor", 0);
+      patch.exec_time_s = first_fire_from_cursor(*checked, s->events, cursor_s);
+      if (cursor_s > 0 && cursor_s * 1000 <= to_unix_ms(now_ms())) rewind_from_ms = (cursor_s - cursor_s % 60) * 1000 - 1;
+    } else if (a.params.contains("timing") || a.params.contains("timezone"))
       patch.exec_time_s = k_first_fire_by_schedule;  // re-plans from the new timing
     request_origin origin = a.origin;
     origin.detail = merged.value("title", "");
     api.edit_job(origin, s->events.group, id, std::move(patch),
-                 [&api, s, a, id, refusal, before = *before](status_or<job_view> after) {
+                 [&api, s, a, id, refusal, before = *before, rewind_from_ms](status_or<job_view> after) {
                    if (!after.ok()) {
                      if (*refusal) return send(a.reply, **refusal);
                      return send(a.reply, event_error(after.status(), "update", id));
                    }
-                   finish_update(api, s, a, before, std::move(after).value());
+                   if (!rewind_from_ms) return finish_update(api, s, a, before, std::move(after).value());
+                   api.replay_job_fires(a.origin, s->events.group, id, rewind_from_ms,
+                                        [&api, s, a, before, after = std::move(after).value()](status_or<std::size_t>) {
+                                          finish_update(api, s, a, before, after);
+                                        });
                  });
   });
 }

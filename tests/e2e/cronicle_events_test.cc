@@ -411,3 +411,20 @@ TEST_CASE("cronicle: after a kill -9, a catch_up event runs the minute it missed
   CHECK(history(s, skipped).size() == 1);
   CHECK(history(s, caught)[0]["code"] == 0);
 }
+
+TEST_CASE("cronicle: reset_cursor to a past time runs a catch_up event's minutes since then, not another's") {
+  cronicle_server s;
+  const json hourly = {{"timing", {{"minutes", {0}}}}};  // :00 of each hour
+  std::string caught = s.create(with(with(shell_event("Rewound", "#!/bin/sh\necho tick\n"), hourly), {{"catch_up", 1}}));
+  std::string plain = s.create(with(shell_event("Plain", "#!/bin/sh\necho tick\n"), hourly));
+  // Three hours back: the :00 of each of the last three hours runs again, oldest first.
+  const int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch()).count();
+  const int64_t cursor = now_s - now_s % 3600 - 2 * 3600 - 60;  // :59 of the hour before those three
+  s.ok("update_event", {{"id", caught}, {"reset_cursor", cursor}});
+  s.ok("update_event", {{"id", plain}, {"reset_cursor", cursor}});
+  REQUIRE(eventually([&] { return history(s, caught).size() == 3; }, 20s));
+  for (const auto& row : history(s, caught)) CHECK(row["code"] == 0);
+  CHECK(history(s, plain).empty());
+  CHECK(s.ok("get_event", {{"id", caught}})["event"]["catch_up"] == 1);
+}
