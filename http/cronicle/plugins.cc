@@ -1,6 +1,10 @@
 #include "http/cronicle/plugins.h"
 
 #include <algorithm>
+#include <cctype>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "http/cronicle/js_values.h"
 
@@ -80,9 +84,41 @@ or_error<plugin_run> test_target(const json& params) {
 
 constexpr std::string_view k_script_head = "f=$(mktemp \"${TMPDIR:-/tmp}/cronicle-script-XXXXXX\") || exit 1\ncat > \"$f\" <<'";
 // The file is opened on fd 3 and removed before the script starts, which then runs as
-// /dev/fd/3: nothing is left behind even when the run is killed (timeout, abort).
+// /dev/fd/3: nothing is left behind even when the run is killed (timeout, abort). Before that,
+// the job's variables Cronicle gives every job (its lib/job.js) are made from the run's own:
+// JOB_ID (the job id as the API shows it), JOB_EVENT, JOB_NOW (the planned time, unix seconds),
+// JOB_PLUGIN and CRONICLE.
 constexpr std::string_view k_script_tail =
+    "\nexport CRONICLE=mainspring JOB_PLUGIN=shellplug JOB_EVENT=\"$MAINSPRING_JOB_ID\" "
+    "JOB_ID=\"j${MAINSPRING_JOB_ID}_${MAINSPRING_RUN_ID}\" JOB_NOW=\"$MAINSPRING_PLAN_TIME\"\n"
+    "chmod 700 \"$f\" && exec 3<\"$f\" && rm -f \"$f\" && exec /dev/fd/3\nrm -f \"$f\"; exit 127\n";
+// The tail before the job's variables (events stored by earlier versions read back with it).
+constexpr std::string_view k_script_tail_v1 =
     "\nchmod 700 \"$f\" && exec 3<\"$f\" && rm -f \"$f\" && exec /dev/fd/3\nrm -f \"$f\"; exit 127\n";
+
+// Cronicle exports each Plugin parameter as an upper-cased variable (ANNOTATE, JSON, SCRIPT, ...).
+// A value that a job's variable cannot hold (a line break: a multi-line script; longer than
+// k_max_target_text_bytes) is left out, as is a name that is not a shell word.
+std::vector<std::pair<std::string, std::string>> param_environment(const json& params) {
+  std::vector<std::pair<std::string, std::string>> env;
+  if (!params.is_object()) return env;
+  for (auto it = params.begin(); it != params.end() && env.size() < k_max_target_entries; ++it) {
+    if (it->is_object() || it->is_array() || it->is_null()) continue;
+    std::string name = it.key();
+    bool word = !name.empty();
+    for (char& c : name) {
+      word = word && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    // As JavaScript's ''+value.
+    std::string value = it->is_string() ? it->get<std::string>() : it->is_boolean() ? (it->get<bool>() ? "true" : "false") : it->dump();
+    if (!word || value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos ||
+        name.size() + value.size() > k_max_target_text_bytes)
+      continue;
+    env.emplace_back(std::move(name), std::move(value));
+  }
+  return env;
+}
 constexpr std::string_view k_delimiter = "CRONICLE_SCRIPT_";
 
 bool has_line(std::string_view text, std::string_view line) {
@@ -120,6 +156,7 @@ or_error<plugin_run> plugin_target(const plugin_info& plugin, const json& params
   std::string script = it == params.end() || it->is_null() ? "" : it->get<std::string>();
   shell_target t;
   t.command = shell_script_command(script);
+  t.env = param_environment(params);
   return plugin_run{std::move(t), std::nullopt};
 }
 
@@ -162,6 +199,7 @@ std::optional<std::string> script_of_command(std::string_view command) {
   const bool added_newline = delimiter[k_delimiter.size()] == 'N';
   std::string_view rest = command.substr(quote + 2);
   std::string tail = std::string(delimiter) + std::string(k_script_tail);
+  if (!rest.ends_with(tail)) tail = std::string(delimiter) + std::string(k_script_tail_v1);
   if (!rest.ends_with(tail)) return std::nullopt;
   std::string_view body = rest.substr(0, rest.size() - tail.size());  // the script + its last newline
   if (added_newline) {

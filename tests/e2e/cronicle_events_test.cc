@@ -428,3 +428,19 @@ TEST_CASE("cronicle: reset_cursor to a past time runs a catch_up event's minutes
   CHECK(history(s, plain).empty());
   CHECK(s.ok("get_event", {{"id", caught}})["event"]["catch_up"] == 1);
 }
+
+TEST_CASE("cronicle: a shellplug script sees Cronicle's job variables and its params") {
+  cronicle_server s;
+  std::string id = s.create(with(shell_event("Vars", "#!/bin/sh\necho \"$JOB_ID|$JOB_EVENT|$JOB_NOW|$JOB_PLUGIN|$ANNOTATE\"\n"),
+                                 {{"params", {{"script", "#!/bin/sh\necho \"$JOB_ID|$JOB_EVENT|$JOB_NOW|$JOB_PLUGIN|$ANNOTATE\"\n"},
+                                              {"annotate", 0}}}}));
+  std::string job = s.ok("run_event", {{"id", id}})["ids"][0];
+  json done = s.wait_job(job);
+  REQUIRE(done["code"] == 0);
+  std::string log = s.cr.get("/api/app/get_job_log?id=" + job + "&api_key=" + s.admin).body;
+  const std::string prefix = job + "|" + id + "|";
+  REQUIRE(log.starts_with(prefix));
+  CHECK(log.ends_with("|shellplug|0\n"));
+  const std::string now = log.substr(prefix.size(), log.find('|', prefix.size()) - prefix.size());
+  CHECK(std::abs(std::stoll(now) - done["time_start"].get<int64_t>()) < 60);
+}

@@ -141,6 +141,22 @@ TEST_CASE("cronicle: a shell script reads back byte for byte from its command, w
     CHECK(*back == script);
   }
   CHECK_FALSE(script_of_command("echo hello"));
+  // As an earlier version stored it (no job variables before the exec): still read back.
+  const std::string stored_v1 =
+      "f=$(mktemp \"${TMPDIR:-/tmp}/cronicle-script-XXXXXX\") || exit 1\ncat > \"$f\" <<'CRONICLE_SCRIPT_K0'\n"
+      "echo old\nCRONICLE_SCRIPT_K0\nchmod 700 \"$f\" && exec 3<\"$f\" && rm -f \"$f\" && exec /dev/fd/3\nrm -f \"$f\"; exit 127\n";
+  CHECK(script_of_command(stored_v1) == std::optional<std::string>("echo old\n"));
+}
+
+TEST_CASE("cronicle: a shellplug's scalar params are its job's variables, upper-cased, as Cronicle sets them") {
+  const plugin_info* shell = find_plugin("shellplug");
+  REQUIRE(shell);
+  auto run = plugin_target(*shell, {{"script", "#!/bin/sh\necho $ANNOTATE\n"}, {"annotate", 1}, {"json", false}});
+  REQUIRE(run.ok());
+  const auto& t = std::get<shell_target>(run->target);
+  // The multi-line script cannot be a variable; the others are, as JavaScript's ''+value.
+  CHECK(t.env == std::vector<std::pair<std::string, std::string>>{{"ANNOTATE", "1"}, {"JSON", "false"}});
+  CHECK(validate_target(run->target).ok());
 }
 
 TEST_CASE("cronicle: urlplug maps onto an HTTP target, follow and the body patterns too") {
