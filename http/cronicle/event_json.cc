@@ -167,8 +167,8 @@ json merged_event(json current, json&& params) {
 
 namespace {
 
-// to_job_spec's work. The job's dialect section takes the fields it keeps from `*owned` (the
-// event itself, given up by the caller) when that is not null, else copies them from `event`.
+// to_job_spec's work. `owned`, when not null, is `event` itself, given up by the caller: the job's
+// dialect section is then made of it rather than of a copy.
 or_error<job_spec> job_of_event(const json& event, json* owned, const event_context& ctx, const std::string& id) {
   job_spec job;
   job.id = id;
@@ -203,15 +203,11 @@ or_error<job_spec> job_of_event(const json& event, json* owned, const event_cont
   job.misfire = js_truthy(event.value("catch_up", json(0))) ? misfire_policy::all : misfire_policy::skip;
   limits_to_controls(event, job.controls);
 
-  // Last, as it may take the fields out of the event.
-  json section = json::object();
-  if (owned) {
-    for (auto it = owned->begin(); it != owned->end(); ++it)
-      if (!is_mapped_field(it.key()) && !is_transient_field(it.key())) section[it.key()] = std::move(*it);
-  } else {
-    for (auto it = event.begin(); it != event.end(); ++it)
-      if (!is_mapped_field(it.key()) && !is_transient_field(it.key())) section[it.key()] = *it;
-  }
+  // Last, as it may take the event itself: the section is the event without the fields the job
+  // holds and those never kept.
+  json section = owned && owned->is_object() ? std::move(*owned) : json(event);
+  for (auto it = section.begin(); it != section.end();)
+    it = is_mapped_field(it.key()) || is_transient_field(it.key()) ? section.erase(it) : std::next(it);
   if (plugin->id == k_shell_plugin) {
     if (auto p = section.find("params"); p != section.end() && p->is_object()) p->erase("script");  // it lives in the target's command
   }
