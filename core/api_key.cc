@@ -100,10 +100,26 @@ status_or<generated_api_key> generate_api_key() {
   return key;
 }
 
+namespace {
+
+// SHA-256 looked up once. With EVP_sha256(), OpenSSL 3 looks the algorithm up in its provider
+// store on every EVP_Digest (an implicit fetch): 0.40 us a hash of a key here, against 0.16 us
+// with the algorithm fetched once, and every request to a listener that requires keys hashes the
+// key it presents.
+const EVP_MD* sha256() {
+  static const EVP_MD* const md = [] {
+    const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);  // kept for the process's life
+    return fetched ? fetched : EVP_sha256();
+  }();
+  return md;
+}
+
+}  // namespace
+
 std::string hash_api_key(std::string_view secret) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
-  EVP_Digest(secret.data(), secret.size(), digest, &size, EVP_sha256(), nullptr);
+  EVP_Digest(secret.data(), secret.size(), digest, &size, sha256(), nullptr);
   return lower_hex(digest, size);
 }
 

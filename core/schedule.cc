@@ -7,6 +7,7 @@
 #include <date/tz.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "core/go_duration.h"
 
@@ -248,9 +249,68 @@ std::optional<sys_ms> schedule::next_after(sys_ms after, const time_zone& zone) 
 
 namespace {
 
+// One whole number as JSON writes it (-?(0|[1-9][0-9]*), "-0" aside) within int's range, at
+// text[*at]; advances *at past it. False for anything else.
+bool read_canonical_int(std::string_view text, size_t* at, int* out) {
+  size_t i = *at;
+  const bool negative = i < text.size() && text[i] == '-';
+  if (negative) ++i;
+  const size_t digits_from = i;
+  int64_t n = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9' && i - digits_from < 10) n = n * 10 + (text[i++] - '0');
+  const size_t digits = i - digits_from;
+  if (digits == 0 || (i < text.size() && text[i] >= '0' && text[i] <= '9')) return false;
+  if (text[digits_from] == '0' && (digits > 1 || negative)) return false;
+  if (negative) n = -n;
+  if (n < INT32_MIN || n > INT32_MAX) return false;
+  *out = static_cast<int>(n);
+  *at = i;
+  return true;
+}
+
+// The timing of a text exactly as timing_json writes it (fields in its order, each once, arrays
+// of whole numbers, no blanks), read without building a JSON document: every job of a Cronicle
+// event has its schedule parsed this way on each change. nullopt for any other text, which the
+// JSON reading below then reads (or refuses) as before.
+std::optional<schedule::timing> canonical_timing(std::string_view text) {
+  schedule::timing t;
+  const std::pair<std::string_view, std::vector<int>*> fields[] = {{"years", &t.years},       {"months", &t.months},
+                                                                   {"days", &t.days},         {"weekdays", &t.weekdays},
+                                                                   {"hours", &t.hours},       {"minutes", &t.minutes}};
+  if (text.size() < 2 || text.front() != '{' || text.back() != '}') return std::nullopt;
+  size_t at = 1, next_field = 0;
+  while (at < text.size() - 1) {
+    if (at > 1 && text[at++] != ',') return std::nullopt;
+    // "<name>":[
+    auto names = [&](std::string_view name) {
+      return text.substr(at).starts_with('"') && text.substr(at + 1).starts_with(name) &&
+             text.substr(at + 1 + name.size()).starts_with("\":[");
+    };
+    size_t f = next_field;
+    while (f < std::size(fields) && !names(fields[f].first)) ++f;
+    if (f == std::size(fields)) return std::nullopt;
+    at += fields[f].first.size() + 4;
+    next_field = f + 1;
+    for (;;) {
+      int v = 0;
+      if (!read_canonical_int(text, &at, &v)) return std::nullopt;
+      fields[f].second->push_back(v);
+      if (at < text.size() && text[at] == ',') { ++at; continue; }
+      if (at < text.size() && text[at] == ']') { ++at; break; }
+      return std::nullopt;
+    }
+  }
+  return t;
+}
+
 // A timing object's canonical text ({"hours":[9],"minutes":[30]}, what from_timing's text() is)
 // read back: how a stored or dumped Cronicle schedule becomes a schedule again.
 status_or<schedule> parse_timing_text(std::string_view text, std::string_view field) {
+  if (auto t = canonical_timing(text)) {
+    auto s = schedule::from_timing(*t);
+    if (!s.ok()) return invalid(field, s.status().message());
+    return s;
+  }
   auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object()) return invalid(field, "a timing object must be a JSON object: " + std::string(text.substr(0, 64)));
   schedule::timing t;

@@ -20,9 +20,13 @@ nlohmann::json dialect_section(const std::string& data, std::string_view dialect
 
 std::string with_dialect_section(const std::string& data, std::string_view dialect,
                                  const nlohmann::json& section) {
+  return with_dialect_section(data, dialect, nlohmann::json(section));
+}
+
+std::string with_dialect_section(const std::string& data, std::string_view dialect, nlohmann::json&& section) {
   auto all = parsed_object(data);
   if (section.is_null() || (section.is_object() && section.empty())) all.erase(std::string(dialect));
-  else all[std::string(dialect)] = section;
+  else all[std::string(dialect)] = std::move(section);
   return all.empty() ? std::string() : all.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

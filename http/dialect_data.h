@@ -26,5 +26,7 @@ nlohmann::json dialect_section(const std::string& data, std::string_view dialect
 // object; "" when nothing is left.
 std::string with_dialect_section(const std::string& data, std::string_view dialect,
                                  const nlohmann::json& section);
+// The same, taking `section` instead of copying it.
+std::string with_dialect_section(const std::string& data, std::string_view dialect, nlohmann::json&& section);
 
 }  // namespace mainspring::http

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 
@@ -87,14 +88,59 @@ json form_params(std::string_view body) {
   return out;
 }
 
-// The POST body as Cronicle's web server reads it: JSON, a form, or nothing.
-or_error<json> body_params(const http_request& req) {
-  if (req.method != "POST" || req.body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
+// How Cronicle's web server reads a POST body: as JSON, as a form, or not at all.
+enum class body_kind { none, form, json_text };
+
+body_kind kind_of_body(const http_request& req) {
+  if (req.method != "POST" || req.body.find_first_not_of(" \t\r\n") == std::string::npos) return body_kind::none;
   if (!looks_like_json(req.body) && req.header("content-type").starts_with("application/x-www-form-urlencoded"))
-    return form_params(req.body);
-  auto parsed = parse_json_object(req.body);
+    return body_kind::form;
+  return body_kind::json_text;
+}
+
+or_error<json> parse_body(body_kind kind, std::string_view body) {
+  if (kind == body_kind::none) return json::object();
+  if (kind == body_kind::form) return form_params(body);
+  auto parsed = parse_json_object(body);
   if (!parsed.ok()) return api_refusal(parsed.status().message());
   return std::move(parsed).value();
+}
+
+// The listener's key check (presented_key) reads a key from the body just before the call reads
+// the same body, on the same thread: the body it parsed is kept here for the call, so that a
+// request's body is parsed once. The parse is a function of the body kind and text only, so the
+// call takes the kept result only when both are exactly the ones it was parsed from (whichever
+// request they came from), and parses for itself otherwise. At most one body is kept per HTTP
+// thread, until the next key check or call on that thread.
+struct parsed_body {
+  body_kind kind = body_kind::none;
+  std::string text;
+  or_error<json> params = json::object();
+};
+thread_local std::optional<parsed_body> t_parsed_for_key_check;
+
+// The POST body as Cronicle's web server reads it: JSON, a form, or nothing (an empty object).
+or_error<json> body_params(const http_request& req) {
+  body_kind kind = kind_of_body(req);
+  auto& kept = t_parsed_for_key_check;
+  if (kept && kept->kind == kind && kept->text == req.body) {
+    or_error<json> params = std::move(kept->params);
+    kept.reset();
+    return params;
+  }
+  kept.reset();
+  return parse_body(kind, req.body);
+}
+
+// The body's api_key, parsed and kept for the call (see parsed_body).
+std::string body_api_key(const http_request& req) {
+  body_kind kind = kind_of_body(req);
+  if (kind == body_kind::none) return "";
+  auto& kept = t_parsed_for_key_check;
+  if (!kept || kept->kind != kind || kept->text != req.body) kept = parsed_body{kind, req.body, parse_body(kind, req.body)};
+  if (!kept->params.ok() || !kept->params->is_object()) return "";
+  auto k = kept->params->find("api_key");
+  return k != kept->params->end() && k->is_string() ? k->get<std::string>() : "";
 }
 
 json query_params(const http_request& req) {
@@ -118,22 +164,27 @@ void nest_slash_keys(json& params) {
   }
 }
 
-or_error<json> call_params(const http_request& req, param_source source) {
-  auto body = body_params(req);
-  if (!body.ok()) return body.error();
-  json query = query_params(req);
+// The key a request presents, `body` being its body as body_params read it.
+std::string presented_key_of(const http_request& request, const json& body) {
+  if (auto header = request.header("x-api-key"); !header.empty()) return std::string(header);
+  if (auto q = request.query.find("api_key"); q != request.query.end() && !q->second.empty()) return q->second;
+  if (auto k = body.find("api_key"); k != body.end() && k->is_string()) return k->get<std::string>();
+  return "";
+}
+
+json call_params(json body, const json& query, param_source source) {
   json params;
   switch (source) {
-    case param_source::body: params = std::move(*body); break;
+    case param_source::body: params = std::move(body); break;
     case param_source::body_and_query:
-      params = std::move(*body);
+      params = std::move(body);
       for (auto it = query.begin(); it != query.end(); ++it) params[it.key()] = *it;
       break;
     case param_source::query_and_body:
       params = query;
-      if (query.contains("post_data")) params["post_data"] = std::move(*body);
+      if (query.contains("post_data")) params["post_data"] = std::move(body);
       else
-        for (auto it = body->begin(); it != body->end(); ++it) params[it.key()] = *it;
+        for (auto it = body.begin(); it != body.end(); ++it) params[it.key()] = std::move(*it);
       nest_slash_keys(params);
       break;
   }
@@ -147,10 +198,12 @@ void serve(scheduler_api& api, const state_ptr& s, http_request& req, responder 
   if (name == "ping") return reply.send(success());
   auto call = calls().find(name);
   if (call == calls().end()) return reply.send(failure({"1", "Unsupported API: app/api_" + name}));
-  auto params = call_params(req, call->second.source);
-  if (!params.ok()) return reply.send(failure(params.error()));
-  call_args args{std::move(params).value(), query_params(req), origin_of(k_dialect_name, req), presented_key(req),
-                 std::move(reply)};
+  auto body = body_params(req);
+  if (!body.ok()) return reply.send(failure(body.error()));
+  std::string key = presented_key_of(req, *body);
+  json query = query_params(req);
+  json params = call_params(std::move(*body), query, call->second.source);
+  call_args args{std::move(params), std::move(query), origin_of(k_dialect_name, req), std::move(key), std::move(reply)};
   call->second.fn(api, s, std::move(args));
 }
 
@@ -171,10 +224,7 @@ key_requirement_fn key_requirements() {
 std::string presented_key(const http_request& request) {
   if (auto header = request.header("x-api-key"); !header.empty()) return std::string(header);
   if (auto q = request.query.find("api_key"); q != request.query.end() && !q->second.empty()) return q->second;
-  auto body = body_params(request);
-  if (body.ok() && body->is_object())
-    if (auto k = body->find("api_key"); k != body->end() && k->is_string()) return k->get<std::string>();
-  return "";
+  return body_api_key(request);
 }
 
 dialect make_dialect(cronicle_options options) {

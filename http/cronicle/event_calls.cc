@@ -177,10 +177,11 @@ void create_event(scheduler_api& api, const state_ptr& s, call_args a) {
   std::string id = event.contains("id") ? normalized_event_id(js_text(event["id"])) : "";
   if (id.empty()) id = new_event_id();
   if (auto e = check_references(event, "create")) return send(a.reply, *e);
-  auto spec = to_job_spec(merged_event(json::object(), event), s->events, id);
+  std::string title = event.value("title", "");
+  auto spec = to_job_spec(merged_event(json::object(), std::move(event)), s->events, id);
   if (!spec.ok()) return send(a.reply, spec.error());
-  a.origin.detail = event.value("title", "");
-  api.add_job(a.origin, std::move(spec).value(), [reply = a.reply, id](status_or<std::string> added) {
+  a.origin.detail = std::move(title);
+  api.add_job(std::move(a.origin), std::move(*spec), [reply = std::move(a.reply), id](status_or<std::string> added) {
     if (!added.ok()) {
       if (added.status().code() == status_code::already_exists)
         return send(reply, {"event", "Failed to create event: Event already exists: " + id});

@@ -153,7 +153,23 @@ json merged_event(json current, const json& params) {
   return current;
 }
 
-or_error<job_spec> to_job_spec(const json& event, const event_context& ctx, const std::string& id) {
+json merged_event(json current, json&& params) {
+  if (!current.is_object()) current = json::object();
+  if (current.empty() && params.is_object()) {  // the event is params, minus the transient fields
+    for (auto it = params.begin(); it != params.end();)
+      it = is_transient_field(it.key()) ? params.erase(it) : std::next(it);
+    return std::move(params);
+  }
+  for (auto it = params.begin(); it != params.end(); ++it)
+    if (!is_transient_field(it.key())) current[it.key()] = std::move(*it);
+  return current;
+}
+
+namespace {
+
+// to_job_spec's work. `owned`, when not null, is `event` itself, given up by the caller: the job's
+// dialect section is then made of it rather than of a copy.
+or_error<job_spec> job_of_event(const json& event, json* owned, const event_context& ctx, const std::string& id) {
   job_spec job;
   job.id = id;
   job.group = ctx.group;
@@ -163,14 +179,16 @@ or_error<job_spec> to_job_spec(const json& event, const event_context& ctx, cons
   job.paused = !js_truthy(event.value("enabled", json(0)));
   auto sched = schedule_of(event);
   if (!sched.ok()) return sched.error();
-  job.schedule = *sched;
+  job.schedule = std::move(*sched);
   job.exec_time_s = k_first_fire_by_schedule;  // Cronicle runs an event at its next matching minute
   if (auto tz = event.find("timezone"); tz != event.end() && tz->is_string()) job.timezone = tz->get<std::string>();
 
-  const plugin_info* plugin = find_plugin(event.value("plugin", ""));
+  const plugin_info* plugin = nullptr;
+  if (auto p = event.find("plugin"); p != event.end() && p->is_string()) plugin = find_plugin(p->get_ref<const std::string&>());
   if (!plugin) return api_error{"event", "Plugin not found: " + event.value("plugin", "")};
-  json params = event.value("params", json::object());
-  if (params.is_null()) params = json::object();
+  static const json k_no_params = json::object();
+  auto given_params = event.find("params");
+  const json& params = given_params == event.end() || given_params->is_null() ? k_no_params : *given_params;
   if (auto e = check_plugin_params(*plugin, params)) return *e;
   auto run = plugin_target(*plugin, params);
   if (!run.ok()) return run.error();
@@ -185,12 +203,15 @@ or_error<job_spec> to_job_spec(const json& event, const event_context& ctx, cons
   job.misfire = js_truthy(event.value("catch_up", json(0))) ? misfire_policy::all : misfire_policy::skip;
   limits_to_controls(event, job.controls);
 
-  json section = json::object();
-  for (auto it = event.begin(); it != event.end(); ++it)
-    if (!is_mapped_field(it.key()) && !is_transient_field(it.key())) section[it.key()] = *it;
-  if (plugin->id == k_shell_plugin && section.contains("params") && section["params"].is_object())
-    section["params"].erase("script");  // it lives in the target's command
-  job.dialect_data = with_dialect_section("", k_dialect_name, section);
+  // Last, as it may take the event itself: the section is the event without the fields the job
+  // holds and those never kept.
+  json section = owned && owned->is_object() ? std::move(*owned) : json(event);
+  for (auto it = section.begin(); it != section.end();)
+    it = is_mapped_field(it.key()) || is_transient_field(it.key()) ? section.erase(it) : std::next(it);
+  if (plugin->id == k_shell_plugin) {
+    if (auto p = section.find("params"); p != section.end() && p->is_object()) p->erase("script");  // it lives in the target's command
+  }
+  job.dialect_data = with_dialect_section("", k_dialect_name, std::move(section));
 
   if (status st = validate_job(job); !st.ok()) {
     status named = renamed_field(st, {{"name", "title"}, {"interval_pattern", "timing"}, {"exec_command", "params"},
@@ -203,6 +224,16 @@ or_error<job_spec> to_job_spec(const json& event, const event_context& ctx, cons
     return api_refusal("Malformed event: " + named.message());
   }
   return job;
+}
+
+}  // namespace
+
+or_error<job_spec> to_job_spec(const json& event, const event_context& ctx, const std::string& id) {
+  return job_of_event(event, nullptr, ctx, id);
+}
+
+or_error<job_spec> to_job_spec(json&& event, const event_context& ctx, const std::string& id) {
+  return job_of_event(event, &event, ctx, id);
 }
 
 json event_json(const job_view& view, const event_context& ctx) {

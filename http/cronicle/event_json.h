@@ -63,10 +63,14 @@ std::optional<api_error> prepare_new_event(nlohmann::json& event, const event_co
 // `current` (an event as event_json shows it, or {}) with every field of `params` replacing its
 // own, minus the transient fields.
 nlohmann::json merged_event(nlohmann::json current, const nlohmann::json& params);
+// The same, taking the fields of `params` instead of copying them.
+nlohmann::json merged_event(nlohmann::json current, nlohmann::json&& params);
 
 // The job for `event` (complete: title, plugin, category checked by the caller). Errors are
 // Cronicle's "event" / "api" refusals.
 or_error<job_spec> to_job_spec(const nlohmann::json& event, const event_context& ctx, const std::string& id);
+// The same, taking the kept fields of `event` into the job instead of copying them.
+or_error<job_spec> to_job_spec(nlohmann::json&& event, const event_context& ctx, const std::string& id);
 
 // The event as Cronicle shows it: the kept section, the mapped fields read from the job as it
 // is now, and Cronicle's defaults for every field of the event table never given.

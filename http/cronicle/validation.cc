@@ -184,7 +184,8 @@ std::optional<api_error> require_params(const json& params,
     auto it = params.find(key);
     if (it == params.end()) return api_refusal(std::string("Missing parameter: ") + key);
     if (it->is_null()) return api_refusal(std::string("Null parameter: ") + key);
-    if (!matches(rule, js_text(*it))) return api_refusal(std::string("Malformed parameter: ") + key);
+    if (!(it->is_string() ? matches(rule, it->get_ref<const std::string&>()) : matches(rule, js_text(*it))))
+      return api_refusal(std::string("Malformed parameter: ") + key);
   }
   return std::nullopt;
 }
@@ -195,9 +196,14 @@ std::optional<api_error> validate_event_data(const json& event) {
     if (it == event.end()) continue;
     if (!type_ok(rule.type, *it))
       return api_refusal(std::string("Malformed parameter type: ") + rule.name + " (" + std::string(js_type(*it)) + ")");
-    if (!value_ok(rule.value, js_text(*it))) return api_refusal(std::string("Malformed parameter value: ") + rule.name);
+    // A string is its own text: no copy of it.
+    if (!(it->is_string() ? value_ok(rule.value, it->get_ref<const std::string&>()) : value_ok(rule.value, js_text(*it))))
+      return api_refusal(std::string("Malformed parameter value: ") + rule.name);
   }
-  auto text = [&](const char* name) { return event.contains(name) && event[name].is_string() ? event[name].get<std::string>() : ""; };
+  auto text = [&](const char* name) -> std::string_view {
+    auto it = event.find(name);
+    return it != event.end() && it->is_string() ? std::string_view(it->get_ref<const std::string&>()) : std::string_view();
+  };
   if (text("title").find_first_of("<>") != std::string::npos)
     return api_refusal("Malformed title parameter: Cannot contain HTML metacharacters");
   if (text("notes").find_first_of("<>") != std::string::npos)
@@ -207,8 +213,8 @@ std::optional<api_error> validate_event_data(const json& event) {
   if (auto t = event.find("timing"); t != event.end() && !t->is_null() && !(t->is_boolean() && !t->get<bool>()) &&
                                      !(t->is_number() && t->get<double>() == 0) && !(t->is_string() && t->get<std::string>().empty()))
     if (auto e = validate_timing(*t)) return e;
-  if (std::string tz = text("timezone"); !tz.empty() && !time_zone::find(tz).ok())
-    return api_refusal("Malformed or unknown timezone: " + tz);
+  if (std::string_view tz = text("timezone"); !tz.empty() && !time_zone::find(tz).ok())
+    return api_refusal("Malformed or unknown timezone: " + std::string(tz));
   return std::nullopt;
 }
 

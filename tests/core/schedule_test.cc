@@ -312,6 +312,37 @@ TEST_CASE("a timing object's text reads back as the same schedule, so stores and
   CHECK(parse_schedule("{oops").status().message().starts_with("interval_pattern: a timing object must be"));
 }
 
+TEST_CASE("a timing text reads the same in its canonical form as with blanks, and odd ones as JSON says") {
+  // The canonical text is read without a JSON document; the same object written otherwise goes
+  // through the JSON reading. Both must give the same schedule.
+  auto same = [](std::string_view canonical, std::string_view spaced) {
+    auto a = parse_schedule(canonical), b = parse_schedule(spaced);
+    REQUIRE(a.ok());
+    REQUIRE(b.ok());
+    CHECK(a->text() == b->text());
+    CHECK(a->text() == canonical);
+  };
+  same(R"({"years":[2099]})", R"({ "years": [2099] })");
+  same(R"({"months":[1,12],"weekdays":[0,6],"minutes":[0,59]})", R"({"minutes":[0, 59], "weekdays":[0,6], "months":[1,12]})");
+  same(R"({"years":[2030,2031],"months":[6],"days":[1,31],"weekdays":[3],"hours":[0,23],"minutes":[5]})",
+       R"({"minutes":[5],"hours":[0,23],"weekdays":[3],"days":[1,31],"months":[6],"years":[2030,2031]})");
+  // A repeated field: JSON keeps the last one.
+  CHECK(parse_schedule(R"({"hours":[1],"hours":[2]})")->text() == R"({"hours":[2]})");
+  CHECK(parse_schedule(R"({"hours":[]})")->text() == "{}");
+  CHECK(parse_schedule(R"({"hours":[-0]})")->text() == R"({"hours":[0]})");
+  CHECK(parse_schedule(R"({"hours":[24]})").status().message() == "interval_pattern: timing: hours out of range 0-23: 24");
+  CHECK(parse_schedule(R"({"hours":[-1]})").status().message() == "interval_pattern: timing: hours out of range 0-23: -1");
+  CHECK(parse_schedule(R"({"hours":[09]})").status().message().starts_with("interval_pattern: a timing object must be"));
+  CHECK(parse_schedule(R"({"hours":[1,]})").status().message().starts_with("interval_pattern: a timing object must be"));
+  CHECK(parse_schedule(R"({"hours":[1]}x)").status().message().starts_with("interval_pattern: a timing object must be"));
+  CHECK(parse_schedule(R"({"hours":[1]})" "x}").status().message().starts_with("interval_pattern: a timing object must be"));
+  CHECK(parse_schedule(R"({"hours":[99999999999]})").status().message() ==
+        "interval_pattern: timing: hours must be an array of whole numbers");
+  CHECK(parse_schedule(R"({"hours":[1e1]})").status().message() ==
+        "interval_pattern: timing: hours must be an array of whole numbers");
+  CHECK(parse_schedule(R"({"hour":[1]})").status().message() == "interval_pattern: timing: unknown field \"hour\"");
+}
+
 TEST_CASE("Cloudtask calendar rules are a schedule whose text reads back") {
   // Every 2 minutes from 03/19/2018 00:00, between 00:00 and 23:59 each day (the API document's rule).
   auto rules = parse_calendar_rules_text(
