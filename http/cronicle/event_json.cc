@@ -64,21 +64,6 @@ int64_t seconds_field(const json& event, const char* name) {
   return std::max<int64_t>(0, js_parse_int(*it).value_or(0));
 }
 
-// The URL in a web_hook Cronicle's validation accepted: the value ends in an http(s) URL without
-// blanks (validation.cc), which is that value itself when it starts with the scheme.
-std::string web_hook_url(const std::string& hook) {
-  for (std::size_t at = 0; at < hook.size(); ++at) {
-    if (std::isspace(static_cast<unsigned char>(hook[at]))) continue;
-    std::string rest = hook.substr(at);
-    std::string lower = rest.substr(0, 8);
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lower.rfind("http://", 0) == 0 || lower.rfind("https://", 0) == 0) {
-      if (rest.find_first_of(" \t\r\n") == std::string::npos) return rest;
-    }
-  }
-  return {};
-}
-
 // The event's fields that are job controls (core/job_controls.h): runs at once, queue, chains,
 // web hook. Cronicle's resource limits are mapped by limits_to_controls.
 job_controls controls_of(const json& event) {

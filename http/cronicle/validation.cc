@@ -91,20 +91,7 @@ bool value_ok(value_rule rule, const std::string& s) {
       return true;
     case value_rule::host: return matches(param_rule::host, s);
     case value_rule::non_blank: return matches(param_rule::non_blank, s);
-    case value_rule::web_hook: {
-      // /(^$|https?\:\/\/\S+)$/i: empty, or ending in an http(s) URL without blanks.
-      if (s.empty()) return true;
-      std::string lower(s.size(), ' ');
-      for (std::size_t i = 0; i < s.size(); ++i) lower[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[i])));
-      for (std::string_view scheme : {"http://", "https://"}) {
-        for (std::size_t at = lower.find(scheme); at != std::string::npos; at = lower.find(scheme, at + 1)) {
-          std::string_view rest = std::string_view(s).substr(at + scheme.size());
-          if (!rest.empty() && std::none_of(rest.begin(), rest.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); }))
-            return true;
-        }
-      }
-      return false;
-    }
+    case value_rule::web_hook: return s.empty() || !web_hook_url(s).empty();
   }
   return false;
 }
@@ -134,6 +121,19 @@ std::optional<api_error> validate_timing(const json& timing) {
 }
 
 }  // namespace
+
+std::string web_hook_url(std::string_view hook) {
+  std::string lower(hook.size(), ' ');
+  for (std::size_t i = 0; i < hook.size(); ++i) lower[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(hook[i])));
+  auto blank = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+  for (std::size_t at = 0; (at = lower.find("http", at)) != std::string::npos; ++at) {
+    std::string_view from = std::string_view(hook).substr(at);
+    std::string_view lowered = std::string_view(lower).substr(at);
+    const std::size_t scheme = lowered.starts_with("http://") ? 7 : lowered.starts_with("https://") ? 8 : 0;
+    if (scheme && from.size() > scheme && std::none_of(from.begin(), from.end(), blank)) return std::string(from);
+  }
+  return {};
+}
 
 std::string_view js_type(const json& v) {
   if (v.is_string()) return "string";

@@ -48,4 +48,9 @@ std::optional<api_error> require_params(const nlohmann::json& params,
 // that are not whole numbers, which Cronicle accepts and then never matches.
 std::optional<api_error> validate_event_data(const nlohmann::json& event);
 
+// The URL of a web_hook value as Cronicle's validation reads one (/(^$|https?:\/\/\S+)$/i: the
+// value ends in an http(s) URL without blanks): that URL, or "" when the value has none.
+// Example: web_hook_url("notify http://127.0.0.1:9/h") == "http://127.0.0.1:9/h"
+std::string web_hook_url(std::string_view hook);
+
 }  // namespace mainspring::http::cronicle

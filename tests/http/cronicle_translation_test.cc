@@ -309,3 +309,16 @@ TEST_CASE("cronicle: a web hook body is the job with Cronicle's action, links an
   CHECK(failed["text"] == "Job failed on host-1: Rebuild Indexes: Error 3: Script exited with code: 3 " +
                               failed["job_details_url"].get<std::string>());
 }
+
+TEST_CASE("cronicle: web_hook_url is the URL a web_hook value ends in, as Cronicle's validation reads it") {
+  CHECK(web_hook_url("http://127.0.0.1:9/h") == "http://127.0.0.1:9/h");
+  CHECK(web_hook_url("notify HTTPS://127.0.0.1/x?y=1") == "HTTPS://127.0.0.1/x?y=1");
+  CHECK(web_hook_url("http://a b http://127.0.0.1/c") == "http://127.0.0.1/c");
+  CHECK(web_hook_url("http://") == "");
+  CHECK(web_hook_url("http://127.0.0.1/a trailing") == "");
+  CHECK(web_hook_url("ftp://x") == "");
+  CHECK(web_hook_url("") == "");
+  // Validation agrees: a value is accepted exactly when it has such a URL (or is empty).
+  CHECK_FALSE(validate_event_data(json{{"web_hook", "notify http://127.0.0.1/x"}}));
+  CHECK(validate_event_data(json{{"web_hook", "http://"}}));
+}
