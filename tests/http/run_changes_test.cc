@@ -18,7 +18,7 @@ json event() {
 
 }  // namespace
 
-TEST_CASE("cronicle: update_job's table is what changes a job in flight; other fields change nothing") {
+TEST_CASE("cronicle: update_job's table is what changes a job in flight, and nothing else does") {
   for (const char* field : {"timeout", "retries", "retry_delay", "chain", "chain_error", "web_hook", "cpu_limit",
                             "cpu_sustain", "memory_limit", "memory_sustain", "log_max_size"}) {
     CHECK(changes_a_run(field, run_fields::in_flight));
@@ -60,7 +60,7 @@ TEST_CASE("cronicle: each field given is read as an event's, and only those are 
   CHECK_FALSE(p.cpu_limit_percent);  // the event's 50 stays the run's
 }
 
-TEST_CASE("cronicle: a launch's params make a target of their own; a bad value is the event's error") {
+TEST_CASE("cronicle: a launch's params make a target of their own, and a bad value is refused as in an event") {
   auto change = run_change(event(), json{{"params", {{"script", "#!/bin/sh\necho run\n"}}}}, {}, "e1",
                            run_fields::at_launch);
   REQUIRE(change.ok());
