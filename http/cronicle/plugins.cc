@@ -96,14 +96,16 @@ constexpr std::string_view k_script_tail =
 constexpr std::string_view k_script_tail_v1 =
     "\nchmod 700 \"$f\" && exec 3<\"$f\" && rm -f \"$f\" && exec /dev/fd/3\nrm -f \"$f\"; exit 127\n";
 
-// Cronicle exports each Plugin parameter as an upper-cased variable (ANNOTATE, JSON, SCRIPT, ...).
-// A value that a job's variable cannot hold (a line break: a multi-line script; longer than
-// k_max_target_text_bytes) is left out, as is a name that is not a shell word.
+// Cronicle exports each Plugin parameter as an upper-cased variable (ANNOTATE, JSON, ...). The
+// script is not one here (it is the command; Cronicle's SCRIPT copy of it is seldom a valid
+// variable, and would make an event without a script differ from the same event read back). A
+// value a variable cannot hold (a line break, longer than k_max_target_text_bytes) is left out,
+// as is a name that is not a shell word.
 std::vector<std::pair<std::string, std::string>> param_environment(const json& params) {
   std::vector<std::pair<std::string, std::string>> env;
   if (!params.is_object()) return env;
   for (auto it = params.begin(); it != params.end() && env.size() < k_max_target_entries; ++it) {
-    if (it->is_object() || it->is_array() || it->is_null()) continue;
+    if (it->is_object() || it->is_array() || it->is_null() || it.key() == "script") continue;
     std::string name = it.key();
     bool word = !name.empty();
     for (char& c : name) {

@@ -154,9 +154,12 @@ TEST_CASE("cronicle: a shellplug's scalar params are its job's variables, upper-
   auto run = plugin_target(*shell, {{"script", "#!/bin/sh\necho $ANNOTATE\n"}, {"annotate", 1}, {"json", false}});
   REQUIRE(run.ok());
   const auto& t = std::get<shell_target>(run->target);
-  // The multi-line script cannot be a variable; the others are, as JavaScript's ''+value.
+  // The script is not a variable (it is the command); the others are, as JavaScript's ''+value.
   CHECK(t.env == std::vector<std::pair<std::string, std::string>>{{"ANNOTATE", "1"}, {"JSON", "false"}});
   CHECK(validate_target(run->target).ok());
+  auto one_line = plugin_target(*shell, {{"script", "echo hi"}});
+  REQUIRE(one_line.ok());
+  CHECK(std::get<shell_target>(one_line->target).env.empty());
 }
 
 TEST_CASE("cronicle: urlplug maps onto an HTTP target, follow and the body patterns too") {
