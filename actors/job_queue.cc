@@ -5,6 +5,7 @@
 
 #include "actors/job_runs.h"
 #include "executors/executor_pool.h"
+#include "executors/run_limits.h"
 
 namespace mainspring {
 
@@ -66,11 +67,7 @@ status_or<std::size_t> update_run(job_self self, const job_context* ctx, uint64_
   const job_controls& c = controls_for(st, &own, storage);
   run_adjustment adjustment;
   adjustment.timeout = std::chrono::milliseconds(own.timeout_ms.value_or(st.spec.timeout_ms));
-  adjustment.limits = {.cpu_limit_percent = c.cpu_limit_percent,
-                       .cpu_sustain_s = c.cpu_sustain_s,
-                       .memory_limit_bytes = c.memory_limit_bytes,
-                       .memory_sustain_s = c.memory_sustain_s,
-                       .log_max_bytes = c.log_max_bytes};
+  adjustment.limits = limits_of(c);
   ctx->pool->adjust(st.kind, run_id, adjustment);
   return std::size_t{1};
 }

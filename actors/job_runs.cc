@@ -8,6 +8,7 @@
 #include "actors/node_protocol.h"
 #include "core/totp.h"
 #include "executors/executor_pool.h"
+#include "executors/run_limits.h"
 #include "executors/run_report.h"
 #include "metrics/scheduler_metrics.h"
 #include "storage/mutation_batch.h"
@@ -57,11 +58,7 @@ run_request request_for(const job_state& st, const run_record& run, executor_tar
       req.shell = std::move(s.shell);
       req.cwd = std::move(s.cwd);
       req.extras = std::move(s.env);
-      req.cpu_limit_percent = c.cpu_limit_percent;
-      req.cpu_sustain_s = c.cpu_sustain_s;
-      req.memory_limit_bytes = c.memory_limit_bytes;
-      req.memory_sustain_s = c.memory_sustain_s;
-      req.log_max_bytes = c.log_max_bytes;
+      set_limits(req, limits_of(c));
     }
     void operator()(lua_target& l) { req.target = std::move(l.source); }
     void operator()(remote_target& r) {  // req.node: the caller

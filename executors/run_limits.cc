@@ -14,6 +14,22 @@ run_limits limits_of(const run_request& req) {
           .log_max_bytes = req.log_max_bytes};
 }
 
+run_limits limits_of(const job_controls& c) {
+  return {.cpu_limit_percent = c.cpu_limit_percent,
+          .cpu_sustain_s = c.cpu_sustain_s,
+          .memory_limit_bytes = c.memory_limit_bytes,
+          .memory_sustain_s = c.memory_sustain_s,
+          .log_max_bytes = c.log_max_bytes};
+}
+
+void set_limits(run_request& req, const run_limits& limits) {
+  req.cpu_limit_percent = limits.cpu_limit_percent;
+  req.cpu_sustain_s = limits.cpu_sustain_s;
+  req.memory_limit_bytes = limits.memory_limit_bytes;
+  req.memory_sustain_s = limits.memory_sustain_s;
+  req.log_max_bytes = limits.log_max_bytes;
+}
+
 limit_watch::limit_watch(run_limits limits, clock::time_point start) : limits_(limits), last_time_(start) {}
 
 void limit_watch::set_limits(run_limits limits) {

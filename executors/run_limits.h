@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 
+#include "core/job_controls.h"
 #include "executors/run.h"
 
 namespace mainspring {
@@ -42,7 +43,11 @@ struct run_limits {
   bool any() const { return needs_samples() || log_max_bytes > 0; }
 };
 
+// The limits a request carries, the limits a job's controls ask for, and a request given limits:
+// the one mapping between run_limits and the fields they come from.
 run_limits limits_of(const run_request& req);
+run_limits limits_of(const job_controls& controls);
+void set_limits(run_request& req, const run_limits& limits);
 
 class limit_watch {
  public:

@@ -353,11 +353,7 @@ class shell_runner::impl {
 
   static void set_request_limits(run_request& req, const run_adjustment& change) {
     req.timeout = change.timeout;
-    req.cpu_limit_percent = change.limits.cpu_limit_percent;
-    req.cpu_sustain_s = change.limits.cpu_sustain_s;
-    req.memory_limit_bytes = change.limits.memory_limit_bytes;
-    req.memory_sustain_s = change.limits.memory_sustain_s;
-    req.log_max_bytes = change.limits.log_max_bytes;
+    set_limits(req, change.limits);
   }
 
   // Kills the groups of the runs abort() named; finish() follows when each exit is seen.
