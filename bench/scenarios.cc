@@ -1,5 +1,8 @@
 #include "bench/scenarios.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <optional>
@@ -86,6 +89,54 @@ void step_list(const std::string& base_url, const std::string& path, std::size_t
   r.metrics.push_back({label + " p99", s.p99, "ms", ""});
 }
 
+// -- the dialect/native create rate --
+
+// One pair of loads on a shared 2-core machine is noisy: the disk and the cores are others' too,
+// and a load that follows another pays for its writeback. So the rate is compared over
+// k_create_rate_rounds pairs, alternating which load goes first, each load on a fresh server after
+// a sync(); every load's figures are printed, and the rate is the median of the rounds' ratios.
+constexpr int k_create_rate_rounds = 3;
+
+// Loads `like` (through the dialect when `dialect`) into a fresh server: its creates/s, NaN when
+// the load failed (the failure is in r's notes).
+double fresh_load_rate(const bench_config& cfg, const job_batch& like, bool dialect, const std::string& label,
+                       scenario_result& r) {
+  ::sync();
+  auto server = server_for(cfg, r);
+  if (!server) return std::nan("");
+  load_client client(server->base_url);
+  job_batch batch = like;
+  if (dialect) batch = through_dialect(like, *server, cfg.api);
+  if (!step_load(cfg, *server, client, batch, cfg.clients, 0, label, false, r)) return std::nan("");
+  return figure(r, label + " creates/s");
+}
+
+// Rounds 2.. of the comparison whose first round gave `first_ratio`; adds each round's ratio and
+// the median as "<api>/native create rate".
+void compare_create_rates(const bench_config& cfg, const job_batch& native_jobs, double first_ratio,
+                          scenario_result& r) {
+  std::vector<double> ratios{first_ratio};
+  r.metrics.push_back({cfg.api + "/native create rate, round 1", first_ratio, "", ""});
+  for (int round = 2; round <= k_create_rate_rounds && !stop_requested(); ++round) {
+    const std::string suffix = " (round " + std::to_string(round) + ")";
+    const std::string native_label = std::to_string(cfg.clients) + " clients" + suffix;
+    const std::string dialect_label = cfg.api + " " + std::to_string(cfg.clients) + " clients" + suffix;
+    double native = 0, dialect = 0;
+    if (round % 2 == 0) {  // the dialect first
+      dialect = fresh_load_rate(cfg, native_jobs, true, dialect_label, r);
+      native = fresh_load_rate(cfg, native_jobs, false, native_label, r);
+    } else {
+      native = fresh_load_rate(cfg, native_jobs, false, native_label, r);
+      dialect = fresh_load_rate(cfg, native_jobs, true, dialect_label, r);
+    }
+    ratios.push_back(dialect / native);
+    r.metrics.push_back({cfg.api + "/native create rate, round " + std::to_string(round), ratios.back(), "", ""});
+  }
+  std::sort(ratios.begin(), ratios.end(), [](double a, double b) { return std::isnan(b) || a < b; });
+  r.metrics.push_back({cfg.api + "/native create rate (median of " + std::to_string(ratios.size()) + " rounds)",
+                       ratios[ratios.size() / 2], "", ">= 0.8"});
+}
+
 double load_rate_for(const bench_config& cfg, const job_batch& b) {
   return cfg.load_rate < 0 ? static_cast<double>(b.count) / b.interval_s : cfg.load_rate;
 }
@@ -118,23 +169,27 @@ scenario_result run_create(const bench_config& cfg, std::size_t jobs, std::size_
   // The same load through the dialect's create route, into a fresh server as the native one
   // was, so that neither rate pays for the other's jobs; then its list.
   server.reset();
+  ::sync();
   auto dialect_server = server_for(cfg, r);
   if (!dialect_server) return r;
   load_client dialect_client(dialect_server->base_url);
   job_batch dialect_jobs = through_dialect(many, *dialect_server, cfg.api);
   const std::string dialect_label = cfg.api + " " + native_label;
   if (!step_load(cfg, *dialect_server, dialect_client, dialect_jobs, cfg.clients, 0, dialect_label, true, r)) return r;
-  r.metrics.push_back({cfg.api + "/native create rate",
-                       figure(r, dialect_label + " creates/s") / figure(r, native_label + " creates/s"), "", ">= 0.8"});
+  const double first_ratio = figure(r, dialect_label + " creates/s") / figure(r, native_label + " creates/s");
   if (cfg.api == "dkron") {
     step_list(dialect_server->dialect_url, "/v1/jobs?_start=0&_end=100", 20,
               "dkron list (first 100 of " + with_commas(dialect_jobs.count) + ")", r);
+    dialect_server.reset();
+    compare_create_rates(cfg, many, first_ratio, r);
     return r;
   }
   if (cfg.api == "cronicle") {
     step_list(dialect_server->dialect_url,
               "/api/app/get_schedule/v1?offset=0&limit=100&api_key=" + dialect_server->dialect_key, 20,
               "cronicle get_schedule (first 100 of " + with_commas(dialect_jobs.count) + ")", r);
+    dialect_server.reset();
+    compare_create_rates(cfg, many, first_ratio, r);
     return r;
   }
   // ndscheduler lists every job at once: measured at 10,000 jobs (its target), on a fresh server.
@@ -147,6 +202,8 @@ scenario_result run_create(const bench_config& cfg, std::size_t jobs, std::size_
   if (!step_load(cfg, *list_server, list_client, ten_k, cfg.clients, 0, "list load", false, r)) return r;
   step_list(list_server->dialect_url, "/api/v1/jobs", 10, "ndscheduler list of " + with_commas(ten_k.count) + " jobs", r);
   set_target(r, "ndscheduler list of 10,000 jobs p99", "< 1000");
+  list_server.reset();
+  compare_create_rates(cfg, many, first_ratio, r);
   return r;
 }
 
