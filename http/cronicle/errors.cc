@@ -1,5 +1,7 @@
 #include "http/cronicle/errors.h"
 
+#include "http/json_text.h"
+
 namespace mainspring::http::cronicle {
 
 namespace {
@@ -8,10 +10,14 @@ using nlohmann::json;
 
 constexpr std::string_view k_json_type = "application/json";
 
-http_response reply_of(int http_status, const json& body) {
-  http_response r{http_status, std::string(k_json_type), body.dump(-1, ' ', false, json::error_handler_t::replace), {}};
+http_response reply_of(int http_status, std::string body) {
+  http_response r{http_status, std::string(k_json_type), std::move(body), {}};
   r.headers.emplace_back("Access-Control-Allow-Origin", "*");
   return r;
+}
+
+http_response reply_of(int http_status, const json& body) {
+  return reply_of(http_status, body.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 json body_of(const api_error& error) {
@@ -50,6 +56,17 @@ http_response success(json fields) {
   if (fields.is_object())
     for (auto& [k, v] : fields.items()) body[k] = std::move(v);
   return reply_of(200, body);
+}
+
+http_response success_with(std::string_view name, std::string_view text) {
+  std::string body;
+  body.reserve(16 + name.size() + text.size());
+  body += "{\"code\":0,\"";
+  body += name;
+  body += "\":";
+  append_json_string(body, text);
+  body += '}';
+  return reply_of(200, std::move(body));
 }
 
 http_response failure(const api_error& error) { return reply_of(200, body_of(error)); }

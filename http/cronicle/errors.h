@@ -54,6 +54,9 @@ inline api_error api_refusal(std::string description) { return {"api", std::move
 
 // {"code": 0} merged with `fields` (an object).
 http_response success(nlohmann::json fields = nlohmann::json::object());
+// {"code": 0, <name>: <text>}, written straight as text (create_event's answer: a hot path).
+// REQUIRES: `name` sorts after "code" and needs no escaping (the order success(json) gives).
+http_response success_with(std::string_view name, std::string_view text);
 // {"code": <error.code>, "description": <error.description>}; code "1" is sent as the number 1
 // (pixl-server-api's "Unsupported API").
 http_response failure(const api_error& error);

@@ -57,15 +57,22 @@ void find_event(scheduler_api& api, const state_ptr& s, const json& params, cons
 
 // The plugin and category of a complete event exist ("Failed to <verb> event: Plugin not found").
 std::optional<api_error> check_references(const json& event, std::string_view verb) {
-  std::string plugin = event.value("plugin", "");
+  // Fields read in place (validate_event_data made plugin and category strings when present).
+  auto text = [&event](const char* name, std::string_view fallback) -> std::string_view {
+    auto it = event.find(name);
+    return it != event.end() && it->is_string() ? std::string_view(it->get_ref<const std::string&>()) : fallback;
+  };
+  const std::string_view plugin = text("plugin", "");
   const plugin_info* p = find_plugin(plugin);
-  if (!p) return api_error{"event", "Failed to " + std::string(verb) + " event: Plugin not found: " + plugin};
-  json params = event.value("params", json::object());
-  if (params.is_object())
-    if (auto e = check_plugin_params(*p, params)) return e;
-  std::string category = event.value("category", std::string(k_default_category));
+  if (!p) return api_error{"event", "Failed to " + std::string(verb) + " event: Plugin not found: " + std::string(plugin)};
+  static const json k_no_params = json::object();
+  auto params = event.find("params");
+  const json& given = params == event.end() ? k_no_params : *params;
+  if (given.is_object())
+    if (auto e = check_plugin_params(*p, given)) return e;
+  const std::string_view category = text("category", k_default_category);
   if (category != k_default_category)
-    return api_error{"event", "Failed to " + std::string(verb) + " event: Category not found: " + category};
+    return api_error{"event", "Failed to " + std::string(verb) + " event: Category not found: " + std::string(category)};
   return std::nullopt;
 }
 
@@ -187,7 +194,7 @@ void create_event(scheduler_api& api, const state_ptr& s, call_args a) {
         return send(reply, {"event", "Failed to create event: Event already exists: " + id});
       return send(reply, {"event", "Failed to create event: " + added.status().message()});
     }
-    reply.send(success({{"id", id}}));
+    reply.send(success_with("id", id));
   });
 }
 

@@ -124,10 +124,15 @@ std::optional<api_error> prepare_new_event(json& event, const event_context& ctx
                                       {"plugin", param_rule::word}}))
     return e;
   if (auto e = validate_event_data(event)) return e;
-  if (!js_truthy(event.value("max_children", json(0)))) event["max_children"] = 0;
-  if (!js_truthy(event.value("timeout", json(0)))) event["timeout"] = 0;
-  if (!js_truthy(event.value("timezone", json()))) event["timezone"] = ctx.default_timezone;
-  if (!js_truthy(event.value("params", json()))) event["params"] = json::object();
+  // Read in place: event.value() would copy the field (params holds the whole script).
+  auto falsy = [&event](const char* name) {
+    auto it = event.find(name);
+    return it == event.end() || !js_truthy(*it);
+  };
+  if (falsy("max_children")) event["max_children"] = 0;
+  if (falsy("timeout")) event["timeout"] = 0;
+  if (falsy("timezone")) event["timezone"] = ctx.default_timezone;
+  if (falsy("params")) event["params"] = json::object();
   return std::nullopt;
 }
 

@@ -177,13 +177,19 @@ std::string shell_script_command(std::string_view script) {
   // ended with one already ("K"), so that the script reads back byte for byte; its number is the
   // first that is no line of the script.
   const bool add_newline = script.empty() || script.back() != '\n';
-  std::string delimiter;
+  std::string delimiter(k_delimiter);
+  delimiter += add_newline ? 'N' : 'K';
+  const std::size_t stem = delimiter.size();
   for (int n = 0;; ++n) {
-    delimiter = std::string(k_delimiter) + (add_newline ? "N" : "K") + std::to_string(n);
+    delimiter.resize(stem);
+    delimiter += std::to_string(n);  // short: no allocation
     if (!has_line(script, delimiter)) break;
   }
-  std::string out(k_script_head);
-  out += delimiter + "'\n";
+  std::string out;
+  out.reserve(k_script_head.size() + 2 * delimiter.size() + script.size() + k_script_tail.size() + 3);
+  out += k_script_head;
+  out += delimiter;
+  out += "'\n";
   out += script;
   if (add_newline) out += '\n';
   out += delimiter;
