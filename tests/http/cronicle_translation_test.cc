@@ -253,6 +253,15 @@ TEST_CASE("cronicle: the listener's own errors and key refusals come back in Cro
   bool cors = false;
   for (const auto& [n, v] : ok.headers) cors |= n == "Access-Control-Allow-Origin" && v == "*";
   CHECK(cors);
+  // create_event's answer, written as text: the same bytes as success(json), headers too.
+  for (const std::string& id : std::vector<std::string>{"e1", "e\"q\\x", "bad\xff"}) {
+    auto text = success_with("id", id);
+    auto dumped = success({{"id", id}});
+    CHECK(text.body == dumped.body);
+    CHECK(text.status == dumped.status);
+    CHECK(text.content_type == dumped.content_type);
+    CHECK(text.headers == dumped.headers);
+  }
 }
 
 TEST_CASE("cronicle: chain ids are normalized, web_hook keeps the URL it ends in, max_children shows from the job") {

@@ -24,3 +24,18 @@ TEST_CASE("setting one dialect's section keeps the others, and an empty one is r
   CHECK(json::parse(data) == json{{"native", {{"exec_command", "echo"}}}});
   CHECK(with_dialect_section(data, "native", nullptr).empty());
 }
+
+TEST_CASE("a new job's data is the text dump() gives for its one section, whatever the section holds") {
+  const json sections[] = {
+      json{{"owner", "ops"}},
+      json{{"params", {{"script", "#!/bin/sh\necho \"hi\"\t\x01\n"}}}, {"timing", {{"years", {2099}}}}, {"n", 1.5}},
+      json{{"bad utf-8", std::string("a\xff\xfe")}, {"list", {1, "two", nullptr, true}}},
+  };
+  for (const auto& section : sections) {
+    json all = {{"cronicle", section}};
+    CHECK(with_dialect_section("", "cronicle", section) ==
+          all.dump(-1, ' ', false, json::error_handler_t::replace));
+  }
+  CHECK(with_dialect_section("", "cronicle", json::object()).empty());
+  CHECK(with_dialect_section("", "cronicle", nullptr).empty());
+}
