@@ -52,16 +52,16 @@ bool connection_lost(error_code ec) {
 
 }  // namespace
 
-// -- http_target --
+// -- load_target --
 
-std::optional<http_target> http_target::resolve(std::string_view base_url, std::string* error) {
+std::optional<load_target> load_target::resolve(std::string_view base_url, std::string* error) {
   if (base_url.substr(0, k_scheme.size()) != k_scheme) {
     *error = "load client: the base URL must start with http:// (got \"" + std::string(base_url) + "\")";
     return std::nullopt;
   }
   auto rest = base_url.substr(k_scheme.size());
   auto slash = rest.find('/');
-  http_target t;
+  load_target t;
   t.authority = rest.substr(0, slash);
   if (slash != std::string_view::npos) t.path_prefix = rest.substr(slash);
   if (!split_authority(t.authority, &t.host, &t.port)) {
@@ -80,7 +80,7 @@ std::optional<http_target> http_target::resolve(std::string_view base_url, std::
   return t;
 }
 
-std::string http_target::request_text(const http_call& call) const {
+std::string load_target::request_text(const http_call& call) const {
   std::string out;
   out.reserve(k_request_head_bytes + path_prefix.size() + call.path.size() + authority.size() +
               call.body.size());
@@ -95,7 +95,7 @@ std::string http_target::request_text(const http_call& call) const {
 
 // -- http_connection --
 
-http_connection::http_connection(asio::io_context& io, const http_target& target,
+http_connection::http_connection(asio::io_context& io, const load_target& target,
                                  std::chrono::milliseconds request_timeout, answer_handler on_answer)
     : socket_(io), target_(target), timeout_(request_timeout), on_answer_(std::move(on_answer)) {}
 

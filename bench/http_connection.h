@@ -5,7 +5,7 @@
 //
 // Example:
 //   std::string error;
-//   auto target = http_target::resolve("http://127.0.0.1:8080", &error);  // nullopt + error
+//   auto target = load_target::resolve("http://127.0.0.1:8080", &error);  // nullopt + error
 //   boost::asio::io_context io{1};
 //   http_connection conn(io, *target, std::chrono::seconds(30),
 //                        [&](http_result&& r) { ... r.status, r.body, r.error ... });
@@ -35,11 +35,11 @@
 namespace mainspring::bench {
 
 // Where a load_client sends its requests: a base URL taken apart and resolved once.
-struct http_target {
+struct load_target {
   // Parses "http://host:port[/prefix]" (host a name, an IPv4 address or a bracketed IPv6 one;
   // port 80 when absent) and resolves the host. nullopt, with *error saying why, when the URL is
   // not like that or the host does not resolve.
-  static std::optional<http_target> resolve(std::string_view base_url, std::string* error);
+  static std::optional<load_target> resolve(std::string_view base_url, std::string* error);
 
   // The whole request as it goes on the wire: request line, Host, Content-Type (JSON) and
   // Content-Length when there is a body (Content-Length: 0 for a POST or PUT without one), the
@@ -62,14 +62,14 @@ class http_connection {
   // -- constructors --
 
   // REQUIRES: `io` and `target` outlive the connection.
-  http_connection(boost::asio::io_context& io, const http_target& target,
+  http_connection(boost::asio::io_context& io, const load_target& target,
                   std::chrono::milliseconds request_timeout, answer_handler on_answer);
   http_connection(const http_connection&) = delete;
   http_connection& operator=(const http_connection&) = delete;
 
   // -- requests --
 
-  // Sends `request` (from http_target::request_text) and reads its answer; on_answer gets it.
+  // Sends `request` (from load_target::request_text) and reads its answer; on_answer gets it.
   // REQUIRES: !busy().
   void send(std::string request);
   // Fails the request in flight with a timeout error if it was sent request_timeout ago or more:
@@ -95,7 +95,7 @@ class http_connection {
   // -- member variables --
 
   boost::asio::ip::tcp::socket socket_;
-  const http_target& target_;
+  const load_target& target_;
   const std::chrono::milliseconds timeout_;
   answer_handler on_answer_;
   boost::beast::flat_buffer buffer_;

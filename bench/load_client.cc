@@ -37,7 +37,7 @@ http_result failure(std::string error) {
 // of) can call into this one.
 class load_run {
  public:
-  load_run(const http_target& target, std::chrono::milliseconds request_timeout, const load_options& options,
+  load_run(const load_target& target, std::chrono::milliseconds request_timeout, const load_options& options,
            const call_source& source, const result_sink& sink)
       : options_(options), source_(source), sink_(sink), request_timeout_(request_timeout), target_(target) {
     const std::size_t n = std::max<std::size_t>(1, options.clients);
@@ -187,7 +187,7 @@ class load_run {
   const call_source& source_;
   const result_sink& sink_;
   const std::chrono::milliseconds request_timeout_;
-  const http_target& target_;
+  const load_target& target_;
   std::vector<slot> slots_;
   std::vector<std::size_t> idle_;  // slot indexes; the lowest on top
   load_stats stats_;
@@ -206,7 +206,7 @@ bool stop_requested() { return g_stop.load(std::memory_order_relaxed); }
 
 struct load_client::impl {
   std::chrono::milliseconds timeout{0};
-  std::optional<http_target> target;
+  std::optional<load_target> target;
   std::string target_error;  // why target is empty
   // fetch()'s own io_context and kept-alive connection.
   asio::io_context io{1};
@@ -217,7 +217,7 @@ struct load_client::impl {
 load_client::load_client(std::string base_url, std::chrono::milliseconds request_timeout)
     : base_url_(std::move(base_url)), impl_(std::make_unique<impl>()) {
   impl_->timeout = request_timeout;
-  impl_->target = http_target::resolve(base_url_, &impl_->target_error);
+  impl_->target = load_target::resolve(base_url_, &impl_->target_error);
   if (impl_->target) {
     impl_->probe = std::make_unique<http_connection>(impl_->io, *impl_->target, request_timeout,
                                                      [p = impl_.get()](http_result&& r) { p->probe_answer = std::move(r); });

@@ -259,28 +259,28 @@ TEST_CASE("a paced run counts latency from when each request was meant to be sen
 
 TEST_CASE("base URLs are read as host and port, with IPv6 in brackets and port 80 by default") {
   std::string error;
-  auto v4 = http_target::resolve("http://127.0.0.1:8080", &error);
+  auto v4 = load_target::resolve("http://127.0.0.1:8080", &error);
   REQUIRE(v4);
   CHECK(v4->host == "127.0.0.1");
   CHECK(v4->port == "8080");
   CHECK(v4->authority == "127.0.0.1:8080");
   CHECK(v4->endpoints.size() == 1);
-  auto v6 = http_target::resolve("http://[::1]:9000", &error);
+  auto v6 = load_target::resolve("http://[::1]:9000", &error);
   REQUIRE(v6);
   CHECK(v6->host == "::1");
   CHECK(v6->port == "9000");
-  auto bare = http_target::resolve("http://127.0.0.1", &error);
+  auto bare = load_target::resolve("http://127.0.0.1", &error);
   REQUIRE(bare);
   CHECK(bare->port == "80");
-  CHECK_FALSE(http_target::resolve("https://127.0.0.1:443", &error));
+  CHECK_FALSE(load_target::resolve("https://127.0.0.1:443", &error));
   CHECK(error.find("http://") != std::string::npos);
-  CHECK_FALSE(http_target::resolve("http://127.0.0.1:80x", &error));
-  CHECK_FALSE(http_target::resolve("http://[::1:80", &error));
+  CHECK_FALSE(load_target::resolve("http://127.0.0.1:80x", &error));
+  CHECK_FALSE(load_target::resolve("http://[::1:80", &error));
 }
 
 TEST_CASE("a request goes out as one HTTP/1.1 message with Host, and a JSON type and length with a body") {
   std::string error;
-  auto t = http_target::resolve("http://127.0.0.1:8080", &error);
+  auto t = load_target::resolve("http://127.0.0.1:8080", &error);
   REQUIRE(t);
   CHECK(t->request_text({"GET", "/health"}) == "GET /health HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n");
   CHECK(t->request_text({"POST", "/v1/add/job", "{}"}) ==
