@@ -81,6 +81,7 @@ class scripted_server {
 
  private:
   using tcp = boost::asio::ip::tcp;
+  static constexpr std::size_t k_read_chunk_bytes = 16 * 1024;
 
   // One connection: read a request, answer as the script says, read the next.
   struct session : std::enable_shared_from_this<session> {
@@ -121,7 +122,7 @@ class scripted_server {
     tcp::socket socket;
     boost::asio::steady_timer timer;
     scripted_server* owner;
-    std::array<char, 16 * 1024> chunk{};
+    std::array<char, k_read_chunk_bytes> chunk{};
     std::string in;
     std::string out;
   };
