@@ -1,5 +1,6 @@
-// load_client: drives one HTTP/1.1 server with many keep-alive connections from one thread, on a
-// libcurl multi handle (no thread per request, no reconnect per request).
+// load_client: drives one HTTP/1.1 server with many keep-alive connections from one thread, on
+// Boost.Asio with Boost.Beast parsing the answers (no thread per request, no reconnect per
+// request, little CPU per request: the bench shares the machine with the server it measures).
 //
 // run() is a closed loop: each of `clients` slots sends its next request as soon as its previous
 // one is answered, optionally paced to a total rate. The caller supplies requests through a
@@ -21,7 +22,20 @@
 //   http_result health = client.fetch({"GET", "/health"});
 //
 // Bounded: no request starts after opts.deadline, each request times out after the client's
-// request timeout, and run() returns at the latest one timeout after the deadline.
+// request timeout (it fails, and its connection is closed and opened anew for the next request),
+// and run() returns at the latest one timeout (plus a little slack) after the deadline.
+//
+// Connections: each is opened on its first request and kept alive. One the server closed (it
+// said Connection: close, or it dropped an idle connection) is opened anew before the next
+// request. A request that fails on a reused connection because the connection turned out to be
+// closed, before any byte of its answer arrived, is sent once more on a fresh connection (as
+// libcurl and browsers do: the usual cause is a server closing an idle connection before it read
+// the request); any other transport failure is the request's answer: status 0 and an `error`
+// saying what failed (connect, send, read) and why.
+//
+// base_url is "http://host:port" (host a name, an IPv4 address or a bracketed IPv6 one),
+// resolved once by the constructor. If it cannot be used, fetch() fails with why, and run()
+// fails the first request with why and returns.
 #pragma once
 
 #include <chrono>
@@ -40,17 +54,17 @@ struct http_call {
   http_call(std::string method_, std::string path_, std::string body_ = "", int tag_ = 0)
       : method(std::move(method_)), path(std::move(path_)), body(std::move(body_)), tag(tag_) {}
 
-  std::string method = "GET";  // GET, POST or DELETE
+  std::string method = "GET";  // GET, POST, PUT or DELETE
   std::string path;            // from the server root: "/v1/add/job"
-  std::string body;            // sent as application/json when not empty (POST)
+  std::string body;            // sent as application/json when not empty (POST, PUT)
   int tag = 0;                 // the caller's label (which kind of request); not sent
 };
 
 struct http_result {
   long status = 0;          // 0 when no HTTP answer arrived (see error)
   std::string body;
-  std::string error;        // libcurl's message when the transfer failed
-  std::chrono::nanoseconds latency{0};  // from hand-off to libcurl until the answer was complete
+  std::string error;        // what failed when no answer arrived: "connect (127.0.0.1:1): ..."
+  std::chrono::nanoseconds latency{0};  // from hand-off to the connection until the answer was complete
 
   bool ok() const { return status >= 200 && status < 300; }
 };
