@@ -6,6 +6,11 @@
 //   BM_run_history               runs written as run history is (one non-durable batch per run,
 //                                 1000 jobs, trimmed to 100 runs each): items/s = runs/s,
 //                                 waiting for every acknowledgement.
+//   BM_run_history_steady/J/T/R  the run history of J jobs at steady state: each job gets R x
+//                                max_runs_per_job runs (shaped as a no-op run's record), so that
+//                                trimming and LevelDB compactions run as in a long fire window;
+//                                T = run_trim_interval (0 = the default). cpu_us_per_run is the
+//                                whole process's CPU (committer, trims, compactions) per run.
 //   BM_load_all/N                 open a store holding N jobs (written beforehand, ~300 B each)
 //                                 and stream them all through load_all, as a restart does; the
 //                                 counters split open and scan time.
@@ -13,6 +18,7 @@
 // shared machine: read them as orders of magnitude.
 #include <benchmark/benchmark.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include <atomic>
 #include <chrono>
@@ -117,6 +123,65 @@ void BM_run_history(benchmark::State& state) {
   state.counters["trimmed"] = static_cast<double>(st.runs_trimmed);
 }
 BENCHMARK(BM_run_history)->Iterations(30)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// -- run history at steady state --
+
+double process_cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return secs(u.ru_utime) + secs(u.ru_stime);
+}
+
+void BM_run_history_steady(benchmark::State& state) {
+  const auto jobs = static_cast<uint64_t>(state.range(0));
+  bench_dir dir;
+  store_options options = bench_options();
+  options.run_trim_interval = static_cast<std::size_t>(state.range(1));
+  auto store = state_store::open(dir.path + "/data", options).value();
+  const uint64_t runs = jobs * options.max_runs_per_job * static_cast<uint64_t>(state.range(2));
+  // The shape of a no-op run: what the capacity scenario writes.
+  run_record r;
+  r.group = "bfire_x1y2z3";
+  r.state = run_state::succeeded;
+  r.plan_ms = 1'796'000'000'000;
+  std::vector<std::string> job_ids;
+  for (uint64_t j = 0; j < jobs; ++j) job_ids.push_back("j" + std::to_string(j));
+  std::atomic<uint64_t> acked{0};
+  uint64_t run_id = 1'000'000'000'000ULL << 16;
+  double cpu = 0;
+  for (auto _ : state) {
+    const double cpu_before = process_cpu_seconds();
+    for (uint64_t i = 0; i < runs; ++i) {
+      r.run_id = ++run_id;
+      r.job_id = job_ids[i % jobs];
+      r.plan_ms += (i % jobs == 0) ? 1000 : 0;
+      r.start_ms = r.plan_ms + 1;
+      r.end_ms = r.plan_ms + 2;
+      store->commit(mutation_batch{}.put_run(r).set_durable(false), [&](status) { acked++; });
+      // Bounded backlog, as the server's history lane is.
+      // (sleeping, not spinning: the process's CPU is the figure)
+      while (i + 1 - acked.load(std::memory_order_relaxed) > 20'000) std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    while (acked.load() < runs) std::this_thread::sleep_for(std::chrono::microseconds(200));
+    cpu += process_cpu_seconds() - cpu_before;
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(runs) * state.iterations());
+  const store_stats st = store->stats();
+  state.counters["cpu_us_per_run"] = 1e6 * cpu / static_cast<double>(runs * state.iterations());
+  state.counters["trimmed"] = static_cast<double>(st.runs_trimmed);
+  state.counters["dropped"] = static_cast<double>(st.dropped_lazy_batches);
+}
+BENCHMARK(BM_run_history_steady)
+    ->Args({2'000, 0, 10})
+    ->Args({2'000, 50, 10})
+    ->Args({2'000, 100, 10})
+    ->Args({2'000, 1'000'000'000, 10})
+    ->Args({20'000, 0, 3})
+    ->Args({20'000, 100, 3})
+    ->Iterations(1)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 // -- restart: open + load_all --
 

@@ -56,6 +56,16 @@ struct state_store::impl {
 
   // -- committer thread only --
   uint64_t next_audit_seq = 0;
+  // Where each job's runs began at its last trim, so that the next trim seeks past the keys that
+  // trim deleted: LevelDB keeps a deleted key as a tombstone until compaction reaches the bottom
+  // level, and a scan from the job's first key walks every one of them (at steady state most of
+  // a trim's cost). A direct-mapped table by a hash of the job's runs prefix: a job whose slot
+  // another job took scans from its first key, as without the table.
+  struct trim_floor {
+    uint64_t tag = 0;       // the prefix's hash; 0 = empty
+    uint64_t run_id = 0;    // the oldest run the last trim kept
+  };
+  std::vector<trim_floor> trim_floors;
 
   // -- the sweep --
   std::mutex sweep_mu;  // one tick at a time; guards sweep_cursor

@@ -1,5 +1,6 @@
 // Run history retention: per-job count trimming after writes, and the age/count sweep.
 #include <algorithm>
+#include <functional>
 
 #include "core/time_types.h"
 #include "storage/codec.h"
@@ -8,6 +9,10 @@
 
 namespace mainspring {
 namespace {
+
+// Slots of the trim floor table (state_store_impl.h): 4 MiB. Jobs trim in turn, so a job keeps
+// its slot until about this many other jobs have trimmed.
+constexpr std::size_t k_trim_floor_slots = std::size_t{1} << 18;
 
 // splitmix64's finalizer: run ids are snowflakes whose low bits are a per-ms sequence, so hash
 // them before taking one in K.
@@ -30,23 +35,36 @@ bool state_store::impl::should_trim_after(uint64_t run_id) const {
   return trim_interval <= 1 || mix(run_id) % trim_interval == 0;
 }
 
-// Bounded work: each job's range holds about max_runs_per_job + trim_interval keys.
+// Bounded work: each job's range holds about max_runs_per_job + trim_interval keys from its
+// trim floor on. A run older than the floor written after the trim (a long run that ended
+// late) is not seen by the next trims; the sweep's count check removes it.
 void state_store::impl::trim_jobs(std::vector<std::string>& prefixes) {
   std::sort(prefixes.begin(), prefixes.end());
   prefixes.erase(std::unique(prefixes.begin(), prefixes.end()), prefixes.end());
+  if (trim_floors.empty()) trim_floors.resize(k_trim_floor_slots);
   leveldb::WriteBatch wb;
   uint64_t deleted = 0;
   std::vector<std::string> keys;
+  std::string start;
   std::unique_ptr<leveldb::Iterator> it(db->NewIterator(leveldb::ReadOptions{}));
   for (const auto& prefix : prefixes) {
+    const uint64_t tag = std::hash<std::string>{}(prefix) | 1;  // never 0 (empty)
+    trim_floor& floor = trim_floors[tag % trim_floors.size()];
+    start = prefix;
+    if (floor.tag == tag) start += hex16(floor.run_id);
     keys.clear();
-    for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
+    for (it->Seek(start); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
       keys.push_back(it->key().ToString());
     }
-    if (keys.size() <= options.max_runs_per_job) continue;
-    const std::size_t excess = keys.size() - options.max_runs_per_job;
-    for (std::size_t k = 0; k < excess; ++k) wb.Delete(keys[k]);  // oldest ids first
-    deleted += excess;
+    std::size_t excess = 0;
+    if (keys.size() > options.max_runs_per_job) {
+      excess = keys.size() - options.max_runs_per_job;
+      for (std::size_t k = 0; k < excess; ++k) wb.Delete(keys[k]);  // oldest ids first
+      deleted += excess;
+    }
+    std::string_view ignored;
+    uint64_t oldest_kept = 0;
+    if (excess < keys.size() && split_run_key(keys[excess], &ignored, &oldest_kept)) floor = {tag, oldest_kept};
   }
   if (deleted == 0) return;
   // Not synced: losing a trim on a crash only means the next trim deletes a little more.

@@ -448,7 +448,7 @@ TEST_CASE("trimming keeps the newest max_runs_per_job runs of each job") {
   }
   SECTION("amortized: a few extra runs between trims, exact after a sweep") {
     store_options o = quiet_options();
-    o.max_runs_per_job = 100;  // checked after about 1 in 25 writes
+    o.max_runs_per_job = 100;  // checked after about 1 in 50 writes
     auto store = open_store(tmp.path, o);
     REQUIRE(store->commit_sync(mutation_batch{}.put_job(make_job("g", "j"))).ok());
     for (uint64_t id = 1; id <= 1000; ++id) {
@@ -465,6 +465,34 @@ TEST_CASE("trimming keeps the newest max_runs_per_job runs of each job") {
     CHECK(ids.front() == 1000);
     CHECK(ids.back() == 901);
   }
+}
+
+TEST_CASE("a trim reads from where the job's last trim left its runs, and the sweep finds a late older run") {
+  temp_dir tmp;
+  store_options o = quiet_options();
+  o.max_runs_per_job = 5;
+  o.run_trim_interval = 1;
+  auto store = open_store(tmp.path, o);
+  REQUIRE(store->commit_sync(mutation_batch{}.put_job(make_job("g", "j"))).ok());
+  for (uint64_t id = 100; id <= 120; ++id)
+    REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "j", id)).set_durable(false)).ok());
+  CHECK(run_ids(*store, "g", "j") == std::vector<uint64_t>{120, 119, 118, 117, 116});
+  // A run that started before the others and ended after them: its id is below the trim floor.
+  REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "j", 50)).set_durable(false)).ok());
+  for (uint64_t id = 121; id <= 125; ++id)
+    REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "j", id)).set_durable(false)).ok());
+  // The trims keep the newest five from the floor on; the late run is left to the sweep.
+  CHECK(run_ids(*store, "g", "j") == std::vector<uint64_t>{125, 124, 123, 122, 121, 50});
+  CHECK(store->stats().runs_trimmed == 21);
+  store->sweep_retention();
+  CHECK(store->stats().runs_trimmed == 22);
+  CHECK(run_ids(*store, "g", "j") == std::vector<uint64_t>{125, 124, 123, 122, 121});
+  // A job deleted and made again under the same id starts over above the old floor.
+  REQUIRE(store->commit_sync(mutation_batch{}.delete_job("g", "j").delete_runs("g", "j")).ok());
+  REQUIRE(store->commit_sync(mutation_batch{}.put_job(make_job("g", "j"))).ok());
+  for (uint64_t id = 200; id <= 206; ++id)
+    REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "j", id)).set_durable(false)).ok());
+  CHECK(run_ids(*store, "g", "j") == std::vector<uint64_t>{206, 205, 204, 203, 202});
 }
 
 TEST_CASE("the age sweep deletes old runs a bounded number of keys per tick") {
