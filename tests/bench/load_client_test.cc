@@ -171,12 +171,19 @@ TEST_CASE("a request past its timeout fails, and its connection is replaced for 
   CHECK(server.connections() == 2);
 }
 
+namespace {
+
+// A script for a server that reads each request and never answers it.
+scripted_server::reply never_answers(std::size_t) {
+  scripted_server::reply r;
+  r.silent = true;
+  return r;
+}
+
+}  // namespace
+
 TEST_CASE("run() fails requests to a server that never answers, within the timeout") {
-  scripted_server server([](std::size_t) {
-    scripted_server::reply r;
-    r.silent = true;
-    return r;
-  });
+  scripted_server server(never_answers);
   load_client client(server.url(), std::chrono::milliseconds(200));
   std::vector<http_result> answers;
   const auto began = std::chrono::steady_clock::now();
@@ -193,11 +200,7 @@ TEST_CASE("run() fails requests to a server that never answers, within the timeo
 }
 
 TEST_CASE("a run with endless work against a silent server ends soon after its deadline") {
-  scripted_server server([](std::size_t) {
-    scripted_server::reply r;
-    r.silent = true;
-    return r;
-  });
+  scripted_server server(never_answers);
   load_client client(server.url(), std::chrono::milliseconds(100));
   load_options opts;
   opts.clients = 3;
