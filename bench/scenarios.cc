@@ -137,6 +137,35 @@ void compare_create_rates(const bench_config& cfg, const job_batch& native_jobs,
                        ratios[ratios.size() / 2], "", ">= 0.8"});
 }
 
+// The dialect's list after its `created` creates (the first page of `dialect_server`'s jobs;
+// ndscheduler's whole list at 10,000 jobs, its target, on a fresh server); `dialect_server` is
+// stopped.
+void step_dialect_list(const bench_config& cfg, const job_batch& many, std::size_t created,
+                       std::optional<server_under_test>& dialect_server, scenario_result& r) {
+  const std::string of = with_commas(created);
+  if (cfg.api == "dkron") {
+    step_list(dialect_server->dialect_url, "/v1/jobs?_start=0&_end=100", 20, "dkron list (first 100 of " + of + ")", r);
+    dialect_server.reset();
+    return;
+  }
+  if (cfg.api == "cronicle") {
+    step_list(dialect_server->dialect_url,
+              "/api/app/get_schedule/v1?offset=0&limit=100&api_key=" + dialect_server->dialect_key, 20,
+              "cronicle get_schedule (first 100 of " + of + ")", r);
+    dialect_server.reset();
+    return;
+  }
+  dialect_server.reset();
+  auto list_server = server_for(cfg, r);
+  if (!list_server) return;
+  load_client list_client(list_server->base_url);
+  job_batch ten_k = through_dialect(many, *list_server, cfg.api);
+  ten_k.count = std::min<std::size_t>(10'000, many.count);
+  if (!step_load(cfg, *list_server, list_client, ten_k, cfg.clients, 0, "list load", false, r)) return;
+  step_list(list_server->dialect_url, "/api/v1/jobs", 10, "ndscheduler list of " + with_commas(ten_k.count) + " jobs", r);
+  set_target(r, "ndscheduler list of 10,000 jobs p99", "< 1000");
+}
+
 double load_rate_for(const bench_config& cfg, const job_batch& b) {
   return cfg.load_rate < 0 ? static_cast<double>(b.count) / b.interval_s : cfg.load_rate;
 }
@@ -177,32 +206,7 @@ scenario_result run_create(const bench_config& cfg, std::size_t jobs, std::size_
   const std::string dialect_label = cfg.api + " " + native_label;
   if (!step_load(cfg, *dialect_server, dialect_client, dialect_jobs, cfg.clients, 0, dialect_label, true, r)) return r;
   const double first_ratio = figure(r, dialect_label + " creates/s") / figure(r, native_label + " creates/s");
-  if (cfg.api == "dkron") {
-    step_list(dialect_server->dialect_url, "/v1/jobs?_start=0&_end=100", 20,
-              "dkron list (first 100 of " + with_commas(dialect_jobs.count) + ")", r);
-    dialect_server.reset();
-    compare_create_rates(cfg, many, first_ratio, r);
-    return r;
-  }
-  if (cfg.api == "cronicle") {
-    step_list(dialect_server->dialect_url,
-              "/api/app/get_schedule/v1?offset=0&limit=100&api_key=" + dialect_server->dialect_key, 20,
-              "cronicle get_schedule (first 100 of " + with_commas(dialect_jobs.count) + ")", r);
-    dialect_server.reset();
-    compare_create_rates(cfg, many, first_ratio, r);
-    return r;
-  }
-  // ndscheduler lists every job at once: measured at 10,000 jobs (its target), on a fresh server.
-  dialect_server.reset();
-  auto list_server = server_for(cfg, r);
-  if (!list_server) return r;
-  load_client list_client(list_server->base_url);
-  job_batch ten_k = through_dialect(many, *list_server, cfg.api);
-  ten_k.count = std::min<std::size_t>(10'000, many.count);
-  if (!step_load(cfg, *list_server, list_client, ten_k, cfg.clients, 0, "list load", false, r)) return r;
-  step_list(list_server->dialect_url, "/api/v1/jobs", 10, "ndscheduler list of " + with_commas(ten_k.count) + " jobs", r);
-  set_target(r, "ndscheduler list of 10,000 jobs p99", "< 1000");
-  list_server.reset();
+  step_dialect_list(cfg, many, dialect_jobs.count, dialect_server, r);
   compare_create_rates(cfg, many, first_ratio, r);
   return r;
 }

@@ -58,11 +58,7 @@ void find_event(scheduler_api& api, const state_ptr& s, const json& params, cons
 // The plugin and category of a complete event exist ("Failed to <verb> event: Plugin not found").
 std::optional<api_error> check_references(const json& event, std::string_view verb) {
   // Fields read in place (validate_event_data made plugin and category strings when present).
-  auto text = [&event](const char* name, std::string_view fallback) -> std::string_view {
-    auto it = event.find(name);
-    return it != event.end() && it->is_string() ? std::string_view(it->get_ref<const std::string&>()) : fallback;
-  };
-  const std::string_view plugin = text("plugin", "");
+  const std::string_view plugin = string_in_place(event, "plugin");
   const plugin_info* p = find_plugin(plugin);
   if (!p) return api_error{"event", "Failed to " + std::string(verb) + " event: Plugin not found: " + std::string(plugin)};
   static const json k_no_params = json::object();
@@ -70,7 +66,7 @@ std::optional<api_error> check_references(const json& event, std::string_view ve
   const json& given = params == event.end() ? k_no_params : *params;
   if (given.is_object())
     if (auto e = check_plugin_params(*p, given)) return e;
-  const std::string_view category = text("category", k_default_category);
+  const std::string_view category = string_in_place(event, "category", k_default_category);
   if (category != k_default_category)
     return api_error{"event", "Failed to " + std::string(verb) + " event: Category not found: " + std::string(category)};
   return std::nullopt;

@@ -4,6 +4,7 @@
 // Example:
 //   js_truthy(json("0"));          // true: a non-empty string, as `if (x)` in JavaScript
 //   js_parse_int(json("25abc"));   // 25, as parseInt
+//   string_in_place(event, "plugin");  // "shellplug", a view into `event`; "" when not a string
 #pragma once
 
 #include <algorithm>
@@ -12,10 +13,19 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
 namespace mainspring::http::cronicle {
+
+// The text of `object`'s string field `name`, in place (no copy); `fallback` when it is missing
+// or not a string.
+inline std::string_view string_in_place(const nlohmann::json& object, const char* name,
+                                        std::string_view fallback = {}) {
+  auto it = object.find(name);
+  return it != object.end() && it->is_string() ? std::string_view(it->get_ref<const std::string&>()) : fallback;
+}
 
 // JavaScript truthiness: null, false, 0, NaN and "" are false; anything else (objects, arrays,
 // "0") is true.

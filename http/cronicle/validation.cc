@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "core/time_zone.h"
+#include "http/cronicle/js_values.h"
 
 namespace mainspring::http::cronicle {
 
@@ -200,10 +201,7 @@ std::optional<api_error> validate_event_data(const json& event) {
     if (!(it->is_string() ? value_ok(rule.value, it->get_ref<const std::string&>()) : value_ok(rule.value, js_text(*it))))
       return api_refusal(std::string("Malformed parameter value: ") + rule.name);
   }
-  auto text = [&](const char* name) -> std::string_view {
-    auto it = event.find(name);
-    return it != event.end() && it->is_string() ? std::string_view(it->get_ref<const std::string&>()) : std::string_view();
-  };
+  auto text = [&event](const char* name) { return string_in_place(event, name); };
   if (text("title").find_first_of("<>") != std::string::npos)
     return api_refusal("Malformed title parameter: Cannot contain HTML metacharacters");
   if (text("notes").find_first_of("<>") != std::string::npos)
