@@ -385,6 +385,7 @@ struct job_codec {
   }
 };
 
+// Run formats 1 and 2 (format 3 is read and written by storage/run_value.cc).
 struct run_codec {
   static constexpr const char* k_name = "run_record";
   static constexpr uint8_t k_version = k_run_format;
@@ -555,7 +556,7 @@ std::string encode(const job_spec& j) {
   return encode_record<job_codec>(j);
 }
 std::string encode(const run_record& r) {
-  return encode_record<run_codec>(r);
+  return encode_run_value(r);
 }
 std::string encode(const func_spec& f) {
   return encode_record<func_codec>(f);
@@ -577,6 +578,11 @@ status decode(std::string_view b, job_spec* out) {
   return decode_record<job_codec>(b, out);
 }
 status decode(std::string_view b, run_record* out) {
+  // Format 3 is not cereal's (storage/run_value.h); formats 1 and 2 are, and carry the identity.
+  if (!b.empty() && static_cast<uint8_t>(b[0]) == k_run_value_format) {
+    *out = run_record{};
+    return decode_run_value(b, out);
+  }
   return decode_record<run_codec>(b, out);
 }
 status decode(std::string_view b, func_spec* out) {

@@ -25,6 +25,7 @@
 #include "core/run_record.h"
 #include "core/status.h"
 #include "storage/records.h"
+#include "storage/run_value.h"
 
 namespace mainspring {
 
@@ -33,7 +34,10 @@ inline constexpr uint8_t k_group_format = 1;
 // Job format 2: the typed executor target (format 1: the native request_url and exec_command,
 // read through core/native_target.h), then parent_job, ephemeral, expires_at_ms, dialect_data.
 inline constexpr uint8_t k_job_format = 4;  // 3: REMOTE@ env and allocated; 4: controls, HTTP follow/matches
-inline constexpr uint8_t k_run_format = 2;  // 2 added the node
+// Run format 3 is storage/run_value.h's compact value, without the run's identity (its key holds
+// group, job and run id): format 1 and 2 values still read, with the identity they carry.
+inline constexpr uint8_t k_run_format = 3;  // 2 added the node
+static_assert(k_run_format == k_run_value_format);
 inline constexpr uint8_t k_func_format = 1;
 inline constexpr uint8_t k_audit_format = 1;
 inline constexpr uint8_t k_node_format = 2;  // 2 added tags
@@ -49,7 +53,9 @@ std::string encode(const node_spec& node);
 std::string encode(const api_key_record& key);
 std::string encode(const waiting_record& run);
 
-// Decodes `bytes` into *out. On error *out is left in an unspecified but valid state.
+// Decodes `bytes` into *out. On error *out is left in an unspecified but valid state. A run
+// value of format 3 leaves out->group, job_id and run_id empty and 0: the caller takes them
+// from the run's key (storage/store_keys.h: split_run_key).
 // REQUIRES: out != nullptr.
 status decode(std::string_view bytes, group_spec* out);
 status decode(std::string_view bytes, job_spec* out);

@@ -88,7 +88,12 @@ status_or<std::vector<run_record>> state_store::list_runs(std::string_view group
   }
   run_record run;
   for (; it->Valid() && starts_with(it->key(), prefix) && out.size() < limit; it->Prev()) {
-    if (decode(view(it->value()), &run).ok()) {
+    std::string_view job_prefix;
+    uint64_t run_id = 0;
+    if (split_run_key(view(it->key()), &job_prefix, &run_id) && decode(view(it->value()), &run).ok()) {
+      run.run_id = run_id;  // the key is the run's identity (a format 3 value does not hold it)
+      run.group.assign(group);
+      run.job_id.assign(job_id);
       out.push_back(std::move(run));
     } else {
       impl_->corrupt_runs_skipped.fetch_add(1, std::memory_order_relaxed);
@@ -111,7 +116,9 @@ status_or<std::vector<run_record>> state_store::list_group_runs(std::string_view
   std::unique_ptr<leveldb::Iterator> it(impl_->db->NewIterator(ro));
   run_record run;
   std::string job;         // runs prefix of the job being read
-  bool orphaned = false;   // its job is deleted: the sweep has not erased its runs yet
+  bool orphaned = false;   // its job is deleted (the sweep has not erased its runs yet), or the
+                           // prefix does not name a group and job
+  std::string run_group, run_job;  // the group and job id that prefix names
   for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
     std::string_view job_prefix;
     uint64_t run_id = 0;
@@ -119,14 +126,19 @@ status_or<std::vector<run_record>> state_store::list_group_runs(std::string_view
     if (job_prefix != job) {
       job.assign(job_prefix);
       std::string ignored;
-      orphaned = impl_->db->Get(ro, job_key_of_runs_prefix(job), &ignored).IsNotFound();
+      orphaned = !run_owner_of_runs_prefix(job, &run_group, &run_job) ||
+                 impl_->db->Get(ro, job_key_of_runs_prefix(job), &ignored).IsNotFound();
     }
     if (orphaned) continue;
     if (!decode(view(it->value()), &run).ok()) {
       impl_->corrupt_runs_skipped.fetch_add(1, std::memory_order_relaxed);
       continue;
     }
-    if (run.plan_ms >= from_ms && run.plan_ms <= to_ms) out.push_back(std::move(run));
+    if (run.plan_ms < from_ms || run.plan_ms > to_ms) continue;
+    run.run_id = run_id;  // the key is the run's identity (a format 3 value does not hold it)
+    run.group = run_group;
+    run.job_id = run_job;
+    out.push_back(std::move(run));
   }
   const leveldb::Status walked = it->status();
   it.reset();

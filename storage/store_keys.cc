@@ -34,6 +34,29 @@ std::string escape_key_part(std::string_view part) {
   return out;
 }
 
+bool unescape_key_part(std::string_view part, std::string* out) {
+  out->clear();
+  out->reserve(part.size());
+  for (std::size_t i = 0; i < part.size(); ++i) {
+    const char c = part[i];
+    if (c == '/') return false;
+    if (c != '%') {
+      *out += c;
+      continue;
+    }
+    const std::string_view code = part.substr(i, 3);
+    if (code == "%25") {
+      *out += '%';
+    } else if (code == "%2F") {
+      *out += '/';
+    } else {
+      return false;
+    }
+    i += 2;
+  }
+  return true;
+}
+
 std::string hex16(uint64_t v) {
   static constexpr char k_digits[] = "0123456789abcdef";
   std::string out(16, '0');
@@ -127,6 +150,16 @@ bool split_run_key(std::string_view key, std::string_view* job_prefix, uint64_t*
   if (key[slash] != '/' || !parse_hex16(key.substr(slash + 1), run_id)) return false;
   *job_prefix = key.substr(0, slash + 1);
   return true;
+}
+
+bool run_owner_of_runs_prefix(std::string_view runs_prefix, std::string* group, std::string* job_id) {
+  if (runs_prefix.size() < k_run_prefix.size() + 3 || runs_prefix.substr(0, k_run_prefix.size()) != k_run_prefix ||
+      runs_prefix.back() != '/')
+    return false;
+  std::string_view rest = runs_prefix.substr(k_run_prefix.size(), runs_prefix.size() - k_run_prefix.size() - 1);
+  const std::size_t slash = rest.find('/');  // escaped parts hold no '/'
+  if (slash == std::string_view::npos) return false;
+  return unescape_key_part(rest.substr(0, slash), group) && unescape_key_part(rest.substr(slash + 1), job_id);
 }
 
 bool audit_seq_of(std::string_view key, uint64_t* seq) {

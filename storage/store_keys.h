@@ -35,6 +35,10 @@ inline constexpr std::string_view k_waiting_prefix = "q/";
 // '%' -> "%25", '/' -> "%2F"; every other byte is kept.
 std::string escape_key_part(std::string_view part);
 
+// The inverse of escape_key_part ("%25" -> '%', "%2F" -> '/'); false when `part` is not one of
+// its results (a '/', or a '%' not starting "%25" or "%2F").
+bool unescape_key_part(std::string_view part, std::string* out);
+
 // 16 lower-case hex digits, most significant first; and back (false unless exactly that shape).
 std::string hex16(uint64_t v);
 bool parse_hex16(std::string_view text, uint64_t* out);
@@ -67,6 +71,10 @@ std::string job_key_of_runs_prefix(std::string_view runs_prefix);
 // For a run key, the job's runs prefix (everything up to the last '/') and the run id.
 // False when `key` is not shaped like a run key.
 bool split_run_key(std::string_view key, std::string_view* job_prefix, uint64_t* run_id);
+
+// The group and job id (unescaped) of a job's runs prefix ("r/<g>/<j>/"): a run value of
+// format 3 does not hold them (storage/run_value.h). False when `runs_prefix` is not that shape.
+bool run_owner_of_runs_prefix(std::string_view runs_prefix, std::string* group, std::string* job_id);
 
 // The sequence number at the end of an audit key; false when `key` is not one.
 bool audit_seq_of(std::string_view key, uint64_t* seq);

@@ -1,4 +1,5 @@
 #include "storage/codec.h"
+#include "tests/storage/legacy_run_value.h"
 
 #include <catch2/catch.hpp>
 #include <random>
@@ -132,12 +133,16 @@ bool same(const job_spec& a, const job_spec& b) {
          a.controls == b.controls;
 }
 
-bool same(const run_record& a, const run_record& b) {
-  return a.run_id == b.run_id && a.job_id == b.job_id && a.group == b.group &&
-         a.trigger == b.trigger && a.attempt == b.attempt && a.state == b.state &&
+// Everything but the run's identity, which a format 3 value leaves to its key.
+bool same_fields(const run_record& a, const run_record& b) {
+  return a.trigger == b.trigger && a.attempt == b.attempt && a.state == b.state &&
          a.plan_ms == b.plan_ms && a.start_ms == b.start_ms && a.end_ms == b.end_ms &&
          a.code == b.code && a.output_tail == b.output_tail && a.error == b.error && a.node == b.node;
 }
+bool same(const run_record& a, const run_record& b) {
+  return a.run_id == b.run_id && a.job_id == b.job_id && a.group == b.group && same_fields(a, b);
+}
+
 
 bool same(const func_spec& a, const func_spec& b) {
   return a.group == b.group && a.name == b.name && a.lua_body == b.lua_body &&
@@ -196,7 +201,10 @@ TEST_CASE("every record round-trips through encode and decode") {
 
   run_record r = sample_run(), r2;
   REQUIRE(decode(encode(r), &r2).ok());
-  CHECK(same(r, r2));
+  CHECK(same_fields(r, r2));
+  CHECK(r2.run_id == 0);  // format 3: the identity is the key's
+  CHECK(r2.group.empty());
+  CHECK(r2.job_id.empty());
 
   func_spec f = sample_func(), f2;
   REQUIRE(decode(encode(f), &f2).ok());
@@ -310,17 +318,24 @@ TEST_CASE("a format 1 job value (request_url and exec_command) reads into the ty
   CHECK(bad.message().find("format 1 target") != std::string::npos);
 }
 
-TEST_CASE("format 1 run and node values (before nodes and tags) read with those empty") {
-  // Format 1 is format 2 without its last field: the node of a run, the tags of a node.
-  run_record r = sample_run();
-  r.node.clear();
-  std::string rb = encode(r);
-  rb.resize(rb.size() - 4);  // the empty node's uint32 length
-  rb[0] = 1;
-  run_record r2;
-  REQUIRE(decode(rb, &r2).ok());
+TEST_CASE("format 1 and 2 run values still read, with the identity they carry") {
+  run_record r = sample_run(), r2;
+  REQUIRE(decode(format2_run(r), &r2).ok());
   CHECK(same(r, r2));
+  // Re-encoding writes today's compact format.
+  CHECK(encode(r2)[0] == static_cast<char>(k_run_format));
+  CHECK(encode(r2).size() < format2_run(r).size());
 
+  // Format 1 is format 2 without the node.
+  r.node.clear();
+  REQUIRE(decode(format2_run(r, 1), &r2).ok());
+  CHECK(same(r, r2));
+  std::string trailing = format2_run(r, 1) + std::string(4, '\0');  // a node length format 1 lacks
+  CHECK_FALSE(decode(trailing, &r2).ok());
+}
+
+TEST_CASE("format 1 node values (before tags) read with those empty") {
+  // Format 1 is format 2 without its last field, the tags.
   node_spec n = sample_node();
   n.tags.clear();
   std::string nb = encode(n);
@@ -337,7 +352,7 @@ TEST_CASE("default-constructed records round-trip too") {
   CHECK(same(j, j2));  // decode replaces every field, the metadata map included
   run_record r, r2 = sample_run();
   REQUIRE(decode(encode(r), &r2).ok());
-  CHECK(same(r, r2));
+  CHECK(same(r, r2));  // the identity too: decode clears what the value does not hold
   node_spec n, n2 = sample_node();
   REQUIRE(decode(encode(n), &n2).ok());
   CHECK(same(n, n2));
@@ -457,13 +472,20 @@ TEST_CASE("an out-of-range enum or boolean byte is corrupt, not undefined behavi
 
   run_record r;
   r.trigger = run_trigger::misfire;
-  std::string rb = encode(r);
+  std::string rb = format2_run(r);
   // run_id(8) job_id(4) group(4): the trigger byte is next.
   const std::size_t trigger_at = 1 + 8 + 4 + 4;
   REQUIRE(rb[trigger_at] == static_cast<char>(run_trigger::misfire));
   rb[trigger_at] = 17;
   run_record rout;
   CHECK_FALSE(decode(rb, &rout).ok());
+  // Format 3 keeps state and trigger in byte 1, 3 bits each.
+  rb = encode(r);
+  REQUIRE(rb[1] == static_cast<char>(static_cast<uint8_t>(run_trigger::misfire) << 3));
+  for (char bad : {'\x07', '\x38', '\x40', '\x80'}) {  // state 7, trigger 7, high bits
+    rb[1] = bad;
+    CHECK_FALSE(decode(rb, &rout).ok());
+  }
 }
 
 TEST_CASE("a string length that overruns the value is refused without allocating it") {
@@ -481,6 +503,7 @@ TEST_CASE("a string length that overruns the value is refused without allocating
 TEST_CASE("random truncations and bit flips give an error or a value, never a crash") {
   fuzz<job_spec>(encode(sample_job()), 20000);
   fuzz<run_record>(encode(sample_run()), 20000);
+  fuzz<run_record>(format2_run(sample_run()), 20000);
   fuzz<func_spec>(encode(sample_func()), 5000);
   fuzz<audit_entry>(encode(sample_audit()), 5000);
   fuzz<group_spec>(encode(group_spec{"YM55", "S", 1}), 5000);

@@ -14,7 +14,9 @@
 #include <set>
 #include <thread>
 
+#include "storage/codec.h"
 #include "storage/store_keys.h"
+#include "tests/storage/legacy_run_value.h"
 
 using namespace mainspring;
 namespace fs = std::filesystem;
@@ -405,6 +407,48 @@ TEST_CASE("list_runs gives the newest first, honours limit and pages with before
   CHECK(run_ids(*store, "g", "j", 0).empty());
   CHECK(run_ids(*store, "g", "none").empty());
   CHECK(run_ids(*store, "g", "j2") == std::vector<uint64_t>{1000});
+}
+
+TEST_CASE("runs read back with the group, job and id of their key, in any format") {
+  temp_dir tmp;
+  store_options o = quiet_options();
+  o.max_runs_per_job = 0;
+  {
+    auto store = open_store(tmp.path, o);
+    run_record today = make_run("a/b", "50%", 20);  // names that the key escapes
+    today.output_tail = "new";
+    REQUIRE(store->commit_sync(mutation_batch{}.put_run(today).set_durable(false)).ok());
+  }
+  {
+    // An older build's format 2 value; its own identity fields are the key's.
+    leveldb::DB* raw = nullptr;
+    REQUIRE(leveldb::DB::Open(leveldb::Options{}, tmp.path, &raw).ok());
+    std::unique_ptr<leveldb::DB> db(raw);
+    run_record old = make_run("a/b", "50%", 10);
+    old.output_tail = "old";
+    REQUIRE(db->Put({}, run_key("a/b", "50%", 10), format2_run(old)).ok());
+    REQUIRE(db->Put({}, job_key("a/b", "50%"), encode(make_job("a/b", "50%"))).ok());
+  }
+  auto store = open_store(tmp.path, o);
+  auto runs = store->list_runs("a/b", "50%", 10);
+  REQUIRE(runs.ok());
+  REQUIRE(runs->size() == 2);
+  for (const run_record& r : *runs) {
+    CHECK(r.group == "a/b");
+    CHECK(r.job_id == "50%");
+  }
+  CHECK((*runs)[0].run_id == 20);
+  CHECK((*runs)[0].output_tail == "new");
+  CHECK((*runs)[1].run_id == 10);
+  CHECK((*runs)[1].output_tail == "old");
+
+  auto group_runs = store->list_group_runs("a/b", 0, INT64_MAX, 10);
+  REQUIRE(group_runs.ok());
+  REQUIRE(group_runs->size() == 2);
+  CHECK((*group_runs)[0].run_id == 20);
+  CHECK((*group_runs)[0].job_id == "50%");
+  CHECK((*group_runs)[1].group == "a/b");
+  CHECK(store->stats().corrupt_runs_skipped == 0);
 }
 
 TEST_CASE("a non-durable run update replaces the running record") {

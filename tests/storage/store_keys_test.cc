@@ -76,3 +76,31 @@ TEST_CASE("split_run_key and audit_seq_of take keys apart") {
   CHECK(seq == 77);
   CHECK_FALSE(audit_seq_of("a/short", &seq));
 }
+
+TEST_CASE("unescape_key_part undoes escape_key_part and refuses what it never writes") {
+  std::string out;
+  for (std::string_view name : {"plain", "a/b%c", "%%//", "", "%2F literally"}) {
+    REQUIRE(unescape_key_part(escape_key_part(name), &out));
+    CHECK(out == name);
+  }
+  CHECK_FALSE(unescape_key_part("a/b", &out));   // a slash is always escaped
+  CHECK_FALSE(unescape_key_part("a%2", &out));   // cut short
+  CHECK_FALSE(unescape_key_part("a%41", &out));  // only "%25" and "%2F" are escapes
+}
+
+TEST_CASE("the group and job of a runs prefix come back unescaped") {
+  std::string group, job;
+  REQUIRE(run_owner_of_runs_prefix(job_runs_prefix("a/b", "50%"), &group, &job));
+  CHECK(group == "a/b");
+  CHECK(job == "50%");
+  std::string_view prefix;
+  uint64_t id = 0;
+  const std::string key = run_key("YM55", "12", 7);
+  REQUIRE(split_run_key(key, &prefix, &id));
+  REQUIRE(run_owner_of_runs_prefix(prefix, &group, &job));
+  CHECK(group == "YM55");
+  CHECK(job == "12");
+  CHECK_FALSE(run_owner_of_runs_prefix("r/only_group/", &group, &job));
+  CHECK_FALSE(run_owner_of_runs_prefix("j/g/j/", &group, &job));
+  CHECK_FALSE(run_owner_of_runs_prefix("r/g/j", &group, &job));
+}

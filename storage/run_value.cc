@@ -1,0 +1,144 @@
+#include "storage/run_value.h"
+
+namespace mainspring {
+namespace {
+
+constexpr uint8_t k_max_state = static_cast<uint8_t>(run_state::skipped);
+constexpr uint8_t k_max_trigger = static_cast<uint8_t>(run_trigger::parent);
+static_assert(k_max_state < 8 && k_max_trigger < 8, "state and trigger share one byte, 3 bits each");
+
+// The longest varint of a uint64: 10 groups of 7 bits.
+constexpr int k_max_varint_bytes = 10;
+
+uint64_t zigzag(int64_t v) {
+  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+}
+int64_t unzigzag(uint64_t v) {
+  return static_cast<int64_t>((v >> 1) ^ (~(v & 1) + 1));
+}
+// a - b and a + b in two's complement, without signed overflow.
+int64_t wrapping_sub(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b));
+}
+int64_t wrapping_add(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+}
+
+void put_varint(std::string& out, uint64_t v) {
+  char buf[k_max_varint_bytes];
+  int n = 0;
+  while (v >= 0x80) {
+    buf[n++] = static_cast<char>(v | 0x80);
+    v >>= 7;
+  }
+  buf[n++] = static_cast<char>(v);
+  out.append(buf, static_cast<std::size_t>(n));
+}
+
+void put_text(std::string& out, const std::string& text) {
+  put_varint(out, text.size());
+  out += text;
+}
+
+// Reads from a value front to back; the first problem sticks (later reads return zeros).
+class value_reader {
+ public:
+  explicit value_reader(std::string_view bytes) : rest_(bytes) {}
+
+  uint8_t byte() {
+    if (rest_.empty()) return fail("truncated"), 0;
+    const auto b = static_cast<uint8_t>(rest_[0]);
+    rest_.remove_prefix(1);
+    return b;
+  }
+  // Only the shortest form of each number is accepted, so that a value that reads writes back
+  // byte for byte.
+  uint64_t varint() {
+    uint64_t v = 0;
+    for (int i = 0;; ++i) {
+      if (rest_.empty()) return fail("truncated varint"), 0;
+      const auto b = static_cast<uint8_t>(rest_[0]);
+      rest_.remove_prefix(1);
+      // The tenth group holds only the top bit of a uint64.
+      if (i == k_max_varint_bytes - 1 && b > 1) return fail("varint overflows 64 bits"), 0;
+      v |= static_cast<uint64_t>(b & 0x7f) << (7 * i);
+      if ((b & 0x80) != 0) continue;
+      if (b == 0 && i > 0) return fail("varint not in its shortest form"), 0;
+      return v;
+    }
+  }
+  int64_t signed_varint() { return unzigzag(varint()); }
+  int32_t int32() {
+    const int64_t v = signed_varint();
+    if (v < INT32_MIN || v > INT32_MAX) return fail("32-bit field out of range"), 0;
+    return static_cast<int32_t>(v);
+  }
+  void text(std::string& out) {
+    const uint64_t n = varint();
+    // Checked before allocating: a flipped length must not ask for gigabytes.
+    if (n > rest_.size() || n > k_max_run_value_text_bytes) {
+      if (error_ == nullptr) fail("string length overruns the value");
+      out.clear();
+      return;
+    }
+    out.assign(rest_.data(), static_cast<std::size_t>(n));
+    rest_.remove_prefix(static_cast<std::size_t>(n));
+  }
+
+  std::size_t remaining() const { return rest_.size(); }
+  const char* error() const { return error_; }
+  void fail(const char* why) {
+    if (error_ == nullptr) error_ = why;
+    rest_ = {};
+  }
+
+ private:
+  std::string_view rest_;
+  const char* error_ = nullptr;
+};
+
+status corrupt(const std::string& why) {
+  return status::internal("corrupt run_record value: " + why);
+}
+
+}  // namespace
+
+std::string encode_run_value(const run_record& run) {
+  std::string out;
+  out.reserve(16 + run.output_tail.size() + run.error.size() + run.node.size());
+  out.push_back(static_cast<char>(k_run_value_format));
+  out.push_back(static_cast<char>(static_cast<uint8_t>(run.state) | static_cast<uint8_t>(run.trigger) << 3));
+  put_varint(out, zigzag(run.attempt));
+  put_varint(out, zigzag(run.plan_ms));
+  put_varint(out, zigzag(wrapping_sub(run.start_ms, run.plan_ms)));
+  put_varint(out, zigzag(wrapping_sub(run.end_ms, run.start_ms)));
+  put_varint(out, zigzag(run.code));
+  put_text(out, run.output_tail);
+  put_text(out, run.error);
+  put_text(out, run.node);
+  return out;
+}
+
+status decode_run_value(std::string_view bytes, run_record* out) {
+  value_reader in(bytes);
+  if (in.byte() != k_run_value_format) return corrupt("not a format 3 value");
+  const uint8_t kinds = in.byte();
+  const uint8_t state = kinds & 7, trigger = (kinds >> 3) & 7;
+  if (in.error() == nullptr && ((kinds >> 6) != 0 || state > k_max_state || trigger > k_max_trigger))
+    return corrupt("enum value out of range");
+  out->state = static_cast<run_state>(state);
+  out->trigger = static_cast<run_trigger>(trigger);
+  out->attempt = in.int32();
+  out->plan_ms = in.signed_varint();
+  out->start_ms = wrapping_add(out->plan_ms, in.signed_varint());
+  out->end_ms = wrapping_add(out->start_ms, in.signed_varint());
+  out->code = in.int32();
+  in.text(out->output_tail);
+  in.text(out->error);
+  in.text(out->node);
+  if (in.error() != nullptr) return corrupt(in.error());
+  if (in.remaining() != 0) return corrupt(std::to_string(in.remaining()) + " trailing bytes");
+  return {};
+}
+
+}  // namespace mainspring

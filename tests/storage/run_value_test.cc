@@ -1,0 +1,140 @@
+#include "storage/run_value.h"
+
+#include <catch2/catch.hpp>
+#include <climits>
+#include <random>
+#include <string>
+
+using namespace mainspring;
+
+namespace {
+
+run_record noop_run() {
+  run_record r;
+  r.run_id = 0x0123456789abcdefULL;
+  r.group = "bfire_mtqpk8";
+  r.job_id = "123456";
+  r.state = run_state::succeeded;
+  r.plan_ms = 1'796'000'000'000;  // 2026
+  r.start_ms = r.plan_ms + 2;
+  r.end_ms = r.start_ms;
+  return r;
+}
+
+run_record read_back(const std::string& bytes) {
+  run_record back;
+  back.group = "kept";
+  back.job_id = "kept";
+  back.run_id = 7;
+  const status st = decode_run_value(bytes, &back);
+  REQUIRE(st.ok());
+  CHECK(back.group == "kept");  // the identity is the caller's, from the key
+  CHECK(back.job_id == "kept");
+  CHECK(back.run_id == 7);
+  return back;
+}
+
+void check_same_fields(const run_record& a, const run_record& b) {
+  CHECK(a.trigger == b.trigger);
+  CHECK(a.attempt == b.attempt);
+  CHECK(a.state == b.state);
+  CHECK(a.plan_ms == b.plan_ms);
+  CHECK(a.start_ms == b.start_ms);
+  CHECK(a.end_ms == b.end_ms);
+  CHECK(a.code == b.code);
+  CHECK(a.output_tail == b.output_tail);
+  CHECK(a.error == b.error);
+  CHECK(a.node == b.node);
+}
+
+}  // namespace
+
+TEST_CASE("a no-op run's value holds no identity and fits in 16 bytes") {
+  const run_record r = noop_run();
+  const std::string bytes = encode_run_value(r);
+  CHECK(bytes[0] == static_cast<char>(k_run_value_format));
+  CHECK(bytes.size() <= 16);
+  CHECK(bytes.find("bfire") == std::string::npos);
+  CHECK(bytes.find("123456") == std::string::npos);
+  check_same_fields(r, read_back(bytes));
+}
+
+TEST_CASE("every field round-trips, extremes and a running run included") {
+  run_record r = noop_run();
+  r.trigger = run_trigger::parent;
+  r.state = run_state::skipped;
+  r.attempt = INT32_MAX;
+  r.code = INT32_MIN;
+  r.output_tail = std::string("tail\0with nul\n", 14);
+  r.error = "timeout";
+  r.node = "worker_1";
+  check_same_fields(r, read_back(encode_run_value(r)));
+
+  r.end_ms = 0;  // still running: the wrapping difference is exact
+  r.state = run_state::running;
+  check_same_fields(r, read_back(encode_run_value(r)));
+
+  r.plan_ms = INT64_MIN;
+  r.start_ms = INT64_MAX;  // differences that overflow int64 wrap and come back
+  r.end_ms = INT64_MIN;
+  r.attempt = INT32_MIN;
+  r.code = -1;
+  check_same_fields(r, read_back(encode_run_value(r)));
+
+  const run_record empty;
+  check_same_fields(empty, read_back(encode_run_value(empty)));
+}
+
+TEST_CASE("a truncated, padded or overlong run value is corrupt") {
+  run_record r = noop_run();
+  r.error = "boom";
+  const std::string bytes = encode_run_value(r);
+  run_record out;
+  for (std::size_t n = 0; n < bytes.size(); ++n) {
+    const status st = decode_run_value(bytes.substr(0, n), &out);
+    REQUIRE_FALSE(st.ok());
+    CHECK(st.code() == status_code::internal);
+    CHECK(st.message().find("corrupt run_record value") == 0);
+  }
+  const status padded = decode_run_value(bytes + "x", &out);
+  CHECK_FALSE(padded.ok());
+  CHECK(padded.message().find("trailing") != std::string::npos);
+
+  // attempt written long (0 as two bytes), then as a varint whose tenth byte overflows 64 bits.
+  std::string overlong = bytes.substr(0, 2) + std::string("\x80\x00", 2) + bytes.substr(3);
+  CHECK(decode_run_value(overlong, &out).message().find("shortest") != std::string::npos);
+  std::string overflow = bytes.substr(0, 2) + std::string(9, '\xff') + '\x02';
+  CHECK(decode_run_value(overflow, &out).message().find("overflows") != std::string::npos);
+
+  // attempt = 2^32: out of int's range.
+  std::string wide = bytes.substr(0, 2) + std::string("\x80\x80\x80\x80\x20", 5) + bytes.substr(3);
+  CHECK(decode_run_value(wide, &out).message().find("out of range") != std::string::npos);
+}
+
+TEST_CASE("a text length past the value is refused without allocating it") {
+  run_record r = noop_run();
+  std::string bytes = encode_run_value(r);
+  // The last three bytes are the empty texts' lengths: make output_tail's about 2^62.
+  bytes.resize(bytes.size() - 3);
+  bytes += std::string("\xff\xff\xff\xff\xff\xff\xff\xff\x3f", 9);
+  run_record out;
+  const status st = decode_run_value(bytes, &out);
+  CHECK_FALSE(st.ok());
+  CHECK(st.message().find("overruns") != std::string::npos);
+}
+
+TEST_CASE("random bit flips give an error or a value that writes back the same way") {
+  run_record r = noop_run();
+  r.output_tail = "out";
+  r.node = "worker_1";
+  const std::string good = encode_run_value(r);
+  std::mt19937_64 rng(99);
+  for (int i = 0; i < 20000; ++i) {
+    std::string bytes = good;
+    bytes[rng() % bytes.size()] ^= static_cast<char>(1u << (rng() % 8));
+    if (rng() % 4 == 0) bytes.resize(rng() % (bytes.size() + 1));
+    run_record out;
+    if (!decode_run_value(bytes, &out).ok()) continue;
+    CHECK(encode_run_value(out) == bytes);
+  }
+}
