@@ -126,7 +126,7 @@ status_or<std::unique_ptr<state_store>> state_store::open(const std::string& dir
   i->options = options;
   i->trim_interval = options.run_trim_interval != 0
                          ? options.run_trim_interval
-                         : std::max<std::size_t>(1, options.max_runs_per_job / 2);
+                         : std::max<std::size_t>(1, options.max_runs_per_job);
   leveldb::DB* raw = nullptr;
   leveldb::Status s = leveldb::DB::Open(db_options(options), dir, &raw);
   if (!s.ok()) return storage_error(dir, s);

@@ -75,11 +75,14 @@ struct store_options {
   // Runs older than this (by their latest of plan, start and end) are swept; 0 = no age limit.
   std::chrono::milliseconds max_run_age{0};
   // A job's run count is checked after about one in this many of its put_runs (chosen by a hash
-  // of the run id, so the work per write is amortized O(1)); 0 = max(1, max_runs_per_job / 2).
-  // Each check reads the job's kept runs and LevelDB writes a tombstone per deleted one: at 100
-  // runs kept, checking after 1 in 50 writes instead of 1 in 25 costs a steady run history 20%
-  // less CPU per run (bench/state_store_bench BM_run_history_steady) for about 12% more runs on
-  // disk on average.
+  // of the run id, so the work per write is amortized O(1)); 0 = max(1, max_runs_per_job).
+  // Each check reads the job's kept runs (a seek into every LevelDB level) and writes a
+  // tombstone per deleted one, so fewer, larger trims cost less: at 100 runs kept, checking after
+  // 1 in 50 writes instead of 1 in 25 cost a steady run history 20% less CPU per run, and 1 in
+  // 100 instead of 1 in 50 another 25% (bench/state_store_bench BM_run_history_steady/20000),
+  // for more runs on disk: between two checks a job holds max_runs_per_job plus the runs since
+  // the last one, about run_trim_interval on average (so about 200 instead of 150 at 100 kept;
+  // the reads list only the newest max_runs_per_job).
   std::size_t run_trim_interval = 0;
   // Background retention sweep period; 0 = no sweep thread (call sweep_retention() yourself).
   std::chrono::milliseconds sweep_interval{1000};
@@ -176,13 +179,16 @@ class state_store {
   status load_all(const load_visitor& visitor) const;
 
   // Up to `limit` runs of the job, newest first; with before_run_id != 0 only runs with a
-  // smaller id (the next page). Unreadable records are skipped and counted in stats().
+  // smaller id (the next page). Only the job's newest max_runs_per_job runs are ever listed
+  // (older ones are stored until the job's next trim). Unreadable records are skipped and
+  // counted in stats().
   status_or<std::vector<run_record>> list_runs(std::string_view group, std::string_view job_id,
                                                std::size_t limit, uint64_t before_run_id = 0) const;
 
   // Up to `limit` runs of every job of the group whose planned time is in [from_ms, to_ms]
-  // (both inclusive), newest run id first (ids grow with time). Reads the group's whole run
-  // history (at most max_runs_per_job per job): for dialects that list a group's executions.
+  // (both inclusive), newest run id first (ids grow with time), of each job's newest
+  // max_runs_per_job runs. Reads the group's whole run history (about twice max_runs_per_job
+  // runs per job at most, between trims): for dialects that list a group's executions.
   // Unreadable records are skipped and counted in stats().
   status_or<std::vector<run_record>> list_group_runs(std::string_view group, int64_t from_ms, int64_t to_ms,
                                                      std::size_t limit) const;

@@ -1,4 +1,6 @@
 // The read paths of state_store: restart loading, run history pages and the audit log.
+#include <algorithm>
+
 #include "storage/codec.h"
 #include "storage/state_store_impl.h"
 #include "storage/store_keys.h"
@@ -79,6 +81,18 @@ status_or<std::vector<run_record>> state_store::list_runs(std::string_view group
   std::shared_lock<std::shared_mutex> lock(impl_->db_mu);
   if (!impl_->db) return db_closed_error(impl_->dir);
   std::unique_ptr<leveldb::Iterator> it(impl_->db->NewIterator(leveldb::ReadOptions{}));
+  // Trims are amortized (a job may hold about twice max_runs_per_job runs between them): runs
+  // past the newest max_runs_per_job are not listed, so the history a client sees keeps its cap.
+  if (const std::size_t cap = impl_->options.max_runs_per_job; cap != 0) {
+    std::size_t newer = 0;  // runs at or after before_run_id: listed on earlier pages
+    if (before_run_id != 0) {
+      for (it->Seek(prefix + hex16(before_run_id)); it->Valid() && starts_with(it->key(), prefix) && newer < cap;
+           it->Next())
+        ++newer;
+    }
+    limit = std::min(limit, cap - newer);
+    if (limit == 0) return out;
+  }
   // Position on the last key below the start bound, then walk backwards: newest first.
   it->Seek(before_run_id != 0 ? prefix + hex16(before_run_id) : prefix_end(prefix));
   if (it->Valid()) {
@@ -119,17 +133,34 @@ status_or<std::vector<run_record>> state_store::list_group_runs(std::string_view
   bool orphaned = false;   // its job is deleted (the sweep has not erased its runs yet), or the
                            // prefix does not name a group and job
   std::string run_group, run_job;  // the group and job id that prefix names
+  std::size_t job_begin = 0;       // where the job's runs begin in `out`
+  std::vector<std::size_t> nth;    // for each of them, its place among all the job's stored runs
+  std::size_t job_keys = 0;        // the job's stored runs so far, in the time range or not
+  const std::size_t cap = impl_->options.max_runs_per_job;
+  // Only the job's newest `cap` runs are listed (as list_runs does): older ones wait for a trim.
+  auto finish_job = [&] {
+    if (cap == 0 || job_keys <= cap) return;
+    std::size_t stale = 0;
+    while (stale < nth.size() && nth[stale] < job_keys - cap) ++stale;
+    out.erase(out.begin() + static_cast<std::ptrdiff_t>(job_begin),
+              out.begin() + static_cast<std::ptrdiff_t>(job_begin + stale));
+  };
   for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
     std::string_view job_prefix;
     uint64_t run_id = 0;
     if (!split_run_key(view(it->key()), &job_prefix, &run_id)) continue;
     if (job_prefix != job) {
+      finish_job();
       job.assign(job_prefix);
+      job_begin = out.size();
+      nth.clear();
+      job_keys = 0;
       std::string ignored;
       orphaned = !run_owner_of_runs_prefix(job, &run_group, &run_job) ||
                  impl_->db->Get(ro, job_key_of_runs_prefix(job), &ignored).IsNotFound();
     }
     if (orphaned) continue;
+    const std::size_t place = job_keys++;
     if (!decode(view(it->value()), &run).ok()) {
       impl_->corrupt_runs_skipped.fetch_add(1, std::memory_order_relaxed);
       continue;
@@ -139,7 +170,9 @@ status_or<std::vector<run_record>> state_store::list_group_runs(std::string_view
     run.group = run_group;
     run.job_id = run_job;
     out.push_back(std::move(run));
+    nth.push_back(place);
   }
+  finish_job();
   const leveldb::Status walked = it->status();
   it.reset();
   impl_->db->ReleaseSnapshot(snapshot);

@@ -44,27 +44,35 @@ void state_store::impl::trim_jobs(std::vector<std::string>& prefixes) {
   if (trim_floors.empty()) trim_floors.resize(k_trim_floor_slots);
   leveldb::WriteBatch wb;
   uint64_t deleted = 0;
-  std::vector<std::string> keys;
-  std::string start;
+  // The run ids, not the keys: a trim reads about twice max_runs_per_job keys and deletes half,
+  // and a string per key read was most of the committer's allocations.
+  std::vector<uint64_t> ids;
+  std::string key;
   std::unique_ptr<leveldb::Iterator> it(db->NewIterator(leveldb::ReadOptions{}));
   for (const auto& prefix : prefixes) {
     const uint64_t tag = std::hash<std::string>{}(prefix) | 1;  // never 0 (empty)
     trim_floor& floor = trim_floors[tag % trim_floors.size()];
-    start = prefix;
-    if (floor.tag == tag) start += hex16(floor.run_id);
-    keys.clear();
-    for (it->Seek(start); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
-      keys.push_back(it->key().ToString());
+    key = prefix;
+    if (floor.tag == tag) key += hex16(floor.run_id);
+    ids.clear();
+    for (it->Seek(key); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
+      std::string_view job_prefix;
+      uint64_t run_id = 0;
+      if (split_run_key(std::string_view(it->key().data(), it->key().size()), &job_prefix, &run_id) &&
+          job_prefix.size() == prefix.size())
+        ids.push_back(run_id);
     }
     std::size_t excess = 0;
-    if (keys.size() > options.max_runs_per_job) {
-      excess = keys.size() - options.max_runs_per_job;
-      for (std::size_t k = 0; k < excess; ++k) wb.Delete(keys[k]);  // oldest ids first
+    if (ids.size() > options.max_runs_per_job) {
+      excess = ids.size() - options.max_runs_per_job;
+      for (std::size_t k = 0; k < excess; ++k) {  // oldest ids first
+        key.resize(prefix.size());
+        key += hex16(ids[k]);
+        wb.Delete(key);
+      }
       deleted += excess;
     }
-    std::string_view ignored;
-    uint64_t oldest_kept = 0;
-    if (excess < keys.size() && split_run_key(keys[excess], &ignored, &oldest_kept)) floor = {tag, oldest_kept};
+    if (excess < ids.size()) floor = {tag, ids[excess]};
   }
   if (deleted == 0) return;
   // Not synced: losing a trim on a crash only means the next trim deletes a little more.

@@ -396,7 +396,7 @@ TEST_CASE("run history keeps the newest --history-runs runs and survives a resta
     started.push_back(api.success(api.client.request("POST", "/v1/H/job/" + id + "/run", std::string())));
   std::vector<std::string> newest(started.rbegin(), started.rbegin() + 5);  // newest first
 
-  // The store trims on about one write in N/4 and sweeps every second: within a few seconds
+  // The store trims on about one write in N and sweeps every second: within a few seconds
   // exactly the newest five remain.
   std::vector<std::string> listed;
   bool trimmed = eventually([&] {
