@@ -29,6 +29,8 @@ struct held_fire {
 struct job_timers {
   caf::actor job;
   timer_handle timers[2];
+  // The schedule's period when the job armed it with one (an @every job): see clock_actor.h.
+  int64_t period_ms = 0;
 };
 
 uint64_t payload_of(caf::actor_id id, timer_kind kind) {
@@ -49,10 +51,11 @@ void clock_loop(caf::blocking_actor* self, clock_stats* stats) {
   std::unordered_map<caf::actor_id, job_timers> jobs;
   bool running = true;
 
-  auto arm = [&](caf::actor job, int64_t deadline_ms, timer_kind kind) {
+  auto arm = [&](caf::actor job, int64_t deadline_ms, timer_kind kind, int64_t period_ms) {
     auto id = job.id();
     auto& entry = jobs[id];
     if (!entry.job) entry.job = std::move(job);
+    if (kind == timer_kind::schedule) entry.period_ms = period_ms;
     auto& handle = entry.timers[static_cast<int>(kind)];
     wheel.cancel(handle);
     handle = wheel.insert(deadline_ms, payload_of(id, kind));
@@ -62,13 +65,17 @@ void clock_loop(caf::blocking_actor* self, clock_stats* stats) {
   // holds at most as many entries as there are timers: bounded by the jobs, not by time.
   std::deque<held_fire> held;
 
-  // Sends the fire of one due timer (its job may have been forgotten since it became due).
-  auto send_fire = [&](uint64_t payload, int64_t deadline_ms) {
-    auto it = jobs.find(static_cast<caf::actor_id>(payload >> 1));
-    if (it == jobs.end()) return;
-    self->send(it->second.job, fire_atom::value, deadline_ms, static_cast<timer_kind>(payload & 1),
+  // Sends the fire of one due timer to its job, with the deadline the clock armed next for it
+  // (0: none, the job arms its next fire itself).
+  auto send_fire_to = [&](const job_timers& entry, uint64_t payload, int64_t deadline_ms, int64_t rearmed_ms) {
+    self->send(entry.job, fire_atom::value, deadline_ms, static_cast<timer_kind>(payload & 1), rearmed_ms,
                fire_ticket{stats});
     stats->fires.fetch_add(1, std::memory_order_relaxed);
+  };
+  // The same for a fire held back (its job may have been forgotten since it became due).
+  auto send_fire = [&](uint64_t payload, int64_t deadline_ms) {
+    auto it = jobs.find(static_cast<caf::actor_id>(payload >> 1));
+    if (it != jobs.end()) send_fire_to(it->second, payload, deadline_ms, 0);
   };
   // Since when fires have been held back (none: not holding).
   std::optional<std::chrono::steady_clock::time_point> holding_since;
@@ -90,9 +97,20 @@ void clock_loop(caf::blocking_actor* self, clock_stats* stats) {
     wheel.advance_to(to_unix_ms(now_ms()), [&](uint64_t payload, int64_t deadline_ms) {
       auto it = jobs.find(static_cast<caf::actor_id>(payload >> 1));
       if (it == jobs.end()) return;
-      it->second.timers[payload & 1] = timer_handle{};
-      if (held.empty() && slot_free()) send_fire(payload, deadline_ms);
-      else held.push_back({payload, deadline_ms});
+      job_timers& entry = it->second;
+      timer_handle& handle = entry.timers[payload & 1];
+      handle = timer_handle{};
+      if (!held.empty() || !slot_free()) return held.push_back({payload, deadline_ms});
+      // A periodic schedule's next fire is armed here, so that its job need not send an arm
+      // message for every fire. A held fire is not: its job arms after handling it, which keeps
+      // one timer per job however long fires are held.
+      int64_t rearmed_ms = 0;
+      if ((payload & 1) == static_cast<uint64_t>(timer_kind::schedule) && entry.period_ms > 0) {
+        rearmed_ms = deadline_ms + entry.period_ms;
+        handle = wheel.insert(rearmed_ms, payload);
+        stats->rearms.fetch_add(1, std::memory_order_relaxed);
+      }
+      send_fire_to(entry, payload, deadline_ms, rearmed_ms);
     });
     send_held();
     if (held.empty()) holding_since.reset();
@@ -115,11 +133,16 @@ void clock_loop(caf::blocking_actor* self, clock_stats* stats) {
     fire_due();
     self->receive(
         [&](arm_atom, const caf::actor& job, int64_t deadline_ms, timer_kind kind) {
-          arm(job, deadline_ms, kind);
+          arm(job, deadline_ms, kind, 0);
+          stats->arms.fetch_add(1, std::memory_order_relaxed);
+        },
+        [&](arm_atom, const caf::actor& job, int64_t deadline_ms, timer_kind kind, int64_t period_ms) {
+          arm(job, deadline_ms, kind, period_ms);
+          stats->arms.fetch_add(1, std::memory_order_relaxed);
         },
         [&](arm_atom, schedule_batch& batch) {
           for (auto& [job, deadline_ms] : batch.timers)
-            arm(std::move(job), deadline_ms, timer_kind::schedule);
+            arm(std::move(job), deadline_ms, timer_kind::schedule, 0);
           stats->pending_timers.store(wheel.size(), std::memory_order_relaxed);
           stats->restored_jobs_armed.fetch_add(batch.jobs, std::memory_order_release);
         },

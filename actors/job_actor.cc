@@ -63,10 +63,23 @@ void arm(job_self self, const job_context* ctx, int64_t at_ms, timer_kind kind) 
   self->send(ctx->clock, arm_atom::value, caf::actor_cast<caf::actor>(self), at_ms, kind);
 }
 
+namespace {
+
+// An @every schedule is periodic: the clock then arms each next fire itself (clock_actor.h).
+// 0 for every other schedule.
+int64_t period_of(const job_state& st) {
+  if (!st.timing || st.timing->sched.get_kind() != schedule::kind::every) return 0;
+  return st.timing->sched.interval().count();
+}
+
+}  // namespace
+
 void arm_schedule(job_self self, const job_context* ctx, std::optional<int64_t> at_ms) {
-  self->state.next_fire_ms = at_ms;
-  if (at_ms) arm(self, ctx, *at_ms, timer_kind::schedule);
-  else self->send(ctx->clock, disarm_atom::value, self->id(), timer_kind::schedule);
+  auto& st = self->state;
+  st.next_fire_ms = at_ms;
+  if (!at_ms) return self->send(ctx->clock, disarm_atom::value, self->id(), timer_kind::schedule);
+  self->send(ctx->clock, arm_atom::value, caf::actor_cast<caf::actor>(self), *at_ms, timer_kind::schedule,
+             period_of(st));
 }
 
 job_view view_of(const job_state& st) {
@@ -160,12 +173,14 @@ void start_catch_up_runs(job_self self, const job_context* ctx, const std::vecto
   for (int64_t missed_plan : plan_ms) start_run(self, ctx, run_trigger::misfire, missed_plan, 0);
 }
 
-// Runs the catch-up fires of `plan`, counts what it dropped, and arms its next fire.
-void apply_plan(job_self self, const job_context* ctx, const fire_plan& plan) {
+// Runs the catch-up fires of `plan`, counts what it dropped, and arms its next fire, unless the
+// clock armed that very deadline already (`rearmed_ms`, clock_actor.h: periodic schedules).
+void apply_plan(job_self self, const job_context* ctx, const fire_plan& plan, int64_t rearmed_ms) {
   start_catch_up_runs(self, ctx, plan.catch_up_ms);
   count_skipped(self->state, ctx, static_cast<uint64_t>(plan.missed) - plan.catch_up_ms.size(), skip_reason::misfire);
-  if (plan.next_ms) arm_schedule(self, ctx, plan.next_ms);
-  else mark_done(self, ctx);
+  if (!plan.next_ms) return mark_done(self, ctx);
+  if (rearmed_ms != 0 && *plan.next_ms == rearmed_ms) self->state.next_fire_ms = rearmed_ms;
+  else arm_schedule(self, ctx, plan.next_ms);
 }
 
 // Why fires since a past time are replayed: the scheduler resumed after a pause that began then
@@ -194,15 +209,15 @@ std::size_t replay_missed_fires(job_self self, const job_context* ctx, int64_t s
 }
 
 // A scheduled fire planned at `plan_ms`: run it (or, taken too late, as its misfire policy
-// says), then arm the next one.
-void on_schedule_fire(job_self self, const job_context* ctx, int64_t plan_ms) {
+// says), then arm the next one (`rearmed_ms`: the deadline the clock armed next, 0 = none).
+void on_schedule_fire(job_self self, const job_context* ctx, int64_t plan_ms, int64_t rearmed_ms) {
   auto& st = self->state;
   if (st.phase != job_phase::active || st.next_fire_ms != plan_ms) return;  // stale timer
   const auto& timing = *st.timing;
   auto decision = plan_fire(timing.sched, timing.zone, plan_ms, to_unix_ms(now_ms()), st.spec.misfire);
   if (decision.run_planned && !skipped_while_paused(st, ctx, 1))
     start_run(self, ctx, run_trigger::schedule, plan_ms, 0, st.spec.concurrency == concurrency_policy::forbid);
-  apply_plan(self, ctx, before_expiry(std::move(decision.after), st.spec.expires_at_ms));
+  apply_plan(self, ctx, before_expiry(std::move(decision.after), st.spec.expires_at_ms), rearmed_ms);
 }
 
 // Answers a run-now: a run that started is answered at once (its audit entry written lazily, as
@@ -252,11 +267,11 @@ caf::behavior make_job_handlers() {
   return {
       [](catch_up_atom, const std::vector<int64_t>& plan_ms) { start_catch_up_runs(me(), my_ctx(), plan_ms); },
       // The ticket frees the clock's slot when this message is gone (clock_actor.h).
-      [](fire_atom, int64_t plan_ms, timer_kind kind, const fire_ticket&) {
+      [](fire_atom, int64_t plan_ms, timer_kind kind, int64_t rearmed_ms, const fire_ticket&) {
         auto self = me();
         auto& st = self->state;
         if (st.deleted) return;  // a timer that was in flight when the delete was written
-        if (kind == timer_kind::schedule) return on_schedule_fire(self, st.ctx, plan_ms);
+        if (kind == timer_kind::schedule) return on_schedule_fire(self, st.ctx, plan_ms, rearmed_ms);
         start_due_retries(self, st.ctx);
       },
       [](run_done_atom, run_outcome& out) { finish_run(me(), my_ctx(), std::move(out)); },
@@ -423,7 +438,7 @@ caf::actor spawn_job(caf::actor_system& sys, const job_spec& spec, const job_con
   auto& st = unstarted_state(job);
   if (st.phase == job_phase::active && st.spec.anchor_ms != 0) {
     st.next_fire_ms = st.spec.anchor_ms;
-    caf::anon_send(ctx->clock, arm_atom::value, job, st.spec.anchor_ms, timer_kind::schedule);
+    caf::anon_send(ctx->clock, arm_atom::value, job, st.spec.anchor_ms, timer_kind::schedule, period_of(st));
   }
   return job;
 }

@@ -185,6 +185,8 @@ runtime_snapshot scheduler_runtime::snapshot() const {
   s.jobs = i.stats.jobs();
   s.pending_timers = i.clock.pending_timers.load(std::memory_order_relaxed);
   s.fires = i.clock.fires.load(std::memory_order_relaxed);
+  s.timer_arms = i.clock.arms.load(std::memory_order_relaxed);
+  s.timer_rearms = i.clock.rearms.load(std::memory_order_relaxed);
   s.runs_started = i.stats.runs_started.load(std::memory_order_relaxed);
   s.runs_finished = i.stats.runs_finished.load(std::memory_order_relaxed);
   s.runs_skipped = i.stats.runs_skipped.load(std::memory_order_relaxed);

@@ -66,6 +66,8 @@ struct runtime_snapshot {
   int64_t jobs = 0;
   std::size_t pending_timers = 0;
   uint64_t fires = 0;
+  uint64_t timer_arms = 0;    // timers armed by a job's message (clock_actor.h)
+  uint64_t timer_rearms = 0;  // next fires of periodic schedules the clock armed itself
   uint64_t runs_started = 0;
   uint64_t runs_finished = 0;
   uint64_t runs_skipped = 0;

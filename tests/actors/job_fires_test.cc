@@ -4,8 +4,11 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "actors/scheduler_runtime.h"
+#include "core/time_types.h"
 #include "tests/support/runtime_harness.h"
 
 using namespace mainspring;
@@ -169,4 +172,43 @@ TEST_CASE("a scheduler paused as a whole skips scheduled fires and catch-ups, du
     const std::size_t scheduled = count_runs(finished(runs_of(*rt, "g", "tick")), run_trigger::schedule);
     REQUIRE(poll_until([&] { return count_runs(finished(runs_of(*rt, "g", "tick")), run_trigger::schedule) >= scheduled + 2; }));
   }
+}
+
+TEST_CASE("an @every job's next fires are armed by the clock, on the job's cadence") {
+  temp_data_dir dir;
+  auto rt = start_with_group(dir.path, "g");
+  REQUIRE(add(*rt, shell_job("g", "tick", "@every 1s", "true")).ok());
+  REQUIRE(poll_until([&] { return finished(runs_of(*rt, "g", "tick")).size() >= 1; }));
+  const runtime_snapshot before = rt->snapshot();
+
+  REQUIRE(poll_until([&] { return finished(runs_of(*rt, "g", "tick")).size() >= 4; }));
+  const runtime_snapshot after = rt->snapshot();
+  // The fires since then needed no arm message from the job: the clock armed each next one.
+  CHECK(after.timer_arms == before.timer_arms);
+  CHECK(after.timer_rearms >= before.timer_rearms + 3);
+  auto runs = finished(runs_of(*rt, "g", "tick"));
+  for (std::size_t i = 0; i + 1 < runs.size(); ++i) CHECK(runs[i].plan_ms - runs[i + 1].plan_ms == 1000);
+}
+
+TEST_CASE("a paused or re-timed @every job gets no fire from the clock's periodic timer") {
+  temp_data_dir dir;
+  auto rt = start_with_group(dir.path, "g");
+  REQUIRE(add(*rt, shell_job("g", "p", "@every 1s", "true")).ok());
+  REQUIRE(add(*rt, shell_job("g", "e", "@every 1s", "true")).ok());
+  REQUIRE(poll_until([&] { return rt->snapshot().timer_rearms >= 2; }));
+
+  REQUIRE(done([&](auto d) { rt->pause_job(k_test_origin, "g", "p", d); }).ok());
+  job_patch later;
+  later.schedule = "0 0 3 1 1 *";  // once a year
+  REQUIRE(ask<job_view>([&](auto r) { rt->edit_job(k_test_origin, "g", "e", later, r); }).ok());
+  // Once the clock has taken both changes it holds one timer: the edited job's, a year ahead. A
+  // periodic timer left behind would stay, and fire its job again every second.
+  REQUIRE(poll_until([&] { return rt->snapshot().pending_timers == 1; }));
+  const uint64_t fires = rt->snapshot().fires;
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  CHECK(rt->snapshot().fires == fires);
+  CHECK(rt->snapshot().pending_timers == 1);
+  const auto next = detail(*rt, "g", "e").next_fire_ms;
+  REQUIRE(next.has_value());
+  CHECK(*next > to_unix_ms(now_ms()) + 3'600'000);
 }
