@@ -132,10 +132,6 @@ void clock_loop(caf::blocking_actor* self, clock_stats* stats) {
   while (running) {
     fire_due();
     self->receive(
-        [&](arm_atom, const caf::actor& job, int64_t deadline_ms, timer_kind kind) {
-          arm(job, deadline_ms, kind, 0);
-          stats->arms.fetch_add(1, std::memory_order_relaxed);
-        },
         [&](arm_atom, const caf::actor& job, int64_t deadline_ms, timer_kind kind, int64_t period_ms) {
           arm(job, deadline_ms, kind, period_ms);
           stats->arms.fetch_add(1, std::memory_order_relaxed);

@@ -15,14 +15,14 @@
 // Periodic schedules: a job whose schedule fires every P ms (@every) arms it with its period.
 // When that timer fires, the clock arms deadline + P at once and says so in the fire message
 // (`rearmed`, 0 when it did not); the job, finding that its next fire is indeed deadline + P,
-// sends nothing back. That saves one message per fire (at 100k fires/s, a tenth of the fire
-// path's CPU). A job whose next fire is another (a misfire skipped ahead, an expiry, a pause, an
+// sends nothing back. That saves one message per fire (the clock's mailbox, a hash lookup and a
+// wheel re-insert; in 60 s windows at 100k fires/s the gain was within that machine's noise). A job whose next fire is another (a misfire skipped ahead, an expiry, a pause, an
 // edit) arms or disarms as usual, which replaces the clock's guess. A fire held back (above) is
 // not re-armed: its job arms once it has handled it, so a job never has more than one timer.
 //
 // Messages it takes:
-//   (arm_atom, caf::actor job, int64_t deadline_unix_ms, timer_kind)  -> later (fire_atom, deadline, kind, rearmed, fire_ticket) to job
-//   (arm_atom, caf::actor job, int64_t deadline_unix_ms, timer_kind, int64_t period_ms)  the same, periodic (0 = not)
+//   (arm_atom, caf::actor job, int64_t deadline_unix_ms, timer_kind, int64_t period_ms)
+//       -> later (fire_atom, deadline, kind, rearmed, fire_ticket) to job; period_ms 0 = not periodic
 //   (arm_atom, schedule_batch)                                        many schedule timers at once (restore)
 //   (disarm_atom, caf::actor_id job, timer_kind)                      cancel one timer
 //   (disarm_atom, caf::actor_id job)                                  forget the job entirely
@@ -30,7 +30,7 @@
 //
 // Example:
 //   caf::actor clock = spawn_clock(sys, &stats);   // clock_stats stats; outlives the clock
-//   self->send(clock, arm_atom::value, caf::actor_cast<caf::actor>(self), when_ms, timer_kind::schedule);
+//   self->send(clock, arm_atom::value, caf::actor_cast<caf::actor>(self), when_ms, timer_kind::schedule, int64_t{0});
 #pragma once
 
 #include <atomic>

@@ -59,8 +59,8 @@ void sync_allocation(const caf::actor& job, job_state& st, const job_context* ct
                  job, true, std::move(*servers), touched);
 }
 
-void arm(job_self self, const job_context* ctx, int64_t at_ms, timer_kind kind) {
-  self->send(ctx->clock, arm_atom::value, caf::actor_cast<caf::actor>(self), at_ms, kind);
+void arm(job_self self, const job_context* ctx, int64_t at_ms, timer_kind kind, int64_t period_ms) {
+  self->send(ctx->clock, arm_atom::value, caf::actor_cast<caf::actor>(self), at_ms, kind, period_ms);
 }
 
 namespace {
@@ -78,8 +78,7 @@ void arm_schedule(job_self self, const job_context* ctx, std::optional<int64_t> 
   auto& st = self->state;
   st.next_fire_ms = at_ms;
   if (!at_ms) return self->send(ctx->clock, disarm_atom::value, self->id(), timer_kind::schedule);
-  self->send(ctx->clock, arm_atom::value, caf::actor_cast<caf::actor>(self), *at_ms, timer_kind::schedule,
-             period_of(st));
+  arm(self, ctx, *at_ms, timer_kind::schedule, period_of(st));
 }
 
 job_view view_of(const job_state& st) {

@@ -165,7 +165,8 @@ void leave_allocation(const caf::actor& job, job_state& st, const job_context* c
 std::optional<std::vector<std::string>> placement_of(const job_state& st);
 
 // -- timers --
-void arm(job_self self, const job_context* ctx, int64_t at_ms, timer_kind kind);
+// period_ms: the schedule's period when the clock may arm each next fire itself (clock_actor.h).
+void arm(job_self self, const job_context* ctx, int64_t at_ms, timer_kind kind, int64_t period_ms = 0);
 // Sets (or with nullopt clears) the job's next scheduled fire.
 void arm_schedule(job_self self, const job_context* ctx, std::optional<int64_t> at_ms);
 

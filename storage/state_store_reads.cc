@@ -140,10 +140,9 @@ status_or<std::vector<run_record>> state_store::list_group_runs(std::string_view
   // Only the job's newest `cap` runs are listed (as list_runs does): older ones wait for a trim.
   auto finish_job = [&] {
     if (cap == 0 || job_keys <= cap) return;
-    std::size_t stale = 0;
-    while (stale < nth.size() && nth[stale] < job_keys - cap) ++stale;
+    const auto stale = std::lower_bound(nth.begin(), nth.end(), job_keys - cap) - nth.begin();
     out.erase(out.begin() + static_cast<std::ptrdiff_t>(job_begin),
-              out.begin() + static_cast<std::ptrdiff_t>(job_begin + stale));
+              out.begin() + static_cast<std::ptrdiff_t>(job_begin) + stale);
   };
   for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
     std::string_view job_prefix;

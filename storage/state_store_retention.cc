@@ -56,10 +56,8 @@ void state_store::impl::trim_jobs(std::vector<std::string>& prefixes) {
     if (floor.tag == tag) key += hex16(floor.run_id);
     ids.clear();
     for (it->Seek(key); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
-      std::string_view job_prefix;
-      uint64_t run_id = 0;
-      if (split_run_key(std::string_view(it->key().data(), it->key().size()), &job_prefix, &run_id) &&
-          job_prefix.size() == prefix.size())
+      uint64_t run_id = 0;  // the key is the prefix and the run id's 16 hex digits
+      if (parse_hex16(std::string_view(it->key().data() + prefix.size(), it->key().size() - prefix.size()), &run_id))
         ids.push_back(run_id);
     }
     std::size_t excess = 0;
