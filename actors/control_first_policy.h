@@ -9,8 +9,10 @@
 // urgent queue when it becomes runnable and is resumed before the job actors, but at most
 // k_urgent_in_a_row times in a row, so a busy group (a restore, an import) cannot starve fires.
 // A job actor handed an API call (an edit, a pause) goes there once too (run_next_urgently).
-// Otherwise it is CAF's work_sharing, line for line: one mutex, idle workers sleep on a
-// condition variable.
+// Otherwise it is CAF's work_sharing: one mutex, idle workers sleep on a condition variable; but
+// the queues are deques (CAF's std::list allocated a node per enqueue) and an enqueue signals
+// only when a worker sleeps, after unlocking (CAF signals under the lock, so the woken worker
+// blocked at once on the mutex the enqueuer still held: a second futex round trip per wake-up).
 //
 // Example:
 //   caf::actor_system_config config;
@@ -22,7 +24,7 @@
 
 #include <condition_variable>
 #include <cstddef>
-#include <list>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <unordered_set>
@@ -43,7 +45,7 @@ inline constexpr std::size_t k_max_urgent_once = 1024;
 
 class control_first_sharing : public caf::policy::unprofiled {
  public:
-  using queue_type = std::list<caf::resumable*>;
+  using queue_type = std::deque<caf::resumable*>;
 
   // The run queues and the set of control actors, behind one mutex. Shared with the functors
   // that forget a control actor as it ends, which may run after the coordinator is gone.
@@ -51,6 +53,7 @@ class control_first_sharing : public caf::policy::unprofiled {
     queue_type urgent;  // runnable control actors
     queue_type normal;  // everything else
     std::size_t urgent_streak = 0;
+    std::size_t sleeping = 0;  // workers waiting on cv
     std::unordered_set<const caf::resumable*> control;
     // Actors whose next enqueue goes to the urgent queue once (a job actor sent an API call).
     std::unordered_set<const caf::resumable*> once;
@@ -69,14 +72,17 @@ class control_first_sharing : public caf::policy::unprofiled {
 
   template <class Coordinator>
   void enqueue(Coordinator* self, caf::resumable* job) {
-    queue_type l;
-    l.push_back(job);
     queues& q = *d(self).q;
-    std::unique_lock<std::mutex> guard(q.lock);
-    const bool urgent = q.control.count(job) || (!q.once.empty() && q.once.erase(job));
-    auto& queue = urgent ? q.urgent : q.normal;
-    queue.splice(queue.end(), l);
-    q.cv.notify_one();
+    bool wake = false;
+    {
+      std::lock_guard<std::mutex> guard(q.lock);
+      const bool urgent = q.control.count(job) || (!q.once.empty() && q.once.erase(job));
+      (urgent ? q.urgent : q.normal).push_back(job);
+      wake = q.sleeping > 0;
+    }
+    // A worker counted as sleeping but already woken only makes this signal a spare one; a
+    // worker that will sleep checks the queues under the lock first, so no wake-up is lost.
+    if (wake) q.cv.notify_one();
   }
 
   template <class Coordinator>
@@ -103,7 +109,11 @@ class control_first_sharing : public caf::policy::unprofiled {
   caf::resumable* dequeue(Worker* self) {
     queues& q = *d(self->parent()).q;
     std::unique_lock<std::mutex> guard(q.lock);
-    q.cv.wait(guard, [&] { return !q.urgent.empty() || !q.normal.empty(); });
+    while (q.urgent.empty() && q.normal.empty()) {
+      ++q.sleeping;
+      q.cv.wait(guard);
+      --q.sleeping;
+    }
     const bool urgent_turn = !q.urgent.empty() && (q.normal.empty() || q.urgent_streak < k_urgent_in_a_row);
     auto& queue = urgent_turn ? q.urgent : q.normal;
     q.urgent_streak = urgent_turn ? q.urgent_streak + 1 : 0;
@@ -123,8 +133,9 @@ class control_first_sharing : public caf::policy::unprofiled {
     queue_type left;
     {
       std::unique_lock<std::mutex> guard(q.lock);
-      left.splice(left.end(), q.urgent);
-      left.splice(left.end(), q.normal);
+      left.swap(q.urgent);
+      left.insert(left.end(), q.normal.begin(), q.normal.end());
+      q.normal.clear();
     }
     for (caf::resumable* job : left) f(job);
   }
