@@ -5,6 +5,7 @@
 
 #include <leveldb/env.h>
 
+#include "storage/background_env.h"
 #include "storage/state_store_impl.h"
 #include "storage/store_keys.h"
 
@@ -24,7 +25,7 @@ leveldb::Options db_options(const store_options& options) {
   // tail was cut by kill -9 is still fine: LevelDB reads a torn last record as end of log.
   o.paranoid_checks = true;
   o.write_buffer_size = options.write_buffer_bytes;
-  if (options.env) o.env = options.env;
+  o.env = options.env ? options.env : background_env();
   return o;
 }
 
@@ -218,9 +219,15 @@ void state_store::commit(mutation_batch batch, std::function<void(status)> done)
       } else {
         if (!batch.durable()) ++impl_->queued_lazy;
         const bool was_idle = impl_->queue.empty() && impl_->history.empty();
-        if (is_history_only(batch)) impl_->history.push_back({std::move(batch), std::move(done)});
-        else impl_->queue.push_back({std::move(batch), std::move(done)});
-        if (was_idle) impl_->queue_cv.notify_one();
+        bool wake = was_idle;
+        if (is_history_only(batch)) {
+          impl_->history.push_back({std::move(batch), std::move(done)});
+          wake = wake || (impl_->gathering && impl_->history.size() == k_history_gather_batches);
+        } else {
+          wake = wake || (impl_->gathering && impl_->queue.empty());
+          impl_->queue.push_back({std::move(batch), std::move(done)});
+        }
+        if (wake) impl_->queue_cv.notify_one();
         return;
       }
     }
@@ -300,6 +307,13 @@ void state_store::impl::run_committer() {
       std::unique_lock<std::mutex> lock(queue_mu);
       queue_cv.wait(lock, [this] { return !queue.empty() || !history.empty() || closing; });
       if (queue.empty() && history.empty()) return;  // closing and drained
+      if (queue.empty() && history.size() < k_history_gather_batches && !closing) {
+        gathering = true;
+        queue_cv.wait_for(lock, k_history_gather_wait, [this] {
+          return !queue.empty() || history.size() >= k_history_gather_batches || closing;
+        });
+        gathering = false;
+      }
       take_round(round, superseded);
     }
     // Their job or group is gone with the round's delete: nothing to write, and nothing lost.

@@ -61,6 +61,13 @@ inline constexpr std::size_t k_max_queued_lazy_batches = 50'000;
 // when the committer is behind (state_store_impl.h).
 inline constexpr std::size_t k_history_batches_per_round = 512;
 
+// A round of nothing but run history waits up to k_history_gather_wait for this many batches
+// before it writes. Each LevelDB write is a write() system call and a pass through its writer
+// queue: at 125,000 runs/s the committer wrote rounds of about 8 records, 15,000 writes a
+// second. A durable change ends the wait at once.
+inline constexpr std::size_t k_history_gather_batches = 256;
+inline constexpr std::chrono::milliseconds k_history_gather_wait{1};
+
 // Runs of deleted jobs (orphans) one sweep tick erases at most: one write of this many deletes
 // takes a few milliseconds, so durable writes never wait long behind it. While orphans remain,
 // the next tick follows after k_orphan_sweep_pause instead of the sweep interval: the history of

@@ -52,6 +52,7 @@ struct state_store::impl {
   std::vector<pending> queue;
   std::deque<pending> history;
   bool closing = false;
+  bool gathering = false;  // the committer waits for more history (k_history_gather_wait)
   std::thread committer;
 
   // -- committer thread only --
