@@ -204,26 +204,10 @@ scheduler_metrics::~scheduler_metrics() = default;
 
 // Every labelled child is created here, so the push paths only follow a pointer.
 void scheduler_metrics::register_metrics(const std::string& version) {
-  auto& runs = prometheus::BuildCounter()
-                   .Name("mainspring_job_runs_total")
-                   .Help("Finished runs by executor and outcome.")
-                   .Register(*registry_);
-  auto& lateness = prometheus::BuildHistogram()
-                       .Name("mainspring_schedule_lateness_seconds")
-                       .Help("Time from a run's planned time to its start, by executor.")
-                       .Register(*registry_);
-  auto& duration = prometheus::BuildHistogram()
-                       .Name("mainspring_job_run_duration_seconds")
-                       .Help("Time from a run's start to its end, by executor.")
-                       .Register(*registry_);
   for (std::size_t e = 0; e < k_executors; ++e) {
-    const std::string executor = executor_kind_name(static_cast<executor_kind>(e));
-    for (std::size_t o = 0; o < k_outcomes; ++o) {
-      const std::string outcome = run_state_name(k_outcome_states[o]);
-      runs_[e][o] = &runs.Add({{"executor", executor}, {"outcome", outcome}});
-    }
-    lateness_[e] = &lateness.Add({{"executor", executor}}, bounds(k_lateness_buckets));
-    duration_[e] = &duration.Add({{"executor", executor}}, bounds(k_run_duration_buckets));
+    lateness_.push_back(std::make_unique<sharded_histogram>(lateness_bucket_bounds()));
+    duration_.push_back(std::make_unique<sharded_histogram>(
+        std::vector<double>(std::begin(k_run_duration_buckets), std::end(k_run_duration_buckets))));
   }
 
   storage_commits_ = &prometheus::BuildCounter()
@@ -260,7 +244,7 @@ void scheduler_metrics::register_metrics(const std::string& version) {
 void scheduler_metrics::on_run_started(executor_kind executor, double lateness_s) {
   const auto e = static_cast<std::size_t>(executor);
   if (e >= k_executors) return;
-  lateness_[e]->Observe(non_negative(lateness_s));
+  lateness_[e]->observe(non_negative(lateness_s));
 }
 
 void scheduler_metrics::on_run_finished(executor_kind executor, run_state outcome,
@@ -268,8 +252,8 @@ void scheduler_metrics::on_run_finished(executor_kind executor, run_state outcom
   const auto e = static_cast<std::size_t>(executor);
   const int o = outcome_index(outcome);
   if (e >= k_executors || o < 0) return;
-  runs_[e][static_cast<std::size_t>(o)]->Increment();
-  duration_[e]->Observe(non_negative(duration_s));
+  runs_[e][static_cast<std::size_t>(o)].add();
+  duration_[e]->observe(non_negative(duration_s));
 }
 
 // -- storage and HTTP --
@@ -296,9 +280,9 @@ metrics_totals scheduler_metrics::totals() const {
   metrics_totals t;
   t.lateness_cumulative.assign(std::size(k_lateness_buckets) + 1, 0);
   for (std::size_t e = 0; e < k_executors; ++e) {
-    t.runs_succeeded += static_cast<uint64_t>(runs_[e][0]->Value());
-    t.runs_failed += static_cast<uint64_t>(runs_[e][1]->Value() + runs_[e][2]->Value());
-    auto buckets = lateness_[e]->Collect().histogram.bucket;
+    t.runs_succeeded += runs_[e][0].value();
+    t.runs_failed += runs_[e][1].value() + runs_[e][2].value();
+    auto buckets = lateness_[e]->collect().histogram.bucket;
     for (std::size_t b = 0; b < buckets.size() && b < t.lateness_cumulative.size(); ++b)
       t.lateness_cumulative[b] += buckets[b].cumulative_count;
   }
@@ -312,6 +296,33 @@ std::vector<double> scheduler_metrics::lateness_bucket_bounds() {
 
 // -- scraping --
 
+// The families prometheus-cpp registered before, same names, help, labels and bucket bounds.
+void scheduler_metrics::append_fire_path(std::vector<MetricFamily>& out) const {
+  MetricFamily runs{"mainspring_job_runs_total", "Finished runs by executor and outcome.", MetricType::Counter, {}};
+  MetricFamily lateness{"mainspring_schedule_lateness_seconds",
+                        "Time from a run's planned time to its start, by executor.", MetricType::Histogram, {}};
+  MetricFamily duration{"mainspring_job_run_duration_seconds", "Time from a run's start to its end, by executor.",
+                        MetricType::Histogram, {}};
+  for (std::size_t e = 0; e < k_executors; ++e) {
+    const std::string executor = executor_kind_name(static_cast<executor_kind>(e));
+    for (std::size_t o = 0; o < k_outcomes; ++o) {
+      prometheus::ClientMetric m;
+      m.label = {{"executor", executor}, {"outcome", run_state_name(k_outcome_states[o])}};
+      m.counter.value = static_cast<double>(runs_[e][o].value());
+      runs.metric.push_back(std::move(m));
+    }
+    prometheus::ClientMetric l = lateness_[e]->collect();
+    l.label = {{"executor", executor}};
+    lateness.metric.push_back(std::move(l));
+    prometheus::ClientMetric d = duration_[e]->collect();
+    d.label = {{"executor", executor}};
+    duration.metric.push_back(std::move(d));
+  }
+  out.push_back(std::move(runs));
+  out.push_back(std::move(lateness));
+  out.push_back(std::move(duration));
+}
+
 void scheduler_metrics::set_snapshot_source(std::function<scheduler_snapshot()> source) {
   std::lock_guard<std::mutex> lock(scrape_mutex_);
   snapshot_source_ = std::move(source);
@@ -320,6 +331,7 @@ void scheduler_metrics::set_snapshot_source(std::function<scheduler_snapshot()> 
 std::string scheduler_metrics::scrape() {
   std::lock_guard<std::mutex> lock(scrape_mutex_);
   std::vector<MetricFamily> families = registry_->Collect();
+  append_fire_path(families);
   // prometheus-cpp keeps a family's series in a hash map; sorted, the text is stable and diffable.
   for (MetricFamily& family : families) {
     std::sort(family.metric.begin(), family.metric.end(),
