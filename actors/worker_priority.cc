@@ -16,6 +16,8 @@
 #include <caf/thread_hook.hpp>
 #include <spdlog/spdlog.h>
 
+#include "storage/background_env.h"
+
 namespace mainspring {
 
 namespace {
@@ -82,6 +84,8 @@ void set_workers_overloaded(bool overloaded) {
   for (pid_t tid : w.tids) {
     if (setpriority(PRIO_PROCESS, static_cast<id_t>(tid), nice) != 0) warn_once("nice value not changed");
   }
+  // Idle-class compactions would get no cycle at all while the workers take every one.
+  set_background_contended(overloaded);
 }
 
 }  // namespace mainspring

@@ -30,8 +30,9 @@ void add_worker_priority_hook(caf::actor_system_config& config);
 
 // Sets the nice value of every registered worker: k_overloaded_worker_nice when `overloaded`,
 // else 0. Going back to 0 needs CAP_SYS_NICE (or RLIMIT_NICE) on Linux; without it the workers
-// stay at the lower priority, and a warning says so once. Cheap when nothing changes; called
-// from the clock's thread only.
+// stay at the lower priority, and a warning says so once. Also lets LevelDB's compactions compete
+// for the CPU while overloaded (storage/background_env.h), since none would be idle. Cheap when
+// nothing changes; called from the clock's thread only.
 void set_workers_overloaded(bool overloaded);
 
 }  // namespace mainspring
