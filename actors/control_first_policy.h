@@ -43,6 +43,10 @@ inline constexpr std::size_t k_urgent_in_a_row = 8;
 // runnable when marked keeps its mark until its next enqueue, which may never come).
 inline constexpr std::size_t k_max_urgent_once = 1024;
 
+// Re-initializes an unused std::mutex as a glibc adaptive mutex (it spins briefly before it
+// sleeps). A no-op where the mutex is not a pthread mutex.
+void make_adaptive(std::mutex& m);
+
 class control_first_sharing : public caf::policy::unprofiled {
  public:
   using queue_type = std::deque<caf::resumable*>;
@@ -59,6 +63,10 @@ class control_first_sharing : public caf::policy::unprofiled {
     std::unordered_set<const caf::resumable*> once;
     std::mutex lock;
     std::condition_variable cv;
+    // The lock is held for a few dozen nanoseconds (a push or a pop), but the clock, both workers
+    // and the committer take it: a contended std::mutex sleeps in the kernel at once. An adaptive
+    // one spins briefly first (glibc's PTHREAD_MUTEX_ADAPTIVE_NP), as the holder is about done.
+    queues() { make_adaptive(lock); }
   };
 
   struct coordinator_data {
