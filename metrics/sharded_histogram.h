@@ -74,7 +74,7 @@ class sharded_histogram {
   std::vector<double> bounds_;
   std::size_t lines_per_shard_;
   std::unique_ptr<line[]> lines_;  // k_metric_shards * lines_per_shard_
-  mutable padded_sum sums_[k_metric_shards];
+  padded_sum sums_[k_metric_shards];
 };
 
 }  // namespace mainspring
