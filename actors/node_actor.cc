@@ -131,7 +131,7 @@ void record_orphan(node_state& st, const remote_result& r) {
   run.node = st.spec.id;
   spdlog::info("node {}/{}: recorded run {} of job {}, which finished while nobody waited for it", st.spec.group,
                st.spec.id, run.run_id, run.job_id);
-  persist_lazily(st.ctx, mutation_batch{}.put_run(run));
+  persist_lazily(st.ctx, mutation_batch{}.update_run(run));  // the job may have recorded it lost
 }
 
 // Once a second: silence, runs lost with their node, runs never reported.

@@ -385,10 +385,10 @@ struct job_codec {
   }
 };
 
-// Run formats 1 and 2 (format 3 is read and written by storage/run_value.cc).
+// Run formats 1 and 2 (formats 3 and 4 are read and written by storage/run_value.cc).
 struct run_codec {
   static constexpr const char* k_name = "run_record";
-  static constexpr uint8_t k_version = k_run_format;
+  static constexpr uint8_t k_version = k_run_format;  // 3 and 4 never reach it (decode below)
   template <class Io, class R>
   static void fields(Io& io, R& r, uint8_t version) {
     io(r.run_id);
@@ -578,8 +578,9 @@ status decode(std::string_view b, job_spec* out) {
   return decode_record<job_codec>(b, out);
 }
 status decode(std::string_view b, run_record* out) {
-  // Format 3 is not cereal's (storage/run_value.h); formats 1 and 2 are, and carry the identity.
-  if (!b.empty() && static_cast<uint8_t>(b[0]) == k_run_value_format) {
+  // Formats 3 and 4 are not cereal's (storage/run_value.h); 1 and 2 are, and carry the identity.
+  if (!b.empty() && (static_cast<uint8_t>(b[0]) == k_run_value_format ||
+                     static_cast<uint8_t>(b[0]) == k_run_value_format_keyed)) {
     *out = run_record{};
     return decode_run_value(b, out);
   }

@@ -34,9 +34,10 @@ inline constexpr uint8_t k_group_format = 1;
 // Job format 2: the typed executor target (format 1: the native request_url and exec_command,
 // read through core/native_target.h), then parent_job, ephemeral, expires_at_ms, dialect_data.
 inline constexpr uint8_t k_job_format = 4;  // 3: REMOTE@ env and allocated; 4: controls, HTTP follow/matches
-// Run format 3 is storage/run_value.h's compact value, without the run's identity (its key holds
-// group, job and run id): format 1 and 2 values still read, with the identity they carry.
-inline constexpr uint8_t k_run_format = 3;  // 2 added the node
+// Run formats 3 and 4 are storage/run_value.h's compact value, without the group and job (its
+// key holds them; format 3's key also held the run id): format 1 and 2 values still read, with
+// the identity they carry.
+inline constexpr uint8_t k_run_format = 4;  // 2 added the node; 4 the run id back (ring slots)
 static_assert(k_run_format == k_run_value_format);
 inline constexpr uint8_t k_func_format = 1;
 inline constexpr uint8_t k_audit_format = 1;
@@ -54,8 +55,8 @@ std::string encode(const api_key_record& key);
 std::string encode(const waiting_record& run);
 
 // Decodes `bytes` into *out. On error *out is left in an unspecified but valid state. A run
-// value of format 3 leaves out->group, job_id and run_id empty and 0: the caller takes them
-// from the run's key (storage/store_keys.h: split_run_key).
+// value of format 4 leaves out->group and job_id empty (format 3 also run_id 0): the caller
+// takes them from the run's key (storage/store_keys.h).
 // REQUIRES: out != nullptr.
 status decode(std::string_view bytes, group_spec* out);
 status decode(std::string_view bytes, job_spec* out);

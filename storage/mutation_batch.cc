@@ -34,13 +34,24 @@ mutation_batch& mutation_batch::delete_runs(std::string_view group, std::string_
 }
 
 mutation_batch& mutation_batch::put_run(const run_record& run) {
-  ops_.push_back({op_kind::put_run, run_key(run.group, run.job_id, run.run_id), encode(run)});
+  ops_.push_back({op_kind::put_run, job_runs_prefix(run.group, run.job_id), encode(run)});
   return *this;
 }
 
-mutation_batch& mutation_batch::delete_run(std::string_view group, std::string_view job_id,
-                                           uint64_t run_id) {
-  ops_.push_back({op_kind::erase, run_key(group, job_id, run_id), {}});
+mutation_batch& mutation_batch::update_run(const run_record& run) {
+  ops_.push_back({op_kind::update_run, job_runs_prefix(run.group, run.job_id), encode(run)});
+  return *this;
+}
+
+mutation_batch& mutation_batch::erase_run_if(std::string slot_key, uint64_t run_id) {
+  ops_.push_back({op_kind::erase_run_if, std::move(slot_key), hex16(run_id)});
+  has_conditional_erase_ = true;
+  return *this;
+}
+
+mutation_batch& mutation_batch::erase_orphan_run(std::string slot_key) {
+  ops_.push_back({op_kind::erase_orphan_run, std::move(slot_key), {}});
+  has_conditional_erase_ = true;
   return *this;
 }
 

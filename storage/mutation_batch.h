@@ -40,8 +40,11 @@ class mutation_batch {
     erase_job,    // delete j/<group>/<job> (its runs: swept)
     erase_runs,   // delete every run under a job's runs prefix, now
     put_audit,    // key is "a/<time>/", the store appends the sequence number
-    put_run,      // a put that may trigger the job's history trimming
+    put_run,      // key is the job's runs prefix: the store picks the slot (store_keys.h)
     erase_range,  // delete every key under the prefix in `value`, now
+    erase_run_if, // delete the run slot `key` if its run id is still `value` (16 hex digits)
+    update_run,   // as put_run, into the slot already holding that run id if the ring has it
+    erase_orphan_run,  // delete the run slot `key` if its job's key is gone
   };
   // What the store reads back when it commits (callers only use the builders).
   struct op {
@@ -65,8 +68,20 @@ class mutation_batch {
   // Erases a job's runs now: for a job created under an id a deleted job may have had (an id
   // the client chose), so that it does not inherit history the sweep has not reached yet.
   mutation_batch& delete_runs(std::string_view group, std::string_view job_id);
+  // Into the job's ring of runs, over its oldest once the ring holds the history cap.
   mutation_batch& put_run(const run_record& run);
-  mutation_batch& delete_run(std::string_view group, std::string_view job_id, uint64_t run_id);
+  // A run the job's ring may already hold (a remote run its node reported after the job had
+  // recorded it lost): overwrites that slot, or is put as put_run when the ring does not hold
+  // it. Reads the ring (max_runs_per_job values) when written: not for the fire path.
+  mutation_batch& update_run(const run_record& run);
+  // Deletes run slot `slot_key` if it still holds run `run_id` when the batch is written: the
+  // retention sweep's deletes, which a newer run written to the slot since must survive. These
+  // are applied before the rest of their commit round.
+  mutation_batch& erase_run_if(std::string slot_key, uint64_t run_id);
+  // Deletes run slot `slot_key` if its job does not exist when the batch is written (a job made
+  // again under the id has a key): the sweep's erase of a deleted job's runs. Applied, like
+  // erase_run_if, before the rest of the round.
+  mutation_batch& erase_orphan_run(std::string slot_key);
   // A run waiting in its job's queue; deleted once it starts, or all of a job's at once (a
   // flush, an abort, the job's delete).
   mutation_batch& put_waiting(const waiting_record& run);
@@ -95,12 +110,14 @@ class mutation_batch {
   const std::vector<op>& ops() const { return ops_; }
   // True when some op names a key range that the store must expand when it commits.
   bool has_range_delete() const { return has_range_delete_; }
+  bool has_conditional_erase() const { return has_conditional_erase_; }  // an erase_run_if
 
  private:
   // -- member variables --
   std::vector<op> ops_;
   bool durable_ = true;
   bool has_range_delete_ = false;
+  bool has_conditional_erase_ = false;
 };
 
 }  // namespace mainspring

@@ -108,6 +108,7 @@ std::string encode_run_value(const run_record& run) {
   out.reserve(16 + run.output_tail.size() + run.error.size() + run.node.size());
   out.push_back(static_cast<char>(k_run_value_format));
   out.push_back(static_cast<char>(static_cast<uint8_t>(run.state) | static_cast<uint8_t>(run.trigger) << 3));
+  put_varint(out, run.run_id);
   put_varint(out, zigzag(run.attempt));
   put_varint(out, zigzag(run.plan_ms));
   put_varint(out, zigzag(wrapping_sub(run.start_ms, run.plan_ms)));
@@ -121,13 +122,16 @@ std::string encode_run_value(const run_record& run) {
 
 status decode_run_value(std::string_view bytes, run_record* out) {
   value_reader in(bytes);
-  if (in.byte() != k_run_value_format) return corrupt("not a format 3 value");
+  const uint8_t format = in.byte();
+  if (format != k_run_value_format && format != k_run_value_format_keyed)
+    return corrupt("not a format 3 or 4 value");
   const uint8_t kinds = in.byte();
   const uint8_t state = kinds & 7, trigger = (kinds >> 3) & 7;
   if (in.error() == nullptr && ((kinds >> 6) != 0 || state > k_max_state || trigger > k_max_trigger))
     return corrupt("enum value out of range");
   out->state = static_cast<run_state>(state);
   out->trigger = static_cast<run_trigger>(trigger);
+  if (format == k_run_value_format) out->run_id = in.varint();
   out->attempt = in.int32();
   out->plan_ms = in.signed_varint();
   out->start_ms = wrapping_add(out->plan_ms, in.signed_varint());
@@ -139,6 +143,16 @@ status decode_run_value(std::string_view bytes, run_record* out) {
   if (in.error() != nullptr) return corrupt(in.error());
   if (in.remaining() != 0) return corrupt(std::to_string(in.remaining()) + " trailing bytes");
   return {};
+}
+
+bool run_id_of_value(std::string_view bytes, uint64_t* run_id) {
+  value_reader in(bytes);
+  if (in.byte() != k_run_value_format) return false;
+  in.byte();
+  const uint64_t id = in.varint();
+  if (in.error() != nullptr) return false;
+  *run_id = id;
+  return true;
 }
 
 }  // namespace mainspring

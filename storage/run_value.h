@@ -1,13 +1,14 @@
-// run_value: the compact stored value of a finished run (run record format 3).
+// run_value: the compact stored value of a finished run (run record formats 3 and 4).
 //
-// A steady run history writes one run value per fire and deletes one per trim, and LevelDB's
-// compactions copy, compress and check every byte of them several times over: at 100,000 runs
-// a second the bytes of the run values set most of the store's CPU. Format 3 therefore keeps
-// only what the run's key does not already hold (the key "r/<group>/<job>/<run id>" is its
-// identity, storage/store_keys.h) and writes integers as varints relative to each other:
+// A steady run history writes one run value per fire, and LevelDB's compactions copy, compress
+// and check every byte of them several times over: at 100,000 runs a second the bytes of the run
+// values set most of the store's CPU. The value therefore keeps only what the run's key does not
+// already hold (the key "r/<group>/<job>/<slot>" names the job, storage/store_keys.h) and writes
+// integers as varints relative to each other:
 //
-//   byte 0        format version (3)
+//   byte 0        format version (4; 3 before history became a ring of slots)
 //   byte 1        state | trigger << 3          (the two high bits are 0)
+//   varint        run id                        (format 4 only: a slot key does not hold it)
 //   varint        attempt                       (zigzag)
 //   varint        plan_ms                       (zigzag)
 //   varint        start_ms - plan_ms            (zigzag, two's-complement wrapping)
@@ -15,7 +16,7 @@
 //   varint        code                          (zigzag)
 //   3 x (varint length, bytes)   output_tail, error, node
 //
-// A no-op run that succeeded takes about 15 bytes (format 2: about 85). The wrapping
+// A no-op run that succeeded takes about 24 bytes (format 2: about 85). The wrapping
 // differences round-trip every int64 exactly, so no time is ever refused.
 //
 // decode_run_value never throws and never crashes on hostile bytes: a truncated value, an
@@ -23,10 +24,10 @@
 // give a non-ok status ("corrupt run_record value: ...").
 //
 // Example:
-//   std::string bytes = encode_run_value(run);        // run.group, job_id, run_id not written
+//   std::string bytes = encode_run_value(run);        // run.group, job_id not written
 //   run_record back;
 //   if (status st = decode_run_value(bytes, &back); !st.ok()) return st;
-//   back.group = group; back.job_id = job; back.run_id = id;  // from the key
+//   back.group = group; back.job_id = job;             // from the key
 #pragma once
 
 #include <cstdint>
@@ -38,17 +39,24 @@
 
 namespace mainspring {
 
-inline constexpr uint8_t k_run_value_format = 3;
+inline constexpr uint8_t k_run_value_format = 4;
+// The format before run ids moved from the key into the value (read for the schema 1 migration).
+inline constexpr uint8_t k_run_value_format_keyed = 3;
 
 // Longest output_tail, error or node a run value may hold when read back: a guard against a
 // flipped length asking for gigabytes (writers keep these far shorter).
 inline constexpr std::size_t k_max_run_value_text_bytes = 64u << 20;
 
-// Appends nothing of run.group, run.job_id or run.run_id.
+// Writes format 4; appends nothing of run.group or run.job_id.
 std::string encode_run_value(const run_record& run);
 
-// Reads a format 3 value into *out, whose group, job_id and run_id are left as they were.
-// REQUIRES: out != nullptr; bytes[0] == k_run_value_format (codec.cc dispatches on it).
+// Reads a format 3 or 4 value into *out, whose group and job_id (and for format 3 run_id) are
+// left as they were.
+// REQUIRES: out != nullptr; bytes[0] is 3 or 4 (codec.cc dispatches on it).
 status decode_run_value(std::string_view bytes, run_record* out);
+
+// The run id of a format 4 value, reading only its first bytes (the committer and the sweep
+// compare the runs of a job's ring by id); false for any other value.
+bool run_id_of_value(std::string_view bytes, uint64_t* run_id);
 
 }  // namespace mainspring

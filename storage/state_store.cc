@@ -6,13 +6,19 @@
 #include <leveldb/env.h>
 
 #include "storage/background_env.h"
+#include "storage/codec.h"
 #include "storage/state_store_impl.h"
 #include "storage/store_keys.h"
 
 namespace mainspring {
 namespace {
 
-constexpr std::string_view k_schema_version = "1";
+// 2: a job's runs are a ring of slots (store_keys.h); 1 keyed them by run id (migrated at open).
+constexpr std::string_view k_schema_version = "2";
+constexpr std::string_view k_schema_run_ids = "1";
+
+// Deletes and puts one migration write carries at most (each job's whole history in one write).
+constexpr std::size_t k_migration_ops_per_write = 20'000;
 
 // While the DB cannot be reopened (the disk is still full), how often a write tries again: each
 // try replays the log, and run records may ask many times a second.
@@ -27,6 +33,59 @@ leveldb::Options db_options(const store_options& options) {
   o.write_buffer_size = options.write_buffer_bytes;
   o.env = options.env ? options.env : background_env();
   return o;
+}
+
+// Rewrites a schema 1 store's run history (keys "r/<g>/<j>/<run id>") as rings of slots: each
+// job's newest `cap` runs go to slots 0, 1, ... oldest first, as format 4 values. A job's new
+// slots and the deletes of its old keys are one write, so a migration cut short by a crash
+// resumes where it stopped (a job already moved has no 16-digit keys left). Unreadable runs
+// are dropped.
+leveldb::Status migrate_run_keys(leveldb::DB* db, std::size_t cap) {
+  leveldb::ReadOptions ro;
+  ro.fill_cache = false;
+  std::unique_ptr<leveldb::Iterator> it(db->NewIterator(ro));
+  leveldb::WriteBatch wb;
+  std::size_t ops = 0;
+  std::string job;  // the runs prefix being gathered
+  std::vector<std::pair<uint64_t, std::string>> runs;  // its runs, by id (key order)
+  std::vector<std::string> old_keys;
+  leveldb::Status failed;
+  auto finish_job = [&] {
+    const std::size_t first = cap != 0 && runs.size() > cap ? runs.size() - cap : 0;
+    uint32_t slot = 0;
+    run_record run;
+    for (std::size_t k = first; k < runs.size(); ++k) {
+      if (!decode(runs[k].second, &run).ok()) continue;
+      if (run.run_id == 0) run.run_id = runs[k].first;  // format 3 held it in the key
+      wb.Put(run_slot_key(job, slot++), encode(run));
+    }
+    for (const auto& key : old_keys) wb.Delete(key);
+    ops += runs.size() + old_keys.size();
+    runs.clear();
+    old_keys.clear();
+    if (ops >= k_migration_ops_per_write && failed.ok()) {
+      failed = db->Write(leveldb::WriteOptions{}, &wb);
+      wb.Clear();
+      ops = 0;
+    }
+  };
+  for (it->Seek(leveldb::Slice(k_run_prefix.data(), k_run_prefix.size()));
+       it->Valid() && starts_with(it->key(), k_run_prefix) && failed.ok(); it->Next()) {
+    const std::string_view key(it->key().data(), it->key().size());
+    std::string_view prefix;
+    uint64_t run_id = 0;
+    if (!split_legacy_run_key(key, &prefix, &run_id)) continue;  // moved already
+    if (prefix != job) {
+      if (!job.empty()) finish_job();
+      job.assign(prefix);
+    }
+    runs.emplace_back(run_id, it->value().ToString());
+    old_keys.emplace_back(key);
+  }
+  if (!job.empty()) finish_job();
+  if (!it->status().ok()) return it->status();
+  if (!failed.ok()) return failed;
+  return db->Write(leveldb::WriteOptions{}, &wb);
 }
 
 // Adds Delete(key) to *out for every key in [prefix, prefix_end) in the DB and for every key an
@@ -68,7 +127,9 @@ class range_eraser : public leveldb::WriteBatch::Handler {
 bool is_history_only(const mutation_batch& batch) {
   if (batch.durable() || batch.empty()) return false;
   for (const auto& op : batch.ops()) {
-    if (op.kind != mutation_batch::op_kind::put_run && op.kind != mutation_batch::op_kind::put_audit) return false;
+    if (op.kind != mutation_batch::op_kind::put_run && op.kind != mutation_batch::op_kind::update_run &&
+        op.kind != mutation_batch::op_kind::put_audit)
+      return false;
   }
   return true;
 }
@@ -85,7 +146,7 @@ void append_erased_run_prefixes(const mutation_batch& batch, std::vector<std::st
 // True when `batch` writes a run record under one of `prefixes`.
 bool writes_under(const mutation_batch& batch, const std::vector<std::string>& prefixes) {
   for (const auto& op : batch.ops()) {
-    if (op.kind != mutation_batch::op_kind::put_run) continue;
+    if (op.kind != mutation_batch::op_kind::put_run && op.kind != mutation_batch::op_kind::update_run) continue;
     for (const auto& prefix : prefixes) {
       if (std::string_view(op.key).substr(0, prefix.size()) == prefix) return true;
     }
@@ -125,9 +186,6 @@ status_or<std::unique_ptr<state_store>> state_store::open(const std::string& dir
   auto i = std::make_unique<impl>();
   i->dir = dir;
   i->options = options;
-  i->trim_interval = options.run_trim_interval != 0
-                         ? options.run_trim_interval
-                         : std::max<std::size_t>(1, options.max_runs_per_job);
   leveldb::DB* raw = nullptr;
   leveldb::Status s = leveldb::DB::Open(db_options(options), dir, &raw);
   if (!s.ok()) return storage_error(dir, s);
@@ -137,7 +195,8 @@ status_or<std::unique_ptr<state_store>> state_store::open(const std::string& dir
   std::string schema;
   s = i->db->Get(leveldb::ReadOptions{}, leveldb::Slice(k_schema_key.data(), k_schema_key.size()),
                  &schema);
-  if (s.IsNotFound()) {
+  if (s.ok() && schema == k_schema_run_ids) s = migrate_run_keys(i->db.get(), options.max_runs_per_job);
+  if (s.IsNotFound() || (s.ok() && schema == k_schema_run_ids)) {
     leveldb::WriteOptions wo;
     wo.sync = true;
     s = i->db->Put(wo, leveldb::Slice(k_schema_key.data(), k_schema_key.size()),
@@ -209,31 +268,35 @@ state_store::~state_store() {
 // -- writes --
 
 void state_store::commit(mutation_batch batch, std::function<void(status)> done) {
+  impl_->enqueue(std::move(batch), std::move(done));
+}
+
+void state_store::impl::enqueue(mutation_batch batch, std::function<void(status)> done) {
   bool dropped = false;
   {
-    std::lock_guard<std::mutex> lock(impl_->queue_mu);
-    if (!impl_->closing) {
-      const std::size_t cap = impl_->options.max_queued_lazy_batches;
-      if (!batch.durable() && cap != 0 && impl_->queued_lazy >= cap) {
+    std::lock_guard<std::mutex> lock(queue_mu);
+    if (!closing) {
+      const std::size_t cap = options.max_queued_lazy_batches;
+      if (!batch.durable() && cap != 0 && queued_lazy >= cap) {
         dropped = true;
       } else {
-        if (!batch.durable()) ++impl_->queued_lazy;
-        const bool was_idle = impl_->queue.empty() && impl_->history.empty();
+        if (!batch.durable()) ++queued_lazy;
+        const bool was_idle = queue.empty() && history.empty();
         bool wake = was_idle;
         if (is_history_only(batch)) {
-          impl_->history.push_back({std::move(batch), std::move(done)});
-          wake = wake || (impl_->gathering && impl_->history.size() == k_history_gather_batches);
+          history.push_back({std::move(batch), std::move(done)});
+          wake = wake || (gathering && history.size() == k_history_gather_batches);
         } else {
-          wake = wake || (impl_->gathering && impl_->queue.empty());
-          impl_->queue.push_back({std::move(batch), std::move(done)});
+          wake = wake || (gathering && queue.empty());
+          queue.push_back({std::move(batch), std::move(done)});
         }
-        if (wake) impl_->queue_cv.notify_one();
+        if (wake) queue_cv.notify_one();
         return;
       }
     }
   }
   if (dropped) {
-    impl_->dropped_lazy_batches.fetch_add(1, std::memory_order_relaxed);
+    dropped_lazy_batches.fetch_add(1, std::memory_order_relaxed);
     if (done) done(status::resource_exhausted("state store: the committer is behind; lazy write dropped"));
     return;
   }
@@ -328,23 +391,21 @@ void state_store::impl::run_committer() {
 
 // Adds one op to *out. Range deletes also see the round's and this batch's earlier puts.
 status state_store::impl::apply_op(const mutation_batch::op& op, leveldb::WriteBatch* out,
-                                   const leveldb::WriteBatch& round,
-                                   std::vector<std::string>& to_trim) {
+                                   const leveldb::WriteBatch& round) {
   using k = mutation_batch::op_kind;
   switch (op.kind) {
     case k::put:
       out->Put(op.key, op.value);
       return {};
-    case k::put_run: {
-      out->Put(op.key, op.value);
-      std::string_view prefix;
-      uint64_t run_id = 0;
-      if (options.max_runs_per_job != 0 && split_run_key(op.key, &prefix, &run_id) &&
-          should_trim_after(run_id)) {
-        to_trim.emplace_back(prefix);
-      }
+    case k::put_run:
+      out->Put(next_run_key(op.key), op.value);
       return {};
-    }
+    case k::update_run:
+      out->Put(slot_of_run(op.key, op.value), op.value);
+      return {};
+    case k::erase_run_if:
+    case k::erase_orphan_run:
+      return {};  // apply_conditional_erases wrote it ahead of the round
     case k::erase:
       out->Delete(op.key);
       return {};
@@ -355,6 +416,8 @@ status state_store::impl::apply_op(const mutation_batch::op& op, leveldb::WriteB
       out->Delete(op.key);  // its runs are orphans now: reads skip them, the sweep erases them
       return {};
     case k::erase_runs:
+      forget_run_slots(op.value);
+      return range_eraser(op.value, out).erase(db.get(), dir, round);
     case k::erase_range:
       return range_eraser(op.value, out).erase(db.get(), dir, round);
     case k::erase_group:
@@ -372,15 +435,14 @@ status state_store::impl::apply_op(const mutation_batch::op& op, leveldb::WriteB
 
 // A batch with a range delete is built on its own first, so that a failed range scan leaves
 // nothing of it in the round.
-status state_store::impl::append_batch(const mutation_batch& batch, leveldb::WriteBatch& round,
-                                       std::vector<std::string>& to_trim) {
+status state_store::impl::append_batch(const mutation_batch& batch, leveldb::WriteBatch& round) {
   if (!batch.has_range_delete()) {
-    for (const auto& op : batch.ops()) apply_op(op, &round, round, to_trim);
+    for (const auto& op : batch.ops()) apply_op(op, &round, round);
     return {};
   }
   leveldb::WriteBatch own;
   for (const auto& op : batch.ops()) {
-    if (status st = apply_op(op, &own, round, to_trim); !st.ok()) return st;
+    if (status st = apply_op(op, &own, round); !st.ok()) return st;
   }
   round.Append(own);
   return {};
@@ -401,21 +463,19 @@ void state_store::impl::write_round(std::vector<pending>& round) {
   }
   leveldb::WriteBatch wb;
   std::vector<status> outcome(round.size());
-  std::vector<std::string> to_trim;
   bool sync = false;
+  apply_conditional_erases(round, wb);
   for (std::size_t b = 0; b < round.size(); ++b) {
-    outcome[b] = append_batch(round[b].batch, wb, to_trim);
+    outcome[b] = append_batch(round[b].batch, wb);
     if (outcome[b].ok() && round[b].batch.durable()) sync = true;
   }
+  ring_reader.reset();  // it pins the DB's files; a failed write below reopens the DB
 
   leveldb::WriteOptions wo;
   wo.sync = sync;
   const auto start = clock::now();
   const leveldb::Status s = db->Write(wo, &wb);
   record_commit(round.size(), clock::now() - start);
-
-  // Trim before acknowledging, so that once done runs its job holds a bounded history.
-  if (s.ok() && !to_trim.empty()) trim_jobs(to_trim);
 
   const status write_status =
       s.ok() ? status{}

@@ -15,9 +15,10 @@
 // are orphans that list_group_runs() skips and the background sweep erases, at most
 // k_orphan_runs_per_sweep_tick a tick.
 //
-// Run history is bounded: store_options.max_runs_per_job (trimmed incrementally after the
-// job's runs are written) and max_run_age (a background sweep walking a bounded number of keys
-// per tick). Neither ever scans the whole store on a write path.
+// Run history is bounded: store_options.max_runs_per_job (each job's runs are a ring of that many
+// slots, a new run overwriting the oldest: no trim, no delete, no read on the write path) and
+// max_run_age (a background sweep walking a bounded number of keys per tick). Neither ever
+// scans the whole store on a write path.
 //
 // Example:
 //   auto opened = state_store::open("/var/lib/mainspring", {});
@@ -76,21 +77,11 @@ inline constexpr std::size_t k_orphan_runs_per_sweep_tick = 20'000;
 inline constexpr std::chrono::milliseconds k_orphan_sweep_pause{100};
 
 struct store_options {
-  // Runs kept per job; 0 = no count limit. A job may briefly hold about
-  // run_trim_interval more before its next trim.
+  // Runs kept per job (the slots of its ring); 0 = no count limit. Lowering it between opens
+  // leaves the slots past the new cap to the sweep; reads list only the newest max_runs_per_job.
   std::size_t max_runs_per_job = 100;
   // Runs older than this (by their latest of plan, start and end) are swept; 0 = no age limit.
   std::chrono::milliseconds max_run_age{0};
-  // A job's run count is checked after about one in this many of its put_runs (chosen by a hash
-  // of the run id, so the work per write is amortized O(1)); 0 = max(1, max_runs_per_job).
-  // Each check reads the job's kept runs (a seek into every LevelDB level) and writes a
-  // tombstone per deleted one, so fewer, larger trims cost less: at 100 runs kept, checking after
-  // 1 in 50 writes instead of 1 in 25 cost a steady run history 20% less CPU per run, and 1 in
-  // 100 instead of 1 in 50 another 25% (bench/state_store_bench BM_run_history_steady/20000),
-  // for more runs on disk: between two checks a job holds max_runs_per_job plus the runs since
-  // the last one, about run_trim_interval on average (so about 200 instead of 150 at 100 kept;
-  // the reads list only the newest max_runs_per_job).
-  std::size_t run_trim_interval = 0;
   // Background retention sweep period; 0 = no sweep thread (call sweep_retention() yourself).
   std::chrono::milliseconds sweep_interval{1000};
   // Run keys one sweep tick reads at most (it always finishes the job it is in).
@@ -123,7 +114,7 @@ struct store_stats {
   int64_t total_commit_us = 0;        // divide by commits for the mean
   uint64_t queued_batches = 0;        // waiting for the committer right now
   uint64_t dropped_lazy_batches = 0;  // lazy batches refused: the committer was too far behind
-  uint64_t runs_trimmed = 0;          // run records deleted by retention
+  uint64_t runs_trimmed = 0;          // run records overwritten or deleted by retention
   uint64_t orphan_runs_erased = 0;    // runs of deleted jobs and groups erased by the sweep
   uint64_t corrupt_runs_skipped = 0;  // unreadable run records list_runs passed over
   uint64_t reopens = 0;               // times the DB was reopened after a failed write
@@ -186,16 +177,16 @@ class state_store {
   status load_all(const load_visitor& visitor) const;
 
   // Up to `limit` runs of the job, newest first; with before_run_id != 0 only runs with a
-  // smaller id (the next page). Only the job's newest max_runs_per_job runs are ever listed
-  // (older ones are stored until the job's next trim). Unreadable records are skipped and
-  // counted in stats().
+  // smaller id (the next page). Reads the job's whole ring (max_runs_per_job values at most,
+  // more only after the cap was lowered) and lists only its newest max_runs_per_job runs.
+  // Unreadable records are skipped and counted in stats().
   status_or<std::vector<run_record>> list_runs(std::string_view group, std::string_view job_id,
                                                std::size_t limit, uint64_t before_run_id = 0) const;
 
   // Up to `limit` runs of every job of the group whose planned time is in [from_ms, to_ms]
   // (both inclusive), newest run id first (ids grow with time), of each job's newest
-  // max_runs_per_job runs. Reads the group's whole run history (about twice max_runs_per_job
-  // runs per job at most, between trims): for dialects that list a group's executions.
+  // max_runs_per_job runs. Reads the group's whole run history (max_runs_per_job runs per job):
+  // for dialects that list a group's executions.
   // Unreadable records are skipped and counted in stats().
   status_or<std::vector<run_record>> list_group_runs(std::string_view group, int64_t from_ms, int64_t to_ms,
                                                      std::size_t limit) const;

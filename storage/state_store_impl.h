@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/tag_table.h"
 #include "storage/state_store.h"
 
 namespace mainspring {
@@ -32,7 +33,6 @@ struct state_store::impl {
   // -- fixed after open --
   std::string dir;
   store_options options;
-  std::size_t trim_interval = 1;
   // Null while a reopen after a failed write has not succeeded. Only the committer replaces it,
   // holding db_mu exclusively; every other thread uses it under a shared lock of db_mu.
   std::unique_ptr<leveldb::DB> db;
@@ -57,16 +57,16 @@ struct state_store::impl {
 
   // -- committer thread only --
   uint64_t next_audit_seq = 0;
-  // Where each job's runs began at its last trim, so that the next trim seeks past the keys that
-  // trim deleted: LevelDB keeps a deleted key as a tombstone until compaction reaches the bottom
-  // level, and a scan from the job's first key walks every one of them (at steady state most of
-  // a trim's cost). A direct-mapped table by a hash of the job's runs prefix: a job whose slot
-  // another job took scans from its first key, as without the table.
-  struct trim_floor {
-    uint64_t tag = 0;       // the prefix's hash; 0 = empty
-    uint64_t run_id = 0;    // the oldest run the last trim kept
-  };
-  std::vector<trim_floor> trim_floors;
+  // Each job's place in its ring of run slots (store_keys.h), by a hash of its runs prefix: the
+  // slot its next run takes is `v % max_runs_per_job`, and v >= max_runs_per_job once the ring
+  // is full (kept below twice that); with no cap the slot is v itself. A job's first run after
+  // open finds its place by reading its ring (find_next_slot). 12 bytes a job: a million jobs
+  // cost 16-24 MiB here, where a trim that read back each job's keys cost more CPU than the writes.
+  tag_table run_slots;
+  std::string slot_key;  // the key being built (a put_run's)
+  // find_next_slot's iterator, made once per round (a new LevelDB iterator costs about as much
+  // as the reads of a ring) and released before the round is written.
+  std::unique_ptr<leveldb::Iterator> ring_reader;
 
   // -- the sweep --
   std::mutex sweep_mu;  // one tick at a time; guards sweep_cursor
@@ -90,15 +90,16 @@ struct state_store::impl {
   mutable std::atomic<uint64_t> corrupt_runs_skipped{0};
 
   // -- committer (state_store.cc) --
+  void enqueue(mutation_batch batch, std::function<void(status)> done);  // state_store::commit
   void run_committer();
   // Moves the next round out of the lanes (queue_mu held); `superseded` gets the history batches
   // that a range delete in the round made pointless.
   void take_round(std::vector<pending>& round, std::vector<pending>& superseded);
   void write_round(std::vector<pending>& round);
-  status append_batch(const mutation_batch& batch, leveldb::WriteBatch& round,
-                      std::vector<std::string>& to_trim);
-  status apply_op(const mutation_batch::op& op, leveldb::WriteBatch* out,
-                  const leveldb::WriteBatch& round, std::vector<std::string>& to_trim);
+  status append_batch(const mutation_batch& batch, leveldb::WriteBatch& round);
+  status apply_op(const mutation_batch::op& op, leveldb::WriteBatch* out, const leveldb::WriteBatch& round);
+  // The sweep's erase_run_if ops of the round, ahead of everything else in it.
+  void apply_conditional_erases(const std::vector<pending>& round, leveldb::WriteBatch& wb);
   void record_commit(std::size_t batches_in_round, clock::duration took);
   // Closes the DB and opens it again (after a failed write); false while the open fails.
   bool reopen();
@@ -106,11 +107,22 @@ struct state_store::impl {
   status ready_to_write();
 
   // -- retention (state_store_retention.cc) --
-  // True when this put_run should be followed by a check of its job's run count.
-  bool should_trim_after(uint64_t run_id) const;
-  // Deletes the oldest runs of each job (by runs prefix) beyond max_runs_per_job.
-  void trim_jobs(std::vector<std::string>& job_run_prefixes);
+  // The key of the slot the job's next run takes (in slot_key), counting an overwritten run as
+  // trimmed.
+  const std::string& next_run_key(std::string_view runs_prefix);
+  // The key of the slot holding the run that `value` (format 4) is, or next_run_key's.
+  const std::string& slot_of_run(std::string_view runs_prefix, std::string_view value);
+  // Where a job whose place is not in run_slots goes on: after its newest stored run.
+  uint32_t find_next_slot(std::string_view runs_prefix);
+  // The job's runs were all erased: its next run takes slot 0.
+  void forget_run_slots(std::string_view runs_prefix);
   std::size_t sweep_once();
+
+  // -- reads (state_store_reads.cc) --
+  // Into `runs`, the newest max_runs_per_job runs of the job's ring, newest first (group and
+  // job_id empty); `it` is left on the first key after the ring.
+  // REQUIRES: db_mu held (shared) and db open; `it` is the DB's.
+  status read_ring(leveldb::Iterator* it, std::string_view runs_prefix, std::vector<run_record>& runs) const;
   void run_sweeper();
 };
 

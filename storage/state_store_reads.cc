@@ -71,49 +71,49 @@ status state_store::load_all(const load_visitor& visitor) const {
   return st;
 }
 
+// The job's ring holds its runs in slot order: read all of it, newest first by run id, and
+// keep the newest `cap` (more are stored only after the cap was lowered, until the sweep).
+status state_store::impl::read_ring(leveldb::Iterator* it, std::string_view runs_prefix,
+                                   std::vector<run_record>& runs) const {
+  runs.clear();
+  for (it->Seek(leveldb::Slice(runs_prefix.data(), runs_prefix.size()));
+       it->Valid() && starts_with(it->key(), runs_prefix); it->Next()) {
+    std::string_view job_prefix;
+    uint32_t slot = 0;
+    if (!split_run_key(view(it->key()), &job_prefix, &slot) || job_prefix.size() != runs_prefix.size()) continue;
+    run_record run;
+    if (!decode(view(it->value()), &run).ok() || run.run_id == 0) {
+      corrupt_runs_skipped.fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
+    runs.push_back(std::move(run));
+  }
+  if (!it->status().ok()) return storage_error(dir, it->status());
+  std::sort(runs.begin(), runs.end(), [](const run_record& a, const run_record& b) { return a.run_id > b.run_id; });
+  if (const std::size_t cap = options.max_runs_per_job; cap != 0 && runs.size() > cap) runs.resize(cap);
+  return {};
+}
+
 status_or<std::vector<run_record>> state_store::list_runs(std::string_view group,
                                                           std::string_view job_id,
                                                           std::size_t limit,
                                                           uint64_t before_run_id) const {
-  std::vector<run_record> out;
-  if (limit == 0) return out;
-  const std::string prefix = job_runs_prefix(group, job_id);
+  if (limit == 0) return std::vector<run_record>{};
   std::shared_lock<std::shared_mutex> lock(impl_->db_mu);
   if (!impl_->db) return db_closed_error(impl_->dir);
+  std::vector<run_record> runs;
   std::unique_ptr<leveldb::Iterator> it(impl_->db->NewIterator(leveldb::ReadOptions{}));
-  // Trims are amortized (a job may hold about twice max_runs_per_job runs between them): runs
-  // past the newest max_runs_per_job are not listed, so the history a client sees keeps its cap.
-  if (const std::size_t cap = impl_->options.max_runs_per_job; cap != 0) {
-    std::size_t newer = 0;  // runs at or after before_run_id: listed on earlier pages
-    if (before_run_id != 0) {
-      for (it->Seek(prefix + hex16(before_run_id)); it->Valid() && starts_with(it->key(), prefix) && newer < cap;
-           it->Next())
-        ++newer;
-    }
-    limit = std::min(limit, cap - newer);
-    if (limit == 0) return out;
+  if (status st = impl_->read_ring(it.get(), job_runs_prefix(group, job_id), runs); !st.ok()) return st;
+  auto first = runs.begin();
+  if (before_run_id != 0) {
+    first = std::find_if(runs.begin(), runs.end(), [&](const run_record& r) { return r.run_id < before_run_id; });
   }
-  // Position on the last key below the start bound, then walk backwards: newest first.
-  it->Seek(before_run_id != 0 ? prefix + hex16(before_run_id) : prefix_end(prefix));
-  if (it->Valid()) {
-    it->Prev();
-  } else {
-    it->SeekToLast();
+  std::vector<run_record> out;
+  for (auto r = first; r != runs.end() && out.size() < limit; ++r) {
+    r->group.assign(group);
+    r->job_id.assign(job_id);
+    out.push_back(std::move(*r));
   }
-  run_record run;
-  for (; it->Valid() && starts_with(it->key(), prefix) && out.size() < limit; it->Prev()) {
-    std::string_view job_prefix;
-    uint64_t run_id = 0;
-    if (split_run_key(view(it->key()), &job_prefix, &run_id) && decode(view(it->value()), &run).ok()) {
-      run.run_id = run_id;  // the key is the run's identity (a format 3 value does not hold it)
-      run.group.assign(group);
-      run.job_id.assign(job_id);
-      out.push_back(std::move(run));
-    } else {
-      impl_->corrupt_runs_skipped.fetch_add(1, std::memory_order_relaxed);
-    }
-  }
-  if (!it->status().ok()) return storage_error(impl_->dir, it->status());
   return out;
 }
 
@@ -125,56 +125,44 @@ status_or<std::vector<run_record>> state_store::list_group_runs(std::string_view
   std::shared_lock<std::shared_mutex> lock(impl_->db_mu);
   if (!impl_->db) return db_closed_error(impl_->dir);
   const leveldb::Snapshot* snapshot = impl_->db->GetSnapshot();
+  struct release_snapshot {
+    leveldb::DB* db;
+    const leveldb::Snapshot* s;
+    ~release_snapshot() { db->ReleaseSnapshot(s); }
+  } release{impl_->db.get(), snapshot};
   leveldb::ReadOptions ro;
   ro.snapshot = snapshot;
   std::unique_ptr<leveldb::Iterator> it(impl_->db->NewIterator(ro));
-  run_record run;
-  std::string job;         // runs prefix of the job being read
-  bool orphaned = false;   // its job is deleted (the sweep has not erased its runs yet), or the
-                           // prefix does not name a group and job
-  std::string run_group, run_job;  // the group and job id that prefix names
-  std::size_t job_begin = 0;       // where the job's runs begin in `out`
-  std::vector<std::size_t> nth;    // for each of them, its place among all the job's stored runs
-  std::size_t job_keys = 0;        // the job's stored runs so far, in the time range or not
-  const std::size_t cap = impl_->options.max_runs_per_job;
-  // Only the job's newest `cap` runs are listed (as list_runs does): older ones wait for a trim.
-  auto finish_job = [&] {
-    if (cap == 0 || job_keys <= cap) return;
-    const auto stale = std::lower_bound(nth.begin(), nth.end(), job_keys - cap) - nth.begin();
-    out.erase(out.begin() + static_cast<std::ptrdiff_t>(job_begin),
-              out.begin() + static_cast<std::ptrdiff_t>(job_begin) + stale);
-  };
-  for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
+  std::string run_group, run_job;  // the group and job id of the job being read
+  std::vector<run_record> ring;
+  it->Seek(prefix);
+  while (it->Valid() && starts_with(it->key(), prefix)) {
     std::string_view job_prefix;
-    uint64_t run_id = 0;
-    if (!split_run_key(view(it->key()), &job_prefix, &run_id)) continue;
-    if (job_prefix != job) {
-      finish_job();
-      job.assign(job_prefix);
-      job_begin = out.size();
-      nth.clear();
-      job_keys = 0;
-      std::string ignored;
-      orphaned = !run_owner_of_runs_prefix(job, &run_group, &run_job) ||
-                 impl_->db->Get(ro, job_key_of_runs_prefix(job), &ignored).IsNotFound();
-    }
-    if (orphaned) continue;
-    const std::size_t place = job_keys++;
-    if (!decode(view(it->value()), &run).ok()) {
-      impl_->corrupt_runs_skipped.fetch_add(1, std::memory_order_relaxed);
+    uint32_t slot = 0;
+    if (!split_run_key(view(it->key()), &job_prefix, &slot)) {
+      it->Next();
       continue;
     }
-    if (run.plan_ms < from_ms || run.plan_ms > to_ms) continue;
-    run.run_id = run_id;  // the key is the run's identity (a format 3 value does not hold it)
-    run.group = run_group;
-    run.job_id = run_job;
-    out.push_back(std::move(run));
-    nth.push_back(place);
+    const std::string job(job_prefix);
+    std::string ignored;
+    // Skipped: a deleted job's runs (orphans the sweep has not erased yet), and a prefix that
+    // does not name a group and job.
+    const bool listed = run_owner_of_runs_prefix(job, &run_group, &run_job) &&
+                        !impl_->db->Get(ro, job_key_of_runs_prefix(job), &ignored).IsNotFound();
+    if (!listed) {
+      it->Seek(prefix_end(job));
+      continue;
+    }
+    // Leaves the iterator on the next job's ring.
+    if (status st = impl_->read_ring(it.get(), job, ring); !st.ok()) return st;
+    for (auto& run : ring) {
+      if (run.plan_ms < from_ms || run.plan_ms > to_ms) continue;
+      run.group = run_group;
+      run.job_id = run_job;
+      out.push_back(std::move(run));
+    }
   }
-  finish_job();
   const leveldb::Status walked = it->status();
-  it.reset();
-  impl_->db->ReleaseSnapshot(snapshot);
   if (!walked.ok()) return storage_error(impl_->dir, walked);
   std::sort(out.begin(), out.end(), [](const run_record& a, const run_record& b) { return a.run_id > b.run_id; });
   if (out.size() > limit) out.resize(limit);

@@ -1,6 +1,7 @@
-// Run history retention: per-job count trimming after writes, and the age/count sweep.
+// Run history retention: each job's ring of run slots, and the age/count sweep.
 #include <algorithm>
 #include <functional>
+#include <future>
 
 #include "core/time_types.h"
 #include "storage/codec.h"
@@ -10,157 +11,223 @@
 namespace mainspring {
 namespace {
 
-// Slots of the trim floor table (state_store_impl.h): 4 MiB. Jobs trim in turn, so a job keeps
-// its slot until about this many other jobs have trimmed.
-constexpr std::size_t k_trim_floor_slots = std::size_t{1} << 18;
-
-// splitmix64's finalizer: run ids are snowflakes whose low bits are a per-ms sequence, so hash
-// them before taking one in K.
-uint64_t mix(uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
-}
-
 int64_t latest_time_ms(const run_record& r) {
   return std::max({r.plan_ms, r.start_ms, r.end_ms});
 }
 
+// The sweep's deletes one committer round checks at most: each erase_run_if is a Get (a few
+// microseconds), so a round of them holds durable writes back a few milliseconds at most.
+constexpr std::size_t k_sweep_erases_per_write = 1'000;
+
+uint64_t tag_of(std::string_view runs_prefix) {
+  return std::hash<std::string_view>{}(runs_prefix) | 1;  // 0 marks an empty tag_table slot
+}
+
 }  // namespace
 
-bool state_store::impl::should_trim_after(uint64_t run_id) const {
-  return trim_interval <= 1 || mix(run_id) % trim_interval == 0;
-}
-
-// Bounded work: each job's range holds about max_runs_per_job + trim_interval keys from its
-// trim floor on. A run older than the floor written after the trim (a long run that ended
-// late) is not seen by the next trims; the sweep's count check removes it.
-void state_store::impl::trim_jobs(std::vector<std::string>& prefixes) {
-  std::sort(prefixes.begin(), prefixes.end());
-  prefixes.erase(std::unique(prefixes.begin(), prefixes.end()), prefixes.end());
-  if (trim_floors.empty()) trim_floors.resize(k_trim_floor_slots);
-  leveldb::WriteBatch wb;
-  uint64_t deleted = 0;
-  // The run ids, not the keys: a trim reads about twice max_runs_per_job keys and deletes half,
-  // and a string per key read was most of the committer's allocations.
-  std::vector<uint64_t> ids;
-  std::string key;
-  std::unique_ptr<leveldb::Iterator> it(db->NewIterator(leveldb::ReadOptions{}));
-  for (const auto& prefix : prefixes) {
-    const uint64_t tag = std::hash<std::string>{}(prefix) | 1;  // never 0 (empty)
-    trim_floor& floor = trim_floors[tag % trim_floors.size()];
-    key = prefix;
-    if (floor.tag == tag) key += hex16(floor.run_id);
-    ids.clear();
-    for (it->Seek(key); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
-      uint64_t run_id = 0;  // the key is the prefix and the run id's 16 hex digits
-      if (parse_hex16(std::string_view(it->key().data() + prefix.size(), it->key().size() - prefix.size()), &run_id))
-        ids.push_back(run_id);
-    }
-    std::size_t excess = 0;
-    if (ids.size() > options.max_runs_per_job) {
-      excess = ids.size() - options.max_runs_per_job;
-      for (std::size_t k = 0; k < excess; ++k) {  // oldest ids first
-        key.resize(prefix.size());
-        key += hex16(ids[k]);
-        wb.Delete(key);
-      }
-      deleted += excess;
-    }
-    if (excess < ids.size()) floor = {tag, ids[excess]};
-  }
-  if (deleted == 0) return;
-  // Not synced: losing a trim on a crash only means the next trim deletes a little more.
-  if (db->Write(leveldb::WriteOptions{}, &wb).ok()) {
-    runs_trimmed.fetch_add(deleted, std::memory_order_relaxed);
+const std::string& state_store::impl::next_run_key(std::string_view runs_prefix) {
+  const uint64_t cap = options.max_runs_per_job;
+  const uint64_t tag = tag_of(runs_prefix);
+  uint32_t* place = run_slots.find(tag);
+  if (place == nullptr) place = &run_slots.insert_or_get(tag, find_next_slot(runs_prefix));
+  uint32_t slot = *place;
+  if (cap == 0) {
+    ++*place;
   } else {
-    reopen_wanted = true;  // as after any failed write: the log past it cannot be trusted
+    if (slot >= cap) {  // the ring is full: this run overwrites the oldest
+      slot -= static_cast<uint32_t>(cap);
+      runs_trimmed.fetch_add(1, std::memory_order_relaxed);
+    }
+    *place = *place + 1 < 2 * cap ? *place + 1 : static_cast<uint32_t>(cap);
+  }
+  slot_key.assign(runs_prefix);
+  append_run_slot(slot_key, slot);
+  return slot_key;
+}
+
+const std::string& state_store::impl::slot_of_run(std::string_view runs_prefix, std::string_view value) {
+  uint64_t wanted = 0;
+  if (!run_id_of_value(value, &wanted)) return next_run_key(runs_prefix);
+  std::unique_ptr<leveldb::Iterator> it(db->NewIterator(leveldb::ReadOptions{}));
+  for (it->Seek(leveldb::Slice(runs_prefix.data(), runs_prefix.size()));
+       it->Valid() && starts_with(it->key(), runs_prefix); it->Next()) {
+    std::string_view prefix;
+    uint32_t slot = 0;
+    uint64_t id = 0;
+    if (split_run_key(std::string_view(it->key().data(), it->key().size()), &prefix, &slot) &&
+        prefix.size() == runs_prefix.size() &&
+        run_id_of_value(std::string_view(it->value().data(), it->value().size()), &id) && id == wanted) {
+      slot_key.assign(it->key().data(), it->key().size());
+      return slot_key;
+    }
+  }
+  return next_run_key(runs_prefix);
+}
+
+// One seek and the job's ring (its cap of values at most), once per job per open: the slot
+// after the newest run's is the oldest run's, or the first free one while the ring fills.
+uint32_t state_store::impl::find_next_slot(std::string_view runs_prefix) {
+  const uint64_t cap = options.max_runs_per_job;
+  if (!ring_reader) ring_reader.reset(db->NewIterator(leveldb::ReadOptions{}));
+  leveldb::Iterator* it = ring_reader.get();
+  bool any = false;
+  uint64_t newest_id = 0;
+  uint32_t newest_slot = 0;
+  uint64_t in_ring = 0;  // slots below the cap holding a readable run
+  for (it->Seek(leveldb::Slice(runs_prefix.data(), runs_prefix.size()));
+       it->Valid() && starts_with(it->key(), runs_prefix); it->Next()) {
+    std::string_view prefix;
+    uint32_t slot = 0;
+    uint64_t id = 0;
+    if (!split_run_key(std::string_view(it->key().data(), it->key().size()), &prefix, &slot) ||
+        prefix.size() != runs_prefix.size() ||
+        !run_id_of_value(std::string_view(it->value().data(), it->value().size()), &id))
+      continue;  // unreadable: neither the newest nor counted
+    if (cap == 0 || slot < cap) ++in_ring;
+    if (!any || id > newest_id) {
+      any = true;
+      newest_id = id;
+      newest_slot = slot;
+    }
+  }
+  if (!any) return 0;
+  const uint64_t next = uint64_t{newest_slot} + 1;
+  if (cap == 0) return static_cast<uint32_t>(next);
+  const uint64_t in_cap = next < cap ? next : 0;
+  return static_cast<uint32_t>(in_ring >= cap ? in_cap + cap : in_cap);
+}
+
+void state_store::impl::forget_run_slots(std::string_view runs_prefix) {
+  if (uint32_t* place = run_slots.find(tag_of(runs_prefix))) *place = 0;
+}
+
+// Before the round's other ops, so that a run a put_run of this same round writes to the slot
+// is not the one erased; runs of earlier rounds are in the DB, where Get sees them. An orphan's
+// job is looked up once for its run of consecutive slots (the sweep sends a job's together).
+void state_store::impl::apply_conditional_erases(const std::vector<pending>& round, leveldb::WriteBatch& wb) {
+  std::string value;
+  std::string orphan_prefix;  // the job last looked up, and whether its key is gone
+  bool orphaned = false;
+  for (const auto& p : round) {
+    if (!p.batch.has_conditional_erase()) continue;
+    for (const auto& op : p.batch.ops()) {
+      if (op.kind == mutation_batch::op_kind::erase_orphan_run) {
+        std::string_view prefix;
+        uint32_t slot = 0;
+        if (!split_run_key(op.key, &prefix, &slot)) continue;
+        if (prefix != orphan_prefix) {
+          orphan_prefix.assign(prefix);
+          orphaned = db->Get(leveldb::ReadOptions{}, job_key_of_runs_prefix(prefix), &value).IsNotFound();
+        }
+        if (orphaned) wb.Delete(op.key);
+        continue;
+      }
+      if (op.kind != mutation_batch::op_kind::erase_run_if) continue;
+      uint64_t wanted = 0, held = 0;
+      if (!parse_hex16(op.value, &wanted)) continue;
+      if (!db->Get(leveldb::ReadOptions{}, op.key, &value).ok()) continue;  // gone already
+      if (run_id_of_value(value, &held) && held == wanted) wb.Delete(op.key);
+    }
   }
 }
 
-// Walks run keys from the cursor in key order, i.e. job by job, each job's runs oldest first.
+// Walks run keys from the cursor in key order, i.e. job by job (each job's ring in slot order).
 // A job whose key is gone (deleted: its runs were left as orphans) loses all its runs; those
-// count against their own, larger budget, as they need no decoding.
+// count against their own, larger budget, as they need no decoding. The deletes go through the
+// committer (erase_run_if, erase_orphan_run), k_sweep_erases_per_write at a time: a run written
+// to a slot since the walk read it stays, and no round waits long behind the checks.
 std::size_t state_store::impl::sweep_once() {
   const bool by_age = options.max_run_age.count() > 0;
-  const bool by_count = options.max_runs_per_job != 0;
+  const uint64_t cap = options.max_runs_per_job;
   std::lock_guard<std::mutex> lock(sweep_mu);
-  std::shared_lock<std::shared_mutex> db_lock(db_mu);
-  if (!db) return 0;  // closed after a failed write; the next tick tries again
-  const int64_t cutoff_ms = to_unix_ms(now_ms()) - options.max_run_age.count();
-
-  // One snapshot for the walk and the job lookups: a job created after it (under an id whose
-  // orphans are being erased) is not seen, and neither are its runs, so they are never touched.
-  const leveldb::Snapshot* snapshot = db->GetSnapshot();
-  struct release_snapshot {
-    leveldb::DB* db;
-    const leveldb::Snapshot* s;
-    ~release_snapshot() { db->ReleaseSnapshot(s); }
-  } release{db.get(), snapshot};
-  leveldb::ReadOptions ro;
-  ro.fill_cache = false;
-  ro.snapshot = snapshot;
-  std::unique_ptr<leveldb::Iterator> it(db->NewIterator(ro));
-  leveldb::WriteBatch wb;
-  std::size_t deleted = 0, orphans = 0, visited = 0, orphan_keys = 0;
-  std::string job;                // runs prefix of the job being walked
-  bool orphaned = false;          // that job's key is gone
-  std::vector<std::string> kept;  // its runs that the age limit keeps, oldest first
-  auto finish_job = [&] {
-    if (by_count && kept.size() > options.max_runs_per_job) {
-      const std::size_t excess = kept.size() - options.max_runs_per_job;
-      for (std::size_t k = 0; k < excess; ++k) wb.Delete(kept[k]);
-      deleted += excess;
-    }
-    kept.clear();
+  std::vector<mutation_batch> writes(1);
+  std::size_t deleted = 0, orphans = 0;
+  auto erases = [&writes]() -> mutation_batch& {
+    if (writes.back().size() >= k_sweep_erases_per_write) writes.emplace_back();
+    return writes.back();
   };
-  auto job_exists = [&](std::string_view runs_prefix) {
-    std::string ignored;
-    return !db->Get(ro, job_key_of_runs_prefix(runs_prefix), &ignored).IsNotFound();
-  };
+  {
+    std::shared_lock<std::shared_mutex> db_lock(db_mu);
+    if (!db) return 0;  // closed after a failed write; the next tick tries again
+    const int64_t cutoff_ms = to_unix_ms(now_ms()) - options.max_run_age.count();
 
-  it->Seek(sweep_cursor.empty() ? std::string(k_run_prefix) : sweep_cursor);
-  sweep_cursor.clear();  // wraps to the start unless we stop early below
-  orphans_pending = false;
-  run_record run;
-  for (; it->Valid() && starts_with(it->key(), k_run_prefix); it->Next()) {
-    const std::string_view key(it->key().data(), it->key().size());
-    std::string_view prefix;
-    uint64_t run_id = 0;
-    if (!split_run_key(key, &prefix, &run_id)) continue;
-    if (prefix != job) {
-      finish_job();
-      if (visited >= options.sweep_keys_per_tick || orphan_keys >= k_orphan_runs_per_sweep_tick) {
-        sweep_cursor.assign(key);  // stop only between jobs
-        orphans_pending = orphan_keys >= k_orphan_runs_per_sweep_tick;
-        break;
+    // One snapshot for the walk and the job lookups: a job created after it (under an id whose
+    // orphans are being erased) is not seen, and its runs are not erased (erase_orphan_run).
+    const leveldb::Snapshot* snapshot = db->GetSnapshot();
+    struct release_snapshot {
+      leveldb::DB* db;
+      const leveldb::Snapshot* s;
+      ~release_snapshot() { db->ReleaseSnapshot(s); }
+    } release{db.get(), snapshot};
+    leveldb::ReadOptions ro;
+    ro.fill_cache = false;
+    ro.snapshot = snapshot;
+    std::unique_ptr<leveldb::Iterator> it(db->NewIterator(ro));
+    std::size_t visited = 0, orphan_keys = 0;
+    std::string job;        // runs prefix of the job being walked
+    bool orphaned = false;  // that job's key is gone
+    struct kept_run {
+      uint64_t id;
+      std::string key;
+    };
+    std::vector<kept_run> kept;  // its runs that the age limit keeps
+    auto finish_job = [&] {
+      if (cap != 0 && kept.size() > cap) {  // the cap was lowered: the oldest go
+        std::sort(kept.begin(), kept.end(), [](const kept_run& a, const kept_run& b) { return a.id < b.id; });
+        const std::size_t excess = kept.size() - cap;
+        for (std::size_t k = 0; k < excess; ++k) erases().erase_run_if(std::move(kept[k].key), kept[k].id);
+        deleted += excess;
       }
-      job.assign(prefix);
-      orphaned = !job_exists(prefix);
+      kept.clear();
+    };
+    auto job_exists = [&](std::string_view runs_prefix) {
+      std::string ignored;
+      return !db->Get(ro, job_key_of_runs_prefix(runs_prefix), &ignored).IsNotFound();
+    };
+
+    it->Seek(sweep_cursor.empty() ? std::string(k_run_prefix) : sweep_cursor);
+    sweep_cursor.clear();  // wraps to the start unless we stop early below
+    orphans_pending = false;
+    run_record run;
+    for (; it->Valid() && starts_with(it->key(), k_run_prefix); it->Next()) {
+      const std::string_view key(it->key().data(), it->key().size());
+      const std::string_view value(it->value().data(), it->value().size());
+      std::string_view prefix;
+      uint32_t slot = 0;
+      if (!split_run_key(key, &prefix, &slot)) continue;
+      if (prefix != job) {
+        finish_job();
+        if (visited >= options.sweep_keys_per_tick || orphan_keys >= k_orphan_runs_per_sweep_tick) {
+          sweep_cursor.assign(key);  // stop only between jobs
+          orphans_pending = orphan_keys >= k_orphan_runs_per_sweep_tick;
+          break;
+        }
+        job.assign(prefix);
+        orphaned = !job_exists(prefix);
+      }
+      if (orphaned) {
+        erases().erase_orphan_run(std::string(key));
+        ++orphans;
+        ++orphan_keys;
+        continue;
+      }
+      ++visited;
+      uint64_t id = 0;
+      if (!run_id_of_value(value, &id)) continue;  // left for the reads to skip and count
+      if (by_age && decode(value, &run).ok() && latest_time_ms(run) < cutoff_ms) {
+        erases().erase_run_if(std::string(key), id);
+        ++deleted;
+      } else {
+        kept.push_back({id, std::string(key)});
+      }
     }
-    if (orphaned) {
-      wb.Delete(it->key());
-      ++orphans;
-      ++orphan_keys;
-      continue;
-    }
-    ++visited;
-    if (by_age && decode(std::string_view(it->value().data(), it->value().size()), &run).ok() &&
-        latest_time_ms(run) < cutoff_ms) {
-      wb.Delete(it->key());
-      ++deleted;
-    } else {
-      kept.emplace_back(key);
-    }
+    if (sweep_cursor.empty()) finish_job();
   }
-  if (sweep_cursor.empty()) finish_job();
-  if (deleted == 0 && orphans == 0) return 0;
-  if (!db->Write(leveldb::WriteOptions{}, &wb).ok()) {
-    reopen_wanted = true;  // the committer reopens the DB; the next pass retries
-    return 0;
+  if (writes.front().empty()) return 0;
+  for (auto& batch : writes) {
+    std::promise<status> written;
+    enqueue(std::move(batch.set_durable(false)), [&written](status st) { written.set_value(std::move(st)); });
+    if (!written.get_future().get().ok()) return 0;  // dropped or failed: the next pass retries
   }
   runs_trimmed.fetch_add(deleted, std::memory_order_relaxed);
   orphan_runs_erased.fetch_add(orphans, std::memory_order_relaxed);

@@ -64,8 +64,11 @@ std::string hex16(uint64_t v) {
   return out;
 }
 
-bool parse_hex16(std::string_view text, uint64_t* out) {
-  if (text.size() != 16) return false;
+namespace {
+
+// `text` as exactly `digits` lower-case hex digits.
+bool parse_hex_digits(std::string_view text, std::size_t digits, uint64_t* out) {
+  if (text.size() != digits) return false;
   uint64_t v = 0;
   for (char c : text) {
     int d;
@@ -82,6 +85,22 @@ bool parse_hex16(std::string_view text, uint64_t* out) {
   return true;
 }
 
+// The job's runs prefix and the last `digits` hex digits of a run key, after a '/'.
+bool split_run_key_digits(std::string_view key, std::size_t digits, std::string_view* job_prefix, uint64_t* v) {
+  if (key.size() < k_run_prefix.size() + digits + 1 || key.substr(0, k_run_prefix.size()) != k_run_prefix)
+    return false;
+  const std::size_t slash = key.size() - digits - 1;
+  if (key[slash] != '/' || !parse_hex_digits(key.substr(slash + 1), digits, v)) return false;
+  *job_prefix = key.substr(0, slash + 1);
+  return true;
+}
+
+}  // namespace
+
+bool parse_hex16(std::string_view text, uint64_t* out) {
+  return parse_hex_digits(text, 16, out);
+}
+
 std::string group_key(std::string_view group) {
   return join(k_group_prefix, group);
 }
@@ -92,8 +111,19 @@ std::string group_jobs_prefix(std::string_view group) {
   return join(k_job_prefix, group) + '/';
 }
 
-std::string run_key(std::string_view group, std::string_view job_id, uint64_t run_id) {
-  return job_runs_prefix(group, job_id) + hex16(run_id);
+std::string run_slot_key(std::string_view runs_prefix, uint32_t slot) {
+  std::string out;
+  out.reserve(runs_prefix.size() + 8);
+  out.append(runs_prefix);
+  append_run_slot(out, slot);
+  return out;
+}
+
+void append_run_slot(std::string& key, uint32_t slot) {
+  static constexpr char k_digits[] = "0123456789abcdef";
+  char digits[8];
+  for (int i = 7; i >= 0; --i, slot >>= 4) digits[i] = k_digits[slot & 0xf];
+  key.append(digits, sizeof digits);
 }
 std::string job_runs_prefix(std::string_view group, std::string_view job_id) {
   return join(k_run_prefix, group, job_id) + '/';
@@ -142,14 +172,15 @@ std::string prefix_end(std::string_view prefix) {
   return out;
 }
 
-bool split_run_key(std::string_view key, std::string_view* job_prefix, uint64_t* run_id) {
-  if (key.size() < k_run_prefix.size() + 16 + 1 ||
-      key.substr(0, k_run_prefix.size()) != k_run_prefix)
-    return false;
-  const std::size_t slash = key.size() - 17;
-  if (key[slash] != '/' || !parse_hex16(key.substr(slash + 1), run_id)) return false;
-  *job_prefix = key.substr(0, slash + 1);
+bool split_run_key(std::string_view key, std::string_view* job_prefix, uint32_t* slot) {
+  uint64_t v = 0;
+  if (!split_run_key_digits(key, 8, job_prefix, &v)) return false;
+  *slot = static_cast<uint32_t>(v);
   return true;
+}
+
+bool split_legacy_run_key(std::string_view key, std::string_view* job_prefix, uint64_t* run_id) {
+  return split_run_key_digits(key, 16, job_prefix, run_id);
 }
 
 bool run_owner_of_runs_prefix(std::string_view runs_prefix, std::string* group, std::string* job_id) {

@@ -3,12 +3,15 @@
 // Keys are ASCII paths whose prefixes are the scans the store needs: restart reads "g/", "j/",
 // "f/", "n/" and "k/". A group's records sit under "<kind>/<group>/" (jobs, runs, funcs, worker
 // nodes) so that deleting the group is a few range deletes; API keys are not per group. A job's
-// history is the range "r/<group>/<job>/" whose run ids are 16 lower-case hex digits
-// (big-endian), so byte order is id order and the newest run is the last key. A name part is
-// escaped ('%' -> "%25", '/' -> "%2F") so that no name can reach into another's range.
+// history is the range "r/<group>/<job>/", a ring of slots (8 lower-case hex digits, 0 up to the
+// history cap): each finished run overwrites the slot of the job's oldest one, so a steady
+// history writes one key per run and never a delete (storage/README.md). The value holds the
+// run id; key order is slot order, not time order. Schema 1 keyed each run by its id (16 hex
+// digits); open() migrates such a store. A name part is escaped ('%' -> "%25", '/' -> "%2F")
+// so that no name can reach into another's range.
 //
 // Example:
-//   run_key("YM55", "12", 0x1f)      == "r/YM55/12/000000000000001f"
+//   run_slot_key("r/YM55/12/", 0x1f) == "r/YM55/12/0000001f"
 //   job_runs_prefix("YM55", "12")    == "r/YM55/12/"
 //   prefix_end("r/YM55/12/")         == "r/YM55/120"   // first key past the range
 //   node_key("YM55", "worker_1")     == "n/YM55/worker_1"
@@ -46,7 +49,9 @@ bool parse_hex16(std::string_view text, uint64_t* out);
 std::string group_key(std::string_view group);                         // g/<group>
 std::string job_key(std::string_view group, std::string_view job_id);  // j/<group>/<job>
 std::string group_jobs_prefix(std::string_view group);                 // j/<group>/
-std::string run_key(std::string_view group, std::string_view job_id, uint64_t run_id);
+// The key of slot `slot` in the ring of a job's runs prefix; append_run_slot appends the 8 digits.
+std::string run_slot_key(std::string_view runs_prefix, uint32_t slot);
+void append_run_slot(std::string& key, uint32_t slot);
 std::string job_runs_prefix(std::string_view group, std::string_view job_id);  // r/<g>/<j>/
 std::string group_runs_prefix(std::string_view group);                         // r/<g>/
 std::string func_key(std::string_view group, std::string_view name);           // f/<g>/<name>
@@ -68,9 +73,11 @@ std::string prefix_end(std::string_view prefix);
 // REQUIRES: `runs_prefix` is shaped like job_runs_prefix()'s result.
 std::string job_key_of_runs_prefix(std::string_view runs_prefix);
 
-// For a run key, the job's runs prefix (everything up to the last '/') and the run id.
+// For a run key, the job's runs prefix (everything up to the last '/') and the slot.
 // False when `key` is not shaped like a run key.
-bool split_run_key(std::string_view key, std::string_view* job_prefix, uint64_t* run_id);
+bool split_run_key(std::string_view key, std::string_view* job_prefix, uint32_t* slot);
+// The same for a schema 1 run key ("r/<g>/<j>/<run id, 16 hex digits>"): for the migration.
+bool split_legacy_run_key(std::string_view key, std::string_view* job_prefix, uint64_t* run_id);
 
 // The group and job id (unescaped) of a job's runs prefix ("r/<g>/<j>/"): a run value of
 // format 3 does not hold them (storage/run_value.h). False when `runs_prefix` is not that shape.

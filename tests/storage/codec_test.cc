@@ -202,7 +202,7 @@ TEST_CASE("every record round-trips through encode and decode") {
   run_record r = sample_run(), r2;
   REQUIRE(decode(encode(r), &r2).ok());
   CHECK(same_fields(r, r2));
-  CHECK(r2.run_id == 0);  // format 3: the identity is the key's
+  CHECK(r2.run_id == r.run_id);  // format 4 holds the run id; the group and job are the key's
   CHECK(r2.group.empty());
   CHECK(r2.job_id.empty());
 

@@ -25,16 +25,15 @@ run_record read_back(const std::string& bytes) {
   run_record back;
   back.group = "kept";
   back.job_id = "kept";
-  back.run_id = 7;
   const status st = decode_run_value(bytes, &back);
   REQUIRE(st.ok());
-  CHECK(back.group == "kept");  // the identity is the caller's, from the key
+  CHECK(back.group == "kept");  // the group and job are the caller's, from the key
   CHECK(back.job_id == "kept");
-  CHECK(back.run_id == 7);
   return back;
 }
 
 void check_same_fields(const run_record& a, const run_record& b) {
+  CHECK(a.run_id == b.run_id);
   CHECK(a.trigger == b.trigger);
   CHECK(a.attempt == b.attempt);
   CHECK(a.state == b.state);
@@ -49,11 +48,11 @@ void check_same_fields(const run_record& a, const run_record& b) {
 
 }  // namespace
 
-TEST_CASE("a no-op run's value holds no identity and fits in 16 bytes") {
+TEST_CASE("a no-op run's value holds no group or job and fits in 24 bytes") {
   const run_record r = noop_run();
   const std::string bytes = encode_run_value(r);
   CHECK(bytes[0] == static_cast<char>(k_run_value_format));
-  CHECK(bytes.size() <= 16);
+  CHECK(bytes.size() <= 24);
   CHECK(bytes.find("bfire") == std::string::npos);
   CHECK(bytes.find("123456") == std::string::npos);
   check_same_fields(r, read_back(bytes));
@@ -87,6 +86,7 @@ TEST_CASE("every field round-trips, extremes and a running run included") {
 
 TEST_CASE("a truncated, padded or overlong run value is corrupt") {
   run_record r = noop_run();
+  r.run_id = 5;  // one varint byte: attempt is the fourth byte
   r.error = "boom";
   const std::string bytes = encode_run_value(r);
   run_record out;
@@ -101,13 +101,13 @@ TEST_CASE("a truncated, padded or overlong run value is corrupt") {
   CHECK(padded.message().find("trailing") != std::string::npos);
 
   // attempt written long (0 as two bytes), then as a varint whose tenth byte overflows 64 bits.
-  std::string overlong = bytes.substr(0, 2) + std::string("\x80\x00", 2) + bytes.substr(3);
+  std::string overlong = bytes.substr(0, 3) + std::string("\x80\x00", 2) + bytes.substr(4);
   CHECK(decode_run_value(overlong, &out).message().find("shortest") != std::string::npos);
-  std::string overflow = bytes.substr(0, 2) + std::string(9, '\xff') + '\x02';
+  std::string overflow = bytes.substr(0, 3) + std::string(9, '\xff') + '\x02';
   CHECK(decode_run_value(overflow, &out).message().find("overflows") != std::string::npos);
 
   // attempt = 2^32: out of int's range.
-  std::string wide = bytes.substr(0, 2) + std::string("\x80\x80\x80\x80\x20", 5) + bytes.substr(3);
+  std::string wide = bytes.substr(0, 3) + std::string("\x80\x80\x80\x80\x20", 5) + bytes.substr(4);
   CHECK(decode_run_value(wide, &out).message().find("out of range") != std::string::npos);
 }
 
@@ -137,4 +137,31 @@ TEST_CASE("random bit flips give an error or a value that writes back the same w
     if (!decode_run_value(bytes, &out).ok()) continue;
     CHECK(encode_run_value(out) == bytes);
   }
+}
+
+TEST_CASE("a format 3 value (run id in the key) still reads, leaving the run id to the caller") {
+  run_record r = noop_run();
+  r.run_id = 5;
+  std::string bytes = encode_run_value(r);
+  bytes[0] = static_cast<char>(k_run_value_format_keyed);
+  bytes.erase(2, 1);  // format 3 had no run id after the kinds byte
+  run_record back;
+  back.run_id = 7;
+  REQUIRE(decode_run_value(bytes, &back).ok());
+  CHECK(back.run_id == 7);
+  CHECK(back.plan_ms == r.plan_ms);
+  CHECK(back.end_ms == r.end_ms);
+}
+
+TEST_CASE("run_id_of_value reads the id of a format 4 value and nothing else") {
+  const run_record r = noop_run();
+  const std::string bytes = encode_run_value(r);
+  uint64_t id = 0;
+  REQUIRE(run_id_of_value(bytes, &id));
+  CHECK(id == r.run_id);
+  CHECK_FALSE(run_id_of_value(bytes.substr(0, 5), &id));  // the varint cut short
+  CHECK_FALSE(run_id_of_value("", &id));
+  std::string keyed = bytes;
+  keyed[0] = static_cast<char>(k_run_value_format_keyed);
+  CHECK_FALSE(run_id_of_value(keyed, &id));
 }

@@ -263,8 +263,7 @@ TEST_CASE("delete_group removes its jobs, runs and funcs and nothing of other gr
   CHECK(l.jobs.count("g2/1") == 0);
 }
 
-TEST_CASE(
-    "delete_job removes the job (its runs go with the sweep), delete_func and delete_run remove one key") {
+TEST_CASE("delete_job removes the job (its runs go with the sweep), delete_func removes one key") {
   temp_dir tmp;
   auto store = open_store(tmp.path);
   mutation_batch b;
@@ -276,18 +275,17 @@ TEST_CASE(
   REQUIRE(store->commit_sync(std::move(b)).ok());
 
   REQUIRE(store
-              ->commit_sync(mutation_batch{}.delete_job("g", "1").delete_func("g", "f1").delete_run(
-                  "g", "10", 2))
+              ->commit_sync(mutation_batch{}.delete_job("g", "1").delete_func("g", "f1"))
               .ok());
   loaded l = load(*store);
   CHECK(l.jobs.size() == 1);
   CHECK(l.jobs.count("g/10") == 1);
   REQUIRE(l.funcs.size() == 1);
   CHECK(l.funcs[0].name == "f2");
-  CHECK(store->list_group_runs("g", 0, INT64_MAX, 100).value().size() == 2);  // job 10's only
+  CHECK(store->list_group_runs("g", 0, INT64_MAX, 100).value().size() == 3);  // job 10's only
   CHECK(store->sweep_retention() == 3);  // job 1's orphans
   CHECK(run_ids(*store, "g", "1").empty());
-  CHECK(run_ids(*store, "g", "10") == std::vector<uint64_t>{3, 1});
+  CHECK(run_ids(*store, "g", "10") == std::vector<uint64_t>{3, 2, 1});
 }
 
 TEST_CASE("a job created under a deleted job's id starts with no history") {
@@ -409,53 +407,87 @@ TEST_CASE("list_runs gives the newest first, honours limit and pages with before
   CHECK(run_ids(*store, "g", "j2") == std::vector<uint64_t>{1000});
 }
 
-TEST_CASE("runs read back with the group, job and id of their key, in any format") {
+TEST_CASE("a schema 1 store's runs (keyed by run id, any format) move into rings at open") {
   temp_dir tmp;
+  {
+    // As an older build left it: schema 1, each run under its id, values of formats 2 and 3.
+    leveldb::DB* raw = nullptr;
+    leveldb::Options lo;
+    lo.create_if_missing = true;
+    REQUIRE(leveldb::DB::Open(lo, tmp.path, &raw).ok());
+    std::unique_ptr<leveldb::DB> db(raw);
+    REQUIRE(db->Put({}, "m/schema", "1").ok());
+    REQUIRE(db->Put({}, job_key("a/b", "50%"), encode(make_job("a/b", "50%"))).ok());  // names the key escapes
+    const std::string prefix = job_runs_prefix("a/b", "50%");
+    for (uint64_t id = 10; id <= 14; ++id) {
+      run_record old = make_run("a/b", "50%", id);
+      old.output_tail = "old " + std::to_string(id);
+      if (id % 2 == 0) {
+        REQUIRE(db->Put({}, prefix + hex16(id), format2_run(old)).ok());
+      } else {
+        std::string v3 = encode(old);  // format 4 with a one-byte run id, made format 3
+        v3[0] = static_cast<char>(k_run_value_format_keyed);
+        v3.erase(2, 1);
+        REQUIRE(db->Put({}, prefix + hex16(id), v3).ok());
+      }
+    }
+    REQUIRE(db->Put({}, job_key("g", "k"), encode(make_job("g", "k"))).ok());
+    REQUIRE(db->Put({}, job_runs_prefix("g", "k") + hex16(7), format2_run(make_run("g", "k", 7))).ok());
+  }
   store_options o = quiet_options();
-  o.max_runs_per_job = 0;
+  o.max_runs_per_job = 3;  // the newest three of job 50% move; the older two go
   {
     auto store = open_store(tmp.path, o);
-    run_record today = make_run("a/b", "50%", 20);  // names that the key escapes
-    today.output_tail = "new";
-    REQUIRE(store->commit_sync(mutation_batch{}.put_run(today).set_durable(false)).ok());
+    auto schema = store->get_meta("schema");
+    REQUIRE(schema.ok());
+    CHECK(schema.value() == std::optional<std::string>("2"));
+    auto runs = store->list_runs("a/b", "50%", 10);
+    REQUIRE(runs.ok());
+    REQUIRE(runs->size() == 3);
+    for (const run_record& r : *runs) {
+      CHECK(r.group == "a/b");
+      CHECK(r.job_id == "50%");
+      CHECK(r.output_tail == "old " + std::to_string(r.run_id));
+    }
+    CHECK((*runs)[0].run_id == 14);
+    CHECK((*runs)[2].run_id == 12);
+    CHECK(run_ids(*store, "g", "k") == std::vector<uint64_t>{7});
+    // The ring goes on after the moved runs: the next run replaces the oldest (12).
+    REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("a/b", "50%", 20)).set_durable(false)).ok());
+    CHECK(run_ids(*store, "a/b", "50%") == std::vector<uint64_t>{20, 14, 13});
+    auto group_runs = store->list_group_runs("a/b", 0, INT64_MAX, 10);
+    REQUIRE(group_runs.ok());
+    REQUIRE(group_runs->size() == 3);
+    CHECK((*group_runs)[0].run_id == 20);
+    CHECK((*group_runs)[0].job_id == "50%");
+    CHECK((*group_runs)[1].group == "a/b");
+    CHECK(store->stats().corrupt_runs_skipped == 0);
   }
   {
-    // An older build's format 2 value; its own identity fields are the key's.
-    leveldb::DB* raw = nullptr;
-    REQUIRE(leveldb::DB::Open(leveldb::Options{}, tmp.path, &raw).ok());
-    std::unique_ptr<leveldb::DB> db(raw);
-    run_record old = make_run("a/b", "50%", 10);
-    old.output_tail = "old";
-    REQUIRE(db->Put({}, run_key("a/b", "50%", 10), format2_run(old)).ok());
-    REQUIRE(db->Put({}, job_key("a/b", "50%"), encode(make_job("a/b", "50%"))).ok());
+    // No legacy key is left, and opening again changes nothing.
+    auto store = open_store(tmp.path, o);
+    CHECK(run_ids(*store, "a/b", "50%") == std::vector<uint64_t>{20, 14, 13});
   }
-  auto store = open_store(tmp.path, o);
-  auto runs = store->list_runs("a/b", "50%", 10);
-  REQUIRE(runs.ok());
-  REQUIRE(runs->size() == 2);
-  for (const run_record& r : *runs) {
-    CHECK(r.group == "a/b");
-    CHECK(r.job_id == "50%");
+  leveldb::DB* raw = nullptr;
+  REQUIRE(leveldb::DB::Open(leveldb::Options{}, tmp.path, &raw).ok());
+  std::unique_ptr<leveldb::DB> db(raw);
+  std::unique_ptr<leveldb::Iterator> it(db->NewIterator({}));
+  std::size_t legacy = 0, slots = 0;
+  for (it->Seek("r/"); it->Valid() && it->key().starts_with("r/"); it->Next()) {
+    std::string_view p;
+    uint64_t id = 0;
+    uint32_t slot = 0;
+    if (split_legacy_run_key(it->key().ToString(), &p, &id)) ++legacy;
+    if (split_run_key(it->key().ToString(), &p, &slot)) ++slots;
   }
-  CHECK((*runs)[0].run_id == 20);
-  CHECK((*runs)[0].output_tail == "new");
-  CHECK((*runs)[1].run_id == 10);
-  CHECK((*runs)[1].output_tail == "old");
-
-  auto group_runs = store->list_group_runs("a/b", 0, INT64_MAX, 10);
-  REQUIRE(group_runs.ok());
-  REQUIRE(group_runs->size() == 2);
-  CHECK((*group_runs)[0].run_id == 20);
-  CHECK((*group_runs)[0].job_id == "50%");
-  CHECK((*group_runs)[1].group == "a/b");
-  CHECK(store->stats().corrupt_runs_skipped == 0);
+  CHECK(legacy == 0);
+  CHECK(slots == 4);
 }
 
-TEST_CASE("runs past the newest max_runs_per_job are not listed before their trim") {
+TEST_CASE("a job's ring keeps its newest max_runs_per_job runs, and pages count from the newest") {
   temp_dir tmp;
   store_options o = quiet_options();
   o.max_runs_per_job = 3;
-  o.run_trim_interval = 1'000'000'000;  // (almost) never trimmed by the writes
   auto store = open_store(tmp.path, o);
   mutation_batch b;
   b.put_job(make_job("g", "j")).put_job(make_job("g", "k"));
@@ -464,7 +496,8 @@ TEST_CASE("runs past the newest max_runs_per_job are not listed before their tri
   REQUIRE(store->commit_sync(std::move(b)).ok());
 
   CHECK(run_ids(*store, "g", "j") == std::vector<uint64_t>{6, 5, 4});
-  // Pages count from the newest: two runs were listed before 5, so one is left.
+  CHECK(store->stats().runs_trimmed == 3);
+  // Pages count from the newest.
   CHECK(run_ids(*store, "g", "j", 10, 5) == std::vector<uint64_t>{4});
   CHECK(run_ids(*store, "g", "j", 10, 4).empty());
   CHECK(run_ids(*store, "g", "j", 10, 3).empty());
@@ -475,7 +508,7 @@ TEST_CASE("runs past the newest max_runs_per_job are not listed before their tri
   std::vector<uint64_t> ids;
   for (const auto& r : *group_runs) ids.push_back(r.run_id);
   CHECK(ids == std::vector<uint64_t>{100, 6, 5, 4});
-  // A time range that holds only stale runs lists none of them.
+  // A time range that held only overwritten runs lists none of them.
   group_runs = store->list_group_runs("g", 1, 3, 100);
   REQUIRE(group_runs.ok());
   CHECK(group_runs->empty());
@@ -484,10 +517,73 @@ TEST_CASE("runs past the newest max_runs_per_job are not listed before their tri
   REQUIRE(group_runs->size() == 2);
   CHECK((*group_runs)[0].run_id == 5);
   CHECK((*group_runs)[1].run_id == 4);
+  // Nothing is past the cap: the sweep has nothing to delete.
+  CHECK(store->sweep_retention() == 0);
+}
 
-  // The sweep then deletes them; the lists do not change.
-  CHECK(store->sweep_retention() == 3);
-  CHECK(run_ids(*store, "g", "j") == std::vector<uint64_t>{6, 5, 4});
+TEST_CASE("after a reopen a job's ring goes on from its newest run; a lowered cap is swept") {
+  temp_dir tmp;
+  store_options o = quiet_options();
+  o.max_runs_per_job = 4;
+  {
+    auto store = open_store(tmp.path, o);
+    REQUIRE(store->commit_sync(mutation_batch{}.put_job(make_job("g", "j")).put_job(make_job("g", "k"))).ok());
+    for (uint64_t id = 1; id <= 6; ++id)  // slots 0 and 1 hold 5 and 6: the oldest is in slot 2
+      REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "j", id)).set_durable(false)).ok());
+    for (uint64_t id = 1; id <= 2; ++id)  // a ring not yet full
+      REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "k", id)).set_durable(false)).ok());
+  }
+  {
+    auto store = open_store(tmp.path, o);
+    REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "j", 7)).set_durable(false)).ok());
+    CHECK(run_ids(*store, "g", "j") == std::vector<uint64_t>{7, 6, 5, 4});
+    REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "k", 3)).set_durable(false)).ok());
+    CHECK(run_ids(*store, "g", "k") == std::vector<uint64_t>{3, 2, 1});
+    CHECK(store->stats().runs_trimmed == 1);  // only j's run 3 was overwritten
+  }
+  o.max_runs_per_job = 2;
+  auto store = open_store(tmp.path, o);
+  CHECK(run_ids(*store, "g", "j") == std::vector<uint64_t>{7, 6});  // listed: the newest two
+  CHECK(store->sweep_retention() == 2 + 1);  // stored: j's 5 and 4, k's 1
+  CHECK(run_ids(*store, "g", "j") == std::vector<uint64_t>{7, 6});
+  CHECK(run_ids(*store, "g", "k") == std::vector<uint64_t>{3, 2});
+  for (uint64_t id = 8; id <= 9; ++id)
+    REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "j", id)).set_durable(false)).ok());
+  // The ring went on in slots 0 and 1; slot 2, past the new cap, still held run 7 for the sweep.
+  CHECK(run_ids(*store, "g", "j") == std::vector<uint64_t>{9, 8});
+  CHECK(store->sweep_retention() == 1);
+  CHECK(store->sweep_retention() == 0);
+}
+
+TEST_CASE("the sweep never erases a run written to a slot after it read the slot") {
+  temp_dir tmp;
+  store_options o = quiet_options();
+  o.max_runs_per_job = 1;  // every run goes to slot 0
+  auto store = open_store(tmp.path, o);
+  REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "gone", 1)).set_durable(false)).ok());
+  const std::string slot0 = run_slot_key(job_runs_prefix("g", "gone"), 0);
+  // The sweep read run 1 in slot 0 (an orphan: job "gone" does not exist); the job is made
+  // again and its first run lands in slot 0 before the sweep's erase is written.
+  REQUIRE(store
+              ->commit_sync(mutation_batch{}
+                                .put_job(make_job("g", "gone"))
+                                .delete_runs("g", "gone")
+                                .put_run(make_run("g", "gone", 2)))
+              .ok());
+  REQUIRE(store->commit_sync(mutation_batch{}.erase_run_if(slot0, 1).set_durable(false)).ok());
+  CHECK(run_ids(*store, "g", "gone") == std::vector<uint64_t>{2});
+  REQUIRE(store->commit_sync(mutation_batch{}.erase_run_if(slot0, 2).set_durable(false)).ok());
+  CHECK(run_ids(*store, "g", "gone").empty());
+  // In one round, an erase of the slot's old run and a new run into it: the new run stays.
+  REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "gone", 3)).set_durable(false)).ok());
+  REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "gone", 4)).erase_run_if(slot0, 3)).ok());
+  CHECK(run_ids(*store, "g", "gone") == std::vector<uint64_t>{4});
+  // An orphan's erase is checked against its job: made again, the job's run stays.
+  REQUIRE(store->commit_sync(mutation_batch{}.erase_orphan_run(slot0).set_durable(false)).ok());
+  CHECK(run_ids(*store, "g", "gone") == std::vector<uint64_t>{4});
+  REQUIRE(store->commit_sync(mutation_batch{}.delete_job("g", "gone")).ok());
+  REQUIRE(store->commit_sync(mutation_batch{}.erase_orphan_run(slot0).set_durable(false)).ok());
+  CHECK(run_ids(*store, "g", "gone").empty());
 }
 
 TEST_CASE("a non-durable run update replaces the running record") {
@@ -498,27 +594,28 @@ TEST_CASE("a non-durable run update replaces the running record") {
   REQUIRE(store->commit_sync(mutation_batch{}.put_run(r).set_durable(false)).ok());
   r.state = run_state::failed;
   r.error = "exit 1";
-  REQUIRE(store->commit_sync(mutation_batch{}.put_run(r).set_durable(false)).ok());
+  REQUIRE(store->commit_sync(mutation_batch{}.update_run(r).set_durable(false)).ok());
+  // A run the ring does not hold is added by update_run.
+  REQUIRE(store->commit_sync(mutation_batch{}.update_run(make_run("g", "j", 2)).set_durable(false)).ok());
+  CHECK(run_ids(*store, "g", "j") == std::vector<uint64_t>{2, 1});
   auto runs = store->list_runs("g", "j", 10);
   REQUIRE(runs.ok());
-  REQUIRE(runs->size() == 1);
-  CHECK(runs->front().state == run_state::failed);
-  CHECK(runs->front().error == "exit 1");
+  REQUIRE(runs->size() == 2);
+  CHECK(runs->back().state == run_state::failed);
+  CHECK(runs->back().error == "exit 1");
 }
 
-TEST_CASE("trimming keeps the newest max_runs_per_job runs of each job") {
+TEST_CASE("every write keeps the newest max_runs_per_job runs of each job") {
   temp_dir tmp;
-  SECTION("checked after every write") {
+  SECTION("one run a write, and many in one group commit") {
     store_options o = quiet_options();
     o.max_runs_per_job = 10;
-    o.run_trim_interval = 1;
     auto store = open_store(tmp.path, o);
     for (uint64_t id = 1; id <= 50; ++id) {
       REQUIRE(
           store->commit_sync(mutation_batch{}.put_run(make_run("g", "j", id)).set_durable(false))
               .ok());
     }
-    // Many runs in one group commit are trimmed as well.
     mutation_batch b;
     for (uint64_t id = 51; id <= 80; ++id)
       b.put_run(make_run("g", "j", id)).put_run(make_run("g", "k", id));
@@ -529,9 +626,9 @@ TEST_CASE("trimming keeps the newest max_runs_per_job runs of each job") {
     CHECK(run_ids(*store, "g", "k") == want);
     CHECK(store->stats().runs_trimmed == 70 + 20);
   }
-  SECTION("amortized: a few extra runs between trims, exact after a sweep") {
+  SECTION("exact at every write, with nothing left for the sweep") {
     store_options o = quiet_options();
-    o.max_runs_per_job = 100;  // checked after about 1 in 100 writes
+    o.max_runs_per_job = 100;
     auto store = open_store(tmp.path, o);
     REQUIRE(store->commit_sync(mutation_batch{}.put_job(make_job("g", "j"))).ok());
     for (uint64_t id = 1; id <= 1000; ++id) {
@@ -539,44 +636,37 @@ TEST_CASE("trimming keeps the newest max_runs_per_job runs of each job") {
           store->commit_sync(mutation_batch{}.put_run(make_run("g", "j", id)).set_durable(false))
               .ok());
     }
-    // Some trims ran, not one per write; the list shows the newest 100 either way.
-    const uint64_t trimmed = store->stats().runs_trimmed;
-    CHECK(trimmed >= 500);
-    CHECK(trimmed < 900);
+    CHECK(store->stats().runs_trimmed == 900);
     auto ids = run_ids(*store, "g", "j");
     REQUIRE(ids.size() == 100);
     CHECK(ids.front() == 1000);
     CHECK(ids.back() == 901);
-    store->sweep_retention();
-    CHECK(store->stats().runs_trimmed == 900);
-    CHECK(run_ids(*store, "g", "j") == ids);
+    CHECK(store->sweep_retention() == 0);
   }
 }
 
-TEST_CASE("a trim reads from where the job's last trim left its runs, and the sweep finds a late older run") {
+TEST_CASE("a run that ends late takes the oldest slot, and a job made again starts over") {
   temp_dir tmp;
   store_options o = quiet_options();
   o.max_runs_per_job = 5;
-  o.run_trim_interval = 1;
   auto store = open_store(tmp.path, o);
   REQUIRE(store->commit_sync(mutation_batch{}.put_job(make_job("g", "j"))).ok());
   for (uint64_t id = 100; id <= 120; ++id)
     REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "j", id)).set_durable(false)).ok());
   CHECK(run_ids(*store, "g", "j") == std::vector<uint64_t>{120, 119, 118, 117, 116});
-  // A run that started before the others and ended after them: its id is below the trim floor.
+  // A run that started before the others and ended after them: kept as one of the last five
+  // to finish (lists still sort by id).
   REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "j", 50)).set_durable(false)).ok());
+  CHECK(run_ids(*store, "g", "j") == std::vector<uint64_t>{120, 119, 118, 117, 50});
   for (uint64_t id = 121; id <= 125; ++id)
     REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "j", id)).set_durable(false)).ok());
-  // The trims keep the newest five from the floor on; the late run is left to the sweep (stored
-  // until then, but not listed: it is past the newest five).
   CHECK(run_ids(*store, "g", "j") == std::vector<uint64_t>{125, 124, 123, 122, 121});
-  CHECK(store->stats().runs_trimmed == 21);
-  store->sweep_retention();
   CHECK(store->stats().runs_trimmed == 22);
-  CHECK(run_ids(*store, "g", "j") == std::vector<uint64_t>{125, 124, 123, 122, 121});
-  // A job deleted and made again under the same id starts over above the old floor.
+  CHECK(store->sweep_retention() == 0);
+  // A job deleted and made again under the same id starts with an empty ring.
   REQUIRE(store->commit_sync(mutation_batch{}.delete_job("g", "j").delete_runs("g", "j")).ok());
   REQUIRE(store->commit_sync(mutation_batch{}.put_job(make_job("g", "j"))).ok());
+  CHECK(run_ids(*store, "g", "j").empty());
   for (uint64_t id = 200; id <= 206; ++id)
     REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "j", id)).set_durable(false)).ok());
   CHECK(run_ids(*store, "g", "j") == std::vector<uint64_t>{206, 205, 204, 203, 202});
@@ -765,11 +855,11 @@ TEST_CASE(
     leveldb::DB* raw = nullptr;
     REQUIRE(leveldb::DB::Open(leveldb::Options{}, tmp.path, &raw).ok());
     std::unique_ptr<leveldb::DB> db(raw);
-    REQUIRE(db->Put({}, std::string(k_schema_key), "2").ok());
+    REQUIRE(db->Put({}, std::string(k_schema_key), "3").ok());
   }
   auto r = state_store::open(tmp.path, quiet_options());
   REQUIRE_FALSE(r.ok());
-  CHECK_THAT(r.status().message(), Catch::Contains("schema version 2"));
+  CHECK_THAT(r.status().message(), Catch::Contains("schema version 3"));
 }
 
 TEST_CASE("lazy batches beyond the queue bound are dropped and counted, durable ones always queue") {

@@ -9,7 +9,7 @@ TEST_CASE("keys follow the documented layout") {
   CHECK(group_key("YM55") == "g/YM55");
   CHECK(job_key("YM55", "12") == "j/YM55/12");
   CHECK(group_jobs_prefix("YM55") == "j/YM55/");
-  CHECK(run_key("YM55", "12", 0x1f) == "r/YM55/12/000000000000001f");
+  CHECK(run_slot_key("r/YM55/12/", 0x1f) == "r/YM55/12/0000001f");
   CHECK(job_runs_prefix("YM55", "12") == "r/YM55/12/");
   CHECK(group_runs_prefix("YM55") == "r/YM55/");
   CHECK(func_key("YM55", "fn") == "f/YM55/fn");
@@ -57,19 +57,27 @@ TEST_CASE("hex16 orders like the numbers and parses back") {
 
 TEST_CASE("prefix_end is the first key past a prefix's range") {
   CHECK(prefix_end("r/YM55/12/") == "r/YM55/120");
-  CHECK(run_key("YM55", "12", ~0ULL) < prefix_end("r/YM55/12/"));
+  CHECK(run_slot_key("r/YM55/12/", ~0U) < prefix_end("r/YM55/12/"));
   CHECK(prefix_end("a/") == "a0");
 }
 
 TEST_CASE("split_run_key and audit_seq_of take keys apart") {
   std::string_view prefix;
+  uint32_t slot = 0;
+  const std::string key = run_slot_key(job_runs_prefix("g", "j"), 42);
+  REQUIRE(split_run_key(key, &prefix, &slot));
+  CHECK(prefix == "r/g/j/");
+  CHECK(slot == 42);
+  CHECK_FALSE(split_run_key("j/g/j", &prefix, &slot));
+  CHECK_FALSE(split_run_key("r/g/j/xyz", &prefix, &slot));
+  // A schema 1 key (the run id, 16 digits) is not a slot key, and the other way round.
   uint64_t id = 0;
-  const std::string key = run_key("g", "j", 42);
-  REQUIRE(split_run_key(key, &prefix, &id));
+  const std::string legacy = job_runs_prefix("g", "j") + hex16(42);
+  CHECK_FALSE(split_run_key(legacy, &prefix, &slot));
+  REQUIRE(split_legacy_run_key(legacy, &prefix, &id));
   CHECK(prefix == "r/g/j/");
   CHECK(id == 42);
-  CHECK_FALSE(split_run_key("j/g/j", &prefix, &id));
-  CHECK_FALSE(split_run_key("r/g/j/xyz", &prefix, &id));
+  CHECK_FALSE(split_legacy_run_key(key, &prefix, &id));
 
   uint64_t seq = 0;
   REQUIRE(audit_seq_of(audit_time_prefix(10) + hex16(77), &seq));
@@ -94,9 +102,9 @@ TEST_CASE("the group and job of a runs prefix come back unescaped") {
   CHECK(group == "a/b");
   CHECK(job == "50%");
   std::string_view prefix;
-  uint64_t id = 0;
-  const std::string key = run_key("YM55", "12", 7);
-  REQUIRE(split_run_key(key, &prefix, &id));
+  uint32_t slot = 0;
+  const std::string key = run_slot_key(job_runs_prefix("YM55", "12"), 7);
+  REQUIRE(split_run_key(key, &prefix, &slot));
   REQUIRE(run_owner_of_runs_prefix(prefix, &group, &job));
   CHECK(group == "YM55");
   CHECK(job == "12");
