@@ -1,5 +1,7 @@
 #include "core/tag_table.h"
 
+#include <cassert>
+
 namespace mainspring {
 namespace {
 
@@ -26,20 +28,27 @@ std::size_t tag_table::probe(uint64_t tag) const {
 }
 
 uint32_t* tag_table::find(uint64_t tag) {
+  assert(tag != 0 && "tag 0 marks an empty slot");
   if (slots_.empty()) return nullptr;
   slot& s = slots_[probe(tag)];
   return s.tag() == tag ? &s.value : nullptr;
 }
 
 uint32_t& tag_table::insert_or_get(uint64_t tag, uint32_t initial) {
-  if (slots_.empty() || (size_ + 1) * 4 > slots_.size() * 3) grow();
-  slot& s = slots_[probe(tag)];
-  if (s.tag() != tag) {
-    s.tag_lo = static_cast<uint32_t>(tag);
-    s.tag_hi = static_cast<uint32_t>(tag >> 32);
-    s.value = initial;
-    ++size_;
+  assert(tag != 0 && "tag 0 marks an empty slot");
+  if (slots_.empty()) grow();
+  std::size_t i = probe(tag);
+  if (slots_[i].tag() == tag) return slots_[i].value;
+  // Grow only for a new tag: the committer looks up existing jobs far more often than it adds.
+  if ((size_ + 1) * 4 > slots_.size() * 3) {
+    grow();
+    i = probe(tag);
   }
+  slot& s = slots_[i];
+  s.tag_lo = static_cast<uint32_t>(tag);
+  s.tag_hi = static_cast<uint32_t>(tag >> 32);
+  s.value = initial;
+  ++size_;
   return s.value;
 }
 

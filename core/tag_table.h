@@ -39,6 +39,13 @@ class tag_table {
   std::size_t capacity() const { return slots_.size(); }  // 0 or a power of two
   std::size_t memory_bytes() const { return slots_.capacity() * sizeof(slot); }
 
+  // Calls f(tag, value) for every entry, in no particular order.
+  template <class F>
+  void for_each(F&& f) const {
+    for (const slot& s : slots_)
+      if (s.tag() != 0) f(s.tag(), s.value);
+  }
+
   // Frees everything.
   void clear();
 

@@ -226,6 +226,7 @@ status_or<std::unique_ptr<state_store>> state_store::open(const std::string& dir
   }
 
   impl* p = i.get();
+  p->ring_scan = std::thread([p] { p->scan_rings(); });
   p->committer = std::thread([p] { p->run_committer(); });
   if (options.sweep_interval.count() > 0) p->sweeper = std::thread([p] { p->run_sweeper(); });
   return std::unique_ptr<state_store>(new state_store(std::move(i)));
@@ -257,6 +258,8 @@ state_store::~state_store() {
   }
   impl_->sweep_cv.notify_all();
   if (impl_->sweeper.joinable()) impl_->sweeper.join();
+  impl_->ring_scan_stop = true;
+  if (impl_->ring_scan.joinable()) impl_->ring_scan.join();
   {
     std::lock_guard<std::mutex> lock(impl_->queue_mu);
     impl_->closing = true;
@@ -398,7 +401,7 @@ status state_store::impl::apply_op(const mutation_batch::op& op, leveldb::WriteB
       out->Put(op.key, op.value);
       return {};
     case k::put_run:
-      out->Put(next_run_key(op.key), op.value);
+      out->Put(next_run_key(op.key, op.value), op.value);
       return {};
     case k::update_run:
       out->Put(slot_of_run(op.key, op.value), op.value);
@@ -469,7 +472,6 @@ void state_store::impl::write_round(std::vector<pending>& round) {
     outcome[b] = append_batch(round[b].batch, wb);
     if (outcome[b].ok() && round[b].batch.durable()) sync = true;
   }
-  ring_reader.reset();  // it pins the DB's files; a failed write below reopens the DB
 
   leveldb::WriteOptions wo;
   wo.sync = sync;

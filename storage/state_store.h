@@ -100,6 +100,9 @@ struct store_options {
   // fault_env (storage/fault_env.h) to fail writes and syncs or to lose power. Must outlive the
   // store.
   leveldb::Env* env = nullptr;
+  // Called on the ring scan's thread before it reads (state_store_impl.h): tests hold the scan
+  // back to see the runs a job finishes meanwhile. Null in the server.
+  std::function<void()> before_ring_scan;
 };
 
 // Counters for metrics. Latencies are of the WriteBatch write including its sync.
@@ -201,6 +204,11 @@ class state_store {
   // at most about sweep_keys_per_tick run keys from where the last tick stopped, deleting runs
   // past max_run_age and beyond max_runs_per_job. Returns the runs it deleted.
   std::size_t sweep_retention();
+
+  // True once the scan that open() starts has found every job's place in its ring (a pass
+  // over the run history, about 5 million runs a second). Until then a finished run is kept
+  // under its run id (store_keys.h), which reads list as any other and the sweep later trims.
+  bool rings_scanned() const;
 
   // The value put_meta() stored under `name`, or nullopt when there is none.
   status_or<std::optional<std::string>> get_meta(std::string_view name) const;

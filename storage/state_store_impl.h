@@ -64,9 +64,18 @@ struct state_store::impl {
   // cost 16-24 MiB here, where a trim that read back each job's keys cost more CPU than the writes.
   tag_table run_slots;
   std::string slot_key;  // the key being built (a put_run's)
-  // find_next_slot's iterator, made once per round (a new LevelDB iterator costs about as much
-  // as the reads of a ring) and released before the round is written.
-  std::unique_ptr<leveldb::Iterator> ring_reader;
+  // Until ring_scan (its own thread, started at open) has read every ring once, in key order,
+  // the committer keeps each new run under its run id (store_keys.h), reading nothing: finding
+  // one job's place costs a seek and its ring, and a thousand jobs' first runs after a restart
+  // held the committer back for seconds (the history lane overflowed: 222,000 runs dropped after
+  // a restart at 150,000 runs/s). The scan's table then becomes run_slots (the committer takes
+  // it at its next put_run); the runs kept by id meanwhile are extra keys that the reads sort
+  // in and the sweep trims.
+  std::thread ring_scan;
+  tag_table scanned_slots;                 // the scan's; the committer's once ring_scan_done
+  std::atomic<bool> ring_scan_done{false};
+  std::atomic<bool> ring_scan_stop{false};
+  bool slots_known = false;                // committer thread only: run_slots is complete
 
   // -- the sweep --
   std::mutex sweep_mu;  // one tick at a time; guards sweep_cursor
@@ -107,13 +116,13 @@ struct state_store::impl {
   status ready_to_write();
 
   // -- retention (state_store_retention.cc) --
-  // The key of the slot the job's next run takes (in slot_key), counting an overwritten run as
-  // trimmed.
-  const std::string& next_run_key(std::string_view runs_prefix);
+  // The key (in slot_key) of the slot the job's next run (encoded as `value`) takes, counting an
+  // overwritten run as trimmed; while the rings are not scanned yet, the run's own key.
+  const std::string& next_run_key(std::string_view runs_prefix, std::string_view value);
   // The key of the slot holding the run that `value` (format 4) is, or next_run_key's.
   const std::string& slot_of_run(std::string_view runs_prefix, std::string_view value);
-  // Where a job whose place is not in run_slots goes on: after its newest stored run.
-  uint32_t find_next_slot(std::string_view runs_prefix);
+  // Fills scanned_slots with every job's place (ring_scan's thread, from open).
+  void scan_rings();
   // The job's runs were all erased: its next run takes slot 0.
   void forget_run_slots(std::string_view runs_prefix);
   std::size_t sweep_once();

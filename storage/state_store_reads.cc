@@ -78,9 +78,8 @@ status state_store::impl::read_ring(leveldb::Iterator* it, std::string_view runs
   runs.clear();
   for (it->Seek(leveldb::Slice(runs_prefix.data(), runs_prefix.size()));
        it->Valid() && starts_with(it->key(), runs_prefix); it->Next()) {
-    std::string_view job_prefix;
-    uint32_t slot = 0;
-    if (!split_run_key(view(it->key()), &job_prefix, &slot) || job_prefix.size() != runs_prefix.size()) continue;
+    std::string_view job_prefix;  // a slot key, or a run kept under its id (store_keys.h)
+    if (!split_any_run_key(view(it->key()), &job_prefix) || job_prefix.size() != runs_prefix.size()) continue;
     run_record run;
     if (!decode(view(it->value()), &run).ok() || run.run_id == 0) {
       corrupt_runs_skipped.fetch_add(1, std::memory_order_relaxed);
@@ -138,8 +137,7 @@ status_or<std::vector<run_record>> state_store::list_group_runs(std::string_view
   it->Seek(prefix);
   while (it->Valid() && starts_with(it->key(), prefix)) {
     std::string_view job_prefix;
-    uint32_t slot = 0;
-    if (!split_run_key(view(it->key()), &job_prefix, &slot)) {
+    if (!split_any_run_key(view(it->key()), &job_prefix)) {
       it->Next();
       continue;
     }

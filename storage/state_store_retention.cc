@@ -23,78 +23,116 @@ uint64_t tag_of(std::string_view runs_prefix) {
   return std::hash<std::string_view>{}(runs_prefix) | 1;  // 0 marks an empty tag_table slot
 }
 
+
+// Where a job's ring goes on, from its slots: after the newest run's slot, which holds the
+// oldest run once the ring is full, or is the first free slot while it fills.
+class ring_place {
+ public:
+  explicit ring_place(uint64_t cap) : cap_(cap) {}
+
+  void add(uint32_t slot, uint64_t run_id) {
+    if (cap_ == 0 || slot < cap_) ++in_ring_;
+    if (!any_ || run_id > newest_id_) {
+      any_ = true;
+      newest_id_ = run_id;
+      newest_slot_ = slot;
+    }
+  }
+  // The value run_slots keeps for the job (state_store_impl.h).
+  uint32_t value() const {
+    if (!any_) return 0;
+    const uint64_t next = uint64_t{newest_slot_} + 1;
+    if (cap_ == 0) return static_cast<uint32_t>(next);
+    const uint64_t in_cap = next < cap_ ? next : 0;
+    return static_cast<uint32_t>(in_ring_ >= cap_ ? in_cap + cap_ : in_cap);
+  }
+
+ private:
+  uint64_t cap_;
+  bool any_ = false;
+  uint64_t newest_id_ = 0;
+  uint32_t newest_slot_ = 0;
+  uint64_t in_ring_ = 0;  // slots below the cap holding a readable run
+};
+
 }  // namespace
 
-const std::string& state_store::impl::next_run_key(std::string_view runs_prefix) {
+const std::string& state_store::impl::next_run_key(std::string_view runs_prefix, std::string_view value) {
+  if (!slots_known && ring_scan_done.load(std::memory_order_acquire)) {
+    run_slots = std::move(scanned_slots);
+    slots_known = true;
+  }
+  slot_key.assign(runs_prefix);
+  uint64_t run_id = 0;
+  if (!slots_known && run_id_of_value(value, &run_id)) {
+    slot_key += hex16(run_id);
+    return slot_key;
+  }
   const uint64_t cap = options.max_runs_per_job;
-  const uint64_t tag = tag_of(runs_prefix);
-  uint32_t* place = run_slots.find(tag);
-  if (place == nullptr) place = &run_slots.insert_or_get(tag, find_next_slot(runs_prefix));
-  uint32_t slot = *place;
+  uint32_t& place = run_slots.insert_or_get(tag_of(runs_prefix), 0);  // absent: a job with no ring yet
+  uint32_t slot = place;
   if (cap == 0) {
-    ++*place;
+    ++place;
   } else {
     if (slot >= cap) {  // the ring is full: this run overwrites the oldest
       slot -= static_cast<uint32_t>(cap);
       runs_trimmed.fetch_add(1, std::memory_order_relaxed);
     }
-    *place = *place + 1 < 2 * cap ? *place + 1 : static_cast<uint32_t>(cap);
+    place = place + 1 < 2 * cap ? place + 1 : static_cast<uint32_t>(cap);
   }
-  slot_key.assign(runs_prefix);
   append_run_slot(slot_key, slot);
   return slot_key;
 }
 
 const std::string& state_store::impl::slot_of_run(std::string_view runs_prefix, std::string_view value) {
   uint64_t wanted = 0;
-  if (!run_id_of_value(value, &wanted)) return next_run_key(runs_prefix);
+  if (!run_id_of_value(value, &wanted)) return next_run_key(runs_prefix, value);
   std::unique_ptr<leveldb::Iterator> it(db->NewIterator(leveldb::ReadOptions{}));
   for (it->Seek(leveldb::Slice(runs_prefix.data(), runs_prefix.size()));
        it->Valid() && starts_with(it->key(), runs_prefix); it->Next()) {
     std::string_view prefix;
-    uint32_t slot = 0;
     uint64_t id = 0;
-    if (split_run_key(std::string_view(it->key().data(), it->key().size()), &prefix, &slot) &&
+    if (split_any_run_key(std::string_view(it->key().data(), it->key().size()), &prefix) &&
         prefix.size() == runs_prefix.size() &&
         run_id_of_value(std::string_view(it->value().data(), it->value().size()), &id) && id == wanted) {
       slot_key.assign(it->key().data(), it->key().size());
       return slot_key;
     }
   }
-  return next_run_key(runs_prefix);
+  return next_run_key(runs_prefix, value);
 }
 
-// One seek and the job's ring (its cap of values at most), once per job per open: the slot
-// after the newest run's is the oldest run's, or the first free one while the ring fills.
-uint32_t state_store::impl::find_next_slot(std::string_view runs_prefix) {
-  const uint64_t cap = options.max_runs_per_job;
-  if (!ring_reader) ring_reader.reset(db->NewIterator(leveldb::ReadOptions{}));
-  leveldb::Iterator* it = ring_reader.get();
-  bool any = false;
-  uint64_t newest_id = 0;
-  uint32_t newest_slot = 0;
-  uint64_t in_ring = 0;  // slots below the cap holding a readable run
-  for (it->Seek(leveldb::Slice(runs_prefix.data(), runs_prefix.size()));
-       it->Valid() && starts_with(it->key(), runs_prefix); it->Next()) {
-    std::string_view prefix;
-    uint32_t slot = 0;
-    uint64_t id = 0;
-    if (!split_run_key(std::string_view(it->key().data(), it->key().size()), &prefix, &slot) ||
-        prefix.size() != runs_prefix.size() ||
-        !run_id_of_value(std::string_view(it->value().data(), it->value().size()), &id))
-      continue;  // unreadable: neither the newest nor counted
-    if (cap == 0 || slot < cap) ++in_ring;
-    if (!any || id > newest_id) {
-      any = true;
-      newest_id = id;
-      newest_slot = slot;
+// One pass over every run key in key order (about 5 million keys a second here), holding the
+// DB open (a reopen after a failed write waits for it).
+void state_store::impl::scan_rings() {
+  if (options.before_ring_scan) options.before_ring_scan();
+  {
+    std::shared_lock<std::shared_mutex> db_lock(db_mu);
+    leveldb::ReadOptions ro;
+    ro.fill_cache = false;  // a bulk scan must not evict the hot set
+    std::unique_ptr<leveldb::Iterator> it(db->NewIterator(ro));
+    std::string job;
+    ring_place place(options.max_runs_per_job);
+    for (it->Seek(leveldb::Slice(k_run_prefix.data(), k_run_prefix.size()));
+         it->Valid() && starts_with(it->key(), k_run_prefix); it->Next()) {
+      if (ring_scan_stop.load(std::memory_order_relaxed)) return;
+      std::string_view prefix;
+      uint32_t slot = 0;
+      uint64_t id = 0;
+      if (!split_any_run_key(std::string_view(it->key().data(), it->key().size()), &prefix)) continue;
+      if (prefix != job) {
+        if (!job.empty()) scanned_slots.insert_or_get(tag_of(job), place.value());
+        job.assign(prefix);
+        place = ring_place(options.max_runs_per_job);
+      }
+      // Runs kept under their id are not in the ring: they do not move its place.
+      if (split_run_key(std::string_view(it->key().data(), it->key().size()), &prefix, &slot) &&
+          run_id_of_value(std::string_view(it->value().data(), it->value().size()), &id))
+        place.add(slot, id);
     }
+    if (!job.empty()) scanned_slots.insert_or_get(tag_of(job), place.value());
   }
-  if (!any) return 0;
-  const uint64_t next = uint64_t{newest_slot} + 1;
-  if (cap == 0) return static_cast<uint32_t>(next);
-  const uint64_t in_cap = next < cap ? next : 0;
-  return static_cast<uint32_t>(in_ring >= cap ? in_cap + cap : in_cap);
+  ring_scan_done.store(true, std::memory_order_release);
 }
 
 void state_store::impl::forget_run_slots(std::string_view runs_prefix) {
@@ -113,8 +151,7 @@ void state_store::impl::apply_conditional_erases(const std::vector<pending>& rou
     for (const auto& op : p.batch.ops()) {
       if (op.kind == mutation_batch::op_kind::erase_orphan_run) {
         std::string_view prefix;
-        uint32_t slot = 0;
-        if (!split_run_key(op.key, &prefix, &slot)) continue;
+        if (!split_any_run_key(op.key, &prefix)) continue;
         if (prefix != orphan_prefix) {
           orphan_prefix.assign(prefix);
           orphaned = db->Get(leveldb::ReadOptions{}, job_key_of_runs_prefix(prefix), &value).IsNotFound();
@@ -193,8 +230,7 @@ std::size_t state_store::impl::sweep_once() {
       const std::string_view key(it->key().data(), it->key().size());
       const std::string_view value(it->value().data(), it->value().size());
       std::string_view prefix;
-      uint32_t slot = 0;
-      if (!split_run_key(key, &prefix, &slot)) continue;
+      if (!split_any_run_key(key, &prefix)) continue;
       if (prefix != job) {
         finish_job();
         if (visited >= options.sweep_keys_per_tick || orphan_keys >= k_orphan_runs_per_sweep_tick) {
@@ -246,6 +282,10 @@ void state_store::impl::run_sweeper() {
     }
     lock.lock();
   }
+}
+
+bool state_store::rings_scanned() const {
+  return impl_->ring_scan_done.load(std::memory_order_acquire);
 }
 
 std::size_t state_store::sweep_retention() {

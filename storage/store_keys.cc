@@ -183,6 +183,11 @@ bool split_legacy_run_key(std::string_view key, std::string_view* job_prefix, ui
   return split_run_key_digits(key, 16, job_prefix, run_id);
 }
 
+bool split_any_run_key(std::string_view key, std::string_view* job_prefix) {
+  uint64_t ignored = 0;
+  return split_run_key_digits(key, 8, job_prefix, &ignored) || split_run_key_digits(key, 16, job_prefix, &ignored);
+}
+
 bool run_owner_of_runs_prefix(std::string_view runs_prefix, std::string* group, std::string* job_id) {
   if (runs_prefix.size() < k_run_prefix.size() + 3 || runs_prefix.substr(0, k_run_prefix.size()) != k_run_prefix ||
       runs_prefix.back() != '/')

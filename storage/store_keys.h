@@ -7,7 +7,8 @@
 // history cap): each finished run overwrites the slot of the job's oldest one, so a steady
 // history writes one key per run and never a delete (storage/README.md). The value holds the
 // run id; key order is slot order, not time order. Schema 1 keyed each run by its id (16 hex
-// digits); open() migrates such a store. A name part is escaped ('%' -> "%25", '/' -> "%2F")
+// digits); open() migrates such a store, and a job's runs in the first seconds after open are
+// kept that way too (state_store_impl.h: ring_scan). A name part is escaped ('%' -> "%25", '/' -> "%2F")
 // so that no name can reach into another's range.
 //
 // Example:
@@ -76,8 +77,12 @@ std::string job_key_of_runs_prefix(std::string_view runs_prefix);
 // For a run key, the job's runs prefix (everything up to the last '/') and the slot.
 // False when `key` is not shaped like a run key.
 bool split_run_key(std::string_view key, std::string_view* job_prefix, uint32_t* slot);
-// The same for a schema 1 run key ("r/<g>/<j>/<run id, 16 hex digits>"): for the migration.
+// The same for a run kept under its id ("r/<g>/<j>/<run id, 16 hex digits>"): schema 1's layout,
+// and schema 2's for the runs a job finishes before the store knows its place in its ring (the
+// first seconds after open, state_store_impl.h). False for a slot key.
 bool split_legacy_run_key(std::string_view key, std::string_view* job_prefix, uint64_t* run_id);
+// The job's runs prefix of either kind of run key; false for anything else.
+bool split_any_run_key(std::string_view key, std::string_view* job_prefix);
 
 // The group and job id (unescaped) of a job's runs prefix ("r/<g>/<j>/"): a run value of
 // format 3 does not hold them (storage/run_value.h). False when `runs_prefix` is not that shape.

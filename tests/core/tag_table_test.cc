@@ -62,6 +62,27 @@ TEST_CASE("tags that differ only in their high bits do not pile into one slot's 
   CHECK(t.size() == 5'000);
 }
 
+TEST_CASE("looking up a held tag with insert_or_get never grows the table") {
+  tag_table t;
+  uint64_t n = 0;
+  while ((n + 1) * 4 <= 1024 * 3) t.insert_or_get(++n * 2 + 1, 0);  // exactly 3/4 full
+  REQUIRE(t.capacity() == 1024);
+  CHECK(t.insert_or_get(3, 9) == 0);
+  CHECK(t.capacity() == 1024);
+  t.insert_or_get(++n * 2 + 1, 0);  // a new tag: past 3/4, so it grows
+  CHECK(t.capacity() == 2048);
+  CHECK(t.size() == n);
+}
+
+TEST_CASE("for_each visits every entry once") {
+  tag_table t;
+  for (uint64_t i = 1; i <= 3'000; ++i) t.insert_or_get(i << 20 | 1, static_cast<uint32_t>(i));
+  std::unordered_map<uint64_t, uint32_t> seen;
+  t.for_each([&](uint64_t tag, uint32_t value) { CHECK(seen.emplace(tag, value).second); });
+  REQUIRE(seen.size() == 3'000);
+  for (uint64_t i = 1; i <= 3'000; ++i) CHECK(seen[i << 20 | 1] == i);
+}
+
 TEST_CASE("clear frees everything") {
   tag_table t;
   for (uint64_t i = 1; i <= 2'000; ++i) t.insert_or_get(i * 2 + 1, 1);

@@ -48,6 +48,8 @@ std::unique_ptr<state_store> open_store(const std::string& dir, store_options o 
   auto r = state_store::open(dir, o);
   INFO(r.status().to_string());
   REQUIRE(r.ok());
+  // Runs go into rings only once the scan after open is done (the test below holds it back).
+  while (!r.value()->rings_scanned()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return std::move(r).value();
 }
 
@@ -552,6 +554,39 @@ TEST_CASE("after a reopen a job's ring goes on from its newest run; a lowered ca
   // The ring went on in slots 0 and 1; slot 2, past the new cap, still held run 7 for the sweep.
   CHECK(run_ids(*store, "g", "j") == std::vector<uint64_t>{9, 8});
   CHECK(store->sweep_retention() == 1);
+  CHECK(store->sweep_retention() == 0);
+}
+
+TEST_CASE("until the rings are scanned after open, runs are kept under their ids; the sweep trims them") {
+  temp_dir tmp;
+  store_options o = quiet_options();
+  o.max_runs_per_job = 3;
+  {
+    auto store = open_store(tmp.path, o);
+    REQUIRE(store->commit_sync(mutation_batch{}.put_job(make_job("g", "j"))).ok());
+    for (uint64_t id = 1; id <= 4; ++id)  // slot 0 holds 4: slot 1 holds the oldest, 2
+      REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "j", id)).set_durable(false)).ok());
+  }
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  o.before_ring_scan = [released] { released.wait(); };
+  auto opened = state_store::open(tmp.path, o);
+  REQUIRE(opened.ok());
+  auto store = std::move(opened).value();
+  CHECK_FALSE(store->rings_scanned());
+  for (uint64_t id = 5; id <= 6; ++id)
+    REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "j", id)).set_durable(false)).ok());
+  CHECK(run_ids(*store, "g", "j") == std::vector<uint64_t>{6, 5, 4});
+  CHECK(store->stats().runs_trimmed == 0);  // nothing overwritten: 5 and 6 are extra keys
+  release.set_value();
+  while (!store->rings_scanned()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  // The scan found the ring's place (after 4, in slot 0): 7 overwrites slot 1's run 2.
+  REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "j", 7)).set_durable(false)).ok());
+  CHECK(store->stats().runs_trimmed == 1);
+  CHECK(run_ids(*store, "g", "j") == std::vector<uint64_t>{7, 6, 5});
+  // Stored: slots 4, 7, 3 and the extra 5 and 6; the sweep keeps the newest three.
+  CHECK(store->sweep_retention() == 2);
+  CHECK(run_ids(*store, "g", "j") == std::vector<uint64_t>{7, 6, 5});
   CHECK(store->sweep_retention() == 0);
 }
 

@@ -78,6 +78,13 @@ TEST_CASE("split_run_key and audit_seq_of take keys apart") {
   CHECK(prefix == "r/g/j/");
   CHECK(id == 42);
   CHECK_FALSE(split_legacy_run_key(key, &prefix, &id));
+  for (const std::string& either : {key, legacy}) {
+    prefix = {};
+    REQUIRE(split_any_run_key(either, &prefix));
+    CHECK(prefix == "r/g/j/");
+  }
+  CHECK_FALSE(split_any_run_key("r/g/j/xyz", &prefix));
+  CHECK_FALSE(split_any_run_key("r/g/j/" + std::string(12, '0'), &prefix));
 
   uint64_t seq = 0;
   REQUIRE(audit_seq_of(audit_time_prefix(10) + hex16(77), &seq));
