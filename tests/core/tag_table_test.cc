@@ -14,7 +14,7 @@ TEST_CASE("an empty table finds nothing and holds no memory") {
   CHECK(t.memory_bytes() == 0);
 }
 
-TEST_CASE("insert_or_get inserts once; later calls return the value held, which is writable") {
+TEST_CASE("insert_or_get inserts once, later calls return the value held, which is writable") {
   tag_table t;
   uint32_t& v = t.insert_or_get(42, 7);
   CHECK(v == 7);

@@ -44,6 +44,13 @@ store_options quiet_options() {
   return o;
 }
 
+// quiet_options() keeping `runs` runs a job.
+store_options keeping(std::size_t runs) {
+  store_options o = quiet_options();
+  o.max_runs_per_job = runs;
+  return o;
+}
+
 std::unique_ptr<state_store> open_store(const std::string& dir, store_options o = quiet_options()) {
   auto r = state_store::open(dir, o);
   INFO(r.status().to_string());
@@ -72,6 +79,12 @@ run_record make_run(const std::string& group, const std::string& job, uint64_t r
   r.plan_ms = r.start_ms = r.end_ms = time_ms;
   r.state = run_state::succeeded;
   return r;
+}
+
+// Runs `from` to `to` of one job, each in its own lazy batch, as the fire path writes them.
+void put_runs(state_store& store, const std::string& group, const std::string& job, uint64_t from, uint64_t to) {
+  for (uint64_t id = from; id <= to; ++id)
+    REQUIRE(store.commit_sync(mutation_batch{}.put_run(make_run(group, job, id)).set_durable(false)).ok());
 }
 
 node_spec make_node(const std::string& group, const std::string& id) {
@@ -389,8 +402,7 @@ TEST_CASE("delete_group removes its worker nodes, not other groups' nor any API 
 
 TEST_CASE("list_runs gives the newest first, honours limit and pages with before_run_id") {
   temp_dir tmp;
-  store_options o = quiet_options();
-  o.max_runs_per_job = 0;  // no trimming here
+  store_options o = keeping(0);  // no trimming here
   auto store = open_store(tmp.path, o);
   mutation_batch b;
   b.set_durable(false);
@@ -436,8 +448,7 @@ TEST_CASE("a schema 1 store's runs (keyed by run id, any format) move into rings
     REQUIRE(db->Put({}, job_key("g", "k"), encode(make_job("g", "k"))).ok());
     REQUIRE(db->Put({}, job_runs_prefix("g", "k") + hex16(7), format2_run(make_run("g", "k", 7))).ok());
   }
-  store_options o = quiet_options();
-  o.max_runs_per_job = 3;  // the newest three of job 50% move; the older two go
+  store_options o = keeping(3);  // the newest three of job 50% move; the older two go
   {
     auto store = open_store(tmp.path, o);
     auto schema = store->get_meta("schema");
@@ -488,8 +499,7 @@ TEST_CASE("a schema 1 store's runs (keyed by run id, any format) move into rings
 
 TEST_CASE("a job's ring keeps its newest max_runs_per_job runs, and pages count from the newest") {
   temp_dir tmp;
-  store_options o = quiet_options();
-  o.max_runs_per_job = 3;
+  store_options o = keeping(3);
   auto store = open_store(tmp.path, o);
   mutation_batch b;
   b.put_job(make_job("g", "j")).put_job(make_job("g", "k"));
@@ -523,17 +533,14 @@ TEST_CASE("a job's ring keeps its newest max_runs_per_job runs, and pages count 
   CHECK(store->sweep_retention() == 0);
 }
 
-TEST_CASE("after a reopen a job's ring goes on from its newest run; a lowered cap is swept") {
+TEST_CASE("after a reopen a job's ring goes on from its newest run, and a lowered cap is swept") {
   temp_dir tmp;
-  store_options o = quiet_options();
-  o.max_runs_per_job = 4;
+  store_options o = keeping(4);
   {
     auto store = open_store(tmp.path, o);
     REQUIRE(store->commit_sync(mutation_batch{}.put_job(make_job("g", "j")).put_job(make_job("g", "k"))).ok());
-    for (uint64_t id = 1; id <= 6; ++id)  // slots 0 and 1 hold 5 and 6: the oldest is in slot 2
-      REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "j", id)).set_durable(false)).ok());
-    for (uint64_t id = 1; id <= 2; ++id)  // a ring not yet full
-      REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "k", id)).set_durable(false)).ok());
+    put_runs(*store, "g", "j", 1, 6);  // slots 0 and 1 hold 5 and 6: the oldest is in slot 2
+    put_runs(*store, "g", "k", 1, 2);  // a ring not yet full
   }
   {
     auto store = open_store(tmp.path, o);
@@ -549,23 +556,20 @@ TEST_CASE("after a reopen a job's ring goes on from its newest run; a lowered ca
   CHECK(store->sweep_retention() == 2 + 1);  // stored: j's 5 and 4, k's 1
   CHECK(run_ids(*store, "g", "j") == std::vector<uint64_t>{7, 6});
   CHECK(run_ids(*store, "g", "k") == std::vector<uint64_t>{3, 2});
-  for (uint64_t id = 8; id <= 9; ++id)
-    REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "j", id)).set_durable(false)).ok());
+  put_runs(*store, "g", "j", 8, 9);
   // The ring went on in slots 0 and 1; slot 2, past the new cap, still held run 7 for the sweep.
   CHECK(run_ids(*store, "g", "j") == std::vector<uint64_t>{9, 8});
   CHECK(store->sweep_retention() == 1);
   CHECK(store->sweep_retention() == 0);
 }
 
-TEST_CASE("until the rings are scanned after open, runs are kept under their ids; the sweep trims them") {
+TEST_CASE("until the rings are scanned after open, runs are kept under their ids, and the sweep trims them") {
   temp_dir tmp;
-  store_options o = quiet_options();
-  o.max_runs_per_job = 3;
+  store_options o = keeping(3);
   {
     auto store = open_store(tmp.path, o);
     REQUIRE(store->commit_sync(mutation_batch{}.put_job(make_job("g", "j"))).ok());
-    for (uint64_t id = 1; id <= 4; ++id)  // slot 0 holds 4: slot 1 holds the oldest, 2
-      REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "j", id)).set_durable(false)).ok());
+    put_runs(*store, "g", "j", 1, 4);  // slot 0 holds 4: slot 1 holds the oldest, 2
   }
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
@@ -574,8 +578,7 @@ TEST_CASE("until the rings are scanned after open, runs are kept under their ids
   REQUIRE(opened.ok());
   auto store = std::move(opened).value();
   CHECK_FALSE(store->rings_scanned());
-  for (uint64_t id = 5; id <= 6; ++id)
-    REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "j", id)).set_durable(false)).ok());
+  put_runs(*store, "g", "j", 5, 6);
   CHECK(run_ids(*store, "g", "j") == std::vector<uint64_t>{6, 5, 4});
   CHECK(store->stats().runs_trimmed == 0);  // nothing overwritten: 5 and 6 are extra keys
   release.set_value();
@@ -592,8 +595,7 @@ TEST_CASE("until the rings are scanned after open, runs are kept under their ids
 
 TEST_CASE("the sweep never erases a run written to a slot after it read the slot") {
   temp_dir tmp;
-  store_options o = quiet_options();
-  o.max_runs_per_job = 1;  // every run goes to slot 0
+  store_options o = keeping(1);  // every run goes to slot 0
   auto store = open_store(tmp.path, o);
   REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "gone", 1)).set_durable(false)).ok());
   const std::string slot0 = run_slot_key(job_runs_prefix("g", "gone"), 0);
@@ -643,8 +645,7 @@ TEST_CASE("a non-durable run update replaces the running record") {
 TEST_CASE("every write keeps the newest max_runs_per_job runs of each job") {
   temp_dir tmp;
   SECTION("one run a write, and many in one group commit") {
-    store_options o = quiet_options();
-    o.max_runs_per_job = 10;
+    store_options o = keeping(10);
     auto store = open_store(tmp.path, o);
     for (uint64_t id = 1; id <= 50; ++id) {
       REQUIRE(
@@ -662,8 +663,7 @@ TEST_CASE("every write keeps the newest max_runs_per_job runs of each job") {
     CHECK(store->stats().runs_trimmed == 70 + 20);
   }
   SECTION("exact at every write, with nothing left for the sweep") {
-    store_options o = quiet_options();
-    o.max_runs_per_job = 100;
+    store_options o = keeping(100);
     auto store = open_store(tmp.path, o);
     REQUIRE(store->commit_sync(mutation_batch{}.put_job(make_job("g", "j"))).ok());
     for (uint64_t id = 1; id <= 1000; ++id) {
@@ -682,19 +682,16 @@ TEST_CASE("every write keeps the newest max_runs_per_job runs of each job") {
 
 TEST_CASE("a run that ends late takes the oldest slot, and a job made again starts over") {
   temp_dir tmp;
-  store_options o = quiet_options();
-  o.max_runs_per_job = 5;
+  store_options o = keeping(5);
   auto store = open_store(tmp.path, o);
   REQUIRE(store->commit_sync(mutation_batch{}.put_job(make_job("g", "j"))).ok());
-  for (uint64_t id = 100; id <= 120; ++id)
-    REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "j", id)).set_durable(false)).ok());
+  put_runs(*store, "g", "j", 100, 120);
   CHECK(run_ids(*store, "g", "j") == std::vector<uint64_t>{120, 119, 118, 117, 116});
   // A run that started before the others and ended after them: kept as one of the last five
   // to finish (lists still sort by id).
   REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "j", 50)).set_durable(false)).ok());
   CHECK(run_ids(*store, "g", "j") == std::vector<uint64_t>{120, 119, 118, 117, 50});
-  for (uint64_t id = 121; id <= 125; ++id)
-    REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "j", id)).set_durable(false)).ok());
+  put_runs(*store, "g", "j", 121, 125);
   CHECK(run_ids(*store, "g", "j") == std::vector<uint64_t>{125, 124, 123, 122, 121});
   CHECK(store->stats().runs_trimmed == 22);
   CHECK(store->sweep_retention() == 0);
@@ -702,15 +699,13 @@ TEST_CASE("a run that ends late takes the oldest slot, and a job made again star
   REQUIRE(store->commit_sync(mutation_batch{}.delete_job("g", "j").delete_runs("g", "j")).ok());
   REQUIRE(store->commit_sync(mutation_batch{}.put_job(make_job("g", "j"))).ok());
   CHECK(run_ids(*store, "g", "j").empty());
-  for (uint64_t id = 200; id <= 206; ++id)
-    REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "j", id)).set_durable(false)).ok());
+  put_runs(*store, "g", "j", 200, 206);
   CHECK(run_ids(*store, "g", "j") == std::vector<uint64_t>{206, 205, 204, 203, 202});
 }
 
 TEST_CASE("the age sweep deletes old runs a bounded number of keys per tick") {
   temp_dir tmp;
-  store_options o = quiet_options();
-  o.max_runs_per_job = 0;
+  store_options o = keeping(0);
   o.max_run_age = std::chrono::hours{1};
   o.sweep_keys_per_tick = 10;
   auto store = open_store(tmp.path, o);
