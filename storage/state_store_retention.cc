@@ -23,7 +23,6 @@ uint64_t tag_of(std::string_view runs_prefix) {
   return std::hash<std::string_view>{}(runs_prefix) | 1;  // 0 marks an empty tag_table slot
 }
 
-
 // Where a job's ring goes on, from its slots: after the newest run's slot, which holds the
 // oldest run once the ring is full, or is the first free slot while it fills.
 class ring_place {
@@ -63,8 +62,9 @@ const std::string& state_store::impl::next_run_key(std::string_view runs_prefix,
     slots_known = true;
   }
   slot_key.assign(runs_prefix);
-  uint64_t run_id = 0;
-  if (!slots_known && run_id_of_value(value, &run_id)) {
+  if (!slots_known) {  // kept under its id (put_run's values always carry it)
+    uint64_t run_id = 0;
+    run_id_of_value(value, &run_id);
     slot_key += hex16(run_id);
     return slot_key;
   }
