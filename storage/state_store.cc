@@ -1,5 +1,6 @@
 #include "storage/state_store.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <future>
 
@@ -290,7 +291,8 @@ void state_store::impl::enqueue(mutation_batch batch, std::function<void(status)
           history.push_back({std::move(batch), std::move(done)});
           wake = wake || (gathering && history.size() == k_history_gather_batches);
         } else {
-          wake = wake || (gathering && queue.empty());
+          // Ends a history gather (it waits for any such batch) or a sync gather (for enough).
+          wake = wake || (gathering && (queue.empty() || queue.size() + 1 == k_sync_gather_batches));
           queue.push_back({std::move(batch), std::move(done)});
         }
         if (wake) queue_cv.notify_one();
@@ -379,6 +381,14 @@ void state_store::impl::run_committer() {
           return !queue.empty() || history.size() >= k_history_gather_batches || closing;
         });
         gathering = false;
+      } else if (last_sync_batches > 1 && queue.size() < k_sync_gather_batches && !closing &&
+                 std::any_of(queue.begin(), queue.end(), [](const pending& p) { return p.batch.durable(); })) {
+        const clock::time_point due = last_sync_start + k_min_sync_interval;
+        if (clock::now() < due) {
+          gathering = true;
+          queue_cv.wait_until(lock, due, [this] { return queue.size() >= k_sync_gather_batches || closing; });
+          gathering = false;
+        }
       }
       take_round(round, superseded);
     }
@@ -476,6 +486,11 @@ void state_store::impl::write_round(std::vector<pending>& round) {
   leveldb::WriteOptions wo;
   wo.sync = sync;
   const auto start = clock::now();
+  if (sync) {
+    last_sync_start = start;
+    last_sync_batches = static_cast<std::size_t>(
+        std::count_if(round.begin(), round.end(), [](const pending& p) { return p.batch.durable(); }));
+  }
   const leveldb::Status s = db->Write(wo, &wb);
   record_commit(round.size(), clock::now() - start);
 

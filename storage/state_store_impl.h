@@ -57,6 +57,8 @@ struct state_store::impl {
 
   // -- committer thread only --
   uint64_t next_audit_seq = 0;
+  clock::time_point last_sync_start{};  // of the last synced round (k_min_sync_interval)
+  std::size_t last_sync_batches = 0;     // durable batches in it: more than one = concurrent writers
   // Each job's place in its ring of run slots (store_keys.h), by a hash of its runs prefix: the
   // slot its next run takes is `v % max_runs_per_job`, and v >= max_runs_per_job once the ring
   // is full (kept below twice that); with no cap the slot is v itself. A job's first run after
