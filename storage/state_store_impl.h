@@ -1,6 +1,6 @@
 // Internals of state_store shared by its three source files (state_store.cc: open, close and
-// the committer; state_store_reads.cc: the read paths; state_store_retention.cc: history
-// trimming). Not for use outside storage/.
+// the committer; state_store_reads.cc: the read paths; state_store_retention.cc: the rings of
+// run slots and the sweep). Not for use outside storage/.
 #pragma once
 
 #include <leveldb/db.h>
@@ -61,9 +61,10 @@ struct state_store::impl {
   std::size_t last_sync_batches = 0;     // durable batches in it: more than one = concurrent writers
   // Each job's place in its ring of run slots (store_keys.h), by a hash of its runs prefix: the
   // slot its next run takes is `v % max_runs_per_job`, and v >= max_runs_per_job once the ring
-  // is full (kept below twice that); with no cap the slot is v itself. A job's first run after
-  // open finds its place by reading its ring (find_next_slot). 12 bytes a job: a million jobs
-  // cost 16-24 MiB here, where a trim that read back each job's keys cost more CPU than the writes.
+  // is full (kept below twice that); with no cap the slot is v itself. After open the ring scan
+  // (below) finds every job's place; a job it did not see has no ring yet and starts at 0. 12
+  // bytes a job: a million jobs cost 16-24 MiB here, where a trim that read back each job's keys
+  // cost more CPU than the writes.
   tag_table run_slots;
   std::string slot_key;  // the key being built (a put_run's)
   // Until ring_scan (its own thread, started at open) has read every ring once, in key order,

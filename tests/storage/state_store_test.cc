@@ -593,6 +593,22 @@ TEST_CASE("until the rings are scanned after open, runs are kept under their ids
   CHECK(store->sweep_retention() == 0);
 }
 
+TEST_CASE("a sweep with more deletes than one committer round takes writes them all") {
+  temp_dir tmp;
+  auto store = open_store(tmp.path, keeping(0));
+  mutation_batch b;
+  b.put_job(make_job("g", "gone")).put_job(make_job("g", "kept"));
+  for (uint64_t id = 1; id <= 2'500; ++id) b.put_run(make_run("g", "gone", id));  // 3 rounds of deletes
+  b.put_run(make_run("g", "kept", 1));
+  REQUIRE(store->commit_sync(std::move(b)).ok());
+  REQUIRE(store->commit_sync(mutation_batch{}.delete_job("g", "gone")).ok());
+  CHECK(store->sweep_retention() == 2'500);
+  CHECK(store->stats().orphan_runs_erased == 2'500);
+  CHECK(store->list_runs("g", "gone", 5'000).value().empty());
+  CHECK(run_ids(*store, "g", "kept") == std::vector<uint64_t>{1});
+  CHECK(store->sweep_retention() == 0);
+}
+
 TEST_CASE("the sweep never erases a run written to a slot after it read the slot") {
   temp_dir tmp;
   store_options o = keeping(1);  // every run goes to slot 0
