@@ -2,6 +2,8 @@
 
 #include <sys/socket.h>
 
+#include <cerrno>
+
 #include <algorithm>
 #include <atomic>
 #include <charconv>
@@ -55,6 +57,7 @@ struct connection : std::enable_shared_from_this<connection> {
   bool broken = false;         // the request stream is out of sync: parse nothing more
   bool disconnected = false;   // Pistache is closing the socket (under `mutex`)
   bool refused = false;        // over the connection cap: answered 503, input ignored
+  int queued_writes = 0;       // writes handed to Pistache and not yet done (under `mutex`)
   // For the deadline sweep: when the connection last received or sent, and since when it has
   // been waiting for a request head (0 = it is not).
   std::atomic<int64_t> opened_ms{now_ms()};
@@ -63,7 +66,8 @@ struct connection : std::enable_shared_from_this<connection> {
 
   // Queues the serialized response of request `sequence` and writes every response now due.
   void complete(uint64_t sequence, std::string bytes, bool keep_alive) {
-    std::optional<Pistache::Async::Promise<ssize_t>> last_send;  // of a Connection: close answer
+    std::vector<Pistache::Async::Promise<ssize_t>> queued;  // writes left to Pistache
+    bool shut_after_queued = false;                          // a Connection: close answer among them
     {
       std::lock_guard<std::mutex> lock(mutex);
       ready.emplace(sequence, std::make_pair(std::move(bytes), keep_alive));
@@ -73,20 +77,68 @@ struct connection : std::enable_shared_from_this<connection> {
         ready.erase(it);
         ++next_to_send;
         if (closing || !p) continue;
-        auto size = data.size();
-        auto sent = p->send(Pistache::RawBuffer(std::move(data), size));
-        last_activity_ms = now_ms();
+        auto sent = write_locked(*p, std::move(data));
+        if (sent) queued.push_back(std::move(*sent));
         if (!keep) {
           closing = true;
-          last_send.emplace(std::move(sent));
+          // Written whole already: nothing is left to wait for.
+          if (queued.empty()) shut_locked(SHUT_RDWR);
+          else shut_after_queued = true;
         }
       }
     }
     // Outside the lock: a send that already completed runs its continuation right here, and
-    // shut() takes `mutex` (holding it deadlocked the connection and then the reactor).
-    if (last_send)
-      last_send->then([weak = weak_from_this()](ssize_t) { if (auto c = weak.lock()) c->shut(SHUT_RDWR); },
-                      Pistache::Async::IgnoreException);
+    // the continuations take `mutex` (holding it deadlocked the connection and then the reactor).
+    for (std::size_t i = 0; i < queued.size(); ++i)
+      after_queued(queued[i], shut_after_queued && i + 1 == queued.size());
+  }
+
+  // Writes `bytes` (no response of the sequence, e.g. a 100 Continue) in order with the responses.
+  void write_now(std::string bytes) {
+    std::optional<Pistache::Async::Promise<ssize_t>> sent;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      auto p = peer.lock();
+      if (closing || !p) return;
+      sent = write_locked(*p, std::move(bytes));
+    }
+    if (sent) after_queued(*sent, false);
+  }
+
+  // Writes `data` straight to the socket from the calling thread when nothing of this connection
+  // waits in Pistache's write queue, which is the usual case: an answer fits the socket buffer.
+  // That spares the answer Pistache's path (an eventfd write to wake the reactor, three
+  // epoll_ctl calls and a reactor wake-up), which cost more than the rest of a create's HTTP
+  // handling (issue 17). What the socket does not take now is queued to Pistache, and so is
+  // everything after it until that queue has drained, so that bytes go out in order. Returns the
+  // queued write, if any. Caller holds `mutex`.
+  std::optional<Pistache::Async::Promise<ssize_t>> write_locked(Peer& p, std::string data) {
+    if (disconnected) return std::nullopt;  // the fd may be another connection's by now
+    last_activity_ms = now_ms();
+    if (queued_writes == 0) {
+      ssize_t n = ::send(p.fd(), data.data(), data.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n == static_cast<ssize_t>(data.size())) return std::nullopt;
+      // A broken socket: Pistache sees it too and disconnects; the answer has nowhere to go.
+      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return std::nullopt;
+      if (n > 0) data.erase(0, static_cast<std::size_t>(n));
+    }
+    ++queued_writes;
+    auto size = data.size();
+    return p.send(Pistache::RawBuffer(std::move(data), size));
+  }
+
+  // Counts a queued write done once Pistache has written it (or given up on it), then shuts the
+  // socket if it carried the connection's last answer. A write Pistache drops unresolved (the
+  // peer is gone) leaves the count up: the connection's later answers keep going to the queue.
+  void after_queued(Pistache::Async::Promise<ssize_t>& sent, bool shut_after) {
+    auto done = [weak = weak_from_this(), shut_after] {
+      auto c = weak.lock();
+      if (!c) return;
+      std::lock_guard<std::mutex> lock(c->mutex);
+      --c->queued_writes;
+      if (shut_after) c->shut_locked(SHUT_RDWR);
+    };
+    sent.then([done](ssize_t) { done(); }, [done](std::exception_ptr) { done(); });
   }
 
   // Shuts the socket down (`how` as for ::shutdown) unless Pistache is already closing it: once
@@ -94,6 +146,9 @@ struct connection : std::enable_shared_from_this<connection> {
   // takes `mutex`, before it closes the fd.
   void shut(int how) {
     std::lock_guard<std::mutex> lock(mutex);
+    shut_locked(how);
+  }
+  void shut_locked(int how) {
     if (disconnected) return;
     if (auto p = peer.lock()) ::shutdown(p->fd(), how);
   }
@@ -188,7 +243,7 @@ class tcp_handler : public Pistache::Tcp::Handler {
       auto state = conn->parser.next(&request, &error);
       if (conn->parser.take_continue_request()) {
         static const std::string k_continue = "HTTP/1.1 100 Continue\r\n\r\n";
-        peer->send(Pistache::RawBuffer(k_continue, k_continue.size()));
+        conn->write_now(k_continue);
       }
       if (state == request_parser::state::need_more) break;
       uint64_t sequence = conn->next_sequence++;
