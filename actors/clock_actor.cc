@@ -137,8 +137,7 @@ void clock_loop(caf::blocking_actor* self, clock_stats* stats) {
           stats->arms.fetch_add(1, std::memory_order_relaxed);
         },
         [&](arm_atom, schedule_batch& batch) {
-          for (auto& [job, deadline_ms] : batch.timers)
-            arm(std::move(job), deadline_ms, timer_kind::schedule, 0);
+          for (auto& t : batch.timers) arm(std::move(t.job), t.deadline_ms, timer_kind::schedule, t.period_ms);
           stats->pending_timers.store(wheel.size(), std::memory_order_relaxed);
           stats->restored_jobs_armed.fetch_add(batch.jobs, std::memory_order_release);
         },

@@ -23,7 +23,7 @@
 // Messages it takes:
 //   (arm_atom, caf::actor job, int64_t deadline_unix_ms, timer_kind, int64_t period_ms)
 //       -> later (fire_atom, deadline, kind, rearmed, fire_ticket) to job; period_ms 0 = not periodic
-//   (arm_atom, schedule_batch)                                        many schedule timers at once (restore)
+//   (arm_atom, schedule_batch)                                        many schedule timers at once
 //   (disarm_atom, caf::actor_id job, timer_kind)                      cancel one timer
 //   (disarm_atom, caf::actor_id job)                                  forget the job entirely
 //   (stop_atom)                                                       end the thread
@@ -72,10 +72,16 @@ struct clock_stats {
   std::atomic<std::size_t> restored_jobs_armed{0};
 };
 
-// The first schedule timers of many restored jobs: one message instead of one per job, so that
-// a million restored jobs do not queue a million messages at the clock.
+// The first schedule timers of many jobs, restored or just created: one message instead of one
+// per job, so that a million restored jobs do not queue a million messages at the clock, and a
+// burst of creates wakes the clock's thread once, not once a job.
 struct schedule_batch {
-  std::vector<std::pair<caf::actor, int64_t>> timers;  // job, deadline (unix ms)
+  struct timer {
+    caf::actor job;
+    int64_t deadline_ms = 0;  // unix ms
+    int64_t period_ms = 0;    // as in (arm_atom, job, deadline, kind, period): 0 = not periodic
+  };
+  std::vector<timer> timers;
   std::size_t jobs = 0;  // restored jobs the batch accounts for, with or without a timer
 };
 

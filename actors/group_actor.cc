@@ -43,6 +43,9 @@ struct group_state {
   std::unordered_map<std::string, std::vector<actor_task>> add_waiters;  // adds of an id being added
   std::unordered_set<std::string> deleting;  // job ids whose delete is being written
   write_gate func_gate;                      // one func change written at a time
+  // -- first fires of the jobs adopted since the group last sent the clock anything --
+  caf::actor clock;
+  schedule_batch new_arms;
   std::size_t writes_in_flight = 0;
   bool quit_when_idle = false;  // the group is removed: end once the writes in flight are answered
   static inline const char* name = "mainspring.group";
@@ -63,6 +66,26 @@ void with_job(group_self self, const std::string& id, const Reply& reply, Fn fn)
   fn(it->second.actor);
 }
 
+// -- arming new jobs --
+
+// New jobs per arm message at most.
+constexpr std::size_t k_new_arms_per_message = 4096;
+
+// Sends the clock the first fires of the jobs adopted since the last call.
+void send_new_arms(group_self self) {
+  auto& st = self->state;
+  if (!st.new_arms.timers.empty()) self->send(st.clock, arm_atom::value, std::exchange(st.new_arms, {}));
+}
+
+// Sends a job of the group a message, after the arms still held (send_new_arms): whatever the
+// job tells the clock in answer (a disarm, as it is paused or deleted) must not overtake its
+// arm.
+template <class... Ts>
+void to_job(group_self self, const caf::actor& job, Ts&&... xs) {
+  send_new_arms(self);
+  self->send(job, std::forward<Ts>(xs)...);
+}
+
 // -- durable writes --
 
 caf::actor handle_of(group_self self) {
@@ -71,7 +94,7 @@ caf::actor handle_of(group_self self) {
 
 // The group is removed: its jobs end with it (the store no longer has them).
 void end_group(group_self self) {
-  for (auto& [id, entry] : self->state.jobs) self->send(entry.actor, delete_atom::value);
+  for (auto& [id, entry] : self->state.jobs) to_job(self, entry.actor, delete_atom::value);
   self->state.order.clear();
   self->state.jobs.clear();
   self->quit();
@@ -98,7 +121,7 @@ void write_then(group_self self, const job_context* ctx, mutation_batch batch, s
 void tell_dependents(group_self self, const job_chains::flag_changes& changes) {
   for (const auto& [parent, has] : changes)
     if (auto it = self->state.jobs.find(parent); it != self->state.jobs.end())
-      self->send(it->second.actor, dependents_atom::value, has);
+      to_job(self, it->second.actor, dependents_atom::value, has);
 }
 
 // Links the job `id` (just adopted or edited) to `parent`, and tells it if others depend on it.
@@ -106,7 +129,7 @@ void link(group_self self, const std::string& id, const std::string& parent) {
   auto& st = self->state;
   tell_dependents(self, st.chains.set_parent(id, parent));
   if (st.chains.has_children(id))
-    if (auto it = st.jobs.find(id); it != st.jobs.end()) self->send(it->second.actor, dependents_atom::value, true);
+    if (auto it = st.jobs.find(id); it != st.jobs.end()) to_job(self, it->second.actor, dependents_atom::value, true);
 }
 
 // Why `parent` cannot be the parent of job `id`, or ok.
@@ -186,7 +209,7 @@ void forget_job(group_self self, const std::string& id) {
   auto& st = self->state;
   auto it = st.jobs.find(id);
   if (it == st.jobs.end()) return;
-  self->send(it->second.actor, delete_atom::value);
+  to_job(self, it->second.actor, delete_atom::value);
   st.order.erase(&it->first);
   st.jobs.erase(it);
   tell_dependents(self, st.chains.forget(id));
@@ -208,7 +231,7 @@ void delete_durably(group_self self, const std::string& id, mutation_batch batch
                      write_answered(self);
                    }));
   };
-  self->send(it->second.actor, delete_atom::value, std::move(batch), std::function<void(status)>(std::move(back)));
+  to_job(self, it->second.actor, delete_atom::value, std::move(batch), std::function<void(status)>(std::move(back)));
 }
 
 // What remove_jobs() waits for: one answer per job.
@@ -330,8 +353,18 @@ void enter(group_self self, const std::string& id, job_entry entry) {
   if (added) self->state.order.insert(&it->first);
 }
 
+// Adopts a job just created. Its first fire goes to the clock with those of the other jobs
+// adopted in the same burst (a committer round answers a few dozen creates at once): one arm
+// message each woke the clock's thread for every create, 0.6 context switches and some 7 us of
+// CPU a create (issue 17). The batch goes once the group has handled what its mailbox held when
+// the batch began (the flush message it sends itself), before the group sends any job anything
+// (to_job), or when it is full.
 void adopt_new(group_self self, const job_context* ctx, const job_spec& job) {
-  enter(self, job.id, job_entry{spawn_job(self->system(), job, ctx), job.name});
+  auto& st = self->state;
+  const bool first = st.new_arms.timers.empty();
+  enter(self, job.id, job_entry{spawn_job(self->system(), job, ctx, st.new_arms), job.name});
+  if (st.new_arms.timers.size() >= k_new_arms_per_message) send_new_arms(self);
+  else if (first && !st.new_arms.timers.empty()) self->send(self, arm_atom::value);
   link(self, job.id, job.parent_job);
 }
 
@@ -432,6 +465,7 @@ bool child_being_added(group_self self, const std::string& id) {
 caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_spec> restored,
                              int64_t last_alive_ms, const job_context* ctx) {
   self->state.spec = std::move(spec);
+  self->state.clock = ctx->clock;
   self->state.jobs.reserve(restored.size());
   adopt_restored(self, ctx, restored, last_alive_ms);
   restored = {};
@@ -449,13 +483,14 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
         });
       },
       [=](written_atom, actor_task& task) { task(); },
+      [=](arm_atom) { send_new_arms(self); },  // see adopt_new()
       [=](restore_atom, std::vector<job_spec>& jobs) {  // start-up: a batch of the stored jobs
         adopt_restored(self, ctx, jobs, ctx->last_alive_ms);
       },
       [=](restore_waiting_atom, const std::string& id, std::vector<waiting_record>& stored) {
         // After its job (the same sender's earlier message); a job gone meanwhile drops them.
         if (auto it = self->state.jobs.find(id); it != self->state.jobs.end())
-          self->send(it->second.actor, restore_waiting_atom::value, std::move(stored));
+          to_job(self, it->second.actor, restore_waiting_atom::value, std::move(stored));
       },
       [=](list_atom, const reply_fn<std::vector<job_view>>& reply) { list_jobs(self, ctx, reply); },
       [=](page_atom, const job_page_query& query, const reply_fn<job_page>& reply) {
@@ -500,7 +535,7 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
             if (v.ok()) caf::anon_send(self, renamed_atom::value, id, v->spec.name, v->spec.parent_job);
             reply(std::move(v));
           };
-          self->send(job, edit_job_atom::value, std::move(audit), std::move(patch),
+          to_job(self, job, edit_job_atom::value, std::move(audit), std::move(patch),
                      reply_fn<job_view>(renamed));
         });
       },
@@ -516,12 +551,12 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
       [=](follow_atom, const std::string& next) {
         auto it = self->state.jobs.find(next);
         if (it == self->state.jobs.end()) return ctx->stats->chain_misses.fetch_add(1, std::memory_order_relaxed), void();
-        self->send(it->second.actor, run_after_atom::value);
+        to_job(self, it->second.actor, run_after_atom::value);
       },
       [=](succeeded_atom, const std::string& id, bool ephemeral) {
         for (const auto& child : self->state.chains.children_of(id))
           if (auto it = self->state.jobs.find(child); it != self->state.jobs.end())
-            self->send(it->second.actor, run_after_atom::value);
+            to_job(self, it->second.actor, run_after_atom::value);
         if (!ephemeral || !self->state.jobs.count(id)) return;
         audit_entry audit{to_unix_ms(now_ms()), "scheduler", "", "job.delete", self->state.spec.name, id,
                           "ephemeral"};
@@ -529,12 +564,12 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
       },
       [=](pause_atom, audit_entry& audit, const std::string& id, const done_fn& done) {
         with_job(self, id, done,
-                 [&](const caf::actor& job) { self->send(job, pause_atom::value, std::move(audit), done); });
+                 [&](const caf::actor& job) { to_job(self, job, pause_atom::value, std::move(audit), done); });
       },
       [=](activate_atom, audit_entry& audit, const std::string& id, int64_t exec_time_s,
           const done_fn& done) {
         with_job(self, id, done, [&](const caf::actor& job) {
-          self->send(job, activate_atom::value, std::move(audit), exec_time_s, done);
+          to_job(self, job, activate_atom::value, std::move(audit), exec_time_s, done);
         });
       },
       [=](view_atom, const std::string& id, const reply_fn<job_view>& reply) {
@@ -543,46 +578,46 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
             if (v.ok()) v.value().dependents = children;
             reply(std::move(v));
           };
-          self->send(job, view_atom::value, reply_fn<job_view>(with_dependents));
+          to_job(self, job, view_atom::value, reply_fn<job_view>(with_dependents));
         });
       },
       [=](run_now_atom, audit_entry& audit, const std::string& id, const reply_fn<uint64_t>& reply) {
         with_job(self, id, reply,
-                 [&](const caf::actor& job) { self->send(job, run_now_atom::value, std::move(audit), reply); });
+                 [&](const caf::actor& job) { to_job(self, job, run_now_atom::value, std::move(audit), reply); });
       },
       [=](run_now_atom, audit_entry& audit, const std::string& id, run_override& change,
           const reply_fn<uint64_t>& reply) {
         with_job(self, id, reply, [&](const caf::actor& job) {
-          self->send(job, run_now_atom::value, std::move(audit), std::move(change), reply);
+          to_job(self, job, run_now_atom::value, std::move(audit), std::move(change), reply);
         });
       },
       [=](abort_atom, audit_entry& audit, const std::string& id, const reply_fn<std::size_t>& reply) {
         with_job(self, id, reply,
-                 [&](const caf::actor& job) { self->send(job, abort_atom::value, std::move(audit), reply); });
+                 [&](const caf::actor& job) { to_job(self, job, abort_atom::value, std::move(audit), reply); });
       },
       [=](abort_atom, audit_entry& audit, const std::string& id, uint64_t run_id, const reply_fn<std::size_t>& reply) {
         with_job(self, id, reply,
-                 [&](const caf::actor& job) { self->send(job, abort_atom::value, std::move(audit), run_id, reply); });
+                 [&](const caf::actor& job) { to_job(self, job, abort_atom::value, std::move(audit), run_id, reply); });
       },
       [=](rewind_atom, audit_entry& audit, const std::string& id, int64_t since_ms, const reply_fn<std::size_t>& reply) {
         with_job(self, id, reply, [&](const caf::actor& job) {
-          self->send(job, rewind_atom::value, std::move(audit), since_ms, reply);
+          to_job(self, job, rewind_atom::value, std::move(audit), since_ms, reply);
         });
       },
       [=](flush_queue_atom, audit_entry& audit, const std::string& id, const reply_fn<std::size_t>& reply) {
         with_job(self, id, reply,
-                 [&](const caf::actor& job) { self->send(job, flush_queue_atom::value, std::move(audit), reply); });
+                 [&](const caf::actor& job) { to_job(self, job, flush_queue_atom::value, std::move(audit), reply); });
       },
       [=](update_run_atom, audit_entry& audit, const std::string& id, uint64_t run_id, run_override& change,
           const reply_fn<std::size_t>& reply) {
         with_job(self, id, reply, [&](const caf::actor& job) {
-          self->send(job, update_run_atom::value, std::move(audit), run_id, std::move(change), reply);
+          to_job(self, job, update_run_atom::value, std::move(audit), run_id, std::move(change), reply);
         });
       },
       [=](executions_atom, const std::string& id, std::size_t limit, uint64_t before,
           std::vector<run_record>& stored, const reply_fn<std::vector<run_record>>& reply) {
         with_job(self, id, reply, [&](const caf::actor& job) {
-          self->send(job, executions_atom::value, limit, before, std::move(stored), reply);
+          to_job(self, job, executions_atom::value, limit, before, std::move(stored), reply);
         });
       },
       [=](add_func_atom, audit_entry& audit, func_spec& func, const reply_fn<std::string>& reply) {
@@ -616,10 +651,10 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
         self->state.quit_when_idle = true;
       },
       [=](replay_atom, int64_t since_ms) {  // the scheduler resumed: each job replays its missed fires
-        for (auto& [id, entry] : self->state.jobs) self->send(entry.actor, replay_atom::value, since_ms);
+        for (auto& [id, entry] : self->state.jobs) to_job(self, entry.actor, replay_atom::value, since_ms);
       },
       [=](stop_atom) {  // the server stops: the jobs end as they are (the store keeps them)
-        for (auto& [id, entry] : self->state.jobs) self->send(entry.actor, stop_atom::value);
+        for (auto& [id, entry] : self->state.jobs) to_job(self, entry.actor, stop_atom::value);
         self->state.order.clear();
         self->state.jobs.clear();
         self->quit();

@@ -413,7 +413,7 @@ caf::actor restore_job(caf::actor_system& sys, job_spec spec, const job_context*
   count_skipped(st, ctx, static_cast<uint64_t>(plan.missed) - plan.catch_up_ms.size(), skip_reason::misfire);
   if (plan.next_ms) {
     st.next_fire_ms = plan.next_ms;
-    batch.timers.emplace_back(job, *plan.next_ms);
+    batch.timers.push_back({job, *plan.next_ms, 0});
   } else {
     set_phase(st, ctx, job_phase::done);
     st.spec.done = spec.done = true;
@@ -432,12 +432,13 @@ std::optional<job_view> read_job_view(const caf::actor& job) {
   return view_of(st);
 }
 
-caf::actor spawn_job(caf::actor_system& sys, const job_spec& spec, const job_context* ctx) {
+caf::actor spawn_job(caf::actor_system& sys, const job_spec& spec, const job_context* ctx,
+                     schedule_batch& arms) {
   auto job = spawn_unstarted(sys, spec, ctx);
   auto& st = unstarted_state(job);
   if (st.phase == job_phase::active && st.spec.anchor_ms != 0) {
     st.next_fire_ms = st.spec.anchor_ms;
-    caf::anon_send(ctx->clock, arm_atom::value, job, st.spec.anchor_ms, timer_kind::schedule, period_of(st));
+    arms.timers.push_back({job, st.spec.anchor_ms, period_of(st)});
   }
   return job;
 }

@@ -4,7 +4,9 @@
 // outcomes come back as run_done messages and are recorded in the job's history.
 //
 // Example (from a group actor):
-//   caf::actor job = spawn_job(self->system(), std::move(spec), ctx);
+//   schedule_batch arms;
+//   caf::actor job = spawn_job(self->system(), spec, ctx, arms);
+//   self->send(ctx->clock, arm_atom::value, std::move(arms));
 //   self->send(job, view_atom::value);   // -> job_view
 #pragma once
 
@@ -20,11 +22,14 @@
 
 namespace mainspring {
 
-// Spawns the actor of a new job, which fires first at spec.anchor_ms. (Jobs from the store or an
-// import are spawned by restore_job(), below, which plans what they missed.)
+// Spawns the actor of a new job, which fires first at spec.anchor_ms: its timer is added to
+// `arms` for the caller to hand to the clock as (arm_atom, schedule_batch) before it sends the
+// job anything (a message the job answers by disarming must not reach the clock first). Jobs
+// from the store or an import are spawned by restore_job(), below, which plans what they missed.
 // REQUIRES: validate_job(spec).ok(), ctx->pool_accepts(spec).ok(), *ctx outlives the
 // actor.
-caf::actor spawn_job(caf::actor_system& sys, const job_spec& spec, const job_context* ctx);
+caf::actor spawn_job(caf::actor_system& sys, const job_spec& spec, const job_context* ctx,
+                     schedule_batch& arms);
 
 // Spawns the actor of a job found in the store (or in an import) without scheduling it: the job
 // is compiled and planned on the caller's thread, as if the server was last alive at

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -211,4 +212,39 @@ TEST_CASE("a paused or re-timed @every job gets no fire from the clock's periodi
   const auto next = detail(*rt, "g", "e").next_fire_ms;
   REQUIRE(next.has_value());
   CHECK(*next > to_unix_ms(now_ms()) + 3'600'000);
+}
+
+TEST_CASE("jobs created in a burst are armed together, and one deleted or paused as soon as it is created keeps no timer") {
+  temp_data_dir dir;
+  auto rt = start_with_group(dir.path, "g");
+  // Adds sent without waiting are written in a few committer rounds, so the group adopts many
+  // in one go and holds their arms for one message to the clock. The delete or pause sent from
+  // each add's answer must reach the clock after that arm: an arm that came after its job's
+  // disarm would stay in the wheel and fire every second forever; one never sent would leave the
+  // running jobs without a first fire.
+  constexpr int k_jobs = 60;
+  std::atomic<int> settled{0}, failed{0};
+  for (int i = 0; i < k_jobs; ++i) {
+    const std::string id = "j" + std::to_string(i);
+    rt->add_job(k_test_origin, shell_job("g", id, "@every 1s", "true"), [&, i, id](status_or<std::string> added) {
+      if (!added.ok()) {
+        ++failed;
+        return ++settled, void();
+      }
+      done_fn after = [&](status s) {
+        if (!s.ok()) ++failed;
+        ++settled;
+      };
+      if (i % 3 == 0) rt->delete_job(k_test_origin, "g", id, after);
+      else if (i % 3 == 1) rt->pause_job(k_test_origin, "g", id, after);
+      else ++settled;
+    });
+  }
+  REQUIRE(poll_until([&] { return settled.load() == k_jobs; }));
+  REQUIRE(failed.load() == 0);
+  // Only the third left running holds a timer, and its jobs run.
+  REQUIRE(poll_until([&] { return rt->snapshot().pending_timers == k_jobs / 3; }));
+  REQUIRE(poll_until([&] { return finished(runs_of(*rt, "g", "j2")).size() >= 2; }));
+  CHECK(rt->snapshot().pending_timers == k_jobs / 3);
+  CHECK(finished(runs_of(*rt, "g", "j1")).empty());  // paused before its first fire
 }
