@@ -189,7 +189,8 @@ scenario_result run_create(const bench_config& cfg, std::size_t jobs, std::size_
   many.count = jobs;
   many.groups = cfg.groups;
   const std::string native_label = std::to_string(cfg.clients) + " clients";
-  if (!step_load(cfg, *server, client, many, cfg.clients, 0, native_label, true, r, ">= 20000")) return r;
+  // The goal of issue 17 (20,000/s was issue 4's).
+  if (!step_load(cfg, *server, client, many, cfg.clients, 0, native_label, true, r, ">= 40000")) return r;
   r.notes.push_back("the create targets are for durable acks: they apply to a server build that syncs each "
                     "change before it answers (issue 4)");
   if (cfg.api == "native") return r;

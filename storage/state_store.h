@@ -109,8 +109,9 @@ struct store_options {
   // fault_env (storage/fault_env.h) to fail writes and syncs or to lose power. Must outlive the
   // store.
   leveldb::Env* env = nullptr;
-  // Called on the ring scan's thread before it reads (state_store_impl.h): tests hold the scan
-  // back to see the runs a job finishes meanwhile. Null in the server.
+  // Called on the ring scan's thread once its iterator is made, before it reads
+  // (state_store_impl.h): tests hold the scan back to see the runs a job finishes meanwhile,
+  // which the scan does not see. Null in the server.
   std::function<void()> before_ring_scan;
 };
 

@@ -79,6 +79,10 @@ struct state_store::impl {
   std::atomic<bool> ring_scan_done{false};
   std::atomic<bool> ring_scan_stop{false};
   bool slots_known = false;                // committer thread only: run_slots is complete
+  // Jobs that had a run kept under its id before slots_known (committer thread only): they join
+  // run_slots at the hand-over, so that run_slots then holds an entry for every job with a
+  // stored run (see runs_may_exist()).
+  std::vector<uint64_t> id_kept_jobs;
 
   // -- the sweep --
   std::mutex sweep_mu;  // one tick at a time; guards sweep_cursor
@@ -128,6 +132,11 @@ struct state_store::impl {
   void scan_rings();
   // The job's runs were all erased: its next run takes slot 0.
   void forget_run_slots(std::string_view runs_prefix);
+  // Takes the scan's table once it is done (committer thread); true once run_slots is complete.
+  bool take_scanned_slots();
+  // False only when no run was ever stored under `runs_prefix`: run_slots is complete and has
+  // no entry for it (entries are never removed; a hash collision only answers true).
+  bool runs_may_exist(std::string_view runs_prefix);
   std::size_t sweep_once();
 
   // -- reads (state_store_reads.cc) --

@@ -56,16 +56,27 @@ class ring_place {
 
 }  // namespace
 
+bool state_store::impl::take_scanned_slots() {
+  if (slots_known || !ring_scan_done.load(std::memory_order_acquire)) return slots_known;
+  run_slots = std::move(scanned_slots);
+  for (uint64_t tag : id_kept_jobs) run_slots.insert_or_get(tag, 0);  // 0: no ring yet
+  id_kept_jobs = {};
+  slots_known = true;
+  return true;
+}
+
+bool state_store::impl::runs_may_exist(std::string_view runs_prefix) {
+  return !take_scanned_slots() || run_slots.find(tag_of(runs_prefix)) != nullptr;
+}
+
 const std::string& state_store::impl::next_run_key(std::string_view runs_prefix, std::string_view value) {
-  if (!slots_known && ring_scan_done.load(std::memory_order_acquire)) {
-    run_slots = std::move(scanned_slots);
-    slots_known = true;
-  }
   slot_key.assign(runs_prefix);
-  if (!slots_known) {  // kept under its id (put_run's values always carry it)
+  if (!take_scanned_slots()) {  // kept under its id (put_run's values always carry it)
     uint64_t run_id = 0;
     run_id_of_value(value, &run_id);
     slot_key += hex16(run_id);
+    // The scan may have passed this job already: the hand-over adds it.
+    if (id_kept_jobs.empty() || id_kept_jobs.back() != tag_of(runs_prefix)) id_kept_jobs.push_back(tag_of(runs_prefix));
     return slot_key;
   }
   const uint64_t cap = options.max_runs_per_job;
@@ -105,12 +116,12 @@ const std::string& state_store::impl::slot_of_run(std::string_view runs_prefix, 
 // One pass over every run key in key order (about 5 million keys a second here), holding the
 // DB open (a reopen after a failed write waits for it).
 void state_store::impl::scan_rings() {
-  if (options.before_ring_scan) options.before_ring_scan();
   {
     std::shared_lock<std::shared_mutex> db_lock(db_mu);
     leveldb::ReadOptions ro;
     ro.fill_cache = false;  // a bulk scan must not evict the hot set
     std::unique_ptr<leveldb::Iterator> it(db->NewIterator(ro));
+    if (options.before_ring_scan) options.before_ring_scan();
     std::string job;
     ring_place place(options.max_runs_per_job);
     for (it->Seek(leveldb::Slice(k_run_prefix.data(), k_run_prefix.size()));

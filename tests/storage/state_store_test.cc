@@ -593,6 +593,43 @@ TEST_CASE("until the rings are scanned after open, runs are kept under their ids
   CHECK(store->sweep_retention() == 0);
 }
 
+TEST_CASE("a job made again under a deleted job's id starts empty, whichever side of the ring scan its runs were stored") {
+  temp_dir tmp;
+  store_options o = keeping(3);
+  {
+    auto store = open_store(tmp.path, o);
+    REQUIRE(store->commit_sync(mutation_batch{}.put_job(make_job("g", "old"))).ok());
+    put_runs(*store, "g", "old", 1, 2);  // in the DB before the scan: the scan finds them
+  }
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  o.before_ring_scan = [released] { released.wait(); };
+  auto opened = state_store::open(tmp.path, o);
+  REQUIRE(opened.ok());
+  auto store = std::move(opened).value();
+  // Runs of a job first seen while the scan is held back are kept under their ids; the scan's
+  // iterator (made before) does not see them, so only the committer can tell the table about
+  // them.
+  REQUIRE(store->commit_sync(mutation_batch{}.put_job(make_job("g", "new"))).ok());
+  put_runs(*store, "g", "new", 10, 11);
+  for (const char* id : {"old", "new"}) REQUIRE(store->commit_sync(mutation_batch{}.delete_job("g", id)).ok());
+  release.set_value();
+  while (!store->rings_scanned()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  // A put_run takes the scan's table over; then the creates (a job under a client's id erases
+  // the runs its id may have left) find both jobs in it and erase their runs.
+  REQUIRE(store->commit_sync(mutation_batch{}.put_job(make_job("g", "other"))).ok());
+  put_runs(*store, "g", "other", 20, 20);
+  for (const char* id : {"old", "new"}) {
+    REQUIRE(store->commit_sync(mutation_batch{}.put_job(make_job("g", id)).delete_runs("g", id)).ok());
+    CHECK(run_ids(*store, "g", id).empty());
+  }
+  // A job that never had a run: nothing to erase, and its first run is its only one.
+  REQUIRE(store->commit_sync(mutation_batch{}.put_job(make_job("g", "fresh")).delete_runs("g", "fresh")).ok());
+  put_runs(*store, "g", "fresh", 30, 30);
+  CHECK(run_ids(*store, "g", "fresh") == std::vector<uint64_t>{30});
+  CHECK(run_ids(*store, "g", "other") == std::vector<uint64_t>{20});
+}
+
 TEST_CASE("a sweep with more deletes than one committer round takes writes them all") {
   temp_dir tmp;
   auto store = open_store(tmp.path, keeping(0));
