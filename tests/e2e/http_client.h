@@ -84,8 +84,10 @@ class raw_connection {
   };
 
   // -- constructors --
-  // Throws std::runtime_error when it cannot connect.
-  explicit raw_connection(uint16_t port);
+  // Throws std::runtime_error when it cannot connect. A receive_buffer_bytes > 0 shrinks the
+  // socket's receive buffer (SO_RCVBUF): a client that reads late then stalls the server's
+  // writes sooner.
+  explicit raw_connection(uint16_t port, int receive_buffer_bytes = 0);
   ~raw_connection();
   raw_connection(const raw_connection&) = delete;
   raw_connection& operator=(const raw_connection&) = delete;

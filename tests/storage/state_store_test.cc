@@ -60,6 +60,33 @@ std::unique_ptr<state_store> open_store(const std::string& dir, store_options o 
   return std::move(r).value();
 }
 
+// A store opened with its ring scan held back (store_options::before_ring_scan) until
+// release_scan(): runs finished meanwhile are kept under their ids.
+struct held_scan_store {
+  held_scan_store(const std::string& dir, store_options o) {
+    std::shared_future<void> released = gate.get_future().share();
+    o.before_ring_scan = [released] { released.wait(); };
+    auto r = state_store::open(dir, o);
+    INFO(r.status().to_string());
+    REQUIRE(r.ok());
+    store = std::move(r).value();
+  }
+  ~held_scan_store() {
+    if (!released) gate.set_value();  // or closing the store would wait for the scan forever
+    store.reset();
+  }
+  // Lets the scan run and waits until it is done.
+  void release_scan() {
+    released = true;
+    gate.set_value();
+    while (!store->rings_scanned()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+
+  std::promise<void> gate;
+  bool released = false;
+  std::unique_ptr<state_store> store;
+};
+
 job_spec make_job(const std::string& group, const std::string& id) {
   job_spec j;
   j.group = group;
@@ -571,18 +598,13 @@ TEST_CASE("until the rings are scanned after open, runs are kept under their ids
     REQUIRE(store->commit_sync(mutation_batch{}.put_job(make_job("g", "j"))).ok());
     put_runs(*store, "g", "j", 1, 4);  // slot 0 holds 4: slot 1 holds the oldest, 2
   }
-  std::promise<void> release;
-  std::shared_future<void> released = release.get_future().share();
-  o.before_ring_scan = [released] { released.wait(); };
-  auto opened = state_store::open(tmp.path, o);
-  REQUIRE(opened.ok());
-  auto store = std::move(opened).value();
+  held_scan_store held(tmp.path, o);
+  auto& store = held.store;
   CHECK_FALSE(store->rings_scanned());
   put_runs(*store, "g", "j", 5, 6);
   CHECK(run_ids(*store, "g", "j") == std::vector<uint64_t>{6, 5, 4});
   CHECK(store->stats().runs_trimmed == 0);  // nothing overwritten: 5 and 6 are extra keys
-  release.set_value();
-  while (!store->rings_scanned()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  held.release_scan();
   // The scan found the ring's place (after 4, in slot 0): 7 overwrites slot 1's run 2.
   REQUIRE(store->commit_sync(mutation_batch{}.put_run(make_run("g", "j", 7)).set_durable(false)).ok());
   CHECK(store->stats().runs_trimmed == 1);
@@ -601,20 +623,15 @@ TEST_CASE("a job made again under a deleted job's id starts empty, whichever sid
     REQUIRE(store->commit_sync(mutation_batch{}.put_job(make_job("g", "old"))).ok());
     put_runs(*store, "g", "old", 1, 2);  // in the DB before the scan: the scan finds them
   }
-  std::promise<void> release;
-  std::shared_future<void> released = release.get_future().share();
-  o.before_ring_scan = [released] { released.wait(); };
-  auto opened = state_store::open(tmp.path, o);
-  REQUIRE(opened.ok());
-  auto store = std::move(opened).value();
+  held_scan_store held(tmp.path, o);
+  auto& store = held.store;
   // Runs of a job first seen while the scan is held back are kept under their ids; the scan's
   // iterator (made before) does not see them, so only the committer can tell the table about
   // them.
   REQUIRE(store->commit_sync(mutation_batch{}.put_job(make_job("g", "new"))).ok());
   put_runs(*store, "g", "new", 10, 11);
   for (const char* id : {"old", "new"}) REQUIRE(store->commit_sync(mutation_batch{}.delete_job("g", id)).ok());
-  release.set_value();
-  while (!store->rings_scanned()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  held.release_scan();
   // A put_run takes the scan's table over; then the creates (a job under a client's id erases
   // the runs its id may have left) find both jobs in it and erase their runs.
   REQUIRE(store->commit_sync(mutation_batch{}.put_job(make_job("g", "other"))).ok());
