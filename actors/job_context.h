@@ -99,6 +99,9 @@ struct job_context {
   // --history-max-age in ms (0 = none): runs older than this are gone from the store, so the
   // runs a job remembers in memory must not bring them back.
   int64_t max_run_age_ms = 0;
+  // --history-runs (0 = no limit): the store keeps each job's last this many runs to finish, so
+  // the runs a job remembers beyond them are trimmed ones.
+  std::size_t max_runs_per_job = 0;
   // Run hook bodies by format name, set before any job runs (a dialect's, e.g. "cronicle").
   std::map<std::string, run_hook_formatter, std::less<>> hook_formats;
   // When the previous process was last known alive (unix ms; 0 = unknown), for restored jobs.

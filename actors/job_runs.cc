@@ -297,25 +297,55 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
   if (own && !retried) forget_own_fields(st, run.plan_ms);  // `own` points nowhere after this
   if (ctx->pool->has_reply_hook()) ctx->pool->report(run_report_json(run, std::string(st.spec.name())));
   persist_lazily(ctx, mutation_batch{}.put_run(run));
-  if (st.last_finished) *st.last_finished = finished_run::of(std::move(run));
-  else st.last_finished = std::make_unique<finished_run>(finished_run::of(std::move(run)));
+  keep_finished(st, finished_run::of(std::move(run)));
   start_waiting_runs(self, ctx);
+}
+
+void keep_finished(job_state& st, finished_run run) {
+  if (st.last_finished && run.end_ms - st.last_finished->end_ms < k_recent_finished_window_ms) {
+    if (!st.recent_finished) st.recent_finished = std::make_unique<std::vector<finished_run>>();
+    auto& recent = *st.recent_finished;
+    recent.push_back(std::move(*st.last_finished));
+    std::erase_if(recent, [&](const finished_run& r) { return run.end_ms - r.end_ms >= k_recent_finished_window_ms; });
+    if (recent.size() > k_max_recent_finished)
+      recent.erase(recent.begin(), recent.end() - static_cast<std::ptrdiff_t>(k_max_recent_finished));
+  } else {
+    st.recent_finished.reset();
+  }
+  if (st.last_finished) *st.last_finished = std::move(run);
+  else st.last_finished = std::make_unique<finished_run>(std::move(run));
 }
 
 std::vector<run_record> merge_runs(const job_state& st, const job_context* ctx,
                                    std::vector<run_record> stored, std::size_t limit, uint64_t before) {
   auto wanted = [before](const run_record& r) { return before == 0 || r.run_id < before; };
-  // Finished runs in memory count only when newer than everything the store returned (those
-  // have not reached the store yet: older ones it no longer has were trimmed), and not older
-  // than the age limit (the store drops those, and may have dropped every run of the job).
-  uint64_t newest_stored = 0;
-  for (const auto& r : stored) newest_stored = std::max(newest_stored, r.run_id);
+  // Finished runs in memory count when the store did not return them: they have not reached it
+  // yet. Unless the store's page was full and they are older than all of it (they are in the
+  // store, outside the page), or they are older than the age limit (the store drops those, and
+  // may have dropped every run of the job).
+  const bool page_full = stored.size() >= limit;
+  uint64_t oldest_stored = UINT64_MAX;
+  for (const auto& r : stored) oldest_stored = std::min(oldest_stored, r.run_id);
   const int64_t cutoff_ms = ctx->max_run_age_ms > 0 ? to_unix_ms(now_ms()) - ctx->max_run_age_ms : 0;
   auto aged_out = [cutoff_ms](const run_record& r) {
     return std::max({r.plan_ms, r.start_ms, r.end_ms}) < cutoff_ms;
   };
-  if (auto last = last_finished_run(st); last && wanted(*last) && last->run_id > newest_stored && !aged_out(*last))
-    stored.push_back(std::move(*last));
+  const std::size_t stored_count = stored.size();
+  auto remembered = [&](run_record r) {
+    if (!wanted(r) || aged_out(r) || (page_full && r.run_id < oldest_stored)) return;
+    for (std::size_t i = 0; i < stored_count; ++i)
+      if (stored[i].run_id == r.run_id) return;
+    stored.push_back(std::move(r));
+  };
+  // Of the runs remembered (oldest to finish first, the last one last), the store's ring holds at
+  // most the last max_runs_per_job to finish: the older ones it has trimmed.
+  if (st.recent_finished) {
+    const auto& recent = *st.recent_finished;
+    const std::size_t cap = ctx->max_runs_per_job;
+    const std::size_t skip = cap == 0 || recent.size() + 1 <= cap ? 0 : recent.size() + 1 - cap;
+    for (std::size_t i = skip; i < recent.size(); ++i) remembered(recent[i].record(st.spec.id(), st.spec.group()));
+  }
+  if (auto last = last_finished_run(st)) remembered(std::move(*last));
   for (const auto& r : st.in_flight)
     if (wanted(r)) stored.push_back(r);
   std::sort(stored.begin(), stored.end(),

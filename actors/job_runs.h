@@ -47,8 +47,15 @@ void count_skipped(job_state& st, const job_context* ctx, uint64_t n, skip_reaso
 // the group to run the job's follow-up (job_controls on_success / on_failure; none after a
 // client's abort); posts the run hook; starts runs waiting in the job's queue.
 void finish_run(job_self self, const job_context* ctx, run_outcome out);
-// In-flight and remembered runs merged with `stored` ones: newest first, at most `limit`, only
-// ids below `before` when that is non-zero, none that the store's retention has dropped.
+// Makes `run` the job's last finished run; the one it replaces stays in recent_finished if it
+// ended less than k_recent_finished_window_ms before `run` did.
+void keep_finished(job_state& st, finished_run run);
+// In-flight and remembered runs merged with `stored` ones (the store's newest `limit` runs below
+// `before`, read before this call): newest first, at most `limit`, only ids below `before` when
+// that is non-zero, none that the store's retention has dropped. A remembered run missing from
+// `stored` counts unless the store's page was full and the run is older than all of it (it is in
+// the store, outside the page), or the store keeps fewer runs (ctx->max_runs_per_job) than
+// finished after it (it was trimmed).
 std::vector<run_record> merge_runs(const job_state& st, const job_context* ctx,
                                    std::vector<run_record> stored, std::size_t limit, uint64_t before);
 

@@ -75,6 +75,12 @@ struct finished_run {
   run_record record(std::string_view job_id, std::string_view group) const;
 };
 
+// See job_state::recent_finished. The window is far longer than a run record takes to reach the
+// store (the history lane gathers for a millisecond), and far shorter than a second, so that a
+// job firing each second keeps one finished run, not two.
+inline constexpr int64_t k_recent_finished_window_ms = 100;
+inline constexpr std::size_t k_max_recent_finished = 8;
+
 struct job_state {
   // -- the job as asked for --
   compact_job_spec spec;  // a job_spec in a third of the memory: unpack() for views and the store
@@ -94,9 +100,14 @@ struct job_state {
   // Manual runs with fields of their own, in flight or with a retry due; null while there is none.
   std::unique_ptr<std::vector<run_fields>> own_fields;
   // The last finished run, for the job's view and for the moment between a run's end and its lazy
-  // write reaching the store (null until one finished). One, not more: the store has the history.
-  // Compact (finished_run): last_finished_run() makes the run_record.
+  // write reaching the store (null until one finished). Compact (finished_run):
+  // last_finished_run() makes the run_record.
   std::unique_ptr<finished_run> last_finished;
+  // The runs that finished less than k_recent_finished_window_ms before the last one, oldest
+  // first, at most k_max_recent_finished (keep_finished in job_runs.h): runs of a job that end
+  // together (concurrent runs timed out at once) are all on their way to the store for a moment,
+  // and a read then must see each of them. Null for nearly every job: the store has the history.
+  std::unique_ptr<std::vector<finished_run>> recent_finished;
   uint64_t runs = 0, successes = 0, failures = 0, skipped = 0, retries = 0;
   int64_t last_success_ms = 0, last_error_ms = 0;
   bool has_dependents = false;  // jobs run after this one's successes (its group says so)

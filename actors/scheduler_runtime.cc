@@ -80,6 +80,7 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
   if (i->stats.scheduler_paused.load(std::memory_order_relaxed))
     spdlog::warn("the scheduler is paused as a whole: scheduled fires are skipped until it is resumed");
   i->ctx.max_run_age_ms = options.max_run_age.count();
+  i->ctx.max_runs_per_job = options.max_runs_per_job;
   i->ctx.hook_formats = options.hook_formats;
   i->ctx.clock = spawn_clock(*i->system, &i->clock);
   spdlog::info("restoring {} group(s) from {}", groups.size(), options.data_dir);
