@@ -71,16 +71,17 @@ bool state_store::impl::runs_may_exist(std::string_view runs_prefix) {
 
 const std::string& state_store::impl::next_run_key(std::string_view runs_prefix, std::string_view value) {
   slot_key.assign(runs_prefix);
+  const uint64_t tag = tag_of(runs_prefix);
   if (!take_scanned_slots()) {  // kept under its id (put_run's values always carry it)
     uint64_t run_id = 0;
     run_id_of_value(value, &run_id);
     slot_key += hex16(run_id);
     // The scan may have passed this job already: the hand-over adds it.
-    if (id_kept_jobs.empty() || id_kept_jobs.back() != tag_of(runs_prefix)) id_kept_jobs.push_back(tag_of(runs_prefix));
+    if (id_kept_jobs.empty() || id_kept_jobs.back() != tag) id_kept_jobs.push_back(tag);
     return slot_key;
   }
   const uint64_t cap = options.max_runs_per_job;
-  uint32_t& place = run_slots.insert_or_get(tag_of(runs_prefix), 0);  // absent: a job with no ring yet
+  uint32_t& place = run_slots.insert_or_get(tag, 0);  // absent: a job with no ring yet
   uint32_t slot = place;
   if (cap == 0) {
     ++place;
