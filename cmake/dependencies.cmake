@@ -25,7 +25,10 @@ set(MAINSPRING_MALLOC "jemalloc" CACHE STRING "Allocator of the mainspring binar
 set_property(CACHE MAINSPRING_MALLOC PROPERTY STRINGS jemalloc system)
 if(MAINSPRING_MALLOC STREQUAL "jemalloc" AND NOT MAINSPRING_SANITIZE AND NOT MAINSPRING_FUZZ)
   pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
-  add_library(ms::malloc ALIAS PkgConfig::JEMALLOC)
+  add_library(ms_jemalloc INTERFACE)
+  target_link_libraries(ms_jemalloc INTERFACE PkgConfig::JEMALLOC)
+  target_compile_definitions(ms_jemalloc INTERFACE MAINSPRING_JEMALLOC=1)  # app/malloc_conf.cc
+  add_library(ms::malloc ALIAS ms_jemalloc)
 else()
   add_library(ms_system_malloc INTERFACE)
   add_library(ms::malloc ALIAS ms_system_malloc)
