@@ -3,6 +3,7 @@
 #include <cmath>
 #include <thread>
 
+#include "bench/loopback_floor.h"
 #include "bench/scenario_steps.h"
 
 namespace mainspring::bench {
@@ -60,7 +61,11 @@ bool step_load(const bench_config& cfg, server_under_test& server, load_client& 
   if (report.stats.ok > 0)
     out.metrics.push_back({label + " server CPU per create", server_cores * secs / static_cast<double>(report.stats.ok) * 1e6,
                            "us", ""});
-  out.metrics.push_back({label + " bench CPU", cores(before.bench_cpu_s, after.bench_cpu_s, secs), "cores", ""});
+  const double bench_cores = cores(before.bench_cpu_s, after.bench_cpu_s, secs);
+  out.metrics.push_back({label + " bench CPU", bench_cores, "cores", ""});
+  if (report.stats.ok > 0)
+    out.metrics.push_back({label + " bench CPU per create", bench_cores * secs / static_cast<double>(report.stats.ok) * 1e6,
+                           "us", ""});
   if (report.stats.failed > 0)
     out.notes.push_back(label + ": " + std::to_string(report.stats.failed) + " creates failed; first: " +
                         report.first_error);
@@ -74,6 +79,32 @@ bool step_load(const bench_config& cfg, server_under_test& server, load_client& 
     out.notes.push_back("the figures after the load are for the " + with_commas(batch.count) + " jobs created");
   }
   return true;
+}
+
+void step_loopback_floor(const bench_config& cfg, const job_batch& batch, std::size_t clients,
+                         const std::string& label, scenario_result& out) {
+  loopback_floor floor;
+  if (!floor.ok()) {
+    out.notes.push_back(label + ": " + floor.error());
+    return;
+  }
+  progress_line(cfg.quiet, out.name + ": " + label + ": " + with_commas(batch.count) + " requests through " +
+                               std::to_string(clients) + " clients to a server that only answers");
+  load_client client(floor.base_url());
+  const double floor_before = floor.cpu_seconds();
+  const auto bench_before = own_cpu_seconds();
+  auto report = load_jobs(client, batch, clients, 0, cfg.max_load_s, false);
+  const auto bench_after = own_cpu_seconds();
+  const double floor_s = floor.cpu_seconds() - floor_before;
+  const double n = static_cast<double>(report.stats.ok);
+  if (report.stats.ok == 0 || report.stats.seconds <= 0) {
+    out.notes.push_back(label + ": no request answered; first error: " + report.first_error);
+    return;
+  }
+  out.metrics.push_back({label + " requests/s", n / report.stats.seconds, "1/s", ""});
+  out.metrics.push_back({label + " server CPU per request", floor_s / n * 1e6, "us", ""});
+  // The floor's thread is in the bench's process: its CPU is not the bench's.
+  out.metrics.push_back({label + " bench CPU per request", (bench_after - bench_before - floor_s) / n * 1e6, "us", ""});
 }
 
 void step_memory(server_under_test& server, std::size_t jobs, std::optional<uint64_t> rss_before_load,

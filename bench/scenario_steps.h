@@ -41,6 +41,12 @@ bool step_load(const bench_config& cfg, server_under_test& server, load_client& 
                job_batch& batch, std::size_t clients, double rate_per_s, const std::string& label,
                bool latency_figures, scenario_result& out, const std::string& create_target = "");
 
+// The same load as `batch` (its bodies, `clients` clients, closed loop) against loopback_floor, a
+// server that only answers: adds "<label> requests/s", its server CPU and the bench's CPU per
+// request. What it holds bounds what any server could hold here (loopback_floor.h).
+void step_loopback_floor(const bench_config& cfg, const job_batch& batch, std::size_t clients,
+                         const std::string& label, scenario_result& out);
+
 // RSS of the server now, in total and per loaded job against `rss_before_load`.
 void step_memory(server_under_test& server, std::size_t jobs, std::optional<uint64_t> rss_before_load,
                  const std::string& label, const std::string& target, scenario_result& out);

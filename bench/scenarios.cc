@@ -191,6 +191,9 @@ scenario_result run_create(const bench_config& cfg, std::size_t jobs, std::size_
   const std::string native_label = std::to_string(cfg.clients) + " clients";
   // The goal of issue 17 (20,000/s was issue 4's).
   if (!step_load(cfg, *server, client, many, cfg.clients, 0, native_label, true, r, ">= 40000")) return r;
+  // The same closed loop against a server that only answers: the share of a create that is the
+  // kernel's TCP path and the bench's own, which no change to the server can take away.
+  step_loopback_floor(cfg, many, cfg.clients, native_label + " loopback floor", r);
   r.notes.push_back("the create targets are for durable acks: they apply to a server build that syncs each "
                     "change before it answers (issue 4)");
   if (cfg.api == "native") return r;
