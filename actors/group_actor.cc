@@ -177,6 +177,14 @@ void list_jobs(group_self self, const job_context* ctx, const reply_fn<std::vect
   });
 }
 
+// Every job, in id order, to `visit` one at a time, off the group's thread.
+void visit_jobs(group_self self, const job_context* ctx, job_visitor visit, const reply_fn<std::size_t>& reply) {
+  auto snap = std::make_shared<job_snapshot>(snapshot_of(self));
+  build_off_thread<std::size_t>(ctx, reply, [snap, visit = std::move(visit)]() -> status_or<std::size_t> {
+    return visit_all(*snap, visit);
+  });
+}
+
 // One page: read here in O(page) when it needs neither a filter nor another order, else off
 // the group's thread from a snapshot.
 void list_page(group_self self, const job_context* ctx, const job_page_query& query, const reply_fn<job_page>& reply) {
@@ -493,6 +501,9 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
           to_job(self, it->second.actor, restore_waiting_atom::value, std::move(stored));
       },
       [=](list_atom, const reply_fn<std::vector<job_view>>& reply) { list_jobs(self, ctx, reply); },
+      [=](list_atom, job_visitor& visit, const reply_fn<std::size_t>& reply) {
+        visit_jobs(self, ctx, std::move(visit), reply);
+      },
       [=](page_atom, const job_page_query& query, const reply_fn<job_page>& reply) {
         list_page(self, ctx, query, reply);
       },

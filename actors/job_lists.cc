@@ -24,6 +24,21 @@ std::vector<job_view> read_all(const job_snapshot& snapshot) {
   return views;
 }
 
+std::size_t visit_all(const job_snapshot& snapshot, const job_visitor& visit) {
+  std::size_t visited = 0;
+  for (const auto& job : snapshot.jobs) {
+    auto v = read_job_view(job);
+    if (!v) continue;
+    if (snapshot.chains.has_children(v->spec.id)) {
+      v->dependents = snapshot.chains.children_of(v->spec.id);
+      std::sort(v->dependents.begin(), v->dependents.end());
+    }
+    visit(*v, snapshot.jobs.size());
+    ++visited;
+  }
+  return visited;
+}
+
 bool matches(const job_view& view, const job_page_query& query) {
   if (query.state && view.phase != *query.state) return false;
   if (query.q.empty()) return true;

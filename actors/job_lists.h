@@ -28,6 +28,10 @@ struct job_snapshot {
 // The views of the snapshot's jobs that still exist, in its order, with their dependents.
 std::vector<job_view> read_all(const job_snapshot& snapshot);
 
+// Calls `visit` with the view of each of the snapshot's jobs that still exists, in its order, with
+// its dependents, one view at a time (at_most = the snapshot's size); answers how many.
+std::size_t visit_all(const job_snapshot& snapshot, const job_visitor& visit);
+
 // `views` with their dependents, from `chains`.
 void add_dependents(std::vector<job_view>& views, const job_chains& chains);
 

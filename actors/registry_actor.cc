@@ -255,6 +255,9 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
       [=](list_atom, const std::string& group, const reply_fn<std::vector<job_view>>& reply) {
         to_group(self, group, reply, list_atom::value);
       },
+      [=](list_atom, const std::string& group, job_visitor& visit, const reply_fn<std::size_t>& reply) {
+        to_group(self, group, reply, list_atom::value, std::move(visit));
+      },
       [=](page_atom, const std::string& group, job_page_query& query, const reply_fn<job_page>& reply) {
         to_group(self, group, reply, page_atom::value, std::move(query));
       },

@@ -70,6 +70,10 @@ struct job_view {
   std::vector<std::string> dependents;  // ids of the jobs that run after this one, sorted
 };
 
+// Receives one job of a list (scheduler_api::visit_jobs): its view, valid only during the call,
+// and how many jobs the list read at most (to size what the visitor builds).
+using job_visitor = std::function<void(const job_view& view, std::size_t at_most)>;
+
 // A worker node of a group as the node lists show it.
 struct node_view {
   node_spec spec;       // what it reported when it last joined; last_seen_ms kept fresh
@@ -154,6 +158,12 @@ class scheduler_api {
   // Every job of the group, ordered by id. Built off the group's thread: writes to the group go
   // on meanwhile (the list shows each job as it was when it was read).
   virtual void list_jobs(std::string group, reply_fn<std::vector<job_view>> done) = 0;
+  // As list_jobs, one view at a time: calls `visit` with every job of the group, ordered by id,
+  // then `done` with how many it visited. No vector of views: a full list of 100,000 jobs held
+  // some 70 MB of them, fresh memory that cost more than reading the jobs. Both run on the list
+  // worker, one after the other; `visit` must not call back into the scheduler and must not
+  // keep the view. On an unknown group or a full list worker only `done` runs, with why.
+  virtual void visit_jobs(std::string group, job_visitor visit, reply_fn<std::size_t> done) = 0;
   // One page. Ordered by id without a filter, it costs O(page) whatever the group's size; a
   // filter or another order reads every job (off the group's thread, as list_jobs).
   virtual void list_jobs_page(std::string group, job_page_query query, reply_fn<job_page> done) = 0;

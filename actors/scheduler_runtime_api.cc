@@ -72,6 +72,9 @@ void scheduler_runtime::delete_jobs_by_name(request_origin origin, std::string g
 void scheduler_runtime::list_jobs(std::string group, reply_fn<std::vector<job_view>> done) {
   impl_->send(list_atom::value, std::move(group), std::move(done));
 }
+void scheduler_runtime::visit_jobs(std::string group, job_visitor visit, reply_fn<std::size_t> done) {
+  impl_->send(list_atom::value, std::move(group), std::move(visit), std::move(done));
+}
 void scheduler_runtime::job_detail(std::string group, std::string job_id, reply_fn<job_view> done) {
   impl_->send(view_atom::value, std::move(group), std::move(job_id), std::move(done));
 }

@@ -140,17 +140,17 @@ void loopback_floor::serve() {
     ::close(fd);
     connections.erase(fd);
   };
+  auto close_all = [&] {
+    for (auto& [open, c] : connections) ::close(open);
+  };
   epoll_event events[k_events_per_wait];
   char chunk[k_read_chunk];
   for (;;) {
     int n = ::epoll_wait(epoll_fd_, events, k_events_per_wait, -1);
-    if (n < 0 && errno != EINTR) break;
+    if (n < 0 && errno != EINTR) return close_all();
     for (int i = 0; i < n; ++i) {
       const int fd = events[i].data.fd;
-      if (fd == stop_fd_) {
-        for (auto& [open, c] : connections) ::close(open);
-        return;
-      }
+      if (fd == stop_fd_) return close_all();
       if (fd == listen_fd_) {
         int accepted;
         while ((accepted = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {

@@ -58,9 +58,12 @@ const char* reason_phrase(int status) {
   }
 }
 
-std::string serialize_response(const http_response& response, bool keep_alive, bool head_only) {
+namespace {
+
+// The status line and headers of `response`, with the blank line that ends them.
+std::string response_head(const http_response& response, bool keep_alive) {
   std::string out;
-  out.reserve(128 + response.body.size());
+  out.reserve(128);
   out += "HTTP/1.1 ";
   out += std::to_string(response.status);
   out += ' ';
@@ -77,7 +80,24 @@ std::string serialize_response(const http_response& response, bool keep_alive, b
     out += value;
   }
   out += "\r\n\r\n";
+  return out;
+}
+
+}  // namespace
+
+std::string serialize_response(const http_response& response, bool keep_alive, bool head_only) {
+  std::string out = response_head(response, keep_alive);
   if (!head_only) out += response.body;
+  return out;
+}
+
+std::string serialize_response(http_response&& response, bool keep_alive, bool head_only) {
+  std::string head = response_head(response, keep_alive);
+  if (head_only) return head;
+  // The body's buffer becomes the message's: moving its bytes up within it (a list's body has
+  // room to spare) costs less than copying megabytes into fresh memory.
+  std::string out = std::move(response.body);
+  out.insert(0, head);
   return out;
 }
 

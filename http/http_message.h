@@ -63,5 +63,7 @@ const char* reason_phrase(int status);
 // body. `keep_alive` false adds "Connection: close"; `head_only` leaves the body out (HEAD).
 std::string serialize_response(const http_response& response, bool keep_alive,
                                bool head_only = false);
+// The same, taking the body's buffer for the message instead of copying it.
+std::string serialize_response(http_response&& response, bool keep_alive, bool head_only = false);
 
 }  // namespace mainspring::http

@@ -32,6 +32,9 @@ constexpr const char* k_connection_key = "mainspring.connection";
 // How long a connection refused over the cap may stay open after its 503, so that the client
 // reads the answer before the socket closes.
 constexpr int64_t k_refusal_linger_ms = 1000;
+// What the socket does not take at once goes to Pistache's write queue in pieces of at most this
+// many bytes (connection::write_locked).
+constexpr std::size_t k_queued_write_piece = 256 * 1024;
 // Bounds of the period of the deadline sweep.
 constexpr int64_t k_min_sweep_period_ms = 20;
 constexpr int64_t k_max_sweep_period_ms = 1000;
@@ -77,8 +80,7 @@ struct connection : std::enable_shared_from_this<connection> {
         ready.erase(it);
         ++next_to_send;
         if (closing || !p) continue;
-        auto sent = write_locked(*p, std::move(data));
-        if (sent) queued.push_back(std::move(*sent));
+        write_locked(*p, std::move(data), queued);
         if (!keep) {
           closing = true;
           // Written whole already: nothing is left to wait for.
@@ -95,14 +97,14 @@ struct connection : std::enable_shared_from_this<connection> {
 
   // Writes `bytes` (no response of the sequence, e.g. a 100 Continue) in order with the responses.
   void write_now(std::string bytes) {
-    std::optional<Pistache::Async::Promise<ssize_t>> sent;
+    std::vector<Pistache::Async::Promise<ssize_t>> queued;
     {
       std::lock_guard<std::mutex> lock(mutex);
       auto p = peer.lock();
       if (closing || !p) return;
-      sent = write_locked(*p, std::move(bytes));
+      write_locked(*p, std::move(bytes), queued);
     }
-    if (sent) after_queued(*sent, false);
+    for (auto& sent : queued) after_queued(sent, false);
   }
 
   // Writes `data` straight to the socket from the calling thread when nothing of this connection
@@ -110,21 +112,34 @@ struct connection : std::enable_shared_from_this<connection> {
   // That spares the answer Pistache's path (an eventfd write to wake the reactor, three
   // epoll_ctl calls and a reactor wake-up), which cost more than the rest of a create's HTTP
   // handling (issue 17). What the socket does not take now is queued to Pistache, and so is
-  // everything after it until that queue has drained, so that bytes go out in order. Returns the
-  // queued write, if any. Caller holds `mutex`.
-  std::optional<Pistache::Async::Promise<ssize_t>> write_locked(Peer& p, std::string data) {
-    if (disconnected) return std::nullopt;  // the fd may be another connection's by now
+  // everything after it until that queue has drained, so that bytes go out in order. The writes
+  // queued go to `queued`. Caller holds `mutex`.
+  void write_locked(Peer& p, std::string data, std::vector<Pistache::Async::Promise<ssize_t>>& queued) {
+    if (disconnected) return;  // the fd may be another connection's by now
     last_activity_ms = now_ms();
+    std::size_t sent = 0;
     if (queued_writes == 0) {
       ssize_t n = ::send(p.fd(), data.data(), data.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-      if (n == static_cast<ssize_t>(data.size())) return std::nullopt;
+      if (n == static_cast<ssize_t>(data.size())) return;
       // A broken socket: Pistache sees it too and disconnects; the answer has nowhere to go.
-      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return std::nullopt;
-      if (n > 0) data.erase(0, static_cast<std::size_t>(n));
+      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return;
+      if (n > 0) sent = static_cast<std::size_t>(n);
     }
+    // In pieces: Pistache copies a queued buffer three times, and what is left of it again after
+    // each partial write, always into fresh memory; a 22 MB job list queued whole made some
+    // 100 MB of it, which cost more than the list itself (issue 17). Pieces are reused memory.
+    if (data.size() - sent <= k_queued_write_piece) {
+      if (sent) data.erase(0, sent);
+      queue_locked(p, std::move(data), queued);
+      return;
+    }
+    for (std::size_t at = sent; at < data.size(); at += k_queued_write_piece)
+      queue_locked(p, data.substr(at, k_queued_write_piece), queued);
+  }
+  void queue_locked(Peer& p, std::string piece, std::vector<Pistache::Async::Promise<ssize_t>>& queued) {
     ++queued_writes;
-    auto size = data.size();
-    return p.send(Pistache::RawBuffer(std::move(data), size));
+    auto size = piece.size();
+    queued.push_back(p.send(Pistache::RawBuffer(std::move(piece), size)));
   }
 
   // Counts a queued write done once Pistache has written it (or given up on it), then shuts the
@@ -293,7 +308,7 @@ class tcp_handler : public Pistache::Tcp::Handler {
     std::weak_ptr<connection> weak = conn;
     responder reply([weak, sequence, keep_alive, head_only](http_response response) {
       if (auto c = weak.lock())
-        c->complete(sequence, serialize_response(response, keep_alive, head_only), keep_alive);
+        c->complete(sequence, serialize_response(std::move(response), keep_alive, head_only), keep_alive);
     });
     // A handler must never take the reactor thread down with it.
     try {

@@ -188,16 +188,18 @@ void add_job_routes(router& r, scheduler_api& api) {
   r.add("GET", "/v1/{group}/job/list", guarded([&api](http_request& req, responder reply) {
     auto group = group_param(req);
     if (!group.ok()) return reply.send(failure(group.status()));
-    api.list_jobs(*group, [reply](status_or<std::vector<job_view>> jobs) {
-      if (!jobs.ok()) return reply.send(failure(jobs.status()));
-      std::string body = "{\"success\":[";
-      body.reserve(jobs->size() * 256);
-      for (std::size_t i = 0; i < jobs->size(); ++i) {
-        if (i) body += ',';
-        append_job_list_item(body, (*jobs)[i]);
-      }
-      body += "]}";
-      reply.send(http_response::json(200, std::move(body)));
+    // The text is built as the jobs are read (on the list worker), without a view of each.
+    auto body = std::make_shared<std::string>("{\"success\":[");
+    const std::size_t opening = body->size();
+    auto add_item = [body, opening](const job_view& view, std::size_t at_most) {
+      if (body->size() == opening) body->reserve(opening + at_most * k_job_list_item_guess + 2);
+      else *body += ',';
+      append_job_list_item(*body, view);
+    };
+    api.visit_jobs(*group, std::move(add_item), [reply, body](status_or<std::size_t> visited) {
+      if (!visited.ok()) return reply.send(failure(visited.status()));
+      *body += "]}";
+      reply.send(http_response::json(200, std::move(*body)));
     });
   }));
   r.add("DELETE", "/v1/{group}/job/clear", guarded([&api](http_request& req, responder reply) {

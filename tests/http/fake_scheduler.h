@@ -131,6 +131,12 @@ class fake_scheduler final : public scheduler_api {
     for (const auto& [id, v] : jobs[group]) out.push_back(v);
     reply(done, status_or<std::vector<job_view>>(out));
   }
+  void visit_jobs(std::string group, job_visitor visit, reply_fn<std::size_t> done) override {
+    if (!groups.count(group)) return reply(done, unknown_group(group));
+    std::size_t n = 0;
+    for (const auto& [id, v] : jobs[group]) visit(v, jobs[group].size()), ++n;
+    reply(done, status_or<std::size_t>(n));
+  }
   void job_detail(std::string group, std::string job_id, reply_fn<job_view> done) override {
     auto* job = find(group, job_id);
     if (!job) return reply(done, status::not_found("job_id: no job " + job_id));

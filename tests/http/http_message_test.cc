@@ -1,0 +1,42 @@
+#include "http/http_message.h"
+
+#include <catch2/catch.hpp>
+
+using namespace mainspring::http;
+
+namespace {
+
+http_response sample(std::string body) {
+  auto r = http_response::json(201, std::move(body));
+  r.headers.emplace_back("Location", "/v1/x");
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("serialize_response writes the status line, headers, a blank line and the body") {
+  auto bytes = serialize_response(sample(R"({"a":1})"), true);
+  CHECK(bytes ==
+        "HTTP/1.1 201 Created\r\nContent-Type: application/json;charset=UTF-8\r\nContent-Length: 7\r\n"
+        "Location: /v1/x\r\n\r\n{\"a\":1}");
+  auto closing = serialize_response(sample("{}"), false);
+  CHECK(closing.find("\r\nConnection: close\r\n") != std::string::npos);
+  // HEAD: the length of the body it would have had, and no body.
+  auto head = serialize_response(sample("{}"), true, true);
+  CHECK(head.find("Content-Length: 2\r\n") != std::string::npos);
+  CHECK(head.substr(head.size() - 4) == "\r\n\r\n");
+}
+
+TEST_CASE("serialize_response from a body it may take writes the same bytes as from one it copies") {
+  for (std::string body : {std::string(), std::string("{}"), std::string(3 * 1024 * 1024, 'x')}) {
+    for (bool keep_alive : {true, false}) {
+      for (bool head_only : {false, true}) {
+        const http_response kept = sample(body);
+        http_response taken = sample(body);
+        taken.body.reserve(body.size() + 4096);  // room to spare, as a list's body has
+        CHECK(serialize_response(std::move(taken), keep_alive, head_only) ==
+              serialize_response(kept, keep_alive, head_only));
+      }
+    }
+  }
+}
