@@ -29,11 +29,31 @@ struct job_entry {
   std::string name;  // kept here for delete-by-name
 };
 
+using job_map = std::unordered_map<std::string, job_entry>;
+
+// A job in the group's id order: its map node, and its actor as a plain pointer (the node's
+// handle keeps it alive) for lists to copy without touching the actor.
+struct job_ref {
+  const job_map::value_type* node;
+  caf::abstract_actor* actor;
+};
+
+// Orders job_refs by job id.
+struct by_job_id {
+  bool operator()(const job_ref& a, const job_ref& b) const { return a.node->first < b.node->first; }
+};
+
+// Handles of jobs the group forgot while a list snapshot might still read them (job_snapshot):
+// the snapshots share it, so they keep those actors alive until the last of them is done.
+using list_lease = std::vector<caf::actor>;
+
 struct group_state {
   group_spec spec;
-  std::unordered_map<std::string, job_entry> jobs;  // by job id
-  // The keys of `jobs`, ordered: pages by offset in O(page) (the map's nodes do not move).
-  rank_index<const std::string*, deref_less> order;
+  job_map jobs;  // by job id
+  // The jobs ordered by id: pages by offset in O(page), and a list's actors copied without a
+  // lookup or a reference per job (the map's nodes do not move).
+  rank_index<job_ref, by_job_id> order;
+  std::shared_ptr<list_lease> lease = std::make_shared<list_lease>();
   std::map<std::string, func_spec> funcs;           // by name; ordered for listing
   job_chains chains;                                // parent_job links between the jobs
   // The last TOTP step accepted per func name (replays refused); in memory, so a restart forgets.
@@ -49,7 +69,33 @@ struct group_state {
   std::size_t writes_in_flight = 0;
   bool quit_when_idle = false;  // the group is removed: end once the writes in flight are answered
   static inline const char* name = "mainspring.group";
+
+  group_state() = default;
+  group_state(const group_state&) = delete;
+  group_state& operator=(const group_state&) = delete;
+  ~group_state();
 };
+
+// Drops the group's handle of a job it forgets, or keeps it in the lease while a list snapshot
+// may still read the actor. The group's thread alone makes snapshots, so a use count of one,
+// seen here, means none is left; the retired handles go then.
+void retire(group_state& st, caf::actor&& job) {
+  if (st.lease.use_count() > 1) {
+    st.lease->push_back(std::move(job));
+    return;
+  }
+  st.lease->clear();
+  job = nullptr;
+}
+
+// Forgets every job (the group ends or stops).
+void retire_all(group_state& st) {
+  for (auto& [id, entry] : st.jobs) retire(st, std::move(entry.actor));
+  st.order.clear();
+  st.jobs.clear();
+}
+
+group_state::~group_state() { retire_all(*this); }
 
 using group_self = caf::stateful_actor<group_state>*;
 
@@ -95,8 +141,7 @@ caf::actor handle_of(group_self self) {
 // The group is removed: its jobs end with it (the store no longer has them).
 void end_group(group_self self) {
   for (auto& [id, entry] : self->state.jobs) to_job(self, entry.actor, delete_atom::value);
-  self->state.order.clear();
-  self->state.jobs.clear();
+  retire_all(self->state);
   self->quit();
 }
 
@@ -154,9 +199,11 @@ std::vector<std::string> sorted_children(group_self self, const std::string& id)
 // The group's job handles in id order, and its chains: what a list is built from.
 job_snapshot snapshot_of(group_self self) {
   job_snapshot snap;
-  snap.jobs.reserve(self->state.order.size());
-  self->state.order.for_range(0, self->state.order.size(),
-                              [&](const std::string* id) { snap.jobs.push_back(self->state.jobs.at(*id).actor); });
+  auto& st = self->state;
+  if (st.lease.use_count() == 1) st.lease->clear();  // no snapshot reads the retired ones
+  snap.keep_alive = st.lease;
+  snap.jobs.reserve(st.order.size());
+  st.order.for_range(0, st.order.size(), [&](const job_ref& job) { snap.jobs.push_back(job.actor); });
   snap.chains = self->state.chains;
   return snap;
 }
@@ -199,8 +246,8 @@ void list_page(group_self self, const job_context* ctx, const job_page_query& qu
     const std::size_t skip = std::min(query.offset, page.total);
     const std::size_t count = std::min(query.limit, page.total - skip);
     const std::size_t from = backwards ? page.total - skip - count : skip;
-    st.order.for_range(from, count, [&](const std::string* id) {
-      if (auto v = read_job_view(st.jobs.at(*id).actor)) page.jobs.push_back(std::move(*v));
+    st.order.for_range(from, count, [&](const job_ref& job) {
+      if (auto v = read_job_view(job.actor)) page.jobs.push_back(std::move(*v));
     });
     if (backwards) std::reverse(page.jobs.begin(), page.jobs.end());
     add_dependents(page.jobs, st.chains);
@@ -218,7 +265,8 @@ void forget_job(group_self self, const std::string& id) {
   auto it = st.jobs.find(id);
   if (it == st.jobs.end()) return;
   to_job(self, it->second.actor, delete_atom::value);
-  st.order.erase(&it->first);
+  st.order.erase(job_ref{&*it, nullptr});
+  retire(st, std::move(it->second.actor));
   st.jobs.erase(it);
   tell_dependents(self, st.chains.forget(id));
 }
@@ -358,7 +406,7 @@ void call_func(group_self self, const job_context* ctx, const std::string& name,
 // Adds a spawned job to the group's map and its order.
 void enter(group_self self, const std::string& id, job_entry entry) {
   auto [it, added] = self->state.jobs.emplace(id, std::move(entry));
-  if (added) self->state.order.insert(&it->first);
+  if (added) self->state.order.insert(job_ref{&*it, caf::actor_cast<caf::abstract_actor*>(it->second.actor)});
 }
 
 // Adopts a job just created. Its first fire goes to the clock with those of the other jobs
@@ -666,8 +714,7 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
       },
       [=](stop_atom) {  // the server stops: the jobs end as they are (the store keeps them)
         for (auto& [id, entry] : self->state.jobs) to_job(self, entry.actor, stop_atom::value);
-        self->state.order.clear();
-        self->state.jobs.clear();
+        retire_all(self->state);
         self->quit();
       },
   };

@@ -424,7 +424,11 @@ caf::actor restore_job(caf::actor_system& sys, job_spec spec, const job_context*
 }
 
 std::optional<job_view> read_job_view(const caf::actor& job) {
-  auto* actor = static_cast<job_actor*>(caf::actor_cast<caf::abstract_actor*>(job));
+  return read_job_view(caf::actor_cast<caf::abstract_actor*>(job));
+}
+
+std::optional<job_view> read_job_view(caf::abstract_actor* job) {
+  auto* actor = static_cast<job_actor*>(job);
   if (!actor) return std::nullopt;
   const job_state& st = actor->state;
   job_state_lock lock(st);

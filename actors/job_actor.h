@@ -46,5 +46,7 @@ caf::actor restore_job(caf::actor_system& sys, job_spec spec, const job_context*
 // the job's actor has ended. `dependents` is left empty (the group knows them).
 // REQUIRES: `job` is a job actor (spawn_job, restore_job).
 std::optional<job_view> read_job_view(const caf::actor& job);
+// The same from a plain pointer. REQUIRES: something holds a reference to the actor meanwhile.
+std::optional<job_view> read_job_view(caf::abstract_actor* job);
 
 }  // namespace mainspring

@@ -11,6 +11,7 @@
 //   });
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include <caf/actor.hpp>
@@ -21,8 +22,12 @@
 namespace mainspring {
 
 struct job_snapshot {
-  std::vector<caf::actor> jobs;  // ordered by job id
-  job_chains chains;             // to fill each view's dependents
+  // Ordered by job id. Plain pointers: taking a reference on a million actors held the group's
+  // thread for seconds (a cache miss each); the group keeps every one of them alive while
+  // `keep_alive` is shared, even the jobs it forgets meanwhile (group_actor.cc, retire()).
+  std::vector<caf::abstract_actor*> jobs;
+  std::shared_ptr<const void> keep_alive;
+  job_chains chains;  // to fill each view's dependents
 };
 
 // The views of the snapshot's jobs that still exist, in its order, with their dependents.

@@ -1,6 +1,8 @@
 // visit_jobs: a group's jobs one view at a time, through scheduler_api without HTTP.
 #include <catch2/catch.hpp>
 
+#include <future>
+
 #include "actors/scheduler_runtime.h"
 #include "tests/support/runtime_harness.h"
 
@@ -72,4 +74,39 @@ TEST_CASE("visit_jobs of an empty group answers 0") {
   REQUIRE(v.answer.ok());
   CHECK(*v.answer == 0);
   CHECK(v.ids.empty());
+}
+
+TEST_CASE("a list reads on safely while its jobs and their group are deleted under it") {
+  temp_data_dir dir;
+  auto rt = start_runtime(dir.path);
+  REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_test_origin, "g", r); }).ok());
+  const std::vector<std::string> ids = {"a", "b", "c", "d", "e"};
+  for (const auto& id : ids) REQUIRE(add(*rt, shell_job("g", id, "@every 1h", "true")).ok());
+
+  // The visitor holds the list at its first job until the jobs and the group are gone; the rest
+  // of the list then reads actors the group has forgotten (kept alive for it, ended).
+  std::promise<void> first_seen, go_on;
+  auto release = go_on.get_future().share();
+  auto seen = std::make_shared<std::vector<std::string>>();
+  std::promise<status_or<std::size_t>> answered;
+  rt->visit_jobs(
+      "g",
+      [&first_seen, release, seen](const job_view& v, std::size_t) {
+        if (seen->empty()) {
+          first_seen.set_value();
+          release.wait();
+        }
+        seen->push_back(v.spec.id);
+      },
+      [&answered](status_or<std::size_t> n) { answered.set_value(std::move(n)); });
+  first_seen.get_future().wait();
+  for (const auto& id : ids) REQUIRE(done([&](auto d) { rt->delete_job(k_test_origin, "g", id, d); }).ok());
+  REQUIRE(done([&](auto d) { rt->remove_group(k_test_origin, "g", d); }).ok());
+  go_on.set_value();
+
+  auto n = answered.get_future().get();
+  REQUIRE(n.ok());
+  CHECK(*n == seen->size());
+  CHECK(seen->front() == "a");  // read before the deletes; the others may or may not show
+  CHECK(seen->size() <= ids.size());
 }
