@@ -25,7 +25,7 @@ void add_flags(CLI::App& app, bench_config& cfg) {
   app.add_option("--url", cfg.url, "Server to drive when no --server-binary is given")->capture_default_str();
   app.add_option("--mode", cfg.mode, "What to measure")
       ->capture_default_str()
-      ->check(CLI::IsMember({"create", "fire", "memory", "restart", "mixed", "million", "remote", "list", "capacity", "herd", "openloop", "overload", "soak", "all"}));
+      ->check(CLI::IsMember({"create", "fire", "memory", "restart", "mixed", "million", "remote", "list", "capacity", "herd", "openloop", "overload", "soak", "goals", "all"}));
   app.add_option("--api", cfg.api, "API dialect the workload speaks")
       ->capture_default_str()
       ->check(CLI::IsMember({"native", "dkron", "cronicle", "ndscheduler"}));

@@ -22,6 +22,10 @@
 //   soak     20,000 jobs @every 1s plus --soak-api-rate (500) API requests/s for --duration (30
 //            min): a reading a minute, slopes over the second half, --plot writes an SVG chart
 //            (scenario_soak.h; bench/run --soak MINUTES).
+//   goals    issue 17's goals one after another, each as its README figure is measured: list at
+//            10k / 100k / 1M jobs, memory of 1M jobs with full histories, overload (2 min),
+//            capacity at 150k and 175k/s (5 min each), herds of 100k and 1M, open-loop creates
+//            at 5,000/s, create; about 45 minutes (bench/run --mode goals). Not the soak.
 //   all      the standard set, sized for a 2-core machine in under 10 minutes (see scenarios.cc);
 //            --scale shrinks every job count for a quick smoke run.
 #pragma once
