@@ -9,6 +9,7 @@
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <exception>
 #include <map>
 #include <mutex>
@@ -33,7 +34,7 @@ constexpr const char* k_connection_key = "mainspring.connection";
 // reads the answer before the socket closes.
 constexpr int64_t k_refusal_linger_ms = 1000;
 // What the socket does not take at once goes to Pistache's write queue in pieces of at most this
-// many bytes (connection::write_locked).
+// many bytes, one at a time (connection::hand_piece_locked).
 constexpr std::size_t k_queued_write_piece = 256 * 1024;
 // Bounds of the period of the deadline sweep.
 constexpr int64_t k_min_sweep_period_ms = 20;
@@ -60,7 +61,15 @@ struct connection : std::enable_shared_from_this<connection> {
   bool broken = false;         // the request stream is out of sync: parse nothing more
   bool disconnected = false;   // Pistache is closing the socket (under `mutex`)
   bool refused = false;        // over the connection cap: answered 503, input ignored
-  int queued_writes = 0;       // writes handed to Pistache and not yet done (under `mutex`)
+  // What Pistache has not written yet, in order (under `mutex`): it is handed one piece at a
+  // time, the next once the last is written. Pistache writes a queued buffer in one stretch if
+  // the client keeps up, and its reactor reads no other connection meanwhile: a 22 MB list held
+  // up other clients' requests for up to 160 ms (issue 17). It also copied a queued buffer three
+  // times and its rest after every partial write, always into fresh memory.
+  int queued_writes = 0;               // pieces handed to Pistache and not yet written: 0 or 1
+  std::deque<std::string> backlog;     // answers (or their rest) not yet handed to Pistache
+  std::size_t backlog_front_sent = 0;  // bytes of backlog.front() already handed to Pistache
+  bool shut_when_written = false;      // a Connection: close answer waits in the backlog
   // For the deadline sweep: when the connection last received or sent, and since when it has
   // been waiting for a request head (0 = it is not).
   std::atomic<int64_t> opened_ms{now_ms()};
@@ -69,8 +78,7 @@ struct connection : std::enable_shared_from_this<connection> {
 
   // Queues the serialized response of request `sequence` and writes every response now due.
   void complete(uint64_t sequence, std::string bytes, bool keep_alive) {
-    std::vector<Pistache::Async::Promise<ssize_t>> queued;  // writes left to Pistache
-    bool shut_after_queued = false;                          // a Connection: close answer among them
+    std::vector<Pistache::Async::Promise<ssize_t>> queued;  // pieces handed to Pistache
     {
       std::lock_guard<std::mutex> lock(mutex);
       ready.emplace(sequence, std::make_pair(std::move(bytes), keep_alive));
@@ -84,15 +92,14 @@ struct connection : std::enable_shared_from_this<connection> {
         if (!keep) {
           closing = true;
           // Written whole already: nothing is left to wait for.
-          if (queued.empty()) shut_locked(SHUT_RDWR);
-          else shut_after_queued = true;
+          if (writes_pending_locked()) shut_when_written = true;
+          else shut_locked(SHUT_RDWR);
         }
       }
     }
     // Outside the lock: a send that already completed runs its continuation right here, and
     // the continuations take `mutex` (holding it deadlocked the connection and then the reactor).
-    for (std::size_t i = 0; i < queued.size(); ++i)
-      after_queued(queued[i], shut_after_queued && i + 1 == queued.size());
+    for (auto& sent : queued) after_written(sent);
   }
 
   // Writes `bytes` (no response of the sequence, e.g. a 100 Continue) in order with the responses.
@@ -104,56 +111,78 @@ struct connection : std::enable_shared_from_this<connection> {
       if (closing || !p) return;
       write_locked(*p, std::move(bytes), queued);
     }
-    for (auto& sent : queued) after_queued(sent, false);
+    for (auto& sent : queued) after_written(sent);
   }
 
+  bool writes_pending_locked() const { return queued_writes > 0 || !backlog.empty(); }
+
   // Writes `data` straight to the socket from the calling thread when nothing of this connection
-  // waits in Pistache's write queue, which is the usual case: an answer fits the socket buffer.
-  // That spares the answer Pistache's path (an eventfd write to wake the reactor, three
-  // epoll_ctl calls and a reactor wake-up), which cost more than the rest of a create's HTTP
-  // handling (issue 17). What the socket does not take now is queued to Pistache, and so is
-  // everything after it until that queue has drained, so that bytes go out in order. The writes
-  // queued go to `queued`. Caller holds `mutex`.
+  // waits to be written, which is the usual case: an answer fits the socket buffer. That spares
+  // the answer Pistache's path (an eventfd write to wake the reactor, three epoll_ctl calls and a
+  // reactor wake-up), which cost more than the rest of a create's HTTP handling (issue 17). What
+  // the socket does not take now goes to the backlog, and so does everything after it until the
+  // backlog has drained, so that bytes go out in order. A piece handed to Pistache goes to
+  // `queued`. Caller holds `mutex`.
   void write_locked(Peer& p, std::string data, std::vector<Pistache::Async::Promise<ssize_t>>& queued) {
     if (disconnected) return;  // the fd may be another connection's by now
     last_activity_ms = now_ms();
-    std::size_t sent = 0;
-    if (queued_writes == 0) {
+    if (!writes_pending_locked()) {
       ssize_t n = ::send(p.fd(), data.data(), data.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
       if (n == static_cast<ssize_t>(data.size())) return;
       // A broken socket: Pistache sees it too and disconnects; the answer has nowhere to go.
       if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return;
-      if (n > 0) sent = static_cast<std::size_t>(n);
+      if (n > 0) data.erase(0, static_cast<std::size_t>(n));  // in place: no fresh memory
     }
-    // In pieces: Pistache copies a queued buffer three times, and what is left of it again after
-    // each partial write, always into fresh memory; a 22 MB job list queued whole made some
-    // 100 MB of it, which cost more than the list itself (issue 17). Pieces are reused memory.
-    if (data.size() - sent <= k_queued_write_piece) {
-      if (sent) data.erase(0, sent);
-      queue_locked(p, std::move(data), queued);
-      return;
-    }
-    for (std::size_t at = sent; at < data.size(); at += k_queued_write_piece)
-      queue_locked(p, data.substr(at, k_queued_write_piece), queued);
+    backlog.push_back(std::move(data));
+    if (queued_writes == 0) hand_piece_locked(p, queued);
   }
-  void queue_locked(Peer& p, std::string piece, std::vector<Pistache::Async::Promise<ssize_t>>& queued) {
+
+  // Hands Pistache the next piece of the backlog: at most k_queued_write_piece bytes of its first
+  // answer. Caller holds `mutex`. REQUIRES: the backlog is not empty.
+  void hand_piece_locked(Peer& p, std::vector<Pistache::Async::Promise<ssize_t>>& queued) {
+    std::string& front = backlog.front();
+    const bool whole = backlog_front_sent == 0 && front.size() <= k_queued_write_piece;
+    std::string piece;
+    if (whole) {
+      piece = std::move(front);
+    } else {
+      piece = front.substr(backlog_front_sent, k_queued_write_piece);
+      backlog_front_sent += piece.size();
+    }
+    if (whole || backlog_front_sent == front.size()) {
+      backlog.pop_front();
+      backlog_front_sent = 0;
+    }
     ++queued_writes;
+    last_activity_ms = now_ms();
     auto size = piece.size();
     queued.push_back(p.send(Pistache::RawBuffer(std::move(piece), size)));
   }
 
-  // Counts a queued write done once Pistache has written it (or given up on it), then shuts the
-  // socket if it carried the connection's last answer. A write Pistache drops unresolved (the
-  // peer is gone) leaves the count up: the connection's later answers keep going to the queue.
-  void after_queued(Pistache::Async::Promise<ssize_t>& sent, bool shut_after) {
-    auto done = [weak = weak_from_this(), shut_after] {
-      auto c = weak.lock();
-      if (!c) return;
-      std::lock_guard<std::mutex> lock(c->mutex);
-      --c->queued_writes;
-      if (shut_after) c->shut_locked(SHUT_RDWR);
+  // Once Pistache has written a piece (or given up on it), hands it the next or, after the last
+  // answer before a Connection: close, shuts the socket. A write Pistache drops unresolved (the
+  // peer is gone) leaves the count up: nothing more is handed to it.
+  void after_written(Pistache::Async::Promise<ssize_t>& sent) {
+    auto done = [weak = weak_from_this()] {
+      if (auto c = weak.lock()) c->piece_written();
     };
     sent.then([done](ssize_t) { done(); }, [done](std::exception_ptr) { done(); });
+  }
+  void piece_written() {
+    std::vector<Pistache::Async::Promise<ssize_t>> queued;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      --queued_writes;
+      auto p = peer.lock();
+      if (disconnected || !p) {
+        backlog.clear();
+        backlog_front_sent = 0;
+        return;
+      }
+      if (!backlog.empty()) hand_piece_locked(*p, queued);
+      else if (shut_when_written) shut_locked(SHUT_RDWR);
+    }
+    for (auto& sent : queued) after_written(sent);
   }
 
   // Shuts the socket down (`how` as for ::shutdown) unless Pistache is already closing it: once

@@ -5,9 +5,11 @@
 // stay open unless the client says "Connection: close" (RFC 9112), pipelined requests are all
 // answered in order, malformed heads get a prompt 4xx, and a bad Content-Length never leaks
 // internal text. Handlers may answer from any thread through their responder; that thread
-// writes the answer to the socket itself unless earlier bytes of the connection still wait in
-// Pistache's write queue (then the answer queues behind them), which spares each answer
-// Pistache's eventfd, epoll_ctl and reactor wake-up.
+// writes the answer to the socket itself unless earlier bytes of the connection still wait to be
+// written (then the answer waits behind them), which spares each answer Pistache's eventfd,
+// epoll_ctl and reactor wake-up. What waits goes to Pistache's write queue 256 KiB at a time, the
+// next piece once the last is written, so that a large answer (a full job list) neither holds the
+// reactor from other connections nor gets copied whole.
 //
 // Example:
 //   http_server server({"127.0.0.1", 8080, 2}, [&](http_request& req, responder reply) {
