@@ -21,14 +21,14 @@ pkg_check_modules(LUA REQUIRED IMPORTED_TARGET lua5.4)
 # The server binary's allocator. jemalloc (libjemalloc-dev): against glibc's malloc, 20% less
 # server CPU per durable create and 7% less per fired run, and no more memory for 1M jobs with
 # full histories (bench/results/2026-12-04-allocator.md). The sanitizers bring their own.
+# Transparent huge pages (MALLOC_CONF=thp:always) were tried as the default and taken back: 14%
+# more durable creates, but under overload a third of the runs and API p99 over 50 ms
+# (bench/results/2026-12-05-create-thp.md).
 set(MAINSPRING_MALLOC "jemalloc" CACHE STRING "Allocator of the mainspring binary: jemalloc or system")
 set_property(CACHE MAINSPRING_MALLOC PROPERTY STRINGS jemalloc system)
 if(MAINSPRING_MALLOC STREQUAL "jemalloc" AND NOT MAINSPRING_SANITIZE AND NOT MAINSPRING_FUZZ)
   pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
-  add_library(ms_jemalloc INTERFACE)
-  target_link_libraries(ms_jemalloc INTERFACE PkgConfig::JEMALLOC)
-  target_compile_definitions(ms_jemalloc INTERFACE MAINSPRING_JEMALLOC=1)  # app/malloc_conf.cc
-  add_library(ms::malloc ALIAS ms_jemalloc)
+  add_library(ms::malloc ALIAS PkgConfig::JEMALLOC)
 else()
   add_library(ms_system_malloc INTERFACE)
   add_library(ms::malloc ALIAS ms_system_malloc)
