@@ -7,12 +7,19 @@
 
 namespace mainspring {
 
+namespace {
+
+// The view's dependents, sorted, from `chains`.
+void add_dependents(job_view& view, const job_chains& chains) {
+  if (!chains.has_children(view.spec.id)) return;
+  view.dependents = chains.children_of(view.spec.id);
+  std::sort(view.dependents.begin(), view.dependents.end());
+}
+
+}  // namespace
+
 void add_dependents(std::vector<job_view>& views, const job_chains& chains) {
-  for (auto& v : views) {
-    if (!chains.has_children(v.spec.id)) continue;
-    v.dependents = chains.children_of(v.spec.id);
-    std::sort(v.dependents.begin(), v.dependents.end());
-  }
+  for (auto& v : views) add_dependents(v, chains);
 }
 
 std::vector<job_view> read_all(const job_snapshot& snapshot) {
@@ -29,10 +36,7 @@ std::size_t visit_all(const job_snapshot& snapshot, const job_visitor& visit) {
   for (const auto& job : snapshot.jobs) {
     auto v = read_job_view(job);
     if (!v) continue;
-    if (snapshot.chains.has_children(v->spec.id)) {
-      v->dependents = snapshot.chains.children_of(v->spec.id);
-      std::sort(v->dependents.begin(), v->dependents.end());
-    }
+    add_dependents(*v, snapshot.chains);
     visit(*v, snapshot.jobs.size());
     ++visited;
   }
