@@ -69,10 +69,18 @@ bool is_one_shot(const schedule& sched) {
 
 }  // namespace
 
+int64_t misfire_allowance_ms(const schedule& sched, const time_zone& zone, int64_t plan_ms) {
+  auto next = sched.next_after(from_unix_ms(plan_ms), zone);
+  if (!next) return k_max_misfire_allowance_ms;  // no later fire to collide with
+  return std::clamp(to_unix_ms(*next) - plan_ms, k_misfire_threshold_ms, k_max_misfire_allowance_ms);
+}
+
 fire_decision plan_fire(const schedule& sched, const time_zone& zone, int64_t plan_ms, int64_t now_ms,
                         misfire_policy policy) {
   fire_decision d;
-  const bool missed = now_ms - plan_ms > k_misfire_threshold_ms;
+  // On time (the fire path's usual case) is decided without asking the schedule.
+  const int64_t late_ms = now_ms - plan_ms;
+  const bool missed = late_ms > k_misfire_threshold_ms && late_ms > misfire_allowance_ms(sched, zone, plan_ms);
   if (!missed || is_one_shot(sched)) {
     d.after = plan_after(sched, zone, plan_ms, now_ms, policy);
     return d;

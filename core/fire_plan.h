@@ -24,8 +24,10 @@ namespace mainspring {
 // At most this many missed fires are counted or caught up per job and planning step (misfire
 // `all` runs at most this many catch-up runs).
 inline constexpr int k_max_catch_up_runs = 1000;
-// A fire later than this behind "now" counts as missed, not merely late.
+// A fire later than this behind "now" counts as missed, not merely late: the least allowance.
 inline constexpr int64_t k_misfire_threshold_ms = 1000;
+// The most a scheduled fire may be late and still run (Quartz's default misfire threshold).
+inline constexpr int64_t k_max_misfire_allowance_ms = 60'000;
 
 // The first run of a job: exec_time_s if it lies ahead, else now.
 int64_t first_fire_ms(int64_t exec_time_s, int64_t now_ms);
@@ -50,6 +52,12 @@ struct fire_plan {
 fire_plan plan_after(const schedule& sched, const time_zone& zone, int64_t last_plan_ms,
                      int64_t now_ms, misfire_policy policy);
 
+// How late the fire planned at `plan_ms` may be taken and still run: until the schedule's next
+// fire is due (a later run would collide with it), but at least k_misfire_threshold_ms and at
+// most k_max_misfire_allowance_ms. An `@every 1s` fire may be 1 s late; an hourly one 60 s,
+// so a herd of a million hourly jobs due in one second all run while the server drains them.
+int64_t misfire_allowance_ms(const schedule& sched, const time_zone& zone, int64_t plan_ms);
+
 // What a scheduled fire planned at `plan_ms` does when its job takes it at `now_ms`.
 struct fire_decision {
   bool run_planned = true;  // run the fire planned at plan_ms now
@@ -57,7 +65,7 @@ struct fire_decision {
 };
 
 // Decides a scheduled fire and plans what follows (plan_after()). A fire taken more than
-// k_misfire_threshold_ms after its plan (the server was too busy to send it in time) is itself
+// misfire_allowance_ms() after its plan (the server was too busy to send it in time) is itself
 // missed, and `policy` handles it with every later fire before now: skip drops it (counted in
 // after.missed), once runs only the latest missed fire (this one, when no later one was
 // missed), all runs it and each later one; the next fire is then at or after now, never already

@@ -52,24 +52,52 @@ TEST_CASE("a fire taken late but within the misfire threshold runs whatever the 
   }
 }
 
-TEST_CASE("a fire held back past the misfire threshold is itself missed and handled by the policy") {
+TEST_CASE("a fire may be late until its schedule's next fire, between one second and a minute") {
+  CHECK(misfire_allowance_ms(parse("@every 1s"), time_zone::utc(), k_now) == 1000);
+  CHECK(misfire_allowance_ms(parse("@every 10s"), time_zone::utc(), k_now) == 10'000);
+  CHECK(misfire_allowance_ms(parse("@every 1h"), time_zone::utc(), k_now) == k_max_misfire_allowance_ms);
+  CHECK(misfire_allowance_ms(parse("*/5 * * * * *"), time_zone::utc(), 1'700'000'000'000) == 5000);
+  CHECK(misfire_allowance_ms(parse("@once"), time_zone::utc(), k_now) == k_max_misfire_allowance_ms);
+
+  // A fire of an hourly job taken 30 s late runs whatever the policy (a herd being drained).
+  for (auto policy : {misfire_policy::skip, misfire_policy::once, misfire_policy::all}) {
+    auto d = plan_fire(parse("@every 1h"), time_zone::utc(), k_now - 30'000, k_now, policy);
+    CHECK(d.run_planned);
+    CHECK(d.after.missed == 0);
+    REQUIRE(d.after.next_ms);
+    CHECK(*d.after.next_ms == k_now - 30'000 + 3'600'000);
+  }
+  // Past a minute it is missed even though the next fire is far off.
+  auto late = plan_fire(parse("@every 1h"), time_zone::utc(), k_now - 61'000, k_now, misfire_policy::skip);
+  CHECK_FALSE(late.run_planned);
+  CHECK(late.after.missed == 1);
+}
+
+TEST_CASE("a fire held back past its allowance is itself missed and handled by the policy") {
   auto every = parse("@every 10s");
-  // Planned 2.5 s ago: missed, and the next fire (7.5 s ahead) is not.
-  auto skip = plan_fire(every, time_zone::utc(), k_now - 2500, k_now, misfire_policy::skip);
+  // Planned 2.5 s ago: within one period, late but not missed.
+  auto within = plan_fire(every, time_zone::utc(), k_now - 2500, k_now, misfire_policy::skip);
+  CHECK(within.run_planned);
+  CHECK(within.after.missed == 0);
+  REQUIRE(within.after.next_ms);
+  CHECK(*within.after.next_ms == k_now + 7500);
+
+  // Planned 12.5 s ago: it and the fire 2.5 s ago are missed, and the next (7.5 s ahead) is not.
+  auto skip = plan_fire(every, time_zone::utc(), k_now - 12'500, k_now, misfire_policy::skip);
   CHECK_FALSE(skip.run_planned);
-  CHECK(skip.after.missed == 1);
+  CHECK(skip.after.missed == 2);
   CHECK(skip.after.catch_up_ms.empty());
   REQUIRE(skip.after.next_ms);
   CHECK(*skip.after.next_ms == k_now + 7500);
 
-  auto once = plan_fire(every, time_zone::utc(), k_now - 2500, k_now, misfire_policy::once);
-  CHECK(once.run_planned);  // the latest missed fire is this one: it is the one that runs
-  CHECK(once.after.missed == 0);
-  CHECK(once.after.catch_up_ms.empty());
+  auto once = plan_fire(every, time_zone::utc(), k_now - 12'500, k_now, misfire_policy::once);
+  CHECK_FALSE(once.run_planned);  // the latest missed fire (2.5 s ago) is the one that runs
+  CHECK(once.after.catch_up_ms == std::vector<int64_t>{k_now - 2500});
 
-  auto all = plan_fire(every, time_zone::utc(), k_now - 2500, k_now, misfire_policy::all);
+  auto all = plan_fire(every, time_zone::utc(), k_now - 12'500, k_now, misfire_policy::all);
   CHECK(all.run_planned);
-  CHECK(all.after.missed == 0);
+  CHECK(all.after.catch_up_ms == std::vector<int64_t>{k_now - 2500});
+  CHECK(all.after.missed == 1);
 }
 
 TEST_CASE("a late fire with later missed fires runs only the latest under misfire once") {
