@@ -31,18 +31,6 @@ struct job_entry {
 
 using job_map = std::unordered_map<std::string, job_entry>;
 
-// A job in the group's id order: its map node, and its actor as a plain pointer (the node's
-// handle keeps it alive) for lists to copy without touching the actor.
-struct job_ref {
-  const job_map::value_type* node;
-  caf::abstract_actor* actor;
-};
-
-// Orders job_refs by job id.
-struct by_job_id {
-  bool operator()(const job_ref& a, const job_ref& b) const { return a.node->first < b.node->first; }
-};
-
 // Handles of jobs the group forgot while a list snapshot might still read them (job_snapshot):
 // the snapshots share it, so they keep those actors alive until the last of them is done.
 using list_lease = std::vector<caf::actor>;
@@ -50,9 +38,9 @@ using list_lease = std::vector<caf::actor>;
 struct group_state {
   group_spec spec;
   job_map jobs;  // by job id
-  // The jobs ordered by id: pages by offset in O(page), and a list's actors copied without a
-  // lookup or a reference per job (the map's nodes do not move).
-  rank_index<job_ref, by_job_id> order;
+  // The jobs ordered by id (refs to the map's keys, which do not move): pages by offset in
+  // O(page), and a list's frozen copy in O(jobs / job_order::k_chunk).
+  job_order order;
   std::shared_ptr<list_lease> lease = std::make_shared<list_lease>();
   std::map<std::string, func_spec> funcs;           // by name; ordered for listing
   job_chains chains;                                // parent_job links between the jobs
@@ -202,8 +190,7 @@ job_snapshot snapshot_of(group_self self) {
   auto& st = self->state;
   if (st.lease.use_count() == 1) st.lease->clear();  // no snapshot reads the retired ones
   snap.keep_alive = st.lease;
-  snap.jobs.reserve(st.order.size());
-  st.order.for_range(0, st.order.size(), [&](const job_ref& job) { snap.jobs.push_back(job.actor); });
+  snap.jobs = st.order.freeze();
   snap.chains = self->state.chains;
   return snap;
 }
@@ -265,7 +252,7 @@ void forget_job(group_self self, const std::string& id) {
   auto it = st.jobs.find(id);
   if (it == st.jobs.end()) return;
   to_job(self, it->second.actor, delete_atom::value);
-  st.order.erase(job_ref{&*it, nullptr});
+  st.order.erase(job_ref{&it->first, nullptr});
   retire(st, std::move(it->second.actor));
   st.jobs.erase(it);
   tell_dependents(self, st.chains.forget(id));
@@ -406,7 +393,7 @@ void call_func(group_self self, const job_context* ctx, const std::string& name,
 // Adds a spawned job to the group's map and its order.
 void enter(group_self self, const std::string& id, job_entry entry) {
   auto [it, added] = self->state.jobs.emplace(id, std::move(entry));
-  if (added) self->state.order.insert(job_ref{&*it, caf::actor_cast<caf::abstract_actor*>(it->second.actor)});
+  if (added) self->state.order.insert(job_ref{&it->first, caf::actor_cast<caf::abstract_actor*>(it->second.actor)});
 }
 
 // Adopts a job just created. Its first fire goes to the clock with those of the other jobs

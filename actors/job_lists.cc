@@ -25,21 +25,22 @@ void add_dependents(std::vector<job_view>& views, const job_chains& chains) {
 std::vector<job_view> read_all(const job_snapshot& snapshot) {
   std::vector<job_view> views;
   views.reserve(snapshot.jobs.size());
-  for (const auto& job : snapshot.jobs)
-    if (auto v = read_job_view(job)) views.push_back(std::move(*v));
+  snapshot.jobs.for_each([&](const job_ref& job) {
+    if (auto v = read_job_view(job.actor)) views.push_back(std::move(*v));
+  });
   add_dependents(views, snapshot.chains);
   return views;
 }
 
 std::size_t visit_all(const job_snapshot& snapshot, const job_visitor& visit) {
   std::size_t visited = 0;
-  for (const auto& job : snapshot.jobs) {
-    auto v = read_job_view(job);
-    if (!v) continue;
+  snapshot.jobs.for_each([&](const job_ref& job) {
+    auto v = read_job_view(job.actor);
+    if (!v) return;
     add_dependents(*v, snapshot.chains);
     visit(*v, snapshot.jobs.size());
     ++visited;
-  }
+  });
   return visited;
 }
 

@@ -12,20 +12,38 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <caf/actor.hpp>
 
 #include "actors/scheduler_api.h"
 #include "core/job_chains.h"
+#include "core/rank_index.h"
 
 namespace mainspring {
 
+// A job in its group's id order: its id (the key in the group's map) and its actor as a plain
+// pointer (the map's handle keeps it alive), for lists to copy without touching the actor.
+struct job_ref {
+  const std::string* id;
+  caf::abstract_actor* actor;
+};
+
+// Orders job_refs by job id.
+struct by_job_id {
+  bool operator()(const job_ref& a, const job_ref& b) const { return *a.id < *b.id; }
+};
+
+using job_order = rank_index<job_ref, by_job_id>;
+
 struct job_snapshot {
-  // Ordered by job id. Plain pointers: taking a reference on a million actors held the group's
-  // thread for seconds (a cache miss each); the group keeps every one of them alive while
-  // `keep_alive` is shared, even the jobs it forgets meanwhile (group_actor.cc, retire()).
-  std::vector<caf::abstract_actor*> jobs;
+  // The group's id order, frozen (O(jobs / k_chunk) on the group's thread). Read only each ref's
+  // actor: an id may be gone with its job. Plain pointers: taking a reference on a million
+  // actors held the group's thread for seconds (a cache miss each); the group keeps every one of
+  // them alive while `keep_alive` is shared, even the jobs it forgets meanwhile (group_actor.cc,
+  // retire()).
+  job_order::frozen jobs;
   std::shared_ptr<const void> keep_alive;
   job_chains chains;  // to fill each view's dependents
 };
