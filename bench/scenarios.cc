@@ -462,13 +462,16 @@ scenario_result run_herd(const bench_config& cfg, std::size_t jobs) {
   if (static_cast<double>(wall_ms()) > herd_ms) {
     r.notes.push_back("the load ended after the herd's second: some jobs ran as they were created");
   }
-  auto metric_now = [&](const char* name) -> double {
-    auto p = probe(client, server->pid);
-    return p.metrics ? p.metrics->sum(name) : 0;
+  // Runs and skipped fires so far, from one read of /metrics.
+  struct fire_counts {
+    double ran = 0, skipped = 0;
   };
-  auto runs_now = [&] { return metric_now("mainspring_job_runs_total"); };
-  const double runs_before = runs_now();
-  const double skipped_before = metric_now("mainspring_runs_skipped_total");
+  auto counts_now = [&] {
+    auto p = probe(client, server->pid);
+    if (!p.metrics) return fire_counts{};
+    return fire_counts{p.metrics->sum("mainspring_job_runs_total"), p.metrics->sum("mainspring_runs_skipped_total")};
+  };
+  const fire_counts before = counts_now();
   std::atomic<bool> done{false};
   std::vector<double> api_ms;
   std::thread api([&] {
@@ -485,8 +488,9 @@ scenario_result run_herd(const bench_config& cfg, std::size_t jobs) {
   const double give_up_ms = herd_ms + 120'000;
   double skipped = 0;
   while (static_cast<double>(wall_ms()) < give_up_ms && !stop_requested()) {
-    const double ran = runs_now() - runs_before;
-    skipped = metric_now("mainspring_runs_skipped_total") - skipped_before;
+    const fire_counts now = counts_now();
+    const double ran = now.ran - before.ran;
+    skipped = now.skipped - before.skipped;
     if (ran >= static_cast<double>(jobs)) {
       all_ran_s = (static_cast<double>(wall_ms()) - herd_ms) / 1000;
       break;

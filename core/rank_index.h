@@ -67,7 +67,7 @@ class rank_index {
   // Adds `x`; false (and nothing changes) when an equal element is there.
   bool insert(const T& x) {
     if (slots_.empty()) {
-      slots_.push_back({x, 1, std::make_shared<chunk>(1, x)});
+      slots_.push_back(slot_of(std::make_shared<chunk>(1, x)));
       ++size_;
       return true;
     }
@@ -82,14 +82,10 @@ class rank_index {
     if (v.size() > 2 * k_chunk) {  // split in two halves
       auto upper = std::make_shared<chunk>(v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
       v.resize(v.size() / 2);
-      s->last = v.back();
-      s->count = v.size();
-      T upper_last = upper->back();
-      const std::size_t upper_count = upper->size();
-      slots_.insert(s + 1, slot{std::move(upper_last), upper_count, std::move(upper)});
+      refresh(*s);
+      slots_.insert(s + 1, slot_of(std::move(upper)));
     } else {
-      s->last = v.back();
-      s->count = v.size();
+      refresh(*s);
     }
     return true;
   }
@@ -109,8 +105,7 @@ class rank_index {
     }
     chunk& v = writable(*s);
     v.erase(v.begin() + pos);
-    s->last = v.back();
-    s->count = v.size();
+    refresh(*s);
     return true;
   }
 
@@ -180,6 +175,19 @@ class rank_index {
     std::shared_ptr<chunk> items;
   };
   using slot_list = std::vector<slot>;
+
+  // A slot for a new, non-empty chunk.
+  static slot slot_of(std::shared_ptr<chunk> items) {
+    slot s{items->back(), items->size(), nullptr};
+    s.items = std::move(items);
+    return s;
+  }
+
+  // Brings the slot's copies of its chunk's last element and size up to date after a change.
+  static void refresh(slot& s) {
+    s.last = s.items->back();
+    s.count = s.items->size();
+  }
 
   // The slot `x` belongs in: the first whose last element is not below x, or the last one.
   typename slot_list::iterator slot_for(const T& x) {
