@@ -23,8 +23,10 @@ std::string lower(std::string_view text) {
 std::optional<std::string> canonical_ip(const std::string& host) {
   char text[INET6_ADDRSTRLEN];
   unsigned char bytes[16];
-  if (inet_pton(AF_INET, host.c_str(), bytes) == 1 && inet_ntop(AF_INET, bytes, text, sizeof text))
-    return std::string(text);
+  // glibc's inet_pton takes only a.b.c.d, each part 0-255 with no leading zero: what it accepts
+  // is already canonical. inet_ntop (a sprintf) was 2% of a create's instructions (every request
+  // checks its Host).
+  if (inet_pton(AF_INET, host.c_str(), bytes) == 1) return host;
   if (inet_pton(AF_INET6, host.c_str(), bytes) == 1 && inet_ntop(AF_INET6, bytes, text, sizeof text))
     return std::string(text);
   return std::nullopt;

@@ -51,6 +51,8 @@ TEST_CASE("an authority is read with its case, trailing dot, brackets and port n
   auto no_port = parse_authority("127.0.0.1");
   REQUIRE(no_port.ok());
   CHECK_FALSE(no_port->port.has_value());
+  CHECK(no_port->host == "127.0.0.1");  // an IPv4 literal inet_pton takes is its canonical text
+  CHECK(parse_authority("10.200.3.255:9")->host == "10.200.3.255");
   for (const char* bad : {"", ":80", "host:", "host:x", "host:70000", "[::1", "[::1]x", "::1",
                           "[127.0.0.1]:80", "[evil.example]:80", "a b:80", "host:80:80", "[::1]:"})
     CHECK_FALSE(parse_authority(bad).ok());
