@@ -23,7 +23,8 @@ pkg_check_modules(LUA REQUIRED IMPORTED_TARGET lua5.4)
 # full histories (bench/results/2026-12-04-allocator.md). The sanitizers bring their own.
 # Transparent huge pages (MALLOC_CONF=thp:always) were tried as the default and taken back: 14%
 # more durable creates, but under overload a third of the runs and API p99 over 50 ms
-# (bench/results/2026-12-05-create-thp.md).
+# (bench/results/2026-12-05-create-thp.md). Keeping freed memory as well (dirty_decay_ms:-1) keeps
+# overload fast but gives the create gain back (bench/results/2026-12-05-create-limits.md).
 set(MAINSPRING_MALLOC "jemalloc" CACHE STRING "Allocator of the mainspring binary: jemalloc or system")
 set_property(CACHE MAINSPRING_MALLOC PROPERTY STRINGS jemalloc system)
 if(MAINSPRING_MALLOC STREQUAL "jemalloc" AND NOT MAINSPRING_SANITIZE AND NOT MAINSPRING_FUZZ)
