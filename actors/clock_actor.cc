@@ -77,8 +77,10 @@ void clock_loop(caf::blocking_actor* self, clock_stats* stats) {
     auto it = jobs.find(static_cast<caf::actor_id>(payload >> 1));
     if (it != jobs.end()) send_fire_to(it->second, payload, deadline_ms, 0);
   };
-  // Since when fires have been held back (none: not holding).
-  std::optional<std::chrono::steady_clock::time_point> holding_since;
+  // Whether fires were held back after the last round, and since when (meaningful only then).
+  // Not a std::optional: GCC 12 at -O3 warns it may be read uninitialized, which it cannot.
+  bool was_holding = false;
+  std::chrono::steady_clock::time_point holding_since{};
   bool overloaded = false;  // fires held back for k_sustained_overload: see clock_actor.h
   auto slot_free = [&] {
     return stats->fires_in_flight.load(std::memory_order_relaxed) <
@@ -113,10 +115,11 @@ void clock_loop(caf::blocking_actor* self, clock_stats* stats) {
       send_fire_to(entry, payload, deadline_ms, rearmed_ms);
     });
     send_held();
-    if (held.empty()) holding_since.reset();
-    else if (!holding_since) holding_since = std::chrono::steady_clock::now();
+    const bool holding = !held.empty();
+    if (holding && !was_holding) holding_since = std::chrono::steady_clock::now();
+    was_holding = holding;
     const bool now_overloaded =
-        holding_since && std::chrono::steady_clock::now() - *holding_since >= k_sustained_overload;
+        holding && std::chrono::steady_clock::now() - holding_since >= k_sustained_overload;
     if (now_overloaded != overloaded) {
       overloaded = now_overloaded;
       set_workers_overloaded(overloaded);  // the API's threads go first while it lasts
