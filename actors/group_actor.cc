@@ -654,6 +654,10 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
         with_job(self, id, reply,
                  [&](const caf::actor& job) { to_job(self, job, flush_queue_atom::value, std::move(audit), reply); });
       },
+      [=](clear_runs_atom, audit_entry& audit, const std::string& id, const done_fn& done) {
+        with_job(self, id, done,
+                 [&](const caf::actor& job) { to_job(self, job, clear_runs_atom::value, std::move(audit), done); });
+      },
       [=](update_run_atom, audit_entry& audit, const std::string& id, uint64_t run_id, run_override& change,
           const reply_fn<std::size_t>& reply) {
         with_job(self, id, reply, [&](const caf::actor& job) {

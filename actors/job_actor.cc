@@ -325,6 +325,7 @@ caf::behavior make_job_handlers() {
         persist_lazily(my_ctx(), mutation_batch{}.put_audit(audit));
         reply(n);
       },
+      [](clear_runs_atom, audit_entry& audit, const done_fn& done) { clear_runs(me(), std::move(audit), done); },
       [](update_run_atom, audit_entry& audit, uint64_t run_id, run_override& change,
          const reply_fn<std::size_t>& reply) {
         auto n = update_run(me(), my_ctx(), run_id, change);

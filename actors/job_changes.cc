@@ -1,9 +1,12 @@
-// The changes a client makes to one job (edit, pause, activate, delete), each applied only once
-// its write is durable. A job writes one change at a time: a change that arrives while one is
+// The changes a client makes to one job (edit, pause, activate, delete, clearing its runs), each
+// applied only once its write is durable. A job writes one change at a time: a change that arrives while one is
 // being written waits in the job's write_gate and then works from the state the first one left,
 // so concurrent requests end as if they had run one after the other. A failed write changes
 // nothing and answers the storage error.
+#include <algorithm>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "actors/job_state.h"
 #include "core/write_gate.h"
@@ -178,6 +181,67 @@ void delete_job(job_self self, mutation_batch batch, std::function<void(status)>
     // Its stored queue goes with it (a group's delete takes every job's at once).
     if (self->state.waiting) batch.delete_all_waiting(self->state.spec.group(), self->state.spec.id());
     delete_now(self, std::move(batch), std::move(then));
+  });
+}
+
+namespace {
+
+// What clear_runs forgets of a job, kept until its write is answered.
+struct run_history_memory {
+  uint64_t runs = 0, successes = 0, failures = 0, skipped = 0, retries = 0;
+  int64_t last_success_ms = 0, last_error_ms = 0;
+  std::unique_ptr<finished_run> last_finished;
+  std::unique_ptr<std::vector<finished_run>> recent_finished;
+};
+
+// Moves the job's counts and remembered runs out of `st`, leaving them zero and empty.
+std::shared_ptr<run_history_memory> take_run_history(job_state& st) {
+  auto m = std::make_shared<run_history_memory>();
+  m->runs = std::exchange(st.runs, 0);
+  m->successes = std::exchange(st.successes, 0);
+  m->failures = std::exchange(st.failures, 0);
+  m->skipped = std::exchange(st.skipped, 0);
+  m->retries = std::exchange(st.retries, 0);
+  m->last_success_ms = std::exchange(st.last_success_ms, 0);
+  m->last_error_ms = std::exchange(st.last_error_ms, 0);
+  m->last_finished = std::move(st.last_finished);
+  m->recent_finished = std::move(st.recent_finished);
+  return m;
+}
+
+// Adds what take_run_history took back to what the job counted since.
+void give_back_run_history(job_state& st, run_history_memory& m) {
+  st.runs += m.runs;
+  st.successes += m.successes;
+  st.failures += m.failures;
+  st.skipped += m.skipped;
+  st.retries += m.retries;
+  st.last_success_ms = std::max(st.last_success_ms, m.last_success_ms);
+  st.last_error_ms = std::max(st.last_error_ms, m.last_error_ms);
+  if (!st.last_finished) {  // no run ended since: the remembered ones are still the latest
+    st.last_finished = std::move(m.last_finished);
+    st.recent_finished = std::move(m.recent_finished);
+  }
+}
+
+void clear_runs_now(job_self self, audit_entry audit, done_fn done) {
+  auto& st = self->state;
+  if (st.deleted) return done(gone(st));
+  // The counts go to zero now, as the store's delete is queued behind every run record written so
+  // far: a run that ends from here on is both kept in the store and counted.
+  auto forgotten = take_run_history(st);
+  write_then(self, mutation_batch{}.delete_runs(st.spec.group(), st.spec.id()).put_audit(audit),
+             [self, forgotten, done](status s) {
+               if (!s.ok()) give_back_run_history(self->state, *forgotten);
+               done(std::move(s));
+             });
+}
+
+}  // namespace
+
+void clear_runs(job_self self, audit_entry audit, done_fn done) {
+  when_idle(self, [self, audit = std::move(audit), done = std::move(done)]() mutable {
+    clear_runs_now(self, std::move(audit), std::move(done));
   });
 }
 

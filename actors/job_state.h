@@ -196,5 +196,9 @@ void activate_job(job_self self, audit_entry audit, int64_t exec_time_s, done_fn
 void delete_job(job_self self, mutation_batch batch, std::function<void(status)> then);
 // Stores the job's spec as it is after the change in flight (run-time updates: done).
 void persist_spec_when_idle(job_self self);
+// Forgets the job's finished runs: deletes its stored history (durably, with `audit`) and zeroes
+// its counts and last outcomes. What is forgotten is every run recorded before the call; a run
+// ending later is kept and counted. A failed write puts the counts back and answers its error.
+void clear_runs(job_self self, audit_entry audit, done_fn done);
 
 }  // namespace mainspring

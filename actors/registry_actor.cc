@@ -288,6 +288,10 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
           const reply_fn<std::size_t>& reply) {
         to_group(self, group, reply, flush_queue_atom::value, std::move(audit), id);
       },
+      [=](clear_runs_atom, audit_entry& audit, const std::string& group, const std::string& id,
+          const done_fn& done) {
+        to_group(self, group, done, clear_runs_atom::value, std::move(audit), id);
+      },
       [=](update_run_atom, audit_entry& audit, const std::string& group, const std::string& id, uint64_t run_id,
           run_override& change, const reply_fn<std::size_t>& reply) {
         to_group(self, group, reply, update_run_atom::value, std::move(audit), id, run_id, std::move(change));

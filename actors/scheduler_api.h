@@ -220,6 +220,14 @@ class scheduler_api {
     (void)origin, (void)group, (void)job_id;
     done(status::unimplemented("flushing a job's queue is not supported here"));
   }
+  // Forgets the job's finished runs (Dkron's DELETE /v1/jobs/{job}/executions): its stored run
+  // history, its counts (runs, successes, failures, skipped, retries) and last outcomes; durable
+  // before `done`. Runs in flight go on and are recorded when they end. Unimplemented unless the
+  // scheduler can.
+  virtual void clear_job_runs(request_origin origin, std::string group, std::string job_id, done_fn done) {
+    (void)origin, (void)group, (void)job_id;
+    done(status::unimplemented("clearing a job's runs is not supported here"));
+  }
   // Newest first; at most `limit`; only runs with run_id < before_run_id when that is non-zero.
   virtual void job_executions(std::string group, std::string job_id, std::size_t limit,
                               uint64_t before_run_id, reply_fn<std::vector<run_record>> done) = 0;

@@ -140,6 +140,11 @@ void scheduler_runtime::flush_job_queue(request_origin origin, std::string group
   auto audit = audit_of(origin, "job.flush_queue", group, job_id);
   impl_->send(flush_queue_atom::value, std::move(audit), std::move(group), std::move(job_id), std::move(done));
 }
+void scheduler_runtime::clear_job_runs(request_origin origin, std::string group, std::string job_id,
+                                       done_fn done) {
+  auto audit = audit_of(origin, "job.clear_runs", group, job_id);
+  impl_->send(clear_runs_atom::value, std::move(audit), std::move(group), std::move(job_id), std::move(done));
+}
 void scheduler_runtime::update_run(request_origin origin, std::string group, std::string job_id, uint64_t run_id,
                                    run_override change, reply_fn<std::size_t> done) {
   if (auto st = validate_override(change); !st.ok()) return done(st);

@@ -38,7 +38,7 @@ job_spec make_job(const std::string& group, const std::string& id, const std::st
 
 }  // namespace
 
-TEST_CASE("a change whose write fails changes nothing: add, edit, pause, activate, delete, groups and funcs") {
+TEST_CASE("a change whose write fails changes nothing: add, edit, pause, activate, delete, clear runs, groups and funcs") {
   temp_data_dir dir("ms_durable_test");
   fault_env env;
   auto rt = start(dir.path, env);
@@ -46,6 +46,8 @@ TEST_CASE("a change whose write fails changes nothing: add, edit, pause, activat
   REQUIRE(add(*rt, make_job("g", "kept", "old name")).ok());
   REQUIRE(add(*rt, make_job("g", "paused", "p")).ok());
   REQUIRE(done([&](auto d) { rt->pause_job(k_origin, "g", "paused", d); }).ok());
+  REQUIRE(ask<uint64_t>([&](auto r) { rt->run_job_now(k_origin, "g", "kept", r); }).ok());
+  REQUIRE(poll_until([&] { return jobs_of(*rt, "g").at("kept").successes == 1; }));
   const int64_t jobs_before = rt->snapshot().jobs;
 
   for (bool syncs : {true, false}) {
@@ -64,6 +66,7 @@ TEST_CASE("a change whose write fails changes nothing: add, edit, pause, activat
     CHECK(done([&](auto d) { rt->pause_job(k_origin, "g", "kept", d); }).code() == status_code::unavailable);
     CHECK(done([&](auto d) { rt->activate_job(k_origin, "g", "paused", 0, d); }).code() == status_code::unavailable);
     CHECK(done([&](auto d) { rt->delete_job(k_origin, "g", "kept", d); }).code() == status_code::unavailable);
+    CHECK(done([&](auto d) { rt->clear_job_runs(k_origin, "g", "kept", d); }).code() == status_code::unavailable);
     CHECK(ask<std::size_t>([&](auto r) { rt->clear_jobs(k_origin, "g", r); }).status().code() ==
           status_code::unavailable);
     CHECK(ask<std::string>([&](auto r) { rt->register_group(k_origin, "g2", r); }).status().code() ==
@@ -83,6 +86,9 @@ TEST_CASE("a change whose write fails changes nothing: add, edit, pause, activat
     CHECK(jobs.at("kept").spec.name == "old name");
     CHECK(jobs.at("kept").spec.schedule == "@every 1h");
     CHECK(jobs.at("kept").phase == job_phase::active);
+    CHECK(jobs.at("kept").runs == 1);  // the failed clear gave its counts back
+    CHECK(jobs.at("kept").successes == 1);
+    CHECK(jobs.at("kept").last_run.has_value());
     CHECK(jobs.at("paused").phase == job_phase::paused);
     CHECK(ask<std::vector<std::string>>([&](auto r) { rt->list_groups(r); }).value() ==
           std::vector<std::string>{"g"});

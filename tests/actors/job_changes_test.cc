@@ -1,5 +1,5 @@
 // The actor layer's handling of changes, through scheduler_api without HTTP: add, edit, pause,
-// activate, delete, clear, group removal, and what a restart restores.
+// activate, delete, clear, clearing a job's runs, group removal, and what a restart restores.
 #include <catch2/catch.hpp>
 
 #include "actors/scheduler_runtime.h"
@@ -107,6 +107,48 @@ TEST_CASE("delete_job, clear_jobs and remove_group take jobs away for good") {
   CHECK(ask<std::vector<job_view>>([&](auto r) { rt->list_jobs("g", r); }).status().code() == status_code::not_found);
   // The job count falls as the removed group's job actors stop, just after the reply.
   CHECK(poll_until([&] { return rt->snapshot().jobs == 0; }));
+}
+
+TEST_CASE("clear_job_runs forgets one job's finished runs and counts, durably, and nothing else") {
+  temp_data_dir dir;
+  auto rt = start_with_group(dir, "g");
+  REQUIRE(add(*rt, shell_job("g", "ok", "@every 1h", "true")).ok());
+  REQUIRE(add(*rt, shell_job("g", "bad", "@every 1h", "false")).ok());
+  for (const char* id : {"ok", "ok", "bad"})
+    REQUIRE(ask<uint64_t>([&](auto r) { rt->run_job_now(k_test_origin, "g", id, r); }).ok());
+  REQUIRE(poll_until([&] { return detail(*rt, "g", "ok").runs == 2 && detail(*rt, "g", "bad").runs == 1; }));
+  REQUIRE(poll_until([&] { return runs_of(*rt, "g", "ok").size() == 2 && runs_of(*rt, "g", "bad").size() == 1; }));
+  CHECK(detail(*rt, "g", "bad").failures == 1);
+  CHECK(detail(*rt, "g", "bad").last_error_ms > 0);
+
+  REQUIRE(done([&](auto d) { rt->clear_job_runs(k_test_origin, "g", "bad", d); }).ok());
+  job_view bad = detail(*rt, "g", "bad");
+  CHECK(bad.runs == 0);
+  CHECK(bad.failures == 0);
+  CHECK(bad.successes == 0);
+  CHECK(bad.last_error_ms == 0);
+  CHECK_FALSE(bad.last_run.has_value());
+  CHECK(bad.phase == job_phase::active);
+  CHECK(bad.next_fire_ms.has_value());
+  CHECK(runs_of(*rt, "g", "bad").empty());
+  // The other job keeps its history and counts.
+  CHECK(runs_of(*rt, "g", "ok").size() == 2);
+  CHECK(detail(*rt, "g", "ok").successes == 2);
+  CHECK(done([&](auto d) { rt->clear_job_runs(k_test_origin, "g", "missing", d); }).code() == status_code::not_found);
+  CHECK(done([&](auto d) { rt->clear_job_runs(k_test_origin, "nope", "bad", d); }).code() == status_code::not_found);
+
+  // A run after the clear is recorded and counted again.
+  REQUIRE(ask<uint64_t>([&](auto r) { rt->run_job_now(k_test_origin, "g", "bad", r); }).ok());
+  REQUIRE(poll_until([&] { return detail(*rt, "g", "bad").runs == 1; }));
+  REQUIRE(poll_until([&] { return runs_of(*rt, "g", "bad").size() == 1; }));
+  REQUIRE(done([&](auto d) { rt->clear_job_runs(k_test_origin, "g", "bad", d); }).ok());
+
+  // The clear was durable: after a restart the store has none of that job's runs.
+  rt->stop();
+  rt.reset();
+  rt = start_runtime(dir.path);
+  CHECK(runs_of(*rt, "g", "bad").empty());
+  CHECK(runs_of(*rt, "g", "ok").size() == 2);
 }
 
 TEST_CASE("a restart restores every group and job as it was: edits, pauses and deletes included") {
