@@ -7,6 +7,7 @@
 #include "http/dkron/job_json.h"
 #include "http/dkron/job_routes.h"
 #include "http/dkron/key_requirements.h"
+#include "http/dkron/restore_plan.h"
 #include "http/handler_kit.h"
 
 namespace mainspring::http::dkron {
@@ -99,6 +100,9 @@ dialect make_dialect(dkron_options options) {
                        [](status_or<std::string>) {});
   };
   d.render_error = render_error;
+  d.body_limit_for = [](std::string_view path) {
+    return path == "/v1/restore" ? k_max_restore_body_bytes : k_max_body_bytes;
+  };
   d.key_requirement_for = key_requirements();
   return d;
 }

@@ -2,11 +2,16 @@
 
 #include <algorithm>
 #include <charconv>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "http/dialect_data.h"
 #include "http/dkron/job_json.h"
+#include "http/dkron/restore_plan.h"
 #include "http/handler_kit.h"
 #include "http/json_body.h"
+#include "http/multipart_form.h"
 
 namespace mainspring::http::dkron {
 
@@ -234,6 +239,59 @@ void create_or_update(scheduler_api& api, const state_ptr& state, http_request& 
       .start();
 }
 
+// -- restore --
+
+// Sets a restore plan's jobs one after the other, each parent before its children (whose turn is
+// skipped when the parent could not be set), and answers Dkron's list of results.
+struct restorer : std::enable_shared_from_this<restorer> {
+  scheduler_api& api;
+  state_ptr state;
+  request_origin who;
+  restore_plan plan;
+  responder reply;
+  bool pretty = false;
+  std::vector<std::size_t> pending;  // the jobs still to set; the next one is at the back
+  std::vector<std::string> results;  // "success create NAME" / "fail create NAME", in order
+
+  restorer(scheduler_api& a, state_ptr s, request_origin w, restore_plan p, responder r, bool indent)
+      : api(a), state(std::move(s)), who(std::move(w)), plan(std::move(p)), reply(std::move(r)), pretty(indent) {
+    pending.assign(plan.roots.rbegin(), plan.roots.rend());
+  }
+
+  void next() {
+    if (pending.empty()) {
+      http_request shape;
+      if (pretty) shape.query["pretty"] = "";
+      // Dkron marshals its []string and renders that text as a JSON string: renderJSON(c, 200, string(resp)).
+      return send_json(reply, shape, 200, json(json(results).dump()));
+    }
+    const std::size_t i = pending.back();
+    pending.pop_back();
+    responder outcome([self = shared_from_this(), i](http_response r) {
+      const bool set = r.status >= 200 && r.status < 300;
+      self->results.push_back((set ? "success create " : "fail create ") + self->plan.jobs[i].id);
+      const auto& children = self->plan.children[i];
+      if (set) self->pending.insert(self->pending.end(), children.rbegin(), children.rend());
+      self->next();
+    });
+    upsert{api, state, who, plan.jobs[i], false, false, std::move(outcome)}.start();
+  }
+};
+
+void restore(scheduler_api& api, const state_ptr& state, http_request& req, responder reply) {
+  // Dkron answers 404 whenever Go finds no file in the form, 400 for a file it cannot read.
+  auto file = form_part(req.header("content-type"), req.body, "file");
+  if (!file.ok()) return reply.send(render_error(404, file.status()));
+  json jobs = json::parse(file->data, nullptr, /*allow_exceptions=*/false);
+  if (jobs.is_discarded())
+    return reply.send(render_error(400, status::invalid_argument("the restore file is not JSON: expected an array of jobs")));
+  auto plan = plan_restore(jobs, state->options.group);
+  if (!plan.ok()) return reply.send(render_error(400, plan.status()));
+  std::make_shared<restorer>(api, state, origin(req), std::move(plan).value(), std::move(reply),
+                             req.query.count("pretty") != 0)
+      ->next();
+}
+
 // -- executions --
 
 status_or<std::size_t> output_limit(const http_request& req) {
@@ -266,8 +324,14 @@ void add_job_routes(router& r, scheduler_api& api, state_ptr state) {
       send_json(reply, req, 200, *page, {{"X-Total-Count", std::to_string(total)}});
     });
   }));
-  r.add("POST", "/v1/jobs", handler([&api, state](http_request& req, responder reply) {
-    create_or_update(api, state, req, std::move(reply));
+  // Dkron routes PATCH /v1/jobs and PUT /v1/jobs/{job} to the same create-or-update (the body
+  // names the job; the path's name is not read).
+  for (const auto& [method, path] : {std::pair{"POST", "/v1/jobs"}, {"PATCH", "/v1/jobs"}, {"PUT", "/v1/jobs/{job}"}})
+    r.add(method, path, handler([&api, state](http_request& req, responder reply) {
+      create_or_update(api, state, req, std::move(reply));
+    }));
+  r.add("POST", "/v1/restore", handler([&api, state](http_request& req, responder reply) {
+    restore(api, state, req, std::move(reply));
   }));
   r.add("GET", "/v1/jobs/{job}", handler([&api, state](http_request& req, responder reply) {
     const std::string& group = state->options.group;
@@ -323,6 +387,16 @@ void add_job_routes(router& r, scheduler_api& api, state_ptr state) {
                          for (const auto& run : *runs) out.push_back(execution_json(run, node, max_output));
                          send_json(reply, req, 200, out, {{"X-Total-Count", std::to_string(runs->size())}});
                        });
+  }));
+  // Dkron 4.x: every execution of the job goes, and its success and error counts and last times
+  // start over; answers the job. (Dkron itself answers 500 for an unknown job: its store's "not
+  // found" does not reach the check for it. This answers the bare 404 of its other routes.)
+  r.add("DELETE", "/v1/jobs/{job}/executions", handler([&api, state](http_request& req, responder reply) {
+    std::string name = req.param("job");
+    api.clear_job_runs(origin(req), state->options.group, name, [&api, state, name, req, reply](status st) {
+      if (!st.ok()) return send_error(reply, dkron_status(st));
+      answer_job(api, state->options.group, name, req, reply, 200);
+    });
   }));
   r.add("GET", "/v1/jobs/{job}/executions/{execution}", handler([&api, state](http_request& req, responder reply) {
     const std::string& text = req.param("execution");

@@ -145,7 +145,8 @@ TEST_CASE("the seed's Dkron examples work unchanged") {
 TEST_CASE("creating a job again updates it and keeps its identity") {
   dkron_server s;
   REQUIRE(s.create(shell_job("nightly", "@every 1h", "true")).status == 201);
-  json first = s.job("nightly");
+  const json secret_before = s.native.detail("dkron", "nightly")["otp_token"];
+  REQUIRE(secret_before.is_string());
   json update = shell_job("nightly", "0 0 3 * * *", "echo updated");
   update["displayname"] = "Nightly";
   update["metadata"] = {{"team", "ops"}};
@@ -160,7 +161,19 @@ TEST_CASE("creating a job again updates it and keeps its identity") {
   CHECK(job["metadata"] == json{{"team", "ops"}});
   CHECK(job["executor_config"]["command"] == "echo updated");
   CHECK(s.dkron.get("/v1/jobs").json().size() == 1);
-  CHECK(s.native.detail("dkron", "nightly")["otp_token"] == s.native.detail("dkron", "nightly")["otp_token"]);
+  CHECK(s.native.detail("dkron", "nightly")["otp_token"] == secret_before);  // the same job, not a new one
+
+  // Dkron's other two routes to the same handler: PATCH /v1/jobs and PUT /v1/jobs/{job}.
+  update["owner"] = "patched";
+  auto patched = s.dkron.request("PATCH", "/v1/jobs", update.dump());
+  INFO(patched.body);
+  CHECK(patched.status == 201);
+  CHECK(s.job("nightly")["owner"] == "patched");
+  json fresh = shell_job("weekly", "@weekly", "true");
+  auto put = s.dkron.request("PUT", "/v1/jobs/weekly", fresh.dump());
+  INFO(put.body);
+  CHECK(put.status == 201);
+  CHECK(s.job("weekly")["schedule"] == "@weekly");
 }
 
 TEST_CASE("a shell job fires on its schedule and its executions show its output") {
@@ -189,6 +202,84 @@ TEST_CASE("a shell job fires on its schedule and its executions show its output"
   CHECK(job["success_count"].get<int>() >= 2);
   CHECK(job["status"] == "success");
   CHECK(job["last_success"].is_string());
+}
+
+TEST_CASE("DELETE executions forgets one job's runs and counts, durably, and answers the job") {
+  dkron_server s;
+  REQUIRE(s.create(shell_job("ok", "0 0 3 1 1 *", "true")).status == 201);
+  REQUIRE(s.create(shell_job("bad", "0 0 3 1 1 *", "exit 3")).status == 201);
+  for (const char* name : {"ok", "ok", "bad"})
+    REQUIRE(s.dkron.request("POST", "/v1/jobs/" + std::string(name) + "/run", "").status == 202);
+  REQUIRE(eventually([&] { return s.finished("ok") == 2 && s.finished("bad") == 1; }));
+  REQUIRE(eventually([&] { return s.job("bad")["error_count"] == 1; }));
+
+  auto cleared = s.dkron.del("/v1/jobs/bad/executions");
+  INFO(cleared.body);
+  REQUIRE(cleared.status == 200);
+  json job = cleared.json();
+  CHECK(job["name"] == "bad");
+  CHECK(job["error_count"] == 0);
+  CHECK(job["success_count"] == 0);
+  CHECK(job["last_error"].is_null());
+  CHECK(job["status"] == "");
+  CHECK(s.executions("bad").empty());
+  CHECK(s.dkron.get("/v1/jobs/bad/executions").header("x-total-count") == "0");
+  // The other job keeps its executions and counts.
+  CHECK(s.finished("ok") == 2);
+  CHECK(s.job("ok")["success_count"] == 2);
+  check_text_error(s.dkron.del("/v1/jobs/nope/executions"), 404, "");
+
+  // Durable: after kill -9 the cleared job still has no executions; it runs and counts again.
+  s.server.kill9();
+  s.server.restart();
+  http_client again("http://127.0.0.1:" + std::to_string(s.dkron_port));
+  auto after = again.get("/v1/jobs/bad/executions");
+  REQUIRE(after.status == 200);
+  CHECK(after.json().empty());
+  CHECK(again.get("/v1/jobs/ok/executions").json().size() == 2);
+  REQUIRE(again.request("POST", "/v1/jobs/bad/run", "").status == 202);
+  CHECK(eventually([&] { return again.get("/v1/jobs/bad").json()["error_count"] == 1; }));
+}
+
+TEST_CASE("restore sets a file's jobs, parents first, overwriting existing ones, or none when one is bad") {
+  dkron_server s;
+  json solo = shell_job("solo", "@every 1h", "true");
+  solo["owner"] = "old";
+  REQUIRE(s.create(solo).status == 201);
+  solo["owner"] = "new";
+  json child = shell_job("child", "", "true");
+  child["parent_job"] = "parent";
+  // As Go's multipart.Writer (Dkron's own test) and curl -F file=@backup.json send the file.
+  auto upload = [&](const std::string& file) {
+    std::string body = "--b0undary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"backup.json\"\r\n"
+                       "Content-Type: application/octet-stream\r\n\r\n" + file + "\r\n--b0undary--\r\n";
+    return s.dkron.request("POST", "/v1/restore", body, "multipart/form-data; boundary=b0undary");
+  };
+
+  auto r = upload(json::array({child, shell_job("parent", "@every 1h", "true"), solo}).dump());
+  INFO(r.body);
+  REQUIRE(r.status == 200);
+  REQUIRE(r.json().is_string());  // Dkron renders its marshalled result list as a JSON string
+  CHECK(json::parse(r.json().get<std::string>()) ==
+        json::array({"success create parent", "success create child", "success create solo"}));
+  CHECK(s.job("child")["parent_job"] == "parent");
+  CHECK(s.job("parent")["dependent_jobs"] == json::array({"child"}));
+  CHECK(s.job("solo")["owner"] == "new");
+
+  // One bad job: nothing of the file is set.
+  check_text_error(upload(json::array({shell_job("fresh", "@every 1h", "true"), shell_job("Bad", "@every 1h", "true")}).dump()),
+                   400, "Bad: name contains illegal character 'B'");
+  json orphan = shell_job("orphan2", "", "true");
+  orphan["parent_job"] = "nowhere";
+  check_text_error(upload(json::array({orphan}).dump()), 400, "the job doesn't have a parent job set");
+  check_text_error(upload("not json"), 400, "not JSON");
+  CHECK(s.dkron.get("/v1/jobs/fresh").status == 404);
+  CHECK(s.dkron.get("/v1/jobs/orphan2").status == 404);
+  // No file in the form, or no form: Dkron's 404.
+  check_text_error(s.dkron.post_json("/v1/restore", "[]"), 404, "multipart/form-data");
+  check_text_error(s.dkron.request("POST", "/v1/restore", "--b\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nx\r\n--b--",
+                                   "multipart/form-data; boundary=b"),
+                   404, "no such file");
 }
 
 TEST_CASE("an http job sends its method, headers and body and checks the expected code") {

@@ -1,0 +1,60 @@
+// dkron/restore_plan: a Dkron restore file checked as a whole and put in the order Dkron sets it.
+#include "http/dkron/restore_plan.h"
+
+#include <catch2/catch.hpp>
+
+using namespace mainspring;
+using namespace mainspring::http::dkron;
+using nlohmann::json;
+
+namespace {
+
+json job(const std::string& name, const std::string& parent = "") {
+  json j{{"name", name}, {"schedule", "@every 1m"}, {"executor", "shell"}, {"executor_config", {{"command", "true"}}}};
+  if (!parent.empty()) j["parent_job"] = parent;
+  return j;
+}
+
+std::vector<std::string> ids_of(const restore_plan& plan, const std::vector<std::size_t>& at) {
+  std::vector<std::string> out;
+  for (std::size_t i : at) out.push_back(plan.jobs[i].id);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a restore file's jobs hang under their parents, wherever the file lists them") {
+  auto plan = plan_restore(json::array({job("child", "parent"), job("parent"), job("solo"), job("grandchild", "child")}),
+                           "dkron");
+  REQUIRE(plan.ok());
+  REQUIRE(plan->jobs.size() == 4);
+  CHECK(ids_of(*plan, plan->roots) == std::vector<std::string>{"parent", "solo"});
+  CHECK(ids_of(*plan, plan->children[1]) == std::vector<std::string>{"child"});
+  CHECK(ids_of(*plan, plan->children[0]) == std::vector<std::string>{"grandchild"});
+  CHECK(plan->children[2].empty());
+  for (const auto& spec : plan->jobs) {
+    CHECK(spec.group == "dkron");
+    CHECK(spec.exec_time_s == k_first_fire_by_schedule);
+  }
+  // Jobs that are each other's parent hang under neither root: Dkron sets none of them.
+  auto cycle = plan_restore(json::array({job("a", "b"), job("b", "a")}), "dkron");
+  REQUIRE(cycle.ok());
+  CHECK(cycle->roots.empty());
+  CHECK(plan_restore(json::array(), "dkron")->jobs.empty());
+}
+
+TEST_CASE("one bad job refuses the whole restore file, in Dkron's words") {
+  CHECK(plan_restore(json::array({job("ok"), job("orphan", "nowhere")}), "dkron").status().message() ==
+        "the job doesn't have a parent job set");
+  auto bad = plan_restore(json::array({job("ok"), job("Bad")}), "dkron");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().code() == status_code::invalid_argument);
+  CHECK(bad.status().message() == "Bad: name contains illegal character 'B'");
+  json wrong_type = job("typed");
+  wrong_type["retries"] = "three";
+  CHECK_FALSE(plan_restore(json::array({wrong_type}), "dkron").ok());
+  CHECK(plan_restore(json{{"name", "x"}}, "dkron").status().message() ==
+        "json: cannot unmarshal object into Go value of type []*dkron.Job");
+  CHECK(plan_restore(json::array({1}), "dkron").status().message() ==
+        "json: cannot unmarshal number into Go value of type []*dkron.Job");
+}
