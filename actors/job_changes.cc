@@ -1,8 +1,8 @@
 // The changes a client makes to one job (edit, pause, activate, delete, clearing its runs), each
-// applied only once its write is durable. A job writes one change at a time: a change that arrives while one is
-// being written waits in the job's write_gate and then works from the state the first one left,
-// so concurrent requests end as if they had run one after the other. A failed write changes
-// nothing and answers the storage error.
+// applied only once its write is durable. A job writes one change at a time: a change that
+// arrives while one is being written waits in the job's write_gate and then works from the state
+// the first one left, so concurrent requests end as if they had run one after the other. A failed
+// write changes nothing and answers the storage error.
 #include <algorithm>
 #include <memory>
 #include <utility>
@@ -227,8 +227,9 @@ void give_back_run_history(job_state& st, run_history_memory& m) {
 void clear_runs_now(job_self self, audit_entry audit, done_fn done) {
   auto& st = self->state;
   if (st.deleted) return done(gone(st));
-  // The counts go to zero now, as the store's delete is queued behind every run record written so
-  // far: a run that ends from here on is both kept in the store and counted.
+  // The counts go to zero now, as the store's delete is queued behind every run record queued so
+  // far: a run that ends from here on is counted, and kept in the store unless its record reaches
+  // the committer's same round, ahead of the delete (a run ending in that millisecond).
   auto forgotten = take_run_history(st);
   write_then(self, mutation_batch{}.delete_runs(st.spec.group(), st.spec.id()).put_audit(audit),
              [self, forgotten, done](status s) {

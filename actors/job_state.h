@@ -198,7 +198,8 @@ void delete_job(job_self self, mutation_batch batch, std::function<void(status)>
 void persist_spec_when_idle(job_self self);
 // Forgets the job's finished runs: deletes its stored history (durably, with `audit`) and zeroes
 // its counts and last outcomes. What is forgotten is every run recorded before the call; a run
-// ending later is kept and counted. A failed write puts the counts back and answers its error.
+// ending later is counted (and kept, but for one ending while the delete is written). A failed
+// write puts the counts back and answers its error.
 void clear_runs(job_self self, audit_entry audit, done_fn done);
 
 }  // namespace mainspring
