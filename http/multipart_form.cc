@@ -1,7 +1,9 @@
 #include "http/multipart_form.h"
 
-#include <cctype>
+#include <algorithm>
 #include <optional>
+
+#include "http/header_text.h"
 
 namespace mainspring::http {
 
@@ -10,28 +12,16 @@ namespace {
 // RFC 2046 5.1.1: a boundary is 1 to 70 characters.
 constexpr std::size_t k_max_boundary_bytes = 70;
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // The parameter `key` of a header value such as `form-data; name="file"; filename="a.json"`
 // (the part before the first ';' is skipped); quoted values lose their quotes and escapes.
 std::optional<std::string> parameter(std::string_view value, std::string_view key) {
   std::size_t i = value.find(';');
   while (i != std::string_view::npos && i < value.size()) {
-    std::string_view rest = trim(value.substr(i + 1));
+    std::string_view rest = trim_blanks(value.substr(i + 1));
     std::size_t eq = rest.find('=');
     if (eq == std::string_view::npos) return std::nullopt;
-    std::string name = lower(trim(rest.substr(0, eq)));
-    std::string_view v = trim(rest.substr(eq + 1));
+    std::string name = ascii_lowercase(trim_blanks(rest.substr(0, eq)));
+    std::string_view v = trim_blanks(rest.substr(eq + 1));
     std::string text;
     std::size_t used = 0;  // bytes of `v` this parameter takes
     if (!v.empty() && v.front() == '"') {
@@ -43,7 +33,7 @@ std::optional<std::string> parameter(std::string_view value, std::string_view ke
       used = j + 1;
     } else {
       used = std::min(v.find(';'), v.size());
-      text = std::string(trim(v.substr(0, used)));
+      text = std::string(trim_blanks(v.substr(0, used)));
     }
     if (name == key) return text;
     std::size_t next = v.find(';', std::min(used, v.size()));
@@ -60,7 +50,7 @@ status malformed(std::string why) { return status::invalid_argument("malformed m
 status_or<form_part_data> form_part(std::string_view content_type, std::string_view body,
                                     std::string_view name) {
   const status not_multipart = status::invalid_argument("request Content-Type isn't multipart/form-data");
-  if (lower(trim(content_type.substr(0, content_type.find(';')))) != "multipart/form-data") return not_multipart;
+  if (ascii_lowercase(trim_blanks(content_type.substr(0, content_type.find(';')))) != "multipart/form-data") return not_multipart;
   auto boundary = parameter(content_type, "boundary");
   if (!boundary || boundary->empty() || boundary->size() > k_max_boundary_bytes) return not_multipart;
 
@@ -88,9 +78,9 @@ status_or<form_part_data> form_part(std::string_view content_type, std::string_v
       std::string_view line = body.substr(pos, end - pos);
       std::size_t colon = line.find(':');
       if (colon == std::string_view::npos) return malformed("a part's header line has no colon");
-      if (lower(trim(line.substr(0, colon))) == "content-disposition") {
-        std::string_view value = trim(line.substr(colon + 1));
-        if (lower(trim(value.substr(0, value.find(';')))) == "form-data") {
+      if (ascii_lowercase(trim_blanks(line.substr(0, colon))) == "content-disposition") {
+        std::string_view value = trim_blanks(line.substr(colon + 1));
+        if (ascii_lowercase(trim_blanks(value.substr(0, value.find(';')))) == "form-data") {
           part_name = parameter(value, "name");
           filename = parameter(value, "filename");
         }

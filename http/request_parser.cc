@@ -8,6 +8,8 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 
+#include "http/header_text.h"
+
 namespace mainspring::http {
 
 namespace beast_http = boost::beast::http;
@@ -58,13 +60,7 @@ bool is_token(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), is_tchar);
 }
 
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) { return to_lower(a) == to_lower(b); }
+bool iequals(std::string_view a, std::string_view b) { return ascii_lowercase(a) == ascii_lowercase(b); }
 
 // Client-controlled text quoted in an error message, cut short.
 std::string quoted(std::string_view text) {
@@ -366,7 +362,7 @@ request_parser::state request_parser::check_head(http_response* error) {
   for (const auto& f : message) {
     auto name = f.name_string();
     auto value = f.value();
-    head_.headers.emplace_back(to_lower({name.data(), name.size()}), std::string(value.data(), value.size()));
+    head_.headers.emplace_back(ascii_lowercase({name.data(), name.size()}), std::string(value.data(), value.size()));
   }
   head_.keep_alive = message.keep_alive();
   auto expect = message[field::expect];

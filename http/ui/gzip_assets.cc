@@ -2,10 +2,11 @@
 
 #include <zlib.h>
 
-#include <cctype>
 #include <memory>
 #include <mutex>
 #include <vector>
+
+#include "http/header_text.h"
 
 namespace mainspring::http::ui {
 
@@ -14,17 +15,6 @@ namespace {
 constexpr int k_gzip_window_bits = 15 + 16;  // zlib's way of asking for a gzip header
 constexpr int k_memory_level = 8;
 
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string trimmed(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return std::string(text);
-}
 
 // One gzip form per asset, in ui_assets() order; null where compressing did not pay.
 std::vector<std::unique_ptr<gzip_asset>> compress_all() {
@@ -70,17 +60,17 @@ const gzip_asset* gzip_of(const ui_asset& asset) {
 }
 
 bool accepts_gzip(std::string_view accept_encoding) {
-  std::string header = lowercase(accept_encoding);
+  std::string header = ascii_lowercase(accept_encoding);
   std::string_view rest = header;
   while (!rest.empty()) {
     auto comma = rest.find(',');
     std::string_view item = rest.substr(0, comma);
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     auto semicolon = item.find(';');
-    std::string coding = trimmed(item.substr(0, semicolon));
+    std::string coding(trim_blanks(item.substr(0, semicolon)));
     if (coding != "gzip" && coding != "*") continue;
     if (semicolon == std::string_view::npos) return true;
-    std::string params = trimmed(item.substr(semicolon + 1));
+    std::string params(trim_blanks(item.substr(semicolon + 1)));
     // q=0, q=0.0, q=0.00 ... refuse it; any other weight accepts it.
     if (params.rfind("q=", 0) == 0 && params.find_first_not_of("0.", 2) == std::string::npos) continue;
     return true;
