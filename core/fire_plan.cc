@@ -36,6 +36,20 @@ std::optional<int64_t> first_fire(const schedule& sched, const time_zone& zone, 
   return first_fire_ms(exec_time_s, now_ms);
 }
 
+std::optional<int64_t> first_fire_not_before(const schedule& sched, const time_zone& zone, int64_t not_before_ms) {
+  switch (sched.get_kind()) {
+    case schedule::kind::manually:
+      return std::nullopt;
+    case schedule::kind::every:
+      return not_before_ms;
+    default:
+      break;
+  }
+  auto next = sched.next_after(from_unix_ms(not_before_ms - 1), zone);
+  if (!next) return std::nullopt;
+  return to_unix_ms(*next);
+}
+
 fire_plan plan_after(const schedule& sched, const time_zone& zone, int64_t last_plan_ms,
                      int64_t now_ms, misfire_policy policy) {
   fire_plan plan;

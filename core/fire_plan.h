@@ -39,6 +39,11 @@ int64_t first_fire_ms(int64_t exec_time_s, int64_t now_ms);
 std::optional<int64_t> first_fire(const schedule& sched, const time_zone& zone, int64_t exec_time_s,
                                   int64_t now_ms);
 
+// The first fire of `sched` at or after `not_before_ms` (Dkron's starts_at): that instant itself
+// for an interval (`@every`, whose cadence starts there), else the schedule's first fire from
+// then on; nullopt when it never fires again (or is `@manually`).
+std::optional<int64_t> first_fire_not_before(const schedule& sched, const time_zone& zone, int64_t not_before_ms);
+
 struct fire_plan {
   std::optional<int64_t> next_ms;   // the next regular fire; none = the schedule is over
   int64_t missed = 0;               // fires that fell before now - k_misfire_threshold_ms

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/fire_plan.h"
 #include "core/rfc3339.h"
 #include "core/schedule.h"
 #include "core/time_zone.h"
@@ -173,6 +174,20 @@ status_or<job_spec> to_job_spec(const dkron_job& job, const std::string& group) 
                               {"exec_command", "executor_config"}, {"request_url", "executor_config"},
                               {"timeout", "executor_config"}, {"expires_at", "expires_at"}});
   return spec;
+}
+
+int64_t first_exec_time_s(const job_spec& spec, std::string_view default_zone, int64_t now_ms) {
+  json section = dialect_section(spec.dialect_data, k_dialect_name);
+  auto it = section.find("starts_at");
+  if (it == section.end() || !it->is_string()) return k_first_fire_by_schedule;
+  auto starts = parse_rfc3339(it->get_ref<const std::string&>());
+  if (!starts || to_unix_ms(*starts) <= now_ms) return k_first_fire_by_schedule;
+  auto sched = parse_schedule(spec.schedule, "");
+  auto zone = time_zone::find(spec.timezone.empty() ? default_zone : std::string_view(spec.timezone));
+  if (!sched.ok() || !zone.ok()) return k_first_fire_by_schedule;  // validated before: cannot happen
+  auto first = first_fire_not_before(*sched, *zone, to_unix_ms(*starts));
+  if (!first) return k_max_exec_time_s;
+  return (*first + 999) / 1000;  // whole seconds, not before it
 }
 
 nlohmann::json job_json(const job_view& job, const std::vector<std::string>& dependents) {

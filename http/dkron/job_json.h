@@ -39,7 +39,7 @@ struct dkron_job {
   int64_t retries = 0;
   std::map<std::string, std::string> tags, metadata, executor_config;
   nlohmann::json processors;              // kept as sent; null when absent
-  nlohmann::json starts_at;               // kept as sent (not enforced yet); null when absent
+  nlohmann::json starts_at;               // kept as sent (first_exec_time_s); null when absent
   std::optional<int64_t> expires_at_ms;   // null or absent: none
 };
 
@@ -52,6 +52,12 @@ status_or<dkron_job> decode_job(const nlohmann::json& body);
 // field names renamed into Dkron's. A 5-field schedule is Dkron's seconds-first form without a
 // day of week; an empty schedule (allowed with a parent) never fires by time.
 status_or<job_spec> to_job_spec(const dkron_job& job, const std::string& group);
+
+// The exec_time a Dkron job starts (or is enabled) with at `now_ms`: while its starts_at lies
+// ahead, the first fire of its schedule at or after starts_at (Dkron skips every fire before it;
+// k_max_exec_time_s when there is none), else k_first_fire_by_schedule (Dkron starts a job at its
+// schedule's next fire). `default_zone` is the zone of a job without a timezone.
+int64_t first_exec_time_s(const job_spec& spec, std::string_view default_zone, int64_t now_ms);
 
 // Dkron's name rule: [a-z0-9_-]+ (Dkron's isSlug). The first illegal character, or "" when none.
 std::string illegal_name_character(const std::string& name);

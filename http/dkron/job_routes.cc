@@ -9,6 +9,7 @@
 #include "http/dialect_data.h"
 #include "http/dkron/job_json.h"
 #include "http/dkron/restore_plan.h"
+#include "core/time_types.h"
 #include "http/handler_kit.h"
 #include "http/json_body.h"
 #include "http/multipart_form.h"
@@ -146,13 +147,16 @@ void answer_job(scheduler_api& api, const std::string& group, const std::string&
   });
 }
 
-// Sets the job's paused state to `disabled`, then calls `then`.
+// Sets the job's paused state to `disabled`, then calls `then`. An enabled job starts at
+// `exec_time_s` (first_exec_time_s).
 void set_disabled(scheduler_api& api, const request_origin& who, const std::string& group, const std::string& name,
-                  bool disabled, bool was_paused, done_fn then) {
+                  bool disabled, bool was_paused, int64_t exec_time_s, done_fn then) {
   if (disabled == was_paused) return then(status{});
   if (disabled) return api.pause_job(who, group, name, std::move(then));
-  api.activate_job(who, group, name, k_first_fire_by_schedule, std::move(then));
+  api.activate_job(who, group, name, exec_time_s, std::move(then));
 }
+
+int64_t now_unix_ms() { return to_unix_ms(now_ms()); }
 
 struct upsert {
   scheduler_api& api;
@@ -201,7 +205,7 @@ struct upsert {
     api.edit_job(who, group(), spec.id, replacement(spec), [self, was_paused](status_or<job_view> v) {
       if (!v.ok()) return send_error(self->reply, dkron_status(v.status()));
       set_disabled(self->api, self->who, self->group(), self->spec.id, self->spec.paused, was_paused,
-                   [self](status st) {
+                   self->spec.exec_time_s, [self](status st) {
                      if (!st.ok()) return send_error(self->reply, dkron_status(st));
                      self->finish();
                    });
@@ -233,7 +237,7 @@ void create_or_update(scheduler_api& api, const state_ptr& state, http_request& 
   if (!job.ok()) return reply.send(render_error(400, status::invalid_argument("Unable to parse payload: " + job.status().message() + ".")));
   auto spec = to_job_spec(*job, state->options.group);
   if (!spec.ok()) return reply.send(render_error(400, status::invalid_argument("Job validation failed: " + spec.status().message() + ".")));
-  spec->exec_time_s = k_first_fire_by_schedule;  // Dkron starts a job at its schedule's next fire
+  spec->exec_time_s = first_exec_time_s(*spec, api.default_timezone(), now_unix_ms());
   upsert{api, state, origin(req), std::move(spec).value(), req.query.count("runoncreate") != 0,
          req.query.count("pretty") != 0, std::move(reply)}
       .start();
@@ -285,7 +289,7 @@ void restore(scheduler_api& api, const state_ptr& state, http_request& req, resp
   json jobs = json::parse(file->data, nullptr, /*allow_exceptions=*/false);
   if (jobs.is_discarded())
     return reply.send(render_error(400, status::invalid_argument("the restore file is not JSON: expected an array of jobs")));
-  auto plan = plan_restore(jobs, state->options.group);
+  auto plan = plan_restore(jobs, state->options.group, api.default_timezone(), now_unix_ms());
   if (!plan.ok()) return reply.send(render_error(400, plan.status()));
   std::make_shared<restorer>(api, state, origin(req), std::move(plan).value(), std::move(reply),
                              req.query.count("pretty") != 0)
@@ -370,7 +374,9 @@ void add_job_routes(router& r, scheduler_api& api, state_ptr state) {
     api.job_detail(group, name, [&api, state, name, req, reply](status_or<job_view> v) {
       if (!v.ok()) return send_error(reply, dkron_status(v.status()));
       bool paused = v->phase == job_phase::paused;
-      set_disabled(api, origin(req), state->options.group, name, !paused, paused, [&api, state, name, req, reply](status st) {
+      int64_t exec_time_s = first_exec_time_s(v->spec, api.default_timezone(), now_unix_ms());
+      set_disabled(api, origin(req), state->options.group, name, !paused, paused, exec_time_s,
+                   [&api, state, name, req, reply](status st) {
         if (!st.ok()) return send_error(reply, dkron_status(st));
         answer_job(api, state->options.group, name, req, reply, 200, {{"Location", "/v1/jobs/" + name}});
       });

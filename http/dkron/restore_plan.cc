@@ -17,7 +17,8 @@ status not_jobs(const nlohmann::json& value) {
 
 }  // namespace
 
-status_or<restore_plan> plan_restore(const nlohmann::json& file, const std::string& group) {
+status_or<restore_plan> plan_restore(const nlohmann::json& file, const std::string& group,
+                                     std::string_view default_zone, int64_t now_ms) {
   if (!file.is_array()) return not_jobs(file);
   restore_plan plan;
   plan.jobs.reserve(file.size());
@@ -28,7 +29,7 @@ status_or<restore_plan> plan_restore(const nlohmann::json& file, const std::stri
     if (!job.ok()) return job.status();
     auto spec = to_job_spec(*job, group);
     if (!spec.ok()) return status::invalid_argument(job->name + ": " + spec.status().message());
-    spec->exec_time_s = k_first_fire_by_schedule;  // as POST /v1/jobs: the schedule's next fire
+    spec->exec_time_s = first_exec_time_s(*spec, default_zone, now_ms);  // as POST /v1/jobs
     by_name.emplace(spec->id, plan.jobs.size());
     plan.jobs.push_back(std::move(spec).value());
   }

@@ -5,11 +5,13 @@
 // of a job that could not be set are not tried.
 //
 // Example:
-//   auto plan = plan_restore(nlohmann::json::parse(file), "dkron");   // 400 on any bad job
+//   auto plan = plan_restore(nlohmann::json::parse(file), "dkron", "UTC", now);   // 400 on any bad job
 //   for (std::size_t i : plan->roots) set(plan->jobs[i]);             // then plan->children[i]
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -32,8 +34,10 @@ struct restore_plan {
 // Reads `file` (a JSON array of Dkron jobs) into a plan for `group`. invalid_argument, with
 // Dkron's words, when it is not an array of objects, when a job fails decode_job or to_job_spec
 // (its name leads the message), or when a job's parent_job is not in the file ("the job doesn't
-// have a parent job set", Dkron's ErrNoParent). Each job starts at its schedule's next fire, as a
-// job created through POST /v1/jobs.
-status_or<restore_plan> plan_restore(const nlohmann::json& file, const std::string& group);
+// have a parent job set", Dkron's ErrNoParent). Each job starts as one created through POST
+// /v1/jobs at `now_ms` does (first_exec_time_s: its schedule's next fire, or its first at or
+// after its starts_at); `default_zone` is the zone of a job without a timezone.
+status_or<restore_plan> plan_restore(const nlohmann::json& file, const std::string& group,
+                                     std::string_view default_zone, int64_t now_ms);
 
 }  // namespace mainspring::http::dkron

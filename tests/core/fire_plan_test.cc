@@ -15,6 +15,15 @@ TEST_CASE("the first fire is exec_time when it lies ahead, else now") {
   CHECK(first_fire_ms(k_now / 1000 + 2, k_now) == k_now + 2000);
 }
 
+TEST_CASE("the first fire not before an instant is that instant for intervals, the schedule's next for the rest") {
+  const auto& utc = time_zone::utc();
+  CHECK(first_fire_not_before(parse("@every 10s"), utc, k_now + 500) == k_now + 500);
+  // 1'800'000'000 s is 2027-01-15T08:00:00Z: the next half hour is 08:30.
+  CHECK(first_fire_not_before(parse("0 30 * * * *"), utc, k_now + 500) == k_now + 30 * 60'000);
+  CHECK(first_fire_not_before(parse("0 0 8 * * *"), utc, k_now) == k_now);  // at, not only after
+  CHECK(first_fire_not_before(parse("@manually"), utc, k_now) == std::nullopt);
+}
+
 TEST_CASE("a fire on time plans the next one from the previous planned time") {
   auto plan = plan_after(parse("@every 5s"), time_zone::utc(), k_now, k_now + 3, misfire_policy::skip);
   REQUIRE(plan.next_ms);

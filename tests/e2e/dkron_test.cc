@@ -2,7 +2,10 @@
 // today's Dkron fields, jobs firing through the shell and http executors, chains, toggle,
 // concurrency, ephemeral and expiring jobs, pause, hostile input and restarts.
 #include <algorithm>
+#include <chrono>
 #include <string>
+
+#include <date/date.h>
 
 #include <catch2/catch.hpp>
 
@@ -239,6 +242,30 @@ TEST_CASE("DELETE executions forgets one job's runs and counts, durably, and ans
   CHECK(again.get("/v1/jobs/ok/executions").json().size() == 2);
   REQUIRE(again.request("POST", "/v1/jobs/bad/run", "").status == 202);
   CHECK(eventually([&] { return again.get("/v1/jobs/bad").json()["error_count"] == 1; }));
+}
+
+TEST_CASE("a job with starts_at ahead fires from then on, by its schedule, also after a toggle") {
+  dkron_server s;
+  json later = shell_job("later", "0 0 3 * * *", "true");
+  later["starts_at"] = "2099-01-01T00:00:01Z";
+  REQUIRE(s.create(later).status == 201);
+  // Not the instant itself: the schedule's first fire after it, 03:00 that day.
+  CHECK(s.job("later")["next"] == "2099-01-01T03:00:00Z");
+  CHECK(s.job("later")["starts_at"] == "2099-01-01T00:00:01Z");
+  REQUIRE(s.dkron.request("POST", "/v1/jobs/later/toggle", "").status == 200);  // disabled
+  REQUIRE(s.dkron.request("POST", "/v1/jobs/later/toggle", "").status == 200);  // enabled again
+  CHECK(s.job("later")["next"] == "2099-01-01T03:00:00Z");
+
+  // One starting in two seconds with a one-second cadence: its first run is not before then.
+  json soon = shell_job("soon", "@every 1s", "true");
+  const auto starts = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) +
+                      std::chrono::seconds(2);
+  const std::string starts_text = date::format("%FT%TZ", starts);
+  soon["starts_at"] = starts_text;
+  REQUIRE(s.create(soon).status == 201);
+  REQUIRE(eventually([&] { return s.finished("soon") >= 1; }));
+  json runs = s.executions("soon");
+  CHECK(runs.back()["started_at"].get<std::string>().substr(0, 19) >= starts_text.substr(0, 19));
 }
 
 TEST_CASE("restore sets a file's jobs, parents first, overwriting existing ones, or none when one is bad") {

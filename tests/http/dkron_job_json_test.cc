@@ -181,3 +181,26 @@ TEST_CASE("an execution shows Dkron's fields, its output cut to the limit") {
   run.end_ms = 0;
   CHECK(execution_json(run, "n", 100)["finished_at"] == std::string(k_go_zero_time));
 }
+
+TEST_CASE("a job starts at its schedule's next fire, or at its first fire from a starts_at ahead") {
+  constexpr int64_t now = 1'800'000'000'000;  // 2027-01-15T08:00:00Z
+  auto spec_of = [](const json& extra) {
+    json body = k_seed_job;  // "0 30 * * * *": each half past the hour
+    body.update(extra);
+    auto spec = to_job_spec(decoded(body), "dkron");
+    REQUIRE(spec.ok());
+    return *spec;
+  };
+  CHECK(first_exec_time_s(spec_of(json::object()), "UTC", now) == k_first_fire_by_schedule);
+  CHECK(first_exec_time_s(spec_of({{"starts_at", nullptr}}), "UTC", now) == k_first_fire_by_schedule);
+  CHECK(first_exec_time_s(spec_of({{"starts_at", "2027-01-15T07:00:00Z"}}), "UTC", now) == k_first_fire_by_schedule);
+  // Ahead: the first half hour at or after it (10:30:00 is 1'800'009'000 s), not the instant itself.
+  CHECK(first_exec_time_s(spec_of({{"starts_at", "2027-01-15T10:12:00Z"}}), "UTC", now) == 1'800'009'000);
+  CHECK(first_exec_time_s(spec_of({{"starts_at", "2027-01-15T10:30:00Z"}}), "UTC", now) == 1'800'009'000);
+  // In the job's zone: Berlin is UTC+1 in January, its half hours are UTC's too.
+  CHECK(first_exec_time_s(spec_of({{"starts_at", "2027-01-15T10:12:00Z"}, {"timezone", "Europe/Berlin"}}), "UTC", now) ==
+        1'800'009'000);
+  // An interval starts its cadence at starts_at itself, rounded up to a whole second.
+  CHECK(first_exec_time_s(spec_of({{"schedule", "@every 10s"}, {"starts_at", "2027-01-15T10:12:00.250Z"}}), "UTC", now) ==
+        1'800'007'921);
+}

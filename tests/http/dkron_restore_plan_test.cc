@@ -9,6 +9,8 @@ using nlohmann::json;
 
 namespace {
 
+constexpr int64_t k_now = 1'800'000'000'000;  // 2027-01-15T08:00:00Z
+
 json job(const std::string& name, const std::string& parent = "") {
   json j{{"name", name}, {"schedule", "@every 1m"}, {"executor", "shell"}, {"executor_config", {{"command", "true"}}}};
   if (!parent.empty()) j["parent_job"] = parent;
@@ -25,7 +27,7 @@ std::vector<std::string> ids_of(const restore_plan& plan, const std::vector<std:
 
 TEST_CASE("a restore file's jobs hang under their parents, wherever the file lists them") {
   auto plan = plan_restore(json::array({job("child", "parent"), job("parent"), job("solo"), job("grandchild", "child")}),
-                           "dkron");
+                           "dkron", "UTC", k_now);
   REQUIRE(plan.ok());
   REQUIRE(plan->jobs.size() == 4);
   CHECK(ids_of(*plan, plan->roots) == std::vector<std::string>{"parent", "solo"});
@@ -37,24 +39,24 @@ TEST_CASE("a restore file's jobs hang under their parents, wherever the file lis
     CHECK(spec.exec_time_s == k_first_fire_by_schedule);
   }
   // Jobs that are each other's parent hang under neither root: Dkron sets none of them.
-  auto cycle = plan_restore(json::array({job("a", "b"), job("b", "a")}), "dkron");
+  auto cycle = plan_restore(json::array({job("a", "b"), job("b", "a")}), "dkron", "UTC", k_now);
   REQUIRE(cycle.ok());
   CHECK(cycle->roots.empty());
-  CHECK(plan_restore(json::array(), "dkron")->jobs.empty());
+  CHECK(plan_restore(json::array(), "dkron", "UTC", k_now)->jobs.empty());
 }
 
 TEST_CASE("one bad job refuses the whole restore file, in Dkron's words") {
-  CHECK(plan_restore(json::array({job("ok"), job("orphan", "nowhere")}), "dkron").status().message() ==
+  CHECK(plan_restore(json::array({job("ok"), job("orphan", "nowhere")}), "dkron", "UTC", k_now).status().message() ==
         "the job doesn't have a parent job set");
-  auto bad = plan_restore(json::array({job("ok"), job("Bad")}), "dkron");
+  auto bad = plan_restore(json::array({job("ok"), job("Bad")}), "dkron", "UTC", k_now);
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.status().code() == status_code::invalid_argument);
   CHECK(bad.status().message() == "Bad: name contains illegal character 'B'");
   json wrong_type = job("typed");
   wrong_type["retries"] = "three";
-  CHECK_FALSE(plan_restore(json::array({wrong_type}), "dkron").ok());
-  CHECK(plan_restore(json{{"name", "x"}}, "dkron").status().message() ==
+  CHECK_FALSE(plan_restore(json::array({wrong_type}), "dkron", "UTC", k_now).ok());
+  CHECK(plan_restore(json{{"name", "x"}}, "dkron", "UTC", k_now).status().message() ==
         "json: cannot unmarshal object into Go value of type []*dkron.Job");
-  CHECK(plan_restore(json::array({1}), "dkron").status().message() ==
+  CHECK(plan_restore(json::array({1}), "dkron", "UTC", k_now).status().message() ==
         "json: cannot unmarshal number into Go value of type []*dkron.Job");
 }
