@@ -137,6 +137,12 @@ status listener_set::start(std::vector<listener_plan> plans, scheduler_api& api,
     options.limits = l->plan.limits;
     l->server = std::make_unique<http::http_server>(
         std::move(options), [raw = l.get()](http::http_request& req, http::responder reply) {
+          const auto& extra = raw->plan.dialect.response_headers;
+          if (!extra.empty())
+            reply = http::responder([inner = std::move(reply), extra](http::http_response r) {
+              r.headers.insert(r.headers.end(), extra.begin(), extra.end());
+              inner.send(std::move(r));
+            });
           http::dispatch(raw->routes, req, std::move(reply), raw->dispatch);
         });
     if (auto st = l->server->start(); !st.ok()) {

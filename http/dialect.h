@@ -17,6 +17,8 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "actors/api_key_registry.h"
 #include "actors/scheduler_api.h"
@@ -34,6 +36,8 @@ struct dialect {
   // The largest body accepted on `path` (413 above it); empty: k_max_body_bytes everywhere.
   std::function<std::size_t(std::string_view path)> body_limit_for;
   bool system_routes = false;  // serve /health, /ready and /metrics on this listener too
+  // Headers added to every answer the dialect's routes give (Dkron's X-Whom: the node's name).
+  std::vector<std::pair<std::string, std::string>> response_headers;
   // -- API keys (http/api_key_guard.h) --
   // What each route needs of a key under --require-api-key; empty: requirement_by_method.
   key_requirement_fn key_requirement_for;

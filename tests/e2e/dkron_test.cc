@@ -244,6 +244,15 @@ TEST_CASE("DELETE executions forgets one job's runs and counts, durably, and ans
   CHECK(eventually([&] { return again.get("/v1/jobs/bad").json()["error_count"] == 1; }));
 }
 
+TEST_CASE("every answer names the node in X-Whom, as Dkron's middleware does") {
+  dkron_server s;
+  const std::string node = s.dkron.get("/v1/leader").json()["Name"];
+  REQUIRE_FALSE(node.empty());
+  CHECK(s.dkron.get("/v1/jobs").header("x-whom") == node);
+  CHECK(s.dkron.get("/v1/jobs/missing").header("x-whom") == node);
+  CHECK(s.native.client.get("/health").header("x-whom").empty());  // the native listener: no
+}
+
 TEST_CASE("a job with starts_at ahead fires from then on, by its schedule, also after a toggle") {
   dkron_server s;
   json later = shell_job("later", "0 0 3 * * *", "true");
