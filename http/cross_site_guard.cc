@@ -6,18 +6,13 @@
 #include <cctype>
 #include <charconv>
 
+#include "http/header_text.h"
+
 namespace mainspring::http {
 
 namespace {
 
 constexpr std::size_t k_max_host_bytes = 255;  // a DNS name's limit
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 // The canonical text of an IPv4 or IPv6 literal, or nullopt when `host` is not one.
 std::optional<std::string> canonical_ip(const std::string& host) {
@@ -76,7 +71,7 @@ status_or<authority> parse_authority(std::string_view text) {
       return bad_authority(text);
     out.port = static_cast<uint16_t>(port);
   }
-  out.host = lower(host);
+  out.host = ascii_lowercase(host);
   if (!bracketed && !out.host.empty() && out.host.back() == '.') out.host.pop_back();
   if (auto ip = canonical_ip(out.host)) {
     // Brackets are for IPv6 literals only, and an IPv6 literal needs them.
@@ -104,7 +99,7 @@ status_or<web_origin> parse_origin(std::string_view text) {
   auto sep = text.find("://");
   if (sep == std::string_view::npos) return bad();
   web_origin out;
-  out.scheme = lower(text.substr(0, sep));
+  out.scheme = ascii_lowercase(text.substr(0, sep));
   if (out.scheme != "http" && out.scheme != "https") return bad();
   auto rest = text.substr(sep + 3);
   if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
@@ -141,7 +136,7 @@ status_or<cross_site_guard> cross_site_guard::make(const cross_site_options& opt
     if (!host.ok()) return status::invalid_argument("--allowed-host: " + host.status().message());
     guard.allowed_hosts_.push_back(std::move(host).value());
   }
-  std::string bind = lower(bind_host);
+  std::string bind = ascii_lowercase(bind_host);
   if (bind.size() >= 2 && bind.front() == '[' && bind.back() == ']') bind = bind.substr(1, bind.size() - 2);
   guard.bind_host_ = canonical_ip(bind).value_or(bind);
   guard.bind_is_wildcard_ = guard.bind_host_.empty() || guard.bind_host_ == "0.0.0.0" ||
@@ -181,7 +176,7 @@ cross_site_verdict cross_site_guard::check(const http_request& request) const {
 
   auto origin_header = request.header("origin");
   if (origin_header.empty()) {
-    auto site = lower(request.header("sec-fetch-site"));
+    auto site = ascii_lowercase(request.header("sec-fetch-site"));
     if (site == "cross-site" || site == "same-site")
       verdict.refusal = status::permission_denied(
           "request refused: a " + site + " browser request without an Origin header");

@@ -50,7 +50,8 @@ status malformed(std::string why) { return status::invalid_argument("malformed m
 status_or<form_part_data> form_part(std::string_view content_type, std::string_view body,
                                     std::string_view name) {
   const status not_multipart = status::invalid_argument("request Content-Type isn't multipart/form-data");
-  if (ascii_lowercase(trim_blanks(content_type.substr(0, content_type.find(';')))) != "multipart/form-data") return not_multipart;
+  if (ascii_lowercase(trim_blanks(content_type.substr(0, content_type.find(';')))) != "multipart/form-data")
+    return not_multipart;
   auto boundary = parameter(content_type, "boundary");
   if (!boundary || boundary->empty() || boundary->size() > k_max_boundary_bytes) return not_multipart;
 

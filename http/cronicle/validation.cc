@@ -7,6 +7,7 @@
 
 #include "core/time_zone.h"
 #include "http/cronicle/js_values.h"
+#include "http/header_text.h"
 
 namespace mainspring::http::cronicle {
 
@@ -124,8 +125,7 @@ std::optional<api_error> validate_timing(const json& timing) {
 }  // namespace
 
 std::string web_hook_url(std::string_view hook) {
-  std::string lower(hook.size(), ' ');
-  for (std::size_t i = 0; i < hook.size(); ++i) lower[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(hook[i])));
+  const std::string lower = ascii_lowercase(hook);
   auto blank = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
   for (std::size_t at = 0; (at = lower.find("http", at)) != std::string::npos; ++at) {
     std::string_view from = std::string_view(hook).substr(at);

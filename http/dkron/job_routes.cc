@@ -166,8 +166,15 @@ struct upsert {
   bool run_on_create = false;
   bool pretty = false;
   responder reply;
+  // When set, hears the outcome instead of the client getting the job's answer (a restore).
+  done_fn on_set;
 
   const std::string& group() const { return state->options.group; }
+
+  void fail(const status& st) {
+    if (on_set) return on_set(st);
+    send_error(reply, dkron_status(st));
+  }
 
   // Creating is the common case: try it first, and update when the job exists.
   void start(bool group_registered = false) {
@@ -178,7 +185,7 @@ struct upsert {
       if (st.code() == status_code::already_exists) return self->find_existing();
       bool no_group = st.code() == status_code::not_found && st.message().starts_with("group_name:");
       if (no_group && !group_registered) return self->register_group();
-      send_error(self->reply, dkron_status(st));
+      self->fail(st);
     });
   }
 
@@ -186,8 +193,7 @@ struct upsert {
   void register_group() {
     auto self = std::make_shared<upsert>(*this);
     api.register_group(who, group(), [self](status_or<std::string> made) {
-      if (!made.ok() && made.status().code() != status_code::already_exists)
-        return send_error(self->reply, made.status());
+      if (!made.ok() && made.status().code() != status_code::already_exists) return self->fail(made.status());
       self->start(/*group_registered=*/true);
     });
   }
@@ -196,17 +202,17 @@ struct upsert {
     auto self = std::make_shared<upsert>(*this);
     api.job_detail(group(), spec.id, [self](status_or<job_view> v) {
       if (v.ok()) return self->update(v->phase == job_phase::paused);
-      send_error(self->reply, dkron_status(v.status()));
+      self->fail(v.status());
     });
   }
 
   void update(bool was_paused) {
     auto self = std::make_shared<upsert>(*this);
     api.edit_job(who, group(), spec.id, replacement(spec), [self, was_paused](status_or<job_view> v) {
-      if (!v.ok()) return send_error(self->reply, dkron_status(v.status()));
+      if (!v.ok()) return self->fail(v.status());
       set_disabled(self->api, self->who, self->group(), self->spec.id, self->spec.paused, was_paused,
                    self->spec.exec_time_s, [self](status st) {
-                     if (!st.ok()) return send_error(self->reply, dkron_status(st));
+                     if (!st.ok()) return self->fail(st);
                      self->finish();
                    });
     });
@@ -215,6 +221,7 @@ struct upsert {
   // Answers an updated job as it is now.
   void finish() {
     if (run_on_create) api.run_job_now(who, group(), spec.id, [](status_or<uint64_t>) {});
+    if (on_set) return on_set(status{});
     http_request shape;
     if (pretty) shape.query["pretty"] = "";
     answer_job(api, group(), spec.id, shape, reply, 201, {{"Location", "/v1/jobs/" + spec.id}});
@@ -223,6 +230,7 @@ struct upsert {
   // Answers a created job from the view its creation returned.
   void answer(const job_view& made) {
     if (run_on_create) api.run_job_now(who, group(), spec.id, [](status_or<uint64_t>) {});
+    if (on_set) return on_set(status{});
     http_request shape;
     if (pretty) shape.query["pretty"] = "";
     send_json(reply, shape, 201, job_json(made, made.dependents), {{"Location", "/v1/jobs/" + spec.id}});
@@ -271,14 +279,13 @@ struct restorer : std::enable_shared_from_this<restorer> {
     }
     const std::size_t i = pending.back();
     pending.pop_back();
-    responder outcome([self = shared_from_this(), i](http_response r) {
-      const bool set = r.status >= 200 && r.status < 300;
-      self->results.push_back((set ? "success create " : "fail create ") + self->plan.jobs[i].id);
+    auto outcome = [self = shared_from_this(), i](status st) {
+      self->results.push_back((st.ok() ? "success create " : "fail create ") + self->plan.jobs[i].id);
       const auto& children = self->plan.children[i];
-      if (set) self->pending.insert(self->pending.end(), children.rbegin(), children.rend());
+      if (st.ok()) self->pending.insert(self->pending.end(), children.rbegin(), children.rend());
       self->next();
-    });
-    upsert{api, state, who, plan.jobs[i], false, false, std::move(outcome)}.start();
+    };
+    upsert{api, state, who, plan.jobs[i], false, false, responder{}, std::move(outcome)}.start();
   }
 };
 

@@ -15,7 +15,6 @@ namespace {
 constexpr int k_gzip_window_bits = 15 + 16;  // zlib's way of asking for a gzip header
 constexpr int k_memory_level = 8;
 
-
 // One gzip form per asset, in ui_assets() order; null where compressing did not pay.
 std::vector<std::unique_ptr<gzip_asset>> compress_all() {
   std::vector<std::unique_ptr<gzip_asset>> out;
