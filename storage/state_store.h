@@ -113,6 +113,9 @@ struct store_options {
   // (state_store_impl.h): tests hold the scan back to see the runs a job finishes meanwhile,
   // which the scan does not see. Null in the server.
   std::function<void()> before_ring_scan;
+  // Called on the ring scan's thread as it starts, before it looks for the DB: tests hold it
+  // there while a failed write closes the DB. Null in the server.
+  std::function<void()> ring_scan_starting;
 };
 
 // Counters for metrics. Latencies are of the WriteBatch write including its sync.

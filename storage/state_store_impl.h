@@ -130,6 +130,7 @@ struct state_store::impl {
   const std::string& slot_of_run(std::string_view runs_prefix, std::string_view value);
   // Fills scanned_slots with every job's place (ring_scan's thread, from open).
   void scan_rings();
+  bool scan_rings_once();
   // The job's runs were all erased: its next run takes slot 0.
   void forget_run_slots(std::string_view runs_prefix);
   // Takes the scan's table once it is done (committer thread); true once run_slots is complete.

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <functional>
 #include <future>
+#include <thread>
 
 #include "core/time_types.h"
 #include "storage/codec.h"
@@ -14,6 +15,9 @@ namespace {
 int64_t latest_time_ms(const run_record& r) {
   return std::max({r.plan_ms, r.start_ms, r.end_ms});
 }
+
+// How often the ring scan looks again for a DB that a failed write closed (scan_rings).
+constexpr std::chrono::milliseconds k_ring_scan_retry_interval{100};
 
 // The sweep's deletes one committer round checks at most: each erase_run_if is a Get (a few
 // microseconds), so a round of them holds durable writes back a few milliseconds at most.
@@ -114,11 +118,23 @@ const std::string& state_store::impl::slot_of_run(std::string_view runs_prefix, 
   return next_run_key(runs_prefix, value);
 }
 
-// One pass over every run key in key order (about 5 million keys a second here), holding the
-// DB open (a reopen after a failed write waits for it).
+// The DB is null while the reopen after a failed write has not succeeded (the disk still full,
+// perhaps before the scan began): the scan waits for the committer's next reopen.
 void state_store::impl::scan_rings() {
+  if (options.ring_scan_starting) options.ring_scan_starting();
+  while (!scan_rings_once()) {
+    if (ring_scan_stop.load(std::memory_order_relaxed)) return;
+    std::this_thread::sleep_for(k_ring_scan_retry_interval);
+  }
+  if (!ring_scan_stop.load(std::memory_order_relaxed)) ring_scan_done.store(true, std::memory_order_release);
+}
+
+// One pass over every run key in key order (about 5 million keys a second here), holding the
+// DB open (a reopen after a failed write waits for it); false when there is no DB to read.
+bool state_store::impl::scan_rings_once() {
   {
     std::shared_lock<std::shared_mutex> db_lock(db_mu);
+    if (!db) return false;
     leveldb::ReadOptions ro;
     ro.fill_cache = false;  // a bulk scan must not evict the hot set
     std::unique_ptr<leveldb::Iterator> it(db->NewIterator(ro));
@@ -127,7 +143,7 @@ void state_store::impl::scan_rings() {
     ring_place place(options.max_runs_per_job);
     for (it->Seek(leveldb::Slice(k_run_prefix.data(), k_run_prefix.size()));
          it->Valid() && starts_with(it->key(), k_run_prefix); it->Next()) {
-      if (ring_scan_stop.load(std::memory_order_relaxed)) return;
+      if (ring_scan_stop.load(std::memory_order_relaxed)) return true;
       std::string_view prefix;
       uint32_t slot = 0;
       uint64_t id = 0;
@@ -144,7 +160,7 @@ void state_store::impl::scan_rings() {
     }
     if (!job.empty()) scanned_slots.insert_or_get(tag_of(job), place.value());
   }
-  ring_scan_done.store(true, std::memory_order_release);
+  return true;
 }
 
 void state_store::impl::forget_run_slots(std::string_view runs_prefix) {

@@ -50,13 +50,17 @@ struct one_worker_system {
 void block_the_worker(caf::actor_system& sys, std::shared_future<void> release) {
   std::promise<void> started;
   auto running = started.get_future();
-  auto blocker = sys.spawn<caf::lazy_init>([release, p = std::make_shared<std::promise<void>>(std::move(started))](
-                                               caf::event_based_actor*) -> caf::behavior {
-    return {[release, p](note_atom) {
-      p->set_value();
-      release.wait();
-    }};
-  });
+  // What the actor needs comes as spawn arguments, not captures: CAF 0.17 runs a function actor
+  // spawned with none through a null pointer to its empty argument tuple (UBSan reports it).
+  auto blocker = sys.spawn<caf::lazy_init>(
+      [](caf::event_based_actor*, std::shared_future<void> release,
+         std::shared_ptr<std::promise<void>> p) -> caf::behavior {
+        return {[release, p](note_atom) {
+          p->set_value();
+          release.wait();
+        }};
+      },
+      release, std::make_shared<std::promise<void>>(std::move(started)));
   caf::anon_send(blocker, note_atom::value);
   running.wait();
 }

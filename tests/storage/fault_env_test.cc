@@ -161,6 +161,43 @@ TEST_CASE("a store whose writes fail answers unavailable, keeps nothing, and wri
   CHECK(stored_groups(*open_store(dir.path, env)) == std::set<std::string>{"after", "before"});
 }
 
+TEST_CASE("a ring scan that starts while a failed write keeps the DB closed waits for the reopen") {
+  temp_dir dir;
+  fault_env env;
+  std::unique_ptr<state_store> store;
+  // Opened before the store closes (declared after it) whatever fails: closing waits for the scan.
+  struct scan_gate {
+    std::promise<void> promise;
+    bool opened = false;
+    void open() {
+      if (!opened) promise.set_value();
+      opened = true;
+    }
+    ~scan_gate() { open(); }
+  } gate;
+  store_options o;
+  o.sweep_interval = std::chrono::milliseconds{0};
+  o.env = &env;
+  o.ring_scan_starting = [go = gate.promise.get_future().share()] { go.wait(); };
+  auto r = state_store::open(dir.path, o);
+  REQUIRE(r.ok());
+  store = std::move(r).value();
+
+  env.fail_writes(true);
+  CHECK(store->commit_sync(mutation_batch{}.put_group(make_group("refused"))).code() == status_code::unavailable);
+  CHECK(store->commit_sync(mutation_batch{}.put_group(make_group("refused2"))).code() == status_code::unavailable);
+  REQUIRE_FALSE(store->stats().db_open);
+  gate.open();  // the scan finds no DB (it read through a null one before)
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK_FALSE(store->rings_scanned());
+
+  env.fail_writes(false);
+  REQUIRE(commit_once_reopened(*store, mutation_batch{}.put_group(make_group("after"))).ok());
+  for (int i = 0; i < 1000 && !store->rings_scanned(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(store->rings_scanned());
+  CHECK(stored_groups(*store) == std::set<std::string>{"after"});
+}
+
 TEST_CASE("a store whose sync fails keeps nothing of that write, also after a reopen, and writes again later") {
   temp_dir dir;
   fault_env env;
