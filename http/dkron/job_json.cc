@@ -179,8 +179,14 @@ status_or<job_spec> to_job_spec(const dkron_job& job, const std::string& group) 
 int64_t first_exec_time_s(const job_spec& spec, std::string_view default_zone, int64_t now_ms) {
   json section = dialect_section(spec.dialect_data, k_dialect_name);
   auto it = section.find("starts_at");
-  if (it == section.end() || !it->is_string()) return k_first_fire_by_schedule;
-  auto starts = parse_rfc3339(it->get_ref<const std::string&>());
+  if (it == section.end()) return k_first_fire_by_schedule;
+  return first_exec_time_s(spec, *it, default_zone, now_ms);
+}
+
+int64_t first_exec_time_s(const job_spec& spec, const json& starts_at, std::string_view default_zone,
+                          int64_t now_ms) {
+  if (!starts_at.is_string()) return k_first_fire_by_schedule;
+  auto starts = parse_rfc3339(starts_at.get_ref<const std::string&>());
   if (!starts || to_unix_ms(*starts) <= now_ms) return k_first_fire_by_schedule;
   auto sched = parse_schedule(spec.schedule, "");
   auto zone = time_zone::find(spec.timezone.empty() ? default_zone : std::string_view(spec.timezone));

@@ -58,6 +58,10 @@ status_or<job_spec> to_job_spec(const dkron_job& job, const std::string& group);
 // k_max_exec_time_s when there is none), else k_first_fire_by_schedule (Dkron starts a job at its
 // schedule's next fire). `default_zone` is the zone of a job without a timezone.
 int64_t first_exec_time_s(const job_spec& spec, std::string_view default_zone, int64_t now_ms);
+// The same with the starts_at the job was decoded with (dkron_job::starts_at), for the caller
+// that has it: the stored one is not read back.
+int64_t first_exec_time_s(const job_spec& spec, const nlohmann::json& starts_at, std::string_view default_zone,
+                          int64_t now_ms);
 
 // Dkron's name rule: [a-z0-9_-]+ (Dkron's isSlug). The first illegal character, or "" when none.
 std::string illegal_name_character(const std::string& name);

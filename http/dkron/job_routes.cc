@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "core/time_types.h"
 #include "http/dialect_data.h"
 #include "http/dkron/job_json.h"
 #include "http/dkron/restore_plan.h"
-#include "core/time_types.h"
 #include "http/handler_kit.h"
 #include "http/json_body.h"
 #include "http/multipart_form.h"
@@ -245,7 +245,7 @@ void create_or_update(scheduler_api& api, const state_ptr& state, http_request& 
   if (!job.ok()) return reply.send(render_error(400, status::invalid_argument("Unable to parse payload: " + job.status().message() + ".")));
   auto spec = to_job_spec(*job, state->options.group);
   if (!spec.ok()) return reply.send(render_error(400, status::invalid_argument("Job validation failed: " + spec.status().message() + ".")));
-  spec->exec_time_s = first_exec_time_s(*spec, api.default_timezone(), now_unix_ms());
+  spec->exec_time_s = first_exec_time_s(*spec, job->starts_at, api.default_timezone(), now_unix_ms());
   upsert{api, state, origin(req), std::move(spec).value(), req.query.count("runoncreate") != 0,
          req.query.count("pretty") != 0, std::move(reply)}
       .start();

@@ -29,7 +29,7 @@ status_or<restore_plan> plan_restore(const nlohmann::json& file, const std::stri
     if (!job.ok()) return job.status();
     auto spec = to_job_spec(*job, group);
     if (!spec.ok()) return status::invalid_argument(job->name + ": " + spec.status().message());
-    spec->exec_time_s = first_exec_time_s(*spec, default_zone, now_ms);  // as POST /v1/jobs
+    spec->exec_time_s = first_exec_time_s(*spec, job->starts_at, default_zone, now_ms);  // as POST /v1/jobs
     by_name.emplace(spec->id, plan.jobs.size());
     plan.jobs.push_back(std::move(spec).value());
   }
