@@ -8,6 +8,7 @@
 
 #include "storage/background_env.h"
 #include "storage/codec.h"
+#include "storage/log_runway.h"
 #include "storage/state_store_impl.h"
 #include "storage/store_keys.h"
 
@@ -25,15 +26,38 @@ constexpr std::size_t k_migration_ops_per_write = 20'000;
 // try replays the log, and run records may ask many times a second.
 constexpr std::chrono::milliseconds k_reopen_retry_interval{250};
 
+// The Env of a store on the real disk: LevelDB's logs written over zeros (storage/log_runway.h),
+// its compactions at a low priority (storage/background_env.h). Never destroyed, as
+// leveldb::Env::Default().
+leveldb::Env* runway_env() {
+  static log_runway_env* env = new log_runway_env(background_env());
+  return env;
+}
+
 leveldb::Options db_options(const store_options& options) {
   leveldb::Options o;
   o.create_if_missing = true;
   // Report a damaged log or table at open instead of silently dropping records. A log whose
-  // tail was cut by kill -9 is still fine: LevelDB reads a torn last record as end of log.
+  // tail was cut by kill -9 is still fine: LevelDB reads a torn last record as end of log, and
+  // trim_logs_before_open() has cut a runway log's zeros (and a record torn before them).
   o.paranoid_checks = true;
   o.write_buffer_size = options.write_buffer_bytes;
-  o.env = options.env ? options.env : background_env();
+  o.env = options.env ? options.env : runway_env();
   return o;
+}
+
+// Cuts the unwritten tails a crash left on the logs of `dir` (storage/log_runway.h), holding
+// LevelDB's lock; LevelDB, opened next, would report them as corruption. Only the runway Env
+// writes such tails: a store on another Env (a test's fault_env) is left as it is.
+status trim_logs_before_open(const std::string& dir, const store_options& options) {
+  if (options.env) return {};
+  leveldb::Env* env = leveldb::Env::Default();
+  leveldb::FileLock* lock = nullptr;
+  // Held by another process: its DB::Open will say so, and its logs are not ours to cut.
+  if (!env->LockFile(dir + "/LOCK", &lock).ok()) return {};
+  status trimmed = trim_log_tails(dir);
+  env->UnlockFile(lock);
+  return trimmed;
 }
 
 // Rewrites a schema 1 store's run history (keys "r/<g>/<j>/<run id>") as rings of slots: each
@@ -187,6 +211,7 @@ status_or<std::unique_ptr<state_store>> state_store::open(const std::string& dir
   auto i = std::make_unique<impl>();
   i->dir = dir;
   i->options = options;
+  if (auto trimmed = trim_logs_before_open(dir, options); !trimmed.ok()) return trimmed;
   leveldb::DB* raw = nullptr;
   leveldb::Status s = leveldb::DB::Open(db_options(options), dir, &raw);
   if (!s.ok()) return storage_error(dir, s);
@@ -320,6 +345,10 @@ bool state_store::impl::reopen() {
   db.reset();
   db_open = false;
   reopen_wanted = false;
+  if (auto trimmed = trim_logs_before_open(dir, options); !trimmed.ok()) {
+    db_error = trimmed.message();
+    return false;
+  }
   leveldb::DB* raw = nullptr;
   leveldb::Status s = leveldb::DB::Open(db_options(options), dir, &raw);
   if (!s.ok()) {
