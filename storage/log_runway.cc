@@ -87,7 +87,7 @@ class log_runway_file final : public leveldb::WritableFile {
   // Cuts the runway off: a log LevelDB closed ends at its last record.
   leveldb::Status Close() override {
     leveldb::Status s = flush_buffer();
-    if (s.ok() && runway_end_ > written_ && ::ftruncate(fd_, static_cast<off_t>(written_)) != 0)
+    if (s.ok() && extended_ && ::ftruncate(fd_, static_cast<off_t>(written_)) != 0)
       s = io_error(name_, errno);
     if (::close(fd_) != 0 && s.ok()) s = io_error(name_, errno);
     fd_ = -1;
@@ -115,6 +115,7 @@ class log_runway_file final : public leveldb::WritableFile {
     const uint64_t from = std::max(runway_end_, written_);
     const uint64_t to = written_ + k_log_runway_bytes;
     if (zeros_.empty()) zeros_.assign(k_log_runway_bytes, '\0');
+    extended_ = true;  // even a failed extension may have written some zeros
     if (write_at(fd_, name_, zeros_.data(), to - from, from).ok()) runway_end_ = to;
   }
 
@@ -124,6 +125,7 @@ class log_runway_file final : public leveldb::WritableFile {
   std::string zeros_;
   uint64_t written_ = 0;     // the log's length: everything LevelDB appended
   uint64_t runway_end_ = 0;  // the file's length while the runway is there
+  bool extended_ = false;    // zeros were written past the log: Close() cuts them off
 };
 
 uint32_t crc32c(const char* data, std::size_t size, uint8_t type) {

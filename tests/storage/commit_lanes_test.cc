@@ -14,24 +14,15 @@
 #include <stdlib.h>
 
 #include "storage/state_store.h"
+#include "tests/support/temp_dir.h"
 
 using namespace mainspring;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct temp_dir {
-  std::string path;
-  temp_dir() {
-    char tmpl[] = "/tmp/ms_lanes_test_XXXXXX";
-    const char* p = mkdtemp(tmpl);
-    REQUIRE(p != nullptr);
-    path = std::string(p) + "/data";
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(fs::path(path).parent_path(), ec);
-  }
+struct temp_dir : testing::temp_dir {
+  temp_dir() : testing::temp_dir("ms_lanes_test", "data") {}
 };
 
 std::unique_ptr<state_store> open_store(const std::string& dir) {

@@ -6,7 +6,6 @@
 
 #include <leveldb/db.h>
 #include <leveldb/write_batch.h>
-#include <stdlib.h>
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -14,23 +13,15 @@
 #include <memory>
 #include <optional>
 
+#include "tests/support/temp_dir.h"
+
 using namespace mainspring;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct temp_dir {
-  std::string path;
-  temp_dir() {
-    char tmpl[] = "/tmp/ms_log_runway_test_XXXXXX";
-    const char* p = mkdtemp(tmpl);
-    REQUIRE(p != nullptr);
-    path = p;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
+struct temp_dir : testing::temp_dir {
+  temp_dir() : testing::temp_dir("ms_log_runway_test") {}
 };
 
 leveldb::Options options(leveldb::Env* env) {

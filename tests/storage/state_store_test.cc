@@ -18,6 +18,7 @@
 #include "storage/log_runway.h"
 #include "storage/store_keys.h"
 #include "tests/storage/legacy_run_value.h"
+#include "tests/support/temp_dir.h"
 
 using namespace mainspring;
 namespace fs = std::filesystem;
@@ -25,18 +26,8 @@ namespace fs = std::filesystem;
 namespace {
 
 // A fresh directory under /tmp, removed with everything in it at scope exit.
-struct temp_dir {
-  std::string path;
-  temp_dir() {
-    char tmpl[] = "/tmp/ms_store_test_XXXXXX";
-    const char* p = mkdtemp(tmpl);
-    REQUIRE(p != nullptr);
-    path = std::string(p) + "/data";  // open() must create it
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(fs::path(path).parent_path(), ec);
-  }
+struct temp_dir : testing::temp_dir {
+  temp_dir() : testing::temp_dir("ms_store_test", "data") {}
 };
 
 store_options quiet_options() {
