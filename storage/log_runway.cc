@@ -211,6 +211,11 @@ bool is_leveldb_log_name(const std::string& name) {
   return std::all_of(base.begin(), base.end() - suffix.size(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+uint64_t log_length_to_keep(std::string_view log) {
+  const uint64_t end = end_of_records(log);
+  return unwritten_after(log, end) ? end : log.size();
+}
+
 status_or<uint64_t> trim_log_tail(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) return status::unavailable("cannot open " + path + ": " + std::strerror(errno));
@@ -227,11 +232,11 @@ status_or<uint64_t> trim_log_tail(const std::string& path) {
     if (n == 0) break;
     log.append(chunk, static_cast<std::size_t>(n));
   }
-  const uint64_t end = end_of_records(log);
+  const uint64_t end = log_length_to_keep(log);
   uint64_t length = log.size();
-  if (unwritten_after(log, end)) {
-    // The cut must be durable before LevelDB writes anything that depends on it: it replays this
-    // log into a new table and may go on to write a new log.
+  if (end < length) {
+    // Synced at once: the open that follows replays this log into a table and then deletes it,
+    // and a crash in between should find the log as LevelDB last read it.
     if (::ftruncate(fd, static_cast<off_t>(end)) != 0 || ::fsync(fd) != 0) {
       int err = errno;
       ::close(fd);

@@ -35,6 +35,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "core/status.h"
 
@@ -63,5 +64,10 @@ status trim_log_tails(const std::string& dir);
 // What trim_log_tails() does to one log file: the length it cut it to, or its length when it
 // left it alone.
 status_or<uint64_t> trim_log_tail(const std::string& path);
+
+// The length trim_log_tail() keeps of a log whose bytes are `log`: the end of its last whole
+// record when what follows was never written, else all of it. Cutting there leaves nothing more
+// to cut: log_length_to_keep(log.substr(0, n)) == n for the n it answers.
+uint64_t log_length_to_keep(std::string_view log);
 
 }  // namespace mainspring
