@@ -141,7 +141,7 @@ TEST_CASE("a crash image's zero tail is cut and every synced write is read back"
   for (int k = 0; k < 5; ++k) CHECK(get(db.get(), "k" + std::to_string(k)).has_value());
 }
 
-TEST_CASE("a record torn by a crash is cut with the zeros after it; the records before it stay") {
+TEST_CASE("a record torn by a crash is cut with the zeros after it, and the records before it stay") {
   // The last value spans blocks: its record is written in several pieces.
   written_store s(4, 100);
   put_synced(s.db.get(), "big", std::string(70'000, 'z'));
