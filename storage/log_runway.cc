@@ -145,6 +145,11 @@ uint32_t fixed32(const char* p) {
   return uint32_t{b[0]} | uint32_t{b[1]} << 8 | uint32_t{b[2]} << 16 | uint32_t{b[3]} << 24;
 }
 
+// The payload length a record's header gives (bytes 4 and 5, little-endian).
+uint64_t payload_length(const char* header) {
+  return uint64_t{static_cast<unsigned char>(header[4])} | uint64_t{static_cast<unsigned char>(header[5])} << 8;
+}
+
 bool all_zero(std::string_view bytes) {
   return std::all_of(bytes.begin(), bytes.end(), [](char c) { return c == '\0'; });
 }
@@ -161,8 +166,7 @@ uint64_t end_of_records(std::string_view log) {
     }
     if (pos + k_header_bytes > log.size()) return pos;
     const char* header = log.data() + pos;
-    const uint64_t length = uint64_t{static_cast<unsigned char>(header[4])} |
-                            uint64_t{static_cast<unsigned char>(header[5])} << 8;
+    const uint64_t length = payload_length(header);
     const auto type = static_cast<uint8_t>(header[6]);
     if (type == 0 || type > k_last_record_type || k_header_bytes + length > left_in_block ||
         pos + k_header_bytes + length > log.size())
@@ -180,8 +184,7 @@ bool unwritten_after(std::string_view log, uint64_t end) {
   const std::string_view rest = log.substr(end);
   if (all_zero(rest.substr(0, k_header_bytes))) return true;
   if (rest.size() < k_header_bytes) return true;  // a header cut by the end of the file
-  const uint64_t length = uint64_t{static_cast<unsigned char>(rest[4])} |
-                          uint64_t{static_cast<unsigned char>(rest[5])} << 8;
+  const uint64_t length = payload_length(rest.data());
   const std::string_view record = rest.substr(0, std::min<uint64_t>(rest.size(), k_header_bytes + length));
   if (record.size() < k_header_bytes + length) return true;  // cut by the end of the file
   if (record.back() == '\0') return true;
@@ -217,35 +220,19 @@ uint64_t log_length_to_keep(std::string_view log) {
 }
 
 status_or<uint64_t> trim_log_tail(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
-  if (fd < 0) return status::unavailable("cannot open " + path + ": " + std::strerror(errno));
   std::string log;
-  char chunk[64 * 1024];
-  for (;;) {
-    ssize_t n = ::read(fd, chunk, sizeof chunk);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      return status::unavailable("cannot read " + path + ": " + std::strerror(err));
-    }
-    if (n == 0) break;
-    log.append(chunk, static_cast<std::size_t>(n));
-  }
+  if (auto read = leveldb::ReadFileToString(leveldb::Env::Default(), path, &log); !read.ok())
+    return status::unavailable("cannot read " + path + ": " + read.ToString());
   const uint64_t end = log_length_to_keep(log);
-  uint64_t length = log.size();
-  if (end < length) {
-    // Synced at once: the open that follows replays this log into a table and then deletes it,
-    // and a crash in between should find the log as LevelDB last read it.
-    if (::ftruncate(fd, static_cast<off_t>(end)) != 0 || ::fsync(fd) != 0) {
-      int err = errno;
-      ::close(fd);
-      return status::unavailable("cannot cut the unwritten tail of " + path + ": " + std::strerror(err));
-    }
-    length = end;
-  }
-  ::close(fd);
-  return length;
+  if (end == log.size()) return end;
+  // Synced at once: the open that follows replays this log into a table and then deletes it,
+  // and a crash in between should find the log as LevelDB last read it.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  const bool cut = fd >= 0 && ::ftruncate(fd, static_cast<off_t>(end)) == 0 && ::fsync(fd) == 0;
+  const int err = errno;
+  if (fd >= 0) ::close(fd);
+  if (!cut) return status::unavailable("cannot cut the unwritten tail of " + path + ": " + std::strerror(err));
+  return end;
 }
 
 status trim_log_tails(const std::string& dir) {
