@@ -20,6 +20,7 @@ namespace {
 struct flight {
   run_callback done;
   int64_t report_by_ms = 0;  // 0 = no timeout: wait as long as the node is up
+  sys_ms sent_at{};          // handed to the agent: the start a failure given up on records
 };
 
 struct node_state {
@@ -77,9 +78,14 @@ void drop_agent(node_self self, const std::string& why, bool say_bye, bool recor
 
 void fail_run(node_state& st, std::map<uint64_t, flight>::iterator it, const std::string& why) {
   auto done = std::move(it->second.done);
+  const sys_ms sent_at = it->second.sent_at;
   uint64_t id = it->first;
   st.in_flight.erase(it);
-  done(failed_outcome(id, "node " + st.spec.id + ": " + why));
+  run_outcome out = failed_outcome(id, "node " + st.spec.id + ": " + why);
+  // The run began when it went to the node, not when it was given up on: its lateness and
+  // duration say so.
+  out.start_time = sent_at;
+  done(std::move(out));
 }
 
 void fail_all(node_state& st, const std::string& why) {
@@ -207,7 +213,7 @@ caf::behavior node_behavior(node_self self, node_spec spec, const job_context* c
                        to_unix_ms(req.plan_time), req.trigger,
                        req.attempt,        std::move(req.extras)};
         int64_t report_by = run.timeout_ms > 0 ? now_unix_ms() + run.timeout_ms + k_node_report_grace.count() : 0;
-        st.in_flight.emplace(req.run_id, flight{std::move(done), report_by});
+        st.in_flight.emplace(req.run_id, flight{std::move(done), report_by, now_ms()});
         self->send(st.agent, node_run_atom::value, std::move(run));
       },
       [=](node_result_atom, const remote_result& result) {

@@ -106,7 +106,7 @@ status_or<std::vector<listener_plan>> plan_listeners(const serve_config& cfg) {
     plan.limits.max_connections = cfg.max_connections;
     plan.limits.idle_timeout_ms = int64_t{cfg.idle_timeout_s} * 1000;
     plan.limits.request_head_deadline_ms = int64_t{cfg.request_head_timeout_s} * 1000;
-    plan.require_api_key = cfg.require_api_key || plan.dialect.requires_api_key;
+    plan.require_api_key = !plan.dialect.keyless && (cfg.require_api_key || plan.dialect.requires_api_key);
   }
   return plans;
 }
@@ -134,6 +134,14 @@ status listener_set::start(std::vector<listener_plan> plans, scheduler_api& api,
     options.threads = static_cast<int>(http_threads);
     options.body_limit_for = d.body_limit_for;
     options.render_error = d.render_error;
+    // The server's own refusals (413, 431, 400, 503) carry the dialect's headers too: Dkron's
+    // X-Whom is on every answer.
+    if (!d.response_headers.empty())
+      options.render_error = [render = d.render_error, extra = d.response_headers](int code, const status& why) {
+        http::http_response r = render(code, why);
+        r.headers.insert(r.headers.end(), extra.begin(), extra.end());
+        return r;
+      };
     options.limits = l->plan.limits;
     l->server = std::make_unique<http::http_server>(
         std::move(options), [raw = l.get()](http::http_request& req, http::responder reply) {

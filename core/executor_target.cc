@@ -1,6 +1,7 @@
 #include "core/executor_target.h"
 
 #include "core/body_pattern.h"
+#include "core/job.h"
 
 #include <algorithm>
 #include <array>
@@ -102,9 +103,11 @@ status check(const remote_target& t) {
     return status::invalid_argument("request_url: REMOTE@ needs at least one node id");
   if (t.nodes.size() > k_max_target_entries)
     return status::invalid_argument("request_url: more than " + std::to_string(k_max_target_entries) + " nodes");
+  // A node registers under an id of [a-zA-Z0-9_]{1,22} (validate_node): any other could never run.
   for (const auto& node : t.nodes)
-    if (node.empty() || node.size() > 64 || has_control_or_space(node) || node.find(',') != std::string::npos)
-      return status::invalid_argument("request_url: bad node id \"" + node.substr(0, 64) + "\"");
+    if (!is_valid_id(node))
+      return status::invalid_argument("request_url: bad node id \"" + node.substr(0, 64) +
+                                      "\" (node ids match [a-zA-Z0-9_]{1,22})");
   if (auto st = check_entries(t.env, "environment variable"); !st.ok()) return st;
   return check_command(t.command, "a REMOTE@ job");
 }

@@ -115,7 +115,7 @@ status validate_job(const job_spec& job) {
   if (!job.timezone.empty())
     if (auto z = time_zone::find(job.timezone); !z.ok()) return z.status();
   if (job.exec_time_s < 0 && job.exec_time_s != k_first_fire_by_schedule)
-    return status::invalid_argument("exec_time: must be 0 (now) or a unix time in seconds");
+    return status::invalid_argument("exec_time: must be 0 (now), -1 (the pattern's first fire) or a unix time in seconds");
   if (job.exec_time_s > k_max_exec_time_s)
     return status::invalid_argument("exec_time: must not be later than the year 9999 (" +
                                     std::to_string(k_max_exec_time_s) + ")");

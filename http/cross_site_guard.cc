@@ -203,6 +203,11 @@ cross_site_verdict cross_site_guard::check(const http_request& request) const {
 }
 
 void add_cors_headers(http_response& response, const std::string& origin) {
+  // A dialect that always answers "*" (Cronicle, Cloudtask) has set one already: a browser
+  // refuses an answer with two values, so the allowed origin replaces it.
+  std::erase_if(response.headers, [](const auto& header) {
+    return ascii_lowercase(header.first) == "access-control-allow-origin";
+  });
   response.headers.emplace_back("Access-Control-Allow-Origin", origin);
   response.headers.emplace_back("Vary", "Origin");
 }

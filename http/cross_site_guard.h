@@ -101,7 +101,7 @@ class cross_site_guard {
 
 // The answer to an allowed preflight: 204 with Access-Control-Allow-{Origin,Methods,Headers}.
 http_response cors_preflight_response(const http_request& request, const std::string& origin);
-// Adds Access-Control-Allow-Origin: origin (and Vary: Origin) to `response`.
+// Sets Access-Control-Allow-Origin: origin (replacing one the response has) and adds Vary: Origin.
 void add_cors_headers(http_response& response, const std::string& origin);
 
 }  // namespace mainspring::http

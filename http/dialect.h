@@ -45,6 +45,8 @@ struct dialect {
   presented_key_fn presented_key;
   // Keys are required even without --require-api-key (Cronicle's API always wants one).
   bool requires_api_key = false;
+  // No route asks for a key, even under --require-api-key (funcs keep their TOTP codes).
+  bool keyless = false;
   // Adds the key management routes (the native listener's /v1/apikeys; empty: none).
   std::function<void(router&, api_key_registry&)> add_key_routes;
 };

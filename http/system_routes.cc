@@ -77,14 +77,15 @@ void dispatch(const router& r, http_request& request, responder reply,
     (*m.handler)(request, std::move(reply));
     return;
   }
+  // The path as sent: decoded, "/v1/YM55%2Fjob/list" would read as a route that exists.
+  const std::string& sent_path = request.raw_path.empty() ? request.path : request.raw_path;
   if (m.allow.empty()) {
-    reply.send(render(options, 404,
-                      status::not_found("no route for " + request.method + " " + request.path)));
+    reply.send(render(options, 404, status::not_found("no route for " + request.method + " " + sent_path)));
     return;
   }
   auto response = render(options, 405,
                          status::invalid_argument("method " + request.method + " not allowed on " +
-                                                  request.path + "; allowed: " + m.allow));
+                                                  sent_path + "; allowed: " + m.allow));
   response.headers.emplace_back("Allow", m.allow);
   reply.send(std::move(response));
 }

@@ -71,7 +71,7 @@ status_or<schedule_preview_query> preview_query(const http_request& req, const s
   auto exec_time = integer_query(req, "exec_time", 0);
   if (!exec_time.ok()) return exec_time.status();
   if (*exec_time != k_first_fire_by_schedule && (*exec_time < 0 || *exec_time > k_max_exec_time_s))
-    return status::invalid_argument("exec_time: must be 0 (now) or a unix time in seconds");
+    return status::invalid_argument("exec_time: must be 0 (now), -1 (the pattern's first fire) or a unix time in seconds");
   q.exec_time_s = *exec_time;
   auto count = integer_query(req, "count", static_cast<int64_t>(k_default_preview_fires));
   if (!count.ok()) return count.status();

@@ -14,9 +14,11 @@ namespace {
 
 using nlohmann::json;
 
+// exec_time: 0 (now), k_first_fire_by_schedule (-1: the pattern's first fire, as the preview
+// and the other dialects take it) or a unix time.
 status check_exec_time(int64_t exec_time_s) {
-  if (exec_time_s < 0)
-    return status::invalid_argument("exec_time: must be 0 (now) or a unix time in seconds");
+  if (exec_time_s < 0 && exec_time_s != k_first_fire_by_schedule)
+    return status::invalid_argument("exec_time: must be 0 (now), -1 (the pattern's first fire) or a unix time in seconds");
   if (exec_time_s > k_max_exec_time_s)
     return status::invalid_argument("exec_time: must not be later than the year 9999 (" +
                                     std::to_string(k_max_exec_time_s) + ")");
@@ -143,11 +145,22 @@ status_or<job_spec> job_spec_from_json(const nlohmann::json& body) {
   if (!spec.id.empty() && !is_valid_id(spec.id))
     return status::invalid_argument("job_id: must match [a-zA-Z0-9_]{1,22}, got \"" +
                                     spec.id.substr(0, 64) + "\"");
+  // GET /v1/{group}/job/list is the group's list: a job so named could never be read by id.
+  if (spec.id == "list")
+    return status::invalid_argument("job_id: \"list\" is taken by GET /v1/{group}/job/list");
   job_patch fields;
   std::optional<std::string> request_url, exec_command;
   if (auto st = decode_job_fields(body, &fields, &request_url, &exec_command); !st.ok()) return st;
-  fields.edit = retarget(request_url.value_or(""), exec_command.value_or(""));
-  return apply_patch(std::move(spec), fields);
+  MS_ASSIGN_OR_RETURN(spec, apply_patch(std::move(spec), fields));
+  if (auto targeted = retarget(request_url.value_or(""), exec_command.value_or(""))(spec); !targeted.ok()) {
+    // What every job needs (group, name, pattern) is told before the target's own fault: a body
+    // without its group hears of the group, not of a missing exec_command.
+    job_spec untargeted = spec;
+    untargeted.target = noop_target{};
+    if (auto st = validate_job(untargeted); !st.ok()) return st;
+    return targeted;
+  }
+  return spec;
 }
 
 status_or<job_edit> job_edit_from_json(const nlohmann::json& body) {

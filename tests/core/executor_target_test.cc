@@ -55,6 +55,11 @@ TEST_CASE("commands are required and bounded, env names are tokens") {
   CHECK(message_of(lua_target{}).starts_with("exec_command: required"));
   CHECK(message_of(remote_target{{}, "x"}) == "request_url: REMOTE@ needs at least one node id");
   CHECK(message_of(remote_target{{"a,b"}, "x"}).starts_with("request_url: bad node id"));
+  // Ids no agent can register under (validate_node) are refused when the job is made.
+  for (const char* never : {"bad-id", "w1;rm", "", "n.1"})
+    CHECK(message_of(remote_target{{never}, "x"}).starts_with("request_url: bad node id"));
+  CHECK(message_of(remote_target{{std::string(23, 'w')}, "x"}).starts_with("request_url: bad node id"));
+  CHECK(validate_target(remote_target{{"w1", "build_2", std::string(22, 'w')}, "x"}).ok());
   CHECK(message_of(remote_target{{"a"}, ""}).starts_with("exec_command: required"));
 }
 

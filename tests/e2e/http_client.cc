@@ -43,8 +43,13 @@ size_t on_header(char* data, size_t size, size_t n, void* out) {
   auto* headers = static_cast<std::map<std::string, std::string>*>(out);
   std::string line(data, size * n);
   if (line.rfind("HTTP/", 0) == 0) headers->clear();  // a new response (after 100 Continue)
-  if (auto colon = line.find(':'); colon != std::string::npos)
-    (*headers)[lower(line.substr(0, colon))] = trim(line.substr(colon + 1));
+  if (auto colon = line.find(':'); colon != std::string::npos) {
+    // A repeated field reads as its values joined by ", " (RFC 9110 5.3), so that a test sees
+    // a header sent twice.
+    std::string& value = (*headers)[lower(line.substr(0, colon))];
+    if (!value.empty()) value += ", ";
+    value += trim(line.substr(colon + 1));
+  }
   return size * n;
 }
 

@@ -29,7 +29,7 @@ namespace mainspring::e2e {
 struct http_response {
   long status = 0;          // 0 when the request failed at the transport level (see error)
   std::string body;
-  std::map<std::string, std::string> headers;  // names lower-cased; the last of a repeated one
+  std::map<std::string, std::string> headers;  // names lower-cased; a repeated one's values joined by ", "
   std::string error;        // curl's message when status == 0
 
   // The body as JSON (a discarded value if it is not JSON).

@@ -91,6 +91,22 @@ TEST_CASE("%2F in a path parameter does not split the segment") {
   // "/v1/a%2Fb/job/list" is group "a/b" (not a valid name: 400), not a 4-segment path (404).
   auto r = client.get("/v1/a%2Fb/job/list");
   CHECK(r.status == 400);
+  // A path no route takes is named as sent: decoded, "/v1/YM55/job/list" would look routable.
+  auto unrouted = client.get("/v1/YM55%2Fjob/list");
+  CHECK(unrouted.status == 404);
+  CHECK(json::parse(unrouted.body) == json{{"error", "no route for GET /v1/YM55%2Fjob/list"}});
+}
+
+TEST_CASE("the server's own refusals carry the dialect's headers: Dkron's X-Whom on a 413") {
+  uint16_t dkron_port = pick_free_port();
+  server_process server({"--dkron-listen", "127.0.0.1:" + std::to_string(dkron_port)});
+  http_client dkron("http://127.0.0.1:" + std::to_string(dkron_port));
+  auto routed = dkron.get("/v1/jobs");
+  REQUIRE(routed.status == 200);
+  REQUIRE_FALSE(routed.header("x-whom").empty());
+  auto huge = dkron.request("POST", "/v1/jobs", std::string(2 * 1024 * 1024, 'x'), "application/json");
+  CHECK(huge.status == 413);
+  CHECK(huge.header("x-whom") == routed.header("x-whom"));
 }
 
 TEST_CASE("a connection that does not finish its request head in time is closed") {

@@ -193,6 +193,9 @@ TEST_CASE("an agent killed with a run in flight: the node goes down and the run 
   json r = s.finished_by_node(id)["w1"];
   CHECK(r["state"] == "failed");
   CHECK(r["error"].get<std::string>().find("node w1") != std::string::npos);
+  // It started when it went to the node, not when it was given up on (at least the grace later).
+  constexpr int64_t k_lost_grace_ms = 5000;  // actors/node_protocol.h's k_node_lost_grace
+  CHECK(r["end_time_ms"].get<int64_t>() - r["start_time_ms"].get<int64_t>() >= k_lost_grace_ms);
   // A run planned for the node while it is down fails at once, naming it.
   s.run_now(id);
   REQUIRE(eventually([&] { return s.finished_runs(id) == 2; }));

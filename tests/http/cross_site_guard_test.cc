@@ -214,6 +214,17 @@ TEST_CASE("a preflight from an allowed origin is answered with the CORS grant") 
   CHECK_FALSE(guard.check(plain).preflight);
 }
 
+TEST_CASE("an allowed origin replaces the dialect's own Access-Control-Allow-Origin: a browser refuses two") {
+  http_response r{200, "application/json", "{}", {{"access-control-allow-origin", "*"}, {"X-Other", "1"}}};
+  add_cors_headers(r, "https://ops.example");
+  std::size_t grants = 0;
+  for (const auto& [name, value] : r.headers)
+    if (name == "Access-Control-Allow-Origin" || name == "access-control-allow-origin") ++grants;
+  CHECK(grants == 1);
+  CHECK(header_of(r, "Access-Control-Allow-Origin") == "https://ops.example");
+  CHECK(header_of(r, "X-Other") == "1");
+}
+
 TEST_CASE("bad --allowed-origin and --allowed-host values are refused with the flag's name") {
   auto origin = cross_site_guard::make({{"ops.example"}, {}}, "127.0.0.1");
   REQUIRE_FALSE(origin.ok());

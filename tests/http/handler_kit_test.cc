@@ -62,4 +62,6 @@ TEST_CASE("the native dialects: system routes, envelope, and a larger body limit
   auto funcs = native::make_func_dialect();
   CHECK_FALSE(funcs.system_routes);
   CHECK_FALSE(funcs.body_limit_for);
+  CHECK(funcs.keyless);  // under --require-api-key too: funcs keep their TOTP codes
+  CHECK_FALSE(api.keyless);
 }

@@ -83,6 +83,18 @@ TEST_CASE("remove group answers ok, and 404 for an unknown group") {
   check_error(f.post("/v1/remove/group", R"({"group_name":"YM55"})"), 404, "no group");
 }
 
+TEST_CASE("add job takes exec_time -1 as the pattern's first fire (no run at once)") {
+  fixture f;
+  f.api.groups["YM55"] = {"YM55", "S", 1};
+  json b = json::parse(k_add_body, nullptr, true, true);
+  b["exec_time"] = -1;
+  b["interval_pattern"] = "0 30 2 * * *";
+  auto a = f.post("/v1/add/job", b.dump());
+  CHECK(a.status == 200);
+  REQUIRE(f.api.added);
+  CHECK(f.api.added->exec_time_s == k_first_fire_by_schedule);
+}
+
 TEST_CASE("add job maps the seed's example body onto job_spec and answers the job id") {
   fixture f;
   f.api.groups["YM55"] = {"YM55", "S", 1};
@@ -151,12 +163,22 @@ TEST_CASE("add job validation errors are 400s naming the field") {
   check_error(f.post("/v1/add/job", body("group_name", R"("no such")")), 400, "group_name: must match");
   check_error(f.post("/v1/add/job", body("group_name", R"("Nope")")), 404, "group_name: no group Nope");
   check_error(f.post("/v1/add/job", body("job_id", R"("x-y")")), 400, "job_id");
-  check_error(f.post("/v1/add/job", body("exec_time", "-1")), 400, "exec_time: must be 0");
+  check_error(f.post("/v1/add/job", body("job_id", R"("list")")), 400, "job_id: \"list\" is taken");
+  check_error(f.post("/v1/add/job", body("exec_time", "-2")), 400, "exec_time: must be 0 (now), -1");
   check_error(f.post("/v1/add/job", body("exec_time", "253402300800")), 400, "exec_time: must not be later");
   check_error(f.post("/v1/add/job", body("name", "<erase>")), 400, "name: required");
   check_error(f.post("/v1/add/job", body("group_name", "<erase>")), 400, "group_name: required");
   check_error(f.post("/v1/add/job", body("interval_pattern", "<erase>")), 400, "interval_pattern: required");
   check_error(f.post("/v1/add/job", body("timeout", "-2")), 400, "timeout");
+  // A shell job without its command and without a group, a name or a valid pattern: those every
+  // job needs are told first.
+  const std::string shell_body = R"({"name":"n","interval_pattern":"@every 5s","request_url":""})";
+  check_error(f.post("/v1/add/job", shell_body), 400, "group_name: required");
+  check_error(f.post("/v1/add/job", R"({"group_name":"YM55","interval_pattern":"@every 5s"})"), 400, "name: required");
+  check_error(f.post("/v1/add/job", R"({"group_name":"YM55","name":"n","interval_pattern":"0 0 25 * * *"})"), 400,
+              "interval_pattern");
+  check_error(f.post("/v1/add/job", R"({"group_name":"YM55","name":"n","interval_pattern":"@every 5s"})"), 400,
+              "exec_command: required");
 }
 
 TEST_CASE("a field of the wrong JSON type is a 400 naming the field") {
