@@ -204,7 +204,7 @@ TEST_CASE("invalid requests are 4xx naming the field, and change nothing") {
   CHECK_THAT(error_of(add_with("job_id", std::string(23, 'a')), 400), Catch::Contains("job_id"));
   CHECK_THAT(error_of(add_with("job_id", "a b"), 400), Catch::Contains("job_id"));
   CHECK_THAT(error_of(add_with("name", std::string(200, 'n')), 400), Catch::Contains("name"));
-  CHECK_THAT(error_of(add_with("exec_time", -1), 400), Catch::Contains("exec_time"));
+  CHECK_THAT(error_of(add_with("exec_time", -2), 400), Catch::Contains("exec_time"));  // -1: the first fire
   CHECK_THAT(error_of(add_with("timeout", "1"), 400), Catch::Contains("timeout: must be a number of seconds"));
   CHECK_THAT(error_of(add_with("name", erase), 400), Catch::Contains("name: required"));
   CHECK_THAT(error_of(add_with("group_name", erase), 400), Catch::Contains("group_name: required"));
