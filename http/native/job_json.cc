@@ -3,6 +3,8 @@
 #include "http/json_text.h"
 
 #include "core/native_target.h"
+#include "core/schedule.h"
+#include "core/time_types.h"
 #include "http/dialect_data.h"
 #include "http/native/controls_json.h"
 #include "http/native/envelope.h"
@@ -65,6 +67,17 @@ std::function<status(job_spec&)> retarget(std::optional<std::string> request_url
     job.dialect_data = with_dialect_section(job.dialect_data, k_dialect_name, section);
     return status{};
   };
+}
+
+// A new job's @at whose instant has passed would be admitted as done and never run: the native
+// add says so instead. (An edit may keep a finished one-shot's pattern; other dialects keep their
+// originals' acceptance.)
+status check_at_ahead(const std::optional<std::string>& pattern) {
+  if (!pattern) return {};
+  auto parsed = parse_schedule(*pattern, "interval_pattern");
+  if (!parsed.ok() || parsed->get_kind() != schedule::kind::at || parsed->at_time() > now_ms()) return {};
+  return status::invalid_argument("interval_pattern: " + pattern->substr(0, 64) +
+                                  " has passed, so the job would never run (@once runs once, at exec_time)");
 }
 
 // Every optional job field of add and edit, each checked for its JSON type. The target's two
@@ -151,6 +164,7 @@ status_or<job_spec> job_spec_from_json(const nlohmann::json& body) {
   job_patch fields;
   std::optional<std::string> request_url, exec_command;
   if (auto st = decode_job_fields(body, &fields, &request_url, &exec_command); !st.ok()) return st;
+  if (auto st = check_at_ahead(fields.schedule); !st.ok()) return st;
   MS_ASSIGN_OR_RETURN(spec, apply_patch(std::move(spec), fields));
   if (auto targeted = retarget(request_url.value_or(""), exec_command.value_or(""))(spec); !targeted.ok()) {
     // What every job needs (group, name, pattern) is told before the target's own fault: a body

@@ -170,6 +170,9 @@ TEST_CASE("add job validation errors are 400s naming the field") {
   check_error(f.post("/v1/add/job", body("group_name", "<erase>")), 400, "group_name: required");
   check_error(f.post("/v1/add/job", body("interval_pattern", "<erase>")), 400, "interval_pattern: required");
   check_error(f.post("/v1/add/job", body("timeout", "-2")), 400, "timeout");
+  check_error(f.post("/v1/add/job", body("interval_pattern", R"("@at 2020-01-01T00:00:00Z")")), 400,
+              "interval_pattern: @at 2020-01-01T00:00:00Z has passed");
+  CHECK(f.post("/v1/add/job", body("interval_pattern", R"("@at 2999-01-01T00:00:00Z")")).status == 200);
   // A shell job without its command and without a group, a name or a valid pattern: those every
   // job needs are told first.
   const std::string shell_body = R"({"name":"n","interval_pattern":"@every 5s","request_url":""})";
