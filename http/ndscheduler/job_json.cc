@@ -58,6 +58,9 @@ status_or<nd_job> decode_job(const json& body) {
   if (!body["name"].is_string()) return status::invalid_argument("name: must be a string");
   if (!body["job_class_string"].is_string()) return status::invalid_argument("job_class_string: must be a string");
   job.name = body["name"].get<std::string>();
+  // ndscheduler checks only that the key is there; a job here needs a name, and "" is refused
+  // with the same text as a missing one.
+  if (job.name.empty()) return required("name");
   job.job_class_string = body["job_class_string"].get<std::string>();
   if (body.contains("pub_args") && !body["pub_args"].is_null()) {
     if (!body["pub_args"].is_array()) return status::invalid_argument("pub_args: must be a list");
@@ -122,12 +125,14 @@ json job_json(const job_view& view) {
               {"next_run_time", view.next_fire_ms ? iso_time(*view.next_fire_ms) : ""},
               {"job_class_string", mine.value("job_class_string", "")},
               {"pub_args", mine.value("pub_args", json::array())}};
-  std::map<std::string, std::string> given = mine.value("cron", std::map<std::string, std::string>{});
-  for (const auto& [field, text] : apscheduler_strings(given)) out[field] = text;
+  // An interval job shows no cron strings: ndscheduler's interval variant gives only trigger and
+  // trigger_params for it (the released server cannot show one at all).
   if (mine.contains("interval")) {
     out["trigger"] = "interval";
     out["trigger_params"] = {{"interval", mine["interval"]}};
   } else {
+    std::map<std::string, std::string> given = mine.value("cron", std::map<std::string, std::string>{});
+    for (const auto& [field, text] : apscheduler_strings(given)) out[field] = text;
     out["trigger"] = "cron";
     json params = json::object();
     for (const char* f : {"month", "day_of_week", "day", "hour", "minute"}) params[f] = out.value(f, "*");

@@ -41,7 +41,8 @@ struct nd_job {
   std::optional<int64_t> interval_s;          // trigger "interval"
 };
 
-// Checks what ndscheduler checks, in its words: "Require this parameter: name",
+// Checks what ndscheduler checks, in its words: "Require this parameter: name" (also for an
+// empty name, which ndscheduler takes but a Mainspring job cannot have),
 // "Require at least one of following parameters: ['month', 'day', 'hour', 'minute',
 // 'day_of_week']", then the types (strings or whole numbers for cron fields, a list for
 // pub_args, a positive interval).
@@ -51,8 +52,9 @@ status_or<nd_job> decode_job(const nlohmann::json& body);
 status_or<job_spec> to_job_spec(const nd_job& job, const std::string& group, const std::string& id);
 
 // The job as ndscheduler shows it: job_id, name, next_run_time (ISO 8601 with offset, "" when
-// paused or never), job_class_string, pub_args, the cron strings (month, day, week, day_of_week,
-// hour, minute as APScheduler prints its fields), and trigger / trigger_params as sent.
+// paused or never), job_class_string, pub_args, for a cron job the cron strings (month, day,
+// week, day_of_week, hour, minute as APScheduler prints its fields; an interval job has none, as
+// in ndscheduler's interval variant), and trigger / trigger_params as sent.
 nlohmann::json job_json(const job_view& job);
 
 // A fresh job id: 32 lowercase hex digits from OpenSSL's RAND_bytes.

@@ -1,6 +1,7 @@
 #include "http/ndscheduler/ndscheduler_dialect.h"
 
 #include <algorithm>
+#include <functional>
 #include <memory>
 
 #include <nlohmann/json.hpp>
@@ -71,6 +72,15 @@ done_fn answer_job_id(responder reply, std::string id, int code = 200) {
   };
 }
 
+// Calls `then` with the job's current name, or answers "Job not found".
+void with_job_name(scheduler_api& api, const options_ptr& o, const std::string& id, const responder& reply,
+                   std::function<void(const std::string&)> then) {
+  api.job_detail(o->group, id, [reply, id, then = std::move(then)](status_or<job_view> v) {
+    if (!v.ok()) return send_error(reply, nd_status(v.status(), id));
+    then(v->spec.name);
+  });
+}
+
 // -- executions --
 
 const char* state_name(const run_record& run) {
@@ -118,7 +128,8 @@ json execution_json(const run_record& run, const job_view* job, const std::strin
     json j = job_json(*job);
     out["job"] = {{"job_id", j["job_id"]}, {"name", j["name"]}, {"task_name", j["job_class_string"]},
                   {"pub_args", j["pub_args"]}};
-    for (const char* f : {"month", "day", "week", "day_of_week", "hour", "minute"}) out["job"][f] = j[f];
+    for (const char* f : {"month", "day", "week", "day_of_week", "hour", "minute"})
+      if (j.contains(f)) out["job"][f] = j[f];  // a cron job's strings; an interval job has none
   }
   return out;
 }
@@ -139,6 +150,19 @@ status_or<std::pair<int64_t, int64_t>> time_range(const http_request& req) {
     start = end - k_default_range_ms;
   }
   return std::pair{start, end};
+}
+
+// The job's name an audit entry recorded: an add's detail is the name (whatever the API); an
+// edit's, pause's and resume's made here is the name too; a delete's made here is "<name>: 1
+// job(s)" (the group appends the count; older entries have only the count); a run's is its run
+// id. "" when it recorded none.
+std::string recorded_job_name(const audit_entry& e) {
+  if (e.action == "job.add") return e.detail;
+  if (e.api != k_dialect_name || e.action == "job.run") return "";
+  if (e.action != "job.delete") return e.detail;
+  if (!e.detail.ends_with(" job(s)")) return e.detail;
+  auto colon = e.detail.rfind(": ");
+  return colon == std::string::npos ? "" : e.detail.substr(0, colon);
 }
 
 void run_now(scheduler_api& api, const options_ptr& o, const http_request& req, responder reply, const std::string& id) {
@@ -212,17 +236,25 @@ void add_job_routes(router& r, scheduler_api& api, options_ptr o) {
       send_json(reply, 200, json{{"job_id", id}});
     });
   }));
+  // Delete, pause and resume record the job's name of the moment in the audit entry, as
+  // ndscheduler's audit log stores it (the log shows it after a rename or the delete).
   r.add("DELETE", "/api/v1/jobs/{job_id}", handler([&api, o](http_request& req, responder reply) {
     std::string id = req.params["job_id"];
-    api.delete_job(origin(req), o->group, id, answer_job_id(reply, id));
+    with_job_name(api, o, id, reply, [&api, o, req, reply, id](const std::string& name) {
+      api.delete_job(origin(req, name), o->group, id, answer_job_id(reply, id));
+    });
   }));
   r.add("PATCH", "/api/v1/jobs/{job_id}", handler([&api, o](http_request& req, responder reply) {
     std::string id = req.params["job_id"];
-    api.pause_job(origin(req), o->group, id, answer_job_id(reply, id));
+    with_job_name(api, o, id, reply, [&api, o, req, reply, id](const std::string& name) {
+      api.pause_job(origin(req, name), o->group, id, answer_job_id(reply, id));
+    });
   }));
   r.add("OPTIONS", "/api/v1/jobs/{job_id}", handler([&api, o](http_request& req, responder reply) {
     std::string id = req.params["job_id"];
-    api.activate_job(origin(req), o->group, id, k_first_fire_by_schedule, answer_job_id(reply, id));
+    with_job_name(api, o, id, reply, [&api, o, req, reply, id](const std::string& name) {
+      api.activate_job(origin(req, name), o->group, id, k_first_fire_by_schedule, answer_job_id(reply, id));
+    });
   }));
 }
 
@@ -290,18 +322,23 @@ void add_execution_routes(router& r, scheduler_api& api, options_ptr o) {
         static const std::map<std::string, std::string> events = {
             {"job.add", "added"},     {"job.edit", "modified"},   {"job.delete", "deleted"},
             {"job.pause", "paused"}, {"job.activate", "resumed"}, {"job.run", "custom_run"}};
-        std::map<std::string, std::string> names;
+        std::map<std::string, std::string> current;
         if (views.ok())
-          for (const auto& v : *views) names[v.spec.id] = v.spec.name;
+          for (const auto& v : *views) current[v.spec.id] = v.spec.name;
+        // The name each entry shows is the one it recorded; an entry that recorded none (a run,
+        // or one written before names were recorded) shows the job's name of the entry before
+        // it, else the job's current name.
+        std::map<std::string, std::string> last_known;
         json logs = json::array();
-        for (auto it = entries.rbegin(); it != entries.rend(); ++it) {  // newest first
-          const audit_entry& e = *it;
+        for (const audit_entry& e : entries) {  // oldest first
           auto event = events.find(e.action);
           if (e.group != o->group || event == events.end()) continue;
-          std::string name = names.count(e.job_id) ? names[e.job_id] : "";
+          std::string name = recorded_job_name(e);
+          if (name.empty() && last_known.count(e.job_id)) name = last_known[e.job_id];
+          if (name.empty() && current.count(e.job_id)) name = current[e.job_id];
+          if (!name.empty()) last_known[e.job_id] = name;
           std::string description;
           if (e.action == "job.run" && e.detail.starts_with("run ")) description = e.job_id + "-" + e.detail.substr(4);
-          else if (name.empty()) name = e.detail;
           logs.push_back(json{{"job_id", e.job_id},
                               {"job_name", name},
                               {"event", event->second},
@@ -309,6 +346,7 @@ void add_execution_routes(router& r, scheduler_api& api, options_ptr o) {
                               {"created_time", iso_time(e.time_ms)},
                               {"description", description}});
         }
+        std::reverse(logs.begin(), logs.end());  // newest first
         send_json(reply, 200, json{{"logs", std::move(logs)}});
       });
     });

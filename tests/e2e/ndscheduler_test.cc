@@ -200,6 +200,46 @@ TEST_CASE("ndscheduler: modify, pause, resume and delete, with the audit log") {
   }
 }
 
+TEST_CASE("ndscheduler: each audit log entry names the job as it was named then, deleted included") {
+  nd_server s;
+  std::string id = s.create({{"name", "My first job"}, {"job_class_string", "simple_scheduler.jobs.sample_job.AwesomeJob"},
+                             {"minute", "*/5"}});
+  s.ok(s.nd.request("PATCH", "/api/v1/jobs/" + id, std::nullopt));
+  s.ok(s.nd.request("PUT", "/api/v1/jobs/" + id,
+                    json{{"name", "Flat"}, {"job_class_string", "simple_scheduler.jobs.sample_job.AwesomeJob"},
+                         {"hour", "7"}}.dump()));
+  s.ok(s.nd.request("OPTIONS", "/api/v1/jobs/" + id, std::nullopt));
+  s.run_now(id);
+  s.ok(s.nd.del("/api/v1/jobs/" + id));
+
+  json logs = s.ok(s.nd.get("/api/v1/logs?time_range_start=2000-01-01T00:00:00"))["logs"];
+  std::vector<std::pair<std::string, std::string>> seen;
+  for (const auto& l : logs)
+    if (l["job_id"] == id) seen.emplace_back(l["event"], l["job_name"]);
+  CHECK(seen == std::vector<std::pair<std::string, std::string>>{{"deleted", "Flat"},
+                                                                 {"custom_run", "Flat"},
+                                                                 {"resumed", "Flat"},
+                                                                 {"modified", "Flat"},
+                                                                 {"paused", "My first job"},
+                                                                 {"added", "My first job"}});
+}
+
+TEST_CASE("ndscheduler: a job made an interval job by PUT shows its interval and no cron strings") {
+  nd_server s;
+  std::string id = s.create({{"name", "x"}, {"job_class_string", "simple_scheduler.jobs.sample_job.AwesomeJob"},
+                             {"minute", "*/5"}});
+  s.ok(s.nd.request("PUT", "/api/v1/jobs/" + id,
+                    json{{"name", "x"}, {"job_class_string", "simple_scheduler.jobs.sample_job.AwesomeJob"},
+                         {"trigger", "interval"}, {"trigger_params", {{"interval", 3600}}}}.dump()));
+  json j = s.job(id);
+  CHECK(j["trigger"] == "interval");
+  CHECK(j["trigger_params"] == json{{"interval", 3600}});
+  for (const char* f : {"month", "day", "week", "day_of_week", "hour", "minute"}) CHECK_FALSE(j.contains(f));
+  json e = s.wait_execution(s.run_now(id));
+  REQUIRE(e.contains("job"));
+  for (const char* f : {"month", "day", "week", "day_of_week", "hour", "minute"}) CHECK_FALSE(e["job"].contains(f));
+}
+
 TEST_CASE("ndscheduler: executions in a time range, one by id, and run now in both spellings") {
   nd_server s;
   std::string id = s.create({{"name", "x"}, {"job_class_string", "simple_scheduler.jobs.sample_job.AwesomeJob"},
@@ -234,6 +274,7 @@ TEST_CASE("ndscheduler: hostile input gets a 400 in its shape and changes nothin
   bad("[]", "");
   bad(R"({"name":"x"})", "Require this parameter: job_class_string");
   bad(R"({"job_class_string":"a.B"})", "Require this parameter: name");
+  bad(R"({"name":"","job_class_string":"a.B","minute":"0"})", "Require this parameter: name");
   bad(R"({"name":"x","job_class_string":"a.B"})", "Require at least one of following parameters");
   bad(R"({"name":"x","job_class_string":"a.B","hour":"25"})", "hour");
   bad(R"({"name":"x","job_class_string":"a.B","hour":[1]})", "hour");

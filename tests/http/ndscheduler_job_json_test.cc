@@ -37,6 +37,25 @@ TEST_CASE("ndscheduler bodies are checked in ndscheduler's order and words") {
   CHECK(decode_job(json{{"name", 1}, {"job_class_string", "a.B"}, {"hour", "1"}}).status().message().rfind("name", 0) == 0);
 }
 
+TEST_CASE("an empty ndscheduler name is refused with the required-parameter text") {
+  CHECK(decode_job(json{{"name", ""}, {"job_class_string", "a.B"}, {"hour", "1"}}).status().message() ==
+        "Require this parameter: name");
+}
+
+TEST_CASE("an ndscheduler interval job reads back with trigger_params and no cron strings") {
+  auto job = decode_job(json{{"name", "n"}, {"job_class_string", std::string(k_awesome_job)}, {"trigger", "interval"},
+                             {"trigger_params", {{"interval", 3600}}}});
+  REQUIRE(job.ok());
+  auto spec = to_job_spec(*job, "ndscheduler", new_job_id());
+  REQUIRE(spec.ok());
+  job_view view;
+  view.spec = *spec;
+  json out = job_json(view);
+  CHECK(out["trigger"] == "interval");
+  CHECK(out["trigger_params"] == json{{"interval", 3600}});
+  for (const char* f : {"month", "day", "week", "day_of_week", "hour", "minute"}) CHECK_FALSE(out.contains(f));
+}
+
 TEST_CASE("ndscheduler's sample job classes map onto executors") {
   auto shell = target_for_class(std::string(k_shell_job), json{"ls", "-l", "it's"});
   REQUIRE(shell.ok());
