@@ -275,7 +275,7 @@ json job_log_json(const run_record& run, const job_view* job, const std::string&
               {"errout", ""},
               {"execerr", run.error},
               {"execat", time_json(run.start_ms)},
-              {"exectimes", static_cast<double>(run.duration_ms())},
+              {"exectimes", static_cast<double>(run.duration_ms()) / 1000.0},  // seconds, as the agent's
               {"createat", run.end_ms}};
 }
 

@@ -87,7 +87,8 @@ nlohmann::json job_json(const job_view& view, const job_stat& placement);
 // version in the allocation table (0 when not placed).
 nlohmann::json job_base_json(const job_view& view, uint64_t version);
 
-// A finished run as a Cloudtask job log row (common/models JobLog). `ipaddr` is the node's.
+// A finished run as a Cloudtask job log row (common/models JobLog). `ipaddr` is the node's;
+// `exectimes` is the run's duration in seconds (the agent's time.Since(start).Seconds()).
 nlohmann::json job_log_json(const run_record& run, const job_view* job, const std::string& ipaddr);
 
 // The log state of a run: 0 succeeded, -1 otherwise (the agent's STATE_STOPED / STATE_FAILED).

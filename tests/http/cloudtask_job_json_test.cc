@@ -199,7 +199,7 @@ TEST_CASE("a run is written as the agent's job log row") {
   CHECK(row["command"] == "ps aux");
   CHECK(row["ipaddr"] == "10.0.0.7");
   CHECK(row["stdout"] == "hi\n");
-  CHECK(row["exectimes"] == 2500.0);
+  CHECK(row["exectimes"] == 2.5);  // seconds, as the agent's JobLog
   CHECK(row["createat"] == 3500);
   run.state = run_state::timed_out;
   run.error = "timed out after 60000 ms";
