@@ -151,7 +151,10 @@ status_or<ct_job> decode_job(const json& body, bool require_id) {
   MS_ASSIGN_OR_RETURN(enabled, bounded_integer(body, "enabled", 0, 1, 0));
   job.enabled = enabled == 1;
 
-  auto parsed = parse_calendar_rules(body.contains("schedule") ? body["schedule"] : json(nullptr));
+  // Required: cloudtask-web reads schedule.length on create and update and crashes without it;
+  // [] is a job that runs only when started.
+  if (!body.contains("schedule") || body["schedule"].is_null()) return invalid("schedule: required ([] for none)");
+  auto parsed = parse_calendar_rules(body["schedule"]);
   if (!parsed.ok()) return parsed.status();
   std::vector<calendar_rule> rules = std::move(parsed).value();
   give_distinct_ids(rules);

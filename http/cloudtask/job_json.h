@@ -12,7 +12,7 @@
 //   enabled    1 = active, 0 = paused (a paused job leaves the allocation table, as a disabled
 //              one leaves Cloudtask's)
 //   schedule   calendar rules (core/calendar_rules.h) as the job's schedule, in the server's
-//              zone; [] = runs only when started through jobs/action
+//              zone; required; [] = runs only when started through jobs/action
 //   groupid, filename, files, description, notifysetting, createuser, edituser, createat, editat:
 //              kept for the web's clients in the job's "cloudtask" dialect section
 //   stat, execerr, execat, nextat: what the job is doing (stat_of), never read from a body.

@@ -332,6 +332,9 @@ TEST_CASE("cloudtask: hostile input gets Cloudtask-shaped errors and changes not
                                       {"starttime", "00:00"}, {"endtime", "23:59"}}});
   CHECK(web_error(s.ct.post_json("/api/job/createJob", bad), 400, -1000).starts_with("schedule[0].interval"));
   bad = job_body("bad", "echo x");
+  bad.erase("schedule");
+  CHECK(web_error(s.ct.post_json("/api/job/createJob", bad), 400, -1000).starts_with("schedule: required"));
+  bad = job_body("bad", "echo x");
   bad["env"] = json::array({"NOEQUALS"});
   CHECK(web_error(s.ct.post_json("/api/job/createJob", bad), 400, -1000).starts_with("env[0]"));
   bad = job_body("bad", "");

@@ -57,7 +57,7 @@ TEST_CASE("a Cloudtask job body becomes a REMOTE@* job placed by the table, off 
 
 TEST_CASE("a job without rules runs only when started, timeout 0 is the longest, enabled absent is off") {
   json b = body();
-  b.erase("schedule");
+  b["schedule"] = json::array();
   b.erase("enabled");
   b["timeout"] = 0;
   auto job = decode_job(b, false);
@@ -66,6 +66,14 @@ TEST_CASE("a job without rules runs only when started, timeout 0 is the longest,
   CHECK(spec.schedule == "@manually");
   CHECK(spec.timeout_ms == k_max_timeout_ms);
   CHECK(spec.paused);  // Go's zero value: a job created without "enabled" is disabled, as in Cloudtask
+}
+
+TEST_CASE("a job body without schedule is refused: the web reads schedule.length") {
+  json b = body();
+  b.erase("schedule");
+  CHECK(error_of(b) == "schedule: required ([] for none)");
+  b["schedule"] = nullptr;
+  CHECK(error_of(b) == "schedule: required ([] for none)");
 }
 
 TEST_CASE("rules of one job get distinct ids, keeping the ones already distinct") {
