@@ -34,6 +34,10 @@ bool same_ci(std::string_view a, std::string_view b) {
          });
 }
 
+// A server's name: the node id. The center names a worker after the host its agent reports and
+// shows that one Name as /servers' `name` and jobsalloc's `hostname`; here both are the id.
+const std::string& server_name(const node_view& n) { return n.spec.id; }
+
 // One server as the center lists it (common/models Server): an agent, keyed and named by its id.
 json server_json(const node_view& n) {
   auto tag = [&](const char* name) {
@@ -41,7 +45,7 @@ json server_json(const node_view& n) {
     return it == n.spec.tags.end() ? std::string() : it->second;
   };
   return json{{"key", n.spec.id},
-              {"name", n.spec.id},
+              {"name", server_name(n)},
               {"ipaddr", n.spec.ip},
               {"apiaddr", ""},  // agents take no HTTP calls: the server reaches them over their connection
               {"os", tag("os")},
@@ -64,7 +68,7 @@ json alloc_json(const runtime_view& rt, Keep keep) {
                         {"version", e.version},
                         {"jobname", job != rt.jobs.end() && job->spec.id == e.job_id ? job->spec.name : ""},
                         {"ipaddr", n ? n->spec.ip : ""},
-                        {"hostname", n ? n->spec.hostname : ""}});
+                        {"hostname", n ? server_name(*n) : ""}});
   }
   return json{{"alloc", {{"location", rt.name}, {"version", rt.table.version}, {"data", std::move(rows)}}}};
 }

@@ -133,6 +133,7 @@ TEST_CASE("cloudtask: jobs made through the web routes are placed on live agents
     CHECK(row["version"] == 1);
     CHECK(row["ipaddr"] == "127.0.0.1");
     CHECK(row["jobname"].get<std::string>().starts_with("job"));
+    CHECK(row["hostname"] == row["key"]);  // the server's name, as /servers shows it
   }
 
   // Each job runs on its node, with its env.
