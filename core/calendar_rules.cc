@@ -196,7 +196,13 @@ status parse_monthly_of(const json& rule, calendar_rule& r, const field_errors& 
   if (!day.ok()) return day.status();
   status_or<std::string> week = string_field(*mo, "week", err);
   if (!week.ok()) return week.status();
-  if (r.mode != turn_mode::monthly) return status{};
+  if (r.mode != turn_mode::monthly) {
+    if (week->size() > k_max_unused_week_bytes)
+      return err.make("week", "longer than " + std::to_string(k_max_unused_week_bytes) + " bytes");
+    r.monthly.day = *day;
+    r.monthly.unused_week = *week;
+    return status{};
+  }
 
   if (*day != 0) {
     if (*day < -k_max_month_day || *day > k_max_month_day) {
@@ -482,7 +488,7 @@ std::string calendar_rules_text(const std::vector<calendar_rule>& rules) {
       select_at += std::to_string(v);
     }
     const bool by_week = r.mode == turn_mode::monthly && r.monthly.day == 0;
-    std::string week;
+    std::string week = r.mode == turn_mode::monthly ? "" : r.monthly.unused_week;
     if (by_week) {
       week = std::to_string(r.monthly.week_ordinal);
       week += ':';

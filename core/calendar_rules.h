@@ -32,7 +32,9 @@
 //   monthlyof  monthly only: {"day": n} fires on day n of each selected month (n = -1 the last
 //              day, -2 the day before it, ...; a month without that day is skipped), or with
 //              "day": 0, {"week": "k:w"} on the k-th weekday w (k 1-5, 0 = the last; "0:1" is the
-//              last Monday, "2:4" the second Thursday).
+//              last Monday, "2:4" the second Thursday). Turnmodes 1-5 ignore it but keep what
+//              they were given (a whole number day, a week of up to 16 bytes), so that a rule
+//              reads back as sent.
 //   enabled    0 = off (also when absent, as in the agent's zero value); any other number, or
 //              true, is on. id: a free label.
 //
@@ -100,13 +102,19 @@ namespace mainspring {
 
 enum class turn_mode { seconds = 1, minutes = 2, hourly = 3, daily = 4, weekly = 5, monthly = 6 };
 
+// The longest monthlyof.week a rule of turnmode 1-5 keeps (the agent ignores it there).
+inline constexpr std::size_t k_max_unused_week_bytes = 16;
+
 struct calendar_rule {
   // monthlyof: day != 0 names a day of the month (negative: from the end); day == 0 names the
-  // week_ordinal-th (1-5, 0 = last) weekday (0-6, 0 = Sunday).
+  // week_ordinal-th (1-5, 0 = last) weekday (0-6, 0 = Sunday). A rule of turnmode 1-5 keeps the
+  // day and the week text it was given (unused), so that it reads back as sent, as Cloudtask
+  // stores and serves it.
   struct monthly_of {
     int day = 0;
     int week_ordinal = 0;
     int weekday = 0;
+    std::string unused_week;  // turnmodes 1-5: "week" as given (at most k_max_unused_week_bytes)
     friend bool operator==(const monthly_of&, const monthly_of&) = default;
   };
 
@@ -119,7 +127,7 @@ struct calendar_rule {
   std::chrono::minutes start_time{0};              // after midnight, 0-1439
   std::optional<std::chrono::minutes> end_time;    // always set for turnmodes 1-3
   std::vector<int> select_at;  // weekly: weekdays 0-6, monthly: months 1-12; ascending, unique; else empty
-  monthly_of monthly;          // monthly only; all zero otherwise
+  monthly_of monthly;          // monthly; turnmodes 1-5: as given, unused
 
   friend bool operator==(const calendar_rule&, const calendar_rule&) = default;
 };

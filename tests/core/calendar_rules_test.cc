@@ -398,6 +398,21 @@ TEST_CASE("the canonical text lists every field in the agent's order") {
         R"("starttime":"09:05","endtime":"","selectat":"1,5","monthlyof":{"day":0,"week":""}}])");
 }
 
+TEST_CASE("a rule of turnmode 1-5 keeps the monthlyof it was given, unused") {
+  const std::vector<calendar_rule> r = parsed(json::array(
+      {rule(R"({"id":"m","turnmode":2,"interval":2,"endtime":"23:59","monthlyof":{"day":1,"week":""}})"),
+       rule(R"({"id":"d","turnmode":4,"interval":1,"starttime":"09:30","monthlyof":{"day":-3,"week":"1:2"}})")}));
+  const json text = json::parse(calendar_rules_text(r));
+  CHECK(text[0]["monthlyof"] == json{{"day", 1}, {"week", ""}});
+  CHECK(text[1]["monthlyof"] == json{{"day", -3}, {"week", "1:2"}});
+  // Unused: the turnmode 2 rule fires as it would without it.
+  CHECK(fires(rule(R"({"turnmode":2,"interval":2,"endtime":"23:59","monthlyof":{"day":1,"week":""}})"),
+              "2018-03-19T10:00:30Z", 2) ==
+        fires(rule(R"({"turnmode":2,"interval":2,"endtime":"23:59"})"), "2018-03-19T10:00:30Z", 2));
+  CHECK(error_of(rule(R"({"turnmode":2,"interval":2,"endtime":"23:59","monthlyof":{"day":1,"week":"12345678901234567"}})")) ==
+        "schedule[0].monthlyof.week: longer than 16 bytes");
+}
+
 TEST_CASE("the canonical text parses back to the same rules") {
   const json rules = json::array({
       rule(R"({"id":"s","turnmode":1,"interval":30,"starttime":"08:00","endtime":"08:02","enddate":"04/01/2018"})"),
@@ -414,7 +429,7 @@ TEST_CASE("the canonical text parses back to the same rules") {
   REQUIRE(again.ok());
   CHECK(*again == first);
   CHECK(calendar_rules_text(*again) == text);
-  CHECK(first[6].monthly == calendar_rule::monthly_of{0, 0, 5});
+  CHECK(first[6].monthly == calendar_rule::monthly_of{0, 0, 5, ""});
   CHECK(first[6].interval == 7);
   CHECK(calendar_rules_text({}) == "[]");
 }

@@ -316,6 +316,20 @@ TEST_CASE("cloudtask: the center's routes answer in the document's shapes, with 
         "request accepted.");
 }
 
+TEST_CASE("cloudtask: a rule's monthlyof reads back as sent from createJob, getById and the center's base") {
+  ct_server s;
+  s.add_runtime("rt");
+  json rule = {{"enabled", 1},       {"turnmode", 2},       {"interval", 2},    {"startdate", "03/19/2018"},
+               {"enddate", ""},      {"starttime", "00:00"}, {"endtime", "23:59"}, {"selectat", ""},
+               {"monthlyof", {{"day", 1}, {"week", ""}}}};
+  json created = s.web_ok(s.ct.post_json("/api/job/createJob", job_body("monthly", "echo x", json::array({rule}))));
+  std::string id = created["jobid"];
+  const json sent = {{"day", 1}, {"week", ""}};
+  CHECK(created["schedule"][0]["monthlyof"] == sent);
+  CHECK(s.job(id)["schedule"][0]["monthlyof"] == sent);
+  CHECK(s.answer(s.ct.get("/cloudtask/v2/jobs/" + id + "/base"))["schedule"][0]["monthlyof"] == sent);
+}
+
 TEST_CASE("cloudtask: hostile input gets Cloudtask-shaped errors and changes nothing") {
   ct_server s;
   s.add_runtime("rt");
