@@ -294,14 +294,21 @@ request_parser::state request_parser::scan_head(http_response* error, std::size_
 
 namespace {
 
-// The answer to a request Beast refuses; `fields` are those read so far.
+// The longest part of a request's path a refusal quotes.
+constexpr std::size_t k_max_quoted_path_bytes = 200;
+
+// The answer to a request Beast refuses; `fields` are those read so far, `head` the request line.
+// A 413 names the request ("... (POST /api/job/createJob)"): its limit depends on the path, and a
+// listener's error_renderer sees only the status, so that is how a dialect with two answer shapes
+// (Cloudtask's center and web) tells whose route was refused.
 std::pair<int, std::string> refusal(const error_code& ec, const beast_http::fields& fields,
-                                    std::size_t body_limit, std::size_t head_limit) {
+                                    std::size_t body_limit, std::size_t head_limit, const http_request& head) {
   using beast_http::error;
   bool both_framings = fields.count(beast_http::field::content_length) > 0 &&
                        fields.count(beast_http::field::transfer_encoding) > 0;
   if (ec == error::body_limit)
-    return {413, "request body larger than " + std::to_string(body_limit) + " bytes"};
+    return {413, "request body larger than " + std::to_string(body_limit) + " bytes (" + head.method + " " +
+                     head.path.substr(0, k_max_quoted_path_bytes) + ")"};
   if (ec == error::header_limit)
     return {431, "request head larger than " + std::to_string(head_limit) + " bytes"};
   if (both_framings && (ec == error::bad_content_length || ec == error::bad_transfer_encoding))
@@ -334,7 +341,7 @@ request_parser::state request_parser::start_message(std::size_t head_end, http_r
   start_ += used;
   if (!ec && !parser.is_header_done()) ec = beast_http::error::need_more;  // cannot happen
   if (ec) {
-    auto [status, message] = refusal(ec, parser.get().base(), body_limit_, max_head_bytes_);
+    auto [status, message] = refusal(ec, parser.get().base(), body_limit_, max_head_bytes_, head_);
     return fail(error, status, std::move(message));
   }
   return check_head(error);
@@ -380,7 +387,7 @@ request_parser::state request_parser::read_message(http_request* request, http_r
     error_code ec;
     start_ += parser.put(boost::asio::const_buffer(bytes.data(), bytes.size()), ec);
     if (ec && ec != beast_http::error::need_more) {
-      auto [status, message] = refusal(ec, parser.get().base(), body_limit_, max_head_bytes_);
+      auto [status, message] = refusal(ec, parser.get().base(), body_limit_, max_head_bytes_, head_);
       return fail(error, status, std::move(message));
     }
     if (!parser.is_done()) {

@@ -86,4 +86,29 @@ void send_web_raw(const responder& reply, const json& body) {
   reply.send(http_response{200, std::string(k_json_type), dump(body), {}});
 }
 
+http_response render_web(int http_status, const status& error) {
+  http_response out;
+  responder capture([&out](http_response r) { out = std::move(r); });
+  send_web_error(capture, http_status == 404 ? status::not_found(error.message())
+                          : http_status < 500 ? status::invalid_argument(error.message())
+                                              : status::internal(error.message()));
+  out.status = http_status;
+  return out;
+}
+
+bool names_web_path(std::string_view message) {
+  constexpr std::string_view k_web_root = " /api";
+  for (auto at = message.find(k_web_root); at != std::string_view::npos; at = message.find(k_web_root, at + 1)) {
+    auto next = at + k_web_root.size();
+    if (next == message.size()) return true;
+    char c = message[next];
+    if (c == '/' || c == ' ' || c == ';' || c == ')') return true;
+  }
+  return false;
+}
+
+http_response render_error(int http_status, const status& error) {
+  return names_web_path(error.message()) ? render_web(http_status, error) : render_center(http_status, error);
+}
+
 }  // namespace mainspring::http::cloudtask

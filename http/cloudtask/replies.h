@@ -9,6 +9,7 @@
 // Example:
 //   send_center(reply, 200, k_successed, json{{"servers", servers}});
 //   send_web_error(reply, status::not_found("jobid: no such job: x"));   // 404, code -1001
+//   d.render_error = render_error;   // the listener's own errors, by the path they name
 #pragma once
 
 #include <string_view>
@@ -45,7 +46,7 @@ void send_center_error(const responder& reply, const status& error);
 void send_center_raw(const responder& reply, int http_status, const nlohmann::json& body);
 // OPTIONS on a center route: 200 with the CORS headers and no body (optionsHandler).
 void send_center_options(const responder& reply);
-// What the listener itself answers (unknown path, oversized body, ...), in the center's shape.
+// An error answer in the center's shape with `http_status` (a refused API key says why).
 http_response render_center(int http_status, const status& error);
 
 // -- the web --
@@ -55,5 +56,17 @@ void send_web(const responder& reply, const nlohmann::json& data);
 void send_web_error(const responder& reply, const status& error);
 // A web route that answers a bare document (getById, the job lists).
 void send_web_raw(const responder& reply, const nlohmann::json& body);
+// An error answer in the web's shape with `http_status`: code -1001 for 404, -1000 below 500,
+// -1004 from 500; data.error the message.
+http_response render_web(int http_status, const status& error);
+
+// -- the listener --
+// What the listener itself answers (unknown path, bad method, oversized body, ...): the web's
+// shape when the error names a path under /api (the listener's messages name the request:
+// "no route for GET /api/x", "method OPTIONS not allowed on /api/job; ...", "request body larger
+// than N bytes (POST /api/job/createJob)"), the center's otherwise.
+http_response render_error(int http_status, const status& error);
+// True when `message` names a request path under /api (" /api" then '/', ' ', ';', ')' or the end).
+bool names_web_path(std::string_view message);
 
 }  // namespace mainspring::http::cloudtask

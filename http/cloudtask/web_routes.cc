@@ -20,16 +20,6 @@ namespace {
 
 using nlohmann::json;
 
-http_response render_web(int http_status, const status& error) {
-  http_response out;
-  responder capture([&out](http_response r) { out = std::move(r); });
-  send_web_error(capture, http_status == 404 ? status::not_found(error.message())
-                          : http_status < 500 ? status::invalid_argument(error.message())
-                                              : status::internal(error.message()));
-  out.status = http_status;
-  return out;
-}
-
 request_handler handler(request_handler h) { return guarded(render_web, std::move(h)); }
 
 // A core error in Cloudtask's field names.

@@ -330,6 +330,28 @@ TEST_CASE("cloudtask: a rule's monthlyof reads back as sent from createJob, getB
   CHECK(s.answer(s.ct.get("/cloudtask/v2/jobs/" + id + "/base"))["schedule"][0]["monthlyof"] == sent);
 }
 
+TEST_CASE("cloudtask: what the listener answers itself has the web's shape under /api and the center's elsewhere") {
+  ct_server s;
+  http_response nothing = s.ct.get("/api/nothing");
+  CHECK(nothing.status == 404);
+  CHECK(nothing.json()["code"] == -1001);
+  CHECK(nothing.json()["data"]["error"].get<std::string>().find("/api/nothing") != std::string::npos);
+  http_response method = s.ct.request("OPTIONS", "/api/job", std::nullopt);
+  CHECK(method.status == 405);
+  CHECK(method.json()["code"] == -1000);
+  http_response large = s.ct.post_json("/api/job/createJob", std::string(2 * 1024 * 1024, ' '));
+  CHECK(large.status == 413);
+  CHECK(large.json()["code"] == -1000);
+  CHECK(large.json()["message"] == "request resolve invaild.");
+  // ... and the center's on the center's.
+  http_response center_nothing = s.ct.get("/cloudtask/v2/nothing");
+  CHECK(center_nothing.status == 404);
+  CHECK(center_nothing.json() == json{{"content", "request resource not found."}});
+  http_response center_large = s.ct.request("PUT", "/cloudtask/v2/jobs/action", std::string(2 * 1024 * 1024, ' '));
+  CHECK(center_large.status == 413);
+  CHECK(center_large.json() == json{{"content", "request resolve invaild."}});
+}
+
 TEST_CASE("cloudtask: hostile input gets Cloudtask-shaped errors and changes nothing") {
   ct_server s;
   s.add_runtime("rt");

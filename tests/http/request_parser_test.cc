@@ -299,7 +299,7 @@ TEST_CASE("only the head is waited for before a 413, not the body") {
   auto r = parse_one(p, "POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000\r\n\r\n");
   CHECK(r.state == request_parser::state::error);
   CHECK(r.error.status == 413);
-  CHECK(r.error.body == "request body larger than 10 bytes\n");
+  CHECK(r.error.body == "request body larger than 10 bytes (POST /x)\n");
 }
 
 TEST_CASE("reading_head is true only while a head is partly in") {
