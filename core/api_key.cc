@@ -7,6 +7,7 @@
 #include <array>
 
 #include "core/hex.h"
+#include "core/utf8.h"
 
 namespace mainspring {
 
@@ -29,23 +30,6 @@ bool is_lower_hex(std::string_view s) {
   for (char c : s)
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   return true;
-}
-
-// Bytes of the UTF-8 sequence starting at s[i], or 0 when it is not a valid one (overlong
-// forms, surrogates and code points past U+10FFFF included).
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = byte(i);
-  if (c < 0x80) return 1;
-  std::size_t n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
-  if (n == 0 || c > 0xf4 || i + n > s.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k)
-    if ((byte(i + k) & 0xc0) != 0x80) return 0;
-  if (n == 3 && c == 0xe0 && byte(i + 1) < 0xa0) return 0;  // overlong
-  if (n == 3 && c == 0xed && byte(i + 1) >= 0xa0) return 0;  // surrogate
-  if (n == 4 && c == 0xf0 && byte(i + 1) < 0x90) return 0;  // overlong
-  if (n == 4 && c == 0xf4 && byte(i + 1) >= 0x90) return 0;  // past U+10FFFF
-  return n;
 }
 
 }  // namespace
