@@ -8,11 +8,29 @@ namespace mainspring::http::dkron {
 
 namespace {
 
+// Dkron's ErrNoParent, which its restore answers for a parent not in the file and for a loop.
+constexpr const char* k_no_parent = "the job doesn't have a parent job set";
+
 // Go's encoding/json, unmarshalling into Dkron's []*Job.
 status not_jobs(const nlohmann::json& value) {
   return status::invalid_argument(std::string("json: cannot unmarshal ") +
                                   (value.is_number() ? "number" : value.type_name()) +
                                   " into Go value of type []*dkron.Job");
+}
+
+// How many jobs hang under the roots, at any depth. Every job with a parent_job hangs under it
+// (plan_restore checked that the parent is in the file), so the jobs below no root are those
+// whose chain of parents loops.
+std::size_t jobs_under_roots(const restore_plan& plan) {
+  std::vector<std::size_t> to_visit(plan.roots.begin(), plan.roots.end());
+  std::size_t reached = 0;
+  while (!to_visit.empty()) {
+    std::size_t i = to_visit.back();
+    to_visit.pop_back();
+    ++reached;
+    to_visit.insert(to_visit.end(), plan.children[i].begin(), plan.children[i].end());
+  }
+  return reached;
 }
 
 }  // namespace
@@ -41,9 +59,11 @@ status_or<restore_plan> plan_restore(const nlohmann::json& file, const std::stri
       continue;
     }
     auto it = by_name.find(parent);
-    if (it == by_name.end()) return status::invalid_argument("the job doesn't have a parent job set");
+    if (it == by_name.end()) return status::invalid_argument(k_no_parent);
     plan.children[it->second].push_back(i);
   }
+  // Dkron's generateJobTree finds no place for the last job of a loop and answers ErrNoParent.
+  if (jobs_under_roots(plan) != plan.jobs.size()) return status::invalid_argument(k_no_parent);
   return plan;
 }
 

@@ -312,6 +312,18 @@ TEST_CASE("restore sets a file's jobs, parents first, overwriting existing ones,
   check_text_error(upload(json::array({orphan}).dump()), 400, "the job doesn't have a parent job set");
   check_text_error(upload("not json"), 400, "not JSON");
   check_text_error(upload(R"([{"name": "cut", "schedule": "@every 1h")"), 400, "not JSON");  // truncated
+  // A chain of parents that loops (two jobs, three), even beside a valid job: Dkron's ErrNoParent.
+  auto in_loop = [](const std::string& name, const std::string& parent) {
+    json j = shell_job(name, "", "true");
+    j["parent_job"] = parent;
+    return j;
+  };
+  check_text_error(upload(json::array({in_loop("l1", "l2"), in_loop("l2", "l1")}).dump()), 400,
+                   "the job doesn't have a parent job set");
+  check_text_error(upload(json::array({shell_job("fresh", "@every 1h", "true"), in_loop("l1", "l2"),
+                                       in_loop("l2", "l3"), in_loop("l3", "l1")}).dump()),
+                   400, "the job doesn't have a parent job set");
+  for (const char* name : {"l1", "l2", "l3"}) CHECK(s.dkron.get(std::string("/v1/jobs/") + name).status == 404);
   CHECK(s.dkron.get("/v1/jobs/fresh").status == 404);
   CHECK(s.dkron.get("/v1/jobs/orphan2").status == 404);
   // No file in the form, or no form: Dkron's 404.

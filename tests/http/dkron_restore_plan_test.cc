@@ -38,10 +38,6 @@ TEST_CASE("a restore file's jobs hang under their parents, wherever the file lis
     CHECK(spec.group == "dkron");
     CHECK(spec.exec_time_s == k_first_fire_by_schedule);
   }
-  // Jobs that are each other's parent hang under neither root: Dkron sets none of them.
-  auto cycle = plan_restore(json::array({job("a", "b"), job("b", "a")}), "dkron", "UTC", k_now);
-  REQUIRE(cycle.ok());
-  CHECK(cycle->roots.empty());
   CHECK(plan_restore(json::array(), "dkron", "UTC", k_now)->jobs.empty());
 }
 
@@ -59,4 +55,18 @@ TEST_CASE("one bad job refuses the whole restore file, in Dkron's words") {
         "json: cannot unmarshal object into Go value of type []*dkron.Job");
   CHECK(plan_restore(json::array({1}), "dkron", "UTC", k_now).status().message() ==
         "json: cannot unmarshal number into Go value of type []*dkron.Job");
+}
+
+TEST_CASE("a restore file whose parent chain loops is refused whole, as Dkron's ErrNoParent") {
+  const std::string no_parent = "the job doesn't have a parent job set";
+  auto two = plan_restore(json::array({job("l1", "l2"), job("l2", "l1")}), "dkron", "UTC", k_now);
+  REQUIRE_FALSE(two.ok());
+  CHECK(two.status().code() == status_code::invalid_argument);
+  CHECK(two.status().message() == no_parent);
+  CHECK(plan_restore(json::array({job("a", "b"), job("b", "c"), job("c", "a")}), "dkron", "UTC", k_now)
+            .status().message() == no_parent);
+  // Valid jobs beside the loop, and a job hanging under the loop, do not make it pass.
+  CHECK(plan_restore(json::array({job("ok"), job("child", "ok"), job("l1", "l2"), job("l2", "l1"),
+                                  job("under", "l1")}), "dkron", "UTC", k_now)
+            .status().message() == no_parent);
 }
