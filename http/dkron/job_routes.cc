@@ -55,6 +55,12 @@ status dkron_status(const status& st) {
   return renamed_field(st, {{"job_id", "name"}, {"parent_job", "parent_job"}});
 }
 
+// Dkron's run and toggle handlers answer `Location: c.Request.RequestURI`: the request's own
+// target as sent, query included ("/v1/jobs/x/toggle?pretty").
+std::vector<std::pair<std::string, std::string>> location_of_request(const http_request& req) {
+  return {{"Location", req.target}};
+}
+
 request_handler handler(request_handler h) { return guarded(render_error, std::move(h)); }
 
 request_origin origin(const http_request& req) { return origin_of(k_dialect_name, req); }
@@ -365,14 +371,14 @@ void add_job_routes(router& r, scheduler_api& api, state_ptr state) {
     std::string name = req.param("job");
     api.run_job_now(origin(req), group, name, [&api, state, name, req, reply](status_or<uint64_t> run) {
       if (!run.ok()) return send_error(reply, dkron_status(run.status()));
-      answer_job(api, state->options.group, name, req, reply, 202, {{"Location", "/v1/jobs/" + name}});
+      answer_job(api, state->options.group, name, req, reply, 202, location_of_request(req));
     });
   }));
   r.add("POST", "/v1/jobs/{job}/run", handler([&api, state](http_request& req, responder reply) {
     std::string name = req.param("job");
     api.run_job_now(origin(req), state->options.group, name, [&api, state, name, req, reply](status_or<uint64_t> run) {
       if (!run.ok()) return send_error(reply, dkron_status(run.status()));
-      answer_job(api, state->options.group, name, req, reply, 202, {{"Location", req.path}});
+      answer_job(api, state->options.group, name, req, reply, 202, location_of_request(req));
     });
   }));
   r.add("POST", "/v1/jobs/{job}/toggle", handler([&api, state](http_request& req, responder reply) {
@@ -385,7 +391,7 @@ void add_job_routes(router& r, scheduler_api& api, state_ptr state) {
       set_disabled(api, origin(req), state->options.group, name, !paused, paused, exec_time_s,
                    [&api, state, name, req, reply](status st) {
         if (!st.ok()) return send_error(reply, dkron_status(st));
-        answer_job(api, state->options.group, name, req, reply, 200, {{"Location", "/v1/jobs/" + name}});
+        answer_job(api, state->options.group, name, req, reply, 200, location_of_request(req));
       });
     });
   }));

@@ -440,12 +440,14 @@ TEST_CASE("toggle disables and enables a job, and a disabled job does not fire")
   REQUIRE(off.status == 200);
   CHECK(off.json()["disabled"] == true);
   CHECK(off.json()["next"] == "0001-01-01T00:00:00Z");
+  CHECK(off.header("location") == "/v1/jobs/flip/toggle");  // Dkron's c.Request.RequestURI
   let_control_fire(s, 1);  // a run already under way lands
   std::size_t before = s.finished("flip");
   let_control_fire(s);
   CHECK(s.finished("flip") == before);
-  auto on = s.dkron.request("POST", "/v1/jobs/flip/toggle", std::nullopt, "application/json");
+  auto on = s.dkron.request("POST", "/v1/jobs/flip/toggle?pretty", std::nullopt, "application/json");
   CHECK(on.json()["disabled"] == false);
+  CHECK(on.header("location") == "/v1/jobs/flip/toggle?pretty");
   CHECK(on.json()["next"] != "0001-01-01T00:00:00Z");
   REQUIRE(eventually([&] { return s.finished("flip") >= before + 2; }));
   CHECK(s.dkron.request("POST", "/v1/jobs/nope/toggle", std::nullopt, "application/json").status == 404);
