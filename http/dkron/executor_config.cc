@@ -70,7 +70,8 @@ status_or<dkron_target> shell_of(const executor_config& config, const std::strin
   int64_t timeout_ms = k_unbounded_shell_timeout_ms;
   if (const auto& text = value_of(config, "timeout"); !text.empty()) {
     auto d = parse_go_duration(text);
-    if (!d.ok() || d->count() <= 0) return bad("Error parsing job timeout value");
+    // Dkron's Job.Validate words, without the field prefix: its message names no field.
+    if (!d.ok() || d->count() <= 0) return status::invalid_argument("Error parsing job timeout value");
     timeout_ms = d->count();
   }
   return dkron_target{std::move(t), timeout_ms};

@@ -39,7 +39,8 @@ struct dkron_target {
   int64_t timeout_ms = 0;
 };
 
-// Errors are invalid_argument naming executor or executor_config ("executor_config: timeout ...").
+// Errors are invalid_argument naming executor or executor_config ("executor_config: url is
+// empty"), except a shell timeout Go cannot parse: Dkron's own "Error parsing job timeout value".
 status_or<dkron_target> target_from_dkron(const std::string& executor, const executor_config& config,
                                           const std::string& command);
 

@@ -6,6 +6,7 @@
 #include "core/rfc3339.h"
 #include "core/schedule.h"
 #include "core/time_zone.h"
+#include "core/utf8.h"
 #include "http/dialect_data.h"
 #include "http/dkron/executor_config.h"
 #include "http/handler_kit.h"
@@ -48,6 +49,50 @@ status_or<std::optional<int64_t>> time_field(const json& body, std::string_view 
   auto t = parse_rfc3339(it->get_ref<const std::string&>());
   if (!t) return status::invalid_argument(std::string(name) + ": must be an RFC 3339 time such as 2026-12-01T10:00:00Z");
   return std::optional<int64_t>(to_unix_ms(*t));
+}
+
+// Go's encoding/json refusing `value` for the Job field `processors`, whose Go type is `go_type`
+// (Go names the struct field, not the map key, wherever in it the value is).
+status processors_type_error(const json& value, std::string_view go_type) {
+  std::string kind = value.is_number() ? "number" : value.is_boolean() ? "bool" : value.type_name();
+  return status::invalid_argument("json: cannot unmarshal " + kind + " into Go struct field Job.processors of type " +
+                                  std::string(go_type));
+}
+
+// Dkron's processors are a map[string]plugin.Config, plugin.Config a map[string]string; null is
+// an empty map or string to Go, as everywhere in it.
+status check_processors(const json& processors) {
+  if (!processors.is_object()) return processors_type_error(processors, "map[string]plugin.Config");
+  for (const auto& [name, config] : processors.items()) {
+    if (config.is_null()) continue;
+    if (!config.is_object()) return processors_type_error(config, "plugin.Config");
+    for (const auto& [key, value] : config.items())
+      if (!value.is_null() && !value.is_string()) return processors_type_error(value, "string");
+  }
+  return {};
+}
+
+// The Dkron fields of a job as it keeps them (`section`) within k_max_dkron_fields_bytes, or an
+// error naming the field that takes the most room: the client's name for it, not the core's.
+status check_fields_size(const json& section) {
+  std::size_t total = section.dump().size();
+  if (total <= k_max_dkron_fields_bytes) return {};
+  std::string largest;
+  std::size_t largest_bytes = 0;
+  for (const auto& [field, value] : section.items())
+    if (std::size_t bytes = value.dump().size(); bytes > largest_bytes) {
+      largest = field;
+      largest_bytes = bytes;
+    }
+  return status::invalid_argument(largest + " is too long (the job's displayname, owner, tags, processors, executor "
+                                  "config and the like take " + std::to_string(total) + " bytes, at most " +
+                                  std::to_string(k_max_dkron_fields_bytes) + ")");
+}
+
+// A byte that starts no UTF-8 character, escaped as Go quotes one: \xC3.
+std::string byte_escape(unsigned char byte) {
+  static constexpr char k_hex[] = "0123456789ABCDEF";
+  return std::string{'\\', 'x', k_hex[byte >> 4], k_hex[byte & 0xf]};
 }
 
 // Dkron's schedules in the core's syntax: a 5-field cron is seconds-first without a day of week.
@@ -114,15 +159,20 @@ status_or<dkron_job> decode_job(const nlohmann::json& body) {
     j.starts_at = *it;
   }
   if (auto it = body.find("processors"); it != body.end() && !it->is_null()) {
-    if (!it->is_object()) return status::invalid_argument(std::string("processors: must be an object, got ") + it->type_name());
+    if (auto st = check_processors(*it); !st.ok()) return st;
     j.processors = *it;
   }
   return j;
 }
 
 std::string illegal_name_character(const std::string& name) {
-  for (char c : name)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return std::string(1, c);
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_') continue;
+    // The whole character, never a part of one: the message must stay valid UTF-8.
+    if (std::size_t n = utf8_sequence(name, i); n != 0) return name.substr(i, n);
+    return byte_escape(static_cast<unsigned char>(c));
+  }
   return "";
 }
 
@@ -168,6 +218,7 @@ status_or<job_spec> to_job_spec(const dkron_job& job, const std::string& group) 
   if (!job.run_as_user.empty()) section["run_as_user"] = job.run_as_user;
   if (!job.starts_at.is_null()) section["starts_at"] = job.starts_at;
   if (!job.command.empty()) section["command"] = job.command;
+  if (auto st = check_fields_size(section); !st.ok()) return st;
   spec.dialect_data = with_dialect_section("", k_dialect_name, section);
   if (auto st = validate_job(spec); !st.ok())
     return renamed_field(st, {{"job_id", "name"}, {"interval_pattern", "schedule"},

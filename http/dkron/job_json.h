@@ -14,6 +14,7 @@
 //   nlohmann::json out = job_json(view, {"child"});   // what GET /v1/jobs/{name} answers
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -30,6 +31,13 @@ namespace mainspring::http::dkron {
 
 inline constexpr std::string_view k_dialect_name = "dkron";
 
+// The Dkron-only fields of a job together (displayname, owner, tags, processors, the executor
+// config as sent, ...), as kept in its dialect_data: below the core's k_max_dialect_data_bytes,
+// so that a Dkron client hears which of its fields is too long rather than the core's name for
+// where they are kept, with room left for other dialects' fields of the same job.
+inline constexpr std::size_t k_max_dkron_fields_bytes = 60 * 1024;
+static_assert(k_max_dkron_fields_bytes < k_max_dialect_data_bytes);
+
 // A job body as Dkron's Go struct holds it after json.Unmarshal.
 struct dkron_job {
   std::string name, displayname, schedule, timezone, owner, owner_email, concurrency, executor,
@@ -44,12 +52,14 @@ struct dkron_job {
 };
 
 // JSON types only: a string where a string belongs, an object of strings for tags, metadata and
-// executor_config, a whole non-negative number for retries, RFC 3339 or null for expires_at.
+// executor_config, a whole non-negative number for retries, RFC 3339 or null for expires_at, an
+// object of objects of strings for processors (refused in Go's words, as Dkron's json decoding:
+// "json: cannot unmarshal string into Go struct field Job.processors of type plugin.Config").
 // Unknown fields and Dkron's computed ones (success_count, status, next, ...) are ignored.
 status_or<dkron_job> decode_job(const nlohmann::json& body);
 
 // Dkron's Job.Validate, in its order and words, then Mainspring's own rules (validate_job) with
-// field names renamed into Dkron's. A 5-field schedule is Dkron's seconds-first form without a
+// field names renamed into Dkron's, and k_max_dkron_fields_bytes ("displayname is too long ..."). A 5-field schedule is Dkron's seconds-first form without a
 // day of week; an empty schedule (allowed with a parent) never fires by time.
 status_or<job_spec> to_job_spec(const dkron_job& job, const std::string& group);
 
@@ -63,7 +73,9 @@ int64_t first_exec_time_s(const job_spec& spec, std::string_view default_zone, i
 int64_t first_exec_time_s(const job_spec& spec, const nlohmann::json& starts_at, std::string_view default_zone,
                           int64_t now_ms);
 
-// Dkron's name rule: [a-z0-9_-]+ (Dkron's isSlug). The first illegal character, or "" when none.
+// Dkron's name rule, [a-z0-9_-]+, narrower than Dkron's isSlug ([\p{Ll}0-9_-]: the core's job ids
+// are ASCII, so a non-ASCII lower-case letter is refused too). The first illegal character, whole
+// (all bytes of its UTF-8 sequence), a byte that starts none as "\xC3", or "" when none.
 std::string illegal_name_character(const std::string& name);
 
 // The Dkron job JSON of `job`; `dependents` are the jobs whose parent it is.

@@ -533,8 +533,21 @@ TEST_CASE("bad Dkron requests get Dkron's plain-text errors and change nothing")
   check_text_error(s.dkron.post_json("/v1/jobs", R"([1,2])"), 400, "Unable to parse payload: ");
   check_text_error(s.create(json{{"name", "UPPER"}, {"schedule", "@every 1s"}}), 400,
                    "Job validation failed: name contains illegal character 'U'.");
+  // The whole character, so that the answer stays valid UTF-8.
+  check_text_error(s.create(json{{"name", "\u00fcn\u00ef"}, {"schedule", "@every 1s"}}), 400,
+                   "Job validation failed: name contains illegal character '\u00fc'.");
   check_text_error(s.create(json{{"name", "x"}, {"schedule", "not a schedule"}}), 400,
                    "Job validation failed: can't parse job schedule: ");
+  auto parsecs = s.create(json{{"name", "x"}, {"schedule", "@every 1s"}, {"executor", "shell"},
+                               {"executor_config", {{"command", "true"}, {"timeout", "5 parsecs"}}}});
+  CHECK(parsecs.status == 400);
+  CHECK(parsecs.body == "Job validation failed: Error parsing job timeout value.");  // Dkron's, no field prefix
+  check_text_error(s.create(json{{"name", "x"}, {"schedule", "@every 1s"}, {"processors", {{"log", "x"}}}}), 400,
+                   "Unable to parse payload: json: cannot unmarshal string into Go struct field Job.processors of "
+                   "type plugin.Config.");
+  auto long_name = s.create(json{{"name", "x"}, {"schedule", "@every 1s"}, {"displayname", std::string(100'000, 'd')}});
+  check_text_error(long_name, 400, "Job validation failed: displayname is too long (");
+  CHECK(long_name.body.find("dialect_data") == std::string::npos);
   check_text_error(s.create(json{{"name", "x"}, {"schedule", "@every 1s"}, {"executor", "kafka"}}), 400,
                    "kafka");
   check_text_error(s.create(json{{"name", "x"}, {"schedule", "@every 1s"}, {"executor", "http"},

@@ -15,7 +15,7 @@ TEST_CASE("a Dkron shell executor becomes a shell target with env, cwd and a Go 
   auto unbounded = target_from_dkron("shell", {{"command", "sleep 1"}}, "");
   CHECK(unbounded->timeout_ms == k_unbounded_shell_timeout_ms);
   CHECK(target_from_dkron("shell", {{"command", "x"}, {"timeout", "soon"}}, "").status().message() ==
-        "executor_config: Error parsing job timeout value");
+        "Error parsing job timeout value");
   CHECK(target_from_dkron("shell", {{"command", "x"}, {"env", "=1"}}, "").status().message().starts_with(
       "executor_config: env entries"));
 }

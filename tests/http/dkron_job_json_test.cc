@@ -103,11 +103,52 @@ TEST_CASE("bad types are payload errors and bad values are Dkron validation mess
         "unknown time zone Mars/Base");
   CHECK(refusal(json{{"name", "a"}, {"schedule", "@every 1s"}, {"executor", "shell"},
                      {"executor_config", {{"command", "x"}, {"timeout", "x"}}}}) ==
-        "executor_config: Error parsing job timeout value");
+        "Error parsing job timeout value");
   CHECK(refusal(json{{"name", std::string(129, 'a')}, {"schedule", "@every 1s"}}).starts_with("name: "));
   CHECK(refusal(json{{"name", "a"}, {"schedule", "@every 1s"}, {"executor", "http"},
                      {"executor_config", {{"method", "GET"}, {"url", "ftp://x"}}}})
             .starts_with("executor_config: needs an http:// or https:// URL"));
+}
+
+TEST_CASE("processors of the wrong shape are refused in Go's words, as Dkron's typed map") {
+  const std::string prefix = "json: cannot unmarshal ";
+  CHECK(decode_job(json{{"processors", {{"log", "x"}}}}).status().message() ==
+        prefix + "string into Go struct field Job.processors of type plugin.Config");
+  CHECK(decode_job(json{{"processors", {{"log", {{"forward", 1}}}}}}).status().message() ==
+        prefix + "number into Go struct field Job.processors of type string");
+  CHECK(decode_job(json{{"processors", {{"log", {{"forward", true}}}}}}).status().message() ==
+        prefix + "bool into Go struct field Job.processors of type string");
+  CHECK(decode_job(json{{"processors", json::array()}}).status().message() ==
+        prefix + "array into Go struct field Job.processors of type map[string]plugin.Config");
+  CHECK(decode_job(json{{"processors", {{"log", {{"forward", "true"}}}, {"files", nullptr}}}}).ok());
+  CHECK(decode_job(json{{"processors", nullptr}}).ok());
+}
+
+TEST_CASE("Dkron fields too long together are refused naming the longest, not where they are kept") {
+  json body{{"name", "big"}, {"schedule", "@every 1s"}, {"owner", "ops"},
+            {"displayname", std::string(k_max_dkron_fields_bytes, 'd')}};
+  std::string message = refusal(body);
+  CHECK(message.starts_with("displayname is too long ("));
+  CHECK(message.find("at most " + std::to_string(k_max_dkron_fields_bytes) + ")") != std::string::npos);
+  CHECK(message.find("dialect_data") == std::string::npos);
+  body["displayname"] = "short";
+  body["tags"] = {{"a", std::string(k_max_dkron_fields_bytes / 2, 't')}, {"b", std::string(k_max_dkron_fields_bytes / 2, 't')}};
+  CHECK(refusal(body).starts_with("tags is too long ("));
+  body["tags"] = {{"a", std::string(k_max_dkron_fields_bytes / 2, 't')}};
+  CHECK(refusal(body).empty());
+}
+
+TEST_CASE("an illegal name character is named whole, and the message stays valid UTF-8") {
+  // Dkron's isSlug takes lower-case letters of any script; the core's ids are ASCII.
+  CHECK(refusal(json{{"name", "\u00fcn\u00ef"}, {"schedule", "@every 1s"}}) ==
+        "name contains illegal character '\u00fc'");
+  CHECK(refusal(json{{"name", "ok\u20ac"}, {"schedule", "@every 1s"}}) == "name contains illegal character '\u20ac'");
+  CHECK(illegal_name_character("a\xF0\x9F\x98\x80") == "\xF0\x9F\x98\x80");
+  // A lead byte without its continuation (JSON bodies cannot hold one: the parser refuses invalid
+  // UTF-8) is escaped, not copied.
+  CHECK(illegal_name_character("a\xC3") == "\\xC3");
+  CHECK(illegal_name_character("a\xC3z") == "\\xC3");
+  CHECK(illegal_name_character("abc-1_2").empty());
 }
 
 TEST_CASE("a job reads back as Dkron shows it, with computed fields") {
