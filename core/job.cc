@@ -5,6 +5,7 @@
 
 #include "core/schedule.h"
 #include "core/time_zone.h"
+#include "core/utf8.h"
 
 namespace mainspring {
 
@@ -99,7 +100,7 @@ status validate_group_name(std::string_view name) {
   if (name.empty()) return status::invalid_argument("group_name: required");
   if (!is_valid_id(name))
     return status::invalid_argument("group_name: must match [a-zA-Z0-9_]{1,22}, got \"" +
-                                    std::string(name.substr(0, 64)) + "\"");
+                                    utf8_prefix(name, 64) + "\"");
   return {};
 }
 
@@ -107,7 +108,7 @@ status validate_job(const job_spec& job) {
   if (auto st = validate_group_name(job.group); !st.ok()) return st;
   if (!job.id.empty() && !is_valid_job_id(job.id))
     return status::invalid_argument("job_id: must match [a-zA-Z0-9_.-]{1,128}, got \"" +
-                                    job.id.substr(0, 64) + "\"");
+                                    utf8_prefix(job.id, 64) + "\"");
   if (job.name.empty()) return status::invalid_argument("name: required");
   if (job.name.size() > k_max_job_name_bytes) return too_long("name", k_max_job_name_bytes);
   if (job.schedule.empty()) return status::invalid_argument("interval_pattern: required");
@@ -134,7 +135,7 @@ status validate_job(const job_spec& job) {
                                     std::to_string(k_max_metadata_entries) + " entries");
   if (!job.parent_job.empty()) {
     if (!is_valid_job_id(job.parent_job))
-      return status::invalid_argument("parent_job: not a job id: \"" + job.parent_job.substr(0, 64) + "\"");
+      return status::invalid_argument("parent_job: not a job id: \"" + utf8_prefix(job.parent_job, 64) + "\"");
     if (job.parent_job == job.id)
       return status::invalid_argument("parent_job: a job cannot be its own parent");
   }

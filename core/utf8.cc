@@ -1,5 +1,7 @@
 #include "core/utf8.h"
 
+#include <algorithm>
+
 namespace mainspring {
 
 std::size_t utf8_sequence(std::string_view s, std::size_t i) {
@@ -15,6 +17,23 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
   if (n == 4 && c == 0xf0 && byte(i + 1) < 0x90) return 0;  // overlong
   if (n == 4 && c == 0xf4 && byte(i + 1) >= 0x90) return 0;  // past U+10FFFF
   return n;
+}
+
+std::string utf8_prefix(std::string_view text, std::size_t max_bytes) {
+  static constexpr std::string_view k_replacement = "\xef\xbf\xbd";  // U+FFFD
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t n = utf8_sequence(text, i);
+    if (i + std::max<std::size_t>(n, 1) > max_bytes) break;
+    if (n == 0) {
+      out += k_replacement;
+      ++i;
+      continue;
+    }
+    out.append(text.substr(i, n));
+    i += n;
+  }
+  return out;
 }
 
 }  // namespace mainspring

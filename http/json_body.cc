@@ -6,6 +6,8 @@
 #include <exception>
 #include <limits>
 
+#include "core/utf8.h"
+
 namespace mainspring::http {
 
 namespace {
@@ -32,8 +34,8 @@ std::string parse_detail(const char* what) {
   std::string_view text = what;
   if (auto end = text.find("] "); text.starts_with("[json.exception.") && end != text.npos)
     text.remove_prefix(end + 2);
-  if (text.size() > k_max_parse_detail_bytes) text = text.substr(0, k_max_parse_detail_bytes);
-  return std::string(text);
+  // Whole characters only, and none of the ill-formed bytes the parser may echo ("last read").
+  return utf8_prefix(text, k_max_parse_detail_bytes);
 }
 
 // Parses `text`, or answers a discarded value and says why.
@@ -158,7 +160,7 @@ status_or<std::optional<int64_t>> integer_field(const nlohmann::json& object, st
     if (ec == std::errc::result_out_of_range) return out_of_range(name);
     if (ec != std::errc() || end != text.data() + text.size() || text.empty())
       return status::invalid_argument(std::string(name) + ": must be a whole number, got \"" +
-                                      text.substr(0, 32) + "\"");
+                                      utf8_prefix(text, 32) + "\"");
     return std::optional<int64_t>(n);
   }
   return field_error(name, "must be a whole number", *v);
@@ -175,7 +177,7 @@ status_or<std::optional<std::map<std::string, std::string>>> string_map_field(
   map out;
   for (const auto& [key, value] : v->items()) {
     if (!value.is_string())
-      return status::invalid_argument(std::string(name) + ": the value of \"" + key.substr(0, 64) +
+      return status::invalid_argument(std::string(name) + ": the value of \"" + utf8_prefix(key, 64) +
                                       "\" must be a string, got " + value.type_name());
     out.emplace(key, value.get_ref<const std::string&>());
   }

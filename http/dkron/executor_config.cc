@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/go_duration.h"
+#include "core/utf8.h"
 
 namespace mainspring::http::dkron {
 
@@ -22,7 +23,7 @@ status_or<int64_t> whole_number(const std::string& key, const std::string& text)
   int64_t n = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size() || n < 0)
-    return bad(key + " must be a whole number, got \"" + text.substr(0, 32) + "\"");
+    return bad(key + " must be a whole number, got \"" + utf8_prefix(text, 32) + "\"");
   return n;
 }
 
@@ -36,7 +37,7 @@ status_or<name_value_list> env_of(const std::string& text) {
     start = comma == std::string::npos ? text.size() : comma + 1;
     if (item.empty()) continue;
     auto eq = item.find('=');
-    if (eq == std::string::npos || eq == 0) return bad("env entries are NAME=value, got \"" + item.substr(0, 64) + "\"");
+    if (eq == std::string::npos || eq == 0) return bad("env entries are NAME=value, got \"" + utf8_prefix(item, 64) + "\"");
     out.emplace_back(item.substr(0, eq), item.substr(eq + 1));
   }
   return out;
@@ -52,7 +53,7 @@ status_or<name_value_list> headers_of(const std::string& text) {
     if (!item.is_string()) return bad("headers must be a JSON array of \"Name: value\" strings");
     const auto& line = item.get_ref<const std::string&>();
     auto colon = line.find(':');
-    if (colon == std::string::npos || colon == 0) return bad("header \"" + line.substr(0, 64) + "\" has no name");
+    if (colon == std::string::npos || colon == 0) return bad("header \"" + utf8_prefix(line, 64) + "\" has no name");
     auto value = line.substr(colon + 1);
     while (!value.empty() && value.front() == ' ') value.erase(0, 1);
     out.emplace_back(line.substr(0, colon), value);
@@ -113,7 +114,7 @@ status_or<dkron_target> target_from_dkron(const std::string& executor, const exe
     if (command.empty()) return dkron_target{noop_target{}, k_unbounded_shell_timeout_ms};
     return shell_of({}, command);
   }
-  return status::invalid_argument("executor: \"" + executor.substr(0, 32) +
+  return status::invalid_argument("executor: \"" + utf8_prefix(executor, 32) +
                                   "\" is not available on this server (shell, http)");
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/time_types.h"
+#include "core/utf8.h"
 #include "http/dialect_data.h"
 #include "http/dkron/job_json.h"
 #include "http/dkron/restore_plan.h"
@@ -73,7 +74,7 @@ status_or<std::size_t> index_query(const http_request& req, const std::string& n
   std::size_t n = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size())
-    return status::invalid_argument(name + " must be a whole number, got \"" + text.substr(0, 32) + "\"");
+    return status::invalid_argument(name + " must be a whole number, got \"" + utf8_prefix(text, 32) + "\"");
   return n;
 }
 
@@ -317,7 +318,7 @@ status_or<std::size_t> output_limit(const http_request& req) {
   long long n = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size())
-    return status::invalid_argument("output_size_limit must be a whole number, got \"" + text.substr(0, 32) + "\"");
+    return status::invalid_argument("output_size_limit must be a whole number, got \"" + utf8_prefix(text, 32) + "\"");
   return n < 0 ? k_whole_output : static_cast<std::size_t>(n);
 }
 

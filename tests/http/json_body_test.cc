@@ -3,12 +3,20 @@
 
 #include <catch2/catch.hpp>
 
+#include "core/utf8.h"
+
 using namespace mainspring;
 using namespace mainspring::http;
 using nlohmann::json;
 
 namespace {
 json obj(const char* text) { return json::parse(text); }
+
+bool valid_utf8(const std::string& s) {
+  for (std::size_t i = 0; i < s.size(); i += utf8_sequence(s, i))
+    if (utf8_sequence(s, i) == 0) return false;
+  return true;
+}
 }  // namespace
 
 TEST_CASE("trailing commas are dropped only outside strings and before a closing bracket") {
@@ -69,4 +77,17 @@ TEST_CASE("seconds fields become milliseconds, rounded to the nearest one") {
   CHECK(seconds_as_ms_field(o, "e").status().message() == "e: out of range for a 64-bit integer");
   CHECK(seconds_as_ms_field(o, "g").status().message() == "g: out of range for a 64-bit integer");
   CHECK(seconds_as_ms_field(o, "h").status().message() == "h: must be a number of seconds, got string");
+}
+
+TEST_CASE("an error message quoting the body or a value is valid UTF-8, never a cut character") {
+  // The parser's detail echoes the ill-formed byte it stopped at.
+  auto bad = parse_json_object("{\"name\": \"\xc3\"}");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(valid_utf8(bad.status().message()));
+  // A long key quoted back (64 bytes at most) is cut before the 2-byte 'ü' that would not fit whole.
+  json body{{"tags", {{std::string(63, 'k') + "\u00fc", 1}}}};
+  auto tags = string_map_field(body, "tags", 8);
+  REQUIRE_FALSE(tags.ok());
+  CHECK(valid_utf8(tags.status().message()));
+  CHECK(tags.status().message().find(std::string(63, 'k') + "\"") != std::string::npos);
 }
