@@ -53,6 +53,12 @@ status dkron_status(const status& st) {
   if (st.code() == status_code::not_found && st.message().starts_with("job_id:")) return status::not_found("");
   if (st.code() == status_code::not_found && st.message().starts_with("parent_job:"))
     return status::not_found("specified parent job not found");
+  // Within k_max_dkron_fields_bytes (to_job_spec), Dkron's fields outgrow the core's limit only
+  // beside the fields another API keeps for the job: say so in the client's terms.
+  if (st.code() == status_code::invalid_argument && st.message().starts_with("dialect_data:"))
+    return status::invalid_argument("Job validation failed: the job's displayname, owner, tags, processors, executor "
+                                    "config and the like, with the fields other APIs keep for it, take more than " +
+                                    std::to_string(k_max_dialect_data_bytes) + " bytes.");
   return renamed_field(st, {{"job_id", "name"}, {"parent_job", "parent_job"}});
 }
 

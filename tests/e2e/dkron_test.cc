@@ -246,6 +246,21 @@ TEST_CASE("DELETE executions forgets one job's runs and counts, durably, and ans
   CHECK(eventually([&] { return again.get("/v1/jobs/bad").json()["error_count"] == 1; }));
 }
 
+TEST_CASE("Dkron fields that outgrow the job's room beside another API's fields are refused in Dkron's terms") {
+  dkron_server s;
+  REQUIRE(s.create(shell_job("shared", "@every 1h", "true")).status == 201);
+  // The native API keeps a command its HTTP target does not use in its own fields of the job.
+  s.native.post_ok("/v1/edit/job", json{{"group_name", "dkron"}, {"job_id", "shared"},
+                                        {"request_url", "HTTP@http://127.0.0.1:9/"},
+                                        {"exec_command", std::string(40'000, 'c')}});
+  json big = shell_job("shared", "@every 1h", "true");
+  big["displayname"] = std::string(30'000, 'd');  // within Dkron's own limit, not beside those
+  auto r = s.create(big);
+  check_text_error(r, 400, "Job validation failed: the job's displayname, owner, tags");
+  CHECK(r.body.find("dialect_data") == std::string::npos);
+  CHECK(s.job("shared")["displayname"] == "");  // nothing changed
+}
+
 TEST_CASE("every answer names the node in X-Whom, as Dkron's middleware does") {
   dkron_server s;
   const std::string node = s.dkron.get("/v1/leader").json()["Name"];
