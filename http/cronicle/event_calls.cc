@@ -162,7 +162,8 @@ void get_event(scheduler_api& api, const state_ptr& s, call_args a) {
   find_event(api, s, a.params, a.reply, [&api, s, a](job_view v) {
     json event = event_json(v, s->events);
     json answer = {{"event", event}};
-    if (js_truthy(event.value("queue", json(0)))) answer["queue"] = 0;
+    // Cronicle's eventQueue count: the event's jobs waiting for a place under its max_children.
+    if (js_truthy(event.value("queue", json(0)))) answer["queue"] = v.waiting;
     if (v.running == 0) return a.reply.send(success(std::move(answer)));
     const int64_t timeout_ms = v.spec.timeout_ms;
     active_runs(api, s, v.spec.id, [s, a, answer, event, timeout_ms](std::vector<run_record> runs) mutable {

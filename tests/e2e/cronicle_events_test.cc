@@ -85,6 +85,10 @@ TEST_CASE("cronicle: with queue, a run over max_children waits, starts when one 
   check_error(s.call("run_event", {{"id", id}}), "event",
               "Failed to launch event: Job could not be queued: Event queue reached max of 2 items");
   CHECK(s.ok("get_active_jobs")["jobs"].size() == 1);
+  // get_event counts the jobs waiting, as run_event did.
+  json seen = s.ok("get_event", {{"id", id}});
+  CHECK(seen["queue"] == 2);
+  CHECK(seen["jobs"].size() == 1);
   dir.touch("go");
   CHECK(s.wait_job(running)["code"] == 0);
   // The two waiting runs start one after the other and both finish.
@@ -95,6 +99,7 @@ TEST_CASE("cronicle: with queue, a run over max_children waits, starts when one 
   }, 20s));
   for (const auto& row : rows) CHECK(row["code"] == 0);
   CHECK(counter(s, "mainspring_runs_waited_total") == 2);
+  CHECK(s.ok("get_event", {{"id", id}})["queue"] == 0);
 }
 
 TEST_CASE("cronicle: chain runs its event after a success, chain_error after a failure but not after an abort") {
