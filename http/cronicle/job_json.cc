@@ -29,6 +29,11 @@ std::string title_of(const json& event, const char* field) {
 
 }  // namespace
 
+int64_t job_now_s(const run_record& run) {
+  const int64_t ms = run.plan_ms > 0 ? run.plan_ms : run.start_ms;
+  return ms / 1000;  // unix ms are positive: whole seconds, as Cronicle's Tools.timeNow(true)
+}
+
 std::string job_id_of(std::string_view event_id, uint64_t run_id) {
   return "j" + std::string(event_id) + "_" + std::to_string(run_id);
 }
@@ -118,7 +123,7 @@ json job_json(const run_record& run, const json& event, int64_t timeout_ms, cons
   if (run.trigger == run_trigger::parent) job["source"] = "Chain Reaction";
   if (run.attempt > 0) job["retry_num"] = run.attempt;
   job["time_start"] = seconds_of(run.start_ms);
-  job["now"] = now_ms / 1000;
+  job["now"] = job_now_s(run);
   job["log_file"] = "";
   job["pid"] = 0;
   job["cpu"] = json::object();

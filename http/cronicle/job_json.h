@@ -14,7 +14,7 @@
 // Example:
 //   std::string id = job_id_of("e0kq1z3ab01", 2128387064142495744);
 //   auto parts = parse_job_id(id);          // {"e0kq1z3ab01", 2128387064142495744}
-//   json job = job_json(run, event, "host-1", now_ms);
+//   json job = job_json(run, event, timeout_ms, "host-1", now_ms);
 #pragma once
 
 #include <cstdint>
@@ -34,11 +34,17 @@ std::string job_id_of(std::string_view event_id, uint64_t run_id);
 std::optional<std::pair<std::string, uint64_t>> parse_job_id(std::string_view job_id);
 
 
+// A job's `now` (unix seconds): the time it was planned for, as Cronicle's job.now is the
+// scheduler's minute or the launch time, fixed for the job's life (and JOB_NOW in its script).
+// Falls back to its start for a run recorded without a plan time.
+int64_t job_now_s(const run_record& run);
+
 int job_code(const run_record& run, std::string_view plugin);
 std::string job_description(const run_record& run, std::string_view plugin, int64_t timeout_ms);
 
 // The job as get_job_status and get_active_jobs show it. `event` is the event as event_json shows
-// it (or null when the event is gone); `timeout_ms` the job's limit.
+// it (or null when the event is gone); `timeout_ms` the job's limit; `now_ms` the time of the call
+// (a job in flight's elapsed time).
 nlohmann::json job_json(const run_record& run, const nlohmann::json& event, int64_t timeout_ms,
                         const std::string& hostname, int64_t now_ms);
 

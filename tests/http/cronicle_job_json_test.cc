@@ -1,0 +1,45 @@
+// job_json: a Mainspring run as the Cronicle job that get_job_status, get_job_details,
+// get_active_jobs and get_event show.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "http/cronicle/job_json.h"
+
+using namespace mainspring;
+using namespace mainspring::http::cronicle;
+using nlohmann::json;
+
+namespace {
+
+const json k_event = {{"id", "e1"}, {"title", "Nightly"}, {"plugin", "shellplug"}, {"timeout", 3600}};
+
+run_record running_run() {
+  run_record r;
+  r.run_id = 7;
+  r.job_id = "e1";
+  r.trigger = run_trigger::manual;
+  r.plan_ms = 1'700'000'000'250;
+  r.start_ms = 1'700'000'001'500;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("cronicle: a job's now is its planned time in whole seconds, whenever it is asked") {
+  run_record r = running_run();
+  json early = job_json(r, k_event, 3'600'000, "host-1", r.start_ms + 1'000);
+  json later = job_json(r, k_event, 3'600'000, "host-1", r.start_ms + 90'000);
+  CHECK(early["now"] == 1'700'000'000);
+  CHECK(later["now"] == 1'700'000'000);
+  // elapsed, unlike now, is counted to the call.
+  CHECK(later["elapsed"] == Approx(90.0));
+  r.state = run_state::succeeded;
+  r.end_ms = r.start_ms + 2'000;
+  CHECK(job_json(r, k_event, 3'600'000, "host-1", r.end_ms + 60'000)["now"] == 1'700'000'000);
+}
+
+TEST_CASE("cronicle: a job recorded without a plan time has its start as now") {
+  run_record r = running_run();
+  r.plan_ms = 0;
+  CHECK(job_now_s(r) == 1'700'000'001);
+}
