@@ -229,6 +229,7 @@ void finish_update(scheduler_api& api, const state_ptr& s, call_args a, job_view
 void update_event(scheduler_api& api, const state_ptr& s, call_args a) {
   if (auto e = require_params(a.params, {{"id", param_rule::word}})) return send(a.reply, *e);
   if (auto e = validate_event_data(a.params)) return send(a.reply, *e);
+  if (auto e = validate_reset_cursor(a.params)) return send(a.reply, *e);
   if (js_truthy(a.params.value("abort_jobs", json(0)))) {
     // Cronicle asks abort_events as well for abort_jobs; the listener checked edit_events.
     if (api_key_registry* keys = s->keys.load()) {

@@ -191,16 +191,30 @@ std::optional<api_error> require_params(const json& params,
   return std::nullopt;
 }
 
+namespace {
+
+// The field `rule` names in `params`, if present, against its type and value rules.
+std::optional<api_error> check_field(const json& params, const field_rule& rule) {
+  auto it = params.find(rule.name);
+  if (it == params.end()) return std::nullopt;
+  if (!type_ok(rule.type, *it))
+    return api_refusal(std::string("Malformed parameter type: ") + rule.name + " (" + std::string(js_type(*it)) + ")");
+  // A string is its own text: no copy of it.
+  if (!(it->is_string() ? value_ok(rule.value, it->get_ref<const std::string&>()) : value_ok(rule.value, js_text(*it))))
+    return api_refusal(std::string("Malformed parameter value: ") + rule.name);
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<api_error> validate_reset_cursor(const json& params) {
+  static constexpr field_rule k_reset_cursor = {"reset_cursor", type_rule::number, value_rule::pos_int};
+  return check_field(params, k_reset_cursor);
+}
+
 std::optional<api_error> validate_event_data(const json& event) {
-  for (const auto& rule : k_rules) {
-    auto it = event.find(rule.name);
-    if (it == event.end()) continue;
-    if (!type_ok(rule.type, *it))
-      return api_refusal(std::string("Malformed parameter type: ") + rule.name + " (" + std::string(js_type(*it)) + ")");
-    // A string is its own text: no copy of it.
-    if (!(it->is_string() ? value_ok(rule.value, it->get_ref<const std::string&>()) : value_ok(rule.value, js_text(*it))))
-      return api_refusal(std::string("Malformed parameter value: ") + rule.name);
-  }
+  for (const auto& rule : k_rules)
+    if (auto e = check_field(event, rule)) return e;
   auto text = [&event](const char* name) { return string_in_place(event, name); };
   if (text("title").find_first_of("<>") != std::string::npos)
     return api_refusal("Malformed title parameter: Cannot contain HTML metacharacters");

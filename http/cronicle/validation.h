@@ -48,6 +48,13 @@ std::optional<api_error> require_params(const nlohmann::json& params,
 // that are not whole numbers, which Cronicle accepts and then never matches.
 std::optional<api_error> validate_event_data(const nlohmann::json& event);
 
+// update_event's reset_cursor (unix seconds), checked as requireValidEventData checks its numbers
+// ("Malformed parameter type: reset_cursor (string)", "Malformed parameter value:
+// reset_cursor"). Cronicle does not check it: "abc" is silently ignored there and -5 sets a cursor
+// before 1970; here both are refused, so that a call that cannot do what it asks changes nothing.
+// 0 passes (Cronicle's "no reset").
+std::optional<api_error> validate_reset_cursor(const nlohmann::json& params);
+
 // The URL of a web_hook value as Cronicle's validation reads one (/(^$|https?:\/\/\S+)$/i: the
 // value ends in an http(s) URL without blanks): that URL, or "" when the value has none.
 // Example: web_hook_url("notify http://127.0.0.1:9/h") == "http://127.0.0.1:9/h"

@@ -123,6 +123,11 @@ TEST_CASE("cronicle: hostile input is refused in Cronicle's shape and changes no
               "Malformed or unknown timezone: Nowhere/Else");
   check_error(s.call("update_event", {{"id", "missing1"}, {"notes", "x"}}), "event", "Failed to locate event: missing1");
   check_error(s.call("update_event", {{"id", "../x"}}), "api", "Malformed parameter: id");
+  // Not even the other fields of a call with a bad cursor are kept.
+  check_error(s.call("update_event", {{"id", id}, {"notes", "x"}, {"reset_cursor", "abc"}}), "api",
+              "Malformed parameter type: reset_cursor (string)");
+  check_error(s.call("update_event", {{"id", id}, {"notes", "x"}, {"reset_cursor", -5}}), "api",
+              "Malformed parameter value: reset_cursor");
   check_error(s.call("delete_event", json::object()), "api", "Missing parameter: id");
   check_error(s.call("run_event", json::object()), "event", "Failed to locate event: No criteria specified");
   check_error(s.call("get_job_status", {{"id", "jnothing_12"}}), "job", "Failed to fetch job details: Job not found: jnothing_12");

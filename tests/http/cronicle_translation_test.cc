@@ -63,6 +63,18 @@ TEST_CASE("cronicle: event data is checked with requireValidEventData's rules an
   CHECK_FALSE(validate_event_data(json{{"timing", false}}));
 }
 
+TEST_CASE("cronicle: update_event's reset_cursor must be a whole number of seconds, as the event's numbers") {
+  CHECK_FALSE(validate_reset_cursor(json::object()));
+  CHECK_FALSE(validate_reset_cursor(json{{"reset_cursor", 4102444800}}));
+  CHECK_FALSE(validate_reset_cursor(json{{"reset_cursor", 0}}));
+  CHECK(*validate_reset_cursor(json{{"reset_cursor", "abc"}}) == api_error{"api", "Malformed parameter type: reset_cursor (string)"});
+  CHECK(*validate_reset_cursor(json{{"reset_cursor", "1700000000"}}) ==
+        api_error{"api", "Malformed parameter type: reset_cursor (string)"});
+  CHECK(*validate_reset_cursor(json{{"reset_cursor", nullptr}}) == api_error{"api", "Malformed parameter type: reset_cursor (object)"});
+  CHECK(*validate_reset_cursor(json{{"reset_cursor", -5}}) == api_error{"api", "Malformed parameter value: reset_cursor"});
+  CHECK(*validate_reset_cursor(json{{"reset_cursor", 1.5}}) == api_error{"api", "Malformed parameter value: reset_cursor"});
+}
+
 TEST_CASE("cronicle: an event's mapped fields become the job's, the rest is kept in its section") {
   auto spec = to_job_spec(shell_event(), {.group = "cronicle"}, "e1");
   REQUIRE(spec.ok());
