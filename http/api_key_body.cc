@@ -9,11 +9,16 @@ namespace {
 
 using nlohmann::json;
 
+// Both forms are named: a client sending "admin" learns that Cronicle's object form works too.
+constexpr const char* k_privileges_shape =
+    "privileges: must be an array of privilege names or an object of privilege names set to 1 or 0 "
+    "(e.g. [\"run_events\"] or {\"run_events\": 1})";
+
 status_or<privilege_set> privileges_field(const json& value) {
   std::vector<std::string> names;
   if (value.is_array()) {
     for (const auto& item : value) {
-      if (!item.is_string()) return status::invalid_argument("privileges: must be an array of privilege names");
+      if (!item.is_string()) return status::invalid_argument(k_privileges_shape);
       names.push_back(item.get<std::string>());
     }
   } else if (value.is_object()) {  // Cronicle's {"create_events": 1, "run_events": 0}
@@ -23,7 +28,7 @@ status_or<privilege_set> privileges_field(const json& value) {
       if (on.is_boolean() ? on.get<bool>() : on.get<int64_t>() != 0) names.push_back(name);
     }
   } else {
-    return status::invalid_argument("privileges: must be an array of privilege names");
+    return status::invalid_argument(k_privileges_shape);
   }
   return parse_privileges(names);
 }

@@ -325,6 +325,9 @@ TEST_CASE("cronicle: API keys are managed with Cronicle's key calls by an admin 
   check_error(s.call("create_api_key", {{"title", "x"}, {"key", "abc"}, {"active", 1}, {"privileges", {{"fly", 1}}}}),
               "api", "privileges: unknown privilege \"fly\" (known: create_events, edit_events, delete_events, "
                      "run_events, abort_events, state_update, admin)");
+  check_error(s.call("create_api_key", {{"title", "x"}, {"key", "abc"}, {"active", 1}, {"privileges", "admin"}}), "api",
+              "privileges: must be an array of privilege names or an object of privilege names set to 1 or 0 "
+              "(e.g. [\"run_events\"] or {\"run_events\": 1})");
   CHECK(s.ok("get_api_keys")["list"]["length"] == 3);  // admin, the bot, the runner: nothing added
 
   // Deleted; the last admin key cannot be.
