@@ -43,3 +43,17 @@ TEST_CASE("cronicle: a job recorded without a plan time has its start as now") {
   r.plan_ms = 0;
   CHECK(job_now_s(r) == 1'700'000'001);
 }
+
+TEST_CASE("cronicle: a timed-out job shows the limit it was cut at as its timeout, not its event's") {
+  run_record r = running_run();
+  r.state = run_state::timed_out;
+  r.end_ms = r.start_ms + 2'000;
+  r.error = "timed out after 2000 ms";
+  json job = job_json(r, k_event, 3'600'000, "host-1", r.end_ms);
+  CHECK(job["timeout"] == 2);
+  CHECK(job["description"] == "Job Aborted: Exceeded maximum run time (2 seconds)");
+  // A finished job that was not cut shows its event's.
+  r.state = run_state::succeeded;
+  r.error.clear();
+  CHECK(job_json(r, k_event, 3'600'000, "host-1", r.end_ms)["timeout"] == 3600);
+}
