@@ -23,6 +23,23 @@ uint64_t start_with_own_fields(job_self self, const job_context* ctx, int64_t pl
   return start_one(self, ctx, run_trigger::manual, plan_ms, 0, {}, waited);
 }
 
+// `from_ms`, or the first millisecond after it that no run of the job in flight, due for a retry,
+// waiting or holding fields of its own has as its plan time: a manual run's own fields are found
+// by its plan time (own_fields_of), so two run_event calls in one millisecond must not share one
+// (the second would run with the first's script and limits). Bounded by the runs the job holds.
+int64_t free_plan_ms(const job_state& st, int64_t from_ms) {
+  auto taken = [&st](int64_t ms) {
+    auto planned_at = [ms](const auto& r) { return r.plan_ms == ms; };
+    return std::any_of(st.in_flight.begin(), st.in_flight.end(), planned_at) ||
+           std::any_of(st.retries_due.begin(), st.retries_due.end(), planned_at) ||
+           (st.waiting && std::any_of(st.waiting->begin(), st.waiting->end(), planned_at)) ||
+           (st.own_fields && std::any_of(st.own_fields->begin(), st.own_fields->end(), planned_at));
+  };
+  int64_t ms = from_ms;
+  while (taken(ms)) ++ms;
+  return ms;
+}
+
 run_fields* own_fields_entry(job_state& st, int64_t plan_ms) {
   if (!st.own_fields) return nullptr;
   for (auto& f : *st.own_fields)
@@ -72,6 +89,20 @@ status_or<std::size_t> update_run(job_self self, const job_context* ctx, uint64_
   return std::size_t{1};
 }
 
+job_view view_for_run(const job_state& st, uint64_t run_id) {
+  job_view v = view_of(st);
+  auto run = std::find_if(st.in_flight.begin(), st.in_flight.end(), [run_id](const run_record& r) { return r.run_id == run_id; });
+  const run_override* own = run == st.in_flight.end() ? nullptr : own_fields_of(st, run->plan_ms);
+  if (!own) return v;
+  if (own->target) v.spec.target = *own->target;
+  if (own->timeout_ms) v.spec.timeout_ms = *own->timeout_ms;
+  if (own->retries) v.spec.retries = *own->retries;
+  if (own->retry_delay_ms) v.spec.retry_delay_ms = *own->retry_delay_ms;
+  std::optional<job_controls> storage;
+  v.spec.controls = controls_for(st, own, storage);
+  return v;
+}
+
 void forget_own_fields(job_state& st, int64_t plan_ms) {
   if (!st.own_fields) return;
   std::erase_if(*st.own_fields, [plan_ms](const run_fields& f) { return f.plan_ms == plan_ms; });
@@ -114,7 +145,7 @@ status_or<uint64_t> start_manual_run(job_self self, const job_context* ctx, std:
     return status::invalid_argument("a run with fields of its own cannot run on worker nodes (REMOTE@)");
   if (change && change->target && change->target->index() != st.spec.target().index())
     return status::invalid_argument("a run with fields of its own keeps its job's executor");
-  const int64_t now = to_unix_ms(now_ms());
+  const int64_t now = free_plan_ms(st, to_unix_ms(now_ms()));
   if (st.kind == executor_kind::remote) return start_run(self, ctx, run_trigger::manual, now, 0);
   const job_controls& c = st.spec.controls();
   switch (admit(st, false)) {

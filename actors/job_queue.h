@@ -49,13 +49,18 @@ status_or<uint64_t> start_manual_run(job_self self, const job_context* ctx, std:
 
 // The fields of its own that the run planned at `plan_ms` (or a retry of it) runs with, or null;
 // forget_own_fields drops them once no retry of that run is due. Runs are told apart by their plan
-// time alone: two runs of one job planned in the same millisecond (a fire and a run-now) share.
+// time alone: a manual run takes a millisecond no other run of its job holds (start_manual_run),
+// but a scheduled fire planned in the very millisecond of a manual run started before it shares.
 const run_override* own_fields_of(const job_state& st, int64_t plan_ms);
 void forget_own_fields(job_state& st, int64_t plan_ms);
 
 // The controls a run with fields `own` (or none: null) runs with: its job's, or a copy in
 // `storage` with the run's own over them. The job's are not copied when the run has none.
 const job_controls& controls_for(const job_state& st, const run_override* own, std::optional<job_controls>& storage);
+
+// The job's view as run `run_id` runs it: its own fields over the spec while it has them (a run
+// in flight; see own_fields_of), else the job's view.
+job_view view_for_run(const job_state& st, uint64_t run_id);
 
 // Changes run `run_id` while it runs (Cronicle's update_job): each field `change` sets becomes the
 // run's own, for it and its retries, over any it had. The runner moves its time limit (counted
