@@ -627,6 +627,15 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
           to_job(self, job, view_atom::value, reply_fn<job_view>(with_dependents));
         });
       },
+      [=](view_atom, const std::string& id, uint64_t run_id, const reply_fn<job_view>& reply) {
+        with_job(self, id, reply, [&](const caf::actor& job) {
+          auto with_dependents = [reply, children = sorted_children(self, id)](status_or<job_view> v) {
+            if (v.ok()) v.value().dependents = children;
+            reply(std::move(v));
+          };
+          to_job(self, job, view_atom::value, run_id, reply_fn<job_view>(with_dependents));
+        });
+      },
       [=](run_now_atom, audit_entry& audit, const std::string& id, const reply_fn<uint64_t>& reply) {
         with_job(self, id, reply,
                  [&](const caf::actor& job) { to_job(self, job, run_now_atom::value, std::move(audit), reply); });

@@ -283,6 +283,7 @@ caf::behavior make_job_handlers() {
       },
       [](view_atom) -> job_view { return view_of(me()->state); },
       [](view_atom, const reply_fn<job_view>& reply) { reply(view_of(me()->state)); },
+      [](view_atom, uint64_t run_id, const reply_fn<job_view>& reply) { reply(view_for_run(me()->state, run_id)); },
       [](edit_job_atom, audit_entry& audit, job_patch& patch, const reply_fn<job_view>& reply) {
         edit_job(me(), std::move(audit), std::move(patch), reply);
       },

@@ -168,6 +168,14 @@ class scheduler_api {
   // filter or another order reads every job (off the group's thread, as list_jobs).
   virtual void list_jobs_page(std::string group, job_page_query query, reply_fn<job_page> done) = 0;
   virtual void job_detail(std::string group, std::string job_id, reply_fn<job_view> done) = 0;
+  // The job as its run `run_id` runs it: job_detail's view with the run's own fields
+  // (run_job_now_with, update_run) in its spec. Those are kept only while the run or a retry of
+  // it is in flight or due; for any other run (finished, unknown, without own fields) this is
+  // job_detail's view.
+  virtual void run_view(std::string group, std::string job_id, uint64_t run_id, reply_fn<job_view> done) {
+    (void)run_id;
+    job_detail(std::move(group), std::move(job_id), std::move(done));
+  }
   // Starts a run now, outside the schedule; answers the run id, or 0 when the run waits in the
   // job's queue (job_controls::queue). A job at its max_running answers resource_exhausted
   // ("max_running: ..." without a queue, "queue_max: ..." when its queue is full).

@@ -121,6 +121,7 @@ class scheduler_runtime final : public scheduler_api {
   void list_jobs(std::string group, reply_fn<std::vector<job_view>> done) override;
   void visit_jobs(std::string group, job_visitor visit, reply_fn<std::size_t> done) override;
   void job_detail(std::string group, std::string job_id, reply_fn<job_view> done) override;
+  void run_view(std::string group, std::string job_id, uint64_t run_id, reply_fn<job_view> done) override;
   void run_job_now(request_origin origin, std::string group, std::string job_id,
                    reply_fn<uint64_t> done) override;
   void job_executions(std::string group, std::string job_id, std::size_t limit,

@@ -78,6 +78,9 @@ void scheduler_runtime::visit_jobs(std::string group, job_visitor visit, reply_f
 void scheduler_runtime::job_detail(std::string group, std::string job_id, reply_fn<job_view> done) {
   impl_->send(view_atom::value, std::move(group), std::move(job_id), std::move(done));
 }
+void scheduler_runtime::run_view(std::string group, std::string job_id, uint64_t run_id, reply_fn<job_view> done) {
+  impl_->send(view_atom::value, std::move(group), std::move(job_id), run_id, std::move(done));
+}
 void scheduler_runtime::run_job_now(request_origin origin, std::string group, std::string job_id,
                                     reply_fn<uint64_t> done) {
   auto audit = audit_of(origin, "job.run", group, job_id);
