@@ -21,6 +21,9 @@ namespace mainspring::http::cronicle {
 
 // Rows a history list reads at most (Mainspring keeps --history-runs per event anyway).
 inline constexpr std::size_t k_max_history_rows = 100'000;
+// The newest runs of an event read to find its runs in flight: far more than any event's
+// max_children in practice.
+inline constexpr std::size_t k_max_runs_in_flight_read = 64;
 
 struct cronicle_state {
   event_context events;  // group, default zone
@@ -74,8 +77,17 @@ void get_job_details(scheduler_api& api, const state_ptr& s, call_args a);
 inline constexpr std::string_view k_no_job_log = "(No log file found.)\n";
 void update_master_state(scheduler_api& api, const state_ptr& s, call_args a);
 
-// The runs of `event_id` in flight, as Cronicle jobs (get_event's "jobs", get_active_jobs).
-void active_runs(scheduler_api& api, const state_ptr& s, const std::string& event_id,
-                 std::function<void(std::vector<run_record>)> done);
+// A job in flight: its run, its event as the run runs it (event_as_run: with the run's own
+// fields) and the job as Cronicle shows it.
+struct active_job {
+  run_record run;
+  nlohmann::json event;
+  nlohmann::json job;
+};
+
+// The jobs of event `v` in flight (get_event's "jobs", get_active_jobs), to `done` on whichever
+// thread answers last.
+void active_jobs(scheduler_api& api, const state_ptr& s, const job_view& v,
+                 std::function<void(std::vector<active_job>)> done);
 
 }  // namespace mainspring::http::cronicle

@@ -165,10 +165,9 @@ void get_event(scheduler_api& api, const state_ptr& s, call_args a) {
     // Cronicle's eventQueue count: the event's jobs waiting for a place under its max_children.
     if (js_truthy(event.value("queue", json(0)))) answer["queue"] = v.waiting;
     if (v.running == 0) return a.reply.send(success(std::move(answer)));
-    const int64_t timeout_ms = v.spec.timeout_ms;
-    active_runs(api, s, v.spec.id, [s, a, answer, event, timeout_ms](std::vector<run_record> runs) mutable {
+    active_jobs(api, s, v, [a, answer](std::vector<active_job> active) mutable {
       json jobs = json::array();
-      for (const auto& r : runs) jobs.push_back(job_json(r, event, timeout_ms, s->hostname, to_unix_ms(now_ms())));
+      for (auto& j : active) jobs.push_back(std::move(j.job));
       if (!jobs.empty()) answer["jobs"] = std::move(jobs);
       a.reply.send(success(std::move(answer)));
     });

@@ -1,5 +1,6 @@
 // The job and state calls: get_history, get_job_status, get_job_details, get_active_jobs, get_job_log, update_job,
 // abort_job, get_master_state, update_master_state (Cronicle's lib/api/job.js, event.js, admin.js).
+#include <algorithm>
 #include <map>
 #include <mutex>
 
@@ -29,6 +30,17 @@ struct event_info {
   uint32_t running = 0;
 };
 
+// `found` hears run `run` (in flight) of the event `event` with the event as that run runs it
+// (event_as_run): its own fields from run_event / update_job over the event's.
+void with_own_fields(scheduler_api& api, const state_ptr& s, const run_record& run, job_view event,
+                     std::function<void(run_record, event_info)> found) {
+  api.run_view(s->events.group, run.job_id, run.run_id,
+               [s, found, run, event = std::move(event)](status_or<job_view> as_run) {
+                 const job_view& shown = as_run.ok() ? *as_run : event;
+                 found(run, event_info{event_as_run(event, shown, s->events), shown.spec.timeout_ms, event.running});
+               });
+}
+
 // The run a job id names, with its event (null when the event is gone), or `missing`.
 void find_run(scheduler_api& api, const state_ptr& s, const json& params, const responder& reply,
               const std::string& missing_text, std::function<void(run_record, event_info)> found) {
@@ -43,24 +55,42 @@ void find_run(scheduler_api& api, const state_ptr& s, const json& params, const 
   api.job_executions(s->events.group, event_id, 1, run_id + 1,
                      [&api, s, reply, missing, event_id, run_id, found](status_or<std::vector<run_record>> runs) {
                        if (!runs.ok() || runs->empty() || runs->front().run_id != run_id) return send(reply, missing);
-                       api.job_detail(s->events.group, event_id, [s, found, run = runs->front()](status_or<job_view> v) {
-                         event_info info;
-                         if (v.ok()) info = {event_json(*v, s->events), v->spec.timeout_ms, v->running};
-                         found(run, std::move(info));
+                       api.job_detail(s->events.group, event_id, [&api, s, found, run = runs->front()](status_or<job_view> v) {
+                         if (!v.ok()) return found(run, event_info{});
+                         if (run.finished()) return found(run, event_info{event_json(*v, s->events), v->spec.timeout_ms, v->running});
+                         with_own_fields(api, s, run, std::move(v).value(), found);
                        });
                      });
 }
 
 }  // namespace
 
-void active_runs(scheduler_api& api, const state_ptr& s, const std::string& event_id,
-                 std::function<void(std::vector<run_record>)> done) {
-  api.job_executions(s->events.group, event_id, 64, 0, [done](status_or<std::vector<run_record>> runs) {
-    std::vector<run_record> out;
+void active_jobs(scheduler_api& api, const state_ptr& s, const job_view& v,
+                 std::function<void(std::vector<active_job>)> done) {
+  api.job_executions(s->events.group, v.spec.id, k_max_runs_in_flight_read, 0,
+                     [&api, s, v, done](status_or<std::vector<run_record>> runs) {
+    std::vector<run_record> busy;
     if (runs.ok())
       for (auto& r : *runs)
-        if (!r.finished()) out.push_back(std::move(r));
-    done(std::move(out));
+        if (!r.finished()) busy.push_back(std::move(r));
+    if (busy.empty()) return done({});
+    struct gather {
+      std::mutex mutex;
+      std::vector<active_job> jobs;
+      std::size_t left = 0;
+    };
+    auto g = std::make_shared<gather>();
+    g->left = busy.size();
+    for (const run_record& r : busy)
+      with_own_fields(api, s, r, v, [s, g, done](run_record run, event_info info) {
+        json job = job_json(run, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()));
+        std::lock_guard<std::mutex> lock(g->mutex);
+        g->jobs.push_back({std::move(run), std::move(info.event), std::move(job)});
+        if (--g->left > 0) return;
+        // Newest first, as job_executions listed them, whichever answered first.
+        std::sort(g->jobs.begin(), g->jobs.end(), [](const active_job& x, const active_job& y) { return x.run.run_id > y.run.run_id; });
+        done(std::move(g->jobs));
+      });
   });
 }
 
@@ -98,13 +128,6 @@ void get_job_status(scheduler_api& api, const state_ptr& s, call_args a) {
 
 namespace {
 
-// A job in flight: its run, its event as event_json shows it, and the job as Cronicle shows it.
-struct active_job {
-  run_record run;
-  json event;
-  json job;
-};
-
 // Every job in flight of the Cronicle group, to `done` (on whichever thread answers last).
 void all_active_jobs(scheduler_api& api, const state_ptr& s, std::function<void(std::vector<active_job>)> done) {
   api.list_jobs(s->events.group, [&api, s, done](status_or<std::vector<job_view>> views) {
@@ -121,15 +144,11 @@ void all_active_jobs(scheduler_api& api, const state_ptr& s, std::function<void(
     auto g = std::make_shared<gather>();
     g->left = busy.size();
     for (const job_view* v : busy) {
-      active_runs(api, s, v->spec.id,
-                  [s, g, done, event = event_json(*v, s->events), timeout_ms = v->spec.timeout_ms](std::vector<run_record> runs) {
-                    std::lock_guard<std::mutex> lock(g->mutex);
-                    for (auto& r : runs) {
-                      json job = job_json(r, event, timeout_ms, s->hostname, to_unix_ms(now_ms()));
-                      g->jobs.push_back({std::move(r), event, std::move(job)});
-                    }
-                    if (--g->left == 0) done(std::move(g->jobs));
-                  });
+      active_jobs(api, s, *v, [g, done](std::vector<active_job> jobs) {
+        std::lock_guard<std::mutex> lock(g->mutex);
+        for (auto& j : jobs) g->jobs.push_back(std::move(j));
+        if (--g->left == 0) done(std::move(g->jobs));
+      });
     }
   });
 }

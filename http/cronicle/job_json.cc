@@ -107,6 +107,30 @@ std::string job_description(const run_record& run, std::string_view plugin, int6
   return run.error.empty() ? "Unknown Error" : run.error;
 }
 
+namespace {
+
+// A run's target that a Cronicle event shows: a shellplug script (its params.script).
+bool shows_as_script(const executor_target& target) {
+  const auto* shell = std::get_if<shell_target>(&target);
+  return shell && script_of_command(shell->command).has_value();
+}
+
+}  // namespace
+
+json event_as_run(const job_view& event, const job_view& run, const event_context& ctx) {
+  json shown = event_json(run, ctx);
+  json own_event = event_json(event, ctx);
+  // Fields event_json reads from the event as it was given (its dialect section), not the spec.
+  if (run.spec.timeout_ms != event.spec.timeout_ms) shown["timeout"] = run.spec.timeout_ms / 1000;
+  const job_controls& mine = run.spec.controls;
+  const job_controls& its = event.spec.controls;
+  if (mine.on_success != its.on_success) shown["chain"] = mine.on_success;
+  if (mine.on_failure != its.on_failure) shown["chain_error"] = mine.on_failure;
+  if (mine.hook_url != its.hook_url) shown["web_hook"] = mine.hook_url;
+  if (!shows_as_script(run.spec.target)) shown["params"] = own_event["params"];
+  return shown;
+}
+
 json job_json(const run_record& run, const json& event, int64_t timeout_ms, const std::string& hostname, int64_t now_ms) {
   json job = event.is_object() ? event : json::object();
   const std::string plugin = plugin_of(event);

@@ -25,7 +25,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/scheduler_api.h"
 #include "core/run_record.h"
+#include "http/cronicle/event_json.h"
 
 namespace mainspring::http::cronicle {
 
@@ -41,6 +43,13 @@ int64_t job_now_s(const run_record& run);
 
 int job_code(const run_record& run, std::string_view plugin);
 std::string job_description(const run_record& run, std::string_view plugin, int64_t timeout_ms);
+
+// The event as its job runs: event_json of `run` (scheduler_api::run_view: the job with the run's
+// own fields from run_event / update_job) where that differs from `event` (job_detail's view):
+// timeout, retries, retry_delay, chain, chain_error, web_hook (its URL), the resource limits and
+// a shellplug's script. A plugin or params other than a script of its own are not in the run's
+// spec in Cronicle's terms (only as the executor's target) and show as the event's.
+nlohmann::json event_as_run(const job_view& event, const job_view& run, const event_context& ctx);
 
 // The job as get_job_status and get_active_jobs show it. `event` is the event as event_json shows
 // it (or null when the event is gone); `timeout_ms` the job's limit; `now_ms` the time of the call

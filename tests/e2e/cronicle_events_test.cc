@@ -252,6 +252,45 @@ TEST_CASE("cronicle: update_job gives a job in flight a shorter timeout, which e
   s.wait_job(second);
 }
 
+TEST_CASE("cronicle: a job shows its own fields from run_event and update_job, another of the event its event's") {
+  cronicle_server s;
+  scratch_dir dir;
+  std::string next = s.create(shell_event("Next", "#!/bin/sh\ntrue\n"));
+  const std::string event_script = gated_script(dir.path + "/go");
+  std::string id = s.create(with(shell_event("Own", event_script), {{"max_children", 2}, {"timeout", 3600}}));
+  const std::string own_script = event_script + "# its own\n";
+  std::string own = s.ok("run_event", {{"id", id}, {"timeout", 300}, {"retries", 2}, {"params", {{"script", own_script}}}})["ids"][0];
+  std::string plain = s.ok("run_event", {{"id", id}})["ids"][0];
+  auto status = [&](const std::string& job) { return s.ok("get_job_status", {{"id", job}})["job"]; };
+  json mine = status(own);
+  CHECK(mine["timeout"] == 300);
+  CHECK(mine["retries"] == 2);
+  CHECK(mine["params"]["script"] == own_script);
+  json its = status(plain);
+  CHECK(its["timeout"] == 3600);
+  CHECK(its["retries"] == 0);
+  CHECK(its["params"]["script"] == event_script);
+  // get_active_jobs and get_event show each job with its own fields too.
+  CHECK(s.ok("get_active_jobs")["jobs"][own]["timeout"] == 300);
+  json in_event = s.ok("get_event", {{"id", id}})["jobs"];
+  REQUIRE(in_event.size() == 2);
+  for (const auto& job : in_event) CHECK(job["timeout"] == (job["id"] == own ? 300 : 3600));
+  // update_job's fields show at once.
+  s.ok("update_job", {{"id", plain}, {"timeout", 600}, {"chain", next}});
+  its = status(plain);
+  CHECK(its["timeout"] == 600);
+  CHECK(its["chain"] == next);
+  CHECK(status(own)["timeout"] == 300);
+  CHECK(s.ok("get_event", {{"id", id}})["event"]["timeout"] == 3600);  // the event is unchanged
+  // A job cut at its own limit shows that limit once it has ended.
+  s.ok("update_job", {{"id", own}, {"timeout", 1}, {"retries", 0}});
+  json ended = s.wait_job(own);
+  CHECK(ended["description"] == "Job Aborted: Exceeded maximum run time (1 second)");
+  CHECK(ended["timeout"] == 1);
+  dir.touch("go");
+  CHECK(s.wait_job(plain)["code"] == 0);
+}
+
 TEST_CASE("cronicle: update_job's chain, web_hook and retries apply when the job in flight ends") {
   http_sink sink;
   cronicle_server s;

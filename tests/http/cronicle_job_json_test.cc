@@ -3,7 +3,9 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "http/cronicle/event_json.h"
 #include "http/cronicle/job_json.h"
+#include "http/cronicle/plugins.h"
 
 using namespace mainspring;
 using namespace mainspring::http::cronicle;
@@ -56,4 +58,33 @@ TEST_CASE("cronicle: a timed-out job shows the limit it was cut at as its timeou
   r.state = run_state::succeeded;
   r.error.clear();
   CHECK(job_json(r, k_event, 3'600'000, "host-1", r.end_ms)["timeout"] == 3600);
+}
+
+TEST_CASE("cronicle: a job in flight shows its run's own fields over its event's, a command it cannot show as the event's") {
+  const event_context ctx{.group = "cronicle"};
+  json given = {{"title", "Nightly"}, {"enabled", 1}, {"category", "general"}, {"target", "allgrp"},
+                {"plugin", "shellplug"}, {"params", {{"script", "#!/bin/sh\necho event\n"}}},
+                {"timeout", 3600}, {"chain", "after"}};
+  auto spec = to_job_spec(given, ctx, "e1");
+  REQUIRE(spec.ok());
+  job_view event;
+  event.spec = *spec;
+  job_view run = event;
+  run.spec.timeout_ms = 300'000;
+  run.spec.retries = 2;
+  run.spec.controls.on_success = "other";
+  run.spec.controls.hook_url = "http://127.0.0.1:9/hook";
+  run.spec.target = shell_target{shell_script_command("#!/bin/sh\necho run\n")};
+  json shown = event_as_run(event, run, ctx);
+  CHECK(shown["timeout"] == 300);
+  CHECK(shown["retries"] == 2);
+  CHECK(shown["chain"] == "other");
+  CHECK(shown["web_hook"] == "http://127.0.0.1:9/hook");
+  CHECK(shown["params"]["script"] == "#!/bin/sh\necho run\n");
+  CHECK(shown["title"] == "Nightly");
+  // Without own fields the job is its event.
+  CHECK(event_as_run(event, event, ctx) == event_json(event, ctx));
+  // testplug's command is no script: the event's params, not the command, are shown.
+  run.spec.target = shell_target{"sleep 0"};
+  CHECK(event_as_run(event, run, ctx)["params"]["script"] == "#!/bin/sh\necho event\n");
 }
