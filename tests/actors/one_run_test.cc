@@ -1,4 +1,9 @@
-// One run of a job on its own: abort_run ends one run while the job's others go on.
+// One run of a job on its own: abort_run ends one run while the job's others go on; run_view
+// shows a run with its own fields.
+#include <mutex>
+#include <set>
+#include <vector>
+
 #include <catch2/catch.hpp>
 
 #include "actors/scheduler_runtime.h"
@@ -40,4 +45,78 @@ TEST_CASE("abort_run ends one run of a job and leaves the others running") {
   CHECK(*ask<std::size_t>([&](auto r) { rt->abort_run(k_test_origin, "g", "j", *first, r); }) == 0);
   CHECK(*ask<std::size_t>([&](auto r) { rt->abort_run(k_test_origin, "g", "j", *second, r); }) == 1);
   REQUIRE(poll_until([&] { return finished(*rt, "j", *second); }));
+}
+
+namespace {
+
+job_view run_view(scheduler_runtime& rt, const std::string& id, uint64_t run_id) {
+  auto v = ask<job_view>([&](auto r) { rt.run_view("g", id, run_id, r); });
+  REQUIRE(v.ok());
+  return *v;
+}
+
+}  // namespace
+
+TEST_CASE("run_view shows a run in flight with its own fields, another run of the job with the job's") {
+  temp_data_dir dir;
+  auto rt = start_runtime(dir.path);
+  REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_test_origin, "g", r); }).ok());
+  REQUIRE(add(*rt, shell_job("g", "j", "@manually", "sleep 30")).ok());
+  const int64_t job_timeout_ms = detail(*rt, "g", "j").spec.timeout_ms;
+  run_override change;
+  change.timeout_ms = 5'000;
+  change.retries = 2;
+  change.controls.on_success = "next";
+  auto own = ask<uint64_t>([&](auto r) { rt->run_job_now_with(k_test_origin, "g", "j", change, r); });
+  auto plain = ask<uint64_t>([&](auto r) { rt->run_job_now(k_test_origin, "g", "j", r); });
+  REQUIRE((own.ok() && plain.ok()));
+  job_view mine = run_view(*rt, "j", *own);
+  CHECK(mine.spec.timeout_ms == 5'000);
+  CHECK(mine.spec.retries == 2);
+  CHECK(mine.spec.controls.on_success == "next");
+  job_view its = run_view(*rt, "j", *plain);
+  CHECK(its.spec.timeout_ms == job_timeout_ms);
+  CHECK(its.spec.controls.on_success.empty());
+  // update_run's fields show at once; a run not in flight is the job's view.
+  run_override later;
+  later.timeout_ms = 7'000;
+  REQUIRE(*ask<std::size_t>([&](auto r) { rt->update_run(k_test_origin, "g", "j", *plain, later, r); }) == 1);
+  CHECK(run_view(*rt, "j", *plain).spec.timeout_ms == 7'000);
+  CHECK(run_view(*rt, "j", *own).spec.timeout_ms == 5'000);
+  CHECK(run_view(*rt, "j", 12345).spec.timeout_ms == job_timeout_ms);
+  for (uint64_t id : {*own, *plain}) REQUIRE(ask<std::size_t>([&](auto r) { rt->abort_run(k_test_origin, "g", "j", id, r); }).ok());
+  REQUIRE(poll_until([&] { return finished(*rt, "j", *own) && finished(*rt, "j", *plain); }));
+}
+
+TEST_CASE("runs asked for in the same millisecond each keep their own fields and plan times") {
+  temp_data_dir dir;
+  auto rt = start_runtime(dir.path);
+  REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_test_origin, "g", r); }).ok());
+  REQUIRE(add(*rt, shell_job("g", "j", "@manually", "sleep 30")).ok());
+  // Sent without waiting for each answer: the job actor takes them within a millisecond or two.
+  constexpr int k_runs = 8;
+  std::mutex mutex;
+  std::vector<std::pair<int64_t, uint64_t>> started;  // {own timeout, run id}
+  for (int i = 0; i < k_runs; ++i) {
+    run_override change;
+    change.timeout_ms = 10'000 + i * 1'000;
+    rt->run_job_now_with(k_test_origin, "g", "j", change, [&mutex, &started, t = *change.timeout_ms](status_or<uint64_t> id) {
+      std::lock_guard<std::mutex> lock(mutex);
+      started.emplace_back(t, id.ok() ? *id : 0);
+    });
+  }
+  REQUIRE(poll_until([&] {
+    std::lock_guard<std::mutex> lock(mutex);
+    return started.size() == k_runs;
+  }));
+  std::set<int64_t> plans;
+  for (const auto& [timeout_ms, id] : started) {
+    REQUIRE(id != 0);
+    CHECK(run_view(*rt, "j", id).spec.timeout_ms == timeout_ms);
+    plans.insert(run_of(*rt, "j", id)->plan_ms);
+  }
+  CHECK(plans.size() == k_runs);
+  for (const auto& [timeout_ms, id] : started)
+    REQUIRE(ask<std::size_t>([&](auto r) { rt->abort_run(k_test_origin, "g", "j", id, r); }).ok());
+  REQUIRE(poll_until([&] { return detail(*rt, "g", "j").running == 0; }));
 }
