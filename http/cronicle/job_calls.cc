@@ -65,6 +65,17 @@ void find_run(scheduler_api& api, const state_ptr& s, const json& params, const 
 
 }  // namespace
 
+namespace {
+
+// Jobs in flight gathered from several calls, each answered on whichever thread answers it.
+struct active_gather {
+  std::mutex mutex;
+  std::vector<active_job> jobs;
+  std::size_t left = 0;  // calls not answered yet
+};
+
+}  // namespace
+
 void active_jobs(scheduler_api& api, const state_ptr& s, const job_view& v,
                  std::function<void(std::vector<active_job>)> done) {
   api.job_executions(s->events.group, v.spec.id, k_max_runs_in_flight_read, 0,
@@ -74,12 +85,7 @@ void active_jobs(scheduler_api& api, const state_ptr& s, const job_view& v,
       for (auto& r : *runs)
         if (!r.finished()) busy.push_back(std::move(r));
     if (busy.empty()) return done({});
-    struct gather {
-      std::mutex mutex;
-      std::vector<active_job> jobs;
-      std::size_t left = 0;
-    };
-    auto g = std::make_shared<gather>();
+    auto g = std::make_shared<active_gather>();
     g->left = busy.size();
     for (const run_record& r : busy)
       with_own_fields(api, s, r, v, [s, g, done](run_record run, event_info info) {
@@ -136,12 +142,7 @@ void all_active_jobs(scheduler_api& api, const state_ptr& s, std::function<void(
       for (const auto& v : *views)
         if (v.running > 0) busy.push_back(&v);
     if (busy.empty()) return done({});
-    struct gather {
-      std::mutex mutex;
-      std::vector<active_job> jobs;
-      std::size_t left = 0;
-    };
-    auto g = std::make_shared<gather>();
+    auto g = std::make_shared<active_gather>();
     g->left = busy.size();
     for (const job_view* v : busy) {
       active_jobs(api, s, *v, [g, done](std::vector<active_job> jobs) {
