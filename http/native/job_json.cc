@@ -73,7 +73,8 @@ std::function<status(job_spec&)> retarget(std::optional<std::string> request_url
 // add says so instead. (An edit may keep a finished one-shot's pattern; other dialects keep their
 // originals' acceptance.)
 status check_at_ahead(const std::optional<std::string>& pattern) {
-  if (!pattern) return {};
+  // Only an @at is parsed here (a create's pattern is parsed again when it is admitted).
+  if (!pattern || pattern->find("@at") == std::string::npos) return {};
   auto parsed = parse_schedule(*pattern, "interval_pattern");
   if (!parsed.ok() || parsed->get_kind() != schedule::kind::at || parsed->at_time() > now_ms()) return {};
   return status::invalid_argument("interval_pattern: " + pattern->substr(0, 64) +
