@@ -334,7 +334,8 @@ caf::behavior make_job_handlers() {
         reply(std::move(n));
       },
       [](abort_atom, audit_entry& audit, const reply_fn<std::size_t>& reply) {
-        reply(abort_runs(me(), my_ctx(), "stopped through the " + audit.api + " API"));
+        // The caller's detail, when it gives one, is the reason (Cronicle names the event disabled).
+        reply(abort_runs(me(), my_ctx(), audit.detail.empty() ? "stopped through the " + audit.api + " API" : audit.detail));
         persist_lazily(my_ctx(), mutation_batch{}.put_audit(audit));
       },
       [](dependents_atom, bool has) { me()->state.has_dependents = has; },

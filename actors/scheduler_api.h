@@ -188,8 +188,8 @@ class scheduler_api {
     (void)origin, (void)group, (void)job_id, (void)change;
     done(status::unimplemented("a run with fields of its own is not supported here"));
   }
-  // Ends the job's runs in flight (each recorded failed, "aborted: stopped through the <api>
-  // API"), drops its pending retries and the runs waiting in its queue; answers how many runs
+  // Ends the job's runs in flight (each recorded failed, "aborted: " and origin.detail when given,
+  // else "stopped through the <api> API"), drops its pending retries and the runs waiting in its queue; answers how many runs
   // were asked to end. Shell, HTTP and REMOTE@ runs end at once (process groups are killed,
   // transfers dropped); Lua runs go on to their own end or timeout. The schedule is untouched.
   virtual void abort_job_runs(request_origin origin, std::string group, std::string job_id,

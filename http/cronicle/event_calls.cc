@@ -201,9 +201,13 @@ void finish_update(scheduler_api& api, const state_ptr& s, call_args a, job_view
   auto& params = a.params;
   const std::string id = after.spec.id;
   auto answer_ok = [reply = a.reply](auto&&...) { reply.send(success()); };
-  auto then_abort = [&api, s, a, id, answer_ok](bool disabled) {
-    if (disabled && js_truthy(a.params.value("abort_jobs", json(0))))
-      return api.abort_job_runs(a.origin, s->events.group, id, [answer_ok](status_or<std::size_t>) { answer_ok(); });
+  const std::string title = after.spec.name;
+  auto then_abort = [&api, s, a, id, title, answer_ok](bool disabled) {
+    if (disabled && js_truthy(a.params.value("abort_jobs", json(0)))) {
+      request_origin origin = a.origin;
+      origin.detail = "Event '" + title + "' has been disabled.";  // Cronicle's reason (api/event.js)
+      return api.abort_job_runs(origin, s->events.group, id, [answer_ok](status_or<std::size_t>) { answer_ok(); });
+    }
     answer_ok();
   };
   if (!params.contains("enabled")) return then_abort(after.phase == job_phase::paused);

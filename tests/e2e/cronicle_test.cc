@@ -235,7 +235,9 @@ TEST_CASE("cronicle: run_event runs a job now, abort_job and update_event abort_
   std::string second = s.ok("run_event", {{"id", id}})["ids"][0];
   REQUIRE(eventually([&] { return s.ok("get_active_jobs")["jobs"].contains(second); }));
   s.ok("update_event", {{"id", id}, {"enabled", 0}, {"abort_jobs", 1}});
-  CHECK(s.wait_job(second)["code"] == 1);
+  json disabled = s.wait_job(second);
+  CHECK(disabled["code"] == 1);
+  CHECK(disabled["description"] == "Job Aborted: Event 'Sleepy' has been disabled.");  // Cronicle's words
   s.ok("delete_event", {{"id", id}});
 }
 
