@@ -126,19 +126,24 @@ status listener_set::start(std::vector<listener_plan> plans, scheduler_api& api,
     if (d.add_key_routes) d.add_key_routes(l->routes, keys);
     if (l->plan.require_api_key)
       l->keys = std::make_unique<http::api_key_guard>(keys, d.name, d.key_requirement_for, d.presented_key);
-    l->dispatch = {d.render_error, &l->plan.guard, observer, l->keys.get()};
+    // The listener's own errors, by the request's path when the dialect tells its APIs apart.
+    http::path_error_renderer render_error = d.render_error_at ? d.render_error_at
+                                             : d.render_error  ? http::at_any_path(d.render_error)
+                                                               : nullptr;
+    l->dispatch = {render_error, &l->plan.guard, observer, l->keys.get()};
 
     http::http_server_options options;
     options.host = l->plan.host;
     options.port = l->plan.port;
     options.threads = static_cast<int>(http_threads);
     options.body_limit_for = d.body_limit_for;
-    options.render_error = d.render_error;
+    options.render_error = render_error;
     // The server's own refusals (413, 431, 400, 503) carry the dialect's headers too: Dkron's
     // X-Whom is on every answer.
-    if (!d.response_headers.empty())
-      options.render_error = [render = d.render_error, extra = d.response_headers](int code, const status& why) {
-        http::http_response r = render(code, why);
+    if (render_error && !d.response_headers.empty())
+      options.render_error = [render = render_error, extra = d.response_headers](std::string_view path, int code,
+                                                                                  const status& why) {
+        http::http_response r = render(path, code, why);
         r.headers.insert(r.headers.end(), extra.begin(), extra.end());
         return r;
       };

@@ -13,7 +13,7 @@
 //
 // Example:
 //   api_key_guard guard(registry, "dkron", dkron::key_requirements(), nullptr);
-//   dispatch(r, request, reply, {d.render_error, &cross_site, &observer, &guard});
+//   dispatch(r, request, reply, {at_any_path(d.render_error), &cross_site, &observer, &guard});
 //
 //   // a route that checks for itself, whatever the listener requires:
 //   if (auto st = guard.admit_key(req, presented_api_key(req), key_requirement::needs(privilege::admin));

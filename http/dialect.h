@@ -10,7 +10,7 @@
 //   dialect d = dkron::make_dialect({.group = "dkron"});
 //   router r;
 //   d.add_routes(r, api);
-//   dispatch(r, request, reply, {d.render_error, &guard, &observer});
+//   dispatch(r, request, reply, {at_any_path(d.render_error), &guard, &observer});
 #pragma once
 
 #include <cstddef>
@@ -33,6 +33,9 @@ struct dialect {
   std::string name;  // "native", "funcs", "dkron": also the audit log's api
   std::function<void(router&, scheduler_api&)> add_routes;
   error_renderer render_error;  // empty: json_error
+  // When set, the listener's own errors (no route, bad method, refusals, oversize bodies) by the
+  // request's path instead of render_error.
+  path_error_renderer render_error_at;
   // The largest body accepted on `path` (413 above it); empty: k_max_body_bytes everywhere.
   std::function<std::size_t(std::string_view path)> body_limit_for;
   bool system_routes = false;  // serve /health, /ready and /metrics on this listener too

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <functional>
+#include <string_view>
 
 #include "core/status.h"
 #include "http/http_message.h"
@@ -23,7 +24,15 @@ namespace mainspring::http {
 // may send another (Cronicle answers every error with 200).
 using error_renderer = std::function<http_response(int http_status, const status& error)>;
 
+// As error_renderer, also told the path of the request the error answers ("" when there is none:
+// a refused connection, a request line that could not be read), so that a listener serving two
+// APIs (Cloudtask's center and its web) shapes each one's errors its own way.
+using path_error_renderer = std::function<http_response(std::string_view path, int http_status, const status& error)>;
+
 // {"error": "<message>"} as JSON with `http_status`: the shape when a listener names none.
 http_response json_error(int http_status, const status& error);
+
+// `render` (json_error when empty) whatever the path.
+path_error_renderer at_any_path(error_renderer render);
 
 }  // namespace mainspring::http

@@ -293,7 +293,7 @@ class tcp_handler : public Pistache::Tcp::Handler {
       uint64_t sequence = conn->next_sequence++;
       if (state == request_parser::state::error) {
         conn->broken = true;
-        if (options_->render_error) error = rendered(error);
+        if (options_->render_error) error = rendered(error, conn->parser.refused_path());
         conn->complete(sequence, serialize_response(error, false), false);
         return;
       }
@@ -311,7 +311,7 @@ class tcp_handler : public Pistache::Tcp::Handler {
   void refuse(const std::shared_ptr<connection>& conn) {
     auto answer = http_response::text(503, "too many connections; try again later\n");
     if (options_->render_error)
-      answer = options_->render_error(503, status::unavailable("too many connections; try again later"));
+      answer = options_->render_error("", 503, status::unavailable("too many connections; try again later"));
     std::string bytes = serialize_response(answer, false);
     auto p = conn->peer.lock();
     if (!p) return;
@@ -322,12 +322,12 @@ class tcp_handler : public Pistache::Tcp::Handler {
   }
 
   // The parser's plain-text refusal in the listener's error shape.
-  http_response rendered(const http_response& plain) const {
+  http_response rendered(const http_response& plain, std::string_view path) const {
     std::string message = plain.body;
     while (!message.empty() && message.back() == '\n') message.pop_back();
     auto code = plain.status == 413 || plain.status == 431 ? status_code::resource_exhausted
                                                            : status_code::invalid_argument;
-    return options_->render_error(plain.status, status(code, std::move(message)));
+    return options_->render_error(path, plain.status, status(code, std::move(message)));
   }
 
   void dispatch(const std::shared_ptr<connection>& conn, uint64_t sequence, http_request& request) {

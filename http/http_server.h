@@ -65,9 +65,9 @@ struct http_server_options {
   std::size_t max_body_bytes = k_max_body_bytes;
   // A larger cap for some paths (see request_parser); empty = max_body_bytes everywhere.
   std::function<std::size_t(std::string_view path)> body_limit_for;
-  // The shape of the answers to requests the parser refuses (400, 413, 431, 505); empty = plain
-  // text.
-  error_renderer render_error;
+  // The shape of the answers to requests the parser refuses (400, 413, 431, 505) and to
+  // connections over the cap (503), by the request's path ("" when unknown); empty = plain text.
+  path_error_renderer render_error;
   connection_limits limits;
 };
 

@@ -225,6 +225,7 @@ request_parser::state request_parser::fail(http_response* error, int status, std
   buffer_.clear();
   start_ = scanned_ = 0;
   have_request_line_ = false;
+  refused_path_ = std::move(head_.path);
   head_ = http_request{};
   message_.reset();
   return state::error;

@@ -63,6 +63,9 @@ class request_parser {
   // Takes the next complete request out of the buffer into *request. On `error`, *error holds
   // the 4xx/5xx to send, after which the connection must be closed (the stream is out of sync).
   state next(http_request* request, http_response* error);
+  // The path of the request the last error refused ("" when its request line was not read), so
+  // that the answer can take the shape of the API it was meant for.
+  const std::string& refused_path() const { return refused_path_; }
 
   // True once per request whose head asked "Expect: 100-continue" and whose body has not fully
   // arrived: the caller should then write "HTTP/1.1 100 Continue" so the client sends the body.
@@ -96,6 +99,7 @@ class request_parser {
   std::size_t head_begin_ = 0;  // where its request line starts, past any blank lines
   bool have_request_line_ = false;
   http_request head_;        // the request line of the head being scanned, then the whole head
+  std::string refused_path_;  // see refused_path()
   std::size_t body_limit_ = 0;
   std::unique_ptr<message_state> message_;
 };

@@ -11,8 +11,9 @@ std::string dump_json(const nlohmann::json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-http_response render(const dispatch_options& options, int http_status, const status& error) {
-  return options.render_error ? options.render_error(http_status, error) : json_error(http_status, error);
+http_response render(const dispatch_options& options, const http_request& request, int http_status,
+                     const status& error) {
+  return options.render_error ? options.render_error(request.path, http_status, error) : json_error(http_status, error);
 }
 
 // `reply`, wrapped so that `observer` hears the status and the time to answer.
@@ -60,7 +61,7 @@ void dispatch(const router& r, http_request& request, responder reply,
     reply = observed(std::move(reply), *options.observer, m.route, request.method);
   if (options.guard) {
     auto verdict = options.guard->check(request);
-    if (!verdict.refusal.ok()) return reply.send(render(options, 403, verdict.refusal));
+    if (!verdict.refusal.ok()) return reply.send(render(options, request, 403, verdict.refusal));
     if (verdict.preflight) return reply.send(cors_preflight_response(request, verdict.allow_origin));
     if (!verdict.allow_origin.empty()) {
       reply = responder([inner = std::move(reply), origin = std::move(verdict.allow_origin)](
@@ -73,17 +74,17 @@ void dispatch(const router& r, http_request& request, responder reply,
   if (m.handler) {
     if (options.keys)
       if (auto refusal = options.keys->admit(request, m.route); !refusal.ok())
-        return reply.send(render(options, http_status_of_refusal(refusal), refusal));
+        return reply.send(render(options, request, http_status_of_refusal(refusal), refusal));
     (*m.handler)(request, std::move(reply));
     return;
   }
   // The path as sent: decoded, "/v1/YM55%2Fjob/list" would read as a route that exists.
   const std::string& sent_path = request.raw_path.empty() ? request.path : request.raw_path;
   if (m.allow.empty()) {
-    reply.send(render(options, 404, status::not_found("no route for " + request.method + " " + sent_path)));
+    reply.send(render(options, request, 404, status::not_found("no route for " + request.method + " " + sent_path)));
     return;
   }
-  auto response = render(options, 405,
+  auto response = render(options, request, 405,
                          status::invalid_argument("method " + request.method + " not allowed on " +
                                                   sent_path + "; allowed: " + m.allow));
   response.headers.emplace_back("Allow", m.allow);

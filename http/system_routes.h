@@ -4,7 +4,7 @@
 // Example:
 //   router r;
 //   add_system_routes(r, probe);   // GET /health, /ready, /metrics
-//   dispatch(r, request, reply, {render_native_error, &guard, &observer});
+//   dispatch(r, request, reply, {at_any_path(render_native_error), &guard, &observer});
 //       // refused cross-site requests get a 403, unmatched ones 404/405, in the dialect's shape
 #pragma once
 
@@ -41,7 +41,7 @@ using request_observer =
 
 // What dispatch needs of a listener besides its routes. Every member may be null/empty.
 struct dispatch_options {
-  error_renderer render_error;               // empty: json_error ({"error": "..."})
+  path_error_renderer render_error;          // empty: json_error ({"error": "..."})
   const cross_site_guard* guard = nullptr;   // null: no cross-site checks
   const request_observer* observer = nullptr;  // hears of every answer
   const api_key_guard* keys = nullptr;         // null: no API key asked for

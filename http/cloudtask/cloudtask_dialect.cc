@@ -24,7 +24,8 @@ dialect make_dialect(cloudtask_options options) {
     add_center_routes(r, api, identity);
     add_web_routes(r, api);
   };
-  d.render_error = render_error;  // the web's shape for what names an /api path, else the center's
+  d.render_error = render_center;
+  d.render_error_at = render_error_at;  // the web's shape under /api, the center's elsewhere
   d.key_requirement_for = key_requirements();
   return d;
 }

@@ -96,19 +96,10 @@ http_response render_web(int http_status, const status& error) {
   return out;
 }
 
-bool names_web_path(std::string_view message) {
-  constexpr std::string_view k_web_root = " /api";
-  for (auto at = message.find(k_web_root); at != std::string_view::npos; at = message.find(k_web_root, at + 1)) {
-    auto next = at + k_web_root.size();
-    if (next == message.size()) return true;
-    char c = message[next];
-    if (c == '/' || c == ' ' || c == ';' || c == ')') return true;
-  }
-  return false;
-}
+bool is_web_path(std::string_view path) { return path == "/api" || path.starts_with("/api/"); }
 
-http_response render_error(int http_status, const status& error) {
-  return names_web_path(error.message()) ? render_web(http_status, error) : render_center(http_status, error);
+http_response render_error_at(std::string_view path, int http_status, const status& error) {
+  return is_web_path(path) ? render_web(http_status, error) : render_center(http_status, error);
 }
 
 }  // namespace mainspring::http::cloudtask

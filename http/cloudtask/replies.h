@@ -9,7 +9,7 @@
 // Example:
 //   send_center(reply, 200, k_successed, json{{"servers", servers}});
 //   send_web_error(reply, status::not_found("jobid: no such job: x"));   // 404, code -1001
-//   d.render_error = render_error;   // the listener's own errors, by the path they name
+//   d.render_error_at = render_error_at;   // the listener's own errors, by the request's path
 #pragma once
 
 #include <string_view>
@@ -61,12 +61,10 @@ void send_web_raw(const responder& reply, const nlohmann::json& body);
 http_response render_web(int http_status, const status& error);
 
 // -- the listener --
-// What the listener itself answers (unknown path, bad method, oversized body, ...): the web's
-// shape when the error names a path under /api (the listener's messages name the request:
-// "no route for GET /api/x", "method OPTIONS not allowed on /api/job; ...", "request body larger
-// than N bytes (POST /api/job/createJob)"), the center's otherwise.
-http_response render_error(int http_status, const status& error);
-// True when `message` names a request path under /api (" /api" then '/', ' ', ';', ')' or the end).
-bool names_web_path(std::string_view message);
+// What the listener itself answers (unknown path, bad method, oversized body, ...) to a request
+// for `path`: the web's shape under /api (cloudtask-web's routes), the center's otherwise.
+http_response render_error_at(std::string_view path, int http_status, const status& error);
+// True for /api and what is under it.
+bool is_web_path(std::string_view path);
 
 }  // namespace mainspring::http::cloudtask

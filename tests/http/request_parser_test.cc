@@ -300,6 +300,14 @@ TEST_CASE("only the head is waited for before a 413, not the body") {
   CHECK(r.state == request_parser::state::error);
   CHECK(r.error.status == 413);
   CHECK(r.error.body == "request body larger than 10 bytes (POST /x)\n");
+  CHECK(p.refused_path() == "/x");  // the listener shapes its answer by it (Cloudtask's /api)
+}
+
+TEST_CASE("a refusal before the request line is read names no path") {
+  request_parser p;
+  auto r = parse_one(p, "GET /a HTTP/1.1\nHost: x\r\n\r\n");
+  CHECK(r.state == request_parser::state::error);
+  CHECK(p.refused_path().empty());
 }
 
 TEST_CASE("reading_head is true only while a head is partly in") {
