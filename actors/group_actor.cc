@@ -498,6 +498,14 @@ void add_job(group_self self, const job_context* ctx, audit_entry audit, job_spe
   });
 }
 
+// `reply`, given a job's view with the group's children of `id` (the job knows only its parent).
+reply_fn<job_view> with_dependents(group_self self, const std::string& id, const reply_fn<job_view>& reply) {
+  return [reply, children = sorted_children(self, id)](status_or<job_view> v) {
+    if (v.ok()) v.value().dependents = children;
+    reply(std::move(v));
+  };
+}
+
 // True when a job is being added with `id` as its parent.
 bool child_being_added(group_self self, const std::string& id) {
   for (const auto& [child, parent] : self->state.adding)
@@ -620,20 +628,12 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
       },
       [=](view_atom, const std::string& id, const reply_fn<job_view>& reply) {
         with_job(self, id, reply, [&](const caf::actor& job) {
-          auto with_dependents = [reply, children = sorted_children(self, id)](status_or<job_view> v) {
-            if (v.ok()) v.value().dependents = children;
-            reply(std::move(v));
-          };
-          to_job(self, job, view_atom::value, reply_fn<job_view>(with_dependents));
+          to_job(self, job, view_atom::value, with_dependents(self, id, reply));
         });
       },
       [=](view_atom, const std::string& id, uint64_t run_id, const reply_fn<job_view>& reply) {
         with_job(self, id, reply, [&](const caf::actor& job) {
-          auto with_dependents = [reply, children = sorted_children(self, id)](status_or<job_view> v) {
-            if (v.ok()) v.value().dependents = children;
-            reply(std::move(v));
-          };
-          to_job(self, job, view_atom::value, run_id, reply_fn<job_view>(with_dependents));
+          to_job(self, job, view_atom::value, run_id, with_dependents(self, id, reply));
         });
       },
       [=](run_now_atom, audit_entry& audit, const std::string& id, const reply_fn<uint64_t>& reply) {

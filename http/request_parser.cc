@@ -8,6 +8,7 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 
+#include "core/utf8.h"
 #include "http/header_text.h"
 
 namespace mainspring::http {
@@ -299,9 +300,7 @@ namespace {
 constexpr std::size_t k_max_quoted_path_bytes = 200;
 
 // The answer to a request Beast refuses; `fields` are those read so far, `head` the request line.
-// A 413 names the request ("... (POST /api/job/createJob)"): its limit depends on the path, and a
-// listener's error_renderer sees only the status, so that is how a dialect with two answer shapes
-// (Cloudtask's center and web) tells whose route was refused.
+// A 413 names the request ("... (POST /api/job/createJob)"): its limit depends on the path.
 std::pair<int, std::string> refusal(const error_code& ec, const beast_http::fields& fields,
                                     std::size_t body_limit, std::size_t head_limit, const http_request& head) {
   using beast_http::error;
@@ -309,7 +308,7 @@ std::pair<int, std::string> refusal(const error_code& ec, const beast_http::fiel
                        fields.count(beast_http::field::transfer_encoding) > 0;
   if (ec == error::body_limit)
     return {413, "request body larger than " + std::to_string(body_limit) + " bytes (" + head.method + " " +
-                     head.path.substr(0, k_max_quoted_path_bytes) + ")"};
+                     utf8_prefix(head.path, k_max_quoted_path_bytes) + ")"};
   if (ec == error::header_limit)
     return {431, "request head larger than " + std::to_string(head_limit) + " bytes"};
   if (both_framings && (ec == error::bad_content_length || ec == error::bad_transfer_encoding))

@@ -119,7 +119,6 @@ bool shows_as_script(const executor_target& target) {
 
 json event_as_run(const job_view& event, const job_view& run, const event_context& ctx) {
   json shown = event_json(run, ctx);
-  json own_event = event_json(event, ctx);
   // Fields event_json reads from the event as it was given (its dialect section), not the spec.
   if (run.spec.timeout_ms != event.spec.timeout_ms) shown["timeout"] = run.spec.timeout_ms / 1000;
   const job_controls& mine = run.spec.controls;
@@ -127,7 +126,7 @@ json event_as_run(const job_view& event, const job_view& run, const event_contex
   if (mine.on_success != its.on_success) shown["chain"] = mine.on_success;
   if (mine.on_failure != its.on_failure) shown["chain_error"] = mine.on_failure;
   if (mine.hook_url != its.hook_url) shown["web_hook"] = mine.hook_url;
-  if (!shows_as_script(run.spec.target)) shown["params"] = own_event["params"];
+  if (!shows_as_script(run.spec.target)) shown["params"] = event_json(event, ctx)["params"];
   return shown;
 }
 
