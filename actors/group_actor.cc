@@ -416,15 +416,16 @@ void adopt_new(group_self self, const job_context* ctx, const job_spec& job) {
 constexpr std::size_t k_restore_batch_jobs = 4096;
 
 // Spawns the actors of jobs found in the store or an import without scheduling them, and arms
-// their first fires in batches (see restore_job()).
+// their first fires in batches (see restore_job()). Jobs read from the store at start await
+// their stored history (restore_history_atom); imported ones start theirs.
 void adopt_restored(group_self self, const job_context* ctx, std::vector<job_spec>& jobs,
-                    int64_t last_alive_ms) {
+                    int64_t last_alive_ms, bool from_store) {
   schedule_batch batch;
   for (auto& job : jobs) {
     std::string id = job.id;
     std::string name = job.name;
     std::string parent = job.parent_job;
-    auto actor = restore_job(self->system(), std::move(job), ctx, last_alive_ms, batch);
+    auto actor = restore_job(self->system(), std::move(job), ctx, last_alive_ms, batch, from_store);
     enter(self, id, job_entry{std::move(actor), std::move(name)});
     if (!parent.empty() || self->state.chains.has_children(id)) link(self, id, parent);
     if (batch.jobs == k_restore_batch_jobs)
@@ -518,7 +519,7 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
   self->state.spec = std::move(spec);
   self->state.clock = ctx->clock;
   self->state.jobs.reserve(restored.size());
-  adopt_restored(self, ctx, restored, last_alive_ms);
+  adopt_restored(self, ctx, restored, last_alive_ms, false);
   restored = {};
   return {
       [=](add_job_atom, audit_entry& audit, job_spec& job, const reply_fn<std::string>& reply) {
@@ -536,12 +537,19 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
       [=](written_atom, actor_task& task) { task(); },
       [=](arm_atom) { send_new_arms(self); },  // see adopt_new()
       [=](restore_atom, std::vector<job_spec>& jobs) {  // start-up: a batch of the stored jobs
-        adopt_restored(self, ctx, jobs, ctx->last_alive_ms);
+        adopt_restored(self, ctx, jobs, ctx->last_alive_ms, true);
       },
       [=](restore_waiting_atom, const std::string& id, std::vector<waiting_record>& stored) {
         // After its job (the same sender's earlier message); a job gone meanwhile drops them.
         if (auto it = self->state.jobs.find(id); it != self->state.jobs.end())
           to_job(self, it->second.actor, restore_waiting_atom::value, std::move(stored));
+      },
+      [=](restore_history_atom, const std::string& id, stored_history& history) {
+        if (auto it = self->state.jobs.find(id); it != self->state.jobs.end())
+          to_job(self, it->second.actor, restore_history_atom::value, std::move(history));
+      },
+      [=](histories_read_atom) {
+        for (auto& [id, entry] : self->state.jobs) to_job(self, entry.actor, histories_read_atom::value);
       },
       [=](list_atom, const reply_fn<std::vector<job_view>>& reply) { list_jobs(self, ctx, reply); },
       [=](list_atom, job_visitor& visit, const reply_fn<std::size_t>& reply) {

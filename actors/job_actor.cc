@@ -320,6 +320,9 @@ caf::behavior make_job_handlers() {
       [](restore_waiting_atom, std::vector<waiting_record>& stored) {
         restore_waiting(me(), my_ctx(), std::move(stored));
       },
+      [](restore_history_atom, stored_history& history) { adopt_history(me()->state, my_ctx(), std::move(history)); },
+      // Every stored history was given: a job that got none had no stored run.
+      [](histories_read_atom) { adopt_history(me()->state, my_ctx(), stored_history{}); },
       [](flush_queue_atom, audit_entry& audit, const reply_fn<std::size_t>& reply) {
         const std::size_t n = flush_waiting_runs(me(), my_ctx());
         audit.detail = std::to_string(n) + (n == 1 ? " waiting run dropped" : " waiting runs dropped");
@@ -404,9 +407,10 @@ caf::actor spawn_unstarted(caf::actor_system& sys, const job_spec& spec, const j
 }  // namespace
 
 caf::actor restore_job(caf::actor_system& sys, job_spec spec, const job_context* ctx,
-                       int64_t last_alive_ms, schedule_batch& batch) {
+                       int64_t last_alive_ms, schedule_batch& batch, bool awaits_history) {
   auto job = spawn_unstarted(sys, spec, ctx);
   auto& st = unstarted_state(job);
+  st.history_known = !awaits_history;
   ++batch.jobs;
   if (st.phase != job_phase::active || st.timing->sched.get_kind() == schedule::kind::manually) return job;
   // As apply_plan(), but on this thread; the catch-up runs need the actor, so they go last.

@@ -36,10 +36,12 @@ caf::actor spawn_job(caf::actor_system& sys, const job_spec& spec, const job_con
 // `last_alive_ms`, and its first fire is added to `batch` (batch.jobs counts the job either way)
 // for the caller to hand to the clock as (arm_atom, schedule_batch). The actor starts at its first
 // message, so restoring a million jobs queues nothing at the actor scheduler. Catch-up runs that
-// its misfire policy asks for start at once, in the actor.
+// its misfire policy asks for start at once, in the actor. A job read from the store at start
+// `awaits_history`: its counts from before the start, which the store's ring scan reads
+// (restore_history_atom, then histories_read_atom for all); an imported job starts with none.
 // REQUIRES: as spawn_job().
 caf::actor restore_job(caf::actor_system& sys, job_spec spec, const job_context* ctx,
-                       int64_t last_alive_ms, schedule_batch& batch);
+                       int64_t last_alive_ms, schedule_batch& batch, bool awaits_history);
 
 // The job's view as it is now, read from any thread without a message: it waits for a handler
 // the job is running (at most microseconds) and never queues behind its mailbox. nullopt when

@@ -206,6 +206,7 @@ std::shared_ptr<run_history_memory> take_run_history(job_state& st) {
   m->last_error_ms = std::exchange(st.last_error_ms, 0);
   m->last_finished = std::move(st.last_finished);
   m->recent_finished = std::move(st.recent_finished);
+  st.history_known = true;  // what the store kept is gone with the rest
   return m;
 }
 

@@ -106,6 +106,9 @@ struct job_context {
   std::map<std::string, run_hook_formatter, std::less<>> hook_formats;
   // When the previous process was last known alive (unix ms; 0 = unknown), for restored jobs.
   int64_t last_alive_ms = 0;
+  // An id made before any run of this process: stored runs with smaller ids are from earlier
+  // processes (ids grow), the others ones the jobs counted themselves (adopt_history).
+  uint64_t process_first_id = 0;
 
   // The job's schedule in its zone (the server's default zone when it names none), shared.
   status_or<std::shared_ptr<const zoned_schedule>> timing_of(const job_spec& job) const;

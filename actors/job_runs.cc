@@ -130,6 +130,7 @@ uint64_t start_one(job_self self, const job_context* ctx, run_trigger trigger, i
   const job_controls& controls = controls_for(st, own, own_controls);
   run_record run;
   run.run_id = ctx->ids->next(now_ms());
+  st.newest_started_id = run.run_id;
   run.job_id = st.spec.id();
   run.group = st.spec.group();
   run.trigger = trigger;
@@ -296,9 +297,42 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
   if (!controls.hook_url.empty()) post_run_hook(self, ctx, controls, "job_complete", run);
   if (own && !retried) forget_own_fields(st, run.plan_ms);  // `own` points nowhere after this
   if (ctx->pool->has_reply_hook()) ctx->pool->report(run_report_json(run, std::string(st.spec.name())));
-  persist_lazily(ctx, mutation_batch{}.put_run(run));
+  if (st.history_known) {
+    const run_tally tally = tally_of(st);
+    persist_lazily(ctx, mutation_batch{}.put_run(run, &tally));
+  } else {
+    persist_lazily(ctx, mutation_batch{}.put_run(run));
+  }
   keep_finished(st, finished_run::of(std::move(run)));
   start_waiting_runs(self, ctx);
+}
+
+run_tally tally_of(const job_state& st) {
+  run_tally t;
+  t.successes = st.successes;
+  t.failures = st.failures;
+  t.skipped = st.skipped;
+  t.retries = st.retries;
+  t.last_success_ms = st.last_success_ms;
+  t.last_error_ms = st.last_error_ms;
+  t.newest_started_id = st.newest_started_id;
+  return t;
+}
+
+void adopt_history(job_state& st, const job_context* ctx, stored_history history) {
+  if (st.history_known) return;
+  const run_tally stored = history.tally_before(ctx->process_first_id);
+  st.runs += stored.runs();
+  st.successes += stored.successes;
+  st.failures += stored.failures;
+  st.skipped += stored.skipped;
+  st.retries += stored.retries;
+  st.last_success_ms = std::max(st.last_success_ms, stored.last_success_ms);
+  st.last_error_ms = std::max(st.last_error_ms, stored.last_error_ms);
+  auto& newest = history.newest;
+  if (!st.last_finished && newest && newest->run_id < ctx->process_first_id)
+    st.last_finished = std::make_unique<finished_run>(finished_run::of(std::move(*newest)));
+  st.history_known = true;
 }
 
 void keep_finished(job_state& st, finished_run run) {

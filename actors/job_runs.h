@@ -47,6 +47,14 @@ void count_skipped(job_state& st, const job_context* ctx, uint64_t n, skip_reaso
 // the group to run the job's follow-up (job_controls on_success / on_failure; none after a
 // client's abort); posts the run hook; starts runs waiting in the job's queue.
 void finish_run(job_self self, const job_context* ctx, run_outcome out);
+// Adds what the store kept of the job from before this start (the ring scan's `history`, less
+// the runs of this process the scan saw: ctx->process_first_id) to what it counted since,
+// unless it knows that already (it was told, or its runs were cleared since); the stored run
+// that ended last becomes its last finished one if none finished since. From then on its runs
+// are written with its tally.
+void adopt_history(job_state& st, const job_context* ctx, stored_history history);
+// The tally a job's next run is written with: its counts now.
+run_tally tally_of(const job_state& st);
 // Makes `run` the job's last finished run; the one it replaces stays in recent_finished if it
 // ended less than k_recent_finished_window_ms before `run` did.
 void keep_finished(job_state& st, finished_run run);

@@ -110,6 +110,12 @@ struct job_state {
   std::unique_ptr<std::vector<finished_run>> recent_finished;
   uint64_t runs = 0, successes = 0, failures = 0, skipped = 0, retries = 0;
   int64_t last_success_ms = 0, last_error_ms = 0;
+  // The id of the newest run the job started (its tally says which stored runs it covers).
+  uint64_t newest_started_id = 0;
+  // The counts above include what the store kept from before this start (restored jobs learn it
+  // from the ring scan: restore_history_atom), so the runs the job writes carry its tally
+  // (core/run_tally.h). A run written before that carries none, and the next start counts it.
+  bool history_known = true;
   bool has_dependents = false;  // jobs run after this one's successes (its group says so)
   // Its delete is durable; the group retires the actor once it has forgotten the job.
   bool deleted = false;

@@ -19,6 +19,7 @@
 #include "actors/scheduler_api.h"
 #include "core/job.h"
 #include "core/run_record.h"
+#include "core/run_tally.h"
 #include "executors/run.h"
 #include "storage/dump_archive.h"
 #include "storage/mutation_batch.h"
@@ -63,6 +64,8 @@ using import_atom = caf::atom_constant<caf::atom("import")>;
 using catch_up_atom = caf::atom_constant<caf::atom("catchup")>;  // misfire runs of a restored job
 using restore_atom = caf::atom_constant<caf::atom("restore")>;   // stored jobs, streamed at start-up
 using restore_waiting_atom = caf::atom_constant<caf::atom("restwait")>;  // a job's stored queue, at start-up
+using restore_history_atom = caf::atom_constant<caf::atom("resthist")>;  // a job's stored tally, after start-up
+using histories_read_atom = caf::atom_constant<caf::atom("histread")>;   // every stored tally was given
 // -- chains and lifetime (job_spec::parent_job, ephemeral) --
 using dependents_atom = caf::atom_constant<caf::atom("dependents")>;  // group -> job: someone depends on you
 using succeeded_atom = caf::atom_constant<caf::atom("succeeded")>;    // job -> group: a run succeeded
@@ -103,6 +106,7 @@ enum class timer_kind : uint8_t { schedule = 0, retry = 1 };
 }  // namespace mainspring
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::job_spec)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::stored_history)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::run_override)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::actor_task)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::job_visitor)

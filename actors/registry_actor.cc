@@ -339,6 +339,15 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
         if (auto it = self->state.groups.find(group); it != self->state.groups.end())
           self->send(it->second.actor, restore_waiting_atom::value, id, std::move(stored));
       },
+      // From the store's ring scan, after the stored jobs (runtime_restore.h): the same path to
+      // the job keeps each behind its job, and histories_read behind every history.
+      [=](restore_history_atom, const std::string& group, const std::string& id, stored_history& history) {
+        if (auto it = self->state.groups.find(group); it != self->state.groups.end())
+          self->send(it->second.actor, restore_history_atom::value, id, std::move(history));
+      },
+      [=](histories_read_atom) {
+        for (auto& [name, entry] : self->state.groups) self->send(entry.actor, histories_read_atom::value);
+      },
       [=](replay_atom, int64_t since_ms) {
         for (auto& [name, entry] : self->state.groups) self->send(entry.actor, replay_atom::value, since_ms);
       },

@@ -29,6 +29,7 @@
 #include "actors/clock_actor.h"
 #include "actors/job_context.h"
 #include "actors/list_worker.h"
+#include "actors/runtime_restore.h"
 #include "actors/scheduler_runtime.h"
 #include "core/audit_entry.h"
 #include "core/id_generator.h"
@@ -63,6 +64,8 @@ struct scheduler_runtime::impl {
   caf::actor node_gateway;  // null without worker nodes
   uint16_t node_gateway_port = 0;
   std::function<void(scheduler_snapshot&)> add_to_snapshot;
+  // Carries the store's ring scan's histories to the registry (runtime_restore.h) until stop().
+  std::shared_ptr<history_relay> histories;
   std::size_t jobs_restored = 0;
   // The dashboard's last hour, sampled by the heartbeat thread every k_activity_slot_ms.
   activity_history activity{scheduler_metrics::lateness_bucket_bounds()};

@@ -98,6 +98,32 @@ int64_t read_time_meta(state_store& store, std::string_view key) {
 
 }  // namespace
 
+void history_relay::start(state_store& store) {
+  std::weak_ptr<history_relay> weak = weak_from_this();
+  store.read_histories(
+      [weak](std::string group, std::string job_id, stored_history history) {
+        auto self = weak.lock();
+        if (!self) return;
+        std::lock_guard<std::mutex> lock(self->mu_);
+        if (self->registry_)
+          caf::anon_send(self->registry_, restore_history_atom::value, std::move(group), std::move(job_id),
+                         std::move(history));
+      },
+      [weak] {
+        auto self = weak.lock();
+        if (!self) return;
+        std::lock_guard<std::mutex> lock(self->mu_);
+        if (!self->registry_) return;
+        caf::anon_send(self->registry_, histories_read_atom::value);
+        spdlog::info("the stored run counts of every job are read back");
+      });
+}
+
+void history_relay::stop() {
+  std::lock_guard<std::mutex> lock(mu_);
+  registry_ = nullptr;
+}
+
 int64_t read_last_alive(state_store& store) { return read_time_meta(store, k_last_alive_meta); }
 
 int64_t read_scheduler_paused_since(state_store& store) {

@@ -13,6 +13,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <vector>
 
 #include <caf/all.hpp>
@@ -36,6 +38,22 @@ status_or<restored_state> load_groups(state_store& store);
 // group that is not among `groups` (none are written that way) are skipped with a warning.
 status_or<std::size_t> stream_jobs(state_store& store, const caf::actor& registry,
                                    const std::vector<group_spec>& groups);
+
+// Hands the histories the store's ring scan reads (state_store::read_histories) to the job
+// actors, through the registry: start() once the stored jobs were streamed (stream_jobs), so
+// that each history reaches its job after the job, and histories_read_atom after every history
+// (a restored job that got none had no stored run). stop() ends the hand-over before the actor
+// system goes; the scan's later calls are dropped.
+class history_relay : public std::enable_shared_from_this<history_relay> {
+ public:
+  explicit history_relay(caf::actor registry) : registry_(std::move(registry)) {}
+  void start(state_store& store);
+  void stop();
+
+ private:
+  std::mutex mu_;
+  caf::actor registry_;  // null once stopped
+};
 
 // The last heartbeat the previous process recorded (unix ms), 0 when there is none.
 int64_t read_last_alive(state_store& store);

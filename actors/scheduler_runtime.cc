@@ -33,6 +33,7 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
   store_opts.max_runs_per_job = options.max_runs_per_job;
   store_opts.max_run_age = options.max_run_age;
   store_opts.env = options.storage_env;
+  store_opts.read_histories = true;  // history_relay, below
   store_opts.on_commit = [metrics = &i->metrics](std::size_t batches, double seconds) {
     metrics->on_storage_commit(batches, seconds);
   };
@@ -65,6 +66,7 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
   i->system = std::make_unique<caf::actor_system>(i->config);
   i->ctx.pool = i->pool.get();
   i->ctx.ids = &i->ids;
+  i->ctx.process_first_id = i->ids.next(now_ms());
   i->ctx.stats = &i->stats;
   i->ctx.metrics = &i->metrics;
   i->ctx.store = i->store.get();
@@ -109,6 +111,8 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
   }
   i->jobs_restored = *jobs;
   spdlog::info("restoring {} job(s)", i->jobs_restored);
+  i->histories = std::make_shared<history_relay>(i->registry);
+  i->histories->start(*i->store);
   i->heartbeat = std::thread([raw = i.get()] { raw->heartbeat_loop(); });
   return std::unique_ptr<scheduler_runtime>(new scheduler_runtime(std::move(i)));
 }
@@ -165,6 +169,7 @@ void scheduler_runtime::stop() {
   }
   i.heartbeat_wake.notify_all();
   i.heartbeat.join();
+  if (i.histories) i.histories->stop();
   i.send(stop_atom::value);
   caf::anon_send(i.ctx.clock, stop_atom::value);
   if (i.node_gateway) {

@@ -1,6 +1,7 @@
 #include "storage/mutation_batch.h"
 
 #include "storage/codec.h"
+#include "storage/run_value.h"
 #include "storage/store_keys.h"
 
 namespace mainspring {
@@ -33,8 +34,8 @@ mutation_batch& mutation_batch::delete_runs(std::string_view group, std::string_
   return *this;
 }
 
-mutation_batch& mutation_batch::put_run(const run_record& run) {
-  ops_.push_back({op_kind::put_run, job_runs_prefix(run.group, run.job_id), encode(run)});
+mutation_batch& mutation_batch::put_run(const run_record& run, const run_tally* tally) {
+  ops_.push_back({op_kind::put_run, job_runs_prefix(run.group, run.job_id), encode_run_value(run, tally)});
   return *this;
 }
 

@@ -27,6 +27,7 @@
 #include "core/job.h"
 #include "core/node.h"
 #include "core/run_record.h"
+#include "core/run_tally.h"
 #include "storage/records.h"
 
 namespace mainspring {
@@ -68,8 +69,9 @@ class mutation_batch {
   // Erases a job's runs now: for a job created under an id a deleted job may have had (an id
   // the client chose), so that it does not inherit history the sweep has not reached yet.
   mutation_batch& delete_runs(std::string_view group, std::string_view job_id);
-  // Into the job's ring of runs, over its oldest once the ring holds the history cap.
-  mutation_batch& put_run(const run_record& run);
+  // Into the job's ring of runs, over its oldest once the ring holds the history cap; with the
+  // job's tally after this run when `tally` is not null (storage/run_value.h).
+  mutation_batch& put_run(const run_record& run, const run_tally* tally = nullptr);
   // A run the job's ring may already hold (a remote run its node reported after the job had
   // recorded it lost): overwrites that slot, or is put as put_run when the ring does not hold
   // it. Reads the ring (max_runs_per_job values) when written: not for the fire path.

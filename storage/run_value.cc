@@ -6,6 +6,7 @@ namespace {
 constexpr uint8_t k_max_state = static_cast<uint8_t>(run_state::skipped);
 constexpr uint8_t k_max_trigger = static_cast<uint8_t>(run_trigger::parent);
 static_assert(k_max_state < 8 && k_max_trigger < 8, "state and trigger share one byte, 3 bits each");
+constexpr uint8_t k_has_tally_bit = 1 << 6;
 
 // The longest varint of a uint64: 10 groups of 7 bits.
 constexpr int k_max_varint_bytes = 10;
@@ -33,6 +34,15 @@ void put_varint(std::string& out, uint64_t v) {
   }
   buf[n++] = static_cast<char>(v);
   out.append(buf, static_cast<std::size_t>(n));
+}
+
+// A tally's time as the run value keeps it: 0 for never, else 1 + zigzag(end_ms - t) (the last
+// success is usually this run's end: one byte).
+uint64_t time_before(int64_t end_ms, int64_t t) {
+  return t == 0 ? 0 : 1 + zigzag(wrapping_sub(end_ms, t));
+}
+int64_t time_from(int64_t end_ms, uint64_t v) {
+  return v == 0 ? 0 : wrapping_sub(end_ms, unzigzag(v - 1));
 }
 
 void put_text(std::string& out, const std::string& text) {
@@ -103,11 +113,12 @@ status corrupt(const std::string& why) {
 
 }  // namespace
 
-std::string encode_run_value(const run_record& run) {
+std::string encode_run_value(const run_record& run, const run_tally* tally) {
   std::string out;
-  out.reserve(16 + run.output_tail.size() + run.error.size() + run.node.size());
+  out.reserve(24 + run.output_tail.size() + run.error.size() + run.node.size());
   out.push_back(static_cast<char>(k_run_value_format));
-  out.push_back(static_cast<char>(static_cast<uint8_t>(run.state) | static_cast<uint8_t>(run.trigger) << 3));
+  out.push_back(static_cast<char>(static_cast<uint8_t>(run.state) | static_cast<uint8_t>(run.trigger) << 3 |
+                                  (tally != nullptr ? k_has_tally_bit : 0)));
   put_varint(out, run.run_id);
   put_varint(out, zigzag(run.attempt));
   put_varint(out, zigzag(run.plan_ms));
@@ -117,17 +128,28 @@ std::string encode_run_value(const run_record& run) {
   put_text(out, run.output_tail);
   put_text(out, run.error);
   put_text(out, run.node);
+  if (tally != nullptr) {
+    put_varint(out, tally->successes);
+    put_varint(out, tally->failures);
+    put_varint(out, tally->skipped);
+    put_varint(out, tally->retries);
+    put_varint(out, time_before(run.end_ms, tally->last_success_ms));
+    put_varint(out, time_before(run.end_ms, tally->last_error_ms));
+    put_varint(out, tally->newest_started_id > run.run_id ? tally->newest_started_id - run.run_id : 0);
+  }
   return out;
 }
 
-status decode_run_value(std::string_view bytes, run_record* out) {
+status decode_run_value(std::string_view bytes, run_record* out, std::optional<run_tally>* tally) {
   value_reader in(bytes);
   const uint8_t format = in.byte();
   if (format != k_run_value_format && format != k_run_value_format_keyed)
     return corrupt("not a format 3 or 4 value");
   const uint8_t kinds = in.byte();
   const uint8_t state = kinds & 7, trigger = (kinds >> 3) & 7;
-  if (in.error() == nullptr && ((kinds >> 6) != 0 || state > k_max_state || trigger > k_max_trigger))
+  const bool has_tally = (kinds & k_has_tally_bit) != 0;
+  if (in.error() == nullptr && ((kinds >> 7) != 0 || state > k_max_state || trigger > k_max_trigger ||
+                                (has_tally && format != k_run_value_format)))
     return corrupt("enum value out of range");
   out->state = static_cast<run_state>(state);
   out->trigger = static_cast<run_trigger>(trigger);
@@ -140,8 +162,24 @@ status decode_run_value(std::string_view bytes, run_record* out) {
   in.text(out->output_tail);
   in.text(out->error);
   in.text(out->node);
+  run_tally read;
+  if (has_tally) {
+    read.successes = in.varint();
+    read.failures = in.varint();
+    read.skipped = in.varint();
+    read.retries = in.varint();
+    read.last_success_ms = time_from(out->end_ms, in.varint());
+    read.last_error_ms = time_from(out->end_ms, in.varint());
+    const uint64_t newer = in.varint();
+    if (newer > UINT64_MAX - out->run_id) in.fail("tally's newest started run id overflows");
+    read.newest_started_id = out->run_id + newer;
+  }
   if (in.error() != nullptr) return corrupt(in.error());
   if (in.remaining() != 0) return corrupt(std::to_string(in.remaining()) + " trailing bytes");
+  if (tally != nullptr) {
+    if (has_tally) *tally = read;
+    else tally->reset();
+  }
   return {};
 }
 

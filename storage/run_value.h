@@ -7,7 +7,7 @@
 // integers as varints relative to each other:
 //
 //   byte 0        format version (4; 3 before history became a ring of slots)
-//   byte 1        state | trigger << 3          (the two high bits are 0)
+//   byte 1        state | trigger << 3 | has_tally << 6   (the top bit is 0)
 //   varint        run id                        (format 4 only: a slot key does not hold it)
 //   varint        attempt                       (zigzag)
 //   varint        plan_ms                       (zigzag)
@@ -15,26 +15,33 @@
 //   varint        end_ms - start_ms             (zigzag, wrapping; exact for end_ms == 0 too)
 //   varint        code                          (zigzag)
 //   3 x (varint length, bytes)   output_tail, error, node
+//   when has_tally: the job's run_tally after this run (core/run_tally.h), 7 varints:
+//                 successes, failures, skipped, retries, last_success_ms and last_error_ms each
+//                 as 0 (never) or 1 + zigzag(end_ms - t), newest_started_id - run_id (0 if less)
 //
-// A no-op run that succeeded takes about 24 bytes (format 2: about 85). The wrapping
-// differences round-trip every int64 exactly, so no time is ever refused.
+// A no-op run that succeeded takes about 24 bytes, 31 with its tally (format 2: about 85). The
+// wrapping differences round-trip every int64 exactly, so no time is ever refused. A value
+// without a tally (written before the job knew its stored tally, or by a node for a run it
+// reports late) is read the same way; the ring scan counts such runs itself.
 //
 // decode_run_value never throws and never crashes on hostile bytes: a truncated value, an
 // overlong varint, an out-of-range enum, a length that overruns the value or trailing bytes
 // give a non-ok status ("corrupt run_record value: ...").
 //
 // Example:
-//   std::string bytes = encode_run_value(run);        // run.group, job_id not written
+//   std::string bytes = encode_run_value(run, &tally); // run.group, job_id not written
 //   run_record back;
 //   if (status st = decode_run_value(bytes, &back); !st.ok()) return st;
 //   back.group = group; back.job_id = job;             // from the key
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/run_record.h"
+#include "core/run_tally.h"
 #include "core/status.h"
 
 namespace mainspring {
@@ -47,13 +54,15 @@ inline constexpr uint8_t k_run_value_format_keyed = 3;
 // flipped length asking for gigabytes (writers keep these far shorter).
 inline constexpr std::size_t k_max_run_value_text_bytes = 64u << 20;
 
-// Writes format 4; appends nothing of run.group or run.job_id.
-std::string encode_run_value(const run_record& run);
+// Writes format 4, with the job's tally after this run when `tally` is not null; appends
+// nothing of run.group or run.job_id.
+std::string encode_run_value(const run_record& run, const run_tally* tally = nullptr);
 
 // Reads a format 3 or 4 value into *out, whose group and job_id (and for format 3 run_id) are
-// left as they were.
+// left as they were. When `tally` is not null it is set to the value's tally, or reset when the
+// value has none.
 // REQUIRES: out != nullptr; bytes[0] is 3 or 4 (codec.cc dispatches on it).
-status decode_run_value(std::string_view bytes, run_record* out);
+status decode_run_value(std::string_view bytes, run_record* out, std::optional<run_tally>* tally = nullptr);
 
 // The run id of a format 4 value, reading only its first bytes (the committer and the sweep
 // compare the runs of a job's ring by id); false for any other value.

@@ -284,7 +284,11 @@ state_store::~state_store() {
   }
   impl_->sweep_cv.notify_all();
   if (impl_->sweeper.joinable()) impl_->sweeper.join();
-  impl_->ring_scan_stop = true;
+  {
+    std::lock_guard<std::mutex> lock(impl_->histories_mu);
+    impl_->ring_scan_stop = true;
+  }
+  impl_->histories_cv.notify_all();
   if (impl_->ring_scan.joinable()) impl_->ring_scan.join();
   {
     std::lock_guard<std::mutex> lock(impl_->queue_mu);

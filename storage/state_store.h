@@ -43,6 +43,7 @@
 #include "core/job.h"
 #include "core/node.h"
 #include "core/run_record.h"
+#include "core/run_tally.h"
 #include "core/status.h"
 #include "storage/mutation_batch.h"
 #include "storage/records.h"
@@ -116,7 +117,13 @@ struct store_options {
   // Called on the ring scan's thread as it starts, before it looks for the DB: tests hold it
   // there while a failed write closes the DB. Null in the server.
   std::function<void()> ring_scan_starting;
+  // The ring scan also reads each job's history for state_store::read_histories(), and waits for
+  // that call before it reads (the server makes it once the stored jobs are restored).
+  bool read_histories = false;
 };
+
+// Receives, on the ring scan's thread, the history of one job that has stored runs.
+using history_sink = std::function<void(std::string group, std::string job_id, stored_history history)>;
 
 // Counters for metrics. Latencies are of the WriteBatch write including its sync.
 struct store_stats {
@@ -217,6 +224,11 @@ class state_store {
   // at most about sweep_keys_per_tick run keys from where the last tick stopped, deleting runs
   // past max_run_age and beyond max_runs_per_job. Returns the runs it deleted.
   std::size_t sweep_retention();
+
+  // With store_options::read_histories: the ring scan, which waits for this call, gives `each`
+  // the history of every job with stored runs (core/run_tally.h: its tally and newest run), then
+  // calls `done`, both on its own thread; neither when the store closes first. Call once.
+  void read_histories(history_sink each, std::function<void()> done);
 
   // True once the scan that open() starts has found every job's place in its ring (a pass
   // over the run history, about 5 million runs a second). Until then a finished run is kept

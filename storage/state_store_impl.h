@@ -78,6 +78,12 @@ struct state_store::impl {
   tag_table scanned_slots;                 // the scan's; the committer's once ring_scan_done
   std::atomic<bool> ring_scan_done{false};
   std::atomic<bool> ring_scan_stop{false};
+  // store_options::read_histories: the scan waits until read_histories() gave it where to.
+  std::mutex histories_mu;
+  std::condition_variable histories_cv;
+  history_sink histories_each;
+  std::function<void()> histories_done;
+  bool histories_wanted = false;  // read_histories() was called; guarded by histories_mu
   bool slots_known = false;                // committer thread only: run_slots is complete
   // Jobs that had a run kept under its id before slots_known (committer thread only): they join
   // run_slots at the hand-over, so that run_slots then holds an entry for every job with a
@@ -131,6 +137,8 @@ struct state_store::impl {
   // Fills scanned_slots with every job's place (ring_scan's thread, from open).
   void scan_rings();
   bool scan_rings_once();
+  // With read_histories: waits for read_histories() (false when the store closes first).
+  bool wait_for_history_sink();
   // The job's runs were all erased: its next run takes slot 0.
   void forget_run_slots(std::string_view runs_prefix);
   // Takes the scan's table once it is done (committer thread); true once run_slots is complete.

@@ -2,10 +2,12 @@
 #include <algorithm>
 #include <functional>
 #include <future>
+#include <optional>
 #include <thread>
 
 #include "core/time_types.h"
 #include "storage/codec.h"
+#include "storage/history_reader.h"
 #include "storage/state_store_impl.h"
 #include "storage/store_keys.h"
 
@@ -122,11 +124,20 @@ const std::string& state_store::impl::slot_of_run(std::string_view runs_prefix, 
 // perhaps before the scan began): the scan waits for the committer's next reopen.
 void state_store::impl::scan_rings() {
   if (options.ring_scan_starting) options.ring_scan_starting();
+  if (options.read_histories && !wait_for_history_sink()) return;
   while (!scan_rings_once()) {
     if (ring_scan_stop.load(std::memory_order_relaxed)) return;
     std::this_thread::sleep_for(k_ring_scan_retry_interval);
   }
-  if (!ring_scan_stop.load(std::memory_order_relaxed)) ring_scan_done.store(true, std::memory_order_release);
+  if (ring_scan_stop.load(std::memory_order_relaxed)) return;
+  ring_scan_done.store(true, std::memory_order_release);
+  if (histories_done) histories_done();
+}
+
+bool state_store::impl::wait_for_history_sink() {
+  std::unique_lock<std::mutex> lock(histories_mu);
+  histories_cv.wait(lock, [this] { return histories_wanted || ring_scan_stop.load(std::memory_order_relaxed); });
+  return histories_wanted && !ring_scan_stop.load(std::memory_order_relaxed);
 }
 
 // One pass over every run key in key order (about 5 million keys a second here), holding the
@@ -141,6 +152,22 @@ bool state_store::impl::scan_rings_once() {
     if (options.before_ring_scan) options.before_ring_scan();
     std::string job;
     ring_place place(options.max_runs_per_job);
+    // Each job's history, for read_histories (this pass's: a retried pass starts again).
+    std::optional<history_reader> history;
+    if (histories_each) history.emplace();
+    auto finish_job = [&] {
+      if (job.empty()) return;
+      scanned_slots.insert_or_get(tag_of(job), place.value());
+      if (!history) return;
+      std::optional<stored_history> h = history->finish();
+      std::string group, job_id;
+      if (!h || !run_owner_of_runs_prefix(job, &group, &job_id)) return;
+      if (h->newest) {
+        h->newest->group = group;
+        h->newest->job_id = job_id;
+      }
+      histories_each(std::move(group), std::move(job_id), std::move(*h));
+    };
     for (it->Seek(leveldb::Slice(k_run_prefix.data(), k_run_prefix.size()));
          it->Valid() && starts_with(it->key(), k_run_prefix); it->Next()) {
       if (ring_scan_stop.load(std::memory_order_relaxed)) return true;
@@ -149,16 +176,18 @@ bool state_store::impl::scan_rings_once() {
       uint64_t id = 0;
       if (!split_any_run_key(std::string_view(it->key().data(), it->key().size()), &prefix)) continue;
       if (prefix != job) {
-        if (!job.empty()) scanned_slots.insert_or_get(tag_of(job), place.value());
+        finish_job();
         job.assign(prefix);
         place = ring_place(options.max_runs_per_job);
       }
+      const std::string_view value(it->value().data(), it->value().size());
+      if (history) history->add(value);
       // Runs kept under their id are not in the ring: they do not move its place.
       if (split_run_key(std::string_view(it->key().data(), it->key().size()), &prefix, &slot) &&
-          run_id_of_value(std::string_view(it->value().data(), it->value().size()), &id))
+          run_id_of_value(value, &id))
         place.add(slot, id);
     }
-    if (!job.empty()) scanned_slots.insert_or_get(tag_of(job), place.value());
+    finish_job();
   }
   return true;
 }
@@ -310,6 +339,16 @@ void state_store::impl::run_sweeper() {
     }
     lock.lock();
   }
+}
+
+void state_store::read_histories(history_sink each, std::function<void()> done) {
+  {
+    std::lock_guard<std::mutex> lock(impl_->histories_mu);
+    impl_->histories_each = std::move(each);
+    impl_->histories_done = std::move(done);
+    impl_->histories_wanted = true;
+  }
+  impl_->histories_cv.notify_all();
 }
 
 bool state_store::rings_scanned() const {

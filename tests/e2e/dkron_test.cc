@@ -604,3 +604,66 @@ TEST_CASE("Dkron jobs survive kill -9 with every Dkron field") {
   for (const char* field : {"schedule", "owner", "tags", "processors", "executor", "executor_config", "next"})
     CHECK(after[field] == before[field]);
 }
+
+TEST_CASE("a job's counts, last success, last error and status survive kill -9 and a clean restart") {
+  dkron_server s;
+  REQUIRE(s.create(shell_job("good", "@manually", "true")).status == 201);
+  REQUIRE(s.create(shell_job("bad", "@manually", "false")).status == 201);
+  auto run_and_wait = [&](const std::string& name, int times) {
+    const std::size_t target = s.finished(name) + static_cast<std::size_t>(times);
+    for (int i = 0; i < times; ++i) REQUIRE(s.dkron.post_json("/v1/jobs/" + name + "/run", json::object()).status == 202);
+    REQUIRE(eventually([&] { return s.finished(name) >= target; }));
+  };
+  run_and_wait("good", 3);
+  run_and_wait("bad", 2);
+  const json good = s.job("good"), bad = s.job("bad");
+  REQUIRE(good["success_count"] == 3);
+  REQUIRE(bad["error_count"] == 2);
+  const json good_detail = s.native.detail("dkron", "good");
+  // A durable write acknowledged after the runs were recorded: the store's committer wrote the
+  // run records (queued before it) in the same round or an earlier one.
+  REQUIRE(s.create(shell_job("marker", "@manually", "true")).status == 201);
+
+  s.server.kill9();
+  s.server.restart();
+  http_client dkron("http://127.0.0.1:" + std::to_string(s.dkron_port));
+  native_api native(s.server.base_url());
+  auto job_of = [&](const std::string& name) {
+    auto r = dkron.get("/v1/jobs/" + name);
+    REQUIRE(r.status == 200);
+    return r.json();
+  };
+  // The counts come back with the store's ring scan, shortly after the restart.
+  const bool back = eventually([&] { return job_of("good")["success_count"] == 3 && job_of("bad")["error_count"] == 2; });
+  INFO("good " << job_of("good").dump() << "\nbad " << job_of("bad").dump() << "\nlog " << s.server.log());
+  REQUIRE(back);
+  json after = job_of("good");
+  CHECK(after["error_count"] == 0);
+  CHECK(after["last_success"] == good["last_success"]);
+  CHECK(after["last_error"].is_null());
+  CHECK(after["status"] == "success");
+  after = job_of("bad");
+  CHECK(after["success_count"] == 0);
+  CHECK(after["last_error"] == bad["last_error"]);
+  CHECK(after["status"] == "failed");
+  const json detail = native.detail("dkron", "good");
+  CHECK(detail["counts"]["runs"] == 3);
+  CHECK(detail["counts"]["successes"] == 3);
+  CHECK(detail["last_success"] == good_detail["last_success"]);
+  REQUIRE(detail["last_run"].is_object());
+  // The run that ended last (of runs ending in the same millisecond, either).
+  CHECK(detail["last_run"]["end_time_ms"] == good_detail["last_run"]["end_time_ms"]);
+  CHECK(detail["last_run"]["state"] == "succeeded");
+
+  // Runs after the restart add to them, and are kept through the next (clean) restart.
+  auto runs = dkron.post_json("/v1/jobs/good/run", json::object());
+  REQUIRE(runs.status == 202);
+  REQUIRE(eventually([&] { return job_of("good")["success_count"] == 4; }));
+  REQUIRE(s.server.stop() == 0);
+  s.server.restart();
+  http_client third("http://127.0.0.1:" + std::to_string(s.dkron_port));
+  REQUIRE(eventually([&] {
+    auto r = third.get("/v1/jobs/good");
+    return r.status == 200 && r.json()["success_count"] == 4;
+  }));
+}

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 #include <climits>
+#include <optional>
 #include <random>
 #include <string>
 
@@ -134,9 +135,69 @@ TEST_CASE("random bit flips give an error or a value that writes back the same w
     bytes[rng() % bytes.size()] ^= static_cast<char>(1u << (rng() % 8));
     if (rng() % 4 == 0) bytes.resize(rng() % (bytes.size() + 1));
     run_record out;
-    if (!decode_run_value(bytes, &out).ok()) continue;
-    CHECK(encode_run_value(out) == bytes);
+    std::optional<run_tally> tally;
+    if (!decode_run_value(bytes, &out, &tally).ok()) continue;
+    CHECK(encode_run_value(out, tally ? &*tally : nullptr) == bytes);
   }
+}
+
+TEST_CASE("a run value carries its job's tally when given one, in a few bytes") {
+  const run_record r = noop_run();
+  run_tally t;
+  t.successes = 1000;
+  t.failures = 3;
+  t.skipped = 2;
+  t.retries = 1;
+  t.last_success_ms = r.end_ms;           // this run: one byte
+  t.last_error_ms = r.end_ms - 86'400'000;  // a day before
+  t.newest_started_id = r.run_id + 2;       // two runs started after this one
+  const std::string plain = encode_run_value(r);
+  const std::string tallied = encode_run_value(r, &t);
+  CHECK(tallied.size() <= plain.size() + 12);
+
+  run_record back;
+  std::optional<run_tally> read;
+  REQUIRE(decode_run_value(tallied, &back, &read).ok());
+  check_same_fields(r, back);
+  REQUIRE(read.has_value());
+  CHECK(*read == t);
+  CHECK(read->runs() == 1003);
+
+  // A value without one resets the caller's, and reads as before.
+  REQUIRE(decode_run_value(plain, &back, &read).ok());
+  CHECK_FALSE(read.has_value());
+  check_same_fields(r, read_back(tallied));  // a reader that does not ask skips it
+
+  // Never (0) and extreme times round-trip.
+  run_tally never;
+  REQUIRE(decode_run_value(encode_run_value(r, &never), &back, &read).ok());
+  REQUIRE(read.has_value());
+  CHECK(read->last_success_ms == 0);
+  CHECK(read->last_error_ms == 0);
+  CHECK(read->newest_started_id == r.run_id);  // at least the run itself
+  run_tally far;
+  far.last_success_ms = INT64_MIN + 1;
+  far.last_error_ms = INT64_MAX;
+  far.successes = UINT64_MAX;
+  far.newest_started_id = UINT64_MAX;
+  REQUIRE(decode_run_value(encode_run_value(r, &far), &back, &read).ok());
+  CHECK(*read == far);
+}
+
+TEST_CASE("a tally cut short, or one marked on a format 3 value, is corrupt") {
+  run_tally t;
+  t.successes = 7;
+  const std::string bytes = encode_run_value(noop_run(), &t);
+  run_record out;
+  std::optional<run_tally> read;
+  for (std::size_t n = encode_run_value(noop_run()).size(); n < bytes.size(); ++n)
+    CHECK_FALSE(decode_run_value(bytes.substr(0, n), &out, &read).ok());
+  std::string format3 = bytes;
+  format3[0] = static_cast<char>(k_run_value_format_keyed);
+  CHECK_FALSE(decode_run_value(format3, &out).ok());
+  std::string top_bit = bytes;
+  top_bit[1] = static_cast<char>(top_bit[1] | 0x80);
+  CHECK(decode_run_value(top_bit, &out).message().find("out of range") != std::string::npos);
 }
 
 TEST_CASE("a format 3 value (run id in the key) still reads, leaving the run id to the caller") {

@@ -1071,3 +1071,78 @@ TEST_CASE("a job's waiting runs load in queue order, and go one by one, by job, 
   REQUIRE(store->commit_sync(mutation_batch{}.delete_group("g")).ok());
   CHECK(loaded() == std::vector<std::string>{"h/a/96"});
 }
+
+TEST_CASE("with read_histories the ring scan waits for the call, then gives each job its tally and newest run") {
+  temp_dir tmp;
+  store_options o = keeping(3);
+  {
+    auto store = open_store(tmp.path, o);
+    REQUIRE(store->commit_sync(mutation_batch{}.put_job(make_job("g", "j")).put_job(make_job("g", "k/1"))).ok());
+    run_tally t;
+    for (uint64_t id = 1; id <= 5; ++id) {  // j's ring of 3 keeps runs 3..5; each carries its tally
+      run_record r = make_run("g", "j", id, static_cast<int64_t>(id) * 1000);
+      t.count(r.state, r.trigger, r.end_ms);
+      t.newest_started_id = id;
+      REQUIRE(store->commit_sync(mutation_batch{}.put_run(r, &t).set_durable(false)).ok());
+    }
+    run_record failed = make_run("g", "j", 6, 6000);  // written before its job knew its tally
+    failed.state = run_state::failed;
+    failed.error = "exit 1";
+    REQUIRE(store->commit_sync(mutation_batch{}.put_run(failed).set_durable(false)).ok());
+    put_runs(*store, "g", "k/1", 1, 1);  // no tally at all
+  }
+  o.read_histories = true;
+  auto opened = state_store::open(tmp.path, o);
+  REQUIRE(opened.ok());
+  auto& store = *opened.value();
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK_FALSE(store.rings_scanned());  // waiting for read_histories
+
+  std::mutex mu;
+  std::map<std::string, stored_history> got;
+  std::promise<void> done;
+  store.read_histories(
+      [&](std::string group, std::string job_id, stored_history h) {
+        std::lock_guard<std::mutex> lock(mu);
+        got.emplace(group + "|" + job_id, std::move(h));
+      },
+      [&] { done.set_value(); });
+  REQUIRE(done.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  CHECK(store.rings_scanned());
+  std::lock_guard<std::mutex> lock(mu);
+  REQUIRE(got.size() == 2);
+  const stored_history& j = got.at("g|j");
+  CHECK(j.tally.successes == 5);
+  CHECK(j.tally.newest_started_id == 5);
+  REQUIRE(j.untallied.size() == 1);
+  CHECK(j.untallied[0].run_id == 6);
+  const run_tally all = j.tally_before(UINT64_MAX);
+  CHECK(all.successes == 5);
+  CHECK(all.failures == 1);
+  CHECK(all.last_success_ms == 5000);
+  CHECK(all.last_error_ms == 6000);
+  REQUIRE(j.newest.has_value());
+  CHECK(j.newest->run_id == 6);
+  CHECK(j.newest->group == "g");
+  CHECK(j.newest->job_id == "j");
+  CHECK(j.newest->error == "exit 1");
+  const stored_history& k = got.at("g|k/1");  // the id's '/' is escaped in the key and back
+  CHECK(k.tally == run_tally{});
+  CHECK(k.tally_before(UINT64_MAX).successes == 1);
+}
+
+TEST_CASE("a store waiting for read_histories keeps runs under their ids, and closes without the call") {
+  temp_dir tmp;
+  store_options o = quiet_options();
+  o.read_histories = true;
+  auto opened = state_store::open(tmp.path, o);
+  REQUIRE(opened.ok());
+  auto store = std::move(opened).value();
+  REQUIRE(store->commit_sync(mutation_batch{}.put_job(make_job("g", "j"))).ok());
+  put_runs(*store, "g", "j", 1, 3);
+  CHECK_FALSE(store->rings_scanned());
+  CHECK(run_ids(*store, "g", "j") == std::vector<uint64_t>{3, 2, 1});
+  store.reset();  // returns: the scan stops waiting
+  auto again = open_store(tmp.path);
+  CHECK(run_ids(*again, "g", "j") == std::vector<uint64_t>{3, 2, 1});
+}
