@@ -168,8 +168,12 @@ status decode_run_value(std::string_view bytes, run_record* out, std::optional<r
     read.failures = in.varint();
     read.skipped = in.varint();
     read.retries = in.varint();
-    read.last_success_ms = time_from(out->end_ms, in.varint());
-    read.last_error_ms = time_from(out->end_ms, in.varint());
+    const uint64_t success = in.varint(), error = in.varint();
+    read.last_success_ms = time_from(out->end_ms, success);
+    read.last_error_ms = time_from(out->end_ms, error);
+    // The writer writes time 0 (never) as 0, never as a difference that comes to it.
+    if ((success != 0 && read.last_success_ms == 0) || (error != 0 && read.last_error_ms == 0))
+      in.fail("tally time 0 written as a difference");
     const uint64_t newer = in.varint();
     if (newer > UINT64_MAX - out->run_id) in.fail("tally's newest started run id overflows");
     read.newest_started_id = out->run_id + newer;

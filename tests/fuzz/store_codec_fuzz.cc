@@ -6,13 +6,18 @@
 //  - decode answers a status, never throws, crashes or reads past the value;
 //  - a value that decodes (in any format version it accepts) writes in today's format, and
 //    that reads back to a record that writes the same bytes: nothing decoded is lost on the
-//    next write.
+//    next write;
+//  - a run value read with its job's tally (storage/run_value.h) writes back to the same bytes,
+//    and the restart's history_reader takes any run value without harm.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "storage/codec.h"
+#include "storage/history_reader.h"
+#include "storage/run_value.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace {
@@ -29,6 +34,17 @@ void check_decoder(std::string_view bytes) {
   FUZZ_CHECK(encode(back) == written);
 }
 
+void check_run_value_with_tally(std::string_view bytes) {
+  history_reader reader;
+  reader.add(bytes);
+  reader.finish();
+  if (bytes.empty() || static_cast<uint8_t>(bytes[0]) != k_run_value_format) return;
+  run_record run;
+  std::optional<run_tally> tally;
+  if (!decode_run_value(bytes, &run, &tally).ok()) return;
+  FUZZ_CHECK(encode_run_value(run, tally ? &*tally : nullptr) == bytes);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
@@ -37,7 +53,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   switch (data[0] % 7) {
     case 0: check_decoder<group_spec>(bytes); break;
     case 1: check_decoder<job_spec>(bytes); break;
-    case 2: check_decoder<run_record>(bytes); break;
+    case 2:
+      check_decoder<run_record>(bytes);
+      check_run_value_with_tally(bytes);
+      break;
     case 3: check_decoder<func_spec>(bytes); break;
     case 4: check_decoder<audit_entry>(bytes); break;
     case 5: check_decoder<node_spec>(bytes); break;
