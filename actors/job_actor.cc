@@ -86,15 +86,15 @@ job_view view_of(const job_state& st) {
   v.spec = st.spec.unpack();
   v.phase = st.phase;
   v.next_fire_ms = st.phase == job_phase::active ? st.next_fire_ms : std::nullopt;
-  v.runs = st.runs;
-  v.successes = st.successes;
-  v.failures = st.failures;
-  v.skipped = st.skipped;
-  v.retries = st.retries;
+  v.runs = st.counts.runs();
+  v.successes = st.counts.successes;
+  v.failures = st.counts.failures;
+  v.skipped = st.counts.skipped;
+  v.retries = st.counts.retries;
   v.running = static_cast<uint32_t>(st.in_flight.size());
   v.waiting = static_cast<uint32_t>(waiting_runs(st));
-  v.last_success_ms = st.last_success_ms;
-  v.last_error_ms = st.last_error_ms;
+  v.last_success_ms = st.counts.last_success_ms;
+  v.last_error_ms = st.counts.last_error_ms;
   if (!st.in_flight.empty()) v.last_run = st.in_flight.back();
   else v.last_run = last_finished_run(st);
   return v;
@@ -142,7 +142,7 @@ std::optional<run_record> last_finished_run(const job_state& st) {
 
 void count_skipped(job_state& st, const job_context* ctx, uint64_t n, skip_reason why) {
   if (n == 0) return;
-  st.skipped += n;
+  st.counts.skipped += n;
   ctx->stats->runs_skipped.fetch_add(n, std::memory_order_relaxed);
   ctx->stats->runs_skipped_by_reason[static_cast<std::size_t>(why)].fetch_add(n, std::memory_order_relaxed);
 }

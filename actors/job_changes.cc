@@ -188,8 +188,7 @@ namespace {
 
 // What clear_runs forgets of a job, kept until its write is answered.
 struct run_history_memory {
-  uint64_t runs = 0, successes = 0, failures = 0, skipped = 0, retries = 0;
-  int64_t last_success_ms = 0, last_error_ms = 0;
+  run_tally counts;
   std::unique_ptr<finished_run> last_finished;
   std::unique_ptr<std::vector<finished_run>> recent_finished;
 };
@@ -197,13 +196,8 @@ struct run_history_memory {
 // Moves the job's counts and remembered runs out of `st`, leaving them zero and empty.
 std::shared_ptr<run_history_memory> take_run_history(job_state& st) {
   auto m = std::make_shared<run_history_memory>();
-  m->runs = std::exchange(st.runs, 0);
-  m->successes = std::exchange(st.successes, 0);
-  m->failures = std::exchange(st.failures, 0);
-  m->skipped = std::exchange(st.skipped, 0);
-  m->retries = std::exchange(st.retries, 0);
-  m->last_success_ms = std::exchange(st.last_success_ms, 0);
-  m->last_error_ms = std::exchange(st.last_error_ms, 0);
+  m->counts = std::exchange(st.counts, run_tally{});
+  st.counts.newest_started_id = m->counts.newest_started_id;  // an id, not a count
   m->last_finished = std::move(st.last_finished);
   m->recent_finished = std::move(st.recent_finished);
   st.history_known = true;  // what the store kept is gone with the rest
@@ -212,13 +206,7 @@ std::shared_ptr<run_history_memory> take_run_history(job_state& st) {
 
 // Adds what take_run_history took back to what the job counted since.
 void give_back_run_history(job_state& st, run_history_memory& m) {
-  st.runs += m.runs;
-  st.successes += m.successes;
-  st.failures += m.failures;
-  st.skipped += m.skipped;
-  st.retries += m.retries;
-  st.last_success_ms = std::max(st.last_success_ms, m.last_success_ms);
-  st.last_error_ms = std::max(st.last_error_ms, m.last_error_ms);
+  st.counts.add(m.counts);
   if (!st.last_finished) {  // no run ended since: the remembered ones are still the latest
     st.last_finished = std::move(m.last_finished);
     st.recent_finished = std::move(m.recent_finished);

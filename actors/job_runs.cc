@@ -130,7 +130,7 @@ uint64_t start_one(job_self self, const job_context* ctx, run_trigger trigger, i
   const job_controls& controls = controls_for(st, own, own_controls);
   run_record run;
   run.run_id = ctx->ids->next(now_ms());
-  st.newest_started_id = run.run_id;
+  st.counts.newest_started_id = run.run_id;
   run.job_id = st.spec.id();
   run.group = st.spec.group();
   run.trigger = trigger;
@@ -239,7 +239,7 @@ void start_due_retries(job_self self, const job_context* ctx) {
   if (st.retries_due.empty()) std::vector<pending_retry>().swap(st.retries_due);
   else arm(self, ctx, st.retries_due.front().due_ms, timer_kind::retry);
   for (auto& r : due) {
-    ++st.retries;
+    ++st.counts.retries;
     start_run(self, ctx, run_trigger::retry, r.plan_ms, r.attempt, false, r.node);
   }
 }
@@ -261,20 +261,19 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
   run.output_tail = std::move(out.output_tail);
   run.error = std::move(out.error);
 
-  ++st.runs;
   ctx->stats->runs_finished.fetch_add(1, std::memory_order_relaxed);
   ctx->metrics->on_run_finished(st.kind, run.state,
                                 std::chrono::duration<double>(out.end_time - out.start_time).count());
   if (run.state == run_state::succeeded) {
-    ++st.successes;
-    st.last_success_ms = run.end_ms;
+    ++st.counts.successes;
+    st.counts.last_success_ms = run.end_ms;
     // Only then does the group hear of it: dependents run, an ephemeral job goes.
     if (st.has_dependents || st.spec.ephemeral)
       self->send(ctx->registry, succeeded_atom::value, std::string(st.spec.group()), std::string(st.spec.id()),
                  static_cast<bool>(st.spec.ephemeral));
   } else {
-    ++st.failures;
-    st.last_error_ms = run.end_ms;
+    ++st.counts.failures;
+    st.counts.last_error_ms = run.end_ms;
   }
   // A run with fields of its own (a manual run's, or given while it ran) retries by them.
   const run_override* own = own_fields_of(st, run.plan_ms);
@@ -297,38 +296,14 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
   if (!controls.hook_url.empty()) post_run_hook(self, ctx, controls, "job_complete", run);
   if (own && !retried) forget_own_fields(st, run.plan_ms);  // `own` points nowhere after this
   if (ctx->pool->has_reply_hook()) ctx->pool->report(run_report_json(run, std::string(st.spec.name())));
-  if (st.history_known) {
-    const run_tally tally = tally_of(st);
-    persist_lazily(ctx, mutation_batch{}.put_run(run, &tally));
-  } else {
-    persist_lazily(ctx, mutation_batch{}.put_run(run));
-  }
+  persist_lazily(ctx, mutation_batch{}.put_run(run, st.history_known ? &st.counts : nullptr));
   keep_finished(st, finished_run::of(std::move(run)));
   start_waiting_runs(self, ctx);
 }
 
-run_tally tally_of(const job_state& st) {
-  run_tally t;
-  t.successes = st.successes;
-  t.failures = st.failures;
-  t.skipped = st.skipped;
-  t.retries = st.retries;
-  t.last_success_ms = st.last_success_ms;
-  t.last_error_ms = st.last_error_ms;
-  t.newest_started_id = st.newest_started_id;
-  return t;
-}
-
 void adopt_history(job_state& st, const job_context* ctx, stored_history history) {
   if (st.history_known) return;
-  const run_tally stored = history.tally_before(ctx->process_first_id);
-  st.runs += stored.runs();
-  st.successes += stored.successes;
-  st.failures += stored.failures;
-  st.skipped += stored.skipped;
-  st.retries += stored.retries;
-  st.last_success_ms = std::max(st.last_success_ms, stored.last_success_ms);
-  st.last_error_ms = std::max(st.last_error_ms, stored.last_error_ms);
+  st.counts.add(history.tally_before(ctx->process_first_id));
   auto& newest = history.newest;
   if (!st.last_finished && newest && newest->run_id < ctx->process_first_id)
     st.last_finished = std::make_unique<finished_run>(finished_run::of(std::move(*newest)));

@@ -53,8 +53,6 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out);
 // that ended last becomes its last finished one if none finished since. From then on its runs
 // are written with its tally.
 void adopt_history(job_state& st, const job_context* ctx, stored_history history);
-// The tally a job's next run is written with: its counts now.
-run_tally tally_of(const job_state& st);
 // Makes `run` the job's last finished run; the one it replaces stays in recent_finished if it
 // ended less than k_recent_finished_window_ms before `run` did.
 void keep_finished(job_state& st, finished_run run);

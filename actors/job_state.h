@@ -17,6 +17,7 @@
 #include "actors/messages.h"
 #include "core/compact_job_spec.h"
 #include "core/fire_plan.h"
+#include "core/run_tally.h"
 #include "core/schedule.h"
 #include "core/schedule_cache.h"
 #include "core/write_gate.h"
@@ -108,13 +109,12 @@ struct job_state {
   // together (concurrent runs timed out at once) are all on their way to the store for a moment,
   // and a read then must see each of them. Null for nearly every job: the store has the history.
   std::unique_ptr<std::vector<finished_run>> recent_finished;
-  uint64_t runs = 0, successes = 0, failures = 0, skipped = 0, retries = 0;
-  int64_t last_success_ms = 0, last_error_ms = 0;
-  // The id of the newest run the job started (its tally says which stored runs it covers).
-  uint64_t newest_started_id = 0;
-  // The counts above include what the store kept from before this start (restored jobs learn it
-  // from the ring scan: restore_history_atom), so the runs the job writes carry its tally
-  // (core/run_tally.h). A run written before that carries none, and the next start counts it.
+  // Its runs counted (and the id of the newest it started): written with each run it stores
+  // (core/run_tally.h), so that a restart gives them back.
+  run_tally counts;
+  // `counts` includes what the store kept from before this start (a restored job learns that
+  // from the ring scan: restore_history_atom), so its runs are written with their tally. A run
+  // written before that carries none, and the next start counts it from the store.
   bool history_known = true;
   bool has_dependents = false;  // jobs run after this one's successes (its group says so)
   // Its delete is durable; the group retires the actor once it has forgotten the job.

@@ -29,12 +29,12 @@ struct run_tally {
   int64_t last_success_ms = 0;  // end of the last successful run, unix ms; 0 = never
   int64_t last_error_ms = 0;    // end of the last failed or timed-out run; 0 = never
   // The id of the newest run the job had started when this tally was taken: a stored run
-  // without a tally and with a smaller id was counted in it (stored_history). Not added up.
+  // without a tally and with a smaller id was counted in it (stored_history).
   uint64_t newest_started_id = 0;
 
   uint64_t runs() const { return successes + failures; }
 
-  // Adds `other`'s counts and keeps the later of each time.
+  // Adds `other`'s counts and keeps the later of each time (and the newer newest_started_id).
   void add(const run_tally& other) {
     successes += other.successes;
     failures += other.failures;
@@ -42,6 +42,7 @@ struct run_tally {
     retries += other.retries;
     last_success_ms = std::max(last_success_ms, other.last_success_ms);
     last_error_ms = std::max(last_error_ms, other.last_error_ms);
+    newest_started_id = std::max(newest_started_id, other.newest_started_id);
   }
 
   // Counts one finished run as the job does (a retry run counts as a retry too: the job counts

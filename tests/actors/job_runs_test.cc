@@ -88,10 +88,10 @@ TEST_CASE("a restored job adds its stored tally to what it counted since the sta
   job_context ctx;
   ctx.process_first_id = 100;  // this process's runs have ids from 100 on
   // Since the start: one success (run 120) and one skipped fire.
-  st.runs = st.successes = 1;
-  st.skipped = 1;
-  st.last_success_ms = 5000;
-  st.newest_started_id = 120;
+  st.counts.successes = 1;
+  st.counts.skipped = 1;
+  st.counts.last_success_ms = 5000;
+  st.counts.newest_started_id = 120;
   keep_finished(st, finished_run::of(finished(120, 5000)));
 
   stored_history h;
@@ -106,23 +106,19 @@ TEST_CASE("a restored job adds its stored tally to what it counted since the sta
   h.newest = finished(110, 4900);
   adopt_history(st, &ctx, h);
   CHECK(st.history_known);
-  CHECK(st.successes == 11);
-  CHECK(st.failures == 3);
-  CHECK(st.runs == 14);
-  CHECK(st.skipped == 1);
-  CHECK(st.retries == 1);
-  CHECK(st.last_success_ms == 5000);  // its own, later
-  CHECK(st.last_error_ms == 4000);
+  CHECK(st.counts.successes == 11);
+  CHECK(st.counts.failures == 3);
+  CHECK(st.counts.runs() == 14);
+  CHECK(st.counts.skipped == 1);
+  CHECK(st.counts.retries == 1);
+  CHECK(st.counts.last_success_ms == 5000);  // its own, later
+  CHECK(st.counts.last_error_ms == 4000);
+  CHECK(st.counts.newest_started_id == 120);  // what its next run is written with
   REQUIRE(st.last_finished);
   CHECK(st.last_finished->run_id == 120);  // a run ended since: it stays the last
 
-  const run_tally t = tally_of(st);  // what its next run is written with
-  CHECK(t.successes == 11);
-  CHECK(t.failures == 3);
-  CHECK(t.newest_started_id == 120);
-
   adopt_history(st, &ctx, h);  // told twice (or after a clear): nothing changes
-  CHECK(st.successes == 11);
+  CHECK(st.counts.successes == 11);
 }
 
 TEST_CASE("a restored job that has not run since takes its stored run as its last one") {
@@ -137,12 +133,12 @@ TEST_CASE("a restored job that has not run since takes its stored run as its las
   adopt_history(st, &ctx, h);
   REQUIRE(st.last_finished);
   CHECK(st.last_finished->run_id == 50);
-  CHECK(st.runs == 1);
+  CHECK(st.counts.runs() == 1);
 
   job_state none;  // no stored run at all: told so once every history was given
   none.history_known = false;
   adopt_history(none, &ctx, stored_history{});
   CHECK(none.history_known);
-  CHECK(none.runs == 0);
+  CHECK(none.counts.runs() == 0);
   CHECK_FALSE(none.last_finished);
 }

@@ -16,7 +16,10 @@ TEST_CASE("tallies add counts and keep the later times") {
   b.successes = 1;
   b.last_success_ms = 400;
   b.last_error_ms = 900;
+  a.newest_started_id = 70;
+  b.newest_started_id = 80;
   a.add(b);
+  CHECK(a.newest_started_id == 80);  // an id: the newer, not a sum
   CHECK(a.successes == 4);
   CHECK(a.failures == 1);
   CHECK(a.runs() == 5);
