@@ -3,8 +3,8 @@
 //
 // The job actor counts as its runs finish (runs = successes + failures). Each run it writes to
 // the store carries the tally after that run (storage/run_value.h); at the next start the store's
-// ring scan gives each job back the tally of its newest run, and adds what it can read from the
-// runs written before the job knew its stored tally (stored_history below).
+// ring scan gives each job back the last tally written, with what it can read from the runs
+// written before the job knew its stored tally (stored_history below).
 //
 // Example:
 //   run_tally stored = history.tally;     // what the store read back
