@@ -94,6 +94,15 @@ class value_reader {
     out.assign(rest_.data(), static_cast<std::size_t>(n));
     rest_.remove_prefix(static_cast<std::size_t>(n));
   }
+  // As text(), without keeping it (refusing what text() refuses).
+  void skip_text() {
+    const uint64_t n = varint();
+    if (n > rest_.size() || n > k_max_run_value_text_bytes) {
+      if (error_ == nullptr) fail("string length overruns the value");
+      return;
+    }
+    rest_.remove_prefix(static_cast<std::size_t>(n));
+  }
 
   std::size_t remaining() const { return rest_.size(); }
   const char* error() const { return error_; }
@@ -140,7 +149,10 @@ std::string encode_run_value(const run_record& run, const run_tally* tally) {
   return out;
 }
 
-status decode_run_value(std::string_view bytes, run_record* out, std::optional<run_tally>* tally) {
+namespace {
+
+// decode_run_value, copying the texts or not (copy_texts false: they are left as they were).
+status read_value(std::string_view bytes, run_record* out, std::optional<run_tally>* tally, bool copy_texts) {
   value_reader in(bytes);
   const uint8_t format = in.byte();
   if (format != k_run_value_format && format != k_run_value_format_keyed)
@@ -159,9 +171,10 @@ status decode_run_value(std::string_view bytes, run_record* out, std::optional<r
   out->start_ms = wrapping_add(out->plan_ms, in.signed_varint());
   out->end_ms = wrapping_add(out->start_ms, in.signed_varint());
   out->code = in.int32();
-  in.text(out->output_tail);
-  in.text(out->error);
-  in.text(out->node);
+  for (std::string* text : {&out->output_tail, &out->error, &out->node}) {
+    if (copy_texts) in.text(*text);
+    else in.skip_text();
+  }
   run_tally read;
   if (has_tally) {
     read.successes = in.varint();
@@ -185,6 +198,16 @@ status decode_run_value(std::string_view bytes, run_record* out, std::optional<r
     else tally->reset();
   }
   return {};
+}
+
+}  // namespace
+
+status decode_run_value(std::string_view bytes, run_record* out, std::optional<run_tally>* tally) {
+  return read_value(bytes, out, tally, true);
+}
+
+status decode_run_value_without_texts(std::string_view bytes, run_record* out, std::optional<run_tally>* tally) {
+  return read_value(bytes, out, tally, false);
 }
 
 bool run_id_of_value(std::string_view bytes, uint64_t* run_id) {

@@ -64,6 +64,11 @@ std::string encode_run_value(const run_record& run, const run_tally* tally = nul
 // REQUIRES: out != nullptr; bytes[0] is 3 or 4 (codec.cc dispatches on it).
 status decode_run_value(std::string_view bytes, run_record* out, std::optional<run_tally>* tally = nullptr);
 
+// As decode_run_value, without copying output_tail, error and node (left as they were): what the
+// ring scan at start reads of every stored run (storage/history_reader.h).
+status decode_run_value_without_texts(std::string_view bytes, run_record* out,
+                                      std::optional<run_tally>* tally = nullptr);
+
 // The run id of a format 4 value, reading only its first bytes (the committer and the sweep
 // compare the runs of a job's ring by id); false for any other value.
 bool run_id_of_value(std::string_view bytes, uint64_t* run_id);

@@ -226,3 +226,31 @@ TEST_CASE("run_id_of_value reads the id of a format 4 value and nothing else") {
   keyed[0] = static_cast<char>(k_run_value_format_keyed);
   CHECK_FALSE(run_id_of_value(keyed, &id));
 }
+
+TEST_CASE("the scan's read of a run value skips its texts and reads the rest as decode does") {
+  run_record r = noop_run();
+  r.output_tail = "a long tail";
+  r.error = "exit 1";
+  r.node = "worker_1";
+  r.state = run_state::failed;
+  run_tally t;
+  t.failures = 4;
+  t.last_error_ms = r.end_ms;
+  const std::string bytes = encode_run_value(r, &t);
+  run_record light;
+  std::optional<run_tally> read;
+  REQUIRE(decode_run_value_without_texts(bytes, &light, &read).ok());
+  CHECK(light.run_id == r.run_id);
+  CHECK(light.state == run_state::failed);
+  CHECK(light.end_ms == r.end_ms);
+  CHECK(light.output_tail.empty());
+  CHECK(light.error.empty());
+  CHECK(light.node.empty());
+  REQUIRE(read.has_value());
+  t.newest_started_id = r.run_id;  // written as "no newer run": reads back as the run itself
+  CHECK(*read == t);
+  // What decode refuses, it refuses too: a cut value, a text past the end, trailing bytes.
+  for (std::size_t n = 0; n < bytes.size(); ++n)
+    CHECK_FALSE(decode_run_value_without_texts(bytes.substr(0, n), &light).ok());
+  CHECK_FALSE(decode_run_value_without_texts(bytes + "x", &light).ok());
+}
