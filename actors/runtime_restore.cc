@@ -98,25 +98,24 @@ int64_t read_time_meta(state_store& store, std::string_view key) {
 
 }  // namespace
 
-void history_relay::start(state_store& store) {
-  std::weak_ptr<history_relay> weak = weak_from_this();
+std::shared_ptr<history_relay> history_relay::start(caf::actor registry, state_store& store) {
+  auto relay = std::make_shared<history_relay>();
+  relay->registry_ = std::move(registry);
   store.read_histories(
-      [weak](std::string group, std::string job_id, stored_history history) {
-        auto self = weak.lock();
-        if (!self) return;
-        std::lock_guard<std::mutex> lock(self->mu_);
-        if (self->registry_)
-          caf::anon_send(self->registry_, restore_history_atom::value, std::move(group), std::move(job_id),
-                         std::move(history));
+      [relay](std::string group, std::string job_id, stored_history history) {
+        relay->send(caf::make_message(restore_history_atom::value, std::move(group), std::move(job_id),
+                                      std::move(history)));
       },
-      [weak] {
-        auto self = weak.lock();
-        if (!self) return;
-        std::lock_guard<std::mutex> lock(self->mu_);
-        if (!self->registry_) return;
-        caf::anon_send(self->registry_, histories_read_atom::value);
+      [relay] {
+        relay->send(caf::make_message(histories_read_atom::value));
         spdlog::info("the stored run counts of every job are read back");
       });
+  return relay;
+}
+
+void history_relay::send(caf::message msg) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (registry_) caf::anon_send(registry_, std::move(msg));
 }
 
 void history_relay::stop() {

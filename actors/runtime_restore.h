@@ -42,15 +42,16 @@ status_or<std::size_t> stream_jobs(state_store& store, const caf::actor& registr
 // Hands the histories the store's ring scan reads (state_store::read_histories) to the job
 // actors, through the registry: start() once the stored jobs were streamed (stream_jobs), so
 // that each history reaches its job after the job, and histories_read_atom after every history
-// (a restored job that got none had no stored run). stop() ends the hand-over before the actor
-// system goes; the scan's later calls are dropped.
-class history_relay : public std::enable_shared_from_this<history_relay> {
+// (a restored job that got none had no stored run). The store's callbacks keep the relay alive;
+// stop() ends the hand-over before the actor system goes, and the scan's later calls are dropped.
+class history_relay {
  public:
-  explicit history_relay(caf::actor registry) : registry_(std::move(registry)) {}
-  void start(state_store& store);
+  static std::shared_ptr<history_relay> start(caf::actor registry, state_store& store);
   void stop();
 
  private:
+  void send(caf::message msg);
+
   std::mutex mu_;
   caf::actor registry_;  // null once stopped
 };

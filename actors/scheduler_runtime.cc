@@ -111,8 +111,7 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
   }
   i->jobs_restored = *jobs;
   spdlog::info("restoring {} job(s)", i->jobs_restored);
-  i->histories = std::make_shared<history_relay>(i->registry);
-  i->histories->start(*i->store);
+  i->histories = history_relay::start(i->registry, *i->store);
   i->heartbeat = std::thread([raw = i.get()] { raw->heartbeat_loop(); });
   return std::unique_ptr<scheduler_runtime>(new scheduler_runtime(std::move(i)));
 }

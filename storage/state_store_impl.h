@@ -81,9 +81,8 @@ struct state_store::impl {
   // store_options::read_histories: the scan waits until read_histories() gave it where to.
   std::mutex histories_mu;
   std::condition_variable histories_cv;
-  history_sink histories_each;
+  history_sink histories_each;  // set (guarded by histories_mu) once read_histories() is called
   std::function<void()> histories_done;
-  bool histories_wanted = false;  // read_histories() was called; guarded by histories_mu
   bool slots_known = false;                // committer thread only: run_slots is complete
   // Jobs that had a run kept under its id before slots_known (committer thread only): they join
   // run_slots at the hand-over, so that run_slots then holds an entry for every job with a

@@ -136,8 +136,8 @@ void state_store::impl::scan_rings() {
 
 bool state_store::impl::wait_for_history_sink() {
   std::unique_lock<std::mutex> lock(histories_mu);
-  histories_cv.wait(lock, [this] { return histories_wanted || ring_scan_stop.load(std::memory_order_relaxed); });
-  return histories_wanted && !ring_scan_stop.load(std::memory_order_relaxed);
+  histories_cv.wait(lock, [this] { return histories_each || ring_scan_stop.load(std::memory_order_relaxed); });
+  return histories_each && !ring_scan_stop.load(std::memory_order_relaxed);
 }
 
 // One pass over every run key in key order (about 5 million keys a second here), holding the
@@ -346,7 +346,6 @@ void state_store::read_histories(history_sink each, std::function<void()> done) 
     std::lock_guard<std::mutex> lock(impl_->histories_mu);
     impl_->histories_each = std::move(each);
     impl_->histories_done = std::move(done);
-    impl_->histories_wanted = true;
   }
   impl_->histories_cv.notify_all();
 }
