@@ -110,8 +110,9 @@ finished_run finished_run::of(run_record&& run) {
   f.attempt = run.attempt;
   f.state = run.state;
   f.trigger = run.trigger;
-  if (!run.output_tail.empty() || !run.error.empty() || !run.node.empty())
-    f.text = std::make_unique<texts>(texts{std::move(run.output_tail), std::move(run.error), std::move(run.node)});
+  if (!run.output_tail.empty() || !run.error.empty() || !run.node.empty() || run.own_fields)
+    f.text = std::make_unique<texts>(
+        texts{std::move(run.output_tail), std::move(run.error), std::move(run.node), std::move(run.own_fields)});
   return f;
 }
 
@@ -131,6 +132,7 @@ run_record finished_run::record(std::string_view job_id, std::string_view group)
     run.output_tail = text->output_tail;
     run.error = text->error;
     run.node = text->node;
+    run.own_fields = text->own_fields;
   }
   return run;
 }

@@ -93,13 +93,7 @@ job_view view_for_run(const job_state& st, uint64_t run_id) {
   job_view v = view_of(st);
   auto run = std::find_if(st.in_flight.begin(), st.in_flight.end(), [run_id](const run_record& r) { return r.run_id == run_id; });
   const run_override* own = run == st.in_flight.end() ? nullptr : own_fields_of(st, run->plan_ms);
-  if (!own) return v;
-  if (own->target) v.spec.target = *own->target;
-  if (own->timeout_ms) v.spec.timeout_ms = *own->timeout_ms;
-  if (own->retries) v.spec.retries = *own->retries;
-  if (own->retry_delay_ms) v.spec.retry_delay_ms = *own->retry_delay_ms;
-  std::optional<job_controls> storage;
-  v.spec.controls = controls_for(st, own, storage);
+  if (own) v.spec = with_own_fields(std::move(v.spec), *own);
   return v;
 }
 

@@ -294,6 +294,8 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
   }
   if (run.state == run_state::succeeded) follow_with(self, ctx, controls.on_success);
   if (!controls.hook_url.empty()) post_run_hook(self, ctx, controls, "job_complete", run);
+  // The record keeps them, so that the run shows them once it has ended (Cronicle's job views).
+  if (own) run.own_fields = std::make_shared<const run_override>(*own);
   if (own && !retried) forget_own_fields(st, run.plan_ms);  // `own` points nowhere after this
   if (ctx->pool->has_reply_hook()) ctx->pool->report(run_report_json(run, std::string(st.spec.name())));
   persist_lazily(ctx, mutation_batch{}.put_run(run, st.history_known ? &st.counts : nullptr));

@@ -53,12 +53,13 @@ struct run_fields {
 
 // A finished run as its job keeps it (job_state::last_finished): a run_record without the job's
 // id and group (the job's own) and with its texts apart, since most runs print nothing: 64 bytes
-// on the heap for a quiet run rather than a run_record's 224, for each of a million jobs.
+// on the heap for a quiet run rather than a run_record's 232, for each of a million jobs.
 struct finished_run {
   struct texts {
     std::string output_tail;
     std::string error;
     std::string node;
+    std::shared_ptr<const run_override> own_fields;  // run_record::own_fields
   };
   uint64_t run_id = 0;
   int64_t plan_ms = 0;
@@ -68,7 +69,7 @@ struct finished_run {
   int attempt = 0;
   run_state state = run_state::running;
   run_trigger trigger = run_trigger::schedule;
-  std::unique_ptr<texts> text;  // null when all three are empty
+  std::unique_ptr<texts> text;  // null when all four are empty
 
   // `run` without its job id and group; its texts are moved.
   static finished_run of(run_record&& run);

@@ -82,6 +82,15 @@ status validate_override(const run_override& change) {
   return validate_controls_patch(change.controls);
 }
 
+job_spec with_own_fields(job_spec job, const run_override& own) {
+  if (own.target) job.target = *own.target;
+  if (own.timeout_ms) job.timeout_ms = *own.timeout_ms;
+  if (own.retries) job.retries = *own.retries;
+  if (own.retry_delay_ms) job.retry_delay_ms = *own.retry_delay_ms;
+  if (!own.controls.empty()) job.controls = patched(std::move(job.controls), own.controls);
+  return job;
+}
+
 bool is_valid_id(std::string_view text) {
   if (text.empty() || text.size() > k_max_id_bytes) return false;
   return std::all_of(text.begin(), text.end(), [](char c) {

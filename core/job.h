@@ -139,6 +139,10 @@ struct run_override {
 // range; the target is checked by validate_target.
 status validate_override(const run_override& change);
 
+// `job` as one run of it runs: each field `own` sets replaces the job's (the controls are
+// patched). What a job view shows of a run with fields of its own, in flight or ended.
+job_spec with_own_fields(job_spec job, const run_override& own);
+
 // `job` with `patch` applied, or the status patch.edit refused it with. The result still needs
 // validate_job().
 status_or<job_spec> apply_patch(job_spec job, const job_patch& patch);

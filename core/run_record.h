@@ -11,9 +11,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace mainspring {
+
+struct run_override;  // core/job.h
 
 enum class run_state { running, succeeded, failed, timed_out, skipped };
 enum class run_trigger { schedule, manual, retry, misfire, parent };  // parent: its parent job succeeded
@@ -35,6 +38,11 @@ struct run_record {
   std::string output_tail;
   std::string error;
   std::string node;           // the worker node a REMOTE@ run ran on ("" = this server)
+  // The run's own fields (Cronicle's run_event or update_job with fields of its own), kept with
+  // its finished record so that the job shows them once it has ended; null for nearly every run.
+  // Shared, not copied: a run record is copied into replies and views, its own fields never
+  // change once it has ended.
+  std::shared_ptr<const run_override> own_fields;
 
   int64_t lateness_ms() const { return start_ms - plan_ms; }
   int64_t duration_ms() const { return end_ms > start_ms ? end_ms - start_ms : 0; }

@@ -422,6 +422,15 @@ struct waiting_codec {
   }
 };
 
+struct override_codec {
+  static constexpr const char* k_name = "run_override";
+  static constexpr uint8_t k_version = k_override_format;
+  template <class Io, class O>
+  static void fields(Io& io, O& o, uint8_t /*version*/) {
+    override_fields(io, o);
+  }
+};
+
 struct func_codec {
   static constexpr const char* k_name = "func_spec";
   static constexpr uint8_t k_version = k_func_format;
@@ -547,6 +556,13 @@ std::string encode(const waiting_record& w) {
 }
 status decode(std::string_view b, waiting_record* out) {
   return decode_record<waiting_codec>(b, out);
+}
+
+std::string encode(const run_override& o) {
+  return encode_record<override_codec>(o);
+}
+status decode(std::string_view b, run_override* out) {
+  return decode_record<override_codec>(b, out);
 }
 
 std::string encode(const group_spec& g) {

@@ -44,6 +44,8 @@ inline constexpr uint8_t k_audit_format = 1;
 inline constexpr uint8_t k_node_format = 2;  // 2 added tags
 inline constexpr uint8_t k_api_key_format = 2;  // 2 added title, privileges, last_used_ms
 inline constexpr uint8_t k_waiting_format = 1;
+// A run's own fields, inside a run value that has them (storage/run_value.h).
+inline constexpr uint8_t k_override_format = 1;
 
 std::string encode(const group_spec& group);
 std::string encode(const job_spec& job);
@@ -53,6 +55,7 @@ std::string encode(const audit_entry& entry);
 std::string encode(const node_spec& node);
 std::string encode(const api_key_record& key);
 std::string encode(const waiting_record& run);
+std::string encode(const run_override& own);
 
 // Decodes `bytes` into *out. On error *out is left in an unspecified but valid state. A run
 // value of format 4 leaves out->group and job_id empty (format 3 also run_id 0): the caller
@@ -66,5 +69,6 @@ status decode(std::string_view bytes, audit_entry* out);
 status decode(std::string_view bytes, node_spec* out);
 status decode(std::string_view bytes, api_key_record* out);
 status decode(std::string_view bytes, waiting_record* out);
+status decode(std::string_view bytes, run_override* out);
 
 }  // namespace mainspring

@@ -1,5 +1,8 @@
 #include "storage/run_value.h"
 
+#include "core/job.h"        // run_override
+#include "storage/codec.h"   // its bytes (k_override_format)
+
 namespace mainspring {
 namespace {
 
@@ -7,6 +10,7 @@ constexpr uint8_t k_max_state = static_cast<uint8_t>(run_state::skipped);
 constexpr uint8_t k_max_trigger = static_cast<uint8_t>(run_trigger::parent);
 static_assert(k_max_state < 8 && k_max_trigger < 8, "state and trigger share one byte, 3 bits each");
 constexpr uint8_t k_has_tally_bit = 1 << 6;
+constexpr uint8_t k_has_own_fields_bit = 1 << 7;
 
 // The longest varint of a uint64: 10 groups of 7 bits.
 constexpr int k_max_varint_bytes = 10;
@@ -94,15 +98,18 @@ class value_reader {
     out.assign(rest_.data(), static_cast<std::size_t>(n));
     rest_.remove_prefix(static_cast<std::size_t>(n));
   }
-  // As text(), without keeping it (refusing what text() refuses).
-  void skip_text() {
+  // As text(), without copying it: the bytes stay in the value (refusing what text() refuses).
+  std::string_view text_view() {
     const uint64_t n = varint();
     if (n > rest_.size() || n > k_max_run_value_text_bytes) {
       if (error_ == nullptr) fail("string length overruns the value");
-      return;
+      return {};
     }
+    std::string_view text = rest_.substr(0, static_cast<std::size_t>(n));
     rest_.remove_prefix(static_cast<std::size_t>(n));
+    return text;
   }
+  void skip_text() { text_view(); }
 
   std::size_t remaining() const { return rest_.size(); }
   const char* error() const { return error_; }
@@ -127,7 +134,8 @@ std::string encode_run_value(const run_record& run, const run_tally* tally) {
   out.reserve(24 + run.output_tail.size() + run.error.size() + run.node.size());
   out.push_back(static_cast<char>(k_run_value_format));
   out.push_back(static_cast<char>(static_cast<uint8_t>(run.state) | static_cast<uint8_t>(run.trigger) << 3 |
-                                  (tally != nullptr ? k_has_tally_bit : 0)));
+                                  (tally != nullptr ? k_has_tally_bit : 0) |
+                                  (run.own_fields != nullptr ? k_has_own_fields_bit : 0)));
   put_varint(out, run.run_id);
   put_varint(out, zigzag(run.attempt));
   put_varint(out, zigzag(run.plan_ms));
@@ -146,6 +154,7 @@ std::string encode_run_value(const run_record& run, const run_tally* tally) {
     put_varint(out, time_before(run.end_ms, tally->last_error_ms));
     put_varint(out, tally->newest_started_id > run.run_id ? tally->newest_started_id - run.run_id : 0);
   }
+  if (run.own_fields != nullptr) put_text(out, encode(*run.own_fields));
   return out;
 }
 
@@ -160,8 +169,9 @@ status read_value(std::string_view bytes, run_record* out, std::optional<run_tal
   const uint8_t kinds = in.byte();
   const uint8_t state = kinds & 7, trigger = (kinds >> 3) & 7;
   const bool has_tally = (kinds & k_has_tally_bit) != 0;
-  if (in.error() == nullptr && ((kinds >> 7) != 0 || state > k_max_state || trigger > k_max_trigger ||
-                                (has_tally && format != k_run_value_format)))
+  const bool has_own_fields = (kinds & k_has_own_fields_bit) != 0;
+  if (in.error() == nullptr && (state > k_max_state || trigger > k_max_trigger ||
+                                ((has_tally || has_own_fields) && format != k_run_value_format)))
     return corrupt("enum value out of range");
   out->state = static_cast<run_state>(state);
   out->trigger = static_cast<run_trigger>(trigger);
@@ -191,12 +201,22 @@ status read_value(std::string_view bytes, run_record* out, std::optional<run_tal
     if (newer > UINT64_MAX - out->run_id) in.fail("tally's newest started run id overflows");
     read.newest_started_id = out->run_id + newer;
   }
+  // Read in both modes, so that both take the same values: few runs have fields of their own.
+  std::shared_ptr<run_override> own;
+  if (has_own_fields) {
+    const std::string_view bytes_of_own = in.text_view();
+    if (in.error() == nullptr) {
+      own = std::make_shared<run_override>();
+      if (status st = decode(bytes_of_own, own.get()); !st.ok()) return corrupt("its own fields: " + st.message());
+    }
+  }
   if (in.error() != nullptr) return corrupt(in.error());
   if (in.remaining() != 0) return corrupt(std::to_string(in.remaining()) + " trailing bytes");
   if (tally != nullptr) {
     if (has_tally) *tally = read;
     else tally->reset();
   }
+  out->own_fields = std::move(own);
   return {};
 }
 

@@ -7,7 +7,7 @@
 // integers as varints relative to each other:
 //
 //   byte 0        format version (4; 3 before history became a ring of slots)
-//   byte 1        state | trigger << 3 | has_tally << 6   (the top bit is 0)
+//   byte 1        state | trigger << 3 | has_tally << 6 | has_own_fields << 7
 //   varint        run id                        (format 4 only: a slot key does not hold it)
 //   varint        attempt                       (zigzag)
 //   varint        plan_ms                       (zigzag)
@@ -18,6 +18,8 @@
 //   when has_tally: the job's run_tally after this run (core/run_tally.h), 7 varints:
 //                 successes, failures, skipped, retries, last_success_ms and last_error_ms each
 //                 as 0 (never) or 1 + zigzag(end_ms - t), newest_started_id - run_id (0 if less)
+//   when has_own_fields: (varint length, bytes) the run's own fields (run_record::own_fields,
+//                 a core/job.h run_override) as storage/codec.h writes them
 //
 // A no-op run that succeeded takes about 24 bytes, 31 with its tally (format 2: about 85). The
 // wrapping differences round-trip every int64 exactly, so no time is ever refused. A value
@@ -54,8 +56,8 @@ inline constexpr uint8_t k_run_value_format_keyed = 3;
 // flipped length asking for gigabytes (writers keep these far shorter).
 inline constexpr std::size_t k_max_run_value_text_bytes = 64u << 20;
 
-// Writes format 4, with the job's tally after this run when `tally` is not null; appends
-// nothing of run.group or run.job_id.
+// Writes format 4, with the job's tally after this run when `tally` is not null and the run's own
+// fields when it has some; appends nothing of run.group or run.job_id.
 std::string encode_run_value(const run_record& run, const run_tally* tally = nullptr);
 
 // Reads a format 3 or 4 value into *out, whose group and job_id (and for format 3 run_id) are
@@ -65,7 +67,8 @@ std::string encode_run_value(const run_record& run, const run_tally* tally = nul
 status decode_run_value(std::string_view bytes, run_record* out, std::optional<run_tally>* tally = nullptr);
 
 // As decode_run_value, without copying output_tail, error and node (left as they were): what the
-// ring scan at start reads of every stored run (storage/history_reader.h).
+// ring scan at start reads of every stored run (storage/history_reader.h). The run's own fields
+// are read all the same (rare, and so that both reads take the same values).
 status decode_run_value_without_texts(std::string_view bytes, run_record* out,
                                       std::optional<run_tally>* tally = nullptr);
 

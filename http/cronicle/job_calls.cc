@@ -41,6 +41,15 @@ void with_own_fields(scheduler_api& api, const state_ptr& s, const run_record& r
                });
 }
 
+// The event as an ended run `run` ran it: with the fields of its own it kept (a run_event's or
+// update_job's), as a job in flight shows them.
+event_info as_ended_run(const job_view& event, const run_record& run, const event_context& ctx) {
+  if (!run.own_fields) return event_info{event_json(event, ctx), event.spec.timeout_ms, event.running};
+  job_view shown = event;
+  shown.spec = with_own_fields(event.spec, *run.own_fields);
+  return event_info{event_as_run(event, shown, ctx), shown.spec.timeout_ms, event.running};
+}
+
 // The run a job id names, with its event (null when the event is gone), or `missing`.
 void find_run(scheduler_api& api, const state_ptr& s, const json& params, const responder& reply,
               const std::string& missing_text, std::function<void(run_record, event_info)> found) {
@@ -57,7 +66,7 @@ void find_run(scheduler_api& api, const state_ptr& s, const json& params, const 
                        if (!runs.ok() || runs->empty() || runs->front().run_id != run_id) return send(reply, missing);
                        api.job_detail(s->events.group, event_id, [&api, s, found, run = runs->front()](status_or<job_view> v) {
                          if (!v.ok()) return found(run, event_info{});
-                         if (run.finished()) return found(run, event_info{event_json(*v, s->events), v->spec.timeout_ms, v->running});
+                         if (run.finished()) return found(run, as_ended_run(*v, run, s->events));
                          with_own_fields(api, s, run, std::move(v).value(), found);
                        });
                      });
@@ -117,7 +126,10 @@ void get_history(scheduler_api& api, const state_ptr& s, call_args a) {
                                const run_record& r = (*runs)[static_cast<std::size_t>(i)];
                                auto it = events->find(r.job_id);
                                json event = it == events->end() ? json(nullptr) : it->second.event;
-                               rows.push_back(history_row(r, event, it == events->end() ? 0 : it->second.timeout_ms, s->hostname));
+                               int64_t timeout_ms = it == events->end() ? 0 : it->second.timeout_ms;
+                               // A row shows its event's fields but for the run's own time limit (in its description).
+                               if (r.own_fields && r.own_fields->timeout_ms) timeout_ms = *r.own_fields->timeout_ms;
+                               rows.push_back(history_row(r, event, timeout_ms, s->hostname));
                              }
                            }
                            a.reply.send(success({{"rows", std::move(rows)}, {"list", {{"length", total}}}}));

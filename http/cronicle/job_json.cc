@@ -165,8 +165,8 @@ json job_json(const run_record& run, const json& event, int64_t timeout_ms, cons
   job["perf"] = "";
   job["time_end"] = seconds_of(run.end_ms);
   job["elapsed"] = seconds_of(run.duration_ms());
-  // The limit the run was cut at is its own (run_event's or update_job's timeout), which its
-  // record keeps in the executor's text; other own fields are not kept once a run ends.
+  // The limit the run was cut at, as the executor's text keeps it: the run's own (run_event's or
+  // update_job's) even in a record stored before records kept a run's own fields.
   if (run.state == run_state::timed_out) job["timeout"] = limit_of_timed_out(run, timeout_ms) / 1000;
   return job;
 }

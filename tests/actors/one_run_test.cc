@@ -120,3 +120,36 @@ TEST_CASE("runs asked for in the same millisecond each keep their own fields and
     REQUIRE(ask<std::size_t>([&](auto r) { rt->abort_run(k_test_origin, "g", "j", id, r); }).ok());
   REQUIRE(poll_until([&] { return detail(*rt, "g", "j").running == 0; }));
 }
+
+TEST_CASE("an ended run keeps its own fields in its record, and in the store across a restart") {
+  temp_data_dir dir;
+  auto rt = start_runtime(dir.path);
+  REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_test_origin, "g", r); }).ok());
+  REQUIRE(add(*rt, shell_job("g", "j", "@manually", "true")).ok());
+  run_override change;
+  change.timeout_ms = 5'000;
+  change.target = shell_target{"echo its own"};
+  change.controls.on_failure = "next";
+  auto own = ask<uint64_t>([&](auto r) { rt->run_job_now_with(k_test_origin, "g", "j", change, r); });
+  REQUIRE(own.ok());
+  REQUIRE(poll_until([&] { return finished(*rt, "j", *own); }));
+  auto plain = ask<uint64_t>([&](auto r) { rt->run_job_now(k_test_origin, "g", "j", r); });
+  REQUIRE(plain.ok());
+  REQUIRE(poll_until([&] { return finished(*rt, "j", *plain); }));
+  auto check_kept = [&] {
+    auto mine = run_of(*rt, "j", *own);
+    REQUIRE(mine);
+    CHECK(mine->output_tail == "its own\n");
+    REQUIRE(mine->own_fields != nullptr);
+    CHECK(mine->own_fields->timeout_ms == 5'000);
+    CHECK(mine->own_fields->controls.on_failure == "next");
+    REQUIRE(mine->own_fields->target);
+    CHECK(std::get<shell_target>(*mine->own_fields->target).command == "echo its own");
+    CHECK(run_of(*rt, "j", *plain)->own_fields == nullptr);
+  };
+  check_kept();  // from the job's memory or the store, whichever has it first
+  rt->stop();  // writes what the history lane still holds
+  rt.reset();
+  rt = start_runtime(dir.path);
+  check_kept();  // from the store
+}

@@ -291,6 +291,42 @@ TEST_CASE("cronicle: a job shows its own fields from run_event and update_job, a
   CHECK(s.wait_job(plain)["code"] == 0);
 }
 
+TEST_CASE("cronicle: an ended job shows its own fields, also after a kill -9") {
+  cronicle_server s;
+  std::string next = s.create(shell_event("Next", "#!/bin/sh\ntrue\n"));
+  std::string id = s.create(with(shell_event("Own", "#!/bin/sh\necho event\n"), {{"timeout", 3600}}));
+  const std::string own_script = "#!/bin/sh\necho its own\n";
+  std::string own = s.ok("run_event", {{"id", id}, {"timeout", 300}, {"retries", 1}, {"chain", next},
+                                       {"params", {{"script", own_script}}}})["ids"][0];
+  json ended = s.wait_job(own);
+  std::string plain = s.ok("run_event", {{"id", id}})["ids"][0];
+  s.wait_job(plain);
+  auto check_shown = [&](const json& job) {
+    INFO(job.dump());
+    CHECK(job["complete"] == 1);
+    CHECK(job["timeout"] == 300);
+    CHECK(job["retries"] == 1);
+    CHECK(job["chain"] == next);
+    CHECK(job["params"]["script"] == own_script);
+  };
+  check_shown(ended);
+  check_shown(s.ok("get_job_details", {{"id", own}})["job"]);
+  json its = s.ok("get_job_details", {{"id", plain}})["job"];
+  CHECK(its["timeout"] == 3600);
+  CHECK(its["retries"] == 0);
+  CHECK(its["chain"] == "");
+  CHECK(its["params"]["script"] == "#!/bin/sh\necho event\n");
+  // Its chain ran (once), and the event is unchanged.
+  REQUIRE(eventually([&] { return history(s, next).size() == 1; }, 20s));
+  CHECK(s.ok("get_event", {{"id", id}})["event"]["timeout"] == 3600);
+  // The stored record keeps them: the same after a kill -9.
+  s.server.kill9();
+  s.server.restart();
+  check_shown(s.ok("get_job_status", {{"id", own}})["job"]);
+  check_shown(s.ok("get_job_details", {{"id", own}})["job"]);
+  CHECK(s.ok("get_job_details", {{"id", plain}})["job"]["timeout"] == 3600);
+}
+
 TEST_CASE("cronicle: update_job's chain, web_hook and retries apply when the job in flight ends") {
   http_sink sink;
   cronicle_server s;

@@ -558,3 +558,22 @@ TEST_CASE("a waiting run round-trips with and without fields of its own") {
   const std::string bytes = encode(own);
   for (std::size_t n = 1; n < bytes.size(); ++n) CHECK_FALSE(decode(bytes.substr(0, n), &back).ok());
 }
+
+TEST_CASE("a run's own fields have a codec of their own, refused when newer or cut") {
+  run_override own;
+  own.retries = 3;
+  own.controls.hook_url = "http://127.0.0.1:9/hook";
+  const std::string bytes = encode(own);
+  CHECK(static_cast<uint8_t>(bytes[0]) == k_override_format);
+  run_override back;
+  back.timeout_ms = 1;  // whatever the caller held is replaced
+  REQUIRE(decode(bytes, &back).ok());
+  CHECK(back.retries == 3);
+  CHECK_FALSE(back.timeout_ms);
+  CHECK(back.controls == own.controls);
+  CHECK(encode(back) == bytes);
+  for (std::size_t n = 0; n < bytes.size(); ++n) CHECK_FALSE(decode(bytes.substr(0, n), &back).ok());
+  std::string newer = bytes;
+  newer[0] = static_cast<char>(k_override_format + 1);
+  CHECK(decode(newer, &back).code() == status_code::failed_precondition);
+}

@@ -1,10 +1,13 @@
 #include "storage/run_value.h"
 
 #include <catch2/catch.hpp>
+#include <memory>
 #include <climits>
 #include <optional>
 #include <random>
 #include <string>
+
+#include "core/job.h"  // run_override
 
 using namespace mainspring;
 
@@ -195,9 +198,76 @@ TEST_CASE("a tally cut short, or one marked on a format 3 value, is corrupt") {
   std::string format3 = bytes;
   format3[0] = static_cast<char>(k_run_value_format_keyed);
   CHECK_FALSE(decode_run_value(format3, &out).ok());
+  // The top bit says the run's own fields follow: a value that has none after its tally is short.
   std::string top_bit = bytes;
   top_bit[1] = static_cast<char>(top_bit[1] | 0x80);
-  CHECK(decode_run_value(top_bit, &out).message().find("out of range") != std::string::npos);
+  CHECK(decode_run_value(top_bit, &out).message().find("truncated") != std::string::npos);
+}
+
+TEST_CASE("a run's own fields round-trip, with and without the tally, in both reads") {
+  run_record r = noop_run();
+  r.trigger = run_trigger::manual;
+  auto own = std::make_shared<run_override>();
+  own->timeout_ms = 300'000;
+  own->retries = 2;
+  own->target = shell_target{"echo its own"};
+  own->controls.on_failure = "Next";
+  r.own_fields = own;
+  run_tally t;
+  t.successes = 3;
+  t.newest_started_id = r.run_id;
+  const run_tally* tallies[] = {nullptr, &t};
+  for (const run_tally* tally : tallies) {
+    const std::string bytes = encode_run_value(r, tally);
+    run_record back, light;
+    std::optional<run_tally> read, light_read;
+    REQUIRE(decode_run_value(bytes, &back, &read).ok());
+    check_same_fields(r, back);
+    CHECK(read.has_value() == (tally != nullptr));
+    REQUIRE(back.own_fields != nullptr);
+    CHECK(back.own_fields->timeout_ms == 300'000);
+    CHECK(back.own_fields->retries == 2);
+    REQUIRE(back.own_fields->target.has_value());
+    CHECK(std::get<shell_target>(*back.own_fields->target).command == "echo its own");
+    CHECK(back.own_fields->controls.on_failure == "Next");
+    CHECK_FALSE(back.own_fields->retry_delay_ms.has_value());
+    CHECK(encode_run_value(back, read ? &*read : nullptr) == bytes);
+    // The ring scan's read takes them too.
+    REQUIRE(decode_run_value_without_texts(bytes, &light, &light_read).ok());
+    REQUIRE(light.own_fields != nullptr);
+    CHECK(light.own_fields->timeout_ms == 300'000);
+    CHECK(light_read == read);
+  }
+  // A run without them reads none, whatever the caller's record held.
+  run_record reused;
+  reused.own_fields = own;
+  REQUIRE(decode_run_value(encode_run_value(noop_run()), &reused).ok());
+  CHECK(reused.own_fields == nullptr);
+}
+
+TEST_CASE("own fields that do not read make the whole run value corrupt") {
+  run_record r = noop_run();
+  auto own = std::make_shared<run_override>();
+  own->retries = 1;
+  r.own_fields = own;
+  const std::string bytes = encode_run_value(r);
+  run_record out;
+  // Every shorter value fails (the fields' length overruns, or the fields are cut).
+  for (std::size_t n = encode_run_value(noop_run()).size(); n < bytes.size(); ++n) {
+    CHECK_FALSE(decode_run_value(bytes.substr(0, n), &out).ok());
+    CHECK_FALSE(decode_run_value_without_texts(bytes.substr(0, n), &out).ok());
+  }
+  // A boolean of the fields that is neither 0 nor 1: the fields' own codec refuses it.
+  std::string bad = bytes;
+  bad[encode_run_value(noop_run()).size() + 2] = 7;  // after the length and the format byte: target's flag
+  const status st = decode_run_value(bad, &out);
+  CHECK_FALSE(st.ok());
+  CHECK(st.message().find("its own fields") != std::string::npos);
+  CHECK_FALSE(decode_run_value_without_texts(bad, &out).ok());
+  // And a format 3 value cannot carry them.
+  std::string format3 = bytes;
+  format3[0] = static_cast<char>(k_run_value_format_keyed);
+  CHECK_FALSE(decode_run_value(format3, &out).ok());
 }
 
 TEST_CASE("a format 3 value (run id in the key) still reads, leaving the run id to the caller") {
