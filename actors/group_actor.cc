@@ -219,6 +219,14 @@ void visit_jobs(group_self self, const job_context* ctx, job_visitor visit, cons
   });
 }
 
+// Every run in flight of the group's jobs, off the group's thread.
+void list_runs_in_flight(group_self self, const job_context* ctx, const reply_fn<std::vector<run_record>>& reply) {
+  auto snap = std::make_shared<job_snapshot>(snapshot_of(self));
+  build_off_thread<std::vector<run_record>>(ctx, reply, [snap]() -> status_or<std::vector<run_record>> {
+    return runs_in_flight(*snap);
+  });
+}
+
 // One page: read here in O(page) when it needs neither a filter nor another order, else off
 // the group's thread from a snapshot.
 void list_page(group_self self, const job_context* ctx, const job_page_query& query, const reply_fn<job_page>& reply) {
@@ -555,6 +563,7 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
       [=](list_atom, job_visitor& visit, const reply_fn<std::size_t>& reply) {
         visit_jobs(self, ctx, std::move(visit), reply);
       },
+      [=](in_flight_atom, const reply_fn<std::vector<run_record>>& reply) { list_runs_in_flight(self, ctx, reply); },
       [=](page_atom, const job_page_query& query, const reply_fn<job_page>& reply) {
         list_page(self, ctx, query, reply);
       },

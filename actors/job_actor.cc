@@ -445,6 +445,15 @@ std::optional<job_view> read_job_view(caf::abstract_actor* job) {
   return view_of(st);
 }
 
+std::vector<run_record> read_runs_in_flight(caf::abstract_actor* job) {
+  auto* actor = static_cast<job_actor*>(job);
+  if (!actor) return {};
+  const job_state& st = actor->state;
+  job_state_lock lock(st);
+  if (st.retired) return {};
+  return st.in_flight;
+}
+
 caf::actor spawn_job(caf::actor_system& sys, const job_spec& spec, const job_context* ctx,
                      schedule_batch& arms) {
   auto job = spawn_unstarted(sys, spec, ctx);

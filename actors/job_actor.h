@@ -51,4 +51,8 @@ std::optional<job_view> read_job_view(const caf::actor& job);
 // The same from a plain pointer. REQUIRES: something holds a reference to the actor meanwhile.
 std::optional<job_view> read_job_view(caf::abstract_actor* job);
 
+// The job's runs in flight, read as read_job_view reads its view (none once its actor has ended),
+// oldest first. REQUIRES: as read_job_view(caf::abstract_actor*).
+std::vector<run_record> read_runs_in_flight(caf::abstract_actor* job);
+
 }  // namespace mainspring

@@ -44,6 +44,15 @@ std::size_t visit_all(const job_snapshot& snapshot, const job_visitor& visit) {
   return visited;
 }
 
+std::vector<run_record> runs_in_flight(const job_snapshot& snapshot) {
+  std::vector<run_record> runs;
+  snapshot.jobs.for_each([&](const job_ref& job) {
+    for (auto& run : read_runs_in_flight(job.actor)) runs.push_back(std::move(run));
+  });
+  std::sort(runs.begin(), runs.end(), [](const run_record& a, const run_record& b) { return a.run_id > b.run_id; });
+  return runs;
+}
+
 bool matches(const job_view& view, const job_page_query& query) {
   if (query.state && view.phase != *query.state) return false;
   if (query.q.empty()) return true;

@@ -55,6 +55,9 @@ std::vector<job_view> read_all(const job_snapshot& snapshot);
 // its dependents, one view at a time (at_most = the snapshot's size); answers how many.
 std::size_t visit_all(const job_snapshot& snapshot, const job_visitor& visit);
 
+// Every run in flight of the snapshot's jobs that still exist, newest run id first.
+std::vector<run_record> runs_in_flight(const job_snapshot& snapshot);
+
 // `views` with their dependents, from `chains`.
 void add_dependents(std::vector<job_view>& views, const job_chains& chains);
 

@@ -49,6 +49,7 @@ using delete_atom = caf::atom_constant<caf::atom("delete")>;
 using clear_atom = caf::atom_constant<caf::atom("clear")>;
 using delete_name_atom = caf::atom_constant<caf::atom("delname")>;
 using list_atom = caf::atom_constant<caf::atom("list")>;
+using in_flight_atom = caf::atom_constant<caf::atom("inflight")>;  // a group's runs in flight
 using page_atom = caf::atom_constant<caf::atom("page")>;  // one page of a group's jobs
 using view_atom = caf::atom_constant<caf::atom("view")>;
 using run_now_atom = caf::atom_constant<caf::atom("runnow")>;

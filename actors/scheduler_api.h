@@ -239,6 +239,10 @@ class scheduler_api {
   // Newest first; at most `limit`; only runs with run_id < before_run_id when that is non-zero.
   virtual void job_executions(std::string group, std::string job_id, std::size_t limit,
                               uint64_t before_run_id, reply_fn<std::vector<run_record>> done) = 0;
+  // Every run in flight of the group's jobs, newest run id first: read from each job's state off
+  // the actors' threads (O(jobs) of the group), for dialects whose execution lists show runs in
+  // flight beside finished ones (group_executions has only these).
+  virtual void runs_in_flight(std::string group, reply_fn<std::vector<run_record>> done) = 0;
 
   // -- worker nodes (REMOTE@) --
   // The group's nodes, sorted by id: every node that ever joined and was not removed with its

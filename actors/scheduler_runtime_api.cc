@@ -97,6 +97,10 @@ void scheduler_runtime::job_executions(std::string group, std::string job_id, st
               std::move(stored).value(), std::move(done));
 }
 
+void scheduler_runtime::runs_in_flight(std::string group, reply_fn<std::vector<run_record>> done) {
+  impl_->send(in_flight_atom::value, std::move(group), std::move(done));
+}
+
 void scheduler_runtime::add_func(request_origin origin, func_spec func, reply_fn<std::string> done) {
   auto audit = audit_of(origin, "func.add", func.group);
   impl_->send(add_func_atom::value, std::move(audit), std::move(func), std::move(done));

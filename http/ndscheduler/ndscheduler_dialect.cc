@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <memory>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -97,6 +98,9 @@ const char* state_name(const run_record& run) {
              : "failed";
 }
 
+// An execution's updated_time: when it ended, or while in flight when it started.
+int64_t updated_ms(const run_record& run) { return run.end_ms ? run.end_ms : run.start_ms; }
+
 std::string execution_id(const run_record& run) { return run.job_id + "-" + std::to_string(run.run_id); }
 
 // What ndscheduler stores as the result: json.dumps() of what the class returned, or the error.
@@ -114,7 +118,7 @@ json result_of(const run_record& run, const json& job_section) {
 
 json execution_json(const run_record& run, const job_view* job, const std::string& hostname) {
   json section = job ? dialect_section(job->spec.dialect_data, k_dialect_name) : json::object();
-  int64_t updated = run.end_ms ? run.end_ms : run.start_ms;
+  const int64_t updated = updated_ms(run);
   json out = {{"execution_id", execution_id(run)},
               {"state", state_name(run)},
               {"hostname", run.node.empty() ? hostname : run.node},
@@ -132,6 +136,39 @@ json execution_json(const run_record& run, const job_view* job, const std::strin
       if (j.contains(f)) out["job"][f] = j[f];  // a cron job's strings; an interval job has none
   }
   return out;
+}
+
+// The finished runs `ended` with the runs of `busy` planned in [from_ms, to_ms] that are not among
+// them, at most k_max_list_entries, as ndscheduler orders them: updated_time, latest first (then
+// the newer run first). ndscheduler lists an execution from the moment it is scheduled, in state
+// "running" until it ends.
+std::vector<run_record> with_runs_in_flight(std::vector<run_record> ended, const std::vector<run_record>& busy,
+                                            int64_t from_ms, int64_t to_ms) {
+  std::set<uint64_t> listed;
+  for (const auto& r : ended) listed.insert(r.run_id);
+  for (const auto& r : busy)
+    if (r.plan_ms >= from_ms && r.plan_ms <= to_ms && !listed.count(r.run_id)) ended.push_back(r);
+  std::sort(ended.begin(), ended.end(), [](const run_record& a, const run_record& b) {
+    return updated_ms(a) != updated_ms(b) ? updated_ms(a) > updated_ms(b) : a.run_id > b.run_id;
+  });
+  if (ended.size() > k_max_list_entries) ended.resize(k_max_list_entries);
+  return ended;
+}
+
+// Answers `runs` as ndscheduler's execution list, each with its job's section (none for a job
+// deleted meanwhile).
+void send_executions(scheduler_api& api, const options_ptr& o, const responder& reply, std::vector<run_record> runs) {
+  api.list_jobs(o->group, [o, reply, runs = std::move(runs)](status_or<std::vector<job_view>> views) {
+    std::map<std::string, const job_view*> by_id;
+    if (views.ok())
+      for (const auto& v : *views) by_id[v.spec.id] = &v;
+    json out = json::array();
+    for (const auto& run : runs) {
+      auto it = by_id.find(run.job_id);
+      out.push_back(execution_json(run, it == by_id.end() ? nullptr : it->second, o->hostname));
+    }
+    send_json(reply, 200, json{{"executions", std::move(out)}});
+  });
 }
 
 // [start, end] of ?time_range_start / ?time_range_end (default: the last 10 minutes).
@@ -264,20 +301,17 @@ void add_execution_routes(router& r, scheduler_api& api, options_ptr o) {
   r.add("GET", "/api/v1/executions", handler([&api, o](http_request& req, responder reply) {
     auto range = time_range(req);
     if (!range.ok()) return send_error(reply, range.status());
-    api.group_executions(o->group, range->first, range->second, k_max_list_entries,
-                         [&api, o, reply](status_or<std::vector<run_record>> runs) {
-      if (!runs.ok()) return send_error(reply, runs.status());
-      api.list_jobs(o->group, [o, reply, runs = std::move(runs).value()](status_or<std::vector<job_view>> views) {
-        std::map<std::string, const job_view*> by_id;
-        if (views.ok())
-          for (const auto& v : *views) by_id[v.spec.id] = &v;
-        json out = json::array();
-        for (const auto& run : runs) {
-          auto it = by_id.find(run.job_id);
-          out.push_back(execution_json(run, it == by_id.end() ? nullptr : it->second, o->hostname));
-        }
-        send_json(reply, 200, json{{"executions", std::move(out)}});
-      });
+    // Named copies, not a structured binding: clang before 16 cannot capture those in a lambda.
+    const int64_t from_ms = range->first, to_ms = range->second;
+    // Runs in flight first, then the finished ones: a run that ends between the two reads shows
+    // once, finished.
+    api.runs_in_flight(o->group, [&api, o, reply, from_ms, to_ms](status_or<std::vector<run_record>> busy) {
+      if (!busy.ok()) return send_error(reply, busy.status());
+      api.group_executions(o->group, from_ms, to_ms, k_max_list_entries,
+                           [&api, o, reply, from_ms, to_ms, busy = std::move(busy).value()](status_or<std::vector<run_record>> ended) {
+                             if (!ended.ok()) return send_error(reply, ended.status());
+                             send_executions(api, o, reply, with_runs_in_flight(std::move(ended).value(), busy, from_ms, to_ms));
+                           });
     });
   }));
   r.add("GET", "/api/v1/executions/{execution_id}", handler([&api, o](http_request& req, responder reply) {

@@ -153,3 +153,45 @@ TEST_CASE("an ended run keeps its own fields in its record, and in the store acr
   rt = start_runtime(dir.path);
   check_kept();  // from the store
 }
+
+TEST_CASE("runs_in_flight lists every run in flight of a group's jobs, newest first, and none once they end") {
+  temp_data_dir dir;
+  auto rt = start_runtime(dir.path);
+  REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_test_origin, "g", r); }).ok());
+  REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_test_origin, "h", r); }).ok());
+  REQUIRE(add(*rt, shell_job("g", "j", "@manually", "sleep 30")).ok());
+  REQUIRE(add(*rt, shell_job("g", "k", "@manually", "sleep 30")).ok());
+  REQUIRE(add(*rt, shell_job("g", "idle", "@manually", "true")).ok());
+  REQUIRE(add(*rt, shell_job("h", "other", "@manually", "sleep 30")).ok());
+  auto in_flight = [&](const std::string& group) {
+    auto runs = ask<std::vector<run_record>>([&](auto r) { rt->runs_in_flight(group, r); });
+    REQUIRE(runs.ok());
+    return std::move(runs).value();
+  };
+  CHECK(in_flight("g").empty());
+  std::vector<uint64_t> ids;
+  for (const char* job : {"j", "k", "j"}) {
+    auto id = ask<uint64_t>([&](auto r) { rt->run_job_now(k_test_origin, "g", job, r); });
+    REQUIRE(id.ok());
+    ids.push_back(*id);
+  }
+  auto other = ask<uint64_t>([&](auto r) { rt->run_job_now(k_test_origin, "h", "other", r); });
+  REQUIRE(other.ok());
+  auto runs = in_flight("g");
+  REQUIRE(runs.size() == 3);
+  CHECK(runs[0].run_id == ids[2]);
+  CHECK(runs[1].run_id == ids[1]);
+  CHECK(runs[2].run_id == ids[0]);
+  CHECK(runs[1].job_id == "k");
+  for (const auto& r : runs) {
+    CHECK(r.group == "g");
+    CHECK_FALSE(r.finished());
+  }
+  CHECK(ask<std::vector<run_record>>([&](auto r) { rt->runs_in_flight("nope", r); }).status().code() ==
+        status_code::not_found);
+  for (const char* job : {"j", "k"})
+    REQUIRE(ask<std::size_t>([&](auto r) { rt->abort_job_runs(k_test_origin, "g", job, r); }).ok());
+  REQUIRE(poll_until([&] { return in_flight("g").empty(); }));
+  CHECK(in_flight("h").size() == 1);
+  REQUIRE(ask<std::size_t>([&](auto r) { rt->abort_job_runs(k_test_origin, "h", "other", r); }).ok());
+}

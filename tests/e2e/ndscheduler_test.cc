@@ -3,6 +3,8 @@
 // classes firing (ShellJob, CurlJob against a local sink, AwesomeJob), pause and resume, run now,
 // executions in a time range, audit logs, and hostile input.
 #include <chrono>
+#include <fstream>
+#include <set>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -11,6 +13,7 @@
 #include "tests/e2e/native_helpers.h"
 #include "tests/e2e/server_process.h"
 #include "tests/support/http_sink.h"
+#include "tests/support/temp_dir.h"
 
 using namespace mainspring;
 using namespace mainspring::e2e;
@@ -251,7 +254,9 @@ TEST_CASE("ndscheduler: executions in a time range, one by id, and run now in bo
   s.wait_execution(e2);
   REQUIRE(eventually([&] { return s.executions().size() == 2; }));  // the default: the last 10 minutes
   json list = s.executions();
-  CHECK(list[0]["execution_id"] == e2);  // newest first
+  // Latest updated_time (here: end) first, as ndscheduler orders them.
+  CHECK(list[0]["updated_time"].get<std::string>() >= list[1]["updated_time"].get<std::string>());
+  CHECK(std::set<std::string>{list[0]["execution_id"], list[1]["execution_id"]} == std::set<std::string>{e1, e2});
   CHECK(s.executions("?time_range_start=2000-01-01T00:00:00&time_range_end=2000-01-02T00:00:00").empty());
   auto missing = s.nd.get("/api/v1/executions/nope");
   CHECK(missing.status == 400);
@@ -260,6 +265,45 @@ TEST_CASE("ndscheduler: executions in a time range, one by id, and run now in bo
   CHECK(unknown.status == 400);
   CHECK(unknown.json()["error"] == "Job not found: 0123456789abcdef0123456789abcdef");
   CHECK(s.nd.get("/api/v1/executions?time_range_start=yesterday").status == 400);
+}
+
+TEST_CASE("ndscheduler: the executions list shows a run in flight as running, then as it ended") {
+  nd_server s;
+  testing::temp_dir dir("ms_nd_executions");
+  const std::string gate = dir.path + "/go";
+  std::string id = s.create({{"name", "slow"}, {"job_class_string", "simple_scheduler.jobs.shell_job.ShellJob"},
+                             {"pub_args", {"/bin/sh", "-c", "while [ ! -e " + gate + " ]; do sleep 0.05; done"}},
+                             {"minute", "0"}, {"hour", "0"}});
+  std::string quick = s.create({{"name", "quick"}, {"job_class_string", "simple_scheduler.jobs.shell_job.ShellJob"},
+                                {"pub_args", {"/bin/true"}}, {"minute", "0"}, {"hour", "0"}});
+  std::string done = s.run_now(quick);
+  s.wait_execution(done);
+  // Two runs of the gated job stay in flight; they show beside the finished one, newest first.
+  std::string first = s.run_now(id);
+  std::string second = s.run_now(id);
+  json list;
+  REQUIRE(eventually([&] {
+    list = s.executions();
+    return list.size() == 3;
+  }));
+  INFO(list.dump());
+  CHECK(list[0]["execution_id"] == second);
+  CHECK(list[1]["execution_id"] == first);
+  CHECK(list[2]["execution_id"] == done);
+  CHECK(list[0]["state"] == "running");
+  CHECK(list[1]["state"] == "running");
+  CHECK(list[0]["result"].is_null());
+  CHECK(list[0]["job"]["job_id"] == id);
+  CHECK(list[2]["state"] == "succeeded");
+  // Out of the time range, a run in flight is left out as a finished one is.
+  CHECK(s.executions("?time_range_start=2000-01-01T00:00:00&time_range_end=2000-01-02T00:00:00").empty());
+  std::ofstream(gate) << "x";
+  s.wait_execution(first);
+  s.wait_execution(second);
+  REQUIRE(eventually([&] {
+    list = s.executions();
+    return list.size() == 3 && list[0]["state"] == "succeeded" && list[1]["state"] == "succeeded";
+  }));
 }
 
 TEST_CASE("ndscheduler: hostile input gets a 400 in its shape and changes nothing") {

@@ -210,6 +210,14 @@ class fake_scheduler final : public scheduler_api {
       if (r.group == group && r.plan_ms >= from_ms && r.plan_ms <= to_ms && out.size() < lim) out.push_back(r);
     reply(done, status_or<std::vector<run_record>>(out));
   }
+  std::vector<run_record> in_flight;  // what runs_in_flight answers (for the group asked)
+  void runs_in_flight(std::string group, reply_fn<std::vector<run_record>> done) override {
+    if (!groups.count(group)) return reply(done, unknown_group(group));
+    std::vector<run_record> out;
+    for (const auto& r : in_flight)
+      if (r.group == group) out.push_back(r);
+    reply(done, status_or<std::vector<run_record>>(out));
+  }
   void list_nodes(std::string group, reply_fn<std::vector<node_view>> done) override {
     if (!groups.count(group)) return reply(done, unknown_group(group));
     reply(done, status_or<std::vector<node_view>>(nodes[group]));

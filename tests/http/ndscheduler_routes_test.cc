@@ -106,3 +106,32 @@ TEST_CASE("ndscheduler run now answers the execution id, and executions carry th
   CHECK(f.call("GET", "/api/v1/executions?time_range_end=2000-01-01T00:00:00").body["executions"].empty());
   CHECK(f.call("GET", "/api/v1/executions?time_range_start=soon").status == 400);
 }
+
+TEST_CASE("the executions list adds runs in flight in its range, once each, latest updated first") {
+  fixture f;
+  auto created = f.call("POST", "/api/v1/jobs", R"({"name":"x","job_class_string":"simple_scheduler.jobs.sample_job.AwesomeJob","pub_args":[],"minute":"*/5"})");
+  std::string id = created.body["job_id"];
+  const int64_t now = to_unix_ms(now_ms());
+  auto run = [&](uint64_t run_id, int64_t plan_ms, run_state state) {
+    run_record r;
+    r.run_id = run_id;
+    r.job_id = id;
+    r.group = "ndscheduler";
+    r.state = state;
+    r.plan_ms = plan_ms;
+    r.start_ms = plan_ms;
+    if (state != run_state::running) r.end_ms = plan_ms + 5;
+    return r;
+  };
+  f.api.group_runs = {run(9, now - 1000, run_state::succeeded), run(5, now - 3000, run_state::failed)};
+  // 9 ended between the two reads (listed once, ended); 11 and 7 are in flight; 3 was planned
+  // before the range.
+  f.api.in_flight = {run(11, now - 500, run_state::running), run(9, now - 1000, run_state::running),
+                     run(7, now - 2000, run_state::running), run(3, now - 3'600'000, run_state::running)};
+  auto list = f.call("GET", "/api/v1/executions");
+  REQUIRE(list.status == 200);
+  std::vector<std::string> shown;
+  for (const auto& e : list.body["executions"])
+    shown.push_back(e["execution_id"].get<std::string>() + ":" + e["state"].get<std::string>());
+  CHECK(shown == std::vector<std::string>{id + "-11:running", id + "-9:succeeded", id + "-7:running", id + "-5:failed"});
+}
