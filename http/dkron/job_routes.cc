@@ -439,14 +439,18 @@ void add_job_routes(router& r, scheduler_api& api, state_ptr state) {
                          send_json(reply, req, 200, execution_json(runs->front(), node, k_whole_output));
                        });
   }));
+  // Every execution running now, of every job (a job that allows overlap may have several), by
+  // started_at, earliest first: Dkron's busyHandler sorts them so.
   r.add("GET", "/v1/busy", handler([&api, state](http_request& req, responder reply) {
     std::string node = state->options.node_name;
-    api.list_jobs(state->options.group, [req, reply, node](status_or<std::vector<job_view>> views) {
+    api.runs_in_flight(state->options.group, [req, reply, node](status_or<std::vector<run_record>> runs) {
       json out = json::array();
-      if (views.ok())
-        for (const auto& v : *views)
-          if (v.running > 0 && v.last_run && v.last_run->end_ms == 0)
-            out.push_back(execution_json(*v.last_run, node, k_list_output_bytes));
+      if (runs.ok()) {
+        std::stable_sort(runs->begin(), runs->end(), [](const run_record& a, const run_record& b) {
+          return a.start_ms != b.start_ms ? a.start_ms < b.start_ms : a.run_id < b.run_id;
+        });
+        for (const auto& run : *runs) out.push_back(execution_json(run, node, k_list_output_bytes));
+      }
       send_json(reply, req, 200, out, {{"X-Total-Count", std::to_string(out.size())}});
     });
   }));

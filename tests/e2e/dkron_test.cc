@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <thread>
 
 #include <date/date.h>
 
@@ -15,6 +16,7 @@
 #include "tests/e2e/native_helpers.h"
 #include "tests/e2e/server_process.h"
 #include "tests/support/http_sink.h"
+#include "tests/support/temp_dir.h"
 
 using namespace mainspring;
 using namespace mainspring::e2e;
@@ -481,6 +483,42 @@ TEST_CASE("concurrency forbid never lets two runs of a job overlap") {
   std::sort(spans.begin(), spans.end());
   for (std::size_t i = 1; i < spans.size(); ++i) CHECK(spans[i].first >= spans[i - 1].second);
   CHECK(s.job("slow")["concurrency"] == "forbid");
+}
+
+TEST_CASE("GET /v1/busy lists every execution running now, of every job, earliest started first") {
+  dkron_server s;
+  testing::temp_dir dir("ms_dkron_busy");
+  const std::string gate = dir.path + "/go";
+  const std::string wait = "while [ ! -e " + gate + " ]; do sleep 0.05; done";
+  for (const char* name : {"a_gated", "b_gated"}) REQUIRE(s.create(shell_job(name, "@manually", wait)).status == 201);
+  auto busy = [&] {
+    auto r = s.dkron.get("/v1/busy");
+    REQUIRE(r.status == 200);
+    CHECK(r.header("x-total-count") == std::to_string(r.json().size()));
+    return r.json();
+  };
+  CHECK(busy().empty());
+  // b first, then a twice (its default concurrency allows overlap): three runs at once.
+  for (const char* name : {"b_gated", "a_gated", "a_gated"}) {
+    REQUIRE(s.dkron.request("POST", "/v1/jobs/" + std::string(name) + "/run", "").status == 202);
+    std::this_thread::sleep_for(20ms);  // distinct start times (milliseconds), in this order
+  }
+  json now;
+  REQUIRE(eventually([&] {
+    now = busy();
+    return now.size() == 3;
+  }));
+  INFO(now.dump());
+  CHECK(now[0]["job_name"] == "b_gated");
+  CHECK(now[1]["job_name"] == "a_gated");
+  CHECK(now[2]["job_name"] == "a_gated");
+  for (std::size_t i = 0; i < now.size(); ++i) {
+    CHECK(now[i]["finished_at"] == "0001-01-01T00:00:00Z");
+    if (i > 0) CHECK(now[i]["started_at"].get<std::string>() >= now[i - 1]["started_at"].get<std::string>());
+  }
+  std::ofstream(gate) << "x";
+  REQUIRE(eventually([&] { return busy().empty(); }));
+  CHECK(s.finished("a_gated") == 2);
 }
 
 TEST_CASE("an ephemeral job is deleted after its first successful run, an expired one never fires") {
