@@ -85,27 +85,38 @@ struct active_gather {
 
 }  // namespace
 
+namespace {
+
+// The runs of `busy` (each in flight, with its event) as Cronicle shows them, each with its own
+// fields (run_view), newest first, to `done` on whichever thread answers last.
+void to_active_jobs(scheduler_api& api, const state_ptr& s, std::vector<std::pair<run_record, job_view>> busy,
+                    std::function<void(std::vector<active_job>)> done) {
+  if (busy.empty()) return done({});
+  auto g = std::make_shared<active_gather>();
+  g->left = busy.size();
+  for (auto& [r, v] : busy)
+    with_own_fields(api, s, r, std::move(v), [s, g, done](run_record run, event_info info) {
+      json job = job_json(run, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()));
+      std::lock_guard<std::mutex> lock(g->mutex);
+      g->jobs.push_back({std::move(run), std::move(info.event), std::move(job)});
+      if (--g->left > 0) return;
+      // Newest first, whichever answered first.
+      std::sort(g->jobs.begin(), g->jobs.end(), [](const active_job& x, const active_job& y) { return x.run.run_id > y.run.run_id; });
+      done(std::move(g->jobs));
+    });
+}
+
+}  // namespace
+
 void active_jobs(scheduler_api& api, const state_ptr& s, const job_view& v,
                  std::function<void(std::vector<active_job>)> done) {
   api.job_executions(s->events.group, v.spec.id, k_max_runs_in_flight_read, 0,
                      [&api, s, v, done](status_or<std::vector<run_record>> runs) {
-    std::vector<run_record> busy;
+    std::vector<std::pair<run_record, job_view>> busy;
     if (runs.ok())
       for (auto& r : *runs)
-        if (!r.finished()) busy.push_back(std::move(r));
-    if (busy.empty()) return done({});
-    auto g = std::make_shared<active_gather>();
-    g->left = busy.size();
-    for (const run_record& r : busy)
-      with_own_fields(api, s, r, v, [s, g, done](run_record run, event_info info) {
-        json job = job_json(run, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()));
-        std::lock_guard<std::mutex> lock(g->mutex);
-        g->jobs.push_back({std::move(run), std::move(info.event), std::move(job)});
-        if (--g->left > 0) return;
-        // Newest first, as job_executions listed them, whichever answered first.
-        std::sort(g->jobs.begin(), g->jobs.end(), [](const active_job& x, const active_job& y) { return x.run.run_id > y.run.run_id; });
-        done(std::move(g->jobs));
-      });
+        if (!r.finished()) busy.emplace_back(std::move(r), v);
+    to_active_jobs(api, s, std::move(busy), done);
   });
 }
 
@@ -146,23 +157,31 @@ void get_job_status(scheduler_api& api, const state_ptr& s, call_args a) {
 
 namespace {
 
-// Every job in flight of the Cronicle group, to `done` (on whichever thread answers last).
+// Runs in flight gathered with their events' views, one job_detail per event.
+struct busy_gather {
+  std::mutex mutex;
+  std::map<std::string, std::vector<run_record>> runs;  // by event id
+  std::vector<std::pair<run_record, job_view>> busy;
+  std::size_t left = 0;  // events not answered yet
+};
+
+// Every job in flight of the Cronicle group, to `done` (on whichever thread answers last): the
+// group's runs in flight, each with its event's view (O(jobs in flight), not O(events)).
 void all_active_jobs(scheduler_api& api, const state_ptr& s, std::function<void(std::vector<active_job>)> done) {
-  api.list_jobs(s->events.group, [&api, s, done](status_or<std::vector<job_view>> views) {
-    std::vector<const job_view*> busy;
-    if (views.ok())
-      for (const auto& v : *views)
-        if (v.running > 0) busy.push_back(&v);
-    if (busy.empty()) return done({});
-    auto g = std::make_shared<active_gather>();
-    g->left = busy.size();
-    for (const job_view* v : busy) {
-      active_jobs(api, s, *v, [g, done](std::vector<active_job> jobs) {
-        std::lock_guard<std::mutex> lock(g->mutex);
-        for (auto& j : jobs) g->jobs.push_back(std::move(j));
-        if (--g->left == 0) done(std::move(g->jobs));
+  api.runs_in_flight(s->events.group, [&api, s, done](status_or<std::vector<run_record>> runs) {
+    if (!runs.ok() || runs->empty()) return done({});
+    auto g = std::make_shared<busy_gather>();
+    for (auto& r : *runs) g->runs[r.job_id].push_back(std::move(r));
+    g->left = g->runs.size();
+    for (const auto& entry : g->runs)
+      api.job_detail(s->events.group, entry.first, [&api, s, done, g, event_id = entry.first](status_or<job_view> v) {
+        std::unique_lock<std::mutex> lock(g->mutex);
+        if (v.ok())  // an event deleted meanwhile: its jobs are ending
+          for (auto& r : g->runs[event_id]) g->busy.emplace_back(std::move(r), *v);
+        if (--g->left > 0) return;
+        lock.unlock();
+        to_active_jobs(api, s, std::move(g->busy), done);
       });
-    }
   });
 }
 
