@@ -1,9 +1,11 @@
 #include "http/dkron/dkron_dialect.h"
 
 #include <memory>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "core/node_auth.h"  // random_nonce
 #include "http/dkron/job_json.h"
 #include "http/dkron/job_routes.h"
 #include "http/dkron/key_requirements.h"
@@ -27,6 +29,23 @@ json member_of(const dkron_options& o) {
               {"Tags", tags_of(o)},   {"Status", 1},              {"ProtocolMin", 1},
               {"ProtocolMax", 5},     {"ProtocolCur", 2},         {"DelegateMin", 2},
               {"DelegateMax", 5},     {"DelegateCur", 4}};
+}
+
+// A random id as hashicorp/go-uuid writes one (8-4-4-4-12 hex digits).
+std::string random_uuid() {
+  std::string hex = random_nonce().substr(0, 32);
+  for (std::size_t at : {20, 16, 12, 8}) hex.insert(at, 1, '-');
+  return hex;
+}
+
+// A member as /v1/members lists it (Dkron's typesv1.Member): Serf's fields, a fresh random `id`
+// each time (Dkron makes one per call too) and `statusText` (Serf's MemberStatus.String()).
+json listed(json member) {
+  const int status = member["Status"].get<int>();
+  static const char* k_status_names[] = {"none", "alive", "leaving", "left", "failed"};
+  member["id"] = random_uuid();
+  member["statusText"] = status >= 0 && status < 5 ? k_status_names[status] : "unknown";
+  return member;
 }
 
 // A worker node of the dialect's group as Serf shows a member.
@@ -64,9 +83,9 @@ void add_agent_routes(router& r, scheduler_api& api, std::shared_ptr<dkron_state
   get("/v1", index, state);
   get("/v1/members", [&api](const dkron_state& s, http_request& req, responder reply) {
     api.list_nodes(s.options.group, [req, reply, server = member_of(s.options)](status_or<std::vector<node_view>> nodes) {
-      json members = json::array({server});
+      json members = json::array({listed(server)});
       if (nodes.ok())  // no group yet: no nodes
-        for (const auto& n : *nodes) members.push_back(member_of(n));
+        for (const auto& n : *nodes) members.push_back(listed(member_of(n)));
       responder counted([inner = reply, total = members.size()](http_response r) {
         r.headers.emplace_back("X-Total-Count", std::to_string(total));
         inner.send(std::move(r));

@@ -16,10 +16,10 @@
 //   DELETE /v1/jobs/{job}              the deleted job
 //   POST /v1/jobs/{job}, .../run       run now (202 with the job)
 //   POST /v1/jobs/{job}/toggle         disabled <-> enabled (200 with the job)
-//   GET  /v1/jobs/{job}/executions     newest first; output cut to output_size_limit (default
-//                                      k_list_output_bytes); X-Total-Count
+//   GET  /v1/jobs/{job}/executions     newest first (or ?_sort, ?_order); output cut to
+//                                      ?output_size_limit bytes (default whole); X-Total-Count
 //   GET  /v1/jobs/{job}/executions/{id}  one execution, whole output
-//   GET  /v1/busy                      executions running now
+//   GET  /v1/busy                      executions running now, earliest started first
 //   POST /v1/pause, /v1/unpause        refuse (503) / accept job submissions; GET /v1/pause
 //   GET  /health                       {"status":"healthy"}
 //
@@ -34,9 +34,7 @@
 
 namespace mainspring::http::dkron {
 
-// The output of each execution in a list, unless ?output_size_limit says otherwise.
-inline constexpr std::size_t k_list_output_bytes = 1024;
-// ?output_size_limit below 0: the whole output kept (a run keeps its last 64 KiB).
+// No ?output_size_limit (or one below 0): the whole output kept (a run keeps its last 64 KiB).
 inline constexpr std::size_t k_whole_output = static_cast<std::size_t>(-1);
 // Executions a list holds at most.
 inline constexpr std::size_t k_max_executions = 1000;

@@ -1,8 +1,12 @@
 #include "http/dkron/job_json.h"
 
 #include <algorithm>
+#include <chrono>
+#include <sstream>
+#include <vector>
 
 #include "core/fire_plan.h"
+#include "core/go_duration.h"
 #include "core/rfc3339.h"
 #include "core/schedule.h"
 #include "core/time_zone.h"
@@ -41,12 +45,20 @@ status_or<std::map<std::string, std::string>> map_field(const json& body, std::s
   return value.value_or(std::map<std::string, std::string>{});
 }
 
+// A time as Dkron's ntime.NullableTime reads one: RFC 3339, else the HTML datetime-local form
+// "2006-01-02T15:04" (what Dkron's UI sends), taken as UTC.
+std::optional<sys_ms> dkron_time(const std::string& text) {
+  if (auto t = parse_rfc3339(text)) return t;
+  if (text.size() != 16) return std::nullopt;
+  return parse_rfc3339(text + ":00Z");
+}
+
 status_or<std::optional<int64_t>> time_field(const json& body, std::string_view name) {
   auto it = body.find(name);
   if (it == body.end() || it->is_null()) return std::optional<int64_t>();
   if (!it->is_string())
     return status::invalid_argument(std::string(name) + ": must be an RFC 3339 time or null, got " + it->type_name());
-  auto t = parse_rfc3339(it->get_ref<const std::string&>());
+  auto t = dkron_time(it->get_ref<const std::string&>());
   if (!t) return status::invalid_argument(std::string(name) + ": must be an RFC 3339 time such as 2026-12-01T10:00:00Z");
   return std::optional<int64_t>(to_unix_ms(*t));
 }
@@ -95,19 +107,73 @@ std::string byte_escape(unsigned char byte) {
   return std::string{'\\', 'x', k_hex[byte >> 4], k_hex[byte & 0xf]};
 }
 
-// Dkron's schedules in the core's syntax: a 5-field cron is seconds-first without a day of week.
-std::string core_schedule(const std::string& schedule) {
-  if (schedule.empty()) return "@manually";
-  if (schedule.front() == '@') return schedule;
-  std::size_t fields = 0;
-  bool in_field = false;
-  for (char c : schedule) {
-    bool blank = c == ' ' || c == '\t';
-    if (!blank && !in_field) ++fields;
-    in_field = !blank;
+// Dkron's Job.scheduleHash: each `~` in a cron field becomes a number derived from the job's
+// name (the sum of its characters), taken modulo the field's range, so that jobs spread out.
+std::string schedule_hash(const std::string& name, const std::string& spec) {
+  if (spec.find('~') == std::string::npos) return spec;
+  int hash = 0;
+  for (unsigned char c : name) hash += c;  // names are ASCII slugs: bytes are runes
+  std::vector<std::string> parts;
+  for (std::size_t from = 0;;) {  // strings.Split on single spaces, as Dkron splits
+    std::size_t at = spec.find(' ', from);
+    parts.push_back(spec.substr(from, at == std::string::npos ? std::string::npos : at - from));
+    if (at == std::string::npos) break;
+    from = at + 1;
   }
-  return fields == 5 ? schedule + " *" : schedule;
+  int index = 0;
+  for (auto& part : parts) {
+    if (part.starts_with("@")) return spec;
+    if (part.starts_with("TZ=") || part.starts_with("CRON_TZ=")) continue;
+    if (part.find('~') != std::string::npos) {
+      const int value = index == 2 ? hash % 24 : index == 3 ? hash % 28 + 1 : index == 4 ? hash % 12 + 1
+                      : index == 5 ? hash % 7 : hash % 60;
+      for (std::size_t at; (at = part.find('~')) != std::string::npos;) part.replace(at, 1, std::to_string(value));
+    }
+    ++index;
+  }
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? " " : "") + parts[i];
+  return out;
 }
+
+}  // namespace
+
+status_or<core_schedule_of_dkron> read_dkron_schedule(const std::string& name, const std::string& schedule) {
+  if (schedule.empty()) return core_schedule_of_dkron{"@manually", ""};
+  std::string spec = schedule_hash(name, schedule);
+  core_schedule_of_dkron out;
+  // robfig/cron v3's Parse: a TZ= or CRON_TZ= prefix names the zone of this schedule.
+  if (spec.starts_with("TZ=") || spec.starts_with("CRON_TZ=")) {
+    const std::size_t eq = spec.find('='), space = spec.find(' ');
+    out.zone = spec.substr(eq + 1, space == std::string::npos ? std::string::npos : space - eq - 1);
+    if (space == std::string::npos || !time_zone::find(out.zone).ok())
+      return status::invalid_argument("provided bad location " + out.zone + ": unknown time zone " + out.zone);
+    spec = spec.substr(space);
+    spec.erase(0, spec.find_first_not_of(" \t"));
+  }
+  if (spec.starts_with("@")) {
+    // robfig's Every rounds an interval under a second up to one.
+    if (spec.starts_with("@every ")) {
+      auto d = parse_go_duration(spec.substr(7));
+      if (d.ok() && d->count() > 0 && *d < std::chrono::seconds(1)) spec = "@every 1s";
+    }
+    out.core = spec;
+    return out;
+  }
+  std::vector<std::string> fields;
+  std::istringstream words(spec);
+  for (std::string w; words >> w;) fields.push_back(w);
+  if (fields.size() != 6) {
+    std::string listed;  // Go's %s of a []string
+    for (std::size_t i = 0; i < fields.size(); ++i) listed += (i ? " " : "") + fields[i];
+    return status::invalid_argument("expected exactly 6 fields, found " + std::to_string(fields.size()) + ": [" +
+                                    listed + "]");
+  }
+  out.core = spec;
+  return out;
+}
+
+namespace {
 
 std::string time_or_zero(int64_t ms) {
   return ms == 0 ? std::string(k_go_zero_time) : format_rfc3339_utc(from_unix_ms(ms));
@@ -154,9 +220,10 @@ status_or<dkron_job> decode_job(const nlohmann::json& body) {
   MS_ASSIGN_OR_RETURN(j.executor_config, map_field(body, "executor_config", k_max_executor_config_entries));
   MS_ASSIGN_OR_RETURN(j.expires_at_ms, time_field(body, "expires_at"));
   if (auto it = body.find("starts_at"); it != body.end() && !it->is_null()) {
-    if (!it->is_string() || !parse_rfc3339(it->get_ref<const std::string&>()))
-      return status::invalid_argument("starts_at: must be an RFC 3339 time or null");
-    j.starts_at = *it;
+    auto t = it->is_string() ? dkron_time(it->get_ref<const std::string&>()) : std::nullopt;
+    if (!t) return status::invalid_argument("starts_at: must be an RFC 3339 time or null");
+    // Kept as given when RFC 3339; the datetime-local form as Dkron writes the time back.
+    j.starts_at = parse_rfc3339(it->get_ref<const std::string&>()) ? *it : json(format_rfc3339_utc(*t, false));
   }
   if (auto it = body.find("processors"); it != body.end() && !it->is_null()) {
     if (auto st = check_processors(*it); !st.ok()) return st;
@@ -182,10 +249,11 @@ status_or<job_spec> to_job_spec(const dkron_job& job, const std::string& group) 
   if (auto c = illegal_name_character(job.name); !c.empty())
     return status::invalid_argument("name contains illegal character '" + c + "'");
   if (job.parent_job == job.name) return status::invalid_argument("the job can not have itself as parent");
-  std::string schedule = core_schedule(job.schedule);
+  auto schedule = read_dkron_schedule(job.name, job.schedule);
   if (!job.schedule.empty() || job.parent_job.empty()) {
     if (job.schedule.empty()) return status::invalid_argument("can't parse job schedule: empty spec string");
-    if (auto s = parse_schedule(schedule, ""); !s.ok())
+    if (!schedule.ok()) return status::invalid_argument("can't parse job schedule: " + schedule.status().message());
+    if (auto s = parse_schedule(schedule->core, ""); !s.ok())
       return status::invalid_argument("can't parse job schedule: " + s.status().message());
   }
   if (!job.concurrency.empty() && job.concurrency != "allow" && job.concurrency != "forbid")
@@ -200,8 +268,9 @@ status_or<job_spec> to_job_spec(const dkron_job& job, const std::string& group) 
   spec.group = group;
   spec.id = job.name;
   spec.name = job.name;
-  spec.schedule = schedule;
-  spec.timezone = job.timezone;
+  spec.schedule = schedule->core;
+  // A zone in the schedule wins over the job's (Dkron adds CRON_TZ= only to a schedule without one).
+  spec.timezone = schedule->zone.empty() ? job.timezone : schedule->zone;
   spec.target = std::move(target->target);
   spec.timeout_ms = target->timeout_ms;
   spec.retries = static_cast<int>(std::min<int64_t>(job.retries, k_max_retries + 1));
@@ -214,6 +283,7 @@ status_or<job_spec> to_job_spec(const dkron_job& job, const std::string& group) 
   json section{{"displayname", job.displayname}, {"owner", job.owner}, {"owner_email", job.owner_email},
                {"tags", job.tags}, {"executor", job.executor}, {"executor_config", job.executor_config},
                {"schedule", job.schedule}};
+  if (!schedule->zone.empty()) section["timezone"] = job.timezone;  // shown as sent
   if (!job.processors.is_null()) section["processors"] = job.processors;
   if (!job.run_as_user.empty()) section["run_as_user"] = job.run_as_user;
   if (!job.starts_at.is_null()) section["starts_at"] = job.starts_at;
@@ -256,7 +326,7 @@ nlohmann::json job_json(const job_view& job, const std::vector<std::string>& dep
   json out{{"id", s.id},
            {"name", s.id},
            {"displayname", text_of(section, "displayname")},
-           {"timezone", s.timezone},
+           {"timezone", own ? text_of(section, "timezone", s.timezone) : s.timezone},
            {"schedule", own ? text_of(section, "schedule", s.schedule) : s.schedule},
            {"owner", text_of(section, "owner")},
            {"owner_email", text_of(section, "owner_email")},

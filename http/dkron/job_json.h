@@ -58,9 +58,24 @@ struct dkron_job {
 // Unknown fields and Dkron's computed ones (success_count, status, next, ...) are ignored.
 status_or<dkron_job> decode_job(const nlohmann::json& body);
 
+// A Dkron schedule in the core's terms: `core` for parse_schedule, and the zone a TZ= or CRON_TZ=
+// prefix named ("" = the job's timezone).
+struct core_schedule_of_dkron {
+  std::string core;
+  std::string zone;
+};
+
+// Dkron's schedule as its parser reads it (extcron over robfig/cron v3): `~` in a field replaced
+// by Job.scheduleHash's number for the job `name`, an optional TZ=/CRON_TZ= prefix, then a
+// descriptor (@every under 1s rounds up to 1s, as robfig's Every) or exactly 6 fields, seconds
+// first ("expected exactly 6 fields, found 5: [0 30 * * *]", robfig's words). "" is @manually.
+// The fields themselves are checked by parse_schedule.
+status_or<core_schedule_of_dkron> read_dkron_schedule(const std::string& name, const std::string& schedule);
+
 // Dkron's Job.Validate, in its order and words, then Mainspring's own rules (validate_job) with
-// field names renamed into Dkron's, and k_max_dkron_fields_bytes ("displayname is too long ..."). A 5-field schedule is Dkron's seconds-first form without a
-// day of week; an empty schedule (allowed with a parent) never fires by time.
+// field names renamed into Dkron's, and k_max_dkron_fields_bytes ("displayname is too long ...").
+// The schedule is read by read_dkron_schedule; an empty schedule (allowed with a parent) never
+// fires by time.
 status_or<job_spec> to_job_spec(const dkron_job& job, const std::string& group);
 
 // The exec_time a Dkron job starts (or is enabled) with at `now_ms`: while its starts_at lies

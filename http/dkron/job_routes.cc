@@ -84,19 +84,25 @@ status_or<std::size_t> index_query(const http_request& req, const std::string& n
   return n;
 }
 
-// The jobs of GET /v1/jobs that the query keeps: ?metadata[k]=v (all must match) and ?q (a part
-// of the name).
-bool kept(const http_request& req, const job_view& job) {
+// The jobs of GET /v1/jobs that the query keeps, as Dkron's Store.GetJobs filters them:
+// ?metadata[k]=v (all must match), ?q (a part of the name or the displayname), ?disabled
+// (true|false) and ?status (success|failed|running, or untriggered for a job that never ran).
+bool kept(const http_request& req, const json& job) {
+  const json& metadata = job["metadata"];
   for (const auto& [key, value] : req.query) {
     if (!key.starts_with("metadata[") || !key.ends_with("]")) continue;
-    auto it = job.spec.metadata.find(key.substr(9, key.size() - 10));
-    if (it == job.spec.metadata.end() || it->second != value) return false;
+    auto it = metadata.find(key.substr(9, key.size() - 10));
+    if (it == metadata.end() || !it->is_string() || *it != value) return false;
   }
+  auto text = [&job](const char* field) { return job[field].is_string() ? job[field].get<std::string>() : std::string(); };
   const std::string& q = req.query_value("q");
-  if (!q.empty() && job.spec.id.find(q) == std::string::npos) return false;
+  if (!q.empty() && text("name").find(q) == std::string::npos && text("displayname").find(q) == std::string::npos)
+    return false;
   const std::string& disabled = req.query_value("disabled");
-  if (!disabled.empty() && (disabled == "true") != (job.phase == job_phase::paused)) return false;
-  return true;
+  if (!disabled.empty() && disabled != (job["disabled"] == true ? "true" : "false")) return false;
+  const std::string& wanted = req.query_value("status");
+  const std::string status = text("status");
+  return wanted.empty() || status == wanted || (wanted == "untriggered" && status.empty());
 }
 
 // Sorts by ?sort (default name), ?order ASC|DESC, then pages with ?_start/_end (react-admin's).
@@ -318,14 +324,31 @@ void restore(scheduler_api& api, const state_ptr& state, http_request& req, resp
 
 // -- executions --
 
-status_or<std::size_t> output_limit(const http_request& req) {
-  if (!req.query.count("output_size_limit")) return k_list_output_bytes;
+// ?output_size_limit: the last N bytes of each output; absent, not a number or negative: the
+// whole output (Dkron's executionsHandler reads it with strconv.Atoi and falls back to -1).
+std::size_t output_limit(const http_request& req) {
+  if (!req.query.count("output_size_limit")) return k_whole_output;
   const std::string& text = req.query_value("output_size_limit");
   long long n = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size())
-    return status::invalid_argument("output_size_limit must be a whole number, got \"" + utf8_prefix(text, 32) + "\"");
-  return n < 0 ? k_whole_output : static_cast<std::size_t>(n);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || n < 0) return k_whole_output;
+  return static_cast<std::size_t>(n);
+}
+
+// Orders a job's executions (newest first from job_executions) as Dkron's executionsHandler:
+// ?_sort started_at (or id), finished_at or attempt, else the store's order (by start);
+// ?_order DESC (the default) or anything else for ascending.
+void sort_executions(const http_request& req, std::vector<run_record>& runs) {
+  std::string field = req.query_value("_sort");
+  const bool descending = !req.query.count("_order") || req.query_value("_order") == "DESC";
+  auto key = [&field](const run_record& r) -> std::pair<int64_t, uint64_t> {
+    if (field == "finished_at") return {r.end_ms, r.run_id};
+    if (field == "attempt") return {r.attempt + 1, r.run_id};  // Dkron's attempts count from 1
+    return {r.start_ms, r.run_id};
+  };
+  std::stable_sort(runs.begin(), runs.end(), [&](const run_record& a, const run_record& b) {
+    return descending ? key(b) < key(a) : key(a) < key(b);
+  });
 }
 
 }  // namespace
@@ -341,7 +364,7 @@ void add_job_routes(router& r, scheduler_api& api, state_ptr state) {
       std::vector<json> jobs;
       if (views.ok())
         for (const auto& v : *views)
-          if (kept(req, v)) jobs.push_back(job_json(v, v.dependents));
+          if (json job = job_json(v, v.dependents); kept(req, job)) jobs.push_back(std::move(job));
       std::size_t total = jobs.size();
       auto page = sorted_page(req, std::move(jobs));
       if (!page.ok()) return send_error(reply, page.status());
@@ -368,6 +391,10 @@ void add_job_routes(router& r, scheduler_api& api, state_ptr state) {
       if (!v.ok()) return send_error(reply, dkron_status(v.status()));
       json gone = job_json(*v, v->dependents);
       api.delete_job(origin(req), state->options.group, name, [req, reply, gone](status st) {
+        // Jobs run after it: Dkron's jobDeleteHandler answers every error 404, here with its
+        // store's text (Dkron's own body is empty).
+        if (st.code() == status_code::failed_precondition)
+          return send_error(reply, status::not_found("store: could not delete job with dependent jobs, delete children first"));
         if (!st.ok()) return send_error(reply, dkron_status(st));
         send_json(reply, req, 200, gone);
       });
@@ -403,12 +430,11 @@ void add_job_routes(router& r, scheduler_api& api, state_ptr state) {
     });
   }));
   r.add("GET", "/v1/jobs/{job}/executions", handler([&api, state](http_request& req, responder reply) {
-    auto limit = output_limit(req);
-    if (!limit.ok()) return send_error(reply, limit.status());
     std::string node = state->options.node_name;
     api.job_executions(state->options.group, req.param("job"), k_max_executions, 0,
-                       [req, reply, node, max_output = *limit](status_or<std::vector<run_record>> runs) {
+                       [req, reply, node, max_output = output_limit(req)](status_or<std::vector<run_record>> runs) {
                          if (!runs.ok()) return send_error(reply, dkron_status(runs.status()));
+                         sort_executions(req, runs.value());
                          json out = json::array();
                          for (const auto& run : *runs) out.push_back(execution_json(run, node, max_output));
                          send_json(reply, req, 200, out, {{"X-Total-Count", std::to_string(runs->size())}});
@@ -449,7 +475,7 @@ void add_job_routes(router& r, scheduler_api& api, state_ptr state) {
         std::stable_sort(runs->begin(), runs->end(), [](const run_record& a, const run_record& b) {
           return a.start_ms != b.start_ms ? a.start_ms < b.start_ms : a.run_id < b.run_id;
         });
-        for (const auto& run : *runs) out.push_back(execution_json(run, node, k_list_output_bytes));
+        for (const auto& run : *runs) out.push_back(execution_json(run, node, k_whole_output));
       }
       send_json(reply, req, 200, out, {{"X-Total-Count", std::to_string(out.size())}});
     });

@@ -128,6 +128,10 @@ TEST_CASE("the seed's Dkron examples work unchanged") {
   REQUIRE(members.status == 200);
   REQUIRE(members.json().size() == 1);
   CHECK(members.json()[0]["Status"] == 1);
+  // Dkron's typesv1.Member adds a random id (a new one each call) and the status as text.
+  CHECK(members.json()[0]["statusText"] == "alive");
+  CHECK(members.json()[0]["id"].get<std::string>().size() == 36);
+  CHECK(s.dkron.get("/v1/members").json()[0]["id"] != members.json()[0]["id"]);
   CHECK(s.dkron.get("/v1/leader").json()["Name"] == members.json()[0]["Name"]);
   CHECK(s.dkron.get("/v1/isleader").json() == "I am a leader");
   CHECK(s.dkron.get("/health").json() == json{{"status", "healthy"}});
@@ -443,7 +447,8 @@ TEST_CASE("a child job runs after each successful run of its parent") {
   json loop = shell_job("parent", "@manually", "true");
   loop["parent_job"] = "child";
   check_text_error(s.create(loop), 400, "loop");
-  check_text_error(s.dkron.del("/v1/jobs/parent"), 422, "child");
+  // Dkron's jobDeleteHandler answers 404 for any error, this one too.
+  check_text_error(s.dkron.del("/v1/jobs/parent"), 404, "could not delete job with dependent jobs");
   REQUIRE(s.dkron.del("/v1/jobs/child").status == 200);
   REQUIRE(s.dkron.del("/v1/jobs/parent").status == 200);
 }
@@ -577,6 +582,61 @@ TEST_CASE("lists filter by metadata and name, sort, and page with X-Total-Count"
   CHECK(names(page.json()) == std::vector<std::string>{"b-job", "c-job"});
   CHECK(page.header("x-total-count") == "4");
   check_text_error(s.dkron.get("/v1/jobs?_start=x"), 400, "_start");
+  // ?q also searches the displayname; ?status keeps the jobs whose last outcome it names
+  // (untriggered: never ran), as Dkron's Store.GetJobs.
+  json shown = shell_job("e-shown", "@manually", "exit 3");
+  shown["displayname"] = "Nightly Backup";
+  REQUIRE(s.create(shown).status == 201);
+  CHECK(names(s.dkron.get("/v1/jobs?q=Backup").json()) == std::vector<std::string>{"e-shown"});
+  CHECK(names(s.dkron.get("/v1/jobs?status=failed").json()).empty());
+  CHECK(names(s.dkron.get("/v1/jobs?status=untriggered").json()).size() == 5);
+  REQUIRE(s.dkron.request("POST", "/v1/jobs/e-shown/run", "").status == 202);
+  REQUIRE(eventually([&] { return s.finished("e-shown") == 1; }));
+  auto failed = s.dkron.get("/v1/jobs?status=failed");
+  CHECK(names(failed.json()) == std::vector<std::string>{"e-shown"});
+  CHECK(failed.header("x-total-count") == "1");
+  CHECK(names(s.dkron.get("/v1/jobs?status=untriggered").json()).size() == 4);
+  CHECK(names(s.dkron.get("/v1/jobs?status=success").json()).empty());
+}
+
+TEST_CASE("a job's executions sort by ?_sort and ?_order, whole outputs unless limited") {
+  dkron_server s;
+  REQUIRE(s.create(shell_job("many", "@manually", "printf '%02000d' 7")).status == 201);
+  for (int i = 0; i < 3; ++i) {
+    REQUIRE(s.dkron.request("POST", "/v1/jobs/many/run", "").status == 202);
+    const std::size_t ran = static_cast<std::size_t>(i + 1);
+    REQUIRE(eventually([&] { return s.finished("many") == ran; }));
+  }
+  auto ids = [&](const std::string& query) {
+    std::vector<std::string> out;
+    for (const auto& e : s.dkron.get("/v1/jobs/many/executions" + query).json()) out.push_back(e["id"]);
+    return out;
+  };
+  auto newest_first = ids("");
+  REQUIRE(newest_first.size() == 3);
+  std::vector<std::string> oldest_first(newest_first.rbegin(), newest_first.rend());
+  CHECK(ids("?_sort=id&_order=ASC") == oldest_first);
+  CHECK(ids("?_sort=started_at&_order=DESC") == newest_first);
+  CHECK(ids("?_sort=finished_at&_order=ASC") == oldest_first);
+  CHECK(ids("?_order=asc") == oldest_first);  // anything but DESC is ascending
+  // Dkron's default is the whole output (2,000 bytes here).
+  json first = s.executions("many")[0];
+  CHECK(first["output"].get<std::string>().size() == 2000);
+  CHECK(first["output_truncated"] == false);
+  CHECK(s.dkron.get("/v1/jobs/many/executions?output_size_limit=x").json()[0]["output"].get<std::string>().size() == 2000);
+}
+
+TEST_CASE("starts_at and expires_at take the UI's datetime-local form as UTC") {
+  dkron_server s;
+  json job = shell_job("dated", "@every 1h", "true");
+  job["starts_at"] = "2099-01-02T03:04";
+  job["expires_at"] = "2099-05-06T07:08";
+  REQUIRE(s.create(job).status == 201);
+  json shown = s.job("dated");
+  CHECK(shown["starts_at"] == "2099-01-02T03:04:00Z");
+  CHECK(shown["expires_at"] == "2099-05-06T07:08:00Z");
+  job["starts_at"] = "2099-01-02 03:04";
+  check_text_error(s.create(job), 400, "starts_at");
 }
 
 TEST_CASE("bad Dkron requests get Dkron's plain-text errors and change nothing") {
@@ -627,7 +687,7 @@ TEST_CASE("bad Dkron requests get Dkron's plain-text errors and change nothing")
 
 TEST_CASE("Dkron jobs survive kill -9 with every Dkron field") {
   dkron_server s;
-  json job = shell_job("durable", "0 0 3 * *", "true");
+  json job = shell_job("durable", "0 0 0 3 * *", "true");
   job["owner"] = "ops";
   job["tags"] = {{"role", "db"}};
   job["processors"] = {{"log", {{"forward", "true"}}}};

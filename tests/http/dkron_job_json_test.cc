@@ -72,14 +72,52 @@ TEST_CASE("today's Dkron fields map onto the core's") {
   CHECK(section["displayname"] == "Job one");
 }
 
-TEST_CASE("a 5-field schedule is seconds-first without a day of week, and an empty one needs a parent") {
-  auto five = decoded(k_seed_job);
-  five.schedule = "0 30 9 * *";
-  CHECK(to_job_spec(five, "dkron")->schedule == "0 30 9 * * *");
-  five.schedule = "";
-  CHECK(to_job_spec(five, "dkron").status().message() == "can't parse job schedule: empty spec string");
-  five.parent_job = "parent";
-  CHECK(to_job_spec(five, "dkron")->schedule == "@manually");
+TEST_CASE("a schedule is exactly 6 fields or a descriptor, and an empty one needs a parent") {
+  auto job = decoded(k_seed_job);
+  job.schedule = "0 30 9 * *";
+  CHECK(to_job_spec(job, "dkron").status().message() ==
+        "can't parse job schedule: expected exactly 6 fields, found 5: [0 30 9 * *]");
+  job.schedule = "0 30 9 * * * 2026";
+  CHECK(to_job_spec(job, "dkron").status().message() ==
+        "can't parse job schedule: expected exactly 6 fields, found 7: [0 30 9 * * * 2026]");
+  job.schedule = "";
+  CHECK(to_job_spec(job, "dkron").status().message() == "can't parse job schedule: empty spec string");
+  job.parent_job = "parent";
+  CHECK(to_job_spec(job, "dkron")->schedule == "@manually");
+}
+
+TEST_CASE("a schedule's ~ fields, TZ= prefix and short @every read as Dkron's parser reads them") {
+  // scheduleHash: the sum of the name's characters, modulo each field's range.
+  int sum = 0;
+  for (char c : std::string("report")) sum += c;  // 'r'+'e'+'p'+'o'+'r'+'t' = 665
+  auto read = read_dkron_schedule("report", "~ ~ ~ ~ ~ ~");
+  REQUIRE(read.ok());
+  CHECK(read->core == std::to_string(sum % 60) + " " + std::to_string(sum % 60) + " " + std::to_string(sum % 24) +
+                          " " + std::to_string(sum % 28 + 1) + " " + std::to_string(sum % 12 + 1) + " " +
+                          std::to_string(sum % 7));
+  CHECK(read->zone.empty());
+  CHECK(read_dkron_schedule("report", "@every 1h")->core == "@every 1h");  // descriptors keep their ~-free text
+  auto zoned = read_dkron_schedule("report", "CRON_TZ=Europe/Madrid 0 ~ 3 * * *");
+  REQUIRE(zoned.ok());
+  CHECK(zoned->core == "0 " + std::to_string(sum % 60) + " 3 * * *");  // the prefix does not count as a field
+  CHECK(zoned->zone == "Europe/Madrid");
+  CHECK(read_dkron_schedule("x", "TZ=Mars/Base 0 0 3 * * *").status().message() ==
+        "provided bad location Mars/Base: unknown time zone Mars/Base");
+  CHECK(read_dkron_schedule("x", "@every 500ms")->core == "@every 1s");
+  CHECK(read_dkron_schedule("x", "")->core == "@manually");
+
+  // The job runs in the schedule's zone; its own timezone field shows as sent.
+  auto job = decoded(k_seed_job);
+  job.schedule = "TZ=Asia/Tokyo 0 0 9 * * *";
+  auto spec = to_job_spec(job, "dkron");
+  REQUIRE(spec.ok());
+  CHECK(spec->schedule == "0 0 9 * * *");
+  CHECK(spec->timezone == "Asia/Tokyo");
+  job_view v;
+  v.spec = *spec;
+  json shown = job_json(v, {});
+  CHECK(shown["schedule"] == "TZ=Asia/Tokyo 0 0 9 * * *");
+  CHECK(shown["timezone"] == "");
 }
 
 TEST_CASE("bad types are payload errors and bad values are Dkron validation messages") {
@@ -152,7 +190,7 @@ TEST_CASE("an illegal name character is named whole, and the message stays valid
 }
 
 TEST_CASE("a job reads back as Dkron shows it, with computed fields") {
-  auto spec = to_job_spec(decoded(json::parse(R"({"name": "job-1", "schedule": "0 30 9 * *",
+  auto spec = to_job_spec(decoded(json::parse(R"({"name": "job-1", "schedule": "0 30 9 * * *",
       "executor": "shell", "executor_config": {"command": "true", "shell": "true"}, "tags": {"a": "b"}})")), "dkron");
   REQUIRE(spec.ok());
   job_view view;
@@ -167,7 +205,7 @@ TEST_CASE("a job reads back as Dkron shows it, with computed fields") {
   json j = job_json(view, {"child-a", "child-b"});
   CHECK(j["id"] == "job-1");
   CHECK(j["name"] == "job-1");
-  CHECK(j["schedule"] == "0 30 9 * *");  // as sent
+  CHECK(j["schedule"] == "0 30 9 * * *");  // as sent
   CHECK(j["executor"] == "shell");
   CHECK(j["executor_config"] == json{{"command", "true"}, {"shell", "true"}});
   CHECK(j["success_count"] == 3);
