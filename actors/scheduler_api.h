@@ -280,6 +280,10 @@ class scheduler_api {
   // Audit entries with from_ms <= time < to_ms, oldest first, at most `limit`.
   virtual void audit_log(int64_t from_ms, int64_t to_ms, std::size_t limit,
                          reply_fn<std::vector<audit_entry>> done) = 0;
+  // The newest `limit` audit entries of `group` with from_ms <= time < to_ms, oldest first (a
+  // dialect's log of one group, which lists a wide range latest first).
+  virtual void group_audit_log(std::string group, int64_t from_ms, int64_t to_ms, std::size_t limit,
+                               reply_fn<std::vector<audit_entry>> done) = 0;
 
   // -- the scheduler as a whole --
   // Pauses (enabled = false) or resumes every job's scheduled fires at once, durably: while

@@ -181,6 +181,14 @@ void scheduler_runtime::import(request_origin origin, std::string archive, done_
   impl_->send(import_atom::value, std::move(audit), std::move(groups).value(), std::move(done));
 }
 
+void scheduler_runtime::group_audit_log(std::string group, int64_t from_ms, int64_t to_ms, std::size_t limit,
+                                        reply_fn<std::vector<audit_entry>> done) {
+  // On the caller's thread, as audit_log.
+  auto entries = impl_->store->latest_group_audit(group, from_ms, to_ms, limit);
+  if (!entries.ok()) return done(entries.status());
+  done(std::move(entries).value());
+}
+
 void scheduler_runtime::audit_log(int64_t from_ms, int64_t to_ms, std::size_t limit,
                                   reply_fn<std::vector<audit_entry>> done) {
   auto entries = impl_->store->audit_range(from_ms, to_ms, limit);

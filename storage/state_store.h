@@ -217,6 +217,11 @@ class state_store {
   // Up to `limit` audit entries with from_ms <= time_ms < to_ms, oldest first.
   status_or<std::vector<audit_entry>> audit_range(int64_t from_ms, int64_t to_ms,
                                                   std::size_t limit) const;
+  // The newest `limit` audit entries of `group` with from_ms <= time_ms < to_ms, oldest first:
+  // read from the end of the range back, so that a range holding more keeps its latest entries
+  // (entries of every group share one time-ordered log; each one read is decoded to see its group).
+  status_or<std::vector<audit_entry>> latest_group_audit(std::string_view group, int64_t from_ms, int64_t to_ms,
+                                                         std::size_t limit) const;
 
   // -- retention and properties --
 

@@ -188,4 +188,29 @@ status_or<std::vector<audit_entry>> state_store::audit_range(int64_t from_ms, in
   return out;
 }
 
+status_or<std::vector<audit_entry>> state_store::latest_group_audit(std::string_view group, int64_t from_ms,
+                                                                   int64_t to_ms, std::size_t limit) const {
+  std::vector<audit_entry> out;
+  if (limit == 0 || to_ms <= from_ms) return out;
+  const std::string begin = audit_time_prefix(from_ms);
+  std::shared_lock<std::shared_mutex> lock(impl_->db_mu);
+  if (!impl_->db) return db_closed_error(impl_->dir);
+  std::unique_ptr<leveldb::Iterator> it(impl_->db->NewIterator(leveldb::ReadOptions{}));
+  // The last key before the end of the range: Seek lands on the first key at or after it.
+  it->Seek(audit_time_prefix(to_ms));
+  if (it->Valid()) it->Prev();
+  else it->SeekToLast();
+  audit_entry entry;
+  for (; it->Valid() && out.size() < limit && it->key().compare(begin) >= 0; it->Prev()) {
+    if (status st = decode(view(it->value()), &entry); !st.ok()) {
+      return status(st.code(), "data dir " + impl_->dir + ": record " + it->key().ToString() +
+                                   ": " + st.message());
+    }
+    if (entry.group == group) out.push_back(std::move(entry));
+  }
+  if (!it->status().ok()) return storage_error(impl_->dir, it->status());
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
 }  // namespace mainspring

@@ -103,12 +103,19 @@ int64_t updated_ms(const run_record& run) { return run.end_ms ? run.end_ms : run
 
 std::string execution_id(const run_record& run) { return run.job_id + "-" + std::to_string(run.run_id); }
 
-// What ndscheduler stores as the result: json.dumps() of what the class returned, or the error.
+// What ndscheduler stores as the result: json.dumps(result, indent=4, sort_keys=True) of what
+// the class returned (Python's ensure_ascii escapes too), or the error. CurlJob returns the
+// body's text; ShellJob and AwesomeJob print their result as JSON (job_classes.h).
 json result_of(const run_record& run, const json& job_section) {
   if (run.state == run_state::running) return nullptr;
   const std::string cls = job_section.value("job_class_string", "");
   if (run.state == run_state::succeeded) {
-    if (cls == k_curl_job) return json(run.output_tail).dump();
+    constexpr bool k_ensure_ascii = true;
+    if (cls == k_curl_job) return json(run.output_tail).dump(-1, ' ', k_ensure_ascii, json::error_handler_t::replace);
+    if (cls == k_shell_job || cls == k_awesome_job) {
+      json value = json::parse(run.output_tail, nullptr, false);
+      if (!value.is_discarded()) return value.dump(4, ' ', k_ensure_ascii, json::error_handler_t::replace);
+    }
     return run.output_tail;
   }
   std::string why = run.error;
@@ -130,9 +137,11 @@ json execution_json(const run_record& run, const job_view* job, const std::strin
               {"updated_time", iso_time(updated)}};
   if (job) {
     json j = job_json(*job);
+    // The released server's fields (task_name and the cron strings) and the document's
+    // (job_class_string, trigger, trigger_params): a client of either finds what it reads.
     out["job"] = {{"job_id", j["job_id"]}, {"name", j["name"]}, {"task_name", j["job_class_string"]},
-                  {"pub_args", j["pub_args"]}};
-    for (const char* f : {"month", "day", "week", "day_of_week", "hour", "minute"})
+                  {"job_class_string", j["job_class_string"]}, {"pub_args", j["pub_args"]}};
+    for (const char* f : {"trigger", "trigger_params", "month", "day", "week", "day_of_week", "hour", "minute"})
       if (j.contains(f)) out["job"][f] = j[f];  // a cron job's strings; an interval job has none
   }
   return out;
@@ -171,7 +180,7 @@ void send_executions(scheduler_api& api, const options_ptr& o, const responder& 
   });
 }
 
-// [start, end] of ?time_range_start / ?time_range_end (default: the last 10 minutes).
+// [start, end] of ?time_range_start / ?time_range_end (defaults: ten minutes ago, and now).
 status_or<std::pair<int64_t, int64_t>> time_range(const http_request& req) {
   int64_t end = to_unix_ms(now_ms()), start = end - k_default_range_ms;
   if (req.query.count("time_range_end")) {
@@ -183,9 +192,7 @@ status_or<std::pair<int64_t, int64_t>> time_range(const http_request& req) {
     auto t = parse_iso_time(req.query_value("time_range_start"), "time_range_start");
     if (!t.ok()) return t.status();
     start = *t;
-  } else if (req.query.count("time_range_end")) {
-    start = end - k_default_range_ms;
-  }
+  }  // else ten minutes before now, whatever the end (as ndscheduler's handlers)
   return std::pair{start, end};
 }
 
@@ -349,7 +356,7 @@ void add_execution_routes(router& r, scheduler_api& api, options_ptr o) {
   r.add("GET", "/api/v1/logs", handler([&api, o](http_request& req, responder reply) {
     auto range = time_range(req);
     if (!range.ok()) return send_error(reply, range.status());
-    api.audit_log(range->first, range->second + 1, k_max_list_entries,
+    api.group_audit_log(o->group, range->first, range->second + 1, k_max_list_entries,
                   [&api, o, reply](status_or<std::vector<audit_entry>> entries) {
       if (!entries.ok()) return send_error(reply, entries.status());
       api.list_jobs(o->group, [o, reply, entries = std::move(entries).value()](status_or<std::vector<job_view>> views) {

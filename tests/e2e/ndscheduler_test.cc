@@ -122,7 +122,7 @@ TEST_CASE("ndscheduler: ShellJob records its return code, and fails only when th
                              {"pub_args", {"/bin/sh", "-c", "echo hidden; exit 3"}}, {"minute", "0"}, {"hour", "0"}});
   json e = s.wait_execution(s.run_now(ok));
   CHECK(e["state"] == "succeeded");
-  CHECK(e["result"] == R"({"returncode": 3})");
+  CHECK(e["result"] == "{\n    \"returncode\": 3\n}");  // json.dumps(result, indent=4, sort_keys=True)
   CHECK(e["job"]["task_name"] == "simple_scheduler.jobs.shell_job.ShellJob");
   std::string missing = s.create({{"name", "nope"}, {"job_class_string", "simple_scheduler.jobs.shell_job.ShellJob"},
                                   {"pub_args", {"/no/such/program"}}, {"minute", "0"}});
@@ -151,7 +151,7 @@ TEST_CASE("ndscheduler: a cron job fires at its time, and an unknown class ends 
   REQUIRE(eventually([&] { return !s.finished(id).empty(); }, 15s));
   json e = s.finished(id)[0];
   CHECK(e["state"] == "succeeded");
-  CHECK(e["result"] == R"(["a","b"])");
+  CHECK(e["result"] == "[\n    \"a\",\n    \"b\"\n]");
   std::string sched = e["scheduled_time"];
   CHECK(std::stoi(sched.substr(17, 2)) % 2 == 0);
 

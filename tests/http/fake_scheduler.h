@@ -181,6 +181,16 @@ class fake_scheduler final : public scheduler_api {
     reply(done, status_or<std::vector<audit_entry>>(std::vector<audit_entry>{
                     audit_entry{1'700'000'000'123, "native", "", "job.add", "G", "7", "Hello"}}));
   }
+  std::string audit_group;
+  void group_audit_log(std::string group, int64_t from_ms, int64_t to_ms, std::size_t n,
+                       reply_fn<std::vector<audit_entry>> done) override {
+    audit_group = group;
+    audit_from = from_ms;
+    audit_to = to_ms;
+    limit = n;
+    reply(done, status_or<std::vector<audit_entry>>(std::vector<audit_entry>{
+                    audit_entry{1'700'000'000'123, "native", "", "job.add", group, "7", "Hello"}}));
+  }
   // -- funcs: the last call's request, and what calls answer --
   std::map<std::string, std::map<std::string, func_spec>> funcs;  // group -> name -> func
   std::optional<func_request> called;

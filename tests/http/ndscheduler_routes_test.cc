@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "core/rfc3339.h"
 #include "http/dialect_data.h"
 #include "http/ndscheduler/job_json.h"
 #include "tests/http/fake_scheduler.h"
@@ -101,8 +102,13 @@ TEST_CASE("ndscheduler run now answers the execution id, and executions carry th
   CHECK(e["execution_id"] == id + "-7");
   CHECK(e["state"] == "succeeded");
   CHECK(e["hostname"] == "box");
-  CHECK(e["result"] == R"(["a",1])");
+  // json.dumps(result, indent=4, sort_keys=True), as ndscheduler stores it.
+  CHECK(e["result"] == "[\n    \"a\",\n    1\n]");
   CHECK(e["job"]["task_name"] == "simple_scheduler.jobs.sample_job.AwesomeJob");
+  // The document's fields beside the released server's.
+  CHECK(e["job"]["job_class_string"] == "simple_scheduler.jobs.sample_job.AwesomeJob");
+  CHECK(e["job"].contains("trigger"));
+  CHECK(e["job"].contains("trigger_params"));
   CHECK(f.call("GET", "/api/v1/executions?time_range_end=2000-01-01T00:00:00").body["executions"].empty());
   CHECK(f.call("GET", "/api/v1/executions?time_range_start=soon").status == 400);
 }
@@ -134,4 +140,40 @@ TEST_CASE("the executions list adds runs in flight in its range, once each, late
   for (const auto& e : list.body["executions"])
     shown.push_back(e["execution_id"].get<std::string>() + ":" + e["state"].get<std::string>());
   CHECK(shown == std::vector<std::string>{id + "-11:running", id + "-9:succeeded", id + "-7:running", id + "-5:failed"});
+}
+
+TEST_CASE("a CurlJob's result is the body's text as json.dumps writes it, non-ASCII escaped") {
+  fixture f;
+  auto created = f.call("POST", "/api/v1/jobs", R"({"name":"c","job_class_string":"simple_scheduler.jobs.curl_job.CurlJob","pub_args":["http://127.0.0.1:9/","GET"],"minute":"*/5"})");
+  REQUIRE(created.status == 201);
+  std::string id = created.body["job_id"];
+  run_record r;
+  r.run_id = 3;
+  r.job_id = id;
+  r.group = "ndscheduler";
+  r.state = run_state::succeeded;
+  r.plan_ms = to_unix_ms(now_ms()) - 1000;
+  r.start_ms = r.plan_ms;
+  r.end_ms = r.plan_ms + 5;
+  r.output_tail = "caf\xC3\xA9 \"ok\"";
+  f.api.group_runs = {r};
+  auto list = f.call("GET", "/api/v1/executions");
+  REQUIRE(list.body["executions"].size() == 1);
+  CHECK(list.body["executions"][0]["result"] == "\"caf\\u00e9 \\\"ok\\\"\"");
+}
+
+TEST_CASE("with only time_range_end, the range starts ten minutes before now, not before the end") {
+  fixture f;
+  std::string id = f.call("POST", "/api/v1/jobs", k_awesome).body["job_id"];
+  run_record r;
+  r.run_id = 5;
+  r.job_id = id;
+  r.group = "ndscheduler";
+  r.state = run_state::succeeded;
+  r.plan_ms = to_unix_ms(now_ms()) - 1000;
+  r.start_ms = r.plan_ms;
+  r.end_ms = r.plan_ms + 5;
+  f.api.group_runs = {r};
+  const std::string in_an_hour = format_rfc3339_utc(from_unix_ms(to_unix_ms(now_ms()) + 3'600'000), false);
+  CHECK(f.call("GET", "/api/v1/executions?time_range_end=" + in_an_hour).body["executions"].size() == 1);
 }

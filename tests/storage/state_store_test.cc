@@ -867,6 +867,31 @@ TEST_CASE(
   CHECK(store->audit_range(500, 400, 10)->empty());
 }
 
+TEST_CASE("latest_group_audit keeps a group's newest entries of the range, oldest first") {
+  temp_dir tmp;
+  auto store = open_store(tmp.path);
+  mutation_batch b;
+  for (int64_t t : {100, 200, 300, 400, 500, 600})
+    b.put_audit({t, "native", "", "a" + std::to_string(t), t % 200 == 0 ? "g" : "h", "", ""});
+  // Keys after the audit log's, so that reading back from the end starts among other records.
+  b.put_group({"zz", "S", 1}).put_job(make_job("zz", "1"));
+  REQUIRE(store->commit_sync(std::move(b)).ok());
+  auto actions = [](const status_or<std::vector<audit_entry>>& got) {
+    REQUIRE(got.ok());
+    std::vector<std::string> out;
+    for (const auto& a : *got) out.push_back(a.action);
+    return out;
+  };
+  CHECK(actions(store->latest_group_audit("g", 0, 1000, 10)) == std::vector<std::string>{"a200", "a400", "a600"});
+  CHECK(actions(store->latest_group_audit("g", 0, 1000, 2)) == std::vector<std::string>{"a400", "a600"});
+  CHECK(actions(store->latest_group_audit("h", 0, 1000, 2)) == std::vector<std::string>{"a300", "a500"});
+  // [from, to): 600 is left out, 200 is in.
+  CHECK(actions(store->latest_group_audit("g", 200, 600, 10)) == std::vector<std::string>{"a200", "a400"});
+  CHECK(actions(store->latest_group_audit("g", 250, 1'000'000, 10)) == std::vector<std::string>{"a400", "a600"});
+  CHECK(store->latest_group_audit("nope", 0, 1000, 10)->empty());
+  CHECK(store->latest_group_audit("g", 500, 400, 10)->empty());
+}
+
 TEST_CASE("a damaged CURRENT file gives a clear error, and repair() lets the store open") {
   temp_dir tmp;
   {
