@@ -281,7 +281,11 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
   const job_controls& controls = controls_for(st, own, own_controls);
   const int retries = own && own->retries ? *own->retries : st.spec.retries;
   const int64_t retry_delay_ms = own && own->retry_delay_ms ? *own->retry_delay_ms : st.spec.retry_delay_ms;
-  const bool retried = run.state != run_state::succeeded && run.attempt < retries && st.phase != job_phase::paused;
+  // An abort: a client's (its error set before the end), the time limit's, or the shell limits'
+  // (the runner's "aborted: ..."; executors/shell_runner.h).
+  const bool aborted = aborted_by_client || run.state == run_state::timed_out || run.error.starts_with("aborted: ");
+  const bool retried = run.state != run_state::succeeded && run.attempt < retries && st.phase != job_phase::paused &&
+                       (controls.retry_aborted || !aborted);
   if (run.state != run_state::succeeded) {
     if (retried) {
       const int64_t due = to_unix_ms(now_ms()) + retry_delay_ms;

@@ -49,6 +49,10 @@ struct job_controls {
   int64_t memory_limit_bytes = 0; // resident memory of the run's processes; 0 = none
   int memory_sustain_s = 0;
   int64_t log_max_bytes = 0;      // output a run may print; 0 = none
+  // -- retries --
+  // false: a run ended by an abort (a client's, its time limit, its shell limits) is not retried,
+  // whatever the job's retries (Cronicle's rule); true: every failed run is (the others').
+  bool retry_aborted = true;
 
   bool operator==(const job_controls&) const = default;
   // True when every field is at its default (the job asks nothing special of its runs).

@@ -382,6 +382,7 @@ struct job_codec {
     if (version < 4) return;
     http_extra_fields(io, j.target);
     controls_fields(io, j.controls);
+    if (version >= 5) io(j.controls.retry_aborted);
   }
 };
 

@@ -33,7 +33,8 @@ namespace mainspring {
 inline constexpr uint8_t k_group_format = 1;
 // Job format 2: the typed executor target (format 1: the native request_url and exec_command,
 // read through core/native_target.h), then parent_job, ephemeral, expires_at_ms, dialect_data.
-inline constexpr uint8_t k_job_format = 4;  // 3: REMOTE@ env and allocated; 4: controls, HTTP follow/matches
+// 3: REMOTE@ env and allocated; 4: controls, HTTP follow/matches; 5: controls.retry_aborted
+inline constexpr uint8_t k_job_format = 5;
 // Run formats 3 and 4 are storage/run_value.h's compact value, without the group and job (its
 // key holds them; format 3's key also held the run id): format 1 and 2 values still read, with
 // the identity they carry.

@@ -204,7 +204,8 @@ void write_record(std::string& out, const job_spec& s) {
       .integer("cpu_sustain_s", c.cpu_sustain_s)
       .integer("memory_limit_bytes", c.memory_limit_bytes)
       .integer("memory_sustain_s", c.memory_sustain_s)
-      .integer("log_max_bytes", c.log_max_bytes);
+      .integer("log_max_bytes", c.log_max_bytes)
+      .boolean("retry_aborted", c.retry_aborted);
 }
 
 void write_record(std::string& out, const func_spec& f) {

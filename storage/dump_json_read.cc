@@ -164,6 +164,7 @@ const field<job_spec> k_job_fields[] = {
     MS_FIELD(job_spec, "memory_limit_bytes", controls.memory_limit_bytes),
     MS_FIELD(job_spec, "memory_sustain_s", controls.memory_sustain_s),
     MS_FIELD(job_spec, "log_max_bytes", controls.log_max_bytes),
+    MS_FIELD(job_spec, "retry_aborted", controls.retry_aborted),
 };
 
 // A job's target fields, beside k_job_fields in the same object.

@@ -107,6 +107,7 @@ std::vector<std::string> run_overrides(const json& event, json params) {
 void answer_history(const responder& reply, std::vector<run_record> runs, const json& event, int64_t timeout_ms,
                     const std::string& hostname, int64_t offset, int64_t limit) {
   std::erase_if(runs, [](const run_record& r) { return !r.finished(); });
+  order_by_completion(runs);
   json rows = json::array();
   const auto total = static_cast<int64_t>(runs.size());
   for (int64_t i = std::max<int64_t>(0, offset); i < total && (limit <= 0 || i < offset + limit); ++i)

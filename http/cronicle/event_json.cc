@@ -190,6 +190,7 @@ or_error<job_spec> job_of_event(const json& event, json* owned, const event_cont
   job.retries = static_cast<int>(std::min<int64_t>(seconds_field(event, "retries"), k_max_retries + 1));
   job.retry_delay_ms = std::min<int64_t>(seconds_field(event, "retry_delay"), k_max_timeout_ms / 1000) * 1000;
   job.controls = controls_of(event);  // max_children: a fire over it waits (queue) or is skipped
+  job.controls.retry_aborted = false;  // finishLocalJob: an aborted job (abort_job, timeout, limits) is not retried
   job.misfire = js_truthy(event.value("catch_up", json(0))) ? misfire_policy::all : misfire_policy::skip;
   limits_to_controls(event, job.controls);
 

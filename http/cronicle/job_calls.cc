@@ -132,6 +132,7 @@ void get_history(scheduler_api& api, const state_ptr& s, call_args a) {
                            json rows = json::array();
                            int64_t total = 0;
                            if (runs.ok()) {
+                             order_by_completion(runs.value());
                              total = static_cast<int64_t>(runs->size());
                              for (int64_t i = offset; i < total && (limit <= 0 || i < offset + limit); ++i) {
                                const run_record& r = (*runs)[static_cast<std::size_t>(i)];

@@ -171,6 +171,12 @@ json job_json(const run_record& run, const json& event, int64_t timeout_ms, cons
   return job;
 }
 
+void order_by_completion(std::vector<run_record>& runs) {
+  std::stable_sort(runs.begin(), runs.end(), [](const run_record& a, const run_record& b) {
+    return a.end_ms != b.end_ms ? a.end_ms > b.end_ms : a.run_id > b.run_id;
+  });
+}
+
 json history_row(const run_record& run, const json& event, int64_t timeout_ms, const std::string& hostname) {
   const std::string plugin = plugin_of(event);
   const plugin_info* info = find_plugin(plugin);

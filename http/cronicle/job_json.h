@@ -57,6 +57,10 @@ nlohmann::json event_as_run(const job_view& event, const job_view& run, const ev
 nlohmann::json job_json(const run_record& run, const nlohmann::json& event, int64_t timeout_ms,
                         const std::string& hostname, int64_t now_ms);
 
+// Finished runs in the order of Cronicle's history lists: the job that ended last first (Cronicle
+// unshifts a job's stub onto logs/completed when it finishes), the newer run first on a tie.
+void order_by_completion(std::vector<run_record>& runs);
+
 // A row of get_history / get_event_history: the stub Cronicle keeps of a finished job.
 nlohmann::json history_row(const run_record& run, const nlohmann::json& event, int64_t timeout_ms,
                            const std::string& hostname);

@@ -1,6 +1,9 @@
 #include "http/cronicle/run_changes.h"
 
+#include <algorithm>
 #include <array>
+
+#include "http/cronicle/plugins.h"
 
 namespace mainspring::http::cronicle {
 
@@ -13,6 +16,18 @@ constexpr std::array<std::string_view, 11> k_in_flight_fields = {
     "cpu_limit", "cpu_sustain", "memory_limit",   "memory_sustain", "log_max_size"};
 
 bool has(const json& changes, const char* field) { return changes.contains(field); }
+
+// Cronicle's launchJob copies into the job only the params its Plugin declares: a run_event may
+// pass any others (its API documents "arbitrary new ones"), which the job does not keep.
+void keep_declared_params(json& event) {
+  auto id = event.find("plugin");
+  const plugin_info* plugin = id != event.end() && id->is_string() ? find_plugin(id->get<std::string>()) : nullptr;
+  auto params = event.find("params");
+  if (!plugin || params == event.end() || !params->is_object()) return;
+  for (auto it = params->begin(); it != params->end();)
+    it = std::find(plugin->params.begin(), plugin->params.end(), it.key()) == plugin->params.end() ? params->erase(it)
+                                                                                                 : std::next(it);
+}
 
 }  // namespace
 
@@ -28,7 +43,9 @@ or_error<run_override> run_change(const json& event, const json& changes, const 
   json taken = json::object();
   for (auto it = changes.begin(); it != changes.end(); ++it)
     if (changes_a_run(it.key(), which)) taken[it.key()] = *it;
-  auto spec = to_job_spec(merged_event(event, taken), ctx, id);
+  json merged = merged_event(event, taken);
+  if (which == run_fields::at_launch) keep_declared_params(merged);
+  auto spec = to_job_spec(merged, ctx, id);
   if (!spec.ok()) return spec.error();
   const bool new_target = has(taken, "params") || has(taken, "plugin");
   run_override change;

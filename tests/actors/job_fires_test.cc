@@ -98,6 +98,39 @@ TEST_CASE("a failing run is retried `retries` times, then the one-shot job is do
   CHECK(v.retries == 2);
 }
 
+TEST_CASE("a run cut at its time limit is retried, unless its job's controls say retry_aborted false") {
+  temp_data_dir dir;
+  auto rt = start_with_group(dir.path, "g");
+  for (bool retry_aborted : {true, false}) {
+    job_spec job = shell_job("g", retry_aborted ? "kept" : "dropped", "@manually", "sleep 30");
+    job.timeout_ms = 200;
+    job.retries = 1;
+    job.retry_delay_ms = 0;
+    job.controls.retry_aborted = retry_aborted;
+    REQUIRE(add(*rt, job).ok());
+    REQUIRE(ask<uint64_t>([&](auto r) { rt->run_job_now(k_test_origin, "g", job.id, r); }).ok());
+  }
+  // Both time out at once; the one that retries shows that a retry had its time to start.
+  REQUIRE(poll_until([&] { return finished(runs_of(*rt, "g", "kept")).size() == 2; }));
+  REQUIRE(poll_until([&] { return finished(runs_of(*rt, "g", "dropped")).size() == 1; }));
+  auto dropped = runs_of(*rt, "g", "dropped");
+  REQUIRE(dropped.size() == 1);
+  CHECK(dropped[0].state == run_state::timed_out);
+  CHECK(detail(*rt, "g", "dropped").retries == 0);
+  CHECK(detail(*rt, "g", "kept").retries == 1);
+  // A shell limit's abort is an abort too.
+  job_spec noisy = shell_job("g", "noisy", "@manually", "yes | head -c 100000; sleep 30");
+  noisy.retries = 1;
+  noisy.retry_delay_ms = 0;
+  noisy.controls.log_max_bytes = 1000;
+  noisy.controls.retry_aborted = false;
+  REQUIRE(add(*rt, noisy).ok());
+  REQUIRE(ask<uint64_t>([&](auto r) { rt->run_job_now(k_test_origin, "g", "noisy", r); }).ok());
+  REQUIRE(poll_until([&] { return finished(runs_of(*rt, "g", "noisy")).size() == 1; }));
+  CHECK(finished(runs_of(*rt, "g", "noisy"))[0].error.starts_with("aborted: Exceeded log file size limit"));
+  CHECK(detail(*rt, "g", "noisy").retries == 0);
+}
+
 TEST_CASE("concurrency forbid skips a fire while a run is in flight, allow overlaps them") {
   temp_data_dir dir;
   auto rt = start_with_group(dir.path, "g");

@@ -327,6 +327,52 @@ TEST_CASE("cronicle: an ended job shows its own fields, also after a kill -9") {
   CHECK(s.ok("get_job_details", {{"id", plain}})["job"]["timeout"] == 3600);
 }
 
+TEST_CASE("cronicle: get_history and get_event_history list the job that finished last first") {
+  cronicle_server s;
+  scratch_dir dir;
+  std::string slow_event = s.create(shell_event("Slow", gated_script(dir.path + "/go")));
+  std::string quick_event = s.create(shell_event("Quick", "#!/bin/sh\ntrue\n"));
+  std::string slow = s.ok("run_event", {{"id", slow_event}})["ids"][0];
+  REQUIRE(eventually([&] { return s.ok("get_active_jobs")["jobs"].contains(slow); }));
+  std::string quick = s.ok("run_event", {{"id", quick_event}})["ids"][0];
+  s.wait_job(quick);
+  dir.touch("go");
+  s.wait_job(slow);
+  json rows;
+  REQUIRE(eventually([&] {
+    rows = s.ok("get_history")["rows"];
+    return rows.size() == 2;
+  }));
+  CHECK(rows[0]["id"] == slow);  // started first, finished last
+  CHECK(rows[1]["id"] == quick);
+  CHECK(rows[0]["epoch"].get<int64_t>() >= rows[1]["epoch"].get<int64_t>());
+}
+
+TEST_CASE("cronicle: an aborted job is not retried, whatever its event's retries (abort_job, timeout)") {
+  cronicle_server s;
+  scratch_dir dir;
+  std::string id = s.create(with(shell_event("Retried", gated_script(dir.path + "/go", 3)),
+                                 {{"retries", 2}, {"retry_delay", 0}}));
+  std::string job = s.ok("run_event", {{"id", id}})["ids"][0];
+  REQUIRE(eventually([&] { return s.ok("get_active_jobs")["jobs"].contains(job); }));
+  s.ok("abort_job", {{"id", job}});
+  json ended = s.wait_job(job);
+  CHECK(ended["code"] == 1);
+  // A timeout is an abort too: it ends the job once.
+  std::string slow = s.ok("run_event", {{"id", id}, {"timeout", 1}})["ids"][0];
+  s.wait_job(slow);
+  // A failure that is not an abort is retried (twice), which shows the others had time to be.
+  dir.touch("go");
+  std::string failing = s.ok("run_event", {{"id", id}})["ids"][0];
+  s.wait_job(failing);
+  REQUIRE(eventually([&] { return history(s, id).size() == 5; }, 20s));
+  REQUIRE(eventually([&] { return s.ok("get_active_jobs")["jobs"].empty(); }));
+  int retried = 0;
+  for (const auto& row : history(s, id)) retried += row["code"] == 3 ? 1 : 0;
+  CHECK(retried == 3);  // the failing job and its two retries; the aborted two ran once each
+  s.ok("delete_event", {{"id", id}});
+}
+
 TEST_CASE("cronicle: update_job's chain, web_hook and retries apply when the job in flight ends") {
   http_sink sink;
   cronicle_server s;

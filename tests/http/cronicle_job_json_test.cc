@@ -88,3 +88,20 @@ TEST_CASE("cronicle: a job in flight shows its run's own fields over its event's
   run.spec.target = shell_target{"sleep 0"};
   CHECK(event_as_run(event, run, ctx)["params"]["script"] == "#!/bin/sh\necho event\n");
 }
+
+TEST_CASE("cronicle: history lists the job that ended last first, as Cronicle unshifts each finished job") {
+  auto ended = [](uint64_t id, int64_t start_ms, int64_t end_ms) {
+    run_record r;
+    r.run_id = id;
+    r.state = run_state::succeeded;
+    r.start_ms = start_ms;
+    r.end_ms = end_ms;
+    return r;
+  };
+  // 1 started first and ran longest; 2 and 3 ended in the same millisecond.
+  std::vector<run_record> runs{ended(3, 300, 900), ended(2, 200, 900), ended(1, 100, 5000), ended(4, 400, 450)};
+  order_by_completion(runs);
+  std::vector<uint64_t> ids;
+  for (const auto& r : runs) ids.push_back(r.run_id);
+  CHECK(ids == std::vector<uint64_t>{1, 3, 2, 4});
+}

@@ -237,11 +237,23 @@ TEST_CASE("every kind of target round-trips through a job value") {
   }
 }
 
+TEST_CASE("a format 4 job value (before retry_aborted) reads with aborted runs retried") {
+  job_spec j = sample_job(), back;
+  j.controls.retry_aborted = false;
+  std::string bytes = encode(j);
+  REQUIRE(decode(bytes, &back).ok());
+  CHECK_FALSE(back.controls.retry_aborted);  // format 5 keeps it
+  bytes.pop_back();                          // format 4 ended before it
+  bytes[0] = 4;
+  REQUIRE(decode(bytes, &back).ok());
+  CHECK(back.controls.retry_aborted);
+}
+
 TEST_CASE("a format 3 job value (before controls and HTTP matches) reads with default controls") {
   job_spec j = sample_job(), back;
-  j.controls = {};  // a format 4 value of it ends in the controls: 57 bytes when all are default
+  j.controls = {};  // a format 5 value of it ends in the controls: 58 bytes when all are default
   std::string bytes = encode(j);
-  constexpr std::size_t k_default_controls_bytes = 4 + 1 + 4 + 4 * 4 + 4 + 4 + 8 + 4 + 8;
+  constexpr std::size_t k_default_controls_bytes = 4 + 1 + 4 + 4 * 4 + 4 + 4 + 8 + 4 + 8 + 1;
   REQUIRE(bytes.size() > k_default_controls_bytes);
   bytes.resize(bytes.size() - k_default_controls_bytes);
   bytes[0] = 3;

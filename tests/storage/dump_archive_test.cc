@@ -355,12 +355,13 @@ TEST_CASE("a group file is readable JSON with the documented field names") {
   CHECK(job["ephemeral"] == true);
   CHECK(job["expires_at_ms"] == 1'950'000'000'000);
   // 19 plain fields, the shell target's 5 (executor, command, shell, cwd, env), parent_job,
-  // ephemeral, expires_at_ms, dialect_data, and the 12 controls.
+  // ephemeral, expires_at_ms, dialect_data, and the 13 controls.
   CHECK(job["max_running"] == 0);
   CHECK(job["queue"] == false);
   CHECK(job["on_failure"] == "");
   CHECK(job["log_max_bytes"] == 0);
-  CHECK(job.size() == 40);
+  CHECK(job["retry_aborted"] == true);
+  CHECK(job.size() == 41);
 
   const json& func = file["funcs"][0];
   CHECK(func["name"] == "Hello");
