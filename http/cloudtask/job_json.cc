@@ -1,5 +1,6 @@
 #include "http/cloudtask/job_json.h"
 
+#include <cstdio>
 #include <set>
 
 #include <openssl/evp.h>
@@ -197,13 +198,48 @@ job_spec to_job_spec(const ct_job& job, const std::string& id, int64_t now_ms) {
 
 std::string new_cloudtask_job_id() { return random_nonce().substr(0, k_job_id_hex_digits); }
 
+namespace {
+
+// Go's syscall.Signal.String() for the signals a killed command usually ends by.
+std::string go_signal_name(int sig) {
+  switch (sig) {
+    case 1: return "hangup";
+    case 2: return "interrupt";
+    case 3: return "quit";
+    case 6: return "aborted";
+    case 9: return "killed";
+    case 11: return "segmentation fault";
+    case 13: return "broken pipe";
+    case 15: return "terminated";
+    default: return "signal " + std::to_string(sig);
+  }
+}
+
+bool stopped_by_action(const run_record& run) {
+  return run.error.find(k_stop_action_reason) != std::string::npos;
+}
+
+}  // namespace
+
+agent_outcome agent_outcome_of(const run_record& run) {
+  if (run.state == run_state::succeeded) return {k_state_stopped, ""};
+  // EXIT_STOP: the agent reports a run ended by the stop action as STATE_STOPED, without error.
+  if (stopped_by_action(run)) return {k_state_stopped, ""};
+  if (run.state == run_state::timed_out) return {k_state_failed, std::string(k_deadline_error)};
+  // Go's exec errors after the agent's ErrExecuteException.
+  constexpr std::string_view k_exception = "job execute exception:";
+  int n = 0;
+  if (std::sscanf(run.error.c_str(), "exit code %d", &n) == 1) return {k_state_failed, std::string(k_exception) + "exit status " + std::to_string(n)};
+  if (std::sscanf(run.error.c_str(), "killed by signal %d", &n) == 1) return {k_state_failed, std::string(k_exception) + "signal: " + go_signal_name(n)};
+  return {k_state_failed, run.error.empty() ? run.output_tail : run.error};
+}
+
 int stat_of(const job_view& view, const job_stat& placement) {
   if (view.running > 0) return k_state_started;
   if (view.phase != job_phase::active) return k_state_stopped;
   if (!placement.allocated) return k_state_realloc;
-  if (view.last_run && view.last_run->finished() && view.last_run->state != run_state::succeeded &&
-      view.last_run->state != run_state::skipped)
-    return k_state_failed;
+  if (view.last_run && view.last_run->finished() && view.last_run->state != run_state::skipped)
+    return agent_outcome_of(*view.last_run).stat;
   return k_state_stopped;
 }
 
@@ -218,7 +254,7 @@ json job_json(const job_view& view, const job_stat& placement) {
   const remote_target* remote = remote_of(spec);
   const int stat = stat_of(view, placement);
   std::string execerr;
-  if (stat == k_state_failed && view.last_run) execerr = view.last_run->error.empty() ? view.last_run->output_tail : view.last_run->error;
+  if (stat == k_state_failed && view.last_run) execerr = agent_outcome_of(*view.last_run).execerr;
   json out = {{"jobid", spec.id},
               {"name", spec.name},
               {"location", spec.group},
@@ -260,14 +296,16 @@ json job_base_json(const job_view& view, uint64_t version) {
               {"schedule", schedule_json(spec.schedule)}};
 }
 
-int log_stat_of(const run_record& run) { return run.state == run_state::succeeded ? k_state_stopped : k_state_failed; }
+int log_stat_of(const run_record& run) { return run.state == run_state::skipped ? k_state_failed : agent_outcome_of(run).stat; }
 
 json job_log_json(const run_record& run, const job_view* job, const std::string& ipaddr) {
   json section = job ? dialect_section(job->spec.dialect_data, k_dialect_name) : json::object();
   const remote_target* remote = job ? remote_of(job->spec) : nullptr;
+  const agent_outcome outcome = agent_outcome_of(run);
+  const std::string execerr = run.state == run_state::skipped ? run.error : outcome.execerr;
   return json{{"jobid", run.job_id},
               {"msgid", std::to_string(run.run_id)},
-              {"event", run.error},  // the agent sends its execerr as the event
+              {"event", execerr},  // the agent sends its execerr as the event
               {"group", section.value("groupid", "")},
               {"stat", log_stat_of(run)},
               {"location", run.group},
@@ -276,7 +314,7 @@ json job_log_json(const run_record& run, const job_view* job, const std::string&
               {"ipaddr", ipaddr},
               {"stdout", run.output_tail},  // stdout and stderr, merged, as the agent's tail holds them
               {"errout", ""},
-              {"execerr", run.error},
+              {"execerr", execerr},
               {"execat", time_json(run.start_ms)},
               {"exectimes", static_cast<double>(run.duration_ms()) / 1000.0},  // seconds, as the agent's
               {"createat", run.end_ms}};

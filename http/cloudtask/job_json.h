@@ -80,6 +80,22 @@ struct job_stat {
 };
 int stat_of(const job_view& view, const job_stat& placement);
 
+// What a stop action's abort records (the core's reason for an abort through this API).
+inline constexpr std::string_view k_stop_action_reason = "stopped through the cloudtask API";
+// cloudtask-agent's ErrExecuteDeadline.
+inline constexpr std::string_view k_deadline_error =
+    "the job has been executed for too long and has exceeded the timeout threshold.";
+
+// A finished run as cloudtask-agent reports it (driver/core.go): STATE_STOPED (0) without error
+// for a success or a run ended by the stop action, else STATE_FAILED (-1) with the agent's
+// execerr: "job execute exception:exit status 3", "...:signal: killed", or ErrExecuteDeadline
+// for a timeout; other failures keep Mainspring's text.
+struct agent_outcome {
+  int stat = 0;
+  std::string execerr;
+};
+agent_outcome agent_outcome_of(const run_record& run);
+
 // The job as cloudtask-web answers it (JobInfo), with stat, execerr, execat and nextat.
 nlohmann::json job_json(const job_view& view, const job_stat& placement);
 

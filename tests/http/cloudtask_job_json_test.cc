@@ -152,7 +152,7 @@ TEST_CASE("stat follows Cloudtask's states: 202 unplaced, 200 running, 0 idle or
   CHECK(stat_of(v, job_stat{true}) == k_state_failed);
   json out = job_json(v, job_stat{true});
   CHECK(out["stat"] == -1);
-  CHECK(out["execerr"] == "exit code 2");
+  CHECK(out["execerr"] == "job execute exception:exit status 2");  // the agent's words (Go's exec error)
   v.phase = job_phase::paused;
   CHECK(stat_of(v, job_stat{false}) == k_state_stopped);
   CHECK(job_json(v, job_stat{false})["enabled"] == 0);
@@ -213,6 +213,33 @@ TEST_CASE("a run is written as the agent's job log row") {
   run.error = "timed out after 60000 ms";
   row = job_log_json(run, nullptr, "");
   CHECK(row["stat"] == -1);
-  CHECK(row["execerr"] == "timed out after 60000 ms");
-  CHECK(row["event"] == "timed out after 60000 ms");
+  CHECK(row["execerr"] == "the job has been executed for too long and has exceeded the timeout threshold.");
+  CHECK(row["event"] == row["execerr"]);
+}
+
+TEST_CASE("a run's outcome in cloudtask-agent's words: stat and execerr") {
+  auto ended = [](run_state state, std::string error) {
+    run_record r;
+    r.state = state;
+    r.error = std::move(error);
+    r.end_ms = 5;
+    return r;
+  };
+  auto check = [](const run_record& r, int stat, const std::string& execerr) {
+    agent_outcome o = agent_outcome_of(r);
+    CHECK(o.stat == stat);
+    CHECK(o.execerr == execerr);
+  };
+  check(ended(run_state::succeeded, ""), k_state_stopped, "");
+  check(ended(run_state::failed, "exit code 127"), k_state_failed, "job execute exception:exit status 127");
+  check(ended(run_state::failed, "killed by signal 9"), k_state_failed, "job execute exception:signal: killed");
+  check(ended(run_state::failed, "killed by signal 15"), k_state_failed, "job execute exception:signal: terminated");
+  check(ended(run_state::timed_out, "timed out after 5000 ms"), k_state_failed,
+        "the job has been executed for too long and has exceeded the timeout threshold.");
+  // The stop action: STATE_STOPED without error, as the agent reports EXIT_STOP.
+  check(ended(run_state::failed, "aborted: stopped through the cloudtask API"), k_state_stopped, "");
+  check(ended(run_state::failed, "worker node w1 lost"), k_state_failed, "worker node w1 lost");
+  run_record quiet = ended(run_state::failed, "");
+  quiet.output_tail = "boom";
+  check(quiet, k_state_failed, "boom");
 }
