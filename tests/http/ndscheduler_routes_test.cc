@@ -79,20 +79,31 @@ TEST_CASE("ndscheduler answers an unknown job with 400 Job not found on every ro
   CHECK(stop.error() == "Not implemented yet.");
 }
 
+namespace {
+
+// A run of job `id` in the fixture's group, planned `ago_ms` before now, lasting 5 ms (none when
+// `state` is running).
+run_record run_of(const std::string& id, uint64_t run_id, run_state state, int64_t ago_ms = 1000) {
+  run_record r;
+  r.run_id = run_id;
+  r.job_id = id;
+  r.group = "ndscheduler";
+  r.state = state;
+  r.plan_ms = to_unix_ms(now_ms()) - ago_ms;
+  r.start_ms = r.plan_ms;
+  if (state != run_state::running) r.end_ms = r.plan_ms + 5;
+  return r;
+}
+
+}  // namespace
+
 TEST_CASE("ndscheduler run now answers the execution id, and executions carry their job") {
   fixture f;
   std::string id = f.call("POST", "/api/v1/jobs", k_awesome).body["job_id"];
   auto run = f.call("POST", "/api/v1/executions/" + id);
   REQUIRE(run.status == 200);
   CHECK(run.body["execution_id"] == id + "-18000000000000000001");
-  run_record r;
-  r.run_id = 7;
-  r.job_id = id;
-  r.group = "ndscheduler";
-  r.state = run_state::succeeded;
-  r.plan_ms = to_unix_ms(now_ms()) - 1000;
-  r.start_ms = r.plan_ms;
-  r.end_ms = r.plan_ms + 5;
+  run_record r = run_of(id, 7, run_state::succeeded);
   r.output_tail = R"(["a",1])";
   f.api.group_runs = {r};
   auto list = f.call("GET", "/api/v1/executions");
@@ -117,23 +128,11 @@ TEST_CASE("the executions list adds runs in flight in its range, once each, late
   fixture f;
   auto created = f.call("POST", "/api/v1/jobs", R"({"name":"x","job_class_string":"simple_scheduler.jobs.sample_job.AwesomeJob","pub_args":[],"minute":"*/5"})");
   std::string id = created.body["job_id"];
-  const int64_t now = to_unix_ms(now_ms());
-  auto run = [&](uint64_t run_id, int64_t plan_ms, run_state state) {
-    run_record r;
-    r.run_id = run_id;
-    r.job_id = id;
-    r.group = "ndscheduler";
-    r.state = state;
-    r.plan_ms = plan_ms;
-    r.start_ms = plan_ms;
-    if (state != run_state::running) r.end_ms = plan_ms + 5;
-    return r;
-  };
-  f.api.group_runs = {run(9, now - 1000, run_state::succeeded), run(5, now - 3000, run_state::failed)};
+  f.api.group_runs = {run_of(id, 9, run_state::succeeded, 1000), run_of(id, 5, run_state::failed, 3000)};
   // 9 ended between the two reads (listed once, ended); 11 and 7 are in flight; 3 was planned
   // before the range.
-  f.api.in_flight = {run(11, now - 500, run_state::running), run(9, now - 1000, run_state::running),
-                     run(7, now - 2000, run_state::running), run(3, now - 3'600'000, run_state::running)};
+  f.api.in_flight = {run_of(id, 11, run_state::running, 500), run_of(id, 9, run_state::running, 1000),
+                     run_of(id, 7, run_state::running, 2000), run_of(id, 3, run_state::running, 3'600'000)};
   auto list = f.call("GET", "/api/v1/executions");
   REQUIRE(list.status == 200);
   std::vector<std::string> shown;
@@ -147,14 +146,7 @@ TEST_CASE("a CurlJob's result is the body's text as json.dumps writes it, non-AS
   auto created = f.call("POST", "/api/v1/jobs", R"({"name":"c","job_class_string":"simple_scheduler.jobs.curl_job.CurlJob","pub_args":["http://127.0.0.1:9/","GET"],"minute":"*/5"})");
   REQUIRE(created.status == 201);
   std::string id = created.body["job_id"];
-  run_record r;
-  r.run_id = 3;
-  r.job_id = id;
-  r.group = "ndscheduler";
-  r.state = run_state::succeeded;
-  r.plan_ms = to_unix_ms(now_ms()) - 1000;
-  r.start_ms = r.plan_ms;
-  r.end_ms = r.plan_ms + 5;
+  run_record r = run_of(id, 3, run_state::succeeded);
   r.output_tail = "caf\xC3\xA9 \"ok\"";
   f.api.group_runs = {r};
   auto list = f.call("GET", "/api/v1/executions");
@@ -165,15 +157,7 @@ TEST_CASE("a CurlJob's result is the body's text as json.dumps writes it, non-AS
 TEST_CASE("with only time_range_end, the range starts ten minutes before now, not before the end") {
   fixture f;
   std::string id = f.call("POST", "/api/v1/jobs", k_awesome).body["job_id"];
-  run_record r;
-  r.run_id = 5;
-  r.job_id = id;
-  r.group = "ndscheduler";
-  r.state = run_state::succeeded;
-  r.plan_ms = to_unix_ms(now_ms()) - 1000;
-  r.start_ms = r.plan_ms;
-  r.end_ms = r.plan_ms + 5;
-  f.api.group_runs = {r};
+  f.api.group_runs = {run_of(id, 5, run_state::succeeded)};
   const std::string in_an_hour = format_rfc3339_utc(from_unix_ms(to_unix_ms(now_ms()) + 3'600'000), false);
   CHECK(f.call("GET", "/api/v1/executions?time_range_end=" + in_an_hour).body["executions"].size() == 1);
 }
