@@ -258,7 +258,9 @@ status_or<job_spec> to_job_spec(const dkron_job& job, const std::string& group) 
   }
   if (!job.concurrency.empty() && job.concurrency != "allow" && job.concurrency != "forbid")
     return status::invalid_argument(R"(invalid concurrency policy value, use "allow" or "forbid")");
-  if (!job.timezone.empty())
+  // Go's time.LoadLocation takes "Local", the machine's zone: here the server's default zone.
+  const bool local = job.timezone == "Local";
+  if (!job.timezone.empty() && !local)
     if (auto z = time_zone::find(job.timezone); !z.ok())
       return status::invalid_argument("unknown time zone " + job.timezone);
   auto target = target_from_dkron(job.executor, job.executor_config, job.command);
@@ -270,7 +272,7 @@ status_or<job_spec> to_job_spec(const dkron_job& job, const std::string& group) 
   spec.name = job.name;
   spec.schedule = schedule->core;
   // A zone in the schedule wins over the job's (Dkron adds CRON_TZ= only to a schedule without one).
-  spec.timezone = schedule->zone.empty() ? job.timezone : schedule->zone;
+  spec.timezone = !schedule->zone.empty() ? schedule->zone : local ? std::string() : job.timezone;
   spec.target = std::move(target->target);
   spec.timeout_ms = target->timeout_ms;
   spec.retries = static_cast<int>(std::min<int64_t>(job.retries, k_max_retries + 1));
@@ -283,7 +285,7 @@ status_or<job_spec> to_job_spec(const dkron_job& job, const std::string& group) 
   json section{{"displayname", job.displayname}, {"owner", job.owner}, {"owner_email", job.owner_email},
                {"tags", job.tags}, {"executor", job.executor}, {"executor_config", job.executor_config},
                {"schedule", job.schedule}};
-  if (!schedule->zone.empty()) section["timezone"] = job.timezone;  // shown as sent
+  if (!schedule->zone.empty() || local) section["timezone"] = job.timezone;  // shown as sent
   if (!job.processors.is_null()) section["processors"] = job.processors;
   if (!job.run_as_user.empty()) section["run_as_user"] = job.run_as_user;
   if (!job.starts_at.is_null()) section["starts_at"] = job.starts_at;

@@ -283,3 +283,16 @@ TEST_CASE("a job starts at its schedule's next fire, or at its first fire from a
   CHECK(first_exec_time_s(spec_of({{"schedule", "@every 10s"}, {"starts_at", "2027-01-15T10:12:00.250Z"}}), "UTC", now) ==
         1'800'007'921);
 }
+
+TEST_CASE("timezone Local is the server's zone, shown as sent") {
+  auto job = decoded(k_seed_job);
+  job.timezone = "Local";
+  auto spec = to_job_spec(job, "dkron");
+  REQUIRE(spec.ok());
+  CHECK(spec->timezone.empty());  // the server's default zone
+  job_view v;
+  v.spec = *spec;
+  CHECK(job_json(v, {})["timezone"] == "Local");
+  job.timezone = "Mars/Base";
+  CHECK(to_job_spec(job, "dkron").status().message() == "unknown time zone Mars/Base");
+}
