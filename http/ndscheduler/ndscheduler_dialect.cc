@@ -222,9 +222,13 @@ void add_job_routes(router& r, scheduler_api& api, options_ptr o) {
   r.add("GET", "/api/v1/jobs", handler([&api, o](http_request&, responder reply) {
     api.list_jobs(o->group, [reply](status_or<std::vector<job_view>> views) {
       if (!views.ok()) return send_error(reply, views.status());
+      // APScheduler's get_jobs: by next_run_time, paused jobs last (_fix_paused_jobs_sorting);
+      // jobs due together in the order they were added (the job store's rows).
       std::sort(views->begin(), views->end(), [](const job_view& a, const job_view& b) {
         auto ka = a.next_fire_ms.value_or(INT64_MAX), kb = b.next_fire_ms.value_or(INT64_MAX);
-        return ka != kb ? ka < kb : a.spec.id < b.spec.id;
+        if (ka != kb) return ka < kb;
+        if (a.spec.created_ms != b.spec.created_ms) return a.spec.created_ms < b.spec.created_ms;
+        return a.spec.id < b.spec.id;
       });
       json jobs = json::array();
       for (const auto& v : *views) jobs.push_back(job_json(v));

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -304,6 +306,24 @@ TEST_CASE("ndscheduler: the executions list shows a run in flight as running, th
     list = s.executions();
     return list.size() == 3 && list[0]["state"] == "succeeded" && list[1]["state"] == "succeeded";
   }));
+}
+
+TEST_CASE("ndscheduler: the job list is by next run time, jobs due together as added, paused ones last") {
+  nd_server s;
+  std::vector<std::string> ids;
+  for (const char* name : {"first", "second", "third"}) {
+    // All due at 2099-01-01 00:00: together, and never before the interval job below.
+    ids.push_back(s.create({{"name", name}, {"job_class_string", "simple_scheduler.jobs.sample_job.AwesomeJob"},
+                            {"year", "2099"}, {"month", "1"}}));
+    std::this_thread::sleep_for(5ms);  // distinct creation times (milliseconds)
+  }
+  std::string sooner = s.create({{"name", "sooner"}, {"job_class_string", "simple_scheduler.jobs.sample_job.AwesomeJob"},
+                                 {"trigger", "interval"}, {"trigger_params", {{"interval", 60}}}});
+  REQUIRE(s.nd.request("PATCH", "/api/v1/jobs/" + ids[0], "").status == 200);  // pause the first
+  json jobs = s.ok(s.nd.get("/api/v1/jobs"))["jobs"];
+  std::vector<std::string> order;
+  for (const auto& j : jobs) order.push_back(j["job_id"]);
+  CHECK(order == std::vector<std::string>{sooner, ids[1], ids[2], ids[0]});
 }
 
 TEST_CASE("ndscheduler: hostile input gets a 400 in its shape and changes nothing") {
