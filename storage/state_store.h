@@ -219,7 +219,10 @@ class state_store {
                                                   std::size_t limit) const;
   // The newest `limit` audit entries of `group` with from_ms <= time_ms < to_ms, oldest first:
   // read from the end of the range back, so that a range holding more keeps its latest entries
-  // (entries of every group share one time-ordered log; each one read is decoded to see its group).
+  // (entries of every group share one time-ordered log; each one read is decoded to see its
+  // group). At most k_max_audit_entries_scanned entries are read, whatever the range, so that a
+  // wide range over a busy log answers in bounded time.
+  static constexpr std::size_t k_max_audit_entries_scanned = 200'000;
   status_or<std::vector<audit_entry>> latest_group_audit(std::string_view group, int64_t from_ms, int64_t to_ms,
                                                          std::size_t limit) const;
 

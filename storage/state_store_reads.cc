@@ -201,7 +201,9 @@ status_or<std::vector<audit_entry>> state_store::latest_group_audit(std::string_
   if (it->Valid()) it->Prev();
   else it->SeekToLast();
   audit_entry entry;
-  for (; it->Valid() && out.size() < limit && it->key().compare(begin) >= 0; it->Prev()) {
+  std::size_t scanned = 0;
+  for (; it->Valid() && out.size() < limit && it->key().compare(begin) >= 0 && scanned < k_max_audit_entries_scanned;
+       it->Prev(), ++scanned) {
     if (status st = decode(view(it->value()), &entry); !st.ok()) {
       return status(st.code(), "data dir " + impl_->dir + ": record " + it->key().ToString() +
                                    ": " + st.message());
