@@ -224,7 +224,8 @@ class state_store {
   // wide range over a busy log answers in bounded time.
   static constexpr std::size_t k_max_audit_entries_scanned = 200'000;
   status_or<std::vector<audit_entry>> latest_group_audit(std::string_view group, int64_t from_ms, int64_t to_ms,
-                                                         std::size_t limit) const;
+                                                         std::size_t limit,
+                                                         std::size_t max_scanned = k_max_audit_entries_scanned) const;
 
   // -- retention and properties --
 

@@ -189,7 +189,8 @@ status_or<std::vector<audit_entry>> state_store::audit_range(int64_t from_ms, in
 }
 
 status_or<std::vector<audit_entry>> state_store::latest_group_audit(std::string_view group, int64_t from_ms,
-                                                                   int64_t to_ms, std::size_t limit) const {
+                                                                   int64_t to_ms, std::size_t limit,
+                                                                   std::size_t max_scanned) const {
   std::vector<audit_entry> out;
   if (limit == 0 || to_ms <= from_ms) return out;
   const std::string begin = audit_time_prefix(from_ms);
@@ -202,7 +203,7 @@ status_or<std::vector<audit_entry>> state_store::latest_group_audit(std::string_
   else it->SeekToLast();
   audit_entry entry;
   std::size_t scanned = 0;
-  for (; it->Valid() && out.size() < limit && it->key().compare(begin) >= 0 && scanned < k_max_audit_entries_scanned;
+  for (; it->Valid() && out.size() < limit && it->key().compare(begin) >= 0 && scanned < max_scanned;
        it->Prev(), ++scanned) {
     if (status st = decode(view(it->value()), &entry); !st.ok()) {
       return status(st.code(), "data dir " + impl_->dir + ": record " + it->key().ToString() +

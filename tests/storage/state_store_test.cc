@@ -889,6 +889,8 @@ TEST_CASE("latest_group_audit keeps a group's newest entries of the range, oldes
   CHECK(actions(store->latest_group_audit("g", 200, 600, 10)) == std::vector<std::string>{"a200", "a400"});
   CHECK(actions(store->latest_group_audit("g", 250, 1'000'000, 10)) == std::vector<std::string>{"a400", "a600"});
   CHECK(store->latest_group_audit("nope", 0, 1000, 10)->empty());
+  // Reading back stops after max_scanned entries of the log (600, 500, 400 here).
+  CHECK(actions(store->latest_group_audit("g", 0, 1000, 10, 3)) == std::vector<std::string>{"a400", "a600"});
   CHECK(store->latest_group_audit("g", 500, 400, 10)->empty());
 }
 
