@@ -63,23 +63,74 @@ status_or<std::optional<int64_t>> time_field(const json& body, std::string_view 
   return std::optional<int64_t>(to_unix_ms(*t));
 }
 
-// Go's encoding/json refusing `value` for the Job field `processors`, whose Go type is `go_type`
-// (Go names the struct field, not the map key, wherever in it the value is).
-status processors_type_error(const json& value, std::string_view go_type) {
+// Go's encoding/json refusing `value` for the Job field `field`, whose Go type is `go_type` (Go
+// names the struct field, not the map key, wherever in it the value is). A number that does not
+// fit its integer type is named with its text ("number -1").
+status go_type_error(std::string_view field, const json& value, std::string_view go_type) {
   std::string kind = value.is_number() ? "number" : value.is_boolean() ? "bool" : value.type_name();
-  return status::invalid_argument("json: cannot unmarshal " + kind + " into Go struct field Job.processors of type " +
-                                  std::string(go_type));
+  if (value.is_number() && (go_type == "int" || go_type == "uint")) kind += " " + value.dump();
+  return status::invalid_argument("json: cannot unmarshal " + kind + " into Go struct field Job." + std::string(field) +
+                                  " of type " + std::string(go_type));
 }
 
 // Dkron's processors are a map[string]plugin.Config, plugin.Config a map[string]string; null is
 // an empty map or string to Go, as everywhere in it.
 status check_processors(const json& processors) {
-  if (!processors.is_object()) return processors_type_error(processors, "map[string]plugin.Config");
+  if (!processors.is_object()) return go_type_error("processors", processors, "map[string]plugin.Config");
   for (const auto& [name, config] : processors.items()) {
     if (config.is_null()) continue;
-    if (!config.is_object()) return processors_type_error(config, "plugin.Config");
+    if (!config.is_object()) return go_type_error("processors", config, "plugin.Config");
     for (const auto& [key, value] : config.items())
-      if (!value.is_null() && !value.is_string()) return processors_type_error(value, "string");
+      if (!value.is_null() && !value.is_string()) return go_type_error("processors", value, "string");
+  }
+  return {};
+}
+
+// A value Go's encoding/json would refuse for one of Dkron's typed Job fields (dkron/job.go),
+// in its words: "json: cannot unmarshal number into Go struct field Job.name of type string".
+// null is no error (Go leaves the field as it is). The time fields keep Mainspring's words.
+status check_go_types(const json& body) {
+  enum class go { string, boolean, integer, unsigned_integer, string_map, string_list };
+  static const std::pair<const char*, go> k_fields[] = {
+      {"id", go::string},           {"name", go::string},          {"displayname", go::string},
+      {"timezone", go::string},     {"schedule", go::string},      {"owner", go::string},
+      {"owner_email", go::string},  {"success_count", go::integer}, {"error_count", go::integer},
+      {"disabled", go::boolean},    {"tags", go::string_map},      {"metadata", go::string_map},
+      {"retries", go::unsigned_integer}, {"dependent_jobs", go::string_list}, {"parent_job", go::string},
+      {"concurrency", go::string},  {"executor", go::string},      {"executor_config", go::string_map},
+      {"status", go::string},       {"ephemeral", go::boolean}};
+  for (const auto& [field, type] : k_fields) {
+    auto it = body.find(field);
+    if (it == body.end() || it->is_null()) continue;
+    const json& v = *it;
+    switch (type) {
+      case go::string:
+        if (!v.is_string()) return go_type_error(field, v, "string");
+        break;
+      case go::boolean:
+        if (!v.is_boolean()) return go_type_error(field, v, "bool");
+        break;
+      case go::integer:
+        if (!v.is_number_integer()) return go_type_error(field, v, "int");
+        break;
+      case go::unsigned_integer:
+        if (!v.is_number_integer() || (v.is_number_integer() && !v.is_number_unsigned() && v.get<int64_t>() < 0))
+          return go_type_error(field, v, "uint");
+        break;
+      case go::string_map: {
+        const std::string_view map_type =
+            std::string_view(field) == "executor_config" ? "plugin.ExecutorPluginConfig" : "map[string]string";
+        if (!v.is_object()) return go_type_error(field, v, map_type);
+        for (const auto& [key, value] : v.items())
+          if (!value.is_null() && !value.is_string()) return go_type_error(field, value, "string");
+        break;
+      }
+      case go::string_list:
+        if (!v.is_array()) return go_type_error(field, v, "[]string");
+        for (const auto& value : v)
+          if (!value.is_null() && !value.is_string()) return go_type_error(field, value, "string");
+        break;
+    }
   }
   return {};
 }
@@ -201,6 +252,7 @@ std::string text_of(const json& section, const char* key, const std::string& fal
 }  // namespace
 
 status_or<dkron_job> decode_job(const nlohmann::json& body) {
+  if (auto st = check_go_types(body); !st.ok()) return st;
   dkron_job j;
   for (auto [field, out] : {std::pair{"name", &j.name}, std::pair{"displayname", &j.displayname},
                             std::pair{"schedule", &j.schedule}, std::pair{"timezone", &j.timezone},
