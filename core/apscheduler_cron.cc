@@ -103,6 +103,26 @@ int name_index(std::string_view word, const char* const (&names)[N]) {
   return -1;
 }
 
+// APScheduler's BaseField.compile_expressions: the text trimmed, then split at commas with any
+// spaces around them. Calls `each` with every item (an empty one too) until it gives a non-ok
+// status, which is returned.
+template <class Each>
+status for_each_item(std::string_view all, Each each) {
+  size_t start = 0;
+  for (;;) {
+    const size_t comma = all.find(',', start);
+    const bool last = comma == std::string_view::npos;
+    std::string_view item = all.substr(start, last ? std::string_view::npos : comma - start);
+    if (start > 0) take_while(item, [](char c) { return c == ' '; });
+    if (!last) {
+      while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    }
+    if (status st = each(item); !st.ok()) return st;
+    if (last) return status{};
+    start = comma + 1;
+  }
+}
+
 // -- one field --
 
 // What a field allows: values (index = value - min) and, for the day, the named days.
@@ -119,22 +139,11 @@ class field_parser {
 
   status parse(std::string_view text, field_values& out) const {
     out.allowed.assign(static_cast<size_t>(spec_.max - spec_.min + 1), 0);
-    // APScheduler trims the text, then splits it at commas with any spaces around them.
     const std::string_view all = trim(text);
-    size_t start = 0;
-    for (;;) {
-      const size_t comma = all.find(',', start);
-      const bool last = comma == std::string_view::npos;
-      std::string_view item = all.substr(start, last ? std::string_view::npos : comma - start);
-      if (start > 0) take_while(item, [](char c) { return c == ' '; });
-      if (!last) {
-        while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-      }
+    return for_each_item(all, [&](std::string_view item) {
       if (item.empty()) return error("empty expression in \"" + std::string(all) + "\"");
-      if (status st = parse_item(item, out); !st.ok()) return st;
-      if (last) return status{};
-      start = comma + 1;
-    }
+      return parse_item(item, out);
+    });
   }
 
  private:
@@ -277,6 +286,83 @@ class field_parser {
   std::string_view prefix_;
 };
 
+// -- printing (str() of APScheduler's compiled expressions) --
+
+// `1st mon` .. `last sun` as APScheduler prints a WeekdayPositionExpression; nullopt when `item`
+// is not one (the shapes field_parser::parse_weekday_in_month reads).
+std::optional<std::string> weekday_in_month_str(std::string_view item) {
+  for (const char* position : k_positions) {
+    if (!starts_with_ignoring_case(item, position)) continue;
+    std::string_view s = item.substr(std::string_view(position).size());
+    if (take_while(s, [](char c) { return c == ' '; }).empty()) return std::nullopt;
+    const std::string_view day = is_digit(s.empty() ? ' ' : s[0]) ? take_while(s, is_digit) : take_while(s, is_word);
+    const int monday_based = name_index(day, k_weekday_names);
+    if (monday_based < 0) return std::nullopt;
+    return std::string(position) + " " + k_weekday_names[monday_based];
+  }
+  return std::nullopt;
+}
+
+// One item as str() of the expression APScheduler compiles from it, tried in field_parser's
+// order; the item as given when it is none (a field that fails parse_aps_cron).
+std::string expression_str(const field_spec& spec, std::string_view item) {
+  if (item.empty()) return std::string(item);
+  if (item[0] == '*') {  // AllExpression: `*`, `*/s` (a step of 0 prints as `*`)
+    std::string_view s = item.substr(1);
+    if (s.empty()) return "*";
+    if (s[0] != '/') return std::string(item);
+    s.remove_prefix(1);
+    const std::string_view step = take_while(s, is_digit);
+    if (step.empty() || !s.empty() || step.size() > k_max_digits) return std::string(item);
+    return number(step) ? "*/" + std::to_string(number(step)) : std::string("*");
+  }
+  if (is_digit(item[0])) {  // RangeExpression: `a`, `a-b` (`a` when b is a), `a/s`, `a-b/s`
+    std::string_view s = item;
+    const std::string_view first = take_while(s, is_digit);
+    std::string_view last, step;
+    bool shaped = true;
+    if (!s.empty() && s[0] == '-') {
+      s.remove_prefix(1);
+      last = take_while(s, is_digit);
+      shaped = !last.empty();
+    }
+    if (shaped && !s.empty() && s[0] == '/') {
+      s.remove_prefix(1);
+      step = take_while(s, is_digit);
+      shaped = !step.empty();
+    }
+    const bool in_range = first.size() <= k_max_digits && last.size() <= k_max_digits && step.size() <= k_max_digits;
+    if (shaped && s.empty() && in_range) {
+      std::string out = std::to_string(number(first));
+      if (!last.empty() && number(last) != number(first)) out += "-" + std::to_string(number(last));
+      if (!step.empty() && number(step) != 0) out += "/" + std::to_string(number(step));
+      return out;
+    }
+  }
+  if (spec.names != value_names::none && is_alpha(item[0])) {  // names, lower case; the rest ignored
+    std::string_view s = item;
+    const std::string_view first = take_while(s, is_alpha);
+    std::string_view last = first;
+    if (s.size() >= 2 && s[0] == '-' && is_alpha(s[1])) {
+      s.remove_prefix(1);
+      last = take_while(s, is_alpha);
+    }
+    const bool months = spec.names == value_names::months;
+    auto index = [months](std::string_view word) {
+      return months ? name_index(word, k_month_names) : name_index(word, k_weekday_names);
+    };
+    auto name = [months](int i) { return std::string(months ? k_month_names[i] : k_weekday_names[i]); };
+    const int lo = index(first), hi = index(last);
+    if (lo < 0 || hi < 0) return std::string(item);
+    return lo == hi ? name(lo) : name(lo) + "-" + name(hi);
+  }
+  if (spec.day_rules) {
+    if (auto s = weekday_in_month_str(item)) return *s;
+    if (starts_with_ignoring_case(item, "last")) return "last";
+  }
+  return std::string(item);
+}
+
 // -- field sets --
 
 uint64_t bits_of(const field_values& v, int min) {
@@ -380,6 +466,22 @@ status_or<cron_expression::field_sets> parse_aps_cron(const aps_cron_fields& fie
     if (status st = parser.parse(text, values[static_cast<size_t>(i)]); !st.ok()) return st;
   }
   return to_field_sets(values);
+}
+
+std::string aps_field_str(std::string_view field, std::string_view text) {
+  const field_spec* spec = nullptr;
+  for (const field_spec& s : k_specs)
+    if (field == s.name) spec = &s;
+  if (!spec) return std::string(text);
+  std::string out;
+  bool first = true;
+  for_each_item(trim(text), [&](std::string_view item) {
+    if (!first) out += ',';
+    first = false;
+    out += expression_str(*spec, item);
+    return status{};
+  });
+  return out;
 }
 
 std::string aps_cron_text(const aps_cron_fields& fields) {

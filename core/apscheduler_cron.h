@@ -81,6 +81,13 @@ std::optional<std::string>* aps_cron_field(aps_cron_fields& fields, std::string_
 // week is unrestricted, and years empty when the year is unrestricted.
 status_or<cron_expression::field_sets> parse_aps_cron(const aps_cron_fields& fields, std::string_view prefix);
 
+// str() of APScheduler's field `field` ("day_of_week") compiled from `text`: what ndscheduler shows
+// of a cron field. Each comma-separated expression is printed back as APScheduler prints it:
+// "MON-FRI" -> "mon-fri", "05" -> "5", "1-1" -> "1", "*/05" -> "*/5", "2ND  Fri" -> "2nd fri",
+// "jan-mar/2" -> "jan-mar" (after a name range the rest is ignored), " 5 , 7" -> "5,7". An
+// expression parse_aps_cron refuses, or an unknown field, stays as given.
+std::string aps_field_str(std::string_view field, std::string_view text);
+
 // The canonical text of `fields` (format above). It does not validate the values.
 std::string aps_cron_text(const aps_cron_fields& fields);
 

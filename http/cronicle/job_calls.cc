@@ -83,10 +83,6 @@ struct active_gather {
   std::size_t left = 0;  // calls not answered yet
 };
 
-}  // namespace
-
-namespace {
-
 // The runs of `busy` (each in flight, with its event) as Cronicle shows them, each with its own
 // fields (run_view), newest first, to `done` on whichever thread answers last.
 void to_active_jobs(scheduler_api& api, const state_ptr& s, std::vector<std::pair<run_record, job_view>> busy,

@@ -273,5 +273,25 @@ TEST_CASE("in a zone, fires follow its wall clock and Mainspring's DST rules") {
         list{"2026-02-28T23:00:00Z", "2026-03-31T22:00:00Z", "2026-04-30T22:00:00Z"});
 }
 
+TEST_CASE("aps_field_str prints a given field as str() of APScheduler's compiled field") {
+  CHECK(aps_field_str("day_of_week", "MON-FRI") == "mon-fri");
+  CHECK(aps_field_str("day_of_week", "mon-mon") == "mon");
+  CHECK(aps_field_str("day_of_week", "0-4") == "0-4");
+  CHECK(aps_field_str("day_of_week", "Sat, sun") == "sat,sun");
+  CHECK(aps_field_str("hour", " 5 ") == "5");
+  CHECK(aps_field_str("hour", "05") == "5");
+  CHECK(aps_field_str("minute", "*/05") == "*/5");
+  CHECK(aps_field_str("minute", "*/0") == "*");
+  CHECK(aps_field_str("minute", "1-1") == "1");
+  CHECK(aps_field_str("minute", "5/15") == "5/15");
+  CHECK(aps_field_str("minute", "0 , 30") == "0,30");
+  CHECK(aps_field_str("month", "JAN-Mar/2") == "jan-mar");  // after a name range the rest is ignored
+  CHECK(aps_field_str("month", "6-8") == "6-8");
+  CHECK(aps_field_str("day", "2ND  Fri") == "2nd fri");  // the weekday is a whole name: "friday" is refused
+  CHECK(aps_field_str("day", "last sun") == "last sun");
+  CHECK(aps_field_str("day", "LAST") == "last");
+  CHECK(aps_field_str("day", "1,15,last") == "1,15,last");
+}
+
 }  // namespace
 }  // namespace mainspring
