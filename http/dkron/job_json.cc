@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <chrono>
-#include <sstream>
 #include <vector>
 
 #include "core/fire_plan.h"
 #include "core/go_duration.h"
 #include "core/rfc3339.h"
+#include "core/robfig_cron.h"
 #include "core/schedule.h"
 #include "core/time_zone.h"
 #include "core/utf8.h"
@@ -203,24 +203,26 @@ status_or<core_schedule_of_dkron> read_dkron_schedule(const std::string& name, c
     spec.erase(0, spec.find_first_not_of(" \t"));
   }
   if (spec.starts_with("@")) {
-    // robfig's Every rounds an interval under a second up to one.
-    if (spec.starts_with("@every ")) {
+    // robfig's parseDescriptor matches the whole text; extcron adds @manually, @minutely, @at.
+    static constexpr std::string_view k_exact[] = {"@yearly", "@annually", "@monthly", "@weekly",  "@daily",
+                                                   "@midnight", "@hourly", "@minutely", "@manually"};
+    if (std::find(std::begin(k_exact), std::end(k_exact), spec) != std::end(k_exact)) {
+      out.core = spec;
+    } else if (spec.starts_with("@every ")) {
       auto d = parse_go_duration(spec.substr(7));
-      if (d.ok() && d->count() > 0 && *d < std::chrono::seconds(1)) spec = "@every 1s";
+      if (!d.ok()) return status::invalid_argument("failed to parse duration " + spec + ": time: " + d.status().message());
+      // robfig's Every rounds an interval under a second (zero and negative ones too) up to one.
+      out.core = *d < std::chrono::seconds(1) ? std::string("@every 1s") : spec;
+    } else if (spec.starts_with("@at ")) {
+      out.core = spec;  // the core reads RFC 3339 as Go's time.Parse does
+    } else {
+      return status::invalid_argument("unrecognized descriptor: " + spec);
     }
-    out.core = spec;
     return out;
   }
-  std::vector<std::string> fields;
-  std::istringstream words(spec);
-  for (std::string w; words >> w;) fields.push_back(w);
-  if (fields.size() != 6) {
-    std::string listed;  // Go's %s of a []string
-    for (std::size_t i = 0; i < fields.size(); ++i) listed += (i ? " " : "") + fields[i];
-    return status::invalid_argument("expected exactly 6 fields, found " + std::to_string(fields.size()) + ": [" +
-                                    listed + "]");
-  }
-  out.core = spec;
+  auto fields = robfig_fields_to_core(spec);
+  if (!fields.ok()) return fields.status();
+  out.core = std::move(fields).value();
   return out;
 }
 

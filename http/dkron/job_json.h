@@ -67,9 +67,10 @@ struct core_schedule_of_dkron {
 
 // Dkron's schedule as its parser reads it (extcron over robfig/cron v3): `~` in a field replaced
 // by Job.scheduleHash's number for the job `name`, an optional TZ=/CRON_TZ= prefix, then a
-// descriptor (@every under 1s rounds up to 1s, as robfig's Every) or exactly 6 fields, seconds
-// first ("expected exactly 6 fields, found 5: [0 30 * * *]", robfig's words). "" is @manually.
-// The fields themselves are checked by parse_schedule.
+// descriptor (robfig's and extcron's, matched whole: "unrecognized descriptor: @Daily"; @every
+// under 1s rounds up to 1s, as robfig's Every) or exactly 6 fields, seconds first, read with
+// robfig's rules and words (core/robfig_cron.h: "end of range (7) above maximum (6): 7") into
+// explicit core fields that fire as robfig would. "" is @manually.
 status_or<core_schedule_of_dkron> read_dkron_schedule(const std::string& name, const std::string& schedule);
 
 // Dkron's Job.Validate, in its order and words, then Mainspring's own rules (validate_job) with

@@ -80,6 +80,16 @@ TEST_CASE("a schedule is exactly 6 fields or a descriptor, and an empty one need
   job.schedule = "0 30 9 * * * 2026";
   CHECK(to_job_spec(job, "dkron").status().message() ==
         "can't parse job schedule: expected exactly 6 fields, found 7: [0 30 9 * * * 2026]");
+  job.schedule = "0 0 9 * * 7";  // robfig's weekdays are 0-6
+  CHECK(to_job_spec(job, "dkron").status().message() ==
+        "can't parse job schedule: end of range (7) above maximum (6): 7");
+  job.schedule = "@Daily";  // descriptors match whole, in their case
+  CHECK(to_job_spec(job, "dkron").status().message() == "can't parse job schedule: unrecognized descriptor: @Daily");
+  job.schedule = "@every 5x";
+  CHECK(to_job_spec(job, "dkron").status().message() ==
+        "can't parse job schedule: failed to parse duration @every 5x: time: unknown unit \"x\" in duration \"5x\"");
+  job.schedule = "0 */20 9 * * mon-fri";  // stored as the values robfig reads
+  CHECK(to_job_spec(job, "dkron")->schedule == "0 0,20,40 9 * * 1-5");
   job.schedule = "";
   CHECK(to_job_spec(job, "dkron").status().message() == "can't parse job schedule: empty spec string");
   job.parent_job = "parent";
@@ -104,6 +114,11 @@ TEST_CASE("a schedule's ~ fields, TZ= prefix and short @every read as Dkron's pa
   CHECK(read_dkron_schedule("x", "TZ=Mars/Base 0 0 3 * * *").status().message() ==
         "provided bad location Mars/Base: unknown time zone Mars/Base");
   CHECK(read_dkron_schedule("x", "@every 500ms")->core == "@every 1s");
+  CHECK(read_dkron_schedule("x", "@every 0s")->core == "@every 1s");  // robfig's Every: zero too
+  for (const char* descriptor : {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly",
+                                 "@minutely", "@manually"})
+    CHECK(read_dkron_schedule("x", descriptor)->core == descriptor);
+  CHECK(read_dkron_schedule("x", "@once").status().message() == "unrecognized descriptor: @once");
   CHECK(read_dkron_schedule("x", "")->core == "@manually");
 
   // The job runs in the schedule's zone; its own timezone field shows as sent.
