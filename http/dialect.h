@@ -50,6 +50,9 @@ struct dialect {
   bool requires_api_key = false;
   // No route asks for a key, even under --require-api-key (funcs keep their TOTP codes).
   bool keyless = false;
+  // A path without a route whose twin with (or without) a trailing slash has one is redirected
+  // there (gin's RedirectTrailingSlash, which Dkron's router keeps on).
+  bool redirect_trailing_slash = false;
   // Adds the key management routes (the native listener's /v1/apikeys; empty: none).
   std::function<void(router&, api_key_registry&)> add_key_routes;
 };

@@ -68,8 +68,10 @@ std::string response_head(const http_response& response, bool keep_alive) {
   out += std::to_string(response.status);
   out += ' ';
   out += reason_phrase(response.status);
-  out += "\r\nContent-Type: ";
-  out += response.content_type;
+  if (!response.content_type.empty()) {  // a bodiless answer (a 307) may have none
+    out += "\r\nContent-Type: ";
+    out += response.content_type;
+  }
   out += "\r\nContent-Length: ";
   out += std::to_string(response.body.size());
   if (!keep_alive) out += "\r\nConnection: close";

@@ -1,6 +1,8 @@
 #include "http/system_routes.h"
 
 #include <chrono>
+#include <optional>
+#include <string_view>
 
 
 namespace mainspring::http {
@@ -27,6 +29,41 @@ responder observed(responder reply, const request_observer& observer, std::strin
     observer(route, method, code,
              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   });
+}
+
+// Go's htmlEscape, for the link in a redirect's body.
+std::string html_escape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&#34;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// gin's RedirectTrailingSlash: a path without a route whose twin with (or without) a trailing
+// slash has one for this method is sent there, GET with 301 and a small HTML body as Go's
+// http.Redirect writes it, other methods with 307 (which keeps the method and body).
+std::optional<http_response> trailing_slash_redirect(const router& r, const http_request& request,
+                                                     const std::string& sent_path) {
+  http_request twin;
+  twin.method = request.method;
+  twin.raw_path = sent_path.size() > 1 && sent_path.back() == '/' ? sent_path.substr(0, sent_path.size() - 1)
+                                                                    : sent_path + "/";
+  twin.path = twin.raw_path;
+  if (!r.match(twin).handler) return std::nullopt;
+  std::string location = twin.raw_path;
+  if (auto q = request.target.find('?'); q != std::string::npos) location += request.target.substr(q);
+  const bool get = request.method == "GET" || request.method == "HEAD";
+  http_response moved{get ? 301 : 307, get ? "text/html; charset=utf-8" : "", "", {{"Location", location}}};
+  if (request.method == "GET") moved.body = "<a href=\"" + html_escape(location) + "\">Moved Permanently</a>.\n\n";
+  return moved;
 }
 
 }  // namespace
@@ -80,6 +117,8 @@ void dispatch(const router& r, http_request& request, responder reply,
   }
   // The path as sent: decoded, "/v1/YM55%2Fjob/list" would read as a route that exists.
   const std::string& sent_path = request.raw_path.empty() ? request.path : request.raw_path;
+  if (options.redirect_trailing_slash)
+    if (auto moved = trailing_slash_redirect(r, request, sent_path)) return reply.send(std::move(*moved));
   if (m.allow.empty()) {
     reply.send(render(options, request, 404, status::not_found("no route for " + request.method + " " + sent_path)));
     return;

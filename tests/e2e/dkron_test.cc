@@ -276,6 +276,22 @@ TEST_CASE("every answer names the node in X-Whom, as Dkron's middleware does") {
   CHECK(s.native.client.get("/health").header("x-whom").empty());  // the native listener: no
 }
 
+TEST_CASE("a path with a stray trailing slash is redirected as gin redirects it") {
+  dkron_server s;
+  auto listed = s.dkron.get("/v1/jobs/?metadata[team]=ops");
+  CHECK(listed.status == 301);
+  CHECK(listed.header("location") == "/v1/jobs?metadata[team]=ops");
+  CHECK(listed.body == "<a href=\"/v1/jobs?metadata[team]=ops\">Moved Permanently</a>.\n\n");
+  auto created = s.dkron.post_json("/v1/jobs/", json{{"name", "slash"}, {"schedule", "@every 1h"}});
+  CHECK(created.status == 307);  // keeps the method and body when followed
+  CHECK(created.header("location") == "/v1/jobs");
+  CHECK(created.header("content-type").empty());
+  CHECK(s.dkron.get("/v1/jobs/slash").status == 404);  // nothing was created
+  CHECK(s.dkron.get("/v1/members/").header("location") == "/v1/members");
+  CHECK(s.dkron.get("/v1/nothing/").status == 404);  // no twin: still the 404
+  CHECK(s.native.client.get("/v1/group/list/").status == 404);  // the native API does not redirect
+}
+
 TEST_CASE("a job with starts_at ahead fires from then on, by its schedule, also after a toggle") {
   dkron_server s;
   json later = shell_job("later", "0 0 3 * * *", "true");
