@@ -27,6 +27,7 @@
 #include "actors/scheduler_api.h"
 #include "core/executor_set.h"
 #include "core/status.h"
+#include "executors/run.h"
 
 namespace leveldb {
 class Env;
@@ -43,6 +44,7 @@ struct runtime_options {
   unsigned worker_threads = 0;            // 0 = number of cores
   std::string default_timezone = "UTC";
   std::size_t max_concurrent_runs = 256;  // per executor
+  std::chrono::milliseconds kill_grace = k_default_kill_grace;  // a stopped shell run: SIGTERM to SIGKILL
   std::string reply_hook_url;             // "" = none
   std::size_t max_runs_per_job = 100;     // run history kept per job
   std::chrono::milliseconds max_run_age{0};  // 0 = no age limit

@@ -126,7 +126,7 @@ int run_agent(const agent_config& cfg, const agent_stop& stop) {
   add_node_message_types(config);
   caf::actor_system sys{config};
   auto watch = std::make_shared<session_watch>();
-  auto agent = spawn_agent_actor(sys, cfg.node_id, cfg.max_concurrent_runs, [watch](uint64_t session, std::string) {
+  auto agent = spawn_agent_actor(sys, cfg.node_id, cfg.max_concurrent_runs, std::chrono::seconds(cfg.kill_grace_s), [watch](uint64_t session, std::string) {
     {
       std::lock_guard<std::mutex> lock(watch->mutex);
       watch->ended = std::max(watch->ended, session);

@@ -18,7 +18,7 @@
 // (ids_atom) answers the ids of the runs running and finished-unacknowledged, for the next join.
 //
 // Example:
-//   auto agent = spawn_agent_actor(sys, "w1", 64, [&](uint64_t s, std::string why) { ... });
+//   auto agent = spawn_agent_actor(sys, "w1", 64, k_default_kill_grace, [&](uint64_t s, std::string why) { ... });
 //   caf::anon_send(agent, session_atom::value, node, uint64_t{1});
 #pragma once
 
@@ -38,7 +38,8 @@ using ids_atom = caf::atom_constant<caf::atom("runids")>;
 
 using session_end_fn = std::function<void(uint64_t session, std::string why)>;
 
+// kill_grace: between SIGTERM and SIGKILL when a run is stopped (executors/shell_runner.h).
 caf::actor spawn_agent_actor(caf::actor_system& sys, std::string node_id, std::size_t max_concurrent_runs,
-                             session_end_fn on_session_end);
+                             std::chrono::milliseconds kill_grace, session_end_fn on_session_end);
 
 }  // namespace mainspring

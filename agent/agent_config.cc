@@ -37,6 +37,10 @@ void add_agent_flags(CLI::App& app, agent_config& cfg) {
   app.add_option("--max-concurrent-runs", cfg.max_concurrent_runs, "Commands running at once; more wait")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+  app.add_option("--kill-grace", cfg.kill_grace_s,
+                 "Seconds a stopped run (timeout, abort) has after SIGTERM before SIGKILL; 0 = SIGKILL at once")
+      ->capture_default_str()
+      ->check(CLI::Range(0u, 3600u));
   app.add_option("--log-level", cfg.log_level, "trace, debug, info, warn, error or off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));

@@ -31,6 +31,7 @@ struct agent_config {
   std::string secret_file;        // "" = read MAINSPRING_GROUP_SECRET
   std::string tls_ca, tls_cert, tls_key;
   std::size_t max_concurrent_runs = 256;
+  unsigned kill_grace_s = 10;  // a stopped run: seconds from SIGTERM to SIGKILL
   std::string log_level = "info";
   // -- filled in by finish_agent_config --
   std::string server_host;

@@ -50,6 +50,10 @@ void add_serve_flags(CLI::App& app, serve_config& cfg) {
                  "Runs in flight at once per executor; more wait in a queue")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+  app.add_option("--kill-grace", cfg.kill_grace_s,
+                 "Seconds a stopped shell run (timeout, abort, limit) has after SIGTERM before SIGKILL; 0 = SIGKILL at once")
+      ->capture_default_str()
+      ->check(CLI::Range(0u, 3600u));
   app.add_option("--reply-hook", cfg.reply_hook,
                  "URL to POST each finished run's report to (JSON); empty = none");
   app.add_option("--history-runs", cfg.history_runs, "Finished runs kept per job")

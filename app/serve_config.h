@@ -48,6 +48,8 @@ struct serve_config {
   std::string timezone = "UTC";
   // Runs in flight at once per executor; further runs wait in a queue.
   std::size_t max_concurrent_runs = 256;
+  // Seconds between SIGTERM and SIGKILL when a shell run is stopped (timeout, abort, limit).
+  unsigned kill_grace_s = 10;
   std::string log_level = "info";
   // After every run, POST its report (JSON) here; "" = no reply hook.
   std::string reply_hook;

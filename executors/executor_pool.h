@@ -36,6 +36,7 @@ class remote_runner;
 
 struct executor_pool_options {
   std::size_t max_concurrent_runs = 256;  // per runner
+  std::chrono::milliseconds kill_grace = k_default_kill_grace;  // shell runs: SIGTERM to SIGKILL
   std::string reply_hook_url;             // "" = no reply hook
   std::size_t lua_threads = 2;            // Lua runs are CPU work on a pool of their own
   std::size_t func_threads = 2;           // func calls get their own, so jobs cannot starve them

@@ -24,6 +24,9 @@ namespace mainspring {
 
 // The largest output tail kept per run (stdout+stderr of a command, body of an HTTP reply).
 inline constexpr std::size_t k_max_output_tail_bytes = 64 * 1024;
+// A stopped shell run (timeout, abort, limit) gets SIGTERM, then SIGKILL after this grace unless
+// configured otherwise: Cronicle's child_kill_timeout default.
+inline constexpr std::chrono::milliseconds k_default_kill_grace{10'000};
 
 enum class run_result {
   succeeded,

@@ -50,6 +50,9 @@ struct active_run {
   sys_ms start_time{};
   steady::time_point spawned{};  // start_time on the steady clock: deadlines count from it
   std::optional<steady::time_point> deadline;
+  // Set once the group got SIGTERM for a timeout, an abort or a limit: SIGKILL follows then.
+  std::optional<steady::time_point> kill_at;
+  uint64_t key = 0;  // its key in runs_, deadlines_ and kill_deadlines_
   bool timed_out = false;
   std::optional<std::string> aborted;  // why, once abort() asked for it or a limit was exceeded
   std::optional<limit_watch> limits;   // set when the job limits its runs (run_limits.h)
@@ -94,8 +97,10 @@ void describe_exit(int wait_status, run_outcome& out) {
 
 class shell_runner::impl {
  public:
-  explicit impl(std::size_t max_concurrent)
-      : max_running_(std::max<std::size_t>(max_concurrent, 1)), base_env_(environment_snapshot()) {
+  impl(std::size_t max_concurrent, std::chrono::milliseconds kill_grace)
+      : max_running_(std::max<std::size_t>(max_concurrent, 1)),
+        kill_grace_(std::max(kill_grace, std::chrono::milliseconds(0))),
+        base_env_(environment_snapshot()) {
     epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
     wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (epoll_fd_ < 0 || wake_fd_ < 0 || !watch(wake_fd_, make_tag(0, k_wake))) {
@@ -206,6 +211,7 @@ class shell_runner::impl {
       poll_exits_without_pidfd();
       apply_adjustments();
       expire_deadlines();
+      expire_kill_deadlines();
       apply_aborts();
       sample_limited_runs();
     }
@@ -241,6 +247,7 @@ class shell_runner::impl {
     uint64_t key = next_key_++;
     auto run = std::make_unique<active_run>();
     run->p = std::move(p);
+    run->key = key;
     run->child = child.value();
     run->start_time = start;
     run->spawned = steady::now();
@@ -316,7 +323,17 @@ class shell_runner::impl {
       deadlines_.erase(deadlines_.begin());
       active_run& run = *runs_.at(key);
       run.timed_out = true;
-      kill_group(run);  // finish() follows when the exit is seen
+      stop_group(run);  // finish() follows when the exit is seen
+    }
+  }
+
+  // The grace after SIGTERM is over: SIGKILL (finish() follows when the exit is seen).
+  void expire_kill_deadlines() {
+    auto now = steady::now();
+    while (!kill_deadlines_.empty() && kill_deadlines_.begin()->first <= now) {
+      uint64_t key = kill_deadlines_.begin()->second;
+      kill_deadlines_.erase(kill_deadlines_.begin());
+      kill_group(*runs_.at(key));
     }
   }
 
@@ -368,7 +385,7 @@ class shell_runner::impl {
       for (auto& [key, run] : runs_)
         if (run->p.req.run_id == run_id && !run->aborted) {
           run->aborted = std::move(why);
-          kill_group(*run);
+          stop_group(*run);
         }
   }
 
@@ -398,7 +415,7 @@ class shell_runner::impl {
   // failed "aborted: <why>".
   void end_over_limit(active_run& run, std::string why) {
     run.aborted = std::move(why);
-    kill_group(run);
+    stop_group(run);
   }
 
   // The shell has exited (or is being stopped): kill what it left, keep the output, reap, report.
@@ -410,6 +427,7 @@ class shell_runner::impl {
     runs_.erase(it);
     without_pidfd_.erase(key);
     if (run->deadline) deadlines_.erase({*run->deadline, key});
+    if (run->kill_at) kill_deadlines_.erase({*run->kill_at, key});
 
     // The unreaped shell keeps its pid and so its group id: killing the group is safe here.
     kill_group(*run);
@@ -468,6 +486,11 @@ class shell_runner::impl {
       auto left_ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
       ms = static_cast<int>(std::clamp<long long>(left_ms, 0, 60'000));
     }
+    if (!kill_deadlines_.empty()) {
+      auto left_ms = std::chrono::ceil<std::chrono::milliseconds>(kill_deadlines_.begin()->first - steady::now()).count();
+      int kill_ms = static_cast<int>(std::clamp<long long>(left_ms, 0, 60'000));
+      ms = ms < 0 ? kill_ms : std::min(ms, kill_ms);
+    }
     if (!without_pidfd_.empty()) ms = ms < 0 ? k_exit_poll_ms : std::min(ms, k_exit_poll_ms);
     if (next_sample_) {
       auto left_ms = std::chrono::ceil<std::chrono::milliseconds>(*next_sample_ - steady::now()).count();
@@ -477,9 +500,21 @@ class shell_runner::impl {
     return ms;
   }
 
-  void kill_group(const active_run& run) {
-    kill(-run.child.pid, SIGKILL);
-    kill(run.child.pid, SIGKILL);  // in case the shell left its own group
+  void kill_group(const active_run& run) { signal_group(run, SIGKILL); }
+
+  void signal_group(const active_run& run, int sig) {
+    kill(-run.child.pid, sig);
+    kill(run.child.pid, sig);  // in case the shell left its own group
+  }
+
+  // Ends a run that has not ended by itself: SIGTERM to its group, SIGKILL after the grace
+  // (at once without one). Asked again while the grace runs, it changes nothing.
+  void stop_group(active_run& run) {
+    if (kill_grace_.count() == 0) return kill_group(run);
+    if (run.kill_at) return;
+    signal_group(run, SIGTERM);
+    run.kill_at = steady::now() + kill_grace_;
+    kill_deadlines_.emplace(*run.kill_at, run.key);
   }
 
   bool watch(int fd, uint64_t tag) {
@@ -511,6 +546,7 @@ class shell_runner::impl {
   // -- member variables --
 
   const std::size_t max_running_;
+  const std::chrono::milliseconds kill_grace_;
   const std::vector<std::string> base_env_;
   int epoll_fd_ = -1;
   int wake_fd_ = -1;
@@ -529,6 +565,7 @@ class shell_runner::impl {
   // Owned by the thread.
   std::unordered_map<uint64_t, std::unique_ptr<active_run>> runs_;
   std::set<std::pair<steady::time_point, uint64_t>> deadlines_;
+  std::set<std::pair<steady::time_point, uint64_t>> kill_deadlines_;  // SIGTERM sent, SIGKILL due
   std::set<uint64_t> without_pidfd_;
   std::optional<steady::time_point> next_sample_;  // set while some run has a CPU or memory limit
   uint64_t next_key_ = 1;
@@ -537,8 +574,8 @@ class shell_runner::impl {
   std::thread thread_;
 };
 
-shell_runner::shell_runner(std::size_t max_concurrent)
-    : impl_(std::make_unique<impl>(max_concurrent)) {}
+shell_runner::shell_runner(std::size_t max_concurrent, std::chrono::milliseconds kill_grace)
+    : impl_(std::make_unique<impl>(max_concurrent, kill_grace)) {}
 shell_runner::~shell_runner() = default;
 
 void shell_runner::start(run_request req, run_callback done) {

@@ -29,22 +29,26 @@
 //   the group itself (setsid).
 // - Exit 0 -> succeeded, code 0. Exit N -> failed, code N, "exit code N". Killed by a signal ->
 //   failed, code -1, "killed by signal N (SIGNAME)".
-// - Timeout: at req.timeout after the spawn the whole group gets SIGKILL (no SIGTERM grace) ->
-//   timed_out, code -1, "timed out after N ms", with the output printed until then.
-//   A timeout <= 0 means no timeout.
-// - abort(run_id, why): a queued run is reported at once; a running one has its group killed and
-//   is reported failed, code -1, "aborted: <why>", with its output so far.
+// - Stopping a run (its timeout, an abort, a limit): its whole group gets SIGTERM, and SIGKILL
+//   once the runner's kill_grace has passed if anything of the group is still alive (as
+//   Cronicle's child_kill_timeout); a kill_grace of 0 sends SIGKILL at once. The run is reported
+//   when its shell has exited, with what it printed until then (a trap's last words included).
+// - Timeout: at req.timeout after the spawn the run is stopped -> timed_out, code -1,
+//   "timed out after N ms". A timeout <= 0 means no timeout.
+// - abort(run_id, why): a queued run is reported at once; a running one is stopped and reported
+//   failed, code -1, "aborted: <why>".
 // - adjust(run_id, change): a queued run starts with the new limits; a running one gets its
 //   deadline moved to its spawn time + change.timeout (its timeout message names the new one)
 //   and its resource limits replaced, the CPU and memory samples taken so far kept.
 // - Limits (req.cpu_limit_percent, memory_limit_bytes, log_max_bytes; run_limits.h): the run's
 //   process group is sampled from /proc about once a k_usage_sample_interval (CPU time over wall
 //   time, resident memory summed); over a limit at every sample for its sustain seconds, or
-//   past log_max_bytes printed (checked as output arrives), the group gets SIGKILL -> failed,
+//   past log_max_bytes printed (checked as output arrives), the run is stopped -> failed,
 //   code -1, "aborted: " + Cronicle's text ("aborted: Exceeded CPU limit of 50% for over 5
 //   seconds"), with the output printed until then.
 // - Spawn failure (fork limit, no /bin/sh, out of fds) -> failed, code -1, "spawn failed: ...".
-// - Destruction -> every live group is killed and reaped, and every started and queued run is
+// - Destruction -> every live group is killed (SIGKILL at once, no grace: a stopping server must
+//   not wait on its runs) and reaped, and every started and queued run is
 //   reported failed, code -1, "runner stopped" (live ones keep their output tail).
 // start_time is when the command was spawned (not queued), end_time when its outcome was made.
 //
@@ -59,6 +63,7 @@
 // by someone else is reported as failed, "exit status lost".
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 
@@ -72,8 +77,9 @@ class shell_runner final : public runner {
   // -- constructors --
 
   // Starts the runner's thread. max_concurrent bounds the processes alive at once (0 is taken
-  // as 1).
-  explicit shell_runner(std::size_t max_concurrent = 256);
+  // as 1); kill_grace is the time between SIGTERM and SIGKILL when a run is stopped.
+  explicit shell_runner(std::size_t max_concurrent = 256,
+                        std::chrono::milliseconds kill_grace = k_default_kill_grace);
 
   // Kills every process group still running, reaps them, reports them and every queued run as
   // failed "runner stopped", and joins the thread.

@@ -259,6 +259,35 @@ TEST_CASE("a command that outlives its timeout is killed with its children") {
   for (pid_t pid : pids) CHECK(eventually_gone(pid));
 }
 
+TEST_CASE("a stopped run gets SIGTERM first, so a trap's last words are in its output") {
+  shell_runner runner;  // the default grace
+  run_outcome out = run_one(runner, request("trap 'echo cleaning up; exit 3' TERM; echo started; sleep 30 & wait", 300ms));
+  CHECK(out.result == run_result::timed_out);
+  CHECK(out.error == "timed out after 300 ms");
+  CHECK(out.output_tail == "started\ncleaning up\n");
+}
+
+TEST_CASE("a run that ignores SIGTERM is killed once the grace has passed") {
+  temp_dir dir;
+  std::string pid_file = dir.file("pid");
+  shell_runner runner(4, 200ms);
+  // An ignored signal stays ignored in the children: neither the shell nor its sleep hears TERM.
+  run_outcome out = run_one(
+      runner, request("trap '' TERM; sleep 30 & echo $! > " + pid_file + "; echo started; wait; echo survived", 300ms));
+  CHECK(out.result == run_result::timed_out);
+  CHECK(out.output_tail == "started\n");
+  std::vector<pid_t> pids = read_pids(pid_file);
+  REQUIRE(pids.size() == 1);
+  CHECK(eventually_gone(pids[0]));
+}
+
+TEST_CASE("without a grace a stopped run gets SIGKILL at once: no trap runs") {
+  shell_runner runner(4, 0ms);
+  run_outcome out = run_one(runner, request("trap 'echo cleaning up; exit 3' TERM; echo started; sleep 30 & wait", 300ms));
+  CHECK(out.result == run_result::timed_out);
+  CHECK(out.output_tail == "started\n");
+}
+
 TEST_CASE("processes a command leaves behind when it exits are killed") {
   run_outcome out = run_one("sleep 30 & echo $!");
   CHECK(out.result == run_result::succeeded);
