@@ -42,7 +42,7 @@ run_request request_for(const job_state& st, const run_record& run, executor_tar
       req.method = std::move(h.method);
       req.headers = std::move(h.headers);
       req.body = std::move(h.body);
-      req.expect_code = h.expect_code;
+      req.expect_codes = std::move(h.expect_codes);
       req.expect_body = std::move(h.expect_body);
       req.follow_redirects = h.follow_redirects;
       req.success_match = std::move(h.success_match);

@@ -22,7 +22,7 @@ std::size_t packed_size(uint32_t n, uint32_t end) { return sizeof(uint32_t) * (1
 
 // A field added to job_spec must be added here too (members, constructor, unpack()), or it would
 // be lost when a job actor stores its spec.
-static_assert(sizeof(job_spec) == 856, "job_spec changed: update compact_job_spec to match");
+static_assert(sizeof(job_spec) == 872, "job_spec changed: update compact_job_spec to match");
 
 // -- the target as strings: the fixed ones of its kind, then name/value pairs or node ids --
 
@@ -33,13 +33,15 @@ void append_pairs(const name_value_list& pairs, std::vector<std::string_view>& o
   }
 }
 
-// Appends the strings of `t` to `out`; `number` keeps the text of expect_code alive meanwhile.
+// Appends the strings of `t` to `out`; `number` keeps the text of expect_codes ("200,206")
+// alive meanwhile.
 void flatten(const executor_target& t, std::vector<std::string_view>& out, std::string& number) {
   struct visitor {
     std::vector<std::string_view>& out;
     std::string& number;
     void operator()(const http_target& h) {
-      number = std::to_string(h.expect_code);
+      number.clear();
+      for (int code : h.expect_codes) number += (number.empty() ? "" : ",") + std::to_string(code);
       out.insert(out.end(), {h.method, h.url, h.body, h.expect_body, number,
                              h.signed_query ? std::string_view("1") : std::string_view(),
                              h.follow_redirects ? std::string_view("1") : std::string_view(),
@@ -78,7 +80,11 @@ executor_target unflatten(executor_kind kind, const std::vector<std::string_view
       h.url = at(1);
       h.body = at(2);
       h.expect_body = at(3);
-      h.expect_code = std::atoi(at(4).c_str());
+      for (std::string_view codes = texts.size() > 4 ? texts[4] : std::string_view(); !codes.empty();) {
+        const std::size_t comma = codes.find(',');
+        h.expect_codes.push_back(std::atoi(std::string(codes.substr(0, comma)).c_str()));
+        codes = comma == std::string_view::npos ? std::string_view() : codes.substr(comma + 1);
+      }
       h.signed_query = !at(5).empty();
       h.follow_redirects = !at(6).empty();
       h.success_match = at(7);

@@ -78,9 +78,14 @@ status check(const http_target& t) {
                                     "or OPTIONS, got \"" + t.method.substr(0, 32) + "\"");
   if (auto st = check_entries(t.headers, "header"); !st.ok()) return st;
   if (t.body.size() > k_max_http_body_bytes) return too_long("executor_config: body", k_max_http_body_bytes);
-  if (t.expect_code != 0 && t.expect_code != k_any_http_status && (t.expect_code < 100 || t.expect_code > 599))
-    return status::invalid_argument("executor_config: expectCode must be an HTTP status (100-599), got " +
-                                    std::to_string(t.expect_code));
+  if (t.expect_codes.size() > k_max_expect_codes)
+    return status::invalid_argument("executor_config: expectCode lists at most " + std::to_string(k_max_expect_codes) +
+                                    " statuses, got " + std::to_string(t.expect_codes.size()));
+  const bool any = t.expect_codes == std::vector<int>{k_any_http_status};
+  for (int code : t.expect_codes)
+    if (!any && (code < 100 || code > 599))
+      return status::invalid_argument("executor_config: expectCode must be an HTTP status (100-599), got " +
+                                      std::to_string(code));
   if (t.expect_body.size() > k_max_target_text_bytes)
     return too_long("executor_config: expectBody", k_max_target_text_bytes);
   if (auto st = check_match(t.success_match, "success_match"); !st.ok()) return st;
@@ -125,6 +130,22 @@ const char* executor_kind_name(executor_kind k) {
     case executor_kind::noop: return "noop";
   }
   return "unknown";
+}
+
+bool http_status_expected(const std::vector<int>& expect_codes, long status) {
+  if (expect_codes.empty()) return status >= 200 && status <= 299;
+  for (int code : expect_codes)
+    if (code == k_any_http_status || code == status) return true;
+  return false;
+}
+
+std::string expected_statuses_text(const std::vector<int>& expect_codes) {
+  std::string out;
+  for (std::size_t i = 0; i < expect_codes.size(); ++i) {
+    if (i > 0) out += i + 1 == expect_codes.size() ? " or " : ", ";
+    out += std::to_string(expect_codes[i]);
+  }
+  return out;
 }
 
 bool is_supported_http_method(std::string_view method) {

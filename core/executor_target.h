@@ -8,7 +8,7 @@
 // Example:
 //   executor_target t = http_target{.method = "POST", .url = "http://127.0.0.1:9000/hook",
 //                                   .headers = {{"Content-Type", "application/json"}},
-//                                   .body = R"({"ok":true})", .expect_code = 200};
+//                                   .body = R"({"ok":true})", .expect_codes = {200, 201}};
 //   kind_of(t) == executor_kind::http;
 //   if (auto st = validate_target(t); !st.ok()) return st;   // "request_url: ..."
 #pragma once
@@ -50,18 +50,21 @@ struct shell_target {
   bool operator==(const shell_target&) const = default;
 };
 
-// expect_code that accepts every status: the run succeeds whenever a response arrives
+// The expect_codes entry that accepts every status: the run succeeds whenever a response arrives
 // (ndscheduler's CurlJob records the body whatever the status).
 inline constexpr int k_any_http_status = -1;
+// The most statuses one target lists (Dkron's expectCode "200,206").
+inline constexpr std::size_t k_max_expect_codes = 16;
 
-// An HTTP request. It succeeds when the status is expect_code (any 2xx when 0, any status at all
-// when k_any_http_status) and, when expect_body is set, the body contains it.
+// An HTTP request. It succeeds when the status is one of expect_codes (any 2xx when it is empty,
+// any status at all when it is {k_any_http_status}) and, when expect_body is set, the body
+// contains it.
 struct http_target {
   std::string method = "GET";
   std::string url;      // http:// or https://
   name_value_list headers;
   std::string body;
-  int expect_code = 0;
+  std::vector<int> expect_codes;
   std::string expect_body;
   // Follow redirects, at most k_max_http_redirects of them (Cronicle urlplug's `follow`).
   bool follow_redirects = false;
@@ -115,6 +118,12 @@ inline executor_kind kind_of(const executor_target& t) { return static_cast<exec
 // "exec_command: ..." for a command or source, "executor_config: ..." for the rest; dialects
 // rename them (http/field_names.h).
 status validate_target(const executor_target& t);
+
+// True when `status` is a success by `expect_codes` (see http_target).
+bool http_status_expected(const std::vector<int>& expect_codes, long status);
+
+// "200", "200 or 206", "200, 201 or 206": the statuses a failure message says were expected.
+std::string expected_statuses_text(const std::vector<int>& expect_codes);
 
 // True when `method` is an HTTP method token the HTTP executor sends (GET, POST, PUT, PATCH,
 // DELETE, HEAD, OPTIONS; case-sensitive, as HTTP).

@@ -57,7 +57,7 @@ struct transfer_spec {
   std::string method = "GET";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
-  int expect_code = 0;
+  std::vector<int> expect_codes;
   std::string expect_body;
   bool follow_redirects = false;
   std::string success_match;  // "" = none
@@ -104,12 +104,9 @@ std::string unmatched_body(const transfer_spec& spec, const body_patterns& patte
 
 // Why a completed exchange is not a success, or "" when it is one.
 std::string unmet_expectation(const transfer_spec& spec, long status, const std::string& body) {
-  bool status_ok = spec.expect_code == k_any_http_status ? true
-                   : spec.expect_code != 0          ? status == spec.expect_code
-                                                    : status >= 200 && status <= 299;
-  if (!status_ok) {
+  if (!http_status_expected(spec.expect_codes, status)) {
     std::string why = "HTTP " + std::to_string(status);
-    if (spec.expect_code != 0) why += ", expected " + std::to_string(spec.expect_code);
+    if (!spec.expect_codes.empty()) why += ", expected " + expected_statuses_text(spec.expect_codes);
     return why;
   }
   if (!spec.expect_body.empty() && body.find(spec.expect_body) == std::string::npos)
@@ -508,7 +505,7 @@ void http_runner::start(run_request req, run_callback done) {
   spec.method = std::move(req.method);
   spec.headers = std::move(req.headers);
   spec.body = std::move(req.body);
-  spec.expect_code = req.expect_code;
+  spec.expect_codes = std::move(req.expect_codes);
   spec.expect_body = std::move(req.expect_body);
   spec.follow_redirects = req.follow_redirects;
   spec.success_match = std::move(req.success_match);

@@ -6,7 +6,7 @@
 // and easy handles are recycled from a small pool.
 //
 // A run sends req.method (GET by default) with req.headers and req.body. It succeeds on a 2xx
-// status (or exactly req.expect_code when set) whose body contains req.expect_body (when set;
+// status (or one of req.expect_codes when set) whose body contains req.expect_body (when set;
 // checked against the kept tail), fails on any other status ("HTTP 503") or on a transport error
 // (curl's message, e.g. "Failed to connect to 127.0.0.1 port 1 ..."; code 0 when no status
 // arrived), and times out at req.timeout ("timed out after 300 ms"; the runner keeps the time

@@ -51,7 +51,7 @@ struct run_request {
   std::string method = "GET";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
-  int expect_code = 0;      // 0 = any 2xx, -1 (k_any_http_status) = any status
+  std::vector<int> expect_codes;  // empty = any 2xx, {-1} (k_any_http_status) = any status
   std::string expect_body;  // "" = any body; else the body must contain it
   bool follow_redirects = false;  // at most k_max_http_redirects
   std::string success_match;      // ECMAScript regex the body must match ("" = none)

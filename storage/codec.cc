@@ -79,7 +79,17 @@ void target_fields(Io& io, H& t) {
     io(t.url);
     io(t.headers);
     io(t.body);
-    io(t.expect_code);
+    // The first expected status (0: none), where formats before 6 kept the only one; the others
+    // follow in http_more_codes.
+    if constexpr (std::is_const_v<H>) {
+      const int first = t.expect_codes.empty() ? 0 : t.expect_codes.front();
+      io(first);
+    } else {
+      int first = 0;
+      io(first);
+      t.expect_codes.clear();
+      if (first != 0) t.expect_codes.push_back(first);
+    }
     io(t.expect_body);
     io(t.signed_query);
   } else if constexpr (std::is_same_v<T, shell_target>) {
@@ -141,6 +151,10 @@ class field_writer {
       (*this)(v);
     }
   }
+  void operator()(const std::vector<int32_t>& list) {
+    ar_(static_cast<uint32_t>(list.size()));
+    for (int32_t v : list) ar_(v);
+  }
   void operator()(const std::vector<std::string>& list) {
     ar_(static_cast<uint32_t>(list.size()));
     for (const auto& item : list) (*this)(item);
@@ -154,7 +168,6 @@ class field_writer {
     (*this)(o.has_value());
     if (o) (*this)(*o);
   }
-  void operator()(const run_override& o);
 
  private:
   cereal::BinaryOutputArchive& ar_;
@@ -212,6 +225,10 @@ class field_reader {
       (*this)(v);
     }
   }
+  void operator()(std::vector<int32_t>& list) {
+    list.assign(count(4), 0);
+    for (auto& v : list) ar_(v);
+  }
   void operator()(std::vector<std::string>& list) {
     uint32_t n = count(4);
     list.assign(n, std::string());
@@ -230,7 +247,6 @@ class field_reader {
     o.reset();
     if (present) (*this)(o.emplace());
   }
-  void operator()(run_override& o);
 
  private:
   // A collection's element count, checked against the bytes left (`min_bytes` per element).
@@ -279,6 +295,22 @@ void http_extra_fields(Io& io, T& target) {
   io(http.error_match);
 }
 
+// Job format 6 (and run_override layout 2) added an HTTP target's expected statuses after the
+// first (Dkron's expectCode "200,206").
+template <class Io, class T>
+void http_more_codes(Io& io, T& target) {
+  if (kind_of(target) != executor_kind::http) return;
+  auto& http = std::get<http_target>(target);
+  std::vector<int32_t> rest;
+  if constexpr (std::is_const_v<T>) {
+    if (http.expect_codes.size() > 1) rest.assign(http.expect_codes.begin() + 1, http.expect_codes.end());
+    io(rest);
+  } else {
+    io(rest);
+    http.expect_codes.insert(http.expect_codes.end(), rest.begin(), rest.end());
+  }
+}
+
 // Format 4 added the job's controls (core/job_controls.h).
 template <class Io, class C>
 void controls_fields(Io& io, C& c) {
@@ -297,13 +329,15 @@ void controls_fields(Io& io, C& c) {
 }
 
 // A run's own fields (core/job.h: run_override): the target with the fields later job formats
-// added to it, then the rest.
+// added to it, then the rest. Layout 2 (k_override_format 2, waiting format 2) added the
+// expected statuses after the first.
 template <class Io, class O>
-void override_fields(Io& io, O& o) {
+void override_fields(Io& io, O& o, uint8_t layout) {
   io(o.target);
   if (o.target) {
     remote_extra_fields(io, *o.target);
     http_extra_fields(io, *o.target);
+    if (layout >= 2) http_more_codes(io, *o.target);
   }
   io(o.timeout_ms);
   io(o.retries);
@@ -319,8 +353,19 @@ void override_fields(Io& io, O& o) {
   io(o.controls.log_max_bytes);
 }
 
-void field_writer::operator()(const run_override& o) { override_fields(*this, o); }
-void field_reader::operator()(run_override& o) { override_fields(*this, o); }
+// An optional run_override in `layout` (a waiting run's own fields).
+template <class Io, class O>
+void optional_override_fields(Io& io, O& o, uint8_t layout) {
+  if constexpr (std::is_const_v<O>) {
+    io(o.has_value());
+    if (o) override_fields(io, *o, layout);
+  } else {
+    bool present = false;
+    io(present);
+    o.reset();
+    if (present) override_fields(io, o.emplace(), layout);
+  }
+}
 
 struct writer_state {
   string_sink sink;
@@ -383,6 +428,7 @@ struct job_codec {
     http_extra_fields(io, j.target);
     controls_fields(io, j.controls);
     if (version >= 5) io(j.controls.retry_aborted);
+    if (version >= 6) http_more_codes(io, j.target);
   }
 };
 
@@ -412,14 +458,14 @@ struct waiting_codec {
   static constexpr const char* k_name = "waiting_record";
   static constexpr uint8_t k_version = k_waiting_format;
   template <class Io, class W>
-  static void fields(Io& io, W& w, uint8_t /*version*/) {
+  static void fields(Io& io, W& w, uint8_t version) {
     io(w.group);
     io(w.job_id);
     io(w.id);
     io(w.trigger);
     io(w.plan_ms);
     io(w.attempt);
-    io(w.change);
+    optional_override_fields(io, w.change, version >= 2 ? 2 : 1);
   }
 };
 
@@ -427,8 +473,8 @@ struct override_codec {
   static constexpr const char* k_name = "run_override";
   static constexpr uint8_t k_version = k_override_format;
   template <class Io, class O>
-  static void fields(Io& io, O& o, uint8_t /*version*/) {
-    override_fields(io, o);
+  static void fields(Io& io, O& o, uint8_t version) {
+    override_fields(io, o, version);
   }
 };
 

@@ -145,12 +145,17 @@ void write_target(object_writer& w, const executor_target& target) {
           .text("method", h.method)
           .strings("headers", as_map(h.headers))
           .text("body", h.body)
-          .integer("expect_code", h.expect_code)
+          .integer("expect_code", h.expect_codes.empty() ? 0 : h.expect_codes.front())
           .text("expect_body", h.expect_body)
           .boolean("signed_query", h.signed_query)
           .boolean("follow_redirects", h.follow_redirects)
           .text("success_match", h.success_match)
           .text("error_match", h.error_match);
+      if (h.expect_codes.size() > 1) {
+        std::string codes;
+        for (int code : h.expect_codes) codes += (codes.empty() ? "" : ",") + std::to_string(code);
+        w.text("expect_codes", codes);
+      }
     }
     void operator()(const shell_target& sh) {
       w.text("command", sh.command).text("shell", sh.shell).text("cwd", sh.cwd).strings("env", as_map(sh.env));

@@ -17,6 +17,7 @@
 //        "timezone": "", "exec_time": 0,
 //        "executor": "http", "url": "http://...", "method": "GET", "headers": {}, "body": "",
 //        "expect_code": 0, "expect_body": "", "signed_query": true,
+//        (and "expect_codes": "200,206" when more than one status is expected),
 //        "timeout_ms": 60000, "retries": 0, "retry_delay_ms": 0, "concurrency": "allow",
 //        "misfire": "skip", "memo": "", "metadata": {}, "parent_job": "", "ephemeral": false,
 //        "expires_at_ms": 0, "dialect_data": "", "paused": false, "done": false,

@@ -3,6 +3,7 @@
 
 #include "core/native_target.h"
 
+#include <charconv>
 #include <exception>
 #include <iterator>
 #include <map>
@@ -106,6 +107,7 @@ struct dump_target {
   std::string request_url, exec_command;
   std::string url, method = "GET", body, expect_body, command, shell, cwd, nodes;
   int expect_code = 0;
+  std::string expect_codes;  // "200,206": every expected status, when more than one
   bool signed_query = false, allocated = false, follow_redirects = false;
   std::string success_match, error_match;
   std::map<std::string, std::string> headers, env;
@@ -188,6 +190,7 @@ const field<dump_target> k_target_fields[] = {
     MS_FIELD(dump_target, "follow_redirects", follow_redirects),
     MS_FIELD(dump_target, "success_match", success_match),
     MS_FIELD(dump_target, "error_match", error_match),
+    MS_FIELD(dump_target, "expect_codes", expect_codes),
 };
 // Target fields are claimed in a frame's `seen` bits after the job's own.
 constexpr int k_target_field_bit = 40;
@@ -208,10 +211,24 @@ std::vector<std::string> split_commas(const std::string& text) {
 // The typed target `t` describes, or why it cannot be one.
 status_or<executor_target> target_of(const dump_target& t) {
   if (t.executor.empty()) return parse_native_target(t.request_url, t.exec_command);
-  if (t.executor == "http")
+  if (t.executor == "http") {
+    std::vector<int> codes;
+    if (t.expect_code != 0) codes.push_back(t.expect_code);
+    if (!t.expect_codes.empty()) {
+      codes.clear();
+      for (const auto& item : split_commas(t.expect_codes)) {
+        int code = 0;
+        auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), code);
+        if (item.empty() || ec != std::errc() || end != item.data() + item.size())
+          return status::invalid_argument("expect_codes: expected HTTP statuses separated by commas, got \"" +
+                                          t.expect_codes.substr(0, 64) + "\"");
+        codes.push_back(code);
+      }
+    }
     return executor_target{http_target{t.method, t.url, name_value_list(t.headers.begin(), t.headers.end()),
-                                       t.body, t.expect_code, t.expect_body, t.follow_redirects,
+                                       t.body, std::move(codes), t.expect_body, t.follow_redirects,
                                        t.success_match, t.error_match, t.signed_query}};
+  }
   if (t.executor == "shell")
     return executor_target{shell_target{t.command, t.shell, name_value_list(t.env.begin(), t.env.end()), t.cwd}};
   if (t.executor == "lua") return executor_target{lua_target{t.command}};

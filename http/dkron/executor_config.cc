@@ -68,7 +68,7 @@ status_or<dkron_target> shell_of(const executor_config& config, const std::strin
   auto env = env_of(value_of(config, "env"));
   if (!env.ok()) return env.status();
   t.env = std::move(env).value();
-  int64_t timeout_ms = k_unbounded_shell_timeout_ms;
+  int64_t timeout_ms = k_unbounded_timeout_ms;
   if (const auto& text = value_of(config, "timeout"); !text.empty()) {
     auto d = parse_go_duration(text);
     // Dkron's Job.Validate words, without the field prefix: its message names no field.
@@ -89,17 +89,29 @@ status_or<dkron_target> http_of(const executor_config& config) {
   t.headers = std::move(headers).value();
   t.body = value_of(config, "body");
   t.expect_body = value_of(config, "expectBody");
-  if (const auto& code = value_of(config, "expectCode"); !code.empty()) {
-    auto n = whole_number("expectCode", code);
+  // Dkron accepts a status when `expectCode + ","` contains `"<status>,"`: one code or a comma
+  // list ("200,206"). Blanks around an item are ignored.
+  for (std::string_view codes = value_of(config, "expectCode"); !codes.empty();) {
+    const std::size_t comma = codes.find(',');
+    std::string item(codes.substr(0, comma));
+    codes = comma == std::string_view::npos ? std::string_view() : codes.substr(comma + 1);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (item.empty()) continue;
+    auto n = whole_number("expectCode", item);
     if (!n.ok()) return n.status();
-    t.expect_code = static_cast<int>(std::min<int64_t>(*n, 100000));
+    t.expect_codes.push_back(static_cast<int>(std::min<int64_t>(*n, 100000)));
   }
+  // Dkron's createClient: a timeout that is not a number falls back to 30 s; 0 (or less) is no
+  // timeout, here Mainspring's longest.
   int64_t timeout_ms = k_default_http_timeout_ms;
   if (const auto& text = value_of(config, "timeout"); !text.empty()) {
-    auto n = whole_number("timeout", text);
-    if (!n.ok()) return n.status();
-    if (*n == 0 || *n > 24 * 3600) return bad("timeout must be between 1 and 86400 seconds");
-    timeout_ms = *n * 1000;
+    int64_t n = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec == std::errc() && end == text.data() + text.size()) {
+      if (n > 24 * 3600) return bad("timeout must be at most 86400 seconds");
+      timeout_ms = n <= 0 ? k_unbounded_timeout_ms : n * 1000;
+    }
   }
   return dkron_target{std::move(t), timeout_ms};
 }
@@ -111,7 +123,7 @@ status_or<dkron_target> target_from_dkron(const std::string& executor, const exe
   if (executor == "shell") return shell_of(config, command);
   if (executor == "http") return http_of(config);
   if (executor.empty()) {
-    if (command.empty()) return dkron_target{noop_target{}, k_unbounded_shell_timeout_ms};
+    if (command.empty()) return dkron_target{noop_target{}, k_unbounded_timeout_ms};
     return shell_of({}, command);
   }
   return status::invalid_argument("executor: \"" + utf8_prefix(executor, 32) +
@@ -138,7 +150,9 @@ executor_config dkron_config_of(const executor_target& target, int64_t timeout_m
       out["headers"] = lines.dump();
     }
     if (!h->body.empty()) out["body"] = h->body;
-    if (h->expect_code) out["expectCode"] = std::to_string(h->expect_code);
+    std::string codes;
+    for (int code : h->expect_codes) codes += (codes.empty() ? "" : ",") + std::to_string(code);
+    if (!codes.empty() && h->expect_codes != std::vector<int>{k_any_http_status}) out["expectCode"] = codes;
     if (!h->expect_body.empty()) out["expectBody"] = h->expect_body;
     out["timeout"] = std::to_string((timeout_ms + 999) / 1000);
   } else if (const auto* s = std::get_if<shell_target>(&target)) {

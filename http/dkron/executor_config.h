@@ -6,8 +6,9 @@
 //          arguments - Mainspring runs it with /bin/sh -c either way), env ("A=1,B=2"), cwd,
 //          timeout (a Go duration, "30s"; none = no limit, which Mainspring caps at 24 h).
 //   http:  method, url, headers (a JSON array of "Name: value" strings), body, timeout (whole
-//          seconds, default 30), expectCode (an HTTP status), expectBody (text the body must
-//          contain; Dkron takes a regular expression - plain text matches the same), debug.
+//          seconds, default 30 also when it is not a number; 0 or less: no limit, capped at 24 h),
+//          expectCode (an HTTP status or a comma list, "200,206"), expectBody (text the body
+//          must contain; Dkron takes a regular expression - plain text matches the same), debug.
 // A job without an executor runs its old top-level `command` as a shell command, or does nothing
 // (Mainspring's noop) when it has none. Any other executor is refused: it does not exist here.
 //
@@ -31,8 +32,9 @@ using executor_config = std::map<std::string, std::string>;
 
 // Dkron's http executor timeout when the config names none.
 inline constexpr int64_t k_default_http_timeout_ms = 30'000;
-// A shell job without a timeout runs unbounded in Dkron; Mainspring's longest timeout instead.
-inline constexpr int64_t k_unbounded_shell_timeout_ms = 24LL * 3600 * 1000;
+// A job without a time limit in Dkron (a shell job without a timeout, an http job's timeout 0):
+// Mainspring's longest timeout instead.
+inline constexpr int64_t k_unbounded_timeout_ms = 24LL * 3600 * 1000;
 
 struct dkron_target {
   executor_target target;

@@ -76,7 +76,7 @@ status_or<executor_target> target_for_class(const std::string& job_class, const 
     t.url = *url;
     t.method = args.size() > 1 ? argument_text(args[1]) : std::string("GET");
     for (auto& c : t.method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (job_class == k_curl_job) t.expect_code = k_any_http_status;
+    if (job_class == k_curl_job) t.expect_codes = {k_any_http_status};
     else if (args.size() > 2) t.body = argument_text(args[2]);
     return executor_target{std::move(t)};
   }

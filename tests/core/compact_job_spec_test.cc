@@ -20,7 +20,7 @@ job_spec full_spec() {
                          .url = "http://127.0.0.1:9999/hook?test=yao",
                          .headers = {{"X-A", "1"}, {"X-A", "2"}, {"Empty", ""}},
                          .body = std::string(5000, 'x'),
-                         .expect_code = 201,
+                         .expect_codes = {201, 206},
                          .expect_body = "ok",
                          .follow_redirects = true,
                          .success_match = "^ok",

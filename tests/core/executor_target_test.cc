@@ -21,7 +21,7 @@ TEST_CASE("the variant's alternatives follow executor_kind") {
 TEST_CASE("valid targets of every kind pass") {
   CHECK(validate_target(http_target{.method = "PUT", .url = "https://127.0.0.1/x",
                                     .headers = {{"Content-Type", "application/json"}},
-                                    .body = "{}", .expect_code = 201})
+                                    .body = "{}", .expect_codes = {201}})
             .ok());
   CHECK(validate_target(shell_target{"echo hi", "/bin/bash", {{"A", "1"}}, "/tmp"}).ok());
   CHECK(validate_target(lua_target{"function A() end"}).ok());
@@ -41,7 +41,7 @@ TEST_CASE("an HTTP target's URL, method, headers and expectations are checked") 
             .starts_with("executor_config: a header name"));
   CHECK(message_of(http_target{.url = "http://127.0.0.1/", .headers = {{"X", "a\r\nInjected: 1"}}})
             .find("line break") != std::string::npos);
-  CHECK(message_of(http_target{.url = "http://127.0.0.1/", .expect_code = 42})
+  CHECK(message_of(http_target{.url = "http://127.0.0.1/", .expect_codes = {42}})
             .starts_with("executor_config: expectCode"));
   name_value_list many(k_max_target_entries + 1, {"X", "1"});
   CHECK(message_of(http_target{.url = "http://127.0.0.1/", .headers = many}).starts_with("executor_config: more than"));

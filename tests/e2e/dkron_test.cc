@@ -428,6 +428,14 @@ TEST_CASE("an http job sends its method, headers and body and checks the expecte
   CHECK(failed["success"] == false);
   CHECK(failed["output"].get<std::string>().find("HTTP 202, expected 200") != std::string::npos);
   CHECK(s.job("hook")["error_count"] == 1);
+
+  // Dkron's comma list: any listed status is a success; the config reads back as sent.
+  job["executor_config"]["expectCode"] = "200,202";
+  REQUIRE(s.create(job).status == 201);
+  CHECK(s.job("hook")["executor_config"]["expectCode"] == "200,202");
+  REQUIRE(s.dkron.request("POST", "/v1/jobs/hook", std::nullopt, "application/json").status == 202);
+  REQUIRE(eventually([&] { return s.finished("hook") == 3; }));
+  CHECK(s.executions("hook")[0]["success"] == true);
 }
 
 TEST_CASE("a child job runs after each successful run of its parent") {

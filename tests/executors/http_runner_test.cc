@@ -103,6 +103,27 @@ TEST_CASE("a 500 reply fails with the status in the error and keeps the body") {
   CHECK(out.output_tail == "boom");
 }
 
+TEST_CASE("expected statuses: any listed one succeeds, others fail naming the list; any status at all") {
+  http_sink sink;
+  http_runner runner;
+  auto with_codes = [&](std::vector<int> codes) {
+    run_request req = request_for(sink.url("/hook"));
+    req.expect_codes = std::move(codes);
+    return run_once(runner, std::move(req));
+  };
+  sink.set_response(206, "part");
+  CHECK(with_codes({200, 206}).result == run_result::succeeded);
+  sink.set_response(200, "whole");
+  CHECK(with_codes({200, 206}).result == run_result::succeeded);
+  CHECK(with_codes({201}).error == "HTTP 200, expected 201");
+  sink.set_response(404, "missing");
+  run_outcome out = with_codes({200, 201, 206});
+  CHECK(out.result == run_result::failed);
+  CHECK(out.error == "HTTP 404, expected 200, 201 or 206");
+  CHECK(with_codes({k_any_http_status}).result == run_result::succeeded);
+  CHECK(with_codes({}).error == "HTTP 404");
+}
+
 TEST_CASE("the job's extras are appended as URL-encoded query parameters") {
   http_sink sink;
   http_runner runner;

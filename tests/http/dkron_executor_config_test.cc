@@ -13,7 +13,7 @@ TEST_CASE("a Dkron shell executor becomes a shell target with env, cwd and a Go 
   CHECK(t->target == executor_target{shell_target{"echo hi", "", {{"A", "1"}, {"B", "x=y"}}, "/tmp"}});
   CHECK(t->timeout_ms == 90'000);
   auto unbounded = target_from_dkron("shell", {{"command", "sleep 1"}}, "");
-  CHECK(unbounded->timeout_ms == k_unbounded_shell_timeout_ms);
+  CHECK(unbounded->timeout_ms == k_unbounded_timeout_ms);
   CHECK(target_from_dkron("shell", {{"command", "x"}, {"timeout", "soon"}}, "").status().message() ==
         "Error parsing job timeout value");
   CHECK(target_from_dkron("shell", {{"command", "x"}, {"env", "=1"}}, "").status().message().starts_with(
@@ -28,7 +28,7 @@ TEST_CASE("a Dkron http executor becomes an HTTP target with its headers, body a
   REQUIRE(t.ok());
   CHECK(t->target == executor_target{http_target{"POST", "http://127.0.0.1:9000/hook",
                                                  {{"Content-Type", "application/json"}, {"X-A", "1"}},
-                                                 R"({"a":1})", 201, "ok", false, "", "", false}});
+                                                 R"({"a":1})", {201}, "ok", false, "", "", false}});
   CHECK(t->timeout_ms == 5'000);
   CHECK(target_from_dkron("http", {{"method", "GET"}, {"url", "http://127.0.0.1/"}}, "")->timeout_ms ==
         k_default_http_timeout_ms);
@@ -36,10 +36,30 @@ TEST_CASE("a Dkron http executor becomes an HTTP target with its headers, body a
   CHECK(target_from_dkron("http", {{"url", "http://x/"}}, "").status().message() == "executor_config: method is empty");
   CHECK(target_from_dkron("http", {{"method", "GET"}, {"url", "http://x/"}, {"headers", "Content-Type: x"}}, "")
             .status().message().starts_with("executor_config: headers must be a JSON array"));
-  CHECK(target_from_dkron("http", {{"method", "GET"}, {"url", "http://x/"}, {"timeout", "-1"}}, "")
-            .status().message().starts_with("executor_config: timeout must be a whole number"));
   CHECK(target_from_dkron("http", {{"method", "GET"}, {"url", "http://x/"}, {"expectCode", "abc"}}, "")
             .status().message().starts_with("executor_config: expectCode must be a whole number"));
+  CHECK(target_from_dkron("http", {{"method", "GET"}, {"url", "http://x/"}, {"expectCode", "200,2x6"}}, "")
+            .status().message().starts_with("executor_config: expectCode must be a whole number, got \"2x6\""));
+  CHECK(target_from_dkron("http", {{"method", "GET"}, {"url", "http://x/"}, {"timeout", "86401"}}, "")
+            .status().message() == "executor_config: timeout must be at most 86400 seconds");
+}
+
+TEST_CASE("expectCode takes a comma list and timeout falls back as Dkron's http executor") {
+  auto with = [](const executor_config& extra) {
+    executor_config config{{"method", "GET"}, {"url", "http://127.0.0.1/"}};
+    config.insert(extra.begin(), extra.end());
+    auto t = target_from_dkron("http", config, "");
+    REQUIRE(t.ok());
+    return *t;
+  };
+  CHECK(std::get<http_target>(with({{"expectCode", "200,206"}}).target).expect_codes == std::vector<int>{200, 206});
+  CHECK(std::get<http_target>(with({{"expectCode", " 200, 206 ,"}}).target).expect_codes == std::vector<int>{200, 206});
+  CHECK(dkron_config_of(with({{"expectCode", "200,206"}}).target, 30'000).at("expectCode") == "200,206");
+  // strconv.Atoi fails: Dkron's 30 s (with a warning in the output); 0 or less: no limit.
+  CHECK(with({{"timeout", "soon"}}).timeout_ms == k_default_http_timeout_ms);
+  CHECK(with({{"timeout", "0"}}).timeout_ms == k_unbounded_timeout_ms);
+  CHECK(with({{"timeout", "-1"}}).timeout_ms == k_unbounded_timeout_ms);
+  CHECK(with({{"timeout", "7"}}).timeout_ms == 7'000);
 }
 
 TEST_CASE("no executor runs the old top-level command or nothing, and unknown executors are refused") {
@@ -53,7 +73,7 @@ TEST_CASE("no executor runs the old top-level command or nothing, and unknown ex
 }
 
 TEST_CASE("targets other dialects wrote show as Dkron's executor and config") {
-  auto http = dkron_config_of(http_target{"PUT", "http://127.0.0.1/x", {{"A", "1"}}, "b", 204, "", false, "", "", false}, 2'500);
+  auto http = dkron_config_of(http_target{"PUT", "http://127.0.0.1/x", {{"A", "1"}}, "b", {204}, "", false, "", "", false}, 2'500);
   CHECK(http == executor_config{{"method", "PUT"}, {"url", "http://127.0.0.1/x"}, {"headers", R"(["A: 1"])"},
                                 {"body", "b"}, {"expectCode", "204"}, {"timeout", "3"}});
   CHECK(dkron_executor_of(http_target{}) == "http");

@@ -225,8 +225,8 @@ TEST_CASE("every record round-trips through encode and decode") {
 
 TEST_CASE("every kind of target round-trips through a job value") {
   for (executor_target target :
-       {executor_target{http_target{"PATCH", "https://127.0.0.1/x", {{"X", "1"}, {"X", "2"}}, "{}", 204, "ok", false, "", "", true}},
-        executor_target{http_target{"GET", "http://127.0.0.1/y", {}, "", 0, "", true, "^ok$", "err", false}},
+       {executor_target{http_target{"PATCH", "https://127.0.0.1/x", {{"X", "1"}, {"X", "2"}}, "{}", {204, 206, 299}, "ok", false, "", "", true}},
+        executor_target{http_target{"GET", "http://127.0.0.1/y", {}, "", {}, "", true, "^ok$", "err", false}},
         executor_target{lua_target{"function A() end"}}, executor_target{remote_target{{"n1", "n2"}, "uptime"}},
         executor_target{remote_target{{}, "uptime", {{"A", "1"}}, true}},
         executor_target{noop_target{}}, executor_target{shell_target{}}}) {
@@ -548,6 +548,7 @@ TEST_CASE("a waiting run round-trips with and without fields of its own") {
   http.url = "http://127.0.0.1:9/x";
   http.follow_redirects = true;
   http.success_match = "OK";
+  http.expect_codes = {200, 206};
   change.target = http;
   change.timeout_ms = 5000;
   change.retry_delay_ms = 0;
@@ -561,6 +562,7 @@ TEST_CASE("a waiting run round-trips with and without fields of its own") {
   CHECK(got.url == "http://127.0.0.1:9/x");
   CHECK(got.follow_redirects);
   CHECK(got.success_match == "OK");
+  CHECK(got.expect_codes == std::vector<int>{200, 206});
   CHECK(back.change->timeout_ms == 5000);
   CHECK_FALSE(back.change->retries);
   CHECK(back.change->retry_delay_ms == 0);
@@ -569,6 +571,32 @@ TEST_CASE("a waiting run round-trips with and without fields of its own") {
   // Cut anywhere, the value is refused, never misread.
   const std::string bytes = encode(own);
   for (std::size_t n = 1; n < bytes.size(); ++n) CHECK_FALSE(decode(bytes.substr(0, n), &back).ok());
+}
+
+TEST_CASE("values written before several expected statuses existed read with their one status") {
+  // A format 5 job is a format 6 one without the trailing list of further statuses.
+  job_spec j = sample_job();
+  j.target = http_target{.url = "http://127.0.0.1:9/x", .expect_codes = {201}};
+  std::string bytes = encode(j);
+  REQUIRE(static_cast<uint8_t>(bytes[0]) == 6);
+  std::string v5 = bytes.substr(0, bytes.size() - 4);
+  v5[0] = 5;
+  job_spec back;
+  REQUIRE(decode(v5, &back).ok());
+  CHECK(std::get<http_target>(back.target).expect_codes == std::vector<int>{201});
+
+  // Override layout 1: the same without the list after the HTTP target's error_match.
+  run_override own;
+  own.target = http_target{.url = "http://127.0.0.1:9/x", .expect_codes = {202}, .error_match = "END"};
+  own.timeout_ms = 7000;
+  bytes = encode(own);
+  const std::size_t list_at = bytes.find("END") + 3;
+  std::string v1 = bytes.substr(0, list_at) + bytes.substr(list_at + 4);
+  v1[0] = 1;
+  run_override old;
+  REQUIRE(decode(v1, &old).ok());
+  CHECK(std::get<http_target>(*old.target).expect_codes == std::vector<int>{202});
+  CHECK(old.timeout_ms == 7000);
 }
 
 TEST_CASE("a run's own fields have a codec of their own, refused when newer or cut") {

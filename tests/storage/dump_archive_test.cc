@@ -92,7 +92,7 @@ std::vector<group_dump> sample_groups() {
             full_job("YM55", "remote_6")};
   a.jobs[3].target = http_target{"POST", "http://127.0.0.1:9999?test=yao&x=\"q\"",
                                  {{"Content-Type", "application/json"}, {"X-Trace", "t"}},
-                                 R"({"a":1})", 201, "ok", true, "^ok", "", true};
+                                 R"({"a":1})", {201, 202}, "ok", true, "^ok", "", true};
   a.jobs[4].target = lua_target{"function lua_5() end"};
   a.jobs[5].target = remote_target{{"n1", "n2"}, "uptime"};
   a.funcs = {full_func("YM55", "Hello"), full_func("YM55", "HelloWorld")};
@@ -295,7 +295,7 @@ TEST_CASE("a version 1 archive (request_url and exec_command) reads into typed t
 TEST_CASE("a version 2 job names its executor and the target's fields") {
   group_dump g = make_group("YM55");
   g.jobs = {full_job("YM55", "1")};
-  g.jobs[0].target = http_target{"PUT", "http://127.0.0.1:1/x", {{"A", "1"}}, "{}", 202, "done", false, "", "", false};
+  g.jobs[0].target = http_target{"PUT", "http://127.0.0.1:1/x", {{"A", "1"}}, "{}", {202}, "done", false, "", "", false};
   auto tgz = write_dump({g}, sys_ms{}).value();
   json job = json::parse(entry_text(tgz, "YM55.json"))["jobs"][0];
   CHECK(job["executor"] == "http");
