@@ -1,5 +1,6 @@
 #include "http/dkron/executor_config.h"
 
+#include <cctype>
 #include <charconv>
 
 #include <nlohmann/json.hpp>
@@ -75,7 +76,11 @@ status_or<dkron_target> shell_of(const executor_config& config, const std::strin
     if (!d.ok() || d->count() <= 0) return status::invalid_argument("Error parsing job timeout value");
     timeout_ms = d->count();
   }
-  return dkron_target{std::move(t), timeout_ms};
+  // Dkron finds a bad mem_limit only when the job runs, and fails every run with it; refused
+  // here, in its words, before anything is stored.
+  auto memory = parse_dkron_memory_limit(value_of(config, "mem_limit"));
+  if (!memory.ok()) return status::invalid_argument("shell: Error parsing job memory limit: " + memory.status().message());
+  return dkron_target{std::move(t), timeout_ms, *memory};
 }
 
 status_or<dkron_target> http_of(const executor_config& config) {
@@ -117,6 +122,41 @@ status_or<dkron_target> http_of(const executor_config& config) {
 }
 
 }  // namespace
+
+status_or<int64_t> parse_dkron_memory_limit(const std::string& text) {
+  if (text.empty()) return int64_t{0};
+  const auto not_positive = [] { return status::invalid_argument("memory limit must be greater than 0"); };
+  int64_t whole = 0;  // strconv.ParseInt(limit, 10, 64) first
+  if (auto [end, ec] = std::from_chars(text.data() + (text[0] == '+'), text.data() + text.size(), whole);
+      ec == std::errc() && end == text.data() + text.size())
+    return whole > 0 ? status_or<int64_t>(whole) : status_or<int64_t>(not_positive());
+  std::string limit = text;
+  while (!limit.empty() && std::isspace(static_cast<unsigned char>(limit.front()))) limit.erase(0, 1);
+  while (!limit.empty() && std::isspace(static_cast<unsigned char>(limit.back()))) limit.pop_back();
+  for (char& c : limit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::size_t i = 0;
+  while (i < limit.size() && ((limit[i] >= '0' && limit[i] <= '9') || limit[i] == '.')) ++i;
+  if (i == 0) return status::invalid_argument("invalid memory limit format: " + utf8_prefix(limit, 64));
+  const std::string number = limit.substr(0, i), unit = limit.substr(i);
+  double value = 0;
+  if (auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
+      ec != std::errc() || end != number.data() + number.size())
+    return status::invalid_argument("invalid numeric value in memory limit: " + number);
+  if (value <= 0) return not_positive();
+  double multiplier = 0;
+  if (unit.empty() || unit == "B" || unit == "BYTES") multiplier = 1;
+  else if (unit == "KB" || unit == "K") multiplier = 1024.0;
+  else if (unit == "MB" || unit == "M") multiplier = 1024.0 * 1024;
+  else if (unit == "GB" || unit == "G") multiplier = 1024.0 * 1024 * 1024;
+  else if (unit == "TB" || unit == "T") multiplier = 1024.0 * 1024 * 1024 * 1024;
+  else
+    return status::invalid_argument("unsupported memory unit: " + utf8_prefix(unit, 64) +
+                                    " (supported: B, KB, MB, GB, TB)");
+  const double bytes = value * multiplier;
+  // Go's int64(float) of a value past int64 is not portable; Dkron then reports an overflow.
+  if (!(bytes >= 1) || bytes >= 9.2e18) return status::invalid_argument("memory limit too large or causes overflow");
+  return static_cast<int64_t>(bytes);
+}
 
 status_or<dkron_target> target_from_dkron(const std::string& executor, const executor_config& config,
                                           const std::string& command) {

@@ -4,7 +4,10 @@
 // Dkron's built-in executors, as its plugins read their config:
 //   shell: command, shell ("true": run through a shell; otherwise Dkron splits the command into
 //          arguments - Mainspring runs it with /bin/sh -c either way), env ("A=1,B=2"), cwd,
-//          timeout (a Go duration, "30s"; none = no limit, which Mainspring caps at 24 h).
+//          timeout (a Go duration, "30s"; none = no limit, which Mainspring caps at 24 h),
+//          mem_limit (bytes, or with a unit: "512MB", "1.5G"; B, KB/K, MB/M, GB/G, TB/T are
+//          powers of 1024, as Dkron's parseMemoryLimit): the run's processes together are
+//          sampled each second and the run is stopped at the first sample over it.
 //   http:  method, url, headers (a JSON array of "Name: value" strings), body, timeout (whole
 //          seconds, default 30 also when it is not a number; 0 or less: no limit, capped at 24 h),
 //          expectCode (an HTTP status or a comma list, "200,206"), expectBody (text the body
@@ -39,7 +42,13 @@ inline constexpr int64_t k_unbounded_timeout_ms = 24LL * 3600 * 1000;
 struct dkron_target {
   executor_target target;
   int64_t timeout_ms = 0;
+  int64_t memory_limit_bytes = 0;  // a shell job's mem_limit; 0 = none
 };
+
+// Dkron's parseMemoryLimit: "" is no limit (0); a whole number is bytes; otherwise a decimal
+// number and a unit (any case). Errors in Dkron's words ("memory limit must be greater than 0",
+// "unsupported memory unit: XB (supported: B, KB, MB, GB, TB)").
+status_or<int64_t> parse_dkron_memory_limit(const std::string& text);
 
 // Errors are invalid_argument naming executor or executor_config ("executor_config: url is
 // empty"), except a shell timeout Go cannot parse: Dkron's own "Error parsing job timeout value".

@@ -329,6 +329,12 @@ status_or<job_spec> to_job_spec(const dkron_job& job, const std::string& group) 
   spec.timezone = !schedule->zone.empty() ? schedule->zone : local ? std::string() : job.timezone;
   spec.target = std::move(target->target);
   spec.timeout_ms = target->timeout_ms;
+  spec.controls.memory_limit_bytes = target->memory_limit_bytes;  // Dkron kills at the first sample over
+  // Dkron's shell executor adds ENV_JOB_NAME to the command's environment.
+  if (auto* shell = std::get_if<shell_target>(&spec.target)) {
+    std::erase_if(shell->env, [](const auto& v) { return v.first == "ENV_JOB_NAME"; });
+    shell->env.emplace_back("ENV_JOB_NAME", job.name);
+  }
   spec.retries = static_cast<int>(std::min<int64_t>(job.retries, k_max_retries + 1));
   spec.concurrency = job.concurrency == "forbid" ? concurrency_policy::forbid : concurrency_policy::allow;
   spec.metadata = job.metadata;

@@ -83,3 +83,26 @@ TEST_CASE("targets other dialects wrote show as Dkron's executor and config") {
   CHECK(dkron_executor_of(noop_target{}).empty());
   CHECK(dkron_executor_of(lua_target{}) == "lua");
 }
+
+TEST_CASE("a shell job's mem_limit is read as Dkron's parseMemoryLimit reads it") {
+  CHECK(parse_dkron_memory_limit("").value() == 0);
+  CHECK(parse_dkron_memory_limit("1048576").value() == 1'048'576);
+  CHECK(parse_dkron_memory_limit("512MB").value() == 512LL << 20);
+  CHECK(parse_dkron_memory_limit(" 1.5g ").value() == 3LL << 29);
+  CHECK(parse_dkron_memory_limit("64k").value() == 64 << 10);
+  CHECK(parse_dkron_memory_limit("2TB").value() == 2LL << 40);
+  CHECK(parse_dkron_memory_limit("100bytes").value() == 100);
+  CHECK(parse_dkron_memory_limit("0").status().message() == "memory limit must be greater than 0");
+  CHECK(parse_dkron_memory_limit("-5").status().message() == "memory limit must be greater than 0");
+  CHECK(parse_dkron_memory_limit("0MB").status().message() == "memory limit must be greater than 0");
+  CHECK(parse_dkron_memory_limit("12XB").status().message() == "unsupported memory unit: XB (supported: B, KB, MB, GB, TB)");
+  CHECK(parse_dkron_memory_limit("MB").status().message() == "invalid memory limit format: MB");
+  CHECK(parse_dkron_memory_limit("1.2.3MB").status().message() == "invalid numeric value in memory limit: 1.2.3");
+  CHECK(parse_dkron_memory_limit("99999999TB").status().message() == "memory limit too large or causes overflow");
+
+  auto t = target_from_dkron("shell", {{"command", "make"}, {"mem_limit", "256MB"}}, "");
+  REQUIRE(t.ok());
+  CHECK(t->memory_limit_bytes == 256LL << 20);
+  CHECK(target_from_dkron("shell", {{"command", "make"}, {"mem_limit", "lots"}}, "").status().message() ==
+        "shell: Error parsing job memory limit: invalid memory limit format: LOTS");
+}

@@ -39,7 +39,8 @@ TEST_CASE("the seed's job maps onto a shell job in the dialect's group") {
   CHECK(spec->id == "cron_job");
   CHECK(spec->name == "cron_job");
   CHECK(spec->schedule == "0 30 * * * *");
-  CHECK(spec->target == executor_target{shell_target{.command = "/usr/bin/date"}});
+  // Dkron's shell executor tells the command its job's name in ENV_JOB_NAME.
+  CHECK(spec->target == executor_target{shell_target{.command = "/usr/bin/date", .env = {{"ENV_JOB_NAME", "cron_job"}}}});
   CHECK_FALSE(spec->paused);
   auto section = mainspring::http::dialect_section(spec->dialect_data, "dkron");
   CHECK(section["owner"] == "John Doe");
@@ -70,6 +71,15 @@ TEST_CASE("today's Dkron fields map onto the core's") {
   auto section = mainspring::http::dialect_section(spec->dialect_data, "dkron");
   CHECK(section["processors"] == json{{"log", {{"forward", "true"}}}});
   CHECK(section["displayname"] == "Job one");
+}
+
+TEST_CASE("a shell job's mem_limit is the job's memory limit, stopped at the first sample over it") {
+  auto spec = to_job_spec(decoded(json::parse(R"({"name": "big", "schedule": "@every 1h", "executor": "shell",
+    "executor_config": {"command": "make", "env": "ENV_JOB_NAME=x,A=1", "mem_limit": "1GB"}})")), "dkron");
+  REQUIRE(spec.ok());
+  CHECK(spec->controls.memory_limit_bytes == 1LL << 30);
+  CHECK(spec->controls.memory_sustain_s == 0);
+  CHECK(std::get<shell_target>(spec->target).env == name_value_list{{"A", "1"}, {"ENV_JOB_NAME", "big"}});
 }
 
 TEST_CASE("a schedule is exactly 6 fields or a descriptor, and an empty one needs a parent") {
