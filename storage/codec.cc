@@ -307,7 +307,10 @@ void http_more_codes(Io& io, T& target) {
     io(rest);
   } else {
     io(rest);
-    http.expect_codes.insert(http.expect_codes.end(), rest.begin(), rest.end());
+    // 0 marks "no status" in the first slot; it is no status anywhere (so values read back to a
+    // fixed point whatever the bytes said).
+    for (int32_t code : rest)
+      if (code != 0) http.expect_codes.push_back(code);
   }
 }
 

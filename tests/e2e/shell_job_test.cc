@@ -79,6 +79,24 @@ TEST_CASE("a shell job that outlives its timeout is killed with its children and
   CHECK(detail["phase"] == "done");
 }
 
+TEST_CASE("a timed-out shell job gets SIGTERM first: its trap's cleanup is recorded; --kill-grace 0 skips it") {
+  const std::string command = "trap 'echo cleaned up; exit 1' TERM; echo started; sleep 60 & wait";
+  {
+    server_process server;
+    native_api api(server.base_url());
+    api.register_group("G");
+    json run = first_finished_run(api, api.add_job(shell_job("graceful", command, 1)));
+    CHECK(run["state"] == "timed_out");
+    CHECK(run["output_tail"] == "started\ncleaned up\n");
+  }
+  server_process server({"--kill-grace", "0"});
+  native_api api(server.base_url());
+  api.register_group("G");
+  json run = first_finished_run(api, api.add_job(shell_job("abrupt", command, 1)));
+  CHECK(run["state"] == "timed_out");
+  CHECK(run["output_tail"] == "started\n");
+}
+
 TEST_CASE("a shell job's output, exit code and environment are recorded") {
   server_process server;
   native_api api(server.base_url());
