@@ -24,6 +24,9 @@ inline constexpr std::size_t k_max_history_rows = 100'000;
 // The newest runs of an event read to find its runs in flight: far more than any event's
 // max_children in practice.
 inline constexpr std::size_t k_max_runs_in_flight_read = 64;
+// The newest runs of an event read to follow a failed job's retries (first_tries): a chain
+// older than these is shown as its tries up to there.
+inline constexpr std::size_t k_retry_chain_scan = 256;
 
 struct cronicle_state {
   event_context events;  // group, default zone

@@ -106,6 +106,7 @@ std::vector<std::string> run_overrides(const json& event, json params) {
 
 void answer_history(const responder& reply, std::vector<run_record> runs, const json& event, int64_t timeout_ms,
                     const std::string& hostname, int64_t offset, int64_t limit) {
+  fold_retries(runs);  // a job retried shows once, when its last try ends
   std::erase_if(runs, [](const run_record& r) { return !r.finished(); });
   order_by_completion(runs);
   json rows = json::array();

@@ -50,7 +50,32 @@ event_info as_ended_run(const job_view& event, const run_record& run, const even
   return event_info{event_as_run(event, shown, ctx), shown.spec.timeout_ms, event.running};
 }
 
-// The run a job id names, with its event (null when the event is gone), or `missing`.
+// The job a Cronicle job id names: its run, or for a failed first try that was retried, the
+// last try so far (first_tries), to `found`; nullopt when there is no such run.
+void find_try(scheduler_api& api, const state_ptr& s, const std::string& event_id, uint64_t run_id,
+              std::function<void(std::optional<run_record>)> found) {
+  api.job_executions(s->events.group, event_id, 1, run_id + 1,
+                     [&api, s, event_id, run_id, found](status_or<std::vector<run_record>> runs) {
+    if (!runs.ok() || runs->empty() || runs->front().run_id != run_id) return found(std::nullopt);
+    run_record first = std::move(runs->front());
+    if (!first.finished() || first.state == run_state::succeeded) return found(std::move(first));
+    api.job_executions(s->events.group, event_id, k_retry_chain_scan, 0,
+                       [found, first](status_or<std::vector<run_record>> newer) {
+      if (!newer.ok()) return found(first);
+      auto& runs = newer.value();
+      std::erase_if(runs, [&](const run_record& r) { return r.run_id <= first.run_id; });
+      runs.push_back(first);
+      const auto heads = first_tries(runs);
+      const run_record* last = &runs.back();
+      for (const auto& r : runs)
+        if (heads.at(r.run_id) == first.run_id && r.run_id > last->run_id) last = &r;
+      found(*last);
+    });
+  });
+}
+
+// The job a job id names (its last try so far), with its event (null when the event is gone),
+// or `missing`.
 void find_run(scheduler_api& api, const state_ptr& s, const json& params, const responder& reply,
               const std::string& missing_text, std::function<void(run_record, event_info)> found) {
   if (auto e = require_params(params, {{"id", param_rule::word}})) return send(reply, *e);
@@ -60,16 +85,14 @@ void find_run(scheduler_api& api, const state_ptr& s, const json& params, const 
   if (!parts) return send(reply, missing);
   // Named copies, not a structured binding: clang before 16 cannot capture those in a lambda.
   const std::string event_id = parts->first;
-  const uint64_t run_id = parts->second;
-  api.job_executions(s->events.group, event_id, 1, run_id + 1,
-                     [&api, s, reply, missing, event_id, run_id, found](status_or<std::vector<run_record>> runs) {
-                       if (!runs.ok() || runs->empty() || runs->front().run_id != run_id) return send(reply, missing);
-                       api.job_detail(s->events.group, event_id, [&api, s, found, run = runs->front()](status_or<job_view> v) {
-                         if (!v.ok()) return found(run, event_info{});
-                         if (run.finished()) return found(run, as_ended_run(*v, run, s->events));
-                         with_own_fields(api, s, run, std::move(v).value(), found);
-                       });
-                     });
+  find_try(api, s, event_id, parts->second, [&api, s, reply, missing, event_id, found](std::optional<run_record> run) {
+    if (!run) return send(reply, missing);
+    api.job_detail(s->events.group, event_id, [&api, s, found, run = std::move(*run)](status_or<job_view> v) {
+      if (!v.ok()) return found(run, event_info{});
+      if (run.finished()) return found(run, as_ended_run(*v, run, s->events));
+      with_own_fields(api, s, run, std::move(v).value(), found);
+    });
+  });
 }
 
 }  // namespace
@@ -84,15 +107,18 @@ struct active_gather {
 };
 
 // The runs of `busy` (each in flight, with its event) as Cronicle shows them, each with its own
-// fields (run_view), newest first, to `done` on whichever thread answers last.
+// fields (run_view) and a retry under its first try's id (`first`, from first_tries), newest
+// first, to `done` on whichever thread answers last.
 void to_active_jobs(scheduler_api& api, const state_ptr& s, std::vector<std::pair<run_record, job_view>> busy,
-                    std::function<void(std::vector<active_job>)> done) {
+                    std::map<uint64_t, uint64_t> first, std::function<void(std::vector<active_job>)> done) {
   if (busy.empty()) return done({});
   auto g = std::make_shared<active_gather>();
   g->left = busy.size();
+  auto heads = std::make_shared<const std::map<uint64_t, uint64_t>>(std::move(first));
   for (auto& [r, v] : busy)
-    with_own_fields(api, s, r, std::move(v), [s, g, done](run_record run, event_info info) {
+    with_own_fields(api, s, r, std::move(v), [s, g, heads, done](run_record run, event_info info) {
       json job = job_json(run, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()));
+      if (auto head = heads->find(run.run_id); head != heads->end()) job["id"] = job_id_of(run.job_id, head->second);
       std::lock_guard<std::mutex> lock(g->mutex);
       g->jobs.push_back({std::move(run), std::move(info.event), std::move(job)});
       if (--g->left > 0) return;
@@ -109,10 +135,13 @@ void active_jobs(scheduler_api& api, const state_ptr& s, const job_view& v,
   api.job_executions(s->events.group, v.spec.id, k_max_runs_in_flight_read, 0,
                      [&api, s, v, done](status_or<std::vector<run_record>> runs) {
     std::vector<std::pair<run_record, job_view>> busy;
-    if (runs.ok())
+    std::map<uint64_t, uint64_t> first;
+    if (runs.ok()) {
+      first = first_tries(*runs);
       for (auto& r : *runs)
         if (!r.finished()) busy.emplace_back(std::move(r), v);
-    to_active_jobs(api, s, std::move(busy), done);
+    }
+    to_active_jobs(api, s, std::move(busy), std::move(first), done);
   });
 }
 
@@ -128,6 +157,8 @@ void get_history(scheduler_api& api, const state_ptr& s, call_args a) {
                            json rows = json::array();
                            int64_t total = 0;
                            if (runs.ok()) {
+                             fold_retries(runs.value());  // a job retried shows once, when its last try ends
+                             std::erase_if(runs.value(), [](const run_record& r) { return !r.finished(); });
                              order_by_completion(runs.value());
                              total = static_cast<int64_t>(runs->size());
                              for (int64_t i = offset; i < total && (limit <= 0 || i < offset + limit); ++i) {
@@ -147,8 +178,10 @@ void get_history(scheduler_api& api, const state_ptr& s, call_args a) {
 
 void get_job_status(scheduler_api& api, const state_ptr& s, call_args a) {
   find_run(api, s, a.params, a.reply, "Failed to fetch job details: Job not found: ",
-           [s, reply = a.reply](run_record run, event_info info) {
-             reply.send(success({{"job", job_json(run, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()))}}));
+           [s, reply = a.reply, id = js_text(a.params["id"])](run_record run, event_info info) {
+             json job = job_json(run, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()));
+             job["id"] = id;  // a retry goes on under the id its first try had
+             reply.send(success({{"job", std::move(job)}}));
            });
 }
 
@@ -159,8 +192,11 @@ struct busy_gather {
   std::mutex mutex;
   std::map<std::string, std::vector<run_record>> runs;  // by event id
   std::vector<std::pair<run_record, job_view>> busy;
+  std::map<uint64_t, uint64_t> first;  // first_tries of events with a retry in flight
   std::size_t left = 0;  // events not answered yet
 };
+
+bool is_retry(const run_record& r) { return r.trigger == run_trigger::retry && r.attempt > 0; }
 
 // Every job in flight of the Cronicle group, to `done` (on whichever thread answers last): the
 // group's runs in flight, each with its event's view (O(jobs in flight), not O(events)).
@@ -170,14 +206,31 @@ void all_active_jobs(scheduler_api& api, const state_ptr& s, std::function<void(
     auto g = std::make_shared<busy_gather>();
     for (auto& r : *runs) g->runs[r.job_id].push_back(std::move(r));
     g->left = g->runs.size();
+    // Each event's view, and for one with a retry in flight, its recent runs (first_tries).
+    auto answered = [&api, s, done, g] {
+      std::unique_lock<std::mutex> lock(g->mutex);
+      if (--g->left > 0) return;
+      lock.unlock();
+      to_active_jobs(api, s, std::move(g->busy), std::move(g->first), done);
+    };
     for (const auto& entry : g->runs)
-      api.job_detail(s->events.group, entry.first, [&api, s, done, g, event_id = entry.first](status_or<job_view> v) {
+      api.job_detail(s->events.group, entry.first, [&api, s, g, answered, event_id = entry.first](status_or<job_view> v) {
         std::unique_lock<std::mutex> lock(g->mutex);
+        const auto& busy = g->runs[event_id];
+        const bool retried = std::any_of(busy.begin(), busy.end(), is_retry);
         if (v.ok())  // an event deleted meanwhile: its jobs are ending
-          for (auto& r : g->runs[event_id]) g->busy.emplace_back(std::move(r), *v);
-        if (--g->left > 0) return;
+          for (const auto& r : busy) g->busy.emplace_back(r, *v);
         lock.unlock();
-        to_active_jobs(api, s, std::move(g->busy), done);
+        if (!v.ok() || !retried) return answered();
+        api.job_executions(s->events.group, event_id, k_retry_chain_scan, 0,
+                           [g, answered](status_or<std::vector<run_record>> runs) {
+                             if (runs.ok()) {
+                               auto first = first_tries(*runs);
+                               std::lock_guard<std::mutex> lock(g->mutex);
+                               g->first.merge(first);
+                             }
+                             answered();
+                           });
       });
   });
 }
@@ -257,7 +310,9 @@ void get_job_details(scheduler_api& api, const state_ptr& s, call_args a) {
            [s, a](run_record run, event_info info) {
              if (!run.finished())
                return send(a.reply, {"job", "Failed to fetch job details: Job not found: " + js_text(a.params["id"])});
-             a.reply.send(success({{"job", job_json(run, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()))}}));
+             json job = job_json(run, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()));
+             job["id"] = js_text(a.params["id"]);
+             a.reply.send(success({{"job", std::move(job)}}));
            });
 }
 
@@ -303,17 +358,13 @@ void get_job_log(scheduler_api& api, const state_ptr& s, call_args a) {
   };
   auto parts = parse_job_id(id);
   if (!parts) return a.reply.send(text(404, std::string(k_no_job_log)));
-  const uint64_t run_id = parts->second;
-  api.job_executions(s->events.group, parts->first, 1, run_id + 1,
-                     [reply = a.reply, run_id, id, download, text](status_or<std::vector<run_record>> runs) {
-                       if (!runs.ok() || runs->empty() || runs->front().run_id != run_id)
-                         return reply.send(text(404, std::string(k_no_job_log)));
-                       http_response r = text(200, runs->front().output_tail);
-                       if (download)
-                         r.headers.emplace_back("Content-disposition",
-                                                "attachment; filename=Cronicle-Job-Log-" + id + ".txt");
-                       reply.send(std::move(r));
-                     });
+  // A retried job's log is its last try's (Cronicle appends each try to one log).
+  find_try(api, s, parts->first, parts->second, [reply = a.reply, id, download, text](std::optional<run_record> run) {
+    if (!run) return reply.send(text(404, std::string(k_no_job_log)));
+    http_response r = text(200, run->output_tail);
+    if (download) r.headers.emplace_back("Content-disposition", "attachment; filename=Cronicle-Job-Log-" + id + ".txt");
+    reply.send(std::move(r));
+  });
 }
 
 void get_master_state(scheduler_api& api, const state_ptr&, call_args a) {

@@ -1,6 +1,9 @@
 #include "http/cronicle/job_json.h"
 
+#include <algorithm>
 #include <charconv>
+#include <map>
+#include <tuple>
 
 #include <cctype>
 
@@ -144,7 +147,12 @@ json job_json(const run_record& run, const json& event, int64_t timeout_ms, cons
   job["nice_target"] = job["hostname"];
   if (run.trigger == run_trigger::manual) job["source"] = "Manual (API)";
   if (run.trigger == run_trigger::parent) job["source"] = "Chain Reaction";
-  if (run.attempt > 0) job["retry_num"] = run.attempt;
+  if (run.attempt > 0) {
+    job["retry_num"] = run.attempt;
+    // Cronicle counts a retried job's retries down as it relaunches it.
+    if (auto it = job.find("retries"); it != job.end() && it->is_number_integer())
+      *it = std::max<int64_t>(0, it->get<int64_t>() - run.attempt);
+  }
   job["time_start"] = seconds_of(run.start_ms);
   job["now"] = job_now_s(run);
   job["log_file"] = "";
@@ -169,6 +177,36 @@ json job_json(const run_record& run, const json& event, int64_t timeout_ms, cons
   // update_job's) even in a record stored before records kept a run's own fields.
   if (run.state == run_state::timed_out) job["timeout"] = limit_of_timed_out(run, timeout_ms) / 1000;
   return job;
+}
+
+std::map<uint64_t, uint64_t> first_tries(const std::vector<run_record>& runs) {
+  std::vector<const run_record*> by_id;
+  by_id.reserve(runs.size());
+  for (const auto& r : runs) by_id.push_back(&r);
+  std::sort(by_id.begin(), by_id.end(), [](const run_record* a, const run_record* b) { return a->run_id < b->run_id; });
+  struct chain {
+    uint64_t first = 0;
+    int last_attempt = 0;
+  };
+  std::map<std::tuple<std::string_view, int64_t, std::string_view>, chain> open;  // job, plan, node
+  std::map<uint64_t, uint64_t> out;
+  for (const run_record* r : by_id) {
+    auto& c = open[{r->job_id, r->plan_ms, r->node}];
+    const bool continues = r->trigger == run_trigger::retry && r->attempt > 0 && c.first != 0 &&
+                           c.last_attempt == r->attempt - 1;
+    if (!continues) c.first = r->run_id;
+    c.last_attempt = r->attempt;
+    out[r->run_id] = c.first;
+  }
+  return out;
+}
+
+void fold_retries(std::vector<run_record>& runs) {
+  const auto first = first_tries(runs);
+  std::map<uint64_t, uint64_t> last;  // first try -> its chain's last run id
+  for (const auto& [run, head] : first) last[head] = std::max(last[head], run);
+  std::erase_if(runs, [&](const run_record& r) { return last.at(first.at(r.run_id)) != r.run_id; });
+  for (auto& r : runs) r.run_id = first.at(r.run_id);
 }
 
 void order_by_completion(std::vector<run_record>& runs) {

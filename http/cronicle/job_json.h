@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,6 +57,20 @@ nlohmann::json event_as_run(const job_view& event, const job_view& run, const ev
 // (a job in flight's elapsed time).
 nlohmann::json job_json(const run_record& run, const nlohmann::json& event, int64_t timeout_ms,
                         const std::string& hostname, int64_t now_ms);
+
+// Cronicle relaunches a failed job under its own id for each retry (job.js finishJob), so a
+// client polling that id sees the job in progress until its last try ends. Here each try is a
+// run of its own (attempt 1, 2, ... with the first try's plan time and node). The tries of one
+// Cronicle job are a chain: the runs of one event with the same plan time and node whose
+// attempts follow each other, each after the first started as a retry.
+//
+// For `runs` (any order, any events): each run's id -> the run id of its chain's first try (its
+// own for a first try).
+std::map<uint64_t, uint64_t> first_tries(const std::vector<run_record>& runs);
+
+// `runs` as Cronicle has its jobs: each chain as its last try, carrying the first try's run id
+// (the Cronicle job id a client knows). Runs keep their relative order.
+void fold_retries(std::vector<run_record>& runs);
 
 // Finished runs in the order of Cronicle's history lists: the job that ended last first (Cronicle
 // unshifts a job's stub onto logs/completed when it finishes), the newer run first on a tie.

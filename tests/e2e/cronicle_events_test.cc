@@ -47,6 +47,13 @@ std::string gated_script(const std::string& gate, int code = 0) {
 
 json history(cronicle_server& s, const std::string& id) { return s.ok("get_event_history", {{"id", id}})["rows"]; }
 
+// The runs (tries) of the event as the native API lists them: a retried job is several.
+std::size_t tries(cronicle_server& s, const std::string& id) {
+  auto r = s.native.get("/v1/cronicle/job/" + id + "/executions");
+  REQUIRE(r.status == 200);
+  return r.json()["success"].size();
+}
+
 // The value of an unlabelled counter in the server's /metrics.
 double counter(cronicle_server& s, const std::string& name) {
   return prometheus_text::parse(s.native.get("/metrics").body).sum(name);
@@ -211,16 +218,20 @@ TEST_CASE("cronicle: run_event's own retries and retry_delay apply to that run a
   cronicle_server s;
   std::string id = s.create(shell_event("Flaky", "#!/bin/sh\nexit 2\n"));  // the event's retries: 0
   json launched = s.ok("run_event", {{"id", id}, {"retries", 2}, {"retry_delay", 0}});
+  REQUIRE(eventually([&] { return tries(s, id) == 3; }, 20s));
+  // One Cronicle job, tried three times: one history row, under the id run_event gave.
   json rows;
   REQUIRE(eventually([&] {
     rows = history(s, id);
-    return rows.size() == 3;
+    return rows.size() == 1;
   }, 20s));
-  for (const auto& row : rows) CHECK(row["code"] == 2);
+  CHECK(rows[0]["code"] == 2);
+  CHECK(rows[0]["id"] == launched["ids"][0]);
   // The event itself is unchanged: a plain run is tried once.
   CHECK(s.ok("get_event", {{"id", id}})["event"]["retries"] == 0);
   s.wait_job(s.ok("run_event", {{"id", id}})["ids"][0]);
-  REQUIRE(eventually([&] { return history(s, id).size() == 4; }));
+  REQUIRE(eventually([&] { return history(s, id).size() == 2; }));
+  CHECK(tries(s, id) == 4);
   check_error(s.call("run_event", {{"id", id}, {"retries", 101}}), "api",
               "Malformed event: retries: must be between 0 and 100");
 }
@@ -348,6 +359,38 @@ TEST_CASE("cronicle: get_history and get_event_history list the job that finishe
   CHECK(rows[0]["epoch"].get<int64_t>() >= rows[1]["epoch"].get<int64_t>());
 }
 
+TEST_CASE("cronicle: a retried job goes on under its first id until its last try ends, as Cronicle relaunches it") {
+  cronicle_server s;
+  scratch_dir dir;
+  // Fails until the gate exists: the first try fails, the retry waits for the gate.
+  std::string id = s.create(with(shell_event("Second time lucky",
+                                             "#!/bin/sh\nif [ -e " + dir.path + "/tried ]; then\n" +
+                                                 "  while [ ! -e " + dir.path + "/go ]; do sleep 0.05; done\n  exit 0\nfi\n" +
+                                                 "touch " + dir.path + "/tried\nexit 4\n"),
+                                 {{"retries", 1}, {"retry_delay", 0}}));
+  std::string job = s.ok("run_event", {{"id", id}})["ids"][0];
+  // The retry is in flight: get_job_status of the first id shows it, not the failed first try.
+  REQUIRE(eventually([&] { return tries(s, id) == 2; }, 20s));
+  json status = s.ok("get_job_status", {{"id", job}})["job"];
+  CHECK(status["id"] == job);
+  CHECK_FALSE(status.contains("complete"));
+  CHECK(status["retry_num"] == 1);
+  CHECK(status["retries"] == 0);  // counted down, as Cronicle's relaunch does
+  json active = s.ok("get_active_jobs")["jobs"];
+  CHECK(active.size() == 1);
+  CHECK(active.contains(job));  // under the first id
+  CHECK(history(s, id).empty());  // the job has not ended
+  dir.touch("go");
+  json ended = s.wait_job(job);
+  CHECK(ended["code"] == 0);
+  CHECK(ended["id"] == job);
+  json rows = history(s, id);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0]["id"] == job);
+  CHECK(rows[0]["code"] == 0);
+  CHECK(s.ok("get_job_details", {{"id", job}})["job"]["code"] == 0);
+}
+
 TEST_CASE("cronicle: an aborted job is not retried, whatever its event's retries (abort_job, timeout)") {
   cronicle_server s;
   scratch_dir dir;
@@ -365,11 +408,14 @@ TEST_CASE("cronicle: an aborted job is not retried, whatever its event's retries
   dir.touch("go");
   std::string failing = s.ok("run_event", {{"id", id}})["ids"][0];
   s.wait_job(failing);
-  REQUIRE(eventually([&] { return history(s, id).size() == 5; }, 20s));
+  REQUIRE(eventually([&] { return tries(s, id) == 5; }, 20s));
   REQUIRE(eventually([&] { return s.ok("get_active_jobs")["jobs"].empty(); }));
-  int retried = 0;
-  for (const auto& row : history(s, id)) retried += row["code"] == 3 ? 1 : 0;
-  CHECK(retried == 3);  // the failing job and its two retries; the aborted two ran once each
+  // The failing job ran three times (twice retried); the aborted two ran once each.
+  json rows = history(s, id);
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0]["id"] == failing);
+  CHECK(rows[0]["code"] == 3);
+  CHECK(s.wait_job(failing)["retry_num"] == 2);
   s.ok("delete_event", {{"id", id}});
 }
 
@@ -388,9 +434,9 @@ TEST_CASE("cronicle: update_job's chain, web_hook and retries apply when the job
   json rows;
   REQUIRE(eventually([&] {
     rows = history(s, id);
-    return rows.size() == 2;
+    return rows.size() == 1 && tries(s, id) == 2;
   }, 20s));
-  for (const auto& row : rows) CHECK(row["code"] == 3);
+  CHECK(rows[0]["code"] == 3);
   REQUIRE(eventually([&] { return history(s, next).size() == 1; }, 20s));
   // The hook was set while the first attempt ran: its end, then the retry's start and end.
   REQUIRE(sink.wait_for_requests(3, 20s));
@@ -403,7 +449,7 @@ TEST_CASE("cronicle: update_job's chain, web_hook and retries apply when the job
   CHECK(event["web_hook"] == "");
   CHECK(event["retries"] == 0);
   s.wait_job(s.ok("run_event", {{"id", id}})["ids"][0]);
-  REQUIRE(eventually([&] { return history(s, id).size() == 3; }));
+  REQUIRE(eventually([&] { return history(s, id).size() == 2; }));
   CHECK(history(s, next).size() == 1);
   CHECK(sink.requests().size() == 3);
 }

@@ -105,3 +105,38 @@ TEST_CASE("cronicle: history lists the job that ended last first, as Cronicle un
   for (const auto& r : runs) ids.push_back(r.run_id);
   CHECK(ids == std::vector<uint64_t>{1, 3, 2, 4});
 }
+
+TEST_CASE("cronicle: a job's tries are a chain: retries of one plan and node, attempts in a row") {
+  auto run = [](uint64_t id, const char* job, int64_t plan, int attempt, const char* node = "") {
+    run_record r;
+    r.run_id = id;
+    r.job_id = job;
+    r.plan_ms = plan;
+    r.attempt = attempt;
+    r.trigger = attempt > 0 ? run_trigger::retry : run_trigger::manual;
+    r.node = node;
+    r.state = run_state::failed;
+    r.end_ms = static_cast<int64_t>(id);
+    return r;
+  };
+  std::vector<run_record> runs = {
+      run(10, "e1", 1000, 0), run(11, "e1", 2000, 0),  // two jobs of e1
+      run(12, "e1", 1000, 1), run(13, "e2", 1000, 0),  // 12 retries 10; e2 is another event
+      run(14, "e1", 1000, 2), run(15, "e1", 1000, 0),  // 14 retries 12; 15 starts a new job
+      run(16, "e1", 2000, 1, "w1"),                    // another node: not 11's retry
+      run(17, "e1", 1000, 2)};                         // attempt 2 after 15's 0: no chain
+  const auto first = first_tries(runs);
+  CHECK(first.at(10) == 10);
+  CHECK(first.at(12) == 10);
+  CHECK(first.at(14) == 10);
+  CHECK(first.at(11) == 11);
+  CHECK(first.at(13) == 13);
+  CHECK(first.at(15) == 15);
+  CHECK(first.at(16) == 16);
+  CHECK(first.at(17) == 17);
+
+  fold_retries(runs);  // 10 -> 12 -> 14 is one job shown as 14 under 10's id
+  std::vector<std::pair<uint64_t, int>> shown;
+  for (const auto& r : runs) shown.emplace_back(r.run_id, r.attempt);
+  CHECK(shown == std::vector<std::pair<uint64_t, int>>{{11, 0}, {13, 0}, {10, 2}, {15, 0}, {16, 1}, {17, 2}});
+}
