@@ -97,6 +97,7 @@ job_view view_of(const job_state& st) {
   v.last_error_ms = st.counts.last_error_ms;
   if (!st.in_flight.empty()) v.last_run = st.in_flight.back();
   else v.last_run = last_finished_run(st);
+  for (const auto& r : st.retries_due) v.retries_due.push_back({r.plan_ms, r.attempt, r.due_ms, r.node});
   return v;
 }
 

@@ -53,6 +53,15 @@ enum class job_phase { active, paused, done };
 const char* job_phase_name(job_phase p);  // "active", "paused", "done"
 
 // A job's spec and its run-time state, as the job actor sees it at the time of the call.
+// A retry waiting for its delay (retry_delay_ms): the failed try's plan time and node, the
+// attempt the retry will be, and when it starts.
+struct retry_due {
+  int64_t plan_ms = 0;
+  int attempt = 0;
+  int64_t due_ms = 0;
+  std::string node;  // "" = this server
+};
+
 struct job_view {
   job_spec spec;
   job_phase phase = job_phase::active;
@@ -68,6 +77,7 @@ struct job_view {
   int64_t last_error_ms = 0;
   std::optional<run_record> last_run;
   std::vector<std::string> dependents;  // ids of the jobs that run after this one, sorted
+  std::vector<retry_due> retries_due;   // retries waiting for their delay, soonest first
 };
 
 // Receives one job of a list (scheduler_api::visit_jobs): its view, valid only during the call,

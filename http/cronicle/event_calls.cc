@@ -105,9 +105,10 @@ std::vector<std::string> run_overrides(const json& event, json params) {
 }
 
 void answer_history(const responder& reply, std::vector<run_record> runs, const json& event, int64_t timeout_ms,
-                    const std::string& hostname, int64_t offset, int64_t limit) {
+                    const std::vector<retry_due>& retries_due, const std::string& hostname, int64_t offset,
+                    int64_t limit) {
   fold_retries(runs);  // a job retried shows once, when its last try ends
-  std::erase_if(runs, [](const run_record& r) { return !r.finished(); });
+  std::erase_if(runs, [&](const run_record& r) { return !r.finished() || awaits_retry(r, retries_due); });
   order_by_completion(runs);
   json rows = json::array();
   const auto total = static_cast<int64_t>(runs.size());
@@ -390,9 +391,9 @@ void get_event_history(scheduler_api& api, const state_ptr& s, call_args a) {
     json event = event_json(*v, s->events);
     const int64_t timeout_ms = v->spec.timeout_ms;
     api.job_executions(s->events.group, id, k_max_history_rows, 0,
-                       [s, a, event, timeout_ms, offset, limit](status_or<std::vector<run_record>> runs) {
+                       [s, a, event, timeout_ms, due = v->retries_due, offset, limit](status_or<std::vector<run_record>> runs) {
                          if (!runs.ok()) return a.reply.send(success({{"rows", json::array()}, {"list", {{"length", 0}}}}));
-                         answer_history(a.reply, std::move(runs).value(), event, timeout_ms, s->hostname, offset, limit);
+                         answer_history(a.reply, std::move(runs).value(), event, timeout_ms, due, s->hostname, offset, limit);
                        });
   });
 }

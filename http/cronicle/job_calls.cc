@@ -28,7 +28,11 @@ struct event_info {
   json event;
   int64_t timeout_ms = 0;
   uint32_t running = 0;
+  // The run is a failed try whose retry waits for its retry_delay: Cronicle holds the job in its
+  // queue then, neither active nor stored.
+  bool retry_pending = false;
 };
+
 
 // `found` hears run `run` (in flight) of the event `event` with the event as that run runs it
 // (event_as_run): its own fields from run_event / update_job over the event's.
@@ -89,7 +93,11 @@ void find_run(scheduler_api& api, const state_ptr& s, const json& params, const 
     if (!run) return send(reply, missing);
     api.job_detail(s->events.group, event_id, [&api, s, found, run = std::move(*run)](status_or<job_view> v) {
       if (!v.ok()) return found(run, event_info{});
-      if (run.finished()) return found(run, as_ended_run(*v, run, s->events));
+      if (run.finished()) {
+        event_info info = as_ended_run(*v, run, s->events);
+        info.retry_pending = awaits_retry(run, v->retries_due);
+        return found(run, std::move(info));
+      }
       with_own_fields(api, s, run, std::move(v).value(), found);
     });
   });
@@ -150,15 +158,22 @@ void get_history(scheduler_api& api, const state_ptr& s, call_args a) {
   const int64_t limit = int_param(a.params, "limit", 50);
   api.list_jobs(s->events.group, [&api, s, a, offset, limit](status_or<std::vector<job_view>> views) {
     auto events = std::make_shared<std::map<std::string, event_info>>();
+    auto due = std::make_shared<std::map<std::string, std::vector<retry_due>>>();
     if (views.ok())
-      for (const auto& v : *views) (*events)[v.spec.id] = {event_json(v, s->events), v.spec.timeout_ms, v.running};
+      for (const auto& v : *views) {
+        (*events)[v.spec.id] = {event_json(v, s->events), v.spec.timeout_ms, v.running};
+        if (!v.retries_due.empty()) (*due)[v.spec.id] = v.retries_due;
+      }
     api.group_executions(s->events.group, 0, INT64_MAX, k_max_history_rows,
-                         [s, a, events, offset, limit](status_or<std::vector<run_record>> runs) {
+                         [s, a, events, due, offset, limit](status_or<std::vector<run_record>> runs) {
                            json rows = json::array();
                            int64_t total = 0;
                            if (runs.ok()) {
                              fold_retries(runs.value());  // a job retried shows once, when its last try ends
-                             std::erase_if(runs.value(), [](const run_record& r) { return !r.finished(); });
+                             std::erase_if(runs.value(), [&](const run_record& r) {
+                               auto d = due->find(r.job_id);
+                               return !r.finished() || (d != due->end() && awaits_retry(r, d->second));
+                             });
                              order_by_completion(runs.value());
                              total = static_cast<int64_t>(runs->size());
                              for (int64_t i = offset; i < total && (limit <= 0 || i < offset + limit); ++i) {
@@ -179,6 +194,8 @@ void get_history(scheduler_api& api, const state_ptr& s, call_args a) {
 void get_job_status(scheduler_api& api, const state_ptr& s, call_args a) {
   find_run(api, s, a.params, a.reply, "Failed to fetch job details: Job not found: ",
            [s, reply = a.reply, id = js_text(a.params["id"])](run_record run, event_info info) {
+             // Cronicle's get_job_status finds a job waiting for its retry neither active nor stored.
+             if (info.retry_pending) return send(reply, {"job", "Failed to fetch job details: Job not found: " + id});
              json job = job_json(run, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()));
              job["id"] = id;  // a retry goes on under the id its first try had
              reply.send(success({{"job", std::move(job)}}));
@@ -308,7 +325,7 @@ void update_jobs(scheduler_api& api, const state_ptr& s, call_args a) {
 void get_job_details(scheduler_api& api, const state_ptr& s, call_args a) {
   find_run(api, s, a.params, a.reply, "Failed to fetch job details: Job not found: ",
            [s, a](run_record run, event_info info) {
-             if (!run.finished())
+             if (!run.finished() || info.retry_pending)
                return send(a.reply, {"job", "Failed to fetch job details: Job not found: " + js_text(a.params["id"])});
              json job = job_json(run, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()));
              job["id"] = js_text(a.params["id"]);

@@ -209,6 +209,13 @@ void fold_retries(std::vector<run_record>& runs) {
   for (auto& r : runs) r.run_id = first.at(r.run_id);
 }
 
+bool awaits_retry(const run_record& run, const std::vector<retry_due>& due) {
+  if (!run.finished() || run.state == run_state::succeeded) return false;
+  return std::any_of(due.begin(), due.end(), [&](const retry_due& r) {
+    return r.plan_ms == run.plan_ms && r.node == run.node && r.attempt == run.attempt + 1;
+  });
+}
+
 void order_by_completion(std::vector<run_record>& runs) {
   std::stable_sort(runs.begin(), runs.end(), [](const run_record& a, const run_record& b) {
     return a.end_ms != b.end_ms ? a.end_ms > b.end_ms : a.run_id > b.run_id;

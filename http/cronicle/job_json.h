@@ -72,6 +72,10 @@ std::map<uint64_t, uint64_t> first_tries(const std::vector<run_record>& runs);
 // (the Cronicle job id a client knows). Runs keep their relative order.
 void fold_retries(std::vector<run_record>& runs);
 
+// True when `run` is a failed try whose retry waits for its retry_delay (one of `due`, its
+// event's): Cronicle holds the job in its queue then, neither active nor stored.
+bool awaits_retry(const run_record& run, const std::vector<retry_due>& due);
+
 // Finished runs in the order of Cronicle's history lists: the job that ended last first (Cronicle
 // unshifts a job's stub onto logs/completed when it finishes), the newer run first on a tie.
 void order_by_completion(std::vector<run_record>& runs);

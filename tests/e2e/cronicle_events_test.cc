@@ -391,6 +391,21 @@ TEST_CASE("cronicle: a retried job goes on under its first id until its last try
   CHECK(s.ok("get_job_details", {{"id", job}})["job"]["code"] == 0);
 }
 
+TEST_CASE("cronicle: a job waiting out its retry_delay is not found, as Cronicle holds it in its queue") {
+  cronicle_server s;
+  std::string id = s.create(with(shell_event("Later", "#!/bin/sh\nexit 5\n"), {{"retries", 1}, {"retry_delay", 600}}));
+  std::string job = s.ok("run_event", {{"id", id}})["ids"][0];
+  REQUIRE(eventually([&] {
+    json runs = s.native.get("/v1/cronicle/job/" + id + "/executions").json()["success"];
+    return runs.size() == 1 && runs[0]["state"] == "failed";
+  }, 20s));
+  // The first try failed and its retry waits ten minutes: neither in progress nor complete.
+  check_error(s.call("get_job_status", {{"id", job}}), "job", "Failed to fetch job details: Job not found: " + job);
+  check_error(s.call("get_job_details", {{"id", job}}), "job", "Failed to fetch job details: Job not found: " + job);
+  CHECK(history(s, id).empty());
+  CHECK(s.ok("get_history")["rows"].empty());
+}
+
 TEST_CASE("cronicle: an aborted job is not retried, whatever its event's retries (abort_job, timeout)") {
   cronicle_server s;
   scratch_dir dir;
