@@ -40,8 +40,7 @@ void flatten(const executor_target& t, std::vector<std::string_view>& out, std::
     std::vector<std::string_view>& out;
     std::string& number;
     void operator()(const http_target& h) {
-      number.clear();
-      for (int code : h.expect_codes) number += (number.empty() ? "" : ",") + std::to_string(code);
+      number = expect_codes_text(h.expect_codes);
       out.insert(out.end(), {h.method, h.url, h.body, h.expect_body, number,
                              h.signed_query ? std::string_view("1") : std::string_view(),
                              h.follow_redirects ? std::string_view("1") : std::string_view(),
@@ -80,11 +79,7 @@ executor_target unflatten(executor_kind kind, const std::vector<std::string_view
       h.url = at(1);
       h.body = at(2);
       h.expect_body = at(3);
-      for (std::string_view codes = texts.size() > 4 ? texts[4] : std::string_view(); !codes.empty();) {
-        const std::size_t comma = codes.find(',');
-        h.expect_codes.push_back(std::atoi(std::string(codes.substr(0, comma)).c_str()));
-        codes = comma == std::string_view::npos ? std::string_view() : codes.substr(comma + 1);
-      }
+      h.expect_codes = parse_expect_codes_text(texts.size() > 4 ? texts[4] : std::string_view()).value_or(std::vector<int>{});
       h.signed_query = !at(5).empty();
       h.follow_redirects = !at(6).empty();
       h.success_match = at(7);

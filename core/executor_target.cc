@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 
 namespace mainspring {
 
@@ -137,6 +138,28 @@ bool http_status_expected(const std::vector<int>& expect_codes, long status) {
   for (int code : expect_codes)
     if (code == k_any_http_status || code == status) return true;
   return false;
+}
+
+std::string expect_codes_text(const std::vector<int>& expect_codes) {
+  std::string out;
+  for (int code : expect_codes) out += (out.empty() ? "" : ",") + std::to_string(code);
+  return out;
+}
+
+std::optional<std::vector<int>> parse_expect_codes_text(std::string_view text) {
+  std::vector<int> out;
+  while (!text.empty()) {
+    const std::size_t comma = text.find(',');
+    const std::string_view item = text.substr(0, comma);
+    int code = 0;
+    auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), code);
+    if (item.empty() || ec != std::errc() || end != item.data() + item.size()) return std::nullopt;
+    out.push_back(code);
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+    if (text.empty()) return std::nullopt;  // a trailing comma
+  }
+  return out;
 }
 
 std::string expected_statuses_text(const std::vector<int>& expect_codes) {

@@ -14,7 +14,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -121,6 +123,11 @@ status validate_target(const executor_target& t);
 
 // True when `status` is a success by `expect_codes` (see http_target).
 bool http_status_expected(const std::vector<int>& expect_codes, long status);
+
+// expect_codes as a comma list, "200,206" ("" for none), and back: nullopt unless every item is
+// a whole number (what the list holds is for validate_target to judge).
+std::string expect_codes_text(const std::vector<int>& expect_codes);
+std::optional<std::vector<int>> parse_expect_codes_text(std::string_view text);
 
 // "200", "200 or 206", "200, 201 or 206": the statuses a failure message says were expected.
 std::string expected_statuses_text(const std::vector<int>& expect_codes);

@@ -151,11 +151,7 @@ void write_target(object_writer& w, const executor_target& target) {
           .boolean("follow_redirects", h.follow_redirects)
           .text("success_match", h.success_match)
           .text("error_match", h.error_match);
-      if (h.expect_codes.size() > 1) {
-        std::string codes;
-        for (int code : h.expect_codes) codes += (codes.empty() ? "" : ",") + std::to_string(code);
-        w.text("expect_codes", codes);
-      }
+      if (h.expect_codes.size() > 1) w.text("expect_codes", expect_codes_text(h.expect_codes));
     }
     void operator()(const shell_target& sh) {
       w.text("command", sh.command).text("shell", sh.shell).text("cwd", sh.cwd).strings("env", as_map(sh.env));

@@ -3,7 +3,6 @@
 
 #include "core/native_target.h"
 
-#include <charconv>
 #include <exception>
 #include <iterator>
 #include <map>
@@ -215,15 +214,11 @@ status_or<executor_target> target_of(const dump_target& t) {
     std::vector<int> codes;
     if (t.expect_code != 0) codes.push_back(t.expect_code);
     if (!t.expect_codes.empty()) {
-      codes.clear();
-      for (const auto& item : split_commas(t.expect_codes)) {
-        int code = 0;
-        auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), code);
-        if (item.empty() || ec != std::errc() || end != item.data() + item.size())
-          return status::invalid_argument("expect_codes: expected HTTP statuses separated by commas, got \"" +
-                                          t.expect_codes.substr(0, 64) + "\"");
-        codes.push_back(code);
-      }
+      auto listed = parse_expect_codes_text(t.expect_codes);
+      if (!listed)
+        return status::invalid_argument("expect_codes: expected HTTP statuses separated by commas, got \"" +
+                                        t.expect_codes.substr(0, 64) + "\"");
+      codes = std::move(*listed);
     }
     return executor_target{http_target{t.method, t.url, name_value_list(t.headers.begin(), t.headers.end()),
                                        t.body, std::move(codes), t.expect_body, t.follow_redirects,

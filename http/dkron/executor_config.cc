@@ -190,9 +190,8 @@ executor_config dkron_config_of(const executor_target& target, int64_t timeout_m
       out["headers"] = lines.dump();
     }
     if (!h->body.empty()) out["body"] = h->body;
-    std::string codes;
-    for (int code : h->expect_codes) codes += (codes.empty() ? "" : ",") + std::to_string(code);
-    if (!codes.empty() && h->expect_codes != std::vector<int>{k_any_http_status}) out["expectCode"] = codes;
+    if (!h->expect_codes.empty() && h->expect_codes != std::vector<int>{k_any_http_status})
+      out["expectCode"] = expect_codes_text(h->expect_codes);
     if (!h->expect_body.empty()) out["expectBody"] = h->expect_body;
     out["timeout"] = std::to_string((timeout_ms + 999) / 1000);
   } else if (const auto* s = std::get_if<shell_target>(&target)) {

@@ -86,3 +86,23 @@ TEST_CASE("an HTTP target's body patterns must compile as regular expressions an
   t.error_match = std::string(k_max_http_match_bytes, 'a');
   CHECK(validate_target(t).ok());
 }
+
+TEST_CASE("expected statuses: what succeeds, how a list is written and read back") {
+  CHECK(http_status_expected({}, 204));
+  CHECK_FALSE(http_status_expected({}, 302));
+  CHECK(http_status_expected({200, 206}, 206));
+  CHECK_FALSE(http_status_expected({200, 206}, 204));
+  CHECK(http_status_expected({k_any_http_status}, 503));
+  CHECK(expect_codes_text({200, 206}) == "200,206");
+  CHECK(expect_codes_text({}).empty());
+  CHECK(parse_expect_codes_text("200,206") == std::vector<int>{200, 206});
+  CHECK(parse_expect_codes_text("") == std::vector<int>{});
+  CHECK(parse_expect_codes_text("-1") == std::vector<int>{k_any_http_status});
+  CHECK_FALSE(parse_expect_codes_text("200,"));
+  CHECK_FALSE(parse_expect_codes_text("200,,206"));
+  CHECK_FALSE(parse_expect_codes_text("2x0"));
+  CHECK(expected_statuses_text({200}) == "200");
+  CHECK(expected_statuses_text({200, 201, 206}) == "200, 201 or 206");
+  CHECK(validate_target(http_target{.url = "http://127.0.0.1/", .expect_codes = std::vector<int>(17, 200)})
+            .message() == "executor_config: expectCode lists at most 16 statuses, got 17");
+}
