@@ -79,7 +79,7 @@ TEST_CASE("a shell job that outlives its timeout is killed with its children and
   CHECK(detail["phase"] == "done");
 }
 
-TEST_CASE("a timed-out shell job gets SIGTERM first: its trap's cleanup is recorded; --kill-grace 0 skips it") {
+TEST_CASE("a timed-out shell job gets SIGTERM first: its trap's cleanup is recorded, and --kill-grace 0 skips it") {
   const std::string command = "trap 'echo cleaned up; exit 1' TERM; echo started; sleep 60 & wait";
   {
     server_process server;

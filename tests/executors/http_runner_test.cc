@@ -103,7 +103,7 @@ TEST_CASE("a 500 reply fails with the status in the error and keeps the body") {
   CHECK(out.output_tail == "boom");
 }
 
-TEST_CASE("expected statuses: any listed one succeeds, others fail naming the list; any status at all") {
+TEST_CASE("expected statuses: any listed one succeeds, others fail naming the list, and any status at all") {
   http_sink sink;
   http_runner runner;
   auto with_codes = [&](std::vector<int> codes) {
