@@ -227,6 +227,14 @@ void list_runs_in_flight(group_self self, const job_context* ctx, const reply_fn
   });
 }
 
+// Every retry of the group's jobs waiting for its delay, off the group's thread.
+void list_retries_waiting(group_self self, const job_context* ctx, const reply_fn<std::vector<waiting_retry>>& reply) {
+  auto snap = std::make_shared<job_snapshot>(snapshot_of(self));
+  build_off_thread<std::vector<waiting_retry>>(ctx, reply, [snap]() -> status_or<std::vector<waiting_retry>> {
+    return retries_waiting(*snap);
+  });
+}
+
 // One page: read here in O(page) when it needs neither a filter nor another order, else off
 // the group's thread from a snapshot.
 void list_page(group_self self, const job_context* ctx, const job_page_query& query, const reply_fn<job_page>& reply) {
@@ -564,6 +572,7 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
         visit_jobs(self, ctx, std::move(visit), reply);
       },
       [=](in_flight_atom, const reply_fn<std::vector<run_record>>& reply) { list_runs_in_flight(self, ctx, reply); },
+      [=](retries_due_atom, const reply_fn<std::vector<waiting_retry>>& reply) { list_retries_waiting(self, ctx, reply); },
       [=](page_atom, const job_page_query& query, const reply_fn<job_page>& reply) {
         list_page(self, ctx, query, reply);
       },

@@ -455,6 +455,18 @@ std::vector<run_record> read_runs_in_flight(caf::abstract_actor* job) {
   return st.in_flight;
 }
 
+std::vector<waiting_retry> read_retries_due(caf::abstract_actor* job) {
+  auto* actor = static_cast<job_actor*>(job);
+  if (!actor) return {};
+  const job_state& st = actor->state;
+  job_state_lock lock(st);
+  if (st.retired) return {};
+  std::vector<waiting_retry> out;
+  for (const auto& r : st.retries_due)
+    out.push_back({std::string(st.spec.id()), retry_due{r.plan_ms, r.attempt, r.due_ms, r.node}});
+  return out;
+}
+
 caf::actor spawn_job(caf::actor_system& sys, const job_spec& spec, const job_context* ctx,
                      schedule_batch& arms) {
   auto job = spawn_unstarted(sys, spec, ctx);

@@ -55,4 +55,7 @@ std::optional<job_view> read_job_view(caf::abstract_actor* job);
 // oldest first. REQUIRES: as read_job_view(caf::abstract_actor*).
 std::vector<run_record> read_runs_in_flight(caf::abstract_actor* job);
 
+// The job's retries waiting for their delay, soonest first, read the same way.
+std::vector<waiting_retry> read_retries_due(caf::abstract_actor* job);
+
 }  // namespace mainspring

@@ -53,6 +53,14 @@ std::vector<run_record> runs_in_flight(const job_snapshot& snapshot) {
   return runs;
 }
 
+std::vector<waiting_retry> retries_waiting(const job_snapshot& snapshot) {
+  std::vector<waiting_retry> out;
+  snapshot.jobs.for_each([&](const job_ref& job) {
+    for (auto& retry : read_retries_due(job.actor)) out.push_back(std::move(retry));
+  });
+  return out;
+}
+
 bool matches(const job_view& view, const job_page_query& query) {
   if (query.state && view.phase != *query.state) return false;
   if (query.q.empty()) return true;

@@ -58,6 +58,9 @@ std::size_t visit_all(const job_snapshot& snapshot, const job_visitor& visit);
 // Every run in flight of the snapshot's jobs that still exist, newest run id first.
 std::vector<run_record> runs_in_flight(const job_snapshot& snapshot);
 
+// Every retry of the snapshot's jobs waiting for its delay (read_retries_due of each).
+std::vector<waiting_retry> retries_waiting(const job_snapshot& snapshot);
+
 // `views` with their dependents, from `chains`.
 void add_dependents(std::vector<job_view>& views, const job_chains& chains);
 

@@ -50,6 +50,7 @@ using clear_atom = caf::atom_constant<caf::atom("clear")>;
 using delete_name_atom = caf::atom_constant<caf::atom("delname")>;
 using list_atom = caf::atom_constant<caf::atom("list")>;
 using in_flight_atom = caf::atom_constant<caf::atom("inflight")>;  // a group's runs in flight
+using retries_due_atom = caf::atom_constant<caf::atom("retriesdue")>;  // its retries waiting
 using page_atom = caf::atom_constant<caf::atom("page")>;  // one page of a group's jobs
 using view_atom = caf::atom_constant<caf::atom("view")>;
 using run_now_atom = caf::atom_constant<caf::atom("runnow")>;
@@ -145,3 +146,4 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::reply_fn<mainspring::group_spec>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::reply_fn<std::vector<std::string>>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::reply_fn<std::vector<mainspring::job_view>>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::reply_fn<std::vector<mainspring::run_record>>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::reply_fn<std::vector<mainspring::waiting_retry>>)

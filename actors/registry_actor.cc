@@ -258,6 +258,9 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
       [=](in_flight_atom, const std::string& group, const reply_fn<std::vector<run_record>>& reply) {
         to_group(self, group, reply, in_flight_atom::value);
       },
+      [=](retries_due_atom, const std::string& group, const reply_fn<std::vector<waiting_retry>>& reply) {
+        to_group(self, group, reply, retries_due_atom::value);
+      },
       [=](list_atom, const std::string& group, job_visitor& visit, const reply_fn<std::size_t>& reply) {
         to_group(self, group, reply, list_atom::value, std::move(visit));
       },

@@ -62,6 +62,12 @@ struct retry_due {
   std::string node;  // "" = this server
 };
 
+// A retry waiting for its delay, with its job (scheduler_api::retries_waiting).
+struct waiting_retry {
+  std::string job_id;
+  retry_due retry;
+};
+
 struct job_view {
   job_spec spec;
   job_phase phase = job_phase::active;
@@ -253,6 +259,9 @@ class scheduler_api {
   // the actors' threads (O(jobs) of the group), for dialects whose execution lists show runs in
   // flight beside finished ones (group_executions has only these).
   virtual void runs_in_flight(std::string group, reply_fn<std::vector<run_record>> done) = 0;
+  // Every retry of the group's jobs waiting for its delay, read as runs_in_flight reads runs (for
+  // Cronicle's active jobs, which list a job waiting for its retry as pending).
+  virtual void retries_waiting(std::string group, reply_fn<std::vector<waiting_retry>> done) = 0;
 
   // -- worker nodes (REMOTE@) --
   // The group's nodes, sorted by id: every node that ever joined and was not removed with its

@@ -129,6 +129,7 @@ class scheduler_runtime final : public scheduler_api {
   void job_executions(std::string group, std::string job_id, std::size_t limit,
                       uint64_t before_run_id, reply_fn<std::vector<run_record>> done) override;
   void runs_in_flight(std::string group, reply_fn<std::vector<run_record>> done) override;
+  void retries_waiting(std::string group, reply_fn<std::vector<waiting_retry>> done) override;
   void add_func(request_origin origin, func_spec func, reply_fn<std::string> done) override;
   void delete_func(request_origin origin, std::string group, std::string name, done_fn done) override;
   void list_funcs(std::string group, reply_fn<std::vector<func_spec>> done) override;

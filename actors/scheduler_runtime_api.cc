@@ -101,6 +101,10 @@ void scheduler_runtime::runs_in_flight(std::string group, reply_fn<std::vector<r
   impl_->send(in_flight_atom::value, std::move(group), std::move(done));
 }
 
+void scheduler_runtime::retries_waiting(std::string group, reply_fn<std::vector<waiting_retry>> done) {
+  impl_->send(retries_due_atom::value, std::move(group), std::move(done));
+}
+
 void scheduler_runtime::add_func(request_origin origin, func_spec func, reply_fn<std::string> done) {
   auto audit = audit_of(origin, "func.add", func.group);
   impl_->send(add_func_atom::value, std::move(audit), std::move(func), std::move(done));

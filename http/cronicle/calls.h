@@ -86,6 +86,7 @@ struct active_job {
   run_record run;
   nlohmann::json event;
   nlohmann::json job;
+  bool pending = false;  // waiting for its retry: `run` is the failed try it follows
 };
 
 // The jobs of event `v` in flight (get_event's "jobs", get_active_jobs), to `done` on whichever

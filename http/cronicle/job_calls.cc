@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <set>
 
 #include "http/cronicle/calls.h"
 #include "http/cronicle/job_json.h"
@@ -204,51 +205,90 @@ void get_job_status(scheduler_api& api, const state_ptr& s, call_args a) {
 
 namespace {
 
-// Runs in flight gathered with their events' views, one job_detail per event.
+// Runs in flight and retries waiting, gathered with their events' views, one job_detail per event.
 struct busy_gather {
   std::mutex mutex;
-  std::map<std::string, std::vector<run_record>> runs;  // by event id
+  std::map<std::string, std::vector<run_record>> runs;    // in flight, by event id
+  std::map<std::string, std::vector<retry_due>> waiting;  // retries waiting, by event id
   std::vector<std::pair<run_record, job_view>> busy;
-  std::map<uint64_t, uint64_t> first;  // first_tries of events with a retry in flight
-  std::size_t left = 0;  // events not answered yet
+  std::vector<active_job> pending;     // jobs waiting for their retry, as Cronicle lists them
+  std::map<uint64_t, uint64_t> first;  // first_tries of events with a retry in flight or waiting
+  std::size_t left = 0;                // events not answered yet
 };
 
 bool is_retry(const run_record& r) { return r.trigger == run_trigger::retry && r.attempt > 0; }
 
-// Every job in flight of the Cronicle group, to `done` (on whichever thread answers last): the
-// group's runs in flight, each with its event's view (O(jobs in flight), not O(events)).
+// A job waiting out its retry_delay as Cronicle's getAllActiveJobs(true) lists it: its failed try
+// without what finishLocalJob deletes before relaunching (complete, code, description, ...),
+// `when` it starts, `pending: 1`, retries counted down, under its first try's id.
+active_job pending_job(const state_ptr& s, const job_view& v, const run_record& tail, const retry_due& retry,
+                       uint64_t first_run_id) {
+  event_info info = as_ended_run(v, tail, s->events);
+  json job = job_json(tail, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()));
+  for (const char* gone : {"complete", "code", "description", "perf", "progress", "cpu", "mem", "time_end", "elapsed"})
+    job.erase(gone);
+  job["id"] = job_id_of(tail.job_id, first_run_id);
+  job["when"] = retry.due_ms / 1000;
+  job["pending"] = 1;
+  if (auto it = info.event.find("retries"); it != info.event.end() && it->is_number_integer())
+    job["retries"] = std::max<int64_t>(0, it->get<int64_t>() - retry.attempt);
+  return active_job{tail, std::move(info.event), std::move(job), true};
+}
+
+// Every job in flight of the Cronicle group, and every job waiting for its retry, to `done` (on
+// whichever thread answers last): the group's runs in flight and retries waiting, each with its
+// event's view (O(jobs in flight), not O(events)).
 void all_active_jobs(scheduler_api& api, const state_ptr& s, std::function<void(std::vector<active_job>)> done) {
   api.runs_in_flight(s->events.group, [&api, s, done](status_or<std::vector<run_record>> runs) {
-    if (!runs.ok() || runs->empty()) return done({});
-    auto g = std::make_shared<busy_gather>();
-    for (auto& r : *runs) g->runs[r.job_id].push_back(std::move(r));
-    g->left = g->runs.size();
-    // Each event's view, and for one with a retry in flight, its recent runs (first_tries).
-    auto answered = [&api, s, done, g] {
-      std::unique_lock<std::mutex> lock(g->mutex);
-      if (--g->left > 0) return;
-      lock.unlock();
-      to_active_jobs(api, s, std::move(g->busy), std::move(g->first), done);
-    };
-    for (const auto& entry : g->runs)
-      api.job_detail(s->events.group, entry.first, [&api, s, g, answered, event_id = entry.first](status_or<job_view> v) {
+    api.retries_waiting(s->events.group, [&api, s, done, runs = std::move(runs)](status_or<std::vector<waiting_retry>> waiting) {
+      auto g = std::make_shared<busy_gather>();
+      if (runs.ok())
+        for (const auto& r : *runs) g->runs[r.job_id].push_back(r);
+      if (waiting.ok())
+        for (const auto& w : *waiting) g->waiting[w.job_id].push_back(w.retry);
+      std::set<std::string> events;
+      for (const auto& [id, _] : g->runs) events.insert(id);
+      for (const auto& [id, _] : g->waiting) events.insert(id);
+      if (events.empty()) return done({});
+      g->left = events.size();
+      auto answered = [&api, s, done, g] {
         std::unique_lock<std::mutex> lock(g->mutex);
-        const auto& busy = g->runs[event_id];
-        const bool retried = std::any_of(busy.begin(), busy.end(), is_retry);
-        if (v.ok())  // an event deleted meanwhile: its jobs are ending
-          for (const auto& r : busy) g->busy.emplace_back(r, *v);
+        if (--g->left > 0) return;
         lock.unlock();
-        if (!v.ok() || !retried) return answered();
-        api.job_executions(s->events.group, event_id, k_retry_chain_scan, 0,
-                           [g, answered](status_or<std::vector<run_record>> runs) {
-                             if (runs.ok()) {
-                               auto first = first_tries(*runs);
-                               std::lock_guard<std::mutex> lock(g->mutex);
-                               g->first.merge(first);
-                             }
-                             answered();
-                           });
-      });
+        to_active_jobs(api, s, std::move(g->busy), std::move(g->first), [g, done](std::vector<active_job> jobs) {
+          std::lock_guard<std::mutex> lock(g->mutex);
+          for (auto& p : g->pending) jobs.push_back(std::move(p));
+          done(std::move(jobs));
+        });
+      };
+      // Each event's view, and for one with a retry in flight or waiting, its recent runs.
+      for (const auto& event_id : events)
+        api.job_detail(s->events.group, event_id, [&api, s, g, answered, event_id](status_or<job_view> v) {
+          std::unique_lock<std::mutex> lock(g->mutex);
+          const auto& busy = g->runs[event_id];
+          const auto& waiting = g->waiting[event_id];
+          const bool scan = !waiting.empty() || std::any_of(busy.begin(), busy.end(), is_retry);
+          if (v.ok())  // an event deleted meanwhile: its jobs are ending
+            for (const auto& r : busy) g->busy.emplace_back(r, *v);
+          lock.unlock();
+          if (!v.ok() || !scan) return answered();
+          api.job_executions(s->events.group, event_id, k_retry_chain_scan, 0,
+                             [s, g, answered, view = std::move(v).value(), event_id](status_or<std::vector<run_record>> runs) {
+            if (runs.ok()) {
+              auto first = first_tries(*runs);
+              std::lock_guard<std::mutex> lock(g->mutex);
+              for (const auto& retry : g->waiting[event_id])
+                for (const auto& r : *runs)  // newest first: the try this retry follows
+                  if (r.finished() && r.plan_ms == retry.plan_ms && r.node == retry.node && r.attempt == retry.attempt - 1) {
+                    g->pending.push_back(pending_job(s, view, r, retry, first.at(r.run_id)));
+                    break;
+                  }
+              g->first.merge(first);
+            }
+            answered();
+          });
+        });
+    });
   });
 }
 
@@ -290,7 +330,7 @@ void abort_jobs(scheduler_api& api, const state_ptr& s, call_args a) {
   all_active_jobs(api, s, [&api, s, a, criteria](std::vector<active_job> active) {
     std::size_t count = 0;
     for (const auto& j : active) {
-      if (!matches(j.job, criteria)) continue;
+      if (j.pending || !matches(j.job, criteria)) continue;  // a waiting retry cannot be aborted here
       api.abort_run(a.origin, s->events.group, j.run.job_id, j.run.run_id, [](status_or<std::size_t>) {});
       ++count;
     }
@@ -309,7 +349,7 @@ void update_jobs(scheduler_api& api, const state_ptr& s, call_args a) {
     // Every change is made before any is sent: a refused one changes nothing.
     std::vector<std::pair<const run_record*, run_override>> changes;
     for (const auto& j : active) {
-      if (!matches(j.job, criteria)) continue;
+      if (j.pending || !matches(j.job, criteria)) continue;
       auto change = run_change(j.event, updates, s->events, j.run.job_id, run_fields::in_flight);
       if (!change.ok()) return send(a.reply, change.error());
       changes.emplace_back(&j.run, std::move(*change));

@@ -404,6 +404,18 @@ TEST_CASE("cronicle: a job waiting out its retry_delay is not found, as Cronicle
   check_error(s.call("get_job_details", {{"id", job}}), "job", "Failed to fetch job details: Job not found: " + job);
   CHECK(history(s, id).empty());
   CHECK(s.ok("get_history")["rows"].empty());
+  // get_active_jobs lists it as pending, under its id, with when its retry starts.
+  json active = s.ok("get_active_jobs")["jobs"];
+  REQUIRE(active.contains(job));
+  json pending = active[job];
+  CHECK(pending["pending"] == 1);
+  CHECK(pending["event"] == id);
+  CHECK(pending["retries"] == 0);
+  CHECK(pending["when"].get<int64_t>() >= pending["time_start"].get<int64_t>() + 590);
+  CHECK_FALSE(pending.contains("complete"));
+  CHECK_FALSE(pending.contains("code"));
+  // abort_jobs counts only jobs it can end: a waiting retry is not one of them here.
+  CHECK(s.ok("abort_jobs", {{"event", id}})["count"] == 0);
 }
 
 TEST_CASE("cronicle: an aborted job is not retried, whatever its event's retries (abort_job, timeout)") {

@@ -228,6 +228,11 @@ class fake_scheduler final : public scheduler_api {
       if (r.group == group) out.push_back(r);
     reply(done, status_or<std::vector<run_record>>(out));
   }
+  std::vector<waiting_retry> retries;  // what retries_waiting answers (every group)
+  void retries_waiting(std::string group, reply_fn<std::vector<waiting_retry>> done) override {
+    if (!groups.count(group)) return reply(done, unknown_group(group));
+    reply(done, status_or<std::vector<waiting_retry>>(retries));
+  }
   void list_nodes(std::string group, reply_fn<std::vector<node_view>> done) override {
     if (!groups.count(group)) return reply(done, unknown_group(group));
     reply(done, status_or<std::vector<node_view>>(nodes[group]));
