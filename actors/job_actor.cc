@@ -97,7 +97,7 @@ job_view view_of(const job_state& st) {
   v.last_error_ms = st.counts.last_error_ms;
   if (!st.in_flight.empty()) v.last_run = st.in_flight.back();
   else v.last_run = last_finished_run(st);
-  for (const auto& r : st.retries_due) v.retries_due.push_back({r.plan_ms, r.attempt, r.due_ms, r.node});
+  v.retries_due = st.retries_due;
   return v;
 }
 
@@ -462,8 +462,7 @@ std::vector<waiting_retry> read_retries_due(caf::abstract_actor* job) {
   job_state_lock lock(st);
   if (st.retired) return {};
   std::vector<waiting_retry> out;
-  for (const auto& r : st.retries_due)
-    out.push_back({std::string(st.spec.id()), retry_due{r.plan_ms, r.attempt, r.due_ms, r.node}});
+  for (const auto& r : st.retries_due) out.push_back({std::string(st.spec.id()), r});
   return out;
 }
 

@@ -15,6 +15,7 @@
 #include "actors/clock_actor.h"
 #include "actors/job_context.h"
 #include "actors/messages.h"
+#include "actors/scheduler_api.h"
 #include "core/compact_job_spec.h"
 #include "core/fire_plan.h"
 #include "core/run_tally.h"
@@ -26,13 +27,9 @@
 namespace mainspring {
 
 
-// A failed run to be tried again at due_ms, on the node it failed on (REMOTE@ retries per node).
-struct pending_retry {
-  int64_t plan_ms = 0;
-  int attempt = 0;
-  int64_t due_ms = 0;
-  std::string node;  // "" = this server
-};
+// A failed run to be tried again at due_ms, on the node it failed on (REMOTE@ retries per node):
+// as job views show it (scheduler_api.h).
+using pending_retry = retry_due;
 
 // A run that waits in its job's queue (job_controls::queue) for one in flight to end.
 struct waiting_run {
