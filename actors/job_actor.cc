@@ -437,33 +437,36 @@ std::optional<job_view> read_job_view(const caf::actor& job) {
   return read_job_view(caf::actor_cast<caf::abstract_actor*>(job));
 }
 
-std::optional<job_view> read_job_view(caf::abstract_actor* job) {
+namespace {
+
+// `read` of the job's state under its lock, or `none` when there is no actor or it has retired.
+// REQUIRES: as read_job_view(caf::abstract_actor*).
+template <class T, class F>
+T read_state(caf::abstract_actor* job, T none, F read) {
   auto* actor = static_cast<job_actor*>(job);
-  if (!actor) return std::nullopt;
+  if (!actor) return none;
   const job_state& st = actor->state;
   job_state_lock lock(st);
-  if (st.retired) return std::nullopt;
-  return view_of(st);
+  if (st.retired) return none;
+  return read(st);
+}
+
+}  // namespace
+
+std::optional<job_view> read_job_view(caf::abstract_actor* job) {
+  return read_state<std::optional<job_view>>(job, std::nullopt, [](const job_state& st) { return view_of(st); });
 }
 
 std::vector<run_record> read_runs_in_flight(caf::abstract_actor* job) {
-  auto* actor = static_cast<job_actor*>(job);
-  if (!actor) return {};
-  const job_state& st = actor->state;
-  job_state_lock lock(st);
-  if (st.retired) return {};
-  return st.in_flight;
+  return read_state<std::vector<run_record>>(job, {}, [](const job_state& st) { return st.in_flight; });
 }
 
 std::vector<waiting_retry> read_retries_due(caf::abstract_actor* job) {
-  auto* actor = static_cast<job_actor*>(job);
-  if (!actor) return {};
-  const job_state& st = actor->state;
-  job_state_lock lock(st);
-  if (st.retired) return {};
-  std::vector<waiting_retry> out;
-  for (const auto& r : st.retries_due) out.push_back({std::string(st.spec.id()), r});
-  return out;
+  return read_state<std::vector<waiting_retry>>(job, {}, [](const job_state& st) {
+    std::vector<waiting_retry> out;
+    for (const auto& r : st.retries_due) out.push_back({std::string(st.spec.id()), r});
+    return out;
+  });
 }
 
 caf::actor spawn_job(caf::actor_system& sys, const job_spec& spec, const job_context* ctx,

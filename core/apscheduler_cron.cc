@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace mainspring {
@@ -84,6 +85,17 @@ std::string_view take_while(std::string_view& s, Pred pred) {
   const std::string_view run = s.substr(0, n);
   s.remove_prefix(n);
   return run;
+}
+
+// The names `x` or `x-y` at the start of `item`: {x, y}, or {x, x} for one name. APScheduler
+// ignores whatever follows them.
+std::pair<std::string_view, std::string_view> name_range(std::string_view item) {
+  const std::string_view first = take_while(item, is_alpha);
+  if (item.size() >= 2 && item[0] == '-' && is_alpha(item[1])) {
+    item.remove_prefix(1);
+    return {first, take_while(item, is_alpha)};
+  }
+  return {first, first};
 }
 
 // A run of digits as a number; runs longer than k_max_digits give -1 (out of every range).
@@ -216,13 +228,7 @@ class field_parser {
 
   // `x` or `x-y` with month or weekday names; APScheduler ignores whatever follows.
   status parse_name_range(std::string_view item, field_values& out) const {
-    std::string_view s = item;
-    const std::string_view first = take_while(s, is_alpha);
-    std::string_view last = first;
-    if (s.size() >= 2 && s[0] == '-' && is_alpha(s[1])) {
-      s.remove_prefix(1);
-      last = take_while(s, is_alpha);
-    }
+    const auto [first, last] = name_range(item);
     const int lo = value_of_name(first);
     if (lo < 0) return error("unknown value \"" + std::string(first) + "\"");
     const int hi = value_of_name(last);
@@ -340,13 +346,7 @@ std::string expression_str(const field_spec& spec, std::string_view item) {
     }
   }
   if (spec.names != value_names::none && is_alpha(item[0])) {  // names, lower case; the rest ignored
-    std::string_view s = item;
-    const std::string_view first = take_while(s, is_alpha);
-    std::string_view last = first;
-    if (s.size() >= 2 && s[0] == '-' && is_alpha(s[1])) {
-      s.remove_prefix(1);
-      last = take_while(s, is_alpha);
-    }
+    const auto [first, last] = name_range(item);
     const bool months = spec.names == value_names::months;
     auto index = [months](std::string_view word) {
       return months ? name_index(word, k_month_names) : name_index(word, k_weekday_names);

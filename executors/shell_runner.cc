@@ -479,24 +479,18 @@ class shell_runner::impl {
 
   // -- helpers --
 
+  // How long epoll may sleep: until the next deadline, SIGKILL, exit poll or sample; -1 = none.
   int wait_ms() const {
     int ms = -1;
-    if (!deadlines_.empty()) {
-      auto left = deadlines_.begin()->first - steady::now();
-      auto left_ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
-      ms = static_cast<int>(std::clamp<long long>(left_ms, 0, 60'000));
-    }
-    if (!kill_deadlines_.empty()) {
-      auto left_ms = std::chrono::ceil<std::chrono::milliseconds>(kill_deadlines_.begin()->first - steady::now()).count();
-      int kill_ms = static_cast<int>(std::clamp<long long>(left_ms, 0, 60'000));
-      ms = ms < 0 ? kill_ms : std::min(ms, kill_ms);
-    }
+    auto until = [&](steady::time_point t, long long cap_ms) {
+      auto left_ms = std::chrono::ceil<std::chrono::milliseconds>(t - steady::now()).count();
+      int wait = static_cast<int>(std::clamp<long long>(left_ms, 0, cap_ms));
+      ms = ms < 0 ? wait : std::min(ms, wait);
+    };
+    if (!deadlines_.empty()) until(deadlines_.begin()->first, 60'000);
+    if (!kill_deadlines_.empty()) until(kill_deadlines_.begin()->first, 60'000);
     if (!without_pidfd_.empty()) ms = ms < 0 ? k_exit_poll_ms : std::min(ms, k_exit_poll_ms);
-    if (next_sample_) {
-      auto left_ms = std::chrono::ceil<std::chrono::milliseconds>(*next_sample_ - steady::now()).count();
-      int sample_ms = static_cast<int>(std::clamp<long long>(left_ms, 0, k_usage_sample_interval.count()));
-      ms = ms < 0 ? sample_ms : std::min(ms, sample_ms);
-    }
+    if (next_sample_) until(*next_sample_, k_usage_sample_interval.count());
     return ms;
   }
 

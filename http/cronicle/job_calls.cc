@@ -34,7 +34,6 @@ struct event_info {
   bool retry_pending = false;
 };
 
-
 // `found` hears run `run` (in flight) of the event `event` with the event as that run runs it
 // (event_as_run): its own fields from run_event / update_job over the event's.
 void with_own_fields(scheduler_api& api, const state_ptr& s, const run_record& run, job_view event,
@@ -55,26 +54,44 @@ event_info as_ended_run(const job_view& event, const run_record& run, const even
   return event_info{event_as_run(event, shown, ctx), shown.spec.timeout_ms, event.running};
 }
 
-// The job a Cronicle job id names: its run, or for a failed first try that was retried, the
-// last try so far (first_tries), to `found`; nullopt when there is no such run.
+// The latest run of the chain that begins at `first` among `runs` (first_tries), `first` itself
+// when none follows it.
+run_record last_try(std::vector<run_record> runs, const run_record& first) {
+  std::erase_if(runs, [&](const run_record& r) { return r.run_id <= first.run_id; });
+  runs.push_back(first);
+  const auto heads = first_tries(runs);
+  const run_record* last = &runs.back();
+  for (const auto& r : runs)
+    if (heads.at(r.run_id) == first.run_id && r.run_id > last->run_id) last = &r;
+  return *last;
+}
+
+// The job a Cronicle job id names, to `found` with its event's view (nullopt when the event is
+// gone): its run, or for a failed try of a job that retries, its last try so far; no run when
+// there is none. Each view is read after the run it goes with, so that a try that has just
+// failed shows with the retry it left waiting. Runs that cannot have been retried cost one read.
 void find_try(scheduler_api& api, const state_ptr& s, const std::string& event_id, uint64_t run_id,
-              std::function<void(std::optional<run_record>)> found) {
+              std::function<void(std::optional<run_record>, std::optional<job_view>)> found) {
+  using view_or = status_or<job_view>;
+  auto view_of = [](view_or v) { return v.ok() ? std::optional<job_view>(std::move(v).value()) : std::nullopt; };
   api.job_executions(s->events.group, event_id, 1, run_id + 1,
-                     [&api, s, event_id, run_id, found](status_or<std::vector<run_record>> runs) {
-    if (!runs.ok() || runs->empty() || runs->front().run_id != run_id) return found(std::nullopt);
-    run_record first = std::move(runs->front());
-    if (!first.finished() || first.state == run_state::succeeded) return found(std::move(first));
-    api.job_executions(s->events.group, event_id, k_retry_chain_scan, 0,
-                       [found, first](status_or<std::vector<run_record>> newer) {
-      if (!newer.ok()) return found(first);
-      auto& runs = newer.value();
-      std::erase_if(runs, [&](const run_record& r) { return r.run_id <= first.run_id; });
-      runs.push_back(first);
-      const auto heads = first_tries(runs);
-      const run_record* last = &runs.back();
-      for (const auto& r : runs)
-        if (heads.at(r.run_id) == first.run_id && r.run_id > last->run_id) last = &r;
-      found(*last);
+                     [&api, s, event_id, run_id, found, view_of](status_or<std::vector<run_record>> runs) {
+    if (!runs.ok() || runs->empty() || runs->front().run_id != run_id) return found(std::nullopt, std::nullopt);
+    api.job_detail(s->events.group, event_id, [&api, s, event_id, found, view_of, first = std::move(runs->front())](view_or v) {
+      std::optional<job_view> view = view_of(std::move(v));
+      const int retries = first.own_fields && first.own_fields->retries ? *first.own_fields->retries
+                          : view                                      ? view->spec.retries
+                                                                      : 0;
+      if (!first.finished() || first.state == run_state::succeeded || retries == 0) return found(first, std::move(view));
+      api.job_executions(s->events.group, event_id, k_retry_chain_scan, 0,
+                         [&api, s, event_id, found, view_of, first, view](status_or<std::vector<run_record>> newer) {
+        if (!newer.ok()) return found(first, view);
+        run_record last = last_try(std::move(newer).value(), first);
+        if (last.run_id == first.run_id) return found(std::move(last), view);
+        api.job_detail(s->events.group, event_id, [found, view_of, last = std::move(last)](view_or v) {
+          found(last, view_of(std::move(v)));
+        });
+      });
     });
   });
 }
@@ -88,19 +105,14 @@ void find_run(scheduler_api& api, const state_ptr& s, const json& params, const 
   api_error missing{"job", missing_text + id};
   auto parts = parse_job_id(id);
   if (!parts) return send(reply, missing);
-  // Named copies, not a structured binding: clang before 16 cannot capture those in a lambda.
-  const std::string event_id = parts->first;
-  find_try(api, s, event_id, parts->second, [&api, s, reply, missing, event_id, found](std::optional<run_record> run) {
+  find_try(api, s, parts->first, parts->second,
+           [&api, s, reply, missing, found](std::optional<run_record> run, std::optional<job_view> v) {
     if (!run) return send(reply, missing);
-    api.job_detail(s->events.group, event_id, [&api, s, found, run = std::move(*run)](status_or<job_view> v) {
-      if (!v.ok()) return found(run, event_info{});
-      if (run.finished()) {
-        event_info info = as_ended_run(*v, run, s->events);
-        info.retry_pending = awaits_retry(run, v->retries_due);
-        return found(run, std::move(info));
-      }
-      with_own_fields(api, s, run, std::move(v).value(), found);
-    });
+    if (!v) return found(std::move(*run), event_info{});
+    if (!run->finished()) return with_own_fields(api, s, *run, std::move(*v), found);
+    event_info info = as_ended_run(*v, *run, s->events);
+    info.retry_pending = awaits_retry(*run, v->retries_due);
+    found(std::move(*run), std::move(info));
   });
 }
 
@@ -216,8 +228,6 @@ struct busy_gather {
   std::size_t left = 0;                // events not answered yet
 };
 
-bool is_retry(const run_record& r) { return r.trigger == run_trigger::retry && r.attempt > 0; }
-
 // A job waiting out its retry_delay as Cronicle's getAllActiveJobs(true) lists it: its failed try
 // without what finishLocalJob deletes before relaunching (complete, code, description, ...),
 // `when` it starts, `pending: 1`, retries counted down, under its first try's id.
@@ -230,8 +240,9 @@ active_job pending_job(const state_ptr& s, const job_view& v, const run_record& 
   job["id"] = job_id_of(tail.job_id, first_run_id);
   job["when"] = retry.due_ms / 1000;
   job["pending"] = 1;
-  if (auto it = info.event.find("retries"); it != info.event.end() && it->is_number_integer())
-    job["retries"] = std::max<int64_t>(0, it->get<int64_t>() - retry.attempt);
+  // job_json counted the retries down to the failed try; the relaunch takes one more.
+  if (auto it = job.find("retries"); it != job.end() && it->is_number_integer())
+    *it = std::max<int64_t>(0, it->get<int64_t>() - 1);
   return active_job{tail, std::move(info.event), std::move(job), true};
 }
 
@@ -279,7 +290,7 @@ void all_active_jobs(scheduler_api& api, const state_ptr& s, std::function<void(
               std::lock_guard<std::mutex> lock(g->mutex);
               for (const auto& retry : g->waiting[event_id])
                 for (const auto& r : *runs)  // newest first: the try this retry follows
-                  if (r.finished() && r.plan_ms == retry.plan_ms && r.node == retry.node && r.attempt == retry.attempt - 1) {
+                  if (r.finished() && retry_follows(retry, r)) {
                     g->pending.push_back(pending_job(s, view, r, retry, first.at(r.run_id)));
                     break;
                   }
@@ -416,7 +427,8 @@ void get_job_log(scheduler_api& api, const state_ptr& s, call_args a) {
   auto parts = parse_job_id(id);
   if (!parts) return a.reply.send(text(404, std::string(k_no_job_log)));
   // A retried job's log is its last try's (Cronicle appends each try to one log).
-  find_try(api, s, parts->first, parts->second, [reply = a.reply, id, download, text](std::optional<run_record> run) {
+  find_try(api, s, parts->first, parts->second,
+           [reply = a.reply, id, download, text](std::optional<run_record> run, std::optional<job_view>) {
     if (!run) return reply.send(text(404, std::string(k_no_job_log)));
     http_response r = text(200, run->output_tail);
     if (download) r.headers.emplace_back("Content-disposition", "attachment; filename=Cronicle-Job-Log-" + id + ".txt");

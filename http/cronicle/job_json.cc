@@ -192,8 +192,7 @@ std::map<uint64_t, uint64_t> first_tries(const std::vector<run_record>& runs) {
   std::map<uint64_t, uint64_t> out;
   for (const run_record* r : by_id) {
     auto& c = open[{r->job_id, r->plan_ms, r->node}];
-    const bool continues = r->trigger == run_trigger::retry && r->attempt > 0 && c.first != 0 &&
-                           c.last_attempt == r->attempt - 1;
+    const bool continues = is_retry(*r) && c.first != 0 && c.last_attempt == r->attempt - 1;
     if (!continues) c.first = r->run_id;
     c.last_attempt = r->attempt;
     out[r->run_id] = c.first;
@@ -209,11 +208,15 @@ void fold_retries(std::vector<run_record>& runs) {
   for (auto& r : runs) r.run_id = first.at(r.run_id);
 }
 
+bool is_retry(const run_record& run) { return run.trigger == run_trigger::retry && run.attempt > 0; }
+
+bool retry_follows(const retry_due& retry, const run_record& run) {
+  return retry.plan_ms == run.plan_ms && retry.node == run.node && retry.attempt == run.attempt + 1;
+}
+
 bool awaits_retry(const run_record& run, const std::vector<retry_due>& due) {
   if (!run.finished() || run.state == run_state::succeeded) return false;
-  return std::any_of(due.begin(), due.end(), [&](const retry_due& r) {
-    return r.plan_ms == run.plan_ms && r.node == run.node && r.attempt == run.attempt + 1;
-  });
+  return std::any_of(due.begin(), due.end(), [&](const retry_due& r) { return retry_follows(r, run); });
 }
 
 void order_by_completion(std::vector<run_record>& runs) {

@@ -72,6 +72,13 @@ std::map<uint64_t, uint64_t> first_tries(const std::vector<run_record>& runs);
 // (the Cronicle job id a client knows). Runs keep their relative order.
 void fold_retries(std::vector<run_record>& runs);
 
+// True when `run` was started as a retry of an earlier try (attempt 1, 2, ...).
+bool is_retry(const run_record& run);
+
+// True when `retry` (waiting for its delay) is the next try after `run`: same plan time and
+// node, the following attempt.
+bool retry_follows(const retry_due& retry, const run_record& run);
+
 // True when `run` is a failed try whose retry waits for its retry_delay (one of `due`, its
 // event's): Cronicle holds the job in its queue then, neither active nor stored.
 bool awaits_retry(const run_record& run, const std::vector<retry_due>& due);
