@@ -209,10 +209,41 @@ static void abort_in_flight(job_self self, const job_context* ctx, const run_rec
 // Cronicle, whose chain_error skips manual aborts). Its record's error is set when it finishes.
 static void mark_aborted(run_record& run, const std::string& why) { run.error = why; }
 
+// Drops the retry waiting after run `after` and records it as a try a client aborted: a record
+// of the retry's attempt that starts and ends now, finished as any run is (counts, hook, store).
+// Answers 1, or 0 when no retry waits after that run.
+static std::size_t abort_waiting_retry(job_self self, const job_context* ctx, uint64_t after, const std::string& why) {
+  auto& st = self->state;
+  auto it = std::find_if(st.retries_due.begin(), st.retries_due.end(),
+                         [after](const pending_retry& r) { return r.after_run_id == after; });
+  if (it == st.retries_due.end()) return 0;
+  const bool held_timer = it == st.retries_due.begin();
+  pending_retry retry = std::move(*it);
+  st.retries_due.erase(it);
+  // The earliest waiting retry holds the job's retry timer.
+  if (st.retries_due.empty()) self->send(ctx->clock, disarm_atom::value, self->id(), timer_kind::retry);
+  else if (held_timer) arm(self, ctx, st.retries_due.front().due_ms, timer_kind::retry);
+  run_record run;
+  run.run_id = ctx->ids->next(now_ms());
+  st.counts.newest_started_id = run.run_id;
+  run.job_id = st.spec.id();
+  run.group = st.spec.group();
+  run.trigger = run_trigger::retry;
+  run.attempt = retry.attempt;
+  run.plan_ms = retry.plan_ms;
+  run.start_ms = to_unix_ms(now_ms());
+  run.node = std::move(retry.node);
+  mark_aborted(run, why);
+  st.in_flight.push_back(run);
+  ctx->stats->runs_started.fetch_add(1, std::memory_order_relaxed);
+  finish_run(self, ctx, failed_outcome(run.run_id, "aborted: " + why));
+  return 1;
+}
+
 std::size_t abort_one_run(job_self self, const job_context* ctx, uint64_t run_id, const std::string& why) {
   for (run_record& run : self->state.in_flight)
     if (run.run_id == run_id) return mark_aborted(run, why), abort_in_flight(self, ctx, run, why), 1;
-  return 0;
+  return abort_waiting_retry(self, ctx, run_id, why);
 }
 
 std::size_t abort_runs(job_self self, const job_context* ctx, const std::string& why) {
@@ -284,12 +315,14 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
   // An abort: a client's (its error set before the end), the time limit's, or the shell limits'
   // (the runner's "aborted: ..."; executors/shell_runner.h).
   const bool aborted = aborted_by_client || run.state == run_state::timed_out || run.error.starts_with("aborted: ");
+  // A client's abort is never retried (it asked for the run to end); the job's controls say
+  // whether a run cut by its time or shell limits is.
   const bool retried = run.state != run_state::succeeded && run.attempt < retries && st.phase != job_phase::paused &&
-                       (controls.retry_aborted || !aborted);
+                       !aborted_by_client && (controls.retry_aborted || !aborted);
   if (run.state != run_state::succeeded) {
     if (retried) {
       const int64_t due = to_unix_ms(now_ms()) + retry_delay_ms;
-      st.retries_due.push_back(pending_retry{run.plan_ms, run.attempt + 1, due, run.node});
+      st.retries_due.push_back(pending_retry{run.plan_ms, run.attempt + 1, due, run.node, run.run_id});
       // One retry timer per job: the earliest pending retry holds it (start_due_retries re-arms).
       if (st.retries_due.size() == 1) arm(self, ctx, due, timer_kind::retry);
     } else if (!aborted_by_client) {

@@ -33,8 +33,10 @@ uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, i
 // its job's own and not counted as the scheduler's. Answers the run's id.
 uint64_t start_one(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms, int attempt,
                    std::string node = {}, bool waited = false);
-// Asks the run `run_id` to end, if it is in flight (recorded as abort_runs records them);
-// pending retries stay. Answers 1, or 0 when it is not in flight.
+// Asks the run `run_id` to end, if it is in flight (recorded as abort_runs records them); the
+// job's pending retries stay. When run_id is a finished try whose retry waits for its delay,
+// that retry is dropped and recorded at once as a try the client aborted. Answers 1, or 0 when
+// there is neither.
 std::size_t abort_one_run(job_self self, const job_context* ctx, uint64_t run_id, const std::string& why);
 // Asks every run in flight to end (each is then recorded as failed, "aborted: <why>") and drops
 // the pending retries and the runs waiting in the job's queue; answers how many runs were asked.

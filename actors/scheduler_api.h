@@ -54,12 +54,13 @@ const char* job_phase_name(job_phase p);  // "active", "paused", "done"
 
 // A job's spec and its run-time state, as the job actor sees it at the time of the call.
 // A retry waiting for its delay (retry_delay_ms): the failed try's plan time and node, the
-// attempt the retry will be, and when it starts.
+// attempt the retry will be, when it starts, and the run it follows (the try that failed).
 struct retry_due {
   int64_t plan_ms = 0;
   int attempt = 0;
   int64_t due_ms = 0;
   std::string node;  // "" = this server
+  uint64_t after_run_id = 0;
 };
 
 // A retry waiting for its delay, with its job (scheduler_api::retries_waiting).
@@ -210,9 +211,12 @@ class scheduler_api {
   // transfers dropped); Lua runs go on to their own end or timeout. The schedule is untouched.
   virtual void abort_job_runs(request_origin origin, std::string group, std::string job_id,
                               reply_fn<std::size_t> done) = 0;
-  // Ends one run in flight of the job, as abort_job_runs ends them all (the job's pending
-  // retries stay); answers 1, or 0 when that run is not in flight. Unimplemented unless the
-  // scheduler can.
+  // Ends one run in flight of the job, as abort_job_runs ends them all (the job's other pending
+  // retries stay). When run_id is a try that failed and whose retry waits for its delay, that
+  // retry is dropped instead and recorded as a try a client aborted (its attempt, failed,
+  // "aborted: ...", started and ended now), as Cronicle's abort_job ends a job in its retry
+  // delay. Answers 1, or 0 when that run is neither in flight nor followed by a waiting retry.
+  // Unimplemented unless the scheduler can.
   virtual void abort_run(request_origin origin, std::string group, std::string job_id, uint64_t run_id,
                          reply_fn<std::size_t> done) {
     (void)origin, (void)group, (void)job_id, (void)run_id;

@@ -50,8 +50,8 @@ struct job_controls {
   int memory_sustain_s = 0;
   int64_t log_max_bytes = 0;      // output a run may print; 0 = none
   // -- retries --
-  // false: a run ended by an abort (a client's, its time limit, its shell limits) is not retried,
-  // whatever the job's retries (Cronicle's rule); true: every failed run is (the others').
+  // false: a run cut by its time limit or its shell limits is not retried, whatever the job's
+  // retries (Cronicle's rule); true: it is (the others'). A run a client aborted never is.
   bool retry_aborted = true;
 
   bool operator==(const job_controls&) const = default;

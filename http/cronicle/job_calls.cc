@@ -334,14 +334,15 @@ void get_active_jobs(scheduler_api& api, const state_ptr& s, call_args a) {
   });
 }
 
-// Every job in flight that matches the call's fields (event, plugin, category, ...) is aborted,
-// as abort_job aborts one; detached jobs would not be (none are here). Answers how many.
+// Every job in flight or waiting for its retry that matches the call's fields (event, plugin,
+// category, ...) is aborted, as abort_job aborts one (a waiting one through the try it follows:
+// scheduler_api::abort_run); detached jobs would not be (none are here). Answers how many.
 void abort_jobs(scheduler_api& api, const state_ptr& s, call_args a) {
   json criteria = criteria_of(a.params, {"no_rewind"});
   all_active_jobs(api, s, [&api, s, a, criteria](std::vector<active_job> active) {
     std::size_t count = 0;
     for (const auto& j : active) {
-      if (j.pending || !matches(j.job, criteria)) continue;  // a waiting retry cannot be aborted here
+      if (!matches(j.job, criteria)) continue;
       api.abort_run(a.origin, s->events.group, j.run.job_id, j.run.run_id, [](status_or<std::size_t>) {});
       ++count;
     }
@@ -403,9 +404,11 @@ void update_job(scheduler_api& api, const state_ptr& s, call_args a) {
 }
 
 void abort_job(scheduler_api& api, const state_ptr& s, call_args a) {
-  find_run(api, s, a.params, a.reply, "Failed to locate job: ", [&api, s, a](run_record run, event_info) {
+  find_run(api, s, a.params, a.reply, "Failed to locate job: ", [&api, s, a](run_record run, event_info info) {
     const std::string id = js_text(a.params["id"]);
-    if (run.finished()) return send(a.reply, {"job", "Failed to locate job: " + id});
+    // A job waiting out its retry_delay is aborted through the try it follows, as Cronicle's
+    // abortLocalPendingJob finishes it.
+    if (run.finished() && !info.retry_pending) return send(a.reply, {"job", "Failed to locate job: " + id});
     // This run only, however many of the event are in flight.
     api.abort_run(a.origin, s->events.group, run.job_id, run.run_id, [reply = a.reply](status_or<std::size_t> n) {
       if (!n.ok() || *n == 0) return send(reply, {"job", "Failed to abort job."});

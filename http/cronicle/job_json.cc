@@ -210,9 +210,7 @@ void fold_retries(std::vector<run_record>& runs) {
 
 bool is_retry(const run_record& run) { return run.trigger == run_trigger::retry && run.attempt > 0; }
 
-bool retry_follows(const retry_due& retry, const run_record& run) {
-  return retry.plan_ms == run.plan_ms && retry.node == run.node && retry.attempt == run.attempt + 1;
-}
+bool retry_follows(const retry_due& retry, const run_record& run) { return retry.after_run_id == run.run_id; }
 
 bool awaits_retry(const run_record& run, const std::vector<retry_due>& due) {
   if (!run.finished() || run.state == run_state::succeeded) return false;

@@ -75,8 +75,7 @@ void fold_retries(std::vector<run_record>& runs);
 // True when `run` was started as a retry of an earlier try (attempt 1, 2, ...).
 bool is_retry(const run_record& run);
 
-// True when `retry` (waiting for its delay) is the next try after `run`: same plan time and
-// node, the following attempt.
+// True when `retry` (waiting for its delay) is the next try after `run`, the try that failed.
 bool retry_follows(const retry_due& retry, const run_record& run);
 
 // True when `run` is a failed try whose retry waits for its retry_delay (one of `due`, its

@@ -195,3 +195,63 @@ TEST_CASE("runs_in_flight lists every run in flight of a group's jobs, newest fi
   CHECK(in_flight("h").size() == 1);
   REQUIRE(ask<std::size_t>([&](auto r) { rt->abort_job_runs(k_test_origin, "h", "other", r); }).ok());
 }
+
+TEST_CASE("abort_run on a try whose retry waits for its delay drops the retry and records it as aborted") {
+  temp_data_dir dir;
+  auto rt = start_runtime(dir.path);
+  REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_test_origin, "g", r); }).ok());
+  job_spec job = shell_job("g", "j", "@manually", "exit 4");
+  job.retries = 2;
+  job.retry_delay_ms = 600'000;
+  REQUIRE(add(*rt, job).ok());
+  auto first = ask<uint64_t>([&](auto r) { rt->run_job_now(k_test_origin, "g", "j", r); });
+  REQUIRE(first.ok());
+  REQUIRE(poll_until([&] { return finished(*rt, "j", *first); }));
+  job_view waiting = detail(*rt, "g", "j");
+  REQUIRE(waiting.retries_due.size() == 1);
+  CHECK(waiting.retries_due[0].after_run_id == *first);
+  CHECK(waiting.retries_due[0].attempt == 1);
+
+  CHECK(*ask<std::size_t>([&](auto r) { rt->abort_run(k_test_origin, "g", "j", *first, r); }) == 1);
+  auto runs = runs_of(*rt, "g", "j");
+  REQUIRE(runs.size() == 2);
+  const run_record& aborted = runs[0];
+  CHECK(aborted.run_id > *first);
+  CHECK(aborted.trigger == run_trigger::retry);
+  CHECK(aborted.attempt == 1);
+  CHECK(aborted.plan_ms == runs[1].plan_ms);
+  CHECK(aborted.state == run_state::failed);
+  CHECK(aborted.error.starts_with("aborted: stopped through the "));
+  job_view after = detail(*rt, "g", "j");
+  CHECK(after.retries_due.empty());
+  CHECK(after.running == 0);
+  CHECK(after.failures == 2);
+  CHECK(after.last_run->run_id == aborted.run_id);
+  // Nothing waits after either try now.
+  CHECK(*ask<std::size_t>([&](auto r) { rt->abort_run(k_test_origin, "g", "j", *first, r); }) == 0);
+  CHECK(*ask<std::size_t>([&](auto r) { rt->abort_run(k_test_origin, "g", "j", aborted.run_id, r); }) == 0);
+}
+
+TEST_CASE("a run a client aborted is not retried, while one that fails on its own is") {
+  temp_data_dir dir;
+  auto rt = start_runtime(dir.path);
+  REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_test_origin, "g", r); }).ok());
+  for (const char* id : {"aborted", "failing"}) {
+    job_spec job = shell_job("g", id, "@manually", std::string(id) == "aborted" ? "sleep 30" : "exit 1");
+    job.retries = 1;
+    job.retry_delay_ms = 0;
+    REQUIRE(job.controls.retry_aborted);  // the default: a limit's abort would be retried
+    REQUIRE(add(*rt, job).ok());
+  }
+  auto run = ask<uint64_t>([&](auto r) { rt->run_job_now(k_test_origin, "g", "aborted", r); });
+  REQUIRE(run.ok());
+  REQUIRE(*ask<std::size_t>([&](auto r) { rt->abort_run(k_test_origin, "g", "aborted", *run, r); }) == 1);
+  REQUIRE(poll_until([&] { return finished(*rt, "aborted", *run); }));
+  REQUIRE(ask<uint64_t>([&](auto r) { rt->run_job_now(k_test_origin, "g", "failing", r); }).ok());
+  // The failing job's retry ran: the aborted one had as long to be retried.
+  REQUIRE(poll_until([&] { return detail(*rt, "g", "failing").failures == 2; }));
+  job_view v = detail(*rt, "g", "aborted");
+  CHECK(v.retries == 0);
+  CHECK(v.retries_due.empty());
+  CHECK(runs_of(*rt, "g", "aborted").size() == 1);
+}

@@ -414,8 +414,36 @@ TEST_CASE("cronicle: a job waiting out its retry_delay is not found, as Cronicle
   CHECK(pending["when"].get<int64_t>() >= pending["time_start"].get<int64_t>() + 590);
   CHECK_FALSE(pending.contains("complete"));
   CHECK_FALSE(pending.contains("code"));
-  // abort_jobs counts only jobs it can end: a waiting retry is not one of them here.
-  CHECK(s.ok("abort_jobs", {{"event", id}})["count"] == 0);
+}
+
+TEST_CASE("cronicle: abort_job and abort_jobs end a job waiting out its retry_delay, as Cronicle's abortLocalPendingJob") {
+  cronicle_server s;
+  std::string id = s.create(with(shell_event("Later", "#!/bin/sh\nexit 5\n"), {{"retries", 2}, {"retry_delay", 600}}));
+  auto listed = [&](const std::string& job) { return s.ok("get_active_jobs")["jobs"].contains(job); };
+  // Listed and pending: its first try failed and its retry waits ten minutes.
+  auto waiting = [&](const std::string& job) { return listed(job) && s.ok("get_active_jobs")["jobs"][job].value("pending", 0) == 1; };
+  std::string job = s.ok("run_event", {{"id", id}})["ids"][0];
+  REQUIRE(eventually([&] { return waiting(job); }, 20s));
+  s.ok("abort_job", {{"id", job}});
+  // It ends at once, aborted, under its id, with no retry left.
+  json ended = s.ok("get_job_status", {{"id", job}})["job"];
+  CHECK(ended["complete"] == 1);
+  CHECK(ended["code"] == 1);
+  CHECK(ended["description"].get<std::string>().starts_with("Job Aborted: "));
+  CHECK(ended["retry_num"] == 1);
+  CHECK_FALSE(listed(job));
+  json rows = history(s, id);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0]["id"] == job);
+  check_error(s.call("abort_job", {{"id", job}}), "job", "Failed to locate job: " + job);
+
+  // abort_jobs counts and ends a waiting job as it does a running one.
+  std::string second = s.ok("run_event", {{"id", id}})["ids"][0];
+  REQUIRE(eventually([&] { return waiting(second); }, 20s));
+  CHECK(s.ok("abort_jobs", {{"event", id}})["count"] == 1);
+  REQUIRE(eventually([&] { return !listed(second); }));
+  CHECK(s.ok("get_job_status", {{"id", second}})["job"]["code"] == 1);
+  CHECK(history(s, id).size() == 2);
 }
 
 TEST_CASE("cronicle: an aborted job is not retried, whatever its event's retries (abort_job, timeout)") {
