@@ -39,6 +39,8 @@ inline constexpr int k_max_http_redirects = 32;                // a followed cha
 // success_match / error_match: a pattern's length bounds what compiling it costs (libstdc++ also
 // caps the compiled automaton, at 100000 states), wherever a target is validated.
 inline constexpr std::size_t k_max_http_match_bytes = 1024;
+// What a shell command reads on its stdin (Dkron's `payload`).
+inline constexpr std::size_t k_max_shell_input_bytes = 64 * 1024;
 
 using name_value_list = std::vector<std::pair<std::string, std::string>>;
 
@@ -48,6 +50,7 @@ struct shell_target {
   std::string shell;   // the interpreter, run as `<shell> -c <command>`; "" = /bin/sh
   name_value_list env; // added to the server's environment
   std::string cwd;     // working directory; "" = the server's
+  std::string input;   // bytes the command reads on stdin (any bytes); "" = none (/dev/null)
 
   bool operator==(const shell_target&) const = default;
 };

@@ -60,6 +60,8 @@ struct run_request {
   // directory ("" = the server's).
   std::string shell;
   std::string cwd;
+  // shell_runner: what the command reads on stdin ("" = nothing: /dev/null).
+  std::string input;
   // shell_runner: the job's resource limits (core/job_controls.h; 0 = none): the run is aborted
   // when its processes use more CPU (% of one core) or resident memory than allowed for longer
   // than the sustain time, or print more than log_max_bytes.

@@ -237,7 +237,7 @@ class shell_runner::impl {
   void launch(pending_run p) {
     sys_ms start = now_ms();
     auto env = shell_environment(base_env_, p.req);
-    status_or<spawned_shell> child = env.ok() ? spawn_shell(p.req.target, env.value(), p.req.shell, p.req.cwd)
+    status_or<spawned_shell> child = env.ok() ? spawn_shell(p.req.target, env.value(), p.req.shell, p.req.cwd, p.req.input)
                                               : status_or<spawned_shell>(env.status());
     if (!child.ok()) {
       release_slot();

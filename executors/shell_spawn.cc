@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -79,7 +80,35 @@ struct spawn_setup {
   spawn_setup& operator=(const spawn_setup&) = delete;
 };
 
-int prepare(spawn_setup& s, int write_fd) {
+// A close-on-exec memory file holding `input`, read from its start, above the standard
+// descriptors; -1 with errno set on failure.
+int input_file(const std::string& input) {
+  int fd = memfd_create("mainspring-stdin", MFD_CLOEXEC);
+  if (fd < 0) return -1;
+  fd = above_stdio(fd);
+  if (fd < 0) return -1;
+  for (std::size_t done = 0; done < input.size();) {
+    ssize_t n = write(fd, input.data() + done, input.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int err = n < 0 ? errno : EIO;
+      close(fd);
+      errno = err;
+      return -1;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (lseek(fd, 0, SEEK_SET) != 0) {
+    int err = errno;
+    close(fd);
+    errno = err;
+    return -1;
+  }
+  return fd;
+}
+
+// stdin_fd: the input file, or -1 for /dev/null.
+int prepare(spawn_setup& s, int write_fd, int stdin_fd) {
   sigset_t none, all;
   sigemptyset(&none);
   sigfillset(&all);
@@ -92,7 +121,8 @@ int prepare(spawn_setup& s, int write_fd) {
   if ((err = posix_spawnattr_setpgroup(&s.attr, 0))) return err;
   if ((err = posix_spawnattr_setsigmask(&s.attr, &none))) return err;
   if ((err = posix_spawnattr_setsigdefault(&s.attr, &all))) return err;
-  if ((err = posix_spawn_file_actions_addopen(&s.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)))
+  if ((err = stdin_fd < 0 ? posix_spawn_file_actions_addopen(&s.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)
+                          : posix_spawn_file_actions_adddup2(&s.actions, stdin_fd, STDIN_FILENO)))
     return err;
   if ((err = posix_spawn_file_actions_adddup2(&s.actions, write_fd, STDOUT_FILENO))) return err;
   if ((err = posix_spawn_file_actions_adddup2(&s.actions, write_fd, STDERR_FILENO))) return err;
@@ -138,7 +168,15 @@ status_or<std::vector<std::string>> shell_environment(const std::vector<std::str
 
 status_or<spawned_shell> spawn_shell(const std::string& command,
                                      const std::vector<std::string>& env, const std::string& shell,
-                                     const std::string& cwd) {
+                                     const std::string& cwd, const std::string& input) {
+  // The child has its own copy of the input's descriptor once spawned; ours goes on every path.
+  struct closed_on_return {
+    int fd = -1;
+    ~closed_on_return() {
+      if (fd >= 0) close(fd);
+    }
+  } stdin_file;
+  if (!input.empty() && (stdin_file.fd = input_file(input)) < 0) return spawn_error("memfd", errno);
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return spawn_error("pipe2", errno);
   int read_fd = above_stdio(fds[0]);
@@ -162,7 +200,7 @@ status_or<spawned_shell> spawn_shell(const std::string& command,
   int err = 0;
   {
     spawn_setup setup;
-    err = prepare(setup, write_fd);
+    err = prepare(setup, write_fd, stdin_file.fd);
     if (err == 0 && !cwd.empty()) err = posix_spawn_file_actions_addchdir_np(&setup.actions, cwd.c_str());
     if (err == 0) {
       // A bare name ("bash") is looked up in the server's PATH, a path is used as it is.

@@ -1,8 +1,8 @@
 // shell_spawn: starts one `/bin/sh -c` command as its own process group, for shell_runner.
 //
 // Kept apart from the runner's event loop because it is the only place that touches
-// posix_spawn and the child's environment. The child gets stdin from /dev/null, stdout and
-// stderr on one pipe, an empty signal mask and default signal dispositions (the server may block
+// posix_spawn and the child's environment. The child gets stdin from /dev/null (or a memory
+// file holding its input), stdout and stderr on one pipe, an empty signal mask and default signal dispositions (the server may block
 // or ignore SIGPIPE and others; a command must not inherit that). posix_spawn is vfork-like, so
 // it is safe and cheap in a multithreaded process with a large heap.
 //
@@ -45,10 +45,13 @@ inline constexpr const char* k_default_shell = "/bin/sh";
 
 // Spawns `<shell> -c command` (shell "" = /bin/sh; a bare name is looked up in PATH) with
 // environment `env` (exactly those strings) in a new process group, in directory `cwd` ("" = the
-// server's). Fails with unavailable (out of processes, descriptors or memory) or internal (also
-// when the shell or cwd does not exist).
+// server's), reading `input` on stdin ("" = /dev/null). The input is a memory file (memfd), not
+// a pipe: it is written whole before the spawn, never blocks, and a command that does not read
+// it is not disturbed. Fails with unavailable (out of processes, descriptors or memory) or
+// internal (also when the shell or cwd does not exist).
 status_or<spawned_shell> spawn_shell(const std::string& command,
                                      const std::vector<std::string>& env,
-                                     const std::string& shell = "", const std::string& cwd = "");
+                                     const std::string& shell = "", const std::string& cwd = "",
+                                     const std::string& input = "");
 
 }  // namespace mainspring

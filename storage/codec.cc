@@ -314,6 +314,13 @@ void http_more_codes(Io& io, T& target) {
   }
 }
 
+// Job format 7 (and run_override layout 3) added a shell target's stdin input.
+template <class Io, class T>
+void shell_input(Io& io, T& target) {
+  if (kind_of(target) != executor_kind::shell) return;
+  io(std::get<shell_target>(target).input);
+}
+
 // Format 4 added the job's controls (core/job_controls.h).
 template <class Io, class C>
 void controls_fields(Io& io, C& c) {
@@ -333,7 +340,7 @@ void controls_fields(Io& io, C& c) {
 
 // A run's own fields (core/job.h: run_override): the target with the fields later job formats
 // added to it, then the rest. Layout 2 (k_override_format 2, waiting format 2) added the
-// expected statuses after the first.
+// expected statuses after the first, layout 3 a shell target's input.
 template <class Io, class O>
 void override_fields(Io& io, O& o, uint8_t layout) {
   io(o.target);
@@ -341,6 +348,7 @@ void override_fields(Io& io, O& o, uint8_t layout) {
     remote_extra_fields(io, *o.target);
     http_extra_fields(io, *o.target);
     if (layout >= 2) http_more_codes(io, *o.target);
+    if (layout >= 3) shell_input(io, *o.target);
   }
   io(o.timeout_ms);
   io(o.retries);
@@ -432,6 +440,7 @@ struct job_codec {
     controls_fields(io, j.controls);
     if (version >= 5) io(j.controls.retry_aborted);
     if (version >= 6) http_more_codes(io, j.target);
+    if (version >= 7) shell_input(io, j.target);
   }
 };
 
@@ -468,7 +477,7 @@ struct waiting_codec {
     io(w.trigger);
     io(w.plan_ms);
     io(w.attempt);
-    optional_override_fields(io, w.change, version >= 2 ? 2 : 1);
+    optional_override_fields(io, w.change, version);
   }
 };
 

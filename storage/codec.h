@@ -34,8 +34,8 @@ inline constexpr uint8_t k_group_format = 1;
 // Job format 2: the typed executor target (format 1: the native request_url and exec_command,
 // read through core/native_target.h), then parent_job, ephemeral, expires_at_ms, dialect_data.
 // 3: REMOTE@ env and allocated; 4: controls, HTTP follow/matches; 5: controls.retry_aborted;
-// 6: an HTTP target's expected statuses after the first
-inline constexpr uint8_t k_job_format = 6;
+// 6: an HTTP target's expected statuses after the first; 7: a shell target's stdin input
+inline constexpr uint8_t k_job_format = 7;
 // Run formats 3 and 4 are storage/run_value.h's compact value, without the group and job (its
 // key holds them; format 3's key also held the run id): format 1 and 2 values still read, with
 // the identity they carry.
@@ -45,9 +45,10 @@ inline constexpr uint8_t k_func_format = 1;
 inline constexpr uint8_t k_audit_format = 1;
 inline constexpr uint8_t k_node_format = 2;  // 2 added tags
 inline constexpr uint8_t k_api_key_format = 2;  // 2 added title, privileges, last_used_ms
-inline constexpr uint8_t k_waiting_format = 2;  // 2: its own fields in override layout 2
+inline constexpr uint8_t k_waiting_format = 3;  // 2, 3: its own fields in override layout 2, 3
 // A run's own fields, inside a run value that has them (storage/run_value.h).
-inline constexpr uint8_t k_override_format = 2;  // 2: an HTTP target's further expected statuses
+// 2: an HTTP target's further expected statuses; 3: a shell target's stdin input
+inline constexpr uint8_t k_override_format = 3;
 
 std::string encode(const group_spec& group);
 std::string encode(const job_spec& job);

@@ -1,6 +1,7 @@
 // The reading half of dump_json.h: a streaming (SAX) parse straight into the records.
 #include "storage/dump_json.h"
 
+#include "core/go_base64.h"
 #include "core/native_target.h"
 
 #include <exception>
@@ -107,6 +108,7 @@ struct dump_target {
   std::string url, method = "GET", body, expect_body, command, shell, cwd, nodes;
   int expect_code = 0;
   std::string expect_codes;  // "200,206": every expected status, when more than one
+  std::string stdin_base64;  // a shell target's input, in base64 (it may be any bytes)
   bool signed_query = false, allocated = false, follow_redirects = false;
   std::string success_match, error_match;
   std::map<std::string, std::string> headers, env;
@@ -190,6 +192,7 @@ const field<dump_target> k_target_fields[] = {
     MS_FIELD(dump_target, "success_match", success_match),
     MS_FIELD(dump_target, "error_match", error_match),
     MS_FIELD(dump_target, "expect_codes", expect_codes),
+    MS_FIELD(dump_target, "stdin_base64", stdin_base64),
 };
 // Target fields are claimed in a frame's `seen` bits after the job's own.
 constexpr int k_target_field_bit = 40;
@@ -224,8 +227,12 @@ status_or<executor_target> target_of(const dump_target& t) {
                                        t.body, std::move(codes), t.expect_body, t.follow_redirects,
                                        t.success_match, t.error_match, t.signed_query}};
   }
-  if (t.executor == "shell")
-    return executor_target{shell_target{t.command, t.shell, name_value_list(t.env.begin(), t.env.end()), t.cwd}};
+  if (t.executor == "shell") {
+    auto input = go_base64_decode(t.stdin_base64);
+    if (!input.ok()) return status::invalid_argument("stdin_base64: " + input.status().message());
+    return executor_target{shell_target{t.command, t.shell, name_value_list(t.env.begin(), t.env.end()), t.cwd,
+                                        std::move(input).value()}};
+  }
   if (t.executor == "lua") return executor_target{lua_target{t.command}};
   if (t.executor == "remote") {
     remote_target remote{{}, t.command, name_value_list(t.env.begin(), t.env.end()), t.allocated};

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/go_base64.h"
 #include "core/go_duration.h"
 #include "core/utf8.h"
 
@@ -76,6 +77,11 @@ status_or<dkron_target> shell_of(const executor_config& config, const std::strin
     if (!d.ok() || d->count() <= 0) return status::invalid_argument("Error parsing job timeout value");
     timeout_ms = d->count();
   }
+  // Dkron writes the payload, base64 in the config, to the command's stdin. It finds a bad one
+  // only when the job runs, and fails every run with Go's error; refused here, in those words.
+  auto input = go_base64_decode(value_of(config, "payload"));
+  if (!input.ok()) return bad("payload: " + input.status().message());
+  t.input = std::move(input).value();
   // Dkron finds a bad mem_limit only when the job runs, and fails every run with it; refused
   // here, in its words, before anything is stored.
   auto memory = parse_dkron_memory_limit(value_of(config, "mem_limit"));
@@ -201,6 +207,7 @@ executor_config dkron_config_of(const executor_target& target, int64_t timeout_m
     std::string env;
     for (const auto& [name, value] : s->env) env += (env.empty() ? "" : ",") + name + "=" + value;
     if (!env.empty()) out["env"] = env;
+    if (!s->input.empty()) out["payload"] = base64_encode(s->input);
     out["timeout"] = format_go_duration(std::chrono::milliseconds(timeout_ms));
   } else if (const auto* l = std::get_if<lua_target>(&target)) {
     out["source"] = l->source;

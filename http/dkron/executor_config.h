@@ -7,7 +7,8 @@
 //          timeout (a Go duration, "30s"; none = no limit, which Mainspring caps at 24 h),
 //          mem_limit (bytes, or with a unit: "512MB", "1.5G"; B, KB/K, MB/M, GB/G, TB/T are
 //          powers of 1024, as Dkron's parseMemoryLimit): the run's processes together are
-//          sampled each second and the run is stopped at the first sample over it.
+//          sampled each second and the run is stopped at the first sample over it, payload
+//          (base64, as Go's StdEncoding: the bytes the command reads on stdin).
 //   http:  method, url, headers (a JSON array of "Name: value" strings), body, timeout (whole
 //          seconds, default 30 also when it is not a number; 0 or less: no limit, capped at 24 h),
 //          expectCode (an HTTP status or a comma list, "200,206"), expectBody (text the body

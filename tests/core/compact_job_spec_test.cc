@@ -108,6 +108,8 @@ TEST_CASE("every kind of target survives packing, metadata after it included") {
   std::vector<executor_target> targets = {
       shell_target{"echo hi", "/bin/bash", {{"A", "1"}, {"B", ""}}, "/tmp"},
       shell_target{"true", "", {}, ""},
+      shell_target{"cat", "", {{"A", "1"}}, "/tmp", std::string("in\0put", 6)},
+      shell_target{"cat", "", {}, "", "only input"},
       lua_target{"function Hello() end"},
       remote_target{{"n1", "n2", "n3"}, "uptime"},
       remote_target{{}, "uptime", {{"A", "1"}, {"B", "x=y"}}, true},

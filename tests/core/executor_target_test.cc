@@ -52,6 +52,9 @@ TEST_CASE("commands are required and bounded, env names are tokens") {
   CHECK(message_of(shell_target{std::string(k_max_command_bytes + 1, 'x')}).starts_with("exec_command: longer than"));
   CHECK(message_of(shell_target{"true", "", {{"A=B", "1"}}, ""}).starts_with("executor_config: a environment variable name"));
   CHECK(message_of(shell_target{"true", "/bin/sh\n", {}, ""}).starts_with("executor_config: shell"));
+  CHECK(validate_target(shell_target{"cat", "", {}, "", std::string(k_max_shell_input_bytes, '\0')}).ok());
+  CHECK(message_of(shell_target{"cat", "", {}, "", std::string(k_max_shell_input_bytes + 1, 'x')})
+            .starts_with("executor_config: payload: longer than"));
   CHECK(message_of(lua_target{}).starts_with("exec_command: required"));
   CHECK(message_of(remote_target{{}, "x"}) == "request_url: REMOTE@ needs at least one node id");
   CHECK(message_of(remote_target{{"a,b"}, "x"}).starts_with("request_url: bad node id"));

@@ -215,6 +215,31 @@ TEST_CASE("a shell job fires on its schedule and its executions show its output"
   CHECK(job["last_success"].is_string());
 }
 
+TEST_CASE("a shell job's payload is what its command reads on stdin, kept across a restart") {
+  dkron_server s;
+  json job = shell_job("reader", "@manually", "cat; echo \"|$ENV_JOB_NAME\"");
+  job["executor_config"]["payload"] = "eyJvcmRlciI6IDQyfQ==";  // {"order": 42}
+  REQUIRE(s.create(job).status == 201);
+  CHECK(s.job("reader")["executor_config"]["payload"] == "eyJvcmRlciI6IDQyfQ==");
+  REQUIRE(s.dkron.request("POST", "/v1/jobs/reader/run", "").status == 202);
+  REQUIRE(eventually([&] { return s.finished("reader") == 1; }));
+  CHECK(s.executions("reader")[0]["output"] == "{\"order\": 42}|reader\n");
+  // Go's StdEncoding rules, refused at once where Dkron fails every run.
+  json bad = shell_job("bad", "@manually", "cat");
+  bad["executor_config"]["payload"] = "eyJ!";
+  check_text_error(s.create(bad), 400, "Job validation failed: executor_config: payload: illegal base64 data at input byte 3");
+  s.server.kill9();
+  s.server.restart();
+  http_client again("http://127.0.0.1:" + std::to_string(s.dkron_port));
+  REQUIRE(again.request("POST", "/v1/jobs/reader/run", "").status == 202);
+  json runs;
+  REQUIRE(eventually([&] {
+    runs = again.get("/v1/jobs/reader/executions").json();
+    return runs.size() == 2 && runs[0]["finished_at"] != "0001-01-01T00:00:00Z";
+  }));
+  CHECK(runs[0]["output"] == "{\"order\": 42}|reader\n");
+}
+
 TEST_CASE("DELETE executions forgets one job's runs and counts, durably, and answers the job") {
   dkron_server s;
   REQUIRE(s.create(shell_job("ok", "0 0 3 1 1 *", "true")).status == 201);

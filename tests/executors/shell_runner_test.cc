@@ -1,5 +1,7 @@
 #include "executors/shell_runner.h"
 
+#include "core/executor_target.h"
+
 #include <fcntl.h>
 
 #include <catch2/catch.hpp>
@@ -182,6 +184,25 @@ TEST_CASE("stdin is empty") {
   run_outcome out = run_one("cat; echo done");
   CHECK(out.result == run_result::succeeded);
   CHECK(out.output_tail == "done\n");
+}
+
+TEST_CASE("a run with input reads it on stdin, every byte, and a command that ignores it is not disturbed") {
+  shell_runner runner;
+  run_request req = request("od -An -tx1 | tr -d ' \\n'; echo; cat; echo end");
+  req.input = std::string("a\0\xff\n", 4);
+  run_outcome out = run_one(runner, req);
+  CHECK(out.result == run_result::succeeded);
+  CHECK(out.output_tail == "6100ff0a\nend\n");  // od read it all from its start; nothing was left for cat
+  run_request cat = request("cat");
+  cat.input = std::string(k_max_shell_input_bytes, 'x');
+  out = run_one(runner, cat);
+  CHECK(out.result == run_result::succeeded);
+  CHECK(out.output_tail == std::string(k_max_shell_input_bytes, 'x').substr(0, k_max_output_tail_bytes));
+  run_request quiet = request("echo ignored");
+  quiet.input = "never read";
+  out = run_one(runner, quiet);
+  CHECK(out.result == run_result::succeeded);
+  CHECK(out.output_tail == "ignored\n");
 }
 
 TEST_CASE("a command inherits no descriptor of the server's beyond its stdin, stdout and stderr") {

@@ -80,8 +80,18 @@ TEST_CASE("targets other dialects wrote show as Dkron's executor and config") {
   auto shell = dkron_config_of(shell_target{"make", "", {{"A", "1"}}, "/srv"}, 90'000);
   CHECK(shell == executor_config{{"command", "make"}, {"shell", "true"}, {"cwd", "/srv"}, {"env", "A=1"},
                                  {"timeout", "1m30s"}});
+  CHECK(dkron_config_of(shell_target{"cat", "", {}, "", "hi"}, 1'000).at("payload") == "aGk=");
   CHECK(dkron_executor_of(noop_target{}).empty());
   CHECK(dkron_executor_of(lua_target{}) == "lua");
+}
+
+TEST_CASE("a shell job's payload is base64 read as Go reads it, the bytes its command reads on stdin") {
+  auto t = target_from_dkron("shell", {{"command", "cat"}, {"payload", "aGVs\nbG8="}}, "");
+  REQUIRE(t.ok());
+  CHECK(std::get<shell_target>(t->target).input == "hello");
+  CHECK(std::get<shell_target>(target_from_dkron("shell", {{"command", "cat"}}, "")->target).input.empty());
+  CHECK(target_from_dkron("shell", {{"command", "cat"}, {"payload", "hello"}}, "").status().message() ==
+        "executor_config: payload: illegal base64 data at input byte 4");
 }
 
 TEST_CASE("a shell job's mem_limit is read as Dkron's parseMemoryLimit reads it") {

@@ -223,13 +223,27 @@ TEST_CASE("every record round-trips through encode and decode") {
   CHECK(same(k, k2));
 }
 
+namespace {
+
+// A job's value as format 6 wrote it: format 7 without the shell target's input at its end.
+std::string as_format_6(const job_spec& j) {
+  std::string bytes = encode(j);
+  REQUIRE(static_cast<uint8_t>(bytes[0]) == 7);
+  if (const auto* shell = std::get_if<shell_target>(&j.target)) bytes.resize(bytes.size() - 4 - shell->input.size());
+  bytes[0] = 6;
+  return bytes;
+}
+
+}  // namespace
+
 TEST_CASE("every kind of target round-trips through a job value") {
   for (executor_target target :
        {executor_target{http_target{"PATCH", "https://127.0.0.1/x", {{"X", "1"}, {"X", "2"}}, "{}", {204, 206, 299}, "ok", false, "", "", true}},
         executor_target{http_target{"GET", "http://127.0.0.1/y", {}, "", {}, "", true, "^ok$", "err", false}},
         executor_target{lua_target{"function A() end"}}, executor_target{remote_target{{"n1", "n2"}, "uptime"}},
         executor_target{remote_target{{}, "uptime", {{"A", "1"}}, true}},
-        executor_target{noop_target{}}, executor_target{shell_target{}}}) {
+        executor_target{noop_target{}}, executor_target{shell_target{}},
+        executor_target{shell_target{"cat", "", {}, "", std::string("in\0put\xff", 7)}}}) {
     job_spec j = sample_job(), back;
     j.target = target;
     REQUIRE(decode(encode(j), &back).ok());
@@ -240,7 +254,7 @@ TEST_CASE("every kind of target round-trips through a job value") {
 TEST_CASE("a format 4 job value (before retry_aborted) reads with aborted runs retried") {
   job_spec j = sample_job(), back;
   j.controls.retry_aborted = false;
-  std::string bytes = encode(j);
+  std::string bytes = as_format_6(j);
   REQUIRE(decode(bytes, &back).ok());
   CHECK_FALSE(back.controls.retry_aborted);  // format 5 keeps it
   bytes.pop_back();                          // format 4 ended before it
@@ -252,7 +266,7 @@ TEST_CASE("a format 4 job value (before retry_aborted) reads with aborted runs r
 TEST_CASE("a format 3 job value (before controls and HTTP matches) reads with default controls") {
   job_spec j = sample_job(), back;
   j.controls = {};  // a format 5 value of it ends in the controls: 58 bytes when all are default
-  std::string bytes = encode(j);
+  std::string bytes = as_format_6(j);
   constexpr std::size_t k_default_controls_bytes = 4 + 1 + 4 + 4 * 4 + 4 + 4 + 8 + 4 + 8 + 1;
   REQUIRE(bytes.size() > k_default_controls_bytes);
   bytes.resize(bytes.size() - k_default_controls_bytes);
@@ -578,7 +592,7 @@ TEST_CASE("values written before several expected statuses existed read with the
   job_spec j = sample_job();
   j.target = http_target{.url = "http://127.0.0.1:9/x", .expect_codes = {201}};
   std::string bytes = encode(j);
-  REQUIRE(static_cast<uint8_t>(bytes[0]) == 6);
+  REQUIRE(static_cast<uint8_t>(bytes[0]) == 7);  // format 7 adds nothing to an HTTP target
   std::string v5 = bytes.substr(0, bytes.size() - 4);
   v5[0] = 5;
   job_spec back;
@@ -596,6 +610,31 @@ TEST_CASE("values written before several expected statuses existed read with the
   run_override old;
   REQUIRE(decode(v1, &old).ok());
   CHECK(std::get<http_target>(*old.target).expect_codes == std::vector<int>{202});
+  CHECK(old.timeout_ms == 7000);
+}
+
+TEST_CASE("values written before a shell target had input read with none") {
+  job_spec j = sample_job(), back;
+  std::get<shell_target>(j.target).input = "payload";
+  REQUIRE(decode(encode(j), &back).ok());
+  CHECK(std::get<shell_target>(back.target).input == "payload");
+  REQUIRE(decode(as_format_6(j), &back).ok());
+  CHECK(std::get<shell_target>(back.target).input.empty());
+  CHECK(std::get<shell_target>(back.target).command == std::get<shell_target>(j.target).command);
+
+  // Override layout 2: the same without the input after the shell target.
+  run_override own;
+  own.target = shell_target{"cat", "", {}, "/tmp", "in"};
+  own.timeout_ms = 7000;
+  std::string bytes = encode(own);
+  const std::size_t input_at = bytes.find("/tmp") + 4;
+  REQUIRE(bytes.substr(input_at, 6) == std::string("\x02\0\0\0in", 6));
+  std::string v2 = bytes.substr(0, input_at) + bytes.substr(input_at + 6);
+  v2[0] = 2;
+  run_override old;
+  REQUIRE(decode(v2, &old).ok());
+  CHECK(std::get<shell_target>(*old.target).cwd == "/tmp");
+  CHECK(std::get<shell_target>(*old.target).input.empty());
   CHECK(old.timeout_ms == 7000);
 }
 

@@ -33,7 +33,8 @@ job_spec full_job(const std::string& group, const std::string& id) {
   j.timezone = "Europe/Berlin";
   j.exec_time_s = 1'900'000'000;
   // Sorted by name: a dump keeps env and headers as JSON objects.
-  j.target = shell_target{k_command_with_nul, "/bin/bash", {{"EMPTY", ""}, {"TEAM", "ops"}}, "/tmp"};
+  j.target = shell_target{k_command_with_nul, "/bin/bash", {{"EMPTY", ""}, {"TEAM", "ops"}}, "/tmp",
+                          std::string("stdin \0\xff\n", 9)};
   j.parent_job = "parent.job-1";
   j.ephemeral = true;
   j.expires_at_ms = 1'950'000'000'000;
@@ -270,8 +271,20 @@ TEST_CASE("a dump of several groups reads back exactly, every field of every rec
   require_same(groups, *back);
   CHECK(back->at(2).jobs.empty());
   CHECK(back->at(2).funcs.empty());
-  // NUL and escapes survive
+  // NUL and escapes survive, and input that is no text
   CHECK(std::get<shell_target>(back->at(0).jobs[0].target).command == k_command_with_nul);
+  CHECK(std::get<shell_target>(back->at(0).jobs[0].target).input == std::string("stdin \0\xff\n", 9));
+}
+
+TEST_CASE("a shell job's input is written in base64, and bad base64 is refused") {
+  group_dump g = make_group("YM55");
+  g.jobs = {full_job("YM55", "1")};
+  auto tgz = write_dump({g}, sys_ms{}).value();
+  json job = json::parse(entry_text(tgz, "YM55.json"))["jobs"][0];
+  CHECK(job["stdin_base64"] == "c3RkaW4gAP8K");
+  std::string bad = R"({"id":"1","group_name":"YM55","name":"n","interval_pattern":"@every 5s","executor":"shell","command":"cat","stdin_base64":"c3!="})";
+  CHECK(refusal(group_archive(with_jobs(bad))).find("YM55.json: jobs[0]") == 0);
+  CHECK(refusal(group_archive(with_jobs(bad))).find("illegal base64 data at input byte 2") != std::string::npos);
 }
 
 TEST_CASE("a version 1 archive (request_url and exec_command) reads into typed targets") {
@@ -354,14 +367,14 @@ TEST_CASE("a group file is readable JSON with the documented field names") {
   CHECK(job["parent_job"] == "parent.job-1");
   CHECK(job["ephemeral"] == true);
   CHECK(job["expires_at_ms"] == 1'950'000'000'000);
-  // 19 plain fields, the shell target's 5 (executor, command, shell, cwd, env), parent_job,
-  // ephemeral, expires_at_ms, dialect_data, and the 13 controls.
+  // 19 plain fields, the shell target's 6 (executor, command, shell, cwd, env, stdin_base64),
+  // parent_job, ephemeral, expires_at_ms, dialect_data, and the 13 controls.
   CHECK(job["max_running"] == 0);
   CHECK(job["queue"] == false);
   CHECK(job["on_failure"] == "");
   CHECK(job["log_max_bytes"] == 0);
   CHECK(job["retry_aborted"] == true);
-  CHECK(job.size() == 41);
+  CHECK(job.size() == 42);
 
   const json& func = file["funcs"][0];
   CHECK(func["name"] == "Hello");
