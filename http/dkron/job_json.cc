@@ -6,6 +6,7 @@
 
 #include "core/fire_plan.h"
 #include "core/go_duration.h"
+#include "core/go_time_parse.h"
 #include "core/rfc3339.h"
 #include "core/robfig_cron.h"
 #include "core/schedule.h"
@@ -47,19 +48,24 @@ status_or<std::map<std::string, std::string>> map_field(const json& body, std::s
 
 // A time as Dkron's ntime.NullableTime reads one: RFC 3339, else the HTML datetime-local form
 // "2006-01-02T15:04" (what Dkron's UI sends), taken as UTC.
-std::optional<sys_ms> dkron_time(const std::string& text) {
-  if (auto t = parse_rfc3339(text)) return t;
-  if (text.size() != 16) return std::nullopt;
-  return parse_rfc3339(text + ":00Z");
+// A time as Dkron's ntime.NullableTime reads one from JSON: RFC 3339 as Go's Time.UnmarshalJSON
+// reads it, else the HTML datetime-local form (UTC); when neither, the RFC 3339 error, in Go's
+// words.
+status_or<sys_ms> dkron_time(const json& value) {
+  if (!value.is_string()) return status::invalid_argument("Time.UnmarshalJSON: input is not a JSON string");
+  const auto& text = value.get_ref<const std::string&>();
+  auto t = parse_go_json_time(text);
+  if (t.ok()) return t;
+  if (auto local = parse_go_time(k_go_datetime_local, text); local.ok()) return local;
+  return t.status();
 }
 
+// A field of NullableTime: none when absent or null.
 status_or<std::optional<int64_t>> time_field(const json& body, std::string_view name) {
   auto it = body.find(name);
   if (it == body.end() || it->is_null()) return std::optional<int64_t>();
-  if (!it->is_string())
-    return status::invalid_argument(std::string(name) + ": must be an RFC 3339 time or null, got " + it->type_name());
-  auto t = dkron_time(it->get_ref<const std::string&>());
-  if (!t) return status::invalid_argument(std::string(name) + ": must be an RFC 3339 time such as 2026-12-01T10:00:00Z");
+  auto t = dkron_time(*it);
+  if (!t.ok()) return t.status();
   return std::optional<int64_t>(to_unix_ms(*t));
 }
 
@@ -274,10 +280,10 @@ status_or<dkron_job> decode_job(const nlohmann::json& body) {
   MS_ASSIGN_OR_RETURN(j.executor_config, map_field(body, "executor_config", k_max_executor_config_entries));
   MS_ASSIGN_OR_RETURN(j.expires_at_ms, time_field(body, "expires_at"));
   if (auto it = body.find("starts_at"); it != body.end() && !it->is_null()) {
-    auto t = it->is_string() ? dkron_time(it->get_ref<const std::string&>()) : std::nullopt;
-    if (!t) return status::invalid_argument("starts_at: must be an RFC 3339 time or null");
+    auto t = dkron_time(*it);
+    if (!t.ok()) return t.status();
     // Kept as given when RFC 3339; the datetime-local form as Dkron writes the time back.
-    j.starts_at = parse_rfc3339(it->get_ref<const std::string&>()) ? *it : json(format_rfc3339_utc(*t, false));
+    j.starts_at = parse_go_json_time(it->get_ref<const std::string&>()).ok() ? *it : json(format_rfc3339_utc(*t, false));
   }
   if (auto it = body.find("processors"); it != body.end() && !it->is_null()) {
     if (auto st = check_processors(*it); !st.ok()) return st;

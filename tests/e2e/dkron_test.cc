@@ -684,8 +684,8 @@ TEST_CASE("starts_at and expires_at take the UI's datetime-local form as UTC") {
   json shown = s.job("dated");
   CHECK(shown["starts_at"] == "2099-01-02T03:04:00Z");
   CHECK(shown["expires_at"] == "2099-05-06T07:08:00Z");
-  job["starts_at"] = "2099-01-02 03:04";
-  check_text_error(s.create(job), 400, "starts_at");
+  job["starts_at"] = "2099-01-02 03:04";  // Go's words, which name no field
+  check_text_error(s.create(job), 400, "Unable to parse payload: parsing time \"2099-01-02 03:04\" as ");
 }
 
 TEST_CASE("bad Dkron requests get Dkron's plain-text errors and change nothing") {
@@ -701,6 +701,10 @@ TEST_CASE("bad Dkron requests get Dkron's plain-text errors and change nothing")
                    "Job validation failed: name contains illegal character '\u00fc'.");
   check_text_error(s.create(json{{"name", "x"}, {"schedule", "not a schedule"}}), 400,
                    "Job validation failed: can't parse job schedule: ");
+  auto bad_time = s.create(json{{"name", "x"}, {"schedule", "@every 1s"}, {"starts_at", "2026-12-01 10:00"}});
+  CHECK(bad_time.status == 400);
+  CHECK(bad_time.body == "Unable to parse payload: parsing time \"2026-12-01 10:00\" as \"2006-01-02T15:04:05Z07:00\": "
+                         "cannot parse \" 10:00\" as \"T\".");
   auto parsecs = s.create(json{{"name", "x"}, {"schedule", "@every 1s"}, {"executor", "shell"},
                                {"executor_config", {{"command", "true"}, {"timeout", "5 parsecs"}}}});
   CHECK(parsecs.status == 400);

@@ -165,7 +165,12 @@ TEST_CASE("bad types are payload errors and bad values are Dkron validation mess
         "json: cannot unmarshal string into Go struct field Job.dependent_jobs of type []string");
   // null leaves a field as it is, as Go does.
   CHECK(decode_job(json{{"name", nullptr}, {"retries", nullptr}, {"tags", nullptr}}).ok());
-  CHECK(decode_job(json{{"expires_at", "tomorrow"}}).status().message().starts_with("expires_at: must be an RFC 3339"));
+  // Times: Go's own texts (Time.UnmarshalJSON), for either field.
+  CHECK(refused(json{{"expires_at", "tomorrow"}}) ==
+        "parsing time \"tomorrow\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"tomorrow\" as \"2006\"");
+  CHECK(refused(json{{"starts_at", "2026-13-01T00:00"}}) == "parsing time \"2026-13-01T00:00\": month out of range");
+  CHECK(refused(json{{"starts_at", 5}}) == "Time.UnmarshalJSON: input is not a JSON string");
+  CHECK(decode_job(json{{"starts_at", "2026-12-01T1:05"}}).ok());  // datetime-local, as Go's Parse reads it
 
   CHECK(refusal(json{{"schedule", "@every 1s"}}) == "name cannot be empty");
   CHECK(refusal(json{{"name", "Cron"}, {"schedule", "@every 1s"}}) == "name contains illegal character 'C'");
