@@ -61,16 +61,11 @@ const job_controls& controls_for(const job_state& st, const run_override* own, s
   return storage.emplace(patched(st.spec.controls(), own->controls));
 }
 
-status_or<std::size_t> update_run(job_self self, const job_context* ctx, uint64_t run_id, const run_override& change) {
-  auto& st = self->state;
-  auto run = std::find_if(st.in_flight.begin(), st.in_flight.end(), [run_id](const run_record& r) { return r.run_id == run_id; });
-  if (run == st.in_flight.end()) return std::size_t{0};
-  if (st.kind == executor_kind::remote)
-    return status::invalid_argument("a run on worker nodes (REMOTE@) cannot be changed while it runs");
-  if (change.target) return status::invalid_argument("a run in flight keeps its target");
-  run_fields* f = own_fields_entry(st, run->plan_ms);
+// The fields of its own of the run planned at `plan_ms`, with each field `change` sets replaced.
+static run_override& merge_own_fields(job_state& st, int64_t plan_ms, const run_override& change) {
+  run_fields* f = own_fields_entry(st, plan_ms);
   if (!f) {
-    remember_own_fields(st, run->plan_ms, {});
+    remember_own_fields(st, plan_ms, {});
     f = &st.own_fields->back();
   }
   run_override& own = f->change;
@@ -78,6 +73,28 @@ status_or<std::size_t> update_run(job_self self, const job_context* ctx, uint64_
   if (change.retries) own.retries = change.retries;
   if (change.retry_delay_ms) own.retry_delay_ms = change.retry_delay_ms;
   own.controls.merge(change.controls);
+  return own;
+}
+
+status_or<std::size_t> update_run(job_self self, const job_context* ctx, uint64_t run_id, const run_override& change) {
+  auto& st = self->state;
+  auto run = std::find_if(st.in_flight.begin(), st.in_flight.end(), [run_id](const run_record& r) { return r.run_id == run_id; });
+  if (run == st.in_flight.end()) {
+    // A finished try whose retry waits: the retry runs with the change (as Cronicle's
+    // updateLocalJob changes a job in its queue); nothing runs yet to adjust.
+    auto retry = std::find_if(st.retries_due.begin(), st.retries_due.end(),
+                              [run_id](const pending_retry& r) { return r.after_run_id == run_id; });
+    if (retry == st.retries_due.end()) return std::size_t{0};
+    if (st.kind == executor_kind::remote)
+      return status::invalid_argument("a run on worker nodes (REMOTE@) cannot be changed while it runs");
+    if (change.target) return status::invalid_argument("a run in flight keeps its target");
+    merge_own_fields(st, retry->plan_ms, change);
+    return std::size_t{1};
+  }
+  if (st.kind == executor_kind::remote)
+    return status::invalid_argument("a run on worker nodes (REMOTE@) cannot be changed while it runs");
+  if (change.target) return status::invalid_argument("a run in flight keeps its target");
+  run_override& own = merge_own_fields(st, run->plan_ms, change);
   // The runner enforces the time limit and the shell limits; the rest (retries, follow-ups, the
   // hook at the end) is read from the run's own fields when it finishes.
   std::optional<job_controls> storage;

@@ -65,8 +65,9 @@ job_view view_for_run(const job_state& st, uint64_t run_id);
 // Changes run `run_id` while it runs (Cronicle's update_job): each field `change` sets becomes the
 // run's own, for it and its retries, over any it had. The runner moves its time limit (counted
 // from its start) and shell limits at once; retries, follow-ups and the hook at its end are read
-// when it ends. Answers 1, or 0 when the run is not in flight; invalid_argument for a REMOTE@
-// run or a change of target.
+// when it ends. A finished try whose retry waits for its delay is changed the same way: the retry
+// runs with the change. Answers 1, or 0 when the run is neither in flight nor followed by a
+// waiting retry; invalid_argument for a REMOTE@ run or a change of target.
 status_or<std::size_t> update_run(job_self self, const job_context* ctx, uint64_t run_id, const run_override& change);
 
 }  // namespace mainspring

@@ -224,8 +224,10 @@ class scheduler_api {
   }
   // Changes one run in flight of the job (Cronicle's update_job): each field `change` sets becomes
   // that run's own, for it and its retries: the time limit (from its start) and shell limits at
-  // once, retries, follow-ups and the hook at its end when it ends. Answers 1, or 0 when that run
-  // is not in flight; invalid_argument for a bad field, a change of target or a REMOTE@ run.
+  // once, retries, follow-ups and the hook at its end when it ends. A try whose retry waits for
+  // its delay is changed for that retry (Cronicle's update_job on a job in its queue). Answers 1,
+  // or 0 when that run is neither in flight nor followed by a waiting retry; invalid_argument for
+  // a bad field, a change of target or a REMOTE@ run.
   // Unimplemented unless the scheduler can.
   virtual void update_run(request_origin origin, std::string group, std::string job_id, uint64_t run_id,
                           run_override change, reply_fn<std::size_t> done) {

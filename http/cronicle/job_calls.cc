@@ -350,8 +350,8 @@ void abort_jobs(scheduler_api& api, const state_ptr& s, call_args a) {
   });
 }
 
-// update_job's fields (in `updates`) for every job in flight that matches the call's other
-// fields. Answers how many were updated.
+// update_job's fields (in `updates`) for every job in flight or waiting for its retry that matches
+// the call's other fields. Answers how many were updated.
 void update_jobs(scheduler_api& api, const state_ptr& s, call_args a) {
   const json updates = a.params.value("updates", json::object());
   if (!updates.is_object()) return send(a.reply, api_refusal("Malformed parameter type: updates"));
@@ -361,7 +361,7 @@ void update_jobs(scheduler_api& api, const state_ptr& s, call_args a) {
     // Every change is made before any is sent: a refused one changes nothing.
     std::vector<std::pair<const run_record*, run_override>> changes;
     for (const auto& j : active) {
-      if (j.pending || !matches(j.job, criteria)) continue;
+      if (!matches(j.job, criteria)) continue;
       auto change = run_change(j.event, updates, s->events, j.run.job_id, run_fields::in_flight);
       if (!change.ok()) return send(a.reply, change.error());
       changes.emplace_back(&j.run, std::move(*change));
@@ -391,7 +391,8 @@ void get_job_details(scheduler_api& api, const state_ptr& s, call_args a) {
 void update_job(scheduler_api& api, const state_ptr& s, call_args a) {
   if (auto e = validate_event_data(a.params)) return send(a.reply, *e);
   find_run(api, s, a.params, a.reply, "Failed to locate job: ", [&api, s, a](run_record run, event_info info) {
-    if (run.finished() || info.event.is_null())
+    // A job waiting out its retry_delay is changed for its retry, through the try it follows.
+    if ((run.finished() && !info.retry_pending) || info.event.is_null())
       return send(a.reply, {"job", "Failed to locate job: " + js_text(a.params["id"])});
     auto change = run_change(info.event, a.params, s->events, run.job_id, run_fields::in_flight);
     if (!change.ok()) return send(a.reply, change.error());

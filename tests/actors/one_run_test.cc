@@ -255,3 +255,34 @@ TEST_CASE("a run a client aborted is not retried, while one that fails on its ow
   CHECK(v.retries_due.empty());
   CHECK(runs_of(*rt, "g", "aborted").size() == 1);
 }
+
+TEST_CASE("update_run on a try whose retry waits changes that retry") {
+  temp_data_dir dir;
+  auto rt = start_runtime(dir.path);
+  REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_test_origin, "g", r); }).ok());
+  job_spec job = shell_job("g", "j", "@manually", "exit 4");
+  job.retries = 3;
+  job.retry_delay_ms = 1'000;
+  REQUIRE(add(*rt, job).ok());
+  auto first = ask<uint64_t>([&](auto r) { rt->run_job_now(k_test_origin, "g", "j", r); });
+  REQUIRE(first.ok());
+  REQUIRE(poll_until([&] { return finished(*rt, "j", *first); }));
+  REQUIRE(detail(*rt, "g", "j").retries_due.size() == 1);
+  run_override fewer;
+  fewer.retries = 1;  // the waiting retry is the last
+  CHECK(*ask<std::size_t>([&](auto r) { rt->update_run(k_test_origin, "g", "j", *first, fewer, r); }) == 1);
+  run_override retarget;
+  retarget.target = shell_target{"true"};
+  CHECK(ask<std::size_t>([&](auto r) { rt->update_run(k_test_origin, "g", "j", *first, retarget, r); }).status().code() ==
+        status_code::invalid_argument);
+  // The retry runs and fails; with its own retries, none follows it.
+  REQUIRE(poll_until([&] {
+    job_view v = detail(*rt, "g", "j");
+    return v.failures == 2 && v.running == 0;
+  }));
+  job_view v = detail(*rt, "g", "j");
+  CHECK(v.retries_due.empty());
+  CHECK(v.retries == 1);
+  CHECK(runs_of(*rt, "g", "j").size() == 2);
+  CHECK(*ask<std::size_t>([&](auto r) { rt->update_run(k_test_origin, "g", "j", *first, fewer, r); }) == 0);
+}

@@ -424,6 +424,9 @@ TEST_CASE("cronicle: abort_job and abort_jobs end a job waiting out its retry_de
   auto waiting = [&](const std::string& job) { return listed(job) && s.ok("get_active_jobs")["jobs"][job].value("pending", 0) == 1; };
   std::string job = s.ok("run_event", {{"id", id}})["ids"][0];
   REQUIRE(eventually([&] { return waiting(job); }, 20s));
+  // update_job changes it for its retry, as Cronicle's updateLocalJob a job in its queue.
+  s.ok("update_job", {{"id", job}, {"timeout", 30}});
+  CHECK(s.ok("update_jobs", {{"event", id}, {"updates", {{"retries", 1}}}})["count"] == 1);
   s.ok("abort_job", {{"id", job}});
   // It ends at once, aborted, under its id, with no retry left.
   json ended = s.ok("get_job_status", {{"id", job}})["job"];
@@ -436,6 +439,7 @@ TEST_CASE("cronicle: abort_job and abort_jobs end a job waiting out its retry_de
   REQUIRE(rows.size() == 1);
   CHECK(rows[0]["id"] == job);
   check_error(s.call("abort_job", {{"id", job}}), "job", "Failed to locate job: " + job);
+  check_error(s.call("update_job", {{"id", job}, {"timeout", 30}}), "job", "Failed to locate job: " + job);
 
   // abort_jobs counts and ends a waiting job as it does a running one.
   std::string second = s.ok("run_event", {{"id", id}})["ids"][0];
