@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/go_json_scan.h"
 #include "core/time_types.h"
 #include "core/utf8.h"
 #include "http/dialect_data.h"
@@ -256,9 +257,30 @@ struct upsert {
   }
 };
 
+// A job body as gin's BindJSON reads it into Dkron's Job: the first JSON value (what follows it is
+// not read), Go's words for a body that is no JSON or no object ("json: cannot unmarshal array
+// into Go value of type dkron.Job"); null leaves the Job empty.
+status_or<json> read_job_body(std::string_view body) {
+  auto length = go_json_first_value(body);
+  if (!length.ok()) return length.status();
+  json value = json::parse(body.substr(0, *length), nullptr, /*allow_exceptions=*/false);
+  // Go takes strings that are not UTF-8 and lone surrogate escapes (it replaces them);
+  // Mainspring's JSON does not, and says why.
+  if (value.is_discarded()) {
+    auto refused = parse_json_object(body.substr(0, *length));
+    return refused.ok() ? status::invalid_argument("malformed JSON body") : refused.status();
+  }
+  if (value.is_null()) return json::object();
+  if (!value.is_object()) {
+    const char* kind = value.is_number() ? "number" : value.is_boolean() ? "bool" : value.type_name();
+    return status::invalid_argument(std::string("json: cannot unmarshal ") + kind + " into Go value of type dkron.Job");
+  }
+  return value;
+}
+
 void create_or_update(scheduler_api& api, const state_ptr& state, http_request& req, responder reply) {
   if (state->paused) return reply.send(render_error(503, status::unavailable("New job submissions are currently paused")));
-  auto body = parse_json_object(req.body);
+  auto body = read_job_body(req.body);
   if (!body.ok()) return reply.send(render_error(400, status::invalid_argument("Unable to parse payload: " + body.status().message() + ".")));
   auto job = decode_job(*body);
   if (!job.ok()) return reply.send(render_error(400, status::invalid_argument("Unable to parse payload: " + job.status().message() + ".")));

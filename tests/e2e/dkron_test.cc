@@ -690,10 +690,20 @@ TEST_CASE("starts_at and expires_at take the UI's datetime-local form as UTC") {
 
 TEST_CASE("bad Dkron requests get Dkron's plain-text errors and change nothing") {
   dkron_server s;
-  check_text_error(s.dkron.post_json("/v1/jobs", "{\"name\": \"x\", "), 400, "Unable to parse payload: ");
+  // Bodies as gin's BindJSON (Go's json.Decoder) reads them, in Go's words.
+  auto cut = s.dkron.post_json("/v1/jobs", "{\"name\": \"x\", ");
+  CHECK(cut.status == 400);
+  CHECK(cut.body == "Unable to parse payload: unexpected EOF.");
+  CHECK(s.dkron.post_json("/v1/jobs", "").body == "Unable to parse payload: EOF.");
+  CHECK(s.dkron.post_json("/v1/jobs", "{'name': 'x'}").body ==
+        "Unable to parse payload: invalid character '\\'' looking for beginning of object key string.");
+  CHECK(s.dkron.post_json("/v1/jobs", R"({"name": "x",})").body ==
+        "Unable to parse payload: invalid character '}' looking for beginning of object key string.");
   check_text_error(s.dkron.post_json("/v1/jobs", R"({"name": 5})"), 400,
                    "Unable to parse payload: json: cannot unmarshal number into Go struct field Job.name of type string.");
-  check_text_error(s.dkron.post_json("/v1/jobs", R"([1,2])"), 400, "Unable to parse payload: ");
+  check_text_error(s.dkron.post_json("/v1/jobs", R"([1,2])"), 400,
+                   "Unable to parse payload: json: cannot unmarshal array into Go value of type dkron.Job.");
+  check_text_error(s.dkron.post_json("/v1/jobs", "null"), 400, "Job validation failed: name cannot be empty.");
   check_text_error(s.create(json{{"name", "UPPER"}, {"schedule", "@every 1s"}}), 400,
                    "Job validation failed: name contains illegal character 'U'.");
   // The whole character, so that the answer stays valid UTF-8.
@@ -720,6 +730,9 @@ TEST_CASE("bad Dkron requests get Dkron's plain-text errors and change nothing")
   check_text_error(s.create(json{{"name", "x"}, {"schedule", "@every 1s"}, {"executor", "http"},
                                  {"executor_config", {{"method", "GET"}, {"url", "ftp://x"}}}}),
                    400, "executor_config: ");
+  // Go's Decoder reads the first value only: what follows it is ignored, as by Dkron.
+  REQUIRE(s.dkron.post_json("/v1/jobs", shell_job("first", "@every 1h", "true").dump() + " {\"name\": \"second\"").status == 201);
+  REQUIRE(s.dkron.del("/v1/jobs/first").status == 200);
   // JSON with an odd content type is still JSON.
   CHECK(s.dkron.request("POST", "/v1/jobs", shell_job("odd", "@every 1h", "true").dump(), "text/plain").status == 201);
   auto huge = s.dkron.request("POST", "/v1/jobs", std::string(2 * 1024 * 1024, 'x'), "application/json");

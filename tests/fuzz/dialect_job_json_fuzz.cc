@@ -6,11 +6,15 @@
 //  - Dkron's and ndscheduler's to_job_spec validate with the core's rules, so a job they give is
 //    one the core accepts and storage keeps exactly (job_spec_checks.h); a Cloudtask job that
 //    validates is stored exactly too;
-//  - the job, as a view, renders as that dialect's answer.
+//  - the job, as a view, renders as that dialect's answer;
+//  - Go's readers Dkron's bodies go through (core/go_json_scan.h, core/go_time_parse.h) answer
+//    without crashing on any bytes, and a body that is strict JSON is one value to Go's scanner.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
+#include "core/go_json_scan.h"
+#include "core/go_time_parse.h"
 #include "core/job.h"
 #include "http/cloudtask/job_json.h"
 #include "http/dkron/job_json.h"
@@ -68,6 +72,18 @@ void fuzz_cloudtask(const nlohmann::json& body, bool update) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
+  if (data[0] % 4 == 0) {
+    auto first = go_json_first_value(text);
+    if (first.ok()) FUZZ_CHECK(*first <= text.size());
+    // Strict JSON is one whole value. Not compared: a byte-order mark (nlohmann skips it, Go
+    // refuses it) and a NUL byte (nlohmann ends the input there, Go refuses it).
+    if (!text.starts_with("\xef\xbb\xbf") && text.find('\0') == std::string_view::npos && nlohmann::json::accept(text)) {
+      FUZZ_CHECK(first.ok());
+      if (first.ok()) FUZZ_CHECK(text.find_first_not_of(" \t\r\n", *first) == std::string_view::npos);
+    }
+    (void)parse_go_json_time(text);
+    (void)parse_go_time(k_go_datetime_local, text);
+  }
   auto body = http::parse_json_object(text);
   if (!body.ok()) return 0;
   switch (data[0] % 4) {

@@ -1,0 +1,35 @@
+// What Go's json.Decoder.Decode reads of a request body: the first JSON value, or the error Go's
+// scanner gives (Dkron's API reads each body with gin's BindJSON, a json.Decoder, and answers its
+// errors: "Unable to parse payload: invalid character 'x' looking for beginning of value.").
+//
+// Example:
+//   status_or<std::size_t> n = go_json_first_value(R"({"name":"a"} trailing)");   // 12
+//   go_json_first_value("{").status().message();           // "unexpected EOF"
+//   go_json_first_value("").status().message();            // "EOF"
+//   go_json_first_value(R"({"a" 1})").status().message();  // "invalid character '1' after object key"
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace mainspring {
+
+// Go's limit on nested objects and arrays (encoding/json maxNestingDepth).
+inline constexpr std::size_t k_go_json_max_depth = 10000;
+
+// The length of the first JSON value in `body`, leading white space included, as Go's Decoder
+// reads it: what follows it is not read, except the one character after a top-level number,
+// string or literal that Go's scanner needs to see it end (which must be white space, or it is
+// "invalid character 'x' after top-level value"). Errors are invalid_argument with Go's texts:
+// "EOF" (nothing but white space), "unexpected EOF" (the value is cut), or a SyntaxError's
+// "invalid character <c> <where>" with Go's quoting of <c> and its words for <where>.
+status_or<std::size_t> go_json_first_value(std::string_view body);
+
+// A byte as Go's json errors quote it: '\'' for a quote, '"' for a double quote, else Go's
+// strconv.Quote of the character (a byte above 0x7f is the rune of that value: 'Ã' for 0xc3).
+std::string go_json_quote_char(unsigned char c);
+
+}  // namespace mainspring
