@@ -40,6 +40,12 @@ std::string parse_detail(const char* what) {
 
 // Parses `text`, or answers a discarded value and says why.
 json try_parse(std::string_view text, std::string* why) {
+  // nlohmann's reader takes a NUL byte for the end of its input and would ignore what follows;
+  // a JSON text holds none (a string writes it \u0000).
+  if (auto nul = text.find('\0'); nul != std::string_view::npos) {
+    *why = "a NUL byte at offset " + std::to_string(nul) + " (JSON text holds none)";
+    return json(json::value_t::discarded);
+  }
   try {
     return json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/true,
                        /*ignore_comments=*/true);

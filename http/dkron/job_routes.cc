@@ -335,7 +335,8 @@ void restore(scheduler_api& api, const state_ptr& state, http_request& req, resp
   auto file = form_part(req.header("content-type"), req.body, "file");
   if (!file.ok()) return reply.send(render_error(404, file.status()));
   json jobs = json::parse(file->data, nullptr, /*allow_exceptions=*/false);
-  if (jobs.is_discarded())
+  // (nlohmann ends its input at a NUL byte, which no JSON text holds.)
+  if (jobs.is_discarded() || file->data.find('\0') != std::string::npos)
     return reply.send(render_error(400, status::invalid_argument("the restore file is not JSON: expected an array of jobs")));
   auto plan = plan_restore(jobs, state->options.group, api.default_timezone(), now_unix_ms());
   if (!plan.ok()) return reply.send(render_error(400, plan.status()));

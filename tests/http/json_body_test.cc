@@ -41,6 +41,10 @@ TEST_CASE("a body that is not a JSON object says why") {
   CHECK_THAT(bad.status().message(), Catch::StartsWith("malformed JSON body: parse error at line 1"));
   CHECK_THAT(bad.status().message(), !Catch::Contains("[json.exception"));
   CHECK(parse_json_object("{\"a\": 1 // comment\n}").ok());
+  // A NUL byte is no JSON anywhere, also after a whole value (nlohmann alone would stop there).
+  CHECK(parse_json_object(std::string_view("{\"a\":1}\0{\"b\":", 13)).status().message() ==
+        "malformed JSON body: a NUL byte at offset 7 (JSON text holds none)");
+  CHECK(parse_json_object("{\"a\":\"\\u0000\"}")->at("a") == std::string(1, '\0'));
 }
 
 TEST_CASE("absent and null fields read as not given") {
