@@ -300,6 +300,16 @@ nlohmann::json job_detail_json(const job_view& job) {
     out["controls"] = controls_json(s.controls);
     out["counts"]["waiting"] = job.waiting;
   }
+  // Retries waiting out their retry_delay (shown only when there are some): the failed try each
+  // follows, the attempt it will be, and when it starts.
+  if (!job.retries_due.empty()) {
+    json due = json::array();
+    for (const auto& r : job.retries_due)
+      due.push_back(json{{"after_run_id", std::to_string(r.after_run_id)},
+                         {"attempt", r.attempt},
+                         {"due_time", floor_seconds(r.due_ms)}});
+    out["retries_waiting"] = std::move(due);
+  }
   return out;
 }
 

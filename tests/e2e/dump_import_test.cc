@@ -15,7 +15,7 @@ namespace {
 // A job's detail without what changes by the second (counts, next fire, runs).
 json spec_of(native_api& api, const std::string& group, const std::string& id) {
   json d = api.detail(group, id);
-  for (const char* volatile_field : {"counts", "next_fire_time", "last_run", "last_success", "last_error"})
+  for (const char* volatile_field : {"counts", "next_fire_time", "last_run", "last_success", "last_error", "retries_waiting"})
     d.erase(volatile_field);
   return d;
 }

@@ -116,3 +116,40 @@ TEST_CASE("abort stops a job's running shell run, recorded failed as aborted, an
   CHECK(detail["next_fire_time"].is_number());
   CHECK(api.client.post_json("/v1/G/job/nope/abort", json::object()).status == 404);
 }
+
+TEST_CASE("a failed run's retry waits in the job's detail; abort drops it, and a run a client aborts is not retried") {
+  server_process server;
+  native_api api(server.base_url());
+  api.register_group("G");
+  auto add = [&](const std::string& name, const std::string& command, int retry_delay) {
+    return api.add_job({{"group_name", "G"}, {"name", name}, {"exec_command", command},
+                        {"interval_pattern", "@every 1h"}, {"exec_time", unix_now_ms() / 1000 + 3600},
+                        {"retries", 2}, {"retry_delay", retry_delay}});
+  };
+  std::string failing = add("failing", "exit 3", 600);
+  CHECK_FALSE(api.detail("G", failing).contains("retries_waiting"));
+  api.success(api.client.post_json("/v1/G/job/" + failing + "/run", json::object()));
+  REQUIRE(eventually([&] { return api.detail("G", failing).contains("retries_waiting"); }));
+  json detail = api.detail("G", failing);
+  REQUIRE(detail["retries_waiting"].size() == 1);
+  json waiting = detail["retries_waiting"][0];
+  CHECK(waiting["after_run_id"] == api.executions("G", failing)[0]["run_id"]);
+  CHECK(waiting["attempt"] == 1);
+  CHECK(waiting["due_time"].get<int64_t>() >= unix_now_ms() / 1000 + 590);
+  // Nothing runs, so abort answers 0, and the waiting retry is gone.
+  CHECK(api.success(api.client.post_json("/v1/G/job/" + failing + "/abort", json::object())) == 0);
+  CHECK_FALSE(api.detail("G", failing).contains("retries_waiting"));
+
+  // A run the client aborts is not retried, even with retries left and no delay; a run that fails
+  // by itself is, which shows the aborted one had time to be.
+  std::string sleeper = add("sleeper", "sleep 60", 0);
+  api.success(api.client.post_json("/v1/G/job/" + sleeper + "/run", json::object()));
+  REQUIRE(eventually([&] { return api.detail("G", sleeper)["counts"]["running"] == 1; }));
+  CHECK(api.success(api.client.post_json("/v1/G/job/" + sleeper + "/abort", json::object())) == 1);
+  REQUIRE(eventually([&] { return api.detail("G", sleeper)["counts"]["running"] == 0; }));
+  std::string quick = add("quick", "exit 4", 0);
+  api.success(api.client.post_json("/v1/G/job/" + quick + "/run", json::object()));
+  REQUIRE(eventually([&] { return api.detail("G", quick)["counts"]["runs"] == 3; }));
+  CHECK(api.detail("G", sleeper)["counts"]["retries"] == 0);
+  CHECK(api.executions("G", sleeper).size() == 1);
+}
