@@ -196,27 +196,39 @@ TEST_CASE("runs_in_flight lists every run in flight of a group's jobs, newest fi
   REQUIRE(ask<std::size_t>([&](auto r) { rt->abort_job_runs(k_test_origin, "h", "other", r); }).ok());
 }
 
+namespace {
+
+// Job "j" of group "g" (made here) runs once and fails; its first retry then waits `delay_ms`.
+// Answers the failed try's id.
+uint64_t failed_try_with_retry_waiting(scheduler_runtime& rt, int retries, int64_t delay_ms) {
+  REQUIRE(ask<std::string>([&](auto r) { rt.register_group(k_test_origin, "g", r); }).ok());
+  job_spec job = shell_job("g", "j", "@manually", "exit 4");
+  job.retries = retries;
+  job.retry_delay_ms = delay_ms;
+  REQUIRE(add(rt, job).ok());
+  auto first = ask<uint64_t>([&](auto r) { rt.run_job_now(k_test_origin, "g", "j", r); });
+  REQUIRE(first.ok());
+  REQUIRE(poll_until([&] { return finished(rt, "j", *first); }));
+  REQUIRE(detail(rt, "g", "j").retries_due.size() == 1);
+  return *first;
+}
+
+}  // namespace
+
 TEST_CASE("abort_run on a try whose retry waits for its delay drops the retry and records it as aborted") {
   temp_data_dir dir;
   auto rt = start_runtime(dir.path);
-  REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_test_origin, "g", r); }).ok());
-  job_spec job = shell_job("g", "j", "@manually", "exit 4");
-  job.retries = 2;
-  job.retry_delay_ms = 600'000;
-  REQUIRE(add(*rt, job).ok());
-  auto first = ask<uint64_t>([&](auto r) { rt->run_job_now(k_test_origin, "g", "j", r); });
-  REQUIRE(first.ok());
-  REQUIRE(poll_until([&] { return finished(*rt, "j", *first); }));
+  const uint64_t first = failed_try_with_retry_waiting(*rt, 2, 600'000);
   job_view waiting = detail(*rt, "g", "j");
   REQUIRE(waiting.retries_due.size() == 1);
-  CHECK(waiting.retries_due[0].after_run_id == *first);
+  CHECK(waiting.retries_due[0].after_run_id == first);
   CHECK(waiting.retries_due[0].attempt == 1);
 
-  CHECK(*ask<std::size_t>([&](auto r) { rt->abort_run(k_test_origin, "g", "j", *first, r); }) == 1);
+  CHECK(*ask<std::size_t>([&](auto r) { rt->abort_run(k_test_origin, "g", "j", first, r); }) == 1);
   auto runs = runs_of(*rt, "g", "j");
   REQUIRE(runs.size() == 2);
   const run_record& aborted = runs[0];
-  CHECK(aborted.run_id > *first);
+  CHECK(aborted.run_id > first);
   CHECK(aborted.trigger == run_trigger::retry);
   CHECK(aborted.attempt == 1);
   CHECK(aborted.plan_ms == runs[1].plan_ms);
@@ -228,7 +240,7 @@ TEST_CASE("abort_run on a try whose retry waits for its delay drops the retry an
   CHECK(after.failures == 2);
   CHECK(after.last_run->run_id == aborted.run_id);
   // Nothing waits after either try now.
-  CHECK(*ask<std::size_t>([&](auto r) { rt->abort_run(k_test_origin, "g", "j", *first, r); }) == 0);
+  CHECK(*ask<std::size_t>([&](auto r) { rt->abort_run(k_test_origin, "g", "j", first, r); }) == 0);
   CHECK(*ask<std::size_t>([&](auto r) { rt->abort_run(k_test_origin, "g", "j", aborted.run_id, r); }) == 0);
 }
 
@@ -259,21 +271,13 @@ TEST_CASE("a run a client aborted is not retried, while one that fails on its ow
 TEST_CASE("update_run on a try whose retry waits changes that retry") {
   temp_data_dir dir;
   auto rt = start_runtime(dir.path);
-  REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_test_origin, "g", r); }).ok());
-  job_spec job = shell_job("g", "j", "@manually", "exit 4");
-  job.retries = 3;
-  job.retry_delay_ms = 1'000;
-  REQUIRE(add(*rt, job).ok());
-  auto first = ask<uint64_t>([&](auto r) { rt->run_job_now(k_test_origin, "g", "j", r); });
-  REQUIRE(first.ok());
-  REQUIRE(poll_until([&] { return finished(*rt, "j", *first); }));
-  REQUIRE(detail(*rt, "g", "j").retries_due.size() == 1);
+  const uint64_t first = failed_try_with_retry_waiting(*rt, 3, 1'000);
   run_override fewer;
   fewer.retries = 1;  // the waiting retry is the last
-  CHECK(*ask<std::size_t>([&](auto r) { rt->update_run(k_test_origin, "g", "j", *first, fewer, r); }) == 1);
+  CHECK(*ask<std::size_t>([&](auto r) { rt->update_run(k_test_origin, "g", "j", first, fewer, r); }) == 1);
   run_override retarget;
   retarget.target = shell_target{"true"};
-  CHECK(ask<std::size_t>([&](auto r) { rt->update_run(k_test_origin, "g", "j", *first, retarget, r); }).status().code() ==
+  CHECK(ask<std::size_t>([&](auto r) { rt->update_run(k_test_origin, "g", "j", first, retarget, r); }).status().code() ==
         status_code::invalid_argument);
   // The retry runs and fails; with its own retries, none follows it.
   REQUIRE(poll_until([&] {
@@ -284,5 +288,5 @@ TEST_CASE("update_run on a try whose retry waits changes that retry") {
   CHECK(v.retries_due.empty());
   CHECK(v.retries == 1);
   CHECK(runs_of(*rt, "g", "j").size() == 2);
-  CHECK(*ask<std::size_t>([&](auto r) { rt->update_run(k_test_origin, "g", "j", *first, fewer, r); }) == 0);
+  CHECK(*ask<std::size_t>([&](auto r) { rt->update_run(k_test_origin, "g", "j", first, fewer, r); }) == 0);
 }
