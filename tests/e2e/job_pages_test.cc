@@ -117,7 +117,7 @@ TEST_CASE("abort stops a job's running shell run, recorded failed as aborted, an
   CHECK(api.client.post_json("/v1/G/job/nope/abort", json::object()).status == 404);
 }
 
-TEST_CASE("a failed run's retry waits in the job's detail; abort drops it, and a run a client aborts is not retried") {
+TEST_CASE("a failed run's retry waits in the job's detail, abort drops it, and a run a client aborts is not retried") {
   server_process server;
   native_api api(server.base_url());
   api.register_group("G");

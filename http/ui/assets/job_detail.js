@@ -93,7 +93,8 @@ export function jobDetailView(main, group, id) {
     replace(header, h("h1", {}, job.name || job.id), badge(job.phase));
     drawActions();
     counts.textContent = `${job.counts.runs} run(s): ${job.counts.successes} succeeded, ${job.counts.failures} failed, ` +
-      `${job.counts.skipped} skipped, ${job.counts.running} running. Next fire: ${formatTime(job.next_fire_time ? job.next_fire_time * 1000 : null)}`;
+      `${job.counts.skipped} skipped, ${job.counts.running} running. Next fire: ${formatTime(job.next_fire_time ? job.next_fire_time * 1000 : null)}` +
+      (job.retries_waiting || []).map((r) => ` Retry ${r.attempt} due ${formatTime(r.due_time * 1000)}.`).join("");
     replace(spec, h("h2", {}, "Spec"), specList(job));
     replace(runs, runsTable(history));
     if (firstLoad) loadFires();
