@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <vector>
 
+#include "core/utf8.h"
+
 namespace mainspring {
 
 namespace {
@@ -223,6 +225,56 @@ std::string go_json_quote_char(unsigned char c) {
     }
   }
   return "'" + inner + "'";
+}
+
+std::string go_json_replace_invalid(std::string_view value) {
+  // The code unit of a \u escape at `at` (six characters), or -1 when there is none.
+  auto escape_at = [value](std::size_t at) -> long {
+    if (at + 6 > value.size() || value[at] != '\\' || value[at + 1] != 'u') return -1;
+    long unit = 0;
+    for (std::size_t k = at + 2; k < at + 6; ++k) {
+      const auto c = static_cast<unsigned char>(value[k]);
+      if (!is_hex(c)) return -1;
+      unit = unit * 16 + (is_digit(c) ? c - '0' : (c | 0x20) - 'a' + 10);
+    }
+    return unit;
+  };
+  std::string out;
+  out.reserve(value.size());
+  for (std::size_t i = 0; i < value.size();) {
+    const auto c = static_cast<unsigned char>(value[i]);
+    if (c == '\\') {
+      const long unit = escape_at(i);
+      if (unit >= 0xd800 && unit <= 0xdfff) {
+        const long low = unit <= 0xdbff ? escape_at(i + 6) : -1;
+        if (low >= 0xdc00 && low <= 0xdfff) {
+          out.append(value.substr(i, 12));
+          i += 12;
+        } else {
+          out += "\\ufffd";
+          i += 6;
+        }
+        continue;
+      }
+      out.append(value.substr(i, 2));  // any other escape, whole (its character may be a backslash)
+      i += 2;
+      continue;
+    }
+    if (c >= 0x80) {
+      const std::size_t n = utf8_sequence(value, i);
+      if (n == 0) {
+        out += "\xef\xbf\xbd";
+        ++i;
+      } else {
+        out.append(value.substr(i, n));
+        i += n;
+      }
+      continue;
+    }
+    out += static_cast<char>(c);
+    ++i;
+  }
+  return out;
 }
 
 status_or<std::size_t> go_json_first_value(std::string_view body) {

@@ -28,6 +28,12 @@ inline constexpr std::size_t k_go_json_max_depth = 10000;
 // "invalid character <c> <where>" with Go's quoting of <c> and its words for <where>.
 status_or<std::size_t> go_json_first_value(std::string_view body);
 
+// `value` (a JSON text Go's scanner accepts, such as go_json_first_value's prefix) with what Go's
+// decoder replaces by U+FFFD replaced the same way, so that a strict UTF-8 JSON reader takes it
+// as Go does: each byte that starts no valid UTF-8 sequence, and each \u escape of a surrogate
+// that is not half of a pair (written \ufffd).
+std::string go_json_replace_invalid(std::string_view value);
+
 // A byte as Go's json errors quote it: '\'' for a quote, '"' for a double quote, else Go's
 // strconv.Quote of the character (a byte above 0x7f is the rune of that value: 'Ã' for 0xc3).
 std::string go_json_quote_char(unsigned char c);

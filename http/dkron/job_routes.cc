@@ -263,9 +263,10 @@ struct upsert {
 status_or<json> read_job_body(std::string_view body) {
   auto length = go_json_first_value(body);
   if (!length.ok()) return length.status();
-  json value = json::parse(body.substr(0, *length), nullptr, /*allow_exceptions=*/false);
-  // Go takes strings that are not UTF-8 and lone surrogate escapes (it replaces them);
-  // Mainspring's JSON does not, and says why.
+  // Go's decoder takes bytes that are not UTF-8 and lone surrogate escapes, as U+FFFD.
+  json value = json::parse(go_json_replace_invalid(body.substr(0, *length)), nullptr, /*allow_exceptions=*/false);
+  // What Go's scanner takes and Mainspring's reader does not (a number beyond a double, 1e999):
+  // refused in Mainspring's words.
   if (value.is_discarded()) {
     auto refused = parse_json_object(body.substr(0, *length));
     return refused.ok() ? status::invalid_argument("malformed JSON body") : refused.status();

@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 using namespace mainspring;
 
 namespace {
@@ -60,6 +62,16 @@ TEST_CASE("syntax errors are Go's SyntaxError texts") {
   CHECK(error_of("nil") == "invalid character 'i' in literal null (expecting 'u')");
   CHECK(error_of("\"s\"x") == "invalid character 'x' after top-level value");
   CHECK(error_of("[" + std::string(k_go_json_max_depth, '[')) == "invalid character '[' exceeded max depth");
+}
+
+TEST_CASE("what Go's decoder reads as U+FFFD is replaced, so that a strict reader takes it") {
+  CHECK(go_json_replace_invalid(R"({"a":"ok \u00e9 \ud83d\ude00 \\ud800"})") == R"({"a":"ok \u00e9 \ud83d\ude00 \\ud800"})");
+  CHECK(go_json_replace_invalid(R"({"a":"\ud800x"})") == R"({"a":"\ufffdx"})");
+  CHECK(go_json_replace_invalid(R"({"a":"\uDC00\uD83D"})") == R"({"a":"\ufffd\ufffd"})");
+  CHECK(go_json_replace_invalid(R"({"a":"\ud83d\u0041"})") == R"({"a":"\ufffd\u0041"})");
+  CHECK(go_json_replace_invalid("{\"a\":\"x\xff\xe2\x82y\xc3\xa9\"}") == "{\"a\":\"x\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdy\xc3\xa9\"}");
+  CHECK(nlohmann::json::parse(go_json_replace_invalid("[\"\xed\xa0\x80\", \"\\udfff\"]")) ==
+        nlohmann::json::array({"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", "\xef\xbf\xbd"}));
 }
 
 TEST_CASE("characters are quoted as Go's quoteChar quotes them") {

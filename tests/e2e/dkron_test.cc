@@ -688,6 +688,14 @@ TEST_CASE("starts_at and expires_at take the UI's datetime-local form as UTC") {
   check_text_error(s.create(job), 400, "Unable to parse payload: parsing time \"2099-01-02 03:04\" as ");
 }
 
+TEST_CASE("text that is not UTF-8 reads as Go reads it, each bad byte a U+FFFD") {
+  dkron_server s;
+  std::string body = R"({"name": "latin", "schedule": "@every 1h", "displayname": "caf)" + std::string("\xe9") +
+                     R"( \ud800"})";
+  REQUIRE(s.dkron.post_json("/v1/jobs", body).status == 201);
+  CHECK(s.job("latin")["displayname"] == "caf\xef\xbf\xbd \xef\xbf\xbd");
+}
+
 TEST_CASE("bad Dkron requests get Dkron's plain-text errors and change nothing") {
   dkron_server s;
   // Bodies as gin's BindJSON (Go's json.Decoder) reads them, in Go's words.
