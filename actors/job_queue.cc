@@ -79,22 +79,16 @@ static run_override& merge_own_fields(job_state& st, int64_t plan_ms, const run_
 status_or<std::size_t> update_run(job_self self, const job_context* ctx, uint64_t run_id, const run_override& change) {
   auto& st = self->state;
   auto run = std::find_if(st.in_flight.begin(), st.in_flight.end(), [run_id](const run_record& r) { return r.run_id == run_id; });
-  if (run == st.in_flight.end()) {
-    // A finished try whose retry waits: the retry runs with the change (as Cronicle's
-    // updateLocalJob changes a job in its queue); nothing runs yet to adjust.
-    auto retry = std::find_if(st.retries_due.begin(), st.retries_due.end(),
-                              [run_id](const pending_retry& r) { return r.after_run_id == run_id; });
-    if (retry == st.retries_due.end()) return std::size_t{0};
-    if (st.kind == executor_kind::remote)
-      return status::invalid_argument("a run on worker nodes (REMOTE@) cannot be changed while it runs");
-    if (change.target) return status::invalid_argument("a run in flight keeps its target");
-    merge_own_fields(st, retry->plan_ms, change);
-    return std::size_t{1};
-  }
+  const bool in_flight = run != st.in_flight.end();
+  // Or a finished try whose retry waits: the retry runs with the change (as Cronicle's
+  // updateLocalJob changes a job in its queue).
+  auto retry = in_flight ? st.retries_due.end() : retry_after(st, run_id);
+  if (!in_flight && retry == st.retries_due.end()) return std::size_t{0};
   if (st.kind == executor_kind::remote)
     return status::invalid_argument("a run on worker nodes (REMOTE@) cannot be changed while it runs");
   if (change.target) return status::invalid_argument("a run in flight keeps its target");
-  run_override& own = merge_own_fields(st, run->plan_ms, change);
+  run_override& own = merge_own_fields(st, in_flight ? run->plan_ms : retry->plan_ms, change);
+  if (!in_flight) return std::size_t{1};  // nothing runs yet to adjust
   // The runner enforces the time limit and the shell limits; the rest (retries, follow-ups, the
   // hook at the end) is read from the run's own fields when it finishes.
   std::optional<job_controls> storage;

@@ -120,15 +120,10 @@ bool busy_on(const job_state& st, const std::string& node) {
 
 }  // namespace
 
-uint64_t start_one(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms, int attempt,
-                   std::string node, bool waited) {
-  auto& st = self->state;
-  // A manual run (or a retry) may have fields of its own; a scheduled fire gets some only once
-  // it runs (update_run).
-  const run_override* own =
-      trigger == run_trigger::manual || trigger == run_trigger::retry ? own_fields_of(st, plan_ms) : nullptr;
-  std::optional<job_controls> own_controls;
-  const job_controls& controls = controls_for(st, own, own_controls);
+// A new run of the job that starts now, put in flight and counted as started; answers a copy
+// (a runner that completes inline takes the one in flight away).
+static run_record put_in_flight(job_state& st, const job_context* ctx, run_trigger trigger, int64_t plan_ms,
+                                int attempt, std::string node) {
   run_record run;
   run.run_id = ctx->ids->next(now_ms());
   st.counts.newest_started_id = run.run_id;
@@ -141,6 +136,19 @@ uint64_t start_one(job_self self, const job_context* ctx, run_trigger trigger, i
   run.node = std::move(node);
   st.in_flight.push_back(run);
   ctx->stats->runs_started.fetch_add(1, std::memory_order_relaxed);
+  return run;
+}
+
+uint64_t start_one(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms, int attempt,
+                   std::string node, bool waited) {
+  auto& st = self->state;
+  // A manual run (or a retry) may have fields of its own; a scheduled fire gets some only once
+  // it runs (update_run).
+  const run_override* own =
+      trigger == run_trigger::manual || trigger == run_trigger::retry ? own_fields_of(st, plan_ms) : nullptr;
+  std::optional<job_controls> own_controls;
+  const job_controls& controls = controls_for(st, own, own_controls);
+  const run_record run = put_in_flight(st, ctx, trigger, plan_ms, attempt, std::move(node));
   if (trigger == run_trigger::retry) ctx->stats->retries.fetch_add(1, std::memory_order_relaxed);
   // Manual runs have no schedule to be late for; a run that waited in its job's queue is late
   // by its job's own limit, not the scheduler's.
@@ -215,8 +223,7 @@ static void mark_aborted(run_record& run, const std::string& why) { run.error = 
 // Answers 1, or 0 when no retry waits after that run.
 static std::size_t abort_waiting_retry(job_self self, const job_context* ctx, uint64_t after, const std::string& why) {
   auto& st = self->state;
-  auto it = std::find_if(st.retries_due.begin(), st.retries_due.end(),
-                         [after](const pending_retry& r) { return r.after_run_id == after; });
+  auto it = retry_after(st, after);
   if (it == st.retries_due.end()) return 0;
   const bool held_timer = it == st.retries_due.begin();
   pending_retry retry = std::move(*it);
@@ -224,20 +231,10 @@ static std::size_t abort_waiting_retry(job_self self, const job_context* ctx, ui
   // The earliest waiting retry holds the job's retry timer.
   if (st.retries_due.empty()) self->send(ctx->clock, disarm_atom::value, self->id(), timer_kind::retry);
   else if (held_timer) arm(self, ctx, st.retries_due.front().due_ms, timer_kind::retry);
-  run_record run;
-  run.run_id = ctx->ids->next(now_ms());
-  st.counts.newest_started_id = run.run_id;
-  run.job_id = st.spec.id();
-  run.group = st.spec.group();
-  run.trigger = run_trigger::retry;
-  run.attempt = retry.attempt;
-  run.plan_ms = retry.plan_ms;
-  run.start_ms = to_unix_ms(now_ms());
-  run.node = std::move(retry.node);
-  mark_aborted(run, why);
-  st.in_flight.push_back(run);
-  ctx->stats->runs_started.fetch_add(1, std::memory_order_relaxed);
-  finish_run(self, ctx, failed_outcome(run.run_id, "aborted: " + why));
+  const uint64_t run_id =
+      put_in_flight(st, ctx, run_trigger::retry, retry.plan_ms, retry.attempt, std::move(retry.node)).run_id;
+  mark_aborted(st.in_flight.back(), why);
+  finish_run(self, ctx, failed_outcome(run_id, "aborted: " + why));
   return 1;
 }
 

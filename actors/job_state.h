@@ -2,6 +2,7 @@
 // is in job_actor.cc, running and recording runs in job_runs.cc.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <deque>
 #include <functional>
@@ -137,6 +138,13 @@ struct job_state {
 
   static inline const char* name = "mainspring.job";
 };
+
+// The retry waiting after the finished try `run_id` (retry_due::after_run_id), or
+// st.retries_due.end() when none does.
+inline std::vector<pending_retry>::iterator retry_after(job_state& st, uint64_t run_id) {
+  return std::find_if(st.retries_due.begin(), st.retries_due.end(),
+                      [run_id](const pending_retry& r) { return r.after_run_id == run_id; });
+}
 
 // Holds a job state's `busy` lock for its scope.
 class job_state_lock {

@@ -44,12 +44,19 @@ bool get_number(std::string_view& s, bool fixed, int& out) {
   return true;
 }
 
-bool is_leap(int year) { return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0); }
-
+// Go's daysIn: the days of `month` in `year` (31 for a month out of range, as Go's table ends).
 int days_in(int month, int year) {
-  static constexpr int k_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (month < 1 || month > 12) return 31;
-  return month == 2 && is_leap(year) ? 29 : k_days[month - 1];
+  const auto last = std::chrono::year(year) / std::chrono::month(static_cast<unsigned>(month)) / std::chrono::last;
+  return static_cast<int>(static_cast<unsigned>(last.day()));
+}
+
+// The milliseconds of a fraction that starts at s[0] (its separator) and has digits s[1, n):
+// Go keeps nanoseconds; milliseconds are what Mainspring keeps, the rest dropped.
+int64_t fraction_millis(std::string_view s, std::size_t n) {
+  int64_t millis = 0;
+  for (std::size_t k = 1; k <= 3; ++k) millis = millis * 10 + (k < n ? s[k] - '0' : 0);
+  return millis;
 }
 
 // Go's ParseError texts: with a message, or naming the element that could not be read.
@@ -93,9 +100,8 @@ bool parse_exact_rfc3339(std::string_view s, sys_ms& out) {
   int64_t millis = 0;
   if (s.size() >= 2 && s[0] == '.' && is_digit(s, 1)) {
     std::size_t n = 1;
-    for (; is_digit(s, n); ++n)
-      if (n <= 3) millis = millis * 10 + (s[n] - '0');
-    for (std::size_t scale = n; scale <= 3; ++scale) millis *= 10;
+    while (is_digit(s, n)) ++n;
+    millis = fraction_millis(s, n);
     s.remove_prefix(n);
   }
   int offset_s = 0;
@@ -189,9 +195,8 @@ status_or<sys_ms> parse_go_time(std::string_view layout, std::string_view text) 
         // A fraction the layout does not name is read all the same (Go: comma or period).
         if (value.size() >= 2 && (value[0] == '.' || value[0] == ',') && is_digit(value, 1)) {
           std::size_t n = 1;
-          for (; is_digit(value, n); ++n)
-            if (n <= 3) millis = millis * 10 + (value[n] - '0');
-          for (std::size_t scale = n; scale <= 3; ++scale) millis *= 10;
+          while (is_digit(value, n)) ++n;
+          millis = fraction_millis(value, n);
           value.remove_prefix(n);
         }
         break;

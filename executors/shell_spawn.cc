@@ -87,23 +87,18 @@ int input_file(const std::string& input) {
   if (fd < 0) return -1;
   fd = above_stdio(fd);
   if (fd < 0) return -1;
-  for (std::size_t done = 0; done < input.size();) {
-    ssize_t n = write(fd, input.data() + done, input.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      int err = n < 0 ? errno : EIO;
-      close(fd);
-      errno = err;
-      return -1;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (lseek(fd, 0, SEEK_SET) != 0) {
-    int err = errno;
+  auto fail = [fd](int err) {
     close(fd);
     errno = err;
     return -1;
+  };
+  for (std::size_t done = 0; done < input.size();) {
+    ssize_t n = write(fd, input.data() + done, input.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return fail(n < 0 ? errno : EIO);
+    done += static_cast<std::size_t>(n);
   }
+  if (lseek(fd, 0, SEEK_SET) != 0) return fail(errno);
   return fd;
 }
 
