@@ -93,7 +93,7 @@ using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using alloc_sync_atom = caf::atom_constant<caf::atom("allocsync")>;
 using alloc_node_atom = caf::atom_constant<caf::atom("allocnode")>;    // node registry -> job: run on this node
 using alloc_leave_atom = caf::atom_constant<caf::atom("allocleave")>;  // group -> ...: these jobs are deleted
-using node_status_atom = caf::atom_constant<caf::atom("nodestat")>;   // node -> node registry: up or down
+using node_status_atom = caf::atom_constant<caf::atom("nodestat")>;   // node -> node registry: up or down, ip, hostname
 using alloc_view_atom = caf::atom_constant<caf::atom("allocview")>;   // the allocation table, for the APIs
 
 // -- durable changes (persist_then in job_context.h) --

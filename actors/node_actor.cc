@@ -54,13 +54,17 @@ run_outcome outcome_of(const remote_result& r) {
   return out;
 }
 
-void set_up(node_self self, bool up) {
+// The registry hears every change of up or down, and a live node's new address or host name
+// (`renamed`): a placed job's server list may name the node by either.
+void set_up(node_self self, bool up, bool renamed = false) {
   auto& st = self->state;
-  if (st.up == up) return;
-  st.up = up;
-  st.ctx->stats->nodes_up.fetch_add(up ? 1 : -1, std::memory_order_relaxed);
-  if (!up) st.down_since_ms = now_unix_ms();
-  self->send(st.registry, node_status_atom::value, st.spec.id, up);
+  if (st.up == up && !(up && renamed)) return;
+  if (st.up != up) {
+    st.up = up;
+    st.ctx->stats->nodes_up.fetch_add(up ? 1 : -1, std::memory_order_relaxed);
+    if (!up) st.down_since_ms = now_unix_ms();
+  }
+  self->send(st.registry, node_status_atom::value, st.spec.id, up, st.spec.ip, st.spec.hostname);
 }
 
 // Forgets the current agent: its connection ended, went silent, or a newer one replaced it.
@@ -183,8 +187,9 @@ caf::behavior node_behavior(node_self self, node_spec spec, const job_context* c
           st.agent = agent;
           self->monitor(agent);
         }
+        const std::string old_ip = st.spec.ip, old_hostname = st.spec.hostname;
         take_hello(st, hello);
-        set_up(self, true);
+        set_up(self, true, st.spec.ip != old_ip || st.spec.hostname != old_hostname);
         persist(st.ctx, mutation_batch{}.put_node(st.spec), nullptr);
         // Runs the agent no longer knows are lost (it restarted); the finished ones come again.
         std::unordered_set<uint64_t> known(hello.running.begin(), hello.running.end());

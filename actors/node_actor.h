@@ -30,7 +30,8 @@
 
 namespace mainspring {
 
-// `registry` (the group's node registry) hears (node_status_atom, id, up) at every change.
+// `registry` (the group's node registry) hears (node_status_atom, id, up, ip, hostname) when the
+// node goes up or down, and when it comes back up under another address or host name.
 // REQUIRES: *ctx outlives the actor.
 caf::actor spawn_node(caf::actor_system& sys, node_spec spec, const job_context* ctx, caf::actor registry);
 

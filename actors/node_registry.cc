@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <map>
 #include <memory>
-#include <set>
 
 #include <spdlog/spdlog.h>
 
@@ -18,7 +17,7 @@ namespace {
 // A REMOTE@* job in the allocation table: its actor, and the node it was last told to run on.
 struct placed_job {
   caf::actor actor;
-  std::vector<std::string> servers;  // the nodes it is limited to, as it asked; empty: any
+  std::vector<std::string> servers;  // the servers it is limited to, as it lists them; empty: any
   std::string node;                  // "" = none live
 };
 
@@ -27,7 +26,7 @@ struct node_registry_state {
   const job_context* ctx = nullptr;
   std::map<std::string, caf::actor> nodes;  // by node id
   // -- placing REMOTE@* jobs --
-  std::set<std::string> live;               // ids of the nodes that are up
+  std::map<std::string, live_server> live;  // the nodes that are up, by id, with their names
   job_allocation table;
   std::map<std::string, placed_job, std::less<>> placed;  // by job id
   static inline const char* name = "mainspring.node_registry";
@@ -81,11 +80,22 @@ void sync_job(node_registry_self self, std::string job_id, caf::actor job, bool 
   tell_moved(self);
 }
 
-// A node went up or down: the table follows the live nodes.
-void on_node_status(node_registry_self self, const std::string& id, bool up) {
+// A node went up or down, or came back under another address or host name: the table follows
+// the live nodes.
+void on_node_status(node_registry_self self, const std::string& id, bool up, std::string ip, std::string hostname) {
   auto& st = self->state;
-  if (up ? !st.live.insert(id).second : st.live.erase(id) == 0) return;
-  auto moved = st.table.set_servers(std::vector<std::string>(st.live.begin(), st.live.end()));
+  if (up) {
+    live_server now{id, std::move(ip), std::move(hostname)};
+    auto [it, added] = st.live.try_emplace(id, now);
+    if (!added && it->second == now) return;
+    it->second = std::move(now);
+  } else if (st.live.erase(id) == 0) {
+    return;
+  }
+  std::vector<live_server> live;
+  live.reserve(st.live.size());
+  for (const auto& [node_id, server] : st.live) live.push_back(server);
+  auto moved = st.table.set_live_servers(live);
   if (!moved.ok()) return spdlog::error("group {}: node {} cannot be placed: {}", st.group, id, moved.status().message());
   if (moved->changed())
     spdlog::info("group {}: node {} is {}: {} job(s) moved, {} placed, {} left without a node (table version {})",
@@ -154,7 +164,9 @@ caf::behavior node_registry_behavior(node_registry_self self, std::string group,
       [=](node_list_atom, const reply_fn<std::vector<node_view>>& reply) { list(self, reply); },
       [=](alloc_sync_atom, std::string& job_id, caf::actor& job, bool wanted, std::vector<std::string>& servers,
           bool touched) { sync_job(self, std::move(job_id), std::move(job), wanted, std::move(servers), touched); },
-      [=](node_status_atom, const std::string& id, bool up) { on_node_status(self, id, up); },
+      [=](node_status_atom, const std::string& id, bool up, std::string& ip, std::string& hostname) {
+        on_node_status(self, id, up, std::move(ip), std::move(hostname));
+      },
       [=](alloc_leave_atom, const std::vector<std::string>& job_ids) {
         auto& st = self->state;
         if (st.placed.empty()) return;

@@ -10,7 +10,8 @@
 // - Placing REMOTE@* jobs: the group's allocation table (core/job_allocation.h) over the nodes
 //   that are up. (alloc_sync_atom, job_id, job, wanted, servers, touched) from a job adds it
 //   (wanted), changes its server limit or version (touched: its definition changed) or removes
-//   it; (node_status_atom, id, up) from a node actor re-places the jobs. Every job whose node
+//   it; (node_status_atom, id, up, ip, hostname) from a node actor re-places the jobs (a job's
+//   server list names a node by id, IP address or host name). Every job whose node
 //   changes hears (alloc_node_atom, node) ("" = no live node can run it); a new job hears it
 //   even when it stays "". (alloc_leave_atom, job_ids) from the group drops deleted jobs at once.
 //   (alloc_view_atom, reply_fn<allocation_view>) answers the table.

@@ -1,6 +1,7 @@
 #include "core/executor_target.h"
 
 #include "core/body_pattern.h"
+#include "core/job_allocation.h"  // is_valid_server_entry
 #include "core/job.h"
 
 #include <algorithm>
@@ -111,10 +112,15 @@ status check(const remote_target& t) {
   if (t.nodes.size() > k_max_target_entries)
     return status::invalid_argument("request_url: more than " + std::to_string(k_max_target_entries) + " nodes");
   // A node registers under an id of [a-zA-Z0-9_]{1,22} (validate_node): any other could never run.
-  for (const auto& node : t.nodes)
-    if (!is_valid_id(node))
+  // A placed job's list may also name a node by its address or host name, as Cloudtask's do.
+  for (const auto& node : t.nodes) {
+    if (t.allocated && !is_valid_server_entry(node))
+      return status::invalid_argument("request_url: bad server \"" + node.substr(0, 64) +
+                                      "\" (a node id, host name or IP address: printable ASCII without ',')");
+    if (!t.allocated && !is_valid_id(node))
       return status::invalid_argument("request_url: bad node id \"" + node.substr(0, 64) +
                                       "\" (node ids match [a-zA-Z0-9_]{1,22})");
+  }
   if (auto st = check_entries(t.env, "environment variable"); !st.ok()) return st;
   return check_command(t.command, "a REMOTE@ job");
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <cctype>
 #include <utility>
 
 namespace mainspring {
@@ -40,17 +41,33 @@ status check_job_id(std::string_view job_id) {
   return check_key("jobid", job_id, k_max_allocation_job_id_bytes);
 }
 
-// `servers` checked, sorted and without duplicates.
-status_or<std::vector<std::string>> normalized_servers(std::vector<std::string> servers) {
-  for (const std::string& key : servers) {
-    if (auto st = check_key("servers", key, k_max_server_key_bytes); !st.ok()) return st;
+// `servers` checked; kept in their order, repeats and all, as they count in the choice.
+status_or<std::vector<std::string>> checked_servers(std::vector<std::string> servers) {
+  for (const std::string& entry : servers) {
+    if (!is_valid_server_entry(entry))
+      return status::invalid_argument("servers: not a server's name or address: " + entry.substr(0, 32));
   }
-  std::sort(servers.begin(), servers.end());
-  servers.erase(std::unique(servers.begin(), servers.end()), servers.end());
   return servers;
 }
 
+// Letters compared as Go's strings.ToUpper compares them; entries and names here are ASCII.
+bool same_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::toupper(static_cast<unsigned char>(x)) == std::toupper(static_cast<unsigned char>(y));
+         });
+}
+
 }  // namespace
+
+bool names_server(std::string_view entry, const live_server& server) {
+  return (!server.ip.empty() && entry == server.ip) || same_ignoring_case(entry, server.key) ||
+         (!server.hostname.empty() && same_ignoring_case(entry, server.hostname));
+}
+
+bool is_valid_server_entry(std::string_view entry) {
+  if (entry.empty() || entry.size() > k_max_server_entry_bytes) return false;
+  return std::all_of(entry.begin(), entry.end(), [](char c) { return c > ' ' && c < 0x7f && c != ','; });
+}
 
 uint32_t crc32_ieee(std::string_view bytes) {
   uint32_t c = ~0u;
@@ -115,13 +132,15 @@ std::optional<std::string> job_allocation::place(std::string_view job_id, const 
     if (!owner) return std::nullopt;
     return std::string(*owner);
   }
-  // HashLocationRangeWorker: the live servers among the job's, sorted, by crc32 modulo count.
-  std::vector<std::string_view> live;
-  for (const std::string& key : record.servers) {
-    if (std::binary_search(ring_.members().begin(), ring_.members().end(), key)) live.push_back(key);
+  // HashLocationRangeWorker: each entry's live servers, their keys sorted, by crc32 modulo count.
+  std::vector<std::string_view> named;
+  for (const std::string& entry : record.servers) {
+    for (const live_server& server : live_)
+      if (names_server(entry, server)) named.push_back(server.key);
   }
-  if (live.empty()) return std::nullopt;
-  return std::string(live[crc32_ieee(job_id) % live.size()]);
+  if (named.empty()) return std::nullopt;
+  std::sort(named.begin(), named.end());
+  return std::string(named[crc32_ieee(job_id) % named.size()]);
 }
 
 bool job_allocation::replace(std::string_view job_id, job_record& record, reallocation* counts) const {
@@ -135,10 +154,24 @@ bool job_allocation::replace(std::string_view job_id, job_record& record, reallo
 }
 
 status_or<reallocation> job_allocation::set_servers(const std::vector<std::string>& live_server_keys) {
-  for (const std::string& key : live_server_keys) {
-    if (auto st = check_key("server key", key, k_max_server_key_bytes); !st.ok()) return st;
+  std::vector<live_server> live;
+  live.reserve(live_server_keys.size());
+  for (const std::string& key : live_server_keys) live.push_back({key, "", ""});
+  return set_live_servers(live);
+}
+
+status_or<reallocation> job_allocation::set_live_servers(const std::vector<live_server>& live) {
+  std::vector<std::string> keys;
+  keys.reserve(live.size());
+  for (const live_server& server : live) {
+    if (auto st = check_key("server key", server.key, k_max_server_key_bytes); !st.ok()) return st;
+    keys.push_back(server.key);
   }
-  ring_.set_members(live_server_keys);
+  ring_.set_members(keys);
+  live_ = live;
+  std::stable_sort(live_.begin(), live_.end(), [](const live_server& a, const live_server& b) { return a.key < b.key; });
+  live_.erase(std::unique(live_.begin(), live_.end(), [](const live_server& a, const live_server& b) { return a.key == b.key; }),
+              live_.end());
 
   reallocation result;
   for (auto& [job_id, record] : jobs_) replace(job_id, record, &result);
@@ -148,7 +181,7 @@ status_or<reallocation> job_allocation::set_servers(const std::vector<std::strin
 
 status job_allocation::add_job(std::string_view job_id, std::vector<std::string> servers) {
   if (auto st = check_job_id(job_id); !st.ok()) return st;
-  auto limit = normalized_servers(std::move(servers));
+  auto limit = checked_servers(std::move(servers));
   if (!limit.ok()) return limit.status();
   if (jobs_.find(job_id) != jobs_.end()) {
     return status::already_exists("jobid: already allocated in this runtime: " + std::string(job_id));
@@ -164,7 +197,7 @@ status job_allocation::add_job(std::string_view job_id, std::vector<std::string>
 status job_allocation::update_job(std::string_view job_id, std::vector<std::string> servers) {
   auto it = jobs_.find(job_id);
   if (it == jobs_.end()) return status::not_found("jobid: not in this runtime: " + std::string(job_id));
-  auto limit = normalized_servers(std::move(servers));
+  auto limit = checked_servers(std::move(servers));
   if (!limit.ok()) return limit.status();
   job_record& record = it->second;
   record.servers = std::move(limit).value();

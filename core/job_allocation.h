@@ -23,9 +23,11 @@
 // its owner is the server of the largest point strictly below that hash, wrapping to the largest
 // point on the circle. So a table built here places every job on the server the center would.
 // A job may name the servers it is limited to (Cloudtask's job `servers`); it then runs on one of
-// those that are live, chosen as the center's HashLocationRangeWorker does: the sorted keys of
-// those servers, indexed by crc32_ieee(job id) modulo their count. With none of them live it is
-// unallocated.
+// those that are live, chosen as the center's HashLocationRangeWorker does: for each entry of the
+// list, in its order, the key of every live server the entry names (names_server: its IP
+// address, or its key or host name ignoring case; an entry naming two servers gives both, two
+// entries naming one server give it twice), then those keys sorted and indexed by
+// crc32_ieee(job id) modulo their count. With none of them live it is unallocated.
 // Two differences, both so that the answer depends on the set of servers alone: when two
 // servers' points land on the same hash the smaller key owns it (the center keeps whichever
 // server registered last, and removing either server drops the point for both), and entries()
@@ -52,6 +54,8 @@ inline constexpr int k_cloudtask_virtual_nodes = 50;
 // Server keys are UUIDs and job ids 24 hex digits in Cloudtask; these only bound the sizes.
 inline constexpr size_t k_max_server_key_bytes = 256;
 inline constexpr size_t k_max_allocation_job_id_bytes = 256;
+// An entry of a job's server list: a key, a host name (at most 253 bytes in DNS) or an address.
+inline constexpr size_t k_max_server_entry_bytes = 256;
 
 // CRC-32 as in IEEE 802.3 (reflected, polynomial 0xEDB88320, initial and final xor ~0): Go's
 // crc32.ChecksumIEEE and zlib's crc32(). crc32_ieee("123456789") == 0xCBF43926.
@@ -98,6 +102,25 @@ class hash_ring {
   std::vector<point> points_;  // ascending hash, one point per distinct hash
 };
 
+// A live server as a job's server list may name it. The center takes an entry for a worker when
+// it is the worker's IPAddr or, ignoring case, its Name; a Mainspring node is named by its id (the
+// key) and by the host name its agent reports, so either matches.
+struct live_server {
+  std::string key;
+  std::string ip;        // "" = unknown: no entry names it by address
+  std::string hostname;  // "" = none
+
+  bool operator==(const live_server&) const = default;
+};
+
+// Whether `entry` of a job's server list names `server`: `entry` is its IP address, or its key
+// or host name in ASCII letters of any case.
+bool names_server(std::string_view entry, const live_server& server);
+
+// Whether `entry` may stand in a job's server list: 1 to k_max_server_entry_bytes printable
+// ASCII characters other than ',' (the native REMOTE@*a,b text separates entries with it).
+bool is_valid_server_entry(std::string_view entry);
+
 // One row of the jobsalloc answer.
 struct job_allocation_entry {
   std::string job_id;
@@ -109,7 +132,7 @@ struct job_allocation_entry {
   bool operator==(const job_allocation_entry&) const = default;
 };
 
-// What one set_servers() call did to the jobs.
+// What one set_servers() or set_live_servers() call did to the jobs.
 struct reallocation {
   size_t moved = 0;        // placed before and after, on another server now
   size_t allocated = 0;    // unallocated before, placed now
@@ -130,19 +153,23 @@ class job_allocation {
   // Each call that changes entries() adds one to version(); a call that changes nothing there
   // (adding a job while no server is live, a server set that moves no job) leaves it alone.
 
-  // Makes `live_server_keys` the runtime's live servers (duplicates count once) and places every
-  // job on its ring owner among them. Fails with invalid_argument, changing nothing, if a key is
-  // empty or longer than k_max_server_key_bytes.
+  // Makes `live` the runtime's live servers (a key given twice counts once, with its first
+  // names) and places every job on its ring owner among them, or among those its server list
+  // names. Fails with invalid_argument, changing nothing, if a key is empty or longer than
+  // k_max_server_key_bytes.
+  status_or<reallocation> set_live_servers(const std::vector<live_server>& live);
+  // The same for servers known by their keys alone (no address or host name).
   status_or<reallocation> set_servers(const std::vector<std::string>& live_server_keys);
 
   // Adds a job with entry version 1, placed on its ring owner (unallocated if no server is live),
-  // or, when `servers` is not empty, on one of those (see the file comment). Fails with
-  // invalid_argument for an empty or over-long id or server key, already_exists for a known id.
+  // or, when `servers` is not empty, on one of the live servers it names (see the file comment).
+  // Fails with invalid_argument for an empty or over-long id or an entry that is not
+  // is_valid_server_entry(), already_exists for a known id.
   status add_job(std::string_view job_id, std::vector<std::string> servers = {});
 
   // Replaces the servers a job is limited to ({} = any), places it again, and adds one to its
   // entry version (the center's SingleJobAlloc then UpdateAllocJob after an edit). Fails with
-  // not_found for an unknown id, invalid_argument for a bad server key.
+  // not_found for an unknown id, invalid_argument for a bad server entry.
   status update_job(std::string_view job_id, std::vector<std::string> servers);
 
   // Forgets a job. Fails with not_found for an unknown id.
@@ -184,7 +211,7 @@ class job_allocation {
   struct job_record {
     std::optional<std::string> server_key;  // nullopt: unallocated
     uint64_t version = 1;
-    std::vector<std::string> servers;       // sorted, unique; empty: any server
+    std::vector<std::string> servers;       // as the job lists them; empty: any server
   };
 
   // Where `job_id` runs now, given its record's server limit: nullopt when nowhere.
@@ -194,6 +221,7 @@ class job_allocation {
 
   // -- member variables --
   hash_ring ring_;
+  std::vector<live_server> live_;  // by key, one per key
   std::map<std::string, job_record, std::less<>> jobs_;
   uint64_t version_ = 0;
 };

@@ -7,6 +7,7 @@
 
 #include "core/calendar_rules.h"
 #include "core/hex.h"
+#include "core/job_allocation.h"
 #include "core/node_auth.h"
 #include "core/rfc3339.h"
 #include "http/dialect_data.h"
@@ -76,8 +77,11 @@ status_or<int64_t> bounded_integer(const json& body, const char* name, int64_t m
   return v;
 }
 
-status check_node_id(const std::string& where, const std::string& id) {
-  if (!is_valid_id(id)) return invalid(where + ": a node id ([a-zA-Z0-9_]{1,22}, an agent's --node-id)");
+// As the center matches them: a server's IP address or, ignoring case, its name (here a node's
+// id or the host name its agent reports).
+status check_server(const std::string& where, const std::string& entry) {
+  if (!is_valid_server_entry(entry))
+    return invalid(where + ": a server's node id, host name or IP address (printable ASCII, no ',')");
   return {};
 }
 
@@ -144,7 +148,7 @@ status_or<ct_job> decode_job(const json& body, bool require_id) {
   MS_ASSIGN_OR_RETURN(job.location, required_string(body, "location", k_max_id_bytes));
   if (auto st = validate_group_name(job.location); !st.ok()) return invalid("location: letters, digits and '_' only");
   MS_ASSIGN_OR_RETURN(job.cmd, required_string(body, "cmd", k_max_command_bytes));
-  MS_ASSIGN_OR_RETURN(job.servers, string_list(body, "servers", k_max_target_entries, check_node_id));
+  MS_ASSIGN_OR_RETURN(job.servers, string_list(body, "servers", k_max_target_entries, check_server));
   MS_ASSIGN_OR_RETURN(job.env, string_list(body, "env", k_max_env_entries, check_env));
   MS_ASSIGN_OR_RETURN(job.timeout_s, bounded_integer(body, "timeout", 0, k_max_timeout_ms / 1000, 0));
   int64_t enabled = 0;

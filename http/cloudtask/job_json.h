@@ -6,7 +6,8 @@
 //   jobid      the job id (24 lower-case hex digits when created here)
 //   name       name (unique among the jobs of one `groupid`, as cloudtask-web checks)
 //   location   the group
-//   servers    the node ids the job is limited to (remote_target.nodes; [] = any live node)
+//   servers    the servers the job is limited to, each a node id, host name or IP address as the
+//              center matches them (remote_target.nodes; [] = any live node)
 //   cmd, env   remote_target{command, env ("K=V" strings), allocated}
 //   timeout    seconds; 0 (wait forever) is Mainspring's longest timeout, k_max_timeout_ms
 //   enabled    1 = active, 0 = paused (a paused job leaves the allocation table, as a disabled

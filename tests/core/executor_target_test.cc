@@ -63,6 +63,10 @@ TEST_CASE("commands are required and bounded, env names are tokens") {
     CHECK(message_of(remote_target{{never}, "x"}).starts_with("request_url: bad node id"));
   CHECK(message_of(remote_target{{std::string(23, 'w')}, "x"}).starts_with("request_url: bad node id"));
   CHECK(validate_target(remote_target{{"w1", "build_2", std::string(22, 'w')}, "x"}).ok());
+  // A placed job's list may also name nodes by address or host name (Cloudtask's servers).
+  CHECK(validate_target(remote_target{{"10.0.0.7", "build-3.example.com", "fe80::1", "W1"}, "x", {}, true}).ok());
+  for (const char* never : {"a,b", "", "a b", "caf\xc3\xa9"})
+    CHECK(message_of(remote_target{{never}, "x", {}, true}).starts_with("request_url: bad server"));
   CHECK(message_of(remote_target{{"a"}, ""}).starts_with("exec_command: required"));
 }
 

@@ -18,6 +18,7 @@ using mainspring::crc32_ieee;
 using mainspring::hash_ring;
 using mainspring::job_allocation;
 using mainspring::job_allocation_entry;
+using mainspring::live_server;
 using mainspring::status_code;
 
 // The three servers and six jobs of the jobsalloc example in the Cloudtask API document.
@@ -451,7 +452,7 @@ TEST_CASE("a job limited to servers runs on one of them, chosen as HashLocationR
   job_allocation table;
   REQUIRE(table.set_servers({"a", "b", "c", "d"}).ok());
   const std::string job = "399d4b159c65c9b34d2a3c41";
-  REQUIRE(table.add_job(job, {"d", "b", "b"}).ok());
+  REQUIRE(table.add_job(job, {"d", "b"}).ok());
   // The live servers among the job's, sorted ({"b", "d"}), indexed by crc32(job id) % 2.
   const std::vector<std::string> candidates = {"b", "d"};
   CHECK(table.server_of(job) == candidates[crc32_ieee(job) % 2]);
@@ -480,6 +481,55 @@ TEST_CASE("update_job changes a job's server limit, places it again and raises i
   CHECK(table.entries().at(0).version == 3);
   CHECK(table.update_job("nope", {}).code() == status_code::not_found);
   CHECK(table.update_job("j1", {""}).code() == status_code::invalid_argument);
-  CHECK(table.add_job("j2", {std::string(mainspring::k_max_server_key_bytes + 1, 'x')}).code() == status_code::invalid_argument);
+  CHECK(table.add_job("j2", {std::string(mainspring::k_max_server_entry_bytes + 1, 'x')}).code() == status_code::invalid_argument);
+  CHECK(table.add_job("j2", {"a,b"}).code() == status_code::invalid_argument);
+  CHECK(table.add_job("j2", {"a b"}).code() == status_code::invalid_argument);
   CHECK_FALSE(table.contains("j2"));
+}
+
+TEST_CASE("a server list names a server by its IP address, or by its key or host name in any case") {
+  const live_server w1{"w1", "10.0.0.7", "Build-3"};
+  CHECK(mainspring::names_server("10.0.0.7", w1));
+  CHECK(mainspring::names_server("w1", w1));
+  CHECK(mainspring::names_server("W1", w1));
+  CHECK(mainspring::names_server("build-3", w1));
+  CHECK(mainspring::names_server("BUILD-3", w1));
+  CHECK_FALSE(mainspring::names_server("10.0.0.70", w1));
+  CHECK_FALSE(mainspring::names_server("build-", w1));
+  CHECK_FALSE(mainspring::names_server("", live_server{"w2", "", ""}));  // no address: none names it so
+  CHECK(mainspring::is_valid_server_entry("fe80::1"));
+  CHECK(mainspring::is_valid_server_entry("host-a.example.com"));
+  CHECK_FALSE(mainspring::is_valid_server_entry(""));
+  CHECK_FALSE(mainspring::is_valid_server_entry("caf\xc3\xa9"));  // not ASCII
+}
+
+TEST_CASE("a job's servers pick live servers by address and name, each match counting as the center counts it") {
+  job_allocation table;
+  REQUIRE(table.set_live_servers(std::vector<live_server>{
+                                {"a", "10.0.0.1", "alpha"}, {"b", "10.0.0.2", "beta"}, {"c", "10.0.0.2", "gamma"}})
+              .ok());
+  const std::string job = "399d4b159c65c9b34d2a3c41";
+
+  // One entry naming two servers (b and c share an address) offers both.
+  REQUIRE(table.add_job(job, {"10.0.0.2"}).ok());
+  const std::vector<std::string> both = {"b", "c"};
+  CHECK(table.server_of(job) == both[crc32_ieee(job) % 2]);
+
+  // A server named twice (by name and by address) counts twice: keys [a, a, b], as
+  // HashLocationRangeWorker appends a key for every entry that names it.
+  REQUIRE(table.update_job(job, {"ALPHA", "beta", "10.0.0.1"}).ok());
+  const std::vector<std::string> with_repeat = {"a", "a", "b"};
+  CHECK(table.server_of(job) == with_repeat[crc32_ieee(job) % 3]);
+
+  // Names that match no live server: unallocated until one comes.
+  REQUIRE(table.update_job(job, {"delta", "10.0.0.9"}).ok());
+  CHECK_FALSE(table.server_of(job).has_value());
+  REQUIRE(table.set_live_servers(std::vector<live_server>{{"a", "10.0.0.1", "alpha"}, {"d", "10.0.0.9", "delta"}}).ok());
+  CHECK(table.server_of(job) == "d");
+
+  // A server that comes back under another address is named by the new one only.
+  REQUIRE(table.update_job(job, {"10.0.0.1"}).ok());
+  CHECK(table.server_of(job) == "a");
+  REQUIRE(table.set_live_servers(std::vector<live_server>{{"a", "10.0.0.5", "alpha"}, {"d", "10.0.0.9", "delta"}}).ok());
+  CHECK_FALSE(table.server_of(job).has_value());
 }

@@ -22,6 +22,8 @@ TEST_CASE("native targets are read from request_url and exec_command") {
         remote_target{{}, "uptime", {}, true});
   CHECK(std::get<remote_target>(parse_native_target("remote@*n1,n2", "uptime").value()) ==
         remote_target{{"n1", "n2"}, "uptime", {}, true});
+  CHECK(std::get<remote_target>(parse_native_target("REMOTE@*10.0.0.7,build-3", "uptime").value()) ==
+        remote_target{{"10.0.0.7", "build-3"}, "uptime", {}, true});
   CHECK(std::get<shell_target>(parse_native_target("", "echo").value()).command == "echo");
   CHECK(std::get<shell_target>(parse_native_target("SHELL@", "echo").value()).command == "echo");
   CHECK(kind_of(parse_native_target("NOOP@", "").value()) == executor_kind::noop);

@@ -4,6 +4,7 @@
 // routes and shapes, calendar windows, and hostile input.
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -187,6 +188,50 @@ TEST_CASE("cloudtask: jobs made through the web routes are placed on live agents
   w2->restart();
   REQUIRE(s.servers_up("rt", 3, 20s));
   REQUIRE(eventually([&] { return s.placement("rt") == placed; }, 20s));
+}
+
+TEST_CASE("cloudtask: a job's servers name workers by id in any case, by IP address or by host name") {
+  ct_server s;
+  s.add_runtime("rt");
+  auto w1 = s.agent("rt", "w1");
+  auto w2 = s.agent("rt", "w2");
+  REQUIRE(s.servers_up("rt", 2));
+  auto job_on = [&](const std::string& name, const json& servers) {
+    json body = job_body(name, "true");
+    body["servers"] = servers;
+    return s.create(body);
+  };
+  const std::string named = job_on("named", {"W2"});
+  const std::string addressed = job_on("addressed", {"127.0.0.1"});  // both agents dial from loopback
+  const std::string elsewhere = job_on("elsewhere", {"10.255.255.1", "w9"});
+  REQUIRE(eventually([&] {
+    auto p = s.placement("rt");
+    return p.count(named) == 1 && p.count(addressed) == 1;
+  }));
+  auto placed = s.placement("rt");
+  CHECK(placed[named] == "w2");
+  CHECK((placed[addressed] == "w1" || placed[addressed] == "w2"));
+  CHECK(placed.count(elsewhere) == 0);
+  CHECK(s.job(elsewhere)["stat"] == 202);  // no live server it names: not placed
+
+  // w2 goes: the job naming it has nowhere to run, the one naming the address moves to w1.
+  w2->kill9();
+  REQUIRE(s.servers_up("rt", 1, 20s));
+  REQUIRE(eventually([&] {
+    auto p = s.placement("rt");
+    return p.count(named) == 0 && p.count(addressed) == 1 && p[addressed] == "w1";
+  }, 20s));
+
+  // The host name the agent reports, in other letters' case.
+  char host[256] = {};
+  REQUIRE(::gethostname(host, sizeof host - 1) == 0);
+  std::string upper = host;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const std::string hosted = job_on("hosted", {upper});
+  REQUIRE(eventually([&] {
+    auto p = s.placement("rt");
+    return p.count(hosted) == 1 && p[hosted] == "w1";
+  }));
 }
 
 TEST_CASE("cloudtask: jobs/action start runs an idle job once and stop ends its execution, schedule untouched") {

@@ -55,6 +55,17 @@ TEST_CASE("a Cloudtask job body becomes a REMOTE@* job placed by the table, off 
   CHECK(section["notifysetting"] == json{{"failed", json::object()}});
 }
 
+TEST_CASE("servers may name worker servers by IP address or host name, as the center matches them") {
+  json b = body();
+  b["servers"] = {"192.168.2.80", "Build-3.example.com", "w1"};
+  auto job = decode_job(b, false);
+  REQUIRE(job.ok());
+  job_spec spec = to_job_spec(*job, "399d4b159c65c9b34d2a3c41", 1'700'000'000'000);
+  CHECK(std::get<remote_target>(spec.target).nodes ==
+        std::vector<std::string>{"192.168.2.80", "Build-3.example.com", "w1"});
+  CHECK(validate_job(spec).ok());
+}
+
 TEST_CASE("a job without rules runs only when started, timeout 0 is the longest, enabled absent is off") {
   json b = body();
   b["schedule"] = json::array();
@@ -115,6 +126,8 @@ TEST_CASE("bad Cloudtask bodies are refused naming the field") {
   CHECK(error_of(b) == "env: must be an array of strings");
   b = body();
   b["servers"] = {"w1", "bad,id"};
+  CHECK(error_of(b).starts_with("servers[1]:"));
+  b["servers"] = {"10.0.0.7", "host a"};
   CHECK(error_of(b).starts_with("servers[1]:"));
   b = body();
   b["timeout"] = -1;
