@@ -301,6 +301,19 @@ class Dashboard(unittest.TestCase):
         with self.assertRaises(NoAlertPresentException):
             self.d.switch_to.alert.text
 
+    def test_3b_a_retry_waiting_out_its_delay_is_named_on_the_job_page(self):
+        ok("POST", "/v1/register/group", {"group_name": "retrying"})
+        job_id = ok("POST", "/v1/add/job", {"group_name": "retrying", "name": "fails once", "retries": 2,
+                                            "retry_delay": 3600, "interval_pattern": "@manually",
+                                            "exec_command": "exit 3"})
+        ok("POST", f"/v1/retrying/job/{job_id}/run")
+        self.wait(lambda d: ok("GET", f"/v1/retrying/job/{job_id}").get("retries_waiting"))
+        self.open(f"/g/retrying/job/{job_id}")
+        self.text_in("#job-counts", "Retry 1 due")
+        # Aborted, the retry is dropped and the line goes.
+        ok("POST", f"/v1/retrying/job/{job_id}/abort")
+        self.wait(lambda d: "Retry" not in d.find_element(By.ID, "job-counts").text)
+
     def test_4_a_group_of_100000_jobs_pages_and_searches(self):
         started = time.monotonic()
         ok("POST", "/v1/import", raw=big_group_archive("big", BIG_GROUP_JOBS))
