@@ -3,10 +3,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 
 #include <nlohmann/json.hpp>
 
+#include "core/job_allocation.h"
 #include "http/cloudtask/job_json.h"
 #include "http/cloudtask/replies.h"
 #include "http/cloudtask/runtime_view.h"
@@ -26,12 +26,6 @@ request_handler handler(request_handler h) { return guarded(render_center, std::
 void add(router& r, const std::string& method, std::string_view pattern, request_handler h) {
   r.add(method, pattern, handler(std::move(h)));
   r.add("OPTIONS", pattern, [](http_request&, responder reply) { send_center_options(reply); });
-}
-
-bool same_ci(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 // A server's name: the node id. The center names a worker after the host its agent reports and
@@ -119,10 +113,11 @@ void add_center_routes(router& r, scheduler_api& api, identity_ptr identity) {
   add(r, "GET", "/cloudtask/v2/runtimes/{runtime}/{server}/jobsalloc", [&api](http_request& req, responder reply) {
     load_runtime(api, req.params["runtime"], true, [reply, server = req.params["server"]](status_or<runtime_view> rt) {
       if (!rt.ok()) return send_center_error(reply, rt.status());
-      // As GetServerAllocData: a live server, by IP or (case-insensitively) by name.
+      // As GetServerAllocData: a live server, by IP or (case-insensitively) by name, as a job's
+      // servers name them.
       const node_view* match = nullptr;
       for (const auto& n : rt->nodes)
-        if (n.up && (n.spec.ip == server || same_ci(n.spec.id, server) || same_ci(n.spec.hostname, server))) match = &n;
+        if (n.up && names_server(server, live_server{n.spec.id, n.spec.ip, n.spec.hostname})) match = &n;
       if (!match) return send_center_error(reply, status::not_found("server: " + server));
       const std::string key = match->spec.id;
       send_center(reply, 200, k_successed, alloc_json(*rt, [&](const job_allocation_entry& e) { return e.server_key == key; }));
