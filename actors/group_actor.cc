@@ -662,14 +662,9 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
           to_job(self, job, view_atom::value, run_id, with_dependents(self, id, reply));
         });
       },
-      [=](run_now_atom, audit_entry& audit, const std::string& id, const reply_fn<uint64_t>& reply) {
-        with_job(self, id, reply,
-                 [&](const caf::actor& job) { to_job(self, job, run_now_atom::value, std::move(audit), reply); });
-      },
-      [=](run_now_atom, audit_entry& audit, const std::string& id, run_override& change,
-          const reply_fn<uint64_t>& reply) {
+      [=](run_now_atom, audit_entry& audit, const std::string& id, manual_run& run, const reply_fn<uint64_t>& reply) {
         with_job(self, id, reply, [&](const caf::actor& job) {
-          to_job(self, job, run_now_atom::value, std::move(audit), std::move(change), reply);
+          to_job(self, job, run_now_atom::value, std::move(audit), std::move(run), reply);
         });
       },
       [=](abort_atom, audit_entry& audit, const std::string& id, const reply_fn<std::size_t>& reply) {

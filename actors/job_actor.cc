@@ -301,18 +301,15 @@ caf::behavior make_job_handlers() {
       [](written_atom, actor_task& task) { task(); },
       // The server stops: the clock is stopping too, so no disarm; the gauges no longer matter.
       [](stop_atom) { me()->quit(); },
-      [](run_now_atom, audit_entry& audit, const reply_fn<uint64_t>& reply) {
+      [](run_now_atom, audit_entry& audit, manual_run& run, const reply_fn<uint64_t>& reply) {
         if (me()->state.deleted) return reply(status::not_found("job_id: the job was deleted"));
-        auto id = start_manual_run(me(), my_ctx(), std::nullopt);
+        const bool own = run.change.has_value();
+        const int64_t as_of_ms = run.as_of_ms;
+        auto id = start_manual_run(me(), my_ctx(), std::move(run));
         if (!id.ok()) return reply(id.status());
         audit.detail = *id ? "run " + std::to_string(*id) : "a run waits in the job's queue";
-        answer_run_now(my_ctx(), std::move(audit), *id, reply);
-      },
-      [](run_now_atom, audit_entry& audit, run_override& change, const reply_fn<uint64_t>& reply) {
-        if (me()->state.deleted) return reply(status::not_found("job_id: the job was deleted"));
-        auto id = start_manual_run(me(), my_ctx(), std::move(change));
-        if (!id.ok()) return reply(id.status());
-        audit.detail = (*id ? "run " + std::to_string(*id) : "a run waits in the job's queue") + " with fields of its own";
+        if (own) audit.detail += " with fields of its own";
+        if (as_of_ms) audit.detail += " as of " + std::to_string(as_of_ms) + " ms";
         answer_run_now(my_ctx(), std::move(audit), *id, reply);
       },
       [](abort_atom, audit_entry& audit, uint64_t run_id, const reply_fn<std::size_t>& reply) {

@@ -144,13 +144,14 @@ void restore_waiting(job_self self, const job_context* ctx, std::vector<waiting_
   start_waiting_runs(self, ctx);
 }
 
-status_or<uint64_t> start_manual_run(job_self self, const job_context* ctx, std::optional<run_override> change) {
+status_or<uint64_t> start_manual_run(job_self self, const job_context* ctx, manual_run run) {
   auto& st = self->state;
+  std::optional<run_override>& change = run.change;
   if (change && st.kind == executor_kind::remote)
     return status::invalid_argument("a run with fields of its own cannot run on worker nodes (REMOTE@)");
   if (change && change->target && change->target->index() != st.spec.target().index())
     return status::invalid_argument("a run with fields of its own keeps its job's executor");
-  const int64_t now = free_plan_ms(st, to_unix_ms(now_ms()));
+  const int64_t now = free_plan_ms(st, run.as_of_ms ? run.as_of_ms : to_unix_ms(now_ms()));
   if (st.kind == executor_kind::remote) return start_run(self, ctx, run_trigger::manual, now, 0);
   const job_controls& c = st.spec.controls();
   switch (admit(st, false)) {

@@ -41,11 +41,13 @@ void start_waiting_runs(job_self self, const job_context* ctx);
 // answers how many.
 std::size_t flush_waiting_runs(job_self self, const job_context* ctx);
 
-// A manual run now, with `change` applied to it and its retries when set: its id, or 0 when it
-// waits in the job's queue. resource_exhausted when the job is at its max_running without a
-// queue ("max_running: ...") or its queue is full ("queue_max: ..."); invalid_argument for a
-// change to a REMOTE@ job or to a target of another executor kind.
-status_or<uint64_t> start_manual_run(job_self self, const job_context* ctx, std::optional<run_override> change);
+// A manual run now, with `run.change` applied to it and its retries when set, planned at
+// `run.as_of_ms` when set (else now; either way moved on to a millisecond no other run of the job
+// holds, free_plan_ms): its id, or 0 when it waits in the job's queue. resource_exhausted when
+// the job is at its max_running without a queue ("max_running: ...") or its queue is full
+// ("queue_max: ..."); invalid_argument for a change to a REMOTE@ job or to a target of another
+// executor kind.
+status_or<uint64_t> start_manual_run(job_self self, const job_context* ctx, manual_run run);
 
 // The fields of its own that the run planned at `plan_ms` (or a retry of it) runs with, or null;
 // forget_own_fields drops them once no retry of that run is due. Runs are told apart by their plan

@@ -110,6 +110,7 @@ enum class timer_kind : uint8_t { schedule = 0, retry = 1 };
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::job_spec)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::stored_history)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::run_override)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::manual_run)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::actor_task)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::job_visitor)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::mutation_batch)

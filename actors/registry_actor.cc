@@ -273,13 +273,9 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
       [=](view_atom, const std::string& group, const std::string& id, uint64_t run_id, const reply_fn<job_view>& reply) {
         to_group(self, group, reply, view_atom::value, id, run_id);
       },
-      [=](run_now_atom, audit_entry& audit, const std::string& group, const std::string& id,
+      [=](run_now_atom, audit_entry& audit, const std::string& group, const std::string& id, manual_run& run,
           const reply_fn<uint64_t>& reply) {
-        to_group(self, group, reply, run_now_atom::value, std::move(audit), id);
-      },
-      [=](run_now_atom, audit_entry& audit, const std::string& group, const std::string& id, run_override& change,
-          const reply_fn<uint64_t>& reply) {
-        to_group(self, group, reply, run_now_atom::value, std::move(audit), id, std::move(change));
+        to_group(self, group, reply, run_now_atom::value, std::move(audit), id, std::move(run));
       },
       [=](abort_atom, audit_entry& audit, const std::string& group, const std::string& id,
           const reply_fn<std::size_t>& reply) {

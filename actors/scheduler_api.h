@@ -48,6 +48,15 @@ struct request_origin {
   std::string detail;          // the audit entry's detail, when the dialect has one to keep
 };
 
+// A run a client asks for now, outside the schedule (run_job_now_as).
+struct manual_run {
+  // The time the run stands for, when not now: its plan time, which its command sees as
+  // MAINSPRING_PLAN_TIME (a backfill: yesterday's report run today; Cronicle's run_event `now`).
+  // 0 = now. At most k_max_exec_time_s in ms; the run still starts at once.
+  int64_t as_of_ms = 0;
+  std::optional<run_override> change;  // fields of its own for this run and its retries
+};
+
 // The lifecycle state of a job as users see it.
 enum class job_phase { active, paused, done };
 const char* job_phase_name(job_phase p);  // "active", "paused", "done"
@@ -204,6 +213,14 @@ class scheduler_api {
                                 reply_fn<uint64_t> done) {
     (void)origin, (void)group, (void)job_id, (void)change;
     done(status::unimplemented("a run with fields of its own is not supported here"));
+  }
+  // As run_job_now_with (or run_job_now without a change), standing for `run.as_of_ms` when set;
+  // invalid_argument "plan_time: ..." when that is negative or past k_max_exec_time_s.
+  virtual void run_job_now_as(request_origin origin, std::string group, std::string job_id, manual_run run,
+                              reply_fn<uint64_t> done) {
+    if (run.as_of_ms != 0) return done(status::unimplemented("a run as of another time is not supported here"));
+    if (run.change) return run_job_now_with(std::move(origin), std::move(group), std::move(job_id), std::move(*run.change), std::move(done));
+    run_job_now(std::move(origin), std::move(group), std::move(job_id), std::move(done));
   }
   // Ends the job's runs in flight (each recorded failed, "aborted: " and origin.detail when given,
   // else "stopped through the <api> API"), drops its pending retries and the runs waiting in its queue; answers how many runs

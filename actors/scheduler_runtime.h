@@ -148,6 +148,8 @@ class scheduler_runtime final : public scheduler_api {
                   run_override change, reply_fn<std::size_t> done) override;
   void run_job_now_with(request_origin origin, std::string group, std::string job_id, run_override change,
                         reply_fn<uint64_t> done) override;
+  void run_job_now_as(request_origin origin, std::string group, std::string job_id, manual_run run,
+                      reply_fn<uint64_t> done) override;
   void allocation_table(std::string group, reply_fn<allocation_view> done) override;
   void group_executions(std::string group, int64_t from_ms, int64_t to_ms, std::size_t limit,
                         reply_fn<std::vector<run_record>> done) override;

@@ -83,8 +83,7 @@ void scheduler_runtime::run_view(std::string group, std::string job_id, uint64_t
 }
 void scheduler_runtime::run_job_now(request_origin origin, std::string group, std::string job_id,
                                     reply_fn<uint64_t> done) {
-  auto audit = audit_of(origin, "job.run", group, job_id);
-  impl_->send(run_now_atom::value, std::move(audit), std::move(group), std::move(job_id), std::move(done));
+  run_job_now_as(std::move(origin), std::move(group), std::move(job_id), manual_run{}, std::move(done));
 }
 void scheduler_runtime::job_executions(std::string group, std::string job_id, std::size_t limit,
                                        uint64_t before_run_id,
@@ -125,9 +124,17 @@ void scheduler_runtime::list_jobs_page(std::string group, job_page_query query, 
 }
 void scheduler_runtime::run_job_now_with(request_origin origin, std::string group, std::string job_id,
                                          run_override change, reply_fn<uint64_t> done) {
-  if (auto st = validate_override(change); !st.ok()) return done(st);
+  run_job_now_as(std::move(origin), std::move(group), std::move(job_id), manual_run{0, std::move(change)},
+                 std::move(done));
+}
+void scheduler_runtime::run_job_now_as(request_origin origin, std::string group, std::string job_id, manual_run run,
+                                       reply_fn<uint64_t> done) {
+  if (run.as_of_ms < 0 || run.as_of_ms > k_max_exec_time_s * 1000)
+    return done(status::invalid_argument("plan_time: must be a time from 1970 to 9999"));
+  if (run.change)
+    if (auto st = validate_override(*run.change); !st.ok()) return done(st);
   auto audit = audit_of(origin, "job.run", group, job_id);
-  impl_->send(run_now_atom::value, std::move(audit), std::move(group), std::move(job_id), std::move(change),
+  impl_->send(run_now_atom::value, std::move(audit), std::move(group), std::move(job_id), std::move(run),
               std::move(done));
 }
 void scheduler_runtime::abort_job_runs(request_origin origin, std::string group, std::string job_id,

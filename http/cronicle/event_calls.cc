@@ -1,6 +1,9 @@
 // The event calls: get_schedule, get_event, create_event, update_event, delete_event, run_event,
 // get_event_history (Cronicle's lib/api/event.js).
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <variant>
 
 #include "core/schedule.h"
 #include "core/time_zone.h"
@@ -334,9 +337,35 @@ std::string launch_failure(const status& st, const job_controls& c, const std::s
 
 }  // namespace
 
+namespace {
+
+// run_event's `now`: the time the job stands for (its `now`, JOB_NOW), unix seconds, a fraction
+// or a numeric string too (Cronicle's UI sends time_now(), and a chosen time on shift-click); 0
+// when absent or false (now). Cronicle takes any value and later computes with it; here a value
+// that is not a time is refused.
+std::variant<int64_t, api_error> as_of_ms_of(const json& params) {
+  auto it = params.find("now");
+  if (it == params.end() || !js_truthy(*it)) return int64_t{0};
+  std::optional<double> seconds;
+  if (it->is_number()) seconds = it->get<double>();
+  if (it->is_string()) {
+    const std::string& text = it->get_ref<const std::string&>();
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (end != text.c_str() && std::string_view(end).find_first_not_of(" \t\r\n") == std::string_view::npos) seconds = v;
+  }
+  if (!seconds || !std::isfinite(*seconds) || *seconds < 0 || *seconds > static_cast<double>(k_max_exec_time_s))
+    return api_refusal("Malformed now parameter: must be a unix time in seconds");
+  return static_cast<int64_t>(std::llround(*seconds * 1000));
+}
+
+}  // namespace
+
 void run_event(scheduler_api& api, const state_ptr& s, call_args a) {
   if (auto e = validate_event_data(a.params)) return send(a.reply, *e);
-  find_event(api, s, a.params, a.reply, [&api, s, a](job_view v) {
+  auto as_of = as_of_ms_of(a.params);
+  if (auto* e = std::get_if<api_error>(&as_of)) return send(a.reply, *e);
+  find_event(api, s, a.params, a.reply, [&api, s, a, as_of_ms = std::get<int64_t>(as_of)](job_view v) {
     json event = event_json(v, s->events);
     // The fields that shape this run (run_changes.h) make it a run with fields of its own, kept
     // for its retries. Any other (notes, target, notify_*, post_data, ...) has no effect on a run
@@ -349,7 +378,7 @@ void run_event(scheduler_api& api, const state_ptr& s, call_args a) {
       if (*run == 0) return reply.send(success({{"ids", json::array()}, {"queue", waiting + 1}}));
       reply.send(success({{"ids", json::array({job_id_of(id, *run)})}}));
     };
-    if (!shaped) return api.run_job_now(a.origin, s->events.group, id, answer);
+    if (!shaped) return api.run_job_now_as(a.origin, s->events.group, id, manual_run{as_of_ms, std::nullopt}, answer);
     // The event as this run sees it: Cronicle merges the call's params over the event's (for
     // another plugin, the call's params only: the event's would be unknown to it).
     json changes = json::object();
@@ -368,7 +397,7 @@ void run_event(scheduler_api& api, const state_ptr& s, call_args a) {
         changes[f.key()] = *f;
     auto change = run_change(event, changes, s->events, id, run_fields::at_launch);
     if (!change.ok()) return send(a.reply, change.error());
-    api.run_job_now_with(a.origin, s->events.group, id, std::move(*change), answer);
+    api.run_job_now_as(a.origin, s->events.group, id, manual_run{as_of_ms, std::move(*change)}, answer);
   });
 }
 

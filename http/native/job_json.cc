@@ -206,6 +206,18 @@ status_or<int64_t> exec_time_from_json(const nlohmann::json& body) {
   return exec_time.value_or(0);
 }
 
+status_or<int64_t> run_as_of_ms_from_body(std::string_view body) {
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return int64_t{0};
+  nlohmann::json object;
+  MS_ASSIGN_OR_RETURN(object, parse_json_object(body));
+  std::optional<int64_t> plan_time;
+  MS_ASSIGN_OR_RETURN(plan_time, integer_field(object, "plan_time", /*allow_numeric_string=*/true));
+  if (plan_time && (*plan_time < 0 || *plan_time > k_max_exec_time_s))
+    return status::invalid_argument("plan_time: must be 0 (now) or a unix time in seconds up to " +
+                                    std::to_string(k_max_exec_time_s) + " (the year 9999)");
+  return plan_time.value_or(0) * 1000;
+}
+
 status_or<int64_t> activate_time_from_json(const nlohmann::json& body) {
   std::optional<bool> next_fire;
   MS_ASSIGN_OR_RETURN(next_fire, bool_field(body, "next_fire"));

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -61,6 +62,10 @@ status_or<int64_t> exec_time_from_json(const nlohmann::json& body);
 // What /v1/active/job's body asks for: its exec_time, or with the extension `"next_fire": true`
 // (no exec_time then) k_first_fire_by_schedule: resume at the schedule's next fire, no run now.
 status_or<int64_t> activate_time_from_json(const nlohmann::json& body);
+// The time a run-now body's run stands for (`plan_time`, unix seconds, a numeric string too), in
+// ms: 0 (now) when absent or the body is empty; "plan_time: ..." for a negative one or one past
+// the year 9999; "malformed JSON body: ..." for a body that is not a JSON object.
+status_or<int64_t> run_as_of_ms_from_body(std::string_view body);
 
 // -- encoding --
 

@@ -290,3 +290,28 @@ TEST_CASE("update_run on a try whose retry waits changes that retry") {
   CHECK(runs_of(*rt, "g", "j").size() == 2);
   CHECK(*ask<std::size_t>([&](auto r) { rt->update_run(k_test_origin, "g", "j", first, fewer, r); }) == 0);
 }
+
+TEST_CASE("runs asked for as of one time each get a plan time of their own, the second a millisecond on") {
+  temp_data_dir dir;
+  auto rt = start_runtime(dir.path);
+  REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_test_origin, "g", r); }).ok());
+  REQUIRE(add(*rt, shell_job("g", "j", "@manually", "sleep 30")).ok());
+  const int64_t as_of_ms = 1'700'000'000'000;
+  run_override change;
+  change.timeout_ms = 5'000;
+  auto first = ask<uint64_t>([&](auto r) { rt->run_job_now_as(k_test_origin, "g", "j", manual_run{as_of_ms, std::nullopt}, r); });
+  auto second = ask<uint64_t>([&](auto r) { rt->run_job_now_as(k_test_origin, "g", "j", manual_run{as_of_ms, change}, r); });
+  REQUIRE((first.ok() && second.ok()));
+  CHECK(run_of(*rt, "j", *first)->plan_ms == as_of_ms);
+  CHECK(run_of(*rt, "j", *first)->trigger == run_trigger::manual);
+  CHECK(run_of(*rt, "j", *second)->plan_ms == as_of_ms + 1);
+  // Each is told apart by its plan time: only the second runs with its own timeout.
+  CHECK(run_view(*rt, "j", *second).spec.timeout_ms == 5'000);
+  CHECK(run_view(*rt, "j", *first).spec.timeout_ms != 5'000);
+  // A time past the year 9999 is refused before the job hears of it.
+  auto late = ask<uint64_t>([&](auto r) {
+    rt->run_job_now_as(k_test_origin, "g", "j", manual_run{k_max_exec_time_s * 1000 + 1, std::nullopt}, r);
+  });
+  CHECK(late.status().code() == status_code::invalid_argument);
+  CHECK(*ask<std::size_t>([&](auto r) { rt->abort_job_runs(k_test_origin, "g", "j", r); }) == 2);
+}

@@ -675,3 +675,23 @@ TEST_CASE("cronicle: a shellplug script sees Cronicle's job variables and its pa
   const std::string now = log.substr(prefix.size(), log.find('|', prefix.size()) - prefix.size());
   CHECK(std::abs(std::stoll(now) - done["time_start"].get<int64_t>()) < 60);
 }
+
+TEST_CASE("cronicle: run_event's now is the time the job stands for, in its now and JOB_NOW") {
+  cronicle_server s;
+  const std::string script = "#!/bin/sh\necho \"now=$JOB_NOW\"\n";
+  std::string id = s.create(with(shell_event("Backfill", script), {{"params", {{"script", script}, {"annotate", 0}}}}));
+  // Cronicle's UI sends time_now(), a fraction; shift-click sends a chosen time.
+  std::string job = s.ok("run_event", {{"id", id}, {"now", 1700000000.75}})["ids"][0];
+  json done = s.wait_job(job);
+  REQUIRE(done["code"] == 0);
+  CHECK(done["now"] == 1700000000);
+  CHECK(done["time_start"].get<double>() > 1700000000 + 86400);  // it ran now all the same
+  CHECK(s.cr.get("/api/app/get_job_log?id=" + job + "&api_key=" + s.admin).body == "now=1700000000\n");
+  // From a query, a string.
+  job = s.ok("run_event", {{"id", id}, {"now", "1600000000"}})["ids"][0];
+  CHECK(s.wait_job(job)["now"] == 1600000000);
+  // Not a time: refused, nothing runs.
+  json refused = s.call("run_event", {{"id", id}, {"now", "tomorrow"}});
+  CHECK(refused == json{{"code", "api"}, {"description", "Malformed now parameter: must be a unix time in seconds"}});
+  CHECK(s.ok("get_event_history", {{"id", id}})["rows"].size() == 2);
+}

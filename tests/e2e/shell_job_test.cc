@@ -120,3 +120,33 @@ TEST_CASE("a shell job's output, exit code and environment are recorded") {
   CHECK_THAT(output, Catch::Contains("id=" + bad + " group=G plan="));
   CHECK(std::regex_search(output, std::regex("plan=[0-9]+")));
 }
+
+TEST_CASE("a run now may stand for another time: its plan time is the one asked for, and the command sees it") {
+  server_process server;
+  native_api api(server.base_url());
+  api.register_group("G");
+  const std::string id = api.add_job({{"group_name", "G"}, {"name", "report"}, {"interval_pattern", "@manually"},
+                                      {"exec_command", "echo \"for $MAINSPRING_PLAN_TIME\""}});
+  // Yesterday's report, run today (a backfill).
+  const int64_t yesterday_s = unix_now_ms() / 1000 - 86'400;
+  const std::string run_id = api.success(api.client.request(
+      "POST", "/v1/G/job/" + id + "/run", json{{"plan_time", yesterday_s}}.dump()));
+  REQUIRE(eventually([&] {
+    json runs = api.executions("G", id);
+    return runs.size() == 1 && runs[0]["state"] == "succeeded";
+  }));
+  json run = api.executions("G", id)[0];
+  CHECK(run["run_id"].get<std::string>() == run_id);
+  CHECK(run["trigger"] == "manual");
+  CHECK(run["plan_time_ms"] == yesterday_s * 1000);
+  CHECK(run["output_tail"] == "for " + std::to_string(yesterday_s) + "\n");
+  CHECK(run["start_time_ms"].get<int64_t>() >= unix_now_ms() - 60'000);  // it ran now all the same
+
+  // A time that is not one is refused, and nothing runs.
+  for (const char* body : {R"({"plan_time": -1})", R"({"plan_time": "soon"})"}) {
+    http_response refused = api.client.request("POST", "/v1/G/job/" + id + "/run", body);
+    CHECK(refused.status == 400);
+    CHECK(refused.json()["error"].get<std::string>().starts_with("plan_time: "));
+  }
+  CHECK(api.executions("G", id).size() == 1);
+}

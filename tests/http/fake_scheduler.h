@@ -40,6 +40,7 @@ class fake_scheduler final : public scheduler_api {
   std::string paused, deleted, cleared, deleted_name;
   std::size_t limit = 0;
   uint64_t before = 0;
+  int64_t run_as_of_ms = -1;  // the last run_job_now_as call's as_of_ms
   std::vector<uint64_t> aborted_runs;  // run ids abort_run was asked for
   // When set, callbacks are queued here instead of being called.
   bool defer = false;
@@ -146,6 +147,12 @@ class fake_scheduler final : public scheduler_api {
     origin = o;
     if (!find(group, job_id)) return reply(done, status::not_found("job_id: no job " + job_id));
     reply(done, status_or<uint64_t>(uint64_t{18'000'000'000'000'000'001ULL}));
+  }
+  void run_job_now_as(request_origin o, std::string group, std::string job_id, manual_run run,
+                      reply_fn<uint64_t> done) override {
+    run_as_of_ms = run.as_of_ms;
+    if (run.change) return reply(done, status::unimplemented("the fake runs no fields of its own"));
+    run_job_now(std::move(o), std::move(group), std::move(job_id), std::move(done));
   }
   void job_executions(std::string group, std::string job_id, std::size_t n, uint64_t before_id,
                       reply_fn<std::vector<run_record>> done) override {

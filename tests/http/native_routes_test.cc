@@ -466,6 +466,23 @@ TEST_CASE("run now answers the run id as a decimal string") {
   check_error(f.post("/v1/YM55/job/nope/run", ""), 404, "no job");
 }
 
+TEST_CASE("run now takes the time the run stands for, plan_time in unix seconds") {
+  fixture f;
+  f.api.seed_job("YM55", "a1");
+  CHECK(f.post("/v1/YM55/job/a1/run", "").status == 200);
+  CHECK(f.api.run_as_of_ms == 0);  // no body: now
+  CHECK(f.post("/v1/YM55/job/a1/run", R"({"plan_time": 1700000000})").status == 200);
+  CHECK(f.api.run_as_of_ms == 1'700'000'000'000);
+  CHECK(f.post("/v1/YM55/job/a1/run", R"({"plan_time": "1600000000"})").status == 200);
+  CHECK(f.api.run_as_of_ms == 1'600'000'000'000);
+  f.api.run_as_of_ms = -1;
+  check_error(f.post("/v1/YM55/job/a1/run", R"({"plan_time": -5})"), 400, "plan_time: must be 0 (now) or a unix time");
+  check_error(f.post("/v1/YM55/job/a1/run", R"({"plan_time": 253402300800})"), 400, "plan_time: must be 0 (now)");
+  check_error(f.post("/v1/YM55/job/a1/run", R"({"plan_time": 1.5})"), 400, "plan_time: must be a whole number");
+  check_error(f.post("/v1/YM55/job/a1/run", "yesterday"), 400, "malformed JSON body");
+  CHECK(f.api.run_as_of_ms == -1);  // refused before the scheduler heard of it
+}
+
 TEST_CASE("executions pass limit and before on and render each run") {
   fixture f;
   f.api.seed_job("YM55", "a1");
