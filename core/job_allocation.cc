@@ -57,6 +57,12 @@ bool same_ignoring_case(std::string_view a, std::string_view b) {
          });
 }
 
+std::string upper_ascii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
 }  // namespace
 
 bool names_server(std::string_view entry, const live_server& server) {
@@ -133,10 +139,20 @@ std::optional<std::string> job_allocation::place(std::string_view job_id, const 
     return std::string(*owner);
   }
   // HashLocationRangeWorker: each entry's live servers, their keys sorted, by crc32 modulo count.
+  // The index finds them without a pass over every live server per entry (names_server's rule).
   std::vector<std::string_view> named;
+  std::vector<uint32_t> hits;
+  auto add_hits = [&hits](const auto& index, const std::string& name) {
+    auto it = index.find(name);
+    if (it != index.end()) hits.insert(hits.end(), it->second.begin(), it->second.end());
+  };
   for (const std::string& entry : record.servers) {
-    for (const live_server& server : live_)
-      if (names_server(entry, server)) named.push_back(server.key);
+    hits.clear();
+    add_hits(by_ip_, entry);
+    add_hits(by_name_, upper_ascii(entry));
+    std::sort(hits.begin(), hits.end());
+    hits.erase(std::unique(hits.begin(), hits.end()), hits.end());  // one per server an entry names
+    for (uint32_t i : hits) named.push_back(live_[i].key);
   }
   if (named.empty()) return std::nullopt;
   std::sort(named.begin(), named.end());
@@ -172,6 +188,14 @@ status_or<reallocation> job_allocation::set_live_servers(const std::vector<live_
   std::stable_sort(live_.begin(), live_.end(), [](const live_server& a, const live_server& b) { return a.key < b.key; });
   live_.erase(std::unique(live_.begin(), live_.end(), [](const live_server& a, const live_server& b) { return a.key == b.key; }),
               live_.end());
+  by_ip_.clear();
+  by_name_.clear();
+  for (uint32_t i = 0; i < live_.size(); ++i) {
+    const live_server& server = live_[i];
+    if (!server.ip.empty()) by_ip_[server.ip].push_back(i);
+    by_name_[upper_ascii(server.key)].push_back(i);
+    if (!server.hostname.empty()) by_name_[upper_ascii(server.hostname)].push_back(i);
+  }
 
   reallocation result;
   for (auto& [job_id, record] : jobs_) replace(job_id, record, &result);

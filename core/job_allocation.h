@@ -42,6 +42,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/status.h"
@@ -222,6 +223,10 @@ class job_allocation {
   // -- member variables --
   hash_ring ring_;
   std::vector<live_server> live_;  // by key, one per key
+  // Indexes into live_ by what names a server (names_server): its IP address, and its key and
+  // host name upper-cased.
+  std::unordered_map<std::string, std::vector<uint32_t>> by_ip_;
+  std::unordered_map<std::string, std::vector<uint32_t>> by_name_;
   std::map<std::string, job_record, std::less<>> jobs_;
   uint64_t version_ = 0;
 };

@@ -533,3 +533,34 @@ TEST_CASE("a job's servers pick live servers by address and name, each match cou
   REQUIRE(table.set_live_servers(std::vector<live_server>{{"a", "10.0.0.5", "alpha"}, {"d", "10.0.0.9", "delta"}}).ok());
   CHECK_FALSE(table.server_of(job).has_value());
 }
+
+TEST_CASE("placement by server names agrees with names_server over every live server, for random tables") {
+  std::mt19937_64 rng(17);
+  const std::vector<std::string> names = {"a", "A", "b", "host-1", "HOST-1", "10.0.0.1", "10.0.0.2", "c", "zz"};
+  auto pick = [&](std::size_t n) { return names[rng() % n]; };
+  for (int round = 0; round < 200; ++round) {
+    std::vector<live_server> live;
+    const int servers = 1 + static_cast<int>(rng() % 5);
+    for (int i = 0; i < servers; ++i)
+      live.push_back({"k" + std::to_string(rng() % 6), rng() % 3 ? pick(names.size()) : "", rng() % 2 ? pick(names.size()) : ""});
+    job_allocation table;
+    REQUIRE(table.set_live_servers(live).ok());
+    std::vector<std::string> entries;
+    for (int i = 1 + static_cast<int>(rng() % 4); i > 0; --i) entries.push_back(rng() % 2 ? pick(names.size()) : "k" + std::to_string(rng() % 6));
+    const std::string job = "job" + std::to_string(round);
+    REQUIRE(table.add_job(job, entries).ok());
+    // What HashLocationRangeWorker computes, over the servers as set_live_servers keeps them
+    // (one per key, the first given).
+    std::vector<live_server> kept;
+    for (const auto& s : live)
+      if (std::none_of(kept.begin(), kept.end(), [&](const live_server& k) { return k.key == s.key; })) kept.push_back(s);
+    std::vector<std::string> keys;
+    for (const auto& e : entries)
+      for (const auto& s : kept)
+        if (mainspring::names_server(e, s)) keys.push_back(s.key);
+    std::sort(keys.begin(), keys.end());
+    INFO("round " << round);
+    if (keys.empty()) CHECK_FALSE(table.server_of(job).has_value());
+    else CHECK(table.server_of(job) == keys[crc32_ieee(job) % keys.size()]);
+  }
+}
