@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/go_base64.h"
+#include "core/utf8.h"
 
 namespace mainspring {
 
@@ -17,27 +18,6 @@ namespace {
 // Records are written by hand rather than through nlohmann::ordered_json: building a JSON
 // object per job cost about 10 µs a job, ten seconds for a million.
 
-// Length of the valid UTF-8 sequence at the start of `s` (RFC 3629: no overlongs, no
-// surrogates, nothing past U+10FFFF), or 0 if it is not one.
-std::size_t utf8_sequence_length(std::string_view s) {
-  auto byte = [&s](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  auto in = [&](std::size_t i, unsigned lo, unsigned hi) {
-    return i < s.size() && byte(i) >= lo && byte(i) <= hi;
-  };
-  unsigned lead = byte(0);
-  if (lead < 0x80) return 1;
-  if (lead >= 0xc2 && lead <= 0xdf) return in(1, 0x80, 0xbf) ? 2 : 0;
-  if (lead >= 0xe0 && lead <= 0xef) {
-    unsigned lo = lead == 0xe0 ? 0xa0 : 0x80, hi = lead == 0xed ? 0x9f : 0xbf;
-    return in(1, lo, hi) && in(2, 0x80, 0xbf) ? 3 : 0;
-  }
-  if (lead >= 0xf0 && lead <= 0xf4) {
-    unsigned lo = lead == 0xf0 ? 0x90 : 0x80, hi = lead == 0xf4 ? 0x8f : 0xbf;
-    return in(1, lo, hi) && in(2, 0x80, 0xbf) && in(3, 0x80, 0xbf) ? 4 : 0;
-  }
-  return 0;
-}
-
 // `text` as a JSON string; each byte that starts no valid UTF-8 sequence becomes U+FFFD.
 void append_string(std::string& out, std::string_view text) {
   static constexpr char k_hex[] = "0123456789abcdef";
@@ -45,7 +25,7 @@ void append_string(std::string& out, std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
-      std::size_t n = utf8_sequence_length(text.substr(i));
+      std::size_t n = utf8_sequence(text, i);
       if (n == 0) {
         out += "\xEF\xBF\xBD";
         ++i;
