@@ -314,6 +314,28 @@ class Dashboard(unittest.TestCase):
         ok("POST", f"/v1/retrying/job/{job_id}/abort")
         self.wait(lambda d: "Retry" not in d.find_element(By.ID, "job-counts").text)
 
+    def test_3c_a_run_as_of_another_time_from_the_job_page(self):
+        ok("POST", "/v1/register/group", {"group_name": "backfill"})
+        job_id = ok("POST", "/v1/add/job", {"group_name": "backfill", "name": "report", "interval_pattern": "@manually",
+                                            "exec_command": "echo for $MAINSPRING_PLAN_TIME"})
+        self.open(f"/g/backfill/job/{job_id}")
+        self.element("#as-of-row summary").click()
+        box = self.element("#as-of")
+        # The browser's own reading of the local time typed, as the page reads it.
+        self.d.execute_script("arguments[0].value = '2025-01-02T03:04:05'", box)
+        expected_s = self.d.execute_script("return Math.floor(new Date('2025-01-02T03:04:05').getTime() / 1000)")
+        self.element("#run-as-of").click()
+        self.wait(lambda d: any(r["state"] == "succeeded" for r in ok("GET", f"/v1/backfill/job/{job_id}/executions")))
+        run = ok("GET", f"/v1/backfill/job/{job_id}/executions")[0]
+        self.assertEqual(run["plan_time_ms"], expected_s * 1000)
+        self.assertEqual(run["output_tail"], f"for {expected_s}\n")
+        self.text_in("#runs-table", "(as of")
+        # Nothing chosen: nothing runs.
+        self.d.execute_script("arguments[0].value = ''", box)
+        self.element("#run-as-of").click()
+        self.text_in("#notice", "Choose the time")
+        self.assertEqual(len(ok("GET", f"/v1/backfill/job/{job_id}/executions")), 1)
+
     def test_4_a_group_of_100000_jobs_pages_and_searches(self):
         started = time.monotonic()
         ok("POST", "/v1/import", raw=big_group_archive("big", BIG_GROUP_JOBS))

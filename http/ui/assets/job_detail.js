@@ -22,6 +22,13 @@ function specList(job) {
     .map(([k, v]) => [h("dt", {}, k), h("dd", { class: k === "Command" || k === "Schedule" ? "mono pre" : "" }, String(v))]));
 }
 
+// A run asked for as of another time (POST .../run {"plan_time"}) names that time.
+const AS_OF_SHOWN_MS = 1000;
+function asOf(r) {
+  return r.trigger === "manual" && Math.abs(r.start_time_ms - r.plan_time_ms) > AS_OF_SHOWN_MS
+    ? ` (as of ${formatTime(r.plan_time_ms)})` : "";
+}
+
 function runsTable(runs) {
   if (!runs.length) return h("p", { class: "muted", id: "no-runs" }, "No runs yet.");
   return h("div", { class: "table-wrap" }, h("table", { id: "runs-table" },
@@ -29,7 +36,7 @@ function runsTable(runs) {
     h("tbody", {}, runs.map((r) => h("tr", { dataset: { runId: r.run_id } },
       h("td", { class: "mono small" }, r.run_id),
       h("td", {}, badge(r.state)),
-      h("td", {}, r.trigger + (r.attempt ? ` #${r.attempt}` : "")),
+      h("td", {}, r.trigger + (r.attempt ? ` #${r.attempt}` : "") + asOf(r)),
       h("td", {}, formatTime(r.start_time_ms)),
       h("td", { class: "num" }, r.trigger === "manual" ? "—" : formatDuration(Math.max(0, r.lateness_ms))),
       h("td", { class: "num" }, r.end_time_ms ? formatDuration(r.duration_ms) : "running"),
@@ -55,6 +62,16 @@ export function jobDetailView(main, group, id) {
     try { await fn(); notify(label); await refresh(); } catch (err) { notify(err.message, "error"); }
   }
   const runNow = () => act("Run started", () => api.post(`${base}/run`));
+  // A run now that stands for another time (a backfill): the command sees it as its plan time.
+  const asOfInput = h("input", { type: "datetime-local", id: "as-of", step: "1", "aria-label": "Run as of (local time)" });
+  const runAsOf = () => {
+    const ms = new Date(asOfInput.value).getTime();
+    if (!asOfInput.value || Number.isNaN(ms)) return notify("Choose the time the run stands for first", "error");
+    return act("Run started", () => api.post(`${base}/run`, { plan_time: Math.floor(ms / 1000) }));
+  };
+  // Drawn once, outside the actions the polls redraw, so that typing in it is never interrupted.
+  const asOfRow = h("details", { class: "as-of", id: "as-of-row" }, h("summary", {}, "Run as of another time…"),
+    h("div", { class: "actions" }, asOfInput, h("button", { type: "button", id: "run-as-of", onclick: runAsOf }, "Run")));
   const pause = () => act("Job paused", () => api.post("/v1/pause/job", { group_name: group, job_id: id }));
   const resume = () => act("Job resumed", () => api.post("/v1/active/job", { group_name: group, job_id: id, next_fire: true }));
   async function remove() {
@@ -113,7 +130,7 @@ export function jobDetailView(main, group, id) {
   }
 
   replace(main, h("p", { class: "crumbs" }, link("/groups", "Groups"), " / ", link(`/g/${seg(group)}`, group), " / ", id),
-    header, actions, counts,
+    header, actions, asOfRow, counts,
     h("div", { class: "columns" }, spec, h("section", { class: "panel" }, h("h2", {}, "Next fires"), fires)),
     h("section", { class: "panel" }, h("h2", {}, "Recent runs"), runs));
   poll();
