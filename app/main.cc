@@ -3,6 +3,8 @@
 //   mainspring agent --server HOST:PORT --group G --node-id N [--tags k=v,...]   run a worker node
 //   mainspring repair --data-dir ./data                                   repair a damaged store
 //   mainspring version                                                    print the version
+// Any subcommand's flags may also come from a TOML file, `--config FILE`, under a section named
+// after it ([serve], [agent]); a flag on the command line wins over the file.
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -16,16 +18,23 @@
 int main(int argc, char** argv) {
   CLI::App app{"Mainspring: a high-throughput job scheduler"};
   app.require_subcommand(1);
+  // A key no flag has, or a section no subcommand has, is an error: a typo must not pass silently.
+  app.set_config("--config", "",
+                 "TOML file of flags, one section per subcommand: [serve] listen = \"127.0.0.1:8080\" ... "
+                 "(flags given on the command line win); may follow the subcommand");
+  app.allow_config_extras(CLI::config_extras_mode::error);
 
   mainspring::serve_config serve_cfg;
   auto* serve = app.add_subcommand("serve", "Run the scheduler server in the foreground");
   mainspring::add_serve_flags(*serve, serve_cfg);
+  serve->fallthrough();  // `mainspring serve --config FILE` as well as `mainspring --config FILE serve`
 
   mainspring::agent_config agent_cfg;
   auto* agent = app.add_subcommand(
       "agent", "Run a worker node: join a group and run its REMOTE@ commands (the group's secret comes "
                "from MAINSPRING_GROUP_SECRET or --secret-file)");
   mainspring::add_agent_flags(*agent, agent_cfg);
+  agent->fallthrough();
 
   std::string repair_dir = "./data";
   auto* repair = app.add_subcommand(

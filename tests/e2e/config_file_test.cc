@@ -1,0 +1,93 @@
+// End to end: `mainspring serve --config FILE` reads serve's flags from a TOML file's [serve]
+// section, the command line wins over it, and a file the server cannot use stops it at once with
+// a message naming what is wrong.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <fstream>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "tests/e2e/http_client.h"
+#include "tests/e2e/native_helpers.h"
+#include "tests/e2e/server_process.h"
+#include "tests/support/child_process.h"
+
+using namespace mainspring::e2e;
+
+namespace {
+
+// A file in the temp dir, removed when the test ends.
+struct temp_file {
+  std::filesystem::path path;
+  explicit temp_file(const std::string& name, const std::string& text)
+      : path(std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()) + ".toml")) {
+    std::ofstream(path) << text;
+  }
+  ~temp_file() { std::filesystem::remove(path); }
+};
+
+// The exit code of `mainspring <args>` (bounded wait), and its output in *log.
+std::optional<int> exit_code_of(std::vector<std::string> args, std::string* log) {
+  const std::string log_path = "/tmp/mainspring-config-test-" + std::to_string(::getpid()) + ".log";
+  args.insert(args.begin(), std::getenv("MAINSPRING_BINARY"));
+  std::string error;
+  pid_t pid = mainspring::testing::spawn_logged(args, log_path, &error);
+  if (pid <= 0) return std::nullopt;
+  auto code = mainspring::testing::wait_exit_until(pid, std::chrono::steady_clock::now() + 20s);
+  *log = mainspring::testing::file_tail(log_path);
+  std::filesystem::remove(log_path);
+  return code;
+}
+
+}  // namespace
+
+TEST_CASE("serve takes its flags from a config file's [serve] section, the command line first") {
+  const uint16_t dkron_port = pick_free_port();
+  // listen and data-dir are given on the command line too (the harness's): those win.
+  temp_file config("mainspring-serve", "# comments are fine\n[serve]\nlisten = \"127.0.0.1:1\"\n"
+                                        "dkron-listen = \"127.0.0.1:" + std::to_string(dkron_port) + "\"\n"
+                                        "timezone = \"Europe/Berlin\"\n"
+                                        "allowed-origin = [\"http://ops.example\", \"http://dash.example\"]\n");
+  server_process server({"--config", config.path.string()});
+  native_api api(server.base_url());
+  // The file's Dkron listener is up, and its default zone is the server's.
+  http_client dkron("http://127.0.0.1:" + std::to_string(dkron_port));
+  REQUIRE(dkron.get("/v1/").status == 200);
+  api.register_group("G");
+  const std::string id = api.add_job({{"group_name", "G"}, {"name", "n"}, {"interval_pattern", "@manually"},
+                                      {"request_url", "NOOP@"}});
+  CHECK(api.detail("G", id)["timezone"].get<std::string>().empty());  // none of its own: the default
+  json fires = api.success(api.client.get("/v1/schedule/preview?pattern=@daily&count=1"));
+  CHECK(fires["timezone"] == "Europe/Berlin");
+  // Both origins of the list are allowed; another is not.
+  for (const char* origin : {"http://ops.example", "http://dash.example"})
+    CHECK(api.client.request("GET", "/v1/group/list", std::nullopt, "application/json", {std::string("Origin: ") + origin})
+              .status == 200);
+  CHECK(api.client.request("GET", "/v1/group/list", std::nullopt, "application/json", {"Origin: http://evil.example"})
+            .status == 403);
+}
+
+TEST_CASE("a config file the server cannot use stops it at once, naming what is wrong") {
+  std::string log;
+  auto missing = exit_code_of({"serve", "--config", "/nonexistent/mainspring.toml"}, &log);
+  REQUIRE(missing);
+  CHECK(*missing != 0);
+  CHECK(log.find("/nonexistent/mainspring.toml") != std::string::npos);
+
+  temp_file typo("mainspring-typo", "[serve]\nlisten-address = \"127.0.0.1:8080\"\n");
+  auto unknown = exit_code_of({"serve", "--config", typo.path.string()}, &log);
+  REQUIRE(unknown);
+  CHECK(*unknown != 0);
+  CHECK(log.find("listen-address") != std::string::npos);
+
+  temp_file wrong("mainspring-wrong", "[serve]\nthreads = \"many\"\n");
+  auto bad_value = exit_code_of({"serve", "--config", wrong.path.string()}, &log);
+  REQUIRE(bad_value);
+  CHECK(*bad_value != 0);
+  CHECK(log.find("threads") != std::string::npos);
+}
