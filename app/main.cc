@@ -5,6 +5,7 @@
 //   mainspring version                                                    print the version
 // Any subcommand's flags may also come from a TOML file, `--config FILE`, under a section named
 // after it ([serve], [agent]); a flag on the command line wins over the file.
+#include <cstdlib>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -19,9 +20,14 @@ int main(int argc, char** argv) {
   CLI::App app{"Mainspring: a high-throughput job scheduler"};
   app.require_subcommand(1);
   // A key no flag has, or a section no subcommand has, is an error: a typo must not pass silently.
-  app.set_config("--config", "",
+  // MAINSPRING_CONFIG names the file when --config does not (CLI11 2.1 reads the config file
+  // before the environment, so it is the option's default, required to exist).
+  const char* env_config = std::getenv("MAINSPRING_CONFIG");
+  const bool config_from_env = env_config != nullptr && *env_config != '\0';
+  app.set_config("--config", config_from_env ? env_config : "",
                  "TOML file of flags, one section per subcommand: [serve] listen = \"127.0.0.1:8080\" ... "
-                 "(flags given on the command line win); may follow the subcommand");
+                 "(flags given on the command line win); may follow the subcommand; default $MAINSPRING_CONFIG",
+                 config_from_env);
   app.allow_config_extras(CLI::config_extras_mode::error);
 
   mainspring::serve_config serve_cfg;

@@ -1,6 +1,7 @@
 // End to end: `mainspring serve --config FILE` reads serve's flags from a TOML file's [serve]
 // section, the command line wins over it, and a file the server cannot use stops it at once with
 // a message naming what is wrong.
+#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -31,16 +32,25 @@ struct temp_file {
   ~temp_file() { std::filesystem::remove(path); }
 };
 
-// The exit code of `mainspring <args>` (bounded wait), and its output in *log.
+// The exit code of `mainspring serve <args>` on a free loopback port and a temp data dir
+// (bounded wait; a server that started after all is killed: nullopt), its output in *log.
 std::optional<int> exit_code_of(std::vector<std::string> args, std::string* log) {
-  const std::string log_path = "/tmp/mainspring-config-test-" + std::to_string(::getpid()) + ".log";
-  args.insert(args.begin(), std::getenv("MAINSPRING_BINARY"));
+  const std::string tag = std::to_string(::getpid());
+  const std::string log_path = "/tmp/mainspring-config-test-" + tag + ".log";
+  const std::string data_dir = "/tmp/mainspring-config-test-" + tag + "-data";
+  args.insert(args.begin(), {std::getenv("MAINSPRING_BINARY"), "serve", "--listen",
+                             "127.0.0.1:" + std::to_string(pick_free_port()), "--data-dir", data_dir});
   std::string error;
   pid_t pid = mainspring::testing::spawn_logged(args, log_path, &error);
   if (pid <= 0) return std::nullopt;
   auto code = mainspring::testing::wait_exit_until(pid, std::chrono::steady_clock::now() + 20s);
+  if (!code) {
+    ::kill(pid, SIGKILL);
+    mainspring::testing::wait_exit_until(pid, std::chrono::steady_clock::now() + 10s);
+  }
   *log = mainspring::testing::file_tail(log_path);
   std::filesystem::remove(log_path);
+  std::filesystem::remove_all(data_dir);
   return code;
 }
 
@@ -74,20 +84,39 @@ TEST_CASE("serve takes its flags from a config file's [serve] section, the comma
 
 TEST_CASE("a config file the server cannot use stops it at once, naming what is wrong") {
   std::string log;
-  auto missing = exit_code_of({"serve", "--config", "/nonexistent/mainspring.toml"}, &log);
+  auto missing = exit_code_of({"--config", "/nonexistent/mainspring.toml"}, &log);
   REQUIRE(missing);
   CHECK(*missing != 0);
   CHECK(log.find("/nonexistent/mainspring.toml") != std::string::npos);
 
   temp_file typo("mainspring-typo", "[serve]\nlisten-address = \"127.0.0.1:8080\"\n");
-  auto unknown = exit_code_of({"serve", "--config", typo.path.string()}, &log);
+  auto unknown = exit_code_of({"--config", typo.path.string()}, &log);
   REQUIRE(unknown);
   CHECK(*unknown != 0);
   CHECK(log.find("listen-address") != std::string::npos);
 
   temp_file wrong("mainspring-wrong", "[serve]\nthreads = \"many\"\n");
-  auto bad_value = exit_code_of({"serve", "--config", wrong.path.string()}, &log);
+  auto bad_value = exit_code_of({"--config", wrong.path.string()}, &log);
   REQUIRE(bad_value);
   CHECK(*bad_value != 0);
   CHECK(log.find("threads") != std::string::npos);
+}
+
+TEST_CASE("MAINSPRING_CONFIG names the config file when --config does not") {
+  const uint16_t dkron_port = pick_free_port();
+  temp_file config("mainspring-env", "[serve]\ndkron-listen = \"127.0.0.1:" + std::to_string(dkron_port) + "\"\n");
+  ::setenv("MAINSPRING_CONFIG", config.path.c_str(), 1);
+  struct unset {
+    ~unset() { ::unsetenv("MAINSPRING_CONFIG"); }
+  } later;
+  server_process server;
+  http_client dkron("http://127.0.0.1:" + std::to_string(dkron_port));
+  CHECK(dkron.get("/v1/").status == 200);
+  // A file it names that is not there is an error, not an empty configuration.
+  ::setenv("MAINSPRING_CONFIG", "/nonexistent/from-env.toml", 1);
+  std::string log;
+  auto code = exit_code_of({}, &log);
+  REQUIRE(code);
+  CHECK(*code != 0);
+  CHECK(log.find("/nonexistent/from-env.toml") != std::string::npos);
 }
