@@ -53,9 +53,13 @@ std::size_t hits(const http_sink& sink, const std::string& path) {
   return n;
 }
 
-std::size_t count_trigger(const json& runs, const std::string& trigger) {
-  return static_cast<std::size_t>(
-      std::count_if(runs.begin(), runs.end(), [&](const json& r) { return r["trigger"] == trigger; }));
+// The catch-up runs among `runs`: misfire runs of fires planned before the restart began. A fire
+// after it that the busy machine takes more than its allowance late is a misfire run too (the
+// policy handles it as any missed fire), but not one the downtime caused.
+std::size_t count_catch_up(const json& runs, int64_t restart_begin_ms) {
+  return static_cast<std::size_t>(std::count_if(runs.begin(), runs.end(), [&](const json& r) {
+    return r["trigger"] == "misfire" && r["plan_time_ms"].get<int64_t>() < restart_begin_ms;
+  }));
 }
 
 // -- the burst of concurrent changes --
@@ -292,9 +296,9 @@ void check_misfire_policies_after_downtime(stop_kind kind) {
   json skip_runs = settled_runs(skip);
   json once_runs = settled_runs(once);
   json all_runs = settled_runs(all);
-  CHECK(count_trigger(skip_runs, "misfire") == 0);
-  CHECK(count_trigger(once_runs, "misfire") == 1);
-  auto all_misfires = static_cast<int64_t>(count_trigger(all_runs, "misfire"));
+  CHECK(count_catch_up(skip_runs, restart_begin) == 0);
+  CHECK(count_catch_up(once_runs, restart_begin) == 1);
+  auto all_misfires = static_cast<int64_t>(count_catch_up(all_runs, restart_begin));
   CHECK(all_misfires >= missed.low);
   CHECK(all_misfires <= missed.high);
   CHECK(after.detail("M", all)["counts"]["skipped"] == 0);
