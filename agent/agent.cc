@@ -47,8 +47,8 @@ node_hello hello_of(const agent_config& cfg, const host_facts& facts) {
   node_hello h;
   h.group = cfg.group;
   h.node_id = cfg.node_id;
-  h.hostname = facts.hostname;
-  h.ip = facts.ip;
+  h.hostname = cfg.hostname.empty() ? facts.hostname : cfg.hostname;
+  h.ip = cfg.advertise_ip.empty() ? facts.ip : cfg.advertise_ip;
   h.mac = facts.mac;
   h.broadcast_addr = facts.broadcast_addr;
   h.machine_code = facts.machine_code;

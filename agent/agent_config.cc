@@ -1,5 +1,8 @@
 #include "agent/agent_config.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -8,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "core/job.h"
+#include "core/job_allocation.h"  // is_valid_server_entry
 #include "core/node.h"
 
 namespace mainspring {
@@ -41,6 +45,10 @@ void add_agent_flags(CLI::App& app, agent_config& cfg) {
                  "Seconds a stopped run (timeout, abort) has after SIGTERM before SIGKILL; 0 = SIGKILL at once")
       ->capture_default_str()
       ->check(CLI::Range(0u, 3600u));
+  app.add_option("--advertise-ip", cfg.advertise_ip,
+                 "Address this node reports (default: the local address that reaches the server); a "
+                 "placed job's servers may name the node by it");
+  app.add_option("--hostname", cfg.hostname, "Host name this node reports (default: the machine's)");
   app.add_option("--log-level", cfg.log_level, "trace, debug, info, warn, error or off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
@@ -76,6 +84,15 @@ status finish_agent_config(agent_config& cfg) {
     return status::invalid_argument("--node-tls-cert and --node-tls-key go together");
   if (!cfg.tls_cert.empty() && cfg.tls_ca.empty())
     return status::invalid_argument("--node-tls-cert needs --node-tls-ca (the server's CA)");
+  if (!cfg.advertise_ip.empty()) {
+    unsigned char address[sizeof(in6_addr)];
+    if (::inet_pton(AF_INET, cfg.advertise_ip.c_str(), address) != 1 &&
+        ::inet_pton(AF_INET6, cfg.advertise_ip.c_str(), address) != 1)
+      return status::invalid_argument("--advertise-ip: not an IPv4 or IPv6 address: \"" + cfg.advertise_ip + "\"");
+  }
+  if (!cfg.hostname.empty() && !is_valid_server_entry(cfg.hostname))
+    return status::invalid_argument("--hostname: printable ASCII without spaces or ',', at most " +
+                                    std::to_string(k_max_server_entry_bytes) + " bytes");
   node_spec probe;
   probe.group = cfg.group;
   probe.id = cfg.node_id;

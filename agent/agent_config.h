@@ -33,6 +33,10 @@ struct agent_config {
   std::size_t max_concurrent_runs = 256;
   unsigned kill_grace_s = 10;  // a stopped run: seconds from SIGTERM to SIGKILL
   std::string log_level = "info";
+  // What the node reports as its address and host name, when not what the machine says (behind
+  // NAT, several interfaces, a container's name): a job's server list may name the node by them.
+  std::string advertise_ip;  // "" = the local address that reaches the server
+  std::string hostname;      // "" = gethostname()
   // -- filled in by finish_agent_config --
   std::string server_host;
   uint16_t server_port = 0;

@@ -76,3 +76,19 @@ TEST_CASE("an agent without a secret, or with bad flags, is refused naming what 
   CHECK(cfg.server_host == "::1");
   ::unsetenv(k_group_secret_env);
 }
+
+TEST_CASE("the address and host name an agent reports may be given, an address only as an IP") {
+  ::setenv(k_group_secret_env, "S", 1);
+  agent_config cfg = valid_config();
+  cfg.advertise_ip = "10.0.0.7";
+  cfg.hostname = "build-3.example.com";
+  CHECK(finish_agent_config(cfg).ok());
+  cfg.advertise_ip = "fe80::1";
+  CHECK(finish_agent_config(cfg).ok());
+  cfg.advertise_ip = "build-3";
+  CHECK(finish_agent_config(cfg).message().starts_with("--advertise-ip: not an IPv4 or IPv6 address"));
+  cfg = valid_config();
+  cfg.hostname = "two words";
+  CHECK(finish_agent_config(cfg).message().starts_with("--hostname:"));
+  ::unsetenv(k_group_secret_env);
+}
