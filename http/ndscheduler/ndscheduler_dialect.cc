@@ -164,13 +164,25 @@ std::vector<run_record> with_runs_in_flight(std::vector<run_record> ended, const
   return ended;
 }
 
-// Answers `runs` as ndscheduler's execution list, each with its job's section (none for a job
-// deleted meanwhile).
-void send_executions(scheduler_api& api, const options_ptr& o, const responder& reply, std::vector<run_record> runs) {
-  api.list_jobs(o->group, [o, reply, runs = std::move(runs)](status_or<std::vector<job_view>> views) {
+// Answers the runs planned in [from_ms, to_ms] as ndscheduler's execution list, each with its
+// job's section (none for a job deleted meanwhile): the finished ones the store holds (`ended`),
+// each job's last finished run when the store does not hold it yet (it is written a moment after
+// the run ends), and those in flight (`busy`).
+void send_executions(scheduler_api& api, const options_ptr& o, const responder& reply, std::vector<run_record> ended,
+                     std::vector<run_record> busy, int64_t from_ms, int64_t to_ms) {
+  api.list_jobs(o->group, [o, reply, ended = std::move(ended), busy = std::move(busy), from_ms,
+                           to_ms](status_or<std::vector<job_view>> views) mutable {
     std::map<std::string, const job_view*> by_id;
+    std::set<uint64_t> held;
+    for (const auto& r : ended) held.insert(r.run_id);
     if (views.ok())
-      for (const auto& v : *views) by_id[v.spec.id] = &v;
+      for (const auto& v : *views) {
+        by_id[v.spec.id] = &v;
+        const auto& last = v.last_run;
+        if (last && last->finished() && last->plan_ms >= from_ms && last->plan_ms <= to_ms && !held.count(last->run_id))
+          ended.push_back(*last);
+      }
+    const std::vector<run_record> runs = with_runs_in_flight(std::move(ended), busy, from_ms, to_ms);
     json out = json::array();
     for (const auto& run : runs) {
       auto it = by_id.find(run.job_id);
@@ -321,7 +333,7 @@ void add_execution_routes(router& r, scheduler_api& api, options_ptr o) {
       api.group_executions(o->group, from_ms, to_ms, k_max_list_entries,
                            [&api, o, reply, from_ms, to_ms, busy = std::move(busy).value()](status_or<std::vector<run_record>> ended) {
                              if (!ended.ok()) return send_error(reply, ended.status());
-                             send_executions(api, o, reply, with_runs_in_flight(std::move(ended).value(), busy, from_ms, to_ms));
+                             send_executions(api, o, reply, std::move(ended).value(), std::move(busy), from_ms, to_ms);
                            });
     });
   }));

@@ -55,3 +55,35 @@ TEST_CASE("cronicle: get_job_details answers a finished job as get_job_status sh
   req.params["name"] = "get_job_details";
   CHECK(cronicle::key_requirements()(req, "").what == key_requirement::kind::any_key);
 }
+
+TEST_CASE("cronicle: get_history shows an event's last finished job before the store holds it") {
+  cronicle_fixture f;
+  f.api.groups["cronicle"] = group_spec{};
+  auto finished = [](uint64_t id, int64_t end_ms) {
+    run_record r;
+    r.run_id = id;
+    r.job_id = "e1";
+    r.group = "cronicle";
+    r.trigger = run_trigger::manual;
+    r.state = run_state::succeeded;
+    r.plan_ms = r.start_ms = end_ms - 1'000;
+    r.end_ms = end_ms;
+    return r;
+  };
+  f.api.group_runs = {finished(42, 1'700'000'000'000)};             // in the store
+  f.api.jobs["cronicle"]["e1"].last_run = finished(43, 1'700'000'100'000);  // ended, not written yet
+  json history = f.call("get_history", json::object());
+  INFO(history.dump());
+  REQUIRE(history["rows"].size() == 2);
+  CHECK(history["rows"][0]["id"] == "je1_43");
+  CHECK(history["rows"][1]["id"] == "je1_42");
+  CHECK(history["list"]["length"] == 2);
+  // Once the store has it, it shows once.
+  f.api.group_runs.push_back(finished(43, 1'700'000'100'000));
+  CHECK(f.call("get_history", json::object())["rows"].size() == 2);
+  // A job in flight is no history row.
+  run_record running = finished(44, 0);
+  running.state = run_state::running;
+  f.api.jobs["cronicle"]["e1"].last_run = running;
+  CHECK(f.call("get_history", json::object())["rows"].size() == 2);
+}

@@ -141,6 +141,30 @@ TEST_CASE("the executions list adds runs in flight in its range, once each, late
   CHECK(shown == std::vector<std::string>{id + "-11:running", id + "-9:succeeded", id + "-7:running", id + "-5:failed"});
 }
 
+TEST_CASE("the executions list shows a job's last finished run before the store holds it") {
+  fixture f;
+  auto created = f.call("POST", "/api/v1/jobs", R"({"name":"x","job_class_string":"simple_scheduler.jobs.sample_job.AwesomeJob","pub_args":[],"minute":"*/5"})");
+  std::string id = created.body["job_id"];
+  f.api.group_runs = {run_of(id, 5, run_state::failed, 3000)};
+  // 8 ended a moment ago: neither in flight nor written yet, only the job knows it.
+  f.api.jobs["ndscheduler"][id].last_run = run_of(id, 8, run_state::succeeded, 1000);
+  auto shown = [&] {
+    std::vector<std::string> out;
+    auto list = f.call("GET", "/api/v1/executions");
+    INFO(list.status << " " << list.body.dump());
+    for (const auto& e : list.body["executions"])
+      out.push_back(e["execution_id"].get<std::string>() + ":" + e["state"].get<std::string>());
+    return out;
+  };
+  CHECK(shown() == std::vector<std::string>{id + "-8:succeeded", id + "-5:failed"});
+  // Written: still once. Planned before the range: not listed.
+  f.api.group_runs.push_back(run_of(id, 8, run_state::succeeded, 1000));
+  CHECK(shown() == std::vector<std::string>{id + "-8:succeeded", id + "-5:failed"});
+  f.api.group_runs = {};
+  f.api.jobs["ndscheduler"][id].last_run = run_of(id, 2, run_state::succeeded, 3'600'000);
+  CHECK(shown().empty());
+}
+
 TEST_CASE("a CurlJob's result is the body's text as json.dumps writes it, non-ASCII escaped") {
   fixture f;
   auto created = f.call("POST", "/api/v1/jobs", R"({"name":"c","job_class_string":"simple_scheduler.jobs.curl_job.CurlJob","pub_args":["http://127.0.0.1:9/","GET"],"minute":"*/5"})");
