@@ -403,6 +403,71 @@ class Dashboard(unittest.TestCase):
         self.wait(lambda d: len(ok("GET", f"/v1/demo/job/{job_id}/executions")) >= 1)
 
 
+class WorkerNodes(unittest.TestCase):
+    """A server with --node-listen and one agent: the group's page lists its worker nodes."""
+
+    def setUp(self):
+        binary = os.environ.get("MAINSPRING_BINARY", "build/app/mainspring")
+        self.port, node_port = free_port(), free_port()
+        self.dir = tempfile.mkdtemp(prefix="mainspring-ui-nodes-")
+        self.log = open(os.path.join(self.dir, "server.log"), "wb")
+        self.proc = subprocess.Popen(
+            [binary, "serve", "--listen", f"127.0.0.1:{self.port}", "--node-listen", f"127.0.0.1:{node_port}",
+             "--data-dir", os.path.join(self.dir, "data")],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        self.url = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + START_WAIT_S
+        while True:
+            try:
+                with urllib.request.urlopen(self.url + "/health", timeout=HEALTH_TIMEOUT_S):
+                    break
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        secret = self.api("POST", "/v1/register/group", {"group_name": "workers"})
+        self.agent_log = open(os.path.join(self.dir, "agent.log"), "wb")
+        self.agent = subprocess.Popen(
+            [binary, "agent", "--server", f"127.0.0.1:{node_port}", "--group", "workers", "--node-id", "w1",
+             "--advertise-ip", "10.9.8.7", "--hostname", "ui-agent", "--tags", "rack=a"],
+            stdout=self.agent_log, stderr=subprocess.STDOUT, env={**os.environ, "MAINSPRING_GROUP_SECRET": secret})
+        deadline = time.monotonic() + WAIT_S
+        while not any(n["status"] == "up" for n in self.api("GET", "/v1/workers/node/list")):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the agent did not join: " + open(self.agent_log.name).read()[-2000:])
+            time.sleep(0.1)
+        self.d = SERVER["driver"]
+
+    def api(self, method, path, body=None):
+        req = urllib.request.Request(self.url + path, data=json.dumps(body).encode() if body is not None else None,
+                                     method=method, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=WAIT_S) as r:
+            return json.loads(r.read())["success"]
+
+    def tearDown(self):
+        for proc in (self.agent, self.proc):
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        self.agent_log.close()
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def test_the_group_page_lists_its_worker_nodes(self):
+        self.d.get(f"{self.url}/ui/#/g/workers")
+        WebDriverWait(self.d, WAIT_S).until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#nodes-table")))
+        row = self.d.find_element(By.CSS_SELECTOR, "#nodes-table tbody tr").text
+        for text in ("w1", "up", "ui-agent", "10.9.8.7", "rack=a"):
+            self.assertIn(text, row)
+        # A group without nodes shows no such panel.
+        self.api("POST", "/v1/register/group", {"group_name": "plain"})
+        self.d.get(f"{self.url}/ui/#/g/plain")
+        WebDriverWait(self.d, WAIT_S).until(EC.text_to_be_present_in_element((By.ID, "jobs-summary"), "job(s)"))
+        self.assertFalse(self.d.find_element(By.ID, "nodes").is_displayed())
+
+
 class RequiredKey(unittest.TestCase):
     """A server with --require-api-key: the page asks for a key and sends it as X-API-Key."""
 

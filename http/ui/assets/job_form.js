@@ -91,7 +91,7 @@ export async function jobFormView(main, group, id) {
   function syncExecutor() {
     const k = inputs.executor.value;
     targetField.hidden = !(k === "http" || k === "remote");
-    targetField.querySelector("label").textContent = k === "remote" ? "Worker nodes (ids, comma-separated, or *)" : "URL (http:// or https://)";
+    targetField.querySelector("label").textContent = k === "remote" ? "Worker nodes (ids, comma-separated; or * to place the job, then ids, host names or IPs to choose among)" : "URL (http:// or https://)";
     commandField.hidden = k === "http" || k === "noop";
     commandField.querySelector("label").textContent = k === "lua" ? "Lua source (defines a function named like the job)" : "Command (/bin/sh -c)";
   }

@@ -1,5 +1,6 @@
 // jobs.js: one group's jobs, a page at a time from GET /v1/{group}/jobs (server-side paging,
-// search by id or name, filter by state, sort), so a group of any size stays fast.
+// search by id or name, filter by state, sort), so a group of any size stays fast; and its worker
+// nodes, when it has some.
 
 import { api, seg } from "./api.js";
 import { badge, formatTime, h, link, replace } from "./dom.js";
@@ -30,6 +31,27 @@ function row(group, job) {
     h("td", {}, formatTime(job.next_fire_time ? job.next_fire_time * 1000 : null)),
     h("td", {}, last ? badge(last.state) : h("span", { class: "muted" }, "never run")),
     h("td", { class: "num" }, String(job.counts.runs)));
+}
+
+// The group's worker nodes (GET /v1/{group}/node/list), shown only when it has some: what each
+// reports, whether it is up, and what it runs.
+function nodesPanel(group) {
+  const panel = h("section", { class: "panel", id: "nodes", hidden: true });
+  api.get(`/v1/${seg(group)}/node/list`).then((nodes) => {
+    if (!nodes.length) return;
+    panel.hidden = false;
+    replace(panel, h("h2", {}, "Worker nodes"), h("div", { class: "table-wrap" }, h("table", { id: "nodes-table" },
+      h("thead", {}, h("tr", {}, ["Node", "State", "Host name", "Address", "Last seen", "Running", "Tags"].map((t) => h("th", { scope: "col" }, t)))),
+      h("tbody", {}, nodes.map((n) => h("tr", {},
+        h("td", { class: "mono" }, n.node_id),
+        h("td", {}, badge(n.status)),
+        h("td", {}, n.hostname),
+        h("td", { class: "mono" }, n.ip),
+        h("td", {}, formatTime(n.last_seen ? n.last_seen * 1000 : null)),
+        h("td", { class: "num" }, String(n.running)),
+        h("td", { class: "small" }, Object.entries(n.tags || {}).map(([k, v]) => (v ? `${k}=${v}` : k)).join(", "))))))));
+  }).catch(() => {});  // no nodes to show (or no node listener): the jobs are what this page is for
+  return panel;
 }
 
 export function jobsView(main, group) {
@@ -88,7 +110,7 @@ export function jobsView(main, group) {
       link(`/g/${seg(group)}/new`, "New job", { class: "button primary", id: "new-job" })),
     h("form", { class: "filters", role: "search", onsubmit: (e) => { e.preventDefault(); go({ q: search.value.trim(), offset: 0 }); } },
       h("label", { for: "job-search" }, "Search"), search, stateLabel, stateSelect, sortLabel, sortSelect),
-    summary, table, pager);
+    summary, table, pager, nodesPanel(group));
   load();
   return () => clearTimeout(searchTimer);
 }
