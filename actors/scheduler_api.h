@@ -219,7 +219,9 @@ class scheduler_api {
   virtual void run_job_now_as(request_origin origin, std::string group, std::string job_id, manual_run run,
                               reply_fn<uint64_t> done) {
     if (run.as_of_ms != 0) return done(status::unimplemented("a run as of another time is not supported here"));
-    if (run.change) return run_job_now_with(std::move(origin), std::move(group), std::move(job_id), std::move(*run.change), std::move(done));
+    if (run.change)
+      return run_job_now_with(std::move(origin), std::move(group), std::move(job_id), std::move(*run.change),
+                              std::move(done));
     run_job_now(std::move(origin), std::move(group), std::move(job_id), std::move(done));
   }
   // Ends the job's runs in flight (each recorded failed, "aborted: " and origin.detail when given,

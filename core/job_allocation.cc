@@ -186,8 +186,8 @@ status_or<reallocation> job_allocation::set_live_servers(const std::vector<live_
   ring_.set_members(keys);
   live_ = live;
   std::stable_sort(live_.begin(), live_.end(), [](const live_server& a, const live_server& b) { return a.key < b.key; });
-  live_.erase(std::unique(live_.begin(), live_.end(), [](const live_server& a, const live_server& b) { return a.key == b.key; }),
-              live_.end());
+  auto same_key = [](const live_server& a, const live_server& b) { return a.key == b.key; };
+  live_.erase(std::unique(live_.begin(), live_.end(), same_key), live_.end());
   by_ip_.clear();
   by_name_.clear();
   for (uint32_t i = 0; i < live_.size(); ++i) {

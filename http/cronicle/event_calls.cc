@@ -335,10 +335,6 @@ std::string launch_failure(const status& st, const job_controls& c, const std::s
          " already running for event: " + title;
 }
 
-}  // namespace
-
-namespace {
-
 // run_event's `now`: the time the job stands for (its `now`, JOB_NOW), unix seconds, a fraction
 // or a numeric string too (Cronicle's UI sends time_now(), and a chosen time on shift-click); 0
 // when absent or false (now). Cronicle takes any value and later computes with it; here a value

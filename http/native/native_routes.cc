@@ -247,7 +247,8 @@ void add_extension_routes(router& r, scheduler_api& api) {
     if (!as_of_ms.ok()) return reply.send(failure(as_of_ms.status()));
     // A string: run ids are 64-bit and JavaScript numbers are not; "0": the run waits in the
     // job's queue. A job at its max_running (no room in its queue) is a 429: try again later.
-    api.run_job_now_as(origin_of(req), job->first, job->second, manual_run{*as_of_ms, std::nullopt}, [reply](status_or<uint64_t> id) {
+    manual_run run{*as_of_ms, std::nullopt};
+    api.run_job_now_as(origin_of(req), job->first, job->second, std::move(run), [reply](status_or<uint64_t> id) {
       if (!id.ok() && id.status().code() == status_code::resource_exhausted)
         return reply.send(render_error(429, id.status()));
       if (!id.ok()) return reply.send(failure(id.status()));
