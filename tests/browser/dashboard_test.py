@@ -403,28 +403,34 @@ class Dashboard(unittest.TestCase):
         self.wait(lambda d: len(ok("GET", f"/v1/demo/job/{job_id}/executions")) >= 1)
 
 
+def start_extra_server(test, prefix, flags):
+    """Starts another server for `test` (its proc, url, dir, log), waiting for its health."""
+    test.port = free_port()
+    test.dir = tempfile.mkdtemp(prefix=prefix)
+    test.log = open(os.path.join(test.dir, "server.log"), "wb")
+    test.proc = subprocess.Popen(
+        [os.environ.get("MAINSPRING_BINARY", "build/app/mainspring"), "serve", *flags,
+         "--listen", f"127.0.0.1:{test.port}", "--data-dir", os.path.join(test.dir, "data")],
+        stdout=test.log, stderr=subprocess.STDOUT)
+    test.url = f"http://127.0.0.1:{test.port}"
+    deadline = time.monotonic() + START_WAIT_S
+    while True:
+        try:
+            with urllib.request.urlopen(test.url + "/health", timeout=HEALTH_TIMEOUT_S):
+                return
+        except OSError:
+            if test.proc.poll() is not None or time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
 class WorkerNodes(unittest.TestCase):
     """A server with --node-listen and one agent: the group's page lists its worker nodes."""
 
     def setUp(self):
         binary = os.environ.get("MAINSPRING_BINARY", "build/app/mainspring")
-        self.port, node_port = free_port(), free_port()
-        self.dir = tempfile.mkdtemp(prefix="mainspring-ui-nodes-")
-        self.log = open(os.path.join(self.dir, "server.log"), "wb")
-        self.proc = subprocess.Popen(
-            [binary, "serve", "--listen", f"127.0.0.1:{self.port}", "--node-listen", f"127.0.0.1:{node_port}",
-             "--data-dir", os.path.join(self.dir, "data")],
-            stdout=self.log, stderr=subprocess.STDOUT)
-        self.url = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + START_WAIT_S
-        while True:
-            try:
-                with urllib.request.urlopen(self.url + "/health", timeout=HEALTH_TIMEOUT_S):
-                    break
-            except OSError:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
+        node_port = free_port()
+        start_extra_server(self, "mainspring-ui-nodes-", ["--node-listen", f"127.0.0.1:{node_port}"])
         secret = self.api("POST", "/v1/register/group", {"group_name": "workers"})
         self.agent_log = open(os.path.join(self.dir, "agent.log"), "wb")
         self.agent = subprocess.Popen(
@@ -472,23 +478,7 @@ class RequiredKey(unittest.TestCase):
     """A server with --require-api-key: the page asks for a key and sends it as X-API-Key."""
 
     def setUp(self):
-        self.port = free_port()
-        self.dir = tempfile.mkdtemp(prefix="mainspring-ui-key-")
-        self.log = open(os.path.join(self.dir, "server.log"), "wb")
-        self.proc = subprocess.Popen(
-            [os.environ.get("MAINSPRING_BINARY", "build/app/mainspring"), "serve", "--require-api-key",
-             "--listen", f"127.0.0.1:{self.port}", "--data-dir", os.path.join(self.dir, "data")],
-            stdout=self.log, stderr=subprocess.STDOUT)
-        self.url = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + START_WAIT_S
-        while True:
-            try:
-                with urllib.request.urlopen(self.url + "/health", timeout=HEALTH_TIMEOUT_S):
-                    break
-            except OSError:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
+        start_extra_server(self, "mainspring-ui-key-", ["--require-api-key"])
         self.d = SERVER["driver"]
 
     def tearDown(self):
