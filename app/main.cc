@@ -31,7 +31,8 @@ int main(int argc, char** argv) {
   app.allow_config_extras(CLI::config_extras_mode::error);
 
   mainspring::serve_config serve_cfg;
-  auto* serve = app.add_subcommand("serve", "Run the scheduler server in the foreground");
+  auto* serve = app.add_subcommand(
+      "serve", "Run the scheduler server in the foreground (flags may also come from --config FILE, section [serve])");
   mainspring::add_serve_flags(*serve, serve_cfg);
   serve->fallthrough();  // `mainspring serve --config FILE` as well as `mainspring --config FILE serve`
 
