@@ -18,6 +18,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "core/audit_entry.h"
@@ -95,6 +96,26 @@ struct job_view {
   std::vector<std::string> dependents;  // ids of the jobs that run after this one, sorted
   std::vector<retry_due> retries_due;   // retries waiting for their delay, soonest first
 };
+
+// A run's record reaches the store a moment after the run ends (it is written without waiting
+// for a sync), so a group's runs read from the store at once (group_executions) can miss the
+// job that just ended, which its job's view already shows. These mend such a list:
+// last_finished_runs() takes from the views each job's last run when it has ended and was planned
+// in [from_ms, to_ms]; add_runs_not_held() appends to `runs` those of `more` it does not hold.
+inline std::vector<run_record> last_finished_runs(const std::vector<job_view>& views, int64_t from_ms = INT64_MIN,
+                                                  int64_t to_ms = INT64_MAX) {
+  std::vector<run_record> out;
+  for (const auto& v : views)
+    if (v.last_run && v.last_run->finished() && v.last_run->plan_ms >= from_ms && v.last_run->plan_ms <= to_ms)
+      out.push_back(*v.last_run);
+  return out;
+}
+inline void add_runs_not_held(std::vector<run_record>& runs, std::vector<run_record> more) {
+  std::unordered_set<uint64_t> held;
+  for (const auto& r : runs) held.insert(r.run_id);
+  for (auto& r : more)
+    if (held.insert(r.run_id).second) runs.push_back(std::move(r));
+}
 
 // Receives one job of a list (scheduler_api::visit_jobs): its view, valid only during the call,
 // and how many jobs the list read at most (to size what the visitor builds).

@@ -166,40 +166,28 @@ void active_jobs(scheduler_api& api, const state_ptr& s, const job_view& v,
   });
 }
 
-namespace {
-
-// `runs` (a store read) with each of `latest` it does not hold yet.
-void with_latest_runs(std::vector<run_record>& runs, std::vector<run_record> latest) {
-  std::set<uint64_t> held;
-  for (const auto& r : runs) held.insert(r.run_id);
-  for (auto& r : latest)
-    if (!held.count(r.run_id)) runs.push_back(std::move(r));
-}
-
-}  // namespace
-
 void get_history(scheduler_api& api, const state_ptr& s, call_args a) {
   const int64_t offset = std::max<int64_t>(0, int_param(a.params, "offset", 0));
   const int64_t limit = int_param(a.params, "limit", 50);
   api.list_jobs(s->events.group, [&api, s, a, offset, limit](status_or<std::vector<job_view>> views) {
     auto events = std::make_shared<std::map<std::string, event_info>>();
     auto due = std::make_shared<std::map<std::string, std::vector<retry_due>>>();
-    // Each event's last finished job, which the store may not hold yet (a record is written a
-    // moment after its job ends, without waiting for a sync): the history shows it at once, as
-    // the event's own history does.
+    // Each event's last finished job, which the store may not hold yet: the history shows it at
+    // once, as the event's own history does.
     auto latest = std::make_shared<std::vector<run_record>>();
-    if (views.ok())
+    if (views.ok()) {
       for (const auto& v : *views) {
         (*events)[v.spec.id] = {event_json(v, s->events), v.spec.timeout_ms, v.running};
         if (!v.retries_due.empty()) (*due)[v.spec.id] = v.retries_due;
-        if (v.last_run && v.last_run->finished()) latest->push_back(*v.last_run);
       }
+      *latest = last_finished_runs(*views);
+    }
     api.group_executions(s->events.group, 0, INT64_MAX, k_max_history_rows,
                          [s, a, events, due, latest, offset, limit](status_or<std::vector<run_record>> runs) {
                            json rows = json::array();
                            int64_t total = 0;
                            if (runs.ok()) {
-                             with_latest_runs(runs.value(), std::move(*latest));
+                             add_runs_not_held(runs.value(), std::move(*latest));
                              fold_retries(runs.value());  // a job retried shows once, when its last try ends
                              std::erase_if(runs.value(), [&](const run_record& r) {
                                auto d = due->find(r.job_id);

@@ -173,15 +173,10 @@ void send_executions(scheduler_api& api, const options_ptr& o, const responder& 
   api.list_jobs(o->group, [o, reply, ended = std::move(ended), busy = std::move(busy), from_ms,
                            to_ms](status_or<std::vector<job_view>> views) mutable {
     std::map<std::string, const job_view*> by_id;
-    std::set<uint64_t> held;
-    for (const auto& r : ended) held.insert(r.run_id);
-    if (views.ok())
-      for (const auto& v : *views) {
-        by_id[v.spec.id] = &v;
-        const auto& last = v.last_run;
-        if (last && last->finished() && last->plan_ms >= from_ms && last->plan_ms <= to_ms && !held.count(last->run_id))
-          ended.push_back(*last);
-      }
+    if (views.ok()) {
+      for (const auto& v : *views) by_id[v.spec.id] = &v;
+      add_runs_not_held(ended, last_finished_runs(*views, from_ms, to_ms));
+    }
     const std::vector<run_record> runs = with_runs_in_flight(std::move(ended), busy, from_ms, to_ms);
     json out = json::array();
     for (const auto& run : runs) {
