@@ -481,6 +481,23 @@ struct waiting_codec {
   }
 };
 
+// A deleted job's record holds its job as a job value of its own (with its own format byte), so
+// that job formats to come read it as they read a live job.
+struct deleted_job_wire {
+  int64_t deleted_ms = 0;
+  std::string job_value;
+};
+
+struct deleted_job_codec {
+  static constexpr const char* k_name = "deleted_job_record";
+  static constexpr uint8_t k_version = k_deleted_job_format;
+  template <class Io, class D>
+  static void fields(Io& io, D& d, uint8_t /*version*/) {
+    io(d.deleted_ms);
+    io(d.job_value);
+  }
+};
+
 struct override_codec {
   static constexpr const char* k_name = "run_override";
   static constexpr uint8_t k_version = k_override_format;
@@ -622,6 +639,16 @@ std::string encode(const run_override& o) {
 }
 status decode(std::string_view b, run_override* out) {
   return decode_record<override_codec>(b, out);
+}
+
+std::string encode(const deleted_job_record& d) {
+  return encode_record<deleted_job_codec>(deleted_job_wire{d.deleted_ms, encode(d.job)});
+}
+status decode(std::string_view b, deleted_job_record* out) {
+  deleted_job_wire wire;
+  if (status st = decode_record<deleted_job_codec>(b, &wire); !st.ok()) return st;
+  out->deleted_ms = wire.deleted_ms;
+  return decode(wire.job_value, &out->job);
 }
 
 std::string encode(const group_spec& g) {

@@ -49,6 +49,7 @@ inline constexpr uint8_t k_waiting_format = 3;  // 2, 3: its own fields in overr
 // A run's own fields, inside a run value that has them (storage/run_value.h).
 // 2: an HTTP target's further expected statuses; 3: a shell target's stdin input
 inline constexpr uint8_t k_override_format = 3;
+inline constexpr uint8_t k_deleted_job_format = 1;  // its job in the job format of its day
 
 std::string encode(const group_spec& group);
 std::string encode(const job_spec& job);
@@ -59,6 +60,7 @@ std::string encode(const node_spec& node);
 std::string encode(const api_key_record& key);
 std::string encode(const waiting_record& run);
 std::string encode(const run_override& own);
+std::string encode(const deleted_job_record& gone);
 
 // Decodes `bytes` into *out. On error *out is left in an unspecified but valid state. A run
 // value of format 4 leaves out->group and job_id empty (format 3 also run_id 0): the caller
@@ -73,5 +75,6 @@ status decode(std::string_view bytes, node_spec* out);
 status decode(std::string_view bytes, api_key_record* out);
 status decode(std::string_view bytes, waiting_record* out);
 status decode(std::string_view bytes, run_override* out);
+status decode(std::string_view bytes, deleted_job_record* out);
 
 }  // namespace mainspring

@@ -28,6 +28,13 @@ mutation_batch& mutation_batch::delete_job(std::string_view group, std::string_v
   return *this;
 }
 
+mutation_batch& mutation_batch::delete_job_keeping_runs(const job_spec& job, int64_t deleted_ms) {
+  // A plain erase: its runs prefix is not named, so the history lane keeps its runs queued.
+  ops_.push_back({op_kind::erase, job_key(job.group, job.id), {}});
+  ops_.push_back({op_kind::put, deleted_job_key(job.group, job.id), encode(deleted_job_record{deleted_ms, job})});
+  return *this;
+}
+
 mutation_batch& mutation_batch::delete_runs(std::string_view group, std::string_view job_id) {
   ops_.push_back({op_kind::erase_runs, {}, job_runs_prefix(group, job_id)});
   has_range_delete_ = true;

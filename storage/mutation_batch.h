@@ -37,9 +37,9 @@ class mutation_batch {
   enum class op_kind : uint8_t {
     put,          // key <- value
     erase,        // delete key
-    erase_group,  // delete g/<group> and everything under j/, f/, n/ of that group (runs: swept)
+    erase_group,  // delete g/<group> and everything under j/, f/, n/, q/, x/ of that group (runs: swept)
     erase_job,    // delete j/<group>/<job> (its runs: swept)
-    erase_runs,   // delete every run under a job's runs prefix, now
+    erase_runs,   // delete every run under a job's runs prefix, and its deleted job's record, now
     put_audit,    // key is "a/<time>/", the store appends the sequence number
     put_run,      // key is the job's runs prefix: the store picks the slot (store_keys.h)
     erase_range,  // delete every key under the prefix in `value`, now
@@ -66,6 +66,10 @@ class mutation_batch {
   mutation_batch& delete_group(std::string_view group);
   mutation_batch& put_job(const job_spec& job);
   mutation_batch& delete_job(std::string_view group, std::string_view job_id);
+  // Deletes `job` as delete_job does, but its runs stay listed for the store's
+  // deleted_job_history (state_store.h), with a record of the job as it was: a group's run
+  // history still shows what ran. Run records queued for it are still written.
+  mutation_batch& delete_job_keeping_runs(const job_spec& job, int64_t deleted_ms);
   // Erases a job's runs now: for a job created under an id a deleted job may have had (an id
   // the client chose), so that it does not inherit history the sweep has not reached yet.
   mutation_batch& delete_runs(std::string_view group, std::string_view job_id);

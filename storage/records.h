@@ -65,4 +65,13 @@ struct waiting_record {
   std::optional<run_override> change;  // a manual run's own fields
 };
 
+// A deleted job whose runs are still kept, stored under x/<group>/<job> from its delete until
+// store_options::deleted_job_history has passed (then the sweep erases its runs and this): so
+// that a group's run history still shows what ran, as Cronicle's completed jobs and
+// ndscheduler's executions do after their event or job is gone.
+struct deleted_job_record {
+  int64_t deleted_ms = 0;  // unix ms
+  job_spec job;            // as it was when deleted
+};
+
 }  // namespace mainspring

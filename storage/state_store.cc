@@ -464,8 +464,9 @@ status state_store::impl::apply_op(const mutation_batch::op& op, leveldb::WriteB
     case k::erase_runs:
       // A create under a client's id erases the runs a deleted job of that id may have left;
       // nearly always there are none, and the table says so without a LevelDB iterator (2% of a
-      // create's CPU).
+      // create's CPU). A deleted job's record is only written for a job that has runs.
       if (!runs_may_exist(op.value)) return {};
+      out->Delete(deleted_job_key_of_runs_prefix(op.value));
       forget_run_slots(op.value);
       return range_eraser(op.value, out).erase(db.get(), dir, round);
     case k::erase_range:
@@ -473,7 +474,7 @@ status state_store::impl::apply_op(const mutation_batch::op& op, leveldb::WriteB
     case k::erase_group:
       out->Delete(group_key(op.key));
       for (const auto& prefix : {group_jobs_prefix(op.key), group_funcs_prefix(op.key), group_nodes_prefix(op.key),
-                                 group_waiting_prefix(op.key)}) {
+                                 group_waiting_prefix(op.key), group_deleted_jobs_prefix(op.key)}) {
         if (status st = range_eraser(prefix, out).erase(db.get(), dir, round); !st.ok()) {
           return st;
         }

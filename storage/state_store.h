@@ -13,7 +13,9 @@
 //
 // Deleting a job or group does not erase its runs in the deleting write (mutation_batch.h): they
 // are orphans that list_group_runs() skips and the background sweep erases, at most
-// k_orphan_runs_per_sweep_tick a tick.
+// k_orphan_runs_per_sweep_tick a tick. A job deleted with delete_job_keeping_runs() keeps its
+// runs for store_options::deleted_job_history: list_group_runs() lists them and
+// list_deleted_jobs() names the job; after that they are orphans like the others.
 //
 // Run history is bounded: store_options.max_runs_per_job (each job's runs are a ring of that many
 // slots, a new run overwriting the oldest: no trim, no delete, no read on the write path) and
@@ -92,6 +94,9 @@ struct store_options {
   std::size_t max_runs_per_job = 100;
   // Runs older than this (by their latest of plan, start and end) are swept; 0 = no age limit.
   std::chrono::milliseconds max_run_age{0};
+  // How long a job deleted with mutation_batch::delete_job_keeping_runs keeps its runs (listed
+  // by list_group_runs, its record by list_deleted_jobs); 0 = its runs go with it.
+  std::chrono::milliseconds deleted_job_history{0};
   // Background retention sweep period; 0 = no sweep thread (call sweep_retention() yourself).
   std::chrono::milliseconds sweep_interval{1000};
   // Run keys one sweep tick reads at most (it always finishes the job it is in).
@@ -213,6 +218,14 @@ class state_store {
   // Unreadable records are skipped and counted in stats().
   status_or<std::vector<run_record>> list_group_runs(std::string_view group, int64_t from_ms, int64_t to_ms,
                                                      std::size_t limit) const;
+
+  // Up to `limit` jobs of the group deleted with their runs kept, whose
+  // store_options::deleted_job_history has not passed, in key (job id) order: what a list of
+  // the group's runs shows of their jobs. Unreadable records are skipped.
+  status_or<std::vector<deleted_job_record>> list_deleted_jobs(std::string_view group, std::size_t limit) const;
+
+  // True when the job is gone but its runs are kept (list_deleted_jobs would name it).
+  bool keeps_deleted_job(std::string_view group, std::string_view job_id) const;
 
   // Up to `limit` audit entries with from_ms <= time_ms < to_ms, oldest first.
   status_or<std::vector<audit_entry>> audit_range(int64_t from_ms, int64_t to_ms,

@@ -146,6 +146,12 @@ struct state_store::impl {
   // no entry for it (entries are never removed; a hash collision only answers true).
   bool runs_may_exist(std::string_view runs_prefix);
   std::size_t sweep_once();
+  // True when the runs under `runs_prefix` are listed and kept: their job exists, or was deleted
+  // with its runs kept less than options.deleted_job_history before `now_ms`. When not, and a
+  // deleted job's record remains (its time is up, or it does not read), *stale_record is set:
+  // the sweep erases it with the runs.
+  bool runs_kept(const leveldb::ReadOptions& ro, std::string_view runs_prefix, int64_t now_ms,
+                 bool* stale_record = nullptr) const;
 
   // -- reads (state_store_reads.cc) --
   // Into `runs`, the newest max_runs_per_job runs of the job's ring, newest first (group and

@@ -1,6 +1,7 @@
 // The read paths of state_store: restart loading, run history pages and the audit log.
 #include <algorithm>
 
+#include "core/time_types.h"
 #include "storage/codec.h"
 #include "storage/state_store_impl.h"
 #include "storage/store_keys.h"
@@ -131,6 +132,7 @@ status_or<std::vector<run_record>> state_store::list_group_runs(std::string_view
   } release{impl_->db.get(), snapshot};
   leveldb::ReadOptions ro;
   ro.snapshot = snapshot;
+  const int64_t now = to_unix_ms(now_ms());
   std::unique_ptr<leveldb::Iterator> it(impl_->db->NewIterator(ro));
   std::string run_group, run_job;  // the group and job id of the job being read
   std::vector<run_record> ring;
@@ -142,11 +144,9 @@ status_or<std::vector<run_record>> state_store::list_group_runs(std::string_view
       continue;
     }
     const std::string job(job_prefix);
-    std::string ignored;
-    // Skipped: a deleted job's runs (orphans the sweep has not erased yet), and a prefix that
-    // does not name a group and job.
-    const bool listed = run_owner_of_runs_prefix(job, &run_group, &run_job) &&
-                        !impl_->db->Get(ro, job_key_of_runs_prefix(job), &ignored).IsNotFound();
+    // Skipped: a deleted job's runs (orphans the sweep has not erased yet) unless they are kept
+    // a while, and a prefix that does not name a group and job.
+    const bool listed = run_owner_of_runs_prefix(job, &run_group, &run_job) && impl_->runs_kept(ro, job, now);
     if (!listed) {
       it->Seek(prefix_end(job));
       continue;
@@ -165,6 +165,38 @@ status_or<std::vector<run_record>> state_store::list_group_runs(std::string_view
   std::sort(out.begin(), out.end(), [](const run_record& a, const run_record& b) { return a.run_id > b.run_id; });
   if (out.size() > limit) out.resize(limit);
   return out;
+}
+
+status_or<std::vector<deleted_job_record>> state_store::list_deleted_jobs(std::string_view group,
+                                                                          std::size_t limit) const {
+  std::vector<deleted_job_record> out;
+  if (limit == 0) return out;
+  const std::string prefix = group_deleted_jobs_prefix(group);
+  std::shared_lock<std::shared_mutex> lock(impl_->db_mu);
+  if (!impl_->db) return db_closed_error(impl_->dir);
+  const int64_t now = to_unix_ms(now_ms());
+  std::unique_ptr<leveldb::Iterator> it(impl_->db->NewIterator(leveldb::ReadOptions{}));
+  deleted_job_record gone;
+  for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix) && out.size() < limit; it->Next()) {
+    if (!decode(view(it->value()), &gone).ok()) continue;  // the sweep erases it with its runs
+    if (now - gone.deleted_ms >= impl_->options.deleted_job_history.count()) continue;
+    // A job made again under its id (whose create erased the record, unless it had no runs).
+    std::string live;
+    if (!impl_->db->Get(leveldb::ReadOptions{}, job_key(gone.job.group, gone.job.id), &live).IsNotFound()) continue;
+    out.push_back(std::move(gone));
+  }
+  if (!it->status().ok()) return storage_error(impl_->dir, it->status());
+  return out;
+}
+
+bool state_store::keeps_deleted_job(std::string_view group, std::string_view job_id) const {
+  std::shared_lock<std::shared_mutex> lock(impl_->db_mu);
+  if (!impl_->db) return false;
+  std::string ignored;
+  const leveldb::ReadOptions ro;
+  const std::string runs = job_runs_prefix(group, job_id);
+  return impl_->db->Get(ro, job_key(group, job_id), &ignored).IsNotFound() &&
+         impl_->runs_kept(ro, runs, to_unix_ms(now_ms()));
 }
 
 status_or<std::vector<audit_entry>> state_store::audit_range(int64_t from_ms, int64_t to_ms,

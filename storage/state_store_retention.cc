@@ -192,17 +192,31 @@ bool state_store::impl::scan_rings_once() {
   return true;
 }
 
+bool state_store::impl::runs_kept(const leveldb::ReadOptions& ro, std::string_view runs_prefix, int64_t now_ms,
+                                  bool* stale_record) const {
+  std::string value;
+  if (!db->Get(ro, job_key_of_runs_prefix(runs_prefix), &value).IsNotFound()) return true;
+  if (!db->Get(ro, deleted_job_key_of_runs_prefix(runs_prefix), &value).ok()) return false;
+  deleted_job_record gone;
+  const bool readable = decode(value, &gone).ok();
+  if (readable && now_ms - gone.deleted_ms < options.deleted_job_history.count()) return true;
+  if (stale_record != nullptr) *stale_record = true;
+  return false;
+}
+
 void state_store::impl::forget_run_slots(std::string_view runs_prefix) {
   if (uint32_t* place = run_slots.find(tag_of(runs_prefix))) *place = 0;
 }
 
 // Before the round's other ops, so that a run a put_run of this same round writes to the slot
 // is not the one erased; runs of earlier rounds are in the DB, where Get sees them. An orphan's
-// job is looked up once for its run of consecutive slots (the sweep sends a job's together).
+// job is looked up once for its run of consecutive slots (the sweep sends a job's together); a
+// deleted job's record whose time is up goes with its first run.
 void state_store::impl::apply_conditional_erases(const std::vector<pending>& round, leveldb::WriteBatch& wb) {
   std::string value;
-  std::string orphan_prefix;  // the job last looked up, and whether its key is gone
+  std::string orphan_prefix;  // the job last looked up, and whether its runs are no longer kept
   bool orphaned = false;
+  const int64_t now = to_unix_ms(now_ms());
   for (const auto& p : round) {
     if (!p.batch.has_conditional_erase()) continue;
     for (const auto& op : p.batch.ops()) {
@@ -211,7 +225,9 @@ void state_store::impl::apply_conditional_erases(const std::vector<pending>& rou
         if (!split_any_run_key(op.key, &prefix)) continue;
         if (prefix != orphan_prefix) {
           orphan_prefix.assign(prefix);
-          orphaned = db->Get(leveldb::ReadOptions{}, job_key_of_runs_prefix(prefix), &value).IsNotFound();
+          bool stale_record = false;
+          orphaned = !runs_kept(leveldb::ReadOptions{}, prefix, now, &stale_record);
+          if (stale_record) wb.Delete(deleted_job_key_of_runs_prefix(prefix));
         }
         if (orphaned) wb.Delete(op.key);
         continue;
@@ -226,7 +242,8 @@ void state_store::impl::apply_conditional_erases(const std::vector<pending>& rou
 }
 
 // Walks run keys from the cursor in key order, i.e. job by job (each job's ring in slot order).
-// A job whose key is gone (deleted: its runs were left as orphans) loses all its runs; those
+// A job whose key is gone (deleted: its runs were left as orphans, or kept for a while that has
+// passed) loses all its runs; those
 // count against their own, larger budget, as they need no decoding. The deletes go through the
 // committer (erase_run_if, erase_orphan_run), k_sweep_erases_per_write at a time: a run written
 // to a slot since the walk read it stays, and no round waits long behind the checks.
@@ -274,10 +291,7 @@ std::size_t state_store::impl::sweep_once() {
       }
       kept.clear();
     };
-    auto job_exists = [&](std::string_view runs_prefix) {
-      std::string ignored;
-      return !db->Get(ro, job_key_of_runs_prefix(runs_prefix), &ignored).IsNotFound();
-    };
+    const int64_t now = to_unix_ms(now_ms());
 
     it->Seek(sweep_cursor.empty() ? std::string(k_run_prefix) : sweep_cursor);
     sweep_cursor.clear();  // wraps to the start unless we stop early below
@@ -296,7 +310,7 @@ std::size_t state_store::impl::sweep_once() {
           break;
         }
         job.assign(prefix);
-        orphaned = !job_exists(prefix);
+        orphaned = !runs_kept(ro, prefix, now);
       }
       if (orphaned) {
         erases().erase_orphan_run(std::string(key));

@@ -166,6 +166,13 @@ std::string group_waiting_prefix(std::string_view group) {
   return join(k_waiting_prefix, group) + '/';
 }
 
+std::string deleted_job_key(std::string_view group, std::string_view job_id) {
+  return join(k_deleted_job_prefix, group, job_id);
+}
+std::string group_deleted_jobs_prefix(std::string_view group) {
+  return join(k_deleted_job_prefix, group) + '/';
+}
+
 std::string prefix_end(std::string_view prefix) {
   std::string out(prefix);
   out.back() = static_cast<char>(static_cast<unsigned char>(out.back()) + 1);
@@ -209,12 +216,24 @@ bool audit_seq_of(std::string_view key, uint64_t* seq) {
 
 std::string meta_key(std::string_view name) { return "m/" + std::string(name); }
 
-std::string job_key_of_runs_prefix(std::string_view runs_prefix) {
-  std::string key(k_job_prefix);
+namespace {
+
+// `kind` + the "<g>/<j>" of a job's runs prefix.
+std::string owner_key_of_runs_prefix(std::string_view kind, std::string_view runs_prefix) {
+  std::string key(kind);
   runs_prefix.remove_prefix(k_run_prefix.size());
   runs_prefix.remove_suffix(1);  // the trailing '/'
   key.append(runs_prefix);
   return key;
+}
+
+}  // namespace
+
+std::string job_key_of_runs_prefix(std::string_view runs_prefix) {
+  return owner_key_of_runs_prefix(k_job_prefix, runs_prefix);
+}
+std::string deleted_job_key_of_runs_prefix(std::string_view runs_prefix) {
+  return owner_key_of_runs_prefix(k_deleted_job_prefix, runs_prefix);
 }
 
 }  // namespace mainspring

@@ -35,6 +35,8 @@ inline constexpr std::string_view k_audit_prefix = "a/";
 inline constexpr std::string_view k_node_prefix = "n/";
 inline constexpr std::string_view k_api_key_prefix = "k/";
 inline constexpr std::string_view k_waiting_prefix = "q/";
+// x/<group>/<job>: a deleted job whose run history is still kept (records.h: deleted_job_record).
+inline constexpr std::string_view k_deleted_job_prefix = "x/";
 
 // '%' -> "%25", '/' -> "%2F"; every other byte is kept.
 std::string escape_key_part(std::string_view part);
@@ -65,6 +67,8 @@ std::string api_key_key(std::string_view key_id);                        // k/<k
 std::string waiting_key(std::string_view group, std::string_view job_id, uint64_t id);
 std::string job_waiting_prefix(std::string_view group, std::string_view job_id);  // q/<g>/<j>/
 std::string group_waiting_prefix(std::string_view group);                         // q/<g>/
+std::string deleted_job_key(std::string_view group, std::string_view job_id);      // x/<g>/<j>
+std::string group_deleted_jobs_prefix(std::string_view group);                     // x/<g>/
 
 // The first key after every key that starts with `prefix`.
 // REQUIRES: prefix is non-empty and its last byte is not 0xff (all ours end in '/').
@@ -73,6 +77,9 @@ std::string prefix_end(std::string_view prefix);
 // The job key of a job's runs prefix ("r/<g>/<j>/" -> "j/<g>/<j>"): whether its job still exists.
 // REQUIRES: `runs_prefix` is shaped like job_runs_prefix()'s result.
 std::string job_key_of_runs_prefix(std::string_view runs_prefix);
+// The deleted job's key of a job's runs prefix ("r/<g>/<j>/" -> "x/<g>/<j>"): whether a deleted
+// job's history is kept. REQUIRES: as job_key_of_runs_prefix.
+std::string deleted_job_key_of_runs_prefix(std::string_view runs_prefix);
 
 // For a run key, the job's runs prefix (everything up to the last '/') and the slot.
 // False when `key` is not shaped like a run key.

@@ -1,8 +1,8 @@
 // Fuzzes the storage codec's decoders (storage/codec.h) with arbitrary stored bytes: what a
 // corrupt disk, a torn write or a value from another version would hand them.
 //
-// Input: byte 0 picks the record type (group, job, run, func, audit entry, node, API key); the
-// rest is the stored value. Properties:
+// Input: byte 0 picks the record type (group, job and deleted job, run, func, audit entry, node,
+// API key); the rest is the stored value. Properties:
 //  - decode answers a status, never throws, crashes or reads past the value;
 //  - a value that decodes (in any format version it accepts) writes in today's format, and
 //    that reads back to a record that writes the same bytes: nothing decoded is lost on the
@@ -68,7 +68,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   std::string_view bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
   switch (data[0] % 7) {
     case 0: check_decoder<group_spec>(bytes); break;
-    case 1: check_decoder<job_spec>(bytes); break;
+    case 1:
+      check_decoder<job_spec>(bytes);
+      check_decoder<deleted_job_record>(bytes);  // a job value inside a record of its own
+      break;
     case 2:
       check_decoder<run_record>(bytes);
       check_run_value_with_tally(bytes);

@@ -221,6 +221,15 @@ TEST_CASE("every record round-trips through encode and decode") {
   api_key_record k = sample_api_key(), k2;
   REQUIRE(decode(encode(k), &k2).ok());
   CHECK(same(k, k2));
+
+  deleted_job_record d{1'764'000'000'123, sample_job()}, d2;
+  REQUIRE(decode(encode(d), &d2).ok());
+  CHECK(d2.deleted_ms == d.deleted_ms);
+  CHECK(same(d.job, d2.job));
+  // Its job is a job value of its own: one that does not read fails the record.
+  std::string broken = encode(d);
+  broken.back() ^= 0x7f;
+  CHECK_FALSE(decode(broken, &d2).ok());
 }
 
 namespace {

@@ -374,6 +374,105 @@ TEST_CASE("a job created under a deleted job's id starts with no history") {
   CHECK(run_ids(*store, "g", "backup") == std::vector<uint64_t>{9});
 }
 
+namespace {
+
+int64_t unix_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::vector<std::string> deleted_ids(const state_store& store, const std::string& group) {
+  std::vector<std::string> ids;
+  auto gone = store.list_deleted_jobs(group, 100);
+  REQUIRE(gone.ok());
+  for (const auto& d : *gone) ids.push_back(d.job.id);
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("a job deleted keeping its runs has them listed until its deleted_job_history has passed") {
+  temp_dir tmp;
+  store_options o = quiet_options();
+  o.deleted_job_history = std::chrono::hours{1};
+  const int64_t now = unix_now_ms();
+  {
+    auto store = open_store(tmp.path, o);
+    mutation_batch b;
+    b.put_job(make_job("g", "recent")).put_job(make_job("g", "old")).put_job(make_job("g", "live"));
+    b.put_run(make_run("g", "recent", 1)).put_run(make_run("g", "recent", 2));
+    b.put_run(make_run("g", "old", 3)).put_run(make_run("g", "live", 4));
+    REQUIRE(store->commit_sync(std::move(b)).ok());
+    job_spec recent = make_job("g", "recent");
+    recent.name = "nightly report";
+    REQUIRE(store
+                ->commit_sync(mutation_batch{}
+                                  .delete_job_keeping_runs(recent, now)
+                                  .delete_job_keeping_runs(make_job("g", "old"), now - 2 * 3'600'000))
+                .ok());
+    // Gone as jobs (a restart does not bring them back)...
+    loaded l = load(*store);
+    CHECK(l.jobs.size() == 1);
+    CHECK(l.jobs.count("g/live") == 1);
+    // ...but the recent one's runs are still the group's, and it is named as it was.
+    std::vector<uint64_t> listed;
+    auto runs = store->list_group_runs("g", 0, INT64_MAX, 100);
+    REQUIRE(runs.ok());
+    for (const auto& r : *runs) listed.push_back(r.run_id);
+    CHECK(listed == std::vector<uint64_t>{4, 2, 1});
+    auto gone = store->list_deleted_jobs("g", 100).value();
+    REQUIRE(gone.size() == 1);
+    CHECK(gone[0].job.name == "nightly report");
+    CHECK(gone[0].deleted_ms == now);
+    CHECK(store->keeps_deleted_job("g", "recent"));
+    CHECK_FALSE(store->keeps_deleted_job("g", "old"));
+    CHECK_FALSE(store->keeps_deleted_job("g", "live"));
+    CHECK(run_ids(*store, "g", "recent") == std::vector<uint64_t>{2, 1});
+    // The sweep erases the old one's run (its time is up) and its record; the recent one's stay.
+    CHECK(store->sweep_retention() == 1);
+    CHECK(store->stats().orphan_runs_erased == 1);
+    CHECK(run_ids(*store, "g", "recent") == std::vector<uint64_t>{2, 1});
+    CHECK(run_ids(*store, "g", "old").empty());
+  }
+  // Reopened with a longer history, the old job would be kept again had its record stayed.
+  o.deleted_job_history = std::chrono::hours{10};
+  auto store = open_store(tmp.path, o);
+  CHECK(deleted_ids(*store, "g") == std::vector<std::string>{"recent"});
+  // A job made again under the id starts with no history and is no longer a deleted one.
+  REQUIRE(store->commit_sync(mutation_batch{}.put_job(make_job("g", "recent")).delete_runs("g", "recent")).ok());
+  CHECK(run_ids(*store, "g", "recent").empty());
+  CHECK(deleted_ids(*store, "g").empty());
+  CHECK_FALSE(store->keeps_deleted_job("g", "recent"));
+}
+
+TEST_CASE("without a deleted_job_history a job deleted keeping its runs loses them as any other") {
+  temp_dir tmp;
+  auto store = open_store(tmp.path);  // deleted_job_history 0
+  REQUIRE(store->commit_sync(mutation_batch{}.put_job(make_job("g", "j")).put_run(make_run("g", "j", 1))).ok());
+  REQUIRE(store->commit_sync(mutation_batch{}.delete_job_keeping_runs(make_job("g", "j"), unix_now_ms())).ok());
+  CHECK(store->list_group_runs("g", 0, INT64_MAX, 100).value().empty());
+  CHECK(deleted_ids(*store, "g").empty());
+  CHECK(store->sweep_retention() == 1);
+  CHECK(run_ids(*store, "g", "j").empty());
+}
+
+TEST_CASE("deleting a group takes its deleted jobs' records and runs too") {
+  temp_dir tmp;
+  store_options o = quiet_options();
+  o.deleted_job_history = std::chrono::hours{1};
+  auto store = open_store(tmp.path, o);
+  for (const std::string g : {"g", "other"}) {
+    REQUIRE(store->commit_sync(mutation_batch{}.put_group({g, "", 0}).put_job(make_job(g, "j")).put_run(make_run(g, "j", 1)))
+                .ok());
+    REQUIRE(store->commit_sync(mutation_batch{}.delete_job_keeping_runs(make_job(g, "j"), unix_now_ms())).ok());
+  }
+  REQUIRE(store->commit_sync(mutation_batch{}.delete_group("g")).ok());
+  CHECK(deleted_ids(*store, "g").empty());
+  CHECK(store->list_group_runs("g", 0, INT64_MAX, 100).value().empty());
+  CHECK(deleted_ids(*store, "other") == std::vector<std::string>{"j"});
+  CHECK(store->list_group_runs("other", 0, INT64_MAX, 100).value().size() == 1);
+}
+
 TEST_CASE("worker nodes and API keys are kept across a reopen and deleted one by one") {
   temp_dir tmp;
   {

@@ -19,6 +19,10 @@ TEST_CASE("keys follow the documented layout") {
   CHECK(group_nodes_prefix("YM55") == "n/YM55/");
   CHECK(api_key_key("k1") == "k/k1");
   CHECK(api_key_key("ci-deploy_2") == "k/ci-deploy_2");
+  CHECK(deleted_job_key("YM55", "12") == "x/YM55/12");
+  CHECK(group_deleted_jobs_prefix("YM55") == "x/YM55/");
+  CHECK(job_key_of_runs_prefix(job_runs_prefix("a/b", "50%")) == job_key("a/b", "50%"));
+  CHECK(deleted_job_key_of_runs_prefix(job_runs_prefix("a/b", "50%")) == deleted_job_key("a/b", "50%"));
 }
 
 TEST_CASE("a group's nodes are exactly the keys under its nodes prefix") {
