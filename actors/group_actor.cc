@@ -321,10 +321,8 @@ void remove_jobs(group_self self, const job_context* ctx, const std::vector<std:
   tally->left = present.size();
   tally->audit = std::move(audit);
   tally->reply = reply;
-  const std::string& group = self->state.spec.name;
   for (const auto& id : present) {
-    mutation_batch batch;
-    batch.delete_job(group, id);
+    mutation_batch batch;  // the job adds its own delete (job_state.h: delete_job)
     if (present.size() == 1) batch.put_audit(tally->audit);  // with the delete, atomically
     delete_durably(self, id, std::move(batch), [self, ctx, id, tally, n = present.size()](status s) {
       if (s.ok()) tally->removed.push_back(id);

@@ -102,6 +102,9 @@ struct job_context {
   // --history-runs (0 = no limit): the store keeps each job's last this many runs to finish, so
   // the runs a job remembers beyond them are trimmed ones.
   std::size_t max_runs_per_job = 0;
+  // --deleted-job-history in ms (0 = none): a deleted job that has runs keeps them listed this
+  // long (mutation_batch::delete_job_keeping_runs).
+  int64_t deleted_job_history_ms = 0;
   // Run hook bodies by format name, set before any job runs (a dialect's, e.g. "cronicle").
   std::map<std::string, run_hook_formatter, std::less<>> hook_formats;
   // When the previous process was last known alive (unix ms; 0 = unknown), for restored jobs.

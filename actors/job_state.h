@@ -203,8 +203,9 @@ void when_idle(job_self self, std::function<void()> change);
 void edit_job(job_self self, audit_entry audit, job_patch patch, reply_fn<job_view> reply);
 void pause_job(job_self self, audit_entry audit, done_fn done);
 void activate_job(job_self self, audit_entry audit, int64_t exec_time_s, done_fn done);
-// Writes `batch` (the group's delete of this job); once durable the job stops firing and is
-// marked deleted. `then` hears the outcome, on this job's thread.
+// Writes `batch` (what the group writes with the delete: its audit entry) with the job's delete
+// (delete_job_keeping_runs when it ran and --deleted-job-history is set); once durable the job
+// stops firing and is marked deleted. `then` hears the outcome, on this job's thread.
 void delete_job(job_self self, mutation_batch batch, std::function<void(status)> then);
 // Stores the job's spec as it is after the change in flight (run-time updates: done).
 void persist_spec_when_idle(job_self self);

@@ -73,6 +73,13 @@ struct retry_due {
   uint64_t after_run_id = 0;
 };
 
+// A job deleted with its runs kept (--deleted-job-history), as it was when deleted: what a list
+// of its group's runs shows of the job those runs are of.
+struct deleted_job {
+  job_spec spec;
+  int64_t deleted_ms = 0;  // unix ms
+};
+
 // A retry waiting for its delay, with its job (scheduler_api::retries_waiting).
 struct waiting_retry {
   std::string job_id;
@@ -322,6 +329,19 @@ class scheduler_api {
   // runs in flight are not).
   virtual void group_executions(std::string group, int64_t from_ms, int64_t to_ms, std::size_t limit,
                                 reply_fn<std::vector<run_record>> done) = 0;
+  // The group's jobs deleted with their runs kept (group_executions lists those runs), sorted by
+  // id, at most `limit`. None unless the scheduler keeps them.
+  virtual void deleted_jobs(std::string group, std::size_t limit, reply_fn<std::vector<deleted_job>> done) {
+    (void)group, (void)limit;
+    done(std::vector<deleted_job>{});
+  }
+  // As job_executions, for a job of deleted_jobs: its stored runs. not_found for any other job
+  // (a live one included: job_executions answers those).
+  virtual void deleted_job_executions(std::string group, std::string job_id, std::size_t limit,
+                                      uint64_t before_run_id, reply_fn<std::vector<run_record>> done) {
+    (void)limit, (void)before_run_id;
+    done(status::not_found("job " + job_id + " of group " + group + " is not a deleted job with runs kept"));
+  }
 
   // -- funcs: Lua served over HTTP (core/func.h) --
   // Validates and compiles `func`, then stores it, replacing a func of the same name (whose
@@ -368,5 +388,17 @@ class scheduler_api {
   // The zone of jobs that name none (--timezone).
   virtual std::string default_timezone() const { return "UTC"; }
 };
+
+// job_executions, and for a job that is gone, deleted_job_executions: for the dialects whose
+// original keeps a deleted job's runs (Cronicle's jobs/<id>, ndscheduler's executions table).
+inline void executions_kept_after_delete(scheduler_api& api, const std::string& group, const std::string& job_id,
+                                         std::size_t limit, uint64_t before_run_id,
+                                         reply_fn<std::vector<run_record>> done) {
+  api.job_executions(group, job_id, limit, before_run_id,
+                     [&api, group, job_id, limit, before_run_id, done](status_or<std::vector<run_record>> runs) {
+                       if (runs.ok() || runs.status().code() != status_code::not_found) return done(std::move(runs));
+                       api.deleted_job_executions(group, job_id, limit, before_run_id, done);
+                     });
+}
 
 }  // namespace mainspring

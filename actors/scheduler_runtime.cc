@@ -32,6 +32,7 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
   store_options store_opts;
   store_opts.max_runs_per_job = options.max_runs_per_job;
   store_opts.max_run_age = options.max_run_age;
+  store_opts.deleted_job_history = options.deleted_job_history;
   store_opts.env = options.storage_env;
   store_opts.read_histories = true;  // history_relay, below
   store_opts.on_commit = [metrics = &i->metrics](std::size_t batches, double seconds) {
@@ -84,6 +85,7 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
     spdlog::warn("the scheduler is paused as a whole: scheduled fires are skipped until it is resumed");
   i->ctx.max_run_age_ms = options.max_run_age.count();
   i->ctx.max_runs_per_job = options.max_runs_per_job;
+  i->ctx.deleted_job_history_ms = options.deleted_job_history.count();
   i->ctx.hook_formats = options.hook_formats;
   i->ctx.clock = spawn_clock(*i->system, &i->clock);
   spdlog::info("restoring {} group(s) from {}", groups.size(), options.data_dir);

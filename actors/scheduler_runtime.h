@@ -39,6 +39,10 @@ class scheduler_metrics;
 class state_store;
 struct scheduler_snapshot;
 
+// How long a deleted job's runs stay listed unless told otherwise (--deleted-job-history): a
+// week of "what ran", as a group's run lists show it after the job is gone.
+inline constexpr std::chrono::seconds k_default_deleted_job_history{7 * 24 * 3600};
+
 struct runtime_options {
   std::string data_dir = "./data";
   unsigned worker_threads = 0;            // 0 = number of cores
@@ -48,6 +52,8 @@ struct runtime_options {
   std::string reply_hook_url;             // "" = none
   std::size_t max_runs_per_job = 100;     // run history kept per job
   std::chrono::milliseconds max_run_age{0};  // 0 = no age limit
+  // A deleted job that ran keeps its runs listed this long (0 = they go with it).
+  std::chrono::milliseconds deleted_job_history = k_default_deleted_job_history;
   executor_set executors = executor_set::all();  // jobs naming another executor are refused
   // Run hook bodies by format name (job_controls::hook_format), e.g. the Cronicle dialect's.
   std::map<std::string, run_hook_formatter, std::less<>> hook_formats;
@@ -153,6 +159,9 @@ class scheduler_runtime final : public scheduler_api {
   void allocation_table(std::string group, reply_fn<allocation_view> done) override;
   void group_executions(std::string group, int64_t from_ms, int64_t to_ms, std::size_t limit,
                         reply_fn<std::vector<run_record>> done) override;
+  void deleted_jobs(std::string group, std::size_t limit, reply_fn<std::vector<deleted_job>> done) override;
+  void deleted_job_executions(std::string group, std::string job_id, std::size_t limit, uint64_t before_run_id,
+                              reply_fn<std::vector<run_record>> done) override;
   void call_func(std::string group, std::string name, func_request req, reply_fn<std::string> done) override;
   void dump(std::optional<std::string> group, reply_fn<dump_file> done) override;
   void import(request_origin origin, std::string archive, done_fn done) override;

@@ -179,6 +179,22 @@ void scheduler_runtime::group_executions(std::string group, int64_t from_ms, int
   // As job_executions: the store read happens on the caller's thread, never on an actor's.
   done(impl_->store->list_group_runs(group, from_ms, to_ms, limit));
 }
+void scheduler_runtime::deleted_jobs(std::string group, std::size_t limit, reply_fn<std::vector<deleted_job>> done) {
+  // On the caller's thread, as group_executions.
+  auto records = impl_->store->list_deleted_jobs(group, limit);
+  if (!records.ok()) return done(records.status());
+  std::vector<deleted_job> out;
+  out.reserve(records->size());
+  for (auto& r : *records) out.push_back({std::move(r.job), r.deleted_ms});
+  done(std::move(out));
+}
+void scheduler_runtime::deleted_job_executions(std::string group, std::string job_id, std::size_t limit,
+                                               uint64_t before_run_id, reply_fn<std::vector<run_record>> done) {
+  // On the caller's thread, as job_executions' store read.
+  if (!impl_->store->keeps_deleted_job(group, job_id))
+    return done(status::not_found("job " + job_id + " of group " + group + " is not a deleted job with runs kept"));
+  done(impl_->store->list_runs(group, job_id, limit, before_run_id));
+}
 void scheduler_runtime::call_func(std::string group, std::string name, func_request req,
                                   reply_fn<std::string> done) {
   impl_->send(call_func_atom::value, std::move(group), std::move(name), std::move(req), std::move(done));

@@ -69,6 +69,7 @@ int run_serve(const serve_config& cfg) {
   rt_options.data_dir = cfg.data_dir;
   rt_options.max_runs_per_job = cfg.history_runs;
   rt_options.max_run_age = std::chrono::seconds(cfg.history_max_age_s);
+  rt_options.deleted_job_history = std::chrono::seconds(cfg.deleted_job_history_s);
   rt_options.worker_threads = cfg.worker_threads;
   rt_options.default_timezone = cfg.timezone;
   rt_options.max_concurrent_runs = cfg.max_concurrent_runs;

@@ -62,6 +62,10 @@ void add_serve_flags(CLI::App& app, serve_config& cfg) {
   app.add_option("--history-max-age", cfg.history_max_age_s,
                  "Runs older than this many seconds are dropped (0 = no age limit)")
       ->capture_default_str();
+  app.add_option("--deleted-job-history", cfg.deleted_job_history_s,
+                 "Seconds a deleted job's runs stay in its group's run lists (Cronicle's history, "
+                 "ndscheduler's executions); 0 = they go with the job")
+      ->capture_default_str();
   app.add_option("--executors", cfg.executors,
                  "Comma-separated executors jobs may use (http, shell, lua, remote, noop); jobs "
                  "naming another are refused with a 400")

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "actors/scheduler_runtime.h"  // k_default_deleted_job_history
 #include "http/http_server.h"  // the defaults of the connection limits
 
 namespace CLI {
@@ -56,6 +57,8 @@ struct serve_config {
   // Run history kept per job, and the oldest run kept (seconds; 0 = no age limit).
   std::size_t history_runs = 100;
   unsigned history_max_age_s = 0;
+  // Seconds a deleted job's runs stay listed (0 = they go with it).
+  unsigned deleted_job_history_s = static_cast<unsigned>(k_default_deleted_job_history.count());
   // Executors jobs may use ("http,shell,lua,remote,noop"); jobs naming another are refused.
   std::string executors = "http,shell,lua,remote,noop";
   // Browser origins (scheme://host[:port]) allowed to call the listeners besides their own, and

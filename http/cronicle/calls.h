@@ -27,6 +27,9 @@ inline constexpr std::size_t k_max_runs_in_flight_read = 64;
 // The newest runs of an event read to follow a failed job's retries (first_tries): a chain
 // older than these is shown as its tries up to there.
 inline constexpr std::size_t k_retry_chain_scan = 256;
+// Deleted events read at most to show their jobs (kept --deleted-job-history, as Cronicle keeps a
+// deleted event's completed jobs): far more than are deleted in that time in practice.
+inline constexpr std::size_t k_max_deleted_events_read = 10'000;
 
 struct cronicle_state {
   event_context events;  // group, default zone

@@ -54,6 +54,22 @@ event_info as_ended_run(const job_view& event, const run_record& run, const even
   return event_info{event_as_run(event, shown, ctx), shown.spec.timeout_ms, event.running};
 }
 
+// The event `event_id`: its view, or when it was deleted with its jobs kept (Cronicle keeps a
+// deleted event's completed jobs), the event as it was then; else the event's not_found.
+void event_or_deleted(scheduler_api& api, const state_ptr& s, const std::string& event_id,
+                      std::function<void(status_or<job_view>)> done) {
+  api.job_detail(s->events.group, event_id, [&api, s, event_id, done](status_or<job_view> v) {
+    if (v.ok() || v.status().code() != status_code::not_found) return done(std::move(v));
+    api.deleted_jobs(s->events.group, k_max_deleted_events_read,
+                     [event_id, done, missing = v.status()](status_or<std::vector<deleted_job>> gone) {
+      if (gone.ok())
+        for (auto& d : *gone)
+          if (d.spec.id == event_id) return done(job_view{.spec = std::move(d.spec), .phase = job_phase::done});
+      done(missing);
+    });
+  });
+}
+
 // The latest run of the chain that begins at `first` among `runs` (first_tries), `first` itself
 // when none follows it.
 run_record last_try(std::vector<run_record> runs, const run_record& first) {
@@ -66,29 +82,29 @@ run_record last_try(std::vector<run_record> runs, const run_record& first) {
   return *last;
 }
 
-// The job a Cronicle job id names, to `found` with its event's view (nullopt when the event is
-// gone): its run, or for a failed try of a job that retries, its last try so far; no run when
+// The job a Cronicle job id names, to `found` with its event's view (the event as it was when
+// deleted with its jobs kept; nullopt when the event is gone otherwise): its run, or for a failed try of a job that retries, its last try so far; no run when
 // there is none. Each view is read after the run it goes with, so that a try that has just
 // failed shows with the retry it left waiting. Runs that cannot have been retried cost one read.
 void find_try(scheduler_api& api, const state_ptr& s, const std::string& event_id, uint64_t run_id,
               std::function<void(std::optional<run_record>, std::optional<job_view>)> found) {
   using view_or = status_or<job_view>;
   auto view_of = [](view_or v) { return v.ok() ? std::optional<job_view>(std::move(v).value()) : std::nullopt; };
-  api.job_executions(s->events.group, event_id, 1, run_id + 1,
-                     [&api, s, event_id, run_id, found, view_of](status_or<std::vector<run_record>> runs) {
+  executions_kept_after_delete(api, s->events.group, event_id, 1, run_id + 1,
+                               [&api, s, event_id, run_id, found, view_of](status_or<std::vector<run_record>> runs) {
     if (!runs.ok() || runs->empty() || runs->front().run_id != run_id) return found(std::nullopt, std::nullopt);
-    api.job_detail(s->events.group, event_id, [&api, s, event_id, found, view_of, first = std::move(runs->front())](view_or v) {
+    event_or_deleted(api, s, event_id, [&api, s, event_id, found, view_of, first = std::move(runs->front())](view_or v) {
       std::optional<job_view> view = view_of(std::move(v));
       const int retries = first.own_fields && first.own_fields->retries ? *first.own_fields->retries
                           : view                                      ? view->spec.retries
                                                                       : 0;
       if (!first.finished() || first.state == run_state::succeeded || retries == 0) return found(first, std::move(view));
-      api.job_executions(s->events.group, event_id, k_retry_chain_scan, 0,
-                         [&api, s, event_id, found, view_of, first, view](status_or<std::vector<run_record>> newer) {
+      executions_kept_after_delete(api, s->events.group, event_id, k_retry_chain_scan, 0,
+                                   [&api, s, event_id, found, view_of, first, view](status_or<std::vector<run_record>> newer) {
         if (!newer.ok()) return found(first, view);
         run_record last = last_try(std::move(newer).value(), first);
         if (last.run_id == first.run_id) return found(std::move(last), view);
-        api.job_detail(s->events.group, event_id, [found, view_of, last = std::move(last)](view_or v) {
+        event_or_deleted(api, s, event_id, [found, view_of, last = std::move(last)](view_or v) {
           found(last, view_of(std::move(v)));
         });
       });
@@ -166,47 +182,71 @@ void active_jobs(scheduler_api& api, const state_ptr& s, const job_view& v,
   });
 }
 
+namespace {
+
+// What get_history gathers before it reads the group's runs.
+struct history_read {
+  call_args a;
+  int64_t offset = 0, limit = 0;
+  std::map<std::string, event_info> events;           // by event id: live and deleted events
+  std::map<std::string, std::vector<retry_due>> due;  // retries waiting, by event id
+  // Each event's last finished job, which the store may not hold yet: the history shows it at
+  // once, as the event's own history does.
+  std::vector<run_record> latest;
+};
+
+// The page of completed jobs `h` asks for, of the group's stored runs `runs`.
+void send_history(const state_ptr& s, history_read& h, status_or<std::vector<run_record>> runs) {
+  json rows = json::array();
+  int64_t total = 0;
+  if (runs.ok()) {
+    add_runs_not_held(runs.value(), std::move(h.latest));
+    fold_retries(runs.value());  // a job retried shows once, when its last try ends
+    std::erase_if(runs.value(), [&](const run_record& r) {
+      auto d = h.due.find(r.job_id);
+      return !r.finished() || (d != h.due.end() && awaits_retry(r, d->second));
+    });
+    order_by_completion(runs.value());
+    total = static_cast<int64_t>(runs->size());
+    for (int64_t i = h.offset; i < total && (h.limit <= 0 || i < h.offset + h.limit); ++i) {
+      const run_record& r = (*runs)[static_cast<std::size_t>(i)];
+      auto it = h.events.find(r.job_id);
+      json event = it == h.events.end() ? json(nullptr) : it->second.event;
+      int64_t timeout_ms = it == h.events.end() ? 0 : it->second.timeout_ms;
+      // A row shows its event's fields but for the run's own time limit (in its description).
+      if (r.own_fields && r.own_fields->timeout_ms) timeout_ms = *r.own_fields->timeout_ms;
+      rows.push_back(history_row(r, event, timeout_ms, s->hostname));
+    }
+  }
+  h.a.reply.send(success({{"rows", std::move(rows)}, {"list", {{"length", total}}}}));
+}
+
+}  // namespace
+
 void get_history(scheduler_api& api, const state_ptr& s, call_args a) {
-  const int64_t offset = std::max<int64_t>(0, int_param(a.params, "offset", 0));
-  const int64_t limit = int_param(a.params, "limit", 50);
-  api.list_jobs(s->events.group, [&api, s, a, offset, limit](status_or<std::vector<job_view>> views) {
-    auto events = std::make_shared<std::map<std::string, event_info>>();
-    auto due = std::make_shared<std::map<std::string, std::vector<retry_due>>>();
-    // Each event's last finished job, which the store may not hold yet: the history shows it at
-    // once, as the event's own history does.
-    auto latest = std::make_shared<std::vector<run_record>>();
+  auto h = std::make_shared<history_read>();
+  h->offset = std::max<int64_t>(0, int_param(a.params, "offset", 0));
+  h->limit = int_param(a.params, "limit", 50);
+  h->a = std::move(a);
+  api.list_jobs(s->events.group, [&api, s, h](status_or<std::vector<job_view>> views) {
     if (views.ok()) {
       for (const auto& v : *views) {
-        (*events)[v.spec.id] = {event_json(v, s->events), v.spec.timeout_ms, v.running};
-        if (!v.retries_due.empty()) (*due)[v.spec.id] = v.retries_due;
+        h->events[v.spec.id] = {event_json(v, s->events), v.spec.timeout_ms, v.running};
+        if (!v.retries_due.empty()) h->due[v.spec.id] = v.retries_due;
       }
-      *latest = last_finished_runs(*views);
+      h->latest = last_finished_runs(*views);
     }
-    api.group_executions(s->events.group, 0, INT64_MAX, k_max_history_rows,
-                         [s, a, events, due, latest, offset, limit](status_or<std::vector<run_record>> runs) {
-                           json rows = json::array();
-                           int64_t total = 0;
-                           if (runs.ok()) {
-                             add_runs_not_held(runs.value(), std::move(*latest));
-                             fold_retries(runs.value());  // a job retried shows once, when its last try ends
-                             std::erase_if(runs.value(), [&](const run_record& r) {
-                               auto d = due->find(r.job_id);
-                               return !r.finished() || (d != due->end() && awaits_retry(r, d->second));
-                             });
-                             order_by_completion(runs.value());
-                             total = static_cast<int64_t>(runs->size());
-                             for (int64_t i = offset; i < total && (limit <= 0 || i < offset + limit); ++i) {
-                               const run_record& r = (*runs)[static_cast<std::size_t>(i)];
-                               auto it = events->find(r.job_id);
-                               json event = it == events->end() ? json(nullptr) : it->second.event;
-                               int64_t timeout_ms = it == events->end() ? 0 : it->second.timeout_ms;
-                               // A row shows its event's fields but for the run's own time limit (in its description).
-                               if (r.own_fields && r.own_fields->timeout_ms) timeout_ms = *r.own_fields->timeout_ms;
-                               rows.push_back(history_row(r, event, timeout_ms, s->hostname));
-                             }
-                           }
-                           a.reply.send(success({{"rows", std::move(rows)}, {"list", {{"length", total}}}}));
-                         });
+    // Jobs of events deleted a while ago still show, as the events were (Cronicle keeps them).
+    api.deleted_jobs(s->events.group, k_max_deleted_events_read, [&api, s, h](status_or<std::vector<deleted_job>> gone) {
+      if (gone.ok())
+        for (auto& d : *gone) {
+          if (h->events.count(d.spec.id)) continue;
+          const job_view was{.spec = std::move(d.spec), .phase = job_phase::done};
+          h->events[was.spec.id] = {event_json(was, s->events), was.spec.timeout_ms, 0};
+        }
+      api.group_executions(s->events.group, 0, INT64_MAX, k_max_history_rows,
+                           [s, h](status_or<std::vector<run_record>> runs) { send_history(s, *h, std::move(runs)); });
+    });
   });
 }
 

@@ -343,7 +343,8 @@ void add_execution_routes(router& r, scheduler_api& api, options_ptr o) {
       run_id = 0;
     }
     if (!is_job_id(job_id) || run_id == 0) return send_error(reply, status::invalid_argument("Execution not found: " + eid));
-    api.job_executions(o->group, job_id, 1, run_id + 1, [&api, o, reply, eid, job_id, run_id](status_or<std::vector<run_record>> runs) {
+    executions_kept_after_delete(api, o->group, job_id, 1, run_id + 1,
+                                 [&api, o, reply, eid, job_id, run_id](status_or<std::vector<run_record>> runs) {
       if (!runs.ok() || runs->empty() || runs->front().run_id != run_id)
         return send_error(reply, status::invalid_argument("Execution not found: " + eid));
       api.job_detail(o->group, job_id, [o, reply, run = runs->front()](status_or<job_view> v) {

@@ -109,6 +109,77 @@ TEST_CASE("delete_job, clear_jobs and remove_group take jobs away for good") {
   CHECK(poll_until([&] { return rt->snapshot().jobs == 0; }));
 }
 
+namespace {
+
+std::vector<std::string> deleted_ids(scheduler_runtime& rt, const std::string& group) {
+  auto gone = ask<std::vector<deleted_job>>([&](auto r) { rt.deleted_jobs(group, 100, r); });
+  REQUIRE(gone.ok());
+  std::vector<std::string> ids;
+  for (const auto& d : *gone) ids.push_back(d.spec.id);
+  return ids;
+}
+
+status_or<std::vector<run_record>> kept_runs(scheduler_runtime& rt, const std::string& group, const std::string& id) {
+  return ask<std::vector<run_record>>([&](auto r) { rt.deleted_job_executions(group, id, 100, 0, r); });
+}
+
+}  // namespace
+
+TEST_CASE("a deleted job that ran keeps its runs for --deleted-job-history, one that never ran leaves nothing") {
+  temp_data_dir dir;
+  auto rt = start_with_group(dir, "g");
+  REQUIRE(add(*rt, shell_job("g", "ran", "@every 1h", "true")).ok());
+  REQUIRE(add(*rt, shell_job("g", "idle", "@every 1h", "true")).ok());
+  REQUIRE(ask<uint64_t>([&](auto r) { rt->run_job_now(k_test_origin, "g", "ran", r); }).ok());
+  REQUIRE(poll_until([&] { return runs_of(*rt, "g", "ran").size() == 1; }));
+  const uint64_t run_id = runs_of(*rt, "g", "ran")[0].run_id;
+  CHECK(kept_runs(*rt, "g", "ran").status().code() == status_code::not_found);  // a live job's go through job_executions
+  for (const char* id : {"ran", "idle"}) REQUIRE(done([&](auto d) { rt->delete_job(k_test_origin, "g", id, d); }).ok());
+
+  for (int start = 0; start < 2; ++start) {
+    INFO("after " << start << " restart(s)");
+    CHECK(jobs_of(*rt, "g").empty());
+    CHECK(deleted_ids(*rt, "g") == std::vector<std::string>{"ran"});
+    auto kept = kept_runs(*rt, "g", "ran");
+    REQUIRE(kept.ok());
+    REQUIRE(kept->size() == 1);
+    CHECK((*kept)[0].run_id == run_id);
+    CHECK(kept_runs(*rt, "g", "idle").status().code() == status_code::not_found);
+    // The job is gone for everything else.
+    CHECK(ask<std::vector<run_record>>([&](auto r) { rt->job_executions("g", "ran", 10, 0, r); }).status().code() ==
+          status_code::not_found);
+    auto listed = ask<std::vector<run_record>>([&](auto r) { rt->group_executions("g", 0, INT64_MAX, 100, r); });
+    REQUIRE(listed.ok());
+    REQUIRE(listed->size() == 1);
+    CHECK((*listed)[0].job_id == "ran");
+    rt->stop();
+    rt.reset();
+    rt = start_runtime(dir.path);
+  }
+  // Made again under its id, the job starts with no history and is no longer a deleted one.
+  REQUIRE(add(*rt, shell_job("g", "ran", "@every 1h", "true")).ok());
+  CHECK(deleted_ids(*rt, "g").empty());
+  CHECK(runs_of(*rt, "g", "ran").empty());
+}
+
+TEST_CASE("with deleted_job_history 0 a deleted job's runs go with it") {
+  temp_data_dir dir;
+  runtime_options o;
+  o.data_dir = dir.path;
+  o.deleted_job_history = std::chrono::milliseconds{0};
+  auto rt = start_runtime(o);
+  REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_test_origin, "g", r); }).ok());
+  REQUIRE(add(*rt, shell_job("g", "ran", "@every 1h", "true")).ok());
+  REQUIRE(ask<uint64_t>([&](auto r) { rt->run_job_now(k_test_origin, "g", "ran", r); }).ok());
+  REQUIRE(poll_until([&] { return runs_of(*rt, "g", "ran").size() == 1; }));
+  REQUIRE(done([&](auto d) { rt->delete_job(k_test_origin, "g", "ran", d); }).ok());
+  CHECK(deleted_ids(*rt, "g").empty());
+  CHECK(kept_runs(*rt, "g", "ran").status().code() == status_code::not_found);
+  auto listed = ask<std::vector<run_record>>([&](auto r) { rt->group_executions("g", 0, INT64_MAX, 100, r); });
+  REQUIRE(listed.ok());
+  CHECK(listed->empty());
+}
+
 TEST_CASE("clear_job_runs forgets one job's finished runs and counts, durably, and nothing else") {
   temp_data_dir dir;
   auto rt = start_with_group(dir, "g");

@@ -359,6 +359,40 @@ TEST_CASE("cronicle: get_history and get_event_history list the job that finishe
   CHECK(rows[0]["epoch"].get<int64_t>() >= rows[1]["epoch"].get<int64_t>());
 }
 
+TEST_CASE("cronicle: a deleted event's completed jobs stay in get_history and get_job_status, as Cronicle keeps them") {
+  cronicle_server s;
+  std::string gone = s.create(shell_event("Doomed", "#!/bin/sh\necho bye\n"));
+  std::string kept = s.create(shell_event("Stays", "#!/bin/sh\ntrue\n"));
+  std::string last = s.ok("run_event", {{"id", gone}})["ids"][0];
+  s.wait_job(last);
+  std::string other = s.ok("run_event", {{"id", kept}})["ids"][0];
+  s.wait_job(other);
+  REQUIRE(eventually([&] { return s.ok("get_history")["rows"].size() == 2; }));
+  s.ok("delete_event", {{"id", gone}});
+  // The event is gone...
+  check_error(s.call("get_event", {{"id", gone}}), "event", "Failed to locate event: " + gone);
+  check_error(s.call("get_event_history", {{"id", gone}}), "event", "Failed to locate event: " + gone);
+  CHECK(s.ok("get_schedule")["rows"].size() == 1);
+  // ...its completed job is not: logs/completed and jobs/<id> still hold it in Cronicle.
+  json rows = s.ok("get_history")["rows"];
+  REQUIRE(rows.size() == 2);
+  json row = rows[1]["id"] == last ? rows[1] : rows[0];
+  CHECK(row["id"] == last);
+  CHECK(row["event"] == gone);
+  CHECK(row["event_title"] == "Doomed");
+  CHECK(row["plugin_title"] == "Shell Script");
+  CHECK(row["code"] == 0);
+  json job = s.ok("get_job_status", {{"id", last}})["job"];
+  CHECK(job["complete"] == 1);
+  CHECK(job["event_title"] == "Doomed");
+  CHECK(s.ok("get_job_details", {{"id", last}})["job"]["event"] == gone);
+  // A restart keeps them so (the event stays deleted).
+  s.server.restart();
+  CHECK(s.ok("get_history")["rows"].size() == 2);
+  CHECK(s.ok("get_job_status", {{"id", last}})["job"]["event_title"] == "Doomed");
+  check_error(s.call("get_event", {{"id", gone}}), "event", "Failed to locate event: " + gone);
+}
+
 TEST_CASE("cronicle: a retried job goes on under its first id until its last try ends, as Cronicle relaunches it") {
   cronicle_server s;
   scratch_dir dir;

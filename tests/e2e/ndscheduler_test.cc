@@ -22,9 +22,16 @@ using namespace mainspring::e2e;
 
 namespace {
 
+std::vector<std::string> with_flags(std::vector<std::string> flags, const std::vector<std::string>& more) {
+  flags.insert(flags.end(), more.begin(), more.end());
+  return flags;
+}
+
 struct nd_server {
+  explicit nd_server(const std::vector<std::string>& more_flags = {}) : more(more_flags) {}
+  std::vector<std::string> more;
   uint16_t nd_port = pick_free_port();
-  server_process server{{"--ndscheduler-listen", "127.0.0.1:" + std::to_string(nd_port)}};
+  server_process server{with_flags({"--ndscheduler-listen", "127.0.0.1:" + std::to_string(nd_port)}, more)};
   http_client nd{"http://127.0.0.1:" + std::to_string(nd_port)};
   native_api native{server.base_url()};
 
@@ -267,6 +274,45 @@ TEST_CASE("ndscheduler: executions in a time range, one by id, and run now in bo
   CHECK(unknown.status == 400);
   CHECK(unknown.json()["error"] == "Job not found: 0123456789abcdef0123456789abcdef");
   CHECK(s.nd.get("/api/v1/executions?time_range_start=yesterday").status == 400);
+}
+
+namespace {
+
+// Makes a ShellJob, runs it once to its end and deletes it: its id and the execution's.
+std::pair<std::string, std::string> run_once_then_delete(nd_server& s) {
+  std::string id = s.create({{"name", "Short lived"}, {"job_class_string", "simple_scheduler.jobs.shell_job.ShellJob"},
+                             {"pub_args", {"true"}}, {"minute", "*/5"}});
+  const std::string eid = s.run_now(id);
+  CHECK(s.wait_execution(eid)["state"] == "succeeded");
+  REQUIRE(s.finished(id).size() == 1);
+  s.ok(s.nd.del("/api/v1/jobs/" + id));
+  return {id, eid};
+}
+
+}  // namespace
+
+TEST_CASE("ndscheduler: a deleted job's executions stay listed, without their job, as ndscheduler keeps them") {
+  nd_server s;
+  const auto [id, eid] = run_once_then_delete(s);
+  // ndscheduler's executions table keeps the row; _build_execution finds no job to add.
+  json kept;
+  for (const auto& e : s.executions())
+    if (e["execution_id"] == eid) kept = e;
+  REQUIRE(kept.is_object());
+  CHECK(kept["state"] == "succeeded");
+  CHECK_FALSE(kept.contains("job"));
+  json one = s.ok(s.nd.get("/api/v1/executions/" + eid));
+  CHECK(one["state"] == "succeeded");
+  CHECK_FALSE(one.contains("job"));
+  // The job itself stays gone.
+  CHECK(s.nd.get("/api/v1/jobs/" + id).status == 400);
+}
+
+TEST_CASE("ndscheduler: with --deleted-job-history 0 a deleted job's executions go with it") {
+  nd_server s({"--deleted-job-history", "0"});
+  const std::string eid = run_once_then_delete(s).second;
+  CHECK(s.executions().empty());
+  CHECK(s.nd.get("/api/v1/executions/" + eid).status == 400);
 }
 
 TEST_CASE("ndscheduler: the executions list shows a run in flight as running, then as it ended") {
