@@ -24,6 +24,27 @@ enum class run_trigger { schedule, manual, retry, misfire, parent };  // parent:
 const char* run_state_name(run_state s);      // "running", "succeeded", ...
 const char* run_trigger_name(run_trigger t);  // "schedule", "manual", "retry", "misfire", "parent"
 
+// What started a run, beyond its trigger, when that is worth keeping with it: the API key that
+// asked for a manual run, or the run whose end started a chained one (trigger parent). Dialects
+// show it (Cronicle's source, source_event, source_job, chain_code, chain_description). Null for
+// nearly every run.
+struct run_cause {
+  std::string by;  // a manual run: the title of the API key that asked ("" = not known)
+  // A chained run: the job whose run ended, its name then, that run and how it ended.
+  std::string after_job;
+  std::string after_name;
+  uint64_t after_run_id = 0;
+  uint8_t after_kind = 0;  // its executor_kind (core/executor_target.h)
+  run_state after_state = run_state::succeeded;
+  int after_code = 0;
+  std::string after_error;  // at most k_max_cause_error_bytes
+
+  bool operator==(const run_cause&) const = default;
+};
+
+// The longest error text of the run a cause names: a line is what a dialect shows of it.
+inline constexpr std::size_t k_max_cause_error_bytes = 1024;
+
 struct run_record {
   uint64_t run_id = 0;
   std::string job_id;
@@ -43,6 +64,8 @@ struct run_record {
   // Shared, not copied: a run record is copied into replies and views, its own fields never
   // change once it has ended.
   std::shared_ptr<const run_override> own_fields;
+  // What started it, when more than its trigger says (run_cause); shared for the same reason.
+  std::shared_ptr<const run_cause> cause;
 
   int64_t lateness_ms() const { return start_ms - plan_ms; }
   int64_t duration_ms() const { return end_ms > start_ms ? end_ms - start_ms : 0; }

@@ -498,6 +498,22 @@ struct deleted_job_codec {
   }
 };
 
+struct cause_codec {
+  static constexpr const char* k_name = "run_cause";
+  static constexpr uint8_t k_version = k_cause_format;
+  template <class Io, class C>
+  static void fields(Io& io, C& c, uint8_t /*version*/) {
+    io(c.by);
+    io(c.after_job);
+    io(c.after_name);
+    io(c.after_run_id);
+    io(c.after_kind);
+    io(c.after_state);
+    io(c.after_code);
+    io(c.after_error);
+  }
+};
+
 struct override_codec {
   static constexpr const char* k_name = "run_override";
   static constexpr uint8_t k_version = k_override_format;
@@ -641,6 +657,13 @@ status decode(std::string_view b, run_override* out) {
   return decode_record<override_codec>(b, out);
 }
 
+std::string encode(const run_cause& c) {
+  return encode_record<cause_codec>(c);
+}
+status decode(std::string_view b, run_cause* out) {
+  return decode_record<cause_codec>(b, out);
+}
+
 std::string encode(const deleted_job_record& d) {
   return encode_record<deleted_job_codec>(deleted_job_wire{d.deleted_ms, encode(d.job)});
 }
@@ -681,8 +704,7 @@ status decode(std::string_view b, job_spec* out) {
 }
 status decode(std::string_view b, run_record* out) {
   // Formats 3 and 4 are not cereal's (storage/run_value.h); 1 and 2 are, and carry the identity.
-  if (!b.empty() && (static_cast<uint8_t>(b[0]) == k_run_value_format ||
-                     static_cast<uint8_t>(b[0]) == k_run_value_format_keyed)) {
+  if (is_slot_run_value(b) || (!b.empty() && static_cast<uint8_t>(b[0]) == k_run_value_format_keyed)) {
     *out = run_record{};
     return decode_run_value(b, out);
   }

@@ -50,6 +50,7 @@ inline constexpr uint8_t k_waiting_format = 3;  // 2, 3: its own fields in overr
 // 2: an HTTP target's further expected statuses; 3: a shell target's stdin input
 inline constexpr uint8_t k_override_format = 3;
 inline constexpr uint8_t k_deleted_job_format = 1;  // its job in the job format of its day
+inline constexpr uint8_t k_cause_format = 1;  // a run's cause, inside a run value of format 5
 
 std::string encode(const group_spec& group);
 std::string encode(const job_spec& job);
@@ -61,6 +62,7 @@ std::string encode(const api_key_record& key);
 std::string encode(const waiting_record& run);
 std::string encode(const run_override& own);
 std::string encode(const deleted_job_record& gone);
+std::string encode(const run_cause& cause);
 
 // Decodes `bytes` into *out. On error *out is left in an unspecified but valid state. A run
 // value of format 4 leaves out->group and job_id empty (format 3 also run_id 0): the caller
@@ -76,5 +78,6 @@ status decode(std::string_view bytes, api_key_record* out);
 status decode(std::string_view bytes, waiting_record* out);
 status decode(std::string_view bytes, run_override* out);
 status decode(std::string_view bytes, deleted_job_record* out);
+status decode(std::string_view bytes, run_cause* out);
 
 }  // namespace mainspring

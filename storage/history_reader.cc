@@ -9,7 +9,7 @@ namespace mainspring {
 
 void history_reader::add(std::string_view value) {
   // Format 3 values hold no run id (it was in their key): only a schema 1 store has them.
-  if (value.empty() || static_cast<uint8_t>(value[0]) != k_run_value_format) return;
+  if (!is_slot_run_value(value)) return;
   if (!decode_run_value_without_texts(value, &scratch_, &scratch_tally_).ok()) return;
   const uint64_t id = scratch_.run_id;
   const int64_t end = scratch_.end_ms;

@@ -1,7 +1,7 @@
 #include "storage/run_value.h"
 
 #include "core/job.h"        // run_override
-#include "storage/codec.h"   // its bytes (k_override_format)
+#include "storage/codec.h"   // the bytes of its own fields and its cause
 
 namespace mainspring {
 namespace {
@@ -132,7 +132,7 @@ status corrupt(const std::string& why) {
 std::string encode_run_value(const run_record& run, const run_tally* tally) {
   std::string out;
   out.reserve(24 + run.output_tail.size() + run.error.size() + run.node.size());
-  out.push_back(static_cast<char>(k_run_value_format));
+  out.push_back(static_cast<char>(run.cause != nullptr ? k_run_value_format_with_cause : k_run_value_format));
   out.push_back(static_cast<char>(static_cast<uint8_t>(run.state) | static_cast<uint8_t>(run.trigger) << 3 |
                                   (tally != nullptr ? k_has_tally_bit : 0) |
                                   (run.own_fields != nullptr ? k_has_own_fields_bit : 0)));
@@ -155,6 +155,7 @@ std::string encode_run_value(const run_record& run, const run_tally* tally) {
     put_varint(out, tally->newest_started_id > run.run_id ? tally->newest_started_id - run.run_id : 0);
   }
   if (run.own_fields != nullptr) put_text(out, encode(*run.own_fields));
+  if (run.cause != nullptr) put_text(out, encode(*run.cause));
   return out;
 }
 
@@ -164,18 +165,19 @@ namespace {
 status read_value(std::string_view bytes, run_record* out, std::optional<run_tally>* tally, bool copy_texts) {
   value_reader in(bytes);
   const uint8_t format = in.byte();
-  if (format != k_run_value_format && format != k_run_value_format_keyed)
-    return corrupt("not a format 3 or 4 value");
+  if (format != k_run_value_format && format != k_run_value_format_with_cause && format != k_run_value_format_keyed)
+    return corrupt("not a format 3, 4 or 5 value");
+  const bool keyed = format == k_run_value_format_keyed;
   const uint8_t kinds = in.byte();
   const uint8_t state = kinds & 7, trigger = (kinds >> 3) & 7;
   const bool has_tally = (kinds & k_has_tally_bit) != 0;
   const bool has_own_fields = (kinds & k_has_own_fields_bit) != 0;
-  if (in.error() == nullptr && (state > k_max_state || trigger > k_max_trigger ||
-                                ((has_tally || has_own_fields) && format != k_run_value_format)))
+  if (in.error() == nullptr &&
+      (state > k_max_state || trigger > k_max_trigger || ((has_tally || has_own_fields) && keyed)))
     return corrupt("enum value out of range");
   out->state = static_cast<run_state>(state);
   out->trigger = static_cast<run_trigger>(trigger);
-  if (format == k_run_value_format) out->run_id = in.varint();
+  if (!keyed) out->run_id = in.varint();
   out->attempt = in.int32();
   out->plan_ms = in.signed_varint();
   out->start_ms = wrapping_add(out->plan_ms, in.signed_varint());
@@ -210,6 +212,14 @@ status read_value(std::string_view bytes, run_record* out, std::optional<run_tal
       if (status st = decode(bytes_of_own, own.get()); !st.ok()) return corrupt("its own fields: " + st.message());
     }
   }
+  std::shared_ptr<run_cause> cause;
+  if (format == k_run_value_format_with_cause) {
+    const std::string_view bytes_of_cause = in.text_view();
+    if (in.error() == nullptr) {
+      cause = std::make_shared<run_cause>();
+      if (status st = decode(bytes_of_cause, cause.get()); !st.ok()) return corrupt("its cause: " + st.message());
+    }
+  }
   if (in.error() != nullptr) return corrupt(in.error());
   if (in.remaining() != 0) return corrupt(std::to_string(in.remaining()) + " trailing bytes");
   if (tally != nullptr) {
@@ -217,6 +227,7 @@ status read_value(std::string_view bytes, run_record* out, std::optional<run_tal
     else tally->reset();
   }
   out->own_fields = std::move(own);
+  out->cause = std::move(cause);
   return {};
 }
 
@@ -231,8 +242,9 @@ status decode_run_value_without_texts(std::string_view bytes, run_record* out, s
 }
 
 bool run_id_of_value(std::string_view bytes, uint64_t* run_id) {
+  if (!is_slot_run_value(bytes)) return false;
   value_reader in(bytes);
-  if (in.byte() != k_run_value_format) return false;
+  in.byte();
   in.byte();
   const uint64_t id = in.varint();
   if (in.error() != nullptr) return false;

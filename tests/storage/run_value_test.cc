@@ -270,6 +270,65 @@ TEST_CASE("own fields that do not read make the whole run value corrupt") {
   CHECK_FALSE(decode_run_value(format3, &out).ok());
 }
 
+TEST_CASE("a run with a cause is written as format 5 and reads back with it, in both reads") {
+  run_record r = noop_run();
+  r.trigger = run_trigger::parent;
+  auto cause = std::make_shared<run_cause>();
+  cause->after_job = "extract";
+  cause->after_name = "Extract orders";
+  cause->after_run_id = 42;
+  cause->after_kind = 0;  // http
+  cause->after_state = run_state::failed;
+  cause->after_code = 500;
+  cause->after_error = "HTTP 500";
+  r.cause = cause;
+  auto own = std::make_shared<run_override>();
+  own->retries = 1;
+  run_tally t;
+  t.failures = 1;
+  t.newest_started_id = r.run_id;
+  for (bool with_own : {false, true}) {
+    r.own_fields = with_own ? own : nullptr;
+    const std::string bytes = encode_run_value(r, &t);
+    CHECK(bytes[0] == static_cast<char>(k_run_value_format_with_cause));
+    run_record back, light;
+    std::optional<run_tally> read, light_read;
+    REQUIRE(decode_run_value(bytes, &back, &read).ok());
+    check_same_fields(r, back);
+    REQUIRE(back.cause != nullptr);
+    CHECK(*back.cause == *cause);
+    CHECK((back.own_fields != nullptr) == with_own);
+    CHECK(read == t);
+    CHECK(encode_run_value(back, &*read) == bytes);
+    REQUIRE(decode_run_value_without_texts(bytes, &light, &light_read).ok());
+    REQUIRE(light.cause != nullptr);
+    CHECK(light.cause->after_run_id == 42);
+    uint64_t id = 0;
+    REQUIRE(run_id_of_value(bytes, &id));
+    CHECK(id == r.run_id);
+    // Cut anywhere in the cause, or marked format 4 (whose value ends before it): corrupt.
+    for (std::size_t n = bytes.size() - 8; n < bytes.size(); ++n) CHECK_FALSE(decode_run_value(bytes.substr(0, n), &back).ok());
+    std::string as_format_4 = bytes;
+    as_format_4[0] = static_cast<char>(k_run_value_format);
+    CHECK_FALSE(decode_run_value(as_format_4, &back).ok());
+  }
+  // A cause that does not read makes the value corrupt, naming it.
+  run_record bare = noop_run();
+  bare.cause = std::make_shared<run_cause>(run_cause{.after_state = run_state::failed});
+  std::string bad = encode_run_value(bare);
+  bad[encode_run_value(noop_run()).size() + 1] = 9;  // after the cause's length: its format byte
+  run_record out;
+  const status st = decode_run_value(bad, &out);
+  CHECK_FALSE(st.ok());
+  CHECK(st.message().find("its cause") != std::string::npos);
+  // A run without one stays format 4 and reads none, whatever the caller's record held.
+  const std::string plain = encode_run_value(noop_run());
+  CHECK(plain[0] == static_cast<char>(k_run_value_format));
+  out.cause = cause;
+  REQUIRE(decode_run_value(plain, &out).ok());
+  CHECK(out.cause == nullptr);
+}
+
 TEST_CASE("a format 3 value (run id in the key) still reads, leaving the run id to the caller") {
   run_record r = noop_run();
   r.run_id = 5;
