@@ -626,15 +626,15 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
       // A job's run ended and its controls name `next` to run after it (chain, chain_error). A
       // follow-up that no longer exists is counted (mainspring_chain_misses_total), as Cronicle
       // logs it.
-      [=](follow_atom, const std::string& next) {
+      [=](follow_atom, const std::string& next, std::shared_ptr<const run_cause>& cause) {
         auto it = self->state.jobs.find(next);
         if (it == self->state.jobs.end()) return ctx->stats->chain_misses.fetch_add(1, std::memory_order_relaxed), void();
-        to_job(self, it->second.actor, run_after_atom::value);
+        to_job(self, it->second.actor, run_after_atom::value, std::move(cause));
       },
-      [=](succeeded_atom, const std::string& id, bool ephemeral) {
+      [=](succeeded_atom, const std::string& id, bool ephemeral, const std::shared_ptr<const run_cause>& cause) {
         for (const auto& child : self->state.chains.children_of(id))
           if (auto it = self->state.jobs.find(child); it != self->state.jobs.end())
-            to_job(self, it->second.actor, run_after_atom::value);
+            to_job(self, it->second.actor, run_after_atom::value, cause);
         if (!ephemeral || !self->state.jobs.count(id)) return;
         audit_entry audit{to_unix_ms(now_ms()), "scheduler", "", "job.delete", self->state.spec.name, id,
                           "ephemeral"};

@@ -111,9 +111,9 @@ finished_run finished_run::of(run_record&& run) {
   f.attempt = run.attempt;
   f.state = run.state;
   f.trigger = run.trigger;
-  if (!run.output_tail.empty() || !run.error.empty() || !run.node.empty() || run.own_fields)
-    f.text = std::make_unique<texts>(
-        texts{std::move(run.output_tail), std::move(run.error), std::move(run.node), std::move(run.own_fields)});
+  if (!run.output_tail.empty() || !run.error.empty() || !run.node.empty() || run.own_fields || run.cause)
+    f.text = std::make_unique<texts>(texts{std::move(run.output_tail), std::move(run.error), std::move(run.node),
+                                           std::move(run.own_fields), std::move(run.cause)});
   return f;
 }
 
@@ -134,6 +134,7 @@ run_record finished_run::record(std::string_view job_id, std::string_view group)
     run.error = text->error;
     run.node = text->node;
     run.own_fields = text->own_fields;
+    run.cause = text->cause;
   }
   return run;
 }
@@ -343,11 +344,11 @@ caf::behavior make_job_handlers() {
       },
       [](dependents_atom, bool has) { me()->state.has_dependents = has; },
       [](alloc_node_atom, std::string& node) { me()->state.allocated_node = std::move(node); },
-      [](run_after_atom) {
+      [](run_after_atom, std::shared_ptr<const run_cause>& cause) {
         auto self = me();
         // A paused child waits, as a paused job; a deleted one never runs again.
         if (self->state.phase == job_phase::paused || self->state.deleted) return;
-        start_run(self, self->state.ctx, run_trigger::parent, to_unix_ms(now_ms()), 0);
+        start_run(self, self->state.ctx, run_trigger::parent, to_unix_ms(now_ms()), 0, false, {}, std::move(cause));
       },
       [](executions_atom, std::size_t limit, uint64_t before, std::vector<run_record>& stored,
          const reply_fn<std::vector<run_record>>& reply) {

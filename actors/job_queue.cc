@@ -18,9 +18,9 @@ void remember_own_fields(job_state& st, int64_t plan_ms, run_override change) {
 
 // Starts a manual run with `change` (fields of its own) and keeps them for its retries.
 uint64_t start_with_own_fields(job_self self, const job_context* ctx, int64_t plan_ms, run_override change,
-                               bool waited) {
+                               bool waited, std::shared_ptr<const run_cause> cause) {
   remember_own_fields(self->state, plan_ms, std::move(change));
-  return start_one(self, ctx, run_trigger::manual, plan_ms, 0, {}, waited);
+  return start_one(self, ctx, run_trigger::manual, plan_ms, 0, {}, waited, std::move(cause));
 }
 
 // `from_ms`, or the first millisecond after it that no run of the job in flight, due for a retry,
@@ -152,12 +152,13 @@ status_or<uint64_t> start_manual_run(job_self self, const job_context* ctx, manu
   if (change && change->target && change->target->index() != st.spec.target().index())
     return status::invalid_argument("a run with fields of its own keeps its job's executor");
   const int64_t now = free_plan_ms(st, run.as_of_ms ? run.as_of_ms : to_unix_ms(now_ms()));
-  if (st.kind == executor_kind::remote) return start_run(self, ctx, run_trigger::manual, now, 0);
+  if (st.kind == executor_kind::remote) return start_run(self, ctx, run_trigger::manual, now, 0, false, {}, run.cause);
   const job_controls& c = st.spec.controls();
   switch (admit(st, false)) {
     case admission::start: break;
     case admission::wait:
-      enqueue(st, ctx, waiting_run{.trigger = run_trigger::manual, .plan_ms = now, .change = std::move(change)});
+      enqueue(st, ctx,
+              waiting_run{.trigger = run_trigger::manual, .plan_ms = now, .change = std::move(change), .cause = run.cause});
       return uint64_t{0};
     case admission::overlap:
       return status::resource_exhausted("max_running: " + std::to_string(c.max_running) + " " +
@@ -166,8 +167,8 @@ status_or<uint64_t> start_manual_run(job_self self, const job_context* ctx, manu
       return status::resource_exhausted("queue_max: the queue already holds " + std::to_string(c.queue_capacity()) +
                                         " runs");
   }
-  if (!change) return start_one(self, ctx, run_trigger::manual, now, 0);
-  return start_with_own_fields(self, ctx, now, std::move(*change), /*waited=*/false);
+  if (!change) return start_one(self, ctx, run_trigger::manual, now, 0, {}, false, run.cause);
+  return start_with_own_fields(self, ctx, now, std::move(*change), /*waited=*/false, run.cause);
 }
 
 std::size_t waiting_runs(const job_state& st) { return st.waiting ? st.waiting->size() : 0; }
@@ -193,11 +194,11 @@ void start_waiting_runs(job_self self, const job_context* ctx) {
     if (st.waiting->empty()) st.waiting.reset();
     persist_lazily(ctx, mutation_batch{}.delete_waiting(st.spec.group(), st.spec.id(), next.id));
     if (next.change) {
-      start_with_own_fields(self, ctx, next.plan_ms, std::move(*next.change), /*waited=*/true);
+      start_with_own_fields(self, ctx, next.plan_ms, std::move(*next.change), /*waited=*/true, std::move(next.cause));
       continue;
     }
     // A retry that waited runs with its run's own fields, if it had some (start_one finds them).
-    start_one(self, ctx, next.trigger, next.plan_ms, next.attempt, {}, /*waited=*/true);
+    start_one(self, ctx, next.trigger, next.plan_ms, next.attempt, {}, /*waited=*/true, std::move(next.cause));
   }
 }
 

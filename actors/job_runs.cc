@@ -99,10 +99,25 @@ void post_run_hook(job_self self, const job_context* ctx, const job_controls& c,
   });
 }
 
-// Asks the group to run job `next` ("" = none) after this one (job_controls on_success, on_failure).
-void follow_with(job_self self, const job_context* ctx, const std::string& next) {
+// What a run started by the end of `run` (a follow-up, a dependent job) keeps of it.
+std::shared_ptr<const run_cause> cause_after(const job_state& st, const run_record& run) {
+  auto cause = std::make_shared<run_cause>();
+  cause->after_job = st.spec.id();
+  cause->after_name = st.spec.name();
+  cause->after_run_id = run.run_id;
+  cause->after_kind = static_cast<uint8_t>(st.kind);
+  cause->after_state = run.state;
+  cause->after_code = run.code;
+  cause->after_error = run.error.substr(0, k_max_cause_error_bytes);
+  return cause;
+}
+
+// Asks the group to run job `next` ("" = none) after `run` of this one (job_controls on_success,
+// on_failure).
+void follow_with(job_self self, const job_context* ctx, const std::string& next, const run_record& run) {
   if (next.empty()) return;
-  self->send(ctx->registry, follow_atom::value, std::string(self->state.spec.group()), next);
+  self->send(ctx->registry, follow_atom::value, std::string(self->state.spec.group()), next,
+             cause_after(self->state, run));
 }
 
 // Where a runner that completes inline (a no-op, a run refused at once) leaves its outcome, so
@@ -123,7 +138,7 @@ bool busy_on(const job_state& st, const std::string& node) {
 // A new run of the job that starts now, put in flight and counted as started; answers a copy
 // (a runner that completes inline takes the one in flight away).
 static run_record put_in_flight(job_state& st, const job_context* ctx, run_trigger trigger, int64_t plan_ms,
-                                int attempt, std::string node) {
+                                int attempt, std::string node, std::shared_ptr<const run_cause> cause = nullptr) {
   run_record run;
   run.run_id = ctx->ids->next(now_ms());
   st.counts.newest_started_id = run.run_id;
@@ -134,13 +149,14 @@ static run_record put_in_flight(job_state& st, const job_context* ctx, run_trigg
   run.plan_ms = plan_ms;
   run.start_ms = to_unix_ms(now_ms());
   run.node = std::move(node);
+  run.cause = std::move(cause);
   st.in_flight.push_back(run);
   ctx->stats->runs_started.fetch_add(1, std::memory_order_relaxed);
   return run;
 }
 
 uint64_t start_one(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms, int attempt,
-                   std::string node, bool waited) {
+                   std::string node, bool waited, std::shared_ptr<const run_cause> cause) {
   auto& st = self->state;
   // A manual run (or a retry) may have fields of its own; a scheduled fire gets some only once
   // it runs (update_run).
@@ -148,7 +164,7 @@ uint64_t start_one(job_self self, const job_context* ctx, run_trigger trigger, i
       trigger == run_trigger::manual || trigger == run_trigger::retry ? own_fields_of(st, plan_ms) : nullptr;
   std::optional<job_controls> own_controls;
   const job_controls& controls = controls_for(st, own, own_controls);
-  const run_record run = put_in_flight(st, ctx, trigger, plan_ms, attempt, std::move(node));
+  const run_record run = put_in_flight(st, ctx, trigger, plan_ms, attempt, std::move(node), std::move(cause));
   if (trigger == run_trigger::retry) ctx->stats->retries.fetch_add(1, std::memory_order_relaxed);
   // Manual runs have no schedule to be late for; a run that waited in its job's queue is late
   // by its job's own limit, not the scheduler's.
@@ -171,16 +187,19 @@ uint64_t start_one(job_self self, const job_context* ctx, run_trigger trigger, i
 }
 
 uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms,
-                   int attempt, bool skip_busy, const std::string& node) {
+                   int attempt, bool skip_busy, const std::string& node, std::shared_ptr<const run_cause> cause) {
   auto& st = self->state;
   if (st.kind != executor_kind::remote) {
     switch (admit(st, skip_busy)) {
       case admission::start: break;
-      case admission::wait: return enqueue(st, ctx, waiting_run{.trigger = trigger, .plan_ms = plan_ms, .attempt = attempt}), 0;
+      case admission::wait:
+        enqueue(st, ctx,
+                waiting_run{.trigger = trigger, .plan_ms = plan_ms, .attempt = attempt, .cause = std::move(cause)});
+        return 0;
       case admission::overlap: return count_skipped(st, ctx, 1, skip_reason::overlap), 0;
       case admission::queue_full: return count_skipped(st, ctx, 1, skip_reason::queue_full), 0;
     }
-    return start_one(self, ctx, trigger, plan_ms, attempt);
+    return start_one(self, ctx, trigger, plan_ms, attempt, {}, false, std::move(cause));
   }
   const executor_target target = st.spec.target();
   if (std::get<remote_target>(target).allocated) {
@@ -188,7 +207,7 @@ uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, i
     // may be gone). With no live node the fire is skipped, as Cloudtask runs nothing then.
     if (st.allocated_node.empty()) return count_skipped(st, ctx, 1, skip_reason::no_node), 0;
     if (skip_busy && !st.in_flight.empty()) return count_skipped(st, ctx, 1, skip_reason::overlap), 0;
-    return start_one(self, ctx, trigger, plan_ms, attempt, st.allocated_node);
+    return start_one(self, ctx, trigger, plan_ms, attempt, st.allocated_node, false, std::move(cause));
   }
   // One run per node, each with its own record, retries and overlap rule.
   const auto nodes = std::get<remote_target>(target).nodes;
@@ -199,7 +218,7 @@ uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, i
       count_skipped(st, ctx, 1, skip_reason::overlap);
       continue;
     }
-    uint64_t id = start_one(self, ctx, trigger, plan_ms, attempt, n);
+    uint64_t id = start_one(self, ctx, trigger, plan_ms, attempt, n, false, cause);
     if (!first) first = id;
   }
   return first;
@@ -232,7 +251,8 @@ static std::size_t abort_waiting_retry(job_self self, const job_context* ctx, ui
   if (st.retries_due.empty()) self->send(ctx->clock, disarm_atom::value, self->id(), timer_kind::retry);
   else if (held_timer) arm(self, ctx, st.retries_due.front().due_ms, timer_kind::retry);
   const uint64_t run_id =
-      put_in_flight(st, ctx, run_trigger::retry, retry.plan_ms, retry.attempt, std::move(retry.node)).run_id;
+      put_in_flight(st, ctx, run_trigger::retry, retry.plan_ms, retry.attempt, std::move(retry.node), retry.cause)
+          .run_id;
   mark_aborted(st.in_flight.back(), why);
   finish_run(self, ctx, failed_outcome(run_id, "aborted: " + why));
   return 1;
@@ -269,7 +289,7 @@ void start_due_retries(job_self self, const job_context* ctx) {
   else arm(self, ctx, st.retries_due.front().due_ms, timer_kind::retry);
   for (auto& r : due) {
     ++st.counts.retries;
-    start_run(self, ctx, run_trigger::retry, r.plan_ms, r.attempt, false, r.node);
+    start_run(self, ctx, run_trigger::retry, r.plan_ms, r.attempt, false, r.node, std::move(r.cause));
   }
 }
 
@@ -299,7 +319,7 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
     // Only then does the group hear of it: dependents run, an ephemeral job goes.
     if (st.has_dependents || st.spec.ephemeral)
       self->send(ctx->registry, succeeded_atom::value, std::string(st.spec.group()), std::string(st.spec.id()),
-                 static_cast<bool>(st.spec.ephemeral));
+                 static_cast<bool>(st.spec.ephemeral), cause_after(st, run));
   } else {
     ++st.counts.failures;
     st.counts.last_error_ms = run.end_ms;
@@ -320,14 +340,14 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
   if (run.state != run_state::succeeded) {
     if (retried) {
       const int64_t due = to_unix_ms(now_ms()) + retry_delay_ms;
-      st.retries_due.push_back(pending_retry{run.plan_ms, run.attempt + 1, due, run.node, run.run_id});
+      st.retries_due.push_back(pending_retry{run.plan_ms, run.attempt + 1, due, run.node, run.run_id, run.cause});
       // One retry timer per job: the earliest pending retry holds it (start_due_retries re-arms).
       if (st.retries_due.size() == 1) arm(self, ctx, due, timer_kind::retry);
     } else if (!aborted_by_client) {
-      follow_with(self, ctx, controls.on_failure);
+      follow_with(self, ctx, controls.on_failure, run);
     }
   }
-  if (run.state == run_state::succeeded) follow_with(self, ctx, controls.on_success);
+  if (run.state == run_state::succeeded) follow_with(self, ctx, controls.on_success, run);
   if (!controls.hook_url.empty()) post_run_hook(self, ctx, controls, "job_complete", run);
   // The record keeps them, so that the run shows them once it has ended (Cronicle's job views).
   if (own) run.own_fields = std::make_shared<const run_override>(*own);

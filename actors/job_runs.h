@@ -26,13 +26,14 @@ namespace mainspring {
 // otherwise (counted as overlap, or queue_full). Answers the first run's id (0 if all were
 // skipped or the run waits).
 uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms,
-                   int attempt, bool skip_busy = false, const std::string& node = {});
+                   int attempt, bool skip_busy = false, const std::string& node = {},
+                   std::shared_ptr<const run_cause> cause = nullptr);
 // Starts one run of the job on `node` ("" = here), whatever its limits: the building block of
 // start_run and the job's queue (job_queue.h). A manual run or a retry runs with its own fields
 // (own_fields_of) where it has them. `waited`: the run waited in the queue, so its lateness is
 // its job's own and not counted as the scheduler's. Answers the run's id.
 uint64_t start_one(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms, int attempt,
-                   std::string node = {}, bool waited = false);
+                   std::string node = {}, bool waited = false, std::shared_ptr<const run_cause> cause = nullptr);
 // Asks the run `run_id` to end, if it is in flight (recorded as abort_runs records them); the
 // job's pending retries stay. When run_id is a finished try whose retry waits for its delay,
 // that retry is dropped and recorded at once as a try the client aborted. Answers 1, or 0 when

@@ -39,6 +39,7 @@ struct waiting_run {
   int64_t plan_ms = 0;
   int attempt = 0;
   std::optional<run_override> change;  // a manual run's own fields
+  std::shared_ptr<const run_cause> cause;  // run_record::cause (kept in memory only)
 };
 
 // A manual run's own fields (run_override), kept while the run or one of its retries is in
@@ -58,6 +59,7 @@ struct finished_run {
     std::string error;
     std::string node;
     std::shared_ptr<const run_override> own_fields;  // run_record::own_fields
+    std::shared_ptr<const run_cause> cause;          // run_record::cause
   };
   uint64_t run_id = 0;
   int64_t plan_ms = 0;
@@ -67,7 +69,7 @@ struct finished_run {
   int attempt = 0;
   run_state state = run_state::running;
   run_trigger trigger = run_trigger::schedule;
-  std::unique_ptr<texts> text;  // null when all four are empty
+  std::unique_ptr<texts> text;  // null when all five are empty
 
   // `run` without its job id and group; its texts are moved.
   static finished_run of(run_record&& run);

@@ -71,7 +71,7 @@ using histories_read_atom = caf::atom_constant<caf::atom("histread")>;   // ever
 // -- chains and lifetime (job_spec::parent_job, ephemeral) --
 using dependents_atom = caf::atom_constant<caf::atom("dependents")>;  // group -> job: someone depends on you
 using succeeded_atom = caf::atom_constant<caf::atom("succeeded")>;    // job -> group: a run succeeded
-using run_after_atom = caf::atom_constant<caf::atom("runafter")>;     // group -> job: your parent succeeded
+using run_after_atom = caf::atom_constant<caf::atom("runafter")>;     // group -> job: run, after (run_cause)
 using follow_atom = caf::atom_constant<caf::atom("follow")>;          // job -> group: run this job next
 // runtime -> registry -> groups -> jobs: the scheduler resumed; fires since then are missed ones.
 using replay_atom = caf::atom_constant<caf::atom("replay")>;
@@ -111,6 +111,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::job_spec)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::stored_history)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::run_override)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::manual_run)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::shared_ptr<const mainspring::run_cause>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::actor_task)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::job_visitor)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::mutation_batch)

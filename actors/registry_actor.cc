@@ -323,13 +323,14 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
           const reply_fn<std::string>& reply) {
         to_group(self, group, reply, call_func_atom::value, name, std::move(req));
       },
-      [=](follow_atom, const std::string& group, const std::string& next) {
+      [=](follow_atom, const std::string& group, const std::string& next, std::shared_ptr<const run_cause>& cause) {
         if (auto it = self->state.groups.find(group); it != self->state.groups.end())
-          self->send(it->second.actor, follow_atom::value, next);
+          self->send(it->second.actor, follow_atom::value, next, std::move(cause));
       },
-      [=](succeeded_atom, const std::string& group, const std::string& id, bool ephemeral) {
+      [=](succeeded_atom, const std::string& group, const std::string& id, bool ephemeral,
+          std::shared_ptr<const run_cause>& cause) {
         if (auto it = self->state.groups.find(group); it != self->state.groups.end())
-          self->send(it->second.actor, succeeded_atom::value, id, ephemeral);
+          self->send(it->second.actor, succeeded_atom::value, id, ephemeral, std::move(cause));
       },
       [=](restore_atom, const std::string& group, std::vector<job_spec>& jobs) {
         // Start-up streams the stored jobs here, before any request: FIFO order from here to

@@ -56,6 +56,8 @@ struct manual_run {
   // 0 = now. At most k_max_exec_time_s in ms; the run still starts at once.
   int64_t as_of_ms = 0;
   std::optional<run_override> change;  // fields of its own for this run and its retries
+  // Who asked, when the dialect knows (run_cause::by: an API key's title); kept by its retries.
+  std::shared_ptr<const run_cause> cause;
 };
 
 // The lifecycle state of a job as users see it.
@@ -71,6 +73,7 @@ struct retry_due {
   int64_t due_ms = 0;
   std::string node;  // "" = this server
   uint64_t after_run_id = 0;
+  std::shared_ptr<const run_cause> cause;  // the failed try's (run_record::cause), kept by its retry
 };
 
 // A job deleted with its runs kept (--deleted-job-history), as it was when deleted: what a list

@@ -357,6 +357,20 @@ std::variant<int64_t, api_error> as_of_ms_of(const json& params) {
 
 }  // namespace
 
+namespace {
+
+// The API key that asked, as the run keeps it (Cronicle's source "API Key (<title>)"); null when
+// no key asked (keys not required) or its title is not known.
+std::shared_ptr<const run_cause> asked_by(const state_ptr& s, const request_origin& origin) {
+  const api_key_registry* keys = s->keys.load();
+  if (origin.key_id.empty() || keys == nullptr) return nullptr;
+  for (auto& key : keys->list())
+    if (key.key_id == origin.key_id) return std::make_shared<const run_cause>(run_cause{.by = std::move(key.title)});
+  return nullptr;
+}
+
+}  // namespace
+
 void run_event(scheduler_api& api, const state_ptr& s, call_args a) {
   if (auto e = validate_event_data(a.params)) return send(a.reply, *e);
   auto as_of = as_of_ms_of(a.params);
@@ -374,7 +388,8 @@ void run_event(scheduler_api& api, const state_ptr& s, call_args a) {
       if (*run == 0) return reply.send(success({{"ids", json::array()}, {"queue", waiting + 1}}));
       reply.send(success({{"ids", json::array({job_id_of(id, *run)})}}));
     };
-    if (!shaped) return api.run_job_now_as(a.origin, s->events.group, id, manual_run{as_of_ms, std::nullopt}, answer);
+    auto cause = asked_by(s, a.origin);
+    if (!shaped) return api.run_job_now_as(a.origin, s->events.group, id, manual_run{as_of_ms, std::nullopt, cause}, answer);
     // The event as this run sees it: Cronicle merges the call's params over the event's (for
     // another plugin, the call's params only: the event's would be unknown to it).
     json changes = json::object();
@@ -393,7 +408,7 @@ void run_event(scheduler_api& api, const state_ptr& s, call_args a) {
         changes[f.key()] = *f;
     auto change = run_change(event, changes, s->events, id, run_fields::at_launch);
     if (!change.ok()) return send(a.reply, change.error());
-    api.run_job_now_as(a.origin, s->events.group, id, manual_run{as_of_ms, std::move(*change)}, answer);
+    api.run_job_now_as(a.origin, s->events.group, id, manual_run{as_of_ms, std::move(*change), std::move(cause)}, answer);
   });
 }
 

@@ -133,6 +133,40 @@ json event_as_run(const job_view& event, const job_view& run, const event_contex
   return shown;
 }
 
+namespace {
+
+// What started the job, as Cronicle's run_event and chainReaction write it on the job: `source`,
+// and for a chained job the run it follows (source_event, source_job) and how that ended
+// (chain_code, chain_description; chain_data, which Mainspring's jobs do not emit, is empty). A
+// retry keeps them, as Cronicle relaunches the same job. Never the key itself (Cronicle also
+// writes `api_key`, the secret, on the job).
+void add_source(json& job, const run_record& run) {
+  const run_cause* cause = run.cause.get();
+  if (cause && !cause->after_job.empty()) {
+    run_record before;
+    before.state = cause->after_state;
+    before.code = cause->after_code;
+    before.error = cause->after_error;
+    const std::string_view plugin =
+        cause->after_kind == static_cast<uint8_t>(executor_kind::http) ? k_url_plugin : k_shell_plugin;
+    job["source"] = "Chain Reaction (" + cause->after_name + ")";
+    job["source_event"] = cause->after_job;
+    job["source_job"] = job_id_of(cause->after_job, cause->after_run_id);
+    job["chain_code"] = job_code(before, plugin);
+    job["chain_description"] = job_description(before, plugin, 0);
+    job["chain_data"] = json::object();
+    return;
+  }
+  if (cause && !cause->by.empty()) {
+    job["source"] = "API Key (" + cause->by + ")";
+    return;
+  }
+  if (run.trigger == run_trigger::manual) job["source"] = "Manual (API)";
+  if (run.trigger == run_trigger::parent) job["source"] = "Chain Reaction";
+}
+
+}  // namespace
+
 json job_json(const run_record& run, const json& event, int64_t timeout_ms, const std::string& hostname, int64_t now_ms) {
   json job = event.is_object() ? event : json::object();
   const std::string plugin = plugin_of(event);
@@ -145,8 +179,7 @@ json job_json(const run_record& run, const json& event, int64_t timeout_ms, cons
   job["category_title"] = std::string(k_category_title);
   job["hostname"] = run.node.empty() ? hostname : run.node;
   job["nice_target"] = job["hostname"];
-  if (run.trigger == run_trigger::manual) job["source"] = "Manual (API)";
-  if (run.trigger == run_trigger::parent) job["source"] = "Chain Reaction";
+  add_source(job, run);
   if (run.attempt > 0) {
     job["retry_num"] = run.attempt;
     // Cronicle counts a retried job's retries down as it relaunches it.

@@ -325,6 +325,27 @@ nlohmann::json job_detail_json(const job_view& job) {
   return out;
 }
 
+namespace {
+
+// What started a run beyond its trigger (run_cause): null for most runs.
+json cause_json(const run_record& run) {
+  if (!run.cause) return nullptr;
+  const run_cause& c = *run.cause;
+  json out = json::object();
+  if (!c.by.empty()) out["by"] = c.by;
+  if (!c.after_job.empty()) {
+    out["after_job_id"] = c.after_job;
+    out["after_job_name"] = c.after_name;
+    out["after_run_id"] = std::to_string(c.after_run_id);
+    out["after_state"] = run_state_name(c.after_state);
+    out["after_code"] = c.after_code;
+    out["after_error"] = c.after_error;
+  }
+  return out;
+}
+
+}  // namespace
+
 nlohmann::json run_record_json(const run_record& run) {
   return json{{"run_id", std::to_string(run.run_id)},
               {"job_id", run.job_id},
@@ -340,7 +361,8 @@ nlohmann::json run_record_json(const run_record& run) {
               {"code", run.code},
               {"output_tail", run.output_tail},
               {"error", run.error},
-              {"node", run.node.empty() ? json(nullptr) : json(run.node)}};
+              {"node", run.node.empty() ? json(nullptr) : json(run.node)},
+              {"cause", cause_json(run)}};
 }
 
 nlohmann::json node_json(const node_view& node) {

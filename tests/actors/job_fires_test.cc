@@ -98,6 +98,49 @@ TEST_CASE("a failing run is retried `retries` times, then the one-shot job is do
   CHECK(v.retries == 2);
 }
 
+TEST_CASE("a run keeps what started it: who asked, or the run it follows, and its retries keep it too") {
+  temp_data_dir dir;
+  auto rt = start_with_group(dir.path, "g");
+  job_spec extract = shell_job("g", "extract", "0 0 3 1 1 *", "echo rows");
+  extract.name = "Extract orders";
+  extract.controls.on_success = "load";  // a follow-up (Cronicle's chain)
+  job_spec load = shell_job("g", "load", "0 0 3 1 1 *", "exit 4");
+  load.retries = 1;
+  job_spec report = shell_job("g", "report", "0 0 3 1 1 *", "true");
+  report.parent_job = "extract";  // a dependent (Dkron's parent_job)
+  for (const auto& j : {extract, load, report}) REQUIRE(add(*rt, j).ok());
+
+  manual_run asked{.cause = std::make_shared<const run_cause>(run_cause{.by = "ci deploy"})};
+  auto started = ask<uint64_t>([&](auto r) { rt->run_job_now_as(k_test_origin, "g", "extract", asked, r); });
+  REQUIRE(started.ok());
+  REQUIRE(poll_until([&] {
+    return finished(runs_of(*rt, "g", "load")).size() == 2 && finished(runs_of(*rt, "g", "report")).size() == 1;
+  }));
+  auto first = runs_of(*rt, "g", "extract");
+  REQUIRE(first.size() == 1);
+  REQUIRE(first[0].cause != nullptr);
+  CHECK(first[0].cause->by == "ci deploy");
+  CHECK(first[0].cause->after_job.empty());
+
+  auto followed = finished(runs_of(*rt, "g", "load"));  // its try and its retry, newest first
+  std::vector<run_record> after_extract = followed;
+  after_extract.push_back(finished(runs_of(*rt, "g", "report"))[0]);
+  for (const auto& r : after_extract) {
+    REQUIRE(r.cause != nullptr);
+    CHECK(r.cause->after_job == "extract");
+    CHECK(r.cause->after_name == "Extract orders");
+    CHECK(r.cause->after_run_id == *started);
+    CHECK(r.cause->after_state == run_state::succeeded);
+    CHECK(r.cause->after_kind == static_cast<uint8_t>(executor_kind::shell));
+  }
+  CHECK(followed[0].trigger == run_trigger::retry);
+  CHECK(followed[1].trigger == run_trigger::parent);
+  // A scheduled fire has none.
+  CHECK(ask<uint64_t>([&](auto r) { rt->run_job_now(k_test_origin, "g", "report", r); }).ok());
+  REQUIRE(poll_until([&] { return finished(runs_of(*rt, "g", "report")).size() == 2; }));
+  CHECK(finished(runs_of(*rt, "g", "report"))[0].cause == nullptr);
+}
+
 TEST_CASE("a run cut at its time limit is retried, unless its job's controls say retry_aborted false") {
   temp_data_dir dir;
   auto rt = start_with_group(dir.path, "g");

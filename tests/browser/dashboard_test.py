@@ -336,6 +336,20 @@ class Dashboard(unittest.TestCase):
         self.text_in("#notice", "Choose the time")
         self.assertEqual(len(ok("GET", f"/v1/backfill/job/{job_id}/executions")), 1)
 
+    def test_3d_a_follow_up_run_names_and_links_the_run_it_followed(self):
+        ok("POST", "/v1/register/group", {"group_name": "chained"})
+        load = ok("POST", "/v1/add/job", {"group_name": "chained", "name": "load", "interval_pattern": "@manually",
+                                          "exec_command": "true"})
+        extract = ok("POST", "/v1/add/job", {"group_name": "chained", "name": "extract", "interval_pattern": "@manually",
+                                             "exec_command": "true", "controls": {"on_success": load}})
+        ok("POST", f"/v1/chained/job/{extract}/run")
+        self.wait(lambda d: any(r["state"] == "succeeded" for r in ok("GET", f"/v1/chained/job/{load}/executions")))
+        self.open(f"/g/chained/job/{load}")
+        self.text_in("#runs-table", "after extract (succeeded)")
+        self.element("#runs-table .cause a").click()
+        self.wait(EC.url_contains(f"/job/{extract}"))
+        self.text_in("h1", "extract")
+
     def test_4_a_group_of_100000_jobs_pages_and_searches(self):
         started = time.monotonic()
         ok("POST", "/v1/import", raw=big_group_archive("big", BIG_GROUP_JOBS))

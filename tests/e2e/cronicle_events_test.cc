@@ -118,14 +118,23 @@ TEST_CASE("cronicle: chain runs its event after a success, chain_error after a f
   std::string bad = s.create(with(shell_event("Bad", "#!/bin/sh\nexit 3\n"), {{"chain", next}, {"chain_error", oncall}}));
   std::string slow = s.create(with(shell_event("Slow", gated_script(dir.path + "/never")), {{"chain_error", oncall}}));
 
-  s.wait_job(s.ok("run_event", {{"id", good}})["ids"][0]);
+  const std::string good_job = s.ok("run_event", {{"id", good}})["ids"][0];
+  json first = s.wait_job(good_job);
+  CHECK(first["source"] == "API Key (bootstrap admin)");  // run_event's source by API key
+  CHECK_FALSE(first.contains("api_key"));  // Cronicle also writes the key's secret there: not here
   json rows;
   REQUIRE(eventually([&] {
     rows = history(s, next);
     return rows.size() == 1;
   }));
+  // chainReaction's fields: the job it follows and how that ended.
   json chained = s.wait_job(rows[0]["id"]);
-  CHECK(chained["source"] == "Chain Reaction");
+  CHECK(chained["source"] == "Chain Reaction (Good)");
+  CHECK(chained["source_event"] == good);
+  CHECK(chained["source_job"] == good_job);
+  CHECK(chained["chain_code"] == 0);
+  CHECK(chained["chain_description"] == "");
+  CHECK(chained["chain_data"] == json::object());
   CHECK(chained["code"] == 0);
 
   // An aborted run's failure runs no chain_error (as Cronicle); a later real failure does, once.
@@ -133,10 +142,16 @@ TEST_CASE("cronicle: chain runs its event after a success, chain_error after a f
   REQUIRE(eventually([&] { return s.ok("get_active_jobs")["jobs"].contains(aborted); }));
   s.ok("abort_job", {{"id", aborted}});
   CHECK(s.wait_job(aborted)["code"] == 1);
-  s.wait_job(s.ok("run_event", {{"id", bad}})["ids"][0]);
+  const std::string bad_job = s.ok("run_event", {{"id", bad}})["ids"][0];
+  s.wait_job(bad_job);
   REQUIRE(eventually([&] { return history(s, oncall).size() == 1; }));
   // The follow-up of the aborted run would have reached the group first: there is none.
   CHECK(history(s, oncall).size() == 1);
+  json after_failure = s.wait_job(history(s, oncall)[0]["id"]);
+  CHECK(after_failure["source"] == "Chain Reaction (Bad)");
+  CHECK(after_failure["source_job"] == bad_job);
+  CHECK(after_failure["chain_code"] == 3);
+  CHECK(after_failure["chain_description"] == "Script exited with code: 3");
   CHECK(history(s, next).size() == 1);  // a failure does not run `chain`
 }
 

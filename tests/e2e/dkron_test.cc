@@ -477,6 +477,15 @@ TEST_CASE("a child job runs after each successful run of its parent") {
   REQUIRE(s.dkron.request("POST", "/v1/jobs/parent", std::nullopt, "application/json").status == 202);
   REQUIRE(eventually([&] { return s.finished("child") == 1; }));
   CHECK(s.executions("child")[0]["output"] == "child\n");
+  // The native API names the run the child's followed (run_record::cause).
+  json run = s.native.executions("dkron", "child")[0];
+  CHECK(run["trigger"] == "parent");
+  REQUIRE(run["cause"].is_object());
+  CHECK(run["cause"]["after_job_id"] == "parent");
+  CHECK(run["cause"]["after_job_name"] == "parent");
+  CHECK(run["cause"]["after_run_id"] == s.native.executions("dkron", "parent")[0]["run_id"]);
+  CHECK(run["cause"]["after_state"] == "succeeded");
+  CHECK(run["cause"]["after_code"] == 0);
 
   // A failing parent does not run its child.
   REQUIRE(s.create(shell_job("parent", "@manually", "false")).status == 201);

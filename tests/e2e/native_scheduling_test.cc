@@ -247,6 +247,7 @@ TEST_CASE("run now starts a run at once and it appears in the executions") {
   CHECK(found["trigger"] == "manual");
   CHECK(found["job_id"] == id);
   CHECK(found["group_name"] == "G");
+  CHECK(found["cause"].is_null());  // nothing beyond its trigger
   CHECK(api.detail("G", id)["next_fire_time"] >= unix_now_ms() / 1000 + 3000);  // schedule kept
 }
 

@@ -29,14 +29,26 @@ function asOf(r) {
     ? ` (as of ${formatTime(r.plan_time_ms)})` : "";
 }
 
-function runsTable(runs) {
+// What started a run beyond its trigger (the run's `cause`): the run of another job it followed,
+// linked, or the API key that asked.
+function causeOf(group, r) {
+  const c = r.cause;
+  if (!c) return null;
+  if (c.after_job_id) {
+    return h("span", { class: "cause" }, " after ",
+      link(`/g/${seg(group)}/job/${seg(c.after_job_id)}`, c.after_job_name || c.after_job_id), ` (${c.after_state})`);
+  }
+  return c.by ? h("span", { class: "cause" }, ` by ${c.by}`) : null;
+}
+
+function runsTable(group, runs) {
   if (!runs.length) return h("p", { class: "muted", id: "no-runs" }, "No runs yet.");
   return h("div", { class: "table-wrap" }, h("table", { id: "runs-table" },
     h("thead", {}, h("tr", {}, ["Run", "State", "Trigger", "Started", "Lateness", "Duration", "Code", "Output"].map((t) => h("th", { scope: "col" }, t)))),
     h("tbody", {}, runs.map((r) => h("tr", { dataset: { runId: r.run_id } },
       h("td", { class: "mono small" }, r.run_id),
       h("td", {}, badge(r.state)),
-      h("td", {}, r.trigger + (r.attempt ? ` #${r.attempt}` : "") + asOf(r)),
+      h("td", {}, r.trigger + (r.attempt ? ` #${r.attempt}` : "") + asOf(r), causeOf(group, r)),
       h("td", {}, formatTime(r.start_time_ms)),
       h("td", { class: "num" }, r.trigger === "manual" ? "—" : formatDuration(Math.max(0, r.lateness_ms))),
       h("td", { class: "num" }, r.end_time_ms ? formatDuration(r.duration_ms) : "running"),
@@ -113,7 +125,7 @@ export function jobDetailView(main, group, id) {
       `${job.counts.skipped} skipped, ${job.counts.running} running. Next fire: ${formatTime(job.next_fire_time ? job.next_fire_time * 1000 : null)}` +
       (job.retries_waiting || []).map((r) => ` Retry ${r.attempt} due ${formatTime(r.due_time * 1000)}.`).join("");
     replace(spec, h("h2", {}, "Spec"), specList(job));
-    replace(runs, runsTable(history));
+    replace(runs, runsTable(group, history));
     if (firstLoad) loadFires();
   }
 
