@@ -238,10 +238,65 @@ std::string ip_of(const runtime_view& rt, const std::string& node) {
   return n ? n->spec.ip : "";
 }
 
+json empty_log_page(const log_query& q) {
+  return json{{"pageIndex", q.page_index}, {"pageSize", q.page_size}, {"rows", json::array()}, {"total_rows", 0}};
+}
+
+// The removed Cloudtask jobs of `group` whose logs are kept (--deleted-job-history; cloudtask-web's
+// removeJob leaves a job's logs in its log collection), as views sorted by id.
+void removed_jobs(scheduler_api& api, const std::string& group, reply_fn<std::vector<job_view>> done) {
+  api.deleted_jobs(group, k_max_removed_jobs_read, [done](status_or<std::vector<deleted_job>> gone) {
+    if (!gone.ok()) return done(gone.status());
+    std::vector<job_view> views;
+    for (auto& d : *gone)
+      if (is_cloudtask_job(d.spec)) views.push_back(job_view{.spec = std::move(d.spec), .phase = job_phase::done});
+    done(std::move(views));  // deleted_jobs answers them by id
+  });
+}
+
+// The logs of job `q.jobid` when it was removed: looked for in every runtime's removed jobs.
+void removed_job_logs(scheduler_api& api, log_query q, responder reply) {
+  api.list_groups([&api, q, reply](status_or<std::vector<std::string>> groups) {
+    if (!groups.ok() || groups->empty()) return send_web(reply, empty_log_page(q));
+    struct search {
+      std::mutex mu;
+      std::size_t waiting = 0;
+      bool found = false;
+    };
+    auto sr = std::make_shared<search>();
+    sr->waiting = groups->size();
+    for (const auto& group : *groups) {
+      removed_jobs(api, group, [&api, q, reply, sr, group](status_or<std::vector<job_view>> gone) {
+        std::unique_lock lock(sr->mu);
+        const job_view* match = nullptr;
+        if (gone.ok())
+          for (const auto& v : *gone)
+            if (v.spec.id == q.jobid) match = &v;
+        const bool last = --sr->waiting == 0;
+        if (match && !sr->found) {
+          sr->found = true;
+          lock.unlock();
+          auto job = std::make_shared<job_view>(*match);
+          return load_runtime(api, group, false, [&api, q, reply, job](status_or<runtime_view> rt) {
+            auto place = std::make_shared<runtime_view>(rt.ok() ? std::move(rt).value() : runtime_view{});
+            api.deleted_job_executions(job->spec.group, job->spec.id, k_max_log_rows_scanned, 0,
+                                       [q, reply, job, place](status_or<std::vector<run_record>> runs) {
+              std::vector<log_row> rows;
+              if (runs.ok())
+                for (auto& run : *runs) rows.push_back({run, job.get(), ip_of(*place, run.node)});
+              send_web(reply, log_page(rows, q));
+            });
+          });
+        }
+        if (last && !sr->found) send_web(reply, empty_log_page(q));
+      });
+    }
+  });
+}
+
 void job_logs(scheduler_api& api, log_query q, responder reply) {
   find_job(api, q.jobid, [&api, q, reply](status_or<located_job> found) {
-    if (!found.ok()) return send_web(reply, json{{"pageIndex", q.page_index}, {"pageSize", q.page_size},
-                                                 {"rows", json::array()}, {"total_rows", 0}});
+    if (!found.ok()) return removed_job_logs(api, q, reply);
     auto located = std::make_shared<located_job>(std::move(found).value());
     api.job_executions(located->job.spec.group, located->job.spec.id, k_max_log_rows_scanned, 0,
                        [q, reply, located](status_or<std::vector<run_record>> runs) {
@@ -253,36 +308,48 @@ void job_logs(scheduler_api& api, log_query q, responder reply) {
   });
 }
 
+// The job of `run` among a runtime's jobs (sorted by id), or null: not a Cloudtask job.
+const job_view* job_of(const std::vector<job_view>& jobs, const std::string& id) {
+  auto job = std::lower_bound(jobs.begin(), jobs.end(), id, [](const job_view& v, const std::string& i) { return v.spec.id < i; });
+  return job == jobs.end() || job->spec.id != id ? nullptr : &*job;
+}
+
 void all_logs(scheduler_api& api, log_query q, responder reply) {
   load_all_runtimes(api, [&api, q, reply](status_or<std::vector<runtime_view>> all) {
     if (!all.ok()) return send_web_error(reply, all.status());
     struct gather {
       std::mutex mu;
       std::vector<runtime_view> runtimes;
+      std::vector<std::vector<job_view>> removed;  // each runtime's removed jobs, by id
       std::vector<log_row> rows;
       std::size_t waiting = 0;
     };
     auto g = std::make_shared<gather>();
     g->runtimes = std::move(all).value();
+    g->removed.resize(g->runtimes.size());
     g->waiting = g->runtimes.size();
     if (g->waiting == 0) return send_web(reply, log_page(g->rows, q));
     // A run ends after it was planned, by at most the longest timeout.
     const int64_t from = q.from_ms > k_max_timeout_ms ? q.from_ms - k_max_timeout_ms : 0;
-    for (const auto& rt : g->runtimes) {
-      api.group_executions(rt.name, from, q.to_ms, k_max_log_rows_scanned,
-                           [g, q, reply, rt = &rt](status_or<std::vector<run_record>> runs) {
-        std::unique_lock lock(g->mu);
-        if (runs.ok())
-          for (auto& run : *runs) {
-            auto job = std::lower_bound(rt->jobs.begin(), rt->jobs.end(), run.job_id,
-                                        [](const job_view& v, const std::string& id) { return v.spec.id < id; });
-            if (job == rt->jobs.end() || job->spec.id != run.job_id) continue;  // not a Cloudtask job
-            std::string ip = ip_of(*rt, run.node);
-            g->rows.push_back({std::move(run), &*job, std::move(ip)});
-          }
-        if (--g->waiting != 0) return;
-        lock.unlock();
-        send_web(reply, log_page(g->rows, q));
+    for (std::size_t i = 0; i < g->runtimes.size(); ++i) {
+      const runtime_view* rt = &g->runtimes[i];
+      removed_jobs(api, rt->name, [&api, g, q, reply, rt, i, from](status_or<std::vector<job_view>> gone) {
+        if (gone.ok()) g->removed[i] = std::move(gone).value();  // this runtime's slot: no other writer
+        api.group_executions(rt->name, from, q.to_ms, k_max_log_rows_scanned,
+                             [g, q, reply, rt, i](status_or<std::vector<run_record>> runs) {
+          std::unique_lock lock(g->mu);
+          if (runs.ok())
+            for (auto& run : *runs) {
+              const job_view* job = job_of(rt->jobs, run.job_id);
+              if (!job) job = job_of(g->removed[i], run.job_id);
+              if (!job) continue;  // not a Cloudtask job
+              std::string ip = ip_of(*rt, run.node);
+              g->rows.push_back({std::move(run), job, std::move(ip)});
+            }
+          if (--g->waiting != 0) return;
+          lock.unlock();
+          send_web(reply, log_page(g->rows, q));
+        });
       });
     }
   });

@@ -27,6 +27,8 @@ namespace mainspring::http::cloudtask {
 
 // The most log rows one /api/log/logs answer looks through (newest first), and a page's size.
 inline constexpr std::size_t k_max_log_rows_scanned = 10'000;
+// Removed jobs of a runtime read at most to show their logs (kept --deleted-job-history).
+inline constexpr std::size_t k_max_removed_jobs_read = 10'000;
 inline constexpr int k_max_log_page_size = 1000;
 
 void add_web_routes(router& r, scheduler_api& api);

@@ -323,6 +323,31 @@ TEST_CASE("cloudtask: update and delete keep the allocation table current, disab
   CHECK(s.ct.get("/cloudtask/v2/jobs/" + id + "/base").status == 404);
 }
 
+TEST_CASE("cloudtask: a removed job's logs stay, as cloudtask-web's removeJob leaves its log collection") {
+  wait_out_end_of_day();
+  ct_server s;
+  s.add_runtime("rt");
+  auto w1 = s.agent("rt", "w1");
+  REQUIRE(s.servers_up("rt", 1));
+  std::string id = s.create(job_body("short lived", "echo bye", every_seconds(1)));
+  REQUIRE(eventually([&] { return !s.logs(id).empty(); }, 20s));
+  s.answer(s.ct.del("/api/job/deleteJob/" + id));
+  CHECK(s.ct.get("/api/job/getById/" + id).status == 404);
+  // By job id and among every log, with the job's fields as they were.
+  json rows = s.logs(id);
+  REQUIRE_FALSE(rows.empty());
+  CHECK(rows[0]["jobid"] == id);
+  CHECK(rows[0]["location"] == "rt");
+  CHECK(rows[0]["command"] == "echo bye");
+  CHECK(rows[0]["stdout"] == "bye\n");
+  bool listed = false;
+  const json all = s.web_ok(s.ct.get("/api/log/logs?pageSize=1000"));  // held: the loop reads into it
+  for (const auto& row : all["rows"]) listed |= row["jobid"] == id;
+  CHECK(listed);
+  // A job id no runtime ever had: no rows, as before.
+  CHECK(s.logs("ffffffffffffffffffffffff").empty());
+}
+
 TEST_CASE("cloudtask: a rule whose window has passed never fires, and rules of one job get distinct ids") {
   ct_server s;
   s.add_runtime("rt");
