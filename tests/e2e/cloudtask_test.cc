@@ -103,6 +103,18 @@ json job_body(const std::string& name, const std::string& cmd, json schedule = j
               {"servers", json::array()}, {"description", "a test job"}};
 }
 
+// Runtime "rt" with agent w1 up and a job `name` running `cmd` every second on it, its first log
+// in: the agent (keep it) and the job's id.
+std::pair<std::unique_ptr<agent_process>, std::string> one_job_running(ct_server& s, const std::string& name,
+                                                                       const std::string& cmd) {
+  s.add_runtime("rt");
+  auto w1 = s.agent("rt", "w1");
+  REQUIRE(s.servers_up("rt", 1));
+  std::string id = s.create(job_body(name, cmd, every_seconds(1)));
+  REQUIRE(eventually([&] { return !s.logs(id).empty(); }, 20s));
+  return {std::move(w1), id};
+}
+
 }  // namespace
 
 TEST_CASE("cloudtask: jobs made through the web routes are placed on live agents and run on their node") {
@@ -326,11 +338,8 @@ TEST_CASE("cloudtask: update and delete keep the allocation table current, disab
 TEST_CASE("cloudtask: a removed job's logs stay, as cloudtask-web's removeJob leaves its log collection") {
   wait_out_end_of_day();
   ct_server s;
-  s.add_runtime("rt");
-  auto w1 = s.agent("rt", "w1");
-  REQUIRE(s.servers_up("rt", 1));
-  std::string id = s.create(job_body("short lived", "echo bye", every_seconds(1)));
-  REQUIRE(eventually([&] { return !s.logs(id).empty(); }, 20s));
+  auto running = one_job_running(s, "short lived", "echo bye");  // .first: the agent, kept up
+  const std::string id = running.second;
   s.answer(s.ct.del("/api/job/deleteJob/" + id));
   CHECK(s.ct.get("/api/job/getById/" + id).status == 404);
   // By job id and among every log, with the job's fields as they were.
@@ -489,11 +498,8 @@ TEST_CASE("cloudtask: hostile input gets Cloudtask-shaped errors and changes not
 TEST_CASE("cloudtask: after a server kill -9 the jobs are placed again as agents return, and keep running") {
   wait_out_end_of_day();
   ct_server s;
-  s.add_runtime("rt");
-  auto w1 = s.agent("rt", "w1");
-  REQUIRE(s.servers_up("rt", 1));
-  std::string id = s.create(job_body("durable", "echo tick", every_seconds(1)));
-  REQUIRE(eventually([&] { return !s.logs(id).empty(); }, 15s));
+  auto running = one_job_running(s, "durable", "echo tick");  // .first: the agent, kept up
+  const std::string id = running.second;
   s.server.kill9();
   s.server.restart();
   // Remembered with its rules and placement rule; down until the agent dials back by itself.
