@@ -135,10 +135,23 @@ TEST_CASE("a run keeps what started it: who asked, or the run it follows, and it
   }
   CHECK(followed[0].trigger == run_trigger::retry);
   CHECK(followed[1].trigger == run_trigger::parent);
-  // A scheduled fire has none.
+  // A run asked for without a cause has none.
   CHECK(ask<uint64_t>([&](auto r) { rt->run_job_now(k_test_origin, "g", "report", r); }).ok());
   REQUIRE(poll_until([&] { return finished(runs_of(*rt, "g", "report")).size() == 2; }));
   CHECK(finished(runs_of(*rt, "g", "report"))[0].cause == nullptr);
+
+  // Stored with the runs: a restart reads them back.
+  rt->stop();
+  rt.reset();
+  rt = start_with_group(dir.path, "g");
+  auto load_runs = finished(runs_of(*rt, "g", "load"));
+  REQUIRE(load_runs.size() == 2);
+  for (const auto& r : load_runs) {
+    REQUIRE(r.cause != nullptr);
+    CHECK(r.cause->after_run_id == *started);
+  }
+  REQUIRE(runs_of(*rt, "g", "extract")[0].cause != nullptr);
+  CHECK(runs_of(*rt, "g", "extract")[0].cause->by == "ci deploy");
 }
 
 TEST_CASE("a run cut at its time limit is retried, unless its job's controls say retry_aborted false") {
