@@ -181,8 +181,10 @@ void delete_job(job_self self, mutation_batch batch, std::function<void(status)>
     auto& st = self->state;
     // A job that ever ran (or whose history is not read yet) keeps its runs listed a while.
     const bool has_runs = st.counts.newest_started_id != 0 || !st.history_known;
-    if (st.ctx->deleted_job_history_ms > 0 && has_runs) batch.delete_job_keeping_runs(st.spec.unpack(), to_unix_ms(now_ms()));
-    else batch.delete_job(st.spec.group(), st.spec.id());
+    if (st.ctx->deleted_job_history_ms > 0 && has_runs)
+      batch.delete_job_keeping_runs(st.spec.unpack(), to_unix_ms(now_ms()));
+    else
+      batch.delete_job(st.spec.group(), st.spec.id());
     // Its stored queue goes with it (a group's delete takes every job's at once).
     if (st.waiting) batch.delete_all_waiting(st.spec.group(), st.spec.id());
     delete_now(self, std::move(batch), std::move(then));

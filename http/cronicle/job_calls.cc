@@ -83,9 +83,10 @@ run_record last_try(std::vector<run_record> runs, const run_record& first) {
 }
 
 // The job a Cronicle job id names, to `found` with its event's view (the event as it was when
-// deleted with its jobs kept; nullopt when the event is gone otherwise): its run, or for a failed try of a job that retries, its last try so far; no run when
-// there is none. Each view is read after the run it goes with, so that a try that has just
-// failed shows with the retry it left waiting. Runs that cannot have been retried cost one read.
+// deleted with its jobs kept; nullopt when the event is gone otherwise): its run, or for a failed
+// try of a job that retries, its last try so far; no run when there is none. Each view is read
+// after the run it goes with, so that a try that has just failed shows with the retry it left
+// waiting. Runs that cannot have been retried cost one read.
 void find_try(scheduler_api& api, const state_ptr& s, const std::string& event_id, uint64_t run_id,
               std::function<void(std::optional<run_record>, std::optional<job_view>)> found) {
   using view_or = status_or<job_view>;
