@@ -241,17 +241,10 @@ void answer_run_now(const job_context* ctx, audit_entry audit, uint64_t id, cons
 // ends. A change still being written lands first.
 void retire(job_self self) {
   when_idle(self, [self] {
-    auto& st = self->state;
-    const job_context* ctx = st.ctx;
+    const job_context* ctx = self->state.ctx;
     self->send(ctx->clock, disarm_atom::value, self->id());
-    sync_allocation(caf::actor_cast<caf::actor>(self), st, ctx, false);
-    phase_counter(ctx->stats, st.phase).fetch_sub(1, std::memory_order_relaxed);
-    // A job deleted with its runs kept records the runs it still has in flight as they end
-    // (finish_run quits after the last); one that goes with its group, or whose runs go, now.
-    if (st.deleted && ctx->deleted_job_history_ms > 0 && !st.in_flight.empty()) {
-      st.retiring = true;
-      return;
-    }
+    sync_allocation(caf::actor_cast<caf::actor>(self), self->state, ctx, false);
+    phase_counter(ctx->stats, self->state.phase).fetch_sub(1, std::memory_order_relaxed);
     self->quit();
   });
 }
