@@ -338,6 +338,10 @@ class scheduler_api {
     (void)group, (void)limit;
     done(std::vector<deleted_job>{});
   }
+  // One job of deleted_jobs, by id (a point read, not a list); not_found for any other.
+  virtual void find_deleted_job(std::string group, std::string job_id, reply_fn<deleted_job> done) {
+    done(status::not_found("job " + job_id + " of group " + group + " is not a deleted job with runs kept"));
+  }
   // As job_executions, for a job of deleted_jobs: its stored runs. not_found for any other job
   // (a live one included: job_executions answers those).
   virtual void deleted_job_executions(std::string group, std::string job_id, std::size_t limit,

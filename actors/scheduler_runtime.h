@@ -162,6 +162,7 @@ class scheduler_runtime final : public scheduler_api {
   void deleted_jobs(std::string group, std::size_t limit, reply_fn<std::vector<deleted_job>> done) override;
   void deleted_job_executions(std::string group, std::string job_id, std::size_t limit, uint64_t before_run_id,
                               reply_fn<std::vector<run_record>> done) override;
+  void find_deleted_job(std::string group, std::string job_id, reply_fn<deleted_job> done) override;
   void call_func(std::string group, std::string name, func_request req, reply_fn<std::string> done) override;
   void dump(std::optional<std::string> group, reply_fn<dump_file> done) override;
   void import(request_origin origin, std::string archive, done_fn done) override;

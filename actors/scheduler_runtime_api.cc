@@ -191,9 +191,14 @@ void scheduler_runtime::deleted_jobs(std::string group, std::size_t limit, reply
 void scheduler_runtime::deleted_job_executions(std::string group, std::string job_id, std::size_t limit,
                                                uint64_t before_run_id, reply_fn<std::vector<run_record>> done) {
   // On the caller's thread, as job_executions' store read.
-  if (!impl_->store->keeps_deleted_job(group, job_id))
-    return done(status::not_found("job " + job_id + " of group " + group + " is not a deleted job with runs kept"));
+  if (auto gone = impl_->store->find_deleted_job(group, job_id); !gone.ok()) return done(gone.status());
   done(impl_->store->list_runs(group, job_id, limit, before_run_id));
+}
+void scheduler_runtime::find_deleted_job(std::string group, std::string job_id, reply_fn<deleted_job> done) {
+  // On the caller's thread: two point reads.
+  auto gone = impl_->store->find_deleted_job(group, job_id);
+  if (!gone.ok()) return done(gone.status());
+  done(deleted_job{std::move(gone->job), gone->deleted_ms});
 }
 void scheduler_runtime::call_func(std::string group, std::string name, func_request req,
                                   reply_fn<std::string> done) {

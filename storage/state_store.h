@@ -224,8 +224,9 @@ class state_store {
   // the group's runs shows of their jobs. Unreadable records are skipped.
   status_or<std::vector<deleted_job_record>> list_deleted_jobs(std::string_view group, std::size_t limit) const;
 
-  // True when the job is gone but its runs are kept (list_deleted_jobs would name it).
-  bool keeps_deleted_job(std::string_view group, std::string_view job_id) const;
+  // The job's record when it is gone but its runs are kept (list_deleted_jobs would name it);
+  // not_found otherwise. Two point reads.
+  status_or<deleted_job_record> find_deleted_job(std::string_view group, std::string_view job_id) const;
 
   // Up to `limit` audit entries with from_ms <= time_ms < to_ms, oldest first.
   status_or<std::vector<audit_entry>> audit_range(int64_t from_ms, int64_t to_ms,

@@ -152,6 +152,14 @@ struct state_store::impl {
   // the sweep erases it with the runs.
   bool runs_kept(const leveldb::ReadOptions& ro, std::string_view runs_prefix, int64_t now_ms,
                  bool* stale_record = nullptr) const;
+  // The deleted job's record of `runs_prefix` while its runs are kept; nullopt otherwise (with
+  // *stale_record as runs_kept sets it). Reads only the x/ key.
+  std::optional<deleted_job_record> kept_deleted_job(const leveldb::ReadOptions& ro, std::string_view runs_prefix,
+                                                     int64_t now_ms, bool* stale_record = nullptr) const;
+  // True while `gone`'s runs are kept: deleted less than options.deleted_job_history ago.
+  bool still_kept(const deleted_job_record& gone, int64_t now_ms) const {
+    return now_ms - gone.deleted_ms < options.deleted_job_history.count();
+  }
 
   // -- reads (state_store_reads.cc) --
   // Into `runs`, the newest max_runs_per_job runs of the job's ring, newest first (group and

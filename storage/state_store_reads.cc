@@ -179,7 +179,7 @@ status_or<std::vector<deleted_job_record>> state_store::list_deleted_jobs(std::s
   deleted_job_record gone;
   for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix) && out.size() < limit; it->Next()) {
     if (!decode(view(it->value()), &gone).ok()) continue;  // the sweep erases it with its runs
-    if (now - gone.deleted_ms >= impl_->options.deleted_job_history.count()) continue;
+    if (!impl_->still_kept(gone, now)) continue;
     // A job made again under its id (whose create erased the record, unless it had no runs).
     std::string live;
     if (!impl_->db->Get(leveldb::ReadOptions{}, job_key(gone.job.group, gone.job.id), &live).IsNotFound()) continue;
@@ -189,14 +189,17 @@ status_or<std::vector<deleted_job_record>> state_store::list_deleted_jobs(std::s
   return out;
 }
 
-bool state_store::keeps_deleted_job(std::string_view group, std::string_view job_id) const {
+status_or<deleted_job_record> state_store::find_deleted_job(std::string_view group, std::string_view job_id) const {
   std::shared_lock<std::shared_mutex> lock(impl_->db_mu);
-  if (!impl_->db) return false;
-  std::string ignored;
+  if (!impl_->db) return db_closed_error(impl_->dir);
   const leveldb::ReadOptions ro;
-  const std::string runs = job_runs_prefix(group, job_id);
-  return impl_->db->Get(ro, job_key(group, job_id), &ignored).IsNotFound() &&
-         impl_->runs_kept(ro, runs, to_unix_ms(now_ms()));
+  std::string ignored;
+  auto gone = impl_->db->Get(ro, job_key(group, job_id), &ignored).IsNotFound()
+                  ? impl_->kept_deleted_job(ro, job_runs_prefix(group, job_id), to_unix_ms(now_ms()))
+                  : std::nullopt;  // a job made again under its id
+  if (!gone) return status::not_found("job " + std::string(job_id) + " of group " + std::string(group) +
+                                      " is not a deleted job with runs kept");
+  return std::move(*gone);
 }
 
 status_or<std::vector<audit_entry>> state_store::audit_range(int64_t from_ms, int64_t to_ms,

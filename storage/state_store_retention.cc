@@ -192,16 +192,22 @@ bool state_store::impl::scan_rings_once() {
   return true;
 }
 
+std::optional<deleted_job_record> state_store::impl::kept_deleted_job(const leveldb::ReadOptions& ro,
+                                                                    std::string_view runs_prefix, int64_t now_ms,
+                                                                    bool* stale_record) const {
+  std::string value;
+  if (!db->Get(ro, deleted_job_key_of_runs_prefix(runs_prefix), &value).ok()) return std::nullopt;
+  deleted_job_record gone;
+  if (decode(value, &gone).ok() && still_kept(gone, now_ms)) return gone;
+  if (stale_record != nullptr) *stale_record = true;
+  return std::nullopt;
+}
+
 bool state_store::impl::runs_kept(const leveldb::ReadOptions& ro, std::string_view runs_prefix, int64_t now_ms,
                                   bool* stale_record) const {
   std::string value;
   if (!db->Get(ro, job_key_of_runs_prefix(runs_prefix), &value).IsNotFound()) return true;
-  if (!db->Get(ro, deleted_job_key_of_runs_prefix(runs_prefix), &value).ok()) return false;
-  deleted_job_record gone;
-  const bool readable = decode(value, &gone).ok();
-  if (readable && now_ms - gone.deleted_ms < options.deleted_job_history.count()) return true;
-  if (stale_record != nullptr) *stale_record = true;
-  return false;
+  return kept_deleted_job(ro, runs_prefix, now_ms, stale_record).has_value();
 }
 
 void state_store::impl::forget_run_slots(std::string_view runs_prefix) {

@@ -254,7 +254,7 @@ void removed_jobs(scheduler_api& api, const std::string& group, reply_fn<std::ve
   });
 }
 
-// The logs of job `q.jobid` when it was removed: looked for in every runtime's removed jobs.
+// The logs of job `q.jobid` when it was removed: looked for in every runtime, a point read each.
 void removed_job_logs(scheduler_api& api, log_query q, responder reply) {
   api.list_groups([&api, q, reply](status_or<std::vector<std::string>> groups) {
     if (!groups.ok() || groups->empty()) return send_web(reply, empty_log_page(q));
@@ -266,17 +266,14 @@ void removed_job_logs(scheduler_api& api, log_query q, responder reply) {
     auto sr = std::make_shared<search>();
     sr->waiting = groups->size();
     for (const auto& group : *groups) {
-      removed_jobs(api, group, [&api, q, reply, sr, group](status_or<std::vector<job_view>> gone) {
+      api.find_deleted_job(group, q.jobid, [&api, q, reply, sr, group](status_or<deleted_job> gone) {
         std::unique_lock lock(sr->mu);
-        const job_view* match = nullptr;
-        if (gone.ok())
-          for (const auto& v : *gone)
-            if (v.spec.id == q.jobid) match = &v;
+        const bool match = gone.ok() && is_cloudtask_job(gone->spec);
         const bool last = --sr->waiting == 0;
         if (match && !sr->found) {
           sr->found = true;
           lock.unlock();
-          auto job = std::make_shared<job_view>(*match);
+          auto job = std::make_shared<job_view>(job_view{.spec = std::move(gone->spec), .phase = job_phase::done});
           return load_runtime(api, group, false, [&api, q, reply, job](status_or<runtime_view> rt) {
             auto place = std::make_shared<runtime_view>(rt.ok() ? std::move(rt).value() : runtime_view{});
             api.deleted_job_executions(job->spec.group, job->spec.id, k_max_log_rows_scanned, 0,

@@ -60,12 +60,9 @@ void event_or_deleted(scheduler_api& api, const state_ptr& s, const std::string&
                       std::function<void(status_or<job_view>)> done) {
   api.job_detail(s->events.group, event_id, [&api, s, event_id, done](status_or<job_view> v) {
     if (v.ok() || v.status().code() != status_code::not_found) return done(std::move(v));
-    api.deleted_jobs(s->events.group, k_max_deleted_events_read,
-                     [event_id, done, missing = v.status()](status_or<std::vector<deleted_job>> gone) {
-      if (gone.ok())
-        for (auto& d : *gone)
-          if (d.spec.id == event_id) return done(job_view{.spec = std::move(d.spec), .phase = job_phase::done});
-      done(missing);
+    api.find_deleted_job(s->events.group, event_id, [done, missing = v.status()](status_or<deleted_job> gone) {
+      if (!gone.ok()) return done(missing);
+      done(job_view{.spec = std::move(gone->spec), .phase = job_phase::done});
     });
   });
 }

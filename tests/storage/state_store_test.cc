@@ -424,9 +424,9 @@ TEST_CASE("a job deleted keeping its runs has them listed until its deleted_job_
     REQUIRE(gone.size() == 1);
     CHECK(gone[0].job.name == "nightly report");
     CHECK(gone[0].deleted_ms == now);
-    CHECK(store->keeps_deleted_job("g", "recent"));
-    CHECK_FALSE(store->keeps_deleted_job("g", "old"));
-    CHECK_FALSE(store->keeps_deleted_job("g", "live"));
+    CHECK(store->find_deleted_job("g", "recent").ok());
+    CHECK_FALSE(store->find_deleted_job("g", "old").ok());
+    CHECK_FALSE(store->find_deleted_job("g", "live").ok());
     CHECK(run_ids(*store, "g", "recent") == std::vector<uint64_t>{2, 1});
     // The sweep erases the old one's run (its time is up) and its record; the recent one's stay.
     CHECK(store->sweep_retention() == 1);
@@ -442,7 +442,7 @@ TEST_CASE("a job deleted keeping its runs has them listed until its deleted_job_
   REQUIRE(store->commit_sync(mutation_batch{}.put_job(make_job("g", "recent")).delete_runs("g", "recent")).ok());
   CHECK(run_ids(*store, "g", "recent").empty());
   CHECK(deleted_ids(*store, "g").empty());
-  CHECK_FALSE(store->keeps_deleted_job("g", "recent"));
+  CHECK_FALSE(store->find_deleted_job("g", "recent").ok());
 }
 
 TEST_CASE("without a deleted_job_history a job deleted keeping its runs loses them as any other") {
