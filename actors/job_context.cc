@@ -16,6 +16,11 @@ status job_context::pool_accepts(const job_spec& job) const {
   return pool->accepts(job.target, job.name);
 }
 
+status job_context::admissible(const job_spec& job) const {
+  if (auto st = validate_job(job); !st.ok()) return st;
+  return pool_accepts(job);
+}
+
 void persist(const job_context* ctx, mutation_batch batch, std::function<void(status)> then) {
   if (!ctx->store) {
     if (then) then(status{});

@@ -21,6 +21,7 @@
 namespace mainspring {
 
 class executor_pool;
+class group_routes;
 class list_worker;
 class scheduler_metrics;
 class state_store;
@@ -94,6 +95,8 @@ struct job_context {
   state_store* store = nullptr;  // null: nothing is persisted (unit tests)
   // Builds long lists off the actors' threads (null: groups build them in place; unit tests).
   list_worker* lists = nullptr;
+  // Where the registry publishes each group's actor for the callers' threads (group_routes.h).
+  group_routes* routes = nullptr;
   // Parsed schedules shared by the jobs (a cache: thread-safe, hence usable through const).
   mutable schedule_cache schedules;
   // --history-max-age in ms (0 = none): runs older than this are gone from the store, so the
@@ -118,6 +121,8 @@ struct job_context {
 
   // ok when the executor pool runs `job` (its kind is built; a LUA@ source compiles), else why not.
   status pool_accepts(const job_spec& job) const;
+  // ok when the scheduler can take `job`: valid (validate_job) and accepted by the pool. Any thread.
+  status admissible(const job_spec& job) const;
 };
 
 // Commits `batch` and then calls `then` with the outcome (on the store's committer thread), or

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/group_actor.h"
+#include "actors/group_routes.h"
 #include "actors/messages.h"
 #include "actors/node_protocol.h"
 #include "actors/node_registry.h"
@@ -70,6 +71,7 @@ void adopt_group(registry_self self, const job_context* ctx, group_spec spec,
   auto actor = spawn_group(self->system(), spec, std::move(jobs), last_alive_ms, ctx);
   auto nodes = spawn_node_registry(self->system(), spec.name, ctx);
   std::string name = spec.name;
+  if (ctx->routes) ctx->routes->publish(name, actor);
   self->state.groups.emplace(std::move(name), group_entry{std::move(actor), std::move(nodes), std::move(spec), false, {}});
   ctx->stats->groups.fetch_add(1, std::memory_order_relaxed);
 }
@@ -114,6 +116,8 @@ void remove_group(registry_self self, const job_context* ctx, audit_entry audit,
   auto it = self->state.groups.find(group);
   if (it == self->state.groups.end()) return done(unknown_group(group));
   it->second.removing = true;
+  // Requests from now on come here and wait (parked), as those already here do.
+  if (ctx->routes) ctx->routes->withdraw(group);
   write_then(self, ctx, mutation_batch{}.delete_group(group).put_audit(audit), [self, ctx, group, done](status s) {
     auto it = self->state.groups.find(group);
     auto parked = std::move(it->second.parked);
@@ -123,6 +127,8 @@ void remove_group(registry_self self, const job_context* ctx, audit_entry audit,
       self->send(it->second.nodes, delete_atom::value);
       self->state.groups.erase(it);
       ctx->stats->groups.fetch_sub(1, std::memory_order_relaxed);
+    } else if (ctx->routes) {
+      ctx->routes->publish(group, it->second.actor);
     }
     done(std::move(s));
     for (auto& request : parked) request();
@@ -175,12 +181,6 @@ status check_join(registry_self self, const node_hello& hello, const std::string
   return {};
 }
 
-// A job the scheduler can take: valid, and runnable by an enabled executor.
-status admissible(const job_context* ctx, const job_spec& job) {
-  if (auto st = validate_job(job); !st.ok()) return st;
-  return ctx->pool_accepts(job);
-}
-
 caf::behavior registry_behavior(registry_self self, restored_state restored, const job_context* ctx) {
   for (auto& g : restored.groups) {
     std::string name = g.name;
@@ -219,13 +219,12 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
           reply(it->second.spec);
         });
       },
+      // Jobs and funcs come checked (scheduler_runtime_api.cc).
       [=](add_job_atom, audit_entry& audit, job_spec& job, const reply_fn<std::string>& reply) {
-        if (auto st = admissible(ctx, job); !st.ok()) return reply(st);
         std::string group = job.group;
         to_group(self, group, reply, add_job_atom::value, std::move(audit), std::move(job));
       },
       [=](create_job_atom, audit_entry& audit, job_spec& job, const reply_fn<job_view>& reply) {
-        if (auto st = admissible(ctx, job); !st.ok()) return reply(st);
         std::string group = job.group;
         to_group(self, group, reply, create_job_atom::value, std::move(audit), std::move(job));
       },
@@ -307,8 +306,6 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
         });
       },
       [=](add_func_atom, audit_entry& audit, func_spec& func, const reply_fn<std::string>& reply) {
-        if (auto st = validate_func(func); !st.ok()) return reply(st);
-        if (auto st = ctx->pool->accepts_func(func); !st.ok()) return reply(st);
         std::string group = func.group;
         to_group(self, group, reply, add_func_atom::value, std::move(audit), std::move(func));
       },
@@ -355,6 +352,7 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
         for (auto& [name, entry] : self->state.groups) self->send(entry.actor, replay_atom::value, since_ms);
       },
       [=](stop_atom) {  // the server stops: every group and job actor ends; the store keeps them
+        if (ctx->routes) ctx->routes->withdraw_all();  // nothing reaches a group after its stop
         for (auto& [name, entry] : self->state.groups) {
           self->send(entry.actor, stop_atom::value);
           self->send(entry.nodes, stop_atom::value);

@@ -5,7 +5,8 @@
 //   scheduler_runtime.cc      start, stop, snapshot, readiness
 //   runtime_heartbeat.cc      the alive record and the dashboard's activity samples
 //   runtime_restore.cc        reading groups and jobs back from the store at start
-//   scheduler_runtime_api.cc  the scheduler_api calls, each one message to the registry
+//   scheduler_runtime_api.cc  the scheduler_api calls, each one message to the registry or to
+//                             the group it is for (group_routes.h)
 //   runtime_dump.cc           dump archives built from the store
 //   runtime_overview.cc       the dashboard's overview, from atomics
 //
@@ -27,6 +28,7 @@
 #include <caf/all.hpp>
 
 #include "actors/clock_actor.h"
+#include "actors/group_routes.h"
 #include "actors/job_context.h"
 #include "actors/list_worker.h"
 #include "actors/runtime_restore.h"
@@ -57,6 +59,8 @@ struct scheduler_runtime::impl {
   id_generator ids;
   scheduler_stats stats;
   clock_stats clock;
+  // Before the actor system: replies wrapped by released_on_answer() point at it.
+  group_routes routes;
   job_context ctx;
   caf::actor_system_config config;
   std::unique_ptr<caf::actor_system> system;
@@ -79,6 +83,36 @@ struct scheduler_runtime::impl {
   template <class... Ts>
   void send(Ts&&... xs) {
     caf::anon_send(registry, std::forward<Ts>(xs)...);
+  }
+
+  // -- requests for one group: to its actor directly when group_routes allows (one hop fewer on
+  // every job call), else through the registry with the group named, held until answered --
+
+  // A question, (atom, xs..., reply) to the group; (atom, group, xs..., reply) to the registry.
+  template <class Reply, class Atom, class... Ts>
+  void ask_group(const std::string& group, Reply reply, Atom atom, Ts&&... xs) {
+    auto direct = [&](const caf::actor& g) { caf::anon_send(g, atom, std::forward<Ts>(xs)..., std::move(reply)); };
+    if (routes.send_direct(group, direct)) return;
+    send(atom, group, std::forward<Ts>(xs)..., routes.released_on_answer(group, std::move(reply)));
+  }
+
+  // A change, (atom, audit, xs..., reply) to the group; (atom, audit, group, xs..., reply) to the
+  // registry.
+  template <class Reply, class Atom, class... Ts>
+  void change_group(const std::string& group, Reply reply, Atom atom, audit_entry audit, Ts&&... xs) {
+    auto direct = [&](const caf::actor& g) {
+      caf::anon_send(g, atom, std::move(audit), std::forward<Ts>(xs)..., std::move(reply));
+    };
+    if (routes.send_direct(group, direct)) return;
+    send(atom, std::move(audit), group, std::forward<Ts>(xs)..., routes.released_on_answer(group, std::move(reply)));
+  }
+
+  // A message that names its group itself (a job or func spec): (xs..., reply) either way.
+  template <class Reply, class... Ts>
+  void give_group(const std::string& group, Reply reply, Ts&&... xs) {
+    auto direct = [&](const caf::actor& g) { caf::anon_send(g, std::forward<Ts>(xs)..., std::move(reply)); };
+    if (routes.send_direct(group, direct)) return;
+    send(std::forward<Ts>(xs)..., routes.released_on_answer(group, std::move(reply)));
   }
 
   // -- heartbeat (runtime_heartbeat.cc) --

@@ -73,6 +73,7 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
   i->ctx.metrics = &i->metrics;
   i->ctx.store = i->store.get();
   i->ctx.lists = i->lists.get();
+  i->ctx.routes = &i->routes;
   i->ctx.default_zone = std::move(zone).value();
   i->ctx.last_alive_ms = read_last_alive(*i->store);
   // Before any job is restored: a paused scheduler starts no catch-up run either.

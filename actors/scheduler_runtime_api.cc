@@ -1,6 +1,7 @@
-// The scheduler_api half of scheduler_runtime: each call is one message to the registry, with
-// the audit record of a change made here (a store read that would block an actor happens on the
-// caller's thread instead).
+// The scheduler_api half of scheduler_runtime: each call is one message, to the group it is for
+// when group_routes allows and else to the registry, with the audit record of a change made here
+// and the checks that need no actor's state (a store read that would block an actor happens on
+// the caller's thread too).
 #include "actors/messages.h"
 #include "actors/runtime_impl.h"
 #include "storage/dump_archive.h"
@@ -20,8 +21,10 @@ void scheduler_runtime::register_group(request_origin origin, std::string group,
               std::move(done));
 }
 void scheduler_runtime::remove_group(request_origin origin, std::string group, done_fn done) {
-  impl_->send(rm_group_atom::value, audit_of(origin, "group.remove", group), std::move(group),
-              std::move(done));
+  // What this thread sends the group after the removal goes through the registry behind it.
+  impl_->routes.hold(group);
+  auto answer = impl_->routes.released_on_answer(group, std::move(done));
+  impl_->send(rm_group_atom::value, audit_of(origin, "group.remove", group), std::move(group), std::move(answer));
 }
 void scheduler_runtime::list_groups(reply_fn<std::vector<std::string>> done) {
   impl_->send(groups_atom::value, std::move(done));
@@ -30,56 +33,59 @@ void scheduler_runtime::group_info(std::string group, reply_fn<group_spec> done)
   impl_->send(group_info_atom::value, std::move(group), std::move(done));
 }
 void scheduler_runtime::add_job(request_origin origin, job_spec spec, reply_fn<std::string> done) {
+  if (auto st = impl_->ctx.admissible(spec); !st.ok()) return done(st);
   auto audit = audit_of(origin, "job.add", spec.group, spec.id);
-  impl_->send(add_job_atom::value, std::move(audit), std::move(spec), std::move(done));
+  std::string group = spec.group;
+  impl_->give_group(group, std::move(done), add_job_atom::value, std::move(audit), std::move(spec));
 }
 void scheduler_runtime::create_job(request_origin origin, job_spec spec, reply_fn<job_view> done) {
+  if (auto st = impl_->ctx.admissible(spec); !st.ok()) return done(st);
   auto audit = audit_of(origin, "job.add", spec.group, spec.id);
-  impl_->send(create_job_atom::value, std::move(audit), std::move(spec), std::move(done));
+  std::string group = spec.group;
+  impl_->give_group(group, std::move(done), create_job_atom::value, std::move(audit), std::move(spec));
 }
 void scheduler_runtime::edit_job(request_origin origin, std::string group, std::string job_id,
                                  job_patch patch, reply_fn<job_view> done) {
   auto audit = audit_of(origin, "job.edit", group, job_id);
-  impl_->send(edit_job_atom::value, std::move(audit), std::move(group), std::move(job_id),
-              std::move(patch), std::move(done));
+  impl_->change_group(group, std::move(done), edit_job_atom::value, std::move(audit), std::move(job_id),
+              std::move(patch));
 }
 void scheduler_runtime::pause_job(request_origin origin, std::string group, std::string job_id,
                                   done_fn done) {
   auto audit = audit_of(origin, "job.pause", group, job_id);
-  impl_->send(pause_atom::value, std::move(audit), std::move(group), std::move(job_id), std::move(done));
+  impl_->change_group(group, std::move(done), pause_atom::value, std::move(audit), std::move(job_id));
 }
 void scheduler_runtime::activate_job(request_origin origin, std::string group, std::string job_id,
                                      int64_t exec_time_s, done_fn done) {
   auto audit = audit_of(origin, "job.activate", group, job_id);
-  impl_->send(activate_atom::value, std::move(audit), std::move(group), std::move(job_id),
-              exec_time_s, std::move(done));
+  impl_->change_group(group, std::move(done), activate_atom::value, std::move(audit), std::move(job_id),
+              exec_time_s);
 }
 void scheduler_runtime::delete_job(request_origin origin, std::string group, std::string job_id,
                                    done_fn done) {
   auto audit = audit_of(origin, "job.delete", group, job_id);
-  impl_->send(delete_atom::value, std::move(audit), std::move(group), std::move(job_id), std::move(done));
+  impl_->change_group(group, std::move(done), delete_atom::value, std::move(audit), std::move(job_id));
 }
 void scheduler_runtime::clear_jobs(request_origin origin, std::string group, reply_fn<std::size_t> done) {
   auto audit = audit_of(origin, "job.clear", group);
-  impl_->send(clear_atom::value, std::move(audit), std::move(group), std::move(done));
+  impl_->change_group(group, std::move(done), clear_atom::value, std::move(audit));
 }
 void scheduler_runtime::delete_jobs_by_name(request_origin origin, std::string group,
                                             std::string name, reply_fn<std::size_t> done) {
   auto audit = audit_of(origin, "job.delete_by_name", group);
-  impl_->send(delete_name_atom::value, std::move(audit), std::move(group), std::move(name),
-              std::move(done));
+  impl_->change_group(group, std::move(done), delete_name_atom::value, std::move(audit), std::move(name));
 }
 void scheduler_runtime::list_jobs(std::string group, reply_fn<std::vector<job_view>> done) {
-  impl_->send(list_atom::value, std::move(group), std::move(done));
+  impl_->ask_group(group, std::move(done), list_atom::value);
 }
 void scheduler_runtime::visit_jobs(std::string group, job_visitor visit, reply_fn<std::size_t> done) {
-  impl_->send(list_atom::value, std::move(group), std::move(visit), std::move(done));
+  impl_->ask_group(group, std::move(done), list_atom::value, std::move(visit));
 }
 void scheduler_runtime::job_detail(std::string group, std::string job_id, reply_fn<job_view> done) {
-  impl_->send(view_atom::value, std::move(group), std::move(job_id), std::move(done));
+  impl_->ask_group(group, std::move(done), view_atom::value, std::move(job_id));
 }
 void scheduler_runtime::run_view(std::string group, std::string job_id, uint64_t run_id, reply_fn<job_view> done) {
-  impl_->send(view_atom::value, std::move(group), std::move(job_id), run_id, std::move(done));
+  impl_->ask_group(group, std::move(done), view_atom::value, std::move(job_id), run_id);
 }
 void scheduler_runtime::run_job_now(request_origin origin, std::string group, std::string job_id,
                                     reply_fn<uint64_t> done) {
@@ -92,35 +98,38 @@ void scheduler_runtime::job_executions(std::string group, std::string job_id, st
   // job actor adds what is in flight or not yet written.
   auto stored = impl_->store->list_runs(group, job_id, limit, before_run_id);
   if (!stored.ok()) return done(stored.status());
-  impl_->send(executions_atom::value, std::move(group), std::move(job_id), limit, before_run_id,
-              std::move(stored).value(), std::move(done));
+  impl_->ask_group(group, std::move(done), executions_atom::value, std::move(job_id), limit, before_run_id,
+              std::move(stored).value());
 }
 
 void scheduler_runtime::runs_in_flight(std::string group, reply_fn<std::vector<run_record>> done) {
-  impl_->send(in_flight_atom::value, std::move(group), std::move(done));
+  impl_->ask_group(group, std::move(done), in_flight_atom::value);
 }
 
 void scheduler_runtime::retries_waiting(std::string group, reply_fn<std::vector<waiting_retry>> done) {
-  impl_->send(retries_due_atom::value, std::move(group), std::move(done));
+  impl_->ask_group(group, std::move(done), retries_due_atom::value);
 }
 
 void scheduler_runtime::add_func(request_origin origin, func_spec func, reply_fn<std::string> done) {
+  if (auto st = validate_func(func); !st.ok()) return done(st);
+  if (auto st = impl_->pool->accepts_func(func); !st.ok()) return done(st);
   auto audit = audit_of(origin, "func.add", func.group);
-  impl_->send(add_func_atom::value, std::move(audit), std::move(func), std::move(done));
+  std::string group = func.group;
+  impl_->give_group(group, std::move(done), add_func_atom::value, std::move(audit), std::move(func));
 }
 void scheduler_runtime::delete_func(request_origin origin, std::string group, std::string name,
                                     done_fn done) {
   auto audit = audit_of(origin, "func.delete", group);
-  impl_->send(delete_func_atom::value, std::move(audit), std::move(group), std::move(name), std::move(done));
+  impl_->change_group(group, std::move(done), delete_func_atom::value, std::move(audit), std::move(name));
 }
 void scheduler_runtime::list_funcs(std::string group, reply_fn<std::vector<func_spec>> done) {
-  impl_->send(funcs_atom::value, std::move(group), std::move(done));
+  impl_->ask_group(group, std::move(done), funcs_atom::value);
 }
 void scheduler_runtime::list_nodes(std::string group, reply_fn<std::vector<node_view>> done) {
   impl_->send(node_list_atom::value, std::move(group), std::move(done));
 }
 void scheduler_runtime::list_jobs_page(std::string group, job_page_query query, reply_fn<job_page> done) {
-  impl_->send(page_atom::value, std::move(group), std::move(query), std::move(done));
+  impl_->ask_group(group, std::move(done), page_atom::value, std::move(query));
 }
 void scheduler_runtime::run_job_now_with(request_origin origin, std::string group, std::string job_id,
                                          run_override change, reply_fn<uint64_t> done) {
@@ -134,42 +143,42 @@ void scheduler_runtime::run_job_now_as(request_origin origin, std::string group,
   if (run.change)
     if (auto st = validate_override(*run.change); !st.ok()) return done(st);
   auto audit = audit_of(origin, "job.run", group, job_id);
-  impl_->send(run_now_atom::value, std::move(audit), std::move(group), std::move(job_id), std::move(run),
-              std::move(done));
+  impl_->change_group(group, std::move(done), run_now_atom::value, std::move(audit), std::move(job_id),
+                      std::move(run));
 }
 void scheduler_runtime::abort_job_runs(request_origin origin, std::string group, std::string job_id,
                                        reply_fn<std::size_t> done) {
   auto audit = audit_of(origin, "job.abort", group, job_id);
-  impl_->send(abort_atom::value, std::move(audit), std::move(group), std::move(job_id), std::move(done));
+  impl_->change_group(group, std::move(done), abort_atom::value, std::move(audit), std::move(job_id));
 }
 void scheduler_runtime::abort_run(request_origin origin, std::string group, std::string job_id, uint64_t run_id,
                                   reply_fn<std::size_t> done) {
   auto audit = audit_of(origin, "job.abort", group, job_id);
   audit.detail = "run " + std::to_string(run_id);
-  impl_->send(abort_atom::value, std::move(audit), std::move(group), std::move(job_id), run_id, std::move(done));
+  impl_->change_group(group, std::move(done), abort_atom::value, std::move(audit), std::move(job_id), run_id);
 }
 void scheduler_runtime::replay_job_fires(request_origin origin, std::string group, std::string job_id,
                                          int64_t since_ms, reply_fn<std::size_t> done) {
   auto audit = audit_of(origin, "job.replay", group, job_id);
-  impl_->send(rewind_atom::value, std::move(audit), std::move(group), std::move(job_id), since_ms, std::move(done));
+  impl_->change_group(group, std::move(done), rewind_atom::value, std::move(audit), std::move(job_id), since_ms);
 }
 void scheduler_runtime::flush_job_queue(request_origin origin, std::string group, std::string job_id,
                                         reply_fn<std::size_t> done) {
   auto audit = audit_of(origin, "job.flush_queue", group, job_id);
-  impl_->send(flush_queue_atom::value, std::move(audit), std::move(group), std::move(job_id), std::move(done));
+  impl_->change_group(group, std::move(done), flush_queue_atom::value, std::move(audit), std::move(job_id));
 }
 void scheduler_runtime::clear_job_runs(request_origin origin, std::string group, std::string job_id,
                                        done_fn done) {
   auto audit = audit_of(origin, "job.clear_runs", group, job_id);
-  impl_->send(clear_runs_atom::value, std::move(audit), std::move(group), std::move(job_id), std::move(done));
+  impl_->change_group(group, std::move(done), clear_runs_atom::value, std::move(audit), std::move(job_id));
 }
 void scheduler_runtime::update_run(request_origin origin, std::string group, std::string job_id, uint64_t run_id,
                                    run_override change, reply_fn<std::size_t> done) {
   if (auto st = validate_override(change); !st.ok()) return done(st);
   auto audit = audit_of(origin, "job.update_run", group, job_id);
   audit.detail = "run " + std::to_string(run_id);
-  impl_->send(update_run_atom::value, std::move(audit), std::move(group), std::move(job_id), run_id, std::move(change),
-              std::move(done));
+  impl_->change_group(group, std::move(done), update_run_atom::value, std::move(audit), std::move(job_id), run_id,
+                      std::move(change));
 }
 void scheduler_runtime::allocation_table(std::string group, reply_fn<allocation_view> done) {
   impl_->send(alloc_view_atom::value, std::move(group), std::move(done));
@@ -202,7 +211,7 @@ void scheduler_runtime::find_deleted_job(std::string group, std::string job_id, 
 }
 void scheduler_runtime::call_func(std::string group, std::string name, func_request req,
                                   reply_fn<std::string> done) {
-  impl_->send(call_func_atom::value, std::move(group), std::move(name), std::move(req), std::move(done));
+  impl_->ask_group(group, std::move(done), call_func_atom::value, std::move(name), std::move(req));
 }
 
 void scheduler_runtime::import(request_origin origin, std::string archive, done_fn done) {

@@ -1,0 +1,165 @@
+// group_routes: when a request may skip the registry, and (through scheduler_runtime) that
+// requests sent one after another without waiting still reach their group in that order.
+#include "actors/group_routes.h"
+
+#include <caf/all.hpp>
+#include <catch2/catch.hpp>
+#include <future>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "actors/scheduler_runtime.h"
+#include "tests/support/runtime_harness.h"
+
+using namespace mainspring;
+using namespace mainspring::testing;
+
+namespace {
+
+// An actor handle to publish: group_routes only stores and hands it back.
+struct actor_handle_source {
+  caf::actor_system_config config;
+  caf::actor_system system{config};
+  caf::actor actor = system.spawn([]() -> caf::behavior { return {[](int) {}}; });
+  ~actor_handle_source() { caf::anon_send_exit(actor, caf::exit_reason::user_shutdown); }
+};
+
+// Whether a request for `group` would go directly; one that would not stays held.
+bool goes_direct(group_routes& routes, const std::string& group) {
+  return routes.send_direct(group, [](const caf::actor&) {});
+}
+
+// A reply whose answer a test reads later.
+template <class T>
+struct pending {
+  std::shared_ptr<std::promise<status_or<T>>> promise = std::make_shared<std::promise<status_or<T>>>();
+  std::future<status_or<T>> answer = promise->get_future();
+  reply_fn<T> reply() {
+    return [p = promise](status_or<T> v) { p->set_value(std::move(v)); };
+  }
+  status_or<T> get() {
+    REQUIRE(answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    return answer.get();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a request goes straight to its group only while the group is published and none of its requests is held") {
+  actor_handle_source source;
+  group_routes routes;
+  bool sent = false;
+  CHECK_FALSE(routes.send_direct("g", [&](const caf::actor&) { sent = true; }));  // unknown: held
+  CHECK_FALSE(sent);
+  routes.release("g");
+
+  routes.publish("g", source.actor);
+  CHECK(routes.published() == 1);
+  caf::actor got;
+  CHECK(routes.send_direct("g", [&](const caf::actor& a) { got = a; }));
+  CHECK(got == source.actor);
+
+  routes.hold("g");                    // a request through the registry, not answered yet
+  CHECK_FALSE(goes_direct(routes, "g"));  // behind it, and held too
+  routes.release("g");
+  CHECK_FALSE(goes_direct(routes, "g"));  // the first still is
+  routes.release("g");
+  routes.release("g");
+  CHECK(goes_direct(routes, "g"));
+
+  routes.withdraw("g");
+  CHECK(routes.published() == 0);
+  CHECK_FALSE(goes_direct(routes, "g"));
+  routes.release("g");
+  routes.publish("g", source.actor);  // a removal whose write failed gives it back
+  CHECK(goes_direct(routes, "g"));
+  CHECK_FALSE(goes_direct(routes, "other"));
+}
+
+TEST_CASE("a reply wrapped by released_on_answer releases its group when it is called, then answers") {
+  actor_handle_source source;
+  group_routes routes;
+  routes.publish("g", source.actor);
+  routes.hold("g");
+  bool held_while_answering = false;
+  std::string answer;
+  auto reply = routes.released_on_answer("g", reply_fn<std::string>([&](status_or<std::string> v) {
+    held_while_answering = !goes_direct(routes, "g");
+    answer = v.value();
+  }));
+  CHECK_FALSE(goes_direct(routes, "g"));
+  routes.release("g");  // the probe just above held it too
+  reply(std::string("done"));
+  CHECK(answer == "done");
+  CHECK_FALSE(held_while_answering);  // released before the caller hears, who may send at once
+}
+
+TEST_CASE("withdraw_all forgets every group and every hold, and a late release changes nothing") {
+  actor_handle_source source;
+  group_routes routes;
+  routes.publish("a", source.actor);
+  routes.publish("b", source.actor);
+  routes.hold("a");
+  routes.withdraw_all();
+  CHECK(routes.published() == 0);
+  routes.release("a");
+  routes.release("a");
+  routes.publish("a", source.actor);
+  CHECK(goes_direct(routes, "a"));
+}
+
+TEST_CASE("requests sent without waiting reach a group made by the first of them in order") {
+  temp_data_dir dir("ms_routes_test");
+  auto rt = start_runtime(dir.path);
+  // The group's route appears while the func's add waits in the registry for the group: the
+  // delete sent after it must not overtake it by going straight to the group (it would find no
+  // func, and the add would then keep one).
+  for (int i = 0; i < 40; ++i) {
+    const std::string group = "g" + std::to_string(i);
+    func_spec func;
+    func.group = group;
+    func.name = "f";
+    func.lua_body = "return 1";
+    pending<std::string> made, added;
+    auto deleted = std::make_shared<std::promise<status>>();
+    auto deletion = deleted->get_future();
+    rt->register_group(k_test_origin, group, made.reply());
+    rt->add_func(k_test_origin, func, added.reply());
+    rt->delete_func(k_test_origin, group, "f", [deleted](status s) { deleted->set_value(std::move(s)); });
+    INFO(group);
+    REQUIRE(made.get().ok());
+    REQUIRE(added.get().ok());
+    REQUIRE(deletion.wait_for(k_reply_timeout) == std::future_status::ready);
+    auto d = deletion.get();
+    INFO(d.to_string());
+    CHECK(d.ok());
+    CHECK(ask<std::vector<func_spec>>([&](auto r) { rt->list_funcs(group, r); }).value().empty());
+  }
+}
+
+TEST_CASE("a request sent without waiting after a group's removal finds the group gone") {
+  temp_data_dir dir("ms_routes_test");
+  auto rt = start_runtime(dir.path);
+  for (int i = 0; i < 20; ++i) {
+    const std::string group = "g" + std::to_string(i);
+    REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_test_origin, group, r); }).ok());
+    REQUIRE(add(*rt, shell_job(group, "old", "@every 1h", "true")).ok());  // the route is published
+    pending<std::string> added;
+    auto removed = std::make_shared<std::promise<status>>();
+    auto removal = removed->get_future();
+    rt->remove_group(k_test_origin, group, [removed](status s) { removed->set_value(std::move(s)); });
+    rt->add_job(k_test_origin, shell_job(group, "late", "@every 1h", "true"), added.reply());
+    INFO(group);
+    REQUIRE(removal.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(removal.get().ok());
+    CHECK(added.get().status().code() == status_code::not_found);
+  }
+  CHECK(ask<std::vector<std::string>>([&](auto r) { rt->list_groups(r); }).value().empty());
+  CHECK(poll_until([&] { return rt->snapshot().jobs == 0; }));  // the jobs end after their group
+
+  // A group made again under the name is reached again (straight or not).
+  REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_test_origin, "g0", r); }).ok());
+  REQUIRE(add(*rt, shell_job("g0", "new", "@every 1h", "true")).ok());
+  CHECK(jobs_of(*rt, "g0").size() == 1);
+}
