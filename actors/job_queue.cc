@@ -127,7 +127,7 @@ admission admit(const job_state& st, bool skip_busy) {
 void enqueue(job_state& st, const job_context* ctx, waiting_run run) {
   run.id = ctx->ids->next(now_ms());
   waiting_record stored{std::string(st.spec.group()), std::string(st.spec.id()), run.id, run.trigger, run.plan_ms,
-                        run.attempt, run.change};
+                        run.attempt, run.change, run.cause};
   persist_lazily(ctx, mutation_batch{}.put_waiting(stored));
   if (!st.waiting) st.waiting = std::make_unique<std::deque<waiting_run>>();
   st.waiting->push_back(std::move(run));
@@ -140,7 +140,8 @@ void restore_waiting(job_self self, const job_context* ctx, std::vector<waiting_
   if (!st.waiting) st.waiting = std::make_unique<std::deque<waiting_run>>();
   // Ahead of any run that waited since the start: these waited longer.
   for (auto it = stored.rbegin(); it != stored.rend(); ++it)
-    st.waiting->push_front(waiting_run{it->id, it->trigger, it->plan_ms, it->attempt, std::move(it->change)});
+    st.waiting->push_front(
+        waiting_run{it->id, it->trigger, it->plan_ms, it->attempt, std::move(it->change), std::move(it->cause)});
   start_waiting_runs(self, ctx);
 }
 

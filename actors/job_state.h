@@ -39,7 +39,7 @@ struct waiting_run {
   int64_t plan_ms = 0;
   int attempt = 0;
   std::optional<run_override> change;  // a manual run's own fields
-  std::shared_ptr<const run_cause> cause;  // run_record::cause (kept in memory only)
+  std::shared_ptr<const run_cause> cause;  // run_record::cause
 };
 
 // A manual run's own fields (run_override), kept while the run or one of its retries is in

@@ -2,6 +2,7 @@
 
 #include "core/native_target.h"
 
+#include <algorithm>
 #include <cereal/archives/binary.hpp>
 #include <istream>
 #include <map>
@@ -466,6 +467,40 @@ struct run_codec {
   }
 };
 
+struct cause_codec {
+  static constexpr const char* k_name = "run_cause";
+  static constexpr uint8_t k_version = k_cause_format;
+  template <class Io, class C>
+  static void fields(Io& io, C& c, uint8_t /*version*/) {
+    io(c.by);
+    io(c.after_job);
+    io(c.after_name);
+    io(c.after_run_id);
+    io(c.after_kind);
+    io(c.after_state);
+    io(c.after_code);
+    io(c.after_error);
+  }
+};
+
+// An optional cause inside another record, in cause_codec's fields (with the record's format).
+template <class Io, class P>
+void optional_cause_fields(Io& io, P& cause) {
+  if constexpr (std::is_const_v<P>) {
+    io(cause != nullptr);
+    if (cause) cause_codec::fields(io, *cause, k_cause_format);
+  } else {
+    bool present = false;
+    io(present);
+    cause.reset();
+    if (present) {
+      auto read = std::make_shared<run_cause>();
+      cause_codec::fields(io, *read, k_cause_format);
+      cause = std::move(read);
+    }
+  }
+}
+
 struct waiting_codec {
   static constexpr const char* k_name = "waiting_record";
   static constexpr uint8_t k_version = k_waiting_format;
@@ -477,7 +512,9 @@ struct waiting_codec {
     io(w.trigger);
     io(w.plan_ms);
     io(w.attempt);
-    optional_override_fields(io, w.change, version);
+    // Formats 2 and 3 name their override layout; 4 adds the cause to layout 3.
+    optional_override_fields(io, w.change, std::min<uint8_t>(version, 3));
+    if (version >= 4) optional_cause_fields(io, w.cause);
   }
 };
 
@@ -498,21 +535,6 @@ struct deleted_job_codec {
   }
 };
 
-struct cause_codec {
-  static constexpr const char* k_name = "run_cause";
-  static constexpr uint8_t k_version = k_cause_format;
-  template <class Io, class C>
-  static void fields(Io& io, C& c, uint8_t /*version*/) {
-    io(c.by);
-    io(c.after_job);
-    io(c.after_name);
-    io(c.after_run_id);
-    io(c.after_kind);
-    io(c.after_state);
-    io(c.after_code);
-    io(c.after_error);
-  }
-};
 
 struct override_codec {
   static constexpr const char* k_name = "run_override";

@@ -45,7 +45,7 @@ inline constexpr uint8_t k_func_format = 1;
 inline constexpr uint8_t k_audit_format = 1;
 inline constexpr uint8_t k_node_format = 2;  // 2 added tags
 inline constexpr uint8_t k_api_key_format = 2;  // 2 added title, privileges, last_used_ms
-inline constexpr uint8_t k_waiting_format = 3;  // 2, 3: its own fields in override layout 2, 3
+inline constexpr uint8_t k_waiting_format = 4;  // 2, 3: its own fields in override layout 2, 3; 4: its cause
 // A run's own fields, inside a run value that has them (storage/run_value.h).
 // 2: an HTTP target's further expected statuses; 3: a shell target's stdin input
 inline constexpr uint8_t k_override_format = 3;

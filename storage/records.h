@@ -63,6 +63,7 @@ struct waiting_record {
   int64_t plan_ms = 0;
   int attempt = 0;
   std::optional<run_override> change;  // a manual run's own fields
+  std::shared_ptr<const run_cause> cause;  // what asked for it (run_record::cause), if known
 };
 
 // A deleted job whose runs are still kept, stored under x/<group>/<job> from its delete until

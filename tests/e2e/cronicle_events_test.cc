@@ -641,6 +641,9 @@ TEST_CASE("cronicle: jobs waiting in an event's queue survive a kill -9 and star
   for (const auto& r : rows)
     if (r["code"] == 0) logs.push_back(s.cr.get("/api/app/get_job_log?id=" + r["id"].get<std::string>() + "&api_key=" + s.admin).body);
   CHECK(std::count(logs.begin(), logs.end(), "own fields\n") == 1);
+  // They still say who asked for them (stored with the waiting run).
+  for (const auto& r : rows)
+    if (r["code"] == 0) CHECK(s.wait_job(r["id"].get<std::string>())["source"] == "API Key (bootstrap admin)");
   CHECK(s.ok("get_active_jobs")["jobs"].empty());
 }
 

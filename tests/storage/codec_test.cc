@@ -596,6 +596,45 @@ TEST_CASE("a waiting run round-trips with and without fields of its own") {
   for (std::size_t n = 1; n < bytes.size(); ++n) CHECK_FALSE(decode(bytes.substr(0, n), &back).ok());
 }
 
+TEST_CASE("a waiting run keeps its cause, and one written before causes were stored reads without") {
+  waiting_record w;
+  w.group = "cronicle";
+  w.job_id = "e1";
+  w.id = 7;
+  w.trigger = run_trigger::manual;
+  w.plan_ms = 1'700'000'000'000;
+  run_cause cause;
+  cause.by = "API Key (deploys)";
+  cause.after_job = "e0";
+  cause.after_name = "Build";
+  cause.after_run_id = 99;
+  cause.after_kind = 2;
+  cause.after_state = run_state::failed;
+  cause.after_code = 3;
+  cause.after_error = "exit 3";
+  w.cause = std::make_shared<const run_cause>(cause);
+  const std::string bytes = encode(w);
+  CHECK(static_cast<uint8_t>(bytes[0]) == 4);
+  waiting_record back;
+  REQUIRE(decode(bytes, &back).ok());
+  REQUIRE(back.cause);
+  CHECK(*back.cause == cause);
+  CHECK(back.job_id == "e1");
+  for (std::size_t n = 1; n < bytes.size(); ++n) CHECK_FALSE(decode(bytes.substr(0, n), &back).ok());
+
+  // Format 3 is format 4 without the cause's presence byte (and what follows it).
+  w.cause = nullptr;
+  std::string v3 = encode(w);
+  REQUIRE(v3.back() == '\0');  // no cause
+  v3.pop_back();
+  v3[0] = 3;
+  back.cause = std::make_shared<const run_cause>(cause);
+  REQUIRE(decode(v3, &back).ok());
+  CHECK_FALSE(back.cause);
+  CHECK(back.id == 7);
+  CHECK(back.plan_ms == 1'700'000'000'000);
+}
+
 TEST_CASE("values written before several expected statuses existed read with their one status") {
   // A format 5 job is a format 6 one without the trailing list of further statuses.
   job_spec j = sample_job();
