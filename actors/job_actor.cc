@@ -3,6 +3,7 @@
 #include "actors/job_queue.h"
 #include "actors/job_runs.h"
 #include "actors/job_state.h"
+#include "actors/lingering_jobs.h"
 #include "storage/mutation_batch.h"
 
 namespace mainspring {
@@ -245,6 +246,14 @@ void retire(job_self self) {
     self->send(ctx->clock, disarm_atom::value, self->id());
     sync_allocation(caf::actor_cast<caf::actor>(self), self->state, ctx, false);
     phase_counter(ctx->stats, self->state.phase).fetch_sub(1, std::memory_order_relaxed);
+    // A job deleted with its runs kept stays to record the runs it has in flight as they end
+    // (finish_run quits after the last); one that goes with its group, or whose runs go, ends now.
+    auto& st = self->state;
+    if (st.deleted && ctx->deleted_job_history_ms > 0 && !st.in_flight.empty() && ctx->lingering &&
+        ctx->lingering->add(caf::actor_cast<caf::actor>(self))) {
+      st.lingering = true;
+      return;
+    }
     self->quit();
   });
 }

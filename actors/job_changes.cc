@@ -141,6 +141,7 @@ void delete_now(job_self self, mutation_batch batch, std::function<void(status)>
       st.deleted = true;
       st.next_fire_ms.reset();
       st.retries_due.clear();
+      st.waiting.reset();  // its stored queue went with the delete
       self->send(st.ctx->clock, disarm_atom::value, self->id());
       sync_allocation(handle_of(self), st, st.ctx, false);
     }

@@ -22,6 +22,7 @@ namespace mainspring {
 
 class executor_pool;
 class group_routes;
+class lingering_jobs;
 class list_worker;
 class scheduler_metrics;
 class state_store;
@@ -97,6 +98,8 @@ struct job_context {
   list_worker* lists = nullptr;
   // Where the registry publishes each group's actor for the callers' threads (group_routes.h).
   group_routes* routes = nullptr;
+  // Deleted jobs' actors that stay for their runs in flight (null: none stays; unit tests).
+  lingering_jobs* lingering = nullptr;
   // Parsed schedules shared by the jobs (a cache: thread-safe, hence usable through const).
   mutable schedule_cache schedules;
   // --history-max-age in ms (0 = none): runs older than this are gone from the store, so the

@@ -5,6 +5,7 @@
 
 #include "actors/job_queue.h"
 #include "actors/job_state.h"
+#include "actors/lingering_jobs.h"
 #include "actors/node_protocol.h"
 #include "core/totp.h"
 #include "executors/executor_pool.h"
@@ -115,7 +116,7 @@ std::shared_ptr<const run_cause> cause_after(const job_state& st, const run_reco
 // Asks the group to run job `next` ("" = none) after `run` of this one (job_controls on_success,
 // on_failure).
 void follow_with(job_self self, const job_context* ctx, const std::string& next, const run_record& run) {
-  if (next.empty()) return;
+  if (next.empty() || self->state.deleted) return;
   self->send(ctx->registry, follow_atom::value, std::string(self->state.spec.group()), next,
              cause_after(self->state, run));
 }
@@ -317,7 +318,7 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
     ++st.counts.successes;
     st.counts.last_success_ms = run.end_ms;
     // Only then does the group hear of it: dependents run, an ephemeral job goes.
-    if (st.has_dependents || st.spec.ephemeral)
+    if ((st.has_dependents || st.spec.ephemeral) && !st.deleted)
       self->send(ctx->registry, succeeded_atom::value, std::string(st.spec.group()), std::string(st.spec.id()),
                  static_cast<bool>(st.spec.ephemeral), cause_after(st, run));
   } else {
@@ -336,7 +337,7 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
   // A client's abort is never retried (it asked for the run to end); the job's controls say
   // whether a run cut by its time or shell limits is.
   const bool retried = run.state != run_state::succeeded && run.attempt < retries && st.phase != job_phase::paused &&
-                       !aborted_by_client && (controls.retry_aborted || !aborted);
+                       !st.deleted && !aborted_by_client && (controls.retry_aborted || !aborted);
   if (run.state != run_state::succeeded) {
     if (retried) {
       const int64_t due = to_unix_ms(now_ms()) + retry_delay_ms;
@@ -356,6 +357,11 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
   persist_lazily(ctx, mutation_batch{}.put_run(run, st.history_known ? &st.counts : nullptr));
   keep_finished(st, finished_run::of(std::move(run)));
   start_waiting_runs(self, ctx);
+  // A deleted job kept for its runs in flight (retire) goes after the last.
+  if (st.lingering && st.in_flight.empty()) {
+    ctx->lingering->remove(self->id());
+    self->quit();
+  }
 }
 
 void adopt_history(job_state& st, const job_context* ctx, stored_history history) {

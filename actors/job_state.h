@@ -120,6 +120,9 @@ struct job_state {
   bool has_dependents = false;  // jobs run after this one's successes (its group says so)
   // Its delete is durable; the group retires the actor once it has forgotten the job.
   bool deleted = false;
+  // Retired while runs were in flight, its runs kept (--deleted-job-history): the actor records
+  // them as they end and quits after the last (finish_run), kept meanwhile in ctx->lingering.
+  bool lingering = false;
   // The client's changes waiting for the one being written (job_changes.cc); null while none is.
   std::unique_ptr<write_gate> gate;
   // A REMOTE@* job: the node its group's allocation table gives it ("" = none live, or not told

@@ -29,6 +29,7 @@
 
 #include "actors/clock_actor.h"
 #include "actors/group_routes.h"
+#include "actors/lingering_jobs.h"
 #include "actors/job_context.h"
 #include "actors/list_worker.h"
 #include "actors/runtime_restore.h"
@@ -61,6 +62,7 @@ struct scheduler_runtime::impl {
   clock_stats clock;
   // Before the actor system: replies wrapped by released_on_answer() point at it.
   group_routes routes;
+  lingering_jobs lingering;
   job_context ctx;
   caf::actor_system_config config;
   std::unique_ptr<caf::actor_system> system;

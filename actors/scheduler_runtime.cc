@@ -74,6 +74,7 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
   i->ctx.store = i->store.get();
   i->ctx.lists = i->lists.get();
   i->ctx.routes = &i->routes;
+  i->ctx.lingering = &i->lingering;
   i->ctx.default_zone = std::move(zone).value();
   i->ctx.last_alive_ms = read_last_alive(*i->store);
   // Before any job is restored: a paused scheduler starts no catch-up run either.
@@ -174,6 +175,7 @@ void scheduler_runtime::stop() {
   i.heartbeat.join();
   if (i.histories) i.histories->stop();
   i.send(stop_atom::value);
+  i.lingering.stop_all();  // deleted jobs' actors waiting for their runs: no group reaches them
   caf::anon_send(i.ctx.clock, stop_atom::value);
   if (i.node_gateway) {
     caf::anon_send(i.node_gateway, stop_atom::value);
