@@ -546,14 +546,24 @@ TEST_CASE("random truncations and bit flips give an error or a value, never a cr
   fuzz<api_key_record>(encode(sample_api_key()), 5000);
 }
 
+namespace {
+
+// A retry of job e1 waiting in its queue, with no fields of its own and no cause.
+waiting_record sample_waiting() {
+  waiting_record w;
+  w.group = "cronicle";
+  w.job_id = "e1";
+  w.id = 0x1234;
+  w.trigger = run_trigger::retry;
+  w.plan_ms = 1'700'000'000'123;
+  w.attempt = 2;
+  return w;
+}
+
+}  // namespace
+
 TEST_CASE("a waiting run round-trips with and without fields of its own") {
-  waiting_record plain;
-  plain.group = "cronicle";
-  plain.job_id = "e1";
-  plain.id = 0x1234;
-  plain.trigger = run_trigger::retry;
-  plain.plan_ms = 1'700'000'000'123;
-  plain.attempt = 2;
+  const waiting_record plain = sample_waiting();
   waiting_record back;
   REQUIRE(decode(encode(plain), &back).ok());
   CHECK(back.group == "cronicle");
@@ -597,12 +607,7 @@ TEST_CASE("a waiting run round-trips with and without fields of its own") {
 }
 
 TEST_CASE("a waiting run keeps its cause, and one written before causes were stored reads without") {
-  waiting_record w;
-  w.group = "cronicle";
-  w.job_id = "e1";
-  w.id = 7;
-  w.trigger = run_trigger::manual;
-  w.plan_ms = 1'700'000'000'000;
+  waiting_record w = sample_waiting();
   run_cause cause;
   cause.by = "API Key (deploys)";
   cause.after_job = "e0";
@@ -631,8 +636,8 @@ TEST_CASE("a waiting run keeps its cause, and one written before causes were sto
   back.cause = std::make_shared<const run_cause>(cause);
   REQUIRE(decode(v3, &back).ok());
   CHECK_FALSE(back.cause);
-  CHECK(back.id == 7);
-  CHECK(back.plan_ms == 1'700'000'000'000);
+  CHECK(back.id == 0x1234);
+  CHECK(back.plan_ms == 1'700'000'000'123);
 }
 
 TEST_CASE("values written before several expected statuses existed read with their one status") {
