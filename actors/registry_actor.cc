@@ -24,7 +24,8 @@ struct group_entry {
   caf::actor actor;
   caf::actor nodes;  // its node registry
   group_spec spec;
-  // Its removal is being written: requests for it wait (then find it gone, or still there).
+  // Its removal arrived and is not written yet: requests for it wait (then find it gone, or still
+  // there).
   bool removing = false;
   std::vector<actor_task> parked;
 };
@@ -115,8 +116,7 @@ void remove_group(registry_self self, const job_context* ctx, audit_entry audit,
                   const done_fn& done) {
   auto it = self->state.groups.find(group);
   if (it == self->state.groups.end()) return done(unknown_group(group));
-  it->second.removing = true;
-  // Requests from now on come here and wait (parked), as those already here do.
+  it->second.removing = true;  // already, since the removal arrived (registry_behavior)
   if (ctx->routes) ctx->routes->withdraw(group);
   write_then(self, ctx, mutation_batch{}.delete_group(group).put_audit(audit), [self, ctx, group, done](status s) {
     auto it = self->state.groups.find(group);
@@ -197,6 +197,13 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
         });
       },
       [=](rm_group_atom, audit_entry& audit, const std::string& group, const done_fn& done) {
+        // From now on, not once the gate lets the removal in: a call for the group sent after the
+        // removal must wait for it (parked), never overtake it while another group change is
+        // being written.
+        if (auto it = self->state.groups.find(group); it != self->state.groups.end()) {
+          it->second.removing = true;
+          if (ctx->routes) ctx->routes->withdraw(group);
+        }
         self->state.gate.run([=, audit = std::move(audit)]() mutable {
           remove_group(self, ctx, std::move(audit), group, done);
         });

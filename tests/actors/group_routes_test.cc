@@ -4,9 +4,11 @@
 
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
+#include <atomic>
 #include <future>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "actors/scheduler_runtime.h"
@@ -162,4 +164,57 @@ TEST_CASE("a request sent without waiting after a group's removal finds the grou
   REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_test_origin, "g0", r); }).ok());
   REQUIRE(add(*rt, shell_job("g0", "new", "@every 1h", "true")).ok());
   CHECK(jobs_of(*rt, "g0").size() == 1);
+}
+
+TEST_CASE("every call is answered while groups come and go under calls from several threads") {
+  temp_data_dir dir("ms_routes_test");
+  auto rt = start_runtime(dir.path);
+  constexpr int k_threads = 3;
+  constexpr int k_rounds = 25;
+  std::atomic<int> lost{0}, wrong{0}, done_threads{0};
+  // Waits for one answer; counts it lost when none comes.
+  auto wait = [&](auto& answer) -> bool {
+    if (answer.wait_for(k_reply_timeout) == std::future_status::ready) return true;
+    ++lost;
+    return false;
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < k_threads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < k_rounds; ++round) {
+        const std::string group = "t" + std::to_string(t) + "r" + std::to_string(round % 3);
+        pending<std::string> made, added, late;
+        auto removed = std::make_shared<std::promise<status>>();
+        auto removal = removed->get_future();
+        // Made and filled through the registry (the group is not published yet), then removed
+        // with a call right behind the removal while the group is published (it would go
+        // straight to the group, but for the removal's hold).
+        rt->register_group(k_test_origin, group, made.reply());
+        rt->add_job(k_test_origin, shell_job(group, "j", "@every 1h", "true"), added.reply());
+        if (!wait(made.answer) || !wait(added.answer)) continue;
+        if (!made.answer.get().ok() || !added.answer.get().ok()) ++wrong;
+        rt->remove_group(k_test_origin, group, [removed](status s) { removed->set_value(std::move(s)); });
+        rt->add_job(k_test_origin, shell_job(group, "late", "@every 1h", "true"), late.reply());
+        if (!wait(removal) || !wait(late.answer)) continue;
+        if (!removal.get().ok()) ++wrong;
+        if (late.answer.get().status().code() != status_code::not_found) ++wrong;
+      }
+      ++done_threads;
+    });
+  }
+  // Meanwhile reads of the groups being made and removed: answered, found or not.
+  while (done_threads.load() < k_threads) {
+    for (int t = 0; t < k_threads; ++t) {
+      pending<std::vector<job_view>> listed;
+      rt->list_jobs("t" + std::to_string(t) + "r0", listed.reply());
+      if (wait(listed.answer)) {
+        auto l = listed.answer.get();
+        if (!l.ok() && l.status().code() != status_code::not_found) ++wrong;
+      }
+    }
+  }
+  for (auto& th : threads) th.join();
+  CHECK(lost.load() == 0);
+  CHECK(wrong.load() == 0);
+  CHECK(ask<std::vector<std::string>>([&](auto r) { rt->list_groups(r); }).value().empty());
 }
