@@ -1,6 +1,8 @@
 // The registry actor: the root of the actor tree. It knows every group by name, creates and
-// removes groups, validates jobs before anything changes, and passes job requests on to the
-// job's group actor (which passes them to the job actor).
+// removes groups, publishes each group's actor in ctx->routes (group_routes.h) so that job calls
+// go to it directly, and passes on the job calls that come to it instead (for a group not
+// published yet, or behind an earlier call or a removal still here) to the group's actor (which
+// passes them to the job actor).
 //
 // Example:
 //   caf::actor registry = spawn_registry(sys, std::move(restored), ctx);

@@ -3,8 +3,10 @@
 // Every change is durable (synced to the state store) before its callback reports success, and
 // is recorded in the audit log with the caller's request_origin.
 //
-// Each call sends one message into the actor system (registry -> group -> job) and returns at
-// once; the answer arrives later through the callback, on an actor thread. The dialects under
+// Each call sends one message into the actor system (to the group's actor, or to the registry
+// that passes it on; then to the job's) and returns at once; calls made one after another from
+// one thread are handled in that order. The answer arrives later through the callback, on an
+// actor thread. The dialects under
 // http/ translate requests into these calls and replies into their own envelope, so CAF headers
 // (and their compile cost) stay inside actors/.
 //
