@@ -483,9 +483,11 @@ job_view new_job_view(group_self self, const job_spec& job) {
 }
 
 // Admits `job`, stores it with its audit entry, and only once that is durable starts its actor
-// and answers `then(job)`. An add of an id being added waits for that add.
+// and answers `then(ok, job)` (the job as admitted: id, secret, times); a failure answers
+// `then(why, job)`. An add of an id being added waits for that add. The job is lent, not
+// copied: an add answers its id only.
 void add_job(group_self self, const job_context* ctx, audit_entry audit, job_spec job,
-             std::function<void(status_or<job_spec>)> then) {
+             std::function<void(status, const job_spec&)> then) {
   auto& st = self->state;
   if (!job.id.empty() && st.adding.count(job.id)) {
     st.add_waiters[job.id].push_back([self, ctx, audit = std::move(audit), job = std::move(job), then]() mutable {
@@ -494,7 +496,7 @@ void add_job(group_self self, const job_context* ctx, audit_entry audit, job_spe
     return;
   }
   const bool id_chosen = !job.id.empty();  // by the client: a deleted job may have had it
-  if (auto admitted = admit_job(self, ctx, job); !admitted.ok()) return then(admitted);
+  if (auto admitted = admit_job(self, ctx, job); !admitted.ok()) return then(admitted, job);
   st.adding.emplace(job.id, job.parent_job);
   audit.job_id = job.id;
   audit.detail = job.name;
@@ -502,11 +504,11 @@ void add_job(group_self self, const job_context* ctx, audit_entry audit, job_spe
   // The runs of a deleted job are erased by the store's sweep, later: a new job under the same
   // id must not inherit them.
   if (id_chosen) batch.delete_runs(job.group, job.id);
-  write_then(self, ctx, std::move(batch), [self, ctx, job = std::move(job), then](status s) {
+  write_then(self, ctx, std::move(batch), [self, ctx, job = std::move(job), then = std::move(then)](status s) {
     auto& st = self->state;
     st.adding.erase(job.id);
     if (s.ok()) adopt_new(self, ctx, job);
-    then(s.ok() ? status_or<job_spec>(job) : status_or<job_spec>(std::move(s)));
+    then(std::move(s), job);
     auto waiting = st.add_waiters.extract(job.id);
     if (!waiting.empty())
       for (auto& retry : waiting.mapped()) retry();
@@ -537,15 +539,15 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
   restored = {};
   return {
       [=](add_job_atom, audit_entry& audit, job_spec& job, const reply_fn<std::string>& reply) {
-        add_job(self, ctx, std::move(audit), std::move(job), [reply](status_or<job_spec> added) {
-          if (added.ok()) reply(added->id);
-          else reply(added.status());
+        add_job(self, ctx, std::move(audit), std::move(job), [reply](status s, const job_spec& added) {
+          if (s.ok()) reply(added.id);
+          else reply(std::move(s));
         });
       },
       [=](create_job_atom, audit_entry& audit, job_spec& job, const reply_fn<job_view>& reply) {
-        add_job(self, ctx, std::move(audit), std::move(job), [self, reply](status_or<job_spec> added) {
-          if (added.ok()) reply(new_job_view(self, *added));
-          else reply(added.status());
+        add_job(self, ctx, std::move(audit), std::move(job), [self, reply](status s, const job_spec& added) {
+          if (s.ok()) reply(new_job_view(self, added));
+          else reply(std::move(s));
         });
       },
       [=](written_atom, actor_task& task) { task(); },
