@@ -112,12 +112,20 @@ void register_group(registry_self self, const job_context* ctx, audit_entry audi
 
 // Writes the removal of `group`; requests for it wait meanwhile and then find it gone (or, when
 // the write failed, still there).
+// From now on, calls for `group` wait here (parked) for its removal, those sent straight to the
+// group included: they come here once it is withdrawn from ctx->routes.
+void hold_for_removal(const job_context* ctx, group_entry& entry, const std::string& group) {
+  entry.removing = true;
+  if (ctx->routes) ctx->routes->withdraw(group);
+}
+
 void remove_group(registry_self self, const job_context* ctx, audit_entry audit, const std::string& group,
                   const done_fn& done) {
   auto it = self->state.groups.find(group);
   if (it == self->state.groups.end()) return done(unknown_group(group));
-  it->second.removing = true;  // already, since the removal arrived (registry_behavior)
-  if (ctx->routes) ctx->routes->withdraw(group);
+  // Already held when the removal arrived, unless the group was made after that (by a change
+  // ahead of it behind the gate).
+  hold_for_removal(ctx, it->second, group);
   write_then(self, ctx, mutation_batch{}.delete_group(group).put_audit(audit), [self, ctx, group, done](status s) {
     auto it = self->state.groups.find(group);
     auto parked = std::move(it->second.parked);
@@ -200,10 +208,8 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
         // From now on, not once the gate lets the removal in: a call for the group sent after the
         // removal must wait for it (parked), never overtake it while another group change is
         // being written.
-        if (auto it = self->state.groups.find(group); it != self->state.groups.end()) {
-          it->second.removing = true;
-          if (ctx->routes) ctx->routes->withdraw(group);
-        }
+        if (auto it = self->state.groups.find(group); it != self->state.groups.end())
+          hold_for_removal(ctx, it->second, group);
         self->state.gate.run([=, audit = std::move(audit)]() mutable {
           remove_group(self, ctx, std::move(audit), group, done);
         });

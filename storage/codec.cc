@@ -535,7 +535,6 @@ struct deleted_job_codec {
   }
 };
 
-
 struct override_codec {
   static constexpr const char* k_name = "run_override";
   static constexpr uint8_t k_version = k_override_format;
