@@ -51,6 +51,11 @@ struct shell_target {
   name_value_list env; // added to the server's environment
   std::string cwd;     // working directory; "" = the server's
   std::string input;   // bytes the command reads on stdin (any bytes); "" = none (/dev/null)
+  // Read stderr on a pipe of its own, as Cronicle's shellplug does: a failed run's error then
+  // ends with stderr's first line (core/shell_exit.h). Both streams still go into the output
+  // tail, but in the order they are read, which for writes close together is not always the
+  // order written; with one pipe (false, the default) the tail keeps that order exactly.
+  bool stderr_apart = false;
 
   bool operator==(const shell_target&) const = default;
 };

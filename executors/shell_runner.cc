@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "core/shell_exit.h"
 #include "executors/output_tail.h"
 #include "executors/process_usage.h"
 #include "executors/run_limits.h"
@@ -29,7 +30,7 @@ namespace {
 using steady = std::chrono::steady_clock;
 
 // epoll keys: run key << 2 | what the descriptor is.
-enum fd_kind : uint64_t { k_wake = 0, k_output = 1, k_exit = 2 };
+enum fd_kind : uint64_t { k_wake = 0, k_output = 1, k_exit = 2, k_error = 3 };
 constexpr uint64_t make_tag(uint64_t key, fd_kind kind) { return key << 2 | kind; }
 
 // Without a pidfd (old kernel, seccomp) exits are found by polling this often.
@@ -56,7 +57,8 @@ struct active_run {
   bool timed_out = false;
   std::optional<std::string> aborted;  // why, once abort() asked for it or a limit was exceeded
   std::optional<limit_watch> limits;   // set when the job limits its runs (run_limits.h)
-  int64_t printed_bytes = 0;           // everything read from its pipe
+  int64_t printed_bytes = 0;           // everything read from its pipes
+  stderr_first_line stderr_head;       // when its stderr is apart (run_request::stderr_apart)
 };
 
 void call(run_callback& done, run_outcome out) {
@@ -78,11 +80,12 @@ run_outcome failed_outcome(const run_request& req, sys_ms start, std::string err
   return out;
 }
 
-void describe_exit(int wait_status, run_outcome& out) {
+// stderr_line: the first line of its stderr, when that was read apart (core/shell_exit.h).
+void describe_exit(int wait_status, const std::optional<std::string>& stderr_line, run_outcome& out) {
   if (WIFEXITED(wait_status)) {
     out.code = WEXITSTATUS(wait_status);
     out.result = out.code == 0 ? run_result::succeeded : run_result::failed;
-    if (out.code != 0) out.error = "exit code " + std::to_string(out.code);
+    if (out.code != 0) out.error = exit_code_error(out.code, stderr_line);
   } else if (WIFSIGNALED(wait_status)) {
     int sig = WTERMSIG(wait_status);
     const char* name = sigabbrev_np(sig);
@@ -237,8 +240,9 @@ class shell_runner::impl {
   void launch(pending_run p) {
     sys_ms start = now_ms();
     auto env = shell_environment(base_env_, p.req);
-    status_or<spawned_shell> child = env.ok() ? spawn_shell(p.req.target, env.value(), p.req.shell, p.req.cwd, p.req.input)
-                                              : status_or<spawned_shell>(env.status());
+    status_or<spawned_shell> child =
+        env.ok() ? spawn_shell(p.req.target, env.value(), p.req.shell, p.req.cwd, p.req.input, p.req.stderr_apart)
+                 : status_or<spawned_shell>(env.status());
     if (!child.ok()) {
       release_slot();
       call(p.done, failed_outcome(p.req, start, child.status().message()));
@@ -257,6 +261,7 @@ class shell_runner::impl {
       if (limits.needs_samples() && !next_sample_) next_sample_ = steady::now() + k_usage_sample_interval;
     }
     bool watched = watch(run->child.output_fd, make_tag(key, k_output));
+    if (watched && run->child.error_fd >= 0) watched = watch(run->child.error_fd, make_tag(key, k_error));
     if (watched && run->child.pid_fd >= 0) {
       watched = watch(run->child.pid_fd, make_tag(key, k_exit));
     }
@@ -279,19 +284,24 @@ class shell_runner::impl {
     auto it = runs_.find(key);
     if (it == runs_.end()) return;  // finished earlier in this batch
     if (kind == k_output) {
-      read_output(*it->second, k_reads_per_event);
+      read_output(*it->second, it->second->child.output_fd, k_reads_per_event);
+    } else if (kind == k_error) {
+      read_output(*it->second, it->second->child.error_fd, k_reads_per_event);
     } else {
       finish(it);
     }
   }
 
-  // Reads up to `budget` chunks; on EOF stops watching the pipe.
-  void read_output(active_run& run, int budget) {
-    if (run.child.output_fd < 0) return;
+  // Reads up to `budget` chunks of one of the run's pipes (`fd`, its output_fd or error_fd)
+  // into its tail, in the order read; on EOF stops watching that pipe.
+  void read_output(active_run& run, int& fd, int budget) {
+    if (fd < 0) return;
     for (int i = 0; i < budget; ++i) {
-      ssize_t n = read(run.child.output_fd, read_buf_.get(), k_read_chunk);
+      ssize_t n = read(fd, read_buf_.get(), k_read_chunk);
       if (n > 0) {
-        run.tail.append(std::string_view(read_buf_.get(), static_cast<std::size_t>(n)));
+        std::string_view bytes(read_buf_.get(), static_cast<std::size_t>(n));
+        run.tail.append(bytes);
+        if (&fd == &run.child.error_fd) run.stderr_head.add(bytes);
         run.printed_bytes += n;
         if (run.limits && !run.aborted)
           if (auto why = run.limits->on_output(run.printed_bytes)) end_over_limit(run, std::move(*why));
@@ -299,7 +309,7 @@ class shell_runner::impl {
       }
       if (n < 0 && errno == EINTR) continue;
       if (n < 0 && errno == EAGAIN) return;
-      unwatch(run.child.output_fd);  // EOF or a read error: nothing more will come
+      unwatch(fd);  // EOF or a read error: nothing more will come
       return;
     }
   }
@@ -431,8 +441,11 @@ class shell_runner::impl {
 
     // The unreaped shell keeps its pid and so its group id: killing the group is safe here.
     kill_group(*run);
-    read_output(*run, k_reads_per_event);  // what was written before the exit is in the pipe
+    // What was written before the exit is in the pipes.
+    read_output(*run, run->child.output_fd, k_reads_per_event);
+    read_output(*run, run->child.error_fd, k_reads_per_event);
     unwatch(run->child.output_fd);
+    unwatch(run->child.error_fd);
     unwatch(run->child.pid_fd);
     int wait_status = 0;
     pid_t r;
@@ -453,7 +466,7 @@ class shell_runner::impl {
     } else if (r < 0) {
       out.error = "exit status lost: " + std::string(std::strerror(wait_errno));
     } else {
-      describe_exit(wait_status, out);
+      describe_exit(wait_status, run->p.req.stderr_apart ? run->stderr_head.line() : std::nullopt, out);
     }
     release_slot();
     call(run->p.done, std::move(out));

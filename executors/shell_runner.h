@@ -1,7 +1,8 @@
 // shell_runner: runs shell commands for jobs, many at once, from a single I/O thread.
 //
 // Each start() runs `/bin/sh -c <req.target>` in a new process group, with stdin from /dev/null
-// and stdout+stderr merged into one pipe whose last k_max_output_tail_bytes are kept. One thread
+// and stdout+stderr merged into one pipe whose last k_max_output_tail_bytes are kept (with
+// req.stderr_apart, stderr comes on a pipe of its own, added to the tail as it is read). One thread
 // per runner (not per process) spawns, reads every pipe, watches every exit and enforces every
 // timeout with epoll over pipes and pidfds; start() only queues and wakes it, so it never blocks.
 // At most max_concurrent commands are alive at once; further starts wait in a FIFO queue.
@@ -27,7 +28,8 @@
 //   (`sleep 100 &`) is killed with SIGKILL, so a finished run leaves nothing behind and the
 //   concurrency bound means something. A command that really wants to outlive its run must leave
 //   the group itself (setsid).
-// - Exit 0 -> succeeded, code 0. Exit N -> failed, code N, "exit code N". Killed by a signal ->
+// - Exit 0 -> succeeded, code 0. Exit N -> failed, code N, "exit code N" (with stderr apart,
+//   "exit code N: <stderr's first line>" when it has one, core/shell_exit.h). Killed by a signal ->
 //   failed, code -1, "killed by signal N (SIGNAME)".
 // - Stopping a run (its timeout, an abort, a limit): its whole group gets SIGTERM, and SIGKILL
 //   once the runner's kill_grace has passed if anything of the group is still alive (as

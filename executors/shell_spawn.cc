@@ -11,6 +11,7 @@
 #include <cstring>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 
 extern char** environ;
 
@@ -102,8 +103,36 @@ int input_file(const std::string& input) {
   return fd;
 }
 
-// stdin_fd: the input file, or -1 for /dev/null.
-int prepare(spawn_setup& s, int write_fd, int stdin_fd) {
+// A pipe's two ends above the standard descriptors, close-on-exec; each closed with it unless
+// taken (release_read_end()).
+struct child_pipe {
+  int read_fd = -1;
+  int write_fd = -1;
+  ~child_pipe() {
+    if (read_fd >= 0) close(read_fd);
+    if (write_fd >= 0) close(write_fd);
+  }
+  // 0, or the errno of what failed.
+  int open() {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) return errno;
+    read_fd = above_stdio(fds[0]);
+    int err = read_fd < 0 ? errno : 0;
+    write_fd = above_stdio(fds[1]);
+    if (write_fd < 0 && err == 0) err = errno;
+    return err;
+  }
+  // Our read end, non-blocking (the command's writes stay blocking, so a full pipe slows it
+  // down instead of failing it); the pipe no longer closes it.
+  int release_read_end() {
+    fcntl(read_fd, F_SETFL, fcntl(read_fd, F_GETFL) | O_NONBLOCK);
+    return std::exchange(read_fd, -1);
+  }
+};
+
+// stdin_fd: the input file, or -1 for /dev/null. error_fd: where stderr goes (output_fd too
+// when it is not apart).
+int prepare(spawn_setup& s, int output_fd, int error_fd, int stdin_fd) {
   sigset_t none, all;
   sigemptyset(&none);
   sigfillset(&all);
@@ -119,8 +148,8 @@ int prepare(spawn_setup& s, int write_fd, int stdin_fd) {
   if ((err = stdin_fd < 0 ? posix_spawn_file_actions_addopen(&s.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)
                           : posix_spawn_file_actions_adddup2(&s.actions, stdin_fd, STDIN_FILENO)))
     return err;
-  if ((err = posix_spawn_file_actions_adddup2(&s.actions, write_fd, STDOUT_FILENO))) return err;
-  if ((err = posix_spawn_file_actions_adddup2(&s.actions, write_fd, STDERR_FILENO))) return err;
+  if ((err = posix_spawn_file_actions_adddup2(&s.actions, output_fd, STDOUT_FILENO))) return err;
+  if ((err = posix_spawn_file_actions_adddup2(&s.actions, error_fd, STDERR_FILENO))) return err;
   // Nothing else of the server's: a descriptor some library opened without close-on-exec (a
   // listening socket) would outlive the server in a run that outlives it, holding its port.
   return posix_spawn_file_actions_addclosefrom_np(&s.actions, STDERR_FILENO + 1);
@@ -163,7 +192,7 @@ status_or<std::vector<std::string>> shell_environment(const std::vector<std::str
 
 status_or<spawned_shell> spawn_shell(const std::string& command,
                                      const std::vector<std::string>& env, const std::string& shell,
-                                     const std::string& cwd, const std::string& input) {
+                                     const std::string& cwd, const std::string& input, bool stderr_apart) {
   // The child has its own copy of the input's descriptor once spawned; ours goes on every path.
   struct closed_on_return {
     int fd = -1;
@@ -172,16 +201,10 @@ status_or<spawned_shell> spawn_shell(const std::string& command,
     }
   } stdin_file;
   if (!input.empty() && (stdin_file.fd = input_file(input)) < 0) return spawn_error("memfd", errno);
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) return spawn_error("pipe2", errno);
-  int read_fd = above_stdio(fds[0]);
-  int write_fd = above_stdio(fds[1]);
-  if (read_fd < 0 || write_fd < 0) {
-    int err = errno;
-    if (read_fd >= 0) close(read_fd);
-    if (write_fd >= 0) close(write_fd);
-    return spawn_error("fcntl", err);
-  }
+  child_pipe output, error;
+  if (int err = output.open()) return spawn_error("pipe2", err);
+  if (stderr_apart)
+    if (int err = error.open()) return spawn_error("pipe2", err);
 
   std::vector<char*> envp;
   envp.reserve(env.size() + 1);
@@ -195,7 +218,7 @@ status_or<spawned_shell> spawn_shell(const std::string& command,
   int err = 0;
   {
     spawn_setup setup;
-    err = prepare(setup, write_fd, stdin_file.fd);
+    err = prepare(setup, output.write_fd, stderr_apart ? error.write_fd : output.write_fd, stdin_file.fd);
     if (err == 0 && !cwd.empty()) err = posix_spawn_file_actions_addchdir_np(&setup.actions, cwd.c_str());
     if (err == 0) {
       // A bare name ("bash") is looked up in the server's PATH, a path is used as it is.
@@ -204,18 +227,13 @@ status_or<spawned_shell> spawn_shell(const std::string& command,
                  : posix_spawn(&pid, interpreter.c_str(), &setup.actions, &setup.attr, argv, envp.data());
     }
   }
-  close(write_fd);  // the child holds the only write ends now; EOF comes when they are gone
-  if (err != 0) {
-    close(read_fd);
-    return spawn_error("posix_spawn", err);
-  }
-  // Non-blocking only on our end: the command's writes stay blocking, so a full pipe slows it
-  // down instead of failing it.
-  fcntl(read_fd, F_SETFL, fcntl(read_fd, F_GETFL) | O_NONBLOCK);
-
+  if (err != 0) return spawn_error("posix_spawn", err);
+  // Our write ends close as the pipes go out of scope: EOF then comes once the command's are
+  // gone.
   spawned_shell out;
   out.pid = pid;
-  out.output_fd = read_fd;
+  out.output_fd = output.release_read_end();
+  if (stderr_apart) out.error_fd = error.release_read_end();
   out.pid_fd = open_pidfd(pid);  // the child is not reaped yet, so its pid is still its own
   return out;
 }

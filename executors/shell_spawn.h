@@ -2,7 +2,7 @@
 //
 // Kept apart from the runner's event loop because it is the only place that touches
 // posix_spawn and the child's environment. The child gets stdin from /dev/null (or a memory
-// file holding its input), stdout and stderr on one pipe, an empty signal mask and default signal dispositions (the server may block
+// file holding its input), stdout and stderr on one pipe (or each on its own), an empty signal mask and default signal dispositions (the server may block
 // or ignore SIGPIPE and others; a command must not inherit that). posix_spawn is vfork-like, so
 // it is safe and cheap in a multithreaded process with a large heap.
 //
@@ -26,7 +26,8 @@ namespace mainspring {
 // A running child. The caller owns both descriptors and must reap pid.
 struct spawned_shell {
   pid_t pid = -1;      // the shell; also its process group id
-  int output_fd = -1;  // read end of its stdout+stderr pipe: O_NONBLOCK | O_CLOEXEC
+  int output_fd = -1;  // read end of its stdout+stderr pipe (stdout only when stderr is apart): O_NONBLOCK | O_CLOEXEC
+  int error_fd = -1;   // read end of its stderr pipe when stderr is apart, else -1; as output_fd
   int pid_fd = -1;     // pidfd, readable once the shell exited; -1 if the kernel has none
 };
 
@@ -47,11 +48,12 @@ inline constexpr const char* k_default_shell = "/bin/sh";
 // environment `env` (exactly those strings) in a new process group, in directory `cwd` ("" = the
 // server's), reading `input` on stdin ("" = /dev/null). The input is a memory file (memfd), not
 // a pipe: it is written whole before the spawn, never blocks, and a command that does not read
-// it is not disturbed. Fails with unavailable (out of processes, descriptors or memory) or
-// internal (also when the shell or cwd does not exist).
+// it is not disturbed. With `stderr_apart` its stderr goes to a second pipe (error_fd). Fails
+// with unavailable (out of processes, descriptors or memory) or internal (also when the shell
+// or cwd does not exist).
 status_or<spawned_shell> spawn_shell(const std::string& command,
                                      const std::vector<std::string>& env,
                                      const std::string& shell = "", const std::string& cwd = "",
-                                     const std::string& input = "");
+                                     const std::string& input = "", bool stderr_apart = false);
 
 }  // namespace mainspring

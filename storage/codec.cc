@@ -322,6 +322,13 @@ void shell_input(Io& io, T& target) {
   io(std::get<shell_target>(target).input);
 }
 
+// Job format 8 (and run_override layout 4) added whether a shell target's stderr is apart.
+template <class Io, class T>
+void shell_stderr_apart(Io& io, T& target) {
+  if (kind_of(target) != executor_kind::shell) return;
+  io(std::get<shell_target>(target).stderr_apart);
+}
+
 // Format 4 added the job's controls (core/job_controls.h).
 template <class Io, class C>
 void controls_fields(Io& io, C& c) {
@@ -341,7 +348,7 @@ void controls_fields(Io& io, C& c) {
 
 // A run's own fields (core/job.h: run_override): the target with the fields later job formats
 // added to it, then the rest. Layout 2 (k_override_format 2, waiting format 2) added the
-// expected statuses after the first, layout 3 a shell target's input.
+// expected statuses after the first, layout 3 a shell target's input, layout 4 its stderr_apart.
 template <class Io, class O>
 void override_fields(Io& io, O& o, uint8_t layout) {
   io(o.target);
@@ -350,6 +357,7 @@ void override_fields(Io& io, O& o, uint8_t layout) {
     http_extra_fields(io, *o.target);
     if (layout >= 2) http_more_codes(io, *o.target);
     if (layout >= 3) shell_input(io, *o.target);
+    if (layout >= 4) shell_stderr_apart(io, *o.target);
   }
   io(o.timeout_ms);
   io(o.retries);
@@ -442,6 +450,7 @@ struct job_codec {
     if (version >= 5) io(j.controls.retry_aborted);
     if (version >= 6) http_more_codes(io, j.target);
     if (version >= 7) shell_input(io, j.target);
+    if (version >= 8) shell_stderr_apart(io, j.target);
   }
 };
 
@@ -512,8 +521,8 @@ struct waiting_codec {
     io(w.trigger);
     io(w.plan_ms);
     io(w.attempt);
-    // Formats 2 and 3 name their override layout; 4 adds the cause to layout 3.
-    optional_override_fields(io, w.change, std::min<uint8_t>(version, 3));
+    // Formats 2 and 3 name their override layout; 4 adds the cause to layout 3, 5 has layout 4.
+    optional_override_fields(io, w.change, version <= 3 ? version : static_cast<uint8_t>(version - 1));
     if (version >= 4) optional_cause_fields(io, w.cause);
   }
 };

@@ -8,6 +8,7 @@
 #include <cctype>
 
 #include "core/readable_units.h"
+#include "core/shell_exit.h"
 #include "http/cronicle/event_json.h"
 #include "http/cronicle/plugins.h"
 #include "http/http_message.h"
@@ -106,7 +107,12 @@ std::string job_description(const run_record& run, std::string_view plugin, int6
     return "Job Aborted: " + why;
   }
   if (plugin == k_url_plugin) return run.error.empty() ? "HTTP " + std::to_string(run.code) + " " + reason_phrase(run.code) : run.error;
-  if (run.code != 0) return "Script exited with code: " + std::to_string(run.code);
+  if (run.code != 0) {
+    // Cronicle's shellplug adds the first line of the script's stderr (read apart for it).
+    std::string text = "Script exited with code: " + std::to_string(run.code);
+    if (auto line = stderr_line_of(run.error, run.code); !line.empty()) text.append(": ").append(line);
+    return text;
+  }
   return run.error.empty() ? "Unknown Error" : run.error;
 }
 

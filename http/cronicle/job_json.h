@@ -7,7 +7,8 @@
 // progress, complete, code, description, log_file_size, pid, cpu, mem, perf.
 //
 // code and description follow Cronicle's Plugins: 0 on success ("" for shell scripts, "Success
-// (HTTP 200 OK)" for urlplug); a shell script's exit code and "Script exited with code: N"; an
+// (HTTP 200 OK)" for urlplug); a shell script's exit code and "Script exited with code: N",
+// followed by ": <the first line of its stderr>" when it has a short one; an
 // HTTP status of 400 and more as the code, with the HTTP executor's reason; a timeout or an abort
 // code 1 with "Job Aborted: ..." ("Exceeded maximum run time (1 hour)", as Cronicle words it).
 //

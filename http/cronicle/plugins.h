@@ -12,7 +12,9 @@
 //              file behind (Cronicle leaves its own then). It is a shell
 //              target whose command is a fixed /bin/sh wrapper around a quoted here-document
 //              holding the script byte for byte (shell_script_command); script_of_command reads
-//              the script back. annotate and json are kept and have no effect.
+//              the script back. Its stderr is read apart from stdout, as Cronicle reads it
+//              (shell_target::stderr_apart): a failure's description ends with stderr's first
+//              line. annotate and json are kept and have no effect.
 //   urlplug    an HTTP target: method (GET, HEAD, POST; any method the HTTP executor sends),
 //              url, headers ("Name: value" lines), data (the body, POST only), timeout (seconds,
 //              the run's limit when shorter than the event's), follow (redirects, at most 32),

@@ -189,6 +189,29 @@ TEST_CASE("cronicle: web_hook receives the job at its start and at its end") {
   CHECK(counter(s, "mainspring_run_hooks_failed_total") == 0);
 }
 
+TEST_CASE("cronicle: a failed script's description ends with its stderr's first line, after a restart too") {
+  cronicle_server s;
+  std::string id = s.create(shell_event(
+      "Noisy", "#!/bin/sh\necho working\necho '  cp: cannot stat x: No such file' >&2\necho second >&2\nexit 2\n"));
+  auto check_job = [&](const std::string& job_id) {
+    json job = s.wait_job(job_id);
+    CHECK(job["code"] == 2);
+    CHECK(job["description"] == "Script exited with code: 2: cp: cannot stat x: No such file");
+    // The log has both streams, each in its own order.
+    std::string log = s.cr.get("/api/app/get_job_log?id=" + job_id + "&api_key=" + s.admin).body;
+    CHECK(log.find("working\n") != std::string::npos);
+    CHECK(log.find("  cp: cannot stat x: No such file\nsecond\n") != std::string::npos);
+  };
+  check_job(s.ok("run_event", {{"id", id}})["ids"][0]);
+  // A script writing nothing to stderr keeps the bare description.
+  std::string quiet = s.create(shell_event("Quiet", "#!/bin/sh\necho out\nexit 5\n"));
+  CHECK(s.wait_job(s.ok("run_event", {{"id", quiet}})["ids"][0])["description"] == "Script exited with code: 5");
+  // The event keeps reading stderr apart once stored.
+  s.server.kill9();
+  s.server.restart();
+  check_job(s.ok("run_event", {{"id", id}})["ids"][0]);
+}
+
 namespace {
 
 // Runs of a native job, newest first, by trigger.

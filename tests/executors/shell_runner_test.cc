@@ -172,6 +172,48 @@ TEST_CASE("stderr is captured together with stdout in the order written") {
   CHECK(out.output_tail == "out1\nerr1\nout2\n");
 }
 
+TEST_CASE("stderr on one pipe with stdout never adds to the error") {
+  run_outcome out = run_one("echo broken >&2; exit 2");
+  CHECK(out.error == "exit code 2");
+  CHECK(out.output_tail == "broken\n");
+}
+
+TEST_CASE("with stderr apart a failed run's error ends with stderr's first line, and the tail keeps both") {
+  shell_runner runner;
+  run_request req = request("echo out; printf '\\n  oops: broken\\n' >&2; echo more >&2; echo done; exit 3");
+  req.stderr_apart = true;
+  run_outcome out = run_one(runner, req);
+  CHECK(out.result == run_result::failed);
+  CHECK(out.code == 3);
+  CHECK(out.error == "exit code 3: oops: broken");
+  // Each pipe's bytes keep their order; the two are merged as they were read.
+  std::string tail = out.output_tail;
+  for (std::string_view stdout_part : {"out\n", "done\n"}) {
+    auto at = tail.find(stdout_part);
+    REQUIRE(at != std::string::npos);
+    tail.erase(at, stdout_part.size());
+  }
+  CHECK(tail == "\n  oops: broken\nmore\n");
+}
+
+TEST_CASE("with stderr apart a success, a blank stderr or a too long line adds nothing to the error") {
+  shell_runner runner;
+  auto apart = [](std::string command) {
+    run_request req = request(std::move(command));
+    req.stderr_apart = true;
+    return req;
+  };
+  run_outcome ok = run_one(runner, apart("echo warning >&2"));
+  CHECK(ok.result == run_result::succeeded);
+  CHECK(ok.error.empty());
+  CHECK(ok.output_tail == "warning\n");
+  CHECK(run_one(runner, apart("echo out; printf ' \\n\\t\\n' >&2; exit 1")).error == "exit code 1");
+  CHECK(run_one(runner, apart("exit 4")).error == "exit code 4");
+  CHECK(run_one(runner, apart("head -c 300 /dev/zero | tr '\\0' x >&2; exit 5")).error == "exit code 5");
+  CHECK(run_one(runner, apart("head -c 255 /dev/zero | tr '\\0' x >&2; exit 5")).error ==
+        "exit code 5: " + std::string(255, 'x'));
+}
+
 TEST_CASE("a shell killed by a signal fails with code -1 and the signal") {
   run_outcome out = run_one("echo dying; kill -9 $$");
   CHECK(out.result == run_result::failed);

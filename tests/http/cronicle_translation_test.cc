@@ -172,6 +172,11 @@ TEST_CASE("cronicle: a shellplug's scalar params are its job's variables, upper-
   auto one_line = plugin_target(*shell, {{"script", "echo hi"}});
   REQUIRE(one_line.ok());
   CHECK(std::get<shell_target>(one_line->target).env.empty());
+  // Cronicle reads a script's stderr apart from its stdout.
+  CHECK(t.stderr_apart);
+  const plugin_info* test = find_plugin("testplug");
+  REQUIRE(test);
+  CHECK_FALSE(std::get<shell_target>(plugin_target(*test, json::object())->target).stderr_apart);
 }
 
 TEST_CASE("cronicle: urlplug maps onto an HTTP target, follow and the body patterns too") {
@@ -228,6 +233,9 @@ TEST_CASE("cronicle: a run's code and description are worded as Cronicle's Plugi
   r.code = 3;
   CHECK(job_code(r, "shellplug") == 3);
   CHECK(job_description(r, "shellplug", 0) == "Script exited with code: 3");
+  r.error = "exit code 3: ls: x: No such file or directory";  // stderr's first line (core/shell_exit.h)
+  CHECK(job_description(r, "shellplug", 0) == "Script exited with code: 3: ls: x: No such file or directory");
+  r.error = "exit code 3";
   r.code = 503;
   r.error = "HTTP 503";
   CHECK(job_code(r, "urlplug") == 503);

@@ -234,10 +234,19 @@ TEST_CASE("every record round-trips through encode and decode") {
 
 namespace {
 
+// A job's value as format 7 wrote it: format 8 without the shell target's stderr_apart (one
+// byte) at its end.
+std::string as_format_7(const job_spec& j) {
+  std::string bytes = encode(j);
+  REQUIRE(static_cast<uint8_t>(bytes[0]) == 8);
+  if (std::holds_alternative<shell_target>(j.target)) bytes.pop_back();
+  bytes[0] = 7;
+  return bytes;
+}
+
 // A job's value as format 6 wrote it: format 7 without the shell target's input at its end.
 std::string as_format_6(const job_spec& j) {
-  std::string bytes = encode(j);
-  REQUIRE(static_cast<uint8_t>(bytes[0]) == 7);
+  std::string bytes = as_format_7(j);
   if (const auto* shell = std::get_if<shell_target>(&j.target)) bytes.resize(bytes.size() - 4 - shell->input.size());
   bytes[0] = 6;
   return bytes;
@@ -252,7 +261,8 @@ TEST_CASE("every kind of target round-trips through a job value") {
         executor_target{lua_target{"function A() end"}}, executor_target{remote_target{{"n1", "n2"}, "uptime"}},
         executor_target{remote_target{{}, "uptime", {{"A", "1"}}, true}},
         executor_target{noop_target{}}, executor_target{shell_target{}},
-        executor_target{shell_target{"cat", "", {}, "", std::string("in\0put\xff", 7)}}}) {
+        executor_target{shell_target{"cat", "", {}, "", std::string("in\0put\xff", 7)}},
+        executor_target{shell_target{.command = "false", .stderr_apart = true}}}) {
     job_spec j = sample_job(), back;
     j.target = target;
     REQUIRE(decode(encode(j), &back).ok());
@@ -619,7 +629,7 @@ TEST_CASE("a waiting run keeps its cause, and one written before causes were sto
   cause.after_error = "exit 3";
   w.cause = std::make_shared<const run_cause>(cause);
   const std::string bytes = encode(w);
-  CHECK(static_cast<uint8_t>(bytes[0]) == 4);
+  CHECK(static_cast<uint8_t>(bytes[0]) == 5);
   waiting_record back;
   REQUIRE(decode(bytes, &back).ok());
   REQUIRE(back.cause);
@@ -627,7 +637,8 @@ TEST_CASE("a waiting run keeps its cause, and one written before causes were sto
   CHECK(back.job_id == "e1");
   for (std::size_t n = 1; n < bytes.size(); ++n) CHECK_FALSE(decode(bytes.substr(0, n), &back).ok());
 
-  // Format 3 is format 4 without the cause's presence byte (and what follows it).
+  // Without fields of its own, format 3 is format 5 without the cause's presence byte (and what
+  // follows it).
   w.cause = nullptr;
   std::string v3 = encode(w);
   REQUIRE(v3.back() == '\0');  // no cause
@@ -645,7 +656,7 @@ TEST_CASE("values written before several expected statuses existed read with the
   job_spec j = sample_job();
   j.target = http_target{.url = "http://127.0.0.1:9/x", .expect_codes = {201}};
   std::string bytes = encode(j);
-  REQUIRE(static_cast<uint8_t>(bytes[0]) == 7);  // format 7 adds nothing to an HTTP target
+  REQUIRE(static_cast<uint8_t>(bytes[0]) == 8);  // formats 7 and 8 add nothing to an HTTP target
   std::string v5 = bytes.substr(0, bytes.size() - 4);
   v5[0] = 5;
   job_spec back;
@@ -675,20 +686,62 @@ TEST_CASE("values written before a shell target had input read with none") {
   CHECK(std::get<shell_target>(back.target).input.empty());
   CHECK(std::get<shell_target>(back.target).command == std::get<shell_target>(j.target).command);
 
-  // Override layout 2: the same without the input after the shell target.
+  // Override layout 2: the same without the input (and layout 4's stderr_apart) after the
+  // shell target.
   run_override own;
   own.target = shell_target{"cat", "", {}, "/tmp", "in"};
   own.timeout_ms = 7000;
   std::string bytes = encode(own);
   const std::size_t input_at = bytes.find("/tmp") + 4;
-  REQUIRE(bytes.substr(input_at, 6) == std::string("\x02\0\0\0in", 6));
-  std::string v2 = bytes.substr(0, input_at) + bytes.substr(input_at + 6);
+  REQUIRE(bytes.substr(input_at, 7) == std::string("\x02\0\0\0in\0", 7));
+  std::string v2 = bytes.substr(0, input_at) + bytes.substr(input_at + 7);
   v2[0] = 2;
   run_override old;
   REQUIRE(decode(v2, &old).ok());
   CHECK(std::get<shell_target>(*old.target).cwd == "/tmp");
   CHECK(std::get<shell_target>(*old.target).input.empty());
   CHECK(old.timeout_ms == 7000);
+}
+
+TEST_CASE("values written before a shell target's stderr could be apart read with one pipe") {
+  job_spec j = sample_job(), back;
+  std::get<shell_target>(j.target).stderr_apart = true;
+  std::get<shell_target>(j.target).input = "in";
+  REQUIRE(decode(encode(j), &back).ok());
+  CHECK(std::get<shell_target>(back.target).stderr_apart);
+  REQUIRE(decode(as_format_7(j), &back).ok());
+  CHECK_FALSE(std::get<shell_target>(back.target).stderr_apart);
+  CHECK(std::get<shell_target>(back.target).input == "in");
+
+  // Override layout 3: the same without the byte after the input; a waiting run's format 4
+  // holds layout 3, format 5 layout 4.
+  run_override own;
+  own.target = shell_target{.command = "false", .input = "in", .stderr_apart = true};
+  own.timeout_ms = 7000;
+  std::string bytes = encode(own);
+  const std::size_t flag_at = bytes.find("in") + 2;
+  REQUIRE(bytes[flag_at] == '\1');
+  std::string v3 = bytes.substr(0, flag_at) + bytes.substr(flag_at + 1);
+  v3[0] = 3;
+  run_override old;
+  REQUIRE(decode(v3, &old).ok());
+  CHECK_FALSE(std::get<shell_target>(*old.target).stderr_apart);
+  CHECK(std::get<shell_target>(*old.target).input == "in");
+  CHECK(old.timeout_ms == 7000);
+
+  waiting_record w = sample_waiting(), read;
+  w.change = own;
+  bytes = encode(w);
+  REQUIRE(decode(bytes, &read).ok());
+  REQUIRE(read.change);
+  CHECK(std::get<shell_target>(*read.change->target).stderr_apart);
+  const std::size_t waiting_flag_at = bytes.find("in") + 2;
+  std::string w4 = bytes.substr(0, waiting_flag_at) + bytes.substr(waiting_flag_at + 1);
+  w4[0] = 4;
+  REQUIRE(decode(w4, &read).ok());
+  REQUIRE(read.change);
+  CHECK_FALSE(std::get<shell_target>(*read.change->target).stderr_apart);
+  CHECK(read.change->timeout_ms == 7000);
 }
 
 TEST_CASE("a run's own fields have a codec of their own, refused when newer or cut") {

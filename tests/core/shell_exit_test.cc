@@ -1,0 +1,85 @@
+// shell_exit: a shell run's exit in words, and stderr's first line as Cronicle's shellplug takes
+// it (stderr.trim().split("\n")[0], added when shorter than 256 characters).
+#include "core/shell_exit.h"
+
+#include <catch2/catch.hpp>
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+
+using namespace mainspring;
+
+namespace {
+
+// The line of `chunks` fed one after another.
+std::optional<std::string> first_line(std::initializer_list<std::string_view> chunks) {
+  stderr_first_line first;
+  for (auto chunk : chunks) first.add(chunk);
+  return first.line();
+}
+
+}  // namespace
+
+TEST_CASE("an exit code error names the code and, when given, stderr's line") {
+  CHECK(exit_code_error(3, std::nullopt) == "exit code 3");
+  CHECK(exit_code_error(2, "ls: x: No such file") == "exit code 2: ls: x: No such file");
+  CHECK(exit_code_error(1, "") == "exit code 1: ");
+}
+
+TEST_CASE("stderr_line_of reads the line back only from its own code's error") {
+  CHECK(stderr_line_of("exit code 2: ls: x: No such file", 2) == "ls: x: No such file");
+  CHECK(stderr_line_of("exit code 2", 2) == "");
+  CHECK(stderr_line_of("exit code 12: boom", 1) == "");
+  CHECK(stderr_line_of("exit code 1: boom", 12) == "");
+  CHECK(stderr_line_of("timed out after 5 ms", 0) == "");
+  CHECK(stderr_line_of("aborted: exit code 1: x", 1) == "");
+}
+
+TEST_CASE("the first line of stderr is taken after leading blanks, up to its newline") {
+  CHECK(first_line({"oops\n"}) == "oops");
+  CHECK(first_line({"\n\n  \toops: it broke\nsecond line\n"}) == "oops: it broke");
+  CHECK(first_line({"no newline at all"}) == "no newline at all");
+}
+
+TEST_CASE("the line's end is trimmed only when nothing but blanks follows it, as trim() does") {
+  CHECK(first_line({"err  \n"}) == "err");
+  CHECK(first_line({"err \r\n  \n\t"}) == "err");
+  CHECK(first_line({"err  \nmore"}) == "err  ");
+  CHECK(first_line({"err\r\nmore\r\n"}) == "err\r");
+}
+
+TEST_CASE("the line is the same however stderr was split into reads") {
+  const std::string whole = "  \nfirst part, second part\n\nthird\n";
+  for (std::size_t cut = 0; cut <= whole.size(); ++cut) {
+    INFO("cut at " << cut);
+    CHECK(first_line({std::string_view(whole).substr(0, cut), std::string_view(whole).substr(cut)}) ==
+          "first part, second part");
+  }
+  CHECK(first_line({"tail  ", "  ", "\n"}) == "tail");
+  CHECK(first_line({"tail  ", "  ", "\n", "x"}) == "tail    ");
+}
+
+TEST_CASE("blank or empty stderr has no line") {
+  CHECK(first_line({}) == std::nullopt);
+  CHECK(first_line({""}) == std::nullopt);
+  CHECK(first_line({" \n\t\r\n", "   "}) == std::nullopt);
+}
+
+TEST_CASE("a line of 256 characters or more is not taken, counted as JavaScript counts") {
+  CHECK(first_line({std::string(255, 'a') + "\nrest"}) == std::string(255, 'a'));
+  CHECK(first_line({std::string(256, 'a') + "\nrest"}) == std::nullopt);
+  // 255 two-byte characters (510 bytes) are 255 characters; a four-byte one counts two.
+  std::string accents;
+  for (int i = 0; i < 255; ++i) accents += "\xC3\xA9";
+  CHECK(first_line({accents}) == accents);
+  std::string astral;
+  for (int i = 0; i < 127; ++i) astral += "\xF0\x9F\x98\x80";
+  CHECK(first_line({astral}) == astral);  // 254 units
+  CHECK(first_line({astral + "\xF0\x9F\x98\x80"}) == std::nullopt);  // 256 units
+  // Longer than any line that could pass: given up on, whatever comes after.
+  CHECK(first_line({std::string(k_max_stderr_line_bytes + 1, 'x'), "\n"}) == std::nullopt);
+  // Trailing blanks that the trim takes do not count.
+  CHECK(first_line({std::string(250, 'a') + std::string(20, ' ')}) == std::string(250, 'a'));
+}
