@@ -313,6 +313,13 @@ class scheduler_api {
   // Newest first; at most `limit`; only runs with run_id < before_run_id when that is non-zero.
   virtual void job_executions(std::string group, std::string job_id, std::size_t limit,
                               uint64_t before_run_id, reply_fn<std::vector<run_record>> done) = 0;
+  // What run `run_id`, in flight on this server, shows of itself while it runs: a shell run's
+  // process and the progress its command reported (shell_target::progress_lines); nullopt for
+  // any other run, or none known here. Read at once, off the actors (a short lock).
+  virtual std::optional<run_live> live_run(uint64_t run_id) const {
+    (void)run_id;
+    return std::nullopt;
+  }
   // Every run in flight of the group's jobs, newest run id first: read from each job's state off
   // the actors' threads (O(jobs) of the group), for dialects whose execution lists show runs in
   // flight beside finished ones (group_executions has only these).

@@ -174,6 +174,7 @@ class scheduler_runtime final : public scheduler_api {
   void set_scheduler_enabled(request_origin origin, bool enabled, done_fn done) override;
   bool scheduler_enabled() const override;
   std::string default_timezone() const override;
+  std::optional<run_live> live_run(uint64_t run_id) const override;
 
  private:
   struct impl;

@@ -56,6 +56,9 @@ struct shell_target {
   // tail, but in the order they are read, which for writes close together is not always the
   // order written; with one pipe (false, the default) the tail keeps that order exactly.
   bool stderr_apart = false;
+  // A stdout line that is only a number and a percent sign ("42%") is the run's progress, as
+  // Cronicle's shellplug takes it, and not output. Stdout then reaches the tail a line at a time.
+  bool progress_lines = false;
 
   bool operator==(const shell_target&) const = default;
 };

@@ -45,6 +45,15 @@ struct run_cause {
 // The longest error text of the run a cause names: a line is what a dialect shows of it.
 inline constexpr std::size_t k_max_cause_error_bytes = 1024;
 
+// What a run in flight shows of itself while it runs, from its executor (a local shell run's):
+// its process, and its progress as its command reported it (shell_target::progress_lines).
+struct run_live {
+  int pid = 0;          // the shell's process id (its process group's id)
+  double progress = 0;  // 0..1; 0 until the command reports some
+
+  bool operator==(const run_live&) const = default;
+};
+
 struct run_record {
   uint64_t run_id = 0;
   std::string job_id;

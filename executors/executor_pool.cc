@@ -115,4 +115,8 @@ void executor_pool::adjust(executor_kind kind, uint64_t run_id, run_adjustment c
   runner_for(kind).adjust(run_id, change);
 }
 
+std::optional<run_live> executor_pool::live(uint64_t run_id) const {
+  return runner_for(executor_kind::shell).live(run_id);
+}
+
 }  // namespace mainspring

@@ -68,6 +68,9 @@ class executor_pool {
   void abort(executor_kind kind, uint64_t run_id, std::string why);
   // Gives run `run_id` of `kind` a new time limit and resource limits (runner::adjust).
   void adjust(executor_kind kind, uint64_t run_id, run_adjustment change);
+  // What run `run_id`, running locally, shows of itself (runner::live): a shell run's process
+  // and progress; nullopt for any other run.
+  std::optional<run_live> live(uint64_t run_id) const;
 
   // ok when the func's lua_body compiles; invalid_argument "lua_body: <Lua's message>" if not,
   // or when the lua executor is turned off.

@@ -12,7 +12,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
+
+#include "core/run_record.h"
 
 #include "executors/run.h"
 #include "executors/run_limits.h"
@@ -45,6 +48,14 @@ class runner {
   // Thread-safe; never blocks. By default a runner has nothing to adjust (its runs complete at
   // once, or run elsewhere under limits of their own).
   virtual void adjust(uint64_t run_id, run_adjustment change) { (void)run_id, (void)change; }
+
+  // What run `run_id`, running here, shows of itself (core/run_record.h run_live); nullopt when
+  // this runner does not hold it running, or has nothing to show. Thread-safe; never blocks
+  // beyond a short lock.
+  virtual std::optional<run_live> live(uint64_t run_id) const {
+    (void)run_id;
+    return std::nullopt;
+  }
 
   // Runs started and not yet reported.
   virtual std::size_t running() const = 0;

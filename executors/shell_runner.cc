@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "core/progress_lines.h"
 #include "core/shell_exit.h"
 #include "executors/output_tail.h"
 #include "executors/process_usage.h"
@@ -59,6 +60,7 @@ struct active_run {
   std::optional<limit_watch> limits;   // set when the job limits its runs (run_limits.h)
   int64_t printed_bytes = 0;           // everything read from its pipes
   stderr_first_line stderr_head;       // when its stderr is apart (run_request::stderr_apart)
+  progress_lines stdout_lines;         // when its stdout reports progress (run_request::progress_lines)
 };
 
 void call(run_callback& done, run_outcome out) {
@@ -193,6 +195,13 @@ class shell_runner::impl {
     if (write_wake) signal_wake();
   }
 
+  std::optional<run_live> live(uint64_t run_id) const {
+    std::lock_guard lock(live_mu_);
+    auto it = live_.find(run_id);
+    if (it == live_.end()) return std::nullopt;
+    return it->second;
+  }
+
   std::size_t running() const {
     std::lock_guard lock(mu_);
     return running_;
@@ -249,6 +258,10 @@ class shell_runner::impl {
       return;
     }
     uint64_t key = next_key_++;
+    {
+      std::lock_guard lock(live_mu_);
+      live_[p.req.run_id] = run_live{child.value().pid, 0};
+    }
     auto run = std::make_unique<active_run>();
     run->p = std::move(p);
     run->key = key;
@@ -300,8 +313,16 @@ class shell_runner::impl {
       ssize_t n = read(fd, read_buf_.get(), k_read_chunk);
       if (n > 0) {
         std::string_view bytes(read_buf_.get(), static_cast<std::size_t>(n));
-        run.tail.append(bytes);
         if (&fd == &run.child.error_fd) run.stderr_head.add(bytes);
+        if (&fd == &run.child.output_fd && run.p.req.progress_lines) {
+          std::optional<double> progress;
+          lines_buf_.clear();
+          run.stdout_lines.add(bytes, lines_buf_, progress);
+          run.tail.append(lines_buf_);
+          if (progress) set_progress(run, *progress);
+        } else {
+          run.tail.append(bytes);
+        }
         run.printed_bytes += n;
         if (run.limits && !run.aborted)
           if (auto why = run.limits->on_output(run.printed_bytes)) end_over_limit(run, std::move(*why));
@@ -446,6 +467,16 @@ class shell_runner::impl {
     read_output(*run, run->child.error_fd, k_reads_per_event);
     unwatch(run->child.output_fd);
     unwatch(run->child.error_fd);
+    if (run->p.req.progress_lines) {  // a last line without its newline
+      std::optional<double> progress;
+      lines_buf_.clear();
+      run->stdout_lines.finish(lines_buf_, progress);
+      run->tail.append(lines_buf_);
+    }
+    {
+      std::lock_guard lock(live_mu_);
+      live_.erase(run->p.req.run_id);
+    }
     unwatch(run->child.pid_fd);
     int wait_status = 0;
     pid_t r;
@@ -509,6 +540,11 @@ class shell_runner::impl {
 
   void kill_group(const active_run& run) { signal_group(run, SIGKILL); }
 
+  void set_progress(const active_run& run, double progress) {
+    std::lock_guard lock(live_mu_);
+    if (auto it = live_.find(run.p.req.run_id); it != live_.end()) it->second.progress = progress;
+  }
+
   void signal_group(const active_run& run, int sig) {
     kill(-run.child.pid, sig);
     kill(run.child.pid, sig);  // in case the shell left its own group
@@ -569,6 +605,10 @@ class shell_runner::impl {
   std::vector<std::pair<uint64_t, run_adjustment>> adjustments_;  // running runs' new limits
   std::string setup_error_;    // set only by the constructor
 
+  // What each running command shows of itself (live()), by run id; written by the thread.
+  mutable std::mutex live_mu_;
+  std::unordered_map<uint64_t, run_live> live_;
+
   // Owned by the thread.
   std::unordered_map<uint64_t, std::unique_ptr<active_run>> runs_;
   std::set<std::pair<steady::time_point, uint64_t>> deadlines_;
@@ -577,6 +617,7 @@ class shell_runner::impl {
   std::optional<steady::time_point> next_sample_;  // set while some run has a CPU or memory limit
   uint64_t next_key_ = 1;
   std::unique_ptr<char[]> read_buf_ = std::make_unique<char[]>(k_read_chunk);
+  std::string lines_buf_;  // a read's output once its progress lines are out (reused)
 
   std::thread thread_;
 };
@@ -590,6 +631,7 @@ void shell_runner::start(run_request req, run_callback done) {
 }
 void shell_runner::abort(uint64_t run_id, std::string why) { impl_->abort(run_id, std::move(why)); }
 void shell_runner::adjust(uint64_t run_id, run_adjustment change) { impl_->adjust(run_id, change); }
+std::optional<run_live> shell_runner::live(uint64_t run_id) const { return impl_->live(run_id); }
 std::size_t shell_runner::running() const { return impl_->running(); }
 std::size_t shell_runner::queued() const { return impl_->queued(); }
 

@@ -100,6 +100,8 @@ class shell_runner final : public runner {
   void start(run_request req, run_callback done) override;
   void abort(uint64_t run_id, std::string why) override;
   void adjust(uint64_t run_id, run_adjustment change) override;
+  // A running command's shell pid and its progress (req.progress_lines).
+  std::optional<run_live> live(uint64_t run_id) const override;
 
   // -- observers --
 

@@ -322,11 +322,22 @@ void shell_input(Io& io, T& target) {
   io(std::get<shell_target>(target).input);
 }
 
-// Job format 8 (and run_override layout 4) added whether a shell target's stderr is apart.
+// Job format 8 (and run_override layout 4) added how a shell target's output is read: one byte,
+// bit 0 stderr_apart, bit 1 progress_lines; a value with any other bit is corrupt.
 template <class Io, class T>
-void shell_stderr_apart(Io& io, T& target) {
+void shell_output_flags(Io& io, T& target) {
   if (kind_of(target) != executor_kind::shell) return;
-  io(std::get<shell_target>(target).stderr_apart);
+  auto& shell = std::get<shell_target>(target);
+  if constexpr (std::is_const_v<T>) {
+    const uint8_t flags = (shell.stderr_apart ? 1 : 0) | (shell.progress_lines ? 2 : 0);
+    io(flags);
+  } else {
+    uint8_t flags = 0;
+    io(flags);
+    if (flags > 3) throw corrupt_value{"unknown shell output flags"};
+    shell.stderr_apart = flags & 1;
+    shell.progress_lines = flags & 2;
+  }
 }
 
 // Format 4 added the job's controls (core/job_controls.h).
@@ -348,7 +359,7 @@ void controls_fields(Io& io, C& c) {
 
 // A run's own fields (core/job.h: run_override): the target with the fields later job formats
 // added to it, then the rest. Layout 2 (k_override_format 2, waiting format 2) added the
-// expected statuses after the first, layout 3 a shell target's input, layout 4 its stderr_apart.
+// expected statuses after the first, layout 3 a shell target's input, layout 4 its output flags.
 template <class Io, class O>
 void override_fields(Io& io, O& o, uint8_t layout) {
   io(o.target);
@@ -357,7 +368,7 @@ void override_fields(Io& io, O& o, uint8_t layout) {
     http_extra_fields(io, *o.target);
     if (layout >= 2) http_more_codes(io, *o.target);
     if (layout >= 3) shell_input(io, *o.target);
-    if (layout >= 4) shell_stderr_apart(io, *o.target);
+    if (layout >= 4) shell_output_flags(io, *o.target);
   }
   io(o.timeout_ms);
   io(o.retries);
@@ -450,7 +461,7 @@ struct job_codec {
     if (version >= 5) io(j.controls.retry_aborted);
     if (version >= 6) http_more_codes(io, j.target);
     if (version >= 7) shell_input(io, j.target);
-    if (version >= 8) shell_stderr_apart(io, j.target);
+    if (version >= 8) shell_output_flags(io, j.target);
   }
 };
 

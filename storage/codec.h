@@ -35,7 +35,7 @@ inline constexpr uint8_t k_group_format = 1;
 // read through core/native_target.h), then parent_job, ephemeral, expires_at_ms, dialect_data.
 // 3: REMOTE@ env and allocated; 4: controls, HTTP follow/matches; 5: controls.retry_aborted;
 // 6: an HTTP target's expected statuses after the first; 7: a shell target's stdin input;
-// 8: a shell target's stderr_apart
+// 8: a shell target's output flags (stderr_apart, progress_lines)
 inline constexpr uint8_t k_job_format = 8;
 // Run formats 3 and 4 are storage/run_value.h's compact value, without the group and job (its
 // key holds them; format 3's key also held the run id): format 1 and 2 values still read, with
@@ -50,7 +50,7 @@ inline constexpr uint8_t k_api_key_format = 2;  // 2 added title, privileges, la
 inline constexpr uint8_t k_waiting_format = 5;
 // A run's own fields, inside a run value that has them (storage/run_value.h).
 // 2: an HTTP target's further expected statuses; 3: a shell target's stdin input; 4: its
-// stderr_apart
+// output flags
 inline constexpr uint8_t k_override_format = 4;
 inline constexpr uint8_t k_deleted_job_format = 1;  // its job in the job format of its day
 inline constexpr uint8_t k_cause_format = 1;  // a run's cause, inside a run value of format 5

@@ -139,6 +139,7 @@ void write_target(object_writer& w, const executor_target& target) {
       w.text("command", sh.command).text("shell", sh.shell).text("cwd", sh.cwd).strings("env", as_map(sh.env));
       if (!sh.input.empty()) w.text("stdin_base64", base64_encode(sh.input));
       if (sh.stderr_apart) w.boolean("stderr_apart", true);
+      if (sh.progress_lines) w.boolean("progress_lines", true);
     }
     void operator()(const lua_target& l) { w.text("command", l.source); }
     void operator()(const remote_target& r) {

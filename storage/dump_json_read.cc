@@ -109,7 +109,8 @@ struct dump_target {
   int expect_code = 0;
   std::string expect_codes;  // "200,206": every expected status, when more than one
   std::string stdin_base64;  // a shell target's input, in base64 (it may be any bytes)
-  bool signed_query = false, allocated = false, follow_redirects = false, stderr_apart = false;
+  bool signed_query = false, allocated = false, follow_redirects = false, stderr_apart = false,
+       progress_lines = false;
   std::string success_match, error_match;
   std::map<std::string, std::string> headers, env;
 };
@@ -194,6 +195,7 @@ const field<dump_target> k_target_fields[] = {
     MS_FIELD(dump_target, "expect_codes", expect_codes),
     MS_FIELD(dump_target, "stdin_base64", stdin_base64),
     MS_FIELD(dump_target, "stderr_apart", stderr_apart),
+    MS_FIELD(dump_target, "progress_lines", progress_lines),
 };
 // Target fields are claimed in a frame's `seen` bits after the job's own.
 constexpr int k_target_field_bit = 40;
@@ -232,7 +234,7 @@ status_or<executor_target> target_of(const dump_target& t) {
     auto input = go_base64_decode(t.stdin_base64);
     if (!input.ok()) return status::invalid_argument("stdin_base64: " + input.status().message());
     return executor_target{shell_target{t.command, t.shell, name_value_list(t.env.begin(), t.env.end()), t.cwd,
-                                        std::move(input).value(), t.stderr_apart}};
+                                        std::move(input).value(), t.stderr_apart, t.progress_lines}};
   }
   if (t.executor == "lua") return executor_target{lua_target{t.command}};
   if (t.executor == "remote") {

@@ -15,6 +15,11 @@ namespace mainspring::http::cronicle {
 
 namespace {
 
+// What a job in flight shows of itself while it runs (its pid and progress); nothing once ended.
+std::optional<run_live> live_of(const scheduler_api& api, const run_record& run) {
+  return run.finished() ? std::nullopt : api.live_run(run.run_id);
+}
+
 using nlohmann::json;
 
 void send(const responder& reply, const api_error& e) { reply.send(failure(e)); }
@@ -151,8 +156,8 @@ void to_active_jobs(scheduler_api& api, const state_ptr& s, std::vector<std::pai
   g->left = busy.size();
   auto heads = std::make_shared<const std::map<uint64_t, uint64_t>>(std::move(first));
   for (auto& [r, v] : busy)
-    with_own_fields(api, s, r, std::move(v), [s, g, heads, done](run_record run, event_info info) {
-      json job = job_json(run, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()));
+    with_own_fields(api, s, r, std::move(v), [&api, s, g, heads, done](run_record run, event_info info) {
+      json job = job_json(run, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()), live_of(api, run));
       if (auto head = heads->find(run.run_id); head != heads->end()) job["id"] = job_id_of(run.job_id, head->second);
       std::lock_guard<std::mutex> lock(g->mutex);
       g->jobs.push_back({std::move(run), std::move(info.event), std::move(job)});
@@ -250,10 +255,10 @@ void get_history(scheduler_api& api, const state_ptr& s, call_args a) {
 
 void get_job_status(scheduler_api& api, const state_ptr& s, call_args a) {
   find_run(api, s, a.params, a.reply, "Failed to fetch job details: Job not found: ",
-           [s, reply = a.reply, id = js_text(a.params["id"])](run_record run, event_info info) {
+           [&api, s, reply = a.reply, id = js_text(a.params["id"])](run_record run, event_info info) {
              // Cronicle's get_job_status finds a job waiting for its retry neither active nor stored.
              if (info.retry_pending) return send(reply, {"job", "Failed to fetch job details: Job not found: " + id});
-             json job = job_json(run, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()));
+             json job = job_json(run, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()), live_of(api, run));
              job["id"] = id;  // a retry goes on under the id its first try had
              reply.send(success({{"job", std::move(job)}}));
            });

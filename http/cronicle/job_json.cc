@@ -173,7 +173,8 @@ void add_source(json& job, const run_record& run) {
 
 }  // namespace
 
-json job_json(const run_record& run, const json& event, int64_t timeout_ms, const std::string& hostname, int64_t now_ms) {
+json job_json(const run_record& run, const json& event, int64_t timeout_ms, const std::string& hostname, int64_t now_ms,
+              const std::optional<run_live>& live) {
   json job = event.is_object() ? event : json::object();
   const std::string plugin = plugin_of(event);
   const plugin_info* info = find_plugin(plugin);
@@ -201,7 +202,8 @@ json job_json(const run_record& run, const json& event, int64_t timeout_ms, cons
   job["log_file_size"] = run.output_tail.size();
   job.erase("api_key");
   if (!run.finished()) {
-    job["progress"] = 0;
+    job["progress"] = live ? live->progress : 0.0;
+    if (live) job["pid"] = live->pid;
     job["elapsed"] = seconds_of(std::max<int64_t>(0, now_ms - run.start_ms));
     return job;
   }

@@ -160,6 +160,7 @@ or_error<plugin_run> plugin_target(const plugin_info& plugin, const json& params
   t.command = shell_script_command(script);
   t.env = param_environment(params);
   t.stderr_apart = true;  // Cronicle reads a script's stderr apart: its first line tells a failure
+  t.progress_lines = true;  // and takes a stdout line "NN%" as the job's progress
   return plugin_run{std::move(t), std::nullopt};
 }
 

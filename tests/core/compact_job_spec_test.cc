@@ -111,6 +111,8 @@ TEST_CASE("every kind of target survives packing, metadata after it included") {
       shell_target{"cat", "", {{"A", "1"}}, "/tmp", std::string("in\0put", 6)},
       shell_target{"cat", "", {}, "", "only input"},
       shell_target{"false", "", {{"A", "1"}}, "", "", true},
+      shell_target{"false", "", {{"A", "1"}}, "", "", false, true},
+      shell_target{"false", "", {}, "/tmp", "in", true, true},
       lua_target{"function Hello() end"},
       remote_target{{"n1", "n2", "n3"}, "uptime"},
       remote_target{{}, "uptime", {{"A", "1"}, {"B", "x=y"}}, true},

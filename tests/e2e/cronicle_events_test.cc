@@ -212,6 +212,29 @@ TEST_CASE("cronicle: a failed script's description ends with its stderr's first 
   check_job(s.ok("run_event", {{"id", id}})["ids"][0]);
 }
 
+TEST_CASE("cronicle: a job in flight shows the progress its script prints and its pid; the lines are not logged") {
+  cronicle_server s;
+  scratch_dir dir;
+  std::string id = s.create(shell_event(
+      "Steps", "#!/bin/sh\necho one\necho 25%\necho two\necho ' 60% '\n" + gated_script(dir.path + "/go").substr(10)));
+  std::string job = s.ok("run_event", {{"id", id}})["ids"][0];
+  json status;
+  REQUIRE(eventually([&] {
+    status = s.ok("get_job_status", {{"id", job}})["job"];
+    return status.value("progress", 0.0) == 0.6;
+  }));
+  CHECK(status["pid"].get<int>() > 0);
+  CHECK_FALSE(status.contains("complete"));
+  json active = s.ok("get_active_jobs")["jobs"];
+  REQUIRE(active.contains(job));
+  CHECK(active[job]["progress"] == 0.6);
+  CHECK(active[job]["pid"] == status["pid"]);
+  dir.touch("go");
+  json done = s.wait_job(job);
+  CHECK(done["progress"] == 1);
+  CHECK(s.cr.get("/api/app/get_job_log?id=" + job + "&api_key=" + s.admin).body == "one\ntwo\n");
+}
+
 namespace {
 
 // Runs of a native job, newest first, by trigger.

@@ -214,6 +214,56 @@ TEST_CASE("with stderr apart a success, a blank stderr or a too long line adds n
         "exit code 5: " + std::string(255, 'x'));
 }
 
+TEST_CASE("a running command shows its pid, and with progress lines its progress, which leave the output") {
+  temp_dir dir;
+  const std::string go = dir.file("go");
+  shell_runner runner;
+  collector c;
+  run_request req = request("echo start; echo 30%; echo ' 60%'; echo middle; echo 6 %; "
+                            "while [ ! -e " + go + " ]; do sleep 0.01; done; printf 100%%");
+  req.progress_lines = true;
+  const uint64_t id = req.run_id;
+  runner.start(std::move(req), c.callback());
+  std::optional<run_live> seen;
+  for (auto until = std::chrono::steady_clock::now() + k_deadline; std::chrono::steady_clock::now() < until;
+       std::this_thread::sleep_for(10ms)) {
+    seen = runner.live(id);
+    if (seen && seen->progress == 0.6) break;
+  }
+  REQUIRE(seen);
+  CHECK(seen->progress == 0.6);
+  CHECK(seen->pid > 0);
+  CHECK(::kill(seen->pid, 0) == 0);  // the shell, still running
+  CHECK_FALSE(runner.live(id + 1000));
+  std::ofstream(go) << "x";
+  REQUIRE(c.wait_for(1));
+  run_outcome out = c.outcomes().at(0);
+  CHECK(out.result == run_result::succeeded);
+  CHECK(out.output_tail == "start\nmiddle\n6 %\n");  // the last "100%" had no newline: progress too
+  CHECK_FALSE(runner.live(id));  // gone with the run
+}
+
+TEST_CASE("without progress lines a percent line is output, and the pid shows all the same") {
+  temp_dir dir;
+  const std::string go = dir.file("go");
+  shell_runner runner;
+  collector c;
+  run_request req = request("echo 50%; while [ ! -e " + go + " ]; do sleep 0.01; done");
+  const uint64_t id = req.run_id;
+  runner.start(std::move(req), c.callback());
+  std::optional<run_live> seen;
+  for (auto until = std::chrono::steady_clock::now() + k_deadline; !seen && std::chrono::steady_clock::now() < until;
+       std::this_thread::sleep_for(10ms))
+    seen = runner.live(id);
+  REQUIRE(seen);
+  CHECK(seen->pid > 0);
+  std::this_thread::sleep_for(50ms);
+  CHECK(runner.live(id)->progress == 0);
+  std::ofstream(go) << "x";
+  REQUIRE(c.wait_for(1));
+  CHECK(c.outcomes().at(0).output_tail == "50%\n");
+}
+
 TEST_CASE("a shell killed by a signal fails with code -1 and the signal") {
   run_outcome out = run_one("echo dying; kill -9 $$");
   CHECK(out.result == run_result::failed);

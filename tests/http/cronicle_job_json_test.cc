@@ -40,6 +40,20 @@ TEST_CASE("cronicle: a job's now is its planned time in whole seconds, whenever 
   CHECK(job_json(r, k_event, 3'600'000, "host-1", r.end_ms + 60'000)["now"] == 1'700'000'000);
 }
 
+TEST_CASE("cronicle: a job in flight shows its pid and progress as its executor reports them") {
+  run_record r = running_run();
+  json bare = job_json(r, k_event, 3'600'000, "host-1", r.start_ms + 1'000);
+  CHECK(bare["progress"] == 0);
+  CHECK(bare["pid"] == 0);
+  json live = job_json(r, k_event, 3'600'000, "host-1", r.start_ms + 1'000, run_live{4321, 0.42});
+  CHECK(live["progress"] == 0.42);
+  CHECK(live["pid"] == 4321);
+  // Once ended a job is complete, progress 1.
+  r.state = run_state::succeeded;
+  r.end_ms = r.start_ms + 2'000;
+  CHECK(job_json(r, k_event, 3'600'000, "host-1", r.end_ms, run_live{4321, 0.42})["progress"] == 1);
+}
+
 TEST_CASE("cronicle: a job recorded without a plan time has its start as now") {
   run_record r = running_run();
   r.plan_ms = 0;

@@ -172,8 +172,9 @@ TEST_CASE("cronicle: a shellplug's scalar params are its job's variables, upper-
   auto one_line = plugin_target(*shell, {{"script", "echo hi"}});
   REQUIRE(one_line.ok());
   CHECK(std::get<shell_target>(one_line->target).env.empty());
-  // Cronicle reads a script's stderr apart from its stdout.
+  // Cronicle reads a script's stderr apart from its stdout, and its "NN%" lines as progress.
   CHECK(t.stderr_apart);
+  CHECK(t.progress_lines);
   const plugin_info* test = find_plugin("testplug");
   REQUIRE(test);
   CHECK_FALSE(std::get<shell_target>(plugin_target(*test, json::object())->target).stderr_apart);

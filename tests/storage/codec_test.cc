@@ -262,7 +262,9 @@ TEST_CASE("every kind of target round-trips through a job value") {
         executor_target{remote_target{{}, "uptime", {{"A", "1"}}, true}},
         executor_target{noop_target{}}, executor_target{shell_target{}},
         executor_target{shell_target{"cat", "", {}, "", std::string("in\0put\xff", 7)}},
-        executor_target{shell_target{.command = "false", .stderr_apart = true}}}) {
+        executor_target{shell_target{.command = "false", .stderr_apart = true}},
+        executor_target{shell_target{.command = "false", .progress_lines = true}},
+        executor_target{shell_target{.command = "false", .stderr_apart = true, .progress_lines = true}}}) {
     job_spec j = sample_job(), back;
     j.target = target;
     REQUIRE(decode(encode(j), &back).ok());
@@ -701,6 +703,23 @@ TEST_CASE("values written before a shell target had input read with none") {
   CHECK(std::get<shell_target>(*old.target).cwd == "/tmp");
   CHECK(std::get<shell_target>(*old.target).input.empty());
   CHECK(old.timeout_ms == 7000);
+}
+
+TEST_CASE("a shell target's output flags are one byte; a value with unknown bits is refused") {
+  job_spec j = sample_job(), back;
+  auto& shell = std::get<shell_target>(j.target);
+  shell.stderr_apart = true;
+  shell.progress_lines = true;
+  std::string bytes = encode(j);
+  CHECK(bytes.back() == '\3');
+  bytes.back() = '\2';
+  REQUIRE(decode(bytes, &back).ok());
+  CHECK_FALSE(std::get<shell_target>(back.target).stderr_apart);
+  CHECK(std::get<shell_target>(back.target).progress_lines);
+  for (char unknown : {'\4', '\x83', '\xff'}) {
+    bytes.back() = unknown;
+    CHECK(decode(bytes, &back).message() == "corrupt job_spec value: unknown shell output flags");
+  }
 }
 
 TEST_CASE("values written before a shell target's stderr could be apart read with one pipe") {
