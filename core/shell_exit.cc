@@ -1,9 +1,26 @@
 #include "core/shell_exit.h"
 
+#include <string.h>  // sigabbrev_np
+
 namespace mainspring {
 namespace {
 
 constexpr std::string_view k_exit_code = "exit code ";
+constexpr std::string_view k_killed_by_signal = "killed by signal ";
+constexpr std::string_view k_line_separator = ": ";
+
+// The length of the digits (after an optional '-' when `sign`) `text` starts with; 0 if none.
+std::size_t number_length(std::string_view text, bool sign) {
+  std::size_t at = sign && text.starts_with('-') ? 1 : 0;
+  const std::size_t digits_at = at;
+  while (at < text.size() && text[at] >= '0' && text[at] <= '9') ++at;
+  return at == digits_at ? 0 : at;
+}
+
+// What follows ": " at the start of `rest`, or "".
+std::string_view line_after(std::string_view rest) {
+  return rest.starts_with(k_line_separator) ? rest.substr(k_line_separator.size()) : std::string_view();
+}
 
 // JavaScript's String.prototype.trim() on ASCII.
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
@@ -31,10 +48,49 @@ std::string exit_code_error(int code, const std::optional<std::string>& stderr_l
   return out;
 }
 
-std::string_view stderr_line_of(std::string_view error, int code) {
-  const std::string head = exit_code_error(code, std::nullopt) + ": ";
-  if (!error.starts_with(head)) return {};
-  return error.substr(head.size());
+std::string killed_by_signal_error(int sig, const std::optional<std::string>& stderr_line) {
+  std::string out(k_killed_by_signal);
+  out += std::to_string(sig);
+  if (std::string name = signal_name(sig); !name.empty()) out += " (" + name + ")";
+  if (stderr_line) {
+    out += k_line_separator;
+    out += *stderr_line;
+  }
+  return out;
+}
+
+std::string signal_name(int sig) {
+  const char* abbrev = sigabbrev_np(sig);
+  return abbrev ? std::string("SIG") + abbrev : std::string();
+}
+
+std::optional<int> signal_of_error(std::string_view error) {
+  if (!error.starts_with(k_killed_by_signal)) return std::nullopt;
+  std::string_view rest = error.substr(k_killed_by_signal.size());
+  const std::size_t length = number_length(rest, false);
+  if (length == 0 || length > 3) return std::nullopt;
+  int sig = 0;
+  for (char c : rest.substr(0, length)) sig = sig * 10 + (c - '0');
+  return sig;
+}
+
+std::string_view stderr_line_of(std::string_view error) {
+  if (error.starts_with(k_exit_code)) {
+    std::string_view rest = error.substr(k_exit_code.size());
+    const std::size_t length = number_length(rest, true);
+    return length ? line_after(rest.substr(length)) : std::string_view();
+  }
+  if (!error.starts_with(k_killed_by_signal)) return {};
+  std::string_view rest = error.substr(k_killed_by_signal.size());
+  const std::size_t length = number_length(rest, false);
+  if (length == 0) return {};
+  rest.remove_prefix(length);
+  if (rest.starts_with(" (")) {
+    const std::size_t close = rest.find(')');
+    if (close == std::string_view::npos) return {};
+    rest.remove_prefix(close + 1);
+  }
+  return line_after(rest);
 }
 
 void stderr_first_line::add(std::string_view bytes) {

@@ -4,6 +4,7 @@
 //   "exit code 3"                  it exited with 3
 //   "exit code 3: ls: x: No such"  ... and its stderr, read on a pipe of its own
 //                                  (shell_target::stderr_apart), began with that line
+//   "killed by signal 9 (SIGKILL)" a signal ended it (": <line>" may follow as well)
 //
 // The line is Cronicle's: its shellplug appends to a failed job's description the first line of
 // the script's stderr, trimmed, when that line is shorter than 256 characters ("Script exited
@@ -14,7 +15,7 @@
 //   stderr_first_line first;
 //   first.add("  ls: x: No such file or directory\nmore\n");
 //   run.error = exit_code_error(3, first.line());      // "exit code 3: ls: x: No such ..."
-//   stderr_line_of(run.error, 3);                       // "ls: x: No such file or directory"
+//   stderr_line_of(run.error);                          // "ls: x: No such file or directory"
 #pragma once
 
 #include <cstddef>
@@ -34,8 +35,19 @@ inline constexpr std::size_t k_stderr_line_max_units = 256;
 // "exit code <code>", then ": <line>" when `stderr_line` is set.
 std::string exit_code_error(int code, const std::optional<std::string>& stderr_line);
 
-// The stderr line an error of exit_code_error(code, line) holds, or "" when it holds none.
-std::string_view stderr_line_of(std::string_view error, int code);
+// "killed by signal <sig> (SIG<NAME>)" (without the name for a number the C library has none
+// for), then ": <line>" when `stderr_line` is set.
+std::string killed_by_signal_error(int sig, const std::optional<std::string>& stderr_line);
+
+// "SIGKILL" for 9, as Node names the signal that ended a child; "" for a number without a name.
+std::string signal_name(int sig);
+
+// The signal an error of killed_by_signal_error names, or nullopt for any other error.
+std::optional<int> signal_of_error(std::string_view error);
+
+// The stderr line an error of exit_code_error or killed_by_signal_error holds, or "" when it
+// holds none (or is another error).
+std::string_view stderr_line_of(std::string_view error);
 
 // Follows a run's stderr as it is read and answers the first line of it as Cronicle's
 // shellplug takes it: stderr.trim().split("\n")[0], only when stderr has a non-blank

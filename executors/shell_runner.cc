@@ -89,12 +89,9 @@ void describe_exit(int wait_status, const std::optional<std::string>& stderr_lin
     out.result = out.code == 0 ? run_result::succeeded : run_result::failed;
     if (out.code != 0) out.error = exit_code_error(out.code, stderr_line);
   } else if (WIFSIGNALED(wait_status)) {
-    int sig = WTERMSIG(wait_status);
-    const char* name = sigabbrev_np(sig);
     out.code = -1;
     out.result = run_result::failed;
-    out.error = "killed by signal " + std::to_string(sig);
-    if (name) out.error += std::string(" (SIG") + name + ")";
+    out.error = killed_by_signal_error(WTERMSIG(wait_status), stderr_line);
   }
 }
 

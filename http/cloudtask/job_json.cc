@@ -10,6 +10,7 @@
 #include "core/job_allocation.h"
 #include "core/node_auth.h"
 #include "core/rfc3339.h"
+#include "core/shell_exit.h"
 #include "http/dialect_data.h"
 #include "http/json_body.h"
 
@@ -234,7 +235,7 @@ agent_outcome agent_outcome_of(const run_record& run) {
   constexpr std::string_view k_exception = "job execute exception:";
   int n = 0;
   if (std::sscanf(run.error.c_str(), "exit code %d", &n) == 1) return {k_state_failed, std::string(k_exception) + "exit status " + std::to_string(n)};
-  if (std::sscanf(run.error.c_str(), "killed by signal %d", &n) == 1) return {k_state_failed, std::string(k_exception) + "signal: " + go_signal_name(n)};
+  if (auto sig = signal_of_error(run.error)) return {k_state_failed, std::string(k_exception) + "signal: " + go_signal_name(*sig)};
   return {k_state_failed, run.error.empty() ? run.output_tail : run.error};
 }
 

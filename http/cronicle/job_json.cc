@@ -61,7 +61,17 @@ std::optional<std::pair<std::string, uint64_t>> parse_job_id(std::string_view jo
   return std::pair{std::move(event), run};
 }
 
-int job_code(const run_record& run, std::string_view plugin) {
+namespace {
+
+// The name of the signal that ended a script, or "" when none did (or it has no name).
+std::string ending_signal(const run_record& run) {
+  auto sig = signal_of_error(run.error);
+  return sig ? signal_name(*sig) : std::string();
+}
+
+}  // namespace
+
+json job_code(const run_record& run, std::string_view plugin) {
   switch (run.state) {
     case run_state::running:
     case run_state::succeeded: return 0;
@@ -71,6 +81,7 @@ int job_code(const run_record& run, std::string_view plugin) {
   }
   if (run.error.starts_with(k_aborted_prefix)) return 1;
   if (plugin == k_url_plugin) return run.code >= 400 ? run.code : 1;
+  if (std::string sig = ending_signal(run); !sig.empty()) return sig;
   return run.code != 0 ? run.code : 1;
 }
 
@@ -107,10 +118,11 @@ std::string job_description(const run_record& run, std::string_view plugin, int6
     return "Job Aborted: " + why;
   }
   if (plugin == k_url_plugin) return run.error.empty() ? "HTTP " + std::to_string(run.code) + " " + reason_phrase(run.code) : run.error;
-  if (run.code != 0) {
+  std::string sig = ending_signal(run);
+  if (run.code != 0 || !sig.empty()) {
     // Cronicle's shellplug adds the first line of the script's stderr (read apart for it).
-    std::string text = "Script exited with code: " + std::to_string(run.code);
-    if (auto line = stderr_line_of(run.error, run.code); !line.empty()) text.append(": ").append(line);
+    std::string text = "Script exited with code: " + (sig.empty() ? std::to_string(run.code) : sig);
+    if (auto line = stderr_line_of(run.error); !line.empty()) text.append(": ").append(line);
     return text;
   }
   return run.error.empty() ? "Unknown Error" : run.error;
@@ -267,7 +279,7 @@ void order_by_completion(std::vector<run_record>& runs) {
 json history_row(const run_record& run, const json& event, int64_t timeout_ms, const std::string& hostname) {
   const std::string plugin = plugin_of(event);
   const plugin_info* info = find_plugin(plugin);
-  int code = job_code(run, plugin);
+  json code = job_code(run, plugin);
   json row = {{"id", job_id_of(run.job_id, run.run_id)},
               {"code", code},
               {"event", run.job_id},

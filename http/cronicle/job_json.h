@@ -43,7 +43,9 @@ std::optional<std::pair<std::string, uint64_t>> parse_job_id(std::string_view jo
 // Falls back to its start for a run recorded without a plan time.
 int64_t job_now_s(const run_record& run);
 
-int job_code(const run_record& run, std::string_view plugin);
+// A number, or for a script a signal ended the signal's name ("SIGKILL": Cronicle's shell plugin
+// takes Node's `code || signal`).
+nlohmann::json job_code(const run_record& run, std::string_view plugin);
 std::string job_description(const run_record& run, std::string_view plugin, int64_t timeout_ms);
 
 // The event as its job runs: event_json of `run` (scheduler_api::run_view: the job with the run's

@@ -28,13 +28,30 @@ TEST_CASE("an exit code error names the code and, when given, stderr's line") {
   CHECK(exit_code_error(1, "") == "exit code 1: ");
 }
 
-TEST_CASE("stderr_line_of reads the line back only from its own code's error") {
-  CHECK(stderr_line_of("exit code 2: ls: x: No such file", 2) == "ls: x: No such file");
-  CHECK(stderr_line_of("exit code 2", 2) == "");
-  CHECK(stderr_line_of("exit code 12: boom", 1) == "");
-  CHECK(stderr_line_of("exit code 1: boom", 12) == "");
-  CHECK(stderr_line_of("timed out after 5 ms", 0) == "");
-  CHECK(stderr_line_of("aborted: exit code 1: x", 1) == "");
+TEST_CASE("a signal's error names the signal as Node does, and the stderr line after it") {
+  CHECK(killed_by_signal_error(9, std::nullopt) == "killed by signal 9 (SIGKILL)");
+  CHECK(killed_by_signal_error(15, "Terminated: x") == "killed by signal 15 (SIGTERM): Terminated: x");
+  CHECK(killed_by_signal_error(99, std::nullopt) == "killed by signal 99");
+  CHECK(signal_name(2) == "SIGINT");
+  CHECK(signal_name(99) == "");
+  CHECK(signal_of_error("killed by signal 9 (SIGKILL)") == 9);
+  CHECK(signal_of_error("killed by signal 15 (SIGTERM): x") == 15);
+  CHECK(signal_of_error("killed by signal 99") == 99);
+  CHECK_FALSE(signal_of_error("exit code 9"));
+  CHECK_FALSE(signal_of_error("killed by signal x"));
+  CHECK_FALSE(signal_of_error("aborted: killed by signal 9"));
+}
+
+TEST_CASE("stderr_line_of reads the line back from an exit's error only") {
+  CHECK(stderr_line_of("exit code 2: ls: x: No such file") == "ls: x: No such file");
+  CHECK(stderr_line_of("exit code -1: odd") == "odd");
+  CHECK(stderr_line_of("exit code 2") == "");
+  CHECK(stderr_line_of("exit code : x") == "");
+  CHECK(stderr_line_of("killed by signal 9 (SIGKILL): out of memory") == "out of memory");
+  CHECK(stderr_line_of("killed by signal 99: no name") == "no name");
+  CHECK(stderr_line_of("killed by signal 9 (SIGKILL)") == "");
+  CHECK(stderr_line_of("timed out after 5 ms") == "");
+  CHECK(stderr_line_of("aborted: exit code 1: x") == "");
 }
 
 TEST_CASE("the first line of stderr is taken after leading blanks, up to its newline") {

@@ -206,6 +206,12 @@ TEST_CASE("cronicle: a failed script's description ends with its stderr's first 
   // A script writing nothing to stderr keeps the bare description.
   std::string quiet = s.create(shell_event("Quiet", "#!/bin/sh\necho out\nexit 5\n"));
   CHECK(s.wait_job(s.ok("run_event", {{"id", quiet}})["ids"][0])["description"] == "Script exited with code: 5");
+  // A script a signal ends has the signal's name as its code, as Node reports it to Cronicle.
+  std::string killed = s.create(shell_event("Killed", "#!/bin/sh\necho 'out of memory' >&2\nkill -9 $$\n"));
+  json ended = s.wait_job(s.ok("run_event", {{"id", killed}})["ids"][0]);
+  CHECK(ended["code"] == "SIGKILL");
+  CHECK(ended["description"] == "Script exited with code: SIGKILL: out of memory");
+  CHECK(history(s, killed)[0]["code"] == "SIGKILL");
   // The event keeps reading stderr apart once stored.
   s.server.kill9();
   s.server.restart();

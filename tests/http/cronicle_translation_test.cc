@@ -237,6 +237,14 @@ TEST_CASE("cronicle: a run's code and description are worded as Cronicle's Plugi
   r.error = "exit code 3: ls: x: No such file or directory";  // stderr's first line (core/shell_exit.h)
   CHECK(job_description(r, "shellplug", 0) == "Script exited with code: 3: ls: x: No such file or directory");
   r.error = "exit code 3";
+  // A signal: its name is the code, as Cronicle's shell plugin takes Node's `code || signal`.
+  run_record killed = r;
+  killed.code = -1;
+  killed.error = "killed by signal 9 (SIGKILL)";
+  CHECK(job_code(killed, "shellplug") == "SIGKILL");
+  CHECK(job_description(killed, "shellplug", 0) == "Script exited with code: SIGKILL");
+  killed.error = "killed by signal 15 (SIGTERM): Terminated";
+  CHECK(job_description(killed, "shellplug", 0) == "Script exited with code: SIGTERM: Terminated");
   r.code = 503;
   r.error = "HTTP 503";
   CHECK(job_code(r, "urlplug") == 503);
