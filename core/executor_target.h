@@ -59,6 +59,9 @@ struct shell_target {
   // A stdout line that is only a number and a percent sign ("42%") is the run's progress, as
   // Cronicle's shellplug takes it, and not output. Stdout then reaches the tail a line at a time.
   bool progress_lines = false;
+  // With progress_lines: each stdout line in the output starts with the server's local time when
+  // it was read, "[2026-12-06 15:04:05] " (Cronicle's shellplug `annotate`).
+  bool annotate_lines = false;
 
   bool operator==(const shell_target&) const = default;
 };

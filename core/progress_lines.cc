@@ -22,7 +22,8 @@ std::optional<double> progress_of_line(std::string_view line) {
   return value / 100.0;
 }
 
-void progress_lines::add(std::string_view bytes, std::string& output, std::optional<double>& progress) {
+void progress_lines::add(std::string_view bytes, std::string& output, std::optional<double>& progress,
+                         std::string_view prefix) {
   while (!bytes.empty()) {
     const std::size_t end = bytes.find('\n');
     const std::size_t take = end == std::string_view::npos ? bytes.size() : end + 1;
@@ -30,6 +31,7 @@ void progress_lines::add(std::string_view bytes, std::string& output, std::optio
     bytes.remove_prefix(take);
     const bool line_ends = end != std::string_view::npos;
     if (!passing_ && held_.size() + part.size() > k_max_held_line_bytes) {
+      output += prefix;
       output += held_;  // too long to report progress: output, from here to the line's end
       held_.clear();
       passing_ = true;
@@ -41,17 +43,17 @@ void progress_lines::add(std::string_view bytes, std::string& output, std::optio
     } else {
       held_ += part;
       if (auto p = progress_of_line(held_)) progress = p;
-      else output += held_;
+      else output.append(prefix).append(held_);
       held_.clear();
     }
     if (line_ends) passing_ = false;
   }
 }
 
-void progress_lines::finish(std::string& output, std::optional<double>& progress) {
+void progress_lines::finish(std::string& output, std::optional<double>& progress, std::string_view prefix) {
   if (!held_.empty()) {
     if (auto p = progress_of_line(held_)) progress = p;
-    else output += held_;
+    else output.append(prefix).append(held_);
   }
   held_.clear();
   passing_ = false;

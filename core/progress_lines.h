@@ -5,7 +5,8 @@
 //
 // Stdout then reaches the output a line at a time: a line is held until its '\n' (or the end of
 // the stream), at most k_max_held_line_bytes of it (a longer one cannot be a progress line and is
-// passed on at once).
+// passed on at once). Each output line may start with a prefix of the caller's (Cronicle's
+// `annotate`: "[2026-12-06 15:04:05] ", the time it was read).
 //
 // Example:
 //   progress_lines lines;
@@ -31,11 +32,13 @@ std::optional<double> progress_of_line(std::string_view line);
 
 class progress_lines {
  public:
-  // Appends to `output` the bytes of `bytes` that are output, and sets `progress` to the last
-  // progress a completed line reported (left as it was when none did).
-  void add(std::string_view bytes, std::string& output, std::optional<double>& progress);
+  // Appends to `output` the bytes of `bytes` that are output, each line that starts being output
+  // here after `prefix`, and sets `progress` to the last progress a completed line reported
+  // (left as it was when none did).
+  void add(std::string_view bytes, std::string& output, std::optional<double>& progress,
+           std::string_view prefix = {});
   // The stream ended: the line still held is a line too.
-  void finish(std::string& output, std::optional<double>& progress);
+  void finish(std::string& output, std::optional<double>& progress, std::string_view prefix = {});
 
  private:
   std::string held_;        // the current line, when it may still be a progress line

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -80,6 +81,17 @@ run_outcome failed_outcome(const run_request& req, sys_ms start, std::string err
   out.code = -1;
   out.error = std::move(error);
   return out;
+}
+
+// What an annotated output line starts with: the local time now, as Cronicle's shellplug writes
+// it ("[2026-12-06 15:04:05] ").
+std::string annotation_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  char text[32];
+  const std::size_t n = std::strftime(text, sizeof text, "[%Y-%m-%d %H:%M:%S] ", &local);
+  return std::string(text, n);
 }
 
 // stderr_line: the first line of its stderr, when that was read apart (core/shell_exit.h).
@@ -314,7 +326,7 @@ class shell_runner::impl {
         if (&fd == &run.child.output_fd && run.p.req.progress_lines) {
           std::optional<double> progress;
           lines_buf_.clear();
-          run.stdout_lines.add(bytes, lines_buf_, progress);
+          run.stdout_lines.add(bytes, lines_buf_, progress, run.p.req.annotate_lines ? annotation_now() : std::string());
           run.tail.append(lines_buf_);
           if (progress) set_progress(run, *progress);
         } else {
@@ -467,7 +479,7 @@ class shell_runner::impl {
     if (run->p.req.progress_lines) {  // a last line without its newline
       std::optional<double> progress;
       lines_buf_.clear();
-      run->stdout_lines.finish(lines_buf_, progress);
+      run->stdout_lines.finish(lines_buf_, progress, run->p.req.annotate_lines ? annotation_now() : std::string());
       run->tail.append(lines_buf_);
     }
     {

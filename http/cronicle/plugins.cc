@@ -161,6 +161,7 @@ or_error<plugin_run> plugin_target(const plugin_info& plugin, const json& params
   t.env = param_environment(params);
   t.stderr_apart = true;  // Cronicle reads a script's stderr apart: its first line tells a failure
   t.progress_lines = true;  // and takes a stdout line "NN%" as the job's progress
+  if (auto annotate = params.find("annotate"); annotate != params.end()) t.annotate_lines = js_truthy(*annotate);
   return plugin_run{std::move(t), std::nullopt};
 }
 

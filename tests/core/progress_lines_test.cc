@@ -89,3 +89,19 @@ TEST_CASE("a line longer than any progress line is passed on at once, not held")
   CHECK(out.empty());
   CHECK(progress == 0.12);
 }
+
+TEST_CASE("each output line starts with the caller's prefix; progress lines have none") {
+  progress_lines lines;
+  std::string out;
+  std::optional<double> progress;
+  lines.add("one\n50%\ntw", out, progress, "[t1] ");
+  CHECK(out == "[t1] one\n");
+  lines.add("o\n", out, progress, "[t2] ");  // the line is output when its end is read
+  CHECK(out == "[t1] one\n[t2] two\n");
+  const std::string long_line(k_max_held_line_bytes + 1, 'x');
+  lines.add(long_line, out, progress, "[t3] ");
+  lines.add("y\nlast", out, progress, "[t4] ");
+  lines.finish(out, progress, "[t5] ");
+  CHECK(out == "[t1] one\n[t2] two\n[t3] " + long_line + "y\n[t5] last");
+  CHECK(progress == 0.5);
+}

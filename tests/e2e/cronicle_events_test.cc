@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <string>
 #include <thread>
@@ -239,6 +240,14 @@ TEST_CASE("cronicle: a job in flight shows the progress its script prints and it
   json done = s.wait_job(job);
   CHECK(done["progress"] == 1);
   CHECK(s.cr.get("/api/app/get_job_log?id=" + job + "&api_key=" + s.admin).body == "one\ntwo\n");
+
+  // With annotate each line of the log starts with its time, as Cronicle stamps it.
+  json annotated = shell_event("Stamped", "#!/bin/sh\necho one\necho 50%\necho two\n");
+  annotated["params"]["annotate"] = 1;
+  std::string stamped = s.ok("run_event", {{"id", s.create(annotated)}})["ids"][0];
+  s.wait_job(stamped);
+  const std::string log = s.cr.get("/api/app/get_job_log?id=" + stamped + "&api_key=" + s.admin).body;
+  CHECK(std::regex_match(log, std::regex(R"(\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] one\n\[[-0-9: ]{19}\] two\n)")));
 }
 
 namespace {

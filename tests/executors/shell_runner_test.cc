@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <regex>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -241,6 +242,22 @@ TEST_CASE("a running command shows its pid, and with progress lines its progress
   CHECK(out.result == run_result::succeeded);
   CHECK(out.output_tail == "start\nmiddle\n6 %\n");  // the last "100%" had no newline: progress too
   CHECK_FALSE(runner.live(id));  // gone with the run
+}
+
+TEST_CASE("annotated lines start with the local time they were read; progress lines and stderr do not") {
+  run_request req = request("echo one; echo 10%; printf 'two\\nthree'; echo err >&2");
+  req.progress_lines = true;
+  req.annotate_lines = true;
+  req.stderr_apart = true;
+  shell_runner runner;
+  run_outcome out = run_one(runner, req);
+  const std::regex stamp(R"(\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] )");
+  std::string tail = out.output_tail;
+  auto err = tail.find("err\n");
+  REQUIRE(err != std::string::npos);
+  CHECK((err == 0 || tail[err - 1] == '\n'));  // stderr is not stamped
+  tail.erase(err, 4);
+  CHECK(std::regex_replace(tail, stamp, "<t>") == "<t>one\n<t>two\n<t>three");
 }
 
 TEST_CASE("without progress lines a percent line is output, and the pid shows all the same") {

@@ -175,6 +175,11 @@ TEST_CASE("cronicle: a shellplug's scalar params are its job's variables, upper-
   // Cronicle reads a script's stderr apart from its stdout, and its "NN%" lines as progress.
   CHECK(t.stderr_apart);
   CHECK(t.progress_lines);
+  // annotate (truthy as JavaScript takes it) stamps each line of the log with its time.
+  CHECK(t.annotate_lines);
+  CHECK_FALSE(std::get<shell_target>(one_line->target).annotate_lines);
+  CHECK(std::get<shell_target>(plugin_target(*shell, {{"annotate", "0"}})->target).annotate_lines);  // a non-empty string
+  CHECK_FALSE(std::get<shell_target>(plugin_target(*shell, {{"annotate", 0}})->target).annotate_lines);
   const plugin_info* test = find_plugin("testplug");
   REQUIRE(test);
   CHECK_FALSE(std::get<shell_target>(plugin_target(*test, json::object())->target).stderr_apart);

@@ -264,7 +264,8 @@ TEST_CASE("every kind of target round-trips through a job value") {
         executor_target{shell_target{"cat", "", {}, "", std::string("in\0put\xff", 7)}},
         executor_target{shell_target{.command = "false", .stderr_apart = true}},
         executor_target{shell_target{.command = "false", .progress_lines = true}},
-        executor_target{shell_target{.command = "false", .stderr_apart = true, .progress_lines = true}}}) {
+        executor_target{shell_target{.command = "false", .stderr_apart = true, .progress_lines = true}},
+        executor_target{shell_target{.command = "false", .progress_lines = true, .annotate_lines = true}}}) {
     job_spec j = sample_job(), back;
     j.target = target;
     REQUIRE(decode(encode(j), &back).ok());
@@ -716,7 +717,10 @@ TEST_CASE("a shell target's output flags are one byte; a value with unknown bits
   REQUIRE(decode(bytes, &back).ok());
   CHECK_FALSE(std::get<shell_target>(back.target).stderr_apart);
   CHECK(std::get<shell_target>(back.target).progress_lines);
-  for (char unknown : {'\4', '\x83', '\xff'}) {
+  bytes.back() = '\7';
+  REQUIRE(decode(bytes, &back).ok());
+  CHECK(std::get<shell_target>(back.target).annotate_lines);
+  for (char unknown : {'\x08', '\x83', '\xff'}) {
     bytes.back() = unknown;
     CHECK(decode(bytes, &back).message() == "corrupt job_spec value: unknown shell output flags");
   }
