@@ -321,17 +321,7 @@ class shell_runner::impl {
     for (int i = 0; i < budget; ++i) {
       ssize_t n = read(fd, read_buf_.get(), k_read_chunk);
       if (n > 0) {
-        std::string_view bytes(read_buf_.get(), static_cast<std::size_t>(n));
-        if (&fd == &run.child.error_fd) run.stderr_head.add(bytes);
-        if (&fd == &run.child.output_fd && run.p.req.progress_lines) {
-          std::optional<double> progress;
-          lines_buf_.clear();
-          run.stdout_lines.add(bytes, lines_buf_, progress, run.p.req.annotate_lines ? annotation_now() : std::string());
-          run.tail.append(lines_buf_);
-          if (progress) set_progress(run, *progress);
-        } else {
-          run.tail.append(bytes);
-        }
+        take_output(run, &fd == &run.child.error_fd, std::string_view(read_buf_.get(), static_cast<std::size_t>(n)));
         run.printed_bytes += n;
         if (run.limits && !run.aborted)
           if (auto why = run.limits->on_output(run.printed_bytes)) end_over_limit(run, std::move(*why));
@@ -342,6 +332,18 @@ class shell_runner::impl {
       unwatch(fd);  // EOF or a read error: nothing more will come
       return;
     }
+  }
+
+  // Adds what the run printed to its tail: stderr's also to its first line (stderr_apart), stdout
+  // a line at a time without its progress lines (progress_lines).
+  void take_output(active_run& run, bool from_stderr, std::string_view bytes) {
+    if (from_stderr) run.stderr_head.add(bytes);
+    if (from_stderr || !run.p.req.progress_lines) return run.tail.append(bytes);
+    std::optional<double> progress;
+    lines_buf_.clear();
+    run.stdout_lines.add(bytes, lines_buf_, progress, run.p.req.annotate_lines ? annotation_now() : std::string());
+    run.tail.append(lines_buf_);
+    if (progress) set_progress(run, *progress);
   }
 
   // Without pidfds: a non-reaping peek (WNOWAIT) so the pid, and with it the process group id,
