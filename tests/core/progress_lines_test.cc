@@ -47,7 +47,7 @@ TEST_CASE("a line of a number and a percent sign is progress, as Cronicle's patt
   CHECK_FALSE(progress_of_line(""));
 }
 
-TEST_CASE("progress lines leave the output; the others stay, in order, with their newlines") {
+TEST_CASE("progress lines leave the output, and the others stay, in order, with their newlines") {
   result r = feed({"step 1\n25%\nstep 2\n  75%  \nlast"});
   CHECK(r.output == "step 1\nstep 2\nlast");
   CHECK(r.progress == 0.75);
@@ -90,7 +90,7 @@ TEST_CASE("a line longer than any progress line is passed on at once, not held")
   CHECK(progress == 0.12);
 }
 
-TEST_CASE("each output line starts with the caller's prefix; progress lines have none") {
+TEST_CASE("each output line starts with the caller's prefix, and progress lines have none") {
   progress_lines lines;
   std::string out;
   std::optional<double> progress;

@@ -219,7 +219,7 @@ TEST_CASE("cronicle: a failed script's description ends with its stderr's first 
   check_job(s.ok("run_event", {{"id", id}})["ids"][0]);
 }
 
-TEST_CASE("cronicle: a job in flight shows the progress its script prints and its pid; the lines are not logged") {
+TEST_CASE("cronicle: a job in flight shows the progress its script prints and its pid, and the lines are not logged") {
   cronicle_server s;
   scratch_dir dir;
   std::string id = s.create(shell_event(

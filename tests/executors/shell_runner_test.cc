@@ -244,7 +244,7 @@ TEST_CASE("a running command shows its pid, and with progress lines its progress
   CHECK_FALSE(runner.live(id));  // gone with the run
 }
 
-TEST_CASE("annotated lines start with the local time they were read; progress lines and stderr do not") {
+TEST_CASE("annotated lines start with the local time they were read, progress lines and stderr do not") {
   run_request req = request("echo one; echo 10%; printf 'two\\nthree'; echo err >&2");
   req.progress_lines = true;
   req.annotate_lines = true;

@@ -706,7 +706,7 @@ TEST_CASE("values written before a shell target had input read with none") {
   CHECK(old.timeout_ms == 7000);
 }
 
-TEST_CASE("a shell target's output flags are one byte; a value with unknown bits is refused") {
+TEST_CASE("a shell target's output flags are one byte, and a value with unknown bits is refused") {
   job_spec j = sample_job(), back;
   auto& shell = std::get<shell_target>(j.target);
   shell.stderr_apart = true;
