@@ -62,6 +62,7 @@ run_request request_for(const job_state& st, const run_record& run, executor_tar
       req.stderr_apart = s.stderr_apart;
       req.progress_lines = s.progress_lines;
       req.annotate_lines = s.annotate_lines;
+      req.json_lines = s.json_lines;
       req.extras = std::move(s.env);
       set_limits(req, limits_of(c));
     }

@@ -51,7 +51,8 @@ void flatten(const executor_target& t, std::vector<std::string_view>& out, std::
       out.insert(out.end(), {sh.command, sh.shell, sh.cwd, sh.input,
                              sh.stderr_apart ? std::string_view("1") : std::string_view(),
                              sh.progress_lines ? std::string_view("1") : std::string_view(),
-                             sh.annotate_lines ? std::string_view("1") : std::string_view()});
+                             sh.annotate_lines ? std::string_view("1") : std::string_view(),
+                             sh.json_lines ? std::string_view("1") : std::string_view()});
       append_pairs(sh.env, out);
     }
     void operator()(const lua_target& l) { out.push_back(l.source); }
@@ -91,7 +92,8 @@ executor_target unflatten(executor_kind kind, const std::vector<std::string_view
       return h;
     }
     case executor_kind::shell:
-      return shell_target{at(0), at(1), pairs_of(texts, 7), at(2), at(3), !at(4).empty(), !at(5).empty(), !at(6).empty()};
+      return shell_target{at(0),          at(1),          pairs_of(texts, 8), at(2), at(3),
+                          !at(4).empty(), !at(5).empty(), !at(6).empty(),     !at(7).empty()};
     case executor_kind::lua:
       return lua_target{at(0)};
     case executor_kind::remote: {

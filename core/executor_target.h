@@ -62,6 +62,10 @@ struct shell_target {
   // With progress_lines: each stdout line in the output starts with the server's local time when
   // it was read, "[2026-12-06 15:04:05] " (Cronicle's shellplug `annotate`).
   bool annotate_lines = false;
+  // With progress_lines: a stdout line that is a JSON object is a report on the run, not output
+  // (core/progress_lines.h; Cronicle's shellplug `json`): its progress, and a "complete" report's
+  // code and description, which then decide the run's outcome in place of its exit code.
+  bool json_lines = false;
 
   bool operator==(const shell_target&) const = default;
 };

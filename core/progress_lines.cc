@@ -1,12 +1,57 @@
 #include "core/progress_lines.h"
 
 #include <algorithm>
+#include <cstdint>
+
+#include <nlohmann/json.hpp>
 
 namespace mainspring {
 namespace {
 
+using nlohmann::json;
+
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+std::string_view trimmed(std::string_view s) {
+  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// JavaScript's truthiness of a JSON value.
+bool truthy(const json& v) {
+  if (v.is_null()) return false;
+  if (v.is_boolean()) return v.get<bool>();
+  if (v.is_number()) return v.get<double>() != 0;  // NaN is not JSON
+  if (v.is_string()) return !v.get_ref<const std::string&>().empty();
+  return true;  // objects and arrays
+}
+
+// A reported code as a run's: 0 when falsy, an integer (of an int's range) as it is, else 1.
+int code_of(const json& code) {
+  if (!truthy(code)) return 0;
+  if (code.is_number_unsigned()) return code.get<uint64_t>() <= INT32_MAX ? static_cast<int>(code.get<uint64_t>()) : 1;
+  if (code.is_number_integer()) {
+    const int64_t n = code.get<int64_t>();
+    return n >= INT32_MIN && n <= INT32_MAX ? static_cast<int>(n) : 1;
+  }
+  return 1;
+}
+
+// A JSON report's fields, as Cronicle's handleChildResponse takes them (while not complete).
+void apply_report(const json& data, stdout_report& report) {
+  if (report.completed) return;
+  if (auto p = data.find("progress"); p != data.end() && p->is_number()) report.progress = p->get<double>();
+  auto complete = data.find("complete");
+  if (complete == data.end() || !truthy(*complete)) return;
+  report.completed = true;
+  auto code = data.find("code");
+  report.code = code == data.end() ? 0 : code_of(*code);
+  auto description = data.find("description");
+  if (description == data.end() || description->is_null()) report.description.clear();
+  else report.description = description->is_string() ? description->get<std::string>() : description->dump();
+}
 
 }  // namespace
 
@@ -22,39 +67,51 @@ std::optional<double> progress_of_line(std::string_view line) {
   return value / 100.0;
 }
 
-void progress_lines::add(std::string_view bytes, std::string& output, std::optional<double>& progress,
-                         std::string_view prefix) {
+void progress_lines::take_line(std::string& output, stdout_report& report, std::string_view prefix) {
+  if (auto p = progress_of_line(held_)) {
+    report.progress = p;
+    return;
+  }
+  if (json_) {
+    // /^\s*\{.+\}\s*$/: braces around at least one character.
+    std::string_view body = trimmed(held_);
+    if (body.size() >= 3 && body.front() == '{' && body.back() == '}') {
+      json data = json::parse(body, nullptr, /*allow_exceptions=*/false);
+      if (data.is_object()) return apply_report(data, report);
+    }
+  }
+  output.append(prefix).append(held_);
+}
+
+void progress_lines::add(std::string_view bytes, std::string& output, stdout_report& report, std::string_view prefix) {
+  const std::size_t max_held = json_ ? k_max_held_json_line_bytes : k_max_held_line_bytes;
   while (!bytes.empty()) {
     const std::size_t end = bytes.find('\n');
     const std::size_t take = end == std::string_view::npos ? bytes.size() : end + 1;
     std::string_view part = bytes.substr(0, take);
     bytes.remove_prefix(take);
     const bool line_ends = end != std::string_view::npos;
-    if (!passing_ && held_.size() + part.size() > k_max_held_line_bytes) {
+    if (!passing_ && held_.size() + part.size() > max_held) {
       output += prefix;
-      output += held_;  // too long to report progress: output, from here to the line's end
+      output += held_;  // too long to be a report: output, from here to the line's end
       held_.clear();
       passing_ = true;
     }
     if (passing_) {
       output += part;
-    } else if (!line_ends) {
-      held_ += part;
     } else {
       held_ += part;
-      if (auto p = progress_of_line(held_)) progress = p;
-      else output.append(prefix).append(held_);
-      held_.clear();
+      if (line_ends) {
+        take_line(output, report, prefix);
+        held_.clear();
+      }
     }
     if (line_ends) passing_ = false;
   }
 }
 
-void progress_lines::finish(std::string& output, std::optional<double>& progress, std::string_view prefix) {
-  if (!held_.empty()) {
-    if (auto p = progress_of_line(held_)) progress = p;
-    else output.append(prefix).append(held_);
-  }
+void progress_lines::finish(std::string& output, stdout_report& report, std::string_view prefix) {
+  if (!held_.empty()) take_line(output, report, prefix);
   held_.clear();
   passing_ = false;
 }

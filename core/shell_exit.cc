@@ -74,6 +74,10 @@ std::optional<int> signal_of_error(std::string_view error) {
   return sig;
 }
 
+bool is_exit_error(std::string_view error) {
+  return error.starts_with(k_exit_code) || error.starts_with(k_killed_by_signal);
+}
+
 std::string_view stderr_line_of(std::string_view error) {
   if (error.starts_with(k_exit_code)) {
     std::string_view rest = error.substr(k_exit_code.size());

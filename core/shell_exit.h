@@ -45,6 +45,9 @@ std::string signal_name(int sig);
 // The signal an error of killed_by_signal_error names, or nullopt for any other error.
 std::optional<int> signal_of_error(std::string_view error);
 
+// True for an error of exit_code_error or killed_by_signal_error: the command's exit said it.
+bool is_exit_error(std::string_view error);
+
 // The stderr line an error of exit_code_error or killed_by_signal_error holds, or "" when it
 // holds none (or is another error).
 std::string_view stderr_line_of(std::string_view error);

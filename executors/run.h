@@ -71,6 +71,9 @@ struct run_request {
   // shell_runner, with progress_lines: each stdout line starts with the local time it was read
   // (shell_target::annotate_lines).
   bool annotate_lines = false;
+  // shell_runner, with progress_lines: a stdout line that is a JSON object is a report on the run
+  // (shell_target::json_lines): a "complete" one's code and description decide its outcome.
+  bool json_lines = false;
   // shell_runner: the job's resource limits (core/job_controls.h; 0 = none): the run is aborted
   // when its processes use more CPU (% of one core) or resident memory than allowed for longer
   // than the sustain time, or print more than log_max_bytes.

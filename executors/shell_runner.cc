@@ -62,6 +62,7 @@ struct active_run {
   int64_t printed_bytes = 0;           // everything read from its pipes
   stderr_first_line stderr_head;       // when its stderr is apart (run_request::stderr_apart)
   progress_lines stdout_lines;         // when its stdout reports progress (run_request::progress_lines)
+  stdout_report report;                // what that stdout reported
 };
 
 void call(run_callback& done, run_outcome out) {
@@ -272,6 +273,7 @@ class shell_runner::impl {
       live_[p.req.run_id] = run_live{child.value().pid, 0};
     }
     auto run = std::make_unique<active_run>();
+    run->stdout_lines = progress_lines(p.req.json_lines);
     run->p = std::move(p);
     run->key = key;
     run->child = child.value();
@@ -339,11 +341,11 @@ class shell_runner::impl {
   void take_output(active_run& run, bool from_stderr, std::string_view bytes) {
     if (from_stderr) run.stderr_head.add(bytes);
     if (from_stderr || !run.p.req.progress_lines) return run.tail.append(bytes);
-    std::optional<double> progress;
+    const std::optional<double> before = run.report.progress;
     lines_buf_.clear();
-    run.stdout_lines.add(bytes, lines_buf_, progress, run.p.req.annotate_lines ? annotation_now() : std::string());
+    run.stdout_lines.add(bytes, lines_buf_, run.report, run.p.req.annotate_lines ? annotation_now() : std::string());
     run.tail.append(lines_buf_);
-    if (progress) set_progress(run, *progress);
+    if (run.report.progress && run.report.progress != before) set_progress(run, *run.report.progress);
   }
 
   // Without pidfds: a non-reaping peek (WNOWAIT) so the pid, and with it the process group id,
@@ -479,9 +481,8 @@ class shell_runner::impl {
     unwatch(run->child.output_fd);
     unwatch(run->child.error_fd);
     if (run->p.req.progress_lines) {  // a last line without its newline
-      std::optional<double> progress;
       lines_buf_.clear();
-      run->stdout_lines.finish(lines_buf_, progress, run->p.req.annotate_lines ? annotation_now() : std::string());
+      run->stdout_lines.finish(lines_buf_, run->report, run->p.req.annotate_lines ? annotation_now() : std::string());
       run->tail.append(lines_buf_);
     }
     {
@@ -507,6 +508,11 @@ class shell_runner::impl {
       out.error = "timed out after " + std::to_string(run->p.req.timeout.count()) + " ms";
     } else if (r < 0) {
       out.error = "exit status lost: " + std::string(std::strerror(wait_errno));
+    } else if (run->report.completed) {
+      // The command reported its end (json_lines): that, not its exit, is the outcome.
+      out.code = run->report.code;
+      out.result = out.code == 0 ? run_result::succeeded : run_result::failed;
+      if (out.code != 0) out.error = run->report.description;
     } else {
       describe_exit(wait_status, run->p.req.stderr_apart ? run->stderr_head.line() : std::nullopt, out);
     }

@@ -323,22 +323,24 @@ void shell_input(Io& io, T& target) {
 }
 
 // Job format 8 (and run_override layout 4) added how a shell target's output is read: one byte,
-// bit 0 stderr_apart, bit 1 progress_lines, bit 2 annotate_lines; a value with any other bit is
-// corrupt.
+// bit 0 stderr_apart, bit 1 progress_lines, bit 2 annotate_lines, bit 3 json_lines; a value with
+// any other bit is corrupt.
 template <class Io, class T>
 void shell_output_flags(Io& io, T& target) {
   if (kind_of(target) != executor_kind::shell) return;
   auto& shell = std::get<shell_target>(target);
   if constexpr (std::is_const_v<T>) {
-    const uint8_t flags = (shell.stderr_apart ? 1 : 0) | (shell.progress_lines ? 2 : 0) | (shell.annotate_lines ? 4 : 0);
+    const uint8_t flags = (shell.stderr_apart ? 1 : 0) | (shell.progress_lines ? 2 : 0) |
+                          (shell.annotate_lines ? 4 : 0) | (shell.json_lines ? 8 : 0);
     io(flags);
   } else {
     uint8_t flags = 0;
     io(flags);
-    if (flags > 7) throw corrupt_value{"unknown shell output flags"};
+    if (flags > 15) throw corrupt_value{"unknown shell output flags"};
     shell.stderr_apart = flags & 1;
     shell.progress_lines = flags & 2;
     shell.annotate_lines = flags & 4;
+    shell.json_lines = flags & 8;
   }
 }
 

@@ -110,7 +110,7 @@ struct dump_target {
   std::string expect_codes;  // "200,206": every expected status, when more than one
   std::string stdin_base64;  // a shell target's input, in base64 (it may be any bytes)
   bool signed_query = false, allocated = false, follow_redirects = false, stderr_apart = false,
-       progress_lines = false, annotate_lines = false;
+       progress_lines = false, annotate_lines = false, json_lines = false;
   std::string success_match, error_match;
   std::map<std::string, std::string> headers, env;
 };
@@ -197,9 +197,10 @@ const field<dump_target> k_target_fields[] = {
     MS_FIELD(dump_target, "stderr_apart", stderr_apart),
     MS_FIELD(dump_target, "progress_lines", progress_lines),
     MS_FIELD(dump_target, "annotate_lines", annotate_lines),
+    MS_FIELD(dump_target, "json_lines", json_lines),
 };
 // Target fields are claimed in a frame's `seen` bits after the job's own.
-constexpr int k_target_field_bit = 40;
+constexpr int k_target_field_bit = static_cast<int>(std::size(k_job_fields));
 static_assert(std::size(k_job_fields) <= k_target_field_bit &&
               k_target_field_bit + std::size(k_target_fields) <= 64);
 
@@ -236,7 +237,7 @@ status_or<executor_target> target_of(const dump_target& t) {
     if (!input.ok()) return status::invalid_argument("stdin_base64: " + input.status().message());
     return executor_target{shell_target{t.command, t.shell, name_value_list(t.env.begin(), t.env.end()), t.cwd,
                                         std::move(input).value(), t.stderr_apart, t.progress_lines,
-                                        t.annotate_lines}};
+                                        t.annotate_lines, t.json_lines}};
   }
   if (t.executor == "lua") return executor_target{lua_target{t.command}};
   if (t.executor == "remote") {

@@ -118,6 +118,8 @@ std::string job_description(const run_record& run, std::string_view plugin, int6
     return "Job Aborted: " + why;
   }
   if (plugin == k_url_plugin) return run.error.empty() ? "HTTP " + std::to_string(run.code) + " " + reason_phrase(run.code) : run.error;
+  // A description the script reported (its JSON `complete`), or why it could not run, as it is.
+  if (!run.error.empty() && !is_exit_error(run.error)) return run.error;
   std::string sig = ending_signal(run);
   if (run.code != 0 || !sig.empty()) {
     // Cronicle's shellplug adds the first line of the script's stderr (read apart for it).

@@ -162,6 +162,7 @@ or_error<plugin_run> plugin_target(const plugin_info& plugin, const json& params
   t.stderr_apart = true;  // Cronicle reads a script's stderr apart: its first line tells a failure
   t.progress_lines = true;  // and takes a stdout line "NN%" as the job's progress
   if (auto annotate = params.find("annotate"); annotate != params.end()) t.annotate_lines = js_truthy(*annotate);
+  if (auto json_reports = params.find("json"); json_reports != params.end()) t.json_lines = js_truthy(*json_reports);
   return plugin_run{std::move(t), std::nullopt};
 }
 

@@ -16,7 +16,8 @@
 //              (shell_target::stderr_apart): a failure's description ends with stderr's first
 //              line. A stdout line "NN%" is the job's progress, not output, as for Cronicle
 //              (shell_target::progress_lines); `annotate` stamps each line of it with its time
-//              (shell_target::annotate_lines). json is kept and has no effect.
+//              (shell_target::annotate_lines); with `json` its JSON lines are reports on the job
+//              (progress, complete, code, description: shell_target::json_lines).
 //   urlplug    an HTTP target: method (GET, HEAD, POST; any method the HTTP executor sends),
 //              url, headers ("Name: value" lines), data (the body, POST only), timeout (seconds,
 //              the run's limit when shorter than the event's), follow (redirects, at most 32),

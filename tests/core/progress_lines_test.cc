@@ -15,14 +15,16 @@ namespace {
 
 struct result {
   std::string output;
+  stdout_report report;
   std::optional<double> progress;
 };
 
-result feed(const std::vector<std::string_view>& chunks) {
-  progress_lines lines;
+result feed(const std::vector<std::string_view>& chunks, bool json = false) {
+  progress_lines lines(json);
   result r;
-  for (auto chunk : chunks) lines.add(chunk, r.output, r.progress);
-  lines.finish(r.output, r.progress);
+  for (auto chunk : chunks) lines.add(chunk, r.output, r.report);
+  lines.finish(r.output, r.report);
+  r.progress = r.report.progress;
   return r;
 }
 
@@ -74,34 +76,82 @@ TEST_CASE("the lines are the same however the stream was split into reads") {
 TEST_CASE("a line longer than any progress line is passed on at once, not held") {
   progress_lines lines;
   std::string out;
-  std::optional<double> progress;
+  stdout_report report;
   const std::string long_part(k_max_held_line_bytes + 10, 'x');
-  lines.add(long_part, out, progress);
+  lines.add(long_part, out, report);
   CHECK(out == long_part);  // passed on before its end came
-  lines.add("yy\n50%\n", out, progress);
+  lines.add("yy\n50%\n", out, report);
   CHECK(out == long_part + "yy\n");
-  CHECK(progress == 0.5);
+  CHECK(report.progress == 0.5);
   // Held while it may still be one.
   out.clear();
-  lines.add("12", out, progress);
+  lines.add("12", out, report);
   CHECK(out.empty());
-  lines.add("%\n", out, progress);
+  lines.add("%\n", out, report);
   CHECK(out.empty());
-  CHECK(progress == 0.12);
+  CHECK(report.progress == 0.12);
 }
 
 TEST_CASE("each output line starts with the caller's prefix, and progress lines have none") {
   progress_lines lines;
   std::string out;
-  std::optional<double> progress;
-  lines.add("one\n50%\ntw", out, progress, "[t1] ");
+  stdout_report report;
+  lines.add("one\n50%\ntw", out, report, "[t1] ");
   CHECK(out == "[t1] one\n");
-  lines.add("o\n", out, progress, "[t2] ");  // the line is output when its end is read
+  lines.add("o\n", out, report, "[t2] ");  // the line is output when its end is read
   CHECK(out == "[t1] one\n[t2] two\n");
   const std::string long_line(k_max_held_line_bytes + 1, 'x');
-  lines.add(long_line, out, progress, "[t3] ");
-  lines.add("y\nlast", out, progress, "[t4] ");
-  lines.finish(out, progress, "[t5] ");
+  lines.add(long_line, out, report, "[t3] ");
+  lines.add("y\nlast", out, report, "[t4] ");
+  lines.finish(out, report, "[t5] ");
   CHECK(out == "[t1] one\n[t2] two\n[t3] " + long_line + "y\n[t5] last");
-  CHECK(progress == 0.5);
+  CHECK(report.progress == 0.5);
+}
+
+TEST_CASE("in JSON mode a JSON object line is a report, not output; its first complete ends the reports") {
+  result r = feed({"start\n{\"progress\": 0.25}\n  {\"perf\":{\"db\":1}}  \n",
+                   "{\"complete\":1,\"code\":3,\"description\":\"Disk full\"}\n",
+                   "{\"progress\":0.9,\"complete\":1,\"code\":0}\nend\n"},
+                  true);
+  CHECK(r.output == "start\nend\n");
+  CHECK(r.progress == 0.25);  // reports after the complete one change nothing
+  CHECK(r.report.completed);
+  CHECK(r.report.code == 3);
+  CHECK(r.report.description == "Disk full");
+}
+
+TEST_CASE("a JSON report's code is 0 when falsy, an integer as it is, and 1 otherwise") {
+  auto code_of = [](std::string_view code) {
+    result r = feed({"{\"complete\":true,\"code\":" + std::string(code) + "}\n"}, true);
+    REQUIRE(r.report.completed);
+    return r.report.code;
+  };
+  CHECK(code_of("0") == 0);
+  CHECK(code_of("null") == 0);
+  CHECK(code_of("false") == 0);
+  CHECK(code_of("\"\"") == 0);
+  CHECK(code_of("7") == 7);
+  CHECK(code_of("-2") == -2);
+  CHECK(code_of("2.5") == 1);
+  CHECK(code_of("\"warning\"") == 1);
+  CHECK(code_of("99999999999") == 1);
+  CHECK(code_of("18446744073709551615") == 1);
+  CHECK(feed({"{\"complete\":1}\n"}, true).report.code == 0);
+  CHECK(feed({"{\"complete\":1,\"code\":1,\"description\":{\"a\":1}}\n"}, true).report.description == "{\"a\":1}");
+  // Not complete: a falsy complete is no completion.
+  CHECK_FALSE(feed({"{\"complete\":0,\"code\":5}\n"}, true).report.completed);
+}
+
+TEST_CASE("lines that only look like JSON, and JSON outside JSON mode, are output") {
+  CHECK(feed({"{}\n{ not json }\n[1,2]\n{\"a\":1} trailing\n"}, true).output == "{}\n{ not json }\n[1,2]\n{\"a\":1} trailing\n");
+  result plain = feed({"{\"complete\":1,\"code\":3}\n"});
+  CHECK(plain.output == "{\"complete\":1,\"code\":3}\n");
+  CHECK_FALSE(plain.report.completed);
+  // A report longer than a progress line is still held in JSON mode, up to its own bound.
+  const std::string description(2'000, 'd');
+  result long_report = feed({"{\"complete\":1,\"code\":2,\"description\":\"" + description + "\"}\n"}, true);
+  CHECK(long_report.output.empty());
+  CHECK(long_report.report.description == description);
+  const std::string endless(k_max_held_json_line_bytes + 1, '{');
+  CHECK(feed({endless, "}\n"}, true).output == endless + "}\n");
 }

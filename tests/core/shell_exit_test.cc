@@ -42,6 +42,14 @@ TEST_CASE("a signal's error names the signal as Node does, and the stderr line a
   CHECK_FALSE(signal_of_error("aborted: killed by signal 9"));
 }
 
+TEST_CASE("an exit's errors are told from the others") {
+  CHECK(is_exit_error("exit code 3"));
+  CHECK(is_exit_error("killed by signal 9 (SIGKILL): x"));
+  CHECK_FALSE(is_exit_error("Disk full"));
+  CHECK_FALSE(is_exit_error("spawn failed: posix_spawn: No such file or directory"));
+  CHECK_FALSE(is_exit_error(""));
+}
+
 TEST_CASE("stderr_line_of reads the line back from an exit's error only") {
   CHECK(stderr_line_of("exit code 2: ls: x: No such file") == "ls: x: No such file");
   CHECK(stderr_line_of("exit code -1: odd") == "odd");

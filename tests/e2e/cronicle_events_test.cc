@@ -248,6 +248,16 @@ TEST_CASE("cronicle: a job in flight shows the progress its script prints and it
   s.wait_job(stamped);
   const std::string log = s.cr.get("/api/app/get_job_log?id=" + stamped + "&api_key=" + s.admin).body;
   CHECK(std::regex_match(log, std::regex(R"(\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] one\n\[[-0-9: ]{19}\] two\n)")));
+
+  // With json the script's JSON lines report on the job: a complete one decides how it ended.
+  json reporting = shell_event("Reporting", "#!/bin/sh\necho working\n"
+                                            "echo '{\"complete\":1,\"code\":7,\"description\":\"Disk full\"}'\nexit 0\n");
+  reporting["params"]["json"] = 1;
+  std::string reported = s.ok("run_event", {{"id", s.create(reporting)}})["ids"][0];
+  json ended = s.wait_job(reported);
+  CHECK(ended["code"] == 7);
+  CHECK(ended["description"] == "Disk full");
+  CHECK(s.cr.get("/api/app/get_job_log?id=" + reported + "&api_key=" + s.admin).body == "working\n");
 }
 
 namespace {

@@ -260,6 +260,31 @@ TEST_CASE("annotated lines start with the local time they were read, progress li
   CHECK(std::regex_replace(tail, stamp, "<t>") == "<t>one\n<t>two\n<t>three");
 }
 
+TEST_CASE("with JSON lines a complete report decides the outcome in place of the exit code") {
+  shell_runner runner;
+  auto json_run = [](std::string command) {
+    run_request req = request(std::move(command));
+    req.progress_lines = true;
+    req.json_lines = true;
+    return req;
+  };
+  run_outcome failed = run_one(runner, json_run(
+      "echo start; echo '{\"progress\":0.5}'; echo '{\"complete\":1,\"code\":4,\"description\":\"Disk full\"}'; exit 0"));
+  CHECK(failed.result == run_result::failed);
+  CHECK(failed.code == 4);
+  CHECK(failed.error == "Disk full");
+  CHECK(failed.output_tail == "start\n");
+  run_outcome ok = run_one(runner, json_run("echo '{\"complete\":true}'; exit 3"));
+  CHECK(ok.result == run_result::succeeded);
+  CHECK(ok.code == 0);
+  CHECK(ok.error.empty());
+  // Without a complete report the exit decides, as before.
+  run_outcome plain = run_one(runner, json_run("echo '{\"progress\":0.1}'; exit 2"));
+  CHECK(plain.code == 2);
+  CHECK(plain.error == "exit code 2");
+  CHECK(plain.output_tail.empty());
+}
+
 TEST_CASE("without progress lines a percent line is output, and the pid shows all the same") {
   temp_dir dir;
   const std::string go = dir.file("go");

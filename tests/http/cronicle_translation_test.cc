@@ -180,6 +180,9 @@ TEST_CASE("cronicle: a shellplug's scalar params are its job's variables, upper-
   CHECK_FALSE(std::get<shell_target>(one_line->target).annotate_lines);
   CHECK(std::get<shell_target>(plugin_target(*shell, {{"annotate", "0"}})->target).annotate_lines);  // a non-empty string
   CHECK_FALSE(std::get<shell_target>(plugin_target(*shell, {{"annotate", 0}})->target).annotate_lines);
+  // json: the script's JSON lines are reports.
+  CHECK_FALSE(t.json_lines);  // {"json", false}
+  CHECK(std::get<shell_target>(plugin_target(*shell, {{"json", 1}})->target).json_lines);
   const plugin_info* test = find_plugin("testplug");
   REQUIRE(test);
   CHECK_FALSE(std::get<shell_target>(plugin_target(*test, json::object())->target).stderr_apart);
@@ -250,6 +253,12 @@ TEST_CASE("cronicle: a run's code and description are worded as Cronicle's Plugi
   CHECK(job_description(killed, "shellplug", 0) == "Script exited with code: SIGKILL");
   killed.error = "killed by signal 15 (SIGTERM): Terminated";
   CHECK(job_description(killed, "shellplug", 0) == "Script exited with code: SIGTERM: Terminated");
+  // A description the script reported (json) is the description.
+  run_record reported = r;
+  reported.code = 5;
+  reported.error = "Disk full";
+  CHECK(job_code(reported, "shellplug") == 5);
+  CHECK(job_description(reported, "shellplug", 0) == "Disk full");
   r.code = 503;
   r.error = "HTTP 503";
   CHECK(job_code(r, "urlplug") == 503);

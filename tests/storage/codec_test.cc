@@ -265,7 +265,8 @@ TEST_CASE("every kind of target round-trips through a job value") {
         executor_target{shell_target{.command = "false", .stderr_apart = true}},
         executor_target{shell_target{.command = "false", .progress_lines = true}},
         executor_target{shell_target{.command = "false", .stderr_apart = true, .progress_lines = true}},
-        executor_target{shell_target{.command = "false", .progress_lines = true, .annotate_lines = true}}}) {
+        executor_target{shell_target{.command = "false", .progress_lines = true, .annotate_lines = true}},
+        executor_target{shell_target{.command = "false", .progress_lines = true, .json_lines = true}}}) {
     job_spec j = sample_job(), back;
     j.target = target;
     REQUIRE(decode(encode(j), &back).ok());
@@ -720,7 +721,10 @@ TEST_CASE("a shell target's output flags are one byte, and a value with unknown 
   bytes.back() = '\7';
   REQUIRE(decode(bytes, &back).ok());
   CHECK(std::get<shell_target>(back.target).annotate_lines);
-  for (char unknown : {'\x08', '\x83', '\xff'}) {
+  bytes.back() = '\x0f';
+  REQUIRE(decode(bytes, &back).ok());
+  CHECK(std::get<shell_target>(back.target).json_lines);
+  for (char unknown : {'\x10', '\x83', '\xff'}) {
     bytes.back() = unknown;
     CHECK(decode(bytes, &back).message() == "corrupt job_spec value: unknown shell output flags");
   }
