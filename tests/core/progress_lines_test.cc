@@ -108,7 +108,7 @@ TEST_CASE("each output line starts with the caller's prefix, and progress lines 
   CHECK(report.progress == 0.5);
 }
 
-TEST_CASE("in JSON mode a JSON object line is a report, not output; its first complete ends the reports") {
+TEST_CASE("in JSON mode a JSON object line is a report, not output, and its first complete ends the reports") {
   result r = feed({"start\n{\"progress\": 0.25}\n  {\"perf\":{\"db\":1}}  \n",
                    "{\"complete\":1,\"code\":3,\"description\":\"Disk full\"}\n",
                    "{\"progress\":0.9,\"complete\":1,\"code\":0}\nend\n"},
