@@ -10,6 +10,7 @@
 //   int64_t late = r.lateness_ms();   // start - plan
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -45,11 +46,29 @@ struct run_cause {
 // The longest error text of the run a cause names: a line is what a dialect shows of it.
 inline constexpr std::size_t k_max_cause_error_bytes = 1024;
 
+// Samples of one figure of a running run, as Cronicle keeps a job's cpu and mem.
+struct usage_stats {
+  double min = 0, max = 0, total = 0, current = 0;
+  uint32_t count = 0;  // samples taken; the others are 0 until the first
+
+  void add(double sample) {
+    min = count == 0 ? sample : std::min(min, sample);
+    max = count == 0 ? sample : std::max(max, sample);
+    total += sample;
+    current = sample;
+    ++count;
+  }
+  bool operator==(const usage_stats&) const = default;
+};
+
 // What a run in flight shows of itself while it runs, from its executor (a local shell run's):
-// its process, and its progress as its command reported it (shell_target::progress_lines).
+// its process, its progress as its command reported it (shell_target::progress_lines), and what
+// its processes use, sampled about once a second.
 struct run_live {
   int pid = 0;          // the shell's process id (its process group's id)
   double progress = 0;  // 0..1; 0 until the command reports some
+  usage_stats cpu;      // % of one core, over each second before a sample
+  usage_stats mem;      // resident bytes
 
   bool operator==(const run_live&) const = default;
 };

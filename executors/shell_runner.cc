@@ -63,6 +63,9 @@ struct active_run {
   stderr_first_line stderr_head;       // when its stderr is apart (run_request::stderr_apart)
   progress_lines stdout_lines;         // when its stdout reports progress (run_request::progress_lines)
   stdout_report report;                // what that stdout reported
+  // The group's CPU time at its last usage sample, and when that was (live CPU %).
+  double sampled_cpu_s = 0;
+  steady::time_point sampled_at{};
 };
 
 void call(run_callback& done, run_outcome out) {
@@ -235,7 +238,7 @@ class shell_runner::impl {
       expire_deadlines();
       expire_kill_deadlines();
       apply_aborts();
-      sample_limited_runs();
+      sample_runs();
     }
     stop_all();
   }
@@ -279,6 +282,8 @@ class shell_runner::impl {
     run->child = child.value();
     run->start_time = start;
     run->spawned = steady::now();
+    run->sampled_at = run->spawned;
+    if (!next_sample_) next_sample_ = run->spawned + k_usage_sample_interval;  // its live usage
     set_deadline(*run, key);
     if (run_limits limits = limits_of(run->p.req); limits.any()) {
       run->limits.emplace(limits, run->spawned);
@@ -433,13 +438,14 @@ class shell_runner::impl {
         }
   }
 
-  // Once per k_usage_sample_interval while some run has a CPU or memory limit: one pass over
-  // /proc for all of them (procfs reads do not block on a device), then each run's verdict.
-  void sample_limited_runs() {
+  // Once per k_usage_sample_interval while a command runs: one pass over /proc for all of them
+  // (procfs reads do not block on a device), then what each shows (live()) and, for a run with a
+  // CPU or memory limit, its verdict.
+  void sample_runs() {
     if (!next_sample_ || steady::now() < *next_sample_) return;
     std::vector<pid_t> groups;
     for (auto& [key, run] : runs_)
-      if (run->limits && run->limits->limits().needs_samples() && !run->aborted) groups.push_back(run->child.pid);
+      if (!run->aborted) groups.push_back(run->child.pid);
     if (groups.empty()) {
       next_sample_.reset();
       return;
@@ -447,12 +453,29 @@ class shell_runner::impl {
     auto usage = sample_process_groups(groups);
     auto now = steady::now();
     for (auto& [key, run] : runs_) {
-      if (!run->limits || !run->limits->limits().needs_samples() || run->aborted) continue;
+      if (run->aborted) continue;
       group_usage u;
       if (auto it = usage.find(run->child.pid); it != usage.end()) u = it->second;
+      record_usage(*run, now, u);
+      if (!run->limits || !run->limits->limits().needs_samples()) continue;
       if (auto why = run->limits->on_sample(now, u.cpu_seconds(), u.rss_bytes)) end_over_limit(*run, std::move(*why));
     }
     next_sample_ = now + k_usage_sample_interval;
+  }
+
+  // A sample of the run's group for live(): CPU in % of one core since the last sample (the time
+  // of processes that ended unwaited is gone from the group's sum: never below 0), memory resident.
+  void record_usage(active_run& run, steady::time_point now, const group_usage& u) {
+    const double wall_s = std::chrono::duration<double>(now - run.sampled_at).count();
+    const double cpu_s = u.cpu_seconds();
+    const double percent = wall_s > 0 ? std::max(0.0, (cpu_s - run.sampled_cpu_s) / wall_s * 100) : 0;
+    run.sampled_cpu_s = cpu_s;
+    run.sampled_at = now;
+    std::lock_guard lock(live_mu_);
+    if (auto it = live_.find(run.p.req.run_id); it != live_.end()) {
+      it->second.cpu.add(percent);
+      it->second.mem.add(static_cast<double>(u.rss_bytes));
+    }
   }
 
   // A limit was exceeded: the run ends as an abort does (finish() follows when the exit is seen),
@@ -631,7 +654,7 @@ class shell_runner::impl {
   std::set<std::pair<steady::time_point, uint64_t>> deadlines_;
   std::set<std::pair<steady::time_point, uint64_t>> kill_deadlines_;  // SIGTERM sent, SIGKILL due
   std::set<uint64_t> without_pidfd_;
-  std::optional<steady::time_point> next_sample_;  // set while some run has a CPU or memory limit
+  std::optional<steady::time_point> next_sample_;  // set while a command runs
   uint64_t next_key_ = 1;
   std::unique_ptr<char[]> read_buf_ = std::make_unique<char[]>(k_read_chunk);
   std::string lines_buf_;  // a read's output once its progress lines are out (reused)

@@ -48,6 +48,9 @@
 //   past log_max_bytes printed (checked as output arrives), the run is stopped -> failed,
 //   code -1, "aborted: " + Cronicle's text ("aborted: Exceeded CPU limit of 50% for over 5
 //   seconds"), with the output printed until then.
+// - While a command runs, live(run_id) shows its shell's pid, the progress its stdout reported
+//   (req.progress_lines) and its group's CPU (% of one core over each interval) and resident
+//   memory, sampled in the same pass as the limits, about once a k_usage_sample_interval.
 // - Spawn failure (fork limit, no /bin/sh, out of fds) -> failed, code -1, "spawn failed: ...".
 // - Destruction -> every live group is killed (SIGKILL at once, no grace: a stopping server must
 //   not wait on its runs) and reaped, and every started and queued run is

@@ -69,6 +69,14 @@ std::string ending_signal(const run_record& run) {
   return sig ? signal_name(*sig) : std::string();
 }
 
+// A running job's samples as Cronicle keeps them in its cpu and mem: {min, max, total, count,
+// current}, bytes as integers.
+json usage_json(const usage_stats& u, bool whole) {
+  auto number = [whole](double v) { return whole ? json(static_cast<int64_t>(v)) : json(v); };
+  return {{"min", number(u.min)}, {"max", number(u.max)}, {"total", number(u.total)}, {"count", u.count},
+          {"current", number(u.current)}};
+}
+
 }  // namespace
 
 json job_code(const run_record& run, std::string_view plugin) {
@@ -218,6 +226,8 @@ json job_json(const run_record& run, const json& event, int64_t timeout_ms, cons
   if (!run.finished()) {
     job["progress"] = live ? live->progress : 0.0;
     if (live) job["pid"] = live->pid;
+    if (live && live->cpu.count) job["cpu"] = usage_json(live->cpu, false);
+    if (live && live->mem.count) job["mem"] = usage_json(live->mem, true);
     job["elapsed"] = seconds_of(std::max<int64_t>(0, now_ms - run.start_ms));
     return job;
   }

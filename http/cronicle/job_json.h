@@ -58,7 +58,7 @@ nlohmann::json event_as_run(const job_view& event, const job_view& run, const ev
 // The job as get_job_status and get_active_jobs show it. `event` is the event as event_json shows
 // it (or null when the event is gone); `timeout_ms` the job's limit; `now_ms` the time of the call
 // (a job in flight's elapsed time); `live` what a job in flight shows of itself (its `pid` and
-// `progress`, scheduler_api::live_run; 0 without).
+// `progress`, its `cpu` and `mem` samples, scheduler_api::live_run; 0 and {} without).
 nlohmann::json job_json(const run_record& run, const nlohmann::json& event, int64_t timeout_ms,
                         const std::string& hostname, int64_t now_ms, const std::optional<run_live>& live = std::nullopt);
 

@@ -236,6 +236,14 @@ TEST_CASE("cronicle: a job in flight shows the progress its script prints and it
   REQUIRE(active.contains(job));
   CHECK(active[job]["progress"] == 0.6);
   CHECK(active[job]["pid"] == status["pid"]);
+  // Its processes' CPU and memory, sampled about once a second, as Cronicle's cpu and mem.
+  REQUIRE(eventually([&] {
+    status = s.ok("get_job_status", {{"id", job}})["job"];
+    return status["mem"].value("count", 0) >= 1;
+  }));
+  CHECK(status["mem"]["current"].get<int64_t>() > 0);
+  CHECK(status["cpu"]["count"] == status["mem"]["count"]);
+  CHECK(status["cpu"]["current"].is_number());
   dir.touch("go");
   json done = s.wait_job(job);
   CHECK(done["progress"] == 1);

@@ -285,6 +285,32 @@ TEST_CASE("with JSON lines a complete report decides the outcome in place of the
   CHECK(plain.output_tail.empty());
 }
 
+TEST_CASE("a running command's CPU and memory are sampled about once a second") {
+  temp_dir dir;
+  const std::string go = dir.file("go");
+  shell_runner runner;
+  collector c;
+  // Busy in the shell itself until told to stop.
+  run_request req = request("while [ ! -e " + go + " ]; do :; done");
+  const uint64_t id = req.run_id;
+  runner.start(std::move(req), c.callback());
+  std::optional<run_live> seen;
+  for (auto until = std::chrono::steady_clock::now() + k_deadline; std::chrono::steady_clock::now() < until;
+       std::this_thread::sleep_for(50ms)) {
+    seen = runner.live(id);
+    if (seen && seen->cpu.count >= 2) break;
+  }
+  std::ofstream(go) << "x";
+  REQUIRE(seen);
+  REQUIRE(seen->cpu.count >= 2);
+  CHECK(seen->mem.count == seen->cpu.count);
+  CHECK(seen->cpu.max > 0);              // it was busy
+  CHECK(seen->cpu.max <= 100 * 4);       // % of one core, not a tick count
+  CHECK(seen->mem.current > 100'000);    // a shell's resident bytes
+  CHECK(seen->cpu.total >= seen->cpu.max);
+  REQUIRE(c.wait_for(1));
+}
+
 TEST_CASE("without progress lines a percent line is output, and the pid shows all the same") {
   temp_dir dir;
   const std::string go = dir.file("go");

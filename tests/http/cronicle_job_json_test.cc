@@ -48,6 +48,15 @@ TEST_CASE("cronicle: a job in flight shows its pid and progress as its executor 
   json live = job_json(r, k_event, 3'600'000, "host-1", r.start_ms + 1'000, run_live{4321, 0.42});
   CHECK(live["progress"] == 0.42);
   CHECK(live["pid"] == 4321);
+  CHECK(live["cpu"] == json::object());  // no sample yet
+  CHECK(live["mem"] == json::object());
+  run_live sampled{4321, 0.5};
+  sampled.cpu.add(50);
+  sampled.cpu.add(12.5);
+  sampled.mem.add(1'048'576);
+  json busy = job_json(r, k_event, 3'600'000, "host-1", r.start_ms + 3'000, sampled);
+  CHECK(busy["cpu"] == json{{"min", 12.5}, {"max", 50.0}, {"total", 62.5}, {"count", 2}, {"current", 12.5}});
+  CHECK(busy["mem"] == json{{"min", 1'048'576}, {"max", 1'048'576}, {"total", 1'048'576}, {"count", 1}, {"current", 1'048'576}});
   // Once ended a job is complete, progress 1.
   r.state = run_state::succeeded;
   r.end_ms = r.start_ms + 2'000;
