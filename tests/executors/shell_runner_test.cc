@@ -128,6 +128,18 @@ bool eventually_gone(pid_t pid) {
   return false;
 }
 
+// What run `id` shows once `wanted` holds of it (or the last it showed, at the deadline).
+template <class Pred>
+std::optional<run_live> live_when(const shell_runner& runner, uint64_t id, Pred wanted) {
+  std::optional<run_live> seen;
+  for (auto until = std::chrono::steady_clock::now() + k_deadline; std::chrono::steady_clock::now() < until;
+       std::this_thread::sleep_for(10ms)) {
+    seen = runner.live(id);
+    if (seen && wanted(*seen)) break;
+  }
+  return seen;
+}
+
 bool eventually_nonempty(const std::string& path) {
   for (auto until = std::chrono::steady_clock::now() + k_deadline;
        std::chrono::steady_clock::now() < until; std::this_thread::sleep_for(10ms)) {
@@ -225,12 +237,7 @@ TEST_CASE("a running command shows its pid, and with progress lines its progress
   req.progress_lines = true;
   const uint64_t id = req.run_id;
   runner.start(std::move(req), c.callback());
-  std::optional<run_live> seen;
-  for (auto until = std::chrono::steady_clock::now() + k_deadline; std::chrono::steady_clock::now() < until;
-       std::this_thread::sleep_for(10ms)) {
-    seen = runner.live(id);
-    if (seen && seen->progress == 0.6) break;
-  }
+  std::optional<run_live> seen = live_when(runner, id, [](const run_live& l) { return l.progress == 0.6; });
   REQUIRE(seen);
   CHECK(seen->progress == 0.6);
   CHECK(seen->pid > 0);
@@ -294,12 +301,7 @@ TEST_CASE("a running command's CPU and memory are sampled about once a second") 
   run_request req = request("while [ ! -e " + go + " ]; do :; done");
   const uint64_t id = req.run_id;
   runner.start(std::move(req), c.callback());
-  std::optional<run_live> seen;
-  for (auto until = std::chrono::steady_clock::now() + k_deadline; std::chrono::steady_clock::now() < until;
-       std::this_thread::sleep_for(50ms)) {
-    seen = runner.live(id);
-    if (seen && seen->cpu.count >= 2) break;
-  }
+  std::optional<run_live> seen = live_when(runner, id, [](const run_live& l) { return l.cpu.count >= 2; });
   std::ofstream(go) << "x";
   REQUIRE(seen);
   REQUIRE(seen->cpu.count >= 2);
@@ -319,10 +321,7 @@ TEST_CASE("without progress lines a percent line is output, and the pid shows al
   run_request req = request("echo 50%; while [ ! -e " + go + " ]; do sleep 0.01; done");
   const uint64_t id = req.run_id;
   runner.start(std::move(req), c.callback());
-  std::optional<run_live> seen;
-  for (auto until = std::chrono::steady_clock::now() + k_deadline; !seen && std::chrono::steady_clock::now() < until;
-       std::this_thread::sleep_for(10ms))
-    seen = runner.live(id);
+  std::optional<run_live> seen = live_when(runner, id, [](const run_live&) { return true; });
   REQUIRE(seen);
   CHECK(seen->pid > 0);
   std::this_thread::sleep_for(50ms);
