@@ -83,6 +83,10 @@ struct scheduler_stats {
 using run_hook_formatter =
     std::function<std::string(std::string_view action, const run_record& run, const job_spec& job)>;
 
+// Shapes what a shell job's command reads on stdin at a run (shell_target::input_format names
+// one): `run` is the run as it starts. Called on the job's thread, only for such jobs.
+using run_input_formatter = std::function<std::string(const run_record& run, const job_spec& job)>;
+
 struct job_context {
   caf::actor clock;
   // Jobs report successes that matter to their group (chains, ephemeral jobs) through it. Set
@@ -113,6 +117,8 @@ struct job_context {
   int64_t deleted_job_history_ms = 0;
   // Run hook bodies by format name, set before any job runs (a dialect's, e.g. "cronicle").
   std::map<std::string, run_hook_formatter, std::less<>> hook_formats;
+  // Shell jobs' stdin by format name, set before any job runs (a dialect's, e.g. "cronicle").
+  std::map<std::string, run_input_formatter, std::less<>> input_formats;
   // When the previous process was last known alive (unix ms; 0 = unknown), for restored jobs.
   int64_t last_alive_ms = 0;
   // An id made before any run of this process: stored runs with smaller ids are from earlier

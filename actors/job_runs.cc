@@ -25,7 +25,7 @@ double lateness_seconds(int64_t plan_ms) {
   return static_cast<double>(now.count() - plan_ms * 1000) / 1e6;
 }
 
-run_request request_for(const job_state& st, const run_record& run, executor_target target,
+run_request request_for(const job_state& st, const job_context* ctx, const run_record& run, executor_target target,
                         std::optional<int64_t> timeout_ms, const job_controls& controls) {
   run_request req;
   req.run_id = run.run_id;
@@ -36,6 +36,8 @@ run_request request_for(const job_state& st, const run_record& run, executor_tar
   req.plan_time = from_unix_ms(run.plan_ms);
   struct visitor {
     const job_state& st;
+    const job_context* ctx;
+    const run_record& run;
     const job_controls& c;
     run_request& req;
     void operator()(http_target& h) {
@@ -59,6 +61,9 @@ run_request request_for(const job_state& st, const run_record& run, executor_tar
       req.shell = std::move(s.shell);
       req.cwd = std::move(s.cwd);
       req.input = std::move(s.input);
+      if (!s.input_format.empty())  // a dialect's shape of the job, rendered as the run starts
+        if (auto f = ctx->input_formats.find(s.input_format); f != ctx->input_formats.end())
+          req.input = f->second(run, st.spec.unpack());
       req.stderr_apart = s.stderr_apart;
       req.progress_lines = s.progress_lines;
       req.annotate_lines = s.annotate_lines;
@@ -73,7 +78,7 @@ run_request request_for(const job_state& st, const run_record& run, executor_tar
     }
     void operator()(noop_target&) {}
   };
-  std::visit(visitor{st, controls, req}, target);
+  std::visit(visitor{st, ctx, run, controls, req}, target);
   req.node = run.node;
   req.trigger = static_cast<uint8_t>(run.trigger);
   req.attempt = run.attempt;
@@ -180,7 +185,7 @@ uint64_t start_one(job_self self, const job_context* ctx, run_trigger trigger, i
   inline_sink sink{run.run_id, std::nullopt};
   t_inline = &sink;
   ctx->pool->start(st.kind,
-                   request_for(st, run, own && own->target ? *own->target : st.spec.target(),
+                   request_for(st, ctx, run, own && own->target ? *own->target : st.spec.target(),
                                own ? own->timeout_ms : std::nullopt, controls),
                    [job = caf::actor_cast<caf::actor>(self)](run_outcome out) {
                      if (t_inline && t_inline->run_id == out.run_id) t_inline->out = std::move(out);

@@ -57,6 +57,8 @@ struct runtime_options {
   executor_set executors = executor_set::all();  // jobs naming another executor are refused
   // Run hook bodies by format name (job_controls::hook_format), e.g. the Cronicle dialect's.
   std::map<std::string, run_hook_formatter, std::less<>> hook_formats;
+  // What a shell job's command reads on stdin by format name (shell_target::input_format).
+  std::map<std::string, run_input_formatter, std::less<>> input_formats;
   // Take worker nodes: the node gateway is published on 127.0.0.1 at an ephemeral port
   // (node_gateway_port()), for the node listener (net/basp_relay.h) to relay to.
   bool worker_nodes = false;

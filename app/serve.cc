@@ -78,8 +78,12 @@ int run_serve(const serve_config& cfg) {
   rt_options.executors = *executors;
   rt_options.worker_nodes = nodes;
   if (!cfg.cronicle_listen.empty())
+  {
     rt_options.hook_formats.emplace(std::string(http::cronicle::k_dialect_name),
                                     http::cronicle::hook_formatter(cronicle_options_of(cfg)));
+    rt_options.input_formats.emplace(std::string(http::cronicle::k_dialect_name),
+                                     http::cronicle::stdin_formatter(cronicle_options_of(cfg)));
+  }
   auto runtime = scheduler_runtime::start(rt_options);
   if (!runtime.ok()) {
     spdlog::error("cannot start: {}", runtime.status().message());

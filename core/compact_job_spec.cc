@@ -52,7 +52,7 @@ void flatten(const executor_target& t, std::vector<std::string_view>& out, std::
                              sh.stderr_apart ? std::string_view("1") : std::string_view(),
                              sh.progress_lines ? std::string_view("1") : std::string_view(),
                              sh.annotate_lines ? std::string_view("1") : std::string_view(),
-                             sh.json_lines ? std::string_view("1") : std::string_view()});
+                             sh.json_lines ? std::string_view("1") : std::string_view(), sh.input_format});
       append_pairs(sh.env, out);
     }
     void operator()(const lua_target& l) { out.push_back(l.source); }
@@ -92,8 +92,8 @@ executor_target unflatten(executor_kind kind, const std::vector<std::string_view
       return h;
     }
     case executor_kind::shell:
-      return shell_target{at(0),          at(1),          pairs_of(texts, 8), at(2), at(3),
-                          !at(4).empty(), !at(5).empty(), !at(6).empty(),     !at(7).empty()};
+      return shell_target{at(0),          at(1),          pairs_of(texts, 9), at(2),         at(3),
+                          !at(4).empty(), !at(5).empty(), !at(6).empty(),     !at(7).empty(), at(8)};
     case executor_kind::lua:
       return lua_target{at(0)};
     case executor_kind::remote: {

@@ -101,6 +101,7 @@ status check(const shell_target& t) {
   if (t.cwd.size() > k_max_target_text_bytes || has_line_break(t.cwd))
     return status::invalid_argument("executor_config: cwd must be a path");
   if (t.input.size() > k_max_shell_input_bytes) return too_long("executor_config: payload", k_max_shell_input_bytes);
+  if (t.input_format.size() > k_max_input_format_bytes) return too_long("input_format", k_max_input_format_bytes);
   return check_entries(t.env, "environment variable");
 }
 

@@ -66,6 +66,10 @@ struct shell_target {
   // (core/progress_lines.h; Cronicle's shellplug `json`): its progress, and a "complete" report's
   // code and description, which then decide the run's outcome in place of its exit code.
   bool json_lines = false;
+  // The name of a dialect's shape of the job that the command reads on stdin at each run, in
+  // place of `input` ("cronicle": the job's JSON, as Cronicle's shell plugin writes it to a
+  // script); "" = none. The runtime renders it as the run starts (job_context::input_formats).
+  std::string input_format;
 
   bool operator==(const shell_target&) const = default;
 };
@@ -75,6 +79,8 @@ struct shell_target {
 inline constexpr int k_any_http_status = -1;
 // The most statuses one target lists (Dkron's expectCode "200,206").
 inline constexpr std::size_t k_max_expect_codes = 16;
+// The longest shell_target::input_format name.
+inline constexpr std::size_t k_max_input_format_bytes = 64;
 
 // An HTTP request. It succeeds when the status is one of expect_codes (any 2xx when it is empty,
 // any status at all when it is {k_any_http_status}) and, when expect_body is set, the body

@@ -323,8 +323,8 @@ void shell_input(Io& io, T& target) {
 }
 
 // Job format 8 (and run_override layout 4) added how a shell target's output is read: one byte,
-// bit 0 stderr_apart, bit 1 progress_lines, bit 2 annotate_lines, bit 3 json_lines; a value with
-// any other bit is corrupt.
+// bit 0 stderr_apart, bit 1 progress_lines, bit 2 annotate_lines, bit 3 json_lines (a value with
+// any other bit is corrupt), then its input_format.
 template <class Io, class T>
 void shell_output_flags(Io& io, T& target) {
   if (kind_of(target) != executor_kind::shell) return;
@@ -342,6 +342,7 @@ void shell_output_flags(Io& io, T& target) {
     shell.annotate_lines = flags & 4;
     shell.json_lines = flags & 8;
   }
+  io(shell.input_format);
 }
 
 // Format 4 added the job's controls (core/job_controls.h).

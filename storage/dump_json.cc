@@ -142,6 +142,7 @@ void write_target(object_writer& w, const executor_target& target) {
       if (sh.progress_lines) w.boolean("progress_lines", true);
       if (sh.annotate_lines) w.boolean("annotate_lines", true);
       if (sh.json_lines) w.boolean("json_lines", true);
+      if (!sh.input_format.empty()) w.text("input_format", sh.input_format);
     }
     void operator()(const lua_target& l) { w.text("command", l.source); }
     void operator()(const remote_target& r) {

@@ -109,6 +109,7 @@ struct dump_target {
   int expect_code = 0;
   std::string expect_codes;  // "200,206": every expected status, when more than one
   std::string stdin_base64;  // a shell target's input, in base64 (it may be any bytes)
+  std::string input_format;
   bool signed_query = false, allocated = false, follow_redirects = false, stderr_apart = false,
        progress_lines = false, annotate_lines = false, json_lines = false;
   std::string success_match, error_match;
@@ -198,6 +199,7 @@ const field<dump_target> k_target_fields[] = {
     MS_FIELD(dump_target, "progress_lines", progress_lines),
     MS_FIELD(dump_target, "annotate_lines", annotate_lines),
     MS_FIELD(dump_target, "json_lines", json_lines),
+    MS_FIELD(dump_target, "input_format", input_format),
 };
 // Target fields are claimed in a frame's `seen` bits after the job's own.
 constexpr int k_target_field_bit = static_cast<int>(std::size(k_job_fields));
@@ -237,7 +239,7 @@ status_or<executor_target> target_of(const dump_target& t) {
     if (!input.ok()) return status::invalid_argument("stdin_base64: " + input.status().message());
     return executor_target{shell_target{t.command, t.shell, name_value_list(t.env.begin(), t.env.end()), t.cwd,
                                         std::move(input).value(), t.stderr_apart, t.progress_lines,
-                                        t.annotate_lines, t.json_lines}};
+                                        t.annotate_lines, t.json_lines, t.input_format}};
   }
   if (t.executor == "lua") return executor_target{lua_target{t.command}};
   if (t.executor == "remote") {

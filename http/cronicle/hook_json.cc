@@ -36,14 +36,24 @@ std::string substitute(std::string_view text, const json& data) {
 
 }  // namespace
 
-json hook_json(std::string_view action, const run_record& run, const job_spec& job, const cronicle_options& options,
-               int64_t now_ms) {
+json stdin_job_json(const run_record& run, const job_spec& job, const cronicle_options& options, int64_t now_ms) {
   job_view view;
   view.spec = job;
   view.phase = job.paused ? job_phase::paused : job_phase::active;
   const event_context events{options.group, options.default_timezone};
   const std::string hostname = options.hostname.empty() ? "localhost" : options.hostname;
-  json data = job_json(run, event_json(view, events), job.timeout_ms, hostname, now_ms);
+  return job_json(run, event_json(view, events), job.timeout_ms, hostname, now_ms);
+}
+
+run_input_formatter stdin_formatter(cronicle_options options) {
+  return [options = std::move(options)](const run_record& run, const job_spec& job) {
+    return stdin_job_json(run, job, options, to_unix_ms(now_ms())).dump() + "\n";
+  };
+}
+
+json hook_json(std::string_view action, const run_record& run, const job_spec& job, const cronicle_options& options,
+               int64_t now_ms) {
+  json data = stdin_job_json(run, job, options, now_ms);
   data["action"] = std::string(action);
   data["base_app_url"] = options.base_app_url;
   data["job_details_url"] = options.base_app_url + "/#JobDetails?id=" + data["id"].get<std::string>();

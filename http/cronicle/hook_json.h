@@ -31,4 +31,11 @@ nlohmann::json hook_json(std::string_view action, const run_record& run, const j
 // hook_json as the job actors call it.
 run_hook_formatter hook_formatter(cronicle_options options);
 
+// What a shellplug script reads on stdin, as Cronicle's shell plugin writes it: the job (as
+// get_job_status shows it as it starts) as one line of JSON (shell_target::input_format
+// "cronicle").
+nlohmann::json stdin_job_json(const run_record& run, const job_spec& job, const cronicle_options& options,
+                              int64_t now_ms);
+run_input_formatter stdin_formatter(cronicle_options options);
+
 }  // namespace mainspring::http::cronicle

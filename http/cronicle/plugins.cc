@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "http/cronicle/event_json.h"
 #include "http/cronicle/js_values.h"
 
 namespace mainspring::http::cronicle {
@@ -163,6 +164,7 @@ or_error<plugin_run> plugin_target(const plugin_info& plugin, const json& params
   t.progress_lines = true;  // and takes a stdout line "NN%" as the job's progress
   if (auto annotate = params.find("annotate"); annotate != params.end()) t.annotate_lines = js_truthy(*annotate);
   if (auto json_reports = params.find("json"); json_reports != params.end()) t.json_lines = js_truthy(*json_reports);
+  t.input_format = std::string(k_dialect_name);  // the script reads its job's JSON on stdin
   return plugin_run{std::move(t), std::nullopt};
 }
 

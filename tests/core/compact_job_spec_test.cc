@@ -115,6 +115,7 @@ TEST_CASE("every kind of target survives packing, metadata after it included") {
       shell_target{"false", "", {}, "/tmp", "in", true, true},
       shell_target{"false", "", {{"B", "2"}}, "/tmp", "in", false, true, true},
       shell_target{"false", "", {{"C", "3"}}, "", "", false, true, false, true},
+      shell_target{"cat", "", {{"D", "4"}}, "", "", true, true, true, true, "cronicle"},
       lua_target{"function Hello() end"},
       remote_target{{"n1", "n2", "n3"}, "uptime"},
       remote_target{{}, "uptime", {{"A", "1"}, {"B", "x=y"}}, true},

@@ -266,6 +266,21 @@ TEST_CASE("cronicle: a job in flight shows the progress its script prints and it
   CHECK(ended["code"] == 7);
   CHECK(ended["description"] == "Disk full");
   CHECK(s.cr.get("/api/app/get_job_log?id=" + reported + "&api_key=" + s.admin).body == "working\n");
+
+  // The script reads its job on stdin, one line of JSON, as Cronicle's shell plugin writes it.
+  json reader = shell_event("Reader", "#!/bin/sh\ncat\n");
+  reader["params"]["annotate"] = 0;
+  std::string reader_id = s.create(reader);
+  std::string read_job = s.ok("run_event", {{"id", reader_id}})["ids"][0];
+  s.wait_job(read_job);
+  const std::string stdin_log = s.cr.get("/api/app/get_job_log?id=" + read_job + "&api_key=" + s.admin).body;
+  REQUIRE(stdin_log.ends_with("\n"));
+  json given = json::parse(stdin_log);
+  CHECK(given["id"] == read_job);
+  CHECK(given["event"] == reader_id);
+  CHECK(given["params"]["script"] == "#!/bin/sh\ncat\n");
+  CHECK(given["params"]["annotate"] == 0);
+  CHECK(given["title"] == "Reader");
 }
 
 namespace {

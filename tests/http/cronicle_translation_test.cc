@@ -183,9 +183,12 @@ TEST_CASE("cronicle: a shellplug's scalar params are its job's variables, upper-
   // json: the script's JSON lines are reports.
   CHECK_FALSE(t.json_lines);  // {"json", false}
   CHECK(std::get<shell_target>(plugin_target(*shell, {{"json", 1}})->target).json_lines);
+  // The script reads its job's JSON on stdin, as Cronicle's shell plugin writes it.
+  CHECK(t.input_format == "cronicle");
   const plugin_info* test = find_plugin("testplug");
   REQUIRE(test);
   CHECK_FALSE(std::get<shell_target>(plugin_target(*test, json::object())->target).stderr_apart);
+  CHECK(std::get<shell_target>(plugin_target(*test, json::object())->target).input_format.empty());
 }
 
 TEST_CASE("cronicle: urlplug maps onto an HTTP target, follow and the body patterns too") {

@@ -234,12 +234,12 @@ TEST_CASE("every record round-trips through encode and decode") {
 
 namespace {
 
-// A job's value as format 7 wrote it: format 8 without the shell target's stderr_apart (one
-// byte) at its end.
+// A job's value as format 7 wrote it: format 8 without the shell target's output flags (one
+// byte) and input_format at its end.
 std::string as_format_7(const job_spec& j) {
   std::string bytes = encode(j);
   REQUIRE(static_cast<uint8_t>(bytes[0]) == 8);
-  if (std::holds_alternative<shell_target>(j.target)) bytes.pop_back();
+  if (const auto* shell = std::get_if<shell_target>(&j.target)) bytes.resize(bytes.size() - 1 - 4 - shell->input_format.size());
   bytes[0] = 7;
   return bytes;
 }
@@ -266,7 +266,8 @@ TEST_CASE("every kind of target round-trips through a job value") {
         executor_target{shell_target{.command = "false", .progress_lines = true}},
         executor_target{shell_target{.command = "false", .stderr_apart = true, .progress_lines = true}},
         executor_target{shell_target{.command = "false", .progress_lines = true, .annotate_lines = true}},
-        executor_target{shell_target{.command = "false", .progress_lines = true, .json_lines = true}}}) {
+        executor_target{shell_target{.command = "false", .progress_lines = true, .json_lines = true}},
+        executor_target{shell_target{.command = "false", .input_format = "cronicle"}}}) {
     job_spec j = sample_job(), back;
     j.target = target;
     REQUIRE(decode(encode(j), &back).ok());
@@ -690,15 +691,15 @@ TEST_CASE("values written before a shell target had input read with none") {
   CHECK(std::get<shell_target>(back.target).input.empty());
   CHECK(std::get<shell_target>(back.target).command == std::get<shell_target>(j.target).command);
 
-  // Override layout 2: the same without the input (and layout 4's stderr_apart) after the
-  // shell target.
+  // Override layout 2: the same without the input (and layout 4's output flags and empty
+  // input_format) after the shell target.
   run_override own;
   own.target = shell_target{"cat", "", {}, "/tmp", "in"};
   own.timeout_ms = 7000;
   std::string bytes = encode(own);
   const std::size_t input_at = bytes.find("/tmp") + 4;
-  REQUIRE(bytes.substr(input_at, 7) == std::string("\x02\0\0\0in\0", 7));
-  std::string v2 = bytes.substr(0, input_at) + bytes.substr(input_at + 7);
+  REQUIRE(bytes.substr(input_at, 11) == std::string("\x02\0\0\0in\0\0\0\0\0", 11));
+  std::string v2 = bytes.substr(0, input_at) + bytes.substr(input_at + 11);
   v2[0] = 2;
   run_override old;
   REQUIRE(decode(v2, &old).ok());
@@ -713,19 +714,20 @@ TEST_CASE("a shell target's output flags are one byte, and a value with unknown 
   shell.stderr_apart = true;
   shell.progress_lines = true;
   std::string bytes = encode(j);
-  CHECK(bytes.back() == '\3');
-  bytes.back() = '\2';
+  char& flags = bytes[bytes.size() - 5];  // before an empty input_format
+  CHECK(flags == '\3');
+  flags = '\2';
   REQUIRE(decode(bytes, &back).ok());
   CHECK_FALSE(std::get<shell_target>(back.target).stderr_apart);
   CHECK(std::get<shell_target>(back.target).progress_lines);
-  bytes.back() = '\7';
+  flags = '\7';
   REQUIRE(decode(bytes, &back).ok());
   CHECK(std::get<shell_target>(back.target).annotate_lines);
-  bytes.back() = '\x0f';
+  flags = '\x0f';
   REQUIRE(decode(bytes, &back).ok());
   CHECK(std::get<shell_target>(back.target).json_lines);
   for (char unknown : {'\x10', '\x83', '\xff'}) {
-    bytes.back() = unknown;
+    flags = unknown;
     CHECK(decode(bytes, &back).message() == "corrupt job_spec value: unknown shell output flags");
   }
 }
@@ -740,15 +742,15 @@ TEST_CASE("values written before a shell target's stderr could be apart read wit
   CHECK_FALSE(std::get<shell_target>(back.target).stderr_apart);
   CHECK(std::get<shell_target>(back.target).input == "in");
 
-  // Override layout 3: the same without the byte after the input; a waiting run's format 4
-  // holds layout 3, format 5 layout 4.
+  // Override layout 3: the same without the flags byte and input_format (an empty one: 4 bytes)
+  // after the input; a waiting run's format 4 holds layout 3, format 5 layout 4.
   run_override own;
   own.target = shell_target{.command = "false", .input = "in", .stderr_apart = true};
   own.timeout_ms = 7000;
   std::string bytes = encode(own);
   const std::size_t flag_at = bytes.find("in") + 2;
   REQUIRE(bytes[flag_at] == '\1');
-  std::string v3 = bytes.substr(0, flag_at) + bytes.substr(flag_at + 1);
+  std::string v3 = bytes.substr(0, flag_at) + bytes.substr(flag_at + 5);
   v3[0] = 3;
   run_override old;
   REQUIRE(decode(v3, &old).ok());
@@ -763,7 +765,7 @@ TEST_CASE("values written before a shell target's stderr could be apart read wit
   REQUIRE(read.change);
   CHECK(std::get<shell_target>(*read.change->target).stderr_apart);
   const std::size_t waiting_flag_at = bytes.find("in") + 2;
-  std::string w4 = bytes.substr(0, waiting_flag_at) + bytes.substr(waiting_flag_at + 1);
+  std::string w4 = bytes.substr(0, waiting_flag_at) + bytes.substr(waiting_flag_at + 5);
   w4[0] = 4;
   REQUIRE(decode(w4, &read).ok());
   REQUIRE(read.change);

@@ -34,7 +34,7 @@ job_spec full_job(const std::string& group, const std::string& id) {
   j.exec_time_s = 1'900'000'000;
   // Sorted by name: a dump keeps env and headers as JSON objects.
   j.target = shell_target{k_command_with_nul, "/bin/bash", {{"EMPTY", ""}, {"TEAM", "ops"}}, "/tmp",
-                          std::string("stdin \0\xff\n", 9), true, true, true, true};
+                          std::string("stdin \0\xff\n", 9), true, true, true, true, "cronicle"};
   j.parent_job = "parent.job-1";
   j.ephemeral = true;
   j.expires_at_ms = 1'950'000'000'000;
@@ -371,15 +371,16 @@ TEST_CASE("a group file is readable JSON with the documented field names") {
   CHECK(job["progress_lines"] == true);
   CHECK(job["annotate_lines"] == true);
   CHECK(job["json_lines"] == true);
-  // 19 plain fields, the shell target's 10 (executor, command, shell, cwd, env, stdin_base64,
-  // stderr_apart, progress_lines, annotate_lines, json_lines), parent_job, ephemeral,
-  // expires_at_ms, dialect_data, and the 13 controls.
+  CHECK(job["input_format"] == "cronicle");
+  // 19 plain fields, the shell target's 11 (executor, command, shell, cwd, env, stdin_base64,
+  // stderr_apart, progress_lines, annotate_lines, json_lines, input_format), parent_job,
+  // ephemeral, expires_at_ms, dialect_data, and the 13 controls.
   CHECK(job["max_running"] == 0);
   CHECK(job["queue"] == false);
   CHECK(job["on_failure"] == "");
   CHECK(job["log_max_bytes"] == 0);
   CHECK(job["retry_aborted"] == true);
-  CHECK(job.size() == 46);
+  CHECK(job.size() == 47);
 
   const json& func = file["funcs"][0];
   CHECK(func["name"] == "Hello");
