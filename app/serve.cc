@@ -77,12 +77,11 @@ int run_serve(const serve_config& cfg) {
   rt_options.reply_hook_url = cfg.reply_hook;
   rt_options.executors = *executors;
   rt_options.worker_nodes = nodes;
-  if (!cfg.cronicle_listen.empty())
-  {
-    rt_options.hook_formats.emplace(std::string(http::cronicle::k_dialect_name),
-                                    http::cronicle::hook_formatter(cronicle_options_of(cfg)));
+  if (!cfg.cronicle_listen.empty()) {
+    const auto cronicle = cronicle_options_of(cfg);
+    rt_options.hook_formats.emplace(std::string(http::cronicle::k_dialect_name), http::cronicle::hook_formatter(cronicle));
     rt_options.input_formats.emplace(std::string(http::cronicle::k_dialect_name),
-                                     http::cronicle::stdin_formatter(cronicle_options_of(cfg)));
+                                     http::cronicle::stdin_formatter(cronicle));
   }
   auto runtime = scheduler_runtime::start(rt_options);
   if (!runtime.ok()) {

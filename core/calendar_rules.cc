@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/ascii_text.h"
+
 namespace mainspring {
 namespace {
 
@@ -37,16 +39,7 @@ constexpr seconds k_end_tail{59};
 
 // -- text helpers --
 
-bool is_blank(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 // Digits only, at most 9 of them (so no overflow); nullopt otherwise.
 std::optional<int> small_number(std::string_view s) {
@@ -156,7 +149,7 @@ status_or<std::string> string_field(const json& obj, const char* name, const fie
   const json* v = member(obj, name);
   if (!v) return std::string();
   if (!v->is_string()) return err.make(name, "must be a string: " + v->dump().substr(0, 32));
-  return std::string(trim(v->get_ref<const std::string&>()));
+  return std::string(trim_blanks(v->get_ref<const std::string&>()));
 }
 
 // "1,3,5" with every item in [lo, hi]; items are trimmed, empty items skipped. Sorted, unique.
@@ -165,7 +158,7 @@ status_or<std::vector<int>> parse_select_at(std::string_view text, int lo, int h
   std::vector<int> out;
   while (!text.empty()) {
     const size_t comma = text.find(',');
-    const std::string_view item = trim(text.substr(0, comma));
+    const std::string_view item = trim_blanks(text.substr(0, comma));
     text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
     if (item.empty()) continue;
     const std::optional<int> n = small_number(item);
@@ -221,8 +214,8 @@ status parse_monthly_of(const json& rule, calendar_rule& r, const field_errors& 
   const size_t colon = w.find(':');
   std::optional<int> ordinal, wd;
   if (colon != std::string::npos) {
-    ordinal = signed_number(trim(std::string_view(w).substr(0, colon)));
-    wd = small_number(trim(std::string_view(w).substr(colon + 1)));
+    ordinal = signed_number(trim_blanks(std::string_view(w).substr(0, colon)));
+    wd = small_number(trim_blanks(std::string_view(w).substr(colon + 1)));
   }
   if (!ordinal || !wd || *ordinal < 0 || *ordinal > k_max_week_ordinal || *wd > 6) {
     return err.make("week",

@@ -33,6 +33,9 @@ void append_pairs(const name_value_list& pairs, std::vector<std::string_view>& o
   }
 }
 
+// A flag as flatten() keeps it: "1" when set, "" when not (unflatten reads non-empty as set).
+std::string_view flag(bool set) { return set ? std::string_view("1") : std::string_view(); }
+
 // Appends the strings of `t` to `out`; `number` keeps the text of expect_codes ("200,206")
 // alive meanwhile.
 void flatten(const executor_target& t, std::vector<std::string_view>& out, std::string& number) {
@@ -41,24 +44,19 @@ void flatten(const executor_target& t, std::vector<std::string_view>& out, std::
     std::string& number;
     void operator()(const http_target& h) {
       number = expect_codes_text(h.expect_codes);
-      out.insert(out.end(), {h.method, h.url, h.body, h.expect_body, number,
-                             h.signed_query ? std::string_view("1") : std::string_view(),
-                             h.follow_redirects ? std::string_view("1") : std::string_view(),
-                             h.success_match, h.error_match});
+      out.insert(out.end(), {h.method, h.url, h.body, h.expect_body, number, flag(h.signed_query),
+                             flag(h.follow_redirects), h.success_match, h.error_match});
       append_pairs(h.headers, out);
     }
     void operator()(const shell_target& sh) {
-      out.insert(out.end(), {sh.command, sh.shell, sh.cwd, sh.input,
-                             sh.stderr_apart ? std::string_view("1") : std::string_view(),
-                             sh.progress_lines ? std::string_view("1") : std::string_view(),
-                             sh.annotate_lines ? std::string_view("1") : std::string_view(),
-                             sh.json_lines ? std::string_view("1") : std::string_view(), sh.input_format});
+      out.insert(out.end(), {sh.command, sh.shell, sh.cwd, sh.input, flag(sh.stderr_apart), flag(sh.progress_lines),
+                             flag(sh.annotate_lines), flag(sh.json_lines), sh.input_format});
       append_pairs(sh.env, out);
     }
     void operator()(const lua_target& l) { out.push_back(l.source); }
     void operator()(const remote_target& r) {
       number = std::to_string(r.env.size());
-      out.insert(out.end(), {r.command, r.allocated ? std::string_view("1") : std::string_view(), number});
+      out.insert(out.end(), {r.command, flag(r.allocated), number});
       append_pairs(r.env, out);
       out.insert(out.end(), r.nodes.begin(), r.nodes.end());
     }

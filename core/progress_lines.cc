@@ -5,32 +5,19 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/ascii_text.h"
+#include "core/js_truthy.h"
+
 namespace mainspring {
 namespace {
 
 using nlohmann::json;
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-std::string_view trimmed(std::string_view s) {
-  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-// JavaScript's truthiness of a JSON value.
-bool truthy(const json& v) {
-  if (v.is_null()) return false;
-  if (v.is_boolean()) return v.get<bool>();
-  if (v.is_number()) return v.get<double>() != 0;  // NaN is not JSON
-  if (v.is_string()) return !v.get_ref<const std::string&>().empty();
-  return true;  // objects and arrays
-}
 
 // A reported code as a run's: 0 when falsy, an integer (of an int's range) as it is, else 1.
 int code_of(const json& code) {
-  if (!truthy(code)) return 0;
+  if (!js_truthy(code)) return 0;
   if (code.is_number_unsigned()) return code.get<uint64_t>() <= INT32_MAX ? static_cast<int>(code.get<uint64_t>()) : 1;
   if (code.is_number_integer()) {
     const int64_t n = code.get<int64_t>();
@@ -44,7 +31,7 @@ void apply_report(const json& data, stdout_report& report) {
   if (report.completed) return;
   if (auto p = data.find("progress"); p != data.end() && p->is_number()) report.progress = p->get<double>();
   auto complete = data.find("complete");
-  if (complete == data.end() || !truthy(*complete)) return;
+  if (complete == data.end() || !js_truthy(*complete)) return;
   report.completed = true;
   auto code = data.find("code");
   report.code = code == data.end() ? 0 : code_of(*code);
@@ -74,7 +61,7 @@ void progress_lines::take_line(std::string& output, stdout_report& report, std::
   }
   if (json_) {
     // /^\s*\{.+\}\s*$/: braces around at least one character.
-    std::string_view body = trimmed(held_);
+    std::string_view body = trim_blanks(held_);
     if (body.size() >= 3 && body.front() == '{' && body.back() == '}') {
       json data = json::parse(body, nullptr, /*allow_exceptions=*/false);
       if (data.is_object()) return apply_report(data, report);

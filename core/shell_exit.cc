@@ -2,6 +2,8 @@
 
 #include <string.h>  // sigabbrev_np
 
+#include "core/ascii_text.h"
+
 namespace mainspring {
 namespace {
 
@@ -21,9 +23,6 @@ std::size_t number_length(std::string_view text, bool sign) {
 std::string_view line_after(std::string_view rest) {
   return rest.starts_with(k_line_separator) ? rest.substr(k_line_separator.size()) : std::string_view();
 }
-
-// JavaScript's String.prototype.trim() on ASCII.
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
 
 // The length JavaScript gives `utf8`: one unit per code point, two for those past U+FFFF (a
 // four-byte sequence). A stray byte Node decodes as U+FFFD, one unit, as here.

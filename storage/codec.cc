@@ -326,7 +326,7 @@ void shell_input(Io& io, T& target) {
 // bit 0 stderr_apart, bit 1 progress_lines, bit 2 annotate_lines, bit 3 json_lines (a value with
 // any other bit is corrupt), then its input_format.
 template <class Io, class T>
-void shell_output_flags(Io& io, T& target) {
+void shell_output_fields(Io& io, T& target) {
   if (kind_of(target) != executor_kind::shell) return;
   auto& shell = std::get<shell_target>(target);
   if constexpr (std::is_const_v<T>) {
@@ -373,7 +373,7 @@ void override_fields(Io& io, O& o, uint8_t layout) {
     http_extra_fields(io, *o.target);
     if (layout >= 2) http_more_codes(io, *o.target);
     if (layout >= 3) shell_input(io, *o.target);
-    if (layout >= 4) shell_output_flags(io, *o.target);
+    if (layout >= 4) shell_output_fields(io, *o.target);
   }
   io(o.timeout_ms);
   io(o.retries);
@@ -466,7 +466,7 @@ struct job_codec {
     if (version >= 5) io(j.controls.retry_aborted);
     if (version >= 6) http_more_codes(io, j.target);
     if (version >= 7) shell_input(io, j.target);
-    if (version >= 8) shell_output_flags(io, j.target);
+    if (version >= 8) shell_output_fields(io, j.target);
   }
 };
 

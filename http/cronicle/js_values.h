@@ -17,6 +17,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/js_truthy.h"
+
 namespace mainspring::http::cronicle {
 
 // The text of `object`'s string field `name`, in place (no copy); `fallback` when it is missing
@@ -27,19 +29,7 @@ inline std::string_view string_in_place(const nlohmann::json& object, const char
   return it != object.end() && it->is_string() ? std::string_view(it->get_ref<const std::string&>()) : fallback;
 }
 
-// JavaScript truthiness: null, false, 0, NaN and "" are false; anything else (objects, arrays,
-// "0") is true.
-inline bool js_truthy(const nlohmann::json& v) {
-  if (v.is_null()) return false;
-  if (v.is_boolean()) return v.get<bool>();
-  if (v.is_number_float()) {
-    double d = v.get<double>();
-    return d != 0 && !std::isnan(d);
-  }
-  if (v.is_number()) return v.get<int64_t>() != 0;
-  if (v.is_string()) return !v.get_ref<const std::string&>().empty();
-  return true;
-}
+using mainspring::js_truthy;  // core/js_truthy.h
 
 // parseInt(String(v)) for a number or a string: leading blanks, an optional sign, then digits;
 // nullopt (NaN) when there are none, or for any other type. Clamped to +-2^53.
