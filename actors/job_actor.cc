@@ -112,9 +112,10 @@ finished_run finished_run::of(run_record&& run) {
   f.attempt = run.attempt;
   f.state = run.state;
   f.trigger = run.trigger;
-  if (!run.output_tail.empty() || !run.error.empty() || !run.node.empty() || run.own_fields || run.cause)
+  if (!run.output_tail.empty() || !run.error.empty() || !run.node.empty() || run.own_fields || run.cause ||
+      run.reported)
     f.text = std::make_unique<texts>(texts{std::move(run.output_tail), std::move(run.error), std::move(run.node),
-                                           std::move(run.own_fields), std::move(run.cause)});
+                                           std::move(run.own_fields), std::move(run.cause), std::move(run.reported)});
   return f;
 }
 
@@ -136,6 +137,7 @@ run_record finished_run::record(std::string_view job_id, std::string_view group)
     run.node = text->node;
     run.own_fields = text->own_fields;
     run.cause = text->cause;
+    run.reported = text->reported;
   }
   return run;
 }

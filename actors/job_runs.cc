@@ -7,6 +7,7 @@
 #include "actors/job_state.h"
 #include "actors/lingering_jobs.h"
 #include "actors/node_protocol.h"
+#include "core/reported_chain.h"
 #include "core/totp.h"
 #include "executors/executor_pool.h"
 #include "executors/run_limits.h"
@@ -109,8 +110,9 @@ void post_run_hook(job_self self, const job_context* ctx, const job_controls& c,
   });
 }
 
-// What a run started by the end of `run` (a follow-up, a dependent job) keeps of it.
-std::shared_ptr<const run_cause> cause_after(const job_state& st, const run_record& run) {
+// What a run started by the end of `run` (a follow-up, a dependent job) keeps of it; `data` is
+// what `run` passes on (its reported chain_data).
+std::shared_ptr<const run_cause> cause_after(const job_state& st, const run_record& run, std::string_view data) {
   auto cause = std::make_shared<run_cause>();
   cause->after_job = st.spec.id();
   cause->after_name = st.spec.name();
@@ -119,15 +121,17 @@ std::shared_ptr<const run_cause> cause_after(const job_state& st, const run_reco
   cause->after_state = run.state;
   cause->after_code = run.code;
   cause->after_error = run.error.substr(0, k_max_cause_error_bytes);
+  cause->after_data = data;
   return cause;
 }
 
 // Asks the group to run job `next` ("" = none) after `run` of this one (job_controls on_success,
-// on_failure).
-void follow_with(job_self self, const job_context* ctx, const std::string& next, const run_record& run) {
+// on_failure, or what the run reported in their place), passing it `data`.
+void follow_with(job_self self, const job_context* ctx, const std::string& next, const run_record& run,
+                 std::string_view data) {
   if (next.empty() || self->state.deleted) return;
   self->send(ctx->registry, follow_atom::value, std::string(self->state.spec.group()), next,
-             cause_after(self->state, run));
+             cause_after(self->state, run, data));
 }
 
 // Where a runner that completes inline (a no-op, a run refused at once) leaves its outcome, so
@@ -319,6 +323,11 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
   run.code = out.code;
   run.output_tail = std::move(out.output_tail);
   run.error = std::move(out.error);
+  if (!out.reported.empty()) run.reported = std::make_shared<const std::string>(std::move(out.reported));
+
+  // A script's reports may name the follow-ups and data of this run (Cronicle's chain, chain_error
+  // and chain_data).
+  const reported_chain chain = run.reported ? chain_of_report(*run.reported) : reported_chain{};
 
   ctx->stats->runs_finished.fetch_add(1, std::memory_order_relaxed);
   ctx->metrics->on_run_finished(st.kind, run.state,
@@ -329,7 +338,7 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
     // Only then does the group hear of it: dependents run, an ephemeral job goes.
     if ((st.has_dependents || st.spec.ephemeral) && !st.deleted)
       self->send(ctx->registry, succeeded_atom::value, std::string(st.spec.group()), std::string(st.spec.id()),
-                 static_cast<bool>(st.spec.ephemeral), cause_after(st, run));
+                 static_cast<bool>(st.spec.ephemeral), cause_after(st, run, chain.data));
   } else {
     ++st.counts.failures;
     st.counts.last_error_ms = run.end_ms;
@@ -354,10 +363,11 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
       // One retry timer per job: the earliest pending retry holds it (start_due_retries re-arms).
       if (st.retries_due.size() == 1) arm(self, ctx, due, timer_kind::retry);
     } else if (!aborted_by_client) {
-      follow_with(self, ctx, controls.on_failure, run);
+      follow_with(self, ctx, chain.on_failure.value_or(controls.on_failure), run, chain.data);
     }
   }
-  if (run.state == run_state::succeeded) follow_with(self, ctx, controls.on_success, run);
+  if (run.state == run_state::succeeded)
+    follow_with(self, ctx, chain.on_success.value_or(controls.on_success), run, chain.data);
   if (!controls.hook_url.empty()) post_run_hook(self, ctx, controls, "job_complete", run);
   // The record keeps them, so that the run shows them once it has ended (Cronicle's job views).
   if (own) run.own_fields = std::make_shared<const run_override>(*own);

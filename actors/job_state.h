@@ -60,6 +60,7 @@ struct finished_run {
     std::string node;
     std::shared_ptr<const run_override> own_fields;  // run_record::own_fields
     std::shared_ptr<const run_cause> cause;          // run_record::cause
+    std::shared_ptr<const std::string> reported;     // run_record::reported
   };
   uint64_t run_id = 0;
   int64_t plan_ms = 0;
@@ -69,7 +70,7 @@ struct finished_run {
   int attempt = 0;
   run_state state = run_state::running;
   run_trigger trigger = run_trigger::schedule;
-  std::unique_ptr<texts> text;  // null when all five are empty
+  std::unique_ptr<texts> text;  // null when all six are empty
 
   // `run` without its job id and group; its texts are moved.
   static finished_run of(run_record&& run);

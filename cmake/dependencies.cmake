@@ -7,6 +7,7 @@ find_package(PkgConfig REQUIRED)
 
 find_package(date CONFIG REQUIRED)            # date::date-tz (uses the OS tzdata)
 find_package(nlohmann_json 3 REQUIRED)        # nlohmann_json::nlohmann_json
+find_package(LibXml2 REQUIRED)                # LibXml2::LibXml2 (HTML reports cleaned, core/html_sanitizer)
 find_package(CLI11 CONFIG REQUIRED)           # CLI11::CLI11
 find_package(spdlog CONFIG REQUIRED)          # spdlog::spdlog
 find_package(CURL REQUIRED)                   # CURL::libcurl

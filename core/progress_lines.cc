@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/ascii_text.h"
+#include "core/html_sanitizer.h"
 #include "core/js_truthy.h"
 
 namespace mainspring {
@@ -26,21 +27,63 @@ int code_of(const json& code) {
   return 1;
 }
 
-// A JSON report's fields, as Cronicle's handleChildResponse takes them (while not complete).
-void apply_report(const json& data, stdout_report& report) {
+// The keys of a report Cronicle keeps as given (lib/job.js handleChildResponse's list, less the
+// ones read here: progress, complete, code and description; and less update_event, which Cronicle
+// drops unless its allow_event_updates_from_jobs is set, as it is not by default).
+constexpr std::string_view k_kept_keys[] = {"perf",         "table",       "html",           "label",
+                                            "chain",        "chain_data",  "chain_params",   "chain_error",
+                                            "notify_success", "notify_fail"};
+
+std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// Cronicle cleans the HTML a job reports before anyone's browser shows it.
+void clean_html(json& html) {
+  if (!html.is_object()) return;
+  auto content = html.find("content");
+  if (content == html.end() || !js_truthy(*content)) return;
+  *content = content->is_string() ? sanitize_html(content->get_ref<const std::string&>()) : std::string();
+}
+
+// Sets fields[key] = value unless the fields would then be written longer than allowed.
+void keep_field(json& fields, const std::string& key, json value) {
+  if (key == "html") clean_html(value);
+  auto old = fields.find(key);
+  std::optional<json> before;
+  if (old != fields.end()) before = std::move(*old);
+  fields[key] = std::move(value);
+  if (dump(fields).size() <= k_max_reported_fields_bytes) return;
+  if (before) fields[key] = std::move(*before);
+  else fields.erase(key);
+}
+
+// A JSON report's keys, as Cronicle's handleChildResponse takes them (while not complete).
+void apply_report(json& data, stdout_report& report) {
   if (report.completed) return;
   if (auto p = data.find("progress"); p != data.end() && p->is_number()) report.progress = p->get<double>();
+  if (auto code = data.find("code"); code != data.end()) report.code_reported = std::move(*code);
+  if (auto description = data.find("description"); description != data.end())
+    report.description = description->is_null()     ? std::string()
+                         : description->is_string() ? description->get<std::string>()
+                                                    : dump(*description);
+  if (auto html = data.find("html"); html != data.end() && js_truthy(*html)) report.sent_html = true;
+  for (std::string_view key : k_kept_keys)
+    if (auto it = data.find(key); it != data.end()) keep_field(report.fields, std::string(key), std::move(*it));
   auto complete = data.find("complete");
   if (complete == data.end() || !js_truthy(*complete)) return;
   report.completed = true;
-  auto code = data.find("code");
-  report.code = code == data.end() ? 0 : code_of(*code);
-  auto description = data.find("description");
-  if (description == data.end() || description->is_null()) report.description.clear();
-  else report.description = description->is_string() ? description->get<std::string>() : description->dump();
+  report.code = code_of(report.code_reported);
 }
 
 }  // namespace
+
+std::string reported_fields(const stdout_report& report, bool succeeded) {
+  if (!report.completed && report.fields.empty()) return {};  // nearly every run: nothing to write
+  json out = report.fields;
+  if (report.completed && succeeded && !report.description.empty()) out["description"] = report.description;
+  if (report.completed && report.code != 0 && report.code_reported != json(report.code))
+    out["code"] = report.code_reported;
+  return out.empty() ? std::string() : dump(out);
+}
 
 std::optional<double> progress_of_line(std::string_view line) {
   std::size_t at = 0;

@@ -4,10 +4,14 @@
 //   - a line that is only a whole number and a percent sign (JavaScript's /^\s*(\d+)\%\s*$/,
 //     "42%"; "  7 %" is not one) sets the run's progress to min(number, 100) / 100;
 //   - in JSON mode (Cronicle's `json` param), a line that is a JSON object (/^\s*\{.+\}\s*$/ and
-//     parses) is a report: its "progress" (a number) sets the progress, and its first "complete"
-//     (truthy) ends the run's reports with its "code" (0 when falsy; an integer as it is, any
-//     other value 1) and "description"; reports after that one change nothing. A line of that
-//     shape that does not parse is output.
+//     parses) is a report. As Cronicle's handleChildResponse, each report sets the keys it has of
+//     the ones Cronicle takes: "progress" (a number), "code" and "description" (the last ones
+//     given), and perf, table, html, label, chain, chain_data, chain_params, chain_error,
+//     notify_success and notify_fail, kept as given (`fields`; html's content cleaned by
+//     core/html_sanitizer; update_event is dropped, as Cronicle drops it by default). The first
+//     report with a truthy "complete" ends the run's reports: its code is the code reported last
+//     (0 when falsy; an integer as it is, any other value 1); reports after it change nothing. A
+//     line of that shape that does not parse is output.
 //
 // Stdout then reaches the output a line at a time: a line is held until its '\n' (or the end of
 // the stream), at most k_max_held_line_bytes of it (k_max_held_json_line_bytes in JSON mode); a
@@ -18,8 +22,10 @@
 //   progress_lines lines(/*json=*/true);
 //   std::string out;
 //   stdout_report report;
-//   lines.add("step 1\n50%\n{\"complete\":1,\"code\":3,\"description\":\"disk full\"}\nst", out, report);
-//   // out "step 1\n", report.progress 0.5, report.completed, code 3, description "disk full"
+//   lines.add("step 1\n50%\n{\"perf\":{\"db\":1.5}}\n{\"complete\":1,\"code\":3,\"description\":\"disk full\"}\nst",
+//             out, report);
+//   // out "step 1\n", report.progress 0.5, report.completed, code 3, description "disk full",
+//   // report.fields {"perf":{"db":1.5}}
 //   lines.finish(out, report);                        // out "step 1\nst"
 #pragma once
 
@@ -28,6 +34,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 namespace mainspring {
 
 // The longest line held back to see whether it reports progress. A progress line is a few bytes;
@@ -35,14 +43,28 @@ namespace mainspring {
 inline constexpr std::size_t k_max_held_line_bytes = 256;
 // The same in JSON mode, where a report may carry more (a description, Cronicle's perf figures).
 inline constexpr std::size_t k_max_held_json_line_bytes = 64 * 1024;
+// The most a run's reported fields take, written as JSON: a key whose value would take them past
+// it is not taken (each report is at most a held line, but a script may send many).
+inline constexpr std::size_t k_max_reported_fields_bytes = 64 * 1024;
 
 // What a command's stdout reported about its run.
 struct stdout_report {
   std::optional<double> progress;  // the last progress reported, 0..1 for "NN%" lines
   bool completed = false;          // a JSON report said "complete" (JSON mode)
   int code = 0;                    // ... with this code (0: success)
-  std::string description;         // ... and this description ("" when it gave none)
+  std::string description;         // the last description reported ("" when none was)
+  nlohmann::json code_reported;    // the last code reported, as given (null when none was)
+  // The other keys reported (perf, table, html, ...), as given; html also when falsy.
+  nlohmann::json fields = nlohmann::json::object();
+  bool sent_html = false;          // a report had a truthy "html" (Cronicle's shellplug's sent_html)
 };
+
+// What a run record keeps of a report (run_record::reported): a JSON object's text with
+// report.fields, and once the run completed by its report, its "description" when it succeeded
+// with one (a failure's is the run's error) and its "code" as given when the run's code is not
+// that (a string, a fraction or a number past an int's range: the run's code is 1 then); "" when
+// that object would be empty.
+std::string reported_fields(const stdout_report& report, bool succeeded);
 
 // The progress a line reports, or nullopt when it is output.
 std::optional<double> progress_of_line(std::string_view line);

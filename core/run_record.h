@@ -39,6 +39,9 @@ struct run_cause {
   run_state after_state = run_state::succeeded;
   int after_code = 0;
   std::string after_error;  // at most k_max_cause_error_bytes
+  // What that run passed on (Cronicle's chain_data, from its reports: run_record::reported), a
+  // JSON value's text; "" = none.
+  std::string after_data;
 
   bool operator==(const run_cause&) const = default;
 };
@@ -94,6 +97,10 @@ struct run_record {
   std::shared_ptr<const run_override> own_fields;
   // What started it, when more than its trigger says (run_cause); shared for the same reason.
   std::shared_ptr<const run_cause> cause;
+  // What its command reported of itself beyond its outcome, a JSON object's text (Cronicle's
+  // JSON reports: perf, table, html, label, chain..., a success's description; its
+  // shellplug's "Error Output": core/progress_lines.h reported_fields); null for nearly every run.
+  std::shared_ptr<const std::string> reported;
 
   int64_t lateness_ms() const { return start_ms - plan_ms; }
   int64_t duration_ms() const { return end_ms > start_ms ? end_ms - start_ms : 0; }

@@ -3,6 +3,7 @@
 #include <string.h>  // sigabbrev_np
 
 #include "core/ascii_text.h"
+#include "core/utf8.h"
 
 namespace mainspring {
 namespace {
@@ -125,6 +126,28 @@ std::optional<std::string> stderr_first_line::line() const {
     while (!shown.empty() && is_blank(shown.back())) shown.remove_suffix(1);
   if (utf16_units(shown) >= k_stderr_line_max_units) return std::nullopt;
   return std::string(shown);
+}
+
+void stderr_head::add(std::string_view bytes) {
+  if (text_.size() >= k_max_stderr_report_bytes) {
+    if (!bytes.empty() && !text_.ends_with("...")) text_ += "...";
+    return;
+  }
+  const std::size_t room = k_max_stderr_report_bytes - text_.size();
+  text_.append(bytes.substr(0, room));
+  if (bytes.size() > room) text_ += "...";
+}
+
+std::string error_output_html(std::string_view stderr_text) {
+  const std::string text = utf8_prefix(stderr_text, stderr_text.size());
+  std::string_view shown = trim_blanks(text);
+  if (shown.empty()) return {};
+  std::string html = "<pre>";
+  for (char c : shown) {
+    if (c == '<') html += "&lt;";
+    else html += c;
+  }
+  return html + "</pre>";
 }
 
 }  // namespace mainspring

@@ -11,6 +11,9 @@
 // with code: 3: ls: x: No such file or directory"). stderr_first_line finds it in stderr as it
 // arrives, keeping only that line's bytes.
 //
+// Cronicle's shellplug also shows a job's stderr as an HTML report, "Error Output" (when the
+// script sent no html report of its own): stderr_head keeps its start, error_output_html writes it.
+//
 // Example:
 //   stderr_first_line first;
 //   first.add("  ls: x: No such file or directory\nmore\n");
@@ -69,5 +72,23 @@ class stderr_first_line {
   bool text_after_ = false;  // a non-blank byte came after that '\n'
   bool too_long_ = false;    // line_ passed k_max_stderr_line_bytes before its end
 };
+
+// The most of a run's stderr kept for its "Error Output" report, as Cronicle's shellplug keeps
+// 32K of it.
+inline constexpr std::size_t k_max_stderr_report_bytes = 32 * 1024;
+
+// Keeps the first k_max_stderr_report_bytes of a run's stderr, then "..." once more came.
+class stderr_head {
+ public:
+  void add(std::string_view bytes);
+  const std::string& text() const { return text_; }
+
+ private:
+  std::string text_;
+};
+
+// Cronicle's shellplug's "Error Output" content: "<pre>" + stderr with each '<' as "&lt;",
+// trimmed, + "</pre>", in valid UTF-8; "" when stderr has no non-blank character (no report).
+std::string error_output_html(std::string_view stderr_text);
 
 }  // namespace mainspring

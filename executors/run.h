@@ -63,7 +63,9 @@ struct run_request {
   // shell_runner: what the command reads on stdin ("" = nothing: /dev/null).
   std::string input;
   // shell_runner: stderr on a pipe of its own (core/executor_target.h shell_target::stderr_apart):
-  // a failed run's error then ends with stderr's first line (core/shell_exit.h).
+  // a failed run's error then ends with stderr's first line (core/shell_exit.h), and unless a
+  // report ended the run or sent html, a run with stderr reports it as Cronicle's "Error Output"
+  // html.
   bool stderr_apart = false;
   // shell_runner: a stdout line that is only "NN%" is the run's progress (live(), run_live), not
   // output (shell_target::progress_lines).
@@ -72,7 +74,8 @@ struct run_request {
   // (shell_target::annotate_lines).
   bool annotate_lines = false;
   // shell_runner, with progress_lines: a stdout line that is a JSON object is a report on the run
-  // (shell_target::json_lines): a "complete" one's code and description decide its outcome.
+  // (shell_target::json_lines): a "complete" one's code and description decide its outcome, and
+  // the keys Cronicle keeps are the outcome's `reported`.
   bool json_lines = false;
   // shell_runner: the job's resource limits (core/job_controls.h; 0 = none): the run is aborted
   // when its processes use more CPU (% of one core) or resident memory than allowed for longer
@@ -100,6 +103,9 @@ struct run_outcome {
   std::string output_tail;
   // A human-readable reason when result != succeeded ("exit code 3", "HTTP 503", "timed out").
   std::string error;
+  // shell_runner, with json_lines or stderr_apart: what the command reported of itself, a JSON
+  // object's text (run_record::reported); "" for none.
+  std::string reported;
 };
 
 using run_callback = std::function<void(run_outcome)>;

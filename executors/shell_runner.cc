@@ -60,7 +60,8 @@ struct active_run {
   std::optional<std::string> aborted;  // why, once abort() asked for it or a limit was exceeded
   std::optional<limit_watch> limits;   // set when the job limits its runs (run_limits.h)
   int64_t printed_bytes = 0;           // everything read from its pipes
-  stderr_first_line stderr_head;       // when its stderr is apart (run_request::stderr_apart)
+  stderr_first_line stderr_line;       // when its stderr is apart (run_request::stderr_apart)
+  stderr_head stderr_start;            // ... and its start, for its Error Output report
   progress_lines stdout_lines;         // when its stdout reports progress (run_request::progress_lines)
   stdout_report report;                // what that stdout reported
   // The group's CPU time at its last usage sample, and when that was (live CPU %).
@@ -344,7 +345,10 @@ class shell_runner::impl {
   // Adds what the run printed to its tail: stderr's also to its first line (stderr_apart), stdout
   // a line at a time without its progress lines (progress_lines).
   void take_output(active_run& run, bool from_stderr, std::string_view bytes) {
-    if (from_stderr) run.stderr_head.add(bytes);
+    if (from_stderr) {
+      run.stderr_line.add(bytes);
+      run.stderr_start.add(bytes);
+    }
     if (from_stderr || !run.p.req.progress_lines) return run.tail.append(bytes);
     const std::optional<double> before = run.report.progress;
     lines_buf_.clear();
@@ -535,12 +539,26 @@ class shell_runner::impl {
       // The command reported its end (json_lines): that, not its exit, is the outcome.
       out.code = run->report.code;
       out.result = out.code == 0 ? run_result::succeeded : run_result::failed;
-      if (out.code != 0) out.error = run->report.description;
+      // Cronicle's words for a failure reported without a description (finishLocalJob).
+      if (out.code != 0)
+        out.error = run->report.description.empty() ? "Unknown Error (no description provided)" : run->report.description;
     } else {
-      describe_exit(wait_status, run->p.req.stderr_apart ? run->stderr_head.line() : std::nullopt, out);
+      describe_exit(wait_status, run->p.req.stderr_apart ? run->stderr_line.line() : std::nullopt, out);
     }
+    out.reported = reported_of(*run, out.result == run_result::succeeded);
     release_slot();
     call(run->p.done, std::move(out));
+  }
+
+  // What the run reported of itself (run_outcome::reported): its JSON reports' fields and, as
+  // Cronicle's shellplug adds when the script's exit ends it, its stderr as "Error Output" html
+  // unless the script sent html of its own.
+  static std::string reported_of(active_run& run, bool succeeded) {
+    stdout_report& report = run.report;
+    if (run.p.req.stderr_apart && !report.completed && !report.sent_html)
+      if (std::string html = error_output_html(run.stderr_start.text()); !html.empty())
+        report.fields["html"] = {{"title", "Error Output"}, {"content", std::move(html)}};
+    return reported_fields(report, succeeded);
   }
 
   void stop_all() {

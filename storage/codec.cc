@@ -496,7 +496,7 @@ struct cause_codec {
   static constexpr const char* k_name = "run_cause";
   static constexpr uint8_t k_version = k_cause_format;
   template <class Io, class C>
-  static void fields(Io& io, C& c, uint8_t /*version*/) {
+  static void fields(Io& io, C& c, uint8_t version) {
     io(c.by);
     io(c.after_job);
     io(c.after_name);
@@ -505,22 +505,24 @@ struct cause_codec {
     io(c.after_state);
     io(c.after_code);
     io(c.after_error);
+    if (version >= 2) io(c.after_data);
   }
 };
 
-// An optional cause inside another record, in cause_codec's fields (with the record's format).
+// An optional cause inside another record, in cause_codec's fields of `cause_version` (which the
+// record's format implies).
 template <class Io, class P>
-void optional_cause_fields(Io& io, P& cause) {
+void optional_cause_fields(Io& io, P& cause, uint8_t cause_version) {
   if constexpr (std::is_const_v<P>) {
     io(cause != nullptr);
-    if (cause) cause_codec::fields(io, *cause, k_cause_format);
+    if (cause) cause_codec::fields(io, *cause, cause_version);
   } else {
     bool present = false;
     io(present);
     cause.reset();
     if (present) {
       auto read = std::make_shared<run_cause>();
-      cause_codec::fields(io, *read, k_cause_format);
+      cause_codec::fields(io, *read, cause_version);
       cause = std::move(read);
     }
   }
@@ -537,9 +539,10 @@ struct waiting_codec {
     io(w.trigger);
     io(w.plan_ms);
     io(w.attempt);
-    // Formats 2 and 3 name their override layout; 4 adds the cause to layout 3, 5 has layout 4.
-    optional_override_fields(io, w.change, version <= 3 ? version : static_cast<uint8_t>(version - 1));
-    if (version >= 4) optional_cause_fields(io, w.cause);
+    // Formats 2 and 3 name their override layout; 4 adds the cause to layout 3, 5 has layout 4,
+    // 6 the cause's format 2 (its chain data).
+    optional_override_fields(io, w.change, version <= 3 ? version : static_cast<uint8_t>(std::min(version - 1, 4)));
+    if (version >= 4) optional_cause_fields(io, w.cause, version >= 6 ? 2 : 1);
   }
 };
 

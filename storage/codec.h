@@ -47,14 +47,16 @@ inline constexpr uint8_t k_func_format = 1;
 inline constexpr uint8_t k_audit_format = 1;
 inline constexpr uint8_t k_node_format = 2;  // 2 added tags
 inline constexpr uint8_t k_api_key_format = 2;  // 2 added title, privileges, last_used_ms
-// 2, 3: its own fields in override layout 2, 3; 4: its cause; 5: its own fields in layout 4
-inline constexpr uint8_t k_waiting_format = 5;
+// 2, 3: its own fields in override layout 2, 3; 4: its cause; 5: its own fields in layout 4;
+// 6: its cause in cause format 2
+inline constexpr uint8_t k_waiting_format = 6;
 // A run's own fields, inside a run value that has them (storage/run_value.h).
 // 2: an HTTP target's further expected statuses; 3: a shell target's stdin input; 4: its
 // output flags
 inline constexpr uint8_t k_override_format = 4;
 inline constexpr uint8_t k_deleted_job_format = 1;  // its job in the job format of its day
-inline constexpr uint8_t k_cause_format = 1;  // a run's cause, inside a run value of format 5
+// A run's cause, inside a run value of format 5 or 6 (and a waiting record); 2 added after_data.
+inline constexpr uint8_t k_cause_format = 2;
 
 std::string encode(const group_spec& group);
 std::string encode(const job_spec& job);

@@ -11,6 +11,9 @@ constexpr uint8_t k_max_trigger = static_cast<uint8_t>(run_trigger::parent);
 static_assert(k_max_state < 8 && k_max_trigger < 8, "state and trigger share one byte, 3 bits each");
 constexpr uint8_t k_has_tally_bit = 1 << 6;
 constexpr uint8_t k_has_own_fields_bit = 1 << 7;
+// Format 6's extras byte.
+constexpr uint8_t k_extra_cause_bit = 1;
+constexpr uint8_t k_extra_report_bit = 2;
 
 // The longest varint of a uint64: 10 groups of 7 bits.
 constexpr int k_max_varint_bytes = 10;
@@ -132,7 +135,10 @@ status corrupt(const std::string& why) {
 std::string encode_run_value(const run_record& run, const run_tally* tally) {
   std::string out;
   out.reserve(24 + run.output_tail.size() + run.error.size() + run.node.size());
-  out.push_back(static_cast<char>(run.cause != nullptr ? k_run_value_format_with_cause : k_run_value_format));
+  const uint8_t format = run.reported != nullptr ? k_run_value_format_with_extras
+                         : run.cause != nullptr  ? k_run_value_format_with_cause
+                                                 : k_run_value_format;
+  out.push_back(static_cast<char>(format));
   out.push_back(static_cast<char>(static_cast<uint8_t>(run.state) | static_cast<uint8_t>(run.trigger) << 3 |
                                   (tally != nullptr ? k_has_tally_bit : 0) |
                                   (run.own_fields != nullptr ? k_has_own_fields_bit : 0)));
@@ -155,7 +161,10 @@ std::string encode_run_value(const run_record& run, const run_tally* tally) {
     put_varint(out, tally->newest_started_id > run.run_id ? tally->newest_started_id - run.run_id : 0);
   }
   if (run.own_fields != nullptr) put_text(out, encode(*run.own_fields));
+  if (format == k_run_value_format_with_extras)
+    out.push_back(static_cast<char>((run.cause != nullptr ? k_extra_cause_bit : 0) | k_extra_report_bit));
   if (run.cause != nullptr) put_text(out, encode(*run.cause));
+  if (run.reported != nullptr) put_text(out, *run.reported);
   return out;
 }
 
@@ -165,8 +174,9 @@ namespace {
 status read_value(std::string_view bytes, run_record* out, std::optional<run_tally>* tally, bool copy_texts) {
   value_reader in(bytes);
   const uint8_t format = in.byte();
-  if (format != k_run_value_format && format != k_run_value_format_with_cause && format != k_run_value_format_keyed)
-    return corrupt("not a format 3, 4 or 5 value");
+  if (format != k_run_value_format && format != k_run_value_format_with_cause &&
+      format != k_run_value_format_with_extras && format != k_run_value_format_keyed)
+    return corrupt("not a format 3, 4, 5 or 6 value");
   const bool keyed = format == k_run_value_format_keyed;
   const uint8_t kinds = in.byte();
   const uint8_t state = kinds & 7, trigger = (kinds >> 3) & 7;
@@ -212,13 +222,25 @@ status read_value(std::string_view bytes, run_record* out, std::optional<run_tal
       if (status st = decode(bytes_of_own, own.get()); !st.ok()) return corrupt("its own fields: " + st.message());
     }
   }
+  uint8_t extras = format == k_run_value_format_with_cause ? k_extra_cause_bit : 0;
+  if (format == k_run_value_format_with_extras) {
+    extras = in.byte();
+    // Only these bits, and a report always (a value without one is format 4 or 5).
+    if (in.error() == nullptr && (extras & ~(k_extra_cause_bit | k_extra_report_bit) || !(extras & k_extra_report_bit)))
+      return corrupt("unknown extras " + std::to_string(extras));
+  }
   std::shared_ptr<run_cause> cause;
-  if (format == k_run_value_format_with_cause) {
+  if (extras & k_extra_cause_bit) {
     const std::string_view bytes_of_cause = in.text_view();
     if (in.error() == nullptr) {
       cause = std::make_shared<run_cause>();
       if (status st = decode(bytes_of_cause, cause.get()); !st.ok()) return corrupt("its cause: " + st.message());
     }
+  }
+  std::shared_ptr<const std::string> reported;
+  if (extras & k_extra_report_bit) {
+    if (copy_texts) reported = std::make_shared<const std::string>(in.text_view());
+    else in.skip_text();
   }
   if (in.error() != nullptr) return corrupt(in.error());
   if (in.remaining() != 0) return corrupt(std::to_string(in.remaining()) + " trailing bytes");
@@ -228,6 +250,7 @@ status read_value(std::string_view bytes, run_record* out, std::optional<run_tal
   }
   out->own_fields = std::move(own);
   out->cause = std::move(cause);
+  if (copy_texts) out->reported = std::move(reported);
   return {};
 }
 

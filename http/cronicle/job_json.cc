@@ -164,10 +164,10 @@ json event_as_run(const job_view& event, const job_view& run, const event_contex
 namespace {
 
 // What started the job, as Cronicle's run_event and chainReaction write it on the job: `source`,
-// and for a chained job the run it follows (source_event, source_job) and how that ended
-// (chain_code, chain_description; chain_data, which Mainspring's jobs do not emit, is empty). A
-// retry keeps them, as Cronicle relaunches the same job. Never the key itself (Cronicle also
-// writes `api_key`, the secret, on the job).
+// and for a chained job the run it follows (source_event, source_job), how that ended
+// (chain_code, chain_description) and the chain_data its script reported ({} when none). A retry
+// keeps them, as Cronicle relaunches the same job. Never the key itself (Cronicle also writes
+// `api_key`, the secret, on the job).
 void add_source(json& job, const run_record& run) {
   const run_cause* cause = run.cause.get();
   if (cause && !cause->after_job.empty()) {
@@ -182,7 +182,8 @@ void add_source(json& job, const run_record& run) {
     job["source_job"] = job_id_of(cause->after_job, cause->after_run_id);
     job["chain_code"] = job_code(before, plugin);
     job["chain_description"] = job_description(before, plugin, 0);
-    job["chain_data"] = json::object();
+    json data = json::parse(cause->after_data, nullptr, /*allow_exceptions=*/false);
+    job["chain_data"] = data.is_discarded() ? json::object() : std::move(data);
     return;
   }
   if (cause && !cause->by.empty()) {
@@ -191,6 +192,15 @@ void add_source(json& job, const run_record& run) {
   }
   if (run.trigger == run_trigger::manual) job["source"] = "Manual (API)";
   if (run.trigger == run_trigger::parent) job["source"] = "Chain Reaction";
+}
+
+// What the run's script reported of itself (run_record::reported: its JSON reports' perf, table,
+// html, label, chain*, notify_*, a success's description, a code that is not an integer, its
+// stderr as html "Error Output"), as an object; empty for nearly every run.
+json reported_of(const run_record& run) {
+  if (run.reported == nullptr) return json::object();
+  json reported = json::parse(*run.reported, nullptr, /*allow_exceptions=*/false);
+  return reported.is_object() ? reported : json::object();
 }
 
 }  // namespace
@@ -236,6 +246,10 @@ json job_json(const run_record& run, const json& event, int64_t timeout_ms, cons
   job["code"] = job_code(run, plugin);
   job["description"] = job_description(run, plugin, timeout_ms);
   job["perf"] = "";
+  // Cronicle sets each key a report gave on the job (handleChildResponse): they replace the
+  // event's (chain, chain_error, notify_*) and the incoming chain_data.
+  json reported = reported_of(run);
+  for (auto& [key, value] : reported.items()) job[key] = std::move(value);
   job["time_end"] = seconds_of(run.end_ms);
   job["elapsed"] = seconds_of(run.duration_ms());
   // The limit the run was cut at, as the executor's text keeps it: the run's own (run_event's or
@@ -313,6 +327,11 @@ json history_row(const run_record& run, const json& event, int64_t timeout_ms, c
   // Cronicle's stub has a description only for failures; Mainspring gives every row one, so that
   // a history row says as much as get_job_status.
   row["description"] = job_description(run, plugin, timeout_ms);
+  // Of what the script reported, the stub keeps perf and label (and shows the job's code and
+  // description, as get_job_status does).
+  json reported = reported_of(run);
+  for (const char* key : {"perf", "label", "code", "description"})
+    if (auto it = reported.find(key); it != reported.end()) row[key] = std::move(*it);
   return row;
 }
 

@@ -58,7 +58,10 @@ nlohmann::json event_as_run(const job_view& event, const job_view& run, const ev
 // The job as get_job_status and get_active_jobs show it. `event` is the event as event_json shows
 // it (or null when the event is gone); `timeout_ms` the job's limit; `now_ms` the time of the call
 // (a job in flight's elapsed time); `live` what a job in flight shows of itself (its `pid` and
-// `progress`, its `cpu` and `mem` samples, scheduler_api::live_run; 0 and {} without).
+// `progress`, its `cpu` and `mem` samples, scheduler_api::live_run; 0 and {} without). A finished
+// job carries what its script reported (run_record::reported: perf, table, html, label, chain*,
+// notify_*, a success's description, a code that is not an integer), as Cronicle sets each key of
+// a job's reports on the job.
 nlohmann::json job_json(const run_record& run, const nlohmann::json& event, int64_t timeout_ms,
                         const std::string& hostname, int64_t now_ms, const std::optional<run_live>& live = std::nullopt);
 
@@ -90,7 +93,8 @@ bool awaits_retry(const run_record& run, const std::vector<retry_due>& due);
 // unshifts a job's stub onto logs/completed when it finishes), the newer run first on a tie.
 void order_by_completion(std::vector<run_record>& runs);
 
-// A row of get_history / get_event_history: the stub Cronicle keeps of a finished job.
+// A row of get_history / get_event_history: the stub Cronicle keeps of a finished job (with the
+// perf and label its script reported).
 nlohmann::json history_row(const run_record& run, const nlohmann::json& event, int64_t timeout_ms,
                            const std::string& hostname);
 

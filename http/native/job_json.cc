@@ -340,8 +340,18 @@ json cause_json(const run_record& run) {
     out["after_state"] = run_state_name(c.after_state);
     out["after_code"] = c.after_code;
     out["after_error"] = c.after_error;
+    // What that run passed on (a script's chain_data), when it did.
+    if (json data = json::parse(c.after_data, nullptr, /*allow_exceptions=*/false); !data.is_discarded())
+      out["after_data"] = std::move(data);
   }
   return out;
+}
+
+// What the run's command reported of itself (run_record::reported), or null.
+json reported_json(const run_record& run) {
+  if (run.reported == nullptr) return nullptr;
+  json reported = json::parse(*run.reported, nullptr, /*allow_exceptions=*/false);
+  return reported.is_object() ? reported : json(nullptr);
 }
 
 }  // namespace
@@ -362,7 +372,8 @@ nlohmann::json run_record_json(const run_record& run) {
               {"output_tail", run.output_tail},
               {"error", run.error},
               {"node", run.node.empty() ? json(nullptr) : json(run.node)},
-              {"cause", cause_json(run)}};
+              {"cause", cause_json(run)},
+              {"reported", reported_json(run)}};
 }
 
 nlohmann::json node_json(const node_view& node) {

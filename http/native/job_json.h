@@ -88,7 +88,8 @@ nlohmann::json job_detail_json(const job_view& job);
 
 // One run: run_id (a decimal string: 64-bit ids do not fit a JavaScript number), job_id,
 // group_name, trigger, attempt, state, plan_time_ms, start_time_ms, end_time_ms (null while
-// running), duration_ms, lateness_ms, code, output_tail, error.
+// running), duration_ms, lateness_ms, code, output_tail, error, node, cause, and reported (what
+// the command reported of itself, run_record::reported, an object; null for nearly every run).
 nlohmann::json run_record_json(const run_record& run);
 // A worker node as the node list shows it: the seed's fields (hostname, ip, mac, otp_token
 // (always ""), boradcast_addr, grpclisten, machine_code, group_name) and node_id, status

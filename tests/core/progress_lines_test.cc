@@ -155,3 +155,55 @@ TEST_CASE("lines that only look like JSON, and JSON outside JSON mode, are outpu
   const std::string endless(k_max_held_json_line_bytes + 1, '{');
   CHECK(feed({endless, "}\n"}, true).output == endless + "}\n");
 }
+
+TEST_CASE("reports set their keys as they come: code and description given before complete count") {
+  result r = feed({"{\"code\":4,\"description\":\"half done\"}\n{\"complete\":1}\n"}, true);
+  CHECK(r.report.completed);
+  CHECK(r.report.code == 4);
+  CHECK(r.report.description == "half done");
+  // A later description replaces an earlier one; null empties it.
+  CHECK(feed({"{\"description\":\"a\"}\n{\"description\":\"b\",\"complete\":1}\n"}, true).report.description == "b");
+  CHECK(feed({"{\"description\":\"a\"}\n{\"description\":null,\"complete\":1}\n"}, true).report.description.empty());
+}
+
+TEST_CASE("the keys Cronicle keeps are kept as given, the last of each, and nothing after complete") {
+  result r = feed({"{\"perf\":{\"db\":0.5},\"label\":\"v1\",\"unknown\":1}\n",
+                   "{\"table\":{\"title\":\"T\",\"rows\":[[1,2]]},\"label\":\"v2\",\"chain_data\":{\"n\":3}}\n",
+                   "{\"complete\":1,\"chain\":\"next_event\"}\n{\"perf\":\"late\",\"label\":\"v3\"}\n"},
+                  true);
+  CHECK(r.report.fields == nlohmann::json::parse(
+                               R"({"perf":{"db":0.5},"label":"v2","table":{"title":"T","rows":[[1,2]]},)"
+                               R"("chain_data":{"n":3},"chain":"next_event"})"));
+  CHECK_FALSE(r.report.sent_html);
+}
+
+TEST_CASE("a reported html's content is cleaned before it is kept") {
+  result r = feed({R"({"html":{"title":"Out","content":"<b onclick=\"x()\">ok</b><script>alert(1)</script>"}})" "\n"}, true);
+  CHECK(r.report.sent_html);
+  CHECK(r.report.fields["html"] == nlohmann::json::parse(R"({"title":"Out","content":"<b>ok</b>"})"));
+  // Content that is not a string is not shown as HTML at all.
+  CHECK(feed({"{\"html\":{\"content\":[\"<script>\"]}}\n"}, true).report.fields["html"]["content"] == "");
+}
+
+TEST_CASE("reported fields stop growing at their bound") {
+  const std::string big(40'000, 'x');
+  result r = feed({"{\"perf\":\"" + big + "\"}\n", "{\"table\":\"" + big + "\"}\n", "{\"label\":\"small\"}\n"}, true);
+  CHECK(r.report.fields.contains("perf"));
+  CHECK_FALSE(r.report.fields.contains("table"));  // would pass k_max_reported_fields_bytes
+  CHECK(r.report.fields["label"] == "small");
+  CHECK(reported_fields(r.report, true).size() <= k_max_reported_fields_bytes);
+}
+
+TEST_CASE("what a run record keeps of a report") {
+  // A success's description is kept with the fields; a failure's is the run's error.
+  result ok = feed({"{\"perf\":{\"a\":1}}\n{\"complete\":1,\"description\":\"42 rows\"}\n"}, true);
+  CHECK(nlohmann::json::parse(reported_fields(ok.report, true)) ==
+        nlohmann::json::parse(R"({"perf":{"a":1},"description":"42 rows"})"));
+  result failed = feed({"{\"complete\":1,\"code\":\"warning\",\"description\":\"odd\"}\n"}, true);
+  CHECK(failed.report.code == 1);
+  CHECK(reported_fields(failed.report, false) == R"({"code":"warning"})");
+  CHECK(reported_fields(feed({"{\"complete\":1,\"code\":3}\n"}, true).report, false).empty());
+  // Before completion only the fields count (the exit decides code and description).
+  result open = feed({"{\"description\":\"x\",\"code\":\"w\"}\n"}, true);
+  CHECK(reported_fields(open.report, true).empty());
+}

@@ -108,3 +108,27 @@ TEST_CASE("a line of 256 characters or more is not taken, counted as JavaScript 
   // Trailing blanks that the trim takes do not count.
   CHECK(first_line({std::string(250, 'a') + std::string(20, ' ')}) == std::string(250, 'a'));
 }
+
+TEST_CASE("stderr's start is kept for its Error Output report, then three dots") {
+  stderr_head head;
+  head.add("warn: a\n");
+  head.add("warn: b\n");
+  CHECK(head.text() == "warn: a\nwarn: b\n");
+  stderr_head full;
+  full.add(std::string(k_max_stderr_report_bytes - 2, 'e'));
+  full.add("abcd");
+  full.add("more");
+  CHECK(full.text() == std::string(k_max_stderr_report_bytes - 2, 'e') + "ab...");
+  stderr_head exact;
+  exact.add(std::string(k_max_stderr_report_bytes, 'e'));
+  CHECK(exact.text().size() == k_max_stderr_report_bytes);
+  exact.add("x");
+  CHECK(exact.text().ends_with("e..."));
+}
+
+TEST_CASE("the Error Output report is stderr in <pre>, its '<' escaped, trimmed, or none when blank") {
+  CHECK(error_output_html("  <b>boom</b> & done\n\n") == "<pre>&lt;b>boom&lt;/b> & done</pre>");
+  CHECK(error_output_html(" \n\t") == "");
+  CHECK(error_output_html("") == "");
+  CHECK(error_output_html("bad \xff byte") == "<pre>bad \xef\xbf\xbd byte</pre>");
+}

@@ -46,8 +46,6 @@ std::string gated_script(const std::string& gate, int code = 0) {
   return "#!/bin/sh\nwhile [ ! -e " + gate + " ]; do sleep 0.05; done\nexit " + std::to_string(code) + "\n";
 }
 
-json history(cronicle_server& s, const std::string& id) { return s.ok("get_event_history", {{"id", id}})["rows"]; }
-
 // The runs (tries) of the event as the native API lists them: a retried job is several.
 std::size_t tries(cronicle_server& s, const std::string& id) {
   auto r = s.native.get("/v1/cronicle/job/" + id + "/executions");
@@ -102,7 +100,7 @@ TEST_CASE("cronicle: with queue, a run over max_children waits, starts when one 
   // The two waiting runs start one after the other and both finish.
   json rows;
   REQUIRE(eventually([&] {
-    rows = history(s, id);
+    rows = s.history(id);
     return rows.size() == 3;
   }, 20s));
   for (const auto& row : rows) CHECK(row["code"] == 0);
@@ -125,7 +123,7 @@ TEST_CASE("cronicle: chain runs its event after a success, chain_error after a f
   CHECK_FALSE(first.contains("api_key"));  // Cronicle also writes the key's secret there: not here
   json rows;
   REQUIRE(eventually([&] {
-    rows = history(s, next);
+    rows = s.history(next);
     return rows.size() == 1;
   }));
   // chainReaction's fields: the job it follows and how that ended.
@@ -145,15 +143,15 @@ TEST_CASE("cronicle: chain runs its event after a success, chain_error after a f
   CHECK(s.wait_job(aborted)["code"] == 1);
   const std::string bad_job = s.ok("run_event", {{"id", bad}})["ids"][0];
   s.wait_job(bad_job);
-  REQUIRE(eventually([&] { return history(s, oncall).size() == 1; }));
+  REQUIRE(eventually([&] { return s.history(oncall).size() == 1; }));
   // The follow-up of the aborted run would have reached the group first: there is none.
-  CHECK(history(s, oncall).size() == 1);
-  json after_failure = s.wait_job(history(s, oncall)[0]["id"]);
+  CHECK(s.history(oncall).size() == 1);
+  json after_failure = s.wait_job(s.history(oncall)[0]["id"]);
   CHECK(after_failure["source"] == "Chain Reaction (Bad)");
   CHECK(after_failure["source_job"] == bad_job);
   CHECK(after_failure["chain_code"] == 3);
   CHECK(after_failure["chain_description"] == "Script exited with code: 3");
-  CHECK(history(s, next).size() == 1);  // a failure does not run `chain`
+  CHECK(s.history(next).size() == 1);  // a failure does not run `chain`
 }
 
 TEST_CASE("cronicle: a chain to a deleted event is counted, not run") {
@@ -199,7 +197,7 @@ TEST_CASE("cronicle: a failed script's description ends with its stderr's first 
     CHECK(job["code"] == 2);
     CHECK(job["description"] == "Script exited with code: 2: cp: cannot stat x: No such file");
     // The log has both streams, each in its own order.
-    std::string log = s.cr.get("/api/app/get_job_log?id=" + job_id + "&api_key=" + s.admin).body;
+    std::string log = s.job_log(job_id);
     CHECK(log.find("working\n") != std::string::npos);
     CHECK(log.find("  cp: cannot stat x: No such file\nsecond\n") != std::string::npos);
   };
@@ -212,7 +210,7 @@ TEST_CASE("cronicle: a failed script's description ends with its stderr's first 
   json ended = s.wait_job(s.ok("run_event", {{"id", killed}})["ids"][0]);
   CHECK(ended["code"] == "SIGKILL");
   CHECK(ended["description"] == "Script exited with code: SIGKILL: out of memory");
-  CHECK(history(s, killed)[0]["code"] == "SIGKILL");
+  CHECK(s.history(killed)[0]["code"] == "SIGKILL");
   // The event keeps reading stderr apart once stored.
   s.server.kill9();
   s.server.restart();
@@ -247,14 +245,14 @@ TEST_CASE("cronicle: a job in flight shows the progress its script prints and it
   dir.touch("go");
   json done = s.wait_job(job);
   CHECK(done["progress"] == 1);
-  CHECK(s.cr.get("/api/app/get_job_log?id=" + job + "&api_key=" + s.admin).body == "one\ntwo\n");
+  CHECK(s.job_log(job) == "one\ntwo\n");
 
   // With annotate each line of the log starts with its time, as Cronicle stamps it.
   json annotated = shell_event("Stamped", "#!/bin/sh\necho one\necho 50%\necho two\n");
   annotated["params"]["annotate"] = 1;
   std::string stamped = s.ok("run_event", {{"id", s.create(annotated)}})["ids"][0];
   s.wait_job(stamped);
-  const std::string log = s.cr.get("/api/app/get_job_log?id=" + stamped + "&api_key=" + s.admin).body;
+  const std::string log = s.job_log(stamped);
   CHECK(std::regex_match(log, std::regex(R"(\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] one\n\[[-0-9: ]{19}\] two\n)")));
 
   // With json the script's JSON lines report on the job: a complete one decides how it ended.
@@ -265,7 +263,7 @@ TEST_CASE("cronicle: a job in flight shows the progress its script prints and it
   json ended = s.wait_job(reported);
   CHECK(ended["code"] == 7);
   CHECK(ended["description"] == "Disk full");
-  CHECK(s.cr.get("/api/app/get_job_log?id=" + reported + "&api_key=" + s.admin).body == "working\n");
+  CHECK(s.job_log(reported) == "working\n");
 
   // The script reads its job on stdin, one line of JSON, as Cronicle's shell plugin writes it.
   json reader = shell_event("Reader", "#!/bin/sh\ncat\n");
@@ -273,7 +271,7 @@ TEST_CASE("cronicle: a job in flight shows the progress its script prints and it
   std::string reader_id = s.create(reader);
   std::string read_job = s.ok("run_event", {{"id", reader_id}})["ids"][0];
   s.wait_job(read_job);
-  const std::string stdin_log = s.cr.get("/api/app/get_job_log?id=" + read_job + "&api_key=" + s.admin).body;
+  const std::string stdin_log = s.job_log(read_job);
   REQUIRE(stdin_log.ends_with("\n"));
   json given = json::parse(stdin_log);
   CHECK(given["id"] == read_job);
@@ -331,7 +329,7 @@ TEST_CASE("cronicle: run_event's own retries and retry_delay apply to that run a
   // One Cronicle job, tried three times: one history row, under the id run_event gave.
   json rows;
   REQUIRE(eventually([&] {
-    rows = history(s, id);
+    rows = s.history(id);
     return rows.size() == 1;
   }, 20s));
   CHECK(rows[0]["code"] == 2);
@@ -339,7 +337,7 @@ TEST_CASE("cronicle: run_event's own retries and retry_delay apply to that run a
   // The event itself is unchanged: a plain run is tried once.
   CHECK(s.ok("get_event", {{"id", id}})["event"]["retries"] == 0);
   s.wait_job(s.ok("run_event", {{"id", id}})["ids"][0]);
-  REQUIRE(eventually([&] { return history(s, id).size() == 2; }));
+  REQUIRE(eventually([&] { return s.history(id).size() == 2; }));
   CHECK(tries(s, id) == 4);
   check_error(s.call("run_event", {{"id", id}, {"retries", 101}}), "api",
               "Malformed event: retries: must be between 0 and 100");
@@ -437,7 +435,7 @@ TEST_CASE("cronicle: an ended job shows its own fields, also after a kill -9") {
   CHECK(its["chain"] == "");
   CHECK(its["params"]["script"] == "#!/bin/sh\necho event\n");
   // Its chain ran (once), and the event is unchanged.
-  REQUIRE(eventually([&] { return history(s, next).size() == 1; }, 20s));
+  REQUIRE(eventually([&] { return s.history(next).size() == 1; }, 20s));
   CHECK(s.ok("get_event", {{"id", id}})["event"]["timeout"] == 3600);
   // The stored record keeps them: the same after a kill -9.
   s.server.kill9();
@@ -526,12 +524,12 @@ TEST_CASE("cronicle: a retried job goes on under its first id until its last try
   json active = s.ok("get_active_jobs")["jobs"];
   CHECK(active.size() == 1);
   CHECK(active.contains(job));  // under the first id
-  CHECK(history(s, id).empty());  // the job has not ended
+  CHECK(s.history(id).empty());  // the job has not ended
   dir.touch("go");
   json ended = s.wait_job(job);
   CHECK(ended["code"] == 0);
   CHECK(ended["id"] == job);
-  json rows = history(s, id);
+  json rows = s.history(id);
   REQUIRE(rows.size() == 1);
   CHECK(rows[0]["id"] == job);
   CHECK(rows[0]["code"] == 0);
@@ -549,7 +547,7 @@ TEST_CASE("cronicle: a job waiting out its retry_delay is not found, as Cronicle
   // The first try failed and its retry waits ten minutes: neither in progress nor complete.
   check_error(s.call("get_job_status", {{"id", job}}), "job", "Failed to fetch job details: Job not found: " + job);
   check_error(s.call("get_job_details", {{"id", job}}), "job", "Failed to fetch job details: Job not found: " + job);
-  CHECK(history(s, id).empty());
+  CHECK(s.history(id).empty());
   CHECK(s.ok("get_history")["rows"].empty());
   // get_active_jobs lists it as pending, under its id, with when its retry starts.
   json active = s.ok("get_active_jobs")["jobs"];
@@ -582,7 +580,7 @@ TEST_CASE("cronicle: abort_job and abort_jobs end a job waiting out its retry_de
   CHECK(ended["description"].get<std::string>().starts_with("Job Aborted: "));
   CHECK(ended["retry_num"] == 1);
   CHECK_FALSE(listed(job));
-  json rows = history(s, id);
+  json rows = s.history(id);
   REQUIRE(rows.size() == 1);
   CHECK(rows[0]["id"] == job);
   check_error(s.call("abort_job", {{"id", job}}), "job", "Failed to locate job: " + job);
@@ -594,7 +592,7 @@ TEST_CASE("cronicle: abort_job and abort_jobs end a job waiting out its retry_de
   CHECK(s.ok("abort_jobs", {{"event", id}})["count"] == 1);
   REQUIRE(eventually([&] { return !listed(second); }));
   CHECK(s.ok("get_job_status", {{"id", second}})["job"]["code"] == 1);
-  CHECK(history(s, id).size() == 2);
+  CHECK(s.history(id).size() == 2);
 }
 
 TEST_CASE("cronicle: an aborted job is not retried, whatever its event's retries (abort_job, timeout)") {
@@ -617,7 +615,7 @@ TEST_CASE("cronicle: an aborted job is not retried, whatever its event's retries
   REQUIRE(eventually([&] { return tries(s, id) == 5; }, 20s));
   REQUIRE(eventually([&] { return s.ok("get_active_jobs")["jobs"].empty(); }));
   // The failing job ran three times (twice retried); the aborted two ran once each.
-  json rows = history(s, id);
+  json rows = s.history(id);
   REQUIRE(rows.size() == 3);
   CHECK(rows[0]["id"] == failing);
   CHECK(rows[0]["code"] == 3);
@@ -639,11 +637,11 @@ TEST_CASE("cronicle: update_job's chain, web_hook and retries apply when the job
   // It fails, is retried once (its own retries), then its chain_error runs Next, once.
   json rows;
   REQUIRE(eventually([&] {
-    rows = history(s, id);
+    rows = s.history(id);
     return rows.size() == 1 && tries(s, id) == 2;
   }, 20s));
   CHECK(rows[0]["code"] == 3);
-  REQUIRE(eventually([&] { return history(s, next).size() == 1; }, 20s));
+  REQUIRE(eventually([&] { return s.history(next).size() == 1; }, 20s));
   // The hook was set while the first attempt ran: its end, then the retry's start and end.
   REQUIRE(sink.wait_for_requests(3, 20s));
   std::multiset<std::string> actions;
@@ -655,8 +653,8 @@ TEST_CASE("cronicle: update_job's chain, web_hook and retries apply when the job
   CHECK(event["web_hook"] == "");
   CHECK(event["retries"] == 0);
   s.wait_job(s.ok("run_event", {{"id", id}})["ids"][0]);
-  REQUIRE(eventually([&] { return history(s, id).size() == 2; }));
-  CHECK(history(s, next).size() == 1);
+  REQUIRE(eventually([&] { return s.history(id).size() == 2; }));
+  CHECK(s.history(next).size() == 1);
   CHECK(sink.requests().size() == 3);
 }
 
@@ -678,7 +676,7 @@ TEST_CASE("cronicle: run_event's own chain and web_hook apply to that job only, 
   std::string id = s.create(shell_event("Plain", "#!/bin/sh\necho plain\n"));
   std::string job = s.ok("run_event", {{"id", id}, {"chain", next}, {"web_hook", sink.url("/once")}})["ids"][0];
   CHECK(s.wait_job(job)["code"] == 0);
-  REQUIRE(eventually([&] { return history(s, next).size() == 1; }, 20s));
+  REQUIRE(eventually([&] { return s.history(next).size() == 1; }, 20s));
   REQUIRE(sink.wait_for_requests(2, 20s));
   // With ?post_data=1 the body is the job's data, not its fields: the run is the event's own.
   auto r = s.cr.request("POST", "/api/app/run_event/v1?id=" + id + "&post_data=1", json{{"chain", next}}.dump(),
@@ -687,8 +685,8 @@ TEST_CASE("cronicle: run_event's own chain and web_hook apply to that job only, 
   REQUIRE(r.json()["code"] == 0);
   CHECK(s.wait_job(r.json()["ids"][0])["code"] == 0);
   s.wait_job(s.ok("run_event", {{"id", id}})["ids"][0]);
-  REQUIRE(eventually([&] { return history(s, id).size() == 3; }));
-  CHECK(history(s, next).size() == 1);
+  REQUIRE(eventually([&] { return s.history(id).size() == 3; }));
+  CHECK(s.history(next).size() == 1);
   CHECK(sink.requests().size() == 2);
 }
 
@@ -709,8 +707,8 @@ TEST_CASE("cronicle: flush_event_queue drops the jobs waiting, and the job in fl
   CHECK(s.wait_job(running)["code"] == 0);
   // Nothing waited to start after it: the next job asked for is the only other one.
   s.wait_job(s.ok("run_event", {{"id", id}})["ids"][0]);
-  REQUIRE(eventually([&] { return history(s, id).size() == 2; }));
-  CHECK(history(s, id).size() == 2);
+  REQUIRE(eventually([&] { return s.history(id).size() == 2; }));
+  CHECK(s.history(id).size() == 2);
 }
 
 TEST_CASE("cronicle: jobs waiting in an event's queue survive a kill -9 and start after the restart") {
@@ -728,12 +726,12 @@ TEST_CASE("cronicle: jobs waiting in an event's queue survive a kill -9 and star
   // Both waiting jobs run after the restart, one after the other, the second with its own script.
   json rows;
   REQUIRE(eventually([&] {
-    rows = history(s, id);
+    rows = s.history(id);
     return std::count_if(rows.begin(), rows.end(), [](const json& r) { return r["code"] == 0; }) == 2;
   }, 30s));
   std::vector<std::string> logs;
   for (const auto& r : rows)
-    if (r["code"] == 0) logs.push_back(s.cr.get("/api/app/get_job_log?id=" + r["id"].get<std::string>() + "&api_key=" + s.admin).body);
+    if (r["code"] == 0) logs.push_back(s.job_log(r["id"].get<std::string>()));
   CHECK(std::count(logs.begin(), logs.end(), "own fields\n") == 1);
   // They still say who asked for them (stored with the waiting run).
   for (const auto& r : rows)
@@ -783,14 +781,14 @@ TEST_CASE("cronicle: after a kill -9, a catch_up event runs the minute it missed
   std::string caught = s.create(with(with(shell_event("Catch up", "#!/bin/sh\necho tick\n"), every_minute), {{"catch_up", 1}}));
   std::string skipped = s.create(with(with(shell_event("Skip", "#!/bin/sh\necho tick\n"), every_minute), {{"catch_up", 0}}));
   std::this_thread::sleep_until(m + minutes(1) + seconds(5));
-  REQUIRE(eventually([&] { return history(s, caught).size() == 1 && history(s, skipped).size() == 1; }, 20s));
+  REQUIRE(eventually([&] { return s.history(caught).size() == 1 && s.history(skipped).size() == 1; }, 20s));
   s.server.kill9();
   std::this_thread::sleep_until(this_minute() + minutes(1) + seconds(3));  // down across the next :00
   s.server.restart();
   // The missed minute runs for the catch_up event, at once; the other waits for its next minute.
-  REQUIRE(eventually([&] { return history(s, caught).size() == 2; }, 20s));
-  CHECK(history(s, skipped).size() == 1);
-  CHECK(history(s, caught)[0]["code"] == 0);
+  REQUIRE(eventually([&] { return s.history(caught).size() == 2; }, 20s));
+  CHECK(s.history(skipped).size() == 1);
+  CHECK(s.history(caught)[0]["code"] == 0);
 }
 
 TEST_CASE("cronicle: reset_cursor to a past time runs a catch_up event's minutes since then, not another's") {
@@ -804,9 +802,9 @@ TEST_CASE("cronicle: reset_cursor to a past time runs a catch_up event's minutes
   const int64_t cursor = now_s - now_s % 3600 - 2 * 3600 - 60;  // :59 of the hour before those three
   s.ok("update_event", {{"id", caught}, {"reset_cursor", cursor}});
   s.ok("update_event", {{"id", plain}, {"reset_cursor", cursor}});
-  REQUIRE(eventually([&] { return history(s, caught).size() == 3; }, 20s));
-  for (const auto& row : history(s, caught)) CHECK(row["code"] == 0);
-  CHECK(history(s, plain).empty());
+  REQUIRE(eventually([&] { return s.history(caught).size() == 3; }, 20s));
+  for (const auto& row : s.history(caught)) CHECK(row["code"] == 0);
+  CHECK(s.history(plain).empty());
   CHECK(s.ok("get_event", {{"id", caught}})["event"]["catch_up"] == 1);
 }
 
@@ -818,7 +816,7 @@ TEST_CASE("cronicle: a shellplug script sees Cronicle's job variables and its pa
   std::string job = s.ok("run_event", {{"id", id}})["ids"][0];
   json done = s.wait_job(job);
   REQUIRE(done["code"] == 0);
-  std::string log = s.cr.get("/api/app/get_job_log?id=" + job + "&api_key=" + s.admin).body;
+  std::string log = s.job_log(job);
   const std::string prefix = job + "|" + id + "|";
   REQUIRE(log.starts_with(prefix));
   CHECK(log.ends_with("|shellplug|0\n"));
@@ -836,7 +834,7 @@ TEST_CASE("cronicle: run_event's now is the time the job stands for, in its now 
   REQUIRE(done["code"] == 0);
   CHECK(done["now"] == 1700000000);
   CHECK(done["time_start"].get<double>() > 1700000000 + 86400);  // it ran now all the same
-  CHECK(s.cr.get("/api/app/get_job_log?id=" + job + "&api_key=" + s.admin).body == "now=1700000000\n");
+  CHECK(s.job_log(job) == "now=1700000000\n");
   // From a query, a string.
   job = s.ok("run_event", {{"id", id}, {"now", "1600000000"}})["ids"][0];
   CHECK(s.wait_job(job)["now"] == 1600000000);

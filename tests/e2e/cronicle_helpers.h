@@ -59,6 +59,12 @@ struct cronicle_server {
     return r.json();
   }
   std::string create(json event) { return ok("create_event", event)["id"]; }
+  // get_event_history's rows for the event, the job that ended last first.
+  json history(const std::string& event_id) { return ok("get_event_history", {{"id", event_id}})["rows"]; }
+  // get_job_log's text for the job.
+  std::string job_log(const std::string& job_id) {
+    return cr.get("/api/app/get_job_log?id=" + job_id + "&api_key=" + admin).body;
+  }
   // The job once complete. While a failed try waits for its retry, get_job_status answers "Job
   // not found" (as Cronicle, which holds the job in its queue then): not complete yet.
   json wait_job(const std::string& job_id) {

@@ -367,7 +367,7 @@ TEST_CASE("cronicle: run_event with params and a timeout of its own runs that on
   std::string id = s.create(shell_event("Greeter", "#!/bin/sh\necho from-event\n"));
   auto log_of = [&](const std::string& job) {
     s.wait_job(job);
-    return s.cr.get("/api/app/get_job_log?id=" + job + "&api_key=" + s.admin).body;
+    return s.job_log(job);
   };
   // Cronicle merges the call's params over the event's for this job.
   std::string changed = s.ok("run_event", {{"id", id}, {"params", {{"script", "#!/bin/sh\necho from-run\n"}}}})["ids"][0];

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -290,6 +291,42 @@ TEST_CASE("with JSON lines a complete report decides the outcome in place of the
   CHECK(plain.code == 2);
   CHECK(plain.error == "exit code 2");
   CHECK(plain.output_tail.empty());
+}
+
+TEST_CASE("with JSON lines the run's reported fields come back with its outcome") {
+  shell_runner runner;
+  run_request req = request("echo '{\"perf\":{\"db\":2}}'; echo '{\"label\":\"v1\",\"complete\":1,"
+                            "\"description\":\"fine\"}'; echo late >&2");
+  req.progress_lines = true;
+  req.json_lines = true;
+  req.stderr_apart = true;
+  run_outcome out = run_one(runner, req);
+  CHECK(out.result == run_result::succeeded);
+  // The report ended the run: its stderr is no Error Output then.
+  CHECK(nlohmann::json::parse(out.reported) ==
+        nlohmann::json::parse(R"({"perf":{"db":2},"label":"v1","description":"fine"})"));
+  run_request failing = request("echo '{\"complete\":1,\"code\":6}'");
+  failing.progress_lines = true;
+  failing.json_lines = true;
+  run_outcome failed = run_one(runner, failing);
+  CHECK(failed.code == 6);
+  CHECK(failed.error == "Unknown Error (no description provided)");
+  CHECK(failed.reported.empty());
+}
+
+TEST_CASE("with stderr apart a run that printed to stderr reports it as Error Output html") {
+  shell_runner runner;
+  run_request req = request("echo '<b>warn</b>' >&2; exit 0");
+  req.stderr_apart = true;
+  run_outcome out = run_one(runner, req);
+  CHECK(out.result == run_result::succeeded);
+  CHECK(nlohmann::json::parse(out.reported) ==
+        nlohmann::json::parse(R"({"html":{"title":"Error Output","content":"<pre>&lt;b>warn&lt;/b></pre>"}})"));
+  // Not without stderr apart, nor with a blank stderr.
+  CHECK(run_one(runner, request("echo x >&2")).reported.empty());
+  run_request blank = request("printf ' \\n' >&2");
+  blank.stderr_apart = true;
+  CHECK(run_one(runner, blank).reported.empty());
 }
 
 TEST_CASE("a running command's CPU and memory are sampled about once a second") {

@@ -632,9 +632,10 @@ TEST_CASE("a waiting run keeps its cause, and one written before causes were sto
   cause.after_state = run_state::failed;
   cause.after_code = 3;
   cause.after_error = "exit 3";
+  cause.after_data = R"({"rows":42})";
   w.cause = std::make_shared<const run_cause>(cause);
   const std::string bytes = encode(w);
-  CHECK(static_cast<uint8_t>(bytes[0]) == 5);
+  CHECK(static_cast<uint8_t>(bytes[0]) == 6);
   waiting_record back;
   REQUIRE(decode(bytes, &back).ok());
   REQUIRE(back.cause);
@@ -642,7 +643,18 @@ TEST_CASE("a waiting run keeps its cause, and one written before causes were sto
   CHECK(back.job_id == "e1");
   for (std::size_t n = 1; n < bytes.size(); ++n) CHECK_FALSE(decode(bytes.substr(0, n), &back).ok());
 
-  // Without fields of its own, format 3 is format 5 without the cause's presence byte (and what
+  // Format 5 is format 6 without the cause's chain data (its last field).
+  cause.after_data.clear();
+  w.cause = std::make_shared<const run_cause>(cause);
+  std::string v5 = encode(w);
+  REQUIRE(v5.ends_with(std::string(4, '\0')));  // the empty chain data's length (4 bytes)
+  v5.resize(v5.size() - 4);
+  v5[0] = 5;
+  REQUIRE(decode(v5, &back).ok());
+  REQUIRE(back.cause);
+  CHECK(*back.cause == cause);
+
+  // Without fields of its own, format 3 is format 6 without the cause's presence byte (and what
   // follows it).
   w.cause = nullptr;
   std::string v3 = encode(w);
@@ -790,4 +802,25 @@ TEST_CASE("a run's own fields have a codec of their own, refused when newer or c
   std::string newer = bytes;
   newer[0] = static_cast<char>(k_override_format + 1);
   CHECK(decode(newer, &back).code() == status_code::failed_precondition);
+}
+
+TEST_CASE("a run's cause keeps the data its run passed on; one written before reads without") {
+  run_cause cause;
+  cause.after_job = "extract";
+  cause.after_run_id = 7;
+  cause.after_data = R"({"rows":42})";
+  run_cause back;
+  std::string bytes = encode(cause);
+  CHECK(static_cast<uint8_t>(bytes[0]) == 2);
+  REQUIRE(decode(bytes, &back).ok());
+  CHECK(back == cause);
+  // Format 1: the same without the data (its last field).
+  cause.after_data.clear();
+  bytes = encode(cause);
+  REQUIRE(bytes.ends_with(std::string(4, '\0')));  // the empty data's length (4 bytes)
+  bytes.resize(bytes.size() - 4);
+  bytes[0] = 1;
+  back.after_data = "stale";
+  REQUIRE(decode(bytes, &back).ok());
+  CHECK(back == cause);
 }

@@ -383,3 +383,61 @@ TEST_CASE("the scan's read of a run value skips its texts and reads the rest as 
     CHECK_FALSE(decode_run_value_without_texts(bytes.substr(0, n), &light).ok());
   CHECK_FALSE(decode_run_value_without_texts(bytes + "x", &light).ok());
 }
+
+TEST_CASE("a run with a report is written as format 6, with or without a cause, and reads back with it") {
+  const auto report = std::make_shared<const std::string>(R"({"perf":{"db":1.5},"label":"v2"})");
+  auto cause = std::make_shared<run_cause>(run_cause{.after_job = "extract", .after_run_id = 42});
+  for (bool with_cause : {false, true}) {
+    run_record r = noop_run();
+    r.output_tail = "42 rows\n";
+    r.reported = report;
+    r.cause = with_cause ? cause : nullptr;
+    run_tally t;
+    t.successes = 1;
+    t.newest_started_id = r.run_id;
+    const std::string bytes = encode_run_value(r, &t);
+    CHECK(bytes[0] == static_cast<char>(k_run_value_format_with_extras));
+    CHECK(is_slot_run_value(bytes));
+    run_record back;
+    std::optional<run_tally> read;
+    REQUIRE(decode_run_value(bytes, &back, &read).ok());
+    check_same_fields(r, back);
+    REQUIRE(back.reported != nullptr);
+    CHECK(*back.reported == *report);
+    CHECK((back.cause != nullptr) == with_cause);
+    CHECK(read == t);
+    CHECK(encode_run_value(back, &*read) == bytes);
+    // The light read leaves the report, as it leaves the other texts, but reads the cause.
+    run_record light;
+    light.reported = std::make_shared<const std::string>("as it was");
+    REQUIRE(decode_run_value_without_texts(bytes, &light).ok());
+    CHECK(*light.reported == "as it was");
+    CHECK((light.cause != nullptr) == with_cause);
+    uint64_t id = 0;
+    REQUIRE(run_id_of_value(bytes, &id));
+    CHECK(id == r.run_id);
+    for (std::size_t n = 2; n < bytes.size(); ++n) CHECK_FALSE(decode_run_value(bytes.substr(0, n), &back).ok());
+    // Marked format 4 or 5, the extras byte and report are bytes those formats do not have.
+    for (uint8_t older : {k_run_value_format, k_run_value_format_with_cause}) {
+      std::string as_older = bytes;
+      as_older[0] = static_cast<char>(older);
+      CHECK_FALSE(decode_run_value(as_older, &back).ok());
+    }
+  }
+  // An extras byte with unknown bits, or without the report it is written for, is corrupt.
+  run_record r = noop_run();
+  r.reported = report;
+  const std::string bytes = encode_run_value(r);
+  const std::size_t extras_at = encode_run_value(noop_run()).size();
+  for (char extras : {'\x00', '\x01', '\x06', '\x82'}) {
+    std::string bad = bytes;
+    bad[extras_at] = extras;
+    run_record out;
+    CHECK_FALSE(decode_run_value(bad, &out).ok());
+  }
+  // A run without a report reads none, whatever the caller's record held.
+  run_record out;
+  out.reported = report;
+  REQUIRE(decode_run_value(encode_run_value(noop_run()), &out).ok());
+  CHECK(out.reported == nullptr);
+}
