@@ -359,7 +359,7 @@ caf::behavior make_job_handlers() {
         auto self = me();
         // A paused child waits, as a paused job; a deleted one never runs again.
         if (self->state.phase == job_phase::paused || self->state.deleted) return;
-        start_run(self, self->state.ctx, run_trigger::parent, to_unix_ms(now_ms()), 0, false, {}, std::move(cause));
+        start_chained_run(self, self->state.ctx, std::move(cause));
       },
       [](executions_atom, std::size_t limit, uint64_t before, std::vector<run_record>& stored,
          const reply_fn<std::vector<run_record>>& reply) {

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -87,6 +88,11 @@ using run_hook_formatter =
 // one): `run` is the run as it starts. Called on the job's thread, only for such jobs.
 using run_input_formatter = std::function<std::string(const run_record& run, const job_spec& job)>;
 
+// A run's params given by the run it follows (run_cause::after_params: Cronicle's chain_params),
+// turned into the run's own fields for `job`: nullopt when `job` is not the dialect's or the
+// params change nothing it runs. Called on the job's thread.
+using chain_params_mapper = std::function<std::optional<run_override>(const job_spec& job, std::string_view params)>;
+
 struct job_context {
   caf::actor clock;
   // Jobs report successes that matter to their group (chains, ephemeral jobs) through it. Set
@@ -119,6 +125,9 @@ struct job_context {
   std::map<std::string, run_hook_formatter, std::less<>> hook_formats;
   // Shell jobs' stdin by format name, set before any job runs (a dialect's, e.g. "cronicle").
   std::map<std::string, run_input_formatter, std::less<>> input_formats;
+  // A chained run's params as its own fields, set before any job runs (the Cronicle dialect's;
+  // null: a chained run runs as its job).
+  chain_params_mapper chain_params;
   // When the previous process was last known alive (unix ms; 0 = unknown), for restored jobs.
   int64_t last_alive_ms = 0;
   // An id made before any run of this process: stored runs with smaller ids are from earlier

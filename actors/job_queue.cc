@@ -16,11 +16,11 @@ void remember_own_fields(job_state& st, int64_t plan_ms, run_override change) {
   st.own_fields->push_back(run_fields{plan_ms, std::move(change)});
 }
 
-// Starts a manual run with `change` (fields of its own) and keeps them for its retries.
-uint64_t start_with_own_fields(job_self self, const job_context* ctx, int64_t plan_ms, run_override change,
-                               bool waited, std::shared_ptr<const run_cause> cause) {
+// Starts a manual or chained run with `change` (fields of its own) and keeps them for its retries.
+uint64_t start_with_own_fields(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms,
+                               run_override change, bool waited, std::shared_ptr<const run_cause> cause) {
   remember_own_fields(self->state, plan_ms, std::move(change));
-  return start_one(self, ctx, run_trigger::manual, plan_ms, 0, {}, waited, std::move(cause));
+  return start_one(self, ctx, trigger, plan_ms, 0, {}, waited, std::move(cause));
 }
 
 // `from_ms`, or the first millisecond after it that no run of the job in flight, due for a retry,
@@ -169,7 +169,28 @@ status_or<uint64_t> start_manual_run(job_self self, const job_context* ctx, manu
                                         " runs");
   }
   if (!change) return start_one(self, ctx, run_trigger::manual, now, 0, {}, false, run.cause);
-  return start_with_own_fields(self, ctx, now, std::move(*change), /*waited=*/false, run.cause);
+  return start_with_own_fields(self, ctx, run_trigger::manual, now, std::move(*change), /*waited=*/false, run.cause);
+}
+
+void start_chained_run(job_self self, const job_context* ctx, std::shared_ptr<const run_cause> cause) {
+  auto& st = self->state;
+  // Its own millisecond: a run's own fields are found by its plan time (own_fields_of).
+  const int64_t now = free_plan_ms(st, to_unix_ms(now_ms()));
+  std::optional<run_override> change;
+  if (cause && !cause->after_params.empty() && ctx->chain_params && st.kind != executor_kind::remote)
+    change = ctx->chain_params(st.spec.unpack(), cause->after_params);
+  if (change && change->target && change->target->index() != st.spec.target().index()) change.reset();
+  if (!change) return void(start_run(self, ctx, run_trigger::parent, now, 0, false, {}, std::move(cause)));
+  switch (admit(st, false)) {
+    case admission::start: break;
+    case admission::wait:
+      enqueue(st, ctx,
+              waiting_run{.trigger = run_trigger::parent, .plan_ms = now, .change = std::move(change), .cause = std::move(cause)});
+      return;
+    case admission::overlap: return count_skipped(st, ctx, 1, skip_reason::overlap);
+    case admission::queue_full: return count_skipped(st, ctx, 1, skip_reason::queue_full);
+  }
+  start_with_own_fields(self, ctx, run_trigger::parent, now, std::move(*change), /*waited=*/false, std::move(cause));
 }
 
 std::size_t waiting_runs(const job_state& st) { return st.waiting ? st.waiting->size() : 0; }
@@ -195,7 +216,8 @@ void start_waiting_runs(job_self self, const job_context* ctx) {
     if (st.waiting->empty()) st.waiting.reset();
     persist_lazily(ctx, mutation_batch{}.delete_waiting(st.spec.group(), st.spec.id(), next.id));
     if (next.change) {
-      start_with_own_fields(self, ctx, next.plan_ms, std::move(*next.change), /*waited=*/true, std::move(next.cause));
+      start_with_own_fields(self, ctx, next.trigger, next.plan_ms, std::move(*next.change), /*waited=*/true,
+                            std::move(next.cause));
       continue;
     }
     // A retry that waited runs with its run's own fields, if it had some (start_one finds them).

@@ -49,6 +49,13 @@ std::size_t flush_waiting_runs(job_self self, const job_context* ctx);
 // executor kind.
 status_or<uint64_t> start_manual_run(job_self self, const job_context* ctx, manual_run run);
 
+// The run after another job's (trigger parent: a parent_job child, a chain's follow-up), now, in
+// a millisecond no other run of the job holds. With params from the run it follows
+// (cause->after_params) that the job's dialect turns into fields of its own
+// (job_context::chain_params), it runs with them, and so do its retries. Waits in the queue or is
+// skipped (overlap, queue_full) as a scheduled fire would.
+void start_chained_run(job_self self, const job_context* ctx, std::shared_ptr<const run_cause> cause);
+
 // The fields of its own that the run planned at `plan_ms` (or a retry of it) runs with, or null;
 // forget_own_fields drops them once no retry of that run is due. Runs are told apart by their plan
 // time alone: a manual run takes a millisecond no other run of its job holds (start_manual_run),

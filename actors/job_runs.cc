@@ -110,9 +110,9 @@ void post_run_hook(job_self self, const job_context* ctx, const job_controls& c,
   });
 }
 
-// What a run started by the end of `run` (a follow-up, a dependent job) keeps of it; `data` is
-// what `run` passes on (its reported chain_data).
-std::shared_ptr<const run_cause> cause_after(const job_state& st, const run_record& run, std::string_view data) {
+// What a run started by the end of `run` (a follow-up, a dependent job) keeps of it, with what
+// `run` passes on (its reported chain_data and chain_params).
+std::shared_ptr<const run_cause> cause_after(const job_state& st, const run_record& run, const reported_chain& chain) {
   auto cause = std::make_shared<run_cause>();
   cause->after_job = st.spec.id();
   cause->after_name = st.spec.name();
@@ -121,17 +121,18 @@ std::shared_ptr<const run_cause> cause_after(const job_state& st, const run_reco
   cause->after_state = run.state;
   cause->after_code = run.code;
   cause->after_error = run.error.substr(0, k_max_cause_error_bytes);
-  cause->after_data = data;
+  cause->after_data = chain.data;
+  cause->after_params = chain.params;
   return cause;
 }
 
 // Asks the group to run job `next` ("" = none) after `run` of this one (job_controls on_success,
-// on_failure, or what the run reported in their place), passing it `data`.
+// on_failure, or what the run reported in their place), passing it what the run reported for it.
 void follow_with(job_self self, const job_context* ctx, const std::string& next, const run_record& run,
-                 std::string_view data) {
+                 const reported_chain& chain) {
   if (next.empty() || self->state.deleted) return;
   self->send(ctx->registry, follow_atom::value, std::string(self->state.spec.group()), next,
-             cause_after(self->state, run, data));
+             cause_after(self->state, run, chain));
 }
 
 // Where a runner that completes inline (a no-op, a run refused at once) leaves its outcome, so
@@ -172,10 +173,12 @@ static run_record put_in_flight(job_state& st, const job_context* ctx, run_trigg
 uint64_t start_one(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms, int attempt,
                    std::string node, bool waited, std::shared_ptr<const run_cause> cause) {
   auto& st = self->state;
-  // A manual run (or a retry) may have fields of its own; a scheduled fire gets some only once
-  // it runs (update_run).
+  // A manual run, a chained one (its params) or a retry may have fields of its own; a scheduled
+  // fire gets some only once it runs (update_run).
   const run_override* own =
-      trigger == run_trigger::manual || trigger == run_trigger::retry ? own_fields_of(st, plan_ms) : nullptr;
+      trigger == run_trigger::manual || trigger == run_trigger::retry || trigger == run_trigger::parent
+          ? own_fields_of(st, plan_ms)
+          : nullptr;
   std::optional<job_controls> own_controls;
   const job_controls& controls = controls_for(st, own, own_controls);
   const run_record run = put_in_flight(st, ctx, trigger, plan_ms, attempt, std::move(node), std::move(cause));
@@ -338,7 +341,7 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
     // Only then does the group hear of it: dependents run, an ephemeral job goes.
     if ((st.has_dependents || st.spec.ephemeral) && !st.deleted)
       self->send(ctx->registry, succeeded_atom::value, std::string(st.spec.group()), std::string(st.spec.id()),
-                 static_cast<bool>(st.spec.ephemeral), cause_after(st, run, chain.data));
+                 static_cast<bool>(st.spec.ephemeral), cause_after(st, run, chain));
   } else {
     ++st.counts.failures;
     st.counts.last_error_ms = run.end_ms;
@@ -363,11 +366,11 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
       // One retry timer per job: the earliest pending retry holds it (start_due_retries re-arms).
       if (st.retries_due.size() == 1) arm(self, ctx, due, timer_kind::retry);
     } else if (!aborted_by_client) {
-      follow_with(self, ctx, chain.on_failure.value_or(controls.on_failure), run, chain.data);
+      follow_with(self, ctx, chain.on_failure.value_or(controls.on_failure), run, chain);
     }
   }
   if (run.state == run_state::succeeded)
-    follow_with(self, ctx, chain.on_success.value_or(controls.on_success), run, chain.data);
+    follow_with(self, ctx, chain.on_success.value_or(controls.on_success), run, chain);
   if (!controls.hook_url.empty()) post_run_hook(self, ctx, controls, "job_complete", run);
   // The record keeps them, so that the run shows them once it has ended (Cronicle's job views).
   if (own) run.own_fields = std::make_shared<const run_override>(*own);

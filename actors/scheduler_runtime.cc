@@ -90,6 +90,7 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
   i->ctx.deleted_job_history_ms = options.deleted_job_history.count();
   i->ctx.hook_formats = options.hook_formats;
   i->ctx.input_formats = options.input_formats;
+  i->ctx.chain_params = options.chain_params;
   i->ctx.clock = spawn_clock(*i->system, &i->clock);
   spdlog::info("restoring {} group(s) from {}", groups.size(), options.data_dir);
   i->registry = spawn_registry(*i->system, std::move(restored).value(), &i->ctx);

@@ -59,6 +59,8 @@ struct runtime_options {
   std::map<std::string, run_hook_formatter, std::less<>> hook_formats;
   // What a shell job's command reads on stdin by format name (shell_target::input_format).
   std::map<std::string, run_input_formatter, std::less<>> input_formats;
+  // A chained run's params as its own fields (job_context::chain_params; null = none).
+  chain_params_mapper chain_params;
   // Take worker nodes: the node gateway is published on 127.0.0.1 at an ephemeral port
   // (node_gateway_port()), for the node listener (net/basp_relay.h) to relay to.
   bool worker_nodes = false;

@@ -13,6 +13,7 @@
 #include "app/stop_signals.h"
 #include "core/executor_set.h"
 #include "http/cronicle/hook_json.h"
+#include "http/cronicle/run_changes.h"
 #include "http/cronicle/event_json.h"
 #include "http/system_routes.h"
 #include "metrics/scheduler_metrics.h"
@@ -82,6 +83,10 @@ int run_serve(const serve_config& cfg) {
     rt_options.hook_formats.emplace(std::string(http::cronicle::k_dialect_name), http::cronicle::hook_formatter(cronicle));
     rt_options.input_formats.emplace(std::string(http::cronicle::k_dialect_name),
                                      http::cronicle::stdin_formatter(cronicle));
+    rt_options.chain_params = [events = http::cronicle::event_context{cronicle.group, cronicle.default_timezone}](
+                                  const job_spec& job, std::string_view params) {
+      return http::cronicle::chain_params_change(job, params, events);
+    };
   }
   auto runtime = scheduler_runtime::start(rt_options);
   if (!runtime.ok()) {

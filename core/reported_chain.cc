@@ -25,6 +25,8 @@ reported_chain chain_of_report(std::string_view reported) {
   chain.on_failure = follow_up(report, "chain_error");
   if (auto data = report.find("chain_data"); data != report.end() && js_truthy(*data))
     chain.data = data->dump(-1, ' ', false, json::error_handler_t::replace);
+  if (auto params = report.find("chain_params"); params != report.end() && params->is_object() && !params->empty())
+    chain.params = params->dump(-1, ' ', false, json::error_handler_t::replace);
   return chain;
 }
 

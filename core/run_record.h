@@ -42,6 +42,9 @@ struct run_cause {
   // What that run passed on (Cronicle's chain_data, from its reports: run_record::reported), a
   // JSON value's text; "" = none.
   std::string after_data;
+  // The params it gave this run (Cronicle's chain_params), a JSON object's text; "" = none. A
+  // dialect turns them into this run's own fields (job_context::chain_params).
+  std::string after_params;
 
   bool operator==(const run_cause&) const = default;
 };

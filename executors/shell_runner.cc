@@ -21,6 +21,7 @@
 
 #include "core/progress_lines.h"
 #include "core/shell_exit.h"
+#include "core/usage_json.h"
 #include "executors/output_tail.h"
 #include "executors/process_usage.h"
 #include "executors/run_limits.h"
@@ -512,9 +513,13 @@ class shell_runner::impl {
       run->stdout_lines.finish(lines_buf_, run->report, run->p.req.annotate_lines ? annotation_now() : std::string());
       run->tail.append(lines_buf_);
     }
+    std::optional<run_live> last_seen;  // its last samples, kept with its outcome
     {
       std::lock_guard lock(live_mu_);
-      live_.erase(run->p.req.run_id);
+      if (auto it = live_.find(run->p.req.run_id); it != live_.end()) {
+        last_seen = it->second;
+        live_.erase(it);
+      }
     }
     unwatch(run->child.pid_fd);
     int wait_status = 0;
@@ -545,19 +550,22 @@ class shell_runner::impl {
     } else {
       describe_exit(wait_status, run->p.req.stderr_apart ? run->stderr_line.line() : std::nullopt, out);
     }
-    out.reported = reported_of(*run, out.result == run_result::succeeded);
+    out.reported = reported_of(*run, out.result == run_result::succeeded, last_seen);
     release_slot();
     call(run->p.done, std::move(out));
   }
 
   // What the run reported of itself (run_outcome::reported): its JSON reports' fields and, as
   // Cronicle's shellplug adds when the script's exit ends it, its stderr as "Error Output" html
-  // unless the script sent html of its own.
-  static std::string reported_of(active_run& run, bool succeeded) {
+  // unless the script sent html of its own; and its last CPU and memory samples, when it ran long
+  // enough to be sampled (as Cronicle keeps a finished job's cpu and mem).
+  static std::string reported_of(active_run& run, bool succeeded, const std::optional<run_live>& last_seen) {
     stdout_report& report = run.report;
     if (run.p.req.stderr_apart && !report.completed && !report.sent_html)
       if (std::string html = error_output_html(run.stderr_start.text()); !html.empty())
         report.fields["html"] = {{"title", "Error Output"}, {"content", std::move(html)}};
+    if (last_seen && last_seen->cpu.count > 0) report.fields["cpu"] = usage_json(last_seen->cpu, false);
+    if (last_seen && last_seen->mem.count > 0) report.fields["mem"] = usage_json(last_seen->mem, true);
     return reported_fields(report, succeeded);
   }
 

@@ -505,7 +505,10 @@ struct cause_codec {
     io(c.after_state);
     io(c.after_code);
     io(c.after_error);
-    if (version >= 2) io(c.after_data);
+    if (version >= 2) {
+      io(c.after_data);
+      io(c.after_params);
+    }
   }
 };
 

@@ -55,7 +55,8 @@ inline constexpr uint8_t k_waiting_format = 6;
 // output flags
 inline constexpr uint8_t k_override_format = 4;
 inline constexpr uint8_t k_deleted_job_format = 1;  // its job in the job format of its day
-// A run's cause, inside a run value of format 5 or 6 (and a waiting record); 2 added after_data.
+// A run's cause, inside a run value of format 5 or 6 (and a waiting record); 2 added after_data
+// and after_params.
 inline constexpr uint8_t k_cause_format = 2;
 
 std::string encode(const group_spec& group);

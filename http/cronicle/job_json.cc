@@ -9,6 +9,7 @@
 
 #include "core/readable_units.h"
 #include "core/shell_exit.h"
+#include "core/usage_json.h"
 #include "http/cronicle/event_json.h"
 #include "http/cronicle/plugins.h"
 #include "http/http_message.h"
@@ -67,14 +68,6 @@ namespace {
 std::string ending_signal(const run_record& run) {
   auto sig = signal_of_error(run.error);
   return sig ? signal_name(*sig) : std::string();
-}
-
-// A running job's samples as Cronicle keeps them in its cpu and mem: {min, max, total, count,
-// current}, bytes as integers.
-json usage_json(const usage_stats& u, bool whole) {
-  auto number = [whole](double v) { return whole ? json(static_cast<int64_t>(v)) : json(v); };
-  return {{"min", number(u.min)}, {"max", number(u.max)}, {"total", number(u.total)}, {"count", u.count},
-          {"current", number(u.current)}};
 }
 
 }  // namespace
@@ -327,10 +320,10 @@ json history_row(const run_record& run, const json& event, int64_t timeout_ms, c
   // Cronicle's stub has a description only for failures; Mainspring gives every row one, so that
   // a history row says as much as get_job_status.
   row["description"] = job_description(run, plugin, timeout_ms);
-  // Of what the script reported, the stub keeps perf and label (and shows the job's code and
-  // description, as get_job_status does).
+  // Of what the script reported, the stub keeps perf, label and its last cpu and mem samples (and
+  // shows the job's code and description, as get_job_status does).
   json reported = reported_of(run);
-  for (const char* key : {"perf", "label", "code", "description"})
+  for (const char* key : {"perf", "cpu", "mem", "label", "code", "description"})
     if (auto it = reported.find(key); it != reported.end()) row[key] = std::move(*it);
   return row;
 }

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <array>
 
+#include "actors/scheduler_api.h"  // job_view
+#include "http/cronicle/cronicle_dialect.h"
 #include "http/cronicle/plugins.h"
+#include "http/dialect_data.h"
 
 namespace mainspring::http::cronicle {
 
@@ -68,6 +71,21 @@ or_error<run_override> run_change(const json& event, const json& changes, const 
   if (has(taken, "memory_sustain")) p.memory_sustain_s = c.memory_sustain_s;
   if (has(taken, "log_max_size")) p.log_max_bytes = c.log_max_bytes;
   return change;
+}
+
+std::optional<run_override> chain_params_change(const job_spec& job, std::string_view chain_params,
+                                                const event_context& ctx) {
+  if (dialect_section(job.dialect_data, k_dialect_name).empty()) return std::nullopt;
+  const json given = json::parse(chain_params, nullptr, /*allow_exceptions=*/false);
+  if (!given.is_object() || given.empty()) return std::nullopt;
+  job_view view;
+  view.spec = job;
+  const json event = event_json(view, ctx);
+  json params = event.value("params", json::object());
+  for (auto it = given.begin(); it != given.end(); ++it) params[it.key()] = *it;  // Tools.mergeHashInto
+  auto change = run_change(event, {{"params", std::move(params)}}, ctx, job.id, run_fields::at_launch);
+  if (!change.ok()) return std::nullopt;
+  return std::move(*change);
 }
 
 }  // namespace mainspring::http::cronicle

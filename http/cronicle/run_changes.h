@@ -12,6 +12,7 @@
 //   api.update_run(origin, group, id, run_id, std::move(*change), ...);
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -39,5 +40,13 @@ bool changes_a_run(std::string_view field, run_fields which);
 // event translation's ("event" / "api" refusals).
 or_error<run_override> run_change(const nlohmann::json& event, const nlohmann::json& changes, const event_context& ctx,
                                   const std::string& id, run_fields which);
+
+// The fields of its own a chained job's run has for the `chain_params` (a JSON object's text) the
+// job it follows reported: Cronicle's chainReaction merges them over the event's params, and the
+// params its Plugin does not declare are dropped, as run_event drops them. nullopt when `job` is
+// not a Cronicle event, or when the merged params do not make a job (the run then runs as its
+// event; Cronicle would launch it and let the Plugin fail).
+std::optional<run_override> chain_params_change(const job_spec& job, std::string_view chain_params,
+                                                const event_context& ctx);
 
 }  // namespace mainspring::http::cronicle

@@ -4,11 +4,16 @@
 
 using namespace mainspring;
 
-TEST_CASE("a report's chain and chain_error replace the job's follow-ups, and its chain_data is passed on") {
-  reported_chain chain = chain_of_report(R"({"chain":"load","chain_error":"alert","chain_data":{"rows":42}})");
+TEST_CASE("a report's chain and chain_error replace the job's follow-ups, and its chain_data and chain_params are passed on") {
+  reported_chain chain =
+      chain_of_report(R"({"chain":"load","chain_error":"alert","chain_data":{"rows":42},"chain_params":{"n":1}})");
   CHECK(chain.on_success == "load");
   CHECK(chain.on_failure == "alert");
   CHECK(chain.data == R"({"rows":42})");
+  CHECK(chain.params == R"({"n":1})");
+  // Params that are not an object, or an empty one, are none.
+  CHECK(chain_of_report(R"({"chain_params":[1]})").params.empty());
+  CHECK(chain_of_report(R"({"chain_params":{}})").params.empty());
 }
 
 TEST_CASE("a report without them leaves the job's follow-ups, and a value that names no job means none") {

@@ -2,6 +2,10 @@
 // keeps it: the keys of its JSON reports (perf, table, html cleaned, label, a success's
 // description, a code that is not a number), its stderr as an "Error Output" html report, and
 // chain / chain_error / chain_data choosing and feeding the event that follows.
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -134,4 +138,52 @@ TEST_CASE("cronicle: a script's chain, chain_error and chain_data choose the eve
   const std::string marker = s.create(shell_event("Marker", "#!/bin/sh\ntrue\n"));
   s.wait_job(s.ok("run_event", {{"id", marker}})["ids"][0]);
   CHECK(s.history(planned).empty());
+}
+
+TEST_CASE("cronicle: a finished job keeps its last cpu and mem samples, in its history row too") {
+  cronicle_server s;
+  char dir[] = "/tmp/ms_cronicle_usage_XXXXXX";
+  REQUIRE(mkdtemp(dir) != nullptr);
+  const std::string gate = std::string(dir) + "/go";
+  const std::string id = s.create(shell_event("Busy", "#!/bin/sh\nwhile [ ! -e " + gate + " ]; do sleep 0.02; done\n"));
+  const std::string job_id = s.ok("run_event", {{"id", id}})["ids"][0];
+  json live;
+  REQUIRE(eventually([&] {
+    live = s.call("get_job_status", {{"id", job_id}}).value("job", json::object());
+    return live.value("mem", json::object()).contains("count");
+  }, 20s));
+  std::ofstream(gate) << "x";
+  json job = s.wait_job(job_id);
+  CHECK(job["mem"]["count"].get<int>() >= live["mem"]["count"].get<int>());
+  CHECK(job["mem"]["max"].get<int64_t>() > 0);  // a shell's resident bytes
+  CHECK(job["cpu"].contains("total"));
+  json row = s.history(id)[0];
+  CHECK(row["mem"] == job["mem"]);
+  CHECK(row["cpu"] == job["cpu"]);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("cronicle: a script's chain_params are its chained job's params, those its Plugin declares") {
+  cronicle_server s;
+  const std::string target = s.create(shell_event("Target", "#!/bin/sh\necho as planned\n"));
+  // printf, not echo: dash's echo would turn the JSON's "\n" escapes into newlines.
+  const std::string source = s.create(reporting_event(
+      "Source", "#!/bin/sh\nprintf '%s\\n' '{\"chain\":\"" + target +
+                    "\",\"chain_params\":{\"script\":\"#!/bin/sh\\necho from the chain\\n\",\"color\":\"red\"},"
+                    "\"complete\":1}'\n"));
+  s.wait_job(s.ok("run_event", {{"id", source}})["ids"][0]);
+  json rows;
+  REQUIRE(eventually([&] {
+    rows = s.history(target);
+    return rows.size() == 1;
+  }));
+  const std::string chained_id = rows[0]["id"];
+  json chained = s.wait_job(chained_id);
+  CHECK(chained["source"] == "Chain Reaction (Source)");
+  CHECK(chained["params"]["script"] == "#!/bin/sh\necho from the chain\n");
+  CHECK_FALSE(chained["params"].contains("color"));  // not a shellplug param: dropped, as Cronicle
+  CHECK(s.job_log(chained_id) == "from the chain\n");
+  // The event itself is unchanged.
+  CHECK(s.ok("get_event", {{"id", target}})["event"]["params"]["script"] == "#!/bin/sh\necho as planned\n");
+  CHECK(s.job_log(s.wait_job(s.ok("run_event", {{"id", target}})["ids"][0])["id"]) == "as planned\n");
 }

@@ -348,6 +348,13 @@ TEST_CASE("a running command's CPU and memory are sampled about once a second") 
   CHECK(seen->mem.current > 100'000);    // a shell's resident bytes
   CHECK(seen->cpu.total >= seen->cpu.max);
   REQUIRE(c.wait_for(1));
+  // Its last samples are kept with its outcome, as Cronicle keeps a finished job's cpu and mem.
+  const nlohmann::json reported = nlohmann::json::parse(c.outcomes().at(0).reported);
+  CHECK(reported["cpu"]["count"].get<uint32_t>() >= seen->cpu.count);
+  CHECK(reported["cpu"]["max"].get<double>() >= seen->cpu.max);
+  CHECK(reported["mem"]["count"] == reported["cpu"]["count"]);
+  CHECK(reported["mem"]["current"].is_number_integer());  // bytes
+  CHECK(reported.size() == 2);  // nothing else was reported
 }
 
 TEST_CASE("without progress lines a percent line is output, and the pid shows all the same") {

@@ -9,6 +9,7 @@
 #include "http/cronicle/hook_json.h"
 #include "http/cronicle/job_json.h"
 #include "http/cronicle/plugins.h"
+#include "http/cronicle/run_changes.h"
 #include "http/cronicle/validation.h"
 #include "http/dialect_data.h"
 
@@ -379,4 +380,22 @@ TEST_CASE("cronicle: web_hook_url is the URL a web_hook value ends in, as Cronic
   // Validation agrees: a value is accepted exactly when it has such a URL (or is empty).
   CHECK_FALSE(validate_event_data(json{{"web_hook", "notify http://127.0.0.1/x"}}));
   CHECK(validate_event_data(json{{"web_hook", "http://"}}));
+}
+
+TEST_CASE("cronicle: a chain's chain_params are merged over the event's params, only the declared ones") {
+  const event_context ctx;
+  auto spec = to_job_spec(shell_event(), ctx, "e1");
+  REQUIRE(spec.ok());
+  auto change = chain_params_change(*spec, R"({"script":"#!/bin/sh\necho chained\n","color":"red"})", ctx);
+  REQUIRE(change);
+  REQUIRE(change->target);
+  const auto& shell = std::get<shell_target>(*change->target);
+  CHECK(script_of_command(shell.command) == "#!/bin/sh\necho chained\n");
+  for (const auto& [name, value] : shell.env) CHECK(name != "COLOR");  // not a shellplug param: dropped
+  // Params that are no object, or a job that is no Cronicle event, change nothing.
+  CHECK_FALSE(chain_params_change(*spec, "[1]", ctx));
+  CHECK_FALSE(chain_params_change(*spec, "{}", ctx));
+  job_spec native = *spec;
+  native.dialect_data.clear();
+  CHECK_FALSE(chain_params_change(native, R"({"script":"#!/bin/sh\ntrue\n"})", ctx));
 }

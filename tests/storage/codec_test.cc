@@ -643,12 +643,12 @@ TEST_CASE("a waiting run keeps its cause, and one written before causes were sto
   CHECK(back.job_id == "e1");
   for (std::size_t n = 1; n < bytes.size(); ++n) CHECK_FALSE(decode(bytes.substr(0, n), &back).ok());
 
-  // Format 5 is format 6 without the cause's chain data (its last field).
+  // Format 5 is format 6 without the cause's chain data and params (its last fields).
   cause.after_data.clear();
   w.cause = std::make_shared<const run_cause>(cause);
   std::string v5 = encode(w);
-  REQUIRE(v5.ends_with(std::string(4, '\0')));  // the empty chain data's length (4 bytes)
-  v5.resize(v5.size() - 4);
+  REQUIRE(v5.ends_with(std::string(8, '\0')));  // the two empty texts' lengths (4 bytes each)
+  v5.resize(v5.size() - 8);
   v5[0] = 5;
   REQUIRE(decode(v5, &back).ok());
   REQUIRE(back.cause);
@@ -804,23 +804,26 @@ TEST_CASE("a run's own fields have a codec of their own, refused when newer or c
   CHECK(decode(newer, &back).code() == status_code::failed_precondition);
 }
 
-TEST_CASE("a run's cause keeps the data its run passed on; one written before reads without") {
+TEST_CASE("a run's cause keeps the data and params its run passed on; one written before reads without") {
   run_cause cause;
   cause.after_job = "extract";
   cause.after_run_id = 7;
   cause.after_data = R"({"rows":42})";
+  cause.after_params = R"({"script":"#!/bin/sh\ntrue\n"})";
   run_cause back;
   std::string bytes = encode(cause);
   CHECK(static_cast<uint8_t>(bytes[0]) == 2);
   REQUIRE(decode(bytes, &back).ok());
   CHECK(back == cause);
-  // Format 1: the same without the data (its last field).
+  // Format 1: the same without the data and params (its last fields).
   cause.after_data.clear();
+  cause.after_params.clear();
   bytes = encode(cause);
-  REQUIRE(bytes.ends_with(std::string(4, '\0')));  // the empty data's length (4 bytes)
-  bytes.resize(bytes.size() - 4);
+  REQUIRE(bytes.ends_with(std::string(8, '\0')));  // the two empty texts' lengths (4 bytes each)
+  bytes.resize(bytes.size() - 8);
   bytes[0] = 1;
   back.after_data = "stale";
+  back.after_params = "stale";
   REQUIRE(decode(bytes, &back).ok());
   CHECK(back == cause);
 }
