@@ -53,3 +53,14 @@ TEST_CASE("unclosed tags are closed, empty and broken input give what is left", 
   // Bytes that are not UTF-8 are replaced, never passed on.
   CHECK(sanitize_html("a\xff" "b") == "a\xef\xbf\xbd" "b");
 }
+
+TEST_CASE("a fragment nested deeper than the parser's limit is cut there, not followed down the stack") {
+  std::string deep;
+  for (int i = 0; i < 20'000; ++i) deep += "<div><b>";
+  deep += "x";
+  const std::string out = sanitize_html(deep);
+  std::size_t opened = 0;
+  for (std::size_t at = out.find("<div>"); at != std::string::npos; at = out.find("<div>", at + 1)) ++opened;
+  CHECK(opened > 0);
+  CHECK(opened <= 256);  // libxml2's depth limit
+}

@@ -804,7 +804,7 @@ TEST_CASE("a run's own fields have a codec of their own, refused when newer or c
   CHECK(decode(newer, &back).code() == status_code::failed_precondition);
 }
 
-TEST_CASE("a run's cause keeps the data and params its run passed on; one written before reads without") {
+TEST_CASE("a run's cause keeps the data and params its run passed on, and one written before reads without") {
   run_cause cause;
   cause.after_job = "extract";
   cause.after_run_id = 7;
