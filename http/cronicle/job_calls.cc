@@ -7,6 +7,7 @@
 
 #include "http/cronicle/calls.h"
 #include "http/cronicle/job_json.h"
+#include "http/cronicle/job_log.h"
 #include "http/cronicle/js_values.h"
 #include "http/cronicle/run_changes.h"
 #include "http/cronicle/validation.h"
@@ -481,9 +482,13 @@ void get_job_log(scheduler_api& api, const state_ptr& s, call_args a) {
   if (!parts) return a.reply.send(text(404, std::string(k_no_job_log)));
   // A retried job's log is its last try's (Cronicle appends each try to one log).
   find_try(api, s, parts->first, parts->second,
-           [reply = a.reply, id, download, text](std::optional<run_record> run, std::optional<job_view>) {
+           [s, reply = a.reply, id, download, text](std::optional<run_record> run, std::optional<job_view> v) {
     if (!run) return reply.send(text(404, std::string(k_no_job_log)));
-    http_response r = text(200, run->output_tail);
+    // The job as get_job_status shows it, for the log's header and footer.
+    const event_info info = v ? as_ended_run(*v, *run, s->events) : event_info{};
+    json job = job_json(*run, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()));
+    job["id"] = id;  // a retry goes on under the id its first try had
+    http_response r = text(200, job_log_text(job, *run));
     if (download) r.headers.emplace_back("Content-disposition", "attachment; filename=Cronicle-Job-Log-" + id + ".txt");
     reply.send(std::move(r));
   });

@@ -197,7 +197,7 @@ TEST_CASE("cronicle: a failed script's description ends with its stderr's first 
     CHECK(job["code"] == 2);
     CHECK(job["description"] == "Script exited with code: 2: cp: cannot stat x: No such file");
     // The log has both streams, each in its own order.
-    std::string log = s.job_log(job_id);
+    std::string log = s.job_output(job_id);
     CHECK(log.find("working\n") != std::string::npos);
     CHECK(log.find("  cp: cannot stat x: No such file\nsecond\n") != std::string::npos);
   };
@@ -245,14 +245,14 @@ TEST_CASE("cronicle: a job in flight shows the progress its script prints and it
   dir.touch("go");
   json done = s.wait_job(job);
   CHECK(done["progress"] == 1);
-  CHECK(s.job_log(job) == "one\ntwo\n");
+  CHECK(s.job_output(job) == "one\ntwo\n");
 
   // With annotate each line of the log starts with its time, as Cronicle stamps it.
   json annotated = shell_event("Stamped", "#!/bin/sh\necho one\necho 50%\necho two\n");
   annotated["params"]["annotate"] = 1;
   std::string stamped = s.ok("run_event", {{"id", s.create(annotated)}})["ids"][0];
   s.wait_job(stamped);
-  const std::string log = s.job_log(stamped);
+  const std::string log = s.job_output(stamped);
   CHECK(std::regex_match(log, std::regex(R"(\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] one\n\[[-0-9: ]{19}\] two\n)")));
 
   // With json the script's JSON lines report on the job: a complete one decides how it ended.
@@ -263,7 +263,7 @@ TEST_CASE("cronicle: a job in flight shows the progress its script prints and it
   json ended = s.wait_job(reported);
   CHECK(ended["code"] == 7);
   CHECK(ended["description"] == "Disk full");
-  CHECK(s.job_log(reported) == "working\n");
+  CHECK(s.job_output(reported) == "working\n");
 
   // The script reads its job on stdin, one line of JSON, as Cronicle's shell plugin writes it.
   json reader = shell_event("Reader", "#!/bin/sh\ncat\n");
@@ -271,7 +271,7 @@ TEST_CASE("cronicle: a job in flight shows the progress its script prints and it
   std::string reader_id = s.create(reader);
   std::string read_job = s.ok("run_event", {{"id", reader_id}})["ids"][0];
   s.wait_job(read_job);
-  const std::string stdin_log = s.job_log(read_job);
+  const std::string stdin_log = s.job_output(read_job);
   REQUIRE(stdin_log.ends_with("\n"));
   json given = json::parse(stdin_log);
   CHECK(given["id"] == read_job);
@@ -731,7 +731,7 @@ TEST_CASE("cronicle: jobs waiting in an event's queue survive a kill -9 and star
   }, 30s));
   std::vector<std::string> logs;
   for (const auto& r : rows)
-    if (r["code"] == 0) logs.push_back(s.job_log(r["id"].get<std::string>()));
+    if (r["code"] == 0) logs.push_back(s.job_output(r["id"].get<std::string>()));
   CHECK(std::count(logs.begin(), logs.end(), "own fields\n") == 1);
   // They still say who asked for them (stored with the waiting run).
   for (const auto& r : rows)
@@ -816,7 +816,7 @@ TEST_CASE("cronicle: a shellplug script sees Cronicle's job variables and its pa
   std::string job = s.ok("run_event", {{"id", id}})["ids"][0];
   json done = s.wait_job(job);
   REQUIRE(done["code"] == 0);
-  std::string log = s.job_log(job);
+  std::string log = s.job_output(job);
   const std::string prefix = job + "|" + id + "|";
   REQUIRE(log.starts_with(prefix));
   CHECK(log.ends_with("|shellplug|0\n"));
@@ -834,7 +834,7 @@ TEST_CASE("cronicle: run_event's now is the time the job stands for, in its now 
   REQUIRE(done["code"] == 0);
   CHECK(done["now"] == 1700000000);
   CHECK(done["time_start"].get<double>() > 1700000000 + 86400);  // it ran now all the same
-  CHECK(s.job_log(job) == "now=1700000000\n");
+  CHECK(s.job_output(job) == "now=1700000000\n");
   // From a query, a string.
   job = s.ok("run_event", {{"id", id}, {"now", "1600000000"}})["ids"][0];
   CHECK(s.wait_job(job)["now"] == 1600000000);

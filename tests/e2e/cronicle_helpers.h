@@ -61,9 +61,21 @@ struct cronicle_server {
   std::string create(json event) { return ok("create_event", event)["id"]; }
   // get_event_history's rows for the event, the job that ended last first.
   json history(const std::string& event_id) { return ok("get_event_history", {{"id", event_id}})["rows"]; }
-  // get_job_log's text for the job.
+  // get_job_log's text for the job: Cronicle's header, the output, and the footer once ended.
   std::string job_log(const std::string& job_id) {
     return cr.get("/api/app/get_job_log?id=" + job_id + "&api_key=" + admin).body;
+  }
+  // What the job's script printed: its log without the header and the footer.
+  std::string job_output(const std::string& job_id) {
+    std::string log = job_log(job_id);
+    const std::size_t body = log.find("\n\n");
+    REQUIRE(log.starts_with("# Job ID: "));
+    REQUIRE(body != std::string::npos);
+    log.erase(0, body + 2);
+    std::size_t footer = log.rfind("\n# Job completed successfully at ");
+    if (footer == std::string::npos) footer = log.rfind("\n# Job failed at ");
+    if (footer != std::string::npos && log.ends_with("# End of log.\n")) log.erase(footer);
+    return log;
   }
   // The job once complete. While a failed try waits for its retry, get_job_status answers "Job
   // not found" (as Cronicle, which holds the job in its queue then): not complete yet.

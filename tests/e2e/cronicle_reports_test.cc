@@ -50,7 +50,7 @@ echo '{"complete":1}'
     json row = s.history(id)[0];
     CHECK(row["perf"] == job["perf"]);
     CHECK(row["label"] == "v2");
-    CHECK(s.job_log(job_id) == "copying\n");
+    CHECK(s.job_output(job_id) == "copying\n");
     // The native API shows the same report on the run.
     json runs = s.native.get("/v1/cronicle/job/" + id + "/executions").json()["success"];
     REQUIRE(runs.size() == 1);
@@ -118,7 +118,7 @@ TEST_CASE("cronicle: a script's chain, chain_error and chain_data choose the eve
   CHECK(chained["source_job"] == source_job);
   CHECK(chained["chain_data"] == json{{"rows", 42}});
   // The chained script reads it on stdin with its job.
-  CHECK(json::parse(s.job_log(rows[0]["id"]))["chain_data"] == json{{"rows", 42}});
+  CHECK(json::parse(s.job_output(rows[0]["id"]))["chain_data"] == json{{"rows", 42}});
   CHECK(s.history(planned).empty());  // the report's chain replaced the event's
 
   // chain_error after a reported failure, where the event has none.
@@ -182,8 +182,8 @@ TEST_CASE("cronicle: a script's chain_params are its chained job's params, those
   CHECK(chained["source"] == "Chain Reaction (Source)");
   CHECK(chained["params"]["script"] == "#!/bin/sh\necho from the chain\n");
   CHECK_FALSE(chained["params"].contains("color"));  // not a shellplug param: dropped, as Cronicle
-  CHECK(s.job_log(chained_id) == "from the chain\n");
+  CHECK(s.job_output(chained_id) == "from the chain\n");
   // The event itself is unchanged.
   CHECK(s.ok("get_event", {{"id", target}})["event"]["params"]["script"] == "#!/bin/sh\necho as planned\n");
-  CHECK(s.job_log(s.wait_job(s.ok("run_event", {{"id", target}})["ids"][0])["id"]) == "as planned\n");
+  CHECK(s.job_output(s.wait_job(s.ok("run_event", {{"id", target}})["ids"][0])["id"]) == "as planned\n");
 }

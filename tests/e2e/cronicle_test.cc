@@ -4,6 +4,7 @@
 // and hostile input answered in Cronicle's shape with nothing changed.
 #include <chrono>
 #include <memory>
+#include <regex>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -350,8 +351,28 @@ TEST_CASE("cronicle: get_job_log answers a job's log as text, 404 for an unknown
   auto log = s.cr.get("/api/app/get_job_log?id=" + job_id + "&api_key=" + s.admin);
   CHECK(log.status == 200);
   CHECK(log.header("content-type") == "text/plain; charset=utf-8");
-  CHECK(log.body == "hello <log>\nsecond line\n");
+  // Cronicle's header (launchLocalJob), the output, and its footer (finishLocalJob).
+  const std::regex when(R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \([A-Za-z0-9+-]+\))");
+  CHECK(std::regex_replace(log.body, when, "<t>") ==
+        "# Job ID: " + job_id + "\n# Event Title: Logger\n# Hostname: " + s.wait_job(job_id)["hostname"].get<std::string>() +
+            "\n# Date/Time: <t>\n\nhello <log>\nsecond line\n\n# Job completed successfully at <t>.\n# End of log.\n");
   CHECK(log.header("content-disposition").empty());
+  // A failure's footer names its code (unless 1) and description; a success's its description.
+  std::string failing = s.create(shell_event("Failing", "#!/bin/sh\necho half\nexit 3\n"));
+  std::string failed = s.ok("run_event", {{"id", failing}})["ids"][0];
+  s.wait_job(failed);
+  CHECK(std::regex_replace(s.job_log(failed), when, "<t>")
+            .ends_with("\n\nhalf\n\n# Job failed at <t>.\n# Error 3: Script exited with code: 3\n# End of log.\n"));
+  json one = shell_event("One", "#!/bin/sh\necho '{\"complete\":1,\"code\":1,\"description\":\"  disk full  \"}'\n");
+  one["params"]["json"] = 1;
+  std::string one_job = s.ok("run_event", {{"id", s.create(one)}})["ids"][0];
+  s.wait_job(one_job);
+  CHECK(s.job_log(one_job).ends_with(".\n# Error: disk full\n# End of log.\n"));
+  json described = shell_event("Described", "#!/bin/sh\necho '{\"complete\":1,\"description\":\"42 rows\"}'\n");
+  described["params"]["json"] = 1;
+  std::string described_job = s.ok("run_event", {{"id", s.create(described)}})["ids"][0];
+  s.wait_job(described_job);
+  CHECK(s.job_log(described_job).ends_with(".\n# Description: 42 rows\n# End of log.\n"));
   auto download = s.cr.get("/api/app/get_job_log/v1?id=" + job_id + "&download=1&api_key=" + s.admin);
   CHECK(download.header("content-disposition") == "attachment; filename=Cronicle-Job-Log-" + job_id + ".txt");
   auto unknown = s.cr.get("/api/app/get_job_log?id=j" + id + "_1&api_key=" + s.admin);
@@ -367,7 +388,7 @@ TEST_CASE("cronicle: run_event with params and a timeout of its own runs that on
   std::string id = s.create(shell_event("Greeter", "#!/bin/sh\necho from-event\n"));
   auto log_of = [&](const std::string& job) {
     s.wait_job(job);
-    return s.job_log(job);
+    return s.job_output(job);
   };
   // Cronicle merges the call's params over the event's for this job.
   std::string changed = s.ok("run_event", {{"id", id}, {"params", {{"script", "#!/bin/sh\necho from-run\n"}}}})["ids"][0];

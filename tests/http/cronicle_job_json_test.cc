@@ -1,10 +1,13 @@
 // job_json: a Mainspring run as the Cronicle job that get_job_status, get_job_details,
 // get_active_jobs and get_event show.
 #include <catch2/catch.hpp>
+#include <stdlib.h>
+#include <time.h>
 #include <nlohmann/json.hpp>
 
 #include "http/cronicle/event_json.h"
 #include "http/cronicle/job_json.h"
+#include "http/cronicle/job_log.h"
 #include "http/cronicle/plugins.h"
 
 using namespace mainspring;
@@ -162,4 +165,42 @@ TEST_CASE("cronicle: a job's tries are a chain: retries of one plan and node, at
   std::vector<std::pair<uint64_t, int>> shown;
   for (const auto& r : runs) shown.emplace_back(r.run_id, r.attempt);
   CHECK(shown == std::vector<std::pair<uint64_t, int>>{{11, 0}, {13, 0}, {10, 2}, {15, 0}, {16, 1}, {17, 2}});
+}
+
+TEST_CASE("cronicle: a job's log has Cronicle's header, and once ended its footer") {
+  run_record run = running_run();
+  run.output_tail = "step 1\n";
+  json job = job_json(run, k_event, 3'600'000, "host-1", run.start_ms);
+  const std::string header = "# Job ID: " + job["id"].get<std::string>() + "\n# Event Title: Nightly\n# Hostname: host-1\n" +
+                             "# Date/Time: " + log_date_time(run.start_ms) + "\n\n";
+  CHECK(job_log_text(job, run) == header + "step 1\n");  // in flight: no footer yet
+  run.state = run_state::succeeded;
+  run.end_ms = run.start_ms + 5'000;
+  job = job_json(run, k_event, 3'600'000, "host-1", run.end_ms);
+  CHECK(job_log_text(job, run) ==
+        header + "step 1\n\n# Job completed successfully at " + log_date_time(run.end_ms) + ".\n# End of log.\n");
+  // A failure names its code unless it is 1, and its description, trimmed.
+  job["code"] = 3;
+  job["description"] = " Script exited with code: 3 \n";
+  CHECK(job_log_text(job, run).ends_with("\n# Job failed at " + log_date_time(run.end_ms) +
+                                         ".\n# Error 3: Script exited with code: 3\n# End of log.\n"));
+  job["code"] = 1;
+  CHECK(job_log_text(job, run).ends_with(".\n# Error: Script exited with code: 3\n# End of log.\n"));
+  job["code"] = "warning";
+  CHECK(job_log_text(job, run).ends_with(".\n# Error warning: Script exited with code: 3\n# End of log.\n"));
+  // A success's description is written after it.
+  job["code"] = 0;
+  job["description"] = "42 rows";
+  CHECK(job_log_text(job, run).ends_with(".\n# Description: 42 rows\n# End of log.\n"));
+}
+
+TEST_CASE("cronicle: log times are the server's local time with its zone's abbreviation") {
+  ::setenv("TZ", "UTC", 1);
+  ::tzset();
+  CHECK(log_date_time(1'700'000'000'999) == "2023-11-14 22:13:20 (UTC)");
+  ::setenv("TZ", "America/New_York", 1);
+  ::tzset();
+  CHECK(log_date_time(1'700'000'000'000) == "2023-11-14 17:13:20 (EST)");
+  ::unsetenv("TZ");
+  ::tzset();
 }
