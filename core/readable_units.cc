@@ -38,4 +38,23 @@ std::string text_from_seconds(int64_t seconds) {
   return "0 seconds";
 }
 
+std::string short_text_from_seconds(int64_t seconds) {
+  const std::string sign = seconds < 0 ? "-" : "";
+  // As pixl-tools: the largest unit, then the next one's remainder when it is not 0.
+  uint64_t amount = seconds < 0 ? 0 - static_cast<uint64_t>(seconds) : static_cast<uint64_t>(seconds);
+  const char* name = "sec";
+  uint64_t rest = 0;
+  const char* rest_name = "";
+  if (amount > 59) {
+    rest = amount % 60, rest_name = "sec", amount /= 60, name = "min";
+    if (amount > 59) {
+      rest = amount % 60, rest_name = "min", amount /= 60, name = "hr";
+      if (amount > 23) rest = amount % 24, rest_name = "hr", amount /= 24, name = "day";
+    }
+  }
+  std::string text = sign + std::to_string(amount) + " " + name;
+  if (rest != 0) text += ", " + std::to_string(rest) + " " + rest_name;
+  return text;
+}
+
 }  // namespace mainspring

@@ -5,6 +5,7 @@
 // Example:
 //   text_from_bytes(1536);       // "1.5 K"
 //   text_from_seconds(3600);     // "1 hour"
+//   short_text_from_seconds(90); // "1 min, 30 sec"
 #pragma once
 
 #include <cstdint>
@@ -18,5 +19,8 @@ std::string text_from_bytes(int64_t bytes);
 // pixl-tools' getTextFromSeconds without the remainder (as Cronicle calls it):
 // "1 second", "5 seconds", "1 minute" (for 90 too), "2 hours", "1 day".
 std::string text_from_seconds(int64_t seconds);
+// getTextFromSeconds(seconds, abbrev = true) with its remainder, as Cronicle words a retry's
+// delay: "30 sec", "1 min, 30 sec", "2 hr", "1 day, 3 hr" (no plural 's'; "-" before a negative).
+std::string short_text_from_seconds(int64_t seconds);
 
 }  // namespace mainspring

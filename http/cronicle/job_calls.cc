@@ -73,43 +73,46 @@ void event_or_deleted(scheduler_api& api, const state_ptr& s, const std::string&
   });
 }
 
-// The latest run of the chain that begins at `first` among `runs` (first_tries), `first` itself
-// when none follows it.
-run_record last_try(std::vector<run_record> runs, const run_record& first) {
+// The tries of the chain that begins at `first` among `runs` (first_tries), oldest first: `first`
+// alone when none follows it.
+std::vector<run_record> chain_tries(std::vector<run_record> runs, const run_record& first) {
   std::erase_if(runs, [&](const run_record& r) { return r.run_id <= first.run_id; });
   runs.push_back(first);
   const auto heads = first_tries(runs);
-  const run_record* last = &runs.back();
-  for (const auto& r : runs)
-    if (heads.at(r.run_id) == first.run_id && r.run_id > last->run_id) last = &r;
-  return *last;
+  std::erase_if(runs, [&](const run_record& r) { return heads.at(r.run_id) != first.run_id; });
+  std::sort(runs.begin(), runs.end(), [](const run_record& a, const run_record& b) { return a.run_id < b.run_id; });
+  return runs;
 }
 
 // The job a Cronicle job id names, to `found` with its event's view (the event as it was when
 // deleted with its jobs kept; nullopt when the event is gone otherwise): its run, or for a failed
 // try of a job that retries, its last try so far; no run when there is none. Each view is read
 // after the run it goes with, so that a try that has just failed shows with the retry it left
-// waiting. Runs that cannot have been retried cost one read.
+// waiting. Runs that cannot have been retried cost one read. `found` also hears the tries before
+// the one it is given, oldest first (none for a job that was not retried).
 void find_try(scheduler_api& api, const state_ptr& s, const std::string& event_id, uint64_t run_id,
-              std::function<void(std::optional<run_record>, std::optional<job_view>)> found) {
+              std::function<void(std::optional<run_record>, std::optional<job_view>, std::vector<run_record>)> found) {
   using view_or = status_or<job_view>;
   auto view_of = [](view_or v) { return v.ok() ? std::optional<job_view>(std::move(v).value()) : std::nullopt; };
   executions_kept_after_delete(api, s->events.group, event_id, 1, run_id + 1,
                                [&api, s, event_id, run_id, found, view_of](status_or<std::vector<run_record>> runs) {
-    if (!runs.ok() || runs->empty() || runs->front().run_id != run_id) return found(std::nullopt, std::nullopt);
+    if (!runs.ok() || runs->empty() || runs->front().run_id != run_id) return found(std::nullopt, std::nullopt, {});
     event_or_deleted(api, s, event_id, [&api, s, event_id, found, view_of, first = std::move(runs->front())](view_or v) {
       std::optional<job_view> view = view_of(std::move(v));
       const int retries = first.own_fields && first.own_fields->retries ? *first.own_fields->retries
                           : view                                      ? view->spec.retries
                                                                       : 0;
-      if (!first.finished() || first.state == run_state::succeeded || retries == 0) return found(first, std::move(view));
+      if (!first.finished() || first.state == run_state::succeeded || retries == 0)
+        return found(first, std::move(view), {});
       executions_kept_after_delete(api, s->events.group, event_id, k_retry_chain_scan, 0,
                                    [&api, s, event_id, found, view_of, first, view](status_or<std::vector<run_record>> newer) {
-        if (!newer.ok()) return found(first, view);
-        run_record last = last_try(std::move(newer).value(), first);
-        if (last.run_id == first.run_id) return found(std::move(last), view);
-        event_or_deleted(api, s, event_id, [found, view_of, last = std::move(last)](view_or v) {
-          found(last, view_of(std::move(v)));
+        if (!newer.ok()) return found(first, view, {});
+        std::vector<run_record> tries = chain_tries(std::move(newer).value(), first);
+        run_record last = std::move(tries.back());
+        tries.pop_back();
+        if (tries.empty()) return found(std::move(last), view, {});
+        event_or_deleted(api, s, event_id, [found, view_of, last = std::move(last), tries = std::move(tries)](view_or v) {
+          found(last, view_of(std::move(v)), tries);
         });
       });
     });
@@ -126,7 +129,7 @@ void find_run(scheduler_api& api, const state_ptr& s, const json& params, const 
   auto parts = parse_job_id(id);
   if (!parts) return send(reply, missing);
   find_try(api, s, parts->first, parts->second,
-           [&api, s, reply, missing, found](std::optional<run_record> run, std::optional<job_view> v) {
+           [&api, s, reply, missing, found](std::optional<run_record> run, std::optional<job_view> v, std::vector<run_record>) {
     if (!run) return send(reply, missing);
     if (!v) return found(std::move(*run), event_info{});
     if (!run->finished()) return with_own_fields(api, s, *run, std::move(*v), found);
@@ -482,13 +485,19 @@ void get_job_log(scheduler_api& api, const state_ptr& s, call_args a) {
   if (!parts) return a.reply.send(text(404, std::string(k_no_job_log)));
   // A retried job's log is its last try's (Cronicle appends each try to one log).
   find_try(api, s, parts->first, parts->second,
-           [s, reply = a.reply, id, download, text](std::optional<run_record> run, std::optional<job_view> v) {
+           [s, reply = a.reply, id, download, text](std::optional<run_record> run, std::optional<job_view> v,
+                                                    std::vector<run_record> earlier) {
     if (!run) return reply.send(text(404, std::string(k_no_job_log)));
-    // The job as get_job_status shows it, for the log's header and footer.
-    const event_info info = v ? as_ended_run(*v, *run, s->events) : event_info{};
-    json job = job_json(*run, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()));
-    job["id"] = id;  // a retry goes on under the id its first try had
-    http_response r = text(200, job_log_text(job, *run));
+    // Each try as get_job_status showed it, for its header, and its retry note or the footer.
+    auto job_of = [&](const run_record& t) {
+      const event_info info = v ? as_ended_run(*v, t, s->events) : event_info{};
+      json job = job_json(t, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()));
+      job["id"] = id;  // a retry goes on under the id its first try had
+      return job;
+    };
+    std::string log;
+    for (const run_record& t : earlier) log += failed_try_log_text(job_of(t), t);
+    http_response r = text(200, log + job_log_text(job_of(*run), *run));
     if (download) r.headers.emplace_back("Content-disposition", "attachment; filename=Cronicle-Job-Log-" + id + ".txt");
     reply.send(std::move(r));
   });

@@ -64,3 +64,9 @@ TEST_CASE("a fragment nested deeper than the parser's limit is cut there, not fo
   CHECK(opened > 0);
   CHECK(opened <= 256);  // libxml2's depth limit
 }
+
+TEST_CASE("a charset the fragment names does not change how its bytes are read") {
+  CHECK(sanitize_html("<meta charset=\"iso-8859-1\"><p>caf\xc3\xa9</p>") == "<p>caf\xc3\xa9</p>");
+  CHECK(sanitize_html("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=koi8-r\">\xc3\xa9") ==
+        "\xc3\xa9");
+}

@@ -24,5 +24,17 @@ TEST_CASE("sizes and durations read as pixl-tools writes them") {
   CHECK(text_from_seconds(86400 * 2) == "2 days");
 }
 
+TEST_CASE("short durations read as pixl-tools abbreviates them, with the remainder") {
+  CHECK(short_text_from_seconds(0) == "0 sec");
+  CHECK(short_text_from_seconds(1) == "1 sec");
+  CHECK(short_text_from_seconds(30) == "30 sec");
+  CHECK(short_text_from_seconds(60) == "1 min");
+  CHECK(short_text_from_seconds(90) == "1 min, 30 sec");
+  CHECK(short_text_from_seconds(3600) == "1 hr");
+  CHECK(short_text_from_seconds(7500) == "2 hr, 5 min");
+  CHECK(short_text_from_seconds(86400 * 2 + 3600 * 3 + 59) == "2 day, 3 hr");
+  CHECK(short_text_from_seconds(-90) == "-1 min, 30 sec");
+}
+
 }  // namespace
 }  // namespace mainspring

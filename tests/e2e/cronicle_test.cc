@@ -2,8 +2,11 @@
 // header, the query and the body, each privilege refused without it, every call, a shellplug
 // event firing by its timing and its history row, a urlplug event against a local sink, aborts,
 // and hostile input answered in Cronicle's shape with nothing changed.
+#include <stdlib.h>
+
 #include <chrono>
 #include <memory>
+#include <filesystem>
 #include <regex>
 #include <string>
 
@@ -381,6 +384,26 @@ TEST_CASE("cronicle: get_job_log answers a job's log as text, 404 for an unknown
   CHECK(s.cr.get("/api/app/get_job_log?id=nonsense&api_key=" + s.admin).status == 404);
   check_error(s.get("/api/app/get_job_log?api_key=" + s.admin), "api", "Missing parameter: id");
   check_error(s.get("/api/app/get_job_log?id=" + job_id), "session", "No Session ID or API Key could be found");
+}
+
+TEST_CASE("cronicle: a retried job's log holds each try, a failed one's note in place of the footer") {
+  cronicle_server s;
+  char dir[] = "/tmp/ms_cronicle_log_XXXXXX";
+  REQUIRE(mkdtemp(dir) != nullptr);
+  const std::string marker = std::string(dir) + "/tried";
+  std::string id = s.create(with(shell_event("Flaky", "#!/bin/sh\nif [ -e " + marker + " ]; then echo second; exit 0; fi\n" +
+                                                          "touch " + marker + "\necho first\nexit 3\n"),
+                                 {{"retries", 2}, {"retry_delay", 0}}));
+  std::string job = s.ok("run_event", {{"id", id}})["ids"][0];
+  json ended = s.wait_job(job);
+  REQUIRE(ended["code"] == 0);
+  const std::regex when(R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \([A-Za-z0-9+-]+\))");
+  const std::string header = "# Job ID: " + job + "\n# Event Title: Flaky\n# Hostname: " +
+                             ended["hostname"].get<std::string>() + "\n# Date/Time: <t>\n\n";
+  CHECK(std::regex_replace(s.job_log(job), when, "<t>") ==
+        header + "first\n\n# Job failed with error 3: Script exited with code: 3\n# 2 retries remain\n\n" + header +
+            "second\n\n# Job completed successfully at <t>.\n# End of log.\n");
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("cronicle: run_event with params and a timeout of its own runs that once, and the event keeps its own") {

@@ -194,6 +194,24 @@ TEST_CASE("cronicle: a job's log has Cronicle's header, and once ended its foote
   CHECK(job_log_text(job, run).ends_with(".\n# Description: 42 rows\n# End of log.\n"));
 }
 
+TEST_CASE("cronicle: a failed try's part of a retried job's log ends with Cronicle's retry note") {
+  run_record run = running_run();
+  run.output_tail = "first\n";
+  run.state = run_state::failed;
+  run.end_ms = run.start_ms + 1'000;
+  json job = {{"id", "jx"}, {"event_title", "Flaky"}, {"hostname", "h"}, {"code", 3},
+              {"description", "Script exited with code: 3"}, {"retries", 2}, {"retry_delay", 90}};
+  CHECK(failed_try_log_text(job, run) == "# Job ID: jx\n# Event Title: Flaky\n# Hostname: h\n# Date/Time: " +
+                                             log_date_time(run.start_ms) +
+                                             "\n\nfirst\n\n# Job failed with error 3: Script exited with code: 3\n"
+                                             "# 2 retries remain (1 min, 30 sec delay)\n\n");
+  job["code"] = 1;
+  job["description"] = "";
+  job["retry_delay"] = 0;
+  job["retries"] = 1;
+  CHECK(failed_try_log_text(job, run).ends_with("first\n\n# Job failed with error: Unknown Error\n# 1 retries remain\n\n"));
+}
+
 TEST_CASE("cronicle: log times are the server's local time with its zone's abbreviation") {
   ::setenv("TZ", "UTC", 1);
   ::tzset();
