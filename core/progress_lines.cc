@@ -66,8 +66,13 @@ void apply_report(json& data, stdout_report& report) {
                          : description->is_string() ? description->get<std::string>()
                                                     : dump(*description);
   if (auto html = data.find("html"); html != data.end() && js_truthy(*html)) report.sent_html = true;
+  bool changed = false;
   for (std::string_view key : k_kept_keys)
-    if (auto it = data.find(key); it != data.end()) keep_field(report.fields, std::string(key), std::move(*it));
+    if (auto it = data.find(key); it != data.end()) {
+      keep_field(report.fields, std::string(key), std::move(*it));
+      changed = true;
+    }
+  report.fields_changes += changed;
   auto complete = data.find("complete");
   if (complete == data.end() || !js_truthy(*complete)) return;
   report.completed = true;

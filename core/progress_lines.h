@@ -30,6 +30,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,6 +58,7 @@ struct stdout_report {
   // The other keys reported (perf, table, html, ...), as given; html also when falsy.
   nlohmann::json fields = nlohmann::json::object();
   bool sent_html = false;          // a report had a truthy "html" (Cronicle's shellplug's sent_html)
+  uint32_t fields_changes = 0;     // reports that set one of `fields` so far (a caller's cue)
 };
 
 // What a run record keeps of a report (run_record::reported): a JSON object's text with

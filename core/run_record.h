@@ -68,13 +68,16 @@ struct usage_stats {
 };
 
 // What a run in flight shows of itself while it runs, from its executor (a local shell run's):
-// its process, its progress as its command reported it (shell_target::progress_lines), and what
-// its processes use, sampled about once a second.
+// its process, its progress and other reports as its command made them
+// (shell_target::progress_lines, json_lines), and what its processes use, sampled about once a
+// second.
 struct run_live {
   int pid = 0;          // the shell's process id (its process group's id)
   double progress = 0;  // 0..1; 0 until the command reports some
   usage_stats cpu;      // % of one core, over each second before a sample
   usage_stats mem;      // resident bytes
+  // What its reports set so far, as run_record::reported holds it once it ends; null for none.
+  std::shared_ptr<const std::string> reported;
 
   bool operator==(const run_live&) const = default;
 };

@@ -352,10 +352,12 @@ class shell_runner::impl {
     }
     if (from_stderr || !run.p.req.progress_lines) return run.tail.append(bytes);
     const std::optional<double> before = run.report.progress;
+    const uint32_t changes_before = run.report.fields_changes;
     lines_buf_.clear();
     run.stdout_lines.add(bytes, lines_buf_, run.report, run.p.req.annotate_lines ? annotation_now() : std::string());
     run.tail.append(lines_buf_);
     if (run.report.progress && run.report.progress != before) set_progress(run, *run.report.progress);
+    if (run.report.fields_changes != changes_before) set_reported(run);
   }
 
   // Without pidfds: a non-reaping peek (WNOWAIT) so the pid, and with it the process group id,
@@ -609,6 +611,13 @@ class shell_runner::impl {
   void set_progress(const active_run& run, double progress) {
     std::lock_guard lock(live_mu_);
     if (auto it = live_.find(run.p.req.run_id); it != live_.end()) it->second.progress = progress;
+  }
+
+  // What the run's reports set so far, for live(): written once here, shared with every reader.
+  void set_reported(const active_run& run) {
+    auto reported = std::make_shared<const std::string>(reported_fields(run.report, false));
+    std::lock_guard lock(live_mu_);
+    if (auto it = live_.find(run.p.req.run_id); it != live_.end()) it->second.reported = std::move(reported);
   }
 
   void signal_group(const active_run& run, int sig) {

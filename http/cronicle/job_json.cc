@@ -190,11 +190,12 @@ void add_source(json& job, const run_record& run) {
 // What the run's script reported of itself (run_record::reported: its JSON reports' perf, table,
 // html, label, chain*, notify_*, a success's description, a code that is not an integer, its
 // stderr as html "Error Output"), as an object; empty for nearly every run.
-json reported_of(const run_record& run) {
-  if (run.reported == nullptr) return json::object();
-  json reported = json::parse(*run.reported, nullptr, /*allow_exceptions=*/false);
+json reported_of(const std::shared_ptr<const std::string>& text) {
+  if (text == nullptr) return json::object();
+  json reported = json::parse(*text, nullptr, /*allow_exceptions=*/false);
   return reported.is_object() ? reported : json::object();
 }
+json reported_of(const run_record& run) { return reported_of(run.reported); }
 
 }  // namespace
 
@@ -231,6 +232,11 @@ json job_json(const run_record& run, const json& event, int64_t timeout_ms, cons
     if (live) job["pid"] = live->pid;
     if (live && live->cpu.count) job["cpu"] = usage_json(live->cpu, false);
     if (live && live->mem.count) job["mem"] = usage_json(live->mem, true);
+    // What its reports set so far, as Cronicle sets each on the job as it arrives.
+    if (live) {
+      json reported = reported_of(live->reported);
+      for (auto& [key, value] : reported.items()) job[key] = std::move(value);
+    }
     job["elapsed"] = seconds_of(std::max<int64_t>(0, now_ms - run.start_ms));
     return job;
   }

@@ -58,7 +58,8 @@ nlohmann::json event_as_run(const job_view& event, const job_view& run, const ev
 // The job as get_job_status and get_active_jobs show it. `event` is the event as event_json shows
 // it (or null when the event is gone); `timeout_ms` the job's limit; `now_ms` the time of the call
 // (a job in flight's elapsed time); `live` what a job in flight shows of itself (its `pid` and
-// `progress`, its `cpu` and `mem` samples, scheduler_api::live_run; 0 and {} without). A finished
+// `progress`, its `cpu` and `mem` samples and what its script's reports set so far,
+// scheduler_api::live_run; 0 and {} without). A finished
 // job carries what its script reported (run_record::reported: perf, table, html, label, chain*,
 // notify_*, a success's description, a code that is not an integer), as Cronicle sets each key of
 // a job's reports on the job.

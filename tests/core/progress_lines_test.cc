@@ -174,6 +174,7 @@ TEST_CASE("the keys Cronicle keeps are kept as given, the last of each, and noth
   CHECK(r.report.fields == nlohmann::json::parse(
                                R"({"perf":{"db":0.5},"label":"v2","table":{"title":"T","rows":[[1,2]]},)"
                                R"("chain_data":{"n":3},"chain":"next_event"})"));
+  CHECK(r.report.fields_changes == 3);  // three reports set fields; the one after complete did not
   CHECK_FALSE(r.report.sent_html);
 }
 

@@ -152,6 +152,7 @@ TEST_CASE("cronicle: a finished job keeps its last cpu and mem samples, in its h
     live = s.call("get_job_status", {{"id", job_id}}).value("job", json::object());
     return live.value("mem", json::object()).contains("count");
   }, 20s));
+  CHECK_FALSE(live.contains("complete"));
   std::ofstream(gate) << "x";
   json job = s.wait_job(job_id);
   CHECK(job["mem"]["count"].get<int>() >= live["mem"]["count"].get<int>());
@@ -186,4 +187,29 @@ TEST_CASE("cronicle: a script's chain_params are its chained job's params, those
   // The event itself is unchanged.
   CHECK(s.ok("get_event", {{"id", target}})["event"]["params"]["script"] == "#!/bin/sh\necho as planned\n");
   CHECK(s.job_output(s.wait_job(s.ok("run_event", {{"id", target}})["ids"][0])["id"]) == "as planned\n");
+}
+
+TEST_CASE("cronicle: a job in flight shows what its script's reports set so far") {
+  cronicle_server s;
+  char dir[] = "/tmp/ms_cronicle_live_XXXXXX";
+  REQUIRE(mkdtemp(dir) != nullptr);
+  const std::string gate = std::string(dir) + "/go";
+  const std::string id = s.create(reporting_event(
+      "Live", "#!/bin/sh\necho '{\"perf\":{\"rows\":10},\"label\":\"half\"}'\nwhile [ ! -e " + gate +
+                  " ]; do sleep 0.02; done\necho '{\"label\":\"all\"}'\n"));
+  const std::string job_id = s.ok("run_event", {{"id", id}})["ids"][0];
+  json live;
+  REQUIRE(eventually([&] {
+    live = s.call("get_job_status", {{"id", job_id}}).value("job", json::object());
+    return live.contains("label");
+  }, 20s));
+  CHECK_FALSE(live.contains("complete"));
+  CHECK(live["label"] == "half");
+  CHECK(live["perf"] == json{{"rows", 10}});
+  CHECK(s.ok("get_active_jobs")["jobs"][job_id]["label"] == "half");
+  std::ofstream(gate) << "x";
+  json ended = s.wait_job(job_id);
+  CHECK(ended["label"] == "all");
+  CHECK(ended["perf"] == json{{"rows", 10}});
+  std::filesystem::remove_all(dir);
 }

@@ -314,6 +314,25 @@ TEST_CASE("with JSON lines the run's reported fields come back with its outcome"
   CHECK(failed.reported.empty());
 }
 
+TEST_CASE("with JSON lines a running command shows what its reports set so far") {
+  temp_dir dir;
+  const std::string go = dir.file("go");
+  shell_runner runner;
+  collector c;
+  run_request req = request("echo '{\"perf\":{\"rows\":10}}'; while [ ! -e " + go + " ]; do sleep 0.01; done; "
+                            "echo '{\"perf\":{\"rows\":20}}'");
+  req.progress_lines = true;
+  req.json_lines = true;
+  const uint64_t id = req.run_id;
+  runner.start(std::move(req), c.callback());
+  std::optional<run_live> seen = live_when(runner, id, [](const run_live& l) { return l.reported != nullptr; });
+  REQUIRE(seen);
+  CHECK(nlohmann::json::parse(*seen->reported) == nlohmann::json::parse(R"({"perf":{"rows":10}})"));
+  std::ofstream(go) << "x";
+  REQUIRE(c.wait_for(1));
+  CHECK(nlohmann::json::parse(c.outcomes().at(0).reported)["perf"]["rows"] == 20);
+}
+
 TEST_CASE("with stderr apart a run that printed to stderr reports it as Error Output html") {
   shell_runner runner;
   run_request req = request("echo '<b>warn</b>' >&2; exit 0");
