@@ -26,21 +26,6 @@ using namespace mainspring::e2e;
 
 namespace {
 
-// A fresh folder under /tmp for marker files, removed with everything in it.
-struct scratch_dir {
-  std::string path;
-  scratch_dir() {
-    std::string tmpl = "/tmp/ms_cronicle_events_XXXXXX";
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~scratch_dir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  void touch(const std::string& name) const { std::ofstream(path + "/" + name) << "x"; }
-};
-
 // A script that waits until `gate` exists, then exits with `code`.
 std::string gated_script(const std::string& gate, int code = 0) {
   return "#!/bin/sh\nwhile [ ! -e " + gate + " ]; do sleep 0.05; done\nexit " + std::to_string(code) + "\n";

@@ -7,7 +7,11 @@
 //   check_error(s.call("run_event", {{"id", "nope"}}), "event", "Failed to locate event: nope");
 #pragma once
 
+#include <stdlib.h>
+
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -87,6 +91,21 @@ struct cronicle_server {
     }, 20s));
     return job;
   }
+};
+
+// A fresh folder under /tmp for marker files, removed with everything in it.
+struct scratch_dir {
+  std::string path;
+  scratch_dir() {
+    std::string tmpl = "/tmp/ms_cronicle_XXXXXX";
+    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+    path = tmpl;
+  }
+  ~scratch_dir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  void touch(const std::string& name) const { std::ofstream(path + "/" + name) << "x"; }
 };
 
 inline json shell_event(const std::string& title, const std::string& script) {

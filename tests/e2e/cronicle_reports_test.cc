@@ -2,10 +2,6 @@
 // keeps it: the keys of its JSON reports (perf, table, html cleaned, label, a success's
 // description, a code that is not a number), its stderr as an "Error Output" html report, and
 // chain / chain_error / chain_data choosing and feeding the event that follows.
-#include <stdlib.h>
-
-#include <filesystem>
-#include <fstream>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -142,9 +138,8 @@ TEST_CASE("cronicle: a script's chain, chain_error and chain_data choose the eve
 
 TEST_CASE("cronicle: a finished job keeps its last cpu and mem samples, in its history row too") {
   cronicle_server s;
-  char dir[] = "/tmp/ms_cronicle_usage_XXXXXX";
-  REQUIRE(mkdtemp(dir) != nullptr);
-  const std::string gate = std::string(dir) + "/go";
+  scratch_dir dir;
+  const std::string gate = dir.path + "/go";
   const std::string id = s.create(shell_event("Busy", "#!/bin/sh\nwhile [ ! -e " + gate + " ]; do sleep 0.02; done\n"));
   const std::string job_id = s.ok("run_event", {{"id", id}})["ids"][0];
   json live;
@@ -153,7 +148,7 @@ TEST_CASE("cronicle: a finished job keeps its last cpu and mem samples, in its h
     return live.value("mem", json::object()).contains("count");
   }, 20s));
   CHECK_FALSE(live.contains("complete"));
-  std::ofstream(gate) << "x";
+  dir.touch("go");
   json job = s.wait_job(job_id);
   CHECK(job["mem"]["count"].get<int>() >= live["mem"]["count"].get<int>());
   CHECK(job["mem"]["max"].get<int64_t>() > 0);  // a shell's resident bytes
@@ -161,7 +156,6 @@ TEST_CASE("cronicle: a finished job keeps its last cpu and mem samples, in its h
   json row = s.history(id)[0];
   CHECK(row["mem"] == job["mem"]);
   CHECK(row["cpu"] == job["cpu"]);
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("cronicle: a script's chain_params are its chained job's params, those its Plugin declares") {
@@ -191,9 +185,8 @@ TEST_CASE("cronicle: a script's chain_params are its chained job's params, those
 
 TEST_CASE("cronicle: a job in flight shows what its script's reports set so far") {
   cronicle_server s;
-  char dir[] = "/tmp/ms_cronicle_live_XXXXXX";
-  REQUIRE(mkdtemp(dir) != nullptr);
-  const std::string gate = std::string(dir) + "/go";
+  scratch_dir dir;
+  const std::string gate = dir.path + "/go";
   const std::string id = s.create(reporting_event(
       "Live", "#!/bin/sh\necho '{\"perf\":{\"rows\":10},\"label\":\"half\"}'\nwhile [ ! -e " + gate +
                   " ]; do sleep 0.02; done\necho '{\"label\":\"all\"}'\n"));
@@ -207,9 +200,8 @@ TEST_CASE("cronicle: a job in flight shows what its script's reports set so far"
   CHECK(live["label"] == "half");
   CHECK(live["perf"] == json{{"rows", 10}});
   CHECK(s.ok("get_active_jobs")["jobs"][job_id]["label"] == "half");
-  std::ofstream(gate) << "x";
+  dir.touch("go");
   json ended = s.wait_job(job_id);
   CHECK(ended["label"] == "all");
   CHECK(ended["perf"] == json{{"rows", 10}});
-  std::filesystem::remove_all(dir);
 }

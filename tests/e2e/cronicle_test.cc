@@ -2,11 +2,8 @@
 // header, the query and the body, each privilege refused without it, every call, a shellplug
 // event firing by its timing and its history row, a urlplug event against a local sink, aborts,
 // and hostile input answered in Cronicle's shape with nothing changed.
-#include <stdlib.h>
-
 #include <chrono>
 #include <memory>
-#include <filesystem>
 #include <regex>
 #include <string>
 
@@ -388,9 +385,8 @@ TEST_CASE("cronicle: get_job_log answers a job's log as text, 404 for an unknown
 
 TEST_CASE("cronicle: a retried job's log holds each try, a failed one's note in place of the footer") {
   cronicle_server s;
-  char dir[] = "/tmp/ms_cronicle_log_XXXXXX";
-  REQUIRE(mkdtemp(dir) != nullptr);
-  const std::string marker = std::string(dir) + "/tried";
+  scratch_dir dir;
+  const std::string marker = dir.path + "/tried";
   std::string id = s.create(with(shell_event("Flaky", "#!/bin/sh\nif [ -e " + marker + " ]; then echo second; exit 0; fi\n" +
                                                           "touch " + marker + "\necho first\nexit 3\n"),
                                  {{"retries", 2}, {"retry_delay", 0}}));
@@ -403,7 +399,6 @@ TEST_CASE("cronicle: a retried job's log holds each try, a failed one's note in 
   CHECK(std::regex_replace(s.job_log(job), when, "<t>") ==
         header + "first\n\n# Job failed with error 3: Script exited with code: 3\n# 2 retries remain\n\n" + header +
             "second\n\n# Job completed successfully at <t>.\n# End of log.\n");
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("cronicle: run_event with params and a timeout of its own runs that once, and the event keeps its own") {
