@@ -90,6 +90,11 @@ std::string reported_fields(const stdout_report& report, bool succeeded) {
   return out.empty() ? std::string() : dump(out);
 }
 
+json reported_object(std::string_view text) {
+  json reported = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  return reported.is_object() ? reported : json::object();
+}
+
 std::optional<double> progress_of_line(std::string_view line) {
   std::size_t at = 0;
   while (at < line.size() && is_blank(line[at])) ++at;

@@ -68,6 +68,10 @@ struct stdout_report {
 // that object would be empty.
 std::string reported_fields(const stdout_report& report, bool succeeded);
 
+// A run's reported fields as reported_fields (and the runner) wrote them, read back: the object,
+// or an empty one when `text` is not a JSON object.
+nlohmann::json reported_object(std::string_view text);
+
 // The progress a line reports, or nullopt when it is output.
 std::optional<double> progress_of_line(std::string_view line);
 

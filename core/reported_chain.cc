@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/js_truthy.h"
+#include "core/progress_lines.h"  // reported_object
 
 namespace mainspring {
 namespace {
@@ -19,8 +20,7 @@ std::optional<std::string> follow_up(const json& report, const char* key) {
 
 reported_chain chain_of_report(std::string_view reported) {
   reported_chain chain;
-  const json report = json::parse(reported, nullptr, /*allow_exceptions=*/false);
-  if (!report.is_object()) return chain;
+  const json report = reported_object(reported);
   chain.on_success = follow_up(report, "chain");
   chain.on_failure = follow_up(report, "chain_error");
   if (auto data = report.find("chain_data"); data != report.end() && js_truthy(*data))

@@ -105,7 +105,8 @@ struct run_record {
   std::shared_ptr<const run_cause> cause;
   // What its command reported of itself beyond its outcome, a JSON object's text (Cronicle's
   // JSON reports: perf, table, html, label, chain..., a success's description; its
-  // shellplug's "Error Output": core/progress_lines.h reported_fields); null for nearly every run.
+  // shellplug's "Error Output": core/progress_lines.h reported_fields), and a shell run's last cpu
+  // and mem samples; null for nearly every run. Read back with reported_object.
   std::shared_ptr<const std::string> reported;
 
   int64_t lateness_ms() const { return start_ms - plan_ms; }

@@ -103,8 +103,9 @@ struct run_outcome {
   std::string output_tail;
   // A human-readable reason when result != succeeded ("exit code 3", "HTTP 503", "timed out").
   std::string error;
-  // shell_runner, with json_lines or stderr_apart: what the command reported of itself, a JSON
-  // object's text (run_record::reported); "" for none.
+  // shell_runner: what the command reported of itself (with json_lines or stderr_apart) and its
+  // last usage samples (a run sampled at least once), a JSON object's text
+  // (run_record::reported); "" for none.
   std::string reported;
 };
 

@@ -7,6 +7,7 @@
 
 #include <cctype>
 
+#include "core/progress_lines.h"  // reported_object
 #include "core/readable_units.h"
 #include "core/shell_exit.h"
 #include "core/usage_json.h"
@@ -191,9 +192,7 @@ void add_source(json& job, const run_record& run) {
 // html, label, chain*, notify_*, a success's description, a code that is not an integer, its
 // stderr as html "Error Output"), as an object; empty for nearly every run.
 json reported_of(const std::shared_ptr<const std::string>& text) {
-  if (text == nullptr) return json::object();
-  json reported = json::parse(*text, nullptr, /*allow_exceptions=*/false);
-  return reported.is_object() ? reported : json::object();
+  return text == nullptr ? json::object() : reported_object(*text);
 }
 json reported_of(const run_record& run) { return reported_of(run.reported); }
 

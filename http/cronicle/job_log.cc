@@ -4,17 +4,15 @@
 
 #include "core/ascii_text.h"
 #include "core/readable_units.h"
+#include "http/cronicle/validation.h"  // js_text
 
 namespace mainspring::http::cronicle {
 namespace {
 
 using nlohmann::json;
 
-std::string text_of(const json& job, const char* key) {
-  auto it = job.find(key);
-  if (it == job.end() || it->is_null()) return {};
-  return it->is_string() ? it->get<std::string>() : it->dump();
-}
+// The job's `key` as Cronicle's string concatenation writes it ("" when the job has none).
+std::string text_of(const json& job, const char* key) { return js_text(job.value(key, json(""))); }
 
 // launchLocalJob's header, then what the try printed.
 std::string header_and_output(const json& job, const run_record& run) {

@@ -3,6 +3,7 @@
 #include "http/json_text.h"
 
 #include "core/native_target.h"
+#include "core/progress_lines.h"  // reported_object
 #include "core/schedule.h"
 #include "core/time_types.h"
 #include "http/dialect_data.h"
@@ -349,9 +350,7 @@ json cause_json(const run_record& run) {
 
 // What the run's command reported of itself (run_record::reported), or null.
 json reported_json(const run_record& run) {
-  if (run.reported == nullptr) return nullptr;
-  json reported = json::parse(*run.reported, nullptr, /*allow_exceptions=*/false);
-  return reported.is_object() ? reported : json(nullptr);
+  return run.reported == nullptr ? json(nullptr) : reported_object(*run.reported);
 }
 
 }  // namespace
