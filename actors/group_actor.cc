@@ -642,6 +642,17 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
                           "ephemeral"};
         remove_jobs(self, ctx, {id}, std::move(audit), [](status_or<std::size_t>) {});
       },
+      // A deleted job's run ended (its actor lingers for its runs: job_runs.cc). Its record is kept
+      // with the deleted job's history unless the id names another job now, made again under it
+      // (or being made): that job's create erased the old runs, and this record would become its
+      // history. The check is here because the group orders creates: a record persisted before a
+      // create's write is erased by it (mutation_batch::delete_runs), one after it is never written.
+      [=](deleted_run_atom, const std::string& id, caf::actor_id job, mutation_batch& record) {
+        auto& st = self->state;
+        const auto it = st.jobs.find(id);
+        const bool same_job = it == st.jobs.end() || it->second.actor.id() == job;  // not yet forgotten
+        if (same_job && !st.adding.count(id)) persist_lazily(ctx, std::move(record));
+      },
       [=](pause_atom, audit_entry& audit, const std::string& id, const done_fn& done) {
         with_job(self, id, done,
                  [&](const caf::actor& job) { to_job(self, job, pause_atom::value, std::move(audit), done); });

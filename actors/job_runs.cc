@@ -376,7 +376,13 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
   if (own) run.own_fields = std::make_shared<const run_override>(*own);
   if (own && !retried) forget_own_fields(st, run.plan_ms);  // `own` points nowhere after this
   if (ctx->pool->has_reply_hook()) ctx->pool->report(run_report_json(run, std::string(st.spec.name())));
-  persist_lazily(ctx, mutation_batch{}.put_run(run, st.history_known ? &st.counts : nullptr));
+  auto record = mutation_batch{}.put_run(run, st.history_known ? &st.counts : nullptr);
+  // A deleted job's record goes through its group, which knows whether a new job has the id now.
+  if (st.deleted)
+    self->send(ctx->registry, deleted_run_atom::value, std::string(st.spec.group()), std::string(st.spec.id()),
+               self->id(), std::move(record));
+  else
+    persist_lazily(ctx, std::move(record));
   keep_finished(st, finished_run::of(std::move(run)));
   start_waiting_runs(self, ctx);
   // A deleted job kept for its runs in flight (retire) goes after the last.

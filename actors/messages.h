@@ -73,6 +73,8 @@ using dependents_atom = caf::atom_constant<caf::atom("dependents")>;  // group -
 using succeeded_atom = caf::atom_constant<caf::atom("succeeded")>;    // job -> group: a run succeeded
 using run_after_atom = caf::atom_constant<caf::atom("runafter")>;     // group -> job: run, after (run_cause)
 using follow_atom = caf::atom_constant<caf::atom("follow")>;          // job -> group: run this job next
+// job -> registry -> group: a deleted job's run ended; its record, unless the id names another job
+using deleted_run_atom = caf::atom_constant<caf::atom("deletedrun")>;
 // runtime -> registry -> groups -> jobs: the scheduler resumed; fires since then are missed ones.
 using replay_atom = caf::atom_constant<caf::atom("replay")>;
 

@@ -342,6 +342,10 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
         if (auto it = self->state.groups.find(group); it != self->state.groups.end())
           self->send(it->second.actor, succeeded_atom::value, id, ephemeral, std::move(cause));
       },
+      [=](deleted_run_atom, const std::string& group, const std::string& id, caf::actor_id job, mutation_batch& record) {
+        if (auto it = self->state.groups.find(group); it != self->state.groups.end())
+          self->send(it->second.actor, deleted_run_atom::value, id, job, std::move(record));
+      },
       [=](restore_atom, const std::string& group, std::vector<job_spec>& jobs) {
         // Start-up streams the stored jobs here, before any request: FIFO order from here to
         // the group puts them ahead of every request for the group.

@@ -150,3 +150,35 @@ TEST_CASE("a run now may stand for another time: its plan time is the one asked 
   }
   CHECK(api.executions("G", id).size() == 1);
 }
+
+TEST_CASE("a job made again under a deleted job's id has none of the old job's runs, even one still running") {
+  server_process server;
+  native_api api(server.base_url());
+  api.register_group("G");
+  const std::string marker = server.data_dir() + "/old-run-ended";
+  auto job = [&](const std::string& command) {
+    return json{{"group_name", "G"}, {"name", "s"},         {"job_id", "s3"},
+                {"request_url", ""}, {"exec_command", command}, {"interval_pattern", "@manually"}};
+  };
+  api.add_job(job("sleep 1; echo old; touch " + marker));
+  api.success(api.client.post_json("/v1/G/job/s3/run", json::object()));
+  REQUIRE(eventually([&] { return api.detail("G", "s3")["counts"]["running"] == 1; }));
+  api.post_ok("/v1/delete/job", {{"group_name", "G"}, {"job_id", "s3"}});
+  api.add_job(job("echo new"));
+  REQUIRE(eventually([&] { return std::ifstream(marker).good(); }));
+  // The old run has ended (its record, had it been written, is queued before the new run's).
+  api.success(api.client.post_json("/v1/G/job/s3/run", json::object()));
+  REQUIRE(eventually([&] { return api.detail("G", "s3")["counts"]["runs"] == 1; }));
+  REQUIRE(eventually([&] { return api.executions("G", "s3").size() == 1 && api.executions("G", "s3")[0]["state"] != "running"; }));
+  json runs = api.executions("G", "s3");
+  CHECK(runs[0]["output_tail"] == "new\n");
+  // Nor after a restart, when the counts come back from the stored runs.
+  REQUIRE(server.stop() == 0);
+  server.restart();
+  native_api again(server.base_url());
+  REQUIRE(eventually([&] { return again.detail("G", "s3")["counts"]["runs"] == 1; }));
+  json detail = again.detail("G", "s3");
+  CHECK(detail["counts"]["successes"] == 1);
+  CHECK(detail["last_run"]["output_tail"] == "new\n");
+  CHECK(again.executions("G", "s3").size() == 1);
+}
