@@ -467,7 +467,7 @@ status admit_job(group_self self, const job_context* ctx, job_spec& job) {
     auto first = before_expiry(first_fire(timing->sched, timing->zone, job.exec_time_s, job.created_ms),
                                job.expires_at_ms);
     job.anchor_ms = first.value_or(0);
-    job.done = !first && timing->sched.get_kind() == schedule::kind::at;  // its time has passed
+    job.done = !first && is_one_shot(timing->sched);  // its time has passed: it will never run
   }
   return {};
 }

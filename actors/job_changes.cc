@@ -46,13 +46,15 @@ std::optional<int64_t> restart(job_spec& spec, const job_context* ctx, int64_t e
   auto first = before_expiry(first_fire(timing->sched, timing->zone, exec_time_s, to_unix_ms(now_ms())),
                              spec.expires_at_ms);
   spec.anchor_ms = first.value_or(0);
-  spec.done = false;
+  // A one-shot whose time has passed is done at once, as when it is created so (admit_job): left
+  // active without a fire it would look scheduled, and run as a missed fire after a restart.
+  spec.done = !first && is_one_shot(timing->sched);
   return first;
 }
 
-// The job runs again from `first` (what restart() planned).
+// The job runs again from `first` (what restart() planned; done when it said so).
 void rearm(job_self self, std::optional<int64_t> first) {
-  set_phase(self->state, self->state.ctx, job_phase::active);
+  set_phase(self->state, self->state.ctx, self->state.spec.done ? job_phase::done : job_phase::active);
   arm_schedule(self, self->state.ctx, first);
 }
 
@@ -124,9 +126,9 @@ void activate_now(job_self self, audit_entry audit, int64_t exec_time_s, done_fn
     auto& st = self->state;
     st.spec.paused = false;
     st.spec.anchor_ms = next.anchor_ms;
-    st.spec.done = false;
+    st.spec.done = next.done;
     rearm(self, first);
-    sync_allocation(handle_of(self), st, st.ctx, true);
+    if (st.phase == job_phase::active) sync_allocation(handle_of(self), st, st.ctx, true);
     done({});
   });
 }

@@ -74,14 +74,10 @@ fire_plan plan_after(const schedule& sched, const time_zone& zone, int64_t last_
   return plan;
 }
 
-namespace {
-
 bool is_one_shot(const schedule& sched) {
   auto k = sched.get_kind();
   return k == schedule::kind::once || k == schedule::kind::at;
 }
-
-}  // namespace
 
 int64_t misfire_allowance_ms(const schedule& sched, const time_zone& zone, int64_t plan_ms) {
   auto next = sched.next_after(from_unix_ms(plan_ms), zone);

@@ -39,6 +39,10 @@ int64_t first_fire_ms(int64_t exec_time_s, int64_t now_ms);
 std::optional<int64_t> first_fire(const schedule& sched, const time_zone& zone, int64_t exec_time_s,
                                   int64_t now_ms);
 
+// True for the schedules that fire once (`@once`, `@at`): a job of one whose first_fire() is
+// nullopt will never run, and is done from the start (as after its one run).
+bool is_one_shot(const schedule& sched);
+
 // The first fire of `sched` at or after `not_before_ms` (Dkron's starts_at): that instant itself
 // for an interval (`@every`, whose cadence starts there), else the schedule's first fire from
 // then on; nullopt when it never fires again (or is `@manually`).

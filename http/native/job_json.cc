@@ -82,6 +82,16 @@ status check_at_ahead(const std::optional<std::string>& pattern) {
                                   " has passed, so the job would never run (@once runs once, at exec_time)");
 }
 
+// "@once" with exec_time -1 (the pattern's first fire) has no fire at all: the job would be done
+// before it ran. The native add says so instead.
+status check_once_has_time(const job_patch& fields) {
+  if (!fields.schedule || fields.exec_time_s != k_first_fire_by_schedule) return {};
+  auto parsed = parse_schedule(*fields.schedule, "interval_pattern");
+  if (!parsed.ok() || parsed->get_kind() != schedule::kind::once) return {};
+  return status::invalid_argument(
+      "exec_time: -1 (the pattern's first fire) gives @once no time to run; use 0 (now) or a unix time");
+}
+
 // Every optional job field of add and edit, each checked for its JSON type. The target's two
 // fields go to *request_url and *exec_command.
 status decode_job_fields(const json& body, job_patch* p, std::optional<std::string>* request_url,
@@ -167,6 +177,7 @@ status_or<job_spec> job_spec_from_json(const nlohmann::json& body) {
   std::optional<std::string> request_url, exec_command;
   if (auto st = decode_job_fields(body, &fields, &request_url, &exec_command); !st.ok()) return st;
   if (auto st = check_at_ahead(fields.schedule); !st.ok()) return st;
+  if (auto st = check_once_has_time(fields); !st.ok()) return st;
   MS_ASSIGN_OR_RETURN(spec, apply_patch(std::move(spec), fields));
   if (auto targeted = retarget(request_url.value_or(""), exec_command.value_or(""))(spec); !targeted.ok()) {
     // What every job needs (group, name, pattern) is told before the target's own fault: a body

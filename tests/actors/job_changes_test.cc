@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <thread>
 
 #include "actors/scheduler_runtime.h"
 #include "tests/support/runtime_harness.h"
@@ -72,6 +73,39 @@ TEST_CASE("edit_job replaces the given fields, re-plans the next fire and keeps 
 
   CHECK(ask<job_view>([&](auto r) { rt->edit_job(k_test_origin, "g", "missing", patch, r); }).status().code() ==
         status_code::not_found);
+}
+
+TEST_CASE("a one-shot edited or made with no time left to run is done at once, and stays so after a restart") {
+  temp_data_dir dir;
+  {
+    auto rt = start_with_group(dir, "g");
+    REQUIRE(add(*rt, shell_job("g", "at", "@every 1h", "true")).ok());
+    job_patch past;
+    past.schedule = "@at 2001-01-01T00:00:00Z";
+    auto edited = ask<job_view>([&](auto r) { rt->edit_job(k_test_origin, "g", "at", past, r); });
+    REQUIRE(edited.ok());
+    CHECK(edited->phase == job_phase::done);
+    CHECK(!edited->next_fire_ms.has_value());
+    // @once whose first fire is "the pattern's": it has none.
+    job_spec once = shell_job("g", "once", "@once", "true");
+    once.exec_time_s = k_first_fire_by_schedule;
+    REQUIRE(add(*rt, once).ok());
+    CHECK(detail(*rt, "g", "once").phase == job_phase::done);
+    // Resumed, it is still done: no fire is left.
+    REQUIRE(done([&](auto d) { rt->activate_job(k_test_origin, "g", "at", 0, d); }).ok());
+    CHECK(detail(*rt, "g", "at").phase == job_phase::done);
+    rt->stop();
+  }
+  auto rt = start_runtime(dir.path);
+  for (const char* id : {"at", "once"}) {
+    job_view v = detail(*rt, "g", id);
+    CHECK(v.phase == job_phase::done);
+    CHECK(!v.next_fire_ms.has_value());
+  }
+  // Nothing ran, then or since the restart (a missed one-shot would run at once).
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(detail(*rt, "g", "at").runs == 0);
+  CHECK(detail(*rt, "g", "once").runs == 0);
 }
 
 TEST_CASE("pause stops a job's fires and activate re-arms it") {

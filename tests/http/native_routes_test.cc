@@ -173,6 +173,11 @@ TEST_CASE("add job validation errors are 400s naming the field") {
   check_error(f.post("/v1/add/job", body("interval_pattern", R"("@at 2020-01-01T00:00:00Z")")), 400,
               "interval_pattern: @at 2020-01-01T00:00:00Z has passed");
   CHECK(f.post("/v1/add/job", body("interval_pattern", R"("@at 2999-01-01T00:00:00Z")")).status == 200);
+  {
+    json once = json::parse(body("interval_pattern", R"("@once")"));
+    once["exec_time"] = -1;
+    check_error(f.post("/v1/add/job", once.dump()), 400, "exec_time: -1 (the pattern's first fire) gives @once no time");
+  }
   // A shell job without its command and without a group, a name or a valid pattern: those every
   // job needs are told first.
   const std::string shell_body = R"({"name":"n","interval_pattern":"@every 5s","request_url":""})";
