@@ -92,6 +92,20 @@ status check_once_has_time(const job_patch& fields) {
       "exec_time: -1 (the pattern's first fire) gives @once no time to run; use 0 (now) or a unix time");
 }
 
+// A job whose on_success (or on_failure) names itself would run back to back for ever (a
+// failure's retries are the job's `retries`): the native API refuses it. Other dialects keep their
+// originals' acceptance (Cronicle's chain may name its own event).
+status check_not_own_follow_up(const std::string& job_id, const job_patch& fields) {
+  if (job_id.empty() || !fields.controls) return {};
+  if (fields.controls->on_success == job_id)
+    return status::invalid_argument("controls.on_success: the job \"" + job_id +
+                                    "\" cannot run after itself (it would run back to back for ever)");
+  if (fields.controls->on_failure == job_id)
+    return status::invalid_argument("controls.on_failure: the job \"" + job_id +
+                                    "\" cannot run after itself; use retries to run a failed run again");
+  return {};
+}
+
 // Every optional job field of add and edit, each checked for its JSON type. The target's two
 // fields go to *request_url and *exec_command.
 status decode_job_fields(const json& body, job_patch* p, std::optional<std::string>* request_url,
@@ -178,6 +192,7 @@ status_or<job_spec> job_spec_from_json(const nlohmann::json& body) {
   if (auto st = decode_job_fields(body, &fields, &request_url, &exec_command); !st.ok()) return st;
   if (auto st = check_at_ahead(fields.schedule); !st.ok()) return st;
   if (auto st = check_once_has_time(fields); !st.ok()) return st;
+  if (auto st = check_not_own_follow_up(spec.id, fields); !st.ok()) return st;
   MS_ASSIGN_OR_RETURN(spec, apply_patch(std::move(spec), fields));
   if (auto targeted = retarget(request_url.value_or(""), exec_command.value_or(""))(spec); !targeted.ok()) {
     // What every job needs (group, name, pattern) is told before the target's own fault: a body
@@ -196,6 +211,7 @@ status_or<job_edit> job_edit_from_json(const nlohmann::json& body) {
   MS_ASSIGN_OR_RETURN(edit.job_id, required_job_id(body));
   std::optional<std::string> request_url, exec_command;
   if (auto st = decode_job_fields(body, &edit.patch, &request_url, &exec_command); !st.ok()) return st;
+  if (auto st = check_not_own_follow_up(edit.job_id, edit.patch); !st.ok()) return st;
   if (request_url || exec_command) edit.patch.edit = retarget(std::move(request_url), std::move(exec_command));
   return edit;
 }

@@ -178,6 +178,17 @@ TEST_CASE("add job validation errors are 400s naming the field") {
     once["exec_time"] = -1;
     check_error(f.post("/v1/add/job", once.dump()), 400, "exec_time: -1 (the pattern's first fire) gives @once no time");
   }
+  {
+    json own = json::parse(body("job_id", R"("self")"));
+    own["controls"] = {{"on_success", "self"}};
+    check_error(f.post("/v1/add/job", own.dump()), 400, "controls.on_success: the job \"self\" cannot run after itself");
+    own["controls"] = {{"on_failure", "self"}};
+    check_error(f.post("/v1/add/job", own.dump()), 400, "controls.on_failure: the job \"self\" cannot run after itself");
+    check_error(f.post("/v1/edit/job", R"({"group_name":"YM55","job_id":"self","controls":{"on_success":"self"}})"), 400,
+                "controls.on_success: the job \"self\" cannot run after itself");
+    own["controls"] = {{"on_success", "other"}};
+    CHECK(f.post("/v1/add/job", own.dump()).status == 200);
+  }
   // A shell job without its command and without a group, a name or a valid pattern: those every
   // job needs are told first.
   const std::string shell_body = R"({"name":"n","interval_pattern":"@every 5s","request_url":""})";
