@@ -148,8 +148,18 @@ void import_groups(registry_self self, const job_context* ctx, audit_entry audit
   for (const auto& g : groups)
     if (self->state.groups.count(g.group.name))
       return done(status::already_exists("import: group \"" + g.group.name + "\" already exists; remove it first"));
+  // What an add checks beyond the job's own fields (the archive reader checked those): its
+  // executor is enabled here and its Lua compiles.
+  for (const auto& g : groups)
+    for (const auto& job : g.jobs)
+      if (auto st = ctx->pool_accepts(job); !st.ok())
+        return done(status::invalid_argument("import: group \"" + g.group.name + "\" job \"" + job.id +
+                                             "\": " + st.message()));
   mutation_batch batch;
   for (auto& g : groups) {
+    if (g.group.secret.empty()) g.group.secret = random_base32_secret();  // an archive written by hand
+    for (auto& job : g.jobs)
+      if (job.otp_secret.empty()) job.otp_secret = random_base32_secret();
     batch.delete_group(g.group.name).put_group(g.group);
     for (const auto& job : g.jobs) batch.put_job(job);
     for (auto& func : g.funcs) {

@@ -3,6 +3,7 @@
 
 #include "core/go_base64.h"
 #include "core/native_target.h"
+#include "core/totp.h"
 
 #include <exception>
 #include <iterator>
@@ -52,6 +53,13 @@ refusal expected(const char* what, const json_value& v) {
 
 std::string in_quotes(std::string_view text) {
   return "\"" + std::string(text.substr(0, 64)) + "\"";
+}
+
+// A TOTP secret the server would use as given: "" (the server makes one) or base32. Anything
+// else would leave every code for it wrong.
+std::string check_secret(const std::string& where, const char* field, const std::string& secret) {
+  if (secret.empty() || base32_decode(secret).ok()) return {};
+  return where + "." + field + ": not a base32 TOTP secret";
 }
 
 refusal take(const json_value& v, std::string* out) {
@@ -573,6 +581,7 @@ class dump_json_reader {
              in_quotes(file_group_);
     if (job.id.empty()) return where + ".id: required";
     if (status st = validate_job(job); !st.ok()) return where + ": " + st.message();
+    if (auto r = check_secret(where, "otp_token", job.otp_secret); !r.empty()) return r;
     for (auto [name, value] : {std::pair{"anchor_ms", job.anchor_ms},
                                std::pair{"created_ms", job.created_ms},
                                std::pair{"updated_ms", job.updated_ms}})
@@ -591,6 +600,7 @@ class dump_json_reader {
       return where + ".group_name: " + in_quotes(func.group) + " is not the file's group " +
              in_quotes(file_group_);
     if (status st = validate_func(func); !st.ok()) return where + "." + st.message();
+    if (auto r = check_secret(where, "secret", func.secret); !r.empty()) return r;
     if (auto r = check_instant(where, "created_ms", func.created_ms); !r.empty()) return r;
     auto [it, fresh] = func_index_.emplace(func.name, frames_.back().count);
     if (!fresh)
@@ -603,6 +613,7 @@ class dump_json_reader {
     if (group_->group.name != file_group_)
       return "group.name: " + in_quotes(group_->group.name) + " is not the file's group " +
              in_quotes(file_group_);
+    if (auto r = check_secret("group", "secret", group_->group.secret); !r.empty()) return r;
     return check_instant("group", "created_ms", group_->group.created_ms);
   }
 

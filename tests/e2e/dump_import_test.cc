@@ -20,8 +20,27 @@ json spec_of(native_api& api, const std::string& group, const std::string& id) {
   return d;
 }
 
-// A gzip'd tar holding one entry `name` with `content`.
-std::string tar_gz_with(const std::string& name, const std::string& content) {
+using entries = std::vector<std::pair<std::string, std::string>>;
+
+// The plain files of a gzip'd tar, by name, in order.
+entries entries_of(const std::string& tar_gz) {
+  entries out;
+  archive* a = archive_read_new();
+  archive_read_support_filter_gzip(a);
+  archive_read_support_format_tar(a);
+  REQUIRE(archive_read_open_memory(a, tar_gz.data(), tar_gz.size()) == ARCHIVE_OK);
+  archive_entry* e = nullptr;
+  while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+    std::string content(static_cast<std::size_t>(archive_entry_size(e)), '\0');
+    archive_read_data(a, content.data(), content.size());
+    out.emplace_back(archive_entry_pathname(e), std::move(content));
+  }
+  archive_read_free(a);
+  return out;
+}
+
+// A gzip'd tar holding `files`.
+std::string tar_gz_of(const entries& files) {
   std::string out;
   archive* a = archive_write_new();
   archive_write_add_filter_gzip(a);
@@ -31,17 +50,32 @@ std::string tar_gz_with(const std::string& name, const std::string& content) {
     return static_cast<la_ssize_t>(length);
   };
   archive_write_open(a, &out, nullptr, write, nullptr);
-  archive_entry* e = archive_entry_new();
-  archive_entry_set_pathname(e, name.c_str());
-  archive_entry_set_size(e, static_cast<la_int64_t>(content.size()));
-  archive_entry_set_filetype(e, AE_IFREG);
-  archive_entry_set_perm(e, 0644);
-  archive_write_header(a, e);
-  archive_write_data(a, content.data(), content.size());
-  archive_entry_free(e);
+  for (const auto& [name, content] : files) {
+    archive_entry* e = archive_entry_new();
+    archive_entry_set_pathname(e, name.c_str());
+    archive_entry_set_size(e, static_cast<la_int64_t>(content.size()));
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, 0644);
+    archive_write_header(a, e);
+    archive_write_data(a, content.data(), content.size());
+    archive_entry_free(e);
+  }
   archive_write_close(a);
   archive_write_free(a);
   return out;
+}
+
+std::string tar_gz_with(const std::string& name, const std::string& content) { return tar_gz_of({{name, content}}); }
+
+// `files` with the first `from` in `name`'s content replaced by `to`.
+entries replaced(entries files, const std::string& name, const std::string& from, const std::string& to) {
+  for (auto& [n, content] : files)
+    if (n == name) {
+      auto at = content.find(from);
+      REQUIRE(at != std::string::npos);
+      content.replace(at, from.size(), to);
+    }
+  return files;
 }
 
 }  // namespace
@@ -106,4 +140,38 @@ TEST_CASE("a corrupt or hostile archive is refused with 400 and changes nothing"
     CHECK(r.json()["error"].get<std::string>().rfind("import: ", 0) == 0);
   }
   CHECK(api.success(api.client.get("/v1/group/list")).empty());
+}
+
+TEST_CASE("an archive is held to what an add checks: Lua that does not compile and secrets that are not base32 are 400s") {
+  server_process server;
+  native_api api(server.base_url());
+  const std::string secret = api.register_group("Imp");
+  api.add_job({{"group_name", "Imp"}, {"name", "lj"}, {"job_id", "lj"}, {"interval_pattern", "@every 1h"},
+               {"request_url", "LUA@"}, {"exec_command", "function lj() end"}});
+  auto dump = api.client.get("/v1/Imp/dump");
+  REQUIRE(dump.status == 200);
+  const entries files = entries_of(dump.body);
+  api.post_ok("/v1/remove/group", {{"group_name", "Imp"}});
+
+  struct bad {
+    const char* what;
+    entries files;
+    const char* error;
+  };
+  const bad cases[] = {
+      {"Lua that does not compile", replaced(files, "Imp.json", "function lj() end", "function ("),
+       "import: group \"Imp\" job \"lj\": "},
+      {"a group secret that is not base32", replaced(files, "Imp.json", secret, "!!notbase32"),
+       "import: Imp.json: group.secret: not a base32 TOTP secret"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.what);
+    auto r = api.client.request("POST", "/v1/import", tar_gz_of(c.files), "application/gzip");
+    CHECK(r.status == 400);
+    CHECK(r.json()["error"].get<std::string>().rfind(c.error, 0) == 0);
+    CHECK(api.success(api.client.get("/v1/group/list")).empty());
+  }
+  // The archive as dumped still imports.
+  auto r = api.client.request("POST", "/v1/import", tar_gz_of(files), "application/gzip");
+  CHECK(r.status == 200);
 }

@@ -684,6 +684,16 @@ TEST_CASE("names that disagree with the file, duplicates and invalid jobs are re
   CHECK(refusal(group_archive(R"({"group":{"name":"YM55"},"funcs":[{"group_name":"YM55",)"
                               R"("name":"f"}]})")) == "YM55.json: funcs[0].lua_body: required");
 
+  // Secrets as given must be base32 ("" lets the server make one).
+  CHECK(refusal(group_archive(R"({"group":{"name":"YM55","secret":"!!"}})")) ==
+        "YM55.json: group.secret: not a base32 TOTP secret");
+  std::string bad_token = k_job_json;
+  bad_token.insert(1, R"("otp_token":"1!",)");
+  CHECK(refusal(group_archive(with_jobs(bad_token))) == "YM55.json: jobs[0].otp_token: not a base32 TOTP secret");
+  CHECK(refusal(group_archive(R"({"group":{"name":"YM55"},"funcs":[{"group_name":"YM55",)"
+                              R"("name":"f","lua_body":"x=1","secret":"x y z 1"}]})")) ==
+        "YM55.json: funcs[0].secret: not a base32 TOTP secret");
+
   std::string g = with_jobs("");
   CHECK(refusal(make_archive({{"dump-manifest.json", manifest_of({"YM55"})},
                               {"YM55.json", g},
