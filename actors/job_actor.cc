@@ -1,5 +1,7 @@
 #include "actors/job_actor.h"
 
+#include <algorithm>
+
 #include "actors/job_queue.h"
 #include "actors/job_runs.h"
 #include "actors/job_state.h"
@@ -166,11 +168,18 @@ void mark_done(job_self self, const job_context* ctx) {
   persist_spec_when_idle(self);  // after a change being written, so that it keeps that change
 }
 
-// True (and the fires counted as skipped) while the whole scheduler is paused: scheduled fires
-// and catch-up runs do not start then.
+// True while the whole scheduler is paused: scheduled fires and catch-up runs do not start then.
+// Those the job's misfire policy may run when it resumes (one for `once`, up to
+// k_max_catch_up_runs for `all`) are held, and counted as skipped then unless they run
+// (replay_missed_fires); the others are counted as skipped now.
 bool skipped_while_paused(job_state& st, const job_context* ctx, uint64_t fires) {
   if (!ctx->stats->scheduler_paused.load(std::memory_order_relaxed)) return false;
-  count_skipped(st, ctx, fires, skip_reason::scheduler_paused);
+  const uint64_t replayable = st.spec.misfire == misfire_policy::all    ? k_max_catch_up_runs
+                              : st.spec.misfire == misfire_policy::once ? 1
+                                                                        : 0;
+  const uint64_t held = std::min(fires, replayable - std::min<uint64_t>(replayable, st.fires_while_paused));
+  st.fires_while_paused += static_cast<uint32_t>(held);
+  count_skipped(st, ctx, fires - held, skip_reason::scheduler_paused);
   return true;
 }
 
@@ -199,9 +208,15 @@ enum class replay_reason { resumed, rewound };
 std::size_t replay_missed_fires(job_self self, const job_context* ctx, int64_t since_ms,
                                 replay_reason why = replay_reason::resumed) {
   auto& st = self->state;
-  if (st.deleted || st.phase != job_phase::active || st.spec.misfire == misfire_policy::skip) return 0;
+  // The fires held while paused (skipped_while_paused) that are not run now were skipped. (A
+  // restart during the pause forgets those held before it, which are run now or not counted.)
+  const uint64_t held = why == replay_reason::resumed ? std::exchange(st.fires_while_paused, 0) : 0;
+  auto count_held = [&](std::size_t replayed) {
+    count_skipped(st, ctx, held > replayed ? held - replayed : 0, skip_reason::scheduler_paused);
+  };
+  if (st.deleted || st.phase != job_phase::active || st.spec.misfire == misfire_policy::skip) return count_held(0), 0;
   const auto& timing = *st.timing;
-  if (timing.sched.get_kind() == schedule::kind::manually) return 0;
+  if (timing.sched.get_kind() == schedule::kind::manually) return count_held(0), 0;
   const job_spec spec = st.spec.unpack();
   // Every fire up to now was skipped (after downtime, the last second's would still be due): move
   // plan_on_restart's horizon to now.
@@ -211,6 +226,7 @@ std::size_t replay_missed_fires(job_self self, const job_context* ctx, int64_t s
                                 : plan_on_restart(timing.sched, timing.zone, spec, since_ms, horizon),
                             spec.expires_at_ms);
   start_catch_up_runs(self, ctx, plan.catch_up_ms);
+  count_held(plan.catch_up_ms.size());
   return plan.catch_up_ms.size();
 }
 

@@ -124,6 +124,10 @@ struct job_state {
   // Retired while runs were in flight, its runs kept (--deleted-job-history): the actor records
   // them as they end and quits after the last (finish_run), kept meanwhile in ctx->lingering.
   bool lingering = false;
+  // Scheduled fires that came while the whole scheduler was paused: counted as skipped when it
+  // resumes, less those its misfire policy runs then (replay_missed_fires), so that a fire is
+  // never both skipped and run.
+  uint32_t fires_while_paused = 0;
   // The client's changes waiting for the one being written (job_changes.cc); null while none is.
   std::unique_ptr<write_gate> gate;
   // A REMOTE@* job: the node its group's allocation table gives it ("" = none live, or not told

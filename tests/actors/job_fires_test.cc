@@ -264,6 +264,35 @@ TEST_CASE("a scheduler paused as a whole skips scheduled fires and catch-ups, du
   }
 }
 
+TEST_CASE("fires held while the scheduler was paused are either replayed on resume or skipped, never both") {
+  temp_data_dir dir;
+  auto rt = start_with_group(dir.path, "g");
+  job_spec all = shell_job("g", "all", "@every 1s", "true");
+  all.misfire = misfire_policy::all;
+  job_spec once = shell_job("g", "once", "@every 1s", "true");
+  once.misfire = misfire_policy::once;
+  REQUIRE(add(*rt, all).ok());
+  REQUIRE(add(*rt, once).ok());
+  REQUIRE(poll_until([&] { return !finished(runs_of(*rt, "g", "all")).empty(); }));
+  const auto paused_at = std::chrono::steady_clock::now();
+  REQUIRE(done([&](auto r) { rt->set_scheduler_enabled(k_test_origin, false, r); }).ok());
+  // `once` holds one fire and counts the rest as skipped at once.
+  REQUIRE(poll_until([&] { return detail(*rt, "g", "once").skipped >= 2; }));
+  CHECK(detail(*rt, "g", "all").skipped == 0);  // every fire may run on resume: held
+  REQUIRE(done([&](auto r) { rt->set_scheduler_enabled(k_test_origin, true, r); }).ok());
+  const auto pause_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - paused_at).count();
+  REQUIRE(poll_until([&] { return count_runs(finished(runs_of(*rt, "g", "once")), run_trigger::misfire) == 1; }));
+  REQUIRE(poll_until([&] { return count_runs(finished(runs_of(*rt, "g", "all")), run_trigger::misfire) >= 2; }));
+  // A fire of the pause was either skipped or run: the two add up to the fires the pause had.
+  const auto fires_bound = static_cast<uint64_t>(pause_s) + 2;
+  const uint64_t all_replayed = count_runs(runs_of(*rt, "g", "all"), run_trigger::misfire);
+  CHECK(detail(*rt, "g", "all").skipped == 0);
+  CHECK(all_replayed <= fires_bound);
+  const uint64_t once_skipped = detail(*rt, "g", "once").skipped;
+  CHECK(once_skipped >= 2);
+  CHECK(once_skipped + 1 <= fires_bound);
+}
+
 TEST_CASE("an @every job's next fires are armed by the clock, on the job's cadence") {
   temp_data_dir dir;
   auto rt = start_with_group(dir.path, "g");
