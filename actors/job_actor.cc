@@ -328,7 +328,10 @@ caf::behavior make_job_handlers() {
       [](delete_atom) { retire(me()); },
       [](written_atom, actor_task& task) { task(); },
       // The server stops: the clock is stopping too, so no disarm; the gauges no longer matter.
-      [](stop_atom) { me()->quit(); },
+      [](stop_atom) {  // the server stops
+        record_interrupted_runs(me(), my_ctx());
+        me()->quit();
+      },
       [](run_now_atom, audit_entry& audit, manual_run& run, const reply_fn<uint64_t>& reply) {
         if (me()->state.deleted) return reply(status::not_found("job_id: the job was deleted"));
         const bool own = run.change.has_value();

@@ -392,6 +392,22 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
   }
 }
 
+void record_interrupted_runs(job_self self, const job_context* ctx) {
+  auto& st = self->state;
+  // A deleted job's runs are recorded through its group (finish_run), which is stopping too.
+  if (st.deleted) return;
+  const int64_t now = to_unix_ms(now_ms());
+  for (auto& run : st.in_flight) {
+    if (!run.node.empty()) continue;
+    run.state = run_state::failed;
+    run.end_ms = std::max(now, run.start_ms);
+    run.error = k_interrupted_by_stop;
+    ++st.counts.failures;
+    st.counts.last_error_ms = run.end_ms;
+    persist_lazily(ctx, mutation_batch{}.put_run(run, st.history_known ? &st.counts : nullptr));
+  }
+}
+
 void adopt_history(job_state& st, const job_context* ctx, stored_history history) {
   if (st.history_known) return;
   st.counts.add(history.tally_before(ctx->process_first_id));

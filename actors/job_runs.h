@@ -50,6 +50,12 @@ void count_skipped(job_state& st, const job_context* ctx, uint64_t n, skip_reaso
 // the group to run the job's follow-up (job_controls on_success / on_failure; none after a
 // client's abort); posts the run hook; starts runs waiting in the job's queue.
 void finish_run(job_self self, const job_context* ctx, run_outcome out);
+// The server stops while runs of the job are in flight here: each is recorded as failed,
+// k_interrupted_by_stop (its process is ended with the server; nothing follows it). A REMOTE@ run
+// goes on on its node, which reports it when it joins again, so it is left to that report; a
+// deleted job's runs are not recorded.
+void record_interrupted_runs(job_self self, const job_context* ctx);
+inline constexpr const char* k_interrupted_by_stop = "interrupted: the server stopped while it ran";
 // Adds what the store kept of the job from before this start (the ring scan's `history`, less
 // the runs of this process the scan saw: ctx->process_first_id) to what it counted since,
 // unless it knows that already (it was told, or its runs were cleared since); the stored run

@@ -182,3 +182,22 @@ TEST_CASE("a job made again under a deleted job's id has none of the old job's r
   CHECK(detail["last_run"]["output_tail"] == "new\n");
   CHECK(again.executions("G", "s3").size() == 1);
 }
+
+TEST_CASE("a run the server's stop ends is recorded as interrupted, and counted, across the restart") {
+  server_process server;
+  native_api api(server.base_url());
+  api.register_group("G");
+  api.add_job({{"group_name", "G"}, {"name", "long"}, {"job_id", "long"}, {"request_url", ""},
+               {"exec_command", "sleep 30"}, {"interval_pattern", "@manually"}});
+  api.success(api.client.post_json("/v1/G/job/long/run", json::object()));
+  REQUIRE(eventually([&] { return api.detail("G", "long")["counts"]["running"] == 1; }));
+  REQUIRE(server.stop() == 0);
+  server.restart();
+  native_api again(server.base_url());
+  REQUIRE(eventually([&] { return again.executions("G", "long").size() == 1; }));
+  json run = again.executions("G", "long")[0];
+  CHECK(run["state"] == "failed");
+  CHECK(run["error"] == "interrupted: the server stopped while it ran");
+  REQUIRE(eventually([&] { return again.detail("G", "long")["counts"]["failures"] == 1; }));
+  CHECK(again.detail("G", "long")["counts"]["running"] == 0);
+}
