@@ -19,6 +19,7 @@
 //   GET  /v1/jobs/{job}/executions     newest first (or ?_sort, ?_order); output cut to
 //                                      ?output_size_limit bytes (default whole); X-Total-Count
 //   GET  /v1/jobs/{job}/executions/{id}  one execution, whole output
+//   GET  /v1/executions/{job}          the seed's 0.x listing: oldest first, the document's fields
 //   GET  /v1/busy                      executions running now, earliest started first
 //   POST /v1/pause, /v1/unpause        refuse (503) / accept job submissions; GET /v1/pause
 //   GET  /health                       {"status":"healthy"}

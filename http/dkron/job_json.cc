@@ -13,6 +13,7 @@
 #include "core/time_zone.h"
 #include "core/utf8.h"
 #include "http/dialect_data.h"
+#include "http/dkron/dkron_dialect.h"  // k_whole_output
 #include "http/dkron/executor_config.h"
 #include "http/handler_kit.h"
 #include "http/json_body.h"
@@ -453,6 +454,14 @@ nlohmann::json execution_json(const run_record& run, const std::string& node_nam
                         {"group", run.plan_ms * 1'000'000},
                         {"attempt", run.attempt + 1},
                         {"output_truncated", truncated}};
+}
+
+nlohmann::json document_execution_json(const run_record& run, const std::string& node_name) {
+  nlohmann::json today = execution_json(run, node_name, k_whole_output);
+  nlohmann::json out = nlohmann::json::object();
+  for (const char* field : {"job_name", "started_at", "finished_at", "success", "output", "node_name"})
+    out[field] = std::move(today[field]);
+  return out;
 }
 
 }  // namespace mainspring::http::dkron

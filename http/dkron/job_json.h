@@ -113,4 +113,8 @@ namespace mainspring::http::dkron {
 // planned time in unix ns), attempt (from 1), output_truncated.
 nlohmann::json execution_json(const run_record& run, const std::string& node_name, std::size_t max_output_bytes);
 
+// One execution as the seed document's 0.x API lists it (GET /v1/executions/{job}): job_name,
+// started_at, finished_at, success, output (whole, as a string) and node_name, nothing more.
+nlohmann::json document_execution_json(const run_record& run, const std::string& node_name);
+
 }  // namespace mainspring::http::dkron

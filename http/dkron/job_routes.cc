@@ -464,6 +464,23 @@ void add_job_routes(router& r, scheduler_api& api, state_ptr state) {
                          send_json(reply, req, 200, out, {{"X-Total-Count", std::to_string(runs->size())}});
                        });
   }));
+  // The seed document's 0.x route: the same runs as GET /v1/jobs/{job}/executions, in the
+  // document's shape (job_name, started_at, finished_at, success, output, node_name) and in 0.x's
+  // order, oldest first (its store listed the keys "<started_at ns>-<node>" in order). Today's
+  // Dkron no longer has it; an unknown job is the bare 404 of the other routes.
+  r.add("GET", "/v1/executions/{job}", handler([&api, state](http_request& req, responder reply) {
+    std::string node = state->options.node_name;
+    api.job_executions(state->options.group, req.param("job"), k_max_executions, 0,
+                       [req, reply, node](status_or<std::vector<run_record>> runs) {
+                         if (!runs.ok()) return send_error(reply, dkron_status(runs.status()));
+                         std::stable_sort(runs->begin(), runs->end(), [](const run_record& a, const run_record& b) {
+                           return a.start_ms != b.start_ms ? a.start_ms < b.start_ms : a.run_id < b.run_id;
+                         });
+                         json out = json::array();
+                         for (const auto& run : *runs) out.push_back(document_execution_json(run, node));
+                         send_json(reply, req, 200, out);
+                       });
+  }));
   // Dkron 4.x: every execution of the job goes, and its success and error counts and last times
   // start over; answers the job. (Dkron itself answers 500 for an unknown job: its store's "not
   // found" does not reach the check for it. This answers the bare 404 of its other routes.)

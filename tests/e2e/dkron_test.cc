@@ -215,6 +215,35 @@ TEST_CASE("a shell job fires on its schedule and its executions show its output"
   CHECK(job["last_success"].is_string());
 }
 
+TEST_CASE("the seed's 0.x route GET /v1/executions/{job} lists a job's runs in the document's shape") {
+  dkron_server s;
+  REQUIRE(s.create(shell_job("legacy", "@every 1s", "echo legacy")).status == 201);
+  REQUIRE(eventually([&] { return s.finished("legacy") >= 2; }));
+  auto r = s.dkron.get("/v1/executions/legacy");
+  INFO(r.body);
+  REQUIRE(r.status == 200);
+  CHECK(r.header("content-type") == "application/json; charset=utf-8");
+  json runs = r.json();
+  REQUIRE(runs.size() >= 2);
+  json today = s.executions("legacy");
+  CHECK(runs.size() >= today.size() - 1);  // another run may have started in between
+  // The document's fields, nothing more; oldest first, as 0.x's store listed its keys.
+  for (const auto& run : runs) {
+    CHECK(run.size() == 6);
+    CHECK(run["job_name"] == "legacy");
+    CHECK(run["node_name"].is_string());
+    CHECK(run["started_at"].is_string());
+    CHECK(run["finished_at"].is_string());
+    CHECK(run["success"].is_boolean());
+    CHECK(run["output"].is_string());
+  }
+  CHECK(runs[0]["output"] == "legacy\n");
+  CHECK(runs[0]["success"] == true);
+  CHECK(runs[0]["started_at"].get<std::string>() <= runs.back()["started_at"].get<std::string>());
+  CHECK(runs[0]["started_at"] == today.back()["started_at"]);
+  check_text_error(s.dkron.get("/v1/executions/nope"), 404, "");
+}
+
 TEST_CASE("a shell job's payload is what its command reads on stdin, kept across a restart") {
   dkron_server s;
   json job = shell_job("reader", "@manually", "cat; echo \"|$ENV_JOB_NAME\"");
