@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/go_json_scan.h"
+#include "core/go_strconv.h"
 #include "core/time_types.h"
 #include "core/utf8.h"
 #include "http/dialect_data.h"
@@ -75,14 +76,10 @@ request_origin origin(const http_request& req) { return origin_of(k_dialect_name
 
 // -- list queries --
 
-status_or<std::size_t> index_query(const http_request& req, const std::string& name, std::size_t fallback) {
-  if (!req.query.count(name)) return fallback;
-  const std::string& text = req.query_value(name);
-  std::size_t n = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size())
-    return status::invalid_argument(name + " must be a whole number, got \"" + utf8_prefix(text, 32) + "\"");
-  return n;
+// ?_start or ?_end as Dkron's jobsHandler reads it, `n, _ := strconv.Atoi(text)`: what Atoi
+// cannot parse ("abc", "") is 0, so `?_start=&_end=` is the empty page, as in Dkron.
+int64_t index_query(const http_request& req, const std::string& name, int64_t fallback) {
+  return req.query.count(name) ? go_atoi_ignoring_error(req.query_value(name)) : fallback;
 }
 
 // The jobs of GET /v1/jobs that the query keeps, as Dkron's Store.GetJobs filters them:
@@ -107,7 +104,7 @@ bool kept(const http_request& req, const json& job) {
 }
 
 // Sorts by ?sort (default name), ?order ASC|DESC, then pages with ?_start/_end (react-admin's).
-status_or<json> sorted_page(const http_request& req, std::vector<json> jobs) {
+json sorted_page(const http_request& req, std::vector<json> jobs) {
   auto either = [&](const char* dkron, const char* plain) {
     return req.query.count(dkron) ? req.query_value(dkron) : req.query_value(plain);
   };
@@ -121,11 +118,13 @@ status_or<json> sorted_page(const http_request& req, std::vector<json> jobs) {
     if (ka == kb) return a["name"] < b["name"];
     return descending ? kb < ka : ka < kb;
   });
-  auto start = index_query(req, "_start", 0);
-  if (!start.ok()) return start.status();
-  auto end = index_query(req, "_end", jobs.size());
-  if (!end.ok()) return end.status();
-  std::size_t from = std::min(*start, jobs.size()), to = std::clamp(*end, from, jobs.size());
+  // Dkron slices jobs[start:end] with end cut to the list's length; a negative index, a start
+  // past the end or past the list makes its handler panic (a 500). Here they are clamped into
+  // the list: the page is empty rather than an error.
+  const auto size = static_cast<int64_t>(jobs.size());
+  const int64_t start = std::clamp<int64_t>(index_query(req, "_start", 0), 0, size);
+  const int64_t end = std::clamp<int64_t>(index_query(req, "_end", size), start, size);
+  const auto from = static_cast<std::size_t>(start), to = static_cast<std::size_t>(end);
   return json(std::vector<json>(std::make_move_iterator(jobs.begin() + static_cast<std::ptrdiff_t>(from)),
                                 std::make_move_iterator(jobs.begin() + static_cast<std::ptrdiff_t>(to))));
 }
@@ -390,9 +389,7 @@ void add_job_routes(router& r, scheduler_api& api, state_ptr state) {
         for (const auto& v : *views)
           if (json job = job_json(v, v.dependents); kept(req, job)) jobs.push_back(std::move(job));
       std::size_t total = jobs.size();
-      auto page = sorted_page(req, std::move(jobs));
-      if (!page.ok()) return send_error(reply, page.status());
-      send_json(reply, req, 200, *page, {{"X-Total-Count", std::to_string(total)}});
+      send_json(reply, req, 200, sorted_page(req, std::move(jobs)), {{"X-Total-Count", std::to_string(total)}});
     });
   }));
   // Dkron routes PATCH /v1/jobs and PUT /v1/jobs/{job} to the same create-or-update (the body

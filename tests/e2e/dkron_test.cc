@@ -668,7 +668,19 @@ TEST_CASE("lists filter by metadata and name, sort, and page with X-Total-Count"
   auto page = s.dkron.get("/v1/jobs?_start=1&_end=3");
   CHECK(names(page.json()) == std::vector<std::string>{"b-job", "c-job"});
   CHECK(page.header("x-total-count") == "4");
-  check_text_error(s.dkron.get("/v1/jobs?_start=x"), 400, "_start");
+  // Dkron reads _start and _end with `n, _ := strconv.Atoi(...)`: what does not parse is 0.
+  CHECK(names(s.dkron.get("/v1/jobs?_start=abc").json()).size() == 4);
+  CHECK(names(s.dkron.get("/v1/jobs?_start=abc&_end=2").json()) == std::vector<std::string>{"a-job", "b-job"});
+  CHECK(names(s.dkron.get("/v1/jobs?_start=1&_end=x").json()).empty());
+  auto none = s.dkron.get("/v1/jobs?_start=&_end=");
+  CHECK(none.status == 200);
+  CHECK(none.json() == json::array());
+  CHECK(none.header("x-total-count") == "4");
+  CHECK(names(s.dkron.get("/v1/jobs?_start=%2B2&_end=99").json()) == std::vector<std::string>{"c-job", "d-other"});
+  // Where Dkron's slice would panic (a 500), the page is clamped into the list.
+  CHECK(names(s.dkron.get("/v1/jobs?_start=-1&_end=1").json()) == std::vector<std::string>{"a-job"});
+  CHECK(names(s.dkron.get("/v1/jobs?_start=3&_end=1").json()).empty());
+  CHECK(names(s.dkron.get("/v1/jobs?_start=99999999999999999999").json()).empty());
   // ?q also searches the displayname; ?status keeps the jobs whose last outcome it names
   // (untriggered: never ran), as Dkron's Store.GetJobs.
   json shown = shell_job("e-shown", "@manually", "exit 3");
