@@ -11,6 +11,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -81,6 +82,10 @@ struct run_live {
 
   bool operator==(const run_live&) const = default;
 };
+
+// The largest output tail kept per run (stdout+stderr of a command, body of an HTTP reply): a
+// runner keeps the last this many bytes and drops what came before (executors/output_tail.h).
+inline constexpr std::size_t k_max_output_tail_bytes = 64 * 1024;
 
 struct run_record {
   uint64_t run_id = 0;

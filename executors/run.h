@@ -18,12 +18,13 @@
 #include <utility>
 #include <vector>
 
+#include "core/run_record.h"
 #include "core/time_types.h"
 
 namespace mainspring {
 
-// The largest output tail kept per run (stdout+stderr of a command, body of an HTTP reply).
-inline constexpr std::size_t k_max_output_tail_bytes = 64 * 1024;
+// k_max_output_tail_bytes, the largest output tail kept per run, is core/run_record.h's: what a
+// runner keeps is what a run record holds.
 // A stopped shell run (timeout, abort, limit) gets SIGTERM, then SIGKILL after this grace unless
 // configured otherwise: Cronicle's child_kill_timeout default.
 inline constexpr std::chrono::milliseconds k_default_kill_grace{10'000};

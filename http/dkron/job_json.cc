@@ -441,8 +441,12 @@ namespace mainspring::http::dkron {
 nlohmann::json execution_json(const run_record& run, const std::string& node_name, std::size_t max_output_bytes) {
   std::string output = run.output_tail;
   if (!run.error.empty() && run.state != run_state::succeeded) output += (output.empty() ? "" : "\n") + run.error;
-  bool truncated = output.size() > max_output_bytes;
-  if (truncated) output.erase(0, output.size() - max_output_bytes);
+  // A runner keeps the last k_max_output_tail_bytes of a run's output and drops what came
+  // before, so a stored output of that size is a cut tail (it may start mid-line). The run
+  // record keeps no flag of its own: an output of exactly that size, nothing dropped, shows as
+  // cut too.
+  bool truncated = run.output_tail.size() >= k_max_output_tail_bytes || output.size() > max_output_bytes;
+  if (output.size() > max_output_bytes) output.erase(0, output.size() - max_output_bytes);
   return nlohmann::json{{"id", std::to_string(run.run_id)},
                         {"job_name", run.job_id},
                         {"started_at", format_rfc3339_utc(from_unix_ms(run.start_ms))},

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "http/dialect_data.h"
+#include "http/dkron/dkron_dialect.h"
 #include "http/dkron/executor_config.h"
 
 using namespace mainspring;
@@ -302,6 +303,32 @@ TEST_CASE("an execution shows Dkron's fields, its output cut to the limit") {
   CHECK(e["attempt"] == 2);
   run.end_ms = 0;
   CHECK(execution_json(run, "n", 100)["finished_at"] == std::string(k_go_zero_time));
+}
+
+TEST_CASE("an execution whose stored output is the runner's full tail says output_truncated") {
+  run_record run;
+  run.run_id = 1;
+  run.job_id = "seq";
+  run.state = run_state::succeeded;
+  // What `seq 1 100000` leaves: the last k_max_output_tail_bytes, starting mid-line.
+  std::string all;
+  for (int i = 1; i <= 100000; ++i) all += std::to_string(i) + "\n";
+  run.output_tail = all.substr(all.size() - k_max_output_tail_bytes);
+  json whole = execution_json(run, "n", k_whole_output);
+  CHECK(whole["output"].get<std::string>().size() == k_max_output_tail_bytes);
+  CHECK(whole["output_truncated"] == true);
+  CHECK(document_execution_json(run, "n")["output"] == whole["output"]);
+  // A failed run's error follows its full tail: still a cut output.
+  run.state = run_state::failed;
+  run.error = "exit code 1";
+  CHECK(execution_json(run, "n", k_whole_output)["output_truncated"] == true);
+  // An output shorter than the tail was kept whole.
+  run.output_tail.resize(k_max_output_tail_bytes - 1);
+  CHECK(execution_json(run, "n", k_whole_output)["output_truncated"] == false);
+  run.state = run_state::succeeded;
+  run.error.clear();
+  CHECK(execution_json(run, "n", k_whole_output)["output_truncated"] == false);
+  CHECK(execution_json(run, "n", 10)["output_truncated"] == true);
 }
 
 TEST_CASE("a job starts at its schedule's next fire, or at its first fire from a starts_at ahead") {
