@@ -1,6 +1,7 @@
 #include "core/go_json_scan.h"
 
 #include <cstdio>
+#include <utility>
 #include <vector>
 
 #include "core/utf8.h"
@@ -293,6 +294,43 @@ status_or<std::size_t> go_json_first_value(std::string_view body) {
   if (scan.ends_at_eof()) return body.size();
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return status::invalid_argument("EOF");
   return status::invalid_argument("unexpected EOF");
+}
+
+namespace {
+
+// The ASCII upper-case letter Go's foldName makes of the rune at `key[i]`, advancing `i` past it;
+// 0 for a rune that folds to no ASCII character (or a byte that starts no UTF-8 sequence).
+char folded_ascii(std::string_view key, std::size_t& i) {
+  const auto c = static_cast<unsigned char>(key[i]);
+  if (c < 0x80) {
+    ++i;
+    return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : static_cast<char>(c);
+  }
+  // The only non-ASCII runes r with ToUpper(ToLower(r)) in ASCII, each two or three bytes.
+  static constexpr std::pair<std::string_view, char> k_ascii_folds[] = {
+      {"\xE2\x84\xAA", 'K'},  // U+212A KELVIN SIGN
+      {"\xC5\xBF", 'S'},       // U+017F LATIN SMALL LETTER LONG S
+      {"\xC4\xB0", 'I'},       // U+0130 LATIN CAPITAL LETTER I WITH DOT ABOVE
+      {"\xC4\xB1", 'I'},       // U+0131 LATIN SMALL LETTER DOTLESS I
+  };
+  for (const auto& [bytes, folded] : k_ascii_folds)
+    if (key.substr(i).starts_with(bytes)) {
+      i += bytes.size();
+      return folded;
+    }
+  return 0;
+}
+
+}  // namespace
+
+bool go_json_key_folds_to(std::string_view key, std::string_view field) {
+  std::size_t i = 0;
+  for (char want : field) {
+    if (i >= key.size()) return false;
+    const char upper = want >= 'a' && want <= 'z' ? static_cast<char>(want - 'a' + 'A') : want;
+    if (folded_ascii(key, i) != upper || upper == 0) return false;
+  }
+  return i == key.size();
 }
 
 }  // namespace mainspring

@@ -34,6 +34,14 @@ status_or<std::size_t> go_json_first_value(std::string_view body);
 // that is not half of a pair (written \ufffd).
 std::string go_json_replace_invalid(std::string_view value);
 
+// True when Go's encoding/json would set the struct field whose JSON name is `field` (ASCII) from
+// the object key `key` by its case-insensitive match (an exact match is preferred by the caller):
+// foldName(key) == foldName(field) as Go 1.21+ folds names, each rune to
+// unicode.ToUpper(unicode.ToLower(r)). For an ASCII field that is ASCII case-insensitive equality,
+// plus the four non-ASCII runes that fold onto ASCII letters: U+212A KELVIN SIGN as 'k', U+017F
+// LATIN SMALL LETTER LONG S as 's', U+0130 and U+0131 (dotted and dotless I) as 'i'.
+bool go_json_key_folds_to(std::string_view key, std::string_view field);
+
 // A byte as Go's json errors quote it: '\'' for a quote, '"' for a double quote, else Go's
 // strconv.Quote of the character (a byte above 0x7f is the rune of that value: 'Ã' for 0xc3).
 std::string go_json_quote_char(unsigned char c);

@@ -6,6 +6,7 @@
 
 #include "core/fire_plan.h"
 #include "core/go_duration.h"
+#include "core/go_json_scan.h"
 #include "core/go_time_parse.h"
 #include "core/rfc3339.h"
 #include "core/robfig_cron.h"
@@ -260,7 +261,62 @@ std::string text_of(const json& section, const char* key, const std::string& fal
 
 }  // namespace
 
-status_or<dkron_job> decode_job(const nlohmann::json& body) {
+nlohmann::json go_job_fields(const std::vector<std::pair<std::string, nlohmann::json>>& members) {
+  // How Go's decoder sets each of Dkron's Job fields (dkron/job.go), with the 0.x fields this
+  // dialect also reads (command, run_as_user).
+  enum class set { scalar, string_map, processors, value };
+  static const std::pair<std::string_view, set> k_fields[] = {
+      {"id", set::scalar},           {"name", set::scalar},           {"displayname", set::scalar},
+      {"timezone", set::scalar},     {"schedule", set::scalar},       {"owner", set::scalar},
+      {"owner_email", set::scalar},  {"success_count", set::scalar},  {"error_count", set::scalar},
+      {"last_success", set::value},  {"last_error", set::value},      {"disabled", set::scalar},
+      {"tags", set::string_map},     {"metadata", set::string_map},   {"retries", set::scalar},
+      {"dependent_jobs", set::value}, {"parent_job", set::scalar},    {"processors", set::processors},
+      {"concurrency", set::scalar},  {"executor", set::scalar},       {"executor_config", set::string_map},
+      {"status", set::scalar},       {"next", set::value},            {"ephemeral", set::scalar},
+      {"starts_at", set::value},     {"expires_at", set::value},      {"command", set::scalar},
+      {"run_as_user", set::scalar}};
+  auto field_of = [](const std::string& key) -> const std::pair<std::string_view, set>* {
+    for (const auto& f : k_fields)
+      if (key == f.first) return &f;
+    for (const auto& f : k_fields)
+      if (go_json_key_folds_to(key, f.first)) return &f;
+    return nullptr;
+  };
+  // Go stores a null in a map[string]string as "" (other values are left for check_go_types).
+  auto nulls_as_empty = [](json object) {
+    for (auto& [key, value] : object.items())
+      if (value.is_null()) value = "";
+    return object;
+  };
+  json out = json::object();
+  for (const auto& [key, value] : members) {
+    const auto* field = field_of(key);
+    if (!field) {
+      out[key] = value;
+      continue;
+    }
+    const std::string name(field->first);
+    if (field->second == set::scalar && value.is_null()) continue;
+    if ((field->second == set::string_map || field->second == set::processors) && value.is_object()) {
+      json given = value;
+      if (field->second == set::string_map) given = nulls_as_empty(std::move(given));
+      else
+        for (auto& [plugin, config] : given.items())
+          if (config.is_object()) config = nulls_as_empty(std::move(config));
+      if (out.contains(name) && out[name].is_object()) out[name].update(given);
+      else out[name] = std::move(given);
+      continue;
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
+status_or<dkron_job> decode_job(const nlohmann::json& sent) {
+  std::vector<std::pair<std::string, json>> members;
+  for (const auto& [key, value] : sent.items()) members.emplace_back(key, value);
+  const json body = go_job_fields(members);
   if (auto st = check_go_types(body); !st.ok()) return st;
   dkron_job j;
   for (auto [field, out] : {std::pair{"name", &j.name}, std::pair{"displayname", &j.displayname},

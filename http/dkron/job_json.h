@@ -19,6 +19,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -51,11 +52,24 @@ struct dkron_job {
   std::optional<int64_t> expires_at_ms;   // null or absent: none
 };
 
+// A job object's members (in document order, a key twice kept twice) as Go's decoder sets
+// Dkron's Job struct from them: each key names the field whose JSON name it is, else the field
+// it matches case-insensitively as Go folds names (core/go_json_scan.h go_json_key_folds_to:
+// "NAME" is name; so is a spelling with Go's Kelvin sign for k or long s for s); the last member for a field
+// wins, except that null leaves a string, bool or number field as it was, and the objects given
+// for a map field (tags, metadata, executor_config, processors) are merged into it, as Go decodes
+// into the map already there (null sets it to none). A null value in a map[string]string (tags,
+// metadata, executor_config, a processor's config) is "", as Go stores it. Keys that name no
+// field are kept as sent.
+nlohmann::json go_job_fields(const std::vector<std::pair<std::string, nlohmann::json>>& members);
+
 // JSON types only: a string where a string belongs, an object of strings for tags, metadata and
 // executor_config, a whole non-negative number for retries, RFC 3339 or null for expires_at, an
 // object of objects of strings for processors (refused in Go's words, as Dkron's json decoding:
 // "json: cannot unmarshal string into Go struct field Job.processors of type plugin.Config").
-// Unknown fields and Dkron's computed ones (success_count, status, next, ...) are ignored.
+// Unknown fields and Dkron's computed ones (success_count, status, next, ...) are ignored. The
+// body's keys are first matched to fields by go_job_fields (for an object already parsed, its
+// members in nlohmann's order: the caller that has the document's order applies it first).
 status_or<dkron_job> decode_job(const nlohmann::json& body);
 
 // A Dkron schedule in the core's terms: `core` for parse_schedule, and the zone a TZ= or CRON_TZ=

@@ -256,6 +256,23 @@ struct upsert {
   }
 };
 
+// The members of the JSON object `text` (valid JSON) in document order, a key given twice kept
+// twice: Go sets a struct field from each in turn, so the order decides which one wins.
+std::vector<std::pair<std::string, json>> members_in_order(const std::string& text) {
+  std::vector<std::pair<std::string, json>> members;
+  std::string key;
+  json::parser_callback_t collect = [&](int depth, json::parse_event_t event, json& parsed) {
+    if (depth != 1) return true;
+    if (event == json::parse_event_t::key) key = parsed.get<std::string>();
+    else if (event == json::parse_event_t::value || event == json::parse_event_t::object_end ||
+             event == json::parse_event_t::array_end)
+      members.emplace_back(key, parsed);
+    return true;
+  };
+  json::parse(text, collect, /*allow_exceptions=*/false);
+  return members;
+}
+
 // A job body as gin's BindJSON reads it into Dkron's Job: the first JSON value (what follows it is
 // not read), Go's words for a body that is no JSON or no object ("json: cannot unmarshal array
 // into Go value of type dkron.Job"); null leaves the Job empty.
@@ -275,7 +292,7 @@ status_or<json> read_job_body(std::string_view body) {
     const char* kind = value.is_number() ? "number" : value.is_boolean() ? "bool" : value.type_name();
     return status::invalid_argument(std::string("json: cannot unmarshal ") + kind + " into Go value of type dkron.Job");
   }
-  return value;
+  return go_job_fields(members_in_order(go_json_replace_invalid(body.substr(0, *length))));
 }
 
 void create_or_update(scheduler_api& api, const state_ptr& state, http_request& req, responder reply) {

@@ -87,3 +87,21 @@ TEST_CASE("characters are quoted as Go's quoteChar quotes them") {
   CHECK(go_json_quote_char(0xc3) == "'\xc3\x83'");  // the rune U+00C3, Ã
   CHECK(error_of("\xef\xbb\xbf{}") == "invalid character '\xc3\xaf' looking for beginning of value");
 }
+
+TEST_CASE("an object key matches a struct field as Go folds names") {
+  CHECK(go_json_key_folds_to("name", "name"));
+  CHECK(go_json_key_folds_to("NAME", "name"));
+  CHECK(go_json_key_folds_to("Owner_Email", "owner_email"));
+  CHECK_FALSE(go_json_key_folds_to("names", "name"));
+  CHECK_FALSE(go_json_key_folds_to("nam", "name"));
+  CHECK_FALSE(go_json_key_folds_to("owner-email", "owner_email"));
+  CHECK_FALSE(go_json_key_folds_to("", "name"));
+  // The non-ASCII runes Go's foldName maps onto ASCII letters: Kelvin sign, long s, dotted and
+  // dotless I; others never match an ASCII name.
+  CHECK(go_json_key_folds_to("\u212Aey", "key"));
+  CHECK(go_json_key_folds_to("\u017Fchedule", "schedule"));
+  CHECK(go_json_key_folds_to("d\u0130sabled", "disabled"));
+  CHECK(go_json_key_folds_to("d\u0131sabled", "disabled"));
+  CHECK_FALSE(go_json_key_folds_to("n\u00C4me", "name"));
+  CHECK_FALSE(go_json_key_folds_to("\xE2\x84", "k"));  // a cut sequence
+}

@@ -757,6 +757,19 @@ TEST_CASE("bad Dkron requests get Dkron's plain-text errors and change nothing")
         "Unable to parse payload: invalid character '\\'' looking for beginning of object key string.");
   CHECK(s.dkron.post_json("/v1/jobs", R"({"name": "x",})").body ==
         "Unable to parse payload: invalid character '}' looking for beginning of object key string.");
+  // Keys match fields as Go's decoder matches them: case-insensitively, the last one winning.
+  auto upper = s.dkron.post_json("/v1/jobs", R"({"NAME":"n4","SCHEDULE":"@every 1h"})");
+  INFO(upper.body);
+  CHECK(upper.status == 201);
+  CHECK(upper.json()["name"] == "n4");
+  auto twice = s.dkron.post_json("/v1/jobs", R"({"name":"n2","Name":"n3","schedule":"@every 1h","metadata":{"a":null}})");
+  INFO(twice.body);
+  CHECK(twice.status == 201);
+  CHECK(twice.json()["name"] == "n3");
+  CHECK(twice.json()["metadata"] == json{{"a", ""}});
+  CHECK(s.dkron.get("/v1/jobs/n2").status == 404);
+  REQUIRE(s.dkron.del("/v1/jobs/n3").status == 200);
+  REQUIRE(s.dkron.del("/v1/jobs/n4").status == 200);
   check_text_error(s.dkron.post_json("/v1/jobs", R"({"name": 5})"), 400,
                    "Unable to parse payload: json: cannot unmarshal number into Go struct field Job.name of type string.");
   check_text_error(s.dkron.post_json("/v1/jobs", R"([1,2])"), 400,

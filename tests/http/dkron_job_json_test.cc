@@ -305,6 +305,44 @@ TEST_CASE("an execution shows Dkron's fields, its output cut to the limit") {
   CHECK(execution_json(run, "n", 100)["finished_at"] == std::string(k_go_zero_time));
 }
 
+TEST_CASE("a job body's keys match Dkron's fields case-insensitively, the last one for a field winning") {
+  CHECK(decoded(json{{"NAME", "n4"}, {"SCHEDULE", "@every 1h"}}).name == "n4");
+  CHECK(decoded(json{{"NAME", "n4"}, {"SCHEDULE", "@every 1h"}}).schedule == "@every 1h");
+  CHECK(decoded(json{{"Owner_Email", "a@b.c"}, {"\u017Fchedule", "@daily"}}).schedule == "@daily");
+  CHECK(decoded(json{{"Owner_Email", "a@b.c"}}).owner_email == "a@b.c");
+  // Document order decides between spellings of one field (go_job_fields sees it in order).
+  using members = std::vector<std::pair<std::string, json>>;
+  CHECK(go_job_fields(members{{"name", "n2"}, {"Name", "n3"}})["name"] == "n3");
+  CHECK(go_job_fields(members{{"Name", "n3"}, {"name", "n2"}})["name"] == "n2");
+  // null leaves a string as it was; objects for a map field merge; null empties it.
+  CHECK(go_job_fields(members{{"name", "n2"}, {"NAME", nullptr}})["name"] == "n2");
+  CHECK(go_job_fields(members{{"tags", {{"a", "1"}}}, {"Tags", {{"b", "2"}}}})["tags"] == json{{"a", "1"}, {"b", "2"}});
+  CHECK(go_job_fields(members{{"tags", {{"a", "1"}}}, {"TAGS", nullptr}})["tags"].is_null());
+  // A type error under another spelling is still named by Go's field name.
+  auto wrong = decode_job(json{{"NAME", 5}});
+  REQUIRE_FALSE(wrong.ok());
+  CHECK(wrong.status().message() == "json: cannot unmarshal number into Go struct field Job.name of type string");
+  // Keys that name no field are ignored, as before.
+  CHECK(decoded(json{{"name", "x"}, {"nickname", "y"}}).name == "x");
+}
+
+TEST_CASE("a null value in a map of strings is an empty string, as Go stores it") {
+  auto job = decoded(json{{"name", "x"},
+                          {"metadata", {{"team", nullptr}}},
+                          {"tags", {{"role", nullptr}}},
+                          {"executor", "shell"},
+                          {"executor_config", {{"command", "true"}, {"env", nullptr}}},
+                          {"processors", {{"log", {{"forward", nullptr}}}}}});
+  CHECK(job.metadata == std::map<std::string, std::string>{{"team", ""}});
+  CHECK(job.tags == std::map<std::string, std::string>{{"role", ""}});
+  CHECK(job.executor_config == std::map<std::string, std::string>{{"command", "true"}, {"env", ""}});
+  CHECK(job.processors == json{{"log", {{"forward", ""}}}});
+  CHECK(refusal(json{{"name", "x"}, {"schedule", "@daily"}, {"metadata", {{"team", nullptr}}}}).empty());
+  // Other values keep Go's type error.
+  CHECK(refusal(json{{"name", "x"}, {"metadata", {{"team", 5}}}}) ==
+        "json: cannot unmarshal number into Go struct field Job.metadata of type string");
+}
+
 TEST_CASE("an execution whose stored output is the runner's full tail says output_truncated") {
   run_record run;
   run.run_id = 1;
