@@ -365,6 +365,12 @@ status_or<job_spec> to_job_spec(const dkron_job& job, const std::string& group) 
   if (job.name.empty()) return status::invalid_argument("name cannot be empty");
   if (auto c = illegal_name_character(job.name); !c.empty())
     return status::invalid_argument("name contains illegal character '" + c + "'");
+  // Mainspring's limits, which Dkron has not: a name is a job id (bounded in the core's keys and
+  // indexes), said in Dkron's manner rather than as the core's pattern for every dialect's ids.
+  // After the character check the name is ASCII: its bytes are its characters.
+  if (job.name.size() > k_max_job_id_bytes)
+    return status::invalid_argument("name is longer than " + std::to_string(k_max_job_id_bytes) +
+                                    " characters, the longest job name Mainspring keeps");
   if (job.parent_job == job.name) return status::invalid_argument("the job can not have itself as parent");
   auto schedule = read_dkron_schedule(job.name, job.schedule);
   if (!job.schedule.empty() || job.parent_job.empty()) {
@@ -380,6 +386,10 @@ status_or<job_spec> to_job_spec(const dkron_job& job, const std::string& group) 
   if (!job.timezone.empty() && !local)
     if (auto z = time_zone::find(job.timezone); !z.ok())
       return status::invalid_argument("unknown time zone " + job.timezone);
+  // The core runs at most k_max_retries retries of a run (each may be long): Dkron has no limit.
+  if (job.retries > k_max_retries)
+    return status::invalid_argument("retries is " + std::to_string(job.retries) + ", above " +
+                                    std::to_string(k_max_retries) + ", the most retries Mainspring runs");
   auto target = target_from_dkron(job.executor, job.executor_config, job.command);
   if (!target.ok()) return target.status();
 
@@ -398,7 +408,7 @@ status_or<job_spec> to_job_spec(const dkron_job& job, const std::string& group) 
     std::erase_if(shell->env, [](const auto& v) { return v.first == "ENV_JOB_NAME"; });
     shell->env.emplace_back("ENV_JOB_NAME", job.name);
   }
-  spec.retries = static_cast<int>(std::min<int64_t>(job.retries, k_max_retries + 1));
+  spec.retries = static_cast<int>(job.retries);
   spec.concurrency = job.concurrency == "forbid" ? concurrency_policy::forbid : concurrency_policy::allow;
   spec.metadata = job.metadata;
   spec.parent_job = job.parent_job;

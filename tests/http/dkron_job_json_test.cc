@@ -186,7 +186,7 @@ TEST_CASE("bad types are payload errors and bad values are Dkron validation mess
   CHECK(refusal(json{{"name", "a"}, {"schedule", "@every 1s"}, {"executor", "shell"},
                      {"executor_config", {{"command", "x"}, {"timeout", "x"}}}}) ==
         "Error parsing job timeout value");
-  CHECK(refusal(json{{"name", std::string(129, 'a')}, {"schedule", "@every 1s"}}).starts_with("name: "));
+  CHECK(refusal(json{{"name", std::string(129, 'a')}, {"schedule", "@every 1s"}}).starts_with("name is longer than 128"));
   CHECK(refusal(json{{"name", "a"}, {"schedule", "@every 1s"}, {"executor", "http"},
                      {"executor_config", {{"method", "GET"}, {"url", "ftp://x"}}}})
             .starts_with("executor_config: needs an http:// or https:// URL"));
@@ -324,6 +324,21 @@ TEST_CASE("a job body's keys match Dkron's fields case-insensitively, the last o
   CHECK(wrong.status().message() == "json: cannot unmarshal number into Go struct field Job.name of type string");
   // Keys that name no field are ignored, as before.
   CHECK(decoded(json{{"name", "x"}, {"nickname", "y"}}).name == "x");
+}
+
+TEST_CASE("Mainspring's limits on a name's length and on retries are said in Dkron's manner") {
+  auto with = [](json extra) {
+    json body = {{"name", "x"}, {"schedule", "@daily"}};
+    body.update(extra);
+    return refusal(body);
+  };
+  CHECK(with({{"name", std::string(k_max_job_id_bytes, 'a')}}).empty());
+  CHECK(with({{"name", std::string(k_max_job_id_bytes + 1, 'a')}}) ==
+        "name is longer than 128 characters, the longest job name Mainspring keeps");
+  // An illegal character is named first, as Dkron's Validate checks it.
+  CHECK(with({{"name", "B" + std::string(k_max_job_id_bytes, 'a')}}) == "name contains illegal character 'B'");
+  CHECK(with({{"retries", k_max_retries}}).empty());
+  CHECK(with({{"retries", 101}}) == "retries is 101, above 100, the most retries Mainspring runs");
 }
 
 TEST_CASE("a null value in a map of strings is an empty string, as Go stores it") {
