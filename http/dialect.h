@@ -51,8 +51,9 @@ struct dialect {
   // No route asks for a key, even under --require-api-key (funcs keep their TOTP codes).
   bool keyless = false;
   // A path without a route whose twin with (or without) a trailing slash has one is redirected
-  // there (gin's RedirectTrailingSlash, which Dkron's router keeps on).
-  bool redirect_trailing_slash = false;
+  // there as the original's framework does (gin's RedirectTrailingSlash for Dkron, tornado's
+  // @removeslash for ndscheduler).
+  slash_redirect redirect_trailing_slash = slash_redirect::none;
   // Adds the key management routes (the native listener's /v1/apikeys; empty: none).
   std::function<void(router&, api_key_registry&)> add_key_routes;
 };

@@ -56,4 +56,12 @@ class router {
 // Splits "/a/b/" into {"a", "b", ""}: a trailing slash is a segment of its own.
 std::vector<std::string_view> split_path(std::string_view path);
 
+// What a listener does with a path that has no route but would with its trailing slash added or
+// removed (dispatch_options, dialect).
+enum class slash_redirect {
+  none,     // 404 / 405 as for any other path
+  gin,      // gin's RedirectTrailingSlash (Dkron): to the twin with or without it, GET 301, others 307
+  tornado,  // tornado's @removeslash (ndscheduler): GET and HEAD 301 to the path without it
+};
+
 }  // namespace mainspring::http

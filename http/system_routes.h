@@ -45,9 +45,8 @@ struct dispatch_options {
   const cross_site_guard* guard = nullptr;   // null: no cross-site checks
   const request_observer* observer = nullptr;  // hears of every answer
   const api_key_guard* keys = nullptr;         // null: no API key asked for
-  // A path without a route whose twin with (or without) a trailing slash has one is redirected
-  // there, as gin's RedirectTrailingSlash (Dkron): GET 301, other methods 307.
-  bool redirect_trailing_slash = false;
+  // A path without a route whose twin with (or without) a trailing slash has one (slash_redirect).
+  slash_redirect redirect_trailing_slash = slash_redirect::none;
 };
 
 // Refuses what `options.guard` refuses (403) and answers allowed CORS preflights; otherwise runs

@@ -419,6 +419,7 @@ dialect make_dialect(ndscheduler_options options) {
     api.register_group(request_origin{std::string(k_dialect_name), "", ""}, o->group, [](status_or<std::string>) {});
   };
   d.render_error = render;
+  d.redirect_trailing_slash = slash_redirect::tornado;  // @tornado.web.removeslash on every handler
   d.key_requirement_for = key_requirements();
   return d;
 }

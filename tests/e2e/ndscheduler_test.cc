@@ -406,3 +406,17 @@ TEST_CASE("ndscheduler: hostile input gets a 400 in its shape and changes nothin
   CHECK(s.nd.del("/api/v1/jobs/nope").status == 400);
   CHECK(s.ok(s.nd.get("/api/v1/jobs"))["jobs"].empty());
 }
+
+TEST_CASE("ndscheduler: a GET of a path with trailing slashes is redirected as tornado's removeslash does") {
+  nd_server s;
+  const std::string id = s.create(json::parse(k_doc_example));
+  auto listed = s.nd.get("/api/v1/jobs/?x=1");
+  CHECK(listed.status == 301);
+  CHECK(listed.header("location") == "/api/v1/jobs?x=1");
+  CHECK(listed.body.empty());
+  CHECK(s.nd.get("/api/v1/jobs/" + id + "//").header("location") == "/api/v1/jobs/" + id);
+  // Other methods: tornado's 404; no twin: the 404 as before.
+  CHECK(s.nd.post_json("/api/v1/jobs/", json::parse(k_doc_example)).status == 404);
+  CHECK(s.nd.get("/api/v1/nothing/").status == 404);
+  CHECK(s.ok(s.nd.get("/api/v1/jobs"))["jobs"].size() == 1);  // nothing was created
+}
