@@ -67,7 +67,14 @@ std::string response_head(const http_response& response, bool keep_alive) {
   out += "HTTP/1.1 ";
   out += std::to_string(response.status);
   out += ' ';
-  out += reason_phrase(response.status);
+  if (response.reason.empty()) {
+    out += reason_phrase(response.status);
+  } else {
+    for (std::size_t i = 0; i < response.reason.size() && i < k_max_reason_phrase_bytes; ++i) {
+      const char c = response.reason[i];
+      out += c >= 0x20 && c < 0x7f ? c : '?';  // never a CR or LF: nothing can be injected
+    }
+  }
   if (!response.content_type.empty()) {  // a bodiless answer (a 307) may have none
     out += "\r\nContent-Type: ";
     out += response.content_type;

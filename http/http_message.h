@@ -51,10 +51,16 @@ struct http_response {
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+  // The status line's reason phrase; "" = reason_phrase(status). Sent as printable ASCII (other
+  // bytes become '?'), at most k_max_reason_phrase_bytes: a dialect whose original puts its error
+  // message there (tornado's HTTPError reason, which ndscheduler's UI shows).
+  std::string reason;
 
   static http_response json(int status, std::string body);
   static http_response text(int status, std::string body);
 };
+
+inline constexpr std::size_t k_max_reason_phrase_bytes = 256;
 
 // "OK", "Not Found", ... ("Unknown" for codes we never send).
 const char* reason_phrase(int status);

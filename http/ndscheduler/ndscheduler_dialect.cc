@@ -27,10 +27,15 @@ void send_json(const responder& reply, int code, const json& body) {
   reply.send(http_response{code, std::string(k_json_type), body.dump(-1, ' ', false, json::error_handler_t::replace), {}});
 }
 
-// ndscheduler's error shape: 400 for what the client got wrong, 500 otherwise.
+// ndscheduler's error shape: 400 for what the client got wrong, 500 otherwise. A refused body's
+// 400 also says why in its status line, as ndscheduler's tornado.web.HTTPError(400, reason=...)
+// does and its UI shows (err.statusText); a job or execution not found is a plain 400 there.
 http_response render(int http_status, const status& error) {
   std::string message = error.message().empty() ? "server side error" : error.message();
-  return http_response{http_status, std::string(k_json_type), json{{"error", message}}.dump(-1, ' ', false, json::error_handler_t::replace), {}};
+  http_response r{http_status, std::string(k_json_type), json{{"error", message}}.dump(-1, ' ', false, json::error_handler_t::replace), {}};
+  if (http_status == 400 && !message.starts_with("Job not found") && !message.starts_with("Execution not found"))
+    r.reason = std::move(message);
+  return r;
 }
 
 int http_status_of(const status& st) {

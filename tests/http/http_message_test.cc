@@ -27,6 +27,16 @@ TEST_CASE("serialize_response writes the status line, headers, a blank line and 
   CHECK(head.substr(head.size() - 4) == "\r\n\r\n");
 }
 
+TEST_CASE("a response's own reason phrase is sent as printable ASCII, bounded, never breaking the line") {
+  http_response r = http_response::json(400, "{}");
+  r.reason = "Require this parameter: name";
+  CHECK(serialize_response(r, true).rfind("HTTP/1.1 400 Require this parameter: name\r\n", 0) == 0);
+  r.reason = "a\r\nSet-Cookie: x=1\xc3\xa9";
+  CHECK(serialize_response(r, true).rfind("HTTP/1.1 400 a??Set-Cookie: x=1??\r\nContent-Type", 0) == 0);
+  r.reason = std::string(1000, 'x');
+  CHECK(serialize_response(r, true).rfind("HTTP/1.1 400 " + std::string(k_max_reason_phrase_bytes, 'x') + "\r\n", 0) == 0);
+}
+
 TEST_CASE("serialize_response from a body it may take writes the same bytes as from one it copies") {
   for (std::string body : {std::string(), std::string("{}"), std::string(3 * 1024 * 1024, 'x')}) {
     for (bool keep_alive : {true, false}) {

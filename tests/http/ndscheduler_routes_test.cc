@@ -74,6 +74,10 @@ TEST_CASE("ndscheduler answers an unknown job with 400 Job not found on every ro
   auto missing_field = f.call("POST", "/api/v1/executions", "{}");
   CHECK(missing_field.status == 400);
   CHECK(missing_field.error() == "Require this parameter: job_id");
+  // A refused body says why in its status line too (tornado's HTTPError reason); not found does not.
+  CHECK(missing_field.reason == "Require this parameter: job_id");
+  CHECK(run.reason.empty());
+  CHECK(f.call("POST", "/api/v1/jobs", R"({"name":"x"})").reason == "Require this parameter: job_class_string");
   auto stop = f.call("DELETE", "/api/v1/executions/x");
   CHECK(stop.status == 501);
   CHECK(stop.error() == "Not implemented yet.");

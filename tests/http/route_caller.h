@@ -26,6 +26,7 @@ struct answer_t {
   std::string raw;
   nlohmann::json body;  // discarded when the body is not JSON
   std::vector<std::pair<std::string, std::string>> headers;
+  std::string reason;  // the response's own reason phrase ("" = the standard one)
 
   // The "error" message ("" if none).
   std::string error() const {
@@ -63,7 +64,7 @@ inline answer_t call_route(const router& routes, std::string method, const std::
   }
   REQUIRE(out.has_value());
   return answer_t{out->status, out->content_type, out->body,
-                  nlohmann::json::parse(out->body, nullptr, false), out->headers};
+                  nlohmann::json::parse(out->body, nullptr, false), out->headers, out->reason};
 }
 
 // Checks an error answer: `status`, the native envelope {"error": "..."} containing `fragment`.
