@@ -1,6 +1,7 @@
 #include "http/ndscheduler/job_json.h"
 
 #include <array>
+#include <cmath>
 
 #include "core/node_auth.h"
 #include "core/rfc3339.h"
@@ -76,10 +77,14 @@ status_or<nd_job> decode_job(const json& body) {
     if (job.trigger == "interval") {
       auto it = params.find("interval");
       if (it == params.end()) return required("interval");
-      if (!it->is_number_integer() || it->get<int64_t>() < 1 || it->get<int64_t>() > k_max_interval_s)
-        return status::invalid_argument("interval: must be a whole number of seconds from 1 to " +
-                                        std::to_string(k_max_interval_s));
-      job.interval_s = it->get<int64_t>();
+      // Seconds, as APScheduler's IntervalTrigger(seconds=...) takes them (2.5 included); under
+      // one second is Mainspring's floor for any interval; a string fails in ndscheduler too.
+      const double seconds = it->is_number() ? it->get<double>() : 0;
+      if (!it->is_number() || !(seconds >= 1) || seconds > static_cast<double>(k_max_interval_s))
+        return status::invalid_argument("interval: must be a number of seconds from 1 to " +
+                                        std::to_string(k_max_interval_s) + " (fractions taken to the millisecond)");
+      job.interval_ms = std::llround(seconds * 1000);
+      job.interval_given = *it;
       return job;
     }
     if (auto st = read_cron_fields(params, job.cron); !st.ok()) return st;
@@ -99,8 +104,8 @@ status_or<job_spec> to_job_spec(const nd_job& job, const std::string& group, con
   auto target = target_for_class(job.job_class_string, job.pub_args);
   if (!target.ok()) return target.status();
   spec.target = std::move(target).value();
-  if (job.interval_s) {
-    spec.schedule = "@every " + std::to_string(*job.interval_s) + "s";
+  if (job.interval_ms) {
+    spec.schedule = "@every " + std::to_string(*job.interval_ms) + "ms";
   } else {
     auto text = cron_schedule_text(job.cron);
     if (!text.ok()) return text.status();
@@ -110,7 +115,7 @@ status_or<job_spec> to_job_spec(const nd_job& job, const std::string& group, con
   if (std::holds_alternative<http_target>(spec.target)) spec.timeout_ms = k_curl_timeout_ms;
   json mine = {{"job_class_string", job.job_class_string}, {"pub_args", job.pub_args}};
   if (!job.trigger.empty()) mine["trigger"] = job.trigger;
-  if (job.interval_s) mine["interval"] = *job.interval_s;
+  if (job.interval_ms) mine["interval"] = job.interval_given;
   if (!job.cron.empty()) mine["cron"] = job.cron;
   spec.dialect_data = with_dialect_section("", k_dialect_name, mine);
   if (auto st = validate_job(spec); !st.ok()) return st;

@@ -38,7 +38,10 @@ struct nd_job {
   nlohmann::json pub_args = nlohmann::json::array();
   std::string trigger;                        // "cron", "interval", or "" for the flat fields
   std::map<std::string, std::string> cron;    // the cron fields given, as text
-  std::optional<int64_t> interval_s;          // trigger "interval"
+  // trigger "interval": its period in ms (APScheduler's IntervalTrigger takes fractional
+  // seconds), and the number as given, shown as given.
+  std::optional<int64_t> interval_ms;
+  nlohmann::json interval_given;
 };
 
 // Checks what ndscheduler checks, in its words: "Require this parameter: name" (also for an

@@ -32,7 +32,24 @@ TEST_CASE("ndscheduler bodies are checked in ndscheduler's order and words") {
   auto interval = decode_job(json{{"name", "n"}, {"job_class_string", "a.B"}, {"trigger", "interval"},
                                   {"trigger_params", {{"interval", 90}}}});
   REQUIRE(interval.ok());
-  CHECK(*interval->interval_s == 90);
+  CHECK(*interval->interval_ms == 90'000);
+  // Fractional seconds, as APScheduler takes them; under a second or a string is refused.
+  auto fraction = decode_job(json{{"name", "n"}, {"job_class_string", "a.B"}, {"trigger", "interval"},
+                                  {"trigger_params", {{"interval", 2.5}}}});
+  REQUIRE(fraction.ok());
+  CHECK(*fraction->interval_ms == 2'500);
+  auto spec = to_job_spec(*fraction, "g", "0123456789abcdef0123456789abcdef");
+  REQUIRE(spec.ok());
+  CHECK(spec->schedule == "@every 2500ms");
+  CHECK(http::dialect_section(spec->dialect_data, "ndscheduler")["interval"] == 2.5);
+  for (const json& bad : {json(0.5), json("60"), json(nullptr)}) {
+    INFO(bad.dump());
+    CHECK(decode_job(json{{"name", "n"}, {"job_class_string", "a.B"}, {"trigger", "interval"},
+                          {"trigger_params", {{"interval", bad}}}})
+              .status()
+              .message()
+              .rfind("interval: must be a number of seconds from 1 to", 0) == 0);
+  }
   CHECK(decode_job(json{{"name", "n"}, {"job_class_string", "a.B"}, {"hour", true}}).status().message().rfind("hour", 0) == 0);
   CHECK(decode_job(json{{"name", 1}, {"job_class_string", "a.B"}, {"hour", "1"}}).status().message().rfind("name", 0) == 0);
 }
