@@ -65,4 +65,11 @@ status_or<std::optional<std::map<std::string, std::string>>> string_map_field(
 // comments. Exposed for the tests.
 std::string strip_trailing_commas(std::string_view text);
 
+// `text`, which has no line breaks, with each `//` comment ended where the next line of the file
+// it came from began: `curl -d @file` drops a file's line breaks, so the seed's commented bodies
+// arrive as one line whose first comment would swallow the rest. A comment ends before the first
+// `"key":` after it, or before the closing brackets that end the document (as many as are open);
+// else at the end, as before. Strings are skipped. Exposed for the tests.
+std::string end_joined_line_comments(std::string_view text);
+
 }  // namespace mainspring::http

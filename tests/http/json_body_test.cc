@@ -30,6 +30,36 @@ TEST_CASE("trailing commas are dropped only outside strings and before a closing
   CHECK(parse_json_object("{\"a\": [1,],}").ok());
 }
 
+TEST_CASE("the seed's commented bodies read the same when curl -d @file has joined their lines") {
+  // As the seed shows them; `curl -d @file` drops the line breaks.
+  const std::string register_group = "{\n  \"group_name\": \"YM55\", //rule: [a-zA-Z0-9_]{1,22}\n}\n";
+  const std::string add_job =
+      "{\n  \"group_name\": \"YM55\", //required\n  \"name\": \"Hello\",  //required\n"
+      "  \"job_id\":\"1234ABC\", //option  you can specify your job_id rule: [a-zA-Z0-9_]{1,22}\n"
+      "  \"exec_time\": 0, //unixtime. if exec_time == 0 exec now\n"
+      "  \"request_url\": \"HTTP@http://127.0.0.1:9999?test=yao\", //required prefix REMOTE|LUA|HTTP\n"
+      "  \"interval_pattern\": \"@once\", //use crontab schema or @once or @every 5s\n"
+      "  \"exec_command\": \"\",\n  \"timeout\": 1,\n  \"memo\":\"\"\n}\n";
+  const std::string active = "{\n    \"group_name\":\"YM55\",\n    \"job_id\":\"1\",\n    \"exec_time\":0 //unixtime. if exec_time == 0 exec now\n}";
+  auto joined = [](std::string text) {
+    std::erase(text, '\n');
+    return text;
+  };
+  for (const auto& body : {register_group, add_job, active}) {
+    INFO(body);
+    auto with_lines = parse_json_object(body);
+    auto one_line = parse_json_object(joined(body));
+    REQUIRE(with_lines.ok());
+    REQUIRE(one_line.ok());
+    CHECK(*one_line == *with_lines);
+  }
+  CHECK((*parse_json_object(joined(add_job)))["request_url"] == "HTTP@http://127.0.0.1:9999?test=yao");
+  // Strings are not comments; a comment with no line after it still ends the body.
+  CHECK(end_joined_line_comments(R"({"u": "http://x//y", "a": 1})") == R"({"u": "http://x//y", "a": 1})");
+  CHECK(end_joined_line_comments(R"({"a": 1 // c "b": 2})") == "{\"a\": 1 \n\"b\": 2}");
+  CHECK_FALSE(parse_json_object(R"({"a": 1, // no end)").ok());
+}
+
 TEST_CASE("a body that is not a JSON object says why") {
   CHECK(parse_json_object("").status().message() ==
         "malformed JSON body: the body is empty; expected a JSON object");
