@@ -5,6 +5,7 @@
 #include <cmath>
 #include <exception>
 #include <limits>
+#include <vector>
 
 #include "core/utf8.h"
 
@@ -126,21 +127,33 @@ bool starts_key(std::string_view t, std::size_t j) {
   return end < t.size() && t[end] == ':';
 }
 
-// True when t[j..] holds only closing brackets, commas and blanks, `open` brackets in all.
-bool closes_document(std::string_view t, std::size_t j, std::size_t open) {
-  std::size_t closers = 0;
-  for (; j < t.size(); ++j) {
-    if (t[j] == '}' || t[j] == ']') ++closers;
-    else if (t[j] != ',' && !std::isspace(static_cast<unsigned char>(t[j]))) return false;
+// Where `t` ends in nothing but closing brackets, commas and blanks, and how many closing
+// brackets each position there is followed by (itself included): answered in O(1), so that a
+// body of brackets cannot make the scan quadratic.
+class document_tail {
+ public:
+  explicit document_tail(std::string_view t) : start_(t.size()) {
+    while (start_ > 0 && (t[start_ - 1] == '}' || t[start_ - 1] == ']' || t[start_ - 1] == ',' ||
+                          std::isspace(static_cast<unsigned char>(t[start_ - 1]))))
+      --start_;
+    closers_.resize(t.size() - start_ + 1, 0);
+    for (std::size_t j = t.size(); j-- > start_;)
+      closers_[j - start_] = closers_[j - start_ + 1] + (t[j] == '}' || t[j] == ']' ? 1 : 0);
   }
-  return closers == open;
-}
+  // True when t[j..] holds only closing brackets, commas and blanks, `open` brackets in all.
+  bool closes(std::size_t j, std::size_t open) const { return j >= start_ && closers_[j - start_] == open; }
+
+ private:
+  std::size_t start_;
+  std::vector<std::size_t> closers_;
+};
 
 }  // namespace
 
 std::string end_joined_line_comments(std::string_view t) {
   std::string out;
   out.reserve(t.size());
+  const document_tail tail(t);
   std::size_t open = 0;  // brackets open outside strings and comments
   std::size_t i = 0;
   while (i < t.size()) {
@@ -152,7 +165,7 @@ std::string end_joined_line_comments(std::string_view t) {
     }
     if (t[i] == '/' && i + 1 < t.size() && t[i + 1] == '/') {
       std::size_t j = i + 2;
-      while (j < t.size() && !starts_key(t, j) && !((t[j] == '}' || t[j] == ']') && closes_document(t, j, open))) ++j;
+      while (j < t.size() && !starts_key(t, j) && !((t[j] == '}' || t[j] == ']') && tail.closes(j, open))) ++j;
       out += '\n';  // the comment, as the line break it stood before
       i = j;
       continue;
