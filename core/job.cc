@@ -73,7 +73,8 @@ status validate_override(const run_override& change) {
   if (change.target)
     if (auto st = validate_target(*change.target); !st.ok()) return st;
   if (change.timeout_ms && (*change.timeout_ms <= 0 || *change.timeout_ms > k_max_timeout_ms))
-    return status::invalid_argument("timeout: must be between 1 and " + std::to_string(k_max_timeout_ms / 1000) + " seconds");
+    return status::invalid_argument("timeout: must be more than 0 and at most " + std::to_string(k_max_timeout_ms / 1000) +
+                                    " seconds");
   if (change.retries && (*change.retries < 0 || *change.retries > k_max_retries))
     return status::invalid_argument("retries: must be between 0 and " + std::to_string(k_max_retries));
   if (change.retry_delay_ms && (*change.retry_delay_ms < 0 || *change.retry_delay_ms > k_max_timeout_ms))
@@ -131,7 +132,7 @@ status validate_job(const job_spec& job) {
                                     std::to_string(k_max_exec_time_s) + ")");
   if (auto st = validate_target(job.target); !st.ok()) return st;
   if (job.timeout_ms <= 0 || job.timeout_ms > k_max_timeout_ms)
-    return status::invalid_argument("timeout: must be between 1 and " +
+    return status::invalid_argument("timeout: must be more than 0 and at most " +
                                     std::to_string(k_max_timeout_ms / 1000) + " seconds");
   if (job.retries < 0 || job.retries > k_max_retries)
     return status::invalid_argument("retries: must be between 0 and " + std::to_string(k_max_retries));

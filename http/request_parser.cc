@@ -304,8 +304,11 @@ constexpr std::size_t k_max_quoted_path_bytes = 200;
 std::pair<int, std::string> refusal(const error_code& ec, const beast_http::fields& fields,
                                     std::size_t body_limit, std::size_t head_limit, const http_request& head) {
   using beast_http::error;
-  bool both_framings = fields.count(beast_http::field::content_length) > 0 &&
-                       fields.count(beast_http::field::transfer_encoding) > 0;
+  // The header Beast refuses is not among `fields` yet: the one already there says why.
+  const bool has_length = fields.count(beast_http::field::content_length) > 0;
+  const bool has_encoding = fields.count(beast_http::field::transfer_encoding) > 0;
+  const bool both_framings = (ec == error::bad_content_length && has_encoding) ||
+                             (ec == error::bad_transfer_encoding && has_length) || (has_length && has_encoding);
   if (ec == error::body_limit)
     return {413, "request body larger than " + std::to_string(body_limit) + " bytes (" + head.method + " " +
                      utf8_prefix(head.path, k_max_quoted_path_bytes) + ")"};
@@ -313,6 +316,7 @@ std::pair<int, std::string> refusal(const error_code& ec, const beast_http::fiel
     return {431, "request head larger than " + std::to_string(head_limit) + " bytes"};
   if (both_framings && (ec == error::bad_content_length || ec == error::bad_transfer_encoding))
     return {400, "both Content-Length and Transfer-Encoding given"};
+  if (ec == error::bad_content_length && has_length) return {400, "Content-Length given more than once"};
   if (ec == error::bad_content_length)
     return {400, "invalid Content-Length: must be a decimal number of bytes"};
   if (ec == error::bad_transfer_encoding) return {400, "invalid Transfer-Encoding"};

@@ -136,6 +136,14 @@ TEST_CASE("request smuggling shapes are refused") {
   CHECK(parse_one(q, "POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n").error.status == 400);
   request_parser g;
   CHECK(parse_one(g, "POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n").error.status == 501);
+  // Each says what is wrong, whichever header came first.
+  request_parser a, b, c;
+  CHECK(parse_one(a, "POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n").error.body ==
+        "both Content-Length and Transfer-Encoding given\n");
+  CHECK(parse_one(b, "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n").error.body ==
+        "both Content-Length and Transfer-Encoding given\n");
+  CHECK(parse_one(c, "POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n").error.body ==
+        "Content-Length given more than once\n");
 }
 
 TEST_CASE("a bad percent escape in the target is a 400") {
