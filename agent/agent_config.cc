@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdlib.h>  // unsetenv
 
 #include <cstdlib>
 #include <cstring>
@@ -55,6 +56,12 @@ void add_agent_flags(CLI::App& app, agent_config& cfg) {
 }
 
 status finish_agent_config(agent_config& cfg) {
+  // The secret leaves the environment as soon as it is read (also when --secret-file makes it
+  // unused, or a flag is refused): every command this agent spawns would otherwise inherit it,
+  // and `env` in a job would print it into its run record.
+  std::string from_env;
+  if (const char* env = std::getenv(k_group_secret_env)) from_env = env;
+  ::unsetenv(k_group_secret_env);
   auto colon = cfg.server.rfind(':');
   if (colon == std::string::npos || colon == 0)
     return status::invalid_argument("--server: expected host:port, got \"" + cfg.server + "\"");
@@ -74,8 +81,8 @@ status finish_agent_config(agent_config& cfg) {
     std::stringstream text;
     text << in.rdbuf();
     cfg.secret = trimmed(text.str());
-  } else if (const char* env = std::getenv(k_group_secret_env)) {
-    cfg.secret = trimmed(env);
+  } else {
+    cfg.secret = trimmed(from_env);
   }
   if (cfg.secret.empty())
     return status::invalid_argument(std::string("the group's secret: set ") + k_group_secret_env +

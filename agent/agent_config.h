@@ -1,7 +1,9 @@
 // agent_config: everything `mainspring agent` needs, and where its secret comes from.
 //
 // The group's secret (what POST /v1/register/group answered) never comes from the command line,
-// where `ps` would show it: it is read from MAINSPRING_GROUP_SECRET or from --secret-file.
+// where `ps` would show it: it is read from MAINSPRING_GROUP_SECRET or from --secret-file, and
+// MAINSPRING_GROUP_SECRET is then removed from the process's environment, before any command is
+// spawned, so that no REMOTE@ command inherits it.
 //
 // Example:
 //   agent_config cfg;
@@ -13,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/node_auth.h"  // k_group_secret_env
 #include "core/status.h"
 
 namespace CLI {
@@ -20,8 +23,6 @@ class App;
 }
 
 namespace mainspring {
-
-inline constexpr const char* k_group_secret_env = "MAINSPRING_GROUP_SECRET";
 
 struct agent_config {
   std::string server;  // host:port of the server's --node-listen
@@ -46,7 +47,8 @@ struct agent_config {
 void add_agent_flags(CLI::App& app, agent_config& cfg);
 
 // Splits --server, reads the secret, checks group, node id and tags (as the server will);
-// invalid_argument naming the flag otherwise.
+// invalid_argument naming the flag otherwise. Unsets k_group_secret_env whatever the outcome.
+// REQUIRES: no other thread runs yet (unsetenv is not thread-safe).
 status finish_agent_config(agent_config& cfg);
 
 }  // namespace mainspring

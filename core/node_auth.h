@@ -17,6 +17,11 @@
 
 namespace mainspring {
 
+// Where `mainspring agent` may read its group's secret. Read once at start and then removed from
+// the agent's environment; shell runs never inherit it (executors/shell_spawn.h), so a job that
+// prints its environment cannot leak the secret into its run record.
+inline constexpr const char* k_group_secret_env = "MAINSPRING_GROUP_SECRET";
+
 // 32 random bytes (256 bits) from OpenSSL's RAND_bytes, as 64 hex digits.
 inline constexpr std::size_t k_nonce_bytes = 32;
 std::string random_nonce();

@@ -13,6 +13,8 @@
 #include <unordered_set>
 #include <utility>
 
+#include "core/node_auth.h"  // k_group_secret_env
+
 extern char** environ;
 
 namespace mainspring {
@@ -185,6 +187,10 @@ status_or<std::vector<std::string>> shell_environment(const std::vector<std::str
     if (seen.insert(it->first).second) out.push_back(it->first + "=" + it->second);
   }
   for (const std::string& entry : base) {
+    // The agent unsets the group's secret once read; should it still be in `base` (a snapshot
+    // taken earlier, a server started with it exported), no command inherits it. A job that
+    // sets the name itself (an extra) chose its value, which is not the secret's leak.
+    if (name_of(entry) == k_group_secret_env) continue;
     if (!seen.count(name_of(entry))) out.push_back(entry);
   }
   return out;

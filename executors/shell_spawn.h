@@ -37,6 +37,7 @@ std::vector<std::string> environment_snapshot();
 
 // `base` plus req.extras plus MAINSPRING_JOB_ID, MAINSPRING_GROUP, MAINSPRING_PLAN_TIME (unix
 // seconds) and MAINSPRING_RUN_ID, each name at most once; later sources win over earlier ones.
+// `base`'s MAINSPRING_GROUP_SECRET (core/node_auth.h k_group_secret_env) is always left out.
 // Fails with invalid_argument if an extra's name is empty or holds '=' or NUL, or its value
 // holds NUL.
 status_or<std::vector<std::string>> shell_environment(const std::vector<std::string>& base,

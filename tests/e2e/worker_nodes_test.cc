@@ -160,6 +160,19 @@ TEST_CASE("agents join a group, show in the node list, and run a REMOTE@ job onc
   CHECK(runs["w1"]["run_id"] != runs["w2"]["run_id"]);
 }
 
+TEST_CASE("a REMOTE@ command does not see the group's secret its agent was started with") {
+  node_server s;
+  auto w1 = s.agent("w1");  // MAINSPRING_GROUP_SECRET=<secret> in its environment
+  REQUIRE(s.becomes("w1", "up"));
+  std::string id = s.add_remote("env", "w1", "env");
+  s.run_now(id);
+  REQUIRE(eventually([&] { return s.finished_runs(id, "succeeded") == 1; }, 20s));
+  std::string out = s.finished_by_node(id)["w1"]["output_tail"];
+  CHECK(out.find("MAINSPRING_NODE_ID=w1") != std::string::npos);  // it is the environment
+  CHECK(out.find(s.secret) == std::string::npos);
+  CHECK(out.find("MAINSPRING_GROUP_SECRET") == std::string::npos);
+}
+
 TEST_CASE("a remote run past its timeout is killed with its process group and recorded timed out") {
   node_server s;
   auto w1 = s.agent("w1");

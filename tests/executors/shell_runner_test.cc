@@ -455,6 +455,20 @@ TEST_CASE("the job's variables, the extras and the server's environment are visi
   unsetenv("MS_SHELL_TEST_SERVER");
 }
 
+TEST_CASE("a command never inherits the group's secret from the environment, while a job's own variable of that name is kept") {
+  REQUIRE(setenv("MAINSPRING_GROUP_SECRET", "S3CRETVALUE", 1) == 0);
+  shell_runner runner;  // the environment is taken here, secret and all
+  unsetenv("MAINSPRING_GROUP_SECRET");
+  run_outcome out = run_one(runner, request("env"));
+  CHECK(out.result == run_result::succeeded);
+  CHECK(out.output_tail.find("MAINSPRING_JOB_ID=JOB1") != std::string::npos);
+  CHECK(out.output_tail.find("S3CRETVALUE") == std::string::npos);
+  CHECK(out.output_tail.find("MAINSPRING_GROUP_SECRET") == std::string::npos);
+  run_request own = request("echo \"$MAINSPRING_GROUP_SECRET\"");
+  own.extras = {{"MAINSPRING_GROUP_SECRET", "chosen-by-the-job"}};
+  CHECK(run_one(runner, own).output_tail == "chosen-by-the-job\n");
+}
+
 TEST_CASE("an invalid extra variable name fails the run without running it") {
   temp_dir dir;
   std::string marker = dir.file("ran");
