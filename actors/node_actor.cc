@@ -182,7 +182,7 @@ caf::behavior node_behavior(node_self self, node_spec spec, const job_context* c
       [=](node_join_atom, const node_hello& hello, const caf::actor& agent, const caf::actor& gateway,
           uint64_t ticket) {
         auto& st = self->state;
-        if (st.agent && st.agent != agent) drop_agent(self, "replaced by a newer connection of the same node", true);
+        if (st.agent && st.agent != agent) drop_agent(self, k_node_replaced_reason, true);
         if (st.agent != agent) {
           st.agent = agent;
           self->monitor(agent);

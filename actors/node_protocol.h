@@ -51,6 +51,13 @@ inline constexpr std::chrono::milliseconds k_node_lost_grace{5000};
 inline constexpr std::chrono::milliseconds k_node_report_grace{30000};
 inline constexpr std::chrono::milliseconds k_node_request_timeout{10000};
 
+// The bye a node's agent hears when another agent joined with its node id. The server compares
+// agents as CAF does (actor id and CAF node id, fixed for a process's lifetime), so an agent that
+// reconnects, through the same connection or a new one, is never "another": only a second
+// process (a second `mainspring agent` with the same --node-id) can be told this, and the agent
+// takes it as fatal rather than taking the node back (agent/agent.h).
+inline constexpr const char* k_node_replaced_reason = "replaced by a newer connection of the same node";
+
 using node_hello_atom = caf::atom_constant<caf::atom("nodehello")>;
 using node_join_atom = caf::atom_constant<caf::atom("nodejoin")>;
 using node_run_atom = caf::atom_constant<caf::atom("noderun")>;

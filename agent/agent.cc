@@ -41,7 +41,13 @@ struct session_watch {
   std::mutex mutex;
   std::condition_variable wake;
   uint64_t ended = 0;  // the last session that ended
+  bool node_id_taken = false;  // the server said another agent process joined with our node id
 };
+
+bool node_id_taken(session_watch& watch) {
+  std::lock_guard<std::mutex> lock(watch.mutex);
+  return watch.node_id_taken;
+}
 
 node_hello hello_of(const agent_config& cfg, const host_facts& facts) {
   node_hello h;
@@ -126,10 +132,11 @@ int run_agent(const agent_config& cfg, const agent_stop& stop) {
   add_node_message_types(config);
   caf::actor_system sys{config};
   auto watch = std::make_shared<session_watch>();
-  auto agent = spawn_agent_actor(sys, cfg.node_id, cfg.max_concurrent_runs, std::chrono::seconds(cfg.kill_grace_s), [watch](uint64_t session, std::string) {
+  auto agent = spawn_agent_actor(sys, cfg.node_id, cfg.max_concurrent_runs, std::chrono::seconds(cfg.kill_grace_s), [watch](uint64_t session, std::string, bool node_id_taken) {
     {
       std::lock_guard<std::mutex> lock(watch->mutex);
       watch->ended = std::max(watch->ended, session);
+      watch->node_id_taken = watch->node_id_taken || node_id_taken;
     }
     watch->wake.notify_all();
   });
@@ -138,11 +145,21 @@ int run_agent(const agent_config& cfg, const agent_stop& stop) {
   spdlog::info("mainspring agent {}: node {} of group {}, server {}", MAINSPRING_VERSION, cfg.node_id, cfg.group,
                cfg.server);
   uint64_t session = 0;
+  int code = 0;
   while (!stop.requested()) {
     auto gateway = sys.middleman().remote_actor(host, port);
     if (gateway) {
       auto why = one_session(sys, *gateway, agent, cfg, facts, ++session, *watch, stop, backoff);
       if (why && stop.requested()) break;
+      if (node_id_taken(*watch)) {
+        // One process has one session at a time, and the server never replaces a process by
+        // itself (actors/node_protocol.h k_node_replaced_reason): someone else holds the id.
+        spdlog::error("node id {} of group {} is in use by another agent: the server replaced this agent's "
+                      "connection with that agent's; not reconnecting (give each agent its own --node-id)",
+                      cfg.node_id, cfg.group);
+        code = k_exit_node_id_taken;
+        break;
+      }
     } else {
       spdlog::warn("cannot reach {}: {}", cfg.server, sys.render(gateway.error()));
     }
@@ -152,7 +169,7 @@ int run_agent(const agent_config& cfg, const agent_stop& stop) {
   }
   spdlog::info("agent stopping");
   caf::anon_send_exit(agent, caf::exit_reason::user_shutdown);
-  return 0;
+  return code;
 }
 
 }  // namespace mainspring

@@ -47,13 +47,13 @@ remote_result result_of(const run_outcome& out, const remote_run& run) {
   return r;
 }
 
-void end_session(agent_self self, const std::string& why) {
+void end_session(agent_self self, const std::string& why, bool node_id_taken = false) {
   auto& st = self->state;
   if (!st.node) return;
   self->demonitor(st.node);
   st.node = nullptr;
   spdlog::warn("session {} ended: {}", st.session, why);
-  st.on_session_end(st.session, why);
+  st.on_session_end(st.session, why, node_id_taken);
 }
 
 bool from_node(agent_self self) {
@@ -130,7 +130,9 @@ caf::behavior agent_behavior(agent_self self, std::string node_id, std::size_t m
         if (from_node(self)) self->state.unacked.erase(run_id);
       },
       [=](node_bye_atom, const std::string& why) {
-        if (from_node(self)) end_session(self, "the server said: " + why);
+        // Only the current session hears a bye: one that ended already (a dropped connection
+        // this process dialled again after) is not "replaced", whatever arrives late.
+        if (from_node(self)) end_session(self, "the server said: " + why, why == k_node_replaced_reason);
       },
       [=](beat_tick_atom, uint64_t session) {
         auto& st = self->state;

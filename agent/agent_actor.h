@@ -11,14 +11,16 @@
 //   dropped after a command ended loses nothing (at most k_max_unacked_results are kept; beyond
 //   that the oldest is dropped, with a warning);
 // - sends a heartbeat request every k_node_beat_interval; a failed heartbeat, the node actor's
-//   down message or the server's bye ends the session, and `on_session_end(session, why)` tells
-//   the connect loop to dial again.
+//   down message or the server's bye ends the session, and `on_session_end(session, why, node_id_taken)` tells
+//   the connect loop to dial again, unless the server's bye said another agent took the node id
+//   (k_node_replaced_reason): then `node_id_taken` is true and the loop gives up.
 // Messages that do not come from the current session's node actor are ignored, except runs that
 // arrive between a join and its session (only the server holds the agent's handle).
 // (ids_atom) answers the ids of the runs running and finished-unacknowledged, for the next join.
 //
 // Example:
-//   auto agent = spawn_agent_actor(sys, "w1", 64, k_default_kill_grace, [&](uint64_t s, std::string why) { ... });
+//   auto agent = spawn_agent_actor(sys, "w1", 64, k_default_kill_grace,
+//                                  [&](uint64_t s, std::string why, bool node_id_taken) { ... });
 //   caf::anon_send(agent, session_atom::value, node, uint64_t{1});
 #pragma once
 
@@ -36,7 +38,7 @@ inline constexpr std::size_t k_max_unacked_results = 4096;
 using session_atom = caf::atom_constant<caf::atom("session")>;
 using ids_atom = caf::atom_constant<caf::atom("runids")>;
 
-using session_end_fn = std::function<void(uint64_t session, std::string why)>;
+using session_end_fn = std::function<void(uint64_t session, std::string why, bool node_id_taken)>;
 
 // kill_grace: between SIGTERM and SIGKILL when a run is stopped (executors/shell_runner.h).
 caf::actor spawn_agent_actor(caf::actor_system& sys, std::string node_id, std::size_t max_concurrent_runs,

@@ -57,6 +57,13 @@ int agent_process::stop() {
   return code.value_or(-1);
 }
 
+std::optional<int> agent_process::exit_within(std::chrono::milliseconds timeout) {
+  if (pid_ <= 0) return std::nullopt;
+  auto code = testing::wait_exit_until(pid_, std::chrono::steady_clock::now() + timeout);
+  if (code) pid_ = -1;  // reaped: nothing left to stop
+  return code;
+}
+
 void agent_process::restart() {
   stop();
   start();

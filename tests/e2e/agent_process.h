@@ -11,7 +11,9 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,8 @@ class agent_process {
   int stop();
   // Starts it again with the same flags (after kill9 or stop).
   void restart();
+  // Waits up to `timeout` for it to exit by itself: its exit code, or nullopt while it runs.
+  std::optional<int> exit_within(std::chrono::milliseconds timeout);
   pid_t pid() const { return pid_; }
   std::string log() const;
 

@@ -248,6 +248,32 @@ TEST_CASE("a node that never registered, and another group's node, fail the run 
   CHECK(runs["w9"]["error"].get<std::string>().find("node w9") != std::string::npos);
 }
 
+TEST_CASE("a second agent with a node id already in use replaces the first, which exits 3 naming the node id, and the second runs the jobs") {
+  node_server s;
+  auto first = s.agent("w1");
+  REQUIRE(s.becomes("w1", "up"));
+  auto second = s.agent("w1");
+  // The replaced agent stops for good instead of taking the node back every 200 ms.
+  auto code = first->exit_within(20s);
+  INFO(first->log());
+  REQUIRE(code.has_value());
+  CHECK(*code == 3);  // agent/agent.h k_exit_node_id_taken
+  std::string log = first->log();
+  CHECK(log.find("node id w1 of group G is in use by another agent") != std::string::npos);
+  CHECK(log.find("not reconnecting") != std::string::npos);
+  REQUIRE(s.becomes("w1", "up"));
+  std::string id = s.add_remote("after", "w1", "echo second");
+  s.run_now(id);
+  REQUIRE(eventually([&] { return s.finished_runs(id, "succeeded") == 1; }, 20s));
+  CHECK(s.finished_by_node(id)["w1"]["output_tail"] == "second\n");
+  // No flapping: the second agent joined once and is still up, still connected.
+  CHECK_FALSE(second->exit_within(2s).has_value());
+  CHECK(s.status_of("w1") == "up");
+  std::string second_log = second->log();
+  CHECK(second_log.find("session 1 ended") == std::string::npos);
+  CHECK(second_log.find("(session 2)") == std::string::npos);
+}
+
 TEST_CASE("an agent with a wrong secret is refused, counted in the metrics, and the server keeps serving") {
   node_server s;
   auto bad = s.agent("w1", {}, "G", "WRONGSECRETWRONGSECRET");
