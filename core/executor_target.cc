@@ -73,6 +73,19 @@ status check_command(const std::string& command, std::string_view what) {
   return {};
 }
 
+// A command handed to a shell as `-c <command>`: an exec argument is a C string, so a NUL would
+// silently end the command there (a different command runs than the one stored). Every dialect's
+// command comes through here (Cloudtask's cmd, Dkron's executor_config.command, Cronicle's
+// script, ndscheduler's ShellJob arguments, a REMOTE@ command), each answered in its own shape.
+// Lua source is not checked: it is loaded with its length, so a NUL in it is just a byte.
+status check_shell_command(const std::string& command, std::string_view what) {
+  if (auto st = check_command(command, what); !st.ok()) return st;
+  if (command.find('\0') != std::string::npos)
+    return status::invalid_argument("exec_command: has a NUL byte, which a shell command cannot hold (the command "
+                                    "would end there)");
+  return {};
+}
+
 status check(const http_target& t) {
   if (auto st = check_url(t.url); !st.ok()) return st;
   if (!is_supported_http_method(t.method))
@@ -95,7 +108,7 @@ status check(const http_target& t) {
 }
 
 status check(const shell_target& t) {
-  if (auto st = check_command(t.command, "a shell job"); !st.ok()) return st;
+  if (auto st = check_shell_command(t.command, "a shell job"); !st.ok()) return st;
   if (t.shell.size() > k_max_target_text_bytes || has_line_break(t.shell))
     return status::invalid_argument("executor_config: shell must be a path to an interpreter");
   if (t.cwd.size() > k_max_target_text_bytes || has_line_break(t.cwd))
@@ -123,7 +136,7 @@ status check(const remote_target& t) {
                                       "\" (node ids match [a-zA-Z0-9_]{1,22})");
   }
   if (auto st = check_entries(t.env, "environment variable"); !st.ok()) return st;
-  return check_command(t.command, "a REMOTE@ job");
+  return check_shell_command(t.command, "a REMOTE@ job");
 }
 
 status check(const noop_target&) { return {}; }

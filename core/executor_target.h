@@ -139,7 +139,8 @@ using executor_target = std::variant<http_target, shell_target, lua_target, remo
 // The variant's alternatives are in executor_kind's order.
 inline executor_kind kind_of(const executor_target& t) { return static_cast<executor_kind>(t.index()); }
 
-// Checks the target's own fields (URL scheme, sizes, required command). Messages name the
+// Checks the target's own fields (URL scheme, sizes, required command, no NUL in a shell or
+// REMOTE@ command: it would cut the command short). Messages name the
 // native field a client set it through: "request_url: ..." for the URL, nodes and method,
 // "exec_command: ..." for a command or source, "executor_config: ..." for the rest; dialects
 // rename them (http/field_names.h).

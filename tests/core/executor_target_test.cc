@@ -70,6 +70,17 @@ TEST_CASE("commands are required and bounded, env names are tokens") {
   CHECK(message_of(remote_target{{"a"}, ""}).starts_with("exec_command: required"));
 }
 
+TEST_CASE("a shell or REMOTE@ command with a NUL byte is refused, as the shell would run it cut short, while Lua source may hold one") {
+  using namespace std::string_literals;
+  const std::string cut = "echo a\0; rm -rf x"s;
+  CHECK(message_of(shell_target{cut}).starts_with("exec_command: has a NUL byte"));
+  CHECK(message_of(remote_target{{"w1"}, cut}).starts_with("exec_command: has a NUL byte"));
+  CHECK(message_of(remote_target{{}, cut, {}, true}).starts_with("exec_command: has a NUL byte"));
+  CHECK(message_of(shell_target{"\0"s}).starts_with("exec_command: has a NUL byte"));
+  CHECK(validate_target(lua_target{"return 'a\0b'"s}).ok());
+  CHECK(validate_target(shell_target{"echo 'a\\0b' \x01"}).ok());  // the text \0 and other bytes are fine
+}
+
 TEST_CASE("the HTTP executor sends the usual methods, case-sensitive") {
   for (const char* m : {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}) CHECK(is_supported_http_method(m));
   for (const char* m : {"get", "TRACE", "CONNECT", ""}) CHECK_FALSE(is_supported_http_method(m));

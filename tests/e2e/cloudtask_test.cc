@@ -471,6 +471,9 @@ TEST_CASE("cloudtask: hostile input gets Cloudtask-shaped errors and changes not
   bad = job_body("bad", "echo x");
   bad["location"] = "nowhere";
   web_error(s.ct.post_json("/api/job/createJob", bad), 404, -1001);
+  // A NUL would end the agent's shell command there: refused as env's NUL is.
+  bad = job_body("bad", std::string("echo a\0; echo b", 15));
+  CHECK(web_error(s.ct.post_json("/api/job/createJob", bad), 400, -1000).starts_with("cmd: has a NUL byte"));
   CHECK(count_jobs() == 0);
 
   std::string id = s.create(job_body("once", "echo x"));
@@ -482,6 +485,9 @@ TEST_CASE("cloudtask: hostile input gets Cloudtask-shaped errors and changes not
   unknown["jobid"] = "ffffffffffffffffffffffff";
   web_error(s.ct.request("PUT", "/api/job/updateJob", unknown.dump()), 404, -1001);
   web_error(s.ct.request("PUT", "/api/job/updateJob", job_body("x", "echo x").dump()), 400, -1000);  // no jobid
+  json nul_cmd = job_body("once", std::string("echo a\0b", 8));
+  nul_cmd["jobid"] = id;
+  CHECK(web_error(s.ct.request("PUT", "/api/job/updateJob", nul_cmd.dump()), 400, -1000).starts_with("cmd: has a NUL byte"));
   web_error(s.ct.del("/api/job/deleteJob/ffffffffffffffffffffffff"), 404, -1001);
   web_error(s.ct.get("/api/log/logs?pageSize=abc"), 400, -1000);
   web_error(s.ct.get("/api/log/logs?createat=%7Bnot%20json"), 400, -1000);

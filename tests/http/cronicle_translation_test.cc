@@ -114,6 +114,15 @@ TEST_CASE("cronicle: an event's mapped fields become the job's, the rest is kept
   CHECK(back["queue_max"] == 0);  // every field of the table, with Cronicle's defaults
 }
 
+TEST_CASE("cronicle: a shellplug script holding a NUL byte is a malformed event, as the shell would cut it there") {
+  json event = shell_event();
+  event["params"]["script"] = std::string("#!/bin/sh\necho a\0b\n", 19);
+  auto spec = to_job_spec(event, {.group = "cronicle"}, "e1");
+  REQUIRE_FALSE(spec.ok());
+  CHECK(spec.error().code == "api");
+  CHECK(spec.error().description.starts_with("Malformed event: params: has a NUL byte"));
+}
+
 TEST_CASE("cronicle: no timing is on demand, a falsy enabled pauses, max_children 0 allows any overlap") {
   json e = shell_event();
   e.erase("timing");

@@ -190,6 +190,10 @@ TEST_CASE("bad types are payload errors and bad values are Dkron validation mess
   CHECK(refusal(json{{"name", "a"}, {"schedule", "@every 1s"}, {"executor", "http"},
                      {"executor_config", {{"method", "GET"}, {"url", "ftp://x"}}}})
             .starts_with("executor_config: needs an http:// or https:// URL"));
+  // The shell would run the command cut at the NUL.
+  CHECK(refusal(json{{"name", "a"}, {"schedule", "@every 1s"}, {"executor", "shell"},
+                     {"executor_config", {{"command", std::string("echo a\0b", 8)}}}})
+            .starts_with("executor_config: has a NUL byte"));
 }
 
 TEST_CASE("processors of the wrong shape are refused in Go's words, as Dkron's typed map") {

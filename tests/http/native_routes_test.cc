@@ -198,6 +198,13 @@ TEST_CASE("add job validation errors are 400s naming the field") {
               "interval_pattern");
   check_error(f.post("/v1/add/job", R"({"group_name":"YM55","name":"n","interval_pattern":"@every 5s"})"), 400,
               "exec_command: required");
+  // A NUL would end the shell's command there: a shell or REMOTE@ command may not hold one.
+  check_error(f.post("/v1/add/job", R"({"group_name":"YM55","name":"n","interval_pattern":"@every 5s",)"
+                                    R"("request_url":"","exec_command":"echo a\u0000; rm x"})"),
+              400, "exec_command: has a NUL byte");
+  check_error(f.post("/v1/add/job", R"({"group_name":"YM55","name":"n","interval_pattern":"@every 5s",)"
+                                    R"("request_url":"REMOTE@w1","exec_command":"echo a\u0000b"})"),
+              400, "exec_command: has a NUL byte");
 }
 
 TEST_CASE("a field of the wrong JSON type is a 400 naming the field") {

@@ -59,6 +59,16 @@ TEST_CASE("ndscheduler create answers 201 with a 32-hex id and hands the schedul
   CHECK(list.body["jobs"].size() == 1);
 }
 
+TEST_CASE("ndscheduler refuses a ShellJob whose arguments hold a NUL byte, which the shell would cut the command at") {
+  fixture f;
+  auto a = f.call("POST", "/api/v1/jobs",
+                  R"({"name":"n","job_class_string":"simple_scheduler.jobs.shell_job.ShellJob",)"
+                  R"("pub_args":["echo","a\u0000b"],"minute":"*/5"})");
+  CHECK(a.status == 400);
+  CHECK(a.error().starts_with("pub_args: has a NUL byte"));
+  CHECK(f.api.jobs["ndscheduler"].empty());
+}
+
 TEST_CASE("ndscheduler answers an unknown job with 400 Job not found on every route") {
   fixture f;
   const std::string id = "0123456789abcdef0123456789abcdef";
