@@ -51,15 +51,15 @@ std::optional<std::vector<std::string>> placement_of(const job_state& st) {
 void leave_allocation(const caf::actor& job, job_state& st, const job_context* ctx) {
   st.allocated_node.clear();
   caf::anon_send(ctx->registry, alloc_sync_atom::value, std::string(st.spec.group()), std::string(st.spec.id()),
-                 job, false, std::vector<std::string>{}, false);
+                 job, false, std::vector<std::string>{}, uint64_t{0});
 }
 
-void sync_allocation(const caf::actor& job, job_state& st, const job_context* ctx, bool wanted, bool touched) {
+void sync_allocation(const caf::actor& job, job_state& st, const job_context* ctx, bool wanted) {
   auto servers = placement_of(st);
   if (!servers) return;
   if (!wanted) return leave_allocation(job, st, ctx);
   caf::anon_send(ctx->registry, alloc_sync_atom::value, std::string(st.spec.group()), std::string(st.spec.id()),
-                 job, true, std::move(*servers), touched);
+                 job, true, std::move(*servers), st.spec.revision + 1);
 }
 
 void arm(job_self self, const job_context* ctx, int64_t at_ms, timer_kind kind, int64_t period_ms) {

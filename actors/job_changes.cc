@@ -63,6 +63,7 @@ status_or<job_spec> edited_spec(const job_state& st, const job_patch& patch, con
   if (!patched.ok()) return patched.status();
   job_spec next = std::move(patched).value();
   next.updated_ms = to_unix_ms(now_ms());
+  ++next.revision;
   if (auto v = validate_job(next); !v.ok()) return v;
   if (auto s = ctx->pool_accepts(next); !s.ok()) return s;
   return next;
@@ -86,13 +87,13 @@ void edit_now(job_self self, audit_entry audit, const job_patch& patch, reply_fn
                  next.done = st.spec.done;
                }
                // A REMOTE@* job that stops being one leaves the allocation table; one that stays is
-               // placed again (its node limit may have changed) with a new version.
+               // placed again (its node limit may have changed) with its new version (revision + 1).
                const bool was_placed = st.phase == job_phase::active && placement_of(st);
                st.spec = compact_job_spec(next);
                compile(st, st.ctx);
                if (was_placed && !placement_of(st)) leave_allocation(handle_of(self), st, st.ctx);
                if (retimed) rearm(self, first);
-               if (st.phase == job_phase::active) sync_allocation(handle_of(self), st, st.ctx, true, true);
+               if (st.phase == job_phase::active) sync_allocation(handle_of(self), st, st.ctx, true);
                reply(view_of(st));
              });
 }

@@ -189,9 +189,9 @@ std::optional<run_record> last_finished_run(const job_state& st);
 // -- placement (REMOTE@* jobs) --
 
 // Tells the group's node registry that this job (a REMOTE@* one; others are ignored) is to be in
-// its allocation table (wanted) or not; `touched`: its definition changed.
-void sync_allocation(const caf::actor& job, job_state& st, const job_context* ctx, bool wanted,
-                     bool touched = false);
+// its allocation table (wanted) or not, with its entry version: revision + 1, so that an edit
+// raises it and a restart or a pause and activation never lowers it.
+void sync_allocation(const caf::actor& job, job_state& st, const job_context* ctx, bool wanted);
 // Takes the job out of its group's allocation table, whatever its target is now.
 void leave_allocation(const caf::actor& job, job_state& st, const job_context* ctx);
 // The node ids a REMOTE@* job is limited to (empty: any), or nullopt for every other job.

@@ -91,7 +91,8 @@ using node_restore_atom = caf::atom_constant<caf::atom("noderest")>;  // stored 
 using join_result_atom = caf::atom_constant<caf::atom("joinres")>;    // node -> gateway
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 // -- placing REMOTE@* jobs on nodes (core/job_allocation.h) --
-// job -> registry -> node registry: (alloc_sync_atom, [group,] job_id, job, wanted, servers, touched)
+// job -> registry -> node registry: (alloc_sync_atom, [group,] job_id, job, wanted, servers,
+// entry_version): entry_version is the job's revision + 1 (core/job.h)
 using alloc_sync_atom = caf::atom_constant<caf::atom("allocsync")>;
 using alloc_node_atom = caf::atom_constant<caf::atom("allocnode")>;    // node registry -> job: run on this node
 using alloc_leave_atom = caf::atom_constant<caf::atom("allocleave")>;  // group -> ...: these jobs are deleted

@@ -1,6 +1,7 @@
 #include "actors/node_registry.h"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <memory>
 
@@ -18,6 +19,7 @@ namespace {
 struct placed_job {
   caf::actor actor;
   std::vector<std::string> servers;  // the servers it is limited to, as it lists them; empty: any
+  uint64_t version = 1;              // its entry version: the job's revision + 1
   std::string node;                  // "" = none live
 };
 
@@ -27,7 +29,7 @@ struct node_registry_state {
   std::map<std::string, caf::actor> nodes;  // by node id
   // -- placing REMOTE@* jobs --
   std::map<std::string, live_server> live;  // the nodes that are up, by id, with their names
-  job_allocation table;
+  job_allocation table{k_cloudtask_virtual_nodes, first_table_version()};
   std::map<std::string, placed_job, std::less<>> placed;  // by job id
   static inline const char* name = "mainspring.node_registry";
 };
@@ -53,7 +55,7 @@ void tell_moved(node_registry_self self) {
 
 // A job joins, changes in, or leaves the table.
 void sync_job(node_registry_self self, std::string job_id, caf::actor job, bool wanted,
-              std::vector<std::string> servers, bool touched) {
+              std::vector<std::string> servers, uint64_t version) {
   auto& st = self->state;
   auto it = st.placed.find(job_id);
   if (!wanted) {
@@ -64,12 +66,14 @@ void sync_job(node_registry_self self, std::string job_id, caf::actor job, bool 
   }
   status s;
   if (it == st.placed.end()) {
-    s = st.table.add_job(job_id, servers);
-    if (s.ok()) it = st.placed.emplace(job_id, placed_job{job, servers, ""}).first;
+    s = st.table.add_job(job_id, servers, version);
+    if (s.ok()) it = st.placed.emplace(job_id, placed_job{job, servers, version, ""}).first;
   } else {
-    if (touched || it->second.servers != servers) s = st.table.update_job(job_id, servers);
+    if (version != it->second.version || it->second.servers != servers)
+      s = st.table.update_job(job_id, servers, version);
     it->second.actor = std::move(job);
     it->second.servers = std::move(servers);
+    it->second.version = version;
   }
   if (!s.ok()) {  // validate_job() bounds ids and node ids below the table's limits
     spdlog::error("group {}: job {} cannot be placed: {}", st.group, job_id, s.message());
@@ -163,7 +167,7 @@ caf::behavior node_registry_behavior(node_registry_self self, std::string group,
       },
       [=](node_list_atom, const reply_fn<std::vector<node_view>>& reply) { list(self, reply); },
       [=](alloc_sync_atom, std::string& job_id, caf::actor& job, bool wanted, std::vector<std::string>& servers,
-          bool touched) { sync_job(self, std::move(job_id), std::move(job), wanted, std::move(servers), touched); },
+          uint64_t version) { sync_job(self, std::move(job_id), std::move(job), wanted, std::move(servers), version); },
       [=](node_status_atom, const std::string& id, bool up, std::string& ip, std::string& hostname) {
         on_node_status(self, id, up, std::move(ip), std::move(hostname));
       },
@@ -194,6 +198,12 @@ caf::behavior node_registry_behavior(node_registry_self self, std::string group,
 }
 
 }  // namespace
+
+uint64_t first_table_version() {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
+}
 
 caf::actor spawn_node_registry(caf::actor_system& sys, std::string group, const job_context* ctx) {
   return sys.spawn(node_registry_behavior, std::move(group), ctx);

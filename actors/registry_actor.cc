@@ -431,10 +431,10 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
       // A REMOTE@* job joins or leaves its group's allocation table. A job of a group being
       // removed has nowhere to go: it is being deleted too.
       [=](alloc_sync_atom, const std::string& group, std::string& job_id, caf::actor& job, bool wanted,
-          std::vector<std::string>& servers, bool touched) {
+          std::vector<std::string>& servers, uint64_t entry_version) {
         if (auto it = self->state.groups.find(group); it != self->state.groups.end())
           self->send(it->second.nodes, alloc_sync_atom::value, std::move(job_id), std::move(job), wanted,
-                     std::move(servers), touched);
+                     std::move(servers), entry_version);
       },
       [=](node_restore_atom, const std::string& group, std::vector<node_spec>& nodes) {
         if (auto it = self->state.groups.find(group); it != self->state.groups.end())

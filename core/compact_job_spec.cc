@@ -22,7 +22,7 @@ std::size_t packed_size(uint32_t n, uint32_t end) { return sizeof(uint32_t) * (1
 
 // A field added to job_spec must be added here too (members, constructor, unpack()), or it would
 // be lost when a job actor stores its spec.
-static_assert(sizeof(job_spec) == 872, "job_spec changed: update compact_job_spec to match");
+static_assert(sizeof(job_spec) == 880, "job_spec changed: update compact_job_spec to match");
 
 // -- the target as strings: the fixed ones of its kind, then name/value pairs or node ids --
 
@@ -120,6 +120,7 @@ compact_job_spec::compact_job_spec(const job_spec& spec)
       created_ms(spec.created_ms),
       updated_ms(spec.updated_ms),
       expires_at_ms(spec.expires_at_ms),
+      revision(spec.revision),
       retries(spec.retries),
       concurrency(spec.concurrency),
       misfire(spec.misfire),
@@ -166,6 +167,7 @@ compact_job_spec& compact_job_spec::operator=(const compact_job_spec& other) {
   created_ms = other.created_ms;
   updated_ms = other.updated_ms;
   expires_at_ms = other.expires_at_ms;
+  revision = other.revision;
   retries = other.retries;
   concurrency = other.concurrency;
   misfire = other.misfire;
@@ -229,6 +231,7 @@ job_spec compact_job_spec::unpack() const {
   spec.created_ms = created_ms;
   spec.updated_ms = updated_ms;
   spec.expires_at_ms = expires_at_ms;
+  spec.revision = revision;
   spec.retries = retries;
   spec.concurrency = concurrency;
   spec.misfire = misfire;

@@ -68,6 +68,7 @@ class compact_job_spec {
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
   int64_t expires_at_ms = 0;
+  uint64_t revision = 0;
   int retries = 0;
   concurrency_policy concurrency = concurrency_policy::allow;
   misfire_policy misfire = misfire_policy::skip;

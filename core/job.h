@@ -98,6 +98,10 @@ struct job_spec {
   std::string otp_secret;      // the job's own base32 TOTP secret
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
+  // Edits applied since the job was added (each accepted job_patch adds one), stored with the job:
+  // a version of its definition that never goes back, also across restarts, as Cloudtask's
+  // workers need of a job's entry version in the allocation table (revision + 1).
+  uint64_t revision = 0;
 };
 
 // An edit: every field that is set replaces the job's own. Identity (id, group) never changes.

@@ -130,7 +130,8 @@ std::optional<std::string_view> hash_ring::owner_of(std::string_view key) const 
 
 // -- job_allocation --
 
-job_allocation::job_allocation(int virtual_nodes) : ring_(virtual_nodes) {}
+job_allocation::job_allocation(int virtual_nodes, uint64_t first_version)
+    : ring_(virtual_nodes), version_(first_version) {}
 
 std::optional<std::string> job_allocation::place(std::string_view job_id, const job_record& record) const {
   if (record.servers.empty()) {
@@ -203,7 +204,7 @@ status_or<reallocation> job_allocation::set_live_servers(const std::vector<live_
   return result;
 }
 
-status job_allocation::add_job(std::string_view job_id, std::vector<std::string> servers) {
+status job_allocation::add_job(std::string_view job_id, std::vector<std::string> servers, uint64_t version) {
   if (auto st = check_job_id(job_id); !st.ok()) return st;
   auto limit = checked_servers(std::move(servers));
   if (!limit.ok()) return limit.status();
@@ -211,6 +212,7 @@ status job_allocation::add_job(std::string_view job_id, std::vector<std::string>
     return status::already_exists("jobid: already allocated in this runtime: " + std::string(job_id));
   }
   job_record record;
+  record.version = version;
   record.servers = std::move(limit).value();
   record.server_key = place(job_id, record);
   if (record.server_key) ++version_;
@@ -218,7 +220,8 @@ status job_allocation::add_job(std::string_view job_id, std::vector<std::string>
   return {};
 }
 
-status job_allocation::update_job(std::string_view job_id, std::vector<std::string> servers) {
+status job_allocation::update_job(std::string_view job_id, std::vector<std::string> servers,
+                                  std::optional<uint64_t> version) {
   auto it = jobs_.find(job_id);
   if (it == jobs_.end()) return status::not_found("jobid: not in this runtime: " + std::string(job_id));
   auto limit = checked_servers(std::move(servers));
@@ -228,7 +231,7 @@ status job_allocation::update_job(std::string_view job_id, std::vector<std::stri
   reallocation ignored;
   const bool was_placed = record.server_key.has_value();
   const bool moved = replace(job_id, record, &ignored);
-  ++record.version;
+  record.version = version ? *version : record.version + 1;
   if (was_placed || moved) ++version_;
   return {};
 }

@@ -126,8 +126,9 @@ bool is_valid_server_entry(std::string_view entry);
 struct job_allocation_entry {
   std::string job_id;
   std::string server_key;
-  // 1 when the job was added; grows when touch_job() says its definition changed. Moving the job
-  // to another server does not change it (as in the center's SetAllocJobsKey).
+  // As add_job() gave it (1 by default); grows when update_job() or touch_job() says its definition
+  // changed. Moving the job to another server does not change it (as in the center's
+  // SetAllocJobsKey).
   uint64_t version = 1;
 
   bool operator==(const job_allocation_entry&) const = default;
@@ -147,8 +148,9 @@ class job_allocation {
  public:
   // -- constructors --
 
-  // REQUIRES: virtual_nodes >= 1. Only tests want other than Cloudtask's 50.
-  explicit job_allocation(int virtual_nodes = k_cloudtask_virtual_nodes);
+  // REQUIRES: virtual_nodes >= 1. Only tests want other than Cloudtask's 50. version() starts at
+  // `first_version` (the owner's choice: one that is above any earlier table's of the runtime).
+  explicit job_allocation(int virtual_nodes = k_cloudtask_virtual_nodes, uint64_t first_version = 0);
 
   // -- changes --
   // Each call that changes entries() adds one to version(); a call that changes nothing there
@@ -162,16 +164,19 @@ class job_allocation {
   // The same for servers known by their keys alone (no address or host name).
   status_or<reallocation> set_servers(const std::vector<std::string>& live_server_keys);
 
-  // Adds a job with entry version 1, placed on its ring owner (unallocated if no server is live),
-  // or, when `servers` is not empty, on one of the live servers it names (see the file comment).
-  // Fails with invalid_argument for an empty or over-long id or an entry that is not
-  // is_valid_server_entry(), already_exists for a known id.
-  status add_job(std::string_view job_id, std::vector<std::string> servers = {});
+  // Adds a job with entry version `version` (1 for a job never edited; the owner passes the job's
+  // own, which is stored with it and never goes back), placed on its ring owner (unallocated if
+  // no server is live), or, when `servers` is not empty, on one of the live servers it names
+  // (see the file comment). Fails with invalid_argument for an empty or over-long id or an entry
+  // that is not is_valid_server_entry(), already_exists for a known id.
+  status add_job(std::string_view job_id, std::vector<std::string> servers = {}, uint64_t version = 1);
 
   // Replaces the servers a job is limited to ({} = any), places it again, and adds one to its
-  // entry version (the center's SingleJobAlloc then UpdateAllocJob after an edit). Fails with
-  // not_found for an unknown id, invalid_argument for a bad server entry.
-  status update_job(std::string_view job_id, std::vector<std::string> servers);
+  // entry version, or makes it `version` when given (the center's SingleJobAlloc then
+  // UpdateAllocJob after an edit). Fails with not_found for an unknown id, invalid_argument for a
+  // bad server entry.
+  status update_job(std::string_view job_id, std::vector<std::string> servers,
+                    std::optional<uint64_t> version = std::nullopt);
 
   // Forgets a job. Fails with not_found for an unknown id.
   status remove_job(std::string_view job_id);
@@ -198,8 +203,8 @@ class job_allocation {
   // The ids of the jobs `server_key` runs, ordered.
   std::vector<std::string> jobs_on(std::string_view server_key) const;
 
-  // 0 for a new table; grows by one with each change to entries(), so two answers of one table
-  // with the same version are the same.
+  // first_version for a new table; grows by one with each change to entries(), so two answers of
+  // one table with the same version are the same.
   uint64_t version() const { return version_; }
 
   // The live servers, sorted and without duplicates.

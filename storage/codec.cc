@@ -467,6 +467,7 @@ struct job_codec {
     if (version >= 6) http_more_codes(io, j.target);
     if (version >= 7) shell_input(io, j.target);
     if (version >= 8) shell_output_fields(io, j.target);
+    if (version >= 9) io(j.revision);
   }
 };
 

@@ -48,6 +48,7 @@ job_spec full_spec() {
   s.otp_secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
   s.created_ms = 1'700'000'000'000;
   s.updated_ms = 1'700'000'000'999;
+  s.revision = 41;
   return s;
 }
 
@@ -76,6 +77,7 @@ void check_same(const job_spec& a, const job_spec& b) {
   CHECK(a.otp_secret == b.otp_secret);
   CHECK(a.created_ms == b.created_ms);
   CHECK(a.updated_ms == b.updated_ms);
+  CHECK(a.revision == b.revision);
   CHECK(a.controls == b.controls);
 }
 

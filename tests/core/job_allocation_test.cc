@@ -465,6 +465,24 @@ TEST_CASE("a job limited to servers runs on one of them, chosen as HashLocationR
   CHECK(table.unallocated_jobs() == std::vector<std::string>{job});
 }
 
+TEST_CASE("a table's version starts where its owner says and a job's entry version is the one it is given") {
+  // The owner starts each table above any earlier one's, and gives each job the version stored
+  // with it: neither goes back when the table is rebuilt after a restart.
+  job_allocation table{mainspring::k_cloudtask_virtual_nodes, 1'000'000};
+  CHECK(table.version() == 1'000'000);
+  REQUIRE(table.set_servers({"a", "b"}).ok());
+  REQUIRE(table.add_job("j1", {}, 7).ok());
+  CHECK(table.version() == 1'000'001);
+  CHECK(table.entries().at(0).version == 7);
+  REQUIRE(table.update_job("j1", {"b"}, 9).ok());
+  CHECK(table.entries().at(0).version == 9);
+  CHECK(table.version() == 1'000'002);
+  REQUIRE(table.update_job("j1", {"b"}).ok());  // without a version: one more
+  CHECK(table.entries().at(0).version == 10);
+  REQUIRE(table.add_job("j2").ok());
+  CHECK(table.entries().at(1).version == 1);
+}
+
 TEST_CASE("update_job changes a job's server limit, places it again and raises its version") {
   job_allocation table;
   REQUIRE(table.set_servers({"a", "b"}).ok());

@@ -505,6 +505,47 @@ TEST_CASE("cloudtask: hostile input gets Cloudtask-shaped errors and changes not
   CHECK(s.ct.get("/cloudtask/v2/jobs/..%2F..%2Fetc/base").status == 404);
 }
 
+TEST_CASE("cloudtask: a job's entry version and the table's version never go back across a server restart") {
+  ct_server s;
+  s.add_runtime("rt");
+  auto w1 = s.agent("rt", "w1");
+  REQUIRE(s.servers_up("rt", 1));
+  std::string id = s.create(job_body("versioned", "echo one"));
+  json body = job_body("versioned", "echo two");
+  body["jobid"] = id;
+  s.web_ok(s.ct.request("PUT", "/api/job/updateJob", body.dump()));
+  body["cmd"] = "echo three";
+  s.web_ok(s.ct.request("PUT", "/api/job/updateJob", body.dump()));
+  REQUIRE(eventually([&] { return s.placement("rt").count(id) == 1; }));
+  auto base_version = [&] { return s.answer(s.ct.get("/cloudtask/v2/jobs/" + id + "/base"))["version"].get<uint64_t>(); };
+  auto entry_version = [&]() -> uint64_t {
+    const json table = s.alloc("rt");
+    for (const auto& row : table["data"])
+      if (row["jobid"] == id) return row["version"].get<uint64_t>();
+    return 0;
+  };
+  CHECK(base_version() == 3);  // created, then edited twice
+  CHECK(entry_version() == 3);
+  const uint64_t table_before = s.alloc("rt")["version"].get<uint64_t>();
+
+  s.server.kill9();
+  s.server.restart();
+  REQUIRE(s.servers_up("rt", 1, 30s));
+  REQUIRE(eventually([&] { return s.placement("rt").count(id) == 1; }, 30s));
+  // The worker that held version 3 of the job and table_before of the table keeps both.
+  CHECK(base_version() == 3);
+  CHECK(entry_version() == 3);
+  CHECK(s.alloc("rt")["version"].get<uint64_t>() > table_before);
+  // Disabled and enabled again: an edit each, and back in the table with the version it has.
+  body["enabled"] = 0;
+  s.web_ok(s.ct.request("PUT", "/api/job/updateJob", body.dump()));
+  body["enabled"] = 1;
+  s.web_ok(s.ct.request("PUT", "/api/job/updateJob", body.dump()));
+  REQUIRE(eventually([&] { return s.placement("rt").count(id) == 1; }));
+  CHECK(base_version() == 5);
+  CHECK(entry_version() == 5);
+}
+
 TEST_CASE("cloudtask: after a server kill -9 the jobs are placed again as agents return, and keep running") {
   wait_out_end_of_day();
   ct_server s;

@@ -34,6 +34,7 @@ job_spec sample_job() {
   j.anchor_ms = 1'700'000'000'500;
   j.created_ms = 1;
   j.updated_ms = -2;
+  j.revision = 7;
   j.controls = job_controls{.max_running = 2, .queue = true, .queue_max = 5, .on_success = "b", .on_failure = "c",
                             .hook_url = "http://127.0.0.1:9/h", .hook_format = "cronicle", .cpu_limit_percent = 90,
                             .cpu_sustain_s = 3, .memory_limit_bytes = 1'000'000, .memory_sustain_s = 4,
@@ -130,7 +131,7 @@ bool same(const job_spec& a, const job_spec& b) {
          a.misfire == b.misfire && a.memo == b.memo && a.metadata == b.metadata &&
          a.paused == b.paused && a.otp_secret == b.otp_secret && a.created_ms == b.created_ms &&
          a.updated_ms == b.updated_ms && a.done == b.done && a.anchor_ms == b.anchor_ms &&
-         a.controls == b.controls;
+         a.controls == b.controls && a.revision == b.revision;
 }
 
 // Everything but the run's identity, which a format 3 value leaves to its key.
@@ -228,7 +229,9 @@ TEST_CASE("every record round-trips through encode and decode") {
   CHECK(same(d.job, d2.job));
   // Its job is a job value of its own: one that does not read fails the record.
   std::string broken = encode(d);
-  broken.back() ^= 0x7f;
+  const std::size_t job_at = broken.find(encode(d.job));
+  REQUIRE(job_at != std::string::npos);
+  broken[job_at] = static_cast<char>(k_job_format + 1);  // a job format this reader does not know
   CHECK_FALSE(decode(broken, &d2).ok());
 }
 
@@ -236,8 +239,17 @@ namespace {
 
 // A job's value as format 7 wrote it: format 8 without the shell target's output flags (one
 // byte) and input_format at its end.
-std::string as_format_7(const job_spec& j) {
+// A job's value as format 8 wrote it: format 9 without the revision (8 bytes) at its end.
+std::string as_format_8(const job_spec& j) {
   std::string bytes = encode(j);
+  REQUIRE(static_cast<uint8_t>(bytes[0]) == 9);
+  bytes.resize(bytes.size() - sizeof(uint64_t));
+  bytes[0] = 8;
+  return bytes;
+}
+
+std::string as_format_7(const job_spec& j) {
+  std::string bytes = as_format_8(j);
   REQUIRE(static_cast<uint8_t>(bytes[0]) == 8);
   if (const auto* shell = std::get_if<shell_target>(&j.target)) bytes.resize(bytes.size() - 1 - 4 - shell->input_format.size());
   bytes[0] = 7;
@@ -290,6 +302,7 @@ TEST_CASE("a format 4 job value (before retry_aborted) reads with aborted runs r
 TEST_CASE("a format 3 job value (before controls and HTTP matches) reads with default controls") {
   job_spec j = sample_job(), back;
   j.controls = {};  // a format 5 value of it ends in the controls: 58 bytes when all are default
+  j.revision = 0;   // what a value before format 9 reads as
   std::string bytes = as_format_6(j);
   constexpr std::size_t k_default_controls_bytes = 4 + 1 + 4 + 4 * 4 + 4 + 4 + 8 + 4 + 8 + 1;
   REQUIRE(bytes.size() > k_default_controls_bytes);
@@ -672,8 +685,7 @@ TEST_CASE("values written before several expected statuses existed read with the
   // A format 5 job is a format 6 one without the trailing list of further statuses.
   job_spec j = sample_job();
   j.target = http_target{.url = "http://127.0.0.1:9/x", .expect_codes = {201}};
-  std::string bytes = encode(j);
-  REQUIRE(static_cast<uint8_t>(bytes[0]) == 8);  // formats 7 and 8 add nothing to an HTTP target
+  std::string bytes = as_format_8(j);  // formats 7 and 8 add nothing to an HTTP target
   std::string v5 = bytes.substr(0, bytes.size() - 4);
   v5[0] = 5;
   job_spec back;
@@ -720,13 +732,26 @@ TEST_CASE("values written before a shell target had input read with none") {
   CHECK(old.timeout_ms == 7000);
 }
 
+TEST_CASE("a job's revision round-trips, and a format 8 value (before it was stored) reads as never edited") {
+  job_spec j = sample_job(), back;
+  j.revision = 12;
+  REQUIRE(decode(encode(j), &back).ok());
+  CHECK(back.revision == 12);
+  back.revision = 99;
+  REQUIRE(decode(as_format_8(j), &back).ok());
+  CHECK(back.revision == 0);
+  CHECK(back.name == j.name);
+  CHECK(back.target == j.target);
+  CHECK(back.updated_ms == j.updated_ms);
+}
+
 TEST_CASE("a shell target's output flags are one byte, and a value with unknown bits is refused") {
   job_spec j = sample_job(), back;
   auto& shell = std::get<shell_target>(j.target);
   shell.stderr_apart = true;
   shell.progress_lines = true;
   std::string bytes = encode(j);
-  char& flags = bytes[bytes.size() - 5];  // before an empty input_format
+  char& flags = bytes[bytes.size() - 5 - sizeof(uint64_t)];  // before an empty input_format and the revision
   CHECK(flags == '\3');
   flags = '\2';
   REQUIRE(decode(bytes, &back).ok());
