@@ -22,7 +22,8 @@ namespace {
 
 // -- records --
 
-const std::string k_command_with_nul = std::string("echo \0 \"quoted\" \\ tab\t line\n", 28);
+// Every byte a shell command may hold survives (a NUL it may not: validate_target refuses it).
+const std::string k_command_with_controls = std::string("echo \x01 \"quoted\" \\ tab\t line\n", 28);
 
 job_spec full_job(const std::string& group, const std::string& id) {
   job_spec j;
@@ -33,7 +34,7 @@ job_spec full_job(const std::string& group, const std::string& id) {
   j.timezone = "Europe/Berlin";
   j.exec_time_s = 1'900'000'000;
   // Sorted by name: a dump keeps env and headers as JSON objects.
-  j.target = shell_target{k_command_with_nul, "/bin/bash", {{"EMPTY", ""}, {"TEAM", "ops"}}, "/tmp",
+  j.target = shell_target{k_command_with_controls, "/bin/bash", {{"EMPTY", ""}, {"TEAM", "ops"}}, "/tmp",
                           std::string("stdin \0\xff\n", 9), true, true, true, true, "cronicle"};
   j.parent_job = "parent.job-1";
   j.ephemeral = true;
@@ -272,7 +273,7 @@ TEST_CASE("a dump of several groups reads back exactly, every field of every rec
   CHECK(back->at(2).jobs.empty());
   CHECK(back->at(2).funcs.empty());
   // NUL and escapes survive, and input that is no text
-  CHECK(std::get<shell_target>(back->at(0).jobs[0].target).command == k_command_with_nul);
+  CHECK(std::get<shell_target>(back->at(0).jobs[0].target).command == k_command_with_controls);
   CHECK(std::get<shell_target>(back->at(0).jobs[0].target).input == std::string("stdin \0\xff\n", 9));
 }
 
