@@ -2,6 +2,9 @@
 // when group_routes allows and else to the registry, with the audit record of a change made here
 // and the checks that need no actor's state (a store read that would block an actor happens on
 // the caller's thread too).
+#include <algorithm>
+
+#include "actors/job_actor.h"
 #include "actors/messages.h"
 #include "actors/runtime_impl.h"
 #include "storage/dump_archive.h"
@@ -102,8 +105,29 @@ void scheduler_runtime::job_executions(std::string group, std::string job_id, st
               std::move(stored).value());
 }
 
+namespace {
+
+// `runs` with the runs in flight of the deleted jobs (of `group`, of its job `job_id` when that
+// is not empty) whose actors stay for them (lingering_jobs), newest run id first.
+std::vector<run_record> with_lingering_runs(const lingering_jobs& lingering, const std::string& group,
+                                            const std::string& job_id, std::vector<run_record> runs) {
+  const std::size_t before = runs.size();
+  for (const auto& job : lingering.of(group, job_id))
+    for (auto& run : read_runs_in_flight(caf::actor_cast<caf::abstract_actor*>(job))) runs.push_back(std::move(run));
+  if (runs.size() != before)
+    std::sort(runs.begin(), runs.end(), [](const run_record& a, const run_record& b) { return a.run_id > b.run_id; });
+  return runs;
+}
+
+}  // namespace
+
 void scheduler_runtime::runs_in_flight(std::string group, reply_fn<std::vector<run_record>> done) {
-  impl_->ask_group(group, std::move(done), in_flight_atom::value);
+  // A deleted job's runs still going are the group's too (Dkron's busy, ndscheduler's executions).
+  auto with_deleted = [this, group, done = std::move(done)](status_or<std::vector<run_record>> runs) {
+    if (!runs.ok()) return done(std::move(runs));
+    done(with_lingering_runs(impl_->lingering, group, "", std::move(runs).value()));
+  };
+  impl_->ask_group(group, reply_fn<std::vector<run_record>>(std::move(with_deleted)), in_flight_atom::value);
 }
 
 void scheduler_runtime::retries_waiting(std::string group, reply_fn<std::vector<waiting_retry>> done) {
@@ -201,7 +225,17 @@ void scheduler_runtime::deleted_job_executions(std::string group, std::string jo
                                                uint64_t before_run_id, reply_fn<std::vector<run_record>> done) {
   // On the caller's thread, as job_executions' store read.
   if (auto gone = impl_->store->find_deleted_job(group, job_id); !gone.ok()) return done(gone.status());
-  done(impl_->store->list_runs(group, job_id, limit, before_run_id));
+  auto stored = impl_->store->list_runs(group, job_id, limit, before_run_id);
+  if (!stored.ok()) return done(std::move(stored));
+  // Its runs still going (its actor stays for them) come first, as a live job's do.
+  std::vector<run_record> busy;
+  for (auto& run : with_lingering_runs(impl_->lingering, group, job_id, {}))
+    if (before_run_id == 0 || run.run_id < before_run_id) busy.push_back(std::move(run));
+  if (busy.empty()) return done(std::move(stored));
+  for (auto& run : *stored) busy.push_back(std::move(run));
+  std::sort(busy.begin(), busy.end(), [](const run_record& a, const run_record& b) { return a.run_id > b.run_id; });
+  if (busy.size() > limit) busy.resize(limit);
+  done(std::move(busy));
 }
 void scheduler_runtime::find_deleted_job(std::string group, std::string job_id, reply_fn<deleted_job> done) {
   // On the caller's thread: two point reads.

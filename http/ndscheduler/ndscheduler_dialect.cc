@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -128,8 +130,11 @@ json result_of(const run_record& run, const json& job_section) {
   return why;
 }
 
-json execution_json(const run_record& run, const job_view* job, const std::string& hostname) {
-  json section = job ? dialect_section(job->spec.dialect_data, k_dialect_name) : json::object();
+// `job` is null for a job deleted since; `deleted` is then its section as it was deleted (for the
+// result's form), or null.
+json execution_json(const run_record& run, const job_view* job, const std::string& hostname,
+                    const json* deleted = nullptr) {
+  json section = job ? dialect_section(job->spec.dialect_data, k_dialect_name) : deleted ? *deleted : json::object();
   const int64_t updated = updated_ms(run);
   json out = {{"execution_id", execution_id(run)},
               {"state", state_name(run)},
@@ -169,26 +174,55 @@ std::vector<run_record> with_runs_in_flight(std::vector<run_record> ended, const
   return ended;
 }
 
+// The deleted jobs whose runs one list looks up at most (each a point read); the others' results
+// show as stored.
+constexpr std::size_t k_max_deleted_job_lookups = 100;
+
+// Calls `then` with the ndscheduler section of each job of `ids` that was deleted (read one after
+// the other), added to `found`.
+void with_deleted_sections(scheduler_api& api, const std::string& group, std::vector<std::string> ids,
+                           std::map<std::string, json> found, std::function<void(std::map<std::string, json>)> then) {
+  if (ids.empty()) return then(std::move(found));
+  std::string id = std::move(ids.back());
+  ids.pop_back();
+  api.find_deleted_job(group, id, [&api, group, id, ids = std::move(ids), found = std::move(found),
+                                   then = std::move(then)](status_or<deleted_job> gone) mutable {
+    if (gone.ok()) found[id] = dialect_section(gone->spec.dialect_data, k_dialect_name);
+    with_deleted_sections(api, group, std::move(ids), std::move(found), std::move(then));
+  });
+}
+
 // Answers the runs planned in [from_ms, to_ms] as ndscheduler's execution list, each with its
-// job's section (none for a job deleted meanwhile): the finished ones the store holds (`ended`),
+// job's section (for a job deleted meanwhile, its section as deleted): the finished ones the store holds (`ended`),
 // each job's last finished run when the store does not hold it yet (it is written a moment after
 // the run ends), and those in flight (`busy`).
 void send_executions(scheduler_api& api, const options_ptr& o, const responder& reply, std::vector<run_record> ended,
                      std::vector<run_record> busy, int64_t from_ms, int64_t to_ms) {
-  api.list_jobs(o->group, [o, reply, ended = std::move(ended), busy = std::move(busy), from_ms,
+  api.list_jobs(o->group, [&api, o, reply, ended = std::move(ended), busy = std::move(busy), from_ms,
                            to_ms](status_or<std::vector<job_view>> views) mutable {
-    std::map<std::string, const job_view*> by_id;
-    if (views.ok()) {
-      for (const auto& v : *views) by_id[v.spec.id] = &v;
-      add_runs_not_held(ended, last_finished_runs(*views, from_ms, to_ms));
-    }
-    const std::vector<run_record> runs = with_runs_in_flight(std::move(ended), busy, from_ms, to_ms);
-    json out = json::array();
-    for (const auto& run : runs) {
-      auto it = by_id.find(run.job_id);
-      out.push_back(execution_json(run, it == by_id.end() ? nullptr : it->second, o->hostname));
-    }
-    send_json(reply, 200, json{{"executions", std::move(out)}});
+    if (views.ok()) add_runs_not_held(ended, last_finished_runs(*views, from_ms, to_ms));
+    auto runs = std::make_shared<const std::vector<run_record>>(with_runs_in_flight(std::move(ended), busy, from_ms, to_ms));
+    auto jobs = std::make_shared<const std::vector<job_view>>(views.ok() ? std::move(views).value() : std::vector<job_view>{});
+    // The deleted jobs among them, for their results' form (a job class's result is JSON).
+    std::vector<std::string> gone;
+    std::set<std::string> live;
+    for (const auto& v : *jobs) live.insert(v.spec.id);
+    for (const auto& run : *runs)
+      if (!live.count(run.job_id) && std::find(gone.begin(), gone.end(), run.job_id) == gone.end() &&
+          gone.size() < k_max_deleted_job_lookups)
+        gone.push_back(run.job_id);
+    with_deleted_sections(api, o->group, std::move(gone), {}, [o, reply, runs, jobs](std::map<std::string, json> deleted) {
+      std::map<std::string, const job_view*> by_id;
+      for (const auto& v : *jobs) by_id[v.spec.id] = &v;
+      json out = json::array();
+      for (const auto& run : *runs) {
+        auto it = by_id.find(run.job_id);
+        auto d = deleted.find(run.job_id);
+        out.push_back(execution_json(run, it == by_id.end() ? nullptr : it->second, o->hostname,
+                                     d == deleted.end() ? nullptr : &d->second));
+      }
+      send_json(reply, 200, json{{"executions", std::move(out)}});
+    });
   });
 }
 
@@ -352,8 +386,12 @@ void add_execution_routes(router& r, scheduler_api& api, options_ptr o) {
                                  [&api, o, reply, eid, job_id, run_id](status_or<std::vector<run_record>> runs) {
       if (!runs.ok() || runs->empty() || runs->front().run_id != run_id)
         return send_error(reply, status::invalid_argument("Execution not found: " + eid));
-      api.job_detail(o->group, job_id, [o, reply, run = runs->front()](status_or<job_view> v) {
-        send_json(reply, 200, execution_json(run, v.ok() ? &*v : nullptr, o->hostname));
+      api.job_detail(o->group, job_id, [&api, o, reply, job_id, run = runs->front()](status_or<job_view> v) {
+        if (v.ok()) return send_json(reply, 200, execution_json(run, &*v, o->hostname));
+        with_deleted_sections(api, o->group, {job_id}, {}, [o, reply, run, job_id](std::map<std::string, json> deleted) {
+          auto d = deleted.find(job_id);
+          send_json(reply, 200, execution_json(run, nullptr, o->hostname, d == deleted.end() ? nullptr : &d->second));
+        });
       });
     });
   }));

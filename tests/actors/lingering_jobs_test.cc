@@ -24,15 +24,19 @@ TEST_CASE("kept actors are stopped together, and none is kept after that") {
   };
   lingering_jobs lingering;
   auto a = make(), b = make(), c = make();
-  CHECK(lingering.add(a));
-  CHECK(lingering.add(b));
-  CHECK(lingering.add(c));
+  CHECK(lingering.add(a, "G", "a"));
+  CHECK(lingering.add(b, "G", "b"));
+  CHECK(lingering.add(c, "H", "a"));
+  CHECK(lingering.of("G").size() == 2);
+  CHECK(lingering.of("G", "b") == std::vector<caf::actor>{b});
+  CHECK(lingering.of("H", "b").empty());
   lingering.remove(c.id());  // its last run ended: it went by itself
   CHECK(lingering.size() == 2);
+  CHECK(lingering.of("H").empty());
   lingering.stop_all();
   CHECK(lingering.size() == 0);
   auto late = make();
-  CHECK_FALSE(lingering.add(late));  // too late: the caller ends the actor itself
+  CHECK_FALSE(lingering.add(late, "G", "late"));  // too late: the caller ends the actor itself
   // a and b get stop_atom; c and the late one never do (they are ended below another way).
   for (int i = 0; i < 3000 && *stopped < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   CHECK(*stopped == 2);

@@ -420,3 +420,25 @@ TEST_CASE("ndscheduler: a GET of a path with trailing slashes is redirected as t
   CHECK(s.nd.get("/api/v1/nothing/").status == 404);
   CHECK(s.ok(s.nd.get("/api/v1/jobs"))["jobs"].size() == 1);  // nothing was created
 }
+
+TEST_CASE("ndscheduler: a run of a job deleted while it runs is listed and answered throughout, its result in the class's form") {
+  nd_server s;
+  const std::string id = s.create({{"job_class_string", "simple_scheduler.jobs.shell_job.ShellJob"},
+                                   {"name", "gone"}, {"pub_args", {"sleep", "2"}}, {"minute", "0"}});
+  const std::string eid = s.run_now(id);
+  s.ok(s.nd.request("DELETE", "/api/v1/jobs/" + id, ""));
+  // Still running, without its job: answered by id and listed.
+  json running = s.ok(s.nd.get("/api/v1/executions/" + eid));
+  CHECK(running["state"] == "running");
+  CHECK_FALSE(running.contains("job"));
+  bool listed = false;
+  for (const auto& e : s.executions("?time_range_start=2000-01-01T00:00:00")) listed = listed || e["execution_id"] == eid;
+  CHECK(listed);
+  json ended = s.wait_execution(eid);
+  CHECK(ended["state"] == "succeeded");
+  CHECK(ended["result"] == "{\n    \"returncode\": 0\n}");  // json.dumps(indent=4), as for a live job's run
+  bool listed_ended = false;
+  for (const auto& e : s.executions("?time_range_start=2000-01-01T00:00:00"))
+    if (e["execution_id"] == eid) listed_ended = e["result"] == "{\n    \"returncode\": 0\n}";
+  CHECK(listed_ended);
+}
