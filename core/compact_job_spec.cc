@@ -1,11 +1,17 @@
 #include "core/compact_job_spec.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <vector>
 
 namespace mainspring {
+
+// Every job holds one, a million of them in a large server: a field that grows it should find
+// room in padding first (revision, kind_).
+static_assert(sizeof(void*) != 8 || sizeof(compact_job_spec) <= 96, "compact_job_spec grew past 96 bytes");
 
 namespace {
 
@@ -120,14 +126,14 @@ compact_job_spec::compact_job_spec(const job_spec& spec)
       created_ms(spec.created_ms),
       updated_ms(spec.updated_ms),
       expires_at_ms(spec.expires_at_ms),
-      revision(spec.revision),
       retries(spec.retries),
       concurrency(spec.concurrency),
       misfire(spec.misfire),
       paused(spec.paused),
       done(spec.done),
       ephemeral(spec.ephemeral),
-      kind_(kind_of(spec.target)) {
+      kind_(static_cast<uint8_t>(kind_of(spec.target))),
+      revision(static_cast<uint32_t>(std::min<uint64_t>(spec.revision, std::numeric_limits<uint32_t>::max()))) {
   if (!spec.controls.is_default()) controls_ = std::make_unique<const job_controls>(spec.controls);
   std::vector<std::string_view> texts = {spec.id,       spec.group,      spec.name,
                                          spec.schedule, spec.timezone,   spec.memo,
@@ -207,7 +213,7 @@ executor_target compact_job_spec::target() const {
   std::vector<std::string_view> texts;
   texts.reserve(target_texts_);
   for (uint32_t i = k_fields; i < k_fields + target_texts_; ++i) texts.push_back(text(i));
-  return unflatten(kind_, texts);
+  return unflatten(kind(), texts);
 }
 
 job_spec compact_job_spec::unpack() const {
