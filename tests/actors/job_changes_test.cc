@@ -218,9 +218,10 @@ TEST_CASE("a run in flight when its job is deleted is recorded as it ends, neith
   REQUIRE(done([&](auto d) { rt->delete_job(k_test_origin, "g", "slow", d); }).ok());
   CHECK(jobs_of(*rt, "g").size() == 1);  // gone from its group at once
   std::ofstream(gate) << "go\n";
+  // Listed while it runs (its actor stays for it), then as it ended.
   REQUIRE(poll_until([&] {
     auto kept = kept_runs(*rt, "g", "slow");
-    return kept.ok() && kept->size() == 1;
+    return kept.ok() && kept->size() == 1 && kept->front().state != run_state::running;
   }));
   const run_record ended = kept_runs(*rt, "g", "slow").value()[0];
   CHECK(ended.state == run_state::failed);
