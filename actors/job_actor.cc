@@ -59,7 +59,7 @@ void sync_allocation(const caf::actor& job, job_state& st, const job_context* ct
   if (!servers) return;
   if (!wanted) return leave_allocation(job, st, ctx);
   caf::anon_send(ctx->registry, alloc_sync_atom::value, std::string(st.spec.group()), std::string(st.spec.id()),
-                 job, true, std::move(*servers), st.spec.revision + 1);
+                 job, true, std::move(*servers), uint64_t{st.spec.revision} + 1);  // a uint64_t on the wire
 }
 
 void arm(job_self self, const job_context* ctx, int64_t at_ms, timer_kind kind, int64_t period_ms) {
