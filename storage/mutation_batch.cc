@@ -46,8 +46,8 @@ mutation_batch& mutation_batch::put_run(const run_record& run, const run_tally* 
   return *this;
 }
 
-mutation_batch& mutation_batch::update_run(const run_record& run) {
-  ops_.push_back({op_kind::update_run, job_runs_prefix(run.group, run.job_id), encode(run)});
+mutation_batch& mutation_batch::update_run(const run_record& run, const run_tally* tally) {
+  ops_.push_back({op_kind::update_run, job_runs_prefix(run.group, run.job_id), encode_run_value(run, tally)});
   return *this;
 }
 

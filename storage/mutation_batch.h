@@ -79,7 +79,8 @@ class mutation_batch {
   // A run the job's ring may already hold (a remote run its node reported after the job had
   // recorded it lost): overwrites that slot, or is put as put_run when the ring does not hold
   // it. Reads the ring (max_runs_per_job values) when written: not for the fire path.
-  mutation_batch& update_run(const run_record& run);
+  // With the job's tally after this run when `tally` is not null, as put_run.
+  mutation_batch& update_run(const run_record& run, const run_tally* tally = nullptr);
   // Deletes run slot `slot_key` if it still holds run `run_id` when the batch is written: the
   // retention sweep's deletes, which a newer run written to the slot since must survive. These
   // are applied before the rest of their commit round.

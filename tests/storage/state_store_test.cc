@@ -10,6 +10,7 @@
 #include <fstream>
 #include <future>
 #include <map>
+#include <optional>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -1255,6 +1256,37 @@ TEST_CASE("with read_histories the ring scan waits for the call, then gives each
   const stored_history& k = got.at("g|k/1");  // the id's '/' is escaped in the key and back
   CHECK(k.tally == run_tally{});
   CHECK(k.tally_before(UINT64_MAX).successes == 1);
+}
+
+TEST_CASE("a run update carries its job's tally, which the next start reads back") {
+  temp_dir tmp;
+  store_options o = keeping(3);
+  run_tally t;
+  {
+    auto store = open_store(tmp.path, o);
+    REQUIRE(store->commit_sync(mutation_batch{}.put_job(make_job("g", "j"))).ok());
+    // A run recorded lost, then its real end (a run of an earlier process, taken back).
+    run_record r = make_run("g", "j", 1, 1000);
+    r.state = run_state::failed;
+    REQUIRE(store->commit_sync(mutation_batch{}.put_run(r).set_durable(false)).ok());
+    r.state = run_state::succeeded;
+    r.end_ms = 2000;
+    t.count(r.state, r.trigger, r.end_ms);
+    t.newest_started_id = 7;
+    REQUIRE(store->commit_sync(mutation_batch{}.update_run(r, &t).set_durable(false)).ok());
+    CHECK(run_ids(*store, "g", "j") == std::vector<uint64_t>{1});
+  }
+  o.read_histories = true;
+  auto opened = state_store::open(tmp.path, o);
+  REQUIRE(opened.ok());
+  std::optional<stored_history> got;
+  std::promise<void> done;
+  opened.value()->read_histories([&](std::string, std::string, stored_history h) { got = std::move(h); },
+                                 [&] { done.set_value(); });
+  REQUIRE(done.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  REQUIRE(got.has_value());
+  CHECK(got->tally == t);
+  CHECK(got->untallied.empty());
 }
 
 TEST_CASE("a store waiting for read_histories keeps runs under their ids, and closes without the call") {
