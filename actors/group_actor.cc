@@ -653,6 +653,11 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
         const bool same_job = it == st.jobs.end() || it->second.actor.id() == job;  // not yet forgotten
         if (same_job && !st.adding.count(id)) persist_lazily(ctx, std::move(record));
       },
+      [=](adopt_run_atom, run_record& run, const caf::actor& node) {
+        auto it = self->state.jobs.find(run.job_id);
+        if (it == self->state.jobs.end()) return self->send(node, adopted_atom::value, run.run_id, caf::actor{});
+        to_job(self, it->second.actor, adopt_run_atom::value, std::move(run), node);
+      },
       [=](pause_atom, audit_entry& audit, const std::string& id, const done_fn& done) {
         with_job(self, id, done,
                  [&](const caf::actor& job) { to_job(self, job, pause_atom::value, std::move(audit), done); });

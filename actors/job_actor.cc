@@ -305,6 +305,12 @@ caf::behavior make_job_handlers() {
         start_due_retries(self, st.ctx);
       },
       [](run_done_atom, run_outcome& out) { finish_run(me(), my_ctx(), std::move(out)); },
+      [](adopt_run_atom, run_record& run, const caf::actor& node) {
+        auto self = me();
+        const uint64_t id = run.run_id;
+        const bool taken = adopt_remote_run(self, my_ctx(), std::move(run));
+        self->send(node, adopted_atom::value, id, taken ? caf::actor_cast<caf::actor>(self) : caf::actor{});
+      },
       [](replay_atom, int64_t since_ms) { replay_missed_fires(me(), my_ctx(), since_ms); },
       [](rewind_atom, audit_entry& audit, int64_t since_ms, const reply_fn<std::size_t>& reply) {
         const std::size_t n = replay_missed_fires(me(), my_ctx(), since_ms, replay_reason::rewound);

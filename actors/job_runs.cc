@@ -310,6 +310,21 @@ void start_due_retries(job_self self, const job_context* ctx) {
   }
 }
 
+bool adopt_remote_run(job_self self, const job_context* ctx, run_record run) {
+  auto& st = self->state;
+  if (st.kind != executor_kind::remote || st.deleted || run.run_id >= ctx->process_first_id) return false;
+  for (const run_record& r : st.in_flight)
+    if (r.run_id == run.run_id) return false;
+  run.job_id = st.spec.id();
+  run.group = st.spec.group();
+  run.state = run_state::running;
+  st.in_flight.push_back(std::move(run));
+  // This process counts it as it ends (runs_finished): as started, so that the two stay apart by
+  // the runs in flight.
+  ctx->stats->runs_started.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
 void finish_run(job_self self, const job_context* ctx, run_outcome out) {
   auto& st = self->state;
   auto it = std::find_if(st.in_flight.begin(), st.in_flight.end(),
@@ -376,7 +391,11 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
   if (own) run.own_fields = std::make_shared<const run_override>(*own);
   if (own && !retried) forget_own_fields(st, run.plan_ms);  // `own` points nowhere after this
   if (ctx->pool->has_reply_hook()) ctx->pool->report(run_report_json(run, std::string(st.spec.name())));
-  auto record = mutation_batch{}.put_run(run, st.history_known ? &st.counts : nullptr);
+  const run_tally* tally = st.history_known ? &st.counts : nullptr;
+  // A run of an earlier process (adopt_remote_run) may have a record already, if that process
+  // gave it up as lost before it stopped: this one replaces it.
+  auto record = run.run_id < ctx->process_first_id ? mutation_batch{}.update_run(run, tally)
+                                                   : mutation_batch{}.put_run(run, tally);
   // A deleted job's record goes through its group, which knows whether a new job has the id now.
   if (st.deleted)
     self->send(ctx->registry, deleted_run_atom::value, std::string(st.spec.group()), std::string(st.spec.id()),

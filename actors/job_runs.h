@@ -46,6 +46,13 @@ std::size_t abort_runs(job_self self, const job_context* ctx, const std::string&
 // Starts the retries that are due and arms the timer for the next one.
 void start_due_retries(job_self self, const job_context* ctx);
 void count_skipped(job_state& st, const job_context* ctx, uint64_t n, skip_reason why);
+// Takes in flight `run`, a run of this REMOTE@ job that an earlier process of the server started
+// and its node (run.node) still runs (node_running in node_protocol.h): the job shows it running,
+// counts it against its one-at-a-time rules, can stop it, and finish_run records it when the
+// node reports its end, as a run it started. Answers false, taking nothing, when the job is not a
+// REMOTE@ one or is deleted, the run is of this process (ctx->process_first_id), or in flight
+// already: its result is then recorded as one nobody waits for (node_actor.cc).
+bool adopt_remote_run(job_self self, const job_context* ctx, run_record run);
 // Records a run's outcome; arms a retry when the run failed and retries remain; otherwise asks
 // the group to run the job's follow-up (job_controls on_success / on_failure; none after a
 // client's abort); posts the run hook; starts runs waiting in the job's queue.

@@ -90,6 +90,12 @@ using node_list_atom = caf::atom_constant<caf::atom("nodelist")>;
 using node_restore_atom = caf::atom_constant<caf::atom("noderest")>;  // stored nodes, at start-up
 using join_result_atom = caf::atom_constant<caf::atom("joinres")>;    // node -> gateway
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
+// A run of an earlier process that a node still runs (node_running in node_protocol.h):
+// node -> registry -> group -> job: (adopt_run_atom, [group,] run_record, node) asks the job to
+// take it in flight; the job, or the registry or group finding no job, answers the node
+// (adopted_atom, run_id, job): the job's actor when it took the run, null otherwise.
+using adopt_run_atom = caf::atom_constant<caf::atom("adoptrun")>;
+using adopted_atom = caf::atom_constant<caf::atom("adopted")>;
 // -- placing REMOTE@* jobs on nodes (core/job_allocation.h) --
 // job -> registry -> node registry: (alloc_sync_atom, [group,] job_id, job, wanted, servers,
 // entry_version): entry_version is the job's revision + 1 (core/job.h)
@@ -133,6 +139,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<mainspring::run_record>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::job_patch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::job_view)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::run_outcome)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::run_record)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::run_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::run_callback)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mainspring::node_spec)

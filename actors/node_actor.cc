@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <unordered_set>
 
 #include <spdlog/spdlog.h>
@@ -23,6 +24,13 @@ struct flight {
   sys_ms sent_at{};          // handed to the agent: the start a failure given up on records
 };
 
+// A run of an earlier process that the agent still runs (node_running), taken back in flight
+// here, whose job has not answered yet: what the run is, and its outcome if it ended meanwhile.
+struct adoption {
+  run_record run;
+  std::optional<run_outcome> ended;
+};
+
 struct node_state {
   node_spec spec;
   const job_context* ctx = nullptr;
@@ -31,6 +39,7 @@ struct node_state {
   bool up = false;
   int64_t down_since_ms = 0;
   std::map<uint64_t, flight> in_flight;
+  std::map<uint64_t, adoption> adopting;  // by run id: runs taken back, their jobs not answered yet
   static inline const char* name = "mainspring.node";
 };
 
@@ -113,16 +122,31 @@ void take_hello(node_state& st, const node_hello& h) {
   st.spec = std::move(next);
 }
 
-// A result nobody waits for any more: this server restarted while the run was on the node, or
-// gave the run up when the node went away. Its record is written from what the result carries
-// (replacing a "node went away" record of the same run), if it is this node's group's.
+// Writes the record of a run nobody waits for (`run` as it started, `out` how it ended), replacing
+// a record of the same run if the job has one (it may have recorded the run lost).
+void record_unwaited(node_state& st, run_record run, run_outcome out) {
+  run.state = out.result == run_result::succeeded ? run_state::succeeded
+              : out.result == run_result::timed_out ? run_state::timed_out
+                                                    : run_state::failed;
+  run.start_ms = std::max(run.start_ms, to_unix_ms(out.start_time));
+  run.end_ms = to_unix_ms(out.end_time);
+  run.code = out.code;
+  run.output_tail = std::move(out.output_tail);
+  run.error = std::move(out.error);
+  spdlog::info("node {}/{}: recorded run {} of job {}, which finished while nobody waited for it", st.spec.group,
+               st.spec.id, run.run_id, run.job_id);
+  persist_lazily(st.ctx, mutation_batch{}.update_run(run));
+}
+
+// A result nobody waits for any more: this server restarted while the run was on the node (and
+// no job took it back: an older agent, or a job that is gone), or gave the run up when the node
+// went away. Its record is written from what the result carries, if it is this node's group's.
 void record_orphan(node_state& st, const remote_result& r) {
   // The agent is trusted with its group's runs, not with the store's key layout: a job id that is
   // not one (a '/' in it) could name another job's records.
   if (r.group != st.spec.group || !is_valid_job_id(r.job_id) || r.run_id == 0 ||
       r.trigger > static_cast<uint8_t>(run_trigger::parent))
     return;
-  run_outcome out = outcome_of(r);
   run_record run;
   run.run_id = r.run_id;
   run.job_id = r.job_id;
@@ -131,17 +155,65 @@ void record_orphan(node_state& st, const remote_result& r) {
   run.attempt = r.attempt;
   run.plan_ms = r.plan_ms;
   run.start_ms = r.start_ms;
-  run.end_ms = r.end_ms;
-  run.code = out.code;
-  run.state = out.result == run_result::succeeded ? run_state::succeeded
-              : out.result == run_result::timed_out ? run_state::timed_out
-                                                    : run_state::failed;
-  run.output_tail = std::move(out.output_tail);
-  run.error = std::move(out.error);
   run.node = st.spec.id;
-  spdlog::info("node {}/{}: recorded run {} of job {}, which finished while nobody waited for it", st.spec.group,
-               st.spec.id, run.run_id, run.job_id);
-  persist_lazily(st.ctx, mutation_batch{}.update_run(run));  // the job may have recorded it lost
+  record_unwaited(st, std::move(run), outcome_of(r));
+}
+
+// Takes back in flight the runs of an earlier process that the agent says it still runs, and asks
+// each one's job to take it too (adopt_run_atom): the job then shows it, can stop it, and records
+// it when it ends, as a run it started. Until the job answers (on_adopted), an outcome waits in
+// `adopting`. Runs this node has in flight already (a reconnection) are left as they are.
+void adopt_runs(node_self self, const node_running& running) {
+  auto& st = self->state;
+  const std::size_t n = std::min(running.runs.size(), k_max_reported_run_ids);
+  for (std::size_t i = 0; i < n; ++i) {
+    const running_run& r = running.runs[i];
+    if (st.in_flight.count(r.run_id) || st.adopting.count(r.run_id) ||
+        st.in_flight.size() >= k_max_runs_in_flight_per_node || !adoptable(r, st.spec.group, st.ctx->process_first_id))
+      continue;
+    run_record run;
+    run.run_id = r.run_id;
+    run.job_id = r.job_id;
+    run.group = r.group;
+    run.trigger = static_cast<run_trigger>(r.trigger);
+    run.attempt = r.attempt;
+    run.plan_ms = r.plan_ms;
+    run.start_ms = r.start_ms;
+    run.node = st.spec.id;
+    // Its time limit counts from when the agent took it, but not from before now: a clock apart
+    // from the agent's must not fail the run the moment it is taken.
+    const int64_t report_by =
+        r.timeout_ms > 0 ? std::max(r.start_ms + r.timeout_ms, now_unix_ms()) + k_node_report_grace.count() : 0;
+    auto keep_outcome = [&st, id = r.run_id](run_outcome out) {
+      if (auto a = st.adopting.find(id); a != st.adopting.end()) a->second.ended = std::move(out);
+    };
+    st.in_flight.emplace(r.run_id, flight{std::move(keep_outcome), report_by, from_unix_ms(r.start_ms)});
+    st.adopting.emplace(r.run_id, adoption{run, std::nullopt});
+    spdlog::info("node {}/{}: run {} of job {} is still running there; asking its job to take it back",
+                 st.spec.group, st.spec.id, run.run_id, run.job_id);
+    std::string group = run.group;  // not read from `run` in the call that moves it
+    self->send(st.ctx->registry, adopt_run_atom::value, std::move(group), std::move(run),
+               caf::actor_cast<caf::actor>(self));
+  }
+}
+
+// The job of an adopted run answered: `job` took it (its outcome goes there, as a run's it
+// started), or nobody did (null: no such job, or not a REMOTE@ one) and the run's result is
+// recorded when it comes, as any nobody waits for.
+void on_adopted(node_state& st, uint64_t run_id, const caf::actor& job) {
+  auto a = st.adopting.find(run_id);
+  if (a == st.adopting.end()) return;
+  adoption taken = std::move(a->second);
+  st.adopting.erase(a);
+  auto f = st.in_flight.find(run_id);
+  if (!job) {
+    if (f != st.in_flight.end()) st.in_flight.erase(f);
+    else if (taken.ended) record_unwaited(st, std::move(taken.run), std::move(*taken.ended));
+    return;
+  }
+  run_callback to_job = [job](run_outcome out) { caf::anon_send(job, run_done_atom::value, std::move(out)); };
+  if (f != st.in_flight.end()) f->second.done = std::move(to_job);
+  else if (taken.ended) to_job(std::move(*taken.ended));
 }
 
 // Once a second: silence, runs lost with their node, runs never reported.
@@ -231,6 +303,14 @@ caf::behavior node_behavior(node_self self, node_spec spec, const job_context* c
         auto done = std::move(it->second.done);
         st.in_flight.erase(it);
         done(outcome_of(result));
+      },
+      [=](node_running_atom, const node_running& running) {
+        if (from_agent(self)) adopt_runs(self, running);
+      },
+      [=](adopted_atom, uint64_t run_id, const caf::actor& job) {
+        // From this server's own actors only: an agent may hold this actor's handle too.
+        const auto& sender = self->current_sender();
+        if (sender && sender->node() == self->node()) on_adopted(self->state, run_id, job);
       },
       [=](node_abort_atom, uint64_t run_id, std::string& why) {
         // A run on a node that is down ends when the node is given up on (k_node_lost_grace).

@@ -11,6 +11,13 @@
 //   (node_result_atom, remote_result) calls the run's callback and is acknowledged; results for
 //   runs no longer waited for are acknowledged and dropped. Only the node's current agent is
 //   listened to: messages from any other sender are ignored.
+// - Runs of an earlier process: after each join the agent says which runs it still runs
+//   (node_running_atom). Each one this node has no flight for, started by an earlier process of
+//   the server (adoptable), becomes a flight here and goes to its job (adopt_run_atom, through
+//   the registry and the group); the job answers (adopted_atom, run_id, job): its actor, and the
+//   run's end goes there as any run's, or null (no such job, or not a REMOTE@ one), and the
+//   run's result is recorded when it comes as one nobody waits for. An end before the answer
+//   waits for it.
 // - Failure: the node is down when its agent's connection ends (a CAF monitor) or after
 //   k_node_silence_limit without a heartbeat. Its runs in flight then fail after
 //   k_node_lost_grace unless the agent comes back and reports them ("node w1 went away ...");

@@ -7,6 +7,7 @@
 // The conversation (agent -> server unless marked <-):
 //   (node_hello_atom, group, node_id)               -> nonce            to the published gateway
 //   (node_join_atom, node_hello, agent actor)       -> node actor       the proof of the secret
+//   (node_running_atom, node_running)                                   after each join: runs still running
 //   <- (node_run_atom, remote_run)                                      a run to start
 //   (node_result_atom, remote_result)                                   its outcome, until acked
 //   <- (node_ack_atom, run_id)                                          the server recorded it
@@ -18,6 +19,15 @@
 // when the node went away) is acknowledged and recorded as the run's record from the identity
 // the result carries: the real outcome replaces "node went away", and a run that finished while
 // the server was down is not lost.
+// A run still running when its server restarted is adopted: the agent says after each join what
+// it runs (node_running, with what the server needs to know the run again), and the new server
+// takes each run it does not know, of a REMOTE@ job that still exists, back in flight in its job
+// (node_actor.h): the job shows it running, refuses a second one, can stop it, and counts it when
+// its result comes. node_running is a message of its own rather than a field of node_hello:
+// CAF's binary layout of node_hello is fixed, so a new field would make every older agent's hello
+// unreadable. An older agent sends no node_running: its runs are recorded when their results
+// come, as before, but their jobs do not know them as running. A server older than the agent
+// drops the message (a type it does not know) and does the same.
 //
 // Example (agent side):
 //   auto nonce = request(gateway, timeout, node_hello_atom::value, group, node_id)
@@ -29,6 +39,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <caf/all.hpp>
@@ -66,6 +77,7 @@ using node_ack_atom = caf::atom_constant<caf::atom("nodeack")>;
 using node_beat_atom = caf::atom_constant<caf::atom("nodebeat")>;
 using node_bye_atom = caf::atom_constant<caf::atom("nodebye")>;
 using node_abort_atom = caf::atom_constant<caf::atom("nodeabort")>;
+using node_running_atom = caf::atom_constant<caf::atom("noderuns")>;
 
 // What an agent says about itself when it joins, with the proof (core/node_auth.h).
 struct node_hello {
@@ -91,6 +103,24 @@ struct remote_run {
   uint8_t trigger = 0;     // run_trigger, so that a result outliving its server is recorded whole
   int32_t attempt = 0;
   std::vector<std::pair<std::string, std::string>> env;  // added to the agent's environment
+};
+
+// A run an agent is still running, as it tells the server after a join: the remote_run's identity
+// and when the agent took it.
+struct running_run {
+  uint64_t run_id = 0;
+  std::string job_id;
+  std::string group;
+  int64_t plan_ms = 0;
+  uint8_t trigger = 0;
+  int32_t attempt = 0;
+  int64_t timeout_ms = 0;  // <= 0: none
+  int64_t start_ms = 0;    // when the agent received it
+};
+
+// Every run an agent is still running (at most k_max_reported_run_ids are looked at).
+struct node_running {
+  std::vector<running_run> runs;
 };
 
 // What became of a remote_run (executors/run.h's run_outcome, in wire form).
@@ -122,6 +152,15 @@ typename Inspector::result_type inspect(Inspector& f, remote_run& x) {
            x.timeout_ms, x.plan_ms, x.trigger, x.attempt, x.env);
 }
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, running_run& x) {
+  return f(caf::meta::type_name("running_run"), x.run_id, x.job_id, x.group, x.plan_ms, x.trigger, x.attempt,
+           x.timeout_ms, x.start_ms);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, node_running& x) {
+  return f(caf::meta::type_name("node_running"), x.runs);
+}
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, remote_result& x) {
   return f(caf::meta::type_name("remote_result"), x.run_id, x.result, x.start_ms, x.end_ms, x.code,
            x.output_tail, x.error, x.job_id, x.group, x.plan_ms, x.trigger, x.attempt);
@@ -130,6 +169,12 @@ typename Inspector::result_type inspect(Inspector& f, remote_result& x) {
 // The node a hello describes: group, id, what it reports and its tags ("a=b" -> a: b; "a" -> a: "").
 struct node_spec;
 node_spec node_spec_of(const node_hello& hello);
+
+// Whether a server whose process took its first run id at `process_first_id` adopts `run`, said
+// running by a node of `group`: a run of that group, with a job id (no '/': it becomes a store
+// key) and a trigger it knows, started by an earlier process. A run of this process that its node
+// no longer has in flight was given up and recorded already; its result is recorded when it comes.
+bool adoptable(const running_run& run, std::string_view group, uint64_t process_first_id);
 
 // Registers the types above (both ends must, with the same names).
 void add_node_message_types(caf::actor_system_config& cfg);

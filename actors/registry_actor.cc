@@ -419,6 +419,12 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
         if (auto it = self->state.groups.find(group); it != self->state.groups.end())
           self->send(it->second.nodes, alloc_leave_atom::value, std::move(job_ids));
       },
+      // A node's agent still runs a run of an earlier process: its job may take it back.
+      [=](adopt_run_atom, const std::string& group, run_record& run, const caf::actor& node) {
+        auto it = self->state.groups.find(group);
+        if (it == self->state.groups.end()) return self->send(node, adopted_atom::value, run.run_id, caf::actor{});
+        self->send(it->second.actor, adopt_run_atom::value, std::move(run), node);
+      },
       [=](node_abort_atom, const std::string& group, std::string& node, uint64_t run_id, std::string& why) {
         if (auto it = self->state.groups.find(group); it != self->state.groups.end())
           self->send(it->second.nodes, node_abort_atom::value, std::move(node), run_id, std::move(why));

@@ -2,7 +2,6 @@
 
 #include <map>
 #include <memory>
-#include <set>
 
 #include <spdlog/spdlog.h>
 
@@ -22,7 +21,7 @@ struct agent_state {
   std::unique_ptr<shell_runner> runner;
   caf::actor node;       // the current session's node actor; null between sessions
   uint64_t session = 0;
-  std::set<uint64_t> running;
+  std::map<uint64_t, running_run> running;  // by run id: what a restarted server needs to adopt it
   std::map<uint64_t, remote_result> unacked;  // by run id: oldest first
   static inline const char* name = "mainspring.agent";
 };
@@ -75,7 +74,8 @@ void start_run(agent_self self, remote_run run) {
   req.plan_time = from_unix_ms(run.plan_ms);
   req.extras = std::move(run.env);
   req.extras.emplace_back("MAINSPRING_NODE_ID", st.node_id);
-  st.running.insert(req.run_id);
+  st.running.emplace(req.run_id, running_run{run.run_id, run.job_id, run.group, run.plan_ms, run.trigger,
+                                             run.attempt, run.timeout_ms, to_unix_ms(now_ms())});
   st.runner->start(std::move(req), [agent = caf::actor_cast<caf::actor>(self), run = std::move(run)](run_outcome out) {
     caf::anon_send(agent, run_finished_atom::value, result_of(out, run));
   });
@@ -97,14 +97,21 @@ caf::behavior agent_behavior(agent_self self, std::string node_id, std::size_t m
         st.node = node;
         st.session = session;
         self->monitor(node);
+        // Before the results: a server that restarted takes these runs back in flight (node_protocol.h).
+        if (!st.running.empty()) {
+          node_running running;
+          for (const auto& [id, run] : st.running) running.runs.push_back(run);
+          self->send(node, node_running_atom::value, std::move(running));
+        }
         for (const auto& [id, result] : st.unacked) self->send(node, node_result_atom::value, result);
         self->send(self, beat_tick_atom::value, session);
       },
       [=](ids_atom) -> std::tuple<std::vector<uint64_t>, std::vector<uint64_t>> {
         auto& st = self->state;
-        std::vector<uint64_t> finished;
+        std::vector<uint64_t> running, finished;
+        for (const auto& [id, run] : st.running) running.push_back(id);
         for (const auto& [id, result] : st.unacked) finished.push_back(id);
-        return std::make_tuple(std::vector<uint64_t>(st.running.begin(), st.running.end()), std::move(finished));
+        return std::make_tuple(std::move(running), std::move(finished));
       },
       [=](node_run_atom, remote_run& run) {
         // Only the server holds this actor's handle. A run may arrive before the connect loop

@@ -10,6 +10,8 @@
 //   when the run ends and again at the start of every later session, so that a connection
 //   dropped after a command ended loses nothing (at most k_max_unacked_results are kept; beyond
 //   that the oldest is dropped, with a warning);
+// - tells each new session's node actor which runs it is still running (node_running), so that a
+//   server that restarted takes them back in flight;
 // - sends a heartbeat request every k_node_beat_interval; a failed heartbeat, the node actor's
 //   down message or the server's bye ends the session, and `on_session_end(session, why, node_id_taken)` tells
 //   the connect loop to dial again, unless the server's bye said another agent took the node id

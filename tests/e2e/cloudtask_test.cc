@@ -6,7 +6,10 @@
 
 #include <chrono>
 #include <ctime>
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <set>
@@ -615,4 +618,69 @@ TEST_CASE("cloudtask: a job whose runtime has no live server waits (stat 202) an
   REQUIRE(eventually([&] { return no_node_skips() >= 2; }, 15s));
   CHECK(s.job(id)["stat"] == 202);
   CHECK(s.logs(id).empty());
+}
+
+TEST_CASE("cloudtask: an execution going on across a server kill -9 is its job's again: started, not started twice, stopped by stop") {
+  ct_server s;
+  s.add_runtime("rt");
+  auto w1 = s.agent("rt", "w1");
+  REQUIRE(s.servers_up("rt", 1));
+  // Each execution adds a line to `starts`; its command line names the file while it runs.
+  const std::string starts = "/tmp/mainspring-ct-adopted-" + std::to_string(::getpid());
+  std::filesystem::remove(starts);
+  auto started = [&] {
+    std::ifstream in(starts);
+    return std::count(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>(), '\n');
+  };
+  auto still_running = [&] {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+      std::ifstream in(entry.path() / "cmdline", std::ios::binary);
+      std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      if (cmdline.find(starts) != std::string::npos) return true;
+    }
+    return false;
+  };
+  std::string id = s.create(job_body("longrun", "echo begin; echo x >> " + starts + "; sleep 60; echo done"));
+  REQUIRE(eventually([&] { return s.placement("rt").count(id) == 1; }));
+  json start = {{"runtime", "rt"}, {"jobid", id}, {"action", "start"}};
+  s.answer(s.ct.request("PUT", "/cloudtask/v2/jobs/action", start.dump()), 202);
+  REQUIRE(eventually([&] { return started() == 1; }, 15s));
+
+  s.server.kill9();
+  s.server.restart();
+  REQUIRE(s.servers_up("rt", 1, 30s));
+  // Started (200) again once its agent is back, in the native view too.
+  REQUIRE(eventually([&] { return s.job(id)["stat"] == 200; }, 15s));
+  CHECK(s.native.detail("rt", id)["counts"]["running"] == 1);
+  // A start while it runs starts nothing: the job runs one execution at a time.
+  REQUIRE(eventually([&] { return s.placement("rt").count(id) == 1; }));
+  s.answer(s.ct.request("PUT", "/cloudtask/v2/jobs/action", start.dump()), 202);
+  std::this_thread::sleep_for(2s);
+  CHECK(started() == 1);
+  CHECK(s.native.detail("rt", id)["counts"]["running"] == 1);
+
+  json stop = {{"runtime", "rt"}, {"jobid", id}, {"action", "stop"}};
+  s.answer(s.ct.request("PUT", "/cloudtask/v2/jobs/action", stop.dump()), 202);
+  json rows;
+  REQUIRE(eventually([&] {
+    rows = s.logs(id);
+    return rows.size() == 1;
+  }, 15s));
+  // Recorded as a stop is: STATE_STOPED without error, what it printed before.
+  CHECK(rows[0]["stat"] == 0);
+  CHECK(rows[0]["execerr"] == "");
+  CHECK(rows[0]["stdout"] == "begin\n");
+  // The agent ended its process group.
+  CHECK(eventually([&] { return !still_running(); }, 10s));
+  json job = s.job(id);
+  CHECK(job["stat"] == 0);
+  json native = s.native.detail("rt", id);
+  CHECK(native["counts"]["running"] == 0);
+  CHECK(native["counts"]["runs"] == 1);
+  CHECK(native["counts"]["failures"] == 1);
+  CHECK(native["last_run"]["state"] == "failed");
+  CHECK(native["last_run"]["error"].get<std::string>().find("stopped through the cloudtask API") != std::string::npos);
+  CHECK(started() == 1);
+  std::filesystem::remove(starts);
 }

@@ -544,3 +544,51 @@ TEST_CASE("a remote run that finishes while the server is down is recorded once 
   CHECK(r["output_tail"] == "survived\n");
   CHECK(r["trigger"] == "manual");
 }
+
+TEST_CASE("a remote run still going across a server kill -9 is taken back by its job, which counts it when it ends") {
+  node_server s;
+  auto w1 = s.agent("w1");
+  REQUIRE(s.becomes("w1", "up"));
+  const std::string marker = "/tmp/mainspring-node-adopted-" + std::to_string(::getpid());
+  const std::string began = marker + ".began", release = marker + ".release";
+  std::filesystem::remove(began);
+  std::filesystem::remove(release);
+  // Runs until the test lets it end, whatever the restart takes.
+  std::string id = s.add_remote("adopted", "w1",
+                                "touch " + began + "; while [ ! -e " + release + " ]; do sleep 0.2; done; echo survived",
+                                json{{"timeout", 120}});
+  const std::string run_id = s.run_now(id);
+  REQUIRE(eventually([&] { return std::filesystem::exists(began); }, 15s));
+  s.restart_server();
+  REQUIRE(s.becomes("w1", "up", 30s));
+  // In flight in its job again, as before the restart: the same run, on its node.
+  const bool ok = eventually([&] { return s.api->detail("G", id)["counts"]["running"] == 1; }, 15s);
+  INFO(s.server.log());
+  INFO(w1->log());
+  REQUIRE(ok);
+  json job = s.api->detail("G", id);
+  CHECK(job["last_run"]["run_id"] == run_id);
+  CHECK(job["last_run"]["state"] == "running");
+  CHECK(job["last_run"]["node"] == "w1");
+  CHECK(job["counts"]["runs"] == 0);
+  CHECK(s.nodes()[0]["running"] == 1);
+
+  std::ofstream(release).put('\n');
+  REQUIRE(eventually([&] { return s.api->detail("G", id)["counts"]["running"] == 0; }, 15s));
+  job = s.api->detail("G", id);
+  CHECK(job["counts"]["runs"] == 1);
+  CHECK(job["counts"]["successes"] == 1);
+  CHECK(job["last_success"].is_number());
+  CHECK(job["last_run"]["run_id"] == run_id);
+  CHECK(job["last_run"]["state"] == "succeeded");
+  CHECK(job["last_run"]["output_tail"] == "survived\n");
+  CHECK(job["last_run"]["trigger"] == "manual");
+  // Recorded once, and the count survives another restart (written with the run's tally).
+  REQUIRE(eventually([&] { return s.finished_runs(id, "succeeded") == 1; }));
+  CHECK(s.finished_runs(id) == 1);
+  s.restart_server();
+  CHECK(eventually([&] { return s.api->detail("G", id)["counts"]["successes"] == 1; }));
+  CHECK(s.api->detail("G", id)["counts"]["runs"] == 1);
+  std::filesystem::remove(began);
+  std::filesystem::remove(release);
+}
