@@ -545,7 +545,7 @@ TEST_CASE("a remote run that finishes while the server is down is recorded once 
   CHECK(r["trigger"] == "manual");
 }
 
-TEST_CASE("a remote run still going across a server kill -9 is taken back by its job, which counts it when it ends") {
+TEST_CASE("a remote run still going on its node across a server kill -9 is taken back by its job, which counts it when it ends") {
   node_server s;
   auto w1 = s.agent("w1");
   REQUIRE(s.becomes("w1", "up"));
