@@ -138,6 +138,22 @@ void record_unwaited(node_state& st, run_record run, run_outcome out) {
   persist_lazily(st.ctx, mutation_batch{}.update_run(run));
 }
 
+// The record of a run an agent reports (a remote_result or a running_run): its identity and
+// times, on `node`; no outcome yet.
+template <class Reported>
+run_record reported_run(const Reported& r, const std::string& node) {
+  run_record run;
+  run.run_id = r.run_id;
+  run.job_id = r.job_id;
+  run.group = r.group;
+  run.trigger = static_cast<run_trigger>(r.trigger);
+  run.attempt = r.attempt;
+  run.plan_ms = r.plan_ms;
+  run.start_ms = r.start_ms;
+  run.node = node;
+  return run;
+}
+
 // A result nobody waits for any more: this server restarted while the run was on the node (and
 // no job took it back: an older agent, or a job that is gone), or gave the run up when the node
 // went away. Its record is written from what the result carries, if it is this node's group's.
@@ -147,16 +163,7 @@ void record_orphan(node_state& st, const remote_result& r) {
   if (r.group != st.spec.group || !is_valid_job_id(r.job_id) || r.run_id == 0 ||
       r.trigger > static_cast<uint8_t>(run_trigger::parent))
     return;
-  run_record run;
-  run.run_id = r.run_id;
-  run.job_id = r.job_id;
-  run.group = r.group;
-  run.trigger = static_cast<run_trigger>(r.trigger);
-  run.attempt = r.attempt;
-  run.plan_ms = r.plan_ms;
-  run.start_ms = r.start_ms;
-  run.node = st.spec.id;
-  record_unwaited(st, std::move(run), outcome_of(r));
+  record_unwaited(st, reported_run(r, st.spec.id), outcome_of(r));
 }
 
 // Takes back in flight the runs of an earlier process that the agent says it still runs, and asks
@@ -171,15 +178,7 @@ void adopt_runs(node_self self, const node_running& running) {
     if (st.in_flight.count(r.run_id) || st.adopting.count(r.run_id) ||
         st.in_flight.size() >= k_max_runs_in_flight_per_node || !adoptable(r, st.spec.group, st.ctx->process_first_id))
       continue;
-    run_record run;
-    run.run_id = r.run_id;
-    run.job_id = r.job_id;
-    run.group = r.group;
-    run.trigger = static_cast<run_trigger>(r.trigger);
-    run.attempt = r.attempt;
-    run.plan_ms = r.plan_ms;
-    run.start_ms = r.start_ms;
-    run.node = st.spec.id;
+    run_record run = reported_run(r, st.spec.id);
     // Its time limit counts from when the agent took it, but not from before now: a clock apart
     // from the agent's must not fail the run the moment it is taken.
     const int64_t report_by =
