@@ -1,7 +1,9 @@
 // The writing half of dump_json.h; dump_json_read.cc reads.
 #include "storage/dump_json.h"
 
+#include <algorithm>
 #include <functional>
+#include <limits>
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -180,7 +182,8 @@ void write_record(std::string& out, const job_spec& s) {
       .integer("anchor_ms", s.anchor_ms)
       .text("otp_token", s.otp_secret)
       .integer("created_ms", s.created_ms)
-      .integer("updated_ms", s.updated_ms);
+      .integer("updated_ms", s.updated_ms)
+      .integer("revision", static_cast<int64_t>(std::min<uint64_t>(s.revision, std::numeric_limits<int64_t>::max())));
   const job_controls& c = s.controls;
   w.integer("max_running", c.max_running)
       .boolean("queue", c.queue)

@@ -84,6 +84,14 @@ refusal take(const json_value& v, int* out) {
   return {};
 }
 
+refusal take(const json_value& v, uint64_t* out) {
+  int64_t wide = 0;
+  if (auto r = take(v, &wide); !r.empty()) return r;
+  if (wide < 0) return "must not be negative";
+  *out = static_cast<uint64_t>(wide);
+  return {};
+}
+
 refusal take(const json_value& v, bool* out) {
   if (v.kind != json_kind::boolean) return expected("a boolean", v);
   *out = v.boolean;
@@ -165,6 +173,7 @@ const field<job_spec> k_job_fields[] = {
     MS_FIELD(job_spec, "otp_token", otp_secret),
     MS_FIELD(job_spec, "created_ms", created_ms),
     MS_FIELD(job_spec, "updated_ms", updated_ms),
+    MS_FIELD(job_spec, "revision", revision),
     MS_FIELD(job_spec, "max_running", controls.max_running),
     MS_FIELD(job_spec, "queue", controls.queue),
     MS_FIELD(job_spec, "queue_max", controls.queue_max),

@@ -53,6 +53,7 @@ job_spec full_job(const std::string& group, const std::string& id) {
   j.otp_secret = "JBSWY3DPEHPK3PXP";
   j.created_ms = 1'600'000'000'001;
   j.updated_ms = 1'600'000'000'002;
+  j.revision = 7;  // edited seven times: Cloudtask's entry version 8 survives a dump and import
   return j;
 }
 
@@ -373,7 +374,8 @@ TEST_CASE("a group file is readable JSON with the documented field names") {
   CHECK(job["annotate_lines"] == true);
   CHECK(job["json_lines"] == true);
   CHECK(job["input_format"] == "cronicle");
-  // 19 plain fields, the shell target's 11 (executor, command, shell, cwd, env, stdin_base64,
+  CHECK(job["revision"] == 7);
+  // 20 plain fields (revision the last), the shell target's 11 (executor, command, shell, cwd, env, stdin_base64,
   // stderr_apart, progress_lines, annotate_lines, json_lines, input_format), parent_job,
   // ephemeral, expires_at_ms, dialect_data, and the 13 controls.
   CHECK(job["max_running"] == 0);
@@ -381,7 +383,7 @@ TEST_CASE("a group file is readable JSON with the documented field names") {
   CHECK(job["on_failure"] == "");
   CHECK(job["log_max_bytes"] == 0);
   CHECK(job["retry_aborted"] == true);
-  CHECK(job.size() == 47);
+  CHECK(job.size() == 48);
 
   const json& func = file["funcs"][0];
   CHECK(func["name"] == "Hello");
