@@ -118,6 +118,21 @@ std::pair<std::unique_ptr<agent_process>, std::string> one_job_running(ct_server
   return {std::move(w1), id};
 }
 
+// Stops the execution of job `id` of runtime "rt" through jobs/action and answers the job's one log
+// row once it is there, checked to be a stop's: STATE_STOPED (0) without an error.
+json stopped_row(ct_server& s, const std::string& id) {
+  json stop = {{"runtime", "rt"}, {"jobid", id}, {"action", "stop"}};
+  s.answer(s.ct.request("PUT", "/cloudtask/v2/jobs/action", stop.dump()), 202);
+  json rows;
+  REQUIRE(eventually([&] {
+    rows = s.logs(id);
+    return rows.size() == 1;
+  }, 15s));
+  CHECK(rows[0]["stat"] == 0);
+  CHECK(rows[0]["execerr"] == "");
+  return rows[0];
+}
+
 }  // namespace
 
 TEST_CASE("cloudtask: jobs made through the web routes are placed on live agents and run on their node") {
@@ -271,17 +286,8 @@ TEST_CASE("cloudtask: jobs/action start runs an idle job once and stop ends its 
   // Started again while it runs: nothing more starts (one run in the job's history).
   s.answer(s.ct.request("PUT", "/cloudtask/v2/jobs/action", start.dump()), 202);
 
-  json stop = {{"runtime", "rt"}, {"jobid", id}, {"action", "stop"}};
-  s.answer(s.ct.request("PUT", "/cloudtask/v2/jobs/action", stop.dump()), 202);
   // The agent reports a stopped execution as STATE_STOPED (0) without error (EXIT_STOP).
-  json rows;
-  REQUIRE(eventually([&] {
-    rows = s.logs(id);
-    return rows.size() == 1;
-  }, 15s));
-  CHECK(rows[0]["stat"] == 0);
-  CHECK(rows[0]["execerr"] == "");
-  CHECK(rows[0]["stdout"] == "begun\n");
+  CHECK(stopped_row(s, id)["stdout"] == "begun\n");
   json job = s.job(id);
   CHECK(job["stat"] == 0);
   CHECK(job["execerr"] == "");
@@ -660,17 +666,8 @@ TEST_CASE("cloudtask: an execution going on across a server kill -9 is its job's
   CHECK(started() == 1);
   CHECK(s.native.detail("rt", id)["counts"]["running"] == 1);
 
-  json stop = {{"runtime", "rt"}, {"jobid", id}, {"action", "stop"}};
-  s.answer(s.ct.request("PUT", "/cloudtask/v2/jobs/action", stop.dump()), 202);
-  json rows;
-  REQUIRE(eventually([&] {
-    rows = s.logs(id);
-    return rows.size() == 1;
-  }, 15s));
   // Recorded as a stop is: STATE_STOPED without error, what it printed before.
-  CHECK(rows[0]["stat"] == 0);
-  CHECK(rows[0]["execerr"] == "");
-  CHECK(rows[0]["stdout"] == "begin\n");
+  CHECK(stopped_row(s, id)["stdout"] == "begin\n");
   // The agent ended its process group.
   CHECK(eventually([&] { return !still_running(); }, 10s));
   json job = s.job(id);
