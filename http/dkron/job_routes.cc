@@ -256,22 +256,26 @@ struct upsert {
   }
 };
 
-// The members of the JSON object `text` (valid JSON) in document order, a key given twice kept
-// twice: Go sets a struct field from each in turn, so the order decides which one wins.
-std::vector<std::pair<std::string, json>> members_in_order(const std::string& text) {
+// `text` read as JSON (discarded when it is not), with the members of the object it is in
+// document order, a key given twice kept twice: Go sets a struct field from each in turn, so the
+// order decides which one wins. One parse gives both.
+struct ordered_json {
+  json value;
   std::vector<std::pair<std::string, json>> members;
+};
+ordered_json parse_in_order(const std::string& text) {
+  ordered_json out;
   std::string key;
   json::parser_callback_t collect = [&](int depth, json::parse_event_t event, json& parsed) {
     if (depth != 1) return true;
     if (event == json::parse_event_t::key) key = parsed.get<std::string>();
     else if (event == json::parse_event_t::value || event == json::parse_event_t::object_end ||
              event == json::parse_event_t::array_end)
-      members.emplace_back(key, parsed);
+      out.members.emplace_back(key, parsed);
     return true;
   };
-  const json whole = json::parse(text, collect, /*allow_exceptions=*/false);  // read for `collect`
-  (void)whole;
-  return members;
+  out.value = json::parse(text, collect, /*allow_exceptions=*/false);
+  return out;
 }
 
 // A job body as gin's BindJSON reads it into Dkron's Job: the first JSON value (what follows it is
@@ -281,19 +285,19 @@ status_or<json> read_job_body(std::string_view body) {
   auto length = go_json_first_value(body);
   if (!length.ok()) return length.status();
   // Go's decoder takes bytes that are not UTF-8 and lone surrogate escapes, as U+FFFD.
-  json value = json::parse(go_json_replace_invalid(body.substr(0, *length)), nullptr, /*allow_exceptions=*/false);
+  ordered_json read = parse_in_order(go_json_replace_invalid(body.substr(0, *length)));
   // What Go's scanner takes and Mainspring's reader does not (a number beyond a double, 1e999):
   // refused in Mainspring's words.
-  if (value.is_discarded()) {
+  if (read.value.is_discarded()) {
     auto refused = parse_json_object(body.substr(0, *length));
     return refused.ok() ? status::invalid_argument("malformed JSON body") : refused.status();
   }
-  if (value.is_null()) return json::object();
-  if (!value.is_object()) {
-    const char* kind = value.is_number() ? "number" : value.is_boolean() ? "bool" : value.type_name();
+  if (read.value.is_null()) return json::object();
+  if (!read.value.is_object()) {
+    const char* kind = read.value.is_number() ? "number" : read.value.is_boolean() ? "bool" : read.value.type_name();
     return status::invalid_argument(std::string("json: cannot unmarshal ") + kind + " into Go value of type dkron.Job");
   }
-  return go_job_fields(members_in_order(go_json_replace_invalid(body.substr(0, *length))));
+  return go_job_fields(read.members);
 }
 
 void create_or_update(scheduler_api& api, const state_ptr& state, http_request& req, responder reply) {
