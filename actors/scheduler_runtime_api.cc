@@ -227,15 +227,11 @@ void scheduler_runtime::deleted_job_executions(std::string group, std::string jo
   if (auto gone = impl_->store->find_deleted_job(group, job_id); !gone.ok()) return done(gone.status());
   auto stored = impl_->store->list_runs(group, job_id, limit, before_run_id);
   if (!stored.ok()) return done(std::move(stored));
-  // Its runs still going (its actor stays for them) come first, as a live job's do.
-  std::vector<run_record> busy;
-  for (auto& run : with_lingering_runs(impl_->lingering, group, job_id, {}))
-    if (before_run_id == 0 || run.run_id < before_run_id) busy.push_back(std::move(run));
-  if (busy.empty()) return done(std::move(stored));
-  for (auto& run : *stored) busy.push_back(std::move(run));
-  std::sort(busy.begin(), busy.end(), [](const run_record& a, const run_record& b) { return a.run_id > b.run_id; });
-  if (busy.size() > limit) busy.resize(limit);
-  done(std::move(busy));
+  // With its runs still going (its actor stays for them), newest first as a live job's.
+  auto runs = with_lingering_runs(impl_->lingering, group, job_id, std::move(stored).value());
+  if (before_run_id != 0) std::erase_if(runs, [&](const run_record& r) { return r.run_id >= before_run_id; });
+  if (runs.size() > limit) runs.resize(limit);
+  done(std::move(runs));
 }
 void scheduler_runtime::find_deleted_job(std::string group, std::string job_id, reply_fn<deleted_job> done) {
   // On the caller's thread: two point reads.
