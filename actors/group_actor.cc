@@ -560,6 +560,13 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
         if (auto it = self->state.jobs.find(id); it != self->state.jobs.end())
           to_job(self, it->second.actor, restore_waiting_atom::value, std::move(stored));
       },
+      [=](restore_in_flight_atom, const std::string& id, std::vector<run_record>& runs) {
+        // After its job, as the queue above; the markers of a job gone meanwhile go too.
+        if (auto it = self->state.jobs.find(id); it != self->state.jobs.end())
+          to_job(self, it->second.actor, restore_in_flight_atom::value, std::move(runs));
+        else
+          drop_in_flight_markers(ctx, runs);
+      },
       [=](restore_history_atom, const std::string& id, stored_history& history) {
         if (auto it = self->state.jobs.find(id); it != self->state.jobs.end())
           to_job(self, it->second.actor, restore_history_atom::value, std::move(history));

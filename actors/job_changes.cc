@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "actors/job_runs.h"
 #include "actors/job_state.h"
 #include "core/write_gate.h"
 #include "storage/mutation_batch.h"
@@ -191,6 +192,7 @@ void delete_job(job_self self, mutation_batch batch, std::function<void(status)>
       batch.delete_job(st.spec.group(), st.spec.id());
     // Its stored queue goes with it (a group's delete takes every job's at once).
     if (st.waiting) batch.delete_all_waiting(st.spec.group(), st.spec.id());
+    forget_in_flight_markers(st, batch);
     delete_now(self, std::move(batch), std::move(then));
   });
 }

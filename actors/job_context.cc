@@ -59,4 +59,10 @@ void persist_lazily(const job_context* ctx, mutation_batch batch) {
   ctx->store->commit(std::move(batch), nullptr);
 }
 
+void drop_in_flight_markers(const job_context* ctx, const std::vector<run_record>& runs) {
+  mutation_batch batch;
+  for (const auto& run : runs) batch.delete_in_flight(run.group, run.job_id, run.run_id);
+  if (!batch.empty()) persist_lazily(ctx, std::move(batch));
+}
+
 }  // namespace mainspring

@@ -156,5 +156,8 @@ void persist_then(const job_context* ctx, const caf::actor& owner, mutation_batc
 
 // Writes `batch` without waiting for a sync and without a reply (run history, heartbeats).
 void persist_lazily(const job_context* ctx, mutation_batch batch);
+// Deletes the in-flight markers of `runs` (storage: put_in_flight) without recording the runs:
+// those of a job or group that a start no longer has.
+void drop_in_flight_markers(const job_context* ctx, const std::vector<run_record>& runs);
 
 }  // namespace mainspring

@@ -199,7 +199,19 @@ uint64_t start_one(job_self self, const job_context* ctx, run_trigger trigger, i
                      else caf::anon_send(job, run_done_atom::value, std::move(out));
                    });
   t_inline = nullptr;
-  if (sink.out) finish_run(self, ctx, std::move(*sink.out));
+  if (sink.out) {
+    finish_run(self, ctx, std::move(*sink.out));
+  } else if (st.kind != executor_kind::remote) {
+    // In flight here until the executor answers: a marker lets a start after a crash record it
+    // (a REMOTE@ run goes on on its node, which reports it). A run that ended at once (a no-op)
+    // needs none, so the fire path of no-op jobs writes nothing more.
+    auto it = std::find_if(st.in_flight.begin(), st.in_flight.end(),
+                           [&](const run_record& r) { return r.run_id == run.run_id; });
+    if (it != st.in_flight.end()) {
+      it->marker_stored = true;
+      persist_lazily(ctx, mutation_batch{}.put_in_flight(*it));
+    }
+  }
   return run.run_id;
 }
 
@@ -396,6 +408,7 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
   // gave it up as lost before it stopped: this one replaces it.
   auto record = run.run_id < ctx->process_first_id ? mutation_batch{}.update_run(run, tally)
                                                    : mutation_batch{}.put_run(run, tally);
+  if (run.marker_stored) record.delete_in_flight(run.group, run.job_id, run.run_id);
   // A deleted job's record goes through its group, which knows whether a new job has the id now.
   if (st.deleted)
     self->send(ctx->registry, deleted_run_atom::value, std::string(st.spec.group()), std::string(st.spec.id()),
@@ -423,8 +436,47 @@ void record_interrupted_runs(job_self self, const job_context* ctx) {
     run.error = k_interrupted_by_stop;
     ++st.counts.failures;
     st.counts.last_error_ms = run.end_ms;
-    persist_lazily(ctx, mutation_batch{}.put_run(run, st.history_known ? &st.counts : nullptr));
+    auto record = mutation_batch{}.put_run(run, st.history_known ? &st.counts : nullptr);
+    if (run.marker_stored) record.delete_in_flight(run.group, run.job_id, run.run_id);
+    persist_lazily(ctx, std::move(record));
   }
+}
+
+void restore_cut_short_runs(job_self self, const job_context* ctx, std::vector<run_record> runs) {
+  auto& st = self->state;
+  if (!st.cut_short) st.cut_short = std::make_unique<std::vector<run_record>>();
+  for (auto& run : runs) st.cut_short->push_back(std::move(run));
+  record_cut_short_runs(self, ctx);
+}
+
+void record_cut_short_runs(job_self self, const job_context* ctx) {
+  auto& st = self->state;
+  // Written with the job's tally, which counts them: until the store's counts are in it, a record
+  // would carry none and the ring scan could count it a second time.
+  if (!st.cut_short || !st.history_known) return;
+  auto runs = std::move(*st.cut_short);
+  st.cut_short.reset();
+  std::sort(runs.begin(), runs.end(), [](const run_record& a, const run_record& b) { return a.end_ms < b.end_ms; });
+  for (auto& run : runs) {
+    run.state = run_state::failed;
+    run.end_ms = std::max(run.end_ms, run.start_ms);
+    run.error = k_interrupted_by_crash;
+    ++st.counts.failures;
+    st.counts.last_error_ms = std::max(st.counts.last_error_ms, run.end_ms);
+    persist_lazily(ctx, mutation_batch{}.put_run(run, &st.counts).delete_in_flight(run.group, run.job_id, run.run_id));
+    if (!st.last_finished || st.last_finished->end_ms <= run.end_ms) keep_finished(st, finished_run::of(std::move(run)));
+  }
+}
+
+void forget_in_flight_markers(job_state& st, mutation_batch& batch) {
+  for (auto& run : st.in_flight) {
+    if (!run.marker_stored) continue;
+    batch.delete_in_flight(run.group, run.job_id, run.run_id);
+    run.marker_stored = false;
+  }
+  if (!st.cut_short) return;
+  for (const auto& run : *st.cut_short) batch.delete_in_flight(run.group, run.job_id, run.run_id);
+  st.cut_short.reset();
 }
 
 void adopt_history(job_state& st, const job_context* ctx, stored_history history) {

@@ -63,6 +63,18 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out);
 // deleted job's runs are not recorded.
 void record_interrupted_runs(job_self self, const job_context* ctx);
 inline constexpr const char* k_interrupted_by_stop = "interrupted: the server stopped while it ran";
+// At start: `runs` were in flight here when the last process ended without recording them (a kill
+// -9, a crash; their in-flight markers, storage/mutation_batch.h), each with its end_ms set to
+// when that process was last known alive. They are recorded as failed, k_interrupted_by_crash,
+// counted, and their markers deleted: at once when the job's stored counts are known, else when
+// they are (adopt_history, then record_cut_short_runs). No retry or follow-up runs after them.
+void restore_cut_short_runs(job_self self, const job_context* ctx, std::vector<run_record> runs);
+void record_cut_short_runs(job_self self, const job_context* ctx);
+inline constexpr const char* k_interrupted_by_crash = "interrupted: the server ended (killed or crashed) while it ran";
+// The job is being deleted: `batch` (its delete) also deletes the in-flight markers of its runs,
+// which are no longer recorded after a crash (a deleted job's runs are recorded through its group,
+// which a start does not restore), and those of its cut-short runs not recorded yet.
+void forget_in_flight_markers(job_state& st, mutation_batch& batch);
 // Adds what the store kept of the job from before this start (the ring scan's `history`, less
 // the runs of this process the scan saw: ctx->process_first_id) to what it counted since,
 // unless it knows that already (it was told, or its runs were cleared since); the stored run

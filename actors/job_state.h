@@ -111,6 +111,10 @@ struct job_state {
   // together (concurrent runs timed out at once) are all on their way to the store for a moment,
   // and a read then must see each of them. Null for nearly every job: the store has the history.
   std::unique_ptr<std::vector<finished_run>> recent_finished;
+  // Runs the last process had in flight here when it ended without recording them (a kill -9, a
+  // crash: their in-flight markers), recorded as cut short once `counts` holds what the store
+  // kept (record_cut_short_runs in job_runs.h); null for nearly every job.
+  std::unique_ptr<std::vector<run_record>> cut_short;
   // Its runs counted (and the id of the newest it started): written with each run it stores
   // (core/run_tally.h), so that a restart gives them back.
   run_tally counts;

@@ -66,6 +66,7 @@ using import_atom = caf::atom_constant<caf::atom("import")>;
 using catch_up_atom = caf::atom_constant<caf::atom("catchup")>;  // misfire runs of a restored job
 using restore_atom = caf::atom_constant<caf::atom("restore")>;   // stored jobs, streamed at start-up
 using restore_waiting_atom = caf::atom_constant<caf::atom("restwait")>;  // a job's stored queue, at start-up
+using restore_in_flight_atom = caf::atom_constant<caf::atom("restflight")>;  // a job's runs cut short, at start-up
 using restore_history_atom = caf::atom_constant<caf::atom("resthist")>;  // a job's stored tally, after start-up
 using histories_read_atom = caf::atom_constant<caf::atom("histread")>;   // every stored tally was given
 // -- chains and lifetime (job_spec::parent_job, ephemeral) --

@@ -362,6 +362,12 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
         if (auto it = self->state.groups.find(group); it != self->state.groups.end())
           self->send(it->second.actor, restore_atom::value, std::move(jobs));
       },
+      [=](restore_in_flight_atom, const std::string& group, const std::string& id, std::vector<run_record>& runs) {
+        if (auto it = self->state.groups.find(group); it != self->state.groups.end())
+          self->send(it->second.actor, restore_in_flight_atom::value, id, std::move(runs));
+        else
+          drop_in_flight_markers(ctx, runs);
+      },
       [=](restore_waiting_atom, const std::string& group, const std::string& id, std::vector<waiting_record>& stored) {
         if (auto it = self->state.groups.find(group); it != self->state.groups.end())
           self->send(it->second.actor, restore_waiting_atom::value, id, std::move(stored));

@@ -8,6 +8,7 @@
 
 #include "actors/messages.h"
 #include "actors/runtime_impl.h"
+#include "core/time_types.h"
 
 namespace mainspring {
 
@@ -51,10 +52,34 @@ status stream_waiting_runs(state_store& store, const caf::actor& registry) {
   return st;
 }
 
+// The runs in flight that the last process did not record, one message per job, after every job.
+status stream_cut_short_runs(state_store& store, const caf::actor& registry, int64_t last_alive_ms) {
+  const int64_t end_ms = last_alive_ms > 0 ? last_alive_ms : to_unix_ms(now_ms());
+  std::vector<run_record> batch;
+  std::size_t total = 0;
+  auto flush = [&] {
+    if (batch.empty()) return;
+    total += batch.size();
+    std::string group = batch.front().group, job = batch.front().job_id;
+    caf::anon_send(registry, restore_in_flight_atom::value, std::move(group), std::move(job), std::exchange(batch, {}));
+  };
+  load_visitor visitor;
+  visitor.on_in_flight = [&](run_record&& run) {
+    if (!batch.empty() && (run.group != batch.front().group || run.job_id != batch.front().job_id)) flush();
+    run.end_ms = end_ms;
+    batch.push_back(std::move(run));
+  };
+  auto st = store.load_all(visitor);
+  flush();
+  if (total) spdlog::warn("{} run(s) in flight when the server last ended without recording them are recorded "
+                          "as interrupted", total);
+  return st;
+}
+
 }  // namespace
 
 status_or<std::size_t> stream_jobs(state_store& store, const caf::actor& registry,
-                                   const std::vector<group_spec>& groups) {
+                                   const std::vector<group_spec>& groups, int64_t last_alive_ms) {
   std::unordered_set<std::string> known;
   for (const auto& g : groups) known.insert(g.name);
   std::vector<job_spec> batch;
@@ -80,6 +105,7 @@ status_or<std::size_t> stream_jobs(state_store& store, const caf::actor& registr
   if (orphans) spdlog::warn("skipped {} stored job(s) of groups that are not stored", orphans);
   if (!st.ok()) return st;
   if (auto waiting = stream_waiting_runs(store, registry); !waiting.ok()) return waiting;
+  if (auto cut_short = stream_cut_short_runs(store, registry, last_alive_ms); !cut_short.ok()) return cut_short;
   return sent;
 }
 

@@ -8,7 +8,7 @@
 //   std::vector<group_spec> groups = restored->groups;
 //   auto registry = spawn_registry(sys, std::move(*restored), &ctx);
 //   ctx.last_alive_ms = read_last_alive(store);
-//   auto sent = stream_jobs(store, registry, groups);         // jobs the registry will restore
+//   auto sent = stream_jobs(store, registry, groups, ctx.last_alive_ms);  // jobs the registry will restore
 #pragma once
 
 #include <cstddef>
@@ -33,11 +33,14 @@ inline constexpr std::size_t k_restore_stream_jobs = 4096;
 status_or<restored_state> load_groups(state_store& store);
 
 // Reads the stored jobs (key order: group by group) and streams them to the registry in batches,
-// then the runs that were waiting in their queues (one message per job).
-// Answers how many it sent (counted for readiness even when reading fails part way); jobs of a
-// group that is not among `groups` (none are written that way) are skipped with a warning.
+// then the runs that were waiting in their queues (one message per job), then the runs the last
+// process had in flight here and did not record (their markers: a kill -9 or a crash), one message
+// per job, each run's end_ms set to `last_alive_ms` (when that process was last known alive; now
+// when that is unknown). Answers how many jobs it sent (counted for readiness even when reading
+// fails part way); jobs of a group that is not among `groups` (none are written that way) are
+// skipped with a warning.
 status_or<std::size_t> stream_jobs(state_store& store, const caf::actor& registry,
-                                   const std::vector<group_spec>& groups);
+                                   const std::vector<group_spec>& groups, int64_t last_alive_ms);
 
 // Hands the histories the store's ring scan reads (state_store::read_histories) to the job
 // actors, through the registry: start() once the stored jobs were streamed (stream_jobs), so

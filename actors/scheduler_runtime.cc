@@ -109,7 +109,7 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
       caf::anon_send(registry, node_dispatch_atom::value, std::move(req), std::move(done));
     });
   }
-  auto jobs = stream_jobs(*i->store, i->registry, groups);
+  auto jobs = stream_jobs(*i->store, i->registry, groups, i->ctx.last_alive_ms);
   if (!jobs.ok()) {  // stop what was started, so that the actor system can end
     caf::anon_send(i->registry, stop_atom::value);
     caf::anon_send(i->ctx.clock, stop_atom::value);

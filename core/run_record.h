@@ -94,6 +94,9 @@ struct run_record {
   run_trigger trigger = run_trigger::schedule;
   int attempt = 0;            // 0 for the first try, 1.. for retries
   run_state state = run_state::running;
+  // The store holds a marker of this run while it is in flight here (storage: put_in_flight), for
+  // a start after a crash to record it; the write that records the run deletes it. Not stored.
+  bool marker_stored = false;
   int64_t plan_ms = 0;        // when the schedule wanted it
   int64_t start_ms = 0;       // when the executor got it
   int64_t end_ms = 0;         // 0 while running

@@ -63,6 +63,16 @@ mutation_batch& mutation_batch::erase_orphan_run(std::string slot_key) {
   return *this;
 }
 
+mutation_batch& mutation_batch::put_in_flight(const run_record& run) {
+  ops_.push_back({op_kind::put, in_flight_key(run.group, run.job_id, run.run_id), encode_run_value(run)});
+  return *this;
+}
+
+mutation_batch& mutation_batch::delete_in_flight(std::string_view group, std::string_view job_id, uint64_t run_id) {
+  ops_.push_back({op_kind::erase, in_flight_key(group, job_id, run_id), {}});
+  return *this;
+}
+
 mutation_batch& mutation_batch::put_waiting(const waiting_record& run) {
   ops_.push_back({op_kind::put, waiting_key(run.group, run.job_id, run.id), encode(run)});
   return *this;

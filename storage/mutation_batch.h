@@ -37,7 +37,7 @@ class mutation_batch {
   enum class op_kind : uint8_t {
     put,          // key <- value
     erase,        // delete key
-    erase_group,  // delete g/<group> and everything under j/, f/, n/, q/, x/ of that group (runs: swept)
+    erase_group,  // delete g/<group> and everything under j/, f/, n/, q/, x/, i/ of that group (runs: swept)
     erase_job,    // delete j/<group>/<job> (its runs: swept)
     erase_runs,   // delete every run under a job's runs prefix, and its deleted job's record, now
     put_audit,    // key is "a/<time>/", the store appends the sequence number
@@ -89,6 +89,11 @@ class mutation_batch {
   // again under the id has a key): the sweep's erase of a deleted job's runs. Applied, like
   // erase_run_if, before the rest of the round.
   mutation_batch& erase_orphan_run(std::string slot_key);
+  // A run in flight here (its state running): a marker that a start after a kill -9 or a crash
+  // finds and records as cut short (load_visitor::on_in_flight); deleted in the batch that
+  // records the run, or when its job or group is deleted.
+  mutation_batch& put_in_flight(const run_record& run);
+  mutation_batch& delete_in_flight(std::string_view group, std::string_view job_id, uint64_t run_id);
   // A run waiting in its job's queue; deleted once it starts, or all of a job's at once (a
   // flush, an abort, the job's delete).
   mutation_batch& put_waiting(const waiting_record& run);

@@ -474,7 +474,8 @@ status state_store::impl::apply_op(const mutation_batch::op& op, leveldb::WriteB
     case k::erase_group:
       out->Delete(group_key(op.key));
       for (const auto& prefix : {group_jobs_prefix(op.key), group_funcs_prefix(op.key), group_nodes_prefix(op.key),
-                                 group_waiting_prefix(op.key), group_deleted_jobs_prefix(op.key)}) {
+                                 group_waiting_prefix(op.key), group_deleted_jobs_prefix(op.key),
+                                 group_in_flight_prefix(op.key)}) {
         if (status st = range_eraser(prefix, out).erase(db.get(), dir, round); !st.ok()) {
           return st;
         }

@@ -159,6 +159,10 @@ struct load_visitor {
   std::function<void(node_spec&&)> on_node = nullptr;
   std::function<void(api_key_record&&)> on_api_key = nullptr;
   std::function<void(waiting_record&&)> on_waiting = nullptr;  // in queue order within a job
+  // Runs that were in flight when the last process ended without recording them
+  // (mutation_batch::put_in_flight), by job and run id, with their group and job id. A marker
+  // whose key or value does not read is skipped, not an error: it is a hint, not state.
+  std::function<void(run_record&&)> on_in_flight = nullptr;
 };
 
 class state_store {

@@ -3,6 +3,7 @@
 
 #include "core/time_types.h"
 #include "storage/codec.h"
+#include "storage/run_value.h"
 #include "storage/state_store_impl.h"
 #include "storage/store_keys.h"
 
@@ -30,6 +31,30 @@ status scan_prefix(leveldb::DB* db, const leveldb::Snapshot* snapshot, const std
                     "data dir " + dir + ": record " + it->key().ToString() + ": " + st.message());
     }
     visit(std::move(record));
+  }
+  if (!it->status().ok()) return storage_error(dir, it->status());
+  return {};
+}
+
+// The in-flight markers (k_in_flight_prefix): as scan_prefix, but a marker that does not read is
+// skipped, not an error: a run's record is all it could give, and nothing else depends on it.
+status scan_in_flight(leveldb::DB* db, const leveldb::Snapshot* snapshot, const std::string& dir,
+                      const std::function<void(run_record&&)>& visit) {
+  leveldb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  ro.fill_cache = false;
+  ro.verify_checksums = true;
+  std::unique_ptr<leveldb::Iterator> it(db->NewIterator(ro));
+  const std::string_view prefix = k_in_flight_prefix;
+  for (it->Seek(leveldb::Slice(prefix.data(), prefix.size())); it->Valid() && starts_with(it->key(), prefix);
+       it->Next()) {
+    run_record run;
+    uint64_t id = 0;
+    const std::string_view key = view(it->key());
+    status st = split_in_flight_key(key, &run.group, &run.job_id, &id) ? decode_run_value(view(it->value()), &run)
+                                                                        : status::internal("not a marker's key");
+    if (st.ok() && run.run_id != id) st = status::internal("the key names another run");
+    if (st.ok()) visit(std::move(run));
   }
   if (!it->status().ok()) return storage_error(dir, it->status());
   return {};
@@ -69,6 +94,7 @@ status state_store::load_all(const load_visitor& visitor) const {
     st = scan_prefix<api_key_record>(db, snap, dir, k_api_key_prefix, visitor.on_api_key);
   if (st.ok() && visitor.on_waiting)
     st = scan_prefix<waiting_record>(db, snap, dir, k_waiting_prefix, visitor.on_waiting);
+  if (st.ok() && visitor.on_in_flight) st = scan_in_flight(db, snap, dir, visitor.on_in_flight);
   return st;
 }
 

@@ -166,6 +166,24 @@ std::string group_waiting_prefix(std::string_view group) {
   return join(k_waiting_prefix, group) + '/';
 }
 
+std::string in_flight_key(std::string_view group, std::string_view job_id, uint64_t run_id) {
+  return join(k_in_flight_prefix, group, job_id) + '/' + hex16(run_id);
+}
+std::string group_in_flight_prefix(std::string_view group) {
+  return join(k_in_flight_prefix, group) + '/';
+}
+
+bool split_in_flight_key(std::string_view key, std::string* group, std::string* job_id, uint64_t* run_id) {
+  // i/<g>/<j>/<16 hex>: the parts are escaped, so the only '/' are the separators.
+  if (key.size() < k_in_flight_prefix.size() + 20 || key.substr(0, k_in_flight_prefix.size()) != k_in_flight_prefix ||
+      key[key.size() - 17] != '/' || !parse_hex16(key.substr(key.size() - 16), run_id))
+    return false;
+  std::string_view owner = key.substr(k_in_flight_prefix.size(), key.size() - k_in_flight_prefix.size() - 17);
+  const std::size_t slash = owner.find('/');
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 == owner.size()) return false;
+  return unescape_key_part(owner.substr(0, slash), group) && unescape_key_part(owner.substr(slash + 1), job_id);
+}
+
 std::string deleted_job_key(std::string_view group, std::string_view job_id) {
   return join(k_deleted_job_prefix, group, job_id);
 }

@@ -37,6 +37,9 @@ inline constexpr std::string_view k_api_key_prefix = "k/";
 inline constexpr std::string_view k_waiting_prefix = "q/";
 // x/<group>/<job>: a deleted job whose run history is still kept (records.h: deleted_job_record).
 inline constexpr std::string_view k_deleted_job_prefix = "x/";
+// i/<group>/<job>/<run id>: a run in flight here (a marker: deleted when the run is recorded), so
+// that a start after a kill -9 or a crash records the runs it cut short (job_runs.h).
+inline constexpr std::string_view k_in_flight_prefix = "i/";
 
 // '%' -> "%25", '/' -> "%2F"; every other byte is kept.
 std::string escape_key_part(std::string_view part);
@@ -67,6 +70,11 @@ std::string api_key_key(std::string_view key_id);                        // k/<k
 std::string waiting_key(std::string_view group, std::string_view job_id, uint64_t id);
 std::string job_waiting_prefix(std::string_view group, std::string_view job_id);  // q/<g>/<j>/
 std::string group_waiting_prefix(std::string_view group);                         // q/<g>/
+// i/<g>/<j>/<run id 16 hex>: a run in flight here (its value a run value, storage/run_value.h).
+std::string in_flight_key(std::string_view group, std::string_view job_id, uint64_t run_id);
+std::string group_in_flight_prefix(std::string_view group);                        // i/<g>/
+// The group, job id (unescaped) and run id of an in_flight_key; false for any other shape.
+bool split_in_flight_key(std::string_view key, std::string* group, std::string* job_id, uint64_t* run_id);
 std::string deleted_job_key(std::string_view group, std::string_view job_id);      // x/<g>/<j>
 std::string group_deleted_jobs_prefix(std::string_view group);                     // x/<g>/
 

@@ -3,9 +3,11 @@
 // code and the job's environment are recorded.
 #include <signal.h>
 
+#include <chrono>
 #include <fstream>
 #include <regex>
 #include <string>
+#include <thread>
 
 #include <catch2/catch.hpp>
 
@@ -200,4 +202,59 @@ TEST_CASE("a run the server's stop ends is recorded as interrupted, and counted,
   CHECK(run["error"] == "interrupted: the server stopped while it ran");
   REQUIRE(eventually([&] { return again.detail("G", "long")["counts"]["failures"] == 1; }));
   CHECK(again.detail("G", "long")["counts"]["running"] == 0);
+}
+
+TEST_CASE("a run in flight at a kill -9 is recorded as interrupted after the restart, and counted once") {
+  server_process server;
+  native_api api(server.base_url());
+  api.register_group("G");
+  auto manual_job = [&](const std::string& id, const std::string& command) {
+    api.add_job({{"group_name", "G"}, {"name", id}, {"job_id", id}, {"request_url", ""},
+                 {"exec_command", command}, {"interval_pattern", "@manually"}});
+  };
+  manual_job("long", "sleep 30");
+  manual_job("quick", "true");
+  manual_job("gone", "sleep 30");
+  api.success(api.client.post_json("/v1/G/job/quick/run", json::object()));
+  REQUIRE(eventually([&] { return api.detail("G", "quick")["counts"]["successes"] == 1; }));
+  api.success(api.client.post_json("/v1/G/job/long/run", json::object()));
+  api.success(api.client.post_json("/v1/G/job/gone/run", json::object()));
+  REQUIRE(eventually([&] {
+    return api.detail("G", "long")["counts"]["running"] == 1 && api.detail("G", "gone")["counts"]["running"] == 1;
+  }));
+  // A deleted job's run in flight is not recorded after the crash (its job is not restored).
+  api.post_ok("/v1/delete/job", {{"group_name", "G"}, {"job_id", "gone"}});
+  // Run records and markers are written without waiting for a sync, within milliseconds.
+  std::this_thread::sleep_for(2s);
+  server.kill9();
+  server.restart();
+  native_api again(server.base_url());
+  REQUIRE(eventually([&] { return again.detail("G", "long")["counts"]["failures"] == 1; }));
+  json runs = again.executions("G", "long");
+  REQUIRE(runs.size() == 1);
+  CHECK(runs[0]["state"] == "failed");
+  CHECK(runs[0]["error"] == "interrupted: the server ended (killed or crashed) while it ran");
+  CHECK(runs[0]["trigger"] == "manual");
+  CHECK(runs[0]["end_time_ms"].get<int64_t>() >= runs[0]["start_time_ms"].get<int64_t>());
+  json long_detail = again.detail("G", "long");
+  CHECK(long_detail["counts"]["running"] == 0);
+  CHECK(long_detail["counts"]["runs"] == 1);
+  CHECK(long_detail["last_run"]["error"] == "interrupted: the server ended (killed or crashed) while it ran");
+  // A run that had ended left nothing to record.
+  json quick = again.detail("G", "quick");
+  CHECK(quick["counts"]["runs"] == 1);
+  CHECK(quick["counts"]["failures"] == 0);
+  CHECK(again.executions("G", "quick").size() == 1);
+  manual_job("gone", "true");
+  CHECK(again.executions("G", "gone").empty());
+
+  // Recorded once: the next start finds no marker left (a second record would count 2 as the
+  // job's stored counts come back).
+  REQUIRE(server.stop() == 0);
+  server.restart();
+  native_api third(server.base_url());
+  REQUIRE(eventually([&] { return third.detail("G", "long")["counts"]["runs"] == 1; }));
+  CHECK(third.detail("G", "long")["counts"]["failures"] == 1);
+  CHECK(third.executions("G", "long").size() == 1);
+  CHECK(third.executions("G", "gone").empty());
 }

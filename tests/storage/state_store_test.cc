@@ -1199,6 +1199,56 @@ TEST_CASE("a job's waiting runs load in queue order, and go one by one, by job, 
   CHECK(loaded() == std::vector<std::string>{"h/a/96"});
 }
 
+TEST_CASE("in-flight markers load by job with their run, go one by one or with their group, and bad ones are skipped") {
+  temp_dir tmp;
+  {  // Markers a newer or damaged build left: their key or value does not read.
+    leveldb::DB* raw = nullptr;
+    leveldb::Options lo;
+    lo.create_if_missing = true;
+    REQUIRE(leveldb::DB::Open(lo, tmp.path, &raw).ok());
+    std::unique_ptr<leveldb::DB> db(raw);
+    REQUIRE(db->Put({}, "i/g/a/0000000000000050", "garbage").ok());
+    REQUIRE(db->Put({}, "i/g/not-a-marker", "").ok());
+  }
+  auto store = open_store(tmp.path);
+  auto marker = [](std::string group, std::string job, uint64_t id) {
+    run_record r;
+    r.group = std::move(group);
+    r.job_id = std::move(job);
+    r.run_id = id;
+    r.trigger = run_trigger::manual;
+    r.plan_ms = 1000;
+    r.start_ms = 1005;
+    return r;
+  };
+  mutation_batch b;
+  b.put_group({"g", "", 0}).put_group({"h", "", 0});
+  b.put_in_flight(marker("g", "a", 0x20)).put_in_flight(marker("g", "a", 0x10)).put_in_flight(marker("g", "b/c", 0x30));
+  b.put_in_flight(marker("h", "a", 0x40));
+  REQUIRE(store->commit_sync(std::move(b)).ok());
+  std::vector<run_record> runs;
+  auto loaded = [&] {
+    std::vector<std::string> out;
+    runs.clear();
+    load_visitor v;
+    v.on_in_flight = [&](run_record&& r) {
+      out.push_back(r.group + "|" + r.job_id + "|" + std::to_string(r.run_id));
+      runs.push_back(std::move(r));
+    };
+    REQUIRE(store->load_all(v).ok());
+    return out;
+  };
+  CHECK(loaded() == std::vector<std::string>{"g|a|16", "g|a|32", "g|b/c|48", "h|a|64"});
+  CHECK(runs[0].state == run_state::running);
+  CHECK(runs[0].trigger == run_trigger::manual);
+  CHECK(runs[0].plan_ms == 1000);
+  CHECK(runs[0].start_ms == 1005);
+  REQUIRE(store->commit_sync(mutation_batch{}.delete_in_flight("g", "a", 0x10).set_durable(false)).ok());
+  CHECK(loaded() == std::vector<std::string>{"g|a|32", "g|b/c|48", "h|a|64"});
+  REQUIRE(store->commit_sync(mutation_batch{}.delete_group("g")).ok());
+  CHECK(loaded() == std::vector<std::string>{"h|a|64"});
+}
+
 TEST_CASE("with read_histories the ring scan waits for the call, then gives each job its tally and newest run") {
   temp_dir tmp;
   store_options o = keeping(3);

@@ -123,3 +123,22 @@ TEST_CASE("the group and job of a runs prefix come back unescaped") {
   CHECK_FALSE(run_owner_of_runs_prefix("j/g/j/", &group, &job));
   CHECK_FALSE(run_owner_of_runs_prefix("r/g/j", &group, &job));
 }
+
+TEST_CASE("an in-flight marker's key names its group, job and run, and reads back") {
+  CHECK(in_flight_key("YM55", "12", 0x1f) == "i/YM55/12/000000000000001f");
+  CHECK(group_in_flight_prefix("YM55") == "i/YM55/");
+  std::string group, job;
+  uint64_t id = 0;
+  REQUIRE(split_in_flight_key(in_flight_key("a/b", "50%/x", 0xabc), &group, &job, &id));
+  CHECK(group == "a/b");
+  CHECK(job == "50%/x");
+  CHECK(id == 0xabc);
+  // A group "a/b" is not under group "a"'s prefix.
+  CHECK(in_flight_key("a/b", "x", 1).rfind(group_in_flight_prefix("a"), 0) != 0);
+  for (const char* bad : {"i/g/j/00000000000001", "i/g/j/000000000000001g", "i/g/0000000000000001", "i//j/0000000000000001",
+                          "i/g//0000000000000001", "i/g/j/k/0000000000000001", "q/g/j/0000000000000001",
+                          "i/g/j%zz/0000000000000001", "i/g/j00000000000000001"}) {
+    INFO(bad);
+    CHECK_FALSE(split_in_flight_key(bad, &group, &job, &id));
+  }
+}
