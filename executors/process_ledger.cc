@@ -131,9 +131,11 @@ void end_leftover(const ledger_record& r, uint64_t boot, const std::string& proc
   }
   // The pid is still the recorded leader's, so its group id is still its group's. The leader too,
   // in case its command moved it into a group of its own.
-  ::kill(-r.pid, SIGKILL);
-  ::kill(r.pid, SIGKILL);
-  ++found.ended;
+  const bool group_killed = ::kill(-r.pid, SIGKILL) == 0;
+  const bool leader_killed = ::kill(r.pid, SIGKILL) == 0;
+  if (group_killed || leader_killed) ++found.ended;
+  else if (errno == EPERM) ++found.refused;
+  else ++found.gone;  // it exited since it was read
 }
 
 // Reads the file an earlier ledger left (whatever its slot count) and ends its leftovers. A

@@ -19,8 +19,9 @@
 // its job again, and start-up must not wait on it; a script that needs cleaning up after a
 // crash must bear SIGKILL anyway. Known limits: a group whose leader (the shell) exited after the
 // crash is left alone, as nothing tells its group id from a later group that took the same number
-// after the pid was freed; a process killed between its spawn and its add(), or started in a
-// later boot's pid namespace of another container, is not recorded or not seen.
+// after the pid was freed; a process killed between a spawn and its add() leaves that group
+// unrecorded; a ledger opened in another pid namespace (the server moved to a new container)
+// does not see the old pids, and leaves them alone.
 //
 // The file is guarded by flock(LOCK_EX): a second ledger on the same path, in this process or
 // another, is refused while the first is open, so a live runner's groups are never taken for
@@ -62,6 +63,7 @@ class process_ledger {
   // What open() found in the file an earlier ledger left.
   struct leftovers {
     std::size_t ended = 0;       // groups whose leader was still the same process: killed
+    std::size_t refused = 0;     // ... that this process may not signal (another user's): left
     std::size_t gone = 0;        // leaders that exited, or whose pid another process holds now
     std::size_t other_boot = 0;  // records of an earlier boot (their processes died with it)
     std::size_t invalid = 0;     // filled slots that failed their check (damage, a cut file)

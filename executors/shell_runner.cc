@@ -614,9 +614,12 @@ class shell_runner::impl {
     if (found.ended > 0)
       spdlog::warn("shell runs: ended {} process group(s) that an earlier process left running (process ledger {})",
                    found.ended, path);
+    if (found.refused > 0)
+      spdlog::warn("shell runs: process ledger {}: {} process group(s) an earlier process left running may not be "
+                   "signalled by this one (another user's); left running", path, found.refused);
     if (found.gone + found.invalid > 0)
-      spdlog::info("shell runs: process ledger {}: {} recorded group leader(s) had exited, {} damaged record(s); "
-                   "left alone", path, found.gone, found.invalid);
+      spdlog::info("shell runs: process ledger {}: {} recorded group leader(s) gone (exited, or their pid reused), "
+                   "{} damaged record(s); left alone", path, found.gone, found.invalid);
   }
 
   // How long epoll may sleep: until the next deadline, SIGKILL, exit poll or sample; -1 = none.

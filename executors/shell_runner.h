@@ -90,8 +90,7 @@ class shell_runner final : public runner {
   // Starts the runner's thread. max_concurrent bounds the processes alive at once (0 is taken
   // as 1); kill_grace is the time between SIGTERM and SIGKILL when a run is stopped;
   // ledger_path is its process ledger's file ("" = none), opened (and its leftovers ended)
-  // before this returns.
-  // REQUIRES: no other live runner uses ledger_path (a second one runs without a ledger).
+  // before this returns; a second live runner on the same path runs without one (logged).
   explicit shell_runner(std::size_t max_concurrent = 256,
                         std::chrono::milliseconds kill_grace = k_default_kill_grace,
                         const std::string& ledger_path = "");
