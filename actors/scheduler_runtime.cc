@@ -48,6 +48,7 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
   executor_pool_options pool_options;
   pool_options.max_concurrent_runs = options.max_concurrent_runs;
   pool_options.kill_grace = options.kill_grace;
+  pool_options.shell_ledger_path = options.shell_ledger_path;  // after the store's open: its lock first
   pool_options.reply_hook_url = options.reply_hook_url;
   pool_options.enabled = options.executors;
   i->pool = std::make_unique<executor_pool>(std::move(pool_options));

@@ -49,6 +49,10 @@ struct runtime_options {
   std::string default_timezone = "UTC";
   std::size_t max_concurrent_runs = 256;  // per executor
   std::chrono::milliseconds kill_grace = k_default_kill_grace;  // a stopped shell run: SIGTERM to SIGKILL
+  // Where shell runs are recorded while they run (executors/process_ledger.h), so that the next
+  // start ends those a kill -9 left: "" = nowhere. Opened after the state store, whose lock keeps
+  // a second server on the same data dir from taking the first one's runs for leftovers.
+  std::string shell_ledger_path;
   std::string reply_hook_url;             // "" = none
   std::size_t max_runs_per_job = 100;     // run history kept per job
   std::chrono::milliseconds max_run_age{0};  // 0 = no age limit

@@ -75,6 +75,7 @@ int run_serve(const serve_config& cfg) {
   rt_options.default_timezone = cfg.timezone;
   rt_options.max_concurrent_runs = cfg.max_concurrent_runs;
   rt_options.kill_grace = std::chrono::seconds(cfg.kill_grace_s);
+  rt_options.shell_ledger_path = shell_ledger_path(cfg);
   rt_options.reply_hook_url = cfg.reply_hook;
   rt_options.executors = *executors;
   rt_options.worker_nodes = nodes;

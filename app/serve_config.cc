@@ -1,5 +1,7 @@
 #include "app/serve_config.h"
 
+#include <filesystem>
+
 #include <CLI/CLI.hpp>
 
 namespace mainspring {
@@ -94,6 +96,10 @@ void add_serve_flags(CLI::App& app, serve_config& cfg) {
   app.add_option("--log-level", cfg.log_level, "trace, debug, info, warn, error or off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+}
+
+std::string shell_ledger_path(const serve_config& cfg) {
+  return (std::filesystem::path(cfg.data_dir) / k_shell_ledger_file).string();
 }
 
 }  // namespace mainspring

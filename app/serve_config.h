@@ -77,4 +77,9 @@ struct serve_config {
 // Registers the flags of `cfg` on `app` (a CLI11 subcommand).
 void add_serve_flags(CLI::App& app, serve_config& cfg);
 
+// The file in the data dir where the server records its shell runs' process groups while they
+// run (executors/process_ledger.h), so that a start after a kill -9 ends those left running.
+inline constexpr const char* k_shell_ledger_file = "shell-processes";
+std::string shell_ledger_path(const serve_config& cfg);
+
 }  // namespace mainspring

@@ -25,7 +25,8 @@ executor_pool::executor_pool(executor_pool_options options) : options_(std::move
   http_ = http.get();
   remote_ = remote.get();
   runners_[static_cast<std::size_t>(executor_kind::http)] = std::move(http);
-  runners_[static_cast<std::size_t>(executor_kind::shell)] = std::make_unique<shell_runner>(options_.max_concurrent_runs, options_.kill_grace);
+  runners_[static_cast<std::size_t>(executor_kind::shell)] = std::make_unique<shell_runner>(
+      options_.max_concurrent_runs, options_.kill_grace, options_.shell_ledger_path);
   runners_[static_cast<std::size_t>(executor_kind::lua)] = std::make_unique<lua_runner>(options_.lua_threads);
   runners_[static_cast<std::size_t>(executor_kind::remote)] = std::move(remote);
   runners_[static_cast<std::size_t>(executor_kind::noop)] = std::make_unique<noop_runner>();

@@ -37,6 +37,9 @@ class remote_runner;
 struct executor_pool_options {
   std::size_t max_concurrent_runs = 256;  // per runner
   std::chrono::milliseconds kill_grace = k_default_kill_grace;  // shell runs: SIGTERM to SIGKILL
+  // The shell runner's process ledger (process_ledger.h), so that its groups a killed process
+  // left are ended at the next start: "" = none.
+  std::string shell_ledger_path;
   std::string reply_hook_url;             // "" = no reply hook
   std::size_t lua_threads = 2;            // Lua runs are CPU work on a pool of their own
   std::size_t func_threads = 2;           // func calls get their own, so jobs cannot starve them

@@ -19,6 +19,7 @@ constexpr std::size_t k_max_stat_line_bytes = 4096;
 constexpr int k_field_pgrp = 5 - 3;
 constexpr int k_field_utime = 14 - 3;
 constexpr int k_field_cstime = 17 - 3;  // utime, stime, cutime, cstime are 14..17
+constexpr int k_field_starttime = 22 - 3;
 constexpr int k_field_rss = 24 - 3;
 
 long ticks_per_second() {
@@ -82,12 +83,18 @@ std::optional<process_stat> parse_process_stat(std::string_view line) {
       uint64_t ticks = 0;
       if (!parse_number(value, ticks)) return std::nullopt;
       st.cpu_ticks += ticks;
+    } else if (field == k_field_starttime) {
+      if (!parse_number(value, st.start_ticks)) return std::nullopt;
     } else if (field == k_field_rss) {
       if (!parse_number(value, st.rss_pages)) return std::nullopt;
     }
   }
   if (field < k_field_rss) return std::nullopt;
   return st;
+}
+
+std::optional<process_stat> read_process_stat(pid_t pid, const std::string& proc_root) {
+  return parse_process_stat(read_small_file(proc_root + "/" + std::to_string(pid) + "/stat"));
 }
 
 double group_usage::cpu_seconds() const { return static_cast<double>(cpu_ticks) / static_cast<double>(ticks_per_second()); }

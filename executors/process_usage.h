@@ -25,9 +25,12 @@
 
 namespace mainspring {
 
-// One process's line of /proc/<pid>/stat, the fields the limits need.
+// One process's line of /proc/<pid>/stat, the fields the limits and the process ledger need.
 struct process_stat {
   pid_t pgrp = 0;
+  // When the process started, in clock ticks since boot (field 22): with the pid and the boot,
+  // it names one process, where a pid alone may have been reused (process_ledger.h).
+  uint64_t start_ticks = 0;
   // utime + stime + cutime + cstime, in clock ticks. The children's times (of children the
   // process has waited for) count too: a short-lived command a script runs in a loop has
   // exited by the next sample, and its time then lives on in its parent's cutime.
@@ -38,6 +41,10 @@ struct process_stat {
 // Parses a /proc/<pid>/stat line; nullopt when it is malformed. The command name (field 2) is
 // in parentheses and may hold spaces and ')' itself: the fields are counted from the last ')'.
 std::optional<process_stat> parse_process_stat(std::string_view line);
+
+// Process `pid`'s stat under `proc_root`; nullopt when it is gone (or its line is malformed). A
+// zombie still has one.
+std::optional<process_stat> read_process_stat(pid_t pid, const std::string& proc_root = "/proc");
 
 struct group_usage {
   uint64_t cpu_ticks = 0;  // summed over the group's live (and zombie) processes

@@ -19,10 +19,13 @@
 #include <unordered_map>
 #include <utility>
 
+#include <spdlog/spdlog.h>
+
 #include "core/progress_lines.h"
 #include "core/shell_exit.h"
 #include "core/usage_json.h"
 #include "executors/output_tail.h"
+#include "executors/process_ledger.h"
 #include "executors/process_usage.h"
 #include "executors/run_limits.h"
 #include "executors/shell_spawn.h"
@@ -57,6 +60,7 @@ struct active_run {
   // Set once the group got SIGTERM for a timeout, an abort or a limit: SIGKILL follows then.
   std::optional<steady::time_point> kill_at;
   uint64_t key = 0;  // its key in runs_, deadlines_ and kill_deadlines_
+  std::optional<process_ledger::slot> ledger_slot;  // while the process ledger records its group
   bool timed_out = false;
   std::optional<std::string> aborted;  // why, once abort() asked for it or a limit was exceeded
   std::optional<limit_watch> limits;   // set when the job limits its runs (run_limits.h)
@@ -117,10 +121,11 @@ void describe_exit(int wait_status, const std::optional<std::string>& stderr_lin
 
 class shell_runner::impl {
  public:
-  impl(std::size_t max_concurrent, std::chrono::milliseconds kill_grace)
+  impl(std::size_t max_concurrent, std::chrono::milliseconds kill_grace, const std::string& ledger_path)
       : max_running_(std::max<std::size_t>(max_concurrent, 1)),
         kill_grace_(std::max(kill_grace, std::chrono::milliseconds(0))),
         base_env_(environment_snapshot()) {
+    if (!ledger_path.empty()) open_ledger(ledger_path);
     epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
     wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (epoll_fd_ < 0 || wake_fd_ < 0 || !watch(wake_fd_, make_tag(0, k_wake))) {
@@ -282,6 +287,7 @@ class shell_runner::impl {
     run->p = std::move(p);
     run->key = key;
     run->child = child.value();
+    if (ledger_) run->ledger_slot = ledger_->add(run->child.pid, run->p.req.run_id);
     run->start_time = start;
     run->spawned = steady::now();
     run->sampled_at = run->spawned;
@@ -530,6 +536,8 @@ class shell_runner::impl {
       r = waitpid(run->child.pid, &wait_status, 0);
     } while (r < 0 && errno == EINTR);
     int wait_errno = errno;
+    // Only now: the group is killed and its leader reaped, so there is nothing left to end.
+    if (run->ledger_slot) ledger_->remove(*run->ledger_slot);
 
     run_outcome out = failed_outcome(run->p.req, run->start_time, "");
     out.output_tail = run->tail.str();
@@ -590,6 +598,29 @@ class shell_runner::impl {
   }
 
   // -- helpers --
+
+  // Opens the process ledger, which ends what a runner of an earlier process left running. Its
+  // path is no secret; no command, nor anything else of a run, is logged.
+  void open_ledger(const std::string& path) {
+    process_ledger::leftovers found;
+    auto ledger = process_ledger::open(path, max_running_, &found);
+    if (!ledger.ok()) {
+      spdlog::warn("shell runs: {}; running without a process ledger: should this process be killed "
+                   "outright, its shell runs' processes are not ended at the next start",
+                   ledger.status().message());
+      return;
+    }
+    ledger_ = std::move(ledger).value();
+    if (found.ended > 0)
+      spdlog::warn("shell runs: ended {} process group(s) that an earlier process left running (process ledger {})",
+                   found.ended, path);
+    if (found.refused > 0)
+      spdlog::warn("shell runs: process ledger {}: {} process group(s) an earlier process left running may not be "
+                   "signalled by this one (another user's); left running", path, found.refused);
+    if (found.gone + found.invalid > 0)
+      spdlog::info("shell runs: process ledger {}: {} recorded group leader(s) gone (exited, or their pid reused), "
+                   "{} damaged record(s); left alone", path, found.gone, found.invalid);
+  }
 
   // How long epoll may sleep: until the next deadline, SIGKILL, exit poll or sample; -1 = none.
   int wait_ms() const {
@@ -693,12 +724,14 @@ class shell_runner::impl {
   uint64_t next_key_ = 1;
   std::unique_ptr<char[]> read_buf_ = std::make_unique<char[]>(k_read_chunk);
   std::string lines_buf_;  // a read's output once its progress lines are out (reused)
+  std::unique_ptr<process_ledger> ledger_;  // null: none (set by the constructor only)
 
   std::thread thread_;
 };
 
-shell_runner::shell_runner(std::size_t max_concurrent, std::chrono::milliseconds kill_grace)
-    : impl_(std::make_unique<impl>(max_concurrent, kill_grace)) {}
+shell_runner::shell_runner(std::size_t max_concurrent, std::chrono::milliseconds kill_grace,
+                           const std::string& ledger_path)
+    : impl_(std::make_unique<impl>(max_concurrent, kill_grace, ledger_path)) {}
 shell_runner::~shell_runner() = default;
 
 void shell_runner::start(run_request req, run_callback done) {

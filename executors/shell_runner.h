@@ -55,6 +55,11 @@
 // - Destruction -> every live group is killed (SIGKILL at once, no grace: a stopping server must
 //   not wait on its runs) and reaped, and every started and queued run is
 //   reported failed, code -1, "runner stopped" (live ones keep their output tail).
+// - A process killed outright (kill -9, a crash) runs no destructor. With a ledger path, the
+//   runner keeps its live groups in a process ledger there (process_ledger.h: a slot filled at
+//   each spawn, cleared once the group is killed and reaped), and at construction ends every
+//   group a runner of an earlier process left in it (SIGKILL), before any run starts; it logs how
+//   many. A ledger that cannot be opened is logged as a warning, and the runner runs without one.
 // start_time is when the command was spawned (not queued), end_time when its outcome was made.
 //
 // Callbacks: called exactly once per start(), on the runner's thread, never under its lock, so a
@@ -71,6 +76,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <string>
 
 #include "executors/run.h"
 #include "executors/runner.h"
@@ -82,9 +88,12 @@ class shell_runner final : public runner {
   // -- constructors --
 
   // Starts the runner's thread. max_concurrent bounds the processes alive at once (0 is taken
-  // as 1); kill_grace is the time between SIGTERM and SIGKILL when a run is stopped.
+  // as 1); kill_grace is the time between SIGTERM and SIGKILL when a run is stopped;
+  // ledger_path is its process ledger's file ("" = none), opened (and its leftovers ended)
+  // before this returns; a second live runner on the same path runs without one (logged).
   explicit shell_runner(std::size_t max_concurrent = 256,
-                        std::chrono::milliseconds kill_grace = k_default_kill_grace);
+                        std::chrono::milliseconds kill_grace = k_default_kill_grace,
+                        const std::string& ledger_path = "");
 
   // Kills every process group still running, reaps them, reports them and every queued run as
   // failed "runner stopped", and joins the thread.

@@ -1,13 +1,17 @@
 // End to end: shell jobs (request_url "" with exec_command) through the native API: a command
 // that outlives its timeout is killed with its children and recorded as timed out; output, exit
-// code and the job's environment are recorded.
+// code and the job's environment are recorded; a run going on when the server is killed outright
+// is ended, its whole process group, when the server starts again on its data dir.
 #include <signal.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -32,6 +36,15 @@ pid_t printed_pid(const std::string& output, const std::string& label) {
   std::smatch m;
   if (!std::regex_search(output, m, std::regex(label + "=([0-9]+)"))) return 0;
   return static_cast<pid_t>(std::stol(m[1]));
+}
+
+// The pids written one per line to `path` so far.
+std::vector<pid_t> read_pids(const std::string& path) {
+  std::stringstream text;
+  text << std::ifstream(path).rdbuf();
+  std::vector<pid_t> pids;
+  for (pid_t p; text >> p;) pids.push_back(p);
+  return pids;
 }
 
 json shell_job(const std::string& name, const std::string& command, double timeout_s) {
@@ -257,4 +270,33 @@ TEST_CASE("a run in flight at a kill -9 is recorded as interrupted after the res
   CHECK(third.detail("G", "long")["counts"]["failures"] == 1);
   CHECK(third.executions("G", "long").size() == 1);
   CHECK(third.executions("G", "gone").empty());
+}
+
+TEST_CASE("a shell run going on when the server is killed with kill -9 is ended, its whole group, at the next start") {
+  server_process server;
+  native_api api(server.base_url());
+  api.register_group("G");
+  const std::string pids_file = server.data_dir() + "/../run-pids";
+  api.add_job({{"group_name", "G"}, {"name", "long"}, {"job_id", "long"}, {"request_url", ""},
+               {"exec_command", "echo $$ > " + pids_file + "; sleep 300 & echo $! >> " + pids_file + "; wait"},
+               {"interval_pattern", "@manually"}});
+  api.success(api.client.post_json("/v1/G/job/long/run", json::object()));
+  std::vector<pid_t> pids;  // the shell (its group's id), then its sleep
+  REQUIRE(eventually([&] { return (pids = read_pids(pids_file)).size() == 2; }, 20s));
+  // Whatever the checks below find, the group does not outlive the test.
+  struct group_killer {
+    pid_t group;
+    ~group_killer() { ::kill(-group, SIGKILL); }
+  } guard{pids[0]};
+  CHECK(std::filesystem::exists(server.data_dir() + "/shell-processes"));
+
+  server.kill9();
+  // The killed server ended nothing: its runs go on, orphaned.
+  std::this_thread::sleep_for(200ms);
+  REQUIRE(process_alive(pids[0]));
+  REQUIRE(process_alive(pids[1]));
+
+  server.restart();
+  CHECK(eventually([&] { return !process_alive(pids[0]) && !process_alive(pids[1]); }, 20s));
+  CHECK_THAT(server.log(), Catch::Contains("ended 1 process group(s) that an earlier process left running"));
 }

@@ -14,7 +14,7 @@
 
 using namespace mainspring;
 
-TEST_CASE("a stat line gives the group, the CPU ticks with the children's, and the resident pages") {
+TEST_CASE("a stat line gives the group, the CPU ticks with the children's, the start time and the resident pages") {
   // Fields: pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
   //         utime stime cutime cstime priority nice threads itrealvalue starttime vsize rss ...
   auto st = parse_process_stat("4242 (a (weird) name) S 1 4200 4200 0 -1 4194304 10 0 0 0 "
@@ -22,6 +22,7 @@ TEST_CASE("a stat line gives the group, the CPU ticks with the children's, and t
   REQUIRE(st);
   CHECK(st->pgrp == 4200);
   CHECK(st->cpu_ticks == 30 + 12 + 5 + 3);
+  CHECK(st->start_ticks == 1000);
   CHECK(st->rss_pages == 777);
 }
 
@@ -80,4 +81,16 @@ TEST_CASE("a live process group's memory and CPU time show in /proc") {
   CHECK(u.processes == 1);
   CHECK(u.rss_bytes >= (32 << 20));
   CHECK(u.cpu_seconds() > 0.05);
+}
+
+TEST_CASE("a live process's stat is read by its pid, and a reaped one has none") {
+  auto self = read_process_stat(::getpid());
+  REQUIRE(self);
+  CHECK(self->pgrp == ::getpgrp());
+  CHECK(self->start_ticks == read_process_stat(::getpid())->start_ticks);  // fixed for its life
+  pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) ::_exit(0);
+  REQUIRE(::waitpid(child, nullptr, 0) == child);
+  CHECK_FALSE(read_process_stat(child));
 }

@@ -1,6 +1,7 @@
 #include "executors/shell_runner.h"
 
 #include "core/executor_target.h"
+#include "executors/process_ledger.h"
 
 #include <fcntl.h>
 
@@ -809,4 +810,88 @@ TEST_CASE("adjust gives a running command resource limits it did not have") {
   auto out = c.outcomes().at(0);
   CHECK(out.result == run_result::failed);
   CHECK(out.error == "aborted: Exceeded log file size limit of 100 bytes");
+}
+
+// The process ledger (process_ledger.h): what a runner killed outright leaves is ended by the
+// next runner on the same ledger.
+
+namespace {
+
+// Kills a process group when the test ends, passed or not.
+struct group_killer {
+  pid_t group = -1;
+  ~group_killer() {
+    if (group > 0) ::kill(-group, SIGKILL);
+  }
+};
+
+// The pids `path` holds once it holds `n` of them (fewer at the deadline).
+std::vector<pid_t> wait_for_pids(const std::string& path, std::size_t n) {
+  std::vector<pid_t> pids;
+  for (auto until = std::chrono::steady_clock::now() + k_deadline;
+       pids.size() < n && std::chrono::steady_clock::now() < until; std::this_thread::sleep_for(10ms))
+    pids = read_pids(path);
+  return pids;
+}
+
+}  // namespace
+
+TEST_CASE("a runner on a ledger path kills the process group an earlier runner's ledger left") {
+  temp_dir dir;
+  const std::string ledger = dir.file("shell-processes");
+  // A group as a runner's run is, recorded as a runner records it, and its process "killed".
+  pid_t leader = ::fork();
+  REQUIRE(leader >= 0);
+  if (leader == 0) {
+    ::setpgid(0, 0);
+    ::execl("/bin/sh", "sh", "-c", "exec sleep 300", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::setpgid(leader, leader);
+  group_killer guard{leader};
+  {
+    auto earlier = process_ledger::open(ledger, 4);
+    REQUIRE(earlier.ok());
+    REQUIRE((*earlier)->add(leader, 1));
+  }  // closed with its slot filled
+  REQUIRE_FALSE(process_gone(leader));
+
+  shell_runner runner(4, 0ms, ledger);
+  CHECK(eventually_gone(leader));
+  ::waitpid(leader, nullptr, 0);
+  // And it runs commands as any runner does.
+  CHECK(run_one(runner, request("echo fine")).output_tail == "fine\n");
+}
+
+TEST_CASE("a run going on when its runner's process is killed outright is ended by the next runner on its ledger") {
+  temp_dir dir;
+  const std::string ledger = dir.file("shell-processes");
+  const std::string pids_file = dir.file("pids");
+  // The "server": a process of its own with a runner on the ledger, killed with SIGKILL.
+  pid_t server = ::fork();
+  REQUIRE(server >= 0);
+  if (server == 0) {
+    shell_runner runner(4, 0ms, ledger);
+    runner.start(request("echo $$ > " + pids_file + "; sleep 300 & echo $! >> " + pids_file + "; wait"),
+                 [](run_outcome) {});
+    for (;;) ::pause();
+  }
+  std::vector<pid_t> pids = wait_for_pids(pids_file, 2);
+  REQUIRE(pids.size() == 2);  // the shell (its group's id), then its child
+  group_killer guard{pids[0]};
+  ::kill(server, SIGKILL);
+  REQUIRE(::waitpid(server, nullptr, 0) == server);
+  // Nothing ended them: the runner's destructor never ran.
+  std::this_thread::sleep_for(100ms);
+  CHECK_FALSE(process_gone(pids[0]));
+  CHECK_FALSE(process_gone(pids[1]));
+
+  shell_runner restarted(4, 0ms, ledger);
+  CHECK(eventually_gone(pids[0]));
+  CHECK(eventually_gone(pids[1]));
+}
+
+TEST_CASE("a runner whose ledger cannot be opened runs its commands without one") {
+  shell_runner runner(4, 0ms, "/nonexistent-dir/shell-processes");
+  CHECK(run_one(runner, request("echo fine")).output_tail == "fine\n");
 }

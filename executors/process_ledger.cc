@@ -1,0 +1,247 @@
+#include "executors/process_ledger.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstddef>
+#include <cstring>
+#include <string_view>
+#include <type_traits>
+
+#include "executors/process_usage.h"
+
+namespace mainspring {
+namespace {
+
+// The file: a header, then one record per slot. Both 32 bytes, so that no record straddles a
+// page and a pwrite of one lands whole in the page cache.
+struct ledger_header {
+  char magic[8];
+  uint32_t version;
+  uint32_t record_bytes;
+  uint64_t slots;
+  uint32_t reserved;
+  uint32_t check;  // of the bytes before it
+};
+
+// A free slot is all zeros; a filled one has a pid and its check.
+struct ledger_record {
+  uint32_t check;  // of the bytes after it
+  int32_t pid;     // the group's leader, and so its process group id
+  uint64_t start_ticks;
+  uint64_t boot;
+  uint64_t run_id;
+};
+
+static_assert(sizeof(ledger_header) == 32 && std::is_trivially_copyable_v<ledger_header>);
+static_assert(sizeof(ledger_record) == 32 && std::is_trivially_copyable_v<ledger_record>);
+
+constexpr char k_magic[8] = {'M', 'S', 'L', 'E', 'D', 'G', 'E', 'R'};
+constexpr uint32_t k_version = 1;
+constexpr off_t k_header_bytes = sizeof(ledger_header);
+constexpr off_t k_record_bytes = sizeof(ledger_record);
+// Records read per pread when an earlier file is read back.
+constexpr std::size_t k_records_per_read = 256;
+
+uint64_t fnv1a64(const void* data, std::size_t n) {
+  uint64_t h = 14695981039346656037ull;
+  for (std::size_t i = 0; i < n; ++i) h = (h ^ static_cast<const unsigned char*>(data)[i]) * 1099511628211ull;
+  return h;
+}
+
+// Not a defence against anyone, a check against damage: a cut or garbage record fails it.
+uint32_t fnv1a32(const void* data, std::size_t n) {
+  uint32_t h = 2166136261u;
+  for (std::size_t i = 0; i < n; ++i) h = (h ^ static_cast<const unsigned char*>(data)[i]) * 16777619u;
+  return h;
+}
+
+uint32_t header_check(const ledger_header& h) { return fnv1a32(&h, offsetof(ledger_header, check)); }
+uint32_t record_check(const ledger_record& r) {
+  return fnv1a32(reinterpret_cast<const char*>(&r) + sizeof r.check, sizeof r - sizeof r.check);
+}
+
+off_t offset_of(std::size_t slot) { return k_header_bytes + static_cast<off_t>(slot) * k_record_bytes; }
+
+std::string failure(const std::string& path, const char* what, int err) {
+  return "process ledger " + path + ": " + what + ": " + std::strerror(err);
+}
+
+bool write_at(int fd, const void* data, std::size_t n, off_t at) {
+  for (std::size_t done = 0; done < n;) {
+    ssize_t w = ::pwrite(fd, static_cast<const char*>(data) + done, n - done, at + static_cast<off_t>(done));
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    done += static_cast<std::size_t>(w);
+  }
+  return true;
+}
+
+// Bytes read (fewer at the end of the file), or -1.
+ssize_t read_at(int fd, void* data, std::size_t n, off_t at) {
+  std::size_t done = 0;
+  while (done < n) {
+    ssize_t r = ::pread(fd, static_cast<char*>(data) + done, n - done, at + static_cast<off_t>(done));
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return -1;
+    if (r == 0) break;
+    done += static_cast<std::size_t>(r);
+  }
+  return static_cast<ssize_t>(done);
+}
+
+// This boot's id, hashed: a record of another boot names processes that died with it.
+status_or<uint64_t> boot_hash(const std::string& proc_root) {
+  const std::string path = proc_root + "/sys/kernel/random/boot_id";
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return status::failed_precondition("process ledger: cannot read the boot id " + path + ": " + std::strerror(errno));
+  char text[64];
+  ssize_t n = read_at(fd, text, sizeof text, 0);
+  ::close(fd);
+  std::string_view id(text, n > 0 ? static_cast<std::size_t>(n) : 0);
+  while (!id.empty() && (id.back() == '\n' || id.back() == ' ')) id.remove_suffix(1);
+  if (id.empty()) return status::failed_precondition("process ledger: the boot id " + path + " is empty");
+  return fnv1a64(id.data(), id.size());
+}
+
+// One record an earlier ledger left: its group is killed when its leader is still the process
+// that was recorded.
+void end_leftover(const ledger_record& r, uint64_t boot, const std::string& proc_root,
+                  process_ledger::leftovers& found) {
+  static constexpr ledger_record k_free{};
+  if (std::memcmp(&r, &k_free, sizeof r) == 0) return;
+  if (r.check != record_check(r) || r.pid <= 1) {
+    ++found.invalid;
+    return;
+  }
+  if (r.boot != boot) {
+    ++found.other_boot;
+    return;
+  }
+  // Never this very process, whatever a record says.
+  std::optional<process_stat> now = r.pid == ::getpid() ? std::nullopt : read_process_stat(r.pid, proc_root);
+  if (!now || now->start_ticks != r.start_ticks) {
+    ++found.gone;
+    return;
+  }
+  // The pid is still the recorded leader's, so its group id is still its group's. The leader too,
+  // in case its command moved it into a group of its own.
+  const bool group_killed = ::kill(-r.pid, SIGKILL) == 0;
+  const bool leader_killed = ::kill(r.pid, SIGKILL) == 0;
+  if (group_killed || leader_killed) ++found.ended;
+  else if (errno == EPERM) ++found.refused;
+  else ++found.gone;  // it exited since it was read
+}
+
+// Reads the file an earlier ledger left (whatever its slot count) and ends its leftovers. A
+// header that fails its checks makes the whole file garbage; records past the end are not there.
+status end_leftovers(int fd, const std::string& path, uint64_t boot, const std::string& proc_root,
+                     process_ledger::leftovers& found) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return status::unavailable(failure(path, "fstat", errno));
+  ledger_header h{};
+  if (st.st_size < k_header_bytes) return {};
+  if (read_at(fd, &h, sizeof h, 0) != k_header_bytes) return status::unavailable(failure(path, "read", errno));
+  if (std::memcmp(h.magic, k_magic, sizeof k_magic) != 0 || h.version != k_version ||
+      h.record_bytes != k_record_bytes || h.check != header_check(h))
+    return {};
+  const uint64_t in_file = static_cast<uint64_t>((st.st_size - k_header_bytes) / k_record_bytes);
+  const uint64_t records = std::min(h.slots, in_file);
+  std::vector<ledger_record> batch(k_records_per_read);
+  for (uint64_t first = 0; first < records; first += k_records_per_read) {
+    const std::size_t want = static_cast<std::size_t>(std::min<uint64_t>(k_records_per_read, records - first));
+    ssize_t n = read_at(fd, batch.data(), want * sizeof(ledger_record), offset_of(static_cast<std::size_t>(first)));
+    if (n < 0) return status::unavailable(failure(path, "read", errno));
+    for (std::size_t i = 0; i < static_cast<std::size_t>(n) / sizeof(ledger_record); ++i)
+      end_leftover(batch[i], boot, proc_root, found);
+  }
+  return {};
+}
+
+// Empties the file to a header and `slots` free records. The space is reserved up front where
+// the file system can, so that filling a slot later never needs a new block.
+status start_afresh(int fd, const std::string& path, std::size_t slots) {
+  const off_t size = offset_of(slots);
+  if (::ftruncate(fd, 0) != 0 || ::ftruncate(fd, size) != 0) return status::unavailable(failure(path, "ftruncate", errno));
+  (void)::posix_fallocate(fd, 0, size);  // best effort: a file system without it writes into holes
+  ledger_header h{};
+  std::memcpy(h.magic, k_magic, sizeof k_magic);
+  h.version = k_version;
+  h.record_bytes = k_record_bytes;
+  h.slots = slots;
+  h.check = header_check(h);
+  if (!write_at(fd, &h, sizeof h, 0)) return status::unavailable(failure(path, "write", errno));
+  return {};
+}
+
+}  // namespace
+
+status_or<std::unique_ptr<process_ledger>> process_ledger::open(const std::string& path, std::size_t slots,
+                                                                leftovers* found, const std::string& proc_root) {
+  slots = std::clamp<std::size_t>(slots, 1, k_max_ledger_slots);
+  status_or<uint64_t> boot = boot_hash(proc_root);
+  if (!boot.ok()) return boot.status();
+  // O_NOFOLLOW: the file is truncated below, so a symlink planted in its place must not lead there.
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return status::unavailable(failure(path, "open", errno));
+  auto fail = [fd](status st) {
+    ::close(fd);
+    return st;
+  };
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return fail(status::unavailable(failure(path, "fstat", errno)));
+  if (!S_ISREG(st.st_mode)) return fail(status::failed_precondition("process ledger " + path + ": not a regular file"));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK)
+      return fail(status::failed_precondition("process ledger " + path +
+                                              ": in use by another running shell runner (another server on "
+                                              "the same data dir?); its process groups are left alone"));
+    return fail(status::unavailable(failure(path, "flock", errno)));
+  }
+  leftovers seen;
+  if (status s = end_leftovers(fd, path, *boot, proc_root, seen); !s.ok()) return fail(s);
+  if (found) *found = seen;
+  if (status s = start_afresh(fd, path, slots); !s.ok()) return fail(s);
+  return std::unique_ptr<process_ledger>(new process_ledger(path, fd, slots, *boot, proc_root));
+}
+
+process_ledger::process_ledger(std::string path, int fd, std::size_t slots, uint64_t boot, std::string proc_root)
+    : path_(std::move(path)), fd_(fd), boot_(boot), proc_root_(std::move(proc_root)), in_use_(slots, 0) {
+  free_.reserve(slots);
+  for (std::size_t s = slots; s-- > 0;) free_.push_back(static_cast<slot>(s));  // slot 0 first
+}
+
+process_ledger::~process_ledger() { ::close(fd_); }
+
+std::optional<process_ledger::slot> process_ledger::add(pid_t leader, uint64_t run_id) {
+  if (free_.empty() || leader <= 1) return std::nullopt;
+  std::optional<process_stat> st = read_process_stat(leader, proc_root_);
+  if (!st) return std::nullopt;
+  ledger_record r{};
+  r.pid = leader;
+  r.start_ticks = st->start_ticks;
+  r.boot = boot_;
+  r.run_id = run_id;
+  r.check = record_check(r);
+  const slot s = free_.back();
+  if (!write_at(fd_, &r, sizeof r, offset_of(s))) return std::nullopt;
+  free_.pop_back();
+  in_use_[s] = 1;
+  return s;
+}
+
+void process_ledger::remove(slot s) {
+  if (s >= in_use_.size() || !in_use_[s]) return;
+  static constexpr ledger_record k_free{};
+  // A failed write leaves a record of a reaped leader, which the next open finds gone.
+  (void)write_at(fd_, &k_free, sizeof k_free, offset_of(s));
+  in_use_[s] = 0;
+  free_.push_back(s);
+}
+
+}  // namespace mainspring
