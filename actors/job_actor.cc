@@ -358,16 +358,16 @@ caf::behavior make_job_handlers() {
         restore_waiting(me(), my_ctx(), std::move(stored));
       },
       [](restore_in_flight_atom, std::vector<run_record>& runs) {
-        restore_cut_short_runs(me(), my_ctx(), std::move(runs));
+        restore_cut_short_runs(me()->state, my_ctx(), std::move(runs));
       },
       [](restore_history_atom, stored_history& history) {
         adopt_history(me()->state, my_ctx(), std::move(history));
-        record_cut_short_runs(me(), my_ctx());
+        record_cut_short_runs(me()->state, my_ctx());
       },
       // Every stored history was given: a job that got none had no stored run.
       [](histories_read_atom) {
         adopt_history(me()->state, my_ctx(), stored_history{});
-        record_cut_short_runs(me(), my_ctx());
+        record_cut_short_runs(me()->state, my_ctx());
       },
       [](flush_queue_atom, audit_entry& audit, const reply_fn<std::size_t>& reply) {
         const std::size_t n = flush_waiting_runs(me(), my_ctx());

@@ -442,15 +442,23 @@ void record_interrupted_runs(job_self self, const job_context* ctx) {
   }
 }
 
-void restore_cut_short_runs(job_self self, const job_context* ctx, std::vector<run_record> runs) {
-  auto& st = self->state;
-  if (!st.cut_short) st.cut_short = std::make_unique<std::vector<run_record>>();
-  for (auto& run : runs) st.cut_short->push_back(std::move(run));
-  record_cut_short_runs(self, ctx);
+void restore_cut_short_runs(job_state& st, const job_context* ctx, std::vector<run_record> runs) {
+  // A run that started before the job was made is a deleted job's of the same id, whose marker
+  // outlived it (its delete overtook the marker's write): not this job's to record.
+  std::vector<run_record> stale;
+  for (auto& run : runs) {
+    if (run.start_ms < st.spec.created_ms) {
+      stale.push_back(std::move(run));
+      continue;
+    }
+    if (!st.cut_short) st.cut_short = std::make_unique<std::vector<run_record>>();
+    st.cut_short->push_back(std::move(run));
+  }
+  drop_in_flight_markers(ctx, stale);
+  record_cut_short_runs(st, ctx);
 }
 
-void record_cut_short_runs(job_self self, const job_context* ctx) {
-  auto& st = self->state;
+void record_cut_short_runs(job_state& st, const job_context* ctx) {
   // Written with the job's tally, which counts them: until the store's counts are in it, a record
   // would carry none and the ring scan could count it a second time.
   if (!st.cut_short || !st.history_known) return;

@@ -67,9 +67,11 @@ inline constexpr const char* k_interrupted_by_stop = "interrupted: the server st
 // -9, a crash; their in-flight markers, storage/mutation_batch.h), each with its end_ms set to
 // when that process was last known alive. They are recorded as failed, k_interrupted_by_crash,
 // counted, and their markers deleted: at once when the job's stored counts are known, else when
-// they are (adopt_history, then record_cut_short_runs). No retry or follow-up runs after them.
-void restore_cut_short_runs(job_self self, const job_context* ctx, std::vector<run_record> runs);
-void record_cut_short_runs(job_self self, const job_context* ctx);
+// they are (adopt_history, then record_cut_short_runs). No retry or follow-up runs after them. A
+// run that started before the job was made (spec created_ms) was a deleted job's of the same id:
+// its marker is deleted, the run not recorded.
+void restore_cut_short_runs(job_state& st, const job_context* ctx, std::vector<run_record> runs);
+void record_cut_short_runs(job_state& st, const job_context* ctx);
 inline constexpr const char* k_interrupted_by_crash = "interrupted: the server ended (killed or crashed) while it ran";
 // The job is being deleted: `batch` (its delete) also deletes the in-flight markers of its runs,
 // which are no longer recorded after a crash (a deleted job's runs are recorded through its group,

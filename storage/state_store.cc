@@ -148,13 +148,15 @@ class range_eraser : public leveldb::WriteBatch::Handler {
 };
 
 
-// A lazy batch of run records and audit entries only: the committer's history lane.
+// A lazy batch of run records, audit entries and in-flight markers only: the committer's history
+// lane. (A marker may then be overtaken by a delete of its job in the other lane, and outlive it:
+// a start drops a marker whose job is gone or younger than the run, actors/job_runs.h.)
 bool is_history_only(const mutation_batch& batch) {
+  using k = mutation_batch::op_kind;
   if (batch.durable() || batch.empty()) return false;
   for (const auto& op : batch.ops()) {
-    if (op.kind != mutation_batch::op_kind::put_run && op.kind != mutation_batch::op_kind::update_run &&
-        op.kind != mutation_batch::op_kind::put_audit)
-      return false;
+    const bool marker = (op.kind == k::put || op.kind == k::erase) && op.key.starts_with(k_in_flight_prefix);
+    if (op.kind != k::put_run && op.kind != k::update_run && op.kind != k::put_audit && !marker) return false;
   }
   return true;
 }

@@ -142,3 +142,72 @@ TEST_CASE("a restored job that has not run since takes its stored run as its las
   CHECK(none.counts.runs() == 0);
   CHECK_FALSE(none.last_finished);
 }
+
+TEST_CASE("runs a crash cut short wait for the job's stored counts, then count once as failed, interrupted") {
+  job_state st;
+  job_spec spec;
+  spec.group = "g";
+  spec.id = "j";
+  spec.created_ms = 1000;
+  st.spec = compact_job_spec(spec);
+  st.history_known = false;  // restored, its history not read yet
+  job_context ctx;            // no store: the writes go nowhere
+  ctx.process_first_id = 100;
+  auto cut = [](uint64_t id, int64_t start_ms, int64_t end_ms) {
+    run_record r = finished(id, end_ms);
+    r.state = run_state::running;
+    r.start_ms = start_ms;
+    return r;
+  };
+  // Run 40 began before the job was made: a deleted job's of the same id, whose marker outlived it.
+  // Run 60's marker carries the last heartbeat, which may be before its start: it ends at its start.
+  restore_cut_short_runs(st, &ctx, {cut(50, 2000, 4000), cut(40, 900, 4000), cut(60, 4500, 4000)});
+  REQUIRE(st.cut_short);
+  CHECK(ids(*st.cut_short) == std::vector<uint64_t>{50, 60});
+  CHECK(st.counts.runs() == 0);  // not before the stored tally: a record then would carry none
+  CHECK_FALSE(st.last_finished);
+
+  stored_history h;
+  h.tally.successes = 3;
+  h.tally.last_error_ms = 100;
+  h.tally.newest_started_id = 60;
+  h.newest = finished(30, 1500);
+  adopt_history(st, &ctx, h);
+  record_cut_short_runs(st, &ctx);
+  CHECK_FALSE(st.cut_short);
+  CHECK(st.counts.successes == 3);
+  CHECK(st.counts.failures == 2);
+  CHECK(st.counts.last_error_ms == 4500);
+  REQUIRE(st.last_finished);
+  CHECK(st.last_finished->run_id == 60);  // it ended last
+  const run_record last = st.last_finished->record("j", "g");
+  CHECK(last.state == run_state::failed);
+  CHECK(last.error == k_interrupted_by_crash);
+  CHECK(last.end_ms == 4500);
+
+  record_cut_short_runs(st, &ctx);  // told again: nothing more
+  CHECK(st.counts.failures == 2);
+  // Cut-short runs given once the counts are known are recorded at once.
+  restore_cut_short_runs(st, &ctx, {cut(70, 5000, 6000)});
+  CHECK_FALSE(st.cut_short);
+  CHECK(st.counts.failures == 3);
+}
+
+TEST_CASE("a job's delete deletes the markers of its runs in flight and of its cut-short runs") {
+  job_state st;
+  run_record in_flight = finished(9, 1000);
+  in_flight.state = run_state::running;
+  in_flight.marker_stored = true;
+  run_record remote = in_flight;
+  remote.run_id = 10;
+  remote.marker_stored = false;  // a REMOTE@ run has none
+  st.in_flight = {in_flight, remote};
+  st.cut_short = std::make_unique<std::vector<run_record>>(std::vector<run_record>{finished(5, 900)});
+  mutation_batch batch;
+  forget_in_flight_markers(st, batch);
+  REQUIRE(batch.size() == 2);
+  CHECK(batch.ops()[0].key == "i/g/j/0000000000000009");
+  CHECK(batch.ops()[1].key == "i/g/j/0000000000000005");
+  CHECK_FALSE(st.in_flight[0].marker_stored);  // its end writes no delete of its own
+  CHECK_FALSE(st.cut_short);
+}
