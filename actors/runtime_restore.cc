@@ -30,50 +30,50 @@ status_or<restored_state> load_groups(state_store& store) {
 
 namespace {
 
-// The runs that waited in their jobs' queues, one message per job, after every job: the same
-// sender to the same registry keeps them behind their jobs.
-status stream_waiting_runs(state_store& store, const caf::actor& registry) {
-  std::vector<waiting_record> batch;
+// Sends the records a load_visitor member (`slot`) visits to the registry as (atom, group, job id,
+// records), one message per job (the store gives them in key order: job by job), after every job:
+// the same sender to the same registry keeps them behind their jobs. Answers how many it sent.
+template <class Record, class Atom>
+status_or<std::size_t> stream_per_job(state_store& store, const caf::actor& registry, Atom atom,
+                                      std::function<void(Record&&)> load_visitor::*slot,
+                                      const std::function<void(Record&)>& prepare) {
+  std::vector<Record> batch;
   std::size_t total = 0;
   auto flush = [&] {
     if (batch.empty()) return;
     total += batch.size();
     std::string group = batch.front().group, job = batch.front().job_id;
-    caf::anon_send(registry, restore_waiting_atom::value, std::move(group), std::move(job), std::exchange(batch, {}));
+    caf::anon_send(registry, atom, std::move(group), std::move(job), std::exchange(batch, {}));
   };
   load_visitor visitor;
-  visitor.on_waiting = [&](waiting_record&& w) {
-    if (!batch.empty() && (w.group != batch.front().group || w.job_id != batch.front().job_id)) flush();
-    batch.push_back(std::move(w));
+  visitor.*slot = [&](Record&& r) {
+    if (!batch.empty() && (r.group != batch.front().group || r.job_id != batch.front().job_id)) flush();
+    prepare(r);
+    batch.push_back(std::move(r));
   };
   auto st = store.load_all(visitor);
   flush();
-  if (total) spdlog::info("{} run(s) waiting in their jobs' queues resume", total);
-  return st;
+  if (!st.ok()) return st;
+  return total;
 }
 
-// The runs in flight that the last process did not record, one message per job, after every job.
+// The runs that waited in their jobs' queues.
+status stream_waiting_runs(state_store& store, const caf::actor& registry) {
+  auto sent = stream_per_job<waiting_record>(store, registry, restore_waiting_atom::value, &load_visitor::on_waiting,
+                                             [](waiting_record&) {});
+  if (sent.ok() && *sent) spdlog::info("{} run(s) waiting in their jobs' queues resume", *sent);
+  return sent.status();
+}
+
+// The runs in flight that the last process did not record, each ended when it was last alive.
 status stream_cut_short_runs(state_store& store, const caf::actor& registry, int64_t last_alive_ms) {
   const int64_t end_ms = last_alive_ms > 0 ? last_alive_ms : to_unix_ms(now_ms());
-  std::vector<run_record> batch;
-  std::size_t total = 0;
-  auto flush = [&] {
-    if (batch.empty()) return;
-    total += batch.size();
-    std::string group = batch.front().group, job = batch.front().job_id;
-    caf::anon_send(registry, restore_in_flight_atom::value, std::move(group), std::move(job), std::exchange(batch, {}));
-  };
-  load_visitor visitor;
-  visitor.on_in_flight = [&](run_record&& run) {
-    if (!batch.empty() && (run.group != batch.front().group || run.job_id != batch.front().job_id)) flush();
-    run.end_ms = end_ms;
-    batch.push_back(std::move(run));
-  };
-  auto st = store.load_all(visitor);
-  flush();
-  if (total) spdlog::warn("{} run(s) in flight when the server last ended without recording them are recorded "
-                          "as interrupted", total);
-  return st;
+  auto sent = stream_per_job<run_record>(store, registry, restore_in_flight_atom::value, &load_visitor::on_in_flight,
+                                         [end_ms](run_record& run) { run.end_ms = end_ms; });
+  if (sent.ok() && *sent)
+    spdlog::warn("{} run(s) in flight when the server last ended without recording them are recorded as "
+                 "interrupted", *sent);
+  return sent.status();
 }
 
 }  // namespace
