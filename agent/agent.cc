@@ -139,7 +139,7 @@ int run_agent(const agent_config& cfg, const agent_stop& stop) {
       watch->node_id_taken = watch->node_id_taken || node_id_taken;
     }
     watch->wake.notify_all();
-  });
+  }, cfg.process_ledger);
   host_facts facts = probe_host_facts(cfg.server_host, cfg.server_port);
   reconnect_backoff backoff{k_reconnect_base, k_reconnect_cap};
   spdlog::info("mainspring agent {}: node {} of group {}, server {}", MAINSPRING_VERSION, cfg.node_id, cfg.group,

@@ -82,11 +82,12 @@ void start_run(agent_self self, remote_run run) {
 }
 
 caf::behavior agent_behavior(agent_self self, std::string node_id, std::size_t max_concurrent_runs,
-                             std::chrono::milliseconds kill_grace, session_end_fn on_session_end) {
+                             std::chrono::milliseconds kill_grace, session_end_fn on_session_end,
+                             std::string ledger_path) {
   auto& st = self->state;
   st.node_id = std::move(node_id);
   st.on_session_end = std::move(on_session_end);
-  st.runner = std::make_unique<shell_runner>(max_concurrent_runs, kill_grace);
+  st.runner = std::make_unique<shell_runner>(max_concurrent_runs, kill_grace, ledger_path);
   self->set_down_handler([self](caf::down_msg& msg) {
     if (self->state.node && msg.source == self->state.node.address()) end_session(self, "the connection to the server ended");
   });
@@ -158,8 +159,10 @@ caf::behavior agent_behavior(agent_self self, std::string node_id, std::size_t m
 }  // namespace
 
 caf::actor spawn_agent_actor(caf::actor_system& sys, std::string node_id, std::size_t max_concurrent_runs,
-                             std::chrono::milliseconds kill_grace, session_end_fn on_session_end) {
-  return sys.spawn(agent_behavior, std::move(node_id), max_concurrent_runs, kill_grace, std::move(on_session_end));
+                             std::chrono::milliseconds kill_grace, session_end_fn on_session_end,
+                             const std::string& ledger_path) {
+  return sys.spawn(agent_behavior, std::move(node_id), max_concurrent_runs, kill_grace, std::move(on_session_end),
+                   ledger_path);
 }
 
 }  // namespace mainspring

@@ -42,8 +42,10 @@ using ids_atom = caf::atom_constant<caf::atom("runids")>;
 
 using session_end_fn = std::function<void(uint64_t session, std::string why, bool node_id_taken)>;
 
-// kill_grace: between SIGTERM and SIGKILL when a run is stopped (executors/shell_runner.h).
+// kill_grace: between SIGTERM and SIGKILL when a run is stopped; ledger_path: the shell
+// runner's process ledger, "" = none (executors/shell_runner.h).
 caf::actor spawn_agent_actor(caf::actor_system& sys, std::string node_id, std::size_t max_concurrent_runs,
-                             std::chrono::milliseconds kill_grace, session_end_fn on_session_end);
+                             std::chrono::milliseconds kill_grace, session_end_fn on_session_end,
+                             const std::string& ledger_path = "");
 
 }  // namespace mainspring

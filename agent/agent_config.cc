@@ -46,6 +46,9 @@ void add_agent_flags(CLI::App& app, agent_config& cfg) {
                  "Seconds a stopped run (timeout, abort) has after SIGTERM before SIGKILL; 0 = SIGKILL at once")
       ->capture_default_str()
       ->check(CLI::Range(0u, 3600u));
+  app.add_option("--process-ledger", cfg.process_ledger,
+                 "File where the agent keeps its running commands' process groups, so that its next start "
+                 "after a kill -9 ends those left running (default: none)");
   app.add_option("--advertise-ip", cfg.advertise_ip,
                  "Address this node reports (default: the local address that reaches the server); a "
                  "placed job's servers may name the node by it");

@@ -33,6 +33,9 @@ struct agent_config {
   std::string tls_ca, tls_cert, tls_key;
   std::size_t max_concurrent_runs = 256;
   unsigned kill_grace_s = 10;  // a stopped run: seconds from SIGTERM to SIGKILL
+  // The file where the agent keeps its commands' process groups (executors/process_ledger.h), so
+  // that its next start after a kill -9 or a crash ends those left running; "" = none.
+  std::string process_ledger;
   std::string log_level = "info";
   // What the node reports as its address and host name, when not what the machine says (behind
   // NAT, several interfaces, a container's name): a job's server list may name the node by them.

@@ -17,6 +17,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 
 #include <catch2/catch.hpp>
 
@@ -218,6 +219,26 @@ TEST_CASE("an agent killed with a run in flight: the node goes down and the run 
   std::string after = s.add_remote("after", "w1", "echo back");
   s.run_now(after);
   REQUIRE(eventually([&] { return s.finished_runs(after, "succeeded") == 1; }, 20s));
+}
+
+TEST_CASE("an agent with --process-ledger ends, as it starts again, the commands a kill -9 of it left running") {
+  node_server s;
+  const std::string ledger = s.server.data_dir() + "/../agent-w1-processes";
+  auto w1 = s.agent("w1", {"--process-ledger", ledger});
+  REQUIRE(s.becomes("w1", "up"));
+  // The shell stays (two commands), its sleep is its child: both in the run's process group.
+  const std::string command = "sleep 307; true";
+  const std::string child_cmdline = std::string("sleep\0" "307", 9);
+  std::string id = s.add_remote("long", "w1", command);
+  s.run_now(id);
+  REQUIRE(eventually([&] { return process_mentioning(command) && process_mentioning(child_cmdline); }));
+  w1->kill9();
+  std::this_thread::sleep_for(200ms);
+  REQUIRE(process_mentioning(command));  // the killed agent ended nothing
+  w1->restart();
+  CHECK(eventually([&] { return !process_mentioning(command) && !process_mentioning(child_cmdline); }));
+  CHECK_THAT(w1->log(), Catch::Contains("ended 1 process group(s)"));
+  REQUIRE(s.becomes("w1", "up"));
 }
 
 TEST_CASE("after a server kill -9 and restart, agents reconnect by themselves and nodes are remembered") {
