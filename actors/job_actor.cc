@@ -303,6 +303,8 @@ caf::behavior make_job_handlers() {
         if (st.deleted) return;  // a timer that was in flight when the delete was written
         if (kind == timer_kind::schedule) return on_schedule_fire(self, st.ctx, plan_ms, rearmed_ms);
         start_due_retries(self, st.ctx);
+        // A REMOTE@ job's restored queue waits for this tick (restore_waiting in job_queue.h).
+        start_waiting_runs(self, st.ctx);
       },
       [](run_done_atom, run_outcome& out) { finish_run(me(), my_ctx(), std::move(out)); },
       [](adopt_run_atom, run_record& run, const caf::actor& node) {

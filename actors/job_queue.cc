@@ -114,20 +114,56 @@ void forget_own_fields(job_state& st, int64_t plan_ms) {
   if (st.own_fields->empty()) st.own_fields.reset();
 }
 
-admission admit(const job_state& st, bool skip_busy) {
-  const job_controls& c = st.spec.controls();
+// A run's admission where the limit holds (the job, or one node of a REMOTE@a,b job): `running`
+// runs in flight there, `waiting_ahead` runs waiting for the same place, `waiting` in the queue.
+static admission admit_counting(const job_controls& c, bool skip_busy, std::size_t running, std::size_t waiting_ahead,
+                                std::size_t waiting) {
   const std::size_t limit = c.max_running > 0 ? static_cast<std::size_t>(c.max_running) : skip_busy ? 1 : 0;
-  const std::size_t waiting = st.waiting ? st.waiting->size() : 0;
   // Runs already waiting go first, so that the queue stays first in, first out.
-  if (limit == 0 || (st.in_flight.size() < limit && waiting == 0)) return admission::start;
+  if (limit == 0 || (running < limit && waiting_ahead == 0)) return admission::start;
   if (!c.queue) return admission::overlap;
   return waiting < static_cast<std::size_t>(c.queue_capacity()) ? admission::wait : admission::queue_full;
+}
+
+static std::size_t running_on(const job_state& st, std::string_view node) {
+  return static_cast<std::size_t>(
+      std::count_if(st.in_flight.begin(), st.in_flight.end(), [node](const run_record& r) { return r.node == node; }));
+}
+
+admission admit(const job_state& st, bool skip_busy) {
+  const std::size_t waiting = st.waiting ? st.waiting->size() : 0;
+  return admit_counting(st.spec.controls(), skip_busy, st.in_flight.size(), waiting, waiting);
+}
+
+admission admit_on(const job_state& st, std::string_view node, bool skip_busy) {
+  std::size_t waiting = 0, ahead = 0;
+  if (st.waiting) {
+    waiting = st.waiting->size();
+    ahead = static_cast<std::size_t>(
+        std::count_if(st.waiting->begin(), st.waiting->end(), [node](const waiting_run& w) { return w.node == node; }));
+  }
+  return admit_counting(st.spec.controls(), skip_busy, running_on(st, node), ahead, waiting);
+}
+
+std::optional<std::size_t> next_waiting_run(const job_state& st) {
+  if (!st.waiting) return std::nullopt;
+  const int max_running = st.spec.controls().max_running;
+  for (std::size_t i = 0; i < st.waiting->size(); ++i) {
+    const waiting_run& w = (*st.waiting)[i];
+    if (max_running <= 0) return i;
+    const std::size_t running = w.node.empty() ? st.in_flight.size() : running_on(st, w.node);
+    if (running < static_cast<std::size_t>(max_running)) return i;
+    // A run waiting job-wide holds back every run behind it; one waiting for its node only the
+    // runs behind it for that node, which have no room either.
+    if (w.node.empty()) return std::nullopt;
+  }
+  return std::nullopt;
 }
 
 void enqueue(job_state& st, const job_context* ctx, waiting_run run) {
   run.id = ctx->ids->next(now_ms());
   waiting_record stored{std::string(st.spec.group()), std::string(st.spec.id()), run.id, run.trigger, run.plan_ms,
-                        run.attempt, run.change, run.cause};
+                        run.attempt, run.change, run.cause, run.node};
   persist_lazily(ctx, mutation_batch{}.put_waiting(stored));
   if (!st.waiting) st.waiting = std::make_unique<std::deque<waiting_run>>();
   st.waiting->push_back(std::move(run));
@@ -140,9 +176,33 @@ void restore_waiting(job_self self, const job_context* ctx, std::vector<waiting_
   if (!st.waiting) st.waiting = std::make_unique<std::deque<waiting_run>>();
   // Ahead of any run that waited since the start: these waited longer.
   for (auto it = stored.rbegin(); it != stored.rend(); ++it)
-    st.waiting->push_front(
-        waiting_run{it->id, it->trigger, it->plan_ms, it->attempt, std::move(it->change), std::move(it->cause)});
-  start_waiting_runs(self, ctx);
+    st.waiting->push_front(waiting_run{it->id, it->trigger, it->plan_ms, it->attempt, std::move(it->change),
+                                       std::move(it->cause), std::move(it->node)});
+  if (st.kind != executor_kind::remote) return start_waiting_runs(self, ctx);
+  // Held until the agents are back and have said what their nodes still run (see job_queue.h).
+  // The retry timer's tick starts them (job_actor.cc); a retry due earlier holds it already.
+  if (st.retries_due.empty()) arm(self, ctx, to_unix_ms(now_ms()) + k_remote_queue_hold_ms, timer_kind::retry);
+}
+
+// The refusal of a run asked for now (a client waits for the answer): admission overlap or
+// queue_full.
+static status refusal(const job_controls& c, admission why) {
+  if (why == admission::queue_full)
+    return status::resource_exhausted("queue_max: the queue already holds " + std::to_string(c.queue_capacity()) +
+                                      " runs");
+  return status::resource_exhausted("max_running: " + std::to_string(c.max_running) + " " +
+                                    (c.max_running == 1 ? "run" : "runs") + " already in flight");
+}
+
+// A REMOTE@ job's run now: on each node with room (see job_queue.h).
+static status_or<uint64_t> start_manual_remote_run(job_self self, const job_context* ctx, int64_t plan_ms,
+                                                   std::shared_ptr<const run_cause> cause) {
+  auto& st = self->state;
+  const remote_placement placed = place_remote_runs(self, ctx, run_trigger::manual, plan_ms, 0, false, {}, cause);
+  if (placed.started == 0 && placed.waited == 0 && placed.no_node == 0 && (placed.overlap || placed.queue_full))
+    return refusal(st.spec.controls(), placed.queue_full ? admission::queue_full : admission::overlap);
+  count_refused(st, ctx, placed);
+  return placed.first_id;
 }
 
 status_or<uint64_t> start_manual_run(job_self self, const job_context* ctx, manual_run run) {
@@ -153,20 +213,15 @@ status_or<uint64_t> start_manual_run(job_self self, const job_context* ctx, manu
   if (change && change->target && change->target->index() != st.spec.target().index())
     return status::invalid_argument("a run with fields of its own keeps its job's executor");
   const int64_t now = free_plan_ms(st, run.as_of_ms ? run.as_of_ms : to_unix_ms(now_ms()));
-  if (st.kind == executor_kind::remote) return start_run(self, ctx, run_trigger::manual, now, 0, false, {}, run.cause);
-  const job_controls& c = st.spec.controls();
-  switch (admit(st, false)) {
+  if (st.kind == executor_kind::remote) return start_manual_remote_run(self, ctx, now, run.cause);
+  switch (const admission a = admit(st, false)) {
     case admission::start: break;
     case admission::wait:
       enqueue(st, ctx,
               waiting_run{.trigger = run_trigger::manual, .plan_ms = now, .change = std::move(change), .cause = run.cause});
       return uint64_t{0};
     case admission::overlap:
-      return status::resource_exhausted("max_running: " + std::to_string(c.max_running) + " " +
-                                        (c.max_running == 1 ? "run" : "runs") + " already in flight");
-    case admission::queue_full:
-      return status::resource_exhausted("queue_max: the queue already holds " + std::to_string(c.queue_capacity()) +
-                                        " runs");
+    case admission::queue_full: return refusal(st.spec.controls(), a);
   }
   if (!change) return start_one(self, ctx, run_trigger::manual, now, 0, {}, false, run.cause);
   return start_with_own_fields(self, ctx, run_trigger::manual, now, std::move(*change), /*waited=*/false, run.cause);
@@ -204,17 +259,38 @@ std::size_t flush_waiting_runs(job_self self, const job_context* ctx) {
   return n;
 }
 
+// Starts a REMOTE@ job's run that waited: on its node (a REMOTE@a,b job's), or on the node the
+// job is allocated now (a REMOTE@* job's; none live: skipped, as a fire would be).
+static void start_waited_remote_run(job_self self, const job_context* ctx, waiting_run run) {
+  auto& st = self->state;
+  const executor_target target = st.spec.target();
+  const auto& remote = std::get<remote_target>(target);
+  if (remote.allocated) {
+    if (st.allocated_node.empty()) return count_skipped(st, ctx, 1, skip_reason::no_node);
+    return void(start_one(self, ctx, run.trigger, run.plan_ms, run.attempt, st.allocated_node, true, std::move(run.cause)));
+  }
+  for (const auto& n : remote.nodes) {
+    // A run without a node waited before its job ran on nodes (an edit): one on each, as a fire.
+    // A node an edit took out of the job's list since runs nothing, as a retry for it.
+    if (!run.node.empty() && n != run.node) continue;
+    start_one(self, ctx, run.trigger, run.plan_ms, run.attempt, n, true, run.cause);
+  }
+}
+
 // Starts the runs waiting in the job's queue while its max_running allows. A run that completes
 // inline comes back here through finish_run, which is fine: each call takes its own runs.
 void start_waiting_runs(job_self self, const job_context* ctx) {
   auto& st = self->state;
-  while (st.waiting && !st.waiting->empty()) {
-    const job_controls& c = st.spec.controls();
-    if (c.max_running > 0 && st.in_flight.size() >= static_cast<std::size_t>(c.max_running)) return;
-    waiting_run next = std::move(st.waiting->front());
-    st.waiting->pop_front();
+  while (auto at = next_waiting_run(st)) {
+    const auto it = st.waiting->begin() + static_cast<std::ptrdiff_t>(*at);
+    waiting_run next = std::move(*it);
+    st.waiting->erase(it);
     if (st.waiting->empty()) st.waiting.reset();
     persist_lazily(ctx, mutation_batch{}.delete_waiting(st.spec.group(), st.spec.id(), next.id));
+    if (st.kind == executor_kind::remote) {
+      start_waited_remote_run(self, ctx, std::move(next));
+      continue;
+    }
     if (next.change) {
       start_with_own_fields(self, ctx, next.trigger, next.plan_ms, std::move(*next.change), /*waited=*/true,
                             std::move(next.cause));

@@ -3,6 +3,12 @@
 // with fields of their own (run_override), whose fields their retries keep. Private to actors/:
 // called on the job actor's thread from job_runs.cc and job_actor.cc.
 //
+// Where the limit holds: a job running here and a REMOTE@* job (one run per fire, on the node
+// its group's allocation table gives it) count their runs at once job-wide (admit); a REMOTE@a,b
+// job, which runs once per node per fire, counts them per node (admit_on): each node has its own
+// max_running, and a run waits in the job's queue for room on its own node. queue_max bounds the
+// job's whole queue either way.
+//
 // Example (a fire):
 //   switch (admit(st, /*skip_busy=*/false)) {
 //     case admission::start: start_one(...); break;
@@ -15,6 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string_view>
 
 #include "actors/job_state.h"
 
@@ -27,12 +34,23 @@ enum class admission { start, wait, overlap, queue_full };
 // `skip_busy`: the job's concurrency policy forbids overlap for this run (a scheduled fire), a
 // limit of one when the job sets no max_running. Runs already waiting go first.
 admission admit(const job_state& st, bool skip_busy);
+// The same for `node` of a REMOTE@a,b job: its runs in flight on that node count, and its runs
+// already waiting for that node go first.
+admission admit_on(const job_state& st, std::string_view node, bool skip_busy);
+// The index in the job's queue of the run to start next: the oldest with room under max_running
+// (job-wide, or on its node for a REMOTE@a,b job's), or nullopt when none has.
+std::optional<std::size_t> next_waiting_run(const job_state& st);
 // Puts `run` at the end of the job's queue (counted in runs_waited) and stores it (lazily: a
 // client that is answered for it waits for a durable write of its own, which syncs this one).
 void enqueue(job_state& st, const job_context* ctx, waiting_run run);
 // Start-up: puts the runs the job's stored queue held (oldest first) ahead of its queue, and
-// starts what its max_running allows.
+// starts what its max_running allows. A REMOTE@ job's waiting runs are held k_remote_queue_hold_ms
+// first (its retry timer): the runs still going on its nodes are only taken back once their agents
+// rejoin (adopt_remote_run), and they count against the limit. A run ending meanwhile starts them
+// early, as any run's end does.
 void restore_waiting(job_self self, const job_context* ctx, std::vector<waiting_record> stored);
+// Longer than an agent takes to dial again after a server restart (its backoff caps at 10 s).
+inline constexpr int64_t k_remote_queue_hold_ms = 15'000;
 // Runs waiting in the job's queue.
 std::size_t waiting_runs(const job_state& st);
 // Starts the runs waiting in the job's queue while its max_running allows (a run ended).
@@ -46,7 +64,9 @@ std::size_t flush_waiting_runs(job_self self, const job_context* ctx);
 // holds, free_plan_ms): its id, or 0 when it waits in the job's queue. resource_exhausted when
 // the job is at its max_running without a queue ("max_running: ...") or its queue is full
 // ("queue_max: ..."); invalid_argument for a change to a REMOTE@ job or to a target of another
-// executor kind.
+// executor kind. A REMOTE@a,b job's run starts on each node with room: refused only when no node
+// has room and none can wait (the nodes refused next to one that started or waits are counted
+// skipped, as for a fire); its first run's id, or 0 when none started but one waits.
 status_or<uint64_t> start_manual_run(job_self self, const job_context* ctx, manual_run run);
 
 // The run after another job's (trigger parent: a parent_job child, a chain's follow-up), now, in

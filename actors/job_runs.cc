@@ -143,11 +143,6 @@ struct inline_sink {
 };
 thread_local inline_sink* t_inline = nullptr;
 
-bool busy_on(const job_state& st, const std::string& node) {
-  return std::any_of(st.in_flight.begin(), st.in_flight.end(),
-                     [&](const run_record& r) { return r.node == node; });
-}
-
 }  // namespace
 
 // A new run of the job that starts now, put in flight and counted as started; answers a copy
@@ -218,39 +213,72 @@ uint64_t start_one(job_self self, const job_context* ctx, run_trigger trigger, i
 uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms,
                    int attempt, bool skip_busy, const std::string& node, std::shared_ptr<const run_cause> cause) {
   auto& st = self->state;
-  if (st.kind != executor_kind::remote) {
-    switch (admit(st, skip_busy)) {
-      case admission::start: break;
-      case admission::wait:
-        enqueue(st, ctx,
-                waiting_run{.trigger = trigger, .plan_ms = plan_ms, .attempt = attempt, .cause = std::move(cause)});
-        return 0;
-      case admission::overlap: return count_skipped(st, ctx, 1, skip_reason::overlap), 0;
-      case admission::queue_full: return count_skipped(st, ctx, 1, skip_reason::queue_full), 0;
-    }
-    return start_one(self, ctx, trigger, plan_ms, attempt, {}, false, std::move(cause));
+  if (st.kind == executor_kind::remote) {
+    const remote_placement placed = place_remote_runs(self, ctx, trigger, plan_ms, attempt, skip_busy, node, std::move(cause));
+    count_refused(st, ctx, placed);
+    return placed.first_id;
   }
+  switch (admit(st, skip_busy)) {
+    case admission::start: break;
+    case admission::wait:
+      enqueue(st, ctx,
+              waiting_run{.trigger = trigger, .plan_ms = plan_ms, .attempt = attempt, .cause = std::move(cause)});
+      return 0;
+    case admission::overlap: return count_skipped(st, ctx, 1, skip_reason::overlap), 0;
+    case admission::queue_full: return count_skipped(st, ctx, 1, skip_reason::queue_full), 0;
+  }
+  return start_one(self, ctx, trigger, plan_ms, attempt, {}, false, std::move(cause));
+}
+
+// Starts, queues (for `node`: "" = wherever the job is allocated when it starts) or refuses one
+// of a REMOTE@ job's runs by `a`, and notes which in `placed`.
+static void place_remote_run(job_self self, const job_context* ctx, admission a, remote_placement& placed,
+                             run_trigger trigger, int64_t plan_ms, int attempt, const std::string& node,
+                             const std::string& queue_node, const std::shared_ptr<const run_cause>& cause) {
+  switch (a) {
+    case admission::start: {
+      const uint64_t id = start_one(self, ctx, trigger, plan_ms, attempt, node, false, cause);
+      if (placed.started++ == 0) placed.first_id = id;
+      return;
+    }
+    case admission::wait:
+      enqueue(self->state, ctx,
+              waiting_run{.trigger = trigger, .plan_ms = plan_ms, .attempt = attempt, .cause = cause, .node = queue_node});
+      ++placed.waited;
+      return;
+    case admission::overlap: ++placed.overlap; return;
+    case admission::queue_full: ++placed.queue_full; return;
+  }
+}
+
+remote_placement place_remote_runs(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms,
+                                   int attempt, bool skip_busy, const std::string& node,
+                                   std::shared_ptr<const run_cause> cause) {
+  auto& st = self->state;
+  remote_placement placed;
   const executor_target target = st.spec.target();
-  if (std::get<remote_target>(target).allocated) {
+  const auto& remote = std::get<remote_target>(target);
+  if (remote.allocated) {
     // One run, on the node the allocation table gives the job now (a retry too: its old node
-    // may be gone). With no live node the fire is skipped, as Cloudtask runs nothing then.
-    if (st.allocated_node.empty()) return count_skipped(st, ctx, 1, skip_reason::no_node), 0;
-    if (skip_busy && !st.in_flight.empty()) return count_skipped(st, ctx, 1, skip_reason::overlap), 0;
-    return start_one(self, ctx, trigger, plan_ms, attempt, st.allocated_node, false, std::move(cause));
+    // may be gone). With no live node the run is skipped, as Cloudtask runs nothing then. Its
+    // limit is the job's: a run that waits takes the node allocated when it starts.
+    if (st.allocated_node.empty()) return ++placed.no_node, placed;
+    place_remote_run(self, ctx, admit(st, skip_busy), placed, trigger, plan_ms, attempt, st.allocated_node, {}, cause);
+    return placed;
   }
-  // One run per node, each with its own record, retries and overlap rule.
-  const auto nodes = std::get<remote_target>(target).nodes;
-  uint64_t first = 0;
-  for (const auto& n : nodes) {
+  // One run per node, each with its own record, retries, and limit (max_running, or one under
+  // concurrency forbid): a node at its limit skips its run, or queues it for itself.
+  for (const auto& n : remote.nodes) {
     if (!node.empty() && n != node) continue;
-    if (skip_busy && busy_on(st, n)) {
-      count_skipped(st, ctx, 1, skip_reason::overlap);
-      continue;
-    }
-    uint64_t id = start_one(self, ctx, trigger, plan_ms, attempt, n, false, cause);
-    if (!first) first = id;
+    place_remote_run(self, ctx, admit_on(st, n, skip_busy), placed, trigger, plan_ms, attempt, n, n, cause);
   }
-  return first;
+  return placed;
+}
+
+void count_refused(job_state& st, const job_context* ctx, const remote_placement& placed) {
+  if (placed.overlap) count_skipped(st, ctx, placed.overlap, skip_reason::overlap);
+  if (placed.queue_full) count_skipped(st, ctx, placed.queue_full, skip_reason::queue_full);
+  if (placed.no_node) count_skipped(st, ctx, placed.no_node, skip_reason::no_node);
 }
 
 // Asks one run in flight to end: its node's agent, or the executor here.

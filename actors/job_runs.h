@@ -19,15 +19,34 @@
 
 namespace mainspring {
 
-// Starts a fire's runs now: one here, or one per node of a REMOTE@ job (only on `node` when it
-// is not empty: a retry). With skip_busy (concurrency forbid), a place that still has a run in
-// flight is skipped and counted as skipped. A job with a max_running (job_controls) that has as
-// many runs in flight puts the run in its queue when it has one with room, and skips it
+// Starts a fire's runs now: one here, or one per node of a REMOTE@a,b job (only on `node` when
+// it is not empty: a retry), or one on a REMOTE@* job's allocated node. With skip_busy
+// (concurrency forbid), a place that still has a run in flight is skipped and counted as
+// skipped. A job with a max_running (job_controls) that has as many runs in flight (a REMOTE@a,b
+// job: on that node) puts the run in its queue when it has one with room, and skips it
 // otherwise (counted as overlap, or queue_full). Answers the first run's id (0 if all were
 // skipped or the run waits).
 uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms,
                    int attempt, bool skip_busy = false, const std::string& node = {},
                    std::shared_ptr<const run_cause> cause = nullptr);
+// What became of a REMOTE@ job's runs asked for at once (one per node of a REMOTE@a,b job, one
+// for a REMOTE@* job): how many started (the first one's id), wait in the job's queue, or were
+// refused, and why.
+struct remote_placement {
+  uint64_t first_id = 0;
+  uint32_t started = 0;
+  uint32_t waited = 0;
+  uint32_t overlap = 0;
+  uint32_t queue_full = 0;
+  uint32_t no_node = 0;  // a REMOTE@* job with no live node
+};
+// start_run's part for a REMOTE@ job, counting nothing: the caller counts the refused
+// (count_refused), or answers a client refused everywhere (a run now) with an error instead.
+remote_placement place_remote_runs(job_self self, const job_context* ctx, run_trigger trigger, int64_t plan_ms,
+                                   int attempt, bool skip_busy, const std::string& node,
+                                   std::shared_ptr<const run_cause> cause);
+// Counts `placed`'s refused runs as skipped, each with its reason.
+void count_refused(job_state& st, const job_context* ctx, const remote_placement& placed);
 // Starts one run of the job on `node` ("" = here), whatever its limits: the building block of
 // start_run and the job's queue (job_queue.h). A manual run or a retry runs with its own fields
 // (own_fields_of) where it has them. `waited`: the run waited in the queue, so its lateness is

@@ -40,6 +40,9 @@ struct waiting_run {
   int attempt = 0;
   std::optional<run_override> change;  // a manual run's own fields
   std::shared_ptr<const run_cause> cause;  // run_record::cause
+  // A REMOTE@a,b job's run waits for room on this node (its limit is per node); "" for a run
+  // here and for a REMOTE@* job's, which runs on the node allocated when it starts.
+  std::string node;
 };
 
 // A manual run's own fields (run_override), kept while the run or one of its retries is in

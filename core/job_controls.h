@@ -34,6 +34,9 @@ inline constexpr int k_max_cpu_limit_percent = 100 * 1024;  // % of one core, fo
 
 struct job_controls {
   // -- runs at once --
+  // Where the runs run: a REMOTE@a,b job (one run per node per fire) has max_running on each
+  // node, and its runs over it wait for room on their own node; a REMOTE@* job (one run per fire)
+  // and a job running here have it job-wide (actors/job_queue.h).
   int max_running = 0;       // 0 = no limit besides the job's concurrency policy (forbid = 1)
   bool queue = false;        // a fire or run-now over the limit waits instead of being skipped
   int queue_max = 0;         // waiting runs at most; 0 = k_max_queued_runs

@@ -547,6 +547,7 @@ struct waiting_codec {
     // 6 the cause's format 2 (its chain data).
     optional_override_fields(io, w.change, version <= 3 ? version : static_cast<uint8_t>(std::min(version - 1, 4)));
     if (version >= 4) optional_cause_fields(io, w.cause, version >= 6 ? 2 : 1);
+    if (version >= 7) io(w.node);
   }
 };
 

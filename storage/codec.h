@@ -49,8 +49,8 @@ inline constexpr uint8_t k_audit_format = 1;
 inline constexpr uint8_t k_node_format = 2;  // 2 added tags
 inline constexpr uint8_t k_api_key_format = 2;  // 2 added title, privileges, last_used_ms
 // 2, 3: its own fields in override layout 2, 3; 4: its cause; 5: its own fields in layout 4;
-// 6: its cause in cause format 2
-inline constexpr uint8_t k_waiting_format = 6;
+// 6: its cause in cause format 2; 7: the node it waits for
+inline constexpr uint8_t k_waiting_format = 7;
 // A run's own fields, inside a run value that has them (storage/run_value.h).
 // 2: an HTTP target's further expected statuses; 3: a shell target's stdin input; 4: its
 // output flags

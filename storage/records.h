@@ -64,6 +64,10 @@ struct waiting_record {
   int attempt = 0;
   std::optional<run_override> change;  // a manual run's own fields
   std::shared_ptr<const run_cause> cause;  // what asked for it (run_record::cause), if known
+  // -- format 7 --
+  // The worker node it waits for room on: a REMOTE@a,b job's limit is per node. "" = a run here,
+  // or a REMOTE@* job's (its node is the one allocated when it starts).
+  std::string node;
 };
 
 // A deleted job whose runs are still kept, stored under x/<group>/<job> from its delete until

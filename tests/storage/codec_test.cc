@@ -588,7 +588,36 @@ waiting_record sample_waiting() {
   return w;
 }
 
+// `w` as format 6 wrote it: format 7 without the node (an empty one: its 4-byte length) at the end.
+std::string as_waiting_format_6(const waiting_record& w) {
+  REQUIRE(w.node.empty());
+  std::string bytes = encode(w);
+  REQUIRE(bytes.ends_with(std::string(4, '\0')));
+  bytes.resize(bytes.size() - 4);
+  bytes[0] = 6;
+  return bytes;
+}
+
 }  // namespace
+
+TEST_CASE("a waiting run keeps the node it waits for, and one written before nodes were stored reads without") {
+  waiting_record w = sample_waiting();
+  w.node = "w1";
+  std::string bytes = encode(w);
+  CHECK(static_cast<uint8_t>(bytes[0]) == 7);
+  waiting_record back;
+  REQUIRE(decode(bytes, &back).ok());
+  CHECK(back.node == "w1");
+  CHECK(back.id == 0x1234);
+  CHECK(back.attempt == 2);
+  for (std::size_t n = 1; n < bytes.size(); ++n) CHECK_FALSE(decode(bytes.substr(0, n), &back).ok());
+
+  w.node.clear();
+  back.node = "stale";  // whatever the caller held is replaced
+  REQUIRE(decode(as_waiting_format_6(w), &back).ok());
+  CHECK(back.node.empty());
+  CHECK(back.plan_ms == 1'700'000'000'123);
+}
 
 TEST_CASE("a waiting run round-trips with and without fields of its own") {
   const waiting_record plain = sample_waiting();
@@ -647,8 +676,8 @@ TEST_CASE("a waiting run keeps its cause, and one written before causes were sto
   cause.after_error = "exit 3";
   cause.after_data = R"({"rows":42})";
   w.cause = std::make_shared<const run_cause>(cause);
-  const std::string bytes = encode(w);
-  CHECK(static_cast<uint8_t>(bytes[0]) == 6);
+  const std::string bytes = as_waiting_format_6(w);
+  CHECK(static_cast<uint8_t>(encode(w)[0]) == 7);
   waiting_record back;
   REQUIRE(decode(bytes, &back).ok());
   REQUIRE(back.cause);
@@ -659,7 +688,7 @@ TEST_CASE("a waiting run keeps its cause, and one written before causes were sto
   // Format 5 is format 6 without the cause's chain data and params (its last fields).
   cause.after_data.clear();
   w.cause = std::make_shared<const run_cause>(cause);
-  std::string v5 = encode(w);
+  std::string v5 = as_waiting_format_6(w);
   REQUIRE(v5.ends_with(std::string(8, '\0')));  // the two empty texts' lengths (4 bytes each)
   v5.resize(v5.size() - 8);
   v5[0] = 5;
@@ -670,7 +699,7 @@ TEST_CASE("a waiting run keeps its cause, and one written before causes were sto
   // Without fields of its own, format 3 is format 6 without the cause's presence byte (and what
   // follows it).
   w.cause = nullptr;
-  std::string v3 = encode(w);
+  std::string v3 = as_waiting_format_6(w);
   REQUIRE(v3.back() == '\0');  // no cause
   v3.pop_back();
   v3[0] = 3;
@@ -797,10 +826,10 @@ TEST_CASE("values written before a shell target's stderr could be apart read wit
 
   waiting_record w = sample_waiting(), read;
   w.change = own;
-  bytes = encode(w);
-  REQUIRE(decode(bytes, &read).ok());
+  REQUIRE(decode(encode(w), &read).ok());
   REQUIRE(read.change);
   CHECK(std::get<shell_target>(*read.change->target).stderr_apart);
+  bytes = as_waiting_format_6(w);
   const std::size_t waiting_flag_at = bytes.find("in") + 2;
   std::string w4 = bytes.substr(0, waiting_flag_at) + bytes.substr(waiting_flag_at + 5);
   w4[0] = 4;
