@@ -173,7 +173,7 @@ TEST_CASE("a cleared slot leaves its process alone at the next open, and a freed
   CHECK(group.alive());
 }
 
-TEST_CASE("a leader whose start time differs is not the recorded process and is not killed; nor is another boot's") {
+TEST_CASE("a leader whose start time differs is not the recorded process and is not killed, nor is another boot's") {
   temp_dir dir;
   const std::string path = dir.file("shell-processes");
   sleeping_group group(dir);
