@@ -41,7 +41,13 @@ struct node_server {
                                        const std::string& group = "G", const std::string& with_secret = "") {
     return std::make_unique<agent_process>(node_port, group, node, with_secret.empty() ? secret : with_secret,
                                            std::move(flags));
+  }  // An agent for `node` of group G, once the server lists the node up.
+  std::unique_ptr<agent_process> agent_up(const std::string& node, std::vector<std::string> flags = {}) {
+    auto a = agent(node, std::move(flags));
+    REQUIRE(becomes(node, "up"));
+    return a;
   }
+
 
   json nodes(const std::string& group = "G") { return api->success(api->client.get("/v1/" + group + "/node/list")); }
 

@@ -73,8 +73,7 @@ http_response run_now_raw(node_server& s, const std::string& id) {
 
 TEST_CASE("a REMOTE@ job at its max_running skips a fire while its run goes on, counted overlap, and run now answers 429") {
   node_server s;
-  auto n1 = s.agent("n1");
-  REQUIRE(s.becomes("n1", "up"));
+  auto n1 = s.agent_up("n1");
   release_file gate("overlap");
   json extra = limits(1);
   extra["interval_pattern"] = "@every 1s";
@@ -95,8 +94,7 @@ TEST_CASE("a REMOTE@ job at its max_running skips a fire while its run goes on, 
 
 TEST_CASE("a REMOTE@ job with a queue: a run over the limit waits for its node and starts once the first ends") {
   node_server s;
-  auto n1 = s.agent("n1");
-  REQUIRE(s.becomes("n1", "up"));
+  auto n1 = s.agent_up("n1");
   release_file gate("queue");
   std::string id = s.add_remote("queued", "n1", gate.wait_command(), limits(1, true, 1));
   CHECK(s.run_now(id) != "0");
@@ -119,10 +117,8 @@ TEST_CASE("a REMOTE@ job with a queue: a run over the limit waits for its node a
 
 TEST_CASE("a REMOTE@a,b job's max_running holds on each node: a run now starts where there is room") {
   node_server s;
-  auto n1 = s.agent("n1");
-  auto n2 = s.agent("n2");
-  REQUIRE(s.becomes("n1", "up"));
-  REQUIRE(s.becomes("n2", "up"));
+  auto n1 = s.agent_up("n1");
+  auto n2 = s.agent_up("n2");
   release_file gate("per-node");
   // Both nodes run at once under max_running 1: one run on each.
   std::string both = s.add_remote("both", "n1,n2", gate.wait_command(), limits(1));
@@ -154,10 +150,8 @@ TEST_CASE("a REMOTE@a,b job's max_running holds on each node: a run now starts w
 
 TEST_CASE("a REMOTE@* job's max_running holds job-wide, and a run that waited starts on the allocated node") {
   node_server s;
-  auto n1 = s.agent("n1");
-  auto n2 = s.agent("n2");
-  REQUIRE(s.becomes("n1", "up"));
-  REQUIRE(s.becomes("n2", "up"));
+  auto n1 = s.agent_up("n1");
+  auto n2 = s.agent_up("n2");
   release_file gate("placed");
   std::string id = s.add_remote("placed", "*", gate.wait_command(), limits(1, true));
   std::string first;
@@ -180,8 +174,7 @@ TEST_CASE("a REMOTE@* job's max_running holds job-wide, and a run that waited st
 
 TEST_CASE("a REMOTE@ run waiting in its job's queue keeps its node across a server kill -9 and runs once the first ends") {
   node_server s;
-  auto n1 = s.agent("n1");
-  REQUIRE(s.becomes("n1", "up"));
+  auto n1 = s.agent_up("n1");
   release_file gate("restart");
   std::string id = s.add_remote("kept", "n1", gate.wait_command(), limits(1, true));
   const std::string first = s.run_now(id);

@@ -92,8 +92,7 @@ TEST_CASE("agents join a group, show in the node list, and run a REMOTE@ job onc
 
 TEST_CASE("a REMOTE@ command does not see the group's secret its agent was started with") {
   node_server s;
-  auto w1 = s.agent("w1");  // MAINSPRING_GROUP_SECRET=<secret> in its environment
-  REQUIRE(s.becomes("w1", "up"));
+  auto w1 = s.agent_up("w1");  // MAINSPRING_GROUP_SECRET=<secret> in its environment
   std::string id = s.add_remote("env", "w1", "env");
   s.run_now(id);
   REQUIRE(eventually([&] { return s.finished_runs(id, "succeeded") == 1; }, 20s));
@@ -105,8 +104,7 @@ TEST_CASE("a REMOTE@ command does not see the group's secret its agent was start
 
 TEST_CASE("a remote run past its timeout is killed with its process group and recorded timed out") {
   node_server s;
-  auto w1 = s.agent("w1");
-  REQUIRE(s.becomes("w1", "up"));
+  auto w1 = s.agent_up("w1");
   std::string marker = "/tmp/mainspring-node-timeout-" + std::to_string(::getpid());
   std::filesystem::remove(marker);
   // The background child would touch the marker after 4 s if it survived its group's kill.
@@ -125,8 +123,7 @@ TEST_CASE("a remote run past its timeout is killed with its process group and re
 
 TEST_CASE("an agent killed with a run in flight: the node goes down and the run fails naming it and a restarted agent is up again") {
   node_server s;
-  auto w1 = s.agent("w1");
-  REQUIRE(s.becomes("w1", "up"));
+  auto w1 = s.agent_up("w1");
   std::string id = s.add_remote("long", "w1", "sleep 30");
   s.run_now(id);
   REQUIRE(eventually([&] { return s.nodes()[0]["running"] == 1; }));
@@ -153,8 +150,7 @@ TEST_CASE("an agent killed with a run in flight: the node goes down and the run 
 TEST_CASE("an agent with --process-ledger ends, as it starts again, the commands a kill -9 of it left running") {
   node_server s;
   const std::string ledger = s.server.data_dir() + "/../agent-w1-processes";
-  auto w1 = s.agent("w1", {"--process-ledger", ledger});
-  REQUIRE(s.becomes("w1", "up"));
+  auto w1 = s.agent_up("w1", {"--process-ledger", ledger});
   // The shell stays (two commands), its sleep is its child: both in the run's process group.
   const std::string command = "sleep 307; true";
   const std::string child_cmdline = std::string("sleep\0" "307", 9);
@@ -172,8 +168,7 @@ TEST_CASE("an agent with --process-ledger ends, as it starts again, the commands
 
 TEST_CASE("after a server kill -9 and restart, agents reconnect by themselves and nodes are remembered") {
   node_server s;
-  auto w1 = s.agent("w1");
-  REQUIRE(s.becomes("w1", "up"));
+  auto w1 = s.agent_up("w1");
   std::string id = s.add_remote("again", "w1", "echo hi");
   s.restart_server();
   // Remembered (stored) whatever the agent does, and up again once it has dialled back.
@@ -200,8 +195,7 @@ TEST_CASE("a node that never registered, and another group's node, fail the run 
 
 TEST_CASE("a second agent with a node id already in use replaces the first, which exits 3 naming the node id, and the second runs the jobs") {
   node_server s;
-  auto first = s.agent("w1");
-  REQUIRE(s.becomes("w1", "up"));
+  auto first = s.agent_up("w1");
   auto second = s.agent("w1");
   // The replaced agent stops for good instead of taking the node back every 200 ms.
   auto code = first->exit_within(20s);
@@ -235,14 +229,12 @@ TEST_CASE("an agent with a wrong secret is refused, counted in the metrics, and 
   CHECK(s.server.log().find("WRONGSECRET") == std::string::npos);
   CHECK(s.server.log().find(s.secret) == std::string::npos);
   CHECK(eventually([&] { return bad->log().find("join refused: unknown group or wrong secret") != std::string::npos; }));
-  auto good = s.agent("w2");
-  REQUIRE(s.becomes("w2", "up"));
+  auto good = s.agent_up("w2");
 }
 
 TEST_CASE("removing a group disconnects its agents and refuses them afterwards") {
   node_server s;
-  auto w1 = s.agent("w1");
-  REQUIRE(s.becomes("w1", "up"));
+  auto w1 = s.agent_up("w1");
   s.api->post_ok("/v1/remove/group", json{{"group_name", "G"}});
   REQUIRE(eventually([&] { return w1->log().find("group was removed") != std::string::npos; }));
   REQUIRE(eventually([&] { return w1->log().find("join refused") != std::string::npos; }));
@@ -277,10 +269,8 @@ TEST_CASE("twenty agents join one group and a job over all of them runs once on 
 
 TEST_CASE("a burst of run-now calls over two nodes loses nothing") {
   node_server s;
-  auto w1 = s.agent("w1");
-  auto w2 = s.agent("w2");
-  REQUIRE(s.becomes("w1", "up"));
-  REQUIRE(s.becomes("w2", "up"));
+  auto w1 = s.agent_up("w1");
+  auto w2 = s.agent_up("w2");
   std::string id = s.add_remote("burst", "w1,w2", "echo $MAINSPRING_RUN_ID");
   constexpr int k_calls = 100;
   for (int i = 0; i < k_calls; ++i) s.run_now(id);
@@ -293,10 +283,8 @@ TEST_CASE("a burst of run-now calls over two nodes loses nothing") {
 
 TEST_CASE("concurrency forbid skips a busy node only, and retries go to the node that failed") {
   node_server s;
-  auto w1 = s.agent("w1");
-  auto w2 = s.agent("w2");
-  REQUIRE(s.becomes("w1", "up"));
-  REQUIRE(s.becomes("w2", "up"));
+  auto w1 = s.agent_up("w1");
+  auto w2 = s.agent_up("w2");
   // w1 stays busy; w2 finishes at once: under forbid only w1's fires are skipped.
   std::string id = s.add_remote("overlap", "w1,w2", "[ \"$MAINSPRING_NODE_ID\" = w1 ] && sleep 20; true",
                                 json{{"interval_pattern", "@every 1s"}, {"concurrency", "forbid"}});
@@ -450,8 +438,7 @@ bool send_and_see_closed(uint16_t port, const std::string& bytes) {
 
 TEST_CASE("garbage and a message announcing 4 GiB on the node port close that connection and nothing else") {
   node_server s;
-  auto w1 = s.agent("w1");
-  REQUIRE(s.becomes("w1", "up"));
+  auto w1 = s.agent_up("w1");
   std::string huge(32, '\0');
   huge[0] = 2;  // a client handshake
   huge[4] = huge[5] = huge[6] = huge[7] = static_cast<char>(0xff);
@@ -473,8 +460,7 @@ TEST_CASE("garbage and a message announcing 4 GiB on the node port close that co
 
 TEST_CASE("a remote run that finishes while the server is down is recorded once its agent is back") {
   node_server s;
-  auto w1 = s.agent("w1");
-  REQUIRE(s.becomes("w1", "up"));
+  auto w1 = s.agent_up("w1");
   const std::string marker = "/tmp/mainspring-node-outlives-" + std::to_string(::getpid());
   const std::string began = marker + ".began", ended = marker + ".ended";
   std::filesystem::remove(began);
@@ -497,8 +483,7 @@ TEST_CASE("a remote run that finishes while the server is down is recorded once 
 
 TEST_CASE("a remote run still going on its node across a server kill -9 is taken back by its job, which counts it when it ends") {
   node_server s;
-  auto w1 = s.agent("w1");
-  REQUIRE(s.becomes("w1", "up"));
+  auto w1 = s.agent_up("w1");
   const std::string marker = "/tmp/mainspring-node-adopted-" + std::to_string(::getpid());
   const std::string began = marker + ".began", release = marker + ".release";
   std::filesystem::remove(began);

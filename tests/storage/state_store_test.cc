@@ -44,6 +44,16 @@ store_options keeping(std::size_t runs) {
   return o;
 }
 
+// The LevelDB in `dir` itself, as another build or a damaged disk would have left it, without the
+// store (which must not have it open).
+std::unique_ptr<leveldb::DB> open_raw_db(const std::string& dir) {
+  leveldb::DB* raw = nullptr;
+  leveldb::Options lo;
+  lo.create_if_missing = true;
+  REQUIRE(leveldb::DB::Open(lo, dir, &raw).ok());
+  return std::unique_ptr<leveldb::DB>(raw);
+}
+
 std::unique_ptr<state_store> open_store(const std::string& dir, store_options o = quiet_options()) {
   auto r = state_store::open(dir, o);
   INFO(r.status().to_string());
@@ -581,11 +591,7 @@ TEST_CASE("a schema 1 store's runs (keyed by run id, any format) move into rings
   temp_dir tmp;
   {
     // As an older build left it: schema 1, each run under its id, values of formats 2 and 3.
-    leveldb::DB* raw = nullptr;
-    leveldb::Options lo;
-    lo.create_if_missing = true;
-    REQUIRE(leveldb::DB::Open(lo, tmp.path, &raw).ok());
-    std::unique_ptr<leveldb::DB> db(raw);
+    auto db = open_raw_db(tmp.path);
     REQUIRE(db->Put({}, "m/schema", "1").ok());
     REQUIRE(db->Put({}, job_key("a/b", "50%"), encode(make_job("a/b", "50%"))).ok());  // names the key escapes
     const std::string prefix = job_runs_prefix("a/b", "50%");
@@ -637,9 +643,7 @@ TEST_CASE("a schema 1 store's runs (keyed by run id, any format) move into rings
     auto store = open_store(tmp.path, o);
     CHECK(run_ids(*store, "a/b", "50%") == std::vector<uint64_t>{20, 14, 13});
   }
-  leveldb::DB* raw = nullptr;
-  REQUIRE(leveldb::DB::Open(leveldb::Options{}, tmp.path, &raw).ok());
-  std::unique_ptr<leveldb::DB> db(raw);
+  auto db = open_raw_db(tmp.path);
   std::unique_ptr<leveldb::Iterator> it(db->NewIterator({}));
   std::size_t legacy = 0, slots = 0;
   for (it->Seek("r/"); it->Valid() && it->key().starts_with("r/"); it->Next()) {
@@ -1094,10 +1098,7 @@ TEST_CASE(
   temp_dir tmp;
   { auto store = open_store(tmp.path); }
   {
-    leveldb::DB* raw = nullptr;
-    leveldb::Options o;
-    REQUIRE(leveldb::DB::Open(o, tmp.path, &raw).ok());
-    std::unique_ptr<leveldb::DB> db(raw);
+    auto db = open_raw_db(tmp.path);
     REQUIRE(db->Put({}, "j/g/bad", "\x01garbage").ok());
   }
   {
@@ -1108,9 +1109,7 @@ TEST_CASE(
     CHECK_THAT(st.message(), Catch::Contains("j/g/bad"));
   }
   {
-    leveldb::DB* raw = nullptr;
-    REQUIRE(leveldb::DB::Open(leveldb::Options{}, tmp.path, &raw).ok());
-    std::unique_ptr<leveldb::DB> db(raw);
+    auto db = open_raw_db(tmp.path);
     REQUIRE(db->Put({}, std::string(k_schema_key), "3").ok());
   }
   auto r = state_store::open(tmp.path, quiet_options());
@@ -1202,11 +1201,7 @@ TEST_CASE("a job's waiting runs load in queue order, and go one by one, by job, 
 TEST_CASE("in-flight markers load by job with their run, go one by one or with their group, and bad ones are skipped") {
   temp_dir tmp;
   {  // Markers a newer or damaged build left: their key or value does not read.
-    leveldb::DB* raw = nullptr;
-    leveldb::Options lo;
-    lo.create_if_missing = true;
-    REQUIRE(leveldb::DB::Open(lo, tmp.path, &raw).ok());
-    std::unique_ptr<leveldb::DB> db(raw);
+    auto db = open_raw_db(tmp.path);
     REQUIRE(db->Put({}, "i/g/a/0000000000000050", "garbage").ok());
     REQUIRE(db->Put({}, "i/g/not-a-marker", "").ok());
   }
