@@ -18,15 +18,31 @@
 namespace mainspring {
 namespace {
 
-// The file: a header, then one record per slot. Both 32 bytes, so that no record straddles a
-// page and a pwrite of one lands whole in the page cache.
+// The file: a header, then one record per slot. The header 64 bytes and a record 32, so that no
+// record straddles a page and a pwrite of one lands whole in the page cache.
 struct ledger_header {
   char magic[8];
   uint32_t version;
   uint32_t record_bytes;
   uint64_t slots;
-  uint32_t reserved;
+  // The process that keeps the ledger: a file whose owner still runs is a copy of a live ledger
+  // (a data dir copied while its server ran), whose groups are that process's live runs.
+  uint64_t owner_start_ticks;  // 0 = unknown
+  uint64_t owner_boot;
+  int32_t owner_pid;
+  uint32_t reserved[4];
   uint32_t check;  // of the bytes before it
+};
+
+// Version 1's header (no owner), still read so that a start after an upgrade ends what the
+// earlier build left.
+struct ledger_header_v1 {
+  char magic[8];
+  uint32_t version;
+  uint32_t record_bytes;
+  uint64_t slots;
+  uint32_t reserved;
+  uint32_t check;
 };
 
 // A free slot is all zeros; a filled one has a pid and its check.
@@ -38,11 +54,12 @@ struct ledger_record {
   uint64_t run_id;
 };
 
-static_assert(sizeof(ledger_header) == 32 && std::is_trivially_copyable_v<ledger_header>);
+static_assert(sizeof(ledger_header) == 64 && std::is_trivially_copyable_v<ledger_header>);
+static_assert(sizeof(ledger_header_v1) == 32 && std::is_trivially_copyable_v<ledger_header_v1>);
 static_assert(sizeof(ledger_record) == 32 && std::is_trivially_copyable_v<ledger_record>);
 
 constexpr char k_magic[8] = {'M', 'S', 'L', 'E', 'D', 'G', 'E', 'R'};
-constexpr uint32_t k_version = 1;
+constexpr uint32_t k_version = 2;
 constexpr off_t k_header_bytes = sizeof(ledger_header);
 constexpr off_t k_record_bytes = sizeof(ledger_record);
 // Records read per pread when an earlier file is read back.
@@ -61,7 +78,10 @@ uint32_t fnv1a32(const void* data, std::size_t n) {
   return h;
 }
 
-uint32_t header_check(const ledger_header& h) { return fnv1a32(&h, offsetof(ledger_header, check)); }
+template <class Header>
+uint32_t header_check(const Header& h) {
+  return fnv1a32(&h, offsetof(Header, check));
+}
 uint32_t record_check(const ledger_record& r) {
   return fnv1a32(reinterpret_cast<const char*>(&r) + sizeof r.check, sizeof r - sizeof r.check);
 }
@@ -109,16 +129,22 @@ status_or<uint64_t> boot_hash(const std::string& proc_root) {
   return fnv1a64(id.data(), id.size());
 }
 
+// Whether record `r` is a filled slot that passes its checks; counts it in `found` when it is not.
+bool filled(const ledger_record& r, process_ledger::leftovers& found) {
+  static constexpr ledger_record k_free{};
+  if (std::memcmp(&r, &k_free, sizeof r) == 0) return false;
+  if (r.check != record_check(r) || r.pid <= 1) {
+    ++found.invalid;
+    return false;
+  }
+  return true;
+}
+
 // One record an earlier ledger left: its group is killed when its leader is still the process
 // that was recorded.
 void end_leftover(const ledger_record& r, uint64_t boot, const std::string& proc_root,
                   process_ledger::leftovers& found) {
-  static constexpr ledger_record k_free{};
-  if (std::memcmp(&r, &k_free, sizeof r) == 0) return;
-  if (r.check != record_check(r) || r.pid <= 1) {
-    ++found.invalid;
-    return;
-  }
+  if (!filled(r, found)) return;
   if (r.boot != boot) {
     ++found.other_boot;
     return;
@@ -138,34 +164,64 @@ void end_leftover(const ledger_record& r, uint64_t boot, const std::string& proc
   else ++found.gone;  // it exited since it was read
 }
 
-// Reads the file an earlier ledger left (whatever its slot count) and ends its leftovers. A
-// header that fails its checks makes the whole file garbage; records past the end are not there.
+// Whether the process that wrote header `h` still runs (and is not this one): then the file is a
+// copy of its live ledger (the flock keeps a second opener off the ledger itself), and its
+// groups are its live runs, not leftovers.
+bool owner_alive(const ledger_header& h, uint64_t boot, const std::string& proc_root) {
+  if (h.owner_pid <= 1 || h.owner_pid == ::getpid() || h.owner_start_ticks == 0 || h.owner_boot != boot)
+    return false;
+  // A zombie has ended: a server killed outright stays one until its parent reaps it, and its
+  // restart may well come first (a supervisor, a test, that waits later).
+  std::optional<process_stat> now = read_process_stat(h.owner_pid, proc_root);
+  return now && now->start_ticks == h.owner_start_ticks && !process_ended(*now);
+}
+
+// Reads the file an earlier ledger left (whatever its slot count or version) and ends its
+// leftovers. A header that fails its checks makes the whole file garbage; records past the end
+// are not there.
 status end_leftovers(int fd, const std::string& path, uint64_t boot, const std::string& proc_root,
                      process_ledger::leftovers& found) {
   struct stat st {};
   if (::fstat(fd, &st) != 0) return status::unavailable(failure(path, "fstat", errno));
   ledger_header h{};
-  if (st.st_size < k_header_bytes) return {};
-  if (read_at(fd, &h, sizeof h, 0) != k_header_bytes) return status::unavailable(failure(path, "read", errno));
-  if (std::memcmp(h.magic, k_magic, sizeof k_magic) != 0 || h.version != k_version ||
-      h.record_bytes != k_record_bytes || h.check != header_check(h))
+  static_assert(sizeof(ledger_header_v1) <= sizeof(ledger_header));
+  if (st.st_size < static_cast<off_t>(sizeof(ledger_header_v1))) return {};
+  const ssize_t got = read_at(fd, &h, sizeof h, 0);
+  if (got < static_cast<ssize_t>(sizeof(ledger_header_v1))) return status::unavailable(failure(path, "read", errno));
+  if (std::memcmp(h.magic, k_magic, sizeof k_magic) != 0 || h.record_bytes != k_record_bytes) return {};
+  off_t header_bytes = 0;
+  bool live_owner = false;
+  if (h.version == 1) {
+    ledger_header_v1 v1{};
+    std::memcpy(&v1, &h, sizeof v1);
+    if (v1.check != header_check(v1)) return {};
+    header_bytes = sizeof v1;
+  } else if (h.version == k_version && got == static_cast<ssize_t>(sizeof h) && h.check == header_check(h)) {
+    header_bytes = sizeof h;
+    live_owner = owner_alive(h, boot, proc_root);
+  } else {
     return {};
-  const uint64_t in_file = static_cast<uint64_t>((st.st_size - k_header_bytes) / k_record_bytes);
+  }
+  const uint64_t in_file = static_cast<uint64_t>((st.st_size - header_bytes) / k_record_bytes);
   const uint64_t records = std::min(h.slots, in_file);
   std::vector<ledger_record> batch(k_records_per_read);
   for (uint64_t first = 0; first < records; first += k_records_per_read) {
     const std::size_t want = static_cast<std::size_t>(std::min<uint64_t>(k_records_per_read, records - first));
-    ssize_t n = read_at(fd, batch.data(), want * sizeof(ledger_record), offset_of(static_cast<std::size_t>(first)));
+    ssize_t n = read_at(fd, batch.data(), want * sizeof(ledger_record),
+                        header_bytes + static_cast<off_t>(first) * k_record_bytes);
     if (n < 0) return status::unavailable(failure(path, "read", errno));
-    for (std::size_t i = 0; i < static_cast<std::size_t>(n) / sizeof(ledger_record); ++i)
-      end_leftover(batch[i], boot, proc_root, found);
+    for (std::size_t i = 0; i < static_cast<std::size_t>(n) / sizeof(ledger_record); ++i) {
+      if (!live_owner) end_leftover(batch[i], boot, proc_root, found);
+      else if (filled(batch[i], found)) ++found.owner_alive;
+    }
   }
   return {};
 }
 
-// Empties the file to a header and `slots` free records. The space is reserved up front where
-// the file system can, so that filling a slot later never needs a new block.
-status start_afresh(int fd, const std::string& path, std::size_t slots) {
+// Empties the file to a header naming this process as its owner and `slots` free records. The
+// space is reserved up front where the file system can, so that filling a slot later never needs
+// a new block.
+status start_afresh(int fd, const std::string& path, std::size_t slots, uint64_t boot, const std::string& proc_root) {
   const off_t size = offset_of(slots);
   if (::ftruncate(fd, 0) != 0 || ::ftruncate(fd, size) != 0) return status::unavailable(failure(path, "ftruncate", errno));
   (void)::posix_fallocate(fd, 0, size);  // best effort: a file system without it writes into holes
@@ -174,6 +230,10 @@ status start_afresh(int fd, const std::string& path, std::size_t slots) {
   h.version = k_version;
   h.record_bytes = k_record_bytes;
   h.slots = slots;
+  h.owner_pid = ::getpid();
+  // Unknown (0) when procfs does not say: a copy of this file is then read as a leftover's.
+  if (std::optional<process_stat> self = read_process_stat(::getpid(), proc_root)) h.owner_start_ticks = self->start_ticks;
+  h.owner_boot = boot;
   h.check = header_check(h);
   if (!write_at(fd, &h, sizeof h, 0)) return status::unavailable(failure(path, "write", errno));
   return {};
@@ -206,7 +266,7 @@ status_or<std::unique_ptr<process_ledger>> process_ledger::open(const std::strin
   leftovers seen;
   if (status s = end_leftovers(fd, path, *boot, proc_root, seen); !s.ok()) return fail(s);
   if (found) *found = seen;
-  if (status s = start_afresh(fd, path, slots); !s.ok()) return fail(s);
+  if (status s = start_afresh(fd, path, slots, *boot, proc_root); !s.ok()) return fail(s);
   return std::unique_ptr<process_ledger>(new process_ledger(path, fd, slots, *boot, proc_root));
 }
 

@@ -25,7 +25,10 @@
 //
 // The file is guarded by flock(LOCK_EX): a second ledger on the same path, in this process or
 // another, is refused while the first is open, so a live runner's groups are never taken for
-// leftovers. The lock goes with the process, SIGKILL included. Records are in the machine's
+// leftovers. The lock goes with the process, SIGKILL included. A copy of the file is another file
+// that no lock guards (a data dir copied, or restored from a backup, while its server runs): so the
+// header names the process that keeps the ledger (pid and start time), and a file whose owner
+// still runs has its groups left alone, as that process's live runs. Records are in the machine's
 // byte order (the file is only meaningful on the machine, and in the boot, that wrote it).
 //
 // Example:
@@ -67,6 +70,9 @@ class process_ledger {
     std::size_t gone = 0;        // leaders that exited, or whose pid another process holds now
     std::size_t other_boot = 0;  // records of an earlier boot (their processes died with it)
     std::size_t invalid = 0;     // filled slots that failed their check (damage, a cut file)
+    // Groups of a file whose owner still runs: a copy of a live ledger (a data dir copied while
+    // its server ran); they are that process's runs, left alone.
+    std::size_t owner_alive = 0;
   };
 
   // -- constructors --

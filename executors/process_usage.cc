@@ -77,7 +77,9 @@ std::optional<process_stat> parse_process_stat(std::string_view line) {
     std::string_view value = rest.substr(0, end);
     rest.remove_prefix(end);
     ++field;
-    if (field == k_field_pgrp) {
+    if (field == 0) {
+      st.state = value.empty() ? 0 : value.front();
+    } else if (field == k_field_pgrp) {
       if (!parse_number(value, st.pgrp)) return std::nullopt;
     } else if (field >= k_field_utime && field <= k_field_cstime) {
       uint64_t ticks = 0;

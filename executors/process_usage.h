@@ -27,6 +27,8 @@ namespace mainspring {
 
 // One process's line of /proc/<pid>/stat, the fields the limits and the process ledger need.
 struct process_stat {
+  // Its state (field 3: 'R', 'S', ..., 'Z' a zombie, which has ended and waits to be reaped).
+  char state = 0;
   pid_t pgrp = 0;
   // When the process started, in clock ticks since boot (field 22): with the pid and the boot,
   // it names one process, where a pid alone may have been reused (process_ledger.h).
@@ -45,6 +47,9 @@ std::optional<process_stat> parse_process_stat(std::string_view line);
 // Process `pid`'s stat under `proc_root`; nullopt when it is gone (or its line is malformed). A
 // zombie still has one.
 std::optional<process_stat> read_process_stat(pid_t pid, const std::string& proc_root = "/proc");
+
+// Whether the process of `st` has ended: a zombie (or one being reaped) still has a stat line.
+inline bool process_ended(const process_stat& st) { return st.state == 'Z' || st.state == 'X' || st.state == 'x'; }
 
 struct group_usage {
   uint64_t cpu_ticks = 0;  // summed over the group's live (and zombie) processes

@@ -620,6 +620,10 @@ class shell_runner::impl {
     if (found.gone + found.invalid > 0)
       spdlog::info("shell runs: process ledger {}: {} recorded group leader(s) gone (exited, or their pid reused), "
                    "{} damaged record(s); left alone", path, found.gone, found.invalid);
+    if (found.owner_alive > 0)
+      spdlog::warn("shell runs: process ledger {} was written by a process that still runs (a copy of a live "
+                   "server's data dir?): its {} process group(s) are that process's runs, left running",
+                   path, found.owner_alive);
   }
 
   // How long epoll may sleep: until the next deadline, SIGKILL, exit poll or sample; -1 = none.

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -238,7 +239,7 @@ TEST_CASE("garbage, a cut file and a damaged record are read safely and nothing 
   }
   SECTION("a file cut inside its record") {
     open_ledger(path, 4)->add(group.leader, 1);
-    std::filesystem::resize_file(path, 32 + 16);
+    std::filesystem::resize_file(path, 64 + 16);
     open_ledger(path, 4, &found);
     CHECK(found.ended + found.gone + found.invalid == 0);
     CHECK(group.alive());
@@ -252,7 +253,7 @@ TEST_CASE("garbage, a cut file and a damaged record are read safely and nothing 
   }
   SECTION("a record with a changed byte") {
     open_ledger(path, 4)->add(group.leader, 1);
-    rewrite_at(path, 32 + 24, "\x5a");  // in its run id
+    rewrite_at(path, 64 + 24, "\x5a");  // in its run id
     open_ledger(path, 4, &found);
     CHECK(found.invalid == 1);
     CHECK(found.ended == 0);
@@ -286,7 +287,72 @@ TEST_CASE("a ledger of another slot count is read whole, and the new one keeps i
   CHECK(first.alive());
   CHECK(second.alive());
   CHECK(ledger->capacity() == 2);
-  CHECK(std::filesystem::file_size(path) == 32 + 2 * 32);
+  CHECK(std::filesystem::file_size(path) == 64 + 2 * 32);  // a header, two slots
+}
+
+TEST_CASE("a copy of a ledger whose process still runs leaves its groups alone, and kills them once that process is gone") {
+  temp_dir dir;
+  const std::string path = dir.file("shell-processes");
+  sleeping_group group(dir);
+  // The owner: another process that opens the ledger, records the group and stays, as a live
+  // server does while its data dir is copied.
+  const std::string ready = dir.file("owner-ready");
+  const pid_t owner = ::fork();
+  REQUIRE(owner >= 0);
+  if (owner == 0) {
+    auto ledger = process_ledger::open(path, 4);
+    if (!ledger.ok() || !(*ledger)->add(group.leader, 1)) ::_exit(1);
+    std::ofstream(ready) << "1";
+    ::pause();
+    ::_exit(0);
+  }
+  for (auto until = std::chrono::steady_clock::now() + 20s;
+       !std::filesystem::exists(ready) && std::chrono::steady_clock::now() < until;
+       std::this_thread::sleep_for(10ms)) {
+  }
+  REQUIRE(std::filesystem::exists(ready));
+  std::filesystem::copy_file(path, dir.file("copy-1"));
+  std::filesystem::copy_file(path, dir.file("copy-2"));
+
+  process_ledger::leftovers found;
+  open_ledger(dir.file("copy-1"), 4, &found);
+  CHECK(found.owner_alive == 1);
+  CHECK(found.ended == 0);
+  std::this_thread::sleep_for(100ms);  // a kill, had one been sent, would show by now
+  CHECK(group.alive());
+
+  // Its owner killed outright: the group is a leftover now, also while the owner is a zombie
+  // that its parent has not reaped yet.
+  ::kill(owner, SIGKILL);
+  REQUIRE(eventually_gone(owner));
+  process_ledger::leftovers after;
+  open_ledger(dir.file("copy-2"), 4, &after);
+  ::waitpid(owner, nullptr, 0);
+  CHECK(after.owner_alive == 0);
+  CHECK(after.ended == 1);
+  CHECK(eventually_gone(group.leader));
+}
+
+TEST_CASE("a ledger of the first version (no owner in its header) is read, and its leftovers killed") {
+  temp_dir dir;
+  const std::string path = dir.file("shell-processes");
+  sleeping_group group(dir);
+  open_ledger(path, 2)->add(group.leader, 1);
+  // Rewrite the file as version 1 left it: a 32-byte header (its check an FNV-1a of the bytes
+  // before it), the same records after it.
+  std::string file = read_text(path);
+  std::string v1 = file.substr(0, 32);
+  v1[8] = 1;                      // version
+  std::memset(v1.data() + 24, 0, 8);  // reserved, check
+  uint32_t check = 2166136261u;
+  for (int i = 0; i < 28; ++i) check = (check ^ static_cast<unsigned char>(v1[i])) * 16777619u;
+  std::memcpy(v1.data() + 28, &check, 4);
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << v1 << file.substr(64);
+
+  process_ledger::leftovers found;
+  open_ledger(path, 2, &found);
+  CHECK(found.ended == 1);
+  CHECK(eventually_gone(group.leader));
 }
 
 TEST_CASE("a ledger held open is refused to a second opener, which kills nothing") {

@@ -14,7 +14,7 @@
 
 using namespace mainspring;
 
-TEST_CASE("a stat line gives the group, the CPU ticks with the children's, the start time and the resident pages") {
+TEST_CASE("a stat line gives the state, the group, the CPU ticks with the children's, the start time and the resident pages") {
   // Fields: pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
   //         utime stime cutime cstime priority nice threads itrealvalue starttime vsize rss ...
   auto st = parse_process_stat("4242 (a (weird) name) S 1 4200 4200 0 -1 4194304 10 0 0 0 "
@@ -24,6 +24,12 @@ TEST_CASE("a stat line gives the group, the CPU ticks with the children's, the s
   CHECK(st->cpu_ticks == 30 + 12 + 5 + 3);
   CHECK(st->start_ticks == 1000);
   CHECK(st->rss_pages == 777);
+  CHECK(st->state == 'S');
+  CHECK_FALSE(process_ended(*st));
+  auto zombie = parse_process_stat("4242 (sh) Z 1 4200 4200 0 -1 4194304 10 0 0 0 "
+                                   "30 12 5 3 20 0 1 0 1000 0 0 18446744073709551615 1 1 0 0\n");
+  REQUIRE(zombie);
+  CHECK(process_ended(*zombie));
 }
 
 TEST_CASE("a malformed or cut stat line is refused") {
