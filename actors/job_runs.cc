@@ -518,6 +518,13 @@ void forget_in_flight_markers(job_state& st, mutation_batch& batch) {
 void adopt_history(job_state& st, const job_context* ctx, stored_history history) {
   if (st.history_known) return;
   st.counts.add(history.tally_before(ctx->process_first_id));
+  // A retry is counted as it starts: a cut-short retry run is in the stored tally's retries only
+  // when a run recorded after its start carried the tally (which then covers its id). Else its
+  // count died with the process. (The cut-short runs reach the job before its history does:
+  // runtime_restore streams them before the ring scan starts.)
+  if (st.cut_short)
+    for (const run_record& run : *st.cut_short)
+      if (run.trigger == run_trigger::retry && run.run_id > history.tally.newest_started_id) ++st.counts.retries;
   auto& newest = history.newest;
   if (!st.last_finished && newest && newest->run_id < ctx->process_first_id)
     st.last_finished = std::make_unique<finished_run>(finished_run::of(std::move(*newest)));

@@ -193,6 +193,41 @@ TEST_CASE("runs a crash cut short wait for the job's stored counts, then count o
   CHECK(st.counts.failures == 3);
 }
 
+TEST_CASE("a retry run a crash cut short counts as a retry once, whether or not the stored tally covers it") {
+  job_state st;
+  job_spec spec;
+  spec.group = "g";
+  spec.id = "j";
+  spec.created_ms = 1000;
+  st.spec = compact_job_spec(spec);
+  st.history_known = false;
+  job_context ctx;
+  ctx.process_first_id = 100;
+  run_record retry = finished(50, 3000);
+  retry.state = run_state::running;
+  retry.trigger = run_trigger::retry;
+  retry.attempt = 1;
+  restore_cut_short_runs(st, &ctx, {retry});
+
+  stored_history h;
+  h.tally.failures = 1;  // the failed try before the retry
+  h.tally.retries = 0;
+  SECTION("no run recorded after the retry started: its count is not stored") {
+    h.tally.newest_started_id = 40;
+    adopt_history(st, &ctx, h);
+    record_cut_short_runs(st, &ctx);
+    CHECK(st.counts.retries == 1);
+  }
+  SECTION("a run recorded after the retry started carried its count") {
+    h.tally.retries = 1;
+    h.tally.newest_started_id = 55;
+    adopt_history(st, &ctx, h);
+    record_cut_short_runs(st, &ctx);
+    CHECK(st.counts.retries == 1);
+  }
+  CHECK(st.counts.failures == 2);
+}
+
 TEST_CASE("a job's delete deletes the markers of its runs in flight and of its cut-short runs") {
   job_state st;
   run_record in_flight = finished(9, 1000);
