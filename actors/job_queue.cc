@@ -145,17 +145,30 @@ admission admit_on(const job_state& st, std::string_view node, bool skip_busy) {
   return admit_counting(st.spec.controls(), skip_busy, running_on(st, node), ahead, waiting);
 }
 
+// Whether the job's max_running holds per node: a REMOTE@a,b job's (not a REMOTE@* one's, nor a
+// job running here).
+static bool limited_per_node(const job_state& st) {
+  if (st.kind != executor_kind::remote) return false;
+  const executor_target target = st.spec.target();
+  const auto* remote = std::get_if<remote_target>(&target);
+  return remote && !remote->allocated;
+}
+
 std::optional<std::size_t> next_waiting_run(const job_state& st) {
   if (!st.waiting) return std::nullopt;
   const int max_running = st.spec.controls().max_running;
+  // A run keeps the node it waits for when an edit has the job run elsewhere since (here, or on
+  // REMOTE@*): its limit is then the job's, as the run will start on no node of its own.
+  const bool per_node = max_running > 0 && limited_per_node(st);
   for (std::size_t i = 0; i < st.waiting->size(); ++i) {
     const waiting_run& w = (*st.waiting)[i];
     if (max_running <= 0) return i;
-    const std::size_t running = w.node.empty() ? st.in_flight.size() : running_on(st, w.node);
+    const bool for_node = per_node && !w.node.empty();
+    const std::size_t running = for_node ? running_on(st, w.node) : st.in_flight.size();
     if (running < static_cast<std::size_t>(max_running)) return i;
     // A run waiting job-wide holds back every run behind it; one waiting for its node only the
     // runs behind it for that node, which have no room either.
-    if (w.node.empty()) return std::nullopt;
+    if (!for_node) return std::nullopt;
   }
   return std::nullopt;
 }

@@ -105,3 +105,28 @@ TEST_CASE("a run waiting job-wide holds back every run behind it, as a local job
   wait_for(unlimited, "n1");
   CHECK(next_waiting_run(unlimited) == std::size_t{0});
 }
+
+TEST_CASE("runs that waited for their nodes count job-wide once an edit has the job run here or on REMOTE@*") {
+  job_state st;
+  set_up(st, job_controls{.max_running = 1, .queue = true});
+  run_on(st, "n1");
+  wait_for(st, "n1");
+  wait_for(st, "n2");
+  CHECK(next_waiting_run(st) == std::size_t{1});  // per node: n2 has room
+
+  SECTION("edited to run here") {
+    job_spec spec = st.spec.unpack();
+    spec.target = shell_target{.command = "true"};
+    st.spec = compact_job_spec(spec);
+    st.kind = executor_kind::shell;
+  }
+  SECTION("edited to REMOTE@*") {
+    job_spec spec = st.spec.unpack();
+    spec.target = remote_target{.command = "true", .allocated = true};
+    st.spec = compact_job_spec(spec);
+  }
+  // The job's one run in flight fills it: neither waiting run may start.
+  CHECK_FALSE(next_waiting_run(st));
+  st.in_flight.clear();
+  CHECK(next_waiting_run(st) == std::size_t{0});
+}
