@@ -7,8 +7,11 @@
 #include "executors/shell_runner.h"
 
 namespace mainspring {
-
 namespace {
+
+constexpr executor_kind k_local_kinds[] = {executor_kind::http, executor_kind::shell, executor_kind::lua,
+                                           executor_kind::noop};
+
 // How long the reply hook may take before its POST is abandoned.
 constexpr std::chrono::milliseconds k_reply_hook_timeout{10'000};
 
@@ -108,12 +111,18 @@ std::size_t executor_pool::queued() const {
   return n;
 }
 
+// A job edited to another executor while a run is in flight names its new kind: the run is still on
+// the local runner that started it. Run ids are unique, and a runner leaves a run it does not
+// hold alone, so asking each local runner reaches it (these calls are rare: a client's abort or
+// change).
 void executor_pool::abort(executor_kind kind, uint64_t run_id, std::string why) {
-  runner_for(kind).abort(run_id, std::move(why));
+  if (kind == executor_kind::remote) return runner_for(kind).abort(run_id, std::move(why));
+  for (executor_kind local : k_local_kinds) runner_for(local).abort(run_id, why);
 }
 
 void executor_pool::adjust(executor_kind kind, uint64_t run_id, run_adjustment change) {
-  runner_for(kind).adjust(run_id, change);
+  if (kind == executor_kind::remote) return runner_for(kind).adjust(run_id, change);
+  for (executor_kind local : k_local_kinds) runner_for(local).adjust(run_id, change);
 }
 
 std::optional<run_live> executor_pool::live(uint64_t run_id) const {

@@ -67,9 +67,11 @@ class executor_pool {
   // A kind supports() refuses (a job restored after its executor was turned off) fails the run
   // with supports()'s message.
   void start(executor_kind kind, run_request req, run_callback done);
-  // Asks the runner of `kind` to end run `run_id` (runner::abort).
+  // Asks the runner of `kind` to end run `run_id` (runner::abort); for a local kind, whichever local
+  // runner holds it (its job may have been edited to another executor since it started).
   void abort(executor_kind kind, uint64_t run_id, std::string why);
-  // Gives run `run_id` of `kind` a new time limit and resource limits (runner::adjust).
+  // Gives run `run_id` of `kind` a new time limit and resource limits (runner::adjust); a local
+  // run wherever it runs, as abort.
   void adjust(executor_kind kind, uint64_t run_id, run_adjustment change);
   // What run `run_id`, running locally, shows of itself (runner::live): a shell run's process
   // and progress; nullopt for any other run.
