@@ -282,12 +282,16 @@ static void start_waited_remote_run(job_self self, const job_context* ctx, waiti
     if (st.allocated_node.empty()) return count_skipped(st, ctx, 1, skip_reason::no_node);
     return void(start_one(self, ctx, run.trigger, run.plan_ms, run.attempt, st.allocated_node, true, std::move(run.cause)));
   }
+  bool placed = false;
   for (const auto& n : remote.nodes) {
     // A run without a node waited before its job ran on nodes (an edit): one on each, as a fire.
-    // A node an edit took out of the job's list since runs nothing, as a retry for it.
     if (!run.node.empty() && n != run.node) continue;
     start_one(self, ctx, run.trigger, run.plan_ms, run.attempt, n, true, run.cause);
+    placed = true;
   }
+  // Its node was taken out of the job's list since (an edit): it runs nothing, and is counted
+  // skipped for want of its node, not dropped unseen.
+  if (!placed && !run.node.empty()) count_skipped(st, ctx, 1, skip_reason::no_node);
 }
 
 // Starts the runs waiting in the job's queue while its max_running allows. A run that completes

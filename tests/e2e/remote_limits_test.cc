@@ -199,3 +199,27 @@ TEST_CASE("a REMOTE@ run waiting in its job's queue keeps its node across a serv
   CHECK(runs[1]["start_time_ms"].get<int64_t>() >= runs[0]["end_time_ms"].get<int64_t>());
   CHECK(s.api->detail("G", id)["counts"]["waiting"] == 0);
 }
+
+TEST_CASE("a run waiting for a node that an edit took out of the job runs nothing and is counted skipped, no_node") {
+  node_server s;
+  auto n1 = s.agent_up("n1");
+  auto n2 = s.agent_up("n2");
+  release_file gate("edited");
+  std::string id = s.add_remote("edited", "n1,n2", gate.wait_command(), limits(1, true));
+  s.run_now(id);
+  REQUIRE(eventually([&] { return s.api->detail("G", id)["counts"]["running"] == 2; }));
+  CHECK(s.run_now(id) == "0");  // one waits for each node
+  REQUIRE(eventually([&] { return s.api->detail("G", id)["counts"]["waiting"] == 2; }));
+  s.api->post_ok("/v1/edit/job", json{{"group_name", "G"}, {"job_id", id}, {"request_url", "REMOTE@n1"}});
+  const double no_node_before = skipped(s, "no_node");
+
+  gate.release();
+  // n1's waiting run runs; n2's, whose node the job no longer names, is skipped and counted.
+  REQUIRE(eventually([&] { return s.finished_runs(id, "succeeded") == 3; }, 20s));
+  REQUIRE(eventually([&] { return s.api->detail("G", id)["counts"]["skipped"] == 1; }));
+  CHECK(s.api->detail("G", id)["counts"]["waiting"] == 0);
+  CHECK(skipped(s, "no_node") == no_node_before + 1);
+  std::size_t on_n2 = 0;
+  for (const auto& r : runs_of(s, id)) on_n2 += r["node"] == "n2";
+  CHECK(on_n2 == 1);
+}
