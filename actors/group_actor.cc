@@ -694,9 +694,11 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
         with_job(self, id, reply,
                  [&](const caf::actor& job) { to_job(self, job, abort_atom::value, std::move(audit), reply); });
       },
-      [=](abort_atom, audit_entry& audit, const std::string& id, uint64_t run_id, const reply_fn<std::size_t>& reply) {
-        with_job(self, id, reply,
-                 [&](const caf::actor& job) { to_job(self, job, abort_atom::value, std::move(audit), run_id, reply); });
+      [=](abort_atom, audit_entry& audit, const std::string& id, uint64_t run_id, std::string& reason,
+          const reply_fn<std::size_t>& reply) {
+        with_job(self, id, reply, [&](const caf::actor& job) {
+          to_job(self, job, abort_atom::value, std::move(audit), run_id, std::move(reason), reply);
+        });
       },
       [=](rewind_atom, audit_entry& audit, const std::string& id, int64_t since_ms, const reply_fn<std::size_t>& reply) {
         with_job(self, id, reply, [&](const caf::actor& job) {

@@ -351,8 +351,9 @@ caf::behavior make_job_handlers() {
         if (as_of_ms) audit.detail += " as of " + std::to_string(as_of_ms) + " ms";
         answer_run_now(my_ctx(), std::move(audit), *id, reply);
       },
-      [](abort_atom, audit_entry& audit, uint64_t run_id, const reply_fn<std::size_t>& reply) {
-        std::size_t n = abort_one_run(me(), my_ctx(), run_id, "stopped through the " + audit.api + " API");
+      [](abort_atom, audit_entry& audit, uint64_t run_id, std::string& reason, const reply_fn<std::size_t>& reply) {
+        // The caller's reason, when it gives one (Cronicle names the key that aborted it).
+        std::size_t n = abort_one_run(me(), my_ctx(), run_id, reason.empty() ? "stopped through the " + audit.api + " API" : reason);
         if (n) persist_lazily(my_ctx(), mutation_batch{}.put_audit(audit));
         reply(n);
       },

@@ -304,8 +304,8 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
         to_group(self, group, reply, abort_atom::value, std::move(audit), id);
       },
       [=](abort_atom, audit_entry& audit, const std::string& group, const std::string& id, uint64_t run_id,
-          const reply_fn<std::size_t>& reply) {
-        to_group(self, group, reply, abort_atom::value, std::move(audit), id, run_id);
+          std::string& reason, const reply_fn<std::size_t>& reply) {
+        to_group(self, group, reply, abort_atom::value, std::move(audit), id, run_id, std::move(reason));
       },
       [=](rewind_atom, audit_entry& audit, const std::string& group, const std::string& id, int64_t since_ms,
           const reply_fn<std::size_t>& reply) {

@@ -267,8 +267,10 @@ class scheduler_api {
   // retries stay). When run_id is a try that failed and whose retry waits for its delay, that
   // retry is dropped instead and recorded as a try a client aborted (its attempt, failed,
   // "aborted: ...", started and ended now), as Cronicle's abort_job ends a job in its retry
-  // delay. Answers 1, or 0 when that run is neither in flight nor followed by a waiting retry.
-  // Unimplemented unless the scheduler can.
+  // delay. The run's error is "aborted: " and origin.detail when given (Cronicle's "Manually
+  // aborted by API Key: ..."), else "stopped through the <api> API"; the audit entry's detail
+  // is "run <id>" and that reason. Answers 1, or 0 when that run is neither in flight nor
+  // followed by a waiting retry. Unimplemented unless the scheduler can.
   virtual void abort_run(request_origin origin, std::string group, std::string job_id, uint64_t run_id,
                          reply_fn<std::size_t> done) {
     (void)origin, (void)group, (void)job_id, (void)run_id;

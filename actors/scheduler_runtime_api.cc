@@ -178,8 +178,10 @@ void scheduler_runtime::abort_job_runs(request_origin origin, std::string group,
 void scheduler_runtime::abort_run(request_origin origin, std::string group, std::string job_id, uint64_t run_id,
                                   reply_fn<std::size_t> done) {
   auto audit = audit_of(origin, "job.abort", group, job_id);
-  audit.detail = "run " + std::to_string(run_id);
-  impl_->change_group(group, std::move(done), abort_atom::value, std::move(audit), std::move(job_id), run_id);
+  std::string reason = std::move(origin.detail);
+  audit.detail = "run " + std::to_string(run_id) + (reason.empty() ? "" : ": " + reason);
+  impl_->change_group(group, std::move(done), abort_atom::value, std::move(audit), std::move(job_id), run_id,
+                      std::move(reason));
 }
 void scheduler_runtime::replay_job_fires(request_origin origin, std::string group, std::string job_id,
                                          int64_t since_ms, reply_fn<std::size_t> done) {

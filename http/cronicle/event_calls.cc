@@ -335,6 +335,15 @@ std::string launch_failure(const status& st, const job_controls& c, const std::s
          " already running for event: " + title;
 }
 
+// A run's own fields that make no job: a Plugin that does not exist is refused by Cronicle's
+// launchJob, so run_event words it as a failed launch ("Failed to launch event: Plugin not
+// found: x"); the other refusals (a malformed value) are the fields' own, as Cronicle's.
+api_error launch_refusal(api_error e) {
+  if (e.code == "event" && e.description.starts_with("Plugin not found: "))
+    e.description = "Failed to launch event: " + e.description;
+  return e;
+}
+
 // run_event's `now`: the time the job stands for (its `now`, JOB_NOW), unix seconds, a fraction
 // or a numeric string too (Cronicle's UI sends time_now(), and a chosen time on shift-click); 0
 // when absent or false (now). Cronicle takes any value and later computes with it; here a value
@@ -407,7 +416,7 @@ void run_event(scheduler_api& api, const state_ptr& s, call_args a) {
       if (f.key() != "params" && f.key() != "plugin" && changes_a_run(f.key(), run_fields::in_flight))
         changes[f.key()] = *f;
     auto change = run_change(event, changes, s->events, id, run_fields::at_launch);
-    if (!change.ok()) return send(a.reply, change.error());
+    if (!change.ok()) return send(a.reply, launch_refusal(change.error()));
     api.run_job_now_as(a.origin, s->events.group, id, manual_run{as_of_ms, std::move(*change), std::move(cause)}, answer);
   });
 }

@@ -374,6 +374,17 @@ json criteria_of(json params, std::initializer_list<const char*> own) {
   return params;
 }
 
+// The origin of abort_job / abort_jobs with Cronicle's reason, which the job's description shows
+// ("Job Aborted: Manually aborted by API Key: <key> (<title>)", lib/api/job.js): the key named by
+// its id, as everywhere here, never by its secret (which Cronicle writes there).
+request_origin aborting(const state_ptr& s, request_origin origin) {
+  const api_key_registry* keys = s->keys.load();
+  if (origin.key_id.empty() || keys == nullptr) return origin;
+  for (const auto& key : keys->list())
+    if (key.key_id == origin.key_id) origin.detail = "Manually aborted by API Key: " + key.key_id + " (" + key.title + ")";
+  return origin;
+}
+
 }  // namespace
 
 void get_active_jobs(scheduler_api& api, const state_ptr& s, call_args a) {
@@ -396,7 +407,7 @@ void abort_jobs(scheduler_api& api, const state_ptr& s, call_args a) {
     std::size_t count = 0;
     for (const auto& j : active) {
       if (!matches(j.job, criteria)) continue;
-      api.abort_run(a.origin, s->events.group, j.run.job_id, j.run.run_id, [](status_or<std::size_t>) {});
+      api.abort_run(aborting(s, a.origin), s->events.group, j.run.job_id, j.run.run_id, [](status_or<std::size_t>) {});
       ++count;
     }
     a.reply.send(success({{"count", count}}));
@@ -464,7 +475,7 @@ void abort_job(scheduler_api& api, const state_ptr& s, call_args a) {
     // abortLocalPendingJob finishes it.
     if (run.finished() && !info.retry_pending) return send(a.reply, {"job", "Failed to locate job: " + id});
     // This run only, however many of the event are in flight.
-    api.abort_run(a.origin, s->events.group, run.job_id, run.run_id, [reply = a.reply](status_or<std::size_t> n) {
+    api.abort_run(aborting(s, a.origin), s->events.group, run.job_id, run.run_id, [reply = a.reply](status_or<std::size_t> n) {
       if (!n.ok() || *n == 0) return send(reply, {"job", "Failed to abort job."});
       reply.send(success());
     });

@@ -42,9 +42,14 @@ TEST_CASE("abort_run ends one run of a job and leaves the others running") {
   CHECK(run_of(*rt, "j", *first)->state == run_state::failed);
   CHECK_FALSE(finished(*rt, "j", *second));
   CHECK(detail(*rt, "g", "j").running == 1);
+  CHECK(run_of(*rt, "j", *first)->error == "aborted: stopped through the " + k_test_origin.api + " API");
   CHECK(*ask<std::size_t>([&](auto r) { rt->abort_run(k_test_origin, "g", "j", *first, r); }) == 0);
-  CHECK(*ask<std::size_t>([&](auto r) { rt->abort_run(k_test_origin, "g", "j", *second, r); }) == 1);
+  // The caller's reason, when it gives one, is the run's.
+  request_origin with_reason = k_test_origin;
+  with_reason.detail = "Manually aborted by API Key: 0123456789abcdef (ops)";
+  CHECK(*ask<std::size_t>([&](auto r) { rt->abort_run(with_reason, "g", "j", *second, r); }) == 1);
   REQUIRE(poll_until([&] { return finished(*rt, "j", *second); }));
+  CHECK(run_of(*rt, "j", *second)->error == "aborted: Manually aborted by API Key: 0123456789abcdef (ops)");
 }
 
 namespace {

@@ -426,6 +426,8 @@ TEST_CASE("cronicle: run_event with params and a timeout of its own runs that on
                                           {"notes", "one run"}, {"post_data", {{"a", 1}}}})["ids"][0];
   CHECK(s.wait_job(tested)["code"] == 0);
   CHECK(s.ok("get_event", {{"id", id}})["event"]["plugin"] == "shellplug");
+  // A Plugin that does not exist: launchJob's refusal, in run_event's words.
+  check_error(s.call("run_event", {{"id", id}, {"plugin", "nosuch"}}), "event", "Failed to launch event: Plugin not found: nosuch");
   // Refused, and nothing runs: another executor.
   const auto runs_before = s.ok("get_event_history", {{"id", id}})["list"]["length"];
   CHECK(s.call("run_event", {{"id", id}, {"plugin", "urlplug"}, {"params", {{"url", "http://127.0.0.1:9/"}}}})["code"] == "event");
