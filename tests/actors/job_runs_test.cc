@@ -28,6 +28,16 @@ std::vector<uint64_t> ids(const std::vector<run_record>& runs) {
   return out;
 }
 
+// Job g/j, made at 1000 ms, as a start restores it: its stored history not read yet.
+void as_restored_job(job_state& st) {
+  job_spec spec;
+  spec.group = "g";
+  spec.id = "j";
+  spec.created_ms = 1000;
+  st.spec = compact_job_spec(spec);
+  st.history_known = false;
+}
+
 }  // namespace
 
 TEST_CASE("runs that end together are all remembered until the store has them, and merged once") {
@@ -145,12 +155,7 @@ TEST_CASE("a restored job that has not run since takes its stored run as its las
 
 TEST_CASE("runs a crash cut short wait for the job's stored counts, then count once as failed, interrupted") {
   job_state st;
-  job_spec spec;
-  spec.group = "g";
-  spec.id = "j";
-  spec.created_ms = 1000;
-  st.spec = compact_job_spec(spec);
-  st.history_known = false;  // restored, its history not read yet
+  as_restored_job(st);
   job_context ctx;            // no store: the writes go nowhere
   ctx.process_first_id = 100;
   auto cut = [](uint64_t id, int64_t start_ms, int64_t end_ms) {
@@ -195,12 +200,7 @@ TEST_CASE("runs a crash cut short wait for the job's stored counts, then count o
 
 TEST_CASE("a retry run a crash cut short counts as a retry once, whether or not the stored tally covers it") {
   job_state st;
-  job_spec spec;
-  spec.group = "g";
-  spec.id = "j";
-  spec.created_ms = 1000;
-  st.spec = compact_job_spec(spec);
-  st.history_known = false;
+  as_restored_job(st);
   job_context ctx;
   ctx.process_first_id = 100;
   run_record retry = finished(50, 3000);
