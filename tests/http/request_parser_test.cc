@@ -81,6 +81,33 @@ TEST_CASE("a chunked body arriving one byte at a time is decoded") {
   CHECK(results.back().request.body == "abcd");
 }
 
+TEST_CASE("a chunk extension with an unterminated quoted string is refused however its bytes are split") {
+  const std::string head = "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  const std::string bad = head + "5;x=\"\r\nhello\r\n0\r\n\r\n";
+  const std::string good = head + "5;x=\"a b\"\r\nhello\r\n0\r\n\r\n";
+  for (std::size_t read : {std::size_t{0}, std::size_t{1}, std::size_t{3}, std::size_t{14}}) {
+    INFO("reads of " << read << " bytes (0: all at once)");
+    auto feed = [&](const std::string& stream) {
+      request_parser p;
+      parse_result last;
+      for (std::size_t at = 0; at < stream.size();) {
+        const std::size_t n = read == 0 ? stream.size() : std::min(read, stream.size() - at);
+        last = parse_one(p, std::string_view(stream).substr(at, n));
+        at += n;
+        if (last.state != request_parser::state::need_more) break;
+      }
+      return last;
+    };
+    auto refused = feed(bad);
+    REQUIRE(refused.state == request_parser::state::error);
+    CHECK(refused.error.status == 400);
+    CHECK(refused.error.body.find("malformed chunk size line") != std::string::npos);
+    auto taken = feed(good);
+    REQUIRE(taken.state == request_parser::state::request_ready);
+    CHECK(taken.request.body == "hello");
+  }
+}
+
 TEST_CASE("Expect: 100-continue is reported once while the body is missing") {
   request_parser p;
   auto r = parse_one(p, "POST /x HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n");
