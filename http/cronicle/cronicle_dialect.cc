@@ -164,12 +164,20 @@ void nest_slash_keys(json& params) {
   }
 }
 
-// The key a request presents, `body` being its body as body_params read it.
-std::string presented_key_of(const http_request& request, const json& body) {
+// The key a request presents, `body_key` being its body's api_key ("" = none): as Cronicle's
+// loadSession takes it (lib/api.js), the X-API-Key header, else the body's, else the query's,
+// each when it is not empty.
+std::string first_presented_key(const http_request& request, std::string body_key) {
   if (auto header = request.header("x-api-key"); !header.empty()) return std::string(header);
-  if (auto q = request.query.find("api_key"); q != request.query.end() && !q->second.empty()) return q->second;
-  if (auto k = body.find("api_key"); k != body.end() && k->is_string()) return k->get<std::string>();
+  if (!body_key.empty()) return body_key;
+  if (auto q = request.query.find("api_key"); q != request.query.end()) return q->second;
   return "";
+}
+
+// The same, `body` being the request's body as body_params read it.
+std::string presented_key_of(const http_request& request, const json& body) {
+  auto k = body.find("api_key");
+  return first_presented_key(request, k != body.end() && k->is_string() ? k->get<std::string>() : "");
 }
 
 json call_params(json body, const json& query, param_source source) {
@@ -221,11 +229,7 @@ key_requirement_fn key_requirements() {
   };
 }
 
-std::string presented_key(const http_request& request) {
-  if (auto header = request.header("x-api-key"); !header.empty()) return std::string(header);
-  if (auto q = request.query.find("api_key"); q != request.query.end() && !q->second.empty()) return q->second;
-  return body_api_key(request);
-}
+std::string presented_key(const http_request& request) { return first_presented_key(request, body_api_key(request)); }
 
 dialect make_dialect(cronicle_options options) {
   auto s = std::make_shared<cronicle_state>();

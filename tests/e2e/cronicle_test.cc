@@ -26,6 +26,12 @@ TEST_CASE("cronicle: a key is required, from the header, the query or the body, 
   CHECK(s.get("/api/app/get_schedule?api_key=" + s.admin)["code"] == 0);  // without /v1 too
   auto body_key = s.cr.post_json("/api/app/get_schedule/v1", json{{"api_key", s.admin}, {"limit", 5}});
   CHECK(body_key.json()["code"] == 0);
+  // Cronicle's order (lib/api.js loadSession): the header, then the body's key, then the query's.
+  const std::string bad = "0123456789abcdef.bad";
+  CHECK(s.cr.post_json("/api/app/get_schedule/v1?api_key=" + bad, json{{"api_key", s.admin}}).json()["code"] == 0);
+  check_error(s.cr.post_json("/api/app/get_schedule/v1?api_key=" + s.admin, json{{"api_key", bad}}).json(), "session",
+              "API Key is invalid");
+  CHECK(s.cr.post_json("/api/app/get_schedule/v1?api_key=" + s.admin, json{{"api_key", ""}}).json()["code"] == 0);
   CHECK(s.get("/api/app/no_such_call/v1")["code"] == 1);
   CHECK(s.get("/api/app/ping/v1")["code"] == 0);  // open, as Cronicle's
 }
