@@ -479,6 +479,7 @@ void restore_cut_short_runs(job_state& st, const job_context* ctx, std::vector<r
       stale.push_back(std::move(run));
       continue;
     }
+    run.end_ms = std::max(run.end_ms, run.start_ms);  // started after the last heartbeat
     if (!st.cut_short) st.cut_short = std::make_unique<std::vector<run_record>>();
     st.cut_short->push_back(std::move(run));
   }
@@ -492,10 +493,10 @@ void record_cut_short_runs(job_state& st, const job_context* ctx) {
   if (!st.cut_short || !st.history_known) return;
   auto runs = std::move(*st.cut_short);
   st.cut_short.reset();
+  // In the order they ended, so that the last one to end is the job's last run.
   std::sort(runs.begin(), runs.end(), [](const run_record& a, const run_record& b) { return a.end_ms < b.end_ms; });
   for (auto& run : runs) {
     run.state = run_state::failed;
-    run.end_ms = std::max(run.end_ms, run.start_ms);
     run.error = k_interrupted_by_crash;
     ++st.counts.failures;
     st.counts.last_error_ms = std::max(st.counts.last_error_ms, run.end_ms);
