@@ -85,9 +85,8 @@ inline constexpr const char* k_interrupted_by_stop = "interrupted: the server st
 // At start: `runs` were in flight here when the last process ended without recording them (a kill
 // -9, a crash; their in-flight markers, storage/mutation_batch.h), each with its end_ms set to
 // when that process was last known alive (a run that started after that ends at its start). They
-// are recorded as failed, k_interrupted_by_crash,
-// counted, and their markers deleted: at once when the job's stored counts are known, else when
-// they are (adopt_history, then record_cut_short_runs). No retry or follow-up runs after them. A
+// are recorded as failed, k_interrupted_by_crash, counted, and their markers deleted: at once when
+// the job's stored counts are known, else when they are (adopt_history, then record_cut_short_runs). No retry or follow-up runs after them. A
 // run that started before the job was made (spec created_ms) was a deleted job's of the same id:
 // its marker is deleted, the run not recorded.
 void restore_cut_short_runs(job_state& st, const job_context* ctx, std::vector<run_record> runs);
