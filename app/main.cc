@@ -12,6 +12,7 @@
 
 #include "agent/agent_config.h"
 #include "app/agent_command.h"
+#include "app/config_file.h"
 #include "app/serve.h"
 #include "app/serve_config.h"
 #include "storage/state_store.h"
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
                  "TOML file of flags, one section per subcommand: [serve] listen = \"127.0.0.1:8080\" ... "
                  "(flags given on the command line win); may follow the subcommand; default $MAINSPRING_CONFIG",
                  config_from_env);
+  app.config_formatter(mainspring::make_config_reader());  // TOML, comments after [section] too
   app.allow_config_extras(CLI::config_extras_mode::error);
 
   mainspring::serve_config serve_cfg;

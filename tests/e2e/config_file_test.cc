@@ -82,6 +82,25 @@ TEST_CASE("serve takes its flags from a config file's [serve] section, the comma
             .status == 403);
 }
 
+TEST_CASE("a comment after a section header is TOML and is read as one, as in the README's example") {
+  const uint16_t dkron_port = pick_free_port();
+  // The README's example file: a comment after [agent], whose keys serve leaves to the agent.
+  temp_file config("mainspring-header-comment",
+                   "# mainspring serve --config /etc/mainspring.toml\n"
+                   "[serve]   # the server's flags\n"
+                   "dkron-listen = \"127.0.0.1:" + std::to_string(dkron_port) + "\"\n"
+                   "timezone = \"Europe/Berlin\"\n"
+                   "\n"
+                   "[agent]          # read by `mainspring agent --config ...`\n"
+                   "server = \"127.0.0.1:7070\"\n");
+  server_process server({"--config", config.path.string()});
+  http_client dkron("http://127.0.0.1:" + std::to_string(dkron_port));
+  CHECK(dkron.get("/v1/").status == 200);
+  native_api api(server.base_url());
+  json fires = api.success(api.client.get("/v1/schedule/preview?pattern=@daily&count=1"));
+  CHECK(fires["timezone"] == "Europe/Berlin");
+}
+
 TEST_CASE("a config file the server cannot use stops it at once, naming what is wrong") {
   std::string log;
   auto missing = exit_code_of({"--config", "/nonexistent/mainspring.toml"}, &log);
