@@ -9,6 +9,7 @@
 #include "http/cronicle/job_json.h"
 #include "http/cronicle/job_log.h"
 #include "http/cronicle/js_values.h"
+#include "http/cronicle/list_paging.h"
 #include "http/cronicle/run_changes.h"
 #include "http/cronicle/validation.h"
 
@@ -24,12 +25,6 @@ std::optional<run_live> live_of(const scheduler_api& api, const run_record& run)
 using nlohmann::json;
 
 void send(const responder& reply, const api_error& e) { reply.send(failure(e)); }
-
-int64_t int_param(const json& params, const char* name, int64_t fallback) {
-  auto it = params.find(name);
-  if (it == params.end() || !js_truthy(*it)) return fallback;
-  return js_parse_int(*it).value_or(fallback);
-}
 
 struct event_info {
   json event;
@@ -194,7 +189,7 @@ namespace {
 // What get_history gathers before it reads the group's runs.
 struct history_read {
   call_args a;
-  int64_t offset = 0, limit = 0;
+  std::optional<int64_t> offset, limit;  // parseInt'ed, nullopt for NaN (list_paging.h)
   std::map<std::string, event_info> events;           // by event id: live and deleted events
   std::map<std::string, std::vector<retry_due>> due;  // retries waiting, by event id
   // Each event's last finished job, which the store may not hold yet: the history shows it at
@@ -204,36 +199,39 @@ struct history_read {
 
 // The page of completed jobs `h` asks for, of the group's stored runs `runs`.
 void send_history(const state_ptr& s, history_read& h, status_or<std::vector<run_record>> runs) {
+  // Cronicle answers an offset past the end (listGet's "Index out of range") as it answers a
+  // history it never made.
+  const auto none = [&h] { h.a.reply.send(success({{"rows", json::array()}, {"list", {{"length", 0}}}})); };
+  if (!runs.ok()) return none();
+  add_runs_not_held(runs.value(), std::move(h.latest));
+  fold_retries(runs.value());  // a job retried shows once, when its last try ends
+  std::erase_if(runs.value(), [&](const run_record& r) {
+    auto d = h.due.find(r.job_id);
+    return !r.finished() || (d != h.due.end() && awaits_retry(r, d->second));
+  });
+  order_by_completion(runs.value());
+  const auto total = static_cast<int64_t>(runs->size());
+  const list_page page = list_get_page(total, h.offset, h.limit);
+  if (page.out_of_range || !total) return none();
   json rows = json::array();
-  int64_t total = 0;
-  if (runs.ok()) {
-    add_runs_not_held(runs.value(), std::move(h.latest));
-    fold_retries(runs.value());  // a job retried shows once, when its last try ends
-    std::erase_if(runs.value(), [&](const run_record& r) {
-      auto d = h.due.find(r.job_id);
-      return !r.finished() || (d != h.due.end() && awaits_retry(r, d->second));
-    });
-    order_by_completion(runs.value());
-    total = static_cast<int64_t>(runs->size());
-    for (int64_t i = h.offset; i < total && (h.limit <= 0 || i < h.offset + h.limit); ++i) {
-      const run_record& r = (*runs)[static_cast<std::size_t>(i)];
-      auto it = h.events.find(r.job_id);
-      json event = it == h.events.end() ? json(nullptr) : it->second.event;
-      int64_t timeout_ms = it == h.events.end() ? 0 : it->second.timeout_ms;
-      // A row shows its event's fields but for the run's own time limit (in its description).
-      if (r.own_fields && r.own_fields->timeout_ms) timeout_ms = *r.own_fields->timeout_ms;
-      rows.push_back(history_row(r, event, timeout_ms, s->hostname));
-    }
+  for (int64_t i = page.from; i < page.to; ++i) {
+    const run_record& r = (*runs)[static_cast<std::size_t>(i)];
+    auto it = h.events.find(r.job_id);
+    json event = it == h.events.end() ? json(nullptr) : it->second.event;
+    int64_t timeout_ms = it == h.events.end() ? 0 : it->second.timeout_ms;
+    // A row shows its event's fields but for the run's own time limit (in its description).
+    if (r.own_fields && r.own_fields->timeout_ms) timeout_ms = *r.own_fields->timeout_ms;
+    rows.push_back(history_row(r, event, timeout_ms, s->hostname));
   }
-  h.a.reply.send(success({{"rows", std::move(rows)}, {"list", {{"length", total}}}}));
+  h.a.reply.send(success({{"rows", std::move(rows)}, {"list", unshifted_list_header(total)}}));
 }
 
 }  // namespace
 
 void get_history(scheduler_api& api, const state_ptr& s, call_args a) {
   auto h = std::make_shared<history_read>();
-  h->offset = std::max<int64_t>(0, int_param(a.params, "offset", 0));
-  h->limit = int_param(a.params, "limit", 50);
+  h->offset = list_param(a.params, "offset", 0);
+  h->limit = list_param(a.params, "limit", 50);
   h->a = std::move(a);
   api.list_jobs(s->events.group, [&api, s, h](status_or<std::vector<job_view>> views) {
     if (views.ok()) {

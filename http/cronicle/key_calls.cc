@@ -8,6 +8,7 @@
 #include "http/api_key_body.h"
 #include "http/cronicle/calls.h"
 #include "http/cronicle/errors.h"
+#include "http/cronicle/list_paging.h"
 #include "http/cronicle/validation.h"
 
 namespace mainspring::http::cronicle {
@@ -55,8 +56,8 @@ void get_api_keys(scheduler_api&, const state_ptr& s, call_args a) {
   json rows = json::array();
   auto all = keys->list();
   for (auto it = all.rbegin(); it != all.rend(); ++it) rows.push_back(key_json(*it));  // newest first
-  const std::size_t total = rows.size();
-  a.reply.send(success({{"rows", std::move(rows)}, {"list", {{"length", total}}}}));
+  const auto total = static_cast<int64_t>(rows.size());
+  a.reply.send(success({{"rows", std::move(rows)}, {"list", unshifted_list_header(total)}}));
 }
 
 void get_api_key(scheduler_api&, const state_ptr& s, call_args a) {
