@@ -77,10 +77,10 @@ void update_jobs(scheduler_api& api, const state_ptr& s, call_args a);
 void abort_job(scheduler_api& api, const state_ptr& s, call_args a);
 void get_master_state(scheduler_api& api, const state_ptr& s, call_args a);
 // The job's log as text/plain (here its recorded output tail, bounded as every run's is), or
-// 404 "(No log file found.)"; `download` adds Cronicle's attachment header.
+// Cronicle's JSON refusal for a job it holds no record of; `download` adds Cronicle's
+// attachment header.
 void get_job_log(scheduler_api& api, const state_ptr& s, call_args a);
 void get_job_details(scheduler_api& api, const state_ptr& s, call_args a);
-inline constexpr std::string_view k_no_job_log = "(No log file found.)\n";
 void update_master_state(scheduler_api& api, const state_ptr& s, call_args a);
 
 // A job in flight: its run, its event as the run runs it (event_as_run: with the run's own

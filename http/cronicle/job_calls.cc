@@ -26,6 +26,16 @@ using nlohmann::json;
 
 void send(const responder& reply, const api_error& e) { reply.send(failure(e)); }
 
+// Cronicle's answer for a job not in flight (update_job, abort_job).
+api_error job_not_located(const std::string& id) { return {"job", "Failed to locate job: " + id}; }
+
+// Cronicle's answer for a job it holds no record of (get_job_status, get_job_details,
+// get_job_log): its storage's error for the key jobs/<id>, as pixl-server-storage's default
+// Filesystem engine words it ("Error: " is JavaScript's String of an Error).
+api_error job_not_stored(const std::string& id) {
+  return {"job", "Failed to fetch job details: Error: Failed to fetch key: jobs/" + id + ": File not found"};
+}
+
 struct event_info {
   json event;
   int64_t timeout_ms = 0;
@@ -117,10 +127,10 @@ void find_try(scheduler_api& api, const state_ptr& s, const std::string& event_i
 // The job a job id names (its last try so far), with its event (null when the event is gone),
 // or `missing`.
 void find_run(scheduler_api& api, const state_ptr& s, const json& params, const responder& reply,
-              const std::string& missing_text, std::function<void(run_record, event_info)> found) {
+              api_error (*missing_of)(const std::string& id), std::function<void(run_record, event_info)> found) {
   if (auto e = require_params(params, {{"id", param_rule::word}})) return send(reply, *e);
   const std::string id = js_text(params["id"]);
-  api_error missing{"job", missing_text + id};
+  const api_error missing = missing_of(id);
   auto parts = parse_job_id(id);
   if (!parts) return send(reply, missing);
   find_try(api, s, parts->first, parts->second,
@@ -256,10 +266,10 @@ void get_history(scheduler_api& api, const state_ptr& s, call_args a) {
 }
 
 void get_job_status(scheduler_api& api, const state_ptr& s, call_args a) {
-  find_run(api, s, a.params, a.reply, "Failed to fetch job details: Job not found: ",
+  find_run(api, s, a.params, a.reply, job_not_stored,
            [&api, s, reply = a.reply, id = js_text(a.params["id"])](run_record run, event_info info) {
              // Cronicle's get_job_status finds a job waiting for its retry neither active nor stored.
-             if (info.retry_pending) return send(reply, {"job", "Failed to fetch job details: Job not found: " + id});
+             if (info.retry_pending) return send(reply, job_not_stored(id));
              json job = job_json(run, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()), live_of(api, run));
              job["id"] = id;  // a retry goes on under the id its first try had
              reply.send(success({{"job", std::move(job)}}));
@@ -437,10 +447,9 @@ void update_jobs(scheduler_api& api, const state_ptr& s, call_args a) {
 // Cronicle stores a job's details once it is complete: a job in flight is not found yet. The
 // answer is get_job_status's job, without Cronicle's log `token` (its log needs a key here).
 void get_job_details(scheduler_api& api, const state_ptr& s, call_args a) {
-  find_run(api, s, a.params, a.reply, "Failed to fetch job details: Job not found: ",
+  find_run(api, s, a.params, a.reply, job_not_stored,
            [s, a](run_record run, event_info info) {
-             if (!run.finished() || info.retry_pending)
-               return send(a.reply, {"job", "Failed to fetch job details: Job not found: " + js_text(a.params["id"])});
+             if (!run.finished() || info.retry_pending) return send(a.reply, job_not_stored(js_text(a.params["id"])));
              json job = job_json(run, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()));
              job["id"] = js_text(a.params["id"]);
              a.reply.send(success({{"job", std::move(job)}}));
@@ -452,7 +461,7 @@ void get_job_details(scheduler_api& api, const state_ptr& s, call_args a) {
 // and the web hook when the job ends. Values are checked as an event's are.
 void update_job(scheduler_api& api, const state_ptr& s, call_args a) {
   if (auto e = validate_event_data(a.params)) return send(a.reply, *e);
-  find_run(api, s, a.params, a.reply, "Failed to locate job: ", [&api, s, a](run_record run, event_info info) {
+  find_run(api, s, a.params, a.reply, job_not_located, [&api, s, a](run_record run, event_info info) {
     // A job waiting out its retry_delay is changed for its retry, through the try it follows.
     if ((run.finished() && !info.retry_pending) || info.event.is_null())
       return send(a.reply, {"job", "Failed to locate job: " + js_text(a.params["id"])});
@@ -467,7 +476,7 @@ void update_job(scheduler_api& api, const state_ptr& s, call_args a) {
 }
 
 void abort_job(scheduler_api& api, const state_ptr& s, call_args a) {
-  find_run(api, s, a.params, a.reply, "Failed to locate job: ", [&api, s, a](run_record run, event_info info) {
+  find_run(api, s, a.params, a.reply, job_not_located, [&api, s, a](run_record run, event_info info) {
     const std::string id = js_text(a.params["id"]);
     // A job waiting out its retry_delay is aborted through the try it follows, as Cronicle's
     // abortLocalPendingJob finishes it.
@@ -491,12 +500,13 @@ void get_job_log(scheduler_api& api, const state_ptr& s, call_args a) {
     return r;
   };
   auto parts = parse_job_id(id);
-  if (!parts) return a.reply.send(text(404, std::string(k_no_job_log)));
+  // A job Cronicle holds no record of is refused in JSON before any log is read.
+  if (!parts) return send(a.reply, job_not_stored(id));
   // A retried job's log is its last try's (Cronicle appends each try to one log).
   find_try(api, s, parts->first, parts->second,
            [s, reply = a.reply, id, download, text](std::optional<run_record> run, std::optional<job_view> v,
                                                     std::vector<run_record> earlier) {
-    if (!run) return reply.send(text(404, std::string(k_no_job_log)));
+    if (!run) return send(reply, job_not_stored(id));
     // Each try as get_job_status showed it, for its header, and its retry note or the footer.
     auto job_of = [&](const run_record& t) {
       const event_info info = v ? as_ended_run(*v, t, s->events) : event_info{};

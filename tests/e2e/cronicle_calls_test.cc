@@ -43,7 +43,7 @@ TEST_CASE("cronicle: get_job_details answers a finished job, not one in flight")
   cronicle_server s;
   std::string id = s.create(shell_event("Details", "#!/bin/sh\nsleep 2\necho done\n"));
   std::string job = s.ok("run_event", {{"id", id}})["ids"][0];
-  check_error(s.call("get_job_details", {{"id", job}}), "job", "Failed to fetch job details: Job not found: " + job);
+  check_error(s.call("get_job_details", {{"id", job}}), "job", "Failed to fetch job details: Error: Failed to fetch key: jobs/" + job + ": File not found");
   s.wait_job(job);
   json details = s.ok("get_job_details", {{"id", job}})["job"];
   CHECK(details["id"] == job);

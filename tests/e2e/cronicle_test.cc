@@ -137,7 +137,7 @@ TEST_CASE("cronicle: hostile input is refused in Cronicle's shape and changes no
               "Malformed parameter value: reset_cursor");
   check_error(s.call("delete_event", json::object()), "api", "Missing parameter: id");
   check_error(s.call("run_event", json::object()), "event", "Failed to locate event: No criteria specified");
-  check_error(s.call("get_job_status", {{"id", "jnothing_12"}}), "job", "Failed to fetch job details: Job not found: jnothing_12");
+  check_error(s.call("get_job_status", {{"id", "jnothing_12"}}), "job", "Failed to fetch job details: Error: Failed to fetch key: jobs/jnothing_12: File not found");
   check_error(s.call("abort_job", {{"id", "j" + id + "_5"}}), "job", "Failed to locate job: j" + id + "_5");
   for (const char* body : {"{", "{\"id\": ", "[1,2]", "nonsense", "{\"id\":\"" "\xff\"}"}) {
     auto r = s.cr.request("POST", "/api/app/update_event/v1", std::string(body), "application/json", {"X-API-Key: " + s.admin});
@@ -349,7 +349,7 @@ TEST_CASE("cronicle: API keys are managed with Cronicle's key calls by an admin 
   CHECK(s.call("delete_api_key", {{"id", admin_id}})["code"] == "api_key");
 }
 
-TEST_CASE("cronicle: get_job_log answers a job's log as text, 404 for an unknown job") {
+TEST_CASE("cronicle: get_job_log answers a job's log as text, Cronicle's JSON refusal for an unknown job") {
   cronicle_server s;
   std::string id = s.create(shell_event("Logger", "#!/bin/sh\necho 'hello <log>'\necho second line\n"));
   std::string job_id = s.ok("run_event", {{"id", id}})["ids"][0];
@@ -381,10 +381,12 @@ TEST_CASE("cronicle: get_job_log answers a job's log as text, 404 for an unknown
   CHECK(s.job_log(described_job).ends_with(".\n# Description: 42 rows\n# End of log.\n"));
   auto download = s.cr.get("/api/app/get_job_log/v1?id=" + job_id + "&download=1&api_key=" + s.admin);
   CHECK(download.header("content-disposition") == "attachment; filename=Cronicle-Job-Log-" + job_id + ".txt");
+  // An unknown job: Cronicle reads its record before its log, and answers that in JSON.
   auto unknown = s.cr.get("/api/app/get_job_log?id=j" + id + "_1&api_key=" + s.admin);
-  CHECK(unknown.status == 404);
-  CHECK(unknown.body == "(No log file found.)\n");
-  CHECK(s.cr.get("/api/app/get_job_log?id=nonsense&api_key=" + s.admin).status == 404);
+  CHECK(unknown.status == 200);
+  check_error(unknown.json(), "job", "Failed to fetch job details: Error: Failed to fetch key: jobs/j" + id + "_1: File not found");
+  check_error(s.get("/api/app/get_job_log?id=nonsense&api_key=" + s.admin), "job",
+              "Failed to fetch job details: Error: Failed to fetch key: jobs/nonsense: File not found");
   check_error(s.get("/api/app/get_job_log?api_key=" + s.admin), "api", "Missing parameter: id");
   check_error(s.get("/api/app/get_job_log?id=" + job_id), "session", "No Session ID or API Key could be found");
 }
