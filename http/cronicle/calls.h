@@ -40,6 +40,10 @@ struct cronicle_state {
 };
 using state_ptr = std::shared_ptr<cronicle_state>;
 
+// The title of the key with id `key_id`, as Cronicle's refusals name a key (requirePrivilege's
+// user.title); its id when it has none or the registry does not know it.
+std::string key_title(const state_ptr& s, std::string_view key_id);
+
 struct call_args {
   nlohmann::json params;  // merged as the call merges body and query (Cronicle's args.params)
   nlohmann::json query;   // the query, every value a string

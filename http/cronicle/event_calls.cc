@@ -240,7 +240,7 @@ void update_event(scheduler_api& api, const state_ptr& s, call_args a) {
     if (api_key_registry* keys = s->keys.load()) {
       key_check c = keys->check(std::string(k_dialect_name), a.presented_key, privilege::abort_events);
       if (!c.verdict.ok())
-        return send(a.reply, {"api", "API Key ('" + c.key_id + "') does not have the required privileges to perform this action (abort_events)."});
+        return send(a.reply, privilege_refusal(key_title(s, c.key_id), "abort_events"));
     }
   }
   const std::string id = js_text(a.params["id"]);

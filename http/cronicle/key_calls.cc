@@ -50,6 +50,13 @@ api_key_registry* registry_of(const state_ptr& s, const responder& reply) {
 
 }  // namespace
 
+std::string key_title(const state_ptr& s, std::string_view key_id) {
+  if (api_key_registry* keys = s->keys.load())
+    for (const auto& k : keys->list())
+      if (k.key_id == key_id && !k.title.empty()) return k.title;
+  return std::string(key_id);
+}
+
 void get_api_keys(scheduler_api&, const state_ptr& s, call_args a) {
   auto* keys = registry_of(s, a.reply);
   if (!keys) return;
