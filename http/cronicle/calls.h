@@ -40,6 +40,10 @@ struct cronicle_state {
 };
 using state_ptr = std::shared_ptr<cronicle_state>;
 
+// The title of the key with id `key_id`, as Cronicle's refusals name a key (requirePrivilege's
+// user.title); its id when it has none or the registry does not know it.
+std::string key_title(const state_ptr& s, std::string_view key_id);
+
 struct call_args {
   nlohmann::json params;  // merged as the call merges body and query (Cronicle's args.params)
   nlohmann::json query;   // the query, every value a string
@@ -77,10 +81,10 @@ void update_jobs(scheduler_api& api, const state_ptr& s, call_args a);
 void abort_job(scheduler_api& api, const state_ptr& s, call_args a);
 void get_master_state(scheduler_api& api, const state_ptr& s, call_args a);
 // The job's log as text/plain (here its recorded output tail, bounded as every run's is), or
-// 404 "(No log file found.)"; `download` adds Cronicle's attachment header.
+// Cronicle's JSON refusal for a job it holds no record of; `download` adds Cronicle's
+// attachment header.
 void get_job_log(scheduler_api& api, const state_ptr& s, call_args a);
 void get_job_details(scheduler_api& api, const state_ptr& s, call_args a);
-inline constexpr std::string_view k_no_job_log = "(No log file found.)\n";
 void update_master_state(scheduler_api& api, const state_ptr& s, call_args a);
 
 // A job in flight: its run, its event as the run runs it (event_as_run: with the run's own

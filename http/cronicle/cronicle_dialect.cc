@@ -239,7 +239,7 @@ dialect make_dialect(cronicle_options options) {
   dialect d;
   d.name = std::string(k_dialect_name);
   d.add_routes = [s](router& r, scheduler_api& api) {
-    auto h = guarded(render_error, [&api, s](http_request& req, responder reply) { serve(api, s, req, std::move(reply)); });
+    auto h = guarded([](int st, const status& e) { return render_error(st, e); }, [&api, s](http_request& req, responder reply) { serve(api, s, req, std::move(reply)); });
     for (const char* method : {"GET", "POST"}) {
       r.add(method, "/api/app/{name}", h);
       r.add(method, "/api/app/{name}/{version}", h);
@@ -247,7 +247,10 @@ dialect make_dialect(cronicle_options options) {
     // The dialect's group exists from the start, so that lists work before the first event.
     api.register_group(request_origin{std::string(k_dialect_name), "", ""}, s->events.group, [](status_or<std::string>) {});
   };
-  d.render_error = render_error;
+  // A key's refusal names it by its title, read from the registry the listener checks keys with.
+  d.render_error = [s](int http_status, const status& error) {
+    return render_error(http_status, error, [s](std::string_view key_id) { return key_title(s, key_id); });
+  };
   d.key_requirement_for = key_requirements();
   d.presented_key = presented_key;
   d.requires_api_key = true;

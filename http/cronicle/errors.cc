@@ -26,9 +26,9 @@ json body_of(const api_error& error) {
 }
 
 // The key registry's refusals (actors/api_key_registry.cc) in Cronicle's words (lib/api.js
-// loadSession, requireValidUser, requirePrivilege). Cronicle echoes the presented key; here a
-// key is named by its id only.
-api_error key_refusal(const status& error) {
+// loadSession, requireValidUser, requirePrivilege). Cronicle echoes the presented key in some;
+// here a key is named by its id or title only.
+api_error key_refusal(const status& error, const key_title_lookup& title_of) {
   const std::string& m = error.message();
   if (error.code() == status_code::permission_denied) {
     // "API key <id> lacks the <privilege> privilege"
@@ -41,12 +41,15 @@ api_error key_refusal(const status& error) {
     // Key management is requireAdmin's: Cronicle names the session's user (for a key, its
     // `username`, which keys do not have); here the key's id.
     if (priv == "admin") return {"user", "User is not an administrator: " + id};
-    return {"api", "API Key ('" + id + "') does not have the required privileges to perform this action (" + priv + ")."};
+    std::string title = title_of ? title_of(id) : std::string();
+    return privilege_refusal(title.empty() ? id : title, priv);
   }
   if (m.starts_with("an API key is required")) return {"session", "No Session ID or API Key could be found"};
   if (m.starts_with("API key ") && m.ends_with(" is disabled"))
     return {"api", "API Key is disabled: " + m.substr(8, m.size() - 8 - 12)};
-  return {"session", "API Key is invalid"};
+  // requireValidUser's for a key no key matches ("Invalid API Key: <the key sent>"), without the
+  // key sent.
+  return {"api", "Invalid API Key"};
 }
 
 }  // namespace
@@ -76,11 +79,16 @@ api_error event_error(const status& st, std::string_view verb, const std::string
   return {"event", "Failed to " + std::string(verb) + " event: " + st.message()};
 }
 
-http_response render_error(int http_status, const status& error) {
+api_error privilege_refusal(const std::string& title, std::string_view privilege) {
+  return {"api", "API Key ('" + title + "') does not have the required privileges to perform this action (" +
+                     std::string(privilege) + ")."};
+}
+
+http_response render_error(int http_status, const status& error, const key_title_lookup& title_of) {
   const bool key_refused = (http_status == 401 || http_status == 403) &&
                            (error.code() == status_code::unauthenticated ||
                             (error.code() == status_code::permission_denied && error.message().starts_with("API key ")));
-  if (key_refused) return failure(key_refusal(error));
+  if (key_refused) return failure(key_refusal(error, title_of));
   if (http_status == 404) {
     // dispatch: "no route for GET /api/<name>..." -> pixl-server-api's "Unsupported API: <name>";
     // a path outside /api is a plain 404, as Cronicle's web server answers it.

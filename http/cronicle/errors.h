@@ -11,6 +11,8 @@
 //   d.render_error = cronicle::render_error;   // what the listener answers itself
 #pragma once
 
+#include <functional>
+
 #include <string>
 #include <utility>
 #include <variant>
@@ -65,8 +67,16 @@ http_response failure(const api_error& error);
 // that was not there; other failures keep their message under code "event".
 api_error event_error(const status& st, std::string_view verb, const std::string& event_id);
 
+// The title of the API key with id `key_id` ("" when there is none), for a refusal that names it.
+using key_title_lookup = std::function<std::string(std::string_view key_id)>;
+
 // What the listener itself answers (no route, a key refused, an oversize body, a handler that
-// threw), in Cronicle's shape. Key refusals take Cronicle's texts without ever naming a secret.
-http_response render_error(int http_status, const status& error);
+// threw), in Cronicle's shape. Key refusals take Cronicle's texts without ever naming a secret:
+// a key lacking a privilege by its title (requirePrivilege's user.title, through `title_of`;
+// its id when there is none).
+http_response render_error(int http_status, const status& error, const key_title_lookup& title_of = {});
+
+// requirePrivilege's refusal for an API key titled `title` lacking `privilege`.
+api_error privilege_refusal(const std::string& title, std::string_view privilege);
 
 }  // namespace mainspring::http::cronicle

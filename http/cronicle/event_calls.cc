@@ -10,6 +10,7 @@
 #include "http/cronicle/calls.h"
 #include "http/cronicle/job_json.h"
 #include "http/cronicle/js_values.h"
+#include "http/cronicle/list_paging.h"
 #include "http/cronicle/plugins.h"
 #include "http/cronicle/run_changes.h"
 #include "http/cronicle/validation.h"
@@ -26,12 +27,6 @@ void send(const responder& reply, const api_error& e) { reply.send(failure(e)); 
 std::string text_param(const json& params, const char* name) {
   auto it = params.find(name);
   return it == params.end() || it->is_null() ? "" : js_text(*it);
-}
-
-int64_t int_param(const json& params, const char* name, int64_t fallback) {
-  auto it = params.find(name);
-  if (it == params.end() || !js_truthy(*it)) return fallback;
-  return js_parse_int(*it).value_or(fallback);
 }
 
 // The event by params.id, else by params.title (Cronicle's listFind criteria); the newest of
@@ -108,59 +103,60 @@ std::vector<std::string> run_overrides(const json& event, json params) {
 }
 
 void answer_history(const responder& reply, std::vector<run_record> runs, const json& event, int64_t timeout_ms,
-                    const std::vector<retry_due>& retries_due, const std::string& hostname, int64_t offset,
-                    int64_t limit) {
+                    const std::vector<retry_due>& retries_due, const std::string& hostname,
+                    std::optional<int64_t> offset, std::optional<int64_t> limit) {
   fold_retries(runs);  // a job retried shows once, when its last try ends
   std::erase_if(runs, [&](const run_record& r) { return !r.finished() || awaits_retry(r, retries_due); });
   order_by_completion(runs);
-  json rows = json::array();
   const auto total = static_cast<int64_t>(runs.size());
-  for (int64_t i = std::max<int64_t>(0, offset); i < total && (limit <= 0 || i < offset + limit); ++i)
+  const list_page page = list_get_page(total, offset, limit);
+  if (page.out_of_range || !total) return reply.send(success({{"rows", json::array()}, {"list", {{"length", 0}}}}));
+  json rows = json::array();
+  for (int64_t i = page.from; i < page.to; ++i)
     rows.push_back(history_row(runs[static_cast<std::size_t>(i)], event, timeout_ms, hostname));
-  reply.send(success({{"rows", std::move(rows)}, {"list", {{"length", total}}}}));
+  reply.send(success({{"rows", std::move(rows)}, {"list", unshifted_list_header(total)}}));
 }
 
 }  // namespace
 
 namespace {
 
-json schedule_answer(const std::vector<job_view>& page, const state_ptr& s, int64_t total, int64_t limit) {
+json schedule_answer(const std::vector<job_view>& page, const state_ptr& s, int64_t total) {
   json rows = json::array();
   for (const auto& v : page) rows.push_back(event_json(v, s->events));
-  const int64_t page_size = limit ? limit : std::max<int64_t>(total, 1);
-  return {{"rows", std::move(rows)},
-          {"list", {{"page_size", page_size}, {"first_page", 0}, {"last_page", total ? (total - 1) / page_size : 0},
-                    {"length", total}, {"type", "list"}}}};
+  return {{"rows", std::move(rows)}, {"list", unshifted_list_header(total)}};
 }
 
 }  // namespace
 
 // Newest first, as Cronicle lists its schedule: by event id, last first (the ids Cronicle and
-// Mainspring make are time-ordered; an id a client chose sorts by its text). A page is read in
-// O(page) from the group's id order; limit 0 (Cronicle's "all") reads every event.
+// Mainspring make are time-ordered; an id a client chose sorts by its text). The page is
+// Cronicle's items.slice(offset, offset + limit) of the whole schedule (list_paging.h): a page
+// from a non-negative offset is read in O(page) from the group's id order; another (a negative
+// bound, limit 0 for all of them) reads every event.
 void get_schedule(scheduler_api& api, const state_ptr& s, call_args a) {
-  const int64_t offset = std::max<int64_t>(0, int_param(a.params, "offset", 0));
+  const auto offset = list_param(a.params, "offset", 0);
   // The document's default is 50 events; an explicit 0 is Cronicle's code's "all of them".
-  int64_t limit = a.params.contains("limit") ? std::max<int64_t>(0, int_param(a.params, "limit", 0)) : 50;
+  const auto limit = a.params.contains("limit") ? list_param(a.params, "limit", 0) : std::optional<int64_t>(50);
   auto empty = [reply = a.reply] { reply.send(success({{"rows", json::array()}, {"list", {{"length", 0}}}})); };
-  if (limit > 0 && limit <= static_cast<int64_t>(k_max_page_jobs)) {
+  if (offset && *offset >= 0 && limit && *limit > 0 && *limit <= static_cast<int64_t>(k_max_page_jobs)) {
     job_page_query query;
-    query.offset = static_cast<std::size_t>(offset);
-    query.limit = static_cast<std::size_t>(limit);
+    query.offset = static_cast<std::size_t>(*offset);
+    query.limit = static_cast<std::size_t>(*limit);
     query.sort = job_page_query::order::id_desc;
-    return api.list_jobs_page(s->events.group, query, [s, reply = a.reply, limit, empty](status_or<job_page> page) {
+    return api.list_jobs_page(s->events.group, query, [s, reply = a.reply, empty](status_or<job_page> page) {
       if (!page.ok()) return empty();
-      reply.send(success(schedule_answer(page->jobs, s, static_cast<int64_t>(page->total), limit)));
+      reply.send(success(schedule_answer(page->jobs, s, static_cast<int64_t>(page->total))));
     });
   }
   api.list_jobs(s->events.group, [s, reply = a.reply, offset, limit, empty](status_or<std::vector<job_view>> views) {
     if (!views.ok()) return empty();
     const auto total = static_cast<int64_t>(views->size());
     std::reverse(views->begin(), views->end());  // the list is in id order
-    const int64_t from = std::min(offset, total);
-    const int64_t end = limit == 0 ? total : std::min(total, offset + limit);
-    std::vector<job_view> page(std::make_move_iterator(views->begin() + from), std::make_move_iterator(views->begin() + end));
-    reply.send(success(schedule_answer(page, s, total, limit)));
+    const list_page p = slice_page(total, offset, limit);
+    std::vector<job_view> page(std::make_move_iterator(views->begin() + p.from),
+                               std::make_move_iterator(views->begin() + p.to));
+    reply.send(success(schedule_answer(page, s, total)));
   });
 }
 
@@ -244,7 +240,7 @@ void update_event(scheduler_api& api, const state_ptr& s, call_args a) {
     if (api_key_registry* keys = s->keys.load()) {
       key_check c = keys->check(std::string(k_dialect_name), a.presented_key, privilege::abort_events);
       if (!c.verdict.ok())
-        return send(a.reply, {"api", "API Key ('" + c.key_id + "') does not have the required privileges to perform this action (abort_events)."});
+        return send(a.reply, privilege_refusal(key_title(s, c.key_id), "abort_events"));
     }
   }
   const std::string id = js_text(a.params["id"]);
@@ -286,7 +282,7 @@ void update_event(scheduler_api& api, const state_ptr& s, call_args a) {
     // runs each; Cronicle's scheduler walks its cursor up to now).
     int64_t rewind_from_ms = 0;
     if (a.params.contains("reset_cursor")) {
-      const int64_t cursor_s = int_param(a.params, "reset_cursor", 0);
+      const int64_t cursor_s = list_param(a.params, "reset_cursor", 0).value_or(0);  // checked before
       patch.exec_time_s = first_fire_from_cursor(*checked, s->events, cursor_s);
       if (cursor_s > 0 && cursor_s * 1000 <= to_unix_ms(now_ms())) rewind_from_ms = (cursor_s - cursor_s % 60) * 1000 - 1;
     } else if (a.params.contains("timing") || a.params.contains("timezone"))
@@ -434,7 +430,7 @@ void flush_event_queue(scheduler_api& api, const state_ptr& s, call_args a) {
 void get_event_history(scheduler_api& api, const state_ptr& s, call_args a) {
   if (auto e = require_params(a.params, {{"id", param_rule::word}})) return send(a.reply, *e);
   const std::string id = js_text(a.params["id"]);
-  const int64_t offset = int_param(a.params, "offset", 0), limit = int_param(a.params, "limit", 100);
+  const auto offset = list_param(a.params, "offset", 0), limit = list_param(a.params, "limit", 100);
   api.job_detail(s->events.group, id, [&api, s, a, id, offset, limit](status_or<job_view> v) {
     if (!v.ok()) return send(a.reply, {"event", "Failed to locate event: " + id});
     json event = event_json(*v, s->events);

@@ -9,6 +9,7 @@
 #include "http/cronicle/job_json.h"
 #include "http/cronicle/job_log.h"
 #include "http/cronicle/js_values.h"
+#include "http/cronicle/list_paging.h"
 #include "http/cronicle/run_changes.h"
 #include "http/cronicle/validation.h"
 
@@ -25,10 +26,14 @@ using nlohmann::json;
 
 void send(const responder& reply, const api_error& e) { reply.send(failure(e)); }
 
-int64_t int_param(const json& params, const char* name, int64_t fallback) {
-  auto it = params.find(name);
-  if (it == params.end() || !js_truthy(*it)) return fallback;
-  return js_parse_int(*it).value_or(fallback);
+// Cronicle's answer for a job not in flight (update_job, abort_job).
+api_error job_not_located(const std::string& id) { return {"job", "Failed to locate job: " + id}; }
+
+// Cronicle's answer for a job it holds no record of (get_job_status, get_job_details,
+// get_job_log): its storage's error for the key jobs/<id>, as pixl-server-storage's default
+// Filesystem engine words it ("Error: " is JavaScript's String of an Error).
+api_error job_not_stored(const std::string& id) {
+  return {"job", "Failed to fetch job details: Error: Failed to fetch key: jobs/" + id + ": File not found"};
 }
 
 struct event_info {
@@ -122,10 +127,10 @@ void find_try(scheduler_api& api, const state_ptr& s, const std::string& event_i
 // The job a job id names (its last try so far), with its event (null when the event is gone),
 // or `missing`.
 void find_run(scheduler_api& api, const state_ptr& s, const json& params, const responder& reply,
-              const std::string& missing_text, std::function<void(run_record, event_info)> found) {
+              api_error (*missing_of)(const std::string& id), std::function<void(run_record, event_info)> found) {
   if (auto e = require_params(params, {{"id", param_rule::word}})) return send(reply, *e);
   const std::string id = js_text(params["id"]);
-  api_error missing{"job", missing_text + id};
+  const api_error missing = missing_of(id);
   auto parts = parse_job_id(id);
   if (!parts) return send(reply, missing);
   find_try(api, s, parts->first, parts->second,
@@ -194,7 +199,7 @@ namespace {
 // What get_history gathers before it reads the group's runs.
 struct history_read {
   call_args a;
-  int64_t offset = 0, limit = 0;
+  std::optional<int64_t> offset, limit;  // parseInt'ed, nullopt for NaN (list_paging.h)
   std::map<std::string, event_info> events;           // by event id: live and deleted events
   std::map<std::string, std::vector<retry_due>> due;  // retries waiting, by event id
   // Each event's last finished job, which the store may not hold yet: the history shows it at
@@ -204,36 +209,39 @@ struct history_read {
 
 // The page of completed jobs `h` asks for, of the group's stored runs `runs`.
 void send_history(const state_ptr& s, history_read& h, status_or<std::vector<run_record>> runs) {
+  // Cronicle answers an offset past the end (listGet's "Index out of range") as it answers a
+  // history it never made.
+  const auto none = [&h] { h.a.reply.send(success({{"rows", json::array()}, {"list", {{"length", 0}}}})); };
+  if (!runs.ok()) return none();
+  add_runs_not_held(runs.value(), std::move(h.latest));
+  fold_retries(runs.value());  // a job retried shows once, when its last try ends
+  std::erase_if(runs.value(), [&](const run_record& r) {
+    auto d = h.due.find(r.job_id);
+    return !r.finished() || (d != h.due.end() && awaits_retry(r, d->second));
+  });
+  order_by_completion(runs.value());
+  const auto total = static_cast<int64_t>(runs->size());
+  const list_page page = list_get_page(total, h.offset, h.limit);
+  if (page.out_of_range || !total) return none();
   json rows = json::array();
-  int64_t total = 0;
-  if (runs.ok()) {
-    add_runs_not_held(runs.value(), std::move(h.latest));
-    fold_retries(runs.value());  // a job retried shows once, when its last try ends
-    std::erase_if(runs.value(), [&](const run_record& r) {
-      auto d = h.due.find(r.job_id);
-      return !r.finished() || (d != h.due.end() && awaits_retry(r, d->second));
-    });
-    order_by_completion(runs.value());
-    total = static_cast<int64_t>(runs->size());
-    for (int64_t i = h.offset; i < total && (h.limit <= 0 || i < h.offset + h.limit); ++i) {
-      const run_record& r = (*runs)[static_cast<std::size_t>(i)];
-      auto it = h.events.find(r.job_id);
-      json event = it == h.events.end() ? json(nullptr) : it->second.event;
-      int64_t timeout_ms = it == h.events.end() ? 0 : it->second.timeout_ms;
-      // A row shows its event's fields but for the run's own time limit (in its description).
-      if (r.own_fields && r.own_fields->timeout_ms) timeout_ms = *r.own_fields->timeout_ms;
-      rows.push_back(history_row(r, event, timeout_ms, s->hostname));
-    }
+  for (int64_t i = page.from; i < page.to; ++i) {
+    const run_record& r = (*runs)[static_cast<std::size_t>(i)];
+    auto it = h.events.find(r.job_id);
+    json event = it == h.events.end() ? json(nullptr) : it->second.event;
+    int64_t timeout_ms = it == h.events.end() ? 0 : it->second.timeout_ms;
+    // A row shows its event's fields but for the run's own time limit (in its description).
+    if (r.own_fields && r.own_fields->timeout_ms) timeout_ms = *r.own_fields->timeout_ms;
+    rows.push_back(history_row(r, event, timeout_ms, s->hostname));
   }
-  h.a.reply.send(success({{"rows", std::move(rows)}, {"list", {{"length", total}}}}));
+  h.a.reply.send(success({{"rows", std::move(rows)}, {"list", unshifted_list_header(total)}}));
 }
 
 }  // namespace
 
 void get_history(scheduler_api& api, const state_ptr& s, call_args a) {
   auto h = std::make_shared<history_read>();
-  h->offset = std::max<int64_t>(0, int_param(a.params, "offset", 0));
-  h->limit = int_param(a.params, "limit", 50);
+  h->offset = list_param(a.params, "offset", 0);
+  h->limit = list_param(a.params, "limit", 50);
   h->a = std::move(a);
   api.list_jobs(s->events.group, [&api, s, h](status_or<std::vector<job_view>> views) {
     if (views.ok()) {
@@ -258,10 +266,10 @@ void get_history(scheduler_api& api, const state_ptr& s, call_args a) {
 }
 
 void get_job_status(scheduler_api& api, const state_ptr& s, call_args a) {
-  find_run(api, s, a.params, a.reply, "Failed to fetch job details: Job not found: ",
+  find_run(api, s, a.params, a.reply, job_not_stored,
            [&api, s, reply = a.reply, id = js_text(a.params["id"])](run_record run, event_info info) {
              // Cronicle's get_job_status finds a job waiting for its retry neither active nor stored.
-             if (info.retry_pending) return send(reply, {"job", "Failed to fetch job details: Job not found: " + id});
+             if (info.retry_pending) return send(reply, job_not_stored(id));
              json job = job_json(run, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()), live_of(api, run));
              job["id"] = id;  // a retry goes on under the id its first try had
              reply.send(success({{"job", std::move(job)}}));
@@ -439,10 +447,9 @@ void update_jobs(scheduler_api& api, const state_ptr& s, call_args a) {
 // Cronicle stores a job's details once it is complete: a job in flight is not found yet. The
 // answer is get_job_status's job, without Cronicle's log `token` (its log needs a key here).
 void get_job_details(scheduler_api& api, const state_ptr& s, call_args a) {
-  find_run(api, s, a.params, a.reply, "Failed to fetch job details: Job not found: ",
+  find_run(api, s, a.params, a.reply, job_not_stored,
            [s, a](run_record run, event_info info) {
-             if (!run.finished() || info.retry_pending)
-               return send(a.reply, {"job", "Failed to fetch job details: Job not found: " + js_text(a.params["id"])});
+             if (!run.finished() || info.retry_pending) return send(a.reply, job_not_stored(js_text(a.params["id"])));
              json job = job_json(run, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()));
              job["id"] = js_text(a.params["id"]);
              a.reply.send(success({{"job", std::move(job)}}));
@@ -454,7 +461,7 @@ void get_job_details(scheduler_api& api, const state_ptr& s, call_args a) {
 // and the web hook when the job ends. Values are checked as an event's are.
 void update_job(scheduler_api& api, const state_ptr& s, call_args a) {
   if (auto e = validate_event_data(a.params)) return send(a.reply, *e);
-  find_run(api, s, a.params, a.reply, "Failed to locate job: ", [&api, s, a](run_record run, event_info info) {
+  find_run(api, s, a.params, a.reply, job_not_located, [&api, s, a](run_record run, event_info info) {
     // A job waiting out its retry_delay is changed for its retry, through the try it follows.
     if ((run.finished() && !info.retry_pending) || info.event.is_null())
       return send(a.reply, {"job", "Failed to locate job: " + js_text(a.params["id"])});
@@ -469,7 +476,7 @@ void update_job(scheduler_api& api, const state_ptr& s, call_args a) {
 }
 
 void abort_job(scheduler_api& api, const state_ptr& s, call_args a) {
-  find_run(api, s, a.params, a.reply, "Failed to locate job: ", [&api, s, a](run_record run, event_info info) {
+  find_run(api, s, a.params, a.reply, job_not_located, [&api, s, a](run_record run, event_info info) {
     const std::string id = js_text(a.params["id"]);
     // A job waiting out its retry_delay is aborted through the try it follows, as Cronicle's
     // abortLocalPendingJob finishes it.
@@ -493,12 +500,13 @@ void get_job_log(scheduler_api& api, const state_ptr& s, call_args a) {
     return r;
   };
   auto parts = parse_job_id(id);
-  if (!parts) return a.reply.send(text(404, std::string(k_no_job_log)));
+  // A job Cronicle holds no record of is refused in JSON before any log is read.
+  if (!parts) return send(a.reply, job_not_stored(id));
   // A retried job's log is its last try's (Cronicle appends each try to one log).
   find_try(api, s, parts->first, parts->second,
            [s, reply = a.reply, id, download, text](std::optional<run_record> run, std::optional<job_view> v,
                                                     std::vector<run_record> earlier) {
-    if (!run) return reply.send(text(404, std::string(k_no_job_log)));
+    if (!run) return send(reply, job_not_stored(id));
     // Each try as get_job_status showed it, for its header, and its retry note or the footer.
     auto job_of = [&](const run_record& t) {
       const event_info info = v ? as_ended_run(*v, t, s->events) : event_info{};

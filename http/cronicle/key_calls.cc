@@ -8,6 +8,7 @@
 #include "http/api_key_body.h"
 #include "http/cronicle/calls.h"
 #include "http/cronicle/errors.h"
+#include "http/cronicle/list_paging.h"
 #include "http/cronicle/validation.h"
 
 namespace mainspring::http::cronicle {
@@ -49,14 +50,21 @@ api_key_registry* registry_of(const state_ptr& s, const responder& reply) {
 
 }  // namespace
 
+std::string key_title(const state_ptr& s, std::string_view key_id) {
+  if (api_key_registry* keys = s->keys.load())
+    for (const auto& k : keys->list())
+      if (k.key_id == key_id && !k.title.empty()) return k.title;
+  return std::string(key_id);
+}
+
 void get_api_keys(scheduler_api&, const state_ptr& s, call_args a) {
   auto* keys = registry_of(s, a.reply);
   if (!keys) return;
   json rows = json::array();
   auto all = keys->list();
   for (auto it = all.rbegin(); it != all.rend(); ++it) rows.push_back(key_json(*it));  // newest first
-  const std::size_t total = rows.size();
-  a.reply.send(success({{"rows", std::move(rows)}, {"list", {{"length", total}}}}));
+  const auto total = static_cast<int64_t>(rows.size());
+  a.reply.send(success({{"rows", std::move(rows)}, {"list", unshifted_list_header(total)}}));
 }
 
 void get_api_key(scheduler_api&, const state_ptr& s, call_args a) {

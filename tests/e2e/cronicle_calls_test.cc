@@ -22,8 +22,7 @@ TEST_CASE("cronicle: abort_job ends one run while others of the event go on") {
   }));
   std::string runner = s.key_with({"run_events"});
   check_error(s.call("abort_job", {{"id", first}}, runner), "api",
-              "API Key ('" + runner.substr(0, 16) +
-                  "') does not have the required privileges to perform this action (abort_events).");
+              "API Key ('k') does not have the required privileges to perform this action (abort_events).");  // its title
   CHECK(s.ok("get_active_jobs")["jobs"].contains(first));
   std::string aborter = s.key_with({"abort_events"});
   check_error(s.call("abort_job", {{"id", "j" + id + "_1"}}, aborter), "job", "Failed to locate job: j" + id + "_1");
@@ -43,7 +42,7 @@ TEST_CASE("cronicle: get_job_details answers a finished job, not one in flight")
   cronicle_server s;
   std::string id = s.create(shell_event("Details", "#!/bin/sh\nsleep 2\necho done\n"));
   std::string job = s.ok("run_event", {{"id", id}})["ids"][0];
-  check_error(s.call("get_job_details", {{"id", job}}), "job", "Failed to fetch job details: Job not found: " + job);
+  check_error(s.call("get_job_details", {{"id", job}}), "job", "Failed to fetch job details: Error: Failed to fetch key: jobs/" + job + ": File not found");
   s.wait_job(job);
   json details = s.ok("get_job_details", {{"id", job}})["job"];
   CHECK(details["id"] == job);

@@ -529,8 +529,8 @@ TEST_CASE("cronicle: a job waiting out its retry_delay is not found, as Cronicle
     return runs.size() == 1 && runs[0]["state"] == "failed";
   }, 20s));
   // The first try failed and its retry waits ten minutes: neither in progress nor complete.
-  check_error(s.call("get_job_status", {{"id", job}}), "job", "Failed to fetch job details: Job not found: " + job);
-  check_error(s.call("get_job_details", {{"id", job}}), "job", "Failed to fetch job details: Job not found: " + job);
+  check_error(s.call("get_job_status", {{"id", job}}), "job", "Failed to fetch job details: Error: Failed to fetch key: jobs/" + job + ": File not found");
+  check_error(s.call("get_job_details", {{"id", job}}), "job", "Failed to fetch job details: Error: Failed to fetch key: jobs/" + job + ": File not found");
   CHECK(s.history(id).empty());
   CHECK(s.ok("get_history")["rows"].empty());
   // get_active_jobs lists it as pending, under its id, with when its retry starts.

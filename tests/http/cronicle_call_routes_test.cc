@@ -49,7 +49,7 @@ TEST_CASE("cronicle: get_job_details answers a finished job as get_job_status sh
   CHECK_FALSE(details.contains("token"));
   CHECK(call_route(f.routes, "GET", "/api/app/get_job_details?id=je1_42").body["job"]["id"] == "je1_42");
   json missing = f.call("get_job_details", {{"id", "je1_7"}});
-  CHECK(missing == json{{"code", "job"}, {"description", "Failed to fetch job details: Job not found: je1_7"}});
+  CHECK(missing == json{{"code", "job"}, {"description", "Failed to fetch job details: Error: Failed to fetch key: jobs/je1_7: File not found"}});
   CHECK(f.call("get_job_details", {{"id", "a/b"}}) == json{{"code", "api"}, {"description", "Malformed parameter: id"}});
   http_request req;
   req.params["name"] = "get_job_details";

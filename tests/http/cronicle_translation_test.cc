@@ -293,9 +293,17 @@ TEST_CASE("cronicle: the listener's own errors and key refusals come back in Cro
   auto missing = render_error(401, status::unauthenticated("an API key is required (X-API-Key)"));
   CHECK(missing.status == 200);
   CHECK(body(missing) == json{{"code", "session"}, {"description", "No Session ID or API Key could be found"}});
-  auto forbidden = render_error(403, status::permission_denied("API key 0123456789abcdef lacks the create_events privilege"));
-  CHECK(body(forbidden)["description"] ==
+  const status lacks = status::permission_denied("API key 0123456789abcdef lacks the create_events privilege");
+  auto forbidden = render_error(403, lacks, [](std::string_view id) { return id == "0123456789abcdef" ? "Deploy bot" : ""; });
+  CHECK(body(forbidden) == json{{"code", "api"},
+                                {"description", "API Key ('Deploy bot') does not have the required privileges to perform "
+                                                "this action (create_events)."}});
+  // Without its title (no registry), the key's id.
+  CHECK(body(render_error(403, lacks))["description"] ==
         "API Key ('0123456789abcdef') does not have the required privileges to perform this action (create_events).");
+  // A key no key matches: requireValidUser's code and words, without the key sent.
+  auto invalid = render_error(401, status::unauthenticated("unknown or wrong API key"));
+  CHECK(body(invalid) == json{{"code", "api"}, {"description", "Invalid API Key"}});
   // Key management wants an admin key: requireAdmin's words.
   auto not_admin = render_error(403, status::permission_denied("API key 0123456789abcdef lacks the admin privilege"));
   CHECK(body(not_admin) == json{{"code", "user"}, {"description", "User is not an administrator: 0123456789abcdef"}});
