@@ -122,14 +122,14 @@ status_or<job_spec> to_job_spec(const nd_job& job, const std::string& group, con
   return spec;
 }
 
-json job_json(const job_view& view) {
+nlohmann::ordered_json job_json(const job_view& view) {
   const job_spec& s = view.spec;
   json mine = dialect_section(s.dialect_data, k_dialect_name);
-  json out = {{"job_id", s.id},
-              {"name", s.name},
-              {"next_run_time", view.next_fire_ms ? iso_time(*view.next_fire_ms) : ""},
-              {"job_class_string", mine.value("job_class_string", "")},
-              {"pub_args", mine.value("pub_args", json::array())}};
+  nlohmann::ordered_json out = {{"job_id", s.id},
+                                {"name", s.name},
+                                {"next_run_time", view.next_fire_ms ? iso_time(*view.next_fire_ms) : ""},
+                                {"job_class_string", mine.value("job_class_string", "")},
+                                {"pub_args", mine.value("pub_args", json::array())}};
   // An interval job shows no cron strings: ndscheduler's interval variant gives only trigger and
   // trigger_params for it (the released server cannot show one at all).
   if (mine.contains("interval")) {
@@ -137,9 +137,9 @@ json job_json(const job_view& view) {
     out["trigger_params"] = {{"interval", mine["interval"]}};
   } else {
     std::map<std::string, std::string> given = mine.value("cron", std::map<std::string, std::string>{});
-    for (const auto& [field, text] : apscheduler_strings(given)) out[field] = text;
+    for (const auto& [field, text] : apscheduler_strings(given)) out[field] = text;  // month .. minute
     out["trigger"] = "cron";
-    json params = json::object();
+    nlohmann::ordered_json params = nlohmann::ordered_json::object();  // the document's order
     for (const char* f : {"month", "day_of_week", "day", "hour", "minute"}) params[f] = out.value(f, "*");
     out["trigger_params"] = params;
   }

@@ -11,7 +11,7 @@
 // Example:
 //   auto job = decode_job(body);                       // "Require this parameter: name"
 //   auto spec = to_job_spec(*job, "ndscheduler", id);  // the Mainspring job
-//   json out = job_json(view);                         // what GET /api/v1/jobs/{id} answers
+//   auto out = job_json(view);                         // what GET /api/v1/jobs/{id} answers
 #pragma once
 
 #include <map>
@@ -57,8 +57,9 @@ status_or<job_spec> to_job_spec(const nd_job& job, const std::string& group, con
 // The job as ndscheduler shows it: job_id, name, next_run_time (ISO 8601 with offset, "" when
 // paused or never), job_class_string, pub_args, for a cron job the cron strings (month, day,
 // week, day_of_week, hour, minute as APScheduler prints its fields; an interval job has none, as
-// in ndscheduler's interval variant), and trigger / trigger_params as sent.
-nlohmann::json job_json(const job_view& job);
+// in ndscheduler's interval variant), and trigger / trigger_params as sent. In that order, as
+// ndscheduler's _build_job_dict inserts them and tornado's json.dumps writes them out.
+nlohmann::ordered_json job_json(const job_view& job);
 
 // A fresh job id: 32 lowercase hex digits from OpenSSL's RAND_bytes.
 std::string new_job_id();

@@ -21,11 +21,14 @@ namespace mainspring::http::ndscheduler {
 namespace {
 
 using nlohmann::json;
+// Answers keep their keys in the order ndscheduler builds its dicts (tornado writes them out with
+// json.dumps, which keeps that order): job_id before name, execution_id before state.
+using ojson = nlohmann::ordered_json;
 using options_ptr = std::shared_ptr<const ndscheduler_options>;
 
 constexpr std::string_view k_json_type = "application/json; charset=UTF-8";
 
-void send_json(const responder& reply, int code, const json& body) {
+void send_json(const responder& reply, int code, const ojson& body) {
   reply.send(http_response{code, std::string(k_json_type), body.dump(-1, ' ', false, json::error_handler_t::replace), {}});
 }
 
@@ -132,27 +135,30 @@ json result_of(const run_record& run, const json& job_section) {
 
 // `job` is null for a job deleted since; `deleted` is then its section as it was deleted (for the
 // result's form), or null.
-json execution_json(const run_record& run, const job_view* job, const std::string& hostname,
-                    const json* deleted = nullptr) {
+ojson execution_json(const run_record& run, const job_view* job, const std::string& hostname,
+                     const json* deleted = nullptr) {
   json section = job ? dialect_section(job->spec.dialect_data, k_dialect_name) : deleted ? *deleted : json::object();
   const int64_t updated = updated_ms(run);
-  json out = {{"execution_id", execution_id(run)},
-              {"state", state_name(run)},
-              {"hostname", run.node.empty() ? hostname : run.node},
-              {"pid", -1},
-              {"task_id", ""},
-              {"description", ""},
-              {"result", result_of(run, section)},
-              {"scheduled_time", iso_time(run.plan_ms)},
-              {"updated_time", iso_time(updated)}};
+  // _build_execution's order.
+  ojson out = {{"execution_id", execution_id(run)},
+               {"state", state_name(run)},
+               {"hostname", run.node.empty() ? hostname : run.node},
+               {"pid", -1},
+               {"task_id", ""},
+               {"description", ""},
+               {"result", result_of(run, section)},
+               {"scheduled_time", iso_time(run.plan_ms)},
+               {"updated_time", iso_time(updated)}};
   if (job) {
-    json j = job_json(*job);
-    // The released server's fields (task_name and the cron strings) and the document's
-    // (job_class_string, trigger, trigger_params): a client of either finds what it reads.
-    out["job"] = {{"job_id", j["job_id"]}, {"name", j["name"]}, {"task_name", j["job_class_string"]},
-                  {"job_class_string", j["job_class_string"]}, {"pub_args", j["pub_args"]}};
-    for (const char* f : {"trigger", "trigger_params", "month", "day", "week", "day_of_week", "hour", "minute"})
-      if (j.contains(f)) out["job"][f] = j[f];  // a cron job's strings; an interval job has none
+    ojson j = job_json(*job);
+    // The released server's fields in its order (job_id, name, task_name, pub_args, the cron
+    // strings), then the document's (job_class_string, trigger, trigger_params): a client of
+    // either finds what it reads.
+    ojson section_out = {{"job_id", j["job_id"]}, {"name", j["name"]}, {"task_name", j["job_class_string"]},
+                         {"pub_args", j["pub_args"]}};
+    for (const char* f : {"month", "day", "week", "day_of_week", "hour", "minute", "job_class_string", "trigger", "trigger_params"})
+      if (j.contains(f)) section_out[f] = j[f];  // an interval job has no cron strings
+    out["job"] = std::move(section_out);
   }
   return out;
 }
@@ -214,14 +220,14 @@ void send_executions(scheduler_api& api, const options_ptr& o, const responder& 
     with_deleted_sections(api, o->group, std::move(gone), {}, [o, reply, runs, jobs](std::map<std::string, json> deleted) {
       std::map<std::string, const job_view*> by_id;
       for (const auto& v : *jobs) by_id[v.spec.id] = &v;
-      json out = json::array();
+      ojson out = ojson::array();
       for (const auto& run : *runs) {
         auto it = by_id.find(run.job_id);
         auto d = deleted.find(run.job_id);
         out.push_back(execution_json(run, it == by_id.end() ? nullptr : it->second, o->hostname,
                                      d == deleted.end() ? nullptr : &d->second));
       }
-      send_json(reply, 200, json{{"executions", std::move(out)}});
+      send_json(reply, 200, ojson{{"executions", std::move(out)}});
     });
   });
 }
@@ -276,9 +282,9 @@ void add_job_routes(router& r, scheduler_api& api, options_ptr o) {
         if (a.spec.created_ms != b.spec.created_ms) return a.spec.created_ms < b.spec.created_ms;
         return a.spec.id < b.spec.id;
       });
-      json jobs = json::array();
+      ojson jobs = ojson::array();
       for (const auto& v : *views) jobs.push_back(job_json(v));
-      send_json(reply, 200, json{{"jobs", std::move(jobs)}});
+      send_json(reply, 200, ojson{{"jobs", std::move(jobs)}});
     });
   }));
   r.add("GET", "/api/v1/jobs/{job_id}", handler([&api, o](http_request& req, responder reply) {
@@ -425,7 +431,7 @@ void add_execution_routes(router& r, scheduler_api& api, options_ptr o) {
         // or one written before names were recorded) shows the job's name of the entry before
         // it, else the job's current name.
         std::map<std::string, std::string> last_known;
-        json logs = json::array();
+        ojson logs = ojson::array();
         for (const audit_entry& e : entries) {  // oldest first
           auto event = events.find(e.action);
           if (e.group != o->group || event == events.end()) continue;
@@ -435,7 +441,7 @@ void add_execution_routes(router& r, scheduler_api& api, options_ptr o) {
           if (!name.empty()) last_known[e.job_id] = name;
           std::string description;
           if (e.action == "job.run" && e.detail.starts_with("run ")) description = e.job_id + "-" + e.detail.substr(4);
-          logs.push_back(json{{"job_id", e.job_id},
+          logs.push_back(ojson{{"job_id", e.job_id},  // _build_audit_log's order
                               {"job_name", name},
                               {"event", event->second},
                               {"user", e.key_id},
@@ -443,7 +449,7 @@ void add_execution_routes(router& r, scheduler_api& api, options_ptr o) {
                               {"description", description}});
         }
         std::reverse(logs.begin(), logs.end());  // newest first
-        send_json(reply, 200, json{{"logs", std::move(logs)}});
+        send_json(reply, 200, ojson{{"logs", std::move(logs)}});
       });
     });
   }));

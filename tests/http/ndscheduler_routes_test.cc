@@ -199,3 +199,40 @@ TEST_CASE("with only time_range_end, the range starts ten minutes before now, no
   const std::string in_an_hour = format_rfc3339_utc(from_unix_ms(to_unix_ms(now_ms()) + 3'600'000), false);
   CHECK(f.call("GET", "/api/v1/executions?time_range_end=" + in_an_hour).body["executions"].size() == 1);
 }
+
+namespace {
+
+// The keys of the first JSON object at `path` (a list of keys to descend, a number an index) of
+// `raw`, in the order the answer writes them.
+std::vector<std::string> keys_in_order(const std::string& raw, const std::vector<std::string>& path) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::parse(raw);
+  for (const auto& step : path) j = std::isdigit(static_cast<unsigned char>(step[0])) ? j[std::stoul(step)] : j[step];
+  std::vector<std::string> out;
+  for (const auto& [k, v] : j.items()) out.push_back(k);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("ndscheduler answers keep their keys in the order ndscheduler builds its dicts") {
+  fixture f;
+  std::string id = f.call("POST", "/api/v1/jobs", k_awesome).body["job_id"];
+  const std::vector<std::string> job_keys = {"job_id",  "name", "next_run_time", "job_class_string", "pub_args", "month",
+                                             "day",     "week", "day_of_week",   "hour",             "minute",   "trigger",
+                                             "trigger_params"};
+  CHECK(keys_in_order(f.call("GET", "/api/v1/jobs/" + id).raw, {}) == job_keys);
+  CHECK(keys_in_order(f.call("GET", "/api/v1/jobs").raw, {"jobs", "0"}) == job_keys);
+  // The document's trigger_params order.
+  CHECK(keys_in_order(f.call("GET", "/api/v1/jobs/" + id).raw, {"trigger_params"}) ==
+        std::vector<std::string>{"month", "day_of_week", "day", "hour", "minute"});
+  f.api.group_runs = {run_of(id, 7, run_state::succeeded)};
+  const std::string list = f.call("GET", "/api/v1/executions").raw;
+  CHECK(keys_in_order(list, {"executions", "0"}) ==
+        std::vector<std::string>{"execution_id", "state", "hostname", "pid", "task_id", "description", "result",
+                                 "scheduled_time", "updated_time", "job"});
+  CHECK(keys_in_order(list, {"executions", "0", "job"}) ==
+        std::vector<std::string>{"job_id", "name", "task_name", "pub_args", "month", "day", "week", "day_of_week",
+                                 "hour", "minute", "job_class_string", "trigger", "trigger_params"});
+  CHECK(keys_in_order(f.call("GET", "/api/v1/logs").raw, {"logs", "0"}) ==
+        std::vector<std::string>{"job_id", "job_name", "event", "user", "created_time", "description"});
+}
