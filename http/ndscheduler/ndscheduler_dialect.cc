@@ -439,8 +439,11 @@ void add_execution_routes(router& r, scheduler_api& api, options_ptr o) {
           if (name.empty() && last_known.count(e.job_id)) name = last_known[e.job_id];
           if (name.empty() && current.count(e.job_id)) name = current[e.job_id];
           if (!name.empty()) last_known[e.job_id] = name;
-          std::string description;
-          if (e.action == "job.run" && e.detail.starts_with("run ")) description = e.job_id + "-" + e.detail.substr(4);
+          // What ndscheduler's add_audit_log was given: the execution id for a run, nothing (null)
+          // for an add, a pause or a resume; a string for the others (here "").
+          ojson description = nullptr;
+          if (e.action == "job.run") description = e.detail.starts_with("run ") ? e.job_id + "-" + e.detail.substr(4) : "";
+          else if (e.action == "job.edit" || e.action == "job.delete") description = "";
           logs.push_back(ojson{{"job_id", e.job_id},  // _build_audit_log's order
                               {"job_name", name},
                               {"event", event->second},

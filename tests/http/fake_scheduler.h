@@ -189,12 +189,14 @@ class fake_scheduler final : public scheduler_api {
                     audit_entry{1'700'000'000'123, "native", "", "job.add", "G", "7", "Hello"}}));
   }
   std::string audit_group;
+  std::optional<std::vector<audit_entry>> group_audit;  // what group_audit_log answers, if set
   void group_audit_log(std::string group, int64_t from_ms, int64_t to_ms, std::size_t n,
                        reply_fn<std::vector<audit_entry>> done) override {
     audit_group = group;
     audit_from = from_ms;
     audit_to = to_ms;
     limit = n;
+    if (group_audit) return reply(done, status_or<std::vector<audit_entry>>(*group_audit));
     reply(done, status_or<std::vector<audit_entry>>(std::vector<audit_entry>{
                     audit_entry{1'700'000'000'123, "native", "", "job.add", group, "7", "Hello"}}));
   }

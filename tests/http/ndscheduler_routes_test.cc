@@ -2,6 +2,8 @@
 // status codes, answer shapes, what reaches the scheduler, and the error paths. No server.
 #include "http/ndscheduler/ndscheduler_dialect.h"
 
+#include <map>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -235,4 +237,25 @@ TEST_CASE("ndscheduler answers keep their keys in the order ndscheduler builds i
                                  "hour", "minute", "job_class_string", "trigger", "trigger_params"});
   CHECK(keys_in_order(f.call("GET", "/api/v1/logs").raw, {"logs", "0"}) ==
         std::vector<std::string>{"job_id", "job_name", "event", "user", "created_time", "description"});
+}
+
+TEST_CASE("an audit entry's description is null for added, paused and resumed, as ndscheduler writes none") {
+  fixture f;
+  const std::string id = "0123456789abcdef0123456789abcdef";
+  auto entry = [&](int64_t ms, const char* action, std::string detail) {
+    return audit_entry{1'700'000'000'000 + ms, "ndscheduler", "", action, "ndscheduler", id, std::move(detail)};
+  };
+  f.api.group_audit = std::vector<audit_entry>{entry(1, "job.add", "n"), entry(2, "job.pause", "n"),
+                                               entry(3, "job.activate", "n"), entry(4, "job.run", "run 42"),
+                                               entry(5, "job.edit", "n"), entry(6, "job.delete", "n: 1 job(s)")};
+  auto logs = f.call("GET", "/api/v1/logs").body["logs"];  // newest first
+  REQUIRE(logs.size() == 6);
+  std::map<std::string, json> description;
+  for (const auto& l : logs) description[l["event"].get<std::string>()] = l["description"];
+  CHECK(description["added"].is_null());
+  CHECK(description["paused"].is_null());
+  CHECK(description["resumed"].is_null());
+  CHECK(description["custom_run"] == id + "-42");
+  CHECK(description["modified"] == "");
+  CHECK(description["deleted"] == "");
 }
