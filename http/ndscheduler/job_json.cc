@@ -1,7 +1,9 @@
 #include "http/ndscheduler/job_json.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
 
 #include "core/node_auth.h"
 #include "core/rfc3339.h"
@@ -167,14 +169,45 @@ std::string iso_time(int64_t unix_ms) {
   return text + "+00:00";
 }
 
+namespace {
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// `text` in the one spelling parse_rfc3339 reads (YYYY-MM-DDTHH:MM:SS[.f](Z|+HH:MM)), from the
+// ISO 8601 spellings dateutil's parser also reads: a blank for the T (str() of a datetime), the
+// time cut after the hour or the minute (an HTML datetime-local gives "2026-12-03T06:40"), a date
+// alone, an offset without its colon or its minutes (+0100, +01); no offset is UTC. nullopt when
+// it is none of these.
+std::optional<std::string> rfc3339_spelling(std::string_view text) {
+  if (text.size() < 10) return std::nullopt;
+  std::string out(text.substr(0, 10));
+  if (text.size() == 10) return out + "T00:00:00Z";
+  if (text[10] != 'T' && text[10] != 't' && text[10] != ' ') return std::nullopt;
+  std::string_view rest = text.substr(11);
+  const auto zone_at = rest.find_first_of("Zz+-");
+  std::string_view clock = rest.substr(0, zone_at);
+  std::string_view zone = zone_at == std::string_view::npos ? std::string_view("Z") : rest.substr(zone_at);
+  // The clock: HH, HH:MM or HH:MM:SS[.fraction].
+  const auto colons = std::count(clock.begin(), clock.end(), ':');
+  if (colons == 0 && all_digits(clock) && clock.size() == 2) out += "T" + std::string(clock) + ":00:00";
+  else if (colons == 1 && clock.size() == 5) out += "T" + std::string(clock) + ":00";
+  else if (colons == 2) out += "T" + std::string(clock);
+  else return std::nullopt;
+  // The offset: Z, +HH, +HHMM or +HH:MM.
+  if (zone == "Z" || zone == "z") return out + "Z";
+  std::string_view digits = zone.substr(1);
+  if (digits.size() == 2 && all_digits(digits)) return out + std::string(zone) + ":00";
+  if (digits.size() == 4 && all_digits(digits)) return out + std::string(zone.substr(0, 3)) + ":" + std::string(digits.substr(2));
+  return out + std::string(zone);
+}
+
+}  // namespace
+
 status_or<int64_t> parse_iso_time(std::string_view text, std::string_view field) {
-  std::string t(text);
-  // ndscheduler reads a time without an offset as UTC (dateutil + replace(tzinfo=utc)).
-  bool has_zone = t.size() > 10 && (t.back() == 'Z' || t.back() == 'z' || t.find('+', 10) != std::string::npos ||
-                                    t.find('-', 10) != std::string::npos);
-  if (t.size() == 10) t += "T00:00:00";
-  if (!has_zone) t += "Z";
-  auto parsed = parse_rfc3339(t);
+  auto spelled = rfc3339_spelling(text);
+  auto parsed = spelled ? parse_rfc3339(*spelled) : std::nullopt;
   if (!parsed) return status::invalid_argument(std::string(field) + ": not an ISO 8601 time: \"" + std::string(text.substr(0, 64)) + "\"");
   return to_unix_ms(*parsed);
 }

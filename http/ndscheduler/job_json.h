@@ -67,8 +67,10 @@ bool is_job_id(std::string_view id);
 
 // ISO 8601 as Python's datetime.isoformat() with a UTC offset: "2026-12-03T07:20:05.604000+00:00".
 std::string iso_time(int64_t unix_ms);
-// Parses the time_range_* arguments (ISO 8601; without an offset it is UTC, as ndscheduler reads
-// them). invalid_argument naming `field` otherwise.
+// Parses the time_range_* arguments: ISO 8601 as dateutil's parser reads it in ndscheduler (a
+// blank or T between date and time, the time to the hour, minute, second or a fraction, a date
+// alone; without an offset it is UTC; +01, +0100 and +01:00 are offsets). invalid_argument naming
+// `field` otherwise.
 status_or<int64_t> parse_iso_time(std::string_view text, std::string_view field);
 
 }  // namespace mainspring::http::ndscheduler

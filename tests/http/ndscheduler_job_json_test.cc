@@ -164,6 +164,23 @@ TEST_CASE("ndscheduler times: isoformat with an offset, and ISO 8601 ranges read
   CHECK(parse_iso_time("yesterday", "time_range_start").status().message().rfind("time_range_start", 0) == 0);
 }
 
+TEST_CASE("ndscheduler time ranges take the ISO 8601 spellings dateutil's parser reads") {
+  const int64_t t = 1'796'280'000'000;  // 2026-12-03T06:40:00Z
+  for (const char* text : {"2026-12-03 06:40:00", "2026-12-03T06:40", "2026-12-03 06:40", "2026-12-03T06:40:00.000",
+                           "2026-12-03t06:40:00z", "2026-12-03T07:40:00+0100", "2026-12-03T07:40+01", "2026-12-03T05:40-01:00"}) {
+    INFO(text);
+    auto parsed = parse_iso_time(text, "t");
+    REQUIRE(parsed.ok());
+    CHECK(*parsed == t);
+  }
+  CHECK(*parse_iso_time("2026-12-03T06", "t") == t - 40 * 60'000);
+  for (const char* text : {"", "2026-12-03X06:40:00", "2026-12-03T6:40", "2026-12-03T06:40:00+1", "2026-12-03T06:40:00 +01:00",
+                           "2026-12-03T06:4", "1450486310", "2026-13-03"}) {
+    INFO(text);
+    CHECK_FALSE(parse_iso_time(text, "t").ok());
+  }
+}
+
 TEST_CASE("ndscheduler cron fields fire as APScheduler's CronTrigger") {
   auto next_of = [](std::map<std::string, std::string> given, const char* after) {
     auto text = cron_schedule_text(given);
