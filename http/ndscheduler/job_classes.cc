@@ -1,5 +1,7 @@
 #include "http/ndscheduler/job_classes.h"
 
+#include <vector>
+
 namespace mainspring::http::ndscheduler {
 
 namespace {
@@ -38,6 +40,20 @@ executor_target shell_job(const json& args) {
   return t;
 }
 
+// A run that fails as Python fails calling `run` with `given` of the positional arguments it names
+// (`names`): TypeError: run() missing 1 required positional argument: 'argument2'.
+executor_target missing_arguments(const std::vector<std::string>& names, std::size_t given) {
+  const std::size_t missing = names.size() - given;
+  std::string list;
+  for (std::size_t i = given; i < names.size(); ++i)
+    list += (i == given ? "" : i + 1 == names.size() ? " and " : ", ") + ("'" + names[i] + "'");
+  std::string error = "TypeError: run() missing " + std::to_string(missing) + " required positional argument" +
+                      (missing == 1 ? "" : "s") + ": " + list;
+  shell_target t;
+  t.command = "echo " + shell_quote(error) + " >&2; exit 1";
+  return t;
+}
+
 executor_target printed(const std::string& text) {
   shell_target t;
   t.command = "printf '%s' " + shell_quote(text);
@@ -72,6 +88,9 @@ status_or<executor_target> target_for_class(const std::string& job_class, const 
   if (job_class == k_curl_job || job_class == k_http_job) {
     auto url = required_text(args, 0, "the URL");
     if (!url.ok()) return url.status();
+    // CurlJob.run(self, url, request_type, ...): taken without the method, as ndscheduler takes
+    // it, and every run fails as it fails there.
+    if (job_class == k_curl_job && args.size() < 2) return missing_arguments({"url", "request_type"}, args.size());
     http_target t;
     t.url = *url;
     t.method = args.size() > 1 ? argument_text(args[1]) : std::string("GET");
@@ -81,9 +100,9 @@ status_or<executor_target> target_for_class(const std::string& job_class, const 
     return executor_target{std::move(t)};
   }
   if (job_class == k_awesome_job) {
-    json result = json::array();
-    for (std::size_t i = 0; i < 2; ++i) result.push_back(i < args.size() ? args[i] : json(nullptr));
-    return printed(result.dump());
+    // AwesomeJob.run(self, argument1, argument2, ...): with fewer every run fails, as there.
+    if (args.size() < 2) return missing_arguments({"argument1", "argument2"}, args.size());
+    return printed(json::array({args[0], args[1]}).dump());
   }
   if (job_class == k_noop_job) return executor_target{noop_target{}};
   if (job_class == k_own_shell_job) {

@@ -8,6 +8,9 @@
 //   simple_scheduler.jobs.curl_job.CurlJob     pub_args = [url, method]: the HTTP request; result
 //       the response body whatever the status, failed only when the request fails.
 //   simple_scheduler.jobs.sample_job.AwesomeJob  pub_args = [a, b, ...]: succeeds, result [a, b].
+//   With fewer arguments than their run() names (CurlJob [url], AwesomeJob [a]) both are taken, as
+//   ndscheduler takes them, and every run fails as Python's call fails there ("TypeError: run()
+//   missing 1 required positional argument: 'argument2'").
 //   mainspring.jobs.HttpJob  [url, method?, body?]   any 2xx succeeds
 //   mainspring.jobs.ShellJob [command]                run by /bin/sh -c; exit 0 succeeds
 //   mainspring.jobs.NoopJob  []                       does nothing and succeeds (NOOP@: benches)

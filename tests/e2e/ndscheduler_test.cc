@@ -177,6 +177,21 @@ TEST_CASE("ndscheduler: a cron job fires at its time, and an unknown class ends 
   CHECK(u["result"].get<std::string>().find("my_company.jobs.ReportJob") != std::string::npos);
 }
 
+TEST_CASE("ndscheduler: an AwesomeJob or CurlJob short of its run() arguments is taken and each run fails with Python's TypeError") {
+  nd_server s;
+  std::string awesome = s.create({{"name", "one arg"}, {"job_class_string", "simple_scheduler.jobs.sample_job.AwesomeJob"},
+                                  {"pub_args", {"only"}}, {"minute", "0"}, {"hour", "0"}});
+  json a = s.wait_execution(s.run_now(awesome));
+  CHECK(a["state"] == "failed");
+  CHECK(a["result"].get<std::string>().find("TypeError: run() missing 1 required positional argument: 'argument2'") !=
+        std::string::npos);
+  std::string curl = s.create({{"name", "no method"}, {"job_class_string", "simple_scheduler.jobs.curl_job.CurlJob"},
+                               {"pub_args", {"http://127.0.0.1:9/"}}, {"minute", "0"}, {"hour", "0"}});
+  json c = s.wait_execution(s.run_now(curl));
+  CHECK(c["state"] == "failed");
+  CHECK(c["result"].get<std::string>().find("'request_type'") != std::string::npos);
+}
+
 TEST_CASE("ndscheduler: modify, pause, resume and delete, with the audit log") {
   nd_server s;
   std::string id = s.create({{"name", "before"}, {"job_class_string", "simple_scheduler.jobs.sample_job.AwesomeJob"},

@@ -97,6 +97,23 @@ TEST_CASE("ndscheduler's sample job classes map onto executors") {
   CHECK(target_for_class("a.B", json("x")).status().message().rfind("pub_args", 0) == 0);
 }
 
+TEST_CASE("the sample classes without the arguments their run() names are taken, and each run fails as Python's call") {
+  auto command = [](std::string_view cls, const json& args) {
+    auto t = target_for_class(std::string(cls), args);
+    REQUIRE(t.ok());
+    return std::get<shell_target>(*t).command;
+  };
+  CHECK(command(k_awesome_job, json{"a"}) ==
+        "echo 'TypeError: run() missing 1 required positional argument: '\"'\"'argument2'\"'\"'' >&2; exit 1");
+  CHECK(command(k_awesome_job, json::array()).find("missing 2 required positional arguments: '\"'\"'argument1'\"'\"' and "
+                                                   "'\"'\"'argument2'\"'\"''") != std::string::npos);
+  CHECK(command(k_curl_job, json{"http://127.0.0.1:9/x"}).find("'\"'\"'request_type'\"'\"'") != std::string::npos);
+  // Mainspring's own HttpJob keeps its GET default.
+  auto http = target_for_class("mainspring.jobs.HttpJob", json{"http://127.0.0.1:9/x"});
+  REQUIRE(http.ok());
+  CHECK(std::get<http_target>(*http).method == "GET");
+}
+
 TEST_CASE("an ndscheduler job becomes a Mainspring job and reads back as ndscheduler shows it") {
   auto job = decode_job(json{{"name", "Clean"}, {"job_class_string", std::string(k_awesome_job)},
                              {"pub_args", {"x", 1}}, {"hour", "*/2"}});
