@@ -45,7 +45,7 @@ struct nd_job {
 };
 
 // Checks what ndscheduler checks, in its words: "Require this parameter: name" (also for an
-// empty name, which ndscheduler takes but a Mainspring job cannot have),
+// empty name, which ndscheduler's check lets through and APScheduler refuses with a 500),
 // "Require at least one of following parameters: ['month', 'day', 'hour', 'minute',
 // 'day_of_week']", then the types (strings or whole numbers for cron fields, a list for
 // pub_args, a positive interval).
