@@ -69,6 +69,7 @@ using restore_waiting_atom = caf::atom_constant<caf::atom("restwait")>;  // a jo
 using restore_in_flight_atom = caf::atom_constant<caf::atom("restflight")>;  // a job's runs cut short, at start-up
 using restore_history_atom = caf::atom_constant<caf::atom("resthist")>;  // a job's stored tally, after start-up
 using histories_read_atom = caf::atom_constant<caf::atom("histread")>;   // every stored tally was given
+using restored_atom = caf::atom_constant<caf::atom("restored")>;  // start-up: the stored jobs were all streamed
 // -- chains and lifetime (job_spec::parent_job, ephemeral) --
 using dependents_atom = caf::atom_constant<caf::atom("dependents")>;  // group -> job: someone depends on you
 using succeeded_atom = caf::atom_constant<caf::atom("succeeded")>;    // job -> group: a run succeeded

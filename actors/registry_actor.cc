@@ -34,6 +34,10 @@ struct registry_state {
   std::map<std::string, group_entry> groups;  // ordered: the group list comes out sorted
   // Groups are registered, removed and imported one write at a time, applied once durable.
   write_gate gate;
+  // The restored groups, held in group_routes until the stored jobs streamed at start-up have
+  // all been passed on (restored_atom): until then a request for one goes through here, behind
+  // its jobs, rather than straight to a group that has not adopted them yet.
+  std::vector<std::string> held_while_restoring;
   static inline const char* name = "mainspring.registry";
 };
 
@@ -203,6 +207,10 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
   for (auto& g : restored.groups) {
     std::string name = g.name;
     adopt_group(self, ctx, std::move(g), {}, ctx->last_alive_ms);
+    if (ctx->routes) {
+      ctx->routes->hold(name);
+      self->state.held_while_restoring.push_back(name);
+    }
     give_funcs(self, name, std::move(restored.funcs[name]));
     if (auto& nodes = restored.nodes[name]; !nodes.empty())
       self->send(self->state.groups[name].nodes, node_restore_atom::value, std::move(nodes));
@@ -358,9 +366,15 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
       },
       [=](restore_atom, const std::string& group, std::vector<job_spec>& jobs) {
         // Start-up streams the stored jobs here, before any request: FIFO order from here to
-        // the group puts them ahead of every request for the group.
+        // the group puts them ahead of every request for the group, as none goes to the group
+        // directly until restored_atom (held_while_restoring).
         if (auto it = self->state.groups.find(group); it != self->state.groups.end())
           self->send(it->second.actor, restore_atom::value, std::move(jobs));
+      },
+      [=](restored_atom) {
+        // Every batch above was passed on, so the groups have them ahead of anything sent later.
+        for (const auto& group : self->state.held_while_restoring) ctx->routes->release(group);
+        self->state.held_while_restoring.clear();
       },
       [=](restore_in_flight_atom, const std::string& group, const std::string& id, std::vector<run_record>& runs) {
         if (auto it = self->state.groups.find(group); it != self->state.groups.end())

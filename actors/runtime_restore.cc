@@ -106,6 +106,8 @@ status_or<std::size_t> stream_jobs(state_store& store, const caf::actor& registr
   if (!st.ok()) return st;
   if (auto waiting = stream_waiting_runs(store, registry); !waiting.ok()) return waiting;
   if (auto cut_short = stream_cut_short_runs(store, registry, last_alive_ms); !cut_short.ok()) return cut_short;
+  // The registry now lets requests go straight to the restored groups (registry_actor.cc).
+  caf::anon_send(registry, restored_atom::value);
   return sent;
 }
 

@@ -36,9 +36,10 @@ status_or<restored_state> load_groups(state_store& store);
 // then the runs that were waiting in their queues (one message per job), then the runs the last
 // process had in flight here and did not record (their markers: a kill -9 or a crash), one message
 // per job, each run's end_ms set to `last_alive_ms` (when that process was last known alive; now
-// when that is unknown). Answers how many jobs it sent (counted for readiness even when reading
-// fails part way); jobs of a group that is not among `groups` (none are written that way) are
-// skipped with a warning.
+// when that is unknown), then restored_atom, after which the registry lets requests go straight
+// to the restored groups (until then they go through it, behind the groups' jobs). Answers how
+// many jobs it sent (counted for readiness even when reading fails part way); jobs of a group
+// that is not among `groups` (none are written that way) are skipped with a warning.
 status_or<std::size_t> stream_jobs(state_store& store, const caf::actor& registry,
                                    const std::vector<group_spec>& groups, int64_t last_alive_ms);
 

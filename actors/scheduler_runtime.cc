@@ -189,6 +189,9 @@ void scheduler_runtime::stop() {
   i.system->await_all_actors_done();
   i.lists.reset();   // lists in progress finish (reading ended jobs as gone) and answer
   i.pool.reset();    // no actor can start a run any more; late callbacks find their actors gone
+  // A commit's done runs on the store's committer thread and may still be sending to an actor
+  // (persist_then): the scheduler it enqueues into must outlive that send.
+  if (i.store) i.store->drain();
   i.system.reset();
   i.write_heartbeat(true);
 }

@@ -21,14 +21,16 @@ pkg_check_modules(LUA REQUIRED IMPORTED_TARGET lua5.4)
 
 # The server binary's allocator. jemalloc (libjemalloc-dev): against glibc's malloc, 20% less
 # server CPU per durable create and 7% less per fired run, and no more memory for 1M jobs with
-# full histories (bench/results/2026-12-04-allocator.md). The sanitizers bring their own.
+# full histories (bench/results/2026-12-04-allocator.md). The sanitizers (ASan, TSan) bring their
+# own, so their builds always link the system malloc.
 # Transparent huge pages (MALLOC_CONF=thp:always) were tried as the default and taken back: 14%
 # more durable creates, but under overload a third of the runs and API p99 over 50 ms
 # (bench/results/2026-12-05-create-thp.md). Keeping freed memory as well (dirty_decay_ms:-1) keeps
 # overload fast but gives the create gain back (bench/results/2026-12-05-create-limits.md).
 set(MAINSPRING_MALLOC "jemalloc" CACHE STRING "Allocator of the mainspring binary: jemalloc or system")
 set_property(CACHE MAINSPRING_MALLOC PROPERTY STRINGS jemalloc system)
-if(MAINSPRING_MALLOC STREQUAL "jemalloc" AND NOT MAINSPRING_SANITIZE AND NOT MAINSPRING_FUZZ)
+if(MAINSPRING_MALLOC STREQUAL "jemalloc" AND NOT MAINSPRING_SANITIZE AND NOT MAINSPRING_TSAN
+   AND NOT MAINSPRING_FUZZ)
   pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
   add_library(ms::malloc ALIAS PkgConfig::JEMALLOC)
 else()

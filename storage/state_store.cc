@@ -316,6 +316,7 @@ void state_store::impl::enqueue(mutation_batch batch, std::function<void(status)
         dropped = true;
       } else {
         if (!batch.durable()) ++queued_lazy;
+        ++batches_queued;
         const bool was_idle = queue.empty() && history.empty();
         bool wake = was_idle;
         if (is_history_only(batch)) {
@@ -431,10 +432,26 @@ void state_store::impl::run_committer() {
     for (auto& p : superseded) {
       if (p.done) p.done(status{});
     }
+    const std::size_t settled = superseded.size() + round.size();
     superseded.clear();
     write_round(round);
     round.clear();
+    settle(settled);
   }
+}
+
+void state_store::impl::settle(std::size_t n) {
+  {
+    std::lock_guard<std::mutex> lock(queue_mu);
+    batches_settled += n;
+  }
+  settled_cv.notify_all();
+}
+
+void state_store::drain() {
+  std::unique_lock<std::mutex> lock(impl_->queue_mu);
+  const uint64_t target = impl_->batches_queued;
+  impl_->settled_cv.wait(lock, [&] { return impl_->batches_settled >= target; });
 }
 
 // Adds one op to *out. Range deletes also see the round's and this batch's earlier puts.

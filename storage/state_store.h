@@ -201,6 +201,13 @@ class state_store {
   // commit() and wait. REQUIRES: not called from a done callback.
   status commit_sync(mutation_batch batch);
 
+  // Waits until every batch commit() queued before this call is written (or failed) and its
+  // done has returned; batches queued meanwhile are not waited for. An owner calls it before it
+  // tears down what those callbacks reach (scheduler_runtime::stop() before the actor system
+  // they send to), since done runs on the committer thread. REQUIRES: not called from a done
+  // callback.
+  void drain();
+
   // -- reads (thread-safe, concurrent with commits; each sees a consistent snapshot) --
 
   // Streams every group, then every job, every function, every worker node and every API key

@@ -53,6 +53,11 @@ struct state_store::impl {
   std::deque<pending> history;
   bool closing = false;
   bool gathering = false;  // the committer waits for more history (k_history_gather_wait)
+  // Batches queued (not dropped) so far, and those whose done has returned: drain() waits for
+  // the second to reach what the first was. Guarded by queue_mu; settled_cv tells of progress.
+  uint64_t batches_queued = 0;
+  uint64_t batches_settled = 0;
+  std::condition_variable settled_cv;
   std::thread committer;
 
   // -- committer thread only --
@@ -113,6 +118,8 @@ struct state_store::impl {
   // -- committer (state_store.cc) --
   void enqueue(mutation_batch batch, std::function<void(status)> done);  // state_store::commit
   void run_committer();
+  // Counts `n` more batches as settled (their done returned) and wakes drain().
+  void settle(std::size_t n);
   // Moves the next round out of the lanes (queue_mu held); `superseded` gets the history batches
   // that a range delete in the round made pointless.
   void take_round(std::vector<pending>& round, std::vector<pending>& superseded);

@@ -1349,3 +1349,42 @@ TEST_CASE("a store waiting for read_histories keeps runs under their ids, and cl
   auto again = open_store(tmp.path);
   CHECK(run_ids(*again, "g", "j") == std::vector<uint64_t>{3, 2, 1});
 }
+
+TEST_CASE("drain returns once every batch queued before it has been written and its done has returned") {
+  temp_dir dir;
+  auto store = open_store(dir.path, quiet_options());
+  // Hold the committer inside the first done, so that everything after it waits in the lanes.
+  std::promise<void> entered, release;
+  auto release_future = release.get_future().share();
+  std::atomic<int> dones{0};
+  store->commit(mutation_batch{}.put_group(group_spec{"G", "S", 0}), [&](status) {
+    entered.set_value();
+    release_future.wait();
+    ++dones;
+  });
+  entered.get_future().wait();
+  for (int i = 0; i < 20; ++i) {
+    run_record run;
+    run.run_id = static_cast<uint64_t>(100 + i);
+    run.job_id = "j";
+    run.group = "G";
+    run.state = run_state::succeeded;
+    mutation_batch lazy = mutation_batch{}.put_run(run);  // the history lane
+    lazy.set_durable(false);
+    store->commit(std::move(lazy), [&](status) { ++dones; });
+  }
+  store->commit(mutation_batch{}.put_job(make_job("G", "j")), [&](status) { ++dones; });
+  std::promise<void> draining;
+  int seen_after_drain = -1;
+  std::thread drainer([&] {
+    draining.set_value();
+    store->drain();
+    seen_after_drain = dones.load();
+  });
+  draining.get_future().wait();
+  release.set_value();
+  drainer.join();
+  CHECK(seen_after_drain == 22);
+  CHECK(store->list_runs("G", "j", 100).value().size() == 20);
+  store->drain();  // nothing queued: returns at once
+}
