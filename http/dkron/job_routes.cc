@@ -70,6 +70,10 @@ std::vector<std::pair<std::string, std::string>> location_of_request(const http_
   return {{"Location", req.target}};
 }
 
+// Dkron's jobRunHandler sets 202, then renderJSON(c, 200, job) sets the status again before
+// anything is written (gin's responseWriter keeps the last one): its clients get 200.
+constexpr int k_run_status = 200;
+
 request_handler handler(request_handler h) { return guarded(render_error, std::move(h)); }
 
 request_origin origin(const http_request& req) { return origin_of(k_dialect_name, req); }
@@ -448,14 +452,14 @@ void add_job_routes(router& r, scheduler_api& api, state_ptr state) {
     std::string name = req.param("job");
     api.run_job_now(origin(req), group, name, [&api, state, name, req, reply](status_or<uint64_t> run) {
       if (!run.ok()) return send_error(reply, dkron_status(run.status()));
-      answer_job(api, state->options.group, name, req, reply, 202, location_of_request(req));
+      answer_job(api, state->options.group, name, req, reply, k_run_status, location_of_request(req));
     });
   }));
   r.add("POST", "/v1/jobs/{job}/run", handler([&api, state](http_request& req, responder reply) {
     std::string name = req.param("job");
     api.run_job_now(origin(req), state->options.group, name, [&api, state, name, req, reply](status_or<uint64_t> run) {
       if (!run.ok()) return send_error(reply, dkron_status(run.status()));
-      answer_job(api, state->options.group, name, req, reply, 202, location_of_request(req));
+      answer_job(api, state->options.group, name, req, reply, k_run_status, location_of_request(req));
     });
   }));
   r.add("POST", "/v1/jobs/{job}/toggle", handler([&api, state](http_request& req, responder reply) {

@@ -250,7 +250,7 @@ TEST_CASE("a shell job's payload is what its command reads on stdin, kept across
   job["executor_config"]["payload"] = "eyJvcmRlciI6IDQyfQ==";  // {"order": 42}
   REQUIRE(s.create(job).status == 201);
   CHECK(s.job("reader")["executor_config"]["payload"] == "eyJvcmRlciI6IDQyfQ==");
-  REQUIRE(s.dkron.request("POST", "/v1/jobs/reader/run", "").status == 202);
+  REQUIRE(s.dkron.request("POST", "/v1/jobs/reader/run", "").status == 200);
   REQUIRE(eventually([&] { return s.finished("reader") == 1; }));
   CHECK(s.executions("reader")[0]["output"] == "{\"order\": 42}|reader\n");
   // Go's StdEncoding rules, refused at once where Dkron fails every run.
@@ -260,7 +260,7 @@ TEST_CASE("a shell job's payload is what its command reads on stdin, kept across
   s.server.kill9();
   s.server.restart();
   http_client again("http://127.0.0.1:" + std::to_string(s.dkron_port));
-  REQUIRE(again.request("POST", "/v1/jobs/reader/run", "").status == 202);
+  REQUIRE(again.request("POST", "/v1/jobs/reader/run", "").status == 200);
   json runs;
   REQUIRE(eventually([&] {
     runs = again.get("/v1/jobs/reader/executions").json();
@@ -274,7 +274,7 @@ TEST_CASE("DELETE executions forgets one job's runs and counts, durably, and ans
   REQUIRE(s.create(shell_job("ok", "0 0 3 1 1 *", "true")).status == 201);
   REQUIRE(s.create(shell_job("bad", "0 0 3 1 1 *", "exit 3")).status == 201);
   for (const char* name : {"ok", "ok", "bad"})
-    REQUIRE(s.dkron.request("POST", "/v1/jobs/" + std::string(name) + "/run", "").status == 202);
+    REQUIRE(s.dkron.request("POST", "/v1/jobs/" + std::string(name) + "/run", "").status == 200);
   REQUIRE(eventually([&] { return s.finished("ok") == 2 && s.finished("bad") == 1; }));
   REQUIRE(eventually([&] { return s.job("bad")["error_count"] == 1; }));
 
@@ -302,7 +302,7 @@ TEST_CASE("DELETE executions forgets one job's runs and counts, durably, and ans
   REQUIRE(after.status == 200);
   CHECK(after.json().empty());
   CHECK(again.get("/v1/jobs/ok/executions").json().size() == 2);
-  REQUIRE(again.request("POST", "/v1/jobs/bad/run", "").status == 202);
+  REQUIRE(again.request("POST", "/v1/jobs/bad/run", "").status == 200);
   CHECK(eventually([&] { return again.get("/v1/jobs/bad").json()["error_count"] == 1; }));
 }
 
@@ -464,7 +464,7 @@ TEST_CASE("an http job sends its method, headers and body and checks the expecte
   REQUIRE(s.create(job).status == 201);
   auto run = s.dkron.request("POST", "/v1/jobs/hook", std::nullopt, "application/json");
   INFO(run.body);
-  REQUIRE(run.status == 202);
+  REQUIRE(run.status == 200);
   REQUIRE(sink.wait_for_requests(1, std::chrono::seconds(10)));
   auto req = sink.requests()[0];
   CHECK(req.method == "POST");
@@ -476,7 +476,7 @@ TEST_CASE("an http job sends its method, headers and body and checks the expecte
   CHECK(s.executions("hook")[0]["success"] == true);
 
   sink.set_response(202, "accepted");  // not the expected 200
-  REQUIRE(s.dkron.request("POST", "/v1/jobs/hook", std::nullopt, "application/json").status == 202);
+  REQUIRE(s.dkron.request("POST", "/v1/jobs/hook", std::nullopt, "application/json").status == 200);
   REQUIRE(eventually([&] { return s.finished("hook") == 2; }));
   json failed = s.executions("hook")[0];
   CHECK(failed["success"] == false);
@@ -487,7 +487,7 @@ TEST_CASE("an http job sends its method, headers and body and checks the expecte
   job["executor_config"]["expectCode"] = "200,202";
   REQUIRE(s.create(job).status == 201);
   CHECK(s.job("hook")["executor_config"]["expectCode"] == "200,202");
-  REQUIRE(s.dkron.request("POST", "/v1/jobs/hook", std::nullopt, "application/json").status == 202);
+  REQUIRE(s.dkron.request("POST", "/v1/jobs/hook", std::nullopt, "application/json").status == 200);
   REQUIRE(eventually([&] { return s.finished("hook") == 3; }));
   CHECK(s.executions("hook")[0]["success"] == true);
 }
@@ -503,7 +503,7 @@ TEST_CASE("a child job runs after each successful run of its parent") {
   CHECK(made.json()["next"] == "0001-01-01T00:00:00Z");
   CHECK(s.job("parent")["dependent_jobs"] == json{"child"});
 
-  REQUIRE(s.dkron.request("POST", "/v1/jobs/parent", std::nullopt, "application/json").status == 202);
+  REQUIRE(s.dkron.request("POST", "/v1/jobs/parent", std::nullopt, "application/json").status == 200);
   REQUIRE(eventually([&] { return s.finished("child") == 1; }));
   CHECK(s.executions("child")[0]["output"] == "child\n");
   // The native API names the run the child's followed (run_record::cause).
@@ -518,7 +518,7 @@ TEST_CASE("a child job runs after each successful run of its parent") {
 
   // A failing parent does not run its child.
   REQUIRE(s.create(shell_job("parent", "@manually", "false")).status == 201);
-  REQUIRE(s.dkron.request("POST", "/v1/jobs/parent", std::nullopt, "application/json").status == 202);
+  REQUIRE(s.dkron.request("POST", "/v1/jobs/parent", std::nullopt, "application/json").status == 200);
   REQUIRE(eventually([&] { return s.finished("parent") == 2; }));
   add_control_job(s);
   let_control_fire(s, 1);
@@ -592,7 +592,7 @@ TEST_CASE("GET /v1/busy lists every execution running now, of every job, earlies
   CHECK(busy().empty());
   // b first, then a twice (its default concurrency allows overlap): three runs at once.
   for (const char* name : {"b_gated", "a_gated", "a_gated"}) {
-    REQUIRE(s.dkron.request("POST", "/v1/jobs/" + std::string(name) + "/run", "").status == 202);
+    REQUIRE(s.dkron.request("POST", "/v1/jobs/" + std::string(name) + "/run", "").status == 200);
     std::this_thread::sleep_for(20ms);  // distinct start times (milliseconds), in this order
   }
   json now;
@@ -689,7 +689,7 @@ TEST_CASE("lists filter by metadata and name, sort, and page with X-Total-Count"
   CHECK(names(s.dkron.get("/v1/jobs?q=Backup").json()) == std::vector<std::string>{"e-shown"});
   CHECK(names(s.dkron.get("/v1/jobs?status=failed").json()).empty());
   CHECK(names(s.dkron.get("/v1/jobs?status=untriggered").json()).size() == 5);
-  REQUIRE(s.dkron.request("POST", "/v1/jobs/e-shown/run", "").status == 202);
+  REQUIRE(s.dkron.request("POST", "/v1/jobs/e-shown/run", "").status == 200);
   REQUIRE(eventually([&] { return s.finished("e-shown") == 1; }));
   auto failed = s.dkron.get("/v1/jobs?status=failed");
   CHECK(names(failed.json()) == std::vector<std::string>{"e-shown"});
@@ -702,7 +702,7 @@ TEST_CASE("a job's executions sort by ?_sort and ?_order, whole outputs unless l
   dkron_server s;
   REQUIRE(s.create(shell_job("many", "@manually", "printf '%02000d' 7")).status == 201);
   for (int i = 0; i < 3; ++i) {
-    REQUIRE(s.dkron.request("POST", "/v1/jobs/many/run", "").status == 202);
+    REQUIRE(s.dkron.request("POST", "/v1/jobs/many/run", "").status == 200);
     const std::size_t ran = static_cast<std::size_t>(i + 1);
     REQUIRE(eventually([&] { return s.finished("many") == ran; }));
   }
@@ -847,7 +847,7 @@ TEST_CASE("a job's counts, last success, last error and status survive kill -9 a
   REQUIRE(s.create(shell_job("bad", "@manually", "false")).status == 201);
   auto run_and_wait = [&](const std::string& name, int times) {
     const std::size_t target = s.finished(name) + static_cast<std::size_t>(times);
-    for (int i = 0; i < times; ++i) REQUIRE(s.dkron.post_json("/v1/jobs/" + name + "/run", json::object()).status == 202);
+    for (int i = 0; i < times; ++i) REQUIRE(s.dkron.post_json("/v1/jobs/" + name + "/run", json::object()).status == 200);
     REQUIRE(eventually([&] { return s.finished(name) >= target; }));
   };
   run_and_wait("good", 3);
@@ -893,7 +893,7 @@ TEST_CASE("a job's counts, last success, last error and status survive kill -9 a
 
   // Runs after the restart add to them, and are kept through the next (clean) restart.
   auto runs = dkron.post_json("/v1/jobs/good/run", json::object());
-  REQUIRE(runs.status == 202);
+  REQUIRE(runs.status == 200);
   REQUIRE(eventually([&] { return job_of("good")["success_count"] == 4; }));
   REQUIRE(s.server.stop() == 0);
   s.server.restart();
