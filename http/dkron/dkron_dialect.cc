@@ -120,6 +120,7 @@ dialect make_dialect(dkron_options options) {
   };
   d.render_error = render_error;
   d.redirect_trailing_slash = slash_redirect::gin;  // gin's default: GET /v1/jobs/ is a 301 to /v1/jobs
+  d.unrouted = unrouted_answer::gin_not_found;      // and any other unrouted request a bare 404
   d.response_headers = {{"X-Whom", state->options.node_name}};  // Dkron's MetaMiddleware
   d.body_limit_for = [](std::string_view path) {
     return path == "/v1/restore" ? k_max_restore_body_bytes : k_max_body_bytes;
