@@ -201,6 +201,15 @@ status_or<core_schedule_of_dkron> read_dkron_schedule(const std::string& name, c
   if (schedule.empty()) return core_schedule_of_dkron{"@manually", ""};
   std::string spec = schedule_hash(name, schedule);
   core_schedule_of_dkron out;
+  // extcron's own descriptors, matched on the whole text before robfig sees it (so never after a
+  // TZ= prefix): @manually, @minutely and "@at " with a time as Go's time.Parse(time.RFC3339)
+  // reads it.
+  if (spec == "@manually" || spec == "@minutely") return core_schedule_of_dkron{spec, ""};
+  if (spec.starts_with("@at ")) {
+    auto at = parse_go_time(k_go_rfc3339, std::string_view(spec).substr(4));
+    if (!at.ok()) return status::invalid_argument("failed to parse date " + spec + ": " + at.status().message());
+    return core_schedule_of_dkron{"@at " + format_rfc3339_utc(*at), ""};
+  }
   // robfig/cron v3's Parse: a TZ= or CRON_TZ= prefix names the zone of this schedule.
   if (spec.starts_with("TZ=") || spec.starts_with("CRON_TZ=")) {
     const std::size_t eq = spec.find('='), space = spec.find(' ');
@@ -211,9 +220,9 @@ status_or<core_schedule_of_dkron> read_dkron_schedule(const std::string& name, c
     spec.erase(0, spec.find_first_not_of(" \t"));
   }
   if (spec.starts_with("@")) {
-    // robfig's parseDescriptor matches the whole text; extcron adds @manually, @minutely, @at.
-    static constexpr std::string_view k_exact[] = {"@yearly", "@annually", "@monthly", "@weekly",  "@daily",
-                                                   "@midnight", "@hourly", "@minutely", "@manually"};
+    // robfig's parseDescriptor matches the whole text.
+    static constexpr std::string_view k_exact[] = {"@yearly", "@annually", "@monthly", "@weekly",
+                                                   "@daily",  "@midnight", "@hourly"};
     if (std::find(std::begin(k_exact), std::end(k_exact), spec) != std::end(k_exact)) {
       out.core = spec;
     } else if (spec.starts_with("@every ")) {
@@ -221,8 +230,6 @@ status_or<core_schedule_of_dkron> read_dkron_schedule(const std::string& name, c
       if (!d.ok()) return status::invalid_argument("failed to parse duration " + spec + ": time: " + d.status().message());
       // robfig's Every rounds an interval under a second (zero and negative ones too) up to one.
       out.core = *d < std::chrono::seconds(1) ? std::string("@every 1s") : spec;
-    } else if (spec.starts_with("@at ")) {
-      out.core = spec;  // the core reads RFC 3339 as Go's time.Parse does
     } else {
       return status::invalid_argument("unrecognized descriptor: " + spec);
     }

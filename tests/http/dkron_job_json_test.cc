@@ -130,6 +130,15 @@ TEST_CASE("a schedule's ~ fields, TZ= prefix and short @every read as Dkron's pa
                                  "@minutely", "@manually"})
     CHECK(read_dkron_schedule("x", descriptor)->core == descriptor);
   CHECK(read_dkron_schedule("x", "@once").status().message() == "unrecognized descriptor: @once");
+  // extcron's @at: Go's time.Parse(time.RFC3339) and its words; its descriptors come before robfig's
+  // TZ= prefix, so none of them takes one.
+  CHECK(read_dkron_schedule("x", "@at 2020").status().message() ==
+        "failed to parse date @at 2020: parsing time \"2020\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"\" as \"-\"");
+  CHECK(read_dkron_schedule("x", "@at 2030-01-02T03:04:05+02:00")->core == "@at 2030-01-02T01:04:05Z");
+  CHECK(read_dkron_schedule("x", "@at 2030-01-02T3:04:05Z")->core == "@at 2030-01-02T03:04:05Z");  // Go's one-digit hour
+  CHECK(read_dkron_schedule("x", "TZ=UTC @manually").status().message() == "unrecognized descriptor: @manually");
+  CHECK(read_dkron_schedule("x", "TZ=UTC @at 2030-01-02T03:04:05Z").status().message() ==
+        "unrecognized descriptor: @at 2030-01-02T03:04:05Z");
   CHECK(read_dkron_schedule("x", "")->core == "@manually");
 
   // The job runs in the schedule's zone; its own timezone field shows as sent.
