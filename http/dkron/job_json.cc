@@ -261,6 +261,19 @@ json object_or_empty(const json& section, const char* key) {
   return it != section.end() && it->is_object() ? *it : json::object();
 }
 
+// A map[string]string as Dkron answers it from its store, which keeps a job as protobuf's Go
+// struct in JSON (omitempty): an empty map is not written, reads back nil and shows as null.
+json map_or_null(json map) { return map.is_object() && !map.empty() ? map : json(nullptr); }
+
+// Dkron's processors as its NewJobFromProto gives them: always a map, each plugin's config a map
+// too ({} for one stored without entries or sent as null).
+json processors_of(const json& section) {
+  json out = object_or_empty(section, "processors");
+  for (auto& [plugin, config] : out.items())
+    if (!config.is_object()) config = json::object();
+  return out;
+}
+
 std::string text_of(const json& section, const char* key, const std::string& fallback = "") {
   auto it = section.find(key);
   return it != section.end() && it->is_string() ? it->get<std::string>() : fallback;
@@ -477,16 +490,16 @@ nlohmann::json job_json(const job_view& job, const std::vector<std::string>& dep
            {"last_success", time_or_null(job.last_success_ms)},
            {"last_error", time_or_null(job.last_error_ms)},
            {"disabled", job.phase == job_phase::paused},
-           {"tags", object_or_empty(section, "tags")},
-           {"metadata", s.metadata},
+           {"tags", map_or_null(object_or_empty(section, "tags"))},
+           {"metadata", map_or_null(json(s.metadata))},
            {"retries", s.retries},
            {"dependent_jobs", deps},
            {"parent_job", s.parent_job},
-           {"processors", object_or_empty(section, "processors")},
+           {"processors", processors_of(section)},
            {"concurrency", concurrency_policy_name(s.concurrency)},
            {"executor", own ? text_of(section, "executor") : dkron_executor_of(s.target)},
-           {"executor_config", own ? object_or_empty(section, "executor_config")
-                                   : json(dkron_config_of(s.target, s.timeout_ms))},
+           {"executor_config", map_or_null(own ? object_or_empty(section, "executor_config")
+                                               : json(dkron_config_of(s.target, s.timeout_ms)))},
            {"status", status_of(job)},
            {"next", time_or_zero(job.next_fire_ms.value_or(0))},
            {"ephemeral", s.ephemeral},

@@ -282,6 +282,22 @@ TEST_CASE("a job reads back as Dkron shows it, with computed fields") {
   CHECK(j["dependent_jobs"].is_null());
 }
 
+TEST_CASE("empty maps read back null and a processor's config is always a map, as from Dkron's store") {
+  auto spec = to_job_spec(decoded(json::parse(R"({"name": "bare", "schedule": "@every 1h", "tags": {},
+      "metadata": {}, "processors": {"log": null, "files": {"forward": "true"}}})")), "dkron");
+  REQUIRE(spec.ok());
+  job_view view;
+  view.spec = *spec;
+  json j = job_json(view, {});
+  CHECK(j["tags"].is_null());
+  CHECK(j["metadata"].is_null());
+  CHECK(j["executor_config"].is_null());
+  CHECK(j["dependent_jobs"].is_null());
+  CHECK(j["processors"] == json{{"log", json::object()}, {"files", {{"forward", "true"}}}});
+  view.spec.metadata = {{"team", "ops"}};
+  CHECK(job_json(view, {})["metadata"] == json{{"team", "ops"}});
+}
+
 TEST_CASE("a job another dialect wrote shows its target as Dkron's executor") {
   job_view view;
   view.spec.id = "native_1";
