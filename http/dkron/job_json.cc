@@ -533,7 +533,7 @@ nlohmann::json execution_json(const run_record& run, const std::string& node_nam
   // cut too.
   bool truncated = run.output_tail.size() >= k_max_output_tail_bytes || output.size() > max_output_bytes;
   if (output.size() > max_output_bytes) output.erase(0, output.size() - max_output_bytes);
-  return nlohmann::json{{"id", std::to_string(run.run_id)},
+  nlohmann::json out{{"id", std::to_string(run.run_id)},
                         {"job_name", run.job_id},
                         {"started_at", format_rfc3339_utc(from_unix_ms(run.start_ms))},
                         {"finished_at", run.end_ms == 0 ? std::string(k_go_zero_time)
@@ -544,13 +544,21 @@ nlohmann::json execution_json(const run_record& run, const std::string& node_nam
                         {"group", run.plan_ms * 1'000'000},
                         {"attempt", run.attempt + 1},
                         {"output_truncated", truncated}};
+  if (out["output"] == "") out.erase("output");  // Dkron's `json:"output,omitempty"`
+  return out;
+}
+
+nlohmann::json stored_execution_json(const run_record& run, const std::string& node_name) {
+  nlohmann::json out = execution_json(run, node_name, k_whole_output);
+  out.erase("output_truncated");
+  return out;
 }
 
 nlohmann::json document_execution_json(const run_record& run, const std::string& node_name) {
   nlohmann::json today = execution_json(run, node_name, k_whole_output);
   nlohmann::json out = nlohmann::json::object();
   for (const char* field : {"job_name", "started_at", "finished_at", "success", "output", "node_name"})
-    out[field] = std::move(today[field]);
+    out[field] = today.value(field, nlohmann::json(""));  // the document shows an empty output too
   return out;
 }
 

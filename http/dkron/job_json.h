@@ -122,10 +122,16 @@ inline constexpr std::string_view k_go_zero_time = "0001-01-01T00:00:00Z";
 
 namespace mainspring::http::dkron {
 
-// One execution as Dkron shows it: id (the run id), job_name, started_at, finished_at (Go's zero
-// time while running), success, output (its last `max_output_bytes`), node_name, group (the
-// planned time in unix ns), attempt (from 1), output_truncated.
+// One execution as Dkron's executions list shows it (its apiExecution): id (the run id), job_name,
+// started_at, finished_at (Go's zero time while running), success, output (its last
+// `max_output_bytes`; absent when empty, as Dkron's Execution has it omitempty), node_name, group
+// (the planned time in unix ns), attempt (from 1), output_truncated.
 nlohmann::json execution_json(const run_record& run, const std::string& node_name, std::size_t max_output_bytes);
+
+// One execution as Dkron's Execution struct shows it (GET /v1/jobs/{job}/executions/{id},
+// GET /v1/busy): execution_json's fields with the whole output, without output_truncated, which
+// only the list adds.
+nlohmann::json stored_execution_json(const run_record& run, const std::string& node_name);
 
 // One execution as the seed document's 0.x API lists it (GET /v1/executions/{job}): job_name,
 // started_at, finished_at, success, output (whole, as a string) and node_name, nothing more.

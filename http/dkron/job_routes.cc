@@ -526,7 +526,7 @@ void add_job_routes(router& r, scheduler_api& api, state_ptr state) {
                          if (!runs.ok()) return send_error(reply, dkron_status(runs.status()));
                          if (runs->empty() || runs->front().run_id != id)
                            return send_error(reply, status::not_found("execution not found"));
-                         send_json(reply, req, 200, execution_json(runs->front(), node, k_whole_output));
+                         send_json(reply, req, 200, stored_execution_json(runs->front(), node));
                        });
   }));
   // Every execution running now, of every job (a job that allows overlap may have several), by
@@ -539,7 +539,7 @@ void add_job_routes(router& r, scheduler_api& api, state_ptr state) {
         std::stable_sort(runs->begin(), runs->end(), [](const run_record& a, const run_record& b) {
           return a.start_ms != b.start_ms ? a.start_ms < b.start_ms : a.run_id < b.run_id;
         });
-        for (const auto& run : *runs) out.push_back(execution_json(run, node, k_whole_output));
+        for (const auto& run : *runs) out.push_back(stored_execution_json(run, node));
       }
       send_json(reply, req, 200, out, {{"X-Total-Count", std::to_string(out.size())}});
     });

@@ -334,6 +334,24 @@ TEST_CASE("an execution shows Dkron's fields, its output cut to the limit") {
   CHECK(execution_json(run, "n", 100)["finished_at"] == std::string(k_go_zero_time));
 }
 
+TEST_CASE("an execution without output has no output field, and only the list says output_truncated") {
+  run_record run;
+  run.run_id = 5;
+  run.job_id = "quiet";
+  run.plan_ms = run.start_ms = run.end_ms = 1'700'000'000'000;
+  run.state = run_state::succeeded;
+  json listed = execution_json(run, "node1", k_whole_output);
+  CHECK_FALSE(listed.contains("output"));  // Dkron's Execution: `json:"output,omitempty"`
+  CHECK(listed["output_truncated"] == false);
+  json one = stored_execution_json(run, "node1");
+  CHECK_FALSE(one.contains("output"));
+  CHECK_FALSE(one.contains("output_truncated"));  // only the list's apiExecution has it
+  CHECK(one["id"] == "5");
+  CHECK(document_execution_json(run, "node1")["output"] == "");  // the 0.x document shows it
+  run.output_tail = "done\n";
+  CHECK(stored_execution_json(run, "node1")["output"] == "done\n");
+}
+
 TEST_CASE("a job body's keys match Dkron's fields case-insensitively, the last one for a field winning") {
   CHECK(decoded(json{{"NAME", "n4"}, {"SCHEDULE", "@every 1h"}}).name == "n4");
   CHECK(decoded(json{{"NAME", "n4"}, {"SCHEDULE", "@every 1h"}}).schedule == "@every 1h");
