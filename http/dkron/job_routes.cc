@@ -514,18 +514,19 @@ void add_job_routes(router& r, scheduler_api& api, state_ptr state) {
       answer_job(api, state->options.group, name, req, reply, 200);
     });
   }));
+  // An unknown execution is Dkron's bare 404 (its executionHandler's AbortWithError writes no body).
   r.add("GET", "/v1/jobs/{job}/executions/{execution}", handler([&api, state](http_request& req, responder reply) {
     const std::string& text = req.param("execution");
     uint64_t id = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
     if (ec != std::errc() || end != text.data() + text.size() || id == UINT64_MAX)
-      return send_error(reply, status::not_found("execution not found"));
+      return send_error(reply, status::not_found(""));
     std::string node = state->options.node_name;
     api.job_executions(state->options.group, req.param("job"), 1, id + 1,
                        [req, reply, node, id](status_or<std::vector<run_record>> runs) {
                          if (!runs.ok()) return send_error(reply, dkron_status(runs.status()));
                          if (runs->empty() || runs->front().run_id != id)
-                           return send_error(reply, status::not_found("execution not found"));
+                           return send_error(reply, status::not_found(""));
                          send_json(reply, req, 200, stored_execution_json(runs->front(), node));
                        });
   }));
