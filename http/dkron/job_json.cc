@@ -520,6 +520,31 @@ nlohmann::json sort_key(const nlohmann::json& job, const std::string& field) {
   return job["name"];
 }
 
+namespace {
+
+// gjson's stringLessInsensitive: byte by byte with A-Z read as a-z, a prefix before the longer.
+bool less_ignoring_ascii_case(const std::string& a, const std::string& b) {
+  auto lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c; };
+  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i)
+    if (lower(a[i]) != lower(b[i])) return lower(a[i]) < lower(b[i]);
+  return a.size() < b.size();
+}
+
+bool key_less(const json& a, const json& b) {
+  if (a.is_string() && b.is_string())
+    return less_ignoring_ascii_case(a.get_ref<const std::string&>(), b.get_ref<const std::string&>());
+  return a < b;
+}
+
+}  // namespace
+
+bool sorted_before(const nlohmann::json& a, const nlohmann::json& b, const std::string& field) {
+  const json ka = sort_key(a, field), kb = sort_key(b, field);
+  if (key_less(ka, kb)) return true;
+  if (key_less(kb, ka)) return false;
+  return a["name"] < b["name"];
+}
+
 }  // namespace mainspring::http::dkron
 
 namespace mainspring::http::dkron {

@@ -115,6 +115,12 @@ nlohmann::json job_json(const job_view& job, const std::vector<std::string>& dep
 // the same field of another job ("name" when `field` is not one of them).
 nlohmann::json sort_key(const nlohmann::json& job, const std::string& field);
 
+// Whether `a` comes before `b` in GET /v1/jobs?_sort=field ascending, as Dkron's buntdb index
+// orders its jobs: by sort_key, strings compared as gjson's Result.Less(_, false) compares them
+// (ASCII letters ignoring case, a prefix first), then by name (buntdb's key "jobs:<name>"). The
+// descending order is the exact reverse, ties included (buntdb's Descend).
+bool sorted_before(const nlohmann::json& a, const nlohmann::json& b, const std::string& field);
+
 // Go's zero time, which Dkron shows for a job that will not fire.
 inline constexpr std::string_view k_go_zero_time = "0001-01-01T00:00:00Z";
 

@@ -107,20 +107,17 @@ bool kept(const http_request& req, const json& job) {
   return wanted.empty() || status == wanted || (wanted == "untriggered" && status.empty());
 }
 
-// Sorts by ?sort (default name), ?order ASC|DESC, then pages with ?_start/_end (react-admin's).
+// Sorts by ?_sort (default name) as Dkron's index does (sorted_before), descending for ?_order=DESC
+// exactly (Dkron's test: "desc" is ascending), then pages with ?_start/_end (react-admin's).
 json sorted_page(const http_request& req, std::vector<json> jobs) {
   auto either = [&](const char* dkron, const char* plain) {
     return req.query.count(dkron) ? req.query_value(dkron) : req.query_value(plain);
   };
   std::string field = either("_sort", "sort");
   if (field.empty() || field == "id") field = "name";
-  std::string order = either("_order", "order");
-  std::transform(order.begin(), order.end(), order.begin(), ::toupper);
-  bool descending = order == "DESC";
-  std::stable_sort(jobs.begin(), jobs.end(), [&](const json& a, const json& b) {
-    const json ka = sort_key(a, field), kb = sort_key(b, field);
-    if (ka == kb) return a["name"] < b["name"];
-    return descending ? kb < ka : ka < kb;
+  const bool descending = either("_order", "order") == "DESC";
+  std::sort(jobs.begin(), jobs.end(), [&](const json& a, const json& b) {
+    return descending ? sorted_before(b, a, field) : sorted_before(a, b, field);
   });
   // Dkron slices jobs[start:end] with end cut to the list's length; a negative index, a start
   // past the end or past the list makes its handler panic (a 500). Here they are clamped into

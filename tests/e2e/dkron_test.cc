@@ -670,6 +670,10 @@ TEST_CASE("lists filter by metadata and name, sort, and page with X-Total-Count"
   CHECK(ops.header("x-total-count") == "3");
   CHECK(names(s.dkron.get("/v1/jobs?q=job&_order=DESC").json()) == std::vector<std::string>{"c-job", "b-job", "a-job"});
   CHECK(names(s.dkron.get("/v1/jobs?_sort=id&order=DESC").json()).front() == "d-other");
+  // Only DESC descends (Dkron compares the text); equal keys reverse too (buntdb's Descend).
+  CHECK(names(s.dkron.get("/v1/jobs?_order=desc").json()).front() == "a-job");
+  CHECK(names(s.dkron.get("/v1/jobs?_sort=success_count&_order=DESC").json()) ==
+        std::vector<std::string>{"d-other", "c-job", "b-job", "a-job"});
   auto page = s.dkron.get("/v1/jobs?_start=1&_end=3");
   CHECK(names(page.json()) == std::vector<std::string>{"b-job", "c-job"});
   CHECK(page.header("x-total-count") == "4");

@@ -466,3 +466,21 @@ TEST_CASE("timezone Local is the server's zone, shown as sent") {
   job.timezone = "Mars/Base";
   CHECK(to_job_spec(job, "dkron").status().message() == "unknown time zone Mars/Base");
 }
+
+TEST_CASE("jobs sort as Dkron's index orders them, strings ignoring ASCII case, ties by name") {
+  json alpha{{"name", "a"}, {"displayname", "alpha"}, {"success_count", 2}};
+  json beta{{"name", "b"}, {"displayname", "Beta"}, {"success_count", 2}};
+  json blank{{"name", "c"}, {"displayname", ""}, {"success_count", 0}};
+  json alphabet{{"name", "d"}, {"displayname", "ALPHABET"}, {"success_count", 1}};
+  // gjson's Result.Less(_, false): "alpha" < "Beta" (bytewise 'B' < 'a'), a prefix first.
+  CHECK(sorted_before(alpha, beta, "displayname"));
+  CHECK_FALSE(sorted_before(beta, alpha, "displayname"));
+  CHECK(sorted_before(alpha, alphabet, "displayname"));
+  CHECK(sorted_before(blank, alpha, "displayname"));
+  // Equal keys: by name, so that the descending order (the reverse) lists "b" before "a".
+  CHECK(sorted_before(alpha, beta, "success_count"));
+  CHECK_FALSE(sorted_before(beta, alpha, "success_count"));
+  CHECK(sorted_before(blank, alphabet, "success_count"));
+  CHECK(sorted_before(alphabet, alpha, "success_count"));
+  CHECK(sorted_before(alpha, beta, "no_such_field"));  // by name
+}
