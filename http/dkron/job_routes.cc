@@ -92,8 +92,10 @@ int64_t index_query(const http_request& req, const std::string& name, int64_t fa
 bool kept(const http_request& req, const json& job) {
   const json& metadata = job["metadata"];
   for (const auto& [key, value] : req.query) {
-    if (!key.starts_with("metadata[") || !key.ends_with("]")) continue;
-    auto it = metadata.find(key.substr(9, key.size() - 10));
+    // gin's QueryMap("metadata"): "metadata[k]..." names k, up to its first ']'; "metadata[]" none.
+    const std::size_t close = key.starts_with("metadata[") ? key.find(']', 9) : std::string::npos;
+    if (close == std::string::npos || close == 9) continue;
+    auto it = metadata.find(key.substr(9, close - 9));
     if (it == metadata.end() || !it->is_string() || *it != value) return false;
   }
   auto text = [&job](const char* field) { return job[field].is_string() ? job[field].get<std::string>() : std::string(); };

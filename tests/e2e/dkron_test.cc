@@ -668,6 +668,9 @@ TEST_CASE("lists filter by metadata and name, sort, and page with X-Total-Count"
   auto ops = s.dkron.get("/v1/jobs?metadata%5Bteam%5D=ops");
   CHECK(names(ops.json()) == std::vector<std::string>{"a-job", "b-job", "d-other"});
   CHECK(ops.header("x-total-count") == "3");
+  // Keys as gin's QueryMap reads them: up to the first ']', and "metadata[]" names nothing.
+  CHECK(names(s.dkron.get("/v1/jobs?metadata%5Bteam%5Dx=web").json()) == std::vector<std::string>{"c-job"});
+  CHECK(names(s.dkron.get("/v1/jobs?metadata%5B%5D=web").json()).size() == 4);
   CHECK(names(s.dkron.get("/v1/jobs?q=job&_order=DESC").json()) == std::vector<std::string>{"c-job", "b-job", "a-job"});
   CHECK(names(s.dkron.get("/v1/jobs?_sort=id&order=DESC").json()).front() == "d-other");
   // Only DESC descends (Dkron compares the text); equal keys reverse too (buntdb's Descend).
