@@ -166,6 +166,15 @@ std::string byte_escape(unsigned char byte) {
   return std::string{'\\', 'x', k_hex[byte >> 4], k_hex[byte & 0xf]};
 }
 
+// Go's time.LoadLocation refusing `name`, in its words: a name holding ".." or starting with a
+// slash or backslash is "time: invalid location name" before any lookup; any other name not
+// found is "unknown time zone NAME". "", "UTC" and "Local" are always found (callers handle them).
+std::string go_location_error(const std::string& name) {
+  if (name.find("..") != std::string::npos || name.starts_with("/") || name.starts_with("\\"))
+    return "time: invalid location name";
+  return "unknown time zone " + name;
+}
+
 // Dkron's Job.scheduleHash: each `~` in a cron field becomes a number derived from the job's
 // name (the sum of its characters), taken modulo the field's range, so that jobs spread out.
 std::string schedule_hash(const std::string& name, const std::string& spec) {
@@ -215,7 +224,7 @@ status_or<core_schedule_of_dkron> read_dkron_schedule(const std::string& name, c
     const std::size_t eq = spec.find('='), space = spec.find(' ');
     out.zone = spec.substr(eq + 1, space == std::string::npos ? std::string::npos : space - eq - 1);
     if (space == std::string::npos || !time_zone::find(out.zone).ok())
-      return status::invalid_argument("provided bad location " + out.zone + ": unknown time zone " + out.zone);
+      return status::invalid_argument("provided bad location " + out.zone + ": " + go_location_error(out.zone));
     spec = spec.substr(space);
     spec.erase(0, spec.find_first_not_of(" \t"));
   }
@@ -405,7 +414,7 @@ status_or<job_spec> to_job_spec(const dkron_job& job, const std::string& group) 
   const bool local = job.timezone == "Local";
   if (!job.timezone.empty() && !local)
     if (auto z = time_zone::find(job.timezone); !z.ok())
-      return status::invalid_argument("unknown time zone " + job.timezone);
+      return status::invalid_argument(go_location_error(job.timezone));
   // The core runs at most k_max_retries retries of a run (each may be long): Dkron has no limit.
   if (job.retries > k_max_retries)
     return status::invalid_argument("retries is " + std::to_string(job.retries) + ", above " +

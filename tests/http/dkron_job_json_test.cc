@@ -192,6 +192,11 @@ TEST_CASE("bad types are payload errors and bad values are Dkron validation mess
         R"(invalid concurrency policy value, use "allow" or "forbid")");
   CHECK(refusal(json{{"name", "a"}, {"schedule", "@every 1s"}, {"timezone", "Mars/Base"}}) ==
         "unknown time zone Mars/Base");
+  // Go's LoadLocation refuses these names before looking them up, in other words.
+  for (const char* bad : {"../etc/passwd", "Europe/..", "/etc/localtime", "\\Europe"})
+    CHECK(refusal(json{{"name", "a"}, {"schedule", "@every 1s"}, {"timezone", bad}}) == "time: invalid location name");
+  CHECK(read_dkron_schedule("a", "TZ=/UTC 0 0 3 * * *").status().message() ==
+        "provided bad location /UTC: time: invalid location name");
   CHECK(refusal(json{{"name", "a"}, {"schedule", "@every 1s"}, {"executor", "shell"},
                      {"executor_config", {{"command", "x"}, {"timeout", "x"}}}}) ==
         "Error parsing job timeout value");
