@@ -206,6 +206,14 @@ std::string schedule_hash(const std::string& name, const std::string& spec) {
 
 }  // namespace
 
+std::string go_time_text(sys_ms t) {
+  std::string text = format_rfc3339_utc(t);  // "...:05.250Z", or "...:05Z" without a fraction
+  if (text.find('.') == std::string::npos) return text;
+  text.pop_back();
+  while (text.back() == '0') text.pop_back();  // a fraction of zeros is never written
+  return text + 'Z';
+}
+
 status_or<core_schedule_of_dkron> read_dkron_schedule(const std::string& name, const std::string& schedule) {
   if (schedule.empty()) return core_schedule_of_dkron{"@manually", ""};
   std::string spec = schedule_hash(name, schedule);
@@ -253,10 +261,10 @@ status_or<core_schedule_of_dkron> read_dkron_schedule(const std::string& name, c
 namespace {
 
 std::string time_or_zero(int64_t ms) {
-  return ms == 0 ? std::string(k_go_zero_time) : format_rfc3339_utc(from_unix_ms(ms));
+  return ms == 0 ? std::string(k_go_zero_time) : go_time_text(from_unix_ms(ms));
 }
 
-json time_or_null(int64_t ms) { return ms == 0 ? json(nullptr) : json(format_rfc3339_utc(from_unix_ms(ms))); }
+json time_or_null(int64_t ms) { return ms == 0 ? json(nullptr) : json(go_time_text(from_unix_ms(ms))); }
 
 // "success", "failed", "running", or "" before the first run (Dkron's job status).
 std::string status_of(const job_view& job) {
@@ -569,9 +577,9 @@ nlohmann::json execution_json(const run_record& run, const std::string& node_nam
   if (output.size() > max_output_bytes) output.erase(0, output.size() - max_output_bytes);
   nlohmann::json out{{"id", std::to_string(run.run_id)},
                         {"job_name", run.job_id},
-                        {"started_at", format_rfc3339_utc(from_unix_ms(run.start_ms))},
+                        {"started_at", go_time_text(from_unix_ms(run.start_ms))},
                         {"finished_at", run.end_ms == 0 ? std::string(k_go_zero_time)
-                                                        : format_rfc3339_utc(from_unix_ms(run.end_ms))},
+                                                        : go_time_text(from_unix_ms(run.end_ms))},
                         {"success", run.state == run_state::succeeded},
                         {"output", output},
                         {"node_name", run.node.empty() ? node_name : run.node},

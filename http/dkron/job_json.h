@@ -27,6 +27,7 @@
 #include "actors/scheduler_api.h"
 #include "core/job.h"
 #include "core/status.h"
+#include "core/time_types.h"
 
 namespace mainspring::http::dkron {
 
@@ -120,6 +121,10 @@ nlohmann::json sort_key(const nlohmann::json& job, const std::string& field);
 // (ASCII letters ignoring case, a prefix first), then by name (buntdb's key "jobs:<name>"). The
 // descending order is the exact reverse, ties included (buntdb's Descend).
 bool sorted_before(const nlohmann::json& a, const nlohmann::json& b, const std::string& field);
+
+// An instant as Go's encoding/json writes a UTC time.Time (RFC3339Nano): a fraction, when there
+// is one, without trailing zeros ("2023-11-14T22:13:20.25Z", not ".250Z").
+std::string go_time_text(sys_ms t);
 
 // Go's zero time, which Dkron shows for a job that will not fire.
 inline constexpr std::string_view k_go_zero_time = "0001-01-01T00:00:00Z";

@@ -272,7 +272,7 @@ TEST_CASE("a job reads back as Dkron shows it, with computed fields") {
   CHECK(j["executor_config"] == json{{"command", "true"}, {"shell", "true"}});
   CHECK(j["success_count"] == 3);
   CHECK(j["error_count"] == 1);
-  CHECK(j["last_success"] == "2023-11-14T22:13:20.250Z");
+  CHECK(j["last_success"] == "2023-11-14T22:13:20.25Z");  // Go's RFC3339Nano: no trailing zeros
   CHECK(j["last_error"].is_null());
   CHECK(j["next"] == "2030-01-01T00:00:00Z");
   CHECK(j["status"] == "failed");
@@ -488,4 +488,17 @@ TEST_CASE("jobs sort as Dkron's index orders them, strings ignoring ASCII case, 
   CHECK(sorted_before(blank, alphabet, "success_count"));
   CHECK(sorted_before(alphabet, alpha, "success_count"));
   CHECK(sorted_before(alpha, beta, "no_such_field"));  // by name
+}
+
+TEST_CASE("times are written as Go writes a UTC time, the fraction without trailing zeros") {
+  CHECK(go_time_text(from_unix_ms(1'700'000'000'000)) == "2023-11-14T22:13:20Z");
+  CHECK(go_time_text(from_unix_ms(1'700'000'000'100)) == "2023-11-14T22:13:20.1Z");
+  CHECK(go_time_text(from_unix_ms(1'700'000'000'120)) == "2023-11-14T22:13:20.12Z");
+  CHECK(go_time_text(from_unix_ms(1'700'000'000'123)) == "2023-11-14T22:13:20.123Z");
+  run_record run;
+  run.start_ms = 1'700'000'000'500;
+  run.end_ms = 1'700'000'001'010;
+  json e = execution_json(run, "n", k_whole_output);
+  CHECK(e["started_at"] == "2023-11-14T22:13:20.5Z");
+  CHECK(e["finished_at"] == "2023-11-14T22:13:21.01Z");
 }
