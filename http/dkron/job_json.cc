@@ -376,8 +376,8 @@ status_or<dkron_job> decode_job(const nlohmann::json& sent) {
   if (auto it = body.find("starts_at"); it != body.end() && !it->is_null()) {
     auto t = dkron_time(*it);
     if (!t.ok()) return t.status();
-    // Kept as given when RFC 3339; the datetime-local form as Dkron writes the time back.
-    j.starts_at = parse_go_json_time(it->get_ref<const std::string&>()).ok() ? *it : json(format_rfc3339_utc(*t, false));
+    // Kept as Dkron's store gives it back: in UTC, as Go writes a time (to the millisecond here).
+    j.starts_at = go_time_text(*t);
   }
   if (auto it = body.find("processors"); it != body.end() && !it->is_null()) {
     if (auto st = check_processors(*it); !st.ok()) return st;

@@ -181,6 +181,10 @@ TEST_CASE("bad types are payload errors and bad values are Dkron validation mess
   CHECK(refused(json{{"starts_at", "2026-13-01T00:00"}}) == "parsing time \"2026-13-01T00:00\": month out of range");
   CHECK(refused(json{{"starts_at", 5}}) == "Time.UnmarshalJSON: input is not a JSON string");
   CHECK(decode_job(json{{"starts_at", "2026-12-01T1:05"}}).ok());  // datetime-local, as Go's Parse reads it
+  // starts_at reads back as Dkron's store gives it: UTC, Go's RFC3339Nano.
+  CHECK(decode_job(json{{"starts_at", "2030-01-01T10:00:00.500+02:00"}})->starts_at == "2030-01-01T08:00:00.5Z");
+  CHECK(decode_job(json{{"starts_at", "2030-01-01T10:00:00.000Z"}})->starts_at == "2030-01-01T10:00:00Z");
+  CHECK(decode_job(json{{"starts_at", "2026-12-01T1:05"}})->starts_at == "2026-12-01T01:05:00Z");
 
   CHECK(refusal(json{{"schedule", "@every 1s"}}) == "name cannot be empty");
   CHECK(refusal(json{{"name", "Cron"}, {"schedule", "@every 1s"}}) == "name contains illegal character 'C'");
