@@ -266,11 +266,15 @@ std::string time_or_zero(int64_t ms) {
 
 json time_or_null(int64_t ms) { return ms == 0 ? json(nullptr) : json(go_time_text(from_unix_ms(ms))); }
 
-// "success", "failed", "running", or "" before the first run (Dkron's job status).
+// "success", "failed", "partially_failed", "running", or "" before the first run (Dkron's job
+// status). Dkron's Store.computeStatus counts the executions of the last run's group, its
+// retries included: a success after a failed attempt is "partially_failed" (a retry follows only
+// a failure, so a successful attempt past the first had one before it).
 std::string status_of(const job_view& job) {
   if (job.running > 0) return "running";
   if (!job.last_run) return "";
-  return job.last_run->state == run_state::succeeded ? "success" : "failed";
+  if (job.last_run->state != run_state::succeeded) return "failed";
+  return job.last_run->attempt > 0 ? "partially_failed" : "success";
 }
 
 json object_or_empty(const json& section, const char* key) {

@@ -307,6 +307,22 @@ TEST_CASE("empty maps read back null and a processor's config is always a map, a
   CHECK(job_json(view, {})["metadata"] == json{{"team", "ops"}});
 }
 
+TEST_CASE("a run that succeeds on a retry leaves the job partially_failed, as Dkron counts its group") {
+  job_view view;
+  view.spec.id = "retried";
+  view.spec.schedule = "@manually";
+  run_record last;
+  last.state = run_state::succeeded;
+  view.last_run = last;
+  CHECK(job_json(view, {})["status"] == "success");
+  view.last_run->attempt = 1;  // the second attempt: the first failed
+  CHECK(job_json(view, {})["status"] == "partially_failed");
+  view.last_run->state = run_state::failed;
+  CHECK(job_json(view, {})["status"] == "failed");
+  view.running = 1;
+  CHECK(job_json(view, {})["status"] == "running");
+}
+
 TEST_CASE("a job another dialect wrote shows its target as Dkron's executor") {
   job_view view;
   view.spec.id = "native_1";
