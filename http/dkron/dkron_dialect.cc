@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/node_auth.h"  // random_nonce
+#include "http/dkron/go_json_text.h"
 #include "http/dkron/job_json.h"
 #include "http/dkron/job_routes.h"
 #include "http/dkron/key_requirements.h"
@@ -63,7 +64,7 @@ json member_of(const node_view& n) {
 void send(const responder& reply, const http_request& req, int code, const json& body) {
   bool pretty = req.query.count("pretty") != 0;
   reply.send(http_response{code, "application/json; charset=utf-8",
-                           body.dump(pretty ? 4 : -1, ' ', false, json::error_handler_t::replace), {}});
+                           go_json_text(body, pretty), {}});
 }
 
 }  // namespace

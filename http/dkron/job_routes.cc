@@ -11,6 +11,7 @@
 #include "core/time_types.h"
 #include "core/utf8.h"
 #include "http/dialect_data.h"
+#include "http/dkron/go_json_text.h"
 #include "http/dkron/job_json.h"
 #include "http/dkron/restore_plan.h"
 #include "http/handler_kit.h"
@@ -32,7 +33,7 @@ constexpr std::string_view k_json_type = "application/json; charset=utf-8";
 void send_json(const responder& reply, const http_request& req, int code, const json& body,
                std::vector<std::pair<std::string, std::string>> headers = {}) {
   bool pretty = req.query.count("pretty") != 0;
-  auto text = body.dump(pretty ? 4 : -1, ' ', false, json::error_handler_t::replace);
+  auto text = go_json_text(body, pretty);
   reply.send(http_response{code, std::string(k_json_type), std::move(text), std::move(headers)});
 }
 
