@@ -68,6 +68,27 @@ ordered_json in_struct_order(const json& value) {
   return out;
 }
 
+// Go's encoding/json escapes <, > and & (HTMLEscape, which gin's JSON renderers keep on) and the
+// line and paragraph separators U+2028 and U+2029 in strings. None of them is JSON syntax, so in
+// JSON text they are always inside a string.
+std::string go_escaped(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '<') out += "\\u003c";
+    else if (c == '>') out += "\\u003e";
+    else if (c == '&') out += "\\u0026";
+    else if (c == '\xE2' && i + 2 < text.size() && text[i + 1] == '\x80' && (text[i + 2] == '\xA8' || text[i + 2] == '\xA9')) {
+      out += text[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";
+      i += 2;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string go_json_text(const nlohmann::json& body, bool pretty) {
@@ -78,7 +99,7 @@ std::string go_json_text(const nlohmann::json& body, bool pretty) {
   } else {
     out = in_struct_order(body);
   }
-  return out.dump(pretty ? 4 : -1, ' ', false, ordered_json::error_handler_t::replace);
+  return go_escaped(out.dump(pretty ? 4 : -1, ' ', false, ordered_json::error_handler_t::replace));
 }
 
 }  // namespace mainspring::http::dkron

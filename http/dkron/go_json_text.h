@@ -18,7 +18,8 @@ namespace mainspring::http::dkron {
 // (it has "Name" and "DelegateCur") has its Go struct's fields first, in their order, then any
 // others sorted; only the body itself or the elements of a body that is an array are such
 // objects: what they hold (tags, metadata, ...) are maps, written sorted. `pretty` indents by 4
-// spaces, as gin's IndentedJSON (?pretty). Text that is not UTF-8 is written with U+FFFD.
+// spaces, as gin's IndentedJSON (?pretty). Text that is not UTF-8 is written with U+FFFD; <, >, &,
+// U+2028 and U+2029 in strings are escaped as Go escapes them ("a \u0026\u0026 b").
 std::string go_json_text(const nlohmann::json& body, bool pretty);
 
 }  // namespace mainspring::http::dkron

@@ -44,3 +44,11 @@ TEST_CASE("executions and members come in their Go structs' order, in arrays too
         std::string::npos);
   CHECK(go_json_text(json{{"paused", false}}, true) == "{\n    \"paused\": false\n}");
 }
+
+TEST_CASE("<, >, & and the line separators are escaped in strings as Go's encoding/json escapes them") {
+  json job{{"executor_config", {{"command", "make <all> && echo \u2028\u2029done"}}}, {"schedule", "@daily"}};
+  CHECK(go_json_text(job, false) ==
+        R"({"schedule":"@daily","executor_config":{"command":"make \u003call\u003e \u0026\u0026 echo \u2028\u2029done"}})");
+  CHECK(json::parse(go_json_text(job, true)) == job);  // the same value
+  CHECK(go_json_text(json("caf\u00e9 \u20ac"), false) == "\"caf\u00e9 \u20ac\"");  // other text stays UTF-8
+}
