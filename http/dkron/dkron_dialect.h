@@ -39,8 +39,9 @@ namespace mainspring::http::dkron {
 inline constexpr std::size_t k_whole_output = static_cast<std::size_t>(-1);
 // Executions a list holds at most.
 inline constexpr std::size_t k_max_executions = 1000;
-// The version the agent reports (the Dkron API generation this dialect follows).
-inline constexpr const char* k_dkron_version = "3.2.7";
+// The version the agent reports: the Dkron release whose API this dialect follows (v4.0.9, the
+// release of distribworks/dkron at 3e5ce60; 4.x added /v1/pause and DELETE .../executions).
+inline constexpr const char* k_dkron_version = "4.0.9";
 
 struct dkron_options {
   std::string group = "dkron";

@@ -98,6 +98,9 @@ TEST_CASE("the seed's Dkron examples work unchanged") {
   REQUIRE(status.status == 200);
   CHECK(status.json()["agent"]["name"].is_string());
   CHECK(status.json()["tags"]["server"] == "true");
+  // The Dkron release whose API is served (4.x: pause, DELETE executions), for clients that check.
+  CHECK(status.json()["agent"]["version"] == "4.0.9");
+  CHECK(status.json()["tags"]["version"] == "4.0.9");
 
   auto created = s.dkron.request("POST", "/v1/jobs", std::string(k_seed_job), "application/json");
   INFO(created.body);
