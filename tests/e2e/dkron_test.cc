@@ -740,6 +740,17 @@ TEST_CASE("a job's executions sort by ?_sort and ?_order, whole outputs unless l
   CHECK(s.dkron.get("/v1/jobs/many/executions?output_size_limit=x").json()[0]["output"].get<std::string>().size() == 2000);
 }
 
+TEST_CASE("a job's executions list its newest 100, as Dkron's store keeps them") {
+  dkron_server s;
+  REQUIRE(s.create(shell_job("often", "@manually", "true")).status == 201);
+  for (int i = 0; i < 103; ++i) REQUIRE(s.dkron.request("POST", "/v1/jobs/often/run", "").status == 200);
+  REQUIRE(eventually([&] { return s.job("often")["success_count"] == 103; }, std::chrono::seconds(60)));
+  auto listed = s.dkron.get("/v1/jobs/often/executions");
+  CHECK(listed.header("x-total-count") == "100");
+  CHECK(listed.json().size() == 100);
+  CHECK(s.dkron.get("/v1/executions/often").json().size() == 100);
+}
+
 TEST_CASE("starts_at and expires_at take the UI's datetime-local form as UTC") {
   dkron_server s;
   json job = shell_job("dated", "@every 1h", "true");
