@@ -358,6 +358,18 @@ status_or<dkron_job> decode_job(const nlohmann::json& sent) {
   std::vector<std::pair<std::string, json>> members;
   for (const auto& [key, value] : sent.items()) members.emplace_back(key, value);
   const json body = go_job_fields(members);
+  // Dkron's time fields are read by their UnmarshalJSON (time.Time's for next, NullableTime's for
+  // the others, which also takes the datetime-local form): Go's decoder stops at the first error
+  // one returns, before the type errors it saves for the end. Only starts_at and expires_at are
+  // kept; a bad value of the computed ones is refused all the same.
+  for (const char* field : {"last_success", "last_error", "next", "starts_at", "expires_at"}) {
+    auto it = body.find(field);
+    if (it == body.end() || it->is_null()) continue;
+    status st = std::string_view(field) != "next" ? dkron_time(*it).status()
+                : it->is_string()                 ? parse_go_json_time(it->get_ref<const std::string&>()).status()
+                                                  : status::invalid_argument("Time.UnmarshalJSON: input is not a JSON string");
+    if (!st.ok()) return st;
+  }
   if (auto st = check_go_types(body); !st.ok()) return st;
   dkron_job j;
   for (auto [field, out] : {std::pair{"name", &j.name}, std::pair{"displayname", &j.displayname},

@@ -181,6 +181,17 @@ TEST_CASE("bad types are payload errors and bad values are Dkron validation mess
   CHECK(refused(json{{"starts_at", "2026-13-01T00:00"}}) == "parsing time \"2026-13-01T00:00\": month out of range");
   CHECK(refused(json{{"starts_at", 5}}) == "Time.UnmarshalJSON: input is not a JSON string");
   CHECK(decode_job(json{{"starts_at", "2026-12-01T1:05"}}).ok());  // datetime-local, as Go's Parse reads it
+  // The computed times are read too, as Go reads them into Dkron's Job (a job read back and sent
+  // again passes): next is a time.Time, last_success and last_error NullableTimes.
+  CHECK(refused(json{{"next", ""}}) ==
+        "parsing time \"\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"\" as \"2006\"");
+  CHECK(refused(json{{"next", 0}}) == "Time.UnmarshalJSON: input is not a JSON string");
+  CHECK(refused(json{{"next", "2026-12-01T10:00"}}).starts_with("parsing time \"2026-12-01T10:00\""));
+  CHECK(refused(json{{"last_success", "soon"}}).starts_with("parsing time \"soon\""));
+  CHECK(refused(json{{"last_error", true}}) == "Time.UnmarshalJSON: input is not a JSON string");
+  CHECK(decode_job(json{{"next", "0001-01-01T00:00:00Z"}, {"last_success", nullptr}, {"last_error", "2026-12-01T10:00"}}).ok());
+  // A time's error comes before a type error, as Go's decoder stops at the first and saves the other.
+  CHECK(refused(json{{"name", 5}, {"next", ""}}).starts_with("parsing time"));
   // starts_at reads back as Dkron's store gives it: UTC, Go's RFC3339Nano.
   CHECK(decode_job(json{{"starts_at", "2030-01-01T10:00:00.500+02:00"}})->starts_at == "2030-01-01T08:00:00.5Z");
   CHECK(decode_job(json{{"starts_at", "2030-01-01T10:00:00.000Z"}})->starts_at == "2030-01-01T10:00:00Z");
