@@ -245,8 +245,12 @@ status_or<core_schedule_of_dkron> read_dkron_schedule(const std::string& name, c
     } else if (spec.starts_with("@every ")) {
       auto d = parse_go_duration(spec.substr(7));
       if (!d.ok()) return status::invalid_argument("failed to parse duration " + spec + ": time: " + d.status().message());
-      // robfig's Every rounds an interval under a second (zero and negative ones too) up to one.
-      out.core = *d < std::chrono::seconds(1) ? std::string("@every 1s") : spec;
+      // robfig's Every rounds an interval under a second (zero and negative ones too) up to one,
+      // and drops the fraction of a second of any other: "@every 2.7s" fires every 2 s.
+      const auto whole = std::chrono::floor<std::chrono::seconds>(*d);
+      out.core = whole < std::chrono::seconds(1) ? std::string("@every 1s")
+                 : whole != *d                   ? "@every " + std::to_string(whole.count()) + "s"
+                                                 : spec;
     } else {
       return status::invalid_argument("unrecognized descriptor: " + spec);
     }

@@ -126,6 +126,10 @@ TEST_CASE("a schedule's ~ fields, TZ= prefix and short @every read as Dkron's pa
         "provided bad location Mars/Base: unknown time zone Mars/Base");
   CHECK(read_dkron_schedule("x", "@every 500ms")->core == "@every 1s");
   CHECK(read_dkron_schedule("x", "@every 0s")->core == "@every 1s");  // robfig's Every: zero too
+  // robfig's Every drops a fraction of a second.
+  CHECK(read_dkron_schedule("x", "@every 2.7s")->core == "@every 2s");
+  CHECK(read_dkron_schedule("x", "@every 1m500ms")->core == "@every 60s");
+  CHECK(read_dkron_schedule("x", "@every 1h30m")->core == "@every 1h30m");  // whole seconds: as sent
   for (const char* descriptor : {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly",
                                  "@minutely", "@manually"})
     CHECK(read_dkron_schedule("x", descriptor)->core == descriptor);
