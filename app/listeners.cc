@@ -130,7 +130,8 @@ status listener_set::start(std::vector<listener_plan> plans, scheduler_api& api,
     http::path_error_renderer render_error = d.render_error_at ? d.render_error_at
                                              : d.render_error  ? http::at_any_path(d.render_error)
                                                                : nullptr;
-    l->dispatch = {render_error, &l->plan.guard, observer, l->keys.get(), d.redirect_trailing_slash};
+    l->dispatch = {render_error, &l->plan.guard, observer, l->keys.get(), d.redirect_trailing_slash,
+                   d.unrouted};
 
     http::http_server_options options;
     options.host = l->plan.host;

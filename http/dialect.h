@@ -54,6 +54,8 @@ struct dialect {
   // there as the original's framework does (gin's RedirectTrailingSlash for Dkron, tornado's
   // @removeslash for ndscheduler).
   slash_redirect redirect_trailing_slash = slash_redirect::none;
+  // What a request no route takes is answered (unrouted_answer: gin's bare 404 for Dkron).
+  unrouted_answer unrouted = unrouted_answer::not_found_or_not_allowed;
   // Adds the key management routes (the native listener's /v1/apikeys; empty: none).
   std::function<void(router&, api_key_registry&)> add_key_routes;
 };

@@ -64,4 +64,12 @@ enum class slash_redirect {
   tornado,  // tornado's @removeslash (ndscheduler): GET and HEAD 301 to the path without it
 };
 
+// What a listener answers for a request no route takes, once no slash_redirect applies
+// (dispatch_options, dialect).
+enum class unrouted_answer {
+  not_found_or_not_allowed,  // 404, or 405 with Allow when the path has routes for other methods
+  gin_not_found,             // gin's default engine (Dkron): 404 text/plain "404 page not found"
+                             // either way, as gin's HandleMethodNotAllowed is off
+};
+
 }  // namespace mainspring::http

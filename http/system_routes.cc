@@ -139,6 +139,8 @@ void dispatch(const router& r, http_request& request, responder reply,
   if (options.redirect_trailing_slash == slash_redirect::gin) moved = trailing_slash_redirect(r, request, sent_path);
   if (options.redirect_trailing_slash == slash_redirect::tornado) moved = removeslash_redirect(r, request, sent_path);
   if (moved) return reply.send(std::move(*moved));
+  if (options.unrouted == unrouted_answer::gin_not_found)
+    return reply.send(http_response{404, "text/plain", "404 page not found", {}});
   if (m.allow.empty()) {
     reply.send(render(options, request, 404, status::not_found("no route for " + request.method + " " + sent_path)));
     return;

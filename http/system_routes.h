@@ -47,11 +47,12 @@ struct dispatch_options {
   const api_key_guard* keys = nullptr;         // null: no API key asked for
   // A path without a route whose twin with (or without) a trailing slash has one (slash_redirect).
   slash_redirect redirect_trailing_slash = slash_redirect::none;
+  unrouted_answer unrouted = unrouted_answer::not_found_or_not_allowed;
 };
 
 // Refuses what `options.guard` refuses (403) and answers allowed CORS preflights; otherwise runs
 // the handler `r` finds for `request` once `options.keys` admits it (else 401 / 403), or answers
-// 404 / 405 (with Allow). An allowed foreign origin gets Access-Control-Allow-Origin on the
+// 404 / 405 (with Allow; or as options.unrouted says). An allowed foreign origin gets Access-Control-Allow-Origin on the
 // answer.
 void dispatch(const router& r, http_request& request, responder reply,
               const dispatch_options& options = {});

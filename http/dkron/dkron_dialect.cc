@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/node_auth.h"  // random_nonce
+#include "http/dkron/go_json_text.h"
 #include "http/dkron/job_json.h"
 #include "http/dkron/job_routes.h"
 #include "http/dkron/key_requirements.h"
@@ -63,7 +64,7 @@ json member_of(const node_view& n) {
 void send(const responder& reply, const http_request& req, int code, const json& body) {
   bool pretty = req.query.count("pretty") != 0;
   reply.send(http_response{code, "application/json; charset=utf-8",
-                           body.dump(pretty ? 4 : -1, ' ', false, json::error_handler_t::replace), {}});
+                           go_json_text(body, pretty), {}});
 }
 
 }  // namespace
@@ -73,11 +74,23 @@ void add_agent_routes(router& r, scheduler_api& api, std::shared_ptr<dkron_state
                   std::shared_ptr<dkron_state> s) {
     r.add("GET", path, guarded(render_error, [answer, s](http_request& req, responder reply) { answer(*s, req, reply); }));
   };
-  auto index = [](const dkron_state& s, http_request& req, responder reply) {
-    const auto& o = s.options;
-    send(reply, req, 200, json{{"agent", {{"name", o.node_name}, {"version", k_dkron_version}}},
-                               {"serf", {{"encrypted", "false"}, {"members", "1"}, {"failed", "0"}, {"left", "0"}}},
-                               {"tags", tags_of(o)}});
+  // Serf's Stats() over the members /v1/members lists: this node and the group's worker nodes,
+  // those down counted failed; a single node's clocks and queues are still.
+  auto index = [&api](const dkron_state& s, http_request& req, responder reply) {
+    api.list_nodes(s.options.group, [req, reply, o = s.options](status_or<std::vector<node_view>> nodes) {
+      std::size_t members = 1, failed = 0;
+      if (nodes.ok())  // no group yet: no nodes
+        for (const auto& n : *nodes) {
+          ++members;
+          if (!n.up) ++failed;
+        }
+      json serf{{"members", std::to_string(members)}, {"failed", std::to_string(failed)}, {"left", "0"},
+                {"health_score", "0"}, {"member_time", "1"}, {"event_time", "1"}, {"query_time", "1"},
+                {"intent_queue", "0"}, {"event_queue", "0"}, {"query_queue", "0"}, {"encrypted", "false"},
+                {"coordinate_resets", "0"}};
+      send(reply, req, 200, json{{"agent", {{"name", o.node_name}, {"version", k_dkron_version}}},
+                                 {"serf", std::move(serf)}, {"tags", tags_of(o)}});
+    });
   };
   get("/v1/", index, state);
   get("/v1", index, state);
@@ -120,6 +133,7 @@ dialect make_dialect(dkron_options options) {
   };
   d.render_error = render_error;
   d.redirect_trailing_slash = slash_redirect::gin;  // gin's default: GET /v1/jobs/ is a 301 to /v1/jobs
+  d.unrouted = unrouted_answer::gin_not_found;      // and any other unrouted request a bare 404
   d.response_headers = {{"X-Whom", state->options.node_name}};  // Dkron's MetaMiddleware
   d.body_limit_for = [](std::string_view path) {
     return path == "/v1/restore" ? k_max_restore_body_bytes : k_max_body_bytes;

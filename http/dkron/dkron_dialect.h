@@ -37,10 +37,12 @@ namespace mainspring::http::dkron {
 
 // No ?output_size_limit (or one below 0): the whole output kept (a run keeps its last 64 KiB).
 inline constexpr std::size_t k_whole_output = static_cast<std::size_t>(-1);
-// Executions a list holds at most.
-inline constexpr std::size_t k_max_executions = 1000;
-// The version the agent reports (the Dkron API generation this dialect follows).
-inline constexpr const char* k_dkron_version = "3.2.7";
+// Executions a job's list holds at most, its newest: Dkron's store keeps a job's newest 100
+// (MaxExecutions) and deletes the older ones.
+inline constexpr std::size_t k_max_executions = 100;
+// The version the agent reports: the Dkron release whose API this dialect follows (v4.0.9, the
+// release of distribworks/dkron at 3e5ce60; 4.x added /v1/pause and DELETE .../executions).
+inline constexpr const char* k_dkron_version = "4.0.9";
 
 struct dkron_options {
   std::string group = "dkron";

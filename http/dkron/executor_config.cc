@@ -77,15 +77,14 @@ status_or<dkron_target> shell_of(const executor_config& config, const std::strin
     if (!d.ok() || d->count() <= 0) return status::invalid_argument("Error parsing job timeout value");
     timeout_ms = d->count();
   }
+  // Dkron's Job.Validate checks a shell job's mem_limit after its timeout, in these words.
+  auto memory = parse_dkron_memory_limit(value_of(config, "mem_limit"));
+  if (!memory.ok()) return status::invalid_argument("Error parsing job memory limit value: " + memory.status().message());
   // Dkron writes the payload, base64 in the config, to the command's stdin. It finds a bad one
   // only when the job runs, and fails every run with Go's error; refused here, in those words.
   auto input = go_base64_decode(value_of(config, "payload"));
   if (!input.ok()) return bad("payload: " + input.status().message());
   t.input = std::move(input).value();
-  // Dkron finds a bad mem_limit only when the job runs, and fails every run with it; refused
-  // here, in its words, before anything is stored.
-  auto memory = parse_dkron_memory_limit(value_of(config, "mem_limit"));
-  if (!memory.ok()) return status::invalid_argument("shell: Error parsing job memory limit: " + memory.status().message());
   return dkron_target{std::move(t), timeout_ms, *memory};
 }
 

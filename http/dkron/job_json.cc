@@ -166,6 +166,15 @@ std::string byte_escape(unsigned char byte) {
   return std::string{'\\', 'x', k_hex[byte >> 4], k_hex[byte & 0xf]};
 }
 
+// Go's time.LoadLocation refusing `name`, in its words: a name holding ".." or starting with a
+// slash or backslash is "time: invalid location name" before any lookup; any other name not
+// found is "unknown time zone NAME". "", "UTC" and "Local" are always found (callers handle them).
+std::string go_location_error(const std::string& name) {
+  if (name.find("..") != std::string::npos || name.starts_with("/") || name.starts_with("\\"))
+    return "time: invalid location name";
+  return "unknown time zone " + name;
+}
+
 // Dkron's Job.scheduleHash: each `~` in a cron field becomes a number derived from the job's
 // name (the sum of its characters), taken modulo the field's range, so that jobs spread out.
 std::string schedule_hash(const std::string& name, const std::string& spec) {
@@ -197,32 +206,51 @@ std::string schedule_hash(const std::string& name, const std::string& spec) {
 
 }  // namespace
 
+std::string go_time_text(sys_ms t) {
+  std::string text = format_rfc3339_utc(t);  // "...:05.250Z", or "...:05Z" without a fraction
+  if (text.find('.') == std::string::npos) return text;
+  text.pop_back();
+  while (text.back() == '0') text.pop_back();  // a fraction of zeros is never written
+  return text + 'Z';
+}
+
 status_or<core_schedule_of_dkron> read_dkron_schedule(const std::string& name, const std::string& schedule) {
   if (schedule.empty()) return core_schedule_of_dkron{"@manually", ""};
   std::string spec = schedule_hash(name, schedule);
   core_schedule_of_dkron out;
+  // extcron's own descriptors, matched on the whole text before robfig sees it (so never after a
+  // TZ= prefix): @manually, @minutely and "@at " with a time as Go's time.Parse(time.RFC3339)
+  // reads it.
+  if (spec == "@manually" || spec == "@minutely") return core_schedule_of_dkron{spec, ""};
+  if (spec.starts_with("@at ")) {
+    auto at = parse_go_time(k_go_rfc3339, std::string_view(spec).substr(4));
+    if (!at.ok()) return status::invalid_argument("failed to parse date " + spec + ": " + at.status().message());
+    return core_schedule_of_dkron{"@at " + format_rfc3339_utc(*at), ""};
+  }
   // robfig/cron v3's Parse: a TZ= or CRON_TZ= prefix names the zone of this schedule.
   if (spec.starts_with("TZ=") || spec.starts_with("CRON_TZ=")) {
     const std::size_t eq = spec.find('='), space = spec.find(' ');
     out.zone = spec.substr(eq + 1, space == std::string::npos ? std::string::npos : space - eq - 1);
     if (space == std::string::npos || !time_zone::find(out.zone).ok())
-      return status::invalid_argument("provided bad location " + out.zone + ": unknown time zone " + out.zone);
+      return status::invalid_argument("provided bad location " + out.zone + ": " + go_location_error(out.zone));
     spec = spec.substr(space);
     spec.erase(0, spec.find_first_not_of(" \t"));
   }
   if (spec.starts_with("@")) {
-    // robfig's parseDescriptor matches the whole text; extcron adds @manually, @minutely, @at.
-    static constexpr std::string_view k_exact[] = {"@yearly", "@annually", "@monthly", "@weekly",  "@daily",
-                                                   "@midnight", "@hourly", "@minutely", "@manually"};
+    // robfig's parseDescriptor matches the whole text.
+    static constexpr std::string_view k_exact[] = {"@yearly", "@annually", "@monthly", "@weekly",
+                                                   "@daily",  "@midnight", "@hourly"};
     if (std::find(std::begin(k_exact), std::end(k_exact), spec) != std::end(k_exact)) {
       out.core = spec;
     } else if (spec.starts_with("@every ")) {
       auto d = parse_go_duration(spec.substr(7));
       if (!d.ok()) return status::invalid_argument("failed to parse duration " + spec + ": time: " + d.status().message());
-      // robfig's Every rounds an interval under a second (zero and negative ones too) up to one.
-      out.core = *d < std::chrono::seconds(1) ? std::string("@every 1s") : spec;
-    } else if (spec.starts_with("@at ")) {
-      out.core = spec;  // the core reads RFC 3339 as Go's time.Parse does
+      // robfig's Every rounds an interval under a second (zero and negative ones too) up to one,
+      // and drops the fraction of a second of any other: "@every 2.7s" fires every 2 s.
+      const auto whole = std::chrono::floor<std::chrono::seconds>(*d);
+      out.core = whole < std::chrono::seconds(1) ? std::string("@every 1s")
+                 : whole != *d                   ? "@every " + std::to_string(whole.count()) + "s"
+                                                 : spec;
     } else {
       return status::invalid_argument("unrecognized descriptor: " + spec);
     }
@@ -237,21 +265,38 @@ status_or<core_schedule_of_dkron> read_dkron_schedule(const std::string& name, c
 namespace {
 
 std::string time_or_zero(int64_t ms) {
-  return ms == 0 ? std::string(k_go_zero_time) : format_rfc3339_utc(from_unix_ms(ms));
+  return ms == 0 ? std::string(k_go_zero_time) : go_time_text(from_unix_ms(ms));
 }
 
-json time_or_null(int64_t ms) { return ms == 0 ? json(nullptr) : json(format_rfc3339_utc(from_unix_ms(ms))); }
+json time_or_null(int64_t ms) { return ms == 0 ? json(nullptr) : json(go_time_text(from_unix_ms(ms))); }
 
-// "success", "failed", "running", or "" before the first run (Dkron's job status).
+// "success", "failed", "partially_failed", "running", or "" before the first run (Dkron's job
+// status). Dkron's Store.computeStatus counts the executions of the last run's group, its
+// retries included: a success after a failed attempt is "partially_failed" (a retry follows only
+// a failure, so a successful attempt past the first had one before it).
 std::string status_of(const job_view& job) {
   if (job.running > 0) return "running";
   if (!job.last_run) return "";
-  return job.last_run->state == run_state::succeeded ? "success" : "failed";
+  if (job.last_run->state != run_state::succeeded) return "failed";
+  return job.last_run->attempt > 0 ? "partially_failed" : "success";
 }
 
 json object_or_empty(const json& section, const char* key) {
   auto it = section.find(key);
   return it != section.end() && it->is_object() ? *it : json::object();
+}
+
+// A map[string]string as Dkron answers it from its store, which keeps a job as protobuf's Go
+// struct in JSON (omitempty): an empty map is not written, reads back nil and shows as null.
+json map_or_null(json map) { return map.is_object() && !map.empty() ? map : json(nullptr); }
+
+// Dkron's processors as its NewJobFromProto gives them: always a map, each plugin's config a map
+// too ({} for one stored without entries or sent as null).
+json processors_of(const json& section) {
+  json out = object_or_empty(section, "processors");
+  for (auto& [plugin, config] : out.items())
+    if (!config.is_object()) config = json::object();
+  return out;
 }
 
 std::string text_of(const json& section, const char* key, const std::string& fallback = "") {
@@ -317,6 +362,18 @@ status_or<dkron_job> decode_job(const nlohmann::json& sent) {
   std::vector<std::pair<std::string, json>> members;
   for (const auto& [key, value] : sent.items()) members.emplace_back(key, value);
   const json body = go_job_fields(members);
+  // Dkron's time fields are read by their UnmarshalJSON (time.Time's for next, NullableTime's for
+  // the others, which also takes the datetime-local form): Go's decoder stops at the first error
+  // one returns, before the type errors it saves for the end. Only starts_at and expires_at are
+  // kept; a bad value of the computed ones is refused all the same.
+  for (const char* field : {"last_success", "last_error", "next", "starts_at", "expires_at"}) {
+    auto it = body.find(field);
+    if (it == body.end() || it->is_null()) continue;
+    status st = std::string_view(field) != "next" ? dkron_time(*it).status()
+                : it->is_string()                 ? parse_go_json_time(it->get_ref<const std::string&>()).status()
+                                                  : status::invalid_argument("Time.UnmarshalJSON: input is not a JSON string");
+    if (!st.ok()) return st;
+  }
   if (auto st = check_go_types(body); !st.ok()) return st;
   dkron_job j;
   for (auto [field, out] : {std::pair{"name", &j.name}, std::pair{"displayname", &j.displayname},
@@ -339,8 +396,8 @@ status_or<dkron_job> decode_job(const nlohmann::json& sent) {
   if (auto it = body.find("starts_at"); it != body.end() && !it->is_null()) {
     auto t = dkron_time(*it);
     if (!t.ok()) return t.status();
-    // Kept as given when RFC 3339; the datetime-local form as Dkron writes the time back.
-    j.starts_at = parse_go_json_time(it->get_ref<const std::string&>()).ok() ? *it : json(format_rfc3339_utc(*t, false));
+    // Kept as Dkron's store gives it back: in UTC, as Go writes a time (to the millisecond here).
+    j.starts_at = go_time_text(*t);
   }
   if (auto it = body.find("processors"); it != body.end() && !it->is_null()) {
     if (auto st = check_processors(*it); !st.ok()) return st;
@@ -385,7 +442,7 @@ status_or<job_spec> to_job_spec(const dkron_job& job, const std::string& group) 
   const bool local = job.timezone == "Local";
   if (!job.timezone.empty() && !local)
     if (auto z = time_zone::find(job.timezone); !z.ok())
-      return status::invalid_argument("unknown time zone " + job.timezone);
+      return status::invalid_argument(go_location_error(job.timezone));
   // The core runs at most k_max_retries retries of a run (each may be long): Dkron has no limit.
   if (job.retries > k_max_retries)
     return status::invalid_argument("retries is " + std::to_string(job.retries) + ", above " +
@@ -470,16 +527,16 @@ nlohmann::json job_json(const job_view& job, const std::vector<std::string>& dep
            {"last_success", time_or_null(job.last_success_ms)},
            {"last_error", time_or_null(job.last_error_ms)},
            {"disabled", job.phase == job_phase::paused},
-           {"tags", object_or_empty(section, "tags")},
-           {"metadata", s.metadata},
+           {"tags", map_or_null(object_or_empty(section, "tags"))},
+           {"metadata", map_or_null(json(s.metadata))},
            {"retries", s.retries},
            {"dependent_jobs", deps},
            {"parent_job", s.parent_job},
-           {"processors", object_or_empty(section, "processors")},
+           {"processors", processors_of(section)},
            {"concurrency", concurrency_policy_name(s.concurrency)},
            {"executor", own ? text_of(section, "executor") : dkron_executor_of(s.target)},
-           {"executor_config", own ? object_or_empty(section, "executor_config")
-                                   : json(dkron_config_of(s.target, s.timeout_ms))},
+           {"executor_config", map_or_null(own ? object_or_empty(section, "executor_config")
+                                               : json(dkron_config_of(s.target, s.timeout_ms)))},
            {"status", status_of(job)},
            {"next", time_or_zero(job.next_fire_ms.value_or(0))},
            {"ephemeral", s.ephemeral},
@@ -500,6 +557,31 @@ nlohmann::json sort_key(const nlohmann::json& job, const std::string& field) {
   return job["name"];
 }
 
+namespace {
+
+// gjson's stringLessInsensitive: byte by byte with A-Z read as a-z, a prefix before the longer.
+bool less_ignoring_ascii_case(const std::string& a, const std::string& b) {
+  auto lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c; };
+  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i)
+    if (lower(a[i]) != lower(b[i])) return lower(a[i]) < lower(b[i]);
+  return a.size() < b.size();
+}
+
+bool key_less(const json& a, const json& b) {
+  if (a.is_string() && b.is_string())
+    return less_ignoring_ascii_case(a.get_ref<const std::string&>(), b.get_ref<const std::string&>());
+  return a < b;
+}
+
+}  // namespace
+
+bool sorted_before(const nlohmann::json& a, const nlohmann::json& b, const std::string& field) {
+  const json ka = sort_key(a, field), kb = sort_key(b, field);
+  if (key_less(ka, kb)) return true;
+  if (key_less(kb, ka)) return false;
+  return a["name"] < b["name"];
+}
+
 }  // namespace mainspring::http::dkron
 
 namespace mainspring::http::dkron {
@@ -513,24 +595,32 @@ nlohmann::json execution_json(const run_record& run, const std::string& node_nam
   // cut too.
   bool truncated = run.output_tail.size() >= k_max_output_tail_bytes || output.size() > max_output_bytes;
   if (output.size() > max_output_bytes) output.erase(0, output.size() - max_output_bytes);
-  return nlohmann::json{{"id", std::to_string(run.run_id)},
+  nlohmann::json out{{"id", std::to_string(run.run_id)},
                         {"job_name", run.job_id},
-                        {"started_at", format_rfc3339_utc(from_unix_ms(run.start_ms))},
+                        {"started_at", go_time_text(from_unix_ms(run.start_ms))},
                         {"finished_at", run.end_ms == 0 ? std::string(k_go_zero_time)
-                                                        : format_rfc3339_utc(from_unix_ms(run.end_ms))},
+                                                        : go_time_text(from_unix_ms(run.end_ms))},
                         {"success", run.state == run_state::succeeded},
                         {"output", output},
                         {"node_name", run.node.empty() ? node_name : run.node},
                         {"group", run.plan_ms * 1'000'000},
                         {"attempt", run.attempt + 1},
                         {"output_truncated", truncated}};
+  if (out["output"] == "") out.erase("output");  // Dkron's `json:"output,omitempty"`
+  return out;
+}
+
+nlohmann::json stored_execution_json(const run_record& run, const std::string& node_name) {
+  nlohmann::json out = execution_json(run, node_name, k_whole_output);
+  out.erase("output_truncated");
+  return out;
 }
 
 nlohmann::json document_execution_json(const run_record& run, const std::string& node_name) {
   nlohmann::json today = execution_json(run, node_name, k_whole_output);
   nlohmann::json out = nlohmann::json::object();
   for (const char* field : {"job_name", "started_at", "finished_at", "success", "output", "node_name"})
-    out[field] = std::move(today[field]);
+    out[field] = today.value(field, nlohmann::json(""));  // the document shows an empty output too
   return out;
 }
 

@@ -27,6 +27,7 @@
 #include "actors/scheduler_api.h"
 #include "core/job.h"
 #include "core/status.h"
+#include "core/time_types.h"
 
 namespace mainspring::http::dkron {
 
@@ -115,6 +116,16 @@ nlohmann::json job_json(const job_view& job, const std::vector<std::string>& dep
 // the same field of another job ("name" when `field` is not one of them).
 nlohmann::json sort_key(const nlohmann::json& job, const std::string& field);
 
+// Whether `a` comes before `b` in GET /v1/jobs?_sort=field ascending, as Dkron's buntdb index
+// orders its jobs: by sort_key, strings compared as gjson's Result.Less(_, false) compares them
+// (ASCII letters ignoring case, a prefix first), then by name (buntdb's key "jobs:<name>"). The
+// descending order is the exact reverse, ties included (buntdb's Descend).
+bool sorted_before(const nlohmann::json& a, const nlohmann::json& b, const std::string& field);
+
+// An instant as Go's encoding/json writes a UTC time.Time (RFC3339Nano): a fraction, when there
+// is one, without trailing zeros ("2023-11-14T22:13:20.25Z", not ".250Z").
+std::string go_time_text(sys_ms t);
+
 // Go's zero time, which Dkron shows for a job that will not fire.
 inline constexpr std::string_view k_go_zero_time = "0001-01-01T00:00:00Z";
 
@@ -122,10 +133,16 @@ inline constexpr std::string_view k_go_zero_time = "0001-01-01T00:00:00Z";
 
 namespace mainspring::http::dkron {
 
-// One execution as Dkron shows it: id (the run id), job_name, started_at, finished_at (Go's zero
-// time while running), success, output (its last `max_output_bytes`), node_name, group (the
-// planned time in unix ns), attempt (from 1), output_truncated.
+// One execution as Dkron's executions list shows it (its apiExecution): id (the run id), job_name,
+// started_at, finished_at (Go's zero time while running), success, output (its last
+// `max_output_bytes`; absent when empty, as Dkron's Execution has it omitempty), node_name, group
+// (the planned time in unix ns), attempt (from 1), output_truncated.
 nlohmann::json execution_json(const run_record& run, const std::string& node_name, std::size_t max_output_bytes);
+
+// One execution as Dkron's Execution struct shows it (GET /v1/jobs/{job}/executions/{id},
+// GET /v1/busy): execution_json's fields with the whole output, without output_truncated, which
+// only the list adds.
+nlohmann::json stored_execution_json(const run_record& run, const std::string& node_name);
 
 // One execution as the seed document's 0.x API lists it (GET /v1/executions/{job}): job_name,
 // started_at, finished_at, success, output (whole, as a string) and node_name, nothing more.

@@ -11,6 +11,7 @@
 #include "core/time_types.h"
 #include "core/utf8.h"
 #include "http/dialect_data.h"
+#include "http/dkron/go_json_text.h"
 #include "http/dkron/job_json.h"
 #include "http/dkron/restore_plan.h"
 #include "http/handler_kit.h"
@@ -32,7 +33,7 @@ constexpr std::string_view k_json_type = "application/json; charset=utf-8";
 void send_json(const responder& reply, const http_request& req, int code, const json& body,
                std::vector<std::pair<std::string, std::string>> headers = {}) {
   bool pretty = req.query.count("pretty") != 0;
-  auto text = body.dump(pretty ? 4 : -1, ' ', false, json::error_handler_t::replace);
+  auto text = go_json_text(body, pretty);
   reply.send(http_response{code, std::string(k_json_type), std::move(text), std::move(headers)});
 }
 
@@ -70,6 +71,10 @@ std::vector<std::pair<std::string, std::string>> location_of_request(const http_
   return {{"Location", req.target}};
 }
 
+// Dkron's jobRunHandler sets 202, then renderJSON(c, 200, job) sets the status again before
+// anything is written (gin's responseWriter keeps the last one): its clients get 200.
+constexpr int k_run_status = 200;
+
 request_handler handler(request_handler h) { return guarded(render_error, std::move(h)); }
 
 request_origin origin(const http_request& req) { return origin_of(k_dialect_name, req); }
@@ -88,8 +93,10 @@ int64_t index_query(const http_request& req, const std::string& name, int64_t fa
 bool kept(const http_request& req, const json& job) {
   const json& metadata = job["metadata"];
   for (const auto& [key, value] : req.query) {
-    if (!key.starts_with("metadata[") || !key.ends_with("]")) continue;
-    auto it = metadata.find(key.substr(9, key.size() - 10));
+    // gin's QueryMap("metadata"): "metadata[k]..." names k, up to its first ']'; "metadata[]" none.
+    const std::size_t close = key.starts_with("metadata[") ? key.find(']', 9) : std::string::npos;
+    if (close == std::string::npos || close == 9) continue;
+    auto it = metadata.find(key.substr(9, close - 9));
     if (it == metadata.end() || !it->is_string() || *it != value) return false;
   }
   auto text = [&job](const char* field) { return job[field].is_string() ? job[field].get<std::string>() : std::string(); };
@@ -103,20 +110,17 @@ bool kept(const http_request& req, const json& job) {
   return wanted.empty() || status == wanted || (wanted == "untriggered" && status.empty());
 }
 
-// Sorts by ?sort (default name), ?order ASC|DESC, then pages with ?_start/_end (react-admin's).
+// Sorts by ?_sort (default name) as Dkron's index does (sorted_before), descending for ?_order=DESC
+// exactly (Dkron's test: "desc" is ascending), then pages with ?_start/_end (react-admin's).
 json sorted_page(const http_request& req, std::vector<json> jobs) {
   auto either = [&](const char* dkron, const char* plain) {
     return req.query.count(dkron) ? req.query_value(dkron) : req.query_value(plain);
   };
   std::string field = either("_sort", "sort");
   if (field.empty() || field == "id") field = "name";
-  std::string order = either("_order", "order");
-  std::transform(order.begin(), order.end(), order.begin(), ::toupper);
-  bool descending = order == "DESC";
-  std::stable_sort(jobs.begin(), jobs.end(), [&](const json& a, const json& b) {
-    const json ka = sort_key(a, field), kb = sort_key(b, field);
-    if (ka == kb) return a["name"] < b["name"];
-    return descending ? kb < ka : ka < kb;
+  const bool descending = either("_order", "order") == "DESC";
+  std::sort(jobs.begin(), jobs.end(), [&](const json& a, const json& b) {
+    return descending ? sorted_before(b, a, field) : sorted_before(a, b, field);
   });
   // Dkron slices jobs[start:end] with end cut to the list's length; a negative index, a start
   // past the end or past the list makes its handler panic (a 500). Here they are clamped into
@@ -448,14 +452,14 @@ void add_job_routes(router& r, scheduler_api& api, state_ptr state) {
     std::string name = req.param("job");
     api.run_job_now(origin(req), group, name, [&api, state, name, req, reply](status_or<uint64_t> run) {
       if (!run.ok()) return send_error(reply, dkron_status(run.status()));
-      answer_job(api, state->options.group, name, req, reply, 202, location_of_request(req));
+      answer_job(api, state->options.group, name, req, reply, k_run_status, location_of_request(req));
     });
   }));
   r.add("POST", "/v1/jobs/{job}/run", handler([&api, state](http_request& req, responder reply) {
     std::string name = req.param("job");
     api.run_job_now(origin(req), state->options.group, name, [&api, state, name, req, reply](status_or<uint64_t> run) {
       if (!run.ok()) return send_error(reply, dkron_status(run.status()));
-      answer_job(api, state->options.group, name, req, reply, 202, location_of_request(req));
+      answer_job(api, state->options.group, name, req, reply, k_run_status, location_of_request(req));
     });
   }));
   r.add("POST", "/v1/jobs/{job}/toggle", handler([&api, state](http_request& req, responder reply) {
@@ -510,19 +514,20 @@ void add_job_routes(router& r, scheduler_api& api, state_ptr state) {
       answer_job(api, state->options.group, name, req, reply, 200);
     });
   }));
+  // An unknown execution is Dkron's bare 404 (its executionHandler's AbortWithError writes no body).
   r.add("GET", "/v1/jobs/{job}/executions/{execution}", handler([&api, state](http_request& req, responder reply) {
     const std::string& text = req.param("execution");
     uint64_t id = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
     if (ec != std::errc() || end != text.data() + text.size() || id == UINT64_MAX)
-      return send_error(reply, status::not_found("execution not found"));
+      return send_error(reply, status::not_found(""));
     std::string node = state->options.node_name;
     api.job_executions(state->options.group, req.param("job"), 1, id + 1,
                        [req, reply, node, id](status_or<std::vector<run_record>> runs) {
                          if (!runs.ok()) return send_error(reply, dkron_status(runs.status()));
                          if (runs->empty() || runs->front().run_id != id)
-                           return send_error(reply, status::not_found("execution not found"));
-                         send_json(reply, req, 200, execution_json(runs->front(), node, k_whole_output));
+                           return send_error(reply, status::not_found(""));
+                         send_json(reply, req, 200, stored_execution_json(runs->front(), node));
                        });
   }));
   // Every execution running now, of every job (a job that allows overlap may have several), by
@@ -535,7 +540,7 @@ void add_job_routes(router& r, scheduler_api& api, state_ptr state) {
         std::stable_sort(runs->begin(), runs->end(), [](const run_record& a, const run_record& b) {
           return a.start_ms != b.start_ms ? a.start_ms < b.start_ms : a.run_id < b.run_id;
         });
-        for (const auto& run : *runs) out.push_back(execution_json(run, node, k_whole_output));
+        for (const auto& run : *runs) out.push_back(stored_execution_json(run, node));
       }
       send_json(reply, req, 200, out, {{"X-Total-Count", std::to_string(out.size())}});
     });

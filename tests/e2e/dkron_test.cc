@@ -98,6 +98,9 @@ TEST_CASE("the seed's Dkron examples work unchanged") {
   REQUIRE(status.status == 200);
   CHECK(status.json()["agent"]["name"].is_string());
   CHECK(status.json()["tags"]["server"] == "true");
+  // The Dkron release whose API is served (4.x: pause, DELETE executions), for clients that check.
+  CHECK(status.json()["agent"]["version"] == "4.0.9");
+  CHECK(status.json()["tags"]["version"] == "4.0.9");
 
   auto created = s.dkron.request("POST", "/v1/jobs", std::string(k_seed_job), "application/json");
   INFO(created.body);
@@ -208,7 +211,12 @@ TEST_CASE("a shell job fires on its schedule and its executions show its output"
   CHECK(cut["output"] == "ick\n");
   CHECK(cut["output_truncated"] == true);
   CHECK(run["output_truncated"] == false);
-  check_text_error(s.dkron.get("/v1/jobs/tick/executions/123"), 404, "execution not found");
+  // An unknown execution is Dkron's bare 404.
+  for (const char* unknown : {"123", "1700000000123456789-node1"}) {
+    auto missing = s.dkron.get("/v1/jobs/tick/executions/" + std::string(unknown));
+    CHECK(missing.status == 404);
+    CHECK(missing.body.empty());
+  }
   json job = s.job("tick");
   CHECK(job["success_count"].get<int>() >= 2);
   CHECK(job["status"] == "success");
@@ -250,7 +258,7 @@ TEST_CASE("a shell job's payload is what its command reads on stdin, kept across
   job["executor_config"]["payload"] = "eyJvcmRlciI6IDQyfQ==";  // {"order": 42}
   REQUIRE(s.create(job).status == 201);
   CHECK(s.job("reader")["executor_config"]["payload"] == "eyJvcmRlciI6IDQyfQ==");
-  REQUIRE(s.dkron.request("POST", "/v1/jobs/reader/run", "").status == 202);
+  REQUIRE(s.dkron.request("POST", "/v1/jobs/reader/run", "").status == 200);
   REQUIRE(eventually([&] { return s.finished("reader") == 1; }));
   CHECK(s.executions("reader")[0]["output"] == "{\"order\": 42}|reader\n");
   // Go's StdEncoding rules, refused at once where Dkron fails every run.
@@ -260,7 +268,7 @@ TEST_CASE("a shell job's payload is what its command reads on stdin, kept across
   s.server.kill9();
   s.server.restart();
   http_client again("http://127.0.0.1:" + std::to_string(s.dkron_port));
-  REQUIRE(again.request("POST", "/v1/jobs/reader/run", "").status == 202);
+  REQUIRE(again.request("POST", "/v1/jobs/reader/run", "").status == 200);
   json runs;
   REQUIRE(eventually([&] {
     runs = again.get("/v1/jobs/reader/executions").json();
@@ -274,7 +282,7 @@ TEST_CASE("DELETE executions forgets one job's runs and counts, durably, and ans
   REQUIRE(s.create(shell_job("ok", "0 0 3 1 1 *", "true")).status == 201);
   REQUIRE(s.create(shell_job("bad", "0 0 3 1 1 *", "exit 3")).status == 201);
   for (const char* name : {"ok", "ok", "bad"})
-    REQUIRE(s.dkron.request("POST", "/v1/jobs/" + std::string(name) + "/run", "").status == 202);
+    REQUIRE(s.dkron.request("POST", "/v1/jobs/" + std::string(name) + "/run", "").status == 200);
   REQUIRE(eventually([&] { return s.finished("ok") == 2 && s.finished("bad") == 1; }));
   REQUIRE(eventually([&] { return s.job("bad")["error_count"] == 1; }));
 
@@ -302,7 +310,7 @@ TEST_CASE("DELETE executions forgets one job's runs and counts, durably, and ans
   REQUIRE(after.status == 200);
   CHECK(after.json().empty());
   CHECK(again.get("/v1/jobs/ok/executions").json().size() == 2);
-  REQUIRE(again.request("POST", "/v1/jobs/bad/run", "").status == 202);
+  REQUIRE(again.request("POST", "/v1/jobs/bad/run", "").status == 200);
   CHECK(eventually([&] { return again.get("/v1/jobs/bad").json()["error_count"] == 1; }));
 }
 
@@ -464,7 +472,7 @@ TEST_CASE("an http job sends its method, headers and body and checks the expecte
   REQUIRE(s.create(job).status == 201);
   auto run = s.dkron.request("POST", "/v1/jobs/hook", std::nullopt, "application/json");
   INFO(run.body);
-  REQUIRE(run.status == 202);
+  REQUIRE(run.status == 200);
   REQUIRE(sink.wait_for_requests(1, std::chrono::seconds(10)));
   auto req = sink.requests()[0];
   CHECK(req.method == "POST");
@@ -476,7 +484,7 @@ TEST_CASE("an http job sends its method, headers and body and checks the expecte
   CHECK(s.executions("hook")[0]["success"] == true);
 
   sink.set_response(202, "accepted");  // not the expected 200
-  REQUIRE(s.dkron.request("POST", "/v1/jobs/hook", std::nullopt, "application/json").status == 202);
+  REQUIRE(s.dkron.request("POST", "/v1/jobs/hook", std::nullopt, "application/json").status == 200);
   REQUIRE(eventually([&] { return s.finished("hook") == 2; }));
   json failed = s.executions("hook")[0];
   CHECK(failed["success"] == false);
@@ -487,7 +495,7 @@ TEST_CASE("an http job sends its method, headers and body and checks the expecte
   job["executor_config"]["expectCode"] = "200,202";
   REQUIRE(s.create(job).status == 201);
   CHECK(s.job("hook")["executor_config"]["expectCode"] == "200,202");
-  REQUIRE(s.dkron.request("POST", "/v1/jobs/hook", std::nullopt, "application/json").status == 202);
+  REQUIRE(s.dkron.request("POST", "/v1/jobs/hook", std::nullopt, "application/json").status == 200);
   REQUIRE(eventually([&] { return s.finished("hook") == 3; }));
   CHECK(s.executions("hook")[0]["success"] == true);
 }
@@ -503,7 +511,7 @@ TEST_CASE("a child job runs after each successful run of its parent") {
   CHECK(made.json()["next"] == "0001-01-01T00:00:00Z");
   CHECK(s.job("parent")["dependent_jobs"] == json{"child"});
 
-  REQUIRE(s.dkron.request("POST", "/v1/jobs/parent", std::nullopt, "application/json").status == 202);
+  REQUIRE(s.dkron.request("POST", "/v1/jobs/parent", std::nullopt, "application/json").status == 200);
   REQUIRE(eventually([&] { return s.finished("child") == 1; }));
   CHECK(s.executions("child")[0]["output"] == "child\n");
   // The native API names the run the child's followed (run_record::cause).
@@ -518,7 +526,7 @@ TEST_CASE("a child job runs after each successful run of its parent") {
 
   // A failing parent does not run its child.
   REQUIRE(s.create(shell_job("parent", "@manually", "false")).status == 201);
-  REQUIRE(s.dkron.request("POST", "/v1/jobs/parent", std::nullopt, "application/json").status == 202);
+  REQUIRE(s.dkron.request("POST", "/v1/jobs/parent", std::nullopt, "application/json").status == 200);
   REQUIRE(eventually([&] { return s.finished("parent") == 2; }));
   add_control_job(s);
   let_control_fire(s, 1);
@@ -592,7 +600,7 @@ TEST_CASE("GET /v1/busy lists every execution running now, of every job, earlies
   CHECK(busy().empty());
   // b first, then a twice (its default concurrency allows overlap): three runs at once.
   for (const char* name : {"b_gated", "a_gated", "a_gated"}) {
-    REQUIRE(s.dkron.request("POST", "/v1/jobs/" + std::string(name) + "/run", "").status == 202);
+    REQUIRE(s.dkron.request("POST", "/v1/jobs/" + std::string(name) + "/run", "").status == 200);
     std::this_thread::sleep_for(20ms);  // distinct start times (milliseconds), in this order
   }
   json now;
@@ -663,8 +671,15 @@ TEST_CASE("lists filter by metadata and name, sort, and page with X-Total-Count"
   auto ops = s.dkron.get("/v1/jobs?metadata%5Bteam%5D=ops");
   CHECK(names(ops.json()) == std::vector<std::string>{"a-job", "b-job", "d-other"});
   CHECK(ops.header("x-total-count") == "3");
+  // Keys as gin's QueryMap reads them: up to the first ']', and "metadata[]" names nothing.
+  CHECK(names(s.dkron.get("/v1/jobs?metadata%5Bteam%5Dx=web").json()) == std::vector<std::string>{"c-job"});
+  CHECK(names(s.dkron.get("/v1/jobs?metadata%5B%5D=web").json()).size() == 4);
   CHECK(names(s.dkron.get("/v1/jobs?q=job&_order=DESC").json()) == std::vector<std::string>{"c-job", "b-job", "a-job"});
   CHECK(names(s.dkron.get("/v1/jobs?_sort=id&order=DESC").json()).front() == "d-other");
+  // Only DESC descends (Dkron compares the text); equal keys reverse too (buntdb's Descend).
+  CHECK(names(s.dkron.get("/v1/jobs?_order=desc").json()).front() == "a-job");
+  CHECK(names(s.dkron.get("/v1/jobs?_sort=success_count&_order=DESC").json()) ==
+        std::vector<std::string>{"d-other", "c-job", "b-job", "a-job"});
   auto page = s.dkron.get("/v1/jobs?_start=1&_end=3");
   CHECK(names(page.json()) == std::vector<std::string>{"b-job", "c-job"});
   CHECK(page.header("x-total-count") == "4");
@@ -689,7 +704,7 @@ TEST_CASE("lists filter by metadata and name, sort, and page with X-Total-Count"
   CHECK(names(s.dkron.get("/v1/jobs?q=Backup").json()) == std::vector<std::string>{"e-shown"});
   CHECK(names(s.dkron.get("/v1/jobs?status=failed").json()).empty());
   CHECK(names(s.dkron.get("/v1/jobs?status=untriggered").json()).size() == 5);
-  REQUIRE(s.dkron.request("POST", "/v1/jobs/e-shown/run", "").status == 202);
+  REQUIRE(s.dkron.request("POST", "/v1/jobs/e-shown/run", "").status == 200);
   REQUIRE(eventually([&] { return s.finished("e-shown") == 1; }));
   auto failed = s.dkron.get("/v1/jobs?status=failed");
   CHECK(names(failed.json()) == std::vector<std::string>{"e-shown"});
@@ -702,7 +717,7 @@ TEST_CASE("a job's executions sort by ?_sort and ?_order, whole outputs unless l
   dkron_server s;
   REQUIRE(s.create(shell_job("many", "@manually", "printf '%02000d' 7")).status == 201);
   for (int i = 0; i < 3; ++i) {
-    REQUIRE(s.dkron.request("POST", "/v1/jobs/many/run", "").status == 202);
+    REQUIRE(s.dkron.request("POST", "/v1/jobs/many/run", "").status == 200);
     const std::size_t ran = static_cast<std::size_t>(i + 1);
     REQUIRE(eventually([&] { return s.finished("many") == ran; }));
   }
@@ -723,6 +738,17 @@ TEST_CASE("a job's executions sort by ?_sort and ?_order, whole outputs unless l
   CHECK(first["output"].get<std::string>().size() == 2000);
   CHECK(first["output_truncated"] == false);
   CHECK(s.dkron.get("/v1/jobs/many/executions?output_size_limit=x").json()[0]["output"].get<std::string>().size() == 2000);
+}
+
+TEST_CASE("a job's executions list its newest 100, as Dkron's store keeps them") {
+  dkron_server s;
+  REQUIRE(s.create(shell_job("often", "@manually", "true")).status == 201);
+  for (int i = 0; i < 103; ++i) REQUIRE(s.dkron.request("POST", "/v1/jobs/often/run", "").status == 200);
+  REQUIRE(eventually([&] { return s.job("often")["success_count"] == 103; }, std::chrono::seconds(60)));
+  auto listed = s.dkron.get("/v1/jobs/often/executions");
+  CHECK(listed.header("x-total-count") == "100");
+  CHECK(listed.json().size() == 100);
+  CHECK(s.dkron.get("/v1/executions/often").json().size() == 100);
 }
 
 TEST_CASE("starts_at and expires_at take the UI's datetime-local form as UTC") {
@@ -809,10 +835,14 @@ TEST_CASE("bad Dkron requests get Dkron's plain-text errors and change nothing")
   auto huge = s.dkron.request("POST", "/v1/jobs", std::string(2 * 1024 * 1024, 'x'), "application/json");
   CHECK(huge.status == 413);
   CHECK(huge.header("content-type").starts_with("text/plain"));
-  check_text_error(s.dkron.get("/v1/nothing"), 404, "no route");
-  auto bad_method = s.dkron.request("PUT", "/v1/jobs", std::string("{}"), "application/json");
-  CHECK(bad_method.status == 405);
-  CHECK(bad_method.header("allow").find("POST") != std::string::npos);
+  // What no route takes is gin's bare 404, a wrong method too (gin's HandleMethodNotAllowed is off).
+  for (auto unrouted : {s.dkron.get("/v1/nothing"), s.dkron.request("PUT", "/v1/jobs", std::string("{}"), "application/json"),
+                        s.dkron.get("/v1/jobs/odd/toggle"), s.dkron.del("/v1/jobs")}) {
+    CHECK(unrouted.status == 404);
+    CHECK(unrouted.body == "404 page not found");
+    CHECK(unrouted.header("content-type") == "text/plain");
+    CHECK(unrouted.header("allow").empty());
+  }
   // A web page cannot use the Dkron listener either.
   check_text_error(s.dkron.request("POST", "/v1/jobs", shell_job("evil", "@every 1s", "touch /tmp/x").dump(),
                                    "text/plain", {"Origin: http://evil.example"}),
@@ -847,7 +877,7 @@ TEST_CASE("a job's counts, last success, last error and status survive kill -9 a
   REQUIRE(s.create(shell_job("bad", "@manually", "false")).status == 201);
   auto run_and_wait = [&](const std::string& name, int times) {
     const std::size_t target = s.finished(name) + static_cast<std::size_t>(times);
-    for (int i = 0; i < times; ++i) REQUIRE(s.dkron.post_json("/v1/jobs/" + name + "/run", json::object()).status == 202);
+    for (int i = 0; i < times; ++i) REQUIRE(s.dkron.post_json("/v1/jobs/" + name + "/run", json::object()).status == 200);
     REQUIRE(eventually([&] { return s.finished(name) >= target; }));
   };
   run_and_wait("good", 3);
@@ -893,7 +923,7 @@ TEST_CASE("a job's counts, last success, last error and status survive kill -9 a
 
   // Runs after the restart add to them, and are kept through the next (clean) restart.
   auto runs = dkron.post_json("/v1/jobs/good/run", json::object());
-  REQUIRE(runs.status == 202);
+  REQUIRE(runs.status == 200);
   REQUIRE(eventually([&] { return job_of("good")["success_count"] == 4; }));
   REQUIRE(s.server.stop() == 0);
   s.server.restart();

@@ -403,8 +403,16 @@ TEST_CASE("Dkron's member list shows the worker nodes of its group") {
   CHECK(node["Name"] == "w1");
   CHECK(node["Tags"]["zone"] == "z1");
   CHECK(node["Tags"]["server"] == "false");
+  // The agent's status (GET /v1/) counts them as Serf's Stats() does.
+  json serf = dkron.get("/v1/").json()["serf"];
+  CHECK(serf["members"] == "2");
+  CHECK(serf["failed"] == "0");
+  for (const char* stat : {"left", "health_score", "member_time", "event_time", "query_time", "intent_queue",
+                           "event_queue", "query_queue", "encrypted", "coordinate_resets"})
+    CHECK(serf[stat].is_string());
   w1->kill9();
   REQUIRE(eventually([&] { return dkron.get("/v1/members").json()[1]["Status"] == 4; }, 15s));
+  CHECK(dkron.get("/v1").json()["serf"]["failed"] == "1");
 }
 
 namespace {

@@ -113,6 +113,10 @@ TEST_CASE("a shell job's mem_limit is read as Dkron's parseMemoryLimit reads it"
   auto t = target_from_dkron("shell", {{"command", "make"}, {"mem_limit", "256MB"}}, "");
   REQUIRE(t.ok());
   CHECK(t->memory_limit_bytes == 256LL << 20);
+  // Job.Validate's words (the shell plugin's "shell: Error parsing job memory limit" is never
+  // reached: Dkron refuses the job first), before the payload, which Validate does not check.
   CHECK(target_from_dkron("shell", {{"command", "make"}, {"mem_limit", "lots"}}, "").status().message() ==
-        "shell: Error parsing job memory limit: invalid memory limit format: LOTS");
+        "Error parsing job memory limit value: invalid memory limit format: LOTS");
+  CHECK(target_from_dkron("shell", {{"command", "make"}, {"mem_limit", "0"}, {"payload", "!!"}}, "").status().message() ==
+        "Error parsing job memory limit value: memory limit must be greater than 0");
 }

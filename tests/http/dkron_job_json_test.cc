@@ -126,10 +126,23 @@ TEST_CASE("a schedule's ~ fields, TZ= prefix and short @every read as Dkron's pa
         "provided bad location Mars/Base: unknown time zone Mars/Base");
   CHECK(read_dkron_schedule("x", "@every 500ms")->core == "@every 1s");
   CHECK(read_dkron_schedule("x", "@every 0s")->core == "@every 1s");  // robfig's Every: zero too
+  // robfig's Every drops a fraction of a second.
+  CHECK(read_dkron_schedule("x", "@every 2.7s")->core == "@every 2s");
+  CHECK(read_dkron_schedule("x", "@every 1m500ms")->core == "@every 60s");
+  CHECK(read_dkron_schedule("x", "@every 1h30m")->core == "@every 1h30m");  // whole seconds: as sent
   for (const char* descriptor : {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly",
                                  "@minutely", "@manually"})
     CHECK(read_dkron_schedule("x", descriptor)->core == descriptor);
   CHECK(read_dkron_schedule("x", "@once").status().message() == "unrecognized descriptor: @once");
+  // extcron's @at: Go's time.Parse(time.RFC3339) and its words; its descriptors come before robfig's
+  // TZ= prefix, so none of them takes one.
+  CHECK(read_dkron_schedule("x", "@at 2020").status().message() ==
+        "failed to parse date @at 2020: parsing time \"2020\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"\" as \"-\"");
+  CHECK(read_dkron_schedule("x", "@at 2030-01-02T03:04:05+02:00")->core == "@at 2030-01-02T01:04:05Z");
+  CHECK(read_dkron_schedule("x", "@at 2030-01-02T3:04:05Z")->core == "@at 2030-01-02T03:04:05Z");  // Go's one-digit hour
+  CHECK(read_dkron_schedule("x", "TZ=UTC @manually").status().message() == "unrecognized descriptor: @manually");
+  CHECK(read_dkron_schedule("x", "TZ=UTC @at 2030-01-02T03:04:05Z").status().message() ==
+        "unrecognized descriptor: @at 2030-01-02T03:04:05Z");
   CHECK(read_dkron_schedule("x", "")->core == "@manually");
 
   // The job runs in the schedule's zone; its own timezone field shows as sent.
@@ -172,6 +185,21 @@ TEST_CASE("bad types are payload errors and bad values are Dkron validation mess
   CHECK(refused(json{{"starts_at", "2026-13-01T00:00"}}) == "parsing time \"2026-13-01T00:00\": month out of range");
   CHECK(refused(json{{"starts_at", 5}}) == "Time.UnmarshalJSON: input is not a JSON string");
   CHECK(decode_job(json{{"starts_at", "2026-12-01T1:05"}}).ok());  // datetime-local, as Go's Parse reads it
+  // The computed times are read too, as Go reads them into Dkron's Job (a job read back and sent
+  // again passes): next is a time.Time, last_success and last_error NullableTimes.
+  CHECK(refused(json{{"next", ""}}) ==
+        "parsing time \"\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"\" as \"2006\"");
+  CHECK(refused(json{{"next", 0}}) == "Time.UnmarshalJSON: input is not a JSON string");
+  CHECK(refused(json{{"next", "2026-12-01T10:00"}}).starts_with("parsing time \"2026-12-01T10:00\""));
+  CHECK(refused(json{{"last_success", "soon"}}).starts_with("parsing time \"soon\""));
+  CHECK(refused(json{{"last_error", true}}) == "Time.UnmarshalJSON: input is not a JSON string");
+  CHECK(decode_job(json{{"next", "0001-01-01T00:00:00Z"}, {"last_success", nullptr}, {"last_error", "2026-12-01T10:00"}}).ok());
+  // A time's error comes before a type error, as Go's decoder stops at the first and saves the other.
+  CHECK(refused(json{{"name", 5}, {"next", ""}}).starts_with("parsing time"));
+  // starts_at reads back as Dkron's store gives it: UTC, Go's RFC3339Nano.
+  CHECK(decode_job(json{{"starts_at", "2030-01-01T10:00:00.500+02:00"}})->starts_at == "2030-01-01T08:00:00.5Z");
+  CHECK(decode_job(json{{"starts_at", "2030-01-01T10:00:00.000Z"}})->starts_at == "2030-01-01T10:00:00Z");
+  CHECK(decode_job(json{{"starts_at", "2026-12-01T1:05"}})->starts_at == "2026-12-01T01:05:00Z");
 
   CHECK(refusal(json{{"schedule", "@every 1s"}}) == "name cannot be empty");
   CHECK(refusal(json{{"name", "Cron"}, {"schedule", "@every 1s"}}) == "name contains illegal character 'C'");
@@ -183,6 +211,11 @@ TEST_CASE("bad types are payload errors and bad values are Dkron validation mess
         R"(invalid concurrency policy value, use "allow" or "forbid")");
   CHECK(refusal(json{{"name", "a"}, {"schedule", "@every 1s"}, {"timezone", "Mars/Base"}}) ==
         "unknown time zone Mars/Base");
+  // Go's LoadLocation refuses these names before looking them up, in other words.
+  for (const char* bad : {"../etc/passwd", "Europe/..", "/etc/localtime", "\\Europe"})
+    CHECK(refusal(json{{"name", "a"}, {"schedule", "@every 1s"}, {"timezone", bad}}) == "time: invalid location name");
+  CHECK(read_dkron_schedule("a", "TZ=/UTC 0 0 3 * * *").status().message() ==
+        "provided bad location /UTC: time: invalid location name");
   CHECK(refusal(json{{"name", "a"}, {"schedule", "@every 1s"}, {"executor", "shell"},
                      {"executor_config", {{"command", "x"}, {"timeout", "x"}}}}) ==
         "Error parsing job timeout value");
@@ -258,7 +291,7 @@ TEST_CASE("a job reads back as Dkron shows it, with computed fields") {
   CHECK(j["executor_config"] == json{{"command", "true"}, {"shell", "true"}});
   CHECK(j["success_count"] == 3);
   CHECK(j["error_count"] == 1);
-  CHECK(j["last_success"] == "2023-11-14T22:13:20.250Z");
+  CHECK(j["last_success"] == "2023-11-14T22:13:20.25Z");  // Go's RFC3339Nano: no trailing zeros
   CHECK(j["last_error"].is_null());
   CHECK(j["next"] == "2030-01-01T00:00:00Z");
   CHECK(j["status"] == "failed");
@@ -271,6 +304,38 @@ TEST_CASE("a job reads back as Dkron shows it, with computed fields") {
   CHECK(j["next"] == std::string(k_go_zero_time));
   CHECK(j["status"] == "running");
   CHECK(j["dependent_jobs"].is_null());
+}
+
+TEST_CASE("empty maps read back null and a processor's config is always a map, as from Dkron's store") {
+  auto spec = to_job_spec(decoded(json::parse(R"({"name": "bare", "schedule": "@every 1h", "tags": {},
+      "metadata": {}, "processors": {"log": null, "files": {"forward": "true"}}})")), "dkron");
+  REQUIRE(spec.ok());
+  job_view view;
+  view.spec = *spec;
+  json j = job_json(view, {});
+  CHECK(j["tags"].is_null());
+  CHECK(j["metadata"].is_null());
+  CHECK(j["executor_config"].is_null());
+  CHECK(j["dependent_jobs"].is_null());
+  CHECK(j["processors"] == json{{"log", json::object()}, {"files", {{"forward", "true"}}}});
+  view.spec.metadata = {{"team", "ops"}};
+  CHECK(job_json(view, {})["metadata"] == json{{"team", "ops"}});
+}
+
+TEST_CASE("a run that succeeds on a retry leaves the job partially_failed, as Dkron counts its group") {
+  job_view view;
+  view.spec.id = "retried";
+  view.spec.schedule = "@manually";
+  run_record last;
+  last.state = run_state::succeeded;
+  view.last_run = last;
+  CHECK(job_json(view, {})["status"] == "success");
+  view.last_run->attempt = 1;  // the second attempt: the first failed
+  CHECK(job_json(view, {})["status"] == "partially_failed");
+  view.last_run->state = run_state::failed;
+  CHECK(job_json(view, {})["status"] == "failed");
+  view.running = 1;
+  CHECK(job_json(view, {})["status"] == "running");
 }
 
 TEST_CASE("a job another dialect wrote shows its target as Dkron's executor") {
@@ -307,6 +372,24 @@ TEST_CASE("an execution shows Dkron's fields, its output cut to the limit") {
   CHECK(e["attempt"] == 2);
   run.end_ms = 0;
   CHECK(execution_json(run, "n", 100)["finished_at"] == std::string(k_go_zero_time));
+}
+
+TEST_CASE("an execution without output has no output field, and only the list says output_truncated") {
+  run_record run;
+  run.run_id = 5;
+  run.job_id = "quiet";
+  run.plan_ms = run.start_ms = run.end_ms = 1'700'000'000'000;
+  run.state = run_state::succeeded;
+  json listed = execution_json(run, "node1", k_whole_output);
+  CHECK_FALSE(listed.contains("output"));  // Dkron's Execution: `json:"output,omitempty"`
+  CHECK(listed["output_truncated"] == false);
+  json one = stored_execution_json(run, "node1");
+  CHECK_FALSE(one.contains("output"));
+  CHECK_FALSE(one.contains("output_truncated"));  // only the list's apiExecution has it
+  CHECK(one["id"] == "5");
+  CHECK(document_execution_json(run, "node1")["output"] == "");  // the 0.x document shows it
+  run.output_tail = "done\n";
+  CHECK(stored_execution_json(run, "node1")["output"] == "done\n");
 }
 
 TEST_CASE("a job body's keys match Dkron's fields case-insensitively, the last one for a field winning") {
@@ -422,4 +505,35 @@ TEST_CASE("timezone Local is the server's zone, shown as sent") {
   CHECK(job_json(v, {})["timezone"] == "Local");
   job.timezone = "Mars/Base";
   CHECK(to_job_spec(job, "dkron").status().message() == "unknown time zone Mars/Base");
+}
+
+TEST_CASE("jobs sort as Dkron's index orders them, strings ignoring ASCII case, ties by name") {
+  json alpha{{"name", "a"}, {"displayname", "alpha"}, {"success_count", 2}};
+  json beta{{"name", "b"}, {"displayname", "Beta"}, {"success_count", 2}};
+  json blank{{"name", "c"}, {"displayname", ""}, {"success_count", 0}};
+  json alphabet{{"name", "d"}, {"displayname", "ALPHABET"}, {"success_count", 1}};
+  // gjson's Result.Less(_, false): "alpha" < "Beta" (bytewise 'B' < 'a'), a prefix first.
+  CHECK(sorted_before(alpha, beta, "displayname"));
+  CHECK_FALSE(sorted_before(beta, alpha, "displayname"));
+  CHECK(sorted_before(alpha, alphabet, "displayname"));
+  CHECK(sorted_before(blank, alpha, "displayname"));
+  // Equal keys: by name, so that the descending order (the reverse) lists "b" before "a".
+  CHECK(sorted_before(alpha, beta, "success_count"));
+  CHECK_FALSE(sorted_before(beta, alpha, "success_count"));
+  CHECK(sorted_before(blank, alphabet, "success_count"));
+  CHECK(sorted_before(alphabet, alpha, "success_count"));
+  CHECK(sorted_before(alpha, beta, "no_such_field"));  // by name
+}
+
+TEST_CASE("times are written as Go writes a UTC time, the fraction without trailing zeros") {
+  CHECK(go_time_text(from_unix_ms(1'700'000'000'000)) == "2023-11-14T22:13:20Z");
+  CHECK(go_time_text(from_unix_ms(1'700'000'000'100)) == "2023-11-14T22:13:20.1Z");
+  CHECK(go_time_text(from_unix_ms(1'700'000'000'120)) == "2023-11-14T22:13:20.12Z");
+  CHECK(go_time_text(from_unix_ms(1'700'000'000'123)) == "2023-11-14T22:13:20.123Z");
+  run_record run;
+  run.start_ms = 1'700'000'000'500;
+  run.end_ms = 1'700'000'001'010;
+  json e = execution_json(run, "n", k_whole_output);
+  CHECK(e["started_at"] == "2023-11-14T22:13:20.5Z");
+  CHECK(e["finished_at"] == "2023-11-14T22:13:21.01Z");
 }
