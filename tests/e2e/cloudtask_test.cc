@@ -414,6 +414,28 @@ TEST_CASE("cloudtask: the center's routes answer in the document's shapes, with 
         "request accepted.");
 }
 
+TEST_CASE("cloudtask: answers keep the originals' key order, and the center escapes as Go does") {
+  ct_server s;
+  s.add_runtime("rt");
+  http_response made = s.ct.post_json("/api/job/createJob", job_body("a<b>&c", "echo '<x>' && true"));
+  INFO(made.body);
+  CHECK(made.body.starts_with(R"({"code":0,"message":"request successed.","data":{"jobid":")"));
+  CHECK(made.body.find(R"("name":"a<b>&c","location":"rt","servers":[],"groupid":"g1")") != std::string::npos);
+  std::string id = made.json()["data"]["jobid"];
+  http_response base = s.ct.get("/cloudtask/v2/jobs/" + id + "/base");
+  INFO(base.body);
+  CHECK(base.body.starts_with(R"({"jobid":")" + id + R"(","jobname":"a\u003cb\u003e\u0026c","filename":"","filecode":")"));
+  CHECK(base.body.find(R"("cmd":"echo '\u003cx\u003e' \u0026\u0026 true","env":["GREETING=hello world"],"timeout":30,"version":)") !=
+        std::string::npos);
+  http_response alloc = s.ct.get("/cloudtask/v2/runtimes/rt/jobsalloc");
+  INFO(alloc.body);
+  CHECK(alloc.body.starts_with(R"({"content":"request successed.","data":{"alloc":{"location":"rt","version":)"));
+  http_response logs = s.ct.get("/api/log/logs?jobid=" + id);
+  CHECK(logs.body == R"({"code":0,"message":"request successed.","data":{"pageIndex":1,"pageSize":10,"rows":[],"total_rows":0}})");
+  http_response missing = s.ct.get("/api/job/getById/ffffffffffffffffffffffff");
+  CHECK(missing.body.starts_with(R"({"code":-1001,"message":"request resource not found.","data":{"error":)"));
+}
+
 TEST_CASE("cloudtask: a rule's monthlyof reads back as sent from createJob, getById and the center's base") {
   ct_server s;
   s.add_runtime("rt");
