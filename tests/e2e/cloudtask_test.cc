@@ -276,7 +276,7 @@ TEST_CASE("cloudtask: jobs/action start runs an idle job once and stop ends its 
   std::string id = s.create(job_body("manual", "echo begun; touch " + marker + "; sleep 30"));
   REQUIRE(eventually([&] { return s.placement("rt").count(id) == 1; }));
   CHECK(s.job(id)["stat"] == 0);
-  CHECK(s.job(id)["nextat"] == "0001-01-01T00:00:00Z");
+  CHECK(s.job(id)["nextat"] == "0001-01-01T00:00:00.000Z");
 
   json start = {{"runtime", "rt"}, {"jobid", id}, {"action", "start"}};
   json accepted = s.answer(s.ct.request("PUT", "/cloudtask/v2/jobs/action", start.dump()), 202);
@@ -381,7 +381,7 @@ TEST_CASE("cloudtask: a rule whose window has passed never fires, and rules of o
   json rule2 = rule;
   std::string id = s.create(job_body("past", "echo never", json::array({rule, rule2})));
   json job = s.job(id);
-  CHECK(job["nextat"] == "0001-01-01T00:00:00Z");
+  CHECK(job["nextat"] == "0001-01-01T00:00:00.000Z");
   REQUIRE(job["schedule"].size() == 2);
   CHECK(job["schedule"][0]["id"] != job["schedule"][1]["id"]);
   // A control job on a rule that is in its window: once it has run twice, the past rule would
