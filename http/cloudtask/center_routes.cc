@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/job_allocation.h"
+#include "http/cloudtask/center_body.h"
 #include "http/cloudtask/job_json.h"
 #include "http/cloudtask/replies.h"
 #include "http/cloudtask/runtime_view.h"
@@ -133,23 +134,18 @@ void add_center_routes(router& r, scheduler_api& api, identity_ptr identity) {
     });
   });
   add(r, "PUT", "/cloudtask/v2/jobs/action", [&api](http_request& req, responder reply) {
-    auto body = parse_json_object(req.body);
+    auto body = read_center_body(req.body, k_job_action_fields);
     if (!body.ok()) return send_center_error(reply, body.status());
-    auto runtime = string_field(*body, "runtime");
-    auto jobid = string_field(*body, "jobid");
-    auto action = string_field(*body, "action");
-    if (!runtime.ok() || !jobid.ok() || !action.ok())
-      return send_center_error(reply, status::invalid_argument("runtime, jobid and action must be strings"));
     // Accepted whatever follows, as the center (SetJobAction only logs what it ignores).
     send_center(reply, 202, k_accepted);
-    if (!runtime->has_value() || !jobid->has_value()) return;
+    std::string group = body->value("runtime", ""), id = body->value("jobid", ""), action = body->value("action", "");
+    if (group.empty() || id.empty()) return;
     auto origin = origin_of(k_dialect_name, req);
-    std::string group = **runtime, id = **jobid;
-    if (action->value_or("") == "stop") {
+    if (action == "stop") {
       // Ends the running execution; the schedule goes on (only "enabled": 0 stops that).
       return api.abort_job_runs(origin, group, id, [](status_or<std::size_t>) {});
     }
-    if (action->value_or("") != "start") return;
+    if (action != "start") return;
     load_runtime(api, group, false, [&api, origin, group, id](status_or<runtime_view> rt) {
       if (!rt.ok() || !rt->placement_of(id).allocated) return;  // not placed: nowhere to run it
       api.job_detail(group, id, [&api, origin, group, id](status_or<job_view> v) {
@@ -160,19 +156,15 @@ void add_center_routes(router& r, scheduler_api& api, identity_ptr identity) {
     });
   });
   add(r, "POST", "/cloudtask/v2/messages", [](http_request& req, responder reply) {
-    auto body = parse_json_object(req.body);
+    auto body = read_center_body(req.body, k_message_header_fields);
     if (!body.ok()) return send_center_error(reply, body.status());
-    auto name = string_field(*body, "msgname");
-    if (!name.ok()) return send_center_error(reply, name.status());
     // Jobs made through /api are placed the moment they change, and Mainspring's agents report
     // runs over their own connection: the web's and agents' messages have nothing left to do.
     send_center(reply, 202, k_accepted);
   });
   add(r, "POST", "/cloudtask/v2/logs", [](http_request& req, responder reply) {
-    auto body = parse_json_object(req.body);
+    auto body = read_center_body(req.body, k_job_log_fields);
     if (!body.ok()) return send_center_error(reply, body.status());
-    auto jobid = string_field(*body, "jobid");
-    if (!jobid.ok()) return send_center_error(reply, jobid.status());
     send_center(reply, 202, k_accepted);
   });
 }
