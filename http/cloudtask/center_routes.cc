@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/ascii_text.h"
 #include "core/job_allocation.h"
 #include "http/cloudtask/center_body.h"
 #include "http/cloudtask/job_json.h"
@@ -68,6 +69,14 @@ json alloc_json(const runtime_view& rt, Keep keep) {
   return json{{"alloc", {{"location", rt.name}, {"version", rt.table.version}, {"data", std::move(rows)}}}};
 }
 
+// A path variable as the center's resolve.go reads it, strings.TrimSpace'd (of ASCII blanks here;
+// Go trims Unicode's spaces too); blank is nullopt, which the center answers with a 400.
+std::optional<std::string> center_param(http_request& req, const char* name) {
+  std::string_view value = trim_blanks(req.params[name]);
+  if (value.empty()) return std::nullopt;
+  return std::string(value);
+}
+
 json ping_json(const center_identity& id) {
   return json{
       {"app", id.key},
@@ -98,7 +107,9 @@ void add_center_routes(router& r, scheduler_api& api, identity_ptr identity) {
     send_center_raw(reply, 200, ping_json(*identity));
   });
   auto base = [&api](http_request& req, responder reply) {
-    find_job(api, req.params["jobid"], [reply](status_or<located_job> found) {
+    auto jobid = center_param(req, "jobid");
+    if (!jobid) return send_center_error(reply, status::invalid_argument("jobid: blank"));
+    find_job(api, *jobid, [reply](status_or<located_job> found) {
       if (!found.ok()) return send_center_error(reply, found.status());
       send_center_raw(reply, 200, job_base_json(found->job, found->runtime.entry_version(found->job.spec.id)));
     });
@@ -106,13 +117,18 @@ void add_center_routes(router& r, scheduler_api& api, identity_ptr identity) {
   add(r, "GET", "/cloudtask/v2/jobs/{jobid}/base", base);
   add(r, "GET", "/cloudtask/v2/jobbase/{jobid}", base);
   add(r, "GET", "/cloudtask/v2/runtimes/{runtime}/jobsalloc", [&api](http_request& req, responder reply) {
-    load_runtime(api, req.params["runtime"], true, [reply](status_or<runtime_view> rt) {
+    auto runtime = center_param(req, "runtime");
+    if (!runtime) return send_center_error(reply, status::invalid_argument("runtime: blank"));
+    load_runtime(api, *runtime, true, [reply](status_or<runtime_view> rt) {
       if (!rt.ok()) return send_center_error(reply, rt.status());
       send_center(reply, 200, k_successed, alloc_json(*rt, [](const job_allocation_entry&) { return true; }));
     });
   });
   add(r, "GET", "/cloudtask/v2/runtimes/{runtime}/{server}/jobsalloc", [&api](http_request& req, responder reply) {
-    load_runtime(api, req.params["runtime"], true, [reply, server = req.params["server"]](status_or<runtime_view> rt) {
+    auto runtime = center_param(req, "runtime");
+    auto server_param = center_param(req, "server");
+    if (!runtime || !server_param) return send_center_error(reply, status::invalid_argument("runtime and server: blank"));
+    load_runtime(api, *runtime, true, [reply, server = *server_param](status_or<runtime_view> rt) {
       if (!rt.ok()) return send_center_error(reply, rt.status());
       // As GetServerAllocData: a live server, by IP or (case-insensitively) by name, as a job's
       // servers name them.
@@ -125,7 +141,9 @@ void add_center_routes(router& r, scheduler_api& api, identity_ptr identity) {
     });
   });
   add(r, "GET", "/cloudtask/v2/runtimes/{runtime}/servers", [&api](http_request& req, responder reply) {
-    load_runtime(api, req.params["runtime"], false, [reply](status_or<runtime_view> rt) {
+    auto runtime = center_param(req, "runtime");
+    if (!runtime) return send_center_error(reply, status::invalid_argument("runtime: blank"));
+    load_runtime(api, *runtime, false, [reply](status_or<runtime_view> rt) {
       json servers = json::array();  // an unknown runtime has no servers: 200 with [] (GetWorkers)
       if (rt.ok())
         for (const auto& n : rt->nodes)

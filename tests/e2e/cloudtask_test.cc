@@ -535,6 +535,16 @@ TEST_CASE("cloudtask: hostile input gets Cloudtask-shaped errors and changes not
   CHECK(r.json() == json{{"content", "request resolve invaild."}});
   CHECK(s.ct.post_json("/cloudtask/v2/messages", "nope").status == 400);
   CHECK(s.ct.get("/cloudtask/v2/jobs/..%2F..%2Fetc/base").status == 404);
+  // Path variables are trimmed as the center's resolve.go trims them; a blank one is a 400.
+  for (const char* path : {"/cloudtask/v2/jobs/%20/base", "/cloudtask/v2/runtimes/%20/jobsalloc",
+                           "/cloudtask/v2/runtimes/rt/%09/jobsalloc", "/cloudtask/v2/runtimes/%20%20/servers"}) {
+    http_response blank = s.ct.get(path);
+    INFO(path);
+    CHECK(blank.status == 400);
+    CHECK(blank.json() == json{{"content", "request resolve invaild."}});
+  }
+  CHECK(s.answer(s.ct.get("/cloudtask/v2/jobs/%20" + id + "%20/base"))["jobid"] == id);
+  CHECK(s.answer(s.ct.get("/cloudtask/v2/runtimes/%20rt/jobsalloc"))["data"]["alloc"]["location"] == "rt");
 }
 
 TEST_CASE("cloudtask: a job's entry version and the table's version never go back across a server restart") {
