@@ -129,10 +129,17 @@ void add_job_routes(router& r, scheduler_api& api) {
   auto list = [&api](std::optional<std::string> groupid, responder reply) {
     load_all_runtimes(api, [reply, groupid](status_or<std::vector<runtime_view>> all) {
       if (!all.ok()) return send_web_error(reply, all.status());
-      json jobs = json::array();
+      // In the order they were made, as MongoDB's natural order gives the web's find({}) back
+      // (an update in place does not move a document).
+      std::vector<std::pair<const job_view*, const runtime_view*>> kept;
       for (const auto& rt : *all)
         for (const auto& v : rt.jobs)
-          if (!groupid || groupid_of(v) == *groupid) jobs.push_back(job_json(v, rt.placement_of(v.spec.id)));
+          if (!groupid || groupid_of(v) == *groupid) kept.emplace_back(&v, &rt);
+      std::sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) {
+        return std::pair(a.first->spec.created_ms, a.first->spec.id) < std::pair(b.first->spec.created_ms, b.first->spec.id);
+      });
+      json jobs = json::array();
+      for (const auto& [v, rt] : kept) jobs.push_back(job_json(*v, rt->placement_of(v->spec.id)));
       send_web_raw(reply, jobs);
     });
   };

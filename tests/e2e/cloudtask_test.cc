@@ -437,6 +437,31 @@ TEST_CASE("cloudtask: answers keep the originals' key order, and the center esca
   CHECK(missing.body.starts_with(R"({"code":-1001,"message":"request resource not found.","data":{"error":)"));
 }
 
+TEST_CASE("cloudtask: the job lists give jobs in the order they were made, as MongoDB's natural order") {
+  ct_server s;
+  s.add_runtime("rt");
+  s.add_runtime("other");
+  std::vector<std::string> made;
+  for (const char* name : {"zeta", "alpha", "mid", "beta", "omega"}) {
+    json body = job_body(name, "echo x");
+    if (std::string(name) == "alpha" || std::string(name) == "beta") body["location"] = "other";
+    if (std::string(name) == "omega") body["groupid"] = "g2";
+    made.push_back(s.create(body));
+    std::this_thread::sleep_for(5ms);  // distinct creation times
+  }
+  // An update leaves a job where it was.
+  json edit = job_body("zeta", "echo y");
+  edit["jobid"] = made[0];
+  s.web_ok(s.ct.request("PUT", "/api/job/updateJob", edit.dump()));
+  auto ids = [](const json& jobs) {
+    std::vector<std::string> out;
+    for (const auto& j : jobs) out.push_back(j["jobid"]);
+    return out;
+  };
+  CHECK(ids(s.answer(s.ct.get("/api/job"))) == made);
+  CHECK(ids(s.answer(s.ct.get("/api/job/getGroupJobs/g1"))) == std::vector<std::string>(made.begin(), made.end() - 1));
+}
+
 TEST_CASE("cloudtask: a rule's monthlyof reads back as sent from createJob, getById and the center's base") {
   ct_server s;
   s.add_runtime("rt");
