@@ -47,7 +47,9 @@ json server_json(const node_view& n) {
               {"os", tag("os")},
               {"platform", tag("platform")},
               {"status", n.up ? 1 : 0},
-              {"alivestamp", n.spec.last_seen_ms / 1000}};
+              // NodeData's Alivestamp: when the agent started (it changes only when it restarts,
+              // which is how the center tells a restart); here when it joined this time.
+              {"alivestamp", (n.spec.joined_ms ? n.spec.joined_ms : n.spec.registered_ms) / 1000}};
 }
 
 // The table's rows (models JobDataInfo) for the entries `keep` accepts.
@@ -84,7 +86,7 @@ json ping_json(const center_identity& id) {
       {"node",
        {{"type", 1}, {"hostname", id.hostname}, {"datacenter", ""}, {"location", ""}, {"os", "linux"},
         {"platform", ""}, {"ipaddr", ""}, {"apiaddr", id.api_addr}, {"pid", static_cast<int>(getpid())},
-        {"singin", false}, {"timestamp", 0}, {"alivestamp", to_unix_ms(now_ms()) / 1000}, {"attach", nullptr}}},
+        {"singin", false}, {"timestamp", 0}, {"alivestamp", id.started_s}, {"attach", nullptr}}},
       {"systemconfig",
        {{"version", id.version},
         {"pidfile", ""},

@@ -34,6 +34,7 @@ struct center_identity {
   std::string hostname;
   std::string api_addr;  // "http://host:port" of the listener ("" when unknown)
   std::string version;   // Mainspring's
+  int64_t started_s = 0; // unix seconds this server started (the center's NodeData Alivestamp)
 };
 
 void add_center_routes(router& r, scheduler_api& api, std::shared_ptr<const center_identity> identity);

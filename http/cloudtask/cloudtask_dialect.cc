@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "core/node_auth.h"
+#include "core/time_types.h"
 #include "http/cloudtask/center_routes.h"
 #include "http/cloudtask/job_json.h"
 #include "http/cloudtask/key_requirements.h"
@@ -18,6 +19,7 @@ dialect make_dialect(cloudtask_options options) {
   identity->hostname = std::move(options.hostname);
   identity->api_addr = std::move(options.api_addr);
   identity->version = MAINSPRING_VERSION;
+  identity->started_s = to_unix_ms(now_ms()) / 1000;
   dialect d;
   d.name = std::string(k_dialect_name);
   d.add_routes = [identity = std::shared_ptr<const center_identity>(identity)](router& r, scheduler_api& api) {

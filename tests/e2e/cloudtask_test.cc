@@ -462,6 +462,21 @@ TEST_CASE("cloudtask: the job lists give jobs in the order they were made, as Mo
   CHECK(ids(s.answer(s.ct.get("/api/job/getGroupJobs/g1"))) == std::vector<std::string>(made.begin(), made.end() - 1));
 }
 
+TEST_CASE("cloudtask: a server's alivestamp and the center's stay as they were while they live, as NodeData's") {
+  ct_server s;
+  s.add_runtime("rt");
+  const int64_t before = std::time(nullptr);
+  auto w1 = s.agent("rt", "w1");
+  REQUIRE(s.servers_up("rt", 1));
+  const int64_t first = s.servers("rt")[0]["alivestamp"];
+  const int64_t center = s.answer(s.ct.get("/cloudtask/v2/_ping"))["node"]["alivestamp"];
+  CHECK(first >= before);
+  CHECK(center <= before);
+  std::this_thread::sleep_for(3s);  // heartbeats come and go
+  CHECK(s.servers("rt")[0]["alivestamp"] == first);
+  CHECK(s.answer(s.ct.get("/cloudtask/v2/_ping"))["node"]["alivestamp"] == center);
+}
+
 TEST_CASE("cloudtask: a rule's monthlyof reads back as sent from createJob, getById and the center's base") {
   ct_server s;
   s.add_runtime("rt");
