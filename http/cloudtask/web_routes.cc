@@ -194,7 +194,9 @@ status_or<log_query> parse_log_query(const http_request& req) {
   log_query q;
   q.jobid = req.query_value("jobid");
   q.newest_first = req.query_value("sort") == "desc";
-  MS_ASSIGN_OR_RETURN(q.page_size, query_integer(req, "pageSize", 10, 1, k_max_log_page_size));
+  // 0 is MongoDB's limit(0), no limit, as cloudtask-web passes it on: here a page of the most rows
+  // a page has.
+  MS_ASSIGN_OR_RETURN(q.page_size, query_integer(req, "pageSize", 10, 0, k_max_log_page_size));
   MS_ASSIGN_OR_RETURN(q.page_index, query_integer(req, "pageIndex", 1, 1, 1'000'000));
   if (!req.query_value("stat").empty()) {
     int64_t stat = 0;
@@ -235,7 +237,8 @@ json log_page(std::vector<log_row>& rows, const log_query& q) {
   });
   json page = json::array();
   const std::size_t first = static_cast<std::size_t>((q.page_index - 1) * q.page_size);
-  for (std::size_t i = first; i < rows.size() && i < first + static_cast<std::size_t>(q.page_size); ++i)
+  const std::size_t limit = static_cast<std::size_t>(q.page_size == 0 ? k_max_log_page_size : q.page_size);
+  for (std::size_t i = first; i < rows.size() && i < first + limit; ++i)
     page.push_back(job_log_json(rows[i].run, rows[i].job, rows[i].ipaddr));
   return json{{"pageIndex", q.page_index}, {"pageSize", q.page_size}, {"rows", std::move(page)}, {"total_rows", rows.size()}};
 }

@@ -367,6 +367,14 @@ TEST_CASE("cloudtask: a removed job's logs stay, as cloudtask-web's removeJob le
   const json all = s.web_ok(s.ct.get("/api/log/logs?pageSize=1000"));  // held: the loop reads into it
   for (const auto& row : all["rows"]) listed |= row["jobid"] == id;
   CHECK(listed);
+  // pageSize=0 is MongoDB's limit(0), every row (here up to a page's most), whatever the pageIndex.
+  json unlimited;
+  CHECK(eventually([&] {  // the same rows twice running: a last record may still land
+    unlimited = s.web_ok(s.ct.get("/api/log/logs?pageSize=0&pageIndex=3&jobid=" + id));
+    return !unlimited["rows"].empty() && unlimited["rows"] == s.logs(id);
+  }));
+  CHECK(unlimited["pageSize"] == 0);
+  CHECK(unlimited["pageIndex"] == 3);
   // A job id no runtime ever had: no rows, as before.
   CHECK(s.logs("ffffffffffffffffffffffff").empty());
 }
