@@ -1,6 +1,7 @@
 #include "http/cloudtask/web_routes.h"
 
 #include <algorithm>
+#include <cctype>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -364,6 +365,21 @@ void all_logs(scheduler_api& api, log_query q, responder reply) {
 
 // -- locations (runtimes) --
 
+// cloudtask-web's location controller answers an existing runtime on add, and an unknown one on
+// remove, with a 409 and a bare text (res.status(409).send(...)), not its JSON envelope.
+constexpr std::string_view k_runtime_exists = "Runtime is exists.";
+constexpr std::string_view k_runtime_not_exists = "Runtime is not exists.";
+
+void send_runtime_text(const responder& reply, std::string_view text) {
+  reply.send(http_response{409, "text/html; charset=utf-8", std::string(text), {}});
+}
+
+bool same_ignoring_ascii_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
 void add_location_routes(router& r, scheduler_api& api) {
   r.add("POST", "/api/location/add", handler([&api](http_request& req, responder reply) {
     auto body = parse_json_object(req.body);
@@ -373,20 +389,27 @@ void add_location_routes(router& r, scheduler_api& api) {
     if (!name->has_value() || (*name)->empty()) return send_web_error(reply, status::invalid_argument("location: required"));
     std::string location = **name;
     if (auto st = validate_group_name(location); !st.ok()) return send_web_error(reply, ct_status(st));
-    api.register_group(origin_of(k_dialect_name, req), location, [reply, location](status_or<std::string> added) {
-      if (!added.ok()) {
-        if (added.status().code() == status_code::already_exists)
-          return send_web_error(reply, status::already_exists("location: the runtime exists: " + location));
-        return send_web_error(reply, ct_status(added.status()));
-      }
-      send_web(reply, json{{"location", location}});  // never the group's secret
+    auto origin = origin_of(k_dialect_name, req);
+    api.list_groups([&api, origin, reply, location](status_or<std::vector<std::string>> groups) {
+      if (!groups.ok()) return send_web_error(reply, groups.status());
+      // cloudtask-web's isExists matches the name ignoring case (a /^name$/i regex).
+      for (const auto& g : *groups)
+        if (same_ignoring_ascii_case(g, location)) return send_runtime_text(reply, k_runtime_exists);
+      api.register_group(origin, location, [reply, location](status_or<std::string> added) {
+        if (!added.ok()) {
+          if (added.status().code() == status_code::already_exists) return send_runtime_text(reply, k_runtime_exists);
+          return send_web_error(reply, ct_status(added.status()));
+        }
+        send_web(reply, json{{"location", location}});  // never the group's secret
+      });
     });
   }));
   r.add("DELETE", "/api/location/remove/{location}", handler([&api](http_request& req, responder reply) {
     std::string location = req.params["location"];
     auto origin = origin_of(k_dialect_name, req);
     api.list_jobs(location, [&api, origin, reply, location](status_or<std::vector<job_view>> jobs) {
-      if (!jobs.ok()) return send_web_error(reply, status::not_found("location: no such runtime: " + location));
+      if (!jobs.ok() && jobs.status().code() == status_code::not_found) return send_runtime_text(reply, k_runtime_not_exists);
+      if (!jobs.ok()) return send_web_error(reply, jobs.status());
       // cloudtask-web removes the runtime and leaves its jobs behind, orphaned; here a runtime
       // with jobs stays until they are deleted.
       if (!jobs->empty())

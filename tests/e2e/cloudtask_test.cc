@@ -571,10 +571,20 @@ TEST_CASE("cloudtask: hostile input gets Cloudtask-shaped errors and changes not
   web_error(s.ct.del("/api/job/deleteJob/ffffffffffffffffffffffff"), 404, -1001);
   web_error(s.ct.get("/api/log/logs?pageSize=abc"), 400, -1000);
   web_error(s.ct.get("/api/log/logs?createat=%7Bnot%20json"), 400, -1000);
-  web_error(s.ct.post_json("/api/location/add", json{{"location", "rt"}}), 409, -1003);
+  // An existing runtime (named in any case, as the web's /^name$/i lookup) and an unknown one are
+  // answered as cloudtask-web's location controller answers them: 409 and a bare text.
+  for (const char* name : {"rt", "RT"}) {
+    http_response exists = s.ct.post_json("/api/location/add", json{{"location", name}});
+    CHECK(exists.status == 409);
+    CHECK(exists.body == "Runtime is exists.");
+    CHECK(exists.header("content-type") == "text/html; charset=utf-8");
+  }
   web_error(s.ct.post_json("/api/location/add", json{{"location", "bad name!"}}), 400, -1000);
   web_error(s.ct.del("/api/location/remove/rt"), 409, -1003);  // it still has jobs
-  web_error(s.ct.del("/api/location/remove/nowhere"), 404, -1001);
+  http_response unknown_runtime = s.ct.del("/api/location/remove/nowhere");
+  CHECK(unknown_runtime.status == 409);
+  CHECK(unknown_runtime.body == "Runtime is not exists.");
+  CHECK(s.native.client.get("/v1/RT/group/info").status != 200);  // no runtime RT was made
   CHECK(count_jobs() == 2);
   CHECK(s.job(id)["cmd"] == "echo x");
 
