@@ -71,6 +71,19 @@ json alloc_json(const runtime_view& rt, Keep keep) {
   return json{{"alloc", {{"location", rt.name}, {"version", rt.table.version}, {"data", std::move(rows)}}}};
 }
 
+// The machine as Go's runtime.GOARCH names it, which the center reports as its node's platform.
+#if defined(__x86_64__)
+constexpr const char* k_go_arch = "amd64";
+#elif defined(__aarch64__)
+constexpr const char* k_go_arch = "arm64";
+#elif defined(__i386__)
+constexpr const char* k_go_arch = "386";
+#elif defined(__arm__)
+constexpr const char* k_go_arch = "arm";
+#else
+constexpr const char* k_go_arch = "";
+#endif
+
 // A path variable as the center's resolve.go reads it, strings.TrimSpace'd (of ASCII blanks here;
 // Go trims Unicode's spaces too); blank is nullopt, which the center answers with a 400.
 std::optional<std::string> center_param(http_request& req, const char* name) {
@@ -81,11 +94,11 @@ std::optional<std::string> center_param(http_request& req, const char* name) {
 
 json ping_json(const center_identity& id) {
   return json{
-      {"app", id.key},
+      {"app", id.app},
       {"key", id.key},
       {"node",
        {{"type", 1}, {"hostname", id.hostname}, {"datacenter", ""}, {"location", ""}, {"os", "linux"},
-        {"platform", ""}, {"ipaddr", ""}, {"apiaddr", id.api_addr}, {"pid", static_cast<int>(getpid())},
+        {"platform", k_go_arch}, {"ipaddr", ""}, {"apiaddr", id.api_addr}, {"pid", static_cast<int>(getpid())},
         {"singin", false}, {"timestamp", 0}, {"alivestamp", id.started_s}, {"attach", nullptr}}},
       {"systemconfig",
        {{"version", id.version},

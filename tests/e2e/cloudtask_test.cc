@@ -407,6 +407,16 @@ TEST_CASE("cloudtask: the center's routes answer in the document's shapes, with 
   for (const char* key : {"app", "key", "node", "systemconfig"}) CHECK(ping.contains(key));
   CHECK(ping["systemconfig"]["scheduler"]["allocmode"] == "hash");
   CHECK(ping["node"]["pid"].get<int>() > 0);
+  // The center's ServerKey is a UUID (NewV4), its AppCode 32 hex digits, its platform Go's GOARCH.
+  const std::string key = ping["key"], app = ping["app"];
+  CHECK(key.size() == 36);
+  CHECK(key.find_first_not_of("0123456789abcdef-") == std::string::npos);
+  CHECK((key[8] == '-' && key[13] == '-' && key[14] == '4' && key[18] == '-' && key[23] == '-'));
+  CHECK(app.size() == 32);
+  CHECK(app != key);
+#if defined(__x86_64__)
+  CHECK(ping["node"]["platform"] == "amd64");
+#endif
   http_response r = s.ct.get("/cloudtask/v2/runtimes/none/jobsalloc");
   CHECK(r.status == 404);
   CHECK(r.json() == json{{"content", "request resource not found."}});
