@@ -118,6 +118,7 @@ void take_hello(node_state& st, const node_hello& h) {
   next.otp_secret = st.spec.otp_secret;
   next.registered_ms = st.spec.registered_ms ? st.spec.registered_ms : now_unix_ms();
   next.last_seen_ms = now_unix_ms();
+  next.joined_ms = next.last_seen_ms;
   next.grpc_listen = st.spec.grpc_listen;
   st.spec = std::move(next);
 }

@@ -50,6 +50,7 @@ struct node_spec {
   std::string otp_secret;    // base32 TOTP secret ("" = none yet)
   int64_t registered_ms = 0;  // unix ms of its first registration
   int64_t last_seen_ms = 0;   // unix ms of its last heartbeat
+  int64_t joined_ms = 0;      // unix ms of the hello that began its current connection (not stored)
 };
 
 // Tags as agents give them ("rack=a", "gpu": a tag without a value is ""), as a map.

@@ -6,7 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/ascii_text.h"
 #include "core/job_allocation.h"
+#include "http/cloudtask/center_body.h"
 #include "http/cloudtask/job_json.h"
 #include "http/cloudtask/replies.h"
 #include "http/cloudtask/runtime_view.h"
@@ -45,7 +47,9 @@ json server_json(const node_view& n) {
               {"os", tag("os")},
               {"platform", tag("platform")},
               {"status", n.up ? 1 : 0},
-              {"alivestamp", n.spec.last_seen_ms / 1000}};
+              // NodeData's Alivestamp: when the agent started (it changes only when it restarts,
+              // which is how the center tells a restart); here when it joined this time.
+              {"alivestamp", (n.spec.joined_ms ? n.spec.joined_ms : n.spec.registered_ms) / 1000}};
 }
 
 // The table's rows (models JobDataInfo) for the entries `keep` accepts.
@@ -67,14 +71,35 @@ json alloc_json(const runtime_view& rt, Keep keep) {
   return json{{"alloc", {{"location", rt.name}, {"version", rt.table.version}, {"data", std::move(rows)}}}};
 }
 
+// The machine as Go's runtime.GOARCH names it, which the center reports as its node's platform.
+#if defined(__x86_64__)
+constexpr const char* k_go_arch = "amd64";
+#elif defined(__aarch64__)
+constexpr const char* k_go_arch = "arm64";
+#elif defined(__i386__)
+constexpr const char* k_go_arch = "386";
+#elif defined(__arm__)
+constexpr const char* k_go_arch = "arm";
+#else
+constexpr const char* k_go_arch = "";
+#endif
+
+// A path variable as the center's resolve.go reads it, strings.TrimSpace'd (of ASCII blanks here;
+// Go trims Unicode's spaces too); blank is nullopt, which the center answers with a 400.
+std::optional<std::string> center_param(http_request& req, const char* name) {
+  std::string_view value = trim_blanks(req.params[name]);
+  if (value.empty()) return std::nullopt;
+  return std::string(value);
+}
+
 json ping_json(const center_identity& id) {
   return json{
-      {"app", id.key},
+      {"app", id.app},
       {"key", id.key},
       {"node",
        {{"type", 1}, {"hostname", id.hostname}, {"datacenter", ""}, {"location", ""}, {"os", "linux"},
-        {"platform", ""}, {"ipaddr", ""}, {"apiaddr", id.api_addr}, {"pid", static_cast<int>(getpid())},
-        {"singin", false}, {"timestamp", 0}, {"alivestamp", to_unix_ms(now_ms()) / 1000}, {"attach", nullptr}}},
+        {"platform", k_go_arch}, {"ipaddr", ""}, {"apiaddr", id.api_addr}, {"pid", static_cast<int>(getpid())},
+        {"singin", false}, {"timestamp", 0}, {"alivestamp", id.started_s}, {"attach", nullptr}}},
       {"systemconfig",
        {{"version", id.version},
         {"pidfile", ""},
@@ -97,7 +122,9 @@ void add_center_routes(router& r, scheduler_api& api, identity_ptr identity) {
     send_center_raw(reply, 200, ping_json(*identity));
   });
   auto base = [&api](http_request& req, responder reply) {
-    find_job(api, req.params["jobid"], [reply](status_or<located_job> found) {
+    auto jobid = center_param(req, "jobid");
+    if (!jobid) return send_center_error(reply, status::invalid_argument("jobid: blank"));
+    find_job(api, *jobid, [reply](status_or<located_job> found) {
       if (!found.ok()) return send_center_error(reply, found.status());
       send_center_raw(reply, 200, job_base_json(found->job, found->runtime.entry_version(found->job.spec.id)));
     });
@@ -105,13 +132,18 @@ void add_center_routes(router& r, scheduler_api& api, identity_ptr identity) {
   add(r, "GET", "/cloudtask/v2/jobs/{jobid}/base", base);
   add(r, "GET", "/cloudtask/v2/jobbase/{jobid}", base);
   add(r, "GET", "/cloudtask/v2/runtimes/{runtime}/jobsalloc", [&api](http_request& req, responder reply) {
-    load_runtime(api, req.params["runtime"], true, [reply](status_or<runtime_view> rt) {
+    auto runtime = center_param(req, "runtime");
+    if (!runtime) return send_center_error(reply, status::invalid_argument("runtime: blank"));
+    load_runtime(api, *runtime, true, [reply](status_or<runtime_view> rt) {
       if (!rt.ok()) return send_center_error(reply, rt.status());
       send_center(reply, 200, k_successed, alloc_json(*rt, [](const job_allocation_entry&) { return true; }));
     });
   });
   add(r, "GET", "/cloudtask/v2/runtimes/{runtime}/{server}/jobsalloc", [&api](http_request& req, responder reply) {
-    load_runtime(api, req.params["runtime"], true, [reply, server = req.params["server"]](status_or<runtime_view> rt) {
+    auto runtime = center_param(req, "runtime");
+    auto server_param = center_param(req, "server");
+    if (!runtime || !server_param) return send_center_error(reply, status::invalid_argument("runtime and server: blank"));
+    load_runtime(api, *runtime, true, [reply, server = *server_param](status_or<runtime_view> rt) {
       if (!rt.ok()) return send_center_error(reply, rt.status());
       // As GetServerAllocData: a live server, by IP or (case-insensitively) by name, as a job's
       // servers name them.
@@ -124,7 +156,9 @@ void add_center_routes(router& r, scheduler_api& api, identity_ptr identity) {
     });
   });
   add(r, "GET", "/cloudtask/v2/runtimes/{runtime}/servers", [&api](http_request& req, responder reply) {
-    load_runtime(api, req.params["runtime"], false, [reply](status_or<runtime_view> rt) {
+    auto runtime = center_param(req, "runtime");
+    if (!runtime) return send_center_error(reply, status::invalid_argument("runtime: blank"));
+    load_runtime(api, *runtime, false, [reply](status_or<runtime_view> rt) {
       json servers = json::array();  // an unknown runtime has no servers: 200 with [] (GetWorkers)
       if (rt.ok())
         for (const auto& n : rt->nodes)
@@ -133,23 +167,18 @@ void add_center_routes(router& r, scheduler_api& api, identity_ptr identity) {
     });
   });
   add(r, "PUT", "/cloudtask/v2/jobs/action", [&api](http_request& req, responder reply) {
-    auto body = parse_json_object(req.body);
+    auto body = read_center_body(req.body, k_job_action_fields);
     if (!body.ok()) return send_center_error(reply, body.status());
-    auto runtime = string_field(*body, "runtime");
-    auto jobid = string_field(*body, "jobid");
-    auto action = string_field(*body, "action");
-    if (!runtime.ok() || !jobid.ok() || !action.ok())
-      return send_center_error(reply, status::invalid_argument("runtime, jobid and action must be strings"));
     // Accepted whatever follows, as the center (SetJobAction only logs what it ignores).
     send_center(reply, 202, k_accepted);
-    if (!runtime->has_value() || !jobid->has_value()) return;
+    std::string group = body->value("runtime", ""), id = body->value("jobid", ""), action = body->value("action", "");
+    if (group.empty() || id.empty()) return;
     auto origin = origin_of(k_dialect_name, req);
-    std::string group = **runtime, id = **jobid;
-    if (action->value_or("") == "stop") {
+    if (action == "stop") {
       // Ends the running execution; the schedule goes on (only "enabled": 0 stops that).
       return api.abort_job_runs(origin, group, id, [](status_or<std::size_t>) {});
     }
-    if (action->value_or("") != "start") return;
+    if (action != "start") return;
     load_runtime(api, group, false, [&api, origin, group, id](status_or<runtime_view> rt) {
       if (!rt.ok() || !rt->placement_of(id).allocated) return;  // not placed: nowhere to run it
       api.job_detail(group, id, [&api, origin, group, id](status_or<job_view> v) {
@@ -160,19 +189,15 @@ void add_center_routes(router& r, scheduler_api& api, identity_ptr identity) {
     });
   });
   add(r, "POST", "/cloudtask/v2/messages", [](http_request& req, responder reply) {
-    auto body = parse_json_object(req.body);
+    auto body = read_center_body(req.body, k_message_header_fields);
     if (!body.ok()) return send_center_error(reply, body.status());
-    auto name = string_field(*body, "msgname");
-    if (!name.ok()) return send_center_error(reply, name.status());
     // Jobs made through /api are placed the moment they change, and Mainspring's agents report
     // runs over their own connection: the web's and agents' messages have nothing left to do.
     send_center(reply, 202, k_accepted);
   });
   add(r, "POST", "/cloudtask/v2/logs", [](http_request& req, responder reply) {
-    auto body = parse_json_object(req.body);
+    auto body = read_center_body(req.body, k_job_log_fields);
     if (!body.ok()) return send_center_error(reply, body.status());
-    auto jobid = string_field(*body, "jobid");
-    if (!jobid.ok()) return send_center_error(reply, jobid.status());
     send_center(reply, 202, k_accepted);
   });
 }

@@ -30,10 +30,12 @@ namespace mainspring::http::cloudtask {
 
 // What _ping says about this server.
 struct center_identity {
-  std::string key;       // a stable id of this server (the center's ServerKey)
+  std::string app;       // 32 hex digits (the center's AppCode, the md5 of its binary)
+  std::string key;       // this server's id, a UUID made at start (the center's ServerKey)
   std::string hostname;
   std::string api_addr;  // "http://host:port" of the listener ("" when unknown)
   std::string version;   // Mainspring's
+  int64_t started_s = 0; // unix seconds this server started (the center's NodeData Alivestamp)
 };
 
 void add_center_routes(router& r, scheduler_api& api, std::shared_ptr<const center_identity> identity);

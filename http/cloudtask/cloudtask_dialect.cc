@@ -1,8 +1,10 @@
 #include "http/cloudtask/cloudtask_dialect.h"
 
 #include <memory>
+#include <string>
 
 #include "core/node_auth.h"
+#include "core/time_types.h"
 #include "http/cloudtask/center_routes.h"
 #include "http/cloudtask/job_json.h"
 #include "http/cloudtask/key_requirements.h"
@@ -11,13 +13,29 @@
 
 namespace mainspring::http::cloudtask {
 
+namespace {
+
+// A version 4 UUID's text ("3a95a871-9dc4-4955-b213-5a040e324309") from 32 random hex digits.
+std::string uuid_v4_text(std::string hex) {
+  hex.resize(32, '0');
+  hex[12] = '4';                                            // the version
+  hex[16] = "89ab"[std::stoi(hex.substr(16, 1), nullptr, 16) & 3];  // the variant
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
+         hex.substr(20, 12);
+}
+
+}  // namespace
+
 dialect make_dialect(cloudtask_options options) {
   auto identity = std::make_shared<center_identity>();
-  // The center's key is a UUID made at start; this one too (it names nothing stored).
-  identity->key = random_nonce().substr(0, 32);
+  // The center's key is a UUID made at start (satori/go.uuid's NewV4); this one too, and its app
+  // code 32 hex digits (it names nothing stored).
+  identity->app = random_nonce().substr(0, 32);
+  identity->key = uuid_v4_text(random_nonce());
   identity->hostname = std::move(options.hostname);
   identity->api_addr = std::move(options.api_addr);
   identity->version = MAINSPRING_VERSION;
+  identity->started_s = to_unix_ms(now_ms()) / 1000;
   dialect d;
   d.name = std::string(k_dialect_name);
   d.add_routes = [identity = std::shared_ptr<const center_identity>(identity)](router& r, scheduler_api& api) {

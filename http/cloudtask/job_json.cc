@@ -1,5 +1,6 @@
 #include "http/cloudtask/job_json.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <set>
 
@@ -250,7 +251,17 @@ int stat_of(const job_view& view, const job_stat& placement) {
 
 std::string time_json(int64_t unix_ms) {
   if (unix_ms <= 0) return std::string(k_zero_time);
-  return format_rfc3339_utc(from_unix_ms(unix_ms), true);
+  std::string text = format_rfc3339_utc(from_unix_ms(unix_ms), false);  // "...T02:45:00Z"
+  char ms[8];
+  std::snprintf(ms, sizeof ms, ".%03d", static_cast<int>(unix_ms % 1000));
+  text.insert(text.size() - 1, ms);
+  return text;
+}
+
+std::string moment_time_json(int64_t unix_ms) {
+  std::string text = format_rfc3339_utc(from_unix_ms(std::max<int64_t>(unix_ms, 0)), false);
+  text.replace(text.size() - 1, 1, "+00:00");
+  return text;
 }
 
 json job_json(const job_view& view, const job_stat& placement) {
@@ -275,9 +286,9 @@ json job_json(const job_view& view, const job_stat& placement) {
               {"schedule", schedule_json(spec.schedule)},
               {"notifysetting", section.value("notifysetting", json(nullptr))},
               {"createuser", section.value("createuser", "")},
-              {"createat", time_json(spec.created_ms)},
+              {"createat", moment_time_json(spec.created_ms)},
               {"edituser", section.value("edituser", "")},
-              {"editat", time_json(spec.updated_ms)},
+              {"editat", moment_time_json(spec.updated_ms)},
               {"stat", stat},
               {"execerr", execerr},
               {"execat", time_json(view.last_run ? view.last_run->start_ms : 0)},

@@ -41,8 +41,9 @@ namespace mainspring::http::cloudtask {
 inline constexpr std::string_view k_dialect_name = "cloudtask";
 inline constexpr std::size_t k_job_id_hex_digits = 24;  // cloudtask-web's getRandomId()
 inline constexpr std::size_t k_max_env_entries = 64;
-// Go's zero time.Time, what Cloudtask shows for "never" in execat and nextat.
-inline constexpr std::string_view k_zero_time = "0001-01-01T00:00:00Z";
+// Go's zero time.Time as cloudtask-web shows it in execat and nextat for "never": the center
+// stores times in MongoDB as dates, which the web's JSON.stringify writes as Date's toISOString.
+inline constexpr std::string_view k_zero_time = "0001-01-01T00:00:00.000Z";
 
 // Cloudtask's job states (common/models jobstate.go).
 inline constexpr int k_state_realloc = 202;  // waiting for a server (none live)
@@ -111,7 +112,11 @@ nlohmann::json job_log_json(const run_record& run, const job_view* job, const st
 // The log state of a run: 0 succeeded, -1 otherwise (the agent's STATE_STOPED / STATE_FAILED).
 int log_stat_of(const run_record& run);
 
-// Unix ms as Cloudtask's time.Time JSON (RFC 3339, UTC); 0 as Go's zero time.
+// Unix ms as cloudtask-web writes execat and nextat, a JS Date's toISOString
+// ("2018-03-19T02:45:00.000Z", always the milliseconds); 0 as Go's zero time, k_zero_time.
 std::string time_json(int64_t unix_ms);
+// Unix ms as cloudtask-web writes a job's createat and editat, moment().format() on a server in
+// UTC ("2018-03-19T02:40:00+00:00", no fraction).
+std::string moment_time_json(int64_t unix_ms);
 
 }  // namespace mainspring::http::cloudtask

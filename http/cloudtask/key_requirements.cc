@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http/cloudtask/center_body.h"
+
 namespace mainspring::http::cloudtask {
 
 key_requirement_fn key_requirements() {
@@ -18,10 +20,11 @@ key_requirement_fn key_requirements() {
   return [table](const http_request& request, std::string_view route) {
     if (request.method == "OPTIONS") return k::open();
     if (route == "/cloudtask/v2/jobs/action") {
-      // The body says which: a body that does not parse is refused by the route itself (400)
-      // once a key with either privilege let it through.
-      auto body = nlohmann::json::parse(request.body, nullptr, false);
-      const bool stop = body.is_object() && body.contains("action") && body["action"] == "stop";
+      // The body says which, read as the route reads it (an "Action" key is the action too): a
+      // body that does not decode is refused by the route itself (400) once a key with either
+      // privilege let it through.
+      auto body = read_center_body(request.body, k_job_action_fields);
+      const bool stop = body.ok() && body->value("action", "") == "stop";
       return k::needs(stop ? privilege::abort_events : privilege::run_events);
     }
     return table(request, route);

@@ -1,5 +1,7 @@
 #include "http/cloudtask/replies.h"
 
+#include "http/cloudtask/json_text.h"
+
 namespace mainspring::http::cloudtask {
 
 namespace {
@@ -7,8 +9,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view k_json_type = "application/json; charset=utf-8";
-
-std::string dump(const json& body) { return body.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 // api/utils.go writeCorsHeaders.
 void add_cors(http_response& r) {
@@ -18,7 +18,7 @@ void add_cors(http_response& r) {
 }
 
 http_response center_response(int http_status, const json& body) {
-  http_response r{http_status, std::string(k_json_type), dump(body), {}};
+  http_response r{http_status, std::string(k_json_type), center_json_text(body), {}};
   add_cors(r);
   return r;
 }
@@ -62,7 +62,7 @@ void send_center_options(const responder& reply) {
 
 void send_web(const responder& reply, const json& data) {
   reply.send(http_response{200, std::string(k_json_type),
-                           dump(json{{"code", k_web_ok}, {"message", k_successed}, {"data", data}}), {}});
+                           web_json_text(json{{"code", k_web_ok}, {"message", k_successed}, {"data", data}}), {}});
 }
 
 void send_web_error(const responder& reply, const status& error) {
@@ -79,11 +79,11 @@ void send_web_error(const responder& reply, const status& error) {
     default: break;
   }
   json body = {{"code", code}, {"message", message}, {"data", {{"error", error.message()}}}};
-  reply.send(http_response{http_status, std::string(k_json_type), dump(body), {}});
+  reply.send(http_response{http_status, std::string(k_json_type), web_json_text(body), {}});
 }
 
 void send_web_raw(const responder& reply, const json& body) {
-  reply.send(http_response{200, std::string(k_json_type), dump(body), {}});
+  reply.send(http_response{200, std::string(k_json_type), web_json_text(body), {}});
 }
 
 http_response render_web(int http_status, const status& error) {

@@ -1,6 +1,7 @@
 #include "http/cloudtask/web_routes.h"
 
 #include <algorithm>
+#include <cctype>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -129,10 +130,17 @@ void add_job_routes(router& r, scheduler_api& api) {
   auto list = [&api](std::optional<std::string> groupid, responder reply) {
     load_all_runtimes(api, [reply, groupid](status_or<std::vector<runtime_view>> all) {
       if (!all.ok()) return send_web_error(reply, all.status());
-      json jobs = json::array();
+      // In the order they were made, as MongoDB's natural order gives the web's find({}) back
+      // (an update in place does not move a document).
+      std::vector<std::pair<const job_view*, const runtime_view*>> kept;
       for (const auto& rt : *all)
         for (const auto& v : rt.jobs)
-          if (!groupid || groupid_of(v) == *groupid) jobs.push_back(job_json(v, rt.placement_of(v.spec.id)));
+          if (!groupid || groupid_of(v) == *groupid) kept.emplace_back(&v, &rt);
+      std::sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) {
+        return std::pair(a.first->spec.created_ms, a.first->spec.id) < std::pair(b.first->spec.created_ms, b.first->spec.id);
+      });
+      json jobs = json::array();
+      for (const auto& [v, rt] : kept) jobs.push_back(job_json(*v, rt->placement_of(v->spec.id)));
       send_web_raw(reply, jobs);
     });
   };
@@ -187,7 +195,9 @@ status_or<log_query> parse_log_query(const http_request& req) {
   log_query q;
   q.jobid = req.query_value("jobid");
   q.newest_first = req.query_value("sort") == "desc";
-  MS_ASSIGN_OR_RETURN(q.page_size, query_integer(req, "pageSize", 10, 1, k_max_log_page_size));
+  // 0 is MongoDB's limit(0), no limit, as cloudtask-web passes it on: here a page of the most rows
+  // a page has.
+  MS_ASSIGN_OR_RETURN(q.page_size, query_integer(req, "pageSize", 10, 0, k_max_log_page_size));
   MS_ASSIGN_OR_RETURN(q.page_index, query_integer(req, "pageIndex", 1, 1, 1'000'000));
   if (!req.query_value("stat").empty()) {
     int64_t stat = 0;
@@ -228,7 +238,8 @@ json log_page(std::vector<log_row>& rows, const log_query& q) {
   });
   json page = json::array();
   const std::size_t first = static_cast<std::size_t>((q.page_index - 1) * q.page_size);
-  for (std::size_t i = first; i < rows.size() && i < first + static_cast<std::size_t>(q.page_size); ++i)
+  const std::size_t limit = static_cast<std::size_t>(q.page_size == 0 ? k_max_log_page_size : q.page_size);
+  for (std::size_t i = first; i < rows.size() && i < first + limit; ++i)
     page.push_back(job_log_json(rows[i].run, rows[i].job, rows[i].ipaddr));
   return json{{"pageIndex", q.page_index}, {"pageSize", q.page_size}, {"rows", std::move(page)}, {"total_rows", rows.size()}};
 }
@@ -354,6 +365,21 @@ void all_logs(scheduler_api& api, log_query q, responder reply) {
 
 // -- locations (runtimes) --
 
+// cloudtask-web's location controller answers an existing runtime on add, and an unknown one on
+// remove, with a 409 and a bare text (res.status(409).send(...)), not its JSON envelope.
+constexpr std::string_view k_runtime_exists = "Runtime is exists.";
+constexpr std::string_view k_runtime_not_exists = "Runtime is not exists.";
+
+void send_runtime_text(const responder& reply, std::string_view text) {
+  reply.send(http_response{409, "text/html; charset=utf-8", std::string(text), {}});
+}
+
+bool same_ignoring_ascii_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
 void add_location_routes(router& r, scheduler_api& api) {
   r.add("POST", "/api/location/add", handler([&api](http_request& req, responder reply) {
     auto body = parse_json_object(req.body);
@@ -363,20 +389,27 @@ void add_location_routes(router& r, scheduler_api& api) {
     if (!name->has_value() || (*name)->empty()) return send_web_error(reply, status::invalid_argument("location: required"));
     std::string location = **name;
     if (auto st = validate_group_name(location); !st.ok()) return send_web_error(reply, ct_status(st));
-    api.register_group(origin_of(k_dialect_name, req), location, [reply, location](status_or<std::string> added) {
-      if (!added.ok()) {
-        if (added.status().code() == status_code::already_exists)
-          return send_web_error(reply, status::already_exists("location: the runtime exists: " + location));
-        return send_web_error(reply, ct_status(added.status()));
-      }
-      send_web(reply, json{{"location", location}});  // never the group's secret
+    auto origin = origin_of(k_dialect_name, req);
+    api.list_groups([&api, origin, reply, location](status_or<std::vector<std::string>> groups) {
+      if (!groups.ok()) return send_web_error(reply, groups.status());
+      // cloudtask-web's isExists matches the name ignoring case (a /^name$/i regex).
+      for (const auto& g : *groups)
+        if (same_ignoring_ascii_case(g, location)) return send_runtime_text(reply, k_runtime_exists);
+      api.register_group(origin, location, [reply, location](status_or<std::string> added) {
+        if (!added.ok()) {
+          if (added.status().code() == status_code::already_exists) return send_runtime_text(reply, k_runtime_exists);
+          return send_web_error(reply, ct_status(added.status()));
+        }
+        send_web(reply, json{{"location", location}});  // never the group's secret
+      });
     });
   }));
   r.add("DELETE", "/api/location/remove/{location}", handler([&api](http_request& req, responder reply) {
     std::string location = req.params["location"];
     auto origin = origin_of(k_dialect_name, req);
     api.list_jobs(location, [&api, origin, reply, location](status_or<std::vector<job_view>> jobs) {
-      if (!jobs.ok()) return send_web_error(reply, status::not_found("location: no such runtime: " + location));
+      if (!jobs.ok() && jobs.status().code() == status_code::not_found) return send_runtime_text(reply, k_runtime_not_exists);
+      if (!jobs.ok()) return send_web_error(reply, jobs.status());
       // cloudtask-web removes the runtime and leaves its jobs behind, orphaned; here a runtime
       // with jobs stays until they are deleted.
       if (!jobs->empty())

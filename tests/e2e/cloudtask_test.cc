@@ -276,9 +276,10 @@ TEST_CASE("cloudtask: jobs/action start runs an idle job once and stop ends its 
   std::string id = s.create(job_body("manual", "echo begun; touch " + marker + "; sleep 30"));
   REQUIRE(eventually([&] { return s.placement("rt").count(id) == 1; }));
   CHECK(s.job(id)["stat"] == 0);
-  CHECK(s.job(id)["nextat"] == "0001-01-01T00:00:00Z");
+  CHECK(s.job(id)["nextat"] == "0001-01-01T00:00:00.000Z");
 
-  json start = {{"runtime", "rt"}, {"jobid", id}, {"action", "start"}};
+  // Keys as a Go client marshals a struct without tags: the center's decoder matches them ignoring case.
+  json start = {{"Runtime", "rt"}, {"JobId", id}, {"Action", "start"}};
   json accepted = s.answer(s.ct.request("PUT", "/cloudtask/v2/jobs/action", start.dump()), 202);
   CHECK(accepted == json{{"content", "request accepted."}});
   REQUIRE(eventually([&] { return s.job(id)["stat"] == 200; }));
@@ -366,6 +367,14 @@ TEST_CASE("cloudtask: a removed job's logs stay, as cloudtask-web's removeJob le
   const json all = s.web_ok(s.ct.get("/api/log/logs?pageSize=1000"));  // held: the loop reads into it
   for (const auto& row : all["rows"]) listed |= row["jobid"] == id;
   CHECK(listed);
+  // pageSize=0 is MongoDB's limit(0), every row (here up to a page's most), whatever the pageIndex.
+  json unlimited;
+  CHECK(eventually([&] {  // the same rows twice running: a last record may still land
+    unlimited = s.web_ok(s.ct.get("/api/log/logs?pageSize=0&pageIndex=3&jobid=" + id));
+    return !unlimited["rows"].empty() && unlimited["rows"] == s.logs(id);
+  }));
+  CHECK(unlimited["pageSize"] == 0);
+  CHECK(unlimited["pageIndex"] == 3);
   // A job id no runtime ever had: no rows, as before.
   CHECK(s.logs("ffffffffffffffffffffffff").empty());
 }
@@ -381,7 +390,7 @@ TEST_CASE("cloudtask: a rule whose window has passed never fires, and rules of o
   json rule2 = rule;
   std::string id = s.create(job_body("past", "echo never", json::array({rule, rule2})));
   json job = s.job(id);
-  CHECK(job["nextat"] == "0001-01-01T00:00:00Z");
+  CHECK(job["nextat"] == "0001-01-01T00:00:00.000Z");
   REQUIRE(job["schedule"].size() == 2);
   CHECK(job["schedule"][0]["id"] != job["schedule"][1]["id"]);
   // A control job on a rule that is in its window: once it has run twice, the past rule would
@@ -398,6 +407,16 @@ TEST_CASE("cloudtask: the center's routes answer in the document's shapes, with 
   for (const char* key : {"app", "key", "node", "systemconfig"}) CHECK(ping.contains(key));
   CHECK(ping["systemconfig"]["scheduler"]["allocmode"] == "hash");
   CHECK(ping["node"]["pid"].get<int>() > 0);
+  // The center's ServerKey is a UUID (NewV4), its AppCode 32 hex digits, its platform Go's GOARCH.
+  const std::string key = ping["key"], app = ping["app"];
+  CHECK(key.size() == 36);
+  CHECK(key.find_first_not_of("0123456789abcdef-") == std::string::npos);
+  CHECK((key[8] == '-' && key[13] == '-' && key[14] == '4' && key[18] == '-' && key[23] == '-'));
+  CHECK(app.size() == 32);
+  CHECK(app != key);
+#if defined(__x86_64__)
+  CHECK(ping["node"]["platform"] == "amd64");
+#endif
   http_response r = s.ct.get("/cloudtask/v2/runtimes/none/jobsalloc");
   CHECK(r.status == 404);
   CHECK(r.json() == json{{"content", "request resource not found."}});
@@ -412,6 +431,68 @@ TEST_CASE("cloudtask: the center's routes answer in the document's shapes, with 
         json{{"content", "request accepted."}});
   CHECK(s.answer(s.ct.post_json("/cloudtask/v2/logs", json{{"jobid", "x"}, {"stat", 0}}), 202)["content"] ==
         "request accepted.");
+}
+
+TEST_CASE("cloudtask: answers keep the originals' key order, and the center escapes as Go does") {
+  ct_server s;
+  s.add_runtime("rt");
+  http_response made = s.ct.post_json("/api/job/createJob", job_body("a<b>&c", "echo '<x>' && true"));
+  INFO(made.body);
+  CHECK(made.body.starts_with(R"({"code":0,"message":"request successed.","data":{"jobid":")"));
+  CHECK(made.body.find(R"("name":"a<b>&c","location":"rt","servers":[],"groupid":"g1")") != std::string::npos);
+  std::string id = made.json()["data"]["jobid"];
+  http_response base = s.ct.get("/cloudtask/v2/jobs/" + id + "/base");
+  INFO(base.body);
+  CHECK(base.body.starts_with(R"({"jobid":")" + id + R"(","jobname":"a\u003cb\u003e\u0026c","filename":"","filecode":")"));
+  CHECK(base.body.find(R"("cmd":"echo '\u003cx\u003e' \u0026\u0026 true","env":["GREETING=hello world"],"timeout":30,"version":)") !=
+        std::string::npos);
+  http_response alloc = s.ct.get("/cloudtask/v2/runtimes/rt/jobsalloc");
+  INFO(alloc.body);
+  CHECK(alloc.body.starts_with(R"({"content":"request successed.","data":{"alloc":{"location":"rt","version":)"));
+  http_response logs = s.ct.get("/api/log/logs?jobid=" + id);
+  CHECK(logs.body == R"({"code":0,"message":"request successed.","data":{"pageIndex":1,"pageSize":10,"rows":[],"total_rows":0}})");
+  http_response missing = s.ct.get("/api/job/getById/ffffffffffffffffffffffff");
+  CHECK(missing.body.starts_with(R"({"code":-1001,"message":"request resource not found.","data":{"error":)"));
+}
+
+TEST_CASE("cloudtask: the job lists give jobs in the order they were made, as MongoDB's natural order") {
+  ct_server s;
+  s.add_runtime("rt");
+  s.add_runtime("other");
+  std::vector<std::string> made;
+  for (const char* name : {"zeta", "alpha", "mid", "beta", "omega"}) {
+    json body = job_body(name, "echo x");
+    if (std::string(name) == "alpha" || std::string(name) == "beta") body["location"] = "other";
+    if (std::string(name) == "omega") body["groupid"] = "g2";
+    made.push_back(s.create(body));
+    std::this_thread::sleep_for(5ms);  // distinct creation times
+  }
+  // An update leaves a job where it was.
+  json edit = job_body("zeta", "echo y");
+  edit["jobid"] = made[0];
+  s.web_ok(s.ct.request("PUT", "/api/job/updateJob", edit.dump()));
+  auto ids = [](const json& jobs) {
+    std::vector<std::string> out;
+    for (const auto& j : jobs) out.push_back(j["jobid"]);
+    return out;
+  };
+  CHECK(ids(s.answer(s.ct.get("/api/job"))) == made);
+  CHECK(ids(s.answer(s.ct.get("/api/job/getGroupJobs/g1"))) == std::vector<std::string>(made.begin(), made.end() - 1));
+}
+
+TEST_CASE("cloudtask: a server's alivestamp and the center's stay as they were while they live, as NodeData's") {
+  ct_server s;
+  s.add_runtime("rt");
+  const int64_t before = std::time(nullptr);
+  auto w1 = s.agent("rt", "w1");
+  REQUIRE(s.servers_up("rt", 1));
+  const int64_t first = s.servers("rt")[0]["alivestamp"];
+  const int64_t center = s.answer(s.ct.get("/cloudtask/v2/_ping"))["node"]["alivestamp"];
+  CHECK(first >= before);
+  CHECK(center <= before);
+  std::this_thread::sleep_for(3s);  // heartbeats come and go
+  CHECK(s.servers("rt")[0]["alivestamp"] == first);
+  CHECK(s.answer(s.ct.get("/cloudtask/v2/_ping"))["node"]["alivestamp"] == center);
 }
 
 TEST_CASE("cloudtask: a rule's monthlyof reads back as sent from createJob, getById and the center's base") {
@@ -500,10 +581,20 @@ TEST_CASE("cloudtask: hostile input gets Cloudtask-shaped errors and changes not
   web_error(s.ct.del("/api/job/deleteJob/ffffffffffffffffffffffff"), 404, -1001);
   web_error(s.ct.get("/api/log/logs?pageSize=abc"), 400, -1000);
   web_error(s.ct.get("/api/log/logs?createat=%7Bnot%20json"), 400, -1000);
-  web_error(s.ct.post_json("/api/location/add", json{{"location", "rt"}}), 409, -1003);
+  // An existing runtime (named in any case, as the web's /^name$/i lookup) and an unknown one are
+  // answered as cloudtask-web's location controller answers them: 409 and a bare text.
+  for (const char* name : {"rt", "RT"}) {
+    http_response exists = s.ct.post_json("/api/location/add", json{{"location", name}});
+    CHECK(exists.status == 409);
+    CHECK(exists.body == "Runtime is exists.");
+    CHECK(exists.header("content-type") == "text/html; charset=utf-8");
+  }
   web_error(s.ct.post_json("/api/location/add", json{{"location", "bad name!"}}), 400, -1000);
   web_error(s.ct.del("/api/location/remove/rt"), 409, -1003);  // it still has jobs
-  web_error(s.ct.del("/api/location/remove/nowhere"), 404, -1001);
+  http_response unknown_runtime = s.ct.del("/api/location/remove/nowhere");
+  CHECK(unknown_runtime.status == 409);
+  CHECK(unknown_runtime.body == "Runtime is not exists.");
+  CHECK(s.native.client.get("/v1/RT/group/info").status != 200);  // no runtime RT was made
   CHECK(count_jobs() == 2);
   CHECK(s.job(id)["cmd"] == "echo x");
 
@@ -512,6 +603,16 @@ TEST_CASE("cloudtask: hostile input gets Cloudtask-shaped errors and changes not
   CHECK(r.json() == json{{"content", "request resolve invaild."}});
   CHECK(s.ct.post_json("/cloudtask/v2/messages", "nope").status == 400);
   CHECK(s.ct.get("/cloudtask/v2/jobs/..%2F..%2Fetc/base").status == 404);
+  // Path variables are trimmed as the center's resolve.go trims them; a blank one is a 400.
+  for (const char* path : {"/cloudtask/v2/jobs/%20/base", "/cloudtask/v2/runtimes/%20/jobsalloc",
+                           "/cloudtask/v2/runtimes/rt/%09/jobsalloc", "/cloudtask/v2/runtimes/%20%20/servers"}) {
+    http_response blank = s.ct.get(path);
+    INFO(path);
+    CHECK(blank.status == 400);
+    CHECK(blank.json() == json{{"content", "request resolve invaild."}});
+  }
+  CHECK(s.answer(s.ct.get("/cloudtask/v2/jobs/%20" + id + "%20/base"))["jobid"] == id);
+  CHECK(s.answer(s.ct.get("/cloudtask/v2/runtimes/%20rt/jobsalloc"))["data"]["alloc"]["location"] == "rt");
 }
 
 TEST_CASE("cloudtask: a job's entry version and the table's version never go back across a server restart") {

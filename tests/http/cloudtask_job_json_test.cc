@@ -184,9 +184,13 @@ TEST_CASE("a job is written back with the web's fields, and its base with the ce
   CHECK(out["servers"] == json{"w1", "w2"});
   CHECK(out["schedule"][0]["turnmode"] == 2);
   CHECK(out["schedule"][0]["startdate"] == "03/19/2018");
-  CHECK(out["execat"] == k_zero_time);
-  CHECK(out["nextat"] == "2018-03-19T02:45:00Z");
-  CHECK(out["createat"] == "2018-03-19T02:40:00Z");
+  // As the web writes them: execat and nextat as dates from MongoDB (toISOString), createat as
+  // moment().format().
+  CHECK(out["execat"] == "0001-01-01T00:00:00.000Z");
+  CHECK(out["nextat"] == "2018-03-19T02:45:00.000Z");
+  CHECK(out["createat"] == "2018-03-19T02:40:00+00:00");
+  CHECK(out["editat"] == "2018-03-19T02:40:00+00:00");
+  CHECK(time_json(1'521'427'500'250) == "2018-03-19T02:45:00.250Z");
   json base = job_base_json(v, 3);
   CHECK(base == json{{"jobid", "399d4b159c65c9b34d2a3c41"},
                      {"jobname", "ACCT.ShippingCost.job"},
@@ -222,6 +226,7 @@ TEST_CASE("a run is written as the agent's job log row") {
   CHECK(row["stdout"] == "hi\n");
   CHECK(row["exectimes"] == 2.5);  // seconds, as the agent's JobLog
   CHECK(row["createat"] == 3500);
+  CHECK(row["execat"] == "1970-01-01T00:00:01.000Z");
   run.state = run_state::timed_out;
   run.error = "timed out after 60000 ms";
   row = job_log_json(run, nullptr, "");
