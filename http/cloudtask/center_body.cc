@@ -8,6 +8,7 @@
 
 #include "core/go_json_scan.h"
 #include "core/go_time_parse.h"
+#include "http/go_json.h"
 
 namespace mainspring::http::cloudtask {
 
@@ -23,27 +24,6 @@ constexpr center_field k_log[] = {
     {"errout"},  {"execerr"}, {"execat", center_field::time}, {"exectimes", center_field::number},
     {"createat", center_field::integer}};
 
-// The top-level value of `text` and, when it is an object, its members in the order sent (nlohmann
-// keeps keys sorted; which of two keys naming one field comes last decides).
-struct read_value {
-  json value;
-  std::vector<std::pair<std::string, json>> members;
-};
-read_value parse_in_order(const std::string& text) {
-  read_value out;
-  std::string key;
-  json::parser_callback_t collect = [&](int depth, json::parse_event_t event, json& parsed) {
-    if (depth != 1) return true;
-    if (event == json::parse_event_t::key) key = parsed.get<std::string>();
-    else if (event == json::parse_event_t::value || event == json::parse_event_t::object_end ||
-             event == json::parse_event_t::array_end)
-      out.members.emplace_back(key, parsed);
-    return true;
-  };
-  out.value = json::parse(text, collect, /*allow_exceptions=*/false);
-  return out;
-}
-
 const center_field* field_named(std::span<const center_field> fields, const std::string& key) {
   for (const auto& f : fields)
     if (key == f.name) return &f;
@@ -53,8 +33,7 @@ const center_field* field_named(std::span<const center_field> fields, const std:
 }
 
 status go_type_error(const std::string& key, const json& value, std::string_view go_type) {
-  const char* kind = value.is_number() ? "number" : value.is_boolean() ? "bool" : value.type_name();
-  return status::invalid_argument("json: cannot unmarshal " + std::string(kind) + " into Go struct field ." + key +
+  return status::invalid_argument("json: cannot unmarshal " + std::string(go_json_kind(value)) + " into Go struct field ." + key +
                                   " of type " + std::string(go_type));
 }
 
@@ -87,13 +66,12 @@ status_or<json> read_center_body(std::string_view body, std::span<const center_f
   auto length = go_json_first_value(body);
   if (!length.ok()) return length.status();
   // Go's decoder takes bytes that are not UTF-8 and lone surrogate escapes, as U+FFFD.
-  read_value read = parse_in_order(go_json_replace_invalid(body.substr(0, *length)));
+  go_json_members read = parse_members_in_order(go_json_replace_invalid(body.substr(0, *length)));
   if (read.value.is_discarded()) return status::invalid_argument("malformed JSON body");  // 1e999: beyond a double
   json out = json::object();
   if (read.value.is_null()) return out;
   if (!read.value.is_object()) {
-    const char* kind = read.value.is_number() ? "number" : read.value.is_boolean() ? "bool" : read.value.type_name();
-    return status::invalid_argument(std::string("json: cannot unmarshal ") + kind + " into Go value");
+    return status::invalid_argument(std::string("json: cannot unmarshal ") + go_json_kind(read.value) + " into Go value");
   }
   status first_error;  // Go decodes on past a type error and answers the first
   for (const auto& [key, value] : read.members) {

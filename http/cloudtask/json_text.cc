@@ -1,10 +1,11 @@
 #include "http/cloudtask/json_text.h"
 
 #include <algorithm>
-#include <cstdint>
-#include <initializer_list>
+#include <span>
 #include <string_view>
 #include <vector>
+
+#include "http/go_json.h"
 
 namespace mainspring::http::cloudtask {
 
@@ -70,71 +71,22 @@ const std::vector<shape>& shapes() {
   return all;
 }
 
-const std::vector<std::string_view>* fields_of(const json& object) {
+// Every object, at any depth, that has a shape's keys is written in its order.
+std::span<const std::string_view> fields_of(const json& object, int /*depth*/) {
   for (const shape& s : shapes())
     if (std::all_of(s.has.begin(), s.has.end(), [&](std::string_view k) { return object.contains(std::string(k)); }))
-      return &s.fields;
-  return nullptr;
-}
-
-ordered_json in_order(const json& value) {
-  switch (value.type()) {
-    case json::value_t::object: {
-      ordered_json out = ordered_json::object();
-      if (const auto* fields = fields_of(value))
-        for (std::string_view field : *fields)
-          if (auto it = value.find(std::string(field)); it != value.end()) out.emplace(std::string(field), in_order(*it));
-      for (const auto& [key, item] : value.items())  // the rest sorted (nlohmann keeps them so)
-        if (!out.contains(key)) out.emplace(key, in_order(item));
-      return out;
-    }
-    case json::value_t::array: {
-      ordered_json out = ordered_json::array();
-      for (const auto& item : value) out.push_back(in_order(item));
-      return out;
-    }
-    case json::value_t::string: return value.get_ref<const std::string&>();
-    case json::value_t::boolean: return value.get<bool>();
-    case json::value_t::number_integer: return value.get<int64_t>();
-    case json::value_t::number_unsigned: return value.get<uint64_t>();
-    case json::value_t::number_float: return value.get<double>();
-    default: return nullptr;  // null (answers hold no binary values)
-  }
+      return s.fields;
+  return {};
 }
 
 std::string text_of(const json& body) {
-  return in_order(body).dump(-1, ' ', false, ordered_json::error_handler_t::replace);
-}
-
-// Go's escapes in JSON text nlohmann wrote. <, >, &, U+2028 and U+2029 are never JSON syntax, so
-// they are inside strings; a backslash always starts an escape, whose next character says which.
-std::string go_escaped(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '\\' && i + 1 < text.size()) {
-      const char e = text[++i];
-      out += e == 'b' ? "\\u0008" : e == 'f' ? "\\u000c" : std::string{'\\', e};
-    } else if (c == '<') {
-      out += "\\u003c";
-    } else if (c == '>') {
-      out += "\\u003e";
-    } else if (c == '&') {
-      out += "\\u0026";
-    } else if (c == '\xE2' && i + 2 < text.size() && text[i + 1] == '\x80' && (text[i + 2] == '\xA8' || text[i + 2] == '\xA9')) {
-      out += text[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";
-      i += 2;
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return in_field_order(body, fields_of).dump(-1, ' ', false, ordered_json::error_handler_t::replace);
 }
 
 }  // namespace
 
-std::string center_json_text(const json& body) { return go_escaped(text_of(body)); }
+// The center's Go (Cloudtask's day) predates Go 1.22's short escapes \b and \f.
+std::string center_json_text(const json& body) { return go_escaped(text_of(body), go_escape_style::before_1_22); }
 
 std::string web_json_text(const json& body) { return text_of(body); }
 

@@ -16,6 +16,7 @@
 #include "http/dialect_data.h"
 #include "http/dkron/dkron_dialect.h"  // k_whole_output
 #include "http/dkron/executor_config.h"
+#include "http/go_json.h"
 #include "http/handler_kit.h"
 #include "http/json_body.h"
 
@@ -75,7 +76,7 @@ status_or<std::optional<int64_t>> time_field(const json& body, std::string_view 
 // names the struct field, not the map key, wherever in it the value is). A number that does not
 // fit its integer type is named with its text ("number -1").
 status go_type_error(std::string_view field, const json& value, std::string_view go_type) {
-  std::string kind = value.is_number() ? "number" : value.is_boolean() ? "bool" : value.type_name();
+  std::string kind = go_json_kind(value);
   if (value.is_number() && (go_type == "int" || go_type == "uint")) kind += " " + value.dump();
   return status::invalid_argument("json: cannot unmarshal " + kind + " into Go struct field Job." + std::string(field) +
                                   " of type " + std::string(go_type));

@@ -14,6 +14,7 @@
 #include "http/dkron/go_json_text.h"
 #include "http/dkron/job_json.h"
 #include "http/dkron/restore_plan.h"
+#include "http/go_json.h"
 #include "http/handler_kit.h"
 #include "http/json_body.h"
 #include "http/multipart_form.h"
@@ -260,28 +261,6 @@ struct upsert {
   }
 };
 
-// `text` read as JSON (discarded when it is not), with the members of the object it is in
-// document order, a key given twice kept twice: Go sets a struct field from each in turn, so the
-// order decides which one wins. One parse gives both.
-struct ordered_json {
-  json value;
-  std::vector<std::pair<std::string, json>> members;
-};
-ordered_json parse_in_order(const std::string& text) {
-  ordered_json out;
-  std::string key;
-  json::parser_callback_t collect = [&](int depth, json::parse_event_t event, json& parsed) {
-    if (depth != 1) return true;
-    if (event == json::parse_event_t::key) key = parsed.get<std::string>();
-    else if (event == json::parse_event_t::value || event == json::parse_event_t::object_end ||
-             event == json::parse_event_t::array_end)
-      out.members.emplace_back(key, parsed);
-    return true;
-  };
-  out.value = json::parse(text, collect, /*allow_exceptions=*/false);
-  return out;
-}
-
 // A job body as gin's BindJSON reads it into Dkron's Job: the first JSON value (what follows it is
 // not read), Go's words for a body that is no JSON or no object ("json: cannot unmarshal array
 // into Go value of type dkron.Job"); null leaves the Job empty.
@@ -289,7 +268,7 @@ status_or<json> read_job_body(std::string_view body) {
   auto length = go_json_first_value(body);
   if (!length.ok()) return length.status();
   // Go's decoder takes bytes that are not UTF-8 and lone surrogate escapes, as U+FFFD.
-  ordered_json read = parse_in_order(go_json_replace_invalid(body.substr(0, *length)));
+  go_json_members read = parse_members_in_order(go_json_replace_invalid(body.substr(0, *length)));
   // What Go's scanner takes and Mainspring's reader does not (a number beyond a double, 1e999):
   // refused in Mainspring's words.
   if (read.value.is_discarded()) {
@@ -298,8 +277,8 @@ status_or<json> read_job_body(std::string_view body) {
   }
   if (read.value.is_null()) return json::object();
   if (!read.value.is_object()) {
-    const char* kind = read.value.is_number() ? "number" : read.value.is_boolean() ? "bool" : read.value.type_name();
-    return status::invalid_argument(std::string("json: cannot unmarshal ") + kind + " into Go value of type dkron.Job");
+    return status::invalid_argument(std::string("json: cannot unmarshal ") + go_json_kind(read.value) +
+                                    " into Go value of type dkron.Job");
   }
   return go_job_fields(read.members);
 }

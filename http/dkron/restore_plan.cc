@@ -3,6 +3,7 @@
 #include <unordered_map>
 
 #include "http/dkron/job_json.h"
+#include "http/go_json.h"
 
 namespace mainspring::http::dkron {
 
@@ -14,7 +15,7 @@ constexpr const char* k_no_parent = "the job doesn't have a parent job set";
 // Go's encoding/json, unmarshalling into Dkron's []*Job.
 status not_jobs(const nlohmann::json& value) {
   return status::invalid_argument(std::string("json: cannot unmarshal ") +
-                                  (value.is_number() ? "number" : value.type_name()) +
+                                  go_json_kind(value) +
                                   " into Go value of type []*dkron.Job");
 }
 

@@ -55,6 +55,9 @@ TEST_CASE("one bad job refuses the whole restore file, in Dkron's words") {
         "json: cannot unmarshal object into Go value of type []*dkron.Job");
   CHECK(plan_restore(json::array({1}), "dkron", "UTC", k_now).status().message() ==
         "json: cannot unmarshal number into Go value of type []*dkron.Job");
+  // Go names a boolean "bool" (nlohmann's type_name says "boolean").
+  CHECK(plan_restore(json(true), "dkron", "UTC", k_now).status().message() ==
+        "json: cannot unmarshal bool into Go value of type []*dkron.Job");
 }
 
 TEST_CASE("a restore file whose parent chain loops is refused whole, as Dkron's ErrNoParent") {
