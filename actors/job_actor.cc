@@ -183,6 +183,16 @@ bool skipped_while_paused(job_state& st, const job_context* ctx, uint64_t fires)
   return true;
 }
 
+// True when the scheduler is paused for a fire planned at `plan_ms`: one planned before the
+// instant the pause took effect is not (it was due while the scheduler ran, and reaches the job
+// late: a busy clock), so it runs as any other, rather than being held and then, as the replay
+// on resume starts at that instant, counted as skipped even under misfire `all`.
+bool paused_for(const job_context* ctx, int64_t plan_ms) {
+  if (!ctx->stats->scheduler_paused.load(std::memory_order_acquire)) return false;
+  const int64_t since = ctx->stats->paused_since_ms.load(std::memory_order_relaxed);
+  return since == 0 || plan_ms >= since;
+}
+
 void start_catch_up_runs(job_self self, const job_context* ctx, const std::vector<int64_t>& plan_ms) {
   if (skipped_while_paused(self->state, ctx, plan_ms.size())) return;
   for (int64_t missed_plan : plan_ms) start_run(self, ctx, run_trigger::misfire, missed_plan, 0);
@@ -237,7 +247,7 @@ void on_schedule_fire(job_self self, const job_context* ctx, int64_t plan_ms, in
   if (st.phase != job_phase::active || st.next_fire_ms != plan_ms) return;  // stale timer
   const auto& timing = *st.timing;
   auto decision = plan_fire(timing.sched, timing.zone, plan_ms, to_unix_ms(now_ms()), st.spec.misfire);
-  if (decision.run_planned && !skipped_while_paused(st, ctx, 1))
+  if (decision.run_planned && !(paused_for(ctx, plan_ms) && skipped_while_paused(st, ctx, 1)))
     start_run(self, ctx, run_trigger::schedule, plan_ms, 0, st.spec.concurrency == concurrency_policy::forbid);
   apply_plan(self, ctx, before_expiry(std::move(decision.after), st.spec.expires_at_ms), rearmed_ms);
 }

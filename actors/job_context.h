@@ -69,7 +69,8 @@ struct scheduler_stats {
   // The whole scheduler is paused: scheduled fires and catch-up runs are skipped.
   std::atomic<bool> scheduler_paused{false};
   // When that pause began (unix ms; 0 while running): the fires after it are replayed on resume
-  // as each job's misfire policy says.
+  // as each job's misfire policy says; a fire planned before it runs even if it arrives later.
+  // Stored before scheduler_paused is set (release), so a job that sees the flag sees it.
   std::atomic<int64_t> paused_since_ms{0};
 
   int64_t jobs() const {

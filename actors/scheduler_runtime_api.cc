@@ -279,16 +279,23 @@ void scheduler_runtime::set_scheduler_enabled(request_origin origin, bool enable
   const bool was_paused = stats.scheduler_paused.load(std::memory_order_relaxed);
   const bool pausing = !enabled && !was_paused;
   const int64_t since = to_unix_ms(now_ms());
-  if (pausing) stats.scheduler_paused.store(true, std::memory_order_relaxed);
+  // The instant first, then the flag (release): a job that sees the flag sees when the pause
+  // began, and runs a fire planned before it that reaches it late (job_actor.cc).
+  if (pausing) {
+    stats.paused_since_ms.store(since, std::memory_order_relaxed);
+    stats.scheduler_paused.store(true, std::memory_order_release);
+  }
   mutation_batch batch;
   batch.put_meta(k_scheduler_paused_meta, enabled ? "0" : "1");
   if (pausing) batch.put_meta(k_scheduler_paused_since_meta, std::to_string(since));
   batch.put_audit(audit_of(origin, enabled ? "scheduler.resume" : "scheduler.pause", {}));
   if (auto st = impl_->store->commit_sync(std::move(batch)); !st.ok()) {
-    if (pausing) stats.scheduler_paused.store(false, std::memory_order_relaxed);
+    if (pausing) {
+      stats.scheduler_paused.store(false, std::memory_order_relaxed);
+      stats.paused_since_ms.store(0, std::memory_order_relaxed);
+    }
     return done(st);
   }
-  if (pausing) stats.paused_since_ms.store(since, std::memory_order_relaxed);
   stats.scheduler_paused.store(!enabled, std::memory_order_relaxed);
   if (enabled && was_paused) {
     const int64_t since = stats.paused_since_ms.exchange(0, std::memory_order_relaxed);
