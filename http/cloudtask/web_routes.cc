@@ -1,7 +1,6 @@
 #include "http/cloudtask/web_routes.h"
 
 #include <algorithm>
-#include <cctype>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -13,6 +12,7 @@
 #include "http/cloudtask/runtime_view.h"
 #include "http/dialect_data.h"
 #include "http/handler_kit.h"
+#include "http/header_text.h"
 #include "http/json_body.h"
 
 namespace mainspring::http::cloudtask {
@@ -374,12 +374,6 @@ void send_runtime_text(const responder& reply, std::string_view text) {
   reply.send(http_response{409, "text/html; charset=utf-8", std::string(text), {}});
 }
 
-bool same_ignoring_ascii_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 void add_location_routes(router& r, scheduler_api& api) {
   r.add("POST", "/api/location/add", handler([&api](http_request& req, responder reply) {
     auto body = parse_json_object(req.body);
@@ -393,8 +387,9 @@ void add_location_routes(router& r, scheduler_api& api) {
     api.list_groups([&api, origin, reply, location](status_or<std::vector<std::string>> groups) {
       if (!groups.ok()) return send_web_error(reply, groups.status());
       // cloudtask-web's isExists matches the name ignoring case (a /^name$/i regex).
+      const std::string wanted = ascii_lowercase(location);
       for (const auto& g : *groups)
-        if (same_ignoring_ascii_case(g, location)) return send_runtime_text(reply, k_runtime_exists);
+        if (ascii_lowercase(g) == wanted) return send_runtime_text(reply, k_runtime_exists);
       api.register_group(origin, location, [reply, location](status_or<std::string> added) {
         if (!added.ok()) {
           if (added.status().code() == status_code::already_exists) return send_runtime_text(reply, k_runtime_exists);

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -39,6 +40,10 @@ struct cronicle_state {
   std::atomic<api_key_registry*> keys{nullptr};
 };
 using state_ptr = std::shared_ptr<cronicle_state>;
+
+// The stored title of the key with id `key_id` ("" when it has none); nullopt when the listener
+// has no registry or the registry does not know the key.
+std::optional<std::string> stored_key_title(const state_ptr& s, std::string_view key_id);
 
 // The title of the key with id `key_id`, as Cronicle's refusals name a key (requirePrivilege's
 // user.title); its id when it has none or the registry does not know it.

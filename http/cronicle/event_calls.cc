@@ -367,11 +367,9 @@ namespace {
 // The API key that asked, as the run keeps it (Cronicle's source "API Key (<title>)"); null when
 // no key asked (keys not required) or its title is not known.
 std::shared_ptr<const run_cause> asked_by(const state_ptr& s, const request_origin& origin) {
-  const api_key_registry* keys = s->keys.load();
-  if (origin.key_id.empty() || keys == nullptr) return nullptr;
-  for (auto& key : keys->list())
-    if (key.key_id == origin.key_id) return std::make_shared<const run_cause>(run_cause{.by = std::move(key.title)});
-  return nullptr;
+  if (origin.key_id.empty()) return nullptr;
+  auto title = stored_key_title(s, origin.key_id);
+  return title ? std::make_shared<const run_cause>(run_cause{.by = std::move(*title)}) : nullptr;
 }
 
 }  // namespace

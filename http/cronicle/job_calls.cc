@@ -386,10 +386,9 @@ json criteria_of(json params, std::initializer_list<const char*> own) {
 // ("Job Aborted: Manually aborted by API Key: <key> (<title>)", lib/api/job.js): the key named by
 // its id, as everywhere here, never by its secret (which Cronicle writes there).
 request_origin aborting(const state_ptr& s, request_origin origin) {
-  const api_key_registry* keys = s->keys.load();
-  if (origin.key_id.empty() || keys == nullptr) return origin;
-  for (const auto& key : keys->list())
-    if (key.key_id == origin.key_id) origin.detail = "Manually aborted by API Key: " + key.key_id + " (" + key.title + ")";
+  if (origin.key_id.empty()) return origin;
+  if (auto title = stored_key_title(s, origin.key_id))
+    origin.detail = "Manually aborted by API Key: " + origin.key_id + " (" + *title + ")";
   return origin;
 }
 

@@ -50,11 +50,16 @@ api_key_registry* registry_of(const state_ptr& s, const responder& reply) {
 
 }  // namespace
 
-std::string key_title(const state_ptr& s, std::string_view key_id) {
+std::optional<std::string> stored_key_title(const state_ptr& s, std::string_view key_id) {
   if (api_key_registry* keys = s->keys.load())
-    for (const auto& k : keys->list())
-      if (k.key_id == key_id && !k.title.empty()) return k.title;
-  return std::string(key_id);
+    for (auto& k : keys->list())
+      if (k.key_id == key_id) return std::move(k.title);
+  return std::nullopt;
+}
+
+std::string key_title(const state_ptr& s, std::string_view key_id) {
+  auto title = stored_key_title(s, key_id);
+  return title && !title->empty() ? *title : std::string(key_id);
 }
 
 void get_api_keys(scheduler_api&, const state_ptr& s, call_args a) {
