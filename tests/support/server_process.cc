@@ -7,12 +7,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <sstream>
 #include <string_view>
@@ -32,6 +35,10 @@ constexpr auto k_kill_wait = 10s;  // for a SIGKILLed process to be reaped
 constexpr int k_first_test_port = 20000;
 constexpr int k_last_test_port = 32000;
 constexpr int k_port_picks = 100;
+// Ports this process handed out lately, never handed out again while they are among them: a
+// test picks several ports before its server binds any (one per listener), and two picks of
+// the same still-free port made the server refuse its second listener (a CI run).
+constexpr std::size_t k_recent_ports = 256;
 
 // The inode of the socket listening on 127.0.0.1:port or 0.0.0.0:port, or "" if none.
 std::string listening_inode(uint16_t port) {
@@ -75,10 +82,14 @@ bool listens_on(pid_t pid, uint16_t port) {
 }  // namespace
 
 uint16_t pick_free_port() {
+  static std::mutex mutex;
   static std::mt19937 random{std::random_device{}()};
+  static std::deque<uint16_t> recent;
+  std::lock_guard<std::mutex> lock(mutex);
   std::uniform_int_distribution<int> in_range(k_first_test_port, k_last_test_port);
   for (int attempt = 0; attempt < k_port_picks; ++attempt) {
     auto port = static_cast<uint16_t>(in_range(random));
+    if (std::find(recent.begin(), recent.end(), port) != recent.end()) continue;
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) break;
     sockaddr_in addr{};
@@ -87,7 +98,10 @@ uint16_t pick_free_port() {
     addr.sin_port = htons(port);
     bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
     ::close(fd);
-    if (free) return port;
+    if (!free) continue;
+    recent.push_back(port);
+    if (recent.size() > k_recent_ports) recent.pop_front();
+    return port;
   }
   return 0;
 }
