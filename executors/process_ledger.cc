@@ -12,8 +12,10 @@
 #include <cstring>
 #include <string_view>
 #include <type_traits>
+#include <unordered_map>
 
 #include "executors/process_usage.h"
+#include "executors/shell_spawn.h"  // k_run_id_env
 
 namespace mainspring {
 namespace {
@@ -64,6 +66,10 @@ constexpr off_t k_header_bytes = sizeof(ledger_header);
 constexpr off_t k_record_bytes = sizeof(ledger_record);
 // Records read per pread when an earlier file is read back.
 constexpr std::size_t k_records_per_read = 256;
+// How much of a process's environment is searched for its run id. The runner puts the run id
+// first (shell_spawn.cc); a program that rebuilt its environment (bash, `env X=1 cmd`) may move
+// it, but not this far in a sane environment.
+constexpr std::size_t k_max_environment_bytes = std::size_t{1} << 20;
 
 uint64_t fnv1a64(const void* data, std::size_t n) {
   uint64_t h = 14695981039346656037ull;
@@ -141,20 +147,22 @@ bool filled(const ledger_record& r, process_ledger::leftovers& found) {
 }
 
 // One record an earlier ledger left: its group is killed when its leader is still the process
-// that was recorded.
-void end_leftover(const ledger_record& r, uint64_t boot, const std::string& proc_root,
+// that was recorded. Returns true when the leader has exited (or its pid is another process's
+// now): end_leaderless_groups() then looks for the group's remaining processes.
+bool end_leftover(const ledger_record& r, uint64_t boot, const std::string& proc_root,
                   process_ledger::leftovers& found) {
-  if (!filled(r, found)) return;
+  if (!filled(r, found)) return false;
   if (r.boot != boot) {
     ++found.other_boot;
-    return;
+    return false;
   }
   // Never this very process, whatever a record says.
-  std::optional<process_stat> now = r.pid == ::getpid() ? std::nullopt : read_process_stat(r.pid, proc_root);
-  if (!now || now->start_ticks != r.start_ticks) {
+  if (r.pid == ::getpid()) {
     ++found.gone;
-    return;
+    return false;
   }
+  std::optional<process_stat> now = read_process_stat(r.pid, proc_root);
+  if (!now || now->start_ticks != r.start_ticks) return true;
   // The pid is still the recorded leader's, so its group id is still its group's. The leader too,
   // in case its command moved it into a group of its own.
   const bool group_killed = ::kill(-r.pid, SIGKILL) == 0;
@@ -162,6 +170,63 @@ void end_leftover(const ledger_record& r, uint64_t boot, const std::string& proc
   if (group_killed || leader_killed) ++found.ended;
   else if (errno == EPERM) ++found.refused;
   else ++found.gone;  // it exited since it was read
+  return false;
+}
+
+// Whether process `pid`'s environment (as it was started) holds the entry `entry` exactly.
+bool environment_has(pid_t pid, std::string_view entry, const std::string& proc_root) {
+  const std::string path = proc_root + "/" + std::to_string(pid) + "/environ";
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;  // gone, or another user's
+  std::string text;
+  char chunk[16384];
+  for (;;) {
+    ssize_t n = ::read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(chunk, static_cast<std::size_t>(n));
+    if (text.size() >= k_max_environment_bytes) break;
+  }
+  ::close(fd);
+  // Entries are NUL-terminated: the entry must start the text or follow a NUL, and end at one.
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t end = std::min(text.find('\0', at), text.size());
+    if (std::string_view(text).substr(at, end - at) == entry) return true;
+    at = end + 1;
+  }
+  return false;
+}
+
+// The records whose leader had exited (end_leftover said so). A group outlives its leader while
+// other processes are in it: what the run left behind (`sleep 300 &`), which the runner kills
+// when a run ends and a crash left running. Such a group is the run's when a process in it (its
+// pgrp is the leader's pid, a number the kernel does not give another process while a group
+// holds it), not yet ended, started no earlier than the leader, carries the run's id in the
+// environment the run gave it (k_run_id_env); then the whole group is killed. A later group that
+// took the number after the run's had ended is not the run's: its processes do not carry the id
+// (no run of this ledger's runner has started yet). One pass over procfs for all of them.
+void end_leaderless_groups(const std::vector<ledger_record>& leaderless, const std::string& proc_root,
+                           process_ledger::leftovers& found) {
+  if (leaderless.empty()) return;
+  std::unordered_map<pid_t, const ledger_record*> by_group;
+  for (const ledger_record& r : leaderless) by_group.emplace(r.pid, &r);
+  std::unordered_map<pid_t, bool> killed;  // group -> whether the kill was allowed
+  for_each_process(proc_root, [&](pid_t pid, const process_stat& st) {
+    auto it = by_group.find(st.pgrp);
+    if (it == by_group.end() || killed.count(st.pgrp) || pid == ::getpid() || process_ended(st) ||
+        st.start_ticks < it->second->start_ticks)
+      return;
+    const std::string entry = std::string(k_run_id_env) + "=" + std::to_string(it->second->run_id);
+    if (!environment_has(pid, entry, proc_root)) return;
+    if (::kill(-st.pgrp, SIGKILL) == 0) killed[st.pgrp] = true;
+    else if (errno == EPERM) killed[st.pgrp] = false;  // else it ended meanwhile: gone
+  });
+  for (const ledger_record& r : leaderless) {
+    auto it = killed.find(r.pid);
+    if (it == killed.end()) ++found.gone;
+    else if (it->second) ++found.ended, ++found.leaderless;
+    else ++found.refused;
+  }
 }
 
 // Whether the process that wrote header `h` still runs (and is not this one): then the file is a
@@ -205,16 +270,21 @@ status end_leftovers(int fd, const std::string& path, uint64_t boot, const std::
   const uint64_t in_file = static_cast<uint64_t>((st.st_size - header_bytes) / k_record_bytes);
   const uint64_t records = std::min(h.slots, in_file);
   std::vector<ledger_record> batch(k_records_per_read);
+  std::vector<ledger_record> leaderless;
   for (uint64_t first = 0; first < records; first += k_records_per_read) {
     const std::size_t want = static_cast<std::size_t>(std::min<uint64_t>(k_records_per_read, records - first));
     ssize_t n = read_at(fd, batch.data(), want * sizeof(ledger_record),
                         header_bytes + static_cast<off_t>(first) * k_record_bytes);
     if (n < 0) return status::unavailable(failure(path, "read", errno));
     for (std::size_t i = 0; i < static_cast<std::size_t>(n) / sizeof(ledger_record); ++i) {
-      if (!live_owner) end_leftover(batch[i], boot, proc_root, found);
-      else if (filled(batch[i], found)) ++found.owner_alive;
+      if (live_owner) {
+        if (filled(batch[i], found)) ++found.owner_alive;
+      } else if (end_leftover(batch[i], boot, proc_root, found)) {
+        leaderless.push_back(batch[i]);
+      }
     }
   }
+  end_leaderless_groups(leaderless, proc_root, found);
   return {};
 }
 

@@ -17,10 +17,14 @@
 // afresh. SIGKILL rather than SIGTERM and a grace: the run is lost already (its output pipe's
 // reader died with the server, so it could neither report nor print), the new server may fire
 // its job again, and start-up must not wait on it; a script that needs cleaning up after a
-// crash must bear SIGKILL anyway. Known limits: a group whose leader (the shell) exited after the
-// crash is left alone, as nothing tells its group id from a later group that took the same number
-// after the pid was freed; a process killed between a spawn and its add() leaves that group
-// unrecorded; a ledger opened in another pid namespace (the server moved to a new container)
+// crash must bear SIGKILL anyway. A group whose leader (the shell) has exited since lives on in
+// what the run left (`sleep 300 &`): it is killed when one of its processes, started no earlier
+// than the leader, carries the run's id in its environment (MAINSPRING_RUN_ID, which every run
+// gets): that tells it from a later group that took the same number. Known limits: a run's
+// process that left its group (setsid, as a daemon does) is not the run's group's and is left
+// alone, as the runner leaves it when a run ends; so is a leaderless group none of whose
+// processes still has the id in the environment it started with; a process killed between a
+// spawn and its add() leaves that group unrecorded; a ledger opened in another pid namespace (the server moved to a new container)
 // does not see the old pids, and leaves them alone.
 //
 // The file is guarded by flock(LOCK_EX): a second ledger on the same path, in this process or
@@ -65,9 +69,11 @@ class process_ledger {
 
   // What open() found in the file an earlier ledger left.
   struct leftovers {
-    std::size_t ended = 0;       // groups whose leader was still the same process: killed
+    std::size_t ended = 0;       // groups killed: their leader was still the same process, or
+                                 // (leaderless) a process of theirs carried the run's id
+    std::size_t leaderless = 0;  // ... of them, groups whose leader had exited
     std::size_t refused = 0;     // ... that this process may not signal (another user's): left
-    std::size_t gone = 0;        // leaders that exited, or whose pid another process holds now
+    std::size_t gone = 0;        // groups that ended (leader exited, no process of the run left)
     std::size_t other_boot = 0;  // records of an earlier boot (their processes died with it)
     std::size_t invalid = 0;     // filled slots that failed their check (damage, a cut file)
     // Groups of a file whose owner still runs: a copy of a live ledger (a data dir copied while

@@ -101,22 +101,28 @@ std::optional<process_stat> read_process_stat(pid_t pid, const std::string& proc
 
 double group_usage::cpu_seconds() const { return static_cast<double>(cpu_ticks) / static_cast<double>(ticks_per_second()); }
 
+void for_each_process(const std::string& proc_root, const std::function<void(pid_t, const process_stat&)>& visit) {
+  DIR* dir = ::opendir(proc_root.c_str());
+  if (dir == nullptr) return;
+  while (dirent* entry = ::readdir(dir)) {
+    pid_t pid = 0;
+    if (!is_pid_name(entry->d_name) || !parse_number(std::string_view(entry->d_name), pid)) continue;
+    if (auto st = parse_process_stat(read_small_file(proc_root + "/" + entry->d_name + "/stat"))) visit(pid, *st);
+  }
+  ::closedir(dir);
+}
+
 std::unordered_map<pid_t, group_usage> sample_process_groups(const std::vector<pid_t>& groups,
                                                              const std::string& proc_root) {
   std::unordered_map<pid_t, group_usage> usage;
   if (groups.empty()) return usage;
-  DIR* dir = ::opendir(proc_root.c_str());
-  if (dir == nullptr) return usage;
-  while (dirent* entry = ::readdir(dir)) {
-    if (!is_pid_name(entry->d_name)) continue;
-    auto st = parse_process_stat(read_small_file(proc_root + "/" + entry->d_name + "/stat"));
-    if (!st || std::find(groups.begin(), groups.end(), st->pgrp) == groups.end()) continue;
-    group_usage& u = usage[st->pgrp];
-    u.cpu_ticks += st->cpu_ticks;
-    u.rss_bytes += std::max<int64_t>(0, st->rss_pages) * page_bytes();
+  for_each_process(proc_root, [&](pid_t, const process_stat& st) {
+    if (std::find(groups.begin(), groups.end(), st.pgrp) == groups.end()) return;
+    group_usage& u = usage[st.pgrp];
+    u.cpu_ticks += st.cpu_ticks;
+    u.rss_bytes += std::max<int64_t>(0, st.rss_pages) * page_bytes();
     ++u.processes;
-  }
-  ::closedir(dir);
+  });
   return usage;
 }
 

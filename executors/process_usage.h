@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,6 +51,10 @@ std::optional<process_stat> read_process_stat(pid_t pid, const std::string& proc
 
 // Whether the process of `st` has ended: a zombie (or one being reaped) still has a stat line.
 inline bool process_ended(const process_stat& st) { return st.state == 'Z' || st.state == 'X' || st.state == 'x'; }
+
+// Calls visit(pid, its stat) for each process under `proc_root` now, in no particular order.
+// Processes that vanish during the pass are skipped.
+void for_each_process(const std::string& proc_root, const std::function<void(pid_t, const process_stat&)>& visit);
 
 struct group_usage {
   uint64_t cpu_ticks = 0;  // summed over the group's live (and zombie) processes

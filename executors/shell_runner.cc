@@ -612,13 +612,14 @@ class shell_runner::impl {
     }
     ledger_ = std::move(ledger).value();
     if (found.ended > 0)
-      spdlog::warn("shell runs: ended {} process group(s) that an earlier process left running (process ledger {})",
-                   found.ended, path);
+      spdlog::warn("shell runs: ended {} process group(s) that an earlier process left running, {} of them after "
+                   "their shell had exited (process ledger {})",
+                   found.ended, found.leaderless, path);
     if (found.refused > 0)
       spdlog::warn("shell runs: process ledger {}: {} process group(s) an earlier process left running may not be "
                    "signalled by this one (another user's); left running", path, found.refused);
     if (found.gone + found.invalid > 0)
-      spdlog::info("shell runs: process ledger {}: {} recorded group leader(s) gone (exited, or their pid reused), "
+      spdlog::info("shell runs: process ledger {}: {} recorded group(s) already ended, "
                    "{} damaged record(s); left alone", path, found.gone, found.invalid);
     if (found.owner_alive > 0)
       spdlog::warn("shell runs: process ledger {} was written by a process that still runs (a copy of a live "

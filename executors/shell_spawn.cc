@@ -177,7 +177,7 @@ status_or<std::vector<std::string>> shell_environment(const std::vector<std::str
   added.emplace_back("MAINSPRING_JOB_ID", req.job_id);
   added.emplace_back("MAINSPRING_GROUP", req.group);
   added.emplace_back("MAINSPRING_PLAN_TIME", std::to_string(plan_s.count()));
-  added.emplace_back("MAINSPRING_RUN_ID", std::to_string(req.run_id));
+  added.emplace_back(k_run_id_env, std::to_string(req.run_id));
   // Duplicate names in an environment are resolved differently by different programs, so each
   // name appears once: walk the added ones from the last (the winner) and skip names seen.
   std::unordered_set<std::string_view> seen;

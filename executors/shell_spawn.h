@@ -31,6 +31,10 @@ struct spawned_shell {
   int pid_fd = -1;     // pidfd, readable once the shell exited; -1 if the kernel has none
 };
 
+// The variable that gives each run's processes its run id. The process ledger (process_ledger.h)
+// also reads it back, to tell a run's processes after a crash.
+inline constexpr const char* k_run_id_env = "MAINSPRING_RUN_ID";
+
 // The process's environment now, as "NAME=value" strings.
 // Not thread-safe against a concurrent setenv (nothing is): call it once, early.
 std::vector<std::string> environment_snapshot();

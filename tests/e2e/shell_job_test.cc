@@ -3,6 +3,8 @@
 // code and the job's environment are recorded; a run going on when the server is killed outright
 // is ended, its whole process group, when the server starts again on its data dir.
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 
 #include <chrono>
 #include <filesystem>
@@ -299,4 +301,44 @@ TEST_CASE("a shell run going on when the server is killed with kill -9 is ended,
   server.restart();
   CHECK(eventually([&] { return !process_alive(pids[0]) && !process_alive(pids[1]); }, 20s));
   CHECK_THAT(server.log(), Catch::Contains("ended 1 process group(s) that an earlier process left running"));
+}
+
+TEST_CASE("what a shell run left running when its shell exited after a kill -9 of the server is ended at the next start") {
+  // The orphaned shell must be reaped once it exits, as a real init does, or its zombie would
+  // still lead the group: this test adopts the server's orphans (a child subreaper) and reaps it.
+  REQUIRE(::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0);
+  struct subreaper_reset {
+    ~subreaper_reset() {
+      ::prctl(PR_SET_CHILD_SUBREAPER, 0);
+      while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+      }
+    }
+  } reset;
+  server_process server;
+  native_api api(server.base_url());
+  api.register_group("G");
+  const std::string pids_file = server.data_dir() + "/../left-pids";
+  const std::string go_file = server.data_dir() + "/../left-go";
+  api.add_job({{"group_name", "G"}, {"name", "left"}, {"job_id", "left"}, {"request_url", ""},
+               {"exec_command", "echo $$ > " + pids_file + "; sleep 300 & echo $! >> " + pids_file +
+                                    "; while [ ! -e " + go_file + " ]; do sleep 0.02; done"},
+               {"interval_pattern", "@manually"}});
+  api.success(api.client.post_json("/v1/G/job/left/run", json::object()));
+  std::vector<pid_t> pids;  // the shell (its group's id), then its sleep
+  REQUIRE(eventually([&] { return (pids = read_pids(pids_file)).size() == 2; }, 20s));
+  struct group_killer {
+    pid_t group;
+    ~group_killer() { ::kill(-group, SIGKILL); }
+  } guard{pids[0]};
+
+  server.kill9();
+  // The shell exits after the server died; its background sleep stays, in the run's group.
+  std::ofstream(go_file) << "go";
+  REQUIRE(::waitpid(pids[0], nullptr, 0) == pids[0]);
+  REQUIRE(process_alive(pids[1]));
+
+  server.restart();
+  CHECK(eventually([&] { return !process_alive(pids[1]); }, 20s));
+  CHECK_THAT(server.log(), Catch::Contains("ended 1 process group(s) that an earlier process left running, 1 of "
+                                           "them after their shell had exited"));
 }

@@ -217,6 +217,78 @@ TEST_CASE("a leader whose start time differs is not the recorded process and is 
   CHECK(eventually_gone(group.leader));
 }
 
+// A process group as a shell run leaves it when its shell exits: the leader, with `environment`
+// (e.g. "MAINSPRING_RUN_ID=7", or none), starts `sleep 300` in the background and exits once
+// told to (release()); the sleep stays in the group, carrying the same environment. Killed when
+// the test ends, whatever happened.
+struct leaderless_group {
+  pid_t leader = -1;
+  pid_t child = -1;
+  std::string go_file;
+
+  leaderless_group(const temp_dir& dir, const std::string& environment) {
+    const std::string n = std::to_string(++made_);
+    const std::string child_file = dir.file("leaderless-child-" + n);
+    go_file = dir.file("leaderless-go-" + n);
+    leader = ::fork();
+    REQUIRE(leader >= 0);
+    if (leader == 0) {
+      ::setpgid(0, 0);
+      const std::string script = "sleep 300 & echo $! > " + child_file + "; while [ ! -e " + go_file +
+                                 " ]; do sleep 0.02; done";
+      char* env[] = {const_cast<char*>("PATH=/usr/bin:/bin"), const_cast<char*>(environment.c_str()), nullptr};
+      if (environment.empty()) env[1] = nullptr;
+      ::execle("/bin/sh", "sh", "-c", script.c_str(), static_cast<char*>(nullptr), env);
+      ::_exit(127);
+    }
+    ::setpgid(leader, leader);
+    for (auto until = std::chrono::steady_clock::now() + 20s; child <= 0 && std::chrono::steady_clock::now() < until;
+         std::this_thread::sleep_for(10ms)) {
+      std::istringstream in(read_text(child_file));
+      in >> child;
+    }
+    REQUIRE(child > 0);
+  }
+  ~leaderless_group() { ::kill(-leader, SIGKILL); }
+  leaderless_group(const leaderless_group&) = delete;
+  leaderless_group& operator=(const leaderless_group&) = delete;
+
+  // Lets the leader exit and reaps it: the group lives on in its background sleep.
+  void release() {
+    std::ofstream(go_file) << "go";
+    REQUIRE(::waitpid(leader, nullptr, 0) == leader);
+    REQUIRE_FALSE(process_gone(child));
+  }
+
+  static inline int made_ = 0;
+};
+
+TEST_CASE("a group whose leader exited is killed when a process left in it carries the run's id, and only then") {
+  temp_dir dir;
+  const std::string path = dir.file("shell-processes");
+  leaderless_group ours(dir, "MAINSPRING_RUN_ID=7");
+  leaderless_group other_run(dir, "MAINSPRING_RUN_ID=77");  // a prefix of it is not the id
+  leaderless_group no_id(dir, "");
+  auto ledger = open_ledger(path, 4);
+  REQUIRE(ledger->add(ours.leader, 7));
+  REQUIRE(ledger->add(other_run.leader, 7));
+  REQUIRE(ledger->add(no_id.leader, 7));
+  ledger.reset();  // closed without clearing: what a kill -9 leaves
+  ours.release();
+  other_run.release();
+  no_id.release();
+
+  process_ledger::leftovers found;
+  ledger = open_ledger(path, 4, &found);
+  CHECK(found.ended == 1);
+  CHECK(found.leaderless == 1);
+  CHECK(found.gone == 2);
+  CHECK(eventually_gone(ours.child));
+  std::this_thread::sleep_for(100ms);  // a kill, had one been sent, would show by now
+  CHECK_FALSE(process_gone(other_run.child));
+  CHECK_FALSE(process_gone(no_id.child));
+}
+
 TEST_CASE("garbage, a cut file and a damaged record are read safely and nothing is killed for them") {
   temp_dir dir;
   const std::string path = dir.file("shell-processes");
