@@ -1,5 +1,6 @@
 #include "actors/runtime_restore.h"
 
+#include <iterator>
 #include <string>
 #include <unordered_set>
 #include <utility>
@@ -65,15 +66,41 @@ status stream_waiting_runs(state_store& store, const caf::actor& registry) {
   return sent.status();
 }
 
-// The runs in flight that the last process did not record, each ended when it was last alive.
+// The runs in flight that a process did not record, each ended when it was last alive. The end
+// is written into its marker before any job sees it: a start killed before its jobs recorded
+// them (a second kill -9 within moments) leaves markers that the next start ends at the same
+// time, not at the killed start's last heartbeat. All of them are read first (at most the runs
+// that were in flight at once); the job actors' records then delete markers written before.
 status stream_cut_short_runs(state_store& store, const caf::actor& registry, int64_t last_alive_ms) {
   const int64_t end_ms = last_alive_ms > 0 ? last_alive_ms : to_unix_ms(now_ms());
-  auto sent = stream_per_job<run_record>(store, registry, restore_in_flight_atom::value, &load_visitor::on_in_flight,
-                                         [end_ms](run_record& run) { run.end_ms = end_ms; });
-  if (sent.ok() && *sent)
+  std::vector<run_record> runs;
+  load_visitor visitor;
+  visitor.on_in_flight = [&](run_record&& run) { runs.push_back(std::move(run)); };
+  if (auto st = store.load_all(visitor); !st.ok()) return st;
+  mutation_batch ended;
+  ended.set_durable(false);  // a kill leaves it in the page cache; a power loss, the old marker
+  for (run_record& run : runs) {
+    if (run.end_ms != 0) continue;  // ended by an earlier start
+    run.end_ms = end_ms;
+    ended.put_in_flight(run);
+  }
+  if (!ended.empty())
+    if (auto st = store.commit_sync(std::move(ended)); !st.ok()) return st;
+  // One message per job (the store gives them job by job), as stream_per_job sends.
+  for (std::size_t first = 0; first < runs.size();) {
+    std::size_t last = first + 1;
+    while (last < runs.size() && runs[last].group == runs[first].group && runs[last].job_id == runs[first].job_id)
+      ++last;
+    std::string group = runs[first].group, job = runs[first].job_id;
+    std::vector<run_record> of_job(std::make_move_iterator(runs.begin() + static_cast<std::ptrdiff_t>(first)),
+                                   std::make_move_iterator(runs.begin() + static_cast<std::ptrdiff_t>(last)));
+    caf::anon_send(registry, restore_in_flight_atom::value, std::move(group), std::move(job), std::move(of_job));
+    first = last;
+  }
+  if (!runs.empty())
     spdlog::warn("{} run(s) in flight when the server last ended without recording them are recorded as "
-                 "interrupted", *sent);
-  return sent.status();
+                 "interrupted", runs.size());
+  return {};
 }
 
 }  // namespace
