@@ -68,26 +68,26 @@ struct restore_messages {
   int restored = 0;
 };
 
-caf::actor spawn_recording_registry(caf::actor_system& sys, std::shared_ptr<restore_messages> seen) {
-  return sys.spawn([seen](caf::event_based_actor*) -> caf::behavior {
-    return {
-        [](restore_atom, const std::string&, std::vector<job_spec>&) {},
-        [seen](restore_in_flight_atom, const std::string&, const std::string&, std::vector<run_record>& runs) {
-          std::lock_guard<std::mutex> lock(seen->mu);
-          for (auto& run : runs) seen->cut_short.push_back(std::move(run));
-        },
-        [seen](restored_atom) {
-          std::lock_guard<std::mutex> lock(seen->mu);
-          ++seen->restored;
-        },
-    };
-  });
+// The shared state goes in as a spawn argument: CAF 0.17 dereferences a null tuple for an actor
+// function spawned without one (UBSan reports it).
+caf::behavior recording_registry(caf::event_based_actor*, std::shared_ptr<restore_messages> seen) {
+  return {
+      [](restore_atom, const std::string&, std::vector<job_spec>&) {},
+      [seen](restore_in_flight_atom, const std::string&, const std::string&, std::vector<run_record>& runs) {
+        std::lock_guard<std::mutex> lock(seen->mu);
+        for (auto& run : runs) seen->cut_short.push_back(std::move(run));
+      },
+      [seen](restored_atom) {
+        std::lock_guard<std::mutex> lock(seen->mu);
+        ++seen->restored;
+      },
+  };
 }
 
 // The cut-short runs one start passes on once it is done (waits for its restored_atom).
 std::vector<run_record> cut_short_of_one_start(state_store& store, caf::actor_system& sys, int64_t last_alive_ms) {
   auto seen = std::make_shared<restore_messages>();
-  auto registry = spawn_recording_registry(sys, seen);
+  auto registry = sys.spawn(recording_registry, seen);
   REQUIRE(stream_jobs(store, registry, {group_spec{"G", "", 0}}, last_alive_ms).ok());
   for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
        std::chrono::steady_clock::now() < until; std::this_thread::sleep_for(std::chrono::milliseconds(5))) {
