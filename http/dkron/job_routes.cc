@@ -11,6 +11,7 @@
 #include "core/time_types.h"
 #include "core/utf8.h"
 #include "http/dialect_data.h"
+#include "http/dkron/gin_query.h"
 #include "http/dkron/go_json_text.h"
 #include "http/dkron/job_json.h"
 #include "http/dkron/restore_plan.h"
@@ -76,7 +77,7 @@ std::vector<std::pair<std::string, std::string>> location_of_request(const http_
 // anything is written (gin's responseWriter keeps the last one): its clients get 200.
 constexpr int k_run_status = 200;
 
-request_handler handler(request_handler h) { return guarded(render_error, std::move(h)); }
+request_handler handler(request_handler h) { return dkron_handler(std::move(h)); }
 
 request_origin origin(const http_request& req) { return origin_of(k_dialect_name, req); }
 
@@ -383,6 +384,13 @@ void sort_executions(const http_request& req, std::vector<run_record>& runs) {
 
 http_response render_error(int http_status, const status& error) {
   return http_response::text(http_status, error.message());
+}
+
+request_handler dkron_handler(request_handler h) {
+  return guarded(render_error, [h = std::move(h)](http_request& req, responder reply) {
+    req.query = gin_first_values(req.target);
+    h(req, std::move(reply));
+  });
 }
 
 void add_job_routes(router& r, scheduler_api& api, state_ptr state) {

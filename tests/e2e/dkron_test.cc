@@ -680,6 +680,12 @@ TEST_CASE("lists filter by metadata and name, sort, and page with X-Total-Count"
   CHECK(names(s.dkron.get("/v1/jobs?_order=desc").json()).front() == "a-job");
   CHECK(names(s.dkron.get("/v1/jobs?_sort=success_count&_order=DESC").json()) ==
         std::vector<std::string>{"d-other", "c-job", "b-job", "a-job"});
+  // A key given twice is its first value, as gin's c.Query reads it.
+  CHECK(names(s.dkron.get("/v1/jobs?_order=DESC&_order=ASC").json()).front() == "d-other");
+  CHECK(names(s.dkron.get("/v1/jobs?q=b-job&q=a-job").json()) == std::vector<std::string>{"b-job"});
+  CHECK(names(s.dkron.get("/v1/jobs?_start=2&_start=0&_end=3&_end=4").json()) == std::vector<std::string>{"c-job"});
+  CHECK(names(s.dkron.get("/v1/jobs?metadata%5Bteam%5D=web&metadata%5Bteam%5D=ops").json()) ==
+        std::vector<std::string>{"c-job"});
   auto page = s.dkron.get("/v1/jobs?_start=1&_end=3");
   CHECK(names(page.json()) == std::vector<std::string>{"b-job", "c-job"});
   CHECK(page.header("x-total-count") == "4");
@@ -733,6 +739,7 @@ TEST_CASE("a job's executions sort by ?_sort and ?_order, whole outputs unless l
   CHECK(ids("?_sort=started_at&_order=DESC") == newest_first);
   CHECK(ids("?_sort=finished_at&_order=ASC") == oldest_first);
   CHECK(ids("?_order=asc") == oldest_first);  // anything but DESC is ascending
+  CHECK(ids("?_order=ASC&_order=DESC") == oldest_first);  // the first value, as gin reads it
   // Dkron's default is the whole output (2,000 bytes here).
   json first = s.executions("many")[0];
   CHECK(first["output"].get<std::string>().size() == 2000);
