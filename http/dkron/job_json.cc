@@ -510,7 +510,18 @@ int64_t first_exec_time_s(const job_spec& spec, const json& starts_at, std::stri
   return (*first + 999) / 1000;  // whole seconds, not before it
 }
 
-nlohmann::json job_json(const job_view& job, const std::vector<std::string>& dependents) {
+int64_t shown_next_ms(const job_view& job, std::string_view default_zone, int64_t now_ms) {
+  if (job.phase != job_phase::paused) return job.next_fire_ms.value_or(0);
+  const job_spec& s = job.spec;
+  auto sched = parse_schedule(s.schedule, "");
+  auto zone = time_zone::find(s.timezone.empty() ? default_zone : std::string_view(s.timezone));
+  if (!sched.ok() || !zone.ok()) return 0;  // validated when written: cannot happen
+  auto first = first_fire(*sched, *zone, first_exec_time_s(s, default_zone, now_ms), now_ms);
+  return before_expiry(first, s.expires_at_ms).value_or(0);
+}
+
+nlohmann::json job_json(const job_view& job, const std::vector<std::string>& dependents,
+                        std::string_view default_zone, int64_t now_ms) {
   const job_spec& s = job.spec;
   json section = dialect_section(s.dialect_data, k_dialect_name);
   // A job Dkron clients wrote shows its executor as they sent it; others show what it runs.
@@ -539,7 +550,7 @@ nlohmann::json job_json(const job_view& job, const std::vector<std::string>& dep
            {"executor_config", map_or_null(own ? object_or_empty(section, "executor_config")
                                                : json(dkron_config_of(s.target, s.timeout_ms)))},
            {"status", status_of(job)},
-           {"next", time_or_zero(job.next_fire_ms.value_or(0))},
+           {"next", time_or_zero(shown_next_ms(job, default_zone, now_ms))},
            {"ephemeral", s.ephemeral},
            {"starts_at", section.contains("starts_at") ? section["starts_at"] : json(nullptr)},
            {"expires_at", time_or_null(s.expires_at_ms)}};

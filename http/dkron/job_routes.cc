@@ -160,15 +160,17 @@ job_patch replacement(const job_spec& next) {
   return p;
 }
 
+int64_t now_unix_ms() { return to_unix_ms(now_ms()); }
+
 // Answers the job `name` as it is now, with `code` and `headers`.
 void answer_job(scheduler_api& api, const std::string& group, const std::string& name, const http_request& req,
                 const responder& reply, int code, std::vector<std::pair<std::string, std::string>> headers = {}) {
-  api.job_detail(group, name, [reply, code, headers, pretty = req.query.count("pretty") != 0](
-                                  status_or<job_view> v) mutable {
+  api.job_detail(group, name, [reply, code, headers, pretty = req.query.count("pretty") != 0,
+                               zone = api.default_timezone()](status_or<job_view> v) mutable {
     if (!v.ok()) return send_error(reply, dkron_status(v.status()));
     http_request shape;  // only ?pretty matters once the request is gone
     if (pretty) shape.query["pretty"] = "";
-    send_json(reply, shape, code, job_json(*v, v->dependents), std::move(headers));
+    send_json(reply, shape, code, job_json(*v, v->dependents, zone, now_unix_ms()), std::move(headers));
   });
 }
 
@@ -180,8 +182,6 @@ void set_disabled(scheduler_api& api, const request_origin& who, const std::stri
   if (disabled) return api.pause_job(who, group, name, std::move(then));
   api.activate_job(who, group, name, exec_time_s, std::move(then));
 }
-
-int64_t now_unix_ms() { return to_unix_ms(now_ms()); }
 
 struct upsert {
   scheduler_api& api;
@@ -258,7 +258,8 @@ struct upsert {
     if (on_set) return on_set(status{});
     http_request shape;
     if (pretty) shape.query["pretty"] = "";
-    send_json(reply, shape, 201, job_json(made, made.dependents), {{"Location", "/v1/jobs/" + spec.id}});
+    send_json(reply, shape, 201, job_json(made, made.dependents, api.default_timezone(), now_unix_ms()),
+              {{"Location", "/v1/jobs/" + spec.id}});
   }
 };
 
@@ -395,12 +396,14 @@ request_handler dkron_handler(request_handler h) {
 
 void add_job_routes(router& r, scheduler_api& api, state_ptr state) {
   r.add("GET", "/v1/jobs", handler([&api, state](http_request& req, responder reply) {
-    api.list_jobs(state->options.group, [req, reply](status_or<std::vector<job_view>> views) {
+    api.list_jobs(state->options.group, [req, reply, zone = api.default_timezone()](
+                                            status_or<std::vector<job_view>> views) {
       if (!views.ok() && views.status().code() != status_code::not_found) return send_error(reply, views.status());
       std::vector<json> jobs;
+      const int64_t now = now_unix_ms();
       if (views.ok())
         for (const auto& v : *views)
-          if (json job = job_json(v, v.dependents); kept(req, job)) jobs.push_back(std::move(job));
+          if (json job = job_json(v, v.dependents, zone, now); kept(req, job)) jobs.push_back(std::move(job));
       std::size_t total = jobs.size();
       send_json(reply, req, 200, sorted_page(req, std::move(jobs)), {{"X-Total-Count", std::to_string(total)}});
     });
@@ -423,7 +426,7 @@ void add_job_routes(router& r, scheduler_api& api, state_ptr state) {
     std::string name = req.param("job");
     api.job_detail(group, name, [&api, state, name, req, reply](status_or<job_view> v) {
       if (!v.ok()) return send_error(reply, dkron_status(v.status()));
-      json gone = job_json(*v, v->dependents);
+      json gone = job_json(*v, v->dependents, api.default_timezone(), now_unix_ms());
       api.delete_job(origin(req), state->options.group, name, [req, reply, gone](status st) {
         // Jobs run after it: Dkron's jobDeleteHandler answers every error 404, here with its
         // store's text (Dkron's own body is empty).

@@ -556,7 +556,8 @@ TEST_CASE("toggle disables and enables a job, and a disabled job does not fire")
   INFO(off.body);
   REQUIRE(off.status == 200);
   CHECK(off.json()["disabled"] == true);
-  CHECK(off.json()["next"] == "0001-01-01T00:00:00Z");
+  // Dkron computes a disabled job's next from its schedule too: when it would fire if enabled.
+  CHECK(off.json()["next"] != "0001-01-01T00:00:00Z");
   CHECK(off.header("location") == "/v1/jobs/flip/toggle");  // Dkron's c.Request.RequestURI
   let_control_fire(s, 1);  // a run already under way lands
   std::size_t before = s.finished("flip");
@@ -568,6 +569,14 @@ TEST_CASE("toggle disables and enables a job, and a disabled job does not fire")
   CHECK(on.json()["next"] != "0001-01-01T00:00:00Z");
   REQUIRE(eventually([&] { return s.finished("flip") >= before + 2; }));
   CHECK(s.dkron.request("POST", "/v1/jobs/nope/toggle", std::nullopt, "application/json").status == 404);
+
+  // Created disabled: its next is still its schedule's, as Dkron's store computes it.
+  json off_job = shell_job("off", "0 0 3 * * *", "true");
+  off_job["disabled"] = true;
+  REQUIRE(s.create(off_job).status == 201);
+  CHECK(s.job("off")["disabled"] == true);
+  CHECK(s.job("off")["next"].get<std::string>().ends_with("T03:00:00Z"));
+  CHECK(s.dkron.get("/v1/jobs?disabled=true").json()[0]["next"] == s.job("off")["next"]);
 }
 
 TEST_CASE("concurrency forbid never lets two runs of a job overlap") {
