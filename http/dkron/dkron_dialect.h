@@ -11,7 +11,8 @@
 //   GET  /v1/members, /v1/leader       this node as a Serf member
 //   GET  /v1/isleader                  200 "I am a leader"
 //   GET  /v1/jobs                      ?metadata[k]=v, q, sort, order, _start, _end; X-Total-Count
-//   POST /v1/jobs                      create or update (201, Location); ?runoncreate runs it now
+//   POST /v1/jobs                      create or update (201, Location, the job as the request bound
+//                                      it: bound_job.h); ?runoncreate runs it now
 //   GET  /v1/jobs/{job}                the job
 //   DELETE /v1/jobs/{job}              the deleted job
 //   POST /v1/jobs/{job}, .../run       run now (202 with the job)

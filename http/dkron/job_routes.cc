@@ -11,6 +11,7 @@
 #include "core/time_types.h"
 #include "core/utf8.h"
 #include "http/dialect_data.h"
+#include "http/dkron/bound_job.h"
 #include "http/dkron/gin_query.h"
 #include "http/dkron/go_json_text.h"
 #include "http/dkron/job_json.h"
@@ -191,6 +192,8 @@ struct upsert {
   bool run_on_create = false;
   bool pretty = false;
   responder reply;
+  // What the client hears: the job as its request bound it (bound_job.h).
+  json bound;
   // When set, hears the outcome instead of the client getting the job's answer (a restore).
   done_fn on_set;
 
@@ -205,7 +208,7 @@ struct upsert {
   void start(bool group_registered = false) {
     auto self = std::make_shared<upsert>(*this);
     api.create_job(who, spec, [self, group_registered](status_or<job_view> made) {
-      if (made.ok()) return self->answer(*made);
+      if (made.ok()) return self->finish();
       const status& st = made.status();
       if (st.code() == status_code::already_exists) return self->find_existing();
       bool no_group = st.code() == status_code::not_found && st.message().starts_with("group_name:");
@@ -243,23 +246,13 @@ struct upsert {
     });
   }
 
-  // Answers an updated job as it is now.
+  // Answers the job as the request bound it, as Dkron does for a create and an update alike.
   void finish() {
     if (run_on_create) api.run_job_now(who, group(), spec.id, [](status_or<uint64_t>) {});
     if (on_set) return on_set(status{});
     http_request shape;
     if (pretty) shape.query["pretty"] = "";
-    answer_job(api, group(), spec.id, shape, reply, 201, {{"Location", "/v1/jobs/" + spec.id}});
-  }
-
-  // Answers a created job from the view its creation returned.
-  void answer(const job_view& made) {
-    if (run_on_create) api.run_job_now(who, group(), spec.id, [](status_or<uint64_t>) {});
-    if (on_set) return on_set(status{});
-    http_request shape;
-    if (pretty) shape.query["pretty"] = "";
-    send_json(reply, shape, 201, job_json(made, made.dependents, api.default_timezone(), now_unix_ms()),
-              {{"Location", "/v1/jobs/" + spec.id}});
+    send_json(reply, shape, 201, bound, {{"Location", "/v1/jobs/" + spec.id}});
   }
 };
 
@@ -295,7 +288,7 @@ void create_or_update(scheduler_api& api, const state_ptr& state, http_request& 
   if (!spec.ok()) return reply.send(render_error(400, status::invalid_argument("Job validation failed: " + spec.status().message() + ".")));
   spec->exec_time_s = first_exec_time_s(*spec, job->starts_at, api.default_timezone(), now_unix_ms());
   upsert{api, state, origin(req), std::move(spec).value(), req.query.count("runoncreate") != 0,
-         req.query.count("pretty") != 0, std::move(reply)}
+         req.query.count("pretty") != 0, std::move(reply), bound_job_json(*body)}
       .start();
 }
 
@@ -333,7 +326,7 @@ struct restorer : std::enable_shared_from_this<restorer> {
       if (st.ok()) self->pending.insert(self->pending.end(), children.rbegin(), children.rend());
       self->next();
     };
-    upsert{api, state, who, plan.jobs[i], false, false, responder{}, std::move(outcome)}.start();
+    upsert{api, state, who, plan.jobs[i], false, false, responder{}, json(), std::move(outcome)}.start();
   }
 };
 

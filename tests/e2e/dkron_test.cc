@@ -119,7 +119,11 @@ TEST_CASE("the seed's Dkron examples work unchanged") {
   CHECK(job["success_count"] == 0);
   CHECK(job["last_success"].is_null());
   CHECK(job["last_error"].is_null());
-  CHECK(job["next"].get<std::string>().ends_with(":30:00Z"));
+  // Dkron answers the job as its request bound it: no id, no next yet; GET shows them.
+  CHECK(job["id"] == "");
+  CHECK(job["next"] == "0001-01-01T00:00:00Z");
+  CHECK(s.job("cron_job")["id"] == "cron_job");
+  CHECK(s.job("cron_job")["next"].get<std::string>().ends_with(":30:00Z"));
 
   auto list = s.dkron.get("/v1/jobs");
   REQUIRE(list.status == 200);
@@ -188,6 +192,55 @@ TEST_CASE("creating a job again updates it and keeps its identity") {
   INFO(put.body);
   CHECK(put.status == 201);
   CHECK(s.job("weekly")["schedule"] == "@weekly");
+}
+
+TEST_CASE("create and update answer the job as the request bound it, GET as stored") {
+  dkron_server s;
+  json first = shell_job("bound", "0 0 3 * * *", "true");
+  first["tags"] = json::object();
+  first["starts_at"] = "2099-01-01T10:00:00.500+02:00";
+  auto created = s.create(first);
+  INFO(created.body);
+  REQUIRE(created.status == 201);
+  // Dkron's handler renders the Job it bound, not the stored one (SetJob sends the store a copy).
+  CHECK(created.body.starts_with(R"({"id":"","name":"bound","displayname":"","timezone":"","schedule":"0 0 3 * * *",)"
+                                 R"("owner":"","owner_email":"","success_count":0,"error_count":0,"last_success":null,)"
+                                 R"("last_error":null,"disabled":false,"tags":{},"metadata":null,"retries":0,)"
+                                 R"("dependent_jobs":null,"parent_job":"","processors":null,"concurrency":"allow",)"
+                                 R"("executor":"shell","executor_config":{"command":"true","shell":"true"},"status":"",)"
+                                 R"("next":"0001-01-01T00:00:00Z","ephemeral":false,)"
+                                 R"("starts_at":"2099-01-01T10:00:00.5+02:00","expires_at":null})"));
+  json stored = s.job("bound");
+  CHECK(stored["id"] == "bound");
+  CHECK(stored["tags"].is_null());
+  CHECK(stored["starts_at"] == "2099-01-01T08:00:00.5Z");
+  CHECK(stored["next"] == "2099-01-02T03:00:00Z");
+
+  // An update too: what the client sent back (a GET's answer) comes back, counts as sent.
+  json child = shell_job("child", "", "true");
+  child["parent_job"] = "bound";
+  REQUIRE(s.create(child).status == 201);
+  REQUIRE(s.dkron.request("POST", "/v1/jobs/bound/run", "").status == 200);
+  REQUIRE(eventually([&] { return s.job("bound")["success_count"] == 1; }));
+  json edited = s.job("bound");
+  edited["displayname"] = "Bound";
+  auto updated = s.dkron.request("PUT", "/v1/jobs/bound?pretty", edited.dump(), "application/json");
+  INFO(updated.body);
+  REQUIRE(updated.status == 201);
+  CHECK(updated.body.find("\n    \"id\": \"bound\",") != std::string::npos);
+  json echoed = updated.json();
+  CHECK(echoed == edited);  // every field as the GET gave it, the edit included
+  edited = s.job("bound");
+  CHECK(edited["displayname"] == "Bound");
+  CHECK(edited["dependent_jobs"] == json{"child"});
+  CHECK(edited["success_count"] == 1);
+  json bare = shell_job("bound", "0 0 3 * * *", "true");
+  bare["starts_at"] = "2099-01-01T08:00:00.5Z";
+  auto plain = s.create(bare).json();
+  CHECK(plain["dependent_jobs"].is_null());  // not the stored job's, which keeps them
+  CHECK(plain["success_count"] == 0);
+  CHECK(s.job("bound")["dependent_jobs"] == json{"child"});
+  CHECK(s.job("bound")["success_count"] == 1);
 }
 
 TEST_CASE("a shell job fires on its schedule and its executions show its output") {
