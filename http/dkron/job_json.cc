@@ -26,6 +26,11 @@ namespace {
 
 using nlohmann::json;
 
+// The instants Go's Time.MarshalJSON writes in UTC, as Dkron's store gives a time back: the
+// years 0000 to 9999 (0000-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z).
+constexpr int64_t k_min_go_json_time_ms = -62'167'219'200'000;
+constexpr int64_t k_max_go_json_time_ms = k_max_exec_time_s * 1000 + 999;
+
 // Tags and processors are Dkron's alone; bounded like the core's metadata.
 constexpr std::size_t k_max_tags = k_max_metadata_entries;
 constexpr std::size_t k_max_executor_config_entries = 64;
@@ -226,7 +231,9 @@ status_or<core_schedule_of_dkron> read_dkron_schedule(const std::string& name, c
   if (spec.starts_with("@at ")) {
     auto at = parse_go_time(k_go_rfc3339, std::string_view(spec).substr(4));
     if (!at.ok()) return status::invalid_argument("failed to parse date " + spec + ": " + at.status().message());
-    return core_schedule_of_dkron{"@at " + format_rfc3339_utc(*at), ""};
+    // Any time before 1970 has passed, as that one has: the core's @at counts from 1970.
+    const sys_ms when = std::max(*at, from_unix_ms(0));
+    return core_schedule_of_dkron{"@at " + format_rfc3339_utc(when), ""};
   }
   // robfig/cron v3's Parse: a TZ= or CRON_TZ= prefix names the zone of this schedule.
   if (spec.starts_with("TZ=") || spec.starts_with("CRON_TZ=")) {
@@ -397,6 +404,10 @@ status_or<dkron_job> decode_job(const nlohmann::json& sent) {
   if (auto it = body.find("starts_at"); it != body.end() && !it->is_null()) {
     auto t = dkron_time(*it);
     if (!t.ok()) return t.status();
+    // Dkron takes "0000-01-01T00:00:00+01:00", then fails every GET of the job (a 500: Go's
+    // MarshalJSON writes no year before 0000 in UTC): refused here, in those words.
+    if (to_unix_ms(*t) < k_min_go_json_time_ms || to_unix_ms(*t) > k_max_go_json_time_ms)
+      return status::invalid_argument("starts_at: Time.MarshalJSON: year outside of range [0,9999] in UTC");
     // Kept as Dkron's store gives it back: in UTC, as Go writes a time (to the millisecond here).
     j.starts_at = go_time_text(*t);
   }
@@ -471,6 +482,10 @@ status_or<job_spec> to_job_spec(const dkron_job& job, const std::string& group) 
   spec.metadata = job.metadata;
   spec.parent_job = job.parent_job;
   spec.ephemeral = job.ephemeral;
+  // The core counts time from 1970 (an expires_at of 0 is none). Dkron takes an earlier one, a job
+  // that never runs; refused here in those terms rather than the core's.
+  if (job.expires_at_ms && *job.expires_at_ms <= 0)
+    return status::invalid_argument("expires_at: must be after 1970-01-01T00:00:00Z (an earlier one would never let the job run)");
   spec.expires_at_ms = job.expires_at_ms.value_or(0);
   spec.paused = job.disabled;
   json section{{"displayname", job.displayname}, {"owner", job.owner}, {"owner_email", job.owner_email},

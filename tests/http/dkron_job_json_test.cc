@@ -527,6 +527,27 @@ TEST_CASE("a disabled job shows when it would fire next if enabled, as Dkron's s
   CHECK(job_json(active, {}, "UTC", now)["next"] == "2030-01-01T00:00:00Z");
 }
 
+TEST_CASE("times Go could not write back, or the core not count, are refused or read as passed") {
+  // Year 0 an hour east of UTC is year -1 in UTC, which Go's MarshalJSON refuses to write (Dkron
+  // takes it, then fails every GET of the job).
+  CHECK(refusal(json{{"name", "t"}, {"schedule", "@every 1h"}, {"starts_at", "0000-01-01T00:00:00+01:00"}}) ==
+        "starts_at: Time.MarshalJSON: year outside of range [0,9999] in UTC");
+  CHECK(refusal(json{{"name", "t"}, {"schedule", "@every 1h"}, {"starts_at", "9999-12-31T23:00:00-02:00"}}) ==
+        "starts_at: Time.MarshalJSON: year outside of range [0,9999] in UTC");
+  CHECK(refusal(json{{"name", "t"}, {"schedule", "@every 1h"}, {"starts_at", "0000-01-01T00:00:00Z"}}).empty());
+  CHECK(refusal(json{{"name", "t"}, {"schedule", "@every 1h"}, {"starts_at", "1960-01-01T00:00:00Z"}}).empty());
+  // The core counts time from 1970: an expires_at before would never let the job run.
+  CHECK(refusal(json{{"name", "t"}, {"schedule", "@every 1h"}, {"expires_at", "1960-01-01T00:00:00Z"}}).starts_with(
+      "expires_at: must be after 1970-01-01T00:00:00Z"));
+  CHECK(refusal(json{{"name", "t"}, {"schedule", "@every 1h"}, {"expires_at", "1970-01-01T00:00:00Z"}}).starts_with(
+      "expires_at: must be after"));
+  // An @at before 1970 has passed, as any @at that has: it never fires.
+  auto old = read_dkron_schedule("t", "@at 0000-01-01T00:00:00+01:00");
+  REQUIRE(old.ok());
+  CHECK(old->core == "@at 1970-01-01T00:00:00Z");
+  CHECK(refusal(json{{"name", "t"}, {"schedule", "@at 1960-01-01T00:00:00Z"}}).empty());
+}
+
 TEST_CASE("timezone Local is the server's zone, shown as sent") {
   auto job = decoded(k_seed_job);
   job.timezone = "Local";
