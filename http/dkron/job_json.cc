@@ -508,15 +508,28 @@ status_or<job_spec> to_job_spec(const dkron_job& job, const std::string& group) 
 int64_t first_exec_time_s(const job_spec& spec, std::string_view default_zone, int64_t now_ms) {
   json section = dialect_section(spec.dialect_data, k_dialect_name);
   auto it = section.find("starts_at");
-  if (it == section.end()) return k_first_fire_by_schedule;
-  return first_exec_time_s(spec, *it, default_zone, now_ms);
+  return first_exec_time_s(spec, it == section.end() ? json(nullptr) : *it, default_zone, now_ms);
 }
+
+namespace {
+
+// The start of a job with no starts_at ahead: its schedule's next fire, except that an interval
+// starts at robfig's Every.Next(now), now cut to its whole second plus the interval (the core's
+// own next fire of an interval keeps now's milliseconds).
+int64_t start_by_schedule_s(const job_spec& spec, int64_t now_ms) {
+  auto sched = parse_schedule(spec.schedule, "");
+  if (!sched.ok() || sched->get_kind() != schedule::kind::every) return k_first_fire_by_schedule;
+  const int64_t interval_s = std::chrono::ceil<std::chrono::seconds>(sched->interval()).count();
+  return std::chrono::floor<std::chrono::seconds>(std::chrono::milliseconds(now_ms)).count() + interval_s;
+}
+
+}  // namespace
 
 int64_t first_exec_time_s(const job_spec& spec, const json& starts_at, std::string_view default_zone,
                           int64_t now_ms) {
-  if (!starts_at.is_string()) return k_first_fire_by_schedule;
+  if (!starts_at.is_string()) return start_by_schedule_s(spec, now_ms);
   auto starts = parse_rfc3339(starts_at.get_ref<const std::string&>());
-  if (!starts || to_unix_ms(*starts) <= now_ms) return k_first_fire_by_schedule;
+  if (!starts || to_unix_ms(*starts) <= now_ms) return start_by_schedule_s(spec, now_ms);
   auto sched = parse_schedule(spec.schedule, "");
   auto zone = time_zone::find(spec.timezone.empty() ? default_zone : std::string_view(spec.timezone));
   if (!sched.ok() || !zone.ok()) return k_first_fire_by_schedule;  // validated before: cannot happen

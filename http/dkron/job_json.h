@@ -97,8 +97,9 @@ status_or<job_spec> to_job_spec(const dkron_job& job, const std::string& group);
 
 // The exec_time a Dkron job starts (or is enabled) with at `now_ms`: while its starts_at lies
 // ahead, the first fire of its schedule at or after starts_at (Dkron skips every fire before it;
-// k_max_exec_time_s when there is none), else k_first_fire_by_schedule (Dkron starts a job at its
-// schedule's next fire). `default_zone` is the zone of a job without a timezone.
+// k_max_exec_time_s when there is none), else its schedule's next fire as Dkron's cron takes it:
+// for an @every, now cut to the whole second plus the interval (robfig's Every.Next), for the
+// others k_first_fire_by_schedule. `default_zone` is the zone of a job without a timezone.
 int64_t first_exec_time_s(const job_spec& spec, std::string_view default_zone, int64_t now_ms);
 // The same with the starts_at the job was decoded with (dkron_job::starts_at), for the caller
 // that has it: the stored one is not read back.

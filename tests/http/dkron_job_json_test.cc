@@ -489,6 +489,11 @@ TEST_CASE("a job starts at its schedule's next fire, or at its first fire from a
   // In the job's zone: Berlin is UTC+1 in January, its half hours are UTC's too.
   CHECK(first_exec_time_s(spec_of({{"starts_at", "2027-01-15T10:12:00Z"}, {"timezone", "Europe/Berlin"}}), "UTC", now) ==
         1'800'009'000);
+  // An interval without a starts_at ahead starts as robfig's Every.Next(now): now's whole second
+  // plus the interval (not now's milliseconds plus it, the core's own next fire).
+  CHECK(first_exec_time_s(spec_of({{"schedule", "@every 10s"}}), "UTC", now + 750) == 1'800'000'010);
+  CHECK(first_exec_time_s(spec_of({{"schedule", "@every 1h"}, {"starts_at", "2027-01-15T07:00:00Z"}}), "UTC", now + 5) ==
+        1'800'003'600);
   // An interval starts its cadence at starts_at itself, rounded up to a whole second.
   CHECK(first_exec_time_s(spec_of({{"schedule", "@every 10s"}, {"starts_at", "2027-01-15T10:12:00.250Z"}}), "UTC", now) ==
         1'800'007'921);
@@ -508,6 +513,7 @@ TEST_CASE("a disabled job shows when it would fire next if enabled, as Dkron's s
   };
   CHECK(job_json(view_of({{"disabled", true}}), {}, "UTC", now)["next"] == "2027-01-15T08:30:00Z");
   CHECK(shown_next_ms(view_of({{"disabled", true}}), "UTC", now) == 1'800'001'800'000);
+  CHECK(job_json(view_of({{"schedule", "@every 1m"}}), {}, "UTC", now + 999)["next"] == "2027-01-15T08:01:00Z");
   // From a starts_at ahead, as when it is enabled; in the job's zone (Kolkata is UTC+5:30, so
   // its half hours are UTC's whole hours).
   CHECK(job_json(view_of({{"starts_at", "2027-01-15T10:12:00Z"}}), {}, "UTC", now)["next"] == "2027-01-15T10:30:00Z");
