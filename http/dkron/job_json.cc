@@ -466,7 +466,9 @@ status_or<job_spec> to_job_spec(const dkron_job& job, const std::string& group) 
   spec.group = group;
   spec.id = job.name;
   spec.name = job.name;
-  spec.schedule = schedule->core;
+  // Dkron's Scheduler.AddJob never puts a job with a parent in its cron: a child runs after its
+  // parent only, whatever its schedule (still checked above, and shown as sent) says.
+  spec.schedule = job.parent_job.empty() ? schedule->core : std::string("@manually");
   // A zone in the schedule wins over the job's (Dkron adds CRON_TZ= only to a schedule without one).
   spec.timezone = !schedule->zone.empty() ? schedule->zone : local ? std::string() : job.timezone;
   spec.target = std::move(target->target);

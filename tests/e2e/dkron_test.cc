@@ -581,9 +581,17 @@ TEST_CASE("a child job runs after each successful run of its parent") {
   REQUIRE(s.create(shell_job("parent", "@manually", "false")).status == 201);
   REQUIRE(s.dkron.request("POST", "/v1/jobs/parent", std::nullopt, "application/json").status == 200);
   REQUIRE(eventually([&] { return s.finished("parent") == 2; }));
+  // A child with a schedule of its own still runs only after its parent: Dkron never puts a job
+  // with a parent in its cron.
+  json timed = shell_job("timed", "@every 1s", "echo timed");
+  timed["parent_job"] = "parent";
+  REQUIRE(s.create(timed).status == 201);
+  CHECK(s.job("timed")["schedule"] == "@every 1s");
   add_control_job(s);
-  let_control_fire(s, 1);
+  let_control_fire(s, 2);
   CHECK(s.finished("child") == 1);
+  CHECK(s.finished("timed") == 0);
+  REQUIRE(s.dkron.del("/v1/jobs/timed").status == 200);
 
   // Chains that cannot be.
   json orphan = shell_job("orphan", "", "true");

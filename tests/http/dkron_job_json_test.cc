@@ -58,7 +58,7 @@ TEST_CASE("today's Dkron fields map onto the core's") {
     "parent_job": "job-0", "ephemeral": true, "expires_at": "2030-01-01T00:00:00Z", "disabled": true,
     "processors": {"log": {"forward": "true"}}, "success_count": 99, "status": "success"})")), "dkron");
   REQUIRE(spec.ok());
-  CHECK(spec->schedule == "@every 10s");
+  CHECK(spec->schedule == "@manually");  // a child: it runs after its parent only
   CHECK(spec->timezone == "Europe/Berlin");
   CHECK(spec->retries == 3);
   CHECK(spec->concurrency == concurrency_policy::forbid);
@@ -552,6 +552,19 @@ TEST_CASE("times Go could not write back, or the core not count, are refused or 
   REQUIRE(old.ok());
   CHECK(old->core == "@at 1970-01-01T00:00:00Z");
   CHECK(refusal(json{{"name", "t"}, {"schedule", "@at 1960-01-01T00:00:00Z"}}).empty());
+}
+
+TEST_CASE("a child job never fires by its schedule, as Dkron never puts it in its cron") {
+  json child = k_seed_job;
+  child["parent_job"] = "parent";
+  auto spec = to_job_spec(decoded(child), "dkron");
+  REQUIRE(spec.ok());
+  CHECK(spec->schedule == "@manually");
+  job_view v;
+  v.spec = *spec;
+  CHECK(job_json(v, {}, "UTC", 0)["schedule"] == "0 30 * * * *");  // shown as sent
+  child["schedule"] = "0 30 * * *";  // still checked, as Dkron's Validate checks it
+  CHECK(refusal(child).starts_with("can't parse job schedule: expected exactly 6 fields"));
 }
 
 TEST_CASE("timezone Local is the server's zone, shown as sent") {
