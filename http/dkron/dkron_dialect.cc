@@ -72,7 +72,7 @@ void send(const responder& reply, const http_request& req, int code, const json&
 void add_agent_routes(router& r, scheduler_api& api, std::shared_ptr<dkron_state> state) {
   auto get = [&r](const char* path, std::function<void(const dkron_state&, http_request&, responder)> answer,
                   std::shared_ptr<dkron_state> s) {
-    r.add("GET", path, guarded(render_error, [answer, s](http_request& req, responder reply) { answer(*s, req, reply); }));
+    r.add("GET", path, dkron_handler([answer, s](http_request& req, responder reply) { answer(*s, req, reply); }));
   };
   // Serf's Stats() over the members /v1/members lists: this node and the group's worker nodes,
   // those down counted failed; a single node's clocks and queues are still.
@@ -115,7 +115,7 @@ void add_agent_routes(router& r, scheduler_api& api, std::shared_ptr<dkron_state
   get("/health", [](const dkron_state&, http_request& req, responder reply) {
     send(reply, req, 200, json{{"status", "healthy"}});
   }, state);
-  r.add("POST", "/v1/leave", guarded(render_error, [](http_request&, responder reply) {
+  r.add("POST", "/v1/leave", dkron_handler([](http_request&, responder reply) {
     reply.send(render_error(422, status::failed_precondition("a single Mainspring node cannot leave its cluster")));
   }));
 }

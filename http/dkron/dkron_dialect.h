@@ -11,7 +11,8 @@
 //   GET  /v1/members, /v1/leader       this node as a Serf member
 //   GET  /v1/isleader                  200 "I am a leader"
 //   GET  /v1/jobs                      ?metadata[k]=v, q, sort, order, _start, _end; X-Total-Count
-//   POST /v1/jobs                      create or update (201, Location); ?runoncreate runs it now
+//   POST /v1/jobs                      create or update (201, Location, the job as the request bound
+//                                      it: bound_job.h); ?runoncreate runs it now
 //   GET  /v1/jobs/{job}                the job
 //   DELETE /v1/jobs/{job}              the deleted job
 //   POST /v1/jobs/{job}, .../run       run now (202 with the job)
@@ -40,8 +41,8 @@ inline constexpr std::size_t k_whole_output = static_cast<std::size_t>(-1);
 // Executions a job's list holds at most, its newest: Dkron's store keeps a job's newest 100
 // (MaxExecutions) and deletes the older ones.
 inline constexpr std::size_t k_max_executions = 100;
-// The version the agent reports: the Dkron release whose API this dialect follows (v4.0.9, the
-// release of distribworks/dkron at 3e5ce60; 4.x added /v1/pause and DELETE .../executions).
+// The version the agent reports: the Dkron release whose API this dialect follows (distribworks/
+// dkron v4.0.9, 83b440b; 4.x added /v1/pause; DELETE .../executions is from main just after it).
 inline constexpr const char* k_dkron_version = "4.0.9";
 
 struct dkron_options {

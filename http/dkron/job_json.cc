@@ -26,6 +26,11 @@ namespace {
 
 using nlohmann::json;
 
+// The instants Go's Time.MarshalJSON writes in UTC, as Dkron's store gives a time back: the
+// years 0000 to 9999 (0000-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z).
+constexpr int64_t k_min_go_json_time_ms = -62'167'219'200'000;
+constexpr int64_t k_max_go_json_time_ms = k_max_exec_time_s * 1000 + 999;
+
 // Tags and processors are Dkron's alone; bounded like the core's metadata.
 constexpr std::size_t k_max_tags = k_max_metadata_entries;
 constexpr std::size_t k_max_executor_config_entries = 64;
@@ -226,7 +231,9 @@ status_or<core_schedule_of_dkron> read_dkron_schedule(const std::string& name, c
   if (spec.starts_with("@at ")) {
     auto at = parse_go_time(k_go_rfc3339, std::string_view(spec).substr(4));
     if (!at.ok()) return status::invalid_argument("failed to parse date " + spec + ": " + at.status().message());
-    return core_schedule_of_dkron{"@at " + format_rfc3339_utc(*at), ""};
+    // Any time before 1970 has passed, as that one has: the core's @at counts from 1970.
+    const sys_ms when = std::max(*at, from_unix_ms(0));
+    return core_schedule_of_dkron{"@at " + format_rfc3339_utc(when), ""};
   }
   // robfig/cron v3's Parse: a TZ= or CRON_TZ= prefix names the zone of this schedule.
   if (spec.starts_with("TZ=") || spec.starts_with("CRON_TZ=")) {
@@ -397,6 +404,10 @@ status_or<dkron_job> decode_job(const nlohmann::json& sent) {
   if (auto it = body.find("starts_at"); it != body.end() && !it->is_null()) {
     auto t = dkron_time(*it);
     if (!t.ok()) return t.status();
+    // Dkron takes "0000-01-01T00:00:00+01:00", then fails every GET of the job (a 500: Go's
+    // MarshalJSON writes no year before 0000 in UTC): refused here, in those words.
+    if (to_unix_ms(*t) < k_min_go_json_time_ms || to_unix_ms(*t) > k_max_go_json_time_ms)
+      return status::invalid_argument("starts_at: Time.MarshalJSON: year outside of range [0,9999] in UTC");
     // Kept as Dkron's store gives it back: in UTC, as Go writes a time (to the millisecond here).
     j.starts_at = go_time_text(*t);
   }
@@ -455,7 +466,9 @@ status_or<job_spec> to_job_spec(const dkron_job& job, const std::string& group) 
   spec.group = group;
   spec.id = job.name;
   spec.name = job.name;
-  spec.schedule = schedule->core;
+  // Dkron's Scheduler.AddJob never puts a job with a parent in its cron: a child runs after its
+  // parent only, whatever its schedule (still checked above, and shown as sent) says.
+  spec.schedule = job.parent_job.empty() ? schedule->core : std::string("@manually");
   // A zone in the schedule wins over the job's (Dkron adds CRON_TZ= only to a schedule without one).
   spec.timezone = !schedule->zone.empty() ? schedule->zone : local ? std::string() : job.timezone;
   spec.target = std::move(target->target);
@@ -471,6 +484,10 @@ status_or<job_spec> to_job_spec(const dkron_job& job, const std::string& group) 
   spec.metadata = job.metadata;
   spec.parent_job = job.parent_job;
   spec.ephemeral = job.ephemeral;
+  // The core counts time from 1970 (an expires_at of 0 is none). Dkron takes an earlier one, a job
+  // that never runs; refused here in those terms rather than the core's.
+  if (job.expires_at_ms && *job.expires_at_ms <= 0)
+    return status::invalid_argument("expires_at: must be after 1970-01-01T00:00:00Z (an earlier one would never let the job run)");
   spec.expires_at_ms = job.expires_at_ms.value_or(0);
   spec.paused = job.disabled;
   json section{{"displayname", job.displayname}, {"owner", job.owner}, {"owner_email", job.owner_email},
@@ -493,15 +510,28 @@ status_or<job_spec> to_job_spec(const dkron_job& job, const std::string& group) 
 int64_t first_exec_time_s(const job_spec& spec, std::string_view default_zone, int64_t now_ms) {
   json section = dialect_section(spec.dialect_data, k_dialect_name);
   auto it = section.find("starts_at");
-  if (it == section.end()) return k_first_fire_by_schedule;
-  return first_exec_time_s(spec, *it, default_zone, now_ms);
+  return first_exec_time_s(spec, it == section.end() ? json(nullptr) : *it, default_zone, now_ms);
 }
+
+namespace {
+
+// The start of a job with no starts_at ahead: its schedule's next fire, except that an interval
+// starts at robfig's Every.Next(now), now cut to its whole second plus the interval (the core's
+// own next fire of an interval keeps now's milliseconds).
+int64_t start_by_schedule_s(const job_spec& spec, int64_t now_ms) {
+  auto sched = parse_schedule(spec.schedule, "");
+  if (!sched.ok() || sched->get_kind() != schedule::kind::every) return k_first_fire_by_schedule;
+  const int64_t interval_s = std::chrono::ceil<std::chrono::seconds>(sched->interval()).count();
+  return std::chrono::floor<std::chrono::seconds>(std::chrono::milliseconds(now_ms)).count() + interval_s;
+}
+
+}  // namespace
 
 int64_t first_exec_time_s(const job_spec& spec, const json& starts_at, std::string_view default_zone,
                           int64_t now_ms) {
-  if (!starts_at.is_string()) return k_first_fire_by_schedule;
+  if (!starts_at.is_string()) return start_by_schedule_s(spec, now_ms);
   auto starts = parse_rfc3339(starts_at.get_ref<const std::string&>());
-  if (!starts || to_unix_ms(*starts) <= now_ms) return k_first_fire_by_schedule;
+  if (!starts || to_unix_ms(*starts) <= now_ms) return start_by_schedule_s(spec, now_ms);
   auto sched = parse_schedule(spec.schedule, "");
   auto zone = time_zone::find(spec.timezone.empty() ? default_zone : std::string_view(spec.timezone));
   if (!sched.ok() || !zone.ok()) return k_first_fire_by_schedule;  // validated before: cannot happen
@@ -510,7 +540,18 @@ int64_t first_exec_time_s(const job_spec& spec, const json& starts_at, std::stri
   return (*first + 999) / 1000;  // whole seconds, not before it
 }
 
-nlohmann::json job_json(const job_view& job, const std::vector<std::string>& dependents) {
+int64_t shown_next_ms(const job_view& job, std::string_view default_zone, int64_t now_ms) {
+  if (job.phase != job_phase::paused) return job.next_fire_ms.value_or(0);
+  const job_spec& s = job.spec;
+  auto sched = parse_schedule(s.schedule, "");
+  auto zone = time_zone::find(s.timezone.empty() ? default_zone : std::string_view(s.timezone));
+  if (!sched.ok() || !zone.ok()) return 0;  // validated when written: cannot happen
+  auto first = first_fire(*sched, *zone, first_exec_time_s(s, default_zone, now_ms), now_ms);
+  return before_expiry(first, s.expires_at_ms).value_or(0);
+}
+
+nlohmann::json job_json(const job_view& job, const std::vector<std::string>& dependents,
+                        std::string_view default_zone, int64_t now_ms) {
   const job_spec& s = job.spec;
   json section = dialect_section(s.dialect_data, k_dialect_name);
   // A job Dkron clients wrote shows its executor as they sent it; others show what it runs.
@@ -539,7 +580,7 @@ nlohmann::json job_json(const job_view& job, const std::vector<std::string>& dep
            {"executor_config", map_or_null(own ? object_or_empty(section, "executor_config")
                                                : json(dkron_config_of(s.target, s.timeout_ms)))},
            {"status", status_of(job)},
-           {"next", time_or_zero(job.next_fire_ms.value_or(0))},
+           {"next", time_or_zero(shown_next_ms(job, default_zone, now_ms))},
            {"ephemeral", s.ephemeral},
            {"starts_at", section.contains("starts_at") ? section["starts_at"] : json(nullptr)},
            {"expires_at", time_or_null(s.expires_at_ms)}};

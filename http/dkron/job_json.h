@@ -19,6 +19,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -96,8 +97,9 @@ status_or<job_spec> to_job_spec(const dkron_job& job, const std::string& group);
 
 // The exec_time a Dkron job starts (or is enabled) with at `now_ms`: while its starts_at lies
 // ahead, the first fire of its schedule at or after starts_at (Dkron skips every fire before it;
-// k_max_exec_time_s when there is none), else k_first_fire_by_schedule (Dkron starts a job at its
-// schedule's next fire). `default_zone` is the zone of a job without a timezone.
+// k_max_exec_time_s when there is none), else its schedule's next fire as Dkron's cron takes it:
+// for an @every, now cut to the whole second plus the interval (robfig's Every.Next), for the
+// others k_first_fire_by_schedule. `default_zone` is the zone of a job without a timezone.
 int64_t first_exec_time_s(const job_spec& spec, std::string_view default_zone, int64_t now_ms);
 // The same with the starts_at the job was decoded with (dkron_job::starts_at), for the caller
 // that has it: the stored one is not read back.
@@ -109,8 +111,16 @@ int64_t first_exec_time_s(const job_spec& spec, const nlohmann::json& starts_at,
 // (all bytes of its UTF-8 sequence), a byte that starts none as "\xC3", or "" when none.
 std::string illegal_name_character(const std::string& name);
 
-// The Dkron job JSON of `job`; `dependents` are the jobs whose parent it is.
-nlohmann::json job_json(const job_view& job, const std::vector<std::string>& dependents);
+// When `job` fires next as Dkron shows it in `next` (0 = never: Go's zero time). An enabled job:
+// its next fire. A disabled one: when it would fire next if enabled at `now_ms` (the first fire
+// from then, or from starts_at when that lies ahead), as Dkron's store computes a job's next from
+// its schedule whatever `disabled` says (Store.SetJob's GetNext), where the core plans nothing
+// for a paused job. `default_zone` is the zone of a job without a timezone.
+int64_t shown_next_ms(const job_view& job, std::string_view default_zone, int64_t now_ms);
+
+// The Dkron job JSON of `job` seen at `now_ms`; `dependents` are the jobs whose parent it is.
+nlohmann::json job_json(const job_view& job, const std::vector<std::string>& dependents,
+                        std::string_view default_zone, int64_t now_ms);
 
 // The Dkron fields of the list GET /v1/jobs sorts by, for sorting: a JSON value comparable with
 // the same field of another job ("name" when `field` is not one of them).

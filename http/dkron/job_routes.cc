@@ -11,6 +11,8 @@
 #include "core/time_types.h"
 #include "core/utf8.h"
 #include "http/dialect_data.h"
+#include "http/dkron/bound_job.h"
+#include "http/dkron/gin_query.h"
 #include "http/dkron/go_json_text.h"
 #include "http/dkron/job_json.h"
 #include "http/dkron/restore_plan.h"
@@ -76,7 +78,7 @@ std::vector<std::pair<std::string, std::string>> location_of_request(const http_
 // anything is written (gin's responseWriter keeps the last one): its clients get 200.
 constexpr int k_run_status = 200;
 
-request_handler handler(request_handler h) { return guarded(render_error, std::move(h)); }
+request_handler handler(request_handler h) { return dkron_handler(std::move(h)); }
 
 request_origin origin(const http_request& req) { return origin_of(k_dialect_name, req); }
 
@@ -159,15 +161,17 @@ job_patch replacement(const job_spec& next) {
   return p;
 }
 
+int64_t now_unix_ms() { return to_unix_ms(now_ms()); }
+
 // Answers the job `name` as it is now, with `code` and `headers`.
 void answer_job(scheduler_api& api, const std::string& group, const std::string& name, const http_request& req,
                 const responder& reply, int code, std::vector<std::pair<std::string, std::string>> headers = {}) {
-  api.job_detail(group, name, [reply, code, headers, pretty = req.query.count("pretty") != 0](
-                                  status_or<job_view> v) mutable {
+  api.job_detail(group, name, [reply, code, headers, pretty = req.query.count("pretty") != 0,
+                               zone = api.default_timezone()](status_or<job_view> v) mutable {
     if (!v.ok()) return send_error(reply, dkron_status(v.status()));
     http_request shape;  // only ?pretty matters once the request is gone
     if (pretty) shape.query["pretty"] = "";
-    send_json(reply, shape, code, job_json(*v, v->dependents), std::move(headers));
+    send_json(reply, shape, code, job_json(*v, v->dependents, zone, now_unix_ms()), std::move(headers));
   });
 }
 
@@ -180,8 +184,6 @@ void set_disabled(scheduler_api& api, const request_origin& who, const std::stri
   api.activate_job(who, group, name, exec_time_s, std::move(then));
 }
 
-int64_t now_unix_ms() { return to_unix_ms(now_ms()); }
-
 struct upsert {
   scheduler_api& api;
   state_ptr state;
@@ -190,6 +192,8 @@ struct upsert {
   bool run_on_create = false;
   bool pretty = false;
   responder reply;
+  // What the client hears: the job as its request bound it (bound_job.h).
+  json bound;
   // When set, hears the outcome instead of the client getting the job's answer (a restore).
   done_fn on_set;
 
@@ -204,7 +208,7 @@ struct upsert {
   void start(bool group_registered = false) {
     auto self = std::make_shared<upsert>(*this);
     api.create_job(who, spec, [self, group_registered](status_or<job_view> made) {
-      if (made.ok()) return self->answer(*made);
+      if (made.ok()) return self->finish();
       const status& st = made.status();
       if (st.code() == status_code::already_exists) return self->find_existing();
       bool no_group = st.code() == status_code::not_found && st.message().starts_with("group_name:");
@@ -242,22 +246,13 @@ struct upsert {
     });
   }
 
-  // Answers an updated job as it is now.
+  // Answers the job as the request bound it, as Dkron does for a create and an update alike.
   void finish() {
     if (run_on_create) api.run_job_now(who, group(), spec.id, [](status_or<uint64_t>) {});
     if (on_set) return on_set(status{});
     http_request shape;
     if (pretty) shape.query["pretty"] = "";
-    answer_job(api, group(), spec.id, shape, reply, 201, {{"Location", "/v1/jobs/" + spec.id}});
-  }
-
-  // Answers a created job from the view its creation returned.
-  void answer(const job_view& made) {
-    if (run_on_create) api.run_job_now(who, group(), spec.id, [](status_or<uint64_t>) {});
-    if (on_set) return on_set(status{});
-    http_request shape;
-    if (pretty) shape.query["pretty"] = "";
-    send_json(reply, shape, 201, job_json(made, made.dependents), {{"Location", "/v1/jobs/" + spec.id}});
+    send_json(reply, shape, 201, bound, {{"Location", "/v1/jobs/" + spec.id}});
   }
 };
 
@@ -293,7 +288,7 @@ void create_or_update(scheduler_api& api, const state_ptr& state, http_request& 
   if (!spec.ok()) return reply.send(render_error(400, status::invalid_argument("Job validation failed: " + spec.status().message() + ".")));
   spec->exec_time_s = first_exec_time_s(*spec, job->starts_at, api.default_timezone(), now_unix_ms());
   upsert{api, state, origin(req), std::move(spec).value(), req.query.count("runoncreate") != 0,
-         req.query.count("pretty") != 0, std::move(reply)}
+         req.query.count("pretty") != 0, std::move(reply), bound_job_json(*body)}
       .start();
 }
 
@@ -331,7 +326,7 @@ struct restorer : std::enable_shared_from_this<restorer> {
       if (st.ok()) self->pending.insert(self->pending.end(), children.rbegin(), children.rend());
       self->next();
     };
-    upsert{api, state, who, plan.jobs[i], false, false, responder{}, std::move(outcome)}.start();
+    upsert{api, state, who, plan.jobs[i], false, false, responder{}, json(), std::move(outcome)}.start();
   }
 };
 
@@ -385,14 +380,23 @@ http_response render_error(int http_status, const status& error) {
   return http_response::text(http_status, error.message());
 }
 
+request_handler dkron_handler(request_handler h) {
+  return guarded(render_error, [h = std::move(h)](http_request& req, responder reply) {
+    req.query = gin_first_values(req.target);
+    h(req, std::move(reply));
+  });
+}
+
 void add_job_routes(router& r, scheduler_api& api, state_ptr state) {
   r.add("GET", "/v1/jobs", handler([&api, state](http_request& req, responder reply) {
-    api.list_jobs(state->options.group, [req, reply](status_or<std::vector<job_view>> views) {
+    api.list_jobs(state->options.group, [req, reply, zone = api.default_timezone()](
+                                            status_or<std::vector<job_view>> views) {
       if (!views.ok() && views.status().code() != status_code::not_found) return send_error(reply, views.status());
       std::vector<json> jobs;
+      const int64_t now = now_unix_ms();
       if (views.ok())
         for (const auto& v : *views)
-          if (json job = job_json(v, v.dependents); kept(req, job)) jobs.push_back(std::move(job));
+          if (json job = job_json(v, v.dependents, zone, now); kept(req, job)) jobs.push_back(std::move(job));
       std::size_t total = jobs.size();
       send_json(reply, req, 200, sorted_page(req, std::move(jobs)), {{"X-Total-Count", std::to_string(total)}});
     });
@@ -415,7 +419,7 @@ void add_job_routes(router& r, scheduler_api& api, state_ptr state) {
     std::string name = req.param("job");
     api.job_detail(group, name, [&api, state, name, req, reply](status_or<job_view> v) {
       if (!v.ok()) return send_error(reply, dkron_status(v.status()));
-      json gone = job_json(*v, v->dependents);
+      json gone = job_json(*v, v->dependents, api.default_timezone(), now_unix_ms());
       api.delete_job(origin(req), state->options.group, name, [req, reply, gone](status st) {
         // Jobs run after it: Dkron's jobDeleteHandler answers every error 404, here with its
         // store's text (Dkron's own body is empty).

@@ -27,6 +27,11 @@ struct dkron_state {
 // Dkron's error shape: plain text with Dkron's status.
 http_response render_error(int http_status, const status& error);
 
+// A route's handler as the dialect runs it: the request's query rebuilt as gin reads it (each
+// key's first value: gin_query.h) before `h` sees it, and an exception answered as a 500 in
+// Dkron's shape.
+request_handler dkron_handler(request_handler h);
+
 void add_job_routes(router& r, scheduler_api& api, std::shared_ptr<dkron_state> state);
 // The agent routes (/v1/, members, leader, health, ...). /v1/members lists this server, then the
 // worker nodes of the dialect's group (`mainspring agent --group dkron`) as Serf members: Status

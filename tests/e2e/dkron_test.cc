@@ -119,7 +119,11 @@ TEST_CASE("the seed's Dkron examples work unchanged") {
   CHECK(job["success_count"] == 0);
   CHECK(job["last_success"].is_null());
   CHECK(job["last_error"].is_null());
-  CHECK(job["next"].get<std::string>().ends_with(":30:00Z"));
+  // Dkron answers the job as its request bound it: no id, no next yet; GET shows them.
+  CHECK(job["id"] == "");
+  CHECK(job["next"] == "0001-01-01T00:00:00Z");
+  CHECK(s.job("cron_job")["id"] == "cron_job");
+  CHECK(s.job("cron_job")["next"].get<std::string>().ends_with(":30:00Z"));
 
   auto list = s.dkron.get("/v1/jobs");
   REQUIRE(list.status == 200);
@@ -188,6 +192,55 @@ TEST_CASE("creating a job again updates it and keeps its identity") {
   INFO(put.body);
   CHECK(put.status == 201);
   CHECK(s.job("weekly")["schedule"] == "@weekly");
+}
+
+TEST_CASE("create and update answer the job as the request bound it, GET as stored") {
+  dkron_server s;
+  json first = shell_job("bound", "0 0 3 * * *", "true");
+  first["tags"] = json::object();
+  first["starts_at"] = "2099-01-01T10:00:00.500+02:00";
+  auto created = s.create(first);
+  INFO(created.body);
+  REQUIRE(created.status == 201);
+  // Dkron's handler renders the Job it bound, not the stored one (SetJob sends the store a copy).
+  CHECK(created.body.starts_with(R"({"id":"","name":"bound","displayname":"","timezone":"","schedule":"0 0 3 * * *",)"
+                                 R"("owner":"","owner_email":"","success_count":0,"error_count":0,"last_success":null,)"
+                                 R"("last_error":null,"disabled":false,"tags":{},"metadata":null,"retries":0,)"
+                                 R"("dependent_jobs":null,"parent_job":"","processors":null,"concurrency":"allow",)"
+                                 R"("executor":"shell","executor_config":{"command":"true","shell":"true"},"status":"",)"
+                                 R"("next":"0001-01-01T00:00:00Z","ephemeral":false,)"
+                                 R"("starts_at":"2099-01-01T10:00:00.5+02:00","expires_at":null})"));
+  json stored = s.job("bound");
+  CHECK(stored["id"] == "bound");
+  CHECK(stored["tags"].is_null());
+  CHECK(stored["starts_at"] == "2099-01-01T08:00:00.5Z");
+  CHECK(stored["next"] == "2099-01-02T03:00:00Z");
+
+  // An update too: what the client sent back (a GET's answer) comes back, counts as sent.
+  json child = shell_job("child", "", "true");
+  child["parent_job"] = "bound";
+  REQUIRE(s.create(child).status == 201);
+  REQUIRE(s.dkron.request("POST", "/v1/jobs/bound/run", "").status == 200);
+  REQUIRE(eventually([&] { return s.job("bound")["success_count"] == 1; }));
+  json edited = s.job("bound");
+  edited["displayname"] = "Bound";
+  auto updated = s.dkron.request("PUT", "/v1/jobs/bound?pretty", edited.dump(), "application/json");
+  INFO(updated.body);
+  REQUIRE(updated.status == 201);
+  CHECK(updated.body.find("\n    \"id\": \"bound\",") != std::string::npos);
+  json echoed = updated.json();
+  CHECK(echoed == edited);  // every field as the GET gave it, the edit included
+  edited = s.job("bound");
+  CHECK(edited["displayname"] == "Bound");
+  CHECK(edited["dependent_jobs"] == json{"child"});
+  CHECK(edited["success_count"] == 1);
+  json bare = shell_job("bound", "0 0 3 * * *", "true");
+  bare["starts_at"] = "2099-01-01T08:00:00.5Z";
+  auto plain = s.create(bare).json();
+  CHECK(plain["dependent_jobs"].is_null());  // not the stored job's, which keeps them
+  CHECK(plain["success_count"] == 0);
+  CHECK(s.job("bound")["dependent_jobs"] == json{"child"});
+  CHECK(s.job("bound")["success_count"] == 1);
 }
 
 TEST_CASE("a shell job fires on its schedule and its executions show its output") {
@@ -528,9 +581,17 @@ TEST_CASE("a child job runs after each successful run of its parent") {
   REQUIRE(s.create(shell_job("parent", "@manually", "false")).status == 201);
   REQUIRE(s.dkron.request("POST", "/v1/jobs/parent", std::nullopt, "application/json").status == 200);
   REQUIRE(eventually([&] { return s.finished("parent") == 2; }));
+  // A child with a schedule of its own still runs only after its parent: Dkron never puts a job
+  // with a parent in its cron.
+  json timed = shell_job("timed", "@every 1s", "echo timed");
+  timed["parent_job"] = "parent";
+  REQUIRE(s.create(timed).status == 201);
+  CHECK(s.job("timed")["schedule"] == "@every 1s");
   add_control_job(s);
-  let_control_fire(s, 1);
+  let_control_fire(s, 2);
   CHECK(s.finished("child") == 1);
+  CHECK(s.finished("timed") == 0);
+  REQUIRE(s.dkron.del("/v1/jobs/timed").status == 200);
 
   // Chains that cannot be.
   json orphan = shell_job("orphan", "", "true");
@@ -556,7 +617,8 @@ TEST_CASE("toggle disables and enables a job, and a disabled job does not fire")
   INFO(off.body);
   REQUIRE(off.status == 200);
   CHECK(off.json()["disabled"] == true);
-  CHECK(off.json()["next"] == "0001-01-01T00:00:00Z");
+  // Dkron computes a disabled job's next from its schedule too: when it would fire if enabled.
+  CHECK(off.json()["next"] != "0001-01-01T00:00:00Z");
   CHECK(off.header("location") == "/v1/jobs/flip/toggle");  // Dkron's c.Request.RequestURI
   let_control_fire(s, 1);  // a run already under way lands
   std::size_t before = s.finished("flip");
@@ -568,6 +630,14 @@ TEST_CASE("toggle disables and enables a job, and a disabled job does not fire")
   CHECK(on.json()["next"] != "0001-01-01T00:00:00Z");
   REQUIRE(eventually([&] { return s.finished("flip") >= before + 2; }));
   CHECK(s.dkron.request("POST", "/v1/jobs/nope/toggle", std::nullopt, "application/json").status == 404);
+
+  // Created disabled: its next is still its schedule's, as Dkron's store computes it.
+  json off_job = shell_job("off", "0 0 3 * * *", "true");
+  off_job["disabled"] = true;
+  REQUIRE(s.create(off_job).status == 201);
+  CHECK(s.job("off")["disabled"] == true);
+  CHECK(s.job("off")["next"].get<std::string>().ends_with("T03:00:00Z"));
+  CHECK(s.dkron.get("/v1/jobs?disabled=true").json()[0]["next"] == s.job("off")["next"]);
 }
 
 TEST_CASE("concurrency forbid never lets two runs of a job overlap") {
@@ -680,6 +750,12 @@ TEST_CASE("lists filter by metadata and name, sort, and page with X-Total-Count"
   CHECK(names(s.dkron.get("/v1/jobs?_order=desc").json()).front() == "a-job");
   CHECK(names(s.dkron.get("/v1/jobs?_sort=success_count&_order=DESC").json()) ==
         std::vector<std::string>{"d-other", "c-job", "b-job", "a-job"});
+  // A key given twice is its first value, as gin's c.Query reads it.
+  CHECK(names(s.dkron.get("/v1/jobs?_order=DESC&_order=ASC").json()).front() == "d-other");
+  CHECK(names(s.dkron.get("/v1/jobs?q=b-job&q=a-job").json()) == std::vector<std::string>{"b-job"});
+  CHECK(names(s.dkron.get("/v1/jobs?_start=2&_start=0&_end=3&_end=4").json()) == std::vector<std::string>{"c-job"});
+  CHECK(names(s.dkron.get("/v1/jobs?metadata%5Bteam%5D=web&metadata%5Bteam%5D=ops").json()) ==
+        std::vector<std::string>{"c-job"});
   auto page = s.dkron.get("/v1/jobs?_start=1&_end=3");
   CHECK(names(page.json()) == std::vector<std::string>{"b-job", "c-job"});
   CHECK(page.header("x-total-count") == "4");
@@ -733,6 +809,7 @@ TEST_CASE("a job's executions sort by ?_sort and ?_order, whole outputs unless l
   CHECK(ids("?_sort=started_at&_order=DESC") == newest_first);
   CHECK(ids("?_sort=finished_at&_order=ASC") == oldest_first);
   CHECK(ids("?_order=asc") == oldest_first);  // anything but DESC is ascending
+  CHECK(ids("?_order=ASC&_order=DESC") == oldest_first);  // the first value, as gin reads it
   // Dkron's default is the whole output (2,000 bytes here).
   json first = s.executions("many")[0];
   CHECK(first["output"].get<std::string>().size() == 2000);

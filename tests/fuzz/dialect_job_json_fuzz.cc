@@ -6,17 +6,22 @@
 //  - Dkron's and ndscheduler's to_job_spec validate with the core's rules, so a job they give is
 //    one the core accepts and storage keeps exactly (job_spec_checks.h); a Cloudtask job that
 //    validates is stored exactly too;
-//  - the job, as a view, renders as that dialect's answer;
+//  - the job, as a view, renders as that dialect's answer (Dkron's also disabled, and as its
+//    create answers it, the body as bound);
 //  - Go's readers Dkron's bodies go through (core/go_json_scan.h, core/go_time_parse.h) answer
 //    without crashing on any bytes, and a body that is strict JSON is one value to Go's scanner.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/go_json_scan.h"
 #include "core/go_time_parse.h"
 #include "core/job.h"
 #include "http/cloudtask/job_json.h"
+#include "http/dkron/bound_job.h"
 #include "http/dkron/job_json.h"
 #include "http/json_body.h"
 #include "http/ndscheduler/job_json.h"
@@ -45,7 +50,14 @@ void fuzz_dkron(const nlohmann::json& body) {
   auto spec = dkron::to_job_spec(*job, "dkron");
   if (!spec.ok()) return;
   fuzz::check_stored_spec(*spec);
-  fuzz::check_renders(dkron::job_json(view_of(*spec), {}));
+  fuzz::check_renders(dkron::job_json(view_of(*spec), {}, "UTC", k_now_ms));
+  // Disabled, its next computed from its schedule; and the create's answer, the body as bound.
+  job_view paused = view_of(*spec);
+  paused.phase = job_phase::paused;
+  fuzz::check_renders(dkron::job_json(paused, {}, "UTC", k_now_ms));
+  std::vector<std::pair<std::string, nlohmann::json>> members;
+  for (const auto& [key, value] : body.items()) members.emplace_back(key, value);
+  fuzz::check_renders(dkron::bound_job_json(dkron::go_job_fields(members)));
 }
 
 void fuzz_ndscheduler(const nlohmann::json& body) {

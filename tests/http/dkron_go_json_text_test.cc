@@ -14,13 +14,13 @@ TEST_CASE("a job's fields come in Dkron's Job struct order, its maps' keys sorte
   view.spec.id = "a1";
   view.spec.schedule = "@every 1h";
   view.spec.metadata = {{"z", "1"}, {"a", "2"}};
-  std::string text = go_json_text(job_json(view, {}), false);
+  std::string text = go_json_text(job_json(view, {}, "UTC", 0), false);
   CHECK(text.starts_with(R"({"id":"a1","name":"a1","displayname":"","timezone":"","schedule":"@every 1h","owner":"",)"
                          R"("owner_email":"","success_count":0,"error_count":0,"last_success":null,"last_error":null,)"
                          R"("disabled":false,"tags":null,"metadata":{"a":"2","z":"1"},"retries":0,"dependent_jobs":null,)"
                          R"("parent_job":"","processors":{},"concurrency":"allow","executor":")"));
   CHECK(text.ends_with(R"("status":"","next":"0001-01-01T00:00:00Z","ephemeral":false,"starts_at":null,"expires_at":null})"));
-  CHECK(json::parse(text) == job_json(view, {}));  // the same value
+  CHECK(json::parse(text) == job_json(view, {}, "UTC", 0));  // the same value
 }
 
 TEST_CASE("executions and members come in their Go structs' order, in arrays too") {

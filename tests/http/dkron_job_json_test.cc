@@ -58,7 +58,7 @@ TEST_CASE("today's Dkron fields map onto the core's") {
     "parent_job": "job-0", "ephemeral": true, "expires_at": "2030-01-01T00:00:00Z", "disabled": true,
     "processors": {"log": {"forward": "true"}}, "success_count": 99, "status": "success"})")), "dkron");
   REQUIRE(spec.ok());
-  CHECK(spec->schedule == "@every 10s");
+  CHECK(spec->schedule == "@manually");  // a child: it runs after its parent only
   CHECK(spec->timezone == "Europe/Berlin");
   CHECK(spec->retries == 3);
   CHECK(spec->concurrency == concurrency_policy::forbid);
@@ -154,7 +154,7 @@ TEST_CASE("a schedule's ~ fields, TZ= prefix and short @every read as Dkron's pa
   CHECK(spec->timezone == "Asia/Tokyo");
   job_view v;
   v.spec = *spec;
-  json shown = job_json(v, {});
+  json shown = job_json(v, {}, "UTC", 0);
   CHECK(shown["schedule"] == "TZ=Asia/Tokyo 0 0 9 * * *");
   CHECK(shown["timezone"] == "");
 }
@@ -283,7 +283,7 @@ TEST_CASE("a job reads back as Dkron shows it, with computed fields") {
   run_record last;
   last.state = run_state::failed;
   view.last_run = last;
-  json j = job_json(view, {"child-a", "child-b"});
+  json j = job_json(view, {"child-a", "child-b"}, "UTC", 0);
   CHECK(j["id"] == "job-1");
   CHECK(j["name"] == "job-1");
   CHECK(j["schedule"] == "0 30 9 * * *");  // as sent
@@ -300,7 +300,7 @@ TEST_CASE("a job reads back as Dkron shows it, with computed fields") {
   CHECK(j["expires_at"].is_null());
   view.next_fire_ms.reset();
   view.running = 1;
-  j = job_json(view, {});
+  j = job_json(view, {}, "UTC", 0);
   CHECK(j["next"] == std::string(k_go_zero_time));
   CHECK(j["status"] == "running");
   CHECK(j["dependent_jobs"].is_null());
@@ -312,14 +312,14 @@ TEST_CASE("empty maps read back null and a processor's config is always a map, a
   REQUIRE(spec.ok());
   job_view view;
   view.spec = *spec;
-  json j = job_json(view, {});
+  json j = job_json(view, {}, "UTC", 0);
   CHECK(j["tags"].is_null());
   CHECK(j["metadata"].is_null());
   CHECK(j["executor_config"].is_null());
   CHECK(j["dependent_jobs"].is_null());
   CHECK(j["processors"] == json{{"log", json::object()}, {"files", {{"forward", "true"}}}});
   view.spec.metadata = {{"team", "ops"}};
-  CHECK(job_json(view, {})["metadata"] == json{{"team", "ops"}});
+  CHECK(job_json(view, {}, "UTC", 0)["metadata"] == json{{"team", "ops"}});
 }
 
 TEST_CASE("a run that succeeds on a retry leaves the job partially_failed, as Dkron counts its group") {
@@ -329,13 +329,13 @@ TEST_CASE("a run that succeeds on a retry leaves the job partially_failed, as Dk
   run_record last;
   last.state = run_state::succeeded;
   view.last_run = last;
-  CHECK(job_json(view, {})["status"] == "success");
+  CHECK(job_json(view, {}, "UTC", 0)["status"] == "success");
   view.last_run->attempt = 1;  // the second attempt: the first failed
-  CHECK(job_json(view, {})["status"] == "partially_failed");
+  CHECK(job_json(view, {}, "UTC", 0)["status"] == "partially_failed");
   view.last_run->state = run_state::failed;
-  CHECK(job_json(view, {})["status"] == "failed");
+  CHECK(job_json(view, {}, "UTC", 0)["status"] == "failed");
   view.running = 1;
-  CHECK(job_json(view, {})["status"] == "running");
+  CHECK(job_json(view, {}, "UTC", 0)["status"] == "running");
 }
 
 TEST_CASE("a job another dialect wrote shows its target as Dkron's executor") {
@@ -343,7 +343,7 @@ TEST_CASE("a job another dialect wrote shows its target as Dkron's executor") {
   view.spec.id = "native_1";
   view.spec.schedule = "@every 5s";
   view.spec.target = http_target{.url = "http://127.0.0.1:1/", .signed_query = true};
-  json j = job_json(view, {});
+  json j = job_json(view, {}, "UTC", 0);
   CHECK(j["executor"] == "http");
   CHECK(j["executor_config"]["url"] == "http://127.0.0.1:1/");
   CHECK(j["schedule"] == "@every 5s");
@@ -489,9 +489,82 @@ TEST_CASE("a job starts at its schedule's next fire, or at its first fire from a
   // In the job's zone: Berlin is UTC+1 in January, its half hours are UTC's too.
   CHECK(first_exec_time_s(spec_of({{"starts_at", "2027-01-15T10:12:00Z"}, {"timezone", "Europe/Berlin"}}), "UTC", now) ==
         1'800'009'000);
+  // An interval without a starts_at ahead starts as robfig's Every.Next(now): now's whole second
+  // plus the interval (not now's milliseconds plus it, the core's own next fire).
+  CHECK(first_exec_time_s(spec_of({{"schedule", "@every 10s"}}), "UTC", now + 750) == 1'800'000'010);
+  CHECK(first_exec_time_s(spec_of({{"schedule", "@every 1h"}, {"starts_at", "2027-01-15T07:00:00Z"}}), "UTC", now + 5) ==
+        1'800'003'600);
   // An interval starts its cadence at starts_at itself, rounded up to a whole second.
   CHECK(first_exec_time_s(spec_of({{"schedule", "@every 10s"}, {"starts_at", "2027-01-15T10:12:00.250Z"}}), "UTC", now) ==
         1'800'007'921);
+}
+
+TEST_CASE("a disabled job shows when it would fire next if enabled, as Dkron's store computes next") {
+  constexpr int64_t now = 1'800'000'000'000;  // 2027-01-15T08:00:00Z
+  auto view_of = [](const json& extra) {
+    json body = k_seed_job;  // "0 30 * * * *": each half past the hour
+    body.update(extra);
+    auto spec = to_job_spec(decoded(body), "dkron");
+    REQUIRE(spec.ok());
+    job_view v;
+    v.spec = *spec;
+    v.phase = job_phase::paused;  // the core plans nothing for it: next_fire_ms is none
+    return v;
+  };
+  CHECK(job_json(view_of({{"disabled", true}}), {}, "UTC", now)["next"] == "2027-01-15T08:30:00Z");
+  CHECK(shown_next_ms(view_of({{"disabled", true}}), "UTC", now) == 1'800'001'800'000);
+  CHECK(job_json(view_of({{"schedule", "@every 1m"}}), {}, "UTC", now + 999)["next"] == "2027-01-15T08:01:00Z");
+  // From a starts_at ahead, as when it is enabled; in the job's zone (Kolkata is UTC+5:30, so
+  // its half hours are UTC's whole hours).
+  CHECK(job_json(view_of({{"starts_at", "2027-01-15T10:12:00Z"}}), {}, "UTC", now)["next"] == "2027-01-15T10:30:00Z");
+  CHECK(job_json(view_of({{"timezone", "Asia/Kolkata"}}), {}, "UTC", now)["next"] == "2027-01-15T09:00:00Z");
+  CHECK(job_json(view_of({{"schedule", "0 30 * * * *"}}), {}, "Asia/Kolkata", now)["next"] == "2027-01-15T09:00:00Z");
+  // Never: @manually, an @at that passed, a child without a schedule, an expiry before the fire.
+  CHECK(job_json(view_of({{"schedule", "@manually"}}), {}, "UTC", now)["next"] == std::string(k_go_zero_time));
+  CHECK(job_json(view_of({{"schedule", "@at 2020-01-01T00:00:00Z"}}), {}, "UTC", now)["next"] ==
+        std::string(k_go_zero_time));
+  CHECK(job_json(view_of({{"schedule", ""}, {"parent_job", "p"}}), {}, "UTC", now)["next"] == std::string(k_go_zero_time));
+  CHECK(job_json(view_of({{"expires_at", "2027-01-15T08:10:00Z"}}), {}, "UTC", now)["next"] == std::string(k_go_zero_time));
+  CHECK(job_json(view_of({{"schedule", "@at 2030-01-01T00:00:00Z"}}), {}, "UTC", now)["next"] == "2030-01-01T00:00:00Z");
+  // An enabled job shows the core's plan, whatever its schedule says.
+  job_view active = view_of(json::object());
+  active.phase = job_phase::active;
+  active.next_fire_ms = 1'893'456'000'000;
+  CHECK(job_json(active, {}, "UTC", now)["next"] == "2030-01-01T00:00:00Z");
+}
+
+TEST_CASE("times Go could not write back, or the core not count, are refused or read as passed") {
+  // Year 0 an hour east of UTC is year -1 in UTC, which Go's MarshalJSON refuses to write (Dkron
+  // takes it, then fails every GET of the job).
+  CHECK(refusal(json{{"name", "t"}, {"schedule", "@every 1h"}, {"starts_at", "0000-01-01T00:00:00+01:00"}}) ==
+        "starts_at: Time.MarshalJSON: year outside of range [0,9999] in UTC");
+  CHECK(refusal(json{{"name", "t"}, {"schedule", "@every 1h"}, {"starts_at", "9999-12-31T23:00:00-02:00"}}) ==
+        "starts_at: Time.MarshalJSON: year outside of range [0,9999] in UTC");
+  CHECK(refusal(json{{"name", "t"}, {"schedule", "@every 1h"}, {"starts_at", "0000-01-01T00:00:00Z"}}).empty());
+  CHECK(refusal(json{{"name", "t"}, {"schedule", "@every 1h"}, {"starts_at", "1960-01-01T00:00:00Z"}}).empty());
+  // The core counts time from 1970: an expires_at before would never let the job run.
+  CHECK(refusal(json{{"name", "t"}, {"schedule", "@every 1h"}, {"expires_at", "1960-01-01T00:00:00Z"}}).starts_with(
+      "expires_at: must be after 1970-01-01T00:00:00Z"));
+  CHECK(refusal(json{{"name", "t"}, {"schedule", "@every 1h"}, {"expires_at", "1970-01-01T00:00:00Z"}}).starts_with(
+      "expires_at: must be after"));
+  // An @at before 1970 has passed, as any @at that has: it never fires.
+  auto old = read_dkron_schedule("t", "@at 0000-01-01T00:00:00+01:00");
+  REQUIRE(old.ok());
+  CHECK(old->core == "@at 1970-01-01T00:00:00Z");
+  CHECK(refusal(json{{"name", "t"}, {"schedule", "@at 1960-01-01T00:00:00Z"}}).empty());
+}
+
+TEST_CASE("a child job never fires by its schedule, as Dkron never puts it in its cron") {
+  json child = k_seed_job;
+  child["parent_job"] = "parent";
+  auto spec = to_job_spec(decoded(child), "dkron");
+  REQUIRE(spec.ok());
+  CHECK(spec->schedule == "@manually");
+  job_view v;
+  v.spec = *spec;
+  CHECK(job_json(v, {}, "UTC", 0)["schedule"] == "0 30 * * * *");  // shown as sent
+  child["schedule"] = "0 30 * * *";  // still checked, as Dkron's Validate checks it
+  CHECK(refusal(child).starts_with("can't parse job schedule: expected exactly 6 fields"));
 }
 
 TEST_CASE("timezone Local is the server's zone, shown as sent") {
@@ -502,7 +575,7 @@ TEST_CASE("timezone Local is the server's zone, shown as sent") {
   CHECK(spec->timezone.empty());  // the server's default zone
   job_view v;
   v.spec = *spec;
-  CHECK(job_json(v, {})["timezone"] == "Local");
+  CHECK(job_json(v, {}, "UTC", 0)["timezone"] == "Local");
   job.timezone = "Mars/Base";
   CHECK(to_job_spec(job, "dkron").status().message() == "unknown time zone Mars/Base");
 }

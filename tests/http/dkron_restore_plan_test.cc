@@ -36,7 +36,8 @@ TEST_CASE("a restore file's jobs hang under their parents, wherever the file lis
   CHECK(plan->children[2].empty());
   for (const auto& spec : plan->jobs) {
     CHECK(spec.group == "dkron");
-    CHECK(spec.exec_time_s == k_first_fire_by_schedule);
+    // As POST /v1/jobs: robfig's Every.Next(now); a child never fires by time.
+    CHECK(spec.exec_time_s == (spec.parent_job.empty() ? k_now / 1000 + 60 : k_first_fire_by_schedule));
   }
   CHECK(plan_restore(json::array(), "dkron", "UTC", k_now)->jobs.empty());
 }
