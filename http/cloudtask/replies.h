@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/status.h"
+#include "http/cloudtask/json_text.h"
 #include "http/http_message.h"
 #include "http/responder.h"
 
@@ -50,7 +51,8 @@ void send_center_options(const responder& reply);
 http_response render_center(int http_status, const status& error);
 
 // -- the web --
-void send_web(const responder& reply, const nlohmann::json& data);
+// `id_at`: where the `_id` of a document in `data` goes (json_text.h).
+void send_web(const responder& reply, const nlohmann::json& data, mongo_id_at id_at = mongo_id_at::first);
 // invalid_argument 400 -1000, not_found 404 -1001, already_exists and failed_precondition 409
 // -1003, unavailable 503 -1004, else 500 -1004.
 void send_web_error(const responder& reply, const status& error);

@@ -782,3 +782,54 @@ TEST_CASE("cloudtask: an execution going on across a server kill -9 is its job's
   CHECK(started() == 1);
   std::filesystem::remove(starts);
 }
+
+TEST_CASE("cloudtask: jobs and log rows carry their document's _id as the web's MongoDB gives it, the same across restarts") {
+  wait_out_end_of_day();
+  ct_server s;
+  auto running = one_job_running(s, "with_id", "echo x");  // .first: the agent, kept up
+  const std::string id = running.second;
+  auto object_id_shaped = [](const json& v) {
+    return v.is_string() && v.get<std::string>().size() == 24 &&
+           v.get<std::string>().find_first_not_of("0123456789abcdef") == std::string::npos;
+  };
+  // createJob answers the inserted object, the driver's _id added last.
+  http_response made = s.ct.post_json("/api/job/createJob", job_body("second", "echo y"));
+  INFO(made.body);
+  const json created = s.web_ok(made);
+  REQUIRE(object_id_shaped(created["_id"]));
+  CHECK(made.body.ends_with(R"(,"_id":")" + created["_id"].get<std::string>() + "\"}}"));
+  // Read back from the collection: _id first, the same one.
+  http_response by_id = s.ct.get("/api/job/getById/" + created["jobid"].get<std::string>());
+  CHECK(by_id.body.starts_with(R"({"_id":")" + created["_id"].get<std::string>() + R"(","jobid":")"));
+  const json jobs = s.answer(s.ct.get("/api/job"));
+  REQUIRE(jobs.size() == 2);
+  CHECK(jobs[1]["_id"] == created["_id"]);
+  CHECK(object_id_shaped(jobs[0]["_id"]));
+  CHECK(jobs[0]["_id"] != jobs[1]["_id"]);
+  CHECK(s.answer(s.ct.get("/api/job/getGroupJobs/g1"))[1]["_id"] == created["_id"]);
+  // updateJob answers the body it was sent: no _id unless the client sent one.
+  json edit = job_body("second", "echo z");
+  edit["jobid"] = created["jobid"];
+  CHECK(!s.web_ok(s.ct.request("PUT", "/api/job/updateJob", edit.dump())).contains("_id"));
+  edit["_id"] = created["_id"];
+  CHECK(s.web_ok(s.ct.request("PUT", "/api/job/updateJob", edit.dump()))["_id"] == created["_id"]);
+  CHECK(s.job(created["jobid"])["_id"] == created["_id"]);  // an update keeps the document
+
+  // Each log row has its own, first, the same on every read.
+  REQUIRE(eventually([&] { return s.logs(id).size() >= 2; }, 20s));
+  const json rows = s.logs(id);
+  CHECK(object_id_shaped(rows[0]["_id"]));
+  CHECK(rows[0]["_id"] != rows[1]["_id"]);
+  CHECK(s.ct.get("/api/log/logs?pageSize=1&jobid=" + id).body.find(R"("rows":[{"_id":")" + rows[0]["_id"].get<std::string>() +
+                                                                  R"(","jobid":")") != std::string::npos);
+  const json job_id_before = s.job(id)["_id"];
+
+  s.server.kill9();
+  s.server.restart();
+  CHECK(s.job(id)["_id"] == job_id_before);
+  CHECK(s.job(created["jobid"])["_id"] == created["_id"]);
+  const json again = s.logs(id);
+  REQUIRE(again.size() >= 2);
+  CHECK(again[0]["_id"] == rows[0]["_id"]);
+  CHECK(again[1]["_id"] == rows[1]["_id"]);
+}
