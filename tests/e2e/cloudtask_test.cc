@@ -833,3 +833,38 @@ TEST_CASE("cloudtask: jobs and log rows carry their document's _id as the web's 
   CHECK(again[0]["_id"] == rows[0]["_id"]);
   CHECK(again[1]["_id"] == rows[1]["_id"]);
 }
+
+TEST_CASE("cloudtask: the center decodes a message as the struct its msgname names, a type error a 500 in its words") {
+  ct_server s;
+  auto post = [&](const std::string& path, const std::string& body) { return s.ct.post_json(path, body); };
+  // The web's messages and the agents' decode: accepted.
+  const std::string event = R"({"msgname":"SystemEvent","msgid":"","event":"create_job","jobids":["j1"],"groupids":[],)"
+                            R"("runtime":"rt","timestamp":1521427500000})";
+  CHECK(s.answer(post("/cloudtask/v2/messages", event), 202) == json{{"content", "request accepted."}});
+  CHECK(s.answer(post("/cloudtask/v2/messages", R"({"msgname":"JobExecute","msgid":"m2","jobid":"j1","state":0,)"
+                                                R"("execat":"2018-03-19T02:45:00Z","nextat":"0001-01-01T00:00:00Z"})"),
+                 202)["content"] == "request accepted.");
+  // A header that decodes, a body that does not as its kind: postMessages' 500 with Go's reason.
+  http_response r = post("/cloudtask/v2/messages", R"({"msgname":"SystemEvent","msgid":"m1","timestamp":"now"})");
+  CHECK(s.answer(r, 500) ==
+        json{{"content", "process systemevent message m1 failure, json: cannot unmarshal string into Go struct field "
+                         "SystemEvent.timestamp of type int64"}});
+  CHECK(r.header("access-control-allow-origin") == "*");
+  CHECK(s.answer(post("/cloudtask/v2/messages", R"({"MsgName":"JobSelect","msgid":"m3","nextat":"tomorrow"})"), 500) ==
+        json{{"content", R"(process jobselect message m3 failure, parsing time "tomorrow" as "2006-01-02T15:04:05Z07:00": )"
+                         R"(cannot parse "tomorrow" as "2006")"}});
+  CHECK(s.answer(post("/cloudtask/v2/messages", R"({"msgname":"JobExecute","msgid":"m4","state":1.5})"), 500)["content"] ==
+        "process jobexecute message m4 failure, json: cannot unmarshal number 1.5 into Go struct field JobExecute.state of type int");
+  // A message of no known kind is not read further; a header that does not decode is a 400.
+  CHECK(s.answer(post("/cloudtask/v2/messages", R"({"msgname":"Other","timestamp":"now"})"), 202)["content"] ==
+        "request accepted.");
+  CHECK(s.answer(post("/cloudtask/v2/messages", R"({"msgname":"SystemEvent","msgid":7})"), 400) ==
+        json{{"content", "request resolve invaild."}});
+  // The requests' Context field (api.Context) takes an object only.
+  CHECK(s.answer(post("/cloudtask/v2/logs", R"({"jobid":"j1","context":"x"})"), 400) ==
+        json{{"content", "request resolve invaild."}});
+  CHECK(s.answer(s.ct.request("PUT", "/cloudtask/v2/jobs/action", R"({"runtime":"rt","Context":[]})"), 400) ==
+        json{{"content", "request resolve invaild."}});
+  CHECK(s.answer(s.ct.request("PUT", "/cloudtask/v2/jobs/action", R"({"runtime":"rt","Context":{"ID":"c1"}})"), 202) ==
+        json{{"content", "request accepted."}});
+}
