@@ -48,6 +48,8 @@ struct dispatch_options {
   // A path without a route whose twin with (or without) a trailing slash has one (slash_redirect).
   slash_redirect redirect_trailing_slash = slash_redirect::none;
   unrouted_answer unrouted = unrouted_answer::not_found_or_not_allowed;
+  // Asked once the cross-site guard let a request through, before its API key and its route.
+  early_answer_fn answer_before_routing;
 };
 
 // Refuses what `options.guard` refuses (403) and answers allowed CORS preflights; otherwise runs

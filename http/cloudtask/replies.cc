@@ -1,5 +1,6 @@
 #include "http/cloudtask/replies.h"
 
+#include "http/cloudtask/center_paths.h"
 #include "http/cloudtask/json_text.h"
 
 namespace mainspring::http::cloudtask {
@@ -99,7 +100,11 @@ http_response render_web(int http_status, const status& error) {
 bool is_web_path(std::string_view path) { return path == "/api" || path.starts_with("/api/"); }
 
 http_response render_error_at(std::string_view path, int http_status, const status& error) {
-  return is_web_path(path) ? render_web(http_status, error) : render_center(http_status, error);
+  if (is_web_path(path)) return render_web(http_status, error);
+  // What the center's mux answers a path no route takes before any of its handlers runs.
+  if (http_status == 404) return mux_not_found();
+  if (http_status == 405) return mux_method_not_allowed();
+  return render_center(http_status, error);
 }
 
 }  // namespace mainspring::http::cloudtask

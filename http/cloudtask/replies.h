@@ -64,7 +64,9 @@ http_response render_web(int http_status, const status& error);
 
 // -- the listener --
 // What the listener itself answers (unknown path, bad method, oversized body, ...) to a request
-// for `path`: the web's shape under /api (cloudtask-web's routes), the center's otherwise.
+// for `path`: the web's shape under /api (cloudtask-web's routes), the center's otherwise, where
+// no route for the path (404) or for its method (405) is answered as the center's mux answers
+// them (center_paths.h).
 http_response render_error_at(std::string_view path, int http_status, const status& error);
 // True for /api and what is under it.
 bool is_web_path(std::string_view path);

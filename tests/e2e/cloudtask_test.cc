@@ -522,10 +522,16 @@ TEST_CASE("cloudtask: what the listener answers itself has the web's shape under
   CHECK(large.status == 413);
   CHECK(large.json()["code"] == -1000);
   CHECK(large.json()["message"] == "request resolve invaild.");
-  // ... and the center's on the center's.
+  // ... and on the center's paths what its gorilla/mux answers: Go's http.NotFound, a bare 405,
+  // neither with the center's CORS headers; its other refusals in the center's shape.
   http_response center_nothing = s.ct.get("/cloudtask/v2/nothing");
   CHECK(center_nothing.status == 404);
-  CHECK(center_nothing.json() == json{{"content", "request resource not found."}});
+  CHECK(center_nothing.body == "404 page not found\n");
+  CHECK(center_nothing.header("content-type") == "text/plain; charset=utf-8");
+  CHECK(center_nothing.header("access-control-allow-origin").empty());
+  http_response center_method = s.ct.request("DELETE", "/cloudtask/v2/_ping", std::nullopt);
+  CHECK(center_method.status == 405);
+  CHECK(center_method.body.empty());
   http_response center_large = s.ct.request("PUT", "/cloudtask/v2/jobs/action", std::string(2 * 1024 * 1024, ' '));
   CHECK(center_large.status == 413);
   CHECK(center_large.json() == json{{"content", "request resolve invaild."}});
@@ -602,7 +608,7 @@ TEST_CASE("cloudtask: hostile input gets Cloudtask-shaped errors and changes not
   CHECK(r.status == 400);
   CHECK(r.json() == json{{"content", "request resolve invaild."}});
   CHECK(s.ct.post_json("/cloudtask/v2/messages", "nope").status == 400);
-  CHECK(s.ct.get("/cloudtask/v2/jobs/..%2F..%2Fetc/base").status == 404);
+  CHECK(s.ct.get("/cloudtask/v2/jobs/..%2F..%2Fetc/base").status == 301);  // mux cleans it to /cloudtask/etc/base
   // Path variables are trimmed as the center's resolve.go trims them; a blank one is a 400.
   for (const char* path : {"/cloudtask/v2/jobs/%20/base", "/cloudtask/v2/runtimes/%20/jobsalloc",
                            "/cloudtask/v2/runtimes/rt/%09/jobsalloc", "/cloudtask/v2/runtimes/%20%20/servers"}) {
@@ -867,4 +873,35 @@ TEST_CASE("cloudtask: the center decodes a message as the struct its msgname nam
         json{{"content", "request resolve invaild."}});
   CHECK(s.answer(s.ct.request("PUT", "/cloudtask/v2/jobs/action", R"({"runtime":"rt","Context":{"ID":"c1"}})"), 202) ==
         json{{"content", "request accepted."}});
+}
+
+TEST_CASE("cloudtask: a center path with // or dot segments is a 301 to the cleaned path, as the center's mux answers") {
+  ct_server s;
+  auto get = [&](const std::string& target) {
+    raw_connection c(s.ct_port);
+    c.send("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    auto r = c.read_response(10s);
+    REQUIRE(r.has_value());
+    return *r;
+  };
+  for (const auto& [target, location] : std::vector<std::pair<std::string, std::string>>{
+           {"/cloudtask/v2//_ping", "/cloudtask/v2/_ping"},
+           {"//cloudtask/v2/_ping", "/cloudtask/v2/_ping"},
+           {"/cloudtask/v2/./runtimes/rt/servers?x=1", "/cloudtask/v2/runtimes/rt/servers?x=1"},
+           {"/cloudtask/v2/jobs/j1/../j2/base", "/cloudtask/v2/jobs/j2/base"},
+           {"/cloudtask/v2/jobs/%2E/base", "/cloudtask/v2/jobs/base"},
+           {"/cloudtask/v2/runtimes/a%20b/x%2F..%2Fservers", "/cloudtask/v2/runtimes/a%20b/servers"}}) {
+    INFO(target);
+    auto r = get(target);
+    CHECK(r.status == 301);
+    CHECK(r.headers["location"] == location);
+    CHECK(r.body.empty());
+    CHECK(r.headers.count("access-control-allow-origin") == 0);
+  }
+  // A clean path is routed; a trailing slash is no route (mux's StrictSlash is off).
+  CHECK(get("/cloudtask/v2/_ping").status == 200);
+  CHECK(get("/cloudtask/v2/_ping/").status == 404);
+  // cloudtask-web's routes are Express's, which cleans nothing.
+  CHECK(get("/api/job//getById/x").status == 404);
+  CHECK(get("/api/./job").status == 404);
 }
