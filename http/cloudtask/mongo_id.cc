@@ -37,4 +37,8 @@ std::string log_object_id(const run_record& run) {
   return object_id(run.end_ms, "log\n" + run.group + "\n" + run.job_id + "\n" + std::to_string(run.run_id));
 }
 
+std::string location_object_id(const std::string& name, int64_t added_ms) {
+  return object_id(added_ms, "location\n" + name);
+}
+
 }  // namespace mainspring::http::cloudtask

@@ -32,4 +32,7 @@ std::string job_object_id(const job_spec& spec);
 // A job log row's document id: when the run ended and which run of which job it is.
 std::string log_object_id(const run_record& run);
 
+// A runtime's (location's) document id: when it was added, and its name.
+std::string location_object_id(const std::string& name, int64_t added_ms);
+
 }  // namespace mainspring::http::cloudtask

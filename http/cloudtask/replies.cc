@@ -87,6 +87,10 @@ void send_web_raw(const responder& reply, const json& body) {
   reply.send(http_response{200, std::string(k_json_type), web_json_text(body), {}});
 }
 
+void send_web_text(const responder& reply, std::string json_text) {
+  reply.send(http_response{200, std::string(k_json_type), std::move(json_text), {}});
+}
+
 http_response render_web(int http_status, const status& error) {
   http_response out;
   responder capture([&out](http_response r) { out = std::move(r); });

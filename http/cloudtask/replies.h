@@ -12,6 +12,7 @@
 //   d.render_error_at = render_error_at;   // the listener's own errors, by the request's path
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -58,6 +59,8 @@ void send_web(const responder& reply, const nlohmann::json& data, mongo_id_at id
 void send_web_error(const responder& reply, const status& error);
 // A web route that answers a bare document (getById, the job lists).
 void send_web_raw(const responder& reply, const nlohmann::json& body);
+// A web route's 200 answer written already, as JSON text (keys in an order of its own).
+void send_web_text(const responder& reply, std::string json_text);
 // An error answer in the web's shape with `http_status`: code -1001 for 404, -1000 below 500,
 // -1004 from 500; data.error the message.
 http_response render_web(int http_status, const status& error);

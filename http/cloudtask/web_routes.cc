@@ -384,6 +384,23 @@ void send_runtime_text(const responder& reply, std::string_view text) {
   reply.send(http_response{409, "text/html; charset=utf-8", std::string(text), {}});
 }
 
+// What cloudtask-web answers a runtime added: MongoDB's insert result (res.json(result), the
+// mongodb 2.x driver's insertMany result), whose one op is the body it was posted (`posted`, its
+// keys in the order sent) with the createat and editat the web set and the _id the driver added.
+std::string insert_result_text(nlohmann::ordered_json posted, const std::string& location, int64_t added_ms) {
+  using nlohmann::ordered_json;
+  const std::string at = moment_time_json(added_ms);
+  posted["createat"] = at;
+  posted["editat"] = at;
+  if (!posted.contains(k_mongo_id_key)) posted[std::string(k_mongo_id_key)] = location_object_id(location, added_ms);
+  ordered_json ids = ordered_json::array({posted[std::string(k_mongo_id_key)]});
+  ordered_json result = {{"result", {{"ok", 1}, {"n", 1}}},
+                         {"ops", ordered_json::array({std::move(posted)})},
+                         {"insertedCount", 1},
+                         {"insertedIds", std::move(ids)}};
+  return result.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+}
+
 void add_location_routes(router& r, scheduler_api& api) {
   r.add("POST", "/api/location/add", handler([&api](http_request& req, responder reply) {
     auto body = parse_json_object(req.body);
@@ -394,18 +411,22 @@ void add_location_routes(router& r, scheduler_api& api) {
     std::string location = **name;
     if (auto st = validate_group_name(location); !st.ok()) return send_web_error(reply, ct_status(st));
     auto origin = origin_of(k_dialect_name, req);
-    api.list_groups([&api, origin, reply, location](status_or<std::vector<std::string>> groups) {
+    // The body as posted, keys in their order, for the answer.
+    nlohmann::ordered_json posted = nlohmann::ordered_json::parse(req.body, nullptr, false);
+    if (!posted.is_object()) posted = nlohmann::ordered_json(*body);
+    api.list_groups([&api, origin, reply, location, posted](status_or<std::vector<std::string>> groups) {
       if (!groups.ok()) return send_web_error(reply, groups.status());
       // cloudtask-web's isExists matches the name ignoring case (a /^name$/i regex).
       const std::string wanted = ascii_lowercase(location);
       for (const auto& g : *groups)
         if (ascii_lowercase(g) == wanted) return send_runtime_text(reply, k_runtime_exists);
-      api.register_group(origin, location, [reply, location](status_or<std::string> added) {
+      api.register_group(origin, location, [reply, location, posted](status_or<std::string> added) {
         if (!added.ok()) {
           if (added.status().code() == status_code::already_exists) return send_runtime_text(reply, k_runtime_exists);
           return send_web_error(reply, ct_status(added.status()));
         }
-        send_web(reply, json{{"location", location}});  // never the group's secret
+        // What was posted, never the group's secret.
+        send_web_text(reply, insert_result_text(posted, location, to_unix_ms(now_ms())));
       });
     });
   }));

@@ -50,7 +50,10 @@ struct ct_server {
     CHECK(body["message"] == "request successed.");
     return body["data"];
   }
-  void add_runtime(const std::string& name) { web_ok(ct.post_json("/api/location/add", json{{"location", name}})); }
+  // A runtime added: the web answers MongoDB's insert result.
+  void add_runtime(const std::string& name) {
+    REQUIRE(answer(ct.post_json("/api/location/add", json{{"location", name}}))["insertedCount"] == 1);
+  }
   std::string secret(const std::string& runtime) {
     return native.success(native.client.get("/v1/" + runtime + "/group/info"));
   }
@@ -904,4 +907,28 @@ TEST_CASE("cloudtask: a center path with // or dot segments is a 301 to the clea
   // cloudtask-web's routes are Express's, which cleans nothing.
   CHECK(get("/api/job//getById/x").status == 404);
   CHECK(get("/api/./job").status == 404);
+}
+
+TEST_CASE("cloudtask: a runtime added is answered with MongoDB's insert result of the body posted, as cloudtask-web answers") {
+  ct_server s;
+  const std::string posted = R"({"location":"rt2","description":"d","group":[],"owners":["ops"],"server":[],)"
+                             R"("createuser":"ops","edituser":"ops"})";
+  http_response r = s.ct.post_json("/api/location/add", posted);
+  INFO(r.body);
+  REQUIRE(r.status == 200);
+  CHECK(r.header("content-type") == "application/json; charset=utf-8");
+  // The op is the body as posted, keys in its order, then the web's createat and editat and the
+  // driver's _id; the ids list that _id.
+  CHECK(r.body.starts_with(R"({"result":{"ok":1,"n":1},"ops":[{"location":"rt2","description":"d","group":[],)"
+                           R"("owners":["ops"],"server":[],"createuser":"ops","edituser":"ops","createat":")"));
+  const json answer = r.json();
+  const json op = answer["ops"][0];
+  CHECK(op["createat"] == op["editat"]);
+  CHECK(op["createat"].get<std::string>().ends_with("+00:00"));
+  const std::string id = op["_id"];
+  CHECK(id.size() == 24);
+  CHECK(r.body.ends_with(R"("_id":")" + id + R"("}],"insertedCount":1,"insertedIds":[")" + id + R"("]})"));
+  // The runtime is there: its center routes answer, and adding it again is the web's 409 text.
+  CHECK(s.answer(s.ct.get("/cloudtask/v2/runtimes/rt2/jobsalloc"))["data"]["alloc"]["location"] == "rt2");
+  CHECK(s.ct.post_json("/api/location/add", posted).body == "Runtime is exists.");
 }

@@ -57,3 +57,11 @@ TEST_CASE("a log row's _id is an ObjectId of when its run ended, one per run") {
   // A job's log and the job itself, made in the same second, never share an _id.
   CHECK(job_object_id(job("myCluster", "399d4b159c65c9b34d2a3c41", 1'521'427'500'000)) != id);
 }
+
+TEST_CASE("a runtime's _id is an ObjectId of when it was added, one per name") {
+  const std::string id = location_object_id("myCluster", 1'521'427'200'000);
+  CHECK(object_id_shaped(id));
+  CHECK(id.substr(0, 8) == "5aaf2300");
+  CHECK(location_object_id("myCluster", 1'521'427'200'000) == id);
+  CHECK(location_object_id("other", 1'521'427'200'000) != id);
+}
