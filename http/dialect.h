@@ -56,6 +56,9 @@ struct dialect {
   slash_redirect redirect_trailing_slash = slash_redirect::none;
   // What a request no route takes is answered (unrouted_answer: gin's bare 404 for Dkron).
   unrouted_answer unrouted = unrouted_answer::not_found_or_not_allowed;
+  // An answer given before any route is looked at, when it gives one (Cloudtask's center: mux's
+  // 301 to the cleaned path). Empty: none.
+  early_answer_fn answer_before_routing;
   // Adds the key management routes (the native listener's /v1/apikeys; empty: none).
   std::function<void(router&, api_key_registry&)> add_key_routes;
 };

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,5 +72,9 @@ enum class unrouted_answer {
   gin_not_found,             // gin's default engine (Dkron): 404 text/plain "404 page not found"
                              // either way, as gin's HandleMethodNotAllowed is off
 };
+
+// An answer a listener gives a request before routing it (its original framework's own, such as
+// a redirect to a canonical path), or nullopt to route it (dispatch_options, dialect).
+using early_answer_fn = std::function<std::optional<http_response>(const http_request&)>;
 
 }  // namespace mainspring::http

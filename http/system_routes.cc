@@ -126,6 +126,8 @@ void dispatch(const router& r, http_request& request, responder reply,
       });
     }
   }
+  if (options.answer_before_routing)
+    if (auto early = options.answer_before_routing(request)) return reply.send(std::move(*early));
   if (m.handler) {
     if (options.keys)
       if (auto refusal = options.keys->admit(request, m.route); !refusal.ok())

@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <optional>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -92,6 +94,31 @@ std::optional<std::string> center_param(http_request& req, const char* name) {
   return std::string(value);
 }
 
+// The messages postMessages decodes whole, by their header's msgname (models.MsgSystemEvent,
+// MsgJobExecute, MsgJobSelect), and the word its error names each by.
+struct message_kind {
+  std::string_view msgname;
+  std::string_view word;
+  const center_struct* body;
+};
+const message_kind k_message_kinds[] = {{"SystemEvent", "systemevent", &k_system_event},
+                                        {"JobExecute", "jobexecute", &k_job_execute},
+                                        {"JobSelect", "jobselect", &k_job_select}};
+
+// What postMessages answers a message that does not decode as the struct its msgname names
+// ("process systemevent message m1 failure, json: cannot unmarshal ..."), or nullopt.
+std::optional<std::string> message_failure(const json& header, std::string_view body) {
+  const std::string msgname = header.value("msgname", "");
+  for (const auto& kind : k_message_kinds) {
+    if (msgname != kind.msgname) continue;
+    auto whole = read_center_body(body, *kind.body);
+    if (whole.ok()) return std::nullopt;
+    return "process " + std::string(kind.word) + " message " + header.value("msgid", "") + " failure, " +
+           whole.status().message();
+  }
+  return std::nullopt;  // a message of no known kind is accepted and ignored
+}
+
 json ping_json(const center_identity& id) {
   return json{
       {"app", id.app},
@@ -167,7 +194,7 @@ void add_center_routes(router& r, scheduler_api& api, identity_ptr identity) {
     });
   });
   add(r, "PUT", "/cloudtask/v2/jobs/action", [&api](http_request& req, responder reply) {
-    auto body = read_center_body(req.body, k_job_action_fields);
+    auto body = read_center_body(req.body, k_job_action_request);
     if (!body.ok()) return send_center_error(reply, body.status());
     // Accepted whatever follows, as the center (SetJobAction only logs what it ignores).
     send_center(reply, 202, k_accepted);
@@ -189,14 +216,17 @@ void add_center_routes(router& r, scheduler_api& api, identity_ptr identity) {
     });
   });
   add(r, "POST", "/cloudtask/v2/messages", [](http_request& req, responder reply) {
-    auto body = read_center_body(req.body, k_message_header_fields);
-    if (!body.ok()) return send_center_error(reply, body.status());
+    auto header = read_center_body(req.body, k_message_header);
+    if (!header.ok()) return send_center_error(reply, header.status());
+    // postMessages reads the body again as the struct its msgname names, and answers a failure
+    // with a 500 saying which message failed and Go's reason (api/messages.go).
+    if (auto failure = message_failure(*header, req.body)) return send_center(reply, 500, *failure);
     // Jobs made through /api are placed the moment they change, and Mainspring's agents report
     // runs over their own connection: the web's and agents' messages have nothing left to do.
     send_center(reply, 202, k_accepted);
   });
   add(r, "POST", "/cloudtask/v2/logs", [](http_request& req, responder reply) {
-    auto body = read_center_body(req.body, k_job_log_fields);
+    auto body = read_center_body(req.body, k_job_log_request);
     if (!body.ok()) return send_center_error(reply, body.status());
     send_center(reply, 202, k_accepted);
   });

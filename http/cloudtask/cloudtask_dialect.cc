@@ -5,6 +5,7 @@
 
 #include "core/node_auth.h"
 #include "core/time_types.h"
+#include "http/cloudtask/center_paths.h"
 #include "http/cloudtask/center_routes.h"
 #include "http/cloudtask/job_json.h"
 #include "http/cloudtask/key_requirements.h"
@@ -44,6 +45,7 @@ dialect make_dialect(cloudtask_options options) {
   };
   d.render_error = render_center;
   d.render_error_at = render_error_at;  // the web's shape under /api, the center's elsewhere
+  d.answer_before_routing = center_clean_path_redirect;  // mux's 301 from an unclean center path
   d.key_requirement_for = key_requirements();
   return d;
 }

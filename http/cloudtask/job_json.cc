@@ -12,6 +12,7 @@
 #include "core/node_auth.h"
 #include "core/rfc3339.h"
 #include "core/shell_exit.h"
+#include "http/cloudtask/mongo_id.h"
 #include "http/dialect_data.h"
 #include "http/json_body.h"
 
@@ -271,7 +272,8 @@ json job_json(const job_view& view, const job_stat& placement) {
   const int stat = stat_of(view, placement);
   std::string execerr;
   if (stat == k_state_failed && view.last_run) execerr = agent_outcome_of(*view.last_run).execerr;
-  json out = {{"jobid", spec.id},
+  json out = {{k_mongo_id_key, job_object_id(spec)},
+              {"jobid", spec.id},
               {"name", spec.name},
               {"location", spec.group},
               {"servers", remote ? json(remote->nodes) : json::array()},
@@ -319,7 +321,8 @@ json job_log_json(const run_record& run, const job_view* job, const std::string&
   const remote_target* remote = job ? remote_of(job->spec) : nullptr;
   const agent_outcome outcome = agent_outcome_of(run);
   const std::string execerr = run.state == run_state::skipped ? run.error : outcome.execerr;
-  return json{{"jobid", run.job_id},
+  return json{{k_mongo_id_key, log_object_id(run)},
+              {"jobid", run.job_id},
               {"msgid", std::to_string(run.run_id)},
               {"event", execerr},  // the agent sends its execerr as the event
               {"group", section.value("groupid", "")},

@@ -98,14 +98,16 @@ struct agent_outcome {
 };
 agent_outcome agent_outcome_of(const run_record& run);
 
-// The job as cloudtask-web answers it (JobInfo), with stat, execerr, execat and nextat.
+// The job as cloudtask-web answers it (JobInfo), with stat, execerr, execat and nextat, and the
+// `_id` of its document (mongo_id.h).
 nlohmann::json job_json(const job_view& view, const job_stat& placement);
 
 // The center's jobs/{id}/base answer (common/models JobBase): `version` is the job's entry
 // version in the allocation table (0 when not placed).
 nlohmann::json job_base_json(const job_view& view, uint64_t version);
 
-// A finished run as a Cloudtask job log row (common/models JobLog). `ipaddr` is the node's;
+// A finished run as a Cloudtask job log row (common/models JobLog, with its document's `_id`,
+// mongo_id.h). `ipaddr` is the node's;
 // `exectimes` is the run's duration in seconds (the agent's time.Since(start).Seconds()).
 nlohmann::json job_log_json(const run_record& run, const job_view* job, const std::string& ipaddr);
 

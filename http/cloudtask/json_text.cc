@@ -71,23 +71,39 @@ const std::vector<shape>& shapes() {
   return all;
 }
 
-// Every object, at any depth, that has a shape's keys is written in its order.
-std::span<const std::string_view> fields_of(const json& object, int /*depth*/) {
-  for (const shape& s : shapes())
+// The shapes again, each with a MongoDB document's `_id` before its fields.
+const std::vector<shape>& shapes_id_first() {
+  static const std::vector<shape> all = [] {
+    std::vector<shape> out = shapes();
+    for (shape& s : out) s.fields.insert(s.fields.begin(), std::string_view("_id"));
+    return out;
+  }();
+  return all;
+}
+
+// Every object, at any depth, that has a shape's keys is written in its order. An `_id` not in
+// the fields is one of the keys sorted after them.
+std::span<const std::string_view> fields_in(const std::vector<shape>& table, const json& object) {
+  for (const shape& s : table)
     if (std::all_of(s.has.begin(), s.has.end(), [&](std::string_view k) { return object.contains(std::string(k)); }))
       return s.fields;
   return {};
 }
 
-std::string text_of(const json& body) {
+std::string text_of(const json& body, const std::vector<shape>& table) {
+  auto fields_of = [&table](const json& object, int /*depth*/) { return fields_in(table, object); };
   return in_field_order(body, fields_of).dump(-1, ' ', false, ordered_json::error_handler_t::replace);
 }
 
 }  // namespace
 
 // The center's Go (Cloudtask's day) predates Go 1.22's short escapes \b and \f.
-std::string center_json_text(const json& body) { return go_escaped(text_of(body), go_escape_style::before_1_22); }
+std::string center_json_text(const json& body) {
+  return go_escaped(text_of(body, shapes()), go_escape_style::before_1_22);
+}
 
-std::string web_json_text(const json& body) { return text_of(body); }
+std::string web_json_text(const json& body, mongo_id_at id_at) {
+  return text_of(body, id_at == mongo_id_at::first ? shapes_id_first() : shapes());
+}
 
 }  // namespace mainspring::http::cloudtask

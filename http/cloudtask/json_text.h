@@ -7,7 +7,9 @@
 // cloudtask-web answers with Express's res.json, JSON.stringify of its objects in their keys'
 // insertion order (its envelope code, message, data; a job as its JobInfo lists the fields; a
 // log row as the center stored the agent's JobLog), nothing escaped beyond JSON's own.
-// nlohmann's json keeps an object's keys sorted: these put them back in that order.
+// nlohmann's json keeps an object's keys sorted: these put them back in that order. A document
+// the web read from MongoDB has its `_id` first (MongoDB stores it first); the job createJob
+// answers has it last (the driver adds it to the object the web inserted and then answers).
 //
 // Example:
 //   reply.send({200, type, center_json_text(json{{"content", "request successed."}, {"data", d}}), {}});
@@ -27,8 +29,14 @@ namespace mainspring::http::cloudtask {
 // with U+FFFD.
 std::string center_json_text(const nlohmann::json& body);
 
+// Where an object's `_id` goes in the web's answers.
+enum class mongo_id_at {
+  first,  // a document read back from MongoDB
+  last    // a JS object MongoDB's driver gave an _id as it inserted it (after its other keys)
+};
+
 // `body` as cloudtask-web writes it: the same orders for the objects the web keeps (its
-// envelope, a job, a rule, a log row, a log page), no HTML escaping.
-std::string web_json_text(const nlohmann::json& body);
+// envelope, a job, a rule, a log row, a log page), `_id` where `id_at` says, no HTML escaping.
+std::string web_json_text(const nlohmann::json& body, mongo_id_at id_at = mongo_id_at::first);
 
 }  // namespace mainspring::http::cloudtask

@@ -23,7 +23,7 @@ key_requirement_fn key_requirements() {
       // The body says which, read as the route reads it (an "Action" key is the action too): a
       // body that does not decode is refused by the route itself (400) once a key with either
       // privilege let it through.
-      auto body = read_center_body(request.body, k_job_action_fields);
+      auto body = read_center_body(request.body, k_job_action_request);
       const bool stop = body.ok() && body->value("action", "") == "stop";
       return k::needs(stop ? privilege::abort_events : privilege::run_events);
     }

@@ -1,5 +1,6 @@
 #include "http/cloudtask/replies.h"
 
+#include "http/cloudtask/center_paths.h"
 #include "http/cloudtask/json_text.h"
 
 namespace mainspring::http::cloudtask {
@@ -60,9 +61,9 @@ void send_center_options(const responder& reply) {
   reply.send(std::move(r));
 }
 
-void send_web(const responder& reply, const json& data) {
+void send_web(const responder& reply, const json& data, mongo_id_at id_at) {
   reply.send(http_response{200, std::string(k_json_type),
-                           web_json_text(json{{"code", k_web_ok}, {"message", k_successed}, {"data", data}}), {}});
+                           web_json_text(json{{"code", k_web_ok}, {"message", k_successed}, {"data", data}}, id_at), {}});
 }
 
 void send_web_error(const responder& reply, const status& error) {
@@ -86,6 +87,10 @@ void send_web_raw(const responder& reply, const json& body) {
   reply.send(http_response{200, std::string(k_json_type), web_json_text(body), {}});
 }
 
+void send_web_text(const responder& reply, std::string json_text) {
+  reply.send(http_response{200, std::string(k_json_type), std::move(json_text), {}});
+}
+
 http_response render_web(int http_status, const status& error) {
   http_response out;
   responder capture([&out](http_response r) { out = std::move(r); });
@@ -99,7 +104,11 @@ http_response render_web(int http_status, const status& error) {
 bool is_web_path(std::string_view path) { return path == "/api" || path.starts_with("/api/"); }
 
 http_response render_error_at(std::string_view path, int http_status, const status& error) {
-  return is_web_path(path) ? render_web(http_status, error) : render_center(http_status, error);
+  if (is_web_path(path)) return render_web(http_status, error);
+  // What the center's mux answers a path no route takes before any of its handlers runs.
+  if (http_status == 404) return mux_not_found();
+  if (http_status == 405) return mux_method_not_allowed();
+  return render_center(http_status, error);
 }
 
 }  // namespace mainspring::http::cloudtask

@@ -12,11 +12,13 @@
 //   d.render_error_at = render_error_at;   // the listener's own errors, by the request's path
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
 
 #include "core/status.h"
+#include "http/cloudtask/json_text.h"
 #include "http/http_message.h"
 #include "http/responder.h"
 
@@ -50,19 +52,24 @@ void send_center_options(const responder& reply);
 http_response render_center(int http_status, const status& error);
 
 // -- the web --
-void send_web(const responder& reply, const nlohmann::json& data);
+// `id_at`: where the `_id` of a document in `data` goes (json_text.h).
+void send_web(const responder& reply, const nlohmann::json& data, mongo_id_at id_at = mongo_id_at::first);
 // invalid_argument 400 -1000, not_found 404 -1001, already_exists and failed_precondition 409
 // -1003, unavailable 503 -1004, else 500 -1004.
 void send_web_error(const responder& reply, const status& error);
 // A web route that answers a bare document (getById, the job lists).
 void send_web_raw(const responder& reply, const nlohmann::json& body);
+// A web route's 200 answer written already, as JSON text (keys in an order of its own).
+void send_web_text(const responder& reply, std::string json_text);
 // An error answer in the web's shape with `http_status`: code -1001 for 404, -1000 below 500,
 // -1004 from 500; data.error the message.
 http_response render_web(int http_status, const status& error);
 
 // -- the listener --
 // What the listener itself answers (unknown path, bad method, oversized body, ...) to a request
-// for `path`: the web's shape under /api (cloudtask-web's routes), the center's otherwise.
+// for `path`: the web's shape under /api (cloudtask-web's routes), the center's otherwise, where
+// no route for the path (404) or for its method (405) is answered as the center's mux answers
+// them (center_paths.h).
 http_response render_error_at(std::string_view path, int http_status, const status& error);
 // True for /api and what is under it.
 bool is_web_path(std::string_view path);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/cloudtask/job_json.h"
+#include "http/cloudtask/mongo_id.h"
 #include "http/cloudtask/replies.h"
 #include "http/cloudtask/runtime_view.h"
 #include "http/dialect_data.h"
@@ -43,13 +44,19 @@ status conflict(const std::string& name) {
   return status::already_exists("name: the group already has a job named \"" + name + "\"");
 }
 
-// Answers the job `id` of `group` as it is now.
-void answer_job(scheduler_api& api, const std::string& group, const std::string& id, const responder& reply) {
-  load_runtime(api, group, false, [&api, group, id, reply](status_or<runtime_view> rt) {
+// Answers the job `id` of `group` as it is now, as updateJob's answer: cloudtask-web's changeInfo
+// answers the body it was sent, which has an `_id` only when the client sent one (`sent_id`, null
+// when not), never the document's.
+void answer_updated_job(scheduler_api& api, const std::string& group, const std::string& id, json sent_id,
+                        const responder& reply) {
+  load_runtime(api, group, false, [&api, group, id, sent_id, reply](status_or<runtime_view> rt) {
     job_stat placement = rt.ok() ? rt->placement_of(id) : job_stat{};
-    api.job_detail(group, id, [reply, placement](status_or<job_view> v) {
+    api.job_detail(group, id, [reply, placement, sent_id](status_or<job_view> v) {
       if (!v.ok()) return send_web_error(reply, ct_status(v.status()));
-      send_web(reply, job_json(*v, placement));
+      json job = job_json(*v, placement);
+      job.erase(std::string(k_mongo_id_key));
+      if (!sent_id.is_null()) job[std::string(k_mongo_id_key)] = sent_id;
+      send_web(reply, job);
     });
   });
 }
@@ -73,7 +80,9 @@ void create_job(scheduler_api& api, http_request& req, responder reply) {
     std::string id = new_cloudtask_job_id();
     api.create_job(origin, to_job_spec(with_users, id, to_unix_ms(now_ms())), [reply](status_or<job_view> v) {
       if (!v.ok()) return send_web_error(reply, ct_status(v.status()));
-      send_web(reply, job_json(*v, job_stat{false}));  // placed a moment later: 202 until then
+      // Placed a moment later: 202 until then. The `_id` last, as MongoDB's driver adds it to the
+      // object the web inserts and then answers.
+      send_web(reply, job_json(*v, job_stat{false}), mongo_id_at::last);
     });
   });
 }
@@ -85,12 +94,13 @@ void update_job(scheduler_api& api, http_request& req, responder reply) {
   if (!job.ok()) return send_web_error(reply, job.status());
   auto origin = origin_of(k_dialect_name, req);
   const std::string jobid = job->jobid;  // before the job moves into the callback
-  find_job(api, jobid, [&api, origin, reply, job = std::move(job).value()](status_or<located_job> found) mutable {
+  json sent_id = body->value(std::string(k_mongo_id_key), json(nullptr));
+  find_job(api, jobid, [&api, origin, reply, sent_id, job = std::move(job).value()](status_or<located_job> found) mutable {
     if (!found.ok()) return send_web_error(reply, found.status());
     // A job stays in its runtime, as cloudtask-web's update leaves `location` alone.
     const std::string group = found->job.spec.group;
     job.location = group;
-    load_runtime(api, group, true, [&api, origin, reply, job, group](status_or<runtime_view> rt) {
+    load_runtime(api, group, true, [&api, origin, reply, job, group, sent_id](status_or<runtime_view> rt) {
       if (!rt.ok()) return send_web_error(reply, rt.status());
       if (name_taken(*rt, job, job.jobid)) return send_web_error(reply, conflict(job.name));
       job_patch patch;
@@ -111,11 +121,11 @@ void update_job(scheduler_api& api, http_request& req, responder reply) {
       patch.exec_time_s = k_first_fire_by_schedule;  // the next fire from the new rules
       const bool enable = job.enabled;
       api.edit_job(origin, group, job.jobid, std::move(patch),
-                   [&api, origin, reply, group, id = job.jobid, enable](status_or<job_view> v) {
+                   [&api, origin, reply, group, id = job.jobid, enable, sent_id](status_or<job_view> v) {
         if (!v.ok()) return send_web_error(reply, ct_status(v.status()));
-        auto then_answer = [&api, reply, group, id](status st) {
+        auto then_answer = [&api, reply, group, id, sent_id](status st) {
           if (!st.ok()) return send_web_error(reply, ct_status(st));
-          answer_job(api, group, id, reply);
+          answer_updated_job(api, group, id, sent_id, reply);
         };
         const bool active = v->phase != job_phase::paused;
         if (enable && !active) return api.activate_job(origin, group, id, k_first_fire_by_schedule, then_answer);
@@ -374,6 +384,23 @@ void send_runtime_text(const responder& reply, std::string_view text) {
   reply.send(http_response{409, "text/html; charset=utf-8", std::string(text), {}});
 }
 
+// What cloudtask-web answers a runtime added: MongoDB's insert result (res.json(result), the
+// mongodb 2.x driver's insertMany result), whose one op is the body it was posted (`posted`, its
+// keys in the order sent) with the createat and editat the web set and the _id the driver added.
+std::string insert_result_text(nlohmann::ordered_json posted, const std::string& location, int64_t added_ms) {
+  using nlohmann::ordered_json;
+  const std::string at = moment_time_json(added_ms);
+  posted["createat"] = at;
+  posted["editat"] = at;
+  if (!posted.contains(k_mongo_id_key)) posted[std::string(k_mongo_id_key)] = location_object_id(location, added_ms);
+  ordered_json ids = ordered_json::array({posted[std::string(k_mongo_id_key)]});
+  ordered_json result = {{"result", {{"ok", 1}, {"n", 1}}},
+                         {"ops", ordered_json::array({std::move(posted)})},
+                         {"insertedCount", 1},
+                         {"insertedIds", std::move(ids)}};
+  return result.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+}
+
 void add_location_routes(router& r, scheduler_api& api) {
   r.add("POST", "/api/location/add", handler([&api](http_request& req, responder reply) {
     auto body = parse_json_object(req.body);
@@ -384,18 +411,22 @@ void add_location_routes(router& r, scheduler_api& api) {
     std::string location = **name;
     if (auto st = validate_group_name(location); !st.ok()) return send_web_error(reply, ct_status(st));
     auto origin = origin_of(k_dialect_name, req);
-    api.list_groups([&api, origin, reply, location](status_or<std::vector<std::string>> groups) {
+    // The body as posted, keys in their order, for the answer.
+    nlohmann::ordered_json posted = nlohmann::ordered_json::parse(req.body, nullptr, false);
+    if (!posted.is_object()) posted = nlohmann::ordered_json(*body);
+    api.list_groups([&api, origin, reply, location, posted](status_or<std::vector<std::string>> groups) {
       if (!groups.ok()) return send_web_error(reply, groups.status());
       // cloudtask-web's isExists matches the name ignoring case (a /^name$/i regex).
       const std::string wanted = ascii_lowercase(location);
       for (const auto& g : *groups)
         if (ascii_lowercase(g) == wanted) return send_runtime_text(reply, k_runtime_exists);
-      api.register_group(origin, location, [reply, location](status_or<std::string> added) {
+      api.register_group(origin, location, [reply, location, posted](status_or<std::string> added) {
         if (!added.ok()) {
           if (added.status().code() == status_code::already_exists) return send_runtime_text(reply, k_runtime_exists);
           return send_web_error(reply, ct_status(added.status()));
         }
-        send_web(reply, json{{"location", location}});  // never the group's secret
+        // What was posted, never the group's secret.
+        send_web_text(reply, insert_result_text(posted, location, to_unix_ms(now_ms())));
       });
     });
   }));

@@ -50,7 +50,10 @@ struct ct_server {
     CHECK(body["message"] == "request successed.");
     return body["data"];
   }
-  void add_runtime(const std::string& name) { web_ok(ct.post_json("/api/location/add", json{{"location", name}})); }
+  // A runtime added: the web answers MongoDB's insert result.
+  void add_runtime(const std::string& name) {
+    REQUIRE(answer(ct.post_json("/api/location/add", json{{"location", name}}))["insertedCount"] == 1);
+  }
   std::string secret(const std::string& runtime) {
     return native.success(native.client.get("/v1/" + runtime + "/group/info"));
   }
@@ -522,10 +525,16 @@ TEST_CASE("cloudtask: what the listener answers itself has the web's shape under
   CHECK(large.status == 413);
   CHECK(large.json()["code"] == -1000);
   CHECK(large.json()["message"] == "request resolve invaild.");
-  // ... and the center's on the center's.
+  // ... and on the center's paths what its gorilla/mux answers: Go's http.NotFound, a bare 405,
+  // neither with the center's CORS headers; its other refusals in the center's shape.
   http_response center_nothing = s.ct.get("/cloudtask/v2/nothing");
   CHECK(center_nothing.status == 404);
-  CHECK(center_nothing.json() == json{{"content", "request resource not found."}});
+  CHECK(center_nothing.body == "404 page not found\n");
+  CHECK(center_nothing.header("content-type") == "text/plain; charset=utf-8");
+  CHECK(center_nothing.header("access-control-allow-origin").empty());
+  http_response center_method = s.ct.request("DELETE", "/cloudtask/v2/_ping", std::nullopt);
+  CHECK(center_method.status == 405);
+  CHECK(center_method.body.empty());
   http_response center_large = s.ct.request("PUT", "/cloudtask/v2/jobs/action", std::string(2 * 1024 * 1024, ' '));
   CHECK(center_large.status == 413);
   CHECK(center_large.json() == json{{"content", "request resolve invaild."}});
@@ -602,7 +611,7 @@ TEST_CASE("cloudtask: hostile input gets Cloudtask-shaped errors and changes not
   CHECK(r.status == 400);
   CHECK(r.json() == json{{"content", "request resolve invaild."}});
   CHECK(s.ct.post_json("/cloudtask/v2/messages", "nope").status == 400);
-  CHECK(s.ct.get("/cloudtask/v2/jobs/..%2F..%2Fetc/base").status == 404);
+  CHECK(s.ct.get("/cloudtask/v2/jobs/..%2F..%2Fetc/base").status == 301);  // mux cleans it to /cloudtask/etc/base
   // Path variables are trimmed as the center's resolve.go trims them; a blank one is a 400.
   for (const char* path : {"/cloudtask/v2/jobs/%20/base", "/cloudtask/v2/runtimes/%20/jobsalloc",
                            "/cloudtask/v2/runtimes/rt/%09/jobsalloc", "/cloudtask/v2/runtimes/%20%20/servers"}) {
@@ -781,4 +790,145 @@ TEST_CASE("cloudtask: an execution going on across a server kill -9 is its job's
   CHECK(native["last_run"]["error"].get<std::string>().find("stopped through the cloudtask API") != std::string::npos);
   CHECK(started() == 1);
   std::filesystem::remove(starts);
+}
+
+TEST_CASE("cloudtask: jobs and log rows carry their document's _id as the web's MongoDB gives it, the same across restarts") {
+  wait_out_end_of_day();
+  ct_server s;
+  auto running = one_job_running(s, "with_id", "echo x");  // .first: the agent, kept up
+  const std::string id = running.second;
+  auto object_id_shaped = [](const json& v) {
+    return v.is_string() && v.get<std::string>().size() == 24 &&
+           v.get<std::string>().find_first_not_of("0123456789abcdef") == std::string::npos;
+  };
+  // createJob answers the inserted object, the driver's _id added last.
+  http_response made = s.ct.post_json("/api/job/createJob", job_body("second", "echo y"));
+  INFO(made.body);
+  const json created = s.web_ok(made);
+  REQUIRE(object_id_shaped(created["_id"]));
+  CHECK(made.body.ends_with(R"(,"_id":")" + created["_id"].get<std::string>() + "\"}}"));
+  // Read back from the collection: _id first, the same one.
+  http_response by_id = s.ct.get("/api/job/getById/" + created["jobid"].get<std::string>());
+  CHECK(by_id.body.starts_with(R"({"_id":")" + created["_id"].get<std::string>() + R"(","jobid":")"));
+  const json jobs = s.answer(s.ct.get("/api/job"));
+  REQUIRE(jobs.size() == 2);
+  CHECK(jobs[1]["_id"] == created["_id"]);
+  CHECK(object_id_shaped(jobs[0]["_id"]));
+  CHECK(jobs[0]["_id"] != jobs[1]["_id"]);
+  CHECK(s.answer(s.ct.get("/api/job/getGroupJobs/g1"))[1]["_id"] == created["_id"]);
+  // updateJob answers the body it was sent: no _id unless the client sent one.
+  json edit = job_body("second", "echo z");
+  edit["jobid"] = created["jobid"];
+  CHECK(!s.web_ok(s.ct.request("PUT", "/api/job/updateJob", edit.dump())).contains("_id"));
+  edit["_id"] = created["_id"];
+  CHECK(s.web_ok(s.ct.request("PUT", "/api/job/updateJob", edit.dump()))["_id"] == created["_id"]);
+  CHECK(s.job(created["jobid"])["_id"] == created["_id"]);  // an update keeps the document
+
+  // Each log row has its own, first, the same on every read.
+  REQUIRE(eventually([&] { return s.logs(id).size() >= 2; }, 20s));
+  const json rows = s.logs(id);
+  CHECK(object_id_shaped(rows[0]["_id"]));
+  CHECK(rows[0]["_id"] != rows[1]["_id"]);
+  CHECK(s.ct.get("/api/log/logs?pageSize=1&jobid=" + id).body.find(R"("rows":[{"_id":")" + rows[0]["_id"].get<std::string>() +
+                                                                  R"(","jobid":")") != std::string::npos);
+  const json job_id_before = s.job(id)["_id"];
+
+  s.server.kill9();
+  s.server.restart();
+  CHECK(s.job(id)["_id"] == job_id_before);
+  CHECK(s.job(created["jobid"])["_id"] == created["_id"]);
+  const json again = s.logs(id);
+  REQUIRE(again.size() >= 2);
+  CHECK(again[0]["_id"] == rows[0]["_id"]);
+  CHECK(again[1]["_id"] == rows[1]["_id"]);
+}
+
+TEST_CASE("cloudtask: the center decodes a message as the struct its msgname names, a type error a 500 in its words") {
+  ct_server s;
+  auto post = [&](const std::string& path, const std::string& body) { return s.ct.post_json(path, body); };
+  // The web's messages and the agents' decode: accepted.
+  const std::string event = R"({"msgname":"SystemEvent","msgid":"","event":"create_job","jobids":["j1"],"groupids":[],)"
+                            R"("runtime":"rt","timestamp":1521427500000})";
+  CHECK(s.answer(post("/cloudtask/v2/messages", event), 202) == json{{"content", "request accepted."}});
+  CHECK(s.answer(post("/cloudtask/v2/messages", R"({"msgname":"JobExecute","msgid":"m2","jobid":"j1","state":0,)"
+                                                R"("execat":"2018-03-19T02:45:00Z","nextat":"0001-01-01T00:00:00Z"})"),
+                 202)["content"] == "request accepted.");
+  // A header that decodes, a body that does not as its kind: postMessages' 500 with Go's reason.
+  http_response r = post("/cloudtask/v2/messages", R"({"msgname":"SystemEvent","msgid":"m1","timestamp":"now"})");
+  CHECK(s.answer(r, 500) ==
+        json{{"content", "process systemevent message m1 failure, json: cannot unmarshal string into Go struct field "
+                         "SystemEvent.timestamp of type int64"}});
+  CHECK(r.header("access-control-allow-origin") == "*");
+  CHECK(s.answer(post("/cloudtask/v2/messages", R"({"MsgName":"JobSelect","msgid":"m3","nextat":"tomorrow"})"), 500) ==
+        json{{"content", R"(process jobselect message m3 failure, parsing time "tomorrow" as "2006-01-02T15:04:05Z07:00": )"
+                         R"(cannot parse "tomorrow" as "2006")"}});
+  CHECK(s.answer(post("/cloudtask/v2/messages", R"({"msgname":"JobExecute","msgid":"m4","state":1.5})"), 500)["content"] ==
+        "process jobexecute message m4 failure, json: cannot unmarshal number 1.5 into Go struct field JobExecute.state of type int");
+  // A message of no known kind is not read further; a header that does not decode is a 400.
+  CHECK(s.answer(post("/cloudtask/v2/messages", R"({"msgname":"Other","timestamp":"now"})"), 202)["content"] ==
+        "request accepted.");
+  CHECK(s.answer(post("/cloudtask/v2/messages", R"({"msgname":"SystemEvent","msgid":7})"), 400) ==
+        json{{"content", "request resolve invaild."}});
+  // The requests' Context field (api.Context) takes an object only.
+  CHECK(s.answer(post("/cloudtask/v2/logs", R"({"jobid":"j1","context":"x"})"), 400) ==
+        json{{"content", "request resolve invaild."}});
+  CHECK(s.answer(s.ct.request("PUT", "/cloudtask/v2/jobs/action", R"({"runtime":"rt","Context":[]})"), 400) ==
+        json{{"content", "request resolve invaild."}});
+  CHECK(s.answer(s.ct.request("PUT", "/cloudtask/v2/jobs/action", R"({"runtime":"rt","Context":{"ID":"c1"}})"), 202) ==
+        json{{"content", "request accepted."}});
+}
+
+TEST_CASE("cloudtask: a center path with // or dot segments is a 301 to the cleaned path, as the center's mux answers") {
+  ct_server s;
+  auto get = [&](const std::string& target) {
+    raw_connection c(s.ct_port);
+    c.send("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    auto r = c.read_response(10s);
+    REQUIRE(r.has_value());
+    return *r;
+  };
+  for (const auto& [target, location] : std::vector<std::pair<std::string, std::string>>{
+           {"/cloudtask/v2//_ping", "/cloudtask/v2/_ping"},
+           {"//cloudtask/v2/_ping", "/cloudtask/v2/_ping"},
+           {"/cloudtask/v2/./runtimes/rt/servers?x=1", "/cloudtask/v2/runtimes/rt/servers?x=1"},
+           {"/cloudtask/v2/jobs/j1/../j2/base", "/cloudtask/v2/jobs/j2/base"},
+           {"/cloudtask/v2/jobs/%2E/base", "/cloudtask/v2/jobs/base"},
+           {"/cloudtask/v2/runtimes/a%20b/x%2F..%2Fservers", "/cloudtask/v2/runtimes/a%20b/servers"}}) {
+    INFO(target);
+    auto r = get(target);
+    CHECK(r.status == 301);
+    CHECK(r.headers["location"] == location);
+    CHECK(r.body.empty());
+    CHECK(r.headers.count("access-control-allow-origin") == 0);
+  }
+  // A clean path is routed; a trailing slash is no route (mux's StrictSlash is off).
+  CHECK(get("/cloudtask/v2/_ping").status == 200);
+  CHECK(get("/cloudtask/v2/_ping/").status == 404);
+  // cloudtask-web's routes are Express's, which cleans nothing.
+  CHECK(get("/api/job//getById/x").status == 404);
+  CHECK(get("/api/./job").status == 404);
+}
+
+TEST_CASE("cloudtask: a runtime added is answered with MongoDB's insert result of the body posted, as cloudtask-web answers") {
+  ct_server s;
+  const std::string posted = R"({"location":"rt2","description":"d","group":[],"owners":["ops"],"server":[],)"
+                             R"("createuser":"ops","edituser":"ops"})";
+  http_response r = s.ct.post_json("/api/location/add", posted);
+  INFO(r.body);
+  REQUIRE(r.status == 200);
+  CHECK(r.header("content-type") == "application/json; charset=utf-8");
+  // The op is the body as posted, keys in its order, then the web's createat and editat and the
+  // driver's _id; the ids list that _id.
+  CHECK(r.body.starts_with(R"({"result":{"ok":1,"n":1},"ops":[{"location":"rt2","description":"d","group":[],)"
+                           R"("owners":["ops"],"server":[],"createuser":"ops","edituser":"ops","createat":")"));
+  const json answer = r.json();
+  const json op = answer["ops"][0];
+  CHECK(op["createat"] == op["editat"]);
+  CHECK(op["createat"].get<std::string>().ends_with("+00:00"));
+  const std::string id = op["_id"];
+  CHECK(id.size() == 24);
+  CHECK(r.body.ends_with(R"("_id":")" + id + R"("}],"insertedCount":1,"insertedIds":[")" + id + R"("]})"));
+  // The runtime is there: its center routes answer, and adding it again is the web's 409 text.
+  CHECK(s.answer(s.ct.get("/cloudtask/v2/runtimes/rt2/jobsalloc"))["data"]["alloc"]["location"] == "rt2");
+  CHECK(s.ct.post_json("/api/location/add", posted).body == "Runtime is exists.");
 }

@@ -1,6 +1,7 @@
 // Tests of the Cloudtask translation: job bodies read and checked, mapped onto REMOTE@* jobs with
 // calendar rules, and jobs, job bases, logs and states written as Cloudtask shows them.
 #include "http/cloudtask/job_json.h"
+#include "http/cloudtask/mongo_id.h"
 
 #include <catch2/catch.hpp>
 
@@ -180,6 +181,7 @@ TEST_CASE("a job is written back with the web's fields, and its base with the ce
                           "description", "timeout", "enabled", "schedule", "notifysetting", "createuser",
                           "createat", "edituser", "editat", "stat", "execerr", "execat", "nextat"})
     CHECK(out.contains(key));
+  CHECK(out["_id"] == job_object_id(v.spec));  // its document's, as the web reads it from MongoDB
   CHECK(out["env"] == json{"A=1", "B=x=y"});
   CHECK(out["servers"] == json{"w1", "w2"});
   CHECK(out["schedule"][0]["turnmode"] == 2);
@@ -216,6 +218,7 @@ TEST_CASE("a run is written as the agent's job log row") {
   run.output_tail = "hi\n";
   run.node = "w1";
   json row = job_log_json(run, &v, "10.0.0.7");
+  CHECK(row["_id"] == log_object_id(run));
   CHECK(row["jobid"] == "j1");
   CHECK(row["msgid"] == "42");
   CHECK(row["stat"] == 0);
