@@ -105,6 +105,10 @@ const message_kind k_message_kinds[] = {{"SystemEvent", "systemevent", &k_system
                                         {"JobExecute", "jobexecute", &k_job_execute},
                                         {"JobSelect", "jobselect", &k_job_select}};
 
+// The center answers a message that does not decode as its kind with a 500: a client's error,
+// so a 400 here (the text is the center's).
+constexpr int k_bad_message_status = 400;
+
 // What postMessages answers a message that does not decode as the struct its msgname names
 // ("process systemevent message m1 failure, json: cannot unmarshal ..."), or nullopt.
 std::optional<std::string> message_failure(const json& header, std::string_view body) {
@@ -219,8 +223,10 @@ void add_center_routes(router& r, scheduler_api& api, identity_ptr identity) {
     auto header = read_center_body(req.body, k_message_header);
     if (!header.ok()) return send_center_error(reply, header.status());
     // postMessages reads the body again as the struct its msgname names, and answers a failure
-    // with a 500 saying which message failed and Go's reason (api/messages.go).
-    if (auto failure = message_failure(*header, req.body)) return send_center(reply, 500, *failure);
+    // with a 500 saying which message failed and Go's reason (api/messages.go). The sender's
+    // body is at fault, not the server: a 400 here, in the center's words (README).
+    if (auto failure = message_failure(*header, req.body))
+      return send_center(reply, k_bad_message_status, *failure);
     // Jobs made through /api are placed the moment they change, and Mainspring's agents report
     // runs over their own connection: the web's and agents' messages have nothing left to do.
     send_center(reply, 202, k_accepted);

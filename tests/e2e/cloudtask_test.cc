@@ -843,7 +843,7 @@ TEST_CASE("cloudtask: jobs and log rows carry their document's _id as the web's 
   CHECK(again[1]["_id"] == rows[1]["_id"]);
 }
 
-TEST_CASE("cloudtask: the center decodes a message as the struct its msgname names, a type error a 500 in its words") {
+TEST_CASE("cloudtask: the center decodes a message as the struct its msgname names, a type error a 400 in its words") {
   ct_server s;
   auto post = [&](const std::string& path, const std::string& body) { return s.ct.post_json(path, body); };
   // The web's messages and the agents' decode: accepted.
@@ -853,16 +853,17 @@ TEST_CASE("cloudtask: the center decodes a message as the struct its msgname nam
   CHECK(s.answer(post("/cloudtask/v2/messages", R"({"msgname":"JobExecute","msgid":"m2","jobid":"j1","state":0,)"
                                                 R"("execat":"2018-03-19T02:45:00Z","nextat":"0001-01-01T00:00:00Z"})"),
                  202)["content"] == "request accepted.");
-  // A header that decodes, a body that does not as its kind: postMessages' 500 with Go's reason.
+  // A header that decodes, a body that does not as its kind: postMessages' text with Go's reason,
+  // a 400 where the center answers 500 (the body is at fault, not the server).
   http_response r = post("/cloudtask/v2/messages", R"({"msgname":"SystemEvent","msgid":"m1","timestamp":"now"})");
-  CHECK(s.answer(r, 500) ==
+  CHECK(s.answer(r, 400) ==
         json{{"content", "process systemevent message m1 failure, json: cannot unmarshal string into Go struct field "
                          "SystemEvent.timestamp of type int64"}});
   CHECK(r.header("access-control-allow-origin") == "*");
-  CHECK(s.answer(post("/cloudtask/v2/messages", R"({"MsgName":"JobSelect","msgid":"m3","nextat":"tomorrow"})"), 500) ==
+  CHECK(s.answer(post("/cloudtask/v2/messages", R"({"MsgName":"JobSelect","msgid":"m3","nextat":"tomorrow"})"), 400) ==
         json{{"content", R"(process jobselect message m3 failure, parsing time "tomorrow" as "2006-01-02T15:04:05Z07:00": )"
                          R"(cannot parse "tomorrow" as "2006")"}});
-  CHECK(s.answer(post("/cloudtask/v2/messages", R"({"msgname":"JobExecute","msgid":"m4","state":1.5})"), 500)["content"] ==
+  CHECK(s.answer(post("/cloudtask/v2/messages", R"({"msgname":"JobExecute","msgid":"m4","state":1.5})"), 400)["content"] ==
         "process jobexecute message m4 failure, json: cannot unmarshal number 1.5 into Go struct field JobExecute.state of type int");
   // A message of no known kind is not read further; a header that does not decode is a 400.
   CHECK(s.answer(post("/cloudtask/v2/messages", R"({"msgname":"Other","timestamp":"now"})"), 202)["content"] ==
