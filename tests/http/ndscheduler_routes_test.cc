@@ -259,3 +259,48 @@ TEST_CASE("an audit entry's description is null for added, paused and resumed, a
   CHECK(description["modified"] == "");
   CHECK(description["deleted"] == "");
 }
+
+TEST_CASE("a modify and a delete keep what changed and what was deleted, and the log shows them as ndscheduler") {
+  fixture f;
+  std::string id = f.call("POST", "/api/v1/jobs", k_awesome).body["job_id"];
+  auto put = f.call("PUT", "/api/v1/jobs/" + id,
+                    R"({"name":"n2","job_class_string":"simple_scheduler.jobs.sample_job.AwesomeJob","hour":"4"})");
+  REQUIRE(put.status == 200);
+  const std::string edit_detail = f.api.origin.detail;
+  REQUIRE((f.api.patch && f.api.patch->edit));  // the fake keeps the patch: apply it as the job actor would
+  REQUIRE(f.api.patch->edit(f.api.jobs["ndscheduler"][id].spec).ok());
+  auto old_json = f.call("GET", "/api/v1/jobs/" + id).body;  // as the delete reads it
+  REQUIRE(f.call("DELETE", "/api/v1/jobs/" + id).status == 200);
+  const std::string delete_detail = f.api.origin.detail + ": 1 job(s)";  // as the group adds it
+  auto entry = [&](int64_t ms, const char* action, std::string detail) {
+    return audit_entry{1'700'000'000'000 + ms, "ndscheduler", "", action, "ndscheduler", id, std::move(detail)};
+  };
+  f.api.group_audit = std::vector<audit_entry>{entry(1, "job.edit", edit_detail), entry(2, "job.delete", delete_detail)};
+  auto logs = f.call("GET", "/api/v1/logs").body["logs"];  // newest first
+  REQUIRE(logs.size() == 2);
+  CHECK(logs[1]["event"] == "modified");
+  CHECK(logs[1]["job_name"] == "n2");
+  // pub_args were kept (the body has none), so only the name and the hour changed.
+  CHECK(logs[1]["description"] ==
+        "<b>name</b>: <font color=\"red\">n</font> => <font color=\"green\">n2</font><br>"
+        "<b>hour</b>: <font color=\"red\">3</font> => <font color=\"green\">4</font><br>");
+  CHECK(logs[0]["event"] == "deleted");
+  CHECK(logs[0]["job_name"] == "n2");
+  const std::string deleted = logs[0]["description"];
+  CHECK(deleted.starts_with(R"({"job_id": ")" + id + R"(", "name": "n2", "next_run_time": ")"));
+  CHECK(json::parse(deleted) == old_json);
+}
+
+TEST_CASE("a PUT refused for its schedule writes nothing, and one of an unknown job says Job not found") {
+  fixture f;
+  std::string id = f.call("POST", "/api/v1/jobs", k_awesome).body["job_id"];
+  auto bad = f.call("PUT", "/api/v1/jobs/" + id,
+                    R"({"name":"n2","job_class_string":"simple_scheduler.jobs.sample_job.AwesomeJob","hour":"25"})");
+  CHECK(bad.status == 400);
+  CHECK(bad.error().starts_with("hour"));
+  CHECK_FALSE(f.api.patch);  // no edit reached the scheduler
+  CHECK(f.call("GET", "/api/v1/jobs/" + id).body["name"] == "n");
+  auto unknown = f.call("PUT", "/api/v1/jobs/0123456789abcdef0123456789abcdef", k_awesome);
+  CHECK(unknown.status == 400);
+  CHECK(unknown.error() == "Job not found: 0123456789abcdef0123456789abcdef");
+}
