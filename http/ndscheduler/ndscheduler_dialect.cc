@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -66,7 +67,40 @@ status nd_status(const status& st, const std::string& job_id) {
                             {"exec_command", "pub_args"}, {"name", "name"}});
 }
 
-request_handler handler(request_handler h) { return guarded(render, std::move(h)); }
+// tornado's @removeslash, the outermost decorator of every ndscheduler handler method: a path
+// ending in '/' is, for GET and HEAD, a 301 to the path without its trailing slashes (query
+// kept, an empty body as tornado's redirect sends); for any other method a 404. nullopt for a
+// path without one.
+std::optional<http_response> removeslash(const http_request& req) {
+  const std::string& sent = req.raw_path.empty() ? req.path : req.raw_path;
+  if (!sent.ends_with('/')) return std::nullopt;
+  if (req.method != "GET" && req.method != "HEAD")
+    return render(404, status::not_found("no route for " + req.method + " " + sent));
+  std::string location = sent.substr(0, sent.find_last_not_of('/') + 1);
+  if (auto q = req.target.find('?'); q != std::string::npos) location += req.target.substr(q);
+  return http_response{301, "text/html; charset=UTF-8", "", {{"Location", location}}};
+}
+
+// A route's handler as tornado runs the method: removeslash first, then the body, whose
+// exceptions answer 500 in ndscheduler's shape.
+request_handler handler(request_handler h) {
+  return guarded(render, [h = std::move(h)](http_request& req, responder reply) {
+    if (auto moved = removeslash(req)) return reply.send(std::move(*moved));
+    h(req, std::move(reply));
+  });
+}
+
+// What a method the route's tornado handler takes no id for answers (its call would fail with a
+// TypeError, a 500 there): the 405 the router gives a method a path has no route for.
+request_handler not_allowed_with_id(std::string allow) {
+  return handler([allow = std::move(allow)](http_request& req, responder reply) {
+    const std::string& sent = req.raw_path.empty() ? req.path : req.raw_path;
+    http_response r = render(405, status::invalid_argument("method " + req.method + " not allowed on " + sent +
+                                                           "; allowed: " + allow));
+    r.headers.emplace_back("Allow", allow);
+    reply.send(std::move(r));
+  });
+}
 
 request_origin origin(const http_request& req, std::string detail = {}) {
   auto o = origin_of(k_dialect_name, req);
@@ -276,7 +310,7 @@ void run_now(scheduler_api& api, const options_ptr& o, const http_request& req, 
 // -- jobs --
 
 void add_job_routes(router& r, scheduler_api& api, options_ptr o) {
-  r.add("GET", "/api/v1/jobs", handler([&api, o](http_request&, responder reply) {
+  r.add("GET", k_jobs_route, handler([&api, o](http_request&, responder reply) {
     api.list_jobs(o->group, [reply](status_or<std::vector<job_view>> views) {
       if (!views.ok()) return send_error(reply, views.status());
       // APScheduler's get_jobs: by next_run_time, paused jobs last (_fix_paused_jobs_sorting);
@@ -292,14 +326,14 @@ void add_job_routes(router& r, scheduler_api& api, options_ptr o) {
       send_json(reply, 200, ojson{{"jobs", std::move(jobs)}});
     });
   }));
-  r.add("GET", "/api/v1/jobs/{job_id}", handler([&api, o](http_request& req, responder reply) {
-    std::string id = req.params["job_id"];
+  r.add("GET", k_job_route, handler([&api, o](http_request& req, responder reply) {
+    std::string id = req.params["id"];
     api.job_detail(o->group, id, [reply, id](status_or<job_view> v) {
       if (!v.ok()) return send_error(reply, nd_status(v.status(), id));
       send_json(reply, 200, job_json(*v));
     });
   }));
-  r.add("POST", "/api/v1/jobs", handler([&api, o](http_request& req, responder reply) {
+  r.add("POST", k_jobs_route, handler([&api, o](http_request& req, responder reply) {
     auto body = body_of(req);
     if (!body.ok()) return send_error(reply, body.status());
     auto job = decode_job(*body);
@@ -312,8 +346,9 @@ void add_job_routes(router& r, scheduler_api& api, options_ptr o) {
       send_json(reply, 201, json{{"job_id", id}});
     });
   }));
-  r.add("PUT", "/api/v1/jobs/{job_id}", handler([&api, o](http_request& req, responder reply) {
-    std::string id = req.params["job_id"];
+  r.add("POST", k_job_route, not_allowed_with_id("GET, PUT, DELETE, PATCH, OPTIONS"));
+  r.add("PUT", k_job_route, handler([&api, o](http_request& req, responder reply) {
+    std::string id = req.params["id"];
     auto body = body_of(req);
     if (!body.ok()) return send_error(reply, body.status());
     auto job = decode_job(*body);
@@ -338,21 +373,21 @@ void add_job_routes(router& r, scheduler_api& api, options_ptr o) {
   // Delete, pause and resume record the job's name of the moment in the audit entry, as
   // ndscheduler's audit log stores it (the log shows it after a rename or the delete); a delete
   // also the job as it was (its description).
-  r.add("DELETE", "/api/v1/jobs/{job_id}", handler([&api, o](http_request& req, responder reply) {
-    std::string id = req.params["job_id"];
+  r.add("DELETE", k_job_route, handler([&api, o](http_request& req, responder reply) {
+    std::string id = req.params["id"];
     with_job(api, o, id, reply, [&api, o, req, reply, id](const job_view& v) {
       const std::string detail = audit_detail(v.spec.name, deleted_description(job_json(v)));
       api.delete_job(origin(req, detail), o->group, id, answer_job_id(reply, id));
     });
   }));
-  r.add("PATCH", "/api/v1/jobs/{job_id}", handler([&api, o](http_request& req, responder reply) {
-    std::string id = req.params["job_id"];
+  r.add("PATCH", k_job_route, handler([&api, o](http_request& req, responder reply) {
+    std::string id = req.params["id"];
     with_job(api, o, id, reply, [&api, o, req, reply, id](const job_view& v) {
       api.pause_job(origin(req, v.spec.name), o->group, id, answer_job_id(reply, id));
     });
   }));
-  r.add("OPTIONS", "/api/v1/jobs/{job_id}", handler([&api, o](http_request& req, responder reply) {
-    std::string id = req.params["job_id"];
+  r.add("OPTIONS", k_job_route, handler([&api, o](http_request& req, responder reply) {
+    std::string id = req.params["id"];
     with_job(api, o, id, reply, [&api, o, req, reply, id](const job_view& v) {
       api.activate_job(origin(req, v.spec.name), o->group, id, k_first_fire_by_schedule, answer_job_id(reply, id));
     });
@@ -362,7 +397,7 @@ void add_job_routes(router& r, scheduler_api& api, options_ptr o) {
 // -- executions and logs --
 
 void add_execution_routes(router& r, scheduler_api& api, options_ptr o) {
-  r.add("GET", "/api/v1/executions", handler([&api, o](http_request& req, responder reply) {
+  r.add("GET", k_executions_route, handler([&api, o](http_request& req, responder reply) {
     auto range = time_range(req);
     if (!range.ok()) return send_error(reply, range.status());
     // Named copies, not a structured binding: clang before 16 cannot capture those in a lambda.
@@ -378,17 +413,12 @@ void add_execution_routes(router& r, scheduler_api& api, options_ptr o) {
                            });
     });
   }));
-  r.add("GET", "/api/v1/executions/{execution_id}", handler([&api, o](http_request& req, responder reply) {
-    const std::string eid = req.params["execution_id"];
-    auto dash = eid.rfind('-');
-    uint64_t run_id = 0;
-    std::string job_id = dash == std::string::npos ? "" : eid.substr(0, dash);
-    try {
-      if (dash != std::string::npos) run_id = std::stoull(eid.substr(dash + 1));
-    } catch (...) {
-      run_id = 0;
-    }
-    if (!is_job_id(job_id) || run_id == 0) return send_error(reply, status::invalid_argument("Execution not found: " + eid));
+  r.add("GET", k_execution_route, handler([&api, o](http_request& req, responder reply) {
+    const std::string eid = req.params["id"];
+    auto ref = parse_execution_id(eid);
+    if (!ref) return send_error(reply, status::invalid_argument("Execution not found: " + eid));
+    const std::string job_id = ref->job_id;
+    const uint64_t run_id = ref->run_id;
     executions_kept_after_delete(api, o->group, job_id, 1, run_id + 1,
                                  [&api, o, reply, eid, job_id, run_id](status_or<std::vector<run_record>> runs) {
       if (!runs.ok() || runs->empty() || runs->front().run_id != run_id)
@@ -402,20 +432,20 @@ void add_execution_routes(router& r, scheduler_api& api, options_ptr o) {
       });
     });
   }));
-  r.add("POST", "/api/v1/executions/{job_id}", handler([&api, o](http_request& req, responder reply) {
-    run_now(api, o, req, reply, req.params["job_id"]);
+  r.add("POST", k_execution_route, handler([&api, o](http_request& req, responder reply) {
+    run_now(api, o, req, reply, req.params["id"]);
   }));
-  r.add("POST", "/api/v1/executions", handler([&api, o](http_request& req, responder reply) {
+  r.add("POST", k_executions_route, handler([&api, o](http_request& req, responder reply) {
     auto body = body_of(req);
     if (!body.ok()) return send_error(reply, body.status());
     if (!body->contains("job_id") || !(*body)["job_id"].is_string())
       return send_error(reply, status::invalid_argument("Require this parameter: job_id"));
     run_now(api, o, req, reply, (*body)["job_id"].get<std::string>());
   }));
-  r.add("DELETE", "/api/v1/executions/{execution_id}", handler([](http_request&, responder reply) {
+  r.add("DELETE", k_execution_route, handler([](http_request&, responder reply) {
     send_error(reply, status::unimplemented("Not implemented yet."));
   }));
-  r.add("GET", "/api/v1/logs", handler([&api, o](http_request& req, responder reply) {
+  r.add("GET", k_logs_route, handler([&api, o](http_request& req, responder reply) {
     auto range = time_range(req);
     if (!range.ok()) return send_error(reply, range.status());
     api.group_audit_log(o->group, range->first, range->second + 1, k_max_list_entries,
@@ -468,7 +498,6 @@ dialect make_dialect(ndscheduler_options options) {
     api.register_group(request_origin{std::string(k_dialect_name), "", ""}, o->group, [](status_or<std::string>) {});
   };
   d.render_error = render;
-  d.redirect_trailing_slash = slash_redirect::tornado;  // @tornado.web.removeslash on every handler
   d.key_requirement_for = key_requirements();
   return d;
 }

@@ -304,3 +304,77 @@ TEST_CASE("a PUT refused for its schedule writes nothing, and one of an unknown 
   CHECK(unknown.status == 400);
   CHECK(unknown.error() == "Job not found: 0123456789abcdef0123456789abcdef");
 }
+
+TEST_CASE("an id with slashes reaches the handlers, as tornado's /api/v1/jobs/(.*) routes take it") {
+  fixture f;
+  for (const char* method : {"GET", "DELETE", "PATCH", "OPTIONS"}) {
+    INFO(method);
+    auto a = f.call(method, "/api/v1/jobs/a/b/c");
+    CHECK(a.status == 400);
+    CHECK(a.error() == "Job not found: a/b/c");
+  }
+  // PUT checks the body first, as _validate_post_data runs before the lookup.
+  CHECK(f.call("PUT", "/api/v1/jobs/a/b", "{}").error() == "Require this parameter: name");
+  CHECK(f.call("PUT", "/api/v1/jobs/a/b", k_awesome).error() == "Job not found: a/b");
+  CHECK(f.call("GET", "/api/v1/jobs//x").error() == "Job not found: /x");
+  CHECK(f.call("POST", "/api/v1/executions/a/b").error() == "Job not found: a/b");
+  auto execution = f.call("GET", "/api/v1/executions/a/b-1");
+  CHECK(execution.status == 400);
+  CHECK(execution.error() == "Execution not found: a/b-1");
+  CHECK(f.call("DELETE", "/api/v1/executions/a/b").status == 501);
+}
+
+TEST_CASE("a job made through another API in the group, with its own kind of id, is served by id with its executions") {
+  fixture f;
+  job_spec spec;
+  spec.id = "report-1.v2";  // ids of other APIs: [a-zA-Z0-9_.-]
+  spec.group = "ndscheduler";
+  spec.name = "report";
+  spec.schedule = "0 0 3 * * *";
+  spec.target = noop_target{};
+  f.api.add_job({}, spec, [](status_or<std::string>) {});
+  auto job = f.call("GET", "/api/v1/jobs/report-1.v2");
+  REQUIRE(job.status == 200);
+  CHECK(job.body["name"] == "report");
+  auto e = f.call("GET", "/api/v1/executions/report-1.v2-42");  // the fake's run 42
+  REQUIRE(e.status == 200);
+  CHECK(e.body["execution_id"] == "report-1.v2-42");
+  CHECK(e.body["job"]["job_id"] == "report-1.v2");
+  for (const char* bad : {"report-1.v2-", "report-1.v2-4x2", "report-1.v2-+42", "report-1.v2-0", "-42", "a b-42",
+                          "report-1.v2-18446744073709551615", "report-1.v2-99999999999999999999"}) {
+    INFO(bad);
+    auto a = f.call("GET", std::string("/api/v1/executions/") + bad);
+    CHECK(a.status == 400);
+    CHECK(a.error() == std::string("Execution not found: ") + bad);
+  }
+}
+
+TEST_CASE("a path with a trailing slash is tornado's removeslash: GET redirected, other methods 404") {
+  fixture f;
+  std::string id = f.call("POST", "/api/v1/jobs", k_awesome).body["job_id"];
+  auto header = [](const answer_t& a, const std::string& name) {
+    for (const auto& [k, v] : a.headers)
+      if (k == name) return v;
+    return std::string();
+  };
+  auto moved = call_route(f.routes, "GET", "/api/v1/jobs/" + id + "//?x=1");
+  CHECK(moved.status == 301);
+  CHECK(header(moved, "Location") == "/api/v1/jobs/" + id + "?x=1");
+  CHECK(moved.raw.empty());
+  CHECK(header(call_route(f.routes, "GET", "/api/v1/jobs/"), "Location") == "/api/v1/jobs");
+  CHECK(header(call_route(f.routes, "GET", "/api/v1/executions/"), "Location") == "/api/v1/executions");
+  CHECK(header(call_route(f.routes, "GET", "/api/v1/jobs/a/b/"), "Location") == "/api/v1/jobs/a/b");
+  // /api/v1/logs is tornado's only route without (.*): its twin with a slash is no route there.
+  CHECK(call_route(f.routes, "GET", "/api/v1/logs/").status == 404);
+  for (const char* method : {"PUT", "DELETE", "PATCH", "OPTIONS", "POST"}) {
+    INFO(method);
+    CHECK(f.call(method, "/api/v1/jobs/" + id + "/", k_awesome).status == 404);
+  }
+  CHECK(f.call("POST", "/api/v1/jobs/", k_awesome).status == 404);
+  CHECK(f.call("DELETE", "/api/v1/executions/x/").status == 404);
+  // POST with an id: jobs' post takes none (a TypeError there); here the 405 of the methods it has.
+  auto post = f.call("POST", "/api/v1/jobs/" + id, k_awesome);
+  CHECK(post.status == 405);
+  CHECK(header(post, "Allow") == "GET, PUT, DELETE, PATCH, OPTIONS");
+  CHECK(f.call("GET", "/api/v1/jobs").body["jobs"].size() == 1);  // nothing was made
+}
