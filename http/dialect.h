@@ -51,8 +51,8 @@ struct dialect {
   // No route asks for a key, even under --require-api-key (funcs keep their TOTP codes).
   bool keyless = false;
   // A path without a route whose twin with (or without) a trailing slash has one is redirected
-  // there as the original's framework does (gin's RedirectTrailingSlash for Dkron, tornado's
-  // @removeslash for ndscheduler).
+  // there as the original's framework does (gin's RedirectTrailingSlash for Dkron; ndscheduler's
+  // handlers do tornado's @removeslash themselves).
   slash_redirect redirect_trailing_slash = slash_redirect::none;
   // What a request no route takes is answered (unrouted_answer: gin's bare 404 for Dkron).
   unrouted_answer unrouted = unrouted_answer::not_found_or_not_allowed;

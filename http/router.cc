@@ -25,6 +25,10 @@ void router::add(std::string method, std::string_view pattern, request_handler h
     if (!param) ++r.literal_count;
     r.segments.emplace_back(seg);
   }
+  if (auto& last = r.segments.back(); last.ends_with("...}")) {
+    r.takes_rest = true;
+    last.erase(last.size() - 4, 3);  // "{name...}" -> "{name}"
+  }
   r.handler = std::move(handler);
   routes_.push_back(std::move(r));
 }
@@ -51,12 +55,13 @@ route_match router::match(http_request& request) const {
   const route* best = nullptr;
   std::string allow;
   for (const auto& r : routes_) {
-    if (r.segments.size() != segments.size()) continue;
+    if (r.takes_rest ? segments.size() < r.segments.size() : r.segments.size() != segments.size()) continue;
     bool ok = true;
-    for (std::size_t i = 0; ok && i < segments.size(); ++i) {
+    for (std::size_t i = 0; ok && i < r.segments.size(); ++i) {
       const auto& want = r.segments[i];
       bool param = want.size() >= 2 && want.front() == '{';
-      ok = param ? !segments[i].empty() : want == segments[i];
+      bool rest = r.takes_rest && i + 1 == r.segments.size();
+      ok = rest || (param ? !segments[i].empty() : want == segments[i]);
     }
     if (!ok) continue;
     bool method_ok = r.method == request.method || (r.method == "GET" && request.method == "HEAD");
@@ -71,10 +76,13 @@ route_match router::match(http_request& request) const {
     m.allow = std::move(allow);
     return m;
   }
-  for (std::size_t i = 0; i < segments.size(); ++i) {
+  for (std::size_t i = 0; i < best->segments.size(); ++i) {
     const auto& want = best->segments[i];
-    if (want.size() >= 2 && want.front() == '{')
-      request.params[want.substr(1, want.size() - 2)] = std::move(segments[i]);
+    if (want.size() < 2 || want.front() != '{') continue;
+    std::string value = std::move(segments[i]);
+    if (best->takes_rest && i + 1 == best->segments.size())
+      for (std::size_t k = i + 1; k < segments.size(); ++k) value += "/" + segments[k];
+    request.params[want.substr(1, want.size() - 2)] = std::move(value);
   }
   m.handler = &best->handler;
   m.route = best->pattern;

@@ -3,7 +3,10 @@
 // Each dialect registers its routes; the server asks the router for every request. A path that
 // no route knows is a 404; a known path with another method is a 405 with an Allow header.
 // Where two patterns match, the one with more literal segments wins ("/v1/group/list" beats
-// "/v1/{group}/list").
+// "/v1/{group}/list"). A pattern's last segment "{name...}" takes the rest of the path, slashes
+// and empty segments included, as a regex route's "(.*)" does (tornado's, ndscheduler's
+// "/api/v1/jobs/(.*)"): "/api/v1/jobs/{job_id...}" gives job_id "a/b" for "/api/v1/jobs/a/b" and
+// "" for "/api/v1/jobs/".
 //
 // Example:
 //   router r;
@@ -47,6 +50,7 @@ class router {
     std::string pattern;
     std::vector<std::string> segments;  // "{name}" marks a parameter
     int literal_count = 0;
+    bool takes_rest = false;  // the last segment is "{name...}"
     request_handler handler;
   };
 
@@ -62,7 +66,6 @@ std::vector<std::string_view> split_path(std::string_view path);
 enum class slash_redirect {
   none,     // 404 / 405 as for any other path
   gin,      // gin's RedirectTrailingSlash (Dkron): to the twin with or without it, GET 301, others 307
-  tornado,  // tornado's @removeslash (ndscheduler): GET and HEAD 301 to the path without it
 };
 
 // What a listener answers for a request no route takes, once no slash_redirect applies

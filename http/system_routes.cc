@@ -66,24 +66,6 @@ std::optional<http_response> trailing_slash_redirect(const router& r, const http
   return moved;
 }
 
-// tornado's @removeslash, on every ndscheduler handler: a GET or HEAD of a path ending in '/'
-// is sent to the path without its trailing slashes (query kept), 301 with an empty body, when a
-// route has it; tornado answers other methods 404, as an unrouted path is here.
-std::optional<http_response> removeslash_redirect(const router& r, const http_request& request,
-                                                  const std::string& sent_path) {
-  if (request.method != "GET" && request.method != "HEAD") return std::nullopt;
-  const auto end = sent_path.find_last_not_of('/');
-  if (end == std::string::npos || end + 1 == sent_path.size()) return std::nullopt;  // "/" or no slash
-  http_request twin;
-  twin.method = request.method;
-  twin.raw_path = sent_path.substr(0, end + 1);
-  twin.path = twin.raw_path;
-  if (!r.match(twin).handler) return std::nullopt;
-  std::string location = twin.raw_path;
-  if (auto q = request.target.find('?'); q != std::string::npos) location += request.target.substr(q);
-  return http_response{301, "", "", {{"Location", location}}};
-}
-
 }  // namespace
 
 void add_system_routes(router& r, system_probe probe) {
@@ -139,7 +121,6 @@ void dispatch(const router& r, http_request& request, responder reply,
   const std::string& sent_path = request.raw_path.empty() ? request.path : request.raw_path;
   std::optional<http_response> moved;
   if (options.redirect_trailing_slash == slash_redirect::gin) moved = trailing_slash_redirect(r, request, sent_path);
-  if (options.redirect_trailing_slash == slash_redirect::tornado) moved = removeslash_redirect(r, request, sent_path);
   if (moved) return reply.send(std::move(*moved));
   if (options.unrouted == unrouted_answer::gin_not_found)
     return reply.send(http_response{404, "text/plain", "404 page not found", {}});

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cstdint>
 #include <cmath>
 #include <optional>
 
@@ -155,6 +157,19 @@ bool is_job_id(std::string_view id) {
   for (char c : id)
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   return true;
+}
+
+std::optional<execution_ref> parse_execution_id(std::string_view text) {
+  const auto dash = text.rfind('-');
+  if (dash == std::string_view::npos) return std::nullopt;
+  execution_ref ref{std::string(text.substr(0, dash)), 0};
+  const std::string_view digits = text.substr(dash + 1);
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), ref.run_id);
+  // Run ids start at 1; the largest has no run after it to search before.
+  if (ec != std::errc{} || ref.run_id == 0 || ref.run_id == UINT64_MAX || !is_valid_job_id(ref.job_id))
+    return std::nullopt;
+  return ref;
 }
 
 std::string iso_time(int64_t unix_ms) {

@@ -65,6 +65,15 @@ nlohmann::ordered_json job_json(const job_view& job);
 std::string new_job_id();
 bool is_job_id(std::string_view id);
 
+// An execution's id, "<job id>-<run id>", read back: the job's id may be any the core takes
+// ([a-zA-Z0-9_.-], a job made through another API in the group; '-' included, hence the last
+// one), the run's id decimal digits. nullopt for anything else.
+struct execution_ref {
+  std::string job_id;
+  uint64_t run_id = 0;
+};
+std::optional<execution_ref> parse_execution_id(std::string_view text);
+
 // ISO 8601 as Python's datetime.isoformat() with a UTC offset: "2026-12-03T07:20:05.604000+00:00".
 std::string iso_time(int64_t unix_ms);
 // Parses the time_range_* arguments: ISO 8601 as dateutil's parser reads it in ndscheduler (a

@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "http/dialect_data.h"
 #include "http/handler_kit.h"
 #include "http/json_body.h"
+#include "http/ndscheduler/audit_log.h"
 #include "http/ndscheduler/job_classes.h"
 #include "http/ndscheduler/job_json.h"
 #include "http/ndscheduler/key_requirements.h"
@@ -65,7 +67,40 @@ status nd_status(const status& st, const std::string& job_id) {
                             {"exec_command", "pub_args"}, {"name", "name"}});
 }
 
-request_handler handler(request_handler h) { return guarded(render, std::move(h)); }
+// tornado's @removeslash, the outermost decorator of every ndscheduler handler method: a path
+// ending in '/' is, for GET and HEAD, a 301 to the path without its trailing slashes (query
+// kept, an empty body as tornado's redirect sends); for any other method a 404. nullopt for a
+// path without one.
+std::optional<http_response> removeslash(const http_request& req) {
+  const std::string& sent = req.raw_path.empty() ? req.path : req.raw_path;
+  if (!sent.ends_with('/')) return std::nullopt;
+  if (req.method != "GET" && req.method != "HEAD")
+    return render(404, status::not_found("no route for " + req.method + " " + sent));
+  std::string location = sent.substr(0, sent.find_last_not_of('/') + 1);
+  if (auto q = req.target.find('?'); q != std::string::npos) location += req.target.substr(q);
+  return http_response{301, "text/html; charset=UTF-8", "", {{"Location", location}}};
+}
+
+// A route's handler as tornado runs the method: removeslash first, then the body, whose
+// exceptions answer 500 in ndscheduler's shape.
+request_handler handler(request_handler h) {
+  return guarded(render, [h = std::move(h)](http_request& req, responder reply) {
+    if (auto moved = removeslash(req)) return reply.send(std::move(*moved));
+    h(req, std::move(reply));
+  });
+}
+
+// What a method the route's tornado handler takes no id for answers (its call would fail with a
+// TypeError, a 500 there): the 405 the router gives a method a path has no route for.
+request_handler not_allowed_with_id(std::string allow) {
+  return handler([allow = std::move(allow)](http_request& req, responder reply) {
+    const std::string& sent = req.raw_path.empty() ? req.path : req.raw_path;
+    http_response r = render(405, status::invalid_argument("method " + req.method + " not allowed on " + sent +
+                                                           "; allowed: " + allow));
+    r.headers.emplace_back("Allow", allow);
+    reply.send(std::move(r));
+  });
+}
 
 request_origin origin(const http_request& req, std::string detail = {}) {
   auto o = origin_of(k_dialect_name, req);
@@ -83,13 +118,30 @@ done_fn answer_job_id(responder reply, std::string id, int code = 200) {
   };
 }
 
-// Calls `then` with the job's current name, or answers "Job not found".
-void with_job_name(scheduler_api& api, const options_ptr& o, const std::string& id, const responder& reply,
-                   std::function<void(const std::string&)> then) {
+// Calls `then` with the job as it is, or answers "Job not found".
+void with_job(scheduler_api& api, const options_ptr& o, const std::string& id, const responder& reply,
+              std::function<void(const job_view&)> then) {
   api.job_detail(o->group, id, [reply, id, then = std::move(then)](status_or<job_view> v) {
     if (!v.ok()) return send_error(reply, nd_status(v.status(), id));
-    then(v->spec.name);
+    then(*v);
   });
+}
+
+// What a PUT of `job` makes of `current`: name, class, arguments and schedule from the body,
+// with the current pub_args when the body has none. The phase (paused or not) is the job actor's
+// and stays as it is.
+status put_into(job_spec& current, const nd_job& job, bool pub_args_given) {
+  nd_job next = job;
+  if (!pub_args_given) next.pub_args = dialect_section(current.dialect_data, k_dialect_name).value("pub_args", json::array());
+  auto rebuilt = to_job_spec(next, current.group, current.id);
+  if (!rebuilt.ok()) return rebuilt.status();
+  current.name = rebuilt->name;
+  current.schedule = rebuilt->schedule;
+  current.target = rebuilt->target;
+  current.timeout_ms = rebuilt->timeout_ms;
+  current.dialect_data = with_dialect_section(current.dialect_data, k_dialect_name,
+                                              dialect_section(rebuilt->dialect_data, k_dialect_name));
+  return {};
 }
 
 // -- executions --
@@ -248,19 +300,6 @@ status_or<std::pair<int64_t, int64_t>> time_range(const http_request& req) {
   return std::pair{start, end};
 }
 
-// The job's name an audit entry recorded: an add's detail is the name (whatever the API); an
-// edit's, pause's and resume's made here is the name too; a delete's made here is "<name>: 1
-// job(s)" (the group appends the count; older entries have only the count); a run's is its run
-// id. "" when it recorded none.
-std::string recorded_job_name(const audit_entry& e) {
-  if (e.action == "job.add") return e.detail;
-  if (e.api != k_dialect_name || e.action == "job.run") return "";
-  if (e.action != "job.delete") return e.detail;
-  if (!e.detail.ends_with(" job(s)")) return e.detail;
-  auto colon = e.detail.rfind(": ");
-  return colon == std::string::npos ? "" : e.detail.substr(0, colon);
-}
-
 void run_now(scheduler_api& api, const options_ptr& o, const http_request& req, responder reply, const std::string& id) {
   api.run_job_now(origin(req), o->group, id, [reply, id](status_or<uint64_t> run) {
     if (!run.ok()) return send_error(reply, nd_status(run.status(), id));
@@ -271,7 +310,7 @@ void run_now(scheduler_api& api, const options_ptr& o, const http_request& req, 
 // -- jobs --
 
 void add_job_routes(router& r, scheduler_api& api, options_ptr o) {
-  r.add("GET", "/api/v1/jobs", handler([&api, o](http_request&, responder reply) {
+  r.add("GET", k_jobs_route, handler([&api, o](http_request&, responder reply) {
     api.list_jobs(o->group, [reply](status_or<std::vector<job_view>> views) {
       if (!views.ok()) return send_error(reply, views.status());
       // APScheduler's get_jobs: by next_run_time, paused jobs last (_fix_paused_jobs_sorting);
@@ -287,14 +326,14 @@ void add_job_routes(router& r, scheduler_api& api, options_ptr o) {
       send_json(reply, 200, ojson{{"jobs", std::move(jobs)}});
     });
   }));
-  r.add("GET", "/api/v1/jobs/{job_id}", handler([&api, o](http_request& req, responder reply) {
-    std::string id = req.params["job_id"];
+  r.add("GET", k_job_route, handler([&api, o](http_request& req, responder reply) {
+    std::string id = req.params["id"];
     api.job_detail(o->group, id, [reply, id](status_or<job_view> v) {
       if (!v.ok()) return send_error(reply, nd_status(v.status(), id));
       send_json(reply, 200, job_json(*v));
     });
   }));
-  r.add("POST", "/api/v1/jobs", handler([&api, o](http_request& req, responder reply) {
+  r.add("POST", k_jobs_route, handler([&api, o](http_request& req, responder reply) {
     auto body = body_of(req);
     if (!body.ok()) return send_error(reply, body.status());
     auto job = decode_job(*body);
@@ -307,53 +346,50 @@ void add_job_routes(router& r, scheduler_api& api, options_ptr o) {
       send_json(reply, 201, json{{"job_id", id}});
     });
   }));
-  r.add("PUT", "/api/v1/jobs/{job_id}", handler([&api, o](http_request& req, responder reply) {
-    std::string id = req.params["job_id"];
+  r.add("POST", k_job_route, not_allowed_with_id("GET, PUT, DELETE, PATCH, OPTIONS"));
+  r.add("PUT", k_job_route, handler([&api, o](http_request& req, responder reply) {
+    std::string id = req.params["id"];
     auto body = body_of(req);
     if (!body.ok()) return send_error(reply, body.status());
     auto job = decode_job(*body);
     if (!job.ok()) return send_error(reply, job.status());
     const bool pub_args_given = body->contains("pub_args");
-    job_patch patch;
-    // The whole job is rebuilt from the body, with the current pub_args when it has none; the
-    // phase (paused or not) is the job actor's and stays as it is.
-    patch.edit = [job = *job, pub_args_given, group = o->group, id](job_spec& current) -> status {
-      nd_job next = job;
-      if (!pub_args_given) next.pub_args = dialect_section(current.dialect_data, k_dialect_name).value("pub_args", json::array());
-      auto rebuilt = to_job_spec(next, group, id);
-      if (!rebuilt.ok()) return rebuilt.status();
-      current.name = rebuilt->name;
-      current.schedule = rebuilt->schedule;
-      current.target = rebuilt->target;
-      current.timeout_ms = rebuilt->timeout_ms;
-      current.dialect_data = with_dialect_section(current.dialect_data, k_dialect_name,
-                                                  dialect_section(rebuilt->dialect_data, k_dialect_name));
-      return {};
-    };
-    patch.exec_time_s = k_first_fire_by_schedule;  // replans the next fire from the new schedule
-    api.edit_job(origin(req, job->name), o->group, id, std::move(patch), [reply, id](status_or<job_view> v) {
-      if (!v.ok()) return send_error(reply, nd_status(v.status(), id));
-      send_json(reply, 200, json{{"job_id", id}});
+    // ndscheduler's _modify_job reads the job before and after the change, and its audit entry
+    // says what changed. The job after is the one read with the body put into it: what the edit
+    // does unless another change of the job comes between (ndscheduler has the same window).
+    with_job(api, o, id, reply, [&api, o, req, reply, id, job = *job, pub_args_given](const job_view& before) {
+      job_view after = before;
+      if (auto st = put_into(after.spec, job, pub_args_given); !st.ok()) return send_error(reply, nd_status(st, id));
+      const std::string detail = audit_detail(job.name, modified_description(job_json(before), job_json(after)));
+      job_patch patch;
+      patch.edit = [job, pub_args_given](job_spec& current) { return put_into(current, job, pub_args_given); };
+      patch.exec_time_s = k_first_fire_by_schedule;  // replans the next fire from the new schedule
+      api.edit_job(origin(req, detail), o->group, id, std::move(patch), [reply, id](status_or<job_view> v) {
+        if (!v.ok()) return send_error(reply, nd_status(v.status(), id));
+        send_json(reply, 200, json{{"job_id", id}});
+      });
     });
   }));
   // Delete, pause and resume record the job's name of the moment in the audit entry, as
-  // ndscheduler's audit log stores it (the log shows it after a rename or the delete).
-  r.add("DELETE", "/api/v1/jobs/{job_id}", handler([&api, o](http_request& req, responder reply) {
-    std::string id = req.params["job_id"];
-    with_job_name(api, o, id, reply, [&api, o, req, reply, id](const std::string& name) {
-      api.delete_job(origin(req, name), o->group, id, answer_job_id(reply, id));
+  // ndscheduler's audit log stores it (the log shows it after a rename or the delete); a delete
+  // also the job as it was (its description).
+  r.add("DELETE", k_job_route, handler([&api, o](http_request& req, responder reply) {
+    std::string id = req.params["id"];
+    with_job(api, o, id, reply, [&api, o, req, reply, id](const job_view& v) {
+      const std::string detail = audit_detail(v.spec.name, deleted_description(job_json(v)));
+      api.delete_job(origin(req, detail), o->group, id, answer_job_id(reply, id));
     });
   }));
-  r.add("PATCH", "/api/v1/jobs/{job_id}", handler([&api, o](http_request& req, responder reply) {
-    std::string id = req.params["job_id"];
-    with_job_name(api, o, id, reply, [&api, o, req, reply, id](const std::string& name) {
-      api.pause_job(origin(req, name), o->group, id, answer_job_id(reply, id));
+  r.add("PATCH", k_job_route, handler([&api, o](http_request& req, responder reply) {
+    std::string id = req.params["id"];
+    with_job(api, o, id, reply, [&api, o, req, reply, id](const job_view& v) {
+      api.pause_job(origin(req, v.spec.name), o->group, id, answer_job_id(reply, id));
     });
   }));
-  r.add("OPTIONS", "/api/v1/jobs/{job_id}", handler([&api, o](http_request& req, responder reply) {
-    std::string id = req.params["job_id"];
-    with_job_name(api, o, id, reply, [&api, o, req, reply, id](const std::string& name) {
-      api.activate_job(origin(req, name), o->group, id, k_first_fire_by_schedule, answer_job_id(reply, id));
+  r.add("OPTIONS", k_job_route, handler([&api, o](http_request& req, responder reply) {
+    std::string id = req.params["id"];
+    with_job(api, o, id, reply, [&api, o, req, reply, id](const job_view& v) {
+      api.activate_job(origin(req, v.spec.name), o->group, id, k_first_fire_by_schedule, answer_job_id(reply, id));
     });
   }));
 }
@@ -361,7 +397,7 @@ void add_job_routes(router& r, scheduler_api& api, options_ptr o) {
 // -- executions and logs --
 
 void add_execution_routes(router& r, scheduler_api& api, options_ptr o) {
-  r.add("GET", "/api/v1/executions", handler([&api, o](http_request& req, responder reply) {
+  r.add("GET", k_executions_route, handler([&api, o](http_request& req, responder reply) {
     auto range = time_range(req);
     if (!range.ok()) return send_error(reply, range.status());
     // Named copies, not a structured binding: clang before 16 cannot capture those in a lambda.
@@ -377,17 +413,12 @@ void add_execution_routes(router& r, scheduler_api& api, options_ptr o) {
                            });
     });
   }));
-  r.add("GET", "/api/v1/executions/{execution_id}", handler([&api, o](http_request& req, responder reply) {
-    const std::string eid = req.params["execution_id"];
-    auto dash = eid.rfind('-');
-    uint64_t run_id = 0;
-    std::string job_id = dash == std::string::npos ? "" : eid.substr(0, dash);
-    try {
-      if (dash != std::string::npos) run_id = std::stoull(eid.substr(dash + 1));
-    } catch (...) {
-      run_id = 0;
-    }
-    if (!is_job_id(job_id) || run_id == 0) return send_error(reply, status::invalid_argument("Execution not found: " + eid));
+  r.add("GET", k_execution_route, handler([&api, o](http_request& req, responder reply) {
+    const std::string eid = req.params["id"];
+    auto ref = parse_execution_id(eid);
+    if (!ref) return send_error(reply, status::invalid_argument("Execution not found: " + eid));
+    const std::string job_id = ref->job_id;
+    const uint64_t run_id = ref->run_id;
     executions_kept_after_delete(api, o->group, job_id, 1, run_id + 1,
                                  [&api, o, reply, eid, job_id, run_id](status_or<std::vector<run_record>> runs) {
       if (!runs.ok() || runs->empty() || runs->front().run_id != run_id)
@@ -401,20 +432,20 @@ void add_execution_routes(router& r, scheduler_api& api, options_ptr o) {
       });
     });
   }));
-  r.add("POST", "/api/v1/executions/{job_id}", handler([&api, o](http_request& req, responder reply) {
-    run_now(api, o, req, reply, req.params["job_id"]);
+  r.add("POST", k_execution_route, handler([&api, o](http_request& req, responder reply) {
+    run_now(api, o, req, reply, req.params["id"]);
   }));
-  r.add("POST", "/api/v1/executions", handler([&api, o](http_request& req, responder reply) {
+  r.add("POST", k_executions_route, handler([&api, o](http_request& req, responder reply) {
     auto body = body_of(req);
     if (!body.ok()) return send_error(reply, body.status());
     if (!body->contains("job_id") || !(*body)["job_id"].is_string())
       return send_error(reply, status::invalid_argument("Require this parameter: job_id"));
     run_now(api, o, req, reply, (*body)["job_id"].get<std::string>());
   }));
-  r.add("DELETE", "/api/v1/executions/{execution_id}", handler([](http_request&, responder reply) {
+  r.add("DELETE", k_execution_route, handler([](http_request&, responder reply) {
     send_error(reply, status::unimplemented("Not implemented yet."));
   }));
-  r.add("GET", "/api/v1/logs", handler([&api, o](http_request& req, responder reply) {
+  r.add("GET", k_logs_route, handler([&api, o](http_request& req, responder reply) {
     auto range = time_range(req);
     if (!range.ok()) return send_error(reply, range.status());
     api.group_audit_log(o->group, range->first, range->second + 1, k_max_list_entries,
@@ -435,21 +466,17 @@ void add_execution_routes(router& r, scheduler_api& api, options_ptr o) {
         for (const audit_entry& e : entries) {  // oldest first
           auto event = events.find(e.action);
           if (e.group != o->group || event == events.end()) continue;
-          std::string name = recorded_job_name(e);
+          logged_event logged = read_entry(e);
+          std::string& name = logged.job_name;
           if (name.empty() && last_known.count(e.job_id)) name = last_known[e.job_id];
           if (name.empty() && current.count(e.job_id)) name = current[e.job_id];
           if (!name.empty()) last_known[e.job_id] = name;
-          // What ndscheduler's add_audit_log was given: the execution id for a run, nothing (null)
-          // for an add, a pause or a resume; a string for the others (here "").
-          ojson description = nullptr;
-          if (e.action == "job.run") description = e.detail.starts_with("run ") ? e.job_id + "-" + e.detail.substr(4) : "";
-          else if (e.action == "job.edit" || e.action == "job.delete") description = "";
           logs.push_back(ojson{{"job_id", e.job_id},  // _build_audit_log's order
                               {"job_name", name},
                               {"event", event->second},
                               {"user", e.key_id},
                               {"created_time", iso_time(e.time_ms)},
-                              {"description", description}});
+                              {"description", std::move(logged.description)}});
         }
         std::reverse(logs.begin(), logs.end());  // newest first
         send_json(reply, 200, ojson{{"logs", std::move(logs)}});
@@ -471,7 +498,6 @@ dialect make_dialect(ndscheduler_options options) {
     api.register_group(request_origin{std::string(k_dialect_name), "", ""}, o->group, [](status_or<std::string>) {});
   };
   d.render_error = render;
-  d.redirect_trailing_slash = slash_redirect::tornado;  // @tornado.web.removeslash on every handler
   d.key_requirement_for = key_requirements();
   return d;
 }

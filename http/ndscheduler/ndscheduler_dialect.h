@@ -2,8 +2,8 @@
 // listener (--ndscheduler-listen), over the Mainspring core.
 //
 // Every ndscheduler job is a Mainspring job in one group (`group`, default "ndscheduler",
-// created at start) with a 32-hex-digit id; its class and arguments map onto Mainspring's
-// executors (job_classes.h). Errors are ndscheduler's JSON {"error": "..."} with status 400
+// created at start) with a 32-hex-digit id (a job made in the group through another API keeps
+// its own); its class and arguments map onto Mainspring's executors (job_classes.h). Errors are ndscheduler's JSON {"error": "..."} with status 400
 // (an unknown job: "Job not found: <id>", also where the released server answered 200 before
 // failing), 500 for a server-side failure.
 //
@@ -24,6 +24,9 @@
 //   POST   /api/v1/executions              the same with {"job_id": ...} in the body (the document)
 //   DELETE /api/v1/executions/{id}         501, as ndscheduler ("Not implemented yet.")
 //   GET    /api/v1/logs                    ?time_range_start=&time_range_end=; {"logs": [...]}
+// An {id} is the rest of the path, slashes included, as tornado's "/api/v1/jobs/(.*)" takes it;
+// a path ending in '/' is tornado's @removeslash on every handler: GET 301 to the path without
+// it, other methods 404.
 //
 // Example:
 //   http::dialect d = ndscheduler::make_dialect({.group = "ndscheduler"});
@@ -31,10 +34,19 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "http/dialect.h"
 
 namespace mainspring::http::ndscheduler {
+
+// The routes, as registered and as key_requirements names them. tornado's "/api/v1/jobs/(.*)"
+// takes the rest of the path, slashes included: "{id...}" (router.h).
+inline constexpr std::string_view k_jobs_route = "/api/v1/jobs";
+inline constexpr std::string_view k_job_route = "/api/v1/jobs/{id...}";
+inline constexpr std::string_view k_executions_route = "/api/v1/executions";
+inline constexpr std::string_view k_execution_route = "/api/v1/executions/{id...}";
+inline constexpr std::string_view k_logs_route = "/api/v1/logs";
 
 // Executions and log entries a list holds at most.
 inline constexpr std::size_t k_max_list_entries = 10'000;

@@ -3,6 +3,7 @@
 // classes firing (ShellJob, CurlJob against a local sink, AwesomeJob), pause and resume, run now,
 // executions in a time range, audit logs, and hostile input.
 #include <chrono>
+#include <map>
 #include <fstream>
 #include <set>
 #include <string>
@@ -430,10 +431,64 @@ TEST_CASE("ndscheduler: a GET of a path with trailing slashes is redirected as t
   CHECK(listed.header("location") == "/api/v1/jobs?x=1");
   CHECK(listed.body.empty());
   CHECK(s.nd.get("/api/v1/jobs/" + id + "//").header("location") == "/api/v1/jobs/" + id);
-  // Other methods: tornado's 404; no twin: the 404 as before.
+  CHECK(s.nd.get("/api/v1/executions/").header("location") == "/api/v1/executions");
+  // Other methods: tornado's 404, whatever the job.
   CHECK(s.nd.post_json("/api/v1/jobs/", json::parse(k_doc_example)).status == 404);
+  CHECK(s.nd.request("PUT", "/api/v1/jobs/" + id + "/", std::string(k_doc_example)).status == 404);
+  CHECK(s.nd.del("/api/v1/jobs/" + id + "/").status == 404);
+  // A path no tornado route takes: 404 (/api/v1/logs has no "(.*)" after it).
   CHECK(s.nd.get("/api/v1/nothing/").status == 404);
-  CHECK(s.ok(s.nd.get("/api/v1/jobs"))["jobs"].size() == 1);  // nothing was created
+  CHECK(s.nd.get("/api/v1/logs/").status == 404);
+  CHECK(s.ok(s.nd.get("/api/v1/jobs"))["jobs"].size() == 1);  // nothing was created or deleted
+}
+
+TEST_CASE("ndscheduler: an id with slashes reaches the handlers, as tornado's (.*) routes take it") {
+  nd_server s;
+  auto got = s.nd.get("/api/v1/jobs/a%2Fb/c");
+  CHECK(got.status == 400);
+  CHECK(got.json()["error"] == "Job not found: a/b/c");
+  CHECK(s.nd.request("PATCH", "/api/v1/jobs/a/b", std::nullopt).json()["error"] == "Job not found: a/b");
+  CHECK(s.nd.del("/api/v1/jobs/a/b").json()["error"] == "Job not found: a/b");
+  CHECK(s.nd.post_json("/api/v1/executions/a/b", std::string("")).json()["error"] == "Job not found: a/b");
+  CHECK(s.nd.get("/api/v1/executions/a/b-1").json()["error"] == "Execution not found: a/b-1");
+  CHECK(s.nd.del("/api/v1/executions/a/b").status == 501);
+}
+
+TEST_CASE("ndscheduler: a job added to its group through the native API answers by id, its executions too") {
+  nd_server s;
+  s.native.add_job({{"group_name", "ndscheduler"}, {"name", "native one"}, {"job_id", "report_1"},
+                    {"interval_pattern", "0 0 3 * * *"}, {"request_url", ""}, {"exec_command", "echo hi"}});
+  CHECK(s.job("report_1")["name"] == "native one");
+  const std::string eid = s.run_now("report_1");
+  CHECK(eid.starts_with("report_1-"));
+  json e = s.wait_execution(eid);
+  CHECK(e["execution_id"] == eid);
+  CHECK(e["job"]["job_id"] == "report_1");
+}
+
+TEST_CASE("ndscheduler: the audit log describes a modify as ndscheduler's diff and a delete as the job's JSON") {
+  nd_server s;
+  std::string id = s.create({{"name", "before"}, {"job_class_string", "simple_scheduler.jobs.sample_job.AwesomeJob"},
+                             {"pub_args", {"keep", 1}}, {"minute", "*/5"}});
+  s.ok(s.nd.request("PUT", "/api/v1/jobs/" + id,
+                    json{{"name", "after"}, {"job_class_string", "simple_scheduler.jobs.sample_job.AwesomeJob"},
+                         {"pub_args", {"keep", 2}}, {"minute", "*/5"}, {"hour", "7"}}.dump()));
+  s.ok(s.nd.request("PATCH", "/api/v1/jobs/" + id, std::nullopt));  // paused: next_run_time ""
+  const json last = s.job(id);
+  s.ok(s.nd.del("/api/v1/jobs/" + id));
+  json logs = s.ok(s.nd.get("/api/v1/logs?time_range_start=2000-01-01T00:00:00"))["logs"];
+  std::map<std::string, json> by_event;
+  for (const auto& l : logs)
+    if (l["job_id"] == id) by_event[l["event"]] = l["description"];
+  CHECK(by_event["modified"] ==
+        "<b>name</b>: <font color=\"red\">before</font> => <font color=\"green\">after</font><br>"
+        "<b>pub_args</b>: <font color=\"red\">['keep', 1]</font> => <font color=\"green\">['keep', 2]</font><br>"
+        "<b>hour</b>: <font color=\"red\">*</font> => <font color=\"green\">7</font><br>");
+  const std::string deleted = by_event["deleted"];
+  CHECK(deleted.starts_with(R"({"job_id": ")" + id + R"(", "name": "after", "next_run_time": "", )"));
+  CHECK(json::parse(deleted) == last);
+  CHECK(by_event["added"].is_null());
+  CHECK(by_event["paused"].is_null());
 }
 
 TEST_CASE("ndscheduler: a run of a job deleted while it runs is listed and answered throughout, its result in the class's form") {

@@ -7,7 +7,8 @@
 //    one the core accepts and storage keeps exactly (job_spec_checks.h); a Cloudtask job that
 //    validates is stored exactly too;
 //  - the job, as a view, renders as that dialect's answer (Dkron's also disabled, and as its
-//    create answers it, the body as bound);
+//    create answers it, the body as bound); an ndscheduler job's audit texts hold (no change
+//    against itself; its deleted description is JSON of the job);
 //  - Go's readers Dkron's bodies go through (core/go_json_scan.h, core/go_time_parse.h) answer
 //    without crashing on any bytes, and a body that is strict JSON is one value to Go's scanner.
 #include <cstddef>
@@ -24,6 +25,7 @@
 #include "http/dkron/bound_job.h"
 #include "http/dkron/job_json.h"
 #include "http/json_body.h"
+#include "http/ndscheduler/audit_log.h"
 #include "http/ndscheduler/job_json.h"
 #include "tests/fuzz/fuzz_check.h"
 #include "tests/fuzz/job_spec_checks.h"
@@ -66,7 +68,14 @@ void fuzz_ndscheduler(const nlohmann::json& body) {
   auto spec = nd::to_job_spec(*job, "ndscheduler", "0123456789abcdef0123456789abcdef");
   if (!spec.ok()) return;
   fuzz::check_stored_spec(*spec);
-  fuzz::check_renders(nd::job_json(view_of(*spec)));
+  const nlohmann::ordered_json shown = nd::job_json(view_of(*spec));
+  fuzz::check_renders(shown);
+  // The audit log's texts: a job compared with itself changed nothing, and its deleted
+  // description (json.dumps, unless cut) reads back as the job.
+  FUZZ_CHECK(nd::modified_description(shown, shown).empty());
+  const std::string deleted = nd::deleted_description(shown);
+  if (deleted.size() < nd::k_max_description_bytes)
+    FUZZ_CHECK(nlohmann::ordered_json::parse(deleted, nullptr, false) == shown);
 }
 
 void fuzz_cloudtask(const nlohmann::json& body, bool update) {

@@ -216,3 +216,17 @@ TEST_CASE("ndscheduler cron fields fire as APScheduler's CronTrigger") {
   CHECK(next_of({{"day", "last"}, {"hour", "23"}}, "2026-12-03T00:00:00Z") == "2026-12-31T23:00:00Z");
   CHECK(cron_schedule_text({{"day_of_week", "funday"}}).status().message().find("day_of_week") != std::string::npos);
 }
+
+TEST_CASE("an execution id reads back as its job's id, any the core takes, and its run's") {
+  auto ref = parse_execution_id("0123456789abcdef0123456789abcdef-18000000000000000001");
+  REQUIRE(ref);
+  CHECK(ref->job_id == "0123456789abcdef0123456789abcdef");
+  CHECK(ref->run_id == 18'000'000'000'000'000'001ULL);
+  auto dashed = parse_execution_id("nightly-report.v2-7");
+  REQUIRE(dashed);
+  CHECK(dashed->job_id == "nightly-report.v2");
+  CHECK(dashed->run_id == 7);
+  for (const char* bad : {"", "7", "-7", "a-", "a-0", "a- 7", "a-+7", "a-7x", "a/b-7", "a b-7", "..-7",
+                          "a-18446744073709551615", "a-18446744073709551616"})
+    CHECK_FALSE(parse_execution_id(bad));
+}

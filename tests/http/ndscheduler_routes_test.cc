@@ -259,3 +259,122 @@ TEST_CASE("an audit entry's description is null for added, paused and resumed, a
   CHECK(description["modified"] == "");
   CHECK(description["deleted"] == "");
 }
+
+TEST_CASE("a modify and a delete keep what changed and what was deleted, and the log shows them as ndscheduler") {
+  fixture f;
+  std::string id = f.call("POST", "/api/v1/jobs", k_awesome).body["job_id"];
+  auto put = f.call("PUT", "/api/v1/jobs/" + id,
+                    R"({"name":"n2","job_class_string":"simple_scheduler.jobs.sample_job.AwesomeJob","hour":"4"})");
+  REQUIRE(put.status == 200);
+  const std::string edit_detail = f.api.origin.detail;
+  REQUIRE((f.api.patch && f.api.patch->edit));  // the fake keeps the patch: apply it as the job actor would
+  REQUIRE(f.api.patch->edit(f.api.jobs["ndscheduler"][id].spec).ok());
+  auto old_json = f.call("GET", "/api/v1/jobs/" + id).body;  // as the delete reads it
+  REQUIRE(f.call("DELETE", "/api/v1/jobs/" + id).status == 200);
+  const std::string delete_detail = f.api.origin.detail + ": 1 job(s)";  // as the group adds it
+  auto entry = [&](int64_t ms, const char* action, std::string detail) {
+    return audit_entry{1'700'000'000'000 + ms, "ndscheduler", "", action, "ndscheduler", id, std::move(detail)};
+  };
+  f.api.group_audit = std::vector<audit_entry>{entry(1, "job.edit", edit_detail), entry(2, "job.delete", delete_detail)};
+  auto logs = f.call("GET", "/api/v1/logs").body["logs"];  // newest first
+  REQUIRE(logs.size() == 2);
+  CHECK(logs[1]["event"] == "modified");
+  CHECK(logs[1]["job_name"] == "n2");
+  // pub_args were kept (the body has none), so only the name and the hour changed.
+  CHECK(logs[1]["description"] ==
+        "<b>name</b>: <font color=\"red\">n</font> => <font color=\"green\">n2</font><br>"
+        "<b>hour</b>: <font color=\"red\">3</font> => <font color=\"green\">4</font><br>");
+  CHECK(logs[0]["event"] == "deleted");
+  CHECK(logs[0]["job_name"] == "n2");
+  const std::string deleted = logs[0]["description"];
+  CHECK(deleted.starts_with(R"({"job_id": ")" + id + R"(", "name": "n2", "next_run_time": ")"));
+  CHECK(json::parse(deleted) == old_json);
+}
+
+TEST_CASE("a PUT refused for its schedule writes nothing, and one of an unknown job says Job not found") {
+  fixture f;
+  std::string id = f.call("POST", "/api/v1/jobs", k_awesome).body["job_id"];
+  auto bad = f.call("PUT", "/api/v1/jobs/" + id,
+                    R"({"name":"n2","job_class_string":"simple_scheduler.jobs.sample_job.AwesomeJob","hour":"25"})");
+  CHECK(bad.status == 400);
+  CHECK(bad.error().starts_with("hour"));
+  CHECK_FALSE(f.api.patch);  // no edit reached the scheduler
+  CHECK(f.call("GET", "/api/v1/jobs/" + id).body["name"] == "n");
+  auto unknown = f.call("PUT", "/api/v1/jobs/0123456789abcdef0123456789abcdef", k_awesome);
+  CHECK(unknown.status == 400);
+  CHECK(unknown.error() == "Job not found: 0123456789abcdef0123456789abcdef");
+}
+
+TEST_CASE("an id with slashes reaches the handlers, as tornado's /api/v1/jobs/(.*) routes take it") {
+  fixture f;
+  for (const char* method : {"GET", "DELETE", "PATCH", "OPTIONS"}) {
+    INFO(method);
+    auto a = f.call(method, "/api/v1/jobs/a/b/c");
+    CHECK(a.status == 400);
+    CHECK(a.error() == "Job not found: a/b/c");
+  }
+  // PUT checks the body first, as _validate_post_data runs before the lookup.
+  CHECK(f.call("PUT", "/api/v1/jobs/a/b", "{}").error() == "Require this parameter: name");
+  CHECK(f.call("PUT", "/api/v1/jobs/a/b", k_awesome).error() == "Job not found: a/b");
+  CHECK(f.call("GET", "/api/v1/jobs//x").error() == "Job not found: /x");
+  CHECK(f.call("POST", "/api/v1/executions/a/b").error() == "Job not found: a/b");
+  auto execution = f.call("GET", "/api/v1/executions/a/b-1");
+  CHECK(execution.status == 400);
+  CHECK(execution.error() == "Execution not found: a/b-1");
+  CHECK(f.call("DELETE", "/api/v1/executions/a/b").status == 501);
+}
+
+TEST_CASE("a job made through another API in the group, with its own kind of id, is served by id with its executions") {
+  fixture f;
+  job_spec spec;
+  spec.id = "report-1.v2";  // ids of other APIs: [a-zA-Z0-9_.-]
+  spec.group = "ndscheduler";
+  spec.name = "report";
+  spec.schedule = "0 0 3 * * *";
+  spec.target = noop_target{};
+  f.api.add_job({}, spec, [](status_or<std::string>) {});
+  auto job = f.call("GET", "/api/v1/jobs/report-1.v2");
+  REQUIRE(job.status == 200);
+  CHECK(job.body["name"] == "report");
+  auto e = f.call("GET", "/api/v1/executions/report-1.v2-42");  // the fake's run 42
+  REQUIRE(e.status == 200);
+  CHECK(e.body["execution_id"] == "report-1.v2-42");
+  CHECK(e.body["job"]["job_id"] == "report-1.v2");
+  for (const char* bad : {"report-1.v2-", "report-1.v2-4x2", "report-1.v2-+42", "report-1.v2-0", "-42", "a b-42",
+                          "report-1.v2-18446744073709551615", "report-1.v2-99999999999999999999"}) {
+    INFO(bad);
+    auto a = f.call("GET", std::string("/api/v1/executions/") + bad);
+    CHECK(a.status == 400);
+    CHECK(a.error() == std::string("Execution not found: ") + bad);
+  }
+}
+
+TEST_CASE("a path with a trailing slash is tornado's removeslash: GET redirected, other methods 404") {
+  fixture f;
+  std::string id = f.call("POST", "/api/v1/jobs", k_awesome).body["job_id"];
+  auto header = [](const answer_t& a, const std::string& name) {
+    for (const auto& [k, v] : a.headers)
+      if (k == name) return v;
+    return std::string();
+  };
+  auto moved = call_route(f.routes, "GET", "/api/v1/jobs/" + id + "//?x=1");
+  CHECK(moved.status == 301);
+  CHECK(header(moved, "Location") == "/api/v1/jobs/" + id + "?x=1");
+  CHECK(moved.raw.empty());
+  CHECK(header(call_route(f.routes, "GET", "/api/v1/jobs/"), "Location") == "/api/v1/jobs");
+  CHECK(header(call_route(f.routes, "GET", "/api/v1/executions/"), "Location") == "/api/v1/executions");
+  CHECK(header(call_route(f.routes, "GET", "/api/v1/jobs/a/b/"), "Location") == "/api/v1/jobs/a/b");
+  // /api/v1/logs is tornado's only route without (.*): its twin with a slash is no route there.
+  CHECK(call_route(f.routes, "GET", "/api/v1/logs/").status == 404);
+  for (const char* method : {"PUT", "DELETE", "PATCH", "OPTIONS", "POST"}) {
+    INFO(method);
+    CHECK(f.call(method, "/api/v1/jobs/" + id + "/", k_awesome).status == 404);
+  }
+  CHECK(f.call("POST", "/api/v1/jobs/", k_awesome).status == 404);
+  CHECK(f.call("DELETE", "/api/v1/executions/x/").status == 404);
+  // POST with an id: jobs' post takes none (a TypeError there); here the 405 of the methods it has.
+  auto post = f.call("POST", "/api/v1/jobs/" + id, k_awesome);
+  CHECK(post.status == 405);
+  CHECK(header(post, "Allow") == "GET, PUT, DELETE, PATCH, OPTIONS");
+  CHECK(f.call("GET", "/api/v1/jobs").body["jobs"].size() == 1);  // nothing was made
+}

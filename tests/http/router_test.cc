@@ -98,3 +98,34 @@ TEST_CASE("routing splits the path as sent, then decodes each segment: %2F stays
   escaped_literal.raw_path = "/v1/%67roup/list";  // an escaped letter still names the literal
   CHECK(r.match(escaped_literal).route == "/v1/group/list");
 }
+
+TEST_CASE("a last segment {name...} takes the rest of the path, slashes and empty segments included") {
+  router r;
+  r.add("GET", "/api/v1/jobs", [](http_request&, responder) {});
+  r.add("GET", "/api/v1/jobs/{job_id...}", [](http_request&, responder) {});
+  r.add("DELETE", "/api/v1/jobs/{job_id...}", [](http_request&, responder) {});
+  auto capture = [&](std::string raw) {
+    auto req = make("GET", raw);
+    req.raw_path = raw;
+    auto m = r.match(req);
+    REQUIRE(m.handler);
+    CHECK(m.route == "/api/v1/jobs/{job_id...}");
+    return req.param("job_id");
+  };
+  CHECK(capture("/api/v1/jobs/abc") == "abc");
+  CHECK(capture("/api/v1/jobs/a/b") == "a/b");
+  CHECK(capture("/api/v1/jobs/a%2Fb/c%20d") == "a/b/c d");  // decoded, as tornado unquotes the group
+  CHECK(capture("/api/v1/jobs//x") == "/x");
+  CHECK(capture("/api/v1/jobs/x/") == "x/");
+  CHECK(capture("/api/v1/jobs/") == "");
+  // The literal route still takes its own path; the rest needs the slash before it.
+  auto list = make("GET", "/api/v1/jobs");
+  CHECK(r.match(list).route == "/api/v1/jobs");
+  auto other = make("GET", "/api/v1/jobsx/a");
+  CHECK_FALSE(r.match(other).handler);
+  // Another method on a path the rest takes: a 405 listing the methods, as for any route.
+  auto put = make("PUT", "/api/v1/jobs/a/b");
+  auto m = r.match(put);
+  CHECK_FALSE(m.handler);
+  CHECK(m.allow == "GET, DELETE");
+}
