@@ -33,14 +33,6 @@ json key_json(const api_key_view& k) {
               {"last_used", k.last_used_ms / 1000}};
 }
 
-std::optional<api_error> html_in_text(const json& params) {
-  for (const char* field : {"title", "description"})
-    if (auto it = params.find(field); it != params.end() && it->is_string() &&
-                                      it->get<std::string>().find_first_of("<>") != std::string::npos)
-      return api_refusal(std::string("Malformed ") + field + " parameter: Cannot contain HTML metacharacters");
-  return std::nullopt;
-}
-
 // The registry, which the listener sets before it serves (dialect::add_key_routes).
 api_key_registry* registry_of(const state_ptr& s, const responder& reply) {
   api_key_registry* keys = s->keys.load();
@@ -83,10 +75,7 @@ void get_api_key(scheduler_api&, const state_ptr& s, call_args a) {
 }
 
 void create_api_key(scheduler_api&, const state_ptr& s, call_args a) {
-  if (auto e = require_params(a.params, {{"title", param_rule::non_blank}, {"key", param_rule::word},
-                                         {"active", param_rule::bit}}))
-    return send(a.reply, *e);
-  if (auto e = html_in_text(a.params)) return send(a.reply, *e);
+  // The required fields and the HTML check came first (before_session.h).
   json fields = {{"title", js_text(a.params["title"])}, {"active", js_text(a.params["active"]) == "1" ? 1 : 0}};
   if (auto p = a.params.find("privileges"); p != a.params.end()) fields["privileges"] = *p;
   auto parsed = api_key_fields(fields);
@@ -100,17 +89,7 @@ void create_api_key(scheduler_api&, const state_ptr& s, call_args a) {
 }
 
 void update_api_key(scheduler_api&, const state_ptr& s, call_args a) {
-  if (auto e = require_params(a.params, {{"id", param_rule::word}})) return send(a.reply, *e);
-  // validateOptionalParams: key a string of word characters, active the number 1 or 0.
-  if (auto k = a.params.find("key"); k != a.params.end()) {
-    if (!k->is_string()) return send(a.reply, api_refusal("Malformed parameter type: key (" + std::string(js_type(*k)) + ")"));
-    if (!matches(param_rule::word, k->get<std::string>())) return send(a.reply, api_refusal("Malformed parameter value: key"));
-  }
-  if (auto act = a.params.find("active"); act != a.params.end()) {
-    if (!act->is_number()) return send(a.reply, api_refusal("Malformed parameter type: active (" + std::string(js_type(*act)) + ")"));
-    if (!matches(param_rule::bit, js_text(*act))) return send(a.reply, api_refusal("Malformed parameter value: active"));
-  }
-  if (auto e = html_in_text(a.params)) return send(a.reply, *e);
+  // The id, validateOptionalParams (key, active) and the HTML check came first (before_session.h).
   json fields = json::object();
   for (const char* f : {"title", "privileges", "active"})
     if (auto it = a.params.find(f); it != a.params.end()) fields[f] = *it;

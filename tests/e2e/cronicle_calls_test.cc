@@ -53,3 +53,54 @@ TEST_CASE("cronicle: get_job_details answers a finished job, not one in flight")
   check_error(s.get("/api/app/get_job_details/v1?id=" + job), "session", "No Session ID or API Key could be found");
   check_error(s.call("get_job_details", json::object()), "api", "Missing parameter: id");
 }
+
+TEST_CASE("cronicle: a call's parameters are checked before its key, as Cronicle's handlers check them") {
+  cronicle_server s;
+  std::string id = s.create(shell_event("Order", "#!/bin/sh\ntrue\n"));
+  const std::string bad = "0123456789abcdef.bad";
+  std::string reader = s.key_with(json::array());
+  struct row {
+    const char* call;
+    json body;
+    const char* code;
+    const char* description;
+  };
+  for (const row& r : {row{"delete_event", json::object(), "api", "Missing parameter: id"},
+                       row{"update_event", {{"id", id}, {"timeout", "9"}}, "api", "Malformed parameter type: timeout (string)"},
+                       row{"create_event", {{"title", "T"}}, "api", "Missing parameter: enabled"},
+                       row{"run_event", json::object(), "event", "Failed to locate event: No criteria specified"},
+                       row{"get_event", {{"id", ""}}, "event", "Failed to locate event: No criteria specified"},
+                       row{"abort_job", {{"id", "a/b"}}, "api", "Malformed parameter: id"},
+                       row{"get_job_status", json::object(), "api", "Missing parameter: id"},
+                       row{"get_api_key", json::object(), "api", "Missing parameter: id"},
+                       row{"create_api_key", {{"title", "<b>"}, {"key", "abc"}, {"active", 1}}, "api",
+                           "Malformed title parameter: Cannot contain HTML metacharacters"}}) {
+    INFO(r.call);
+    check_error(s.call(r.call, r.body, bad), r.code, r.description);     // an unknown key
+    check_error(s.call(r.call, r.body, reader), r.code, r.description);  // a key without the privilege
+    auto none = s.cr.post_json(std::string("/api/app/") + r.call + "/v1", r.body);  // no key at all
+    check_error(none.json(), r.code, r.description);
+  }
+  // get_job_log's id is read from its query, before the key.
+  check_error(s.get("/api/app/get_job_log/v1"), "api", "Missing parameter: id");
+  // With its parameters right, the key comes next; and a call that checks nothing first asks it at once.
+  check_error(s.call("delete_event", {{"id", id}}, bad), "api", "Invalid API Key");
+  check_error(s.call("delete_event", {{"id", id}}, reader), "api",
+              "API Key ('k') does not have the required privileges to perform this action (delete_events).");
+  check_error(s.call("abort_jobs", {{"id", "a/b"}}, bad), "api", "Invalid API Key");
+  check_error(s.call("get_history", {{"offset", "x"}}, bad), "api", "Invalid API Key");
+  CHECK(s.ok("get_event", {{"id", id}})["event"]["title"] == "Order");  // nothing changed
+}
+
+TEST_CASE("cronicle: update_job finds its job before it checks the values, update_master_state without enabled changes nothing") {
+  cronicle_server s;
+  // Cronicle's update_job looks the job up first (and checks no value).
+  check_error(s.call("update_job", {{"id", "je1_1"}, {"timeout", "x"}}), "job", "Failed to locate job: je1_1");
+  std::string id = s.create(shell_event("Upd", "#!/bin/sh\nsleep 30\n"));
+  std::string job = s.ok("run_event", {{"id", id}})["ids"][0];
+  check_error(s.call("update_job", {{"id", job}, {"timeout", "x"}}), "api", "Malformed parameter type: timeout (string)");
+  s.ok("abort_job", {{"id", job}});
+  // Cronicle's update_master_state merges what it is given into its state: nothing, nothing changes.
+  s.ok("update_master_state", json::object());
+  CHECK(s.ok("get_master_state")["state"]["enabled"] == 1);
+}
