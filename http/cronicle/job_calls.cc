@@ -10,6 +10,7 @@
 #include "http/cronicle/job_log.h"
 #include "http/cronicle/js_values.h"
 #include "http/cronicle/list_paging.h"
+#include "http/cronicle/master_state.h"
 #include "http/cronicle/run_changes.h"
 #include "http/cronicle/validation.h"
 
@@ -523,8 +524,12 @@ void get_job_log(scheduler_api& api, const state_ptr& s, call_args a) {
   });
 }
 
-void get_master_state(scheduler_api& api, const state_ptr&, call_args a) {
-  a.reply.send(success({{"state", {{"enabled", api.scheduler_enabled() ? 1 : 0}}}}));
+// Cronicle's state: the scheduler's flag, each event's cursor and last job code (master_state.h).
+void get_master_state(scheduler_api& api, const state_ptr& s, call_args a) {
+  api.list_jobs(s->events.group, [&api, reply = a.reply](status_or<std::vector<job_view>> views) {
+    const scheduler_state scheduler{api.scheduler_enabled(), api.scheduler_paused_since_ms(), to_unix_ms(now_ms())};
+    reply.send(success({{"state", master_state(views.ok() ? *views : std::vector<job_view>{}, scheduler)}}));
+  });
 }
 
 // Cronicle's state.enabled: 0 stops the scheduler from launching events (run_event still runs

@@ -104,3 +104,62 @@ TEST_CASE("cronicle: update_job finds its job before it checks the values, updat
   s.ok("update_master_state", json::object());
   CHECK(s.ok("get_master_state")["state"]["enabled"] == 1);
 }
+
+namespace {
+
+int64_t minute_now_s() {
+  const int64_t s = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return s - s % 60;
+}
+
+// The state's cursor of `event`, checked to be the minute the call was made in.
+void check_cursor_is_now(cronicle_server& s, const std::string& event) {
+  const int64_t before = minute_now_s();
+  json state = s.ok("get_master_state")["state"];
+  const int64_t after = minute_now_s();
+  INFO(state.dump());
+  REQUIRE(state["cursors"].contains(event));
+  const int64_t cursor = state["cursors"][event];
+  CHECK((cursor == before || cursor == after));
+}
+
+}  // namespace
+
+TEST_CASE("cronicle: get_master_state shows each event's cursor and its last job's code, as Cronicle's state") {
+  cronicle_server s;
+  std::string hourly = s.create(with(shell_event("Hourly", "#!/bin/sh\ntrue\n"), {{"timing", {{"minutes", {0}}}}}));
+  std::string manual = s.create(shell_event("Manual", "#!/bin/sh\nexit 3\n"));
+  json state = s.ok("get_master_state")["state"];
+  CHECK(state["enabled"] == 1);
+  CHECK(state["flagged_jobs"] == json::object());
+  CHECK(state["jobCodes"] == json::object());  // no job has run
+  check_cursor_is_now(s, hourly);
+  check_cursor_is_now(s, manual);
+  // A disabled event goes on from the minute it is enabled again here: its cursor is now too.
+  s.ok("update_event", {{"id", hourly}, {"enabled", 0}});
+  check_cursor_is_now(s, hourly);
+
+  // The last job's code, once it has ended.
+  std::string job = s.ok("run_event", {{"id", manual}})["ids"][0];
+  CHECK(s.wait_job(job)["code"] == 3);
+  REQUIRE(eventually([&] { return s.ok("get_master_state")["state"]["jobCodes"].contains(manual); }));
+  CHECK(s.ok("get_master_state")["state"]["jobCodes"] == json{{manual, 3}});
+
+  // While the scheduler is paused, the cursors stay at the minute the pause began.
+  const int64_t before_pause = minute_now_s();
+  s.ok("update_master_state", {{"enabled", 0}});
+  const int64_t after_pause = minute_now_s();
+  state = s.ok("get_master_state")["state"];
+  CHECK(state["enabled"] == 0);
+  const int64_t frozen = state["cursors"][manual];
+  CHECK((frozen == before_pause || frozen == after_pause));
+  CHECK(state["cursors"][hourly] == frozen);
+  s.ok("update_master_state", {{"enabled", 1}});
+  check_cursor_is_now(s, manual);
+
+  // A deleted event has no cursor.
+  s.ok("delete_event", {{"id", hourly}});
+  state = s.ok("get_master_state")["state"];
+  CHECK_FALSE(state["cursors"].contains(hourly));
+  CHECK(state["cursors"].size() == 1);
+}
