@@ -17,6 +17,10 @@ namespace {
 
 using nlohmann::json;
 
+// pixl-server-storage's listFindUpdate / listFindDelete error for a key no item has, as Cronicle's
+// update_api_key and delete_api_key append it ("Failed to update API Key: " + err).
+constexpr std::string_view k_item_not_found = "Error: Item not found";
+
 void send(const responder& reply, const api_error& e) { reply.send(failure(e)); }
 
 // A key as Cronicle lists it (its fields but `key`): privileges as Cronicle's object of 1/0.
@@ -100,7 +104,7 @@ void update_api_key(scheduler_api&, const state_ptr& s, call_args a) {
   const std::string id = js_text(a.params["id"]);
   auto edited = keys->edit(a.origin, id, *parsed);
   if (!edited.ok()) {
-    const std::string why = edited.status().code() == status_code::not_found ? "Failed to locate API Key: " + id
+    const std::string why = edited.status().code() == status_code::not_found ? std::string(k_item_not_found)
                                                                               : edited.status().message();
     return send(a.reply, {"api_key", "Failed to update API Key: " + why});
   }
@@ -113,7 +117,7 @@ void delete_api_key(scheduler_api&, const state_ptr& s, call_args a) {
   if (!keys) return;
   const std::string id = js_text(a.params["id"]);
   if (auto st = keys->remove(a.origin, id); !st.ok()) {
-    const std::string why = st.code() == status_code::not_found ? "Failed to locate API Key: " + id : st.message();
+    const std::string why = st.code() == status_code::not_found ? std::string(k_item_not_found) : st.message();
     return send(a.reply, {"api_key", "Failed to delete API Key: " + why});
   }
   a.reply.send(success());
