@@ -397,6 +397,9 @@ class scheduler_api {
     done(status::unimplemented("the scheduler cannot be paused as a whole here"));
   }
   virtual bool scheduler_enabled() const { return true; }
+  // When the pause of the whole scheduler began (unix ms; 0 while it runs): its fires from then on
+  // are the ones skipped (a dialect showing how far its scheduler has got, Cronicle's cursors).
+  virtual int64_t scheduler_paused_since_ms() const { return 0; }
 
   // -- the dashboard --
   // The overview; unimplemented unless the implementation keeps the figures (test fakes don't).

@@ -181,6 +181,7 @@ class scheduler_runtime final : public scheduler_api {
   void overview(reply_fn<scheduler_overview> done) override;
   void set_scheduler_enabled(request_origin origin, bool enabled, done_fn done) override;
   bool scheduler_enabled() const override;
+  int64_t scheduler_paused_since_ms() const override;
   std::string default_timezone() const override;
   std::optional<run_live> live_run(uint64_t run_id) const override;
 

@@ -308,6 +308,10 @@ bool scheduler_runtime::scheduler_enabled() const {
   return !impl_->stats.scheduler_paused.load(std::memory_order_relaxed);
 }
 
+int64_t scheduler_runtime::scheduler_paused_since_ms() const {
+  return impl_->stats.paused_since_ms.load(std::memory_order_relaxed);
+}
+
 std::optional<run_live> scheduler_runtime::live_run(uint64_t run_id) const {
   return impl_->pool ? impl_->pool->live(run_id) : std::nullopt;  // none once stopped
 }

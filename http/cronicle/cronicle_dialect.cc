@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http/cronicle/before_session.h"
 #include "http/cronicle/calls.h"
 #include "http/cronicle/errors.h"
 #include "http/handler_kit.h"
@@ -106,43 +107,6 @@ or_error<json> parse_body(body_kind kind, std::string_view body) {
   return std::move(parsed).value();
 }
 
-// The listener's key check (presented_key) reads a key from the body just before the call reads
-// the same body, on the same thread: the body it parsed is kept here for the call, so that a
-// request's body is parsed once. The parse is a function of the body kind and text only, so the
-// call takes the kept result only when both are exactly the ones it was parsed from (whichever
-// request they came from), and parses for itself otherwise. At most one body is kept per HTTP
-// thread, until the next key check or call on that thread.
-struct parsed_body {
-  body_kind kind = body_kind::none;
-  std::string text;
-  or_error<json> params = json::object();
-};
-thread_local std::optional<parsed_body> t_parsed_for_key_check;
-
-// The POST body as Cronicle's web server reads it: JSON, a form, or nothing (an empty object).
-or_error<json> body_params(const http_request& req) {
-  body_kind kind = kind_of_body(req);
-  auto& kept = t_parsed_for_key_check;
-  if (kept && kept->kind == kind && kept->text == req.body) {
-    or_error<json> params = std::move(kept->params);
-    kept.reset();
-    return params;
-  }
-  kept.reset();
-  return parse_body(kind, req.body);
-}
-
-// The body's api_key, parsed and kept for the call (see parsed_body).
-std::string body_api_key(const http_request& req) {
-  body_kind kind = kind_of_body(req);
-  if (kind == body_kind::none) return "";
-  auto& kept = t_parsed_for_key_check;
-  if (!kept || kept->kind != kind || kept->text != req.body) kept = parsed_body{kind, req.body, parse_body(kind, req.body)};
-  if (!kept->params.ok() || !kept->params->is_object()) return "";
-  auto k = kept->params->find("api_key");
-  return k != kept->params->end() && k->is_string() ? k->get<std::string>() : "";
-}
-
 json query_params(const http_request& req) {
   json out = json::object();
   for (const auto& [k, v] : req.query) out[k] = v;
@@ -174,12 +138,6 @@ std::string first_presented_key(const http_request& request, std::string body_ke
   return "";
 }
 
-// The same, `body` being the request's body as body_params read it.
-std::string presented_key_of(const http_request& request, const json& body) {
-  auto k = body.find("api_key");
-  return first_presented_key(request, k != body.end() && k->is_string() ? k->get<std::string>() : "");
-}
-
 json call_params(json body, const json& query, param_source source) {
   json params;
   switch (source) {
@@ -201,18 +159,75 @@ json call_params(json body, const json& query, param_source source) {
   return params;
 }
 
+// A call's parameters as it reads them and what Cronicle checks of them before any key
+// (before_session.h), prepared once per request: the listener's key check (key_requirements, then
+// presented_key) and the call (serve) read the same request one after the other on one HTTP
+// thread. The preparation is a function of the call's name, the body and the query only, so a
+// kept one is taken only when all three are exactly those it was made from (whichever request
+// they came from), and made again otherwise. At most one is kept per HTTP thread, until the next
+// request's key check or call on that thread.
+struct prepared_call {
+  std::string name;
+  body_kind kind = body_kind::none;
+  std::string body;
+  std::unordered_map<std::string, std::string> query;
+  std::string body_key;                    // the body's api_key ("" = none)
+  or_error<json> params = json::object();  // call_params of the body and the query, or the body's error
+  std::optional<api_error> refusal;        // check_before_session's
+};
+thread_local std::optional<prepared_call> t_prepared;
+
+const call_entry* call_named(std::string_view name) {
+  auto it = calls().find(name);
+  return it == calls().end() ? nullptr : &it->second;
+}
+
+prepared_call prepare(const http_request& req, std::string_view name) {
+  prepared_call p{std::string(name), kind_of_body(req), req.body, req.query, "", json::object(), std::nullopt};
+  auto body = parse_body(p.kind, req.body);
+  if (!body.ok()) {
+    p.params = body.error();
+    return p;
+  }
+  if (auto k = body->find("api_key"); k != body->end() && k->is_string()) p.body_key = k->get<std::string>();
+  const call_entry* call = call_named(name);
+  json query = query_params(req);
+  json params = call_params(std::move(*body), query, call ? call->source : param_source::body);
+  p.refusal = check_before_session(name, params, query);
+  p.params = std::move(params);
+  return p;
+}
+
+// The request's prepared call, kept for the next reader of the same request.
+const prepared_call& prepared(const http_request& req, std::string_view name) {
+  auto& kept = t_prepared;
+  if (!kept || kept->name != name || kept->kind != kind_of_body(req) || kept->body != req.body || kept->query != req.query)
+    kept = prepare(req, name);
+  return *kept;
+}
+
+// The same, taken: the call is its last reader.
+prepared_call take_prepared(const http_request& req, std::string_view name) {
+  prepared(req, name);
+  prepared_call p = std::move(*t_prepared);
+  t_prepared.reset();
+  return p;
+}
+
 void serve(scheduler_api& api, const state_ptr& s, http_request& req, responder reply) {
   const std::string& name = req.params["name"];
   if (name == "ping") return reply.send(success());
-  auto call = calls().find(name);
-  if (call == calls().end()) return reply.send(failure({"1", "Unsupported API: app/api_" + name}));
-  auto body = body_params(req);
-  if (!body.ok()) return reply.send(failure(body.error()));
-  std::string key = presented_key_of(req, *body);
+  const call_entry* call = call_named(name);
+  if (!call) return reply.send(failure({"1", "Unsupported API: app/api_" + name}));
+  prepared_call p = take_prepared(req, name);
+  // A body Cronicle's web server cannot read, then what the call checks before it looks for a
+  // session: answered whatever key came (key_requirements let the request through without one).
+  if (!p.params.ok()) return reply.send(failure(p.params.error()));
+  if (p.refusal) return reply.send(failure(*p.refusal));
+  std::string key = first_presented_key(req, p.body_key);
   json query = query_params(req);
-  json params = call_params(std::move(*body), query, call->second.source);
-  call_args args{std::move(params), std::move(query), origin_of(k_dialect_name, req), std::move(key), std::move(reply)};
-  call->second.fn(api, s, std::move(args));
+  call_args args{std::move(*p.params), std::move(query), origin_of(k_dialect_name, req), std::move(key), std::move(reply)};
+  call->fn(api, s, std::move(args));
 }
 
 }  // namespace
@@ -221,15 +236,23 @@ key_requirement_fn key_requirements() {
   return [](const http_request& request, std::string_view) {
     auto it = request.params.find("name");
     if (it == request.params.end()) return key_requirement::any_key();
-    auto call = calls().find(it->second);
+    const call_entry* call = call_named(it->second);
     // ping and names Cronicle does not serve answer without a key, as Cronicle answers them
     // before it looks for a session.
-    if (call == calls().end()) return key_requirement::open();
-    return call->second.need;
+    if (!call) return key_requirement::open();
+    // So does a call refused before its handler looks for one (an unreadable body, a missing or
+    // malformed parameter: before_session.h); serve() answers that refusal and runs nothing.
+    const prepared_call& p = prepared(request, it->second);
+    if (!p.params.ok() || p.refusal) return key_requirement::open();
+    return call->need;
   };
 }
 
-std::string presented_key(const http_request& request) { return first_presented_key(request, body_api_key(request)); }
+std::string presented_key(const http_request& request) {
+  auto it = request.params.find("name");
+  const std::string_view name = it == request.params.end() ? std::string_view() : std::string_view(it->second);
+  return first_presented_key(request, prepared(request, name).body_key);
+}
 
 dialect make_dialect(cronicle_options options) {
   auto s = std::make_shared<cronicle_state>();

@@ -18,7 +18,9 @@
 // or the body's api_key, with the privilege Cronicle's call asks (key_requirements): reads any
 // enabled key; create_event create_events; update_event and update_job edit_events (and
 // abort_events too with abort_jobs); delete_event delete_events; run_event run_events;
-// abort_job abort_events; update_master_state state_update; ping and unknown names none.
+// abort_job abort_events; update_master_state state_update; ping and unknown names none. As
+// Cronicle, a call first checks what its handler checks before loading a session (required
+// parameters, event data: before_session.h) and answers that refusal whatever key came.
 //
 // Example:
 //   http::dialect d = cronicle::make_dialect({.group = "cronicle", .hostname = "host-1"});

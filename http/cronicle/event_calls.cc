@@ -24,9 +24,10 @@ using nlohmann::json;
 
 void send(const responder& reply, const api_error& e) { reply.send(failure(e)); }
 
+// The text of a criterion Cronicle tests as `if (params.id)`: "" when it is missing or falsy.
 std::string text_param(const json& params, const char* name) {
   auto it = params.find(name);
-  return it == params.end() || it->is_null() ? "" : js_text(*it);
+  return it == params.end() || !js_truthy(*it) ? "" : js_text(*it);
 }
 
 // The event by params.id, else by params.title (Cronicle's listFind criteria); the newest of

@@ -10,6 +10,7 @@
 #include "http/cronicle/job_log.h"
 #include "http/cronicle/js_values.h"
 #include "http/cronicle/list_paging.h"
+#include "http/cronicle/master_state.h"
 #include "http/cronicle/run_changes.h"
 #include "http/cronicle/validation.h"
 
@@ -459,11 +460,13 @@ void get_job_details(scheduler_api& api, const state_ptr& s, call_args a) {
 // meaning here (run_changes.h): the time limit and shell limits change at once, retries, chains
 // and the web hook when the job ends. Values are checked as an event's are.
 void update_job(scheduler_api& api, const state_ptr& s, call_args a) {
-  if (auto e = validate_event_data(a.params)) return send(a.reply, *e);
   find_run(api, s, a.params, a.reply, job_not_located, [&api, s, a](run_record run, event_info info) {
     // A job waiting out its retry_delay is changed for its retry, through the try it follows.
     if ((run.finished() && !info.retry_pending) || info.event.is_null())
       return send(a.reply, {"job", "Failed to locate job: " + js_text(a.params["id"])});
+    // Checked once the job is found, where Cronicle's updateJob would set the values (it checks
+    // none; here they must make a job).
+    if (auto e = validate_event_data(a.params)) return send(a.reply, *e);
     auto change = run_change(info.event, a.params, s->events, run.job_id, run_fields::in_flight);
     if (!change.ok()) return send(a.reply, change.error());
     api.update_run(a.origin, s->events.group, run.job_id, run.run_id, std::move(*change),
@@ -521,13 +524,19 @@ void get_job_log(scheduler_api& api, const state_ptr& s, call_args a) {
   });
 }
 
-void get_master_state(scheduler_api& api, const state_ptr&, call_args a) {
-  a.reply.send(success({{"state", {{"enabled", api.scheduler_enabled() ? 1 : 0}}}}));
+// Cronicle's state: the scheduler's flag, each event's cursor and last job code (master_state.h).
+void get_master_state(scheduler_api& api, const state_ptr& s, call_args a) {
+  api.list_jobs(s->events.group, [&api, reply = a.reply](status_or<std::vector<job_view>> views) {
+    const scheduler_state scheduler{api.scheduler_enabled(), api.scheduler_paused_since_ms(), to_unix_ms(now_ms())};
+    reply.send(success({{"state", master_state(views.ok() ? *views : std::vector<job_view>{}, scheduler)}}));
+  });
 }
 
 // Cronicle's state.enabled: 0 stops the scheduler from launching events (run_event still runs
 // them), 1 starts it again.
 void update_master_state(scheduler_api& api, const state_ptr&, call_args a) {
+  // Cronicle requires nothing: without `enabled` its state is left as it is.
+  if (!a.params.contains("enabled")) return a.reply.send(success());
   if (auto e = require_params(a.params, {{"enabled", param_rule::flag}})) return send(a.reply, *e);
   // 0, "0", false and "false" disable (Cronicle takes the string "0" as true, a trap for form
   // and query callers); anything else the flag rule admits enables.

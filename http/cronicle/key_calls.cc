@@ -17,6 +17,10 @@ namespace {
 
 using nlohmann::json;
 
+// pixl-server-storage's listFindUpdate / listFindDelete error for a key no item has, as Cronicle's
+// update_api_key and delete_api_key append it ("Failed to update API Key: " + err).
+constexpr std::string_view k_item_not_found = "Error: Item not found";
+
 void send(const responder& reply, const api_error& e) { reply.send(failure(e)); }
 
 // A key as Cronicle lists it (its fields but `key`): privileges as Cronicle's object of 1/0.
@@ -31,14 +35,6 @@ json key_json(const api_key_view& k) {
               {"privileges", privileges}, {"username", ""},
               {"created", k.created_ms / 1000}, {"modified", k.created_ms / 1000},
               {"last_used", k.last_used_ms / 1000}};
-}
-
-std::optional<api_error> html_in_text(const json& params) {
-  for (const char* field : {"title", "description"})
-    if (auto it = params.find(field); it != params.end() && it->is_string() &&
-                                      it->get<std::string>().find_first_of("<>") != std::string::npos)
-      return api_refusal(std::string("Malformed ") + field + " parameter: Cannot contain HTML metacharacters");
-  return std::nullopt;
 }
 
 // The registry, which the listener sets before it serves (dialect::add_key_routes).
@@ -83,10 +79,7 @@ void get_api_key(scheduler_api&, const state_ptr& s, call_args a) {
 }
 
 void create_api_key(scheduler_api&, const state_ptr& s, call_args a) {
-  if (auto e = require_params(a.params, {{"title", param_rule::non_blank}, {"key", param_rule::word},
-                                         {"active", param_rule::bit}}))
-    return send(a.reply, *e);
-  if (auto e = html_in_text(a.params)) return send(a.reply, *e);
+  // The required fields and the HTML check came first (before_session.h).
   json fields = {{"title", js_text(a.params["title"])}, {"active", js_text(a.params["active"]) == "1" ? 1 : 0}};
   if (auto p = a.params.find("privileges"); p != a.params.end()) fields["privileges"] = *p;
   auto parsed = api_key_fields(fields);
@@ -100,17 +93,7 @@ void create_api_key(scheduler_api&, const state_ptr& s, call_args a) {
 }
 
 void update_api_key(scheduler_api&, const state_ptr& s, call_args a) {
-  if (auto e = require_params(a.params, {{"id", param_rule::word}})) return send(a.reply, *e);
-  // validateOptionalParams: key a string of word characters, active the number 1 or 0.
-  if (auto k = a.params.find("key"); k != a.params.end()) {
-    if (!k->is_string()) return send(a.reply, api_refusal("Malformed parameter type: key (" + std::string(js_type(*k)) + ")"));
-    if (!matches(param_rule::word, k->get<std::string>())) return send(a.reply, api_refusal("Malformed parameter value: key"));
-  }
-  if (auto act = a.params.find("active"); act != a.params.end()) {
-    if (!act->is_number()) return send(a.reply, api_refusal("Malformed parameter type: active (" + std::string(js_type(*act)) + ")"));
-    if (!matches(param_rule::bit, js_text(*act))) return send(a.reply, api_refusal("Malformed parameter value: active"));
-  }
-  if (auto e = html_in_text(a.params)) return send(a.reply, *e);
+  // The id, validateOptionalParams (key, active) and the HTML check came first (before_session.h).
   json fields = json::object();
   for (const char* f : {"title", "privileges", "active"})
     if (auto it = a.params.find(f); it != a.params.end()) fields[f] = *it;
@@ -121,7 +104,7 @@ void update_api_key(scheduler_api&, const state_ptr& s, call_args a) {
   const std::string id = js_text(a.params["id"]);
   auto edited = keys->edit(a.origin, id, *parsed);
   if (!edited.ok()) {
-    const std::string why = edited.status().code() == status_code::not_found ? "Failed to locate API Key: " + id
+    const std::string why = edited.status().code() == status_code::not_found ? std::string(k_item_not_found)
                                                                               : edited.status().message();
     return send(a.reply, {"api_key", "Failed to update API Key: " + why});
   }
@@ -134,7 +117,7 @@ void delete_api_key(scheduler_api&, const state_ptr& s, call_args a) {
   if (!keys) return;
   const std::string id = js_text(a.params["id"]);
   if (auto st = keys->remove(a.origin, id); !st.ok()) {
-    const std::string why = st.code() == status_code::not_found ? "Failed to locate API Key: " + id : st.message();
+    const std::string why = st.code() == status_code::not_found ? std::string(k_item_not_found) : st.message();
     return send(a.reply, {"api_key", "Failed to delete API Key: " + why});
   }
   a.reply.send(success());

@@ -53,3 +53,113 @@ TEST_CASE("cronicle: get_job_details answers a finished job, not one in flight")
   check_error(s.get("/api/app/get_job_details/v1?id=" + job), "session", "No Session ID or API Key could be found");
   check_error(s.call("get_job_details", json::object()), "api", "Missing parameter: id");
 }
+
+TEST_CASE("cronicle: a call's parameters are checked before its key, as Cronicle's handlers check them") {
+  cronicle_server s;
+  std::string id = s.create(shell_event("Order", "#!/bin/sh\ntrue\n"));
+  const std::string bad = "0123456789abcdef.bad";
+  std::string reader = s.key_with(json::array());
+  struct row {
+    const char* call;
+    json body;
+    const char* code;
+    const char* description;
+  };
+  for (const row& r : {row{"delete_event", json::object(), "api", "Missing parameter: id"},
+                       row{"update_event", {{"id", id}, {"timeout", "9"}}, "api", "Malformed parameter type: timeout (string)"},
+                       row{"create_event", {{"title", "T"}}, "api", "Missing parameter: enabled"},
+                       row{"run_event", json::object(), "event", "Failed to locate event: No criteria specified"},
+                       row{"get_event", {{"id", ""}}, "event", "Failed to locate event: No criteria specified"},
+                       row{"abort_job", {{"id", "a/b"}}, "api", "Malformed parameter: id"},
+                       row{"get_job_status", json::object(), "api", "Missing parameter: id"},
+                       row{"get_api_key", json::object(), "api", "Missing parameter: id"},
+                       row{"create_api_key", {{"title", "<b>"}, {"key", "abc"}, {"active", 1}}, "api",
+                           "Malformed title parameter: Cannot contain HTML metacharacters"}}) {
+    INFO(r.call);
+    check_error(s.call(r.call, r.body, bad), r.code, r.description);     // an unknown key
+    check_error(s.call(r.call, r.body, reader), r.code, r.description);  // a key without the privilege
+    auto none = s.cr.post_json(std::string("/api/app/") + r.call + "/v1", r.body);  // no key at all
+    check_error(none.json(), r.code, r.description);
+  }
+  // get_job_log's id is read from its query, before the key.
+  check_error(s.get("/api/app/get_job_log/v1"), "api", "Missing parameter: id");
+  // With its parameters right, the key comes next; and a call that checks nothing first asks it at once.
+  check_error(s.call("delete_event", {{"id", id}}, bad), "api", "Invalid API Key");
+  check_error(s.call("delete_event", {{"id", id}}, reader), "api",
+              "API Key ('k') does not have the required privileges to perform this action (delete_events).");
+  check_error(s.call("abort_jobs", {{"id", "a/b"}}, bad), "api", "Invalid API Key");
+  check_error(s.call("get_history", {{"offset", "x"}}, bad), "api", "Invalid API Key");
+  CHECK(s.ok("get_event", {{"id", id}})["event"]["title"] == "Order");  // nothing changed
+}
+
+TEST_CASE("cronicle: update_job finds its job before it checks the values, update_master_state without enabled changes nothing") {
+  cronicle_server s;
+  // Cronicle's update_job looks the job up first (and checks no value).
+  check_error(s.call("update_job", {{"id", "je1_1"}, {"timeout", "x"}}), "job", "Failed to locate job: je1_1");
+  std::string id = s.create(shell_event("Upd", "#!/bin/sh\nsleep 30\n"));
+  std::string job = s.ok("run_event", {{"id", id}})["ids"][0];
+  check_error(s.call("update_job", {{"id", job}, {"timeout", "x"}}), "api", "Malformed parameter type: timeout (string)");
+  s.ok("abort_job", {{"id", job}});
+  // Cronicle's update_master_state merges what it is given into its state: nothing, nothing changes.
+  s.ok("update_master_state", json::object());
+  CHECK(s.ok("get_master_state")["state"]["enabled"] == 1);
+}
+
+namespace {
+
+int64_t minute_now_s() {
+  const int64_t s = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return s - s % 60;
+}
+
+// The state's cursor of `event`, checked to be the minute the call was made in.
+void check_cursor_is_now(cronicle_server& s, const std::string& event) {
+  const int64_t before = minute_now_s();
+  json state = s.ok("get_master_state")["state"];
+  const int64_t after = minute_now_s();
+  INFO(state.dump());
+  REQUIRE(state["cursors"].contains(event));
+  const int64_t cursor = state["cursors"][event];
+  CHECK((cursor == before || cursor == after));
+}
+
+}  // namespace
+
+TEST_CASE("cronicle: get_master_state shows each event's cursor and its last job's code, as Cronicle's state") {
+  cronicle_server s;
+  std::string hourly = s.create(with(shell_event("Hourly", "#!/bin/sh\ntrue\n"), {{"timing", {{"minutes", {0}}}}}));
+  std::string manual = s.create(shell_event("Manual", "#!/bin/sh\nexit 3\n"));
+  json state = s.ok("get_master_state")["state"];
+  CHECK(state["enabled"] == 1);
+  CHECK(state["flagged_jobs"] == json::object());
+  CHECK(state["jobCodes"] == json::object());  // no job has run
+  check_cursor_is_now(s, hourly);
+  check_cursor_is_now(s, manual);
+  // A disabled event goes on from the minute it is enabled again here: its cursor is now too.
+  s.ok("update_event", {{"id", hourly}, {"enabled", 0}});
+  check_cursor_is_now(s, hourly);
+
+  // The last job's code, once it has ended.
+  std::string job = s.ok("run_event", {{"id", manual}})["ids"][0];
+  CHECK(s.wait_job(job)["code"] == 3);
+  REQUIRE(eventually([&] { return s.ok("get_master_state")["state"]["jobCodes"].contains(manual); }));
+  CHECK(s.ok("get_master_state")["state"]["jobCodes"] == json{{manual, 3}});
+
+  // While the scheduler is paused, the cursors stay at the minute the pause began.
+  const int64_t before_pause = minute_now_s();
+  s.ok("update_master_state", {{"enabled", 0}});
+  const int64_t after_pause = minute_now_s();
+  state = s.ok("get_master_state")["state"];
+  CHECK(state["enabled"] == 0);
+  const int64_t frozen = state["cursors"][manual];
+  CHECK((frozen == before_pause || frozen == after_pause));
+  CHECK(state["cursors"][hourly] == frozen);
+  s.ok("update_master_state", {{"enabled", 1}});
+  check_cursor_is_now(s, manual);
+
+  // A deleted event has no cursor.
+  s.ok("delete_event", {{"id", hourly}});
+  state = s.ok("get_master_state")["state"];
+  CHECK_FALSE(state["cursors"].contains(hourly));
+  CHECK(state["cursors"].size() == 1);
+}
