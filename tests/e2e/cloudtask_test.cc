@@ -512,15 +512,31 @@ TEST_CASE("cloudtask: a rule's monthlyof reads back as sent from createJob, getB
   CHECK(s.answer(s.ct.get("/cloudtask/v2/jobs/" + id + "/base"))["schedule"][0]["monthlyof"] == sent);
 }
 
-TEST_CASE("cloudtask: what the listener answers itself has the web's shape under /api and the center's elsewhere") {
+TEST_CASE("cloudtask: what the listener answers itself is Express's or the web's under /api and the center's elsewhere") {
   ct_server s;
-  http_response nothing = s.ct.get("/api/nothing");
+  // No route: Express's final handler, an HTML page naming the method and the path as sent.
+  http_response nothing = s.ct.get("/api/nothing?x=1");
   CHECK(nothing.status == 404);
-  CHECK(nothing.json()["code"] == -1001);
-  CHECK(nothing.json()["data"]["error"].get<std::string>().find("/api/nothing") != std::string::npos);
-  http_response method = s.ct.request("OPTIONS", "/api/job", std::nullopt);
-  CHECK(method.status == 405);
-  CHECK(method.json()["code"] == -1000);
+  CHECK(nothing.body == "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n"
+                        "</head>\n<body>\n<pre>Cannot GET /api/nothing</pre>\n</body>\n</html>\n");
+  CHECK(nothing.header("content-type") == "text/html; charset=utf-8");
+  CHECK(nothing.header("content-security-policy") == "default-src 'self'");
+  CHECK(nothing.header("x-content-type-options") == "nosniff");
+  // A route's path with another method is the same 404; OPTIONS lists the route's methods.
+  http_response method = s.ct.request("POST", "/api/job", "{}");
+  CHECK(method.status == 404);
+  CHECK(method.body.find("<pre>Cannot POST /api/job</pre>") != std::string::npos);
+  http_response options = s.ct.request("OPTIONS", "/api/job", std::nullopt);
+  CHECK(options.status == 200);
+  CHECK(options.header("allow") == "GET,HEAD");
+  CHECK(options.body == "GET,HEAD");
+  CHECK(s.ct.request("OPTIONS", "/api/job/updateJob", std::nullopt).body == "PUT");
+  CHECK(s.ct.request("OPTIONS", "/api/x", std::nullopt).status == 404);
+  // A preflight from a page elsewhere is still the cross-site guard's to refuse.
+  http_response foreign = s.ct.request("OPTIONS", "/api/job", std::nullopt, "application/json",
+                                       {"Origin: http://evil.example", "Access-Control-Request-Method: GET"});
+  CHECK(foreign.status == 403);
+  CHECK(foreign.json()["code"] == -1000);
   http_response large = s.ct.post_json("/api/job/createJob", std::string(2 * 1024 * 1024, ' '));
   CHECK(large.status == 413);
   CHECK(large.json()["code"] == -1000);
