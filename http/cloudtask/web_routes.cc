@@ -401,6 +401,20 @@ std::string insert_result_text(nlohmann::ordered_json posted, const std::string&
   return result.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
 }
 
+// Removing a runtime `location` that does not exist as spelled: cloudtask-web's isExists finds
+// one whose name differs only in case (a /^name$/i regex; here the name is taken literally, never
+// as a pattern), and then its remove({location}) matches nothing: a 200 that removes nothing.
+// Otherwise its 409 text.
+void remove_by_other_case(scheduler_api& api, const std::string& location, const responder& reply) {
+  api.list_groups([reply, location](status_or<std::vector<std::string>> groups) {
+    if (!groups.ok()) return send_web_error(reply, groups.status());
+    const std::string wanted = ascii_lowercase(location);
+    for (const auto& g : *groups)
+      if (ascii_lowercase(g) == wanted) return send_web(reply, json::object());
+    send_runtime_text(reply, k_runtime_not_exists);
+  });
+}
+
 void add_location_routes(router& r, scheduler_api& api) {
   r.add("POST", "/api/location/add", handler([&api](http_request& req, responder reply) {
     auto body = parse_json_object(req.body);
@@ -434,7 +448,7 @@ void add_location_routes(router& r, scheduler_api& api) {
     std::string location = req.params["location"];
     auto origin = origin_of(k_dialect_name, req);
     api.list_jobs(location, [&api, origin, reply, location](status_or<std::vector<job_view>> jobs) {
-      if (!jobs.ok() && jobs.status().code() == status_code::not_found) return send_runtime_text(reply, k_runtime_not_exists);
+      if (!jobs.ok() && jobs.status().code() == status_code::not_found) return remove_by_other_case(api, location, reply);
       if (!jobs.ok()) return send_web_error(reply, jobs.status());
       // cloudtask-web removes the runtime and leaves its jobs behind, orphaned; here a runtime
       // with jobs stays until they are deleted.

@@ -619,6 +619,11 @@ TEST_CASE("cloudtask: hostile input gets Cloudtask-shaped errors and changes not
   http_response unknown_runtime = s.ct.del("/api/location/remove/nowhere");
   CHECK(unknown_runtime.status == 409);
   CHECK(unknown_runtime.body == "Runtime is not exists.");
+  // A name that differs only in case is found by the web's /^name$/i lookup, then matches nothing
+  // to remove: a 200 that removes nothing.
+  http_response other_case = s.ct.del("/api/location/remove/RT");
+  CHECK(s.answer(other_case) == json{{"code", 0}, {"message", "request successed."}, {"data", json::object()}});
+  CHECK(s.answer(s.ct.get("/cloudtask/v2/runtimes/rt/jobsalloc"))["data"]["alloc"]["location"] == "rt");
   CHECK(s.native.client.get("/v1/RT/group/info").status != 200);  // no runtime RT was made
   CHECK(count_jobs() == 2);
   CHECK(s.job(id)["cmd"] == "echo x");
