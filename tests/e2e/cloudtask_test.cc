@@ -441,9 +441,12 @@ TEST_CASE("cloudtask: answers keep the originals' key order, and the center esca
   s.add_runtime("rt");
   http_response made = s.ct.post_json("/api/job/createJob", job_body("a<b>&c", "echo '<x>' && true"));
   INFO(made.body);
-  CHECK(made.body.starts_with(R"({"code":0,"message":"request successed.","data":{"jobid":")"));
-  CHECK(made.body.find(R"("name":"a<b>&c","location":"rt","servers":[],"groupid":"g1")") != std::string::npos);
+  // createJob echoes the body in its order (here nlohmann's, sorted); a read is in JobInfo's.
+  CHECK(made.body.starts_with(R"({"code":0,"message":"request successed.","data":{"cmd":"echo '<x>' && true",)"));
   std::string id = made.json()["data"]["jobid"];
+  http_response read = s.ct.get("/api/job/getById/" + id);
+  CHECK(read.body.find(R"(","jobid":")" + id + R"(","name":"a<b>&c","location":"rt","servers":[],"groupid":"g1")") !=
+        std::string::npos);
   http_response base = s.ct.get("/cloudtask/v2/jobs/" + id + "/base");
   INFO(base.body);
   CHECK(base.body.starts_with(R"({"jobid":")" + id + R"(","jobname":"a\u003cb\u003e\u0026c","filename":"","filecode":")"));
@@ -953,4 +956,44 @@ TEST_CASE("cloudtask: a runtime added is answered with MongoDB's insert result o
   // The runtime is there: its center routes answer, and adding it again is the web's 409 text.
   CHECK(s.answer(s.ct.get("/cloudtask/v2/runtimes/rt2/jobsalloc"))["data"]["alloc"]["location"] == "rt2");
   CHECK(s.ct.post_json("/api/location/add", posted).body == "Runtime is exists.");
+}
+
+TEST_CASE("cloudtask: createJob and updateJob answer the body as posted, changed as cloudtask-web's controllers change it") {
+  ct_server s;
+  s.add_runtime("rt");
+  // The web's job form posts its fields in this order; a script may add its own.
+  const std::string form = R"({"name":"echoed","location":"rt","groupid":"g1","filename":"a.sh","servers":[],)"
+                           R"("cmd":"echo x","description":"d","timeout":0,"enabled":1,"env":[],"schedule":[],)"
+                           R"("notifysetting":{"succeed":{"enabled":false},"failed":{"enabled":false}},)"
+                           R"("createuser":"ops","mine":{"z":1,"a":[true]}})";
+  http_response made = s.ct.post_json("/api/job/createJob", form);
+  INFO(made.body);
+  const json created = s.web_ok(made);
+  const std::string id = created["jobid"], at = created["createat"], oid = created["_id"];
+  CHECK(made.body == R"({"code":0,"message":"request successed.","data":)" + form.substr(0, form.size() - 1) +
+                         R"(,"createat":")" + at + R"(","editat":")" + at + R"(","edituser":"ops","jobid":")" + id +
+                         R"(","files":[],"stat":202,"_id":")" + oid + R"("}})");
+  // The form's update: its fields, edituser and jobid. The stored creator and the job's state
+  // follow, and the old filename joins the files.
+  const std::string edit = R"({"name":"echoed","location":"rt","groupid":"g1","filename":"b.sh","servers":[],)"
+                           R"("cmd":"echo y","description":"d","timeout":0,"enabled":0,"env":[],"schedule":[],)"
+                           R"("notifysetting":{"succeed":{"enabled":false},"failed":{"enabled":false}},)"
+                           R"("edituser":"ops2","jobid":")" + id + R"("})";
+  http_response updated = s.ct.request("PUT", "/api/job/updateJob", edit);
+  INFO(updated.body);
+  const json changed = s.web_ok(updated);
+  REQUIRE(changed["files"].size() == 1);
+  const int64_t file_at = changed["files"][0]["createat"];
+  CHECK(updated.body == R"({"code":0,"message":"request successed.","data":)" + edit.substr(0, edit.size() - 1) +
+                            R"(,"createat":")" + at + R"(","createuser":"ops","stat":0,"editat":")" +
+                            changed["editat"].get<std::string>() + R"(","files":[{"name":"a.sh","createat":)" +
+                            std::to_string(file_at) + R"(}],"execat":"0001-01-01T00:00:00.000Z",)"
+                            R"("nextat":"0001-01-01T00:00:00.000Z","execerr":""}})");
+  const json job = s.job(id);
+  CHECK(job["filename"] == "b.sh");
+  CHECK(job["files"] == json::array({json{{"name", "a.sh"}, {"createat", file_at}}}));
+  CHECK(job["createuser"] == "ops");
+  CHECK(job["edituser"] == "ops2");
+  CHECK(job["enabled"] == 0);
+  CHECK(!job.contains("mine"));  // kept in the answer only: Mainspring stores the fields it knows
 }
