@@ -25,6 +25,13 @@ using nlohmann::json;
 
 request_handler handler(request_handler h) { return guarded(render_web, std::move(h)); }
 
+// Registers a route of the web at `pattern` and, as Express's non-strict routing matches it, at
+// `pattern` with a trailing slash ("/api/job/" lists the jobs too).
+void add_route(router& r, const std::string& method, const std::string& pattern, request_handler h) {
+  r.add(method, pattern + "/", h);
+  r.add(method, pattern, std::move(h));
+}
+
 // A core error in Cloudtask's field names.
 status ct_status(const status& st) {
   return renamed_field(st, {{"interval_pattern", "schedule"}, {"exec_command", "cmd"}, {"request_url", "servers"},
@@ -170,18 +177,18 @@ void add_job_routes(router& r, scheduler_api& api) {
       send_web_raw(reply, jobs);
     });
   };
-  r.add("GET", "/api/job", handler([list](http_request&, responder reply) { list(std::nullopt, reply); }));
-  r.add("GET", "/api/job/getGroupJobs/{groupId}",
+  add_route(r, "GET", "/api/job", handler([list](http_request&, responder reply) { list(std::nullopt, reply); }));
+  add_route(r, "GET", "/api/job/getGroupJobs/{groupId}",
         handler([list](http_request& req, responder reply) { list(req.params["groupId"], reply); }));
-  r.add("GET", "/api/job/getById/{jobId}", handler([&api](http_request& req, responder reply) {
+  add_route(r, "GET", "/api/job/getById/{jobId}", handler([&api](http_request& req, responder reply) {
     find_job(api, req.params["jobId"], [reply](status_or<located_job> found) {
       if (!found.ok()) return send_web_error(reply, found.status());
       send_web_raw(reply, job_json(found->job, found->runtime.placement_of(found->job.spec.id)));
     });
   }));
-  r.add("POST", "/api/job/createJob", handler([&api](http_request& req, responder reply) { create_job(api, req, reply); }));
-  r.add("PUT", "/api/job/updateJob", handler([&api](http_request& req, responder reply) { update_job(api, req, reply); }));
-  r.add("DELETE", "/api/job/deleteJob/{jobId}", handler([&api](http_request& req, responder reply) {
+  add_route(r, "POST", "/api/job/createJob", handler([&api](http_request& req, responder reply) { create_job(api, req, reply); }));
+  add_route(r, "PUT", "/api/job/updateJob", handler([&api](http_request& req, responder reply) { update_job(api, req, reply); }));
+  add_route(r, "DELETE", "/api/job/deleteJob/{jobId}", handler([&api](http_request& req, responder reply) {
     auto origin = origin_of(k_dialect_name, req);
     find_job(api, req.params["jobId"], [&api, origin, reply](status_or<located_job> found) {
       if (!found.ok()) return send_web_error(reply, found.status());
@@ -432,7 +439,7 @@ void remove_by_other_case(scheduler_api& api, const std::string& location, const
 }
 
 void add_location_routes(router& r, scheduler_api& api) {
-  r.add("POST", "/api/location/add", handler([&api](http_request& req, responder reply) {
+  add_route(r, "POST", "/api/location/add", handler([&api](http_request& req, responder reply) {
     auto body = parse_json_object(req.body);
     if (!body.ok()) return send_web_error(reply, body.status());
     auto name = string_field(*body, "location");
@@ -459,7 +466,7 @@ void add_location_routes(router& r, scheduler_api& api) {
       });
     });
   }));
-  r.add("DELETE", "/api/location/remove/{location}", handler([&api](http_request& req, responder reply) {
+  add_route(r, "DELETE", "/api/location/remove/{location}", handler([&api](http_request& req, responder reply) {
     std::string location = req.params["location"];
     auto origin = origin_of(k_dialect_name, req);
     api.list_jobs(location, [&api, origin, reply, location](status_or<std::vector<job_view>> jobs) {
@@ -482,7 +489,7 @@ void add_location_routes(router& r, scheduler_api& api) {
 
 void add_web_routes(router& r, scheduler_api& api) {
   add_job_routes(r, api);
-  r.add("GET", "/api/log/logs", handler([&api](http_request& req, responder reply) {
+  add_route(r, "GET", "/api/log/logs", handler([&api](http_request& req, responder reply) {
     auto q = parse_log_query(req);
     if (!q.ok()) return send_web_error(reply, q.status());
     if (!q->jobid.empty()) return job_logs(api, std::move(q).value(), reply);

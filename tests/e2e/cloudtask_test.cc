@@ -535,6 +535,9 @@ TEST_CASE("cloudtask: what the listener answers itself is Express's or the web's
   CHECK(options.body == "GET,HEAD");
   CHECK(s.ct.request("OPTIONS", "/api/job/updateJob", std::nullopt).body == "PUT");
   CHECK(s.ct.request("OPTIONS", "/api/x", std::nullopt).status == 404);
+  // Express's routing is not strict: a trailing slash reaches the route too.
+  CHECK(s.answer(s.ct.get("/api/job/")).is_array());
+  CHECK(s.ct.request("OPTIONS", "/api/job/createJob/", std::nullopt).body == "POST");
   // A preflight from a page elsewhere is still the cross-site guard's to refuse.
   http_response foreign = s.ct.request("OPTIONS", "/api/job", std::nullopt, "application/json",
                                        {"Origin: http://evil.example", "Access-Control-Request-Method: GET"});
@@ -738,6 +741,10 @@ TEST_CASE("cloudtask: with --require-api-key each route wants its privilege, ref
   http_response created = with_key(ct, "POST", "/api/job/createJob", creator, job.dump());
   REQUIRE(created.status == 200);
   const std::string id = created.json()["data"]["jobid"];
+  // A route's twin with a trailing slash (Express's non-strict routing) needs the same.
+  job["name"] = "keyed2";
+  CHECK(with_key(ct, "POST", "/api/job/createJob/", reader, job.dump()).status == 403);
+  CHECK(with_key(ct, "POST", "/api/job/createJob/", creator, job.dump()).status == 200);
   // start needs run_events, stop abort_events: the creator has neither.
   json start = {{"runtime", "rt"}, {"jobid", id}, {"action", "start"}};
   CHECK(with_key(ct, "PUT", "/cloudtask/v2/jobs/action", creator, start.dump()).status == 403);
