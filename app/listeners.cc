@@ -131,7 +131,7 @@ status listener_set::start(std::vector<listener_plan> plans, scheduler_api& api,
                                              : d.render_error  ? http::at_any_path(d.render_error)
                                                                : nullptr;
     l->dispatch = {render_error, &l->plan.guard, observer, l->keys.get(), d.redirect_trailing_slash,
-                   d.unrouted, d.answer_before_routing};
+                   d.unrouted, d.answer_before_routing, d.answer_unrouted};
 
     http::http_server_options options;
     options.host = l->plan.host;

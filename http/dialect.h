@@ -59,6 +59,10 @@ struct dialect {
   // An answer given before any route is looked at, when it gives one (Cloudtask's center: mux's
   // 301 to the cleaned path). Empty: none.
   early_answer_fn answer_before_routing;
+  // What a request no route takes is answered, when it gives an answer (cloudtask-web's Express:
+  // its 404 page, whatever the method, and its OPTIONS reply), instead of `unrouted`'s. Empty:
+  // none.
+  unrouted_answer_fn answer_unrouted;
   // Adds the key management routes (the native listener's /v1/apikeys; empty: none).
   std::function<void(router&, api_key_registry&)> add_key_routes;
 };

@@ -80,4 +80,10 @@ enum class unrouted_answer {
 // a redirect to a canonical path), or nullopt to route it (dispatch_options, dialect).
 using early_answer_fn = std::function<std::optional<http_response>(const http_request&)>;
 
+// An answer a listener gives a request no route takes, in place of its 404 / 405 (its original
+// framework's own answers: Express's 404 page and OPTIONS reply for cloudtask-web), or nullopt
+// for those (dispatch_options, dialect). `allow` lists the methods the path's routes take, as
+// route_match gives them ("" when none).
+using unrouted_answer_fn = std::function<std::optional<http_response>(const http_request&, std::string_view allow)>;
+
 }  // namespace mainspring::http

@@ -122,6 +122,8 @@ void dispatch(const router& r, http_request& request, responder reply,
   std::optional<http_response> moved;
   if (options.redirect_trailing_slash == slash_redirect::gin) moved = trailing_slash_redirect(r, request, sent_path);
   if (moved) return reply.send(std::move(*moved));
+  if (options.answer_unrouted)
+    if (auto answer = options.answer_unrouted(request, m.allow)) return reply.send(std::move(*answer));
   if (options.unrouted == unrouted_answer::gin_not_found)
     return reply.send(http_response{404, "text/plain", "404 page not found", {}});
   if (m.allow.empty()) {

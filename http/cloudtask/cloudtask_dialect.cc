@@ -7,6 +7,7 @@
 #include "core/time_types.h"
 #include "http/cloudtask/center_paths.h"
 #include "http/cloudtask/center_routes.h"
+#include "http/cloudtask/express_answers.h"
 #include "http/cloudtask/job_json.h"
 #include "http/cloudtask/key_requirements.h"
 #include "http/cloudtask/replies.h"
@@ -46,6 +47,7 @@ dialect make_dialect(cloudtask_options options) {
   d.render_error = render_center;
   d.render_error_at = render_error_at;  // the web's shape under /api, the center's elsewhere
   d.answer_before_routing = center_clean_path_redirect;  // mux's 301 from an unclean center path
+  d.answer_unrouted = web_unrouted_answer;  // Express's 404 page and OPTIONS reply under /api
   d.key_requirement_for = key_requirements();
   return d;
 }

@@ -14,8 +14,10 @@
 //              one leaves Cloudtask's)
 //   schedule   calendar rules (core/calendar_rules.h) as the job's schedule, in the server's
 //              zone; required; [] = runs only when started through jobs/action
-//   groupid, filename, files, description, notifysetting, createuser, edituser, createat, editat:
+//   groupid, filename, description, notifysetting, createuser, edituser, createat, editat:
 //              kept for the web's clients in the job's "cloudtask" dialect section
+//   files      the job's past filenames, kept there too: never read from a body (the web's
+//              routes set it as cloudtask-web does, web_echo.h)
 //   stat, execerr, execat, nextat: what the job is doing (stat_of), never read from a body.
 //
 // Example:
@@ -62,7 +64,7 @@ struct ct_job {
   int64_t timeout_s = 0;
   bool enabled = true;
   std::string schedule_text;  // canonical calendar rules (JSON array text); "" = none
-  nlohmann::json section;     // the dialect section: groupid, filename, files, description, ...
+  nlohmann::json section;     // the dialect section: groupid, filename, description, ...
 };
 
 // Reads a job body. Every error is invalid_argument naming the field ("env[1]: expects

@@ -67,6 +67,8 @@ const std::vector<shape>& shapes() {
       {{"allocmode"}, {"allocmode", "allocrecovery"}},
       {{"lrusize"}, {"lrusize", "storagedriver"}},
       {{"loglevel"}, {"logfile", "loglevel", "logsize"}},
+      // An entry of a job's files (controllers/job.js changeInfo); last: a job has both keys too.
+      {{"name", "createat"}, {"name", "createat"}},
   };
   return all;
 }
@@ -102,8 +104,8 @@ std::string center_json_text(const json& body) {
   return go_escaped(text_of(body, shapes()), go_escape_style::before_1_22);
 }
 
-std::string web_json_text(const json& body, mongo_id_at id_at) {
-  return text_of(body, id_at == mongo_id_at::first ? shapes_id_first() : shapes());
+std::string web_json_text(const json& body) {
+  return text_of(body, shapes_id_first());
 }
 
 }  // namespace mainspring::http::cloudtask

@@ -8,8 +8,8 @@
 // insertion order (its envelope code, message, data; a job as its JobInfo lists the fields; a
 // log row as the center stored the agent's JobLog), nothing escaped beyond JSON's own.
 // nlohmann's json keeps an object's keys sorted: these put them back in that order. A document
-// the web read from MongoDB has its `_id` first (MongoDB stores it first); the job createJob
-// answers has it last (the driver adds it to the object the web inserted and then answers).
+// the web read from MongoDB has its `_id` first (MongoDB stores it first). (The answers that echo
+// a posted body keep its own order: web_echo.h.)
 //
 // Example:
 //   reply.send({200, type, center_json_text(json{{"content", "request successed."}, {"data", d}}), {}});
@@ -29,14 +29,8 @@ namespace mainspring::http::cloudtask {
 // with U+FFFD.
 std::string center_json_text(const nlohmann::json& body);
 
-// Where an object's `_id` goes in the web's answers.
-enum class mongo_id_at {
-  first,  // a document read back from MongoDB
-  last    // a JS object MongoDB's driver gave an _id as it inserted it (after its other keys)
-};
-
 // `body` as cloudtask-web writes it: the same orders for the objects the web keeps (its
-// envelope, a job, a rule, a log row, a log page), `_id` where `id_at` says, no HTML escaping.
-std::string web_json_text(const nlohmann::json& body, mongo_id_at id_at = mongo_id_at::first);
+// envelope, a job, a rule, a log row, a log page), a document's `_id` first, no HTML escaping.
+std::string web_json_text(const nlohmann::json& body);
 
 }  // namespace mainspring::http::cloudtask

@@ -61,9 +61,9 @@ void send_center_options(const responder& reply) {
   reply.send(std::move(r));
 }
 
-void send_web(const responder& reply, const json& data, mongo_id_at id_at) {
+void send_web(const responder& reply, const json& data) {
   reply.send(http_response{200, std::string(k_json_type),
-                           web_json_text(json{{"code", k_web_ok}, {"message", k_successed}, {"data", data}}, id_at), {}});
+                           web_json_text(json{{"code", k_web_ok}, {"message", k_successed}, {"data", data}}), {}});
 }
 
 void send_web_error(const responder& reply, const status& error) {

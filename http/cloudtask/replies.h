@@ -52,8 +52,7 @@ void send_center_options(const responder& reply);
 http_response render_center(int http_status, const status& error);
 
 // -- the web --
-// `id_at`: where the `_id` of a document in `data` goes (json_text.h).
-void send_web(const responder& reply, const nlohmann::json& data, mongo_id_at id_at = mongo_id_at::first);
+void send_web(const responder& reply, const nlohmann::json& data);
 // invalid_argument 400 -1000, not_found 404 -1001, already_exists and failed_precondition 409
 // -1003, unavailable 503 -1004, else 500 -1004.
 void send_web_error(const responder& reply, const status& error);

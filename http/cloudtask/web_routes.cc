@@ -11,6 +11,7 @@
 #include "http/cloudtask/mongo_id.h"
 #include "http/cloudtask/replies.h"
 #include "http/cloudtask/runtime_view.h"
+#include "http/cloudtask/web_echo.h"
 #include "http/dialect_data.h"
 #include "http/handler_kit.h"
 #include "http/header_text.h"
@@ -23,6 +24,13 @@ namespace {
 using nlohmann::json;
 
 request_handler handler(request_handler h) { return guarded(render_web, std::move(h)); }
+
+// Registers a route of the web at `pattern` and, as Express's non-strict routing matches it, at
+// `pattern` with a trailing slash ("/api/job/" lists the jobs too).
+void add_route(router& r, const std::string& method, const std::string& pattern, request_handler h) {
+  r.add(method, pattern + "/", h);
+  r.add(method, pattern, std::move(h));
+}
 
 // A core error in Cloudtask's field names.
 status ct_status(const status& st) {
@@ -45,20 +53,30 @@ status conflict(const std::string& name) {
 }
 
 // Answers the job `id` of `group` as it is now, as updateJob's answer: cloudtask-web's changeInfo
-// answers the body it was sent, which has an `_id` only when the client sent one (`sent_id`, null
-// when not), never the document's.
-void answer_updated_job(scheduler_api& api, const std::string& group, const std::string& id, json sent_id,
-                        const responder& reply) {
-  load_runtime(api, group, false, [&api, group, id, sent_id, reply](status_or<runtime_view> rt) {
+// answers the body it was sent (`posted`), with the stored job's fields it sets (web_echo.h).
+void answer_updated_job(scheduler_api& api, const std::string& group, const std::string& id,
+                        std::shared_ptr<const nlohmann::ordered_json> posted, const responder& reply) {
+  load_runtime(api, group, false, [&api, group, id, posted, reply](status_or<runtime_view> rt) {
     job_stat placement = rt.ok() ? rt->placement_of(id) : job_stat{};
-    api.job_detail(group, id, [reply, placement, sent_id](status_or<job_view> v) {
+    api.job_detail(group, id, [reply, placement, posted](status_or<job_view> v) {
       if (!v.ok()) return send_web_error(reply, ct_status(v.status()));
-      json job = job_json(*v, placement);
-      job.erase(std::string(k_mongo_id_key));
-      if (!sent_id.is_null()) job[std::string(k_mongo_id_key)] = sent_id;
-      send_web(reply, job);
+      send_web_text(reply, updated_job_text(*posted, *v, placement));
     });
   });
+}
+
+// The job's `files` after an update that may change its filename (web_echo.h's history), cut to
+// what its dialect section has room for, oldest first.
+json files_after_update(const json& kept, const json& section, int64_t now_ms) {
+  json files = file_history(kept.value("files", json::array()), kept.value("filename", ""),
+                            section.value("filename", ""), now_ms);
+  json with_files = section;
+  with_files["files"] = files;
+  while (!files.empty() && with_files.dump().size() > k_max_dialect_data_bytes / 2) {
+    files.erase(files.end() - 1);
+    with_files["files"] = files;
+  }
+  return files;
 }
 
 // -- jobs --
@@ -69,20 +87,22 @@ void create_job(scheduler_api& api, http_request& req, responder reply) {
   auto job = decode_job(*body, false);
   if (!job.ok()) return send_web_error(reply, job.status());
   auto origin = origin_of(k_dialect_name, req);
+  auto posted = std::make_shared<const nlohmann::ordered_json>(posted_object(req.body, *body));
   const std::string location = job->location;  // before the job moves into the callback
-  load_runtime(api, location, true, [&api, origin, reply, job = std::move(job).value()](status_or<runtime_view> rt) {
+  load_runtime(api, location, true, [&api, origin, reply, posted, job = std::move(job).value()](status_or<runtime_view> rt) {
     if (!rt.ok()) return send_web_error(reply, status::not_found("location: no such runtime: " + job.location));
     if (name_taken(*rt, job, "")) return send_web_error(reply, conflict(job.name));
+    // As createJob stores it: edituser is createuser (none without one), files [] (the section
+    // leaves it out).
     json section = job.section;
-    if (!section.contains("edituser") && section.contains("createuser")) section["edituser"] = section["createuser"];
+    section.erase("edituser");
+    if (section.contains("createuser")) section["edituser"] = section["createuser"];
     ct_job with_users = job;
     with_users.section = std::move(section);
     std::string id = new_cloudtask_job_id();
-    api.create_job(origin, to_job_spec(with_users, id, to_unix_ms(now_ms())), [reply](status_or<job_view> v) {
+    api.create_job(origin, to_job_spec(with_users, id, to_unix_ms(now_ms())), [reply, posted](status_or<job_view> v) {
       if (!v.ok()) return send_web_error(reply, ct_status(v.status()));
-      // Placed a moment later: 202 until then. The `_id` last, as MongoDB's driver adds it to the
-      // object the web inserts and then answers.
-      send_web(reply, job_json(*v, job_stat{false}), mongo_id_at::last);
+      send_web_text(reply, created_job_text(*posted, *v));
     });
   });
 }
@@ -94,22 +114,25 @@ void update_job(scheduler_api& api, http_request& req, responder reply) {
   if (!job.ok()) return send_web_error(reply, job.status());
   auto origin = origin_of(k_dialect_name, req);
   const std::string jobid = job->jobid;  // before the job moves into the callback
-  json sent_id = body->value(std::string(k_mongo_id_key), json(nullptr));
-  find_job(api, jobid, [&api, origin, reply, sent_id, job = std::move(job).value()](status_or<located_job> found) mutable {
+  auto posted = std::make_shared<const nlohmann::ordered_json>(posted_object(req.body, *body));
+  find_job(api, jobid, [&api, origin, reply, posted, job = std::move(job).value()](status_or<located_job> found) mutable {
     if (!found.ok()) return send_web_error(reply, found.status());
     // A job stays in its runtime, as cloudtask-web's update leaves `location` alone.
     const std::string group = found->job.spec.group;
     job.location = group;
-    load_runtime(api, group, true, [&api, origin, reply, job, group, sent_id](status_or<runtime_view> rt) {
+    load_runtime(api, group, true, [&api, origin, reply, job, group, posted](status_or<runtime_view> rt) {
       if (!rt.ok()) return send_web_error(reply, rt.status());
       if (name_taken(*rt, job, job.jobid)) return send_web_error(reply, conflict(job.name));
       job_patch patch;
       patch.edit = [job](job_spec& current) -> status {
         job_spec next = to_job_spec(job, current.id, current.created_ms);
         json kept = dialect_section(current.dialect_data, k_dialect_name);
+        // As changeInfo stores it: the creator stays, and the files list is the stored one with
+        // the filename history.
         json section = job.section;
-        if (kept.contains("createuser")) section["createuser"] = kept["createuser"];  // as changeInfo
-        if (!section.contains("files") && kept.contains("files")) section["files"] = kept["files"];
+        section.erase("createuser");
+        if (kept.contains("createuser")) section["createuser"] = kept["createuser"];
+        section["files"] = files_after_update(kept, section, to_unix_ms(now_ms()));
         current.name = next.name;
         current.schedule = next.schedule;
         current.target = next.target;
@@ -121,11 +144,11 @@ void update_job(scheduler_api& api, http_request& req, responder reply) {
       patch.exec_time_s = k_first_fire_by_schedule;  // the next fire from the new rules
       const bool enable = job.enabled;
       api.edit_job(origin, group, job.jobid, std::move(patch),
-                   [&api, origin, reply, group, id = job.jobid, enable, sent_id](status_or<job_view> v) {
+                   [&api, origin, reply, group, id = job.jobid, enable, posted](status_or<job_view> v) {
         if (!v.ok()) return send_web_error(reply, ct_status(v.status()));
-        auto then_answer = [&api, reply, group, id, sent_id](status st) {
+        auto then_answer = [&api, reply, group, id, posted](status st) {
           if (!st.ok()) return send_web_error(reply, ct_status(st));
-          answer_updated_job(api, group, id, sent_id, reply);
+          answer_updated_job(api, group, id, posted, reply);
         };
         const bool active = v->phase != job_phase::paused;
         if (enable && !active) return api.activate_job(origin, group, id, k_first_fire_by_schedule, then_answer);
@@ -154,18 +177,18 @@ void add_job_routes(router& r, scheduler_api& api) {
       send_web_raw(reply, jobs);
     });
   };
-  r.add("GET", "/api/job", handler([list](http_request&, responder reply) { list(std::nullopt, reply); }));
-  r.add("GET", "/api/job/getGroupJobs/{groupId}",
+  add_route(r, "GET", "/api/job", handler([list](http_request&, responder reply) { list(std::nullopt, reply); }));
+  add_route(r, "GET", "/api/job/getGroupJobs/{groupId}",
         handler([list](http_request& req, responder reply) { list(req.params["groupId"], reply); }));
-  r.add("GET", "/api/job/getById/{jobId}", handler([&api](http_request& req, responder reply) {
+  add_route(r, "GET", "/api/job/getById/{jobId}", handler([&api](http_request& req, responder reply) {
     find_job(api, req.params["jobId"], [reply](status_or<located_job> found) {
       if (!found.ok()) return send_web_error(reply, found.status());
       send_web_raw(reply, job_json(found->job, found->runtime.placement_of(found->job.spec.id)));
     });
   }));
-  r.add("POST", "/api/job/createJob", handler([&api](http_request& req, responder reply) { create_job(api, req, reply); }));
-  r.add("PUT", "/api/job/updateJob", handler([&api](http_request& req, responder reply) { update_job(api, req, reply); }));
-  r.add("DELETE", "/api/job/deleteJob/{jobId}", handler([&api](http_request& req, responder reply) {
+  add_route(r, "POST", "/api/job/createJob", handler([&api](http_request& req, responder reply) { create_job(api, req, reply); }));
+  add_route(r, "PUT", "/api/job/updateJob", handler([&api](http_request& req, responder reply) { update_job(api, req, reply); }));
+  add_route(r, "DELETE", "/api/job/deleteJob/{jobId}", handler([&api](http_request& req, responder reply) {
     auto origin = origin_of(k_dialect_name, req);
     find_job(api, req.params["jobId"], [&api, origin, reply](status_or<located_job> found) {
       if (!found.ok()) return send_web_error(reply, found.status());
@@ -401,8 +424,22 @@ std::string insert_result_text(nlohmann::ordered_json posted, const std::string&
   return result.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
 }
 
+// Removing a runtime `location` that does not exist as spelled: cloudtask-web's isExists finds
+// one whose name differs only in case (a /^name$/i regex; here the name is taken literally, never
+// as a pattern), and then its remove({location}) matches nothing: a 200 that removes nothing.
+// Otherwise its 409 text.
+void remove_by_other_case(scheduler_api& api, const std::string& location, const responder& reply) {
+  api.list_groups([reply, location](status_or<std::vector<std::string>> groups) {
+    if (!groups.ok()) return send_web_error(reply, groups.status());
+    const std::string wanted = ascii_lowercase(location);
+    for (const auto& g : *groups)
+      if (ascii_lowercase(g) == wanted) return send_web(reply, json::object());
+    send_runtime_text(reply, k_runtime_not_exists);
+  });
+}
+
 void add_location_routes(router& r, scheduler_api& api) {
-  r.add("POST", "/api/location/add", handler([&api](http_request& req, responder reply) {
+  add_route(r, "POST", "/api/location/add", handler([&api](http_request& req, responder reply) {
     auto body = parse_json_object(req.body);
     if (!body.ok()) return send_web_error(reply, body.status());
     auto name = string_field(*body, "location");
@@ -412,8 +449,7 @@ void add_location_routes(router& r, scheduler_api& api) {
     if (auto st = validate_group_name(location); !st.ok()) return send_web_error(reply, ct_status(st));
     auto origin = origin_of(k_dialect_name, req);
     // The body as posted, keys in their order, for the answer.
-    nlohmann::ordered_json posted = nlohmann::ordered_json::parse(req.body, nullptr, false);
-    if (!posted.is_object()) posted = nlohmann::ordered_json(*body);
+    nlohmann::ordered_json posted = posted_object(req.body, *body);
     api.list_groups([&api, origin, reply, location, posted](status_or<std::vector<std::string>> groups) {
       if (!groups.ok()) return send_web_error(reply, groups.status());
       // cloudtask-web's isExists matches the name ignoring case (a /^name$/i regex).
@@ -430,11 +466,11 @@ void add_location_routes(router& r, scheduler_api& api) {
       });
     });
   }));
-  r.add("DELETE", "/api/location/remove/{location}", handler([&api](http_request& req, responder reply) {
+  add_route(r, "DELETE", "/api/location/remove/{location}", handler([&api](http_request& req, responder reply) {
     std::string location = req.params["location"];
     auto origin = origin_of(k_dialect_name, req);
     api.list_jobs(location, [&api, origin, reply, location](status_or<std::vector<job_view>> jobs) {
-      if (!jobs.ok() && jobs.status().code() == status_code::not_found) return send_runtime_text(reply, k_runtime_not_exists);
+      if (!jobs.ok() && jobs.status().code() == status_code::not_found) return remove_by_other_case(api, location, reply);
       if (!jobs.ok()) return send_web_error(reply, jobs.status());
       // cloudtask-web removes the runtime and leaves its jobs behind, orphaned; here a runtime
       // with jobs stays until they are deleted.
@@ -453,7 +489,7 @@ void add_location_routes(router& r, scheduler_api& api) {
 
 void add_web_routes(router& r, scheduler_api& api) {
   add_job_routes(r, api);
-  r.add("GET", "/api/log/logs", handler([&api](http_request& req, responder reply) {
+  add_route(r, "GET", "/api/log/logs", handler([&api](http_request& req, responder reply) {
     auto q = parse_log_query(req);
     if (!q.ok()) return send_web_error(reply, q.status());
     if (!q->jobid.empty()) return job_logs(api, std::move(q).value(), reply);

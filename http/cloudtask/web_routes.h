@@ -13,6 +13,7 @@
 //   POST   /api/location/add                  {"location": name}: a new runtime (group)
 //   DELETE /api/location/remove/{location}    removes an empty runtime
 // Answers: {"code": 0, "message": "request successed.", "data": ...} or a web error (replies.h).
+// Each path is also served with a trailing slash, as Express's non-strict routing serves it.
 //
 // Example:
 //   add_web_routes(r, api);

@@ -441,9 +441,12 @@ TEST_CASE("cloudtask: answers keep the originals' key order, and the center esca
   s.add_runtime("rt");
   http_response made = s.ct.post_json("/api/job/createJob", job_body("a<b>&c", "echo '<x>' && true"));
   INFO(made.body);
-  CHECK(made.body.starts_with(R"({"code":0,"message":"request successed.","data":{"jobid":")"));
-  CHECK(made.body.find(R"("name":"a<b>&c","location":"rt","servers":[],"groupid":"g1")") != std::string::npos);
+  // createJob echoes the body in its order (here nlohmann's, sorted); a read is in JobInfo's.
+  CHECK(made.body.starts_with(R"({"code":0,"message":"request successed.","data":{"cmd":"echo '<x>' && true",)"));
   std::string id = made.json()["data"]["jobid"];
+  http_response read = s.ct.get("/api/job/getById/" + id);
+  CHECK(read.body.find(R"(","jobid":")" + id + R"(","name":"a<b>&c","location":"rt","servers":[],"groupid":"g1")") !=
+        std::string::npos);
   http_response base = s.ct.get("/cloudtask/v2/jobs/" + id + "/base");
   INFO(base.body);
   CHECK(base.body.starts_with(R"({"jobid":")" + id + R"(","jobname":"a\u003cb\u003e\u0026c","filename":"","filecode":")"));
@@ -512,15 +515,34 @@ TEST_CASE("cloudtask: a rule's monthlyof reads back as sent from createJob, getB
   CHECK(s.answer(s.ct.get("/cloudtask/v2/jobs/" + id + "/base"))["schedule"][0]["monthlyof"] == sent);
 }
 
-TEST_CASE("cloudtask: what the listener answers itself has the web's shape under /api and the center's elsewhere") {
+TEST_CASE("cloudtask: what the listener answers itself is Express's or the web's under /api and the center's elsewhere") {
   ct_server s;
-  http_response nothing = s.ct.get("/api/nothing");
+  // No route: Express's final handler, an HTML page naming the method and the path as sent.
+  http_response nothing = s.ct.get("/api/nothing?x=1");
   CHECK(nothing.status == 404);
-  CHECK(nothing.json()["code"] == -1001);
-  CHECK(nothing.json()["data"]["error"].get<std::string>().find("/api/nothing") != std::string::npos);
-  http_response method = s.ct.request("OPTIONS", "/api/job", std::nullopt);
-  CHECK(method.status == 405);
-  CHECK(method.json()["code"] == -1000);
+  CHECK(nothing.body == "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n"
+                        "</head>\n<body>\n<pre>Cannot GET /api/nothing</pre>\n</body>\n</html>\n");
+  CHECK(nothing.header("content-type") == "text/html; charset=utf-8");
+  CHECK(nothing.header("content-security-policy") == "default-src 'self'");
+  CHECK(nothing.header("x-content-type-options") == "nosniff");
+  // A route's path with another method is the same 404; OPTIONS lists the route's methods.
+  http_response method = s.ct.request("POST", "/api/job", "{}");
+  CHECK(method.status == 404);
+  CHECK(method.body.find("<pre>Cannot POST /api/job</pre>") != std::string::npos);
+  http_response options = s.ct.request("OPTIONS", "/api/job", std::nullopt);
+  CHECK(options.status == 200);
+  CHECK(options.header("allow") == "GET,HEAD");
+  CHECK(options.body == "GET,HEAD");
+  CHECK(s.ct.request("OPTIONS", "/api/job/updateJob", std::nullopt).body == "PUT");
+  CHECK(s.ct.request("OPTIONS", "/api/x", std::nullopt).status == 404);
+  // Express's routing is not strict: a trailing slash reaches the route too.
+  CHECK(s.answer(s.ct.get("/api/job/")).is_array());
+  CHECK(s.ct.request("OPTIONS", "/api/job/createJob/", std::nullopt).body == "POST");
+  // A preflight from a page elsewhere is still the cross-site guard's to refuse.
+  http_response foreign = s.ct.request("OPTIONS", "/api/job", std::nullopt, "application/json",
+                                       {"Origin: http://evil.example", "Access-Control-Request-Method: GET"});
+  CHECK(foreign.status == 403);
+  CHECK(foreign.json()["code"] == -1000);
   http_response large = s.ct.post_json("/api/job/createJob", std::string(2 * 1024 * 1024, ' '));
   CHECK(large.status == 413);
   CHECK(large.json()["code"] == -1000);
@@ -603,6 +625,11 @@ TEST_CASE("cloudtask: hostile input gets Cloudtask-shaped errors and changes not
   http_response unknown_runtime = s.ct.del("/api/location/remove/nowhere");
   CHECK(unknown_runtime.status == 409);
   CHECK(unknown_runtime.body == "Runtime is not exists.");
+  // A name that differs only in case is found by the web's /^name$/i lookup, then matches nothing
+  // to remove: a 200 that removes nothing.
+  http_response other_case = s.ct.del("/api/location/remove/RT");
+  CHECK(s.answer(other_case) == json{{"code", 0}, {"message", "request successed."}, {"data", json::object()}});
+  CHECK(s.answer(s.ct.get("/cloudtask/v2/runtimes/rt/jobsalloc"))["data"]["alloc"]["location"] == "rt");
   CHECK(s.native.client.get("/v1/RT/group/info").status != 200);  // no runtime RT was made
   CHECK(count_jobs() == 2);
   CHECK(s.job(id)["cmd"] == "echo x");
@@ -714,6 +741,10 @@ TEST_CASE("cloudtask: with --require-api-key each route wants its privilege, ref
   http_response created = with_key(ct, "POST", "/api/job/createJob", creator, job.dump());
   REQUIRE(created.status == 200);
   const std::string id = created.json()["data"]["jobid"];
+  // A route's twin with a trailing slash (Express's non-strict routing) needs the same.
+  job["name"] = "keyed2";
+  CHECK(with_key(ct, "POST", "/api/job/createJob/", reader, job.dump()).status == 403);
+  CHECK(with_key(ct, "POST", "/api/job/createJob/", creator, job.dump()).status == 200);
   // start needs run_events, stop abort_events: the creator has neither.
   json start = {{"runtime", "rt"}, {"jobid", id}, {"action", "start"}};
   CHECK(with_key(ct, "PUT", "/cloudtask/v2/jobs/action", creator, start.dump()).status == 403);
@@ -932,4 +963,44 @@ TEST_CASE("cloudtask: a runtime added is answered with MongoDB's insert result o
   // The runtime is there: its center routes answer, and adding it again is the web's 409 text.
   CHECK(s.answer(s.ct.get("/cloudtask/v2/runtimes/rt2/jobsalloc"))["data"]["alloc"]["location"] == "rt2");
   CHECK(s.ct.post_json("/api/location/add", posted).body == "Runtime is exists.");
+}
+
+TEST_CASE("cloudtask: createJob and updateJob answer the body as posted, changed as cloudtask-web's controllers change it") {
+  ct_server s;
+  s.add_runtime("rt");
+  // The web's job form posts its fields in this order; a script may add its own.
+  const std::string form = R"({"name":"echoed","location":"rt","groupid":"g1","filename":"a.sh","servers":[],)"
+                           R"("cmd":"echo x","description":"d","timeout":0,"enabled":1,"env":[],"schedule":[],)"
+                           R"("notifysetting":{"succeed":{"enabled":false},"failed":{"enabled":false}},)"
+                           R"("createuser":"ops","mine":{"z":1,"a":[true]}})";
+  http_response made = s.ct.post_json("/api/job/createJob", form);
+  INFO(made.body);
+  const json created = s.web_ok(made);
+  const std::string id = created["jobid"], at = created["createat"], oid = created["_id"];
+  CHECK(made.body == R"({"code":0,"message":"request successed.","data":)" + form.substr(0, form.size() - 1) +
+                         R"(,"createat":")" + at + R"(","editat":")" + at + R"(","edituser":"ops","jobid":")" + id +
+                         R"(","files":[],"stat":202,"_id":")" + oid + R"("}})");
+  // The form's update: its fields, edituser and jobid. The stored creator and the job's state
+  // follow, and the old filename joins the files.
+  const std::string edit = R"({"name":"echoed","location":"rt","groupid":"g1","filename":"b.sh","servers":[],)"
+                           R"("cmd":"echo y","description":"d","timeout":0,"enabled":0,"env":[],"schedule":[],)"
+                           R"("notifysetting":{"succeed":{"enabled":false},"failed":{"enabled":false}},)"
+                           R"("edituser":"ops2","jobid":")" + id + R"("})";
+  http_response updated = s.ct.request("PUT", "/api/job/updateJob", edit);
+  INFO(updated.body);
+  const json changed = s.web_ok(updated);
+  REQUIRE(changed["files"].size() == 1);
+  const int64_t file_at = changed["files"][0]["createat"];
+  CHECK(updated.body == R"({"code":0,"message":"request successed.","data":)" + edit.substr(0, edit.size() - 1) +
+                            R"(,"createat":")" + at + R"(","createuser":"ops","stat":0,"editat":")" +
+                            changed["editat"].get<std::string>() + R"(","files":[{"name":"a.sh","createat":)" +
+                            std::to_string(file_at) + R"(}],"execat":"0001-01-01T00:00:00.000Z",)"
+                            R"("nextat":"0001-01-01T00:00:00.000Z","execerr":""}})");
+  const json job = s.job(id);
+  CHECK(job["filename"] == "b.sh");
+  CHECK(job["files"] == json::array({json{{"name", "a.sh"}, {"createat", file_at}}}));
+  CHECK(job["createuser"] == "ops");
+  CHECK(job["edituser"] == "ops2");
+  CHECK(job["enabled"] == 0);
+  CHECK(!job.contains("mine"));  // kept in the answer only: Mainspring stores the fields it knows
 }
