@@ -27,10 +27,6 @@ namespace mainspring::http::cloudtask {
 // kept unless the result is "/".
 std::string mux_clean_path(std::string_view path);
 
-// `path` as Go's url.URL writes a Path it has no raw form for (EscapedPath, encodePath): every
-// byte but letters, digits, "-_.~$&+,/:;=@" as %XX with upper-case hex.
-std::string go_escaped_path(std::string_view path);
-
 // mux's 301 for a request to a center path (not under /api) that cleaning changes, to the cleaned
 // path with the request's query; nullopt when there is nothing to clean.
 std::optional<http_response> center_clean_path_redirect(const http_request& request);
