@@ -28,7 +28,8 @@ struct http_request {
   // The path as sent, still percent-encoded: the router splits it into segments before decoding
   // each, so that "%2F" stays inside its segment. Empty: route on `path`.
   std::string raw_path;
-  std::unordered_map<std::string, std::string> query;   // decoded; the last value of a repeated key
+  // Decoded; the last value of a repeated key (the first under net/http rules: request_parser.h).
+  std::unordered_map<std::string, std::string> query;
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased, in order
   std::string body;
   int version_minor = 1;    // HTTP/1.<minor>
@@ -64,6 +65,10 @@ inline constexpr std::size_t k_max_reason_phrase_bytes = 256;
 
 // "OK", "Not Found", ... ("Unknown" for codes we never send).
 const char* reason_phrase(int status);
+
+// `unix_s` as an HTTP Date header writes it (RFC 9110 IMF-fixdate, Go's http.TimeFormat):
+// "Sun, 06 Nov 1994 08:49:37 GMT".
+std::string http_date(int64_t unix_s);
 
 // The bytes on the wire: status line, Content-Type, Content-Length, Connection, extra headers and
 // body. `keep_alive` false adds "Connection: close"; `head_only` leaves the body out (HEAD).

@@ -40,6 +40,10 @@ constexpr std::size_t k_queued_write_piece = 256 * 1024;
 constexpr int64_t k_min_sweep_period_ms = 20;
 constexpr int64_t k_max_sweep_period_ms = 1000;
 
+int64_t now_unix_s() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -49,7 +53,7 @@ int64_t now_ms() {
 // One client connection: its parser and the responses that must go out in request order.
 struct connection : std::enable_shared_from_this<connection> {
   explicit connection(const http_server_options& options)
-      : parser(options.max_body_bytes, k_max_head_bytes, options.body_limit_for) {}
+      : parser(options.max_body_bytes, k_max_head_bytes, options.body_limit_for, options.net_http_paths) {}
 
   request_parser parser;
   std::weak_ptr<Peer> peer;
@@ -293,7 +297,8 @@ class tcp_handler : public Pistache::Tcp::Handler {
       uint64_t sequence = conn->next_sequence++;
       if (state == request_parser::state::error) {
         conn->broken = true;
-        if (options_->render_error) error = rendered(error, conn->parser.refused_path());
+        if (options_->render_error && !conn->parser.refusal_is_net_http())
+          error = rendered(error, conn->parser.refused_path());
         conn->complete(sequence, serialize_response(error, false), false);
         return;
       }
@@ -334,8 +339,10 @@ class tcp_handler : public Pistache::Tcp::Handler {
     request.local_port = port_->load(std::memory_order_relaxed);
     bool keep_alive = request.keep_alive;
     bool head_only = request.method == "HEAD";
+    bool dated = options_->net_http_paths && options_->net_http_paths(request.raw_path);
     std::weak_ptr<connection> weak = conn;
-    responder reply([weak, sequence, keep_alive, head_only](http_response response) {
+    responder reply([weak, sequence, keep_alive, head_only, dated](http_response response) {
+      if (dated) response.headers.emplace_back("Date", http_date(now_unix_s()));
       if (auto c = weak.lock())
         c->complete(sequence, serialize_response(std::move(response), keep_alive, head_only), keep_alive);
     });

@@ -68,6 +68,10 @@ struct http_server_options {
   // The shape of the answers to requests the parser refuses (400, 413, 431, 505) and to
   // connections over the cap (503), by the request's path ("" when unknown); empty = plain text.
   path_error_renderer render_error;
+  // The paths whose original server was Go's net/http: their requests are read, and malformed ones
+  // refused, as net/http does (request_parser: such a refusal is sent as net/http writes it, not
+  // through render_error), and their answers carry a Date header as net/http's do. Empty: none.
+  std::function<bool(std::string_view path)> net_http_paths;
   connection_limits limits;
 };
 

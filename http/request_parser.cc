@@ -9,6 +9,7 @@
 #include <boost/beast/http/parser.hpp>
 
 #include "core/utf8.h"
+#include "http/go_net_http.h"
 #include "http/header_text.h"
 
 namespace mainspring::http {
@@ -131,18 +132,34 @@ std::string check_header_line(std::string_view line) {
   return {};
 }
 
+// The origin-form of `target`: an absolute-form target's path and query ("http://h/a?b" is
+// "/a?b").
+std::string_view origin_form(std::string_view target) {
+  if (!is_absolute_form(target)) return target;
+  auto slash = target.find('/', target.find("://") + 3);
+  return slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
+}
+
+// The path of `target` as sent, up to its query, '#' and all: what the listener's net/http paths
+// are told.
+std::string_view path_as_sent(std::string_view target) {
+  target = origin_form(target);
+  return target.substr(0, target.find('?'));
+}
+
 // Splits "/path?a=1&b=2" into the raw path, the decoded path and the decoded query. False on a
-// bad escape.
-bool split_target(std::string_view target, http_request* request) {
-  if (is_absolute_form(target)) {
-    auto slash = target.find('/', target.find("://") + 3);
-    target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
-  }
+// bad escape (under net/http rules: in the path only; see the header).
+bool split_target(std::string_view target, http_request* request, bool net_http) {
+  target = origin_form(target);
   auto question = target.find('?');
   auto raw_path = target.substr(0, question);
-  if (auto hash = raw_path.find('#'); hash != std::string_view::npos) raw_path = raw_path.substr(0, hash);
+  if (auto hash = raw_path.find('#'); hash != std::string_view::npos && !net_http) raw_path = raw_path.substr(0, hash);
   request->raw_path = std::string(raw_path);
   if (!percent_decode(raw_path, &request->path, false)) return false;
+  if (net_http) {
+    request->query = go_query_first_values(target);
+    return true;
+  }
   if (question == std::string_view::npos) return true;
   auto query = target.substr(question + 1);
   if (auto hash = query.find('#'); hash != std::string_view::npos) query = query.substr(0, hash);
@@ -210,10 +227,11 @@ bool percent_decode(std::string_view in, std::string* out, bool plus_is_space) {
 }
 
 request_parser::request_parser(std::size_t max_body_bytes, std::size_t max_head_bytes,
-                               body_limit_function body_limit_for)
+                               body_limit_function body_limit_for, path_predicate net_http_paths)
     : max_body_bytes_(max_body_bytes),
       max_head_bytes_(max_head_bytes),
-      body_limit_for_(std::move(body_limit_for)) {}
+      body_limit_for_(std::move(body_limit_for)),
+      net_http_paths_(std::move(net_http_paths)) {}
 
 request_parser::~request_parser() = default;
 request_parser::request_parser(request_parser&&) noexcept = default;
@@ -231,11 +249,19 @@ void request_parser::feed(std::string_view bytes) {
   buffer_.append(bytes.data(), bytes.size());
 }
 
-request_parser::state request_parser::fail(http_response* error, int status, std::string message) {
-  *error = http_response::text(status, std::move(message) + "\n");
+request_parser::state request_parser::fail(http_response* error, int status, std::string message,
+                                           std::string_view net_http_detail) {
+  // Before its request line is read, a request's path is not known yet.
+  const bool request_line_read = have_request_line_ || message_;
+  const bool net_http = request_line_read ? net_http_ : net_http_paths_ && net_http_paths_("");
+  // A body over the limit is a limit of Mainspring's own, which net/http has not.
+  refusal_is_net_http_ = net_http && status != 413;
+  *error = refusal_is_net_http_ ? net_http_refusal(status, net_http_detail)
+                                : http_response::text(status, std::move(message) + "\n");
   buffer_.clear();
   start_ = scanned_ = 0;
   have_request_line_ = false;
+  net_http_ = false;
   refused_path_ = std::move(head_.path);
   head_ = http_request{};
   message_.reset();
@@ -285,11 +311,12 @@ request_parser::state request_parser::scan_head(http_response* error, std::size_
     }
     if (!have_request_line_) {
       std::string why = check_request_line(line, &head_);
-      if (why == "505") return fail(error, 505, "HTTP version not supported");
+      if (why == "505") return fail(error, 505, "HTTP version not supported", "unsupported protocol version");
       if (!why.empty()) return fail(error, 400, why);
-      if (!split_target(head_.target, &head_))
-        return fail(error, 400, "malformed percent-encoding in request target");
+      net_http_ = net_http_paths_ && net_http_paths_(path_as_sent(head_.target));
       have_request_line_ = true;
+      if (!split_target(head_.target, &head_, net_http_))
+        return fail(error, 400, "malformed percent-encoding in request target");
       continue;
     }
     if (line.empty()) {
@@ -376,9 +403,10 @@ request_parser::state request_parser::check_head(http_response* error) {
       return fail(error, 501, "unsupported Transfer-Encoding: " + quoted({value.data(), value.size()}));
   }
   auto hosts = message.count(field::host);
-  if (hosts > 1) return fail(error, 400, "more than one Host header");
+  if (hosts > 1) return fail(error, 400, "more than one Host header", "too many Host headers");
   if (hosts == 0 && message.version() >= 11)
-    return fail(error, 400, "missing Host header: an HTTP/1.1 request must name its host");
+    return fail(error, 400, "missing Host header: an HTTP/1.1 request must name its host",
+                "missing required Host header");
 
   for (const auto& f : message) {
     auto name = f.name_string();
@@ -419,6 +447,7 @@ request_parser::state request_parser::read_message(http_request* request, http_r
   *request = std::move(head_);
   head_ = http_request{};
   message_.reset();
+  net_http_ = false;
   return state::request_ready;
 }
 

@@ -12,6 +12,12 @@
 //    the framing (Content-Length, chunked, trailers) in time linear in the bytes received.
 // The request then has to name its Host (HTTP/1.1) and use no transfer coding but chunked.
 //
+// net/http rules, for the paths of a dialect whose original is a Go server (http/go_net_http.h):
+// a bad %-escape in the query skips its pair only, as url.ParseQuery does (so does a pair holding
+// ';'), and a key keeps its first value; a '#' is part of the path or query, as net/http cuts no
+// fragment; and a refusal is net/http's own plain "400 Bad Request" (431, 501, 505 likewise),
+// which a bad escape in the path also gets. A body over the limit is Mainspring's own 413 still.
+//
 // Example:
 //   request_parser parser;
 //   parser.feed(bytes_from_socket);
@@ -47,10 +53,14 @@ class request_parser {
   // The body cap of a request may depend on its path (an import takes a larger archive):
   // `body_limit_for(path)`, when set, answers it; otherwise max_body_bytes applies.
   using body_limit_function = std::function<std::size_t(std::string_view path)>;
+  // The paths whose original server was Go's net/http (`path` as sent, "" before the request
+  // line is read): their targets are read, and their malformed requests refused, as net/http
+  // does (see "net/http rules" below). Empty: none.
+  using path_predicate = std::function<bool(std::string_view path)>;
 
   explicit request_parser(std::size_t max_body_bytes = k_max_body_bytes,
                           std::size_t max_head_bytes = k_max_head_bytes,
-                          body_limit_function body_limit_for = {});
+                          body_limit_function body_limit_for = {}, path_predicate net_http_paths = {});
   ~request_parser();
   request_parser(request_parser&&) noexcept;
   request_parser& operator=(request_parser&&) noexcept;
@@ -66,6 +76,9 @@ class request_parser {
   // The path of the request the last error refused ("" when its request line was not read), so
   // that the answer can take the shape of the API it was meant for.
   const std::string& refused_path() const { return refused_path_; }
+  // True when the last error's answer is net/http's own (net/http rules): it is sent as it is,
+  // not in the shape of the dialect, whose handlers never see the request in the original.
+  bool refusal_is_net_http() const { return refusal_is_net_http_; }
 
   // True once per request whose head asked "Expect: 100-continue" and whose body has not fully
   // arrived: the caller should then write "HTTP/1.1 100 Continue" so the client sends the body.
@@ -82,7 +95,8 @@ class request_parser {
  private:
   struct message_state;  // Beast's parser of the request whose head is complete
 
-  state fail(http_response* error, int status, std::string message);
+  // `net_http_detail`: the text net/http's refusal adds, when it names why (net_http_refusal).
+  state fail(http_response* error, int status, std::string message, std::string_view net_http_detail = {});
   state scan_head(http_response* error, std::size_t* head_end);
   state start_message(std::size_t head_end, http_response* error);
   state check_head(http_response* error);
@@ -93,6 +107,9 @@ class request_parser {
   std::size_t max_body_bytes_;
   std::size_t max_head_bytes_;
   body_limit_function body_limit_for_;
+  path_predicate net_http_paths_;
+  bool net_http_ = false;     // the request being read follows net/http rules
+  bool refusal_is_net_http_ = false;  // see refusal_is_net_http()
   std::string buffer_;
   std::size_t start_ = 0;    // buffer_[start_..] is not consumed yet
   std::size_t scanned_ = 0;  // bytes of the unfinished head (from start_) whose lines are checked

@@ -50,3 +50,16 @@ TEST_CASE("serialize_response from a body it may take writes the same bytes as f
     }
   }
 }
+
+TEST_CASE("an HTTP date is RFC 9110's IMF-fixdate, as Go's http.TimeFormat writes it") {
+  CHECK(http_date(0) == "Thu, 01 Jan 1970 00:00:00 GMT");
+  CHECK(http_date(784111777) == "Sun, 06 Nov 1994 08:49:37 GMT");
+  CHECK(http_date(951782400) == "Tue, 29 Feb 2000 00:00:00 GMT");
+  CHECK(http_date(4102444799) == "Thu, 31 Dec 2099 23:59:59 GMT");
+}
+
+TEST_CASE("redirects have their reason phrases") {
+  CHECK(std::string(reason_phrase(301)) == "Moved Permanently");
+  CHECK(std::string(reason_phrase(307)) == "Temporary Redirect");
+  CHECK(std::string(reason_phrase(308)) == "Permanent Redirect");
+}

@@ -180,6 +180,54 @@ TEST_CASE("a bad percent escape in the target is a 400") {
   CHECK(parse_one(q, "GET /a?x=%4 HTTP/1.1\r\n\r\n").error.status == 400);
 }
 
+TEST_CASE("under net/http rules a bad escape in the query skips its pair, and the request is served") {
+  request_parser p(k_max_body_bytes, k_max_head_bytes, {}, [](std::string_view) { return true; });
+  auto r = parse_one(p, "GET /v1/jobs?a=%zz&b=1&b=2&c;d=3&e=%41+x HTTP/1.1\r\nHost: x\r\n\r\n");
+  REQUIRE(r.state == request_parser::state::request_ready);
+  CHECK(r.request.path == "/v1/jobs");
+  CHECK(r.request.query.count("a") == 0);
+  CHECK(r.request.query_value("b") == "1");  // the first, as Go's Values.Get
+  CHECK(r.request.query.count("c") == 0);    // a pair holding ';' is skipped too
+  CHECK(r.request.query_value("e") == "A x");
+  // No fragment is cut from a request target, as by net/http.
+  auto hash = parse_one(p, "GET /v1/jobs#x?q=a#b HTTP/1.1\r\nHost: x\r\n\r\n");
+  REQUIRE(hash.state == request_parser::state::request_ready);
+  CHECK(hash.request.path == "/v1/jobs#x");
+  CHECK(hash.request.query_value("q") == "a#b");
+}
+
+TEST_CASE("under net/http rules a malformed request gets net/http's own plain answer") {
+  auto go = [](std::string_view) { return true; };
+  request_parser p(k_max_body_bytes, k_max_head_bytes, {}, go);
+  auto bad_path = parse_one(p, "GET /v1/jo%zzbs?a=1 HTTP/1.1\r\nHost: x\r\n\r\n");
+  REQUIRE(bad_path.state == request_parser::state::error);
+  CHECK(p.refusal_is_net_http());
+  CHECK(bad_path.error.status == 400);
+  CHECK(bad_path.error.reason == "Bad Request");
+  CHECK(bad_path.error.body == "400 Bad Request");
+  CHECK(bad_path.error.content_type == "text/plain; charset=utf-8");
+  request_parser q(k_max_body_bytes, k_max_head_bytes, {}, go);
+  auto no_host = parse_one(q, "GET / HTTP/1.1\r\n\r\n");
+  CHECK(no_host.error.body == "400 Bad Request: missing required Host header");
+  request_parser garbage(k_max_body_bytes, k_max_head_bytes, {}, go);
+  CHECK(parse_one(garbage, "NOT A REQUEST\r\n").error.body == "400 Bad Request");
+  CHECK(garbage.refusal_is_net_http());
+  // A body over the cap is a limit of Mainspring's own: its answer stays the listener's.
+  request_parser big(4, k_max_head_bytes, {}, go);
+  auto large = parse_one(big, "POST /v1/jobs HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\n\r\n");
+  CHECK(large.error.status == 413);
+  CHECK_FALSE(big.refusal_is_net_http());
+}
+
+TEST_CASE("net/http rules apply to the paths the listener names, by the path as sent") {
+  request_parser p(k_max_body_bytes, k_max_head_bytes, {}, [](std::string_view path) { return !path.starts_with("/api"); });
+  CHECK(parse_one(p, "GET /x?a=%zz HTTP/1.1\r\nHost: x\r\n\r\n").state == request_parser::state::request_ready);
+  auto web = parse_one(p, "GET /api/x?a=%zz HTTP/1.1\r\nHost: x\r\n\r\n");
+  REQUIRE(web.state == request_parser::state::error);
+  CHECK_FALSE(p.refusal_is_net_http());
+  CHECK(web.error.body == "malformed percent-encoding in request target\n");
+}
+
 TEST_CASE("a path may have a larger body cap than the rest") {
   request_parser p(10, 1024, [](std::string_view path) { return path == "/v1/import" ? 100u : 10u; });
   auto big = parse_one(p, "POST /v1/import HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n" + std::string(50, 'x'));
