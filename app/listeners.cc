@@ -124,14 +124,23 @@ status listener_set::start(std::vector<listener_plan> plans, scheduler_api& api,
     if (d.system_routes) http::add_system_routes(l->routes, probe);
     d.add_routes(l->routes, api);
     if (d.add_key_routes) d.add_key_routes(l->routes, keys);
+    l->routes.head_served_by_get(d.head_served_by_get);
     if (l->plan.require_api_key)
       l->keys = std::make_unique<http::api_key_guard>(keys, d.name, d.key_requirement_for, d.presented_key);
     // The listener's own errors, by the request's path when the dialect tells its APIs apart.
     http::path_error_renderer render_error = d.render_error_at ? d.render_error_at
                                              : d.render_error  ? http::at_any_path(d.render_error)
                                                                : nullptr;
+    // ... with the dialect's headers: Dkron's X-Whom is on its refusals (403, 401, 413, 503) too.
+    if (render_error && !d.response_headers.empty())
+      render_error = [render = render_error, extra = d.response_headers](std::string_view path, int code,
+                                                                         const status& why) {
+        http::http_response r = render(path, code, why);
+        r.headers.insert(r.headers.end(), extra.begin(), extra.end());
+        return r;
+      };
     l->dispatch = {render_error, &l->plan.guard, observer, l->keys.get(), d.redirect_trailing_slash,
-                   d.unrouted, d.answer_before_routing, d.answer_unrouted};
+                   d.answer_before_routing, d.answer_unrouted};
 
     http::http_server_options options;
     options.host = l->plan.host;
@@ -139,24 +148,10 @@ status listener_set::start(std::vector<listener_plan> plans, scheduler_api& api,
     options.threads = static_cast<int>(http_threads);
     options.body_limit_for = d.body_limit_for;
     options.render_error = render_error;
-    // The server's own refusals (413, 431, 400, 503) carry the dialect's headers too: Dkron's
-    // X-Whom is on every answer.
-    if (render_error && !d.response_headers.empty())
-      options.render_error = [render = render_error, extra = d.response_headers](std::string_view path, int code,
-                                                                                  const status& why) {
-        http::http_response r = render(path, code, why);
-        r.headers.insert(r.headers.end(), extra.begin(), extra.end());
-        return r;
-      };
+    options.net_http_paths = d.net_http_paths;
     options.limits = l->plan.limits;
     l->server = std::make_unique<http::http_server>(
         std::move(options), [raw = l.get()](http::http_request& req, http::responder reply) {
-          const auto& extra = raw->plan.dialect.response_headers;
-          if (!extra.empty())
-            reply = http::responder([inner = std::move(reply), extra](http::http_response r) {
-              r.headers.insert(r.headers.end(), extra.begin(), extra.end());
-              inner.send(std::move(r));
-            });
           http::dispatch(raw->routes, req, std::move(reply), raw->dispatch);
         });
     if (auto st = l->server->start(); !st.ok()) {

@@ -39,7 +39,8 @@ struct dialect {
   // The largest body accepted on `path` (413 above it); empty: k_max_body_bytes everywhere.
   std::function<std::size_t(std::string_view path)> body_limit_for;
   bool system_routes = false;  // serve /health, /ready and /metrics on this listener too
-  // Headers added to every answer the dialect's routes give (Dkron's X-Whom: the node's name).
+  // Headers added to the listener's own refusals (403, 401, 413, 503, ...): Dkron's X-Whom, which
+  // its routes' answers carry too, as Dkron's middleware adds it (its handlers add it there).
   std::vector<std::pair<std::string, std::string>> response_headers;
   // -- API keys (http/api_key_guard.h) --
   // What each route needs of a key under --require-api-key; empty: requirement_by_method.
@@ -54,14 +55,19 @@ struct dialect {
   // there as the original's framework does (gin's RedirectTrailingSlash for Dkron; ndscheduler's
   // handlers do tornado's @removeslash themselves).
   slash_redirect redirect_trailing_slash = slash_redirect::none;
-  // What a request no route takes is answered (unrouted_answer: gin's bare 404 for Dkron).
-  unrouted_answer unrouted = unrouted_answer::not_found_or_not_allowed;
+  // Where a GET route answers HEAD too (router::head_served_by_get): gin and gorilla/mux only
+  // serve HEAD where a HEAD route is. Empty: everywhere.
+  std::function<bool(std::string_view path)> head_served_by_get;
+  // The paths the original served with Go's net/http (all of Dkron's; the Cloudtask center's):
+  // their targets are read, malformed requests refused, and answers dated as net/http does
+  // (http_server_options::net_http_paths). Empty: none.
+  std::function<bool(std::string_view path)> net_http_paths;
   // An answer given before any route is looked at, when it gives one (Cloudtask's center: mux's
   // 301 to the cleaned path). Empty: none.
   early_answer_fn answer_before_routing;
-  // What a request no route takes is answered, when it gives an answer (cloudtask-web's Express:
-  // its 404 page, whatever the method, and its OPTIONS reply), instead of `unrouted`'s. Empty:
-  // none.
+  // What a request no route takes is answered, when the original's framework answers it its own
+  // way (gin's bare 404 for Dkron; for Cloudtask, mux's 404 and bare 405 on the center's paths,
+  // Express's 404 page and OPTIONS reply under /api). Empty: 404, or 405 with Allow.
   unrouted_answer_fn answer_unrouted;
   // Adds the key management routes (the native listener's /v1/apikeys; empty: none).
   std::function<void(router&, api_key_registry&)> add_key_routes;

@@ -52,6 +52,7 @@ std::vector<std::string> request_segments(const http_request& request) {
 
 route_match router::match(http_request& request) const {
   auto segments = request_segments(request);
+  const bool head_by_get = request.method == "HEAD" && (!head_by_get_ || head_by_get_(request.path));
   const route* best = nullptr;
   std::string allow;
   for (const auto& r : routes_) {
@@ -64,7 +65,7 @@ route_match router::match(http_request& request) const {
       ok = rest || (param ? !segments[i].empty() : want == segments[i]);
     }
     if (!ok) continue;
-    bool method_ok = r.method == request.method || (r.method == "GET" && request.method == "HEAD");
+    bool method_ok = r.method == request.method || (r.method == "GET" && head_by_get);
     if (!method_ok) {
       if (allow.find(r.method) == std::string::npos) allow += (allow.empty() ? "" : ", ") + r.method;
       continue;

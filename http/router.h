@@ -6,7 +6,8 @@
 // "/v1/{group}/list"). A pattern's last segment "{name...}" takes the rest of the path, slashes
 // and empty segments included, as a regex route's "(.*)" does (tornado's, ndscheduler's
 // "/api/v1/jobs/(.*)"): "/api/v1/jobs/{job_id...}" gives job_id "a/b" for "/api/v1/jobs/a/b" and
-// "" for "/api/v1/jobs/".
+// "" for "/api/v1/jobs/". A GET route answers HEAD too, unless head_served_by_get says otherwise
+// for the path (gin and gorilla/mux answer HEAD only where a HEAD route is).
 //
 // Example:
 //   router r;
@@ -44,6 +45,10 @@ class router {
   // `allow` is empty (404) or lists the accepted methods (405).
   route_match match(http_request& request) const;
 
+  // Where a GET route also answers HEAD: the (decoded) paths `served` is true for. Empty, as
+  // before the first call: everywhere.
+  void head_served_by_get(std::function<bool(std::string_view path)> served) { head_by_get_ = std::move(served); }
+
  private:
   struct route {
     std::string method;
@@ -56,6 +61,7 @@ class router {
 
   // -- member variables --
   std::vector<route> routes_;
+  std::function<bool(std::string_view path)> head_by_get_;  // see head_served_by_get
 };
 
 // Splits "/a/b/" into {"a", "b", ""}: a trailing slash is a segment of its own.
@@ -68,21 +74,15 @@ enum class slash_redirect {
   gin,      // gin's RedirectTrailingSlash (Dkron): to the twin with or without it, GET 301, others 307
 };
 
-// What a listener answers for a request no route takes, once no slash_redirect applies
-// (dispatch_options, dialect).
-enum class unrouted_answer {
-  not_found_or_not_allowed,  // 404, or 405 with Allow when the path has routes for other methods
-  gin_not_found,             // gin's default engine (Dkron): 404 text/plain "404 page not found"
-                             // either way, as gin's HandleMethodNotAllowed is off
-};
-
 // An answer a listener gives a request before routing it (its original framework's own, such as
 // a redirect to a canonical path), or nullopt to route it (dispatch_options, dialect).
 using early_answer_fn = std::function<std::optional<http_response>(const http_request&)>;
 
-// An answer a listener gives a request no route takes, in place of its 404 / 405 (its original
-// framework's own answers: Express's 404 page and OPTIONS reply for cloudtask-web), or nullopt
-// for those (dispatch_options, dialect). `allow` lists the methods the path's routes take, as
+// An answer a listener gives a request no route takes, once no slash_redirect applies, in place of
+// its 404 / 405 with Allow (its original framework's own answers: gin's "404 page not found" for
+// any method, as its HandleMethodNotAllowed is off; gorilla/mux's bodiless 405 without Allow;
+// Express's 404 page and OPTIONS reply for cloudtask-web), or nullopt for those (dispatch_options,
+// dialect). `allow` lists the methods the path's routes take, as
 // route_match gives them ("" when none).
 using unrouted_answer_fn = std::function<std::optional<http_response>(const http_request&, std::string_view allow)>;
 

@@ -1,8 +1,11 @@
 #include "http/system_routes.h"
 
+#include <cctype>
 #include <chrono>
 #include <optional>
 #include <string_view>
+
+#include "http/go_net_http.h"
 
 
 namespace mainspring::http {
@@ -47,9 +50,24 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
+// The path gin redirects from: the request's (decoded) path behind its X-Forwarded-Prefix, which
+// gin cleans (path.Clean), cuts to letters, digits, '-' and '/', and rids of repeated slashes.
+std::string gin_prefixed_path(const http_request& request) {
+  std::string prefix = go_path_clean(request.header("x-forwarded-prefix"));
+  if (prefix == ".") return request.path;  // no prefix (or an empty one)
+  std::string safe;
+  for (char c : prefix) {
+    const bool kept = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '/';
+    if (kept && !(c == '/' && !safe.empty() && safe.back() == '/')) safe += c;
+  }
+  return safe + "/" + request.path;
+}
+
 // gin's RedirectTrailingSlash: a path without a route whose twin with (or without) a trailing
-// slash has one for this method is sent there, GET with 301 and a small HTML body as Go's
-// http.Redirect writes it, other methods with 307 (which keeps the method and body).
+// slash has one for this method is sent there (gin's redirectTrailingSlash, then Go's
+// http.Redirect): GET with 301 and a small HTML body, other methods with 307 (which keeps the
+// method and body). The Location is the prefixed path's twin as Go's url.URL writes it, the query
+// as sent, cleaned as http.Redirect cleans it.
 std::optional<http_response> trailing_slash_redirect(const router& r, const http_request& request,
                                                      const std::string& sent_path) {
   http_request twin;
@@ -58,11 +76,16 @@ std::optional<http_response> trailing_slash_redirect(const router& r, const http
                                                                     : sent_path + "/";
   twin.path = twin.raw_path;
   if (!r.match(twin).handler) return std::nullopt;
-  std::string location = twin.raw_path;
-  if (auto q = request.target.find('?'); q != std::string::npos) location += request.target.substr(q);
-  const bool get = request.method == "GET" || request.method == "HEAD";
-  http_response moved{get ? 301 : 307, get ? "text/html; charset=utf-8" : "", "", {{"Location", location}}};
-  if (request.method == "GET") moved.body = "<a href=\"" + html_escape(location) + "\">Moved Permanently</a>.\n\n";
+  std::string path = gin_prefixed_path(request);
+  path = path.size() > 1 && path.back() == '/' ? path.substr(0, path.size() - 1) : path + "/";
+  std::string url = go_escaped_path(path);
+  if (auto q = request.target.find('?'); q != std::string::npos) url += request.target.substr(q);
+  const std::string location = go_redirect_location(url, path);
+  const int code = request.method == "GET" ? 301 : 307;
+  const bool html = request.method == "GET" || request.method == "HEAD";
+  http_response moved{code, html ? "text/html; charset=utf-8" : "", "", {{"Location", location}}};
+  if (request.method == "GET")
+    moved.body = "<a href=\"" + html_escape(location) + "\">" + reason_phrase(code) + "</a>.\n\n";
   return moved;
 }
 
@@ -124,8 +147,6 @@ void dispatch(const router& r, http_request& request, responder reply,
   if (moved) return reply.send(std::move(*moved));
   if (options.answer_unrouted)
     if (auto answer = options.answer_unrouted(request, m.allow)) return reply.send(std::move(*answer));
-  if (options.unrouted == unrouted_answer::gin_not_found)
-    return reply.send(http_response{404, "text/plain", "404 page not found", {}});
   if (m.allow.empty()) {
     reply.send(render(options, request, 404, status::not_found("no route for " + request.method + " " + sent_path)));
     return;

@@ -47,19 +47,18 @@ struct dispatch_options {
   const api_key_guard* keys = nullptr;         // null: no API key asked for
   // A path without a route whose twin with (or without) a trailing slash has one (slash_redirect).
   slash_redirect redirect_trailing_slash = slash_redirect::none;
-  unrouted_answer unrouted = unrouted_answer::not_found_or_not_allowed;
   // Asked once the cross-site guard let a request through, before its API key and its route.
   early_answer_fn answer_before_routing;
-  // Asked for a request no route takes, once no slash redirect applies, before `unrouted`.
+  // Asked for a request no route takes, once no slash redirect applies. Empty: 404, or 405 with
+  // Allow.
   unrouted_answer_fn answer_unrouted;
 };
 
 // Refuses what `options.guard` refuses (403) and answers allowed CORS preflights; otherwise gives
 // the answer options.answer_before_routing has for it, if any, or runs the handler `r` finds for
 // `request` once `options.keys` admits it (else 401 / 403), or answers what
-// options.answer_unrouted has for an unrouted request, else 404 / 405 (with Allow; or as
-// options.unrouted says). An allowed foreign origin gets Access-Control-Allow-Origin on the
-// answer.
+// options.answer_unrouted has for an unrouted request, else 404 / 405 (with Allow). An allowed
+// foreign origin gets Access-Control-Allow-Origin on the answer.
 void dispatch(const router& r, http_request& request, responder reply,
               const dispatch_options& options = {});
 

@@ -29,4 +29,9 @@ http_response mux_not_found() {
 
 http_response mux_method_not_allowed() { return http_response{405, "", "", {}}; }
 
+std::optional<http_response> center_unrouted_answer(const http_request& request, std::string_view allow) {
+  if (is_web_path(request.path)) return std::nullopt;
+  return allow.empty() ? mux_not_found() : mux_method_not_allowed();
+}
+
 }  // namespace mainspring::http::cloudtask

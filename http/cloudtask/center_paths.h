@@ -6,7 +6,7 @@
 // kept, without a body or the center's CORS headers: GET /cloudtask/v2//_ping is sent to
 // /cloudtask/v2/_ping, and so are "/./" and "/x/../" segments, also spelled %2E or %2F (mux reads
 // the decoded path). A path no route has is mux's NotFoundHandler's 404, Go's http.NotFound text;
-// a route's path with another method mux's bare 405. cloudtask-web's routes under /api are
+// a route's path with another method (HEAD too) mux's bare 405. cloudtask-web's routes under /api are
 // Express's, which does none of this: only the center's paths are cleaned here.
 //
 // Example:
@@ -32,8 +32,14 @@ std::string mux_clean_path(std::string_view path);
 std::optional<http_response> center_clean_path_redirect(const http_request& request);
 
 // What mux answers a center path no route takes (Go's http.NotFound: 404 text/plain
-// "404 page not found\n", nosniff), and one whose route wants another method (405, no body).
+// "404 page not found\n", nosniff), and one whose route wants another method (405, no body, no
+// Content-Type, no Allow), HEAD included (mux matches methods exactly).
 http_response mux_not_found();
 http_response mux_method_not_allowed();
+
+// The listener's answer to a request no route takes (dialect::answer_unrouted): mux's for a
+// center path (405 when `allow` names methods the path has routes for, else 404); nullopt under
+// /api, whose answers are cloudtask-web's.
+std::optional<http_response> center_unrouted_answer(const http_request& request, std::string_view allow);
 
 }  // namespace mainspring::http::cloudtask

@@ -47,7 +47,14 @@ dialect make_dialect(cloudtask_options options) {
   d.render_error = render_center;
   d.render_error_at = render_error_at;  // the web's shape under /api, the center's elsewhere
   d.answer_before_routing = center_clean_path_redirect;  // mux's 301 from an unclean center path
-  d.answer_unrouted = web_unrouted_answer;  // Express's 404 page and OPTIONS reply under /api
+  // What no route takes: Express's answers under /api, mux's 404 and 405 (no Allow) elsewhere.
+  d.answer_unrouted = [](const http_request& request, std::string_view allow) {
+    return is_web_path(request.path) ? web_unrouted_answer(request, allow) : center_unrouted_answer(request, allow);
+  };
+  // The center is a Go server (net/http, gorilla/mux); cloudtask-web's /api is Express's, which
+  // serves HEAD by its GET routes.
+  d.net_http_paths = [](std::string_view path) { return !is_web_path(path); };
+  d.head_served_by_get = is_web_path;
   d.key_requirement_for = key_requirements();
   return d;
 }

@@ -56,7 +56,7 @@ void send_center_raw(const responder& reply, int http_status, const json& body) 
 }
 
 void send_center_options(const responder& reply) {
-  http_response r{200, "text/plain; charset=utf-8", "", {}};
+  http_response r{200, "", "", {}};  // nothing written: net/http sends no Content-Type
   add_cors(r);
   reply.send(std::move(r));
 }

@@ -72,7 +72,10 @@ void send(const responder& reply, const http_request& req, int code, const json&
 void add_agent_routes(router& r, scheduler_api& api, std::shared_ptr<dkron_state> state) {
   auto get = [&r](const char* path, std::function<void(const dkron_state&, http_request&, responder)> answer,
                   std::shared_ptr<dkron_state> s) {
-    r.add("GET", path, dkron_handler([answer, s](http_request& req, responder reply) { answer(*s, req, reply); }));
+    // Dkron registers /health on its engine, outside the group whose middleware adds X-Whom.
+    std::string whom = std::string_view(path) == "/health" ? "" : s->options.node_name;
+    r.add("GET", path,
+          dkron_handler([answer, s](http_request& req, responder reply) { answer(*s, req, reply); }, std::move(whom)));
   };
   // Serf's Stats() over the members /v1/members lists: this node and the group's worker nodes,
   // those down counted failed; a single node's clocks and queues are still.
@@ -117,7 +120,7 @@ void add_agent_routes(router& r, scheduler_api& api, std::shared_ptr<dkron_state
   }, state);
   r.add("POST", "/v1/leave", dkron_handler([](http_request&, responder reply) {
     reply.send(render_error(422, status::failed_precondition("a single Mainspring node cannot leave its cluster")));
-  }));
+  }, state->options.node_name));
 }
 
 dialect make_dialect(dkron_options options) {
@@ -132,9 +135,16 @@ dialect make_dialect(dkron_options options) {
                        [](status_or<std::string>) {});
   };
   d.render_error = render_error;
-  d.redirect_trailing_slash = slash_redirect::gin;  // gin's default: GET /v1/jobs/ is a 301 to /v1/jobs
-  d.unrouted = unrouted_answer::gin_not_found;      // and any other unrouted request a bare 404
-  d.response_headers = {{"X-Whom", state->options.node_name}};  // Dkron's MetaMiddleware
+  // gin.Default(): GET /v1/jobs/ is a 301 to /v1/jobs; any other request no route takes, a wrong
+  // method or a HEAD included, gin's 404 (gin's own answers: no X-Whom, which Dkron's middleware
+  // adds only to its routes' answers; dkron_handler adds it here).
+  d.redirect_trailing_slash = slash_redirect::gin;
+  d.answer_unrouted = [](const http_request&, std::string_view) -> std::optional<http_response> {
+    return http_response{404, "text/plain", "404 page not found", {}};  // gin's serveError, mimePlain
+  };
+  d.head_served_by_get = [](std::string_view) { return false; };  // gin has no HEAD routes of its own
+  d.net_http_paths = [](std::string_view) { return true; };
+  d.response_headers = {{"X-Whom", state->options.node_name}};  // on the listener's own refusals too
   d.body_limit_for = [](std::string_view path) {
     return path == "/v1/restore" ? k_max_restore_body_bytes : k_max_body_bytes;
   };

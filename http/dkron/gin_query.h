@@ -1,10 +1,10 @@
 // gin_query: a request's query as Dkron's gin handlers read it.
 //
 // gin reads the query with Go's url.ParseQuery over the raw query, and c.Query, c.GetQuery and
-// c.DefaultQuery take a key's first value, where Mainspring's request parser keeps the last one
-// of a repeated key (http/http_message.h). The dialect's handlers rebuild http_request::query
-// with gin_first_values() first, so that every query read in the dialect is gin's:
-// `?_order=DESC&_order=ASC` is DESC, as in Dkron.
+// c.DefaultQuery take a key's first value (http/go_net_http.h). Dkron's listener parses requests
+// under net/http rules, which read the query so already (request_parser.h); the dialect's handlers
+// rebuild http_request::query with gin_first_values() all the same, so that every query read in
+// the dialect is gin's however the request reached them: `?_order=DESC&_order=ASC` is DESC.
 //
 // Example:
 //   req.query = gin_first_values(req.target);   // "/v1/jobs?q=a&q=b&x;y=1" -> {q: "a"}

@@ -78,8 +78,6 @@ std::vector<std::pair<std::string, std::string>> location_of_request(const http_
 // anything is written (gin's responseWriter keeps the last one): its clients get 200.
 constexpr int k_run_status = 200;
 
-request_handler handler(request_handler h) { return dkron_handler(std::move(h)); }
-
 request_origin origin(const http_request& req) { return origin_of(k_dialect_name, req); }
 
 // -- list queries --
@@ -377,17 +375,26 @@ void sort_executions(const http_request& req, std::vector<run_record>& runs) {
 }  // namespace
 
 http_response render_error(int http_status, const status& error) {
+  // A bare status (Dkron's c.AbortWithStatus) writes no body, and net/http then sends no
+  // Content-Type; text it sniffs as text/plain; charset=utf-8.
+  if (error.message().empty()) return http_response{http_status, "", "", {}};
   return http_response::text(http_status, error.message());
 }
 
-request_handler dkron_handler(request_handler h) {
-  return guarded(render_error, [h = std::move(h)](http_request& req, responder reply) {
+request_handler dkron_handler(request_handler h, std::string whom) {
+  return guarded(render_error, [h = std::move(h), whom = std::move(whom)](http_request& req, responder reply) {
     req.query = gin_first_values(req.target);
+    if (!whom.empty())
+      reply = responder([inner = std::move(reply), whom](http_response r) {
+        r.headers.emplace_back("X-Whom", whom);
+        inner.send(std::move(r));
+      });
     h(req, std::move(reply));
   });
 }
 
 void add_job_routes(router& r, scheduler_api& api, state_ptr state) {
+  auto handler = [whom = state->options.node_name](request_handler h) { return dkron_handler(std::move(h), whom); };
   r.add("GET", "/v1/jobs", handler([&api, state](http_request& req, responder reply) {
     api.list_jobs(state->options.group, [req, reply, zone = api.default_timezone()](
                                             status_or<std::vector<job_view>> views) {

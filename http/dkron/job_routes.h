@@ -24,13 +24,15 @@ struct dkron_state {
   std::atomic<bool> paused{false};  // POST /v1/pause; not persisted: a restart unpauses
 };
 
-// Dkron's error shape: plain text with Dkron's status.
+// Dkron's error shape: plain text with Dkron's status; an empty message is a bare status without a
+// Content-Type (c.AbortWithStatus).
 http_response render_error(int http_status, const status& error);
 
 // A route's handler as the dialect runs it: the request's query rebuilt as gin reads it (each
-// key's first value: gin_query.h) before `h` sees it, and an exception answered as a 500 in
-// Dkron's shape.
-request_handler dkron_handler(request_handler h);
+// key's first value: gin_query.h) before `h` sees it, an exception answered as a 500 in Dkron's
+// shape, and every answer carrying `X-Whom: <whom>` unless `whom` is "" (Dkron's MetaMiddleware,
+// on the routes of its "/" group: not on /health, nor on what gin answers itself).
+request_handler dkron_handler(request_handler h, std::string whom);
 
 void add_job_routes(router& r, scheduler_api& api, std::shared_ptr<dkron_state> state);
 // The agent routes (/v1/, members, leader, health, ...). /v1/members lists this server, then the

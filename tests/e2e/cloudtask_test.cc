@@ -430,6 +430,7 @@ TEST_CASE("cloudtask: the center's routes answer in the document's shapes, with 
   http_response options = s.ct.request("OPTIONS", "/cloudtask/v2/jobs/action", std::nullopt);
   CHECK(options.status == 200);
   CHECK(options.header("access-control-allow-methods") == "GET, POST, DELETE, PUT, OPTIONS, HEAD");
+  CHECK(options.header("content-type").empty());  // optionsHandler writes only its status
   CHECK(s.answer(s.ct.post_json("/cloudtask/v2/messages", json{{"msgname", "SystemEvent"}, {"msgid", ""}}), 202) ==
         json{{"content", "request accepted."}});
   CHECK(s.answer(s.ct.post_json("/cloudtask/v2/logs", json{{"jobid", "x"}, {"stat", 0}}), 202)["content"] ==
@@ -557,6 +558,8 @@ TEST_CASE("cloudtask: what the listener answers itself is Express's or the web's
   http_response center_method = s.ct.request("DELETE", "/cloudtask/v2/_ping", std::nullopt);
   CHECK(center_method.status == 405);
   CHECK(center_method.body.empty());
+  CHECK(center_method.header("content-type").empty());  // nothing written: net/http sends none
+  CHECK(center_method.header("allow").empty());         // nor does mux name the methods
   http_response center_large = s.ct.request("PUT", "/cloudtask/v2/jobs/action", std::string(2 * 1024 * 1024, ' '));
   CHECK(center_large.status == 413);
   CHECK(center_large.json() == json{{"content", "request resolve invaild."}});
@@ -1004,3 +1007,39 @@ TEST_CASE("cloudtask: createJob and updateJob answer the body as posted, changed
   CHECK(job["enabled"] == 0);
   CHECK(!job.contains("mine"));  // kept in the answer only: Mainspring stores the fields it knows
 }
+
+TEST_CASE("cloudtask: the center's paths are read and refused as Go's net/http and gorilla/mux do, /api as before") {
+  ct_server s;
+  auto raw = [&](const std::string& request) {
+    raw_connection c(s.ct_port);
+    c.send(request);
+    auto r = c.read_response(10s);
+    REQUIRE(r.has_value());
+    return *r;
+  };
+  // A bad escape in the query: the center never reads its query, and net/http only splits it off.
+  http_response ping = s.ct.get("/cloudtask/v2/_ping?a=%zz&b=1");
+  CHECK(ping.status == 200);
+  CHECK(ping.header("date").ends_with(" GMT"));  // net/http dates its answers
+  // A bad escape in the path: net/http's own 400, before mux and the center's CORS headers.
+  auto refused = raw("GET /cloudtask/v2/jobs/a%zz/base HTTP/1.1\r\nHost: x\r\n\r\n");
+  CHECK(refused.status == 400);
+  CHECK(refused.body == "400 Bad Request");
+  CHECK(refused.headers["content-type"] == "text/plain; charset=utf-8");
+  CHECK(refused.headers["connection"] == "close");
+  CHECK(refused.headers.count("access-control-allow-origin") == 0);
+  CHECK(raw("GET /cloudtask/v2/_ping HTTP/1.1\r\n\r\n").body == "400 Bad Request: missing required Host header");
+  // HEAD: mux matches methods exactly, so a GET route's path answers HEAD with its bare 405.
+  http_response head = s.ct.request("HEAD", "/cloudtask/v2/_ping", std::nullopt);
+  CHECK(head.status == 405);
+  CHECK(head.header("allow").empty());
+  CHECK(head.header("content-type").empty());
+  CHECK(s.ct.request("HEAD", "/cloudtask/v2/nothing", std::nullopt).status == 404);
+  // cloudtask-web's /api is Express's: HEAD is its GET, and a bad escape its own 400 as before.
+  http_response web_head = s.ct.request("HEAD", "/api/job", std::nullopt);
+  CHECK(web_head.status == 200);
+  auto web_refused = raw("GET /api/job?a=%zz HTTP/1.1\r\nHost: x\r\n\r\n");
+  CHECK(web_refused.status == 400);
+  CHECK(json::parse(web_refused.body)["code"] == -1000);
+}
+

@@ -83,10 +83,23 @@ void let_control_fire(dkron_server& s, std::size_t fires = 2) {
   REQUIRE(eventually([&] { return s.finished("control") >= target; }, std::chrono::seconds(30)));
 }
 
+// A UTC RFC3339Nano time ("...:59.6Z") with its fraction padded to 9 digits, so that the texts
+// sort as the times do (Go drops trailing zeros: ".621Z" sorts before ".6Z" as written).
+std::string sortable_time(const json& rfc3339) {
+  std::string t = rfc3339.get<std::string>();
+  t.pop_back();  // 'Z'
+  const auto dot = t.find('.');
+  if (dot == std::string::npos) t += '.';
+  t.resize(t.find('.') + 10, '0');
+  return t;
+}
+
 void check_text_error(const http_response& r, long code, const std::string& text) {
   INFO("status " << r.status << " body " << r.body);
   CHECK(r.status == code);
-  CHECK(r.header("content-type").starts_with("text/plain"));
+  // A bare status (Dkron's c.AbortWithStatus) has no body, and net/http then sends no Content-Type.
+  if (r.body.empty()) CHECK(r.header("content-type").empty());
+  else CHECK(r.header("content-type").starts_with("text/plain"));
   CHECK(r.body.find(text) != std::string::npos);
 }
 
@@ -382,13 +395,57 @@ TEST_CASE("Dkron fields that outgrow the job's room beside another API's fields 
   CHECK(s.job("shared")["displayname"] == "");  // nothing changed
 }
 
-TEST_CASE("every answer names the node in X-Whom, as Dkron's middleware does") {
+TEST_CASE("the answers of Dkron's routes name the node in X-Whom, as Dkron's middleware does") {
   dkron_server s;
   const std::string node = s.dkron.get("/v1/leader").json()["Name"];
   REQUIRE_FALSE(node.empty());
   CHECK(s.dkron.get("/v1/jobs").header("x-whom") == node);
   CHECK(s.dkron.get("/v1/jobs/missing").header("x-whom") == node);
   CHECK(s.native.client.get("/health").header("x-whom").empty());  // the native listener: no
+  // The middleware is on Dkron's "/" group: not on /health (its engine's), nor on what gin
+  // answers itself (a path no route takes, a trailing-slash redirect).
+  CHECK(s.dkron.get("/health").header("x-whom").empty());
+  CHECK(s.dkron.get("/v1/nothing").header("x-whom").empty());
+  CHECK(s.dkron.get("/v1/jobs/").header("x-whom").empty());
+}
+
+TEST_CASE("Dkron's listener reads and refuses requests as Go's net/http and gin do") {
+  dkron_server s;
+  REQUIRE(s.create(shell_job("one", "@every 1h", "true")).status == 201);
+  REQUIRE(s.create(shell_job("two", "@every 1h", "true")).status == 201);
+  // A bad escape in the query: url.ParseQuery skips that pair, gin's c.Query sees the rest.
+  auto page = s.dkron.get("/v1/jobs?a=%zz&_end=1&_order=DESC");
+  CHECK(page.status == 200);
+  REQUIRE(page.json().size() == 1);
+  CHECK(page.json()[0]["name"] == "two");
+  CHECK(s.dkron.get("/v1/jobs?_end=1;x&_order=DESC").json().size() == 2);  // a pair with ';' is skipped
+  // A bad escape in the path: net/http's own 400, before gin and Dkron's middleware.
+  raw_connection c(s.dkron_port);
+  c.send("GET /v1/jobs/o%zzne HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto refused = c.read_response(std::chrono::seconds(5));
+  REQUIRE(refused);
+  CHECK(refused->status == 400);
+  CHECK(refused->body == "400 Bad Request");
+  CHECK(refused->headers["content-type"] == "text/plain; charset=utf-8");
+  CHECK(refused->headers["connection"] == "close");
+  CHECK(refused->headers.count("x-whom") == 0);
+  CHECK(c.closed_by_peer(std::chrono::seconds(5)));
+  // HEAD: gin has no HEAD routes, so even a GET route's path is its 404.
+  auto head = s.dkron.request("HEAD", "/v1/jobs", std::nullopt);
+  CHECK(head.status == 404);
+  CHECK(head.header("content-type") == "text/plain");
+  CHECK(head.header("content-length") == "18");
+  CHECK(s.dkron.request("HEAD", "/v1/jobs/", std::nullopt).status == 404);  // no redirect either
+  // OPTIONS has no route either (Dkron's CORS middleware runs on matched routes only).
+  CHECK(s.dkron.request("OPTIONS", "/v1/jobs", std::nullopt).body == "404 page not found");
+  // An unknown job is Dkron's c.AbortWithStatus(404): no body, so no Content-Type.
+  auto missing = s.dkron.get("/v1/jobs/missing");
+  CHECK(missing.status == 404);
+  CHECK(missing.body.empty());
+  CHECK(missing.header("content-type").empty());
+  // net/http dates every answer.
+  CHECK(page.header("date").ends_with(" GMT"));
+  CHECK(missing.header("date").size() == std::string("Mon, 07 Dec 2026 04:58:43 GMT").size());
 }
 
 TEST_CASE("a path with a stray trailing slash is redirected as gin redirects it") {
@@ -405,6 +462,9 @@ TEST_CASE("a path with a stray trailing slash is redirected as gin redirects it"
   CHECK(s.dkron.get("/v1/members/").header("location") == "/v1/members");
   CHECK(s.dkron.get("/v1/nothing/").status == 404);  // no twin: still the 404
   CHECK(s.native.client.get("/v1/group/list/").status == 404);  // the native API does not redirect
+  // Behind a proxy that strips a prefix and says so, gin redirects under the prefix.
+  CHECK(s.dkron.request("GET", "/v1/jobs/", std::nullopt, "", {"X-Forwarded-Prefix: /dkron"}).header("location") ==
+        "/dkron/v1/jobs");
 }
 
 TEST_CASE("a job with starts_at ahead fires from then on, by its schedule, also after a toggle") {
@@ -684,7 +744,7 @@ TEST_CASE("GET /v1/busy lists every execution running now, of every job, earlies
   CHECK(now[2]["job_name"] == "a_gated");
   for (std::size_t i = 0; i < now.size(); ++i) {
     CHECK(now[i]["finished_at"] == "0001-01-01T00:00:00Z");
-    if (i > 0) CHECK(now[i]["started_at"].get<std::string>() >= now[i - 1]["started_at"].get<std::string>());
+    if (i > 0) CHECK(sortable_time(now[i]["started_at"]) >= sortable_time(now[i - 1]["started_at"]));
   }
   std::ofstream(gate) << "x";
   REQUIRE(eventually([&] { return busy().empty(); }));

@@ -106,6 +106,7 @@ http_response http_client::request(const std::string& method, const std::string&
   }
   for (const auto& h : extra_headers) headers = curl_slist_append(headers, h.c_str());
   if (method == "GET") curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  else if (method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);  // no body to wait for
   else if (method != "POST" || !body) curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
   if (headers) curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   CURLcode rc = curl_easy_perform(curl);

@@ -86,3 +86,19 @@ TEST_CASE("dispatch gives a listener's early answer before any route or API key"
   CHECK_FALSE(routed);
   CHECK(send("/a/b").body == "routed");
 }
+
+TEST_CASE("a center path no route takes is mux's 404, a method it lacks (HEAD too) mux's bare 405; /api is Express's") {
+  http_request req = request_for("/cloudtask/v2/_ping", "/cloudtask/v2/_ping");
+  req.method = "HEAD";
+  auto method = center_unrouted_answer(req, "GET, OPTIONS");
+  REQUIRE(method);
+  CHECK(method->status == 405);
+  CHECK(method->content_type.empty());
+  CHECK(method->body.empty());
+  CHECK(method->headers.empty());  // no Allow
+  auto nothing = center_unrouted_answer(request_for("/cloudtask/v2/x", "/cloudtask/v2/x"), "");
+  REQUIRE(nothing);
+  CHECK(nothing->status == 404);
+  CHECK(nothing->body == "404 page not found\n");
+  CHECK_FALSE(center_unrouted_answer(request_for("/api/nothing", "/api/nothing"), ""));
+}

@@ -64,6 +64,19 @@ TEST_CASE("HEAD is served by the GET route") {
   CHECK(r.match(req).handler != nullptr);
 }
 
+TEST_CASE("where HEAD is not served by GET routes, HEAD on a GET route is a method it lacks") {
+  router r;
+  r.add("GET", "/cloudtask/v2/_ping", [](http_request&, responder) {});
+  r.add("GET", "/api/job", [](http_request&, responder) {});
+  r.head_served_by_get([](std::string_view path) { return path.starts_with("/api/"); });
+  auto center = make("HEAD", "/cloudtask/v2/_ping");
+  auto m = r.match(center);
+  CHECK(m.handler == nullptr);
+  CHECK(m.allow == "GET");
+  auto web = make("HEAD", "/api/job");
+  CHECK(r.match(web).handler != nullptr);
+}
+
 TEST_CASE("a responder dropped unanswered sends a 500 exactly once") {
   int sends = 0;
   int last_status = 0;
