@@ -50,6 +50,11 @@ http_response net_http_refusal(int status, std::string_view detail) {
   return {status, "text/plain; charset=utf-8", std::to_string(status) + " " + reason, {}, reason};
 }
 
+std::optional<http_response> net_http_options_star(const http_request& request) {
+  if (request.method != "OPTIONS" || request.target != "*") return std::nullopt;
+  return http_response{200, "", "", {}};
+}
+
 std::string go_path_clean(std::string_view path) {
   const bool rooted = !path.empty() && path.front() == '/';
   std::vector<std::string_view> kept;

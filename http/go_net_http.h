@@ -13,6 +13,7 @@
 //   go_redirect_location("/v1//jobs/?x=1", "/v1//jobs/");        // "/v1/jobs/?x=1"
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -32,6 +33,10 @@ std::unordered_map<std::string, std::string> go_query_first_values(std::string_v
 // Request"); with `detail` (its statusError's text) both read "400 Bad Request: <detail>". A 501 is
 // net/http's "Unsupported transfer encoding". The connection is closed after it.
 http_response net_http_refusal(int status, std::string_view detail = {});
+
+// net/http's own answer to "OPTIONS *", which no handler sees (serverHandler's
+// globalOptionsHandler): 200 with no body; nullopt for any other request.
+std::optional<http_response> net_http_options_star(const http_request& request);
 
 // Go's path.Clean: one slash between segments, no "." segments, ".." taking the segment before it
 // (none above the root of a rooted path), no trailing slash but the root's; "" is ".".

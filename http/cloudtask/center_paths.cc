@@ -14,6 +14,7 @@ std::string mux_clean_path(std::string_view path) {
 }
 
 std::optional<http_response> center_clean_path_redirect(const http_request& request) {
+  if (auto star = net_http_options_star(request)) return star;  // net/http's, before mux sees it
   if (is_web_path(request.path)) return std::nullopt;
   std::string clean = mux_clean_path(request.path);
   if (clean == request.path) return std::nullopt;

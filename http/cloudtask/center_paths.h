@@ -28,7 +28,8 @@ namespace mainspring::http::cloudtask {
 std::string mux_clean_path(std::string_view path);
 
 // mux's 301 for a request to a center path (not under /api) that cleaning changes, to the cleaned
-// path with the request's query; nullopt when there is nothing to clean.
+// path with the request's query; nullopt when there is nothing to clean. "OPTIONS *" is
+// net/http's own 200 (net_http_options_star), which mux never sees.
 std::optional<http_response> center_clean_path_redirect(const http_request& request);
 
 // What mux answers a center path no route takes (Go's http.NotFound: 404 text/plain

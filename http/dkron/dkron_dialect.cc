@@ -11,6 +11,7 @@
 #include "http/dkron/job_routes.h"
 #include "http/dkron/key_requirements.h"
 #include "http/dkron/restore_plan.h"
+#include "http/go_net_http.h"
 #include "http/handler_kit.h"
 
 namespace mainspring::http::dkron {
@@ -144,6 +145,7 @@ dialect make_dialect(dkron_options options) {
   };
   d.head_served_by_get = [](std::string_view) { return false; };  // gin has no HEAD routes of its own
   d.net_http_paths = [](std::string_view) { return true; };
+  d.answer_before_routing = net_http_options_star;  // "OPTIONS *" is net/http's, never gin's
   d.response_headers = {{"X-Whom", state->options.node_name}};  // on the listener's own refusals too
   d.body_limit_for = [](std::string_view path) {
     return path == "/v1/restore" ? k_max_restore_body_bytes : k_max_body_bytes;

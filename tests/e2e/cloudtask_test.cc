@@ -1029,6 +1029,10 @@ TEST_CASE("cloudtask: the center's paths are read and refused as Go's net/http a
   CHECK(refused.headers["connection"] == "close");
   CHECK(refused.headers.count("access-control-allow-origin") == 0);
   CHECK(raw("GET /cloudtask/v2/_ping HTTP/1.1\r\n\r\n").body == "400 Bad Request: missing required Host header");
+  auto star = raw("OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");  // net/http's own, never mux's
+  CHECK(star.status == 200);
+  CHECK(star.headers.count("location") == 0);
+  CHECK(star.headers.count("access-control-allow-origin") == 0);
   // HEAD: mux matches methods exactly, so a GET route's path answers HEAD with its bare 405.
   http_response head = s.ct.request("HEAD", "/cloudtask/v2/_ping", std::nullopt);
   CHECK(head.status == 405);

@@ -436,8 +436,16 @@ TEST_CASE("Dkron's listener reads and refuses requests as Go's net/http and gin 
   CHECK(head.header("content-type") == "text/plain");
   CHECK(head.header("content-length") == "18");
   CHECK(s.dkron.request("HEAD", "/v1/jobs/", std::nullopt).status == 404);  // no redirect either
-  // OPTIONS has no route either (Dkron's CORS middleware runs on matched routes only).
+  // OPTIONS has no route either (Dkron's CORS middleware runs on matched routes only); "OPTIONS *"
+  // is net/http's own empty 200, which gin never sees.
   CHECK(s.dkron.request("OPTIONS", "/v1/jobs", std::nullopt).body == "404 page not found");
+  raw_connection star(s.dkron_port);
+  star.send("OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  auto star_answer = star.read_response(std::chrono::seconds(5));
+  REQUIRE(star_answer);
+  CHECK(star_answer->status == 200);
+  CHECK(star_answer->headers["content-length"] == "0");
+  CHECK(star_answer->headers.count("content-type") == 0);
   // An unknown job is Dkron's c.AbortWithStatus(404): no body, so no Content-Type.
   auto missing = s.dkron.get("/v1/jobs/missing");
   CHECK(missing.status == 404);

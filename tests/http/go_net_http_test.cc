@@ -62,3 +62,21 @@ TEST_CASE("http.Redirect's Location: cleaned, a trailing slash and the query kep
   CHECK(go_redirect_location("/v1/jobs?q=\xc3\xa9", "/v1/jobs") == "/v1/jobs?q=%C3%A9");
   CHECK(go_redirect_location("//evil.example/x", "//evil.example/x") == "/evil.example/x");  // never off the server
 }
+
+TEST_CASE("OPTIONS * is net/http's own empty 200; any other request is not") {
+  http_request star;
+  star.method = "OPTIONS";
+  star.target = "*";
+  star.path = "*";
+  auto answer = net_http_options_star(star);
+  REQUIRE(answer);
+  CHECK(answer->status == 200);
+  CHECK(answer->body.empty());
+  CHECK(answer->content_type.empty());
+  star.method = "GET";
+  CHECK_FALSE(net_http_options_star(star));
+  http_request path;
+  path.method = "OPTIONS";
+  path.target = "/v1/jobs";
+  CHECK_FALSE(net_http_options_star(path));
+}
