@@ -47,7 +47,7 @@ TEST_CASE("mux's cleanPath cleans as Go's path.Clean and keeps a trailing slash"
   CHECK(mux_clean_path("/a/...") == "/a/...");  // "..." is a name
 }
 
-TEST_CASE("an unclean center path is a 301 to the cleaned one with its query; /api is Express's") {
+TEST_CASE("an unclean center path is a 301 to the cleaned one with its query, while /api is Express's") {
   auto moved = center_clean_path_redirect(request_for("/cloudtask/v2//runtimes/rt/servers?a=1&b", "/cloudtask/v2//runtimes/rt/servers"));
   REQUIRE(moved);
   CHECK(moved->status == 301);
@@ -87,7 +87,7 @@ TEST_CASE("dispatch gives a listener's early answer before any route or API key"
   CHECK(send("/a/b").body == "routed");
 }
 
-TEST_CASE("a center path no route takes is mux's 404, a method it lacks (HEAD too) mux's bare 405; /api is Express's") {
+TEST_CASE("a center path no route takes is mux's 404, a method it lacks (HEAD too) mux's bare 405, while /api is Express's") {
   http_request req = request_for("/cloudtask/v2/_ping", "/cloudtask/v2/_ping");
   req.method = "HEAD";
   auto method = center_unrouted_answer(req, "GET, OPTIONS");

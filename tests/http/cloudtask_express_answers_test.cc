@@ -64,7 +64,7 @@ TEST_CASE("OPTIONS lists the methods of the path's routes as Express does, HEAD 
   CHECK(express_options("GET, POST").body == "GET,HEAD,POST");
 }
 
-TEST_CASE("under /api an unrouted request gets Express's answer; elsewhere the listener's own") {
+TEST_CASE("under /api an unrouted request gets Express's answer, elsewhere the listener's own") {
   auto options = web_unrouted_answer(request("OPTIONS", "/api/job/createJob"), "POST");
   REQUIRE(options);
   CHECK(options->status == 200);

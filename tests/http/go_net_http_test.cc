@@ -63,7 +63,7 @@ TEST_CASE("http.Redirect's Location: cleaned, a trailing slash and the query kep
   CHECK(go_redirect_location("//evil.example/x", "//evil.example/x") == "/evil.example/x");  // never off the server
 }
 
-TEST_CASE("OPTIONS * is net/http's own empty 200; any other request is not") {
+TEST_CASE("OPTIONS * is net/http's own empty 200, and no other request is") {
   http_request star;
   star.method = "OPTIONS";
   star.target = "*";
