@@ -12,7 +12,6 @@
 #include "core/utf8.h"
 #include "http/dialect_data.h"
 #include "http/dkron/bound_job.h"
-#include "http/dkron/gin_query.h"
 #include "http/dkron/go_json_text.h"
 #include "http/dkron/job_json.h"
 #include "http/dkron/restore_plan.h"
@@ -383,7 +382,6 @@ http_response render_error(int http_status, const status& error) {
 
 request_handler dkron_handler(request_handler h, std::string whom) {
   return guarded(render_error, [h = std::move(h), whom = std::move(whom)](http_request& req, responder reply) {
-    req.query = gin_first_values(req.target);
     if (!whom.empty())
       reply = responder([inner = std::move(reply), whom](http_response r) {
         r.headers.emplace_back("X-Whom", whom);

@@ -28,9 +28,9 @@ struct dkron_state {
 // Content-Type (c.AbortWithStatus).
 http_response render_error(int http_status, const status& error);
 
-// A route's handler as the dialect runs it: the request's query rebuilt as gin reads it (each
-// key's first value: gin_query.h) before `h` sees it, an exception answered as a 500 in Dkron's
-// shape, and every answer carrying `X-Whom: <whom>` unless `whom` is "" (Dkron's MetaMiddleware,
+// A route's handler as the dialect runs it (the listener's parser has read its query as gin does,
+// under net/http rules: dialect::net_http_paths, go_query_first_values): an exception answered as
+// a 500 in Dkron's shape, and every answer carrying `X-Whom: <whom>` unless `whom` is "" (Dkron's MetaMiddleware,
 // on the routes of its "/" group: not on /health, nor on what gin answers itself).
 request_handler dkron_handler(request_handler h, std::string whom);
 
