@@ -462,6 +462,7 @@ status admit_job(group_self self, const job_context* ctx, job_spec& job) {
   if (auto linkable = check_parent(self, job.id, job.parent_job); !linkable.ok()) return linkable;
   if (job.otp_secret.empty()) job.otp_secret = random_base32_secret();
   job.created_ms = job.updated_ms = to_unix_ms(now_ms());
+  job.paused_at_s = job.paused ? job.created_ms / 1000 : 0;  // a job added paused stands still from now
   if (!job.paused) {
     auto timing = ctx->timing_of(job).value();  // validated by the registry
     auto first = before_expiry(first_fire(timing->sched, timing->zone, job.exec_time_s, job.created_ms),

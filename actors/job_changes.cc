@@ -103,8 +103,10 @@ void pause_now(job_self self, audit_entry audit, done_fn done) {
   auto& st = self->state;
   if (st.deleted) return done(gone(st));
   job_spec next = st.spec.unpack();
+  // Pausing a paused job keeps the instant its schedule stopped.
+  if (!next.paused || !next.paused_at_s) next.paused_at_s = to_unix_ms(now_ms()) / 1000;
   next.paused = true;
-  write_then(self, mutation_batch{}.put_job(next).put_audit(audit), [self, done](status s) {
+  write_then(self, mutation_batch{}.put_job(next).put_audit(audit), [self, paused_at_s = next.paused_at_s, done](status s) {
     if (!s.ok()) return done(std::move(s));
     auto& st = self->state;
     if (st.phase == job_phase::active) {
@@ -113,6 +115,7 @@ void pause_now(job_self self, audit_entry audit, done_fn done) {
       sync_allocation(handle_of(self), st, st.ctx, false);
     }
     st.spec.paused = true;
+    st.spec.paused_at_s = static_cast<uint32_t>(paused_at_s);  // unix seconds: 32 bits until 2106
     done({});
   });
 }
@@ -122,11 +125,13 @@ void activate_now(job_self self, audit_entry audit, int64_t exec_time_s, done_fn
   if (st.deleted) return done(gone(st));
   job_spec next = st.spec.unpack();
   next.paused = false;
+  next.paused_at_s = 0;
   auto first = restart(next, st.ctx, exec_time_s);
   write_then(self, mutation_batch{}.put_job(next).put_audit(audit), [self, first, next, done](status s) {
     if (!s.ok()) return done(std::move(s));
     auto& st = self->state;
     st.spec.paused = false;
+    st.spec.paused_at_s = 0;
     st.spec.anchor_ms = next.anchor_ms;
     st.spec.done = next.done;
     rearm(self, first);

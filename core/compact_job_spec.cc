@@ -10,7 +10,7 @@
 namespace mainspring {
 
 // Every job holds one, a million of them in a large server: a field that grows it should find
-// room in padding first (revision, kind_).
+// room in padding first (revision, kind_, paused_at_s).
 static_assert(sizeof(void*) != 8 || sizeof(compact_job_spec) <= 96, "compact_job_spec grew past 96 bytes");
 
 namespace {
@@ -28,7 +28,7 @@ std::size_t packed_size(uint32_t n, uint32_t end) { return sizeof(uint32_t) * (1
 
 // A field added to job_spec must be added here too (members, constructor, unpack()), or it would
 // be lost when a job actor stores its spec.
-static_assert(sizeof(job_spec) == 880, "job_spec changed: update compact_job_spec to match");
+static_assert(sizeof(job_spec) == 896, "job_spec changed: update compact_job_spec to match");
 
 // -- the target as strings: the fixed ones of its kind, then name/value pairs or node ids --
 
@@ -132,6 +132,7 @@ compact_job_spec::compact_job_spec(const job_spec& spec)
       paused(spec.paused),
       done(spec.done),
       ephemeral(spec.ephemeral),
+      paused_at_s(static_cast<uint32_t>(std::clamp<int64_t>(spec.paused_at_s, 0, std::numeric_limits<uint32_t>::max()))),
       kind_(static_cast<uint8_t>(kind_of(spec.target))),
       revision(static_cast<uint32_t>(std::min<uint64_t>(spec.revision, std::numeric_limits<uint32_t>::max()))) {
   if (!spec.controls.is_default()) controls_ = std::make_unique<const job_controls>(spec.controls);
@@ -180,6 +181,7 @@ compact_job_spec& compact_job_spec::operator=(const compact_job_spec& other) {
   paused = other.paused;
   done = other.done;
   ephemeral = other.ephemeral;
+  paused_at_s = other.paused_at_s;
   kind_ = other.kind_;
   target_texts_ = other.target_texts_;
   controls_ = other.controls_ ? std::make_unique<const job_controls>(*other.controls_) : nullptr;
@@ -244,6 +246,7 @@ job_spec compact_job_spec::unpack() const {
   spec.paused = paused;
   spec.done = done;
   spec.ephemeral = ephemeral;
+  spec.paused_at_s = paused_at_s;
   spec.controls = controls();
   return spec;
 }

@@ -74,6 +74,8 @@ class compact_job_spec {
   bool paused = false;
   bool done = false;
   bool ephemeral = false;
+  // job_spec::paused_at_s, clamped to 32 bits (until 2106); it fills the padding after the flags.
+  uint32_t paused_at_s = 0;
 
  private:
   // The strings' order in the packed text; the target's strings follow (target_texts_ of them,

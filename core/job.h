@@ -46,8 +46,9 @@ inline constexpr int64_t k_max_exec_time_s = 253402300799;
 // how Dkron starts and resumes jobs. The native API cannot send it (its exec_time is >= 0).
 inline constexpr int64_t k_first_fire_by_schedule = -1;
 
-enum class concurrency_policy { allow, forbid };
-enum class misfire_policy { skip, once, all };
+// A byte each: compact_job_spec holds them beside its flags (the store writes every enum as a byte).
+enum class concurrency_policy : uint8_t { allow, forbid };
+enum class misfire_policy : uint8_t { skip, once, all };
 
 const char* concurrency_policy_name(concurrency_policy p);
 const char* misfire_policy_name(misfire_policy p);
@@ -91,6 +92,10 @@ struct job_spec {
   // owner, tags, processors, ...), as the dialect's JSON object text; "" = none.
   std::string dialect_data;
   bool paused = false;
+  // When the job was last paused (unix seconds; added with it, for a job added paused): how long
+  // its schedule has stood still, which Cronicle's cursor of a disabled event shows and replays.
+  // 0 while it runs, and for a job paused before job format 10 stored it.
+  int64_t paused_at_s = 0;
   bool done = false;           // a one-shot schedule has run: the job stays, it fires no more
   // The first planned fire (unix ms) since the job was added, activated or re-timed: `@every`
   // cadence counts from here, also across restarts. 0 = not planned yet.

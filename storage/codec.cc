@@ -468,6 +468,7 @@ struct job_codec {
     if (version >= 7) shell_input(io, j.target);
     if (version >= 8) shell_output_fields(io, j.target);
     if (version >= 9) io(j.revision);
+    if (version >= 10) io(j.paused_at_s);
   }
 };
 

@@ -37,8 +37,9 @@ inline constexpr uint8_t k_group_format = 1;
 // 6: an HTTP target's expected statuses after the first; 7: a shell target's stdin input;
 // 8: a shell target's output flags (stderr_apart, progress_lines, annotate_lines, json_lines) and
 // input_format; 9: revision (older values read as 0, never edited: a job's entry version in its
-// Cloudtask table then starts at 1 as it did before, and grows from there)
-inline constexpr uint8_t k_job_format = 9;
+// Cloudtask table then starts at 1 as it did before, and grows from there); 10: paused_at_s
+// (older values read as 0: paused at an unknown time)
+inline constexpr uint8_t k_job_format = 10;
 // Run formats 3 and 4 are storage/run_value.h's compact value, without the group and job (its
 // key holds them; format 3's key also held the run id): format 1 and 2 values still read, with
 // the identity they carry.

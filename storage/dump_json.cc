@@ -178,6 +178,7 @@ void write_record(std::string& out, const job_spec& s) {
       .integer("expires_at_ms", s.expires_at_ms)
       .text("dialect_data", s.dialect_data)
       .boolean("paused", s.paused)
+      .integer("paused_at_s", s.paused_at_s)
       .boolean("done", s.done)
       .integer("anchor_ms", s.anchor_ms)
       .text("otp_token", s.otp_secret)

@@ -168,6 +168,7 @@ const field<job_spec> k_job_fields[] = {
     MS_FIELD(job_spec, "expires_at_ms", expires_at_ms),
     MS_FIELD(job_spec, "dialect_data", dialect_data),
     MS_FIELD(job_spec, "paused", paused),
+    MS_FIELD(job_spec, "paused_at_s", paused_at_s),
     MS_FIELD(job_spec, "done", done),
     MS_FIELD(job_spec, "anchor_ms", anchor_ms),
     MS_FIELD(job_spec, "otp_token", otp_secret),

@@ -113,14 +113,24 @@ TEST_CASE("pause stops a job's fires and activate re-arms it") {
   auto rt = start_with_group(dir, "g");
   REQUIRE(add(*rt, shell_job("g", "j", "@every 1h", "true")).ok());
 
+  CHECK(detail(*rt, "g", "j").spec.paused_at_s == 0);
+  const int64_t before_s = to_unix_ms(now_ms()) / 1000;
   REQUIRE(done([&](auto d) { rt->pause_job(k_test_origin, "g", "j", d); }).ok());
+  const int64_t after_s = to_unix_ms(now_ms()) / 1000;
   job_view paused = detail(*rt, "g", "j");
   CHECK(paused.phase == job_phase::paused);
   CHECK(!paused.next_fire_ms.has_value());
+  // It says since when; pausing it again does not move that.
+  CHECK(paused.spec.paused_at_s >= before_s);
+  CHECK(paused.spec.paused_at_s <= after_s);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  REQUIRE(done([&](auto d) { rt->pause_job(k_test_origin, "g", "j", d); }).ok());
+  CHECK(detail(*rt, "g", "j").spec.paused_at_s == paused.spec.paused_at_s);
 
   // Activated with exec_time 0: its first run is now.
   REQUIRE(done([&](auto d) { rt->activate_job(k_test_origin, "g", "j", 0, d); }).ok());
   CHECK(detail(*rt, "g", "j").phase == job_phase::active);
+  CHECK(detail(*rt, "g", "j").spec.paused_at_s == 0);
   CHECK(poll_until([&] { return detail(*rt, "g", "j").runs >= 1; }));
 }
 
@@ -317,6 +327,7 @@ TEST_CASE("clear_job_runs forgets one job's finished runs and counts, durably, a
 
 TEST_CASE("a restart restores every group and job as it was: edits, pauses and deletes included") {
   temp_data_dir dir;
+  int64_t paused_at_s = 0, born_paused_at_s = 0;
   {
     auto rt = start_with_group(dir, "g");
     REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_test_origin, "h", r); }).ok());
@@ -330,6 +341,13 @@ TEST_CASE("a restart restores every group and job as it was: edits, pauses and d
     REQUIRE(ask<job_view>([&](auto r) { rt->edit_job(k_test_origin, "g", "kept", patch, r); }).ok());
     REQUIRE(done([&](auto d) { rt->pause_job(k_test_origin, "g", "paused", d); }).ok());
     REQUIRE(done([&](auto d) { rt->delete_job(k_test_origin, "g", "gone", d); }).ok());
+    job_spec born_paused = shell_job("h", "born-paused", "@every 1h", "true");
+    born_paused.paused = true;
+    REQUIRE(add(*rt, born_paused).ok());
+    paused_at_s = detail(*rt, "g", "paused").spec.paused_at_s;
+    REQUIRE(paused_at_s > 0);
+    born_paused_at_s = detail(*rt, "h", "born-paused").spec.paused_at_s;
+    CHECK(born_paused_at_s == detail(*rt, "h", "born-paused").spec.created_ms / 1000);  // added paused
     rt->stop();
   }
   auto rt = start_runtime(dir.path);
@@ -344,5 +362,7 @@ TEST_CASE("a restart restores every group and job as it was: edits, pauses and d
   CHECK(g.at("kept").next_fire_ms.has_value());
   CHECK(g.at("paused").phase == job_phase::paused);
   CHECK(!g.at("paused").next_fire_ms.has_value());
+  CHECK(g.at("paused").spec.paused_at_s == paused_at_s);
   CHECK(jobs_of(*rt, "h").at("other").spec.schedule == "@daily");
+  CHECK(jobs_of(*rt, "h").at("born-paused").spec.paused_at_s == born_paused_at_s);
 }

@@ -43,6 +43,7 @@ job_spec full_spec() {
   s.memo.push_back('\0');
   s.metadata = {{"owner", "ops"}, {"", "empty key"}, {"empty value", ""}};
   s.paused = true;
+  s.paused_at_s = 1'800'000'001;
   s.done = true;
   s.anchor_ms = 1'800'000'000'123;
   s.otp_secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
@@ -72,6 +73,7 @@ void check_same(const job_spec& a, const job_spec& b) {
   CHECK(a.memo == b.memo);
   CHECK(a.metadata == b.metadata);
   CHECK(a.paused == b.paused);
+  CHECK(a.paused_at_s == b.paused_at_s);
   CHECK(a.done == b.done);
   CHECK(a.anchor_ms == b.anchor_ms);
   CHECK(a.otp_secret == b.otp_secret);

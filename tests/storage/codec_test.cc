@@ -29,6 +29,7 @@ job_spec sample_job() {
   j.memo = "memo";
   j.metadata = {{"a", "1"}, {"", ""}, {"key with spaces", std::string(1000, 'x')}};
   j.paused = true;
+  j.paused_at_s = 1'700'000'100;
   j.otp_secret = "JBSWY3DPEHPK3PXP";
   j.done = true;
   j.anchor_ms = 1'700'000'000'500;
@@ -131,7 +132,7 @@ bool same(const job_spec& a, const job_spec& b) {
          a.misfire == b.misfire && a.memo == b.memo && a.metadata == b.metadata &&
          a.paused == b.paused && a.otp_secret == b.otp_secret && a.created_ms == b.created_ms &&
          a.updated_ms == b.updated_ms && a.done == b.done && a.anchor_ms == b.anchor_ms &&
-         a.controls == b.controls && a.revision == b.revision;
+         a.controls == b.controls && a.revision == b.revision && a.paused_at_s == b.paused_at_s;
 }
 
 // Everything but the run's identity, which a format 3 value leaves to its key.
@@ -239,9 +240,18 @@ namespace {
 
 // A job's value as format 7 wrote it: format 8 without the shell target's output flags (one
 // byte) and input_format at its end.
+// A job's value as format 9 wrote it: format 10 without paused_at_s (8 bytes) at its end.
+std::string as_format_9(const job_spec& j) {
+  std::string bytes = encode(j);
+  REQUIRE(static_cast<uint8_t>(bytes[0]) == 10);
+  bytes.resize(bytes.size() - sizeof(int64_t));
+  bytes[0] = 9;
+  return bytes;
+}
+
 // A job's value as format 8 wrote it: format 9 without the revision (8 bytes) at its end.
 std::string as_format_8(const job_spec& j) {
-  std::string bytes = encode(j);
+  std::string bytes = as_format_9(j);
   REQUIRE(static_cast<uint8_t>(bytes[0]) == 9);
   bytes.resize(bytes.size() - sizeof(uint64_t));
   bytes[0] = 8;
@@ -303,6 +313,7 @@ TEST_CASE("a format 3 job value (before controls and HTTP matches) reads with de
   job_spec j = sample_job(), back;
   j.controls = {};  // a format 5 value of it ends in the controls: 58 bytes when all are default
   j.revision = 0;   // what a value before format 9 reads as
+  j.paused_at_s = 0;  // and before format 10
   std::string bytes = as_format_6(j);
   constexpr std::size_t k_default_controls_bytes = 4 + 1 + 4 + 4 * 4 + 4 + 4 + 8 + 4 + 8 + 1;
   REQUIRE(bytes.size() > k_default_controls_bytes);
@@ -774,13 +785,26 @@ TEST_CASE("a job's revision round-trips, and a format 8 value (before it was sto
   CHECK(back.updated_ms == j.updated_ms);
 }
 
+TEST_CASE("a job's pause instant round-trips, and a format 9 value (before it was stored) reads as unknown") {
+  job_spec j = sample_job(), back;
+  j.paused_at_s = 1'800'000'000;
+  REQUIRE(decode(encode(j), &back).ok());
+  CHECK(back.paused_at_s == 1'800'000'000);
+  REQUIRE(decode(as_format_9(j), &back).ok());
+  CHECK(back.paused_at_s == 0);
+  CHECK(back.paused);
+  CHECK(back.revision == j.revision);
+  CHECK(back.name == j.name);
+}
+
 TEST_CASE("a shell target's output flags are one byte, and a value with unknown bits is refused") {
   job_spec j = sample_job(), back;
   auto& shell = std::get<shell_target>(j.target);
   shell.stderr_apart = true;
   shell.progress_lines = true;
   std::string bytes = encode(j);
-  char& flags = bytes[bytes.size() - 5 - sizeof(uint64_t)];  // before an empty input_format and the revision
+  // before an empty input_format, the revision and paused_at_s
+  char& flags = bytes[bytes.size() - 5 - sizeof(uint64_t) - sizeof(int64_t)];
   CHECK(flags == '\3');
   flags = '\2';
   REQUIRE(decode(bytes, &back).ok());

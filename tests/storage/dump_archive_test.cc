@@ -48,6 +48,7 @@ job_spec full_job(const std::string& group, const std::string& id) {
   j.memo = "日本語 — ünïcödé 🚀";
   j.metadata = {{"team", "ops"}, {"ключ", "значение"}, {"", "empty key"}};
   j.paused = true;
+  j.paused_at_s = 1'700'000'200;
   j.done = true;
   j.anchor_ms = 1'700'000'000'123;
   j.otp_secret = "JBSWY3DPEHPK3PXP";
@@ -359,6 +360,7 @@ TEST_CASE("a group file is readable JSON with the documented field names") {
   CHECK(job["misfire"] == "all");
   CHECK(job["metadata"]["team"] == "ops");
   CHECK(job["paused"] == true);
+  CHECK(job["paused_at_s"] == 1'700'000'200);
   CHECK(job["done"] == true);
   CHECK(job["anchor_ms"] == 1'700'000'000'123);
   CHECK(job["otp_token"] == "JBSWY3DPEHPK3PXP");
@@ -375,7 +377,7 @@ TEST_CASE("a group file is readable JSON with the documented field names") {
   CHECK(job["json_lines"] == true);
   CHECK(job["input_format"] == "cronicle");
   CHECK(job["revision"] == 7);
-  // 20 plain fields (revision the last), the shell target's 11 (executor, command, shell, cwd, env, stdin_base64,
+  // 21 plain fields (paused_at_s and revision among them), the shell target's 11 (executor, command, shell, cwd, env, stdin_base64,
   // stderr_apart, progress_lines, annotate_lines, json_lines, input_format), parent_job,
   // ephemeral, expires_at_ms, dialect_data, and the 13 controls.
   CHECK(job["max_running"] == 0);
@@ -383,7 +385,7 @@ TEST_CASE("a group file is readable JSON with the documented field names") {
   CHECK(job["on_failure"] == "");
   CHECK(job["log_max_bytes"] == 0);
   CHECK(job["retry_aborted"] == true);
-  CHECK(job.size() == 48);
+  CHECK(job.size() == 49);
 
   const json& func = file["funcs"][0];
   CHECK(func["name"] == "Hello");
