@@ -11,7 +11,7 @@
 // /v1/{group}/job/{job_id}/executions?limit=N&before=RUN_ID, GET /v1/audit?from=&to=&limit=,
 // GET /v1/stats and /v1/schedule/preview (http/native/dashboard_routes.h);
 // GET /v1/dump/all and /v1/{group}/dump (a tar.gz download), POST /v1/import (and /import).
-// POST /v1/add/func answers 501 until the Lua executor lands.
+// POST /v1/add/func (Lua funcs) is served by http/native/func_routes.h.
 //
 // Example:
 //   router r;
