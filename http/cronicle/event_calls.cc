@@ -84,6 +84,14 @@ int64_t first_fire_from_cursor(const job_spec& spec, const event_context& ctx, i
   return next ? to_unix_ms(*next) / 1000 : k_first_fire_by_schedule;
 }
 
+// The start of the minute after the one a disabled event's schedule stopped in (unix ms), which
+// Cronicle's scheduler ticks next once the event is enabled again; 0 when that instant is
+// unknown (the event was disabled before Mainspring stored it).
+int64_t first_minute_after_pause_ms(int64_t paused_at_s) {
+  if (paused_at_s <= 0) return 0;
+  return (paused_at_s - paused_at_s % 60 + 60) * 1000;
+}
+
 // The fields a run_event asks to change for this one run (those Cronicle deletes are gone).
 std::vector<std::string> run_overrides(const json& event, json params) {
   for (const char* f : {"id", "title", "catch_up", "category", "multiplex", "stagger", "detached", "queue",
@@ -199,8 +207,10 @@ void create_event(scheduler_api& api, const state_ptr& s, call_args a) {
 
 namespace {
 
-// update_event after the edit: the enabled flag, then abort_jobs.
-void finish_update(scheduler_api& api, const state_ptr& s, call_args a, job_view before, job_view after) {
+// update_event after the edit: the enabled flag, the replay of missed minutes, then abort_jobs.
+// `rewind_from_ms`: the instant a past reset_cursor replays from (0 = none given).
+void finish_update(scheduler_api& api, const state_ptr& s, call_args a, job_view before, job_view after,
+                   int64_t rewind_from_ms) {
   auto& params = a.params;
   const std::string id = after.spec.id;
   auto answer_ok = [reply = a.reply](auto&&...) { reply.send(success()); };
@@ -213,21 +223,34 @@ void finish_update(scheduler_api& api, const state_ptr& s, call_args a, job_view
     }
     answer_ok();
   };
-  if (!params.contains("enabled")) return then_abort(after.phase == job_phase::paused);
-  const bool enable = js_truthy(params["enabled"]);
+  // Runs the fires planned after `since_ms` as missed ones (none when 0), then `next`: the job
+  // must be active by then, or nothing runs.
+  auto replay_then = [&api, s, origin = a.origin, id](int64_t since_ms, std::function<void()> next) {
+    if (since_ms <= 0) return next();
+    api.replay_job_fires(origin, s->events.group, id, since_ms, [next](status_or<std::size_t>) { next(); });
+  };
   const bool paused = before.phase == job_phase::paused;
-  if (enable && paused)
+  const bool enable = params.contains("enabled") ? js_truthy(params["enabled"]) : !paused;
+  if (enable && paused) {
+    // Cronicle's scheduler skips a disabled event without moving its cursor: enabled again, a
+    // catch_up event runs every fire of the minutes it stood still, or from a reset_cursor given
+    // with it.
+    int64_t since_ms = rewind_from_ms;
+    if (!since_ms && after.spec.misfire == misfire_policy::all)
+      if (const int64_t from_ms = first_minute_after_pause_ms(before.spec.paused_at_s)) since_ms = from_ms - 1;
     return api.activate_job(a.origin, s->events.group, id, k_first_fire_by_schedule,
-                            [then_abort, reply = a.reply, id](status st) {
+                            [then_abort, replay_then, reply = a.reply, id, since_ms](status st) {
                               if (!st.ok()) return send(reply, event_error(st, "update", id));
-                              then_abort(false);
+                              replay_then(since_ms, [then_abort] { then_abort(false); });
                             });
+  }
   if (!enable && !paused)
     return api.pause_job(a.origin, s->events.group, id, [then_abort, reply = a.reply, id](status st) {
       if (!st.ok()) return send(reply, event_error(st, "update", id));
       then_abort(true);
     });
-  then_abort(!enable);
+  // A disabled event keeps its cursor for when it is enabled: nothing is replayed now.
+  replay_then(enable ? rewind_from_ms : 0, [then_abort, enable] { then_abort(!enable); });
 }
 
 }  // namespace
@@ -296,11 +319,7 @@ void update_event(scheduler_api& api, const state_ptr& s, call_args a) {
                      if (*refusal) return send(a.reply, **refusal);
                      return send(a.reply, event_error(after.status(), "update", id));
                    }
-                   if (!rewind_from_ms) return finish_update(api, s, a, before, std::move(after).value());
-                   api.replay_job_fires(a.origin, s->events.group, id, rewind_from_ms,
-                                        [&api, s, a, before, after = std::move(after).value()](status_or<std::size_t>) {
-                                          finish_update(api, s, a, before, after);
-                                        });
+                   finish_update(api, s, a, before, std::move(after).value(), rewind_from_ms);
                  });
   });
 }

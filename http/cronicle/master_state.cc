@@ -33,13 +33,15 @@ std::optional<json> last_job_code(const job_view& v) {
 }  // namespace
 
 int64_t event_cursor_s(const job_view& v, const scheduler_state& scheduler) {
-  const int64_t now_s = minute_s(scheduler.now_ms);
-  if (!scheduler.enabled)
-    return scheduler.paused_since_ms > 0 ? std::max(minute_s(scheduler.paused_since_ms), minute_s(v.spec.created_ms))
-                                         : now_s;
-  if (v.phase == job_phase::active && v.next_fire_ms && *v.next_fire_ms <= scheduler.now_ms)
-    return std::min(now_s, minute_s(*v.next_fire_ms) - 60);
-  return now_s;
+  int64_t cursor_s = minute_s(scheduler.now_ms);
+  if (!scheduler.enabled && scheduler.paused_since_ms > 0)
+    cursor_s = std::max(minute_s(scheduler.paused_since_ms), minute_s(v.spec.created_ms));
+  else if (scheduler.enabled && v.phase == job_phase::active && v.next_fire_ms && *v.next_fire_ms <= scheduler.now_ms)
+    cursor_s = std::min(cursor_s, minute_s(*v.next_fire_ms) - 60);
+  // A disabled event's cursor stays where its schedule stopped, as Cronicle's scheduler skips it.
+  if (v.phase == job_phase::paused && v.spec.paused_at_s > 0)
+    cursor_s = std::min(cursor_s, minute_s(v.spec.paused_at_s * 1000));
+  return cursor_s;
 }
 
 json master_state(const std::vector<job_view>& events, const scheduler_state& scheduler) {

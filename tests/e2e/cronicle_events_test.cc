@@ -792,6 +792,44 @@ TEST_CASE("cronicle: reset_cursor to a past time runs a catch_up event's minutes
   CHECK(s.ok("get_event", {{"id", caught}})["event"]["catch_up"] == 1);
 }
 
+TEST_CASE("cronicle: a disabled catch_up event runs the minutes it missed once enabled, from where its cursor stopped") {
+  using namespace std::chrono;
+  cronicle_server s;
+  const json every_minute = {{"timing", json::object()}};
+  // Early in a minute M: neither event can fire before it is disabled.
+  if (system_clock::now() - this_minute() > seconds(45)) std::this_thread::sleep_until(this_minute() + minutes(1));
+  const minute_point m = this_minute();
+  const int64_t m_s = duration_cast<seconds>(m.time_since_epoch()).count();
+  // One created disabled, one disabled after it was created; and one without catch_up.
+  std::string created_off = s.create(with(with(shell_event("Created off", "#!/bin/sh\necho tick\n"), every_minute),
+                                          {{"catch_up", 1}, {"enabled", 0}}));
+  std::string turned_off = s.create(with(with(shell_event("Turned off", "#!/bin/sh\necho tick\n"), every_minute),
+                                         {{"catch_up", 1}}));
+  std::string plain = s.create(with(shell_event("Plain", "#!/bin/sh\necho tick\n"), every_minute));
+  s.ok("update_event", {{"id", turned_off}, {"enabled", 0}});
+  s.ok("update_event", {{"id", plain}, {"enabled", 0}});
+  REQUIRE(this_minute() == m);
+
+  // Past M+1's :00, which all three missed: their cursors stay at M, as Cronicle's scheduler
+  // skips a disabled event.
+  std::this_thread::sleep_until(m + minutes(1) + seconds(3));
+  json state = s.ok("get_master_state")["state"];
+  INFO(state.dump());
+  CHECK(state["cursors"][created_off] == m_s);
+  CHECK(state["cursors"][turned_off] == m_s);
+  CHECK(state["cursors"][plain] == m_s);
+  CHECK(s.history(created_off).empty());
+
+  // Enabled again: each catch_up event runs M+1's minute at once; the other goes on from its next.
+  for (const auto& id : {created_off, turned_off, plain}) s.ok("update_event", {{"id", id}, {"enabled", 1}});
+  REQUIRE(eventually([&] { return s.history(created_off).size() == 1 && s.history(turned_off).size() == 1; }, 20s));
+  CHECK(s.history(created_off)[0]["code"] == 0);
+  // The job stands for the minute it missed.
+  CHECK(s.wait_job(s.history(created_off)[0]["id"].get<std::string>())["now"] == m_s + 60);
+  CHECK(s.wait_job(s.history(turned_off)[0]["id"].get<std::string>())["now"] == m_s + 60);
+  if (this_minute() == m + minutes(1)) CHECK(s.history(plain).empty());  // its next is M+2's
+}
+
 TEST_CASE("cronicle: a shellplug script sees Cronicle's job variables and its params") {
   cronicle_server s;
   std::string id = s.create(with(shell_event("Vars", "#!/bin/sh\necho \"$JOB_ID|$JOB_EVENT|$JOB_NOW|$JOB_PLUGIN|$ANNOTATE\"\n"),

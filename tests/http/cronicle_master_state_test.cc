@@ -42,7 +42,25 @@ TEST_CASE("cronicle master_state: a running scheduler's cursors are the current 
   CHECK(event_cursor_s(later, running) == k_now_minute_s);
   CHECK(event_cursor_s(event("e2"), running) == k_now_minute_s);  // on demand only: no next fire
   job_view paused = event("e3", job_phase::paused);
-  CHECK(event_cursor_s(paused, running) == k_now_minute_s);  // goes on from the minute it is enabled
+  CHECK(event_cursor_s(paused, running) == k_now_minute_s);  // paused before the instant was stored
+}
+
+TEST_CASE("cronicle master_state: a disabled event's cursor stays at the minute it was disabled in") {
+  const scheduler_state running{true, 0, k_now_ms};
+  job_view off = event("e1", job_phase::paused);
+  off.spec.paused_at_s = k_now_minute_s - 300 + 59;  // 22:10:59
+  CHECK(event_cursor_s(off, running) == k_now_minute_s - 300);
+  off.spec.paused_at_s = k_now_minute_s + 10;  // this minute
+  CHECK(event_cursor_s(off, running) == k_now_minute_s);
+  // The scheduler paused too: whichever stopped first.
+  const scheduler_state paused{false, (k_now_minute_s - 120) * 1000, k_now_ms};
+  off.spec.paused_at_s = k_now_minute_s - 300;
+  CHECK(event_cursor_s(off, paused) == k_now_minute_s - 300);
+  off.spec.paused_at_s = k_now_minute_s - 30;
+  CHECK(event_cursor_s(off, paused) == k_now_minute_s - 120);
+  // Enabled again (active), it is the scheduler's.
+  off.phase = job_phase::active;
+  CHECK(event_cursor_s(off, running) == k_now_minute_s);
 }
 
 TEST_CASE("cronicle master_state: a fire due and not handled yet holds the cursor a minute before it") {
