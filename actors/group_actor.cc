@@ -736,6 +736,10 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
           delete_func_now(self, ctx, std::move(audit), name, done);
         });
       },
+      [=](holdings_atom, const reply_fn<std::size_t>& reply) {
+        const auto& st = self->state;
+        reply(st.jobs.size() + st.funcs.size() + st.adding.size() + st.writes_in_flight);
+      },
       [=](funcs_atom, const reply_fn<std::vector<func_spec>>& reply) {
         std::vector<func_spec> out;
         out.reserve(self->state.funcs.size());

@@ -38,6 +38,8 @@ using reg_group_atom = caf::atom_constant<caf::atom("reggroup")>;
 using rm_group_atom = caf::atom_constant<caf::atom("rmgroup")>;
 using groups_atom = caf::atom_constant<caf::atom("groups")>;
 using group_info_atom = caf::atom_constant<caf::atom("groupinfo")>;
+// What a group holds (jobs, funcs, writes in flight): an import replaces only a group holding none.
+using holdings_atom = caf::atom_constant<caf::atom("holdings")>;
 
 // -- jobs --
 using add_job_atom = caf::atom_constant<caf::atom("addjob")>;        // answers the id

@@ -147,18 +147,31 @@ void remove_group(registry_self self, const job_context* ctx, audit_entry audit,
   });
 }
 
-void import_groups(registry_self self, const job_context* ctx, audit_entry audit, std::vector<group_dump> groups,
-                   const done_fn& done) {
-  for (const auto& g : groups)
-    if (self->state.groups.count(g.group.name))
-      return done(status::already_exists("import: group \"" + g.group.name + "\" already exists; remove it first"));
-  // What an add checks beyond the job's own fields (the archive reader checked those): its
-  // executor is enabled here and its Lua compiles.
-  for (const auto& g : groups)
-    for (const auto& job : g.jobs)
-      if (auto st = ctx->pool_accepts(job); !st.ok())
-        return done(status::invalid_argument("import: group \"" + g.group.name + "\" job \"" + job.id +
-                                             "\": " + st.message()));
+// Lets calls for a group held by hold_for_removal through again: its removal or replacement
+// did not happen.
+void unhold(registry_self self, const job_context* ctx, const std::string& group) {
+  auto it = self->state.groups.find(group);
+  if (it == self->state.groups.end()) return;
+  it->second.removing = false;
+  if (ctx->routes) ctx->routes->publish(group, it->second.actor);
+  auto parked = std::move(it->second.parked);
+  for (auto& request : parked) request();
+}
+
+// The group's actors stop (as after a removal) and its entry goes; calls parked for it go on to
+// what now has its name.
+void retire_group(registry_self self, const std::string& group, std::vector<actor_task>& parked) {
+  auto it = self->state.groups.find(group);
+  if (it == self->state.groups.end()) return;
+  parked = std::move(it->second.parked);
+  self->send(it->second.actor, delete_atom::value);
+  self->send(it->second.nodes, delete_atom::value);
+  self->state.groups.erase(it);
+}
+
+// Writes the import (the gate held), then starts its groups in place of `replaced` (held).
+void write_import(registry_self self, const job_context* ctx, audit_entry audit, std::vector<group_dump> groups,
+                  std::vector<std::string> replaced, const done_fn& done) {
   mutation_batch batch;
   for (auto& g : groups) {
     if (g.group.secret.empty()) g.group.secret = random_base32_secret();  // an archive written by hand
@@ -172,16 +185,76 @@ void import_groups(registry_self self, const job_context* ctx, audit_entry audit
     }
   }
   batch.put_audit(audit);
-  write_then(self, ctx, std::move(batch), [self, ctx, groups = std::move(groups), done](status s) mutable {
-    if (!s.ok()) return done(std::move(s));
-    // Imported jobs keep their anchors and plan from now, as if restored with nothing missed.
-    for (auto& g : groups) {
-      std::string name = g.group.name;
-      adopt_group(self, ctx, std::move(g.group), std::move(g.jobs), to_unix_ms(now_ms()));
-      give_funcs(self, name, std::move(g.funcs));
-    }
-    done({});
-  });
+  persist_then(ctx, caf::actor_cast<caf::actor>(self), std::move(batch),
+               [self, ctx, groups = std::move(groups), replaced = std::move(replaced), done](status s) mutable {
+                 if (!s.ok()) {
+                   for (const auto& name : replaced) unhold(self, ctx, name);
+                   done(std::move(s));
+                   return self->state.gate.release();
+                 }
+                 std::vector<actor_task> parked;
+                 for (const auto& name : replaced) {
+                   std::vector<actor_task> waiting;
+                   retire_group(self, name, waiting);
+                   ctx->stats->groups.fetch_sub(1, std::memory_order_relaxed);
+                   for (auto& w : waiting) parked.push_back(std::move(w));
+                 }
+                 // Imported jobs keep their anchors and plan from now, as if restored with nothing missed.
+                 for (auto& g : groups) {
+                   std::string name = g.group.name;
+                   adopt_group(self, ctx, std::move(g.group), std::move(g.jobs), to_unix_ms(now_ms()));
+                   give_funcs(self, name, std::move(g.funcs));
+                 }
+                 done({});
+                 for (auto& request : parked) request();
+                 self->state.gate.release();
+               });
+}
+
+// An import adds its groups; a group of the same name is replaced only while it holds nothing (no
+// job, no func: the group a dialect's listener registered at start-up, say), else the import is
+// refused whole. Such groups are held as for a removal (their calls park here) while their actors
+// answer what they hold, so that nothing is added to one between that answer and the import.
+void import_groups(registry_self self, const job_context* ctx, audit_entry audit, std::vector<group_dump> groups,
+                   const done_fn& done) {
+  // What an add checks beyond the job's own fields (the archive reader checked those): its
+  // executor is enabled here and its Lua compiles.
+  for (const auto& g : groups)
+    for (const auto& job : g.jobs)
+      if (auto st = ctx->pool_accepts(job); !st.ok())
+        return done(status::invalid_argument("import: group \"" + g.group.name + "\" job \"" + job.id +
+                                             "\": " + st.message()));
+  std::vector<std::string> present;
+  for (const auto& g : groups)
+    if (self->state.groups.count(g.group.name)) present.push_back(g.group.name);
+  self->state.gate.hold();
+  if (present.empty()) return write_import(self, ctx, std::move(audit), std::move(groups), {}, done);
+
+  struct check {
+    std::size_t unanswered = 0;
+    std::string held_one;  // the first group found holding something
+  };
+  auto c = std::make_shared<check>();
+  c->unanswered = present.size();
+  auto registry = caf::actor_cast<caf::actor>(self);
+  auto decide = [self, ctx, c, present, audit = std::move(audit), groups = std::move(groups), done]() mutable {
+    if (c->held_one.empty()) return write_import(self, ctx, std::move(audit), std::move(groups), std::move(present), done);
+    for (const auto& name : present) unhold(self, ctx, name);
+    done(status::already_exists("import: group \"" + c->held_one + "\" already exists and has jobs or funcs; remove it first"));
+    self->state.gate.release();
+  };
+  auto shared_decide = std::make_shared<decltype(decide)>(std::move(decide));
+  for (const auto& name : present) {
+    auto& entry = self->state.groups.at(name);
+    hold_for_removal(ctx, entry, name);
+    self->send(entry.actor, holdings_atom::value, reply_fn<std::size_t>([registry, c, name, shared_decide](status_or<std::size_t> held) {
+      // On the group's thread: the answer goes back to the registry's.
+      caf::anon_send(registry, written_atom::value, actor_task([c, name, held, shared_decide] {
+        if ((!held.ok() || held.value() > 0) && c->held_one.empty()) c->held_one = name;
+        if (--c->unanswered == 0) (*shared_decide)();
+      }));
+    }));
+  }
 }
 
 // The node an agent claims to be, checked as a stored node would be (sizes, id rules).

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/e2e/http_client.h"
 #include "tests/e2e/native_helpers.h"
 #include "tests/e2e/server_process.h"
 
@@ -115,6 +116,74 @@ TEST_CASE("a dump imported into an empty server round-trips exactly") {
   auto again = b.client.request("POST", "/import", group_dump.body, "application/gzip");
   CHECK(again.status == 409);
   CHECK(b.jobs("YM55").size() == 2);
+}
+
+TEST_CASE("an import replaces a group of the same name that holds nothing, never one with jobs") {
+  server_process source;
+  native_api a(source.base_url());
+  const std::string secret = a.register_group("Filled");
+  a.add_job({{"group_name", "Filled"}, {"name", "j"}, {"job_id", "j1"}, {"interval_pattern", "@every 1h"},
+             {"request_url", ""}, {"exec_command", "true"}});
+  auto dump = a.client.get("/v1/dump/all");
+  REQUIRE(dump.status == 200);
+
+  server_process target;
+  native_api b(target.base_url());
+  const std::string own_secret = b.register_group("Filled");
+  b.add_job({{"group_name", "Filled"}, {"name", "mine"}, {"job_id", "m1"}, {"interval_pattern", "@every 1h"},
+             {"request_url", ""}, {"exec_command", "true"}});
+  // The same name with a job: refused whole, and the group is as it was (and still takes calls).
+  auto refused = b.client.request("POST", "/v1/import", dump.body, "application/gzip");
+  INFO(refused.body);
+  CHECK(refused.status == 409);
+  CHECK(refused.body.find("has jobs or funcs") != std::string::npos);
+  CHECK(b.success(b.client.get("/v1/Filled/group/info")) == own_secret);
+  REQUIRE(b.jobs("Filled").size() == 1);
+  CHECK(b.jobs("Filled")[0]["id"] == "m1");
+  b.post_ok("/v1/pause/job", {{"group_name", "Filled"}, {"job_id", "m1"}});
+
+  // Emptied, the group is replaced: the archive's secret and jobs.
+  b.client.del("/v1/Filled/job/clear");
+  REQUIRE(b.jobs("Filled").empty());
+  auto imported = b.client.request("POST", "/v1/import", dump.body, "application/gzip");
+  INFO(imported.body);
+  REQUIRE(imported.status == 200);
+  CHECK(b.success(b.client.get("/v1/Filled/group/info")) == secret);
+  REQUIRE(b.jobs("Filled").size() == 1);
+  CHECK(b.jobs("Filled")[0]["id"] == "j1");
+  CHECK(b.success(b.client.get("/v1/group/list")) == json::array({"Filled"}));
+  // The new group takes calls.
+  b.post_ok("/v1/pause/job", {{"group_name", "Filled"}, {"job_id", "j1"}});
+  CHECK(b.detail("Filled", "j1")["phase"] == "paused");
+}
+
+TEST_CASE("a dump of a server that serves Dkron imports into a fresh one with the same listener") {
+  const uint16_t source_port = pick_free_port();
+  server_process source({"--dkron-listen", "127.0.0.1:" + std::to_string(source_port)});
+  http_client source_dkron("http://127.0.0.1:" + std::to_string(source_port));
+  auto job = json{{"name", "nightly"}, {"schedule", "@every 1h"}, {"executor", "shell"},
+                  {"executor_config", {{"command", "true"}}}};
+  REQUIRE(source_dkron.post_json("/v1/jobs", job).status == 201);
+  native_api a(source.base_url());
+  auto dump = a.client.get("/v1/dump/all");
+  REQUIRE(dump.status == 200);
+
+  const uint16_t target_port = pick_free_port();
+  server_process target({"--dkron-listen", "127.0.0.1:" + std::to_string(target_port)});
+  http_client target_dkron("http://127.0.0.1:" + std::to_string(target_port));
+  native_api b(target.base_url());
+  auto imported = b.client.request("POST", "/v1/import", dump.body, "application/gzip");
+  INFO(imported.body);
+  REQUIRE(imported.status == 200);
+  auto shown = target_dkron.get("/v1/jobs/nightly");
+  INFO(shown.body);
+  REQUIRE(shown.status == 200);
+  CHECK(json::parse(shown.body)["schedule"] == "@every 1h");
+  // The listener goes on writing into the imported group.
+  auto more = json{{"name", "hourly"}, {"schedule", "@every 2h"}, {"executor", "shell"},
+                   {"executor_config", {{"command", "true"}}}};
+  CHECK(target_dkron.post_json("/v1/jobs", more).status == 201);
+  CHECK(json::parse(target_dkron.get("/v1/jobs").body).size() == 2);
 }
 
 TEST_CASE("a corrupt or hostile archive is refused with 400 and changes nothing") {
