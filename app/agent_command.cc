@@ -21,6 +21,7 @@ int run_agent_command(agent_config cfg) {
   agent_stop stop;
   std::thread waiter([&stop] {
     int sig = wait_for_stop_signal();
+    if (stop.requested()) return;  // the agent gave up by itself and released this wait
     spdlog::info("received signal {}, stopping", sig);
     stop.request();
   });
