@@ -158,15 +158,17 @@ void unhold(registry_self self, const job_context* ctx, const std::string& group
   for (auto& request : parked) request();
 }
 
-// The group's actors stop (as after a removal) and its entry goes; calls parked for it go on to
-// what now has its name.
-void retire_group(registry_self self, const std::string& group, std::vector<actor_task>& parked) {
+// The group's actors stop (as after a removal) and its entry goes; the calls parked for it are
+// appended to `parked`, to go on to what has its name next.
+void retire_group(registry_self self, const job_context* ctx, const std::string& group,
+                  std::vector<actor_task>& parked) {
   auto it = self->state.groups.find(group);
   if (it == self->state.groups.end()) return;
-  parked = std::move(it->second.parked);
+  for (auto& request : it->second.parked) parked.push_back(std::move(request));
   self->send(it->second.actor, delete_atom::value);
   self->send(it->second.nodes, delete_atom::value);
   self->state.groups.erase(it);
+  ctx->stats->groups.fetch_sub(1, std::memory_order_relaxed);
 }
 
 // Writes the import (the gate held), then starts its groups in place of `replaced` (held).
@@ -193,12 +195,7 @@ void write_import(registry_self self, const job_context* ctx, audit_entry audit,
                    return self->state.gate.release();
                  }
                  std::vector<actor_task> parked;
-                 for (const auto& name : replaced) {
-                   std::vector<actor_task> waiting;
-                   retire_group(self, name, waiting);
-                   ctx->stats->groups.fetch_sub(1, std::memory_order_relaxed);
-                   for (auto& w : waiting) parked.push_back(std::move(w));
-                 }
+                 for (const auto& name : replaced) retire_group(self, ctx, name, parked);
                  // Imported jobs keep their anchors and plan from now, as if restored with nothing missed.
                  for (auto& g : groups) {
                    std::string name = g.group.name;
