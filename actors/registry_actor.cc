@@ -1,6 +1,7 @@
 #include "actors/control_first_policy.h"
 #include "actors/registry_actor.h"
 
+#include <algorithm>
 #include <map>
 
 #include <spdlog/spdlog.h>
@@ -24,11 +25,15 @@ struct group_entry {
   caf::actor actor;
   caf::actor nodes;  // its node registry
   group_spec spec;
-  // Its removal arrived and is not written yet: requests for it wait (then find it gone, or still
-  // there).
+  // Its removal arrived and is not written yet, or an import replacing it is being decided or
+  // written: requests for it wait (then find it gone, replaced, or still there).
   bool removing = false;
+  // The calls waiting, in the order they came, and a removal mark (an empty task) where each
+  // removal of the group waiting behind the gate came: a call after a mark waits for that removal.
   std::vector<actor_task> parked;
 };
+
+bool is_removal_mark(const actor_task& task) { return !task; }
 
 struct registry_state {
   std::map<std::string, group_entry> groups;  // ordered: the group list comes out sorted
@@ -123,43 +128,62 @@ void hold_for_removal(const job_context* ctx, group_entry& entry, const std::str
   if (ctx->routes) ctx->routes->withdraw(group);
 }
 
+// The hold of `group` ends with the group still there (its removal or replacement did not
+// happen, or it is the group an import just made): the calls in `parked` that came before the
+// next removal mark go on to it; from that mark on they wait for that removal, still held.
+void lift_hold(registry_self self, const job_context* ctx, const std::string& group,
+               std::vector<actor_task> parked) {
+  auto it = self->state.groups.find(group);
+  if (it == self->state.groups.end()) return;
+  auto mark = std::find_if(parked.begin(), parked.end(), is_removal_mark);
+  it->second.removing = false;
+  for (auto request = parked.begin(); request != mark; ++request) (*request)();
+  if (mark == parked.end()) {
+    if (ctx->routes) ctx->routes->publish(group, it->second.actor);
+    return;
+  }
+  hold_for_removal(ctx, it->second, group);
+  it->second.parked.assign(std::make_move_iterator(mark), std::make_move_iterator(parked.end()));
+}
+
 void remove_group(registry_self self, const job_context* ctx, audit_entry audit, const std::string& group,
                   const done_fn& done) {
   auto it = self->state.groups.find(group);
   if (it == self->state.groups.end()) return done(unknown_group(group));
   // Already held when the removal arrived, unless the group was made after that (by a change
-  // ahead of it behind the gate).
+  // ahead of it behind the gate). Its mark, if it left one, is the first: the calls before it
+  // went on when the hold before it ended.
   hold_for_removal(ctx, it->second, group);
+  auto& parked = it->second.parked;
+  if (!parked.empty() && is_removal_mark(parked.front())) parked.erase(parked.begin());
   write_then(self, ctx, mutation_batch{}.delete_group(group).put_audit(audit), [self, ctx, group, done](status s) {
     auto it = self->state.groups.find(group);
     auto parked = std::move(it->second.parked);
-    it->second.removing = false;
-    if (s.ok()) {
-      self->send(it->second.actor, delete_atom::value);
-      self->send(it->second.nodes, delete_atom::value);
-      self->state.groups.erase(it);
-      ctx->stats->groups.fetch_sub(1, std::memory_order_relaxed);
-    } else if (ctx->routes) {
-      ctx->routes->publish(group, it->second.actor);
+    if (!s.ok()) {
+      lift_hold(self, ctx, group, std::move(parked));
+      return done(std::move(s));
     }
+    self->send(it->second.actor, delete_atom::value);
+    self->send(it->second.nodes, delete_atom::value);
+    self->state.groups.erase(it);
+    ctx->stats->groups.fetch_sub(1, std::memory_order_relaxed);
     done(std::move(s));
-    for (auto& request : parked) request();
+    // They find the group gone (or, behind the gate, what a later change made of the name).
+    for (auto& request : parked)
+      if (!is_removal_mark(request)) request();
   });
 }
 
-// Lets calls for a group held by hold_for_removal through again: its removal or replacement
-// did not happen.
+// Lets calls for a group held by hold_for_removal through again, up to a removal that came
+// meanwhile: its replacement did not happen.
 void unhold(registry_self self, const job_context* ctx, const std::string& group) {
   auto it = self->state.groups.find(group);
   if (it == self->state.groups.end()) return;
-  it->second.removing = false;
-  if (ctx->routes) ctx->routes->publish(group, it->second.actor);
-  auto parked = std::move(it->second.parked);
-  for (auto& request : parked) request();
+  lift_hold(self, ctx, group, std::move(it->second.parked));
 }
 
-// The group's actors stop (as after a removal) and its entry goes; calls parked for it go on to
-// what now has its name.
+// The group's actors stop (as after a removal) and its entry goes; calls parked for it (in
+// `parked`) go on to what now has its name.
 void retire_group(registry_self self, const std::string& group, std::vector<actor_task>& parked) {
   auto it = self->state.groups.find(group);
   if (it == self->state.groups.end()) return;
@@ -192,12 +216,10 @@ void write_import(registry_self self, const job_context* ctx, audit_entry audit,
                    done(std::move(s));
                    return self->state.gate.release();
                  }
-                 std::vector<actor_task> parked;
+                 std::map<std::string, std::vector<actor_task>> parked;
                  for (const auto& name : replaced) {
-                   std::vector<actor_task> waiting;
-                   retire_group(self, name, waiting);
+                   retire_group(self, name, parked[name]);
                    ctx->stats->groups.fetch_sub(1, std::memory_order_relaxed);
-                   for (auto& w : waiting) parked.push_back(std::move(w));
                  }
                  // Imported jobs keep their anchors and plan from now, as if restored with nothing missed.
                  for (auto& g : groups) {
@@ -206,7 +228,8 @@ void write_import(registry_self self, const job_context* ctx, audit_entry audit,
                    give_funcs(self, name, std::move(g.funcs));
                  }
                  done({});
-                 for (auto& request : parked) request();
+                 // A removal that came meanwhile holds the new group, and the calls after it.
+                 for (auto& [name, waiting] : parked) lift_hold(self, ctx, name, std::move(waiting));
                  self->state.gate.release();
                });
 }
@@ -299,8 +322,10 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
         // From now on, not once the gate lets the removal in: a call for the group sent after the
         // removal must wait for it (parked), never overtake it while another group change is
         // being written.
-        if (auto it = self->state.groups.find(group); it != self->state.groups.end())
+        if (auto it = self->state.groups.find(group); it != self->state.groups.end()) {
           hold_for_removal(ctx, it->second, group);
+          it->second.parked.push_back(actor_task{});  // the calls after this one wait for it
+        }
         self->state.gate.run([=, audit = std::move(audit)]() mutable {
           remove_group(self, ctx, std::move(audit), group, done);
         });
