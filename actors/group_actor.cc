@@ -49,6 +49,9 @@ struct group_state {
   // -- changes being written (applied once durable) --
   std::unordered_map<std::string, std::string> adding;  // job id -> its parent_job
   std::unordered_map<std::string, std::vector<actor_task>> add_waiters;  // adds of an id being added
+  // Job id -> the parent_job an edit being written gives it (until the job answers): the checks
+  // of other edits and of deletes count these links as made, as they count adds being written.
+  std::unordered_multimap<std::string, std::string> relinking;
   std::unordered_set<std::string> deleting;  // job ids whose delete is being written
   write_gate func_gate;                      // one func change written at a time
   // -- first fires of the jobs adopted since the group last sent the clock anything --
@@ -165,6 +168,33 @@ void link(group_self self, const std::string& id, const std::string& parent) {
     if (auto it = st.jobs.find(id); it != st.jobs.end()) to_job(self, it->second.actor, dependents_atom::value, true);
 }
 
+// True when `parent` is `id` or descends from it through the links of the chains and those of
+// the edits being written (either may be the one in force once they are answered).
+bool relink_would_cycle(group_self self, const std::string& id, const std::string& parent) {
+  auto& st = self->state;
+  if (st.relinking.empty()) return false;
+  std::vector<std::string> todo{parent};
+  std::unordered_set<std::string> seen;
+  while (!todo.empty()) {
+    std::string job = std::move(todo.back());
+    todo.pop_back();
+    if (job == id) return true;
+    if (!seen.insert(job).second) continue;
+    if (auto up = st.chains.parent_of(job); !up.empty()) todo.push_back(std::move(up));
+    auto [from, to] = st.relinking.equal_range(job);
+    for (auto it = from; it != to; ++it)
+      if (!it->second.empty()) todo.push_back(it->second);
+  }
+  return false;
+}
+
+// The edit of `id` that gives it `parent` is answered (a link it made came first: renamed_atom).
+void relinked(group_self self, const std::string& id, const std::string& parent) {
+  auto [from, to] = self->state.relinking.equal_range(id);
+  for (auto it = from; it != to; ++it)
+    if (it->second == parent) return self->state.relinking.erase(it), void();
+}
+
 // Why `parent` cannot be the parent of job `id`, or ok.
 status check_parent(group_self self, const std::string& id, const std::string& parent) {
   auto& st = self->state;
@@ -172,7 +202,7 @@ status check_parent(group_self self, const std::string& id, const std::string& p
   if (parent == id) return status::invalid_argument("parent_job: a job cannot be its own parent");
   if (!st.jobs.count(parent) || st.deleting.count(parent))
     return status::not_found("parent_job: no job \"" + parent + "\" in group \"" + st.spec.name + "\"");
-  if (st.chains.would_cycle(id, parent))
+  if (st.chains.would_cycle(id, parent) || relink_would_cycle(self, id, parent))
     return status::invalid_argument("parent_job: \"" + parent + "\" already runs after \"" + id +
                                     "\": the chain would loop");
   return {};
@@ -524,9 +554,11 @@ reply_fn<job_view> with_dependents(group_self self, const std::string& id, const
   };
 }
 
-// True when a job is being added with `id` as its parent.
+// True when a job is being added, or edited, with `id` as its parent.
 bool child_being_added(group_self self, const std::string& id) {
   for (const auto& [child, parent] : self->state.adding)
+    if (parent == id) return true;
+  for (const auto& [child, parent] : self->state.relinking)
     if (parent == id) return true;
   return false;
 }
@@ -602,7 +634,7 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
           if (self->state.deleting.count(id)) return done(unknown_job(self->state.spec.name, id));
           if (child_being_added(self, id))
             return done(status::failed_precondition("job_id: a job that runs after \"" + id +
-                                                    "\" is being added: delete it or change its parent_job first"));
+                                                    "\" is being added or edited: delete it or change its parent_job first"));
           if (auto children = self->state.chains.children_of(id); !children.empty()) {
             std::string names;
             for (const auto& c : children) names += (names.empty() ? "" : ", ") + c;
@@ -619,8 +651,12 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
           if (patch.parent_job)
             if (auto linkable = check_parent(self, id, *patch.parent_job); !linkable.ok()) return reply(linkable);
           // The job validates the edit; wrap the reply to keep the name index and chains current.
-          auto renamed = [self = caf::actor_cast<caf::actor>(self), id, reply](status_or<job_view> v) {
-            if (v.ok()) caf::anon_send(self, renamed_atom::value, id, v->spec.name, v->spec.parent_job);
+          std::optional<std::string> relink = patch.parent_job;
+          if (relink) self->state.relinking.emplace(id, *relink);
+          auto renamed = [group = caf::actor_cast<caf::actor>(self), self, id, relink, reply](status_or<job_view> v) {
+            if (v.ok()) caf::anon_send(group, renamed_atom::value, id, v->spec.name, v->spec.parent_job);
+            if (relink)
+              caf::anon_send(group, written_atom::value, actor_task([self, id, parent = *relink] { relinked(self, id, parent); }));
             reply(std::move(v));
           };
           to_job(self, job, edit_job_atom::value, std::move(audit), std::move(patch),

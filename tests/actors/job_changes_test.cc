@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <future>
 #include <thread>
 
 #include "actors/scheduler_runtime.h"
@@ -365,4 +366,53 @@ TEST_CASE("a restart restores every group and job as it was: edits, pauses and d
   CHECK(g.at("paused").spec.paused_at_s == paused_at_s);
   CHECK(jobs_of(*rt, "h").at("other").spec.schedule == "@daily");
   CHECK(jobs_of(*rt, "h").at("born-paused").spec.paused_at_s == born_paused_at_s);
+}
+
+TEST_CASE("two edits sent without waiting cannot link two jobs into a loop of parents, nor a job to a parent deleted meanwhile") {
+  temp_data_dir dir;
+  auto rt = start_with_group(dir, "g");
+  for (int i = 0; i < 20; ++i) {
+    INFO("round " << i);
+    const std::string a = "a" + std::to_string(i), b = "b" + std::to_string(i);
+    REQUIRE(add(*rt, shell_job("g", a, "@manually", "true")).ok());
+    REQUIRE(add(*rt, shell_job("g", b, "@manually", "true")).ok());
+    job_patch a_after_b, b_after_a;
+    a_after_b.parent_job = b;
+    b_after_a.parent_job = a;
+    auto first = std::make_shared<std::promise<status_or<job_view>>>();
+    auto second = std::make_shared<std::promise<status_or<job_view>>>();
+    auto first_answer = first->get_future(), second_answer = second->get_future();
+    rt->edit_job(k_test_origin, "g", a, a_after_b, [first](status_or<job_view> v) { first->set_value(std::move(v)); });
+    rt->edit_job(k_test_origin, "g", b, b_after_a, [second](status_or<job_view> v) { second->set_value(std::move(v)); });
+    REQUIRE(first_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(second_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    // As one after the other: the first links a after b, the second would close the loop.
+    CHECK(first_answer.get().ok());
+    auto looped = second_answer.get();
+    INFO(looped.status().to_string());
+    CHECK(looped.status().code() == status_code::invalid_argument);
+    CHECK(detail(*rt, "g", b).spec.parent_job.empty());
+
+
+    // A delete of d sent right after an edit that makes e its child is refused, as when the
+    // edit had been answered first.
+    const std::string d = "d" + std::to_string(i), e = "e" + std::to_string(i);
+    REQUIRE(add(*rt, shell_job("g", d, "@manually", "true")).ok());
+    REQUIRE(add(*rt, shell_job("g", e, "@manually", "true")).ok());
+    job_patch e_after_d;
+    e_after_d.parent_job = d;
+    auto edited = std::make_shared<std::promise<status_or<job_view>>>();
+    auto edit_answer = edited->get_future();
+    auto deleted = std::make_shared<std::promise<status>>();
+    auto delete_answer = deleted->get_future();
+    rt->edit_job(k_test_origin, "g", e, e_after_d, [edited](status_or<job_view> v) { edited->set_value(std::move(v)); });
+    rt->delete_job(k_test_origin, "g", d, [deleted](status s) { deleted->set_value(std::move(s)); });
+    REQUIRE(edit_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(delete_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    CHECK(edit_answer.get().ok());
+    auto removed = delete_answer.get();
+    INFO(removed.to_string());
+    CHECK(removed.code() == status_code::failed_precondition);
+    CHECK(jobs_of(*rt, "g").count(d) == 1);
+  }
 }
