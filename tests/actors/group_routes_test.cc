@@ -232,6 +232,28 @@ TEST_CASE("a request sent without waiting after a group's removal finds the grou
   }
 }
 
+TEST_CASE("a request sent without waiting between a group's removal and its registration again finds the group gone") {
+  temp_data_dir dir("ms_routes_test");
+  auto rt = start_runtime(dir.path);
+  REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_test_origin, "g", r); }).ok());
+  for (int i = 0; i < 20; ++i) {
+    INFO("round " << i);
+    auto removed = std::make_shared<std::promise<status>>();
+    auto removal = removed->get_future();
+    pending<std::string> added, made;
+    rt->remove_group(k_test_origin, "g", [removed](status s) { removed->set_value(std::move(s)); });
+    rt->add_job(k_test_origin, shell_job("g", "late", "@every 1h", "true"), added.reply());
+    rt->register_group(k_test_origin, "g", made.reply());
+    REQUIRE(removal.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(removal.get().ok());
+    REQUIRE(made.get().ok());
+    auto late = added.get().status();
+    INFO(late.to_string());
+    CHECK(late.code() == status_code::not_found);
+    CHECK(jobs_of(*rt, "g").empty());
+  }
+}
+
 TEST_CASE("every call is answered while groups come and go under calls from several threads") {
   temp_data_dir dir("ms_routes_test");
   auto rt = start_runtime(dir.path);
