@@ -416,3 +416,46 @@ TEST_CASE("two edits sent without waiting cannot link two jobs into a loop of pa
     CHECK(jobs_of(*rt, "g").count(d) == 1);
   }
 }
+
+TEST_CASE("a run asked for without waiting after an edit runs the edited job, and after a delete is refused") {
+  temp_data_dir dir;
+  auto rt = start_with_group(dir, "g");
+  for (int i = 0; i < 10; ++i) {
+    INFO("round " << i);
+    const std::string id = "j" + std::to_string(i);
+    REQUIRE(add(*rt, shell_job("g", id, "@manually", "echo old")).ok());
+    job_patch edit;
+    shell_target target;
+    target.command = "echo new";
+    edit.target = target;
+    auto edited = std::make_shared<std::promise<status_or<job_view>>>();
+    auto edit_answer = edited->get_future();
+    auto started = std::make_shared<std::promise<status_or<uint64_t>>>();
+    auto run_answer = started->get_future();
+    rt->edit_job(k_test_origin, "g", id, edit, [edited](status_or<job_view> v) { edited->set_value(std::move(v)); });
+    rt->run_job_now(k_test_origin, "g", id, [started](status_or<uint64_t> r) { started->set_value(std::move(r)); });
+    REQUIRE(edit_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(run_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(edit_answer.get().ok());
+    auto run = run_answer.get();
+    REQUIRE(run.ok());
+    REQUIRE(poll_until([&] { return detail(*rt, "g", id).runs == 1 && detail(*rt, "g", id).running == 0; }));
+    auto last = detail(*rt, "g", id).last_run;
+    REQUIRE(last.has_value());
+    CHECK(last->run_id == run.value());
+    CHECK(last->output_tail == "new\n");
+
+    auto deleted = std::make_shared<std::promise<status>>();
+    auto delete_answer = deleted->get_future();
+    auto late = std::make_shared<std::promise<status_or<uint64_t>>>();
+    auto late_answer = late->get_future();
+    rt->delete_job(k_test_origin, "g", id, [deleted](status s) { deleted->set_value(std::move(s)); });
+    rt->run_job_now(k_test_origin, "g", id, [late](status_or<uint64_t> r) { late->set_value(std::move(r)); });
+    REQUIRE(delete_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(late_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(delete_answer.get().ok());
+    auto refused = late_answer.get();
+    INFO(refused.status().to_string());
+    CHECK(refused.status().code() == status_code::not_found);
+  }
+}
