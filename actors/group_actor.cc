@@ -48,7 +48,8 @@ struct group_state {
   std::unordered_map<std::string, int64_t> last_code_step;
   // -- changes being written (applied once durable) --
   std::unordered_map<std::string, std::string> adding;  // job id -> its parent_job
-  std::unordered_map<std::string, std::vector<actor_task>> add_waiters;  // adds of an id being added
+  // Calls for a job id being added (another add of it too), run once its add is answered.
+  std::unordered_map<std::string, std::vector<actor_task>> add_waiters;
   // Job id -> the parent_job an edit being written gives it (until the job answers): the checks
   // of other edits and of deletes count these links as made, as they count adds being written.
   std::unordered_multimap<std::string, std::string> relinking;
@@ -94,11 +95,18 @@ status unknown_job(const std::string& group, const std::string& id) {
   return status::not_found("job_id: no job \"" + id + "\" in group \"" + group + "\"");
 }
 
-// Runs `fn(actor)` for the job `id`, or answers not_found through `reply`.
+// Runs `fn(actor)` for the job `id`, or answers not_found through `reply`. A call for a job whose
+// add is being written waits for it (add_waiters), as it came after the add.
 template <class Reply, class Fn>
 void with_job(group_self self, const std::string& id, const Reply& reply, Fn fn) {
   auto it = self->state.jobs.find(id);
-  if (it == self->state.jobs.end()) return reply(unknown_job(self->state.spec.name, id));
+  if (it == self->state.jobs.end()) {
+    if (!self->state.adding.count(id)) return reply(unknown_job(self->state.spec.name, id));
+    self->state.add_waiters[id].push_back([self, id, reply, fn = std::move(fn)]() mutable {
+      with_job(self, id, reply, std::move(fn));
+    });
+    return;
+  }
   run_next_urgently(self->system(), it->second.actor);  // an API call: not behind the fires
   fn(it->second.actor);
 }
@@ -630,7 +638,7 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
         remove_jobs(self, ctx, ids, std::move(audit), reply);
       },
       [=](delete_atom, audit_entry& audit, const std::string& id, const done_fn& done) {
-        with_job(self, id, done, [&](const caf::actor&) {
+        with_job(self, id, done, [=, audit = std::move(audit)](const caf::actor&) mutable {
           if (self->state.deleting.count(id)) return done(unknown_job(self->state.spec.name, id));
           if (child_being_added(self, id))
             return done(status::failed_precondition("job_id: a job that runs after \"" + id +
@@ -647,7 +655,7 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
       },
       [=](edit_job_atom, audit_entry& audit, const std::string& id, job_patch& patch,
           const reply_fn<job_view>& reply) {
-        with_job(self, id, reply, [&](const caf::actor& job) {
+        with_job(self, id, reply, [=, audit = std::move(audit), patch = std::move(patch)](const caf::actor& job) mutable {
           if (patch.parent_job)
             if (auto linkable = check_parent(self, id, *patch.parent_job); !linkable.ok()) return reply(linkable);
           // The job validates the edit; wrap the reply to keep the name index and chains current.
@@ -703,62 +711,66 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
         to_job(self, it->second.actor, adopt_run_atom::value, std::move(run), node);
       },
       [=](pause_atom, audit_entry& audit, const std::string& id, const done_fn& done) {
-        with_job(self, id, done,
-                 [&](const caf::actor& job) { to_job(self, job, pause_atom::value, std::move(audit), done); });
+        with_job(self, id, done, [=, audit = std::move(audit)](const caf::actor& job) mutable {
+          to_job(self, job, pause_atom::value, std::move(audit), done);
+        });
       },
       [=](activate_atom, audit_entry& audit, const std::string& id, int64_t exec_time_s,
           const done_fn& done) {
-        with_job(self, id, done, [&](const caf::actor& job) {
+        with_job(self, id, done, [=, audit = std::move(audit)](const caf::actor& job) mutable {
           to_job(self, job, activate_atom::value, std::move(audit), exec_time_s, done);
         });
       },
       [=](view_atom, const std::string& id, const reply_fn<job_view>& reply) {
-        with_job(self, id, reply, [&](const caf::actor& job) {
+        with_job(self, id, reply, [=](const caf::actor& job) {
           to_job(self, job, view_atom::value, with_dependents(self, id, reply));
         });
       },
       [=](view_atom, const std::string& id, uint64_t run_id, const reply_fn<job_view>& reply) {
-        with_job(self, id, reply, [&](const caf::actor& job) {
+        with_job(self, id, reply, [=](const caf::actor& job) {
           to_job(self, job, view_atom::value, run_id, with_dependents(self, id, reply));
         });
       },
       [=](run_now_atom, audit_entry& audit, const std::string& id, manual_run& run, const reply_fn<uint64_t>& reply) {
-        with_job(self, id, reply, [&](const caf::actor& job) {
+        with_job(self, id, reply, [=, audit = std::move(audit), run = std::move(run)](const caf::actor& job) mutable {
           to_job(self, job, run_now_atom::value, std::move(audit), std::move(run), reply);
         });
       },
       [=](abort_atom, audit_entry& audit, const std::string& id, const reply_fn<std::size_t>& reply) {
-        with_job(self, id, reply,
-                 [&](const caf::actor& job) { to_job(self, job, abort_atom::value, std::move(audit), reply); });
+        with_job(self, id, reply, [=, audit = std::move(audit)](const caf::actor& job) mutable {
+          to_job(self, job, abort_atom::value, std::move(audit), reply);
+        });
       },
       [=](abort_atom, audit_entry& audit, const std::string& id, uint64_t run_id, std::string& reason,
           const reply_fn<std::size_t>& reply) {
-        with_job(self, id, reply, [&](const caf::actor& job) {
+        with_job(self, id, reply, [=, audit = std::move(audit), reason = std::move(reason)](const caf::actor& job) mutable {
           to_job(self, job, abort_atom::value, std::move(audit), run_id, std::move(reason), reply);
         });
       },
       [=](rewind_atom, audit_entry& audit, const std::string& id, int64_t since_ms, const reply_fn<std::size_t>& reply) {
-        with_job(self, id, reply, [&](const caf::actor& job) {
+        with_job(self, id, reply, [=, audit = std::move(audit)](const caf::actor& job) mutable {
           to_job(self, job, rewind_atom::value, std::move(audit), since_ms, reply);
         });
       },
       [=](flush_queue_atom, audit_entry& audit, const std::string& id, const reply_fn<std::size_t>& reply) {
-        with_job(self, id, reply,
-                 [&](const caf::actor& job) { to_job(self, job, flush_queue_atom::value, std::move(audit), reply); });
+        with_job(self, id, reply, [=, audit = std::move(audit)](const caf::actor& job) mutable {
+          to_job(self, job, flush_queue_atom::value, std::move(audit), reply);
+        });
       },
       [=](clear_runs_atom, audit_entry& audit, const std::string& id, const done_fn& done) {
-        with_job(self, id, done,
-                 [&](const caf::actor& job) { to_job(self, job, clear_runs_atom::value, std::move(audit), done); });
+        with_job(self, id, done, [=, audit = std::move(audit)](const caf::actor& job) mutable {
+          to_job(self, job, clear_runs_atom::value, std::move(audit), done);
+        });
       },
       [=](update_run_atom, audit_entry& audit, const std::string& id, uint64_t run_id, run_override& change,
           const reply_fn<std::size_t>& reply) {
-        with_job(self, id, reply, [&](const caf::actor& job) {
+        with_job(self, id, reply, [=, audit = std::move(audit), change = std::move(change)](const caf::actor& job) mutable {
           to_job(self, job, update_run_atom::value, std::move(audit), run_id, std::move(change), reply);
         });
       },
       [=](executions_atom, const std::string& id, std::size_t limit, uint64_t before,
           std::vector<run_record>& stored, const reply_fn<std::vector<run_record>>& reply) {
-        with_job(self, id, reply, [&](const caf::actor& job) {
+        with_job(self, id, reply, [=, stored = std::move(stored)](const caf::actor& job) mutable {
           to_job(self, job, executions_atom::value, limit, before, std::move(stored), reply);
         });
       },

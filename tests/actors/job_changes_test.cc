@@ -459,3 +459,33 @@ TEST_CASE("a run asked for without waiting after an edit runs the edited job, an
     CHECK(refused.status().code() == status_code::not_found);
   }
 }
+
+TEST_CASE("calls for a job sent without waiting after its add find the job") {
+  temp_data_dir dir;
+  auto rt = start_with_group(dir, "g");
+  for (int i = 0; i < 10; ++i) {
+    INFO("round " << i);
+    const std::string id = "j" + std::to_string(i);
+    auto added = std::make_shared<std::promise<status_or<std::string>>>();
+    auto add_answer = added->get_future();
+    auto paused = std::make_shared<std::promise<status>>();
+    auto pause_answer = paused->get_future();
+    auto viewed = std::make_shared<std::promise<status_or<job_view>>>();
+    auto view_answer = viewed->get_future();
+    rt->add_job(k_test_origin, shell_job("g", id, "@every 1h", "true"),
+                [added](status_or<std::string> r) { added->set_value(std::move(r)); });
+    rt->pause_job(k_test_origin, "g", id, [paused](status s) { paused->set_value(std::move(s)); });
+    rt->job_detail("g", id, [viewed](status_or<job_view> v) { viewed->set_value(std::move(v)); });
+    REQUIRE(add_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(pause_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(view_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(add_answer.get().ok());
+    auto p = pause_answer.get();
+    INFO(p.to_string());
+    CHECK(p.ok());
+    auto v = view_answer.get();
+    INFO(v.status().to_string());
+    CHECK(v.ok());
+    CHECK(detail(*rt, "g", id).phase == job_phase::paused);
+  }
+}
