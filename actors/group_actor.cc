@@ -801,7 +801,8 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
         }
       },
       [=](call_func_atom, const std::string& name, func_request& req, const reply_fn<std::string>& reply) {
-        call_func(self, ctx, name, std::move(req), reply);
+        // After a func change being written (its add, a delete), as if sent after it.
+        self->state.func_gate.run([=, req = std::move(req)]() mutable { call_func(self, ctx, name, std::move(req), reply); });
       },
       [=](delete_atom) {  // the group is removed (the registry persisted it): its jobs go with it
         // Writes still in flight answer their clients first.

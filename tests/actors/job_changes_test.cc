@@ -489,3 +489,41 @@ TEST_CASE("calls for a job sent without waiting after its add find the job") {
     CHECK(detail(*rt, "g", id).phase == job_phase::paused);
   }
 }
+
+TEST_CASE("a func call sent without waiting after the func's add or delete finds the func as that left it") {
+  temp_data_dir dir;
+  auto rt = start_with_group(dir, "g");
+  for (int i = 0; i < 10; ++i) {
+    INFO("round " << i);
+    func_spec func;
+    func.group = "g";
+    func.name = "Text";
+    func.lua_body = "function Text() print('hello') end";
+    func.use_otp = false;
+    auto added = std::make_shared<std::promise<status_or<std::string>>>();
+    auto add_answer = added->get_future();
+    auto called = std::make_shared<std::promise<status_or<std::string>>>();
+    auto call_answer = called->get_future();
+    rt->add_func(k_test_origin, func, [added](status_or<std::string> r) { added->set_value(std::move(r)); });
+    rt->call_func("g", "Text", func_request{}, [called](status_or<std::string> r) { called->set_value(std::move(r)); });
+    REQUIRE(add_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(call_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(add_answer.get().ok());
+    auto call = call_answer.get();
+    INFO(call.status().to_string());
+    CHECK(call.ok());
+
+    auto deleted = std::make_shared<std::promise<status>>();
+    auto delete_answer = deleted->get_future();
+    auto late = std::make_shared<std::promise<status_or<std::string>>>();
+    auto late_answer = late->get_future();
+    rt->delete_func(k_test_origin, "g", "Text", [deleted](status s) { deleted->set_value(std::move(s)); });
+    rt->call_func("g", "Text", func_request{}, [late](status_or<std::string> r) { late->set_value(std::move(r)); });
+    REQUIRE(delete_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(late_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(delete_answer.get().ok());
+    auto refused = late_answer.get();
+    INFO(refused.status().to_string());
+    CHECK(refused.status().code() == status_code::not_found);
+  }
+}
