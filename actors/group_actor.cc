@@ -48,7 +48,8 @@ struct group_state {
   std::unordered_map<std::string, int64_t> last_code_step;
   // -- changes being written (applied once durable) --
   std::unordered_map<std::string, std::string> adding;  // job id -> its parent_job
-  // Calls for a job id being added (another add of it too), run once its add is answered.
+  // Calls for a job id being added (another add of it too), and adds of an id being deleted,
+  // run once that change is answered.
   std::unordered_map<std::string, std::vector<actor_task>> add_waiters;
   // Job id -> the parent_job an edit being written gives it (until the job answers): the checks
   // of other edits and of deletes count these links as made, as they count adds being written.
@@ -300,6 +301,13 @@ void list_page(group_self self, const job_context* ctx, const job_page_query& qu
   });
 }
 
+// The change of the job id `id` being written is answered: what waited for it runs, in order.
+void run_add_waiters(group_self self, const std::string& id) {
+  auto waiting = self->state.add_waiters.extract(id);
+  if (!waiting.empty())
+    for (auto& retry : waiting.mapped()) retry();
+}
+
 // The job `id` is gone from the store: the group forgets it and its actor ends.
 void forget_job(group_self self, const std::string& id) {
   auto& st = self->state;
@@ -325,6 +333,7 @@ void delete_durably(group_self self, const std::string& id, mutation_batch batch
                      self->state.deleting.erase(id);
                      if (s.ok()) forget_job(self, id);
                      then(std::move(s));
+                     run_add_waiters(self, id);
                      write_answered(self);
                    }));
   };
@@ -523,12 +532,12 @@ job_view new_job_view(group_self self, const job_spec& job) {
 
 // Admits `job`, stores it with its audit entry, and only once that is durable starts its actor
 // and answers `then(ok, job)` (the job as admitted: id, secret, times); a failure answers
-// `then(why, job)`. An add of an id being added waits for that add. The job is lent, not
+// `then(why, job)`. An add of an id being added or deleted waits for that change. The job is lent, not
 // copied: an add answers its id only.
 void add_job(group_self self, const job_context* ctx, audit_entry audit, job_spec job,
              std::function<void(status, const job_spec&)> then) {
   auto& st = self->state;
-  if (!job.id.empty() && st.adding.count(job.id)) {
+  if (!job.id.empty() && (st.adding.count(job.id) || st.deleting.count(job.id))) {
     st.add_waiters[job.id].push_back([self, ctx, audit = std::move(audit), job = std::move(job), then]() mutable {
       add_job(self, ctx, std::move(audit), std::move(job), std::move(then));
     });
@@ -548,9 +557,7 @@ void add_job(group_self self, const job_context* ctx, audit_entry audit, job_spe
     st.adding.erase(job.id);
     if (s.ok()) adopt_new(self, ctx, job);
     then(std::move(s), job);
-    auto waiting = st.add_waiters.extract(job.id);
-    if (!waiting.empty())
-      for (auto& retry : waiting.mapped()) retry();
+    run_add_waiters(self, job.id);
   });
 }
 

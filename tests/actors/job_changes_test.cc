@@ -527,3 +527,27 @@ TEST_CASE("a func call sent without waiting after the func's add or delete finds
     CHECK(refused.status().code() == status_code::not_found);
   }
 }
+
+TEST_CASE("an add sent without waiting after a delete of the same id makes the job again") {
+  temp_data_dir dir;
+  auto rt = start_with_group(dir, "g");
+  for (int i = 0; i < 10; ++i) {
+    INFO("round " << i);
+    const std::string id = "j" + std::to_string(i);
+    REQUIRE(add(*rt, shell_job("g", id, "@every 1h", "echo old")).ok());
+    auto deleted = std::make_shared<std::promise<status>>();
+    auto delete_answer = deleted->get_future();
+    auto added = std::make_shared<std::promise<status_or<std::string>>>();
+    auto add_answer = added->get_future();
+    rt->delete_job(k_test_origin, "g", id, [deleted](status s) { deleted->set_value(std::move(s)); });
+    rt->add_job(k_test_origin, shell_job("g", id, "@every 2h", "echo new"),
+                [added](status_or<std::string> r) { added->set_value(std::move(r)); });
+    REQUIRE(delete_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(add_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(delete_answer.get().ok());
+    auto again = add_answer.get();
+    INFO(again.status().to_string());
+    CHECK(again.ok());
+    CHECK(detail(*rt, "g", id).spec.schedule == "@every 2h");
+  }
+}
