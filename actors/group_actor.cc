@@ -178,10 +178,10 @@ void link(group_self self, const std::string& id, const std::string& parent) {
 }
 
 // True when `parent` is `id` or descends from it through the links of the chains and those of
-// the edits being written (either may be the one in force once they are answered).
-bool relink_would_cycle(group_self self, const std::string& id, const std::string& parent) {
+// the adds and edits being written (either may be the one in force once they are answered).
+bool pending_link_would_cycle(group_self self, const std::string& id, const std::string& parent) {
   auto& st = self->state;
-  if (st.relinking.empty()) return false;
+  if (st.relinking.empty() && st.adding.empty()) return false;
   std::vector<std::string> todo{parent};
   std::unordered_set<std::string> seen;
   while (!todo.empty()) {
@@ -193,6 +193,8 @@ bool relink_would_cycle(group_self self, const std::string& id, const std::strin
     auto [from, to] = st.relinking.equal_range(job);
     for (auto it = from; it != to; ++it)
       if (!it->second.empty()) todo.push_back(it->second);
+    if (auto added = st.adding.find(job); added != st.adding.end() && !added->second.empty())
+      todo.push_back(added->second);
   }
   return false;
 }
@@ -209,9 +211,11 @@ status check_parent(group_self self, const std::string& id, const std::string& p
   auto& st = self->state;
   if (parent.empty()) return {};
   if (parent == id) return status::invalid_argument("parent_job: a job cannot be its own parent");
-  if (!st.jobs.count(parent) || st.deleting.count(parent))
+  // A parent being added counts as made (as the add came first), as a child being added counts
+  // for its parent's delete.
+  if ((!st.jobs.count(parent) && !st.adding.count(parent)) || st.deleting.count(parent))
     return status::not_found("parent_job: no job \"" + parent + "\" in group \"" + st.spec.name + "\"");
-  if (st.chains.would_cycle(id, parent) || relink_would_cycle(self, id, parent))
+  if (st.chains.would_cycle(id, parent) || pending_link_would_cycle(self, id, parent))
     return status::invalid_argument("parent_job: \"" + parent + "\" already runs after \"" + id +
                                     "\": the chain would loop");
   return {};

@@ -551,3 +551,57 @@ TEST_CASE("an add sent without waiting after a delete of the same id makes the j
     CHECK(detail(*rt, "g", id).spec.schedule == "@every 2h");
   }
 }
+
+TEST_CASE("a job added or edited without waiting after the add of its parent_job runs after it") {
+  temp_data_dir dir;
+  auto rt = start_with_group(dir, "g");
+  for (int i = 0; i < 10; ++i) {
+    INFO("round " << i);
+    const std::string parent = "p" + std::to_string(i), child = "c" + std::to_string(i),
+                      other = "o" + std::to_string(i);
+    REQUIRE(add(*rt, shell_job("g", other, "@manually", "true")).ok());
+    job_spec after = shell_job("g", child, "@manually", "true");
+    after.parent_job = parent;
+    job_patch relink;
+    relink.parent_job = parent;
+    auto made = std::make_shared<std::promise<status_or<std::string>>>();
+    auto made_answer = made->get_future();
+    auto added = std::make_shared<std::promise<status_or<std::string>>>();
+    auto add_answer = added->get_future();
+    auto edited = std::make_shared<std::promise<status_or<job_view>>>();
+    auto edit_answer = edited->get_future();
+    rt->add_job(k_test_origin, shell_job("g", parent, "@manually", "true"),
+                [made](status_or<std::string> r) { made->set_value(std::move(r)); });
+    rt->add_job(k_test_origin, after, [added](status_or<std::string> r) { added->set_value(std::move(r)); });
+    rt->edit_job(k_test_origin, "g", other, relink, [edited](status_or<job_view> v) { edited->set_value(std::move(v)); });
+    REQUIRE(made_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(add_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(edit_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(made_answer.get().ok());
+    auto a = add_answer.get();
+    INFO(a.status().to_string());
+    CHECK(a.ok());
+    auto e = edit_answer.get();
+    INFO(e.status().to_string());
+    CHECK(e.ok());
+
+    // A job added after `other` while an edit makes `other` run after it would close a loop.
+    const std::string loop = "l" + std::to_string(i);
+    job_spec closing = shell_job("g", loop, "@manually", "true");
+    closing.parent_job = other;
+    job_patch back;
+    back.parent_job = loop;
+    auto looped = std::make_shared<std::promise<status_or<std::string>>>();
+    auto loop_answer = looped->get_future();
+    auto relinked = std::make_shared<std::promise<status_or<job_view>>>();
+    auto relink_answer = relinked->get_future();
+    rt->add_job(k_test_origin, closing, [looped](status_or<std::string> r) { looped->set_value(std::move(r)); });
+    rt->edit_job(k_test_origin, "g", other, back, [relinked](status_or<job_view> v) { relinked->set_value(std::move(v)); });
+    REQUIRE(loop_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(relink_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    CHECK(loop_answer.get().ok());
+    auto refused = relink_answer.get();
+    INFO(refused.status().to_string());
+    CHECK(refused.status().code() == status_code::invalid_argument);
+  }
+}
