@@ -48,7 +48,12 @@ struct group_state {
   std::unordered_map<std::string, int64_t> last_code_step;
   // -- changes being written (applied once durable) --
   std::unordered_map<std::string, std::string> adding;  // job id -> its parent_job
-  std::unordered_map<std::string, std::vector<actor_task>> add_waiters;  // adds of an id being added
+  // Calls for a job id being added (another add of it too), and adds of an id being deleted,
+  // run once that change is answered.
+  std::unordered_map<std::string, std::vector<actor_task>> add_waiters;
+  // Job id -> the parent_job an edit being written gives it (until the job answers): the checks
+  // of other edits and of deletes count these links as made, as they count adds being written.
+  std::unordered_multimap<std::string, std::string> relinking;
   std::unordered_set<std::string> deleting;  // job ids whose delete is being written
   write_gate func_gate;                      // one func change written at a time
   // -- first fires of the jobs adopted since the group last sent the clock anything --
@@ -91,11 +96,18 @@ status unknown_job(const std::string& group, const std::string& id) {
   return status::not_found("job_id: no job \"" + id + "\" in group \"" + group + "\"");
 }
 
-// Runs `fn(actor)` for the job `id`, or answers not_found through `reply`.
+// Runs `fn(actor)` for the job `id`, or answers not_found through `reply`. A call for a job whose
+// add is being written waits for it (add_waiters), as it came after the add.
 template <class Reply, class Fn>
 void with_job(group_self self, const std::string& id, const Reply& reply, Fn fn) {
   auto it = self->state.jobs.find(id);
-  if (it == self->state.jobs.end()) return reply(unknown_job(self->state.spec.name, id));
+  if (it == self->state.jobs.end()) {
+    if (!self->state.adding.count(id)) return reply(unknown_job(self->state.spec.name, id));
+    self->state.add_waiters[id].push_back([self, id, reply, fn = std::move(fn)]() mutable {
+      with_job(self, id, reply, std::move(fn));
+    });
+    return;
+  }
   run_next_urgently(self->system(), it->second.actor);  // an API call: not behind the fires
   fn(it->second.actor);
 }
@@ -165,14 +177,45 @@ void link(group_self self, const std::string& id, const std::string& parent) {
     if (auto it = st.jobs.find(id); it != st.jobs.end()) to_job(self, it->second.actor, dependents_atom::value, true);
 }
 
+// True when `parent` is `id` or descends from it through the links of the chains and those of
+// the adds and edits being written (either may be the one in force once they are answered).
+bool pending_link_would_cycle(group_self self, const std::string& id, const std::string& parent) {
+  auto& st = self->state;
+  if (st.relinking.empty() && st.adding.empty()) return false;
+  std::vector<std::string> todo{parent};
+  std::unordered_set<std::string> seen;
+  while (!todo.empty()) {
+    std::string job = std::move(todo.back());
+    todo.pop_back();
+    if (job == id) return true;
+    if (!seen.insert(job).second) continue;
+    if (auto up = st.chains.parent_of(job); !up.empty()) todo.push_back(std::move(up));
+    auto [from, to] = st.relinking.equal_range(job);
+    for (auto it = from; it != to; ++it)
+      if (!it->second.empty()) todo.push_back(it->second);
+    if (auto added = st.adding.find(job); added != st.adding.end() && !added->second.empty())
+      todo.push_back(added->second);
+  }
+  return false;
+}
+
+// The edit of `id` that gives it `parent` is answered (a link it made came first: renamed_atom).
+void relinked(group_self self, const std::string& id, const std::string& parent) {
+  auto [from, to] = self->state.relinking.equal_range(id);
+  for (auto it = from; it != to; ++it)
+    if (it->second == parent) return self->state.relinking.erase(it), void();
+}
+
 // Why `parent` cannot be the parent of job `id`, or ok.
 status check_parent(group_self self, const std::string& id, const std::string& parent) {
   auto& st = self->state;
   if (parent.empty()) return {};
   if (parent == id) return status::invalid_argument("parent_job: a job cannot be its own parent");
-  if (!st.jobs.count(parent) || st.deleting.count(parent))
+  // A parent being added counts as made (as the add came first), as a child being added counts
+  // for its parent's delete.
+  if ((!st.jobs.count(parent) && !st.adding.count(parent)) || st.deleting.count(parent))
     return status::not_found("parent_job: no job \"" + parent + "\" in group \"" + st.spec.name + "\"");
-  if (st.chains.would_cycle(id, parent))
+  if (st.chains.would_cycle(id, parent) || pending_link_would_cycle(self, id, parent))
     return status::invalid_argument("parent_job: \"" + parent + "\" already runs after \"" + id +
                                     "\": the chain would loop");
   return {};
@@ -262,6 +305,13 @@ void list_page(group_self self, const job_context* ctx, const job_page_query& qu
   });
 }
 
+// The change of the job id `id` being written is answered: what waited for it runs, in order.
+void run_add_waiters(group_self self, const std::string& id) {
+  auto waiting = self->state.add_waiters.extract(id);
+  if (!waiting.empty())
+    for (auto& retry : waiting.mapped()) retry();
+}
+
 // The job `id` is gone from the store: the group forgets it and its actor ends.
 void forget_job(group_self self, const std::string& id) {
   auto& st = self->state;
@@ -287,6 +337,7 @@ void delete_durably(group_self self, const std::string& id, mutation_batch batch
                      self->state.deleting.erase(id);
                      if (s.ok()) forget_job(self, id);
                      then(std::move(s));
+                     run_add_waiters(self, id);
                      write_answered(self);
                    }));
   };
@@ -485,12 +536,12 @@ job_view new_job_view(group_self self, const job_spec& job) {
 
 // Admits `job`, stores it with its audit entry, and only once that is durable starts its actor
 // and answers `then(ok, job)` (the job as admitted: id, secret, times); a failure answers
-// `then(why, job)`. An add of an id being added waits for that add. The job is lent, not
+// `then(why, job)`. An add of an id being added or deleted waits for that change. The job is lent, not
 // copied: an add answers its id only.
 void add_job(group_self self, const job_context* ctx, audit_entry audit, job_spec job,
              std::function<void(status, const job_spec&)> then) {
   auto& st = self->state;
-  if (!job.id.empty() && st.adding.count(job.id)) {
+  if (!job.id.empty() && (st.adding.count(job.id) || st.deleting.count(job.id))) {
     st.add_waiters[job.id].push_back([self, ctx, audit = std::move(audit), job = std::move(job), then]() mutable {
       add_job(self, ctx, std::move(audit), std::move(job), std::move(then));
     });
@@ -510,9 +561,7 @@ void add_job(group_self self, const job_context* ctx, audit_entry audit, job_spe
     st.adding.erase(job.id);
     if (s.ok()) adopt_new(self, ctx, job);
     then(std::move(s), job);
-    auto waiting = st.add_waiters.extract(job.id);
-    if (!waiting.empty())
-      for (auto& retry : waiting.mapped()) retry();
+    run_add_waiters(self, job.id);
   });
 }
 
@@ -524,9 +573,11 @@ reply_fn<job_view> with_dependents(group_self self, const std::string& id, const
   };
 }
 
-// True when a job is being added with `id` as its parent.
+// True when a job is being added, or edited, with `id` as its parent.
 bool child_being_added(group_self self, const std::string& id) {
   for (const auto& [child, parent] : self->state.adding)
+    if (parent == id) return true;
+  for (const auto& [child, parent] : self->state.relinking)
     if (parent == id) return true;
   return false;
 }
@@ -598,11 +649,11 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
         remove_jobs(self, ctx, ids, std::move(audit), reply);
       },
       [=](delete_atom, audit_entry& audit, const std::string& id, const done_fn& done) {
-        with_job(self, id, done, [&](const caf::actor&) {
+        with_job(self, id, done, [=, audit = std::move(audit)](const caf::actor&) mutable {
           if (self->state.deleting.count(id)) return done(unknown_job(self->state.spec.name, id));
           if (child_being_added(self, id))
             return done(status::failed_precondition("job_id: a job that runs after \"" + id +
-                                                    "\" is being added: delete it or change its parent_job first"));
+                                                    "\" is being added or edited: delete it or change its parent_job first"));
           if (auto children = self->state.chains.children_of(id); !children.empty()) {
             std::string names;
             for (const auto& c : children) names += (names.empty() ? "" : ", ") + c;
@@ -615,12 +666,16 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
       },
       [=](edit_job_atom, audit_entry& audit, const std::string& id, job_patch& patch,
           const reply_fn<job_view>& reply) {
-        with_job(self, id, reply, [&](const caf::actor& job) {
+        with_job(self, id, reply, [=, audit = std::move(audit), patch = std::move(patch)](const caf::actor& job) mutable {
           if (patch.parent_job)
             if (auto linkable = check_parent(self, id, *patch.parent_job); !linkable.ok()) return reply(linkable);
           // The job validates the edit; wrap the reply to keep the name index and chains current.
-          auto renamed = [self = caf::actor_cast<caf::actor>(self), id, reply](status_or<job_view> v) {
-            if (v.ok()) caf::anon_send(self, renamed_atom::value, id, v->spec.name, v->spec.parent_job);
+          std::optional<std::string> relink = patch.parent_job;
+          if (relink) self->state.relinking.emplace(id, *relink);
+          auto renamed = [group = caf::actor_cast<caf::actor>(self), self, id, relink, reply](status_or<job_view> v) {
+            if (v.ok()) caf::anon_send(group, renamed_atom::value, id, v->spec.name, v->spec.parent_job);
+            if (relink)
+              caf::anon_send(group, written_atom::value, actor_task([self, id, parent = *relink] { relinked(self, id, parent); }));
             reply(std::move(v));
           };
           to_job(self, job, edit_job_atom::value, std::move(audit), std::move(patch),
@@ -667,62 +722,66 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
         to_job(self, it->second.actor, adopt_run_atom::value, std::move(run), node);
       },
       [=](pause_atom, audit_entry& audit, const std::string& id, const done_fn& done) {
-        with_job(self, id, done,
-                 [&](const caf::actor& job) { to_job(self, job, pause_atom::value, std::move(audit), done); });
+        with_job(self, id, done, [=, audit = std::move(audit)](const caf::actor& job) mutable {
+          to_job(self, job, pause_atom::value, std::move(audit), done);
+        });
       },
       [=](activate_atom, audit_entry& audit, const std::string& id, int64_t exec_time_s,
           const done_fn& done) {
-        with_job(self, id, done, [&](const caf::actor& job) {
+        with_job(self, id, done, [=, audit = std::move(audit)](const caf::actor& job) mutable {
           to_job(self, job, activate_atom::value, std::move(audit), exec_time_s, done);
         });
       },
       [=](view_atom, const std::string& id, const reply_fn<job_view>& reply) {
-        with_job(self, id, reply, [&](const caf::actor& job) {
+        with_job(self, id, reply, [=](const caf::actor& job) {
           to_job(self, job, view_atom::value, with_dependents(self, id, reply));
         });
       },
       [=](view_atom, const std::string& id, uint64_t run_id, const reply_fn<job_view>& reply) {
-        with_job(self, id, reply, [&](const caf::actor& job) {
+        with_job(self, id, reply, [=](const caf::actor& job) {
           to_job(self, job, view_atom::value, run_id, with_dependents(self, id, reply));
         });
       },
       [=](run_now_atom, audit_entry& audit, const std::string& id, manual_run& run, const reply_fn<uint64_t>& reply) {
-        with_job(self, id, reply, [&](const caf::actor& job) {
+        with_job(self, id, reply, [=, audit = std::move(audit), run = std::move(run)](const caf::actor& job) mutable {
           to_job(self, job, run_now_atom::value, std::move(audit), std::move(run), reply);
         });
       },
       [=](abort_atom, audit_entry& audit, const std::string& id, const reply_fn<std::size_t>& reply) {
-        with_job(self, id, reply,
-                 [&](const caf::actor& job) { to_job(self, job, abort_atom::value, std::move(audit), reply); });
+        with_job(self, id, reply, [=, audit = std::move(audit)](const caf::actor& job) mutable {
+          to_job(self, job, abort_atom::value, std::move(audit), reply);
+        });
       },
       [=](abort_atom, audit_entry& audit, const std::string& id, uint64_t run_id, std::string& reason,
           const reply_fn<std::size_t>& reply) {
-        with_job(self, id, reply, [&](const caf::actor& job) {
+        with_job(self, id, reply, [=, audit = std::move(audit), reason = std::move(reason)](const caf::actor& job) mutable {
           to_job(self, job, abort_atom::value, std::move(audit), run_id, std::move(reason), reply);
         });
       },
       [=](rewind_atom, audit_entry& audit, const std::string& id, int64_t since_ms, const reply_fn<std::size_t>& reply) {
-        with_job(self, id, reply, [&](const caf::actor& job) {
+        with_job(self, id, reply, [=, audit = std::move(audit)](const caf::actor& job) mutable {
           to_job(self, job, rewind_atom::value, std::move(audit), since_ms, reply);
         });
       },
       [=](flush_queue_atom, audit_entry& audit, const std::string& id, const reply_fn<std::size_t>& reply) {
-        with_job(self, id, reply,
-                 [&](const caf::actor& job) { to_job(self, job, flush_queue_atom::value, std::move(audit), reply); });
+        with_job(self, id, reply, [=, audit = std::move(audit)](const caf::actor& job) mutable {
+          to_job(self, job, flush_queue_atom::value, std::move(audit), reply);
+        });
       },
       [=](clear_runs_atom, audit_entry& audit, const std::string& id, const done_fn& done) {
-        with_job(self, id, done,
-                 [&](const caf::actor& job) { to_job(self, job, clear_runs_atom::value, std::move(audit), done); });
+        with_job(self, id, done, [=, audit = std::move(audit)](const caf::actor& job) mutable {
+          to_job(self, job, clear_runs_atom::value, std::move(audit), done);
+        });
       },
       [=](update_run_atom, audit_entry& audit, const std::string& id, uint64_t run_id, run_override& change,
           const reply_fn<std::size_t>& reply) {
-        with_job(self, id, reply, [&](const caf::actor& job) {
+        with_job(self, id, reply, [=, audit = std::move(audit), change = std::move(change)](const caf::actor& job) mutable {
           to_job(self, job, update_run_atom::value, std::move(audit), run_id, std::move(change), reply);
         });
       },
       [=](executions_atom, const std::string& id, std::size_t limit, uint64_t before,
           std::vector<run_record>& stored, const reply_fn<std::vector<run_record>>& reply) {
-        with_job(self, id, reply, [&](const caf::actor& job) {
+        with_job(self, id, reply, [=, stored = std::move(stored)](const caf::actor& job) mutable {
           to_job(self, job, executions_atom::value, limit, before, std::move(stored), reply);
         });
       },
@@ -753,7 +812,8 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
         }
       },
       [=](call_func_atom, const std::string& name, func_request& req, const reply_fn<std::string>& reply) {
-        call_func(self, ctx, name, std::move(req), reply);
+        // After a func change being written (its add, a delete), as if sent after it.
+        self->state.func_gate.run([=, req = std::move(req)]() mutable { call_func(self, ctx, name, std::move(req), reply); });
       },
       [=](delete_atom) {  // the group is removed (the registry persisted it): its jobs go with it
         // Writes still in flight answer their clients first.

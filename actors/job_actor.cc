@@ -266,6 +266,20 @@ void answer_run_now(const job_context* ctx, audit_entry audit, uint64_t id, cons
   });
 }
 
+// Starts a run the client asked for, or queues it (controls.queue); answers its id (0: queued).
+void run_now(job_self self, audit_entry audit, manual_run run, const reply_fn<uint64_t>& reply) {
+  const job_context* ctx = self->state.ctx;
+  if (self->state.deleted) return reply(status::not_found("job_id: the job was deleted"));
+  const bool own = run.change.has_value();
+  const int64_t as_of_ms = run.as_of_ms;
+  auto id = start_manual_run(self, ctx, std::move(run));
+  if (!id.ok()) return reply(id.status());
+  audit.detail = *id ? "run " + std::to_string(*id) : "a run waits in the job's queue";
+  if (own) audit.detail += " with fields of its own";
+  if (as_of_ms) audit.detail += " as of " + std::to_string(as_of_ms) + " ms";
+  answer_run_now(ctx, std::move(audit), *id, reply);
+}
+
 // The job is deleted (its group forgot it): its timers go, it leaves the gauges, and the actor
 // ends. A change still being written lands first.
 void retire(job_self self) {
@@ -351,15 +365,10 @@ caf::behavior make_job_handlers() {
         me()->quit();
       },
       [](run_now_atom, audit_entry& audit, manual_run& run, const reply_fn<uint64_t>& reply) {
-        if (me()->state.deleted) return reply(status::not_found("job_id: the job was deleted"));
-        const bool own = run.change.has_value();
-        const int64_t as_of_ms = run.as_of_ms;
-        auto id = start_manual_run(me(), my_ctx(), std::move(run));
-        if (!id.ok()) return reply(id.status());
-        audit.detail = *id ? "run " + std::to_string(*id) : "a run waits in the job's queue";
-        if (own) audit.detail += " with fields of its own";
-        if (as_of_ms) audit.detail += " as of " + std::to_string(as_of_ms) + " ms";
-        answer_run_now(my_ctx(), std::move(audit), *id, reply);
+        // After a change being written (an edit of its command, a delete), as if sent after it.
+        when_idle(me(), [self = me(), audit = std::move(audit), run = std::move(run), reply]() mutable {
+          run_now(self, std::move(audit), std::move(run), reply);
+        });
       },
       [](abort_atom, audit_entry& audit, uint64_t run_id, std::string& reason, const reply_fn<std::size_t>& reply) {
         // The caller's reason, when it gives one (Cronicle names the key that aborted it).

@@ -24,16 +24,18 @@ struct group_entry {
   caf::actor actor;
   caf::actor nodes;  // its node registry
   group_spec spec;
-  // Its removal arrived and is not written yet: requests for it wait (then find it gone, or still
-  // there).
-  bool removing = false;
-  std::vector<actor_task> parked;
+  // An import that would replace it is being decided or written.
+  bool replacing = false;
 };
 
 struct registry_state {
   std::map<std::string, group_entry> groups;  // ordered: the group list comes out sorted
   // Groups are registered, removed and imported one write at a time, applied once durable.
   write_gate gate;
+  // Removals that arrived and are not answered yet, by group name. Calls for a group with one
+  // (or being replaced) wait behind the gate, where they keep their place among the group
+  // changes, and then go to what those left: a call sent after a removal finds the group gone.
+  std::map<std::string, std::size_t> removals;
   // The restored groups, held in group_routes until the stored jobs streamed at start-up have
   // all been passed on (restored_atom): until then a request for one goes through here, behind
   // its jobs, rather than straight to a group that has not adopted them yet.
@@ -48,27 +50,31 @@ status unknown_group(const std::string& group) {
   return status::not_found("group_name: unknown group \"" + group + "\"");
 }
 
-// Passes `args...` on to the group's actor, or answers not_found through `reply`.
+// True while a removal of `group` or an import that would replace it is pending.
+bool held(registry_self self, const std::string& group, const group_entry& entry) {
+  return entry.replacing || self->state.removals.count(group) != 0;
+}
+
+// Passes `args...` on to the group's actor now, or answers not_found through `reply`.
+template <class Reply, class... Ts>
+void deliver(registry_self self, const std::string& group, const Reply& reply, Ts&&... args) {
+  auto it = self->state.groups.find(group);
+  if (it == self->state.groups.end()) return reply(unknown_group(group));
+  self->send(it->second.actor, std::forward<Ts>(args)..., reply);
+}
+
+// Passes `args...` on to the group's actor, or answers not_found through `reply`, after the
+// group changes that came before it and may make, remove or replace the group (a dialect
+// registers its group at start-up without waiting), as it would have queued behind them in the
+// mailbox.
 template <class Reply, class... Ts>
 void to_group(registry_self self, const std::string& group, const Reply& reply, Ts&&... args) {
   auto it = self->state.groups.find(group);
-  if (it == self->state.groups.end()) {
-    // A group change being written may be this group's registration (a dialect registers its
-    // group at start-up without waiting): the request waits for it, as it would have queued
-    // behind it in the mailbox.
-    if (!self->state.gate.busy()) return reply(unknown_group(group));
-    self->state.gate.run([self, group, reply, ... args = std::forward<Ts>(args)]() mutable {
-      to_group(self, group, reply, std::move(args)...);
-    });
-    return;
-  }
-  if (it->second.removing) {
-    it->second.parked.push_back([self, group, reply, ... args = std::forward<Ts>(args)]() mutable {
-      to_group(self, group, reply, std::move(args)...);
-    });
-    return;
-  }
-  self->send(it->second.actor, std::forward<Ts>(args)..., reply);
+  const bool waits = it == self->state.groups.end() ? self->state.gate.busy() : held(self, group, it->second);
+  if (!waits) return deliver(self, group, reply, std::forward<Ts>(args)...);
+  self->state.gate.run([self, group, reply, ... args = std::forward<Ts>(args)]() mutable {
+    deliver(self, group, reply, std::move(args)...);
+  });
 }
 
 void adopt_group(registry_self self, const job_context* ctx, group_spec spec,
@@ -76,8 +82,8 @@ void adopt_group(registry_self self, const job_context* ctx, group_spec spec,
   auto actor = spawn_group(self->system(), spec, std::move(jobs), last_alive_ms, ctx);
   auto nodes = spawn_node_registry(self->system(), spec.name, ctx);
   std::string name = spec.name;
-  if (ctx->routes) ctx->routes->publish(name, actor);
-  self->state.groups.emplace(std::move(name), group_entry{std::move(actor), std::move(nodes), std::move(spec), false, {}});
+  if (ctx->routes && !self->state.removals.count(name)) ctx->routes->publish(name, actor);
+  self->state.groups.emplace(std::move(name), group_entry{std::move(actor), std::move(nodes), std::move(spec), false});
   ctx->stats->groups.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -114,57 +120,72 @@ void register_group(registry_self self, const job_context* ctx, audit_entry audi
   });
 }
 
-// Writes the removal of `group`; requests for it wait meanwhile and then find it gone (or, when
-// the write failed, still there).
-// From now on, calls for `group` wait here (parked) for its removal, those sent straight to the
-// group included: they come here once it is withdrawn from ctx->routes.
-void hold_for_removal(const job_context* ctx, group_entry& entry, const std::string& group) {
-  entry.removing = true;
+// Calls for `group` sent straight to its actor come here from now on, to wait for what holds
+// the group (held()): they come here once it is withdrawn from ctx->routes.
+void withdraw(const job_context* ctx, const std::string& group) {
   if (ctx->routes) ctx->routes->withdraw(group);
 }
 
+// What held `group` is over and it is still there: calls may go straight to it again, unless
+// something else holds it.
+void republish(registry_self self, const job_context* ctx, const std::string& group) {
+  auto it = self->state.groups.find(group);
+  if (it == self->state.groups.end() || held(self, group, it->second)) return;
+  if (ctx->routes) ctx->routes->publish(group, it->second.actor);
+}
+
+// A removal that arrived is answered (as not_found too).
+void removal_answered(registry_self self, const std::string& group) {
+  auto it = self->state.removals.find(group);
+  if (it != self->state.removals.end() && --it->second == 0) self->state.removals.erase(it);
+}
+
+// Writes the removal of `group`; calls for it wait meanwhile, then find it gone (or, when the
+// write failed, still there).
 void remove_group(registry_self self, const job_context* ctx, audit_entry audit, const std::string& group,
                   const done_fn& done) {
   auto it = self->state.groups.find(group);
-  if (it == self->state.groups.end()) return done(unknown_group(group));
-  // Already held when the removal arrived, unless the group was made after that (by a change
-  // ahead of it behind the gate).
-  hold_for_removal(ctx, it->second, group);
+  if (it == self->state.groups.end()) {
+    removal_answered(self, group);
+    return done(unknown_group(group));
+  }
+  // Withdrawn when the removal arrived, unless the group was made after that (by a change ahead
+  // of it behind the gate).
+  withdraw(ctx, group);
   write_then(self, ctx, mutation_batch{}.delete_group(group).put_audit(audit), [self, ctx, group, done](status s) {
-    auto it = self->state.groups.find(group);
-    auto parked = std::move(it->second.parked);
-    it->second.removing = false;
-    if (s.ok()) {
-      self->send(it->second.actor, delete_atom::value);
-      self->send(it->second.nodes, delete_atom::value);
-      self->state.groups.erase(it);
-      ctx->stats->groups.fetch_sub(1, std::memory_order_relaxed);
-    } else if (ctx->routes) {
-      ctx->routes->publish(group, it->second.actor);
+    removal_answered(self, group);
+    if (!s.ok()) {
+      republish(self, ctx, group);
+      return done(std::move(s));
     }
+    auto it = self->state.groups.find(group);
+    self->send(it->second.actor, delete_atom::value);
+    self->send(it->second.nodes, delete_atom::value);
+    self->state.groups.erase(it);
+    ctx->stats->groups.fetch_sub(1, std::memory_order_relaxed);
     done(std::move(s));
-    for (auto& request : parked) request();
   });
 }
 
-// Lets calls for a group held by hold_for_removal through again: its removal or replacement
-// did not happen.
+// Holds a group an import may replace: calls for it wait for the import.
+void hold_for_import(const job_context* ctx, group_entry& entry, const std::string& group) {
+  entry.replacing = true;
+  withdraw(ctx, group);
+}
+
+// The import did not replace `group`: calls may go to it again (after those that waited).
 void unhold(registry_self self, const job_context* ctx, const std::string& group) {
   auto it = self->state.groups.find(group);
   if (it == self->state.groups.end()) return;
-  it->second.removing = false;
-  if (ctx->routes) ctx->routes->publish(group, it->second.actor);
-  auto parked = std::move(it->second.parked);
-  for (auto& request : parked) request();
+  it->second.replacing = false;
+  republish(self, ctx, group);
 }
 
-// The group's actors stop (as after a removal) and its entry goes; the calls parked for it are
-// appended to `parked`, to go on to what has its name next.
-void retire_group(registry_self self, const job_context* ctx, const std::string& group,
-                  std::vector<actor_task>& parked) {
+// The group's actors stop (as after a removal) and its entry goes; calls waiting for it go on to
+// what now has its name.
+void retire_group(registry_self self, const job_context* ctx, const std::string& group) {
   auto it = self->state.groups.find(group);
   if (it == self->state.groups.end()) return;
-  for (auto& request : it->second.parked) parked.push_back(std::move(request));
   self->send(it->second.actor, delete_atom::value);
   self->send(it->second.nodes, delete_atom::value);
   self->state.groups.erase(it);
@@ -194,8 +215,7 @@ void write_import(registry_self self, const job_context* ctx, audit_entry audit,
                    done(std::move(s));
                    return self->state.gate.release();
                  }
-                 std::vector<actor_task> parked;
-                 for (const auto& name : replaced) retire_group(self, ctx, name, parked);
+                 for (const auto& name : replaced) retire_group(self, ctx, name);
                  // Imported jobs keep their anchors and plan from now, as if restored with nothing missed.
                  for (auto& g : groups) {
                    std::string name = g.group.name;
@@ -203,14 +223,13 @@ void write_import(registry_self self, const job_context* ctx, audit_entry audit,
                    give_funcs(self, name, std::move(g.funcs));
                  }
                  done({});
-                 for (auto& request : parked) request();
                  self->state.gate.release();
                });
 }
 
 // An import adds its groups; a group of the same name is replaced only while it holds nothing (no
 // job, no func: the group a dialect's listener registered at start-up, say), else the import is
-// refused whole. Such groups are held as for a removal (their calls park here) while their actors
+// refused whole. Such groups are held (their calls wait behind the gate) while their actors
 // answer what they hold, so that nothing is added to one between that answer and the import.
 void import_groups(registry_self self, const job_context* ctx, audit_entry audit, std::vector<group_dump> groups,
                    const done_fn& done) {
@@ -243,11 +262,11 @@ void import_groups(registry_self self, const job_context* ctx, audit_entry audit
   auto shared_decide = std::make_shared<decltype(decide)>(std::move(decide));
   for (const auto& name : present) {
     auto& entry = self->state.groups.at(name);
-    hold_for_removal(ctx, entry, name);
-    self->send(entry.actor, holdings_atom::value, reply_fn<std::size_t>([registry, c, name, shared_decide](status_or<std::size_t> held) {
+    hold_for_import(ctx, entry, name);
+    self->send(entry.actor, holdings_atom::value, reply_fn<std::size_t>([registry, c, name, shared_decide](status_or<std::size_t> holdings) {
       // On the group's thread: the answer goes back to the registry's.
-      caf::anon_send(registry, written_atom::value, actor_task([c, name, held, shared_decide] {
-        if ((!held.ok() || held.value() > 0) && c->held_one.empty()) c->held_one = name;
+      caf::anon_send(registry, written_atom::value, actor_task([c, name, holdings, shared_decide] {
+        if ((!holdings.ok() || holdings.value() > 0) && c->held_one.empty()) c->held_one = name;
         if (--c->unanswered == 0) (*shared_decide)();
       }));
     }));
@@ -294,10 +313,10 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
       },
       [=](rm_group_atom, audit_entry& audit, const std::string& group, const done_fn& done) {
         // From now on, not once the gate lets the removal in: a call for the group sent after the
-        // removal must wait for it (parked), never overtake it while another group change is
-        // being written.
-        if (auto it = self->state.groups.find(group); it != self->state.groups.end())
-          hold_for_removal(ctx, it->second, group);
+        // removal must wait for it (behind the gate), never overtake it while another group
+        // change is being written.
+        ++self->state.removals[group];
+        withdraw(ctx, group);
         self->state.gate.run([=, audit = std::move(audit)]() mutable {
           remove_group(self, ctx, std::move(audit), group, done);
         });

@@ -208,9 +208,10 @@ void create_event(scheduler_api& api, const state_ptr& s, call_args a) {
 namespace {
 
 // update_event after the edit: the enabled flag, the replay of missed minutes, then abort_jobs.
-// `rewind_from_ms`: the instant a past reset_cursor replays from (0 = none given).
+// `rewind_from_ms`: the instant a past reset_cursor replays from (0 = none given);
+// `cursor_first_s`: the first fire a future reset_cursor asks for (else k_first_fire_by_schedule).
 void finish_update(scheduler_api& api, const state_ptr& s, call_args a, job_view before, job_view after,
-                   int64_t rewind_from_ms) {
+                   int64_t rewind_from_ms, int64_t cursor_first_s) {
   auto& params = a.params;
   const std::string id = after.spec.id;
   auto answer_ok = [reply = a.reply](auto&&...) { reply.send(success()); };
@@ -234,11 +235,12 @@ void finish_update(scheduler_api& api, const state_ptr& s, call_args a, job_view
   if (enable && paused) {
     // Cronicle's scheduler skips a disabled event without moving its cursor: enabled again, a
     // catch_up event runs every fire of the minutes it stood still, or from a reset_cursor given
-    // with it.
+    // with it; a future one moves the cursor past them (the edit kept it, as the job was paused).
+    const bool cursor_ahead = cursor_first_s != k_first_fire_by_schedule;
     int64_t since_ms = rewind_from_ms;
-    if (!since_ms && after.spec.misfire == misfire_policy::all)
+    if (!since_ms && !cursor_ahead && after.spec.misfire == misfire_policy::all)
       if (const int64_t from_ms = first_minute_after_pause_ms(before.spec.paused_at_s)) since_ms = from_ms - 1;
-    return api.activate_job(a.origin, s->events.group, id, k_first_fire_by_schedule,
+    return api.activate_job(a.origin, s->events.group, id, cursor_first_s,
                             [then_abort, replay_then, reply = a.reply, id, since_ms](status st) {
                               if (!st.ok()) return send(reply, event_error(st, "update", id));
                               replay_then(since_ms, [then_abort] { then_abort(false); });
@@ -305,21 +307,23 @@ void update_event(scheduler_api& api, const state_ptr& s, call_args a) {
     // A past cursor: once edited, the event's fires since its minute run again (a catch_up event
     // runs each; Cronicle's scheduler walks its cursor up to now).
     int64_t rewind_from_ms = 0;
+    int64_t cursor_first_s = k_first_fire_by_schedule;
     if (a.params.contains("reset_cursor")) {
       const int64_t cursor_s = list_param(a.params, "reset_cursor", 0).value_or(0);  // checked before
-      patch.exec_time_s = first_fire_from_cursor(*checked, s->events, cursor_s);
+      cursor_first_s = first_fire_from_cursor(*checked, s->events, cursor_s);
+      patch.exec_time_s = cursor_first_s;
       if (cursor_s > 0 && cursor_s * 1000 <= to_unix_ms(now_ms())) rewind_from_ms = (cursor_s - cursor_s % 60) * 1000 - 1;
     } else if (a.params.contains("timing") || a.params.contains("timezone"))
       patch.exec_time_s = k_first_fire_by_schedule;  // re-plans from the new timing
     request_origin origin = a.origin;
     origin.detail = merged.value("title", "");
     api.edit_job(origin, s->events.group, id, std::move(patch),
-                 [&api, s, a, id, refusal, before = *before, rewind_from_ms](status_or<job_view> after) {
+                 [&api, s, a, id, refusal, before = *before, rewind_from_ms, cursor_first_s](status_or<job_view> after) {
                    if (!after.ok()) {
                      if (*refusal) return send(a.reply, **refusal);
                      return send(a.reply, event_error(after.status(), "update", id));
                    }
-                   finish_update(api, s, a, before, std::move(after).value(), rewind_from_ms);
+                   finish_update(api, s, a, before, std::move(after).value(), rewind_from_ms, cursor_first_s);
                  });
   });
 }

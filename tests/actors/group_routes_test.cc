@@ -166,6 +166,94 @@ TEST_CASE("a request sent without waiting after a group's removal finds the grou
   CHECK(jobs_of(*rt, "g0").size() == 1);
 }
 
+namespace {
+
+// The answers of a removal of `group` and of an add to it sent after it, both sent without
+// waiting right after an import of `archive` (answered in *imported), which holds the group too.
+std::pair<status, status> remove_then_add(scheduler_runtime& rt, const std::string& group, std::string archive,
+                                          status* imported) {
+  auto import_done = std::make_shared<std::promise<status>>();
+  auto import_answer = import_done->get_future();
+  auto removed = std::make_shared<std::promise<status>>();
+  auto removal = removed->get_future();
+  pending<std::string> added;
+  rt.import(k_test_origin, std::move(archive), [import_done](status s) { import_done->set_value(std::move(s)); });
+  rt.remove_group(k_test_origin, group, [removed](status s) { removed->set_value(std::move(s)); });
+  rt.add_job(k_test_origin, shell_job(group, "late", "@every 1h", "true"), added.reply());
+  REQUIRE(import_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+  REQUIRE(removal.wait_for(k_reply_timeout) == std::future_status::ready);
+  *imported = import_answer.get();
+  return {removal.get(), added.get().status()};
+}
+
+}  // namespace
+
+TEST_CASE("a request sent without waiting after a group's removal finds the group gone when an import replaced the group first") {
+  temp_data_dir dir("ms_routes_test");
+  auto rt = start_runtime(dir.path);
+  REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_test_origin, "g", r); }).ok());
+  auto archive = ask<dump_file>([&](auto r) { rt->dump(std::string("g"), r); });
+  REQUIRE(archive.ok());
+  for (int i = 0; i < 20; ++i) {
+    INFO("round " << i);
+    if (i > 0) REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_test_origin, "g", r); }).ok());
+    // The import replaces the empty group; the removal, sent after it, removes what it made.
+    status imported;
+    auto [removed, added] = remove_then_add(*rt, "g", archive->bytes, &imported);
+    REQUIRE(imported.ok());
+    REQUIRE(removed.ok());
+    INFO(added.to_string());
+    CHECK(added.code() == status_code::not_found);
+    CHECK(ask<std::vector<std::string>>([&](auto r) { rt->list_groups(r); }).value().empty());
+  }
+}
+
+TEST_CASE("a request sent without waiting after a group's removal finds the group gone when an import refused to replace it") {
+  temp_data_dir dir("ms_routes_test");
+  auto rt = start_runtime(dir.path);
+  REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_test_origin, "g", r); }).ok());
+  REQUIRE(add(*rt, shell_job("g", "old", "@every 1h", "true")).ok());
+  auto archive = ask<dump_file>([&](auto r) { rt->dump(std::string("g"), r); });
+  REQUIRE(archive.ok());
+  for (int i = 0; i < 20; ++i) {
+    INFO("round " << i);
+    if (i > 0) {
+      REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_test_origin, "g", r); }).ok());
+      REQUIRE(add(*rt, shell_job("g", "old", "@every 1h", "true")).ok());
+    }
+    // The group holds a job: the import is refused, and the removal sent after it goes on.
+    status imported;
+    auto [removed, added] = remove_then_add(*rt, "g", archive->bytes, &imported);
+    REQUIRE(imported.code() == status_code::already_exists);
+    REQUIRE(removed.ok());
+    INFO(added.to_string());
+    CHECK(added.code() == status_code::not_found);
+    CHECK(ask<std::vector<std::string>>([&](auto r) { rt->list_groups(r); }).value().empty());
+  }
+}
+
+TEST_CASE("a request sent without waiting between a group's removal and its registration again finds the group gone") {
+  temp_data_dir dir("ms_routes_test");
+  auto rt = start_runtime(dir.path);
+  REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_test_origin, "g", r); }).ok());
+  for (int i = 0; i < 20; ++i) {
+    INFO("round " << i);
+    auto removed = std::make_shared<std::promise<status>>();
+    auto removal = removed->get_future();
+    pending<std::string> added, made;
+    rt->remove_group(k_test_origin, "g", [removed](status s) { removed->set_value(std::move(s)); });
+    rt->add_job(k_test_origin, shell_job("g", "late", "@every 1h", "true"), added.reply());
+    rt->register_group(k_test_origin, "g", made.reply());
+    REQUIRE(removal.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(removal.get().ok());
+    REQUIRE(made.get().ok());
+    auto late = added.get().status();
+    INFO(late.to_string());
+    CHECK(late.code() == status_code::not_found);
+    CHECK(jobs_of(*rt, "g").empty());
+  }
+}
+
 TEST_CASE("every call is answered while groups come and go under calls from several threads") {
   temp_data_dir dir("ms_routes_test");
   auto rt = start_runtime(dir.path);

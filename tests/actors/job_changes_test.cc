@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <future>
 #include <thread>
 
 #include "actors/scheduler_runtime.h"
@@ -365,4 +366,242 @@ TEST_CASE("a restart restores every group and job as it was: edits, pauses and d
   CHECK(g.at("paused").spec.paused_at_s == paused_at_s);
   CHECK(jobs_of(*rt, "h").at("other").spec.schedule == "@daily");
   CHECK(jobs_of(*rt, "h").at("born-paused").spec.paused_at_s == born_paused_at_s);
+}
+
+TEST_CASE("two edits sent without waiting cannot link two jobs into a loop of parents, nor a job to a parent deleted meanwhile") {
+  temp_data_dir dir;
+  auto rt = start_with_group(dir, "g");
+  for (int i = 0; i < 20; ++i) {
+    INFO("round " << i);
+    const std::string a = "a" + std::to_string(i), b = "b" + std::to_string(i);
+    REQUIRE(add(*rt, shell_job("g", a, "@manually", "true")).ok());
+    REQUIRE(add(*rt, shell_job("g", b, "@manually", "true")).ok());
+    job_patch a_after_b, b_after_a;
+    a_after_b.parent_job = b;
+    b_after_a.parent_job = a;
+    auto first = std::make_shared<std::promise<status_or<job_view>>>();
+    auto second = std::make_shared<std::promise<status_or<job_view>>>();
+    auto first_answer = first->get_future(), second_answer = second->get_future();
+    rt->edit_job(k_test_origin, "g", a, a_after_b, [first](status_or<job_view> v) { first->set_value(std::move(v)); });
+    rt->edit_job(k_test_origin, "g", b, b_after_a, [second](status_or<job_view> v) { second->set_value(std::move(v)); });
+    REQUIRE(first_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(second_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    // As one after the other: the first links a after b, the second would close the loop.
+    CHECK(first_answer.get().ok());
+    auto looped = second_answer.get();
+    INFO(looped.status().to_string());
+    CHECK(looped.status().code() == status_code::invalid_argument);
+    CHECK(detail(*rt, "g", b).spec.parent_job.empty());
+
+
+    // A delete of d sent right after an edit that makes e its child is refused, as when the
+    // edit had been answered first.
+    const std::string d = "d" + std::to_string(i), e = "e" + std::to_string(i);
+    REQUIRE(add(*rt, shell_job("g", d, "@manually", "true")).ok());
+    REQUIRE(add(*rt, shell_job("g", e, "@manually", "true")).ok());
+    job_patch e_after_d;
+    e_after_d.parent_job = d;
+    auto edited = std::make_shared<std::promise<status_or<job_view>>>();
+    auto edit_answer = edited->get_future();
+    auto deleted = std::make_shared<std::promise<status>>();
+    auto delete_answer = deleted->get_future();
+    rt->edit_job(k_test_origin, "g", e, e_after_d, [edited](status_or<job_view> v) { edited->set_value(std::move(v)); });
+    rt->delete_job(k_test_origin, "g", d, [deleted](status s) { deleted->set_value(std::move(s)); });
+    REQUIRE(edit_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(delete_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    CHECK(edit_answer.get().ok());
+    auto removed = delete_answer.get();
+    INFO(removed.to_string());
+    CHECK(removed.code() == status_code::failed_precondition);
+    CHECK(jobs_of(*rt, "g").count(d) == 1);
+  }
+}
+
+TEST_CASE("a run asked for without waiting after an edit runs the edited job, and after a delete is refused") {
+  temp_data_dir dir;
+  auto rt = start_with_group(dir, "g");
+  for (int i = 0; i < 10; ++i) {
+    INFO("round " << i);
+    const std::string id = "j" + std::to_string(i);
+    REQUIRE(add(*rt, shell_job("g", id, "@manually", "echo old")).ok());
+    job_patch edit;
+    shell_target target;
+    target.command = "echo new";
+    edit.target = target;
+    auto edited = std::make_shared<std::promise<status_or<job_view>>>();
+    auto edit_answer = edited->get_future();
+    auto started = std::make_shared<std::promise<status_or<uint64_t>>>();
+    auto run_answer = started->get_future();
+    rt->edit_job(k_test_origin, "g", id, edit, [edited](status_or<job_view> v) { edited->set_value(std::move(v)); });
+    rt->run_job_now(k_test_origin, "g", id, [started](status_or<uint64_t> r) { started->set_value(std::move(r)); });
+    REQUIRE(edit_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(run_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(edit_answer.get().ok());
+    auto run = run_answer.get();
+    REQUIRE(run.ok());
+    REQUIRE(poll_until([&] { return detail(*rt, "g", id).runs == 1 && detail(*rt, "g", id).running == 0; }));
+    auto last = detail(*rt, "g", id).last_run;
+    REQUIRE(last.has_value());
+    CHECK(last->run_id == run.value());
+    CHECK(last->output_tail == "new\n");
+
+    auto deleted = std::make_shared<std::promise<status>>();
+    auto delete_answer = deleted->get_future();
+    auto late = std::make_shared<std::promise<status_or<uint64_t>>>();
+    auto late_answer = late->get_future();
+    rt->delete_job(k_test_origin, "g", id, [deleted](status s) { deleted->set_value(std::move(s)); });
+    rt->run_job_now(k_test_origin, "g", id, [late](status_or<uint64_t> r) { late->set_value(std::move(r)); });
+    REQUIRE(delete_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(late_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(delete_answer.get().ok());
+    auto refused = late_answer.get();
+    INFO(refused.status().to_string());
+    CHECK(refused.status().code() == status_code::not_found);
+  }
+}
+
+TEST_CASE("calls for a job sent without waiting after its add find the job") {
+  temp_data_dir dir;
+  auto rt = start_with_group(dir, "g");
+  for (int i = 0; i < 10; ++i) {
+    INFO("round " << i);
+    const std::string id = "j" + std::to_string(i);
+    auto added = std::make_shared<std::promise<status_or<std::string>>>();
+    auto add_answer = added->get_future();
+    auto paused = std::make_shared<std::promise<status>>();
+    auto pause_answer = paused->get_future();
+    auto viewed = std::make_shared<std::promise<status_or<job_view>>>();
+    auto view_answer = viewed->get_future();
+    rt->add_job(k_test_origin, shell_job("g", id, "@every 1h", "true"),
+                [added](status_or<std::string> r) { added->set_value(std::move(r)); });
+    rt->pause_job(k_test_origin, "g", id, [paused](status s) { paused->set_value(std::move(s)); });
+    rt->job_detail("g", id, [viewed](status_or<job_view> v) { viewed->set_value(std::move(v)); });
+    REQUIRE(add_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(pause_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(view_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(add_answer.get().ok());
+    auto p = pause_answer.get();
+    INFO(p.to_string());
+    CHECK(p.ok());
+    auto v = view_answer.get();
+    INFO(v.status().to_string());
+    CHECK(v.ok());
+    CHECK(detail(*rt, "g", id).phase == job_phase::paused);
+  }
+}
+
+TEST_CASE("a func call sent without waiting after the func's add or delete finds the func as that left it") {
+  temp_data_dir dir;
+  auto rt = start_with_group(dir, "g");
+  for (int i = 0; i < 10; ++i) {
+    INFO("round " << i);
+    func_spec func;
+    func.group = "g";
+    func.name = "Text";
+    func.lua_body = "function Text() print('hello') end";
+    func.use_otp = false;
+    auto added = std::make_shared<std::promise<status_or<std::string>>>();
+    auto add_answer = added->get_future();
+    auto called = std::make_shared<std::promise<status_or<std::string>>>();
+    auto call_answer = called->get_future();
+    rt->add_func(k_test_origin, func, [added](status_or<std::string> r) { added->set_value(std::move(r)); });
+    rt->call_func("g", "Text", func_request{}, [called](status_or<std::string> r) { called->set_value(std::move(r)); });
+    REQUIRE(add_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(call_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(add_answer.get().ok());
+    auto call = call_answer.get();
+    INFO(call.status().to_string());
+    CHECK(call.ok());
+
+    auto deleted = std::make_shared<std::promise<status>>();
+    auto delete_answer = deleted->get_future();
+    auto late = std::make_shared<std::promise<status_or<std::string>>>();
+    auto late_answer = late->get_future();
+    rt->delete_func(k_test_origin, "g", "Text", [deleted](status s) { deleted->set_value(std::move(s)); });
+    rt->call_func("g", "Text", func_request{}, [late](status_or<std::string> r) { late->set_value(std::move(r)); });
+    REQUIRE(delete_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(late_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(delete_answer.get().ok());
+    auto refused = late_answer.get();
+    INFO(refused.status().to_string());
+    CHECK(refused.status().code() == status_code::not_found);
+  }
+}
+
+TEST_CASE("an add sent without waiting after a delete of the same id makes the job again") {
+  temp_data_dir dir;
+  auto rt = start_with_group(dir, "g");
+  for (int i = 0; i < 10; ++i) {
+    INFO("round " << i);
+    const std::string id = "j" + std::to_string(i);
+    REQUIRE(add(*rt, shell_job("g", id, "@every 1h", "echo old")).ok());
+    auto deleted = std::make_shared<std::promise<status>>();
+    auto delete_answer = deleted->get_future();
+    auto added = std::make_shared<std::promise<status_or<std::string>>>();
+    auto add_answer = added->get_future();
+    rt->delete_job(k_test_origin, "g", id, [deleted](status s) { deleted->set_value(std::move(s)); });
+    rt->add_job(k_test_origin, shell_job("g", id, "@every 2h", "echo new"),
+                [added](status_or<std::string> r) { added->set_value(std::move(r)); });
+    REQUIRE(delete_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(add_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(delete_answer.get().ok());
+    auto again = add_answer.get();
+    INFO(again.status().to_string());
+    CHECK(again.ok());
+    CHECK(detail(*rt, "g", id).spec.schedule == "@every 2h");
+  }
+}
+
+TEST_CASE("a job added or edited without waiting after the add of its parent_job runs after it") {
+  temp_data_dir dir;
+  auto rt = start_with_group(dir, "g");
+  for (int i = 0; i < 10; ++i) {
+    INFO("round " << i);
+    const std::string parent = "p" + std::to_string(i), child = "c" + std::to_string(i),
+                      other = "o" + std::to_string(i);
+    REQUIRE(add(*rt, shell_job("g", other, "@manually", "true")).ok());
+    job_spec after = shell_job("g", child, "@manually", "true");
+    after.parent_job = parent;
+    job_patch relink;
+    relink.parent_job = parent;
+    auto made = std::make_shared<std::promise<status_or<std::string>>>();
+    auto made_answer = made->get_future();
+    auto added = std::make_shared<std::promise<status_or<std::string>>>();
+    auto add_answer = added->get_future();
+    auto edited = std::make_shared<std::promise<status_or<job_view>>>();
+    auto edit_answer = edited->get_future();
+    rt->add_job(k_test_origin, shell_job("g", parent, "@manually", "true"),
+                [made](status_or<std::string> r) { made->set_value(std::move(r)); });
+    rt->add_job(k_test_origin, after, [added](status_or<std::string> r) { added->set_value(std::move(r)); });
+    rt->edit_job(k_test_origin, "g", other, relink, [edited](status_or<job_view> v) { edited->set_value(std::move(v)); });
+    REQUIRE(made_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(add_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(edit_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(made_answer.get().ok());
+    auto a = add_answer.get();
+    INFO(a.status().to_string());
+    CHECK(a.ok());
+    auto e = edit_answer.get();
+    INFO(e.status().to_string());
+    CHECK(e.ok());
+
+    // A job added after `other` while an edit makes `other` run after it would close a loop.
+    const std::string loop = "l" + std::to_string(i);
+    job_spec closing = shell_job("g", loop, "@manually", "true");
+    closing.parent_job = other;
+    job_patch back;
+    back.parent_job = loop;
+    auto looped = std::make_shared<std::promise<status_or<std::string>>>();
+    auto loop_answer = looped->get_future();
+    auto relinked = std::make_shared<std::promise<status_or<job_view>>>();
+    auto relink_answer = relinked->get_future();
+    rt->add_job(k_test_origin, closing, [looped](status_or<std::string> r) { looped->set_value(std::move(r)); });
+    rt->edit_job(k_test_origin, "g", other, back, [relinked](status_or<job_view> v) { relinked->set_value(std::move(v)); });
+    REQUIRE(loop_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(relink_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    CHECK(loop_answer.get().ok());
+    auto refused = relink_answer.get();
+    INFO(refused.status().to_string());
+    CHECK(refused.status().code() == status_code::invalid_argument);
+  }
 }

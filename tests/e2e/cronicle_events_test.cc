@@ -865,3 +865,21 @@ TEST_CASE("cronicle: run_event's now is the time the job stands for, in its now 
   CHECK(refused == json{{"code", "api"}, {"description", "Malformed now parameter: must be a unix time in seconds"}});
   CHECK(s.ok("get_event_history", {{"id", id}})["rows"].size() == 2);
 }
+
+TEST_CASE("cronicle: a disabled event enabled with a future reset_cursor first fires at the cursor's minute") {
+  cronicle_server s;
+  const json every_minute = {{"timing", json::object()}};
+  const int64_t cursor = 4102444800;  // 2100-01-01 00:00 UTC
+  std::string caught = s.create(with(with(shell_event("Caught", "#!/bin/sh\necho tick\n"), every_minute),
+                                     {{"catch_up", 1}, {"enabled", 0}}));
+  std::string plain = s.create(with(with(shell_event("Plain", "#!/bin/sh\necho tick\n"), every_minute),
+                                    {{"enabled", 0}}));
+  for (const auto& id : {caught, plain}) {
+    INFO(id);
+    s.ok("update_event", {{"id", id}, {"enabled", 1}, {"reset_cursor", cursor}});
+    json job = s.native.get("/v1/cronicle/job/" + id).json()["success"];
+    CHECK(job["active"] == true);
+    // As for an enabled event given the same cursor: nothing before it.
+    CHECK(job["next_fire_time"] == cursor);
+  }
+}
