@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <map>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -47,7 +49,11 @@ struct group_state {
   // The last TOTP step accepted per func name (replays refused); in memory, so a restart forgets.
   std::unordered_map<std::string, int64_t> last_code_step;
   // -- changes being written (applied once durable) --
-  std::unordered_map<std::string, std::string> adding;  // job id -> its parent_job
+  struct pending_add {
+    std::string parent;  // its parent_job
+    std::string name;    // for a delete-by-name sent after it
+  };
+  std::unordered_map<std::string, pending_add> adding;  // by job id
   // Calls for a job id being added (another add of it too), and adds of an id being deleted,
   // run once that change is answered.
   std::unordered_map<std::string, std::vector<actor_task>> add_waiters;
@@ -193,8 +199,8 @@ bool pending_link_would_cycle(group_self self, const std::string& id, const std:
     auto [from, to] = st.relinking.equal_range(job);
     for (auto it = from; it != to; ++it)
       if (!it->second.empty()) todo.push_back(it->second);
-    if (auto added = st.adding.find(job); added != st.adding.end() && !added->second.empty())
-      todo.push_back(added->second);
+    if (auto added = st.adding.find(job); added != st.adding.end() && !added->second.parent.empty())
+      todo.push_back(added->second.parent);
   }
   return false;
 }
@@ -393,6 +399,30 @@ void remove_jobs(group_self self, const job_context* ctx, const std::vector<std:
   }
 }
 
+// Removes every job called `name` (every job: nullopt), those whose add is being written
+// included: the removal waits for their adds (add_waiters), as it came after them. Jobs added
+// after it are kept.
+void remove_jobs_named(group_self self, const job_context* ctx, const std::optional<std::string>& name,
+                       audit_entry audit, const reply_fn<std::size_t>& reply) {
+  auto& st = self->state;
+  std::vector<std::string> ids, pending;
+  for (const auto& [id, entry] : st.jobs)
+    if (!name || entry.name == *name) ids.push_back(id);
+  for (const auto& [id, add] : st.adding)
+    if (!name || add.name == *name) pending.push_back(id);
+  if (pending.empty()) return remove_jobs(self, ctx, ids, std::move(audit), reply);
+  ids.insert(ids.end(), pending.begin(), pending.end());
+  auto left = std::make_shared<std::size_t>(pending.size());
+  auto removal = std::make_shared<std::function<void()>>(
+      [self, ctx, ids = std::move(ids), audit = std::move(audit), reply]() mutable {
+        remove_jobs(self, ctx, ids, std::move(audit), reply);
+      });
+  for (const auto& id : pending)
+    st.add_waiters[id].push_back([left, removal] {
+      if (--*left == 0) (*removal)();
+    });
+}
+
 // -- funcs --
 
 // Stores `func` (replacing one of the same name, whose secret and creation time it keeps) and
@@ -549,7 +579,7 @@ void add_job(group_self self, const job_context* ctx, audit_entry audit, job_spe
   }
   const bool id_chosen = !job.id.empty();  // by the client: a deleted job may have had it
   if (auto admitted = admit_job(self, ctx, job); !admitted.ok()) return then(admitted, job);
-  st.adding.emplace(job.id, job.parent_job);
+  st.adding.emplace(job.id, group_state::pending_add{job.parent_job, job.name});
   audit.job_id = job.id;
   audit.detail = job.name;
   auto batch = mutation_batch{}.put_job(job).put_audit(audit);
@@ -575,8 +605,8 @@ reply_fn<job_view> with_dependents(group_self self, const std::string& id, const
 
 // True when a job is being added, or edited, with `id` as its parent.
 bool child_being_added(group_self self, const std::string& id) {
-  for (const auto& [child, parent] : self->state.adding)
-    if (parent == id) return true;
+  for (const auto& [child, add] : self->state.adding)
+    if (add.parent == id) return true;
   for (const auto& [child, parent] : self->state.relinking)
     if (parent == id) return true;
   return false;
@@ -636,17 +666,12 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
         list_page(self, ctx, query, reply);
       },
       [=](clear_atom, audit_entry& audit, const reply_fn<std::size_t>& reply) {
-        std::vector<std::string> ids;
-        for (auto& [id, entry] : self->state.jobs) ids.push_back(id);
-        remove_jobs(self, ctx, ids, std::move(audit), reply);
+        remove_jobs_named(self, ctx, std::nullopt, std::move(audit), reply);
       },
       [=](delete_name_atom, audit_entry& audit, const std::string& name,
           const reply_fn<std::size_t>& reply) {
-        std::vector<std::string> ids;
-        for (auto& [id, entry] : self->state.jobs)
-          if (entry.name == name) ids.push_back(id);
         audit.detail = name;
-        remove_jobs(self, ctx, ids, std::move(audit), reply);
+        remove_jobs_named(self, ctx, name, std::move(audit), reply);
       },
       [=](delete_atom, audit_entry& audit, const std::string& id, const done_fn& done) {
         with_job(self, id, done, [=, audit = std::move(audit)](const caf::actor&) mutable {

@@ -605,3 +605,40 @@ TEST_CASE("a job added or edited without waiting after the add of its parent_job
     CHECK(refused.status().code() == status_code::invalid_argument);
   }
 }
+
+TEST_CASE("a clear or delete-by-name sent without waiting after an add removes the added job, not one added after it") {
+  temp_data_dir dir;
+  auto rt = start_with_group(dir, "g");
+  for (int i = 0; i < 10; ++i) {
+    INFO("round " << i);
+    const std::string first = "first" + std::to_string(i), later = "later" + std::to_string(i);
+    auto added = std::make_shared<std::promise<status_or<std::string>>>();
+    auto add_answer = added->get_future();
+    auto cleared = std::make_shared<std::promise<status_or<std::size_t>>>();
+    auto clear_answer = cleared->get_future();
+    auto added_later = std::make_shared<std::promise<status_or<std::string>>>();
+    auto later_answer = added_later->get_future();
+    rt->add_job(k_test_origin, shell_job("g", first, "@every 1h", "true"),
+                [added](status_or<std::string> r) { added->set_value(std::move(r)); });
+    if (i % 2 == 0) {
+      rt->clear_jobs(k_test_origin, "g", [cleared](status_or<std::size_t> n) { cleared->set_value(std::move(n)); });
+    } else {
+      rt->delete_jobs_by_name(k_test_origin, "g", first,
+                              [cleared](status_or<std::size_t> n) { cleared->set_value(std::move(n)); });
+    }
+    rt->add_job(k_test_origin, shell_job("g", later, "@every 1h", "true"),
+                [added_later](status_or<std::string> r) { added_later->set_value(std::move(r)); });
+    REQUIRE(add_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(clear_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(later_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    REQUIRE(add_answer.get().ok());
+    REQUIRE(later_answer.get().ok());
+    auto n = clear_answer.get();
+    REQUIRE(n.ok());
+    CHECK(n.value() >= 1);
+    auto jobs = jobs_of(*rt, "g");
+    CHECK(jobs.count(first) == 0);
+    CHECK(jobs.count(later) == 1);
+    REQUIRE(done([&](auto d) { rt->delete_job(k_test_origin, "g", later, d); }).ok());
+  }
+}
