@@ -32,20 +32,6 @@ bool goes_direct(group_routes& routes, const std::string& group) {
   return routes.send_direct(group, [](const caf::actor&) {});
 }
 
-// A reply whose answer a test reads later.
-template <class T>
-struct pending {
-  std::shared_ptr<std::promise<status_or<T>>> promise = std::make_shared<std::promise<status_or<T>>>();
-  std::future<status_or<T>> answer = promise->get_future();
-  reply_fn<T> reply() {
-    return [p = promise](status_or<T> v) { p->set_value(std::move(v)); };
-  }
-  status_or<T> get() {
-    REQUIRE(answer.wait_for(k_reply_timeout) == std::future_status::ready);
-    return answer.get();
-  }
-};
-
 }  // namespace
 
 TEST_CASE("a request goes straight to its group only while the group is published and none of its requests is held") {
@@ -123,17 +109,15 @@ TEST_CASE("requests sent without waiting reach a group made by the first of them
     func.group = group;
     func.name = "f";
     func.lua_body = "return 1";
-    pending<std::string> made, added;
-    auto deleted = std::make_shared<std::promise<status>>();
-    auto deletion = deleted->get_future();
-    rt->register_group(k_test_origin, group, made.reply());
-    rt->add_func(k_test_origin, func, added.reply());
-    rt->delete_func(k_test_origin, group, "f", [deleted](status s) { deleted->set_value(std::move(s)); });
+    later<status_or<std::string>> made, added;
+    later<status> deleted;
+    rt->register_group(k_test_origin, group, made.fn());
+    rt->add_func(k_test_origin, func, added.fn());
+    rt->delete_func(k_test_origin, group, "f", deleted.fn());
     INFO(group);
     REQUIRE(made.get().ok());
     REQUIRE(added.get().ok());
-    REQUIRE(deletion.wait_for(k_reply_timeout) == std::future_status::ready);
-    auto d = deletion.get();
+    auto d = deleted.get();
     INFO(d.to_string());
     CHECK(d.ok());
     CHECK(ask<std::vector<func_spec>>([&](auto r) { rt->list_funcs(group, r); }).value().empty());
@@ -147,14 +131,12 @@ TEST_CASE("a request sent without waiting after a group's removal finds the grou
     const std::string group = "g" + std::to_string(i);
     REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_test_origin, group, r); }).ok());
     REQUIRE(add(*rt, shell_job(group, "old", "@every 1h", "true")).ok());  // the route is published
-    pending<std::string> added;
-    auto removed = std::make_shared<std::promise<status>>();
-    auto removal = removed->get_future();
-    rt->remove_group(k_test_origin, group, [removed](status s) { removed->set_value(std::move(s)); });
-    rt->add_job(k_test_origin, shell_job(group, "late", "@every 1h", "true"), added.reply());
+    later<status_or<std::string>> added;
+    later<status> removed;
+    rt->remove_group(k_test_origin, group, removed.fn());
+    rt->add_job(k_test_origin, shell_job(group, "late", "@every 1h", "true"), added.fn());
     INFO(group);
-    REQUIRE(removal.wait_for(k_reply_timeout) == std::future_status::ready);
-    REQUIRE(removal.get().ok());
+    REQUIRE(removed.get().ok());
     CHECK(added.get().status().code() == status_code::not_found);
   }
   CHECK(ask<std::vector<std::string>>([&](auto r) { rt->list_groups(r); }).value().empty());
@@ -172,18 +154,14 @@ namespace {
 // waiting right after an import of `archive` (answered in *imported), which holds the group too.
 std::pair<status, status> remove_then_add(scheduler_runtime& rt, const std::string& group, std::string archive,
                                           status* imported) {
-  auto import_done = std::make_shared<std::promise<status>>();
-  auto import_answer = import_done->get_future();
-  auto removed = std::make_shared<std::promise<status>>();
-  auto removal = removed->get_future();
-  pending<std::string> added;
-  rt.import(k_test_origin, std::move(archive), [import_done](status s) { import_done->set_value(std::move(s)); });
-  rt.remove_group(k_test_origin, group, [removed](status s) { removed->set_value(std::move(s)); });
-  rt.add_job(k_test_origin, shell_job(group, "late", "@every 1h", "true"), added.reply());
-  REQUIRE(import_answer.wait_for(k_reply_timeout) == std::future_status::ready);
-  REQUIRE(removal.wait_for(k_reply_timeout) == std::future_status::ready);
-  *imported = import_answer.get();
-  return {removal.get(), added.get().status()};
+  later<status> import_done, removed;
+  later<status_or<std::string>> added;
+  rt.import(k_test_origin, std::move(archive), import_done.fn());
+  rt.remove_group(k_test_origin, group, removed.fn());
+  rt.add_job(k_test_origin, shell_job(group, "late", "@every 1h", "true"), added.fn());
+  *imported = import_done.get();
+  status removal = removed.get();
+  return {removal, added.get().status()};
 }
 
 }  // namespace
@@ -238,14 +216,12 @@ TEST_CASE("a request sent without waiting between a group's removal and its regi
   REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_test_origin, "g", r); }).ok());
   for (int i = 0; i < 20; ++i) {
     INFO("round " << i);
-    auto removed = std::make_shared<std::promise<status>>();
-    auto removal = removed->get_future();
-    pending<std::string> added, made;
-    rt->remove_group(k_test_origin, "g", [removed](status s) { removed->set_value(std::move(s)); });
-    rt->add_job(k_test_origin, shell_job("g", "late", "@every 1h", "true"), added.reply());
-    rt->register_group(k_test_origin, "g", made.reply());
-    REQUIRE(removal.wait_for(k_reply_timeout) == std::future_status::ready);
-    REQUIRE(removal.get().ok());
+    later<status> removed;
+    later<status_or<std::string>> added, made;
+    rt->remove_group(k_test_origin, "g", removed.fn());
+    rt->add_job(k_test_origin, shell_job("g", "late", "@every 1h", "true"), added.fn());
+    rt->register_group(k_test_origin, "g", made.fn());
+    REQUIRE(removed.get().ok());
     REQUIRE(made.get().ok());
     auto late = added.get().status();
     INFO(late.to_string());
@@ -271,20 +247,19 @@ TEST_CASE("every call is answered while groups come and go under calls from seve
     threads.emplace_back([&, t] {
       for (int round = 0; round < k_rounds; ++round) {
         const std::string group = "t" + std::to_string(t) + "r" + std::to_string(round % 3);
-        pending<std::string> made, added, late;
-        auto removed = std::make_shared<std::promise<status>>();
-        auto removal = removed->get_future();
+        later<status_or<std::string>> made, added, late;
+        later<status> removed;
         // Made and filled through the registry (the group is not published yet), then removed
         // with a call right behind the removal while the group is published (it would go
         // straight to the group, but for the removal's hold).
-        rt->register_group(k_test_origin, group, made.reply());
-        rt->add_job(k_test_origin, shell_job(group, "j", "@every 1h", "true"), added.reply());
+        rt->register_group(k_test_origin, group, made.fn());
+        rt->add_job(k_test_origin, shell_job(group, "j", "@every 1h", "true"), added.fn());
         if (!wait(made.answer) || !wait(added.answer)) continue;
         if (!made.answer.get().ok() || !added.answer.get().ok()) ++wrong;
-        rt->remove_group(k_test_origin, group, [removed](status s) { removed->set_value(std::move(s)); });
-        rt->add_job(k_test_origin, shell_job(group, "late", "@every 1h", "true"), late.reply());
-        if (!wait(removal) || !wait(late.answer)) continue;
-        if (!removal.get().ok()) ++wrong;
+        rt->remove_group(k_test_origin, group, removed.fn());
+        rt->add_job(k_test_origin, shell_job(group, "late", "@every 1h", "true"), late.fn());
+        if (!wait(removed.answer) || !wait(late.answer)) continue;
+        if (!removed.answer.get().ok()) ++wrong;
         if (late.answer.get().status().code() != status_code::not_found) ++wrong;
       }
       ++done_threads;
@@ -293,8 +268,8 @@ TEST_CASE("every call is answered while groups come and go under calls from seve
   // Meanwhile reads of the groups being made and removed: answered, found or not.
   while (done_threads.load() < k_threads) {
     for (int t = 0; t < k_threads; ++t) {
-      pending<std::vector<job_view>> listed;
-      rt->list_jobs("t" + std::to_string(t) + "r0", listed.reply());
+      later<status_or<std::vector<job_view>>> listed;
+      rt->list_jobs("t" + std::to_string(t) + "r0", listed.fn());
       if (wait(listed.answer)) {
         auto l = listed.answer.get();
         if (!l.ok() && l.status().code() != status_code::not_found) ++wrong;

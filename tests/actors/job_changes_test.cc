@@ -379,20 +379,15 @@ TEST_CASE("two edits sent without waiting cannot link two jobs into a loop of pa
     job_patch a_after_b, b_after_a;
     a_after_b.parent_job = b;
     b_after_a.parent_job = a;
-    auto first = std::make_shared<std::promise<status_or<job_view>>>();
-    auto second = std::make_shared<std::promise<status_or<job_view>>>();
-    auto first_answer = first->get_future(), second_answer = second->get_future();
-    rt->edit_job(k_test_origin, "g", a, a_after_b, [first](status_or<job_view> v) { first->set_value(std::move(v)); });
-    rt->edit_job(k_test_origin, "g", b, b_after_a, [second](status_or<job_view> v) { second->set_value(std::move(v)); });
-    REQUIRE(first_answer.wait_for(k_reply_timeout) == std::future_status::ready);
-    REQUIRE(second_answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    later<status_or<job_view>> first, second;
+    rt->edit_job(k_test_origin, "g", a, a_after_b, first.fn());
+    rt->edit_job(k_test_origin, "g", b, b_after_a, second.fn());
     // As one after the other: the first links a after b, the second would close the loop.
-    CHECK(first_answer.get().ok());
-    auto looped = second_answer.get();
+    CHECK(first.get().ok());
+    auto looped = second.get();
     INFO(looped.status().to_string());
     CHECK(looped.status().code() == status_code::invalid_argument);
     CHECK(detail(*rt, "g", b).spec.parent_job.empty());
-
 
     // A delete of d sent right after an edit that makes e its child is refused, as when the
     // edit had been answered first.
@@ -401,16 +396,12 @@ TEST_CASE("two edits sent without waiting cannot link two jobs into a loop of pa
     REQUIRE(add(*rt, shell_job("g", e, "@manually", "true")).ok());
     job_patch e_after_d;
     e_after_d.parent_job = d;
-    auto edited = std::make_shared<std::promise<status_or<job_view>>>();
-    auto edit_answer = edited->get_future();
-    auto deleted = std::make_shared<std::promise<status>>();
-    auto delete_answer = deleted->get_future();
-    rt->edit_job(k_test_origin, "g", e, e_after_d, [edited](status_or<job_view> v) { edited->set_value(std::move(v)); });
-    rt->delete_job(k_test_origin, "g", d, [deleted](status s) { deleted->set_value(std::move(s)); });
-    REQUIRE(edit_answer.wait_for(k_reply_timeout) == std::future_status::ready);
-    REQUIRE(delete_answer.wait_for(k_reply_timeout) == std::future_status::ready);
-    CHECK(edit_answer.get().ok());
-    auto removed = delete_answer.get();
+    later<status_or<job_view>> edited;
+    later<status> deleted;
+    rt->edit_job(k_test_origin, "g", e, e_after_d, edited.fn());
+    rt->delete_job(k_test_origin, "g", d, deleted.fn());
+    CHECK(edited.get().ok());
+    auto removed = deleted.get();
     INFO(removed.to_string());
     CHECK(removed.code() == status_code::failed_precondition);
     CHECK(jobs_of(*rt, "g").count(d) == 1);
@@ -428,16 +419,12 @@ TEST_CASE("a run asked for without waiting after an edit runs the edited job, an
     shell_target target;
     target.command = "echo new";
     edit.target = target;
-    auto edited = std::make_shared<std::promise<status_or<job_view>>>();
-    auto edit_answer = edited->get_future();
-    auto started = std::make_shared<std::promise<status_or<uint64_t>>>();
-    auto run_answer = started->get_future();
-    rt->edit_job(k_test_origin, "g", id, edit, [edited](status_or<job_view> v) { edited->set_value(std::move(v)); });
-    rt->run_job_now(k_test_origin, "g", id, [started](status_or<uint64_t> r) { started->set_value(std::move(r)); });
-    REQUIRE(edit_answer.wait_for(k_reply_timeout) == std::future_status::ready);
-    REQUIRE(run_answer.wait_for(k_reply_timeout) == std::future_status::ready);
-    REQUIRE(edit_answer.get().ok());
-    auto run = run_answer.get();
+    later<status_or<job_view>> edited;
+    later<status_or<uint64_t>> started;
+    rt->edit_job(k_test_origin, "g", id, edit, edited.fn());
+    rt->run_job_now(k_test_origin, "g", id, started.fn());
+    REQUIRE(edited.get().ok());
+    auto run = started.get();
     REQUIRE(run.ok());
     REQUIRE(poll_until([&] { return detail(*rt, "g", id).runs == 1 && detail(*rt, "g", id).running == 0; }));
     auto last = detail(*rt, "g", id).last_run;
@@ -445,16 +432,12 @@ TEST_CASE("a run asked for without waiting after an edit runs the edited job, an
     CHECK(last->run_id == run.value());
     CHECK(last->output_tail == "new\n");
 
-    auto deleted = std::make_shared<std::promise<status>>();
-    auto delete_answer = deleted->get_future();
-    auto late = std::make_shared<std::promise<status_or<uint64_t>>>();
-    auto late_answer = late->get_future();
-    rt->delete_job(k_test_origin, "g", id, [deleted](status s) { deleted->set_value(std::move(s)); });
-    rt->run_job_now(k_test_origin, "g", id, [late](status_or<uint64_t> r) { late->set_value(std::move(r)); });
-    REQUIRE(delete_answer.wait_for(k_reply_timeout) == std::future_status::ready);
-    REQUIRE(late_answer.wait_for(k_reply_timeout) == std::future_status::ready);
-    REQUIRE(delete_answer.get().ok());
-    auto refused = late_answer.get();
+    later<status> deleted;
+    later<status_or<uint64_t>> late;
+    rt->delete_job(k_test_origin, "g", id, deleted.fn());
+    rt->run_job_now(k_test_origin, "g", id, late.fn());
+    REQUIRE(deleted.get().ok());
+    auto refused = late.get();
     INFO(refused.status().to_string());
     CHECK(refused.status().code() == status_code::not_found);
   }
@@ -466,24 +449,17 @@ TEST_CASE("calls for a job sent without waiting after its add find the job") {
   for (int i = 0; i < 10; ++i) {
     INFO("round " << i);
     const std::string id = "j" + std::to_string(i);
-    auto added = std::make_shared<std::promise<status_or<std::string>>>();
-    auto add_answer = added->get_future();
-    auto paused = std::make_shared<std::promise<status>>();
-    auto pause_answer = paused->get_future();
-    auto viewed = std::make_shared<std::promise<status_or<job_view>>>();
-    auto view_answer = viewed->get_future();
-    rt->add_job(k_test_origin, shell_job("g", id, "@every 1h", "true"),
-                [added](status_or<std::string> r) { added->set_value(std::move(r)); });
-    rt->pause_job(k_test_origin, "g", id, [paused](status s) { paused->set_value(std::move(s)); });
-    rt->job_detail("g", id, [viewed](status_or<job_view> v) { viewed->set_value(std::move(v)); });
-    REQUIRE(add_answer.wait_for(k_reply_timeout) == std::future_status::ready);
-    REQUIRE(pause_answer.wait_for(k_reply_timeout) == std::future_status::ready);
-    REQUIRE(view_answer.wait_for(k_reply_timeout) == std::future_status::ready);
-    REQUIRE(add_answer.get().ok());
-    auto p = pause_answer.get();
+    later<status_or<std::string>> added;
+    later<status> paused;
+    later<status_or<job_view>> viewed;
+    rt->add_job(k_test_origin, shell_job("g", id, "@every 1h", "true"), added.fn());
+    rt->pause_job(k_test_origin, "g", id, paused.fn());
+    rt->job_detail("g", id, viewed.fn());
+    REQUIRE(added.get().ok());
+    auto p = paused.get();
     INFO(p.to_string());
     CHECK(p.ok());
-    auto v = view_answer.get();
+    auto v = viewed.get();
     INFO(v.status().to_string());
     CHECK(v.ok());
     CHECK(detail(*rt, "g", id).phase == job_phase::paused);
@@ -500,29 +476,20 @@ TEST_CASE("a func call sent without waiting after the func's add or delete finds
     func.name = "Text";
     func.lua_body = "function Text() print('hello') end";
     func.use_otp = false;
-    auto added = std::make_shared<std::promise<status_or<std::string>>>();
-    auto add_answer = added->get_future();
-    auto called = std::make_shared<std::promise<status_or<std::string>>>();
-    auto call_answer = called->get_future();
-    rt->add_func(k_test_origin, func, [added](status_or<std::string> r) { added->set_value(std::move(r)); });
-    rt->call_func("g", "Text", func_request{}, [called](status_or<std::string> r) { called->set_value(std::move(r)); });
-    REQUIRE(add_answer.wait_for(k_reply_timeout) == std::future_status::ready);
-    REQUIRE(call_answer.wait_for(k_reply_timeout) == std::future_status::ready);
-    REQUIRE(add_answer.get().ok());
-    auto call = call_answer.get();
+    later<status_or<std::string>> added, called;
+    rt->add_func(k_test_origin, func, added.fn());
+    rt->call_func("g", "Text", func_request{}, called.fn());
+    REQUIRE(added.get().ok());
+    auto call = called.get();
     INFO(call.status().to_string());
     CHECK(call.ok());
 
-    auto deleted = std::make_shared<std::promise<status>>();
-    auto delete_answer = deleted->get_future();
-    auto late = std::make_shared<std::promise<status_or<std::string>>>();
-    auto late_answer = late->get_future();
-    rt->delete_func(k_test_origin, "g", "Text", [deleted](status s) { deleted->set_value(std::move(s)); });
-    rt->call_func("g", "Text", func_request{}, [late](status_or<std::string> r) { late->set_value(std::move(r)); });
-    REQUIRE(delete_answer.wait_for(k_reply_timeout) == std::future_status::ready);
-    REQUIRE(late_answer.wait_for(k_reply_timeout) == std::future_status::ready);
-    REQUIRE(delete_answer.get().ok());
-    auto refused = late_answer.get();
+    later<status> deleted;
+    later<status_or<std::string>> late;
+    rt->delete_func(k_test_origin, "g", "Text", deleted.fn());
+    rt->call_func("g", "Text", func_request{}, late.fn());
+    REQUIRE(deleted.get().ok());
+    auto refused = late.get();
     INFO(refused.status().to_string());
     CHECK(refused.status().code() == status_code::not_found);
   }
@@ -535,17 +502,12 @@ TEST_CASE("an add sent without waiting after a delete of the same id makes the j
     INFO("round " << i);
     const std::string id = "j" + std::to_string(i);
     REQUIRE(add(*rt, shell_job("g", id, "@every 1h", "echo old")).ok());
-    auto deleted = std::make_shared<std::promise<status>>();
-    auto delete_answer = deleted->get_future();
-    auto added = std::make_shared<std::promise<status_or<std::string>>>();
-    auto add_answer = added->get_future();
-    rt->delete_job(k_test_origin, "g", id, [deleted](status s) { deleted->set_value(std::move(s)); });
-    rt->add_job(k_test_origin, shell_job("g", id, "@every 2h", "echo new"),
-                [added](status_or<std::string> r) { added->set_value(std::move(r)); });
-    REQUIRE(delete_answer.wait_for(k_reply_timeout) == std::future_status::ready);
-    REQUIRE(add_answer.wait_for(k_reply_timeout) == std::future_status::ready);
-    REQUIRE(delete_answer.get().ok());
-    auto again = add_answer.get();
+    later<status> deleted;
+    later<status_or<std::string>> added;
+    rt->delete_job(k_test_origin, "g", id, deleted.fn());
+    rt->add_job(k_test_origin, shell_job("g", id, "@every 2h", "echo new"), added.fn());
+    REQUIRE(deleted.get().ok());
+    auto again = added.get();
     INFO(again.status().to_string());
     CHECK(again.ok());
     CHECK(detail(*rt, "g", id).spec.schedule == "@every 2h");
@@ -564,24 +526,16 @@ TEST_CASE("a job added or edited without waiting after the add of its parent_job
     after.parent_job = parent;
     job_patch relink;
     relink.parent_job = parent;
-    auto made = std::make_shared<std::promise<status_or<std::string>>>();
-    auto made_answer = made->get_future();
-    auto added = std::make_shared<std::promise<status_or<std::string>>>();
-    auto add_answer = added->get_future();
-    auto edited = std::make_shared<std::promise<status_or<job_view>>>();
-    auto edit_answer = edited->get_future();
-    rt->add_job(k_test_origin, shell_job("g", parent, "@manually", "true"),
-                [made](status_or<std::string> r) { made->set_value(std::move(r)); });
-    rt->add_job(k_test_origin, after, [added](status_or<std::string> r) { added->set_value(std::move(r)); });
-    rt->edit_job(k_test_origin, "g", other, relink, [edited](status_or<job_view> v) { edited->set_value(std::move(v)); });
-    REQUIRE(made_answer.wait_for(k_reply_timeout) == std::future_status::ready);
-    REQUIRE(add_answer.wait_for(k_reply_timeout) == std::future_status::ready);
-    REQUIRE(edit_answer.wait_for(k_reply_timeout) == std::future_status::ready);
-    REQUIRE(made_answer.get().ok());
-    auto a = add_answer.get();
+    later<status_or<std::string>> made, added;
+    later<status_or<job_view>> edited;
+    rt->add_job(k_test_origin, shell_job("g", parent, "@manually", "true"), made.fn());
+    rt->add_job(k_test_origin, after, added.fn());
+    rt->edit_job(k_test_origin, "g", other, relink, edited.fn());
+    REQUIRE(made.get().ok());
+    auto a = added.get();
     INFO(a.status().to_string());
     CHECK(a.ok());
-    auto e = edit_answer.get();
+    auto e = edited.get();
     INFO(e.status().to_string());
     CHECK(e.ok());
 
@@ -591,16 +545,12 @@ TEST_CASE("a job added or edited without waiting after the add of its parent_job
     closing.parent_job = other;
     job_patch back;
     back.parent_job = loop;
-    auto looped = std::make_shared<std::promise<status_or<std::string>>>();
-    auto loop_answer = looped->get_future();
-    auto relinked = std::make_shared<std::promise<status_or<job_view>>>();
-    auto relink_answer = relinked->get_future();
-    rt->add_job(k_test_origin, closing, [looped](status_or<std::string> r) { looped->set_value(std::move(r)); });
-    rt->edit_job(k_test_origin, "g", other, back, [relinked](status_or<job_view> v) { relinked->set_value(std::move(v)); });
-    REQUIRE(loop_answer.wait_for(k_reply_timeout) == std::future_status::ready);
-    REQUIRE(relink_answer.wait_for(k_reply_timeout) == std::future_status::ready);
-    CHECK(loop_answer.get().ok());
-    auto refused = relink_answer.get();
+    later<status_or<std::string>> looped;
+    later<status_or<job_view>> relinked;
+    rt->add_job(k_test_origin, closing, looped.fn());
+    rt->edit_job(k_test_origin, "g", other, back, relinked.fn());
+    CHECK(looped.get().ok());
+    auto refused = relinked.get();
     INFO(refused.status().to_string());
     CHECK(refused.status().code() == status_code::invalid_argument);
   }
@@ -611,34 +561,21 @@ TEST_CASE("a clear or delete-by-name sent without waiting after an add removes t
   auto rt = start_with_group(dir, "g");
   for (int i = 0; i < 10; ++i) {
     INFO("round " << i);
-    const std::string first = "first" + std::to_string(i), later = "later" + std::to_string(i);
-    auto added = std::make_shared<std::promise<status_or<std::string>>>();
-    auto add_answer = added->get_future();
-    auto cleared = std::make_shared<std::promise<status_or<std::size_t>>>();
-    auto clear_answer = cleared->get_future();
-    auto added_later = std::make_shared<std::promise<status_or<std::string>>>();
-    auto later_answer = added_later->get_future();
-    rt->add_job(k_test_origin, shell_job("g", first, "@every 1h", "true"),
-                [added](status_or<std::string> r) { added->set_value(std::move(r)); });
-    if (i % 2 == 0) {
-      rt->clear_jobs(k_test_origin, "g", [cleared](status_or<std::size_t> n) { cleared->set_value(std::move(n)); });
-    } else {
-      rt->delete_jobs_by_name(k_test_origin, "g", first,
-                              [cleared](status_or<std::size_t> n) { cleared->set_value(std::move(n)); });
-    }
-    rt->add_job(k_test_origin, shell_job("g", later, "@every 1h", "true"),
-                [added_later](status_or<std::string> r) { added_later->set_value(std::move(r)); });
-    REQUIRE(add_answer.wait_for(k_reply_timeout) == std::future_status::ready);
-    REQUIRE(clear_answer.wait_for(k_reply_timeout) == std::future_status::ready);
-    REQUIRE(later_answer.wait_for(k_reply_timeout) == std::future_status::ready);
-    REQUIRE(add_answer.get().ok());
-    REQUIRE(later_answer.get().ok());
-    auto n = clear_answer.get();
+    const std::string first = "first" + std::to_string(i), after = "after" + std::to_string(i);
+    later<status_or<std::string>> added, added_after;
+    later<status_or<std::size_t>> cleared;
+    rt->add_job(k_test_origin, shell_job("g", first, "@every 1h", "true"), added.fn());
+    if (i % 2 == 0) rt->clear_jobs(k_test_origin, "g", cleared.fn());
+    else rt->delete_jobs_by_name(k_test_origin, "g", first, cleared.fn());
+    rt->add_job(k_test_origin, shell_job("g", after, "@every 1h", "true"), added_after.fn());
+    REQUIRE(added.get().ok());
+    auto n = cleared.get();
     REQUIRE(n.ok());
     CHECK(n.value() >= 1);
+    REQUIRE(added_after.get().ok());
     auto jobs = jobs_of(*rt, "g");
     CHECK(jobs.count(first) == 0);
-    CHECK(jobs.count(later) == 1);
-    REQUIRE(done([&](auto d) { rt->delete_job(k_test_origin, "g", later, d); }).ok());
+    CHECK(jobs.count(after) == 1);
+    REQUIRE(done([&](auto d) { rt->delete_job(k_test_origin, "g", after, d); }).ok());
   }
 }

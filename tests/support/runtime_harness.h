@@ -84,6 +84,28 @@ status_or<T> ask(Call call) {
   return answer.get();
 }
 
+// A reply that comes later, for calls sent without waiting for each other: hand `fn()` to the
+// call, then `get()` waits for its reply. T is `status` for a done_fn, `status_or<V>` for a
+// reply_fn<V>.
+//   later<status_or<std::string>> added;
+//   later<status> paused;
+//   rt->add_job(k_test_origin, job, added.fn());
+//   rt->pause_job(k_test_origin, "g", job.id, paused.fn());  // before the add is answered
+//   REQUIRE(added.get().ok());
+template <class T>
+struct later {
+  std::shared_ptr<std::promise<T>> promise = std::make_shared<std::promise<T>>();
+  std::future<T> answer = promise->get_future();  // answer.get() waits without a limit (threads)
+
+  std::function<void(T)> fn() const {
+    return [p = promise](T v) { p->set_value(std::move(v)); };
+  }
+  T get() {
+    REQUIRE(answer.wait_for(k_reply_timeout) == std::future_status::ready);
+    return answer.get();
+  }
+};
+
 template <class Call>
 status done(Call call) {
   auto promise = std::make_shared<std::promise<status>>();
