@@ -33,10 +33,20 @@
 
 namespace mainspring::http {
 
+// The deepest nesting of arrays and objects a body may have: far beyond any body the APIs read
+// (a Cloudtask job, the deepest, has 4 levels) and far below what nlohmann's recursive copy and
+// dump take on a thread's stack (2,500 levels overflowed 8 MiB under ASan).
+inline constexpr std::size_t k_max_json_body_depth = 512;
+
 // Parses `body` as a JSON object. Comments are allowed, and so are trailing commas before '}' or
-// ']' (the seed document's own examples carry both). Anything else that is not a JSON object is
-// invalid_argument "malformed JSON body: <why>".
+// ']' (the seed document's own examples carry both). Anything else that is not a JSON object, or
+// one nested deeper than k_max_json_body_depth, is invalid_argument "malformed JSON body: <why>".
 status_or<nlohmann::json> parse_json_object(std::string_view body);
+
+// `text` as one JSON value of any type, strictly (no comments, no trailing commas), or a
+// discarded value when it is no JSON or nests deeper than k_max_json_body_depth: for the bodies
+// and uploads that need not be an object (Dkron's restore file).
+nlohmann::json parse_json_value(std::string_view text);
 
 // A string field. Wrong type -> "<name>: must be a string".
 status_or<std::optional<std::string>> string_field(const nlohmann::json& object,
