@@ -7,6 +7,7 @@
 #include <limits>
 #include <vector>
 
+#include "core/json_depth.h"
 #include "core/utf8.h"
 
 namespace mainspring::http {
@@ -40,35 +41,6 @@ std::string parse_detail(const char* what) {
 }
 
 // Parses `text`, or answers a discarded value and says why.
-// nlohmann's DOM builder, refusing a value nested deeper than k_max_json_body_depth. Its parse
-// keeps its own stack, but copying, comparing and writing a value recurse once per level on the
-// thread's stack, and the dialects copy and echo bodies (Cloudtask's answers are the body as
-// posted): a 1 MiB body can nest 500,000 levels.
-class depth_limited_dom : public nlohmann::detail::json_sax_dom_parser<json> {
- public:
-  depth_limited_dom(json& result, bool allow_exceptions) : json_sax_dom_parser(result, allow_exceptions) {}
-
-  bool start_object(std::size_t elements) { return open() && json_sax_dom_parser::start_object(elements); }
-  bool end_object() { return close() && json_sax_dom_parser::end_object(); }
-  bool start_array(std::size_t elements) { return open() && json_sax_dom_parser::start_array(elements); }
-  bool end_array() { return close() && json_sax_dom_parser::end_array(); }
-
-  bool too_deep() const { return too_deep_; }
-
- private:
-  bool open() {
-    too_deep_ = ++depth_ > k_max_json_body_depth;
-    return !too_deep_;
-  }
-  bool close() {
-    --depth_;
-    return true;
-  }
-
-  std::size_t depth_ = 0;
-  bool too_deep_ = false;
-};
-
 json try_parse(std::string_view text, std::string* why) {
   // nlohmann's reader takes a NUL byte for the end of its input and would ignore what follows;
   // a JSON text holds none (a string writes it \u0000).
@@ -76,17 +48,9 @@ json try_parse(std::string_view text, std::string* why) {
     *why = "a NUL byte at offset " + std::to_string(nul) + " (JSON text holds none)";
     return json(json::value_t::discarded);
   }
-  try {
-    json value;
-    depth_limited_dom dom(value, /*allow_exceptions=*/true);
-    if (json::sax_parse(text.begin(), text.end(), &dom, json::input_format_t::json, /*strict=*/true,
-                        /*ignore_comments=*/true))
-      return value;
-    if (dom.too_deep()) *why = "nested deeper than " + std::to_string(k_max_json_body_depth) + " levels";
-  } catch (const std::exception& e) {
-    *why = parse_detail(e.what());
-  }
-  return json(json::value_t::discarded);
+  json value = parse_json_within_depth(text, /*ignore_comments=*/true, why);
+  if (value.is_discarded()) *why = parse_detail(why->c_str());
+  return value;
 }
 
 bool starts_comment(std::string_view t, std::size_t i) {
@@ -237,14 +201,7 @@ status_or<nlohmann::json> parse_json_object(std::string_view body) {
   return value;
 }
 
-json parse_json_value(std::string_view text) {
-  json value;
-  depth_limited_dom dom(value, /*allow_exceptions=*/false);
-  if (json::sax_parse(text.begin(), text.end(), &dom, json::input_format_t::json, /*strict=*/true,
-                      /*ignore_comments=*/false))
-    return value;
-  return json(json::value_t::discarded);
-}
+json parse_json_value(std::string_view text) { return parse_json_within_depth(text, /*ignore_comments=*/false); }
 
 status_or<std::optional<std::string>> string_field(const nlohmann::json& object,
                                                    std::string_view name) {

@@ -21,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_depth.h"
 #include "core/status.h"
 
 // Unwraps a status_or into `out`, or returns its status from the enclosing function.
@@ -33,10 +34,8 @@
 
 namespace mainspring::http {
 
-// The deepest nesting of arrays and objects a body may have: far beyond any body the APIs read
-// (a Cloudtask job, the deepest, has 4 levels) and far below what nlohmann's recursive copy and
-// dump take on a thread's stack (2,500 levels overflowed 8 MiB under ASan).
-inline constexpr std::size_t k_max_json_body_depth = 512;
+// The deepest nesting of arrays and objects a body may have (core/json_depth.h says why).
+inline constexpr std::size_t k_max_json_body_depth = k_max_json_depth;
 
 // Parses `body` as a JSON object. Comments are allowed, and so are trailing commas before '}' or
 // ']' (the seed document's own examples carry both). Anything else that is not a JSON object, or
