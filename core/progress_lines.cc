@@ -7,6 +7,7 @@
 
 #include "core/ascii_text.h"
 #include "core/html_sanitizer.h"
+#include "core/json_depth.h"
 #include "core/js_truthy.h"
 
 namespace mainspring {
@@ -91,7 +92,7 @@ std::string reported_fields(const stdout_report& report, bool succeeded) {
 }
 
 json reported_object(std::string_view text) {
-  json reported = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  json reported = parse_json_within_depth(text, /*ignore_comments=*/false);
   return reported.is_object() ? reported : json::object();
 }
 
@@ -116,7 +117,7 @@ void progress_lines::take_line(std::string& output, stdout_report& report, std::
     // /^\s*\{.+\}\s*$/: braces around at least one character.
     std::string_view body = trim_blanks(held_);
     if (body.size() >= 3 && body.front() == '{' && body.back() == '}') {
-      json data = json::parse(body, nullptr, /*allow_exceptions=*/false);
+      json data = parse_json_within_depth(body, /*ignore_comments=*/false);
       if (data.is_object()) return apply_report(data, report);
     }
   }

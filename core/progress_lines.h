@@ -11,7 +11,8 @@
 //     core/html_sanitizer; update_event is dropped, as Cronicle drops it by default). The first
 //     report with a truthy "complete" ends the run's reports: its code is the code reported last
 //     (0 when falsy; an integer as it is, any other value 1); reports after it change nothing. A
-//     line of that shape that does not parse is output.
+//     line of that shape that does not parse, or nests deeper than k_max_json_depth
+//     (core/json_depth.h), is output.
 //
 // Stdout then reaches the output a line at a time: a line is held until its '\n' (or the end of
 // the stream), at most k_max_held_line_bytes of it (k_max_held_json_line_bytes in JSON mode); a

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "http/json_body.h"
+
 namespace mainspring::http {
 
 using nlohmann::json;
@@ -11,7 +13,15 @@ using nlohmann::ordered_json;
 go_json_members parse_members_in_order(const std::string& text) {
   go_json_members out;
   std::string key;
+  bool too_deep = false;
   json::parser_callback_t collect = [&](int depth, json::parse_event_t event, json& parsed) {
+    // Go reads 10,000 levels; nlohmann's copies recurse per level, so nothing beyond the body
+    // limit is built (json_body.h) and the whole text reads as no JSON.
+    if ((event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) &&
+        static_cast<std::size_t>(depth) >= k_max_json_body_depth) {
+      too_deep = true;
+      return false;
+    }
     if (depth != 1) return true;
     if (event == json::parse_event_t::key) key = parsed.get<std::string>();
     else if (event == json::parse_event_t::value || event == json::parse_event_t::object_end ||
@@ -20,6 +30,7 @@ go_json_members parse_members_in_order(const std::string& text) {
     return true;
   };
   out.value = json::parse(text, collect, /*allow_exceptions=*/false);
+  if (too_deep) out.value = json(json::value_t::discarded);
   if (!out.value.is_object()) out.members.clear();  // an array's elements came as members too
   return out;
 }

@@ -7,6 +7,7 @@
 #include <limits>
 #include <vector>
 
+#include "core/json_depth.h"
 #include "core/utf8.h"
 
 namespace mainspring::http {
@@ -47,13 +48,9 @@ json try_parse(std::string_view text, std::string* why) {
     *why = "a NUL byte at offset " + std::to_string(nul) + " (JSON text holds none)";
     return json(json::value_t::discarded);
   }
-  try {
-    return json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/true,
-                       /*ignore_comments=*/true);
-  } catch (const std::exception& e) {
-    *why = parse_detail(e.what());
-  }
-  return json(json::value_t::discarded);
+  json value = parse_json_within_depth(text, /*ignore_comments=*/true, why);
+  if (value.is_discarded()) *why = parse_detail(why->c_str());
+  return value;
 }
 
 bool starts_comment(std::string_view t, std::size_t i) {
@@ -203,6 +200,8 @@ status_or<nlohmann::json> parse_json_object(std::string_view body) {
                                     value.type_name());
   return value;
 }
+
+json parse_json_value(std::string_view text) { return parse_json_within_depth(text, /*ignore_comments=*/false); }
 
 status_or<std::optional<std::string>> string_field(const nlohmann::json& object,
                                                    std::string_view name) {

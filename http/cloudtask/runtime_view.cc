@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <memory>
-#include <mutex>
 
 namespace mainspring::http::cloudtask {
 
@@ -52,28 +51,33 @@ void load_runtime(scheduler_api& api, std::string group, bool with_jobs, reply_f
   });
 }
 
+namespace {
+
+// Loads groups[next...] one after the other into `loaded`. One at a time, so that a request holds
+// at most one list on the list worker: one per group at once filled its queue
+// (k_max_queued_lists) on a server of a few hundred groups, and the lists it refused, this
+// request's and anyone's, answered 503 or left runtimes out.
+void load_from(scheduler_api& api, std::shared_ptr<std::vector<std::string>> groups, std::size_t next,
+               std::shared_ptr<std::vector<runtime_view>> loaded, reply_fn<std::vector<runtime_view>> done) {
+  if (next == groups->size()) {
+    std::sort(loaded->begin(), loaded->end(),
+              [](const runtime_view& a, const runtime_view& b) { return a.name < b.name; });
+    return done(std::move(*loaded));
+  }
+  load_runtime(api, (*groups)[next], true, [&api, groups, next, loaded, done](status_or<runtime_view> rt) {
+    if (rt.ok()) loaded->push_back(std::move(rt).value());
+    else if (rt.status().code() != status_code::not_found) return done(rt.status());  // removed meanwhile: left out
+    load_from(api, groups, next + 1, loaded, done);
+  });
+}
+
+}  // namespace
+
 void load_all_runtimes(scheduler_api& api, reply_fn<std::vector<runtime_view>> done) {
   api.list_groups([&api, done](status_or<std::vector<std::string>> groups) {
     if (!groups.ok()) return done(groups.status());
-    if (groups->empty()) return done(std::vector<runtime_view>{});
-    struct gather {
-      std::mutex mu;
-      std::vector<runtime_view> runtimes;
-      std::size_t waiting = 0;
-    };
-    auto g = std::make_shared<gather>();
-    g->waiting = groups->size();
-    for (auto& group : *groups) {
-      load_runtime(api, group, true, [g, done](status_or<runtime_view> rt) {
-        std::unique_lock lock(g->mu);
-        if (rt.ok()) g->runtimes.push_back(std::move(rt).value());
-        if (--g->waiting != 0) return;
-        auto all = std::move(g->runtimes);
-        lock.unlock();
-        std::sort(all.begin(), all.end(), [](const runtime_view& a, const runtime_view& b) { return a.name < b.name; });
-        done(std::move(all));
-      });
-    }
+    load_from(api, std::make_shared<std::vector<std::string>>(std::move(groups).value()), 0,
+              std::make_shared<std::vector<runtime_view>>(), done);
   });
 }
 

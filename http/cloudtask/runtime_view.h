@@ -38,7 +38,9 @@ bool is_cloudtask_job(const job_spec& spec);
 // The runtime `group`; not_found when there is no such group.
 void load_runtime(scheduler_api& api, std::string group, bool with_jobs, reply_fn<runtime_view> done);
 
-// Every runtime, with its jobs, ordered by name. A group removed meanwhile is left out.
+// Every runtime, with its jobs, ordered by name, read one after the other (at most one list
+// of this call on the list worker at a time). A group removed meanwhile is left out; any other
+// failure (a list refused, unavailable) is the answer, never a list with runtimes missing.
 void load_all_runtimes(scheduler_api& api, reply_fn<std::vector<runtime_view>> done);
 
 struct located_job {

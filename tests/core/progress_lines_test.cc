@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "core/json_depth.h"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -154,6 +156,24 @@ TEST_CASE("lines that only look like JSON, and JSON outside JSON mode, are outpu
   CHECK(long_report.report.description == description);
   const std::string endless(k_max_held_json_line_bytes + 1, '{');
   CHECK(feed({endless, "}\n"}, true).output == endless + "}\n");
+}
+
+TEST_CASE("a report nested deeper than the JSON depth limit is output, and the run reports nothing") {
+  auto report = [](std::size_t levels) {
+    return "{\"complete\":1,\"code\":5,\"perf\":" + std::string(levels, '[') + std::string(levels, ']') + "}\n";
+  };
+  // The report object is one level; 30,000 fit in a held line and overflowed the stack when kept.
+  for (std::size_t levels : {k_max_json_depth, std::size_t{30'000}}) {
+    INFO(levels);
+    result deep = feed({report(levels)}, true);
+    CHECK(deep.output == report(levels));
+    CHECK_FALSE(deep.report.completed);
+    CHECK(deep.report.fields.empty());
+  }
+  result deepest = feed({report(k_max_json_depth - 1)}, true);
+  CHECK(deepest.output.empty());
+  CHECK(deepest.report.completed);
+  CHECK(deepest.report.code == 5);
 }
 
 TEST_CASE("reports set their keys as they come: code and description given before complete count") {

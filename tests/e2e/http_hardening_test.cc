@@ -184,3 +184,44 @@ TEST_CASE("many Connection: close requests answered by actors are each answered 
   http_client c(server.base_url());
   CHECK(c.get("/version").status == 200);
 }
+
+TEST_CASE("a JSON body nested past the depth limit is a 400 in each dialect's shape and the server keeps serving") {
+  const uint16_t dkron_port = pick_free_port(), ct_port = pick_free_port(), node_port = pick_free_port();
+  server_process server{{"--dkron-listen", "127.0.0.1:" + std::to_string(dkron_port), "--cloudtask-listen",
+                         "127.0.0.1:" + std::to_string(ct_port), "--node-listen", "127.0.0.1:" + std::to_string(node_port)}};
+  http_client native(server.base_url());
+  http_client dkron("http://127.0.0.1:" + std::to_string(dkron_port));
+  http_client cloudtask("http://127.0.0.1:" + std::to_string(ct_port));
+  auto nested = [](std::size_t levels) { return std::string(levels, '[') + std::string(levels, ']'); };
+
+  // Cloudtask's web answers a runtime added with the body as posted: 2,500 levels overflowed the
+  // stack copying and writing it; a 1 MiB body holds 500,000.
+  for (std::size_t levels : {std::size_t{2'500}, std::size_t{400'000}}) {
+    INFO(levels << " levels");
+    auto added = cloudtask.post_json("/api/location/add", R"({"location":"deep","x":)" + nested(levels) + "}");
+    CHECK(added.status == 400);
+    CHECK(added.json()["code"] == -1000);
+    CHECK(added.json()["data"]["error"] == "malformed JSON body: nested deeper than 512 levels");
+    // Go reads up to 10,000 levels: Dkron's job body and restore file.
+    auto job = dkron.post_json("/v1/jobs", R"({"name":"deep","schedule":"@manually","x":)" + nested(9'999) + "}");
+    CHECK(job.status == 400);
+    CHECK(job.body == "Unable to parse payload: malformed JSON body: nested deeper than 512 levels.");
+    const std::string file = R"([{"name":"deep","schedule":"@manually","x":)" + nested(levels) + "}]";
+    auto restored = dkron.request("POST", "/v1/restore",
+                                  "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"j.json\"\r\n\r\n" + file +
+                                      "\r\n--b--\r\n",
+                                  "multipart/form-data; boundary=b");
+    CHECK(restored.status == 400);
+    auto native_job = native.post_json("/v1/add/job", R"({"group_name":"g","name":"j","x":)" + nested(levels) + "}");
+    CHECK(native_job.status == 400);
+    CHECK(native_job.json()["error"] == "malformed JSON body: nested deeper than 512 levels");
+  }
+  REQUIRE(server.running());
+  CHECK(cloudtask.get("/api/job").status == 200);
+  CHECK(dkron.get("/v1/jobs").body == "[]");
+  CHECK(native.get("/v1/group/list").json()["success"] == json{"dkron"});
+  // Within the limit the body is still echoed.
+  auto added = cloudtask.post_json("/api/location/add", R"({"location":"deep","x":)" + nested(511) + "}");
+  CHECK(added.status == 200);
+  CHECK(added.json()["ops"][0]["x"].is_array());
+}

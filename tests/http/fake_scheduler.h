@@ -16,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,7 @@ class fake_scheduler final : public scheduler_api {
   uint64_t before = 0;
   int64_t run_as_of_ms = -1;  // the last run_job_now_as call's as_of_ms
   std::vector<uint64_t> aborted_runs;  // run ids abort_run was asked for
+  std::set<std::string> lists_refused;  // groups whose list_jobs answers unavailable (a full list worker)
   // When set, callbacks are queued here instead of being called.
   bool defer = false;
   std::vector<std::function<void()>> deferred;
@@ -128,6 +130,7 @@ class fake_scheduler final : public scheduler_api {
   }
   void list_jobs(std::string group, reply_fn<std::vector<job_view>> done) override {
     if (!groups.count(group)) return reply(done, unknown_group(group));
+    if (lists_refused.count(group)) return reply(done, status::unavailable("too many lists are being built"));
     std::vector<job_view> out;
     for (const auto& [id, v] : jobs[group]) out.push_back(v);
     reply(done, status_or<std::vector<job_view>>(out));

@@ -2,8 +2,11 @@
 #include "http/go_json.h"
 
 #include <array>
+#include <string>
 
 #include <catch2/catch.hpp>
+
+#include "http/json_body.h"
 
 using namespace mainspring::http;
 using nlohmann::json;
@@ -24,6 +27,22 @@ TEST_CASE("parse_members_in_order keeps the top-level members as sent, a repeate
   CHECK(read.members[2] == std::pair<std::string, json>{"b", json::array({3})});
   CHECK(parse_members_in_order("{").value.is_discarded());
   CHECK(parse_members_in_order("[1,2]").members.empty());
+}
+
+TEST_CASE("parse_members_in_order reads no JSON nested deeper than the body limit, which Go would read") {
+  auto nested = [](std::size_t levels) {
+    return "{\"a\":1,\"b\":" + std::string(levels, '[') + std::string(levels, ']') + "}";
+  };
+  // The outer object is one level.
+  const go_json_members deepest = parse_members_in_order(nested(k_max_json_body_depth - 1));
+  REQUIRE(deepest.value.is_object());
+  CHECK(deepest.members.size() == 2);
+  for (std::size_t levels : {k_max_json_body_depth, std::size_t{9'999}, std::size_t{400'000}}) {
+    INFO(levels);
+    const go_json_members read = parse_members_in_order(nested(levels));
+    CHECK(read.value.is_discarded());
+    CHECK(read.members.empty());
+  }
 }
 
 TEST_CASE("go_json_kind names values as Go's UnmarshalTypeError does") {
