@@ -23,7 +23,9 @@ namespace {
 struct actor_handle_source {
   caf::actor_system_config config;
   caf::actor_system system{config};
-  caf::actor actor = system.spawn([]() -> caf::behavior { return {[](int) {}}; });
+  // Spawned with an argument: CAF 0.17 dereferences a null argument tuple for a function actor
+  // spawned without one (UndefinedBehaviorSanitizer reports it).
+  caf::actor actor = system.spawn([](int) -> caf::behavior { return {[](int) {}}; }, 0);
   ~actor_handle_source() { caf::anon_send_exit(actor, caf::exit_reason::user_shutdown); }
 };
 
