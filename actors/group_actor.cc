@@ -185,9 +185,9 @@ void link(group_self self, const std::string& id, const std::string& parent) {
 
 // True when `parent` is `id` or descends from it through the links of the chains and those of
 // the adds and edits being written (either may be the one in force once they are answered).
-bool pending_link_would_cycle(group_self self, const std::string& id, const std::string& parent) {
+bool would_loop(group_self self, const std::string& id, const std::string& parent) {
   auto& st = self->state;
-  if (st.relinking.empty() && st.adding.empty()) return false;
+  if (st.relinking.empty() && st.adding.empty()) return st.chains.would_cycle(id, parent);
   std::vector<std::string> todo{parent};
   std::unordered_set<std::string> seen;
   while (!todo.empty()) {
@@ -221,7 +221,7 @@ status check_parent(group_self self, const std::string& id, const std::string& p
   // for its parent's delete.
   if ((!st.jobs.count(parent) && !st.adding.count(parent)) || st.deleting.count(parent))
     return status::not_found("parent_job: no job \"" + parent + "\" in group \"" + st.spec.name + "\"");
-  if (st.chains.would_cycle(id, parent) || pending_link_would_cycle(self, id, parent))
+  if (would_loop(self, id, parent))
     return status::invalid_argument("parent_job: \"" + parent + "\" already runs after \"" + id +
                                     "\": the chain would loop");
   return {};

@@ -1,6 +1,7 @@
 #include "actors/control_first_policy.h"
 #include "actors/registry_actor.h"
 
+#include <functional>
 #include <map>
 
 #include <spdlog/spdlog.h>
@@ -140,6 +141,17 @@ void removal_answered(registry_self self, const std::string& group) {
   if (it != self->state.removals.end() && --it->second == 0) self->state.removals.erase(it);
 }
 
+// The group's actors stop (as after a removal) and its entry goes; calls waiting for it go on to
+// what now has its name.
+void retire_group(registry_self self, const job_context* ctx, const std::string& group) {
+  auto it = self->state.groups.find(group);
+  if (it == self->state.groups.end()) return;
+  self->send(it->second.actor, delete_atom::value);
+  self->send(it->second.nodes, delete_atom::value);
+  self->state.groups.erase(it);
+  ctx->stats->groups.fetch_sub(1, std::memory_order_relaxed);
+}
+
 // Writes the removal of `group`; calls for it wait meanwhile, then find it gone (or, when the
 // write failed, still there).
 void remove_group(registry_self self, const job_context* ctx, audit_entry audit, const std::string& group,
@@ -158,11 +170,7 @@ void remove_group(registry_self self, const job_context* ctx, audit_entry audit,
       republish(self, ctx, group);
       return done(std::move(s));
     }
-    auto it = self->state.groups.find(group);
-    self->send(it->second.actor, delete_atom::value);
-    self->send(it->second.nodes, delete_atom::value);
-    self->state.groups.erase(it);
-    ctx->stats->groups.fetch_sub(1, std::memory_order_relaxed);
+    retire_group(self, ctx, group);
     done(std::move(s));
   });
 }
@@ -179,17 +187,6 @@ void unhold(registry_self self, const job_context* ctx, const std::string& group
   if (it == self->state.groups.end()) return;
   it->second.replacing = false;
   republish(self, ctx, group);
-}
-
-// The group's actors stop (as after a removal) and its entry goes; calls waiting for it go on to
-// what now has its name.
-void retire_group(registry_self self, const job_context* ctx, const std::string& group) {
-  auto it = self->state.groups.find(group);
-  if (it == self->state.groups.end()) return;
-  self->send(it->second.actor, delete_atom::value);
-  self->send(it->second.nodes, delete_atom::value);
-  self->state.groups.erase(it);
-  ctx->stats->groups.fetch_sub(1, std::memory_order_relaxed);
 }
 
 // Writes the import (the gate held), then starts its groups in place of `replaced` (held).
@@ -246,28 +243,30 @@ void import_groups(registry_self self, const job_context* ctx, audit_entry audit
   self->state.gate.hold();
   if (present.empty()) return write_import(self, ctx, std::move(audit), std::move(groups), {}, done);
 
+  // The groups' answers, gathered on the registry's thread; the last one decides.
   struct check {
     std::size_t unanswered = 0;
     std::string held_one;  // the first group found holding something
+    std::function<void(const std::string& held_one)> decide;
   };
   auto c = std::make_shared<check>();
   c->unanswered = present.size();
-  auto registry = caf::actor_cast<caf::actor>(self);
-  auto decide = [self, ctx, c, present, audit = std::move(audit), groups = std::move(groups), done]() mutable {
-    if (c->held_one.empty()) return write_import(self, ctx, std::move(audit), std::move(groups), std::move(present), done);
+  c->decide = [self, ctx, present, audit = std::move(audit), groups = std::move(groups),
+               done](const std::string& held_one) mutable {
+    if (held_one.empty()) return write_import(self, ctx, std::move(audit), std::move(groups), std::move(present), done);
     for (const auto& name : present) unhold(self, ctx, name);
-    done(status::already_exists("import: group \"" + c->held_one + "\" already exists and has jobs or funcs; remove it first"));
+    done(status::already_exists("import: group \"" + held_one + "\" already exists and has jobs or funcs; remove it first"));
     self->state.gate.release();
   };
-  auto shared_decide = std::make_shared<decltype(decide)>(std::move(decide));
+  auto registry = caf::actor_cast<caf::actor>(self);
   for (const auto& name : present) {
     auto& entry = self->state.groups.at(name);
     hold_for_import(ctx, entry, name);
-    self->send(entry.actor, holdings_atom::value, reply_fn<std::size_t>([registry, c, name, shared_decide](status_or<std::size_t> holdings) {
+    self->send(entry.actor, holdings_atom::value, reply_fn<std::size_t>([registry, c, name](status_or<std::size_t> holdings) {
       // On the group's thread: the answer goes back to the registry's.
-      caf::anon_send(registry, written_atom::value, actor_task([c, name, holdings, shared_decide] {
+      caf::anon_send(registry, written_atom::value, actor_task([c, name, holdings] {
         if ((!holdings.ok() || holdings.value() > 0) && c->held_one.empty()) c->held_one = name;
-        if (--c->unanswered == 0) (*shared_decide)();
+        if (--c->unanswered == 0) c->decide(c->held_one);
       }));
     }));
   }

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "http/json_body.h"
+#include "core/json_depth.h"
 
 namespace mainspring::http {
 
@@ -15,10 +15,10 @@ go_json_members parse_members_in_order(const std::string& text) {
   std::string key;
   bool too_deep = false;
   json::parser_callback_t collect = [&](int depth, json::parse_event_t event, json& parsed) {
-    // Go reads 10,000 levels; nlohmann's copies recurse per level, so nothing beyond the body
-    // limit is built (json_body.h) and the whole text reads as no JSON.
+    // Go reads 10,000 levels; nlohmann's copies recurse per level, so nothing beyond
+    // k_max_json_depth is built (core/json_depth.h) and the whole text reads as no JSON.
     if ((event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) &&
-        static_cast<std::size_t>(depth) >= k_max_json_body_depth) {
+        static_cast<std::size_t>(depth) >= k_max_json_depth) {
       too_deep = true;
       return false;
     }

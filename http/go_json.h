@@ -28,7 +28,7 @@
 namespace mainspring::http {
 
 // A JSON text's top-level value (discarded when the text is no JSON, or nests deeper than
-// k_max_json_body_depth, where Go reads 10,000 levels) and, when it is an object, its members in
+// k_max_json_depth, where Go reads 10,000 levels) and, when it is an object, its members in
 // document order, a key given twice kept twice.
 struct go_json_members {
   nlohmann::json value;

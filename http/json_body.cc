@@ -201,8 +201,6 @@ status_or<nlohmann::json> parse_json_object(std::string_view body) {
   return value;
 }
 
-json parse_json_value(std::string_view text) { return parse_json_within_depth(text, /*ignore_comments=*/false); }
-
 status_or<std::optional<std::string>> string_field(const nlohmann::json& object,
                                                    std::string_view name) {
   const json* v = find_field(object, name);

@@ -21,7 +21,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/json_depth.h"
 #include "core/status.h"
 
 // Unwraps a status_or into `out`, or returns its status from the enclosing function.
@@ -34,18 +33,10 @@
 
 namespace mainspring::http {
 
-// The deepest nesting of arrays and objects a body may have (core/json_depth.h says why).
-inline constexpr std::size_t k_max_json_body_depth = k_max_json_depth;
-
 // Parses `body` as a JSON object. Comments are allowed, and so are trailing commas before '}' or
 // ']' (the seed document's own examples carry both). Anything else that is not a JSON object, or
-// one nested deeper than k_max_json_body_depth, is invalid_argument "malformed JSON body: <why>".
+// one nested deeper than k_max_json_depth (core/json_depth.h), is invalid_argument "malformed JSON body: <why>".
 status_or<nlohmann::json> parse_json_object(std::string_view body);
-
-// `text` as one JSON value of any type, strictly (no comments, no trailing commas), or a
-// discarded value when it is no JSON or nests deeper than k_max_json_body_depth: for the bodies
-// and uploads that need not be an object (Dkron's restore file).
-nlohmann::json parse_json_value(std::string_view text);
 
 // A string field. Wrong type -> "<name>: must be a string".
 status_or<std::optional<std::string>> string_field(const nlohmann::json& object,

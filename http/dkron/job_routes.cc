@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/go_json_scan.h"
+#include "core/json_depth.h"
 #include "core/go_strconv.h"
 #include "core/time_types.h"
 #include "core/utf8.h"
@@ -331,7 +332,7 @@ void restore(scheduler_api& api, const state_ptr& state, http_request& req, resp
   // Dkron answers 404 whenever Go finds no file in the form, 400 for a file it cannot read.
   auto file = form_part(req.header("content-type"), req.body, "file");
   if (!file.ok()) return reply.send(render_error(404, file.status()));
-  json jobs = parse_json_value(file->data);
+  json jobs = parse_json_within_depth(file->data, /*ignore_comments=*/false);
   // (nlohmann ends its input at a NUL byte, which no JSON text holds.)
   if (jobs.is_discarded() || file->data.find('\0') != std::string::npos)
     return reply.send(render_error(400, status::invalid_argument("the restore file is not JSON: expected an array of jobs")));

@@ -26,3 +26,15 @@ TEST_CASE("a value that is no JSON says nlohmann's why, comments only when asked
   CHECK(parse_json_within_depth("[1] // c", true) == json::array({1}));
   CHECK(parse_json_within_depth(" {\"a\":[1,{\"b\":null}]} ", false) == json::parse(R"({"a":[1,{"b":null}]})"));
 }
+
+TEST_CASE("reads any one value strictly without comments, and nothing nested deeper than the limit") {
+  CHECK(parse_json_within_depth("[{\"a\":1},2]", false) == json::parse("[{\"a\":1},2]"));
+  CHECK(parse_json_within_depth("\"x\"", false) == "x");
+  CHECK(parse_json_within_depth("[1] // c", false).is_discarded());
+  CHECK(parse_json_within_depth("[1,]", false).is_discarded());
+  CHECK(parse_json_within_depth("[1] 2", false).is_discarded());
+  const std::size_t limit = k_max_json_depth;
+  CHECK(parse_json_within_depth(std::string(limit, '[') + std::string(limit, ']'), false).is_array());
+  CHECK(parse_json_within_depth(std::string(limit + 1, '[') + std::string(limit + 1, ']'), false).is_discarded());
+  CHECK(parse_json_within_depth(std::string(1'000'000, '['), false).is_discarded());
+}

@@ -6,8 +6,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "http/json_body.h"
+#include "core/json_depth.h"
 
+using namespace mainspring;
 using namespace mainspring::http;
 using nlohmann::json;
 
@@ -34,10 +35,10 @@ TEST_CASE("parse_members_in_order reads no JSON nested deeper than the body limi
     return "{\"a\":1,\"b\":" + std::string(levels, '[') + std::string(levels, ']') + "}";
   };
   // The outer object is one level.
-  const go_json_members deepest = parse_members_in_order(nested(k_max_json_body_depth - 1));
+  const go_json_members deepest = parse_members_in_order(nested(k_max_json_depth - 1));
   REQUIRE(deepest.value.is_object());
   CHECK(deepest.members.size() == 2);
-  for (std::size_t levels : {k_max_json_body_depth, std::size_t{9'999}, std::size_t{400'000}}) {
+  for (std::size_t levels : {k_max_json_depth, std::size_t{9'999}, std::size_t{400'000}}) {
     INFO(levels);
     const go_json_members read = parse_members_in_order(nested(levels));
     CHECK(read.value.is_discarded());
