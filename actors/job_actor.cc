@@ -291,8 +291,7 @@ void retire(job_self self) {
     // A job deleted with its runs kept stays to record the runs it has in flight as they end
     // (finish_run quits after the last); one that goes with its group, or whose runs go, ends now.
     auto& st = self->state;
-    if (st.deleted && ctx->deleted_job_history_ms > 0 && !st.in_flight.empty() && ctx->lingering &&
-        ctx->lingering->add(caf::actor_cast<caf::actor>(self), std::string(st.spec.group()), std::string(st.spec.id()))) {
+    if (st.kept_for_runs) {
       st.lingering = true;
       return;
     }

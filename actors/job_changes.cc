@@ -10,6 +10,7 @@
 
 #include "actors/job_runs.h"
 #include "actors/job_state.h"
+#include "actors/lingering_jobs.h"
 #include "core/write_gate.h"
 #include "storage/mutation_batch.h"
 
@@ -153,6 +154,10 @@ void delete_now(job_self self, mutation_batch batch, std::function<void(status)>
       st.waiting.reset();  // its stored queue went with the delete
       self->send(st.ctx->clock, disarm_atom::value, self->id());
       sync_allocation(handle_of(self), st, st.ctx, false);
+      // Its runs still going are found through ctx->lingering from now on: the group forgets
+      // the job once `then` answered, and whoever hears of the delete may read them at once.
+      st.kept_for_runs = st.ctx->deleted_job_history_ms > 0 && !st.in_flight.empty() && st.ctx->lingering &&
+                         st.ctx->lingering->add(handle_of(self), std::string(st.spec.group()), std::string(st.spec.id()));
     }
     then(std::move(s));
   });

@@ -445,10 +445,12 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
     persist_lazily(ctx, std::move(record));
   keep_finished(st, finished_run::of(std::move(run)));
   start_waiting_runs(self, ctx);
-  // A deleted job kept for its runs in flight (retire) goes after the last.
-  if (st.lingering && st.in_flight.empty()) {
+  // A deleted job kept for its runs in flight leaves ctx->lingering after the last; retired
+  // already, it goes (else retire ends it).
+  if (st.kept_for_runs && st.in_flight.empty()) {
     ctx->lingering->remove(self->id());
-    self->quit();
+    st.kept_for_runs = false;
+    if (st.lingering) self->quit();
   }
 }
 

@@ -128,8 +128,12 @@ struct job_state {
   bool has_dependents = false;  // jobs run after this one's successes (its group says so)
   // Its delete is durable; the group retires the actor once it has forgotten the job.
   bool deleted = false;
-  // Retired while runs were in flight, its runs kept (--deleted-job-history): the actor records
-  // them as they end and quits after the last (finish_run), kept meanwhile in ctx->lingering.
+  // Deleted while runs were in flight, its runs kept (--deleted-job-history): in ctx->lingering
+  // from the moment its delete is durable, before anyone hears of the delete, so that a read of
+  // the runs right after the delete finds them; out of it once the last run ended (finish_run).
+  bool kept_for_runs = false;
+  // Retired (its group forgot it) while kept_for_runs: the actor records the runs as they end and
+  // quits after the last (finish_run).
   bool lingering = false;
   // Scheduled fires that came while the whole scheduler was paused: counted as skipped when it
   // resumes, less those its misfire policy runs then (replay_missed_fires), so that a fire is

@@ -112,8 +112,16 @@ namespace {
 std::vector<run_record> with_lingering_runs(const lingering_jobs& lingering, const std::string& group,
                                             const std::string& job_id, std::vector<run_record> runs) {
   const std::size_t before = runs.size();
+  // A job whose delete was just written is kept there before its group forgets it: a run the
+  // group listed already is not listed twice.
+  auto listed = [&runs, before](const run_record& r) {
+    return std::any_of(runs.begin(), runs.begin() + static_cast<std::ptrdiff_t>(before), [&](const run_record& x) {
+      return x.run_id == r.run_id && x.job_id == r.job_id;
+    });
+  };
   for (const auto& job : lingering.of(group, job_id))
-    for (auto& run : read_runs_in_flight(caf::actor_cast<caf::abstract_actor*>(job))) runs.push_back(std::move(run));
+    for (auto& run : read_runs_in_flight(caf::actor_cast<caf::abstract_actor*>(job)))
+      if (!listed(run)) runs.push_back(std::move(run));
   if (runs.size() != before)
     std::sort(runs.begin(), runs.end(), [](const run_record& a, const run_record& b) { return a.run_id > b.run_id; });
   return runs;

@@ -227,6 +227,14 @@ TEST_CASE("a run in flight when its job is deleted is recorded as it ends, neith
   REQUIRE(ask<uint64_t>([&](auto r) { rt->run_job_now(k_test_origin, "g", "slow", r); }).ok());
   REQUIRE(poll_until([&] { return detail(*rt, "g", "slow").running == 1; }));
   REQUIRE(done([&](auto d) { rt->delete_job(k_test_origin, "g", "slow", d); }).ok());
+  // Read right after the delete's answer (no poll): the run is found, running, and listed once.
+  auto at_once = kept_runs(*rt, "g", "slow");
+  REQUIRE(at_once.ok());
+  REQUIRE(at_once->size() == 1);
+  CHECK(at_once->front().state == run_state::running);
+  auto busy = ask<std::vector<run_record>>([&](auto r) { rt->runs_in_flight("g", r); });
+  REQUIRE(busy.ok());
+  CHECK(busy->size() == 1);
   CHECK(jobs_of(*rt, "g").size() == 1);  // gone from its group at once
   std::ofstream(gate) << "go\n";
   // Listed while it runs (its actor stays for it), then as it ended.
