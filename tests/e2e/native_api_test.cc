@@ -110,6 +110,14 @@ TEST_CASE("every native route answers the seed's example bodies in the native en
   }
   REQUIRE(has_job(list, generated));
 
+  // The seed job ran at once against the sink, with the original's query parameters. (Its fire
+  // comes from the clock after the add was answered: waited for before the edit below changes
+  // its URL.)
+  REQUIRE(sink.wait_for_requests(1, 10s));
+  const std::string query = sink.requests()[0].query;
+  for (const char* part : {"test=yao", "job_id=1234ABC", "job_name=Hello", "otp_code="})
+    CHECK_THAT(query, Catch::Contains(part));
+
   // edit as the seed writes it, then as the original's code reads it (id, exec_cmd).
   api.post_ok("/v1/edit/job", json::parse(R"({
   "group_name": "YM55",
@@ -128,12 +136,6 @@ TEST_CASE("every native route answers the seed's example bodies in the native en
       CHECK(job["exec_time"] > unix_now_ms() / 1000);
     }
   }
-
-  // The seed job ran at once against the sink, with the original's query parameters.
-  REQUIRE(sink.wait_for_requests(1, 10s));
-  const std::string query = sink.requests()[0].query;
-  for (const char* part : {"test=yao", "job_id=1234ABC", "job_name=Hello", "otp_code="})
-    CHECK_THAT(query, Catch::Contains(part));
 
   // pause, active (the seed's bodies, with the generated id), detail, run now, executions.
   auto with_id = [&](std::string body) {

@@ -19,7 +19,8 @@ using namespace mainspring::e2e;
 
 namespace {
 
-// A file whose existence lets the runs that wait on it end; removed when the test ends.
+// A file whose existence lets the runs that wait on it end (or says that a run began); removed
+// when the test ends.
 struct release_file {
   explicit release_file(const std::string& name)
       : path("/tmp/mainspring-remote-limits-" + name + "-" + std::to_string(::getpid())) {
@@ -176,11 +177,15 @@ TEST_CASE("a REMOTE@ run waiting in its job's queue keeps its node across a serv
   node_server s;
   auto n1 = s.agent_up("n1");
   release_file gate("restart");
-  std::string id = s.add_remote("kept", "n1", gate.wait_command(), limits(1, true));
+  release_file began("restart-began");
+  std::string id = s.add_remote("kept", "n1", "touch " + began.path + "; " + gate.wait_command(), limits(1, true));
   const std::string first = s.run_now(id);
   CHECK(first != "0");
   CHECK(s.run_now(id) == "0");
   REQUIRE(eventually([&] { return s.api->detail("G", id)["counts"]["waiting"] == 1; }));
+  // Killed once the first run runs on its node: the server counts a run as soon as it sends it,
+  // and a kill -9 before the agent got it would leave no run to take back.
+  REQUIRE(eventually([&] { return std::filesystem::exists(began.path); }, 15s));
 
   s.restart_server();
   REQUIRE(s.becomes("n1", "up", 30s));
