@@ -1,7 +1,7 @@
 // json_depth: one JSON value, with nothing nested deeper than k_max_json_depth built.
 #include "core/json_depth.h"
 
-#include <chrono>
+#include <ctime>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -77,13 +77,15 @@ TEST_CASE("a key given twice keeps its first place and its last value, as Python
 
 TEST_CASE("an ordered read of an object with many keys takes time linear in them") {
   // 200,000 keys: nlohmann's own ordered parse, which compares a key with each one before it, took 3 s
-  // for 40,000 of them here (about 80 s for these).
+  // for 40,000 of them here (about 80 s for these); this read takes a fraction of a second. The
+  // bound is on the process's CPU time, which a loaded machine does not stretch as it does the
+  // wall clock's.
   std::string text = "{";
   for (int i = 0; i < 200'000; ++i) text += (i ? ",\"" : "\"") + std::to_string(i) + "\":0";
   text += "}";
-  const auto start = std::chrono::steady_clock::now();
+  const std::clock_t start = std::clock();
   nlohmann::ordered_json v = parse_ordered_json_within_depth(text, false);
-  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+  CHECK(static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC < 20.0);
   REQUIRE(v.size() == 200'000);
   CHECK(v.begin().key() == "0");
   CHECK((--v.end()).key() == "199999");
