@@ -1,6 +1,7 @@
 #include "http/dialect_data.h"
 
 #include <map>
+#include <utility>
 
 #include "core/json_depth.h"
 #include "http/json_text.h"
@@ -74,7 +75,7 @@ json dialect_section(const std::string& data, std::string_view dialect) {
 ordered_json ordered_dialect_section(const std::string& data, std::string_view dialect) {
   auto all = parsed_object(data);
   auto it = all.find(dialect);
-  return it == all.end() || !it->is_object() ? ordered_json::object() : *it;
+  return it == all.end() || !it->is_object() ? ordered_json::object() : std::move(*it);
 }
 
 std::string with_dialect_section(const std::string& data, std::string_view dialect, const json& section) {
