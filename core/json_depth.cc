@@ -1,147 +1,43 @@
 #include "core/json_depth.h"
 
-#include <exception>
-#include <type_traits>
-#include <unordered_map>
-#include <utility>
-#include <vector>
+#include "core/json_sax_read.h"
 
 namespace mainspring {
 namespace {
 
-// An ordered object with this many keys or more finds a key through an index of them; a smaller
-// one looks through its keys, which is faster than building the index.
-constexpr std::size_t k_keys_searched_in_line = 16;
-
-// nlohmann's SAX events built into a value of `Json` (json or ordered_json), stopping at the first
-// array or object that opens a level deeper than `max_depth`. As nlohmann's own DOM builder, but
-// it finds an ordered object's keys in constant time.
-template <class Json>
-class depth_limited_dom {
+// nlohmann's DOM builder for json, stopping at the first array or object that opens a level
+// deeper than `max_depth`.
+class depth_limited_dom : public nlohmann::detail::json_sax_dom_parser<nlohmann::json> {
  public:
-  using string_t = typename Json::string_t;
-  using object_t = typename Json::object_t;
-  using array_t = typename Json::array_t;
+  depth_limited_dom(nlohmann::json& result, std::size_t max_depth)
+      : json_sax_dom_parser(result, /*allow_exceptions_=*/true), max_depth_(max_depth) {}
 
-  depth_limited_dom(Json& root, std::size_t max_depth) : root_(root), max_depth_(max_depth) {}
-
-  bool null() { return put(nullptr); }
-  bool boolean(bool v) { return put(v); }
-  bool number_integer(typename Json::number_integer_t v) { return put(v); }
-  bool number_unsigned(typename Json::number_unsigned_t v) { return put(v); }
-  bool number_float(typename Json::number_float_t v, const string_t&) { return put(v); }
-  bool string(string_t& v) { return put(v); }
-  bool binary(typename Json::binary_t& v) { return put(std::move(v)); }  // not in JSON text
-
-  bool start_object(std::size_t) { return open(Json::value_t::object); }
-  bool key(string_t& k) {
-    member_ = &frames_.back().member(k);
-    return true;
-  }
-  bool end_object() { return close(); }
-  bool start_array(std::size_t) { return open(Json::value_t::array); }
-  bool end_array() { return close(); }
-
-  template <class Exception>
-  bool parse_error(std::size_t, const std::string&, const Exception& e) {
-    throw e;  // nlohmann's text, which the caller hands on as the reason
-  }
+  bool start_object(std::size_t elements) { return open() && json_sax_dom_parser::start_object(elements); }
+  bool end_object() { return close() && json_sax_dom_parser::end_object(); }
+  bool start_array(std::size_t elements) { return open() && json_sax_dom_parser::start_array(elements); }
+  bool end_array() { return close() && json_sax_dom_parser::end_array(); }
 
   bool too_deep() const { return too_deep_; }
 
  private:
-  static constexpr bool k_ordered = std::is_same_v<Json, nlohmann::ordered_json>;
-
-  // An array or object being read; for an ordered object with many keys, where each key stands
-  // in its members.
-  struct frame {
-    Json* value;
-    std::unordered_map<string_t, std::size_t> index{};
-
-    // The member `k` of the object, added (null) unless there.
-    Json& member(const string_t& k) {
-      object_t& members = *value->template get_ptr<object_t*>();
-      if constexpr (!k_ordered) {
-        return members[k];
-      } else {
-        if (members.size() < k_keys_searched_in_line) return members.emplace(k, Json()).first->second;
-        // ordered_map is the vector of its members, which its own lookups search one by one.
-        auto& in_order = static_cast<typename object_t::Container&>(members);
-        if (index.empty())
-          for (std::size_t i = 0; i < in_order.size(); ++i) index.emplace(in_order[i].first, i);
-        auto [at, added] = index.try_emplace(k, in_order.size());
-        if (added) in_order.emplace_back(k, Json());
-        return in_order[at->second].second;
-      }
-    }
-  };
-
-  // Adds `v` where the value read goes: the root, the open array's end, or the member whose key
-  // was read last.
-  template <class V>
-  Json* add(V&& v) {
-    if (frames_.empty()) {
-      root_ = Json(std::forward<V>(v));
-      return &root_;
-    }
-    Json& open = *frames_.back().value;
-    if (open.is_array()) {
-      array_t& items = *open.template get_ptr<array_t*>();
-      items.emplace_back(std::forward<V>(v));
-      return &items.back();
-    }
-    *member_ = Json(std::forward<V>(v));
-    return member_;
-  }
-  template <class V>
-  bool put(V&& v) {
-    add(std::forward<V>(v));
-    return true;
-  }
-
-  bool open(typename Json::value_t type) {
-    if (frames_.size() >= max_depth_) {
-      too_deep_ = true;
-      return false;
-    }
-    frames_.push_back(frame{add(type)});
-    return true;
+  bool open() {
+    too_deep_ = ++depth_ > max_depth_;
+    return !too_deep_;
   }
   bool close() {
-    frames_.pop_back();
+    --depth_;
     return true;
   }
 
-  Json& root_;
   const std::size_t max_depth_;
-  std::vector<frame> frames_;
-  Json* member_ = nullptr;
+  std::size_t depth_ = 0;
   bool too_deep_ = false;
 };
-
-template <class Json>
-Json parse_within(std::string_view text, bool ignore_comments, std::string* why, std::size_t max_depth) {
-  try {
-    Json value;
-    depth_limited_dom<Json> dom(value, max_depth);
-    if (Json::sax_parse(text.begin(), text.end(), &dom, Json::input_format_t::json, /*strict=*/true, ignore_comments))
-      return value;
-    if (why && dom.too_deep()) *why = "nested deeper than " + std::to_string(max_depth) + " levels";
-  } catch (const std::exception& e) {
-    if (why) *why = e.what();
-  }
-  return Json(Json::value_t::discarded);
-}
 
 }  // namespace
 
 nlohmann::json parse_json_within_depth(std::string_view text, bool ignore_comments, std::string* why) {
-  return parse_within<nlohmann::json>(text, ignore_comments, why, k_max_json_depth);
-}
-
-nlohmann::ordered_json parse_ordered_json_within_depth(std::string_view text, bool ignore_comments, std::string* why,
-                                                       std::size_t max_depth) {
-  return parse_within<nlohmann::ordered_json>(text, ignore_comments, why, max_depth);
+  return json_sax_read::parse_with<nlohmann::json, depth_limited_dom>(text, ignore_comments, why, k_max_json_depth);
 }
 
 }  // namespace mainspring
