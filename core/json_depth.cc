@@ -1,16 +1,16 @@
 #include "core/json_depth.h"
 
-#include <exception>
+#include "core/json_sax_read.h"
 
 namespace mainspring {
 namespace {
 
-using nlohmann::json;
-
-// nlohmann's DOM builder, stopping at the first array or object that opens a level too deep.
-class depth_limited_dom : public nlohmann::detail::json_sax_dom_parser<json> {
+// nlohmann's DOM builder for json, stopping at the first array or object that opens a level
+// deeper than `max_depth`.
+class depth_limited_dom : public nlohmann::detail::json_sax_dom_parser<nlohmann::json> {
  public:
-  explicit depth_limited_dom(json& result) : json_sax_dom_parser(result, /*allow_exceptions_=*/true) {}
+  depth_limited_dom(nlohmann::json& result, std::size_t max_depth)
+      : json_sax_dom_parser(result, /*allow_exceptions_=*/true), max_depth_(max_depth) {}
 
   bool start_object(std::size_t elements) { return open() && json_sax_dom_parser::start_object(elements); }
   bool end_object() { return close() && json_sax_dom_parser::end_object(); }
@@ -21,7 +21,7 @@ class depth_limited_dom : public nlohmann::detail::json_sax_dom_parser<json> {
 
  private:
   bool open() {
-    too_deep_ = ++depth_ > k_max_json_depth;
+    too_deep_ = ++depth_ > max_depth_;
     return !too_deep_;
   }
   bool close() {
@@ -29,23 +29,15 @@ class depth_limited_dom : public nlohmann::detail::json_sax_dom_parser<json> {
     return true;
   }
 
+  const std::size_t max_depth_;
   std::size_t depth_ = 0;
   bool too_deep_ = false;
 };
 
 }  // namespace
 
-json parse_json_within_depth(std::string_view text, bool ignore_comments, std::string* why) {
-  try {
-    json value;
-    depth_limited_dom dom(value);
-    if (json::sax_parse(text.begin(), text.end(), &dom, json::input_format_t::json, /*strict=*/true, ignore_comments))
-      return value;
-    if (why && dom.too_deep()) *why = "nested deeper than " + std::to_string(k_max_json_depth) + " levels";
-  } catch (const std::exception& e) {
-    if (why) *why = e.what();
-  }
-  return json(json::value_t::discarded);
+nlohmann::json parse_json_within_depth(std::string_view text, bool ignore_comments, std::string* why) {
+  return json_sax_read::parse_with<nlohmann::json, depth_limited_dom>(text, ignore_comments, why, k_max_json_depth);
 }
 
 }  // namespace mainspring

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <exception>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "core/json_depth.h"
@@ -40,15 +41,21 @@ std::string parse_detail(const char* what) {
   return utf8_prefix(text, k_max_parse_detail_bytes);
 }
 
-// Parses `text`, or answers a discarded value and says why.
-json try_parse(std::string_view text, std::string* why) {
+// Parses `text` into a `Json` (json, or ordered_json for its keys as given), or answers a
+// discarded value and says why.
+template <class Json>
+Json try_parse(std::string_view text, std::string* why) {
   // nlohmann's reader takes a NUL byte for the end of its input and would ignore what follows;
   // a JSON text holds none (a string writes it \u0000).
   if (auto nul = text.find('\0'); nul != std::string_view::npos) {
     *why = "a NUL byte at offset " + std::to_string(nul) + " (JSON text holds none)";
-    return json(json::value_t::discarded);
+    return Json(Json::value_t::discarded);
   }
-  json value = parse_json_within_depth(text, /*ignore_comments=*/true, why);
+  Json value;
+  if constexpr (std::is_same_v<Json, nlohmann::ordered_json>)
+    value = parse_ordered_json_within_depth(text, /*ignore_comments=*/true, why);
+  else
+    value = parse_json_within_depth(text, /*ignore_comments=*/true, why);
   if (value.is_discarded()) *why = parse_detail(why->c_str());
   return value;
 }
@@ -180,25 +187,36 @@ std::string end_joined_line_comments(std::string_view t) {
   return out;
 }
 
-status_or<nlohmann::json> parse_json_object(std::string_view body) {
+namespace {
+
+template <class Json>
+status_or<Json> parse_object(std::string_view body) {
   if (body.find_first_not_of(" \t\r\n") == body.npos)
     return status::invalid_argument("malformed JSON body: the body is empty; expected a JSON object");
   std::string why;
-  json value = try_parse(body, &why);
+  Json value = try_parse<Json>(body, &why);
   if (value.is_discarded()) {
     // The strict parse failed; the seed's examples end objects with a trailing comma.
     std::string relaxed = strip_trailing_commas(body);
     std::string ignored;
-    if (relaxed.size() != body.size()) value = try_parse(relaxed, &ignored);
+    if (relaxed.size() != body.size()) value = try_parse<Json>(relaxed, &ignored);
     // The same, sent with `curl -d @file`, which drops the line breaks that ended the comments.
     if (value.is_discarded() && body.find('\n') == body.npos && body.find("//") != body.npos)
-      value = try_parse(strip_trailing_commas(end_joined_line_comments(body)), &ignored);
+      value = try_parse<Json>(strip_trailing_commas(end_joined_line_comments(body)), &ignored);
     if (value.is_discarded()) return status::invalid_argument("malformed JSON body: " + why);
   }
   if (!value.is_object())
     return status::invalid_argument(std::string("malformed JSON body: expected a JSON object, got ") +
                                     value.type_name());
   return value;
+}
+
+}  // namespace
+
+status_or<nlohmann::json> parse_json_object(std::string_view body) { return parse_object<json>(body); }
+
+status_or<nlohmann::ordered_json> parse_ordered_json_object(std::string_view body) {
+  return parse_object<nlohmann::ordered_json>(body);
 }
 
 status_or<std::optional<std::string>> string_field(const nlohmann::json& object,

@@ -37,6 +37,9 @@ namespace mainspring::http {
 // ']' (the seed document's own examples carry both). Anything else that is not a JSON object, or
 // one nested deeper than k_max_json_depth (core/json_depth.h), is invalid_argument "malformed JSON body: <why>".
 status_or<nlohmann::json> parse_json_object(std::string_view body);
+// The same, each object's keys in the order the body gives them (a key given twice: its first
+// place, its last value), for a dialect whose original writes a client's objects back as sent.
+status_or<nlohmann::ordered_json> parse_ordered_json_object(std::string_view body);
 
 // A string field. Wrong type -> "<name>: must be a string".
 status_or<std::optional<std::string>> string_field(const nlohmann::json& object,

@@ -6,16 +6,16 @@ namespace mainspring::http::ndscheduler {
 
 namespace {
 
-using nlohmann::json;
+using nlohmann::ordered_json;  // pub_args as sent: an object argument keeps its keys' order
 
 constexpr std::string_view k_http_job = "mainspring.jobs.HttpJob";
 constexpr std::string_view k_own_shell_job = "mainspring.jobs.ShellJob";
 constexpr std::string_view k_noop_job = "mainspring.jobs.NoopJob";
 
 // An argument as Python's str() would pass it on: strings as they are, others as JSON.
-std::string argument_text(const json& arg) { return arg.is_string() ? arg.get<std::string>() : arg.dump(); }
+std::string argument_text(const ordered_json& arg) { return arg.is_string() ? arg.get<std::string>() : arg.dump(); }
 
-status_or<std::string> required_text(const json& args, std::size_t i, const char* what) {
+status_or<std::string> required_text(const ordered_json& args, std::size_t i, const char* what) {
   if (args.size() <= i) return status::invalid_argument(std::string("pub_args: ") + what + " is required");
   return argument_text(args[i]);
 }
@@ -28,7 +28,7 @@ bool is_dotted_name(std::string_view s) {
 }
 
 // ShellJob: the program and its arguments, without a shell; the exit code as the result.
-executor_target shell_job(const json& args) {
+executor_target shell_job(const ordered_json& args) {
   std::string program = shell_quote(argument_text(args[0]));
   std::string argv;
   for (const auto& a : args) argv += (argv.empty() ? "" : " ") + shell_quote(argument_text(a));
@@ -75,11 +75,11 @@ bool is_known_class(std::string_view c) {
   return c == k_shell_job || c == k_curl_job || c == k_awesome_job || c == k_http_job || c == k_own_shell_job || c == k_noop_job;
 }
 
-status_or<executor_target> target_for_class(const std::string& job_class, const json& pub_args) {
+status_or<executor_target> target_for_class(const std::string& job_class, const ordered_json& pub_args) {
   if (!is_dotted_name(job_class))
     return status::invalid_argument("job_class_string: must be a dotted class name ([A-Za-z0-9_.], at most " +
                                     std::to_string(k_max_class_bytes) + " bytes)");
-  json args = pub_args.is_null() ? json::array() : pub_args;
+  ordered_json args = pub_args.is_null() ? ordered_json::array() : pub_args;
   if (!args.is_array()) return status::invalid_argument("pub_args: must be a list");
   if (job_class == k_shell_job) {
     if (args.empty()) return status::invalid_argument("pub_args: the program to run is required");
@@ -102,7 +102,7 @@ status_or<executor_target> target_for_class(const std::string& job_class, const 
   if (job_class == k_awesome_job) {
     // AwesomeJob.run(self, argument1, argument2, ...): with fewer every run fails, as there.
     if (args.size() < 2) return missing_arguments({"argument1", "argument2"}, args.size());
-    return printed(json::array({args[0], args[1]}).dump());
+    return printed(ordered_json::array({args[0], args[1]}).dump());
   }
   if (job_class == k_noop_job) return executor_target{noop_target{}};
   if (job_class == k_own_shell_job) {

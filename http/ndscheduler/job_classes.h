@@ -43,8 +43,10 @@ inline constexpr std::string_view k_unavailable_marker = "is not available on Ma
 
 // The target that runs `job_class` with `pub_args` (an array; null = []). invalid_argument
 // naming pub_args when the arguments do not fit the class (CurlJob without a URL), or
-// job_class_string when it is not a dotted name ([A-Za-z0-9_.]{1,256}).
-status_or<executor_target> target_for_class(const std::string& job_class, const nlohmann::json& pub_args);
+// job_class_string when it is not a dotted name ([A-Za-z0-9_.]{1,256}). An argument that is no
+// string is passed on as its JSON, an object's keys in the order they have (HttpJob's body as
+// sent).
+status_or<executor_target> target_for_class(const std::string& job_class, const nlohmann::ordered_json& pub_args);
 
 // True when `job_class` is one Mainspring runs (the list above).
 bool is_known_class(std::string_view job_class);

@@ -18,7 +18,7 @@ namespace mainspring::http::ndscheduler {
 
 namespace {
 
-using nlohmann::json;
+using nlohmann::ordered_json;
 
 // The fields ndscheduler requires one of (its own list, in its order and spelling).
 constexpr const char* k_required_one_of = "['month', 'day', 'hour', 'minute', 'day_of_week']";
@@ -26,7 +26,7 @@ constexpr const char* k_required_one_of = "['month', 'day', 'hour', 'minute', 'd
 status required(const char* field) { return status::invalid_argument(std::string("Require this parameter: ") + field); }
 
 // A cron field's value as APScheduler takes it: a string, or a whole number.
-status_or<std::optional<std::string>> cron_value(const json& object, const std::string& field) {
+status_or<std::optional<std::string>> cron_value(const ordered_json& object, const std::string& field) {
   auto it = object.find(field);
   if (it == object.end() || it->is_null()) return std::optional<std::string>();
   if (it->is_string()) return std::optional<std::string>(it->get<std::string>());
@@ -34,7 +34,7 @@ status_or<std::optional<std::string>> cron_value(const json& object, const std::
   return status::invalid_argument(field + ": must be a string or a whole number");
 }
 
-status read_cron_fields(const json& object, std::map<std::string, std::string>& out) {
+status read_cron_fields(const ordered_json& object, std::map<std::string, std::string>& out) {
   for (const char* field : k_cron_fields) {
     auto v = cron_value(object, field);
     if (!v.ok()) return v.status();
@@ -56,7 +56,7 @@ bool has_one_of_required(const std::map<std::string, std::string>& cron) {
 
 }  // namespace
 
-status_or<nd_job> decode_job(const json& body) {
+status_or<nd_job> decode_job(const ordered_json& body) {
   nd_job job;
   for (const char* field : {"name", "job_class_string"})
     if (!body.contains(field)) return required(field);
@@ -76,7 +76,7 @@ status_or<nd_job> decode_job(const json& body) {
     job.trigger = body["trigger"].get<std::string>();
     if (job.trigger != "cron" && job.trigger != "interval")
       return status::invalid_argument("trigger: must be \"cron\" or \"interval\", got \"" + job.trigger.substr(0, 32) + "\"");
-    const json params = body.value("trigger_params", json::object());
+    const ordered_json params = body.value("trigger_params", ordered_json::object());
     if (!params.is_object()) return status::invalid_argument("trigger_params: must be an object");
     if (job.trigger == "interval") {
       auto it = params.find("interval");
@@ -117,23 +117,27 @@ status_or<job_spec> to_job_spec(const nd_job& job, const std::string& group, con
   }
   spec.exec_time_s = k_first_fire_by_schedule;  // APScheduler: the first fire is the schedule's
   if (std::holds_alternative<http_target>(spec.target)) spec.timeout_ms = k_curl_timeout_ms;
-  json mine = {{"job_class_string", job.job_class_string}, {"pub_args", job.pub_args}};
-  if (!job.trigger.empty()) mine["trigger"] = job.trigger;
-  if (job.interval_ms) mine["interval"] = job.interval_given;
+  // The section's own members by name, as a json wrote them before pub_args kept its order: a job
+  // whose pub_args holds no object is kept as it was.
+  ordered_json mine = ordered_json::object();
   if (!job.cron.empty()) mine["cron"] = job.cron;
+  if (job.interval_ms) mine["interval"] = job.interval_given;
+  mine["job_class_string"] = job.job_class_string;
+  mine["pub_args"] = job.pub_args;
+  if (!job.trigger.empty()) mine["trigger"] = job.trigger;
   spec.dialect_data = with_dialect_section("", k_dialect_name, mine);
   if (auto st = validate_job(spec); !st.ok()) return st;
   return spec;
 }
 
-nlohmann::ordered_json job_json(const job_view& view) {
+ordered_json job_json(const job_view& view) {
   const job_spec& s = view.spec;
-  json mine = dialect_section(s.dialect_data, k_dialect_name);
-  nlohmann::ordered_json out = {{"job_id", s.id},
-                                {"name", s.name},
-                                {"next_run_time", view.next_fire_ms ? iso_time(*view.next_fire_ms) : ""},
-                                {"job_class_string", mine.value("job_class_string", "")},
-                                {"pub_args", mine.value("pub_args", json::array())}};
+  ordered_json mine = ordered_dialect_section(s.dialect_data, k_dialect_name);
+  ordered_json out = {{"job_id", s.id},
+                      {"name", s.name},
+                      {"next_run_time", view.next_fire_ms ? iso_time(*view.next_fire_ms) : ""},
+                      {"job_class_string", mine.value("job_class_string", "")},
+                      {"pub_args", mine.value("pub_args", ordered_json::array())}};
   // An interval job shows no cron strings: ndscheduler's interval variant gives only trigger and
   // trigger_params for it (the released server cannot show one at all).
   if (mine.contains("interval")) {
@@ -143,7 +147,7 @@ nlohmann::ordered_json job_json(const job_view& view) {
     std::map<std::string, std::string> given = mine.value("cron", std::map<std::string, std::string>{});
     for (const auto& [field, text] : apscheduler_strings(given)) out[field] = text;  // month .. minute
     out["trigger"] = "cron";
-    nlohmann::ordered_json params = nlohmann::ordered_json::object();  // the document's order
+    ordered_json params = ordered_json::object();  // the document's order
     for (const char* f : {"month", "day_of_week", "day", "hour", "minute"}) params[f] = out.value(f, "*");
     out["trigger_params"] = params;
   }

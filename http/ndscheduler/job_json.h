@@ -6,7 +6,8 @@
 // fields (`year`, `month`, `day`, `week`, `day_of_week`, `hour`, `minute`, `second`) with
 // APScheduler's CronTrigger meaning (day_of_week 0 = Monday, day AND day_of_week, `last`,
 // defaults by significance). What only ndscheduler clients see (the class, pub_args, the
-// schedule as sent) is kept in the job's dialect_data under "ndscheduler".
+// schedule as sent) is kept in the job's dialect_data under "ndscheduler"; pub_args keeps the
+// order of the keys of the objects in it as sent, as ndscheduler's json.loads and json.dumps do.
 //
 // Example:
 //   auto job = decode_job(body);                       // "Require this parameter: name"
@@ -35,13 +36,13 @@ inline constexpr int64_t k_max_interval_s = 10LL * 365 * 24 * 3600;
 struct nd_job {
   std::string name;
   std::string job_class_string;
-  nlohmann::json pub_args = nlohmann::json::array();
+  nlohmann::ordered_json pub_args = nlohmann::ordered_json::array();  // its objects' keys as sent
   std::string trigger;                        // "cron", "interval", or "" for the flat fields
   std::map<std::string, std::string> cron;    // the cron fields given, as text
   // trigger "interval": its period in ms (APScheduler's IntervalTrigger takes fractional
   // seconds), and the number as given, shown as given.
   std::optional<int64_t> interval_ms;
-  nlohmann::json interval_given;
+  nlohmann::ordered_json interval_given;
 };
 
 // Checks what ndscheduler checks, in its words: "Require this parameter: name" (also for an
@@ -49,7 +50,7 @@ struct nd_job {
 // "Require at least one of following parameters: ['month', 'day', 'hour', 'minute',
 // 'day_of_week']", then the types (strings or whole numbers for cron fields, a list for
 // pub_args, a positive interval).
-status_or<nd_job> decode_job(const nlohmann::json& body);
+status_or<nd_job> decode_job(const nlohmann::ordered_json& body);
 
 // The Mainspring job for `job` in `group` with id `id`. Schedule errors name the cron field.
 status_or<job_spec> to_job_spec(const nd_job& job, const std::string& group, const std::string& id);
@@ -58,7 +59,8 @@ status_or<job_spec> to_job_spec(const nd_job& job, const std::string& group, con
 // paused or never), job_class_string, pub_args, for a cron job the cron strings (month, day,
 // week, day_of_week, hour, minute as APScheduler prints its fields; an interval job has none, as
 // in ndscheduler's interval variant), and trigger / trigger_params as sent. In that order, as
-// ndscheduler's _build_job_dict inserts them and tornado's json.dumps writes them out.
+// ndscheduler's _build_job_dict inserts them and tornado's json.dumps writes them out; pub_args
+// as sent.
 nlohmann::ordered_json job_json(const job_view& job);
 
 // A fresh job id: 32 lowercase hex digits from OpenSSL's RAND_bytes.

@@ -20,11 +20,12 @@ namespace {
 using nlohmann::json;
 
 // What a PUT of `job` makes of `current`: name, class, arguments and schedule from the body,
-// with the current pub_args when the body has none. The phase (paused or not) is the job actor's
-// and stays as it is.
+// with the current pub_args (as sent) when the body has none. The phase (paused or not) is the
+// job actor's and stays as it is.
 status put_into(job_spec& current, const nd_job& job, bool pub_args_given) {
   nd_job next = job;
-  if (!pub_args_given) next.pub_args = dialect_section(current.dialect_data, k_dialect_name).value("pub_args", json::array());
+  if (!pub_args_given)
+    next.pub_args = ordered_dialect_section(current.dialect_data, k_dialect_name).value("pub_args", ojson::array());
   auto rebuilt = to_job_spec(next, current.group, current.id);
   if (!rebuilt.ok()) return rebuilt.status();
   current.name = rebuilt->name;
@@ -32,7 +33,7 @@ status put_into(job_spec& current, const nd_job& job, bool pub_args_given) {
   current.target = rebuilt->target;
   current.timeout_ms = rebuilt->timeout_ms;
   current.dialect_data = with_dialect_section(current.dialect_data, k_dialect_name,
-                                              dialect_section(rebuilt->dialect_data, k_dialect_name));
+                                              ordered_dialect_section(rebuilt->dialect_data, k_dialect_name));
   return {};
 }
 

@@ -86,7 +86,7 @@ request_origin origin(const http_request& req, std::string detail) {
   return o;
 }
 
-status_or<json> body_of(const http_request& req) { return parse_json_object(req.body); }
+status_or<ojson> body_of(const http_request& req) { return parse_ordered_json_object(req.body); }
 
 done_fn answer_job_id(responder reply, std::string id, int code) {
   return [reply, id, code](status st) {

@@ -52,7 +52,8 @@ request_handler not_allowed_with_id(std::string allow);
 // The request's origin for the audit log, with `detail` (audit_log.h).
 request_origin origin(const http_request& req, std::string detail = {});
 
-status_or<nlohmann::json> body_of(const http_request& req);
+// The request's JSON object, its objects' keys in the order sent (pub_args shows them so).
+status_or<ojson> body_of(const http_request& req);
 
 // Answers {"job_id": id} with `code` once `done` reports success.
 done_fn answer_job_id(responder reply, std::string id, int code = 200);

@@ -512,3 +512,84 @@ TEST_CASE("ndscheduler: a run of a job deleted while it runs is listed and answe
     if (e["execution_id"] == eid) listed_ended = e["result"] == "{\n    \"returncode\": 0\n}";
   CHECK(listed_ended);
 }
+
+namespace {
+
+// pub_args with objects whose keys are not in sorted order, at two depths, as a client sends them
+// and as the answers (compact JSON) show them.
+const char* k_ordered_pub_args = R"([{"z": 1, "a": 2}, {"y": {"c": 3, "b": 4}}])";
+const char* k_ordered_pub_args_shown = R"("pub_args":[{"z":1,"a":2},{"y":{"c":3,"b":4}}])";
+
+std::string ordered_job_body(const std::string& name, const std::string& pub_args) {
+  return R"({"name": ")" + name + R"(", "job_class_string": "simple_scheduler.jobs.sample_job.AwesomeJob", "pub_args": )" +
+         pub_args + R"(, "minute": "*/5"})";
+}
+
+bool shows(const http_response& r, const std::string& text) {
+  INFO(r.status << " " << r.body);
+  return r.status == 200 && r.body.find(text) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("ndscheduler: an object in pub_args keeps its keys in the order sent in jobs, executions and the audit log, also after a restart") {
+  nd_server s;
+  auto created = s.nd.request("POST", "/api/v1/jobs", ordered_job_body("ordered", k_ordered_pub_args), "application/json");
+  const std::string id = s.ok(created, 201)["job_id"];
+  CHECK(shows(s.nd.get("/api/v1/jobs/" + id), k_ordered_pub_args_shown));
+  CHECK(shows(s.nd.get("/api/v1/jobs"), k_ordered_pub_args_shown));
+  // A run's execution shows its job's pub_args as sent; its result is what ndscheduler stores,
+  // json.dumps(sort_keys=True) of what AwesomeJob returned: keys sorted there.
+  const std::string eid = s.run_now(id);
+  s.wait_execution(eid);
+  auto execution = s.nd.get("/api/v1/executions/" + eid);
+  CHECK(shows(execution, k_ordered_pub_args_shown));
+  CHECK(execution.json()["result"] == "[\n    {\n        \"a\": 2,\n        \"z\": 1\n    },\n    {\n        \"y\": {\n"
+                                      "            \"b\": 4,\n            \"c\": 3\n        }\n    }\n]");
+  CHECK(shows(s.nd.get("/api/v1/executions?time_range_start=2000-01-01T00:00:00"), k_ordered_pub_args_shown));
+  // A modify describes both sides as Python's repr prints them, each in its order.
+  s.ok(s.nd.request("PUT", "/api/v1/jobs/" + id, ordered_job_body("ordered", R"([{"z": 1, "a": 5}, {"y": {"c": 3, "b": 4}}])"),
+                    "application/json"));
+  const std::string modified =
+      "<b>pub_args</b>: <font color=\"red\">[{'z': 1, 'a': 2}, {'y': {'c': 3, 'b': 4}}]</font> => "
+      "<font color=\"green\">[{'z': 1, 'a': 5}, {'y': {'c': 3, 'b': 4}}]</font><br>";
+  auto description_of = [&](const std::string& event) {
+    json logs = s.ok(s.nd.get("/api/v1/logs?time_range_start=2000-01-01T00:00:00"))["logs"];
+    for (const auto& l : logs)
+      if (l["job_id"] == id && l["event"] == event) return l["description"].get<std::string>();
+    return std::string("(no " + event + " entry)");
+  };
+  CHECK(description_of("modified") == modified);
+  const std::string changed_shown = R"("pub_args":[{"z":1,"a":5},{"y":{"c":3,"b":4}}])";
+
+  // The order is kept with the job: after a restart, the job, its execution and the log as before.
+  s.server.restart();
+  CHECK(shows(s.nd.get("/api/v1/jobs/" + id), changed_shown));
+  CHECK(shows(s.nd.get("/api/v1/executions/" + eid), changed_shown));
+  CHECK(description_of("modified") == modified);
+  // A delete keeps json.dumps of the job, pub_args as they stood.
+  s.ok(s.nd.del("/api/v1/jobs/" + id));
+  CHECK(description_of("deleted").find(R"("pub_args": [{"z": 1, "a": 5}, {"y": {"c": 3, "b": 4}}], )") != std::string::npos);
+}
+
+TEST_CASE("ndscheduler: a key sent twice in a pub_args object keeps its first place and its last value, as json.loads") {
+  nd_server s;
+  auto created = s.nd.request("POST", "/api/v1/jobs", ordered_job_body("twice", R"([{"b": 1, "a": 2, "b": 3}, 0])"),
+                              "application/json");
+  const std::string id = s.ok(created, 201)["job_id"];
+  CHECK(shows(s.nd.get("/api/v1/jobs/" + id), R"("pub_args":[{"b":3,"a":2},0])"));
+}
+
+TEST_CASE("ndscheduler: pub_args keep their order through a dump imported into a fresh server") {
+  nd_server source;
+  const std::string id = source.ok(source.nd.request("POST", "/api/v1/jobs", ordered_job_body("moved", k_ordered_pub_args),
+                                                     "application/json"),
+                                   201)["job_id"];
+  auto dump = source.native.client.get("/v1/dump/all");
+  REQUIRE(dump.status == 200);
+  nd_server target;
+  auto imported = target.native.client.request("POST", "/v1/import", dump.body, "application/gzip");
+  INFO(imported.body);
+  REQUIRE(imported.status == 200);
+  CHECK(shows(target.nd.get("/api/v1/jobs/" + id), k_ordered_pub_args_shown));
+}

@@ -97,6 +97,27 @@ TEST_CASE("a body nested deeper than the limit is refused before any handler cop
   CHECK(parse_json_object(nested(200'000, "[", "],")).status().message() == too_deep);
 }
 
+TEST_CASE("an ordered read of a body keeps its keys as given, and reads what the plain read reads") {
+  auto ordered = [](std::string_view body) {
+    auto v = parse_ordered_json_object(body);
+    return v.ok() ? v->dump() : v.status().message();
+  };
+  CHECK(ordered(R"({"z": 1, "a": {"y": [{"c": 1, "b": 2}], "x": null}})") == R"({"z":1,"a":{"y":[{"c":1,"b":2}],"x":null}})");
+  // A key given twice: its first place, its last value (Python's json.loads).
+  CHECK(ordered(R"({"b": 1, "a": 2, "b": 3})") == R"({"b":3,"a":2})");
+  // The relaxed reads: comments, trailing commas, and comments whose line breaks curl dropped.
+  CHECK(ordered("{\"z\": 1, // c\n \"a\": 2,\n}") == R"({"z":1,"a":2})");
+  CHECK(ordered(R"({"z": 1, // c "a": [2,], })") == R"({"z":1,"a":[2]})");
+  // The same refusals, in the same words.
+  for (std::string_view bad : {"", "[1]", "{\"a\" 1}", "{\"a\":[[[[1]]]"}) {
+    INFO(bad);
+    CHECK(ordered(bad) == parse_json_object(bad).status().message());
+  }
+  CHECK(ordered(std::string_view("{\"a\":1}\0", 8)) == "malformed JSON body: a NUL byte at offset 7 (JSON text holds none)");
+  const std::string deep = "{\"a\":" + std::string(k_max_json_depth, '[') + std::string(k_max_json_depth, ']') + "}";
+  CHECK(ordered(deep) == "malformed JSON body: nested deeper than " + std::to_string(k_max_json_depth) + " levels");
+}
+
 TEST_CASE("absent and null fields read as not given") {
   json o = obj(R"({"a": null})");
   CHECK_FALSE(string_field(o, "a").value().has_value());

@@ -140,6 +140,36 @@ TEST_CASE("an ndscheduler job becomes a Mainspring job and reads back as ndsched
   CHECK(job_json(view)["next_run_time"] == "");
 }
 
+TEST_CASE("pub_args keep their objects' keys as sent, and a job without objects in them is kept as before") {
+  using nlohmann::ordered_json;
+  const auto body = ordered_json::parse(R"({"name":"n","job_class_string":"mainspring.jobs.HttpJob",)"
+                                        R"("pub_args":["http://127.0.0.1:9/x","POST",{"z":1,"a":[{"y":2,"b":3}]}],)"
+                                        R"("hour":"3"})");
+  auto job = decode_job(body);
+  REQUIRE(job.ok());
+  CHECK(job->pub_args.dump() == R"(["http://127.0.0.1:9/x","POST",{"z":1,"a":[{"y":2,"b":3}]}])");
+  auto spec = to_job_spec(*job, "ndscheduler", new_job_id());
+  REQUIRE(spec.ok());
+  // The section's own members by name, pub_args as sent.
+  CHECK(spec->dialect_data == R"({"ndscheduler":{"cron":{"hour":"3"},"job_class_string":"mainspring.jobs.HttpJob",)"
+                              R"("pub_args":["http://127.0.0.1:9/x","POST",{"z":1,"a":[{"y":2,"b":3}]}]}})");
+  // HttpJob sends an object body as given.
+  CHECK(std::get<http_target>(spec->target).body == R"({"z":1,"a":[{"y":2,"b":3}]})");
+  job_view view;
+  view.spec = *spec;
+  CHECK(job_json(view)["pub_args"].dump() == R"(["http://127.0.0.1:9/x","POST",{"z":1,"a":[{"y":2,"b":3}]}])");
+
+  // Without objects in pub_args: the text a json section gave before pub_args kept its order.
+  auto plain = decode_job(json{{"name", "p"}, {"job_class_string", std::string(k_awesome_job)},
+                               {"pub_args", {"x", 1}}, {"trigger", "interval"}, {"trigger_params", {{"interval", 2.5}}}});
+  REQUIRE(plain.ok());
+  auto plain_spec = to_job_spec(*plain, "ndscheduler", new_job_id());
+  REQUIRE(plain_spec.ok());
+  const json section = {{"job_class_string", std::string(k_awesome_job)}, {"pub_args", {"x", 1}},
+                        {"trigger", "interval"}, {"interval", 2.5}};
+  CHECK(plain_spec->dialect_data == json{{"ndscheduler", section}}.dump());
+}
+
 TEST_CASE("APScheduler's printed fields follow its defaults") {
   auto strings = [](std::map<std::string, std::string> given) {
     std::map<std::string, std::string> out;

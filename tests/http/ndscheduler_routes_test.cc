@@ -291,6 +291,54 @@ TEST_CASE("a modify and a delete keep what changed and what was deleted, and the
   CHECK(json::parse(deleted) == old_json);
 }
 
+TEST_CASE("an object in pub_args keeps its keys in the order sent: in the job, its executions, a PUT and the audit log") {
+  fixture f;
+  const std::string sent = R"([{"z":1,"a":{"y":2,"b":3}},"s"])";
+  auto body = [](const std::string& name, const std::string& pub_args) {
+    return R"({"name":")" + name + R"(","job_class_string":"simple_scheduler.jobs.sample_job.AwesomeJob",)" +
+           (pub_args.empty() ? "" : R"("pub_args":)" + pub_args + ",") + R"("minute":"*/5"})";
+  };
+  const std::string id = f.call("POST", "/api/v1/jobs", body("n", sent)).body["job_id"];
+  CHECK(f.call("GET", "/api/v1/jobs/" + id).raw.find(R"("pub_args":)" + sent) != std::string::npos);
+  CHECK(f.call("GET", "/api/v1/jobs").raw.find(R"("pub_args":)" + sent) != std::string::npos);
+  f.api.group_runs = {run_of(id, 7, run_state::succeeded)};
+  CHECK(f.call("GET", "/api/v1/executions").raw.find(R"("pub_args":)" + sent) != std::string::npos);
+  CHECK(f.call("GET", "/api/v1/executions/" + id + "-42").raw.find(R"("pub_args":)" + sent) != std::string::npos);  // the fake's run
+
+  // A PUT, applied as the job actor would, and the description its audit entry keeps.
+  auto put = [&](const std::string& pub_args) {
+    REQUIRE(f.call("PUT", "/api/v1/jobs/" + id, body("n", pub_args)).status == 200);
+    REQUIRE((f.api.patch && f.api.patch->edit));
+    REQUIRE(f.api.patch->edit(f.api.jobs["ndscheduler"][id].spec).ok());
+    return json::parse(f.api.origin.detail)["description"].get<std::string>();
+  };
+  // Without pub_args, the job's are kept as sent.
+  CHECK(put("") == "");
+  CHECK(f.call("GET", "/api/v1/jobs/" + id).raw.find(R"("pub_args":)" + sent) != std::string::npos);
+  // The same keys in another order: equal for Python's ==, so no change is described, and the job
+  // shows them as sent now.
+  const std::string reordered = R"([{"a":{"b":3,"y":2},"z":1},"s"])";
+  CHECK(put(reordered) == "");
+  CHECK(f.call("GET", "/api/v1/jobs/" + id).raw.find(R"("pub_args":)" + reordered) != std::string::npos);
+  // A change shows both sides as Python's repr, each in its order.
+  CHECK(put(R"([{"z":1,"a":{"y":2,"b":4}},"s"])") ==
+        "<b>pub_args</b>: <font color=\"red\">[{'a': {'b': 3, 'y': 2}, 'z': 1}, 's']</font> => "
+        "<font color=\"green\">[{'z': 1, 'a': {'y': 2, 'b': 4}}, 's']</font><br>");
+  // A delete keeps json.dumps of the job, pub_args as they stand.
+  REQUIRE(f.call("DELETE", "/api/v1/jobs/" + id).status == 200);
+  const std::string deleted = json::parse(f.api.origin.detail)["description"];
+  CHECK(deleted.find(R"("pub_args": [{"z": 1, "a": {"y": 2, "b": 4}}, "s"], )") != std::string::npos);
+}
+
+TEST_CASE("a key sent twice in a pub_args object keeps its first place and its last value, as Python's json.loads") {
+  fixture f;
+  const std::string id =
+      f.call("POST", "/api/v1/jobs",
+             R"({"name":"n","job_class_string":"simple_scheduler.jobs.sample_job.AwesomeJob",)"
+             R"("pub_args":[{"b":1,"a":2,"b":3}],"minute":"*/5"})").body["job_id"];
+  CHECK(f.call("GET", "/api/v1/jobs/" + id).raw.find(R"("pub_args":[{"b":3,"a":2}])") != std::string::npos);
+}
+
 TEST_CASE("a PUT refused for its schedule writes nothing, and one of an unknown job says Job not found") {
   fixture f;
   std::string id = f.call("POST", "/api/v1/jobs", k_awesome).body["job_id"];
