@@ -203,9 +203,10 @@ TEST_CASE("concurrency forbid skips a fire while a run is in flight, allow overl
 }
 
 TEST_CASE("after downtime the misfire policy decides what runs: skip none, once one, all every missed fire") {
-  // The server is down for k_downtime; an @every 1s job misses about that many fires.
-  constexpr auto k_downtime = std::chrono::seconds(4);
+  // The server is down for k_downtime_ms (and up to a second more); an @every 1s job misses about that many fires.
+  constexpr int64_t k_downtime_ms = 4000;
   temp_data_dir dir;
+  int64_t phase_ms = 0;  // a fire time of the jobs' @every 1s cadence
   {
     auto rt = start_with_group(dir.path, "g");
     for (auto [id, policy] : {std::pair{"skip", misfire_policy::skip}, std::pair{"once", misfire_policy::once},
@@ -215,9 +216,18 @@ TEST_CASE("after downtime the misfire policy decides what runs: skip none, once 
       REQUIRE(add(*rt, job).ok());
     }
     REQUIRE(poll_until([&] { return detail(*rt, "g", "skip").runs >= 1; }));
+    const auto next = detail(*rt, "g", "once").next_fire_ms;
+    REQUIRE(next);
+    phase_ms = *next;
     rt->stop();
   }
-  std::this_thread::sleep_for(k_downtime);  // the downtime itself, not a wait for an event
+  // The downtime itself, not a wait for an event. It ends just after a fire time of the jobs
+  // (added within milliseconds of each other): the restart plans the fire of its last second
+  // (k_misfire_threshold_ms) as due, not missed, and a restart slow enough to deliver that fire
+  // over a second late would make it a second misfire run of `once`; so late a start here would
+  // need most of a second.
+  const int64_t down_until_ms = phase_ms + ((to_unix_ms(now_ms()) + k_downtime_ms - phase_ms) / 1000 + 1) * 1000 + 50;
+  std::this_thread::sleep_for(std::chrono::milliseconds(down_until_ms - to_unix_ms(now_ms())));
   auto rt = start_with_group(dir.path, "g");
 
   // Each job fires on schedule again once the restart's decisions are made.
