@@ -1,5 +1,6 @@
 #include "actors/clock_actor.h"
 
+#include <algorithm>
 #include <deque>
 #include <optional>
 #include <unordered_map>
@@ -12,9 +13,6 @@
 namespace mainspring {
 
 namespace {
-
-// The longest the clock sleeps with nothing to do; any message wakes it sooner.
-constexpr auto k_idle_wait = std::chrono::hours(1);
 
 // While fires are held back, how often the clock looks whether jobs have handled enough of
 // those out to send more. Jobs do not wake it: that would cost every fire a message.
@@ -38,12 +36,14 @@ uint64_t payload_of(caf::actor_id id, timer_kind kind) {
 }
 
 // How long to wait until `deadline_ms`, measured in microseconds so that the thread wakes at
-// the start of the due millisecond rather than up to a millisecond later.
+// the start of the due millisecond rather than up to a millisecond later; at most
+// k_clock_pass_interval.
 std::chrono::microseconds wait_until(std::optional<int64_t> deadline_ms) {
-  if (!deadline_ms) return std::chrono::duration_cast<std::chrono::microseconds>(k_idle_wait);
+  constexpr auto longest = std::chrono::duration_cast<std::chrono::microseconds>(k_clock_pass_interval);
+  if (!deadline_ms) return longest;
   auto now = std::chrono::system_clock::now().time_since_epoch();
   auto wait = std::chrono::milliseconds(*deadline_ms) - std::chrono::duration_cast<std::chrono::microseconds>(now);
-  return wait.count() > 0 ? wait : std::chrono::microseconds(0);
+  return std::clamp<std::chrono::microseconds>(wait, std::chrono::microseconds(0), longest);
 }
 
 void clock_loop(caf::blocking_actor* self, clock_stats* stats) {
@@ -96,7 +96,9 @@ void clock_loop(caf::blocking_actor* self, clock_stats* stats) {
 
   auto fire_due = [&] {
     send_held();
-    wheel.advance_to(to_unix_ms(now_ms()), [&](uint64_t payload, int64_t deadline_ms) {
+    const int64_t now = to_unix_ms(now_ms());
+    stats->last_pass_ms.store(now, std::memory_order_relaxed);
+    wheel.advance_to(now, [&](uint64_t payload, int64_t deadline_ms) {
       auto it = jobs.find(static_cast<caf::actor_id>(payload >> 1));
       if (it == jobs.end()) return;
       job_timers& entry = it->second;

@@ -1,7 +1,8 @@
 // The clock actor: the one timing wheel that drives every job.
 //
 // It runs on a thread of its own (a detached blocking actor) and sleeps until the wheel's next
-// expiry or the next message, whichever comes first: no idle ticking, no per-job delayed_send
+// expiry or the next message, whichever comes first, and at most k_clock_pass_interval (so that
+// its last pass tells it is alive): no ticking per job or per millisecond, no per-job delayed_send
 // (CAF 0.17's clock is a std::multimap). Each job actor has up to two timers here, its schedule
 // and a pending retry; arming one replaces the previous of the same kind in O(1).
 //
@@ -55,6 +56,9 @@ inline constexpr int64_t k_max_fires_in_flight = 1024;
 // latency compounded over its hops and 2,000 req/s from 16 connections collapsed).
 inline constexpr int64_t k_max_fires_in_flight_overloaded = 256;
 inline constexpr std::chrono::milliseconds k_sustained_overload{100};
+// The longest the clock sleeps with nothing due; any message wakes it sooner. A pass a second
+// costs nothing measurable and keeps clock_stats::last_pass_ms a liveness signal.
+inline constexpr std::chrono::seconds k_clock_pass_interval{1};
 
 // What the clock exposes to metrics without a message round trip.
 struct clock_stats {
@@ -70,6 +74,10 @@ struct clock_stats {
   // Restored jobs (start-up or import) whose batch the clock has armed, counting those that
   // needed no timer: start-up readiness waits for this to reach the number of stored jobs.
   std::atomic<std::size_t> restored_jobs_armed{0};
+  // When the clock last looked for due timers (unix ms): at least once a k_clock_pass_interval
+  // while its thread runs, so a value much older than that says it is stuck (Cronicle's
+  // `status` shows its age as tick_age). 0 before the first pass.
+  std::atomic<int64_t> last_pass_ms{0};
 };
 
 // The first schedule timers of many jobs, restored or just created: one message instead of one

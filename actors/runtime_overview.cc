@@ -24,6 +24,7 @@ void scheduler_runtime::overview(reply_fn<scheduler_overview> done) {
   o.runs_in_flight = s.runs_in_flight;
   o.runs_queued = s.runs_queued;
   o.fires_held = i.clock.fires_held.load(std::memory_order_relaxed);
+  o.clock_pass_ms = i.clock.last_pass_ms.load(std::memory_order_relaxed);
   o.scheduler_enabled = !i.stats.scheduler_paused.load(std::memory_order_relaxed);
   o.nodes_up = count(i.stats.nodes_up);
   o.nodes_down = count(i.stats.nodes) > o.nodes_up ? count(i.stats.nodes) - o.nodes_up : 0;

@@ -179,6 +179,9 @@ struct scheduler_overview {
   uint64_t storage_queued_batches = 0;
   uint64_t storage_failed_writes = 0;
   bool scheduler_enabled = true;  // false while the whole scheduler is paused
+  // The clock's last pass over its timers (unix ms; at least once a second while it runs, 0
+  // before the first): how long ago tells whether the clock is alive.
+  int64_t clock_pass_ms = 0;
   activity_window last_minute;
   activity_window last_hour;
   std::vector<activity_window> slots;  // the chart: one per k_activity_slot_ms, oldest first

@@ -138,6 +138,7 @@ scheduler_runtime::scheduler_runtime(std::unique_ptr<impl> impl) : impl_(std::mo
     m.fires_held = impl_->clock.fires_held.load(std::memory_order_relaxed);
     m.fires_in_flight = static_cast<uint64_t>(
         std::max<int64_t>(0, impl_->clock.fires_in_flight.load(std::memory_order_relaxed)));
+    m.clock_last_pass_ms = impl_->clock.last_pass_ms.load(std::memory_order_relaxed);
     m.runs_in_flight = s.runs_in_flight;
     m.runs_queued = s.runs_queued;
     m.runs_skipped_total = s.runs_skipped;

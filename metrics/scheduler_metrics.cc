@@ -103,6 +103,10 @@ void append_snapshot(std::vector<MetricFamily>& out, const scheduler_snapshot& s
                        MetricType::Gauge, static_cast<double>(s.fires_held)));
   out.push_back(single("mainspring_fires_in_flight", "Fire messages sent to jobs and not yet handled (bounded).",
                        MetricType::Gauge, static_cast<double>(s.fires_in_flight)));
+  out.push_back(single("mainspring_clock_last_pass_timestamp_seconds",
+                       "When the clock last looked for due timers (unix seconds): at least once a second while it "
+                       "runs, so time() minus this growing past a few seconds means the clock is stuck.",
+                       MetricType::Gauge, static_cast<double>(s.clock_last_pass_ms) / 1000));
   out.push_back(single("mainspring_runs_in_flight", "Runs handed to an executor, not yet finished.",
                        MetricType::Gauge, static_cast<double>(s.runs_in_flight)));
   out.push_back(single("mainspring_runs_queued", "Runs waiting for an executor slot.",

@@ -73,6 +73,7 @@ struct scheduler_snapshot {
   uint64_t timer_wheel_pending_timers = 0;
   uint64_t fires_held = 0;       // due timers the clock holds back (back-pressure)
   uint64_t fires_in_flight = 0;  // fire messages sent, not yet handled by their job
+  int64_t clock_last_pass_ms = 0;  // the clock's last pass over its timers (unix ms; 0 = none yet)
   uint64_t runs_in_flight = 0;       // handed to an executor, not yet finished
   uint64_t runs_queued = 0;          // waiting for an executor slot
   uint64_t runs_skipped_total = 0;   // fires skipped, all reasons (see runs_skipped_by_reason)

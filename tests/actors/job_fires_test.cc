@@ -376,3 +376,17 @@ TEST_CASE("jobs created in a burst are armed together, and one deleted or paused
   CHECK(rt->snapshot().pending_timers == k_jobs / 3);
   CHECK(finished(runs_of(*rt, "g", "j1")).empty());  // paused before its first fire
 }
+
+TEST_CASE("the clock passes over its timers at least once a second with nothing due, its last pass in the overview") {
+  temp_data_dir dir;
+  auto rt = start_with_group(dir.path, "g");
+  // A job whose only fire is hours away: the clock has a timer and nothing due.
+  REQUIRE(add(*rt, shell_job("g", "later", "0 0 3 1 1 *", "echo later")).ok());
+  auto pass_ms = [&] { return ask<scheduler_overview>([&](auto r) { rt->overview(r); })->clock_pass_ms; };
+  REQUIRE(poll_until([&] { return pass_ms() > 0; }));
+  const int64_t first = pass_ms();
+  // Passes go on without a message to wake the clock (the bounded poll waits far longer than
+  // the clock's k_clock_pass_interval; the test asserts that they happen, not when).
+  REQUIRE(poll_until([&] { return pass_ms() > first; }));
+  CHECK(pass_ms() <= to_unix_ms(now_ms()));
+}

@@ -167,6 +167,7 @@ TEST_CASE("the pulled figures come from the snapshot source at each scrape") {
       s.jobs_paused = 12;
       s.jobs_done = 3;
       s.timer_wheel_pending_timers = 999'990;
+      s.clock_last_pass_ms = 1'700'000'130'250;
       s.runs_in_flight = 17 * calls;
       s.runs_queued = 4;
       s.runs_skipped_total = 9;
@@ -180,6 +181,8 @@ TEST_CASE("the pulled figures come from the snapshot source at each scrape") {
     CHECK(t.value("mainspring_jobs", {{"state", "paused"}}) == 12);
     CHECK(t.value("mainspring_jobs", {{"state", "done"}}) == 3);
     CHECK(t.value("mainspring_timer_wheel_pending_timers") == 999'990);
+    CHECK(t.value("mainspring_clock_last_pass_timestamp_seconds") == Approx(1'700'000'130.25).epsilon(0).margin(0.001));
+    CHECK(t.type("mainspring_clock_last_pass_timestamp_seconds") == "gauge");
     CHECK(t.value("mainspring_runs_in_flight") == 17);
     CHECK(t.value("mainspring_runs_queued") == 4);
     CHECK(t.value("mainspring_runs_skipped_total", {{"reason", "overlap"}}) == 5);
