@@ -75,6 +75,9 @@ void create_api_key(scheduler_api& api, const state_ptr& s, call_args a);
 void update_api_key(scheduler_api& api, const state_ptr& s, call_args a);
 void delete_api_key(scheduler_api& api, const state_ptr& s, call_args a);
 
+// -- the server (server_calls.cc); the listener admits only admin keys --
+void get_servers(scheduler_api& api, const state_ptr& s, call_args a);
+
 // -- jobs and state (job_calls.cc) --
 void get_history(scheduler_api& api, const state_ptr& s, call_args a);
 void get_job_status(scheduler_api& api, const state_ptr& s, call_args a);

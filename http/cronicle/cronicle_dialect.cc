@@ -11,6 +11,7 @@
 #include "http/cronicle/before_session.h"
 #include "http/cronicle/calls.h"
 #include "http/cronicle/errors.h"
+#include "http/cronicle/server_status.h"
 #include "http/handler_kit.h"
 #include "http/json_body.h"
 #include "http/request_parser.h"
@@ -62,6 +63,7 @@ const std::unordered_map<std::string_view, call_entry>& calls() {
       {"create_api_key", {create_api_key, p::body, k::needs(privilege::admin)}},
       {"update_api_key", {update_api_key, p::body, k::needs(privilege::admin)}},
       {"delete_api_key", {delete_api_key, p::body, k::needs(privilege::admin)}},
+      {"get_servers", {get_servers, p::body_and_query, k::needs(privilege::admin)}},
   };
   return table;
 }
@@ -217,6 +219,10 @@ prepared_call take_prepared(const http_request& req, std::string_view name) {
 void serve(scheduler_api& api, const state_ptr& s, http_request& req, responder reply) {
   const std::string& name = req.params["name"];
   if (name == "ping") return reply.send(success());
+  if (name == "status")
+    return api.overview([s, reply](status_or<scheduler_overview> o) {
+      reply.send(status_response(read_server_facts(MAINSPRING_VERSION, s->hostname, o.ok() ? o->clock_pass_ms : 0)));
+    });
   const call_entry* call = call_named(name);
   if (!call) return reply.send(failure({"1", "Unsupported API: app/api_" + name}));
   prepared_call p = take_prepared(req, name);
@@ -237,8 +243,8 @@ key_requirement_fn key_requirements() {
     auto it = request.params.find("name");
     if (it == request.params.end()) return key_requirement::any_key();
     const call_entry* call = call_named(it->second);
-    // ping and names Cronicle does not serve answer without a key, as Cronicle answers them
-    // before it looks for a session.
+    // ping, status and names Cronicle does not serve answer without a key, as Cronicle answers
+    // them before it looks for a session (status never looks for one).
     if (!call) return key_requirement::open();
     // So does a call refused before its handler looks for one (an unreadable body, a missing or
     // malformed parameter: before_session.h); serve() answers that refusal and runs nothing.

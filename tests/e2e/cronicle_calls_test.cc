@@ -1,6 +1,6 @@
 // End to end: the Cronicle calls on a run of their own: abort_job ends one run while others of
 // its event go on (privilege refused without it, a finished or unknown job refused), and
-// get_job_details answers a finished job only.
+// get_job_details answers a finished job only; status answers without a key.
 #include <chrono>
 #include <string>
 
@@ -164,4 +164,44 @@ TEST_CASE("cronicle: get_master_state shows each event's cursor and its last job
   state = s.ok("get_master_state")["state"];
   CHECK_FALSE(state["cursors"].contains(hourly));
   CHECK(state["cursors"].size() == 1);
+}
+
+TEST_CASE("cronicle: status answers monitoring tools without a key, never cached, its tick the clock's") {
+  cronicle_server s;
+  auto r = s.cr.get("/api/app/status/v1");
+  REQUIRE(r.status == 200);
+  json body = r.json();
+  INFO(body.dump());
+  CHECK(body["code"] == 0);
+  CHECK(body["pid"] == static_cast<int64_t>(s.server.pid()));
+  CHECK(body["version"].is_string());
+  CHECK(body["hostname"].is_string());
+  CHECK(body["ip"].is_string());
+  CHECK(body["uptime"].get<int64_t>() >= 0);
+  CHECK(body["now"].get<double>() >= body["last_tick"].get<double>());
+  // The clock passes at least once a second; a minute behind would be a stuck clock.
+  CHECK(body["tick_age"].get<double>() < 60);
+  CHECK(body["cpu"]["user"].is_number_integer());
+  CHECK(body["mem"]["rss"].get<int64_t>() > 0);
+  CHECK(r.header("cache-control") == "no-cache, no-store, must-revalidate, proxy-revalidate");
+  CHECK(r.header("expires") == "Thu, 01 Jan 1970 00:00:00 GMT");
+  // A key that is wrong changes nothing: status never looks for one.
+  CHECK(s.get("/api/app/status/v1?api_key=0123456789abcdef.bad")["code"] == 0);
+}
+
+TEST_CASE("cronicle: get_servers lists this server as the master, for admin keys only") {
+  cronicle_server s;
+  json a = s.call("get_servers", json::object());
+  INFO(a.dump());
+  REQUIRE(a["code"] == 0);
+  REQUIRE(a["servers"].size() == 1);
+  const json& self = a["servers"].begin().value();
+  CHECK(self["hostname"] == a["servers"].begin().key());
+  CHECK(self["master"] == 1);
+  CHECK(self["disabled"] == 0);
+  CHECK(self["data"]["mem"].get<int64_t>() > 0);
+  // requireAdmin's words, as for the key calls.
+  const std::string runner = s.key_with(json::array({"run_events"}));
+  check_error(s.call("get_servers", json::object(), runner), "user",
+              "User is not an administrator: " + runner.substr(0, runner.find('.')));
 }
