@@ -804,6 +804,11 @@ caf::behavior group_behavior(group_self self, group_spec spec, std::vector<job_s
           to_job(self, job, update_run_atom::value, std::move(audit), run_id, std::move(change), reply);
         });
       },
+      [=](forget_runs_atom, const std::string& id, std::vector<uint64_t>& run_ids, const reply_fn<std::size_t>& reply) {
+        with_job(self, id, reply, [=, run_ids = std::move(run_ids)](const caf::actor& job) mutable {
+          to_job(self, job, forget_runs_atom::value, std::move(run_ids), reply);
+        });
+      },
       [=](executions_atom, const std::string& id, std::size_t limit, uint64_t before,
           std::vector<run_record>& stored, const reply_fn<std::vector<run_record>>& reply) {
         with_job(self, id, reply, [=, stored = std::move(stored)](const caf::actor& job) mutable {

@@ -416,6 +416,9 @@ caf::behavior make_job_handlers() {
         if (self->state.phase == job_phase::paused || self->state.deleted) return;
         start_chained_run(self, self->state.ctx, std::move(cause));
       },
+      [](forget_runs_atom, const std::vector<uint64_t>& run_ids, const reply_fn<std::size_t>& reply) {
+        reply(forget_erased_runs(me()->state, run_ids));
+      },
       [](executions_atom, std::size_t limit, uint64_t before, std::vector<run_record>& stored,
          const reply_fn<std::vector<run_record>>& reply) {
         reply(merge_runs(me()->state, my_ctx(), std::move(stored), limit, before));

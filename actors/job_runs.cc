@@ -549,6 +549,20 @@ void keep_finished(job_state& st, finished_run run) {
   else st.last_finished = std::make_unique<finished_run>(std::move(run));
 }
 
+std::size_t forget_erased_runs(job_state& st, const std::vector<uint64_t>& run_ids) {
+  auto erased = [&](uint64_t id) { return std::find(run_ids.begin(), run_ids.end(), id) != run_ids.end(); };
+  std::size_t forgotten = 0;
+  if (st.recent_finished) {
+    forgotten += std::erase_if(*st.recent_finished, [&](const finished_run& r) { return erased(r.run_id); });
+    if (st.recent_finished->empty()) st.recent_finished.reset();
+  }
+  if (st.last_finished && erased(st.last_finished->run_id) && !st.last_finished->erased) {
+    st.last_finished->erased = true;
+    ++forgotten;
+  }
+  return forgotten;
+}
+
 std::vector<run_record> merge_runs(const job_state& st, const job_context* ctx,
                                    std::vector<run_record> stored, std::size_t limit, uint64_t before) {
   auto wanted = [before](const run_record& r) { return before == 0 || r.run_id < before; };
@@ -578,7 +592,7 @@ std::vector<run_record> merge_runs(const job_state& st, const job_context* ctx,
     const std::size_t skip = cap == 0 || recent.size() + 1 <= cap ? 0 : recent.size() + 1 - cap;
     for (std::size_t i = skip; i < recent.size(); ++i) remembered(recent[i].record(st.spec.id(), st.spec.group()));
   }
-  if (auto last = last_finished_run(st)) remembered(std::move(*last));
+  if (st.last_finished && !st.last_finished->erased) remembered(*last_finished_run(st));
   for (const auto& r : st.in_flight)
     if (wanted(r)) stored.push_back(r);
   std::sort(stored.begin(), stored.end(),

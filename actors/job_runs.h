@@ -105,6 +105,12 @@ void adopt_history(job_state& st, const job_context* ctx, stored_history history
 // Makes `run` the job's last finished run; the one it replaces stays in recent_finished if it
 // ended less than k_recent_finished_window_ms before `run` did.
 void keep_finished(job_state& st, finished_run run);
+// The job's memory of its finished runs after `run_ids` were erased from its stored history:
+// they go from the runs on their way to the store (recent_finished), and the last finished one,
+// if erased, is kept for the job's last outcome but no longer listed (merge_runs). Answers how
+// many it remembered.
+std::size_t forget_erased_runs(job_state& st, const std::vector<uint64_t>& run_ids);
+
 // In-flight and remembered runs merged with `stored` ones (the store's newest `limit` runs below
 // `before`, read before this call): newest first, at most `limit`, only ids below `before` when
 // that is non-zero, none that the store's retention has dropped. A remembered run missing from

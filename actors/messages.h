@@ -62,6 +62,7 @@ using flush_queue_atom = caf::atom_constant<caf::atom("flushqueue")>;  // drop a
 using clear_runs_atom = caf::atom_constant<caf::atom("clearruns")>;  // forget a job's finished runs
 using rewind_atom = caf::atom_constant<caf::atom("rewind")>;  // replay a job's fires since a past time
 using executions_atom = caf::atom_constant<caf::atom("execs")>;
+using forget_runs_atom = caf::atom_constant<caf::atom("forgetruns")>;  // runs erased from the history
 using run_done_atom = caf::atom_constant<caf::atom("rundone")>;
 using renamed_atom = caf::atom_constant<caf::atom("renamed")>;
 using import_atom = caf::atom_constant<caf::atom("import")>;

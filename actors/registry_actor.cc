@@ -554,6 +554,10 @@ caf::behavior registry_behavior(registry_self self, restored_state restored, con
         if (auto it = self->state.groups.find(group); it != self->state.groups.end())
           self->send(it->second.nodes, node_restore_atom::value, std::move(nodes));
       },
+      [=](forget_runs_atom, const std::string& group, const std::string& id, std::vector<uint64_t>& run_ids,
+          const reply_fn<std::size_t>& reply) {
+        to_group(self, group, reply, forget_runs_atom::value, id, std::move(run_ids));
+      },
       [=](executions_atom, const std::string& group, const std::string& id, std::size_t limit,
           uint64_t before, std::vector<run_record>& stored, const reply_fn<std::vector<run_record>>& reply) {
         to_group(self, group, reply, executions_atom::value, id, limit, before, std::move(stored));

@@ -315,6 +315,16 @@ class scheduler_api {
     (void)origin, (void)group, (void)job_id;
     done(status::unimplemented("clearing a job's runs is not supported here"));
   }
+  // Erases the finished runs `run_ids` of the job (or of a deleted job whose runs are kept) from
+  // its stored history, durably before `done` (Cronicle's delete_job): lists, details and logs
+  // no longer show them; the job's counts and last outcomes stay as they were. not_found when
+  // none of them is in the history (a run in flight is not, until it ends);
+  // failed_precondition, erasing nothing, when the history holds one as still running.
+  virtual void delete_runs(request_origin origin, std::string group, std::string job_id, std::vector<uint64_t> run_ids,
+                           done_fn done) {
+    (void)origin, (void)group, (void)job_id, (void)run_ids;
+    done(status::unimplemented("deleting runs is not supported here"));
+  }
   // Newest first; at most `limit`; only runs with run_id < before_run_id when that is non-zero.
   virtual void job_executions(std::string group, std::string job_id, std::size_t limit,
                               uint64_t before_run_id, reply_fn<std::vector<run_record>> done) = 0;

@@ -158,6 +158,8 @@ class scheduler_runtime final : public scheduler_api {
   void flush_job_queue(request_origin origin, std::string group, std::string job_id,
                        reply_fn<std::size_t> done) override;
   void clear_job_runs(request_origin origin, std::string group, std::string job_id, done_fn done) override;
+  void delete_runs(request_origin origin, std::string group, std::string job_id, std::vector<uint64_t> run_ids,
+                   done_fn done) override;
   void update_run(request_origin origin, std::string group, std::string job_id, uint64_t run_id,
                   run_override change, reply_fn<std::size_t> done) override;
   void run_job_now_with(request_origin origin, std::string group, std::string job_id, run_override change,

@@ -206,6 +206,34 @@ void scheduler_runtime::clear_job_runs(request_origin origin, std::string group,
   auto audit = audit_of(origin, "job.clear_runs", group, job_id);
   impl_->change_group(group, std::move(done), clear_runs_atom::value, std::move(audit), std::move(job_id));
 }
+void scheduler_runtime::delete_runs(request_origin origin, std::string group, std::string job_id,
+                                    std::vector<uint64_t> run_ids, done_fn done) {
+  // On the caller's thread, as job_executions' store read; the erase is synced before the answer.
+  // A run that has just ended is written lazily: what is queued is written first, so that a run
+  // a client has seen end is found.
+  impl_->store->drain();
+  auto found = impl_->store->find_runs(group, job_id, run_ids);
+  if (!found.ok()) return done(found.status());
+  if (found->empty()) return done(status::not_found("run: no such run of job " + job_id));
+  for (const auto& r : *found)
+    if (!r.run.finished()) return done(status::failed_precondition("run " + std::to_string(r.run.run_id) + " is in flight"));
+  mutation_batch batch;
+  auto audit = audit_of(origin, "job.delete_runs", group, job_id);
+  // The dialect's own words for what went (Cronicle's job id), then the runs.
+  audit.detail += audit.detail.empty() ? "runs" : ": runs";
+  for (auto& r : *found) {
+    audit.detail += " " + std::to_string(r.run.run_id);
+    batch.erase_run_if(std::move(r.key), r.run.run_id);
+  }
+  batch.put_audit(std::move(audit));
+  if (auto st = impl_->store->commit_sync(std::move(batch)); !st.ok()) return done(st);
+  // The job's actor (if the job still exists) stops listing the runs it remembers; answered once
+  // it has, so that a read after the answer does not show them. A job that is gone has none.
+  std::vector<uint64_t> erased;
+  for (const auto& r : *found) erased.push_back(r.run.run_id);
+  impl_->ask_group(group, reply_fn<std::size_t>([done = std::move(done)](status_or<std::size_t>) { done({}); }),
+                   forget_runs_atom::value, std::move(job_id), std::move(erased));
+}
 void scheduler_runtime::update_run(request_origin origin, std::string group, std::string job_id, uint64_t run_id,
                                    run_override change, reply_fn<std::size_t> done) {
   if (auto st = validate_override(change); !st.ok()) return done(st);

@@ -222,6 +222,16 @@ class state_store {
   status_or<std::vector<run_record>> list_runs(std::string_view group, std::string_view job_id,
                                                std::size_t limit, uint64_t before_run_id = 0) const;
 
+  // The keys of the job's stored runs among `run_ids` with their records, in key order: what a
+  // delete of single runs erases (mutation_batch::erase_run_if, which leaves a slot a newer run
+  // has taken since). Runs not in the job's history are left out. Unreadable records are skipped.
+  struct stored_run {
+    std::string key;
+    run_record run;
+  };
+  status_or<std::vector<stored_run>> find_runs(std::string_view group, std::string_view job_id,
+                                               const std::vector<uint64_t>& run_ids) const;
+
   // Up to `limit` runs of every job of the group whose planned time is in [from_ms, to_ms]
   // (both inclusive), newest run id first (ids grow with time), of each job's newest
   // max_runs_per_job runs. Reads the group's whole run history (max_runs_per_job runs per job):

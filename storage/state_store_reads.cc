@@ -120,6 +120,27 @@ status state_store::impl::read_ring(leveldb::Iterator* it, std::string_view runs
   return {};
 }
 
+status_or<std::vector<state_store::stored_run>> state_store::find_runs(std::string_view group, std::string_view job_id,
+                                                                       const std::vector<uint64_t>& run_ids) const {
+  std::shared_lock<std::shared_mutex> lock(impl_->db_mu);
+  if (!impl_->db) return db_closed_error(impl_->dir);
+  const std::string runs_prefix = job_runs_prefix(group, job_id);
+  std::vector<stored_run> found;
+  std::unique_ptr<leveldb::Iterator> it(impl_->db->NewIterator(leveldb::ReadOptions{}));
+  for (it->Seek(runs_prefix); it->Valid() && starts_with(it->key(), runs_prefix); it->Next()) {
+    std::string_view job_prefix;
+    if (!split_any_run_key(view(it->key()), &job_prefix) || job_prefix.size() != runs_prefix.size()) continue;
+    run_record run;
+    if (!decode(view(it->value()), &run).ok() || std::find(run_ids.begin(), run_ids.end(), run.run_id) == run_ids.end())
+      continue;
+    run.group.assign(group);
+    run.job_id.assign(job_id);
+    found.push_back({it->key().ToString(), std::move(run)});
+  }
+  if (!it->status().ok()) return storage_error(impl_->dir, it->status());
+  return found;
+}
+
 status_or<std::vector<run_record>> state_store::list_runs(std::string_view group,
                                                           std::string_view job_id,
                                                           std::size_t limit,

@@ -79,7 +79,8 @@ std::optional<api_error> check_before_session(std::string_view call, const json&
     return html_in_key_text(params);
   }
   for (std::string_view by_id : {"delete_event", "flush_event_queue", "get_event_history", "update_job", "abort_job",
-                                 "get_job_details", "get_job_status", "get_api_key", "delete_api_key"})
+                                 "get_job_details", "get_job_status", "get_api_key", "delete_api_key",
+                                 "delete_job"})
     if (call == by_id) return require_id(params);
   return std::nullopt;
 }

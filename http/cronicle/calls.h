@@ -93,6 +93,7 @@ void get_master_state(scheduler_api& api, const state_ptr& s, call_args a);
 // attachment header.
 void get_job_log(scheduler_api& api, const state_ptr& s, call_args a);
 void get_job_details(scheduler_api& api, const state_ptr& s, call_args a);
+void delete_job(scheduler_api& api, const state_ptr& s, call_args a);  // admin keys only
 void update_master_state(scheduler_api& api, const state_ptr& s, call_args a);
 
 // A job in flight: its run, its event as the run runs it (event_as_run: with the run's own

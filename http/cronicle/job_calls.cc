@@ -524,6 +524,32 @@ void get_job_log(scheduler_api& api, const state_ptr& s, call_args a) {
   });
 }
 
+// Cronicle's delete_job (an admin call): a completed job's record and log go, each of its tries
+// for a retried job. A job in flight or waiting for its retry has no record yet (Cronicle writes
+// jobs/<id> when the job completes), so it is refused as an unknown job is. Cronicle leaves a stub
+// row ({action: "job_delete"}) in place of the job in its history lists; here the row goes.
+void delete_job(scheduler_api& api, const state_ptr& s, call_args a) {
+  if (auto e = require_params(a.params, {{"id", param_rule::word}})) return send(a.reply, *e);
+  const std::string id = js_text(a.params["id"]);
+  auto parts = parse_job_id(id);
+  if (!parts) return send(a.reply, job_not_stored(id));
+  find_try(api, s, parts->first, parts->second,
+           [&api, s, a, id, event_id = parts->first](std::optional<run_record> run, std::optional<job_view> v,
+                                                     std::vector<run_record> earlier) {
+    if (!run || !run->finished() || (v && awaits_retry(*run, v->retries_due))) return send(a.reply, job_not_stored(id));
+    std::vector<uint64_t> tries{run->run_id};
+    for (const auto& t : earlier) tries.push_back(t.run_id);
+    request_origin origin = a.origin;
+    origin.detail = id;
+    api.delete_runs(origin, s->events.group, event_id, std::move(tries), [reply = a.reply, id](status st) {
+      if (st.code() == status_code::not_found || st.code() == status_code::failed_precondition)
+        return send(reply, job_not_stored(id));
+      if (!st.ok()) return send(reply, {"job", "Failed to delete job: " + st.message()});
+      reply.send(success());
+    });
+  });
+}
+
 // Cronicle's state: the scheduler's flag, each event's cursor and last job code (master_state.h).
 void get_master_state(scheduler_api& api, const state_ptr& s, call_args a) {
   api.list_jobs(s->events.group, [&api, reply = a.reply](status_or<std::vector<job_view>> views) {

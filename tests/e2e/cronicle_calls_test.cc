@@ -1,8 +1,10 @@
 // End to end: the Cronicle calls on a run of their own: abort_job ends one run while others of
 // its event go on (privilege refused without it, a finished or unknown job refused), and
-// get_job_details answers a finished job only; status answers without a key.
+// get_job_details answers a finished job only; status and get_servers; delete_job.
+#include <algorithm>
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -204,4 +206,66 @@ TEST_CASE("cronicle: get_servers lists this server as the master, for admin keys
   const std::string runner = s.key_with(json::array({"run_events"}));
   check_error(s.call("get_servers", json::object(), runner), "user",
               "User is not an administrator: " + runner.substr(0, runner.find('.')));
+}
+
+TEST_CASE("cronicle: delete_job erases a completed job, each of its tries, for admin keys only") {
+  cronicle_server s;
+  std::string id = s.create(shell_event("Doomed", "#!/bin/sh\necho secret-output\n"));
+  std::string kept_event = s.create(shell_event("Kept", "#!/bin/sh\necho fine\n"));
+  std::string job = s.ok("run_event", {{"id", id}})["ids"][0];
+  std::string other = s.ok("run_event", {{"id", id}})["ids"][0];
+  std::string kept = s.ok("run_event", {{"id", kept_event}})["ids"][0];
+  s.wait_job(job);
+  s.wait_job(other);
+  s.wait_job(kept);
+  // Only an admin key deletes, refused in requireAdmin's words; a missing id before any key.
+  const std::string runner = s.key_with(json::array({"run_events", "abort_events"}));
+  check_error(s.call("delete_job", {{"id", job}}, runner), "user",
+              "User is not an administrator: " + runner.substr(0, runner.find('.')));
+  check_error(s.call("delete_job", json::object()), "api", "Missing parameter: id");
+  CHECK(s.ok("get_job_details", {{"id", job}})["job"]["id"] == job);  // the refusals changed nothing
+
+  CHECK(s.call("delete_job", {{"id", job}})["code"] == 0);
+  const std::string gone = "Failed to fetch job details: Error: Failed to fetch key: jobs/" + job + ": File not found";
+  check_error(s.call("get_job_details", {{"id", job}}), "job", gone);
+  check_error(s.call("get_job_status", {{"id", job}}), "job", gone);
+  check_error(s.get("/api/app/get_job_log?id=" + job + "&api_key=" + s.admin), "job", gone);
+  check_error(s.call("delete_job", {{"id", job}}), "job", gone);  // once
+  check_error(s.call("delete_job", {{"id", "jnonsense"}}), "job",
+              "Failed to fetch job details: Error: Failed to fetch key: jobs/jnonsense: File not found");
+  // The histories no longer list it; the other jobs stay.
+  auto ids_in = [](const json& rows) {
+    std::vector<std::string> ids;
+    for (const auto& r : rows) ids.push_back(r["id"]);
+    return ids;
+  };
+  auto history = ids_in(s.ok("get_history", {{"limit", 50}})["rows"]);
+  CHECK(std::find(history.begin(), history.end(), job) == history.end());
+  CHECK(std::find(history.begin(), history.end(), other) != history.end());
+  CHECK(std::find(history.begin(), history.end(), kept) != history.end());
+  auto event_history = ids_in(s.ok("get_event_history", {{"id", id}, {"limit", 50}})["rows"]);
+  CHECK(event_history == std::vector<std::string>{other});
+}
+
+TEST_CASE("cronicle: delete_job refuses a job in flight as Cronicle, which has no record of it yet") {
+  cronicle_server s;
+  std::string id = s.create(shell_event("Busy", "#!/bin/sh\nsleep 30\n"));
+  std::string job = s.ok("run_event", {{"id", id}})["ids"][0];
+  check_error(s.call("delete_job", {{"id", job}}), "job",
+              "Failed to fetch job details: Error: Failed to fetch key: jobs/" + job + ": File not found");
+  CHECK(s.ok("get_job_status", {{"id", job}})["job"]["id"] == job);  // still there, still running
+  s.ok("abort_job", {{"id", job}});
+}
+
+TEST_CASE("cronicle: delete_job of a retried job erases every try of it") {
+  using namespace std::chrono_literals;
+  cronicle_server s;
+  std::string id = s.create(shell_event("Flaky", "#!/bin/sh\nexit 2\n"));
+  std::string job = s.ok("run_event", {{"id", id}, {"retries", 1}, {"retry_delay", 0}})["ids"][0];
+  auto tries = [&] { return s.native.get("/v1/cronicle/job/" + id + "/executions").json()["success"].size(); };
+  REQUIRE(eventually([&] { return tries() == 2; }, 20s));
+  REQUIRE(eventually([&] { return s.history(id).size() == 1; }, 20s));  // one Cronicle job
+  CHECK(s.call("delete_job", {{"id", job}})["code"] == 0);
+  CHECK(s.history(id).empty());
+  CHECK(tries() == 0);  // both tries' records went
 }
