@@ -2,6 +2,7 @@
 #include "actors/run_pools.h"
 
 #include <algorithm>
+#include <utility>
 
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
@@ -10,6 +11,17 @@
 #include "core/time_types.h"
 
 namespace mainspring {
+
+run_pools::pool_entry* run_pools::entry(std::string_view group, std::string_view name) {
+  auto g = groups_.find(group);
+  if (g == groups_.end()) return nullptr;
+  auto p = g->second.pools.find(name);
+  return p == g->second.pools.end() ? nullptr : &p->second;
+}
+
+const run_pools::pool_entry* run_pools::entry(std::string_view group, std::string_view name) const {
+  return const_cast<run_pools*>(this)->entry(group, name);
+}
 
 std::vector<caf::actor> run_pools::take_waiters(pool_entry& p) {
   std::vector<caf::actor> out;
@@ -52,11 +64,9 @@ std::vector<run_pool_spec> run_pools::list(std::string_view group) const {
 
 std::optional<run_pool_spec> run_pools::find(std::string_view group, std::string_view name) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto g = groups_.find(group);
-  if (g == groups_.end()) return std::nullopt;
-  auto p = g->second.pools.find(name);
-  if (p == g->second.pools.end()) return std::nullopt;
-  return p->second.spec;
+  const pool_entry* e = entry(group, name);
+  if (!e) return std::nullopt;
+  return e->spec;
 }
 
 void run_pools::put(const std::string& group, run_pool_spec pool) {
@@ -93,29 +103,24 @@ void run_pools::erase_group(std::string_view group) {
 pool_admission run_pools::try_take(const std::string& group, const std::string& job_id, const std::string& name,
                                    const caf::actor& waiter) {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto g = groups_.find(group);
-  if (g == groups_.end()) return pool_admission::start;
-  auto p = g->second.pools.find(name);
-  if (p == g->second.pools.end()) return pool_admission::start;
-  pool_entry& e = p->second;
-  const pool_admission a = pool_admission_for(e.spec, e.running);
+  pool_entry* e = entry(group, name);
+  if (!e) return pool_admission::start;
+  const pool_admission a = pool_admission_for(e->spec, e->running);
   if (a == pool_admission::start) {
-    ++e.running;
-    ++g->second.held[job_id][name];
-  } else if (waiter && std::find(e.waiters.begin(), e.waiters.end(), waiter) == e.waiters.end()) {
-    e.waiters.push_back(waiter);
+    ++e->running;
+    ++groups_[group].held[job_id][name];
+  } else if (waiter && std::find(e->waiters.begin(), e->waiters.end(), waiter) == e->waiters.end()) {
+    e->waiters.push_back(waiter);
   }
   return a;
 }
 
 void run_pools::take(const std::string& group, const std::string& job_id, const std::string& name) {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto g = groups_.find(group);
-  if (g == groups_.end()) return;
-  auto p = g->second.pools.find(name);
-  if (p == g->second.pools.end()) return;
-  ++p->second.running;
-  ++g->second.held[job_id][name];
+  pool_entry* e = entry(group, name);
+  if (!e) return;
+  ++e->running;
+  ++groups_[group].held[job_id][name];
 }
 
 bool run_pools::give_back(const std::string& group, const std::string& job_id) {
@@ -142,10 +147,8 @@ bool run_pools::give_back(const std::string& group, const std::string& job_id) {
 
 std::size_t run_pools::running(std::string_view group, std::string_view name) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto g = groups_.find(group);
-  if (g == groups_.end()) return 0;
-  auto p = g->second.pools.find(name);
-  return p == g->second.pools.end() ? 0 : p->second.running;
+  const pool_entry* e = entry(group, name);
+  return e ? e->running : 0;
 }
 
 void run_pools::note_refusal(const std::string& group, const std::string& name, const char* reason) {
@@ -153,14 +156,12 @@ void run_pools::note_refusal(const std::string& group, const std::string& name, 
   uint64_t n = 0;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    auto g = groups_.find(group);
-    if (g == groups_.end()) return;
-    auto p = g->second.pools.find(name);
-    if (p == g->second.pools.end()) return;
-    ++p->second.refusals_unlogged;
-    if (now - p->second.last_logged_ms < k_pool_refusal_log_interval_ms) return;
-    n = std::exchange(p->second.refusals_unlogged, 0);
-    p->second.last_logged_ms = now;
+    pool_entry* e = entry(group, name);
+    if (!e) return;
+    ++e->refusals_unlogged;
+    if (now - e->last_logged_ms < k_pool_refusal_log_interval_ms) return;
+    n = std::exchange(e->refusals_unlogged, 0);
+    e->last_logged_ms = now;
   }
   spdlog::info("run pool {}/{}: {} scheduled fire(s) skipped ({}; mainspring_runs_skipped_total counts each)", group,
                name, n, reason);

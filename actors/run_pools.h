@@ -89,6 +89,9 @@ class run_pools {
     // its runs in flight until they end).
     std::map<std::string, std::map<std::string, std::size_t>, std::less<>> held;
   };
+  // The group's pool `name`, or null. REQUIRES: mutex_ held.
+  pool_entry* entry(std::string_view group, std::string_view name);
+  const pool_entry* entry(std::string_view group, std::string_view name) const;
   // The pool's waiters, taken out to be woken outside the lock.
   static std::vector<caf::actor> take_waiters(pool_entry& p);
   static void wake(const std::vector<caf::actor>& waiters);

@@ -553,8 +553,6 @@ struct waiting_codec {
   }
 };
 
-// A deleted job's record holds its job as a job value of its own (with its own format byte), so
-// that job formats to come read it as they read a live job.
 struct run_pool_codec {
   static constexpr const char* k_name = "run_pool_spec";
   static constexpr uint8_t k_version = k_run_pool_format;
@@ -588,6 +586,8 @@ struct run_pool_list_codec {
   }
 };
 
+// A deleted job's record holds its job as a job value of its own (with its own format byte), so
+// that job formats to come read it as they read a live job.
 struct deleted_job_wire {
   int64_t deleted_ms = 0;
   std::string job_value;
