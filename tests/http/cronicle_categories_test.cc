@@ -8,9 +8,7 @@
 #include "http/cronicle/categories.h"
 #include "http/cronicle/cronicle_dialect.h"
 #include "http/cronicle/event_json.h"
-#include "http/router.h"
-#include "tests/http/fake_scheduler.h"
-#include "tests/http/route_caller.h"
+#include "tests/http/cronicle_routes.h"
 
 using namespace mainspring;
 using namespace mainspring::http;
@@ -18,16 +16,7 @@ using nlohmann::json;
 
 namespace {
 
-struct cronicle_fixture {
-  fake_scheduler api;
-  router routes;
-  dialect d = cronicle::make_dialect({.group = "cronicle", .hostname = "h1"});
-
-  cronicle_fixture() { d.add_routes(routes, api); }
-  json call(const std::string& name, const json& body = json::object()) {
-    return call_route(routes, "POST", "/api/app/" + name + "/v1", body.dump()).body;
-  }
-};
+using cronicle_fixture = cronicle_routes;
 
 json error(const std::string& code, const std::string& description) {
   return {{"code", code}, {"description", description}};
