@@ -408,6 +408,8 @@ caf::behavior make_job_handlers() {
         reply(abort_runs(me(), my_ctx(), audit.detail.empty() ? "stopped through the " + audit.api + " API" : audit.detail));
         persist_lazily(my_ctx(), mutation_batch{}.put_audit(audit));
       },
+      // A slot of its run pool may be free, or the pool changed (run_pools.h).
+      [](pool_slot_atom) { start_waiting_runs(me(), my_ctx()); },
       [](dependents_atom, bool has) { me()->state.has_dependents = has; },
       [](alloc_node_atom, std::string& node) { me()->state.allocated_node = std::move(node); },
       [](run_after_atom, std::shared_ptr<const run_cause>& cause) {

@@ -49,6 +49,8 @@ const char* skip_reason_name(skip_reason r) {
     case skip_reason::no_node: return "no_node";
     case skip_reason::scheduler_paused: return "scheduler_paused";
     case skip_reason::queue_full: return "queue_full";
+    case skip_reason::pool_full: return "pool_full";
+    case skip_reason::pool_disabled: return "pool_disabled";
   }
   return "overlap";
 }

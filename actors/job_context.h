@@ -24,6 +24,7 @@ namespace mainspring {
 class executor_pool;
 class group_routes;
 class lingering_jobs;
+class run_pools;
 class list_worker;
 class scheduler_metrics;
 class state_store;
@@ -39,9 +40,11 @@ enum class skip_reason : uint8_t {
   no_node,  // a REMOTE@* job whose group has no live node to run it
   scheduler_paused,  // the whole scheduler is paused (scheduler_api::set_scheduler_enabled)
   queue_full,  // the job's runs at once are at its max_running and its queue is full
+  pool_full,   // its run pool's runs at once are at the pool's max_running (core/run_pool.h)
+  pool_disabled,  // its run pool is disabled
 };
-inline constexpr std::size_t k_skip_reasons = 5;
-// "overlap", "misfire", "no_node", "scheduler_paused", "queue_full"
+inline constexpr std::size_t k_skip_reasons = 7;
+// "overlap", "misfire", "no_node", "scheduler_paused", "queue_full", "pool_full", "pool_disabled"
 const char* skip_reason_name(skip_reason r);
 
 // Counters the metrics layer reads without a message round trip.
@@ -111,6 +114,9 @@ struct job_context {
   group_routes* routes = nullptr;
   // Deleted jobs' actors that stay for their runs in flight (null: none stays; unit tests).
   lingering_jobs* lingering = nullptr;
+  // The groups' run pools (run_pools.h); only jobs whose controls name a pool read it (null:
+  // pools limit nothing; unit tests).
+  run_pools* pools = nullptr;
   // Parsed schedules shared by the jobs (a cache: thread-safe, hence usable through const).
   mutable schedule_cache schedules;
   // --history-max-age in ms (0 = none): runs older than this are gone from the store, so the

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "actors/job_runs.h"
+#include "actors/run_pools.h"
 #include "executors/executor_pool.h"
 #include "executors/run_limits.h"
 
@@ -57,7 +58,12 @@ const run_override* own_fields_of(const job_state& st, int64_t plan_ms) {
 }
 
 const job_controls& controls_for(const job_state& st, const run_override* own, std::optional<job_controls>& storage) {
-  if (!own || own->controls.empty()) return st.spec.controls();
+  const job_controls& job = st.spec.controls();
+  // A job in a run pool: the pool's defaults for what neither the run nor the job sets.
+  if (!job.pool.empty() && st.ctx && st.ctx->pools)
+    if (auto pool = st.ctx->pools->find(st.spec.group(), job.pool); pool && has_pool_defaults(*pool))
+      return storage.emplace(with_pool_defaults(own ? patched(job, own->controls) : job, *pool));
+  if (!own || own->controls.empty()) return job;
   return storage.emplace(patched(st.spec.controls(), own->controls));
 }
 
@@ -145,6 +151,62 @@ admission admit_on(const job_state& st, std::string_view node, bool skip_busy) {
   return admit_counting(st.spec.controls(), skip_busy, running_on(st, node), ahead, waiting);
 }
 
+admission admit_to_pool(job_self self, const job_context* ctx, admission a) {
+  auto& st = self->state;
+  if (a != admission::start) return a;
+  const job_controls& c = st.spec.controls();
+  if (c.pool.empty() || !ctx->pools) return a;  // the fire path of a job in no pool ends here
+  const bool can_wait = c.queue && waiting_runs(st) < static_cast<std::size_t>(c.queue_capacity());
+  const caf::actor waiter = can_wait ? caf::actor_cast<caf::actor>(self) : caf::actor{};
+  switch (ctx->pools->try_take(std::string(st.spec.group()), std::string(st.spec.id()), c.pool, waiter)) {
+    case pool_admission::start: st.holds_pool_slots = true; return admission::start;
+    case pool_admission::full: return can_wait ? admission::wait : c.queue ? admission::queue_full : admission::pool_full;
+    case pool_admission::disabled: return admission::pool_disabled;
+  }
+  return a;
+}
+
+void take_pool_slot(job_state& st, const job_context* ctx) {
+  const job_controls& c = st.spec.controls();
+  if (c.pool.empty() || !ctx->pools) return;
+  ctx->pools->take(std::string(st.spec.group()), std::string(st.spec.id()), c.pool);
+  st.holds_pool_slots = true;
+}
+
+void give_back_pool_slot(job_state& st, const job_context* ctx) {
+  if (!st.holds_pool_slots) return;
+  st.holds_pool_slots = ctx->pools->give_back(std::string(st.spec.group()), std::string(st.spec.id()));
+}
+
+void count_refused_run(job_state& st, const job_context* ctx, admission why) {
+  switch (why) {
+    case admission::start:
+    case admission::wait: return;
+    case admission::overlap: return count_skipped(st, ctx, 1, skip_reason::overlap);
+    case admission::queue_full: return count_skipped(st, ctx, 1, skip_reason::queue_full);
+    case admission::pool_full:
+    case admission::pool_disabled: {
+      const bool full = why == admission::pool_full;
+      count_skipped(st, ctx, 1, full ? skip_reason::pool_full : skip_reason::pool_disabled);
+      ctx->pools->note_refusal(std::string(st.spec.group()), st.spec.controls().pool, full ? "pool_full" : "pool_disabled");
+      return;
+    }
+  }
+}
+
+// A waiting run of a job in a run pool may start only with a slot of the pool: taken, or the job
+// is woken when one may be free (the run waits on). True for a job in no pool.
+static bool pool_slot_for_waiting_run(job_self self, const job_context* ctx) {
+  auto& st = self->state;
+  const job_controls& c = st.spec.controls();
+  if (c.pool.empty() || !ctx->pools || st.kind == executor_kind::remote) return true;
+  const auto a = ctx->pools->try_take(std::string(st.spec.group()), std::string(st.spec.id()), c.pool,
+                                      caf::actor_cast<caf::actor>(self));
+  if (a != pool_admission::start) return false;
+  st.holds_pool_slots = true;
+  return true;
+}
+
 // Whether the job's max_running holds per node: a REMOTE@a,b job's (not a REMOTE@* one's, nor a
 // job running here).
 static bool limited_per_node(const job_state& st) {
@@ -197,9 +259,11 @@ void restore_waiting(job_self self, const job_context* ctx, std::vector<waiting_
   if (st.retries_due.empty()) arm(self, ctx, to_unix_ms(now_ms()) + k_remote_queue_hold_ms, timer_kind::retry);
 }
 
-// The refusal of a run asked for now (a client waits for the answer): admission overlap or
-// queue_full.
+// The refusal of a run asked for now (a client waits for the answer): admission overlap,
+// queue_full, pool_full ("pool_full: <pool>") or pool_disabled ("pool_disabled: <pool>").
 static status refusal(const job_controls& c, admission why) {
+  if (why == admission::pool_full) return status::resource_exhausted("pool_full: " + c.pool);
+  if (why == admission::pool_disabled) return status::failed_precondition("pool_disabled: " + c.pool);
   if (why == admission::queue_full)
     return status::resource_exhausted("queue_max: the queue already holds " + std::to_string(c.queue_capacity()) +
                                       " runs");
@@ -227,14 +291,16 @@ status_or<uint64_t> start_manual_run(job_self self, const job_context* ctx, manu
     return status::invalid_argument("a run with fields of its own keeps its job's executor");
   const int64_t now = free_plan_ms(st, run.as_of_ms ? run.as_of_ms : to_unix_ms(now_ms()));
   if (st.kind == executor_kind::remote) return start_manual_remote_run(self, ctx, now, run.cause);
-  switch (const admission a = admit(st, false)) {
+  switch (const admission a = admit_to_pool(self, ctx, admit(st, false))) {
     case admission::start: break;
     case admission::wait:
       enqueue(st, ctx,
               waiting_run{.trigger = run_trigger::manual, .plan_ms = now, .change = std::move(change), .cause = run.cause});
       return uint64_t{0};
     case admission::overlap:
-    case admission::queue_full: return refusal(st.spec.controls(), a);
+    case admission::queue_full:
+    case admission::pool_full:
+    case admission::pool_disabled: return refusal(st.spec.controls(), a);
   }
   if (!change) return start_one(self, ctx, run_trigger::manual, now, 0, {}, false, run.cause);
   return start_with_own_fields(self, ctx, run_trigger::manual, now, std::move(*change), /*waited=*/false, run.cause);
@@ -249,14 +315,16 @@ void start_chained_run(job_self self, const job_context* ctx, std::shared_ptr<co
     change = ctx->chain_params(st.spec.unpack(), cause->after_params);
   if (change && change->target && change->target->index() != st.spec.target().index()) change.reset();
   if (!change) return void(start_run(self, ctx, run_trigger::parent, now, 0, false, {}, std::move(cause)));
-  switch (admit(st, false)) {
+  switch (const admission a = admit_to_pool(self, ctx, admit(st, false))) {
     case admission::start: break;
     case admission::wait:
       enqueue(st, ctx,
               waiting_run{.trigger = run_trigger::parent, .plan_ms = now, .change = std::move(change), .cause = std::move(cause)});
       return;
-    case admission::overlap: return count_skipped(st, ctx, 1, skip_reason::overlap);
-    case admission::queue_full: return count_skipped(st, ctx, 1, skip_reason::queue_full);
+    case admission::overlap:
+    case admission::queue_full:
+    case admission::pool_full:
+    case admission::pool_disabled: return count_refused_run(st, ctx, a);
   }
   start_with_own_fields(self, ctx, run_trigger::parent, now, std::move(*change), /*waited=*/false, std::move(cause));
 }
@@ -299,6 +367,7 @@ static void start_waited_remote_run(job_self self, const job_context* ctx, waiti
 void start_waiting_runs(job_self self, const job_context* ctx) {
   auto& st = self->state;
   while (auto at = next_waiting_run(st)) {
+    if (!pool_slot_for_waiting_run(self, ctx)) return;
     const auto it = st.waiting->begin() + static_cast<std::ptrdiff_t>(*at);
     waiting_run next = std::move(*it);
     st.waiting->erase(it);

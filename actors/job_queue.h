@@ -29,7 +29,9 @@ namespace mainspring {
 
 // What becomes of a run asked for now: it starts, waits in the job's queue, or is refused because
 // the job is at its runs at once (overlap) and its queue, if it has one, is full.
-enum class admission { start, wait, overlap, queue_full };
+// A job in a run pool (job_controls::pool) is refused by its pool too: pool_full (the pool's runs
+// at once at its max_running, and the job has no queue) or pool_disabled.
+enum class admission { start, wait, overlap, queue_full, pool_full, pool_disabled };
 
 // `skip_busy`: the job's concurrency policy forbids overlap for this run (a scheduled fire), a
 // limit of one when the job sets no max_running. Runs already waiting go first.
@@ -37,6 +39,19 @@ admission admit(const job_state& st, bool skip_busy);
 // The same for `node` of a REMOTE@a,b job: its runs in flight on that node count, and its runs
 // already waiting for that node go first.
 admission admit_on(const job_state& st, std::string_view node, bool skip_busy);
+// `a`, an admission by the job's own limits, checked against the job's run pool when `a` is start
+// and the job names one (else `a`, at no cost): start takes a slot of the pool for the run
+// (given back by finish_run); wait when the pool is full and the job has a queue with room (the
+// job is woken, pool_slot_atom, when a slot may be free); else pool_full, queue_full (its queue is
+// full) or pool_disabled. REQUIRES: the run starts at once when this answers start.
+admission admit_to_pool(job_self self, const job_context* ctx, admission a);
+// Takes a slot of the job's run pool, if it names one, for a run that starts whatever the limit.
+void take_pool_slot(job_state& st, const job_context* ctx);
+// A run of the job ended: gives back a slot of its pool if it holds one.
+void give_back_pool_slot(job_state& st, const job_context* ctx);
+// Counts a run refused by `why` (overlap, queue_full, pool_full, pool_disabled; others count
+// nothing) as skipped; a pool's refusals are logged too (run_pools::note_refusal).
+void count_refused_run(job_state& st, const job_context* ctx, admission why);
 // The index in the job's queue of the run to start next: the oldest with room under max_running
 // (job-wide, or on its node for a REMOTE@a,b job's), or nullopt when none has.
 std::optional<std::size_t> next_waiting_run(const job_state& st);
@@ -84,7 +99,8 @@ const run_override* own_fields_of(const job_state& st, int64_t plan_ms);
 void forget_own_fields(job_state& st, int64_t plan_ms);
 
 // The controls a run with fields `own` (or none: null) runs with: its job's, or a copy in
-// `storage` with the run's own over them. The job's are not copied when the run has none.
+// `storage` with the run's own over them, and for a job in a run pool the pool's defaults for
+// what neither sets (core/run_pool.h). The job's are not copied when neither applies.
 const job_controls& controls_for(const job_state& st, const run_override* own, std::optional<job_controls>& storage);
 
 // The job's view as run `run_id` runs it: its own fields over the spec while it has them (a run

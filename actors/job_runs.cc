@@ -218,14 +218,16 @@ uint64_t start_run(job_self self, const job_context* ctx, run_trigger trigger, i
     count_refused(st, ctx, placed);
     return placed.first_id;
   }
-  switch (admit(st, skip_busy)) {
+  switch (const admission a = admit_to_pool(self, ctx, admit(st, skip_busy))) {
     case admission::start: break;
     case admission::wait:
       enqueue(st, ctx,
               waiting_run{.trigger = trigger, .plan_ms = plan_ms, .attempt = attempt, .cause = std::move(cause)});
       return 0;
-    case admission::overlap: return count_skipped(st, ctx, 1, skip_reason::overlap), 0;
-    case admission::queue_full: return count_skipped(st, ctx, 1, skip_reason::queue_full), 0;
+    case admission::overlap:
+    case admission::queue_full:
+    case admission::pool_full:
+    case admission::pool_disabled: return count_refused_run(st, ctx, a), 0;
   }
   return start_one(self, ctx, trigger, plan_ms, attempt, {}, false, std::move(cause));
 }
@@ -248,6 +250,9 @@ static void place_remote_run(job_self self, const job_context* ctx, admission a,
       return;
     case admission::overlap: ++placed.overlap; return;
     case admission::queue_full: ++placed.queue_full; return;
+    // A REMOTE@ job's runs are not admitted by a run pool (admit_to_pool is not asked).
+    case admission::pool_full:
+    case admission::pool_disabled: ++placed.overlap; return;
   }
 }
 
@@ -307,6 +312,7 @@ static std::size_t abort_waiting_retry(job_self self, const job_context* ctx, ui
   // The earliest waiting retry holds the job's retry timer.
   if (st.retries_due.empty()) self->send(ctx->clock, disarm_atom::value, self->id(), timer_kind::retry);
   else if (held_timer) arm(self, ctx, st.retries_due.front().due_ms, timer_kind::retry);
+  if (st.kind != executor_kind::remote) take_pool_slot(st, ctx);  // finish_run gives it back
   const uint64_t run_id =
       put_in_flight(st, ctx, run_trigger::retry, retry.plan_ms, retry.attempt, std::move(retry.node), retry.cause)
           .run_id;
@@ -372,6 +378,7 @@ void finish_run(job_self self, const job_context* ctx, run_outcome out) {
   if (it == st.in_flight.end()) return;
   run_record run = std::move(*it);
   st.in_flight.erase(it);
+  give_back_pool_slot(st, ctx);  // a job in no run pool holds none: a flag test
   const bool aborted_by_client = !run.error.empty();
   // Most jobs are idle between runs: give the buffer back rather than keep ~200 B per job.
   if (st.in_flight.empty()) std::vector<run_record>().swap(st.in_flight);

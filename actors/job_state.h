@@ -155,6 +155,9 @@ struct job_state {
   // Set under the lock as the state is destroyed (the actor ended). A reader holding the actor's
   // handle still reaches this trivially destructible flag, sees it, and reads nothing else.
   bool retired = false;
+  // Slots of a run pool are held for runs of this job (run_pools.h): its runs give one back as
+  // they end. Never set for a job whose controls name no pool (a byte of the padding above).
+  bool holds_pool_slots = false;
 
   job_state() = default;
   job_state(const job_state&) = delete;

@@ -59,6 +59,8 @@ using run_now_atom = caf::atom_constant<caf::atom("runnow")>;
 using abort_atom = caf::atom_constant<caf::atom("abortruns")>;  // end a job's runs in flight
 using update_run_atom = caf::atom_constant<caf::atom("updaterun")>;  // change one run in flight
 using flush_queue_atom = caf::atom_constant<caf::atom("flushqueue")>;  // drop a job's waiting runs
+// run_pools -> job: a slot of its run pool may be free (or the pool changed): start what waits
+using pool_slot_atom = caf::atom_constant<caf::atom("poolslot")>;
 using clear_runs_atom = caf::atom_constant<caf::atom("clearruns")>;  // forget a job's finished runs
 using rewind_atom = caf::atom_constant<caf::atom("rewind")>;  // replay a job's fires since a past time
 using executions_atom = caf::atom_constant<caf::atom("execs")>;

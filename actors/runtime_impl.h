@@ -32,6 +32,7 @@
 #include "actors/lingering_jobs.h"
 #include "actors/job_context.h"
 #include "actors/list_worker.h"
+#include "actors/run_pools.h"
 #include "actors/runtime_restore.h"
 #include "actors/scheduler_runtime.h"
 #include "core/audit_entry.h"
@@ -49,6 +50,9 @@ inline constexpr std::string_view k_last_alive_meta = "last_alive_ms";
 inline constexpr std::string_view k_scheduler_paused_meta = "scheduler_paused";
 // The store's meta key of when that pause began (unix ms), written with it.
 inline constexpr std::string_view k_scheduler_paused_since_meta = "scheduler_paused_since_ms";
+// The store's meta key of a group's run pools ("run_pools/<escaped group>"; codec.h
+// encode_run_pools): written whole at each change (a rare admin call).
+std::string run_pools_meta(std::string_view group);
 
 struct scheduler_runtime::impl {
   // Declaration order matters: stop() ends the actors, then the executors, then the actor
@@ -63,6 +67,8 @@ struct scheduler_runtime::impl {
   // Before the actor system: replies wrapped by released_on_answer() point at it.
   group_routes routes;
   lingering_jobs lingering;
+  mainspring::run_pools pools;  // qualified: scheduler_runtime::run_pools is a member function
+  std::mutex pool_writes;  // one change of a group's pools at a time (each rewrites the list)
   job_context ctx;
   caf::actor_system_config config;
   std::unique_ptr<caf::actor_system> system;
@@ -116,6 +122,10 @@ struct scheduler_runtime::impl {
     if (routes.send_direct(group, direct)) return;
     send(std::forward<Ts>(xs)..., routes.released_on_answer(group, std::move(reply)));
   }
+
+  // The group was removed: its run pools go too, in memory and (lazily) in the store
+  // (runtime_pools.cc).
+  void forget_run_pools(const std::string& group);
 
   // -- heartbeat (runtime_heartbeat.cc) --
   // Records that the process is alive: lazily while running, synced at the end (`durable`).

@@ -10,6 +10,7 @@
 #include "actors/messages.h"
 #include "actors/runtime_impl.h"
 #include "core/time_types.h"
+#include "storage/codec.h"
 
 namespace mainspring {
 
@@ -187,6 +188,24 @@ int64_t read_scheduler_paused_since(state_store& store) {
 bool read_scheduler_paused(state_store& store) {
   auto value = store.get_meta(k_scheduler_paused_meta);
   return value.ok() && *value && **value == "1";
+}
+
+}  // namespace mainspring
+
+namespace mainspring {
+
+status restore_run_pools(state_store& store, const std::vector<group_spec>& groups, run_pools& pools) {
+  for (const auto& g : groups) {
+    auto value = store.get_meta(run_pools_meta(g.name));
+    if (!value.ok()) return value.status();
+    if (!*value) continue;
+    std::vector<run_pool_spec> list;
+    if (auto st = decode_run_pools(**value, &list); !st.ok())
+      return status::internal("the run pools of group " + g.name + ": " + st.message());
+    if (!list.empty()) spdlog::info("group {}: {} run pool(s)", g.name, list.size());
+    pools.restore(g.name, std::move(list));
+  }
+  return {};
 }
 
 }  // namespace mainspring

@@ -63,6 +63,10 @@ class history_relay {
 // The last heartbeat the previous process recorded (unix ms), 0 when there is none.
 int64_t read_last_alive(state_store& store);
 
+// Reads each group's run pools (scheduler_runtime: put_run_pool) into `pools`; a value that does
+// not read is an error (the store is damaged: refusing to start beats running without limits).
+status restore_run_pools(state_store& store, const std::vector<group_spec>& groups, run_pools& pools);
+
 // True when the scheduler was paused as a whole (scheduler_api::set_scheduler_enabled).
 bool read_scheduler_paused(state_store& store);
 // When that pause began (unix ms), 0 when it is not recorded (a pause written before it was).

@@ -28,6 +28,7 @@
 #include "core/job.h"
 #include "core/job_allocation.h"
 #include "core/node.h"
+#include "core/run_pool.h"
 #include "core/run_record.h"
 #include "core/status.h"
 #include "core/activity_window.h"
@@ -400,6 +401,32 @@ class scheduler_api {
   // dialect's log of one group, which lists a wide range latest first).
   virtual void group_audit_log(std::string group, int64_t from_ms, int64_t to_ms, std::size_t limit,
                                reply_fn<std::vector<audit_entry>> done) = 0;
+
+  // -- run pools (core/run_pool.h): a group's shared limits and switches of runs --
+  // The group's pools, by name: read at once, off the actors (a short lock).
+  virtual std::vector<run_pool_spec> run_pools(const std::string& group) const {
+    (void)group;
+    return {};
+  }
+  // Runs in flight counted against the group's pool `name` (0 for a pool it does not have).
+  virtual std::size_t run_pool_running(const std::string& group, const std::string& name) const {
+    (void)group, (void)name;
+    return 0;
+  }
+  // Adds the pool, or replaces the group's pool of that name, after validate_run_pool; durable
+  // (with its audit entry) before `done`, and in effect from then on: runs waiting for it are
+  // woken (it may have room now). invalid_argument for a bad pool, resource_exhausted past
+  // k_max_run_pools_per_group. A group's pools go with it (remove_group).
+  virtual void put_run_pool(request_origin origin, std::string group, run_pool_spec pool, done_fn done) {
+    (void)origin, (void)group, (void)pool;
+    done(status::unimplemented("run pools are not supported here"));
+  }
+  // Removes the group's pool `name`, durably; not_found when it has none. Jobs naming it are
+  // limited by no pool from then on (a dialect refuses the delete while some do, if it must).
+  virtual void delete_run_pool(request_origin origin, std::string group, std::string name, done_fn done) {
+    (void)origin, (void)group, (void)name;
+    done(status::unimplemented("run pools are not supported here"));
+  }
 
   // -- the scheduler as a whole --
   // Pauses (enabled = false) or resumes every job's scheduled fires at once, durably: while

@@ -76,6 +76,7 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
   i->ctx.lists = i->lists.get();
   i->ctx.routes = &i->routes;
   i->ctx.lingering = &i->lingering;
+  i->ctx.pools = &i->pools;
   i->ctx.default_zone = std::move(zone).value();
   i->ctx.last_alive_ms = read_last_alive(*i->store);
   // Before any job is restored: a paused scheduler starts no catch-up run either.
@@ -109,6 +110,13 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
     i->pool->remote().set_dispatch([registry = i->registry](run_request req, run_callback done) {
       caf::anon_send(registry, node_dispatch_atom::value, std::move(req), std::move(done));
     });
+  }
+  // Before the jobs: a restored job's first run is admitted by its pool.
+  if (auto st = restore_run_pools(*i->store, groups, i->pools); !st.ok()) {
+    caf::anon_send(i->registry, stop_atom::value);
+    caf::anon_send(i->ctx.clock, stop_atom::value);
+    if (i->node_gateway) caf::anon_send(i->node_gateway, stop_atom::value);
+    return st;
   }
   auto jobs = stream_jobs(*i->store, i->registry, groups, i->ctx.last_alive_ms);
   if (!jobs.ok()) {  // stop what was started, so that the actor system can end

@@ -183,6 +183,10 @@ class scheduler_runtime final : public scheduler_api {
   void overview(reply_fn<scheduler_overview> done) override;
   void set_scheduler_enabled(request_origin origin, bool enabled, done_fn done) override;
   bool scheduler_enabled() const override;
+  std::vector<run_pool_spec> run_pools(const std::string& group) const override;
+  std::size_t run_pool_running(const std::string& group, const std::string& name) const override;
+  void put_run_pool(request_origin origin, std::string group, run_pool_spec pool, done_fn done) override;
+  void delete_run_pool(request_origin origin, std::string group, std::string name, done_fn done) override;
   int64_t scheduler_paused_since_ms() const override;
   std::string default_timezone() const override;
   std::optional<run_live> live_run(uint64_t run_id) const override;

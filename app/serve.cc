@@ -1,5 +1,6 @@
 #include "app/serve.h"
 
+#include <atomic>
 #include <csignal>
 #include <filesystem>
 #include <system_error>
@@ -79,8 +80,14 @@ int run_serve(const serve_config& cfg) {
   rt_options.reply_hook_url = cfg.reply_hook;
   rt_options.executors = *executors;
   rt_options.worker_nodes = nodes;
+  // The runtime, once started, for the hook formatter's categories (it is made before the start).
+  auto started = std::make_shared<std::atomic<const scheduler_api*>>(nullptr);
   if (!cfg.cronicle_listen.empty()) {
-    const auto cronicle = cronicle_options_of(cfg);
+    auto cronicle = cronicle_options_of(cfg);
+    cronicle.categories = [started](const std::string& group) {
+      const scheduler_api* api = started->load(std::memory_order_acquire);
+      return api ? api->run_pools(group) : std::vector<run_pool_spec>{};
+    };
     rt_options.hook_formats.emplace(std::string(http::cronicle::k_dialect_name), http::cronicle::hook_formatter(cronicle));
     rt_options.input_formats.emplace(std::string(http::cronicle::k_dialect_name),
                                      http::cronicle::stdin_formatter(cronicle));
@@ -94,6 +101,7 @@ int run_serve(const serve_config& cfg) {
     spdlog::error("cannot start: {}", runtime.status().message());
     return 1;
   }
+  started->store(runtime->get(), std::memory_order_release);
   std::unique_ptr<net::basp_relay> node_listener;
   if (nodes) {
     auto relay = start_node_listener(cfg, (*runtime)->node_gateway_port());

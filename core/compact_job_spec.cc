@@ -28,7 +28,7 @@ std::size_t packed_size(uint32_t n, uint32_t end) { return sizeof(uint32_t) * (1
 
 // A field added to job_spec must be added here too (members, constructor, unpack()), or it would
 // be lost when a job actor stores its spec.
-static_assert(sizeof(job_spec) == 896, "job_spec changed: update compact_job_spec to match");
+static_assert(sizeof(job_spec) == 928, "job_spec changed: update compact_job_spec to match");
 
 // -- the target as strings: the fixed ones of its kind, then name/value pairs or node ids --
 

@@ -1,6 +1,7 @@
 #include "core/job_controls.h"
 
 #include "core/job.h"
+#include "core/run_pool.h"
 
 namespace mainspring {
 
@@ -35,6 +36,8 @@ status validate_controls(const job_controls& c) {
   if (c.memory_sustain_s < 0 || c.memory_sustain_s > k_max_limit_sustain_s)
     return out_of_range("memory_sustain_s", k_max_limit_sustain_s);
   if (c.log_max_bytes < 0) return status::invalid_argument("log_max_bytes: must not be negative");
+  if (!c.pool.empty() && !is_valid_run_pool_name(c.pool))
+    return status::invalid_argument("pool: not a pool name: \"" + c.pool.substr(0, 64) + "\"");
   return {};
 }
 

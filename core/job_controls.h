@@ -13,6 +13,7 @@
 //   c.queue = true; c.queue_max = 10;      // ...waits, up to ten of them
 //   c.on_failure = "page-oncall";          // a job of the same group that runs after a failure
 //   c.memory_limit_bytes = 512 << 20;      // a shell run over 512 MiB is aborted
+//   c.pool = "nightly";                    // shares its group's pool "nightly" (core/run_pool.h)
 //   if (auto st = validate_controls(c); !st.ok()) return st;   // "max_running: ..."
 #pragma once
 
@@ -56,6 +57,10 @@ struct job_controls {
   // false: a run cut by its time limit or its shell limits is not retried, whatever the job's
   // retries (Cronicle's rule); true: it is (the others'). A run a client aborted never is.
   bool retry_aborted = true;
+  // -- the run pool it belongs to (core/run_pool.h; its group's) --
+  // "" = none: its runs count against no shared limit and take no pool's defaults. A pool its
+  // group does not have (a dump imported without its pools) limits nothing either.
+  std::string pool;
 
   bool operator==(const job_controls&) const = default;
   // True when every field is at its default (the job asks nothing special of its runs).

@@ -115,10 +115,12 @@ void append_snapshot(std::vector<MetricFamily>& out, const scheduler_snapshot& s
   MetricFamily skipped{"mainspring_runs_skipped_total",
                        "Fires skipped: overlap (concurrency forbid, a run in flight), misfire (missed, "
                        "dropped by the misfire policy), no_node (REMOTE@* without a live node), scheduler_paused "
-                       "(the whole scheduler was paused), queue_full (the job's runs at once at its limit and its queue full).",
+                       "(the whole scheduler was paused), queue_full (the job's runs at once at its limit and its queue full), "
+                       "pool_full (its run pool's runs at once at the pool's limit), pool_disabled (its run pool disabled).",
                        MetricType::Counter, {}};
   uint64_t by_reason = 0;
-  const char* names[] = {"overlap", "misfire", "no_node", "scheduler_paused", "queue_full"};
+  const char* names[] = {"overlap", "misfire", "no_node", "scheduler_paused", "queue_full", "pool_full",
+                         "pool_disabled"};
   static_assert(std::size(names) == std::tuple_size_v<decltype(s.runs_skipped_by_reason)>);
   for (std::size_t i = 0; i < s.runs_skipped_by_reason.size(); ++i) {
     prometheus::ClientMetric m;

@@ -78,8 +78,8 @@ struct scheduler_snapshot {
   uint64_t runs_queued = 0;          // waiting for an executor slot
   uint64_t runs_skipped_total = 0;   // fires skipped, all reasons (see runs_skipped_by_reason)
   // Fires skipped by reason, labelled with these names: overlap, misfire, no_node,
-  // scheduler_paused, queue_full.
-  std::array<uint64_t, 5> runs_skipped_by_reason{};
+  // scheduler_paused, queue_full, pool_full, pool_disabled.
+  std::array<uint64_t, 7> runs_skipped_by_reason{};
   uint64_t run_retries_total = 0;    // retry runs started
   // -- job controls (core/job_controls.h) --
   uint64_t runs_waited_total = 0;      // runs that waited in their job's queue

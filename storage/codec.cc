@@ -469,6 +469,7 @@ struct job_codec {
     if (version >= 8) shell_output_fields(io, j.target);
     if (version >= 9) io(j.revision);
     if (version >= 10) io(j.paused_at_s);
+    if (version >= 11) io(j.controls.pool);
   }
 };
 
@@ -549,6 +550,39 @@ struct waiting_codec {
     optional_override_fields(io, w.change, version <= 3 ? version : static_cast<uint8_t>(std::min(version - 1, 4)));
     if (version >= 4) optional_cause_fields(io, w.cause, version >= 6 ? 2 : 1);
     if (version >= 7) io(w.node);
+  }
+};
+
+struct run_pool_codec {
+  static constexpr const char* k_name = "run_pool_spec";
+  static constexpr uint8_t k_version = k_run_pool_format;
+  template <class Io, class P>
+  static void fields(Io& io, P& p, uint8_t /*version*/) {
+    io(p.name);
+    io(p.enabled);
+    io(p.max_running);
+    io(p.hook_url);
+    io(p.hook_format);
+    io(p.cpu_limit_percent);
+    io(p.cpu_sustain_s);
+    io(p.memory_limit_bytes);
+    io(p.memory_sustain_s);
+    io(p.dialect_data);
+    io(p.created_ms);
+    io(p.updated_ms);
+  }
+};
+
+// A group's pools: each one's own value (run_pool_codec), so that a pool format can grow alone.
+struct run_pool_list_wire {
+  std::vector<std::string> values;
+};
+struct run_pool_list_codec {
+  static constexpr const char* k_name = "run_pool_list";
+  static constexpr uint8_t k_version = k_run_pool_list_format;
+  template <class Io, class L>
+  static void fields(Io& io, L& l, uint8_t /*version*/) {
+    io(l.values);
   }
 };
 
@@ -717,6 +751,26 @@ std::string encode(const run_cause& c) {
 }
 status decode(std::string_view b, run_cause* out) {
   return decode_record<cause_codec>(b, out);
+}
+
+std::string encode(const run_pool_spec& p) {
+  return encode_record<run_pool_codec>(p);
+}
+status decode(std::string_view b, run_pool_spec* out) {
+  return decode_record<run_pool_codec>(b, out);
+}
+std::string encode_run_pools(const std::vector<run_pool_spec>& pools) {
+  run_pool_list_wire wire;
+  for (const auto& p : pools) wire.values.push_back(encode(p));
+  return encode_record<run_pool_list_codec>(wire);
+}
+status decode_run_pools(std::string_view b, std::vector<run_pool_spec>* out) {
+  run_pool_list_wire wire;
+  if (status st = decode_record<run_pool_list_codec>(b, &wire); !st.ok()) return st;
+  out->clear();
+  for (const auto& v : wire.values)
+    if (status st = decode(v, &out->emplace_back()); !st.ok()) return st;
+  return {};
 }
 
 std::string encode(const deleted_job_record& d) {

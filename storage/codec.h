@@ -22,6 +22,7 @@
 
 #include "core/job.h"
 #include "core/node.h"
+#include "core/run_pool.h"
 #include "core/run_record.h"
 #include "core/status.h"
 #include "storage/records.h"
@@ -38,8 +39,8 @@ inline constexpr uint8_t k_group_format = 1;
 // 8: a shell target's output flags (stderr_apart, progress_lines, annotate_lines, json_lines) and
 // input_format; 9: revision (older values read as 0, never edited: a job's entry version in its
 // Cloudtask table then starts at 1 as it did before, and grows from there); 10: paused_at_s
-// (older values read as 0: paused at an unknown time)
-inline constexpr uint8_t k_job_format = 10;
+// (older values read as 0: paused at an unknown time); 11: controls.pool (older values: none)
+inline constexpr uint8_t k_job_format = 11;
 // Run formats 3 and 4 are storage/run_value.h's compact value, without the group and job (its
 // key holds them; format 3's key also held the run id): format 1 and 2 values still read, with
 // the identity they carry.
@@ -60,6 +61,10 @@ inline constexpr uint8_t k_deleted_job_format = 1;  // its job in the job format
 // A run's cause, inside a run value of format 5 or 6 (and a waiting record); 2 added after_data
 // and after_params.
 inline constexpr uint8_t k_cause_format = 2;
+// A run pool (core/run_pool.h), and a group's list of them (one value per group: a meta value,
+// see actors/scheduler_runtime: put_run_pool).
+inline constexpr uint8_t k_run_pool_format = 1;
+inline constexpr uint8_t k_run_pool_list_format = 1;
 
 std::string encode(const group_spec& group);
 std::string encode(const job_spec& job);
@@ -72,6 +77,8 @@ std::string encode(const waiting_record& run);
 std::string encode(const run_override& own);
 std::string encode(const deleted_job_record& gone);
 std::string encode(const run_cause& cause);
+std::string encode(const run_pool_spec& pool);
+std::string encode_run_pools(const std::vector<run_pool_spec>& pools);
 
 // Decodes `bytes` into *out. On error *out is left in an unspecified but valid state. A run
 // value of format 4 leaves out->group and job_id empty (format 3 also run_id 0): the caller
@@ -88,5 +95,7 @@ status decode(std::string_view bytes, waiting_record* out);
 status decode(std::string_view bytes, run_override* out);
 status decode(std::string_view bytes, deleted_job_record* out);
 status decode(std::string_view bytes, run_cause* out);
+status decode(std::string_view bytes, run_pool_spec* out);
+status decode_run_pools(std::string_view bytes, std::vector<run_pool_spec>* out);
 
 }  // namespace mainspring

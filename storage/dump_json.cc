@@ -199,6 +199,8 @@ void write_record(std::string& out, const job_spec& s) {
       .integer("memory_sustain_s", c.memory_sustain_s)
       .integer("log_max_bytes", c.log_max_bytes)
       .boolean("retry_aborted", c.retry_aborted);
+  // Only when set, so that a dump of jobs without one reads as before.
+  if (!c.pool.empty()) w.text("pool", c.pool);
 }
 
 void write_record(std::string& out, const func_spec& f) {

@@ -28,6 +28,8 @@
 //        "disable_group_otp": false, "memo": "", "secret": "BASE32...", "created_ms": 0}
 //     ]
 //   }
+// A job's controls follow its own fields (max_running, queue, ..., retry_aborted), and "pool" (its
+// run pool, core/run_pool.h) only when it names one; the pools themselves are not dumped.
 // The target's fields follow `executor`: http as above; shell: command, shell, cwd, env (an
 // object of strings); lua: command (the source); remote: nodes ("a,b"), command, env, allocated
 // (placed by the group's allocation table); noop: none.

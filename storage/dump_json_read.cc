@@ -5,6 +5,7 @@
 #include "core/native_target.h"
 #include "core/totp.h"
 
+#include <bitset>
 #include <exception>
 #include <iterator>
 #include <map>
@@ -188,6 +189,7 @@ const field<job_spec> k_job_fields[] = {
     MS_FIELD(job_spec, "memory_sustain_s", controls.memory_sustain_s),
     MS_FIELD(job_spec, "log_max_bytes", controls.log_max_bytes),
     MS_FIELD(job_spec, "retry_aborted", controls.retry_aborted),
+    MS_FIELD(job_spec, "pool", controls.pool),
 };
 
 // A job's target fields, beside k_job_fields in the same object.
@@ -219,10 +221,12 @@ const field<dump_target> k_target_fields[] = {
     MS_FIELD(dump_target, "json_lines", json_lines),
     MS_FIELD(dump_target, "input_format", input_format),
 };
+// The known fields of one object (a job's with its target's), each a bit of its frame's `seen`.
+constexpr std::size_t k_max_frame_fields = 96;
 // Target fields are claimed in a frame's `seen` bits after the job's own.
 constexpr int k_target_field_bit = static_cast<int>(std::size(k_job_fields));
 static_assert(std::size(k_job_fields) <= k_target_field_bit &&
-              k_target_field_bit + std::size(k_target_fields) <= 64);
+              k_target_field_bit + std::size(k_target_fields) <= k_max_frame_fields);
 
 std::vector<std::string> split_commas(const std::string& text) {
   std::vector<std::string> out;
@@ -388,7 +392,7 @@ class dump_json_reader {
     ctx where;
     std::string key;        // objects: the member whose value comes next
     std::size_t count = 0;  // arrays: elements finished so far, i.e. the current one's index
-    uint64_t seen = 0;      // objects: known fields already set (a second one is refused)
+    std::bitset<k_max_frame_fields> seen;  // objects: known fields already set (a second one is refused)
   };
 
   // -- structure --
@@ -510,8 +514,8 @@ class dump_json_reader {
 
   // Marks field `index` of `f` as set; refuses a second time.
   static refusal claim(frame& f, int bit) {
-    if (f.seen & (uint64_t{1} << bit)) return "duplicate key";
-    f.seen |= uint64_t{1} << bit;
+    if (f.seen.test(static_cast<std::size_t>(bit))) return "duplicate key";
+    f.seen.set(static_cast<std::size_t>(bit));
     return {};
   }
 

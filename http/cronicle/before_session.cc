@@ -78,7 +78,18 @@ std::optional<api_error> check_before_session(std::string_view call, const json&
     if (auto e = validate_key_fields(params)) return e;
     return html_in_key_text(params);
   }
-  for (std::string_view by_id : {"delete_event", "flush_event_queue", "get_event_history", "update_job", "abort_job",
+  if (call == "create_category") {
+    if (auto e = require_params(params, {{"title", param_rule::non_blank}, {"max_children", param_rule::digits}}))
+      return e;
+    if (auto e = validate_category_fields(params)) return e;
+    return html_in_key_text(params);  // title and description, in the same words
+  }
+  if (call == "update_category") {
+    if (auto e = require_id(params)) return e;
+    if (auto e = validate_category_fields(params)) return e;
+    return html_in_key_text(params);
+  }
+  for (std::string_view by_id : {"delete_event", "delete_category", "flush_event_queue", "get_event_history", "update_job", "abort_job",
                                  "get_job_details", "get_job_status", "get_api_key", "delete_api_key",
                                  "delete_job"})
     if (call == by_id) return require_id(params);

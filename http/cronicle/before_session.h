@@ -24,7 +24,7 @@ namespace mainspring::http::cronicle {
 // The refusal Cronicle's call `call` gives `params` (the call's merged parameters, as it reads
 // them) and `query` (the URL's) before loading a session; nullopt when they pass or the call
 // checks nothing first (get_schedule, get_history, get_active_jobs, abort_jobs, update_jobs,
-// get_api_keys, the master state calls) or is unknown.
+// get_api_keys, get_categories, the master state calls) or is unknown.
 std::optional<api_error> check_before_session(std::string_view call, const nlohmann::json& params,
                                               const nlohmann::json& query);
 

@@ -32,6 +32,10 @@ inline constexpr std::size_t k_retry_chain_scan = 256;
 // deleted event's completed jobs): far more than are deleted in that time in practice.
 inline constexpr std::size_t k_max_deleted_events_read = 10'000;
 
+// pixl-server-storage's listFindUpdate / listFindDelete error for an id no item has, as Cronicle's
+// calls append it ("Failed to update API Key: " + err).
+inline constexpr std::string_view k_item_not_found = "Error: Item not found";
+
 struct cronicle_state {
   event_context events;  // group, default zone
   std::string hostname;  // what jobs show as their hostname
@@ -78,6 +82,12 @@ void delete_api_key(scheduler_api& api, const state_ptr& s, call_args a);
 // -- the server (server_calls.cc); the listener admits only admin keys --
 void get_servers(scheduler_api& api, const state_ptr& s, call_args a);
 
+// -- categories (category_calls.cc); the listener admits only admin keys to the changes --
+void get_categories(scheduler_api& api, const state_ptr& s, call_args a);
+void create_category(scheduler_api& api, const state_ptr& s, call_args a);
+void update_category(scheduler_api& api, const state_ptr& s, call_args a);
+void delete_category(scheduler_api& api, const state_ptr& s, call_args a);
+
 // -- jobs and state (job_calls.cc) --
 void get_history(scheduler_api& api, const state_ptr& s, call_args a);
 void get_job_status(scheduler_api& api, const state_ptr& s, call_args a);
@@ -104,6 +114,10 @@ struct active_job {
   nlohmann::json job;
   bool pending = false;  // waiting for its retry: `run` is the failed try it follows
 };
+
+// Every job in flight of the Cronicle group, and every job waiting for its retry, to `done` (on
+// whichever thread answers last).
+void all_active_jobs(scheduler_api& api, const state_ptr& s, std::function<void(std::vector<active_job>)> done);
 
 // The jobs of event `v` in flight (get_event's "jobs", get_active_jobs), to `done` on whichever
 // thread answers last.

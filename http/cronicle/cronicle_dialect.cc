@@ -10,6 +10,7 @@
 
 #include "http/cronicle/before_session.h"
 #include "http/cronicle/calls.h"
+#include "http/cronicle/categories.h"
 #include "http/cronicle/errors.h"
 #include "http/cronicle/server_status.h"
 #include "http/handler_kit.h"
@@ -65,6 +66,10 @@ const std::unordered_map<std::string_view, call_entry>& calls() {
       {"delete_api_key", {delete_api_key, p::body, k::needs(privilege::admin)}},
       {"get_servers", {get_servers, p::body_and_query, k::needs(privilege::admin)}},
       {"delete_job", {delete_job, p::body_and_query, k::needs(privilege::admin)}},
+      {"get_categories", {get_categories, p::body_and_query, k::any_key()}},
+      {"create_category", {create_category, p::body, k::needs(privilege::admin)}},
+      {"update_category", {update_category, p::body, k::needs(privilege::admin)}},
+      {"delete_category", {delete_category, p::body, k::needs(privilege::admin)}},
   };
   return table;
 }
@@ -276,6 +281,10 @@ dialect make_dialect(cronicle_options options) {
     }
     // The dialect's group exists from the start, so that lists work before the first event.
     api.register_group(request_origin{std::string(k_dialect_name), "", ""}, s->events.group, [](status_or<std::string>) {});
+    // Setup's category, while the group has none (a group made by an earlier Mainspring too).
+    if (api.run_pools(s->events.group).empty())
+      api.put_run_pool(request_origin{std::string(k_dialect_name), "", "setup"}, s->events.group, default_category(),
+                       [](status) {});
   };
   // A key's refusal names it by its title, read from the registry the listener checks keys with.
   d.render_error = [s](int http_status, const status& error) {

@@ -11,14 +11,16 @@
 // Calls: get_schedule, get_event, create_event, update_event, delete_event, run_event,
 // get_event_history, get_history, get_job_status, get_job_details, get_job_log,
 // get_active_jobs, update_job, abort_job, get_master_state, update_master_state, the key calls
-// (get_api_keys, get_api_key, create_api_key, update_api_key, delete_api_key), ping. Any other
+// (get_api_keys, get_api_key, create_api_key, update_api_key, delete_api_key), the category calls
+// (get_categories, create_category, update_category, delete_category: categories.h), ping. Any other
 // name: {"code":1,"description":"Unsupported API: app/api_<name>"}.
 //
 // API keys: the dialect always wants one (dialect::requires_api_key), from X-API-Key, ?api_key=
 // or the body's api_key, with the privilege Cronicle's call asks (key_requirements): reads any
 // enabled key; create_event create_events; update_event and update_job edit_events (and
 // abort_events too with abort_jobs); delete_event delete_events; run_event run_events;
-// abort_job abort_events; update_master_state state_update; ping and unknown names none. As
+// abort_job abort_events; update_master_state state_update; the key calls and the category
+// changes admin (get_categories any key); ping and unknown names none. As
 // Cronicle, a call first checks what its handler checks before loading a session (required
 // parameters, event data: before_session.h) and answers that refusal whatever key came.
 //
@@ -26,8 +28,11 @@
 //   http::dialect d = cronicle::make_dialect({.group = "cronicle", .hostname = "host-1"});
 #pragma once
 
+#include <functional>
 #include <string>
+#include <vector>
 
+#include "core/run_pool.h"
 #include "http/dialect.h"
 
 namespace mainspring::http::cronicle {
@@ -37,6 +42,9 @@ struct cronicle_options {
   std::string hostname;                  // jobs' hostname ("" = "localhost")
   std::string default_timezone = "UTC";  // the zone of events that name none (--timezone)
   std::string base_app_url;              // Cronicle's base_app_url: "http://" + the listen address
+  // The group's categories (scheduler_api::run_pools), for the jobs the hook and stdin
+  // formatters show (hook_json.h); null: each shows its category's id as its title.
+  std::function<std::vector<run_pool_spec>(const std::string& group)> categories;
 };
 
 dialect make_dialect(cronicle_options options);

@@ -8,6 +8,7 @@
 #include "core/schedule.h"
 #include "core/time_zone.h"
 #include "http/cronicle/calls.h"
+#include "http/cronicle/categories.h"
 #include "http/cronicle/job_json.h"
 #include "http/cronicle/js_values.h"
 #include "http/cronicle/list_paging.h"
@@ -55,7 +56,8 @@ void find_event(scheduler_api& api, const state_ptr& s, const json& params, cons
 }
 
 // The plugin and category of a complete event exist ("Failed to <verb> event: Plugin not found").
-std::optional<api_error> check_references(const json& event, std::string_view verb) {
+std::optional<api_error> check_references(const scheduler_api& api, const state_ptr& s, const json& event,
+                                          std::string_view verb) {
   // Fields read in place (validate_event_data made plugin and category strings when present).
   const std::string_view plugin = string_in_place(event, "plugin");
   const plugin_info* p = find_plugin(plugin);
@@ -66,7 +68,7 @@ std::optional<api_error> check_references(const json& event, std::string_view ve
   if (given.is_object())
     if (auto e = check_plugin_params(*p, given)) return e;
   const std::string_view category = string_in_place(event, "category", k_default_category);
-  if (category != k_default_category)
+  if (!find_category(api, s->events.group, category))
     return api_error{"event", "Failed to " + std::string(verb) + " event: Category not found: " + std::string(category)};
   return std::nullopt;
 }
@@ -113,7 +115,7 @@ std::vector<std::string> run_overrides(const json& event, json params) {
 
 void answer_history(const responder& reply, std::vector<run_record> runs, const json& event, int64_t timeout_ms,
                     const std::vector<retry_due>& retries_due, const std::string& hostname,
-                    std::optional<int64_t> offset, std::optional<int64_t> limit) {
+                    std::optional<int64_t> offset, std::optional<int64_t> limit, const category_shown& category) {
   fold_retries(runs);  // a job retried shows once, when its last try ends
   std::erase_if(runs, [&](const run_record& r) { return !r.finished() || awaits_retry(r, retries_due); });
   order_by_completion(runs);
@@ -121,8 +123,10 @@ void answer_history(const responder& reply, std::vector<run_record> runs, const 
   const list_page page = list_get_page(total, offset, limit);
   if (page.out_of_range || !total) return reply.send(success({{"rows", json::array()}, {"list", {{"length", 0}}}}));
   json rows = json::array();
-  for (int64_t i = page.from; i < page.to; ++i)
+  for (int64_t i = page.from; i < page.to; ++i) {
     rows.push_back(history_row(runs[static_cast<std::size_t>(i)], event, timeout_ms, hostname));
+    rows.back()["category_title"] = category.title;
+  }
   reply.send(success({{"rows", std::move(rows)}, {"list", unshifted_list_header(total)}}));
 }
 
@@ -190,7 +194,7 @@ void create_event(scheduler_api& api, const state_ptr& s, call_args a) {
   if (auto e = prepare_new_event(event, s->events)) return send(a.reply, *e);
   std::string id = event.contains("id") ? normalized_event_id(js_text(event["id"])) : "";
   if (id.empty()) id = new_event_id();
-  if (auto e = check_references(event, "create")) return send(a.reply, *e);
+  if (auto e = check_references(api, s, event, "create")) return send(a.reply, *e);
   std::string title = event.value("title", "");
   auto spec = to_job_spec(merged_event(json::object(), std::move(event)), s->events, id);
   if (!spec.ok()) return send(a.reply, spec.error());
@@ -273,7 +277,7 @@ void update_event(scheduler_api& api, const state_ptr& s, call_args a) {
   api.job_detail(s->events.group, id, [&api, s, a, id](status_or<job_view> before) {
     if (!before.ok()) return send(a.reply, {"event", "Failed to locate event: " + id});
     json merged = merged_event(event_json(*before, s->events), a.params);
-    if (auto e = check_references(merged, "update")) return send(a.reply, *e);
+    if (auto e = check_references(api, s, merged, "update")) return send(a.reply, *e);
     auto checked = to_job_spec(merged, s->events, id);
     if (!checked.ok()) return send(a.reply, checked.error());
 
@@ -345,6 +349,21 @@ void delete_event(scheduler_api& api, const state_ptr& s, call_args a) {
 
 namespace {
 
+// Cronicle's words for a launch the core refused by the event's category (its run pool):
+// "Maximum of N jobs already running for category: T", "Category 'T' is disabled."; nullopt for
+// another refusal.
+std::optional<std::string> category_failure(const scheduler_api& api, const state_ptr& s, const status& st) {
+  const std::string_view text = st.message();
+  const bool full = text.starts_with("pool_full: "), disabled = text.starts_with("pool_disabled: ");
+  if (!full && !disabled) return std::nullopt;
+  const std::string id(text.substr(text.find(' ') + 1));
+  auto pool = find_category(api, s->events.group, id);
+  const std::string title = pool ? category_title(*pool) : id;
+  if (disabled) return "Category '" + title + "' is disabled.";
+  const int max = pool ? pool->max_running : 0;
+  return "Maximum of " + std::to_string(max) + (max == 1 ? " job" : " jobs") + " already running for category: " + title;
+}
+
 // Cronicle's words for a launch the core refused: a job at its max_children
 // ("Maximum of N jobs already running for event: T") or with its queue full.
 std::string launch_failure(const status& st, const job_controls& c, const std::string& title) {
@@ -410,8 +429,11 @@ void run_event(scheduler_api& api, const state_ptr& s, call_args a) {
     bool shaped = false;
     for (const auto& f : run_overrides(event, a.params)) shaped |= changes_a_run(f, run_fields::at_launch);
     const std::string id = v.spec.id;
-    auto answer = [reply = a.reply, id, title = v.spec.name, controls = v.spec.controls, waiting = v.waiting](status_or<uint64_t> run) {
-      if (!run.ok()) return send(reply, {"event", "Failed to launch event: " + launch_failure(run.status(), controls, title)});
+    auto answer = [&api, s, reply = a.reply, id, title = v.spec.name, controls = v.spec.controls, waiting = v.waiting](status_or<uint64_t> run) {
+      if (!run.ok()) {
+        auto why = category_failure(api, s, run.status());
+        return send(reply, {"event", "Failed to launch event: " + (why ? *why : launch_failure(run.status(), controls, title))});
+      }
       if (*run == 0) return reply.send(success({{"ids", json::array()}, {"queue", waiting + 1}}));
       reply.send(success({{"ids", json::array({job_id_of(id, *run)})}}));
     };
@@ -458,9 +480,12 @@ void get_event_history(scheduler_api& api, const state_ptr& s, call_args a) {
     json event = event_json(*v, s->events);
     const int64_t timeout_ms = v->spec.timeout_ms;
     api.job_executions(s->events.group, id, k_max_history_rows, 0,
-                       [s, a, event, timeout_ms, due = v->retries_due, offset, limit](status_or<std::vector<run_record>> runs) {
+                       [&api, s, a, event, timeout_ms, due = v->retries_due, offset, limit](status_or<std::vector<run_record>> runs) {
                          if (!runs.ok()) return a.reply.send(success({{"rows", json::array()}, {"list", {{"length", 0}}}}));
-                         answer_history(a.reply, std::move(runs).value(), event, timeout_ms, due, s->hostname, offset, limit);
+                         const category_shown category =
+                             category_titles(api, s->events.group).of(js_text(event.value("category", json(""))));
+                         answer_history(a.reply, std::move(runs).value(), event, timeout_ms, due, s->hostname, offset, limit,
+                                        category);
                        });
   });
 }

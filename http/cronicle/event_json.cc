@@ -65,7 +65,7 @@ int64_t seconds_field(const json& event, const char* name) {
 }
 
 // The event's fields that are job controls (core/job_controls.h): runs at once, queue, chains,
-// web hook. Cronicle's resource limits are mapped by limits_to_controls.
+// web hook, category (its run pool). Cronicle's resource limits are mapped by limits_to_controls.
 job_controls controls_of(const json& event) {
   job_controls c;
   c.max_running = static_cast<int>(std::min<int64_t>(seconds_field(event, "max_children"), k_max_running_limit));
@@ -79,6 +79,8 @@ job_controls controls_of(const json& event) {
     c.hook_url = web_hook_url(hook->get<std::string>());
     if (!c.hook_url.empty()) c.hook_format = std::string(k_dialect_name);
   }
+  // Its category's run pool (categories.h): the category's limit, switch and defaults.
+  c.pool = std::string(string_in_place(event, "category", k_default_category));
   return c;
 }
 
@@ -98,10 +100,12 @@ const json& event_defaults() {
 
 }  // namespace
 
-std::string new_event_id() {
-  static std::atomic<uint32_t> counter{0};
-  return "e" + base36(static_cast<uint64_t>(to_unix_ms(now_ms())), 8) + base36(counter.fetch_add(1) % 1296, 2);
+std::string new_unique_id(char prefix) {
+  static std::atomic<uint32_t> counter{0};  // one for every kind, as Cronicle's
+  return prefix + base36(static_cast<uint64_t>(to_unix_ms(now_ms())), 8) + base36(counter.fetch_add(1) % 1296, 2);
 }
+
+std::string new_event_id() { return new_unique_id('e'); }
 
 std::string normalized_event_id(std::string_view id) {
   std::string out;

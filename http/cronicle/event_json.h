@@ -11,9 +11,10 @@
 // cap, k_max_queued_runs), `chain` / `chain_error` (the event run after a success / a failure
 // that no client aborted), `web_hook` (POSTed the job at its start and end, shaped by
 // hook_json.h), and the resource limits (cpu_limit, cpu_sustain, memory_limit, memory_sustain,
-// log_max_size; limits_json.h), shown from the job. Every other field of the event (category,
-// target, algo, notes, notifications, ...) is kept as given in the job's "cronicle" dialect
-// section and shown again, with no effect.
+// log_max_size; limits_json.h), shown from the job; `category` names the job's run pool
+// (controls.pool: categories.h), and is kept as given. Every other field of the event (target,
+// algo, notes, notifications, ...) is kept as given in the job's "cronicle" dialect section and
+// shown again, with no effect.
 // An API key is never kept: Cronicle stores the creator's key in the event, Mainspring does not.
 //
 // Example:
@@ -36,7 +37,7 @@
 namespace mainspring::http::cronicle {
 
 inline constexpr std::string_view k_dialect_name = "cronicle";
-// The only category and the server groups of Cronicle's default setup.
+// The category of Cronicle's default setup (categories.h: default_category).
 inline constexpr std::string_view k_default_category = "general";
 inline constexpr std::string_view k_category_title = "General";
 
@@ -45,8 +46,10 @@ struct event_context {
   std::string default_timezone = "UTC";  // shown for an event that names no zone
 };
 
-// A fresh event id in Cronicle's style: "e", the time in ms (base 36, 8 digits), a counter
-// (base 36, 2 digits).
+// A fresh id in Cronicle's style (its getUniqueID): `prefix`, the time in ms (base 36, 8
+// digits), a counter (base 36, 2 digits).
+std::string new_unique_id(char prefix);
+// An event's: new_unique_id('e').
 std::string new_event_id();
 // Cronicle's normalization of a caller's id: lower-case, non-word characters removed.
 std::string normalized_event_id(std::string_view id);

@@ -1,5 +1,6 @@
 #include "http/cronicle/hook_json.h"
 
+#include "http/cronicle/categories.h"
 #include "http/cronicle/event_json.h"
 #include "http/cronicle/job_json.h"
 
@@ -42,7 +43,9 @@ json stdin_job_json(const run_record& run, const job_spec& job, const cronicle_o
   view.phase = job.paused ? job_phase::paused : job_phase::active;
   const event_context events{options.group, options.default_timezone};
   const std::string hostname = options.hostname.empty() ? "localhost" : options.hostname;
-  return job_json(run, event_json(view, events), job.timeout_ms, hostname, now_ms);
+  json shown = job_json(run, event_json(view, events), job.timeout_ms, hostname, now_ms);
+  category_titles(options.categories ? options.categories(options.group) : std::vector<run_pool_spec>{}).show(shown);
+  return shown;
 }
 
 run_input_formatter stdin_formatter(cronicle_options options) {

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "http/cronicle/calls.h"
+#include "http/cronicle/categories.h"
 #include "http/cronicle/job_json.h"
 #include "http/cronicle/job_log.h"
 #include "http/cronicle/js_values.h"
@@ -168,6 +169,7 @@ void to_active_jobs(scheduler_api& api, const state_ptr& s, std::vector<std::pai
   for (auto& [r, v] : busy)
     with_own_fields(api, s, r, std::move(v), [&api, s, g, heads, done](run_record run, event_info info) {
       json job = job_json(run, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()), live_of(api, run));
+      category_titles(api, s->events.group).show(job);
       if (auto head = heads->find(run.run_id); head != heads->end()) job["id"] = job_id_of(run.job_id, head->second);
       std::lock_guard<std::mutex> lock(g->mutex);
       g->jobs.push_back({std::move(run), std::move(info.event), std::move(job)});
@@ -209,7 +211,7 @@ struct history_read {
 };
 
 // The page of completed jobs `h` asks for, of the group's stored runs `runs`.
-void send_history(const state_ptr& s, history_read& h, status_or<std::vector<run_record>> runs) {
+void send_history(const scheduler_api& api, const state_ptr& s, history_read& h, status_or<std::vector<run_record>> runs) {
   // Cronicle answers an offset past the end (listGet's "Index out of range") as it answers a
   // history it never made.
   const auto none = [&h] { h.a.reply.send(success({{"rows", json::array()}, {"list", {{"length", 0}}}})); };
@@ -225,6 +227,7 @@ void send_history(const state_ptr& s, history_read& h, status_or<std::vector<run
   const list_page page = list_get_page(total, h.offset, h.limit);
   if (page.out_of_range || !total) return none();
   json rows = json::array();
+  const category_titles categories(api, s->events.group);
   for (int64_t i = page.from; i < page.to; ++i) {
     const run_record& r = (*runs)[static_cast<std::size_t>(i)];
     auto it = h.events.find(r.job_id);
@@ -233,6 +236,7 @@ void send_history(const state_ptr& s, history_read& h, status_or<std::vector<run
     // A row shows its event's fields but for the run's own time limit (in its description).
     if (r.own_fields && r.own_fields->timeout_ms) timeout_ms = *r.own_fields->timeout_ms;
     rows.push_back(history_row(r, event, timeout_ms, s->hostname));
+    categories.show(rows.back(), /*notifications=*/false);
   }
   h.a.reply.send(success({{"rows", std::move(rows)}, {"list", unshifted_list_header(total)}}));
 }
@@ -261,7 +265,7 @@ void get_history(scheduler_api& api, const state_ptr& s, call_args a) {
           h->events[was.spec.id] = {event_json(was, s->events), was.spec.timeout_ms, 0};
         }
       api.group_executions(s->events.group, 0, INT64_MAX, k_max_history_rows,
-                           [s, h](status_or<std::vector<run_record>> runs) { send_history(s, *h, std::move(runs)); });
+                           [&api, s, h](status_or<std::vector<run_record>> runs) { send_history(api, s, *h, std::move(runs)); });
     });
   });
 }
@@ -272,6 +276,7 @@ void get_job_status(scheduler_api& api, const state_ptr& s, call_args a) {
              // Cronicle's get_job_status finds a job waiting for its retry neither active nor stored.
              if (info.retry_pending) return send(reply, job_not_stored(id));
              json job = job_json(run, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()), live_of(api, run));
+             category_titles(api, s->events.group).show(job);
              job["id"] = id;  // a retry goes on under the id its first try had
              reply.send(success({{"job", std::move(job)}}));
            });
@@ -307,6 +312,8 @@ active_job pending_job(const state_ptr& s, const job_view& v, const run_record& 
     *it = std::max<int64_t>(0, it->get<int64_t>() - 1);
   return active_job{tail, std::move(info.event), std::move(job), true};
 }
+
+}  // namespace
 
 // Every job in flight of the Cronicle group, and every job waiting for its retry, to `done` (on
 // whichever thread answers last): the group's runs in flight and retries waiting, each with its
@@ -364,6 +371,8 @@ void all_active_jobs(scheduler_api& api, const state_ptr& s, std::function<void(
     });
   });
 }
+
+namespace {
 
 // Cronicle's Tools.findObjects: every field of `criteria` equals the job's (numbers and strings
 // compared as text, as JavaScript's == compares them).
@@ -448,9 +457,10 @@ void update_jobs(scheduler_api& api, const state_ptr& s, call_args a) {
 // answer is get_job_status's job, without Cronicle's log `token` (its log needs a key here).
 void get_job_details(scheduler_api& api, const state_ptr& s, call_args a) {
   find_run(api, s, a.params, a.reply, job_not_stored,
-           [s, a](run_record run, event_info info) {
+           [&api, s, a](run_record run, event_info info) {
              if (!run.finished() || info.retry_pending) return send(a.reply, job_not_stored(js_text(a.params["id"])));
              json job = job_json(run, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()));
+             category_titles(api, s->events.group).show(job);
              job["id"] = js_text(a.params["id"]);
              a.reply.send(success({{"job", std::move(job)}}));
            });

@@ -17,10 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-// pixl-server-storage's listFindUpdate / listFindDelete error for a key no item has, as Cronicle's
-// update_api_key and delete_api_key append it ("Failed to update API Key: " + err).
-constexpr std::string_view k_item_not_found = "Error: Item not found";
-
 void send(const responder& reply, const api_error& e) { reply.send(failure(e)); }
 
 // A key as Cronicle lists it (its fields but `key`): privileges as Cronicle's object of 1/0.

@@ -25,7 +25,7 @@ bool all_of(const std::string& text, bool (*ok)(char)) {
 }
 
 enum class type_rule { string, boolean_or_number, number };
-enum class value_rule { word, pos_int, flag, word_or_empty, any, emails, host, non_blank, web_hook };
+enum class value_rule { word, pos_int, flag, word_or_empty, any, emails, host, non_blank, web_hook, bit };
 
 struct field_rule {
   const char* name;
@@ -70,6 +70,22 @@ constexpr field_rule k_rules[] = {
     {"web_hook", type_rule::string, value_rule::web_hook},
 };
 
+// The categories' validateOptionalParams rules (lib/api/category.js), in its order.
+constexpr field_rule k_category_rules[] = {
+    {"description", type_rule::string, value_rule::any},
+    {"enabled", type_rule::number, value_rule::bit},
+    {"max_children", type_rule::number, value_rule::pos_int},
+    {"notify_success", type_rule::string, value_rule::emails},
+    {"notify_fail", type_rule::string, value_rule::emails},
+    {"web_hook", type_rule::string, value_rule::web_hook},
+    {"cpu_limit", type_rule::number, value_rule::pos_int},
+    {"cpu_sustain", type_rule::number, value_rule::pos_int},
+    {"memory_limit", type_rule::number, value_rule::pos_int},
+    {"memory_sustain", type_rule::number, value_rule::pos_int},
+    {"log_max_size", type_rule::number, value_rule::pos_int},
+    {"color", type_rule::string, value_rule::word},
+};
+
 bool type_ok(type_rule rule, const json& v) {
   std::string_view t = js_type(v);
   switch (rule) {
@@ -94,6 +110,7 @@ bool value_ok(value_rule rule, const std::string& s) {
     case value_rule::host: return matches(param_rule::host, s);
     case value_rule::non_blank: return matches(param_rule::non_blank, s);
     case value_rule::web_hook: return s.empty() || !web_hook_url(s).empty();
+    case value_rule::bit: return matches(param_rule::bit, s);
   }
   return false;
 }
@@ -175,6 +192,7 @@ bool matches(param_rule rule, const std::string& text) {
     case param_rule::word: return all_of(text, is_word_char);
     case param_rule::host: return all_of(text, [](char c) { return is_word_char(c) || c == '-' || c == '.'; });
     case param_rule::bit: return text == "1" || text == "0" || text == "|";
+    case param_rule::digits: return all_of(text, [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
   }
   return false;
 }
@@ -206,6 +224,12 @@ std::optional<api_error> check_field(const json& params, const field_rule& rule)
 }
 
 }  // namespace
+
+std::optional<api_error> validate_category_fields(const json& category) {
+  for (const auto& rule : k_category_rules)
+    if (auto e = check_field(category, rule)) return e;
+  return std::nullopt;
+}
 
 std::optional<api_error> validate_reset_cursor(const json& params) {
   static constexpr field_rule k_reset_cursor = {"reset_cursor", type_rule::number, value_rule::pos_int};

@@ -29,6 +29,7 @@ enum class param_rule {
   word,       // /^\w+$/
   host,       // /^[\w\-\.]+$/
   bit,        // /^[1|0]$/ (the class also admits "|", as Cronicle's pattern does)
+  digits,     // /^\d+$/
 };
 
 // String(value) as JavaScript writes it: strings as they are, true/false, numbers, arrays
@@ -47,6 +48,12 @@ std::optional<api_error> require_params(const nlohmann::json& params,
 // Also rejects arrays for `params` and `timing` (JavaScript calls them objects) and timing values
 // that are not whole numbers, which Cronicle accepts and then never matches.
 std::optional<api_error> validate_event_data(const nlohmann::json& event);
+
+// create_category's and update_category's validateOptionalParams (lib/api/category.js): the type
+// and value of description, enabled (the number 1 or 0), max_children, notify_*, web_hook, the
+// limits, log_max_size and color ("Malformed parameter type: enabled (string)", "Malformed
+// parameter value: color").
+std::optional<api_error> validate_category_fields(const nlohmann::json& category);
 
 // update_event's reset_cursor (unix seconds), checked as requireValidEventData checks its numbers
 // ("Malformed parameter type: reset_cursor (string)", "Malformed parameter value:

@@ -6,8 +6,7 @@
 #include "http/cronicle/cronicle_dialect.h"
 #include "http/cronicle/event_json.h"
 #include "http/router.h"
-#include "tests/http/fake_scheduler.h"
-#include "tests/http/route_caller.h"
+#include "tests/http/cronicle_routes.h"
 
 using namespace mainspring;
 using namespace mainspring::http;
@@ -16,13 +15,8 @@ using nlohmann::json;
 namespace {
 
 // A Cronicle listener's routes over a fake scheduler holding event `e1` (whose run 42 ended).
-struct cronicle_fixture {
-  fake_scheduler api;
-  router routes;
-  dialect d = cronicle::make_dialect({.group = "cronicle", .hostname = "h1"});
-
+struct cronicle_fixture : cronicle_routes {
   cronicle_fixture() {
-    d.add_routes(routes, api);
     json e = {{"title", "T"}, {"enabled", 1}, {"category", "general"}, {"target", "allgrp"}, {"plugin", "shellplug"},
               {"params", {{"script", "echo hi"}}}, {"timeout", 60}};
     auto spec = cronicle::to_job_spec(e, {}, "e1");
@@ -31,9 +25,6 @@ struct cronicle_fixture {
     job_view v;
     v.spec = *spec;
     api.jobs["cronicle"]["e1"] = v;
-  }
-  json call(const std::string& name, const json& body) {
-    return call_route(routes, "POST", "/api/app/" + name + "/v1", body.dump()).body;
   }
 };
 

@@ -43,6 +43,7 @@ class fake_scheduler final : public scheduler_api {
   uint64_t before = 0;
   int64_t run_as_of_ms = -1;  // the last run_job_now_as call's as_of_ms
   std::vector<uint64_t> aborted_runs;  // run ids abort_run was asked for
+  std::optional<status> run_refusal;   // run_job_now's answer when set (the core's refusal)
   std::set<std::string> lists_refused;  // groups whose list_jobs answers unavailable (a full list worker)
   // When set, callbacks are queued here instead of being called.
   bool defer = false;
@@ -149,6 +150,7 @@ class fake_scheduler final : public scheduler_api {
   void run_job_now(request_origin o, std::string group, std::string job_id, reply_fn<uint64_t> done) override {
     origin = o;
     if (!find(group, job_id)) return reply(done, status::not_found("job_id: no job " + job_id));
+    if (run_refusal) return reply(done, *run_refusal);
     reply(done, status_or<uint64_t>(uint64_t{18'000'000'000'000'000'001ULL}));
   }
   void run_job_now_as(request_origin o, std::string group, std::string job_id, manual_run run,
@@ -288,6 +290,26 @@ class fake_scheduler final : public scheduler_api {
     called = std::move(req);
     called_func = group + "/" + name;
     reply(done, call_answer);
+  }
+
+  // Run pools: in memory, answered at once (a dialect's setup writes one before any deferral).
+  std::map<std::string, std::map<std::string, run_pool_spec>> pools;  // group -> name -> pool
+  std::vector<run_pool_spec> run_pools(const std::string& group) const override {
+    std::vector<run_pool_spec> out;
+    if (auto g = pools.find(group); g != pools.end())
+      for (const auto& [name, p] : g->second) out.push_back(p);
+    return out;
+  }
+  void put_run_pool(request_origin o, std::string group, run_pool_spec pool, done_fn done) override {
+    origin = o;
+    if (auto st = validate_run_pool(pool); !st.ok()) return done(st);
+    pools[group][pool.name] = std::move(pool);
+    done(status{});
+  }
+  void delete_run_pool(request_origin o, std::string group, std::string name, done_fn done) override {
+    origin = o;
+    if (!pools[group].erase(name)) return done(status::not_found("no run pool " + name));
+    done(status{});
   }
 
   std::string imported;

@@ -240,9 +240,19 @@ namespace {
 
 // A job's value as format 7 wrote it: format 8 without the shell target's output flags (one
 // byte) and input_format at its end.
+// A job's value as format 10 wrote it: format 11 without controls.pool (its length and bytes)
+// at its end.
+std::string as_format_10(const job_spec& j) {
+  std::string bytes = encode(j);
+  REQUIRE(static_cast<uint8_t>(bytes[0]) == 11);
+  bytes.resize(bytes.size() - sizeof(uint32_t) - j.controls.pool.size());
+  bytes[0] = 10;
+  return bytes;
+}
+
 // A job's value as format 9 wrote it: format 10 without paused_at_s (8 bytes) at its end.
 std::string as_format_9(const job_spec& j) {
-  std::string bytes = encode(j);
+  std::string bytes = as_format_10(j);
   REQUIRE(static_cast<uint8_t>(bytes[0]) == 10);
   bytes.resize(bytes.size() - sizeof(int64_t));
   bytes[0] = 9;
@@ -797,14 +807,42 @@ TEST_CASE("a job's pause instant round-trips, and a format 9 value (before it wa
   CHECK(back.name == j.name);
 }
 
+TEST_CASE("a job's run pool round-trips, and a format 10 value (before it was stored) reads with none") {
+  job_spec j = sample_job(), back;
+  j.controls.pool = "nightly";
+  REQUIRE(decode(encode(j), &back).ok());
+  CHECK(back.controls.pool == "nightly");
+  REQUIRE(decode(as_format_10(j), &back).ok());
+  CHECK(back.controls.pool.empty());
+  CHECK(back.paused_at_s == j.paused_at_s);
+  CHECK(back.name == j.name);
+}
+
+TEST_CASE("a group's run pools round-trip as one value, and a damaged one is refused") {
+  std::vector<run_pool_spec> pools = {{.name = "general", .dialect_data = "{\"title\":\"General\"}"},
+                                      {.name = "ops", .enabled = false, .max_running = 2,
+                                       .hook_url = "http://127.0.0.1:9/h", .hook_format = "cronicle",
+                                       .cpu_limit_percent = 50, .cpu_sustain_s = 5, .memory_limit_bytes = 1 << 20,
+                                       .memory_sustain_s = 3, .created_ms = 1, .updated_ms = 2}};
+  std::vector<run_pool_spec> back;
+  REQUIRE(decode_run_pools(encode_run_pools(pools), &back).ok());
+  CHECK(back == pools);
+  REQUIRE(decode_run_pools(encode_run_pools({}), &back).ok());
+  CHECK(back.empty());
+  std::string bytes = encode_run_pools(pools);
+  CHECK_FALSE(decode_run_pools(bytes.substr(0, bytes.size() - 3), &back).ok());
+  bytes[0] = static_cast<char>(k_run_pool_list_format + 1);
+  CHECK(decode_run_pools(bytes, &back).code() == status_code::failed_precondition);
+}
+
 TEST_CASE("a shell target's output flags are one byte, and a value with unknown bits is refused") {
   job_spec j = sample_job(), back;
   auto& shell = std::get<shell_target>(j.target);
   shell.stderr_apart = true;
   shell.progress_lines = true;
   std::string bytes = encode(j);
-  // before an empty input_format, the revision and paused_at_s
-  char& flags = bytes[bytes.size() - 5 - sizeof(uint64_t) - sizeof(int64_t)];
+  // before an empty input_format, the revision, paused_at_s and an empty pool
+  char& flags = bytes[bytes.size() - 5 - sizeof(uint64_t) - sizeof(int64_t) - sizeof(uint32_t)];
   CHECK(flags == '\3');
   flags = '\2';
   REQUIRE(decode(bytes, &back).ok());

@@ -1,0 +1,189 @@
+// Run pools (actors/run_pools.h, core/run_pool.h) through scheduler_api, without HTTP: the limit
+// of runs at once shared by the jobs of a pool, waiting for a slot, the switch, the pool's
+// defaults, and pools kept across a restart.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "actors/job_queue.h"
+#include "actors/job_state.h"
+#include "actors/run_pools.h"
+#include "actors/scheduler_runtime.h"
+#include "tests/support/runtime_harness.h"
+
+using namespace mainspring;
+using namespace mainspring::testing;
+
+namespace {
+
+// A job of pool `pool` that runs only when asked, each run sleeping until aborted.
+job_spec pooled_job(const std::string& id, const std::string& pool, bool queue = false) {
+  job_spec j = shell_job("g", id, "@manually", "sleep 30");
+  j.controls.pool = pool;
+  j.controls.queue = queue;
+  return j;
+}
+
+status put_pool(scheduler_runtime& rt, run_pool_spec pool) {
+  return done([&](auto d) { rt.put_run_pool(k_test_origin, "g", std::move(pool), d); });
+}
+
+status_or<uint64_t> run_now(scheduler_runtime& rt, const std::string& id) {
+  return ask<uint64_t>([&](auto r) { rt.run_job_now(k_test_origin, "g", id, r); });
+}
+
+void abort_all(scheduler_runtime& rt, const std::string& id) {
+  REQUIRE(ask<std::size_t>([&](auto r) { rt.abort_job_runs(k_test_origin, "g", id, r); }).ok());
+}
+
+std::unique_ptr<scheduler_runtime> start_with_group(const std::string& dir) {
+  auto rt = start_runtime(dir);
+  auto made = ask<std::string>([&](auto r) { rt->register_group(k_test_origin, "g", r); });
+  REQUIRE((made.ok() || made.status().code() == status_code::already_exists));
+  return rt;
+}
+
+}  // namespace
+
+TEST_CASE("a pool's max_running holds for the runs of all its jobs together") {
+  temp_data_dir dir("ms_pool_test");
+  auto rt = start_with_group(dir.path);
+  REQUIRE(put_pool(*rt, {.name = "p", .max_running = 1}).ok());
+  REQUIRE(add(*rt, pooled_job("a", "p")).ok());
+  REQUIRE(add(*rt, pooled_job("b", "p")).ok());
+  REQUIRE(add(*rt, shell_job("g", "free", "@manually", "sleep 30")).ok());
+
+  REQUIRE(run_now(*rt, "a").ok());
+  CHECK(rt->run_pool_running("g", "p") == 1);
+  auto refused = run_now(*rt, "b");
+  CHECK(refused.status().code() == status_code::resource_exhausted);
+  CHECK(refused.status().message() == "pool_full: p");
+  // A job in no pool is not held back by it.
+  CHECK(run_now(*rt, "free").ok());
+
+  abort_all(*rt, "a");
+  REQUIRE(poll_until([&] { return rt->run_pool_running("g", "p") == 0; }));
+  CHECK(run_now(*rt, "b").ok());
+  abort_all(*rt, "b");
+  abort_all(*rt, "free");
+}
+
+TEST_CASE("a job with a queue waits for a slot of its pool, and starts when another job's run ends") {
+  temp_data_dir dir("ms_pool_test");
+  auto rt = start_with_group(dir.path);
+  REQUIRE(put_pool(*rt, {.name = "p", .max_running = 1}).ok());
+  REQUIRE(add(*rt, pooled_job("a", "p")).ok());
+  REQUIRE(add(*rt, pooled_job("b", "p", /*queue=*/true)).ok());
+  REQUIRE(run_now(*rt, "a").ok());
+  auto waited = run_now(*rt, "b");
+  REQUIRE(waited.ok());
+  CHECK(*waited == 0);  // waits in b's queue
+  CHECK(detail(*rt, "g", "b").waiting == 1);
+
+  abort_all(*rt, "a");
+  REQUIRE(poll_until([&] { return detail(*rt, "g", "b").running == 1; }));
+  CHECK(detail(*rt, "g", "b").waiting == 0);
+  CHECK(rt->run_pool_running("g", "p") == 1);
+  abort_all(*rt, "b");
+}
+
+TEST_CASE("a disabled pool refuses its jobs' runs, and its scheduled fires are counted skipped") {
+  temp_data_dir dir("ms_pool_test");
+  auto rt = start_with_group(dir.path);
+  REQUIRE(put_pool(*rt, {.name = "p", .enabled = false}).ok());
+  REQUIRE(add(*rt, pooled_job("a", "p")).ok());
+  auto refused = run_now(*rt, "a");
+  CHECK(refused.status().code() == status_code::failed_precondition);
+  CHECK(refused.status().message() == "pool_disabled: p");
+
+  job_spec ticking = shell_job("g", "tick", "@every 1s", "true");
+  ticking.controls.pool = "p";
+  REQUIRE(add(*rt, ticking).ok());
+  REQUIRE(poll_until([&] { return detail(*rt, "g", "tick").skipped >= 1; }));
+  CHECK(detail(*rt, "g", "tick").runs == 0);
+
+  // Enabled again, it runs.
+  REQUIRE(put_pool(*rt, {.name = "p", .enabled = true}).ok());
+  REQUIRE(poll_until([&] { return detail(*rt, "g", "tick").runs >= 1; }));
+}
+
+TEST_CASE("a job naming a pool its group does not have is limited by none") {
+  temp_data_dir dir("ms_pool_test");
+  auto rt = start_with_group(dir.path);
+  REQUIRE(add(*rt, pooled_job("a", "ghost")).ok());
+  REQUIRE(add(*rt, pooled_job("b", "ghost")).ok());
+  CHECK(run_now(*rt, "a").ok());
+  CHECK(run_now(*rt, "b").ok());
+  abort_all(*rt, "a");
+  abort_all(*rt, "b");
+}
+
+TEST_CASE("a group's pools survive a restart, and a deleted one is gone") {
+  temp_data_dir dir("ms_pool_test");
+  {
+    auto rt = start_with_group(dir.path);
+    REQUIRE(put_pool(*rt, {.name = "kept", .enabled = false, .max_running = 3, .dialect_data = "{\"title\":\"K\"}"}).ok());
+    REQUIRE(put_pool(*rt, {.name = "gone"}).ok());
+    REQUIRE(done([&](auto d) { rt->delete_run_pool(k_test_origin, "g", "gone", d); }).ok());
+    CHECK(done([&](auto d) { rt->delete_run_pool(k_test_origin, "g", "gone", d); }).code() == status_code::not_found);
+    CHECK(put_pool(*rt, {.name = "bad name"}).code() == status_code::invalid_argument);
+    rt->stop();
+  }
+  auto rt = start_with_group(dir.path);
+  auto pools = rt->run_pools("g");
+  REQUIRE(pools.size() == 1);
+  CHECK(pools[0].name == "kept");
+  CHECK_FALSE(pools[0].enabled);
+  CHECK(pools[0].max_running == 3);
+  CHECK(pools[0].dialect_data == "{\"title\":\"K\"}");
+}
+
+TEST_CASE("a run of a pool's job takes the pool's defaults for what its job and the run leave unset") {
+  run_pools pools;
+  pools.put("g", {.name = "p", .cpu_limit_percent = 40, .cpu_sustain_s = 2, .memory_limit_bytes = 4096});
+  job_context ctx;
+  ctx.pools = &pools;
+  job_state st;
+  st.ctx = &ctx;
+  job_spec spec = shell_job("g", "j", "@manually", "true");
+  spec.controls.pool = "p";
+  spec.controls.memory_limit_bytes = 8192;
+  st.spec = compact_job_spec(spec);
+
+  std::optional<job_controls> storage;
+  const job_controls& c = controls_for(st, nullptr, storage);
+  CHECK(c.cpu_limit_percent == 40);
+  CHECK(c.cpu_sustain_s == 2);
+  CHECK(c.memory_limit_bytes == 8192);  // the job's own
+  run_override own;
+  own.controls.cpu_limit_percent = 90;
+  std::optional<job_controls> storage2;
+  CHECK(controls_for(st, &own, storage2).cpu_limit_percent == 90);  // the run's own first
+
+  // A job in no pool reads its own controls in place.
+  job_state plain;
+  plain.ctx = &ctx;
+  plain.spec = compact_job_spec(shell_job("g", "k", "@manually", "true"));
+  std::optional<job_controls> none;
+  CHECK(&controls_for(plain, nullptr, none) == &plain.spec.controls());
+  CHECK_FALSE(none);
+}
+
+TEST_CASE("slots are given back by the job that holds them, to the pool they were taken from") {
+  run_pools pools;
+  pools.put("g", {.name = "p", .max_running = 2});
+  pools.put("g", {.name = "q", .max_running = 1});
+  CHECK(pools.try_take("g", "j", "p", {}) == pool_admission::start);
+  CHECK(pools.try_take("g", "k", "p", {}) == pool_admission::start);
+  CHECK(pools.try_take("g", "l", "p", {}) == pool_admission::full);
+  CHECK(pools.running("g", "p") == 2);
+  // j is now in pool q (an edit): its run of p still gives back p's slot.
+  CHECK(pools.try_take("g", "j", "q", {}) == pool_admission::start);
+  CHECK(pools.give_back("g", "j"));  // j still holds one
+  CHECK(pools.give_back("g", "j") == false);
+  CHECK(pools.running("g", "p") + pools.running("g", "q") == 1);
+  CHECK(pools.give_back("g", "k") == false);
+  CHECK(pools.give_back("g", "nobody") == false);
+  CHECK(pools.running("g", "p") == 0);
+  CHECK(pools.running("g", "q") == 0);
+}
