@@ -61,7 +61,7 @@ const job_controls& controls_for(const job_state& st, const run_override* own, s
   const job_controls& job = st.spec.controls();
   // A job in a run pool: the pool's defaults for what neither the run nor the job sets.
   if (!job.pool.empty() && st.ctx && st.ctx->pools)
-    if (auto pool = st.ctx->pools->find(st.spec.group(), job.pool); pool && has_pool_defaults(*pool))
+    if (auto pool = st.ctx->pools->defaults(st.spec.group(), job.pool))
       return storage.emplace(with_pool_defaults(own ? patched(job, own->controls) : job, *pool));
   if (!own || own->controls.empty()) return job;
   return storage.emplace(patched(st.spec.controls(), own->controls));

@@ -69,6 +69,21 @@ std::optional<run_pool_spec> run_pools::find(std::string_view group, std::string
   return e->spec;
 }
 
+std::optional<run_pool_spec> run_pools::defaults(std::string_view group, std::string_view name) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const pool_entry* e = entry(group, name);
+  if (!e || !has_pool_defaults(e->spec)) return std::nullopt;
+  run_pool_spec d;
+  d.name = e->spec.name;
+  d.hook_url = e->spec.hook_url;
+  d.hook_format = e->spec.hook_format;
+  d.cpu_limit_percent = e->spec.cpu_limit_percent;
+  d.cpu_sustain_s = e->spec.cpu_sustain_s;
+  d.memory_limit_bytes = e->spec.memory_limit_bytes;
+  d.memory_sustain_s = e->spec.memory_sustain_s;
+  return d;
+}
+
 void run_pools::put(const std::string& group, run_pool_spec pool) {
   std::vector<caf::actor> woken;
   {

@@ -48,6 +48,10 @@ class run_pools {
   // The group's pools, by name.
   std::vector<run_pool_spec> list(std::string_view group) const;
   std::optional<run_pool_spec> find(std::string_view group, std::string_view name) const;
+  // The pool with the defaults it gives its member jobs' runs, without its dialect data (which a
+  // run start has no use for: no copy of it per run); nullopt when the group has no such pool or
+  // the pool sets no default (has_pool_defaults).
+  std::optional<run_pool_spec> defaults(std::string_view group, std::string_view name) const;
   // Adds or replaces the pool `pool.name` of `group` (written already); the jobs waiting for it
   // are woken.
   void put(const std::string& group, run_pool_spec pool);
