@@ -902,7 +902,7 @@ TEST_CASE("a job's executions list its newest 100, as Dkron's store keeps them")
     listed = s.dkron.get("/v1/jobs/often/executions");
     const json runs = listed.json();
     return runs.size() >= 100 && runs[0].value("finished_at", json()) == last_success;
-  });
+  }, std::chrono::seconds(60));  // 103 lazily written records: the default 10 s ran out on a loaded -j2 run
   INFO(listed.header("x-total-count") << " listed, the newest " << listed.json()[0].dump());
   REQUIRE(stored);
   CHECK(listed.header("x-total-count") == "100");
