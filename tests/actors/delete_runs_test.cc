@@ -35,7 +35,7 @@ status delete_runs(scheduler_runtime& rt, const std::string& job, std::vector<ui
 
 }  // namespace
 
-TEST_CASE("delete_runs erases finished runs from the history for good; the job's counts stay") {
+TEST_CASE("delete_runs erases finished runs from the history for good, and the job's counts stay") {
   temp_data_dir dir;
   auto rt = start_runtime(dir.path);
   REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_test_origin, "g", r); }).ok());

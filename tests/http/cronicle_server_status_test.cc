@@ -61,7 +61,7 @@ TEST_CASE("status is never cached, as Cronicle's forceNoCacheResponse") {
   CHECK(header(r, "Expires") == "Thu, 01 Jan 1970 00:00:00 GMT");
 }
 
-TEST_CASE("a stuck clock shows in tick_age; before its first pass the tick is now") {
+TEST_CASE("a stuck clock shows in tick_age, and before its first pass the tick is now") {
   server_facts stuck = facts();
   stuck.clock_pass_ms = stuck.now_ms - 75'000;
   CHECK(json::parse(status_response(stuck).body)["tick_age"].get<double>() == Approx(75.0));
