@@ -99,7 +99,10 @@ job_view view_of(const job_state& st) {
   v.last_success_ms = st.counts.last_success_ms;
   v.last_error_ms = st.counts.last_error_ms;
   if (!st.in_flight.empty()) v.last_run = st.in_flight.back();
-  else v.last_run = last_finished_run(st);
+  else {
+    v.last_run = last_finished_run(st);
+    v.last_run_erased = st.last_finished && st.last_finished->erased;
+  }
   v.retries_due = st.retries_due;
   return v;
 }

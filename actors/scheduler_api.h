@@ -106,6 +106,9 @@ struct job_view {
   int64_t last_success_ms = 0;  // 0 = never
   int64_t last_error_ms = 0;
   std::optional<run_record> last_run;
+  // last_run was erased from the job's stored history (delete_runs): it still tells the job's
+  // last outcome, but is in no list of runs (last_finished_runs leaves it out).
+  bool last_run_erased = false;
   std::vector<std::string> dependents;  // ids of the jobs that run after this one, sorted
   std::vector<retry_due> retries_due;   // retries waiting for their delay, soonest first
 };
@@ -119,7 +122,8 @@ inline std::vector<run_record> last_finished_runs(const std::vector<job_view>& v
                                                   int64_t to_ms = INT64_MAX) {
   std::vector<run_record> out;
   for (const auto& v : views)
-    if (v.last_run && v.last_run->finished() && v.last_run->plan_ms >= from_ms && v.last_run->plan_ms <= to_ms)
+    if (v.last_run && !v.last_run_erased && v.last_run->finished() && v.last_run->plan_ms >= from_ms &&
+        v.last_run->plan_ms <= to_ms)
       out.push_back(*v.last_run);
   return out;
 }

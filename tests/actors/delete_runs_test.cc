@@ -101,3 +101,26 @@ TEST_CASE("a delete_runs whose write fails erases nothing") {
   }));
   CHECK(runs_of(*rt, "g", "j").size() == 1);
 }
+
+TEST_CASE("a job whose last run is erased keeps it as its last outcome, listed in no list of runs") {
+  temp_data_dir dir;
+  auto rt = start_runtime(dir.path);
+  REQUIRE(ask<std::string>([&](auto r) { rt->register_group(k_test_origin, "g", r); }).ok());
+  REQUIRE(add(*rt, shell_job("g", "j", "@every 1h", "echo hi")).ok());
+  const uint64_t older = run_now(*rt, "j");
+  REQUIRE(poll_until([&] { return recorded_finished(*rt, "j", older); }));
+  const uint64_t last = run_now(*rt, "j");
+  REQUIRE(poll_until([&] { return recorded_finished(*rt, "j", last); }));
+
+  REQUIRE(delete_runs(*rt, "j", {last}).ok());
+  job_view v = detail(*rt, "g", "j");
+  REQUIRE(v.last_run.has_value());
+  CHECK(v.last_run->run_id == last);  // the last outcome stays
+  CHECK(v.last_run_erased);
+  auto views = ask<std::vector<job_view>>([&](auto r) { rt->list_jobs("g", r); });
+  REQUIRE(views.ok());
+  CHECK(last_finished_runs(*views).empty());  // what mends a group's run list leaves it out
+  auto runs = runs_of(*rt, "g", "j");
+  CHECK_FALSE(has_run(runs, last));
+  CHECK(has_run(runs, older));
+}

@@ -40,7 +40,7 @@ MAX_TABS = 40          # Tab presses allowed to reach a job's first action
 
 try:
     from selenium import webdriver
-    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.action_chains import ActionChains
@@ -170,6 +170,17 @@ class Dashboard(unittest.TestCase):
     def element(self, css, timeout=WAIT_S):
         return self.wait(EC.visibility_of_element_located((By.CSS_SELECTOR, css)), timeout, f"no visible {css}")
 
+    def click(self, css, timeout=WAIT_S):
+        # A job's page re-renders as it polls the server: a button found just before a re-render
+        # is gone by the click (a stale element, not clicked). It is found again then.
+        def clicked(_):
+            try:
+                self.element(css, timeout).click()
+                return True
+            except StaleElementReferenceException:
+                return False
+        self.wait(clicked, timeout, f"could not click {css}")
+
     def text_in(self, css, text, timeout=WAIT_S):
         self.wait(EC.text_to_be_present_in_element((By.CSS_SELECTOR, css), text), timeout,
                   f"{css} never showed {text!r}")
@@ -203,7 +214,7 @@ class Dashboard(unittest.TestCase):
     def test_2_a_job_made_in_the_form_fires_pauses_resumes_runs_and_is_deleted(self):
         ok("POST", "/v1/register/group", {"group_name": "life"})
         self.open("/g/life")
-        self.element("#new-job").click()
+        self.click("#new-job")
         self.fill("#f-name", "ui ticker")
         Select(self.element("#f-executor")).select_by_value("http")
         self.fill("#f-target", "ftp://example.invalid/")
@@ -212,46 +223,46 @@ class Dashboard(unittest.TestCase):
         self.text_in("#f-pattern-error", "interval_pattern: field 3 (hour) out of range 0-23: 25")
         self.fill("#f-pattern", "@every 2s")
         self.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#preview-fires li")) == 5)
-        self.element("#save").click()
+        self.click("#save")
         # The server's validation message lands under the URL field it names.
         self.text_in("#f-target-error", "request_url")
         self.assertEqual(self.element("#f-target").get_attribute("aria-invalid"), "true")
         self.shot("job_form_error")
         Select(self.element("#f-executor")).select_by_value("shell")
         self.fill("#f-command", "echo hello-from-the-dashboard")
-        self.element("#save").click()
+        self.click("#save")
         self.wait(EC.url_contains("/job/"))
         job_id = self.d.current_url.rsplit("/", 1)[1]
         # It fires on its schedule and the run shows with its output tail.
         self.wait(lambda d: "succeeded" in d.find_element(By.ID, "runs").text)
-        self.element("#runs-table details summary").click()
+        self.click("#runs-table details summary")
         self.text_in("#runs-table", "hello-from-the-dashboard")
         self.text_in("#next-fires", ":")
         self.shot("job_detail")
-        self.element("#pause").click()
+        self.click("#pause")
         self.element("#resume")
         self.text_in(".title-row", "paused")
         self.assertEqual(ok("GET", f"/v1/life/job/{job_id}")["phase"], "paused")
-        self.element("#resume").click()  # at its schedule's next fire (next_fire: true), no run now
+        self.click("#resume")  # at its schedule's next fire (next_fire: true), no run now
         self.element("#pause")
         resumed = ok("GET", f"/v1/life/job/{job_id}")
         self.assertEqual(resumed["phase"], "active")
         self.assertIsNotNone(resumed["next_fire_time"])
-        self.element("#run-now").click()
+        self.click("#run-now")
         self.wait(lambda d: any(r["trigger"] == "manual" for r in ok("GET", f"/v1/life/job/{job_id}/executions")))
         self.text_in("#runs-table", "manual")
         # Edit: the form comes back filled in; a changed memo and schedule are saved.
-        self.element("#edit").click()
+        self.click("#edit")
         self.wait(lambda d: self.element("#f-name").get_attribute("value") == "ui ticker")
         self.assertEqual(self.element("#f-pattern").get_attribute("value"), "@every 2s")
         self.fill("#f-memo", "edited in the dashboard")
         self.fill("#f-pattern", "@every 1h")
-        self.element("#save").click()
+        self.click("#save")
         self.wait(EC.url_matches(r"/job/[0-9]+$"))
         self.text_in(".spec", "edited in the dashboard")
         self.text_in(".spec", "@every 1h")
         self.assertEqual(ok("GET", f"/v1/life/job/{job_id}")["memo"], "edited in the dashboard")
-        self.element("#delete").click()
+        self.click("#delete")
         self.wait(EC.alert_is_present()).accept()
         self.wait(lambda d: d.current_url.endswith("#/g/life"))
         self.assertEqual(call("GET", f"/v1/life/job/{job_id}")[0], 404)
@@ -267,17 +278,17 @@ class Dashboard(unittest.TestCase):
         self.fill("#f-command", "uptime")
         Select(self.element("#f-schedule_kind")).select_by_value("manual")
         self.text_in("#preview-fires", "Never fires by time")
-        self.element("#save").click()
+        self.click("#save")
         # This server has no --node-listen: the refusal names request_url, shown at the nodes field.
         self.text_in("#f-target-error", "request_url")
         Select(self.element("#f-executor")).select_by_value("lua")
         self.fill("#f-command", 'function lua_hello(id, group) print("lua says hi to " .. group) end')
-        self.element("#save").click()
+        self.click("#save")
         self.wait(EC.url_contains("/job/"))
         self.text_in(".spec", "lua")
-        self.element("#run-now").click()
+        self.click("#run-now")
         self.wait(lambda d: "succeeded" in d.find_element(By.ID, "runs").text)
-        self.element("#runs-table details summary").click()
+        self.click("#runs-table details summary")
         self.text_in("#runs-table", "lua says hi to kinds")
 
     def test_3_markup_in_names_memos_and_output_renders_as_text(self):
@@ -294,7 +305,7 @@ class Dashboard(unittest.TestCase):
         self.text_in("h1", name)
         self.text_in(".spec", memo)
         self.wait(lambda d: "succeeded" in d.find_element(By.ID, "runs").text)
-        self.element("#runs-table details summary").click()
+        self.click("#runs-table details summary")
         self.text_in("#runs-table", output)
         self.assertIsNone(self.d.execute_script("return window.__xss"))
         self.assertEqual(self.d.execute_script("return document.querySelectorAll('main img, main script').length"), 0)
@@ -319,12 +330,12 @@ class Dashboard(unittest.TestCase):
         job_id = ok("POST", "/v1/add/job", {"group_name": "backfill", "name": "report", "interval_pattern": "@manually",
                                             "exec_command": "echo for $MAINSPRING_PLAN_TIME"})
         self.open(f"/g/backfill/job/{job_id}")
-        self.element("#as-of-row summary").click()
+        self.click("#as-of-row summary")
         box = self.element("#as-of")
         # The browser's own reading of the local time typed, as the page reads it.
         self.d.execute_script("arguments[0].value = '2025-01-02T03:04:05'", box)
         expected_s = self.d.execute_script("return Math.floor(new Date('2025-01-02T03:04:05').getTime() / 1000)")
-        self.element("#run-as-of").click()
+        self.click("#run-as-of")
         self.wait(lambda d: any(r["state"] == "succeeded" for r in ok("GET", f"/v1/backfill/job/{job_id}/executions")))
         run = ok("GET", f"/v1/backfill/job/{job_id}/executions")[0]
         self.assertEqual(run["plan_time_ms"], expected_s * 1000)
@@ -332,7 +343,7 @@ class Dashboard(unittest.TestCase):
         self.text_in("#runs-table", "(as of")
         # Nothing chosen: nothing runs.
         self.d.execute_script("arguments[0].value = ''", box)
-        self.element("#run-as-of").click()
+        self.click("#run-as-of")
         self.text_in("#notice", "Choose the time")
         self.assertEqual(len(ok("GET", f"/v1/backfill/job/{job_id}/executions")), 1)
 
@@ -346,7 +357,7 @@ class Dashboard(unittest.TestCase):
         self.wait(lambda d: any(r["state"] == "succeeded" for r in ok("GET", f"/v1/chained/job/{load}/executions")))
         self.open(f"/g/chained/job/{load}")
         self.text_in("#runs-table", "after extract (succeeded)")
-        self.element("#runs-table .cause a").click()
+        self.click("#runs-table .cause a")
         self.wait(EC.url_contains(f"/job/{extract}"))
         self.text_in("h1", "extract")
 
@@ -358,7 +369,7 @@ class Dashboard(unittest.TestCase):
         self.text_in("#jobs-summary", "1–50 of 100,000", BIG_WAIT_S)
         self.assertEqual(len(self.d.find_elements(By.CSS_SELECTOR, "#jobs-table tbody tr")), 50)
         self.shot("jobs_table")
-        self.element("#page-next").click()
+        self.click("#page-next")
         self.text_in("#jobs-summary", "51–100 of 100,000", BIG_WAIT_S)
         self.text_in("#jobs-table", "job_000050")
         self.fill("#job-search", "job_009999")
