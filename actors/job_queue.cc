@@ -151,6 +151,15 @@ admission admit_on(const job_state& st, std::string_view node, bool skip_busy) {
   return admit_counting(st.spec.controls(), skip_busy, running_on(st, node), ahead, waiting);
 }
 
+// Takes a slot of the job's run pool for one run, or leaves `waiter` (when not null) to be woken
+// when one may be free. REQUIRES: the job's controls name a pool and ctx->pools is set.
+static pool_admission try_pool_slot(job_self self, const job_context* ctx, const caf::actor& waiter) {
+  auto& st = self->state;
+  const auto a = ctx->pools->try_take(std::string(st.spec.group()), std::string(st.spec.id()), st.spec.controls().pool, waiter);
+  if (a == pool_admission::start) st.holds_pool_slots = true;
+  return a;
+}
+
 admission admit_to_pool(job_self self, const job_context* ctx, admission a) {
   auto& st = self->state;
   if (a != admission::start) return a;
@@ -158,8 +167,8 @@ admission admit_to_pool(job_self self, const job_context* ctx, admission a) {
   if (c.pool.empty() || !ctx->pools) return a;  // the fire path of a job in no pool ends here
   const bool can_wait = c.queue && waiting_runs(st) < static_cast<std::size_t>(c.queue_capacity());
   const caf::actor waiter = can_wait ? caf::actor_cast<caf::actor>(self) : caf::actor{};
-  switch (ctx->pools->try_take(std::string(st.spec.group()), std::string(st.spec.id()), c.pool, waiter)) {
-    case pool_admission::start: st.holds_pool_slots = true; return admission::start;
+  switch (try_pool_slot(self, ctx, waiter)) {
+    case pool_admission::start: return admission::start;
     case pool_admission::full: return can_wait ? admission::wait : c.queue ? admission::queue_full : admission::pool_full;
     case pool_admission::disabled: return admission::pool_disabled;
   }
@@ -200,11 +209,7 @@ static bool pool_slot_for_waiting_run(job_self self, const job_context* ctx) {
   auto& st = self->state;
   const job_controls& c = st.spec.controls();
   if (c.pool.empty() || !ctx->pools || st.kind == executor_kind::remote) return true;
-  const auto a = ctx->pools->try_take(std::string(st.spec.group()), std::string(st.spec.id()), c.pool,
-                                      caf::actor_cast<caf::actor>(self));
-  if (a != pool_admission::start) return false;
-  st.holds_pool_slots = true;
-  return true;
+  return try_pool_slot(self, ctx, caf::actor_cast<caf::actor>(self)) == pool_admission::start;
 }
 
 // Whether the job's max_running holds per node: a REMOTE@a,b job's (not a REMOTE@* one's, nor a

@@ -110,9 +110,13 @@ bool run_pools::erase(std::string_view group, std::string_view name) {
   return true;
 }
 
-void run_pools::erase_group(std::string_view group) {
+bool run_pools::erase_group(std::string_view group) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (auto g = groups_.find(group); g != groups_.end()) groups_.erase(g);
+  auto g = groups_.find(group);
+  if (g == groups_.end()) return false;
+  const bool had_pools = !g->second.pools.empty();
+  groups_.erase(g);
+  return had_pools;
 }
 
 pool_admission run_pools::try_take(const std::string& group, const std::string& job_id, const std::string& name,

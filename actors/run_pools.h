@@ -57,8 +57,8 @@ class run_pools {
   void put(const std::string& group, run_pool_spec pool);
   // Forgets the pool (its runs in flight are no longer counted anywhere); false when unknown.
   bool erase(std::string_view group, std::string_view name);
-  // Forgets the group's pools (the group is removed).
-  void erase_group(std::string_view group);
+  // Forgets the group's pools (the group is removed); false when it had none.
+  bool erase_group(std::string_view group);
 
   // -- slots --
 

@@ -26,8 +26,7 @@ status write_pools(state_store& store, const std::string& group, const std::vect
 
 void scheduler_runtime::impl::forget_run_pools(const std::string& group) {
   std::lock_guard<std::mutex> lock(pool_writes);
-  if (pools.list(group).empty()) return;
-  pools.erase_group(group);
+  if (!pools.erase_group(group)) return;
   mutation_batch batch;
   batch.put_meta(run_pools_meta(group), encode_run_pools({}));
   store->commit(std::move(batch), [](status) {});  // a group made again under the name starts without

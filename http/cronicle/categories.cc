@@ -22,6 +22,12 @@ std::string text_field(const json& category, const char* name) {
   return it == category.end() || it->is_null() ? "" : js_text(*it);
 }
 
+// The title of a category as category_json shows it; its id when it has none.
+std::string title_of(const json& category, const std::string& id) {
+  auto title = category.find("title");
+  return title != category.end() && title->is_string() ? title->get<std::string>() : id;
+}
+
 }  // namespace
 
 run_pool_spec default_category() {
@@ -76,11 +82,7 @@ json category_json(const run_pool_spec& pool) {
   return c;
 }
 
-std::string category_title(const run_pool_spec& pool) {
-  const json c = category_json(pool);
-  auto title = c.find("title");
-  return title != c.end() && title->is_string() ? title->get<std::string>() : pool.name;
-}
+std::string category_title(const run_pool_spec& pool) { return title_of(category_json(pool), pool.name); }
 
 std::optional<run_pool_spec> find_category(const scheduler_api& api, const std::string& group, std::string_view id) {
   for (auto& p : api.run_pools(group))
@@ -95,7 +97,7 @@ category_shown category_titles::of(std::string_view id) const {
   auto pool = std::find_if(pools_.begin(), pools_.end(), [wanted](const run_pool_spec& p) { return p.name == wanted; });
   if (pool == pools_.end()) return {wanted == k_default_category ? std::string(k_category_title) : std::string(wanted), "", ""};
   const json c = category_json(*pool);
-  return {category_title(*pool), text_field(c, "notify_success"), text_field(c, "notify_fail")};
+  return {title_of(c, pool->name), text_field(c, "notify_success"), text_field(c, "notify_fail")};
 }
 
 void category_titles::show(json& job, bool notifications) const {

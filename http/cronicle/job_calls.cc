@@ -166,10 +166,11 @@ void to_active_jobs(scheduler_api& api, const state_ptr& s, std::vector<std::pai
   auto g = std::make_shared<active_gather>();
   g->left = busy.size();
   auto heads = std::make_shared<const std::map<uint64_t, uint64_t>>(std::move(first));
+  auto categories = std::make_shared<const category_titles>(api, s->events.group);  // read once for all
   for (auto& [r, v] : busy)
-    with_own_fields(api, s, r, std::move(v), [&api, s, g, heads, done](run_record run, event_info info) {
+    with_own_fields(api, s, r, std::move(v), [&api, s, g, heads, categories, done](run_record run, event_info info) {
       json job = job_json(run, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()), live_of(api, run));
-      category_titles(api, s->events.group).show(job);
+      categories->show(job);
       if (auto head = heads->find(run.run_id); head != heads->end()) job["id"] = job_id_of(run.job_id, head->second);
       std::lock_guard<std::mutex> lock(g->mutex);
       g->jobs.push_back({std::move(run), std::move(info.event), std::move(job)});
