@@ -15,7 +15,7 @@ using nlohmann::json;
 
 constexpr std::string_view k_members[] = {
     "max_running",       "queue",         "queue_max",          "on_success",       "on_failure",   "hook_url",
-    "cpu_limit_percent", "cpu_sustain_s", "memory_limit_bytes", "memory_sustain_s", "log_max_bytes"};
+    "cpu_limit_percent", "cpu_sustain_s", "memory_limit_bytes", "memory_sustain_s", "log_max_bytes", "pool"};
 
 status prefixed(const status& st) { return status::invalid_argument("controls: " + st.message()); }
 
@@ -67,7 +67,7 @@ status_or<std::optional<job_controls>> controls_field(const json& body) {
                              std::pair{"log_max_bytes", &c.log_max_bytes}})
     if (auto st = read_int64(o, name, field); !st.ok()) return st;
   for (auto [name, field] : {std::pair{"on_success", &c.on_success}, std::pair{"on_failure", &c.on_failure},
-                             std::pair{"hook_url", &c.hook_url}})
+                             std::pair{"hook_url", &c.hook_url}, std::pair{"pool", &c.pool}})
     if (auto st = read_text(o, name, field); !st.ok()) return st;
   return std::optional<job_controls>(std::move(c));
 }
@@ -83,7 +83,8 @@ json controls_json(const job_controls& c) {
               {"cpu_sustain_s", c.cpu_sustain_s},
               {"memory_limit_bytes", c.memory_limit_bytes},
               {"memory_sustain_s", c.memory_sustain_s},
-              {"log_max_bytes", c.log_max_bytes}};
+              {"log_max_bytes", c.log_max_bytes},
+              {"pool", c.pool}};
 }
 
 }  // namespace mainspring::http::native

@@ -6,7 +6,8 @@
 // queue (bool), queue_max, on_success and on_failure (job ids of the same group run after a
 // success / a failure), hook_url (POSTed Mainspring's run report at each run's start and end),
 // and for shell jobs cpu_limit_percent, cpu_sustain_s, memory_limit_bytes, memory_sustain_s,
-// log_max_bytes. An edit's "controls" replaces the job's controls as a whole. Unknown members
+// log_max_bytes, and pool (the name of a run pool of the job's group, http/native/pool_routes.h,
+// whose limit and switch its runs share). An edit's "controls" replaces the job's controls as a whole. Unknown members
 // are refused: a misspelt limit must not pass silently.
 //
 // Example:

@@ -11,6 +11,7 @@
 #include "http/native/envelope.h"
 #include "http/native/func_routes.h"
 #include "http/native/job_json.h"
+#include "http/native/pool_routes.h"
 #include "http/json_body.h"
 #include "http/native/route_helpers.h"
 
@@ -158,12 +159,16 @@ void add_job_routes(router& r, scheduler_api& api) {
   r.add("POST", "/v1/add/job", guarded([&api](http_request& req, responder reply) {
     auto spec = decode_body(req, job_spec_from_json);
     if (!spec.ok()) return reply.send(failure(spec.status()));
+    if (auto st = check_pool_named(api, spec->group, spec->controls); !st.ok()) return reply.send(failure(st));
     api.add_job(origin_of(req), std::move(spec).value(),
                 answer<std::string>(reply, [](const std::string& id) { return json(id); }));
   }));
   r.add("POST", "/v1/edit/job", guarded([&api](http_request& req, responder reply) {
     auto edit = decode_body(req, job_edit_from_json);
     if (!edit.ok()) return reply.send(failure(edit.status()));
+    if (edit->patch.controls) {
+      if (auto st = check_pool_named(api, edit->group, *edit->patch.controls); !st.ok()) return reply.send(failure(st));
+    }
     api.edit_job(origin_of(req), edit->group, edit->job_id, edit->patch, answer_ok_ignoring_value<job_view>(reply));
   }));
   r.add("POST", "/v1/pause/job", guarded([&api](http_request& req, responder reply) {
@@ -337,6 +342,7 @@ void add_native_routes(router& r, scheduler_api& api) {
   add_state_routes(r, api);
   add_func_routes(r, api);
   add_dashboard_routes(r, api);
+  add_pool_routes(r, api);
 }
 
 }  // namespace mainspring::http::native

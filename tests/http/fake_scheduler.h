@@ -300,6 +300,11 @@ class fake_scheduler final : public scheduler_api {
       for (const auto& [name, p] : g->second) out.push_back(p);
     return out;
   }
+  std::map<std::string, std::size_t> pool_running;  // "group/name" -> runs in flight
+  std::size_t run_pool_running(const std::string& group, const std::string& name) const override {
+    auto it = pool_running.find(group + "/" + name);
+    return it == pool_running.end() ? 0 : it->second;
+  }
   void put_run_pool(request_origin o, std::string group, run_pool_spec pool, done_fn done) override {
     origin = o;
     if (auto st = validate_run_pool(pool); !st.ok()) return done(st);
