@@ -269,6 +269,26 @@ void add_extension_routes(router& r, scheduler_api& api) {
           api.job_executions(job->first, job->second, page->limit, page->before_run_id,
                              answer<std::vector<run_record>>(reply, runs_json));
         }));
+  // Forgets the job's finished runs and its counts (runs in flight go on, recorded when they end).
+  r.add("DELETE", "/v1/{group}/job/{job_id}/executions",
+        guarded([&api](http_request& req, responder reply) {
+          auto job = group_and_job_params(req);
+          if (!job.ok()) return reply.send(failure(job.status()));
+          api.clear_job_runs(origin_of(req), job->first, job->second, answer_ok(reply));
+        }));
+  // Erases one finished run from the job's history (its counts stay).
+  r.add("DELETE", "/v1/{group}/job/{job_id}/executions/{run_id}",
+        guarded([&api](http_request& req, responder reply) {
+          auto job = group_and_job_params(req);
+          if (!job.ok()) return reply.send(failure(job.status()));
+          const std::string& text = req.param("run_id");
+          uint64_t run_id = 0;
+          auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), run_id);
+          if (text.empty() || ec != std::errc() || end != text.data() + text.size() || run_id == 0)
+            return reply.send(failure(status::invalid_argument("run_id: must be a run id (a decimal number), got \"" +
+                                                               text.substr(0, 32) + "\"")));
+          api.delete_runs(origin_of(req), job->first, job->second, {run_id}, answer_ok(reply));
+        }));
 }
 
 // Dumps download as a tar.gz attachment named as the original names them.

@@ -270,3 +270,36 @@ TEST_CASE("SIGTERM stops the server cleanly while runs are in flight") {
   INFO(server.log());
   CHECK(code == 0);
 }
+
+TEST_CASE("deleting one run erases it from the executions, and clearing forgets every run and the counts") {
+  server_process server;
+  native_api api(server.base_url());
+  api.register_group("G");
+  std::string id = api.add_job(json{{"group_name", "G"}, {"name", "n"}, {"request_url", "NOOP@"},
+                                    {"interval_pattern", "@manually"}});
+  std::vector<std::string> runs;
+  for (int i = 0; i < 3; ++i) {
+    runs.push_back(api.success(api.client.request("POST", "/v1/G/job/" + id + "/run", std::string())));
+    REQUIRE(eventually([&] { return api.detail("G", id)["counts"]["runs"] == i + 1; }));
+  }
+  REQUIRE(eventually([&] { return api.executions("G", id).size() == 3; }));
+
+  auto erased = api.client.del("/v1/G/job/" + id + "/executions/" + runs[1]);
+  INFO(erased.body);
+  CHECK(erased.status == 200);
+  std::vector<std::string> left;
+  for (const auto& r : api.executions("G", id)) left.push_back(r["run_id"]);
+  CHECK(left == std::vector<std::string>{runs[2], runs[0]});  // newest first, without the erased one
+  CHECK(api.detail("G", id)["counts"]["runs"] == 3);          // the counts stay
+  CHECK(api.client.del("/v1/G/job/" + id + "/executions/" + runs[1]).status == 404);  // gone already
+
+  server.kill9();  // the erase was synced before its answer
+  server.restart();
+  native_api again(server.base_url());
+  CHECK(again.executions("G", id).size() == 2);
+
+  auto cleared = again.client.del("/v1/G/job/" + id + "/executions");
+  CHECK(cleared.status == 200);
+  CHECK(again.executions("G", id).empty());
+  CHECK(again.detail("G", id)["counts"]["runs"] == 0);
+}

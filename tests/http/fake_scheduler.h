@@ -292,6 +292,22 @@ class fake_scheduler final : public scheduler_api {
     reply(done, call_answer);
   }
 
+  std::string runs_cleared;                 // "group/job" of the last clear_job_runs
+  std::vector<uint64_t> runs_deleted;       // the run ids of the last delete_runs
+  void clear_job_runs(request_origin o, std::string group, std::string job_id, done_fn done) override {
+    origin = o;
+    if (!find(group, job_id)) return answer(done, status::not_found("job_id: no job " + job_id));
+    runs_cleared = group + "/" + job_id;
+    answer(done, status{});
+  }
+  void delete_runs(request_origin o, std::string group, std::string job_id, std::vector<uint64_t> run_ids,
+                   done_fn done) override {
+    origin = o;
+    if (!find(group, job_id)) return answer(done, status::not_found("job_id: no job " + job_id));
+    runs_deleted = std::move(run_ids);
+    answer(done, status{});
+  }
+
   // Run pools: in memory, answered at once (a dialect's setup writes one before any deferral).
   std::map<std::string, std::map<std::string, run_pool_spec>> pools;  // group -> name -> pool
   std::vector<run_pool_spec> run_pools(const std::string& group) const override {

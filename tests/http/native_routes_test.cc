@@ -537,6 +537,26 @@ TEST_CASE("executions pass limit and before on and render each run") {
   check_error(f.get("/v1/YM55/job/nope/executions"), 404, "no job");
 }
 
+TEST_CASE("DELETE executions clears a job's runs, and DELETE executions/{run_id} erases one") {
+  fixture f;
+  f.api.seed_job("YM55", "a1");
+  auto cleared = f.call("DELETE", "/v1/YM55/job/a1/executions");
+  CHECK(cleared.status == 200);
+  CHECK(cleared.body["success"] == "ok");
+  CHECK(f.api.runs_cleared == "YM55/a1");
+  auto one = f.call("DELETE", "/v1/YM55/job/a1/executions/18000000000000000001");
+  CHECK(one.status == 200);
+  CHECK(f.api.runs_deleted == std::vector<uint64_t>{18'000'000'000'000'000'001ULL});
+  f.api.runs_deleted.clear();
+  for (const char* id : {"x", "-3", "0", "1.5", "99999999999999999999"}) {
+    INFO(id);
+    check_error(f.call("DELETE", std::string("/v1/YM55/job/a1/executions/") + id), 400, "run_id: must be a run id");
+  }
+  CHECK(f.api.runs_deleted.empty());  // refused before the scheduler heard of it
+  check_error(f.call("DELETE", "/v1/YM55/job/nope/executions"), 404, "no job");
+  check_error(f.call("DELETE", "/v1/YM55/job/nope/executions/7"), 404, "no job");
+}
+
 TEST_CASE("a dump downloads as a tar.gz attachment") {
   fixture f;
   f.api.seed_job("YM55", "a1");
