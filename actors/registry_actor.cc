@@ -250,8 +250,9 @@ void write_import(registry_self self, const job_context* ctx, audit_entry audit,
 // An import adds its groups; a group of the same name is replaced only while it holds nothing (no
 // job, no func: the group a dialect's listener registered at start-up, say), else the import is
 // refused whole. Run pools are not holdings (a Cronicle listener makes one at start-up): a
-// replaced group's pools go with it when the archive holds the group's (write_import). Such groups are held (their calls wait behind the gate) while their actors
-// answer what they hold, so that nothing is added to one between that answer and the import.
+// replaced group's pools go with it when the archive holds the group's (write_import). Such
+// groups are held (their calls wait behind the gate) while their actors answer what they hold, so
+// that nothing is added to one between that answer and the import.
 void import_groups(registry_self self, const job_context* ctx, audit_entry audit, std::vector<group_dump> groups,
                    const done_fn& done) {
   // What an add checks beyond the job's own fields (the archive reader checked those): its
