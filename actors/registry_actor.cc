@@ -11,10 +11,12 @@
 #include "actors/messages.h"
 #include "actors/node_protocol.h"
 #include "actors/node_registry.h"
+#include "actors/run_pools.h"
 #include "core/node_auth.h"
 #include "core/secret.h"
 #include "core/write_gate.h"
 #include "executors/executor_pool.h"
+#include "storage/codec.h"
 #include "storage/mutation_batch.h"
 
 namespace mainspring {
@@ -189,7 +191,21 @@ void unhold(registry_self self, const job_context* ctx, const std::string& group
   republish(self, ctx, group);
 }
 
+// The import's write of the run pools of `groups` is done (`written`: it succeeded): each group
+// whose archive holds its pools has them from now on, and its pools may be changed again. Before
+// the group's jobs are adopted, so that a job naming a pool is limited from its first run.
+void end_pools_import(const job_context* ctx, std::vector<group_dump>& groups, bool written) {
+  if (!ctx->pools) return;
+  for (auto& g : groups)
+    if (g.pools_dumped)
+      ctx->pools->end_import(g.group.name, written ? std::optional(std::move(g.pools)) : std::nullopt);
+}
+
 // Writes the import (the gate held), then starts its groups in place of `replaced` (held).
+// A group's run pools are written with its jobs, replacing the group's list, when its archive
+// holds them (group_dump::pools_dumped): an archive written before pools were dumped says nothing
+// of them, so a group it replaces keeps its own (the category a Cronicle listener made at
+// start-up, say) and a new group has none.
 void write_import(registry_self self, const job_context* ctx, audit_entry audit, std::vector<group_dump> groups,
                   std::vector<std::string> replaced, const done_fn& done) {
   mutation_batch batch;
@@ -203,10 +219,17 @@ void write_import(registry_self self, const job_context* ctx, audit_entry audit,
       if (func.secret.empty()) func.secret = random_base32_secret();  // an archive written by hand
       batch.put_func(func);
     }
+    if (g.pools_dumped) batch.put_meta(run_pools_meta(g.group.name), encode_run_pools(g.pools));
   }
   batch.put_audit(audit);
+  // Blocks this thread while a change of pools is being written (one synced write at most): an
+  // import is rare, and a change made meanwhile would be lost under the import's list.
+  if (ctx->pools)
+    for (const auto& g : groups)
+      if (g.pools_dumped) ctx->pools->begin_import(g.group.name);
   persist_then(ctx, caf::actor_cast<caf::actor>(self), std::move(batch),
                [self, ctx, groups = std::move(groups), replaced = std::move(replaced), done](status s) mutable {
+                 end_pools_import(ctx, groups, s.ok());
                  if (!s.ok()) {
                    for (const auto& name : replaced) unhold(self, ctx, name);
                    done(std::move(s));
@@ -226,8 +249,10 @@ void write_import(registry_self self, const job_context* ctx, audit_entry audit,
 
 // An import adds its groups; a group of the same name is replaced only while it holds nothing (no
 // job, no func: the group a dialect's listener registered at start-up, say), else the import is
-// refused whole. Such groups are held (their calls wait behind the gate) while their actors
-// answer what they hold, so that nothing is added to one between that answer and the import.
+// refused whole. Run pools are not holdings (a Cronicle listener makes one at start-up): a
+// replaced group's pools go with it when the archive holds the group's (write_import). Such
+// groups are held (their calls wait behind the gate) while their actors answer what they hold, so
+// that nothing is added to one between that answer and the import.
 void import_groups(registry_self self, const job_context* ctx, audit_entry audit, std::vector<group_dump> groups,
                    const done_fn& done) {
   // What an add checks beyond the job's own fields (the archive reader checked those): its

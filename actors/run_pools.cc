@@ -9,8 +9,13 @@
 
 #include "actors/messages.h"
 #include "core/time_types.h"
+#include "storage/store_keys.h"
 
 namespace mainspring {
+
+std::string run_pools_meta(std::string_view group) {
+  return std::string(k_run_pools_meta_prefix) + escape_key_part(group);
+}
 
 run_pools::pool_entry* run_pools::entry(std::string_view group, std::string_view name) {
   auto g = groups_.find(group);
@@ -48,6 +53,11 @@ void run_pools::restore(const std::string& group, std::vector<run_pool_spec> poo
       }
       e.spec = std::move(p);
       next[e.spec.name] = std::move(e);
+    }
+    for (auto& [name, gone] : g.pools) {
+      if (next.count(name)) continue;
+      auto w = take_waiters(gone);
+      woken.insert(woken.end(), w.begin(), w.end());
     }
     g.pools = std::move(next);
   }
@@ -117,6 +127,21 @@ bool run_pools::erase_group(std::string_view group) {
   const bool had_pools = !g->second.pools.empty();
   groups_.erase(g);
   return had_pools;
+}
+
+std::unique_lock<std::mutex> run_pools::lock_writes() { return std::unique_lock<std::mutex>(writes_); }
+
+bool run_pools::importing(std::string_view group) const { return importing_.count(group) != 0; }
+
+void run_pools::begin_import(const std::string& group) {
+  std::lock_guard<std::mutex> lock(writes_);
+  importing_.insert(group);
+}
+
+void run_pools::end_import(const std::string& group, std::optional<std::vector<run_pool_spec>> pools) {
+  std::lock_guard<std::mutex> lock(writes_);
+  if (pools) restore(group, std::move(*pools));
+  importing_.erase(group);
 }
 
 pool_admission run_pools::try_take(const std::string& group, const std::string& job_id, const std::string& name,

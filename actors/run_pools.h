@@ -12,8 +12,10 @@
 // refusals are logged here, at most once per pool every k_pool_refusal_log_interval_ms, with how
 // many there were.
 //
-// Thread-safe. The definitions are written to the store by the runtime before they are put here
-// (scheduler_runtime: put_run_pool), and read back at start (restore).
+// Thread-safe. The definitions are written to the store before they are put here: by the runtime
+// (scheduler_runtime: put_run_pool), or by an import with the group's jobs (registry_actor.cc);
+// they are read back at start (restore). Each group's list is one meta value of the store,
+// run_pools_meta(group), written whole at each change.
 //
 // Example:
 //   pools.put("cronicle", {.name = "nightly", .max_running = 1});
@@ -26,6 +28,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,11 +42,17 @@ namespace mainspring {
 
 inline constexpr int64_t k_pool_refusal_log_interval_ms = 60'000;
 
+// The store's meta name of a group's run pools, k_run_pools_meta_prefix + the escaped group name
+// (storage/store_keys.h escape_key_part); its value is storage/codec.h encode_run_pools.
+inline constexpr std::string_view k_run_pools_meta_prefix = "run_pools/";
+std::string run_pools_meta(std::string_view group);
+
 class run_pools {
  public:
   // -- definitions --
 
-  // The group's pools as stored (start-up, an import): replaces what the group had, runs kept.
+  // The group's pools as stored (start-up, an import): replaces what the group had, runs kept
+  // (the jobs waiting for a pool the list no longer has are woken: it limits nothing now).
   void restore(const std::string& group, std::vector<run_pool_spec> pools);
   // The group's pools, by name.
   std::vector<run_pool_spec> list(std::string_view group) const;
@@ -59,6 +68,26 @@ class run_pools {
   bool erase(std::string_view group, std::string_view name);
   // Forgets the group's pools (the group is removed); false when it had none.
   bool erase_group(std::string_view group);
+
+  // -- changes of the stored lists --
+  //
+  // A change of a group's pools reads its list, writes the changed list to the store, then puts
+  // it here; lock_writes() makes those changes one at a time (scheduler_runtime: put_run_pool,
+  // delete_run_pool, a group's removal). An import writes a group's list in the registry's write
+  // of the group's jobs, which the caller does not wait for: begin_import() marks the group until
+  // that write is done (end_import()), and a change asked for meanwhile must be refused
+  // (importing()): it would write a list made from the one the import is replacing, after it.
+
+  std::unique_lock<std::mutex> lock_writes();
+  // True between begin_import(group) and end_import(group). REQUIRES: lock_writes() held.
+  bool importing(std::string_view group) const;
+  // Waits for a change in progress (one synced write at most), then marks the group.
+  // REQUIRES: lock_writes() not held.
+  void begin_import(const std::string& group);
+  // The import's write is done: when it succeeded, `pools` (what it wrote) are the group's, as
+  // restore(); when it failed, nullopt (the group's pools stay as they were). The mark goes.
+  // REQUIRES: lock_writes() not held.
+  void end_import(const std::string& group, std::optional<std::vector<run_pool_spec>> pools);
 
   // -- slots --
 
@@ -102,6 +131,9 @@ class run_pools {
 
   mutable std::mutex mutex_;
   std::map<std::string, group_pools, std::less<>> groups_;
+  // Taken before mutex_ when both are held. Guards importing_.
+  std::mutex writes_;
+  std::set<std::string, std::less<>> importing_;
 };
 
 }  // namespace mainspring

@@ -1,25 +1,33 @@
 // The dump half of scheduler_runtime: archives built from the store alone (storage/dump_archive.h).
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "actors/runtime_impl.h"
+#include "storage/codec.h"
 #include "storage/dump_archive.h"
 
 namespace mainspring {
 
 // Dumps read the store, which holds every acknowledged change: a consistent snapshot without
-// asking any actor, on the caller's thread.
+// asking any actor, on the caller's thread. A group's run pools are read there too, from the same
+// snapshot as its jobs (load_visitor::on_meta), rather than from run_pools: a pool changed while
+// the dump is read is then in the dump exactly when the store has it, and the dump holds what a
+// restart would restore (runtime_restore.cc), whatever run_pools holds meanwhile.
 void scheduler_runtime::dump(std::optional<std::string> group, reply_fn<dump_file> done) {
   std::vector<group_dump> groups;
-  std::unordered_map<std::string, std::size_t> index;
+  std::unordered_map<std::string, std::size_t> index;        // group name -> groups[]
+  std::unordered_map<std::string, std::size_t> pools_index;  // run_pools_meta(group) -> groups[]
+  status pools_read;
   load_visitor visitor;
   auto wanted = [&group](const std::string& name) { return !group || *group == name; };
   visitor.on_group = [&](group_spec&& g) {
     if (!wanted(g.name)) return;
     index[g.name] = groups.size();
-    groups.push_back(group_dump{std::move(g), {}, {}});
+    pools_index[run_pools_meta(g.name)] = groups.size();
+    groups.push_back(group_dump{.group = std::move(g)});
   };
   visitor.on_job = [&](job_spec&& j) {
     if (auto it = index.find(j.group); it != index.end()) groups[it->second].jobs.push_back(std::move(j));
@@ -27,7 +35,22 @@ void scheduler_runtime::dump(std::optional<std::string> group, reply_fn<dump_fil
   visitor.on_func = [&](func_spec&& f) {
     if (auto it = index.find(f.group); it != index.end()) groups[it->second].funcs.push_back(std::move(f));
   };
+  // Lists of other groups come by too (a removed group's empty list; with one group wanted, those
+  // of longer names it starts): only the wanted ones are decoded. The groups come first in a
+  // load, so pools_index is complete by then.
+  visitor.meta_prefix = group ? run_pools_meta(*group) : std::string(k_run_pools_meta_prefix);
+  visitor.on_meta = [&](std::string_view name, std::string_view value) {
+    auto it = pools_index.find(std::string(name));
+    if (it == pools_index.end() || !pools_read.ok()) return;
+    group_dump& g = groups[it->second];
+    if (auto st = decode_run_pools(value, &g.pools); !st.ok())
+      pools_read = status::internal("the run pools of group " + g.group.name + ": " + st.message());
+    // By name, as run_pools lists them (the stored list is in the order the pools were added).
+    std::sort(g.pools.begin(), g.pools.end(),
+              [](const run_pool_spec& a, const run_pool_spec& b) { return a.name < b.name; });
+  };
   if (auto st = impl_->store->load_all(visitor); !st.ok()) return done(st);
+  if (!pools_read.ok()) return done(pools_read);
   if (group && groups.empty()) return done(status::not_found("group_name: unknown group \"" + *group + "\""));
   auto now = now_ms();
   auto bytes = write_dump(groups, now);

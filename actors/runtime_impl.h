@@ -50,9 +50,6 @@ inline constexpr std::string_view k_last_alive_meta = "last_alive_ms";
 inline constexpr std::string_view k_scheduler_paused_meta = "scheduler_paused";
 // The store's meta key of when that pause began (unix ms), written with it.
 inline constexpr std::string_view k_scheduler_paused_since_meta = "scheduler_paused_since_ms";
-// The store's meta key of a group's run pools ("run_pools/<escaped group>"; codec.h
-// encode_run_pools): written whole at each change (a rare admin call).
-std::string run_pools_meta(std::string_view group);
 
 struct scheduler_runtime::impl {
   // Declaration order matters: stop() ends the actors, then the executors, then the actor
@@ -68,7 +65,6 @@ struct scheduler_runtime::impl {
   group_routes routes;
   lingering_jobs lingering;
   mainspring::run_pools pools;  // qualified: scheduler_runtime::run_pools is a member function
-  std::mutex pool_writes;  // one change of a group's pools at a time (each rewrites the list)
   job_context ctx;
   caf::actor_system_config config;
   std::unique_ptr<caf::actor_system> system;

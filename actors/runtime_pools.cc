@@ -1,15 +1,14 @@
 // scheduler_runtime's run pool calls: each change of a group's pools rewrites the group's list in
-// the store (synced, with its audit entry) before it takes effect in run_pools.
+// the store (synced, with its audit entry) before it takes effect in run_pools. An import writes
+// the lists of its groups itself (registry_actor.cc); a change of a group being imported is
+// refused with unavailable (run_pools.h: importing).
 #include <algorithm>
 
 #include "actors/runtime_impl.h"
 #include "storage/codec.h"
 #include "storage/mutation_batch.h"
-#include "storage/store_keys.h"
 
 namespace mainspring {
-
-std::string run_pools_meta(std::string_view group) { return "run_pools/" + escape_key_part(group); }
 
 namespace {
 
@@ -22,10 +21,15 @@ status write_pools(state_store& store, const std::string& group, const std::vect
   return store.commit_sync(std::move(batch));
 }
 
+status being_imported(const std::string& group) {
+  return status::unavailable("group " + group + " is being imported; try again once the import is answered");
+}
+
 }  // namespace
 
+// Removals and imports of a group are one at a time (the registry's gate): no import to wait for.
 void scheduler_runtime::impl::forget_run_pools(const std::string& group) {
-  std::lock_guard<std::mutex> lock(pool_writes);
+  auto lock = pools.lock_writes();
   if (!pools.erase_group(group)) return;
   mutation_batch batch;
   batch.put_meta(run_pools_meta(group), encode_run_pools({}));
@@ -43,7 +47,8 @@ std::size_t scheduler_runtime::run_pool_running(const std::string& group, const 
 // Blocks the caller for one synced write, as set_scheduler_enabled: a rare admin call.
 void scheduler_runtime::put_run_pool(request_origin origin, std::string group, run_pool_spec pool, done_fn done) {
   if (auto st = validate_run_pool(pool); !st.ok()) return done(st);
-  std::lock_guard<std::mutex> lock(impl_->pool_writes);
+  auto lock = impl_->pools.lock_writes();
+  if (impl_->pools.importing(group)) return done(being_imported(group));
   auto pools = impl_->pools.list(group);
   auto it = std::find_if(pools.begin(), pools.end(), [&](const run_pool_spec& p) { return p.name == pool.name; });
   if (it == pools.end() && pools.size() >= k_max_run_pools_per_group)
@@ -59,7 +64,8 @@ void scheduler_runtime::put_run_pool(request_origin origin, std::string group, r
 }
 
 void scheduler_runtime::delete_run_pool(request_origin origin, std::string group, std::string name, done_fn done) {
-  std::lock_guard<std::mutex> lock(impl_->pool_writes);
+  auto lock = impl_->pools.lock_writes();
+  if (impl_->pools.importing(group)) return done(being_imported(group));
   auto pools = impl_->pools.list(group);
   auto it = std::find_if(pools.begin(), pools.end(), [&](const run_pool_spec& p) { return p.name == name; });
   if (it == pools.end()) return done(status::not_found("group " + group + " has no run pool " + name));

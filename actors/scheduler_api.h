@@ -393,10 +393,13 @@ class scheduler_api {
                          reply_fn<std::string> done) = 0;
 
   // -- state as a whole --
-  // Every group (or only `group`) with its jobs and funcs, as a tar.gz archive.
+  // Every group (or only `group`) with its jobs, funcs and run pools, as a tar.gz archive.
   virtual void dump(std::optional<std::string> group, reply_fn<dump_file> done) = 0;
   // Restores an archive written by dump(). Checks all of it first: a bad archive, or one naming
-  // a group that already exists, changes nothing.
+  // a group that already exists with jobs or funcs, changes nothing. A group of the same name
+  // that holds neither is replaced, its run pools by the archive's when the archive holds them
+  // (an archive written before pools were dumped leaves the group's as they are). A group's
+  // pools are durable with its jobs and limit them from their first run.
   virtual void import(request_origin origin, std::string archive, done_fn done) = 0;
   // Audit entries with from_ms <= time < to_ms, oldest first, at most `limit`.
   virtual void audit_log(int64_t from_ms, int64_t to_ms, std::size_t limit,
@@ -420,13 +423,15 @@ class scheduler_api {
   // Adds the pool, or replaces the group's pool of that name, after validate_run_pool; durable
   // (with its audit entry) before `done`, and in effect from then on: runs waiting for it are
   // woken (it may have room now). invalid_argument for a bad pool, resource_exhausted past
-  // k_max_run_pools_per_group. A group's pools go with it (remove_group).
+  // k_max_run_pools_per_group, unavailable while an import of the group is being written (its
+  // list would be lost under the import's). A group's pools go with it (remove_group).
   virtual void put_run_pool(request_origin origin, std::string group, run_pool_spec pool, done_fn done) {
     (void)origin, (void)group, (void)pool;
     done(status::unimplemented("run pools are not supported here"));
   }
-  // Removes the group's pool `name`, durably; not_found when it has none. Jobs naming it are
-  // limited by no pool from then on (a dialect refuses the delete while some do, if it must).
+  // Removes the group's pool `name`, durably; not_found when it has none, unavailable as
+  // put_run_pool. Jobs naming it are limited by no pool from then on (a dialect refuses the
+  // delete while some do, if it must).
   virtual void delete_run_pool(request_origin origin, std::string group, std::string name, done_fn done) {
     (void)origin, (void)group, (void)name;
     done(status::unimplemented("run pools are not supported here"));

@@ -119,6 +119,10 @@ status check_writable(const std::vector<group_dump>& groups) {
       if (func.group != name)
         return status::invalid_argument("func " + func.name + " of group " + func.group +
                                         " is dumped with group " + name);
+    std::unordered_set<std::string> pools;
+    for (const run_pool_spec& pool : g.pools)
+      if (!pools.insert(pool.name).second)
+        return status::invalid_argument("run pool " + pool.name + " of group " + name + " is dumped twice");
   }
   if (groups.size() + 1 > k_max_dump_entries)
     return status::resource_exhausted("more than " + std::to_string(k_max_dump_entries - 1) +

@@ -215,6 +215,22 @@ void write_record(std::string& out, const func_spec& f) {
       .integer("created_ms", f.created_ms);
 }
 
+void write_record(std::string& out, const run_pool_spec& p) {
+  object_writer(out)
+      .text("name", p.name)
+      .boolean("enabled", p.enabled)
+      .integer("max_running", p.max_running)
+      .text("hook_url", p.hook_url)
+      .text("hook_format", p.hook_format)
+      .integer("cpu_limit_percent", p.cpu_limit_percent)
+      .integer("cpu_sustain_s", p.cpu_sustain_s)
+      .integer("memory_limit_bytes", p.memory_limit_bytes)
+      .integer("memory_sustain_s", p.memory_sustain_s)
+      .text("dialect_data", p.dialect_data)
+      .integer("created_ms", p.created_ms)
+      .integer("updated_ms", p.updated_ms);
+}
+
 // Hands text to a sink in pieces of about k_piece_bytes.
 class piece_writer {
  public:
@@ -262,6 +278,10 @@ void encode_group_file(const group_dump& group,
   append_array(out, "jobs", group.jobs);
   out.buffer() += ",\n";
   append_array(out, "funcs", group.funcs);
+  if (group.pools_dumped) {
+    out.buffer() += ",\n";
+    append_array(out, "pools", group.pools);
+  }
   out.buffer() += "\n}\n";
 }
 

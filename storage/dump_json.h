@@ -4,9 +4,10 @@
 // and reads those files; it knows nothing of tar or gzip. Reading is a streaming (SAX) parse that
 // builds the records directly, so memory follows what is kept, not the JSON text: unknown
 // fields are skipped without being stored, and a budget caps what the kept records may hold.
-// Reading also validates completely: each job through validate_job(), each record against the
-// group its file is named after, job ids and func names unique within the file, func names as
-// group names ([a-zA-Z0-9_]{1,22}), the *_ms instants between 0 and the year 9999.
+// Reading also validates completely: each job through validate_job(), each pool through
+// validate_run_pool(), each record against the group its file is named after, job ids, func names
+// and pool names unique within the file, func names as group names ([a-zA-Z0-9_]{1,22}), at most
+// k_max_run_pools_per_group pools, the *_ms instants between 0 and the year 9999.
 //
 // Group file (one record per line, fields in this order; instants are unix ms, except exec_time,
 // unix seconds as in the native API):
@@ -26,10 +27,20 @@
 //     "funcs": [
 //       {"group_name": "YM55", "name": "Hello", "lua_body": "...", "use_otp": false,
 //        "disable_group_otp": false, "memo": "", "secret": "BASE32...", "created_ms": 0}
+//     ],
+//     "pools": [
+//       {"name": "nightly", "enabled": true, "max_running": 1, "hook_url": "", "hook_format": "",
+//        "cpu_limit_percent": 0, "cpu_sustain_s": 0, "memory_limit_bytes": 0,
+//        "memory_sustain_s": 0, "dialect_data": "", "created_ms": 0, "updated_ms": 0}
 //     ]
 //   }
 // A job's controls follow its own fields (max_running, queue, ..., retry_aborted), and "pool" (its
-// run pool, core/run_pool.h) only when it names one; the pools themselves are not dumped.
+// run pool, core/run_pool.h) only when it names one. "pools" holds the group's run pools as
+// stored; a pool record has no group field (the file names its group). "pools" came after
+// version 2 without a new version: a reader that does not know it ignores it as any unknown field
+// (a Mainspring before it imports such an archive without its pools), and an archive without it
+// (written before) reads with group_dump::pools_dumped false. A job may name a pool the file does
+// not hold (one written before, or a pool deleted after the job named it): that limits nothing.
 // The target's fields follow `executor`: http as above; shell: command, shell, cwd, env (an
 // object of strings); lua: command (the source); remote: nodes ("a,b"), command, env, allocated
 // (placed by the group's allocation table); noop: none.
@@ -41,7 +52,7 @@
 // (`timeout_ms`, `retry_delay_ms`) where the native API speaks seconds. Reading: unknown fields
 // are ignored (a newer Mainspring may add some); a known field of the wrong JSON type, an unknown
 // enum value or a duplicate key is an error; a missing job or func field takes the record's
-// default, but `group` and every job's `id` are required.
+// default, as does a missing pool field, but `group` and every job's `id` are required.
 //
 // Manifest: {"format": "mainspring-dump", "version": 2, "created": "<RFC 3339 UTC>",
 //            "groups": ["YM55", ...]}
@@ -63,6 +74,7 @@
 #include <vector>
 
 #include "core/job.h"
+#include "core/run_pool.h"
 #include "core/status.h"
 #include "storage/records.h"
 
@@ -73,6 +85,11 @@ struct group_dump {
   group_spec group;
   std::vector<job_spec> jobs;
   std::vector<func_spec> funcs;
+  std::vector<run_pool_spec> pools;  // the group's run pools, by name
+  // False when the file had no "pools" (written before pools were dumped): its pools are not
+  // known, rather than none (an import then leaves the group's pools as they are). The writer
+  // leaves "pools" out then, so that such a group round-trips as it was read.
+  bool pools_dumped = true;
 };
 
 inline constexpr std::string_view k_dump_format = "mainspring-dump";
@@ -130,7 +147,8 @@ void encode_group_file(const group_dump& group,
 std::string encode_manifest(const dump_manifest& manifest);
 
 // Parses and validates the group file that was named `<file_group>.json`. The message of an
-// error names the place ("jobs[3].timeout_ms: ...", "funcs[0].name: ...", "group.name: ...").
+// error names the place ("jobs[3].timeout_ms: ...", "funcs[0].name: ...", "pools[2].max_running:
+// ...", "group.name: ...").
 // REQUIRES: budget != nullptr; file_group is a valid group name.
 status_or<group_dump> decode_group_file(std::istream& text, std::string_view file_group,
                                         decode_budget* budget);

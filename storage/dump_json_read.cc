@@ -285,6 +285,21 @@ const field<func_spec> k_func_fields[] = {
     MS_FIELD(func_spec, "created_ms", created_ms),
 };
 
+const field<run_pool_spec> k_pool_fields[] = {
+    MS_FIELD(run_pool_spec, "name", name),
+    MS_FIELD(run_pool_spec, "enabled", enabled),
+    MS_FIELD(run_pool_spec, "max_running", max_running),
+    MS_FIELD(run_pool_spec, "hook_url", hook_url),
+    MS_FIELD(run_pool_spec, "hook_format", hook_format),
+    MS_FIELD(run_pool_spec, "cpu_limit_percent", cpu_limit_percent),
+    MS_FIELD(run_pool_spec, "cpu_sustain_s", cpu_sustain_s),
+    MS_FIELD(run_pool_spec, "memory_limit_bytes", memory_limit_bytes),
+    MS_FIELD(run_pool_spec, "memory_sustain_s", memory_sustain_s),
+    MS_FIELD(run_pool_spec, "dialect_data", dialect_data),
+    MS_FIELD(run_pool_spec, "created_ms", created_ms),
+    MS_FIELD(run_pool_spec, "updated_ms", updated_ms),
+};
+
 const field<dump_manifest> k_manifest_fields[] = {
     MS_FIELD(dump_manifest, "format", format),
     MS_FIELD(dump_manifest, "version", version),
@@ -326,7 +341,7 @@ refusal check_instant(std::string_view where, std::string_view name, int64_t val
 class dump_json_reader {
  public:
   enum class ctx : uint8_t {
-    root, group, jobs, job, metadata, headers, env, funcs, func, manifest, groups, skip
+    root, group, jobs, job, metadata, headers, env, funcs, func, pools, pool, manifest, groups, skip
   };
 
   // -- constructors --
@@ -430,8 +445,10 @@ class dump_json_reader {
     refusal r;
     if (done == ctx::job) r = finish_job();
     if (done == ctx::func) r = finish_func();
+    if (done == ctx::pool) r = finish_pool();
     if (done == ctx::group) r = finish_group();
     if (done == ctx::root && !(root_seen_ & 1u)) r = "group: required";
+    if (done == ctx::root && group_) group_->pools_dumped = (root_seen_ & k_pools_seen) != 0;
     if (!r.empty()) return fail(r);
     if (!frames_.empty()) ++frames_.back().count;
     return true;
@@ -441,7 +458,7 @@ class dump_json_reader {
   std::string path() const {
     std::string out;
     for (const frame& f : frames_) {
-      if (f.where == ctx::jobs || f.where == ctx::funcs || f.where == ctx::groups) {
+      if (f.where == ctx::jobs || f.where == ctx::funcs || f.where == ctx::pools || f.where == ctx::groups) {
         out += "[" + std::to_string(f.count) + "]";
       } else {
         if (!out.empty()) out += ".";
@@ -487,6 +504,11 @@ class dump_json_reader {
       case ctx::env: return take_string_entry(f, v, target_.env);
       case ctx::funcs: return take_element(v, child, ctx::func, group_->funcs);
       case ctx::func: return take_field(k_func_fields, f, group_->funcs.back(), v);
+      case ctx::pools:
+        if (group_->pools.size() >= k_max_run_pools_per_group)
+          return "more than " + std::to_string(k_max_run_pools_per_group) + " pools (a group's most)";
+        return take_element(v, child, ctx::pool, group_->pools);
+      case ctx::pool: return take_field(k_pool_fields, f, group_->pools.back(), v);
       case ctx::manifest:
         if (f.key == "groups")
           return take_container(k_manifest_fields, f, v, json_kind::array, ctx::groups, child);
@@ -498,9 +520,10 @@ class dump_json_reader {
   }
 
   refusal take_root_member(frame& f, const json_value& v, ctx* child) {
-    static constexpr std::string_view names[] = {"group", "jobs", "funcs"};
-    static constexpr ctx children[] = {ctx::group, ctx::jobs, ctx::funcs};
-    for (int i = 0; i < 3; ++i) {
+    static constexpr std::string_view names[] = {"group", "jobs", "funcs", "pools"};
+    static constexpr ctx children[] = {ctx::group, ctx::jobs, ctx::funcs, ctx::pools};
+    static_assert(k_pools_seen == 1u << 3);
+    for (int i = 0; i < 4; ++i) {
       if (f.key != names[i]) continue;
       if (root_seen_ & (1u << i)) return "duplicate key";
       root_seen_ |= 1u << i;
@@ -623,6 +646,19 @@ class dump_json_reader {
     return {};
   }
 
+  refusal finish_pool() {
+    const run_pool_spec& pool = group_->pools.back();
+    std::string where = path();
+    if (status st = validate_run_pool(pool); !st.ok()) return where + "." + st.message();
+    for (auto [name, value] : {std::pair{"created_ms", pool.created_ms}, std::pair{"updated_ms", pool.updated_ms}})
+      if (auto r = check_instant(where, name, value); !r.empty()) return r;
+    auto [it, fresh] = pool_index_.emplace(pool.name, frames_.back().count);
+    if (!fresh)
+      return where + ".name: duplicate pool " + in_quotes(pool.name) + " (also pools[" +
+             std::to_string(it->second) + "])";
+    return {};
+  }
+
   refusal finish_group() {
     if (group_->group.name != file_group_)
       return "group.name: " + in_quotes(group_->group.name) + " is not the file's group " +
@@ -640,9 +676,11 @@ class dump_json_reader {
   decode_budget* budget_;
   std::vector<frame> frames_;
   dump_target target_;  // the target of the job being read
-  uint32_t root_seen_ = 0;
+  uint32_t root_seen_ = 0;  // the root's members seen, a bit each (take_root_member)
+  static constexpr uint32_t k_pools_seen = 1u << 3;
   std::unordered_map<std::string, std::size_t> job_index_;   // job id -> index in jobs
   std::unordered_map<std::string, std::size_t> func_index_;  // func name -> index in funcs
+  std::unordered_map<std::string, std::size_t> pool_index_;  // pool name -> index in pools
   std::string error_;
 };
 

@@ -163,6 +163,11 @@ struct load_visitor {
   // (mutation_batch::put_in_flight), by job and run id, with their group and job id. A marker
   // whose key or value does not read is skipped, not an error: it is a hint, not state.
   std::function<void(run_record&&)> on_in_flight = nullptr;
+  // The meta values (mutation_batch::put_meta) whose name starts with `meta_prefix`, by name, in
+  // name order, as stored: what a caller keeps there per group (the runtime's run pools, which
+  // a dump reads) in the same snapshot as the records.
+  std::string meta_prefix;
+  std::function<void(std::string_view name, std::string_view value)> on_meta = nullptr;
 };
 
 class state_store {
@@ -210,9 +215,10 @@ class state_store {
 
   // -- reads (thread-safe, concurrent with commits; each sees a consistent snapshot) --
 
-  // Streams every group, then every job, every function, every worker node and every API key
-  // (each kind in key order, all from one snapshot). Stops at the first unreadable record with
-  // a status naming its key.
+  // Streams every group, then every job, every function, every worker node and every API key,
+  // the waiting runs, the in-flight markers and the meta values asked for (each kind in key
+  // order, all from one snapshot). Stops at the first unreadable record with a status naming
+  // its key.
   status load_all(const load_visitor& visitor) const;
 
   // Up to `limit` runs of the job, newest first; with before_run_id != 0 only runs with a

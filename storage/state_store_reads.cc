@@ -60,6 +60,22 @@ status scan_in_flight(leveldb::DB* db, const leveldb::Snapshot* snapshot, const 
   return {};
 }
 
+// The meta values whose name starts with `name_prefix`, undecoded: their owners decode them.
+status scan_meta(leveldb::DB* db, const leveldb::Snapshot* snapshot, const std::string& dir,
+                 std::string_view name_prefix, const std::function<void(std::string_view, std::string_view)>& visit) {
+  leveldb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  ro.fill_cache = false;
+  ro.verify_checksums = true;
+  std::unique_ptr<leveldb::Iterator> it(db->NewIterator(ro));
+  const std::string prefix = meta_key(name_prefix);
+  const std::size_t name_at = meta_key({}).size();
+  for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next())
+    visit(view(it->key()).substr(name_at), view(it->value()));
+  if (!it->status().ok()) return storage_error(dir, it->status());
+  return {};
+}
+
 }  // namespace
 
 status_or<std::optional<std::string>> state_store::get_meta(std::string_view name) const {
@@ -95,6 +111,7 @@ status state_store::load_all(const load_visitor& visitor) const {
   if (st.ok() && visitor.on_waiting)
     st = scan_prefix<waiting_record>(db, snap, dir, k_waiting_prefix, visitor.on_waiting);
   if (st.ok() && visitor.on_in_flight) st = scan_in_flight(db, snap, dir, visitor.on_in_flight);
+  if (st.ok() && visitor.on_meta) st = scan_meta(db, snap, dir, visitor.meta_prefix, visitor.on_meta);
   return st;
 }
 

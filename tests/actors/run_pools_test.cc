@@ -1,6 +1,6 @@
 // Run pools (actors/run_pools.h, core/run_pool.h) through scheduler_api, without HTTP: the limit
 // of runs at once shared by the jobs of a pool, waiting for a slot, the switch, the pool's
-// defaults, and pools kept across a restart.
+// defaults, pools kept across a restart, and pools through a dump and an import.
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -9,6 +9,7 @@
 #include "actors/job_state.h"
 #include "actors/run_pools.h"
 #include "actors/scheduler_runtime.h"
+#include "storage/dump_archive.h"
 #include "tests/support/runtime_harness.h"
 
 using namespace mainspring;
@@ -34,6 +35,22 @@ status_or<uint64_t> run_now(scheduler_runtime& rt, const std::string& id) {
 
 void abort_all(scheduler_runtime& rt, const std::string& id) {
   REQUIRE(ask<std::size_t>([&](auto r) { rt.abort_job_runs(k_test_origin, "g", id, r); }).ok());
+}
+
+std::string dump_of(scheduler_runtime& rt, const std::string& group) {
+  auto archive = ask<dump_file>([&](auto r) { rt.dump(group, r); });
+  REQUIRE(archive.ok());
+  return archive->bytes;
+}
+
+status import_into(scheduler_runtime& rt, std::string archive) {
+  return done([&](auto d) { rt.import(k_test_origin, std::move(archive), d); });
+}
+
+std::vector<std::string> pool_names(scheduler_runtime& rt, const std::string& group) {
+  std::vector<std::string> names;
+  for (const auto& p : rt.run_pools(group)) names.push_back(p.name);
+  return names;
 }
 
 std::unique_ptr<scheduler_runtime> start_with_group(const std::string& dir) {
@@ -186,4 +203,86 @@ TEST_CASE("slots are given back by the job that holds them, to the pool they wer
   CHECK(pools.give_back("g", "nobody") == false);
   CHECK(pools.running("g", "p") == 0);
   CHECK(pools.running("g", "q") == 0);
+}
+
+TEST_CASE("a dump holds the group's pools as stored, and an import puts them back to limit its jobs at once") {
+  temp_data_dir dir("ms_pool_test");
+  std::string archive;
+  const run_pool_spec single{.name = "p", .max_running = 1, .dialect_data = "{\"title\":\"P\"}", .created_ms = 5};
+  {
+    auto rt = start_with_group(dir.path);
+    REQUIRE(put_pool(*rt, single).ok());
+    REQUIRE(put_pool(*rt, {.name = "other", .enabled = false}).ok());
+    REQUIRE(add(*rt, pooled_job("a", "p")).ok());
+    REQUIRE(add(*rt, pooled_job("b", "p")).ok());
+    archive = dump_of(*rt, "g");
+    auto read = read_dump(archive);
+    REQUIRE(read.ok());
+    REQUIRE(read->size() == 1);
+    CHECK(read->at(0).pools == rt->run_pools("g"));
+    REQUIRE(done([&](auto d) { rt->remove_group(k_test_origin, "g", d); }).ok());
+    CHECK(rt->run_pools("g").empty());
+
+    REQUIRE(import_into(*rt, archive).ok());
+    CHECK(rt->run_pools("g") == read->at(0).pools);
+    REQUIRE(run_now(*rt, "a").ok());
+    CHECK(rt->run_pool_running("g", "p") == 1);
+    CHECK(run_now(*rt, "b").status().message() == "pool_full: p");
+    abort_all(*rt, "a");
+    rt->stop();
+  }
+  // Written with the group's jobs: there after a restart too.
+  auto rt = start_runtime(dir.path);
+  REQUIRE(rt->run_pools("g").size() == 2);
+  CHECK(rt->run_pools("g")[1] == single);
+}
+
+TEST_CASE("an import replaces an empty group's pools with the archive's, and an archive without pools leaves them") {
+  temp_data_dir source_dir("ms_pool_test");
+  auto source = start_with_group(source_dir.path);
+  REQUIRE(put_pool(*source, {.name = "theirs", .max_running = 2}).ok());
+  REQUIRE(add(*source, pooled_job("a", "theirs")).ok());
+  const std::string archive = dump_of(*source, "g");
+  // The same archive as a Mainspring before pools were dumped would have written it.
+  auto groups = read_dump(archive);
+  REQUIRE(groups.ok());
+  groups->at(0).pools_dumped = false;
+  const std::string old_archive = write_dump(*groups, now_ms()).value();
+
+  temp_data_dir dir("ms_pool_test");
+  auto rt = start_with_group(dir.path);
+  REQUIRE(put_pool(*rt, {.name = "mine"}).ok());  // the group holds no job: an import replaces it
+  REQUIRE(import_into(*rt, old_archive).ok());
+  CHECK(pool_names(*rt, "g") == std::vector<std::string>{"mine"});
+  CHECK(jobs_of(*rt, "g").size() == 1);
+
+  REQUIRE(done([&](auto d) { rt->delete_job(k_test_origin, "g", "a", d); }).ok());
+  REQUIRE(import_into(*rt, archive).ok());
+  CHECK(pool_names(*rt, "g") == std::vector<std::string>{"theirs"});
+  // A group with a job is never replaced, its pools neither.
+  CHECK(import_into(*rt, archive).code() == status_code::already_exists);
+  CHECK(pool_names(*rt, "g") == std::vector<std::string>{"theirs"});
+}
+
+TEST_CASE("while an import writes a group's pools, changes of them are refused, and a failed write leaves them") {
+  run_pools pools;
+  pools.put("g", {.name = "kept"});
+  pools.begin_import("g");
+  {
+    auto lock = pools.lock_writes();
+    CHECK(pools.importing("g"));
+    CHECK_FALSE(pools.importing("h"));
+  }
+  pools.end_import("g", std::nullopt);  // the write failed
+  {
+    auto lock = pools.lock_writes();
+    CHECK_FALSE(pools.importing("g"));
+  }
+  REQUIRE(pools.list("g").size() == 1);
+  CHECK(pools.list("g")[0].name == "kept");
+
+  pools.begin_import("g");
+  pools.end_import("g", std::vector<run_pool_spec>{{.name = "new", .max_running = 1}});
+  REQUIRE(pools.list("g").size() == 1);
+  CHECK(pools.list("g")[0] == run_pool_spec{.name = "new", .max_running = 1});
 }

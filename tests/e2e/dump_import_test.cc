@@ -1,9 +1,13 @@
-// End-to-end: dump, import into an empty server, and refusal of bad archives.
+// End-to-end: dump, import into an empty server, a group's run pools (Cronicle's categories)
+// through both, and refusal of bad archives.
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
+#include "tests/e2e/cronicle_helpers.h"
 #include "tests/e2e/http_client.h"
 #include "tests/e2e/native_helpers.h"
 #include "tests/e2e/server_process.h"
@@ -77,6 +81,32 @@ entries replaced(entries files, const std::string& name, const std::string& from
       content.replace(at, from.size(), to);
     }
   return files;
+}
+
+// `files` with every group file's `from` (all of them) replaced by `to`.
+entries replaced_in_groups(entries files, const std::string& from, const std::string& to) {
+  for (auto& [name, content] : files) {
+    if (name == "dump-manifest.json") continue;
+    for (auto at = content.find(from); at != std::string::npos; at = content.find(from, at + to.size()))
+      content.replace(at, from.size(), to);
+  }
+  return files;
+}
+
+std::vector<std::string> category_ids(cronicle_server& s) {
+  std::vector<std::string> ids;
+  const json rows = s.ok("get_categories")["rows"];  // kept: a loop over a temporary's member dangles
+  for (const auto& row : rows) ids.push_back(row["id"]);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+http_response dump_all(cronicle_server& s) {
+  return s.native.request("GET", "/v1/dump/all", std::nullopt, "application/json", {"X-API-Key: " + s.admin});
+}
+
+http_response import_into(cronicle_server& s, const std::string& archive) {
+  return s.native.request("POST", "/v1/import", archive, "application/gzip", {"X-API-Key: " + s.admin});
 }
 
 }  // namespace
@@ -243,4 +273,70 @@ TEST_CASE("an archive is held to what an add checks: Lua that does not compile a
   // The archive as dumped still imports.
   auto r = api.client.request("POST", "/v1/import", tar_gz_of(files), "application/gzip");
   CHECK(r.status == 200);
+}
+
+TEST_CASE("a group's run pools come back from a dump: a Cronicle category imported limits its events at once") {
+  cronicle_server source;
+  source.ok("create_category", {{"id", "single"}, {"title", "Single"}, {"max_children", 1}, {"enabled", 1},
+                                {"color", "red"}});
+  scratch_dir dir;
+  const std::string script = "#!/bin/sh\nwhile [ ! -e " + dir.path + "/go ]; do sleep 0.05; done\nexit 0\n";
+  const std::string a = source.create(with(shell_event("A", script), {{"category", "single"}, {"max_children", 0}}));
+  const std::string b = source.create(with(shell_event("B", script), {{"category", "single"}, {"max_children", 0}}));
+  auto dump = dump_all(source);
+  REQUIRE(dump.status == 200);
+  bool has_pools = false;
+  for (const auto& [name, content] : entries_of(dump.body))
+    has_pools |= content.find("\"pools\": [\n    {\"name\": \"general\"") != std::string::npos;
+  CHECK(has_pools);
+
+  // A fresh server's Cronicle group holds nothing (only the category made at start): replaced,
+  // its categories by the archive's.
+  cronicle_server target;
+  auto imported = import_into(target, dump.body);
+  INFO(imported.body);
+  REQUIRE(imported.status == 200);
+  CHECK(category_ids(target) == std::vector<std::string>{"general", "single"});
+  json single;
+  const json rows = target.ok("get_categories")["rows"];
+  for (const auto& row : rows)
+    if (row["id"] == "single") single = row;
+  CHECK(single["title"] == "Single");
+  CHECK(single["color"] == "red");
+  CHECK(single["max_children"] == 1);
+  CHECK(single["enabled"] == 1);
+
+  // The category holds for its events at once.
+  const std::string running = target.ok("run_event", {{"id", a}})["ids"][0];
+  check_error(target.call("run_event", {{"id", b}}), "event",
+              "Failed to launch event: Maximum of 1 job already running for category: Single");
+  dir.touch("go");
+  CHECK(target.wait_job(running)["code"] == 0);
+
+  // And after a restart: written with the group's events.
+  target.server.restart();
+  CHECK(category_ids(target) == std::vector<std::string>{"general", "single"});
+}
+
+TEST_CASE("an archive written before pools were dumped leaves a replaced group's pools as they were") {
+  cronicle_server source;
+  source.ok("create_category", {{"id", "single"}, {"title", "Single"}, {"max_children", 1}, {"enabled", 1}});
+  const std::string a = source.create(with(shell_event("A", "#!/bin/sh\nsleep 30\n"), {{"category", "single"}}));
+  const std::string b = source.create(with(shell_event("B", "#!/bin/sh\nsleep 30\n"), {{"category", "single"}}));
+  auto dump = dump_all(source);
+  REQUIRE(dump.status == 200);
+  // An older Mainspring wrote no "pools"; a field it does not know is what a reader ignores.
+  const entries old = replaced_in_groups(entries_of(dump.body), "\"pools\": [", "\"pools_unknown\": [");
+
+  cronicle_server target;
+  target.ok("create_category", {{"id", "mine"}, {"title", "Mine"}, {"max_children", 0}, {"enabled", 1}});
+  auto imported = import_into(target, tar_gz_of(old));
+  INFO(imported.body);
+  REQUIRE(imported.status == 200);
+  CHECK(category_ids(target) == std::vector<std::string>{"general", "mine"});
+  // The events name a category the server does not have: nothing limits them.
+  const std::string first = target.ok("run_event", {{"id", a}})["ids"][0];
+  const std::string second = target.ok("run_event", {{"id", b}})["ids"][0];
+  target.ok("abort_job", {{"id", first}});
+  target.ok("abort_job", {{"id", second}});
 }

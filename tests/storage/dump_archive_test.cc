@@ -100,6 +100,12 @@ std::vector<group_dump> sample_groups() {
   a.jobs[4].target = lua_target{"function lua_5() end"};
   a.jobs[5].target = remote_target{{"n1", "n2"}, "uptime"};
   a.funcs = {full_func("YM55", "Hello"), full_func("YM55", "HelloWorld")};
+  a.jobs[2].controls.pool = "nightly";  // a plain job: the field test counts job_2's fields
+  a.pools = {run_pool_spec{.name = "nightly", .enabled = false, .max_running = 2, .hook_url = "http://127.0.0.1:9/h",
+                           .hook_format = "cronicle", .cpu_limit_percent = 50, .cpu_sustain_s = 3,
+                           .memory_limit_bytes = 1 << 20, .memory_sustain_s = 4,
+                           .dialect_data = R"({"title":"Nightly ✓"})", .created_ms = 11, .updated_ms = 12},
+             run_pool_spec{.name = "general"}};
   group_dump b = make_group("other_group");
   b.jobs = {plain_job("other_group", "1")};
   group_dump empty = make_group("empty");
@@ -116,6 +122,8 @@ void require_same(const std::vector<group_dump>& a, const std::vector<group_dump
     REQUIRE(a[g].funcs.size() == b[g].funcs.size());
     for (std::size_t i = 0; i < a[g].funcs.size(); ++i)
       CHECK(encode(a[g].funcs[i]) == encode(b[g].funcs[i]));
+    CHECK(a[g].pools == b[g].pools);
+    CHECK(a[g].pools_dumped == b[g].pools_dumped);
   }
 }
 
@@ -274,6 +282,8 @@ TEST_CASE("a dump of several groups reads back exactly, every field of every rec
   require_same(groups, *back);
   CHECK(back->at(2).jobs.empty());
   CHECK(back->at(2).funcs.empty());
+  CHECK(back->at(0).pools.size() == 2);
+  CHECK(back->at(0).jobs[2].controls.pool == "nightly");
   // NUL and escapes survive, and input that is no text
   CHECK(std::get<shell_target>(back->at(0).jobs[0].target).command == k_command_with_controls);
   CHECK(std::get<shell_target>(back->at(0).jobs[0].target).input == std::string("stdin \0\xff\n", 9));
@@ -391,6 +401,16 @@ TEST_CASE("a group file is readable JSON with the documented field names") {
   CHECK(func["name"] == "Hello");
   CHECK(func["use_otp"] == true);
   CHECK(func.size() == 8);
+
+  // The group's run pools after its funcs, one per line.
+  CHECK(text.find("\n    {\"name\": \"general\", \"enabled\": true, ") != std::string::npos);
+  const json& pool = file["pools"][0];
+  CHECK(pool["name"] == "nightly");
+  CHECK(pool["enabled"] == false);
+  CHECK(pool["max_running"] == 2);
+  CHECK(pool["dialect_data"] == R"({"title":"Nightly ✓"})");
+  CHECK(pool.size() == 12);
+  CHECK(json::parse(entry_text(tgz, "empty.json"))["pools"] == json::array());
 }
 
 TEST_CASE("an empty dump and a group named manifest round-trip") {
@@ -422,6 +442,31 @@ TEST_CASE("write_dump refuses what it could not read back") {
   group_dump g = make_group("a");
   g.jobs = {plain_job("b", "1")};
   CHECK(write_dump({g}, now).status().code() == status_code::invalid_argument);
+  group_dump p = make_group("a");
+  p.pools = {run_pool_spec{.name = "x"}, run_pool_spec{.name = "x", .max_running = 1}};
+  CHECK(write_dump({p}, now).status().message() == "run pool x of group a is dumped twice");
+}
+
+TEST_CASE("an archive written before pools were dumped reads, its groups' pools unknown") {
+  auto back = read_dump(group_archive(with_jobs(k_job_json)));
+  REQUIRE(back.ok());
+  CHECK_FALSE(back->at(0).pools_dumped);
+  CHECK(back->at(0).pools.empty());
+  std::string pools = with_jobs(k_job_json);
+  pools.insert(pools.size() - 1, R"(,"pools":[{"name":"a","max_running":1}])");
+  auto with = read_dump(group_archive(pools));
+  REQUIRE(with.ok());
+  CHECK(with->at(0).pools_dumped);
+  CHECK(with->at(0).pools == std::vector<run_pool_spec>{{.name = "a", .max_running = 1}});
+}
+
+TEST_CASE("a bad pool is refused with its file and place named") {
+  std::string bad = with_jobs("");
+  bad.insert(bad.size() - 1, R"(,"pools":[{"name":"a"},{"name":"b","max_running":-2}])");
+  CHECK(refusal(group_archive(bad)).starts_with("YM55.json: pools[1].max_running: "));
+  std::string twice = with_jobs("");
+  twice.insert(twice.size() - 1, R"(,"pools":[{"name":"a"},{"name":"a"}])");
+  CHECK(refusal(group_archive(twice)) == "YM55.json: pools[1].name: duplicate pool \"a\" (also pools[0])");
 }
 
 // The memo `memo` comes back as, through a dump.

@@ -1198,6 +1198,29 @@ TEST_CASE("a job's waiting runs load in queue order, and go one by one, by job, 
   CHECK(loaded() == std::vector<std::string>{"h/a/96"});
 }
 
+TEST_CASE("load_all gives the meta values under a prefix, by name, from the same snapshot as the records") {
+  temp_dir tmp;
+  auto store = open_store(tmp.path);
+  mutation_batch b;
+  b.put_group({"g", "", 0}).put_meta("pools/h", "H").put_meta("pools/g", "G").put_meta("pool", "not under the prefix");
+  REQUIRE(store->commit_sync(std::move(b)).ok());
+  std::vector<std::string> groups, metas;
+  load_visitor v;
+  v.on_group = [&](group_spec&& g) { groups.push_back(g.name); };
+  v.meta_prefix = "pools/";
+  v.on_meta = [&](std::string_view name, std::string_view value) {
+    metas.push_back(std::string(name) + "=" + std::string(value));
+  };
+  REQUIRE(store->load_all(v).ok());
+  CHECK(groups == std::vector<std::string>{"g"});
+  CHECK(metas == std::vector<std::string>{"pools/g=G", "pools/h=H"});
+  // Without on_meta no meta value is read, whatever the prefix.
+  metas.clear();
+  v.on_meta = nullptr;
+  REQUIRE(store->load_all(v).ok());
+  CHECK(metas.empty());
+}
+
 TEST_CASE("in-flight markers load by job with their run, go one by one or with their group, and bad ones are skipped") {
   temp_dir tmp;
   {  // Markers a newer or damaged build left: their key or value does not read.
