@@ -85,3 +85,25 @@ TEST_CASE("native pools: two jobs share a pool's limit, a queued run waits for i
   CHECK(again.client.get("/v1/P/pool/p").status == 404);
   std::filesystem::remove(gate);
 }
+
+TEST_CASE("native pools: a group's dump holds its pools, and importing it into a fresh server brings them back") {
+  server_process a;
+  native_api api(a.base_url());
+  api.register_group("P");
+  REQUIRE(put_pool(api, json{{"max_running", 1}, {"cpu_limit_percent", 50}, {"cpu_sustain_s", 10}}).status == 200);
+  api.add_job(gated_job("a", "/nonexistent", false));
+  auto dump = api.client.get("/v1/P/dump");
+  REQUIRE(dump.status == 200);
+
+  server_process b;
+  native_api fresh(b.base_url());
+  auto imported = fresh.client.request("POST", "/v1/import", dump.body, "application/gzip");
+  INFO(imported.body);
+  REQUIRE(imported.status == 200);
+  json pool = fresh.success(fresh.client.get("/v1/P/pool/p"));
+  CHECK(pool["max_running"] == 1);
+  CHECK(pool["cpu_limit_percent"] == 50);
+  CHECK(pool["cpu_sustain_s"] == 10);
+  CHECK(fresh.detail("P", "a")["controls"]["pool"] == "p");
+  CHECK(fresh.client.del("/v1/P/pool/p").status == 409);  // job a still names it
+}
