@@ -257,6 +257,15 @@ status_or<std::optional<int64_t>> integer_field(const nlohmann::json& object, st
   return field_error(name, "must be a whole number", *v);
 }
 
+status_or<std::optional<int>> int_field(const nlohmann::json& object, std::string_view name) {
+  auto v = integer_field(object, name);
+  if (!v.ok()) return v.status();
+  if (!*v) return std::optional<int>();
+  if (**v < std::numeric_limits<int>::min() || **v > std::numeric_limits<int>::max())
+    return status::invalid_argument(std::string(name) + ": out of range");
+  return std::optional<int>(static_cast<int>(**v));
+}
+
 status_or<std::optional<std::map<std::string, std::string>>> string_map_field(
     const nlohmann::json& object, std::string_view name, std::size_t max_entries) {
   using map = std::map<std::string, std::string>;

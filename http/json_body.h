@@ -54,6 +54,10 @@ status_or<std::optional<bool>> bool_field(const nlohmann::json& object, std::str
 status_or<std::optional<int64_t>> integer_field(const nlohmann::json& object, std::string_view name,
                                                 bool allow_numeric_string = false);
 
+// A whole number within int's range (integer_field's checks, then "<name>: out of range"), for
+// the fields a struct keeps as int.
+status_or<std::optional<int>> int_field(const nlohmann::json& object, std::string_view name);
+
 // A duration in seconds (a JSON number, fractions allowed) read as milliseconds, rounded to the
 // nearest one: 1.5 -> 1500. Wrong type -> "<name>: must be a number of seconds".
 status_or<std::optional<int64_t>> seconds_as_ms_field(const nlohmann::json& object,

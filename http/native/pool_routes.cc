@@ -1,7 +1,6 @@
 #include "http/native/pool_routes.h"
 
 #include <algorithm>
-#include <limits>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -45,16 +44,6 @@ status_or<std::string> pool_param(const http_request& req) {
   return name;
 }
 
-status read_int(const json& body, std::string_view name, int* out) {
-  auto v = integer_field(body, name);
-  if (!v.ok()) return v.status();
-  if (!*v) return {};
-  if (**v < std::numeric_limits<int>::min() || **v > std::numeric_limits<int>::max())
-    return status::invalid_argument(std::string(name) + ": out of range");
-  *out = static_cast<int>(**v);
-  return {};
-}
-
 // The PUT body over a pool named `name`: every setting from the body or its default; what the
 // body cannot set (a dialect's own fields, the creation time, the hook's format while its url
 // stays) is kept from `existing`.
@@ -71,8 +60,11 @@ status_or<run_pool_spec> pool_from_body(const json& body, const std::string& nam
   for (auto [member, field] : {std::pair{"max_running", &p.max_running},
                                std::pair{"cpu_limit_percent", &p.cpu_limit_percent},
                                std::pair{"cpu_sustain_s", &p.cpu_sustain_s},
-                               std::pair{"memory_sustain_s", &p.memory_sustain_s}})
-    if (auto st = read_int(body, member, field); !st.ok()) return st;
+                               std::pair{"memory_sustain_s", &p.memory_sustain_s}}) {
+    auto v = int_field(body, member);
+    if (!v.ok()) return v.status();
+    *field = v->value_or(0);
+  }
   auto memory = integer_field(body, "memory_limit_bytes");
   if (!memory.ok()) return memory.status();
   p.memory_limit_bytes = memory->value_or(0);
