@@ -14,7 +14,8 @@ using nlohmann::json;
 
 constexpr std::string_view k_members[] = {
     "max_running",       "queue",         "queue_max",          "on_success",       "on_failure",   "hook_url",
-    "cpu_limit_percent", "cpu_sustain_s", "memory_limit_bytes", "memory_sustain_s", "log_max_bytes", "pool"};
+    "cpu_limit_percent", "cpu_sustain_s", "memory_limit_bytes", "memory_sustain_s", "log_max_bytes", "pool",
+    "hook_format",       "retry_aborted"};
 
 status prefixed(const status& st) { return status::invalid_argument("controls: " + st.message()); }
 
@@ -54,6 +55,9 @@ status_or<std::optional<job_controls>> controls_field(const json& body) {
   auto queue = bool_field(o, "queue");
   if (!queue.ok()) return prefixed(queue.status());
   c.queue = queue->value_or(false);
+  auto retry_aborted = bool_field(o, "retry_aborted");
+  if (!retry_aborted.ok()) return prefixed(retry_aborted.status());
+  c.retry_aborted = retry_aborted->value_or(true);
   for (auto [name, field] : {std::pair{"max_running", &c.max_running}, std::pair{"queue_max", &c.queue_max},
                              std::pair{"cpu_limit_percent", &c.cpu_limit_percent},
                              std::pair{"cpu_sustain_s", &c.cpu_sustain_s},
@@ -63,7 +67,8 @@ status_or<std::optional<job_controls>> controls_field(const json& body) {
                              std::pair{"log_max_bytes", &c.log_max_bytes}})
     if (auto st = read_int64(o, name, field); !st.ok()) return st;
   for (auto [name, field] : {std::pair{"on_success", &c.on_success}, std::pair{"on_failure", &c.on_failure},
-                             std::pair{"hook_url", &c.hook_url}, std::pair{"pool", &c.pool}})
+                             std::pair{"hook_url", &c.hook_url}, std::pair{"hook_format", &c.hook_format},
+                             std::pair{"pool", &c.pool}})
     if (auto st = read_text(o, name, field); !st.ok()) return st;
   return std::optional<job_controls>(std::move(c));
 }
@@ -75,11 +80,13 @@ json controls_json(const job_controls& c) {
               {"on_success", c.on_success},
               {"on_failure", c.on_failure},
               {"hook_url", c.hook_url},
+              {"hook_format", c.hook_format},
               {"cpu_limit_percent", c.cpu_limit_percent},
               {"cpu_sustain_s", c.cpu_sustain_s},
               {"memory_limit_bytes", c.memory_limit_bytes},
               {"memory_sustain_s", c.memory_sustain_s},
               {"log_max_bytes", c.log_max_bytes},
+              {"retry_aborted", c.retry_aborted},
               {"pool", c.pool}};
 }
 

@@ -7,7 +7,10 @@
 // success / a failure), hook_url (POSTed Mainspring's run report at each run's start and end),
 // and for shell jobs cpu_limit_percent, cpu_sustain_s, memory_limit_bytes, memory_sustain_s,
 // log_max_bytes, and pool (the name of a run pool of the job's group, http/native/pool_routes.h,
-// whose limit and switch its runs share). An edit's "controls" replaces the job's controls as a whole. Unknown members
+// whose limit and switch its runs share), and two that a dialect's jobs set, shown so that a
+// client can send a job's controls back as it read them without losing them: hook_format ("" =
+// Mainspring's run report; "cronicle": Cronicle's web hook body) and retry_aborted (default
+// true; false: a run its time limit or shell limits cut is not retried). An edit's "controls" replaces the job's controls as a whole. Unknown members
 // are refused: a misspelt limit must not pass silently.
 //
 // Example:
