@@ -4,7 +4,7 @@
 // the field it names ("interval_pattern: ..." under the pattern).
 
 import { api, seg } from "./api.js";
-import { formatTime, h, link, notify, replace } from "./dom.js";
+import { field, formatTime, h, link, notify, replace } from "./dom.js";
 
 const PREVIEW_DELAY_MS = 350;
 const PREVIEW_FIRES = 5;
@@ -17,14 +17,6 @@ const FIELD_OF = { name: "f-name", job_id: "f-job_id", interval_pattern: "f-patt
                    exec_time: "f-first", request_url: "f-target", exec_command: "f-command", timeout: "f-timeout",
                    retries: "f-retries", retry_delay: "f-retry_delay", concurrency: "f-concurrency",
                    misfire: "f-misfire", memo: "f-memo", executor_config: "f-target" };
-
-function field(id, label, input, help) {
-  input.id = id;
-  input.setAttribute("aria-describedby", `${id}-error${help ? ` ${id}-help` : ""}`);
-  return h("div", { class: "field", id: `${id}-field` }, h("label", { for: id }, label), input,
-           help ? h("p", { class: "help", id: `${id}-help` }, help) : null,
-           h("p", { class: "field-error", id: `${id}-error`, role: "alert" }));
-}
 
 const options = (list, value) => list.map(([v, text]) => h("option", { value: v, selected: v === value }, text));
 
