@@ -4,9 +4,10 @@
 Starts `$MAINSPRING_BINARY serve` on a free loopback port with a temp data dir, then drives
 /ui/ through Selenium: the overview, a job made through the form (a validation error shown at
 its field, the job firing, pause, resume, run now, edit, delete), markup in names, memos and
-output tails rendered as text, a 100,000-job group paged and searched, a 360 px screen, dark
-mode, the keyboard, and a second server with --require-api-key (the key asked for, kept in
-sessionStorage, never in a URL). Every wait is bounded.
+output tails rendered as text, a group's run pools (added, joined by a job through its form,
+refused deletion while named, disabled, edited, deleted), a 100,000-job group paged and
+searched, a 360 px screen, dark mode, the keyboard, and a second server with --require-api-key
+(the key asked for, kept in sessionStorage, never in a URL). Every wait is bounded.
 Screenshots of the main views go to $MAINSPRING_SCREENSHOTS (default: ./screenshots).
 
 Exits 77 (ctest SKIP_RETURN_CODE) when Chromium, chromedriver or Selenium is missing.
@@ -361,6 +362,114 @@ class Dashboard(unittest.TestCase):
         self.wait(EC.url_contains(f"/job/{extract}"))
         self.text_in("h1", "extract")
 
+    def test_3e_a_pool_added_joined_by_a_job_disabled_edited_and_deleted(self):
+        ok("POST", "/v1/register/group", {"group_name": "pooled"})
+        self.open("/g/pooled")
+        self.click("#tab-pools")
+        self.wait(EC.url_contains("/g/pooled/pools"))
+        self.element("#no-pools")
+        # The name is checked in the page, before any call.
+        self.fill("#pool-new-name", "night shift")
+        self.click("#pool-new-save")
+        self.text_in("#pool-new-name-error", "name: letters, digits and _ only")
+        self.assertEqual(self.element("#pool-new-name").get_attribute("aria-invalid"), "true")
+        # The server's 400 lands under the field it names.
+        self.fill("#pool-new-name", "nightly")
+        self.fill("#pool-new-max_running", "-1")
+        self.click("#pool-new-save")
+        self.text_in("#pool-new-max_running-error", "max_running: must be between 0 and")
+        self.assertEqual(self.element("#pool-new-max_running").get_attribute("aria-invalid"), "true")
+        self.assertEqual(ok("GET", "/v1/pooled/pools"), [])
+        self.fill("#pool-new-max_running", "1")
+        self.click("#pool-new-form summary")  # the defaults, folded away until asked for
+        self.fill("#pool-new-memory_limit_bytes", "64")
+        self.fill("#pool-new-memory_sustain_s", "5")
+        self.click("#pool-new-save")
+        row = '#pools-table tr[data-pool="nightly"]'
+        self.text_in(row, "enabled")
+        self.text_in(row, "0 / 1")
+        self.text_in(row, "memory 64 MiB for 5 s")
+        pool = ok("GET", "/v1/pooled/pool/nightly")
+        self.assertEqual((pool["enabled"], pool["max_running"], pool["memory_limit_bytes"], pool["memory_sustain_s"]),
+                         (True, 1, 64 << 20, 5))
+        # A name taken is refused at its field: adding never replaces a pool.
+        self.fill("#pool-new-name", "nightly")
+        self.click("#pool-new-save")
+        self.text_in("#pool-new-name-error", "already has a pool nightly")
+        self.assertEqual(ok("GET", "/v1/pooled/pool/nightly")["max_running"], 1)
+
+        # A job made through the form joins it; its page names the pool. A pool gone meanwhile is
+        # the server's 400, shown at the pool's field.
+        ok("PUT", "/v1/pooled/pool/gone", {})
+        self.click("#tab-jobs")
+        self.click("#new-job")
+        self.fill("#f-name", "pooled job")
+        Select(self.element("#f-executor")).select_by_value("noop")
+        Select(self.element("#f-schedule_kind")).select_by_value("manual")
+        self.assertEqual([o.get_attribute("value") for o in Select(self.element("#f-pool")).options], ["", "gone", "nightly"])
+        Select(self.element("#f-pool")).select_by_value("gone")
+        ok("DELETE", "/v1/pooled/pool/gone")
+        self.click("#save")
+        self.text_in("#f-pool-error", "controls: pool: group pooled has no run pool gone")
+        self.assertEqual(self.element("#f-pool").get_attribute("aria-invalid"), "true")
+        Select(self.element("#f-pool")).select_by_value("nightly")
+        self.click("#save")
+        self.wait(EC.url_matches(r"/job/[0-9]+$"))
+        job_id = self.d.current_url.rsplit("/", 1)[1]
+        self.text_in("#job-pool", "nightly")
+        self.assertEqual(ok("GET", f"/v1/pooled/job/{job_id}")["controls"]["pool"], "nightly")
+
+        # While the job names it, the pool cannot be deleted, and the page says why.
+        self.click("#job-pool")
+        self.wait(EC.url_contains("/g/pooled/pools"))
+        self.click(f'{row} button[data-action="delete"]')
+        self.wait(EC.alert_is_present()).accept()
+        self.text_in("#pools-error", "Cannot delete the pool nightly")
+        self.text_in("#pools-error", f"is named by 1 job(s) of group pooled ({job_id})")
+        self.assertEqual(call("GET", "/v1/pooled/pool/nightly")[0], 200)
+        self.element(row)
+        self.shot("pools")
+        # Disabled: every other setting sent back as it was.
+        self.click(f'{row} button[data-action="toggle"]')
+        self.text_in(row, "disabled")
+        self.text_in(f'{row} button[data-action="toggle"]', "Enable")
+        self.assertEqual(self.d.find_element(By.ID, "pools-error").text, "")
+        pool = ok("GET", "/v1/pooled/pool/nightly")
+        self.assertEqual((pool["enabled"], pool["max_running"], pool["memory_limit_bytes"], pool["memory_sustain_s"]),
+                         (False, 1, 64 << 20, 5))
+        # Edited: the form comes filled in, takes the focus, and keeps the switch as it is.
+        self.click(f'{row} button[data-action="edit"]')
+        self.assertEqual(self.d.switch_to.active_element.get_attribute("id"), "pool-edit-max_running")
+        self.assertEqual(self.element("#pool-edit-memory_limit_bytes").get_attribute("value"), "64")
+        self.fill("#pool-edit-max_running", "3")
+        self.fill("#pool-edit-hook_url", "ftp://example.invalid/")
+        self.click("#pool-edit-save")
+        self.text_in("#pool-edit-hook_url-error", "hook_url: must be an http:// or https:// URL")
+        self.fill("#pool-edit-hook_url", "")
+        self.click("#pool-edit-save")
+        self.text_in(row, "0 / 3")
+        self.wait(EC.invisibility_of_element_located((By.ID, "pool-edit")))
+        self.assertEqual(self.d.switch_to.active_element.get_attribute("data-action"), "edit")
+        pool = ok("GET", "/v1/pooled/pool/nightly")
+        self.assertEqual((pool["enabled"], pool["max_running"], pool["memory_limit_bytes"], pool["hook_url"]),
+                         (False, 3, 64 << 20, ""))
+
+        # Out of the pool through the job's form, then the pool goes.
+        self.open(f"/g/pooled/job/{job_id}/edit")
+        self.wait(lambda d: self.element("#f-pool").get_attribute("value") == "nightly")
+        Select(self.element("#f-pool")).select_by_value("")
+        self.click("#save")
+        self.wait(EC.url_matches(r"/job/[0-9]+$"))
+        self.text_in(".spec", "pooled job")
+        self.assertEqual(self.d.find_elements(By.ID, "job-pool"), [])
+        self.assertEqual(ok("GET", f"/v1/pooled/job/{job_id}").get("controls", {}).get("pool", ""), "")
+        self.open("/g/pooled/pools")
+        self.click(f'{row} button[data-action="delete"]')
+        self.wait(EC.alert_is_present()).accept()
+        self.element("#no-pools")
+        self.assertEqual(call("GET", "/v1/pooled/pool/nightly")[0], 404)
+        self.assert_no_csp_violation()
+
     def test_4_a_group_of_100000_jobs_pages_and_searches(self):
         started = time.monotonic()
         ok("POST", "/v1/import", raw=big_group_archive("big", BIG_GROUP_JOBS))
@@ -399,8 +508,10 @@ class Dashboard(unittest.TestCase):
         self.d.set_window_size(360, 800)
         try:
             width = self.d.execute_script("return window.innerWidth")
+            ok("PUT", "/v1/demo/pool/narrow_screen_pool", {"max_running": 2, "cpu_limit_percent": 150, "cpu_sustain_s": 30,
+                                                         "hook_url": "https://hooks.example.invalid/mainspring/runs"})
             for route, ready in (("/", "#overview .card"), ("/g/big", "#jobs-table"), ("/g/demo/new", "#f-pattern"),
-                                 ("/groups", ".group-list"), ("/audit", "#audit-table")):
+                                 ("/groups", ".group-list"), ("/audit", "#audit-table"), ("/g/demo/pools", "#pools-table")):
                 self.open(route)
                 self.d.refresh()
                 self.element(ready, BIG_WAIT_S)

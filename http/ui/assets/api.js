@@ -7,6 +7,7 @@
 //   import { api } from "./api.js";
 //   const page = await api.get("/v1/G/jobs", { offset: 0, limit: 50, q: "backup" });
 //   await api.post("/v1/pause/job", { group_name: "G", job_id: "nightly" });
+//   await api.put("/v1/G/pool/nightly", { enabled: true, max_running: 2 });
 
 const KEY_STORAGE = "mainspring.apiKey";
 const REQUEST_TIMEOUT_MS = 15000;
@@ -68,6 +69,7 @@ async function call(method, path, { query, body } = {}) {
 export const api = {
   get: (path, query) => call("GET", path, { query }),
   post: (path, body = {}) => call("POST", path, { body }),
+  put: (path, body = {}) => call("PUT", path, { body }),
   del: (path) => call("DELETE", path),
 };
 

@@ -1,8 +1,8 @@
 // app.js: the dashboard's shell: hash routes to views, the API key prompt, notices.
 //
 // Routes: #/ overview, #/groups, #/g/{group} jobs, #/g/{group}/new, #/g/{group}/job/{id},
-// #/g/{group}/job/{id}/edit, #/audit, #/keys. A view is a function (main, params) that draws into
-// main and may return a cleanup (stop polling) run when the route changes.
+// #/g/{group}/job/{id}/edit, #/g/{group}/pools, #/audit, #/keys. A view is a function (main,
+// params) that draws into main and may return a cleanup (stop polling) run when the route changes.
 
 import { apiKey, onUnauthorized, setApiKey } from "./api.js";
 import { h, replace } from "./dom.js";
@@ -13,6 +13,7 @@ import { jobFormView } from "./job_form.js";
 import { jobsView } from "./jobs.js";
 import { keysView } from "./keys.js";
 import { overviewView } from "./overview.js";
+import { poolsView } from "./pools.js";
 
 const routes = [
   [/^\/?$/, overviewView, "overview"],
@@ -21,6 +22,7 @@ const routes = [
   [/^\/g\/([^/]+)\/new$/, (m, p) => jobFormView(m, p[0], null), "groups"],
   [/^\/g\/([^/]+)\/job\/([^/]+)$/, (m, p) => jobDetailView(m, p[0], p[1]), "groups"],
   [/^\/g\/([^/]+)\/job\/([^/]+)\/edit$/, (m, p) => jobFormView(m, p[0], p[1]), "groups"],
+  [/^\/g\/([^/]+)\/pools$/, (m, p) => poolsView(m, p[0]), "groups"],
   [/^\/audit$/, auditView, "audit"],
   [/^\/keys$/, keysView, "keys"],
 ];

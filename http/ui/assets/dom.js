@@ -40,6 +40,22 @@ export function replace(el, ...children) {
 // A link inside the single-page app (hash routes).
 export const link = (route, text, attrs = {}) => h("a", { href: `#${route}`, ...attrs }, text);
 
+// A labelled input with its help and the box its error goes to (`${id}-error`), for forms that
+// show each server error at the field it names.
+//   form.append(field("f-name", "Name", h("input", { required: true }), "Up to 128 characters."));
+export function field(id, label, input, help) {
+  input.id = id;
+  input.setAttribute("aria-describedby", `${id}-error${help ? ` ${id}-help` : ""}`);
+  return h("div", { class: "field", id: `${id}-field` }, h("label", { for: id }, label), input,
+           help ? h("p", { class: "help", id: `${id}-help` }, help) : null,
+           h("p", { class: "field-error", id: `${id}-error`, role: "alert" }));
+}
+
+// A view's tabs (a group's jobs and pools): links, the current one marked for screen readers.
+//   main.append(tabs("Group", [["/g/G", "Jobs", "tab-jobs"], ["/g/G/pools", "Pools", "tab-pools"]], "/g/G/pools"));
+export const tabs = (label, items, current) => h("nav", { class: "tabs", "aria-label": label },
+  items.map(([route, text, id]) => link(route, text, { id, "aria-current": route === current ? "page" : null })));
+
 // A short message in the live region under the header (announced by screen readers).
 const NOTICE_MS = 6000;
 export function notify(message, kind = "info") {

@@ -1,6 +1,7 @@
-// job_detail.js: one job: its spec, next fire times (GET /v1/schedule/preview), recent runs with
-// state, lateness, duration and output tail, and the actions: run now, pause, resume, edit,
-// delete (confirmed). Polls while shown so new runs appear.
+// job_detail.js: one job: its spec (with its run pool, linked to the group's pools), next fire
+// times (GET /v1/schedule/preview), recent runs with state, lateness, duration and output tail,
+// and the actions: run now, pause, resume, edit, delete (confirmed). Polls while shown so new runs
+// appear.
 
 import { ApiError, api, seg } from "./api.js";
 import { badge, formatDuration, formatTime, h, link, notify, replace } from "./dom.js";
@@ -9,17 +10,19 @@ const POLL_MS = 2500;
 const RUNS_SHOWN = 20;
 const NEXT_FIRES = 5;
 
-function specList(job) {
+function specList(group, job) {
   const rows = [
     ["Id", job.id], ["Name", job.name], ["Executor", job.executor], ["Target", job.request_url || "(shell)"],
     ["Command", job.exec_command], ["Schedule", job.interval_pattern], ["Time zone", job.timezone || "server default"],
     ["Timeout", `${job.timeout} s`], ["Retries", `${job.retries} (every ${job.retry_delay} s)`],
-    ["Concurrency", job.concurrency], ["Misfire", job.misfire], ["Memo", job.memo],
+    ["Concurrency", job.concurrency], ["Misfire", job.misfire],
+    ["Pool", job.controls && job.controls.pool ? link(`/g/${seg(group)}/pools`, job.controls.pool, { id: "job-pool" }) : ""],
+    ["Memo", job.memo],
     ["Created", formatTime(job.created_time ? job.created_time * 1000 : null)],
     ["Updated", formatTime(job.updated_time ? job.updated_time * 1000 : null)],
   ];
   return h("dl", { class: "spec" }, rows.filter(([, v]) => v !== "" && v !== undefined && v !== null)
-    .map(([k, v]) => [h("dt", {}, k), h("dd", { class: k === "Command" || k === "Schedule" ? "mono pre" : "" }, String(v))]));
+    .map(([k, v]) => [h("dt", {}, k), h("dd", { class: k === "Command" || k === "Schedule" ? "mono pre" : "" }, v instanceof Node ? v : String(v))]));
 }
 
 // A run asked for as of another time (POST .../run {"plan_time"}) names that time.
@@ -124,7 +127,7 @@ export function jobDetailView(main, group, id) {
     counts.textContent = `${job.counts.runs} run(s): ${job.counts.successes} succeeded, ${job.counts.failures} failed, ` +
       `${job.counts.skipped} skipped, ${job.counts.running} running. Next fire: ${formatTime(job.next_fire_time ? job.next_fire_time * 1000 : null)}` +
       (job.retries_waiting || []).map((r) => ` Retry ${r.attempt} due ${formatTime(r.due_time * 1000)}.`).join("");
-    replace(spec, h("h2", {}, "Spec"), specList(job));
+    replace(spec, h("h2", {}, "Spec"), specList(group, job));
     replace(runs, runsTable(group, history));
     if (firstLoad) loadFires();
   }

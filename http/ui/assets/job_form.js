@@ -1,10 +1,11 @@
 // job_form.js: create or edit a job, for every executor (HTTP@, shell, LUA@, REMOTE@, NOOP@) and
 // schedule kind (cron with seconds, @every, descriptors, @once, @at, @manually). Shows the next
 // fires (GET /v1/schedule/preview) as the pattern is typed, and puts each server error next to
-// the field it names ("interval_pattern: ..." under the pattern).
+// the field it names ("interval_pattern: ..." under the pattern). Its one control is the run pool
+// (controls.pool), chosen among the group's pools (GET /v1/{group}/pools).
 
 import { api, seg } from "./api.js";
-import { formatTime, h, link, notify, replace } from "./dom.js";
+import { field, formatTime, h, link, notify, replace } from "./dom.js";
 
 const PREVIEW_DELAY_MS = 350;
 const PREVIEW_FIRES = 5;
@@ -16,15 +17,7 @@ const SCHEDULES = [["cron", "Cron (with seconds)", "0 */5 * * * *"], ["every", "
 const FIELD_OF = { name: "f-name", job_id: "f-job_id", interval_pattern: "f-pattern", timezone: "f-timezone",
                    exec_time: "f-first", request_url: "f-target", exec_command: "f-command", timeout: "f-timeout",
                    retries: "f-retries", retry_delay: "f-retry_delay", concurrency: "f-concurrency",
-                   misfire: "f-misfire", memo: "f-memo", executor_config: "f-target" };
-
-function field(id, label, input, help) {
-  input.id = id;
-  input.setAttribute("aria-describedby", `${id}-error${help ? ` ${id}-help` : ""}`);
-  return h("div", { class: "field", id: `${id}-field` }, h("label", { for: id }, label), input,
-           help ? h("p", { class: "help", id: `${id}-help` }, help) : null,
-           h("p", { class: "field-error", id: `${id}-error`, role: "alert" }));
-}
+                   misfire: "f-misfire", memo: "f-memo", executor_config: "f-target", pool: "f-pool" };
 
 const options = (list, value) => list.map(([v, text]) => h("option", { value: v, selected: v === value }, text));
 
@@ -58,6 +51,11 @@ export async function jobFormView(main, group, id) {
       return replace(main, h("h1", {}, "Edit job"), h("p", { class: "field-error" }, err.message));
     }
   }
+  // The group's pools to choose from; the job's own is kept a choice even if the list fails.
+  const currentPool = job && job.controls ? job.controls.pool : "";
+  let pools = [], poolsError = "";
+  try { pools = (await api.get(`/v1/${seg(group)}/pools`)).map((p) => p.name); } catch (err) { poolsError = err.message; }
+  if (currentPool && !pools.includes(currentPool)) pools.push(currentPool);
   const [kind, target] = job ? executorOf(job) : ["http", ""];
   const pattern = job ? job.interval_pattern : "@every 30s";
   const inputs = {
@@ -78,6 +76,7 @@ export async function jobFormView(main, group, id) {
     concurrency: h("select", {}, options([["allow", "Allow overlapping runs"], ["forbid", "Skip a fire while a run is in flight"]], job ? job.concurrency : "allow")),
     misfire: h("select", {}, options([["skip", "Skip missed fires"], ["once", "Run once for missed fires"], ["all", "Run every missed fire"]], job ? job.misfire : "skip")),
     memo: h("textarea", { rows: 2, maxlength: 4096 }),
+    pool: h("select", {}, options([["", "None"], ...pools.map((name) => [name, name])], currentPool)),
   };
   inputs.command.value = job ? job.exec_command : "";
   inputs.memo.value = job ? job.memo : "";
@@ -109,7 +108,7 @@ export async function jobFormView(main, group, id) {
   }
   // Shows `message` at the field it names, or above the buttons when it names none.
   function showError(message) {
-    const name = message.split(":")[0].trim();
+    const name = message.replace(/^controls(: |\.)/, "").split(":")[0].trim();  // "controls: pool: ..." names the pool
     const inputId = FIELD_OF[name];
     const box = inputId && document.getElementById(`${inputId}-error`);
     if (box && !box.closest("[hidden]")) {
@@ -153,6 +152,9 @@ export async function jobFormView(main, group, id) {
                   concurrency: inputs.concurrency.value, misfire: inputs.misfire.value, memo: inputs.memo.value };
     const t = execTime();
     if (t !== undefined) out.exec_time = t;
+    // controls replace the job's as a whole: sent only when the pool changes, with the others
+    // as the API shows them (a dialect's hook format or retry rule it does not show is reset).
+    if (inputs.pool.value !== currentPool) out.controls = { ...(job && job.controls), pool: inputs.pool.value };
     if (job) out.job_id = job.id;
     else if (inputs.job_id.value.trim()) out.job_id = inputs.job_id.value.trim();
     return out;
@@ -203,7 +205,9 @@ export async function jobFormView(main, group, id) {
       h("fieldset", {}, h("legend", {}, "Limits and policies"),
         field("f-timeout", "Timeout (s)", inputs.timeout), field("f-retries", "Retries", inputs.retries),
         field("f-retry_delay", "Retry delay (s)", inputs.retry_delay),
-        field("f-concurrency", "Concurrency", inputs.concurrency), field("f-misfire", "Missed fires", inputs.misfire)),
+        field("f-concurrency", "Concurrency", inputs.concurrency), field("f-misfire", "Missed fires", inputs.misfire),
+        field("f-pool", "Run pool", inputs.pool, poolsError ? `Cannot list the group's pools: ${poolsError}`
+                                                            : "Its runs share the pool's limit and switch (the group's Pools tab).")),
       formError,
       h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", id: "save" }, job ? "Save" : "Create job"),
         link(job ? `/g/${seg(group)}/job/${seg(job.id)}` : `/g/${seg(group)}`, "Cancel", { class: "button" }))));

@@ -1,9 +1,10 @@
 // jobs.js: one group's jobs, a page at a time from GET /v1/{group}/jobs (server-side paging,
 // search by id or name, filter by state, sort), so a group of any size stays fast; and its worker
-// nodes, when it has some.
+// nodes, when it has some. Its tabs lead to the group's pools (pools.js).
 
 import { api, seg } from "./api.js";
 import { badge, formatTime, h, link, replace } from "./dom.js";
+import { groupTabs } from "./pools.js";
 
 const PAGE_SIZE = 50;
 const SEARCH_DELAY_MS = 300;
@@ -108,6 +109,7 @@ export function jobsView(main, group) {
     h("p", { class: "crumbs" }, link("/groups", "Groups"), " / ", group),
     h("div", { class: "title-row" }, h("h1", {}, `Jobs of ${group}`),
       link(`/g/${seg(group)}/new`, "New job", { class: "button primary", id: "new-job" })),
+    groupTabs(group, "jobs"),
     h("form", { class: "filters", role: "search", onsubmit: (e) => { e.preventDefault(); go({ q: search.value.trim(), offset: 0 }); } },
       h("label", { for: "job-search" }, "Search"), search, stateLabel, stateSelect, sortLabel, sortSelect),
     summary, table, pager, nodesPanel(group));
