@@ -153,7 +153,7 @@ export async function jobFormView(main, group, id) {
     const t = execTime();
     if (t !== undefined) out.exec_time = t;
     // controls replace the job's as a whole: sent only when the pool changes, with the others
-    // as the API shows them (a dialect's hook format or retry rule it does not show is reset).
+    // as the API shows them (all of them: hook_format and retry_aborted included).
     if (inputs.pool.value !== currentPool) out.controls = { ...(job && job.controls), pool: inputs.pool.value };
     if (job) out.job_id = job.id;
     else if (inputs.job_id.value.trim()) out.job_id = inputs.job_id.value.trim();
