@@ -195,6 +195,18 @@ std::size_t run_pools::running(std::string_view group, std::string_view name) co
   return e ? e->running : 0;
 }
 
+std::vector<run_pools::pool_count> run_pools::counts() const {
+  std::vector<pool_count> out;
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& [group, g] : groups_)
+    for (const auto& [name, e] : g.pools) {
+      pool_count c{group, e.spec, e.running};
+      c.spec.dialect_data.clear();
+      out.push_back(std::move(c));
+    }
+  return out;
+}
+
 void run_pools::note_refusal(const std::string& group, const std::string& name, const char* reason) {
   const int64_t now = to_unix_ms(now_ms());
   uint64_t n = 0;

@@ -69,6 +69,14 @@ class run_pools {
   // Forgets the group's pools (the group is removed); false when it had none.
   bool erase_group(std::string_view group);
 
+  // Every pool of every group with its runs in flight, by group then name (for /metrics).
+  struct pool_count {
+    std::string group;
+    run_pool_spec spec;  // without its dialect data
+    std::size_t running = 0;
+  };
+  std::vector<pool_count> counts() const;
+
   // -- changes of the stored lists --
   //
   // A change of a group's pools reads its list, writes the changed list to the store, then puts

@@ -169,6 +169,9 @@ scheduler_runtime::scheduler_runtime(std::unique_ptr<impl> impl) : impl_(std::mo
       m.storage_dropped_writes_total = storage.dropped_lazy_batches;
       m.storage_failed_writes_total = storage.failed_batches;
     }
+    for (auto& c : impl_->pools.counts())
+      m.run_pools.push_back({std::move(c.group), std::move(c.spec.name), c.running,
+                             static_cast<uint64_t>(std::max(0, c.spec.max_running)), c.spec.enabled});
     if (impl_->add_to_snapshot) impl_->add_to_snapshot(m);
     return m;
   });

@@ -84,6 +84,28 @@ MetricFamily single(std::string name, std::string help, MetricType type, double 
   return MetricFamily{std::move(name), std::move(help), type, {std::move(m)}};
 }
 
+// Three gauges per pool, labelled {group, pool}: its runs in flight, its limit and its switch.
+void append_run_pools(std::vector<MetricFamily>& out, const std::vector<run_pool_gauge>& pools) {
+  MetricFamily running{"mainspring_run_pool_running", "Runs of a run pool's jobs in flight.", MetricType::Gauge, {}};
+  MetricFamily limit{"mainspring_run_pool_max_running",
+                     "A run pool's limit of runs at once over all its jobs (0 = no limit).", MetricType::Gauge, {}};
+  MetricFamily enabled{"mainspring_run_pool_enabled", "1 while a run pool lets its jobs' runs start, 0 while it is disabled.",
+                       MetricType::Gauge, {}};
+  for (const auto& p : pools) {
+    prometheus::ClientMetric m;
+    m.label = {{"group", p.group}, {"pool", p.pool}};
+    m.gauge.value = static_cast<double>(p.running);
+    running.metric.push_back(m);
+    m.gauge.value = static_cast<double>(p.max_running);
+    limit.metric.push_back(m);
+    m.gauge.value = p.enabled ? 1 : 0;
+    enabled.metric.push_back(std::move(m));
+  }
+  out.push_back(std::move(running));
+  out.push_back(std::move(limit));
+  out.push_back(std::move(enabled));
+}
+
 void append_snapshot(std::vector<MetricFamily>& out, const scheduler_snapshot& s) {
   MetricFamily jobs{"mainspring_jobs", "Jobs by lifecycle state.", MetricType::Gauge, {}};
   for (auto [state, value] : {std::pair{"active", s.jobs_active},
@@ -173,6 +195,7 @@ void append_snapshot(std::vector<MetricFamily>& out, const scheduler_snapshot& s
        MetricType::Counter, s.storage_failed_writes_total},
   };
   for (const auto& m : plain) out.push_back(single(m.name, m.help, m.type, static_cast<double>(m.value)));
+  append_run_pools(out, s.run_pools);
 }
 
 void append_process(std::vector<MetricFamily>& out, const process_stats& p) {

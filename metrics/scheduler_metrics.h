@@ -19,12 +19,15 @@
 //   pulled at each scrape (scheduler_snapshot): mainspring_jobs{state},
 //     mainspring_timer_wheel_pending_timers, mainspring_fire_backlog, mainspring_fires_in_flight,
 //     mainspring_runs_in_flight, mainspring_runs_queued,
-//     mainspring_runs_skipped_total, mainspring_run_retries_total, mainspring_actors
+//     mainspring_runs_skipped_total, mainspring_run_retries_total, mainspring_actors,
+//     mainspring_run_pool_running{group,pool}, mainspring_run_pool_max_running{group,pool},
+//     mainspring_run_pool_enabled{group,pool}
 //   read from /proc at each scrape: process_cpu_seconds_total, process_resident_memory_bytes,
 //     process_virtual_memory_bytes, process_open_fds, process_max_fds, process_start_time_seconds
 //   constant: mainspring_build_info{version} 1
 //
-// No metric has a job or group label: a million jobs must not mean a million series.
+// No metric has a job label: a million jobs must not mean a million series. The run pool gauges
+// have a series per pool, which an admin call makes (at most k_max_run_pools_per_group a group).
 //
 // Example:
 //   scheduler_metrics metrics;
@@ -65,6 +68,15 @@ class http_metrics;
 inline constexpr std::string_view k_metrics_content_type =
     "text/plain; version=0.0.4; charset=utf-8";
 
+// One run pool (core/run_pool.h) as its gauges show it.
+struct run_pool_gauge {
+  std::string group;
+  std::string pool;
+  uint64_t running = 0;      // runs of its jobs in flight
+  uint64_t max_running = 0;  // 0 = no limit
+  bool enabled = true;
+};
+
 // Figures read at scrape time. Totals (the *_total fields) must never go down.
 struct scheduler_snapshot {
   uint64_t jobs_active = 0;
@@ -97,6 +109,8 @@ struct scheduler_snapshot {
   uint64_t storage_queued_batches = 0;         // writes waiting for the committer
   uint64_t storage_dropped_writes_total = 0;   // lazy writes dropped: the committer was behind
   uint64_t storage_failed_writes_total = 0;    // writes (changes, run records) the disk refused
+  // -- run pools: one entry per pool of every group (at most k_max_run_pools_per_group each) --
+  std::vector<run_pool_gauge> run_pools;
 };
 
 // Running totals of the pushed figures, summed over executors, for the dashboard's history

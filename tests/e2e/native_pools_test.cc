@@ -48,6 +48,10 @@ TEST_CASE("native pools: two jobs share a pool's limit, a queued run waits for i
 
   CHECK(api.success(api.client.post_json("/v1/P/job/a/run", json::object())) != "0");
   REQUIRE(eventually([&] { return api.success(api.client.get("/v1/P/pool/p"))["running"] == 1; }));
+  const std::string metrics = api.client.get("/metrics").body;
+  CHECK(metrics.find("mainspring_run_pool_running{group=\"P\",pool=\"p\"} 1\n") != std::string::npos);
+  CHECK(metrics.find("mainspring_run_pool_max_running{group=\"P\",pool=\"p\"} 1\n") != std::string::npos);
+  CHECK(metrics.find("mainspring_run_pool_enabled{group=\"P\",pool=\"p\"} 1\n") != std::string::npos);
   // b has a queue: its run waits for the pool's slot; a run of a (no queue) is refused.
   CHECK(api.success(api.client.post_json("/v1/P/job/b/run", json::object())) == "0");
   auto full = api.client.post_json("/v1/P/job/a/run", json::object());

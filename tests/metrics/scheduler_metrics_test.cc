@@ -198,6 +198,23 @@ TEST_CASE("the pulled figures come from the snapshot source at each scrape") {
   }
 }
 
+TEST_CASE("each run pool has its runs in flight, its limit and its switch, labelled by group and pool") {
+  scheduler_metrics m("test");
+  m.set_snapshot_source([] {
+    scheduler_snapshot s;
+    s.run_pools = {{"cronicle", "general", 0, 0, true}, {"YM55", "nightly", 2, 3, false}};
+    return s;
+  });
+  prometheus_text t = scrape(m);
+  CHECK(t.value("mainspring_run_pool_running", {{"group", "YM55"}, {"pool", "nightly"}}) == 2);
+  CHECK(t.value("mainspring_run_pool_max_running", {{"group", "YM55"}, {"pool", "nightly"}}) == 3);
+  CHECK(t.value("mainspring_run_pool_enabled", {{"group", "YM55"}, {"pool", "nightly"}}) == 0);
+  CHECK(t.value("mainspring_run_pool_enabled", {{"group", "cronicle"}, {"pool", "general"}}) == 1);
+  CHECK(t.value("mainspring_run_pool_max_running", {{"group", "cronicle"}, {"pool", "general"}}) == 0);
+  CHECK(t.type("mainspring_run_pool_running") == "gauge");
+  CHECK(t.sum("mainspring_run_pool_running") == 2);
+}
+
 TEST_CASE("storage commits are counted with their batch sizes and durations") {
   scheduler_metrics m("test");
   m.on_storage_commit(1, 0.0002);
