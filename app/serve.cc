@@ -11,6 +11,7 @@
 #include "actors/scheduler_runtime.h"
 #include "app/listeners.h"
 #include "app/node_listener.h"
+#include "app/memory_returner.h"
 #include "app/stop_signals.h"
 #include "core/executor_set.h"
 #include "http/cronicle/hook_json.h"
@@ -140,9 +141,11 @@ int run_serve(const serve_config& cfg) {
     return 1;
   }
   spdlog::info("mainspring {} ready (data in {})", MAINSPRING_VERSION, cfg.data_dir);
+  memory_returner returner(allocator_hooks());
 
   int sig = wait_for_stop_signal();
   spdlog::info("received signal {}, stopping", sig);
+  returner.stop();
   listeners.stop();
   (*keys)->flush_last_used();
   node_listener.reset();  // agents see their connection end and will dial again

@@ -23,16 +23,18 @@ pkg_check_modules(LUA REQUIRED IMPORTED_TARGET lua5.4)
 # server CPU per durable create and 7% less per fired run, and no more memory for 1M jobs with
 # full histories (bench/results/2026-12-04-allocator.md). The sanitizers (ASan, TSan) bring their
 # own, so their builds always link the system malloc.
-# Transparent huge pages (MALLOC_CONF=thp:always) were tried as the default and taken back: 14%
-# more durable creates, but under overload a third of the runs and API p99 over 50 ms
-# (bench/results/2026-12-05-create-thp.md). Keeping freed memory as well (dirty_decay_ms:-1) keeps
-# overload fast but gives the create gain back (bench/results/2026-12-05-create-limits.md).
+# Its options are compiled in (app/malloc_conf.cc): transparent huge pages, with freed memory kept
+# for reuse and given back in bulk (app/memory_returner.h); huge pages alone, returning memory on
+# jemalloc's timer, collapsed the fire path under overload (bench/results/2026-12-05-create-thp.md,
+# bench/results/2026-12-07-thp-keep.md).
 set(MAINSPRING_MALLOC "jemalloc" CACHE STRING "Allocator of the mainspring binary: jemalloc or system")
 set_property(CACHE MAINSPRING_MALLOC PROPERTY STRINGS jemalloc system)
+set(MAINSPRING_JEMALLOC OFF)
 if(MAINSPRING_MALLOC STREQUAL "jemalloc" AND NOT MAINSPRING_SANITIZE AND NOT MAINSPRING_TSAN
    AND NOT MAINSPRING_FUZZ)
   pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
   add_library(ms::malloc ALIAS PkgConfig::JEMALLOC)
+  set(MAINSPRING_JEMALLOC ON)
 else()
   add_library(ms_system_malloc INTERFACE)
   add_library(ms::malloc ALIAS ms_system_malloc)
