@@ -28,7 +28,7 @@ struct fake_allocator {
 
 }  // namespace
 
-TEST_CASE("freed memory under the threshold is kept; past it, all of it is returned at once") {
+TEST_CASE("freed memory under the threshold is kept, and past it all of it is returned at once") {
   fake_allocator a;
   memory_returner r(a.control(), std::chrono::hours(1), /*threshold_bytes=*/1000);
   a.freed = 999;
