@@ -199,11 +199,7 @@ std::vector<run_pools::pool_count> run_pools::counts() const {
   std::vector<pool_count> out;
   std::lock_guard<std::mutex> lock(mutex_);
   for (const auto& [group, g] : groups_)
-    for (const auto& [name, e] : g.pools) {
-      pool_count c{group, e.spec, e.running};
-      c.spec.dialect_data.clear();
-      out.push_back(std::move(c));
-    }
+    for (const auto& [name, e] : g.pools) out.push_back({group, name, e.running, e.spec.max_running, e.spec.enabled});
   return out;
 }
 

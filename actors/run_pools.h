@@ -72,8 +72,10 @@ class run_pools {
   // Every pool of every group with its runs in flight, by group then name (for /metrics).
   struct pool_count {
     std::string group;
-    run_pool_spec spec;  // without its dialect data
+    std::string name;
     std::size_t running = 0;
+    int max_running = 0;  // 0 = no limit
+    bool enabled = true;
   };
   std::vector<pool_count> counts() const;
 

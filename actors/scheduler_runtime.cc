@@ -170,8 +170,8 @@ scheduler_runtime::scheduler_runtime(std::unique_ptr<impl> impl) : impl_(std::mo
       m.storage_failed_writes_total = storage.failed_batches;
     }
     for (auto& c : impl_->pools.counts())
-      m.run_pools.push_back({std::move(c.group), std::move(c.spec.name), c.running,
-                             static_cast<uint64_t>(std::max(0, c.spec.max_running)), c.spec.enabled});
+      m.run_pools.push_back({std::move(c.group), std::move(c.name), c.running,
+                             static_cast<uint64_t>(std::max(0, c.max_running)), c.enabled});
     if (impl_->add_to_snapshot) impl_->add_to_snapshot(m);
     return m;
   });

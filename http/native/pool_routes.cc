@@ -44,11 +44,8 @@ status_or<std::string> pool_param(const http_request& req) {
   return name;
 }
 
-// The PUT body over a pool named `name`: every setting from the body or its default; what the
-// body cannot set (a dialect's own fields, the creation time, the hook's format while its url
-// stays) is kept from `existing`.
-status_or<run_pool_spec> pool_from_body(const json& body, const std::string& name,
-                                        const std::optional<run_pool_spec>& existing, int64_t now_ms) {
+// The PUT body's settings of the pool `name`: each from the body or its default, checked.
+status_or<run_pool_spec> pool_from_body(const json& body, const std::string& name) {
   for (auto m = body.begin(); m != body.end(); ++m)
     if (std::find(std::begin(k_settings), std::end(k_settings), m.key()) == std::end(k_settings))
       return status::invalid_argument("unknown member \"" + m.key().substr(0, 64) + "\"");
@@ -71,15 +68,19 @@ status_or<run_pool_spec> pool_from_body(const json& body, const std::string& nam
   auto hook = string_field(body, "hook_url");
   if (!hook.ok()) return hook.status();
   p.hook_url = hook->value_or("");
-  p.created_ms = now_ms;
-  p.updated_ms = now_ms;
-  if (existing) {
-    p.dialect_data = existing->dialect_data;
-    p.created_ms = existing->created_ms;
-    if (p.hook_url == existing->hook_url) p.hook_format = existing->hook_format;
-  }
   if (auto st = validate_run_pool(p); !st.ok()) return st;
   return p;
+}
+
+// `p` stamped `now_ms`, with what a body cannot set kept from the pool it replaces, if any: a
+// dialect's own fields, the creation time, and the hook's format while its url stays.
+void keep_from(const std::optional<run_pool_spec>& existing, int64_t now_ms, run_pool_spec& p) {
+  p.created_ms = now_ms;
+  p.updated_ms = now_ms;
+  if (!existing) return;
+  p.dialect_data = existing->dialect_data;
+  p.created_ms = existing->created_ms;
+  if (p.hook_url == existing->hook_url) p.hook_format = existing->hook_format;
 }
 
 std::optional<run_pool_spec> find_pool(const scheduler_api& api, const std::string& group, std::string_view name) {
@@ -121,9 +122,7 @@ void add_pool_routes(router& r, scheduler_api& api) {
     if (!group.ok()) return reply.send(failure(group.status()));
     with_group(api, *group, reply, [&api, group = *group, reply] {
       json out = json::array();
-      auto pools = api.run_pools(group);
-      std::sort(pools.begin(), pools.end(), [](const auto& x, const auto& y) { return x.name < y.name; });
-      for (const auto& p : pools) out.push_back(pool_json(p, api.run_pool_running(group, p.name)));
+      for (const auto& p : api.run_pools(group)) out.push_back(pool_json(p, api.run_pool_running(group, p.name)));  // by name
       reply.send(success(out));
     });
   }));
@@ -146,13 +145,13 @@ void add_pool_routes(router& r, scheduler_api& api) {
     auto body = parse_json_object(req.body.empty() ? std::string_view("{}") : std::string_view(req.body));
     if (!body.ok()) return reply.send(failure(body.status()));
     // Checked before the group is asked for, so that a bad body is a 400 whatever the group.
-    if (auto p = pool_from_body(*body, *name, std::nullopt, 0); !p.ok()) return reply.send(failure(p.status()));
-    with_group(api, *group, reply, [&api, origin = origin_of(req), group = *group, name = *name,
-                                    body = std::move(body).value(), reply]() mutable {
-      auto pool = pool_from_body(body, name, find_pool(api, group, name), to_unix_ms(now_ms()));
-      if (!pool.ok()) return reply.send(failure(pool.status()));
-      run_pool_spec shown = *pool;
-      api.put_run_pool(std::move(origin), group, std::move(pool).value(),
+    auto pool = pool_from_body(*body, *name);
+    if (!pool.ok()) return reply.send(failure(pool.status()));
+    with_group(api, *group, reply, [&api, origin = origin_of(req), group = *group,
+                                    pool = std::move(pool).value(), reply]() mutable {
+      keep_from(find_pool(api, group, pool.name), to_unix_ms(now_ms()), pool);
+      run_pool_spec shown = pool;
+      api.put_run_pool(std::move(origin), group, std::move(pool),
                        [&api, group, shown = std::move(shown), reply](status st) {
                          if (!st.ok()) return reply.send(change_failure(st));
                          reply.send(success(pool_json(shown, api.run_pool_running(group, shown.name))));
