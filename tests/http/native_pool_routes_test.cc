@@ -93,6 +93,9 @@ TEST_CASE("native pools: bad names, bodies and groups are refused in the native 
   CHECK(negative.status == 400);
   CHECK(negative.error().find("max_running") == 0);
   CHECK(f.call("PUT", "/v1/G/pool/p", "[1]").status == 400);
+  auto truncated = f.call("PUT", "/v1/G/pool/p", R"({"max_running": 1)");
+  CHECK(truncated.status == 400);
+  CHECK(truncated.error().find("malformed JSON body") == 0);
   auto no_group = f.call("PUT", "/v1/NOPE/pool/p", "{}");
   CHECK(no_group.status == 404);
   CHECK(f.api.pools.empty());
