@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 
 #include <spdlog/spdlog.h>
 
@@ -247,6 +248,23 @@ void write_import(registry_self self, const job_context* ctx, audit_entry audit,
                });
 }
 
+// Refuses an archive that holds its group's run pools (group_dump::pools_dumped) and has a job
+// naming a pool not among them, as a create naming one is refused: such a job would be limited by
+// no pool, silently, and an archive written here never has one (a pool named by a job cannot be
+// deleted). An archive written before pools were dumped cannot say which pools its jobs had: its
+// jobs are taken, and one naming a pool the group lacks is limited by none (dump_json.h).
+status check_pools_named(const group_dump& g) {
+  if (!g.pools_dumped) return {};
+  std::set<std::string_view> names;
+  for (const auto& p : g.pools) names.insert(p.name);
+  for (const auto& job : g.jobs)
+    if (!job.controls.pool.empty() && names.count(job.controls.pool) == 0)
+      return status::invalid_argument("import: group \"" + g.group.name + "\" job \"" + job.id +
+                                      "\": controls: pool: the archive has no run pool " + job.controls.pool +
+                                      " for the group");
+  return {};
+}
+
 // An import adds its groups; a group of the same name is replaced only while it holds nothing (no
 // job, no func: the group a dialect's listener registered at start-up, say), else the import is
 // refused whole. Run pools are not holdings (a Cronicle listener makes one at start-up): a
@@ -262,6 +280,8 @@ void import_groups(registry_self self, const job_context* ctx, audit_entry audit
       if (auto st = ctx->pool_accepts(job); !st.ok())
         return done(status::invalid_argument("import: group \"" + g.group.name + "\" job \"" + job.id +
                                              "\": " + st.message()));
+  for (const auto& g : groups)
+    if (auto st = check_pools_named(g); !st.ok()) return done(std::move(st));
   std::vector<std::string> present;
   for (const auto& g : groups)
     if (self->state.groups.count(g.group.name)) present.push_back(g.group.name);

@@ -39,8 +39,9 @@
 // stored; a pool record has no group field (the file names its group). "pools" came after
 // version 2 without a new version: a reader that does not know it ignores it as any unknown field
 // (a Mainspring before it imports such an archive without its pools), and an archive without it
-// (written before) reads with group_dump::pools_dumped false. A job may name a pool the file does
-// not hold (one written before, or a pool deleted after the job named it): that limits nothing.
+// (written before) reads with group_dump::pools_dumped false. In a file with "pools", a job naming a
+// pool not among them is refused by an import (registry_actor.cc: check_pools_named); in one
+// written before, a job may name any pool, and one its group lacks limits nothing.
 // The target's fields follow `executor`: http as above; shell: command, shell, cwd, env (an
 // object of strings); lua: command (the source); remote: nodes ("a,b"), command, env, allocated
 // (placed by the group's allocation table); noop: none.

@@ -275,6 +275,32 @@ TEST_CASE("an archive is held to what an add checks: Lua that does not compile a
   CHECK(r.status == 200);
 }
 
+TEST_CASE("an archive holding its group's run pools is refused when a job names a pool it does not hold") {
+  server_process server;
+  native_api api(server.base_url());
+  api.register_group("Imp");
+  REQUIRE(api.client.request("PUT", "/v1/Imp/pool/p", json{{"max_running", 1}}.dump()).status == 200);
+  api.add_job({{"group_name", "Imp"}, {"name", "a"}, {"job_id", "a"}, {"interval_pattern", "@manually"},
+               {"exec_command", "true"}, {"controls", {{"pool", "p"}}}});
+  auto dump = api.client.get("/v1/Imp/dump");
+  REQUIRE(dump.status == 200);
+  const entries files = entries_of(dump.body);
+  api.post_ok("/v1/remove/group", {{"group_name", "Imp"}});  // its jobs and pools go too
+
+  auto r = api.client.request("POST", "/v1/import", tar_gz_of(replaced(files, "Imp.json", "{\"name\": \"p\"", "{\"name\": \"q\"")),
+                              "application/gzip");
+  INFO(r.body);
+  CHECK(r.status == 400);
+  CHECK(r.json()["error"] == "import: group \"Imp\" job \"a\": controls: pool: the archive has no run pool p for the group");
+  CHECK(api.success(api.client.get("/v1/group/list")).empty());
+  // The archive as dumped imports, its job in its pool.
+  auto ok = api.client.request("POST", "/v1/import", tar_gz_of(files), "application/gzip");
+  INFO(ok.body);
+  REQUIRE(ok.status == 200);
+  CHECK(api.detail("Imp", "a")["controls"]["pool"] == "p");
+  CHECK(api.success(api.client.get("/v1/Imp/pool/p"))["max_running"] == 1);
+}
+
 TEST_CASE("a group's run pools come back from a dump: a Cronicle category imported limits its events at once") {
   cronicle_server source;
   source.ok("create_category", {{"id", "single"}, {"title", "Single"}, {"max_children", 1}, {"enabled", 1},
