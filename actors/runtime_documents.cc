@@ -62,6 +62,7 @@ void scheduler_runtime::put_group_document(request_origin origin, std::string gr
   auto audit = document_audit(std::move(origin), added ? "document.add" : "document.edit", group, kind, doc.name);
   if (auto st = write_documents(*impl_->store, group, kind, docs, &audit); !st.ok()) return done(st);
   impl_->documents.set(group, kind, std::move(docs));
+  lock.unlock();  // `done` may change documents again
   done(status{});
 }
 
@@ -76,6 +77,7 @@ void scheduler_runtime::delete_group_document(request_origin origin, std::string
   auto audit = document_audit(std::move(origin), "document.delete", group, kind, name);
   if (auto st = write_documents(*impl_->store, group, kind, docs, &audit); !st.ok()) return done(st);
   impl_->documents.set(group, kind, std::move(docs));
+  lock.unlock();  // `done` may change documents again
   done(status{});
 }
 
