@@ -195,3 +195,34 @@ TEST_CASE("cronicle plugins: a job of a custom Plugin shows its title, command a
   plugins.show(stock);
   CHECK(stock == json{{"plugin", "shellplug"}, {"plugin_title", "Shell Script"}});
 }
+
+TEST_CASE("cronicle plugins: a start edits the events a Plugin's change did not reach (a crash inside update_plugin), and only those") {
+  cronicle_routes f;
+  REQUIRE(f.call("create_plugin", backup_plugin())["code"] == 0);
+  json event = event_of("backup", json::object());
+  const json more = {{"catch_up", true}, {"retries", 2}, {"retry_delay", 30}, {"cpu_limit", 50}, {"notes", "n"},
+                           {"timeout", 3600}, {"timezone", "Europe/Paris"}, {"max_children", 2}, {"queue", 1},
+                           {"timing", {{"minutes", {5}}}}, {"web_hook", "http://127.0.0.1:9/h"}, {"multiplex", 0}};
+  for (auto it = more.begin(); it != more.end(); ++it) event[it.key()] = *it;
+  const std::string event_id = f.call("create_event", event)["id"];
+  auto start_again = [&f] {
+    f.api.edited_id.clear();
+    router routes;
+    dialect d = cronicle::make_dialect({.group = "cronicle", .hostname = "h1"});
+    d.add_routes(routes, f.api);
+  };
+  start_again();
+  CHECK(f.api.edited_id.empty());  // the event runs what its Plugin says
+  // The Plugin's new command is stored; its event still holds the former one.
+  group_document& stored = f.api.documents["cronicle/" + std::string(cronicle::k_plugin_kind)]["backup"];
+  json changed = json::parse(stored.json_text);
+  changed["command"] = "/opt/bin/other";
+  stored.json_text = changed.dump();
+  start_again();
+  REQUIRE(f.api.edited_id == event_id);
+  job_spec& spec = f.api.jobs["cronicle"][event_id].spec;
+  REQUIRE(f.api.patch->edit(spec).ok());
+  CHECK(std::get<shell_target>(spec.target).command.find("\n'/opt/bin/other'\n") != std::string::npos);
+  start_again();
+  CHECK(f.api.edited_id.empty());
+}
