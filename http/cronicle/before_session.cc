@@ -92,7 +92,8 @@ std::optional<api_error> check_before_session(std::string_view call, const json&
   }
   if (call == "create_plugin") return check_new_plugin(params);
   if (call == "update_plugin") return check_plugin_changes(params);
-  for (std::string_view by_id : {"delete_plugin", "delete_event", "delete_category", "flush_event_queue", "get_event_history", "update_job", "abort_job",
+  if (call == "delete_plugin") return require_id(params);
+  for (std::string_view by_id : {"delete_event", "delete_category", "flush_event_queue", "get_event_history", "update_job", "abort_job",
                                  "get_job_details", "get_job_status", "get_api_key", "delete_api_key",
                                  "delete_job"})
     if (call == by_id) return require_id(params);

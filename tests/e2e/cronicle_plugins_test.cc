@@ -58,6 +58,8 @@ TEST_CASE("cronicle plugins: the calls answer as Cronicle's, changes need an adm
   json no_title = plugin_running("P", "/bin/true", "/tmp");
   no_title.erase("title");
   check_error(s.call("create_plugin", no_title), "api", "Missing parameter: title");
+  // Parameters are checked before the key, as Cronicle's handler checks them.
+  check_error(s.call("create_plugin", no_title, reader), "api", "Missing parameter: title");
   json no_command = plugin_running("P", "/bin/true", "/tmp");
   no_command.erase("command");
   check_error(s.call("create_plugin", no_command), "api", "Missing parameter: command");
