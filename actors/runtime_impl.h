@@ -28,6 +28,7 @@
 #include <caf/all.hpp>
 
 #include "actors/clock_actor.h"
+#include "actors/group_documents.h"
 #include "actors/group_routes.h"
 #include "actors/lingering_jobs.h"
 #include "actors/job_context.h"
@@ -65,6 +66,7 @@ struct scheduler_runtime::impl {
   group_routes routes;
   lingering_jobs lingering;
   mainspring::run_pools pools;  // qualified: scheduler_runtime::run_pools is a member function
+  mainspring::group_documents documents;  // the same
   job_context ctx;
   caf::actor_system_config config;
   std::unique_ptr<caf::actor_system> system;
@@ -122,6 +124,8 @@ struct scheduler_runtime::impl {
   // The group was removed: its run pools go too, in memory and (lazily) in the store
   // (runtime_pools.cc).
   void forget_run_pools(const std::string& group);
+  // The same for its documents (runtime_documents.cc).
+  void forget_group_documents(const std::string& group);
 
   // -- heartbeat (runtime_heartbeat.cc) --
   // Records that the process is alive: lazily while running, synced at the end (`durable`).

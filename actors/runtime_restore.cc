@@ -208,4 +208,30 @@ status restore_run_pools(state_store& store, const std::vector<group_spec>& grou
   return {};
 }
 
+status restore_group_documents(state_store& store, const std::vector<group_spec>& groups, group_documents& documents) {
+  std::unordered_set<std::string> known;
+  for (const auto& g : groups) known.insert(g.name);
+  status read;
+  load_visitor visitor;
+  visitor.meta_prefix = std::string(k_group_documents_meta_prefix);
+  visitor.on_meta = [&](std::string_view name, std::string_view bytes) {
+    if (!read.ok()) return;
+    group_documents_value value;
+    if (auto st = decode(bytes, &value); !st.ok()) {
+      read = status::internal("the group documents " + std::string(name) + ": " + st.message());
+      return;
+    }
+    if (value.documents.empty()) return;  // emptied: a deleted kind or a removed group
+    if (!known.count(value.group)) {
+      spdlog::warn("group {}: {} document(s) of kind {} left out: no such group", value.group, value.documents.size(),
+                   value.kind);
+      return;
+    }
+    spdlog::info("group {}: {} document(s) of kind {}", value.group, value.documents.size(), value.kind);
+    documents.set(value.group, value.kind, std::move(value.documents));
+  };
+  if (auto st = store.load_all(visitor); !st.ok()) return st;
+  return read;
+}
+
 }  // namespace mainspring

@@ -19,6 +19,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/group_documents.h"
 #include "actors/registry_actor.h"
 #include "core/job.h"
 #include "core/status.h"
@@ -66,6 +67,10 @@ int64_t read_last_alive(state_store& store);
 // Reads each group's run pools (scheduler_runtime: put_run_pool) into `pools`; a value that does
 // not read is an error (the store is damaged: refusing to start beats running without limits).
 status restore_run_pools(state_store& store, const std::vector<group_spec>& groups, run_pools& pools);
+// Reads every group's documents (scheduler_runtime: put_group_document) into `documents`, in one
+// scan; those of a group not in `groups` are left out (logged). A value that does not decode stops
+// the start, as a run pool list's does.
+status restore_group_documents(state_store& store, const std::vector<group_spec>& groups, group_documents& documents);
 
 // True when the scheduler was paused as a whole (scheduler_api::set_scheduler_enabled).
 bool read_scheduler_paused(state_store& store);

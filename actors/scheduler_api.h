@@ -25,6 +25,7 @@
 
 #include "core/audit_entry.h"
 #include "core/func.h"
+#include "core/group_document.h"
 #include "core/job.h"
 #include "core/job_allocation.h"
 #include "core/node.h"
@@ -435,6 +436,29 @@ class scheduler_api {
   virtual void delete_run_pool(request_origin origin, std::string group, std::string name, done_fn done) {
     (void)origin, (void)group, (void)name;
     done(status::unimplemented("run pools are not supported here"));
+  }
+
+  // -- group documents (core/group_document.h): JSON a dialect keeps with a group --
+  // The group's documents of `kind`, by name: read at once, off the actors (a short lock).
+  virtual std::vector<group_document> group_documents(const std::string& group, const std::string& kind) const {
+    (void)group, (void)kind;
+    return {};
+  }
+  // Adds the document, or replaces the group's document of that kind and name (keeping its
+  // created_ms), after validate_group_document; stamps created_ms / updated_ms; durable (with its
+  // audit entry, detail origin.detail or the name) before `done`. resource_exhausted past
+  // k_max_group_documents of the kind. The documents go with their group (remove_group); a
+  // group that is not there at the next start loses them then.
+  virtual void put_group_document(request_origin origin, std::string group, std::string kind, group_document doc,
+                                  done_fn done) {
+    (void)origin, (void)group, (void)kind, (void)doc;
+    done(status::unimplemented("group documents are not supported here"));
+  }
+  // Removes the group's document of that kind and name, durably; not_found when there is none.
+  virtual void delete_group_document(request_origin origin, std::string group, std::string kind, std::string name,
+                                     done_fn done) {
+    (void)origin, (void)group, (void)kind, (void)name;
+    done(status::unimplemented("group documents are not supported here"));
   }
 
   // -- the scheduler as a whole --

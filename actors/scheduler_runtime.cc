@@ -118,6 +118,12 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
     if (i->node_gateway) caf::anon_send(i->node_gateway, stop_atom::value);
     return st;
   }
+  if (auto st = restore_group_documents(*i->store, groups, i->documents); !st.ok()) {
+    caf::anon_send(i->registry, stop_atom::value);
+    caf::anon_send(i->ctx.clock, stop_atom::value);
+    if (i->node_gateway) caf::anon_send(i->node_gateway, stop_atom::value);
+    return st;
+  }
   auto jobs = stream_jobs(*i->store, i->registry, groups, i->ctx.last_alive_ms);
   if (!jobs.ok()) {  // stop what was started, so that the actor system can end
     caf::anon_send(i->registry, stop_atom::value);

@@ -187,6 +187,11 @@ class scheduler_runtime final : public scheduler_api {
   std::size_t run_pool_running(const std::string& group, const std::string& name) const override;
   void put_run_pool(request_origin origin, std::string group, run_pool_spec pool, done_fn done) override;
   void delete_run_pool(request_origin origin, std::string group, std::string name, done_fn done) override;
+  std::vector<group_document> group_documents(const std::string& group, const std::string& kind) const override;
+  void put_group_document(request_origin origin, std::string group, std::string kind, group_document doc,
+                          done_fn done) override;
+  void delete_group_document(request_origin origin, std::string group, std::string kind, std::string name,
+                             done_fn done) override;
   int64_t scheduler_paused_since_ms() const override;
   std::string default_timezone() const override;
   std::optional<run_live> live_run(uint64_t run_id) const override;

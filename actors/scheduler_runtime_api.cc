@@ -27,7 +27,10 @@ void scheduler_runtime::remove_group(request_origin origin, std::string group, d
   // What this thread sends the group after the removal goes through the registry behind it.
   impl_->routes.hold(group);
   auto answer = impl_->routes.released_on_answer(group, done_fn([raw = impl_.get(), group, done = std::move(done)](status st) {
-    if (st.ok()) raw->forget_run_pools(group);
+    if (st.ok()) {
+      raw->forget_run_pools(group);
+      raw->forget_group_documents(group);
+    }
     done(std::move(st));
   }));
   impl_->send(rm_group_atom::value, audit_of(origin, "group.remove", group), std::move(group), std::move(answer));

@@ -89,12 +89,17 @@ int run_serve(const serve_config& cfg) {
       const scheduler_api* api = started->load(std::memory_order_acquire);
       return api ? api->run_pools(group) : std::vector<run_pool_spec>{};
     };
+    cronicle.documents = [started](const std::string& group, const std::string& kind) {
+      const scheduler_api* api = started->load(std::memory_order_acquire);
+      return api ? api->group_documents(group, kind) : std::vector<group_document>{};
+    };
     rt_options.hook_formats.emplace(std::string(http::cronicle::k_dialect_name), http::cronicle::hook_formatter(cronicle));
     rt_options.input_formats.emplace(std::string(http::cronicle::k_dialect_name),
                                      http::cronicle::stdin_formatter(cronicle));
-    rt_options.chain_params = [events = http::cronicle::event_context{cronicle.group, cronicle.default_timezone}](
+    rt_options.chain_params = [started, events = http::cronicle::event_context{cronicle.group, cronicle.default_timezone}](
                                   const job_spec& job, std::string_view params) {
-      return http::cronicle::chain_params_change(job, params, events);
+      const scheduler_api* api = started->load(std::memory_order_acquire);
+      return http::cronicle::chain_params_change(job, params, api ? with_plugins(events, *api) : events);
     };
   }
   auto runtime = scheduler_runtime::start(rt_options);

@@ -586,6 +586,35 @@ struct run_pool_list_codec {
   }
 };
 
+struct group_document_codec {
+  static constexpr const char* k_name = "group_document";
+  static constexpr uint8_t k_version = k_group_documents_format;
+  template <class Io, class D>
+  static void fields(Io& io, D& d, uint8_t /*version*/) {
+    io(d.name);
+    io(d.json_text);
+    io(d.created_ms);
+    io(d.updated_ms);
+  }
+};
+
+// A group's documents of one kind: each one's own value, as a group's pools.
+struct group_documents_wire {
+  std::string group;
+  std::string kind;
+  std::vector<std::string> values;
+};
+struct group_documents_codec {
+  static constexpr const char* k_name = "group_documents";
+  static constexpr uint8_t k_version = k_group_documents_format;
+  template <class Io, class W>
+  static void fields(Io& io, W& w, uint8_t /*version*/) {
+    io(w.group);
+    io(w.kind);
+    io(w.values);
+  }
+};
+
 // A deleted job's record holds its job as a job value of its own (with its own format byte), so
 // that job formats to come read it as they read a live job.
 struct deleted_job_wire {
@@ -763,6 +792,21 @@ std::string encode_run_pools(const std::vector<run_pool_spec>& pools) {
   run_pool_list_wire wire;
   for (const auto& p : pools) wire.values.push_back(encode(p));
   return encode_record<run_pool_list_codec>(wire);
+}
+std::string encode(const group_documents_value& d) {
+  group_documents_wire wire{d.group, d.kind, {}};
+  for (const auto& doc : d.documents) wire.values.push_back(encode_record<group_document_codec>(doc));
+  return encode_record<group_documents_codec>(wire);
+}
+status decode(std::string_view b, group_documents_value* out) {
+  group_documents_wire wire;
+  if (status st = decode_record<group_documents_codec>(b, &wire); !st.ok()) return st;
+  out->group = std::move(wire.group);
+  out->kind = std::move(wire.kind);
+  out->documents.clear();
+  for (const auto& v : wire.values)
+    if (status st = decode_record<group_document_codec>(v, &out->documents.emplace_back()); !st.ok()) return st;
+  return {};
 }
 status decode_run_pools(std::string_view b, std::vector<run_pool_spec>* out) {
   run_pool_list_wire wire;

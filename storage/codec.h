@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/group_document.h"
 #include "core/job.h"
 #include "core/node.h"
 #include "core/run_pool.h"
@@ -65,6 +66,15 @@ inline constexpr uint8_t k_cause_format = 2;
 // see actors/scheduler_runtime: put_run_pool).
 inline constexpr uint8_t k_run_pool_format = 1;
 inline constexpr uint8_t k_run_pool_list_format = 1;
+// A group's documents of one kind (core/group_document.h): one meta value per group and kind,
+// naming both, so that a start can read them all in one scan (actors/group_documents.h).
+inline constexpr uint8_t k_group_documents_format = 1;
+
+struct group_documents_value {
+  std::string group;
+  std::string kind;
+  std::vector<group_document> documents;
+};
 
 std::string encode(const group_spec& group);
 std::string encode(const job_spec& job);
@@ -79,6 +89,7 @@ std::string encode(const deleted_job_record& gone);
 std::string encode(const run_cause& cause);
 std::string encode(const run_pool_spec& pool);
 std::string encode_run_pools(const std::vector<run_pool_spec>& pools);
+std::string encode(const group_documents_value& documents);
 
 // Decodes `bytes` into *out. On error *out is left in an unspecified but valid state. A run
 // value of format 4 leaves out->group and job_id empty (format 3 also run_id 0): the caller
@@ -97,5 +108,6 @@ status decode(std::string_view bytes, deleted_job_record* out);
 status decode(std::string_view bytes, run_cause* out);
 status decode(std::string_view bytes, run_pool_spec* out);
 status decode_run_pools(std::string_view bytes, std::vector<run_pool_spec>* out);
+status decode(std::string_view bytes, group_documents_value* out);
 
 }  // namespace mainspring

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "http/cronicle/custom_plugins.h"
 #include "http/cronicle/js_values.h"
 #include "http/cronicle/validation.h"
 
@@ -89,6 +90,9 @@ std::optional<api_error> check_before_session(std::string_view call, const json&
     if (auto e = validate_category_fields(params)) return e;
     return html_in_key_text(params);
   }
+  if (call == "create_plugin") return check_new_plugin(params);
+  if (call == "update_plugin") return check_plugin_changes(params);
+  if (call == "delete_plugin") return require_id(params);
   for (std::string_view by_id : {"delete_event", "delete_category", "flush_event_queue", "get_event_history", "update_job", "abort_job",
                                  "get_job_details", "get_job_status", "get_api_key", "delete_api_key",
                                  "delete_job"})

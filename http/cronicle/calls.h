@@ -88,6 +88,17 @@ void create_category(scheduler_api& api, const state_ptr& s, call_args a);
 void update_category(scheduler_api& api, const state_ptr& s, call_args a);
 void delete_category(scheduler_api& api, const state_ptr& s, call_args a);
 
+// -- Plugins (plugin_calls.cc); the listener admits only admin keys to the changes --
+void get_plugins(scheduler_api& api, const state_ptr& s, call_args a);
+void create_plugin(scheduler_api& api, const state_ptr& s, call_args a);
+void update_plugin(scheduler_api& api, const state_ptr& s, call_args a);
+void delete_plugin(scheduler_api& api, const state_ptr& s, call_args a);
+// Edits each event of the custom Plugin `plugin_id` ("" = of any) whose job does not run what
+// its Plugin now says, so that its next run does; `done` gets how many were edited (on whichever
+// thread answers last).
+void sync_plugin_events(scheduler_api& api, const state_ptr& s, request_origin origin, std::string plugin_id,
+                        std::function<void(std::size_t)> done);
+
 // -- jobs and state (job_calls.cc) --
 void get_history(scheduler_api& api, const state_ptr& s, call_args a);
 void get_job_status(scheduler_api& api, const state_ptr& s, call_args a);

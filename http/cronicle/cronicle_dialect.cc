@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "http/cronicle/before_session.h"
 #include "http/cronicle/calls.h"
@@ -70,6 +71,10 @@ const std::unordered_map<std::string_view, call_entry>& calls() {
       {"create_category", {create_category, p::body, k::needs(privilege::admin)}},
       {"update_category", {update_category, p::body, k::needs(privilege::admin)}},
       {"delete_category", {delete_category, p::body, k::needs(privilege::admin)}},
+      {"get_plugins", {get_plugins, p::body_and_query, k::any_key()}},
+      {"create_plugin", {create_plugin, p::body, k::needs(privilege::admin)}},
+      {"update_plugin", {update_plugin, p::body, k::needs(privilege::admin)}},
+      {"delete_plugin", {delete_plugin, p::body, k::needs(privilege::admin)}},
   };
   return table;
 }
@@ -285,6 +290,10 @@ dialect make_dialect(cronicle_options options) {
     if (api.run_pools(s->events.group).empty())
       api.put_run_pool(request_origin{std::string(k_dialect_name), "", "setup"}, s->events.group, default_category(),
                        [](status) {});
+    // Events left with a custom Plugin's former command by a crash inside update_plugin.
+    sync_plugin_events(api, s, request_origin{std::string(k_dialect_name), "", "plugin changed"}, "", [](std::size_t n) {
+      if (n) spdlog::info("cronicle: {} event(s) now run their Plugin's current command", n);
+    });
   };
   // A key's refusal names it by its title, read from the registry the listener checks keys with.
   d.render_error = [s](int http_status, const status& error) {

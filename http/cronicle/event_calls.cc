@@ -9,6 +9,7 @@
 #include "core/time_zone.h"
 #include "http/cronicle/calls.h"
 #include "http/cronicle/categories.h"
+#include "http/cronicle/custom_plugins.h"
 #include "http/cronicle/job_json.h"
 #include "http/cronicle/js_values.h"
 #include "http/cronicle/list_paging.h"
@@ -56,17 +57,19 @@ void find_event(scheduler_api& api, const state_ptr& s, const json& params, cons
 }
 
 // The plugin and category of a complete event exist ("Failed to <verb> event: Plugin not found").
-std::optional<api_error> check_references(const scheduler_api& api, const state_ptr& s, const json& event,
-                                          std::string_view verb) {
+std::optional<api_error> check_references(const scheduler_api& api, const state_ptr& s, const event_context& ctx,
+                                          const json& event, std::string_view verb) {
   // Fields read in place (validate_event_data made plugin and category strings when present).
   const std::string_view plugin = string_in_place(event, "plugin");
   const plugin_info* p = find_plugin(plugin);
-  if (!p) return api_error{"event", "Failed to " + std::string(verb) + " event: Plugin not found: " + std::string(plugin)};
+  const json* custom = !p && ctx.plugins ? ctx.plugins->find(plugin) : nullptr;
+  if (!p && !custom)
+    return api_error{"event", "Failed to " + std::string(verb) + " event: Plugin not found: " + std::string(plugin)};
   static const json k_no_params = json::object();
   auto params = event.find("params");
   const json& given = params == event.end() ? k_no_params : *params;
   if (given.is_object())
-    if (auto e = check_plugin_params(*p, given)) return e;
+    if (auto e = p ? check_plugin_params(*p, given) : check_custom_params(*custom, given)) return e;
   const std::string_view category = string_in_place(event, "category", k_default_category);
   if (!find_category(api, s->events.group, category))
     return api_error{"event", "Failed to " + std::string(verb) + " event: Category not found: " + std::string(category)};
@@ -115,7 +118,8 @@ std::vector<std::string> run_overrides(const json& event, json params) {
 
 void answer_history(const responder& reply, std::vector<run_record> runs, const json& event, int64_t timeout_ms,
                     const std::vector<retry_due>& retries_due, const std::string& hostname,
-                    std::optional<int64_t> offset, std::optional<int64_t> limit, const category_shown& category) {
+                    std::optional<int64_t> offset, std::optional<int64_t> limit, const category_shown& category,
+                    const plugin_catalog& plugins) {
   fold_retries(runs);  // a job retried shows once, when its last try ends
   std::erase_if(runs, [&](const run_record& r) { return !r.finished() || awaits_retry(r, retries_due); });
   order_by_completion(runs);
@@ -126,6 +130,7 @@ void answer_history(const responder& reply, std::vector<run_record> runs, const 
   for (int64_t i = page.from; i < page.to; ++i) {
     rows.push_back(history_row(runs[static_cast<std::size_t>(i)], event, timeout_ms, hostname));
     rows.back()["category_title"] = category.title;
+    plugins.show(rows.back(), /*job_fields=*/false);
   }
   reply.send(success({{"rows", std::move(rows)}, {"list", unshifted_list_header(total)}}));
 }
@@ -194,9 +199,10 @@ void create_event(scheduler_api& api, const state_ptr& s, call_args a) {
   if (auto e = prepare_new_event(event, s->events)) return send(a.reply, *e);
   std::string id = event.contains("id") ? normalized_event_id(js_text(event["id"])) : "";
   if (id.empty()) id = new_event_id();
-  if (auto e = check_references(api, s, event, "create")) return send(a.reply, *e);
+  const event_context ctx = with_plugins(s->events, api);
+  if (auto e = check_references(api, s, ctx, event, "create")) return send(a.reply, *e);
   std::string title = event.value("title", "");
-  auto spec = to_job_spec(merged_event(json::object(), std::move(event)), s->events, id);
+  auto spec = to_job_spec(merged_event(json::object(), std::move(event)), ctx, id);
   if (!spec.ok()) return send(a.reply, spec.error());
   a.origin.detail = std::move(title);
   api.add_job(std::move(a.origin), std::move(*spec), [reply = std::move(a.reply), id](status_or<std::string> added) {
@@ -277,15 +283,16 @@ void update_event(scheduler_api& api, const state_ptr& s, call_args a) {
   api.job_detail(s->events.group, id, [&api, s, a, id](status_or<job_view> before) {
     if (!before.ok()) return send(a.reply, {"event", "Failed to locate event: " + id});
     json merged = merged_event(event_json(*before, s->events), a.params);
-    if (auto e = check_references(api, s, merged, "update")) return send(a.reply, *e);
-    auto checked = to_job_spec(merged, s->events, id);
+    const event_context plugins_ctx = with_plugins(s->events, api);
+    if (auto e = check_references(api, s, plugins_ctx, merged, "update")) return send(a.reply, *e);
+    auto checked = to_job_spec(merged, plugins_ctx, id);
     if (!checked.ok()) return send(a.reply, checked.error());
 
     auto refusal = std::make_shared<std::optional<api_error>>();
     job_patch patch;
     // Merged again inside the job, against the job as it is then, so that concurrent edits
     // through any API are not lost.
-    patch.edit = [params = a.params, ctx = s->events, id, refusal](job_spec& current) -> status {
+    patch.edit = [params = a.params, ctx = plugins_ctx, id, refusal](job_spec& current) -> status {
       job_view now;
       now.spec = current;
       now.phase = current.paused ? job_phase::paused : job_phase::active;
@@ -455,7 +462,7 @@ void run_event(scheduler_api& api, const state_ptr& s, call_args a) {
     for (auto f = a.params.begin(); f != a.params.end(); ++f)
       if (f.key() != "params" && f.key() != "plugin" && changes_a_run(f.key(), run_fields::in_flight))
         changes[f.key()] = *f;
-    auto change = run_change(event, changes, s->events, id, run_fields::at_launch);
+    auto change = run_change(event, changes, with_plugins(s->events, api), id, run_fields::at_launch);
     if (!change.ok()) return send(a.reply, launch_refusal(change.error()));
     api.run_job_now_as(a.origin, s->events.group, id, manual_run{as_of_ms, std::move(*change), std::move(cause)}, answer);
   });
@@ -485,7 +492,7 @@ void get_event_history(scheduler_api& api, const state_ptr& s, call_args a) {
                          const category_shown category =
                              category_titles(api, s->events.group).of(js_text(event.value("category", json(""))));
                          answer_history(a.reply, std::move(runs).value(), event, timeout_ms, due, s->hostname, offset, limit,
-                                        category);
+                                        category, *group_plugins(api, s->events.group));
                        });
   });
 }

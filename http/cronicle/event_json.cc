@@ -5,6 +5,7 @@
 
 #include "core/schedule.h"
 #include "core/time_types.h"
+#include "http/cronicle/custom_plugins.h"
 #include "http/cronicle/js_values.h"
 #include "http/cronicle/limits_json.h"
 #include "http/cronicle/plugins.h"
@@ -98,7 +99,34 @@ const json& event_defaults() {
   return d;
 }
 
+// The fields a job of a custom Plugin copies into JOB_<FIELD> variables (Cronicle's
+// launchLocalJob: every top-level string, number and boolean of the job): the event's with its
+// defaults, less those launchJob deletes and those the run sets itself (id, now, event, plugin),
+// plus event_title, plugin_title and the Plugin's command, cwd, uid and gid.
+json job_fields(const json& event, const json& plugin) {
+  json fields = event_defaults();
+  for (auto it = event.begin(); it != event.end(); ++it) fields[it.key()] = *it;
+  for (const char* gone : {"id", "title", "timing", "enabled", "max_children", "username", "api_key", "session_id",
+                           "modified", "created", "cwd", "uid", "gid", "env", "now", "event", "plugin", "params"})
+    fields.erase(gone);
+  fields["event_title"] = event.value("title", json(""));
+  fields["plugin_title"] = plugin.value("title", json(""));
+  fields["command"] = plugin.value("command", json(""));
+  for (const char* own : {"cwd", "uid", "gid"})
+    if (auto it = plugin.find(own); it != plugin.end() && js_truthy(*it)) fields[own] = *it;
+  return fields;
+}
+
 }  // namespace
+
+std::shared_ptr<const plugin_catalog> group_plugins(const scheduler_api& api, const std::string& group) {
+  return std::make_shared<const plugin_catalog>(api.group_documents(group, std::string(k_plugin_kind)));
+}
+
+event_context with_plugins(event_context ctx, const scheduler_api& api) {
+  ctx.plugins = group_plugins(api, ctx.group);
+  return ctx;
+}
 
 std::string new_unique_id(char prefix) {
   static std::atomic<uint32_t> counter{0};  // one for every kind, as Cronicle's
@@ -177,20 +205,28 @@ or_error<job_spec> job_of_event(const json& event, json* owned, const event_cont
   job.exec_time_s = k_first_fire_by_schedule;  // Cronicle runs an event at its next matching minute
   if (auto tz = event.find("timezone"); tz != event.end() && tz->is_string()) job.timezone = tz->get<std::string>();
 
-  const plugin_info* plugin = nullptr;
-  if (auto p = event.find("plugin"); p != event.end() && p->is_string()) plugin = find_plugin(p->get_ref<const std::string&>());
-  if (!plugin) return api_error{"event", "Plugin not found: " + event.value("plugin", "")};
+  const std::string_view plugin_id = string_in_place(event, "plugin");
+  const plugin_info* plugin = find_plugin(plugin_id);
+  const json* custom = !plugin && ctx.plugins ? ctx.plugins->find(plugin_id) : nullptr;
+  if (!plugin && !custom) return api_error{"event", "Plugin not found: " + event.value("plugin", "")};
   static const json k_no_params = json::object();
   auto given_params = event.find("params");
   const json& params = given_params == event.end() || given_params->is_null() ? k_no_params : *given_params;
-  if (auto e = check_plugin_params(*plugin, params)) return *e;
-  auto run = plugin_target(*plugin, params);
-  if (!run.ok()) return run.error();
-  job.target = std::move(run->target);
+  std::optional<int64_t> plugin_timeout_ms;
+  if (custom) {
+    if (auto e = check_custom_params(*custom, params)) return *e;
+    job.target = custom_plugin_target(*custom, event, job_fields(event, *custom));
+  } else {
+    if (auto e = check_plugin_params(*plugin, params)) return *e;
+    auto run = plugin_target(*plugin, params);
+    if (!run.ok()) return run.error();
+    job.target = std::move(run->target);
+    plugin_timeout_ms = run->timeout_ms;
+  }
 
   int64_t timeout_s = seconds_field(event, "timeout");
   job.timeout_ms = timeout_s == 0 ? k_max_timeout_ms : std::min(k_max_timeout_ms, timeout_s * 1000);
-  if (run->timeout_ms) job.timeout_ms = std::min(job.timeout_ms, *run->timeout_ms);
+  if (plugin_timeout_ms) job.timeout_ms = std::min(job.timeout_ms, *plugin_timeout_ms);
   job.retries = static_cast<int>(std::min<int64_t>(seconds_field(event, "retries"), k_max_retries + 1));
   job.retry_delay_ms = std::min<int64_t>(seconds_field(event, "retry_delay"), k_max_timeout_ms / 1000) * 1000;
   job.controls = controls_of(event);  // max_children: a fire over it waits (queue) or is skipped
@@ -203,7 +239,7 @@ or_error<job_spec> job_of_event(const json& event, json* owned, const event_cont
   json section = owned && owned->is_object() ? std::move(*owned) : json(event);
   for (auto it = section.begin(); it != section.end();)
     it = is_mapped_field(it.key()) || is_transient_field(it.key()) ? section.erase(it) : std::next(it);
-  if (plugin->id == k_shell_plugin) {
+  if (plugin && plugin->id == k_shell_plugin) {
     if (auto p = section.find("params"); p != section.end() && p->is_object()) p->erase("script");  // it lives in the target's command
   }
   job.dialect_data = with_dialect_section("", k_dialect_name, std::move(section));

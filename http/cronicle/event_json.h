@@ -3,7 +3,8 @@
 // Every Cronicle event is a job of one group (--cronicle-group, "cronicle"): its id is the
 // event id, its name the title. What the core runs is mapped: `enabled` (0 = paused), `timing`
 // (a Cronicle timing schedule, core/schedule.h; no timing = @manually, on demand only) in
-// `timezone` (the server's zone when none), `plugin` + `params` (plugins.h), `timeout`
+// `timezone` (the server's zone when none), `plugin` + `params` (plugins.h; a custom Plugin's:
+// custom_plugins.h), `timeout`
 // (seconds; 0 = Mainspring's longest, 24 h, which also caps longer ones), `retries`,
 // `retry_delay`, `catch_up` (missed runs after downtime all run: misfire `all`), and the job's
 // controls (core/job_controls.h): `max_children` (runs at once; 0 = no limit), `queue` /
@@ -24,6 +25,7 @@
 //   json shown = event_json(view, ctx);                             // get_event's "event"
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,10 +43,19 @@ inline constexpr std::string_view k_dialect_name = "cronicle";
 inline constexpr std::string_view k_default_category = "general";
 inline constexpr std::string_view k_category_title = "General";
 
+class plugin_catalog;  // custom_plugins.h
+
 struct event_context {
   std::string group = "cronicle";
   std::string default_timezone = "UTC";  // shown for an event that names no zone
+  // The group's custom Plugins, read for the call (with_plugins); null: the stock ones only.
+  std::shared_ptr<const plugin_catalog> plugins;
 };
+
+// The group's custom Plugins as `api` holds them now (read at once).
+std::shared_ptr<const plugin_catalog> group_plugins(const scheduler_api& api, const std::string& group);
+// `ctx` with them.
+event_context with_plugins(event_context ctx, const scheduler_api& api);
 
 // A fresh id in Cronicle's style (its getUniqueID): `prefix`, the time in ms (base 36, 8
 // digits), a counter (base 36, 2 digits).

@@ -1,6 +1,7 @@
 #include "http/cronicle/hook_json.h"
 
 #include "http/cronicle/categories.h"
+#include "http/cronicle/custom_plugins.h"
 #include "http/cronicle/event_json.h"
 #include "http/cronicle/job_json.h"
 
@@ -45,6 +46,7 @@ json stdin_job_json(const run_record& run, const job_spec& job, const cronicle_o
   const std::string hostname = options.hostname.empty() ? "localhost" : options.hostname;
   json shown = job_json(run, event_json(view, events), job.timeout_ms, hostname, now_ms);
   category_titles(options.categories ? options.categories(options.group) : std::vector<run_pool_spec>{}).show(shown);
+  if (options.documents) plugin_catalog(options.documents(options.group, std::string(k_plugin_kind))).show(shown);
   return shown;
 }
 

@@ -7,6 +7,7 @@
 
 #include "http/cronicle/calls.h"
 #include "http/cronicle/categories.h"
+#include "http/cronicle/custom_plugins.h"
 #include "http/cronicle/job_json.h"
 #include "http/cronicle/job_log.h"
 #include "http/cronicle/js_values.h"
@@ -167,10 +168,12 @@ void to_active_jobs(scheduler_api& api, const state_ptr& s, std::vector<std::pai
   g->left = busy.size();
   auto heads = std::make_shared<const std::map<uint64_t, uint64_t>>(std::move(first));
   auto categories = std::make_shared<const category_titles>(api, s->events.group);  // read once for all
+  auto plugins = group_plugins(api, s->events.group);
   for (auto& [r, v] : busy)
-    with_own_fields(api, s, r, std::move(v), [&api, s, g, heads, categories, done](run_record run, event_info info) {
+    with_own_fields(api, s, r, std::move(v), [&api, s, g, heads, categories, plugins, done](run_record run, event_info info) {
       json job = job_json(run, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()), live_of(api, run));
       categories->show(job);
+      plugins->show(job);
       if (auto head = heads->find(run.run_id); head != heads->end()) job["id"] = job_id_of(run.job_id, head->second);
       std::lock_guard<std::mutex> lock(g->mutex);
       g->jobs.push_back({std::move(run), std::move(info.event), std::move(job)});
@@ -229,6 +232,7 @@ void send_history(const scheduler_api& api, const state_ptr& s, history_read& h,
   if (page.out_of_range || !total) return none();
   json rows = json::array();
   const category_titles categories(api, s->events.group);
+  const auto plugins = group_plugins(api, s->events.group);
   for (int64_t i = page.from; i < page.to; ++i) {
     const run_record& r = (*runs)[static_cast<std::size_t>(i)];
     auto it = h.events.find(r.job_id);
@@ -238,6 +242,7 @@ void send_history(const scheduler_api& api, const state_ptr& s, history_read& h,
     if (r.own_fields && r.own_fields->timeout_ms) timeout_ms = *r.own_fields->timeout_ms;
     rows.push_back(history_row(r, event, timeout_ms, s->hostname));
     categories.show(rows.back(), /*notifications=*/false);
+    plugins->show(rows.back(), /*job_fields=*/false);
   }
   h.a.reply.send(success({{"rows", std::move(rows)}, {"list", unshifted_list_header(total)}}));
 }
@@ -278,6 +283,7 @@ void get_job_status(scheduler_api& api, const state_ptr& s, call_args a) {
              if (info.retry_pending) return send(reply, job_not_stored(id));
              json job = job_json(run, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()), live_of(api, run));
              category_titles(api, s->events.group).show(job);
+             group_plugins(api, s->events.group)->show(job);
              job["id"] = id;  // a retry goes on under the id its first try had
              reply.send(success({{"job", std::move(job)}}));
            });
@@ -442,9 +448,10 @@ void update_jobs(scheduler_api& api, const state_ptr& s, call_args a) {
   all_active_jobs(api, s, [&api, s, a, criteria, updates](std::vector<active_job> active) {
     // Every change is made before any is sent: a refused one changes nothing.
     std::vector<std::pair<const run_record*, run_override>> changes;
+    const event_context ctx = with_plugins(s->events, api);
     for (const auto& j : active) {
       if (!matches(j.job, criteria)) continue;
-      auto change = run_change(j.event, updates, s->events, j.run.job_id, run_fields::in_flight);
+      auto change = run_change(j.event, updates, ctx, j.run.job_id, run_fields::in_flight);
       if (!change.ok()) return send(a.reply, change.error());
       changes.emplace_back(&j.run, std::move(*change));
     }
@@ -462,6 +469,7 @@ void get_job_details(scheduler_api& api, const state_ptr& s, call_args a) {
              if (!run.finished() || info.retry_pending) return send(a.reply, job_not_stored(js_text(a.params["id"])));
              json job = job_json(run, info.event, info.timeout_ms, s->hostname, to_unix_ms(now_ms()));
              category_titles(api, s->events.group).show(job);
+             group_plugins(api, s->events.group)->show(job);
              job["id"] = js_text(a.params["id"]);
              a.reply.send(success({{"job", std::move(job)}}));
            });
@@ -478,7 +486,7 @@ void update_job(scheduler_api& api, const state_ptr& s, call_args a) {
     // Checked once the job is found, where Cronicle's updateJob would set the values (it checks
     // none; here they must make a job).
     if (auto e = validate_event_data(a.params)) return send(a.reply, *e);
-    auto change = run_change(info.event, a.params, s->events, run.job_id, run_fields::in_flight);
+    auto change = run_change(info.event, a.params, with_plugins(s->events, api), run.job_id, run_fields::in_flight);
     if (!change.ok()) return send(a.reply, change.error());
     api.update_run(a.origin, s->events.group, run.job_id, run.run_id, std::move(*change),
                    [reply = a.reply](status_or<std::size_t> n) {

@@ -5,6 +5,8 @@
 
 #include "actors/scheduler_api.h"  // job_view
 #include "http/cronicle/cronicle_dialect.h"
+#include "http/cronicle/custom_plugins.h"
+#include "http/cronicle/js_values.h"
 #include "http/cronicle/plugins.h"
 #include "http/dialect_data.h"
 
@@ -22,14 +24,17 @@ bool has(const json& changes, const char* field) { return changes.contains(field
 
 // Cronicle's launchJob copies into the job only the params its Plugin declares: a run_event may
 // pass any others (its API documents "arbitrary new ones"), which the job does not keep.
-void keep_declared_params(json& event) {
-  auto id = event.find("plugin");
-  const plugin_info* plugin = id != event.end() && id->is_string() ? find_plugin(id->get<std::string>()) : nullptr;
+void keep_declared_params(json& event, const event_context& ctx) {
+  const std::string_view id = string_in_place(event, "plugin");
+  const plugin_info* plugin = find_plugin(id);
+  const json* custom = !plugin && ctx.plugins ? ctx.plugins->find(id) : nullptr;
   auto params = event.find("params");
-  if (!plugin || params == event.end() || !params->is_object()) return;
-  for (auto it = params->begin(); it != params->end();)
-    it = std::find(plugin->params.begin(), plugin->params.end(), it.key()) == plugin->params.end() ? params->erase(it)
-                                                                                                 : std::next(it);
+  if ((!plugin && !custom) || params == event.end() || !params->is_object()) return;
+  auto declared = [&](const std::string& name) {
+    if (plugin) return std::find(plugin->params.begin(), plugin->params.end(), name) != plugin->params.end();
+    return !check_custom_params(*custom, json::object({{name, nullptr}}));
+  };
+  for (auto it = params->begin(); it != params->end();) it = declared(it.key()) ? std::next(it) : params->erase(it);
 }
 
 }  // namespace
@@ -47,7 +52,7 @@ or_error<run_override> run_change(const json& event, const json& changes, const 
   for (auto it = changes.begin(); it != changes.end(); ++it)
     if (changes_a_run(it.key(), which)) taken[it.key()] = *it;
   json merged = merged_event(event, taken);
-  if (which == run_fields::at_launch) keep_declared_params(merged);
+  if (which == run_fields::at_launch) keep_declared_params(merged, ctx);
   auto spec = to_job_spec(merged, ctx, id);
   if (!spec.ok()) return spec.error();
   const bool new_target = has(taken, "params") || has(taken, "plugin");

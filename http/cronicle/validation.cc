@@ -25,7 +25,7 @@ bool all_of(const std::string& text, bool (*ok)(char)) {
 }
 
 enum class type_rule { string, boolean_or_number, number };
-enum class value_rule { word, pos_int, flag, word_or_empty, any, emails, host, non_blank, web_hook, bit };
+enum class value_rule { word, pos_int, flag, word_or_empty, any, emails, host, non_blank, web_hook, bit, path, host_or_empty };
 
 struct field_rule {
   const char* name;
@@ -86,6 +86,14 @@ constexpr field_rule k_category_rules[] = {
     {"color", type_rule::string, value_rule::word},
 };
 
+// The Plugins' validateOptionalParams rules (lib/api/plugin.js), in its order.
+constexpr field_rule k_plugin_rules[] = {
+    {"enabled", type_rule::number, value_rule::bit},
+    {"cwd", type_rule::string, value_rule::path},
+    {"uid", type_rule::string, value_rule::host_or_empty},
+    {"gid", type_rule::string, value_rule::host_or_empty},
+};
+
 bool type_ok(type_rule rule, const json& v) {
   std::string_view t = js_type(v);
   switch (rule) {
@@ -111,6 +119,11 @@ bool value_ok(value_rule rule, const std::string& s) {
     case value_rule::non_blank: return matches(param_rule::non_blank, s);
     case value_rule::web_hook: return s.empty() || !web_hook_url(s).empty();
     case value_rule::bit: return matches(param_rule::bit, s);
+    case value_rule::path:  // /^[\w\s\-\/\.]*$/
+      return std::all_of(s.begin(), s.end(), [](char c) {
+        return is_word_char(c) || std::isspace(static_cast<unsigned char>(c)) || c == '-' || c == '/' || c == '.';
+      });
+    case value_rule::host_or_empty: return s.empty() || matches(param_rule::host, s);  // /^[\w\-\.]*$/
   }
   return false;
 }
@@ -228,6 +241,12 @@ std::optional<api_error> check_field(const json& params, const field_rule& rule)
 std::optional<api_error> validate_category_fields(const json& category) {
   for (const auto& rule : k_category_rules)
     if (auto e = check_field(category, rule)) return e;
+  return std::nullopt;
+}
+
+std::optional<api_error> validate_plugin_fields(const json& plugin) {
+  for (const auto& rule : k_plugin_rules)
+    if (auto e = check_field(plugin, rule)) return e;
   return std::nullopt;
 }
 

@@ -55,6 +55,11 @@ std::optional<api_error> validate_event_data(const nlohmann::json& event);
 // parameter value: color").
 std::optional<api_error> validate_category_fields(const nlohmann::json& category);
 
+// create_plugin's and update_plugin's validateOptionalParams (lib/api/plugin.js): enabled the
+// number 1 or 0, cwd a string of word characters, blanks, '-', '/' and '.', uid and gid strings
+// of word characters, '-' and '.' ("Malformed parameter value: cwd").
+std::optional<api_error> validate_plugin_fields(const nlohmann::json& plugin);
+
 // update_event's reset_cursor (unix seconds), checked as requireValidEventData checks its numbers
 // ("Malformed parameter type: reset_cursor (string)", "Malformed parameter value:
 // reset_cursor"). Cronicle does not check it: "abc" is silently ignored there and -5 sets a cursor

@@ -333,6 +333,33 @@ class fake_scheduler final : public scheduler_api {
     done(status{});
   }
 
+  // Group documents: in memory, answered at once, by name.
+  std::map<std::string, std::map<std::string, group_document>> documents;  // "group/kind" -> name -> doc
+  int64_t document_clock_ms = 1;  // created_ms / updated_ms, one more at each put
+  std::vector<group_document> group_documents(const std::string& group, const std::string& kind) const override {
+    std::vector<group_document> out;
+    if (auto g = documents.find(group + "/" + kind); g != documents.end())
+      for (const auto& [name, d] : g->second) out.push_back(d);
+    return out;
+  }
+  void put_group_document(request_origin o, std::string group, std::string kind, group_document doc,
+                          done_fn done) override {
+    origin = o;
+    if (auto st = validate_group_document(kind, doc); !st.ok()) return done(st);
+    auto& kept = documents[group + "/" + kind];
+    doc.updated_ms = ++document_clock_ms;
+    auto it = kept.find(doc.name);
+    doc.created_ms = it == kept.end() ? doc.updated_ms : it->second.created_ms;
+    kept[doc.name] = std::move(doc);
+    done(status{});
+  }
+  void delete_group_document(request_origin o, std::string group, std::string kind, std::string name,
+                             done_fn done) override {
+    origin = o;
+    if (!documents[group + "/" + kind].erase(name)) return done(status::not_found("no document " + name));
+    done(status{});
+  }
+
   std::string imported;
   int64_t audit_from = 0, audit_to = 0;
 

@@ -835,6 +835,23 @@ TEST_CASE("a group's run pools round-trip as one value, and a damaged one is ref
   CHECK(decode_run_pools(bytes, &back).code() == status_code::failed_precondition);
 }
 
+TEST_CASE("a group's documents of one kind round-trip as one value naming both, and a damaged one is refused") {
+  group_documents_value docs{"cronicle", "cronicle.plugin",
+                             {{.name = "p1", .json_text = R"({"id":"p1"})", .created_ms = 5, .updated_ms = 9},
+                              {.name = "p2", .json_text = "", .created_ms = 0, .updated_ms = 0}}};
+  group_documents_value back;
+  REQUIRE(decode(encode(docs), &back).ok());
+  CHECK(back.group == "cronicle");
+  CHECK(back.kind == "cronicle.plugin");
+  CHECK(back.documents == docs.documents);
+  REQUIRE(decode(encode(group_documents_value{"g", "k", {}}), &back).ok());
+  CHECK(back.documents.empty());
+  std::string bytes = encode(docs);
+  CHECK_FALSE(decode(bytes.substr(0, bytes.size() - 3), &back).ok());
+  bytes[0] = static_cast<char>(k_group_documents_format + 1);
+  CHECK(decode(bytes, &back).code() == status_code::failed_precondition);
+}
+
 TEST_CASE("a shell target's output flags are one byte, and a value with unknown bits is refused") {
   job_spec j = sample_job(), back;
   auto& shell = std::get<shell_target>(j.target);
