@@ -235,7 +235,7 @@ void add_execution_routes(router& r, scheduler_api& api, options_ptr o) {
   r.add("GET", k_logs_route, handler([&api, o](http_request& req, responder reply) {
     auto range = time_range(req);
     if (!range.ok()) return send_error(reply, range.status());
-    api.group_audit_log(o->group, range->first, range->second + 1, k_max_list_entries,
+    api.group_audit_log({o->group}, range->first, range->second + 1, k_max_list_entries,
                   [&api, o, reply](status_or<std::vector<audit_entry>> entries) {
       if (!entries.ok()) return send_error(reply, entries.status());
       api.list_jobs(o->group, [o, reply, entries = std::move(entries).value()](status_or<std::vector<job_view>> views) {

@@ -998,6 +998,28 @@ TEST_CASE("latest_group_audit keeps a group's newest entries of the range, oldes
   CHECK(store->latest_group_audit("g", 500, 400, 10)->empty());
 }
 
+TEST_CASE("latest_group_audit of several groups keeps their newest entries in the log's order") {
+  temp_dir tmp;
+  auto store = open_store(tmp.path);
+  mutation_batch b;
+  // Two entries of one millisecond: the log's order (the order written) decides between them.
+  b.put_audit({100, "native", "", "g1", "g", "", ""}).put_audit({100, "native", "", "global1", "", "", ""});
+  b.put_audit({200, "native", "", "h1", "h", "", ""}).put_audit({300, "native", "", "global2", "", "", ""});
+  b.put_audit({400, "native", "", "g2", "g", "", ""});
+  REQUIRE(store->commit_sync(std::move(b)).ok());
+  auto actions = [](const status_or<std::vector<audit_entry>>& got) {
+    REQUIRE(got.ok());
+    std::vector<std::string> out;
+    for (const auto& a : *got) out.push_back(a.action);
+    return out;
+  };
+  const std::vector<std::string> g_and_global{"g", ""};
+  CHECK(actions(store->latest_group_audit(g_and_global, 0, 1000, 10)) ==
+        std::vector<std::string>{"g1", "global1", "global2", "g2"});
+  CHECK(actions(store->latest_group_audit(g_and_global, 0, 1000, 3)) ==
+        std::vector<std::string>{"global1", "global2", "g2"});
+}
+
 TEST_CASE("a damaged CURRENT file gives a clear error, and repair() lets the store open") {
   temp_dir tmp;
   {
