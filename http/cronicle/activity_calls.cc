@@ -1,7 +1,7 @@
 // Cronicle's get_activity (lib/api/admin.js, an admin call: the listener admits only admin keys
 // to it): a page of the activity log (activity_log.h), newest first, as listGet pages
 // logs/activity. offset and limit are parseInt(x || 0) and parseInt(x || 50): 0 or "" is the
-// default, a value that is not a number (NaN) reads as 0, and limit 0 so the whole log; a
+// default, a value that is not a number (NaN) reads as 0 (a NaN limit: the whole log); a
 // negative offset counts from the end; a page past the end is Cronicle's empty answer,
 // {rows: [], list: {length: 0}}.
 //
