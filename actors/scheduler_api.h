@@ -50,6 +50,7 @@ struct request_origin {
   std::string api = "native";  // the dialect: "native", "dkron", "ndscheduler", ...
   std::string key_id;          // the API key that authorized it ("" = none)
   std::string detail;          // the audit entry's detail, when the dialect has one to keep
+  std::string client_ip;       // the request's peer address, for the audit entry ("" = none)
 };
 
 // A run a client asks for now, outside the schedule (run_job_now_as).

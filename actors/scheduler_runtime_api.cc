@@ -14,8 +14,8 @@ namespace mainspring {
 
 audit_entry audit_of(const request_origin& origin, std::string action, std::string group,
                      std::string job_id) {
-  return audit_entry{to_unix_ms(now_ms()), origin.api, origin.key_id, std::move(action),
-                     std::move(group), std::move(job_id), origin.detail};
+  return audit_entry{to_unix_ms(now_ms()), origin.api,      origin.key_id, std::move(action),
+                     std::move(group),       std::move(job_id), origin.detail, origin.client_ip};
 }
 
 void scheduler_runtime::register_group(request_origin origin, std::string group,

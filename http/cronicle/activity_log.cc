@@ -161,6 +161,7 @@ json activity_rows(const std::vector<audit_entry>& entries, const activity_conte
     auto row = row_of(w, e);
     if (!row) continue;
     (*row)["epoch"] = e.time_ms / 1000;
+    if (!e.client_ip.empty()) (*row)["ip"] = e.client_ip;
     if (!e.key_id.empty()) {
       // Who: the key by its id (Cronicle shows its secret) and its title now, else its id. An
       // apikey_* row's api_key is the key changed, which Cronicle's logActivity overwrites with

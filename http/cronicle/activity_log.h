@@ -23,10 +23,10 @@
 //   apikey.create/bootstrap/edit/delete  apikey_create/_update/_delete
 //                                     {api_key: {id, title, active, privileges}}, never its secret
 //
-// Every row carries action and epoch (unix seconds), and, for a change an API key made, api_key
-// (the key's id, never its secret as Cronicle shows it) and api_title. The audit keeps no IP or
-// headers, so rows have neither; an object holds the fields the entry kept (an event's id and
-// title, not Cronicle's whole event). Entries Cronicle has no row for (a flush of a queue, a
+// Every row carries action and epoch (unix seconds), ip (the request's peer address) when the
+// entry kept one, and, for a change an API key made, api_key (the key's id, never its secret as
+// Cronicle shows it) and api_title. The audit keeps no headers; an object holds the fields the
+// entry kept (an event's id and title, not Cronicle's whole event). Entries Cronicle has no row for (a flush of a queue, a
 // replay, a Lua function, a group's registration, an import) are left out.
 //
 // Example:

@@ -75,6 +75,7 @@ TEST_CASE("cronicle activity: changes through the Cronicle API read back newest 
     CHECK(rows[i]["epoch"].is_number_integer());
   }
   for (std::size_t i = 1; i < rows.size(); ++i) CHECK(rows[i - 1]["epoch"] >= rows[i]["epoch"]);
+  for (const auto& r : rows) CHECK(r["ip"] == "127.0.0.1");  // each change's request came from here
 
   // Pages as Cronicle's listGet: the default of 50, offset and limit, past the end empty.
   CHECK(s.ok("get_activity")["rows"] == rows);

@@ -133,6 +133,13 @@ TEST_CASE("cronicle activity: other groups, imports and changes Cronicle does no
             .empty());
 }
 
+TEST_CASE("cronicle activity: a row shows the address the change came from when the entry kept one") {
+  audit_entry e = entry(10, "native", "", "scheduler.pause", "", "", "");
+  CHECK_FALSE(only_row(e).contains("ip"));
+  e.client_ip = "10.0.0.7";
+  CHECK(only_row(e)["ip"] == "10.0.0.7");
+}
+
 TEST_CASE("cronicle activity: a key gone since is named by its id") {
   CHECK(only_row(entry(10, "native", "k9", "scheduler.pause", "", "", ""))["api_title"] == "k9");
 }
