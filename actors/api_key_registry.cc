@@ -161,7 +161,8 @@ status api_key_registry::write(const request_origin& origin, std::string_view ac
   mutation_batch batch;
   if (erase) batch.delete_api_key(record.key_id);
   else batch.put_api_key(record);
-  batch.put_audit(audit_entry{now(), origin.api, origin.key_id, std::string(action), "", "", audit_detail(record)});
+  batch.put_audit(
+      audit_entry{now(), origin.api, origin.key_id, std::string(action), "", "", audit_detail(record), origin.client_ip});
   return store_.commit_sync(std::move(batch));
 }
 

@@ -54,10 +54,12 @@ void scheduler_runtime::put_run_pool(request_origin origin, std::string group, r
   if (it == pools.end() && pools.size() >= k_max_run_pools_per_group)
     return done(status::resource_exhausted("a group has at most " + std::to_string(k_max_run_pools_per_group) +
                                            " run pools"));
-  if (it == pools.end()) pools.push_back(pool);
+  // Decided before the push_back, which leaves `it` pointing nowhere.
+  const bool added = it == pools.end();
+  if (added) pools.push_back(pool);
   else *it = pool;
   origin.detail = pool.name;
-  auto audit = audit_of(origin, it == pools.end() ? "pool.add" : "pool.edit", group);
+  auto audit = audit_of(origin, added ? "pool.add" : "pool.edit", group);
   if (auto st = write_pools(*impl_->store, group, pools, audit); !st.ok()) return done(st);
   impl_->pools.put(group, std::move(pool));
   done(status{});

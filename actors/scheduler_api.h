@@ -51,6 +51,7 @@ struct request_origin {
   std::string api = "native";  // the dialect: "native", "dkron", "ndscheduler", ...
   std::string key_id;          // the API key that authorized it ("" = none)
   std::string detail;          // the audit entry's detail, when the dialect has one to keep
+  std::string client_ip;       // the request's peer address, for the audit entry ("" = none)
 };
 
 // A run a client asks for now, outside the schedule (run_job_now_as).
@@ -405,9 +406,10 @@ class scheduler_api {
   // Audit entries with from_ms <= time < to_ms, oldest first, at most `limit`.
   virtual void audit_log(int64_t from_ms, int64_t to_ms, std::size_t limit,
                          reply_fn<std::vector<audit_entry>> done) = 0;
-  // The newest `limit` audit entries of `group` with from_ms <= time < to_ms, oldest first (a
-  // dialect's log of one group, which lists a wide range latest first).
-  virtual void group_audit_log(std::string group, int64_t from_ms, int64_t to_ms, std::size_t limit,
+  // The newest `limit` audit entries of any of `groups` with from_ms <= time < to_ms, oldest
+  // first (a dialect's log of its group, which lists a wide range latest first; "" among them
+  // adds the global changes: API keys, the scheduler's switch, imports).
+  virtual void group_audit_log(std::vector<std::string> groups, int64_t from_ms, int64_t to_ms, std::size_t limit,
                                reply_fn<std::vector<audit_entry>> done) = 0;
 
   // -- run pools (core/run_pool.h): a group's shared limits and switches of runs --

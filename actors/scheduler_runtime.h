@@ -176,7 +176,7 @@ class scheduler_runtime final : public scheduler_api {
   void call_func(std::string group, std::string name, func_request req, reply_fn<std::string> done) override;
   void dump(std::optional<std::string> group, reply_fn<dump_file> done) override;
   void import(request_origin origin, std::string archive, done_fn done) override;
-  void group_audit_log(std::string group, int64_t from_ms, int64_t to_ms, std::size_t limit,
+  void group_audit_log(std::vector<std::string> groups, int64_t from_ms, int64_t to_ms, std::size_t limit,
                        reply_fn<std::vector<audit_entry>> done) override;
   void audit_log(int64_t from_ms, int64_t to_ms, std::size_t limit,
                  reply_fn<std::vector<audit_entry>> done) override;

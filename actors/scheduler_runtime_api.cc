@@ -14,8 +14,8 @@ namespace mainspring {
 
 audit_entry audit_of(const request_origin& origin, std::string action, std::string group,
                      std::string job_id) {
-  return audit_entry{to_unix_ms(now_ms()), origin.api, origin.key_id, std::move(action),
-                     std::move(group), std::move(job_id), origin.detail};
+  return audit_entry{to_unix_ms(now_ms()), origin.api,      origin.key_id, std::move(action),
+                     std::move(group),       std::move(job_id), origin.detail, origin.client_ip};
 }
 
 void scheduler_runtime::register_group(request_origin origin, std::string group,
@@ -296,10 +296,12 @@ void scheduler_runtime::import(request_origin origin, std::string archive, done_
   impl_->send(import_atom::value, std::move(audit), std::move(groups).value(), std::move(done));
 }
 
-void scheduler_runtime::group_audit_log(std::string group, int64_t from_ms, int64_t to_ms, std::size_t limit,
-                                        reply_fn<std::vector<audit_entry>> done) {
-  // On the caller's thread, as audit_log.
-  auto entries = impl_->store->latest_group_audit(group, from_ms, to_ms, limit);
+void scheduler_runtime::group_audit_log(std::vector<std::string> groups, int64_t from_ms, int64_t to_ms,
+                                        std::size_t limit, reply_fn<std::vector<audit_entry>> done) {
+  // On the caller's thread, as audit_log. A change written lazily (an abort, a run's update) is
+  // written first, so that a log read after its answer shows it.
+  impl_->store->drain();
+  auto entries = impl_->store->latest_group_audit(groups, from_ms, to_ms, limit);
   if (!entries.ok()) return done(entries.status());
   done(std::move(entries).value());
 }

@@ -22,6 +22,9 @@ struct audit_entry {
   std::string group;
   std::string job_id;
   std::string detail;  // free text or JSON, as the dialect chooses
+  // The address the request came from ("127.0.0.1", "::1"); "" for a change no request made (the
+  // server's own, a test's) and for entries written before addresses were kept.
+  std::string client_ip;
 };
 
 }  // namespace mainspring

@@ -16,7 +16,7 @@ request_handler guarded(error_renderer render, request_handler handler) {
 }
 
 request_origin origin_of(std::string_view dialect, const http_request& req) {
-  return request_origin{std::string(dialect), req.api_key_id, ""};
+  return request_origin{std::string(dialect), req.api_key_id, "", req.client_ip};
 }
 
 status renamed_field(const status& error, std::initializer_list<field_rename> renames) {

@@ -19,8 +19,9 @@ namespace mainspring::http {
 // server.
 request_handler guarded(error_renderer render, request_handler handler);
 
-// Who asks, for the audit log: the dialect, and the API key that authorized the request
-// (req.api_key_id, set by the listener's key check; "" when no key was asked for).
+// Who asks, for the audit log: the dialect, the API key that authorized the request
+// (req.api_key_id, set by the listener's key check; "" when no key was asked for), and the
+// address it came from (req.client_ip).
 request_origin origin_of(std::string_view dialect, const http_request& req);
 
 // `error` with its leading field id ("interval_pattern: ...", see validate_job in core/job.h)

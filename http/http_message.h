@@ -39,6 +39,8 @@ struct http_request {
   std::unordered_map<std::string, std::string> params;
   // The id of the API key that authorized the request (http/api_key_guard.h); "" = none.
   std::string api_key_id;
+  // The peer's address ("127.0.0.1", "::1"), for the audit log; "" when no socket brought it.
+  std::string client_ip;
 
   // The first header named `name` (lower-case), or "" when absent.
   std::string_view header(std::string_view name) const;

@@ -57,6 +57,7 @@ struct connection : std::enable_shared_from_this<connection> {
 
   request_parser parser;
   std::weak_ptr<Peer> peer;
+  std::string client_ip;  // the peer's address, given to each request (for the audit log)
   std::mutex mutex;
   std::atomic<uint64_t> next_sequence{0};  // given to the next parsed request
   uint64_t next_to_send = 0;   // the request whose response is written next
@@ -259,6 +260,7 @@ class tcp_handler : public Pistache::Tcp::Handler {
   void onConnection(const std::shared_ptr<Peer>& peer) override {
     auto conn = std::make_shared<connection>(*options_);
     conn->peer = peer;
+    conn->client_ip = peer->address().host();
     peer->putData(k_connection_key, conn);
     bool over_cap = registry_->open.fetch_add(1) >= options_->limits.max_connections;
     if (over_cap) {
@@ -337,6 +339,7 @@ class tcp_handler : public Pistache::Tcp::Handler {
 
   void dispatch(const std::shared_ptr<connection>& conn, uint64_t sequence, http_request& request) {
     request.local_port = port_->load(std::memory_order_relaxed);
+    request.client_ip = conn->client_ip;
     bool keep_alive = request.keep_alive;
     bool head_only = request.method == "HEAD";
     bool dated = options_->net_http_paths && options_->net_http_paths(request.raw_path);

@@ -661,7 +661,7 @@ struct audit_codec {
   static constexpr const char* k_name = "audit_entry";
   static constexpr uint8_t k_version = k_audit_format;
   template <class Io, class A>
-  static void fields(Io& io, A& a, uint8_t /*version*/) {
+  static void fields(Io& io, A& a, uint8_t version) {
     io(a.time_ms);
     io(a.api);
     io(a.key_id);
@@ -669,6 +669,7 @@ struct audit_codec {
     io(a.group);
     io(a.job_id);
     io(a.detail);
+    if (version >= 2) io(a.client_ip);
   }
 };
 

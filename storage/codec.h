@@ -48,7 +48,7 @@ inline constexpr uint8_t k_job_format = 11;
 inline constexpr uint8_t k_run_format = 4;  // 2 added the node; 4 the run id back (ring slots)
 static_assert(k_run_format == k_run_value_format);
 inline constexpr uint8_t k_func_format = 1;
-inline constexpr uint8_t k_audit_format = 1;
+inline constexpr uint8_t k_audit_format = 2;  // 2: client_ip
 inline constexpr uint8_t k_node_format = 2;  // 2 added tags
 inline constexpr uint8_t k_api_key_format = 2;  // 2 added title, privileges, last_used_ms
 // 2, 3: its own fields in override layout 2, 3; 4: its cause; 5: its own fields in layout 4;

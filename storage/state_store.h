@@ -267,6 +267,11 @@ class state_store {
   status_or<std::vector<audit_entry>> latest_group_audit(std::string_view group, int64_t from_ms, int64_t to_ms,
                                                          std::size_t limit,
                                                          std::size_t max_scanned = k_max_audit_entries_scanned) const;
+  // The same over the entries of any of `groups`, in the log's one order (a dialect whose log
+  // holds its group's changes and global ones, group "": API keys, the scheduler's switch).
+  status_or<std::vector<audit_entry>> latest_group_audit(const std::vector<std::string>& groups, int64_t from_ms,
+                                                         int64_t to_ms, std::size_t limit,
+                                                         std::size_t max_scanned = k_max_audit_entries_scanned) const;
 
   // -- retention and properties --
 

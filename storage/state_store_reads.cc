@@ -290,6 +290,12 @@ status_or<std::vector<audit_entry>> state_store::audit_range(int64_t from_ms, in
 status_or<std::vector<audit_entry>> state_store::latest_group_audit(std::string_view group, int64_t from_ms,
                                                                    int64_t to_ms, std::size_t limit,
                                                                    std::size_t max_scanned) const {
+  return latest_group_audit(std::vector<std::string>{std::string(group)}, from_ms, to_ms, limit, max_scanned);
+}
+
+status_or<std::vector<audit_entry>> state_store::latest_group_audit(const std::vector<std::string>& groups,
+                                                                   int64_t from_ms, int64_t to_ms, std::size_t limit,
+                                                                   std::size_t max_scanned) const {
   std::vector<audit_entry> out;
   if (limit == 0 || to_ms <= from_ms) return out;
   const std::string begin = audit_time_prefix(from_ms);
@@ -308,7 +314,7 @@ status_or<std::vector<audit_entry>> state_store::latest_group_audit(std::string_
       return status(st.code(), "data dir " + impl_->dir + ": record " + it->key().ToString() +
                                    ": " + st.message());
     }
-    if (entry.group == group) out.push_back(std::move(entry));
+    if (std::find(groups.begin(), groups.end(), entry.group) != groups.end()) out.push_back(std::move(entry));
   }
   if (!it->status().ok()) return storage_error(impl_->dir, it->status());
   std::reverse(out.begin(), out.end());

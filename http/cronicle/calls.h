@@ -49,6 +49,9 @@ using state_ptr = std::shared_ptr<cronicle_state>;
 // has no registry or the registry does not know the key.
 std::optional<std::string> stored_key_title(const state_ptr& s, std::string_view key_id);
 
+// A key's privileges as Cronicle's object of 1/0, every privilege named.
+nlohmann::json privileges_json(const privilege_set& granted);
+
 // The title of the key with id `key_id`, as Cronicle's refusals name a key (requirePrivilege's
 // user.title); its id when it has none or the registry does not know it.
 std::string key_title(const state_ptr& s, std::string_view key_id);
@@ -81,6 +84,9 @@ void delete_api_key(scheduler_api& api, const state_ptr& s, call_args a);
 
 // -- the server (server_calls.cc); the listener admits only admin keys --
 void get_servers(scheduler_api& api, const state_ptr& s, call_args a);
+
+// -- the activity log (activity_calls.cc); the listener admits only admin keys --
+void get_activity(scheduler_api& api, const state_ptr& s, call_args a);
 
 // -- categories (category_calls.cc); the listener admits only admin keys to the changes --
 void get_categories(scheduler_api& api, const state_ptr& s, call_args a);

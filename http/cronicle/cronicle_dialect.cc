@@ -66,6 +66,7 @@ const std::unordered_map<std::string_view, call_entry>& calls() {
       {"update_api_key", {update_api_key, p::body, k::needs(privilege::admin)}},
       {"delete_api_key", {delete_api_key, p::body, k::needs(privilege::admin)}},
       {"get_servers", {get_servers, p::body_and_query, k::needs(privilege::admin)}},
+      {"get_activity", {get_activity, p::body_and_query, k::needs(privilege::admin)}},
       {"delete_job", {delete_job, p::body_and_query, k::needs(privilege::admin)}},
       {"get_categories", {get_categories, p::body_and_query, k::any_key()}},
       {"create_category", {create_category, p::body, k::needs(privilege::admin)}},

@@ -19,16 +19,11 @@ using nlohmann::json;
 
 void send(const responder& reply, const api_error& e) { reply.send(failure(e)); }
 
-// A key as Cronicle lists it (its fields but `key`): privileges as Cronicle's object of 1/0.
+// A key as Cronicle lists it (its fields but `key`).
 json key_json(const api_key_view& k) {
-  json privileges = json::object();
-  for (std::size_t i = 0; i < k_privilege_count; ++i) {
-    const auto p = static_cast<privilege>(i);
-    privileges[std::string(privilege_name(p))] = k.privileges.has(p) ? 1 : 0;
-  }
   return json{{"id", k.key_id},          {"title", k.title},
               {"description", ""},       {"active", k.active ? 1 : 0},
-              {"privileges", privileges}, {"username", ""},
+              {"privileges", privileges_json(k.privileges)}, {"username", ""},
               {"created", k.created_ms / 1000}, {"modified", k.created_ms / 1000},
               {"last_used", k.last_used_ms / 1000}};
 }
@@ -41,6 +36,15 @@ api_key_registry* registry_of(const state_ptr& s, const responder& reply) {
 }
 
 }  // namespace
+
+json privileges_json(const privilege_set& granted) {
+  json privileges = json::object();
+  for (std::size_t i = 0; i < k_privilege_count; ++i) {
+    const auto p = static_cast<privilege>(i);
+    privileges[std::string(privilege_name(p))] = granted.has(p) ? 1 : 0;
+  }
+  return privileges;
+}
 
 std::optional<std::string> stored_key_title(const state_ptr& s, std::string_view key_id) {
   if (api_key_registry* keys = s->keys.load())

@@ -305,7 +305,7 @@ json audit_json(const std::vector<audit_entry>& entries) {
   json out = json::array();
   for (const auto& e : entries)
     out.push_back({{"time_ms", e.time_ms}, {"api", e.api}, {"key_id", e.key_id}, {"action", e.action},
-                   {"group_name", e.group}, {"job_id", e.job_id}, {"detail", e.detail}});
+                   {"group_name", e.group}, {"job_id", e.job_id}, {"detail", e.detail}, {"client_ip", e.client_ip}});
   return out;
 }
 

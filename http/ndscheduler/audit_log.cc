@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "core/utf8.h"
+#include "http/audit_names.h"
 #include "http/ndscheduler/job_json.h"
 #include "http/ndscheduler/python_text.h"
 
@@ -34,13 +35,6 @@ std::string shown(const std::optional<ordered_json>& value) { return value ? pyt
 
 std::string cut(std::string text) {
   return text.size() > k_max_description_bytes ? utf8_prefix(text, k_max_description_bytes) : text;
-}
-
-// A delete's detail without the count the group adds ("<detail>: 1 job(s)").
-std::string without_count(const std::string& detail) {
-  if (!detail.ends_with(" job(s)")) return detail;
-  auto colon = detail.rfind(": ");
-  return colon == std::string::npos ? "" : detail.substr(0, colon);
 }
 
 // The name and description of audit_detail's text; nullopt for any other text (an older entry's
@@ -88,7 +82,7 @@ logged_event read_entry(const audit_entry& e) {
   const bool described = e.action == "job.edit" || e.action == "job.delete";
   if (e.api != k_dialect_name) return {"", described ? ordered_json("") : ordered_json(nullptr)};
   if (!described) return {e.detail, nullptr};  // pause, resume: the name
-  std::string text = e.action == "job.delete" ? without_count(e.detail) : e.detail;
+  std::string text = e.action == "job.delete" ? without_job_count(e.detail) : e.detail;
   if (auto kept = parse_detail(text)) return *kept;
   return {text, ""};  // an entry written before descriptions were kept
 }

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http/audit_names.h"
 #include "http/dialect_data.h"
 #include "http/ndscheduler/audit_log.h"
 #include "http/ndscheduler/job_classes.h"
@@ -235,7 +236,7 @@ void add_execution_routes(router& r, scheduler_api& api, options_ptr o) {
   r.add("GET", k_logs_route, handler([&api, o](http_request& req, responder reply) {
     auto range = time_range(req);
     if (!range.ok()) return send_error(reply, range.status());
-    api.group_audit_log(o->group, range->first, range->second + 1, k_max_list_entries,
+    api.group_audit_log({o->group}, range->first, range->second + 1, k_max_list_entries,
                   [&api, o, reply](status_or<std::vector<audit_entry>> entries) {
       if (!entries.ok()) return send_error(reply, entries.status());
       api.list_jobs(o->group, [o, reply, entries = std::move(entries).value()](status_or<std::vector<job_view>> views) {
@@ -245,19 +246,14 @@ void add_execution_routes(router& r, scheduler_api& api, options_ptr o) {
         std::map<std::string, std::string> current;
         if (views.ok())
           for (const auto& v : *views) current[v.spec.id] = v.spec.name;
-        // The name each entry shows is the one it recorded; an entry that recorded none (a run,
-        // or one written before names were recorded) shows the job's name of the entry before
-        // it, else the job's current name.
-        std::map<std::string, std::string> last_known;
+        // The name each entry shows is the one it recorded, else as audit_job_names finds it.
+        audit_job_names names(std::move(current));
         ojson logs = ojson::array();
         for (const audit_entry& e : entries) {  // oldest first
           auto event = events.find(e.action);
           if (e.group != o->group || event == events.end()) continue;
           logged_event logged = read_entry(e);
-          std::string& name = logged.job_name;
-          if (name.empty() && last_known.count(e.job_id)) name = last_known[e.job_id];
-          if (name.empty() && current.count(e.job_id)) name = current[e.job_id];
-          if (!name.empty()) last_known[e.job_id] = name;
+          const std::string name = names.name_at(e.job_id, std::move(logged.job_name));
           logs.push_back(ojson{{"job_id", e.job_id},  // _build_audit_log's order
                               {"job_name", name},
                               {"event", event->second},

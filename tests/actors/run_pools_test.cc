@@ -286,3 +286,17 @@ TEST_CASE("while an import writes a group's pools, changes of them are refused, 
   REQUIRE(pools.list("g").size() == 1);
   CHECK(pools.list("g")[0] == run_pool_spec{.name = "new", .max_running = 1});
 }
+
+TEST_CASE("a pool's changes are audited as pool.add, pool.edit and pool.delete, each naming the pool") {
+  temp_data_dir dir("ms_pool_test");
+  auto rt = start_with_group(dir.path);
+  REQUIRE(put_pool(*rt, {.name = "p"}).ok());
+  REQUIRE(put_pool(*rt, {.name = "p", .max_running = 2}).ok());
+  REQUIRE(done([&](auto d) { rt->delete_run_pool(k_test_origin, "g", "p", d); }).ok());
+  auto entries = ask<std::vector<audit_entry>>([&](auto r) { rt->group_audit_log({"g"}, 0, INT64_MAX, 10, r); });
+  REQUIRE(entries.ok());
+  std::vector<std::string> seen;
+  for (const auto& e : *entries)
+    if (e.action.starts_with("pool.")) seen.push_back(e.action + " " + e.detail);
+  CHECK(seen == std::vector<std::string>{"pool.add p", "pool.edit p", "pool.delete p"});
+}

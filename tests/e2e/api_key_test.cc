@@ -182,6 +182,7 @@ TEST_CASE("with --require-api-key every native route needs a key with its privil
     if (e["action"] == "job.add" && e["job_id"] == job_id) {
       found = true;
       CHECK(e["key_id"] == creator.id);
+      CHECK(e["client_ip"] == "127.0.0.1");  // the request's peer
     }
   }
   CHECK(found);

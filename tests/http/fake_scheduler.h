@@ -193,11 +193,13 @@ class fake_scheduler final : public scheduler_api {
     reply(done, status_or<std::vector<audit_entry>>(std::vector<audit_entry>{
                     audit_entry{1'700'000'000'123, "native", "", "job.add", "G", "7", "Hello"}}));
   }
-  std::string audit_group;
-  std::optional<std::vector<audit_entry>> group_audit;  // what group_audit_log answers, if set
-  void group_audit_log(std::string group, int64_t from_ms, int64_t to_ms, std::size_t n,
+  std::vector<std::string> audit_groups;
+  // What group_audit_log answers, if set (else one entry of the first group asked for).
+  std::optional<std::vector<audit_entry>> group_audit;
+  void group_audit_log(std::vector<std::string> groups, int64_t from_ms, int64_t to_ms, std::size_t n,
                        reply_fn<std::vector<audit_entry>> done) override {
-    audit_group = group;
+    audit_groups = groups;
+    const std::string group = groups.empty() ? "" : groups.front();
     audit_from = from_ms;
     audit_to = to_ms;
     limit = n;

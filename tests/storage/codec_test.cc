@@ -66,7 +66,7 @@ func_spec sample_func() {
 }
 
 audit_entry sample_audit() {
-  return audit_entry{1'700'000'000'123, "native", "key1", "job.add", "YM55", "12", R"({"x":1})"};
+  return audit_entry{1'700'000'000'123, "native", "key1", "job.add", "YM55", "12", R"({"x":1})", "127.0.0.1"};
 }
 
 node_spec sample_node() {
@@ -154,7 +154,7 @@ bool same(const func_spec& a, const func_spec& b) {
 
 bool same(const audit_entry& a, const audit_entry& b) {
   return a.time_ms == b.time_ms && a.api == b.api && a.key_id == b.key_id && a.action == b.action &&
-         a.group == b.group && a.job_id == b.job_id && a.detail == b.detail;
+         a.group == b.group && a.job_id == b.job_id && a.detail == b.detail && a.client_ip == b.client_ip;
 }
 
 bool same(const group_spec& a, const group_spec& b) {
@@ -240,6 +240,17 @@ namespace {
 
 // A job's value as format 7 wrote it: format 8 without the shell target's output flags (one
 // byte) and input_format at its end.
+TEST_CASE("a format 1 audit entry (before client_ip) reads with no address") {
+  audit_entry a = sample_audit(), read;
+  std::string bytes = encode(a);
+  REQUIRE(static_cast<uint8_t>(bytes[0]) == 2);
+  bytes.resize(bytes.size() - sizeof(uint32_t) - a.client_ip.size());
+  bytes[0] = 1;
+  REQUIRE(decode(bytes, &read).ok());
+  a.client_ip.clear();
+  CHECK(same(a, read));
+}
+
 // A job's value as format 10 wrote it: format 11 without controls.pool (its length and bytes)
 // at its end.
 std::string as_format_10(const job_spec& j) {

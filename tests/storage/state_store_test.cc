@@ -971,6 +971,18 @@ TEST_CASE(
   CHECK(store->audit_range(500, 400, 10)->empty());
 }
 
+namespace {
+
+// The actions of the audit entries a read answered, in its order.
+std::vector<std::string> audit_actions(const status_or<std::vector<audit_entry>>& got) {
+  REQUIRE(got.ok());
+  std::vector<std::string> out;
+  for (const auto& a : *got) out.push_back(a.action);
+  return out;
+}
+
+}  // namespace
+
 TEST_CASE("latest_group_audit keeps a group's newest entries of the range, oldest first") {
   temp_dir tmp;
   auto store = open_store(tmp.path);
@@ -980,22 +992,32 @@ TEST_CASE("latest_group_audit keeps a group's newest entries of the range, oldes
   // Keys after the audit log's, so that reading back from the end starts among other records.
   b.put_group({"zz", "S", 1}).put_job(make_job("zz", "1"));
   REQUIRE(store->commit_sync(std::move(b)).ok());
-  auto actions = [](const status_or<std::vector<audit_entry>>& got) {
-    REQUIRE(got.ok());
-    std::vector<std::string> out;
-    for (const auto& a : *got) out.push_back(a.action);
-    return out;
-  };
-  CHECK(actions(store->latest_group_audit("g", 0, 1000, 10)) == std::vector<std::string>{"a200", "a400", "a600"});
-  CHECK(actions(store->latest_group_audit("g", 0, 1000, 2)) == std::vector<std::string>{"a400", "a600"});
-  CHECK(actions(store->latest_group_audit("h", 0, 1000, 2)) == std::vector<std::string>{"a300", "a500"});
+  CHECK(audit_actions(store->latest_group_audit("g", 0, 1000, 10)) == std::vector<std::string>{"a200", "a400", "a600"});
+  CHECK(audit_actions(store->latest_group_audit("g", 0, 1000, 2)) == std::vector<std::string>{"a400", "a600"});
+  CHECK(audit_actions(store->latest_group_audit("h", 0, 1000, 2)) == std::vector<std::string>{"a300", "a500"});
   // [from, to): 600 is left out, 200 is in.
-  CHECK(actions(store->latest_group_audit("g", 200, 600, 10)) == std::vector<std::string>{"a200", "a400"});
-  CHECK(actions(store->latest_group_audit("g", 250, 1'000'000, 10)) == std::vector<std::string>{"a400", "a600"});
+  CHECK(audit_actions(store->latest_group_audit("g", 200, 600, 10)) == std::vector<std::string>{"a200", "a400"});
+  CHECK(audit_actions(store->latest_group_audit("g", 250, 1'000'000, 10)) == std::vector<std::string>{"a400", "a600"});
   CHECK(store->latest_group_audit("nope", 0, 1000, 10)->empty());
   // Reading back stops after max_scanned entries of the log (600, 500, 400 here).
-  CHECK(actions(store->latest_group_audit("g", 0, 1000, 10, 3)) == std::vector<std::string>{"a400", "a600"});
+  CHECK(audit_actions(store->latest_group_audit("g", 0, 1000, 10, 3)) == std::vector<std::string>{"a400", "a600"});
   CHECK(store->latest_group_audit("g", 500, 400, 10)->empty());
+}
+
+TEST_CASE("latest_group_audit of several groups keeps their newest entries in the log's order") {
+  temp_dir tmp;
+  auto store = open_store(tmp.path);
+  mutation_batch b;
+  // Two entries of one millisecond: the log's order (the order written) decides between them.
+  b.put_audit({100, "native", "", "g1", "g", "", ""}).put_audit({100, "native", "", "global1", "", "", ""});
+  b.put_audit({200, "native", "", "h1", "h", "", ""}).put_audit({300, "native", "", "global2", "", "", ""});
+  b.put_audit({400, "native", "", "g2", "g", "", ""});
+  REQUIRE(store->commit_sync(std::move(b)).ok());
+  const std::vector<std::string> g_and_global{"g", ""};
+  CHECK(audit_actions(store->latest_group_audit(g_and_global, 0, 1000, 10)) ==
+        std::vector<std::string>{"g1", "global1", "global2", "g2"});
+  CHECK(audit_actions(store->latest_group_audit(g_and_global, 0, 1000, 3)) ==
+        std::vector<std::string>{"global1", "global2", "g2"});
 }
 
 TEST_CASE("a damaged CURRENT file gives a clear error, and repair() lets the store open") {
