@@ -9,6 +9,7 @@
 #include "core/api_key.h"
 #include "http/audit_names.h"
 #include "http/cronicle/calls.h"
+#include "http/cronicle/custom_plugins.h"
 #include "http/cronicle/job_json.h"
 
 namespace mainspring::http::cronicle {
@@ -145,10 +146,24 @@ std::optional<json> global_row(const audit_entry& e) {
   return api_key_row(e);
 }
 
+// A custom Plugin's entry (a group document of k_plugin_kind, its job id "<kind>/<plugin id>";
+// plugin_calls.cc records the Plugin's title as the detail).
+std::optional<json> plugin_row(const audit_entry& e) {
+  static const std::map<std::string, std::string, std::less<>> k_actions = {
+      {"document.add", "plugin_create"}, {"document.edit", "plugin_update"}, {"document.delete", "plugin_delete"}};
+  auto action = k_actions.find(e.action);
+  const std::string prefix = std::string(k_plugin_kind) + "/";
+  if (action == k_actions.end() || !e.job_id.starts_with(prefix)) return std::nullopt;
+  std::string id = e.job_id.substr(prefix.size());
+  json plugin = {{"id", id}, {"title", e.detail.empty() ? id : e.detail}};
+  return json{{"action", action->second}, {"plugin", std::move(plugin)}};
+}
+
 std::optional<json> row_of(activity_walk& w, const audit_entry& e) {
   if (e.group.empty()) return global_row(e);
   if (e.group != w.ctx.group) return std::nullopt;
   if (e.action.starts_with("pool.")) return category_row(w, e);
+  if (e.action.starts_with("document.")) return plugin_row(e);
   return job_row(w, e);
 }
 

@@ -19,6 +19,7 @@
 //   job.update_run     job_update     {id, event}: Cronicle keeps it in its transaction log only
 //   job.delete_runs    job_delete     {id, event}
 //   pool.add/edit/delete  cat_create/cat_update/cat_delete  {cat: {id, title}}
+//   document.add/edit/delete of a custom Plugin  plugin_create/_update/_delete  {plugin: {id, title}}
 //   scheduler.pause/resume  state_update  {enabled: 0/1}
 //   apikey.create/bootstrap/edit/delete  apikey_create/_update/_delete
 //                                     {api_key: {id, title, active, privileges}}, never its secret

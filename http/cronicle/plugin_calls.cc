@@ -68,13 +68,13 @@ void sync_plugin_events(scheduler_api& api, const state_ptr& s, request_origin o
                         std::function<void(std::size_t)> done) {
   const event_context ctx = with_plugins(s->events, api);
   api.list_jobs(s->events.group, [&api, s, origin, plugin_id, done, ctx](status_or<std::vector<job_view>> views) {
-    std::vector<std::string> stale;
+    std::vector<std::pair<std::string, std::string>> stale;  // id, title
     if (views.ok())
       for (const auto& v : *views)
-        if (target_to_sync(v, ctx, plugin_id)) stale.push_back(v.spec.id);
+        if (target_to_sync(v, ctx, plugin_id)) stale.push_back({v.spec.id, v.spec.name});
     if (stale.empty()) return done(0);
     auto left = std::make_shared<std::atomic<std::size_t>>(stale.size());
-    for (const auto& id : stale) {
+    for (const auto& [id, title] : stale) {
       job_patch patch;
       // Against the job as it is when edited: an edit of the event meanwhile is kept.
       patch.edit = [ctx, plugin_id](job_spec& current) -> status {
@@ -84,7 +84,10 @@ void sync_plugin_events(scheduler_api& api, const state_ptr& s, request_origin o
         if (auto target = target_to_sync(now, ctx, plugin_id)) current.target = std::move(*target);
         return {};
       };
-      api.edit_job(origin, s->events.group, id, std::move(patch), [id, left, n = stale.size(), done](status_or<job_view> v) {
+      // Audited as the event's edit (its title, as update_event records it), not the Plugin's.
+      request_origin edit_origin = origin;
+      edit_origin.detail = title;
+      api.edit_job(edit_origin, s->events.group, id, std::move(patch), [id = id, left, n = stale.size(), done](status_or<job_view> v) {
         if (!v.ok()) spdlog::warn("cronicle: event {} keeps its Plugin's former command: {}", id, v.status().message());
         if (left->fetch_sub(1) == 1) done(n);
       });

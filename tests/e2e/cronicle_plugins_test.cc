@@ -136,6 +136,13 @@ TEST_CASE("cronicle plugins: update_plugin's new command and switch take effect 
   CHECK(read_file(dir.path + "/runs.txt") == "a\n");
 
   s.ok("update_plugin", {{"id", plugin}, {"command", "/bin/sh " + b}});
+  // The activity log: the Plugin's change, then its event's edit under the event's own title.
+  const json rows = s.ok("get_activity", {{"limit", 2}})["rows"];
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0]["action"] == "event_update");
+  CHECK(rows[0]["event"] == json{{"id", event}, {"title", "With a Plugin"}});
+  CHECK(rows[1]["action"] == "plugin_update");
+  CHECK(rows[1]["plugin"] == json{{"id", plugin}, {"title", "Switcher"}});
   CHECK(s.wait_job(s.ok("run_event", {{"id", event}})["ids"][0])["code"] == 0);
   CHECK(read_file(dir.path + "/runs.txt") == "a\nb\n");
 

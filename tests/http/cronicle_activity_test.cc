@@ -106,6 +106,18 @@ TEST_CASE("cronicle activity: run pools are categories, the dialect's own setup 
   CHECK(activity_rows({entry(10, "cronicle", "", "pool.add", "cronicle", "", "general")}, k_ctx).empty());
 }
 
+TEST_CASE("cronicle activity: a custom Plugin's changes are plugin_create, plugin_update and plugin_delete") {
+  json made = only_row(entry(10, "cronicle", "k1", "document.add", "cronicle", "cronicle.plugin/p1", "Backup"));
+  CHECK(made["action"] == "plugin_create");
+  CHECK(made["plugin"] == json{{"id", "p1"}, {"title", "Backup"}});
+  CHECK(only_row(entry(11, "cronicle", "k1", "document.edit", "cronicle", "cronicle.plugin/p1", "Backup"))["action"] ==
+        "plugin_update");
+  CHECK(only_row(entry(12, "cronicle", "k1", "document.delete", "cronicle", "cronicle.plugin/p1", ""))["plugin"] ==
+        json{{"id", "p1"}, {"title", "p1"}});
+  // A document of another kind is no Plugin.
+  CHECK(activity_rows({entry(13, "native", "", "document.add", "cronicle", "other.kind/x", "x")}, k_ctx).empty());
+}
+
 TEST_CASE("cronicle activity: the scheduler's switch is state_update and API keys are apikey rows without a secret") {
   CHECK(only_row(entry(10, "cronicle", "k1", "scheduler.pause", "", "", ""))["enabled"] == 0);
   CHECK(only_row(entry(10, "native", "", "scheduler.resume", "", "", ""))["action"] == "state_update");
