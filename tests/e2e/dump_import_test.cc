@@ -420,3 +420,33 @@ TEST_CASE("a group's documents come back from a dump: a Cronicle custom Plugin i
   CHECK(target.ok("get_event", {{"id", event}})["event"]["plugin"] == plugin);
   target.ok("update_event", {{"id", event}, {"title", "Renamed again"}});
 }
+
+TEST_CASE("an archive written before documents were dumped leaves a replaced group's documents as they were") {
+  cronicle_server source;
+  const json plugin_spec = {{"title", "Theirs"}, {"enabled", 1}, {"command", "/bin/true"}, {"cwd", "/tmp"},
+                            {"params", json::array()}};
+  const std::string theirs = source.ok("create_plugin", plugin_spec)["id"];
+  auto dump = dump_all(source);
+  REQUIRE(dump.status == 200);
+  // An older Mainspring wrote no "documents"; a field it does not know is what a reader ignores.
+  const entries old = replaced_in_groups(entries_of(dump.body), "\"documents\": [", "\"documents_unknown\": [");
+
+  cronicle_server target;
+  const std::string mine = target.ok("create_plugin", with(plugin_spec, {{"title", "Mine"}}))["id"];
+  auto imported = import_into(target, tar_gz_of(old));
+  INFO(imported.body);
+  REQUIRE(imported.status == 200);
+  CHECK(plugin_row(target, mine)["title"] == "Mine");
+  CHECK(plugin_row(target, theirs).is_null());
+
+  // An archive with its documents replaces all of the group's, after a restart too.
+  cronicle_server again;
+  const std::string own = again.ok("create_plugin", with(plugin_spec, {{"title", "Own"}, {"id", "own"}}))["id"];
+  REQUIRE(plugin_row(again, own)["title"] == "Own");
+  REQUIRE(import_into(again, dump.body).status == 200);
+  CHECK(plugin_row(again, theirs)["title"] == "Theirs");
+  CHECK(plugin_row(again, own).is_null());
+  again.server.restart();
+  CHECK(plugin_row(again, theirs)["title"] == "Theirs");
+  CHECK(plugin_row(again, own).is_null());
+}
