@@ -41,4 +41,28 @@ std::vector<std::string> group_documents::erase_group(std::string_view group) {
   return had;
 }
 
+bool group_documents::importing(std::string_view group) const { return importing_.count(group) != 0; }
+
+std::vector<std::string> group_documents::begin_import(const std::string& group) {
+  std::lock_guard writes(writes_);
+  importing_.insert(group);
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> had;
+  if (auto g = groups_.find(group); g != groups_.end())
+    for (const auto& [kind, docs] : g->second) had.push_back(kind);
+  return had;
+}
+
+void group_documents::end_import(const std::string& group, std::optional<by_kind> documents) {
+  std::lock_guard writes(writes_);
+  importing_.erase(group);
+  if (!documents) return;
+  std::erase_if(*documents, [](const auto& kind) { return kind.second.empty(); });  // emptied kinds
+  for (auto& [kind, docs] : *documents)
+    std::sort(docs.begin(), docs.end(), [](const group_document& a, const group_document& b) { return a.name < b.name; });
+  std::lock_guard lock(mutex_);
+  if (documents->empty()) groups_.erase(group);
+  else groups_[group] = std::move(*documents);
+}
+
 }  // namespace mainspring

@@ -16,6 +16,8 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,11 +45,30 @@ class group_documents {
   // time, under this lock.
   std::unique_lock<std::mutex> lock_writes() { return std::unique_lock<std::mutex>(writes_); }
 
+  // -- imports --
+
+  // An import writes a group's documents in the registry's write of the group's jobs, which the
+  // caller does not wait for (as run_pools' imports): begin_import() marks the group until that
+  // write is done (end_import()), and a change asked for meanwhile must be refused (importing()):
+  // it would write a list made from the one the import is replacing, after it.
+
+  using by_kind = std::map<std::string, std::vector<group_document>, std::less<>>;
+  // True between begin_import(group) and end_import(group). REQUIRES: lock_writes() held.
+  bool importing(std::string_view group) const;
+  // Waits for a change in progress (one synced write at most), then marks the group; answers the
+  // kinds it has (the import empties in the store those its archive lacks).
+  // REQUIRES: lock_writes() not held.
+  std::vector<std::string> begin_import(const std::string& group);
+  // The import's write is done: when it succeeded, `documents` (what it wrote) are all of the
+  // group's; when it failed, nullopt (the group's stay as they were). The mark goes.
+  // REQUIRES: lock_writes() not held.
+  void end_import(const std::string& group, std::optional<by_kind> documents);
+
  private:
-  using kinds = std::map<std::string, std::vector<group_document>, std::less<>>;
   mutable std::mutex mutex_;
-  std::map<std::string, kinds, std::less<>> groups_;
+  std::map<std::string, by_kind, std::less<>> groups_;
   std::mutex writes_;  // taken before mutex_ when both are held
+  std::set<std::string, std::less<>> importing_;  // under writes_
 };
 
 }  // namespace mainspring

@@ -25,6 +25,7 @@ class executor_pool;
 class group_routes;
 class lingering_jobs;
 class run_pools;
+class group_documents;
 class list_worker;
 class scheduler_metrics;
 class state_store;
@@ -117,6 +118,8 @@ struct job_context {
   // The groups' run pools (run_pools.h); only jobs whose controls name a pool read it (null:
   // pools limit nothing; unit tests).
   run_pools* pools = nullptr;
+  // The groups' documents (group_documents.h), which an import replaces (null: unit tests).
+  group_documents* documents = nullptr;
   // Parsed schedules shared by the jobs (a cache: thread-safe, hence usable through const).
   mutable schedule_cache schedules;
   // --history-max-age in ms (0 = none): runs older than this are gone from the store, so the

@@ -12,6 +12,7 @@
 #include "actors/messages.h"
 #include "actors/node_protocol.h"
 #include "actors/node_registry.h"
+#include "actors/group_documents.h"
 #include "actors/run_pools.h"
 #include "core/node_auth.h"
 #include "core/secret.h"
@@ -202,11 +203,42 @@ void end_pools_import(const job_context* ctx, std::vector<group_dump>& groups, b
       ctx->pools->end_import(g.group.name, written ? std::optional(std::move(g.pools)) : std::nullopt);
 }
 
+// A group's documents in its archive, by kind.
+group_documents::by_kind documents_by_kind(const group_dump& g) {
+  group_documents::by_kind kinds;
+  for (const auto& d : g.documents) kinds[d.kind].push_back(d.document);
+  return kinds;
+}
+
+// Adds to `batch` the documents of each group whose archive holds them (documents_dumped), each
+// kind's list whole, and empties the kinds the group has that the archive lacks: the archive's
+// documents replace all of the group's. Marks those groups as being imported first, so that the
+// kinds read are all the group has until end_documents_import.
+void begin_documents_import(const job_context* ctx, const std::vector<group_dump>& groups, mutation_batch& batch) {
+  for (const auto& g : groups) {
+    if (!g.documents_dumped) continue;
+    const std::string& group = g.group.name;
+    auto kinds = documents_by_kind(g);
+    if (ctx->documents)
+      for (auto& had : ctx->documents->begin_import(group)) kinds.try_emplace(std::move(had));
+    for (const auto& [kind, docs] : kinds)
+      batch.put_meta(group_documents_meta(group, kind), encode(group_documents_value{group, kind, docs}));
+  }
+}
+
+// The import's write of the documents is done (`written`: it succeeded): as end_pools_import.
+void end_documents_import(const job_context* ctx, const std::vector<group_dump>& groups, bool written) {
+  if (!ctx->documents) return;
+  for (const auto& g : groups)
+    if (g.documents_dumped)
+      ctx->documents->end_import(g.group.name, written ? std::optional(documents_by_kind(g)) : std::nullopt);
+}
+
 // Writes the import (the gate held), then starts its groups in place of `replaced` (held).
 // A group's run pools are written with its jobs, replacing the group's list, when its archive
 // holds them (group_dump::pools_dumped): an archive written before pools were dumped says nothing
 // of them, so a group it replaces keeps its own (the category a Cronicle listener made at
-// start-up, say) and a new group has none.
+// start-up, say) and a new group has none. Its documents likewise (group_dump::documents_dumped).
 void write_import(registry_self self, const job_context* ctx, audit_entry audit, std::vector<group_dump> groups,
                   std::vector<std::string> replaced, const done_fn& done) {
   mutation_batch batch;
@@ -222,6 +254,8 @@ void write_import(registry_self self, const job_context* ctx, audit_entry audit,
     }
     if (g.pools_dumped) batch.put_meta(run_pools_meta(g.group.name), encode_run_pools(g.pools));
   }
+  // Blocks this thread while a change of documents is being written, as for pools below.
+  begin_documents_import(ctx, groups, batch);
   batch.put_audit(audit);
   // Blocks this thread while a change of pools is being written (one synced write at most): an
   // import is rare, and a change made meanwhile would be lost under the import's list.
@@ -230,6 +264,7 @@ void write_import(registry_self self, const job_context* ctx, audit_entry audit,
       if (g.pools_dumped) ctx->pools->begin_import(g.group.name);
   persist_then(ctx, caf::actor_cast<caf::actor>(self), std::move(batch),
                [self, ctx, groups = std::move(groups), replaced = std::move(replaced), done](status s) mutable {
+                 end_documents_import(ctx, groups, s.ok());
                  end_pools_import(ctx, groups, s.ok());
                  if (!s.ok()) {
                    for (const auto& name : replaced) unhold(self, ctx, name);

@@ -1,7 +1,9 @@
 // scheduler_runtime's group document calls: each change rewrites the group's list of that kind in
 // the store (synced, with its audit entry) before it is seen in group_documents (actors/
 // group_documents.h). Audit actions: "document.add", "document.edit", "document.delete"; the
-// entry's job id is "<kind>/<name>".
+// entry's job id is "<kind>/<name>". An import writes the documents of its groups itself
+// (registry_actor.cc); a change of a group being imported is refused with unavailable
+// (group_documents.h: importing).
 #include <algorithm>
 
 #include "actors/runtime_impl.h"
@@ -49,6 +51,7 @@ void scheduler_runtime::put_group_document(request_origin origin, std::string gr
                                            group_document doc, done_fn done) {
   if (auto st = validate_group_document(kind, doc); !st.ok()) return done(st);
   auto lock = impl_->documents.lock_writes();
+  if (impl_->documents.importing(group)) return done(group_being_imported(group));
   auto docs = impl_->documents.list(group, kind);
   auto it = std::find_if(docs.begin(), docs.end(), [&](const group_document& d) { return d.name == doc.name; });
   if (it == docs.end() && docs.size() >= k_max_group_documents)
@@ -69,6 +72,7 @@ void scheduler_runtime::put_group_document(request_origin origin, std::string gr
 void scheduler_runtime::delete_group_document(request_origin origin, std::string group, std::string kind,
                                               std::string name, done_fn done) {
   auto lock = impl_->documents.lock_writes();
+  if (impl_->documents.importing(group)) return done(group_being_imported(group));
   auto docs = impl_->documents.list(group, kind);
   auto it = std::find_if(docs.begin(), docs.end(), [&](const group_document& d) { return d.name == name; });
   if (it == docs.end())

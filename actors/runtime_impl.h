@@ -142,4 +142,8 @@ struct scheduler_runtime::impl {
 audit_entry audit_of(const request_origin& origin, std::string action, std::string group,
                      std::string job_id = {});
 
+// The refusal of a change of a group's run pools or documents while an import writes them
+// (run_pools::importing, group_documents::importing): unavailable, to retry (runtime_pools.cc).
+status group_being_imported(const std::string& group);
+
 }  // namespace mainspring

@@ -21,11 +21,11 @@ status write_pools(state_store& store, const std::string& group, const std::vect
   return store.commit_sync(std::move(batch));
 }
 
-status being_imported(const std::string& group) {
+}  // namespace
+
+status group_being_imported(const std::string& group) {
   return status::unavailable("group " + group + " is being imported; try again once the import is answered");
 }
-
-}  // namespace
 
 // Removals and imports of a group are one at a time (the registry's gate): no import to wait for.
 void scheduler_runtime::impl::forget_run_pools(const std::string& group) {
@@ -48,7 +48,7 @@ std::size_t scheduler_runtime::run_pool_running(const std::string& group, const 
 void scheduler_runtime::put_run_pool(request_origin origin, std::string group, run_pool_spec pool, done_fn done) {
   if (auto st = validate_run_pool(pool); !st.ok()) return done(st);
   auto lock = impl_->pools.lock_writes();
-  if (impl_->pools.importing(group)) return done(being_imported(group));
+  if (impl_->pools.importing(group)) return done(group_being_imported(group));
   auto pools = impl_->pools.list(group);
   auto it = std::find_if(pools.begin(), pools.end(), [&](const run_pool_spec& p) { return p.name == pool.name; });
   if (it == pools.end() && pools.size() >= k_max_run_pools_per_group)
@@ -67,7 +67,7 @@ void scheduler_runtime::put_run_pool(request_origin origin, std::string group, r
 
 void scheduler_runtime::delete_run_pool(request_origin origin, std::string group, std::string name, done_fn done) {
   auto lock = impl_->pools.lock_writes();
-  if (impl_->pools.importing(group)) return done(being_imported(group));
+  if (impl_->pools.importing(group)) return done(group_being_imported(group));
   auto pools = impl_->pools.list(group);
   auto it = std::find_if(pools.begin(), pools.end(), [&](const run_pool_spec& p) { return p.name == name; });
   if (it == pools.end()) return done(status::not_found("group " + group + " has no run pool " + name));

@@ -395,13 +395,15 @@ class scheduler_api {
                          reply_fn<std::string> done) = 0;
 
   // -- state as a whole --
-  // Every group (or only `group`) with its jobs, funcs and run pools, as a tar.gz archive.
+  // Every group (or only `group`) with its jobs, funcs, run pools and documents, as a tar.gz
+  // archive.
   virtual void dump(std::optional<std::string> group, reply_fn<dump_file> done) = 0;
   // Restores an archive written by dump(). Checks all of it first: a bad archive, or one naming
   // a group that already exists with jobs or funcs, changes nothing. A group of the same name
   // that holds neither is replaced, its run pools by the archive's when the archive holds them
-  // (an archive written before pools were dumped leaves the group's as they are). A group's
-  // pools are durable with its jobs and limit them from their first run.
+  // (an archive written before pools were dumped leaves the group's as they are), its documents
+  // likewise (all of its kinds). A group's pools and documents are durable with its jobs; the
+  // pools limit them from their first run.
   virtual void import(request_origin origin, std::string archive, done_fn done) = 0;
   // Audit entries with from_ms <= time < to_ms, oldest first, at most `limit`.
   virtual void audit_log(int64_t from_ms, int64_t to_ms, std::size_t limit,

@@ -77,6 +77,7 @@ status_or<std::unique_ptr<scheduler_runtime>> scheduler_runtime::start(const run
   i->ctx.routes = &i->routes;
   i->ctx.lingering = &i->lingering;
   i->ctx.pools = &i->pools;
+  i->ctx.documents = &i->documents;
   i->ctx.default_zone = std::move(zone).value();
   i->ctx.last_alive_ms = read_last_alive(*i->store);
   // Before any job is restored: a paused scheduler starts no catch-up run either.

@@ -123,6 +123,11 @@ status check_writable(const std::vector<group_dump>& groups) {
     for (const run_pool_spec& pool : g.pools)
       if (!pools.insert(pool.name).second)
         return status::invalid_argument("run pool " + pool.name + " of group " + name + " is dumped twice");
+    std::unordered_set<std::string> documents;  // "kind/name": a kind holds no '/'
+    for (const dumped_document& d : g.documents)
+      if (!documents.insert(d.kind + "/" + d.document.name).second)
+        return status::invalid_argument("document " + d.document.name + " of kind " + d.kind + " of group " + name +
+                                        " is dumped twice");
   }
   if (groups.size() + 1 > k_max_dump_entries)
     return status::resource_exhausted("more than " + std::to_string(k_max_dump_entries - 1) +

@@ -5,7 +5,7 @@
 //   dump-manifest.json  {"format": "mainspring-dump", "version": 2,
 //                        "created": "<RFC 3339 UTC>", "groups": ["YM55", ...]}
 //   <group>.json        one per group: {"group": {...}, "jobs": [...], "funcs": [...],
-//                        "pools": [...]}
+//                        "pools": [...], "documents": [...]}
 // The manifest's name holds a '-', which no group name can, so a group called "manifest" does
 // not clash with it. The manifest and the group files must agree exactly.
 // The JSON of each file is described in dump_json.h. The download is named by dump_file_name()
@@ -62,8 +62,8 @@ struct dump_limits {
 
 // The archive of `groups`, in that order, stamped `now`.
 // Fails with invalid_argument when a group name is invalid or repeated (it names a file), a job
-// or func names another group than the one it is dumped with, or a group's pool name is
-// repeated; with resource_exhausted when
+// or func names another group than the one it is dumped with, or a group's pool name (or a
+// document's kind and name) is repeated; with resource_exhausted when
 // the archive would pass the default dump_limits (read_dump would refuse it).
 status_or<std::string> write_dump(const std::vector<group_dump>& groups, sys_ms now);
 

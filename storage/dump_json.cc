@@ -231,6 +231,15 @@ void write_record(std::string& out, const run_pool_spec& p) {
       .integer("updated_ms", p.updated_ms);
 }
 
+void write_record(std::string& out, const dumped_document& d) {
+  object_writer(out)
+      .text("kind", d.kind)
+      .text("name", d.document.name)
+      .text("json_text", d.document.json_text)
+      .integer("created_ms", d.document.created_ms)
+      .integer("updated_ms", d.document.updated_ms);
+}
+
 // Hands text to a sink in pieces of about k_piece_bytes.
 class piece_writer {
  public:
@@ -281,6 +290,10 @@ void encode_group_file(const group_dump& group,
   if (group.pools_dumped) {
     out.buffer() += ",\n";
     append_array(out, "pools", group.pools);
+  }
+  if (group.documents_dumped) {
+    out.buffer() += ",\n";
+    append_array(out, "documents", group.documents);
   }
   out.buffer() += "\n}\n";
 }

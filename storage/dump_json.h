@@ -7,7 +7,9 @@
 // Reading also validates completely: each job through validate_job(), each pool through
 // validate_run_pool(), each record against the group its file is named after, job ids, func names
 // and pool names unique within the file, func names as group names ([a-zA-Z0-9_]{1,22}), at most
-// k_max_run_pools_per_group pools, the *_ms instants between 0 and the year 9999.
+// k_max_run_pools_per_group pools, each document through validate_group_document(), document
+// names unique within their kind, at most k_max_group_documents of a kind, the *_ms instants
+// between 0 and the year 9999.
 //
 // Group file (one record per line, fields in this order; instants are unix ms, except exec_time,
 // unix seconds as in the native API):
@@ -32,6 +34,10 @@
 //       {"name": "nightly", "enabled": true, "max_running": 1, "hook_url": "", "hook_format": "",
 //        "cpu_limit_percent": 0, "cpu_sustain_s": 0, "memory_limit_bytes": 0,
 //        "memory_sustain_s": 0, "dialect_data": "", "created_ms": 0, "updated_ms": 0}
+//     ],
+//     "documents": [
+//       {"kind": "cronicle.plugin", "name": "backup", "json_text": "{\"id\":\"backup\",...}",
+//        "created_ms": 0, "updated_ms": 0}
 //     ]
 //   }
 // A job's controls follow its own fields (max_running, queue, ..., retry_aborted), and "pool" (its
@@ -74,12 +80,21 @@
 #include <string_view>
 #include <vector>
 
+#include "core/group_document.h"
 #include "core/job.h"
 #include "core/run_pool.h"
 #include "core/status.h"
 #include "storage/records.h"
 
 namespace mainspring {
+
+// One of a group's documents with its kind (the store keeps a kind's documents together).
+struct dumped_document {
+  std::string kind;
+  group_document document;
+
+  bool operator==(const dumped_document&) const = default;
+};
 
 // One group with everything a dump keeps of it.
 struct group_dump {
@@ -91,6 +106,9 @@ struct group_dump {
   // known, rather than none (an import then leaves the group's pools as they are). The writer
   // leaves "pools" out then, so that such a group round-trips as it was read.
   bool pools_dumped = true;
+  std::vector<dumped_document> documents;  // the group's documents, by kind, then name
+  // As pools_dumped, for "documents": false leaves an imported group's documents as they are.
+  bool documents_dumped = true;
 };
 
 inline constexpr std::string_view k_dump_format = "mainspring-dump";
@@ -149,7 +167,7 @@ std::string encode_manifest(const dump_manifest& manifest);
 
 // Parses and validates the group file that was named `<file_group>.json`. The message of an
 // error names the place ("jobs[3].timeout_ms: ...", "funcs[0].name: ...", "pools[2].max_running:
-// ...", "group.name: ...").
+// ...", "documents[1].name: ...", "group.name: ...").
 // REQUIRES: budget != nullptr; file_group is a valid group name.
 status_or<group_dump> decode_group_file(std::istream& text, std::string_view file_group,
                                         decode_budget* budget);

@@ -300,6 +300,14 @@ const field<run_pool_spec> k_pool_fields[] = {
     MS_FIELD(run_pool_spec, "updated_ms", updated_ms),
 };
 
+const field<dumped_document> k_document_fields[] = {
+    MS_FIELD(dumped_document, "kind", kind),
+    MS_FIELD(dumped_document, "name", document.name),
+    MS_FIELD(dumped_document, "json_text", document.json_text),
+    MS_FIELD(dumped_document, "created_ms", document.created_ms),
+    MS_FIELD(dumped_document, "updated_ms", document.updated_ms),
+};
+
 const field<dump_manifest> k_manifest_fields[] = {
     MS_FIELD(dump_manifest, "format", format),
     MS_FIELD(dump_manifest, "version", version),
@@ -341,7 +349,8 @@ refusal check_instant(std::string_view where, std::string_view name, int64_t val
 class dump_json_reader {
  public:
   enum class ctx : uint8_t {
-    root, group, jobs, job, metadata, headers, env, funcs, func, pools, pool, manifest, groups, skip
+    root, group, jobs, job, metadata, headers, env, funcs, func, pools, pool, documents, document, manifest, groups,
+    skip
   };
 
   // -- constructors --
@@ -446,9 +455,11 @@ class dump_json_reader {
     if (done == ctx::job) r = finish_job();
     if (done == ctx::func) r = finish_func();
     if (done == ctx::pool) r = finish_pool();
+    if (done == ctx::document) r = finish_document();
     if (done == ctx::group) r = finish_group();
     if (done == ctx::root && !(root_seen_ & 1u)) r = "group: required";
     if (done == ctx::root && group_) group_->pools_dumped = (root_seen_ & k_pools_seen) != 0;
+    if (done == ctx::root && group_) group_->documents_dumped = (root_seen_ & k_documents_seen) != 0;
     if (!r.empty()) return fail(r);
     if (!frames_.empty()) ++frames_.back().count;
     return true;
@@ -458,7 +469,8 @@ class dump_json_reader {
   std::string path() const {
     std::string out;
     for (const frame& f : frames_) {
-      if (f.where == ctx::jobs || f.where == ctx::funcs || f.where == ctx::pools || f.where == ctx::groups) {
+      if (f.where == ctx::jobs || f.where == ctx::funcs || f.where == ctx::pools || f.where == ctx::documents ||
+          f.where == ctx::groups) {
         out += "[" + std::to_string(f.count) + "]";
       } else {
         if (!out.empty()) out += ".";
@@ -509,6 +521,8 @@ class dump_json_reader {
           return "more than " + std::to_string(k_max_run_pools_per_group) + " pools (a group's most)";
         return take_element(v, child, ctx::pool, group_->pools);
       case ctx::pool: return take_field(k_pool_fields, f, group_->pools.back(), v);
+      case ctx::documents: return take_element(v, child, ctx::document, group_->documents);
+      case ctx::document: return take_field(k_document_fields, f, group_->documents.back(), v);
       case ctx::manifest:
         if (f.key == "groups")
           return take_container(k_manifest_fields, f, v, json_kind::array, ctx::groups, child);
@@ -520,10 +534,10 @@ class dump_json_reader {
   }
 
   refusal take_root_member(frame& f, const json_value& v, ctx* child) {
-    static constexpr std::string_view names[] = {"group", "jobs", "funcs", "pools"};
-    static constexpr ctx children[] = {ctx::group, ctx::jobs, ctx::funcs, ctx::pools};
-    static_assert(k_pools_seen == 1u << 3);
-    for (int i = 0; i < 4; ++i) {
+    static constexpr std::string_view names[] = {"group", "jobs", "funcs", "pools", "documents"};
+    static constexpr ctx children[] = {ctx::group, ctx::jobs, ctx::funcs, ctx::pools, ctx::documents};
+    static_assert(k_pools_seen == 1u << 3 && k_documents_seen == 1u << 4);
+    for (int i = 0; i < 5; ++i) {
       if (f.key != names[i]) continue;
       if (root_seen_ & (1u << i)) return "duplicate key";
       root_seen_ |= 1u << i;
@@ -659,6 +673,23 @@ class dump_json_reader {
     return {};
   }
 
+  // The count per kind is checked as each document ends, its kind known only then.
+  refusal finish_document() {
+    const dumped_document& d = group_->documents.back();
+    std::string where = path();
+    if (status st = validate_group_document(d.kind, d.document); !st.ok()) return where + "." + st.message();
+    for (auto [name, value] : {std::pair{"created_ms", d.document.created_ms}, std::pair{"updated_ms", d.document.updated_ms}})
+      if (auto r = check_instant(where, name, value); !r.empty()) return r;
+    if (++documents_per_kind_[d.kind] > k_max_group_documents)
+      return where + ".kind: more than " + std::to_string(k_max_group_documents) + " documents of kind " +
+             in_quotes(d.kind) + " (a group's most)";
+    auto [it, fresh] = document_index_.emplace(d.kind + "/" + d.document.name, frames_.back().count);
+    if (!fresh)
+      return where + ".name: duplicate document " + in_quotes(d.document.name) + " of kind " + in_quotes(d.kind) +
+             " (also documents[" + std::to_string(it->second) + "])";
+    return {};
+  }
+
   refusal finish_group() {
     if (group_->group.name != file_group_)
       return "group.name: " + in_quotes(group_->group.name) + " is not the file's group " +
@@ -678,9 +709,12 @@ class dump_json_reader {
   dump_target target_;  // the target of the job being read
   uint32_t root_seen_ = 0;  // the root's members seen, a bit each (take_root_member)
   static constexpr uint32_t k_pools_seen = 1u << 3;
+  static constexpr uint32_t k_documents_seen = 1u << 4;
   std::unordered_map<std::string, std::size_t> job_index_;   // job id -> index in jobs
   std::unordered_map<std::string, std::size_t> func_index_;  // func name -> index in funcs
   std::unordered_map<std::string, std::size_t> pool_index_;  // pool name -> index in pools
+  std::unordered_map<std::string, std::size_t> document_index_;      // "kind/name" -> index in documents
+  std::unordered_map<std::string, std::size_t> documents_per_kind_;  // kind -> documents read
   std::string error_;
 };
 

@@ -1,5 +1,5 @@
 // End-to-end: dump, import into an empty server, a group's run pools (Cronicle's categories)
-// through both, and refusal of bad archives.
+// and documents (Cronicle's custom Plugins) through both, and refusal of bad archives.
 #include <archive.h>
 #include <archive_entry.h>
 
@@ -99,6 +99,14 @@ std::vector<std::string> category_ids(cronicle_server& s) {
   for (const auto& row : rows) ids.push_back(row["id"]);
   std::sort(ids.begin(), ids.end());
   return ids;
+}
+
+// The custom Plugin `id` as get_plugins lists it, or null.
+json plugin_row(cronicle_server& s, const std::string& id) {
+  const json rows = s.ok("get_plugins")["rows"];
+  for (const auto& row : rows)
+    if (row["id"] == id) return row;
+  return nullptr;
 }
 
 http_response dump_all(cronicle_server& s) {
@@ -365,4 +373,80 @@ TEST_CASE("an archive written before pools were dumped leaves a replaced group's
   const std::string second = target.ok("run_event", {{"id", b}})["ids"][0];
   target.ok("abort_job", {{"id", first}});
   target.ok("abort_job", {{"id", second}});
+}
+
+TEST_CASE("a group's documents come back from a dump: a Cronicle custom Plugin imported serves its events") {
+  cronicle_server source;
+  const json plugin_spec = {{"title", "Mine"}, {"enabled", 1}, {"command", "/bin/true"}, {"cwd", "/tmp"},
+                            {"params", json::array()}};
+  const std::string plugin = source.ok("create_plugin", plugin_spec)["id"];
+  const std::string event = source.create({{"title", "With a Plugin"}, {"enabled", 1}, {"category", "general"},
+                                           {"target", "allgrp"}, {"plugin", plugin}, {"params", json::object()}});
+  auto dump = dump_all(source);
+  REQUIRE(dump.status == 200);
+  std::string group_file;  // the Cronicle group's
+  for (const auto& [name, content] : entries_of(dump.body))
+    if (content.find("\"documents\": [\n    {\"kind\": \"cronicle.plugin\", \"name\": \"" + plugin + "\"") !=
+        std::string::npos)
+      group_file = name;
+  REQUIRE_FALSE(group_file.empty());
+
+  // A document the core would not store is refused, naming its file, and changes nothing.
+  cronicle_server target;
+  auto bad = import_into(target, tar_gz_of(replaced(entries_of(dump.body), group_file, "{\"kind\": \"cronicle.plugin\"",
+                                                    "{\"kind\": \"cronicle/plugin\"")));
+  CHECK(bad.status == 400);
+  CHECK(bad.body.find(group_file) != std::string::npos);
+  CHECK(bad.body.find("documents[0].kind") != std::string::npos);
+  CHECK(plugin_row(target, plugin).is_null());
+  check_error(target.call("get_event", {{"id", event}}), "event", "Failed to locate event: " + event);
+
+  auto imported = import_into(target, dump.body);
+  INFO(imported.body);
+  REQUIRE(imported.status == 200);
+  CHECK(plugin_row(target, plugin)["title"] == "Mine");
+  CHECK(plugin_row(target, plugin)["command"] == "/bin/true");
+  // Its event finds it: an edit checks the event's Plugin, a run uses it (/bin/true reports no
+  // completion, which Cronicle takes as a failure: the run shows the Plugin ran its command).
+  target.ok("update_event", {{"id", event}, {"title", "Renamed"}});
+  json job = target.wait_job(target.ok("run_event", {{"id", event}})["ids"][0]);
+  CHECK(job["plugin_title"] == "Mine");
+  CHECK(job["command"] == "/bin/true");
+  CHECK(job["description"] == "Process exited without reporting job completion.");
+
+  // And after a restart: written with the group's events.
+  target.server.restart();
+  CHECK(plugin_row(target, plugin)["title"] == "Mine");
+  CHECK(target.ok("get_event", {{"id", event}})["event"]["plugin"] == plugin);
+  target.ok("update_event", {{"id", event}, {"title", "Renamed again"}});
+}
+
+TEST_CASE("an archive written before documents were dumped leaves a replaced group's documents as they were") {
+  cronicle_server source;
+  const json plugin_spec = {{"title", "Theirs"}, {"enabled", 1}, {"command", "/bin/true"}, {"cwd", "/tmp"},
+                            {"params", json::array()}};
+  const std::string theirs = source.ok("create_plugin", plugin_spec)["id"];
+  auto dump = dump_all(source);
+  REQUIRE(dump.status == 200);
+  // An older Mainspring wrote no "documents"; a field it does not know is what a reader ignores.
+  const entries old = replaced_in_groups(entries_of(dump.body), "\"documents\": [", "\"documents_unknown\": [");
+
+  cronicle_server target;
+  const std::string mine = target.ok("create_plugin", with(plugin_spec, {{"title", "Mine"}}))["id"];
+  auto imported = import_into(target, tar_gz_of(old));
+  INFO(imported.body);
+  REQUIRE(imported.status == 200);
+  CHECK(plugin_row(target, mine)["title"] == "Mine");
+  CHECK(plugin_row(target, theirs).is_null());
+
+  // An archive with its documents replaces all of the group's, after a restart too.
+  cronicle_server again;
+  const std::string own = again.ok("create_plugin", with(plugin_spec, {{"title", "Own"}, {"id", "own"}}))["id"];
+  REQUIRE(plugin_row(again, own)["title"] == "Own");
+  REQUIRE(import_into(again, dump.body).status == 200);
+  CHECK(plugin_row(again, theirs)["title"] == "Theirs");
+  CHECK(plugin_row(again, own).is_null());
+  again.server.restart();
+  CHECK(plugin_row(again, theirs)["title"] == "Theirs");
+  CHECK(plugin_row(again, own).is_null());
 }

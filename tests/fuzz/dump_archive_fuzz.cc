@@ -7,8 +7,8 @@
 //    the JSON from the fuzzer's mutations; this reaches it directly).
 // Properties:
 //  - every failure is a status, never a throw or crash; memory stays within the limits;
-//  - what reads back is valid (every job passes validate_job, every pool validate_run_pool) and
-//    round-trips: written again
+//  - what reads back is valid (every job passes validate_job, every pool validate_run_pool,
+//    every document validate_group_document) and round-trips: written again
 //    (write_dump, encode_group_file) and read again, it gives the same group files.
 #include <cstddef>
 #include <cstdint>
@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/group_document.h"
 #include "core/job.h"
 #include "core/run_pool.h"
 #include "storage/dump_archive.h"
@@ -44,6 +45,7 @@ std::vector<std::string> group_files(const std::vector<group_dump>& groups) {
 void check_valid(const group_dump& group) {
   for (const auto& job : group.jobs) FUZZ_CHECK(validate_job(job).ok());
   for (const auto& pool : group.pools) FUZZ_CHECK(validate_run_pool(pool).ok());
+  for (const auto& d : group.documents) FUZZ_CHECK(validate_group_document(d.kind, d.document).ok());
 }
 
 void fuzz_archive(std::string_view bytes) {

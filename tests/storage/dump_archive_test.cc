@@ -106,6 +106,7 @@ std::vector<group_dump> sample_groups() {
                            .memory_limit_bytes = 1 << 20, .memory_sustain_s = 4,
                            .dialect_data = R"({"title":"Nightly ✓"})", .created_ms = 11, .updated_ms = 12},
              run_pool_spec{.name = "general"}};
+  a.documents = {dumped_document{"cronicle.plugin", {"backup", R"({"id":"backup","title":"Back ✓"})", 21, 22}}};
   group_dump b = make_group("other_group");
   b.jobs = {plain_job("other_group", "1")};
   group_dump empty = make_group("empty");
@@ -124,6 +125,8 @@ void require_same(const std::vector<group_dump>& a, const std::vector<group_dump
       CHECK(encode(a[g].funcs[i]) == encode(b[g].funcs[i]));
     CHECK(a[g].pools == b[g].pools);
     CHECK(a[g].pools_dumped == b[g].pools_dumped);
+    CHECK(a[g].documents == b[g].documents);
+    CHECK(a[g].documents_dumped == b[g].documents_dumped);
   }
 }
 
@@ -283,6 +286,7 @@ TEST_CASE("a dump of several groups reads back exactly, every field of every rec
   CHECK(back->at(2).jobs.empty());
   CHECK(back->at(2).funcs.empty());
   CHECK(back->at(0).pools.size() == 2);
+  CHECK(back->at(0).documents.size() == 1);
   CHECK(back->at(0).jobs[2].controls.pool == "nightly");
   // NUL and escapes survive, and input that is no text
   CHECK(std::get<shell_target>(back->at(0).jobs[0].target).command == k_command_with_controls);
@@ -445,6 +449,11 @@ TEST_CASE("write_dump refuses what it could not read back") {
   group_dump p = make_group("a");
   p.pools = {run_pool_spec{.name = "x"}, run_pool_spec{.name = "x", .max_running = 1}};
   CHECK(write_dump({p}, now).status().message() == "run pool x of group a is dumped twice");
+  group_dump d = make_group("a");
+  d.documents = {dumped_document{"k", {"x", "{}", 0, 0}}, dumped_document{"k", {"x", "[]", 0, 0}}};
+  CHECK(write_dump({d}, now).status().message() == "document x of kind k of group a is dumped twice");
+  d.documents[1].kind = "j";  // the same name in another kind
+  CHECK(write_dump({d}, now).ok());
 }
 
 TEST_CASE("an archive written before pools were dumped reads, its groups' pools unknown") {

@@ -1,6 +1,7 @@
 // Tests for storage/dump_json.h: a group file's run pools (the rest of the format is tested
 // through whole archives in dump_archive_test.cc).
 #include "storage/dump_json.h"
+#include "tests/storage/group_file_reads.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -9,6 +10,7 @@
 #include <string>
 
 using namespace mainspring;
+using namespace mainspring::testing;
 using nlohmann::json;
 
 namespace {
@@ -43,20 +45,6 @@ group_dump group_with_pools() {
   g.jobs = {j};
   g.pools = {full_pool("nightly"), run_pool_spec{.name = "plain"}};
   return g;
-}
-
-status_or<group_dump> decode_text(const std::string& text) {
-  std::istringstream in(text);
-  decode_budget budget;
-  return decode_group_file(in, "YM55", &budget);
-}
-
-// The error decoding `text` gives, or "" when it reads.
-std::string refusal(const std::string& text) {
-  auto r = decode_text(text);
-  if (r.ok()) return "";
-  CHECK(r.status().code() == status_code::invalid_argument);
-  return r.status().message();
 }
 
 std::string with_pools(const std::string& pools) {
