@@ -4,6 +4,8 @@
 #include "http/cronicle/custom_plugins.h"
 #include "http/cronicle/event_json.h"
 #include "http/cronicle/job_json.h"
+#include "http/cronicle/js_values.h"
+#include "http/cronicle/plugins.h"
 
 namespace mainspring::http::cronicle {
 
@@ -46,7 +48,10 @@ json stdin_job_json(const run_record& run, const job_spec& job, const cronicle_o
   const std::string hostname = options.hostname.empty() ? "localhost" : options.hostname;
   json shown = job_json(run, event_json(view, events), job.timeout_ms, hostname, now_ms);
   category_titles(options.categories ? options.categories(options.group) : std::vector<run_pool_spec>{}).show(shown);
-  if (options.documents) plugin_catalog(options.documents(options.group, std::string(k_plugin_kind))).show(shown);
+  // Every run of a Cronicle job comes here (its stdin, its hooks): the group's Plugin documents
+  // are copied and parsed only for a job of a custom Plugin (a stock id is never a custom one).
+  if (options.documents && !find_plugin(string_in_place(shown, "plugin")))
+    plugin_catalog(options.documents(options.group, std::string(k_plugin_kind))).show(shown);
   return shown;
 }
 
