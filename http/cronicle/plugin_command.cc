@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/shell_quote.h"
+
 namespace mainspring::http::cronicle {
 
 namespace {
@@ -24,13 +26,6 @@ bool is_variable_name(std::string_view name) {
 std::string upper(std::string text) {
   for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return text;
-}
-
-// `text` as one single-quoted shell word.
-std::string shell_word(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
 }
 
 // A param's value as a double-quoted shell word that expands as Cronicle's launchLocalJob
@@ -60,14 +55,14 @@ std::string expanding(std::string_view v) {
 // A line that ends the job with Cronicle's report of a failure to launch it.
 std::string failing_line(const std::string& description) {
   const nlohmann::json report = {{"complete", 1}, {"code", 1}, {"description", description}};
-  return "printf '%s\\n' " + shell_word(report.dump()) + "; exit 1";
+  return "printf '%s\\n' " + shell_quote(report.dump()) + "; exit 1";
 }
 
 // The refusal for a user or group the server is not: Mainspring does not switch users.
 std::string identity_check(const char* by_name, const char* by_id, const char* what, const std::string& want) {
-  return std::string("if [ \"$(id ") + by_name + ")\" != " + shell_word(want) + " ] && [ \"$(id " + by_id + ")\" != " +
-         shell_word(want) + " ]; then printf '{\"complete\":1,\"code\":1,\"description\":\"Plugin Error: Cannot run as " +
-         what + ": %s (Mainspring runs jobs as its own " + what + ", %s)\"}\\n' " + shell_word(want) + " \"$(id " +
+  return std::string("if [ \"$(id ") + by_name + ")\" != " + shell_quote(want) + " ] && [ \"$(id " + by_id + ")\" != " +
+         shell_quote(want) + " ]; then printf '{\"complete\":1,\"code\":1,\"description\":\"Plugin Error: Cannot run as " +
+         what + ": %s (Mainspring runs jobs as its own " + what + ", %s)\"}\\n' " + shell_quote(want) + " \"$(id " +
          by_name + ")\"; exit 1; fi\n";
 }
 
@@ -117,21 +112,21 @@ std::string plugin_launch_command(const plugin_launch& l) {
   std::string out =
       "export CRONICLE=mainspring JOB_ID=\"j${MAINSPRING_JOB_ID}_${MAINSPRING_RUN_ID}\" "
       "JOB_NOW=\"$MAINSPRING_PLAN_TIME\" JOB_EVENT=\"$MAINSPRING_JOB_ID\" JOB_PLUGIN=" +
-      shell_word(l.plugin_id) + "\n";
+      shell_quote(l.plugin_id) + "\n";
   for (const auto& [name, value] : l.job_fields)
-    if (is_variable_name("JOB_" + name)) out += "export JOB_" + upper(name) + "=" + shell_word(value) + "\n";
+    if (is_variable_name("JOB_" + name)) out += "export JOB_" + upper(name) + "=" + shell_quote(value) + "\n";
   if (!l.enabled) return out + failing_line("Plugin '" + l.title + "' is disabled.") + "\n";
   if (!l.uid.empty()) out += identity_check("-un", "-u", "user", l.uid);
   if (!l.gid.empty()) out += identity_check("-gn", "-g", "group", l.gid);
   if (!l.cwd.empty())
-    out += "cd -- " + shell_word(l.cwd) + " 2>/dev/null || { " +
+    out += "cd -- " + shell_quote(l.cwd) + " 2>/dev/null || { " +
            failing_line("Plugin Error: Cannot change to directory: " + l.cwd) + "; }\n";
   for (const auto& [name, value] : l.params)
     if (is_variable_name(name)) out += "export " + upper(name) + "=" + expanding(value) + "\n";
   const auto start = l.command.find_first_not_of(" \t\f\v");
   const std::string_view command = start == std::string::npos ? std::string_view() : std::string_view(l.command).substr(start);
   const auto blank = command.find_first_of(" \t\f\v");
-  out += "set -f\n" + shell_word(command.substr(0, blank));
+  out += "set -f\n" + shell_quote(command.substr(0, blank));
   if (blank != std::string_view::npos) out += std::string(command.substr(blank));
   // Cronicle fails a child that exits 0 without a `complete` report; one it sent came first and
   // decides (a report after the first complete one changes nothing).

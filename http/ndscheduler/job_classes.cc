@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "core/shell_quote.h"
+
 namespace mainspring::http::ndscheduler {
 
 namespace {
@@ -61,15 +63,6 @@ executor_target printed(const std::string& text) {
 }
 
 }  // namespace
-
-std::string shell_quote(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') out += "'\"'\"'";
-    else out += c;
-  }
-  return out + "'";
-}
 
 bool is_known_class(std::string_view c) {
   return c == k_shell_job || c == k_curl_job || c == k_awesome_job || c == k_http_job || c == k_own_shell_job || c == k_noop_job;

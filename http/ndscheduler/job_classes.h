@@ -51,7 +51,4 @@ status_or<executor_target> target_for_class(const std::string& job_class, const 
 // True when `job_class` is one Mainspring runs (the list above).
 bool is_known_class(std::string_view job_class);
 
-// `text` quoted for a POSIX shell: 'it'"'"'s' for it's.
-std::string shell_quote(std::string_view text);
-
 }  // namespace mainspring::http::ndscheduler
