@@ -16,11 +16,11 @@ namespace {
 // Adds one stored kind's documents (a group_documents_value) to its group's dump, if that group
 // is dumped. The store's meta names come in name order, so a group's kinds come by kind; each
 // kind's documents are put by name, as group_documents lists them.
-status read_documents(std::string_view bytes, const std::unordered_map<std::string, std::size_t>& index,
-                      std::vector<group_dump>& groups) {
+status read_documents(std::string_view name, std::string_view bytes,
+                      const std::unordered_map<std::string, std::size_t>& index, std::vector<group_dump>& groups) {
   group_documents_value value;
-  if (auto st = decode(bytes, &value); !st.ok())
-    return status::internal("the group documents of group " + value.group + ": " + st.message());
+  if (auto st = decode(bytes, &value); !st.ok())  // value.group is not known then: the meta name says it
+    return status::internal("the group documents " + std::string(name) + ": " + st.message());
   auto it = index.find(value.group);
   if (it == index.end()) return {};
   std::sort(value.documents.begin(), value.documents.end(),
@@ -65,7 +65,7 @@ void scheduler_runtime::dump(std::optional<std::string> group, reply_fn<dump_fil
   visitor.on_meta = [&](std::string_view name, std::string_view value) {
     if (!meta_read.ok()) return;
     if (name.substr(0, documents_prefix.size()) == documents_prefix) {
-      meta_read = read_documents(value, index, groups);
+      meta_read = read_documents(name, value, index, groups);
       return;
     }
     auto it = pools_index.find(std::string(name));
