@@ -2,9 +2,10 @@
 // instead of a little at a time.
 //
 // The server binary's jemalloc keeps freed pages for reuse and never returns them on its own
-// (app/malloc_conf.cc: dirty_decay_ms:-1, muzzy_decay_ms:-1), because returning them a little
-// at a time splits the transparent huge pages the heap is made of, and a firing load then
-// faulted and collapsed pages all the time (bench/results/2026-12-07-thp-keep.md). Left alone, the
+// (app/malloc_conf.cc: dirty_decay_ms:-1, muzzy_decay_ms:-1), because pages returned a little at
+// a time are faulted in again by a steady load (~10 us a page on a VM), and with transparent huge
+// pages (MALLOC_CONF=thp:always) splitting them made a firing load fault and collapse pages all
+// the time (bench/results/2026-12-07-thp-keep.md). Left alone, the
 // memory of a million deleted jobs, or of an overload's backlog, would stay with the process.
 // So a thread checks every k_return_check_interval how much freed memory the allocator holds
 // and, past k_return_threshold_bytes, returns all of it at once: rare (a large delete, the end
