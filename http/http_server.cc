@@ -22,6 +22,7 @@
 #include <pistache/tcp.h>
 
 #include "http/request_parser.h"
+#include "http/single_read_transport.h"
 
 namespace mainspring::http {
 
@@ -405,8 +406,11 @@ status http_server::start() {
     auto flags = Pistache::Flags<Pistache::Tcp::Options>(Pistache::Tcp::Options::ReuseAddr) |
                  Pistache::Tcp::Options::NoDelay;
     impl_->listener.init(static_cast<size_t>(o.threads), flags, "ms-http");
-    impl_->listener.setHandler(std::make_shared<tcp_handler>(&impl_->handler, &impl_->options,
-                                                             &impl_->port, &impl_->registry));
+    auto handler = std::make_shared<tcp_handler>(&impl_->handler, &impl_->options, &impl_->port,
+                                                 &impl_->registry);
+    impl_->listener.setHandler(handler);
+    impl_->listener.setTransportFactory(
+        [handler] { return std::make_shared<single_read_transport>(handler); });
     impl_->listener.bind(Pistache::Address(o.host, Pistache::Port(o.port)));
     impl_->port = static_cast<uint16_t>(impl_->listener.getPort());
     impl_->listener.runThreaded();
