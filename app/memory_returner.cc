@@ -52,8 +52,11 @@ uint64_t memory_returner::check() {
   if (!control_) return 0;
   const uint64_t freed = control_->freed_bytes();
   if (freed < threshold_) return 0;
+  const auto started = std::chrono::steady_clock::now();
   control_->return_freed();
-  spdlog::info("returned {} MiB of freed memory to the system", freed >> 20);
+  const auto took = std::chrono::steady_clock::now() - started;
+  spdlog::info("returned {} MiB of freed memory to the system in {} ms", freed >> 20,
+               std::chrono::duration_cast<std::chrono::milliseconds>(took).count());
   return freed;
 }
 
