@@ -124,7 +124,7 @@ void clock_loop(caf::blocking_actor* self, clock_stats* stats) {
         holding && std::chrono::steady_clock::now() - holding_since >= k_sustained_overload;
     if (now_overloaded != overloaded) {
       overloaded = now_overloaded;
-      set_workers_overloaded(overloaded);  // the API's threads go first while it lasts
+      set_fire_path_overloaded(overloaded);  // the API's threads go first while it lasts
     }
     stats->pending_timers.store(wheel.size(), std::memory_order_relaxed);
     stats->fires_held.store(held.size(), std::memory_order_relaxed);

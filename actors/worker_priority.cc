@@ -75,7 +75,7 @@ void add_worker_priority_hook(caf::actor_system_config& config) {
   config.add_thread_hook<worker_priority_hook>();
 }
 
-void set_workers_overloaded(bool overloaded) {
+void set_fire_path_overloaded(bool overloaded) {
   auto& w = workers();
   std::lock_guard<std::mutex> lock(w.mu);
   if (w.overloaded == overloaded) return;
@@ -84,6 +84,8 @@ void set_workers_overloaded(bool overloaded) {
   for (pid_t tid : w.tids) {
     if (setpriority(PRIO_PROCESS, static_cast<id_t>(tid), nice) != 0) warn_once("nice value not changed");
   }
+  // The clock's thread (who = 0 is the calling thread: Linux keeps a nice value per thread).
+  if (setpriority(PRIO_PROCESS, 0, nice) != 0) warn_once("the clock's nice value not changed");
   // Idle-class compactions would get no cycle at all while the workers take every one.
   set_background_contended(overloaded);
 }
