@@ -66,6 +66,7 @@ class load_run {
     std::unique_ptr<http_connection> conn;
     http_call call;
     clock_type::time_point origin;  // where its latency counts from
+    clock_type::time_point sent;    // when it went to the connection
     bool busy = false;
   };
 
@@ -114,7 +115,8 @@ class load_run {
     // Open loop: a paced request's latency counts from when the pace meant to send it, so that
     // time spent waiting for a free connection behind a slow answer is counted too (no
     // coordinated omission).
-    s.origin = std::min(clock_type::now(), intended);
+    s.sent = clock_type::now();
+    s.origin = std::min(s.sent, intended);
     s.conn->send(std::move(request));
   }
 
@@ -129,6 +131,7 @@ class load_run {
     s.busy = false;
     --in_flight_;
     r.latency = clock_type::now() - s.origin;
+    r.queued = s.sent - s.origin;
     (r.ok() ? stats_.ok : stats_.failed)++;
     sink_(i, s.call, r);
   }

@@ -65,6 +65,9 @@ struct http_result {
   std::string body;
   std::string error;        // what failed when no answer arrived: "connect (127.0.0.1:1): ..."
   std::chrono::nanoseconds latency{0};  // from hand-off to the connection until the answer was complete
+  // Of `latency`, a paced request's wait for a free connection (from its intended send time to
+  // its send); 0 when unpaced or sent on time.
+  std::chrono::nanoseconds queued{0};
 
   bool ok() const { return status >= 200 && status < 300; }
 };

@@ -143,6 +143,7 @@ void step_mixed_window(const bench_config& cfg, server_under_test& server, load_
   }
 
   std::vector<double> latency_ms[3];
+  std::vector<double> queued_ms;  // every call's wait for a free connection, part of its latency
   uint64_t errors[3] = {0, 0, 0};
   std::string first_error;
   std::size_t created = 0;
@@ -168,6 +169,7 @@ void step_mixed_window(const bench_config& cfg, server_under_test& server, load_
     };
     auto sink = [&](std::size_t, const http_call& call, const http_result& r) {
       latency_ms[call.tag].push_back(std::chrono::duration<double, std::milli>(r.latency).count());
+      queued_ms.push_back(std::chrono::duration<double, std::milli>(r.queued).count());
       if (!r.ok()) {
         ++errors[call.tag];
         if (first_error.empty()) first_error = std::to_string(r.status) + " " + r.body.substr(0, 200) + r.error;
@@ -187,6 +189,11 @@ void step_mixed_window(const bench_config& cfg, server_under_test& server, load_
     out.metrics.push_back({w.label + " API " + names[k] + " max", or_nan(s, s.max), "ms", ""});
     if (errors[k]) out.notes.push_back(w.label + ": " + std::to_string(errors[k]) + " " + names[k] + " requests failed; first: " + first_error);
   }
+  // The latencies count from each request's intended send time, so a request that found all of
+  // the bench's connections busy counts its wait: this says how much of the tail that is.
+  const auto queued = summarize(queued_ms);
+  out.metrics.push_back({w.label + " API wait for a free connection p99", or_nan(queued, queued.p99), "ms", ""});
+  out.metrics.push_back({w.label + " API wait for a free connection max", or_nan(queued, queued.max), "ms", ""});
   out.metrics.push_back({w.label + " API requests/s", traffic_secs > 0 ? total / traffic_secs : std::nan(""), "1/s",
                          "(asked " + std::to_string(static_cast<int>(cfg.mixed_rate)) + ")"});
 }

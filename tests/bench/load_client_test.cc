@@ -230,7 +230,7 @@ TEST_CASE("connection refused is an answer with status 0 and the reason, in fetc
   for (const auto& a : answers) CHECK_FALSE(a.error.empty());
 }
 
-TEST_CASE("a paced run counts latency from when each request was meant to be sent") {
+TEST_CASE("a paced run counts latency from when each request was meant to be sent, and says its wait for a connection") {
   // One connection and a server that takes 50 ms per answer cannot keep up with 100/s: request
   // k is meant to go at k x 10 ms but is answered no earlier than (k + 1) x 50 ms, so its
   // latency grows by at least 40 ms per request. A closed-loop measure would stay near 50 ms.
@@ -241,7 +241,7 @@ TEST_CASE("a paced run counts latency from when each request was meant to be sen
   });
   load_client client(server.url());
   std::size_t next = 0;
-  std::vector<double> latency_ms;
+  std::vector<double> latency_ms, queued_ms;
   load_options opts;
   opts.clients = 1;
   opts.rate_per_s = 100;
@@ -253,11 +253,21 @@ TEST_CASE("a paced run counts latency from when each request was meant to be sen
         ++next;
         return http_call{"GET", "/"};
       },
-      [&](std::size_t, const http_call&, const http_result& r) { latency_ms.push_back(ms(r.latency)); });
+      [&](std::size_t, const http_call&, const http_result& r) {
+        latency_ms.push_back(ms(r.latency));
+        queued_ms.push_back(ms(r.queued));
+      });
   CHECK(stats.ok == 8);
   REQUIRE(latency_ms.size() == 8);
   CHECK(latency_ms.front() >= 45);
   CHECK(latency_ms.back() >= 8 * 50 - 7 * 10 - 5);  // answered >= 400 ms in, meant for 70 ms
+  // The wait for the one connection is part of the latency and said apart: request k waits for
+  // the k answers before it (>= k x 50 ms from the start) from its intended k x 10 ms.
+  CHECK(queued_ms.front() < 45);
+  for (std::size_t k = 1; k < queued_ms.size(); ++k) {
+    CHECK(queued_ms[k] >= static_cast<double>(k) * 40 - 5);
+    CHECK(latency_ms[k] - queued_ms[k] >= 45);  // the server's 50 ms
+  }
 }
 
 TEST_CASE("base URLs are read as host and port, with IPv6 in brackets and port 80 by default") {
