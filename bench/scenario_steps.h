@@ -25,6 +25,9 @@ namespace mainspring::bench {
 // Bytes in a MiB, for the memory figures.
 inline constexpr double k_mib = 1024.0 * 1024.0;
 
+// Issue 17's bound on the API's p99 while jobs fire (overload, herds, soak), as a target text.
+inline constexpr const char* k_api_p99_target = "< 50";
+
 // Opens the scenario's server (open_server); on failure, or once the bench is asked to stop,
 // marks `r` skipped with a note and answers nullopt.
 std::optional<server_under_test> server_for(const bench_config& cfg, scenario_result& r);
